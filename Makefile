@@ -1,0 +1,28 @@
+# Thin wrapper over CMake. Builds out of tree in $(BUILD).
+BUILD ?= build
+CMAKE_FLAGS ?=
+
+.PHONY: all build test demo bench clean deps
+
+all: build
+
+deps:
+	@bash .ci/deps
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j2
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j2
+
+demo: build
+	bash examples/after-sales/demo.sh $(BUILD)/manyi $(BUILD)/after-sales.db
+
+bench: build
+	bash bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

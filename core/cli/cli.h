@@ -1,0 +1,55 @@
+/* What the subcommands share: global options, loading the configuration and
+ * opening the store, and how errors are printed. */
+#ifndef MI_CLI_CLI_H
+#define MI_CLI_CLI_H
+
+#include <stdio.h>
+
+#include "config/config.h"
+#include "store/store.h"
+
+typedef struct mi_cli {
+  const char *config_path; /* --config, $MANYI_CONFIG, or ./manyi.yaml */
+  const char *db_path;     /* --db, else the configuration's database */
+  int json;                /* --json: machine-readable output */
+  int quiet;               /* --quiet: no progress or summaries */
+  mi_config *cfg;          /* loaded by mi_cli_load_config */
+  mi_store *store;         /* opened by mi_cli_open_store */
+} mi_cli;
+
+typedef struct mi_cli_command {
+  const char *name;
+  const char *summary; /* one line for `manyi --help` */
+  const char *usage;   /* the full text for `manyi NAME --help` */
+  int (*run)(mi_cli *cli, int argc, char **argv);
+} mi_cli_command;
+
+/* The subcommands, one file each. */
+extern const mi_cli_command mi_cmd_init, mi_cmd_check, mi_cmd_import, mi_cmd_export,
+    mi_cmd_customer, mi_cmd_status;
+
+/* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
+int mi_cli_load_config(mi_cli *cli);
+/* Loads the configuration and opens the store (creating it if create), then
+ * brings departments and surveys in line with the configuration. Prints the
+ * error and returns 1 on failure. */
+int mi_cli_open_store(mi_cli *cli, int create);
+/* The database path in effect: --db or the configuration's. */
+const char *mi_cli_db_path(const mi_cli *cli);
+
+/* Prints "manyi: " and the error to stderr; returns 1 (the exit status). */
+int mi_cli_fail(const mi_err *e);
+/* Prints "manyi CMD: message" and "Try 'manyi CMD --help'." to stderr; returns 2. */
+int mi_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Handles -h/--help as the only argument; returns 1 if help was printed. */
+int mi_cli_wants_help(const mi_cli_command *cmd, int argc, char **argv);
+
+/* Current time (seconds since the epoch), overridable with $MANYI_NOW
+ * (an instant like 2026-11-23T10:00:00Z) so that tests are repeatable. */
+long long mi_cli_now(void);
+
+/* The operating-system user running manyi (for logs and audit). */
+const char *mi_cli_user(void);
+
+#endif

@@ -1,0 +1,64 @@
+/* manyi check: load and validate the configuration, print what it defines. */
+#include <jansson.h>
+
+#include "cli/cli.h"
+
+static json_t *summary_json(const mi_config *c) {
+  json_t *depts = json_array(), *surveys = json_array(), *policies = json_array();
+  for (size_t i = 0; i < c->ndepartments; i++)
+    json_array_append_new(depts, json_pack("{s:s, s:s, s:s}", "code", c->departments[i].code,
+                                           "name", c->departments[i].name, "calendar",
+                                           c->departments[i].calendar->name));
+  for (size_t i = 0; i < c->nsurveys; i++)
+    json_array_append_new(surveys, json_pack("{s:s, s:s, s:i}", "code", c->surveys[i].code,
+                                             "kind", mi_config_survey_kind_name(c->surveys[i].kind),
+                                             "questions", (json_int_t)c->surveys[i].nquestions));
+  for (size_t i = 0; i < c->npolicies; i++)
+    json_array_append_new(policies, json_pack("{s:s, s:s}", "name", c->policies[i].name, "file",
+                                              c->policies[i].file));
+  return json_pack("{s:s, s:b, s:s, s:s, s:i, s:o, s:i, s:o, s:i, s:o, s:i}", "config", c->path,
+                   "ok", 1, "database", c->database, "timezone", c->timezone, "calendars",
+                   (json_int_t)c->ncalendars, "departments", depts, "tiers",
+                   (json_int_t)c->ntiers, "surveys", surveys, "sla_rules", (json_int_t)c->nsla,
+                   "policies", policies, "users", (json_int_t)c->nusers);
+}
+
+static int run(mi_cli *cli, int argc, char **argv) {
+  (void)argv;
+  if (argc > 1) return mi_cli_usage_error("check", "takes no arguments");
+  if (mi_cli_load_config(cli)) return 1;
+  const mi_config *c = cli->cfg;
+  if (cli->json) {
+    json_t *o = summary_json(c);
+    json_dumpf(o, stdout, JSON_INDENT(2));
+    putchar('\n');
+    json_decref(o);
+    return 0;
+  }
+  if (cli->quiet) return 0;
+  printf("%s: ok\n", c->path);
+  printf("  database     %s\n", c->database);
+  printf("  timezone     %s\n", c->timezone);
+  printf("  calendars    %zu\n", c->ncalendars);
+  printf("  departments  %zu:", c->ndepartments);
+  for (size_t i = 0; i < c->ndepartments; i++) printf(" %s", c->departments[i].code);
+  printf("\n  tiers        %zu:", c->ntiers);
+  for (size_t i = 0; i < c->ntiers; i++) printf(" %s", c->tiers[i].code);
+  printf("\n  sla rules    %zu\n", c->nsla);
+  printf("  surveys      %zu:", c->nsurveys);
+  for (size_t i = 0; i < c->nsurveys; i++)
+    printf(" %s (%zu questions)", c->surveys[i].code, c->surveys[i].nquestions);
+  printf("\n  policies     %zu:", c->npolicies);
+  for (size_t i = 0; i < c->npolicies; i++) printf(" %s", c->policies[i].name);
+  printf("\n");
+  return 0;
+}
+
+const mi_cli_command mi_cmd_check = {
+    "check", "validate the configuration and summarise it",
+    "Usage: manyi [--config FILE] [--json] check\n"
+    "\n"
+    "Loads the configuration and checks every key, type, duration, reference and\n"
+    "file it names. Errors are printed as FILE:LINE:COLUMN: message. Exit status 0\n"
+    "when the configuration is valid, 1 when it is not.\n",
+    run};

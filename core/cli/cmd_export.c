@@ -1,0 +1,73 @@
+/* manyi export ENTITY [FILE]: write stored rows in the import format. */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/export.h"
+
+static int run(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"format", required_argument, NULL, 'f'},
+                                          {"survey", required_argument, NULL, 's'},
+                                          {NULL, 0, NULL, 0}};
+  mi_export_options o = {.format = MI_FORMAT_AUTO, .actor = mi_cli_user(), .now = mi_cli_now()};
+  mi_err e = {0};
+  int opt;
+  while ((opt = getopt_long(argc, argv, "f:s:", options, NULL)) != -1) {
+    switch (opt) {
+    case 'f':
+      if (mi_format_parse(optarg, &o.format, &e)) return mi_cli_usage_error("export", "%s", e.msg);
+      break;
+    case 's': o.survey = optarg; break;
+    default: return mi_cli_usage_error("export", "unknown option");
+    }
+  }
+  int nargs = argc - optind;
+  if (nargs < 1 || nargs > 2) return mi_cli_usage_error("export", "give an ENTITY and optionally a FILE");
+  o.entity = argv[optind];
+  const char *path = nargs == 2 ? argv[optind + 1] : NULL;
+  o.target = path ? path : "-";
+  if (o.format == MI_FORMAT_AUTO) {
+    if (!path) o.format = MI_FORMAT_CSV;
+    else if (mi_format_from_path(path, &o.format, &e)) return mi_cli_usage_error("export", "%s", e.msg);
+  }
+  if (mi_cli_open_store(cli, 0)) return 1;
+  /* Write to a temporary file and rename, so a failed export leaves no half file. */
+  char tmp[4096];
+  FILE *out = stdout;
+  if (path) {
+    snprintf(tmp, sizeof tmp, "%s.partial", path);
+    if (!(out = fopen(tmp, "w"))) {
+      fprintf(stderr, "manyi: cannot write %s: %s\n", tmp, strerror(errno));
+      return 1;
+    }
+  }
+  size_t rows;
+  int rc = mi_export(cli->store, &o, out, &rows, &e);
+  if (path) {
+    if (fclose(out) != 0 && rc == 0) rc = mi_err_set(&e, MI_EIO, "cannot write %s: %s", tmp, strerror(errno));
+    if (rc == 0 && rename(tmp, path) != 0)
+      rc = mi_err_set(&e, MI_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    if (rc) remove(tmp);
+  } else if (fflush(stdout) != 0 && rc == 0) {
+    rc = mi_err_set(&e, MI_EIO, "cannot write to standard output: %s", strerror(errno));
+  }
+  if (rc) return mi_cli_fail(&e);
+  if (path && !cli->quiet) fprintf(stderr, "%s: %zu rows of %s written\n", path, rows, o.entity);
+  return 0;
+}
+
+const mi_cli_command mi_cmd_export = {
+    "export", "write customers, orders, interactions, tickets or responses to CSV/JSONL",
+    "Usage: manyi [--config FILE] [--db FILE] export ENTITY [FILE] [OPTIONS]\n"
+    "\n"
+    "Writes every stored row of ENTITY (customers, orders, interactions, tickets,\n"
+    "responses) in the format 'manyi import' reads, to FILE or standard output.\n"
+    "Cells that a spreadsheet would run as a formula (starting with = + - @ or a\n"
+    "tab) get a leading apostrophe, which import removes again. Every export is\n"
+    "recorded in the audit log.\n"
+    "\n"
+    "Options:\n"
+    "  -f, --format csv|jsonl  output format (default: from FILE's extension, else CSV)\n"
+    "  -s, --survey CODE       responses: which survey (needed when there are several)\n",
+    run};

@@ -1,0 +1,44 @@
+/* manyi init: create (or migrate) the database and load the configuration's
+ * departments and surveys into it. */
+#include <jansson.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/sync.h"
+
+static int run(mi_cli *cli, int argc, char **argv) {
+  (void)argv;
+  if (argc > 1) return mi_cli_usage_error("init", "takes no arguments");
+  if (mi_cli_load_config(cli)) return 1;
+  mi_err e = {0};
+  mi_sync_summary sum;
+  if (mi_store_open(mi_cli_db_path(cli), MI_STORE_CREATE, &cli->store, &e) ||
+      mi_sync_config(cli->store, cli->cfg, mi_cli_now(), &sum, &e))
+    return mi_cli_fail(&e);
+  int version = mi_store_version(cli->store);
+  if (cli->json) {
+    json_t *o = json_pack("{s:s, s:i, s:i, s:i}", "database", mi_store_path(cli->store),
+                          "schema_version", version, "departments_added", sum.departments_added,
+                          "surveys_added", sum.surveys_added);
+    json_dumpf(o, stdout, JSON_INDENT(2));
+    putchar('\n');
+    json_decref(o);
+  } else if (!cli->quiet) {
+    printf("database %s ready (schema version %d)\n", mi_store_path(cli->store), version);
+    printf("  departments: %zu in the configuration, %d added, %d changed\n",
+           cli->cfg->ndepartments, sum.departments_added, sum.departments_changed);
+    printf("  surveys: %zu in the configuration, %d new or changed\n", cli->cfg->nsurveys,
+           sum.surveys_added);
+  }
+  return 0;
+}
+
+const mi_cli_command mi_cmd_init = {
+    "init", "create or upgrade the database and load the configuration into it",
+    "Usage: manyi [--config FILE] [--db FILE] init\n"
+    "\n"
+    "Creates the database named by the configuration (or --db) with mode 0600, or\n"
+    "upgrades an existing one to the current schema in one transaction. Departments\n"
+    "and survey definitions from the configuration are stored; a changed survey\n"
+    "becomes a new questionnaire version. Running it again changes nothing.\n",
+    run};

@@ -1,0 +1,83 @@
+/* manyi: global options, then one subcommand from the table below. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef MANYI_VERSION
+#define MANYI_VERSION "dev"
+#endif
+
+static const mi_cli_command *const commands[] = {
+    &mi_cmd_init, &mi_cmd_check, &mi_cmd_import, &mi_cmd_export, &mi_cmd_customer, &mi_cmd_status,
+};
+enum { NCOMMANDS = sizeof commands / sizeof *commands };
+
+static void usage(FILE *out) {
+  fputs("Usage: manyi [--config FILE] [--db FILE] [--json] [--quiet] COMMAND [ARGS...]\n"
+        "\n"
+        "manyi keeps customers, orders, tickets, surveys and loyalty points in one SQLite\n"
+        "file and runs the rules of a customer service department on them.\n"
+        "\n"
+        "Commands:\n",
+        out);
+  for (int i = 0; i < NCOMMANDS; i++)
+    fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+  fputs("\n"
+        "Options:\n"
+        "  -c, --config FILE  configuration (default: $MANYI_CONFIG, else ./manyi.yaml)\n"
+        "  -d, --db FILE      database (default: the configuration's 'database')\n"
+        "  -j, --json         print data as JSON\n"
+        "  -q, --quiet        no progress or summaries\n"
+        "  -h, --help         this help; 'manyi COMMAND --help' for a command\n"
+        "  -V, --version      print the version\n",
+        out);
+}
+
+static const mi_cli_command *find_command(const char *name) {
+  for (int i = 0; i < NCOMMANDS; i++)
+    if (!strcmp(commands[i]->name, name)) return commands[i];
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  mi_cli cli = {0};
+  const char *env_config = getenv("MANYI_CONFIG");
+  cli.config_path = env_config && *env_config ? env_config : "manyi.yaml";
+  static const struct option options[] = {
+      {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
+      {"json", no_argument, NULL, 'j'},         {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  int opt;
+  /* '+': stop at the command name; its own options are parsed by the command. */
+  while ((opt = getopt_long(argc, argv, "+c:d:jqhV", options, NULL)) != -1) {
+    switch (opt) {
+    case 'c': cli.config_path = optarg; break;
+    case 'd': cli.db_path = optarg; break;
+    case 'j': cli.json = 1; break;
+    case 'q': cli.quiet = 1; break;
+    case 'h': usage(stdout); return 0;
+    case 'V': printf("manyi %s\n", MANYI_VERSION); return 0;
+    default: fputs("Try 'manyi --help'.\n", stderr); return 2;
+    }
+  }
+  if (optind >= argc) {
+    usage(stderr);
+    return 2;
+  }
+  const mi_cli_command *cmd = find_command(argv[optind]);
+  if (!cmd) {
+    fprintf(stderr, "manyi: unknown command '%s'\nTry 'manyi --help'.\n", argv[optind]);
+    return 2;
+  }
+  int sub_argc = argc - optind;
+  char **sub_argv = argv + optind;
+  if (mi_cli_wants_help(cmd, sub_argc, sub_argv)) return 0;
+  optind = 0; /* reset getopt for the command's own options */
+  int status = cmd->run(&cli, sub_argc, sub_argv);
+  mi_store_close(cli.store);
+  mi_config_free(cli.cfg);
+  return status;
+}

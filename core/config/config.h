@@ -1,0 +1,256 @@
+/* mi_config: manyi.yaml loaded into typed structs.
+ *
+ * The loader is strict: every key is known, every value has one type, and every
+ * error names file:line:column and says what to do (principle 3: nothing is
+ * silently dropped or guessed). The JSON Schema schemas/manyi.schema.json
+ * describes the same format for editors; the two must accept the same files.
+ *
+ * Required keys (everything else is optional):
+ *   top level   version (must be 1), database, calendars (at least one),
+ *               departments (at least one)
+ *   calendar    hours (at least one weekday; closed days are left out)
+ *   department  code, name, calendar (the name of a calendar above)
+ *   tier        code, name
+ *   policy      file (must exist; relative paths are relative to the config file)
+ *   sla rule    kind, first_response, resolution
+ *   survey      code, name, kind, questions (at least one)
+ *   question    code, text, and scale unless `open: true`
+ *   evaluation  period (if the section is present)
+ *   user        role
+ *
+ * Defaults: timezone "UTC" (a calendar without its own timezone takes the top
+ * level one); limits: policy_instructions 1000000, policy_memory 16 MiB,
+ * policy_time 250 ms, import_batch_rows 5000; question weight 1, reverse false.
+ *
+ * Values are read the strict way (YAML 1.2 core, minus anything that other YAML
+ * tools read differently): quoted scalars are always text; where text is wanted,
+ * an unquoted yes/no/on/off/true/false/~/null or a number is refused; integers
+ * are plain decimal digits (no 010, 1_000, 0x10, 1e3); booleans are plain
+ * true/false. Anchors, aliases, tags and several documents are refused.
+ * Timezone names are checked for form only (sched resolves them). */
+#ifndef MI_CONFIG_CONFIG_H
+#define MI_CONFIG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+#define MI_CONFIG_MAX_BYTES (4 * 1024 * 1024) /* larger files are refused */
+#define MI_CONFIG_MAX_DEPTH 32                /* nesting of maps and lists */
+
+/* A generic YAML value (policy params), so the Lua runtime can build a table. */
+typedef enum mi_config_value_kind {
+  MI_CONFIG_NULL,
+  MI_CONFIG_BOOL,
+  MI_CONFIG_INT,
+  MI_CONFIG_FLOAT,
+  MI_CONFIG_STRING,
+  MI_CONFIG_LIST,
+  MI_CONFIG_MAP,
+} mi_config_value_kind;
+
+typedef struct mi_config_value {
+  mi_config_value_kind kind;
+  int line, column;               /* where the value starts in the file */
+  bool b;                         /* BOOL */
+  int64_t i;                      /* INT */
+  double f;                       /* FLOAT */
+  char *s;                        /* STRING */
+  size_t count;                   /* LIST, MAP: number of items */
+  char **keys;                    /* MAP: keys[k] names items[k], in file order */
+  struct mi_config_value *items;  /* LIST, MAP */
+} mi_config_value;
+
+typedef struct mi_config_limits {
+  int64_t policy_instructions; /* Lua instructions per policy call */
+  int64_t policy_memory;       /* bytes per policy state */
+  int64_t policy_time_ms;      /* wall time per policy call */
+  int64_t import_batch_rows;   /* rows per transaction during import */
+} mi_config_limits;
+
+/* Opening hours within one day: minutes since midnight, [start, end). */
+typedef struct mi_config_range {
+  int start, end;
+} mi_config_range;
+
+typedef struct mi_config_calendar {
+  char *name;
+  char *timezone;             /* the calendar's own, else the top-level one */
+  mi_config_range *hours[7];  /* index 0 = Monday ... 6 = Sunday (ISO order) */
+  size_t nhours[7];           /* ranges per day: sorted, not overlapping; 0 = closed */
+  int64_t *holidays;          /* days since 1970-01-01, ascending */
+  size_t nholidays;
+  int64_t *working_days;      /* extra working days (e.g. a Saturday), ascending */
+  size_t nworking_days;
+  char *ics;                  /* resolved path of an iCalendar file, or NULL */
+  int line, column;
+} mi_config_calendar;
+
+typedef struct mi_config_department {
+  char *code;
+  char *name;
+  const mi_config_calendar *calendar; /* points into mi_config.calendars */
+  int line, column;
+} mi_config_department;
+
+typedef struct mi_config_tier {
+  char *code;
+  char *name;
+  int line, column;
+} mi_config_tier;
+
+typedef enum mi_config_role {
+  MI_CONFIG_ROLE_ADMIN,
+  MI_CONFIG_ROLE_AGENT,
+  MI_CONFIG_ROLE_ANALYST,
+  MI_CONFIG_ROLE_AUDITOR,
+} mi_config_role;
+
+typedef struct mi_config_user {
+  char *name;                            /* OS user name */
+  mi_config_role role;
+  const mi_config_department *department; /* or NULL */
+  int line, column;
+} mi_config_user;
+
+/* Policy names are fixed: tiers, loyalty, routing, escalation, evaluation, care. */
+typedef struct mi_config_policy {
+  char *name;
+  char *file;             /* resolved path; the file existed at load time */
+  mi_config_value params; /* always a MAP (empty when not given) */
+  int line, column;
+} mi_config_policy;
+
+typedef enum mi_config_ticket_kind {
+  MI_CONFIG_INQUIRY,
+  MI_CONFIG_COMPLAINT,
+  MI_CONFIG_AFTER_SALES,
+  MI_CONFIG_BUSINESS_REQUEST,
+} mi_config_ticket_kind;
+
+/* One SLA rule. Several rules may share a kind; they differ in priority/tier
+ * (no two rules have the same kind, priority and tier). */
+typedef struct mi_config_sla {
+  mi_config_ticket_kind kind;
+  int priority;               /* 1..4, or 0 = any priority */
+  const mi_config_tier *tier; /* or NULL = any tier; points into mi_config.tiers */
+  int64_t first_response;     /* seconds (> 0, <= resolution) */
+  int64_t next_response;      /* seconds, or 0 = not set */
+  int64_t resolution;         /* seconds */
+  int line, column;
+} mi_config_sla;
+
+typedef enum mi_config_survey_kind {
+  MI_CONFIG_SURVEY_CSAT,
+  MI_CONFIG_SURVEY_NPS,
+  MI_CONFIG_SURVEY_CES,
+  MI_CONFIG_SURVEY_INDEX,
+} mi_config_survey_kind;
+
+typedef struct mi_config_dimension {
+  char *name;
+  double weight; /* >= 0; weights are not required to sum to 1 */
+} mi_config_dimension;
+
+typedef struct mi_config_question {
+  char *code;
+  char *text;
+  char *dimension;          /* or NULL; need not be listed in the survey's dimensions */
+  bool open;                /* free text: no scale, weight or reverse */
+  int scale_min, scale_max; /* min < max; both 0 for open questions */
+  double weight;            /* >= 0, default 1 */
+  bool reverse;             /* high answer = bad */
+  int line, column;
+} mi_config_question;
+
+typedef struct mi_config_survey {
+  char *code;
+  char *name;
+  mi_config_survey_kind kind;
+  mi_config_dimension *dimensions; /* in file order */
+  size_t ndimensions;
+  mi_config_question *questions; /* in file order */
+  size_t nquestions;
+  int line, column;
+} mi_config_survey;
+
+typedef enum mi_config_period {
+  MI_CONFIG_PERIOD_NONE, /* no evaluation section */
+  MI_CONFIG_PERIOD_MONTH,
+  MI_CONFIG_PERIOD_QUARTER,
+  MI_CONFIG_PERIOD_YEAR,
+} mi_config_period;
+
+typedef struct mi_config_target {
+  char *name;
+  double value;
+} mi_config_target;
+
+typedef struct mi_config_evaluation {
+  mi_config_period period;
+  mi_config_target *targets; /* in file order */
+  size_t ntargets;
+} mi_config_evaluation;
+
+typedef struct mi_config {
+  char *path;     /* the file as given (or the name given to load_string) */
+  char *dir;      /* its folder, absolute when it could be resolved */
+  int version;    /* always 1 */
+  char *database; /* resolved against dir unless absolute */
+  char *timezone;
+  mi_config_limits limits;
+  mi_config_calendar *calendars;
+  size_t ncalendars;
+  mi_config_department *departments;
+  size_t ndepartments;
+  mi_config_tier *tiers;
+  size_t ntiers;
+  mi_config_user *users;
+  size_t nusers;
+  mi_config_policy *policies;
+  size_t npolicies;
+  mi_config_sla *sla;
+  size_t nsla;
+  mi_config_survey *surveys;
+  size_t nsurveys;
+  mi_config_evaluation evaluation;
+} mi_config;
+
+/* Loads the file at path. On success *out is a new config the caller frees
+ * with mi_config_free. On failure *out is NULL and e says why: MI_EIO (cannot
+ * read, with the path), MI_ECONFIG (with file, line and column), MI_ENOMEM,
+ * MI_EINVAL (NULL arguments). */
+int mi_config_load(const char *path, mi_config **out, mi_err *e);
+
+/* Loads from memory (tests, fuzzing). name_for_errors is used in messages
+ * (NULL: "<string>"); relative paths resolve against base_dir (NULL: the
+ * current directory). Same ownership and errors as mi_config_load. */
+int mi_config_load_string(const char *yaml, size_t len, const char *name_for_errors,
+                          const char *base_dir, mi_config **out, mi_err *e);
+
+/* Frees cfg and everything it owns; cfg may be NULL. */
+void mi_config_free(mi_config *cfg);
+
+/* Lookups by code or name; NULL if an argument is NULL or nothing matches.
+ * The results point into cfg and live as long as it. (Named find_* because the
+ * plain names are the struct types.) */
+const mi_config_department *mi_config_find_department(const mi_config *cfg, const char *code);
+const mi_config_tier *mi_config_find_tier(const mi_config *cfg, const char *code);
+const mi_config_calendar *mi_config_find_calendar(const mi_config *cfg, const char *name);
+const mi_config_survey *mi_config_find_survey(const mi_config *cfg, const char *code);
+const mi_config_question *mi_config_find_question(const mi_config_survey *survey,
+                                                  const char *code);
+const mi_config_policy *mi_config_find_policy(const mi_config *cfg, const char *name);
+const mi_config_user *mi_config_find_user(const mi_config *cfg, const char *name);
+/* The value under key in a MAP value, or NULL (also when v is not a map). */
+const mi_config_value *mi_config_value_get(const mi_config_value *v, const char *key);
+
+/* The words used in the file: "complaint", "agent", "nps", "quarter", ... */
+const char *mi_config_ticket_kind_name(mi_config_ticket_kind kind);
+const char *mi_config_role_name(mi_config_role role);
+const char *mi_config_survey_kind_name(mi_config_survey_kind kind);
+const char *mi_config_period_name(mi_config_period period);
+
+#endif

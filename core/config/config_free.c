@@ -1,0 +1,61 @@
+/* Frees an mi_config and everything it owns. Safe on a partly filled config
+ * (the loaders keep counts in step with what they allocated). */
+#include <stdlib.h>
+
+#include "config/config_internal.h"
+
+static void free_calendar(mi_config_calendar *c) {
+  free(c->name);
+  free(c->timezone);
+  for (int d = 0; d < 7; d++) free(c->hours[d]);
+  free(c->holidays);
+  free(c->working_days);
+  free(c->ics);
+}
+
+static void free_survey(mi_config_survey *s) {
+  free(s->code);
+  free(s->name);
+  for (size_t i = 0; i < s->ndimensions; i++) free(s->dimensions[i].name);
+  free(s->dimensions);
+  for (size_t i = 0; i < s->nquestions; i++) {
+    free(s->questions[i].code);
+    free(s->questions[i].text);
+    free(s->questions[i].dimension);
+  }
+  free(s->questions);
+}
+
+void mi_config_free(mi_config *cfg) {
+  if (!cfg) return;
+  for (size_t i = 0; i < cfg->ncalendars; i++) free_calendar(&cfg->calendars[i]);
+  free(cfg->calendars);
+  for (size_t i = 0; i < cfg->ndepartments; i++) {
+    free(cfg->departments[i].code);
+    free(cfg->departments[i].name);
+  }
+  free(cfg->departments);
+  for (size_t i = 0; i < cfg->ntiers; i++) {
+    free(cfg->tiers[i].code);
+    free(cfg->tiers[i].name);
+  }
+  free(cfg->tiers);
+  for (size_t i = 0; i < cfg->nusers; i++) free(cfg->users[i].name);
+  free(cfg->users);
+  for (size_t i = 0; i < cfg->npolicies; i++) {
+    free(cfg->policies[i].name);
+    free(cfg->policies[i].file);
+    mi_cfg_value_clear(&cfg->policies[i].params);
+  }
+  free(cfg->policies);
+  free(cfg->sla);
+  for (size_t i = 0; i < cfg->nsurveys; i++) free_survey(&cfg->surveys[i]);
+  free(cfg->surveys);
+  for (size_t i = 0; i < cfg->evaluation.ntargets; i++) free(cfg->evaluation.targets[i].name);
+  free(cfg->evaluation.targets);
+  free(cfg->path);
+  free(cfg->dir);
+  free(cfg->database);
+  free(cfg->timezone);
+  free(cfg);
+}

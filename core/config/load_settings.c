@@ -1,0 +1,70 @@
+/* The two small sections with fixed keys: limits and evaluation. */
+#include <string.h>
+
+#include "config/config_internal.h"
+
+/* A size may be written as a plain integer (bytes) or as text with a unit. */
+static int size_value(const mi_cfg_ctx *c, const mi_ynode *n, int64_t *out) {
+  if (n->kind == MI_YSCALAR && n->plain && mi_plain_classify(n->text) == MI_PLAIN_INT)
+    return mi_cfg_int(c, n, 1, INT64_MAX, out);
+  if (n->kind != MI_YSCALAR || (n->plain && mi_plain_classify(n->text) != MI_PLAIN_TEXT) ||
+      mi_cfg_parse_size(n->text, out))
+    return mi_cfg_fail(c, n,
+                       "'%s' is not a size: use bytes or a number with KiB, MiB or GiB (e.g. "
+                       "16MiB)",
+                       n->kind == MI_YSCALAR ? n->text : mi_cfg_describe(n));
+  return 0;
+}
+
+static int ms_value(const mi_cfg_ctx *c, const mi_ynode *n, int64_t *out) {
+  if (n->kind != MI_YSCALAR || (n->plain && mi_plain_classify(n->text) != MI_PLAIN_TEXT) ||
+      mi_cfg_parse_ms(n->text, out))
+    return mi_cfg_fail(c, n,
+                       "'%s' is not a duration: write a number with a unit, ms, s, m or h "
+                       "(e.g. 250ms or 2s)",
+                       n->kind == MI_YSCALAR ? n->text : mi_cfg_describe(n));
+  return 0;
+}
+
+int mi_cfg_load_limits(const mi_cfg_ctx *c, const mi_ynode *n) {
+  static const char *const keys[] = {"policy_instructions", "policy_memory", "policy_time",
+                                     "import_batch_rows", NULL};
+  mi_config_limits *l = &c->cfg->limits;
+  const mi_ynode *v;
+  int rc;
+  if ((rc = mi_cfg_want_map(c, n, "limits"))) return rc;
+  if ((rc = mi_cfg_check_keys(c, n, keys, NULL, "limits"))) return rc;
+  if ((v = mi_cfg_get(n, "policy_instructions")) &&
+      (rc = mi_cfg_int(c, v, 1, INT64_MAX, &l->policy_instructions)))
+    return rc;
+  if ((v = mi_cfg_get(n, "policy_memory")) && (rc = size_value(c, v, &l->policy_memory)))
+    return rc;
+  if ((v = mi_cfg_get(n, "policy_time")) && (rc = ms_value(c, v, &l->policy_time_ms))) return rc;
+  if ((v = mi_cfg_get(n, "import_batch_rows")) &&
+      (rc = mi_cfg_int(c, v, 1, INT64_MAX, &l->import_batch_rows)))
+    return rc;
+  return 0;
+}
+
+int mi_cfg_load_evaluation(const mi_cfg_ctx *c, const mi_ynode *n) {
+  static const char *const keys[] = {"period", "targets", NULL};
+  static const char *const required[] = {"period", NULL};
+  static const char *const periods[] = {"month", "quarter", "year", NULL};
+  mi_config_evaluation *ev = &c->cfg->evaluation;
+  int rc, period;
+  if ((rc = mi_cfg_want_map(c, n, "evaluation"))) return rc;
+  if ((rc = mi_cfg_check_keys(c, n, keys, required, "evaluation"))) return rc;
+  if ((rc = mi_cfg_word(c, mi_cfg_get(n, "period"), periods, "period", &period))) return rc;
+  ev->period = (mi_config_period)(MI_CONFIG_PERIOD_MONTH + period);
+  const mi_ynode *t = mi_cfg_get(n, "targets");
+  if (!t) return 0;
+  if ((rc = mi_cfg_want_map(c, t, "evaluation targets"))) return rc;
+  if (!(ev->targets = mi_cfg_alloc(c, t->n, sizeof *ev->targets))) return MI_ENOMEM;
+  for (size_t i = 0; i < t->n; i++) {
+    mi_config_target *tg = &ev->targets[i];
+    ev->ntargets = i + 1;
+    if ((rc = mi_cfg_key_code(c, t->items[2 * i], "target", &tg->name))) return rc;
+    if ((rc = mi_cfg_number(c, t->items[2 * i + 1], -1e300, &tg->value))) return rc;
+  }
+  return 0;
+}

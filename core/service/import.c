@@ -1,0 +1,198 @@
+/* The import driver: open the file, check its columns, run each record
+ * through its entity's row function inside transactions, and reject or roll
+ * back bad rows. */
+#include "service/import.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/import_rows.h"
+#include "util/record_writer.h"
+
+enum { PROGRESS_EVERY = 10000 };
+
+static const mi_import_entity *find_entity(const char *name) {
+  for (const mi_import_entity *en = mi_import_entity_table; en->name; en++)
+    if (!strcmp(en->name, name)) return en;
+  return NULL;
+}
+
+int mi_import_columns(const char *entity, const char *const **required,
+                      const char *const **optional) {
+  const mi_import_entity *en = entity ? find_entity(entity) : NULL;
+  if (!en) return MI_ENOTFOUND;
+  *required = en->required;
+  *optional = en->optional;
+  return 0;
+}
+
+static int listed(const char *const *list, const char *name) {
+  for (; *list; list++)
+    if (!strcmp(*list, name)) return 1;
+  return 0;
+}
+
+/* The header must have every required column and, unless the entity takes
+ * extra columns, nothing unknown (a misspelt column would otherwise be
+ * silently ignored). */
+static int check_header(const mi_import_entity *en, mi_reader *r, mi_err *e) {
+  size_t idx;
+  for (const char *const *c = en->required; *c; c++)
+    if (mi_reader_column(r, *c, &idx))
+      return mi_err_setpos(e, MI_EPARSE, mi_reader_name(r), 1, 0,
+                           "required column '%s' is missing (a %s file needs: %s%s%s...)", *c,
+                           en->name, en->required[0], en->required[1] ? ", " : "",
+                           en->required[1] ? en->required[1] : "");
+  if (en->extra_columns) return 0;
+  const char *const *names;
+  size_t n;
+  mi_reader_header(r, &names, &n);
+  for (size_t i = 0; i < n; i++)
+    if (!listed(en->required, names[i]) && !listed(en->optional, names[i]))
+      return mi_err_setpos(e, MI_EPARSE, mi_reader_name(r), 1, 0,
+                           "unknown column '%s' in a %s file", names[i], en->name);
+  return 0;
+}
+
+/* The rejects file: the record's fields as read, then where and why. */
+typedef struct rejects {
+  FILE *f;
+  mi_writer *w;
+  const char **values;
+  size_t ncolumns;
+} rejects;
+
+static int rejects_open(rejects *rj, const char *path, mi_reader *r, mi_err *e) {
+  const char *const *names;
+  size_t n;
+  mi_reader_header(r, &names, &n);
+  rj->ncolumns = n;
+  rj->values = calloc(n + 2, sizeof *rj->values);
+  const char **cols = calloc(n + 2, sizeof *cols);
+  if (!rj->values || !cols) {
+    free(cols);
+    return mi_err_set(e, MI_ENOMEM, "out of memory");
+  }
+  memcpy(cols, names, n * sizeof *cols);
+  cols[n] = "reject_line";
+  cols[n + 1] = "reject_reason";
+  if (!(rj->f = fopen(path, "w"))) {
+    free(cols);
+    return mi_err_set(e, MI_EIO, "cannot write rejects file %s: %s", path, strerror(errno));
+  }
+  int rc = mi_writer_open(rj->f, MI_FORMAT_CSV, cols, n + 2, &rj->w, e);
+  free(cols);
+  return rc;
+}
+
+static int rejects_add(rejects *rj, const mi_record *rec, const mi_err *why, mi_err *e) {
+  char line[24];
+  snprintf(line, sizeof line, "%ld", rec ? mi_record_line(rec) : (long)why->line);
+  for (size_t i = 0; i < rj->ncolumns; i++) rj->values[i] = rec ? mi_record_field(rec, i) : NULL;
+  rj->values[rj->ncolumns] = line;
+  rj->values[rj->ncolumns + 1] = why->msg;
+  return mi_writer_row(rj->w, rj->values, e);
+}
+
+static int rejects_close(rejects *rj, mi_err *e) {
+  int rc = 0;
+  if (rj->w) rc = mi_writer_close(rj->w, e);
+  if (rj->f && fclose(rj->f) != 0 && rc == 0)
+    rc = mi_err_set(e, MI_EIO, "cannot finish the rejects file: %s", strerror(errno));
+  free(rj->values);
+  memset(rj, 0, sizeof *rj);
+  return rc;
+}
+
+static void count(mi_import_summary *sum, int rc) {
+  if (rc == MI_PUT_INSERTED) sum->inserted++;
+  else if (rc == MI_PUT_UPDATED) sum->updated++;
+  else sum->unchanged++;
+}
+
+/* One record: duplicate check, then the entity's row function. */
+static int import_record(mi_import_ctx *ctx, const mi_import_entity *en, const mi_record *rec,
+                         mi_err *e) {
+  const char *key = mi_record_get(rec, "external_id");
+  if (key && *key) {
+    int fresh = mi_store_seen_add(ctx->store, key, e);
+    if (fresh < 0) return fresh;
+    if (!fresh)
+      return mi_record_error(rec, e, MI_EEXIST, "external_id",
+                             "'%s' occurs more than once in this file", key);
+  }
+  return en->row(ctx, rec, e);
+}
+
+static int run(mi_import_ctx *ctx, const mi_import_entity *en, rejects *rj,
+               mi_import_summary *sum, mi_err *e) {
+  mi_store *s = ctx->store;
+  size_t batch = ctx->cfg->limits.import_batch_rows > 0 ? (size_t)ctx->cfg->limits.import_batch_rows
+                                                         : 5000;
+  const mi_record *rec;
+  int rc;
+  if (mi_store_seen_reset(s, e) || mi_store_begin(s, e)) return e->code;
+  while ((rc = mi_reader_next(ctx->reader, &rec, e)) != 0) {
+    if (rc < 0 && (mi_reader_failed(ctx->reader) || !rj->w)) goto fail;
+    sum->read++;
+    if (rc < 0) {
+      rec = NULL; /* the reader could not make a record of this row */
+    } else if (rj->w) {
+      if (mi_store_savepoint(s, e)) goto fail;
+      rc = import_record(ctx, en, rec, e);
+      if (rc < 0)
+        mi_store_rollback_savepoint(s);
+      else
+        mi_store_release_savepoint(s);
+    } else {
+      rc = import_record(ctx, en, rec, e);
+    }
+    if (rc < 0) {
+      if (!rj->w || rc == MI_ENOMEM || rc == MI_EIO || rc == MI_EBUSY) goto fail;
+      sum->rejected++;
+      mi_err why = *e;
+      if (rejects_add(rj, rec, &why, e)) goto fail;
+    } else {
+      count(sum, rc);
+    }
+    if (ctx->opt->progress && sum->read % PROGRESS_EVERY == 0)
+      ctx->opt->progress(ctx->opt->progress_ctx, sum->read);
+    /* With a rejects file the good rows are kept, so commit as we go. */
+    if (rj->w && sum->read % batch == 0 && (mi_store_commit(s, e) || mi_store_begin(s, e)))
+      goto fail;
+  }
+  return mi_store_commit(s, e);
+fail:
+  mi_store_rollback(s);
+  return e->code ? e->code : MI_ESTORE;
+}
+
+int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
+              mi_import_summary *summary, mi_err *e) {
+  if (!s || !cfg || !opt || !opt->entity || !opt->path)
+    return mi_err_set(e, MI_EINVAL, "import needs a store, a configuration, an entity and a file");
+  const mi_import_entity *en = find_entity(opt->entity);
+  if (!en)
+    return mi_err_set(e, MI_EINVAL,
+                      "cannot import '%s': use customers, orders, interactions, tickets or "
+                      "responses",
+                      opt->entity);
+  mi_import_summary sum = {0};
+  mi_import_ctx ctx = {.store = s, .cfg = cfg, .opt = opt};
+  rejects rj = {0};
+  mi_reader_opts ropts = {.encoding = opt->encoding};
+  int rc = mi_reader_open_opts(opt->path, opt->format, &ropts, &ctx.reader, e);
+  if (rc == 0) rc = check_header(en, ctx.reader, e);
+  if (rc == 0 && opt->rejects_path) rc = rejects_open(&rj, opt->rejects_path, ctx.reader, e);
+  if (rc == 0) rc = run(&ctx, en, &rj, &sum, e);
+  mi_err close_err;
+  if (rejects_close(&rj, &close_err) && rc == 0) {
+    *e = close_err;
+    rc = close_err.code;
+  }
+  mi_import_ctx_release(&ctx);
+  mi_reader_close(ctx.reader);
+  if (summary) *summary = sum;
+  return rc;
+}

@@ -1,0 +1,46 @@
+/* Importing customers, orders, interactions, tickets and survey responses
+ * from CSV or JSON Lines files into the store. */
+#ifndef MI_SERVICE_IMPORT_H
+#define MI_SERVICE_IMPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "store/store.h"
+#include "util/record_format.h"
+
+typedef struct mi_import_options {
+  const char *entity;       /* customers|orders|interactions|tickets|responses */
+  const char *path;         /* the file to read */
+  mi_format format;         /* MI_FORMAT_AUTO: from the file's extension */
+  const char *encoding;     /* NULL = UTF-8; else an iconv name such as GB18030 */
+  const char *rejects_path; /* NULL: all-or-nothing; else good rows are stored and
+                               bad ones written here with their reason */
+  const char *actor;        /* who imports (recorded in ticket logs) */
+  int64_t now;
+  /* Called every few thousand rows with the count so far; may be NULL. */
+  void (*progress)(void *ctx, size_t rows);
+  void *progress_ctx;
+} mi_import_options;
+
+typedef struct mi_import_summary {
+  size_t read, inserted, updated, unchanged, rejected;
+} mi_import_summary;
+
+/* Imports one file. Without rejects_path the whole file is one transaction:
+ * the first bad row (wrong field count, bad value, unknown customer, a key
+ * twice in the file, ...) stores nothing and e names file:line and field.
+ * Rows are keyed by external id, so importing the same file again adds
+ * nothing (existing rows are updated when their fields differ; survey
+ * responses are never rewritten). */
+int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
+              mi_import_summary *summary, mi_err *e);
+
+/* The entities that can be imported, NULL-terminated, and the columns of one
+ * ("required" first, then optional; NULL-terminated) for help texts. */
+extern const char *const mi_import_entities[];
+int mi_import_columns(const char *entity, const char *const **required,
+                      const char *const **optional);
+
+#endif

@@ -1,0 +1,351 @@
+/* One function per importable entity: read the record's fields, check them,
+ * resolve references (customer, department, staff, survey) and store. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/fields.h"
+#include "service/import_rows.h"
+#include "store/customers.h"
+#include "store/departments.h"
+#include "store/interactions.h"
+#include "store/ledger.h"
+#include "store/orders.h"
+#include "store/responses.h"
+#include "store/surveys.h"
+#include "store/tickets.h"
+
+/* ---- reading fields with positions ----------------------------------- */
+
+/* Turns a field parser's message into "file:line: field 'x': message". */
+static int bad(const mi_record *rec, const char *field, const mi_err *fe, mi_err *e) {
+  return mi_record_error(rec, e, MI_EPARSE, field, "%s", fe->msg);
+}
+
+static int text(const mi_record *rec, const char *field, int required, size_t max,
+                const char **out, mi_err *e) {
+  mi_err fe;
+  *out = mi_record_get(rec, field);
+  if (mi_field_absent(*out)) {
+    *out = NULL;
+    return required ? mi_record_error(rec, e, MI_EPARSE, field, "is empty but required") : 0;
+  }
+  return mi_field_text(*out, max, &fe) ? bad(rec, field, &fe, e) : 0;
+}
+
+static int choice(const mi_record *rec, const char *field, const char *const *choices,
+                  int optional, const char **out, mi_err *e) {
+  mi_err fe;
+  *out = mi_record_get(rec, field);
+  if (mi_field_choice(*out, choices, optional, &fe)) return bad(rec, field, &fe, e);
+  if (mi_field_absent(*out)) *out = NULL;
+  return 0;
+}
+
+static int instant(const mi_record *rec, const char *field, int required, int64_t *out,
+                   mi_err *e) {
+  mi_err fe;
+  const char *v = mi_record_get(rec, field);
+  *out = 0;
+  if (!required && mi_field_absent(v)) return 0;
+  return mi_field_instant(v, out, &fe) ? bad(rec, field, &fe, e) : 0;
+}
+
+static int integer(const mi_record *rec, const char *field, int required, int64_t lo,
+                   int64_t hi, int64_t *out, int *has, mi_err *e) {
+  mi_err fe;
+  const char *v = mi_record_get(rec, field);
+  *out = 0;
+  if (has) *has = !mi_field_absent(v);
+  if (!required && mi_field_absent(v)) return 0;
+  return mi_field_int(v, lo, hi, out, &fe) ? bad(rec, field, &fe, e) : 0;
+}
+
+static int flag(const mi_record *rec, const char *field, int *out, mi_err *e) {
+  mi_err fe;
+  const char *v = mi_record_get(rec, field);
+  *out = 0;
+  if (mi_field_absent(v)) return 0; /* no consent unless given */
+  return mi_field_bool(v, out, &fe) ? bad(rec, field, &fe, e) : 0;
+}
+
+/* A reference to a stored row by its external id; unknown ones are errors. */
+static int customer_ref(mi_import_ctx *ctx, const mi_record *rec, const char *field,
+                        int64_t *id, mi_err *e) {
+  const char *v;
+  mi_err fe;
+  if (text(rec, field, 1, 64, &v, e)) return MI_EPARSE;
+  if (mi_customer_id(ctx->store, v, id, &fe))
+    return mi_record_error(rec, e, fe.code == MI_ENOTFOUND ? MI_EPARSE : fe.code, field, "%s%s",
+                           fe.msg, fe.code == MI_ENOTFOUND ? " (import customers first)" : "");
+  return 0;
+}
+
+/* Store errors (constraints) get the record's position too. */
+static int stored(const mi_record *rec, int rc, mi_err *e) {
+  if (rc >= 0) return rc;
+  mi_err se = *e;
+  return mi_record_error(rec, e, rc, NULL, "%s", se.msg);
+}
+
+/* ---- customers --------------------------------------------------------- */
+
+static const char *const kinds[] = {"person", "company", "government", NULL};
+
+static int customer_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
+  mi_customer c = {0};
+  mi_err fe;
+  const char *tier;
+  if (text(rec, "external_id", 1, 64, &c.external_id, e) || text(rec, "name", 1, 200, &c.name, e) ||
+      choice(rec, "kind", kinds, 0, &c.kind, e) || text(rec, "region", 0, 64, &c.region, e) ||
+      text(rec, "industry", 0, 64, &c.industry, e) || text(rec, "phone", 0, 32, &c.phone, e) ||
+      text(rec, "email", 0, 254, &c.email, e) || text(rec, "birthday", 0, 10, &c.birthday, e) ||
+      flag(rec, "consent_email", &c.consent_email, e) ||
+      flag(rec, "consent_sms", &c.consent_sms, e) ||
+      flag(rec, "consent_phone", &c.consent_phone, e) ||
+      instant(rec, "created_at", 1, &c.created_at, e) || text(rec, "tier", 0, 32, &tier, e))
+    return MI_EPARSE;
+  if (c.birthday && mi_field_date(c.birthday, &fe)) return bad(rec, "birthday", &fe, e);
+  if (tier && !mi_config_find_tier(ctx->cfg, tier))
+    return mi_record_error(rec, e, MI_EPARSE, "tier", "'%s' is not a tier of the configuration",
+                           tier);
+  int rc = stored(rec, mi_customer_put(ctx->store, &c, e), e);
+  if (rc < 0 || !tier) return rc;
+  int64_t id;
+  if (mi_customer_id(ctx->store, c.external_id, &id, e)) return stored(rec, e->code, e);
+  int trc = mi_tier_set(ctx->store, id, tier, "imported", NULL, 0, ctx->opt->now, e);
+  if (trc < 0) return stored(rec, trc, e);
+  return rc == MI_PUT_UNCHANGED && trc == MI_PUT_UPDATED ? MI_PUT_UPDATED : rc;
+}
+
+/* ---- orders ------------------------------------------------------------ */
+
+static const char *const order_statuses[] = {"placed",    "paid",     "shipped", "completed",
+                                             "cancelled", "refunded", NULL};
+
+static int order_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
+  mi_order o = {0};
+  mi_err fe;
+  const char *amount;
+  if (text(rec, "external_id", 1, 64, &o.external_id, e) ||
+      customer_ref(ctx, rec, "customer_id", &o.customer_id, e) ||
+      text(rec, "amount", 1, 32, &amount, e) || text(rec, "currency", 1, 3, &o.currency, e) ||
+      instant(rec, "ordered_at", 1, &o.ordered_at, e) ||
+      choice(rec, "status", order_statuses, 0, &o.status, e))
+    return MI_EPARSE;
+  if (mi_field_money(amount, &o.amount_minor, &fe)) return bad(rec, "amount", &fe, e);
+  return stored(rec, mi_order_put(ctx->store, &o, e), e);
+}
+
+/* ---- interactions ------------------------------------------------------ */
+
+static const char *const contact_channels[] = {"phone", "email", "social", "chat", "visit", NULL};
+static const char *const directions[] = {"inbound", "outbound", NULL};
+
+static int interaction_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
+  mi_interaction it = {0};
+  const char *staff;
+  mi_err fe;
+  if (text(rec, "external_id", 1, 64, &it.external_id, e) ||
+      customer_ref(ctx, rec, "customer_id", &it.customer_id, e) ||
+      choice(rec, "channel", contact_channels, 0, &it.channel, e) ||
+      choice(rec, "direction", directions, 0, &it.direction, e) ||
+      instant(rec, "occurred_at", 1, &it.occurred_at, e) ||
+      text(rec, "staff_id", 0, 64, &staff, e) || text(rec, "summary", 0, 4000, &it.summary, e))
+    return MI_EPARSE;
+  if (staff && mi_staff_id(ctx->store, staff, &it.staff_id, &fe)) {
+    /* Staff come from the HR system, not from this file: keep the contact,
+     * but only with a staff member the store knows. */
+    if (fe.code != MI_ENOTFOUND) return stored(rec, fe.code, &fe);
+    mi_staff m = {staff, staff, NULL, 0, 1};
+    if (stored(rec, mi_staff_put(ctx->store, &m, e), e) < 0 ||
+        mi_staff_id(ctx->store, staff, &it.staff_id, e))
+      return e->code;
+  }
+  return stored(rec, mi_interaction_put(ctx->store, &it, e), e);
+}
+
+/* ---- tickets ----------------------------------------------------------- */
+
+static const char *const ticket_kinds[] = {"inquiry", "complaint", "after_sales",
+                                           "business_request", NULL};
+static const char *const categories[] = {"general", "technical", "product_quality", NULL};
+static const char *const severities[] = {"low", "medium", "high", "critical", NULL};
+static const char *const ticket_channels[] = {"phone", "email", "social", "chat",
+                                              "visit", "web",   NULL};
+static const char *const ticket_statuses[] = {"new", "open", "pending", "resolved", "closed",
+                                              NULL};
+
+static int ticket_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
+  mi_ticket t = {0};
+  const char *dept;
+  int64_t priority;
+  mi_err fe;
+  if (text(rec, "external_id", 1, 64, &t.external_id, e) ||
+      customer_ref(ctx, rec, "customer_id", &t.customer_id, e) ||
+      choice(rec, "kind", ticket_kinds, 0, &t.kind, e) ||
+      choice(rec, "category", categories, 0, &t.category, e) ||
+      choice(rec, "severity", severities, 0, &t.severity, e) ||
+      choice(rec, "channel", ticket_channels, 0, &t.channel, e) ||
+      integer(rec, "priority", 1, 1, 4, &priority, NULL, e) ||
+      text(rec, "department", 1, 64, &dept, e) ||
+      choice(rec, "status", ticket_statuses, 0, &t.status, e) ||
+      instant(rec, "opened_at", 1, &t.opened_at, e) ||
+      instant(rec, "first_response_at", 0, &t.first_response_at, e) ||
+      instant(rec, "resolved_at", 0, &t.resolved_at, e) ||
+      text(rec, "subject", 1, 1000, &t.subject, e))
+    return MI_EPARSE;
+  t.priority = (int)priority;
+  if (!mi_config_find_department(ctx->cfg, dept))
+    return mi_record_error(rec, e, MI_EPARSE, "department",
+                           "'%s' is not a department of the configuration", dept);
+  if (mi_department_id(ctx->store, dept, &t.department_id, &fe)) return stored(rec, fe.code, &fe);
+  if (t.first_response_at && t.first_response_at < t.opened_at)
+    return mi_record_error(rec, e, MI_EPARSE, "first_response_at", "is before opened_at");
+  if (t.resolved_at && t.resolved_at < t.opened_at)
+    return mi_record_error(rec, e, MI_EPARSE, "resolved_at", "is before opened_at");
+  int done = !strcmp(t.status, "resolved") || !strcmp(t.status, "closed");
+  if (done != (t.resolved_at != 0))
+    return mi_record_error(rec, e, MI_EPARSE, "resolved_at",
+                           done ? "is empty but the ticket is %s"
+                                : "is set but the ticket is still %s",
+                           t.status);
+  return stored(rec, mi_ticket_put(ctx->store, &t, ctx->opt->actor, e), e);
+}
+
+/* ---- responses --------------------------------------------------------- */
+
+/* A survey version with its questions, found once per import. */
+typedef struct mi_import_survey {
+  char code[65];
+  int64_t id;
+  mi_question *questions;
+  int nquestions;
+} mi_import_survey;
+
+static const char *const response_fixed[] = {"external_id",  "survey",     "customer_id",
+                                              "submitted_at", "duration_s", "channel",
+                                              NULL};
+
+static int survey_for(mi_import_ctx *ctx, const mi_record *rec, const char *code,
+                      mi_import_survey **out, mi_err *e) {
+  for (int i = 0; i < ctx->nsurveys; i++)
+    if (!strcmp(ctx->surveys[i].code, code)) return *out = &ctx->surveys[i], 0;
+  if (!mi_config_find_survey(ctx->cfg, code))
+    return mi_record_error(rec, e, MI_EPARSE, "survey",
+                           "'%s' is not a survey of the configuration", code);
+  mi_import_survey *grown = realloc(ctx->surveys, (size_t)(ctx->nsurveys + 1) * sizeof *grown);
+  if (!grown) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  ctx->surveys = grown;
+  mi_import_survey *sv = &grown[ctx->nsurveys];
+  memset(sv, 0, sizeof *sv);
+  snprintf(sv->code, sizeof sv->code, "%s", code);
+  if (mi_survey_latest(ctx->store, code, &sv->id, e) ||
+      mi_survey_questions(ctx->store, sv->id, &sv->questions, &sv->nquestions, e))
+    return stored(rec, e->code, e);
+  ctx->nsurveys++;
+  *out = sv;
+  return 0;
+}
+
+/* Every column that is not a fixed one must be a question of the row's survey. */
+static int check_columns(const mi_import_ctx *ctx, const mi_record *rec,
+                         const mi_import_survey *sv, mi_err *e) {
+  const char *const *names;
+  size_t n;
+  mi_reader_header(ctx->reader, &names, &n);
+  for (size_t i = 0; i < n; i++) {
+    int known = 0;
+    for (int k = 0; response_fixed[k] && !known; k++) known = !strcmp(names[i], response_fixed[k]);
+    for (int k = 0; k < sv->nquestions && !known; k++) known = !strcmp(names[i], sv->questions[k].code);
+    if (!known)
+      return mi_record_error(rec, e, MI_EPARSE, names[i],
+                             "is not a question of survey '%s' (check the column name)", sv->code);
+  }
+  return 0;
+}
+
+static int answer(const mi_record *rec, const mi_question *q, const char *v, mi_answer *a,
+                  mi_err *e) {
+  a->question_id = q->id;
+  a->text = NULL;
+  if (q->open) {
+    if (strlen(v) > 10000) return mi_record_error(rec, e, MI_EPARSE, q->code, "is longer than 10000 bytes");
+    a->text = v;
+    return 0;
+  }
+  mi_err fe;
+  int64_t n;
+  if (mi_field_int(v, q->scale_min, q->scale_max, &n, &fe))
+    return mi_record_error(rec, e, MI_EPARSE, q->code, "%s (the scale is %d..%d)", fe.msg,
+                           q->scale_min, q->scale_max);
+  a->value = (double)n;
+  return 0;
+}
+
+static int response_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
+  static const char *const response_channels[] = {"email", "sms", "phone", "web", NULL};
+  mi_response r = {0};
+  const char *code;
+  mi_import_survey *sv = NULL;
+  if (text(rec, "external_id", 1, 64, &r.external_id, e) ||
+      text(rec, "survey", 1, 64, &code, e) ||
+      customer_ref(ctx, rec, "customer_id", &r.customer_id, e) ||
+      instant(rec, "submitted_at", 1, &r.submitted_at, e) ||
+      integer(rec, "duration_s", 0, 0, 7 * 86400, &r.duration_s, &r.has_duration, e) ||
+      choice(rec, "channel", response_channels, 1, &r.channel, e) ||
+      survey_for(ctx, rec, code, &sv, e) ||
+      check_columns(ctx, rec, sv, e))
+    return MI_EPARSE;
+  r.survey_id = sv->id;
+  mi_answer *answers = calloc((size_t)sv->nquestions + 1, sizeof *answers);
+  if (!answers) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  int n = 0, rc = 0;
+  for (int i = 0; i < sv->nquestions && rc == 0; i++) {
+    const char *v = mi_record_get(rec, sv->questions[i].code);
+    if (mi_field_absent(v)) continue; /* not answered */
+    rc = answer(rec, &sv->questions[i], v, &answers[n++], e);
+  }
+  if (rc == 0) rc = stored(rec, mi_response_put(ctx->store, &r, answers, n, e), e);
+  free(answers);
+  return rc;
+}
+
+void mi_import_ctx_release(mi_import_ctx *ctx) {
+  for (int i = 0; i < ctx->nsurveys; i++) free(ctx->surveys[i].questions);
+  free(ctx->surveys);
+  ctx->surveys = NULL;
+  ctx->nsurveys = 0;
+}
+
+/* ---- the table --------------------------------------------------------- */
+
+static const char *const customer_required[] = {"external_id", "name", "kind", "created_at", NULL};
+static const char *const customer_optional[] = {
+    "region", "industry", "phone", "email", "birthday", "consent_email", "consent_sms",
+    "consent_phone", "tier", NULL};
+static const char *const order_required[] = {"external_id", "customer_id", "amount",
+                                             "currency",    "ordered_at",  "status", NULL};
+static const char *const interaction_required[] = {"external_id", "customer_id", "channel",
+                                                   "direction", "occurred_at", NULL};
+static const char *const interaction_optional[] = {"staff_id", "summary", NULL};
+static const char *const ticket_required[] = {
+    "external_id", "customer_id", "kind",   "category",  "severity", "channel",
+    "priority",    "department",  "status", "opened_at", "subject",  NULL};
+static const char *const ticket_optional[] = {"first_response_at", "resolved_at", NULL};
+static const char *const response_required[] = {"external_id", "survey", "customer_id",
+                                                "submitted_at", NULL};
+static const char *const response_optional[] = {"duration_s", "channel", NULL};
+static const char *const none[] = {NULL};
+
+const mi_import_entity mi_import_entity_table[] = {
+    {"customers", customer_required, customer_optional, 0, customer_row},
+    {"orders", order_required, none, 0, order_row},
+    {"interactions", interaction_required, interaction_optional, 0, interaction_row},
+    {"tickets", ticket_required, ticket_optional, 0, ticket_row},
+    {"responses", response_required, response_optional, 1, response_row},
+    {NULL, NULL, NULL, 0, NULL},
+};
+
+const char *const mi_import_entities[] = {"customers", "orders", "interactions", "tickets",
+                                          "responses", NULL};

@@ -1,0 +1,146 @@
+#include "store/customers.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/put.h"
+
+static const char *const insert_sql =
+    "INSERT INTO customers(external_id, name, kind, region, industry, phone, email, birthday,"
+    " consent_email, consent_sms, consent_phone, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    " ON CONFLICT(external_id) DO NOTHING RETURNING id";
+
+static const char *const update_sql =
+    "UPDATE customers SET name = ?2, kind = ?3, region = ?4, industry = ?5, phone = ?6,"
+    " email = ?7, birthday = ?8, consent_email = ?9, consent_sms = ?10, consent_phone = ?11,"
+    " created_at = ?12"
+    " WHERE external_id = ?1 AND (name IS NOT ?2 OR kind IS NOT ?3 OR region IS NOT ?4"
+    " OR industry IS NOT ?5 OR phone IS NOT ?6 OR email IS NOT ?7 OR birthday IS NOT ?8"
+    " OR consent_email IS NOT ?9 OR consent_sms IS NOT ?10 OR consent_phone IS NOT ?11"
+    " OR created_at IS NOT ?12) RETURNING id";
+
+static int bind_customer(sqlite3_stmt *st, const void *row) {
+  const mi_customer *c = row;
+  int rc = sqlite3_bind_text(st, 1, c->external_id, -1, SQLITE_STATIC);
+  rc |= sqlite3_bind_text(st, 2, c->name, -1, SQLITE_STATIC);
+  rc |= sqlite3_bind_text(st, 3, c->kind, -1, SQLITE_STATIC);
+  rc |= mi_bind_text_or_null(st, 4, c->region);
+  rc |= mi_bind_text_or_null(st, 5, c->industry);
+  rc |= mi_bind_text_or_null(st, 6, c->phone);
+  rc |= mi_bind_text_or_null(st, 7, c->email);
+  rc |= mi_bind_text_or_null(st, 8, c->birthday);
+  rc |= sqlite3_bind_int(st, 9, c->consent_email);
+  rc |= sqlite3_bind_int(st, 10, c->consent_sms);
+  rc |= sqlite3_bind_int(st, 11, c->consent_phone);
+  rc |= sqlite3_bind_int64(st, 12, c->created_at);
+  return rc;
+}
+
+int mi_customer_put(mi_store *s, const mi_customer *c, mi_err *e) {
+  if (!s || !c || !c->external_id || !c->name || !c->kind)
+    return mi_err_set(e, MI_EINVAL, "customer needs an external id, a name and a kind");
+  return mi_store_put(s, MI_SQL_CUSTOMER_INSERT, insert_sql, MI_SQL_CUSTOMER_UPDATE, update_sql,
+                      bind_customer, c, NULL, "storing customer", e);
+}
+
+int mi_customer_id(mi_store *s, const char *external_id, int64_t *id, mi_err *e) {
+  return mi_store_lookup_id(s, MI_SQL_CUSTOMER_ID,
+                            "SELECT id FROM customers WHERE external_id = ?1", external_id,
+                            "customer", id, e);
+}
+
+enum { F_EXTERNAL_ID, F_NAME, F_KIND, F_REGION, F_INDUSTRY, F_PHONE, F_EMAIL, F_BIRTHDAY,
+       F_TIER, F_TEXT_COUNT };
+
+int mi_customer_get(mi_store *s, const char *external_id, mi_customer *out, mi_err *e) {
+  if (!s || !external_id || !out) return mi_err_set(e, MI_EINVAL, "no customer id given");
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *st = mi_store_stmt(
+      s, MI_SQL_CUSTOMER_GET,
+      "SELECT external_id, name, kind, region, industry, phone, email, birthday, tier,"
+      " id, consent_email, consent_sms, consent_phone, created_at"
+      " FROM customers WHERE external_id = ?1",
+      e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) return mi_err_set(e, MI_ENOTFOUND, "unknown customer '%s'", external_id);
+  if (rc != SQLITE_ROW) return mi_store_fail(s, e, "reading customer");
+  /* Copy every text column into one block so the caller frees once. */
+  size_t total = 0;
+  for (int i = 0; i < F_TEXT_COUNT; i++) total += (size_t)sqlite3_column_bytes(st, i) + 1;
+  char *block = malloc(total), *p = block;
+  if (!block) {
+    sqlite3_reset(st);
+    return mi_err_set(e, MI_ENOMEM, "out of memory reading customer");
+  }
+  const char **fields[F_TEXT_COUNT] = {&out->external_id, &out->name, &out->kind,
+                                       &out->region, &out->industry, &out->phone,
+                                       &out->email, &out->birthday, &out->tier};
+  for (int i = 0; i < F_TEXT_COUNT; i++) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = (size_t)sqlite3_column_bytes(st, i);
+    if (!t) continue;
+    memcpy(p, t, n + 1);
+    *fields[i] = p;
+    p += n + 1;
+  }
+  out->id = sqlite3_column_int64(st, 9);
+  out->consent_email = sqlite3_column_int(st, 10);
+  out->consent_sms = sqlite3_column_int(st, 11);
+  out->consent_phone = sqlite3_column_int(st, 12);
+  out->created_at = sqlite3_column_int64(st, 13);
+  out->owned = block;
+  sqlite3_reset(st);
+  return 0;
+}
+
+void mi_customer_release(mi_customer *c) {
+  if (!c) return;
+  free(c->owned);
+  memset(c, 0, sizeof *c);
+}
+
+int mi_customer_summary_get(mi_store *s, int64_t customer_id, int64_t now,
+                            mi_customer_summary *out, mi_err *e) {
+  if (!s || !out) return mi_err_set(e, MI_EINVAL, "no customer given");
+  sqlite3_stmt *st = mi_store_stmt(
+      s, MI_SQL_CUSTOMER_SUMMARY,
+      "SELECT"
+      " (SELECT count(*) FROM orders WHERE customer_id = ?1),"
+      " (SELECT count(*) FROM orders WHERE customer_id = ?1 AND ordered_at >= ?2"
+      "   AND status NOT IN ('cancelled', 'refunded')),"
+      " (SELECT coalesce(sum(amount_minor), 0) FROM orders WHERE customer_id = ?1"
+      "   AND ordered_at >= ?2 AND status NOT IN ('cancelled', 'refunded')),"
+      " (SELECT coalesce(sum(amount_minor), 0) FROM orders WHERE customer_id = ?1"
+      "   AND status NOT IN ('cancelled', 'refunded')),"
+      " (SELECT coalesce(max(ordered_at), 0) FROM orders WHERE customer_id = ?1),"
+      " (SELECT count(*) FROM orders WHERE customer_id = ?1 AND status = 'refunded'),"
+      " (SELECT count(*) FROM interactions WHERE customer_id = ?1),"
+      " (SELECT count(*) FROM tickets WHERE customer_id = ?1),"
+      " (SELECT count(*) FROM tickets WHERE customer_id = ?1"
+      "   AND status NOT IN ('resolved', 'closed')),"
+      " (SELECT count(*) FROM tickets WHERE customer_id = ?1 AND kind = 'complaint'"
+      "   AND status NOT IN ('resolved', 'closed')),"
+      " (SELECT count(*) FROM responses WHERE customer_id = ?1),"
+      " (SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE customer_id = ?1),"
+      " (SELECT avg(a.value) FROM responses r JOIN answers a ON a.response_id = r.id"
+      "   JOIN questions q ON q.id = a.question_id"
+      "   WHERE r.customer_id = ?1 AND q.dimension = 'overall')",
+      e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_int64(st, 1, customer_id);
+  sqlite3_bind_int64(st, 2, now - 365 * 86400);
+  if (sqlite3_step(st) != SQLITE_ROW) return mi_store_fail(s, e, "summarising customer");
+  int64_t *f[] = {&out->orders, &out->orders_12m, &out->spend_12m_minor, &out->lifetime_minor,
+                  &out->last_order_at, &out->refunded_orders, &out->interactions,
+                  &out->tickets, &out->open_tickets, &out->open_complaints, &out->responses,
+                  &out->points};
+  for (int i = 0; i < 12; i++) *f[i] = sqlite3_column_int64(st, i);
+  out->avg_overall = sqlite3_column_type(st, 12) == SQLITE_NULL ? NAN
+                                                                 : sqlite3_column_double(st, 12);
+  sqlite3_reset(st);
+  return 0;
+}

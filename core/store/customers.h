@@ -1,0 +1,42 @@
+/* Customers: identity, contacts, kind, consent and tier. */
+#ifndef MI_STORE_CUSTOMERS_H
+#define MI_STORE_CUSTOMERS_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* Text fields are NULL (or "") when absent. created_at is an instant. */
+typedef struct mi_customer {
+  int64_t id;
+  const char *external_id, *name, *kind, *region, *industry, *phone, *email, *birthday, *tier;
+  int consent_email, consent_sms, consent_phone;
+  int64_t created_at;
+  void *owned; /* set by mi_customer_get: the block the strings live in */
+} mi_customer;
+
+/* Adds the customer, or updates the stored one with the same external_id.
+ * tier is not written here (tiers change through mi_tier_set, with history).
+ * Returns MI_PUT_INSERTED, MI_PUT_UPDATED or MI_PUT_UNCHANGED (store/put.h). */
+int mi_customer_put(mi_store *s, const mi_customer *c, mi_err *e);
+
+/* The id of the customer with this external id; MI_ENOTFOUND if none. */
+int mi_customer_id(mi_store *s, const char *external_id, int64_t *id, mi_err *e);
+
+/* Reads the customer; strings belong to *out until mi_customer_release. */
+int mi_customer_get(mi_store *s, const char *external_id, mi_customer *out, mi_err *e);
+void mi_customer_release(mi_customer *c);
+
+/* Behaviour and value figures of one customer, for `customer show` and the
+ * policy views. Money in minor units; instants 0 when there is none. */
+typedef struct mi_customer_summary {
+  int64_t orders, orders_12m, spend_12m_minor, lifetime_minor, last_order_at;
+  int64_t refunded_orders, interactions, tickets, open_tickets, open_complaints;
+  int64_t responses, points;
+  double avg_overall; /* mean of answers to questions of dimension 'overall'; NaN if none */
+} mi_customer_summary;
+
+int mi_customer_summary_get(mi_store *s, int64_t customer_id, int64_t now,
+                            mi_customer_summary *out, mi_err *e);
+
+#endif

@@ -1,0 +1,85 @@
+#include "store/ledger.h"
+
+#include <string.h>
+
+#include "store/put.h"
+
+static int bind_entry(sqlite3_stmt *st, const void *row) {
+  const mi_ledger_entry *l = row;
+  int rc = sqlite3_bind_int64(st, 1, l->customer_id);
+  rc |= sqlite3_bind_text(st, 2, l->kind, -1, SQLITE_STATIC);
+  rc |= sqlite3_bind_int64(st, 3, l->points);
+  rc |= sqlite3_bind_text(st, 4, l->reason, -1, SQLITE_STATIC);
+  rc |= mi_bind_text_or_null(st, 5, l->source);
+  rc |= mi_bind_text_or_null(st, 6, l->policy);
+  rc |= sqlite3_bind_text(st, 7, l->idempotency_key, -1, SQLITE_STATIC);
+  rc |= mi_bind_int64_opt(st, 8, l->reverses_id != 0, l->reverses_id);
+  rc |= mi_bind_int64_opt(st, 9, l->expires_at != 0, l->expires_at);
+  rc |= sqlite3_bind_int64(st, 10, l->created_at);
+  return rc;
+}
+
+int mi_ledger_append(mi_store *s, const mi_ledger_entry *entry, int64_t *id, mi_err *e) {
+  if (!s || !entry || !entry->kind || !entry->reason || !entry->idempotency_key)
+    return mi_err_set(e, MI_EINVAL, "ledger entry needs a kind, a reason and an idempotency key");
+  return mi_store_put(
+      s, MI_SQL_LEDGER_INSERT,
+      "INSERT INTO loyalty_ledger(customer_id, kind, points, reason, source, policy,"
+      " idempotency_key, reverses_id, expires_at, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+      " ON CONFLICT(idempotency_key) DO NOTHING RETURNING id",
+      MI_SQL_SLOT_COUNT, NULL, bind_entry, entry, id, "adding ledger entry", e);
+}
+
+int mi_ledger_balance(mi_store *s, int64_t customer_id, int64_t *balance, mi_err *e) {
+  if (!s || !balance) return mi_err_set(e, MI_EINVAL, "no customer given");
+  sqlite3_stmt *st = mi_store_stmt(
+      s, MI_SQL_LEDGER_BALANCE,
+      "SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE customer_id = ?1", e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_int64(st, 1, customer_id);
+  if (sqlite3_step(st) != SQLITE_ROW) return mi_store_fail(s, e, "reading points balance");
+  *balance = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return 0;
+}
+
+int mi_tier_set(mi_store *s, int64_t customer_id, const char *new_tier, const char *reason,
+                const char *policy, int64_t job_id, int64_t at, mi_err *e) {
+  if (!s || !new_tier || !reason) return mi_err_set(e, MI_EINVAL, "tier change needs a tier and a reason");
+  sqlite3_stmt *get = mi_store_stmt(s, MI_SQL_TIER_GET,
+                                    "SELECT tier FROM customers WHERE id = ?1", e);
+  if (!get) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_int64(get, 1, customer_id);
+  int rc = sqlite3_step(get);
+  if (rc == SQLITE_DONE) return mi_err_set(e, MI_ENOTFOUND, "no customer with id %lld", (long long)customer_id);
+  if (rc != SQLITE_ROW) return mi_store_fail(s, e, "reading tier");
+  const unsigned char *old = sqlite3_column_text(get, 0);
+  if (old && !strcmp((const char *)old, new_tier)) {
+    sqlite3_reset(get);
+    return MI_PUT_UNCHANGED;
+  }
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_TIER_SET,
+                                   "UPDATE customers SET tier = ?2 WHERE id = ?1", e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_int64(st, 1, customer_id);
+  sqlite3_bind_text(st, 2, new_tier, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, "setting tier");
+  sqlite3_stmt *h = mi_store_stmt(
+      s, MI_SQL_TIER_HISTORY_INSERT,
+      "INSERT INTO tier_history(customer_id, old_tier, new_tier, reason, policy, job_id,"
+      " changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      e);
+  if (!h) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_int64(h, 1, customer_id);
+  mi_bind_text_or_null(h, 2, (const char *)old);
+  sqlite3_bind_text(h, 3, new_tier, -1, SQLITE_STATIC);
+  sqlite3_bind_text(h, 4, reason, -1, SQLITE_STATIC);
+  mi_bind_text_or_null(h, 5, policy);
+  mi_bind_int64_opt(h, 6, job_id != 0, job_id);
+  sqlite3_bind_int64(h, 7, at);
+  rc = sqlite3_step(h);
+  sqlite3_reset(get);
+  if (rc != SQLITE_DONE) return mi_store_fail(s, e, "recording tier change");
+  return MI_PUT_UPDATED;
+}

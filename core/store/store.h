@@ -1,0 +1,72 @@
+/* The SQLite store: opening, migrating and transactions. Entity functions are
+ * declared in their own headers (customers.h, orders.h, ...). Nothing outside
+ * core/store/ sees SQL or <sqlite3.h>. */
+#ifndef MI_STORE_STORE_H
+#define MI_STORE_STORE_H
+
+#include <stdint.h>
+
+#include "store/schema.h"
+#include "util/err.h"
+
+typedef struct mi_store mi_store;
+
+/* What a put did. Entity put functions return one of these (> 0) or a
+ * negative error code. */
+enum { MI_PUT_INSERTED = 1, MI_PUT_UPDATED = 2, MI_PUT_UNCHANGED = 3 };
+
+enum {
+  MI_STORE_CREATE = 1 << 0,   /* create the file (mode 0600) if it does not exist */
+  MI_STORE_READONLY = 1 << 1, /* open read-only; never migrates */
+};
+
+/* Opens the database at path. An existing database older than this manyi is
+ * migrated in one transaction (a failed step leaves it untouched). A file that
+ * is not a SQLite database, is damaged, or is a SQLite database of another
+ * program is reported (MI_ECORRUPT) and left alone; a database newer than this
+ * manyi is MI_EVERSION. On success *out is owned by the caller: mi_store_close. */
+int mi_store_open(const char *path, int flags, mi_store **out, mi_err *e);
+
+/* As mi_store_open, migrating with the given steps instead of the built-in
+ * ones (for tests of the migration machinery). */
+int mi_store_open_with(const char *path, int flags, const mi_schema_step *steps, int nsteps,
+                       mi_store **out, mi_err *e);
+
+void mi_store_close(mi_store *s);
+
+/* The schema version (PRAGMA user_version) of the open database, and the
+ * version this build migrates to. */
+int mi_store_version(mi_store *s);
+int mi_store_latest_version(void);
+const char *mi_store_path(const mi_store *s);
+
+/* Write transactions are BEGIN IMMEDIATE: a second writer waits busy_timeout
+ * and then gets MI_EBUSY rather than failing half-way. */
+int mi_store_begin(mi_store *s, mi_err *e);
+int mi_store_commit(mi_store *s, mi_err *e);
+void mi_store_rollback(mi_store *s);
+
+/* A savepoint inside the open transaction, so one row's statements can be
+ * undone without losing the rest of the batch. */
+int mi_store_savepoint(mi_store *s, mi_err *e);
+void mi_store_release_savepoint(mi_store *s);
+void mi_store_rollback_savepoint(mi_store *s);
+
+/* PRAGMA integrity_check and foreign_key_check; 0 when both are clean. */
+int mi_store_check(mi_store *s, mi_err *e);
+
+/* Row counts of the main tables, for summaries. names[i] gets counts[i]. */
+typedef struct mi_store_count {
+  const char *table;
+  int64_t rows;
+} mi_store_count;
+/* Fills up to max entries; returns how many or a negative code. */
+int mi_store_counts(mi_store *s, mi_store_count *out, int max, mi_err *e);
+
+/* A per-run set of keys, to find a key that occurs twice in one import.
+ * Kept in a TEMP table so memory stays bounded for files of any size. */
+int mi_store_seen_reset(mi_store *s, mi_err *e);
+/* Returns 1 if key is new (and remembers it), 0 if seen before, <0 on error. */
+int mi_store_seen_add(mi_store *s, const char *key, mi_err *e);
+
+#endif

@@ -1,0 +1,75 @@
+/* Shared by the files of core/store/ only. */
+#ifndef MI_STORE_INTERNAL_H
+#define MI_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Every prepared statement of the store has a slot, so it is prepared once per
+ * connection and reused (import speed depends on it). */
+enum mi_stmt_slot {
+  MI_SQL_SEEN_ADD,
+  MI_SQL_DEPARTMENT_INSERT,
+  MI_SQL_DEPARTMENT_UPDATE,
+  MI_SQL_DEPARTMENT_ID,
+  MI_SQL_STAFF_ID,
+  MI_SQL_STAFF_INSERT,
+  MI_SQL_STAFF_UPDATE,
+  MI_SQL_CUSTOMER_INSERT,
+  MI_SQL_CUSTOMER_UPDATE,
+  MI_SQL_CUSTOMER_ID,
+  MI_SQL_CUSTOMER_GET,
+  MI_SQL_CUSTOMER_SUMMARY,
+  MI_SQL_ORDER_INSERT,
+  MI_SQL_ORDER_UPDATE,
+  MI_SQL_INTERACTION_INSERT,
+  MI_SQL_INTERACTION_UPDATE,
+  MI_SQL_TICKET_INSERT,
+  MI_SQL_TICKET_UPDATE,
+  MI_SQL_TICKET_EVENT_INSERT,
+  MI_SQL_SURVEY_LATEST,
+  MI_SQL_SURVEY_INSERT,
+  MI_SQL_QUESTION_INSERT,
+  MI_SQL_QUESTION_LIST,
+  MI_SQL_RESPONSE_INSERT,
+  MI_SQL_ANSWER_INSERT,
+  MI_SQL_INVITATION_INSERT,
+  MI_SQL_LEDGER_INSERT,
+  MI_SQL_LEDGER_BALANCE,
+  MI_SQL_TIER_GET,
+  MI_SQL_TIER_SET,
+  MI_SQL_TIER_HISTORY_INSERT,
+  MI_SQL_JOB_INSERT,
+  MI_SQL_EVALUATION_UPSERT,
+  MI_SQL_ACTION_INSERT,
+  MI_SQL_AUDIT_INSERT,
+  MI_SQL_SLOT_COUNT
+};
+
+struct mi_store {
+  sqlite3 *db;
+  char *path;
+  int in_txn;
+  int seen_ready; /* the TEMP table for mi_store_seen_* exists */
+  sqlite3_stmt *stmt[MI_SQL_SLOT_COUNT];
+};
+
+/* Returns the statement for slot, prepared from sql on first use and reset
+ * (bindings cleared) on every use; NULL with e filled on failure. */
+sqlite3_stmt *mi_store_stmt(mi_store *s, enum mi_stmt_slot slot, const char *sql, mi_err *e);
+
+/* Turns the last SQLite error into an mi_err: constraint failures become
+ * MI_EINVAL/MI_EEXIST with a message naming what was refused. what describes
+ * the operation ("adding customer C001"). Returns the code. */
+int mi_store_fail(mi_store *s, mi_err *e, const char *what);
+
+/* Binds text, or NULL when v is NULL or empty. */
+int mi_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
+/* Binds an integer, or NULL when has is 0. */
+int mi_bind_int64_opt(sqlite3_stmt *st, int i, int has, int64_t v);
+
+/* Column text copied into a fresh heap string (NULL for SQL NULL). */
+char *mi_column_strdup(sqlite3_stmt *st, int col);
+
+#endif

@@ -1,0 +1,105 @@
+/* Transactions, the statement cache, and SQLite errors turned into mi_err. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+int mi_store_begin(mi_store *s, mi_err *e) {
+  if (!s) return mi_err_set(e, MI_EINVAL, "no store");
+  if (s->in_txn) return mi_err_set(e, MI_EINVAL, "a transaction is already open");
+  if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "starting a write transaction");
+  s->in_txn = 1;
+  return 0;
+}
+
+int mi_store_commit(mi_store *s, mi_err *e) {
+  if (!s || !s->in_txn) return mi_err_set(e, MI_EINVAL, "no transaction is open");
+  if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    int rc = mi_store_fail(s, e, "committing");
+    mi_store_rollback(s);
+    return rc;
+  }
+  s->in_txn = 0;
+  return 0;
+}
+
+void mi_store_rollback(mi_store *s) {
+  if (!s || !s->in_txn) return;
+  sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  s->in_txn = 0;
+}
+
+int mi_store_savepoint(mi_store *s, mi_err *e) {
+  if (sqlite3_exec(s->db, "SAVEPOINT mi_row", NULL, NULL, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "starting a savepoint");
+  return 0;
+}
+
+void mi_store_release_savepoint(mi_store *s) {
+  sqlite3_exec(s->db, "RELEASE mi_row", NULL, NULL, NULL);
+}
+
+void mi_store_rollback_savepoint(mi_store *s) {
+  sqlite3_exec(s->db, "ROLLBACK TO mi_row; RELEASE mi_row", NULL, NULL, NULL);
+}
+
+sqlite3_stmt *mi_store_stmt(mi_store *s, enum mi_stmt_slot slot, const char *sql, mi_err *e) {
+  sqlite3_stmt *st = s->stmt[slot];
+  if (!st) {
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+      mi_store_fail(s, e, "preparing a statement");
+      return NULL;
+    }
+    s->stmt[slot] = st;
+  } else {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+  }
+  return st;
+}
+
+int mi_store_fail(mi_store *s, mi_err *e, const char *what) {
+  int rc = sqlite3_extended_errcode(s->db);
+  const char *msg = sqlite3_errmsg(s->db);
+  int code;
+  switch (rc & 0xff) {
+  case SQLITE_CONSTRAINT:
+    code = (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) ? MI_EEXIST
+                                                                                   : MI_EINVAL;
+    break;
+  case SQLITE_NOTADB:
+  case SQLITE_CORRUPT:
+    return mi_err_set(e, MI_ECORRUPT, "%s: %s is not a usable database (%s); manyi leaves it "
+                      "untouched", what, s->path, msg);
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return mi_err_set(e, MI_EBUSY, "%s: %s is busy (another manyi is writing); try again "
+                      "when it has finished", what, s->path);
+  case SQLITE_FULL:
+    return mi_err_set(e, MI_EIO, "%s: the disk is full; nothing was changed", what);
+  case SQLITE_READONLY:
+    return mi_err_set(e, MI_EIO, "%s: %s is read-only; nothing was changed", what, s->path);
+  case SQLITE_NOMEM: code = MI_ENOMEM; break;
+  case SQLITE_IOERR:
+  case SQLITE_CANTOPEN: code = MI_EIO; break;
+  default: code = MI_ESTORE;
+  }
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+    msg = "it refers to something that does not exist";
+  return mi_err_set(e, code, "%s: %s", what, msg);
+}
+
+int mi_bind_text_or_null(sqlite3_stmt *st, int i, const char *v) {
+  if (!v || !*v) return sqlite3_bind_null(st, i);
+  return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+int mi_bind_int64_opt(sqlite3_stmt *st, int i, int has, int64_t v) {
+  return has ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+char *mi_column_strdup(sqlite3_stmt *st, int col) {
+  const unsigned char *t = sqlite3_column_text(st, col);
+  return t ? strdup((const char *)t) : NULL;
+}

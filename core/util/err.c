@@ -1,0 +1,86 @@
+#include "util/err.h"
+
+#include <string.h>
+
+void mi_err_clear(mi_err *e) {
+  if (e) memset(e, 0, sizeof *e);
+}
+
+int mi_err_setv(mi_err *e, int code, const char *fmt, va_list ap) {
+  if (!e) return code;
+  e->code = code;
+  e->file[0] = '\0';
+  e->line = e->column = 0;
+  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  return code;
+}
+
+int mi_err_set(mi_err *e, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  mi_err_setv(e, code, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+int mi_err_setpos(mi_err *e, int code, const char *file, int line, int column,
+                  const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  mi_err_setv(e, code, fmt, ap);
+  va_end(ap);
+  if (e) {
+    snprintf(e->file, sizeof e->file, "%s", file ? file : "");
+    e->line = line;
+    e->column = column;
+  }
+  return code;
+}
+
+void mi_err_prefix(mi_err *e, const char *fmt, ...) {
+  if (!e) return;
+  char head[512], old[sizeof e->msg];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(head, sizeof head, fmt, ap);
+  va_end(ap);
+  memcpy(old, e->msg, sizeof old);
+  /* Truncation is acceptable here: the head matters more than the tail. */
+  size_t n = strlen(head);
+  if (n > sizeof e->msg - 3) n = sizeof e->msg - 3;
+  memcpy(e->msg, head, n);
+  memcpy(e->msg + n, ": ", 2);
+  size_t room = sizeof e->msg - n - 3, m = strlen(old);
+  if (m > room) m = room;
+  memcpy(e->msg + n + 2, old, m);
+  e->msg[n + 2 + m] = '\0';
+}
+
+void mi_err_print(const mi_err *e, FILE *out) {
+  if (!e) return;
+  if (e->file[0] && e->line && e->column)
+    fprintf(out, "%s:%d:%d: ", e->file, e->line, e->column);
+  else if (e->file[0] && e->line)
+    fprintf(out, "%s:%d: ", e->file, e->line);
+  else if (e->file[0])
+    fprintf(out, "%s: ", e->file);
+  fprintf(out, "%s\n", e->msg[0] ? e->msg : mi_err_name(e->code));
+}
+
+const char *mi_err_name(int code) {
+  switch (code) {
+  case MI_OK: return "ok";
+  case MI_EINVAL: return "invalid input";
+  case MI_ENOMEM: return "out of memory";
+  case MI_EIO: return "input/output error";
+  case MI_ECONFIG: return "configuration error";
+  case MI_ESTORE: return "database error";
+  case MI_ECORRUPT: return "not a manyi database, or damaged";
+  case MI_ENOTFOUND: return "not found";
+  case MI_EEXIST: return "already exists";
+  case MI_EPARSE: return "malformed input";
+  case MI_EBUSY: return "database is busy";
+  case MI_EVERSION: return "database is newer than this manyi";
+  default: return "error";
+  }
+}

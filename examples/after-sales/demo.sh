@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job on the bundled example: create the database, load the example
+# data, and show what was loaded. Usage: demo.sh MANYI_BINARY DATABASE
+set -euo pipefail
+manyi=${1:?usage: demo.sh MANYI_BINARY DATABASE}
+db=${2:?usage: demo.sh MANYI_BINARY DATABASE}
+here=$(cd "$(dirname "$0")" && pwd)
+run() { "$manyi" --config "$here/manyi.yaml" --db "$db" "$@"; }
+
+rm -f "$db" "$db-wal" "$db-shm"
+run check
+run init
+for entity in customers orders interactions tickets responses; do
+  run import "$entity" "$here/data/$entity.csv"
+done
+run status
+run customer show C0000001
