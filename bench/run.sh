@@ -116,7 +116,8 @@ else
         --responses "$n_responses" --only customers,responses)
     [[ $gen_s != failed ]] || die "manyi-gen failed; see above"
 fi
-echo "data: customers.csv $(mb "$data/customers.csv"), responses.csv $(mb "$data/responses.csv"); generated in ${gen_s} s"
+sizes="customers.csv $(mb "$data/customers.csv"), responses.csv $(mb "$data/responses.csv")"
+if [[ $gen_s == reused ]]; then echo "data: $sizes"; else echo "data: $sizes; generated in $gen_s s"; fi
 
 # --- manyi ----------------------------------------------------------------
 mdb=$work/manyi.db
@@ -163,7 +164,8 @@ dbsize() { awk -v a="$(stat -c %s "$1" 2>/dev/null || echo 0)" -v b="$(stat -c %
     'BEGIN { printf "%.0f MB (+%.0f MB WAL)", a / 1e6, b / 1e6 }'; }
 
 echo
-echo "manyi $("$manyi" --version 2>/dev/null | head -n 1 || echo '(version unknown)'); sqlite3 $sqlite_version"
+m_version=$("$manyi" --version 2>/dev/null | head -n 1) || m_version=
+echo "versions: ${m_version:-manyi (--version failed)}; sqlite3 $sqlite_version"
 awk -v rows_c="$n_customers" -v rows_r="$n_responses" \
     -v mi="$m_init" -v mc="$m_cust" -v mr="$m_resp" -v mt="$m_total" \
     -v pi="$p_init" -v pc="$p_cust" -v pr="$p_resp" -v pt="$p_total" '

@@ -51,10 +51,6 @@ static int run(mi_cli *cli, int argc, char **argv) {
   if (argc - optind != 2) return mi_cli_usage_error("import", "give an ENTITY and a FILE");
   o.entity = argv[optind];
   o.path = argv[optind + 1];
-  const char *const *req, *const *optional;
-  if (mi_import_columns(o.entity, &req, &optional))
-    return mi_cli_usage_error("import", "cannot import '%s': use customers, orders, "
-                              "interactions, tickets or responses", o.entity);
   if (mi_cli_open_store(cli, 0)) return 1;
   if (!cli->quiet && isatty(STDERR_FILENO)) {
     o.progress = show_progress;
@@ -75,11 +71,12 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_import = {
-    "import", "load customers, orders, interactions, tickets or responses from CSV/JSONL",
+    "import", "load customers, staff, orders, interactions, tickets or responses",
     "Usage: manyi [--config FILE] [--db FILE] import ENTITY FILE [OPTIONS]\n"
     "\n"
-    "ENTITY is customers, orders, interactions, tickets or responses. FILE is CSV\n"
-    "(RFC 4180, header row) or JSON Lines, told apart by its extension (.csv,\n"
+    "ENTITY is customers, staff, orders, interactions, tickets or responses. FILE is\n"
+    "CSV"
+    " (RFC 4180, header row) or JSON Lines, told apart by its extension (.csv,\n"
     ".jsonl) unless --format is given. Rows are keyed by external_id: importing the\n"
     "same file again adds nothing; changed rows are updated.\n"
     "\n"
@@ -96,6 +93,7 @@ const mi_cli_command mi_cmd_import = {
     "  customers     external_id, name, kind (person|company|government), created_at;\n"
     "                optional region, industry, phone, email, birthday, consent_email,\n"
     "                consent_sms, consent_phone (0/1), tier\n"
+    "  staff         external_id, name; optional department, os_user, active (0/1)\n"
     "  orders        external_id, customer_id, amount (e.g. 1299.00), currency,\n"
     "                ordered_at, status (placed|paid|shipped|completed|cancelled|refunded)\n"
     "  interactions  external_id, customer_id, channel, direction, occurred_at;\n"

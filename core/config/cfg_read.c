@@ -179,6 +179,8 @@ int mi_cfg_int(const mi_cfg_ctx *c, const mi_ynode *n, int64_t min, int64_t max,
     return mi_cfg_fail(c, n, "expected an integer, got %s '%s'", mi_cfg_describe(n), n->text);
   errno = 0;
   long long v = strtoll(n->text, NULL, 10);
+  if ((errno == ERANGE || v < min || v > max) && max == INT64_MAX)
+    return mi_cfg_fail(c, n, "%s is out of range: use %lld or more", n->text, (long long)min);
   if (errno == ERANGE || v < min || v > max)
     return mi_cfg_fail(c, n, "%s is out of range: use %lld to %lld", n->text, (long long)min,
                        (long long)max);
@@ -210,6 +212,8 @@ int mi_cfg_bool(const mi_cfg_ctx *c, const mi_ynode *n, bool *out) {
     *out = n->text[0] == 't';
     return 0;
   }
+  if (n->kind == MI_YSCALAR && n->plain && mi_plain_classify(n->text) == MI_PLAIN_AMBIGUOUS_BOOL)
+    return mi_cfg_fail(c, n, "'%s' is not a boolean here: write true or false", n->text);
   if (n->kind == MI_YSCALAR)
     return mi_cfg_fail(c, n, "expected true or false, got %s '%s'%s", mi_cfg_describe(n),
                        n->text, n->plain ? "" : ": remove the quotes");

@@ -55,15 +55,23 @@ static int parser_error(tree_ctx *t) {
   if (p->error == YAML_MEMORY_ERROR) return mi_err_set(t->e, MI_ENOMEM, "out of memory reading YAML");
   if (p->error == YAML_READER_ERROR) {
     int line, col;
-    offset_to_pos(t, p->problem_offset, &line, &col);
-    if (p->problem_value >= 0)
+    size_t off = p->problem_offset;
+    if (strstr(p->problem, "UTF-8")) {
+      /* libyaml points at the bad trailing byte; point at the character's
+       * first byte instead, which is where an editor shows the problem. */
+      while (off > 0 && off <= t->len && ((unsigned char)t->buf[off - 1] & 0xC0) == 0x80) off--;
+      if (off > 0 && off <= t->len && (unsigned char)t->buf[off - 1] >= 0xC0) off--;
+      offset_to_pos(t, off, &line, &col);
+      unsigned byte = off < t->len ? (unsigned char)t->buf[off] : 0;
       return mi_err_setpos(t->e, MI_ECONFIG, t->file, line, col,
-                           "invalid text: %s (byte 0x%02x): save the file as UTF-8 without "
-                           "control characters",
-                           p->problem, (unsigned)p->problem_value & 0xff);
+                           "the text is not valid UTF-8 (%s at byte 0x%02x): save the file "
+                           "as UTF-8",
+                           p->problem, byte);
+    }
+    offset_to_pos(t, off, &line, &col);
     return mi_err_setpos(t->e, MI_ECONFIG, t->file, line, col,
-                         "invalid text: %s: save the file as UTF-8 without control characters",
-                         p->problem);
+                         "%s (character U+%04X): remove it", p->problem,
+                         (unsigned)p->problem_value);
   }
   yaml_mark_t m = p->problem_mark;
   if (p->context)

@@ -18,15 +18,6 @@ static const mi_import_entity *find_entity(const char *name) {
   return NULL;
 }
 
-int mi_import_columns(const char *entity, const char *const **required,
-                      const char *const **optional) {
-  const mi_import_entity *en = entity ? find_entity(entity) : NULL;
-  if (!en) return MI_ENOTFOUND;
-  *required = en->required;
-  *optional = en->optional;
-  return 0;
-}
-
 static int listed(const char *const *list, const char *name) {
   for (; *list; list++)
     if (!strcmp(*list, name)) return 1;
@@ -52,6 +43,32 @@ static int check_header(const mi_import_entity *en, mi_reader *r, mi_err *e) {
     if (!listed(en->required, names[i]) && !listed(en->optional, names[i]))
       return mi_err_setpos(e, MI_EPARSE, mi_reader_name(r), 1, 0,
                            "unknown column '%s' in a %s file", names[i], en->name);
+  return 0;
+}
+
+/* Every column an entity's file may have; for responses that includes the
+ * question codes of every survey in the configuration. *out is owned by the
+ * caller (free); the strings are not. */
+static int expected_columns(const mi_import_entity *en, const mi_config *cfg, const char ***out,
+                            size_t *n, mi_err *e) {
+  size_t cap = 0, k = 0;
+  for (const char *const *c = en->required; *c; c++) cap++;
+  for (const char *const *c = en->optional; *c; c++) cap++;
+  if (en->extra_columns)
+    for (size_t i = 0; i < cfg->nsurveys; i++) cap += cfg->surveys[i].nquestions;
+  const char **cols = calloc(cap + 1, sizeof *cols);
+  if (!cols) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (const char *const *c = en->required; *c; c++) cols[k++] = *c;
+  for (const char *const *c = en->optional; *c; c++) cols[k++] = *c;
+  for (size_t i = 0; en->extra_columns && i < cfg->nsurveys; i++)
+    for (size_t q = 0; q < cfg->surveys[i].nquestions; q++) {
+      const char *code = cfg->surveys[i].questions[q].code;
+      size_t j = 0;
+      while (j < k && strcmp(cols[j], code) != 0) j++;
+      if (j == k) cols[k++] = code; /* surveys may share question codes */
+    }
+  *out = cols;
+  *n = k;
   return 0;
 }
 
@@ -175,14 +192,23 @@ int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
   const mi_import_entity *en = find_entity(opt->entity);
   if (!en)
     return mi_err_set(e, MI_EINVAL,
-                      "cannot import '%s': use customers, orders, interactions, tickets or "
-                      "responses",
+                      "cannot import '%s': use customers, staff, orders, interactions, "
+                      "tickets or responses",
                       opt->entity);
   mi_import_summary sum = {0};
   mi_import_ctx ctx = {.store = s, .cfg = cfg, .opt = opt};
   rejects rj = {0};
   mi_reader_opts ropts = {.encoding = opt->encoding};
-  int rc = mi_reader_open_opts(opt->path, opt->format, &ropts, &ctx.reader, e);
+  const char **columns = NULL;
+  mi_format fmt = opt->format;
+  int rc = fmt == MI_FORMAT_AUTO ? mi_format_from_path(opt->path, &fmt, e) : 0;
+  if (rc == 0 && fmt == MI_FORMAT_JSONL) {
+    /* JSON Lines has no header: the reader gets the columns, so that an
+     * unknown (misspelt) key is an error rather than ignored. */
+    rc = expected_columns(en, cfg, &columns, &ropts.ncolumns, e);
+    ropts.columns = columns;
+  }
+  if (rc == 0) rc = mi_reader_open_opts(opt->path, fmt, &ropts, &ctx.reader, e);
   if (rc == 0) rc = check_header(en, ctx.reader, e);
   if (rc == 0 && opt->rejects_path) rc = rejects_open(&rj, opt->rejects_path, ctx.reader, e);
   if (rc == 0) rc = run(&ctx, en, &rj, &sum, e);
@@ -193,6 +219,7 @@ int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
   }
   mi_import_ctx_release(&ctx);
   mi_reader_close(ctx.reader);
+  free(columns);
   if (summary) *summary = sum;
   return rc;
 }

@@ -37,10 +37,4 @@ typedef struct mi_import_summary {
 int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
               mi_import_summary *summary, mi_err *e);
 
-/* The entities that can be imported, NULL-terminated, and the columns of one
- * ("required" first, then optional; NULL-terminated) for help texts. */
-extern const char *const mi_import_entities[];
-int mi_import_columns(const char *entity, const char *const **required,
-                      const char *const **optional);
-
 #endif

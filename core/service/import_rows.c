@@ -137,6 +137,26 @@ static int order_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
   return stored(rec, mi_order_put(ctx->store, &o, e), e);
 }
 
+/* ---- staff ------------------------------------------------------------- */
+
+static int staff_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
+  mi_staff m = {0};
+  const char *dept;
+  mi_err fe;
+  if (text(rec, "external_id", 1, 64, &m.external_id, e) || text(rec, "name", 1, 200, &m.name, e) ||
+      text(rec, "department", 0, 64, &dept, e) || text(rec, "os_user", 0, 64, &m.os_user, e))
+    return MI_EPARSE;
+  m.active = 1;
+  if (!mi_field_absent(mi_record_get(rec, "active")) && flag(rec, "active", &m.active, e))
+    return MI_EPARSE;
+  if (dept && !mi_config_find_department(ctx->cfg, dept))
+    return mi_record_error(rec, e, MI_EPARSE, "department",
+                           "'%s' is not a department of the configuration", dept);
+  if (dept && mi_department_id(ctx->store, dept, &m.department_id, &fe))
+    return stored(rec, fe.code, &fe);
+  return stored(rec, mi_staff_put(ctx->store, &m, e), e);
+}
+
 /* ---- interactions ------------------------------------------------------ */
 
 static const char *const contact_channels[] = {"phone", "email", "social", "chat", "visit", NULL};
@@ -153,15 +173,9 @@ static int interaction_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) 
       instant(rec, "occurred_at", 1, &it.occurred_at, e) ||
       text(rec, "staff_id", 0, 64, &staff, e) || text(rec, "summary", 0, 4000, &it.summary, e))
     return MI_EPARSE;
-  if (staff && mi_staff_id(ctx->store, staff, &it.staff_id, &fe)) {
-    /* Staff come from the HR system, not from this file: keep the contact,
-     * but only with a staff member the store knows. */
-    if (fe.code != MI_ENOTFOUND) return stored(rec, fe.code, &fe);
-    mi_staff m = {staff, staff, NULL, 0, 1};
-    if (stored(rec, mi_staff_put(ctx->store, &m, e), e) < 0 ||
-        mi_staff_id(ctx->store, staff, &it.staff_id, e))
-      return e->code;
-  }
+  if (staff && mi_staff_id(ctx->store, staff, &it.staff_id, &fe))
+    return mi_record_error(rec, e, fe.code == MI_ENOTFOUND ? MI_EPARSE : fe.code, "staff_id",
+                           "%s%s", fe.msg, fe.code == MI_ENOTFOUND ? " (import staff first)" : "");
   return stored(rec, mi_interaction_put(ctx->store, &it, e), e);
 }
 
@@ -326,6 +340,8 @@ static const char *const customer_optional[] = {
     "consent_phone", "tier", NULL};
 static const char *const order_required[] = {"external_id", "customer_id", "amount",
                                              "currency",    "ordered_at",  "status", NULL};
+static const char *const staff_required[] = {"external_id", "name", NULL};
+static const char *const staff_optional[] = {"department", "os_user", "active", NULL};
 static const char *const interaction_required[] = {"external_id", "customer_id", "channel",
                                                    "direction", "occurred_at", NULL};
 static const char *const interaction_optional[] = {"staff_id", "summary", NULL};
@@ -340,12 +356,10 @@ static const char *const none[] = {NULL};
 
 const mi_import_entity mi_import_entity_table[] = {
     {"customers", customer_required, customer_optional, 0, customer_row},
+    {"staff", staff_required, staff_optional, 0, staff_row},
     {"orders", order_required, none, 0, order_row},
     {"interactions", interaction_required, interaction_optional, 0, interaction_row},
     {"tickets", ticket_required, ticket_optional, 0, ticket_row},
     {"responses", response_required, response_optional, 1, response_row},
     {NULL, NULL, NULL, 0, NULL},
 };
-
-const char *const mi_import_entities[] = {"customers", "orders", "interactions", "tickets",
-                                          "responses", NULL};

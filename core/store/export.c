@@ -21,6 +21,9 @@ static const export_query queries[] = {
      " consent_email, consent_sms, consent_phone, tier,"
      " strftime('%Y-%m-%d', created_at, 'unixepoch') AS created_at"
      " FROM customers ORDER BY id"},
+    {"staff",
+     "SELECT s.external_id, s.name, d.code AS department, s.os_user, s.active"
+     " FROM staff s LEFT JOIN departments d ON d.id = s.department_id ORDER BY s.id"},
     {"orders",
      "SELECT o.external_id, c.external_id AS customer_id, " MONEY("o.amount_minor") " AS amount,"
      " o.currency, " ISO("o.ordered_at") " AS ordered_at, o.status"
@@ -190,7 +193,7 @@ int mi_store_export(mi_store *s, const char *entity, const char *survey, mi_expo
   for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
     if (strcmp(queries[i].entity, entity) == 0) return run_query(s, queries[i].sql, cb, ctx, e);
   return mi_err_set(e, MI_EINVAL,
-                    "cannot export '%s': use customers, orders, interactions, tickets or "
-                    "responses",
+                    "cannot export '%s': use customers, staff, orders, interactions, tickets "
+                    "or responses",
                     entity);
 }

@@ -10,7 +10,7 @@ run() { "$manyi" --config "$here/manyi.yaml" --db "$db" "$@"; }
 rm -f "$db" "$db-wal" "$db-shm"
 run check
 run init
-for entity in customers orders interactions tickets responses; do
+for entity in customers staff orders interactions tickets responses; do
   run import "$entity" "$here/data/$entity.csv"
 done
 run status
