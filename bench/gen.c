@@ -9,7 +9,7 @@
  * refer to customers by number and read their creation date, activity and
  * satisfaction from the same per-customer stream).
  *
- * Single C11 file, libc only (no libm, no floating point). Build:
+ * Single C11 file, libc only (no libm; no floating point in the data). Build:
  *   gcc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -o manyi-gen bench/gen.c
  */
 #ifndef _POSIX_C_SOURCE
@@ -478,7 +478,7 @@ static const unsigned KIND_W[] = {85, 13, 2};
 
 /* ------------------------------------------------------------ customers */
 
-enum { T_CORE = 0, T_CUSTOMERS, T_ORDERS, T_INTERACTIONS, T_TICKETS, T_RESPONSES };
+enum { T_CORE = 0, T_CUSTOMERS, T_ORDERS, T_INTERACTIONS, T_TICKETS, T_RESPONSES, T_STAFF };
 
 /* What other tables need to know about customer i. */
 typedef struct {
@@ -597,6 +597,25 @@ static const char *pick_word(rng *r, const word *ws, size_t n, unsigned weighted
     return ws[k].zh;
 }
 
+/* A Chinese name into name; the pinyin of surname and given characters
+ * (g2py is "" for a one-character given name). */
+static void chinese_name(rng *r, char *name, size_t n, const char **spy, const char **g1py, const char **g2py)
+{
+    const char *s = pick_word(r, SURNAMES, NELEM(SURNAMES), 1, spy);
+    size_t k1 = below(r, (uint32_t)NELEM(GIVEN)), k2;
+    const char *g1 = GIVEN[k1].zh, *g2 = "";
+    *g1py = GIVEN[k1].py;
+    *g2py = "";
+    if (GIVEN[k1].w == 2 || chance(r, 7000)) { /* w == 2: only starts a given name */
+        do
+            k2 = below(r, (uint32_t)NELEM(GIVEN));
+        while (GIVEN[k2].w == 2);
+        g2 = GIVEN[k2].zh;
+        *g2py = GIVEN[k2].py;
+    }
+    snprintf(name, n, "%s%s%s", s, g1, g2);
+}
+
 static void gen_customer(out *o, uint32_t i)
 {
     core c;
@@ -609,19 +628,8 @@ static void gen_customer(out *o, uint32_t i)
     if (c.kind == KIND_PERSON) {
         unsigned style = PICK(&r, ((const unsigned[]){72, 20, 8})); /* Chinese, Latin, English+pinyin */
         if (style == 0) {
-            const char *spy, *g1py, *g2py = "";
-            const char *s = pick_word(&r, SURNAMES, NELEM(SURNAMES), 1, &spy);
-            size_t k1 = below(&r, (uint32_t)NELEM(GIVEN)), k2;
-            const char *g1 = GIVEN[k1].zh, *g2 = "";
-            g1py = GIVEN[k1].py;
-            if (GIVEN[k1].w == 2 || chance(&r, 7000)) { /* w == 2: only starts a given name */
-                do
-                    k2 = below(&r, (uint32_t)NELEM(GIVEN));
-                while (GIVEN[k2].w == 2);
-                g2 = GIVEN[k2].zh;
-                g2py = GIVEN[k2].py;
-            }
-            snprintf(name, sizeof name, "%s%s%s", s, g1, g2);
+            const char *spy, *g1py, *g2py;
+            chinese_name(&r, name, sizeof name, &spy, &g1py, &g2py);
             switch (below(&r, 4)) {
             case 0: snprintf(mail_local, sizeof mail_local, "%s.%s%s", spy, g1py, g2py); break;
             case 1: snprintf(mail_local, sizeof mail_local, "%s%s%s%u", spy, g1py, g2py, below(&r, 100)); break;
@@ -826,6 +834,8 @@ static const char *const OUTBOUND_SUMMARY[] = {
     "Left voicemail, will try again tomorrow",
 };
 
+static uint32_t g_nstaff; /* interactions refer to staff S001 .. S<g_nstaff> */
+
 static void gen_interaction(out *o, const population *p, uint64_t k)
 {
     rng r = row_rng(T_INTERACTIONS, k);
@@ -853,9 +863,9 @@ static void gen_interaction(out *o, const population *p, uint64_t k)
     put_sep(o);
     put_instant(o, t);
     put_sep(o);
-    if (!chance(&r, no_staff)) {
+    if (!chance(&r, no_staff) && g_nstaff > 0) {
         put_ch(o, 'S');
-        put_uint_pad(o, 1 + below(&r, 40), 3);
+        put_uint_pad(o, 1 + below(&r, g_nstaff), 3);
     }
     put_sep(o);
     put_csv(o, summary);
@@ -1137,12 +1147,61 @@ static void gen_response(out *o, const population *p, uint64_t k, answer *prev)
     put_nl(o);
 }
 
+/* ---------------------------------------------------------------- staff */
+
+#define MAX_STAFF 999u
+static const unsigned STAFF_DEPT_W[] = {40, 25, 15, 20}; /* support, technical, quality, hotline */
+static char g_os_users[MAX_STAFF][40];
+
+static void gen_staff(out *o, uint64_t k)
+{
+    rng r = row_rng(T_STAFF, k);
+    char name[256], user[40];
+    const char *spy, *g1py, *g2py;
+    if (chance(&r, 8500)) {
+        chinese_name(&r, name, sizeof name, &spy, &g1py, &g2py);
+        snprintf(user, sizeof user, "%s%c%.1s", spy, g1py[0], g2py);
+    } else {
+        const char *f = pick_word(&r, LATIN_FIRST, NELEM(LATIN_FIRST), 0, &g1py);
+        pick_word(&r, SURNAMES, NELEM(SURNAMES), 1, &spy);
+        snprintf(name, sizeof name, "%s %c%s", f, spy[0] - 'a' + 'A', spy + 1);
+        snprintf(user, sizeof user, "%s.%s", g1py, spy);
+    }
+    /* os_user is unique: the second wangw becomes wangw2. */
+    size_t base = strlen(user);
+    for (unsigned n = 2;; n++) {
+        uint64_t j = 0;
+        while (j < k && strcmp(g_os_users[j], user) != 0)
+            j++;
+        if (j == k)
+            break;
+        snprintf(user + base, sizeof user - base, "%u", n);
+    }
+    memcpy(g_os_users[k], user, sizeof user);
+    unsigned dept = PICK(&r, STAFF_DEPT_W);
+    int active = chance(&r, 9300);
+
+    row_begin(o);
+    put_ch(o, 'S');
+    put_uint_pad(o, k + 1, 3);
+    put_sep(o);
+    put_csv(o, name);
+    put_sep(o);
+    put_str(o, DEPARTMENTS[dept]);
+    put_sep(o);
+    put_str(o, user);
+    put_sep(o);
+    put_ch(o, active ? '1' : '0');
+    put_nl(o);
+}
+
 /* ------------------------------------------------------------- driver */
 
-enum { TB_CUSTOMERS, TB_ORDERS, TB_INTERACTIONS, TB_TICKETS, TB_RESPONSES, NTB };
-static const char *const TB_NAME[NTB] = {"customers", "orders", "interactions", "tickets", "responses"};
+enum { TB_CUSTOMERS, TB_STAFF, TB_ORDERS, TB_INTERACTIONS, TB_TICKETS, TB_RESPONSES, NTB };
+static const char *const TB_NAME[NTB] = {"customers", "staff", "orders", "interactions", "tickets", "responses"};
 static const char *const TB_HEADER[NTB] = {
     "external_id,name,kind,region,industry,phone,email,birthday,consent_email,consent_sms,consent_phone,created_at\n",
+    "external_id,name,department,os_user,active\n",
     "external_id,customer_id,amount,currency,ordered_at,status\n",
     "external_id,customer_id,channel,direction,occurred_at,staff_id,summary\n",
     "external_id,customer_id,kind,category,severity,channel,priority,department,status,opened_at,"
@@ -1151,7 +1210,7 @@ static const char *const TB_HEADER[NTB] = {
     "q_repair,q_price,q_explain,q_wait,q_nps,q_comment\n",
 };
 /* Defaults: the bundled example (examples/after-sales/data). */
-static const uint64_t TB_DEFAULT[NTB] = {2000, 20000, 6000, 3000, 5000};
+static const uint64_t TB_DEFAULT[NTB] = {2000, 40, 20000, 6000, 3000, 5000};
 #define MAX_CUSTOMERS 99999999ULL
 #define MAX_ROWS 999999999ULL
 
@@ -1220,6 +1279,7 @@ static int write_table(const char *dir, int tb, uint64_t rows, const population 
     for (uint64_t k = 0; k < rows && !o.failed; k++) {
         switch (tb) {
         case TB_CUSTOMERS: gen_customer(&o, (uint32_t)k); break;
+        case TB_STAFF: gen_staff(&o, k); break;
         case TB_ORDERS: gen_order(&o, pop, k); break;
         case TB_INTERACTIONS: gen_interaction(&o, pop, k); break;
         case TB_TICKETS: gen_ticket(&o, pop, k); break;
@@ -1254,11 +1314,12 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: " PROG " --out DIR [--customers N] [--orders N] [--tickets N] [--responses N]\n"
-            "                 [--interactions N] [--seed S] [--only TABLE[,TABLE...]]\n"
+            "                 [--interactions N] [--staff N] [--seed S] [--only TABLE[,TABLE...]]\n"
             "\n"
             "Writes deterministic synthetic data for manyi as CSV files (UTF-8, header\n"
             "row, RFC 4180 quoting, LF line ends) into DIR, which is created if missing:\n"
-            "customers.csv, orders.csv, interactions.csv, tickets.csv, responses.csv.\n"
+            "customers.csv, staff.csv, orders.csv, interactions.csv, tickets.csv,\n"
+            "responses.csv.\n"
             "The same seed and counts give byte-identical files on every machine.\n"
             "\n"
             "  --out DIR          output directory (required)\n"
@@ -1267,10 +1328,13 @@ static void usage(FILE *f)
             "  --interactions N   interactions (default 6000)\n"
             "  --tickets N        service tickets (default 3000)\n"
             "  --responses N      survey responses, survey csat (default 5000)\n"
+            "  --staff N          staff members S001.., whom interactions name (default 40,\n"
+            "                     at most 999)\n"
             "  --seed S           unsigned 64-bit seed (default 42)\n"
             "  --only LIST        write only these tables, comma separated, e.g.\n"
             "                     --only customers,responses; other tables still refer to\n"
-            "                     the same customers if --customers and --seed are the same\n"
+            "                     the same customers (and staff) if --customers, --staff\n"
+            "                     and --seed are the same\n"
             "  -h, --help         show this help\n"
             "\n"
             "N accepts a suffix k (x1000) or M (x1000000): --responses 10M.\n"
@@ -1328,8 +1392,8 @@ static int parse_only(const char *s, int *want)
                 found = t;
         if (found < 0) {
             fprintf(stderr,
-                    PROG ": --only: unknown table '%.*s' (tables: customers, orders, interactions, tickets, "
-                         "responses)\n",
+                    PROG ": --only: unknown table '%.*s' (tables: customers, staff, orders, interactions, "
+                         "tickets, responses)\n",
                     (int)n, p);
             return -1;
         }
@@ -1376,8 +1440,8 @@ int main(int argc, char **argv)
             snprintf(name, sizeof name, "%s", a);
             val = NULL;
         }
-        static const char *const known[] = {"--out",    "--customers", "--orders", "--interactions",
-                                            "--tickets", "--responses", "--seed",   "--only"};
+        static const char *const known[] = {"--out",       "--customers", "--orders", "--interactions", "--tickets",
+                                            "--responses", "--seed",      "--only",   "--staff"};
         int k = -1;
         for (int j = 0; j < (int)NELEM(known); j++)
             if (strcmp(name, known[j]) == 0)
@@ -1425,8 +1489,12 @@ int main(int argc, char **argv)
             if (parse_count(name, val, UINT64_MAX, &seed))
                 return 2;
             break;
-        default:
+        case 7:
             if (parse_only(val, want))
+                return 2;
+            break;
+        default:
+            if (parse_count(name, val, MAX_STAFF, &count[TB_STAFF]))
                 return 2;
             break;
         }
@@ -1436,8 +1504,8 @@ int main(int argc, char **argv)
         return 2;
     }
     int need_pop = 0;
-    for (int t = TB_ORDERS; t < NTB; t++)
-        if (want[t] && count[t] > 0)
+    for (int t = 0; t < NTB; t++)
+        if (t != TB_CUSTOMERS && t != TB_STAFF && want[t] && count[t] > 0)
             need_pop = 1;
     if (need_pop && count[TB_CUSTOMERS] == 0) {
         fprintf(stderr, PROG ": --customers is 0, but orders, interactions, tickets and responses need customers "
@@ -1455,6 +1523,7 @@ int main(int argc, char **argv)
     for (int t = 0; t < 8; t++)
         g_table_key[t] = mix64(mix64(seed) ^ (0x6d616e7969000000ULL + (uint64_t)t)); /* "manyi" */
 
+    g_nstaff = (uint32_t)count[TB_STAFF];
     int progress = isatty(STDERR_FILENO);
     population pop;
     memset(&pop, 0, sizeof pop);

@@ -89,9 +89,9 @@ static void test_time_null_and_bad(void **state) {
   assert_int_equal(mi_instant_parse(NULL, &t, &e), MI_EINVAL);
   assert_int_equal(mi_duration_parse(NULL, &t, &e), MI_EPARSE);
   assert_int_equal(mi_time_of_day_parse(NULL, &mins, &e), MI_EPARSE);
-  const char *bad_dates[] = {"2023-02-29", "1900-02-29", "2024-02-30", "2024-13-01",
-                             "2024-00-10", "2024-04-31", "2024-2-3",   "0999-01-01",
-                             "",           "2024-02-29x", "24-02-29",  "2024/02/29"};
+  const char *bad_dates[] = {"2023-02-29", "1900-02-29",  "2024-02-30", "2024-13-01",
+                             "2024-00-10", "2024-04-31",  "2024-2-3",   "0999-01-01",
+                             "",           "2024-02-29x", "24-02-29",   "2024/02/29"};
   for (size_t i = 0; i < sizeof bad_dates / sizeof *bad_dates; i++) {
     mi_err_clear(&e);
     if (mi_date_parse(bad_dates[i], &y, &m, &d, &e) != MI_EPARSE)
@@ -142,17 +142,20 @@ static void test_time_instants(void **state) {
     int64_t t = 0;
     mi_err e;
     if (mi_instant_parse(ok[i].s, &t, &e)) fail_msg("'%s': %s", ok[i].s, e.msg);
-    if (t != ok[i].t) fail_msg("'%s' -> %lld, want %lld", ok[i].s, (long long)t, (long long)ok[i].t);
+    if (t != ok[i].t)
+      fail_msg("'%s' -> %lld, want %lld", ok[i].s, (long long)t, (long long)ok[i].t);
   }
   char buf[21];
   mi_instant_format(1709251200 + 1800 - 8 * 3600, buf);
   assert_string_equal(buf, "2024-02-29T16:30:00Z");
   mi_instant_format(-1, buf);
   assert_string_equal(buf, "1969-12-31T23:59:59Z");
-  const char *bad[] = {"2023-02-29T00:00:00Z", "2024-02-29T24:00",     "2024-02-29T12:60",
-                       "2024-02-29T12:00:60",  "2024-02-29T12:00+8",   "2024-02-29T12:00+15:00",
-                       "2024-02-29T12:00Z x",  "2024-02-29T1:00",      "2024-02-29T",
-                       "now",                  "2024-02-29T12:00+08:60"};
+  const char *bad[] = {"2023-02-29T00:00:00Z",  "2024-02-29T24:00",
+                       "2024-02-29T12:60",      "2024-02-29T12:00:60",
+                       "2024-02-29T12:00+8",    "2024-02-29T12:00+15:00",
+                       "2024-02-29T12:00Z x",   "2024-02-29T1:00",
+                       "2024-02-29T",           "now",
+                       "2024-02-29T12:00+08:60"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     int64_t t;
     if (mi_instant_parse(bad[i], &t, NULL) != MI_EPARSE)
@@ -165,8 +168,8 @@ static void test_time_durations(void **state) {
   struct {
     const char *s;
     int64_t v;
-  } ok[] = {{"90m", 5400}, {"1d12h", 129600}, {"45s", 45}, {"12h", 43200},
-            {"3d", 259200}, {"2w", 1209600}, {"1h30m", 5400}};
+  } ok[] = {{"90m", 5400},  {"1d12h", 129600}, {"45s", 45},    {"12h", 43200},
+            {"3d", 259200}, {"2w", 1209600},   {"1h30m", 5400}};
   for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
     int64_t v = 0;
     assert_int_equal(mi_duration_parse(ok[i].s, &v, NULL), 0);
@@ -201,7 +204,8 @@ static void test_strbuf(void **state) {
   assert_int_equal(mi_strbuf_appendc(&b, 'c'), 0);
   assert_int_equal(mi_strbuf_appendf(&b, "%d-%s", 42, "x"), 0);
   assert_string_equal(b.data, "abc42-x");
-  for (int i = 0; i < 1000; i++) assert_int_equal(mi_strbuf_appendc(&b, 'z'), 0);
+  for (int i = 0; i < 1000; i++)
+    assert_int_equal(mi_strbuf_appendc(&b, 'z'), 0);
   assert_int_equal(b.len, 1007);
   assert_int_equal(b.data[b.len], '\0');
   mi_strbuf_reset(&b);
@@ -219,8 +223,13 @@ static void test_utf8_check(void **state) {
   size_t bad = 99;
   assert_int_equal(mi_text_utf8_check(NULL, 1, &bad, &e), MI_EINVAL);
   assert_int_equal(mi_text_utf8_check(NULL, 0, &bad, &e), 0);
-  const char *good[] = {"", "plain ascii text, long enough for the fast path", "王伟",
-                        "Zoë", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF", "\xEF\xBB\xBF",
+  const char *good[] = {"",
+                        "plain ascii text, long enough for the fast path",
+                        "王伟",
+                        "Zoë",
+                        "\xF0\x9F\x98\x80",
+                        "\xF4\x8F\xBF\xBF",
+                        "\xEF\xBB\xBF",
                         "\xED\x9F\xBF"};
   for (size_t i = 0; i < sizeof good / sizeof *good; i++)
     assert_int_equal(mi_text_utf8_check(good[i], strlen(good[i]), NULL, NULL), 0);
@@ -229,17 +238,17 @@ static void test_utf8_check(void **state) {
     size_t at;
     const char *why;
   } badc[] = {
-      {"ab\xC0\xAF", 2, "overlong"},             /* '/' in two bytes */
+      {"ab\xC0\xAF", 2, "overlong"}, /* '/' in two bytes */
       {"\xC1\xBF", 0, "overlong"},
-      {"x\xE0\x80\xAF", 1, "overlong"},           /* three-byte overlong */
-      {"\xF0\x80\x80\xAF", 0, "overlong"},        /* four-byte overlong */
-      {"abc\xED\xA0\x80", 3, "surrogate"},        /* U+D800 */
-      {"\xED\xBF\xBF", 0, "surrogate"},           /* U+DFFF */
-      {"\xF4\x90\x80\x80", 0, "above U+10FFFF"},  /* U+110000 */
+      {"x\xE0\x80\xAF", 1, "overlong"},          /* three-byte overlong */
+      {"\xF0\x80\x80\xAF", 0, "overlong"},       /* four-byte overlong */
+      {"abc\xED\xA0\x80", 3, "surrogate"},       /* U+D800 */
+      {"\xED\xBF\xBF", 0, "surrogate"},          /* U+DFFF */
+      {"\xF4\x90\x80\x80", 0, "above U+10FFFF"}, /* U+110000 */
       {"\xF5\x80\x80\x80", 0, "above U+10FFFF"},
       {"\xFF", 0, "never occurs"},
       {"ok\x80", 2, "continuation"},
-      {"\xE4\xB8", 0, "incomplete"},              /* cut-off 中 */
+      {"\xE4\xB8", 0, "incomplete"}, /* cut-off 中 */
       {"\xE4\xB8x", 0, "incomplete"},
       {"0123456789abcdef\xC3", 16, "incomplete"}, /* after the fast path */
   };
@@ -355,8 +364,8 @@ static void test_neutralize(void **state) {
   assert_false(mi_text_is_plain_number(""));
   assert_false(mi_text_is_plain_number(NULL));
 
-  const char *yes[] = {"=SUM(A1)", "+86 138 0000 0000", "-1+2", "@cmd", "\tx", "\rx",
-                       "'=x", "''+1 2", "-", "+"};
+  const char *yes[] = {
+      "=SUM(A1)", "+86 138 0000 0000", "-1+2", "@cmd", "\tx", "\rx", "'=x", "''+1 2", "-", "+"};
   for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
     if (!mi_text_neutralize_needed(yes[i])) fail_msg("'%s' should be neutralised", yes[i]);
   const char *no[] = {"-12.5", "+3", "007", "abc", "'abc", "''", "", "a=b", " =1", NULL};
@@ -488,7 +497,6 @@ static void test_csv_quoting_and_lines(void **state) {
   mi_reader_close(r);
 }
 
-
 /* Expects a record-level error whose printed form contains `want`. */
 static void expect_bad(mi_reader *r, int code, const char *want) {
   const mi_record *rec = (const mi_record *)1;
@@ -559,7 +567,8 @@ static void test_csv_utf16_bom_refused(void **state) {
   close_str(&o);
   /* With the right encoding, a UTF-16 file reads fine and its BOM goes. */
   opts.encoding = "UTF-16LE";
-  const char u16[] = "\xFF\xFEi\0d\0\n\0""1\0\n\0";
+  const char u16[] = "\xFF\xFEi\0d\0\n\0"
+                     "1\0\n\0";
   o.f = mem_file(u16, sizeof u16 - 1);
   assert_int_equal(mi_reader_fopen(o.f, "u16.csv", MI_FORMAT_CSV, &opts, &o.r, &e), 0);
   const char *const *names;
@@ -846,8 +855,7 @@ static void test_csv_block_boundaries(void **state) {
         if (strcmp(mi_record_field(rec, 1), want) != 0 || mi_record_line(rec) != line)
           fail_msg("block %zu conv %d, row %d: '%s' on line %ld", block, conv, i,
                    mi_record_field(rec, 1), mi_record_line(rec));
-        assert_string_equal(mi_record_field(rec, 2),
-                            i % 3 ? "a,\"b\"\r\nc" : "a,\"b\"\r\nc\r\nd");
+        assert_string_equal(mi_record_field(rec, 2), i % 3 ? "a,\"b\"\r\nc" : "a,\"b\"\r\nc\r\nd");
         line += i % 3 ? 2 : 3;
       }
       expect_end(o.r);
@@ -856,6 +864,312 @@ static void test_csv_block_boundaries(void **state) {
   }
   free(gb);
   mi_strbuf_free(&in);
+}
+
+/* ---- reader: JSONL ------------------------------------------------------ */
+
+static void test_jsonl_values_and_header(void **state) {
+  (void)state;
+  mi_reader *r;
+  mi_err e;
+  assert_int_equal(mi_reader_open(DATA "people.jsonl", MI_FORMAT_AUTO, NULL, &r, &e), 0);
+  assert_int_equal(mi_reader_format(r), MI_FORMAT_JSONL);
+  const char *const *names;
+  size_t n;
+  assert_int_equal(mi_reader_header(r, &names, &n), 0);
+  assert_int_equal(n, 0); /* keys are learnt as records come */
+  const mi_record *rec = next_ok(r);
+  assert_int_equal(mi_record_line(rec), 1);
+  mi_reader_header(r, &names, &n);
+  assert_int_equal(n, 6);
+  assert_string_equal(names[0], "id");
+  assert_string_equal(names[5], "note");
+  assert_string_equal(mi_record_get(rec, "id"), "007"); /* a string stays a string */
+  assert_string_equal(mi_record_get(rec, "name"), "王伟");
+  assert_string_equal(mi_record_get(rec, "age"), "30");
+  assert_string_equal(mi_record_get(rec, "score"), "12.5"); /* 12.50 -> canonical */
+  assert_string_equal(mi_record_get(rec, "vip"), "true");
+  assert_null(mi_record_get(rec, "note")); /* null -> absent */
+  assert_int_equal(mi_record_count(rec), 6);
+
+  rec = next_ok(r); /* line 2 is blank; CRLF line end */
+  assert_int_equal(mi_record_line(rec), 3);
+  mi_reader_header(r, &names, &n);
+  assert_int_equal(n, 7);
+  assert_string_equal(names[6], "extra");
+  assert_int_equal(mi_record_count(rec), 7);
+  assert_string_equal(mi_record_get(rec, "id"), "008");
+  assert_string_equal(mi_record_get(rec, "extra"), "x");
+  assert_null(mi_record_get(rec, "age")); /* missing key -> absent */
+  mi_err_clear(&e);
+  mi_record_error(rec, &e, MI_EINVAL, "age", "is required");
+  assert_string_equal(err_text(&e), DATA "people.jsonl:3: field 'age': is required\n");
+  expect_end(r);
+  mi_reader_close(r);
+}
+
+static void test_jsonl_bad_lines(void **state) {
+  (void)state;
+  mi_reader *r;
+  mi_err e;
+  assert_int_equal(mi_reader_open(DATA "bad.jsonl", MI_FORMAT_JSONL, NULL, &r, &e), 0);
+  assert_string_equal(mi_record_get(next_ok(r), "id"), "1");
+  expect_bad(r, MI_EPARSE, "bad.jsonl:2:");
+  expect_bad(r, MI_EPARSE, "bad.jsonl:3: expected a JSON object {...} on each line, got an array");
+  expect_bad(r, MI_EPARSE, "bad.jsonl:4: field 'tags' holds an array");
+  expect_bad(r, MI_EPARSE, "bad.jsonl:5:");
+  const mi_record *rec = next_ok(r);
+  assert_int_equal(mi_record_line(rec), 6);
+  assert_string_equal(mi_record_get(rec, "id"), "7");
+  expect_end(r);
+  assert_false(mi_reader_failed(r));
+  mi_reader_close(r);
+
+  opened o;
+  assert_int_equal(open_str(&o, "{\"a\":{\"b\":1}}\n", "n.jsonl", NULL, &e), 0);
+  expect_bad(o.r, MI_EPARSE, "n.jsonl:1: field 'a' holds an object");
+  close_str(&o);
+  assert_int_equal(open_str(&o, "{\"a\":\"x\xC0\xAF\"}\n", "u.jsonl", NULL, &e), 0);
+  expect_bad(o.r, MI_EPARSE, "u.jsonl:1:8: invalid UTF-8");
+  close_str(&o);
+  assert_int_equal(open_str(&o, "{\"a\":1e400}\n{\"a\":-0.5}\n{\"a\":1E2}\n{\"a\":123456789012}\n",
+                            "num.jsonl", NULL, &e),
+                   0);
+  expect_bad(o.r, MI_EPARSE, "num.jsonl:1:"); /* out of range for a double */
+  assert_string_equal(mi_record_field(next_ok(o.r), 0), "-0.5");
+  assert_string_equal(mi_record_field(next_ok(o.r), 0), "100");
+  assert_string_equal(mi_record_field(next_ok(o.r), 0), "123456789012");
+  close_str(&o);
+  /* The last line may lack its LF. */
+  assert_int_equal(open_str(&o, "{\"a\":\"x\"}\n{\"a\":\"y\"}", "t.jsonl", NULL, &e), 0);
+  next_ok(o.r);
+  assert_string_equal(mi_record_field(next_ok(o.r), 0), "y");
+  expect_end(o.r);
+  close_str(&o);
+}
+
+static void test_jsonl_columns_and_limits(void **state) {
+  (void)state;
+  const char *cols[] = {"id", "amount"};
+  mi_reader_opts opts = {.columns = cols, .ncolumns = 2};
+  opened o;
+  mi_err e;
+  assert_int_equal(open_str(&o,
+                            "{\"amount\":5,\"id\":\"a\"}\n{\"id\":\"b\",\"x\":1}\n{\"id\":\"c\"}\n",
+                            "c.jsonl", &opts, &e),
+                   0);
+  const char *const *names;
+  size_t n;
+  mi_reader_header(o.r, &names, &n);
+  assert_int_equal(n, 2);
+  const mi_record *rec = next_ok(o.r);
+  assert_string_equal(mi_record_field(rec, 0), "a");
+  assert_string_equal(mi_record_field(rec, 1), "5");
+  expect_bad(o.r, MI_EPARSE, "c.jsonl:2: unknown field 'x'");
+  rec = next_ok(o.r);
+  assert_string_equal(mi_record_get(rec, "id"), "c");
+  assert_null(mi_record_get(rec, "amount"));
+  close_str(&o);
+
+  opts.allow_extra = 1;
+  assert_int_equal(open_str(&o, "{\"id\":\"b\",\"x\":1}\n", "c.jsonl", &opts, &e), 0);
+  rec = next_ok(o.r);
+  assert_int_equal(mi_record_count(rec), 2);
+  assert_null(mi_record_get(rec, "x"));
+  close_str(&o);
+
+  opts = (mi_reader_opts){.max_record = 20};
+  assert_int_equal(
+      open_str(&o, "{\"a\":\"1\"}\n{\"a\":\"0123456789012345678\"}\n", "l.jsonl", &opts, &e), 0);
+  next_ok(o.r);
+  expect_bad(o.r, MI_EPARSE, "l.jsonl:2: line is longer than 20 bytes");
+  assert_true(mi_reader_failed(o.r));
+  close_str(&o);
+
+  opts = (mi_reader_opts){.max_columns = 2};
+  assert_int_equal(open_str(&o, "{\"a\":1,\"b\":2,\"c\":3}\n", "k.jsonl", &opts, &e), 0);
+  expect_bad(o.r, MI_EPARSE, "k.jsonl:1: more than 2 distinct keys");
+  close_str(&o);
+
+  /* Small blocks: lines cut by block ends are reassembled. */
+  opts = (mi_reader_opts){.block_size = 8};
+  assert_int_equal(
+      open_str(&o, "{\"name\":\"王伟\",\"n\":1}\r\n\n{\"name\":\"李娜\"}\n", "s.jsonl", &opts, &e),
+      0);
+  rec = next_ok(o.r);
+  assert_string_equal(mi_record_get(rec, "name"), "王伟");
+  rec = next_ok(o.r);
+  assert_int_equal(mi_record_line(rec), 3);
+  assert_string_equal(mi_record_get(rec, "name"), "李娜");
+  expect_end(o.r);
+  close_str(&o);
+}
+
+/* ---- writer ------------------------------------------------------------- */
+
+/* What was written to f so far, as a string (static buffer). */
+static const char *contents(FILE *f) {
+  static char buf[4096];
+  fflush(f);
+  long n = ftell(f);
+  rewind(f);
+  assert_true(n >= 0 && (size_t)n < sizeof buf);
+  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+  buf[n] = '\0';
+  return buf;
+}
+
+static void test_writer_bad_args(void **state) {
+  (void)state;
+  mi_writer *w = (mi_writer *)1;
+  mi_err e;
+  const char *cols[] = {"id", "name", "id"};
+  FILE *f = tmpfile();
+  assert_int_equal(mi_writer_open(NULL, MI_FORMAT_CSV, cols, 2, &w, &e), MI_EINVAL);
+  assert_null(w);
+  assert_int_equal(mi_writer_open(f, MI_FORMAT_CSV, cols, 2, NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_writer_open(f, MI_FORMAT_AUTO, cols, 2, &w, &e), MI_EINVAL);
+  assert_int_equal(mi_writer_open(f, MI_FORMAT_CSV, NULL, 2, &w, &e), MI_EINVAL);
+  assert_int_equal(mi_writer_open(f, MI_FORMAT_CSV, cols, 0, &w, &e), MI_EINVAL);
+  assert_int_equal(mi_writer_open(f, MI_FORMAT_CSV, cols, 3, &w, &e), MI_EINVAL);
+  assert_contains(e.msg, "column 'id' is given twice");
+  const char *empty[] = {"a", ""};
+  assert_int_equal(mi_writer_open(f, MI_FORMAT_JSONL, empty, 2, &w, &e), MI_EINVAL);
+  assert_int_equal(mi_writer_row(NULL, cols, &e), MI_EINVAL);
+  assert_int_equal(mi_writer_close(NULL, &e), 0);
+
+  assert_int_equal(mi_writer_open(f, MI_FORMAT_CSV, cols, 2, &w, &e), 0);
+  assert_int_equal(mi_writer_row(w, NULL, &e), MI_EINVAL);
+  const char *badrow[] = {"1", "bad\xC0\xAF"};
+  assert_int_equal(mi_writer_row(w, badrow, &e), MI_EINVAL);
+  assert_contains(e.msg, "row 1, column 'name': invalid UTF-8 at byte 3");
+  assert_int_equal(mi_writer_count(w), 0);
+  assert_int_equal(mi_writer_close(w, &e), 0);
+  assert_string_equal(contents(f), "id,name\n"); /* nothing of the bad row */
+  fclose(f);
+
+  /* A failing stream is reported. */
+  f = fopen("/dev/full", "w");
+  if (f) {
+    setvbuf(f, NULL, _IONBF, 0);
+    assert_int_equal(mi_writer_open(f, MI_FORMAT_CSV, cols, 2, &w, &e), MI_EIO);
+    fclose(f);
+  }
+}
+
+static void test_writer_csv_bytes(void **state) {
+  (void)state;
+  FILE *f = tmpfile();
+  mi_writer *w;
+  mi_err e;
+  const char *cols[] = {"id", "name", "note"};
+  assert_int_equal(mi_writer_open(f, MI_FORMAT_CSV, cols, 3, &w, &e), 0);
+  const char *rows[][3] = {
+      {"007", "Smith, John", "say \"hi\""},
+      {"=SUM(A1)", "-12.5", "+86 138 0000 0000"},
+      {NULL, "", "line1\nline2"},
+      {"'=x", "@cmd", "\tx"},
+      {" pad", "-1+2", "王伟"},
+  };
+  for (size_t i = 0; i < 5; i++)
+    assert_int_equal(mi_writer_row(w, rows[i], &e), 0);
+  assert_int_equal(mi_writer_count(w), 5);
+  assert_int_equal(mi_writer_close(w, &e), 0);
+  assert_string_equal(contents(f), "id,name,note\n"
+                                   "007,\"Smith, John\",\"say \"\"hi\"\"\"\n"
+                                   "'=SUM(A1),-12.5,'+86 138 0000 0000\n"
+                                   ",\"\",\"line1\nline2\"\n"
+                                   "''=x,'@cmd,\"'\tx\"\n"
+                                   "\" pad\",'-1+2,王伟\n");
+  fclose(f);
+
+  f = tmpfile();
+  const char *hcols[] = {"=cmd", "ok"};
+  assert_int_equal(mi_writer_open(f, MI_FORMAT_CSV, hcols, 2, &w, &e), 0);
+  assert_int_equal(mi_writer_close(w, &e), 0);
+  assert_string_equal(contents(f), "'=cmd,ok\n");
+  fclose(f);
+}
+
+static void test_writer_jsonl_bytes(void **state) {
+  (void)state;
+  FILE *f = tmpfile();
+  mi_writer *w;
+  mi_err e;
+  const char *cols[] = {"id", "name", "note"};
+  assert_int_equal(mi_writer_open(f, MI_FORMAT_JSONL, cols, 3, &w, &e), 0);
+  const char *r1[] = {"007", "王伟", NULL};
+  const char *r2[] = {"=SUM(A1)", "a\"b\\c", "x\ny\x01\t"};
+  assert_int_equal(mi_writer_row(w, r1, &e), 0);
+  assert_int_equal(mi_writer_row(w, r2, &e), 0);
+  assert_int_equal(mi_writer_close(w, &e), 0);
+  assert_string_equal(
+      contents(f), "{\"id\":\"007\",\"name\":\"王伟\",\"note\":null}\n"
+                   "{\"id\":\"=SUM(A1)\",\"name\":\"a\\\"b\\\\c\",\"note\":\"x\\ny\\u0001\\t\"}\n");
+  fclose(f);
+}
+
+/* Writes rows, reads them back, and wants exactly the same strings and
+ * the same absent values. */
+static void round_trip(mi_format fmt, const char *const *cols, size_t ncols,
+                       const char *const *vals, size_t nrows) {
+  FILE *f = tmpfile();
+  mi_writer *w;
+  mi_err e;
+  assert_int_equal(mi_writer_open(f, fmt, cols, ncols, &w, &e), 0);
+  for (size_t i = 0; i < nrows; i++)
+    if (mi_writer_row(w, vals + i * ncols, &e)) fail_msg("row %zu: %s", i, e.msg);
+  assert_int_equal(mi_writer_close(w, &e), 0);
+  rewind(f);
+  mi_reader *r;
+  if (mi_reader_fopen(f, fmt == MI_FORMAT_CSV ? "rt.csv" : "rt.jsonl", fmt, NULL, &r, &e))
+    fail_msg("%s", err_text(&e));
+  for (size_t i = 0; i < nrows; i++) {
+    const mi_record *rec = next_ok(r);
+    assert_int_equal(mi_record_count(rec), ncols);
+    for (size_t k = 0; k < ncols; k++) {
+      const char *want = vals[i * ncols + k], *got = mi_record_get(rec, cols[k]);
+      if (!want != !got || (want && strcmp(want, got) != 0))
+        fail_msg("%s row %zu column %s: wrote '%s', read '%s'", mi_format_name(fmt), i, cols[k],
+                 want ? want : "(absent)", got ? got : "(absent)");
+    }
+  }
+  expect_end(r);
+  mi_reader_close(r);
+  fclose(f);
+}
+
+static void test_round_trip(void **state) {
+  (void)state;
+  const char *cols[] = {"id", "a", "b", "c"};
+  /* clang-format off */
+  const char *vals[] = {
+      "007",  "=SUM(A1)",   "-12.5",        "+86 138 0000 0000",
+      "0012", "'=x",        "''+1",         "'abc",
+      "1",    "",           NULL,           "a,b",
+      "2",    "say \"hi\"", "line1\nline2", "crlf\r\nin",
+      "3",    " lead",      "trail ",       "王伟",
+      "4",    "\ttab",      "@cmd",         "-",
+      "5",    "'",          "+",            "-1e5",
+      "6",    "\r",         "=",            "''",
+      "7",    "'-5",        "'@",           "x'=y",
+      "=id",  NULL,         NULL,           NULL,
+  };
+  /* clang-format on */
+
+  const char *const *v = vals;
+  round_trip(MI_FORMAT_CSV, cols, 4, v, sizeof vals / sizeof *vals / 4);
+  round_trip(MI_FORMAT_JSONL, cols, 4, v, sizeof vals / sizeof *vals / 4);
+  /* One column: absent and "" and a formula. */
+  const char *one[] = {"v"};
+  const char *ovals[] = {"x", NULL, "", "=1", NULL};
+  round_trip(MI_FORMAT_CSV, one, 1, ovals, 5);
+  round_trip(MI_FORMAT_JSONL, one, 1, ovals, 5);
+  /* Column names that need quoting or neutralising survive too. */
+  const char *odd[] = {"=name", "a,b", "say \"x\"", "名字"};
+  const char *oddv[] = {"1", "2", "3", "4"};
+  round_trip(MI_FORMAT_CSV, odd, 4, oddv, 1);
+  round_trip(MI_FORMAT_JSONL, odd, 4, oddv, 1);
 }
 
 int main(void) {
@@ -884,6 +1198,13 @@ int main(void) {
       cmocka_unit_test(test_csv_limits),
       cmocka_unit_test(test_csv_apostrophe),
       cmocka_unit_test(test_csv_block_boundaries),
+      cmocka_unit_test(test_jsonl_values_and_header),
+      cmocka_unit_test(test_jsonl_bad_lines),
+      cmocka_unit_test(test_jsonl_columns_and_limits),
+      cmocka_unit_test(test_writer_bad_args),
+      cmocka_unit_test(test_writer_csv_bytes),
+      cmocka_unit_test(test_writer_jsonl_bytes),
+      cmocka_unit_test(test_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

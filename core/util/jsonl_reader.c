@@ -2,6 +2,7 @@
  * A line that sits whole in the input block is parsed in place; only a
  * line cut by a block boundary is copied. */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +78,15 @@ static const char *json_kind(const json_t *v) {
   }
 }
 
-/* A double in the shortest form that reads back to the same value. */
+/* A double as text: whole numbers below 1e15 in plain digits (1E2 ->
+ * "100"), others in the shortest %g form that reads back to the same value
+ * (12.50 -> "12.5", 1e-7 -> "1e-07"). */
 static void real_text(double d, char *buf, size_t size) {
+  if (d > -1e15 && d < 1e15 && d == (double)(long long)d) {
+    snprintf(buf, size, "%lld", (long long)d);
+    if (d == 0 && signbit(d)) snprintf(buf, size, "-0");
+    return;
+  }
   for (int prec = 1; prec <= 17; prec++) {
     snprintf(buf, size, "%.*g", prec, d);
     if (strtod(buf, NULL) == d) return;

@@ -20,7 +20,8 @@ void mi_rec_reset(mi_record *rec, long line) {
 static int rec_grow(mi_record *rec, size_t need) {
   if (need <= rec->cap) return 0;
   size_t cap = rec->cap ? rec->cap * 2 : 16;
-  while (cap < need) cap *= 2;
+  while (cap < need)
+    cap *= 2;
   size_t *off = realloc(rec->off, cap * sizeof *off);
   if (!off) return MI_ENOMEM;
   rec->off = off;
@@ -65,8 +66,7 @@ int mi_rec_extend(mi_record *rec, size_t n, long line) {
 
 int mi_rec_set(mi_record *rec, size_t i, const char *s, size_t n) {
   size_t at = rec->arena.len;
-  if (mi_strbuf_append(&rec->arena, s, n) || mi_strbuf_appendc(&rec->arena, '\0'))
-    return MI_ENOMEM;
+  if (mi_strbuf_append(&rec->arena, s, n) || mi_strbuf_appendc(&rec->arena, '\0')) return MI_ENOMEM;
   rec->off[i] = at;
   rec->len[i] = n;
   return 0;
@@ -109,8 +109,8 @@ long mi_record_field_line(const mi_record *rec, size_t i) {
   return i < rec->n && rec->fline[i] ? rec->fline[i] : rec->line;
 }
 
-int mi_record_error(const mi_record *rec, mi_err *e, int code, const char *field,
-                    const char *fmt, ...) {
+int mi_record_error(const mi_record *rec, mi_err *e, int code, const char *field, const char *fmt,
+                    ...) {
   if (!e) return code;
   char msg[sizeof e->msg];
   va_list ap;
@@ -133,7 +133,8 @@ int mi_record_error(const mi_record *rec, mi_err *e, int code, const char *field
 
 static uint32_t hash_name(const char *s, size_t n) {
   uint32_t h = 2166136261u; /* FNV-1a */
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
   return h;
 }
 
@@ -153,7 +154,8 @@ static int rehash(mi_reader *r, size_t cap) {
   if (!h) return MI_ENOMEM;
   for (size_t i = 0; i < r->ncols; i++) {
     size_t k = hash_name(r->cols[i], strlen(r->cols[i])) & (cap - 1);
-    while (h[k]) k = (k + 1) & (cap - 1);
+    while (h[k])
+      k = (k + 1) & (cap - 1);
     h[k] = (uint32_t)i + 1;
   }
   free(r->hash);
@@ -181,7 +183,8 @@ int mi_reader_add_column(mi_reader *r, const char *name, size_t n, size_t *idx) 
     if (rehash(r, r->hcap ? r->hcap * 2 : 32)) return MI_ENOMEM;
   } else {
     size_t k = hash_name(copy, n) & (r->hcap - 1);
-    while (r->hash[k]) k = (k + 1) & (r->hcap - 1);
+    while (r->hash[k])
+      k = (k + 1) & (r->hcap - 1);
     r->hash[k] = (uint32_t)r->ncols;
   }
   if (idx) *idx = r->ncols - 1;
@@ -214,8 +217,7 @@ int mi_reader_bad(mi_reader *r, mi_err *e, int code, long line, int col, const c
   return code;
 }
 
-int mi_reader_fatal(mi_reader *r, mi_err *e, int code, long line, int col, const char *fmt,
-                    ...) {
+int mi_reader_fatal(mi_reader *r, mi_err *e, int code, long line, int col, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vbad(r, &r->fail, code, line, col, fmt, ap);
@@ -271,7 +273,8 @@ int mi_reader_fopen(FILE *f, const char *name, mi_format fmt, const mi_reader_op
   int rc;
   if (!(r->name = strdup(name))) {
     rc = mi_err_set(e, MI_ENOMEM, "out of memory");
-  } else if ((rc = copy_expected(r, o, e)) || (rc = mi_rsrc_init(&r->src, f, o->encoding, o->block_size, e))) {
+  } else if ((rc = copy_expected(r, o, e)) ||
+             (rc = mi_rsrc_init(&r->src, f, o->encoding, o->block_size, e))) {
     if (e && !e->file[0]) snprintf(e->file, sizeof e->file, "%s", name);
   } else {
     rc = r->ops->start(r, e);
@@ -354,10 +357,12 @@ void mi_reader_close(mi_reader *r) {
   mi_rsrc_free(&r->src);
   if (r->own_file && r->f) fclose(r->f);
   mi_rec_free(&r->rec);
-  for (size_t i = 0; i < r->ncols; i++) free(r->cols[i]);
+  for (size_t i = 0; i < r->ncols; i++)
+    free(r->cols[i]);
   free(r->cols);
   free(r->hash);
-  for (size_t i = 0; i < r->nexpect; i++) free(r->expect[i]);
+  for (size_t i = 0; i < r->nexpect; i++)
+    free(r->expect[i]);
   free(r->expect);
   free(r->name);
   free(r);

@@ -19,8 +19,9 @@
  *
  * JSON Lines. Each non-blank line is one JSON object. Values may be
  * strings (kept as they are, so "007" stays "007"), numbers (converted to
- * their canonical text: integers in decimal, others in the shortest form
- * that reads back to the same double: 12.50 -> "12.5", 1e2 -> "100"),
+ * their canonical text: integers and whole numbers below 1e15 in plain
+ * digits (1E2 -> "100"), others in the shortest %g form that reads back to
+ * the same double (12.50 -> "12.5")),
  * booleans ("true"/"false") or null (absent). Objects and arrays as values
  * are errors naming the field; so are duplicate keys. Without a column
  * list, the columns are the keys in order of first appearance (the header

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# End-to-end: drive the built manyi on the bundled example and on bad input.
+# Usage: cli.sh MANYI SOURCE_DIR
+set -uo pipefail
+manyi=$1
+src=$2
+example=$src/examples/after-sales
+data=$example/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export MANYI_NOW=2026-11-01T00:00:00Z
+failures=0
+passes=0
+
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+# expect STATUS CMD...: run, keep stdout/stderr in $tmp/out, $tmp/err, check the exit status.
+expect() {
+  local want=$1; shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/err" >&2; fi
+}
+contains() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; cat "$1" >&2; fi; }
+m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" "$@"; }
+
+# --- help, version, usage errors
+expect 0 "$manyi" --help;            contains "$tmp/out" "Commands:"
+expect 0 "$manyi" --version;         contains "$tmp/out" "manyi "
+expect 2 "$manyi";                   contains "$tmp/err" "Usage: manyi"
+expect 2 "$manyi" frobnicate;        contains "$tmp/err" "unknown command 'frobnicate'"
+for c in init check import export customer status; do
+  expect 0 "$manyi" "$c" --help;     contains "$tmp/out" "Usage: manyi"
+done
+expect 2 "$manyi" import customers;  contains "$tmp/err" "give an ENTITY and a FILE"
+
+# --- check
+expect 0 m check;                    contains "$tmp/out" "ok"
+expect 0 m --json check;             contains "$tmp/out" '"departments"'
+printf 'version: 1\ndatabase: x.db\ndepartmnts: []\n' >"$tmp/bad.yaml"
+expect 1 "$manyi" --config "$tmp/bad.yaml" check
+contains "$tmp/err" "bad.yaml:3:1: unknown key 'departmnts' (did you mean 'departments'?)"
+expect 1 "$manyi" --config "$tmp/none.yaml" check; contains "$tmp/err" "no configuration at"
+
+# --- init: 0600, idempotent; refuses a file that is not a database
+expect 0 m init;                     contains "$tmp/out" "schema version 2"
+[ "$(stat -c %a "$tmp/ex.db")" = 600 ] && ok || bad "database mode is not 0600"
+expect 0 m init;                     contains "$tmp/out" "0 added, 0 changed"
+echo "precious notes" >"$tmp/notes.db"
+expect 1 "$manyi" --config "$example/manyi.yaml" --db "$tmp/notes.db" init
+contains "$tmp/err" "not a SQLite database"
+[ "$(cat "$tmp/notes.db")" = "precious notes" ] && ok || bad "notes.db was changed"
+expect 1 "$manyi" --config "$example/manyi.yaml" --db "$tmp/absent.db" status
+contains "$tmp/err" "manyi init"
+
+# --- import the example; counts equal the files' rows
+for e in customers staff orders interactions tickets responses; do
+  expect 0 m import "$e" "$data/$e.csv"; contains "$tmp/out" "0 rejected"
+done
+expect 0 m --json status
+for t in customers:2000 orders:20000 tickets:3000 responses:5000 interactions:6000; do
+  contains "$tmp/out" "\"${t%%:*}\": ${t##*:}"
+done
+# Answers: every non-empty question cell of responses.csv (columns 7..16), counted by awk.
+# (The example has no quoted fields or embedded newlines in responses.)
+answers=$(awk -F, 'NR > 1 { for (i = 7; i <= NF; i++) if ($i != "") n++ } END { print n }' \
+  "$data/responses.csv")
+if grep -q '"' "$data/responses.csv"; then ok; else contains "$tmp/out" "\"answers\": $answers"; fi
+# Importing again adds nothing.
+expect 0 m import customers "$data/customers.csv"
+contains "$tmp/out" "2000 rows read, 0 added, 0 updated, 2000 unchanged"
+
+# --- customer show, checked against awk over orders.csv
+expect 0 m --json customer show C0000001
+want_orders=$(awk -F, '$2 == "C0000001"' "$data/orders.csv" | wc -l)
+want_life=$(awk -F, '$2 == "C0000001" && $6 != "cancelled" && $6 != "refunded" { s += $3 }
+  END { printf "%.2f", s }' "$data/orders.csv")
+contains "$tmp/out" "\"orders\": $want_orders,"
+contains "$tmp/out" "\"lifetime_value\": \"$want_life\""
+expect 1 m customer show NOBODY;     contains "$tmp/err" "unknown customer 'NOBODY'"
+
+# --- export round trip (CSV and JSONL)
+for fmt in csv jsonl; do
+  rm -f "$tmp/rt.db"
+  expect 0 m export customers "$tmp/c1.$fmt"
+  expect 0 m export orders "$tmp/o1.$fmt"
+  r() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/rt.db" "$@"; }
+  expect 0 r init
+  expect 0 r import customers "$tmp/c1.$fmt"
+  expect 0 r import orders "$tmp/o1.$fmt"
+  expect 0 r export customers "$tmp/c2.$fmt"
+  expect 0 r export orders "$tmp/o2.$fmt"
+  cmp -s "$tmp/c1.$fmt" "$tmp/c2.$fmt" && ok || bad "customers $fmt export does not round-trip"
+  cmp -s "$tmp/o1.$fmt" "$tmp/o2.$fmt" && ok || bad "orders $fmt export does not round-trip"
+done
+expect 0 m export responses
+[ "$(wc -l <"$tmp/out")" -eq 5001 ] && ok || bad "responses export has $(wc -l <"$tmp/out") lines"
+expect 2 m export customers "$tmp/x.txt"; contains "$tmp/err" "cannot tell the format"
+
+# --- bad input: all or nothing, with file:line and field
+printf 'external_id,name,kind,created_at\nN1,A,person,2024-01-01\nN2,B,robot,2024-01-01\n' \
+  >"$tmp/new.csv"
+expect 1 m import customers "$tmp/new.csv"
+contains "$tmp/err" "new.csv:3: field 'kind': 'robot' is not one of person, company, government"
+contains "$tmp/err" "nothing was imported"
+expect 1 m customer show N1
+expect 3 m import customers "$tmp/new.csv" --rejects "$tmp/rej.csv"
+contains "$tmp/out" "2 rows read, 1 added, 0 updated, 0 unchanged, 1 rejected"
+contains "$tmp/rej.csv" "N2,B,robot,2024-01-01,3,"
+expect 0 m customer show N1
+
+echo "cli.sh: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]
