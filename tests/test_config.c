@@ -45,19 +45,20 @@ static void expect_error(const char *yaml, int line, int col, const char *want) 
   mi_err e;
   int rc = load_str(yaml, &cfg, &e);
   if (rc != MI_ECONFIG || !strstr(e.msg, want) || e.line != line || e.column != col)
-    fail_msg("for:\n%s\nwant %d:%d: ...%s...\ngot  %s (rc %d)", yaml, line, col, want,
-             err_text(&e), rc);
+    fail_msg("for:\n%s\nwant %d:%d: ...%s...\ngot  %s (rc %d)", yaml, line, col, want, err_text(&e),
+             rc);
   assert_null(cfg);
 }
 
-static const char HEAD[] = "version: 1\n"
-                           "database: test.db\n"
-                           "calendars:\n"
-                           "  office:\n"
-                           "    hours:\n"
-                           "      mon: [09:00-17:00]\n"
-                           "departments:\n"
-                           "  - {code: support, name: Support, calendar: office}\n";
+static const char HEAD[] =
+    "version: 1\n"
+    "database: test.db\n"
+    "calendars:\n"
+    "  office:\n"
+    "    hours:\n"
+    "      mon: [09:00-17:00]\n"
+    "departments:\n"
+    "  - {code: support, name: Support, calendar: office}\n";
 #define HEAD_LINES 8
 
 /* HEAD followed by tail (a static buffer). */
@@ -329,7 +330,7 @@ static void test_full(void **state) {
   assert_true(mi_config_value_get(&nested->items[0], "y")->f == 1500.0);
   assert_null(mi_config_value_get(params, "missing"));
   assert_null(mi_config_value_get(order, "A")); /* not a map */
-  assert_int_equal(params->line, 50); /* a block map starts at its first key */
+  assert_int_equal(params->line, 50);           /* a block map starts at its first key */
   const mi_config_policy *esc = mi_config_find_policy(cfg, "escalation");
   assert_int_equal(esc->params.kind, MI_CONFIG_MAP); /* empty when not given */
   assert_int_equal(esc->params.count, 0);
@@ -446,10 +447,9 @@ static void check_invalid(const char *path, int *failures) {
     print_error("%s: loaded, but should fail with %d:%d: %s\n", path, line, col, expect);
     mi_config_free(cfg);
     (*failures)++;
-  } else if (rc != MI_ECONFIG || !strstr(e.msg, expect) || e.line != line ||
-             e.column != col || strcmp(e.file, path)) {
-    print_error("%s:\n  want %d:%d: ...%s...\n  got  %s\n", path, line, col, expect,
-                err_text(&e));
+  } else if (rc != MI_ECONFIG || !strstr(e.msg, expect) || e.line != line || e.column != col ||
+             strcmp(e.file, path)) {
+    print_error("%s:\n  want %d:%d: ...%s...\n  got  %s\n", path, line, col, expect, err_text(&e));
     (*failures)++;
   }
 }
@@ -466,19 +466,20 @@ static void test_invalid_fixtures(void **state) {
 static void test_unknown_key_message(void **state) {
   (void)state;
   /* The exact text of the issue, line 12 column 5. */
-  const char *yaml = "version: 1\n"
-                     "database: test.db\n"
-                     "calendars:\n"
-                     "    office:\n"
-                     "        hours:\n"
-                     "            mon: [09:00-17:00]\n"
-                     "departments:\n"
-                     "    - code: support\n"
-                     "      name: Support\n"
-                     "      calendar: office\n"
-                     "policies:\n"
-                     "    escalaton:\n"
-                     "        file: ../files/escalation.lua\n";
+  const char *yaml =
+      "version: 1\n"
+      "database: test.db\n"
+      "calendars:\n"
+      "    office:\n"
+      "        hours:\n"
+      "            mon: [09:00-17:00]\n"
+      "departments:\n"
+      "    - code: support\n"
+      "      name: Support\n"
+      "      calendar: office\n"
+      "policies:\n"
+      "    escalaton:\n"
+      "        file: ../files/escalation.lua\n";
   mi_config *cfg;
   mi_err e;
   assert_int_equal(load_str(yaml, &cfg, &e), MI_ECONFIG);
@@ -495,9 +496,9 @@ static void test_unknown_key_message(void **state) {
 
 static void test_text_refuses_yaml11_words(void **state) {
   (void)state;
-  static const char *const words[] = {"yes", "no", "on", "off", "true", "false", "~", "null",
-                                      "Yes", "NO", "On", "OFF", "True", "FALSE", "Null", "NULL",
-                                      "12", "-3", "1.5", "010", "0x1F", "1_000", ".inf", NULL};
+  static const char *const words[] = {"yes", "no", "on",  "off", "true", "false", "~",    "null",
+                                      "Yes", "NO", "On",  "OFF", "True", "FALSE", "Null", "NULL",
+                                      "12",  "-3", "1.5", "010", "0x1F", "1_000", ".inf", NULL};
   char yaml[512];
   for (const char *const *w = words; *w; w++) {
     snprintf(yaml, sizeof yaml, "version: 1\ndatabase: %s\n%s", *w, AFTER_DB);
@@ -520,24 +521,23 @@ static void test_integers(void **state) {
   static const struct {
     const char *value, *want;
   } bad[] = {
-      {"010", "leading zero"},       {"00", "leading zero"},
-      {"1_000", "'_' separators"},   {"0x10", "not decimal"},
-      {"0o17", "not decimal"},       {"1e3", "is not an integer"},
-      {"1.0", "is not an integer"},  {"+5", "'+' sign"},
-      {"\"5\"", "got quoted text"},  {"'5'", "got quoted text"},
-      {"five", "got text 'five'"},   {"true", "got a boolean"},
-      {"~", "got nothing (null)"},   {"[5]", "got a list"},
-      {"{a: 5}", "got a map"},       {"0", "0 is out of range: use 1 or more"},
-      {"-5", "out of range"},        {"99999999999999999999", "out of range"},
+      {"010", "leading zero"},      {"00", "leading zero"},
+      {"1_000", "'_' separators"},  {"0x10", "not decimal"},
+      {"0o17", "not decimal"},      {"1e3", "is not an integer"},
+      {"1.0", "is not an integer"}, {"+5", "'+' sign"},
+      {"\"5\"", "got quoted text"}, {"'5'", "got quoted text"},
+      {"five", "got text 'five'"},  {"true", "got a boolean"},
+      {"~", "got nothing (null)"},  {"[5]", "got a list"},
+      {"{a: 5}", "got a map"},      {"0", "0 is out of range: use 1 or more"},
+      {"-5", "out of range"},       {"99999999999999999999", "out of range"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-    expect_error(with_head("limits:\n  import_batch_rows: %s\n", bad[i].value), HEAD_LINES + 2,
-                 22, bad[i].want);
+    expect_error(with_head("limits:\n  import_batch_rows: %s\n", bad[i].value), HEAD_LINES + 2, 22,
+                 bad[i].want);
   mi_config *cfg;
   mi_err e;
-  assert_int_equal(load_str(with_head("limits:\n  import_batch_rows: 9223372036854775807\n"),
-                            &cfg, &e),
-                   0);
+  assert_int_equal(
+      load_str(with_head("limits:\n  import_batch_rows: 9223372036854775807\n"), &cfg, &e), 0);
   assert_int_equal(cfg->limits.import_batch_rows, INT64_MAX);
   mi_config_free(cfg);
   expect_error("version: 1.0\n", 1, 10, "'1.0' is not an integer");
@@ -550,8 +550,8 @@ static void test_sizes_and_times(void **state) {
     const char *memory, *time;
     int64_t bytes, ms;
   } good[] = {
-      {"16MiB", "250ms", 16 << 20, 250},     {"512KiB", "2s", 512 << 10, 2000},
-      {"1GiB", "1m", 1 << 30, 60000},        {"1024", "1h", 1024, 3600000},
+      {"16MiB", "250ms", 16 << 20, 250},    {"512KiB", "2s", 512 << 10, 2000},
+      {"1GiB", "1m", 1 << 30, 60000},       {"1024", "1h", 1024, 3600000},
       {"\"2048\"", "'1m30s'", 2048, 90000}, {"'8MiB'", "\"1ms\"", 8 << 20, 1},
   };
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
@@ -564,15 +564,16 @@ static void test_sizes_and_times(void **state) {
     assert_int_equal(cfg->limits.policy_time_ms, good[i].ms);
     mi_config_free(cfg);
   }
-  static const char *const bad_sizes[] = {"16MB", "16 MiB", "16mib", "1.5MiB", "MiB", "0MiB",
-                                          "016MiB", "99999999999GiB", "[1]", "true", NULL};
+  static const char *const bad_sizes[] = {"16MB", "16 MiB", "16mib",  "1.5MiB",
+                                          "MiB",  "0MiB",   "016MiB", "99999999999GiB",
+                                          "[1]",  "true",   NULL};
   for (const char *const *s = bad_sizes; *s; s++)
     expect_error(with_head("limits:\n  policy_memory: %s\n", *s), HEAD_LINES + 2, 18,
                  "is not a size");
   expect_error(with_head("limits:\n  policy_memory: -1\n"), HEAD_LINES + 2, 18,
                "-1 is out of range: use 1 or more");
-  static const char *const bad_times[] = {"250", "0ms", "ms", "1.5s", "250 ms", "1m500ms",
-                                          "0250ms", "2S", NULL};
+  static const char *const bad_times[] = {"250",     "0ms",    "ms", "1.5s", "250 ms",
+                                          "1m500ms", "0250ms", "2S", NULL};
   for (const char *const *s = bad_times; *s; s++)
     expect_error(with_head("limits:\n  policy_time: %s\n", *s), HEAD_LINES + 2, 16,
                  "is not a duration");
@@ -585,16 +586,17 @@ static void test_calendar_rules(void **state) {
   mi_config *cfg;
   mi_err e;
   /* Closed days are left out; a range may end at 24:00; touching ranges are fine. */
-  const char *yaml = "version: 1\ndatabase: x.db\ncalendars:\n  c:\n    hours:\n"
-                     "      sun: [00:00-08:00, 08:00-24:00]\n"
-                     "departments: [{code: d, name: D, calendar: c}]\n";
+  const char *yaml =
+      "version: 1\ndatabase: x.db\ncalendars:\n  c:\n    hours:\n"
+      "      sun: [00:00-08:00, 08:00-24:00]\n"
+      "departments: [{code: d, name: D, calendar: c}]\n";
   assert_int_equal(load_str(yaml, &cfg, &e), 0);
   assert_int_equal(cfg->calendars[0].nhours[6], 2);
   assert_int_equal(cfg->calendars[0].nhours[0], 0);
   assert_null(cfg->calendars[0].hours[0]);
   mi_config_free(cfg);
-  static const char *const bad[] = {"9:00-17:00", "09:00 - 17:00", "09:00-17:60", "24:00-24:00",
-                                     "09:00-09:00", "09:00", "[09:00-17:00]", NULL};
+  static const char *const bad[] = {"9:00-17:00",  "09:00 - 17:00", "09:00-17:60",   "24:00-24:00",
+                                    "09:00-09:00", "09:00",         "[09:00-17:00]", NULL};
   char buf[256];
   for (const char *const *s = bad; *s; s++) {
     snprintf(buf, sizeof buf,
@@ -605,20 +607,25 @@ static void test_calendar_rules(void **state) {
   }
   expect_error("version: 1\ndatabase: x.db\ncalendars:\n  c:\n    hours: {}\n" DEPT, 5, 12,
                "calendar 'c' has no opening hours");
-  expect_error("version: 1\ndatabase: x.db\ncalendars:\n  c d:\n    hours: {mon: [09:00-10:00]}\n" DEPT,
-               4, 3, "'c d' is not a valid calendar name");
-  expect_error("version: 1\ndatabase: x.db\ncalendars:\n  c:\n    hours: {mon: [09:00-10:00]}\n"
-               "    holidays: 2026-01-01\n" DEPT,
-               6, 15, "holidays must be a list");
-  expect_error("version: 1\ndatabase: x.db\ncalendars:\n  c:\n    hours: {mon: [09:00-10:00]}\n"
-               "    holidays: [2026-1-1]\n" DEPT,
-               6, 16, "'2026-1-1' is not a date: use YYYY-MM-DD");
-  expect_error("version: 1\ndatabase: x.db\ncalendars:\n  c:\n    hours: {mon: [09:00-10:00]}\n"
-               "    holidays: [2026-03-01, 2026-03-01]\n" DEPT,
-               6, 28, "date 2026-03-01 is listed twice (first at line 6)");
-  expect_error("version: 1\ndatabase: x.db\ncalendars:\n  c:\n    hours: {mon: [09:00-10:00]}\n"
-               "    ics: ../files\n" DEPT,
-               6, 10, "file '../files': is not a regular file");
+  expect_error(
+      "version: 1\ndatabase: x.db\ncalendars:\n  c d:\n    hours: {mon: [09:00-10:00]}\n" DEPT, 4,
+      3, "'c d' is not a valid calendar name");
+  expect_error(
+      "version: 1\ndatabase: x.db\ncalendars:\n  c:\n    hours: {mon: [09:00-10:00]}\n"
+      "    holidays: 2026-01-01\n" DEPT,
+      6, 15, "holidays must be a list");
+  expect_error(
+      "version: 1\ndatabase: x.db\ncalendars:\n  c:\n    hours: {mon: [09:00-10:00]}\n"
+      "    holidays: [2026-1-1]\n" DEPT,
+      6, 16, "'2026-1-1' is not a date: use YYYY-MM-DD");
+  expect_error(
+      "version: 1\ndatabase: x.db\ncalendars:\n  c:\n    hours: {mon: [09:00-10:00]}\n"
+      "    holidays: [2026-03-01, 2026-03-01]\n" DEPT,
+      6, 28, "date 2026-03-01 is listed twice (first at line 6)");
+  expect_error(
+      "version: 1\ndatabase: x.db\ncalendars:\n  c:\n    hours: {mon: [09:00-10:00]}\n"
+      "    ics: ../files\n" DEPT,
+      6, 10, "file '../files': is not a regular file");
 }
 
 static void test_yaml_level(void **state) {
@@ -662,8 +669,9 @@ static const char *nested(int levels) {
   static char buf[4096];
   /* top map, policies, tiers, params: 4 levels; the rest are lists. */
   int lists = levels - 4;
-  int n = snprintf(buf, sizeof buf, "%spolicies:\n  tiers:\n    file: ../files/tiers.lua\n"
-                                    "    params:\n      deep: ",
+  int n = snprintf(buf, sizeof buf,
+                   "%spolicies:\n  tiers:\n    file: ../files/tiers.lua\n"
+                   "    params:\n      deep: ",
                    HEAD);
   for (int i = 0; i < lists; i++) buf[n++] = '[';
   for (int i = 0; i < lists; i++) buf[n++] = ']';
@@ -690,16 +698,15 @@ static void test_depth(void **state) {
   assert_non_null(deep);
   int k = snprintf(deep, 64, "a: ");
   memset(deep + k, '[', n);
-  assert_int_equal(mi_config_load_string(deep, (size_t)k + n, "deep", NULL, &cfg, &e),
-                   MI_ECONFIG);
+  assert_int_equal(mi_config_load_string(deep, (size_t)k + n, "deep", NULL, &cfg, &e), MI_ECONFIG);
   assert_non_null(strstr(e.msg, "nested deeper"));
   free(deep);
 }
 
 static void test_params_values(void **state) {
   (void)state;
-  static const char *const ambiguous[] = {"yes", "Off", "TRUE", "010", "0x10", "1_000", ".5",
-                                          "+1", ".inf", "-.Inf", ".NaN", NULL};
+  static const char *const ambiguous[] = {"yes", "Off", "TRUE", "010",   "0x10", "1_000",
+                                          ".5",  "+1",  ".inf", "-.Inf", ".NaN", NULL};
   for (const char *const *s = ambiguous; *s; s++)
     expect_error(with_head("policies:\n  tiers:\n    file: ../files/tiers.lua\n    params:\n"
                            "      v: %s\n",
@@ -718,9 +725,10 @@ static void test_params_values(void **state) {
                HEAD_LINES + 5, 17, "duplicate key 'a' (first at line 13)");
   mi_config *cfg;
   mi_err e;
-  const char *yaml = with_head("policies:\n  tiers:\n    file: ../files/tiers.lua\n    params:\n"
-                               "      a: \"010\"\n      b: 1.5e-3\n      c: -0\n      d: ''\n"
-                               "      e: 2026-01-01\n      f: 09:30\n      g: []\n      h: {}\n");
+  const char *yaml = with_head(
+      "policies:\n  tiers:\n    file: ../files/tiers.lua\n    params:\n"
+      "      a: \"010\"\n      b: 1.5e-3\n      c: -0\n      d: ''\n"
+      "      e: 2026-01-01\n      f: 09:30\n      g: []\n      h: {}\n");
   if (load_str(yaml, &cfg, &e)) fail_msg("%s", err_text(&e));
   const mi_config_value *p = &cfg->policies[0].params;
   assert_string_equal(mi_config_value_get(p, "a")->s, "010");
@@ -739,12 +747,13 @@ static void test_params_values(void **state) {
 
 static void test_references_and_codes(void **state) {
   (void)state;
-  expect_error(with_head("users:\n  al: {role: agent, department: suport}\n"), HEAD_LINES + 2,
-               33, "unknown department 'suport' (did you mean 'support'?)");
+  expect_error(with_head("users:\n  al: {role: agent, department: suport}\n"), HEAD_LINES + 2, 33,
+               "unknown department 'suport' (did you mean 'support'?)");
   expect_error(with_head("users:\n  al: {role: agnet}\n"), HEAD_LINES + 2, 14,
                "unknown role 'agnet' (did you mean 'agent'?)");
-  expect_error(with_head("sla:\n  - {kind: complaint, tier: A, first_response: 1h, resolution: 2h}\n"),
-               HEAD_LINES + 2, 29, "unknown tier 'A': define it under tiers first");
+  expect_error(
+      with_head("sla:\n  - {kind: complaint, tier: A, first_response: 1h, resolution: 2h}\n"),
+      HEAD_LINES + 2, 29, "unknown tier 'A': define it under tiers first");
   expect_error(with_head("sla:\n  - {kind: complaint, priority: 0, first_response: 1h, "
                          "resolution: 2h}\n"),
                HEAD_LINES + 2, 33, "0 is out of range: use 1 to 4");
@@ -754,12 +763,13 @@ static void test_references_and_codes(void **state) {
   /* Same kind, different priority or tier: distinct rules. */
   mi_config *cfg;
   mi_err e;
-  const char *yaml = with_head("tiers: [{code: A, name: Key}]\n"
-                               "sla:\n  - {kind: complaint, first_response: 1h, resolution: 2h}\n"
-                               "  - {kind: complaint, priority: 1, first_response: 1h, resolution: 2h}\n"
-                               "  - {kind: complaint, tier: A, first_response: 1h, resolution: 2h}\n"
-                               "  - {kind: complaint, priority: 1, tier: A, first_response: 1h, "
-                               "resolution: 1h}\n");
+  const char *yaml = with_head(
+      "tiers: [{code: A, name: Key}]\n"
+      "sla:\n  - {kind: complaint, first_response: 1h, resolution: 2h}\n"
+      "  - {kind: complaint, priority: 1, first_response: 1h, resolution: 2h}\n"
+      "  - {kind: complaint, tier: A, first_response: 1h, resolution: 2h}\n"
+      "  - {kind: complaint, priority: 1, tier: A, first_response: 1h, "
+      "resolution: 1h}\n");
   if (load_str(yaml, &cfg, &e)) fail_msg("%s", err_text(&e));
   assert_int_equal(cfg->nsla, 4);
   assert_int_equal(cfg->sla[3].line, HEAD_LINES + 6);
@@ -773,8 +783,8 @@ static void test_references_and_codes(void **state) {
   expect_error(with_head("surveys:\n  - {code: s, name: S, kind: csat, questions: [{code: q, "
                          "text: Q, open: true, reverse: false}]}\n"),
                HEAD_LINES + 2, 88, "an open question has no reverse");
-  expect_error(with_head("evaluation:\n  period: year\n  targets: {rate: high}\n"),
-               HEAD_LINES + 3, 19, "expected a number, got text 'high'");
+  expect_error(with_head("evaluation:\n  period: year\n  targets: {rate: high}\n"), HEAD_LINES + 3,
+               19, "expected a number, got text 'high'");
   expect_error(with_head("evaluation: {targets: {a: 1}}\n"), HEAD_LINES + 1, 13,
                "missing required key 'period' in evaluation");
   expect_error(with_head("policies:\n  tiers: {file: ../files}\n"), HEAD_LINES + 2, 17,

@@ -215,13 +215,13 @@ int mi_cfg_bool(const mi_cfg_ctx *c, const mi_ynode *n, bool *out) {
   if (n->kind == MI_YSCALAR && n->plain && mi_plain_classify(n->text) == MI_PLAIN_AMBIGUOUS_BOOL)
     return mi_cfg_fail(c, n, "'%s' is not a boolean here: write true or false", n->text);
   if (n->kind == MI_YSCALAR)
-    return mi_cfg_fail(c, n, "expected true or false, got %s '%s'%s", mi_cfg_describe(n),
-                       n->text, n->plain ? "" : ": remove the quotes");
+    return mi_cfg_fail(c, n, "expected true or false, got %s '%s'%s", mi_cfg_describe(n), n->text,
+                       n->plain ? "" : ": remove the quotes");
   return mi_cfg_fail(c, n, "expected true or false, got %s", mi_cfg_describe(n));
 }
 
-int mi_cfg_word(const mi_cfg_ctx *c, const mi_ynode *n, const char *const *words,
-                const char *what, int *out) {
+int mi_cfg_word(const mi_cfg_ctx *c, const mi_ynode *n, const char *const *words, const char *what,
+                int *out) {
   int rc = text_node(c, n);
   if (rc) return rc;
   for (int i = 0; words[i]; i++)
@@ -236,8 +236,8 @@ int mi_cfg_word(const mi_cfg_ctx *c, const mi_ynode *n, const char *const *words
   }
   const char *near = mi_cfg_suggest(n->text, words);
   if (near)
-    return mi_cfg_fail(c, n, "unknown %s '%s' (did you mean '%s'?): use one of %s", what,
-                       n->text, near, list);
+    return mi_cfg_fail(c, n, "unknown %s '%s' (did you mean '%s'?): use one of %s", what, n->text,
+                       near, list);
   return mi_cfg_fail(c, n, "unknown %s '%s': use one of %s", what, n->text, list);
 }
 
@@ -279,8 +279,8 @@ int mi_cfg_path(const mi_cfg_ctx *c, const mi_ynode *n, bool must_exist, char **
   else if (must_exist && !S_ISREG(st.st_mode))
     why = "is not a regular file";
   if (why) {
-    rc = mi_cfg_fail(c, n, "file '%s': %s (looked for %s): create it or fix the path", n->text,
-                     why, path);
+    rc = mi_cfg_fail(c, n, "file '%s': %s (looked for %s): create it or fix the path", n->text, why,
+                     path);
     free(path);
     return rc;
   }
@@ -311,7 +311,8 @@ int mi_cfg_unique(const mi_cfg_ctx *c, const mi_ynode *const *nodes, size_t coun
   qsort(v, count, sizeof *v, cmp_seen);
   size_t dup = count, first = 0;
   for (size_t i = 1; i < count; i++)
-    if (!strcmp(v[i - 1].node->text, v[i].node->text) && (dup == count || v[i].index < v[dup].index)) {
+    if (!strcmp(v[i - 1].node->text, v[i].node->text) &&
+        (dup == count || v[i].index < v[dup].index)) {
       dup = i;
       first = i - 1;
     }

@@ -53,14 +53,14 @@ typedef enum mi_config_value_kind {
 
 typedef struct mi_config_value {
   mi_config_value_kind kind;
-  int line, column;               /* where the value starts in the file */
-  bool b;                         /* BOOL */
-  int64_t i;                      /* INT */
-  double f;                       /* FLOAT */
-  char *s;                        /* STRING */
-  size_t count;                   /* LIST, MAP: number of items */
-  char **keys;                    /* MAP: keys[k] names items[k], in file order */
-  struct mi_config_value *items;  /* LIST, MAP */
+  int line, column;              /* where the value starts in the file */
+  bool b;                        /* BOOL */
+  int64_t i;                     /* INT */
+  double f;                      /* FLOAT */
+  char *s;                       /* STRING */
+  size_t count;                  /* LIST, MAP: number of items */
+  char **keys;                   /* MAP: keys[k] names items[k], in file order */
+  struct mi_config_value *items; /* LIST, MAP */
 } mi_config_value;
 
 typedef struct mi_config_limits {
@@ -77,14 +77,14 @@ typedef struct mi_config_range {
 
 typedef struct mi_config_calendar {
   char *name;
-  char *timezone;             /* the calendar's own, else the top-level one */
-  mi_config_range *hours[7];  /* index 0 = Monday ... 6 = Sunday (ISO order) */
-  size_t nhours[7];           /* ranges per day: sorted, not overlapping; 0 = closed */
-  int64_t *holidays;          /* days since 1970-01-01, ascending */
+  char *timezone;            /* the calendar's own, else the top-level one */
+  mi_config_range *hours[7]; /* index 0 = Monday ... 6 = Sunday (ISO order) */
+  size_t nhours[7];          /* ranges per day: sorted, not overlapping; 0 = closed */
+  int64_t *holidays;         /* days since 1970-01-01, ascending */
   size_t nholidays;
-  int64_t *working_days;      /* extra working days (e.g. a Saturday), ascending */
+  int64_t *working_days; /* extra working days (e.g. a Saturday), ascending */
   size_t nworking_days;
-  char *ics;                  /* resolved path of an iCalendar file, or NULL */
+  char *ics; /* resolved path of an iCalendar file, or NULL */
   int line, column;
 } mi_config_calendar;
 
@@ -109,7 +109,7 @@ typedef enum mi_config_role {
 } mi_config_role;
 
 typedef struct mi_config_user {
-  char *name;                            /* OS user name */
+  char *name; /* OS user name */
   mi_config_role role;
   const mi_config_department *department; /* or NULL */
   int line, column;
@@ -240,8 +240,7 @@ const mi_config_department *mi_config_find_department(const mi_config *cfg, cons
 const mi_config_tier *mi_config_find_tier(const mi_config *cfg, const char *code);
 const mi_config_calendar *mi_config_find_calendar(const mi_config *cfg, const char *name);
 const mi_config_survey *mi_config_find_survey(const mi_config *cfg, const char *code);
-const mi_config_question *mi_config_find_question(const mi_config_survey *survey,
-                                                  const char *code);
+const mi_config_question *mi_config_find_question(const mi_config_survey *survey, const char *code);
 const mi_config_policy *mi_config_find_policy(const mi_config *cfg, const char *name);
 const mi_config_user *mi_config_find_user(const mi_config *cfg, const char *name);
 /* The value under key in a MAP value, or NULL (also when v is not a map). */

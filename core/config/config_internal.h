@@ -32,13 +32,13 @@ void mi_ytree_free(mi_ynode *n);
 /* ---- scalar.c: what a plain (unquoted) scalar means ---- */
 
 typedef enum mi_plain_class {
-  MI_PLAIN_TEXT,      /* ordinary text */
-  MI_PLAIN_NULL,      /* empty, ~, null, Null, NULL */
-  MI_PLAIN_BOOL,      /* true, false */
+  MI_PLAIN_TEXT,           /* ordinary text */
+  MI_PLAIN_NULL,           /* empty, ~, null, Null, NULL */
+  MI_PLAIN_BOOL,           /* true, false */
   MI_PLAIN_AMBIGUOUS_BOOL, /* yes/no/on/off/True/FALSE...: a boolean to YAML 1.1 tools */
-  MI_PLAIN_INT,       /* -?(0|[1-9][0-9]*) */
-  MI_PLAIN_FLOAT,     /* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][-+]?[0-9]+)? with . or e */
-  MI_PLAIN_ODD_NUMBER /* a number to other tools: 010, 1_000, 0x10, +5, .5, .inf */
+  MI_PLAIN_INT,            /* -?(0|[1-9][0-9]*) */
+  MI_PLAIN_FLOAT,          /* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][-+]?[0-9]+)? with . or e */
+  MI_PLAIN_ODD_NUMBER      /* a number to other tools: 010, 1_000, 0x10, +5, .5, .inf */
 } mi_plain_class;
 
 mi_plain_class mi_plain_classify(const char *s);
@@ -86,14 +86,14 @@ int mi_cfg_check_keys(const mi_cfg_ctx *c, const mi_ynode *map, const char *cons
 /* The value under key, or NULL. */
 const mi_ynode *mi_cfg_get(const mi_ynode *map, const char *key);
 
-int mi_cfg_text(const mi_cfg_ctx *c, const mi_ynode *n, char **out);     /* non-empty */
-int mi_cfg_code(const mi_cfg_ctx *c, const mi_ynode *n, char **out);     /* mi_cfg_is_code */
+int mi_cfg_text(const mi_cfg_ctx *c, const mi_ynode *n, char **out); /* non-empty */
+int mi_cfg_code(const mi_cfg_ctx *c, const mi_ynode *n, char **out); /* mi_cfg_is_code */
 int mi_cfg_int(const mi_cfg_ctx *c, const mi_ynode *n, int64_t min, int64_t max, int64_t *out);
 int mi_cfg_number(const mi_cfg_ctx *c, const mi_ynode *n, double min, double *out);
 int mi_cfg_bool(const mi_cfg_ctx *c, const mi_ynode *n, bool *out);
 /* One of words (NULL-terminated); *out is its index. */
-int mi_cfg_word(const mi_cfg_ctx *c, const mi_ynode *n, const char *const *words,
-                const char *what, int *out);
+int mi_cfg_word(const mi_cfg_ctx *c, const mi_ynode *n, const char *const *words, const char *what,
+                int *out);
 int mi_cfg_duration(const mi_cfg_ctx *c, const mi_ynode *n, int64_t *seconds);
 int mi_cfg_date(const mi_cfg_ctx *c, const mi_ynode *n, int64_t *days);
 /* A path resolved against the config folder; must_exist: a regular file. */

@@ -12,11 +12,10 @@
 
 #include "config/config_internal.h"
 
-static const char *const top_keys[] = {"version", "database", "timezone", "limits",
-                                       "calendars", "departments", "tiers", "users",
-                                       "policies", "sla", "surveys", "evaluation", NULL};
-static const char *const top_required[] = {"version", "database", "calendars", "departments",
-                                           NULL};
+static const char *const top_keys[] = {
+    "version", "database", "timezone", "limits",  "calendars",  "departments", "tiers",
+    "users",   "policies", "sla",      "surveys", "evaluation", NULL};
+static const char *const top_required[] = {"version", "database", "calendars", "departments", NULL};
 
 static void set_defaults(mi_config *cfg) {
   cfg->limits.policy_instructions = 1000000;
@@ -56,10 +55,14 @@ static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
     const char *key;
     int (*load)(const mi_cfg_ctx *, const mi_ynode *);
   } sections[] = {
-      {"limits", mi_cfg_load_limits},   {"calendars", mi_cfg_load_calendars},
-      {"departments", mi_cfg_load_departments}, {"tiers", mi_cfg_load_tiers},
-      {"users", mi_cfg_load_users},     {"policies", mi_cfg_load_policies},
-      {"sla", mi_cfg_load_sla},         {"surveys", mi_cfg_load_surveys},
+      {"limits", mi_cfg_load_limits},
+      {"calendars", mi_cfg_load_calendars},
+      {"departments", mi_cfg_load_departments},
+      {"tiers", mi_cfg_load_tiers},
+      {"users", mi_cfg_load_users},
+      {"policies", mi_cfg_load_policies},
+      {"sla", mi_cfg_load_sla},
+      {"surveys", mi_cfg_load_surveys},
       {"evaluation", mi_cfg_load_evaluation},
   };
   for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
@@ -68,8 +71,8 @@ static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
 }
 
 /* The shared path of both entry points; takes ownership of nothing. */
-static int load(const char *yaml, size_t len, const char *name, const char *dir,
-                mi_config **out, mi_err *e) {
+static int load(const char *yaml, size_t len, const char *name, const char *dir, mi_config **out,
+                mi_err *e) {
   if (len > MI_CONFIG_MAX_BYTES)
     return mi_err_setpos(e, MI_ECONFIG, name, 0, 0,
                          "the file is larger than %d MiB: a configuration is much smaller; "
@@ -113,7 +116,8 @@ int mi_config_load_string(const char *yaml, size_t len, const char *name_for_err
  * that never ends) is refused without reading it all. */
 static int read_file(const char *path, char **buf, size_t *len, mi_err *e) {
   FILE *f = fopen(path, "rb");
-  if (!f) return mi_err_setpos(e, MI_EIO, path, 0, 0, "cannot read config file: %s", strerror(errno));
+  if (!f)
+    return mi_err_setpos(e, MI_EIO, path, 0, 0, "cannot read config file: %s", strerror(errno));
   struct stat st;
   if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
     fclose(f);

@@ -4,12 +4,12 @@
 
 #include "config/config.h"
 
-#define FIND(array, count, field, key)                                    \
-  do {                                                                    \
-    if (!cfg || !(key)) return NULL;                                      \
-    for (size_t i = 0; i < cfg->count; i++)                               \
-      if (!strcmp(cfg->array[i].field, (key))) return &cfg->array[i];     \
-    return NULL;                                                          \
+#define FIND(array, count, field, key)                                \
+  do {                                                                \
+    if (!cfg || !(key)) return NULL;                                  \
+    for (size_t i = 0; i < cfg->count; i++)                           \
+      if (!strcmp(cfg->array[i].field, (key))) return &cfg->array[i]; \
+    return NULL;                                                      \
   } while (0)
 
 const mi_config_department *mi_config_find_department(const mi_config *cfg, const char *code) {

@@ -42,8 +42,7 @@ static int load_hours(const mi_cfg_ctx *c, const mi_ynode *n, mi_config_calendar
   if ((rc = mi_cfg_want_map(c, n, "hours"))) return rc;
   if ((rc = mi_cfg_check_keys(c, n, weekdays, NULL, "hours"))) return rc;
   if (n->n == 0)
-    return mi_cfg_fail(c, n, "calendar '%s' has no opening hours: add at least one day",
-                       cal->name);
+    return mi_cfg_fail(c, n, "calendar '%s' has no opening hours: add at least one day", cal->name);
   for (int d = 0; d < 7; d++) {
     const mi_ynode *v = mi_cfg_get(n, weekdays[d]);
     if (v && (rc = load_day(c, v, weekdays[d], &cal->hours[d], &cal->nhours[d]))) return rc;
@@ -94,8 +93,9 @@ static int load_dates(const mi_cfg_ctx *c, const mi_ynode *hol, const mi_ynode *
     }
   }
   if (dup) {
-    rc = mi_cfg_fail(c, dup, "date %s is listed twice (first at line %d): list each date once, "
-                             "as a holiday or as a working day",
+    rc = mi_cfg_fail(c, dup,
+                     "date %s is listed twice (first at line %d): list each date once, "
+                     "as a holiday or as a working day",
                      dup->text, first->line);
     goto done;
   }

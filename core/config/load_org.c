@@ -45,8 +45,8 @@ int mi_cfg_load_tiers(const mi_cfg_ctx *c, const mi_ynode *n) {
   static const char *const keys[] = {"code", "name", NULL};
   mi_config *cfg = c->cfg;
   void *list = NULL;
-  int rc = mi_cfg_coded_list(c, n, "tier", keys, keys, &list, &cfg->ntiers, sizeof *cfg->tiers,
-                             tier);
+  int rc =
+      mi_cfg_coded_list(c, n, "tier", keys, keys, &list, &cfg->ntiers, sizeof *cfg->tiers, tier);
   cfg->tiers = list;
   return rc;
 }

@@ -37,8 +37,7 @@ int mi_cfg_load_limits(const mi_cfg_ctx *c, const mi_ynode *n) {
   if ((v = mi_cfg_get(n, "policy_instructions")) &&
       (rc = mi_cfg_int(c, v, 1, INT64_MAX, &l->policy_instructions)))
     return rc;
-  if ((v = mi_cfg_get(n, "policy_memory")) && (rc = size_value(c, v, &l->policy_memory)))
-    return rc;
+  if ((v = mi_cfg_get(n, "policy_memory")) && (rc = size_value(c, v, &l->policy_memory))) return rc;
   if ((v = mi_cfg_get(n, "policy_time")) && (rc = ms_value(c, v, &l->policy_time_ms))) return rc;
   if ((v = mi_cfg_get(n, "import_batch_rows")) &&
       (rc = mi_cfg_int(c, v, 1, INT64_MAX, &l->import_batch_rows)))

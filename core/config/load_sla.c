@@ -9,7 +9,7 @@ static const char *const kinds[] = {"inquiry", "complaint", "after_sales", "busi
                                     NULL};
 
 static int load_rule(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_sla *r) {
-  static const char *const keys[] = {"kind", "priority", "tier", "first_response",
+  static const char *const keys[] = {"kind",          "priority",   "tier", "first_response",
                                      "next_response", "resolution", NULL};
   static const char *const required[] = {"kind", "first_response", "resolution", NULL};
   mi_config *cfg = c->cfg;
@@ -28,8 +28,7 @@ static int load_rule(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_sla *r) {
   }
   if ((v = mi_cfg_get(m, "tier"))) {
     size_t t;
-    if ((rc = mi_cfg_ref(c, v, "tier", cfg->tiers, cfg->ntiers, sizeof *cfg->tiers, &t)))
-      return rc;
+    if ((rc = mi_cfg_ref(c, v, "tier", cfg->tiers, cfg->ntiers, sizeof *cfg->tiers, &t))) return rc;
     r->tier = &cfg->tiers[t];
   }
   if ((rc = mi_cfg_duration(c, mi_cfg_get(m, "first_response"), &r->first_response))) return rc;
@@ -58,11 +57,11 @@ int mi_cfg_load_sla(const mi_cfg_ctx *c, const mi_ynode *n) {
       if (o->kind != r->kind || o->priority != r->priority || o->tier != r->tier) continue;
       char what[128];
       int len = snprintf(what, sizeof what, "kind %s", kinds[r->kind]);
-      if (r->priority) len += snprintf(what + len, sizeof what - (size_t)len, ", priority %d", r->priority);
+      if (r->priority)
+        len += snprintf(what + len, sizeof what - (size_t)len, ", priority %d", r->priority);
       if (r->tier) snprintf(what + len, sizeof what - (size_t)len, ", tier %.64s", r->tier->code);
-      return mi_cfg_fail(c, n->items[i],
-                         "duplicate SLA rule (%s; first at line %d): merge the two", what,
-                         o->line);
+      return mi_cfg_fail(c, n->items[i], "duplicate SLA rule (%s; first at line %d): merge the two",
+                         what, o->line);
     }
   }
   return 0;

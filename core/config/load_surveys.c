@@ -24,15 +24,17 @@ static int question(const mi_cfg_ctx *c, const mi_ynode *m, void *entry) {
     return 0;
   }
   if (!(v = mi_cfg_get(m, "scale")))
-    return mi_cfg_fail(c, m, "missing required key 'scale' in question: add e.g. scale: [1, 5], "
-                             "or open: true for a free-text question");
+    return mi_cfg_fail(c, m,
+                       "missing required key 'scale' in question: add e.g. scale: [1, 5], "
+                       "or open: true for a free-text question");
   if (v->kind != MI_YLIST || v->n != 2)
     return mi_cfg_fail(c, v, "scale must be a list of two integers [min, max], e.g. [1, 5]");
   int64_t lo, hi;
   if ((rc = mi_cfg_int(c, v->items[0], -1000, 1000, &lo))) return rc;
   if ((rc = mi_cfg_int(c, v->items[1], -1000, 1000, &hi))) return rc;
-  if (lo >= hi) return mi_cfg_fail(c, v, "scale [%lld, %lld]: min must be less than max",
-                                   (long long)lo, (long long)hi);
+  if (lo >= hi)
+    return mi_cfg_fail(c, v, "scale [%lld, %lld]: min must be less than max", (long long)lo,
+                       (long long)hi);
   q->scale_min = (int)lo;
   q->scale_max = (int)hi;
   if ((v = mi_cfg_get(m, "weight")) && (rc = mi_cfg_number(c, v, 0, &q->weight))) return rc;
@@ -55,8 +57,8 @@ static int dimensions(const mi_cfg_ctx *c, const mi_ynode *n, mi_config_survey *
 
 static int survey(const mi_cfg_ctx *c, const mi_ynode *m, void *entry) {
   static const char *const kinds[] = {"csat", "nps", "ces", "index", NULL};
-  static const char *const qkeys[] = {"code", "text", "dimension", "scale", "weight", "reverse",
-                                      "open", NULL};
+  static const char *const qkeys[] = {"code",   "text",    "dimension", "scale",
+                                      "weight", "reverse", "open",      NULL};
   static const char *const qrequired[] = {"code", "text", NULL};
   mi_config_survey *s = entry;
   const mi_ynode *v;

@@ -52,7 +52,8 @@ static void offset_to_pos(const tree_ctx *t, size_t off, int *line, int *col) {
 
 static int parser_error(tree_ctx *t) {
   yaml_parser_t *p = &t->parser;
-  if (p->error == YAML_MEMORY_ERROR) return mi_err_set(t->e, MI_ENOMEM, "out of memory reading YAML");
+  if (p->error == YAML_MEMORY_ERROR)
+    return mi_err_set(t->e, MI_ENOMEM, "out of memory reading YAML");
   if (p->error == YAML_READER_ERROR) {
     int line, col;
     size_t off = p->problem_offset;
@@ -69,9 +70,8 @@ static int parser_error(tree_ctx *t) {
                            p->problem, byte);
     }
     offset_to_pos(t, off, &line, &col);
-    return mi_err_setpos(t->e, MI_ECONFIG, t->file, line, col,
-                         "%s (character U+%04X): remove it", p->problem,
-                         (unsigned)p->problem_value);
+    return mi_err_setpos(t->e, MI_ECONFIG, t->file, line, col, "%s (character U+%04X): remove it",
+                         p->problem, (unsigned)p->problem_value);
   }
   yaml_mark_t m = p->problem_mark;
   if (p->context)
@@ -266,10 +266,9 @@ static int build(tree_ctx *t, yaml_event_t *ev, int depth, mi_ynode **out) {
              : check_props(t, ev, ev->data.sequence_start.anchor, ev->data.sequence_start.tag);
     if (rc) break;
     if (depth >= MI_CONFIG_MAX_DEPTH) {
-      rc = mi_err_setpos(t->e, MI_ECONFIG, t->file, (int)ev->start_mark.line + 1,
-                         (int)ev->start_mark.column + 1,
-                         "nested deeper than %d levels: flatten the structure",
-                         MI_CONFIG_MAX_DEPTH);
+      rc = mi_err_setpos(
+          t->e, MI_ECONFIG, t->file, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+          "nested deeper than %d levels: flatten the structure", MI_CONFIG_MAX_DEPTH);
       break;
     }
     n = new_node(t, map ? MI_YMAP : MI_YLIST, ev->start_mark);

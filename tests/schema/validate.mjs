@@ -27,7 +27,12 @@ addFormats(ajv);
 const validate = ajv.compile(schema);
 
 const yamlFiles = (dir) =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f)) : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
 
 const examples = readdirSync(join(src, 'examples'), { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -69,9 +74,11 @@ for (const f of invalid) {
     if (ok) fail(f, 'should be rejected by the schema (or marked "# schema: skip")');
     else console.log(`ok   ${name(f)} is rejected: ${errors}`);
   } catch (err) {
-    fail(f, `YAML error, not a schema rejection (mark it "# schema: skip"?): ${err.message.split('\n')[0]}`);
+    const first = err.message.split('\n')[0];
+    fail(f, `YAML error, not a schema rejection (mark it "# schema: skip"?): ${first}`);
   }
 }
 
-console.log(failures ? `${failures} failure(s)` : `all ${valid.length + invalid.length} files as expected`);
+const total = valid.length + invalid.length;
+console.log(failures ? `${failures} failure(s)` : `all ${total} files as expected`);
 process.exit(failures ? 1 : 0);
