@@ -10,7 +10,7 @@ static const char *const insert_sql =
     "INSERT INTO customers(external_id, name, kind, region, industry, phone, email, birthday,"
     " consent_email, consent_sms, consent_phone, created_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-    " ON CONFLICT(external_id) DO NOTHING RETURNING id";
+    " ON CONFLICT(external_id) DO NOTHING";
 
 static const char *const update_sql =
     "UPDATE customers SET name = ?2, kind = ?3, region = ?4, industry = ?5, phone = ?6,"

@@ -20,7 +20,7 @@ int mi_department_put(mi_store *s, const char *code, const char *name, const cha
   department_row d = {code, name, calendar};
   return mi_store_put(s, MI_SQL_DEPARTMENT_INSERT,
                       "INSERT INTO departments(code, name, calendar) VALUES (?1, ?2, ?3)"
-                      " ON CONFLICT(code) DO NOTHING RETURNING id",
+                      " ON CONFLICT(code) DO NOTHING",
                       MI_SQL_DEPARTMENT_UPDATE,
                       "UPDATE departments SET name = ?2, calendar = ?3 WHERE code = ?1"
                       " AND (name IS NOT ?2 OR calendar IS NOT ?3) RETURNING id",
@@ -47,8 +47,7 @@ int mi_staff_put(mi_store *s, const mi_staff *m, mi_err *e) {
     return mi_err_set(e, MI_EINVAL, "staff member needs an external id and a name");
   return mi_store_put(s, MI_SQL_STAFF_INSERT,
                       "INSERT INTO staff(external_id, name, department_id, os_user, active)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(external_id) DO NOTHING"
-                      " RETURNING id",
+                      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(external_id) DO NOTHING",
                       MI_SQL_STAFF_UPDATE,
                       "UPDATE staff SET name = ?2, department_id = ?3, os_user = ?4, active = ?5"
                       " WHERE external_id = ?1 AND (name IS NOT ?2 OR department_id IS NOT ?3"

@@ -21,7 +21,7 @@ int mi_interaction_put(mi_store *s, const mi_interaction *it, mi_err *e) {
       s, MI_SQL_INTERACTION_INSERT,
       "INSERT INTO interactions(external_id, customer_id, channel, direction, occurred_at,"
       " staff_id, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-      " ON CONFLICT(external_id) DO NOTHING RETURNING id",
+      " ON CONFLICT(external_id) DO NOTHING",
       MI_SQL_INTERACTION_UPDATE,
       "UPDATE interactions SET customer_id = ?2, channel = ?3, direction = ?4, occurred_at = ?5,"
       " staff_id = ?6, summary = ?7 WHERE external_id = ?1 AND (customer_id IS NOT ?2"

@@ -27,7 +27,7 @@ int mi_ledger_append(mi_store *s, const mi_ledger_entry *entry, int64_t *id, mi_
       "INSERT INTO loyalty_ledger(customer_id, kind, points, reason, source, policy,"
       " idempotency_key, reverses_id, expires_at, created_at)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-      " ON CONFLICT(idempotency_key) DO NOTHING RETURNING id",
+      " ON CONFLICT(idempotency_key) DO NOTHING",
       MI_SQL_SLOT_COUNT, NULL, bind_entry, entry, id, "adding ledger entry", e);
 }
 

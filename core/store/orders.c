@@ -19,7 +19,7 @@ int mi_order_put(mi_store *s, const mi_order *o, mi_err *e) {
   return mi_store_put(
       s, MI_SQL_ORDER_INSERT,
       "INSERT INTO orders(external_id, customer_id, amount_minor, currency, ordered_at, status)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(external_id) DO NOTHING RETURNING id",
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(external_id) DO NOTHING",
       MI_SQL_ORDER_UPDATE,
       "UPDATE orders SET customer_id = ?2, amount_minor = ?3, currency = ?4, ordered_at = ?5,"
       " status = ?6 WHERE external_id = ?1 AND (customer_id IS NOT ?2 OR amount_minor IS NOT ?3"

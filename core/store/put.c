@@ -6,11 +6,10 @@ int mi_store_put(mi_store *s, enum mi_stmt_slot insert_slot, const char *insert_
   sqlite3_stmt *st = mi_store_stmt(s, insert_slot, insert_sql, e);
   if (!st) return e ? e->code : MI_ESTORE;
   if (bind(st, row) != SQLITE_OK) return mi_store_fail(s, e, what);
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return mi_store_fail(s, e, what);
-  if (rc == SQLITE_ROW) { /* RETURNING id: a new row */
-    if (id) *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+  /* No RETURNING on the insert: it would materialise a result table per row. */
+  if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, what);
+  if (sqlite3_changes(s->db) == 1) {
+    if (id) *id = sqlite3_last_insert_rowid(s->db);
     return MI_PUT_INSERTED;
   }
   if (!update_sql) {
@@ -20,7 +19,7 @@ int mi_store_put(mi_store *s, enum mi_stmt_slot insert_slot, const char *insert_
   st = mi_store_stmt(s, update_slot, update_sql, e);
   if (!st) return e ? e->code : MI_ESTORE;
   if (bind(st, row) != SQLITE_OK) return mi_store_fail(s, e, what);
-  rc = sqlite3_step(st);
+  int rc = sqlite3_step(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) return mi_store_fail(s, e, what);
   if (id) *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
   sqlite3_reset(st);

@@ -7,7 +7,8 @@
 typedef int (*mi_put_binder)(sqlite3_stmt *st, const void *row);
 
 /* Runs insert_sql ("... ON CONFLICT(external_id) DO NOTHING"); if nothing was
- * inserted, runs update_sql ("UPDATE ... WHERE external_id = ?1 AND (changed)").
+ * inserted, runs update_sql ("UPDATE ... WHERE external_id = ?1 AND (changed)
+ * RETURNING id").
  * Both statements take the same parameters, bound by bind. update_sql may be
  * NULL for rows that never change once stored. The new or existing row id is
  * stored in *id when id is not NULL. */

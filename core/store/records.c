@@ -8,7 +8,7 @@ int mi_job_enqueue(mi_store *s, const char *kind, const char *key, int64_t run_a
   sqlite3_stmt *st = mi_store_stmt(
       s, MI_SQL_JOB_INSERT,
       "INSERT INTO jobs(kind, key, run_at, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-      " ON CONFLICT(key) DO NOTHING RETURNING id",
+      " ON CONFLICT(key) DO NOTHING",
       e);
   if (!st) return e ? e->code : MI_ESTORE;
   sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
@@ -16,13 +16,10 @@ int mi_job_enqueue(mi_store *s, const char *kind, const char *key, int64_t run_a
   sqlite3_bind_int64(st, 3, run_at);
   mi_bind_text_or_null(st, 4, payload_json);
   sqlite3_bind_int64(st, 5, now);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    if (id) *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return MI_PUT_INSERTED;
-  }
-  return rc == SQLITE_DONE ? MI_PUT_UNCHANGED : mi_store_fail(s, e, "queueing job");
+  if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, "queueing job");
+  if (sqlite3_changes(s->db) == 0) return MI_PUT_UNCHANGED;
+  if (id) *id = sqlite3_last_insert_rowid(s->db);
+  return MI_PUT_INSERTED;
 }
 
 int mi_evaluation_put(mi_store *s, const mi_evaluation *ev, mi_err *e) {

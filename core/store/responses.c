@@ -23,7 +23,7 @@ int mi_response_put(mi_store *s, const mi_response *r, const mi_answer *answers,
       s, MI_SQL_RESPONSE_INSERT,
       "INSERT INTO responses(external_id, survey_id, customer_id, invitation_id, submitted_at,"
       " duration_s, channel) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-      " ON CONFLICT(external_id) DO NOTHING RETURNING id",
+      " ON CONFLICT(external_id) DO NOTHING",
       MI_SQL_SLOT_COUNT, NULL, bind_response, r, &id, "storing response", e);
   if (rc != MI_PUT_INSERTED) return rc;
   for (int i = 0; i < nanswers; i++) {
@@ -62,6 +62,6 @@ int mi_invitation_put(mi_store *s, const mi_invitation *inv, int64_t *id, mi_err
       s, MI_SQL_INVITATION_INSERT,
       "INSERT INTO invitations(external_id, survey_id, customer_id, ticket_id, channel, stratum,"
       " weight, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-      " ON CONFLICT(external_id) DO NOTHING RETURNING id",
+      " ON CONFLICT(external_id) DO NOTHING",
       MI_SQL_SLOT_COUNT, NULL, bind_invitation, inv, id, "storing invitation", e);
 }

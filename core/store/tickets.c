@@ -30,7 +30,7 @@ int mi_ticket_put(mi_store *s, const mi_ticket *t, const char *actor, mi_err *e)
       "INSERT INTO tickets(external_id, customer_id, kind, category, severity, channel, priority,"
       " department_id, status, opened_at, first_response_at, resolved_at, subject)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-      " ON CONFLICT(external_id) DO NOTHING RETURNING id",
+      " ON CONFLICT(external_id) DO NOTHING",
       MI_SQL_TICKET_UPDATE,
       "UPDATE tickets SET customer_id = ?2, kind = ?3, category = ?4, severity = ?5,"
       " channel = ?6, priority = ?7, department_id = ?8, status = ?9, opened_at = ?10,"
