@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "store/export.h"
-#include "store/records.h"
+#include "store/audit.h"
 #include "util/record_writer.h"
 
 typedef struct export_ctx {

@@ -1,4 +1,4 @@
-/* Departments and staff: who owns tickets and is evaluated. */
+/* Departments: who owns tickets and is evaluated. */
 #ifndef MI_STORE_DEPARTMENTS_H
 #define MI_STORE_DEPARTMENTS_H
 
@@ -11,14 +11,5 @@
 int mi_department_put(mi_store *s, const char *code, const char *name, const char *calendar,
                       mi_err *e);
 int mi_department_id(mi_store *s, const char *code, int64_t *id, mi_err *e);
-
-typedef struct mi_staff {
-  const char *external_id, *name, *os_user;
-  int64_t department_id; /* 0 = none */
-  int active;
-} mi_staff;
-
-int mi_staff_put(mi_store *s, const mi_staff *st, mi_err *e);
-int mi_staff_id(mi_store *s, const char *external_id, int64_t *id, mi_err *e);
 
 #endif

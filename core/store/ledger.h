@@ -1,4 +1,4 @@
-/* The loyalty ledger (append-only, idempotent) and tier changes with history. */
+/* The loyalty ledger: append-only, and idempotent by key. */
 #ifndef MI_STORE_LEDGER_H
 #define MI_STORE_LEDGER_H
 
@@ -25,10 +25,5 @@ int mi_ledger_append(mi_store *s, const mi_ledger_entry *entry, int64_t *id, mi_
 
 /* Sum of a customer's entries. */
 int mi_ledger_balance(mi_store *s, int64_t customer_id, int64_t *balance, mi_err *e);
-
-/* Sets a customer's tier and records the change with its reason. Returns
- * MI_PUT_UPDATED, or MI_PUT_UNCHANGED when the tier was already new_tier. */
-int mi_tier_set(mi_store *s, int64_t customer_id, const char *new_tier, const char *reason,
-                const char *policy, int64_t job_id, int64_t at, mi_err *e);
 
 #endif

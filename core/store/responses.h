@@ -1,4 +1,4 @@
-/* Survey invitations, responses and their answers. */
+/* Survey responses and their answers. */
 #ifndef MI_STORE_RESPONSES_H
 #define MI_STORE_RESPONSES_H
 
@@ -27,17 +27,5 @@ typedef struct mi_response {
  * Returns MI_PUT_INSERTED or MI_PUT_UNCHANGED. */
 int mi_response_put(mi_store *s, const mi_response *r, const mi_answer *answers, int nanswers,
                     mi_err *e);
-
-typedef struct mi_invitation {
-  const char *external_id;
-  int64_t survey_id, customer_id;
-  int64_t ticket_id; /* 0 = none */
-  const char *channel, *stratum;
-  double weight; /* design weight, > 0 */
-  int64_t created_at;
-} mi_invitation;
-
-/* Adds an invitation (status pending); MI_PUT_UNCHANGED if its id is stored. */
-int mi_invitation_put(mi_store *s, const mi_invitation *inv, int64_t *id, mi_err *e);
 
 #endif

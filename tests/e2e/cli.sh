@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end: drive the built manyi on the bundled example and on bad input.
-# Usage: cli.sh MANYI SOURCE_DIR
+# Usage: cli.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
 manyi=$1
 src=$2
+gen=$3
 example=$src/examples/after-sales
 data=$example/data
 tmp=$(mktemp -d)
@@ -108,6 +109,25 @@ expect 3 m import customers "$tmp/new.csv" --rejects "$tmp/rej.csv"
 contains "$tmp/out" "2 rows read, 1 added, 0 updated, 0 unchanged, 1 rejected"
 contains "$tmp/rej.csv" "N2,B,robot,2024-01-01,3,"
 expect 0 m customer show N1
+
+# --- a killed import leaves the database whole and unchanged
+"$gen" --out "$tmp/big" --customers 300000 --only customers >/dev/null 2>&1 || bad "manyi-gen failed"
+k() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/kill.db" "$@"; }
+expect 0 k init
+for round in 1 2; do
+  # Started directly (not through k) so that $! is manyi itself.
+  "$manyi" --config "$example/manyi.yaml" --db "$tmp/kill.db" import customers \
+    "$tmp/big/customers.csv" >/dev/null 2>&1 &
+  pid=$!
+  sleep 0.4
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  [ "$(sqlite3 "$tmp/kill.db" 'PRAGMA integrity_check')" = ok ] && ok || bad "integrity after kill"
+  want=$([ "$round" = 1 ] && echo 0 || echo 300000)
+  got=$(sqlite3 "$tmp/kill.db" 'SELECT count(*) FROM customers')
+  [ "$got" = "$want" ] && ok || bad "after kill in round $round: $got customers, want $want"
+  [ "$round" = 1 ] && { expect 0 k import customers "$tmp/big/customers.csv"; contains "$tmp/out" "300000 added"; }
+done
 
 echo "cli.sh: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
