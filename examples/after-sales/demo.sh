@@ -14,4 +14,4 @@ for entity in customers staff orders interactions tickets responses; do
   run import "$entity" "$here/data/$entity.csv"
 done
 run status
-run customer show C0000001
+run customer show C0000008
