@@ -16,6 +16,16 @@ int mi_cli_fail(const mi_err *e) {
   return 1;
 }
 
+void mi_cli_print_json(json_t *v) {
+  if (!v) {
+    fputs("manyi: out of memory\n", stderr);
+    return;
+  }
+  json_dumpf(v, stdout, JSON_INDENT(2));
+  putchar('\n');
+  json_decref(v);
+}
+
 int mi_cli_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
   fprintf(stderr, "manyi %s: ", cmd);

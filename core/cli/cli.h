@@ -3,6 +3,7 @@
 #ifndef MI_CLI_CLI_H
 #define MI_CLI_CLI_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "config/config.h"
@@ -36,6 +37,9 @@ int mi_cli_load_config(mi_cli *cli);
 int mi_cli_open_store(mi_cli *cli, int create);
 /* The database path in effect: --db or the configuration's. */
 const char *mi_cli_db_path(const mi_cli *cli);
+
+/* Prints v indented to stdout and releases it (v may be NULL: out of memory). */
+void mi_cli_print_json(json_t *v);
 
 /* Prints "manyi: " and the error to stderr; returns 1 (the exit status). */
 int mi_cli_fail(const mi_err *e);

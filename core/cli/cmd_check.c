@@ -30,9 +30,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   const mi_config *c = cli->cfg;
   if (cli->json) {
     json_t *o = summary_json(c);
-    json_dumpf(o, stdout, JSON_INDENT(2));
-    putchar('\n');
-    json_decref(o);
+    mi_cli_print_json(o);
     return 0;
   }
   if (cli->quiet) return 0;

@@ -48,9 +48,7 @@ static void print_json(const mi_customer *c, const mi_customer_summary *m) {
   json_object_set_new(o, "avg_overall_satisfaction",
                       isnan(m->avg_overall) ? json_null() : json_real(m->avg_overall));
   json_object_set_new(o, "points", json_integer(m->points));
-  json_dumpf(o, stdout, JSON_INDENT(2));
-  putchar('\n');
-  json_decref(o);
+  mi_cli_print_json(o);
 }
 
 static void print_text(const mi_customer *c, const mi_customer_summary *m) {

@@ -19,9 +19,7 @@ static void print_summary(const mi_cli *cli, const mi_import_options *o,
                           (json_int_t)s->inserted, "updated", (json_int_t)s->updated,
                           "unchanged", (json_int_t)s->unchanged, "rejected",
                           (json_int_t)s->rejected);
-    json_dumpf(j, stdout, JSON_INDENT(2));
-    putchar('\n');
-    json_decref(j);
+    mi_cli_print_json(j);
   } else if (!cli->quiet) {
     printf("%s: %zu %s read, %zu added, %zu updated, %zu unchanged, %zu rejected\n", o->path,
            s->read, s->read == 1 ? "row" : "rows", s->inserted, s->updated, s->unchanged,

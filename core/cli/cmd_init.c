@@ -20,9 +20,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
     json_t *o = json_pack("{s:s, s:i, s:i, s:i}", "database", mi_store_path(cli->store),
                           "schema_version", version, "departments_added", sum.departments_added,
                           "surveys_added", sum.surveys_added);
-    json_dumpf(o, stdout, JSON_INDENT(2));
-    putchar('\n');
-    json_decref(o);
+    mi_cli_print_json(o);
   } else if (!cli->quiet) {
     printf("database %s ready (schema version %d)\n", mi_store_path(cli->store), version);
     printf("  departments: %zu in the configuration, %d added, %d changed\n",

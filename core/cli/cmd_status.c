@@ -17,9 +17,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
       json_object_set_new(rows, counts[i].table, json_integer(counts[i].rows));
     json_t *o = json_pack("{s:s, s:i, s:o}", "database", mi_store_path(cli->store),
                           "schema_version", mi_store_version(cli->store), "rows", rows);
-    json_dumpf(o, stdout, JSON_INDENT(2));
-    putchar('\n');
-    json_decref(o);
+    mi_cli_print_json(o);
     return 0;
   }
   printf("%s (schema version %d)\n", mi_store_path(cli->store), mi_store_version(cli->store));
