@@ -67,7 +67,7 @@ typedef struct mi_config_limits {
   int64_t policy_instructions; /* Lua instructions per policy call */
   int64_t policy_memory;       /* bytes per policy state */
   int64_t policy_time_ms;      /* wall time per policy call */
-  int64_t import_batch_rows;   /* rows per transaction during import */
+  int64_t import_batch_rows;   /* rows per commit of an import with --rejects */
 } mi_config_limits;
 
 /* Opening hours within one day: minutes since midnight, [start, end). */
