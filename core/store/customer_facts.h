@@ -1,0 +1,43 @@
+/* What the tier and other customer policies see: a customer's identity and
+ * behaviour figures as of a moment, computed in SQL. */
+#ifndef MI_STORE_CUSTOMER_FACTS_H
+#define MI_STORE_CUSTOMER_FACTS_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* Strings point into the store's statement and are valid only during the
+ * callback (or until the next store call, for mi_customer_facts_get). */
+typedef struct mi_customer_facts {
+  int64_t id;
+  const char *external_id, *kind, *region, *industry, *birthday, *tier;
+  int64_t created_at;
+  int64_t spend_12m_minor;          /* completed/paid/shipped/placed orders, 12 months */
+  int64_t orders_12m, orders_total; /* orders_12m excludes cancelled and refunded */
+  int64_t refunded_orders, cancelled_orders;
+  int64_t last_order_at;            /* 0: no order */
+  int64_t open_complaints;          /* complaint tickets not resolved or closed */
+  int64_t tickets_12m;
+  int has_satisfaction;
+  double avg_satisfaction;          /* mean answer to 'overall' questions, 12 months */
+  int64_t nps_answer;               /* last answer to a 'recommendation' question; -1 none */
+  int64_t points;                   /* ledger balance */
+} mi_customer_facts;
+
+typedef int (*mi_customer_facts_cb)(void *ctx, const mi_customer_facts *f);
+
+/* Calls cb for up to limit customers with id > after_id, in id order, with
+ * figures counting only what happened at or before as_of. A non-zero return
+ * from cb stops and is returned. */
+int mi_customer_facts_each(mi_store *s, int64_t as_of, int64_t after_id, int limit,
+                           mi_customer_facts_cb cb, void *ctx, mi_err *e);
+
+/* The facts of one customer by external id; MI_ENOTFOUND if unknown. */
+int mi_customer_facts_get(mi_store *s, const char *external_id, int64_t as_of,
+                          mi_customer_facts *out, mi_err *e);
+
+/* Number of customers (for progress). */
+int mi_customer_count(mi_store *s, int64_t *n, mi_err *e);
+
+#endif
