@@ -242,7 +242,13 @@ static void test_example(void **state) {
   assert_int_equal(cfg->evaluation.ntargets, 3);
   assert_string_equal(cfg->evaluation.targets[0].name, "satisfaction");
   assert_true(cfg->evaluation.targets[0].value == 0.90);
-  assert_int_equal(cfg->npolicies, 0);
+  assert_int_equal(cfg->npolicies, 1);
+  assert_string_equal(cfg->policies[0].name, "tiers");
+  assert_non_null(strstr(cfg->policies[0].file, "policies/tiers.lua"));
+  const mi_config_value *spend = mi_config_value_get(&cfg->policies[0].params, "a_min_spend");
+  assert_non_null(spend);
+  assert_int_equal(spend->kind, MI_CONFIG_INT);
+  assert_int_equal(spend->i, 100000);
   assert_int_equal(cfg->nusers, 0);
   mi_config_free(cfg);
 }

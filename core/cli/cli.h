@@ -23,11 +23,13 @@ typedef struct mi_cli_command {
   const char *summary; /* one line for `manyi --help` */
   const char *usage;   /* the full text for `manyi NAME --help` */
   int (*run)(mi_cli *cli, int argc, char **argv);
+  int own_help; /* the command answers --help itself (it has subcommands) */
 } mi_cli_command;
 
 /* The subcommands, one file each. */
 extern const mi_cli_command mi_cmd_init, mi_cmd_check, mi_cmd_import, mi_cmd_export,
-    mi_cmd_customer, mi_cmd_status;
+    mi_cmd_customer, mi_cmd_status, mi_cmd_eval, mi_cmd_explain;
+extern const mi_cli_command mi_cmd_stats;
 
 /* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
 int mi_cli_load_config(mi_cli *cli);

@@ -59,4 +59,4 @@ const mi_cli_command mi_cmd_check = {
     "Loads the configuration and checks every key, type, duration, reference and\n"
     "file it names. Errors are printed as FILE:LINE:COLUMN: message. Exit status 0\n"
     "when the configuration is valid, 1 when it is not.\n",
-    run};
+    run, 0};

@@ -103,4 +103,4 @@ const mi_cli_command mi_cmd_customer = {
     "then orders and spend (12 months and lifetime; refunded and cancelled orders\n"
     "do not count), interactions, tickets, survey responses and the points balance.\n"
     "Set MANYI_NOW=YYYY-MM-DDTHH:MM:SSZ to compute '12 months' from another moment.\n",
-    run};
+    run, 0};

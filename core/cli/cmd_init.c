@@ -39,4 +39,4 @@ const mi_cli_command mi_cmd_init = {
     "upgrades an existing one to the current schema in one transaction. Departments\n"
     "and survey definitions from the configuration are stored; a changed survey\n"
     "becomes a new questionnaire version. Running it again changes nothing.\n",
-    run};
+    run, 0};

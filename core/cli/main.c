@@ -11,6 +11,8 @@
 
 static const mi_cli_command *const commands[] = {
     &mi_cmd_init, &mi_cmd_check, &mi_cmd_import, &mi_cmd_export, &mi_cmd_customer, &mi_cmd_status,
+    &mi_cmd_stats,
+    &mi_cmd_eval,     &mi_cmd_explain,
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };
 
@@ -74,7 +76,7 @@ int main(int argc, char **argv) {
   }
   int sub_argc = argc - optind;
   char **sub_argv = argv + optind;
-  if (mi_cli_wants_help(cmd, sub_argc, sub_argv)) return 0;
+  if (!cmd->own_help && mi_cli_wants_help(cmd, sub_argc, sub_argv)) return 0;
   optind = 0; /* reset getopt for the command's own options */
   int status = cmd->run(&cli, sub_argc, sub_argv);
   mi_store_close(cli.store);

@@ -1,0 +1,325 @@
+/* manyi stats describe | mean | prop | nps | sample-size */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/stats_cli.h"
+
+/* Loads --col (numeric) and, if given, --weight (numeric) and --by (text)
+ * from a->file. Checks that each row with a value has a weight >= 0. */
+static int load_col(mi_stats_args *a, const char *by_opt, mi_stats_data *d,
+                    const mi_stats_column **col, const mi_stats_column **w,
+                    const mi_stats_column **by, mi_err *e) {
+  const char *names[3];
+  mi_stats_kind kinds[3] = {MI_STATS_NUMERIC, MI_STATS_NUMERIC, MI_STATS_TEXT};
+  size_t n = 0;
+  const char *c = mi_stats_need(a, "col", e);
+  if (!c) return MI_EINVAL;
+  names[n++] = c;
+  const char *wn = mi_stats_opt(a, "weight"), *bn = by_opt ? mi_stats_opt(a, by_opt) : NULL;
+  if (wn) names[n++] = wn;
+  if (bn) kinds[n] = MI_STATS_TEXT, names[n++] = bn;
+  int rc = mi_stats_load(a->file, names, kinds, n, d, e);
+  if (rc) return rc;
+  *col = mi_stats_data_col(d, c);
+  *w = wn ? mi_stats_data_col(d, wn) : NULL;
+  if (by) *by = bn ? mi_stats_data_col(d, bn) : NULL;
+  if (wn && (*w == *col || (bn && !strcmp(wn, bn)))) {
+    mi_stats_data_free(d);
+    a->usage = 1;
+    return mi_err_set(e, MI_EINVAL, "--weight must be a column of its own");
+  }
+  for (size_t i = 0; *w && i < d->nrows; i++) {
+    if ((*col)->miss[i]) continue;
+    if ((*w)->miss[i] || (*w)->x[i] < 0) {
+      rc = mi_err_setpos(e, MI_EINVAL, d->file, (int)d->line[i], 0,
+                         "field '%s': %s weight for a row with a value (weights must be >= 0)",
+                         wn, (*w)->miss[i] ? "missing" : "negative");
+      mi_stats_data_free(d);
+      return rc;
+    }
+  }
+  return 0;
+}
+
+static void prefix_col(mi_err *e, const mi_stats_args *a, const char *opt) {
+  mi_err_prefix(e, "%s: column '%s'", a->file, mi_stats_opt(a, opt));
+}
+
+json_t *mi_stats_run_describe(mi_stats_args *a, mi_err *e) {
+  mi_stats_data d;
+  const mi_stats_column *c, *w;
+  if (load_col(a, NULL, &d, &c, &w, NULL, e)) return NULL;
+  if (w) { /* not reached: describe has no --weight option */
+    mi_stats_data_free(&d);
+    return NULL;
+  }
+  mi_stats_vec v = {c->x, c->miss, NULL, d.nrows};
+  mi_stats_describe_result r;
+  int rc = mi_stats_describe(&v, &r, e);
+  mi_stats_data_free(&d);
+  if (rc) {
+    prefix_col(e, a, "col");
+    return NULL;
+  }
+  json_t *o = json_object(), *modes = json_array();
+  mi_stats_jset_n(o, "n", r.n);
+  mi_stats_jset_n(o, "n_missing", r.n_missing);
+  mi_stats_jset(o, "sum", r.sum);
+  mi_stats_jset(o, "mean", r.mean);
+  mi_stats_jset(o, "sd", r.sd);
+  mi_stats_jset(o, "var", r.var);
+  mi_stats_jset(o, "se_mean", r.se_mean);
+  mi_stats_jset(o, "median", r.median);
+  mi_stats_jset(o, "q1", r.q1);
+  mi_stats_jset(o, "q3", r.q3);
+  mi_stats_jset(o, "iqr", r.iqr);
+  mi_stats_jset(o, "min", r.min);
+  mi_stats_jset(o, "max", r.max);
+  mi_stats_jset(o, "mode", r.mode);
+  for (size_t i = 0; i < r.nmodes; i++) json_array_append_new(modes, mi_stats_jnum(r.modes[i]));
+  json_object_set_new(o, "modes", modes);
+  mi_stats_describe_free(&r);
+  return o;
+}
+
+json_t *mi_stats_run_mean(mi_stats_args *a, mi_err *e) {
+  double conf;
+  if (mi_stats_opt_num(a, "conf", 0.95, &conf, e)) return NULL;
+  mi_stats_data d;
+  const mi_stats_column *c, *w;
+  if (load_col(a, NULL, &d, &c, &w, NULL, e)) return NULL;
+  mi_stats_vec v = {c->x, c->miss, w ? w->x : NULL, d.nrows};
+  mi_stats_mean_result r;
+  int rc = mi_stats_mean(&v, conf, &r, e);
+  mi_stats_data_free(&d);
+  if (rc) {
+    prefix_col(e, a, "col");
+    return NULL;
+  }
+  json_t *o = json_object();
+  mi_stats_jset_n(o, "n", r.n);
+  mi_stats_jset_n(o, "n_missing", r.n_missing);
+  mi_stats_jset(o, "mean", r.mean);
+  mi_stats_jset(o, "se", r.se);
+  mi_stats_jset(o, "df", r.df);
+  mi_stats_jset(o, "ci_lower", r.ci_lower);
+  mi_stats_jset(o, "ci_upper", r.ci_upper);
+  mi_stats_jset(o, "conf", conf);
+  if (w) {
+    mi_stats_jset(o, "deff", r.deff);
+    mi_stats_jset(o, "sum_weights", r.sum_weights);
+  }
+  return o;
+}
+
+json_t *mi_stats_run_prop(mi_stats_args *a, mi_err *e) {
+  double conf;
+  if (mi_stats_opt_num(a, "conf", 0.95, &conf, e)) return NULL;
+  const char *mname = mi_stats_opt(a, "method");
+  const char *wname = mi_stats_opt(a, "weight");
+  mi_stats_prop_method method = wname ? MI_STATS_PROP_WALD : MI_STATS_PROP_WILSON;
+  if (mname && mi_stats_prop_method_parse(mname, &method, e)) {
+    a->usage = 1;
+    return NULL;
+  }
+  if (wname && method != MI_STATS_PROP_WALD) {
+    a->usage = 1;
+    mi_err_set(e, MI_EINVAL, "with --weight only --method wald (linearised) is available");
+    return NULL;
+  }
+  double *succ = NULL;
+  size_t nsucc = 0;
+  const char *sl = mi_stats_opt(a, "success");
+  if (sl) {
+    char **items;
+    if (mi_stats_split(sl, &items, &nsucc, e)) {
+      a->usage = 1;
+      return NULL;
+    }
+    succ = malloc(nsucc * sizeof *succ);
+    for (size_t i = 0; succ && i < nsucc; i++) {
+      char *end;
+      succ[i] = strtod(items[i], &end);
+      if (end == items[i] || *end) {
+        mi_err_set(e, MI_EINVAL, "--success: '%s' is not a number", items[i]);
+        a->usage = 1;
+        mi_stats_list_free(items, nsucc);
+        free(succ);
+        return NULL;
+      }
+    }
+    mi_stats_list_free(items, nsucc);
+    if (!succ) {
+      mi_err_set(e, MI_ENOMEM, "out of memory");
+      return NULL;
+    }
+  }
+  mi_stats_data d;
+  const mi_stats_column *c, *w;
+  if (load_col(a, NULL, &d, &c, &w, NULL, e)) {
+    free(succ);
+    return NULL;
+  }
+  double *ind = malloc((d.nrows ? d.nrows : 1) * sizeof *ind);
+  size_t n = 0;
+  double x = 0;
+  int rc = ind ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t i = 0; !rc && i < d.nrows; i++) {
+    ind[i] = 0;
+    if (c->miss[i]) continue;
+    if (succ) {
+      for (size_t k = 0; k < nsucc; k++)
+        if (c->x[i] == succ[k]) ind[i] = 1;
+    } else if (c->x[i] == 0 || c->x[i] == 1) {
+      ind[i] = c->x[i];
+    } else {
+      rc = mi_err_setpos(e, MI_EINVAL, d.file, (int)d.line[i], 0,
+                         "field '%s': %g is not 0 or 1; give --success VALUES to say which "
+                         "values count as successes",
+                         c->name, c->x[i]);
+    }
+    n++;
+    x += ind[i];
+  }
+  mi_stats_prop_result r;
+  if (!rc) {
+    if (w) {
+      mi_stats_vec v = {ind, c->miss, w->x, d.nrows};
+      rc = mi_stats_prop_weighted(&v, conf, &r, e);
+    } else {
+      rc = mi_stats_prop_ci(x, n, conf, method, &r, e);
+    }
+    if (rc) prefix_col(e, a, "col");
+  }
+  size_t n_missing = c->n_missing;
+  free(ind);
+  free(succ);
+  mi_stats_data_free(&d);
+  if (rc) return NULL;
+  json_t *o = json_object();
+  mi_stats_jset_n(o, "n", r.n);
+  mi_stats_jset_n(o, "n_missing", n_missing);
+  mi_stats_jset(o, "x", r.x);
+  mi_stats_jset(o, "p", r.p);
+  mi_stats_jset(o, "se", r.se);
+  mi_stats_jset(o, "ci_lower", r.ci_lower);
+  mi_stats_jset(o, "ci_upper", r.ci_upper);
+  json_object_set_new(o, "method", json_string(mi_stats_prop_method_name(method)));
+  mi_stats_jset(o, "conf", conf);
+  return o;
+}
+
+static json_t *nps_json(const mi_stats_nps_result *r) {
+  json_t *o = json_object();
+  mi_stats_jset_n(o, "n", r->n);
+  mi_stats_jset_n(o, "n_missing", r->n_missing);
+  mi_stats_jset_n(o, "n_promoters", r->n_promoters);
+  mi_stats_jset_n(o, "n_passives", r->n_passives);
+  mi_stats_jset_n(o, "n_detractors", r->n_detractors);
+  mi_stats_jset(o, "promoters", r->promoters);
+  mi_stats_jset(o, "passives", r->passives);
+  mi_stats_jset(o, "detractors", r->detractors);
+  mi_stats_jset(o, "nps", r->nps);
+  mi_stats_jset(o, "se", r->se);
+  mi_stats_jset(o, "ci_lower", r->ci_lower);
+  mi_stats_jset(o, "ci_upper", r->ci_upper);
+  return o;
+}
+
+json_t *mi_stats_run_nps(mi_stats_args *a, mi_err *e) {
+  double conf;
+  if (mi_stats_opt_num(a, "conf", 0.95, &conf, e)) return NULL;
+  mi_stats_data d;
+  const mi_stats_column *c, *w, *by;
+  if (load_col(a, "by", &d, &c, &w, &by, e)) return NULL;
+  /* Check the scores here so that the error names the line. */
+  for (size_t i = 0; i < d.nrows; i++) {
+    double s = c->x[i];
+    if (!c->miss[i] && !(s >= 0 && s <= 10 && s == floor(s))) {
+      mi_err_setpos(e, MI_EINVAL, d.file, (int)d.line[i], 0,
+                    "field '%s': NPS score %g is not a whole number from 0 to 10", c->name, s);
+      mi_stats_data_free(&d);
+      return NULL;
+    }
+  }
+  char **levels = NULL;
+  size_t nlevels = 0, *idx = NULL;
+  if (by && mi_stats_levels(by, d.nrows, &levels, &nlevels, &idx, e)) {
+    mi_stats_data_free(&d);
+    return NULL;
+  }
+  mi_stats_vec v = {c->x, c->miss, w ? w->x : NULL, d.nrows};
+  mi_stats_nps_result all, *g = calloc(nlevels ? nlevels : 1, sizeof *g);
+  int rc = g ? mi_stats_nps(&v, idx, nlevels, conf, &all, g, e)
+             : mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (rc && idx) {
+    mi_stats_err_name(e, "group", (const char *const *)levels, nlevels);
+    if (!strncmp(e->msg, "group '", 7)) mi_err_prefix(e, "--by %s", by->name);
+  }
+  if (rc) mi_err_prefix(e, "%s: column '%s'", a->file, c->name);
+  json_t *o = NULL;
+  if (!rc) {
+    o = nps_json(&all);
+    mi_stats_jset(o, "conf", conf);
+    if (by) {
+      json_t *groups = json_object(), *diffs = json_object();
+      for (size_t k = 0; k < nlevels; k++) json_object_set_new(groups, levels[k], nps_json(&g[k]));
+      for (size_t i = 0; i < nlevels; i++)
+        for (size_t j = i + 1; j < nlevels; j++) {
+          mi_stats_diff_result df;
+          mi_stats_diff_independent(g[i].nps, g[i].se, g[j].nps, g[j].se, conf, &df);
+          json_t *x = json_object();
+          mi_stats_jset(x, "diff", df.diff);
+          mi_stats_jset(x, "se", df.se);
+          mi_stats_jset(x, "z", df.z);
+          mi_stats_jset(x, "p_value", df.p_value);
+          mi_stats_jset(x, "ci_lower", df.ci_lower);
+          mi_stats_jset(x, "ci_upper", df.ci_upper);
+          size_t len = strlen(levels[i]) + strlen(levels[j]) + 8;
+          char *key = malloc(len);
+          if (key) {
+            snprintf(key, len, "%s_minus_%s", levels[i], levels[j]);
+            json_object_set_new(diffs, key, x);
+          } else {
+            json_decref(x);
+          }
+          free(key);
+        }
+      json_object_set_new(o, "groups", groups);
+      json_object_set_new(o, "differences", diffs);
+    }
+  }
+  free(g);
+  mi_stats_levels_free(levels, nlevels, idx);
+  mi_stats_data_free(&d);
+  return o;
+}
+
+json_t *mi_stats_run_sample_size(mi_stats_args *a, mi_err *e) {
+  double conf, margin, p, pop;
+  if (mi_stats_opt_num(a, "conf", 0.95, &conf, e) || mi_stats_opt_num(a, "p", 0.5, &p, e) ||
+      mi_stats_opt_num(a, "population", 0, &pop, e))
+    return NULL;
+  if (!mi_stats_need(a, "margin", e) || mi_stats_opt_num(a, "margin", 0, &margin, e))
+    return NULL;
+  if (mi_stats_opt(a, "population") && !(pop >= 1)) {
+    a->usage = 1;
+    mi_err_set(e, MI_EINVAL, "--population %g must be at least 1", pop);
+    return NULL;
+  }
+  mi_stats_sample_size_result r;
+  if (mi_stats_sample_size(conf, margin, p, pop, &r, e)) {
+    a->usage = 1;
+    return NULL;
+  }
+  json_t *o = json_object();
+  mi_stats_jset(o, "z", r.z);
+  mi_stats_jset(o, "n0", r.n0);
+  json_object_set_new(o, "n", json_integer((json_int_t)r.n));
+  mi_stats_jset(o, "conf", conf);
+  mi_stats_jset(o, "margin", margin);
+  mi_stats_jset(o, "p", p);
+  if (pop > 0) mi_stats_jset(o, "population", pop);
+  return o;
+}

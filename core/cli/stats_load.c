@@ -1,0 +1,306 @@
+/* manyi stats: reading named columns of a CSV/JSONL file into arrays, group
+ * levels, option lists, JSON helpers. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/stats_cli.h"
+#include "util/record_reader.h"
+
+void mi_stats_data_free(mi_stats_data *d) {
+  if (!d) return;
+  for (size_t j = 0; j < d->ncols; j++) {
+    mi_stats_column *c = &d->cols[j];
+    free(c->name);
+    free(c->x);
+    free(c->miss);
+    if (c->text)
+      for (size_t i = 0; i < d->nrows; i++) free(c->text[i]);
+    free(c->text);
+  }
+  free(d->cols);
+  free(d->line);
+  free(d->file);
+  memset(d, 0, sizeof *d);
+}
+
+const mi_stats_column *mi_stats_data_col(const mi_stats_data *d, const char *name) {
+  for (size_t j = 0; j < d->ncols; j++)
+    if (!strcmp(d->cols[j].name, name)) return &d->cols[j];
+  return NULL;
+}
+
+static int is_missing(const char *s) { return !s || !*s || !strcmp(s, "NA"); }
+
+/* Parses a whole field as a finite number. 1 ok, 0 not a number, -1 infinite/NaN. */
+static int parse_num(const char *s, double *v) {
+  char *end;
+  if (*s == ' ' || *s == '\t') return 0;
+  errno = 0;
+  *v = strtod(s, &end);
+  if (end == s || *end) return 0;
+  if (isnan(*v)) return -1;
+  if (isinf(*v)) return -1; /* "inf", or overflow like 1e999 */
+  return 1;
+}
+
+static int no_column(mi_reader *r, const char *path, const char *name, mi_err *e) {
+  const char *const *h;
+  size_t nh;
+  char list[600] = "";
+  if (mi_reader_header(r, &h, &nh) == 0)
+    for (size_t i = 0; i < nh && strlen(list) < 500; i++) {
+      if (i) strcat(list, ", ");
+      strncat(list, h[i], 500 - strlen(list));
+    }
+  return mi_err_set(e, MI_ENOTFOUND, "%s: no column '%s'; the columns are: %s", path, name,
+                    list);
+}
+
+int mi_stats_load(const char *path, const char *const *names, const mi_stats_kind *kinds,
+                  size_t n, mi_stats_data *out, mi_err *e) {
+  memset(out, 0, sizeof *out);
+  mi_reader *r = NULL;
+  int rc = mi_reader_open(path, MI_FORMAT_AUTO, NULL, &r, e);
+  if (rc) return rc;
+  size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+  out->cols = calloc(n ? n : 1, sizeof *out->cols);
+  out->file = strdup(path);
+  if (!idx || !out->cols || !out->file) {
+    rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+    goto done;
+  }
+  for (size_t k = 0; k < n; k++) {
+    int seen = 0;
+    for (size_t j = 0; j < out->ncols; j++) seen |= !strcmp(out->cols[j].name, names[k]);
+    if (seen) continue;
+    size_t j = out->ncols;
+    if (mi_reader_column(r, names[k], &idx[j])) {
+      rc = no_column(r, path, names[k], e);
+      goto done;
+    }
+    out->cols[j].name = strdup(names[k]);
+    out->cols[j].kind = kinds[k];
+    out->ncols++;
+    if (!out->cols[j].name) {
+      rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+      goto done;
+    }
+  }
+  size_t cap = 0;
+  const mi_record *rec;
+  for (;;) {
+    rc = mi_reader_next(r, &rec, e);
+    if (rc < 0) goto done;
+    if (rc == 0) break;
+    size_t i = out->nrows;
+    if (i == cap) {
+      cap = cap ? cap * 2 : 1024;
+      long *nl = realloc(out->line, cap * sizeof *nl);
+      if (!nl) goto oom;
+      out->line = nl;
+      for (size_t j = 0; j < out->ncols; j++) {
+        mi_stats_column *c = &out->cols[j];
+        unsigned char *m = realloc(c->miss, cap);
+        if (!m) goto oom;
+        c->miss = m;
+        if (c->kind == MI_STATS_NUMERIC) {
+          double *x = realloc(c->x, cap * sizeof *x);
+          if (!x) goto oom;
+          c->x = x;
+        } else {
+          char **t = realloc(c->text, cap * sizeof *t);
+          if (!t) goto oom;
+          c->text = t;
+        }
+      }
+    }
+    out->line[i] = mi_record_line(rec);
+    for (size_t j = 0; j < out->ncols; j++) {
+      mi_stats_column *c = &out->cols[j];
+      const char *s = mi_record_field(rec, idx[j]);
+      int missing = is_missing(s);
+      c->miss[i] = (unsigned char)missing;
+      c->n_missing += (size_t)missing;
+      if (c->kind == MI_STATS_TEXT) {
+        c->text[i] = NULL;
+        if (!missing && !(c->text[i] = strdup(s))) goto oom;
+        continue;
+      }
+      c->x[i] = 0;
+      if (missing) continue;
+      int ok = parse_num(s, &c->x[i]);
+      if (ok <= 0) {
+        out->nrows++; /* so that free sees row i's text fields */
+        rc = mi_record_error(rec, e, MI_EPARSE, c->name,
+                             ok < 0 ? "'%s' is not a finite number (remove or mark the row "
+                                      "NA)"
+                                    : "'%s' is not a number (leave the field empty or write "
+                                      "NA for a missing value)",
+                             s);
+        for (size_t jj = j + 1; jj < out->ncols; jj++)
+          if (out->cols[jj].text) out->cols[jj].text[i] = NULL;
+        goto done;
+      }
+    }
+    out->nrows++;
+  }
+  rc = 0;
+  goto done;
+oom:
+  rc = mi_err_set(e, MI_ENOMEM, "out of memory reading %s", path);
+done:
+  free(idx);
+  mi_reader_close(r);
+  if (rc) mi_stats_data_free(out);
+  return rc;
+}
+
+/* ---- levels ------------------------------------------------------------------- */
+
+static int all_numeric;
+static int cmp_level(const void *a, const void *b) {
+  const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+  if (all_numeric) {
+    double u = strtod(x, NULL), v = strtod(y, NULL);
+    if (u != v) return u < v ? -1 : 1;
+  }
+  return strcmp(x, y);
+}
+
+int mi_stats_levels(const mi_stats_column *c, size_t nrows, char ***levels,
+                         size_t *nlevels, size_t **idx, mi_err *e) {
+  char **lv = malloc((nrows ? nrows : 1) * sizeof *lv);
+  size_t *ix = malloc((nrows ? nrows : 1) * sizeof *ix), n = 0;
+  if (!lv || !ix) {
+    free(lv), free(ix);
+    return mi_err_set(e, MI_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < nrows; i++)
+    if (c->text[i]) lv[n++] = c->text[i];
+  int numeric = 1;
+  for (size_t i = 0; i < n && numeric; i++) {
+    double v;
+    numeric = parse_num(lv[i], &v) == 1;
+  }
+  all_numeric = numeric;
+  qsort(lv, n, sizeof *lv, cmp_level);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (m == 0 || strcmp(lv[m - 1], lv[i])) lv[m++] = lv[i];
+  for (size_t i = 0; i < nrows; i++) {
+    ix[i] = MI_STATS_NO_GROUP;
+    if (!c->text[i]) continue;
+    size_t lo = 0, hi = m; /* binary search in the sorted levels */
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      int d = cmp_level(&lv[mid], &c->text[i]);
+      if (d == 0) {
+        lo = mid;
+        break;
+      }
+      if (d < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    ix[i] = lo;
+  }
+  for (size_t i = 0; i < m; i++) {
+    lv[i] = strdup(lv[i]);
+    if (!lv[i]) {
+      mi_stats_levels_free(lv, i, ix);
+      return mi_err_set(e, MI_ENOMEM, "out of memory");
+    }
+  }
+  *levels = lv;
+  *nlevels = m;
+  *idx = ix;
+  return 0;
+}
+
+void mi_stats_levels_free(char **levels, size_t n, size_t *idx) {
+  for (size_t i = 0; levels && i < n; i++) free(levels[i]);
+  free(levels);
+  free(idx);
+}
+
+/* ---- lists, options, JSON --------------------------------------------------- */
+
+int mi_stats_split(const char *s, char ***out, size_t *n, mi_err *e) {
+  *out = NULL;
+  *n = 0;
+  size_t cap = 1;
+  for (const char *p = s; *p; p++) cap += *p == ',';
+  char **l = calloc(cap, sizeof *l);
+  if (!l) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  const char *p = s;
+  for (size_t k = 0; k < cap; k++) {
+    const char *q = strchr(p, ',');
+    size_t len = q ? (size_t)(q - p) : strlen(p);
+    if (len == 0) {
+      mi_stats_list_free(l, k);
+      return mi_err_set(e, MI_EINVAL, "empty item in the list '%s'", s);
+    }
+    l[k] = strndup(p, len);
+    if (!l[k]) {
+      mi_stats_list_free(l, k);
+      return mi_err_set(e, MI_ENOMEM, "out of memory");
+    }
+    p = q ? q + 1 : p + len;
+  }
+  *out = l;
+  *n = cap;
+  return 0;
+}
+
+void mi_stats_list_free(char **l, size_t n) {
+  for (size_t i = 0; l && i < n; i++) free(l[i]);
+  free(l);
+}
+
+const char *mi_stats_opt(const mi_stats_args *a, const char *name) {
+  for (size_t i = 0; i < a->n; i++)
+    if (!strcmp(a->names[i], name)) return a->vals[i];
+  return NULL;
+}
+
+const char *mi_stats_need(mi_stats_args *a, const char *name, mi_err *e) {
+  const char *v = mi_stats_opt(a, name);
+  if (!v) {
+    a->usage = 1;
+    mi_err_set(e, MI_EINVAL, "give --%s", name);
+  }
+  return v;
+}
+
+int mi_stats_opt_num(mi_stats_args *a, const char *name, double def, double *v, mi_err *e) {
+  const char *s = mi_stats_opt(a, name);
+  *v = def;
+  if (!s) return 0;
+  if (parse_num(s, v) != 1) {
+    a->usage = 1;
+    return mi_err_set(e, MI_EINVAL, "--%s: '%s' is not a finite number", name, s);
+  }
+  return 0;
+}
+
+void mi_stats_err_name(mi_err *e, const char *word, const char *const *names, size_t n) {
+  size_t wl = strlen(word);
+  if (!e || strncmp(e->msg, word, wl) || e->msg[wl] != ' ') return;
+  char *end;
+  unsigned long k = strtoul(e->msg + wl + 1, &end, 10);
+  if (end == e->msg + wl + 1 || k < 1 || k > n) return;
+  char rest[sizeof e->msg];
+  snprintf(rest, sizeof rest, "%s", end);
+  snprintf(e->msg, sizeof e->msg, "%s '%.200s'%.800s", word, names[k - 1], rest);
+}
+
+json_t *mi_stats_jnum(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+
+void mi_stats_jset(json_t *o, const char *key, double x) {
+  json_object_set_new(o, key, mi_stats_jnum(x));
+}
+
+void mi_stats_jset_n(json_t *o, const char *key, size_t n) {
+  json_object_set_new(o, key, json_integer((json_int_t)n));
+}

@@ -1,0 +1,160 @@
+/* Budgets of a policy call: instructions (count hook), wall time (checked in
+ * the same hook) and memory (the allocator refuses past the cap). A hit is
+ * sticky: the hook raises again at every chance until the call ends, so a
+ * pcall or a coroutine inside the script cannot swallow it. New coroutines
+ * inherit the hook of the thread that creates them (lua_newthread does so). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <lauxlib.h>
+
+#include "policy/policy_internal.h"
+
+#define STEP 1000 /* instructions between two hook calls: cheap, and fine-grained enough */
+
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+mi_pol_budget *mi_pol_budget_of(lua_State *L) {
+  void *ud = NULL;
+  lua_getallocf(L, &ud);
+  return ud;
+}
+
+void *mi_pol_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  mi_pol_budget *b = ud;
+  size_t old = ptr ? osize : 0;
+  if (nsize == 0) {
+    free(ptr);
+    b->used -= old;
+    return NULL;
+  }
+  if (nsize > old && b->used - old + nsize > (size_t)b->lim.memory) {
+    /* Lua retries a refused request once after an emergency collection; only
+     * when the retry is refused too is the budget really exhausted. */
+    if (b->refused && b->refused_size == nsize) b->hit = MI_POL_HIT_MEM;
+    b->refused = 1;
+    b->refused_size = nsize;
+    return NULL;
+  }
+  void *q = realloc(ptr, nsize);
+  if (!q) return NULL;
+  b->used = b->used - old + nsize;
+  if (nsize > old) b->refused = 0;
+  return q;
+}
+
+/* Notes where the call is, at every hook stop until a budget runs out: a
+ * memory error raised by Lua itself reaches no message handler, and a hit in
+ * a coroutine may not surface at all, so this is the position they report. */
+static void note_position(lua_State *L, mi_pol_budget *b, lua_Debug *ar) {
+  if (!lua_getinfo(L, "Sl", ar) || ar->currentline <= 0 || ar->source[0] != '@') return;
+  snprintf(b->err_src, sizeof b->err_src, "%s", ar->source + 1);
+  b->err_line = ar->currentline;
+}
+
+static void raise_hit(lua_State *L, mi_pol_budget *b) {
+  char buf[256];
+  /* From now on fire after every instruction, so a pcall gets no further. */
+  lua_sethook(L, lua_gethook(L), lua_gethookmask(L) | LUA_MASKCOUNT, 1);
+  luaL_error(L, "%s", mi_pol_hit_text(b, buf, sizeof buf));
+}
+
+static void hook(lua_State *L, lua_Debug *ar) {
+  mi_pol_budget *b = mi_pol_budget_of(L);
+  if (ar->event == LUA_HOOKRET) {
+    /* The last return of a function of the policy file in the main thread
+     * before the call ends is the hook's own return (or of its tail call). */
+    if (!b->track_ret || L != b->main || !lua_getinfo(L, "Sl", ar)) return;
+    if (ar->currentline <= 0 || !b->src) return;
+    /* Functions of one chunk share one source string: compare the pointer first. */
+    if (ar->source != b->src_seen) {
+      if (strcmp(ar->source, b->src)) return;
+      b->src_seen = ar->source;
+    }
+    b->ret_line = ar->currentline;
+    return;
+  }
+  if (b->hit != MI_POL_HIT_NONE) raise_hit(L, b);
+  note_position(L, b, ar);
+  b->count += lua_gethookcount(L);
+  if (b->count >= b->lim.instructions) b->hit = MI_POL_HIT_INSTR;
+  else if (now_ns() >= b->deadline_ns) b->hit = MI_POL_HIT_TIME;
+  if (b->hit != MI_POL_HIT_NONE) {
+    b->hit_pos = 1;
+    raise_hit(L, b);
+  }
+}
+
+void mi_pol_note_frame(lua_State *L, mi_pol_budget *b) {
+  lua_Debug ar;
+  for (int level = 1; lua_getstack(L, level, &ar); level++)
+    if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && ar.source[0] == '@') {
+      snprintf(b->err_src, sizeof b->err_src, "%s", ar.source + 1);
+      b->err_line = ar.currentline;
+      return;
+    }
+}
+
+int mi_pol_budget_hit(lua_State *L, mi_pol_hit hit) {
+  mi_pol_budget *b = mi_pol_budget_of(L);
+  if (b->hit == MI_POL_HIT_NONE) {
+    b->hit = hit;
+    mi_pol_note_frame(L, b);
+    b->hit_pos = 1;
+  }
+  raise_hit(L, b);
+  return 0;
+}
+
+void mi_pol_budget_check_time(lua_State *L) {
+  mi_pol_budget *b = mi_pol_budget_of(L);
+  if (b->hit != MI_POL_HIT_NONE) raise_hit(L, b);
+  if (now_ns() >= b->deadline_ns) mi_pol_budget_hit(L, MI_POL_HIT_TIME);
+}
+
+void mi_pol_budget_begin(lua_State *L, int track_ret) {
+  mi_pol_budget *b = mi_pol_budget_of(L);
+  b->count = 0;
+  b->hit = MI_POL_HIT_NONE;
+  b->hit_pos = 0;
+  b->refused = 0;
+  b->track_ret = track_ret;
+  b->ret_line = 0;
+  b->step = b->lim.instructions < STEP ? (int)b->lim.instructions : STEP;
+  b->deadline_ns = now_ns() + b->lim.time_ms * 1000000;
+  lua_sethook(L, hook, LUA_MASKCOUNT | (track_ret ? LUA_MASKRET : 0), b->step);
+}
+
+void mi_pol_budget_end(lua_State *L) {
+  mi_pol_budget *b = mi_pol_budget_of(L);
+  b->track_ret = 0;
+  /* Keep counting (never unhooked): coroutines made now inherit a live hook. */
+  lua_sethook(L, hook, LUA_MASKCOUNT, b->step);
+}
+
+const char *mi_pol_hit_text(const mi_pol_budget *b, char *buf, size_t size) {
+  switch (b->hit) {
+  case MI_POL_HIT_INSTR:
+    snprintf(buf, size,
+             "instruction budget exhausted (%lld instructions per call; see "
+             "limits.policy_instructions)",
+             (long long)b->lim.instructions);
+    break;
+  case MI_POL_HIT_MEM:
+    snprintf(buf, size, "memory budget exhausted (%lld bytes per policy; see limits.policy_memory)",
+             (long long)b->lim.memory);
+    break;
+  case MI_POL_HIT_TIME:
+    snprintf(buf, size, "time budget exhausted (%lld ms per call; see limits.policy_time)",
+             (long long)b->lim.time_ms);
+    break;
+  default: snprintf(buf, size, "no budget exhausted"); break;
+  }
+  return buf;
+}

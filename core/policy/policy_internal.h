@@ -1,0 +1,133 @@
+/* Private to core/policy: the state behind an mi_policy and the helpers the
+ * files of this folder share. Only this folder includes <lua.h>. */
+#ifndef MI_POLICY_INTERNAL_H
+#define MI_POLICY_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+#include "policy/policy.h"
+
+#define MI_POL_MAX_FILE (1024 * 1024) /* policy files are small; larger ones are refused */
+#define MI_POL_REASON_MAX 500
+
+typedef enum mi_pol_hit {
+  MI_POL_HIT_NONE,
+  MI_POL_HIT_INSTR,
+  MI_POL_HIT_MEM,
+  MI_POL_HIT_TIME,
+} mi_pol_hit;
+
+/* Budget and allocator state of one lua_State; it is the allocator's ud, so
+ * every thread of the state reaches it with lua_getallocf. */
+typedef struct mi_pol_budget {
+  mi_policy_limits lim;
+  /* per call (reset by mi_pol_budget_begin) */
+  int64_t count;       /* instructions counted so far */
+  int step;            /* instructions between two hook calls */
+  int64_t deadline_ns; /* CLOCK_MONOTONIC */
+  mi_pol_hit hit;      /* sticky until the next begin: pcall cannot clear it */
+  /* allocator */
+  size_t used;
+  int refused;         /* the last growing request was refused */
+  size_t refused_size; /* ... and its size: a second refusal of it is final */
+  /* return-line tracking of the tier hook (main thread only) */
+  lua_State *main;
+  const char *src; /* the chunk name of the policy file ("@path") */
+  const char *src_seen; /* Lua's copy of it, once a return has matched */
+  int track_ret;
+  int ret_line;
+  /* where the last error was raised, set by the message handler */
+  char err_src[256];
+  int err_line;
+  int hit_pos; /* err_src/err_line are where the hook found a budget exhausted */
+} mi_pol_budget;
+
+/* The part of an mi_policy that a reload replaces as a whole. */
+typedef struct mi_pol_rt {
+  lua_State *L;
+  mi_pol_budget *b;
+  int hooks_ref; /* registry: {hook name = function} copied from the file's table */
+  int params_ref; /* registry: the read-only params table */
+  char digest[17];
+  int64_t mtime_ns, size;
+} mi_pol_rt;
+
+struct mi_policy {
+  char *name, *path, *dir, *chunkname;
+  mi_config_value params; /* deep copy, for reloads */
+  mi_policy_counters counters;
+  mi_pol_rt rt;
+};
+
+/* ---- budget.c ---- */
+void *mi_pol_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* Arms the hook on L for one call (track_ret: record the line of returns). */
+void mi_pol_budget_begin(lua_State *L, int track_ret);
+void mi_pol_budget_end(lua_State *L);
+mi_pol_budget *mi_pol_budget_of(lua_State *L);
+/* Records that a budget ran out, where (the innermost Lua frame above level
+ * 0), and raises. For C functions that see it coming (string.rep). */
+int mi_pol_budget_hit(lua_State *L, mi_pol_hit hit);
+/* Raises if the call is past its deadline (or a budget already ran out):
+ * for C functions that may take long with few instructions between them. */
+void mi_pol_budget_check_time(lua_State *L);
+/* Notes the innermost Lua frame above level 0 as the error position. */
+void mi_pol_note_frame(lua_State *L, mi_pol_budget *b);
+/* "instruction budget exhausted (...)" for a hit. */
+const char *mi_pol_hit_text(const mi_pol_budget *b, char *buf, size_t size);
+
+/* ---- sandbox.c / sandbox_funcs.c / pattern.c / require.c ---- */
+/* Creates the state with its sandbox; dir is the policy folder for require. */
+int mi_pol_state_new(mi_pol_rt *rt, const mi_policy_limits *lim, const char *dir,
+                     const char *chunkname, mi_err *e);
+void mi_pol_state_close(mi_pol_rt *rt);
+/* Pushes a fresh environment for a chunk: reads fall to the allow-list,
+ * unknown names raise, writes are allowed until mi_pol_env_seal. */
+void mi_pol_env_new(lua_State *L);
+void mi_pol_env_seal(lua_State *L, int idx);
+/* Adds the wrapped functions and blocked-name stubs of library lib ("_G",
+ * "os", "string"...) to the table at the top of the stack. */
+void mi_pol_open_funcs(lua_State *L, const char *lib);
+/* Makes the value at idx the default environment of load(). */
+void mi_pol_set_env(lua_State *L, int idx);
+void mi_pol_open_patterns(lua_State *L, int strlib);
+/* string.rep, table.move: costs checked before they loop in C (guards.c). */
+void mi_pol_open_guards(lua_State *L, const char *lib);
+void mi_pol_open_require(lua_State *L, const char *dir);
+/* Reads path into a new Lua string on the stack (or raises). */
+void mi_pol_push_file(lua_State *L, const char *path);
+
+/* ---- readonly.c ---- */
+#define MI_POL_RO_MARKER "__mi_readonly" /* a field of the hidden metatable */
+/* Replaces the table at the top with a read-only proxy named what ("customer
+ * view", "params", "string"). strict: reading an unknown key raises. */
+void mi_pol_readonly(lua_State *L, const char *what, int strict);
+/* Is the value at idx a read-only proxy (or a sealed environment)? */
+int mi_pol_is_readonly(lua_State *L, int idx);
+/* The value that stands for a known field whose value is nil. */
+void mi_pol_push_nil_mark(lua_State *L);
+
+/* ---- views.c ---- */
+void mi_pol_push_view(lua_State *L, const mi_view *v);
+void mi_pol_push_value(lua_State *L, const mi_config_value *v, const char *what);
+int mi_pol_value_copy(mi_config_value *dst, const mi_config_value *src);
+void mi_pol_value_free(mi_config_value *v);
+
+/* ---- call.c ---- */
+/* Runs fn(L) (a C function that finds ud as a light userdata at index 1) in
+ * protected mode under the budget. On failure fills e with the position of
+ * the innermost policy frame and "(<kind> <id>)" when input is not NULL. */
+int mi_pol_pcall(mi_policy *p, mi_pol_rt *rt, lua_CFunction fn, void *ud, int track_ret, const mi_view *input,
+                 mi_err *e);
+/* A failure found in C after a successful call (a nonsense return): counts
+ * it and fills e like mi_pol_pcall does. Returns MI_EPOLICY. */
+int mi_pol_fail(mi_policy *p, int line, const mi_view *input, mi_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* ---- suggest.c ---- */
+const char *mi_pol_suggest(const char *s, const char *const *words);
+
+#endif

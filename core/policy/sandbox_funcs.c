@@ -1,0 +1,126 @@
+/* The base functions the sandbox changes, and the stubs that stand where a
+ * blocked function was, so the error names what was blocked and why. */
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "policy/policy_internal.h"
+
+#define ENV_KEY "mi.env" /* registry: the policy file's environment */
+
+static const struct {
+  const char *lib, *name, *why;
+} blocked[] = {
+    {"_G", "dofile", "policies cannot read files (use require for the policy folder)"},
+    {"_G", "loadfile", "policies cannot read files (use require for the policy folder)"},
+    {"_G", "print", "policies must not write; say it in the reason"},
+    {"_G", "warn", "policies must not write; say it in the reason"},
+    {"string", "dump", "binary chunks are not allowed"},
+    {"os", "execute", "policies cannot run programs"},
+    {"os", "exit", "policies cannot end the process"},
+    {"os", "getenv", "policies see only their view and params"},
+    {"os", "remove", "policies cannot change files"},
+    {"os", "rename", "policies cannot change files"},
+    {"os", "tmpname", "policies cannot create files"},
+    {"os", "setlocale", "the locale belongs to the engine"},
+    {NULL, NULL, NULL}};
+
+/* upvalues: "lib.name", why */
+static int stub(lua_State *L) {
+  return luaL_error(L, "%s is blocked in policies: %s", lua_tostring(L, lua_upvalueindex(1)),
+                    lua_tostring(L, lua_upvalueindex(2)));
+}
+
+static int sb_collectgarbage(lua_State *L) {
+  const char *opt = luaL_optstring(L, 1, "collect");
+  if (strcmp(opt, "count"))
+    return luaL_error(L, "collectgarbage('%s') is blocked in policies: only 'count' is allowed", opt);
+  int kb = lua_gc(L, LUA_GCCOUNT), b = lua_gc(L, LUA_GCCOUNTB);
+  lua_pushnumber(L, (lua_Number)kb + (lua_Number)b / 1024);
+  return 1;
+}
+
+static int sb_rawset(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checkany(L, 2);
+  luaL_checkany(L, 3);
+  if (mi_pol_is_readonly(L, 1)) return luaL_error(L, "rawset on a read-only table is blocked");
+  lua_settop(L, 3);
+  lua_rawset(L, 1);
+  return 1;
+}
+
+/* Finalizers would run at collection time, outside any call's budget. */
+static int sb_setmetatable(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    if (lua_rawget(L, 2) != LUA_TNIL)
+      return luaL_error(L, "__gc metamethods are blocked in policies (they would run outside the "
+                           "call's budget)");
+    lua_pop(L, 1);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+/* load(chunk [, name [, mode [, env]]]): text only; env defaults to the
+ * policy's own environment rather than the engine's globals. */
+static int sb_load(lua_State *L) {
+  int n = lua_gettop(L);
+  luaL_checkany(L, 1);
+  const char *mode = luaL_optstring(L, 3, "t");
+  if (strchr(mode, 'b')) return luaL_error(L, "load of binary chunks is blocked in policies");
+  lua_settop(L, 4);
+  lua_pushliteral(L, "t");
+  lua_replace(L, 3);
+  if (n < 4) {
+    if (lua_getfield(L, LUA_REGISTRYINDEX, ENV_KEY) == LUA_TNIL) {
+      lua_pop(L, 1);
+      mi_pol_env_new(L);
+    }
+    lua_replace(L, 4);
+  }
+  if (lua_isnil(L, 2)) {
+    lua_pushliteral(L, "=(load)");
+    lua_replace(L, 2);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 4, 2);
+  if (lua_isnil(L, -2)) return 2; /* nil, message */
+  lua_pop(L, 1);
+  return 1;
+}
+
+void mi_pol_set_env(lua_State *L, int idx) {
+  lua_pushvalue(L, idx);
+  lua_setfield(L, LUA_REGISTRYINDEX, ENV_KEY);
+}
+
+/* Wraps the original global `name` (from the engine's own globals). */
+static void wrap(lua_State *L, const char *name, lua_CFunction fn) {
+  lua_getglobal(L, name);
+  lua_pushcclosure(L, fn, 1);
+  lua_setfield(L, -2, name);
+}
+
+void mi_pol_open_funcs(lua_State *L, const char *lib) {
+  mi_pol_open_guards(L, lib);
+  for (int i = 0; blocked[i].lib; i++) {
+    if (strcmp(blocked[i].lib, lib)) continue;
+    if (strcmp(lib, "_G")) lua_pushfstring(L, "%s.%s", lib, blocked[i].name);
+    else lua_pushstring(L, blocked[i].name);
+    lua_pushstring(L, blocked[i].why);
+    lua_pushcclosure(L, stub, 2);
+    lua_setfield(L, -2, blocked[i].name);
+  }
+  if (strcmp(lib, "_G")) return;
+  lua_pushcfunction(L, sb_collectgarbage);
+  lua_setfield(L, -2, "collectgarbage");
+  lua_pushcfunction(L, sb_rawset);
+  lua_setfield(L, -2, "rawset");
+  wrap(L, "setmetatable", sb_setmetatable);
+  wrap(L, "load", sb_load);
+}

@@ -1,0 +1,197 @@
+#include "service/tiers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/customer_view.h"
+#include "store/customer_facts.h"
+#include "store/jobs.h"
+#include "store/tiers.h"
+#include "util/record_writer.h"
+#include "util/timeutil.h"
+
+/* One chunk of customers, copied out of the store's cursor so that writing
+ * tiers cannot disturb the read. */
+typedef struct chunk {
+  mi_customer_facts *items;
+  char **strings; /* six per item */
+  int n, cap;
+} chunk;
+
+static void chunk_clear(chunk *c) {
+  for (int i = 0; i < c->n * 6; i++) free(c->strings[i]);
+  c->n = 0;
+}
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+static int collect(void *ctx, const mi_customer_facts *f) {
+  chunk *c = ctx;
+  if (c->n == c->cap) return MI_ENOMEM; /* cannot happen: limit == cap */
+  mi_customer_facts *d = &c->items[c->n];
+  char **s = &c->strings[c->n * 6];
+  *d = *f;
+  const char *src[6] = {f->external_id, f->kind, f->region, f->industry, f->birthday, f->tier};
+  const char **dst[6] = {&d->external_id, &d->kind, &d->region, &d->industry, &d->birthday,
+                         &d->tier};
+  for (int i = 0; i < 6; i++) {
+    s[i] = dup_or_null(src[i]);
+    if (src[i] && !s[i]) return MI_ENOMEM;
+    *dst[i] = s[i];
+  }
+  c->n++;
+  return 0;
+}
+
+static void count_transition(mi_tier_run_summary *sum, const char *from, const char *to) {
+  from = from ? from : "-";
+  for (int i = 0; i < sum->ntransitions; i++) {
+    mi_tier_transition *t = &sum->transitions[i];
+    if (!strcmp(t->from, from) && !strcmp(t->to, to)) {
+      t->count++;
+      return;
+    }
+  }
+  if (sum->ntransitions == MI_TIER_MAX_TRANSITIONS) return;
+  mi_tier_transition *t = &sum->transitions[sum->ntransitions++];
+  snprintf(t->from, sizeof t->from, "%s", from);
+  snprintf(t->to, sizeof t->to, "%s", to);
+  t->count = 1;
+}
+
+typedef struct run {
+  mi_store *s;
+  const mi_config *cfg;
+  mi_policy *policy;
+  const mi_tier_run_options *opt;
+  mi_tier_run_summary *sum;
+  mi_writer *diff;
+  int64_t job_id;
+} run;
+
+/* Decides and (unless dry-run) applies one customer. Returns 0, or a store
+ * error; policy failures are reported and counted, not returned. */
+static int evaluate(run *r, const mi_customer_facts *f, mi_err *e) {
+  mi_view_field fields[MI_CUSTOMER_VIEW_FIELDS];
+  mi_view view;
+  mi_tier_decision d;
+  mi_err pe = {0};
+  mi_customer_view_make(f, r->opt->as_of, fields, &view);
+  r->sum->customers++;
+  if (mi_policy_call_tier(r->policy, &view, r->cfg, &d, &pe)) {
+    r->sum->failed++;
+    if (r->opt->on_failure) r->opt->on_failure(r->opt->ctx, &pe);
+    return 0;
+  }
+  if (f->tier && !strcmp(f->tier, d.tier)) {
+    r->sum->unchanged++;
+    return 0;
+  }
+  r->sum->changed++;
+  count_transition(r->sum, f->tier, d.tier);
+  if (r->diff) {
+    const char *row[] = {f->external_id, f->tier, d.tier, d.reason};
+    if (mi_writer_row(r->diff, row, e)) return e->code;
+  }
+  if (r->opt->dry_run) return 0;
+  int rc = mi_tier_set(r->s, f->id, d.tier, d.reason, mi_policy_path(r->policy), r->job_id,
+                       r->opt->now, e);
+  return rc < 0 ? rc : 0;
+}
+
+/* The job key names the moment and the policy text, so a changed policy or
+ * another as-of date is a new run, and the same one resumes. */
+static void job_key(const run *r, char *key, size_t size) {
+  char date[21];
+  mi_instant_format(r->opt->as_of, date);
+  snprintf(key, size, "eval-tiers:%s:%s", date, mi_policy_digest(r->policy));
+}
+
+static int start(run *r, int64_t *after, mi_err *e) {
+  char key[128], checkpoint[32];
+  job_key(r, key, sizeof key);
+  if (mi_store_begin(r->s, e)) return e->code;
+  if (mi_job_start(r->s, "eval-tiers", key, r->opt->now, &r->job_id, checkpoint,
+                   sizeof checkpoint, e) ||
+      mi_store_commit(r->s, e)) {
+    mi_store_rollback(r->s);
+    return e->code;
+  }
+  *after = checkpoint[0] ? strtoll(checkpoint, NULL, 10) : 0;
+  r->sum->resumed_after = *after;
+  return 0;
+}
+
+static int chunk_loop(run *r, chunk *c, int64_t after, int64_t total, mi_err *e) {
+  int64_t done = after ? -1 : 0; /* unknown when resuming */
+  for (;;) {
+    if (!r->opt->dry_run && mi_store_begin(r->s, e)) return e->code;
+    chunk_clear(c);
+    int rc = mi_customer_facts_each(r->s, r->opt->as_of, after, c->cap, collect, c, e);
+    if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading customers");
+    for (int i = 0; rc == 0 && i < c->n; i++) rc = evaluate(r, &c->items[i], e);
+    if (rc == 0 && c->n) {
+      after = c->items[c->n - 1].id;
+      char checkpoint[32];
+      snprintf(checkpoint, sizeof checkpoint, "%lld", (long long)after);
+      if (!r->opt->dry_run) rc = mi_job_update(r->s, r->job_id, "running", checkpoint, NULL, r->opt->now, e);
+    }
+    if (!r->opt->dry_run) {
+      if (rc == 0) rc = mi_store_commit(r->s, e);
+      else mi_store_rollback(r->s);
+    }
+    if (rc) return rc;
+    if (done >= 0) done += c->n;
+    if (r->opt->progress) r->opt->progress(r->opt->ctx, done >= 0 ? done : r->sum->customers, total);
+    if (c->n < c->cap) return 0;
+  }
+}
+
+int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
+                 const mi_tier_run_options *opt, mi_tier_run_summary *summary, mi_err *e) {
+  if (!s || !cfg || !policy || !opt || !summary)
+    return mi_err_set(e, MI_EINVAL, "tier run needs a store, a configuration, a policy and options");
+  memset(summary, 0, sizeof *summary);
+  run r = {s, cfg, policy, opt, summary, NULL, 0};
+  chunk c = {0};
+  c.cap = opt->chunk > 0 ? opt->chunk : 500;
+  c.items = calloc((size_t)c.cap, sizeof *c.items);
+  c.strings = calloc((size_t)c.cap * 6, sizeof *c.strings);
+  int64_t after = 0, total = 0;
+  int rc = c.items && c.strings ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (rc == 0 && opt->diff) {
+    static const char *const cols[] = {"external_id", "old_tier", "new_tier", "reason"};
+    rc = mi_writer_open(opt->diff, MI_FORMAT_CSV, cols, 4, &r.diff, e);
+  }
+  if (rc == 0) rc = mi_customer_count(s, &total, e);
+  if (rc == 0 && !opt->dry_run) rc = start(&r, &after, e);
+  if (rc == 0) rc = chunk_loop(&r, &c, after, total, e);
+  if (!opt->dry_run && r.job_id) {
+    mi_err je;
+    if (mi_store_begin(s, &je) == 0) {
+      if (mi_job_update(s, r.job_id, rc ? "failed" : "done", NULL, rc ? e->msg : NULL, opt->now, &je) == 0)
+        mi_store_commit(s, &je);
+      else
+        mi_store_rollback(s);
+    }
+  }
+  if (r.diff) {
+    mi_err we;
+    if (mi_writer_close(r.diff, &we) && rc == 0) *e = we, rc = we.code;
+  }
+  chunk_clear(&c);
+  free(c.items);
+  free(c.strings);
+  return rc;
+}
+
+int mi_tier_explain(mi_store *s, const mi_config *cfg, mi_policy *policy,
+                    const char *external_id, int64_t as_of, mi_view_field *fields,
+                    mi_view *view, mi_tier_decision *decision, mi_err *e) {
+  if (!s || !cfg || !policy || !external_id || !fields || !view || !decision)
+    return mi_err_set(e, MI_EINVAL, "explain needs a customer");
+  mi_customer_facts f;
+  if (mi_customer_facts_get(s, external_id, as_of, &f, e)) return e->code;
+  mi_customer_view_make(&f, as_of, fields, view);
+  return mi_policy_call_tier(policy, view, cfg, decision, e);
+}

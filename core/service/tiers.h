@@ -1,0 +1,53 @@
+/* The tier batch: every customer through the tier policy, changes stored
+ * with their reasons, one transaction per chunk with a checkpoint so that a
+ * killed run resumes where it stopped. */
+#ifndef MI_SERVICE_TIERS_H
+#define MI_SERVICE_TIERS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config/config.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+typedef struct mi_tier_run_options {
+  int64_t as_of;   /* figures count what happened up to this instant */
+  int dry_run;     /* decide and report, change nothing */
+  FILE *diff;      /* if set: CSV of each change (external_id,old_tier,new_tier,reason) */
+  int64_t now;
+  int chunk;       /* customers per transaction; 0 = 500 */
+  void (*progress)(void *ctx, int64_t done, int64_t total); /* may be NULL */
+  void (*on_failure)(void *ctx, const mi_err *e);           /* may be NULL */
+  void *ctx;
+} mi_tier_run_options;
+
+typedef struct mi_tier_transition {
+  char from[33], to[33]; /* "-" for no tier */
+  int64_t count;
+} mi_tier_transition;
+
+enum { MI_TIER_MAX_TRANSITIONS = 64 };
+
+typedef struct mi_tier_run_summary {
+  int64_t customers, changed, unchanged, failed;
+  int64_t resumed_after; /* customer id the run resumed after; 0 = from the start */
+  mi_tier_transition transitions[MI_TIER_MAX_TRANSITIONS];
+  int ntransitions;
+} mi_tier_run_summary;
+
+/* Runs the tier policy over every customer. A policy failure leaves that
+ * customer unchanged, is passed to on_failure and counted; the run goes on.
+ * A store failure stops the run (what was committed stays, and the next run
+ * resumes after it). */
+int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
+                 const mi_tier_run_options *opt, mi_tier_run_summary *summary, mi_err *e);
+
+/* One customer through the policy, for `manyi explain tier`: fills the view
+ * fields the policy saw (fields must hold MI_CUSTOMER_VIEW_FIELDS; strings are
+ * valid until the next store call) and its decision. */
+int mi_tier_explain(mi_store *s, const mi_config *cfg, mi_policy *policy,
+                    const char *external_id, int64_t as_of, mi_view_field *fields,
+                    mi_view *view, mi_tier_decision *decision, mi_err *e);
+
+#endif

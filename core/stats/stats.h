@@ -1,0 +1,333 @@
+/* mi_stats: survey math as pure functions over arrays (DESIGN.md: no I/O, no
+ * SQLite, no Lua, no configuration). Built on GSL for distributions, quantiles,
+ * sorting and linear algebra.
+ *
+ * Shape of the API
+ *  - Input data is an mi_stats_vec: n values, an optional missing mask and
+ *    optional weights. Missing values are dropped per column and counted;
+ *    nothing is imputed, clamped or guessed. A row with weight 0 is a
+ *    sampled unit that contributes nothing (as in R's survey package).
+ *  - Groups are given as a level index per row (size_t, 0..ngroups-1, or
+ *    MI_STATS_NO_GROUP to drop the row); the caller owns the level names.
+ *  - Streaming: mi_stats_moments (weighted Welford mean/variance, mergeable)
+ *    and mi_stats_nps_acc (weighted NPS counts) take one value at a time, so
+ *    batch jobs fold rows in one pass in bounded memory and merge per group
+ *    or per chunk. The array functions are built on them.
+ *  - Results are plain structs. Functions return 0 or a negative MI_E* code
+ *    and fill an mi_err (e may be NULL). The only allocating results say so
+ *    and have a _free function.
+ *  - A quantity that is undefined for the data (sd with n = 1, a p-value
+ *    with zero variance) is NaN; the CLI prints it as JSON null. Each
+ *    function's comment says when that happens.
+ *
+ * References: R 4.x (stats), survey (Lumley), psych (Revelle); each function
+ * names the R call its fixture in tests/data/stats/reference.R uses. */
+#ifndef MI_STATS_STATS_H
+#define MI_STATS_STATS_H
+
+#include <stddef.h>
+
+#include "util/err.h"
+
+/* ---- input ---------------------------------------------------------------- */
+
+typedef struct mi_stats_vec {
+  const double *x;             /* n values (x[i] ignored where missing) */
+  const unsigned char *miss;   /* NULL = none missing; else nonzero = missing */
+  const double *w;             /* NULL = unit weights; else n finite weights >= 0 */
+  size_t n;
+} mi_stats_vec;
+
+#define MI_STATS_NO_GROUP ((size_t)-1)
+
+/* Checks v: x non-NULL when n > 0, every non-missing x finite, weights finite
+ * and >= 0. `what` names the column in the message. */
+int mi_stats_vec_check(const mi_stats_vec *v, const char *what, mi_err *e);
+
+/* Two-sided critical value: the (1+conf)/2 quantile of N(0,1), or of t(df)
+ * when df > 0. conf must be in (0, 1). */
+double mi_stats_crit(double conf, double df);
+
+/* ---- streaming accumulators ----------------------------------------------- */
+
+/* Weighted single-pass mean and variance (West 1979; Welford for unit
+ * weights); mergeable (Chan, Golub & LeVeque 1979) for groups and chunks.
+ * Zero-valued fields are the empty state: `mi_stats_moments m = {0};`. */
+typedef struct mi_stats_moments {
+  size_t n;       /* observations added (weight 0 included) */
+  size_t n_missing;
+  double sw;      /* sum of weights */
+  double sw2;     /* sum of squared weights */
+  double mean;    /* weighted mean */
+  double m2;      /* sum of w * (x - mean)^2 */
+  double sum;     /* weighted sum */
+  double min, max;
+} mi_stats_moments;
+
+/* Adds x with weight w (w >= 0, both finite; not checked: the caller checks
+ * input once with mi_stats_vec_check). */
+void mi_stats_moments_add(mi_stats_moments *m, double x, double w);
+void mi_stats_moments_add_missing(mi_stats_moments *m);
+/* a := a combined with b. */
+void mi_stats_moments_merge(mi_stats_moments *a, const mi_stats_moments *b);
+/* Sample variance with n-1 denominator for unit weights: m2 / (n - 1);
+ * for weights, the survey package's svyvar: m2 / sw * n / (n - 1). NaN if n < 2. */
+double mi_stats_moments_var(const mi_stats_moments *m);
+
+/* NPS counts for one group: scores 0..10; 9-10 promoters, 7-8 passives,
+ * 0-6 detractors. Unweighted counts and weighted sums of the NPS score
+ * s = +1 / 0 / -1 (so the linearised SE comes out of the same pass). */
+typedef struct mi_stats_nps_acc {
+  size_t n, n_missing, n_promoters, n_passives, n_detractors;
+  double w_promoters, w_passives, w_detractors;
+  double w2[3]; /* sum of squared weights: detractors, passives, promoters */
+  mi_stats_moments score; /* moments of s with the row weights */
+} mi_stats_nps_acc;
+
+/* Adds one score. Returns MI_EINVAL (message names the value) if score is
+ * not an integer in 0..10. */
+int mi_stats_nps_add(mi_stats_nps_acc *a, double score, double w, mi_err *e);
+
+/* ---- describe ------------------------------------------------------------- */
+
+typedef struct mi_stats_describe_result {
+  size_t n, n_missing;
+  double sum, mean, sd, var, se_mean; /* sd/var with n-1; NaN when n = 1 */
+  double median, q1, q3, iqr;         /* Hyndman-Fan type 7 (R's default) */
+  double min, max;
+  double mode;    /* the smallest of the most frequent values */
+  double *modes;  /* all most frequent values, ascending; owned: _free */
+  size_t nmodes;
+} mi_stats_describe_result;
+
+/* Descriptive statistics of the non-missing values of v (weights ignored).
+ * n = 0 is MI_EINVAL. Reference: R mean, sd, var, quantile(type = 7), sum,
+ * min, max; mode by table(). Free with mi_stats_describe_free. */
+int mi_stats_describe(const mi_stats_vec *v, mi_stats_describe_result *out, mi_err *e);
+void mi_stats_describe_free(mi_stats_describe_result *r);
+
+/* Quantile of type 7 of sorted[0..n): (n-1)p interpolation. n >= 1. */
+double mi_stats_quantile7(const double *sorted, size_t n, double p);
+
+/* ---- mean with a confidence interval -------------------------------------- */
+
+typedef struct mi_stats_mean_result {
+  size_t n, n_missing;
+  double mean, se, df, ci_lower, ci_upper;
+  double deff;       /* design effect; NaN without weights */
+  double sum_weights;
+} mi_stats_mean_result;
+
+/* Mean of v with a conf-level t interval (df = n - 1).
+ * Without weights: simple random sample, se = sd / sqrt(n) (R: t.test).
+ * With weights: Taylor linearisation for a with-replacement design with
+ * those weights (R: svymean(~x, svydesign(ids=~1, weights=~w)), confint with
+ * df = degf = n - 1), deff as survey's svymean(deff = TRUE).
+ * n = 0 is MI_EINVAL; n = 1 gives se, df, CI NaN; all weights 0 is MI_EINVAL. */
+int mi_stats_mean(const mi_stats_vec *v, double conf, mi_stats_mean_result *out, mi_err *e);
+
+/* ---- proportions ---------------------------------------------------------- */
+
+typedef enum mi_stats_prop_method {
+  MI_STATS_PROP_WALD,
+  MI_STATS_PROP_WILSON,
+  MI_STATS_PROP_WILSON_CC,
+  MI_STATS_PROP_CLOPPER_PEARSON,
+  MI_STATS_PROP_LOGIT,
+} mi_stats_prop_method;
+
+/* "wald", "wilson", ... -> method; MI_EINVAL naming the choices otherwise. */
+int mi_stats_prop_method_parse(const char *name, mi_stats_prop_method *m, mi_err *e);
+const char *mi_stats_prop_method_name(mi_stats_prop_method m);
+
+typedef struct mi_stats_prop_result {
+  size_t n;
+  double x, p, se, ci_lower, ci_upper;
+} mi_stats_prop_result;
+
+/* Confidence interval for x successes in n trials (0 <= x <= n, n >= 1).
+ * se = sqrt(p(1-p)/n) for every method. Methods (Brown, Cai & DasGupta 2001):
+ *  wald            p -/+ z se
+ *  wilson          score interval (R: prop.test(correct = FALSE))
+ *  wilson-cc       with continuity correction exactly as R's prop.test(correct
+ *                  = TRUE), including its min(0.5, |x - n/2|) correction
+ *  clopper-pearson exact beta quantiles (R: binom.test)
+ *  logit           plogis(log(x/(n-x)) -/+ z sqrt(n/(x(n-x)))); when x = 0 or
+ *                  x = n the interval is undefined: ci_* are NaN. */
+int mi_stats_prop_ci(double x, size_t n, double conf, mi_stats_prop_method method,
+                     mi_stats_prop_result *out, mi_err *e);
+
+/* Weighted proportion: success[i] in {0,1} for the non-missing rows of v
+ * (v->x holds the 0/1 indicator). p = sum w x / sum w, se by linearisation
+ * (R: svymean on the indicator), Wald interval with the normal quantile
+ * (survey's confint default). x is the weighted number of successes. */
+int mi_stats_prop_weighted(const mi_stats_vec *v, double conf, mi_stats_prop_result *out,
+                           mi_err *e);
+
+/* ---- NPS ------------------------------------------------------------------ */
+
+typedef struct mi_stats_nps_result {
+  size_t n, n_missing, n_promoters, n_passives, n_detractors;
+  double promoters, passives, detractors; /* weighted percentages, 0..100 */
+  double nps, se, ci_lower, ci_upper;     /* points, -100..100 */
+} mi_stats_nps_result;
+
+/* NPS from an accumulator: nps = 100 * mean(s) with s = +1/0/-1, se =
+ * 100 * the SE of that mean (R: svymean(~s, design); unweighted the design
+ * is ids=~1 without weights, i.e. sd(s)/sqrt(n)); normal interval (survey's
+ * confint). n = 0 is MI_EINVAL; n = 1 gives NaN se and interval. */
+int mi_stats_nps_finish(const mi_stats_nps_acc *a, double conf, mi_stats_nps_result *out,
+                        mi_err *e);
+
+/* NPS of the scores in v, overall and (if group != NULL) per group.
+ * group[i] in 0..ngroups-1 or MI_STATS_NO_GROUP. groups must hold ngroups
+ * results (may be NULL when group is NULL). A group with no scores is
+ * MI_EINVAL. */
+int mi_stats_nps(const mi_stats_vec *v, const size_t *group, size_t ngroups, double conf,
+                 mi_stats_nps_result *overall, mi_stats_nps_result *groups, mi_err *e);
+
+typedef struct mi_stats_diff_result {
+  double diff, se, z, p_value, ci_lower, ci_upper;
+} mi_stats_diff_result;
+
+/* Difference a - b of two independent estimates with standard errors:
+ * se = sqrt(se_a^2 + se_b^2), z test, normal interval. */
+void mi_stats_diff_independent(double a, double se_a, double b, double se_b, double conf,
+                               mi_stats_diff_result *out);
+
+/* ---- sample size ---------------------------------------------------------- */
+
+typedef struct mi_stats_sample_size_result {
+  double z, n0;
+  double n; /* ceil of n0, or of n0 / (1 + (n0 - 1) / population) */
+} mi_stats_sample_size_result;
+
+/* Cochran's sample size for a proportion p with half-width margin at level
+ * conf: n0 = z^2 p (1-p) / margin^2; population > 0 applies the finite
+ * population correction, 0 means infinite. The rounding up ignores an
+ * excess below 1e-9 (so 385.0000000001 from rounding is 385). */
+int mi_stats_sample_size(double conf, double margin, double p, double population,
+                         mi_stats_sample_size_result *out, mi_err *e);
+
+/* ---- group comparisons ---------------------------------------------------- */
+
+typedef struct mi_stats_ttest_result {
+  size_t n1, n2;
+  double mean1, mean2;
+  double t, df, p, diff, ci_lower, ci_upper;
+} mi_stats_ttest_result;
+
+/* Two-sample t test of x1 (n1 values) against x2: Welch by default
+ * (R: t.test(x1, x2)), pooled variance with var_equal (t.test(var.equal =
+ * TRUE)). diff = mean1 - mean2. Each sample needs n >= 2 (pooled: n1 + n2 >= 3). */
+int mi_stats_ttest(const double *x1, size_t n1, const double *x2, size_t n2, int var_equal,
+                   double conf, mi_stats_ttest_result *out, mi_err *e);
+
+/* Paired t test on differences d = x1 - x2 (R: t.test(x1, x2, paired = TRUE));
+ * out->n1 = out->n2 = n pairs. Needs n >= 2; all differences equal -> MI_EINVAL. */
+int mi_stats_ttest_paired(const double *x1, const double *x2, size_t n, double conf,
+                          mi_stats_ttest_result *out, mi_err *e);
+
+/* Groups as contiguous samples: values of group g are x[start[g] .. start[g+1]). */
+typedef struct mi_stats_groups {
+  const double *x;
+  const size_t *start; /* ngroups + 1 offsets */
+  size_t ngroups;
+} mi_stats_groups;
+
+typedef struct mi_stats_anova_result {
+  double f, df_between, df_within, p, ss_between, ss_within, eta_squared;
+  double *group_means; /* ngroups; owned: mi_stats_anova_free */
+} mi_stats_anova_result;
+
+/* One-way ANOVA (R: summary(aov(x ~ g))). Needs >= 2 groups, each non-empty,
+ * and N > k. A group of one member is allowed. No variation within groups
+ * (ss_within = 0, where R reports an "essentially perfect fit") is MI_EINVAL. */
+int mi_stats_anova(const mi_stats_groups *g, mi_stats_anova_result *out, mi_err *e);
+void mi_stats_anova_free(mi_stats_anova_result *r);
+
+typedef struct mi_stats_rank_result {
+  double statistic, df, p, z; /* kruskal: H, k-1, chi-square p, z NaN;
+                                 mannwhitney: W, NaN, normal p, z */
+} mi_stats_rank_result;
+
+/* Kruskal-Wallis rank-sum test with ties correction (R: kruskal.test).
+ * Needs >= 2 non-empty groups; all values equal -> MI_EINVAL. */
+int mi_stats_kruskal(const mi_stats_groups *g, mi_stats_rank_result *out, mi_err *e);
+
+/* Mann-Whitney U / Wilcoxon rank-sum test of group 0 against group 1:
+ * W = rank sum of group 0 - n0(n0+1)/2, normal approximation with
+ * continuity correction and ties-corrected variance (R: wilcox.test(x ~ g,
+ * exact = FALSE, correct = TRUE)). Exactly 2 non-empty groups. */
+int mi_stats_mannwhitney(const mi_stats_groups *g, mi_stats_rank_result *out, mi_err *e);
+
+/* Average ranks (1-based, ties get the mean rank) of x[0..n) into rank;
+ * *tie_sum (if non-NULL) = sum over tie groups of t^3 - t. */
+int mi_stats_rank(const double *x, size_t n, double *rank, double *tie_sum, mi_err *e);
+
+typedef struct mi_stats_chisq_result {
+  double chisq, df, p, n, cramers_v;
+  double *expected; /* nrow * ncol, row-major; owned: mi_stats_chisq_free */
+} mi_stats_chisq_result;
+
+/* Pearson chi-square test of independence on an nrow x ncol table of counts
+ * (row-major, counts >= 0, may be non-integer weights). yates applies R's
+ * correction (only for 2 x 2, as chisq.test: min(0.5, |O - E|)). cramers_v
+ * uses the uncorrected statistic. A row or column with total 0 is MI_EINVAL.
+ * R: chisq.test(tab, correct = yates). */
+int mi_stats_chisq(const double *counts, size_t nrow, size_t ncol, int yates,
+                   mi_stats_chisq_result *out, mi_err *e);
+void mi_stats_chisq_free(mi_stats_chisq_result *r);
+
+/* ---- scales, correlation, regression --------------------------------------
+ * Matrices are column-major arrays of k columns with n rows each: x[j*n + i].
+ * Callers pass complete cases only (the CLI drops incomplete rows). */
+
+typedef struct mi_stats_alpha_result {
+  size_t n, k;
+  double raw_alpha, std_alpha, average_r, scale_mean, scale_sd;
+  double *alpha_if_dropped; /* k; owned: mi_stats_alpha_free */
+  double *item_total_r;     /* k: corrected item-total r (psych r.drop) */
+} mi_stats_alpha_result;
+
+/* Cronbach's alpha as psych::alpha: raw alpha from the covariance matrix,
+ * standardised alpha and average inter-item r from the correlations,
+ * scale mean/sd of the row means, raw alpha of each (k-1)-item scale and
+ * the correlation of each item with the sum of the others. Needs k >= 2,
+ * n >= 2 and no item with zero variance (MI_EINVAL naming the item number;
+ * with k = 2 alpha_if_dropped is NaN). */
+int mi_stats_alpha(const double *x, size_t n, size_t k, mi_stats_alpha_result *out, mi_err *e);
+void mi_stats_alpha_free(mi_stats_alpha_result *r);
+
+typedef enum { MI_STATS_PEARSON, MI_STATS_SPEARMAN } mi_stats_corr_method;
+
+/* k x k correlation matrix r and two-sided p-values (column-major; both
+ * k*k, caller-allocated). Spearman is Pearson on average ranks. p from
+ * t = r sqrt((n-2)/(1-r^2)) with n-2 df (R: cor.test; for spearman
+ * cor.test(exact = FALSE)). Diagonal: r = 1, p = 0. Needs n >= 3; a
+ * constant column is MI_EINVAL naming its index. */
+int mi_stats_corr(const double *x, size_t n, size_t k, mi_stats_corr_method method,
+                  double *r, double *p, mi_err *e);
+
+typedef struct mi_stats_coef {
+  double estimate, se, t, p;
+} mi_stats_coef;
+
+typedef struct mi_stats_regress_result {
+  size_t n, ncoef;        /* ncoef = k + 1 (intercept first) */
+  mi_stats_coef *coef;    /* owned: mi_stats_regress_free */
+  double r_squared, adj_r_squared, sigma, f, f_df1, f_df2, f_p;
+  size_t collinear;       /* on failure with MI_EINVAL: index (1..k) of the first
+                             predictor that is a linear combination of the
+                             intercept and the predictors before it; 0 if none */
+} mi_stats_regress_result;
+
+/* OLS of y on an intercept and the k columns of x (R: summary(lm(y ~ x))).
+ * Solved by SVD (gsl_multifit_linear). Collinearity is found first by
+ * Gram-Schmidt with R's lm tolerance 1e-7: MI_EINVAL and out->collinear set.
+ * Needs n > k + 1. A constant y gives r_squared NaN. */
+int mi_stats_regress(const double *y, const double *x, size_t n, size_t k,
+                     mi_stats_regress_result *out, mi_err *e);
+void mi_stats_regress_free(mi_stats_regress_result *r);
+
+#endif

@@ -1,0 +1,15 @@
+/* Helpers shared by the files of core/stats (not part of the public API). */
+#ifndef MI_STATS_STATS_INTERNAL_H
+#define MI_STATS_STATS_INTERNAL_H
+
+#include "stats/stats.h"
+
+#define MI_STATS_MISSING(v, i) ((v)->miss && (v)->miss[i])
+
+/* MI_EINVAL unless 0 < conf < 1. */
+int mi_stats_check_conf(double conf, mi_err *e);
+
+/* Non-missing values of v in a new array (*out: caller frees), sorted if sort. */
+int mi_stats_collect(const mi_stats_vec *v, int sort, double **out, size_t *n, mi_err *e);
+
+#endif

@@ -1,0 +1,1 @@
+return { tier = 1 }

@@ -1,0 +1,2 @@
+-- The file itself never ends.
+while true do end

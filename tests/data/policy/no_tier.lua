@@ -1,0 +1,2 @@
+-- A tiers policy without a tier hook.
+return { points = function() return {} end }

@@ -1,0 +1,2 @@
+-- A misspelt hook name.
+return { tierz = function() return "A", "x" end }

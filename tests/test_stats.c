@@ -1,0 +1,393 @@
+/* Unit tests for core/stats: bad arguments first, then the accumulators, the
+ * documented edge cases, and values against the R fixtures written by
+ * tests/data/stats/reference.R (the full set runs through the CLI in
+ * tests/e2e/stats.sh). Tolerance 1e-9 relative unless a test says why not. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "stats/stats.h"
+
+#define EXPECTED MANYI_SOURCE_DIR "/tests/data/stats/expected/"
+
+static void near(double got, double want, double tol) {
+  double d = fabs(got - want);
+  if (d > 1e-13 && d > tol * fabs(want)) {
+    print_error("got %.17g, want %.17g (rel %.3g)\n", got, want, d / fabs(want));
+    fail();
+  }
+}
+
+/* Number at a /-separated path of the expected JSON file `name`. */
+static double want(const char *name, const char *path) {
+  char file[512];
+  snprintf(file, sizeof file, EXPECTED "%s.json", name);
+  json_error_t je;
+  json_t *root = json_load_file(file, 0, &je);
+  if (!root) {
+    print_error("%s: %s\n", file, je.text);
+    fail();
+  }
+  json_t *v = root;
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *save, *k = strtok_r(buf, "/", &save); k; k = strtok_r(NULL, "/", &save))
+    v = json_object_get(v, k);
+  if (!json_is_number(v)) {
+    print_error("%s: no number at %s\n", file, path);
+    fail();
+  }
+  double x = json_number_value(v);
+  json_decref(root);
+  return x;
+}
+
+/* small.csv of the fixtures: groups a, b, c with NA in x. */
+static const double small_x[] = {2.5, 3.1, 0, 4.0, 4.0, 5.5, 3.1, 7.25, 2.5, 0};
+static const unsigned char small_miss[] = {0, 0, 1, 0, 0, 0, 0, 0, 0, 1};
+static const size_t small_g[] = {0, 0, 0, 1, 1, 1, 1, 2, 0, 1};
+
+/* ---- bad arguments --------------------------------------------------------- */
+
+static void test_null_args(void **state) {
+  (void)state;
+  mi_err e = {0};
+  mi_stats_describe_result d;
+  assert_int_equal(mi_stats_describe(NULL, &d, &e), MI_EINVAL);
+  mi_stats_vec v = {small_x, small_miss, NULL, 10};
+  assert_int_equal(mi_stats_describe(&v, NULL, &e), MI_EINVAL);
+  mi_stats_vec nox = {NULL, NULL, NULL, 3};
+  assert_int_equal(mi_stats_describe(&nox, &d, &e), MI_EINVAL);
+  mi_stats_mean_result m;
+  assert_int_equal(mi_stats_mean(&v, 1.5, &m, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "confidence level"));
+  assert_int_equal(mi_stats_mean(&v, 0, &m, &e), MI_EINVAL);
+  mi_stats_prop_result p;
+  assert_int_equal(mi_stats_prop_ci(3, 0, 0.95, MI_STATS_PROP_WILSON, &p, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_prop_ci(5, 4, 0.95, MI_STATS_PROP_WILSON, &p, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_prop_ci(1, 4, 0.95, (mi_stats_prop_method)99, &p, &e), MI_EINVAL);
+  mi_stats_prop_method pm;
+  assert_int_equal(mi_stats_prop_method_parse("exact", &pm, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "clopper-pearson"));
+  assert_int_equal(mi_stats_prop_method_parse(NULL, &pm, &e), MI_EINVAL);
+  mi_stats_sample_size_result ss;
+  assert_int_equal(mi_stats_sample_size(0.95, 0, 0.5, 0, &ss, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_sample_size(0.95, 0.05, 1, 0, &ss, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_sample_size(0.95, 0.05, 0.5, -1, &ss, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_sample_size(0.95, 0.05, 0.5, 0, NULL, &e), MI_EINVAL);
+  mi_stats_ttest_result t;
+  assert_int_equal(mi_stats_ttest(NULL, 2, small_x, 2, 0, 0.95, &t, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_ttest_paired(small_x, small_x, 1, 0.95, &t, &e), MI_EINVAL);
+  mi_stats_anova_result a;
+  assert_int_equal(mi_stats_anova(NULL, &a, &e), MI_EINVAL);
+  mi_stats_chisq_result c;
+  assert_int_equal(mi_stats_chisq(NULL, 2, 2, 0, &c, &e), MI_EINVAL);
+  double one[2] = {1, 2};
+  assert_int_equal(mi_stats_chisq(one, 1, 2, 0, &c, &e), MI_EINVAL);
+  mi_stats_alpha_result al;
+  assert_int_equal(mi_stats_alpha(one, 2, 1, &al, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "at least 2"));
+  double r[4], pv[4];
+  assert_int_equal(mi_stats_corr(one, 2, 1, MI_STATS_PEARSON, r, pv, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_corr(one, 2, 1, MI_STATS_PEARSON, NULL, pv, &e), MI_EINVAL);
+  mi_stats_regress_result rr;
+  assert_int_equal(mi_stats_regress(one, one, 2, 1, &rr, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "more rows than coefficients"));
+  assert_int_equal(mi_stats_regress(one, one, 2, 0, &rr, &e), MI_EINVAL);
+  /* errors work without an mi_err */
+  assert_int_equal(mi_stats_describe(NULL, &d, NULL), MI_EINVAL);
+}
+
+static void test_bad_values(void **state) {
+  (void)state;
+  mi_err e = {0};
+  double x[] = {1, INFINITY, 3};
+  mi_stats_vec v = {x, NULL, NULL, 3};
+  mi_stats_describe_result d;
+  assert_int_equal(mi_stats_describe(&v, &d, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "value 2 is not finite"));
+  unsigned char miss[] = {0, 1, 0}; /* a missing slot's value is ignored */
+  v.miss = miss;
+  assert_int_equal(mi_stats_describe(&v, &d, &e), 0);
+  mi_stats_describe_free(&d);
+  double w[] = {1, 1, -2};
+  v.w = w;
+  mi_stats_mean_result m;
+  assert_int_equal(mi_stats_mean(&v, 0.95, &m, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "weight 3"));
+  mi_stats_nps_acc acc = {0};
+  assert_int_equal(mi_stats_nps_add(&acc, 10.5, 1, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_nps_add(&acc, -1, 1, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_nps_add(&acc, 11, 1, &e), MI_EINVAL);
+  assert_int_equal(acc.n, 0);
+}
+
+/* ---- accumulators ----------------------------------------------------------- */
+
+static void test_moments_merge(void **state) {
+  (void)state;
+  double x[] = {1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16, 1e9 + 1, 1e9 + 2};
+  double w[] = {1, 2, 0.5, 0, 3, 1};
+  mi_stats_moments all = {0}, a = {0}, b = {0};
+  for (int i = 0; i < 6; i++) {
+    mi_stats_moments_add(&all, x[i], w[i]);
+    mi_stats_moments_add(i < 3 ? &a : &b, x[i], w[i]);
+  }
+  mi_stats_moments_merge(&a, &b);
+  assert_int_equal(a.n, 6);
+  near(a.mean, all.mean, 1e-15);
+  /* exact m2 is 89.4666...; the one-by-one pass carries the rounding of a mean
+   * near 1e9 (ulp 1.2e-7), about 2e-9 relative here: hence 1e-8 */
+  near(a.m2, 205.5 - 29.5 * 29.5 / 7.5, 1e-8);
+  near(all.m2, 205.5 - 29.5 * 29.5 / 7.5, 1e-8);
+  near(a.sw, 7.5, 0);
+  assert_true(a.min == 1e9 + 1 && a.max == 1e9 + 16);
+  /* unit weights: variance of {4,7,13,16} + 1e9 is 30 (no cancellation) */
+  mi_stats_moments u = {0};
+  for (int i = 0; i < 4; i++) mi_stats_moments_add(&u, x[i], 1);
+  near(mi_stats_moments_var(&u), 30, 1e-12);
+  mi_stats_moments empty = {0};
+  mi_stats_moments_merge(&u, &empty);
+  near(mi_stats_moments_var(&u), 30, 1e-12);
+  assert_true(isnan(mi_stats_moments_var(&empty)));
+}
+
+static void test_nps_stream_equals_batch(void **state) {
+  (void)state;
+  double s[] = {10, 9, 8, 7, 6, 0, 10, 3, 9, 9};
+  double w[] = {1, 2, 1, 0.5, 1, 3, 1, 1, 0, 2};
+  mi_stats_vec v = {s, NULL, w, 10};
+  mi_stats_nps_result batch, streamed;
+  mi_err e = {0};
+  assert_int_equal(mi_stats_nps(&v, NULL, 0, 0.95, &batch, NULL, &e), 0);
+  mi_stats_nps_acc a = {0};
+  for (int i = 0; i < 10; i++) assert_int_equal(mi_stats_nps_add(&a, s[i], w[i], &e), 0);
+  assert_int_equal(mi_stats_nps_finish(&a, 0.95, &streamed, &e), 0);
+  near(streamed.nps, batch.nps, 0);
+  near(streamed.se, batch.se, 0);
+  /* linearised variance by hand: z_i = w_i (s_i - m) / sum w */
+  double sw = 0, sws = 0, ss = 0;
+  double sc[10];
+  for (int i = 0; i < 10; i++) {
+    sc[i] = s[i] >= 9 ? 1 : s[i] >= 7 ? 0 : -1;
+    sw += w[i], sws += w[i] * sc[i];
+  }
+  double m = sws / sw;
+  for (int i = 0; i < 10; i++) ss += pow(w[i] * (sc[i] - m) / sw, 2);
+  near(batch.nps, 100 * m, 1e-12);
+  near(batch.se, 100 * sqrt(ss * 10 / 9), 1e-12);
+  assert_int_equal(batch.n_promoters, 5);
+  assert_int_equal(batch.n_passives, 2);
+  assert_int_equal(batch.n_detractors, 3);
+}
+
+/* ---- edge cases ----------------------------------------------------------------- */
+
+static void test_describe_edges(void **state) {
+  (void)state;
+  mi_err e = {0};
+  mi_stats_describe_result d;
+  unsigned char all_missing[] = {1, 1};
+  double x2[] = {0, 0};
+  mi_stats_vec none = {x2, all_missing, NULL, 2};
+  assert_int_equal(mi_stats_describe(&none, &d, &e), MI_EINVAL); /* n = 0 */
+  assert_non_null(strstr(e.msg, "all 2 rows are missing"));
+  mi_stats_vec empty = {NULL, NULL, NULL, 0};
+  assert_int_equal(mi_stats_describe(&empty, &d, &e), MI_EINVAL);
+  double one[] = {7};
+  mi_stats_vec v1 = {one, NULL, NULL, 1}; /* n = 1: sd undefined */
+  assert_int_equal(mi_stats_describe(&v1, &d, &e), 0);
+  assert_true(isnan(d.sd) && isnan(d.var) && isnan(d.se_mean));
+  near(d.median, 7, 0);
+  near(d.iqr, 0, 0);
+  assert_int_equal(d.nmodes, 1);
+  mi_stats_describe_free(&d);
+  mi_stats_mean_result m;
+  assert_int_equal(mi_stats_mean(&v1, 0.95, &m, &e), 0);
+  assert_true(isnan(m.se) && isnan(m.ci_lower));
+  double same[] = {3, 3, 3};
+  mi_stats_vec vs = {same, NULL, NULL, 3}; /* all equal */
+  assert_int_equal(mi_stats_describe(&vs, &d, &e), 0);
+  near(d.sd, 0, 0);
+  mi_stats_describe_free(&d);
+  double zw[] = {0, 0, 0};
+  vs.w = zw; /* all weights zero */
+  assert_int_equal(mi_stats_mean(&vs, 0.95, &m, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "weights are 0"));
+}
+
+static void test_compare_edges(void **state) {
+  (void)state;
+  mi_err e = {0};
+  double same[] = {3, 3, 3, 3};
+  mi_stats_ttest_result t;
+  assert_int_equal(mi_stats_ttest(same, 2, same + 2, 2, 0, 0.95, &t, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_ttest(same, 1, same + 1, 3, 0, 0.95, &t, &e), MI_EINVAL);
+  size_t st[] = {0, 2, 4};
+  mi_stats_groups g = {same, st, 2};
+  mi_stats_anova_result a;
+  assert_int_equal(mi_stats_anova(&g, &a, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "no variation within groups"));
+  mi_stats_rank_result r;
+  assert_int_equal(mi_stats_kruskal(&g, &r, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_mannwhitney(&g, &r, &e), MI_EINVAL);
+  size_t st_empty[] = {0, 0, 4};
+  mi_stats_groups ge = {same, st_empty, 2};
+  assert_int_equal(mi_stats_anova(&ge, &a, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "group 1 has no values"));
+  double tab[] = {1, 0, 2, 0};
+  mi_stats_chisq_result c;
+  assert_int_equal(mi_stats_chisq(tab, 2, 2, 0, &c, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "column 2"));
+  double ranks[5], ties;
+  double x[] = {2, 1, 2, 5, 2};
+  assert_int_equal(mi_stats_rank(x, 5, ranks, &ties, &e), 0);
+  near(ranks[0], 3, 0);
+  near(ranks[1], 1, 0);
+  near(ranks[3], 5, 0);
+  near(ties, 24, 0);
+}
+
+static void test_regress_collinear(void **state) {
+  (void)state;
+  mi_err e = {0};
+  double y[] = {1, 2, 4, 3, 5};
+  double x[] = {1, 2, 3, 4, 5, /* a */ 2, 4, 6, 8, 10, /* b = 2a */ 3, 5, 2, 1, 0};
+  mi_stats_regress_result r;
+  assert_int_equal(mi_stats_regress(y, x, 5, 3, &r, &e), MI_EINVAL);
+  assert_int_equal(r.collinear, 2);
+  double k[] = {1, 2, 3, 4, 5, 7, 7, 7, 7, 7};
+  assert_int_equal(mi_stats_regress(y, k, 5, 2, &r, &e), MI_EINVAL);
+  assert_int_equal(r.collinear, 2);
+  double zero[] = {0, 0, 0, 0, 0};
+  assert_int_equal(mi_stats_regress(y, zero, 5, 1, &r, &e), MI_EINVAL);
+  assert_int_equal(r.collinear, 1);
+  assert_int_equal(mi_stats_regress(y, x, 5, 1, &r, &e), 0);
+  assert_int_equal(r.ncoef, 2);
+  near(r.coef[1].estimate, 0.9, 1e-12); /* Sxy 9 / Sxx 10 */
+  mi_stats_regress_free(&r);
+}
+
+static void test_alpha_edges(void **state) {
+  (void)state;
+  mi_err e = {0};
+  double x[] = {1, 2, 3, 4, /* constant item */ 2, 2, 2, 2};
+  mi_stats_alpha_result a;
+  assert_int_equal(mi_stats_alpha(x, 4, 2, &a, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "item 2"));
+  double y[] = {1, 2, 3, 4, 2, 1, 4, 3};
+  assert_int_equal(mi_stats_alpha(y, 4, 2, &a, &e), 0); /* k = 2: no alpha if dropped */
+  assert_true(isnan(a.alpha_if_dropped[0]));
+  mi_stats_alpha_free(&a);
+}
+
+static void test_sample_size_rounding(void **state) {
+  (void)state;
+  mi_stats_sample_size_result r;
+  assert_int_equal(mi_stats_sample_size(0.95, 0.05, 0.5, 0, &r, NULL), 0);
+  near(r.n, 385, 0);
+  near(r.z, want("sample_size_default", "z"), 1e-9);
+  near(r.n0, want("sample_size_default", "n0"), 1e-9);
+  assert_int_equal(mi_stats_sample_size(0.95, 0.05, 0.5, 2000, &r, NULL), 0);
+  near(r.n, want("sample_size_fpc", "n"), 0);
+  assert_int_equal(mi_stats_sample_size(0.95, 0.5, 0.5, 1, &r, NULL), 0);
+  near(r.n, 1, 0);
+}
+
+/* ---- against R (small.csv) ---------------------------------------------------- */
+
+static void test_r_small(void **state) {
+  (void)state;
+  mi_err e = {0};
+  mi_stats_vec v = {small_x, small_miss, NULL, 10};
+  mi_stats_describe_result d;
+  assert_int_equal(mi_stats_describe(&v, &d, &e), 0);
+  assert_int_equal(d.n, 8);
+  assert_int_equal(d.n_missing, 2);
+  const char *f[] = {"mean", "sd", "var", "median", "q1", "q3", "sum", "se_mean"};
+  double got[] = {d.mean, d.sd, d.var, d.median, d.q1, d.q3, d.sum, d.se_mean};
+  for (size_t i = 0; i < sizeof f / sizeof *f; i++) near(got[i], want("describe_small", f[i]), 1e-9);
+  assert_int_equal(d.nmodes, 3); /* 2.5, 3.1, 4.0 twice each */
+  near(d.mode, 2.5, 0);
+  mi_stats_describe_free(&d);
+
+  /* groups a, b, c as contiguous samples (c has one member) */
+  double gx[8];
+  size_t st[4] = {0}, n = 0;
+  for (size_t g = 0; g < 3; g++) {
+    st[g] = n;
+    for (size_t i = 0; i < 10; i++)
+      if (!small_miss[i] && small_g[i] == g) gx[n++] = small_x[i];
+  }
+  st[3] = n;
+  mi_stats_groups groups = {gx, st, 3};
+  mi_stats_anova_result a;
+  assert_int_equal(mi_stats_anova(&groups, &a, &e), 0);
+  near(a.f, want("anova_small", "f"), 1e-9);
+  near(a.p, want("anova_small", "p"), 1e-9);
+  near(a.ss_within, want("anova_small", "ss_within"), 1e-9);
+  near(a.group_means[2], want("anova_small", "group_means/c"), 1e-9);
+  mi_stats_anova_free(&a);
+  mi_stats_rank_result k;
+  assert_int_equal(mi_stats_kruskal(&groups, &k, &e), 0);
+  near(k.statistic, want("kruskal_small", "statistic"), 1e-9);
+  near(k.p, want("kruskal_small", "p"), 1e-9);
+  groups.ngroups = 2;
+  assert_int_equal(mi_stats_mannwhitney(&groups, &k, &e), 0);
+  near(k.statistic, want("mannwhitney_small", "statistic"), 1e-9);
+  near(k.p, want("mannwhitney_small", "p"), 1e-9);
+  mi_stats_ttest_result t;
+  assert_int_equal(mi_stats_ttest(gx, st[1], gx + st[1], st[2] - st[1], 0, 0.9, &t, &e), 0);
+  near(t.t, want("ttest_small_conf90", "t"), 1e-9);
+  near(t.df, want("ttest_small_conf90", "df"), 1e-9);
+  near(t.p, want("ttest_small_conf90", "p"), 1e-9);
+  near(t.ci_lower, want("ttest_small_conf90", "ci_lower"), 1e-9);
+  near(t.ci_upper, want("ttest_small_conf90", "ci_upper"), 1e-9);
+}
+
+static void test_r_prop_chisq_corr(void **state) {
+  (void)state;
+  mi_stats_prop_result p;
+  assert_int_equal(mi_stats_prop_ci(1, 12, 0.95, MI_STATS_PROP_WILSON_CC, &p, NULL), 0);
+  near(p.ci_lower, want("prop_small_cc", "ci_lower"), 1e-9);
+  near(p.ci_upper, want("prop_small_cc", "ci_upper"), 1e-9);
+  assert_int_equal(mi_stats_prop_ci(0, 12, 0.95, MI_STATS_PROP_LOGIT, &p, NULL), 0);
+  assert_true(isnan(p.ci_lower)); /* documented: undefined at x = 0 */
+  assert_int_equal(mi_stats_prop_ci(0, 12, 0.95, MI_STATS_PROP_CLOPPER_PEARSON, &p, NULL), 0);
+  near(p.ci_lower, 0, 0);
+  /* counts.csv: rows no, yes (sorted); columns x, y, z */
+  double tab[] = {7, 11, 3.5, 12, 5, 9};
+  mi_stats_chisq_result c;
+  assert_int_equal(mi_stats_chisq(tab, 2, 3, 0, &c, NULL), 0);
+  near(c.chisq, want("chisq_counts", "chisq"), 1e-9);
+  near(c.p, want("chisq_counts", "p"), 1e-9);
+  near(c.cramers_v, want("chisq_counts", "cramers_v"), 1e-9);
+  near(c.expected[5], want("chisq_counts", "expected/yes/z"), 1e-9);
+  mi_stats_chisq_free(&c);
+  double ab[] = {1, 2, 3, 4, 5, 6, 7, 7, 5, 6, 3, 4, 1, 2};
+  double r[4], pv[4];
+  assert_int_equal(mi_stats_corr(ab, 7, 2, MI_STATS_SPEARMAN, r, pv, NULL), 0);
+  near(r[1], want("corr_spearman_small", "r/a/b"), 1e-9);
+  near(pv[1], want("corr_spearman_small", "p/a/b"), 1e-9);
+  near(pv[0], 0, 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_null_args),          cmocka_unit_test(test_bad_values),
+      cmocka_unit_test(test_moments_merge),      cmocka_unit_test(test_nps_stream_equals_batch),
+      cmocka_unit_test(test_describe_edges),     cmocka_unit_test(test_compare_edges),
+      cmocka_unit_test(test_regress_collinear),  cmocka_unit_test(test_alpha_edges),
+      cmocka_unit_test(test_sample_size_rounding), cmocka_unit_test(test_r_small),
+      cmocka_unit_test(test_r_prop_chisq_corr),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
