@@ -80,6 +80,33 @@ contains "$tmp/out" "\"orders\": $want_orders,"
 contains "$tmp/out" "\"lifetime_value\": \"$want_life\""
 expect 1 m customer show NOBODY;     contains "$tmp/err" "unknown customer 'NOBODY'"
 
+# --- tiers: dry run, explain, run, idempotent, a failing candidate policy
+# (customer counts and 12-month spend derived independently with awk and the sqlite3 shell)
+expect 0 m eval tiers --dry-run --diff "$tmp/diff.csv"
+contains "$tmp/out" "2000 customers, 2000 changed, 0 unchanged, 0 failed"
+no_orders=$(awk -F, 'NR == FNR { if (FNR > 1) seen[$2] = 1; next } FNR > 1 && !($1 in seen) { n++ }
+  END { print n + 0 }' "$data/orders.csv" "$data/customers.csv")
+contains "$tmp/out" "- -> P: $no_orders"
+[ "$(wc -l <"$tmp/diff.csv")" -eq 2001 ] && ok || bad "diff has $(wc -l <"$tmp/diff.csv") lines"
+[ "$(sqlite3 "$tmp/ex.db" 'SELECT count(*) FROM tier_history')" = 0 ] && ok || bad "dry run wrote history"
+expect 0 m explain tier C0000008
+spend=$(sqlite3 :memory: ".import --csv $data/orders.csv o" \
+  "SELECT printf('%.2f', sum(amount)) FROM o WHERE customer_id = 'C0000008'
+     AND status NOT IN ('cancelled', 'refunded')
+     AND unixepoch(ordered_at) > unixepoch('$MANYI_NOW') - 365 * 86400
+     AND unixepoch(ordered_at) <= unixepoch('$MANYI_NOW')")
+contains "$tmp/out" "spend_12m          $spend"
+contains "$tmp/out" "decision: tier A"
+contains "$tmp/out" "policies/tiers.lua:"
+expect 0 m eval tiers;               contains "$tmp/out" "2000 changed"
+[ "$(sqlite3 "$tmp/ex.db" 'SELECT count(*) FROM tier_history')" = 2000 ] && ok || bad "no tier history"
+expect 0 m eval tiers;               contains "$tmp/out" "0 changed, 2000 unchanged"
+printf 'return { tier = function(c)\n  if c.external_id == "C0000002" then error("boom") end\n  return "C", "all C"\nend }\n' >"$tmp/bad.lua"
+expect 3 m eval tiers --dry-run --policy "$tmp/bad.lua"
+contains "$tmp/err" "bad.lua:2:"
+contains "$tmp/err" "C0000002"
+contains "$tmp/out" "1 failed"
+
 # --- export round trip (CSV and JSONL)
 for fmt in csv jsonl; do
   rm -f "$tmp/rt.db"
