@@ -11,8 +11,6 @@
 #include "config/config.h"
 #include "util/err.h"
 
-enum { MI_EPOLICY = -20 }; /* a policy raised, broke a budget, or returned nonsense */
-
 typedef struct mi_policy mi_policy;
 
 typedef struct mi_policy_limits {

@@ -21,6 +21,7 @@ enum {
   MI_EPARSE = -9,    /* malformed CSV/JSON/date/number */
   MI_EBUSY = -10,    /* database locked by another process */
   MI_EVERSION = -11, /* database is newer than this manyi */
+  MI_EPOLICY = -20,  /* a policy raised, broke a budget, or returned nonsense */
 };
 
 typedef struct mi_err {
