@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/suggest.h"
 #include "config/config_internal.h"
 
 /* The names of count structs of size stride at base (whose first member is
@@ -29,7 +30,7 @@ int mi_cfg_ref(const mi_cfg_ctx *c, const mi_ynode *n, const char *what, const v
   free(name);
   const char **names = names_of(c, base, count, stride);
   if (!names) return MI_ENOMEM;
-  const char *near = mi_cfg_suggest(n->text, names);
+  const char *near = mi_suggest(n->text, names);
   if (near)
     rc = mi_cfg_fail(c, n, "unknown %s '%s' (did you mean '%s'?)", what, n->text, near);
   else

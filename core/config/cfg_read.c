@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/suggest.h"
 #include "config/config_internal.h"
 #include "util/timeutil.h"
 
@@ -75,7 +76,7 @@ int mi_cfg_check_keys(const mi_cfg_ctx *c, const mi_ynode *map, const char *cons
     const char *const *k = known;
     while (*k && strcmp(*k, key->text)) k++;
     if (*k) continue;
-    const char *near = mi_cfg_suggest(key->text, known);
+    const char *near = mi_suggest(key->text, known);
     if (near) return mi_cfg_fail(c, key, "unknown key '%s' (did you mean '%s'?)", key->text, near);
     /* A flow map {a: b, c} reads "c" as a key: the usual cause is a comma in
      * unquoted text, so say that rather than list the keys. */
@@ -234,7 +235,7 @@ int mi_cfg_word(const mi_cfg_ctx *c, const mi_ynode *n, const char *const *words
     size_t used = strlen(list);
     snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", words[i]);
   }
-  const char *near = mi_cfg_suggest(n->text, words);
+  const char *near = mi_suggest(n->text, words);
   if (near)
     return mi_cfg_fail(c, n, "unknown %s '%s' (did you mean '%s'?): use one of %s", what, n->text,
                        near, list);

@@ -58,10 +58,6 @@ bool mi_cfg_is_code(const char *s);     /* [A-Za-z][A-Za-z0-9_-]{0,63} */
 bool mi_cfg_is_tz(const char *s);       /* UTC, Asia/Shanghai, Etc/GMT+8 */
 bool mi_cfg_is_username(const char *s); /* [A-Za-z_][A-Za-z0-9._-]{0,31} */
 
-/* ---- suggest.c: "did you mean" ---- */
-
-/* The word in words (NULL-terminated) nearest to s, or NULL if none is close. */
-const char *mi_cfg_suggest(const char *s, const char *const *words);
 
 /* ---- cfg_read.c: typed readers over the tree; each fails with a position ---- */
 

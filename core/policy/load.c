@@ -10,6 +10,7 @@
 
 #include <lauxlib.h>
 
+#include "util/suggest.h"
 #include "policy/policy_internal.h"
 
 static const char *const hook_names[] = {"tier",     "points", "route", "escalate",
@@ -80,7 +81,7 @@ static void check_hooks(lua_State *L, const char *policy) {
     for (int i = 0; k && hook_names[i]; i++) known |= !strcmp(k, hook_names[i]);
     if (!k) luaL_error(L, "the returned table has a %s key; hooks are named", luaL_typename(L, -2));
     if (!known) {
-      const char *near = mi_pol_suggest(k, hook_names);
+      const char *near = mi_suggest(k, hook_names);
       luaL_error(L, "unknown hook '%s'%s%s%s; a policy returns some of: tier, points, route, "
                     "escalate, evaluate, care",
                  k, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");

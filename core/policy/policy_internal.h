@@ -127,7 +127,5 @@ int mi_pol_pcall(mi_policy *p, mi_pol_rt *rt, lua_CFunction fn, void *ud, int tr
 int mi_pol_fail(mi_policy *p, int line, const mi_view *input, mi_err *e, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* ---- suggest.c ---- */
-const char *mi_pol_suggest(const char *s, const char *const *words);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include <lauxlib.h>
 
+#include "util/suggest.h"
 #include "policy/policy_internal.h"
 
 #define MAX_WORDS 128 /* fields offered for "did you mean" */
@@ -31,7 +32,7 @@ static int unknown_field(lua_State *L, const char *what) {
   }
   if (n == MAX_WORDS) lua_pop(L, 1);
   words[n] = NULL;
-  const char *key = lua_tostring(L, 2), *near = mi_pol_suggest(key, words);
+  const char *key = lua_tostring(L, 2), *near = mi_suggest(key, words);
   if (near) return luaL_error(L, "%s has no field '%s' (did you mean '%s'?)", what, key, near);
   return luaL_error(L, "%s has no field '%s'", what, key);
 }

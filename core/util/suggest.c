@@ -2,7 +2,7 @@
  * of two neighbouring letters as one edit ("cast" -> "csat"). */
 #include <string.h>
 
-#include "config/config_internal.h"
+#include "util/suggest.h"
 
 #define MAX_WORD 64 /* longer words are never suggested for */
 
@@ -33,7 +33,7 @@ static size_t distance(const char *a, const char *b) {
   return prev[lb];
 }
 
-const char *mi_cfg_suggest(const char *s, const char *const *words) {
+const char *mi_suggest(const char *s, const char *const *words) {
   size_t len = strlen(s);
   /* One or two letters are too short to guess from ('Z' is not a typo of 'A'). */
   if (len < 3 || len > MAX_WORD) return NULL;
