@@ -1,6 +1,7 @@
 /* Typed readers over the node tree. Each checks one value, and on failure
  * says where it is, what was wrong and what to write instead. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +285,18 @@ int mi_cfg_path(const mi_cfg_ctx *c, const mi_ynode *n, bool must_exist, char **
                      path);
     free(path);
     return rc;
+  }
+  /* Shown in messages and history rows: "/srv/manyi/policies/tiers.lua", not
+   * "/srv/manyi/examples/../policies/tiers.lua". */
+  char canonical[PATH_MAX];
+  if (must_exist && realpath(path, canonical)) {
+    char *shorter = mi_cfg_strdup(c, canonical);
+    if (!shorter) {
+      free(path);
+      return MI_ENOMEM;
+    }
+    free(path);
+    path = shorter;
   }
   *out = path;
   return 0;
