@@ -242,7 +242,7 @@ static void test_example(void **state) {
   assert_int_equal(cfg->evaluation.ntargets, 3);
   assert_string_equal(cfg->evaluation.targets[0].name, "satisfaction");
   assert_true(cfg->evaluation.targets[0].value == 0.90);
-  assert_int_equal(cfg->npolicies, 1);
+  assert_int_equal(cfg->npolicies, 6); /* tiers, routing, escalation, evaluation, care, loyalty */
   assert_string_equal(cfg->policies[0].name, "tiers");
   assert_non_null(strstr(cfg->policies[0].file, "policies/tiers.lua"));
   const mi_config_value *spend = mi_config_value_get(&cfg->policies[0].params, "a_min_spend");
@@ -273,6 +273,7 @@ static void test_minimal_defaults(void **state) {
   assert_int_equal(cfg->limits.policy_memory, 16 * 1024 * 1024);
   assert_int_equal(cfg->limits.policy_time_ms, 250);
   assert_int_equal(cfg->limits.import_batch_rows, 5000);
+  assert_int_equal(cfg->limits.points_max, 1000000);
   assert_int_equal(cfg->ntiers + cfg->nsurveys + cfg->nsla + cfg->npolicies + cfg->nusers, 0);
   assert_int_equal(cfg->evaluation.period, MI_CONFIG_PERIOD_NONE);
   assert_string_equal(mi_config_period_name(cfg->evaluation.period), "none");
@@ -494,7 +495,7 @@ static void test_unknown_key_message(void **state) {
   /* Too far from every key: list them instead of guessing. */
   expect_error(with_head("limits:\n  speed: 1\n"), HEAD_LINES + 2, 3,
                "unknown key 'speed' in limits: use one of policy_instructions, policy_memory, "
-               "policy_time, import_batch_rows");
+               "policy_time, import_batch_rows, points_max");
 }
 
 /* Everything after "database: ..." in HEAD. */
@@ -548,6 +549,25 @@ static void test_integers(void **state) {
   mi_config_free(cfg);
   expect_error("version: 1.0\n", 1, 10, "'1.0' is not an integer");
   expect_error("version: 0\n", 1, 10, "unsupported version 0");
+}
+
+/* limits: points_max bounds one loyalty decision: 1..10^15 (exact as a double). */
+static void test_points_max(void **state) {
+  (void)state;
+  mi_config *cfg;
+  mi_err e;
+  assert_int_equal(load_str(with_head("limits:\n  points_max: 5000\n"), &cfg, &e), 0);
+  assert_int_equal(cfg->limits.points_max, 5000);
+  assert_int_equal(cfg->limits.import_batch_rows, 5000); /* the others keep their defaults */
+  mi_config_free(cfg);
+  assert_int_equal(load_str(with_head("limits:\n  points_max: 1000000000000000\n"), &cfg, &e), 0);
+  assert_int_equal(cfg->limits.points_max, 1000000000000000LL);
+  mi_config_free(cfg);
+  expect_error(with_head("limits:\n  points_max: 0\n"), HEAD_LINES + 2, 15, "out of range");
+  expect_error(with_head("limits:\n  points_max: -3\n"), HEAD_LINES + 2, 15, "out of range");
+  expect_error(with_head("limits:\n  points_max: 1000000000000001\n"), HEAD_LINES + 2, 15,
+               "out of range");
+  expect_error(with_head("limits:\n  points_max: 1.5\n"), HEAD_LINES + 2, 15, "is not an integer");
 }
 
 static void test_sizes_and_times(void **state) {
@@ -834,6 +854,7 @@ int main(void) {
       cmocka_unit_test(test_unknown_key_message),
       cmocka_unit_test(test_text_refuses_yaml11_words),
       cmocka_unit_test(test_integers),
+      cmocka_unit_test(test_points_max),
       cmocka_unit_test(test_sizes_and_times),
       cmocka_unit_test(test_calendar_rules),
       cmocka_unit_test(test_yaml_level),

@@ -26,7 +26,8 @@ static void near(double got, double want, double tol) {
   }
 }
 
-/* Number at a /-separated path of the expected JSON file `name`. */
+/* Number at a /-separated path of the expected JSON file `name` (array
+ * elements by 0-based index). */
 static double want(const char *name, const char *path) {
   char file[512];
   snprintf(file, sizeof file, EXPECTED "%s.json", name);
@@ -40,7 +41,7 @@ static double want(const char *name, const char *path) {
   char buf[256];
   snprintf(buf, sizeof buf, "%s", path);
   for (char *save, *k = strtok_r(buf, "/", &save); k; k = strtok_r(NULL, "/", &save))
-    v = json_object_get(v, k);
+    v = json_is_array(v) ? json_array_get(v, strtoul(k, NULL, 10)) : json_object_get(v, k);
   if (!json_is_number(v)) {
     print_error("%s: no number at %s\n", file, path);
     fail();
@@ -380,6 +381,279 @@ static void test_r_prop_chisq_corr(void **state) {
   near(pv[0], 0, 0);
 }
 
+/* ---- drivers, km, pca, index, trend, kmeans ------------------------------------ */
+
+static void test_drivers(void **state) {
+  (void)state;
+  mi_err e = {0};
+  mi_stats_drivers_result r;
+  assert_int_equal(mi_stats_drivers(NULL, NULL, 0, 1, NULL, &e), MI_EINVAL);
+  double y[] = {1, 2, 4, 3, 5, 4, 6};
+  double x[] = {1, 2, 3, 4, 5, 6, 7, /* b */ 3, 1, 2, 5, 4, 7, 6, /* a copy of a */
+                1, 2, 3, 4, 5, 6, 7};
+  assert_int_equal(mi_stats_drivers(y, x, 0, 1, &r, &e), MI_EINVAL); /* n = 0 */
+  assert_int_equal(mi_stats_drivers(y, x, 1, 1, &r, &e), MI_EINVAL); /* n = 1 */
+  assert_non_null(strstr(e.msg, "more rows than coefficients"));
+  assert_int_equal(mi_stats_drivers(y, x, 7, 3, &r, &e), MI_EINVAL); /* collinear */
+  assert_int_equal(r.collinear, 3);
+  double k7[] = {2, 2, 2, 2, 2, 2, 2};
+  assert_int_equal(mi_stats_drivers(y, k7, 7, 1, &r, &e), MI_EINVAL); /* constant x */
+  assert_int_equal(r.collinear, 1);
+  assert_int_equal(mi_stats_drivers(k7, x, 7, 2, &r, &e), MI_EINVAL); /* constant y */
+  assert_non_null(strstr(e.msg, "nothing to explain"));
+  double big[7 * 16];
+  assert_int_equal(mi_stats_drivers(y, big, 7, 16, &r, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "limited to 15"));
+  /* one predictor: everything is that predictor's */
+  assert_int_equal(mi_stats_drivers(y, x, 7, 1, &r, &e), 0);
+  near(r.shapley_share[0], 1, 1e-12);
+  near(r.relative_weights_share[0], 1, 1e-12);
+  near(r.standardized_beta[0] * r.standardized_beta[0], r.r_squared, 1e-12);
+  mi_stats_drivers_free(&r);
+  /* two predictors: shares sum to 1, raw parts to R^2, LMG by hand */
+  assert_int_equal(mi_stats_drivers(y, x, 7, 2, &r, &e), 0);
+  near(r.shapley_raw[0] + r.shapley_raw[1], r.r_squared, 1e-12);
+  near(r.relative_weights_raw[0] + r.relative_weights_raw[1], r.r_squared, 1e-12);
+  near(r.shapley_share[0] + r.shapley_share[1], 1, 1e-12);
+  mi_stats_regress_result a, b;
+  assert_int_equal(mi_stats_regress(y, x, 7, 1, &a, &e), 0);
+  assert_int_equal(mi_stats_regress(y, x + 7, 7, 1, &b, &e), 0);
+  near(r.shapley_raw[0], (a.r_squared + r.r_squared - b.r_squared) / 2, 1e-12);
+  mi_stats_regress_free(&a);
+  mi_stats_regress_free(&b);
+  mi_stats_drivers_free(&r);
+  mi_stats_drivers_free(&r); /* twice is harmless */
+  /* importance-performance */
+  double imp[] = {0.4, 0.3, 0.2, 0.1}, perf[] = {3, 4, 4, 3};
+  mi_stats_ipa_quadrant q[4];
+  assert_int_equal(mi_stats_ipa(imp, perf, 4, q, &e), 0);
+  assert_int_equal(q[0], MI_STATS_IPA_CONCENTRATE);
+  assert_int_equal(q[1], MI_STATS_IPA_KEEP_UP);
+  assert_int_equal(q[2], MI_STATS_IPA_OVERKILL);
+  assert_int_equal(q[3], MI_STATS_IPA_LOW_PRIORITY);
+  assert_string_equal(mi_stats_ipa_name(q[0]), "concentrate_here");
+  double same[] = {1, 1}; /* equal to the mean counts as high */
+  assert_int_equal(mi_stats_ipa(same, same, 2, q, &e), 0);
+  assert_int_equal(q[1], MI_STATS_IPA_KEEP_UP);
+  assert_int_equal(mi_stats_ipa(imp, perf, 0, q, &e), MI_EINVAL);
+}
+
+static void test_km(void **state) {
+  (void)state;
+  mi_err e = {0};
+  mi_stats_km_result r;
+  double t[] = {1, 2, 3, 4};
+  unsigned char ev[] = {1, 1, 1, 1};
+  assert_int_equal(mi_stats_km(t, ev, 0, 0.95, &r, &e), MI_EINVAL); /* n = 0 */
+  assert_int_equal(mi_stats_km(NULL, ev, 3, 0.95, &r, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_km(t, ev, 4, 1, &r, &e), MI_EINVAL);
+  double neg[] = {1, -2};
+  assert_int_equal(mi_stats_km(neg, ev, 2, 0.95, &r, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "time 2"));
+  /* S is exactly 0.5 between 2 and 3: the median is the midpoint (survival) */
+  assert_int_equal(mi_stats_km(t, ev, 4, 0.95, &r, &e), 0);
+  near(r.median, want("km_small", "median"), 0);
+  near(r.median_ci_lower, want("km_small", "median_ci_lower"), 0);
+  assert_true(isnan(r.median_ci_upper));
+  double nr, sv, se;
+  mi_stats_km_at(&r, 2.5, &nr, &sv, &se);
+  near(nr, 2, 0);
+  near(sv, 0.5, 1e-15);
+  near(se, want("km_small", "at_times/1/se"), 1e-12);
+  mi_stats_km_at(&r, 9, &nr, &sv, &se); /* after the end: S = 0, se undefined */
+  assert_true(nr == 0 && sv == 0 && isnan(se));
+  mi_stats_km_at(&r, 0.5, &nr, &sv, &se); /* before the first time */
+  assert_true(nr == 4 && sv == 1 && se == 0);
+  mi_stats_km_free(&r);
+  /* n = 1 with an event: median at its time, no interval */
+  assert_int_equal(mi_stats_km(t + 2, ev, 1, 0.95, &r, &e), 0);
+  near(r.median, 3, 0);
+  assert_true(isnan(r.median_ci_lower) && isnan(r.median_ci_upper));
+  mi_stats_km_free(&r);
+  /* all censored: S stays 1, no median */
+  unsigned char cens[] = {0, 0, 0, 0};
+  assert_int_equal(mi_stats_km(t, cens, 4, 0.95, &r, &e), 0);
+  assert_int_equal(r.events, 0);
+  assert_true(isnan(r.median));
+  near(r.surv[3], 1, 0);
+  mi_stats_km_free(&r);
+  /* all times equal */
+  double same[] = {5, 5, 5};
+  assert_int_equal(mi_stats_km(same, ev, 3, 0.95, &r, &e), 0);
+  assert_int_equal(r.nsteps, 1);
+  near(r.surv[0], 0, 0);
+  mi_stats_km_free(&r);
+  /* log-rank */
+  mi_stats_logrank_result lr;
+  size_t g[] = {0, 1, 0, 1};
+  assert_int_equal(mi_stats_logrank(t, ev, g, 4, 1, &lr, &e), MI_EINVAL);
+  size_t g1[] = {0, 0, 0, 0};
+  assert_int_equal(mi_stats_logrank(t, ev, g1, 4, 2, &lr, &e), MI_EINVAL); /* empty group */
+  assert_non_null(strstr(e.msg, "group 2 has no observations"));
+  assert_int_equal(mi_stats_logrank(t, ev, g, 4, 2, &lr, &e), 0);
+  near(lr.observed[0] + lr.observed[1], 4, 0);
+  near(lr.expected[0] + lr.expected[1], 4, 1e-15);
+  assert_true(lr.df == 1 && lr.p > 0 && lr.p <= 1);
+  mi_stats_logrank_free(&lr);
+}
+
+static void test_pca(void **state) {
+  (void)state;
+  mi_err e = {0};
+  mi_stats_pca_result r;
+  double x[] = {1, 2, 3, 4, 5, /* b */ 2, 1, 4, 3, 6, /* c = 2a */ 2, 4, 6, 8, 10,
+                /* constant */ 3, 3, 3, 3, 3};
+  assert_int_equal(mi_stats_pca(x, 5, 2, 1, MI_STATS_ROTATE_VARIMAX, NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_pca(x, 2, 2, 1, MI_STATS_ROTATE_VARIMAX, &r, &e), MI_EINVAL); /* n < 3 */
+  assert_int_equal(mi_stats_pca(x, 5, 2, 3, MI_STATS_ROTATE_VARIMAX, &r, &e), MI_EINVAL); /* k > p */
+  assert_int_equal(mi_stats_pca(x, 5, 2, 0, MI_STATS_ROTATE_VARIMAX, &r, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_pca(x, 5, 4, 2, MI_STATS_ROTATE_VARIMAX, &r, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "column 4 is constant"));
+  /* a singular correlation matrix (c = 2a) is allowed: eigenvalue 0 */
+  assert_int_equal(mi_stats_pca(x, 5, 3, 2, MI_STATS_ROTATE_VARIMAX, &r, &e), 0);
+  near(r.eigenvalues[0] + r.eigenvalues[1] + r.eigenvalues[2], 3, 1e-12);
+  assert_true(fabs(r.eigenvalues[2]) < 1e-12);
+  near(r.communalities[0], r.communalities[2], 1e-12);
+  near(r.ss_loadings[0] + r.ss_loadings[1], 3, 1e-12); /* everything kept */
+  assert_true(r.ss_loadings[0] >= r.ss_loadings[1]);
+  mi_stats_pca_free(&r);
+  /* rotation keeps the communalities and the total */
+  mi_stats_pca_result a, b;
+  assert_int_equal(mi_stats_pca(x, 5, 3, 2, MI_STATS_ROTATE_NONE, &a, &e), 0);
+  assert_int_equal(mi_stats_pca(x, 5, 3, 2, MI_STATS_ROTATE_VARIMAX, &b, &e), 0);
+  assert_int_equal(a.iterations, 0);
+  near(a.communalities[1], b.communalities[1], 1e-12);
+  near(a.ss_loadings[0] + a.ss_loadings[1], b.ss_loadings[0] + b.ss_loadings[1], 1e-12);
+  near(a.ss_loadings[0], a.eigenvalues[0], 1e-12);
+  mi_stats_pca_free(&a);
+  mi_stats_pca_free(&b);
+}
+
+static void test_index(void **state) {
+  (void)state;
+  mi_err e = {0};
+  /* 4 rows, columns a, b (dimension 1) and c (dimension 2) */
+  double x[] = {1, 2, 5, 0, /* b */ 3, 0, 5, 0, /* c */ 10, 0, 0, 4};
+  unsigned char miss[] = {0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0};
+  size_t d1[] = {0, 1}, d2[] = {2};
+  mi_stats_index_dim dims[] = {{1, 1, 5, d1, 2}, {3, 0, 10, d2, 1}};
+  mi_stats_index_result r, g[2];
+  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, NULL, 0, NULL, 0, &r, NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), 0);
+  assert_int_equal(r.n, 4);
+  assert_int_equal(r.dim_n[0], 3);
+  near(r.dimension_mean_raw[0], (2 + 2 + 5) / 3.0, 1e-15); /* row means 2, 2, 5 */
+  near(r.dimension_score_0_100[0], 100 * (3 - 1) / 4.0, 1e-15);
+  near(r.dimension_mean_raw[1], 7, 0);
+  near(r.index, (50 + 3 * 70) / 4.0, 1e-15);
+  mi_stats_index_free(&r);
+  /* weights: the row means weighted */
+  double w[] = {1, 0, 3, 1};
+  assert_int_equal(mi_stats_index(x, miss, w, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), 0);
+  near(r.dimension_mean_raw[0], (2 + 15) / 4.0, 1e-15);
+  mi_stats_index_free(&r);
+  /* groups, a group of one */
+  size_t grp[] = {0, 0, 0, 1};
+  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, dims, 2, grp, 2, &r, g, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "group 2: dimension 1 has no values"));
+  size_t grp2[] = {0, 1, 0, 1};
+  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, dims, 2, grp2, 2, &r, g, &e), 0);
+  assert_int_equal(g[1].n, 2);
+  near(g[1].dimension_mean_raw[1], 4, 0);
+  mi_stats_index_free(&r);
+  mi_stats_index_free(&g[0]);
+  mi_stats_index_free(&g[1]);
+  /* out of range, no values, bad spec */
+  x[2] = 6;
+  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "column 1 row 3: 6 is outside the scale 1..5"));
+  x[2] = 5;
+  unsigned char all[12];
+  memset(all, 1, sizeof all);
+  assert_int_equal(mi_stats_index(x, all, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "dimension 1 has no values"));
+  dims[1].min = 10;
+  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "min < max"));
+}
+
+static void test_trend(void **state) {
+  (void)state;
+  mi_err e = {0};
+  mi_stats_trend_result r;
+  double x[24];
+  for (int i = 0; i < 24; i++) x[i] = 10 + 0.5 * i + (i % 4 == 0 ? 2 : i % 4 == 2 ? -2 : 0);
+  mi_stats_vec v = {x, NULL, NULL, 24};
+  assert_int_equal(mi_stats_trend(&v, 1, &r, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_trend(NULL, 4, &r, &e), MI_EINVAL);
+  mi_stats_vec shortv = {x, NULL, NULL, 7};
+  assert_int_equal(mi_stats_trend(&shortv, 4, &r, &e), MI_EINVAL); /* < 2 periods */
+  assert_non_null(strstr(e.msg, "at least 2 full periods"));
+  /* exact: linear + a period-4 pattern (2, 0, -2, 0) */
+  assert_int_equal(mi_stats_trend(&v, 4, &r, &e), 0);
+  near(r.seasonal[0], 2, 1e-12);
+  near(r.seasonal[2], -2, 1e-12);
+  assert_true(fabs(r.seasonal[1]) < 1e-12);
+  near(r.ma_centered[2], 10 + 0.5 * 2, 1e-13);
+  assert_true(isnan(r.ma_centered[1]) && isnan(r.ma_centered[22]) && !isnan(r.ma_centered[21]));
+  assert_true(isnan(r.ma_trailing[2]) && !isnan(r.ma_trailing[3]));
+  near(r.ma_trailing[3], (12 + 10.5 + 9 + 11.5) / 4, 1e-13);
+  mi_stats_trend_free(&r);
+  /* missing: windows with it are NaN, the OLS keeps t */
+  unsigned char miss[24] = {0};
+  miss[10] = 1;
+  v.miss = miss;
+  assert_int_equal(mi_stats_trend(&v, 4, &r, &e), 0);
+  assert_int_equal(r.n, 23);
+  assert_int_equal(r.n_missing, 1);
+  assert_true(isnan(r.ma_centered[9]) && isnan(r.ma_trailing[13]) && !isnan(r.ma_trailing[14]));
+  mi_stats_trend_free(&r);
+  /* constant: documented exact result */
+  double c[8] = {3, 3, 3, 3, 3, 3, 3, 3};
+  mi_stats_vec vc = {c, NULL, NULL, 8};
+  assert_int_equal(mi_stats_trend(&vc, 2, &r, &e), 0);
+  assert_true(r.slope == 0 && r.slope_se == 0 && isnan(r.slope_p) && isnan(r.r_squared));
+  assert_true(r.intercept == 3 && r.seasonal[0] == 0);
+  mi_stats_trend_free(&r);
+}
+
+static void test_kmeans(void **state) {
+  (void)state;
+  mi_err e = {0};
+  mi_stats_kmeans_result r, s;
+  /* two clear groups on a line, with a duplicated point */
+  double x[] = {1, 1.2, 0.8, 10, 10.5, 9.5, 1};
+  assert_int_equal(mi_stats_kmeans(x, 7, 1, 0, 5, 1, &r, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_kmeans(x, 0, 1, 1, 5, 1, &r, &e), MI_EINVAL); /* n = 0 */
+  assert_int_equal(mi_stats_kmeans(x, 7, 1, 2, 0, 1, &r, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_kmeans(x, 2, 1, 3, 5, 1, &r, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "only 2 distinct rows"));
+  assert_int_equal(mi_stats_kmeans(x, 7, 1, 2, 5, 1, &r, &e), 0);
+  assert_int_equal(r.sizes[0], 4);
+  assert_int_equal(r.sizes[1], 3);
+  near(r.centers[0], 1, 1e-15);
+  near(r.centers[1], 10, 1e-15);
+  near(r.tot_withinss + r.betweenss, r.totss, 1e-12);
+  assert_int_equal(r.cluster[3], 1);
+  /* deterministic with the seed; another seed finds the same unique optimum */
+  assert_int_equal(mi_stats_kmeans(x, 7, 1, 2, 5, 1, &s, &e), 0);
+  assert_memory_equal(r.centers, s.centers, 2 * sizeof(double));
+  mi_stats_kmeans_free(&s);
+  assert_int_equal(mi_stats_kmeans(x, 7, 1, 2, 3, 987654321, &s, &e), 0);
+  near(s.tot_withinss, r.tot_withinss, 1e-12);
+  mi_stats_kmeans_free(&s);
+  mi_stats_kmeans_free(&r);
+  /* n = 1, k = 1; constant column; k = 1 has no between part */
+  assert_int_equal(mi_stats_kmeans(x, 1, 1, 1, 1, 1, &r, &e), 0);
+  assert_true(r.tot_withinss == 0 && r.sizes[0] == 1);
+  mi_stats_kmeans_free(&r);
+  double c[] = {2, 2, 2};
+  assert_int_equal(mi_stats_kmeans(c, 3, 1, 2, 1, 1, &r, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_kmeans(c, 3, 1, 1, 1, 1, &r, &e), 0);
+  assert_true(r.betweenss == 0 && r.totss == 0);
+  mi_stats_kmeans_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_null_args),          cmocka_unit_test(test_bad_values),
@@ -387,7 +661,10 @@ int main(void) {
       cmocka_unit_test(test_describe_edges),     cmocka_unit_test(test_compare_edges),
       cmocka_unit_test(test_regress_collinear),  cmocka_unit_test(test_alpha_edges),
       cmocka_unit_test(test_sample_size_rounding), cmocka_unit_test(test_r_small),
-      cmocka_unit_test(test_r_prop_chisq_corr),
+      cmocka_unit_test(test_r_prop_chisq_corr),  cmocka_unit_test(test_drivers),
+      cmocka_unit_test(test_km),                 cmocka_unit_test(test_pca),
+      cmocka_unit_test(test_index),              cmocka_unit_test(test_trend),
+      cmocka_unit_test(test_kmeans),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

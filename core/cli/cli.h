@@ -30,6 +30,11 @@ typedef struct mi_cli_command {
 extern const mi_cli_command mi_cmd_init, mi_cmd_check, mi_cmd_import, mi_cmd_export,
     mi_cmd_customer, mi_cmd_status, mi_cmd_eval, mi_cmd_explain;
 extern const mi_cli_command mi_cmd_stats;
+extern const mi_cli_command mi_cmd_points;
+
+/* manyi eval points (cmd_points.c), called by cmd_eval.c with its options. */
+int mi_cli_eval_points(mi_cli *cli, int64_t as_of, int dry_run, const char *policy_path);
+extern const mi_cli_command mi_cmd_policy;
 
 /* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
 int mi_cli_load_config(mi_cli *cli);

@@ -73,8 +73,12 @@ static int run(mi_cli *cli, int argc, char **argv) {
     default: return mi_cli_usage_error("eval", "unknown option");
     }
   }
+  if (argc - optind == 1 && strcmp(argv[optind], "points") == 0) {
+    if (diff_path) return mi_cli_usage_error("eval", "--diff is for tiers only");
+    return mi_cli_eval_points(cli, o.as_of, o.dry_run, policy_path);
+  }
   if (argc - optind != 1 || strcmp(argv[optind], "tiers") != 0)
-    return mi_cli_usage_error("eval", "say what to evaluate: manyi eval tiers");
+    return mi_cli_usage_error("eval", "say what to evaluate: manyi eval tiers, manyi eval points");
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_policy *policy = NULL;
   const mi_config_policy *configured = mi_config_find_policy(cli->cfg, "tiers");
@@ -108,8 +112,10 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_eval = {
-    "eval", "run the tier policy over every customer (--dry-run to preview)",
+    "eval", "run the tier or loyalty policy over the base (--dry-run to preview)",
     "Usage: manyi [--config FILE] [--db FILE] [--json] eval tiers [OPTIONS]\n"
+    "       manyi [--config FILE] [--db FILE] [--json] eval points [--as-of TIME] [--dry-run]\n"
+    "                                                       [--policy FILE]\n"
     "\n"
     "Calls the tier policy of the configuration for every customer, in id order,\n"
     "with the customer's figures (12-month spend, orders, refunds, complaints,\n"
@@ -126,5 +132,12 @@ const mi_cli_command mi_cmd_eval = {
     "  -p, --policy FILE   use this policy file instead of the configured one, with the\n"
     "                      configured params (try a rule change with --dry-run first)\n"
     "\n"
-    "Exit status: 0 done, 1 error, 3 done but the policy failed on some customers.\n",
+    "eval points credits every completed order and answered survey (up to --as-of)\n"
+    "that has not been credited yet, through the loyalty policy, exactly once\n"
+    "(ledger keys order:<id>:earn, response:<id>:earn), and takes back the points of\n"
+    "refunded orders (order:<id>:reverse). Same chunks, checkpoint, --dry-run and\n"
+    "--policy as for tiers; a failing policy call names file:line and the event.\n"
+    "\n"
+    "Exit status: 0 done, 1 error, 3 done but the policy failed on some customers\n"
+    "or events.\n",
     run, 0};

@@ -115,6 +115,72 @@
      "A predictor that is constant or a linear combination of others is an\n" \
      "error naming it.\n\n" COMMON
 
+#define H_DRIVERS \
+     "Usage: manyi stats drivers FILE --y Y --x A,B,C [--performance PA,PB,PC] [--json]\n\n" \
+     "Key-driver analysis of Y on the --x columns (complete cases; at most 15):\n" \
+     "r_squared; per driver standardized_beta (OLS on standardised variables),\n" \
+     "relative_weights_raw and relative_weights_share (Johnson 2000; raw sums to\n" \
+     "r_squared, share to 1), shapley_raw and shapley_share (LMG: each driver's R^2\n" \
+     "gain averaged over all orders of entry, from the R^2 of all 2^k subsets).\n" \
+     "--performance gives one column per driver (same order); its mean over the\n" \
+     "rows where it is present is the driver's performance. quadrant {driver:\n" \
+     "importance (= shapley_share), performance, quadrant} splits at the mean\n" \
+     "importance and the mean performance over the drivers (quadrant_split; equal\n" \
+     "counts as high): keep_up_the_good_work (high, high), concentrate_here (high\n" \
+     "importance, low performance), low_priority (low, low), possible_overkill\n" \
+     "(low importance, high performance). A constant or collinear driver, or a\n" \
+     "constant Y, is an error.\n\n" COMMON
+
+#define H_KM \
+     "Usage: manyi stats km FILE --time T --event E [--event-value V] [--by G]\n" \
+     "                       [--at T1,T2] [--conf 0.95] [--json]\n\n" \
+     "Kaplan-Meier survival (R: survfit(Surv(T, E) ~ 1, conf.type=\"log\")): n,\n" \
+     "events, at_times [{time, n_risk (at risk at that time), surv, se (Greenwood\n" \
+     "SE of S; null where S = 0)}] for each --at time, median, median_ci_lower,\n" \
+     "median_ci_upper (as survival's quantile.survfit; null when not reached).\n" \
+     "E is 1 (event) or 0 (censored), or with --event-value the value that marks\n" \
+     "the event (any other value is censored). Times must be >= 0. Rows missing T\n" \
+     "or E are left out (n_missing). With --by: groups {level: same fields} and\n" \
+     "logrank {chisq, df, p, observed, expected} (R: survdiff); rows with a missing\n" \
+     "G count overall only.\n\n" COMMON
+
+#define H_PCA \
+     "Usage: manyi stats pca FILE --cols A,B,C [--factors 1] [--rotate varimax|none]\n\n" \
+     "Principal components of the correlation matrix (complete cases), as\n" \
+     "psych::principal(nfactors=K, rotate=...): n, eigenvalues (all), and for the K\n" \
+     "kept components rotated_ss_loadings, proportion_variance (= ss / number of\n" \
+     "columns), communalities {item: h2}, loadings {item: [K]}. Varimax is R's\n" \
+     "stats::varimax (Kaiser normalisation, eps 1e-5); components are ordered by\n" \
+     "their sum of squared loadings and signed to a positive column sum. One\n" \
+     "component is not rotated. A constant column is an error.\n\n" COMMON
+
+#define H_INDEX \
+     "Usage: manyi stats index FILE --dims 'NAME:W:MIN:MAX:COL1,COL2;...' [--by G]\n\n" \
+     "Weighted satisfaction index: per dimension the row's mean of its present\n" \
+     "items (a row with none is left out of that dimension), dimension_mean_raw =\n" \
+     "the mean of those over rows, dimension_score_0_100 = 100 (mean - MIN) /\n" \
+     "(MAX - MIN), index = sum W score / sum W (weights are normalised; see\n" \
+     "weights). n counts rows with a value in any dimension; dimension_n per\n" \
+     "dimension. A value outside MIN..MAX is an error. With --by: groups.\n\n" COMMON
+
+#define H_TREND \
+     "Usage: manyi stats trend FILE --col COL [--period 12] [--json]\n\n" \
+     "The column as a series in file order (t = 1, 2, ...). ols {slope, slope_se,\n" \
+     "slope_p, intercept, intercept_se, r_squared} of COL on t (R: lm(x ~ t));\n" \
+     "ma_centered (R's decompose() trend: centred moving average, 2 x period for an\n" \
+     "even period), ma_trailing (mean of the last period values), seasonal (the\n" \
+     "decompose() figure: one value per position in the period, summing to 0).\n" \
+     "A missing value makes the moving averages that include it null. Needs at\n" \
+     "least 2 full periods of values.\n\n" COMMON
+
+#define H_KMEANS \
+     "Usage: manyi stats kmeans FILE --cols A,B --k K [--starts 10] [--seed 1] [--json]\n\n" \
+     "k-means (Lloyd) on the complete cases: tot_withinss, betweenss, totss, sizes,\n" \
+     "withinss, centers {1..K: {col: mean}}. Each start draws K distinct rows with\n" \
+     "GSL's mt19937 seeded by --seed; the best start is kept; clusters are numbered\n" \
+     "by their centres in ascending order (first column first), so the same data\n" \
+     "and seed always give the same output. Columns are not scaled.\n\n" COMMON
+
 static const mi_stats_sub subs[] = {
     {"describe", "n, mean, sd, quantiles, mode of a column", "col", 1, H_DESCRIBE, mi_stats_run_describe},
     {"mean", "mean with a t confidence interval (optionally weighted)", "col conf weight", 1, H_MEAN, mi_stats_run_mean},
@@ -129,6 +195,12 @@ static const mi_stats_sub subs[] = {
     {"alpha", "Cronbach's alpha of a scale", "cols reverse scale-min scale-max", 1, H_ALPHA, mi_stats_run_alpha},
     {"corr", "correlation matrix with p-values", "cols method", 1, H_CORR, mi_stats_run_corr},
     {"regress", "OLS linear regression", "y x", 1, H_REGRESS, mi_stats_run_regress},
+    {"drivers", "key drivers: relative weights, Shapley, importance-performance", "y x performance", 1, H_DRIVERS, mi_stats_run_drivers},
+    {"km", "Kaplan-Meier survival, by group with a log-rank test", "time event event-value by at conf", 1, H_KM, mi_stats_run_km},
+    {"pca", "principal components with varimax rotation", "cols factors rotate", 1, H_PCA, mi_stats_run_pca},
+    {"index", "weighted satisfaction index 0-100 over dimensions", "dims by", 1, H_INDEX, mi_stats_run_index},
+    {"trend", "linear trend, moving averages, seasonal figure", "col period", 1, H_TREND, mi_stats_run_trend},
+    {"kmeans", "k-means clustering", "cols k starts seed", 1, H_KMEANS, mi_stats_run_kmeans},
 };
 enum { NSUBS = sizeof subs / sizeof *subs };
 
@@ -167,8 +239,17 @@ static void print_value(const json_t *v) {
     size_t i;
     const json_t *x;
     json_array_foreach(v, i, x) {
-      if (i) printf(", ");
+      if (i) printf(json_is_object(x) ? "\n                 " : ", ");
       print_value(x);
+    }
+  } else if (json_is_object(v)) {
+    const char *k;
+    const json_t *x;
+    int first = 1;
+    json_object_foreach((json_t *)v, k, x) {
+      printf("%s%s ", first ? "" : "  ", k);
+      print_value(x);
+      first = 0;
     }
   } else printf("...");
 }
@@ -216,6 +297,7 @@ static void print_text(const json_t *r) {
         const json_t *x = json_object_get(row, c);
         if (json_is_real(x)) printf(" %12.6g", json_real_value(x));
         else if (json_is_integer(x)) printf(" %12lld", (long long)json_integer_value(x));
+        else if (json_is_string(x)) printf(" %12s", json_string_value(x));
         else printf(" %12s", "-");
       }
       putchar('\n');

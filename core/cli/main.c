@@ -13,6 +13,8 @@ static const mi_cli_command *const commands[] = {
     &mi_cmd_init, &mi_cmd_check, &mi_cmd_import, &mi_cmd_export, &mi_cmd_customer, &mi_cmd_status,
     &mi_cmd_stats,
     &mi_cmd_eval,     &mi_cmd_explain,
+    &mi_cmd_points,
+    &mi_cmd_policy,
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };
 

@@ -75,6 +75,22 @@ const char *mi_stats_need(mi_stats_args *a, const char *name, mi_err *e);
 /* --name as a finite number in *v (def when absent); a usage error otherwise. */
 int mi_stats_opt_num(mi_stats_args *a, const char *name, double def, double *v, mi_err *e);
 
+/* Several numeric columns, complete cases only. */
+typedef struct mi_stats_matrix {
+  mi_stats_data d;
+  char **names; /* k column names (the list as given) */
+  size_t k, n;  /* n complete cases */
+  double *x;    /* column-major n x k */
+} mi_stats_matrix;
+
+/* Loads the columns listed in option `opt` (prefixed by `first` if non-NULL)
+ * and keeps the rows where all are present. A usage error if the option is
+ * absent or names a column twice. Free *m with mi_stats_matrix_free (also on
+ * failure). */
+int mi_stats_load_matrix(mi_stats_args *a, const char *opt, const char *first,
+                         mi_stats_matrix *m, mi_err *e);
+void mi_stats_matrix_free(mi_stats_matrix *m);
+
 typedef struct mi_stats_sub {
   const char *name;
   const char *summary;
@@ -97,6 +113,12 @@ json_t *mi_stats_run_chisq(mi_stats_args *a, mi_err *e);
 json_t *mi_stats_run_alpha(mi_stats_args *a, mi_err *e);
 json_t *mi_stats_run_corr(mi_stats_args *a, mi_err *e);
 json_t *mi_stats_run_regress(mi_stats_args *a, mi_err *e);
+json_t *mi_stats_run_drivers(mi_stats_args *a, mi_err *e);
+json_t *mi_stats_run_pca(mi_stats_args *a, mi_err *e);
+json_t *mi_stats_run_kmeans(mi_stats_args *a, mi_err *e);
+json_t *mi_stats_run_index(mi_stats_args *a, mi_err *e);
+json_t *mi_stats_run_km(mi_stats_args *a, mi_err *e);
+json_t *mi_stats_run_trend(mi_stats_args *a, mi_err *e);
 
 /* If e's message starts with "WORD N" (N 1-based), puts names[N-1] in quotes
  * in place of N: "item 3 has ..." -> "item 'q_price' has ...". */

@@ -5,23 +5,14 @@
 
 #include "cli/stats_cli.h"
 
-typedef struct matrix {
-  mi_stats_data d;
-  char **names; /* k column names (the list as given) */
-  size_t k, n;  /* n complete cases */
-  double *x;    /* column-major n x k */
-} matrix;
-
-static void matrix_free(matrix *m) {
+void mi_stats_matrix_free(mi_stats_matrix *m) {
   mi_stats_list_free(m->names, m->k);
   free(m->x);
   mi_stats_data_free(&m->d);
 }
 
-/* Loads the columns listed in `list` (prefixed by `first` if non-NULL) and
- * keeps the rows where all are present. */
-static int load_matrix(mi_stats_args *a, const char *opt, const char *first, matrix *m,
-                       mi_err *e) {
+int mi_stats_load_matrix(mi_stats_args *a, const char *opt, const char *first,
+                         mi_stats_matrix *m, mi_err *e) {
   memset(m, 0, sizeof *m);
   const char *list = mi_stats_need(a, opt, e);
   if (!list) return MI_EINVAL;
@@ -100,9 +91,9 @@ json_t *mi_stats_run_alpha(mi_stats_args *a, mi_err *e) {
                              "becomes min + max - x)");
     return NULL;
   }
-  matrix m;
-  if (load_matrix(a, "cols", NULL, &m, e)) {
-    matrix_free(&m);
+  mi_stats_matrix m;
+  if (mi_stats_load_matrix(a, "cols", NULL, &m, e)) {
+    mi_stats_matrix_free(&m);
     return NULL;
   }
   char **rl = NULL;
@@ -154,7 +145,7 @@ json_t *mi_stats_run_alpha(mi_stats_args *a, mi_err *e) {
     mi_stats_alpha_free(&r);
   }
   mi_stats_list_free(rl, nr);
-  matrix_free(&m);
+  mi_stats_matrix_free(&m);
   return o;
 }
 
@@ -167,9 +158,9 @@ json_t *mi_stats_run_corr(mi_stats_args *a, mi_err *e) {
     mi_err_set(e, MI_EINVAL, "unknown method '%s': use pearson or spearman", meth);
     return NULL;
   }
-  matrix m;
-  if (load_matrix(a, "cols", NULL, &m, e)) {
-    matrix_free(&m);
+  mi_stats_matrix m;
+  if (mi_stats_load_matrix(a, "cols", NULL, &m, e)) {
+    mi_stats_matrix_free(&m);
     return NULL;
   }
   json_t *o = NULL;
@@ -197,16 +188,16 @@ json_t *mi_stats_run_corr(mi_stats_args *a, mi_err *e) {
     json_object_set_new(o, "p", jp);
   }
   free(r), free(p);
-  matrix_free(&m);
+  mi_stats_matrix_free(&m);
   return o;
 }
 
 json_t *mi_stats_run_regress(mi_stats_args *a, mi_err *e) {
   const char *y = mi_stats_need(a, "y", e);
   if (!y) return NULL;
-  matrix m;
-  if (load_matrix(a, "x", y, &m, e)) {
-    matrix_free(&m);
+  mi_stats_matrix m;
+  if (mi_stats_load_matrix(a, "x", y, &m, e)) {
+    mi_stats_matrix_free(&m);
     return NULL;
   }
   size_t k = m.k - 1;
@@ -256,6 +247,6 @@ json_t *mi_stats_run_regress(mi_stats_args *a, mi_err *e) {
     mi_stats_jset(o, "f_p", r.f_p);
     mi_stats_regress_free(&r);
   }
-  matrix_free(&m);
+  mi_stats_matrix_free(&m);
   return o;
 }

@@ -20,7 +20,8 @@
  *
  * Defaults: timezone "UTC" (a calendar without its own timezone takes the top
  * level one); limits: policy_instructions 1000000, policy_memory 16 MiB,
- * policy_time 250 ms, import_batch_rows 5000; question weight 1, reverse false.
+ * policy_time 250 ms, import_batch_rows 5000,
+ * points_max 1000000; question weight 1, reverse false.
  *
  * Values are read the strict way (YAML 1.2 core, minus anything that other YAML
  * tools read differently): quoted scalars are always text; where text is wanted,
@@ -68,6 +69,7 @@ typedef struct mi_config_limits {
   int64_t policy_memory;       /* bytes per policy state */
   int64_t policy_time_ms;      /* wall time per policy call */
   int64_t import_batch_rows;   /* rows per commit of an import with --rejects */
+  int64_t points_max;          /* largest |points| one loyalty decision may give */
 } mi_config_limits;
 
 /* Opening hours within one day: minutes since midnight, [start, end). */
@@ -245,6 +247,13 @@ const mi_config_policy *mi_config_find_policy(const mi_config *cfg, const char *
 const mi_config_user *mi_config_find_user(const mi_config *cfg, const char *name);
 /* The value under key in a MAP value, or NULL (also when v is not a map). */
 const mi_config_value *mi_config_value_get(const mi_config_value *v, const char *key);
+
+/* Reads any YAML file (e.g. policy test cases) into a generic value, with
+ * the same strict rules as the configuration (no anchors, tags, duplicate
+ * keys, ambiguous scalars; at most MI_CONFIG_MAX_BYTES). Errors name
+ * file:line:column. *out is owned by the caller: mi_config_value_free. */
+int mi_config_value_load(const char *path, mi_config_value *out, mi_err *e);
+void mi_config_value_free(mi_config_value *v);
 
 /* The words used in the file: "complaint", "agent", "nps", "quarter", ... */
 const char *mi_config_ticket_kind_name(mi_config_ticket_kind kind);

@@ -22,6 +22,7 @@ static void set_defaults(mi_config *cfg) {
   cfg->limits.policy_memory = 16 * 1024 * 1024;
   cfg->limits.policy_time_ms = 250;
   cfg->limits.import_batch_rows = 5000;
+  cfg->limits.points_max = 1000000;
 }
 
 static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {

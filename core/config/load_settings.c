@@ -28,7 +28,7 @@ static int ms_value(const mi_cfg_ctx *c, const mi_ynode *n, int64_t *out) {
 
 int mi_cfg_load_limits(const mi_cfg_ctx *c, const mi_ynode *n) {
   static const char *const keys[] = {"policy_instructions", "policy_memory", "policy_time",
-                                     "import_batch_rows", NULL};
+                                     "import_batch_rows", "points_max", NULL};
   mi_config_limits *l = &c->cfg->limits;
   const mi_ynode *v;
   int rc;
@@ -41,6 +41,10 @@ int mi_cfg_load_limits(const mi_cfg_ctx *c, const mi_ynode *n) {
   if ((v = mi_cfg_get(n, "policy_time")) && (rc = ms_value(c, v, &l->policy_time_ms))) return rc;
   if ((v = mi_cfg_get(n, "import_batch_rows")) &&
       (rc = mi_cfg_int(c, v, 1, INT64_MAX, &l->import_batch_rows)))
+    return rc;
+  /* Points stay exact as Lua floats and as sums: at most 10^15. */
+  if ((v = mi_cfg_get(n, "points_max")) &&
+      (rc = mi_cfg_int(c, v, 1, 1000000000000000LL, &l->points_max)))
     return rc;
   return 0;
 }

@@ -67,6 +67,103 @@ typedef struct mi_tier_decision {
 int mi_policy_call_tier(mi_policy *p, const mi_view *customer, const mi_config *cfg,
                         mi_tier_decision *out, mi_err *e);
 
+/* The route, escalate, evaluate and care hooks (hook_<name>.c). Like the tier
+ * hook: any failure (a raise, a budget, a return that fails the checks
+ * below) is MI_EPOLICY naming the policy file, line and input, and *out is
+ * zeroed; line is the line of the policy's last return. Reasons are UTF-8
+ * text of 1..500 bytes; names (roles, kinds, templates, grades) are UTF-8
+ * text without control characters. Views and their fields: policies/README.md. */
+
+/* route(ticket, params) -> {department, priority, reason}: department a
+ * department code of cfg, priority an integer 1..4 (1 = most urgent). */
+typedef struct mi_route_decision {
+  char department[65];
+  int priority;
+  char reason[501];
+  int line;
+} mi_route_decision;
+int mi_policy_call_route(mi_policy *p, const mi_view *ticket, const mi_config *cfg,
+                         mi_route_decision *out, mi_err *e);
+
+/* escalate(ticket, clock, params) -> nil | {level, notify, reason}: nil is
+ * "no escalation" (escalate = 0); level an integer 1..3; notify a list of
+ * at most 10 roles (strings of 1..32 bytes). */
+enum { MI_ESCALATE_MAX_NOTIFY = 10, MI_ESCALATE_MAX_LEVEL = 3 };
+typedef struct mi_escalate_decision {
+  int escalate; /* 0: the policy returned nil, nothing else is set but line */
+  int level;
+  size_t nnotify;
+  char notify[MI_ESCALATE_MAX_NOTIFY][33];
+  char reason[501];
+  int line;
+} mi_escalate_decision;
+int mi_policy_call_escalate(mi_policy *p, const mi_view *ticket, const mi_view *clock,
+                            mi_escalate_decision *out, mi_err *e);
+
+/* evaluate(department, figures, params) -> {score, grade, passed, reasons}:
+ * score a finite number 0..100, grade a string of 1..8 bytes, passed a
+ * boolean, reasons a list of at most 20 reasons (may be empty). */
+enum { MI_EVALUATE_MAX_REASONS = 20 };
+typedef struct mi_evaluate_decision {
+  double score;
+  char grade[9];
+  int passed;
+  size_t nreasons;
+  char reasons[MI_EVALUATE_MAX_REASONS][501];
+  int line;
+} mi_evaluate_decision;
+int mi_policy_call_evaluate(mi_policy *p, const mi_view *department, const mi_view *figures,
+                            mi_evaluate_decision *out, mi_err *e);
+
+/* care(customer, date, params) -> list of {kind, channel, template}: at most
+ * 20 items (an empty list is "nothing today"); kind 1..32 bytes, channel one
+ * of email, sms, phone, visit, template 1..128 bytes. */
+enum { MI_CARE_MAX_ITEMS = 20 };
+typedef struct mi_care_item {
+  char kind[33];
+  char channel[8];
+  char template_[129];
+} mi_care_item;
+typedef struct mi_care_decision {
+  size_t nitems;
+  mi_care_item items[MI_CARE_MAX_ITEMS];
+  int line;
+} mi_care_decision;
+int mi_policy_call_care(mi_policy *p, const mi_view *customer, const mi_view *date,
+                        mi_care_decision *out, mi_err *e);
+
+/* The points hook: points(event, customer, params) -> nil | {points = N,
+ * expires = "..." | nil, reason = "..."}. event is a view of kind "event"
+ * (fields type "order"|"survey"|"referral"|"feedback", id, amount, currency,
+ * occurred_at "YYYY-MM-DD", status, survey), customer the customer view.
+ * Checked here: points a finite integer (an integral float is taken) in
+ * [-cfg->limits.points_max, points_max]; reason UTF-8 of 1..500 bytes; expires
+ * nil (= "never") or one of the rules of mi_policy_points_expiry, computed
+ * from `from` (the event's instant); no other keys. nil means no points
+ * (has_points 0). Failures are MI_EPOLICY naming file:line and the event. */
+typedef struct mi_points_decision {
+  int has_points;      /* 0: the policy returned nil */
+  int64_t points;
+  char expires[32];    /* the rule as returned ("never" when nil) */
+  int64_t expires_at;  /* the instant the points expire; 0 = never */
+  char reason[501];
+  int line;
+} mi_points_decision;
+int mi_policy_call_points(mi_policy *p, const mi_view *event, const mi_view *customer,
+                          const mi_config *cfg, int64_t from, mi_points_decision *out,
+                          mi_err *e);
+
+/* An expiry rule as an instant, for points earned at `from`:
+ *   "never"          -> 0
+ *   "after Nd"       -> from + N days (N = 1..36500)
+ *   "end_of_month"   -> 00:00 UTC on the first day of the next month
+ *   "end_of_year"    -> 00:00 UTC on 1 January of the next year
+ *   "YYYY-MM-DD"     -> 00:00 UTC on the day after (the points are good through
+ *                      that day); a date before from's day is refused.
+ * Month and year ends are UTC for now, not the configuration's time zone.
+ * Points expire at *at: a lot is spendable while now < *at. */
+int mi_policy_points_expiry(const char *rule, int64_t from, int64_t *at, mi_err *e);
+
 /* Counters since load, for summaries: calls, failures and budget hits. */
 typedef struct mi_policy_counters {
   int64_t calls, failures, instruction_limit_hits, memory_limit_hits, time_limit_hits;

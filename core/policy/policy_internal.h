@@ -127,5 +127,41 @@ int mi_pol_pcall(mi_policy *p, mi_pol_rt *rt, lua_CFunction fn, void *ud, int tr
 int mi_pol_fail(mi_policy *p, int line, const mi_view *input, mi_err *e, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* ---- hook_check.c: the call and the result checks that the route,
+ * escalate, evaluate and care hooks share ---- */
+typedef struct mi_pol_hook {
+  mi_policy *p;
+  const char *name;       /* the hook: "route" */
+  const mi_view *args[2]; /* the views passed before params; args[0] is named in errors */
+  int nargs, nresults;
+  /* Reads the nresults results at the top of the stack (runs protected, so it
+   * may raise) and fills the caller's decision, or calls mi_pol_bad. */
+  void (*check)(lua_State *L, struct mi_pol_hook *h);
+  void *ctx; /* the caller's decision and whatever check needs */
+  int line;  /* the line of the last return when the hook returned */
+  char bad[900]; /* what was wrong with the results, or "" */
+} mi_pol_hook;
+/* Calls the hook (counted), then check; MI_EPOLICY naming file, line and
+ * args[0] on any failure. */
+int mi_pol_call_hook(mi_pol_hook *h, mi_err *e);
+/* Records what was wrong (the first reason wins); returns -1. */
+int mi_pol_bad(mi_pol_hook *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "a number (3)", "a table", "nil": what the value at idx is, for messages. */
+void mi_pol_describe(lua_State *L, int idx, char *buf, size_t size);
+/* The value at idx must be a table whose keys are all among fields (a
+ * read-only proxy, e.g. from params, passes as it is). */
+int mi_pol_want_record(lua_State *L, mi_pol_hook *h, int idx, const char *what,
+                       const char *const *fields);
+/* The value at idx must be a sequence 1..n with n <= max; *n gets n. */
+int mi_pol_want_list(lua_State *L, mi_pol_hook *h, int idx, const char *what, size_t max,
+                     size_t *n);
+/* The value at idx must be a string of 1..max bytes, UTF-8 without NUL (and,
+ * unless is_reason, without control characters); copied into out (max + 1). */
+int mi_pol_want_text(lua_State *L, mi_pol_hook *h, int idx, const char *what, size_t max,
+                     int is_reason, char *out);
+/* The value at idx must be a number with an integer value in min..max. */
+int mi_pol_want_int(lua_State *L, mi_pol_hook *h, int idx, const char *what, int64_t min,
+                    int64_t max, int64_t *out);
+
 
 #endif

@@ -10,7 +10,7 @@
 #include "stats/stats.h"
 #include "stats/stats_internal.h"
 
-static int check_matrix(const double *x, size_t n, size_t k, mi_err *e) {
+int mi_stats_check_matrix(const double *x, size_t n, size_t k, mi_err *e) {
   if (!x && n > 0 && k > 0) return mi_err_set(e, MI_EINVAL, "no values array");
   for (size_t j = 0; j < k; j++)
     for (size_t i = 0; i < n; i++)
@@ -20,8 +20,7 @@ static int check_matrix(const double *x, size_t n, size_t k, mi_err *e) {
   return 0;
 }
 
-/* Sample covariance matrix (n-1) of the k columns into c (k*k), two-pass. */
-static int covariance(const double *x, size_t n, size_t k, double *c, mi_err *e) {
+int mi_stats_covariance(const double *x, size_t n, size_t k, double *c, mi_err *e) {
   double *mean = malloc(k * sizeof *mean);
   if (!mean) return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t j = 0; j < k; j++) {
@@ -42,7 +41,7 @@ static int covariance(const double *x, size_t n, size_t k, double *c, mi_err *e)
 int mi_stats_alpha(const double *x, size_t n, size_t k, mi_stats_alpha_result *out, mi_err *e) {
   if (!out) return mi_err_set(e, MI_EINVAL, "no result given");
   memset(out, 0, sizeof *out);
-  int rc = check_matrix(x, n, k, e);
+  int rc = mi_stats_check_matrix(x, n, k, e);
   if (rc) return rc;
   out->n = n;
   out->k = k;
@@ -57,7 +56,7 @@ int mi_stats_alpha(const double *x, size_t n, size_t k, mi_stats_alpha_result *o
     rc = mi_err_set(e, MI_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = covariance(x, n, k, c, e))) goto done;
+  if ((rc = mi_stats_covariance(x, n, k, c, e))) goto done;
   for (size_t j = 0; j < k; j++)
     if (!(c[j * k + j] > 0)) {
       rc = mi_err_set(e, MI_EINVAL, "item %zu has the same value in every complete case: "
@@ -107,7 +106,7 @@ void mi_stats_alpha_free(mi_stats_alpha_result *r) {
 int mi_stats_corr(const double *x, size_t n, size_t k, mi_stats_corr_method method, double *r,
                   double *p, mi_err *e) {
   if (!r || !p) return mi_err_set(e, MI_EINVAL, "no result arrays given");
-  int rc = check_matrix(x, n, k, e);
+  int rc = mi_stats_check_matrix(x, n, k, e);
   if (rc) return rc;
   if (k < 1) return mi_err_set(e, MI_EINVAL, "no columns given");
   if (n < 3) return mi_err_set(e, MI_EINVAL, "%zu complete case%s: need at least 3", n,
@@ -122,7 +121,7 @@ int mi_stats_corr(const double *x, size_t n, size_t k, mi_stats_corr_method meth
   } else {
     memcpy(data, x, n * k * sizeof *data);
   }
-  if (!rc) rc = covariance(data, n, k, c, e);
+  if (!rc) rc = mi_stats_covariance(data, n, k, c, e);
   for (size_t j = 0; j < k && !rc; j++)
     if (!(c[j * k + j] > 0))
       rc = mi_err_set(e, MI_EINVAL, "column %zu is constant: its correlations are undefined",
@@ -193,7 +192,7 @@ int mi_stats_regress(const double *y, const double *x, size_t n, size_t k,
   if (!out) return mi_err_set(e, MI_EINVAL, "no result given");
   memset(out, 0, sizeof *out);
   int rc;
-  if ((rc = check_matrix(y, n, 1, e)) || (rc = check_matrix(x, n, k, e))) return rc;
+  if ((rc = mi_stats_check_matrix(y, n, 1, e)) || (rc = mi_stats_check_matrix(x, n, k, e))) return rc;
   size_t p = k + 1;
   out->n = n;
   out->ncoef = p;

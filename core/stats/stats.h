@@ -330,4 +330,217 @@ int mi_stats_regress(const double *y, const double *x, size_t n, size_t k,
                      mi_stats_regress_result *out, mi_err *e);
 void mi_stats_regress_free(mi_stats_regress_result *r);
 
+/* ---- key-driver analysis ----------------------------------------------------
+ * Importance of k predictors for an outcome y, all computed from the
+ * correlation matrix of the complete cases (so a bootstrap or a weighted
+ * correlation matrix can be passed to mi_stats_drivers_cor later). */
+
+#define MI_STATS_DRIVERS_MAX 15 /* LMG visits all 2^k subsets */
+
+typedef struct mi_stats_drivers_result {
+  size_t n, k;
+  double r_squared;               /* of the full model */
+  double *standardized_beta;      /* k; owned (one block): mi_stats_drivers_free */
+  double *relative_weights_raw;   /* k; sum = r_squared (Johnson 2000) */
+  double *relative_weights_share; /* k; raw / r_squared, sum = 1 */
+  double *shapley_raw;            /* k; LMG R^2 decomposition, sum = r_squared */
+  double *shapley_share;          /* k; shapley_raw / r_squared, sum = 1 */
+  size_t collinear; /* on MI_EINVAL: 1-based predictor that is a linear
+                       combination of the intercept and those before it; 0 if none */
+} mi_stats_drivers_result;
+
+/* Key drivers of y (n values) among the k columns of x (column-major, complete
+ * cases):
+ *  standardized_beta  OLS coefficients of the standardised variables
+ *                     (R: coef(lm(scale(y) ~ scale(x)))[-1]);
+ *  relative weights   Johnson (2000): R_xx = V diag(l) V', L = V diag(sqrt l) V',
+ *                     b = L^-1 r_xy, raw_j = sum_m L_jm^2 b_m^2;
+ *  shapley (LMG)      the R^2 increase of predictor j averaged over all k!
+ *                     orders (Lindeman, Merenda & Gold 1980; Groemping 2006,
+ *                     relaimpo type "lmg"), from the R^2 of all 2^k subsets.
+ * Needs 1 <= k <= MI_STATS_DRIVERS_MAX, n > k + 1, y not constant and no
+ * predictor constant or collinear (MI_EINVAL; out->collinear names it). */
+int mi_stats_drivers(const double *y, const double *x, size_t n, size_t k,
+                     mi_stats_drivers_result *out, mi_err *e);
+/* The same from a (k+1) x (k+1) correlation matrix, column-major, with y
+ * first; n is only recorded. The matrix of the predictors must be positive
+ * definite (MI_EINVAL otherwise). */
+int mi_stats_drivers_cor(const double *r, size_t k, size_t n, mi_stats_drivers_result *out,
+                         mi_err *e);
+void mi_stats_drivers_free(mi_stats_drivers_result *r);
+
+typedef enum mi_stats_ipa_quadrant {
+  MI_STATS_IPA_KEEP_UP,       /* high importance, high performance */
+  MI_STATS_IPA_CONCENTRATE,   /* high importance, low performance */
+  MI_STATS_IPA_LOW_PRIORITY,  /* low importance, low performance */
+  MI_STATS_IPA_OVERKILL,      /* low importance, high performance */
+} mi_stats_ipa_quadrant;
+
+/* "keep_up_the_good_work", "concentrate_here", "low_priority", "possible_overkill"
+ * (Martilla & James 1977). */
+const char *mi_stats_ipa_name(mi_stats_ipa_quadrant q);
+
+/* Importance-performance quadrant of each of k drivers. The cross-hairs are
+ * the mean importance and the mean performance over the k drivers; a value
+ * equal to its mean counts as high. Values must be finite; k >= 1. */
+int mi_stats_ipa(const double *importance, const double *performance, size_t k,
+                 mi_stats_ipa_quadrant *quadrant, mi_err *e);
+
+/* ---- survival (Kaplan-Meier, log-rank) ---------------------------------------- */
+
+typedef struct mi_stats_km_result {
+  size_t n, events;
+  size_t nsteps;        /* distinct times (events or censorings), ascending */
+  double *time;         /* nsteps; owned (one block): mi_stats_km_free */
+  double *n_risk;       /* at risk just before time[i]: #{t >= time[i]} */
+  double *n_event;
+  double *surv;         /* S(time[i]) */
+  double *se_log;       /* Greenwood SE of log S: sqrt(sum d / (r (r - d))); Inf at S = 0 */
+  double *lower, *upper; /* conf interval, log transform (survfit conf.type = "log");
+                            NaN where S = 0; upper capped at 1 */
+  double median, median_ci_lower, median_ci_upper; /* NaN when not reached */
+  double conf;
+} mi_stats_km_result;
+
+/* Kaplan-Meier estimate from n (time, event) pairs: time finite and >= 0,
+ * event nonzero = event, 0 = censored (censored at t counts at risk at t).
+ * The median and its interval follow survival::quantile.survfit: the first
+ * time where S (or the lower / upper curve) is <= 0.5, the midpoint to the
+ * next time where a curve is within sqrt(DBL_EPSILON) of 0.5 over an
+ * interval. n = 0 is MI_EINVAL. R: survfit(Surv(time, event) ~ 1,
+ * conf.type = "log"). */
+int mi_stats_km(const double *time, const unsigned char *event, size_t n, double conf,
+                mi_stats_km_result *out, mi_err *e);
+void mi_stats_km_free(mi_stats_km_result *r);
+
+/* The curve at time t (R: summary(fit, times = t, extend = TRUE)): number at
+ * risk #{time >= t}, S(t), and se = S(t) * se_log (Greenwood SE of S; NaN at
+ * S = 0). Before the first time: n, 1, 0. */
+void mi_stats_km_at(const mi_stats_km_result *r, double t, double *n_risk, double *surv,
+                    double *se);
+
+typedef struct mi_stats_logrank_result {
+  double chisq, df, p;
+  double *observed, *expected; /* ngroups each; owned: mi_stats_logrank_free */
+} mi_stats_logrank_result;
+
+/* Log-rank test (R: survdiff(Surv(time, event) ~ g), rho = 0). group[i] in
+ * 0..ngroups-1 or MI_STATS_NO_GROUP (row left out). Groups with expected 0
+ * are left out of the statistic (df = their count - 1), as survdiff does.
+ * Needs 2+ groups with rows; a singular variance (e.g. no event at a time
+ * when two groups are at risk) is MI_EINVAL. */
+int mi_stats_logrank(const double *time, const unsigned char *event, const size_t *group,
+                     size_t n, size_t ngroups, mi_stats_logrank_result *out, mi_err *e);
+void mi_stats_logrank_free(mi_stats_logrank_result *r);
+
+/* ---- principal components -------------------------------------------------------- */
+
+typedef enum { MI_STATS_ROTATE_NONE, MI_STATS_ROTATE_VARIMAX } mi_stats_rotate;
+
+typedef struct mi_stats_pca_result {
+  size_t n, p, k;
+  double *eigenvalues;         /* p, descending; owned (one block): mi_stats_pca_free */
+  double *loadings;            /* p x k column-major: item i on component c at [c*p + i] */
+  double *communalities;       /* p: row sums of squared loadings */
+  double *ss_loadings;         /* k: column sums of squared (rotated) loadings */
+  double *proportion_variance; /* k: ss_loadings / p */
+  int iterations;              /* varimax iterations (0 without rotation) */
+} mi_stats_pca_result;
+
+/* Principal components of the correlation matrix of the p columns of x
+ * (column-major, n complete cases), keeping k, as psych::principal(x,
+ * nfactors = k, rotate = "varimax" | "none"): loadings = eigenvectors *
+ * sqrt(eigenvalue) (eigenvalues below DBL_EPSILON taken as DBL_EPSILON), each
+ * column signed to a positive sum; varimax is stats::varimax (Kaiser
+ * normalisation, the same SVD iteration and stopping rule eps = 1e-5, at most
+ * 1000 iterations); after rotation the components are ordered by ss_loadings
+ * and re-signed. k = 1 is not rotated. Needs n >= 3, 1 <= k <= p, no
+ * constant column (MI_EINVAL naming it). A singular correlation matrix is
+ * allowed (eigenvalues 0). */
+int mi_stats_pca(const double *x, size_t n, size_t p, size_t k, mi_stats_rotate rotate,
+                 mi_stats_pca_result *out, mi_err *e);
+void mi_stats_pca_free(mi_stats_pca_result *r);
+
+/* ---- weighted satisfaction index ---------------------------------------------------- */
+
+typedef struct mi_stats_index_dim {
+  double weight;       /* >= 0; the weights are normalised to sum 1 */
+  double min, max;     /* the items' scale, min < max */
+  const size_t *items; /* column indices into the data */
+  size_t nitems;
+} mi_stats_index_dim;
+
+typedef struct mi_stats_index_result {
+  size_t n;              /* rows with a value for at least one dimension */
+  size_t ndims;
+  size_t *dim_n;         /* ndims: rows with at least one item of the dimension;
+                            owned (one block): mi_stats_index_free */
+  double *dimension_mean_raw;     /* mean over rows of the row's item mean */
+  double *dimension_score_0_100;  /* 100 (mean_raw - min) / (max - min) */
+  double index;                   /* sum of weight * score / sum of weight */
+} mi_stats_index_result;
+
+/* Index over ncols columns of nrows rows (x column-major: x[c*nrows + r],
+ * miss the same shape or NULL, w row weights or NULL). A row's dimension
+ * value is the mean of its non-missing items of that dimension; a row
+ * without any is left out of that dimension. dimension_mean_raw is the
+ * (weighted) mean of those row values. A value outside [min, max] is
+ * MI_EINVAL ("column C row R ..."); a dimension without any value is
+ * MI_EINVAL ("dimension D ..."). group/ngroups/groups as for mi_stats_nps
+ * (groups: ngroups results, or NULL). Free each result with _free. */
+int mi_stats_index(const double *x, const unsigned char *miss, const double *w, size_t nrows,
+                   size_t ncols, const mi_stats_index_dim *dims, size_t ndims,
+                   const size_t *group, size_t ngroups, mi_stats_index_result *overall,
+                   mi_stats_index_result *groups, mi_err *e);
+void mi_stats_index_free(mi_stats_index_result *r);
+
+/* ---- trend and seasonality ------------------------------------------------------------- */
+
+typedef struct mi_stats_trend_result {
+  size_t n, n_missing, len, period;
+  double slope, slope_se, slope_p, intercept, intercept_se, r_squared;
+  double *ma_centered; /* len; owned (one block): mi_stats_trend_free. NaN near
+                          the ends and where a window holds a missing value */
+  double *ma_trailing; /* len: mean of the last `period` values, NaN before */
+  double *seasonal;    /* period: the seasonal figure (sums to 0) */
+} mi_stats_trend_result;
+
+/* A series in order (v->x[0..len), missing allowed; weights ignored):
+ *  OLS of x on t = 1..len over the non-missing points (R: lm(x ~ t));
+ *  ma_centered: R's decompose() trend, filter(x, c(0.5, rep(1, f-1), 0.5)/f)
+ *               for even f = period, rep(1, f)/f for odd f, sides = 2;
+ *  ma_trailing: filter(x, rep(1/f, f), sides = 1);
+ *  seasonal:    decompose()$figure: per position in the period the mean of
+ *               x - trend over the available values, centred to mean 0.
+ * Needs period >= 2, at least 2 * period non-missing values (as decompose)
+ * and 3 for the OLS. A constant series gives exactly slope 0, slope_se 0,
+ * intercept the constant, and NaN slope_p and r_squared (R reports rounding
+ * noise there with an "essentially perfect fit" warning). */
+int mi_stats_trend(const mi_stats_vec *v, size_t period, mi_stats_trend_result *out, mi_err *e);
+void mi_stats_trend_free(mi_stats_trend_result *r);
+
+/* ---- k-means -------------------------------------------------------------------------- */
+
+typedef struct mi_stats_kmeans_result {
+  size_t n, p, k;
+  double tot_withinss, betweenss, totss;
+  double *withinss;  /* k; owned (one block): mi_stats_kmeans_free */
+  double *centers;   /* k x p row-major: cluster c at [c*p .. c*p+p) */
+  size_t *sizes;     /* k */
+  size_t *cluster;   /* n: 0-based cluster of each row */
+  size_t iterations; /* Lloyd iterations of the best start */
+} mi_stats_kmeans_result;
+
+/* k-means of the n rows of the p columns of x (column-major): `starts`
+ * random starts, each k distinct rows drawn with GSL's mt19937 seeded with
+ * seed, then Lloyd iterations to convergence (at most 1000; an emptied
+ * cluster takes the point farthest from its centre); the start with the
+ * smallest tot_withinss wins (the first on ties). Clusters are then ordered
+ * by their centres (lexicographically, first column first), so the result
+ * depends only on the partition found. Same inputs and seed, same result.
+ * Needs 1 <= k <= the number of distinct rows, starts >= 1. */
+int mi_stats_kmeans(const double *x, size_t n, size_t p, size_t k, size_t starts,
+                    unsigned long seed, mi_stats_kmeans_result *out, mi_err *e);
+void mi_stats_kmeans_free(mi_stats_kmeans_result *r);
+
 #endif

@@ -12,4 +12,10 @@ int mi_stats_check_conf(double conf, mi_err *e);
 /* Non-missing values of v in a new array (*out: caller frees), sorted if sort. */
 int mi_stats_collect(const mi_stats_vec *v, int sort, double **out, size_t *n, mi_err *e);
 
+/* MI_EINVAL naming column and row unless all n*k values of x are finite. */
+int mi_stats_check_matrix(const double *x, size_t n, size_t k, mi_err *e);
+
+/* Sample covariance matrix (n-1) of the k columns of x into c (k*k), two-pass. */
+int mi_stats_covariance(const double *x, size_t n, size_t k, double *c, mi_err *e);
+
 #endif

@@ -112,6 +112,31 @@ check corr_spearman_small -- corr "$data/ranks.csv" --cols a,b --method spearman
 check regress_drivers -- regress "$S" --y q_overall --x q_quality,q_attitude,q_speed,q_price
 check regress_one -- regress "$S" --y q_nps --x q_overall
 
+D=q_quality,q_attitude,q_speed,q_price
+check drivers_four -- drivers "$S" --y q_overall --x $D --performance $D
+check drivers_seven -- drivers "$S" --y q_overall \
+  --x q_quality,q_attitude,q_speed,q_repair,q_price,q_explain,q_wait
+T=$data/tenure.csv
+check km_tenure -- km "$T" --time months --event churned --event-value yes --at 0.5,6,12,24,40
+check km_tenure_by_plan -- km "$T" --time months --event churned --event-value yes \
+  --at 0.5,6,12,24,40 --by plan
+check km_small -- km "$data/km_small.csv" --time t --event status --at 2,2.5,5
+P=q_overall,q_quality,q_attitude,q_speed,q_repair,q_price,q_explain,q_wait
+# varimax iterates to R's stopping rule (relative change < 1e-5); manyi runs
+# the same iteration, so the two stop at the same step and agree to rounding
+check pca_varimax2 -- pca "$S" --cols $P --factors 2
+check pca_varimax3 -- pca "$S" --cols $P --factors 3 --rotate varimax
+check pca_none3 -- pca "$S" --cols $P --factors 3 --rotate none
+check pca_one -- pca "$S" --cols $P
+DIMS='product:0.4:1:5:q_quality,q_price;service:0.6:1:5:q_attitude,q_speed,q_repair'
+check index_two -- index "$S" --dims "$DIMS"
+check index_by_channel -- index "$S" --dims "$DIMS" --by channel
+check index_three -- index "$S" --dims 'nps:1:0:10:q_nps;overall:2:1:5:q_overall;wait:1:1:5:q_wait,q_explain'
+check trend_12 -- trend "$data/trend.csv" --col csat
+check trend_5 -- trend "$data/trend.csv" --col csat --period 5
+check trend_missing -- trend "$data/trend.csv" --col csat_na --period 12
+check kmeans_three -- kmeans "$data/clusters.csv" --cols x,y --k 3 --starts 10 --seed 42
+
 # ---- errors and edge cases
 printf 'a,b,g\n1,2,x\n3,abc,y\n' >"$tmp/text.csv"
 expect 1 "text.csv:3: field 'b': 'abc' is not a number" -- describe "$tmp/text.csv" --col b
@@ -156,6 +181,56 @@ printf 'x,w\n1,1\n2,-1\n' >"$tmp/negw.csv"
 expect 1 "negw.csv:3: field 'w': negative weight" -- mean "$tmp/negw.csv" --col x --weight w
 printf 'x,w\n1,0\n2,0\n' >"$tmp/zerow.csv"
 expect 1 "all 2 weights are 0" -- mean "$tmp/zerow.csv" --col x --weight w
+# drivers
+cols=$(printf 'x%d,' $(seq 1 16)); cols=${cols%,}
+{ echo "y,$cols"; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+  printf '%d' $((i % 7)); for j in $(seq 1 16); do printf ',%d' $(((i * j + j) % 11)); done; echo
+done; } >"$tmp/wide.csv"
+expect 1 "limited to 15 predictors" -- drivers "$tmp/wide.csv" --y y --x "$cols"
+expect 1 "predictor 'k' is constant" -- drivers "$tmp/const.csv" --y y --x a,k
+expect 1 "predictor 'b' is collinear" -- drivers "$tmp/coll.csv" --y y --x a,b,c
+printf 'y,a,b\n2,1,3\n2,2,1\n2,3,4\n2,4,2\n' >"$tmp/consty.csv"
+expect 1 "--y y: the outcome has the same value in all 4 rows" -- drivers "$tmp/consty.csv" --y y --x a,b
+expect 2 "--performance lists 1 column for 2 drivers" -- drivers "$S" --y q_overall --x q_quality,q_price --performance q_quality
+printf 'y,a,b\n1,,\n2,3,4\n' >"$tmp/onecase.csv"
+expect 1 "1 complete case for 3 coefficients" -- drivers "$tmp/onecase.csv" --y y --x a,b
+# km
+printf 't,e,g\n3,1,a\n-1,0,a\n' >"$tmp/negt.csv"
+expect 1 "negt.csv:3: field 't': time -1 is negative" -- km "$tmp/negt.csv" --time t --event e
+printf 't,e,g\n3,yes,a\n4,no,b\n' >"$tmp/yesno.csv"
+expect 1 "yesno.csv:2: field 'e': 'yes' is not 0 or 1; give --event-value" -- km "$tmp/yesno.csv" --time t --event e
+printf 't,e,g\n,1,a\n3,,b\n' >"$tmp/kmnone.csv"
+expect 1 "no rows with both a time and an event value" -- km "$tmp/kmnone.csv" --time t --event e
+printf 't,e,g\n3,1,a\n4,1,a\n,1,b\n' >"$tmp/kmempty.csv"
+expect 1 "--by g: group 'b' has no rows" -- km "$tmp/kmempty.csv" --time t --event e --by g
+printf 't,e\n7,1\n' >"$tmp/kmone.csv"
+"$manyi" --json stats km "$tmp/kmone.csv" --time t --event e --at 7 >"$tmp/out" 2>&1 &&
+  grep -q '"median": 7' "$tmp/out" && grep -q '"median_ci_lower": null' "$tmp/out" &&
+  grep -q '"se": null' "$tmp/out" && ok || bad "km n=1"
+expect 2 "--at: 'x' is not a finite number" -- km "$T" --time months --event churned --at 1,x
+# pca
+expect 1 "column 'k' is constant" -- pca "$tmp/const.csv" --cols a,k,y
+expect 1 "3 components of 2 columns" -- pca "$S" --cols q_overall,q_price --factors 3
+expect 2 "unknown rotation 'promax'" -- pca "$S" --cols q_overall,q_price --rotate promax
+expect 1 "1 complete case: need at least 3" -- pca "$tmp/onecase.csv" --cols a,b
+# index
+expect 1 "survey.csv:2: field 'q_nps': 9 is outside the scale 1..5 of dimension 'x'" -- \
+  index "$S" --dims 'x:1:1:5:q_nps'
+expect 2 "is not NAME:WEIGHT:MIN:MAX:COL1,COL2" -- index "$S" --dims 'x:1:1:q_nps'
+expect 2 "dimension 'x' is given twice" -- index "$S" --dims 'x:1:1:5:q_price;x:1:1:5:q_wait'
+printf 'a,b,g\n1,,u\n2,,u\n' >"$tmp/ixnone.csv"
+expect 1 "dimension 'bb' has no values" -- index "$tmp/ixnone.csv" --dims 'aa:1:1:5:a;bb:1:1:5:b'
+printf 'a,g\n1,u\n,v\n' >"$tmp/ixgrp.csv"
+expect 1 "--by g: group 'v': dimension 'aa' has no values" -- index "$tmp/ixgrp.csv" --dims 'aa:1:1:5:a' --by g
+# trend
+expect 1 "needs at least 2 full periods (24 values for period 12)" -- trend "$tmp/coll.csv" --col y
+expect 2 "--period 1 must be a whole number >= 2" -- trend "$data/trend.csv" --col csat --period 1
+# kmeans
+expect 1 "k = 3 clusters but only 1 distinct row" -- kmeans "$tmp/same.csv" --cols a --k 3
+expect 2 "give --k" -- kmeans "$data/clusters.csv" --cols x,y
+"$manyi" --json stats kmeans "$data/clusters.csv" --cols x,y --k 4 --seed 7 >"$tmp/k1" &&
+  "$manyi" --json stats kmeans "$data/clusters.csv" --cols x,y --k 4 --seed 7 >"$tmp/k2" &&
+  cmp -s "$tmp/k1" "$tmp/k2" && ok || bad "kmeans is not deterministic with --seed"
 "$manyi" stats nps --help >"$tmp/out" 2>&1
 grep -q "Usage: manyi stats nps" "$tmp/out" && ok || bad "stats nps --help"
 "$manyi" stats describe "$S" --col q_overall >"$tmp/out" && grep -q "^median  *4" "$tmp/out" &&

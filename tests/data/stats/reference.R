@@ -249,3 +249,198 @@ rg <- function(f, dat) {
 }
 put("regress_drivers", rg(q_overall ~ q_quality + q_attitude + q_speed + q_price, s))
 put("regress_one", rg(q_nps ~ q_overall, s))
+
+# ==== drivers, km, pca, index, trend, kmeans ========================================
+suppressPackageStartupMessages(library(survival))
+
+# ---- key drivers ---------------------------------------------------------------------
+# relaimpo is not in Debian: LMG (Shapley) and Johnson's relative weights are
+# computed here from their definitions. LMG: each predictor's R^2 gain averaged
+# over all orders, from lm() R^2 of all 2^k subsets (weights |S|!(k-|S|-1)!/k!).
+# Relative weights (Johnson 2000): R_xx = V diag(l) V', L = V diag(sqrt(l)) V',
+# b = L^-1 r_xy, raw_j = sum_m L_jm^2 b_m^2.
+drv <- function(dat, y, xs, perf = NULL) {
+  d <- na.omit(dat[, c(y, xs)]); k <- length(xs)
+  r2 <- sapply(0:(2^k - 1), function(mask) {
+    S <- xs[bitwAnd(mask, 2^(0:(k - 1))) > 0]
+    if (length(S) == 0) 0 else summary(lm(reformulate(S, y), data = d))$r.squared
+  })
+  lmg <- sapply(1:k, function(j) {
+    bit <- 2^(j - 1); tot <- 0
+    for (mask in 0:(2^k - 1)) if (bitwAnd(mask, bit) == 0) {
+      s <- sum(bitwAnd(mask, 2^(0:(k - 1))) > 0)
+      tot <- tot + factorial(s) * factorial(k - s - 1) / factorial(k) *
+        (r2[mask + bit + 1] - r2[mask + 1])
+    }
+    tot
+  })
+  full <- r2[2^k]
+  sd_ <- sapply(d, sd)
+  beta <- coef(lm(reformulate(xs, y), data = d))[xs] * sd_[xs] / sd_[y]
+  R <- cor(d); e <- eigen(R[xs, xs], symmetric = TRUE)
+  L <- e$vectors %*% diag(sqrt(e$values)) %*% t(e$vectors)
+  b <- solve(L, R[xs, y]); raw <- as.vector((L^2) %*% (b^2))
+  nm <- function(v) as.list(setNames(as.numeric(v), xs))
+  r <- list(n = nrow(d), r_squared = full, standardized_beta = nm(beta),
+            relative_weights_raw = nm(raw), relative_weights_share = nm(raw / full),
+            shapley_raw = nm(lmg), shapley_share = nm(lmg / full))
+  if (!is.null(perf)) {
+    pm <- colMeans(dat[, perf], na.rm = TRUE); imp <- lmg / full
+    q <- ifelse(imp >= mean(imp),
+                ifelse(pm >= mean(pm), "keep_up_the_good_work", "concentrate_here"),
+                ifelse(pm >= mean(pm), "possible_overkill", "low_priority"))
+    r$quadrant <- setNames(lapply(1:k, function(j)
+      list(importance = imp[j], performance = unname(pm[j]), quadrant = q[j])), xs)
+    r$quadrant_split <- list(importance = mean(imp), performance = mean(pm))
+  }
+  r
+}
+put("drivers_four", drv(s, "q_overall", c("q_quality", "q_attitude", "q_speed", "q_price"),
+                        c("q_quality", "q_attitude", "q_speed", "q_price")))
+put("drivers_seven", drv(s, "q_overall", c("q_quality", "q_attitude", "q_speed", "q_repair",
+                                           "q_price", "q_explain", "q_wait")))
+
+# ---- Kaplan-Meier and log-rank ------------------------------------------------------------
+# tenure.csv: months until churn ('yes') or censoring ('no') by plan; ties,
+# two missing months, one missing plan and a plan with one customer.
+set.seed(20240501)
+nt <- 240
+plan <- sample(c("basic", "plus", "pro"), nt, replace = TRUE, prob = c(.5, .3, .2))
+rate <- c(basic = 1 / 14, plus = 1 / 22, pro = 1 / 35)[plan]
+ev_t <- ceiling(rexp(nt, rate)); cens <- sample(6:36, nt, replace = TRUE)
+tenure <- data.frame(id = sprintf("C%04d", 1:nt), months = pmin(ev_t, cens),
+                     churned = ifelse(ev_t <= cens, "yes", "no"), plan = plan)
+tenure$months[c(17, 90)] <- NA
+tenure$plan[44] <- NA
+tenure <- rbind(tenure, data.frame(id = "C9999", months = 5, churned = "yes", plan = "trial"))
+write.csv(tenure, file.path(out, "tenure.csv"), row.names = FALSE, na = "", quote = FALSE)
+# km_small.csv: the curve is exactly 0.5 between t = 2 and 3 (median = midpoint)
+km_small <- data.frame(t = c(1, 2, 3, 4, 2.5, 6), status = c(1, 1, 1, 1, 0, 0))[c(1, 2, 3, 4), ]
+write.csv(km_small, file.path(out, "km_small.csv"), row.names = FALSE, quote = FALSE)
+
+km_of <- function(time, event, at) {
+  f <- survfit(Surv(time, event) ~ 1, conf.type = "log")
+  sm <- summary(f, times = at, extend = TRUE)
+  q <- quantile(f, 0.5)
+  list(n = length(time), events = sum(event),
+       at_times = lapply(seq_along(at), function(i)
+         list(time = at[i], n_risk = sm$n.risk[i], surv = sm$surv[i], se = sm$std.err[i])),
+       median = unname(q$quantile), median_ci_lower = unname(q$lower),
+       median_ci_upper = unname(q$upper))
+}
+tt <- tenure[!is.na(tenure$months), ]
+tt$ev <- as.numeric(tt$churned == "yes")
+at <- c(0.5, 6, 12, 24, 40)
+r <- km_of(tt$months, tt$ev, at)
+put("km_tenure", r)
+tg <- tt[!is.na(tt$plan), ]
+lv <- sort(unique(tg$plan))
+r$groups <- setNames(lapply(lv, function(l) km_of(tg$months[tg$plan == l],
+                                                   tg$ev[tg$plan == l], at)), lv)
+sd_ <- survdiff(Surv(months, ev) ~ plan, data = tg)
+r$logrank <- list(chisq = sd_$chisq, df = sum(sd_$exp > 0) - 1,
+                  p = pchisq(sd_$chisq, sum(sd_$exp > 0) - 1, lower.tail = FALSE),
+                  observed = as.list(setNames(sd_$obs, lv)),
+                  expected = as.list(setNames(sd_$exp, lv)))
+put("km_tenure_by_plan", r)
+put("km_small", km_of(km_small$t, km_small$status, c(2, 2.5, 5)))
+
+# ---- principal components (psych::principal) ----------------------------------------------
+pc <- function(x, k, rot) {
+  x <- na.omit(x); p <- principal(x, nfactors = k, rotate = rot)
+  va <- p$Vaccounted
+  list(n = nrow(x), eigenvalues = I(p$values),
+       proportion_variance = I(unname(va["Proportion Var", ])),
+       rotated_ss_loadings = I(unname(va["SS loadings", ])),
+       communalities = as.list(p$communality),
+       loadings = setNames(lapply(seq_len(ncol(x)), function(i)
+         I(unname(as.numeric(p$loadings[i, ])))), colnames(x)))
+}
+pitems <- c("q_overall", "q_quality", "q_attitude", "q_speed", "q_repair", "q_price",
+            "q_explain", "q_wait")
+put("pca_varimax2", pc(s[, pitems], 2, "varimax"))
+put("pca_varimax3", pc(s[, pitems], 3, "varimax"))
+put("pca_none3", pc(s[, pitems], 3, "none"))
+put("pca_one", pc(s[, pitems], 1, "varimax"))
+
+# ---- weighted satisfaction index ------------------------------------------------------------
+# A row's dimension value is the mean of its present items; the dimension mean
+# is the mean over rows that have one; index = sum(w * score) / sum(w).
+ix <- function(dat, dims) {
+  rv <- lapply(dims, function(dm) {
+    m <- rowMeans(dat[, dm$cols, drop = FALSE], na.rm = TRUE); m[is.nan(m)] <- NA; m
+  })
+  any_ <- Reduce(`|`, lapply(rv, function(m) !is.na(m)))
+  raw <- sapply(rv, mean, na.rm = TRUE)
+  sc <- sapply(seq_along(dims), function(i) 100 * (raw[i] - dims[[i]]$min) /
+                 (dims[[i]]$max - dims[[i]]$min))
+  w <- sapply(dims, function(dm) dm$w)
+  list(n = sum(any_), dimension_n = as.list(sapply(rv, function(m) sum(!is.na(m)))),
+       dimension_mean_raw = as.list(setNames(raw, names(dims))),
+       dimension_score_0_100 = as.list(setNames(sc, names(dims))),
+       index = sum(w * sc) / sum(w))
+}
+dims <- list(product = list(w = 0.4, min = 1, max = 5, cols = c("q_quality", "q_price")),
+             service = list(w = 0.6, min = 1, max = 5,
+                            cols = c("q_attitude", "q_speed", "q_repair")))
+r <- ix(s, dims)
+put("index_two", r)
+lv <- sort(unique(s$channel))
+r$groups <- setNames(lapply(lv, function(l) ix(s[s$channel == l, ], dims)), lv)
+put("index_by_channel", r)
+dims3 <- list(nps = list(w = 1, min = 0, max = 10, cols = "q_nps"),
+              overall = list(w = 2, min = 1, max = 5, cols = "q_overall"),
+              wait = list(w = 1, min = 1, max = 5, cols = c("q_wait", "q_explain")))
+put("index_three", ix(s, dims3))
+
+# ---- trend and seasonality ---------------------------------------------------------------------
+set.seed(7)
+tm <- 1:60
+csat <- round(70 + 0.12 * tm + 3 * sin(2 * pi * tm / 12) + rnorm(60, 0, 1), 2)
+csat_na <- csat; csat_na[c(17, 41)] <- NA
+write.csv(data.frame(month = tm, csat = csat, csat_na = csat_na), file.path(out, "trend.csv"),
+          row.names = FALSE, na = "", quote = FALSE)
+# decompose() itself refuses internal NAs (na.omit.ts); with NAs its own steps
+# are applied by hand: filter() propagates NA, the figure averages with na.rm.
+dec <- function(x, f) {
+  flt <- if (f %% 2 == 0) c(0.5, rep_len(1, f - 1), 0.5) / f else rep_len(1, f) / f
+  trend <- as.numeric(stats::filter(x, flt, sides = 2)); season <- x - trend
+  fig <- sapply(1:f, function(i) mean(season[seq(i, length(x), by = f)], na.rm = TRUE))
+  list(trend = trend, figure = fig - mean(fig))
+}
+tr <- function(x, f) {
+  fit <- summary(lm(x ~ t, data = data.frame(x = x, t = seq_along(x))))
+  cf <- fit$coefficients
+  dc <- dec(x, f)
+  if (!anyNA(x)) {
+    d2 <- decompose(ts(x, frequency = f))
+    stopifnot(isTRUE(all.equal(dc$trend, as.numeric(d2$trend), tolerance = 1e-14)),
+              isTRUE(all.equal(dc$figure, as.numeric(d2$figure), tolerance = 1e-14)))
+  }
+  list(n = sum(!is.na(x)), n_missing = sum(is.na(x)),
+       ols = list(slope = cf["t", 1], slope_se = cf["t", 2], slope_p = cf["t", 4],
+                  intercept = cf[1, 1], intercept_se = cf[1, 2], r_squared = fit$r.squared),
+       ma_centered = I(dc$trend),
+       ma_trailing = I(as.numeric(stats::filter(x, rep(1 / f, f), sides = 1))),
+       seasonal = I(dc$figure))
+}
+put("trend_12", tr(csat, 12))
+put("trend_5", tr(csat, 5))
+put("trend_missing", tr(csat_na, 12))
+
+# ---- k-means ---------------------------------------------------------------------------------------
+# Three well-separated clusters: the optimum is unique, so R's Hartigan-Wong
+# and manyi's Lloyd find the same partition. Clusters ordered by centre.
+set.seed(11)
+cl <- data.frame(x = round(c(rnorm(30, 1, .5), rnorm(30, 5, .5), rnorm(30, 9, .5)), 3),
+                 y = round(c(rnorm(30, 1, .5), rnorm(30, 6, .5), rnorm(30, 1, .5)), 3))
+cl$x[5] <- NA
+write.csv(cl, file.path(out, "clusters.csv"), row.names = FALSE, na = "", quote = FALSE)
+cc <- na.omit(cl)
+km <- kmeans(cc, 3, nstart = 25)
+o <- order(km$centers[, 1], km$centers[, 2])
+put("kmeans_three", list(n = nrow(cc), tot_withinss = km$tot.withinss,
+                         betweenss = km$betweenss, totss = km$totss,
+                         sizes = I(km$size[o]), withinss = I(km$withinss[o]),
+                         centers = setNames(lapply(o, function(i)
+                           as.list(km$centers[i, ])), as.character(1:3))))

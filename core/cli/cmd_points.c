@@ -1,0 +1,380 @@
+/* manyi points show|redeem|expire, and `manyi eval points` (called from
+ * cmd_eval.c): the terminal side of service/points.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "policy/policy.h"
+#include "service/points.h"
+#include "store/ledger.h"
+#include "util/timeutil.h"
+
+/* ---- manyi eval points ---------------------------------------------------- */
+
+typedef struct eval_ctx {
+  int tty;
+  int64_t failures_shown;
+} eval_ctx;
+
+static void show_progress(void *p, const char *phase, int64_t done) {
+  eval_ctx *c = p;
+  if (c->tty) fprintf(stderr, "\rcrediting points: %s %lld   ", phase, (long long)done);
+}
+
+static void show_failure(void *p, const mi_err *e) {
+  eval_ctx *c = p;
+  if (c->tty) fputc('\n', stderr);
+  if (c->failures_shown++ < 20) mi_cli_fail(e);
+}
+
+static void print_run(const mi_cli *cli, const mi_points_run_options *o,
+                      const mi_points_run_summary *s, const char *policy) {
+  if (cli->json) {
+    mi_cli_print_json(json_pack(
+        "{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}", "policy", policy, "dry_run",
+        o->dry_run, "events", (json_int_t)s->events, "credited", (json_int_t)s->credited,
+        "points", (json_int_t)s->points, "skipped", (json_int_t)s->skipped, "failed",
+        (json_int_t)s->failed, "reversed", (json_int_t)s->reversed, "reversed_points",
+        (json_int_t)s->reversed_points, "reverse_expired", (json_int_t)s->reverse_expired,
+        "resumed_from", s->resumed));
+    return;
+  }
+  if (cli->quiet) return;
+  printf("%s%s: %lld events, %lld credited (%lld points), %lld skipped, %lld failed\n",
+         o->dry_run ? "dry run of " : "", policy, (long long)s->events, (long long)s->credited,
+         (long long)s->points, (long long)s->skipped, (long long)s->failed);
+  printf("  refunds: %lld reversed (%lld points)", (long long)s->reversed,
+         (long long)s->reversed_points);
+  if (s->reverse_expired)
+    printf(", %lld with nothing to take back (their points had expired)", (long long)s->reverse_expired);
+  putchar('\n');
+  if (s->resumed[0]) printf("  resumed an interrupted run after %s\n", s->resumed);
+}
+
+int mi_cli_eval_points(mi_cli *cli, int64_t as_of, int dry_run, const char *policy_path) {
+  mi_err e = {0};
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_policy *policy = NULL;
+  const mi_config_policy *configured = mi_config_find_policy(cli->cfg, "loyalty");
+  mi_policy_limits limits = {cli->cfg->limits.policy_instructions, cli->cfg->limits.policy_memory,
+                             cli->cfg->limits.policy_time_ms};
+  int rc = policy_path ? mi_policy_load("loyalty", policy_path,
+                                        configured ? &configured->params : NULL, &limits, &policy, &e)
+                       : mi_policy_load_config(cli->cfg, "loyalty", &policy, &e);
+  if (rc) return mi_cli_fail(&e);
+  eval_ctx ctx = {.tty = !cli->quiet && isatty(STDERR_FILENO)};
+  mi_points_run_options o = {.as_of = as_of, .now = mi_cli_now(), .dry_run = dry_run,
+                             .progress = show_progress, .on_failure = show_failure, .ctx = &ctx};
+  mi_points_run_summary sum;
+  rc = mi_points_run(cli->store, cli->cfg, policy, &o, &sum, &e);
+  if (ctx.tty) fputc('\n', stderr);
+  if (rc == 0) print_run(cli, &o, &sum, mi_policy_path(policy));
+  mi_policy_free(policy);
+  if (rc) return mi_cli_fail(&e);
+  if (sum.failed > ctx.failures_shown)
+    fprintf(stderr, "manyi: %lld more policy failures not shown\n",
+            (long long)(sum.failed - ctx.failures_shown));
+  return sum.failed ? 3 : 0;
+}
+
+/* ---- manyi points ... ----------------------------------------------------- */
+
+#define H_SHOW                                                                            \
+  "Usage: manyi [--json] points show CUSTOMER [--lots] [--last N]\n"                       \
+  "\n"                                                                                    \
+  "The customer's balance (the ledger's sum), the points available now (in lots\n"        \
+  "that have not expired, less any debt left by a reversal), the points that\n"           \
+  "still remain by expiry day in the order a redemption spends them (soonest\n"           \
+  "expiry first; --lots: each lot, i.e. each earning entry), and the last N\n"            \
+  "ledger entries (default 10). --json lists every lot.\n"
+
+#define H_REDEEM                                                                          \
+  "Usage: manyi points redeem CUSTOMER POINTS --key KEY [--reason TEXT]\n"                \
+  "\n"                                                                                    \
+  "Spends POINTS from the customer's lots that have not expired, soonest expiry\n"        \
+  "first. More than is available is refused and nothing is written. KEY names the\n"      \
+  "redemption (e.g. the voucher or order it pays for): the same KEY again for the\n"      \
+  "same customer and points is the same redemption and adds nothing; for anything\n"      \
+  "else it is refused.\n"
+
+#define H_EXPIRE                                                                          \
+  "Usage: manyi points expire [--as-of TIME] [--dry-run]\n"                               \
+  "\n"                                                                                    \
+  "Writes an 'expire' ledger entry for every lot that expired at or before TIME\n"        \
+  "(default: now; not later than now) and still holds points. Running it again\n"         \
+  "adds nothing. Month and year ends are in UTC.\n"
+
+static const char usage_all[] =
+    "Usage: manyi [--config FILE] [--db FILE] [--json] points SUBCOMMAND ...\n"
+    "\n"
+    "Loyalty points accounts. Points are credited by 'manyi eval points'.\n"
+    "\n"
+    "Subcommands ('manyi points SUBCOMMAND --help' for each):\n"
+    "  show CUSTOMER                         balance, lots with expiry, last entries\n"
+    "  redeem CUSTOMER POINTS --key KEY      spend points, soonest-expiring first\n"
+    "  expire [--as-of TIME] [--dry-run]     write off lots past their expiry\n";
+
+static int wants_help(int argc, char **argv, const char *text) {
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--")) break;
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      fputs(text, stdout);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int parse_count(const char *s, int64_t *out) {
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || end == s || *end || v <= 0 || s[0] == '+' || s[0] == ' ') return -1;
+  *out = v;
+  return 0;
+}
+
+static void day_of(int64_t t, char buf[11]) { mi_date_format(t, buf); }
+
+/* The last day a lot can be spent: the day before its expiry instant. */
+static void through(int64_t expires_at, char buf[11]) {
+  if (!expires_at) snprintf(buf, 11, "never");
+  else mi_date_format(expires_at - 1, buf);
+}
+
+static int by_spending_order(const void *a, const void *b) {
+  const mi_ledger_lot *x = a, *y = b;
+  int64_t ex = x->expires_at ? x->expires_at : INT64_MAX, ey = y->expires_at ? y->expires_at : INT64_MAX;
+  if (ex != ey) return ex < ey ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+typedef struct entries_ctx {
+  json_t *list;
+} entries_ctx;
+
+static int add_entry(void *p, const mi_ledger_row *r) {
+  entries_ctx *c = p;
+  char at[21];
+  mi_instant_format(r->created_at, at);
+  json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?}", "id", (json_int_t)r->id, "at", at,
+                        "kind", r->kind, "points", (json_int_t)r->points, "reason", r->reason,
+                        "source", r->source);
+  if (!o) return MI_ENOMEM;
+  if (r->expires_at) {
+    char ex[11];
+    through(r->expires_at, ex);
+    json_object_set_new(o, "good_through", json_string(ex));
+  }
+  json_array_append_new(c->list, o);
+  return 0;
+}
+
+static int cmd_show(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"last", required_argument, NULL, 'l'},
+                                          {"lots", no_argument, NULL, 'L'},
+                                          {NULL, 0, NULL, 0}};
+  int64_t last = 10;
+  int opt, each_lot = 0;
+  while ((opt = getopt_long(argc, argv, "l:L", options, NULL)) != -1) {
+    if (opt == 'L') {
+      each_lot = 1;
+      continue;
+    }
+    if (opt == 'l' && parse_count(optarg, &last) == 0 && last <= 100000) continue;
+    if (opt == 'l')
+      return mi_cli_usage_error("points show", "--last: '%s' is not a whole number from 1 to 100000", optarg);
+    return mi_cli_usage_error("points show", "unknown option");
+  }
+  if (argc - optind != 1) return mi_cli_usage_error("points show", "give one CUSTOMER id");
+  const char *customer = argv[optind];
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  int64_t now = mi_cli_now();
+  mi_points_account a;
+  if (mi_points_account_get(cli->store, customer, now, &a, &e)) {
+    mi_points_account_free(&a);
+    return mi_cli_fail(&e);
+  }
+  entries_ctx ec = {json_array()};
+  int rc = mi_ledger_each(cli->store, a.customer_id, 1, (int)last, add_entry, &ec, &e);
+  if (rc) {
+    json_decref(ec.list);
+    mi_points_account_free(&a);
+    return rc == MI_ENOMEM ? (fputs("manyi: out of memory\n", stderr), 1) : mi_cli_fail(&e);
+  }
+  /* Lots that still hold points, in the order a redemption spends them. */
+  size_t n = 0;
+  for (size_t i = 0; i < a.lots.n; i++)
+    if (a.lots.lots[i].remaining > 0) a.lots.lots[n++] = a.lots.lots[i];
+  qsort(a.lots.lots, n, sizeof *a.lots.lots, by_spending_order);
+  char now_s[21], d1[11], d2[11];
+  mi_instant_format(now, now_s);
+  if (cli->json) {
+    json_t *lots = json_array();
+    for (size_t i = 0; i < n; i++) {
+      const mi_ledger_lot *l = &a.lots.lots[i];
+      day_of(l->earned_at, d1);
+      through(l->expires_at, d2);
+      json_array_append_new(lots, json_pack("{s:I, s:I, s:I, s:s, s:s, s:b}", "entry", (json_int_t)l->id,
+                                            "points", (json_int_t)l->points, "remaining",
+                                            (json_int_t)l->remaining, "credited", d1, "good_through", d2,
+                                            "expired", l->expires_at && l->expires_at <= now));
+    }
+    mi_cli_print_json(json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:o}", "customer", customer,
+                                "as_of", now_s, "balance", (json_int_t)a.lots.balance, "available",
+                                (json_int_t)a.available, "debt", (json_int_t)a.lots.debt,
+                                "expired_not_written_off", (json_int_t)a.expired_pending, "lots", lots,
+                                "entries", ec.list));
+    mi_points_account_free(&a);
+    return 0;
+  }
+  printf("%s: balance %lld, available %lld (as of %s)\n", customer, (long long)a.lots.balance,
+         (long long)a.available, now_s);
+  if (a.lots.debt) printf("  debt %lld (a reversal took more than was left; new points pay it first)\n", (long long)a.lots.debt);
+  if (a.expired_pending)
+    printf("  %lld points have expired and are not yet written off (manyi points expire)\n",
+           (long long)a.expired_pending);
+  if (n && each_lot) {
+    printf("lots, in the order a redemption spends them:\n  %8s %10s %10s  %-10s  %s\n", "entry",
+           "points", "remaining", "credited", "good through");
+    for (size_t i = 0; i < n; i++) {
+      const mi_ledger_lot *l = &a.lots.lots[i];
+      day_of(l->earned_at, d1);
+      through(l->expires_at, d2);
+      printf("  %8lld %10lld %10lld  %-10s  %s%s\n", (long long)l->id, (long long)l->points,
+             (long long)l->remaining, d1, d2, l->expires_at && l->expires_at <= now ? " (expired)" : "");
+    }
+  } else if (n) { /* one line per expiry day; --lots lists each lot */
+    printf("points by expiry, in the order a redemption spends them (--lots for each lot):\n"
+           "  %-12s %10s %6s\n", "good through", "points", "lots");
+    for (size_t i = 0; i < n;) {
+      size_t j = i;
+      int64_t sum = 0;
+      through(a.lots.lots[i].expires_at, d2);
+      for (; j < n && a.lots.lots[j].expires_at == a.lots.lots[i].expires_at; j++)
+        sum += a.lots.lots[j].remaining;
+      printf("  %-12s %10lld %6zu%s\n", d2, (long long)sum, j - i,
+             a.lots.lots[i].expires_at && a.lots.lots[i].expires_at <= now ? "  (expired)" : "");
+      i = j;
+    }
+  }
+  size_t ne = json_array_size(ec.list);
+  if (ne) printf("last %zu entries:\n", ne);
+  for (size_t i = 0; i < ne; i++) {
+    json_t *o = json_array_get(ec.list, i);
+    printf("  %8lld  %.10s  %-7s %10lld  %s\n", (long long)json_integer_value(json_object_get(o, "id")),
+           json_string_value(json_object_get(o, "at")), json_string_value(json_object_get(o, "kind")),
+           (long long)json_integer_value(json_object_get(o, "points")),
+           json_string_value(json_object_get(o, "reason")));
+  }
+  json_decref(ec.list);
+  mi_points_account_free(&a);
+  return 0;
+}
+
+static int cmd_redeem(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"key", required_argument, NULL, 'k'},
+                                          {"reason", required_argument, NULL, 'r'},
+                                          {NULL, 0, NULL, 0}};
+  const char *key = NULL, *reason = NULL;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "k:r:", options, NULL)) != -1) {
+    switch (opt) {
+    case 'k': key = optarg; break;
+    case 'r': reason = optarg; break;
+    default: return mi_cli_usage_error("points redeem", "unknown option");
+    }
+  }
+  if (argc - optind != 2) return mi_cli_usage_error("points redeem", "give a CUSTOMER and the POINTS to redeem");
+  int64_t points;
+  if (parse_count(argv[optind + 1], &points))
+    return mi_cli_usage_error("points redeem", "POINTS: '%s' is not a positive whole number", argv[optind + 1]);
+  if (!key)
+    return mi_cli_usage_error("points redeem", "give --key KEY (it makes a retry safe: the same key "
+                                               "is one redemption)");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  mi_points_redeem_result r;
+  if (mi_points_redeem(cli->store, argv[optind], points, key, reason, mi_cli_now(), &r, &e))
+    return mi_cli_fail(&e);
+  if (cli->json) {
+    mi_cli_print_json(json_pack("{s:s, s:I, s:s, s:I, s:b, s:I, s:I}", "customer", argv[optind],
+                                "points", (json_int_t)points, "key", key, "entry",
+                                (json_int_t)r.entry_id, "already", r.already, "balance",
+                                (json_int_t)r.balance, "available", (json_int_t)r.available));
+    return 0;
+  }
+  if (cli->quiet) return 0;
+  if (r.already)
+    printf("already redeemed with key %s (entry %lld): nothing added; %s has %lld available\n", key,
+           (long long)r.entry_id, argv[optind], (long long)r.available);
+  else
+    printf("redeemed %lld points from %s (entry %lld); %lld available now\n", (long long)points,
+           argv[optind], (long long)r.entry_id, (long long)r.available);
+  return 0;
+}
+
+static int cmd_expire(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"as-of", required_argument, NULL, 'a'},
+                                          {"dry-run", no_argument, NULL, 'n'},
+                                          {NULL, 0, NULL, 0}};
+  int64_t now = mi_cli_now(), as_of = now;
+  int dry_run = 0, opt;
+  mi_err e = {0};
+  while ((opt = getopt_long(argc, argv, "a:n", options, NULL)) != -1) {
+    switch (opt) {
+    case 'a':
+      if (mi_instant_parse(optarg, &as_of, &e)) return mi_cli_usage_error("points expire", "--as-of: %s", e.msg);
+      break;
+    case 'n': dry_run = 1; break;
+    default: return mi_cli_usage_error("points expire", "unknown option");
+    }
+  }
+  if (argc != optind) return mi_cli_usage_error("points expire", "takes no arguments");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_points_expire_summary s;
+  if (mi_points_expire(cli->store, as_of, now, dry_run, &s, &e)) return mi_cli_fail(&e);
+  char at[21];
+  mi_instant_format(as_of, at);
+  if (cli->json) {
+    mi_cli_print_json(json_pack("{s:s, s:b, s:I, s:I, s:I}", "as_of", at, "dry_run", dry_run,
+                                "customers", (json_int_t)s.customers, "lots", (json_int_t)s.lots,
+                                "points", (json_int_t)s.points));
+    return 0;
+  }
+  if (!cli->quiet)
+    printf("%sexpired %lld lots of %lld customers (%lld points) as of %s\n",
+           dry_run ? "dry run: would have " : "", (long long)s.lots, (long long)s.customers,
+           (long long)s.points, at);
+  return 0;
+}
+
+static const struct {
+  const char *name, *help;
+  int (*run)(mi_cli *, int, char **);
+} subs[] = {{"show", H_SHOW, cmd_show}, {"redeem", H_REDEEM, cmd_redeem}, {"expire", H_EXPIRE, cmd_expire}};
+
+static int run(mi_cli *cli, int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage_all, stderr);
+    return 2;
+  }
+  if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+    fputs(usage_all, stdout);
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof subs / sizeof *subs; i++) {
+    if (strcmp(argv[1], subs[i].name)) continue;
+    if (wants_help(argc - 1, argv + 1, subs[i].help)) return 0;
+    optind = 0;
+    return subs[i].run(cli, argc - 1, argv + 1);
+  }
+  return mi_cli_usage_error("points", "unknown subcommand '%s'; use show, redeem or expire", argv[1]);
+}
+
+const mi_cli_command mi_cmd_points = {"points", "loyalty points: show, redeem, expire", usage_all,
+                                      run, 1};

@@ -1,0 +1,114 @@
+/* manyi policy SUBCOMMAND: work on the policy files. So far one subcommand:
+ * `test [PATH]` runs the YAML test cases next to the policies (the runner is
+ * service/policy_test.c) and prints one line per case and a summary. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "service/policy_test.h"
+
+#define H_TEST                                                                                \
+  "Usage: manyi [--config FILE] [--quiet] policy test [PATH]\n"                              \
+  "\n"                                                                                        \
+  "Runs the test cases of the policies: PATH is a test file (.yaml) or a folder\n"           \
+  "of them (default: the 'tests' folder beside the configured policy files, e.g.\n"          \
+  "policies/tests). A test file is a list of cases:\n"                                       \
+  "\n"                                                                                        \
+  "  - name: big spender is A\n"                                                              \
+  "    hook: tier                    # tier, route, escalate, evaluate or care\n"            \
+  "    customer: {orders_total: 60, orders_12m: 30, spend_12m: 150000,\n"                     \
+  "               refunded_orders: 0, cancelled_orders: 0}\n"                                 \
+  "    params: {a_min_spend: 120000} # optional: override configured params\n"               \
+  "    expect: {tier: A, reason_contains: \">= 120000\"}\n"                                   \
+  "    # or expect_error: \"part of the error message\"\n"                                   \
+  "\n"                                                                                        \
+  "Inputs are the hook's arguments as maps of view fields: customer (tier,\n"                \
+  "care), ticket (route, escalate), clock (escalate), department and figures\n"              \
+  "(evaluate), date \"YYYY-MM-DD\" (care). Policies run with the configured\n"               \
+  "params and limits, through the same checks as in the engine.\n"                           \
+  "Expect keys: tier: tier, reason, reason_contains; route: department,\n"                   \
+  "priority, reason, reason_contains; escalate: escalate (false = nil), level,\n"            \
+  "notify, reason, reason_contains; evaluate: score (within 0.005), grade, passed,\n"       \
+  "reasons_contain; care: count, kinds, items.\n"                                            \
+  "\n"                                                                                        \
+  "Prints 'ok' or 'FAIL' with what was expected and what came back for each\n"               \
+  "case (--quiet: failures only), then 'N passed, M failed'. Exit status 0 when\n"          \
+  "every case passed, 1 otherwise, 2 for a usage error.\n"
+
+static void usage(FILE *out) {
+  fputs("Usage: manyi [--config FILE] policy SUBCOMMAND [ARGS]\n"
+        "\n"
+        "Subcommands:\n"
+        "  test [PATH]  run the YAML test cases of the policies\n"
+        "\n"
+        "'manyi policy SUBCOMMAND --help' for one of them.\n",
+        out);
+}
+
+/* The path below the current folder when it is there: shorter lines. */
+static const char *shown(const char *path) {
+  static char cwd[4096];
+  if (path[0] != '/' || (!cwd[0] && !getcwd(cwd, sizeof cwd))) return path;
+  size_t n = strlen(cwd);
+  return !strncmp(path, cwd, n) && path[n] == '/' ? path + n + 1 : path;
+}
+
+static void print_case(const mi_policy_case_result *r, void *ud) {
+  const mi_cli *cli = ud;
+  if (r->passed) {
+    if (!cli->quiet) printf("ok    %s: %s\n", shown(r->file), r->name);
+    return;
+  }
+  if (!strcmp(r->name, "-")) printf("FAIL  %s\n", r->detail); /* the file itself */
+  else printf("FAIL  %s:%d: %s: %s\n", shown(r->file), r->line, r->name, r->detail);
+}
+
+static int run_test(mi_cli *cli, int argc, char **argv) {
+  const char *path = NULL;
+  for (int i = 2; i < argc; i++) {
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      fputs(H_TEST, stdout);
+      return 0;
+    }
+  }
+  for (int i = 2; i < argc; i++) {
+    const char *arg = argv[i];
+    if (!strcmp(arg, "--")) {
+      if (++i >= argc) break;
+      arg = argv[i];
+    } else if (arg[0] == '-' && arg[1]) {
+      return mi_cli_usage_error("policy", "test: unknown option '%s'", arg);
+    }
+    if (path) return mi_cli_usage_error("policy", "test: give one PATH, got '%s' and '%s'", path, arg);
+    path = arg;
+  }
+  if (mi_cli_load_config(cli)) return 1;
+  mi_err e = {0};
+  char def[4096];
+  if (!path) {
+    if (mi_policy_test_default_path(cli->cfg, def, sizeof def, &e)) return mi_cli_fail(&e);
+    path = def;
+  }
+  mi_policy_test_summary sum;
+  if (mi_policy_test_run(cli->cfg, path, print_case, cli, &sum, &e)) return mi_cli_fail(&e);
+  printf("%d passed, %d failed\n", sum.passed, sum.failed);
+  return sum.failed ? 1 : 0;
+}
+
+static int run(mi_cli *cli, int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+    usage(stdout);
+    return 0;
+  }
+  if (!strcmp(argv[1], "test")) return run_test(cli, argc, argv);
+  return mi_cli_usage_error("policy", "unknown subcommand '%s' (subcommands: test)", argv[1]);
+}
+
+const mi_cli_command mi_cmd_policy = {
+    "policy", "test the policies (policy test [PATH])",
+    "Usage: manyi policy SUBCOMMAND [ARGS]; 'manyi policy --help' lists them\n", run, 1};

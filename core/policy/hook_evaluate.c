@@ -1,0 +1,68 @@
+/* The evaluate hook: evaluate(department, figures, params) -> {score, grade,
+ * passed, reasons}. The score must be a finite number 0..100 (NaN and
+ * infinities fail), the grade short text, passed a boolean and the reasons a
+ * list of reasons. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "policy/policy_internal.h"
+
+static void check(lua_State *L, mi_pol_hook *h) {
+  static const char *const fields[] = {"score", "grade", "passed", "reasons", NULL};
+  mi_evaluate_decision *out = h->ctx;
+  int t = lua_gettop(L);
+  char d[64];
+  size_t n = 0;
+  if (mi_pol_want_record(L, h, t, "the decision", fields)) return;
+  lua_getfield(L, t, "score");
+  double score = lua_type(L, -1) == LUA_TNUMBER ? (double)lua_tonumber(L, -1) : NAN;
+  if (!isfinite(score) || score < 0 || score > 100) {
+    mi_pol_describe(L, -1, d, sizeof d);
+    mi_pol_bad(h, "evaluate() returned %s as the score; it must be a finite number from 0 to 100",
+               d);
+    return;
+  }
+  lua_getfield(L, t, "grade");
+  if (mi_pol_want_text(L, h, -1, "the grade", sizeof out->grade - 1, 0, out->grade)) return;
+  lua_getfield(L, t, "passed");
+  if (lua_type(L, -1) != LUA_TBOOLEAN) {
+    mi_pol_describe(L, -1, d, sizeof d);
+    mi_pol_bad(h, "evaluate() returned %s as passed; it must be true or false", d);
+    return;
+  }
+  int passed = lua_toboolean(L, -1);
+  lua_getfield(L, t, "reasons");
+  int list = lua_gettop(L);
+  if (mi_pol_want_list(L, h, list, "the reasons", MI_EVALUATE_MAX_REASONS, &n)) return;
+  for (size_t i = 0; i < n; i++) {
+    char what[32];
+    snprintf(what, sizeof what, "reasons[%zu]", i + 1);
+    lua_geti(L, list, (lua_Integer)i + 1);
+    if (mi_pol_want_text(L, h, -1, what, MI_POL_REASON_MAX, 1, out->reasons[i])) return;
+    lua_pop(L, 1);
+  }
+  out->score = score;
+  out->passed = passed;
+  out->nreasons = n;
+}
+
+int mi_policy_call_evaluate(mi_policy *p, const mi_view *department, const mi_view *figures,
+                            mi_evaluate_decision *out, mi_err *e) {
+  if (out) memset(out, 0, sizeof *out);
+  if (!p || !department || !figures || !out || (department->nfields && !department->fields) ||
+      (figures->nfields && !figures->fields))
+    return mi_err_set(e, MI_EINVAL,
+                      "mi_policy_call_evaluate: policy, department, figures and out are required");
+  mi_pol_hook h = {.p = p, .name = "evaluate", .args = {department, figures}, .nargs = 2,
+                   .nresults = 1, .check = check, .ctx = out};
+  int rc = mi_pol_call_hook(&h, e);
+  if (rc) {
+    memset(out, 0, sizeof *out);
+    return rc;
+  }
+  out->line = h.line;
+  return 0;
+}

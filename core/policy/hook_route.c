@@ -1,0 +1,63 @@
+/* The route hook: route(ticket, params) -> {department, priority, reason}.
+ * Checked here before a ticket is assigned: the department must be a code of
+ * the configuration, the priority an integer 1..4 and the reason text. */
+#include <stdio.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "policy/policy_internal.h"
+
+typedef struct route_ctx {
+  const mi_config *cfg;
+  mi_route_decision *out;
+} route_ctx;
+
+static void dept_list(const mi_config *cfg, char *buf, size_t size) {
+  size_t n = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < cfg->ndepartments && n < size; i++)
+    n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", cfg->departments[i].code);
+}
+
+static void check(lua_State *L, mi_pol_hook *h) {
+  static const char *const fields[] = {"department", "priority", "reason", NULL};
+  route_ctx *c = h->ctx;
+  int t = lua_gettop(L);
+  char list[256];
+  int64_t prio = 0;
+  if (mi_pol_want_record(L, h, t, "the decision", fields)) return;
+  lua_getfield(L, t, "department");
+  if (mi_pol_want_text(L, h, -1, "the department", sizeof c->out->department - 1, 0,
+                       c->out->department))
+    return;
+  if (!mi_config_find_department(c->cfg, c->out->department)) {
+    dept_list(c->cfg, list, sizeof list);
+    mi_pol_bad(h, "route() returned department '%.64s', which is not a department of the "
+                  "configuration (%s)",
+               c->out->department, list);
+    return;
+  }
+  lua_getfield(L, t, "priority");
+  if (mi_pol_want_int(L, h, -1, "the priority", 1, 4, &prio)) return;
+  c->out->priority = (int)prio;
+  lua_getfield(L, t, "reason");
+  if (mi_pol_want_text(L, h, -1, "the reason", MI_POL_REASON_MAX, 1, c->out->reason)) return;
+}
+
+int mi_policy_call_route(mi_policy *p, const mi_view *ticket, const mi_config *cfg,
+                         mi_route_decision *out, mi_err *e) {
+  if (out) memset(out, 0, sizeof *out);
+  if (!p || !ticket || !cfg || !out || (ticket->nfields && !ticket->fields))
+    return mi_err_set(e, MI_EINVAL, "mi_policy_call_route: policy, ticket, cfg and out are required");
+  route_ctx c = {cfg, out};
+  mi_pol_hook h = {.p = p, .name = "route", .args = {ticket}, .nargs = 1, .nresults = 1,
+                   .check = check, .ctx = &c};
+  int rc = mi_pol_call_hook(&h, e);
+  if (rc) {
+    memset(out, 0, sizeof *out);
+    return rc;
+  }
+  out->line = h.line;
+  return 0;
+}

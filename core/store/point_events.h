@@ -1,0 +1,60 @@
+/* What earns loyalty points, read for the points batch: completed orders and
+ * survey responses not yet credited, and refunded orders whose points were
+ * credited and not yet reversed. The idempotency keys that tie an event to
+ * its ledger entries are made here, so the batch and the queries agree. */
+#ifndef MI_STORE_POINT_EVENTS_H
+#define MI_STORE_POINT_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+typedef enum mi_point_source { MI_POINT_ORDERS, MI_POINT_RESPONSES } mi_point_source;
+
+/* Strings are valid only during the callback. */
+typedef struct mi_point_event {
+  int64_t id;                /* the order's or response's store id (the stream's order) */
+  const char *type;          /* "order" | "survey" */
+  const char *external_id;   /* O00000042, R000000007 */
+  int64_t customer_id;
+  const char *customer;      /* the customer's external id */
+  int64_t amount_minor;      /* orders; 0 for surveys */
+  const char *currency;      /* orders; NULL for surveys */
+  int64_t occurred_at;       /* ordered_at / submitted_at */
+  const char *status;        /* orders: their status; surveys: "answered" */
+  const char *survey;        /* surveys: the survey code; NULL for orders */
+} mi_point_event;
+
+typedef int (*mi_point_event_cb)(void *ctx, const mi_point_event *ev);
+
+/* Calls cb for up to limit events of src with id > after_id that occurred at
+ * or before as_of (orders: status completed) and have no ledger entry with
+ * their earn key, in id order. A non-zero return from cb stops and is returned. */
+int mi_point_events_uncredited(mi_store *s, mi_point_source src, int64_t as_of, int64_t after_id,
+                               int limit, mi_point_event_cb cb, void *ctx, mi_err *e);
+
+/* A refunded order whose earn entry has no reversal yet. */
+typedef struct mi_point_reversal {
+  int64_t order_id;
+  const char *order;    /* external id; valid only during the callback */
+  int64_t customer_id;
+  const char *customer; /* external id */
+  int64_t earn_id;      /* the ledger entry to reverse */
+  int64_t points;       /* what it credited */
+} mi_point_reversal;
+typedef int (*mi_point_reversal_cb)(void *ctx, const mi_point_reversal *r);
+
+/* Calls cb for up to limit refunded orders with id > after_id that were
+ * credited and not reversed, in id order. */
+int mi_point_reversals_pending(mi_store *s, int64_t after_id, int limit, mi_point_reversal_cb cb,
+                               void *ctx, mi_err *e);
+
+/* Idempotency keys: "order:<external_id>:earn", "response:<external_id>:earn",
+ * "order:<external_id>:reverse", "expire:<earn entry id>". Writes at most size
+ * bytes; returns 0, or MI_EINVAL if it does not fit. */
+int mi_point_key_earn(mi_point_source src, const char *external_id, char *buf, size_t size);
+int mi_point_key_reverse(const char *order_external_id, char *buf, size_t size);
+int mi_point_key_expire(int64_t lot_id, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,91 @@
+-- evaluation.lua: the default department evaluation policy.
+--
+-- evaluate(department, figures, params) -> {score, grade, passed, reasons}
+--
+-- The company rule: a department is assessed every period on weighted
+-- criteria -- satisfaction, response-time attainment, resolution rate,
+-- complaints and improvement actions -- and passes when the share of
+-- satisfied customers reaches the target (e.g. >= 90 %).
+--
+-- Each criterion scores 0..1:
+--   satisfaction  satisfied_share / targets.satisfaction      (at most 1)
+--   response      first_response_met / targets.response       (at most 1)
+--   resolution    resolution_rate / targets.resolution        (at most 1)
+--   complaints    1 if complaint_rate <= targets.complaint_rate, else
+--                 targets.complaint_rate / complaint_rate
+--   actions       actions_done / actions_planned (1 when none were planned)
+-- score = 100 * sum(weight * criterion) / sum(weight) over the criteria whose
+-- figure is known (a nil figure leaves its criterion out, and says so).
+-- Satisfaction counts only with at least min_responses answers.
+-- grade = the first of params.grades whose min <= score.
+-- passed = satisfied_share >= targets.satisfaction (with enough answers).
+--
+-- params (all required; set under policies.evaluation.params in manyi.yaml):
+--   weights        map   satisfaction, response, resolution, complaints, actions
+--   targets        map   satisfaction, response, resolution (shares 0..1) and
+--                        complaint_rate (share of tickets that are complaints)
+--   min_responses  integer  survey answers needed to judge satisfaction
+--   grades         list of {min = score, grade = text}, highest min first
+
+local function pct(x)
+  return string.format("%.1f%%", x * 100)
+end
+
+local function evaluate(d, f, p)
+  local w, t = p.weights, p.targets
+  local reasons, sum, wsum = {}, 0, 0
+  local function add(name, value, text)
+    sum = sum + w[name] * value
+    wsum = wsum + w[name]
+    reasons[#reasons + 1] = string.format("%s: %s -> %.2f x %.2f", name, text, value, w[name])
+  end
+  local function skip(name, why)
+    reasons[#reasons + 1] = name .. ": not assessed (" .. why .. ")"
+  end
+
+  local enough = f.satisfied_share ~= nil and f.responses >= p.min_responses
+  if enough then
+    add("satisfaction", math.min(1, f.satisfied_share / t.satisfaction),
+      pct(f.satisfied_share) .. " satisfied, target " .. pct(t.satisfaction))
+  else
+    skip("satisfaction", f.responses .. " answers, " .. p.min_responses .. " needed")
+  end
+  if f.first_response_met ~= nil then
+    add("response", math.min(1, f.first_response_met / t.response),
+      pct(f.first_response_met) .. " first responses in time, target " .. pct(t.response))
+  else
+    skip("response", "no tickets")
+  end
+  if f.resolution_rate ~= nil then
+    add("resolution", math.min(1, f.resolution_rate / t.resolution),
+      pct(f.resolution_rate) .. " resolved, target " .. pct(t.resolution))
+  else
+    skip("resolution", "no tickets")
+  end
+  if f.complaint_rate ~= nil then
+    local v = 1
+    if f.complaint_rate > t.complaint_rate then v = t.complaint_rate / f.complaint_rate end
+    add("complaints", v, pct(f.complaint_rate) .. " complaints, limit " .. pct(t.complaint_rate))
+  else
+    skip("complaints", "no tickets")
+  end
+  if f.actions_planned > 0 then
+    add("actions", math.min(1, f.actions_done / f.actions_planned),
+      f.actions_done .. " of " .. f.actions_planned .. " improvement actions done")
+  else
+    add("actions", 1, "no improvement actions planned")
+  end
+
+  local score = 0
+  if wsum > 0 then score = 100 * sum / wsum end
+  local grade = "-"
+  for _, g in ipairs(p.grades) do
+    if score >= g.min then grade = g.grade break end
+  end
+  local passed = enough and f.satisfied_share >= t.satisfaction
+  table.insert(reasons, 1, string.format("%s %s: score %.1f, grade %s, %s", d.code, f.period,
+    score, grade, passed and "target met" or "target not met"))
+  return { score = score, grade = grade, passed = passed, reasons = reasons }
+end
+
+return { evaluate = evaluate }

@@ -1,0 +1,279 @@
+---@meta
+-- manyi.d.lua: Lua language-server (LuaLS / sumneko) definitions of what a
+-- manyi policy sees: the hooks, the read-only views passed to them, the
+-- params of the default policies and the decisions the engine accepts.
+-- Editors use it for completion and checks; the engine never loads it.
+--
+-- Use: add this folder to "workspace.library" in .luarc.json, e.g.
+--   { "runtime.version": "Lua 5.4", "workspace.library": ["schemas"] }
+-- and annotate a hook:
+--   ---@param customer manyi.Customer
+--   ---@param params manyi.TiersParams
+--   ---@return manyi.TierCode, string
+--   local function tier(customer, params) ... end
+--
+-- Views and params are read-only: writing a field raises. Reading a field a
+-- view does not have raises too ("customer view has no field 'x'"); fields
+-- marked `?` are present but may be nil. Field lists: policies/README.md.
+
+-- ---------------------------------------------------------------------------
+-- Views
+-- ---------------------------------------------------------------------------
+
+---A customer, as the tier, points and care hooks see it (money in currency units).
+---@class manyi.Customer
+---@field external_id string the customer's id
+---@field kind "person"|"company"|"government"
+---@field region string?
+---@field industry string?
+---@field birthday string? YYYY-MM-DD
+---@field tenure_days integer days since the customer was created
+---@field tier string? the current tier code
+---@field spend_12m number spend in the last 12 months
+---@field orders_12m integer orders in the last 12 months
+---@field orders_total integer all orders ever
+---@field refunded_orders integer
+---@field cancelled_orders integer
+---@field last_order_days integer? days since the last order
+---@field open_complaints integer
+---@field tickets_12m integer service tickets in the last 12 months
+---@field avg_satisfaction number? 1..5
+---@field nps_answer integer? the last 0..10 answer
+---@field points integer loyalty points balance
+
+---The customer view of the care hook: the customer view and these fields.
+---@class manyi.CareCustomer: manyi.Customer
+---@field special_needs string? e.g. "hearing", "mobility"; nil = none
+---@field consent_email boolean the customer agreed to be contacted by email
+---@field consent_sms boolean
+---@field consent_phone boolean
+
+---A service ticket, as the route and escalate hooks see it.
+---@class manyi.Ticket
+---@field external_id string
+---@field kind "inquiry"|"complaint"|"after_sales"|"business_request"
+---@field category "general"|"technical"|"product_quality"
+---@field severity "low"|"medium"|"high"|"critical"
+---@field channel "phone"|"email"|"social"|"chat"|"visit"|"web"
+---@field status "new"|"open"|"pending"|"resolved"|"closed"
+---@field priority integer? 1 (most urgent) .. 4; nil before routing
+---@field department string? department code; nil before routing
+---@field customer_id string the customer's external id
+---@field customer_tier string? the customer's tier
+---@field escalation_level integer 0 = not escalated yet, else 1..3
+
+---The SLA clock of a ticket that is running (business time of its department's calendar).
+---@class manyi.Clock
+---@field target "first_response"|"resolution" which deadline is running
+---@field target_seconds integer business seconds the SLA allows
+---@field elapsed_seconds integer business seconds used so far
+---@field remaining_seconds integer may be negative (breached)
+---@field used number elapsed / target: 0.5 = half used, > 1 = breached
+---@field breached boolean
+
+---A department, as the evaluate hook sees it.
+---@class manyi.Department
+---@field code string
+---@field name string
+
+---A department's figures for one evaluation period (shares are 0..1).
+---@class manyi.Figures
+---@field period string "2026-Q1", "2026-03" or "2026"
+---@field responses integer survey answers in the period
+---@field satisfied_share number? share of satisfied (4-5) answers; nil without answers
+---@field first_response_met number? share of tickets answered within the SLA
+---@field resolution_rate number? share of tickets resolved
+---@field tickets integer
+---@field complaints integer
+---@field complaint_rate number? complaints / tickets
+---@field actions_planned integer improvement actions due in the period
+---@field actions_done integer ... and done
+
+---The day the care hook decides for.
+---@class manyi.Date
+---@field date string YYYY-MM-DD
+---@field year integer
+---@field month integer 1..12
+---@field day integer 1..31
+---@field weekday integer 1 = Monday .. 7 = Sunday
+---@field day_of_year integer 1..366
+---@field quarter integer 1..4
+---@field day_of_quarter integer 1..92
+
+---A loyalty event, as the points hook sees it.
+---@class manyi.Event
+---@field type "order"|"survey"|"feedback"|"referral"
+---@field id string the event's external id
+---@field amount number? order amount in currency units (orders only)
+---@field currency string?
+---@field occurred_at string YYYY-MM-DD
+---@field status string
+---@field survey string? survey code (answered surveys)
+
+-- ---------------------------------------------------------------------------
+-- Decisions (checked by the engine before anything is stored)
+-- ---------------------------------------------------------------------------
+
+---A tier code of the configuration (A, B, C, P in the example).
+---@alias manyi.TierCode string
+
+---@class manyi.PointsDecision
+---@field points integer within +-limits.points_max
+---@field expires? "never"|"end_of_month"|"end_of_year"|string "after Nd" or YYYY-MM-DD; nil = never
+---@field reason string 1..500 bytes
+
+---@class manyi.RouteDecision
+---@field department string a department code of the configuration
+---@field priority integer 1..4 (1 = most urgent)
+---@field reason string 1..500 bytes
+
+---@class manyi.EscalateDecision
+---@field level integer 1..3 (team lead, department head, satisfaction committee)
+---@field notify string[] at most 10 roles, each 1..32 bytes
+---@field reason string 1..500 bytes
+
+---@class manyi.EvaluateDecision
+---@field score number finite, 0..100
+---@field grade string 1..8 bytes
+---@field passed boolean
+---@field reasons string[] at most 20, each 1..500 bytes
+
+---@alias manyi.Channel "email"|"sms"|"phone"|"visit"
+
+---@class manyi.CareItem
+---@field kind string 1..32 bytes, e.g. "birthday"
+---@field channel manyi.Channel
+---@field template string 1..128 bytes, the message or visit template
+
+-- ---------------------------------------------------------------------------
+-- Params of the default policies (policies.<name>.params in manyi.yaml)
+-- ---------------------------------------------------------------------------
+
+---@class manyi.TiersParams
+---@field a_min_spend number 12-month spend for A
+---@field a_min_orders integer 12-month orders for A
+---@field b_min_spend number
+---@field b_min_orders integer
+---@field max_bad_share number 0..1: refunded + cancelled share above this moves one tier down
+
+---@class manyi.LoyaltyParams
+---@field points_per_unit number points per currency unit of an order
+---@field multipliers table<string, number> tier code -> factor
+---@field no_tier_multiplier number
+---@field survey_points integer
+---@field feedback_points integer
+---@field referral_points integer
+---@field expires string "never", "after 365d", "end_of_month", "end_of_year" or YYYY-MM-DD
+
+---@class manyi.RoutingParams
+---@field departments table<string, string> category -> department code
+---@field severity_priority table<string, integer> severity -> 1..4
+---@field urgent_tiers string[] tiers whose tickets are one step more urgent
+---@field complaints_sooner boolean complaints one step more urgent
+
+---@class manyi.LadderStep
+---@field level integer 1..3
+---@field at number share of the SLA target used where the step starts
+---@field notify string[] roles
+
+---@class manyi.EscalationParams
+---@field ladder manyi.LadderStep[] in rising order of `at`
+---@field fast_tiers string[] tiers whose complaints climb faster
+---@field fast_factor number 0 < f <= 1, applied to every `at`
+
+---@class manyi.EvaluationWeights
+---@field satisfaction number
+---@field response number
+---@field resolution number
+---@field complaints number
+---@field actions number
+
+---@class manyi.EvaluationTargets
+---@field satisfaction number share satisfied, e.g. 0.90
+---@field response number share of first responses in time
+---@field resolution number share resolved
+---@field complaint_rate number largest share of complaints
+
+---@class manyi.Grade
+---@field min number
+---@field grade string
+
+---@class manyi.EvaluationParams
+---@field weights manyi.EvaluationWeights
+---@field targets manyi.EvaluationTargets
+---@field min_responses integer answers needed to judge satisfaction
+---@field grades manyi.Grade[] highest min first
+
+---@class manyi.Holiday
+---@field date string "MM-DD" every year or "YYYY-MM-DD" once
+---@field template string
+
+---@class manyi.SpecialNeedsCare
+---@field day integer day of the month of the call
+---@field channel manyi.Channel
+---@field template string
+
+---@class manyi.VisitCare
+---@field tiers string[]
+---@field day_of_quarter integer
+---@field template string
+
+---@class manyi.CareParams
+---@field greeting_channels manyi.Channel[] tried in order; each needs the customer's consent
+---@field birthday_template string
+---@field holidays manyi.Holiday[]
+---@field special_needs manyi.SpecialNeedsCare
+---@field visit manyi.VisitCare
+
+-- ---------------------------------------------------------------------------
+-- Hooks: a policy file returns a table of some of these
+-- ---------------------------------------------------------------------------
+
+---@class manyi.Hooks
+---@field tier? fun(customer: manyi.Customer, params: table): manyi.TierCode, string
+---@field points? fun(event: manyi.Event, customer: manyi.Customer, params: table): manyi.PointsDecision?
+---@field route? fun(ticket: manyi.Ticket, params: table): manyi.RouteDecision
+---@field escalate? fun(ticket: manyi.Ticket, clock: manyi.Clock, params: table): manyi.EscalateDecision?
+---@field evaluate? fun(department: manyi.Department, figures: manyi.Figures, params: table): manyi.EvaluateDecision
+---@field care? fun(customer: manyi.CareCustomer, date: manyi.Date, params: table): manyi.CareItem[]
+
+---tier(customer, params) -> tier, reason (policy `tiers`).
+---@param customer manyi.Customer
+---@param params manyi.TiersParams
+---@return manyi.TierCode tier a tier code of the configuration
+---@return string reason 1..500 bytes, the numbers that decided
+function tier(customer, params) end
+
+---points(event, customer, params) -> nil | decision (policy `loyalty`).
+---@param event manyi.Event
+---@param customer manyi.Customer
+---@param params manyi.LoyaltyParams
+---@return manyi.PointsDecision? decision nil = no points
+function points(event, customer, params) end
+
+---route(ticket, params) -> decision (policy `routing`).
+---@param ticket manyi.Ticket
+---@param params manyi.RoutingParams
+---@return manyi.RouteDecision
+function route(ticket, params) end
+
+---escalate(ticket, clock, params) -> nil | decision (policy `escalation`).
+---@param ticket manyi.Ticket
+---@param clock manyi.Clock
+---@param params manyi.EscalationParams
+---@return manyi.EscalateDecision? decision nil = leave the ticket as it is
+function escalate(ticket, clock, params) end
+
+---evaluate(department, figures, params) -> decision (policy `evaluation`).
+---@param department manyi.Department
+---@param figures manyi.Figures
+---@param params manyi.EvaluationParams
+---@return manyi.EvaluateDecision
+function evaluate(department, figures, params) end
+
+---care(customer, date, params) -> list of care events (policy `care`); {} = nothing today.
+---@param customer manyi.CareCustomer
+---@param date manyi.Date
+---@param params manyi.CareParams
+---@return manyi.CareItem[] items at most 20
+function care(customer, date, params) end

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# End-to-end: loyalty points on the bundled example. Every number is checked
+# against an independent computation with the sqlite3 shell over the CSV files
+# (integer arithmetic in minor units, tier multipliers A 2, B 3/2, else 1).
+# Usage: points.sh MANYI SOURCE_DIR MANYI_GEN
+set -uo pipefail
+manyi=$1
+src=$2
+example=$src/examples/after-sales
+data=$example/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+command -v sqlite3 >/dev/null || { echo "sqlite3 not found: skipping" >&2; exit 77; }
+export MANYI_NOW=2026-11-01T00:00:00Z
+failures=0
+passes=0
+
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+expect() {
+  local want=$1; shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/err" >&2; fi
+}
+contains() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; cat "$1" >&2; fi; }
+same() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', want '$2'"; fi; }
+m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" "$@"; }
+# q SQL: over the CSVs (tables o, r) with the database attached as db.
+q() {
+  sqlite3 :memory: ".import --csv $tmp/orders.csv o" ".import --csv $data/responses.csv r" \
+    "ATTACH '$tmp/ex.db' AS db" "$1"
+}
+
+# --- a database of the example, with tiers (they set the multipliers)
+cp "$data/orders.csv" "$tmp/orders.csv"
+expect 0 m init
+for e in customers staff orders interactions tickets responses; do
+  expect 0 m import "$e" "$data/$e.csv"
+done
+expect 0 m eval tiers
+
+# The expected points of every event: completed orders and responses up to now.
+# y is the event's year in UTC (the example's points expire at the end of it).
+events="
+  WITH tier AS (SELECT external_id AS id, tier FROM db.customers),
+  ev AS (
+    SELECT o.customer_id AS cid, strftime('%Y', o.ordered_at) AS y,
+           CASE t.tier WHEN 'A' THEN o.m * 2 / 100 WHEN 'B' THEN o.m * 3 / 200 ELSE o.m / 100 END AS pts
+    FROM (SELECT customer_id, ordered_at, CAST(round(amount * 100) AS INTEGER) AS m FROM o
+          WHERE status = 'completed' AND unixepoch(ordered_at) <= unixepoch('$MANYI_NOW')) o
+    JOIN tier t ON t.id = o.customer_id
+    UNION ALL
+    SELECT customer_id, strftime('%Y', submitted_at), 50 FROM r
+    WHERE unixepoch(submitted_at) <= unixepoch('$MANYI_NOW'))"
+want_events=$(q "$events SELECT count(*) FROM ev")
+want_credited=$(q "$events SELECT count(*) FROM ev WHERE pts > 0")
+want_points=$(q "$events SELECT sum(pts) FROM ev")
+want_skipped=$((want_events - want_credited))
+
+# --- dry run: the summary, nothing written
+expect 0 m eval points --dry-run
+contains "$tmp/out" "dry run of"
+contains "$tmp/out" "$want_events events, $want_credited credited ($want_points points), $want_skipped skipped, 0 failed"
+same "$(sqlite3 "$tmp/ex.db" 'SELECT count(*) FROM loyalty_ledger')" 0 "dry run wrote entries"
+
+# --- a candidate policy that fails on one event: named, counted, the rest goes on
+printf 'return { points = function(ev, c, p)\n  if ev.id == "R000000001" then error("boom") end\n  return nil\nend }\n' >"$tmp/bad.lua"
+expect 3 m eval points --dry-run --policy "$tmp/bad.lua"
+contains "$tmp/err" "bad.lua:2: boom (event R000000001)"
+contains "$tmp/out" "$want_events events, 0 credited (0 points), $((want_events - 1)) skipped, 1 failed"
+
+# --- a run killed half-way, then finished: every event credited exactly once
+"$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" eval points >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+same "$(sqlite3 "$tmp/ex.db" 'PRAGMA integrity_check')" ok "integrity after kill"
+expect 0 m eval points
+contains "$tmp/out" "0 failed"
+expect 0 m eval points
+contains "$tmp/out" "$want_skipped events, 0 credited (0 points), $want_skipped skipped, 0 failed"
+contains "$tmp/out" "refunds: 0 reversed (0 points)"
+same "$(sqlite3 "$tmp/ex.db" "SELECT count(*), sum(points) FROM loyalty_ledger WHERE kind = 'earn'")" \
+  "$want_credited|$want_points" "earn entries"
+same "$(sqlite3 "$tmp/ex.db" "SELECT count(*) FROM (SELECT source FROM loyalty_ledger GROUP BY source
+  HAVING count(*) > 1)")" 0 "events credited twice"
+
+# Every customer's balance against the independent sums.
+compare="$events,
+  want AS (SELECT cid, sum(pts) AS p, sum(CASE WHEN y = '2026' THEN pts ELSE 0 END) AS a
+           FROM ev WHERE pts > 0 GROUP BY cid),
+  got AS (SELECT c.external_id AS cid, sum(l.points) AS p FROM db.loyalty_ledger l
+          JOIN db.customers c ON c.id = l.customer_id GROUP BY 1)"
+same "$(q "$compare SELECT count(*) FROM want FULL JOIN got USING (cid) WHERE want.p IS NOT got.p")" 0 \
+  "customers whose balance differs"
+same "$(q "$compare SELECT count(*) FROM got")" "$(q "$compare SELECT count(*) FROM want")" "customers with points"
+
+# --- one customer in detail: balance, and what is still good (events of 2026)
+id=C0000008
+bal=$(q "$compare SELECT p FROM want WHERE cid = '$id'")
+avail=$(q "$compare SELECT a FROM want WHERE cid = '$id'")
+expect 0 m points show "$id"
+contains "$tmp/out" "$id: balance $bal, available $avail (as of $MANYI_NOW)"
+contains "$tmp/out" "$((bal - avail)) points have expired and are not yet written off"
+contains "$tmp/out" "2025-12-31"
+expect 0 m --json points show "$id" --last 3
+contains "$tmp/out" "\"balance\": $bal,"
+contains "$tmp/out" "\"available\": $avail,"
+
+# --- expire: lots of 2025 go, once
+want_lots=$(q "$events SELECT count(*) FROM ev WHERE pts > 0 AND y < '2026'")
+want_gone=$(q "$events SELECT sum(pts) FROM ev WHERE pts > 0 AND y < '2026'")
+expect 0 m points expire --dry-run
+contains "$tmp/out" "would have expired $want_lots lots"
+expect 0 m points expire
+contains "$tmp/out" "expired $want_lots lots"
+contains "$tmp/out" "(-$want_gone points)"
+expect 0 m points expire
+contains "$tmp/out" "expired 0 lots of 0 customers (0 points)"
+expect 1 m points expire --as-of 2026-11-02
+contains "$tmp/err" "later than now"
+same "$(q "$compare SELECT count(*) FROM want FULL JOIN got USING (cid) WHERE want.a IS NOT got.p")" 0 \
+  "customers whose balance after expiry differs"
+
+# --- redeem: once per key, never below zero
+expect 0 m points redeem "$id" 1000 --key e2e-1
+contains "$tmp/out" "redeemed 1000 points from $id"
+contains "$tmp/out" "$((avail - 1000)) available now"
+expect 0 m points redeem "$id" 1000 --key e2e-1
+contains "$tmp/out" "already redeemed with key e2e-1"
+contains "$tmp/out" "$((avail - 1000)) available"
+expect 1 m points redeem "$id" 999 --key e2e-1
+contains "$tmp/err" "was used for another redemption"
+expect 1 m points redeem "$id" $((avail - 999)) --key e2e-2
+contains "$tmp/err" "$id has $((avail - 1000)) points available; cannot redeem $((avail - 999))"
+expect 2 m points redeem "$id" 10
+contains "$tmp/err" "--key"
+expect 2 m points redeem "$id" -5 --key x
+expect 1 m points redeem NOBODY 5 --key x
+contains "$tmp/err" "unknown customer 'NOBODY'"
+same "$(sqlite3 "$tmp/ex.db" "SELECT count(*), sum(points) FROM loyalty_ledger WHERE kind = 'redeem'")" \
+  "1|-1000" "redeem entries"
+
+# --- a refund: the order's points are taken back, once
+# The customer's first completed order of 2026 (still in a lot that has points).
+order=$(q "SELECT external_id FROM o WHERE customer_id = '$id' AND status = 'completed'
+  AND strftime('%Y', ordered_at) = '2026' AND unixepoch(ordered_at) <= unixepoch('$MANYI_NOW')
+  ORDER BY rowid LIMIT 1")
+pts=$(q "SELECT CAST(round(amount * 100) AS INTEGER) * 2 / 100 FROM o WHERE external_id = '$order'")
+same "$(sqlite3 "$tmp/ex.db" "SELECT tier FROM customers WHERE external_id = '$id'")" A "tier of $id"
+awk -F, -v OFS=, -v id="$order" '$1 == id { $6 = "refunded" } { print }' "$data/orders.csv" >"$tmp/orders.csv"
+expect 0 m import orders "$tmp/orders.csv"
+contains "$tmp/out" "1 updated"
+expect 0 m eval points
+contains "$tmp/out" "refunds: 1 reversed (-$pts points)"
+expect 0 m eval points
+contains "$tmp/out" "refunds: 0 reversed (0 points)"
+same "$(sqlite3 "$tmp/ex.db" "SELECT points, reverses_id = (SELECT id FROM loyalty_ledger
+  WHERE idempotency_key = 'order:$order:earn') FROM loyalty_ledger WHERE idempotency_key = 'order:$order:reverse'")" \
+  "-$pts|1" "reverse entry"
+expect 0 m points show "$id"
+contains "$tmp/out" "balance $((avail - 1000 - pts)), available $((avail - 1000 - pts))"
+# The ledger's sum is the sum of the balances the engine reports.
+same "$(sqlite3 "$tmp/ex.db" 'SELECT sum(points) FROM loyalty_ledger')" \
+  "$(sqlite3 "$tmp/ex.db" 'SELECT sum(balance) FROM customer_points')" "ledger sum"
+
+# --- help and usage
+expect 0 m points --help;            contains "$tmp/out" "show CUSTOMER"
+expect 0 m points redeem --help;     contains "$tmp/out" "Usage: manyi points redeem"
+expect 0 m points expire --help;     contains "$tmp/out" "Usage: manyi points expire"
+expect 2 m points frobnicate;        contains "$tmp/err" "unknown subcommand 'frobnicate'"
+expect 2 m eval points --diff x.csv; contains "$tmp/err" "--diff is for tiers only"
+
+echo "points.sh: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,548 @@
+/* Unit tests for the route, escalate, evaluate and care hooks of core/policy
+ * (through the public API): NULL arguments first, then for each hook a good
+ * decision and the nonsense returns of tests/data/policy/hooks.lua, each of
+ * which must fail closed (MI_EPOLICY, the decision zeroed, the error naming
+ * the file, line and input) and leave the policy working for the next call.
+ * Then the runner of `manyi policy test` (service/policy_test.c) on the
+ * shipped cases and on broken ones, and mi_config_value_load. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config/config.h"
+#include "policy/policy.h"
+#include "service/date_view.h"
+#include "service/policy_test.h"
+#include "util/err.h"
+
+#define DATA MANYI_SOURCE_DIR "/tests/data/policy/"
+#define HOOKS DATA "hooks.lua"
+#define EXAMPLE MANYI_SOURCE_DIR "/examples/after-sales/manyi.yaml"
+
+static const char CFG[] =
+    "version: 1\n"
+    "database: test.db\n"
+    "limits: {policy_instructions: 200000, policy_memory: 8MiB, policy_time: 200ms}\n"
+    "calendars:\n"
+    "  office:\n"
+    "    hours:\n"
+    "      mon: [09:00-17:00]\n"
+    "departments:\n"
+    "  - {code: support, name: Support, calendar: office}\n"
+    "  - {code: technical, name: Technical, calendar: office}\n"
+    "  - {code: quality, name: Quality, calendar: office}\n"
+    "policies:\n"
+    "  routing:\n"
+    "    file: hooks.lua\n"
+    "    params: {roles: [department_head, satisfaction_committee]}\n";
+
+typedef struct fixture {
+  mi_config *cfg;
+  mi_policy *p;
+} fixture;
+
+static const char *err_text(const mi_err *e) {
+  static char buf[2048];
+  FILE *f = fmemopen(buf, sizeof buf, "w");
+  mi_err_print(e, f);
+  fclose(f);
+  buf[strcspn(buf, "\n")] = '\0';
+  return buf;
+}
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  mi_err e;
+  if (!f || mi_config_load_string(CFG, sizeof CFG - 1, "hooks.yaml", DATA, &f->cfg, &e)) return -1;
+  if (mi_policy_load_config(f->cfg, "routing", &f->p, &e)) {
+    fprintf(stderr, "%s\n", err_text(&e));
+    return -1;
+  }
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  mi_policy_free(f->p);
+  mi_config_free(f->cfg);
+  free(f);
+  return 0;
+}
+
+/* Views whose id picks the fixture's return. */
+typedef struct views {
+  mi_view_field f[4];
+  mi_view v;
+} views;
+
+static const mi_view *ticket(views *t, const char *id) {
+  t->f[0] = (mi_view_field){.name = "external_id", .type = MI_VIEW_STR, .s = id};
+  t->f[1] = (mi_view_field){.name = "kind", .type = MI_VIEW_STR, .s = "complaint"};
+  t->f[2] = (mi_view_field){.name = "customer_tier", .type = MI_VIEW_NIL};
+  t->v = (mi_view){.kind = "ticket", .id = id, .fields = t->f, .nfields = 3};
+  return &t->v;
+}
+
+static const mi_view *clock_view(views *t) {
+  t->f[0] = (mi_view_field){.name = "used", .type = MI_VIEW_NUM, .d = 0.8};
+  t->f[1] = (mi_view_field){.name = "breached", .type = MI_VIEW_BOOL, .i = 0};
+  t->v = (mi_view){.kind = "clock", .id = "T", .fields = t->f, .nfields = 2};
+  return &t->v;
+}
+
+static const mi_view *department(views *t, const char *code) {
+  t->f[0] = (mi_view_field){.name = "code", .type = MI_VIEW_STR, .s = code};
+  t->v = (mi_view){.kind = "department", .id = code, .fields = t->f, .nfields = 1};
+  return &t->v;
+}
+
+static const mi_view *figures(views *t) {
+  t->f[0] = (mi_view_field){.name = "satisfied_share", .type = MI_VIEW_NUM, .d = 0.92};
+  t->v = (mi_view){.kind = "figures", .id = "2026-Q1", .fields = t->f, .nfields = 1};
+  return &t->v;
+}
+
+static const mi_view *customer(views *t, const char *id) {
+  t->f[0] = (mi_view_field){.name = "external_id", .type = MI_VIEW_STR, .s = id};
+  t->v = (mi_view){.kind = "customer", .id = id, .fields = t->f, .nfields = 1};
+  return &t->v;
+}
+
+/* The error names the file, a line, the message part and the input. */
+static void expect_refused(int rc, const mi_err *e, const char *part, const char *input) {
+  const char *text = err_text(e);
+  if (rc != MI_EPOLICY) fail_msg("rc %d, want MI_EPOLICY: %s", rc, text);
+  if (!strstr(text, "hooks.lua:") || !strstr(text, part) || !strstr(text, input))
+    fail_msg("error '%s' lacks hooks.lua:, '%s' or '%s'", text, part, input);
+  assert_true(e->line > 0);
+}
+
+static int all_zero(const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++)
+    if (b[i]) return 0;
+  return 1;
+}
+
+/* ---- arguments ------------------------------------------------------------ */
+
+static void test_null_arguments(void **state) {
+  fixture *f = *state;
+  views a, b;
+  mi_err e;
+  mi_route_decision r;
+  mi_escalate_decision x;
+  mi_evaluate_decision v;
+  mi_care_decision c;
+  assert_int_equal(mi_policy_call_route(NULL, ticket(&a, "good"), f->cfg, &r, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_route(f->p, NULL, f->cfg, &r, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_route(f->p, ticket(&a, "good"), NULL, &r, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_route(f->p, ticket(&a, "good"), f->cfg, NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_escalate(f->p, ticket(&a, "good"), NULL, &x, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_escalate(NULL, ticket(&a, "good"), clock_view(&b), &x, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_evaluate(f->p, NULL, figures(&b), &v, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_evaluate(f->p, department(&a, "good"), figures(&b), NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_care(f->p, customer(&a, "good"), NULL, &c, NULL), MI_EINVAL);
+  mi_view broken = {.kind = "ticket", .id = "x", .fields = NULL, .nfields = 2};
+  assert_int_equal(mi_policy_call_route(f->p, &broken, f->cfg, &r, &e), MI_EINVAL);
+  mi_policy_counters n;
+  mi_policy_get_counters(f->p, &n);
+  assert_int_equal(n.calls, 0); /* bad arguments are not calls */
+}
+
+/* ---- route ------------------------------------------------------------------ */
+
+static void test_route_good(void **state) {
+  fixture *f = *state;
+  views t;
+  mi_route_decision d;
+  mi_err e;
+  int rc = mi_policy_call_route(f->p, ticket(&t, "good"), f->cfg, &d, &e);
+  if (rc) fail_msg("%s", err_text(&e));
+  assert_string_equal(d.department, "support");
+  assert_int_equal(d.priority, 2);
+  assert_string_equal(d.reason, "ok complaint");
+  assert_true(d.line > 0);
+  assert_int_equal(mi_policy_call_route(f->p, ticket(&t, "float_priority"), f->cfg, &d, &e), 0);
+  assert_int_equal(d.priority, 3);
+  assert_string_equal(d.department, "quality");
+  /* fields read through __index are the decision's fields */
+  assert_int_equal(mi_policy_call_route(f->p, ticket(&t, "via_index"), f->cfg, &d, &e), 0);
+  assert_string_equal(d.department, "technical");
+  assert_string_equal(d.reason, "inherited");
+}
+
+static void test_route_nonsense(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *id, *part;
+  } cases[] = {
+      {"unknown_department", "department 'sales', which is not a department of the configuration "
+                             "(support, technical, quality)"},
+      {"department_number", "returned a number (7) as the department"},
+      {"department_control", "control character"},
+      {"priority_0", "a number (0) as the priority; it must be an integer from 1 to 4"},
+      {"priority_5", "a number (5) as the priority"},
+      {"priority_half", "a number (2.5) as the priority"},
+      {"priority_string", "a string as the priority"},
+      {"priority_nan", "as the priority"},
+      {"no_reason", "nil as the reason"},
+      {"empty_reason", "the reason of 0 bytes"},
+      {"long_reason", "the reason of 501 bytes"},
+      {"nul_reason", "without NUL bytes"},
+      {"bad_utf8", "UTF-8"},
+      {"misspelt", "unknown field 'departmnet' (did you mean 'department'?)"},
+      {"not_table", "returned a string as the decision"},
+      {"nothing", "returned nil as the decision"},
+      {"list", "with a key that is a number"},
+      {"raise", "boom"},
+      {"raise_table", "error object is a table value"},
+      {"loop", "instruction budget exhausted"},
+      {"index_loop", "instruction budget exhausted"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    views t;
+    mi_route_decision d;
+    mi_err e;
+    memset(&d, 0x5a, sizeof d);
+    int rc = mi_policy_call_route(f->p, ticket(&t, cases[i].id), f->cfg, &d, &e);
+    expect_refused(rc, &e, cases[i].part, "(ticket ");
+    assert_non_null(strstr(e.msg, cases[i].id));
+    assert_true(all_zero(&d, sizeof d));
+    /* and the policy still works */
+    assert_int_equal(mi_policy_call_route(f->p, ticket(&t, "good"), f->cfg, &d, &e), 0);
+  }
+  mi_policy_counters n;
+  mi_policy_get_counters(f->p, &n);
+  assert_int_equal(n.failures, sizeof cases / sizeof cases[0]);
+  assert_int_equal(n.instruction_limit_hits, 2);
+}
+
+/* ---- escalate ------------------------------------------------------------- */
+
+static void test_escalate_good(void **state) {
+  fixture *f = *state;
+  views t, c;
+  mi_escalate_decision d;
+  mi_err e;
+  int rc = mi_policy_call_escalate(f->p, ticket(&t, "good"), clock_view(&c), &d, &e);
+  if (rc) fail_msg("%s", err_text(&e));
+  assert_int_equal(d.escalate, 1);
+  assert_int_equal(d.level, 2);
+  assert_int_equal(d.nnotify, 2);
+  assert_string_equal(d.notify[0], "team_lead");
+  assert_string_equal(d.notify[1], "department_head");
+  assert_string_equal(d.reason, "80% used");
+  assert_true(d.line > 0);
+  assert_int_equal(mi_policy_call_escalate(f->p, ticket(&t, "none"), clock_view(&c), &d, &e), 0);
+  assert_int_equal(d.escalate, 0);
+  assert_int_equal(d.level, 0);
+  assert_true(d.line > 0);
+  /* a read-only list from params is a list */
+  assert_int_equal(mi_policy_call_escalate(f->p, ticket(&t, "params_list"), clock_view(&c), &d, &e), 0);
+  assert_int_equal(d.level, 3);
+  assert_int_equal(d.nnotify, 2);
+  assert_string_equal(d.notify[1], "satisfaction_committee");
+  assert_int_equal(mi_policy_call_escalate(f->p, ticket(&t, "empty_notify"), clock_view(&c), &d, &e), 0);
+  assert_int_equal(d.escalate, 1);
+  assert_int_equal(d.nnotify, 0);
+}
+
+static void test_escalate_nonsense(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *id, *part;
+  } cases[] = {
+      {"level_0", "a number (0) as the level; it must be an integer from 1 to 3"},
+      {"level_4", "a number (4) as the level"},
+      {"level_string", "a string as the level"},
+      {"notify_11", "notify of 11 items; at most 10"},
+      {"notify_map", "notify that is not a list"},
+      {"notify_hole", "notify"},
+      {"notify_number", "a number (1) as notify[1]"},
+      {"notify_long", "notify[1] of 33 bytes"},
+      {"notify_string", "a string as notify; return a list"},
+      {"no_reason", "nil as the reason"},
+      {"boolean", "a boolean (false) as the decision"},
+      {"cyclic", "notify that is not a list"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    views t, c;
+    mi_escalate_decision d;
+    mi_err e;
+    memset(&d, 0x5a, sizeof d);
+    int rc = mi_policy_call_escalate(f->p, ticket(&t, cases[i].id), clock_view(&c), &d, &e);
+    expect_refused(rc, &e, cases[i].part, "(ticket ");
+    assert_true(all_zero(&d, sizeof d));
+  }
+}
+
+/* ---- evaluate ------------------------------------------------------------- */
+
+static void test_evaluate_good(void **state) {
+  fixture *f = *state;
+  views d, g;
+  mi_evaluate_decision out;
+  mi_err e;
+  int rc = mi_policy_call_evaluate(f->p, department(&d, "good"), figures(&g), &out, &e);
+  if (rc) fail_msg("%s", err_text(&e));
+  assert_true(out.score == 87.5);
+  assert_string_equal(out.grade, "B");
+  assert_int_equal(out.passed, 1);
+  assert_int_equal(out.nreasons, 2);
+  assert_string_equal(out.reasons[0], "sat 0.92");
+  assert_int_equal(mi_policy_call_evaluate(f->p, department(&d, "integer_score"), figures(&g), &out, &e), 0);
+  assert_true(out.score == 100);
+  assert_int_equal(out.passed, 0);
+  assert_int_equal(out.nreasons, 0);
+  assert_int_equal(mi_policy_call_evaluate(f->p, department(&d, "reasons_20"), figures(&g), &out, &e), 0);
+  assert_int_equal(out.nreasons, 20);
+  assert_string_equal(out.reasons[19], "reason 20");
+}
+
+static void test_evaluate_nonsense(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *id, *part;
+  } cases[] = {
+      {"score_nan", "as the score; it must be a finite number from 0 to 100"},
+      {"score_inf", "a number (inf) as the score"},
+      {"score_negative", "a number (-0.5) as the score"},
+      {"score_101", "a number (100.5) as the score"},
+      {"score_string", "a string as the score"},
+      {"grade_long", "the grade of 9 bytes"},
+      {"grade_empty", "the grade of 0 bytes"},
+      {"passed_missing", "nil as passed; it must be true or false"},
+      {"passed_number", "a number (1) as passed"},
+      {"reasons_text", "a string as the reasons"},
+      {"reasons_21", "the reasons of 21 items; at most 20"},
+      {"reason_table", "a table as reasons[1]"},
+      {"extra", "unknown field 'bonus'"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    views d, g;
+    mi_evaluate_decision out;
+    mi_err e;
+    memset(&out, 0x5a, sizeof out);
+    int rc = mi_policy_call_evaluate(f->p, department(&d, cases[i].id), figures(&g), &out, &e);
+    expect_refused(rc, &e, cases[i].part, "(department ");
+    assert_true(all_zero(&out, sizeof out));
+  }
+}
+
+/* ---- care ----------------------------------------------------------------- */
+
+static void test_care_good(void **state) {
+  fixture *f = *state;
+  views c;
+  mi_view_field df[MI_DATE_VIEW_FIELDS];
+  mi_view date;
+  char text[11];
+  mi_care_decision d;
+  mi_err e;
+  assert_int_equal(mi_date_view_make("2026-07-10", text, df, &date, &e), 0);
+  int rc = mi_policy_call_care(f->p, customer(&c, "good"), &date, &d, &e);
+  if (rc) fail_msg("%s", err_text(&e));
+  assert_int_equal(d.nitems, 2);
+  assert_string_equal(d.items[0].kind, "birthday");
+  assert_string_equal(d.items[0].channel, "sms");
+  assert_string_equal(d.items[0].template_, "birthday_2026");
+  assert_string_equal(d.items[1].channel, "visit");
+  assert_int_equal(mi_policy_call_care(f->p, customer(&c, "empty"), &date, &d, &e), 0);
+  assert_int_equal(d.nitems, 0);
+  assert_int_equal(mi_policy_call_care(f->p, customer(&c, "twenty"), &date, &d, &e), 0);
+  assert_int_equal(d.nitems, 20);
+}
+
+static void test_care_nonsense(void **state) {
+  fixture *f = *state;
+  static const struct {
+    const char *id, *part;
+  } cases[] = {
+      {"twenty_one", "the list of care events of 21 items; at most 20"},
+      {"fax", "channel 'fax' for care event 1; use one of email, sms, phone, visit"},
+      {"no_channel", "the channel of care event 1 that is not a channel"},
+      {"empty_kind", "the kind of care event 1 of 0 bytes"},
+      {"long_template", "the template of care event 1 of 129 bytes"},
+      {"item_text", "a string as care event 1"},
+      {"item_extra", "care event 1 with an unknown field 'when'"},
+      {"map", "that is not a list"},
+      {"nothing", "nil as the list of care events"},
+  };
+  mi_view_field df[MI_DATE_VIEW_FIELDS];
+  mi_view date;
+  char text[11];
+  assert_int_equal(mi_date_view_make("2026-07-10", text, df, &date, NULL), 0);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    views c;
+    mi_care_decision d;
+    mi_err e;
+    memset(&d, 0x5a, sizeof d);
+    int rc = mi_policy_call_care(f->p, customer(&c, cases[i].id), &date, &d, &e);
+    expect_refused(rc, &e, cases[i].part, "(customer ");
+    assert_true(all_zero(&d, sizeof d));
+  }
+}
+
+/* ---- the date view ---------------------------------------------------------- */
+
+static int64_t field(const mi_view *v, const char *name) {
+  for (size_t i = 0; i < v->nfields; i++)
+    if (!strcmp(v->fields[i].name, name)) return v->fields[i].i;
+  fail_msg("no field %s", name);
+  return -1;
+}
+
+static void test_date_view(void **state) {
+  (void)state;
+  mi_view_field df[MI_DATE_VIEW_FIELDS];
+  mi_view v;
+  char text[11];
+  mi_err e;
+  assert_int_equal(mi_date_view_make("2026-04-10", text, df, &v, &e), 0);
+  assert_string_equal(v.id, "2026-04-10");
+  assert_int_equal(field(&v, "weekday"), 5); /* a Friday */
+  assert_int_equal(field(&v, "quarter"), 2);
+  assert_int_equal(field(&v, "day_of_quarter"), 10);
+  assert_int_equal(field(&v, "day_of_year"), 100);
+  assert_int_equal(mi_date_view_make("2024-12-31", text, df, &v, &e), 0);
+  assert_int_equal(field(&v, "day_of_year"), 366);
+  assert_int_equal(field(&v, "day_of_quarter"), 92);
+  assert_int_equal(field(&v, "weekday"), 2); /* a Tuesday */
+  assert_int_equal(mi_date_view_make("1969-12-29", text, df, &v, &e), 0);
+  assert_int_equal(field(&v, "weekday"), 1); /* before the epoch: a Monday */
+  assert_int_not_equal(mi_date_view_make("2026-02-29", text, df, &v, &e), 0);
+  assert_int_not_equal(mi_date_view_make(NULL, text, df, &v, &e), 0);
+}
+
+/* ---- policy test files -------------------------------------------------------- */
+
+static void test_value_load(void **state) {
+  (void)state;
+  mi_config_value v;
+  mi_err e;
+  char path[] = "/tmp/mi_value_XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *f = fdopen(fd, "w");
+  fputs("- {a: 1, b: [x, 2.5], c: null}\n- yes\n", f);
+  fclose(f);
+  assert_int_equal(mi_config_value_load(path, &v, &e), MI_ECONFIG); /* yes is ambiguous */
+  assert_int_equal(e.line, 2);
+  f = fopen(path, "w");
+  fputs("- {a: 1, b: [x, 2.5], c: null}\n- \"yes\"\n", f);
+  fclose(f);
+  assert_int_equal(mi_config_value_load(path, &v, &e), 0);
+  assert_int_equal(v.kind, MI_CONFIG_LIST);
+  assert_int_equal(v.count, 2);
+  assert_int_equal(mi_config_value_get(&v.items[0], "a")->i, 1);
+  assert_int_equal(mi_config_value_get(&v.items[0], "c")->kind, MI_CONFIG_NULL);
+  assert_string_equal(v.items[1].s, "yes");
+  mi_config_value_free(&v);
+  f = fopen(path, "w");
+  fputs("a: 1\na: 2\n", f);
+  fclose(f);
+  assert_int_equal(mi_config_value_load(path, &v, &e), MI_ECONFIG);
+  assert_non_null(strstr(e.msg, "duplicate key 'a'"));
+  unlink(path);
+  assert_int_equal(mi_config_value_load("/nonexistent/x.yaml", &v, &e), MI_EIO);
+  assert_int_equal(mi_config_value_load(NULL, &v, &e), MI_EINVAL);
+}
+
+typedef struct seen {
+  int n;
+  char names[32][128];
+  char details[32][2048];
+} seen;
+
+static void record(const mi_policy_case_result *r, void *ud) {
+  seen *s = ud;
+  if (s->n >= 32 || r->passed) return;
+  snprintf(s->names[s->n], sizeof s->names[0], "%s", r->name);
+  snprintf(s->details[s->n], sizeof s->details[0], "%s", r->detail);
+  s->n++;
+}
+
+static void test_shipped_cases(void **state) {
+  (void)state;
+  mi_config *cfg = NULL;
+  mi_err e;
+  if (mi_config_load(EXAMPLE, &cfg, &e)) fail_msg("%s", err_text(&e));
+  char path[4096];
+  assert_int_equal(mi_policy_test_default_path(cfg, path, sizeof path, &e), 0);
+  assert_non_null(strstr(path, "policies/tests"));
+  mi_policy_test_summary sum;
+  seen s = {0};
+  assert_int_equal(mi_policy_test_run(cfg, path, record, &s, &sum, &e), 0);
+  if (sum.failed) fail_msg("%d failed, first: %s: %s", sum.failed, s.names[0], s.details[0]);
+  assert_true(sum.passed >= 40);
+  assert_int_equal(sum.files, 5);
+  assert_int_equal(mi_policy_test_run(cfg, "/nonexistent", NULL, NULL, &sum, &e), MI_EIO);
+  assert_int_equal(mi_policy_test_run(NULL, path, NULL, NULL, &sum, &e), MI_EINVAL);
+  mi_config_free(cfg);
+}
+
+static void test_broken_cases(void **state) {
+  (void)state;
+  mi_config *cfg = NULL;
+  mi_err e;
+  if (mi_config_load(EXAMPLE, &cfg, &e)) fail_msg("%s", err_text(&e));
+  char path[] = "/tmp/mi_cases_XXXXXX";
+  int fd = mkstemp(path);
+  FILE *f = fdopen(fd, "w");
+  fputs("- name: wrong tier\n"
+        "  hook: tier\n"
+        "  customer: {orders_total: 0, orders_12m: 0, spend_12m: 0, refunded_orders: 0, "
+        "cancelled_orders: 0}\n"
+        "  expect: {tier: A}\n"
+        "- name: typo\n"
+        "  hook: route\n"
+        "  ticket: {categroy: general}\n"
+        "  expect: {department: support}\n"
+        "- name: right\n"
+        "  hook: escalate\n"
+        "  ticket: {kind: inquiry, customer_tier: B, escalation_level: 0}\n"
+        "  clock: {target: resolution, used: 0.1}\n"
+        "  expect: {escalate: false}\n",
+        f);
+  fclose(f);
+  mi_policy_test_summary sum;
+  seen s = {0};
+  assert_int_equal(mi_policy_test_run(cfg, path, record, &s, &sum, &e), 0);
+  unlink(path);
+  assert_int_equal(sum.passed, 1);
+  assert_int_equal(sum.failed, 2);
+  assert_string_equal(s.names[0], "wrong tier");
+  assert_non_null(strstr(s.details[0], "expected tier 'A', got 'P'"));
+  assert_string_equal(s.names[1], "typo");
+  assert_non_null(strstr(s.details[1], "no field 'categroy' (did you mean 'category'?)"));
+  mi_config_free(cfg);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_null_arguments, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_route_good, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_route_nonsense, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_escalate_good, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_escalate_nonsense, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_evaluate_good, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_evaluate_nonsense, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_care_good, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_care_nonsense, setup, teardown),
+      cmocka_unit_test(test_date_view),
+      cmocka_unit_test(test_value_load),
+      cmocka_unit_test(test_shipped_cases),
+      cmocka_unit_test(test_broken_cases),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
