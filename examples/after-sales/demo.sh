@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled example: create the database, load the example
-# data, and show what was loaded. Usage: demo.sh MANYI_BINARY DATABASE
+# data, classify the customers into tiers, credit loyalty points, and show what
+# came of it. Usage: demo.sh MANYI_BINARY DATABASE
 set -euo pipefail
 manyi=${1:?usage: demo.sh MANYI_BINARY DATABASE}
 db=${2:?usage: demo.sh MANYI_BINARY DATABASE}
@@ -14,4 +15,7 @@ for entity in customers staff orders interactions tickets responses; do
   run import "$entity" "$here/data/$entity.csv"
 done
 run status
+run eval tiers
+run eval points
 run customer show C0000008
+run explain tier C0000008
