@@ -22,7 +22,7 @@ demo: build
 	bash examples/after-sales/demo.sh $(BUILD)/manyi $(BUILD)/after-sales.db
 
 bench: build
-	bash bench/run.sh $(BUILD)
+	rc=0; bash bench/run.sh $(BUILD) || rc=$$?; bash bench/tiers.sh $(BUILD) || rc=$$?; exit $$rc
 
 clean:
 	rm -rf $(BUILD)

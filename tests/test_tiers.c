@@ -174,6 +174,27 @@ static void test_run_stores_tiers_and_history(void **state) {
   mi_store_close(s);
 }
 
+static void test_worker_states_decide_the_same(void **state) {
+  (void)state;
+  mi_store *s = fixture("workers.db");
+  mi_policy *p = load(), *workers[3] = {load(), load(), load()};
+  mi_tier_run_options o = {.as_of = as_of, .now = as_of, .chunk = 4, .workers = workers,
+                           .nworkers = 3};
+  mi_tier_run_summary sum;
+  mi_err e = {0};
+  assert_int_equal(mi_tiers_run(s, cfg, p, &o, &sum, &e), 0);
+  assert_int_equal(sum.changed, 4);
+  assert_int_equal(sum.failed, 1);
+  assert_string_equal(tier_of(s, "C1"), "A");
+  assert_string_equal(tier_of(s, "C2"), "B");
+  assert_string_equal(tier_of(s, "C4"), "C");
+  o.nworkers = 99;
+  assert_int_equal(mi_tiers_run(s, cfg, p, &o, &sum, &e), MI_EINVAL);
+  for (int i = 0; i < 3; i++) mi_policy_free(workers[i]);
+  mi_policy_free(p);
+  mi_store_close(s);
+}
+
 static void test_interrupted_run_resumes(void **state) {
   (void)state;
   mi_store *s = fixture("resume.db");
@@ -226,6 +247,7 @@ int main(void) {
       cmocka_unit_test(test_bad_arguments),
       cmocka_unit_test(test_dry_run_changes_nothing),
       cmocka_unit_test(test_run_stores_tiers_and_history),
+      cmocka_unit_test(test_worker_states_decide_the_same),
       cmocka_unit_test(test_interrupted_run_resumes),
       cmocka_unit_test(test_explain),
   };

@@ -1,6 +1,7 @@
 /* manyi eval tiers: run the tier policy over every customer. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -51,17 +52,27 @@ static void print_summary(const mi_cli *cli, const mi_tier_run_options *o,
            (long long)s->transitions[i].count);
 }
 
+/* The configured tier policy, or the candidate file with the configured params. */
+static int load_tier_policy(const mi_cli *cli, const char *candidate, mi_policy **out, mi_err *e) {
+  if (!candidate) return mi_policy_load_config(cli->cfg, "tiers", out, e);
+  const mi_config_policy *configured = mi_config_find_policy(cli->cfg, "tiers");
+  mi_policy_limits limits = {cli->cfg->limits.policy_instructions, cli->cfg->limits.policy_memory,
+                             cli->cfg->limits.policy_time_ms};
+  return mi_policy_load("tiers", candidate, configured ? &configured->params : NULL, &limits, out, e);
+}
+
 static int run(mi_cli *cli, int argc, char **argv) {
   static const struct option options[] = {{"as-of", required_argument, NULL, 'a'},
                                           {"dry-run", no_argument, NULL, 'n'},
                                           {"diff", required_argument, NULL, 'D'},
                                           {"policy", required_argument, NULL, 'p'},
+                                          {"jobs", required_argument, NULL, 'J'},
                                           {NULL, 0, NULL, 0}};
   mi_tier_run_options o = {.now = mi_cli_now()};
   o.as_of = o.now;
   const char *diff_path = NULL, *policy_path = NULL;
   mi_err e = {0};
-  int opt;
+  int opt, jobs = 1;
   while ((opt = getopt_long(argc, argv, "a:nD:p:", options, NULL)) != -1) {
     switch (opt) {
     case 'a':
@@ -70,6 +81,15 @@ static int run(mi_cli *cli, int argc, char **argv) {
     case 'n': o.dry_run = 1; break;
     case 'D': diff_path = optarg; break;
     case 'p': policy_path = optarg; break;
+    case 'J': {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+      if (*end || n < 1 || n > MI_TIER_MAX_WORKERS + 1)
+        return mi_cli_usage_error("eval", "--jobs takes a number from 1 to %d",
+                                  MI_TIER_MAX_WORKERS + 1);
+      jobs = (int)n;
+      break;
+    }
     default: return mi_cli_usage_error("eval", "unknown option");
     }
   }
@@ -80,18 +100,21 @@ static int run(mi_cli *cli, int argc, char **argv) {
   if (argc - optind != 1 || strcmp(argv[optind], "tiers") != 0)
     return mi_cli_usage_error("eval", "say what to evaluate: manyi eval tiers, manyi eval points");
   if (mi_cli_open_store(cli, 0)) return 1;
-  mi_policy *policy = NULL;
-  const mi_config_policy *configured = mi_config_find_policy(cli->cfg, "tiers");
-  mi_policy_limits limits = {cli->cfg->limits.policy_instructions, cli->cfg->limits.policy_memory,
-                             cli->cfg->limits.policy_time_ms};
-  int rc = policy_path ? mi_policy_load("tiers", policy_path, configured ? &configured->params : NULL,
-                                        &limits, &policy, &e)
-                       : mi_policy_load_config(cli->cfg, "tiers", &policy, &e);
-  if (rc) return mi_cli_fail(&e);
+  /* One Lua state per job: states are not shared between threads. */
+  mi_policy *states[MI_TIER_MAX_WORKERS + 1] = {0};
+  int rc = 0;
+  for (int i = 0; i < jobs && rc == 0; i++) rc = load_tier_policy(cli, policy_path, &states[i], &e);
+  mi_policy *policy = states[0];
+  o.workers = states + 1;
+  o.nworkers = jobs - 1;
+  if (rc) {
+    for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
+    return mi_cli_fail(&e);
+  }
   FILE *diff = NULL;
   if (diff_path && !(diff = fopen(diff_path, "w"))) {
     fprintf(stderr, "manyi: cannot write %s: %s\n", diff_path, strerror(errno));
-    mi_policy_free(policy);
+    for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
     return 1;
   }
   eval_ctx ctx = {.tty = !cli->quiet && isatty(STDERR_FILENO)};
@@ -105,7 +128,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   if (diff && fclose(diff) != 0 && rc == 0)
     rc = mi_err_set(&e, MI_EIO, "cannot write %s: %s", diff_path, strerror(errno));
   if (rc == 0) print_summary(cli, &o, &sum, mi_policy_path(policy));
-  mi_policy_free(policy);
+  for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
   if (rc) return mi_cli_fail(&e);
   if (sum.failed > ctx.failures_shown) fprintf(stderr, "manyi: %lld more policy failures not shown\n", (long long)(sum.failed - ctx.failures_shown));
   return sum.failed ? 3 : 0;
@@ -131,6 +154,8 @@ const mi_cli_command mi_cmd_eval = {
     "  -D, --diff FILE     write each change (external_id,old_tier,new_tier,reason) as CSV\n"
     "  -p, --policy FILE   use this policy file instead of the configured one, with the\n"
     "                      configured params (try a rule change with --dry-run first)\n"
+    "      --jobs N        decide with N Lua states on N threads (tiers; writes stay on\n"
+    "                      one thread); default 1\n"
     "\n"
     "eval points credits every completed order and answered survey (up to --as-of)\n"
     "that has not been credited yet, through the loyalty policy, exactly once\n"

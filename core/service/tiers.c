@@ -1,5 +1,6 @@
 #include "service/tiers.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,30 +72,80 @@ typedef struct run {
 
 /* Decides and (unless dry-run) applies one customer. Returns 0, or a store
  * error; policy failures are reported and counted, not returned. */
-static int evaluate(run *r, const mi_customer_facts *f, mi_err *e) {
-  mi_view_field fields[MI_CUSTOMER_VIEW_FIELDS];
-  mi_view view;
+/* What the policy said about one customer of the chunk. */
+typedef struct verdict {
   mi_tier_decision d;
-  mi_err pe = {0};
-  mi_customer_view_make(f, r->opt->as_of, fields, &view);
+  mi_err err;
+  int failed;
+} verdict;
+
+/* Decides items [from, to) of a chunk with one policy state. Runs on a worker
+ * thread when --jobs asks for several: it touches only its own Lua state and
+ * its own verdicts, never the store. */
+typedef struct decide_range {
+  mi_policy *policy;
+  const mi_config *cfg;
+  const chunk *c;
+  verdict *out;
+  int from, to;
+  int64_t as_of;
+} decide_range;
+
+static void *decide(void *arg) {
+  decide_range *dr = arg;
+  for (int i = dr->from; i < dr->to; i++) {
+    mi_view_field fields[MI_CUSTOMER_VIEW_FIELDS];
+    mi_view view;
+    verdict *v = &dr->out[i];
+    mi_err_clear(&v->err);
+    mi_customer_view_make(&dr->c->items[i], dr->as_of, fields, &view);
+    v->failed = mi_policy_call_tier(dr->policy, &view, dr->cfg, &v->d, &v->err) != 0;
+  }
+  return NULL;
+}
+
+/* Decides the whole chunk, split over the main policy state and the workers'. */
+static void decide_chunk(run *r, const chunk *c, verdict *out) {
+  int nstates = 1 + r->opt->nworkers;
+  decide_range ranges[1 + MI_TIER_MAX_WORKERS];
+  pthread_t threads[MI_TIER_MAX_WORKERS];
+  int started[MI_TIER_MAX_WORKERS] = {0};
+  for (int k = 0; k < nstates; k++)
+    ranges[k] = (decide_range){k == 0 ? r->policy : r->opt->workers[k - 1], r->cfg, c, out,
+                               c->n * k / nstates, c->n * (k + 1) / nstates, r->opt->as_of};
+  for (int k = 1; k < nstates; k++)
+    started[k - 1] = pthread_create(&threads[k - 1], NULL, decide, &ranges[k]) == 0;
+  decide(&ranges[0]);
+  for (int k = 1; k < nstates; k++) {
+    if (started[k - 1])
+      pthread_join(threads[k - 1], NULL);
+    else
+      decide(&ranges[k]); /* no thread to be had: do it here */
+  }
+}
+
+/* Applies one verdict (unless dry-run). Returns 0, or a store error; policy
+ * failures are reported and counted, not returned. */
+static int apply(run *r, const mi_customer_facts *f, const verdict *v, mi_err *e) {
   r->sum->customers++;
-  if (mi_policy_call_tier(r->policy, &view, r->cfg, &d, &pe)) {
+  if (v->failed) {
     r->sum->failed++;
-    if (r->opt->on_failure) r->opt->on_failure(r->opt->ctx, &pe);
+    if (r->opt->on_failure) r->opt->on_failure(r->opt->ctx, &v->err);
     return 0;
   }
-  if (f->tier && !strcmp(f->tier, d.tier)) {
+  const mi_tier_decision *d = &v->d;
+  if (f->tier && !strcmp(f->tier, d->tier)) {
     r->sum->unchanged++;
     return 0;
   }
   r->sum->changed++;
-  count_transition(r->sum, f->tier, d.tier);
+  count_transition(r->sum, f->tier, d->tier);
   if (r->diff) {
-    const char *row[] = {f->external_id, f->tier, d.tier, d.reason};
+    const char *row[] = {f->external_id, f->tier, d->tier, d->reason};
     if (mi_writer_row(r->diff, row, e)) return e->code;
   }
   if (r->opt->dry_run) return 0;
-  int rc = mi_tier_set(r->s, f->id, d.tier, d.reason, mi_policy_path(r->policy), r->job_id,
+  int rc = mi_tier_set(r->s, f->id, d->tier, d->reason, mi_policy_path(r->policy), r->job_id,
                        r->opt->now, e);
   return rc < 0 ? rc : 0;
 }
@@ -122,14 +173,16 @@ static int start(run *r, int64_t *after, mi_err *e) {
   return 0;
 }
 
-static int chunk_loop(run *r, chunk *c, int64_t after, int64_t total, mi_err *e) {
+static int chunk_loop(run *r, chunk *c, verdict *verdicts, int64_t after, int64_t total,
+                      mi_err *e) {
   int64_t done = after ? -1 : 0; /* unknown when resuming */
   for (;;) {
     if (!r->opt->dry_run && mi_store_begin(r->s, e)) return e->code;
     chunk_clear(c);
     int rc = mi_customer_facts_each(r->s, r->opt->as_of, after, c->cap, collect, c, e);
     if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading customers");
-    for (int i = 0; rc == 0 && i < c->n; i++) rc = evaluate(r, &c->items[i], e);
+    if (rc == 0) decide_chunk(r, c, verdicts);
+    for (int i = 0; rc == 0 && i < c->n; i++) rc = apply(r, &c->items[i], &verdicts[i], e);
     if (rc == 0 && c->n) {
       after = c->items[c->n - 1].id;
       char checkpoint[32];
@@ -157,15 +210,19 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   c.cap = opt->chunk > 0 ? opt->chunk : 500;
   c.items = calloc((size_t)c.cap, sizeof *c.items);
   c.strings = calloc((size_t)c.cap * 6, sizeof *c.strings);
+  verdict *verdicts = calloc((size_t)c.cap, sizeof *verdicts);
   int64_t after = 0, total = 0;
-  int rc = c.items && c.strings ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  int rc = c.items && c.strings && verdicts ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (rc == 0 && (opt->nworkers < 0 || opt->nworkers > MI_TIER_MAX_WORKERS ||
+                  (opt->nworkers && !opt->workers)))
+    rc = mi_err_set(e, MI_EINVAL, "between 0 and %d worker policy states", MI_TIER_MAX_WORKERS);
   if (rc == 0 && opt->diff) {
     static const char *const cols[] = {"external_id", "old_tier", "new_tier", "reason"};
     rc = mi_writer_open(opt->diff, MI_FORMAT_CSV, cols, 4, &r.diff, e);
   }
   if (rc == 0) rc = mi_customer_count(s, &total, e);
   if (rc == 0 && !opt->dry_run) rc = start(&r, &after, e);
-  if (rc == 0) rc = chunk_loop(&r, &c, after, total, e);
+  if (rc == 0) rc = chunk_loop(&r, &c, verdicts, after, total, e);
   if (!opt->dry_run && r.job_id) {
     mi_err je;
     if (mi_store_begin(s, &je) == 0) {
@@ -182,6 +239,7 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   chunk_clear(&c);
   free(c.items);
   free(c.strings);
+  free(verdicts);
   return rc;
 }
 

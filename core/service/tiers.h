@@ -11,6 +11,8 @@
 #include "policy/policy.h"
 #include "store/store.h"
 
+enum { MI_TIER_MAX_WORKERS = 15 };
+
 typedef struct mi_tier_run_options {
   int64_t as_of;   /* figures count what happened up to this instant */
   int dry_run;     /* decide and report, change nothing */
@@ -20,6 +22,11 @@ typedef struct mi_tier_run_options {
   void (*progress)(void *ctx, int64_t done, int64_t total); /* may be NULL */
   void (*on_failure)(void *ctx, const mi_err *e);           /* may be NULL */
   void *ctx;
+  /* --jobs: extra states of the same policy (each used by one thread) that
+   * decide parts of every chunk beside the main one; writes stay on the
+   * calling thread. */
+  mi_policy **workers;
+  int nworkers; /* 0 .. MI_TIER_MAX_WORKERS */
 } mi_tier_run_options;
 
 typedef struct mi_tier_transition {

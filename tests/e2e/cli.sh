@@ -88,6 +88,9 @@ no_orders=$(awk -F, 'NR == FNR { if (FNR > 1) seen[$2] = 1; next } FNR > 1 && !(
   END { print n + 0 }' "$data/orders.csv" "$data/customers.csv")
 contains "$tmp/out" "- -> P: $no_orders"
 [ "$(wc -l <"$tmp/diff.csv")" -eq 2001 ] && ok || bad "diff has $(wc -l <"$tmp/diff.csv") lines"
+expect 0 m eval tiers --dry-run --jobs 3 --diff "$tmp/diff3.csv"
+cmp -s "$tmp/diff.csv" "$tmp/diff3.csv" && ok || bad "--jobs 3 decides differently from one job"
+expect 2 m eval tiers --jobs 0;      contains "$tmp/err" "--jobs takes a number"
 [ "$(sqlite3 "$tmp/ex.db" 'SELECT count(*) FROM tier_history')" = 0 ] && ok || bad "dry run wrote history"
 expect 0 m explain tier C0000008
 spend=$(sqlite3 :memory: ".import --csv $data/orders.csv o" \

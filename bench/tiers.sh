@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# manyi tier-evaluation benchmark against the sqlite3 shell (run by `make bench`).
+#
+#   bash bench/tiers.sh BUILD_DIR
+#
+# Generates 1M customers and 10M orders with BUILD_DIR/manyi-gen, imports
+# them with manyi into a base database (timed, but not the measured step),
+# copies it twice, and then times on the same rows in the same run:
+#   manyi:   manyi --config CONFIG --db COPY1 eval tiers --as-of T
+#   sqlite3: bench/tiers_peer.sql on COPY2: one UPDATE customers SET tier =
+#            (SELECT CASE ... END FROM orders ...) with the rules of
+#            policies/tiers.lua and the params of CONFIG
+# and checks that both gave every customer the same tier. Then it splits
+# manyi's time per customer: the facts query alone (in the sqlite3 shell),
+# `eval tiers --dry-run` with a policy that always returns "C", the same with
+# the configured policy, and the real run.
+#
+# Environment:
+#   BENCH_SCALE=0.01   scale the row counts (default 1: 1M customers, 10M orders)
+#   BENCH_DIR=DIR      work directory (kept afterwards; the CSVs and the imported
+#                      base database are reused when counts, seed, config and
+#                      the manyi binary match); default a fresh /tmp/manyi-bench.*
+#                      that is removed at the end
+#   BENCH_SEED=42      generator seed
+#   BENCH_CONFIG=FILE  manyi configuration (default examples/after-sales/manyi.yaml)
+#   BENCH_AS_OF=T      the as-of instant (default 2026-11-01T00:00:00Z, the day
+#                      after the generated data ends)
+#   BENCH_KEEP=1       keep the default temporary directory
+#   SQLITE3=PATH       the sqlite3 shell to compare with (default: sqlite3 on PATH)
+#
+# Exit status: 0 when both sides ran and agree on every tier; 1 when a manyi
+# step failed or the tiers differ; 2 on a usage or setup error.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+die() { echo "bench: $*" >&2; exit 2; }
+
+usage() { sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
+[[ $# -eq 1 ]] || { usage >&2; exit 2; }
+build=$(cd "$1" 2>/dev/null && pwd) || die "build directory '$1' does not exist (run 'make' first)"
+manyi=$build/manyi
+gen=$build/manyi-gen
+[[ -x $manyi ]] || die "no manyi binary in $build (expected $manyi; run 'make' first)"
+[[ -x $gen ]] || die "no manyi-gen binary in $build (expected $gen; run 'make' first)"
+sqlite=${SQLITE3:-sqlite3}
+command -v "$sqlite" >/dev/null || die "the sqlite3 shell is not installed (apt-get install sqlite3), or set SQLITE3=PATH"
+config=${BENCH_CONFIG:-$root/examples/after-sales/manyi.yaml}
+[[ -f $config ]] || die "config $config not found (set BENCH_CONFIG)"
+config=$(cd "$(dirname "$config")" && pwd)/$(basename "$config")
+peer_sql=$here/tiers_peer.sql
+facts_c=$root/core/store/customer_facts.c
+seed=${BENCH_SEED:-42}
+[[ $seed =~ ^[0-9]+$ ]] || die "BENCH_SEED must be a whole number, not '$seed'"
+as_of_text=${BENCH_AS_OF:-2026-11-01T00:00:00Z}
+as_of=$(date -u -d "$as_of_text" +%s 2>/dev/null) || die "BENCH_AS_OF: cannot read '$as_of_text' as a time"
+since=$((as_of - 365 * 86400))
+
+scale=${BENCH_SCALE:-1}
+[[ $scale =~ ^([0-9]+([.][0-9]*)?|[.][0-9]+)$ ]] || die "BENCH_SCALE must be a positive number like 1 or 0.01, not '$scale'"
+n_customers=$(awk -v s="$scale" 'BEGIN { printf "%d", 1000000 * s + 0.5 }')
+n_orders=$(awk -v s="$scale" 'BEGIN { printf "%d", 10000000 * s + 0.5 }')
+((n_customers >= 1)) || die "BENCH_SCALE=$scale leaves no customers"
+
+# .parameter needs 3.31; UPDATE with a correlated subquery is old.
+sqlite_version=$("$sqlite" -version | awk '{ print $1 }')
+awk -v v="$sqlite_version" 'BEGIN { split(v, a, "."); exit !(a[1] > 3 || (a[1] == 3 && a[2] >= 32)) }' ||
+    die "$sqlite is SQLite $sqlite_version; the benchmark needs 3.32 or newer"
+
+# The tier params, read from policies.tiers.params of the configuration (the
+# peer gets the same numbers the policy gets).
+params=$(awk '
+    function indent(s) { match(s, /^ */); return RLENGTH }
+    /^[ \t]*(#|$)/ { next }
+    { sub(/[ \t]+#.*$/, "") }
+    indent($0) == 0 { in_pol = ($0 ~ /^policies:/); in_tiers = in_params = 0; next }
+    in_pol && indent($0) <= 2 { in_tiers = ($0 ~ /^  tiers:/); in_params = 0; pi = -1; next }
+    in_tiers && $0 ~ /^ +params:[ \t]*$/ { in_params = 1; pi = -1; next }
+    in_tiers && in_params {
+        if (pi < 0) pi = indent($0)
+        if (indent($0) < pi) { in_params = 0; next }
+        if (indent($0) == pi) { k = $1; sub(/:$/, "", k); v = $2; print k, v }
+    }' "$config")
+param() { awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }' <<<"$params"; }
+for k in a_min_spend a_min_orders b_min_spend b_min_orders max_bad_share; do
+    v=$(param "$k") || die "no policies.tiers.params.$k in $config"
+    [[ $v =~ ^[0-9]+([.][0-9]+)?$ ]] || die "policies.tiers.params.$k in $config is '$v', not a number"
+    printf -v "p_$k" %s "$v"
+done
+
+if [[ -n ${BENCH_DIR:-} ]]; then
+    work=$BENCH_DIR
+    mkdir -p "$work" || die "cannot create BENCH_DIR=$work"
+    work=$(cd "$work" && pwd)
+    cleanup() { :; }
+else
+    work=$(mktemp -d "${TMPDIR:-/tmp}/manyi-bench.XXXXXX")
+    if [[ ${BENCH_KEEP:-0} == 1 ]]; then
+        cleanup() { echo "bench: kept $work"; }
+    else
+        cleanup() { rm -rf "$work"; }
+    fi
+fi
+trap cleanup EXIT
+
+# About 100 bytes a customer and 70 an order in CSV; the base database is
+# about 1.5x the CSV, and there are three of them (base and two copies) plus
+# WALs: ask for 8x the CSV size.
+need_kb=$(((n_customers * 100 + n_orders * 70) * 8 / 1024))
+free_kb=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
+((free_kb > need_kb)) ||
+    die "not enough space in $work: about $((need_kb / 1024)) MB needed, $((free_kb / 1024)) MB free (set BENCH_DIR or BENCH_SCALE)"
+
+now() { echo "${EPOCHREALTIME/,/.}"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+mb() { awk -v b="$(stat -c %s "$1" 2>/dev/null || echo 0)" 'BEGIN { printf "%.0f MB", b / 1e6 }'; }
+
+# run LOG CMD... : run with output to LOG; print the seconds it took, or
+# "failed" (and the end of LOG to stderr) when it exits non-zero.
+run() {
+    local log=$1 t0 t1 rc=0
+    shift
+    t0=$(now)
+    "$@" >"$log" 2>&1 || rc=$?
+    t1=$(now)
+    if ((rc != 0)); then
+        {
+            echo "bench: failed (exit $rc): $*"
+            tail -n 5 "$log" | sed 's/^/bench:   | /'
+        } >&2
+        echo failed
+        return 0
+    fi
+    elapsed "$t0" "$t1"
+}
+num() { [[ $1 =~ ^[0-9.]+$ ]]; }
+
+echo "manyi tier bench: $n_customers customers, $n_orders orders, as of $as_of_text (BENCH_SCALE=$scale, seed $seed)"
+echo "params: a_min_spend $p_a_min_spend, a_min_orders $p_a_min_orders, b_min_spend $p_b_min_spend, b_min_orders $p_b_min_orders, max_bad_share $p_max_bad_share"
+echo "work dir: $work"
+
+# --- data -----------------------------------------------------------------
+data=$work/data-c$n_customers-o$n_orders-s$seed
+gen_s="reused"
+if [[ -f $data/customers.csv && -f $data/orders.csv ]]; then
+    echo "data: reusing $data"
+else
+    mkdir -p "$data"
+    gen_s=$(run "$work/gen.log" "$gen" --out "$data" --seed "$seed" --customers "$n_customers" \
+        --orders "$n_orders" --only customers,orders)
+    [[ $gen_s != failed ]] || die "manyi-gen failed; see above"
+fi
+sizes="customers.csv $(mb "$data/customers.csv"), orders.csv $(mb "$data/orders.csv")"
+if [[ $gen_s == reused ]]; then echo "data: $sizes"; else echo "data: $sizes; generated in $gen_s s"; fi
+
+# --- base database (manyi init + import; reused when nothing changed) -----
+base=$data/base.db
+stamp="$(cksum <"$config" | awk '{ print $1 }') $(stat -c %Y "$manyi") $n_customers $n_orders $seed"
+m_init=reused m_cust=reused m_ord=reused
+if [[ -f $base && -f $base.stamp && $(cat "$base.stamp") == "$stamp" ]]; then
+    echo "base: reusing $base (imported by an earlier run with the same data, config and manyi)"
+else
+    rm -f "$base" "$base-wal" "$base-shm" "$base.stamp"
+    m_init=$(run "$work/manyi-init.log" "$manyi" --config "$config" --db "$base" init)
+    [[ $m_init != failed ]] || die "manyi init failed; see above"
+    m_cust=$(run "$work/manyi-customers.log" "$manyi" --config "$config" --db "$base" import customers "$data/customers.csv")
+    [[ $m_cust != failed ]] || die "manyi import customers failed; see above"
+    m_ord=$(run "$work/manyi-orders.log" "$manyi" --config "$config" --db "$base" import orders "$data/orders.csv")
+    [[ $m_ord != failed ]] || die "manyi import orders failed; see above"
+    # Fold the WAL into the file so that a plain copy is the whole database.
+    "$sqlite" "$base" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null || die "cannot checkpoint $base"
+    echo "$stamp" >"$base.stamp"
+fi
+b_rows=$("$sqlite" "$base" "SELECT (SELECT count(*) FROM customers) || ' ' || (SELECT count(*) FROM orders)")
+[[ $b_rows == "$n_customers $n_orders" ]] ||
+    die "the base database holds '$b_rows' customers and orders, expected '$n_customers $n_orders'; see $work/manyi-*.log"
+echo "base: $(mb "$base")"
+
+# Two copies of the base, made before either side runs.
+mdb=$work/manyi.db
+pdb=$work/peer.db
+rm -f "$mdb" "$mdb-wal" "$mdb-shm" "$pdb" "$pdb-wal" "$pdb-shm"
+copy_s=$(run "$work/copy.log" bash -c 'cp "$1" "$2" && cp "$1" "$3"' _ "$base" "$mdb" "$pdb")
+[[ $copy_s != failed ]] || die "cannot copy $base"
+
+# --- manyi ----------------------------------------------------------------
+manyi_ok=1
+m_eval=$(run "$work/manyi-eval.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text")
+[[ $m_eval != failed ]] || {
+    manyi_ok=0
+    echo "bench: manyi eval tiers did not complete (see above); the sqlite3 side runs anyway" >&2
+}
+
+# --- sqlite3 peer ---------------------------------------------------------
+# The same durability and page cache as manyi's connection (core/store/open.c).
+pragmas="PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144"
+p_eval=$(run "$work/peer-eval.log" "$sqlite" -bail "$pdb" "$pragmas" \
+    ".parameter init" \
+    ".parameter set :as_of $as_of" ".parameter set :since $since" \
+    ".parameter set :a_min_spend $p_a_min_spend" ".parameter set :a_min_orders $p_a_min_orders" \
+    ".parameter set :b_min_spend $p_b_min_spend" ".parameter set :b_min_orders $p_b_min_orders" \
+    ".parameter set :max_bad_share $p_max_bad_share" \
+    ".read \"$peer_sql\"")
+[[ $p_eval != failed ]] || die "the sqlite3 peer failed; see above"
+
+# --- verify ---------------------------------------------------------------
+# Every customer's tier in the two databases (same ids: both are copies of
+# the base), plus the distribution.
+verify=$("$sqlite" "$mdb" "ATTACH '$pdb' AS peer" \
+    "SELECT count(*), sum(m.tier IS NOT p.tier), sum(m.tier IS NULL) FROM main.customers m JOIN peer.customers p ON p.id = m.id")
+read -r v_n v_diff v_null <<<"${verify//|/ }"
+dist=$("$sqlite" "$mdb" "ATTACH '$pdb' AS peer" \
+    "SELECT group_concat(t || ' ' || n, ', ') FROM (SELECT coalesce(tier, 'none') AS t, count(*) AS n FROM peer.customers GROUP BY tier ORDER BY tier)")
+hist=$("$sqlite" "$mdb" "SELECT count(*) FROM tier_history")
+agree=1
+[[ $v_n == "$n_customers" && $v_diff == 0 ]] || agree=0
+
+# --- where manyi's time goes ----------------------------------------------
+# 1. The facts query of core/store/customer_facts.c alone, in the sqlite3
+#    shell on the manyi copy, every column summed so that none is skipped.
+facts=$(awk '
+    /^#define FACTS_SELECT/ { on = 1; next }
+    on { s = $0; sub(/^[^"]*"/, "", s); sub(/"[^"]*$/, "", s); sql = sql s; if ($0 !~ /\\$/) exit }
+    END { print sql }' "$facts_c" 2>/dev/null || true)
+s_facts=-
+if [[ $facts == SELECT*FROM\ customers\ c* ]]; then
+    cols="id,ext,kind,region,industry,birthday,tier,created_at,spend,o12,ototal,refunded,cancelled,last_order,complaints,tickets,sat,nps,points"
+    sums="count(*), total(id), total(length(ext)), total(length(kind)), total(length(region)), total(length(industry)),"
+    sums+=" total(length(birthday)), total(length(tier)), total(created_at), total(spend), total(o12), total(ototal),"
+    sums+=" total(refunded), total(cancelled), total(last_order), total(complaints), total(tickets), total(sat), total(nps), total(points)"
+    s_facts=$(run "$work/facts.log" "$sqlite" -bail "$mdb" "$pragmas" ".parameter init" \
+        ".parameter set ?1 $as_of" ".parameter set ?2 $since" \
+        "WITH f($cols) AS (${facts}ORDER BY c.id) SELECT $sums FROM f")
+else
+    echo "bench: could not read FACTS_SELECT from $facts_c; the facts-query row is left out" >&2
+fi
+# 2. and 3. Dry runs: a policy that returns a constant, then the configured one.
+trivial=$work/trivial_tiers.lua
+cat >"$trivial" <<'EOF'
+-- bench/tiers.sh: the cheapest tier policy, to measure the bridge alone.
+return { tier = function(customer, params) return "C", "constant" end }
+EOF
+s_trivial=$(run "$work/dry-trivial.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run --policy "$trivial")
+s_dry=$(run "$work/dry-policy.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run)
+
+# --- report ---------------------------------------------------------------
+echo
+m_version=$("$manyi" --version 2>/dev/null | head -n 1) || m_version=
+echo "versions: ${m_version:-manyi (--version failed)}; sqlite3 $sqlite_version"
+echo "manyi eval tiers: $(head -n 1 "$work/manyi-eval.log" 2>/dev/null)"
+echo "tiers (peer): $dist; tier history rows written by manyi: $hist"
+echo "verify: $v_n customers compared, $v_diff with a different tier (manyi without a tier: $v_null)"
+echo
+sum2() { if num "$1" && num "$2"; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a + b }'; else echo -; fi; }
+awk -v nc="$n_customers" -v nr="$((n_customers + n_orders))" \
+    -v mi="$m_init" -v mc="$m_cust" -v mo="$m_ord" -v cp="$copy_s" \
+    -v me="$m_eval" -v pe="$p_eval" '
+function num(x) { return x ~ /^[0-9.]+$/ }
+function ratio(m, p) { return (num(m) && num(p) && p > 0) ? sprintf("%.2f", m / p) : "-" }
+function rate(n, s) { return (n > 0 && num(s) && s > 0) ? sprintf("%.0f", n / s) : "-" }
+function row(step, n, m, p) {
+    printf "%-26s %10s %10s %8s %12s %12s\n", step, m, p, ratio(m, p), rate(n, m), rate(n, p)
+}
+BEGIN {
+    printf "%-26s %10s %10s %8s %12s %12s\n", "step", "manyi s", "sqlite3 s", "ratio", "manyi cust/s", "sqlite3 cust/s"
+    row("eval tiers (measured)", nc, me, pe)
+    printf "\n%-26s %10s   (not measured against the peer; rows/s)\n", "setup", "manyi s"
+    printf "%-26s %10s\n", "init", mi
+    printf "%-26s %10s %12s\n", "import customers", mc, rate(nc, mc)
+    printf "%-26s %10s %12s\n", "import orders", mo, rate(nr - nc, mo)
+    printf "%-26s %10s\n", "copy base twice", cp
+}'
+echo
+awk -v n="$n_customers" -v f="$s_facts" -v t="$s_trivial" -v d="$s_dry" -v e="$m_eval" -v p="$p_eval" '
+function num(x) { return x ~ /^[0-9.]+$/ }
+function us(s) { return s ~ /^-?[0-9.]+$/ ? sprintf("%.1f", s * 1e6 / n) : "-" }
+function diff(a, b) { return (num(a) && num(b)) ? sprintf("%.2f", a - b) : "-" }
+function row(what, s) { printf "%-46s %9s %12s\n", what, s, us(s) }
+BEGIN {
+    printf "%-46s %9s %12s\n", "manyi eval tiers, per customer", "s", "us/customer"
+    row("facts query alone (sqlite3 shell)", f)
+    row("dry run, constant policy", t)
+    row("dry run, policies/tiers.lua", d)
+    row("real run (writes tiers and history)", e)
+    row("  bridge: constant dry run - facts query", diff(t, f))
+    row("  tiers.lua body: dry run - constant", diff(d, t))
+    row("  writes: real run - dry run", diff(e, d))
+    row("peer UPDATE (sqlite3 shell)", p)
+}'
+echo "ratio = manyi seconds / sqlite3 seconds (lower is better); the bridge row is the cost of one policy call"
+echo "(view, Lua call, result checks, chunk copy) over reading the facts; us = microseconds"
+
+rc=0
+if ((agree == 0)); then
+    echo "bench: FAILED: manyi and the sqlite3 peer disagree on $v_diff of $v_n customers (expected $n_customers compared, 0 different)" >&2
+    echo "bench: compare with: sqlite3 $mdb \"ATTACH '$pdb' AS p\" \"SELECT m.external_id, m.tier, q.tier FROM customers m JOIN p.customers q USING (id) WHERE m.tier IS NOT q.tier LIMIT 20\"" >&2
+    rc=1
+fi
+if ((manyi_ok == 0)); then
+    echo "bench: FAILED: manyi eval tiers did not complete" >&2
+    rc=1
+fi
+if ((rc != 0)) && [[ -z ${BENCH_DIR:-} && ${BENCH_KEEP:-0} != 1 ]]; then
+    echo "bench: rerun with BENCH_KEEP=1 or BENCH_DIR=DIR to keep the databases and logs" >&2
+fi
+exit "$rc"
