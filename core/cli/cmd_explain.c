@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "policy/policy.h"
 #include "service/customer_view.h"
+#include "service/points.h"
 #include "service/tiers.h"
 #include "util/timeutil.h"
 
@@ -29,6 +30,70 @@ static void print_field(const mi_view_field *f) {
   }
 }
 
+static json_t *view_json(const mi_view *v) {
+  json_t *o = json_object();
+  for (size_t i = 0; i < v->nfields; i++)
+    json_object_set_new(o, v->fields[i].name, field_json(&v->fields[i]));
+  return o;
+}
+
+static void print_view(const char *title, const mi_view *v) {
+  printf("  %s:\n", title);
+  for (size_t i = 0; i < v->nfields; i++) print_field(&v->fields[i]);
+}
+
+static int explain_tier(mi_cli *cli, const char *id, int64_t as_of, mi_err *e) {
+  mi_policy *policy;
+  if (mi_policy_load_config(cli->cfg, "tiers", &policy, e)) return mi_cli_fail(e);
+  mi_view_field fields[MI_CUSTOMER_VIEW_FIELDS];
+  mi_view view;
+  mi_tier_decision d;
+  int rc = mi_tier_explain(cli->store, cli->cfg, policy, id, as_of, fields, &view, &d, e);
+  if (rc == 0 && cli->json) {
+    mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:o, s:s, s:s}", "customer", id, "policy",
+                                mi_policy_path(policy), "line", d.line, "inputs",
+                                view_json(&view), "tier", d.tier, "reason", d.reason));
+  } else if (rc == 0) {
+    char when[21];
+    mi_instant_format(as_of, when);
+    printf("customer %s as of %s\n", id, when);
+    print_view("inputs the policy saw", &view);
+    printf("  decision: tier %s\n  reason:   %s\n  returned by %s:%d\n", d.tier, d.reason,
+           mi_policy_path(policy), d.line);
+  }
+  mi_policy_free(policy);
+  return rc ? mi_cli_fail(e) : 0;
+}
+
+static int explain_points(mi_cli *cli, const char *order, int64_t as_of, mi_err *e) {
+  mi_policy *policy;
+  if (mi_policy_load_config(cli->cfg, "loyalty", &policy, e)) return mi_cli_fail(e);
+  mi_points_explanation x;
+  int rc = mi_points_explain(cli->store, cli->cfg, policy, order, as_of, &x, e);
+  const mi_points_decision *d = &x.decision;
+  if (rc == 0 && cli->json) {
+    mi_cli_print_json(json_pack(
+        "{s:s, s:s, s:i, s:o, s:o, s:o, s:s, s:s}", "order", order, "policy",
+        mi_policy_path(policy), "line", d->line, "event", view_json(&x.event), "customer",
+        view_json(&x.customer), "points", d->has_points ? json_integer(d->points) : json_null(),
+        "expires", d->expires, "reason", d->reason));
+  } else if (rc == 0) {
+    char when[21];
+    mi_instant_format(as_of, when);
+    printf("order %s, customer as of %s\n", order, when);
+    print_view("the event", &x.event);
+    print_view("the customer", &x.customer);
+    if (d->has_points)
+      printf("  decision: %lld points, expiring %s\n  reason:   %s\n", (long long)d->points,
+             d->expires, d->reason);
+    else
+      printf("  decision: no points\n");
+    printf("  returned by %s:%d\n", mi_policy_path(policy), d->line);
+  }
+  mi_policy_free(policy);
+  return rc ? mi_cli_fail(e) : 0;
+}
+
 static int run(mi_cli *cli, int argc, char **argv) {
   static const struct option options[] = {{"as-of", required_argument, NULL, 'a'},
                                           {NULL, 0, NULL, 0}};
@@ -39,40 +104,21 @@ static int run(mi_cli *cli, int argc, char **argv) {
     if (opt != 'a') return mi_cli_usage_error("explain", "unknown option");
     if (mi_instant_parse(optarg, &as_of, &e)) return mi_cli_usage_error("explain", "--as-of: %s", e.msg);
   }
-  if (argc - optind != 2 || strcmp(argv[optind], "tier") != 0)
-    return mi_cli_usage_error("explain", "use: manyi explain tier ID");
-  const char *id = argv[optind + 1];
+  int tier = argc - optind == 2 && !strcmp(argv[optind], "tier");
+  int points = argc - optind == 2 && !strcmp(argv[optind], "points");
+  if (!tier && !points) return mi_cli_usage_error("explain", "use: manyi explain tier ID, or manyi explain points ORDER");
   if (mi_cli_open_store(cli, 0)) return 1;
-  mi_policy *policy;
-  if (mi_policy_load_config(cli->cfg, "tiers", &policy, &e)) return mi_cli_fail(&e);
-  mi_view_field fields[MI_CUSTOMER_VIEW_FIELDS];
-  mi_view view;
-  mi_tier_decision d;
-  int rc = mi_tier_explain(cli->store, cli->cfg, policy, id, as_of, fields, &view, &d, &e);
-  if (rc == 0 && cli->json) {
-    json_t *inputs = json_object();
-    for (size_t i = 0; i < view.nfields; i++)
-      json_object_set_new(inputs, fields[i].name, field_json(&fields[i]));
-    mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:o, s:s, s:s}", "customer", id, "policy",
-                                mi_policy_path(policy), "line", d.line, "inputs", inputs, "tier",
-                                d.tier, "reason", d.reason));
-  } else if (rc == 0) {
-    char when[21];
-    mi_instant_format(as_of, when);
-    printf("customer %s as of %s\n  inputs the policy saw:\n", id, when);
-    for (size_t i = 0; i < view.nfields; i++) print_field(&fields[i]);
-    printf("  decision: tier %s\n  reason:   %s\n  returned by %s:%d\n", d.tier, d.reason,
-           mi_policy_path(policy), d.line);
-  }
-  mi_policy_free(policy);
-  return rc ? mi_cli_fail(&e) : 0;
+  return tier ? explain_tier(cli, argv[optind + 1], as_of, &e)
+              : explain_points(cli, argv[optind + 1], as_of, &e);
 }
 
 const mi_cli_command mi_cmd_explain = {
-    "explain", "show what the tier policy saw and decided for one customer",
+    "explain", "show what a policy saw and decided for one customer or order",
     "Usage: manyi [--config FILE] [--db FILE] [--json] explain tier ID [--as-of TIME]\n"
+    "       manyi [--config FILE] [--db FILE] [--json] explain points ORDER [--as-of TIME]\n"
     "\n"
-    "Runs the configured tier policy for the customer with external id ID, without\n"
+    "Runs the configured tier policy for the customer with external id ID, or the\n"
+    "loyalty policy for the order ORDER (whether or not it was credited), without\n"
     "changing anything, and prints every input the policy saw, its decision, its\n"
     "reason, and the policy file and line that returned it.\n",
     run, 0};

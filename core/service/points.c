@@ -445,3 +445,16 @@ int mi_points_expire(mi_store *s, int64_t as_of, int64_t now, int dry_run,
     after = ids[n - 1];
   }
 }
+
+int mi_points_explain(mi_store *s, const mi_config *cfg, mi_policy *policy, const char *order,
+                      int64_t as_of, mi_points_explanation *out, mi_err *e) {
+  if (!s || !cfg || !policy || !order || !out) return mi_err_set(e, MI_EINVAL, "explain needs an order");
+  mi_point_event ev;
+  mi_customer_facts f;
+  if (mi_point_event_order(s, order, &ev, e) || mi_customer_facts_get(s, ev.customer, as_of, &f, e))
+    return e->code;
+  mi_customer_view_make(&f, as_of, out->customer_fields, &out->customer);
+  event_view(&ev, out->date, out->event_fields, &out->event);
+  return mi_policy_call_points(policy, &out->event, &out->customer, cfg, ev.occurred_at,
+                               &out->decision, e);
+}

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "policy/policy.h"
+#include "service/customer_view.h"
 #include "store/ledger.h"
 #include "store/store.h"
 
@@ -83,5 +84,17 @@ typedef struct mi_points_expire_summary {
  * than now. Idempotent; one transaction per chunk of customers. */
 int mi_points_expire(mi_store *s, int64_t as_of, int64_t now, int dry_run,
                      mi_points_expire_summary *sum, mi_err *e);
+
+/* One order through the loyalty policy without writing anything, for
+ * `manyi explain points ORDER`: the event and customer views it saw (strings
+ * valid until the next store call) and its decision. */
+typedef struct mi_points_explanation {
+  mi_view_field event_fields[8], customer_fields[MI_CUSTOMER_VIEW_FIELDS];
+  mi_view event, customer;
+  char date[11];
+  mi_points_decision decision;
+} mi_points_explanation;
+int mi_points_explain(mi_store *s, const mi_config *cfg, mi_policy *policy, const char *order,
+                      int64_t as_of, mi_points_explanation *out, mi_err *e);
 
 #endif

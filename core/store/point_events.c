@@ -117,3 +117,30 @@ int mi_point_key_expire(int64_t lot_id, char *buf, size_t size) {
   if (!buf) return MI_EINVAL;
   return fits(snprintf(buf, size, "expire:%lld", (long long)lot_id), size);
 }
+
+int mi_point_event_order(mi_store *s, const char *order, mi_point_event *out, mi_err *e) {
+  if (!s || !order || !out) return mi_err_set(e, MI_EINVAL, "no order given");
+  sqlite3_stmt *st = mi_store_stmt(
+      s, MI_SQL_POINT_ORDER,
+      "SELECT o.id, o.external_id, o.customer_id, c.external_id, o.amount_minor, o.currency,"
+      " o.ordered_at, o.status FROM orders o JOIN customers c ON c.id = o.customer_id"
+      " WHERE o.external_id = ?1",
+      e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_text(st, 1, order, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) return mi_err_set(e, MI_ENOTFOUND, "unknown order '%s'", order);
+  if (rc != SQLITE_ROW) return mi_store_fail(s, e, "reading order");
+  *out = (mi_point_event){
+      .id = sqlite3_column_int64(st, 0),
+      .type = "order",
+      .external_id = (const char *)sqlite3_column_text(st, 1),
+      .customer_id = sqlite3_column_int64(st, 2),
+      .customer = (const char *)sqlite3_column_text(st, 3),
+      .amount_minor = sqlite3_column_int64(st, 4),
+      .currency = (const char *)sqlite3_column_text(st, 5),
+      .occurred_at = sqlite3_column_int64(st, 6),
+      .status = (const char *)sqlite3_column_text(st, 7),
+  };
+  return 0;
+}

@@ -57,4 +57,9 @@ int mi_point_key_earn(mi_point_source src, const char *external_id, char *buf, s
 int mi_point_key_reverse(const char *order_external_id, char *buf, size_t size);
 int mi_point_key_expire(int64_t lot_id, char *buf, size_t size);
 
+/* One order as the event the loyalty policy sees, whatever its status and
+ * whether or not it was credited (for `manyi explain points`). Strings are
+ * valid until the next store call. MI_ENOTFOUND if unknown. */
+int mi_point_event_order(mi_store *s, const char *order, mi_point_event *out, mi_err *e);
+
 #endif

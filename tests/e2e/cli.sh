@@ -104,6 +104,12 @@ contains "$tmp/out" "policies/tiers.lua:"
 expect 0 m eval tiers;               contains "$tmp/out" "2000 changed"
 [ "$(sqlite3 "$tmp/ex.db" 'SELECT count(*) FROM tier_history')" = 2000 ] && ok || bad "no tier history"
 expect 0 m eval tiers;               contains "$tmp/out" "0 changed, 2000 unchanged"
+expect 0 m explain points O00000001
+amount=$(awk -F, '$1 == "O00000001" { print $3 }' "$data/orders.csv")
+contains "$tmp/out" "amount             $amount"
+contains "$tmp/out" "policies/loyalty.lua:"
+contains "$tmp/out" "decision: "
+expect 1 m explain points NOPE;      contains "$tmp/err" "unknown order 'NOPE'"
 printf 'return { tier = function(c)\n  if c.external_id == "C0000002" then error("boom") end\n  return "C", "all C"\nend }\n' >"$tmp/bad.lua"
 expect 3 m eval tiers --dry-run --policy "$tmp/bad.lua"
 contains "$tmp/err" "bad.lua:2:"
