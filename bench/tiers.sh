@@ -83,12 +83,18 @@ params=$(awk '
         if (indent($0) < pi) { in_params = 0; next }
         if (indent($0) == pi) { k = $1; sub(/:$/, "", k); v = $2; print k, v }
     }' "$config")
-param() { awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }' <<<"$params"; }
-for k in a_min_spend a_min_orders b_min_spend b_min_orders max_bad_share; do
-    v=$(param "$k") || die "no policies.tiers.params.$k in $config"
-    [[ $v =~ ^[0-9]+([.][0-9]+)?$ ]] || die "policies.tiers.params.$k in $config is '$v', not a number"
-    printf -v "p_$k" %s "$v"
-done
+param() {
+    local v
+    v=$(awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }' <<<"$params") ||
+        die "no policies.tiers.params.$1 in $config"
+    [[ $v =~ ^[0-9]+([.][0-9]+)?$ ]] || die "policies.tiers.params.$1 in $config is '$v', not a number"
+    echo "$v"
+}
+p_a_min_spend=$(param a_min_spend)
+p_a_min_orders=$(param a_min_orders)
+p_b_min_spend=$(param b_min_spend)
+p_b_min_orders=$(param b_min_orders)
+p_max_bad_share=$(param max_bad_share)
 
 if [[ -n ${BENCH_DIR:-} ]]; then
     work=$BENCH_DIR
@@ -135,7 +141,6 @@ run() {
     fi
     elapsed "$t0" "$t1"
 }
-num() { [[ $1 =~ ^[0-9.]+$ ]]; }
 
 echo "manyi tier bench: $n_customers customers, $n_orders orders, as of $as_of_text (BENCH_SCALE=$scale, seed $seed)"
 echo "params: a_min_spend $p_a_min_spend, a_min_orders $p_a_min_orders, b_min_spend $p_b_min_spend, b_min_orders $p_b_min_orders, max_bad_share $p_max_bad_share"
@@ -182,6 +187,7 @@ echo "base: $(mb "$base")"
 mdb=$work/manyi.db
 pdb=$work/peer.db
 rm -f "$mdb" "$mdb-wal" "$mdb-shm" "$pdb" "$pdb-wal" "$pdb-shm"
+# shellcheck disable=SC2016 # $1.. belong to the inner shell
 copy_s=$(run "$work/copy.log" bash -c 'cp "$1" "$2" && cp "$1" "$3"' _ "$base" "$mdb" "$pdb")
 [[ $copy_s != failed ]] || die "cannot copy $base"
 
@@ -253,7 +259,6 @@ echo "manyi eval tiers: $(head -n 1 "$work/manyi-eval.log" 2>/dev/null)"
 echo "tiers (peer): $dist; tier history rows written by manyi: $hist"
 echo "verify: $v_n customers compared, $v_diff with a different tier (manyi without a tier: $v_null)"
 echo
-sum2() { if num "$1" && num "$2"; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a + b }'; else echo -; fi; }
 awk -v nc="$n_customers" -v nr="$((n_customers + n_orders))" \
     -v mi="$m_init" -v mc="$m_cust" -v mo="$m_ord" -v cp="$copy_s" \
     -v me="$m_eval" -v pe="$p_eval" '
