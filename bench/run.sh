@@ -28,23 +28,14 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 
-die() { echo "bench: $*" >&2; exit 2; }
+# shellcheck source=bench/common.sh
+source "$here/common.sh"
 
 usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
-build=$(cd "$1" 2>/dev/null && pwd) || die "build directory '$1' does not exist (run 'make' first)"
-manyi=$build/manyi
-gen=$build/manyi-gen
-[[ -x $manyi ]] || die "no manyi binary in $build (expected $manyi; run 'make' first)"
-[[ -x $gen ]] || die "no manyi-gen binary in $build (expected $gen; run 'make' first)"
-sqlite=${SQLITE3:-sqlite3}
-command -v "$sqlite" >/dev/null || die "the sqlite3 shell is not installed (apt-get install sqlite3), or set SQLITE3=PATH"
-config=${BENCH_CONFIG:-$root/examples/after-sales/manyi.yaml}
-[[ -f $config ]] || die "config $config not found (set BENCH_CONFIG)"
+bench_setup "$1"
 peer_sql=$here/peer.sql
-seed=${BENCH_SEED:-42}
-[[ $seed =~ ^[0-9]+$ ]] || die "BENCH_SEED must be a whole number, not '$seed'"
 
 scale=${BENCH_SCALE:-1}
 [[ $scale =~ ^([0-9]+([.][0-9]*)?|[.][0-9]+)$ ]] || die "BENCH_SCALE must be a positive number like 1 or 0.01, not '$scale'"
@@ -57,51 +48,12 @@ sqlite_version=$("$sqlite" -version | awk '{ print $1 }')
 awk -v v="$sqlite_version" 'BEGIN { split(v, a, "."); exit !(a[1] > 3 || (a[1] == 3 && a[2] >= 32)) }' ||
     die "$sqlite is SQLite $sqlite_version; the benchmark needs 3.32 or newer (.import --csv --skip)"
 
-if [[ -n ${BENCH_DIR:-} ]]; then
-    work=$BENCH_DIR
-    mkdir -p "$work" || die "cannot create BENCH_DIR=$work"
-    work=$(cd "$work" && pwd)
-    cleanup() { :; }
-else
-    work=$(mktemp -d "${TMPDIR:-/tmp}/manyi-bench.XXXXXX")
-    if [[ ${BENCH_KEEP:-0} == 1 ]]; then
-        cleanup() { echo "bench: kept $work"; }
-    else
-        cleanup() { rm -rf "$work"; }
-    fi
-fi
-trap cleanup EXIT
 
 # About 100 bytes a customer and 80 a response in CSV; measured at full scale:
 # manyi's database 2.5 GB with a WAL as large while it imports, the peer's
 # 1.2 GB: ask for 8x the CSV size.
-need_kb=$(((n_customers * 100 + n_responses * 80) * 8 / 1024))
-free_kb=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
-((free_kb > need_kb)) ||
-    die "not enough space in $work: about $((need_kb / 1024)) MB needed, $((free_kb / 1024)) MB free (set BENCH_DIR or BENCH_SCALE)"
+bench_workdir $(((n_customers * 100 + n_responses * 80) * 8 / 1024))
 
-now() { echo "${EPOCHREALTIME/,/.}"; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-mb() { awk -v b="$(stat -c %s "$1" 2>/dev/null || echo 0)" 'BEGIN { printf "%.0f MB", b / 1e6 }'; }
-
-# run LOG CMD... : run with output to LOG; print the seconds it took, or
-# "failed" (and the end of LOG to stderr) when it exits non-zero.
-run() {
-    local log=$1 t0 t1 rc=0
-    shift
-    t0=$(now)
-    "$@" >"$log" 2>&1 || rc=$?
-    t1=$(now)
-    if ((rc != 0)); then
-        {
-            echo "bench: failed (exit $rc): $*"
-            tail -n 5 "$log" | sed 's/^/bench:   | /'
-        } >&2
-        echo failed
-        return 0
-    fi
-    elapsed "$t0" "$t1"
-}
 
 echo "manyi bench: $n_customers customers, $n_responses responses (BENCH_SCALE=$scale, seed $seed)"
 echo "work dir: $work"
