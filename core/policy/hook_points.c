@@ -23,20 +23,16 @@ typedef struct points_ctx {
   char bad[900]; /* what was wrong with the result, or "" */
 } points_ctx;
 
-#define BAD(...) (snprintf(c->bad, sizeof c->bad, __VA_ARGS__), (void)0)
-
+/* As mi_pol_describe, quoting a string, since a number written as text
+ * ("10") is the usual mistake with points. */
 static void describe(lua_State *L, int idx, char *buf, size_t size) {
-  switch (lua_type(L, idx)) {
-  case LUA_TNIL: snprintf(buf, size, "nil"); break;
-  case LUA_TNUMBER:
-    if (lua_isinteger(L, idx)) snprintf(buf, size, "a number (%lld)", (long long)lua_tointeger(L, idx));
-    else snprintf(buf, size, "a number (%g)", (double)lua_tonumber(L, idx));
-    break;
-  case LUA_TBOOLEAN: snprintf(buf, size, "a boolean (%s)", lua_toboolean(L, idx) ? "true" : "false"); break;
-  case LUA_TSTRING: snprintf(buf, size, "a string ('%.40s')", lua_tostring(L, idx)); break;
-  default: snprintf(buf, size, "a %s", luaL_typename(L, idx)); break;
-  }
+  if (lua_type(L, idx) == LUA_TSTRING)
+    snprintf(buf, size, "a string ('%.40s')", lua_tostring(L, idx));
+  else
+    mi_pol_describe(L, idx, buf, size);
 }
+
+#define BAD(...) (snprintf(c->bad, sizeof c->bad, __VA_ARGS__), (void)0)
 
 static void check_points(lua_State *L, int t, points_ctx *c) {
   int64_t max = c->cfg->limits.points_max;

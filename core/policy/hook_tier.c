@@ -36,19 +36,6 @@ static int tier_body(lua_State *L) {
   return 0;
 }
 
-/* "a number (3)", "a table", "nil": what a value is, for messages. */
-static void describe(lua_State *L, int idx, char *buf, size_t size) {
-  switch (lua_type(L, idx)) {
-  case LUA_TNIL: snprintf(buf, size, "nil"); break;
-  case LUA_TNUMBER:
-    if (lua_isinteger(L, idx)) snprintf(buf, size, "a number (%lld)", (long long)lua_tointeger(L, idx));
-    else snprintf(buf, size, "a number (%g)", (double)lua_tonumber(L, idx));
-    break;
-  case LUA_TBOOLEAN: snprintf(buf, size, "a boolean (%s)", lua_toboolean(L, idx) ? "true" : "false"); break;
-  default: snprintf(buf, size, "a %s", luaL_typename(L, idx)); break;
-  }
-}
-
 static void tier_list(const mi_config *cfg, char *buf, size_t size) {
   size_t n = 0;
   buf[0] = '\0';
@@ -64,7 +51,7 @@ static void check(lua_State *L, tier_ctx *c) {
   char what[64], list[256];
   size_t tl = 0, rl = 0;
   if (lua_type(L, -2) != LUA_TSTRING) {
-    describe(L, -2, what, sizeof what);
+    mi_pol_describe(L, -2, what, sizeof what);
     return BAD("tier() returned %s as the tier; return a tier code such as '%s'", what,
                cfg->ntiers ? cfg->tiers[0].code : "A");
   }
@@ -75,7 +62,7 @@ static void check(lua_State *L, tier_ctx *c) {
                list);
   }
   if (lua_type(L, -1) != LUA_TSTRING) {
-    describe(L, -1, what, sizeof what);
+    mi_pol_describe(L, -1, what, sizeof what);
     return BAD("tier() returned %s as the reason; return tier, reason (a non-empty string)", what);
   }
   const char *reason = lua_tolstring(L, -1, &rl);
