@@ -78,21 +78,6 @@ static const char *json_kind(const json_t *v) {
   }
 }
 
-/* A double as text: whole numbers below 1e15 in plain digits (1E2 ->
- * "100"), others in the shortest %g form that reads back to the same value
- * (12.50 -> "12.5", 1e-7 -> "1e-07"). */
-static void real_text(double d, char *buf, size_t size) {
-  if (d > -1e15 && d < 1e15 && d == (double)(long long)d) {
-    snprintf(buf, size, "%lld", (long long)d);
-    if (d == 0 && signbit(d)) snprintf(buf, size, "-0");
-    return;
-  }
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, size, "%.*g", prec, d);
-    if (strtod(buf, NULL) == d) return;
-  }
-}
-
 /* Column index for key k, adding it when the columns are open-ended.
  * Returns 1 with *idx, 0 to skip the key, <0 on error. */
 static int key_column(mi_reader *r, const char *k, long line, size_t *idx, mi_err *e) {
@@ -143,7 +128,7 @@ static int take_object(mi_reader *r, json_t *obj, long line, mi_err *e) {
       n = (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
       break;
     case JSON_REAL:
-      real_text(json_real_value(v), num, sizeof num);
+      mi_text_number(json_real_value(v), num, sizeof num);
       n = strlen(num);
       break;
     case JSON_TRUE: text = "true", n = 4; break;

@@ -3,6 +3,8 @@
 #include "util/text.h"
 
 #include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -174,4 +176,16 @@ const char *mi_text_unneutralize(const char *s) {
   const char *p = s;
   while (*p == '\'') p++;
   return is_trigger(*p) ? s + 1 : s;
+}
+
+void mi_text_number(double d, char *buf, size_t size) {
+  if (d > -1e15 && d < 1e15 && d == (double)(long long)d) {
+    snprintf(buf, size, "%lld", (long long)d);
+    if (d == 0 && signbit(d)) snprintf(buf, size, "-0");
+    return;
+  }
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(buf, size, "%.*g", prec, d);
+    if (strtod(buf, NULL) == d) return;
+  }
 }

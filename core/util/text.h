@@ -101,4 +101,9 @@ const char *mi_text_unneutralize(const char *s);
 /* 1 if s is a plain decimal number as defined above. */
 int mi_text_is_plain_number(const char *s);
 
+/* A double as text: whole numbers below 1e15 in plain digits (1E2 ->
+ * "100"), others in the shortest %g form that reads back to the same value
+ * (12.50 -> "12.5", 1e-7 -> "1e-07"). size >= 32. */
+void mi_text_number(double d, char *buf, size_t size);
+
 #endif

@@ -1,17 +1,18 @@
-/* manyi stats: reading named columns of a CSV/JSONL file into arrays, group
- * levels, option lists, JSON helpers. */
+/* Reading named columns of a CSV/JSONL file or of rows in memory into
+ * arrays, group levels, option lists, JSON helpers. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/stats_cli.h"
+#include "analysis/analysis.h"
 #include "util/record_reader.h"
+#include "util/text.h"
 
-void mi_stats_data_free(mi_stats_data *d) {
+void mi_analysis_data_free(mi_analysis_data *d) {
   if (!d) return;
   for (size_t j = 0; j < d->ncols; j++) {
-    mi_stats_column *c = &d->cols[j];
+    mi_analysis_column *c = &d->cols[j];
     free(c->name);
     free(c->x);
     free(c->miss);
@@ -25,7 +26,7 @@ void mi_stats_data_free(mi_stats_data *d) {
   memset(d, 0, sizeof *d);
 }
 
-const mi_stats_column *mi_stats_data_col(const mi_stats_data *d, const char *name) {
+const mi_analysis_column *mi_analysis_data_col(const mi_analysis_data *d, const char *name) {
   for (size_t j = 0; j < d->ncols; j++)
     if (!strcmp(d->cols[j].name, name)) return &d->cols[j];
   return NULL;
@@ -58,40 +59,106 @@ static int no_column(mi_reader *r, const char *path, const char *name, mi_err *e
                     list);
 }
 
-int mi_stats_load(const char *path, const char *const *names, const mi_stats_kind *kinds,
-                  size_t n, mi_stats_data *out, mi_err *e) {
-  memset(out, 0, sizeof *out);
-  mi_reader *r = NULL;
-  int rc = mi_reader_open(path, MI_FORMAT_AUTO, NULL, &r, e);
-  if (rc) return rc;
-  size_t *idx = malloc((n ? n : 1) * sizeof *idx);
-  out->cols = calloc(n ? n : 1, sizeof *out->cols);
-  out->file = strdup(path);
-  if (!idx || !out->cols || !out->file) {
-    rc = mi_err_set(e, MI_ENOMEM, "out of memory");
-    goto done;
+/* Where the rows come from: a file through the record reader, or a table. */
+typedef struct row_source {
+  const mi_analysis_args *a;
+  mi_reader *r;
+  const mi_record *rec;
+  size_t *idx; /* column j of the data is field idx[j] of a record / table row */
+  size_t row;  /* table: rows read so far */
+  char num[32];
+} row_source;
+
+/* Index of column `name` in the source, or a "no column" error. */
+static int find_column(row_source *s, const char *name, size_t *idx, mi_err *e) {
+  const mi_analysis_table *t = s->a->table;
+  if (!t) {
+    if (!mi_reader_column(s->r, name, idx)) return 0;
+    return no_column(s->r, s->a->file, name, e);
   }
+  char list[600] = "";
+  for (size_t j = 0; j < t->ncols; j++) {
+    if (!strcmp(t->cols[j], name)) {
+      *idx = j;
+      return 0;
+    }
+    if (strlen(list) < 500) {
+      if (j) strcat(list, ", ");
+      strncat(list, t->cols[j], 500 - strlen(list));
+    }
+  }
+  return mi_err_set(e, MI_ENOTFOUND, "%s: no column '%s'; the columns are: %s", t->name, name,
+                    t->ncols ? list : "(none: no rows)");
+}
+
+/* Advances to the next row: 1 ready (its line in *line), 0 at the end, <0. */
+static int next_row(row_source *s, long *line, mi_err *e) {
+  const mi_analysis_table *t = s->a->table;
+  if (!t) {
+    int rc = mi_reader_next(s->r, &s->rec, e);
+    if (rc == 1) *line = mi_record_line(s->rec);
+    return rc;
+  }
+  if (s->row == t->nrows) return 0;
+  *line = (long)++s->row;
+  return 1;
+}
+
+/* Field j of the current row as text (NULL = absent); a table's number is
+ * also given as is in *num (*is_num = 1) so it is not parsed back. */
+static const char *field(row_source *s, size_t j, double *num, int *is_num) {
+  const mi_analysis_table *t = s->a->table;
+  *is_num = 0;
+  if (!t) return mi_record_field(s->rec, s->idx[j]);
+  const mi_analysis_cell *c = &t->cells[(s->row - 1) * t->ncols + s->idx[j]];
+  if (c->kind == MI_ANALYSIS_STR) return c->str;
+  if (c->kind == MI_ANALYSIS_NIL) return NULL;
+  *num = c->num;
+  *is_num = 1;
+  mi_text_number(c->num, s->num, sizeof s->num);
+  return s->num;
+}
+
+/* ok: what parse_num said (0 not a number, -1 infinite). */
+static int bad_number(row_source *s, const char *col, int ok, const char *v, mi_err *e) {
+  char msg[400];
+  snprintf(msg, sizeof msg,
+           ok < 0 ? "'%.200s' is not a finite number (remove or mark the row NA)"
+                  : "'%.200s' is not a number (leave the field empty or write NA for a "
+                    "missing value)",
+           v);
+  if (s->a->table)
+    return mi_err_setpos(e, MI_EPARSE, s->a->table->name, (int)s->row, 0, "field '%s': %s", col,
+                         msg);
+  return mi_record_error(s->rec, e, MI_EPARSE, col, "%s", msg);
+}
+
+int mi_analysis_load(const mi_analysis_args *a, const char *const *names,
+                     const mi_analysis_kind *kinds, size_t n, mi_analysis_data *out, mi_err *e) {
+  memset(out, 0, sizeof *out);
+  row_source s = {.a = a};
+  const char *src = a->table ? a->table->name : a->file;
+  int rc = a->table ? 0 : mi_reader_open(a->file, MI_FORMAT_AUTO, NULL, &s.r, e);
+  if (rc) return rc;
+  s.idx = malloc((n ? n : 1) * sizeof *s.idx);
+  out->cols = calloc(n ? n : 1, sizeof *out->cols);
+  out->file = strdup(src);
+  if (!s.idx || !out->cols || !out->file) goto oom;
   for (size_t k = 0; k < n; k++) {
     int seen = 0;
     for (size_t j = 0; j < out->ncols; j++) seen |= !strcmp(out->cols[j].name, names[k]);
     if (seen) continue;
     size_t j = out->ncols;
-    if (mi_reader_column(r, names[k], &idx[j])) {
-      rc = no_column(r, path, names[k], e);
-      goto done;
-    }
+    if ((rc = find_column(&s, names[k], &s.idx[j], e))) goto done;
     out->cols[j].name = strdup(names[k]);
     out->cols[j].kind = kinds[k];
     out->ncols++;
-    if (!out->cols[j].name) {
-      rc = mi_err_set(e, MI_ENOMEM, "out of memory");
-      goto done;
-    }
+    if (!out->cols[j].name) goto oom;
   }
   size_t cap = 0;
-  const mi_record *rec;
+  long line = 0;
   for (;;) {
-    rc = mi_reader_next(r, &rec, e);
+    rc = next_row(&s, &line, e);
     if (rc < 0) goto done;
     if (rc == 0) break;
     size_t i = out->nrows;
@@ -101,11 +168,11 @@ int mi_stats_load(const char *path, const char *const *names, const mi_stats_kin
       if (!nl) goto oom;
       out->line = nl;
       for (size_t j = 0; j < out->ncols; j++) {
-        mi_stats_column *c = &out->cols[j];
+        mi_analysis_column *c = &out->cols[j];
         unsigned char *m = realloc(c->miss, cap);
         if (!m) goto oom;
         c->miss = m;
-        if (c->kind == MI_STATS_NUMERIC) {
+        if (c->kind == MI_ANALYSIS_NUMERIC) {
           double *x = realloc(c->x, cap * sizeof *x);
           if (!x) goto oom;
           c->x = x;
@@ -116,29 +183,27 @@ int mi_stats_load(const char *path, const char *const *names, const mi_stats_kin
         }
       }
     }
-    out->line[i] = mi_record_line(rec);
+    out->line[i] = line;
     for (size_t j = 0; j < out->ncols; j++) {
-      mi_stats_column *c = &out->cols[j];
-      const char *s = mi_record_field(rec, idx[j]);
-      int missing = is_missing(s);
+      mi_analysis_column *c = &out->cols[j];
+      double num;
+      int is_num;
+      const char *v = field(&s, j, &num, &is_num);
+      int missing = is_missing(v);
       c->miss[i] = (unsigned char)missing;
       c->n_missing += (size_t)missing;
-      if (c->kind == MI_STATS_TEXT) {
+      if (c->kind == MI_ANALYSIS_TEXT) {
         c->text[i] = NULL;
-        if (!missing && !(c->text[i] = strdup(s))) goto oom;
+        if (!missing && !(c->text[i] = strdup(v))) goto oom;
         continue;
       }
       c->x[i] = 0;
       if (missing) continue;
-      int ok = parse_num(s, &c->x[i]);
+      int ok = is_num ? (isfinite(num) ? 1 : -1) : parse_num(v, &c->x[i]);
+      if (is_num && ok == 1) c->x[i] = num;
       if (ok <= 0) {
         out->nrows++; /* so that free sees row i's text fields */
-        rc = mi_record_error(rec, e, MI_EPARSE, c->name,
-                             ok < 0 ? "'%s' is not a finite number (remove or mark the row "
-                                      "NA)"
-                                    : "'%s' is not a number (leave the field empty or write "
-                                      "NA for a missing value)",
-                             s);
+        rc = bad_number(&s, c->name, ok, v, e);
         for (size_t jj = j + 1; jj < out->ncols; jj++)
           if (out->cols[jj].text) out->cols[jj].text[i] = NULL;
         goto done;
@@ -149,27 +214,27 @@ int mi_stats_load(const char *path, const char *const *names, const mi_stats_kin
   rc = 0;
   goto done;
 oom:
-  rc = mi_err_set(e, MI_ENOMEM, "out of memory reading %s", path);
+  rc = mi_err_set(e, MI_ENOMEM, "out of memory reading %s", src);
 done:
-  free(idx);
-  mi_reader_close(r);
-  if (rc) mi_stats_data_free(out);
+  free(s.idx);
+  mi_reader_close(s.r);
+  if (rc) mi_analysis_data_free(out);
   return rc;
 }
 
 /* ---- levels ------------------------------------------------------------------- */
 
-static int all_numeric;
-static int cmp_level(const void *a, const void *b) {
+static int cmp_text(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+static int cmp_number(const void *a, const void *b) {
   const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-  if (all_numeric) {
-    double u = strtod(x, NULL), v = strtod(y, NULL);
-    if (u != v) return u < v ? -1 : 1;
-  }
+  double u = strtod(x, NULL), v = strtod(y, NULL);
+  if (u != v) return u < v ? -1 : 1;
   return strcmp(x, y);
 }
 
-int mi_stats_levels(const mi_stats_column *c, size_t nrows, char ***levels,
+int mi_analysis_levels(const mi_analysis_column *c, size_t nrows, char ***levels,
                          size_t *nlevels, size_t **idx, mi_err *e) {
   char **lv = malloc((nrows ? nrows : 1) * sizeof *lv);
   size_t *ix = malloc((nrows ? nrows : 1) * sizeof *ix), n = 0;
@@ -184,8 +249,8 @@ int mi_stats_levels(const mi_stats_column *c, size_t nrows, char ***levels,
     double v;
     numeric = parse_num(lv[i], &v) == 1;
   }
-  all_numeric = numeric;
-  qsort(lv, n, sizeof *lv, cmp_level);
+  int (*cmp)(const void *, const void *) = numeric ? cmp_number : cmp_text;
+  qsort(lv, n, sizeof *lv, cmp);
   size_t m = 0;
   for (size_t i = 0; i < n; i++)
     if (m == 0 || strcmp(lv[m - 1], lv[i])) lv[m++] = lv[i];
@@ -195,7 +260,7 @@ int mi_stats_levels(const mi_stats_column *c, size_t nrows, char ***levels,
     size_t lo = 0, hi = m; /* binary search in the sorted levels */
     while (lo < hi) {
       size_t mid = (lo + hi) / 2;
-      int d = cmp_level(&lv[mid], &c->text[i]);
+      int d = cmp(&lv[mid], &c->text[i]);
       if (d == 0) {
         lo = mid;
         break;
@@ -208,7 +273,7 @@ int mi_stats_levels(const mi_stats_column *c, size_t nrows, char ***levels,
   for (size_t i = 0; i < m; i++) {
     lv[i] = strdup(lv[i]);
     if (!lv[i]) {
-      mi_stats_levels_free(lv, i, ix);
+      mi_analysis_levels_free(lv, i, ix);
       return mi_err_set(e, MI_ENOMEM, "out of memory");
     }
   }
@@ -218,7 +283,7 @@ int mi_stats_levels(const mi_stats_column *c, size_t nrows, char ***levels,
   return 0;
 }
 
-void mi_stats_levels_free(char **levels, size_t n, size_t *idx) {
+void mi_analysis_levels_free(char **levels, size_t n, size_t *idx) {
   for (size_t i = 0; levels && i < n; i++) free(levels[i]);
   free(levels);
   free(idx);
@@ -226,7 +291,7 @@ void mi_stats_levels_free(char **levels, size_t n, size_t *idx) {
 
 /* ---- lists, options, JSON --------------------------------------------------- */
 
-int mi_stats_split(const char *s, char ***out, size_t *n, mi_err *e) {
+int mi_analysis_split(const char *s, char ***out, size_t *n, mi_err *e) {
   *out = NULL;
   *n = 0;
   size_t cap = 1;
@@ -238,12 +303,12 @@ int mi_stats_split(const char *s, char ***out, size_t *n, mi_err *e) {
     const char *q = strchr(p, ',');
     size_t len = q ? (size_t)(q - p) : strlen(p);
     if (len == 0) {
-      mi_stats_list_free(l, k);
+      mi_analysis_list_free(l, k);
       return mi_err_set(e, MI_EINVAL, "empty item in the list '%s'", s);
     }
     l[k] = strndup(p, len);
     if (!l[k]) {
-      mi_stats_list_free(l, k);
+      mi_analysis_list_free(l, k);
       return mi_err_set(e, MI_ENOMEM, "out of memory");
     }
     p = q ? q + 1 : p + len;
@@ -253,19 +318,19 @@ int mi_stats_split(const char *s, char ***out, size_t *n, mi_err *e) {
   return 0;
 }
 
-void mi_stats_list_free(char **l, size_t n) {
+void mi_analysis_list_free(char **l, size_t n) {
   for (size_t i = 0; l && i < n; i++) free(l[i]);
   free(l);
 }
 
-const char *mi_stats_opt(const mi_stats_args *a, const char *name) {
+const char *mi_analysis_opt(const mi_analysis_args *a, const char *name) {
   for (size_t i = 0; i < a->n; i++)
     if (!strcmp(a->names[i], name)) return a->vals[i];
   return NULL;
 }
 
-const char *mi_stats_need(mi_stats_args *a, const char *name, mi_err *e) {
-  const char *v = mi_stats_opt(a, name);
+const char *mi_analysis_need(mi_analysis_args *a, const char *name, mi_err *e) {
+  const char *v = mi_analysis_opt(a, name);
   if (!v) {
     a->usage = 1;
     mi_err_set(e, MI_EINVAL, "give --%s", name);
@@ -273,8 +338,8 @@ const char *mi_stats_need(mi_stats_args *a, const char *name, mi_err *e) {
   return v;
 }
 
-int mi_stats_opt_num(mi_stats_args *a, const char *name, double def, double *v, mi_err *e) {
-  const char *s = mi_stats_opt(a, name);
+int mi_analysis_opt_num(mi_analysis_args *a, const char *name, double def, double *v, mi_err *e) {
+  const char *s = mi_analysis_opt(a, name);
   *v = def;
   if (!s) return 0;
   if (parse_num(s, v) != 1) {
@@ -284,7 +349,7 @@ int mi_stats_opt_num(mi_stats_args *a, const char *name, double def, double *v, 
   return 0;
 }
 
-void mi_stats_err_name(mi_err *e, const char *word, const char *const *names, size_t n) {
+void mi_analysis_err_name(mi_err *e, const char *word, const char *const *names, size_t n) {
   size_t wl = strlen(word);
   if (!e || strncmp(e->msg, word, wl) || e->msg[wl] != ' ') return;
   char *end;
@@ -295,12 +360,12 @@ void mi_stats_err_name(mi_err *e, const char *word, const char *const *names, si
   snprintf(e->msg, sizeof e->msg, "%s '%.200s'%.800s", word, names[k - 1], rest);
 }
 
-json_t *mi_stats_jnum(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+json_t *mi_analysis_jnum(double x) { return isfinite(x) ? json_real(x) : json_null(); }
 
-void mi_stats_jset(json_t *o, const char *key, double x) {
-  json_object_set_new(o, key, mi_stats_jnum(x));
+void mi_analysis_jset(json_t *o, const char *key, double x) {
+  json_object_set_new(o, key, mi_analysis_jnum(x));
 }
 
-void mi_stats_jset_n(json_t *o, const char *key, size_t n) {
+void mi_analysis_jset_n(json_t *o, const char *key, size_t n) {
   json_object_set_new(o, key, json_integer((json_int_t)n));
 }

@@ -3,22 +3,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/stats_cli.h"
+#include "analysis/analysis.h"
 
 static json_t *array(const double *v, size_t k) {
   json_t *a = json_array();
-  for (size_t j = 0; j < k; j++) json_array_append_new(a, mi_stats_jnum(v[j]));
+  for (size_t j = 0; j < k; j++) json_array_append_new(a, mi_analysis_jnum(v[j]));
   return a;
 }
 
 /* A list "a,b,c" of finite numbers (*out owned by the caller). */
-static int num_list(mi_stats_args *a, const char *opt, double **out, size_t *n, mi_err *e) {
+static int num_list(mi_analysis_args *a, const char *opt, double **out, size_t *n, mi_err *e) {
   *out = NULL;
   *n = 0;
-  const char *s = mi_stats_opt(a, opt);
+  const char *s = mi_analysis_opt(a, opt);
   if (!s) return 0;
   char **items;
-  if (mi_stats_split(s, &items, n, e)) {
+  if (mi_analysis_split(s, &items, n, e)) {
     a->usage = 1;
     return mi_err_prefix(e, "--%s", opt), MI_EINVAL;
   }
@@ -32,7 +32,7 @@ static int num_list(mi_stats_args *a, const char *opt, double **out, size_t *n, 
       rc = mi_err_set(e, MI_EINVAL, "--%s: '%s' is not a finite number", opt, items[i]);
     }
   }
-  mi_stats_list_free(items, *n);
+  mi_analysis_list_free(items, *n);
   if (rc) free(*out), *out = NULL;
   return rc;
 }
@@ -41,23 +41,23 @@ static int num_list(mi_stats_args *a, const char *opt, double **out, size_t *n, 
 
 static json_t *km_json(const mi_stats_km_result *r, const double *at, size_t nat) {
   json_t *o = json_object();
-  mi_stats_jset_n(o, "n", r->n);
-  mi_stats_jset_n(o, "events", r->events);
+  mi_analysis_jset_n(o, "n", r->n);
+  mi_analysis_jset_n(o, "events", r->events);
   json_t *ats = json_array();
   for (size_t i = 0; i < nat; i++) {
     double nr, s, se;
     mi_stats_km_at(r, at[i], &nr, &s, &se);
     json_t *x = json_object();
-    mi_stats_jset(x, "time", at[i]);
-    mi_stats_jset_n(x, "n_risk", (size_t)nr);
-    mi_stats_jset(x, "surv", s);
-    mi_stats_jset(x, "se", se);
+    mi_analysis_jset(x, "time", at[i]);
+    mi_analysis_jset_n(x, "n_risk", (size_t)nr);
+    mi_analysis_jset(x, "surv", s);
+    mi_analysis_jset(x, "se", se);
     json_array_append_new(ats, x);
   }
   json_object_set_new(o, "at_times", ats);
-  mi_stats_jset(o, "median", r->median);
-  mi_stats_jset(o, "median_ci_lower", r->median_ci_lower);
-  mi_stats_jset(o, "median_ci_upper", r->median_ci_upper);
+  mi_analysis_jset(o, "median", r->median);
+  mi_analysis_jset(o, "median_ci_lower", r->median_ci_lower);
+  mi_analysis_jset(o, "median_ci_upper", r->median_ci_upper);
   return o;
 }
 
@@ -67,17 +67,17 @@ static int parse_num_text(const char *s, double *v) {
   return end != s && !*end && isfinite(*v);
 }
 
-json_t *mi_stats_run_km(mi_stats_args *a, mi_err *e) {
+json_t *mi_analysis_run_km(mi_analysis_args *a, mi_err *e) {
   double conf, *at = NULL;
   size_t nat = 0;
-  if (mi_stats_opt_num(a, "conf", 0.95, &conf, e) || num_list(a, "at", &at, &nat, e))
+  if (mi_analysis_opt_num(a, "conf", 0.95, &conf, e) || num_list(a, "at", &at, &nat, e))
     return NULL;
-  const char *tn = mi_stats_need(a, "time", e), *en = tn ? mi_stats_need(a, "event", e) : NULL;
+  const char *tn = mi_analysis_need(a, "time", e), *en = tn ? mi_analysis_need(a, "event", e) : NULL;
   if (!en) {
     free(at);
     return NULL;
   }
-  const char *ev = mi_stats_opt(a, "event-value"), *bn = mi_stats_opt(a, "by");
+  const char *ev = mi_analysis_opt(a, "event-value"), *bn = mi_analysis_opt(a, "by");
   if (!strcmp(tn, en) || (bn && (!strcmp(bn, tn) || !strcmp(bn, en)))) {
     free(at);
     a->usage = 1;
@@ -85,14 +85,14 @@ json_t *mi_stats_run_km(mi_stats_args *a, mi_err *e) {
     return NULL;
   }
   const char *names[3] = {tn, en, bn};
-  mi_stats_kind kinds[3] = {MI_STATS_NUMERIC, MI_STATS_TEXT, MI_STATS_TEXT};
-  mi_stats_data d;
-  if (mi_stats_load(a->file, names, kinds, bn ? 3 : 2, &d, e)) {
+  mi_analysis_kind kinds[3] = {MI_ANALYSIS_NUMERIC, MI_ANALYSIS_TEXT, MI_ANALYSIS_TEXT};
+  mi_analysis_data d;
+  if (mi_analysis_load(a, names, kinds, bn ? 3 : 2, &d, e)) {
     free(at);
     return NULL;
   }
-  const mi_stats_column *tc = mi_stats_data_col(&d, tn), *ec = mi_stats_data_col(&d, en);
-  const mi_stats_column *bc = bn ? mi_stats_data_col(&d, bn) : NULL;
+  const mi_analysis_column *tc = mi_analysis_data_col(&d, tn), *ec = mi_analysis_data_col(&d, en);
+  const mi_analysis_column *bc = bn ? mi_analysis_data_col(&d, bn) : NULL;
   size_t nr = d.nrows, n = 0;
   double *t = malloc((nr ? nr : 1) * sizeof *t), evv = 0;
   unsigned char *evt = malloc(nr ? nr : 1);
@@ -101,7 +101,7 @@ json_t *mi_stats_run_km(mi_stats_args *a, mi_err *e) {
   size_t nlevels = 0, *idx = NULL;
   int ev_num = ev && parse_num_text(ev, &evv);
   int rc = t && evt && grp ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
-  if (!rc && bc) rc = mi_stats_levels(bc, nr, &levels, &nlevels, &idx, e);
+  if (!rc && bc) rc = mi_analysis_levels(bc, nr, &levels, &nlevels, &idx, e);
   for (size_t i = 0; !rc && i < nr; i++) {
     if (tc->miss[i] || ec->miss[i]) continue;
     if (tc->x[i] < 0) {
@@ -135,8 +135,8 @@ json_t *mi_stats_run_km(mi_stats_args *a, mi_err *e) {
   }
   if (!rc) {
     o = km_json(&all, at, nat);
-    mi_stats_jset_n(o, "n_missing", nr - n);
-    mi_stats_jset(o, "conf", conf);
+    mi_analysis_jset_n(o, "n_missing", nr - n);
+    mi_analysis_jset(o, "conf", conf);
   }
   if (!rc && bc) {
     json_t *groups = json_object();
@@ -159,17 +159,17 @@ json_t *mi_stats_run_km(mi_stats_args *a, mi_err *e) {
     free(gt), free(ge);
     mi_stats_logrank_result lr;
     if (!rc && (rc = mi_stats_logrank(t, evt, grp, n, nlevels, &lr, e))) {
-      mi_stats_err_name(e, "group", (const char *const *)levels, nlevels);
+      mi_analysis_err_name(e, "group", (const char *const *)levels, nlevels);
       mi_err_prefix(e, "%s: --by %s", a->file, bn);
     }
     if (!rc) {
       json_t *l = json_object(), *ob = json_object(), *ex = json_object();
-      mi_stats_jset(l, "chisq", lr.chisq);
-      mi_stats_jset(l, "df", lr.df);
-      mi_stats_jset(l, "p", lr.p);
+      mi_analysis_jset(l, "chisq", lr.chisq);
+      mi_analysis_jset(l, "df", lr.df);
+      mi_analysis_jset(l, "p", lr.p);
       for (size_t g = 0; g < nlevels; g++) {
-        mi_stats_jset(ob, levels[g], lr.observed[g]);
-        mi_stats_jset(ex, levels[g], lr.expected[g]);
+        mi_analysis_jset(ob, levels[g], lr.observed[g]);
+        mi_analysis_jset(ex, levels[g], lr.expected[g]);
       }
       json_object_set_new(l, "observed", ob);
       json_object_set_new(l, "expected", ex);
@@ -182,28 +182,28 @@ json_t *mi_stats_run_km(mi_stats_args *a, mi_err *e) {
   }
   if (rc) json_decref(o), o = NULL;
   mi_stats_km_free(&all);
-  mi_stats_levels_free(levels, nlevels, idx);
+  mi_analysis_levels_free(levels, nlevels, idx);
   free(t), free(evt), free(grp), free(at);
-  mi_stats_data_free(&d);
+  mi_analysis_data_free(&d);
   return o;
 }
 
 /* ---- trend ----------------------------------------------------------------------------- */
 
-json_t *mi_stats_run_trend(mi_stats_args *a, mi_err *e) {
+json_t *mi_analysis_run_trend(mi_analysis_args *a, mi_err *e) {
   double period;
-  if (mi_stats_opt_num(a, "period", 12, &period, e)) return NULL;
+  if (mi_analysis_opt_num(a, "period", 12, &period, e)) return NULL;
   if (!(period >= 2 && period == floor(period) && period <= 1e6)) {
     a->usage = 1;
     mi_err_set(e, MI_EINVAL, "--period %g must be a whole number >= 2", period);
     return NULL;
   }
-  const char *cn = mi_stats_need(a, "col", e);
+  const char *cn = mi_analysis_need(a, "col", e);
   if (!cn) return NULL;
-  mi_stats_kind kind = MI_STATS_NUMERIC;
-  mi_stats_data d;
-  if (mi_stats_load(a->file, &cn, &kind, 1, &d, e)) return NULL;
-  const mi_stats_column *c = mi_stats_data_col(&d, cn);
+  mi_analysis_kind kind = MI_ANALYSIS_NUMERIC;
+  mi_analysis_data d;
+  if (mi_analysis_load(a, &cn, &kind, 1, &d, e)) return NULL;
+  const mi_analysis_column *c = mi_analysis_data_col(&d, cn);
   mi_stats_vec v = {c->x, c->miss, NULL, d.nrows};
   mi_stats_trend_result r;
   json_t *o = NULL;
@@ -211,23 +211,23 @@ json_t *mi_stats_run_trend(mi_stats_args *a, mi_err *e) {
     mi_err_prefix(e, "%s: column '%s'", a->file, cn);
   } else {
     o = json_object();
-    mi_stats_jset_n(o, "n", r.n);
-    mi_stats_jset_n(o, "n_missing", r.n_missing);
-    mi_stats_jset_n(o, "period", r.period);
+    mi_analysis_jset_n(o, "n", r.n);
+    mi_analysis_jset_n(o, "n_missing", r.n_missing);
+    mi_analysis_jset_n(o, "period", r.period);
     json_t *ols = json_object();
-    mi_stats_jset(ols, "slope", r.slope);
-    mi_stats_jset(ols, "slope_se", r.slope_se);
-    mi_stats_jset(ols, "slope_p", r.slope_p);
-    mi_stats_jset(ols, "intercept", r.intercept);
-    mi_stats_jset(ols, "intercept_se", r.intercept_se);
-    mi_stats_jset(ols, "r_squared", r.r_squared);
+    mi_analysis_jset(ols, "slope", r.slope);
+    mi_analysis_jset(ols, "slope_se", r.slope_se);
+    mi_analysis_jset(ols, "slope_p", r.slope_p);
+    mi_analysis_jset(ols, "intercept", r.intercept);
+    mi_analysis_jset(ols, "intercept_se", r.intercept_se);
+    mi_analysis_jset(ols, "r_squared", r.r_squared);
     json_object_set_new(o, "ols", ols);
     json_object_set_new(o, "ma_centered", array(r.ma_centered, r.len));
     json_object_set_new(o, "ma_trailing", array(r.ma_trailing, r.len));
     json_object_set_new(o, "seasonal", array(r.seasonal, r.period));
     mi_stats_trend_free(&r);
   }
-  mi_stats_data_free(&d);
+  mi_analysis_data_free(&d);
   return o;
 }
 
@@ -244,7 +244,7 @@ typedef struct dim_spec {
 static void dims_free(dim_spec *ds, size_t n) {
   for (size_t i = 0; ds && i < n; i++) {
     free(ds[i].name);
-    mi_stats_list_free(ds[i].cols, ds[i].ncols);
+    mi_analysis_list_free(ds[i].cols, ds[i].ncols);
     free(ds[i].items);
   }
   free(ds);
@@ -293,7 +293,7 @@ static int parse_dims(const char *spec, dim_spec **out, size_t *nout, mi_err *e)
         if (!strcmp(ds[j].name, f[0]))
           rc = mi_err_set(e, MI_EINVAL, "--dims: dimension '%s' is given twice", f[0]);
       if (!rc && !(ds[n].name = strdup(f[0]))) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
-      if (!rc && mi_stats_split(f[4], &ds[n].cols, &ds[n].ncols, e)) {
+      if (!rc && mi_analysis_split(f[4], &ds[n].cols, &ds[n].ncols, e)) {
         mi_err_prefix(e, "--dims: dimension '%s'", f[0]);
         rc = MI_EINVAL;
       }
@@ -316,21 +316,21 @@ static int parse_dims(const char *spec, dim_spec **out, size_t *nout, mi_err *e)
 
 static json_t *index_json(const mi_stats_index_result *r, const dim_spec *ds) {
   json_t *o = json_object(), *raw = json_object(), *sc = json_object(), *dn = json_object();
-  mi_stats_jset_n(o, "n", r->n);
+  mi_analysis_jset_n(o, "n", r->n);
   for (size_t d = 0; d < r->ndims; d++) {
-    mi_stats_jset(raw, ds[d].name, r->dimension_mean_raw[d]);
-    mi_stats_jset(sc, ds[d].name, r->dimension_score_0_100[d]);
-    mi_stats_jset_n(dn, ds[d].name, r->dim_n[d]);
+    mi_analysis_jset(raw, ds[d].name, r->dimension_mean_raw[d]);
+    mi_analysis_jset(sc, ds[d].name, r->dimension_score_0_100[d]);
+    mi_analysis_jset_n(dn, ds[d].name, r->dim_n[d]);
   }
   json_object_set_new(o, "dimension_n", dn);
   json_object_set_new(o, "dimension_mean_raw", raw);
   json_object_set_new(o, "dimension_score_0_100", sc);
-  mi_stats_jset(o, "index", r->index);
+  mi_analysis_jset(o, "index", r->index);
   return o;
 }
 
-json_t *mi_stats_run_index(mi_stats_args *a, mi_err *e) {
-  const char *spec = mi_stats_need(a, "dims", e);
+json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
+  const char *spec = mi_analysis_need(a, "dims", e);
   if (!spec) return NULL;
   dim_spec *ds = NULL;
   size_t nd = 0;
@@ -338,12 +338,12 @@ json_t *mi_stats_run_index(mi_stats_args *a, mi_err *e) {
     a->usage = 1;
     return NULL;
   }
-  const char *bn = mi_stats_opt(a, "by");
+  const char *bn = mi_analysis_opt(a, "by");
   /* all item columns, each once, then --by */
   size_t cap = 1;
   for (size_t d = 0; d < nd; d++) cap += ds[d].ncols;
   const char **names = calloc(cap, sizeof *names);
-  mi_stats_kind *kinds = calloc(cap, sizeof *kinds);
+  mi_analysis_kind *kinds = calloc(cap, sizeof *kinds);
   size_t nc = 0;
   int rc = names && kinds ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t d = 0; !rc && d < nd; d++) {
@@ -366,16 +366,16 @@ json_t *mi_stats_run_index(mi_stats_args *a, mi_err *e) {
     ds[d].dim.items = ds[d].items;
     ds[d].dim.nitems = ds[d].ncols;
   }
-  if (!rc && bn) names[nc] = bn, kinds[nc] = MI_STATS_TEXT;
-  mi_stats_data d;
+  if (!rc && bn) names[nc] = bn, kinds[nc] = MI_ANALYSIS_TEXT;
+  mi_analysis_data d;
   memset(&d, 0, sizeof d);
-  if (!rc) rc = mi_stats_load(a->file, names, kinds, nc + (bn ? 1 : 0), &d, e);
+  if (!rc) rc = mi_analysis_load(a, names, kinds, nc + (bn ? 1 : 0), &d, e);
   size_t nr = d.nrows;
   double *x = rc ? NULL : malloc((nr && nc ? nr * nc : 1) * sizeof *x);
   unsigned char *miss = rc ? NULL : malloc(nr && nc ? nr * nc : 1);
   if (!rc && (!x || !miss)) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t c = 0; !rc && c < nc; c++) {
-    const mi_stats_column *col = mi_stats_data_col(&d, names[c]);
+    const mi_analysis_column *col = mi_analysis_data_col(&d, names[c]);
     memcpy(x + c * nr, col->x, nr * sizeof *x);
     memcpy(miss + c * nr, col->miss, nr);
   }
@@ -393,7 +393,7 @@ json_t *mi_stats_run_index(mi_stats_args *a, mi_err *e) {
     }
   char **levels = NULL;
   size_t nlevels = 0, *idx = NULL;
-  if (!rc && bn) rc = mi_stats_levels(mi_stats_data_col(&d, bn), nr, &levels, &nlevels, &idx, e);
+  if (!rc && bn) rc = mi_analysis_levels(mi_analysis_data_col(&d, bn), nr, &levels, &nlevels, &idx, e);
   mi_stats_index_dim *dims = rc ? NULL : malloc(nd * sizeof *dims);
   mi_stats_index_result all, *g = rc ? NULL : calloc(nlevels ? nlevels : 1, sizeof *g);
   memset(&all, 0, sizeof all);
@@ -419,11 +419,11 @@ json_t *mi_stats_run_index(mi_stats_args *a, mi_err *e) {
   json_t *o = NULL;
   if (!rc) {
     o = index_json(&all, ds);
-    mi_stats_jset_n(o, "n_rows", nr);
+    mi_analysis_jset_n(o, "n_rows", nr);
     json_t *wj = json_object();
     double ws = 0;
     for (size_t k = 0; k < nd; k++) ws += ds[k].dim.weight;
-    for (size_t k = 0; k < nd; k++) mi_stats_jset(wj, ds[k].name, ds[k].dim.weight / ws);
+    for (size_t k = 0; k < nd; k++) mi_analysis_jset(wj, ds[k].name, ds[k].dim.weight / ws);
     json_object_set_new(o, "weights", wj);
     if (bn) {
       json_t *groups = json_object();
@@ -434,8 +434,8 @@ json_t *mi_stats_run_index(mi_stats_args *a, mi_err *e) {
     for (size_t k = 0; bn && k < nlevels; k++) mi_stats_index_free(&g[k]);
   }
   free(g), free(dims), free(x), free(miss), free(names), free(kinds);
-  mi_stats_levels_free(levels, nlevels, idx);
-  mi_stats_data_free(&d);
+  mi_analysis_levels_free(levels, nlevels, idx);
+  mi_analysis_data_free(&d);
   dims_free(ds, nd);
   return o;
 }

@@ -3,29 +3,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/stats_cli.h"
+#include "analysis/analysis.h"
 
 /* Loads --col (numeric) and, if given, --weight (numeric) and --by (text)
  * from a->file. Checks that each row with a value has a weight >= 0. */
-static int load_col(mi_stats_args *a, const char *by_opt, mi_stats_data *d,
-                    const mi_stats_column **col, const mi_stats_column **w,
-                    const mi_stats_column **by, mi_err *e) {
+static int load_col(mi_analysis_args *a, const char *by_opt, mi_analysis_data *d,
+                    const mi_analysis_column **col, const mi_analysis_column **w,
+                    const mi_analysis_column **by, mi_err *e) {
   const char *names[3];
-  mi_stats_kind kinds[3] = {MI_STATS_NUMERIC, MI_STATS_NUMERIC, MI_STATS_TEXT};
+  mi_analysis_kind kinds[3] = {MI_ANALYSIS_NUMERIC, MI_ANALYSIS_NUMERIC, MI_ANALYSIS_TEXT};
   size_t n = 0;
-  const char *c = mi_stats_need(a, "col", e);
+  const char *c = mi_analysis_need(a, "col", e);
   if (!c) return MI_EINVAL;
   names[n++] = c;
-  const char *wn = mi_stats_opt(a, "weight"), *bn = by_opt ? mi_stats_opt(a, by_opt) : NULL;
+  const char *wn = mi_analysis_opt(a, "weight"), *bn = by_opt ? mi_analysis_opt(a, by_opt) : NULL;
   if (wn) names[n++] = wn;
-  if (bn) kinds[n] = MI_STATS_TEXT, names[n++] = bn;
-  int rc = mi_stats_load(a->file, names, kinds, n, d, e);
+  if (bn) kinds[n] = MI_ANALYSIS_TEXT, names[n++] = bn;
+  int rc = mi_analysis_load(a, names, kinds, n, d, e);
   if (rc) return rc;
-  *col = mi_stats_data_col(d, c);
-  *w = wn ? mi_stats_data_col(d, wn) : NULL;
-  if (by) *by = bn ? mi_stats_data_col(d, bn) : NULL;
+  *col = mi_analysis_data_col(d, c);
+  *w = wn ? mi_analysis_data_col(d, wn) : NULL;
+  if (by) *by = bn ? mi_analysis_data_col(d, bn) : NULL;
   if (wn && (*w == *col || (bn && !strcmp(wn, bn)))) {
-    mi_stats_data_free(d);
+    mi_analysis_data_free(d);
     a->usage = 1;
     return mi_err_set(e, MI_EINVAL, "--weight must be a column of its own");
   }
@@ -35,89 +35,89 @@ static int load_col(mi_stats_args *a, const char *by_opt, mi_stats_data *d,
       rc = mi_err_setpos(e, MI_EINVAL, d->file, (int)d->line[i], 0,
                          "field '%s': %s weight for a row with a value (weights must be >= 0)",
                          wn, (*w)->miss[i] ? "missing" : "negative");
-      mi_stats_data_free(d);
+      mi_analysis_data_free(d);
       return rc;
     }
   }
   return 0;
 }
 
-static void prefix_col(mi_err *e, const mi_stats_args *a, const char *opt) {
-  mi_err_prefix(e, "%s: column '%s'", a->file, mi_stats_opt(a, opt));
+static void prefix_col(mi_err *e, const mi_analysis_args *a, const char *opt) {
+  mi_err_prefix(e, "%s: column '%s'", a->file, mi_analysis_opt(a, opt));
 }
 
-json_t *mi_stats_run_describe(mi_stats_args *a, mi_err *e) {
-  mi_stats_data d;
-  const mi_stats_column *c, *w;
+json_t *mi_analysis_run_describe(mi_analysis_args *a, mi_err *e) {
+  mi_analysis_data d;
+  const mi_analysis_column *c, *w;
   if (load_col(a, NULL, &d, &c, &w, NULL, e)) return NULL;
   if (w) { /* not reached: describe has no --weight option */
-    mi_stats_data_free(&d);
+    mi_analysis_data_free(&d);
     return NULL;
   }
   mi_stats_vec v = {c->x, c->miss, NULL, d.nrows};
   mi_stats_describe_result r;
   int rc = mi_stats_describe(&v, &r, e);
-  mi_stats_data_free(&d);
+  mi_analysis_data_free(&d);
   if (rc) {
     prefix_col(e, a, "col");
     return NULL;
   }
   json_t *o = json_object(), *modes = json_array();
-  mi_stats_jset_n(o, "n", r.n);
-  mi_stats_jset_n(o, "n_missing", r.n_missing);
-  mi_stats_jset(o, "sum", r.sum);
-  mi_stats_jset(o, "mean", r.mean);
-  mi_stats_jset(o, "sd", r.sd);
-  mi_stats_jset(o, "var", r.var);
-  mi_stats_jset(o, "se_mean", r.se_mean);
-  mi_stats_jset(o, "median", r.median);
-  mi_stats_jset(o, "q1", r.q1);
-  mi_stats_jset(o, "q3", r.q3);
-  mi_stats_jset(o, "iqr", r.iqr);
-  mi_stats_jset(o, "min", r.min);
-  mi_stats_jset(o, "max", r.max);
-  mi_stats_jset(o, "mode", r.mode);
-  for (size_t i = 0; i < r.nmodes; i++) json_array_append_new(modes, mi_stats_jnum(r.modes[i]));
+  mi_analysis_jset_n(o, "n", r.n);
+  mi_analysis_jset_n(o, "n_missing", r.n_missing);
+  mi_analysis_jset(o, "sum", r.sum);
+  mi_analysis_jset(o, "mean", r.mean);
+  mi_analysis_jset(o, "sd", r.sd);
+  mi_analysis_jset(o, "var", r.var);
+  mi_analysis_jset(o, "se_mean", r.se_mean);
+  mi_analysis_jset(o, "median", r.median);
+  mi_analysis_jset(o, "q1", r.q1);
+  mi_analysis_jset(o, "q3", r.q3);
+  mi_analysis_jset(o, "iqr", r.iqr);
+  mi_analysis_jset(o, "min", r.min);
+  mi_analysis_jset(o, "max", r.max);
+  mi_analysis_jset(o, "mode", r.mode);
+  for (size_t i = 0; i < r.nmodes; i++) json_array_append_new(modes, mi_analysis_jnum(r.modes[i]));
   json_object_set_new(o, "modes", modes);
   mi_stats_describe_free(&r);
   return o;
 }
 
-json_t *mi_stats_run_mean(mi_stats_args *a, mi_err *e) {
+json_t *mi_analysis_run_mean(mi_analysis_args *a, mi_err *e) {
   double conf;
-  if (mi_stats_opt_num(a, "conf", 0.95, &conf, e)) return NULL;
-  mi_stats_data d;
-  const mi_stats_column *c, *w;
+  if (mi_analysis_opt_num(a, "conf", 0.95, &conf, e)) return NULL;
+  mi_analysis_data d;
+  const mi_analysis_column *c, *w;
   if (load_col(a, NULL, &d, &c, &w, NULL, e)) return NULL;
   mi_stats_vec v = {c->x, c->miss, w ? w->x : NULL, d.nrows};
   mi_stats_mean_result r;
   int rc = mi_stats_mean(&v, conf, &r, e);
-  mi_stats_data_free(&d);
+  mi_analysis_data_free(&d);
   if (rc) {
     prefix_col(e, a, "col");
     return NULL;
   }
   json_t *o = json_object();
-  mi_stats_jset_n(o, "n", r.n);
-  mi_stats_jset_n(o, "n_missing", r.n_missing);
-  mi_stats_jset(o, "mean", r.mean);
-  mi_stats_jset(o, "se", r.se);
-  mi_stats_jset(o, "df", r.df);
-  mi_stats_jset(o, "ci_lower", r.ci_lower);
-  mi_stats_jset(o, "ci_upper", r.ci_upper);
-  mi_stats_jset(o, "conf", conf);
+  mi_analysis_jset_n(o, "n", r.n);
+  mi_analysis_jset_n(o, "n_missing", r.n_missing);
+  mi_analysis_jset(o, "mean", r.mean);
+  mi_analysis_jset(o, "se", r.se);
+  mi_analysis_jset(o, "df", r.df);
+  mi_analysis_jset(o, "ci_lower", r.ci_lower);
+  mi_analysis_jset(o, "ci_upper", r.ci_upper);
+  mi_analysis_jset(o, "conf", conf);
   if (w) {
-    mi_stats_jset(o, "deff", r.deff);
-    mi_stats_jset(o, "sum_weights", r.sum_weights);
+    mi_analysis_jset(o, "deff", r.deff);
+    mi_analysis_jset(o, "sum_weights", r.sum_weights);
   }
   return o;
 }
 
-json_t *mi_stats_run_prop(mi_stats_args *a, mi_err *e) {
+json_t *mi_analysis_run_prop(mi_analysis_args *a, mi_err *e) {
   double conf;
-  if (mi_stats_opt_num(a, "conf", 0.95, &conf, e)) return NULL;
-  const char *mname = mi_stats_opt(a, "method");
-  const char *wname = mi_stats_opt(a, "weight");
+  if (mi_analysis_opt_num(a, "conf", 0.95, &conf, e)) return NULL;
+  const char *mname = mi_analysis_opt(a, "method");
+  const char *wname = mi_analysis_opt(a, "weight");
   mi_stats_prop_method method = wname ? MI_STATS_PROP_WALD : MI_STATS_PROP_WILSON;
   if (mname && mi_stats_prop_method_parse(mname, &method, e)) {
     a->usage = 1;
@@ -130,10 +130,10 @@ json_t *mi_stats_run_prop(mi_stats_args *a, mi_err *e) {
   }
   double *succ = NULL;
   size_t nsucc = 0;
-  const char *sl = mi_stats_opt(a, "success");
+  const char *sl = mi_analysis_opt(a, "success");
   if (sl) {
     char **items;
-    if (mi_stats_split(sl, &items, &nsucc, e)) {
+    if (mi_analysis_split(sl, &items, &nsucc, e)) {
       a->usage = 1;
       return NULL;
     }
@@ -144,19 +144,19 @@ json_t *mi_stats_run_prop(mi_stats_args *a, mi_err *e) {
       if (end == items[i] || *end) {
         mi_err_set(e, MI_EINVAL, "--success: '%s' is not a number", items[i]);
         a->usage = 1;
-        mi_stats_list_free(items, nsucc);
+        mi_analysis_list_free(items, nsucc);
         free(succ);
         return NULL;
       }
     }
-    mi_stats_list_free(items, nsucc);
+    mi_analysis_list_free(items, nsucc);
     if (!succ) {
       mi_err_set(e, MI_ENOMEM, "out of memory");
       return NULL;
     }
   }
-  mi_stats_data d;
-  const mi_stats_column *c, *w;
+  mi_analysis_data d;
+  const mi_analysis_column *c, *w;
   if (load_col(a, NULL, &d, &c, &w, NULL, e)) {
     free(succ);
     return NULL;
@@ -195,43 +195,43 @@ json_t *mi_stats_run_prop(mi_stats_args *a, mi_err *e) {
   size_t n_missing = c->n_missing;
   free(ind);
   free(succ);
-  mi_stats_data_free(&d);
+  mi_analysis_data_free(&d);
   if (rc) return NULL;
   json_t *o = json_object();
-  mi_stats_jset_n(o, "n", r.n);
-  mi_stats_jset_n(o, "n_missing", n_missing);
-  mi_stats_jset(o, "x", r.x);
-  mi_stats_jset(o, "p", r.p);
-  mi_stats_jset(o, "se", r.se);
-  mi_stats_jset(o, "ci_lower", r.ci_lower);
-  mi_stats_jset(o, "ci_upper", r.ci_upper);
+  mi_analysis_jset_n(o, "n", r.n);
+  mi_analysis_jset_n(o, "n_missing", n_missing);
+  mi_analysis_jset(o, "x", r.x);
+  mi_analysis_jset(o, "p", r.p);
+  mi_analysis_jset(o, "se", r.se);
+  mi_analysis_jset(o, "ci_lower", r.ci_lower);
+  mi_analysis_jset(o, "ci_upper", r.ci_upper);
   json_object_set_new(o, "method", json_string(mi_stats_prop_method_name(method)));
-  mi_stats_jset(o, "conf", conf);
+  mi_analysis_jset(o, "conf", conf);
   return o;
 }
 
 static json_t *nps_json(const mi_stats_nps_result *r) {
   json_t *o = json_object();
-  mi_stats_jset_n(o, "n", r->n);
-  mi_stats_jset_n(o, "n_missing", r->n_missing);
-  mi_stats_jset_n(o, "n_promoters", r->n_promoters);
-  mi_stats_jset_n(o, "n_passives", r->n_passives);
-  mi_stats_jset_n(o, "n_detractors", r->n_detractors);
-  mi_stats_jset(o, "promoters", r->promoters);
-  mi_stats_jset(o, "passives", r->passives);
-  mi_stats_jset(o, "detractors", r->detractors);
-  mi_stats_jset(o, "nps", r->nps);
-  mi_stats_jset(o, "se", r->se);
-  mi_stats_jset(o, "ci_lower", r->ci_lower);
-  mi_stats_jset(o, "ci_upper", r->ci_upper);
+  mi_analysis_jset_n(o, "n", r->n);
+  mi_analysis_jset_n(o, "n_missing", r->n_missing);
+  mi_analysis_jset_n(o, "n_promoters", r->n_promoters);
+  mi_analysis_jset_n(o, "n_passives", r->n_passives);
+  mi_analysis_jset_n(o, "n_detractors", r->n_detractors);
+  mi_analysis_jset(o, "promoters", r->promoters);
+  mi_analysis_jset(o, "passives", r->passives);
+  mi_analysis_jset(o, "detractors", r->detractors);
+  mi_analysis_jset(o, "nps", r->nps);
+  mi_analysis_jset(o, "se", r->se);
+  mi_analysis_jset(o, "ci_lower", r->ci_lower);
+  mi_analysis_jset(o, "ci_upper", r->ci_upper);
   return o;
 }
 
-json_t *mi_stats_run_nps(mi_stats_args *a, mi_err *e) {
+json_t *mi_analysis_run_nps(mi_analysis_args *a, mi_err *e) {
   double conf;
-  if (mi_stats_opt_num(a, "conf", 0.95, &conf, e)) return NULL;
-  mi_stats_data d;
-  const mi_stats_column *c, *w, *by;
+  if (mi_analysis_opt_num(a, "conf", 0.95, &conf, e)) return NULL;
+  mi_analysis_data d;
+  const mi_analysis_column *c, *w, *by;
   if (load_col(a, "by", &d, &c, &w, &by, e)) return NULL;
   /* Check the scores here so that the error names the line. */
   for (size_t i = 0; i < d.nrows; i++) {
@@ -239,14 +239,14 @@ json_t *mi_stats_run_nps(mi_stats_args *a, mi_err *e) {
     if (!c->miss[i] && !(s >= 0 && s <= 10 && s == floor(s))) {
       mi_err_setpos(e, MI_EINVAL, d.file, (int)d.line[i], 0,
                     "field '%s': NPS score %g is not a whole number from 0 to 10", c->name, s);
-      mi_stats_data_free(&d);
+      mi_analysis_data_free(&d);
       return NULL;
     }
   }
   char **levels = NULL;
   size_t nlevels = 0, *idx = NULL;
-  if (by && mi_stats_levels(by, d.nrows, &levels, &nlevels, &idx, e)) {
-    mi_stats_data_free(&d);
+  if (by && mi_analysis_levels(by, d.nrows, &levels, &nlevels, &idx, e)) {
+    mi_analysis_data_free(&d);
     return NULL;
   }
   mi_stats_vec v = {c->x, c->miss, w ? w->x : NULL, d.nrows};
@@ -254,14 +254,14 @@ json_t *mi_stats_run_nps(mi_stats_args *a, mi_err *e) {
   int rc = g ? mi_stats_nps(&v, idx, nlevels, conf, &all, g, e)
              : mi_err_set(e, MI_ENOMEM, "out of memory");
   if (rc && idx) {
-    mi_stats_err_name(e, "group", (const char *const *)levels, nlevels);
+    mi_analysis_err_name(e, "group", (const char *const *)levels, nlevels);
     if (!strncmp(e->msg, "group '", 7)) mi_err_prefix(e, "--by %s", by->name);
   }
   if (rc) mi_err_prefix(e, "%s: column '%s'", a->file, c->name);
   json_t *o = NULL;
   if (!rc) {
     o = nps_json(&all);
-    mi_stats_jset(o, "conf", conf);
+    mi_analysis_jset(o, "conf", conf);
     if (by) {
       json_t *groups = json_object(), *diffs = json_object();
       for (size_t k = 0; k < nlevels; k++) json_object_set_new(groups, levels[k], nps_json(&g[k]));
@@ -270,12 +270,12 @@ json_t *mi_stats_run_nps(mi_stats_args *a, mi_err *e) {
           mi_stats_diff_result df;
           mi_stats_diff_independent(g[i].nps, g[i].se, g[j].nps, g[j].se, conf, &df);
           json_t *x = json_object();
-          mi_stats_jset(x, "diff", df.diff);
-          mi_stats_jset(x, "se", df.se);
-          mi_stats_jset(x, "z", df.z);
-          mi_stats_jset(x, "p_value", df.p_value);
-          mi_stats_jset(x, "ci_lower", df.ci_lower);
-          mi_stats_jset(x, "ci_upper", df.ci_upper);
+          mi_analysis_jset(x, "diff", df.diff);
+          mi_analysis_jset(x, "se", df.se);
+          mi_analysis_jset(x, "z", df.z);
+          mi_analysis_jset(x, "p_value", df.p_value);
+          mi_analysis_jset(x, "ci_lower", df.ci_lower);
+          mi_analysis_jset(x, "ci_upper", df.ci_upper);
           size_t len = strlen(levels[i]) + strlen(levels[j]) + 8;
           char *key = malloc(len);
           if (key) {
@@ -291,19 +291,19 @@ json_t *mi_stats_run_nps(mi_stats_args *a, mi_err *e) {
     }
   }
   free(g);
-  mi_stats_levels_free(levels, nlevels, idx);
-  mi_stats_data_free(&d);
+  mi_analysis_levels_free(levels, nlevels, idx);
+  mi_analysis_data_free(&d);
   return o;
 }
 
-json_t *mi_stats_run_sample_size(mi_stats_args *a, mi_err *e) {
+json_t *mi_analysis_run_sample_size(mi_analysis_args *a, mi_err *e) {
   double conf, margin, p, pop;
-  if (mi_stats_opt_num(a, "conf", 0.95, &conf, e) || mi_stats_opt_num(a, "p", 0.5, &p, e) ||
-      mi_stats_opt_num(a, "population", 0, &pop, e))
+  if (mi_analysis_opt_num(a, "conf", 0.95, &conf, e) || mi_analysis_opt_num(a, "p", 0.5, &p, e) ||
+      mi_analysis_opt_num(a, "population", 0, &pop, e))
     return NULL;
-  if (!mi_stats_need(a, "margin", e) || mi_stats_opt_num(a, "margin", 0, &margin, e))
+  if (!mi_analysis_need(a, "margin", e) || mi_analysis_opt_num(a, "margin", 0, &margin, e))
     return NULL;
-  if (mi_stats_opt(a, "population") && !(pop >= 1)) {
+  if (mi_analysis_opt(a, "population") && !(pop >= 1)) {
     a->usage = 1;
     mi_err_set(e, MI_EINVAL, "--population %g must be at least 1", pop);
     return NULL;
@@ -314,12 +314,12 @@ json_t *mi_stats_run_sample_size(mi_stats_args *a, mi_err *e) {
     return NULL;
   }
   json_t *o = json_object();
-  mi_stats_jset(o, "z", r.z);
-  mi_stats_jset(o, "n0", r.n0);
+  mi_analysis_jset(o, "z", r.z);
+  mi_analysis_jset(o, "n0", r.n0);
   json_object_set_new(o, "n", json_integer((json_int_t)r.n));
-  mi_stats_jset(o, "conf", conf);
-  mi_stats_jset(o, "margin", margin);
-  mi_stats_jset(o, "p", p);
-  if (pop > 0) mi_stats_jset(o, "population", pop);
+  mi_analysis_jset(o, "conf", conf);
+  mi_analysis_jset(o, "margin", margin);
+  mi_analysis_jset(o, "p", p);
+  if (pop > 0) mi_analysis_jset(o, "population", pop);
   return o;
 }

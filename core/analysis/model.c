@@ -4,42 +4,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/stats_cli.h"
+#include "analysis/analysis.h"
 
 static json_t *named(char *const *names, const double *v, size_t k) {
   json_t *o = json_object();
-  for (size_t j = 0; j < k; j++) mi_stats_jset(o, names[j], v[j]);
+  for (size_t j = 0; j < k; j++) mi_analysis_jset(o, names[j], v[j]);
   return o;
 }
 
 static json_t *array(const double *v, size_t k) {
   json_t *a = json_array();
-  for (size_t j = 0; j < k; j++) json_array_append_new(a, mi_stats_jnum(v[j]));
+  for (size_t j = 0; j < k; j++) json_array_append_new(a, mi_analysis_jnum(v[j]));
   return a;
 }
 
 /* --performance: the mean of each listed column over its non-missing rows. */
-static int performance(mi_stats_args *a, const char *list, size_t k, double *perf, mi_err *e) {
+static int performance(mi_analysis_args *a, const char *list, size_t k, double *perf, mi_err *e) {
   char **names;
   size_t np;
-  if (mi_stats_split(list, &names, &np, e)) {
+  if (mi_analysis_split(list, &names, &np, e)) {
     a->usage = 1;
     return MI_EINVAL;
   }
   if (np != k) {
-    mi_stats_list_free(names, np);
+    mi_analysis_list_free(names, np);
     a->usage = 1;
     return mi_err_set(e, MI_EINVAL, "--performance lists %zu column%s for %zu drivers: give one "
                       "per --x column, in the same order", np, np == 1 ? "" : "s", k);
   }
-  mi_stats_kind *kinds = calloc(np, sizeof *kinds);
-  mi_stats_data d;
+  mi_analysis_kind *kinds = calloc(np, sizeof *kinds);
+  mi_analysis_data d;
   memset(&d, 0, sizeof d);
-  int rc = kinds ? mi_stats_load(a->file, (const char *const *)names, kinds, np, &d, e)
+  int rc = kinds ? mi_analysis_load(a, (const char *const *)names, kinds, np, &d, e)
                  : mi_err_set(e, MI_ENOMEM, "out of memory");
   free(kinds);
   for (size_t j = 0; !rc && j < np; j++) {
-    const mi_stats_column *c = mi_stats_data_col(&d, names[j]);
+    const mi_analysis_column *c = mi_analysis_data_col(&d, names[j]);
     mi_stats_moments m = {0};
     for (size_t i = 0; i < d.nrows; i++)
       if (!c->miss[i]) mi_stats_moments_add(&m, c->x[i], 1);
@@ -47,17 +47,17 @@ static int performance(mi_stats_args *a, const char *list, size_t k, double *per
                               a->file, names[j]);
     perf[j] = m.mean;
   }
-  mi_stats_data_free(&d);
-  mi_stats_list_free(names, np);
+  mi_analysis_data_free(&d);
+  mi_analysis_list_free(names, np);
   return rc;
 }
 
-json_t *mi_stats_run_drivers(mi_stats_args *a, mi_err *e) {
-  const char *y = mi_stats_need(a, "y", e);
+json_t *mi_analysis_run_drivers(mi_analysis_args *a, mi_err *e) {
+  const char *y = mi_analysis_need(a, "y", e);
   if (!y) return NULL;
-  mi_stats_matrix m;
-  if (mi_stats_load_matrix(a, "x", y, &m, e)) {
-    mi_stats_matrix_free(&m);
+  mi_analysis_matrix m;
+  if (mi_analysis_load_matrix(a, "x", y, &m, e)) {
+    mi_analysis_matrix_free(&m);
     return NULL;
   }
   size_t k = m.k - 1;
@@ -79,7 +79,7 @@ json_t *mi_stats_run_drivers(mi_stats_args *a, mi_err *e) {
     if (!strncmp(e->msg, "the outcome", 11)) mi_err_prefix(e, "--y %s", y);
     mi_err_prefix(e, "%s", a->file);
   }
-  const char *pl = mi_stats_opt(a, "performance");
+  const char *pl = mi_analysis_opt(a, "performance");
   if (!rc && pl) {
     perf = malloc(k * sizeof *perf);
     quad = malloc(k * sizeof *quad);
@@ -88,9 +88,9 @@ json_t *mi_stats_run_drivers(mi_stats_args *a, mi_err *e) {
   }
   if (!rc) {
     o = json_object();
-    mi_stats_jset_n(o, "n", m.n);
-    mi_stats_jset_n(o, "n_missing", m.d.nrows - m.n);
-    mi_stats_jset(o, "r_squared", r.r_squared);
+    mi_analysis_jset_n(o, "n", m.n);
+    mi_analysis_jset_n(o, "n_missing", m.d.nrows - m.n);
+    mi_analysis_jset(o, "r_squared", r.r_squared);
     json_object_set_new(o, "standardized_beta", named(xn, r.standardized_beta, k));
     json_object_set_new(o, "relative_weights_raw", named(xn, r.relative_weights_raw, k));
     json_object_set_new(o, "relative_weights_share", named(xn, r.relative_weights_share, k));
@@ -101,8 +101,8 @@ json_t *mi_stats_run_drivers(mi_stats_args *a, mi_err *e) {
       double mi = 0, mp = 0;
       for (size_t j = 0; j < k; j++) {
         json_t *x = json_object();
-        mi_stats_jset(x, "importance", r.shapley_share[j]);
-        mi_stats_jset(x, "performance", perf[j]);
+        mi_analysis_jset(x, "importance", r.shapley_share[j]);
+        mi_analysis_jset(x, "performance", perf[j]);
         json_object_set_new(x, "quadrant", json_string(mi_stats_ipa_name(quad[j])));
         json_object_set_new(q, xn[j], x);
         mi += r.shapley_share[j] / (double)k;
@@ -110,21 +110,21 @@ json_t *mi_stats_run_drivers(mi_stats_args *a, mi_err *e) {
       }
       json_object_set_new(o, "quadrant", q);
       json_t *split = json_object();
-      mi_stats_jset(split, "importance", mi);
-      mi_stats_jset(split, "performance", mp);
+      mi_analysis_jset(split, "importance", mi);
+      mi_analysis_jset(split, "performance", mp);
       json_object_set_new(o, "quadrant_split", split);
     }
   }
   mi_stats_drivers_free(&r);
   free(perf), free(quad);
-  mi_stats_matrix_free(&m);
+  mi_analysis_matrix_free(&m);
   return o;
 }
 
-json_t *mi_stats_run_pca(mi_stats_args *a, mi_err *e) {
+json_t *mi_analysis_run_pca(mi_analysis_args *a, mi_err *e) {
   double k;
-  if (mi_stats_opt_num(a, "factors", 1, &k, e)) return NULL;
-  const char *rot = mi_stats_opt(a, "rotate");
+  if (mi_analysis_opt_num(a, "factors", 1, &k, e)) return NULL;
+  const char *rot = mi_analysis_opt(a, "rotate");
   mi_stats_rotate rotate = MI_STATS_ROTATE_VARIMAX;
   if (rot && !strcmp(rot, "none")) rotate = MI_STATS_ROTATE_NONE;
   else if (rot && strcmp(rot, "varimax")) {
@@ -137,22 +137,22 @@ json_t *mi_stats_run_pca(mi_stats_args *a, mi_err *e) {
     mi_err_set(e, MI_EINVAL, "--factors %g must be a whole number >= 1", k);
     return NULL;
   }
-  mi_stats_matrix m;
-  if (mi_stats_load_matrix(a, "cols", NULL, &m, e)) {
-    mi_stats_matrix_free(&m);
+  mi_analysis_matrix m;
+  if (mi_analysis_load_matrix(a, "cols", NULL, &m, e)) {
+    mi_analysis_matrix_free(&m);
     return NULL;
   }
   mi_stats_pca_result r;
   json_t *o = NULL;
   int rc = mi_stats_pca(m.x, m.n, m.k, (size_t)k, rotate, &r, e);
   if (rc) {
-    mi_stats_err_name(e, "column", (const char *const *)m.names, m.k);
+    mi_analysis_err_name(e, "column", (const char *const *)m.names, m.k);
     mi_err_prefix(e, "%s", a->file);
   } else {
     o = json_object();
-    mi_stats_jset_n(o, "n", r.n);
-    mi_stats_jset_n(o, "n_missing", m.d.nrows - m.n);
-    mi_stats_jset_n(o, "factors", r.k);
+    mi_analysis_jset_n(o, "n", r.n);
+    mi_analysis_jset_n(o, "n_missing", m.d.nrows - m.n);
+    mi_analysis_jset_n(o, "factors", r.k);
     json_object_set_new(o, "rotation",
                         json_string(rotate == MI_STATS_ROTATE_VARIMAX && r.k > 1 ? "varimax"
                                                                                   : "none"));
@@ -163,21 +163,21 @@ json_t *mi_stats_run_pca(mi_stats_args *a, mi_err *e) {
     json_t *l = json_object();
     for (size_t i = 0; i < r.p; i++) {
       json_t *row = json_array();
-      for (size_t c = 0; c < r.k; c++) json_array_append_new(row, mi_stats_jnum(r.loadings[c * r.p + i]));
+      for (size_t c = 0; c < r.k; c++) json_array_append_new(row, mi_analysis_jnum(r.loadings[c * r.p + i]));
       json_object_set_new(l, m.names[i], row);
     }
     json_object_set_new(o, "loadings", l);
-    mi_stats_jset_n(o, "iterations", (size_t)r.iterations);
+    mi_analysis_jset_n(o, "iterations", (size_t)r.iterations);
     mi_stats_pca_free(&r);
   }
-  mi_stats_matrix_free(&m);
+  mi_analysis_matrix_free(&m);
   return o;
 }
 
-json_t *mi_stats_run_kmeans(mi_stats_args *a, mi_err *e) {
+json_t *mi_analysis_run_kmeans(mi_analysis_args *a, mi_err *e) {
   double k, starts, seed;
-  if (!mi_stats_need(a, "k", e) || mi_stats_opt_num(a, "k", 0, &k, e) ||
-      mi_stats_opt_num(a, "starts", 10, &starts, e) || mi_stats_opt_num(a, "seed", 1, &seed, e))
+  if (!mi_analysis_need(a, "k", e) || mi_analysis_opt_num(a, "k", 0, &k, e) ||
+      mi_analysis_opt_num(a, "starts", 10, &starts, e) || mi_analysis_opt_num(a, "seed", 1, &seed, e))
     return NULL;
   if (!(k >= 1 && k == floor(k) && k <= 100000) ||
       !(starts >= 1 && starts == floor(starts) && starts <= 100000) ||
@@ -187,9 +187,9 @@ json_t *mi_stats_run_kmeans(mi_stats_args *a, mi_err *e) {
                              "number from 0 to 4294967295");
     return NULL;
   }
-  mi_stats_matrix m;
-  if (mi_stats_load_matrix(a, "cols", NULL, &m, e)) {
-    mi_stats_matrix_free(&m);
+  mi_analysis_matrix m;
+  if (mi_analysis_load_matrix(a, "cols", NULL, &m, e)) {
+    mi_analysis_matrix_free(&m);
     return NULL;
   }
   mi_stats_kmeans_result r;
@@ -199,12 +199,12 @@ json_t *mi_stats_run_kmeans(mi_stats_args *a, mi_err *e) {
     mi_err_prefix(e, "%s", a->file);
   } else {
     o = json_object();
-    mi_stats_jset_n(o, "n", r.n);
-    mi_stats_jset_n(o, "n_missing", m.d.nrows - m.n);
-    mi_stats_jset_n(o, "k", r.k);
-    mi_stats_jset(o, "tot_withinss", r.tot_withinss);
-    mi_stats_jset(o, "betweenss", r.betweenss);
-    mi_stats_jset(o, "totss", r.totss);
+    mi_analysis_jset_n(o, "n", r.n);
+    mi_analysis_jset_n(o, "n_missing", m.d.nrows - m.n);
+    mi_analysis_jset_n(o, "k", r.k);
+    mi_analysis_jset(o, "tot_withinss", r.tot_withinss);
+    mi_analysis_jset(o, "betweenss", r.betweenss);
+    mi_analysis_jset(o, "totss", r.totss);
     json_t *sz = json_array();
     for (size_t c = 0; c < r.k; c++) json_array_append_new(sz, json_integer((json_int_t)r.sizes[c]));
     json_object_set_new(o, "sizes", sz);
@@ -216,11 +216,11 @@ json_t *mi_stats_run_kmeans(mi_stats_args *a, mi_err *e) {
       json_object_set_new(cen, key, named(m.names, r.centers + c * r.p, r.p));
     }
     json_object_set_new(o, "centers", cen);
-    mi_stats_jset_n(o, "starts", (size_t)starts);
-    mi_stats_jset_n(o, "seed", (size_t)seed);
-    mi_stats_jset_n(o, "iterations", r.iterations);
+    mi_analysis_jset_n(o, "starts", (size_t)starts);
+    mi_analysis_jset_n(o, "seed", (size_t)seed);
+    mi_analysis_jset_n(o, "iterations", r.iterations);
     mi_stats_kmeans_free(&r);
   }
-  mi_stats_matrix_free(&m);
+  mi_analysis_matrix_free(&m);
   return o;
 }

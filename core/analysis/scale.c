@@ -3,30 +3,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/stats_cli.h"
+#include "analysis/analysis.h"
 
-void mi_stats_matrix_free(mi_stats_matrix *m) {
-  mi_stats_list_free(m->names, m->k);
+void mi_analysis_matrix_free(mi_analysis_matrix *m) {
+  mi_analysis_list_free(m->names, m->k);
   free(m->x);
-  mi_stats_data_free(&m->d);
+  mi_analysis_data_free(&m->d);
 }
 
-int mi_stats_load_matrix(mi_stats_args *a, const char *opt, const char *first,
-                         mi_stats_matrix *m, mi_err *e) {
+int mi_analysis_load_matrix(mi_analysis_args *a, const char *opt, const char *first,
+                         mi_analysis_matrix *m, mi_err *e) {
   memset(m, 0, sizeof *m);
-  const char *list = mi_stats_need(a, opt, e);
+  const char *list = mi_analysis_need(a, opt, e);
   if (!list) return MI_EINVAL;
   char **items;
   size_t ni;
-  if (mi_stats_split(list, &items, &ni, e)) {
+  if (mi_analysis_split(list, &items, &ni, e)) {
     a->usage = 1;
     return MI_EINVAL;
   }
   size_t k = ni + (first ? 1 : 0);
   m->names = calloc(k, sizeof *m->names);
-  mi_stats_kind *kinds = calloc(k, sizeof *kinds);
+  mi_analysis_kind *kinds = calloc(k, sizeof *kinds);
   if (!m->names || !kinds) {
-    mi_stats_list_free(items, ni);
+    mi_analysis_list_free(items, ni);
     free(m->names), free(kinds);
     m->names = NULL;
     return mi_err_set(e, MI_ENOMEM, "out of memory");
@@ -46,15 +46,15 @@ int mi_stats_load_matrix(mi_stats_args *a, const char *opt, const char *first,
     free(kinds);
     return mi_err_set(e, MI_ENOMEM, "out of memory");
   }
-  int rc = mi_stats_load(a->file, (const char *const *)m->names, kinds, k, &m->d, e);
+  int rc = mi_analysis_load(a, (const char *const *)m->names, kinds, k, &m->d, e);
   free(kinds);
   if (rc) return rc;
   size_t rows = m->d.nrows;
   m->x = malloc((rows && k ? rows * k : 1) * sizeof *m->x);
   if (!m->x) return mi_err_set(e, MI_ENOMEM, "out of memory");
-  const mi_stats_column **cols = malloc(k * sizeof *cols);
+  const mi_analysis_column **cols = malloc(k * sizeof *cols);
   if (!cols) return mi_err_set(e, MI_ENOMEM, "out of memory");
-  for (size_t j = 0; j < k; j++) cols[j] = mi_stats_data_col(&m->d, m->names[j]);
+  for (size_t j = 0; j < k; j++) cols[j] = mi_analysis_data_col(&m->d, m->names[j]);
   size_t n = 0;
   for (size_t i = 0; i < rows; i++) {
     int complete = 1;
@@ -73,10 +73,10 @@ int mi_stats_load_matrix(mi_stats_args *a, const char *opt, const char *first,
   return 0;
 }
 
-json_t *mi_stats_run_alpha(mi_stats_args *a, mi_err *e) {
+json_t *mi_analysis_run_alpha(mi_analysis_args *a, mi_err *e) {
   double smin, smax;
-  if (mi_stats_opt_num(a, "scale-min", NAN, &smin, e) ||
-      mi_stats_opt_num(a, "scale-max", NAN, &smax, e))
+  if (mi_analysis_opt_num(a, "scale-min", NAN, &smin, e) ||
+      mi_analysis_opt_num(a, "scale-max", NAN, &smax, e))
     return NULL;
   int ranged = !isnan(smin) || !isnan(smax);
   if (ranged && (isnan(smin) || isnan(smax) || !(smin < smax))) {
@@ -84,26 +84,26 @@ json_t *mi_stats_run_alpha(mi_stats_args *a, mi_err *e) {
     mi_err_set(e, MI_EINVAL, "give both --scale-min and --scale-max, with min < max");
     return NULL;
   }
-  const char *rev = mi_stats_opt(a, "reverse");
+  const char *rev = mi_analysis_opt(a, "reverse");
   if (rev && !ranged) {
     a->usage = 1;
     mi_err_set(e, MI_EINVAL, "--reverse needs --scale-min and --scale-max (an item x "
                              "becomes min + max - x)");
     return NULL;
   }
-  mi_stats_matrix m;
-  if (mi_stats_load_matrix(a, "cols", NULL, &m, e)) {
-    mi_stats_matrix_free(&m);
+  mi_analysis_matrix m;
+  if (mi_analysis_load_matrix(a, "cols", NULL, &m, e)) {
+    mi_analysis_matrix_free(&m);
     return NULL;
   }
   char **rl = NULL;
   size_t nr = 0;
   json_t *o = NULL;
-  int rc = rev ? mi_stats_split(rev, &rl, &nr, e) : 0;
+  int rc = rev ? mi_analysis_split(rev, &rl, &nr, e) : 0;
   if (rc) a->usage = 1;
   /* range check on all loaded rows (so the message can name the line) */
   for (size_t j = 0; !rc && ranged && j < m.k; j++) {
-    const mi_stats_column *c = mi_stats_data_col(&m.d, m.names[j]);
+    const mi_analysis_column *c = mi_analysis_data_col(&m.d, m.names[j]);
     for (size_t i = 0; i < m.d.nrows; i++)
       if (!c->miss[i] && (c->x[i] < smin || c->x[i] > smax)) {
         rc = mi_err_setpos(e, MI_EINVAL, m.d.file, (int)m.d.line[i], 0,
@@ -124,33 +124,33 @@ json_t *mi_stats_run_alpha(mi_stats_args *a, mi_err *e) {
   }
   mi_stats_alpha_result r;
   if (!rc && (rc = mi_stats_alpha(m.x, m.n, m.k, &r, e))) {
-    mi_stats_err_name(e, "item", (const char *const *)m.names, m.k);
+    mi_analysis_err_name(e, "item", (const char *const *)m.names, m.k);
     mi_err_prefix(e, "%s", a->file);
   }
   if (!rc) {
     o = json_object();
-    mi_stats_jset_n(o, "n", r.n);
-    mi_stats_jset(o, "raw_alpha", r.raw_alpha);
-    mi_stats_jset(o, "std_alpha", r.std_alpha);
-    mi_stats_jset(o, "average_r", r.average_r);
-    mi_stats_jset(o, "scale_mean", r.scale_mean);
-    mi_stats_jset(o, "scale_sd", r.scale_sd);
+    mi_analysis_jset_n(o, "n", r.n);
+    mi_analysis_jset(o, "raw_alpha", r.raw_alpha);
+    mi_analysis_jset(o, "std_alpha", r.std_alpha);
+    mi_analysis_jset(o, "average_r", r.average_r);
+    mi_analysis_jset(o, "scale_mean", r.scale_mean);
+    mi_analysis_jset(o, "scale_sd", r.scale_sd);
     json_t *ad = json_object(), *it = json_object();
     for (size_t j = 0; j < m.k; j++) {
-      mi_stats_jset(ad, m.names[j], r.alpha_if_dropped[j]);
-      mi_stats_jset(it, m.names[j], r.item_total_r[j]);
+      mi_analysis_jset(ad, m.names[j], r.alpha_if_dropped[j]);
+      mi_analysis_jset(it, m.names[j], r.item_total_r[j]);
     }
     json_object_set_new(o, "alpha_if_dropped", ad);
     json_object_set_new(o, "item_total_r", it);
     mi_stats_alpha_free(&r);
   }
-  mi_stats_list_free(rl, nr);
-  mi_stats_matrix_free(&m);
+  mi_analysis_list_free(rl, nr);
+  mi_analysis_matrix_free(&m);
   return o;
 }
 
-json_t *mi_stats_run_corr(mi_stats_args *a, mi_err *e) {
-  const char *meth = mi_stats_opt(a, "method");
+json_t *mi_analysis_run_corr(mi_analysis_args *a, mi_err *e) {
+  const char *meth = mi_analysis_opt(a, "method");
   mi_stats_corr_method method = MI_STATS_PEARSON;
   if (meth && !strcmp(meth, "spearman")) method = MI_STATS_SPEARMAN;
   else if (meth && strcmp(meth, "pearson")) {
@@ -158,28 +158,28 @@ json_t *mi_stats_run_corr(mi_stats_args *a, mi_err *e) {
     mi_err_set(e, MI_EINVAL, "unknown method '%s': use pearson or spearman", meth);
     return NULL;
   }
-  mi_stats_matrix m;
-  if (mi_stats_load_matrix(a, "cols", NULL, &m, e)) {
-    mi_stats_matrix_free(&m);
+  mi_analysis_matrix m;
+  if (mi_analysis_load_matrix(a, "cols", NULL, &m, e)) {
+    mi_analysis_matrix_free(&m);
     return NULL;
   }
   json_t *o = NULL;
   double *r = malloc(m.k * m.k * sizeof *r), *p = malloc(m.k * m.k * sizeof *p);
   int rc = r && p ? mi_stats_corr(m.x, m.n, m.k, method, r, p, e)
                   : mi_err_set(e, MI_ENOMEM, "out of memory");
-  if (rc) mi_stats_err_name(e, "column", (const char *const *)m.names, m.k);
+  if (rc) mi_analysis_err_name(e, "column", (const char *const *)m.names, m.k);
   if (rc) mi_err_prefix(e, "%s", a->file);
   if (!rc) {
     o = json_object();
-    mi_stats_jset_n(o, "n", m.n);
+    mi_analysis_jset_n(o, "n", m.n);
     json_object_set_new(o, "method",
                         json_string(method == MI_STATS_SPEARMAN ? "spearman" : "pearson"));
     json_t *jr = json_object(), *jp = json_object();
     for (size_t i = 0; i < m.k; i++) {
       json_t *ri = json_object(), *pi = json_object();
       for (size_t j = 0; j < m.k; j++) {
-        mi_stats_jset(ri, m.names[j], r[i * m.k + j]);
-        mi_stats_jset(pi, m.names[j], p[i * m.k + j]);
+        mi_analysis_jset(ri, m.names[j], r[i * m.k + j]);
+        mi_analysis_jset(pi, m.names[j], p[i * m.k + j]);
       }
       json_object_set_new(jr, m.names[i], ri);
       json_object_set_new(jp, m.names[i], pi);
@@ -188,16 +188,16 @@ json_t *mi_stats_run_corr(mi_stats_args *a, mi_err *e) {
     json_object_set_new(o, "p", jp);
   }
   free(r), free(p);
-  mi_stats_matrix_free(&m);
+  mi_analysis_matrix_free(&m);
   return o;
 }
 
-json_t *mi_stats_run_regress(mi_stats_args *a, mi_err *e) {
-  const char *y = mi_stats_need(a, "y", e);
+json_t *mi_analysis_run_regress(mi_analysis_args *a, mi_err *e) {
+  const char *y = mi_analysis_need(a, "y", e);
   if (!y) return NULL;
-  mi_stats_matrix m;
-  if (mi_stats_load_matrix(a, "x", y, &m, e)) {
-    mi_stats_matrix_free(&m);
+  mi_analysis_matrix m;
+  if (mi_analysis_load_matrix(a, "x", y, &m, e)) {
+    mi_analysis_matrix_free(&m);
     return NULL;
   }
   size_t k = m.k - 1;
@@ -226,27 +226,27 @@ json_t *mi_stats_run_regress(mi_stats_args *a, mi_err *e) {
   }
   if (!rc) {
     o = json_object();
-    mi_stats_jset_n(o, "n", r.n);
-    mi_stats_jset_n(o, "n_missing", m.d.nrows - m.n);
+    mi_analysis_jset_n(o, "n", r.n);
+    mi_analysis_jset_n(o, "n_missing", m.d.nrows - m.n);
     json_t *co = json_object();
     for (size_t j = 0; j < r.ncoef; j++) {
       json_t *c = json_object();
-      mi_stats_jset(c, "estimate", r.coef[j].estimate);
-      mi_stats_jset(c, "se", r.coef[j].se);
-      mi_stats_jset(c, "t", r.coef[j].t);
-      mi_stats_jset(c, "p", r.coef[j].p);
+      mi_analysis_jset(c, "estimate", r.coef[j].estimate);
+      mi_analysis_jset(c, "se", r.coef[j].se);
+      mi_analysis_jset(c, "t", r.coef[j].t);
+      mi_analysis_jset(c, "p", r.coef[j].p);
       json_object_set_new(co, j ? m.names[j] : "intercept", c);
     }
     json_object_set_new(o, "coefficients", co);
-    mi_stats_jset(o, "r_squared", r.r_squared);
-    mi_stats_jset(o, "adj_r_squared", r.adj_r_squared);
-    mi_stats_jset(o, "sigma", r.sigma);
-    mi_stats_jset(o, "f", r.f);
-    mi_stats_jset(o, "f_df1", r.f_df1);
-    mi_stats_jset(o, "f_df2", r.f_df2);
-    mi_stats_jset(o, "f_p", r.f_p);
+    mi_analysis_jset(o, "r_squared", r.r_squared);
+    mi_analysis_jset(o, "adj_r_squared", r.adj_r_squared);
+    mi_analysis_jset(o, "sigma", r.sigma);
+    mi_analysis_jset(o, "f", r.f);
+    mi_analysis_jset(o, "f_df1", r.f_df1);
+    mi_analysis_jset(o, "f_df2", r.f_df2);
+    mi_analysis_jset(o, "f_p", r.f_p);
     mi_stats_regress_free(&r);
   }
-  mi_stats_matrix_free(&m);
+  mi_analysis_matrix_free(&m);
   return o;
 }

@@ -1,0 +1,168 @@
+/* mi_analysis: named statistics over a table of rows, with options, answered
+ * as JSON. It sits between the pure math (core/stats) and its two front
+ * ends: `manyi stats NAME FILE --opt v` (core/cli/cmd_stats.c) and
+ * manyi.stats.NAME(rows, {opt = v}) in Lua (core/policy/bind_stats.c), so
+ * both read options, check input and name fields the same way.
+ * catalog.c holds the list of statistics; load.c reads columns from a
+ * CSV/JSONL file or from rows in memory; the other files compute. */
+#ifndef MI_ANALYSIS_ANALYSIS_H
+#define MI_ANALYSIS_ANALYSIS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "stats/stats.h"
+#include "util/err.h"
+
+/* ---- input: rows in memory ----------------------------------------------------- */
+
+typedef enum { MI_ANALYSIS_NIL, MI_ANALYSIS_NUM, MI_ANALYSIS_STR } mi_analysis_cell_kind;
+typedef struct mi_analysis_cell {
+  mi_analysis_cell_kind kind;
+  double num;      /* NUM */
+  const char *str; /* STR: UTF-8 text, read like a CSV field ("", "NA" = missing) */
+} mi_analysis_cell;
+
+/* Rows given by a program instead of a file (the Lua rows of manyi.stats).
+ * A NUM cell read as text (a group level) is written in the shortest %g
+ * form that reads back the same (2 -> "2", 0.1 -> "0.1"). */
+typedef struct mi_analysis_table {
+  const char *name; /* stands for the file name in messages, e.g. "rows" */
+  size_t nrows, ncols;
+  const char *const *cols;       /* ncols distinct column names */
+  const mi_analysis_cell *cells; /* row-major: cells[row * ncols + col] */
+} mi_analysis_table;
+
+/* ---- column loader ---------------------------------------------------------- */
+
+typedef enum { MI_ANALYSIS_NUMERIC, MI_ANALYSIS_TEXT } mi_analysis_kind;
+
+typedef struct mi_analysis_column {
+  char *name;
+  mi_analysis_kind kind;
+  double *x;           /* NUMERIC: nrows values (0 where missing) */
+  unsigned char *miss; /* nrows flags: 1 = missing (empty field or NA) */
+  char **text;         /* TEXT: nrows strings, NULL where missing */
+  size_t n_missing;
+} mi_analysis_column;
+
+typedef struct mi_analysis_data {
+  char *file;
+  size_t nrows, ncols;
+  mi_analysis_column *cols;
+  long *line; /* physical line of each row (the row number for a table), for messages */
+} mi_analysis_data;
+
+typedef struct mi_analysis_args mi_analysis_args;
+
+/* Reads the named columns of a->table if set, else of the CSV (or JSONL)
+ * file a->file, in one pass. names[i] is loaded as kinds[i]; a name may
+ * repeat (loaded once). Missing: an absent or empty field or the text NA. A
+ * NUMERIC cell that is not a number, or is infinite or NaN, is MI_EPARSE
+ * with file:line and the column name. A column not in the header is
+ * MI_ENOTFOUND listing the columns. Free *out with mi_analysis_data_free. */
+int mi_analysis_load(const mi_analysis_args *a, const char *const *names,
+                     const mi_analysis_kind *kinds, size_t n, mi_analysis_data *out, mi_err *e);
+void mi_analysis_data_free(mi_analysis_data *d);
+/* The loaded column called name (NULL if not loaded). */
+const mi_analysis_column *mi_analysis_data_col(const mi_analysis_data *d, const char *name);
+
+/* Levels of a TEXT column: distinct non-missing values sorted numerically if
+ * all are numbers, else bytewise (as R's sort in the C locale); idx[i] is
+ * the level of row i or MI_STATS_NO_GROUP. Owned by the caller: free each
+ * level, the array, and idx. */
+int mi_analysis_levels(const mi_analysis_column *c, size_t nrows, char ***levels, size_t *nlevels,
+                    size_t **idx, mi_err *e);
+void mi_analysis_levels_free(char **levels, size_t n, size_t *idx);
+
+/* Splits "a,b,c" into a new array of new strings (*out; free with
+ * mi_analysis_list_free). Empty items are an error. */
+int mi_analysis_split(const char *s, char ***out, size_t *n, mi_err *e);
+void mi_analysis_list_free(char **l, size_t n);
+
+/* ---- subcommands -------------------------------------------------------------- */
+
+#define MI_ANALYSIS_MAX_OPTS 16
+
+struct mi_analysis_args {
+  const char *sub;  /* subcommand name */
+  const char *file; /* the positional FILE, or NULL; with a table, the table's name */
+  const mi_analysis_table *table; /* rows in memory instead of a file, or NULL */
+  const char *names[MI_ANALYSIS_MAX_OPTS];
+  const char *vals[MI_ANALYSIS_MAX_OPTS]; /* flags: "1" */
+  size_t n;
+  int usage; /* set by a subcommand when its error is a usage error (exit 2) */
+};
+
+/* Value of --name, or NULL. */
+const char *mi_analysis_opt(const mi_analysis_args *a, const char *name);
+/* Value of a required option; NULL with a usage error in e if absent. */
+const char *mi_analysis_need(mi_analysis_args *a, const char *name, mi_err *e);
+/* --name as a finite number in *v (def when absent); a usage error otherwise. */
+int mi_analysis_opt_num(mi_analysis_args *a, const char *name, double def, double *v, mi_err *e);
+
+/* Several numeric columns, complete cases only. */
+typedef struct mi_analysis_matrix {
+  mi_analysis_data d;
+  char **names; /* k column names (the list as given) */
+  size_t k, n;  /* n complete cases */
+  double *x;    /* column-major n x k */
+} mi_analysis_matrix;
+
+/* Loads the columns listed in option `opt` (prefixed by `first` if non-NULL)
+ * and keeps the rows where all are present. A usage error if the option is
+ * absent or names a column twice. Free *m with mi_analysis_matrix_free (also on
+ * failure). */
+int mi_analysis_load_matrix(mi_analysis_args *a, const char *opt, const char *first,
+                         mi_analysis_matrix *m, mi_err *e);
+void mi_analysis_matrix_free(mi_analysis_matrix *m);
+
+typedef struct mi_analysis_sub {
+  const char *name;
+  const char *summary;
+  const char *options; /* space-separated: "col conf weight" ; a trailing '!' marks a flag */
+  int needs_file;
+  const char *help;    /* full text for `manyi stats NAME --help` */
+  json_t *(*run)(mi_analysis_args *a, mi_err *e); /* the result, or NULL with e set */
+} mi_analysis_sub;
+
+/* The statistics, in the order help lists them, ended by {NULL}. */
+extern const mi_analysis_sub mi_analysis_subs[];
+/* The statistic called name, or NULL. */
+const mi_analysis_sub *mi_analysis_find(const char *name);
+/* Is name[0..len) one of s's options: 1 takes a value, 2 a flag, 0 unknown. */
+int mi_analysis_option_kind(const mi_analysis_sub *s, const char *name, size_t len);
+
+json_t *mi_analysis_run_describe(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_mean(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_prop(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_nps(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_sample_size(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_ttest(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_anova(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_kruskal(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_mannwhitney(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_chisq(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_alpha(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_corr(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_regress(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_drivers(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_pca(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_kmeans(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_km(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_trend(mi_analysis_args *a, mi_err *e);
+
+/* If e's message starts with "WORD N" (N 1-based), puts names[N-1] in quotes
+ * in place of N: "item 3 has ..." -> "item 'q_price' has ...". */
+void mi_analysis_err_name(mi_err *e, const char *word, const char *const *names, size_t n);
+
+/* ---- JSON helpers ------------------------------------------------------------ */
+
+/* A JSON number, or null when x is not finite (NaN: undefined for the data). */
+json_t *mi_analysis_jnum(double x);
+/* Sets key of o to mi_analysis_jnum(x) / an integer. */
+void mi_analysis_jset(json_t *o, const char *key, double x);
+void mi_analysis_jset_n(json_t *o, const char *key, size_t n);
+
+#endif

@@ -1,0 +1,223 @@
+/* The catalogue of statistics: name, summary, options, help and the function
+ * that computes each as JSON. `manyi stats` (core/cli/cmd_stats.c) and
+ * manyi.stats in Lua (core/policy/bind_stats.c) both look them up here, so
+ * the two take the same options and give the same fields. */
+#include <string.h>
+
+#include "analysis/analysis.h"
+
+#define COMMON \
+  "Input: a CSV (or JSONL) file with a header row. An empty field or NA is\n"                \
+  "missing; missing values are dropped per column and counted. A cell that is\n"             \
+  "not a number, or is infinite, is an error naming FILE:LINE and the column.\n"             \
+  "--json (here or before 'stats') prints JSON with full double precision;\n"                \
+  "undefined quantities (e.g. sd of one value) are null.\n"
+
+#define H_DESCRIBE \
+     "Usage: manyi stats describe FILE --col COL [--json]\n\n" \
+     "n, n_missing, sum, mean, sd and var (n-1), se_mean, median, q1, q3, iqr\n" \
+     "(quantile type 7, R's default), min, max, mode (smallest of ties), modes.\n" \
+     "With one value sd, var and se_mean are null. No values is an error.\n\n" COMMON
+
+#define H_MEAN \
+     "Usage: manyi stats mean FILE --col COL [--conf 0.95] [--weight W] [--json]\n\n" \
+     "n, mean, se, df, ci_lower, ci_upper. Simple random sample: se = sd/sqrt(n),\n" \
+     "t interval with df = n-1 (R: t.test). With --weight: Taylor linearisation\n" \
+     "for a with-replacement design with those weights (R: svymean on\n" \
+     "svydesign(ids=~1, weights=~W)), t interval with design df n-1, and deff\n" \
+     "(survey's deff=TRUE). Weights must be >= 0; a row with a value needs a weight.\n" \
+     "Stratified and cluster designs (--strata, --cluster, --fpc) are not\n" \
+     "implemented yet.\n\n" COMMON
+
+#define H_PROP \
+     "Usage: manyi stats prop FILE --col COL [--success 4,5] [--method M]\n" \
+     "                        [--conf 0.95] [--weight W] [--json]\n\n" \
+     "n, x, p, se, ci_lower, ci_upper. --success lists the values that count as\n" \
+     "successes (others are failures); without it the column must be 0/1.\n" \
+     "Methods: wald, wilson (default; R prop.test(correct=FALSE)), wilson-cc\n" \
+     "(prop.test(correct=TRUE)), clopper-pearson (binom.test), logit (Wald on the\n" \
+     "log-odds; null when x = 0 or x = n). se is sqrt(p(1-p)/n) for all methods.\n" \
+     "With --weight: p = weighted share, linearised se (R: svymean on the 0/1\n" \
+     "indicator), normal (wald) interval; x is the weighted count.\n\n" COMMON
+
+#define H_NPS \
+     "Usage: manyi stats nps FILE --col COL [--by G] [--weight W] [--conf 0.95] [--json]\n\n" \
+     "Scores 0-10 (whole numbers; anything else is an error): 9-10 promoters,\n" \
+     "7-8 passives, 0-6 detractors. n, n_promoters, n_passives, n_detractors;\n" \
+     "promoters, passives, detractors in percent; nps = %promoters - %detractors\n" \
+     "in points (-100..100); se = 100 * SE of the mean of s = +1/0/-1 (R:\n" \
+     "svymean(~s) on svydesign(ids=~1[, weights=~W])); normal interval.\n" \
+     "With --by: groups {level: same fields} and differences {\"A_minus_B\": diff,\n" \
+     "se = sqrt(se_A^2 + se_B^2), z, p_value (two-sided), ci_lower, ci_upper} for\n" \
+     "every pair of levels (sorted; numeric levels numerically). Rows with a\n" \
+     "missing group are left out of the groups but count overall.\n\n" COMMON
+
+#define H_SAMPLE_SIZE \
+     "Usage: manyi stats sample-size --margin 0.05 [--conf 0.95] [--p 0.5]\n" \
+     "                               [--population N] [--json]\n\n" \
+     "z, n0 = z^2 p(1-p)/margin^2, n = n0 rounded up, or with --population the\n" \
+     "finite population corrected n0/(1 + (n0-1)/N) rounded up (Cochran 1977).\n"
+
+#define H_TTEST \
+     "Usage: manyi stats ttest FILE --col COL --group G [--var-equal] [--conf 0.95]\n" \
+     "       manyi stats ttest FILE --col COL --group G --paired --id ID\n\n" \
+     "t, df, p, diff (mean of the first level minus the second; levels sorted),\n" \
+     "ci_lower, ci_upper, plus n1, n2, mean1, mean2, group1, group2. Welch by\n" \
+     "default (R: t.test), pooled with --var-equal. --paired matches rows of the\n" \
+     "two levels by --id (long format); an id without a partner or with a\n" \
+     "missing value is left out (n_unpaired); an id twice in a level is an error.\n" \
+     "G must have exactly 2 levels.\n\n" COMMON
+
+#define H_ANOVA \
+     "Usage: manyi stats anova FILE --col COL --group G [--json]\n\n" \
+     "f, df_between, df_within, p, ss_between, ss_within, eta_squared,\n" \
+     "group_means {level: mean} (R: summary(aov(COL ~ G))). Needs 2+ groups and\n" \
+     "more values than groups; a group of one is allowed; no variation within\n" \
+     "every group is an error.\n\n" COMMON
+
+#define H_KRUSKAL \
+     "Usage: manyi stats kruskal FILE --col COL --group G [--json]\n\n" \
+     "statistic (H, ties corrected), df, p (chi-square) (R: kruskal.test).\n\n" COMMON
+
+#define H_MANNWHITNEY \
+     "Usage: manyi stats mannwhitney FILE --col COL --group G [--json]\n\n" \
+     "statistic (W = rank sum of the first level - n1(n1+1)/2), z, df (null), p:\n" \
+     "normal approximation with continuity correction and tie-corrected variance\n" \
+     "(R: wilcox.test(COL ~ G, exact=FALSE, correct=TRUE)). G: exactly 2 levels.\n\n" COMMON
+
+#define H_CHISQ \
+     "Usage: manyi stats chisq FILE --row R --col C [--count N] [--yates] [--json]\n\n" \
+     "chisq, df, p, n, cramers_v (from the uncorrected statistic), expected\n" \
+     "{row level: {col level: count}} (R: chisq.test(table, correct=--yates); the\n" \
+     "correction applies to 2x2 tables only). Each row counts 1, or --count N.\n" \
+     "Rows with a missing R or C are left out (n_missing).\n\n" COMMON
+
+#define H_ALPHA \
+     "Usage: manyi stats alpha FILE --cols A,B,C [--reverse B] [--scale-min 1\n" \
+     "                          --scale-max 5] [--json]\n\n" \
+     "n (complete cases), raw_alpha, std_alpha, average_r, scale_mean, scale_sd\n" \
+     "(of the item means per row), alpha_if_dropped {item: raw alpha without it},\n" \
+     "item_total_r {item: r with the sum of the other items} (R: psych::alpha).\n" \
+     "--reverse items become min + max - x and need --scale-min and --scale-max;\n" \
+     "with those given, a value outside the range is an error.\n\n" COMMON
+
+#define H_CORR \
+     "Usage: manyi stats corr FILE --cols A,B,C [--method pearson|spearman] [--json]\n\n" \
+     "n (complete cases), r {a: {b: r}}, p {a: {b: p}}; p from the t statistic\n" \
+     "with n-2 df (R: cor.test; spearman as cor.test(exact=FALSE)).\n\n" COMMON
+
+#define H_REGRESS \
+     "Usage: manyi stats regress FILE --y Y --x A,B,C [--json]\n\n" \
+     "n (complete cases), coefficients {intercept|x: estimate, se, t, p},\n" \
+     "r_squared, adj_r_squared, sigma, f, f_df1, f_df2, f_p (R: summary(lm)).\n" \
+     "A predictor that is constant or a linear combination of others is an\n" \
+     "error naming it.\n\n" COMMON
+
+#define H_DRIVERS \
+     "Usage: manyi stats drivers FILE --y Y --x A,B,C [--performance PA,PB,PC] [--json]\n\n" \
+     "Key-driver analysis of Y on the --x columns (complete cases; at most 15):\n" \
+     "r_squared; per driver standardized_beta (OLS on standardised variables),\n" \
+     "relative_weights_raw and relative_weights_share (Johnson 2000; raw sums to\n" \
+     "r_squared, share to 1), shapley_raw and shapley_share (LMG: each driver's R^2\n" \
+     "gain averaged over all orders of entry, from the R^2 of all 2^k subsets).\n" \
+     "--performance gives one column per driver (same order); its mean over the\n" \
+     "rows where it is present is the driver's performance. quadrant {driver:\n" \
+     "importance (= shapley_share), performance, quadrant} splits at the mean\n" \
+     "importance and the mean performance over the drivers (quadrant_split; equal\n" \
+     "counts as high): keep_up_the_good_work (high, high), concentrate_here (high\n" \
+     "importance, low performance), low_priority (low, low), possible_overkill\n" \
+     "(low importance, high performance). A constant or collinear driver, or a\n" \
+     "constant Y, is an error.\n\n" COMMON
+
+#define H_KM \
+     "Usage: manyi stats km FILE --time T --event E [--event-value V] [--by G]\n" \
+     "                       [--at T1,T2] [--conf 0.95] [--json]\n\n" \
+     "Kaplan-Meier survival (R: survfit(Surv(T, E) ~ 1, conf.type=\"log\")): n,\n" \
+     "events, at_times [{time, n_risk (at risk at that time), surv, se (Greenwood\n" \
+     "SE of S; null where S = 0)}] for each --at time, median, median_ci_lower,\n" \
+     "median_ci_upper (as survival's quantile.survfit; null when not reached).\n" \
+     "E is 1 (event) or 0 (censored), or with --event-value the value that marks\n" \
+     "the event (any other value is censored). Times must be >= 0. Rows missing T\n" \
+     "or E are left out (n_missing). With --by: groups {level: same fields} and\n" \
+     "logrank {chisq, df, p, observed, expected} (R: survdiff); rows with a missing\n" \
+     "G count overall only.\n\n" COMMON
+
+#define H_PCA \
+     "Usage: manyi stats pca FILE --cols A,B,C [--factors 1] [--rotate varimax|none]\n\n" \
+     "Principal components of the correlation matrix (complete cases), as\n" \
+     "psych::principal(nfactors=K, rotate=...): n, eigenvalues (all), and for the K\n" \
+     "kept components rotated_ss_loadings, proportion_variance (= ss / number of\n" \
+     "columns), communalities {item: h2}, loadings {item: [K]}. Varimax is R's\n" \
+     "stats::varimax (Kaiser normalisation, eps 1e-5); components are ordered by\n" \
+     "their sum of squared loadings and signed to a positive column sum. One\n" \
+     "component is not rotated. A constant column is an error.\n\n" COMMON
+
+#define H_INDEX \
+     "Usage: manyi stats index FILE --dims 'NAME:W:MIN:MAX:COL1,COL2;...' [--by G]\n\n" \
+     "Weighted satisfaction index: per dimension the row's mean of its present\n" \
+     "items (a row with none is left out of that dimension), dimension_mean_raw =\n" \
+     "the mean of those over rows, dimension_score_0_100 = 100 (mean - MIN) /\n" \
+     "(MAX - MIN), index = sum W score / sum W (weights are normalised; see\n" \
+     "weights). n counts rows with a value in any dimension; dimension_n per\n" \
+     "dimension. A value outside MIN..MAX is an error. With --by: groups.\n\n" COMMON
+
+#define H_TREND \
+     "Usage: manyi stats trend FILE --col COL [--period 12] [--json]\n\n" \
+     "The column as a series in file order (t = 1, 2, ...). ols {slope, slope_se,\n" \
+     "slope_p, intercept, intercept_se, r_squared} of COL on t (R: lm(x ~ t));\n" \
+     "ma_centered (R's decompose() trend: centred moving average, 2 x period for an\n" \
+     "even period), ma_trailing (mean of the last period values), seasonal (the\n" \
+     "decompose() figure: one value per position in the period, summing to 0).\n" \
+     "A missing value makes the moving averages that include it null. Needs at\n" \
+     "least 2 full periods of values.\n\n" COMMON
+
+#define H_KMEANS \
+     "Usage: manyi stats kmeans FILE --cols A,B --k K [--starts 10] [--seed 1] [--json]\n\n" \
+     "k-means (Lloyd) on the complete cases: tot_withinss, betweenss, totss, sizes,\n" \
+     "withinss, centers {1..K: {col: mean}}. Each start draws K distinct rows with\n" \
+     "GSL's mt19937 seeded by --seed; the best start is kept; clusters are numbered\n" \
+     "by their centres in ascending order (first column first), so the same data\n" \
+     "and seed always give the same output. Columns are not scaled.\n\n" COMMON
+
+const mi_analysis_sub mi_analysis_subs[] = {
+    {"describe", "n, mean, sd, quantiles, mode of a column", "col", 1, H_DESCRIBE, mi_analysis_run_describe},
+    {"mean", "mean with a t confidence interval (optionally weighted)", "col conf weight", 1, H_MEAN, mi_analysis_run_mean},
+    {"prop", "proportion with a confidence interval", "col success method conf weight", 1, H_PROP, mi_analysis_run_prop},
+    {"nps", "Net Promoter Score, by group with pairwise differences", "col by weight conf", 1, H_NPS, mi_analysis_run_nps},
+    {"sample-size", "sample size for a proportion", "conf margin p population", 0, H_SAMPLE_SIZE, mi_analysis_run_sample_size},
+    {"ttest", "two-sample or paired t test", "col group var-equal! paired! id conf", 1, H_TTEST, mi_analysis_run_ttest},
+    {"anova", "one-way analysis of variance", "col group", 1, H_ANOVA, mi_analysis_run_anova},
+    {"kruskal", "Kruskal-Wallis rank-sum test", "col group", 1, H_KRUSKAL, mi_analysis_run_kruskal},
+    {"mannwhitney", "Mann-Whitney U (Wilcoxon rank-sum) test", "col group", 1, H_MANNWHITNEY, mi_analysis_run_mannwhitney},
+    {"chisq", "chi-square test of independence", "row col count yates!", 1, H_CHISQ, mi_analysis_run_chisq},
+    {"alpha", "Cronbach's alpha of a scale", "cols reverse scale-min scale-max", 1, H_ALPHA, mi_analysis_run_alpha},
+    {"corr", "correlation matrix with p-values", "cols method", 1, H_CORR, mi_analysis_run_corr},
+    {"regress", "OLS linear regression", "y x", 1, H_REGRESS, mi_analysis_run_regress},
+    {"drivers", "key drivers: relative weights, Shapley, importance-performance", "y x performance", 1, H_DRIVERS, mi_analysis_run_drivers},
+    {"km", "Kaplan-Meier survival, by group with a log-rank test", "time event event-value by at conf", 1, H_KM, mi_analysis_run_km},
+    {"pca", "principal components with varimax rotation", "cols factors rotate", 1, H_PCA, mi_analysis_run_pca},
+    {"index", "weighted satisfaction index 0-100 over dimensions", "dims by", 1, H_INDEX, mi_analysis_run_index},
+    {"trend", "linear trend, moving averages, seasonal figure", "col period", 1, H_TREND, mi_analysis_run_trend},
+    {"kmeans", "k-means clustering", "cols k starts seed", 1, H_KMEANS, mi_analysis_run_kmeans},
+    {NULL, NULL, NULL, 0, NULL, NULL},
+};
+
+const mi_analysis_sub *mi_analysis_find(const char *name) {
+  for (const mi_analysis_sub *s = mi_analysis_subs; s->name; s++)
+    if (!strcmp(s->name, name)) return s;
+  return NULL;
+}
+
+/* The option is in sub's list: 1 value option, 2 flag, 0 unknown. */
+int mi_analysis_option_kind(const mi_analysis_sub *s, const char *name, size_t len) {
+  const char *p = s->options;
+  while (*p) {
+    const char *q = strchr(p, ' ');
+    size_t l = q ? (size_t)(q - p) : strlen(p);
+    int flag = l && p[l - 1] == '!';
+    if (l - (size_t)flag == len && !strncmp(p, name, len)) return flag ? 2 : 1;
+    p += l;
+    while (*p == ' ') p++;
+  }
+  return 0;
+}
