@@ -277,3 +277,40 @@ function evaluate(department, figures, params) end
 ---@param params manyi.CareParams
 ---@return manyi.CareItem[] items at most 20
 function care(customer, date, params) end
+
+-- ---------------------------------------------------------------------------
+-- manyi.stats: the statistics of `manyi stats NAME` (policies/README.md).
+-- rows: a list of records or of numbers; opts: the command's options without
+-- "--", '_' for '-'. Returns the `--json` object as a table (null = absent).
+-- ---------------------------------------------------------------------------
+
+---@alias manyi.Rows table[]|(number|string)[]
+---@alias manyi.StatsFn fun(rows: manyi.Rows, opts?: table<string, any>): table
+
+---@class manyi.Stats
+---@field describe manyi.StatsFn
+---@field mean manyi.StatsFn
+---@field prop manyi.StatsFn
+---@field nps manyi.StatsFn
+---@field sample_size fun(opts: table<string, any>): table
+---@field ttest manyi.StatsFn
+---@field anova manyi.StatsFn
+---@field kruskal manyi.StatsFn
+---@field mannwhitney manyi.StatsFn
+---@field chisq manyi.StatsFn
+---@field alpha manyi.StatsFn
+---@field corr manyi.StatsFn
+---@field regress manyi.StatsFn
+---@field drivers manyi.StatsFn
+---@field km manyi.StatsFn
+---@field pca manyi.StatsFn
+---@field index manyi.StatsFn
+---@field trend manyi.StatsFn
+---@field kmeans manyi.StatsFn
+
+---@class manyi.Lib
+---@field stats manyi.Stats
+
+---The engine's library (read-only).
+---@type manyi.Lib
+manyi = {}

@@ -97,6 +97,11 @@ void mi_pol_open_patterns(lua_State *L, int strlib);
 /* string.rep, table.move: costs checked before they loop in C (guards.c). */
 void mi_pol_open_guards(lua_State *L, const char *lib);
 void mi_pol_open_require(lua_State *L, const char *dir);
+/* Pops the value at the top into the `manyi` library table as manyi[name]
+ * (for functions only some states have, e.g. the REPL's manyi.sql). */
+void mi_pol_manyi_add(lua_State *L, const char *name);
+/* bind_stats.c: pushes the read-only table manyi.stats. */
+void mi_pol_open_stats(lua_State *L);
 /* Reads path into a new Lua string on the stack (or raises). */
 void mi_pol_push_file(lua_State *L, const char *path);
 

@@ -14,6 +14,7 @@
 
 #define LIB_KEY "mi.lib"         /* registry: the allow-listed names */
 #define BLOCKED_KEY "mi.blocked" /* registry: name -> why it is blocked */
+#define MANYI_KEY "mi.manyi"     /* registry: the table behind the read-only `manyi` */
 
 typedef struct allow {
   const char *lib; /* "_G" for the base functions */
@@ -120,6 +121,13 @@ static int setup(lua_State *L) {
     mi_pol_readonly(L, a->lib, 0);
     lua_setfield(L, lib, a->lib);
   }
+  lua_newtable(L); /* manyi: the engine's own functions */
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, MANYI_KEY);
+  mi_pol_open_stats(L);
+  lua_setfield(L, -2, "stats");
+  mi_pol_readonly(L, "manyi", 1);
+  lua_setfield(L, lib, "manyi");
   lua_pushvalue(L, lib);
   mi_pol_open_funcs(L, "_G"); /* load, rawset, setmetatable, collectgarbage, stubs */
   mi_pol_open_require(L, dir);
@@ -183,6 +191,13 @@ void mi_pol_env_seal(lua_State *L, int idx) {
   lua_pop(L, 1);
   lua_pushboolean(L, 1);
   lua_setfield(L, -2, MI_POL_RO_MARKER); /* and rawset refuses it too */
+  lua_pop(L, 1);
+}
+
+void mi_pol_manyi_add(lua_State *L, const char *name) {
+  lua_getfield(L, LUA_REGISTRYINDEX, MANYI_KEY);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, name);
   lua_pop(L, 1);
 }
 

@@ -56,15 +56,26 @@ void mi_err_prefix(mi_err *e, const char *fmt, ...) {
   e->msg[n + 2 + m] = '\0';
 }
 
+size_t mi_err_format(const mi_err *e, char *buf, size_t size) {
+  int n = 0;
+  if (!e || !size) return 0;
+  const char *msg = e->msg[0] ? e->msg : mi_err_name(e->code);
+  if (e->file[0] && e->line && e->column)
+    n = snprintf(buf, size, "%s:%d:%d: %s", e->file, e->line, e->column, msg);
+  else if (e->file[0] && e->line)
+    n = snprintf(buf, size, "%s:%d: %s", e->file, e->line, msg);
+  else if (e->file[0])
+    n = snprintf(buf, size, "%s: %s", e->file, msg);
+  else
+    n = snprintf(buf, size, "%s", msg);
+  return n < 0 ? 0 : (size_t)n;
+}
+
 void mi_err_print(const mi_err *e, FILE *out) {
   if (!e) return;
-  if (e->file[0] && e->line && e->column)
-    fprintf(out, "%s:%d:%d: ", e->file, e->line, e->column);
-  else if (e->file[0] && e->line)
-    fprintf(out, "%s:%d: ", e->file, e->line);
-  else if (e->file[0])
-    fprintf(out, "%s: ", e->file);
-  fprintf(out, "%s\n", e->msg[0] ? e->msg : mi_err_name(e->code));
+  char buf[sizeof e->file + sizeof e->msg + 32];
+  mi_err_format(e, buf, sizeof buf);
+  fprintf(out, "%s\n", buf);
 }
 
 const char *mi_err_name(int code) {

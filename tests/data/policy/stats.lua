@@ -1,0 +1,66 @@
+-- stats.lua: fixture of tests/test_policy_stats.c. The tier hook runs the
+-- case named by the customer's external_id and returns "A" and a reason
+-- that prints what manyi.stats gave; the cases that must fail raise.
+local S = manyi.stats
+
+local function g(x) return string.format("%.17g", x) end
+
+local scores = { 10, 9, 8, 7, 6, 0, 10, 9 }
+local grouped = {
+  { s = 10, g = "a" }, { s = 0, g = "a" }, { s = 9, g = "b" }, { s = 9, g = "b" },
+  { s = 7, g = nil },
+}
+local line = {
+  { y = 3, x = 1 }, { y = 5, x = 2 }, { y = 7.5, x = 3 }, { y = 9, x = 4 },
+}
+
+local cases = {
+  nps = function()
+    local r = S.nps(scores)
+    return r.n .. " " .. r.n_promoters .. " " .. r.n_detractors .. " " .. g(r.nps)
+  end,
+  nps_by = function()
+    local r = S.nps(grouped, { col = "s", by = "g" })
+    local d = r.differences.a_minus_b
+    return r.n .. " " .. g(r.groups.a.nps) .. " " .. g(r.groups.b.nps) .. " " .. g(d.diff)
+  end,
+  describe = function()
+    local r = S.describe({ 1, 2, 3, 4, "NA" })
+    return r.n .. " " .. r.n_missing .. " " .. g(r.mean) .. " " .. g(r.median) .. " " .. #r.modes
+  end,
+  describe_one = function()
+    local r = S.describe({ 5 })
+    return tostring(r.sd) .. " " .. g(r.mean)
+  end,
+  regress = function()
+    local r = S.regress(line, { y = "y", x = { "x" } })
+    local c = r.coefficients
+    return string.format("%.12g %.12g %d", c.intercept.estimate, c.x.estimate, r.n)
+  end,
+  sample_size = function()
+    local r = S.sample_size { margin = 0.05 }
+    return r.n .. ""
+  end,
+  flag = function()
+    local r = S.ttest({ { v = 1, k = 1 }, { v = 2, k = 1 }, { v = 4, k = 2 }, { v = 6, k = 2 } },
+      { col = "v", group = "k", var_equal = true })
+    return g(r.df) .. " " .. g(r.diff)
+  end,
+  -- each of these must raise
+  unknown_option = function() return S.nps(scores, { colum = "x" }) end,
+  not_a_number = function() return S.nps({ { s = 9 }, { s = "nine" } }, { col = "s" }) end,
+  no_column = function() return S.nps(grouped, { col = "score" }) end,
+  table_cell = function() return S.nps({ { s = {} } }, { col = "s" }) end,
+  mixed_rows = function() return S.nps({ { s = 1 }, 5 }, { col = "s" }) end,
+  flag_value = function() return S.ttest(line, { col = "y", group = "x", var_equal = "yes" }) end,
+  unknown_function = function() return S.npz(scores) end,
+  write = function() S.nps = nil end,
+  no_rows = function() return S.nps(nil, { col = "s" }) end,
+  out_of_scale = function() return S.nps({ 11 }) end,
+}
+
+local function tier(c)
+  return "A", cases[c.external_id]()
+end
+
+return { tier = tier }
