@@ -2,6 +2,7 @@
 
 #include <pwd.h>
 #include <stdarg.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,15 +37,46 @@ int mi_cli_usage_error(const char *cmd, const char *fmt, ...) {
   return 2;
 }
 
-int mi_cli_wants_help(const mi_cli_command *cmd, int argc, char **argv) {
+/* -h/--help among the arguments (before "--"): prints text, returns 1. */
+static int help_asked(int argc, char **argv, const char *text) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--")) break;
     if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      fputs(cmd->usage, stdout);
+      fputs(text, stdout);
       return 1;
     }
   }
   return 0;
+}
+
+int mi_cli_wants_help(const mi_cli_command *cmd, int argc, char **argv) {
+  return help_asked(argc, argv, cmd->usage);
+}
+
+int mi_cli_dispatch(mi_cli *cli, const char *cmd, const char *usage, const mi_cli_sub *subs,
+                    const char *def_sub, int argc, char **argv) {
+  if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  const char *name = argc >= 2 && argv[1][0] != '-' ? argv[1] : def_sub;
+  if (!name) {
+    fputs(usage, stderr);
+    return 2;
+  }
+  int shift = name == def_sub && !(argc >= 2 && def_sub && !strcmp(argv[1], def_sub)) ? 0 : 1;
+  char list[256] = "";
+  for (const mi_cli_sub *s = subs; s->name; s++) {
+    if (strcmp(name, s->name)) {
+      if (strlen(list) + strlen(s->name) + 3 < sizeof list)
+        strcat(strcat(list, *list ? ", " : ""), s->name);
+      continue;
+    }
+    if (help_asked(argc - shift, argv + shift, s->help)) return 0;
+    optind = 0;
+    return s->run(cli, argc - shift, argv + shift);
+  }
+  return mi_cli_usage_error(cmd, "unknown subcommand '%s'; use %s", name, list);
 }
 
 int mi_cli_load_config(mi_cli *cli) {

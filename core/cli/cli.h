@@ -35,6 +35,7 @@ extern const mi_cli_command mi_cmd_points;
 /* manyi eval points (cmd_points.c), called by cmd_eval.c with its options. */
 int mi_cli_eval_points(mi_cli *cli, int64_t as_of, int dry_run, const char *policy_path);
 extern const mi_cli_command mi_cmd_policy;
+extern const mi_cli_command mi_cmd_jobs, mi_cmd_run, mi_cmd_tick, mi_cmd_outbox;
 
 /* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
 int mi_cli_load_config(mi_cli *cli);
@@ -52,6 +53,18 @@ void mi_cli_print_json(json_t *v);
 int mi_cli_fail(const mi_err *e);
 /* Prints "manyi CMD: message" and "Try 'manyi CMD --help'." to stderr; returns 2. */
 int mi_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A subcommand of a command with several (points show, jobs list, ...). */
+typedef struct mi_cli_sub {
+  const char *name;
+  const char *help; /* full text for `manyi CMD NAME --help` */
+  int (*run)(mi_cli *cli, int argc, char **argv); /* argv[0] is the subcommand */
+} mi_cli_sub;
+
+/* Runs the subcommand argv[1] of cmd from subs (ended by {NULL}), or
+ * def_sub when there is none (NULL: a usage error). Answers --help. */
+int mi_cli_dispatch(mi_cli *cli, const char *cmd, const char *usage, const mi_cli_sub *subs,
+                    const char *def_sub, int argc, char **argv);
 
 /* Handles -h/--help as the only argument; returns 1 if help was printed. */
 int mi_cli_wants_help(const mi_cli_command *cmd, int argc, char **argv);

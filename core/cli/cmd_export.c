@@ -58,11 +58,12 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_export = {
-    "export", "write customers, staff, orders, interactions, tickets or responses",
+    "export", "write customers, staff, orders, interactions, tickets, responses, ...",
     "Usage: manyi [--config FILE] [--db FILE] export ENTITY [FILE] [OPTIONS]\n"
     "\n"
     "Writes every stored row of ENTITY (customers, staff, orders, interactions,\n"
-    "tickets, responses) in the format 'manyi import' reads, to FILE or standard output.\n"
+    "tickets, responses) in the format 'manyi import' reads, to FILE or standard output;\n"
+    "also outbox (messages to send) and jobs (the scheduler's queue).\n"
     "Cells that a spreadsheet would run as a formula (starting with = + - @ or a\n"
     "tab) get a leading apostrophe, which import removes again. Every export is\n"
     "recorded in the audit log.\n"

@@ -117,17 +117,6 @@ static const char usage_all[] =
     "  redeem CUSTOMER POINTS --key KEY      spend points, soonest-expiring first\n"
     "  expire [--as-of TIME] [--dry-run]     write off lots past their expiry\n";
 
-static int wants_help(int argc, char **argv, const char *text) {
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--")) break;
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      fputs(text, stdout);
-      return 1;
-    }
-  }
-  return 0;
-}
-
 static int parse_count(const char *s, int64_t *out) {
   char *end;
   errno = 0;
@@ -353,27 +342,13 @@ static int cmd_expire(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
-static const struct {
-  const char *name, *help;
-  int (*run)(mi_cli *, int, char **);
-} subs[] = {{"show", H_SHOW, cmd_show}, {"redeem", H_REDEEM, cmd_redeem}, {"expire", H_EXPIRE, cmd_expire}};
+static const mi_cli_sub subs[] = {{"show", H_SHOW, cmd_show},
+                                  {"redeem", H_REDEEM, cmd_redeem},
+                                  {"expire", H_EXPIRE, cmd_expire},
+                                  {NULL, NULL, NULL}};
 
 static int run(mi_cli *cli, int argc, char **argv) {
-  if (argc < 2) {
-    fputs(usage_all, stderr);
-    return 2;
-  }
-  if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-    fputs(usage_all, stdout);
-    return 0;
-  }
-  for (size_t i = 0; i < sizeof subs / sizeof *subs; i++) {
-    if (strcmp(argv[1], subs[i].name)) continue;
-    if (wants_help(argc - 1, argv + 1, subs[i].help)) return 0;
-    optind = 0;
-    return subs[i].run(cli, argc - 1, argv + 1);
-  }
-  return mi_cli_usage_error("points", "unknown subcommand '%s'; use show, redeem or expire", argv[1]);
+  return mi_cli_dispatch(cli, "points", usage_all, subs, NULL, argc, argv);
 }
 
 const mi_cli_command mi_cmd_points = {"points", "loyalty points: show, redeem, expire", usage_all,

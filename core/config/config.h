@@ -17,6 +17,7 @@
  *   question    code, text, and scale unless `open: true`
  *   evaluation  period (if the section is present)
  *   user        role
+ *   schedule    name, cron, job (timezone defaults to the top-level one)
  *
  * Defaults: timezone "UTC" (a calendar without its own timezone takes the top
  * level one); limits: policy_instructions 1000000, policy_memory 16 MiB,
@@ -196,6 +197,15 @@ typedef struct mi_config_evaluation {
   size_t ntargets;
 } mi_config_evaluation;
 
+/* A recurring job: queue `job` at every time `cron` names, read in timezone. */
+typedef struct mi_config_schedule {
+  char *name;     /* a code, unique: the job keys are "schedule:<name>:<instant>" */
+  char *cron;     /* 5 fields; checked by core/sched */
+  char *job;      /* the job kind; checked against the scheduler's kinds */
+  char *timezone; /* its own, else the top-level one */
+  int line, column, cron_line, cron_column;
+} mi_config_schedule;
+
 typedef struct mi_config {
   char *path;     /* the file as given (or the name given to load_string) */
   char *dir;      /* its folder, absolute when it could be resolved */
@@ -218,6 +228,8 @@ typedef struct mi_config {
   mi_config_survey *surveys;
   size_t nsurveys;
   mi_config_evaluation evaluation;
+  mi_config_schedule *schedule;
+  size_t nschedule;
 } mi_config;
 
 /* Loads the file at path. On success *out is a new config the caller frees

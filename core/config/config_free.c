@@ -53,6 +53,13 @@ void mi_config_free(mi_config *cfg) {
   free(cfg->surveys);
   for (size_t i = 0; i < cfg->evaluation.ntargets; i++) free(cfg->evaluation.targets[i].name);
   free(cfg->evaluation.targets);
+  for (size_t i = 0; i < cfg->nschedule; i++) {
+    free(cfg->schedule[i].name);
+    free(cfg->schedule[i].cron);
+    free(cfg->schedule[i].job);
+    free(cfg->schedule[i].timezone);
+  }
+  free(cfg->schedule);
   free(cfg->path);
   free(cfg->dir);
   free(cfg->database);

@@ -135,5 +135,6 @@ int mi_cfg_load_policies(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_sla(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_surveys(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_evaluation(const mi_cfg_ctx *c, const mi_ynode *n);
+int mi_cfg_load_schedule(const mi_cfg_ctx *c, const mi_ynode *n);
 
 #endif

@@ -14,7 +14,7 @@
 
 static const char *const top_keys[] = {
     "version", "database", "timezone", "limits",  "calendars",  "departments", "tiers",
-    "users",   "policies", "sla",      "surveys", "evaluation", NULL};
+    "users",   "policies", "sla",      "surveys", "evaluation", "schedule", NULL};
 static const char *const top_required[] = {"version", "database", "calendars", "departments", NULL};
 
 static void set_defaults(mi_config *cfg) {
@@ -65,6 +65,7 @@ static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
       {"sla", mi_cfg_load_sla},
       {"surveys", mi_cfg_load_surveys},
       {"evaluation", mi_cfg_load_evaluation},
+      {"schedule", mi_cfg_load_schedule},
   };
   for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
     if ((n = mi_cfg_get(root, sections[i].key)) && (rc = sections[i].load(c, n))) return rc;

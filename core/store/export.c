@@ -41,6 +41,14 @@ static const export_query queries[] = {
      " " ISO("t.resolved_at") " AS resolved_at, t.subject"
      " FROM tickets t JOIN customers c ON c.id = t.customer_id"
      " JOIN departments d ON d.id = t.department_id ORDER BY t.id"},
+    {"outbox",
+     "SELECT o.key, o.kind, o.channel, o.recipient, c.external_id AS customer_id,"
+     " t.external_id AS ticket_id, o.subject, o.payload, " ISO("o.created_at") " AS created_at"
+     " FROM outbox o LEFT JOIN customers c ON c.id = o.customer_id"
+     " LEFT JOIN tickets t ON t.id = o.ticket_id ORDER BY o.id"},
+    {"jobs",
+     "SELECT key, kind, status, " ISO("run_at") " AS run_at, attempts, payload, error,"
+     " " ISO("finished_at") " AS finished_at FROM jobs ORDER BY id"},
 };
 
 /* Runs sql with the given text parameters (?1..?nparams) and calls cb with

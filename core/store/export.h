@@ -13,7 +13,8 @@
 typedef int (*mi_export_cb)(void *ctx, const char *const *columns, const char *const *values,
                             size_t ncolumns);
 
-/* Streams entity (customers|orders|interactions|tickets|responses) in id
+/* Streams entity (customers|staff|orders|interactions|tickets|responses|
+ * outbox|jobs) in id
  * order. For responses, survey names the survey whose questions become
  * columns (its latest version's questions; answers from older versions of
  * the same code are matched by question code); NULL means the only survey. */

@@ -44,7 +44,7 @@ contains "$tmp/err" "bad.yaml:3:1: unknown key 'departmnts' (did you mean 'depar
 expect 1 "$manyi" --config "$tmp/none.yaml" check; contains "$tmp/err" "no configuration at"
 
 # --- init: 0600, idempotent; refuses a file that is not a database
-expect 0 m init;                     contains "$tmp/out" "schema version 2"
+expect 0 m init;                     contains "$tmp/out" "schema version 3"
 [ "$(stat -c %a "$tmp/ex.db")" = 600 ] && ok || bad "database mode is not 0600"
 expect 0 m init;                     contains "$tmp/out" "0 added, 0 changed"
 echo "precious notes" >"$tmp/notes.db"

@@ -1,0 +1,92 @@
+#include "service/job_kinds.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/points.h"
+#include "service/tiers.h"
+#include "store/customers.h"
+#include "store/outbox.h"
+#include "store/put.h"
+
+/* payload field `name` as a non-empty string, or NULL with e set. */
+static const char *want_text(json_t *o, const char *name, int required, mi_err *e) {
+  json_t *v = json_object_get(o, name);
+  if (!v && !required) return NULL;
+  if (!json_is_string(v) || !*json_string_value(v)) {
+    mi_err_set(e, MI_EINVAL, "payload: '%s' must be a non-empty string", name);
+    return NULL;
+  }
+  return json_string_value(v);
+}
+
+static int run_notify(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  (void)ud;
+  json_error_t je;
+  json_t *p = j->payload ? json_loads(j->payload, 0, &je) : NULL;
+  if (!json_is_object(p)) {
+    json_decref(p);
+    return mi_err_set(e, MI_EINVAL,
+                      "payload must be an object with channel, recipient and subject");
+  }
+  char key[256];
+  snprintf(key, sizeof key, "job:%s", j->key);
+  mi_outbox_msg m = {.key = key, .kind = "notify", .job_id = j->id};
+  int rc = MI_EINVAL;
+  const char *customer;
+  if (!(m.channel = want_text(p, "channel", 1, e)) ||
+      !(m.recipient = want_text(p, "recipient", 1, e)) ||
+      !(m.subject = want_text(p, "subject", 1, e)))
+    goto done;
+  if ((customer = want_text(p, "customer", 0, e)) &&
+      (rc = mi_customer_id(s, customer, &m.customer_id, e)))
+    goto done;
+  json_t *body = json_object_get(p, "body");
+  char *text = body ? json_dumps(body, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+  m.payload_json = text;
+  rc = mi_outbox_add(s, &m, now, e);
+  free(text);
+  if (rc > 0) rc = 0;
+done:
+  json_decref(p);
+  return rc;
+}
+
+static int run_eval_tiers(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  (void)j;
+  mi_job_context *c = ud;
+  if (!c->tiers) {
+    int rc = mi_policy_load_config(c->cfg, "tiers", &c->tiers, e);
+    if (rc) return rc;
+  }
+  mi_tier_run_options o = {.as_of = now, .now = now};
+  mi_tier_run_summary sum;
+  int rc = mi_tiers_run(s, c->cfg, c->tiers, &o, &sum, e);
+  if (rc == 0 && sum.failed)
+    return mi_err_set(e, MI_EPOLICY, "the tier policy failed for %lld of %lld customers "
+                      "(see `manyi eval tiers`)", (long long)sum.failed, (long long)sum.customers);
+  return rc;
+}
+
+static int run_points_expire(mi_store *s, const mi_queue_job *j, void *ud, int64_t now,
+                             mi_err *e) {
+  (void)j, (void)ud;
+  mi_points_expire_summary sum;
+  return mi_points_expire(s, now, now, 0, &sum, e);
+}
+
+const mi_sched_kind mi_job_kinds[] = {
+    {"notify", "one outbox message from the payload {channel, recipient, subject, customer?, body?}",
+     run_notify, 0},
+    {"eval-tiers", "the tier policy over every customer (a resumable batch)", run_eval_tiers, 1},
+    {"points-expire", "expire entries for every loyalty lot past its expiry", run_points_expire, 1},
+    {NULL, NULL, NULL, 0},
+};
+
+void mi_job_context_free(mi_job_context *c) {
+  if (!c) return;
+  mi_policy_free(c->tiers);
+  c->tiers = NULL;
+}

@@ -1,0 +1,27 @@
+/* The kinds of scheduled job and what each does (the handlers the runner in
+ * core/sched calls). `manyi jobs kinds` lists them. */
+#ifndef MI_SERVICE_JOB_KINDS_H
+#define MI_SERVICE_JOB_KINDS_H
+
+#include "config/config.h"
+#include "policy/policy.h"
+#include "sched/runner.h"
+
+/* What the handlers need; the runner passes it as ud. Policies are loaded on
+ * first use and freed by mi_job_context_free. */
+typedef struct mi_job_context {
+  const mi_config *cfg;
+  mi_policy *tiers;
+} mi_job_context;
+
+/* The kinds, ended by {NULL}:
+ *  notify        payload {"channel", "recipient", "subject", "customer"?, "body"?}:
+ *                one outbox message (key "job:<job key>")
+ *  eval-tiers    the tier policy over every customer as of the job's time
+ *                (resumable batch: a rerun goes on where it stopped)
+ *  points-expire expire entries for every lot expired by the job's time */
+extern const mi_sched_kind mi_job_kinds[];
+
+void mi_job_context_free(mi_job_context *c);
+
+#endif

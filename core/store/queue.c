@@ -1,0 +1,228 @@
+#include "store/queue.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+#define JOB_COLUMNS                                                                        \
+  "id, kind, key, status, payload, error, run_at, attempts, created_at,"                  \
+  " coalesce(started_at, 0), coalesce(finished_at, 0), coalesce(lease_until, 0),"          \
+  " coalesce(lease_owner, '')"
+
+void mi_queue_job_clear(mi_queue_job *j) {
+  if (!j) return;
+  free(j->payload);
+  free(j->error);
+  memset(j, 0, sizeof *j);
+}
+
+static void copy_text(sqlite3_stmt *st, int col, char *out, size_t size) {
+  const unsigned char *t = sqlite3_column_text(st, col);
+  snprintf(out, size, "%s", t ? (const char *)t : "");
+}
+
+/* Reads a row of JOB_COLUMNS. */
+static void read_job(sqlite3_stmt *st, mi_queue_job *j) {
+  mi_queue_job_clear(j);
+  j->id = sqlite3_column_int64(st, 0);
+  copy_text(st, 1, j->kind, sizeof j->kind);
+  copy_text(st, 2, j->key, sizeof j->key);
+  copy_text(st, 3, j->status, sizeof j->status);
+  j->payload = mi_column_strdup(st, 4);
+  j->error = mi_column_strdup(st, 5);
+  j->run_at = sqlite3_column_int64(st, 6);
+  j->attempts = sqlite3_column_int64(st, 7);
+  j->created_at = sqlite3_column_int64(st, 8);
+  j->started_at = sqlite3_column_int64(st, 9);
+  j->finished_at = sqlite3_column_int64(st, 10);
+  j->lease_until = sqlite3_column_int64(st, 11);
+  copy_text(st, 12, j->lease_owner, sizeof j->lease_owner);
+}
+
+int mi_queue_claim(mi_store *s, const char *owner, int64_t now, int64_t lease_secs,
+                   mi_queue_job *job, mi_err *e) {
+  if (!s || !owner || !*owner || !job || lease_secs <= 0)
+    return mi_err_set(e, MI_EINVAL, "claiming a job needs an owner and a lease");
+  /* One statement, so two runners can never claim the same job. */
+  sqlite3_stmt *st = mi_store_stmt(
+      s, MI_SQL_QUEUE_CLAIM,
+      "UPDATE jobs SET status = 'running', lease_owner = ?1, lease_until = ?2 + ?3,"
+      " attempts = attempts + 1, started_at = ?2, finished_at = NULL"
+      " WHERE id = (SELECT id FROM (SELECT id, run_at FROM jobs"
+      "                             WHERE status = 'queued' AND run_at <= ?2"
+      "                             UNION ALL SELECT id, run_at FROM jobs"
+      "                             WHERE status = 'running' AND lease_until < ?2)"
+      "             ORDER BY run_at, id LIMIT 1)"
+      " RETURNING " JOB_COLUMNS,
+      e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, now);
+  sqlite3_bind_int64(st, 3, lease_secs);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) return 0;
+  if (rc != SQLITE_ROW) return mi_store_fail(s, e, "claiming a job");
+  read_job(st, job);
+  rc = sqlite3_step(st); /* finish the statement so its write completes */
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return mi_store_fail(s, e, "claiming a job");
+  return 1;
+}
+
+int mi_queue_done(mi_store *s, int64_t id, const char *owner, int64_t now, mi_err *e) {
+  if (!s || !owner) return mi_err_set(e, MI_EINVAL, "finishing a job needs its owner");
+  sqlite3_stmt *st = mi_store_stmt(
+      s, MI_SQL_QUEUE_DONE,
+      "UPDATE jobs SET status = 'done', finished_at = ?3, lease_until = NULL, error = NULL"
+      " WHERE id = ?1 AND lease_owner = ?2 AND status = 'running'",
+      e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, now);
+  if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, "finishing a job");
+  if (sqlite3_changes(s->db) == 0)
+    return mi_err_set(e, MI_ENOTFOUND, "job %lld: the lease was lost to another runner",
+                      (long long)id);
+  return 0;
+}
+
+int mi_queue_failed(mi_store *s, int64_t id, const char *owner, const char *error,
+                    int64_t retry_at, int64_t now, mi_err *e) {
+  if (!s || !owner) return mi_err_set(e, MI_EINVAL, "failing a job needs its owner");
+  sqlite3_stmt *st = mi_store_stmt(
+      s, MI_SQL_QUEUE_FAILED,
+      "UPDATE jobs SET status = CASE WHEN ?4 > 0 THEN 'queued' ELSE 'failed' END,"
+      " run_at = CASE WHEN ?4 > 0 THEN ?4 ELSE run_at END, error = ?3, lease_until = NULL,"
+      " finished_at = CASE WHEN ?4 > 0 THEN NULL ELSE ?5 END"
+      " WHERE id = ?1 AND lease_owner = ?2 AND status = 'running'",
+      e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
+  mi_bind_text_or_null(st, 3, error);
+  sqlite3_bind_int64(st, 4, retry_at);
+  sqlite3_bind_int64(st, 5, now);
+  if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, "recording a failed job");
+  if (sqlite3_changes(s->db) == 0)
+    return mi_err_set(e, MI_ENOTFOUND, "job %lld: the lease was lost to another runner",
+                      (long long)id);
+  return 0;
+}
+
+int mi_queue_retry(mi_store *s, const char *key, int64_t now, mi_err *e) {
+  mi_queue_job j = {0};
+  int rc = mi_queue_get(s, key, &j, e);
+  if (rc <= 0) return rc ? rc : mi_err_set(e, MI_ENOTFOUND, "no job with key '%s'", key);
+  int dead = !strcmp(j.status, "failed") || !strcmp(j.status, "cancelled");
+  int leased = j.lease_owner[0] != '\0';
+  mi_queue_job_clear(&j);
+  if (!dead || !leased)
+    return mi_err_set(e, MI_EINVAL, "job '%s' is not a dead queue job; only those can be retried",
+                      key);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "UPDATE jobs SET status = 'queued', run_at = ?2, attempts = 0,"
+                         " finished_at = NULL WHERE key = ?1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "retrying a job");
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, now);
+  rc = sqlite3_step(st) == SQLITE_DONE ? 0 : mi_store_fail(s, e, "retrying a job");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int mi_queue_get(mi_store *s, const char *key, mi_queue_job *job, mi_err *e) {
+  if (!s || !key || !job) return mi_err_set(e, MI_EINVAL, "looking up a job needs a key");
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db, "SELECT " JOB_COLUMNS " FROM jobs WHERE key = ?1", -1, &st,
+                         NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "reading a job");
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) read_job(st, job);
+  int out = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "reading a job");
+  sqlite3_finalize(st);
+  return out;
+}
+
+int mi_queue_each(mi_store *s, const char *status, size_t limit,
+                  int (*fn)(const mi_queue_job *j, void *ud), void *ud, mi_err *e) {
+  if (!s || !fn) return mi_err_set(e, MI_EINVAL, "listing jobs needs a callback");
+  sqlite3_stmt *st = NULL;
+  /* the newest `limit` jobs, shown oldest first */
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT * FROM (SELECT " JOB_COLUMNS " FROM jobs"
+                         " WHERE (?1 IS NULL OR status = ?1) ORDER BY run_at DESC, id DESC"
+                         " LIMIT ?2) ORDER BY 7, 1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "listing jobs");
+  mi_bind_text_or_null(st, 1, status);
+  sqlite3_bind_int64(st, 2, limit ? (int64_t)limit : -1);
+  mi_queue_job j = {0};
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    read_job(st, &j);
+    if (fn(&j, ud)) break;
+  }
+  mi_queue_job_clear(&j);
+  int out = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "listing jobs");
+  sqlite3_finalize(st);
+  return out;
+}
+
+int mi_queue_count(mi_store *s, int64_t now, mi_queue_counts *c, mi_err *e) {
+  if (!s || !c) return mi_err_set(e, MI_EINVAL, "counting jobs needs a result");
+  memset(c, 0, sizeof *c);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT status, count(*), sum(status = 'queued' AND run_at <= ?1)"
+                         " FROM jobs GROUP BY status",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "counting jobs");
+  sqlite3_bind_int64(st, 1, now);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *k = (const char *)sqlite3_column_text(st, 0);
+    int64_t n = sqlite3_column_int64(st, 1);
+    if (!strcmp(k, "queued")) c->queued = n, c->due = sqlite3_column_int64(st, 2);
+    else if (!strcmp(k, "running")) c->running = n;
+    else if (!strcmp(k, "done")) c->done = n;
+    else if (!strcmp(k, "failed")) c->failed = n;
+    else if (!strcmp(k, "cancelled")) c->cancelled = n;
+  }
+  int out = rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "counting jobs");
+  sqlite3_finalize(st);
+  return out;
+}
+
+int mi_schedule_last(mi_store *s, const char *name, int64_t *last_fire, mi_err *e) {
+  if (!s || !name || !last_fire) return mi_err_set(e, MI_EINVAL, "schedule needs a name");
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_SCHEDULE_GET,
+                                   "SELECT last_fire FROM schedules WHERE name = ?1", e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *last_fire = sqlite3_column_int64(st, 0);
+  int out = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "reading a schedule");
+  sqlite3_reset(st);
+  return out;
+}
+
+int mi_schedule_set(mi_store *s, const char *name, int64_t last_fire, int64_t now, mi_err *e) {
+  if (!s || !name) return mi_err_set(e, MI_EINVAL, "schedule needs a name");
+  sqlite3_stmt *st = mi_store_stmt(
+      s, MI_SQL_SCHEDULE_SET,
+      "INSERT INTO schedules(name, last_fire, updated_at) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT(name) DO UPDATE SET last_fire = ?2, updated_at = ?3",
+      e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, last_fire);
+  sqlite3_bind_int64(st, 3, now);
+  if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, "recording a schedule");
+  return 0;
+}
