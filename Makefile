@@ -22,7 +22,8 @@ demo: build
 	bash examples/after-sales/demo.sh $(BUILD)/manyi $(BUILD)/after-sales.db
 
 bench: build
-	rc=0; bash bench/run.sh $(BUILD) || rc=$$?; bash bench/tiers.sh $(BUILD) || rc=$$?; exit $$rc
+	rc=0; bash bench/run.sh $(BUILD) || rc=$$?; bash bench/tiers.sh $(BUILD) || rc=$$?; \
+	  bash bench/stats.sh $(BUILD) || rc=$$?; exit $$rc
 
 clean:
 	rm -rf $(BUILD)

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "analysis/analysis.h"
 #include "stats/stats.h"
 
 #define EXPECTED MANYI_SOURCE_DIR "/tests/data/stats/expected/"
@@ -654,6 +655,496 @@ static void test_kmeans(void **state) {
   mi_stats_kmeans_free(&r);
 }
 
+/* ---- survey designs, raking, weighted describe (design.c, rake.c, weighted.c) ---- */
+
+/* tests/data/stats/design.csv, read here with its known levels (sorted as
+ * manyi's levels, so cells come in the fixtures' order). */
+#define DN 60
+static const char *const d_strata[] = {"north", "south", "west"};
+static const char *const d_psus[] = {"N1", "N2", "N3", "N4", "S1", "S2",
+                                     "S3", "S4", "S5", "W1", "W2", "W3"};
+static const char *const d_tiers[] = {"bronze", "gold", "silver"};
+static const char *const d_channels[] = {"phone", "web"};
+typedef struct design_csv {
+  size_t stratum[DN], psu[DN], psu_in[DN], tier[DN], channel[DN];
+  double psu_pop[DN], frac[DN], pop_rows[DN], weight[DN], score[DN];
+  unsigned char miss[DN];
+} design_csv;
+
+static size_t level_of(const char *const *levels, size_t n, const char *s) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(levels[i], s)) return i;
+  print_error("unknown level '%s'\n", s);
+  fail();
+  return 0;
+}
+
+static void read_design(design_csv *d) {
+  FILE *f = fopen(MANYI_SOURCE_DIR "/tests/data/stats/design.csv", "r");
+  assert_non_null(f);
+  char line[512];
+  assert_non_null(fgets(line, sizeof line, f)); /* header, checked by the field count */
+  assert_non_null(strstr(line, "id,stratum,psu,psu_in_stratum,psu_pop,frac,pop_rows,weight,"
+                               "score,nps,tier,channel"));
+  size_t i = 0;
+  while (fgets(line, sizeof line, f)) {
+    assert_true(i < DN);
+    char *fld[12], *p = line;
+    for (int k = 0; k < 12; k++) {
+      fld[k] = p;
+      p += strcspn(p, ",\n");
+      if (*p) *p++ = 0;
+    }
+    d->stratum[i] = level_of(d_strata, 3, fld[1]);
+    d->psu[i] = level_of(d_psus, 12, fld[2]);
+    d->psu_in[i] = strtoul(fld[3], NULL, 10) - 1;
+    d->psu_pop[i] = strtod(fld[4], NULL);
+    d->frac[i] = strtod(fld[5], NULL);
+    d->pop_rows[i] = strtod(fld[6], NULL);
+    d->weight[i] = strtod(fld[7], NULL);
+    d->miss[i] = !*fld[8];
+    d->score[i] = *fld[8] ? strtod(fld[8], NULL) : 0;
+    d->tier[i] = level_of(d_tiers, 3, fld[10]);
+    d->channel[i] = level_of(d_channels, 2, fld[11]);
+    i++;
+  }
+  fclose(f);
+  assert_int_equal(i, DN);
+}
+
+/* Every field of a mean_* fixture. */
+static void check_mean(const char *name, const mi_stats_design_mean_result *r) {
+  assert_int_equal(r->n, (size_t)want(name, "n"));
+  assert_int_equal(r->n_missing, (size_t)want(name, "n_missing"));
+  assert_int_equal(r->n_psu, (size_t)want(name, "n_psu"));
+  assert_int_equal(r->n_strata, (size_t)want(name, "n_strata"));
+  const char *f[] = {"mean", "se", "df", "ci_lower", "ci_upper", "deff", "sum_weights"};
+  double got[] = {r->mean, r->se, r->df, r->ci_lower, r->ci_upper, r->deff, r->sum_weights};
+  for (size_t i = 0; i < sizeof f / sizeof *f; i++) near(got[i], want(name, f[i]), 1e-9);
+}
+
+static void design_case(const char *name, const design_csv *d, const double *w,
+                        const size_t *stratum, const size_t *psu, size_t npsu, int nest,
+                        const double *fpc, double conf) {
+  mi_stats_design_spec s = {DN, w, stratum, 3, psu, npsu, nest, fpc, MI_STATS_LONELY_FAIL};
+  mi_stats_design des;
+  mi_err e = {0};
+  if (mi_stats_design_init(&s, &des, &e)) {
+    print_error("%s: %s\n", name, e.msg);
+    fail();
+  }
+  mi_stats_design_mean_result r;
+  assert_int_equal(mi_stats_design_mean(&des, d->score, d->miss, conf, &r, &e), 0);
+  check_mean(name, &r);
+  mi_stats_design_free(&des);
+}
+
+static void test_design_r(void **state) {
+  (void)state;
+  static design_csv d;
+  read_design(&d);
+  design_case("mean_strat", &d, d.weight, d.stratum, NULL, 0, 0, NULL, 0.95);
+  design_case("mean_cluster", &d, d.weight, NULL, d.psu, 12, 0, NULL, 0.95);
+  design_case("mean_strat_cluster", &d, d.weight, d.stratum, d.psu, 12, 0, NULL, 0.95);
+  design_case("mean_strat_cluster_90", &d, d.weight, d.stratum, d.psu, 12, 0, NULL, 0.9);
+  design_case("mean_strat_cluster_fpc", &d, d.weight, d.stratum, d.psu, 12, 0, d.psu_pop, 0.95);
+  design_case("mean_fpc_implied", &d, NULL, d.stratum, d.psu, 12, 0, d.psu_pop, 0.95);
+  design_case("mean_fpc_fraction", &d, NULL, d.stratum, d.psu, 12, 0, d.frac, 0.95);
+  design_case("mean_strat_fpc_rows", &d, NULL, d.stratum, NULL, 0, 0, d.pop_rows, 0.95);
+  design_case("mean_nest", &d, d.weight, d.stratum, d.psu_in, 5, 1, NULL, 0.95);
+}
+
+/* The variance from PSU totals folded in one pass (as a streaming caller
+ * would) equals the mean's: the accumulator shape of mi_stats_design_var. */
+static void test_design_stream(void **state) {
+  (void)state;
+  static design_csv d;
+  read_design(&d);
+  mi_stats_design_spec s = {DN, d.weight, d.stratum, 3, d.psu, 12, 0, d.psu_pop,
+                            MI_STATS_LONELY_FAIL};
+  mi_stats_design des;
+  mi_err e = {0};
+  assert_int_equal(mi_stats_design_init(&s, &des, &e), 0);
+  double ty[12] = {0}, tx[12] = {0}, Y = 0, X = 0;
+  unsigned char present[12] = {0};
+  for (size_t i = 0; i < DN; i++) {
+    if (d.miss[i]) continue;
+    size_t p = des.psu[i];
+    ty[p] += d.weight[i] * d.score[i], tx[p] += d.weight[i], present[p] = 1;
+    Y += d.weight[i] * d.score[i], X += d.weight[i];
+  }
+  double t[12], var, ratio = Y / X;
+  for (size_t p = 0; p < 12; p++) t[p] = (ty[p] - ratio * tx[p]) / X;
+  assert_int_equal(mi_stats_design_var(&des, t, present, &var, &e), 0);
+  near(sqrt(var), want("mean_strat_cluster_fpc", "se"), 1e-9);
+  near(ratio, want("mean_strat_cluster_fpc", "mean"), 1e-12);
+  assert_int_equal(mi_stats_design_var(NULL, t, present, &var, &e), MI_EINVAL);
+  mi_stats_design_free(&des);
+}
+
+/* lonely.csv: stratum b has one PSU. */
+static const size_t ln_stratum[] = {0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2};
+static const size_t ln_psu[] = {0, 0, 1, 1, 2, 2, 3, 3, 3, 4, 4, 5, 5};
+static const double ln_pop[] = {10, 10, 10, 10, 10, 10, 4, 4, 4, 5, 5, 5, 5};
+static const double ln_w[] = {3, 4, 3.5, 3, 2, 4, 6, 5, 6.5, 2.5, 3, 2, 2.5};
+static const double ln_y[] = {4, 5, 3, 4, 2, 5, 1, 2, 2, 5, 4, 3, 5};
+
+static int lonely_mean(mi_stats_lonely_psu rule, const double *fpc,
+                       mi_stats_design_mean_result *r, mi_err *e) {
+  mi_stats_design_spec s = {13, ln_w, ln_stratum, 3, ln_psu, 6, 0, fpc, rule};
+  mi_stats_design des;
+  int rc = mi_stats_design_init(&s, &des, e);
+  if (!rc) rc = mi_stats_design_mean(&des, ln_y, NULL, 0.95, r, e);
+  mi_stats_design_free(&des);
+  return rc;
+}
+
+static void test_design_lonely(void **state) {
+  (void)state;
+  mi_err e = {0};
+  mi_stats_design_mean_result r;
+  assert_int_equal(lonely_mean(MI_STATS_LONELY_FAIL, NULL, &r, &e), MI_EINVAL);
+  assert_string_equal(e.msg, "stratum 2 has only one PSU (PSU 4), so its variance cannot be "
+                             "estimated");
+  assert_int_equal(lonely_mean(MI_STATS_LONELY_REMOVE, NULL, &r, &e), 0);
+  check_mean("mean_lonely_remove", &r);
+  assert_int_equal(lonely_mean(MI_STATS_LONELY_CERTAINTY, NULL, &r, &e), 0);
+  check_mean("mean_lonely_certainty", &r);
+  assert_int_equal(lonely_mean(MI_STATS_LONELY_ADJUST, NULL, &r, &e), 0);
+  check_mean("mean_lonely_adjust", &r);
+  assert_int_equal(lonely_mean(MI_STATS_LONELY_ADJUST, ln_pop, &r, &e), 0);
+  check_mean("mean_lonely_adjust_fpc", &r);
+  assert_int_equal(lonely_mean(MI_STATS_LONELY_AVERAGE, NULL, &r, &e), 0);
+  check_mean("mean_lonely_average", &r);
+  /* a lonely PSU that is the whole stratum population (f = 0) does not fail */
+  double census[13];
+  for (int i = 0; i < 13; i++) census[i] = ln_stratum[i] == 1 ? 1 : ln_pop[i];
+  assert_int_equal(lonely_mean(MI_STATS_LONELY_FAIL, census, &r, &e), 0);
+  /* the lonely stratum without values is not in the estimate: no failure */
+  unsigned char miss[13] = {0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0};
+  mi_stats_design_spec s = {13, ln_w, ln_stratum, 3, ln_psu, 6, 0, NULL, MI_STATS_LONELY_FAIL};
+  mi_stats_design des;
+  assert_int_equal(mi_stats_design_init(&s, &des, &e), 0);
+  assert_int_equal(mi_stats_design_mean(&des, ln_y, miss, 0.95, &r, &e), 0);
+  assert_int_equal(r.n_strata, 2);
+  assert_int_equal(r.n, 10);
+  mi_stats_design_free(&des);
+  mi_stats_lonely_psu rule;
+  assert_int_equal(mi_stats_lonely_psu_parse("adjust", &rule, &e), 0);
+  assert_int_equal(rule, MI_STATS_LONELY_ADJUST);
+  assert_int_equal(mi_stats_lonely_psu_parse("scale", &rule, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "fail, remove, adjust, certainty or average"));
+  assert_string_equal(mi_stats_lonely_psu_name(MI_STATS_LONELY_CERTAINTY), "certainty");
+}
+
+static int try_design(const mi_stats_design_spec *s, mi_err *e) {
+  mi_stats_design d;
+  int rc = mi_stats_design_init(s, &d, e);
+  mi_stats_design_free(&d);
+  return rc;
+}
+
+static void test_design_edges(void **state) {
+  (void)state;
+  mi_err e = {0};
+  mi_stats_design d;
+  assert_int_equal(mi_stats_design_init(NULL, &d, &e), MI_EINVAL);
+  mi_stats_design_spec s = {13, ln_w, ln_stratum, 3, ln_psu, 6, 0, NULL, MI_STATS_LONELY_FAIL};
+  assert_int_equal(mi_stats_design_init(&s, NULL, &e), MI_EINVAL);
+  s.n = 0; /* n = 0 */
+  assert_int_equal(try_design(&s, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "no rows"));
+  s.n = 13;
+  double w[13];
+  memcpy(w, ln_w, sizeof w);
+  w[4] = -1;
+  s.w = w;
+  assert_int_equal(try_design(&s, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "row 5: weight -1"));
+  s.w = ln_w;
+  /* a PSU id in two strata: an error without nest, distinct PSUs with it */
+  size_t shared[] = {0, 0, 1, 1, 2, 2, 0, 0, 0, 0, 0, 1, 1};
+  s.psu = shared;
+  s.npsu = 3;
+  assert_int_equal(try_design(&s, &e), MI_EINVAL);
+  assert_string_equal(e.msg, "PSU 1 is in stratum 1 (row 1) and in stratum 2 (row 7): PSUs must "
+                             "be nested in strata, or their ids restart in each stratum (nest)");
+  s.nest = 1;
+  s.lonely = MI_STATS_LONELY_REMOVE;
+  assert_int_equal(mi_stats_design_init(&s, &d, &e), 0);
+  assert_int_equal(d.npsu, 6);
+  assert_int_equal(d.stratum_npsu[0], 3);
+  mi_stats_design_free(&d);
+  s.nest = 0;
+  s.psu = ln_psu;
+  s.npsu = 6;
+  s.lonely = MI_STATS_LONELY_FAIL;
+  /* only one PSU */
+  size_t one[13] = {0};
+  mi_stats_design_spec s1 = {13, ln_w, NULL, 0, one, 1, 0, NULL, MI_STATS_LONELY_FAIL};
+  assert_int_equal(try_design(&s1, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "only one PSU"));
+  mi_stats_design_spec s2 = {1, ln_w, NULL, 0, NULL, 0, 0, NULL, MI_STATS_LONELY_FAIL};
+  assert_int_equal(try_design(&s2, &e), MI_EINVAL);
+  /* fpc: mixed, all 1, varying in a stratum, below n_h, <= 0 */
+  double fpc[13];
+  memcpy(fpc, ln_pop, sizeof fpc);
+  s.fpc = fpc;
+  fpc[0] = fpc[1] = 0.5;
+  assert_int_equal(try_design(&s, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "mixes population sizes"));
+  for (int i = 0; i < 13; i++) fpc[i] = 1;
+  assert_int_equal(try_design(&s, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "every fpc is 1"));
+  memcpy(fpc, ln_pop, sizeof fpc);
+  fpc[3] = 11;
+  assert_int_equal(try_design(&s, &e), MI_EINVAL);
+  assert_string_equal(e.msg, "stratum 1: the fpc varies within the stratum (10 in row 1, 11 in "
+                             "row 4)");
+  memcpy(fpc, ln_pop, sizeof fpc);
+  for (int i = 0; i < 6; i++) fpc[i] = 2;
+  assert_int_equal(try_design(&s, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "stratum 1: fpc 2 means 2 PSUs in the population, fewer than "
+                              "the 3 sampled"));
+  fpc[0] = 0;
+  assert_int_equal(try_design(&s, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "row 1: fpc 0"));
+  s.fpc = NULL;
+  /* n = 0 values, all weights 0, one value (df 0: no interval) */
+  assert_int_equal(mi_stats_design_init(&s, &d, &e), 0);
+  unsigned char all[13];
+  memset(all, 1, sizeof all);
+  mi_stats_design_mean_result r;
+  assert_int_equal(mi_stats_design_mean(&d, ln_y, all, 0.95, &r, &e), MI_EINVAL);
+  assert_string_equal(e.msg, "no values: all 13 rows are missing");
+  all[0] = 0;
+  assert_int_equal(mi_stats_design_mean(&d, ln_y, all, 0.95, &r, &e), 0);
+  assert_true(r.df == 0 && isnan(r.ci_lower) && isnan(r.ci_upper) && isnan(r.deff));
+  near(r.mean, 4, 0);
+  assert_int_equal(mi_stats_design_mean(&d, ln_y, NULL, 1.5, &r, &e), MI_EINVAL);
+  mi_stats_design_free(&d);
+  double zero[13] = {0};
+  s.w = zero;
+  assert_int_equal(mi_stats_design_init(&s, &d, &e), 0);
+  assert_int_equal(mi_stats_design_mean(&d, ln_y, NULL, 0.95, &r, &e), MI_EINVAL);
+  assert_string_equal(e.msg, "all 13 weights are 0");
+  mi_stats_design_free(&d);
+  /* zero-weight rows keep their PSU in n_h but not in the df */
+  memcpy(w, ln_w, sizeof w);
+  w[4] = w[5] = 0; /* PSU a3 */
+  s.w = w;
+  assert_int_equal(mi_stats_design_init(&s, &d, &e), 0);
+  s.lonely = MI_STATS_LONELY_REMOVE;
+  mi_stats_design_free(&d);
+  assert_int_equal(mi_stats_design_init(&s, &d, &e), 0);
+  assert_int_equal(mi_stats_design_mean(&d, ln_y, NULL, 0.95, &r, &e), 0);
+  assert_int_equal(r.n_psu, 5);
+  near(r.df, 2, 0);
+  assert_int_equal(d.stratum_npsu[0], 3);
+  mi_stats_design_free(&d);
+}
+
+static void rake_margins(design_csv *d, mi_stats_margin *tier, mi_stats_margin *channel) {
+  static const double tier_tot[] = {650, 260, 390}; /* bronze, gold, silver */
+  static const double channel_tot[] = {520, 780};
+  *tier = (mi_stats_margin){d->tier, 3, tier_tot};
+  *channel = (mi_stats_margin){d->channel, 2, channel_tot};
+}
+
+static void check_rake(const char *name, const mi_stats_rake_result *r, size_t nm) {
+  assert_int_equal(r->m.n, (size_t)want(name, "n"));
+  assert_int_equal(r->m.n_missing, (size_t)want(name, "n_missing"));
+  const char *f[] = {"mean", "se", "df", "ci_lower", "ci_upper", "sum_weights", "sum_weights_values"};
+  double got[] = {r->m.mean, r->m.se, r->m.df, r->m.ci_lower, r->m.ci_upper, r->sum_weights,
+                  r->m.sum_weights};
+  for (size_t i = 0; i < sizeof f / sizeof *f; i++) near(got[i], want(name, f[i]), 1e-9);
+  char path[64];
+  for (size_t c = 0; c < r->ncells; c++) {
+    snprintf(path, sizeof path, "cells/%zu/n", c);
+    assert_int_equal(r->cell_n[c], (size_t)want(name, path));
+    snprintf(path, sizeof path, "cells/%zu/sum_weights", c);
+    near(r->cell_sum[c], want(name, path), 1e-9);
+    snprintf(path, sizeof path, "cells/%zu/factor", c);
+    near(r->cell_factor[c], want(name, path), 1e-9);
+  }
+  snprintf(path, sizeof path, "cells/%zu/n", r->ncells); /* no more cells than R's */
+  char file[512];
+  snprintf(file, sizeof file, EXPECTED "%s.json", name);
+  json_t *root = json_load_file(file, 0, NULL);
+  assert_int_equal(json_array_size(json_object_get(root, "cells")), r->ncells);
+  json_decref(root);
+  (void)nm;
+}
+
+/* Raking: the same iteration as R's rake with the same epsilon, so the
+ * weights agree to rounding and 1e-9 holds for R's loose default (epsilon 1)
+ * as for a tight run. */
+static void test_rake(void **state) {
+  (void)state;
+  static design_csv d;
+  read_design(&d);
+  mi_err e = {0};
+  mi_stats_margin tier, channel;
+  rake_margins(&d, &tier, &channel);
+  mi_stats_design_spec s = {DN, d.weight, NULL, 0, NULL, 0, 0, NULL, MI_STATS_LONELY_FAIL};
+  mi_stats_design des;
+  assert_int_equal(mi_stats_design_init(&s, &des, &e), 0);
+  mi_stats_margin two[] = {tier, channel}, swapped[] = {channel, tier};
+  mi_stats_rake_control ctl = {0, 1, 10};
+  mi_stats_rake_result r;
+  assert_int_equal(mi_stats_rake(&des, two, 2, &ctl, d.score, d.miss, 0.95, &r, &e), 0);
+  check_rake("rake_two", &r, 2);
+  assert_true(r.converged && r.iterations < 10);
+  near(r.epsilon, 1, 0);
+  mi_stats_rake_free(&r);
+  assert_int_equal(mi_stats_rake(&des, &tier, 1, &ctl, d.score, d.miss, 0.95, &r, &e), 0);
+  check_rake("rake_one", &r, 1);
+  mi_stats_rake_free(&r);
+  mi_stats_rake_control tight = {0, 1e-12, 100};
+  assert_int_equal(mi_stats_rake(&des, two, 2, &tight, d.score, d.miss, 0.95, &r, &e), 0);
+  check_rake("rake_tight", &r, 2);
+  double sw = 0; /* epsilon < 1 is a share of the initial weights of all rows */
+  for (size_t i = 0; i < DN; i++) sw += d.weight[i];
+  near(r.epsilon, 1e-12 * sw, 1e-12);
+  mi_stats_rake_free(&r);
+  /* one pass only: not converged, reported */
+  mi_stats_rake_control once = {0, 1e-12, 1};
+  assert_int_equal(mi_stats_rake(&des, two, 2, &once, d.score, d.miss, 0.95, &r, &e), 0);
+  assert_true(!r.converged && r.iterations == 1);
+  mi_stats_rake_free(&r);
+  mi_stats_rake_control post = {1, 0, 0};
+  assert_int_equal(mi_stats_rake(&des, &tier, 1, &post, d.score, d.miss, 0.95, &r, &e), 0);
+  check_rake("poststrat_tier", &r, 1);
+  mi_stats_rake_free(&r);
+  assert_int_equal(mi_stats_rake(&des, two, 2, &post, d.score, d.miss, 0.95, &r, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "one margin, not 2"));
+  /* a weight 0: R's raking residuals are 0/0, so se is NaN; the mean is fine */
+  double w0[DN];
+  memcpy(w0, d.weight, sizeof w0);
+  w0[0] = 0;
+  mi_stats_design_free(&des);
+  s.w = w0;
+  assert_int_equal(mi_stats_design_init(&s, &des, &e), 0);
+  assert_int_equal(mi_stats_rake(&des, two, 2, &ctl, d.score, d.miss, 0.95, &r, &e), 0);
+  assert_true(isnan(r.m.se) && isfinite(r.m.mean));
+  mi_stats_rake_free(&r);
+  mi_stats_design_free(&des);
+  s.w = d.weight;
+  /* errors: totals disagree, a total <= 0, a level without weight, no margins */
+  static const double bad_tot[] = {520, 800};
+  mi_stats_margin bad = {d.channel, 2, bad_tot};
+  mi_stats_margin tb[] = {tier, bad};
+  assert_int_equal(mi_stats_design_init(&s, &des, &e), 0);
+  assert_int_equal(mi_stats_rake(&des, tb, 2, &ctl, d.score, d.miss, 0.95, &r, &e), MI_EINVAL);
+  assert_string_equal(e.msg, "margin 2 totals 1320 but margin 1 totals 1300: raking cannot "
+                             "match both");
+  static const double neg_tot[] = {650, -260, 390};
+  mi_stats_margin neg = {d.tier, 3, neg_tot};
+  assert_int_equal(mi_stats_rake(&des, &neg, 1, &ctl, d.score, d.miss, 0.95, &r, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "margin 1 level 2: total -260"));
+  static const double four[] = {1, 1, 1, 1};
+  mi_stats_margin empty = {d.tier, 4, four}; /* level 4 has no rows */
+  assert_int_equal(mi_stats_rake(&des, &empty, 1, &ctl, d.score, d.miss, 0.95, &r, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "margin 1 level 4 has no rows with a weight > 0"));
+  assert_int_equal(mi_stats_rake(&des, NULL, 0, &ctl, d.score, d.miss, 0.95, &r, &e), MI_EINVAL);
+  mi_stats_rake_control noeps = {0, 0, 10};
+  assert_int_equal(mi_stats_rake(&des, two, 2, &noeps, d.score, d.miss, 0.95, &r, &e), MI_EINVAL);
+  mi_stats_design_free(&des);
+  /* on a stratified cluster design with an fpc; margins in the other order */
+  mi_stats_design_spec sd = {DN, d.weight, d.stratum, 3, d.psu, 12, 0, d.psu_pop,
+                             MI_STATS_LONELY_FAIL};
+  assert_int_equal(mi_stats_design_init(&sd, &des, &e), 0);
+  assert_int_equal(mi_stats_rake(&des, swapped, 2, &ctl, d.score, d.miss, 0.95, &r, &e), 0);
+  check_rake("rake_design", &r, 2);
+  mi_stats_rake_free(&r);
+  mi_stats_design_free(&des);
+  sd.fpc = NULL;
+  assert_int_equal(mi_stats_design_init(&sd, &des, &e), 0);
+  assert_int_equal(mi_stats_rake(&des, &channel, 1, &post, d.score, d.miss, 0.95, &r, &e), 0);
+  check_rake("poststrat_design", &r, 1);
+  mi_stats_rake_free(&r);
+  mi_stats_design_free(&des);
+}
+
+static void test_describe_weighted(void **state) {
+  (void)state;
+  static design_csv d;
+  read_design(&d);
+  mi_err e = {0};
+  mi_stats_vec v = {d.score, d.miss, d.weight, DN};
+  mi_stats_wdescribe_result r;
+  assert_int_equal(mi_stats_describe_weighted(&v, &r, &e), 0);
+  const char *name = "describe_weighted_design";
+  assert_int_equal(r.d.n, (size_t)want(name, "n"));
+  assert_int_equal(r.d.n_missing, (size_t)want(name, "n_missing"));
+  const char *f[] = {"sum_weights", "sum", "mean", "sd", "var", "se_mean", "median",
+                     "q1", "q3", "iqr", "min", "max", "mode"};
+  double got[] = {r.sum_weights, r.d.sum, r.d.mean, r.d.sd, r.d.var, r.d.se_mean, r.d.median,
+                  r.d.q1, r.d.q3, r.d.iqr, r.d.min, r.d.max, r.d.mode};
+  for (size_t i = 0; i < sizeof f / sizeof *f; i++) near(got[i], want(name, f[i]), 1e-9);
+  /* se_mean is the design-based SE of 'mean --weight' */
+  near(r.d.se_mean, want("describe_weighted_design", "se_mean"), 1e-9);
+  mi_stats_describe_free(&r.d);
+  /* survey's qrule_math, including its first-value quirk (R: survey:::qrule_math(
+   * c(1, 2, 3), c(5, 1, 1), 0.25) is 2) */
+  double xs[] = {1, 2, 3}, ws[] = {5, 1, 1}, eq[] = {1, 1, 1, 1};
+  near(mi_stats_quantile_math(xs, ws, 3, 0.25), 2, 0);
+  near(mi_stats_quantile_math(xs, ws, 3, 0.75), 2, 0); /* shares 5/7 < 0.75 <= 6/7 */
+  near(mi_stats_quantile_math(xs, ws, 3, 0.9), 3, 0);
+  double x4[] = {1, 2, 3, 4};
+  near(mi_stats_quantile_math(x4, eq, 4, 0.5), 2, 0);    /* cum share exactly 0.5 */
+  near(mi_stats_quantile_math(x4, eq, 4, 0.6), 3, 0);
+  near(mi_stats_quantile_math(x4, eq, 1, 0.5), 1, 0);    /* n = 1 */
+  /* edges: no values, all weights 0, no weights, one value */
+  unsigned char all[] = {1, 1};
+  double two[] = {3, 4}, w2[] = {1, 1}, z2[] = {0, 0};
+  mi_stats_vec none = {two, all, w2, 2};
+  assert_int_equal(mi_stats_describe_weighted(&none, &r, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "all 2 rows are missing"));
+  mi_stats_vec zw = {two, NULL, z2, 2};
+  assert_int_equal(mi_stats_describe_weighted(&zw, &r, &e), MI_EINVAL);
+  assert_string_equal(e.msg, "all 2 weights are 0");
+  mi_stats_vec nw = {two, NULL, NULL, 2};
+  assert_int_equal(mi_stats_describe_weighted(&nw, &r, &e), MI_EINVAL);
+  unsigned char one[] = {0, 1};
+  mi_stats_vec v1 = {two, one, w2, 2};
+  assert_int_equal(mi_stats_describe_weighted(&v1, &r, &e), 0);
+  assert_true(isnan(r.d.var) && isfinite(r.d.se_mean));
+  near(r.d.median, 3, 0);
+  mi_stats_describe_free(&r.d);
+}
+
+/* The analysis layer on rows in memory (the path of manyi.stats in Lua):
+ * design options work; rake refuses to open margins files for a policy. */
+static void test_analysis_rows(void **state) {
+  (void)state;
+  const char *cols[] = {"y", "s", "k", "w"};
+  mi_analysis_cell cells[13 * 4];
+  static const char *const sn[] = {"a", "b", "c"}, *const kn[] = {"a1", "a2", "a3", "b1", "c1", "c2"};
+  for (size_t i = 0; i < 13; i++) {
+    cells[i * 4] = (mi_analysis_cell){MI_ANALYSIS_NUM, ln_y[i], NULL};
+    cells[i * 4 + 1] = (mi_analysis_cell){MI_ANALYSIS_STR, 0, sn[ln_stratum[i]]};
+    cells[i * 4 + 2] = (mi_analysis_cell){MI_ANALYSIS_STR, 0, kn[ln_psu[i]]};
+    cells[i * 4 + 3] = (mi_analysis_cell){MI_ANALYSIS_NUM, ln_w[i], NULL};
+  }
+  mi_analysis_table t = {"rows", 13, 4, cols, cells};
+  mi_analysis_args a = {.sub = "mean", .file = "rows", .table = &t,
+                        .names = {"col", "weight", "strata", "cluster", "lonely-psu"},
+                        .vals = {"y", "w", "s", "k", "adjust"}, .n = 5};
+  mi_err e = {0};
+  json_t *r = mi_analysis_find("mean")->run(&a, &e);
+  assert_non_null(r);
+  near(json_real_value(json_object_get(r, "se")), want("mean_lonely_adjust", "se"), 1e-9);
+  json_decref(r);
+  a.n = 4; /* lonely-PSU fail, named */
+  assert_null(mi_analysis_find("mean")->run(&a, &e));
+  assert_non_null(strstr(e.msg, "stratum 'b' has only one PSU (cluster 'b1')"));
+  mi_analysis_args rk = {.sub = "rake", .file = "rows", .table = &t,
+                         .names = {"col", "margin"}, .vals = {"y", "s=/etc/passwd"}, .n = 2};
+  assert_null(mi_analysis_find("rake")->run(&rk, &e));
+  assert_non_null(strstr(e.msg, "not opened for rows given in memory"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_null_args),          cmocka_unit_test(test_bad_values),
@@ -664,7 +1155,10 @@ int main(void) {
       cmocka_unit_test(test_r_prop_chisq_corr),  cmocka_unit_test(test_drivers),
       cmocka_unit_test(test_km),                 cmocka_unit_test(test_pca),
       cmocka_unit_test(test_index),              cmocka_unit_test(test_trend),
-      cmocka_unit_test(test_kmeans),
+      cmocka_unit_test(test_kmeans),             cmocka_unit_test(test_design_r),
+      cmocka_unit_test(test_design_stream),      cmocka_unit_test(test_design_lonely),
+      cmocka_unit_test(test_design_edges),       cmocka_unit_test(test_rake),
+      cmocka_unit_test(test_describe_weighted),  cmocka_unit_test(test_analysis_rows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

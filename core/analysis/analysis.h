@@ -152,6 +152,39 @@ json_t *mi_analysis_run_kmeans(mi_analysis_args *a, mi_err *e);
 json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e);
 json_t *mi_analysis_run_km(mi_analysis_args *a, mi_err *e);
 json_t *mi_analysis_run_trend(mi_analysis_args *a, mi_err *e);
+json_t *mi_analysis_run_rake(mi_analysis_args *a, mi_err *e);
+
+/* ---- survey designs (design.c) ------------------------------------------------ */
+
+/* --col with the design options --weight W, --strata S, --cluster K, --fpc F,
+ * --nest, --lonely-psu RULE, loaded and checked. */
+typedef struct mi_analysis_design {
+  mi_analysis_data d;
+  const mi_analysis_column *col, *w, *strata, *cluster, *fpc; /* NULL when not given */
+  char **slev, **plev;  /* names of the strata and clusters (sorted as mi_analysis_levels) */
+  size_t nslev, nplev;
+  size_t *sidx, *pidx;  /* level of each row */
+  mi_stats_design des;  /* built when asked for */
+} mi_analysis_design;
+
+/* Is any of --weight, --strata, --cluster, --fpc given? */
+int mi_analysis_has_design(const mi_analysis_args *a);
+/* Loads --col (numeric), the design columns and the text columns
+ * extra[0..nextra) (e.g. raking variables). A missing weight, stratum,
+ * cluster or fpc in any row, or a negative weight, is an error at FILE:LINE;
+ * --nest without --strata and --cluster, --lonely-psu without --strata, an
+ * unknown rule, or one column in a numeric and a text role are usage errors.
+ * With build, ad->des is the design (errors from core/stats with names put
+ * in). Free with mi_analysis_design_free (not needed after a failure). */
+int mi_analysis_design_load(mi_analysis_args *a, const char *const *extra, size_t nextra,
+                            int build, mi_analysis_design *ad, mi_err *e);
+void mi_analysis_design_free(mi_analysis_design *ad);
+/* Rewrites a core/stats message about the design: "row N: " becomes the
+ * error's FILE:LINE, "stratum N" / "PSU N" the stratum's and cluster's names
+ * (a PSU without --cluster is a row: its line); other messages get "FILE: ". */
+void mi_analysis_design_err(const mi_analysis_design *ad, mi_err *e);
+/* {"weight": W, "strata": S, ..., "nest", "lonely_psu", "psus", "strata_count"}. */
+json_t *mi_analysis_design_json(const mi_analysis_args *a, const mi_analysis_design *ad);
 
 /* If e's message starts with "WORD N" (N 1-based), puts names[N-1] in quotes
  * in place of N: "item 3 has ..." -> "item 'q_price' has ...". */

@@ -1,4 +1,5 @@
-/* manyi stats describe | mean | prop | nps | sample-size */
+/* manyi stats describe | mean | prop | nps | sample-size. describe and mean
+ * with --weight and the design options go through design.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,14 +47,51 @@ static void prefix_col(mi_err *e, const mi_analysis_args *a, const char *opt) {
   mi_err_prefix(e, "%s: column '%s'", a->file, mi_analysis_opt(a, opt));
 }
 
+static json_t *describe_json(const mi_stats_describe_result *r, const double *sum_weights) {
+  json_t *o = json_object(), *modes = json_array();
+  mi_analysis_jset_n(o, "n", r->n);
+  mi_analysis_jset_n(o, "n_missing", r->n_missing);
+  if (sum_weights) mi_analysis_jset(o, "sum_weights", *sum_weights);
+  mi_analysis_jset(o, "sum", r->sum);
+  mi_analysis_jset(o, "mean", r->mean);
+  mi_analysis_jset(o, "sd", r->sd);
+  mi_analysis_jset(o, "var", r->var);
+  mi_analysis_jset(o, "se_mean", r->se_mean);
+  mi_analysis_jset(o, "median", r->median);
+  mi_analysis_jset(o, "q1", r->q1);
+  mi_analysis_jset(o, "q3", r->q3);
+  mi_analysis_jset(o, "iqr", r->iqr);
+  mi_analysis_jset(o, "min", r->min);
+  mi_analysis_jset(o, "max", r->max);
+  mi_analysis_jset(o, "mode", r->mode);
+  for (size_t i = 0; i < r->nmodes; i++) json_array_append_new(modes, mi_analysis_jnum(r->modes[i]));
+  json_object_set_new(o, "modes", modes);
+  return o;
+}
+
+/* describe --weight W: every row needs a weight (a unit of the design). */
+static json_t *describe_weighted(mi_analysis_args *a, mi_err *e) {
+  mi_analysis_design ad;
+  if (mi_analysis_design_load(a, NULL, 0, 0, &ad, e)) return NULL;
+  mi_stats_vec v = {ad.col->x, ad.col->miss, ad.w->x, ad.d.nrows};
+  mi_stats_wdescribe_result r;
+  int rc = mi_stats_describe_weighted(&v, &r, e);
+  mi_analysis_design_free(&ad);
+  if (rc) {
+    prefix_col(e, a, "col");
+    return NULL;
+  }
+  json_t *o = describe_json(&r.d, &r.sum_weights);
+  json_object_set_new(o, "quantile_rule", json_string("survey qrule_math"));
+  mi_stats_describe_free(&r.d);
+  return o;
+}
+
 json_t *mi_analysis_run_describe(mi_analysis_args *a, mi_err *e) {
+  if (mi_analysis_opt(a, "weight")) return describe_weighted(a, e);
   mi_analysis_data d;
   const mi_analysis_column *c, *w;
   if (load_col(a, NULL, &d, &c, &w, NULL, e)) return NULL;
-  if (w) { /* not reached: describe has no --weight option */
-    mi_analysis_data_free(&d);
-    return NULL;
-  }
   mi_stats_vec v = {c->x, c->miss, NULL, d.nrows};
   mi_stats_describe_result r;
   int rc = mi_stats_describe(&v, &r, e);
@@ -62,34 +100,55 @@ json_t *mi_analysis_run_describe(mi_analysis_args *a, mi_err *e) {
     prefix_col(e, a, "col");
     return NULL;
   }
-  json_t *o = json_object(), *modes = json_array();
-  mi_analysis_jset_n(o, "n", r.n);
-  mi_analysis_jset_n(o, "n_missing", r.n_missing);
-  mi_analysis_jset(o, "sum", r.sum);
-  mi_analysis_jset(o, "mean", r.mean);
-  mi_analysis_jset(o, "sd", r.sd);
-  mi_analysis_jset(o, "var", r.var);
-  mi_analysis_jset(o, "se_mean", r.se_mean);
-  mi_analysis_jset(o, "median", r.median);
-  mi_analysis_jset(o, "q1", r.q1);
-  mi_analysis_jset(o, "q3", r.q3);
-  mi_analysis_jset(o, "iqr", r.iqr);
-  mi_analysis_jset(o, "min", r.min);
-  mi_analysis_jset(o, "max", r.max);
-  mi_analysis_jset(o, "mode", r.mode);
-  for (size_t i = 0; i < r.nmodes; i++) json_array_append_new(modes, mi_analysis_jnum(r.modes[i]));
-  json_object_set_new(o, "modes", modes);
+  json_t *o = describe_json(&r, NULL);
   mi_stats_describe_free(&r);
+  return o;
+}
+
+/* mean with --weight, --strata, --cluster or --fpc: svymean on svydesign. */
+static json_t *mean_design(mi_analysis_args *a, double conf, mi_err *e) {
+  mi_analysis_design ad;
+  if (mi_analysis_design_load(a, NULL, 0, 1, &ad, e)) return NULL;
+  mi_stats_design_mean_result r;
+  int rc = mi_stats_design_mean(&ad.des, ad.col->x, ad.col->miss, conf, &r, e);
+  json_t *o = NULL;
+  if (rc) {
+    if (strstr(e->msg, "has only one PSU") || !strncmp(e->msg, "row ", 4))
+      mi_analysis_design_err(&ad, e);
+    else prefix_col(e, a, "col");
+  } else {
+    o = json_object();
+    mi_analysis_jset_n(o, "n", r.n);
+    mi_analysis_jset_n(o, "n_missing", r.n_missing);
+    mi_analysis_jset(o, "mean", r.mean);
+    mi_analysis_jset(o, "se", r.se);
+    mi_analysis_jset(o, "df", r.df);
+    mi_analysis_jset(o, "ci_lower", r.ci_lower);
+    mi_analysis_jset(o, "ci_upper", r.ci_upper);
+    mi_analysis_jset(o, "conf", conf);
+    mi_analysis_jset(o, "deff", r.deff);
+    mi_analysis_jset(o, "sum_weights", r.sum_weights);
+    mi_analysis_jset_n(o, "n_psu", r.n_psu);
+    mi_analysis_jset_n(o, "n_strata", r.n_strata);
+    json_object_set_new(o, "design", mi_analysis_design_json(a, &ad));
+  }
+  mi_analysis_design_free(&ad);
   return o;
 }
 
 json_t *mi_analysis_run_mean(mi_analysis_args *a, mi_err *e) {
   double conf;
   if (mi_analysis_opt_num(a, "conf", 0.95, &conf, e)) return NULL;
+  if (mi_analysis_has_design(a)) return mean_design(a, conf, e);
+  if (mi_analysis_opt(a, "nest") || mi_analysis_opt(a, "lonely-psu")) {
+    a->usage = 1;
+    mi_err_set(e, MI_EINVAL, "--%s needs --strata", mi_analysis_opt(a, "nest") ? "nest" : "lonely-psu");
+    return NULL;
+  }
   mi_analysis_data d;
   const mi_analysis_column *c, *w;
   if (load_col(a, NULL, &d, &c, &w, NULL, e)) return NULL;
-  mi_stats_vec v = {c->x, c->miss, w ? w->x : NULL, d.nrows};
+  mi_stats_vec v = {c->x, c->miss, NULL, d.nrows};
   mi_stats_mean_result r;
   int rc = mi_stats_mean(&v, conf, &r, e);
   mi_analysis_data_free(&d);
@@ -106,10 +165,6 @@ json_t *mi_analysis_run_mean(mi_analysis_args *a, mi_err *e) {
   mi_analysis_jset(o, "ci_lower", r.ci_lower);
   mi_analysis_jset(o, "ci_upper", r.ci_upper);
   mi_analysis_jset(o, "conf", conf);
-  if (w) {
-    mi_analysis_jset(o, "deff", r.deff);
-    mi_analysis_jset(o, "sum_weights", r.sum_weights);
-  }
   return o;
 }
 

@@ -13,21 +13,82 @@
   "--json (here or before 'stats') prints JSON with full double precision;\n"                \
   "undefined quantities (e.g. sd of one value) are null.\n"
 
+#define DESIGN \
+  "Design options (R: survey::svydesign(ids = ~K or ~1, strata = ~S, weights = ~W,\n"          \
+  "fpc = ~F, nest = --nest)). Every row of FILE is a sampled unit and needs its\n"              \
+  "weight, stratum, cluster and fpc (a missing one is an error at FILE:LINE):\n"                \
+  "  --weight W      sampling weights >= 0 (without them: N_h/n_h from --fpc, else 1)\n"       \
+  "  --strata S      strata; with --cluster K a stratified cluster sample\n"                    \
+  "  --cluster K     primary sampling units (one-stage cluster sample without\n"               \
+  "                  --strata); each row is its own PSU without it\n"                         \
+  "  --fpc F         population size of the stratum in PSUs, or the sampling\n"                \
+  "                  fraction when all values are <= 1 (as survey); constant in a stratum\n"   \
+  "  --nest          cluster ids restart in each stratum (nest = TRUE); without it a\n"       \
+  "                  cluster id in two strata is an error, as survey's check.strata\n"         \
+  "  --lonely-psu R  a stratum with one PSU: fail (R's default, an error naming the\n"         \
+  "                  stratum), remove, certainty (both add 0 in one stage), adjust\n"         \
+  "                  (f_h t_h^2, centred at 0) or average (R: options(survey.lonely.psu))\n"  \
+  "A missing value of COL is svymean(na.rm = TRUE): the row leaves the estimate,\n"            \
+  "the design keeps its PSUs (a PSU without values counts 0 in its stratum; a\n"               \
+  "stratum without values is left out). df = PSUs - strata among the rows with a\n"          \
+  "value and a weight > 0 (degf of that subset).\n"
+
 #define H_DESCRIBE \
-     "Usage: manyi stats describe FILE --col COL [--json]\n\n" \
+     "Usage: manyi stats describe FILE --col COL [--weight W] [--json]\n\n" \
      "n, n_missing, sum, mean, sd and var (n-1), se_mean, median, q1, q3, iqr\n" \
      "(quantile type 7, R's default), min, max, mode (smallest of ties), modes.\n" \
-     "With one value sd, var and se_mean are null. No values is an error.\n\n" COMMON
+     "With one value sd, var and se_mean are null. No values is an error.\n\n" \
+     "With --weight W (every row needs a weight >= 0; R: svydesign(ids = ~1,\n" \
+     "weights = ~W) over all rows): sum_weights, sum = svytotal, mean = svymean,\n" \
+     "var and sd = svyvar on the rows with a value (sum w (x-mean)^2 / sum w *\n" \
+     "m/(m-1), m = rows with a value and w > 0), se_mean = SE of svymean(na.rm =\n" \
+     "TRUE) (as 'mean --weight'), median/q1/q3 = svyquantile with its default\n" \
+     "qrule = \"math\" (the smallest value whose cumulative weight share reaches p;\n" \
+     "like survey 4.1 it gives the second-smallest value when the smallest alone\n" \
+     "holds more than p of the weight), min/max over rows with w > 0, mode = the\n" \
+     "value with the largest sum of weights. All weights 0 is an error.\n\n" COMMON
 
 #define H_MEAN \
-     "Usage: manyi stats mean FILE --col COL [--conf 0.95] [--weight W] [--json]\n\n" \
-     "n, mean, se, df, ci_lower, ci_upper. Simple random sample: se = sd/sqrt(n),\n" \
-     "t interval with df = n-1 (R: t.test). With --weight: Taylor linearisation\n" \
-     "for a with-replacement design with those weights (R: svymean on\n" \
-     "svydesign(ids=~1, weights=~W)), t interval with design df n-1, and deff\n" \
-     "(survey's deff=TRUE). Weights must be >= 0; a row with a value needs a weight.\n" \
-     "Stratified and cluster designs (--strata, --cluster, --fpc) are not\n" \
-     "implemented yet.\n\n" COMMON
+     "Usage: manyi stats mean FILE --col COL [--conf 0.95] [--weight W] [--strata S]\n" \
+     "                        [--cluster K] [--fpc F] [--nest] [--lonely-psu R] [--json]\n\n" \
+     "n, n_missing, mean, se, df, ci_lower, ci_upper. Without design options: simple\n" \
+     "random sample, se = sd/sqrt(n), t interval with df = n-1 (R: t.test).\n" \
+     "With any design option: Taylor linearisation (R: svymean(~COL, design, na.rm =\n" \
+     "TRUE, deff = TRUE), se = SE(), t interval confint(df = degf(design))), plus\n" \
+     "deff (survey's deff = TRUE: against SRS without replacement of the m rows with\n" \
+     "a value and w > 0 from a population of sum_weights; null when sum_weights <=\n" \
+     "m), sum_weights, n_psu, n_strata and design {...}. The interval is null when\n" \
+     "df < 1. All weights 0 is an error.\n\n" DESIGN "\n" COMMON
+
+#define H_RAKE \
+     "Usage: manyi stats rake FILE --col COL --margin VAR=FILE.csv[,VAR2=FILE2.csv...]\n" \
+     "                        [--epsilon 1] [--maxit 10] [design options] [--json]\n" \
+     "       manyi stats rake FILE --col COL --poststratify VAR=FILE.csv [design options]\n\n" \
+     "Calibrates the design weights to population totals, then the mean of COL.\n" \
+     "Each margins file (CSV or JSONL) has columns level,count: one row per level\n" \
+     "of VAR with its population total (> 0). Every level in the data must be in\n" \
+     "the file and every level in the file must have rows in the data; a missing\n" \
+     "VAR, a duplicate level, a missing or non-positive count, and margins whose\n" \
+     "totals differ (more than 1e-9 relative; R's rake would silently end with\n" \
+     "weights that match only the last margin) are errors. Several margins go in\n" \
+     "one --margin, separated by commas (so a margins file name cannot hold one).\n" \
+     "--margin: R's survey::rake(design, list(~VAR, ~VAR2), list(pop1, pop2),\n" \
+     "control = list(maxit = --maxit, epsilon = --epsilon)): passes of\n" \
+     "post-stratification on each margin in turn until the weighted cross-table of\n" \
+     "all margins moves less than epsilon in every cell (epsilon >= 1: that many\n" \
+     "units, R's default 1; < 1: that share of the sum of the weights); converged\n" \
+     "false after maxit passes (R warns). manyi runs R's very iteration, so with the\n" \
+     "same epsilon the weights agree with R to rounding: the tests use 1e-9\n" \
+     "relative, for R's loose default (epsilon 1) and a tight one (1e-12, maxit 100).\n" \
+     "--poststratify: R's postStratify(design, ~VAR, pop), one step.\n" \
+     "Output: n, n_missing, mean, se (svymean on the calibrated design: survey's\n" \
+     "calibration residuals before the stratum/PSU sums; a row with weight 0 makes\n" \
+     "R's raking residuals 0/0, so se is then null), df, ci_lower, ci_upper\n" \
+     "(confint(df = degf)), sum_weights (all rows after calibration: the population\n" \
+     "total), sum_weights_values (rows with a value), iterations, converged,\n" \
+     "epsilon (the absolute tolerance used), cells [{VAR: level, ..., n, sum_weights,\n" \
+     "weight (mean final weight), factor (final / design weight, the same for every\n" \
+     "row of the cell)}] for each combination of levels in the sample.\n\n" DESIGN "\n" COMMON
 
 #define H_PROP \
      "Usage: manyi stats prop FILE --col COL [--success 4,5] [--method M]\n" \
@@ -153,13 +214,17 @@
      "component is not rotated. A constant column is an error.\n\n" COMMON
 
 #define H_INDEX \
-     "Usage: manyi stats index FILE --dims 'NAME:W:MIN:MAX:COL1,COL2;...' [--by G]\n\n" \
+     "Usage: manyi stats index FILE --dims 'NAME:W:MIN:MAX:COL1,COL2;...' [--by G]\n" \
+     "                         [--weight W]\n\n" \
      "Weighted satisfaction index: per dimension the row's mean of its present\n" \
      "items (a row with none is left out of that dimension), dimension_mean_raw =\n" \
      "the mean of those over rows, dimension_score_0_100 = 100 (mean - MIN) /\n" \
      "(MAX - MIN), index = sum W score / sum W (weights are normalised; see\n" \
      "weights). n counts rows with a value in any dimension; dimension_n per\n" \
-     "dimension. A value outside MIN..MAX is an error. With --by: groups.\n\n" COMMON
+     "dimension. A value outside MIN..MAX is an error. With --by: groups.\n" \
+     "With --weight W (every row needs a weight >= 0) each dimension's mean is\n" \
+     "weighted by the row weights (R: svymean(~m, svydesign(ids = ~1, weights =\n" \
+     "~W), na.rm = TRUE) on the row values m).\n\n" COMMON
 
 #define H_TREND \
      "Usage: manyi stats trend FILE --col COL [--period 12] [--json]\n\n" \
@@ -180,8 +245,8 @@
      "and seed always give the same output. Columns are not scaled.\n\n" COMMON
 
 const mi_analysis_sub mi_analysis_subs[] = {
-    {"describe", "n, mean, sd, quantiles, mode of a column", "col", 1, H_DESCRIBE, mi_analysis_run_describe},
-    {"mean", "mean with a t confidence interval (optionally weighted)", "col conf weight", 1, H_MEAN, mi_analysis_run_mean},
+    {"describe", "n, mean, sd, quantiles, mode of a column (optionally weighted)", "col weight", 1, H_DESCRIBE, mi_analysis_run_describe},
+    {"mean", "mean with a confidence interval; weighted, stratified, cluster designs", "col conf weight strata cluster fpc nest! lonely-psu", 1, H_MEAN, mi_analysis_run_mean},
     {"prop", "proportion with a confidence interval", "col success method conf weight", 1, H_PROP, mi_analysis_run_prop},
     {"nps", "Net Promoter Score, by group with pairwise differences", "col by weight conf", 1, H_NPS, mi_analysis_run_nps},
     {"sample-size", "sample size for a proportion", "conf margin p population", 0, H_SAMPLE_SIZE, mi_analysis_run_sample_size},
@@ -196,7 +261,8 @@ const mi_analysis_sub mi_analysis_subs[] = {
     {"drivers", "key drivers: relative weights, Shapley, importance-performance", "y x performance", 1, H_DRIVERS, mi_analysis_run_drivers},
     {"km", "Kaplan-Meier survival, by group with a log-rank test", "time event event-value by at conf", 1, H_KM, mi_analysis_run_km},
     {"pca", "principal components with varimax rotation", "cols factors rotate", 1, H_PCA, mi_analysis_run_pca},
-    {"index", "weighted satisfaction index 0-100 over dimensions", "dims by", 1, H_INDEX, mi_analysis_run_index},
+    {"rake", "mean after raking or post-stratifying the weights to population totals", "col conf weight strata cluster fpc nest! lonely-psu margin poststratify epsilon maxit", 1, H_RAKE, mi_analysis_run_rake},
+    {"index", "weighted satisfaction index 0-100 over dimensions", "dims by weight", 1, H_INDEX, mi_analysis_run_index},
     {"trend", "linear trend, moving averages, seasonal figure", "col period", 1, H_TREND, mi_analysis_run_trend},
     {"kmeans", "k-means clustering", "cols k starts seed", 1, H_KMEANS, mi_analysis_run_kmeans},
     {NULL, NULL, NULL, 0, NULL, NULL},

@@ -338,9 +338,9 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
     a->usage = 1;
     return NULL;
   }
-  const char *bn = mi_analysis_opt(a, "by");
-  /* all item columns, each once, then --by */
-  size_t cap = 1;
+  const char *bn = mi_analysis_opt(a, "by"), *wn = mi_analysis_opt(a, "weight");
+  /* all item columns, each once, then --weight, then --by */
+  size_t cap = 2;
   for (size_t d = 0; d < nd; d++) cap += ds[d].ncols;
   const char **names = calloc(cap, sizeof *names);
   mi_analysis_kind *kinds = calloc(cap, sizeof *kinds);
@@ -353,9 +353,12 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
       break;
     }
     for (size_t j = 0; j < ds[d].ncols; j++) {
-      if (bn && !strcmp(bn, ds[d].cols[j])) {
+      const char *clash = bn && !strcmp(bn, ds[d].cols[j]) ? "--by"
+                          : wn && !strcmp(wn, ds[d].cols[j]) ? "--weight" : NULL;
+      if (clash) {
         a->usage = 1;
-        rc = mi_err_set(e, MI_EINVAL, "--by %s is also an item of dimension '%s'", bn, ds[d].name);
+        rc = mi_err_set(e, MI_EINVAL, "%s %s is also an item of dimension '%s'", clash,
+                        ds[d].cols[j], ds[d].name);
         break;
       }
       size_t c = 0;
@@ -366,10 +369,22 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
     ds[d].dim.items = ds[d].items;
     ds[d].dim.nitems = ds[d].ncols;
   }
-  if (!rc && bn) names[nc] = bn, kinds[nc] = MI_ANALYSIS_TEXT;
+  if (!rc && bn && wn && !strcmp(bn, wn)) {
+    a->usage = 1;
+    rc = mi_err_set(e, MI_EINVAL, "--weight must be a column of its own");
+  }
+  size_t nl = nc;
+  if (!rc && wn) names[nl] = wn, kinds[nl++] = MI_ANALYSIS_NUMERIC;
+  if (!rc && bn) names[nl] = bn, kinds[nl++] = MI_ANALYSIS_TEXT;
   mi_analysis_data d;
   memset(&d, 0, sizeof d);
-  if (!rc) rc = mi_analysis_load(a, names, kinds, nc + (bn ? 1 : 0), &d, e);
+  if (!rc) rc = mi_analysis_load(a, names, kinds, nl, &d, e);
+  const mi_analysis_column *wc = !rc && wn ? mi_analysis_data_col(&d, wn) : NULL;
+  for (size_t i = 0; wc && !rc && i < d.nrows; i++)
+    if (wc->miss[i] || wc->x[i] < 0)
+      rc = mi_err_setpos(e, MI_EINVAL, d.file, (int)d.line[i], 0,
+                         "field '%s': %s weight (every row needs a weight >= 0)", wn,
+                         wc->miss[i] ? "missing" : "negative");
   size_t nr = d.nrows;
   double *x = rc ? NULL : malloc((nr && nc ? nr * nc : 1) * sizeof *x);
   unsigned char *miss = rc ? NULL : malloc(nr && nc ? nr * nc : 1);
@@ -399,7 +414,7 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
   memset(&all, 0, sizeof all);
   if (!rc && (!dims || !g)) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t k = 0; !rc && k < nd; k++) dims[k] = ds[k].dim;
-  if (!rc && (rc = mi_stats_index(x, miss, NULL, nr, nc, dims, nd, idx, nlevels, &all, g, e))) {
+  if (!rc && (rc = mi_stats_index(x, miss, wc ? wc->x : NULL, nr, nc, dims, nd, idx, nlevels, &all, g, e))) {
     /* "group G: dimension D ..." or "dimension D ..." */
     if (!strncmp(e->msg, "group ", 6)) {
       char *end;

@@ -2,6 +2,27 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "sched/calendar.h"
+#include "sched/recurring.h"
+#include "service/job_kinds.h"
+
+/* What the loader leaves to core/sched: time zones, .ics files, cron
+ * expressions and job kinds. */
+static int check_sched(const mi_config *c, mi_err *e) {
+  for (size_t i = 0; i < c->ncalendars; i++) {
+    mi_sched_calendar *cal = NULL;
+    int rc = mi_sched_calendar_new(&c->calendars[i], &cal, e);
+    mi_sched_calendar_free(cal);
+    if (rc) {
+      if (!e->file[0]) {
+        snprintf(e->file, sizeof e->file, "%s", c->path);
+        e->line = c->calendars[i].line, e->column = c->calendars[i].column;
+      }
+      return rc;
+    }
+  }
+  return mi_sched_check_schedule(c, mi_job_kinds, e);
+}
 
 static json_t *summary_json(const mi_config *c) {
   json_t *depts = json_array(), *surveys = json_array(), *policies = json_array();
@@ -16,11 +37,12 @@ static json_t *summary_json(const mi_config *c) {
   for (size_t i = 0; i < c->npolicies; i++)
     json_array_append_new(policies, json_pack("{s:s, s:s}", "name", c->policies[i].name, "file",
                                               c->policies[i].file));
-  return json_pack("{s:s, s:b, s:s, s:s, s:i, s:o, s:i, s:o, s:i, s:o, s:i}", "config", c->path,
-                   "ok", 1, "database", c->database, "timezone", c->timezone, "calendars",
-                   (json_int_t)c->ncalendars, "departments", depts, "tiers",
+  return json_pack("{s:s, s:b, s:s, s:s, s:i, s:o, s:i, s:o, s:i, s:o, s:i, s:i}", "config",
+                   c->path, "ok", 1, "database", c->database, "timezone", c->timezone,
+                   "calendars", (json_int_t)c->ncalendars, "departments", depts, "tiers",
                    (json_int_t)c->ntiers, "surveys", surveys, "sla_rules", (json_int_t)c->nsla,
-                   "policies", policies, "users", (json_int_t)c->nusers);
+                   "policies", policies, "users", (json_int_t)c->nusers, "scheduled_jobs",
+                   (json_int_t)c->nschedule);
 }
 
 static int run(mi_cli *cli, int argc, char **argv) {
@@ -28,6 +50,8 @@ static int run(mi_cli *cli, int argc, char **argv) {
   if (argc > 1) return mi_cli_usage_error("check", "takes no arguments");
   if (mi_cli_load_config(cli)) return 1;
   const mi_config *c = cli->cfg;
+  mi_err e = {0};
+  if (check_sched(c, &e)) return mi_cli_fail(&e);
   if (cli->json) {
     json_t *o = summary_json(c);
     mi_cli_print_json(o);
@@ -48,6 +72,9 @@ static int run(mi_cli *cli, int argc, char **argv) {
     printf(" %s (%zu questions)", c->surveys[i].code, c->surveys[i].nquestions);
   printf("\n  policies     %zu:", c->npolicies);
   for (size_t i = 0; i < c->npolicies; i++) printf(" %s", c->policies[i].name);
+  printf("\n  schedule     %zu:", c->nschedule);
+  for (size_t i = 0; i < c->nschedule; i++)
+    printf(" %s (%s: %s)", c->schedule[i].name, c->schedule[i].job, c->schedule[i].cron);
   printf("\n");
   return 0;
 }
@@ -57,6 +84,7 @@ const mi_cli_command mi_cmd_check = {
     "Usage: manyi [--config FILE] [--json] check\n"
     "\n"
     "Loads the configuration and checks every key, type, duration, reference and\n"
-    "file it names. Errors are printed as FILE:LINE:COLUMN: message. Exit status 0\n"
+    "file it names, builds every calendar (time zone, .ics file) and checks every\n"
+    "scheduled job (cron expression, job kind). Errors are printed as FILE:LINE:COLUMN: message. Exit status 0\n"
     "when the configuration is valid, 1 when it is not.\n",
     run, 0};

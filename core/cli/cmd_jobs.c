@@ -36,7 +36,8 @@ static const char H_ADD[] =
     "\n"
     "Queues a job of KIND (see `manyi jobs kinds`) to run at TIME (default: now;\n"
     "an instant like 2026-11-23T09:00:00Z or with an offset). KEY makes it once\n"
-    "only: adding the same key again adds nothing (default: KIND:TIME:PAYLOAD).\n";
+    "only: adding the same key again adds nothing (default: KIND:TIME:a hash of the\n"
+    "payload, so the same job added twice is queued once).\n";
 static const char H_RETRY[] =
     "Usage: manyi jobs retry KEY\n\nQueues a dead (failed) job again, now, with its attempts reset.\n";
 static const char H_KINDS[] = "Usage: manyi jobs kinds\n\nThe job kinds and what each does.\n";
@@ -166,8 +167,10 @@ static int cmd_add(mi_cli *cli, int argc, char **argv) {
   json_decref(p);
   char when[21], defkey[200];
   mi_instant_format(at, when);
-  if (!key) {
-    snprintf(defkey, sizeof defkey, "%s:%s:%.150s", kind, when, payload ? payload : "");
+  if (!key) { /* FNV-1a of the payload keeps the key short and the same for the same job */
+    unsigned long long h = 1469598103934665603ULL;
+    for (const char *c = payload ? payload : ""; *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    snprintf(defkey, sizeof defkey, "%s:%s:%016llx", kind, when, h);
     key = defkey;
   }
   if (mi_cli_open_store(cli, 0)) return 1;

@@ -137,10 +137,6 @@ static int run(mi_cli *cli, int argc, char **argv) {
     }
     int kind = mi_analysis_option_kind(s, name, len);
     if (!kind) {
-      if ((len == 6 && !strncmp(name, "strata", 6)) || (len == 7 && !strncmp(name, "cluster", 7)) ||
-          (len == 3 && !strncmp(name, "fpc", 3)))
-        return mi_cli_usage_error("stats", "%s: --%.*s: stratified and cluster designs are not "
-                                           "implemented yet", s->name, (int)len, name);
       return mi_cli_usage_error("stats", "%s: unknown option '--%.*s' (options: %s)", s->name,
                                 (int)len, name, s->options);
     }

@@ -543,4 +543,190 @@ int mi_stats_kmeans(const double *x, size_t n, size_t p, size_t k, size_t starts
                     unsigned long seed, mi_stats_kmeans_result *out, mi_err *e);
 void mi_stats_kmeans_free(mi_stats_kmeans_result *r);
 
+/* ---- complex survey designs (design.c) ---------------------------------------------
+ * A one-stage design as R's survey::svydesign(ids = ~PSU or ~1, strata = ~S,
+ * weights = ~W, fpc = ~F, nest): every row of the input is a sampled unit,
+ * including rows whose analysed value is missing (survey's na.rm = TRUE then
+ * drops the row from the estimate but keeps the design: the PSU counts per
+ * stratum, the fpc and the strata of the whole sample). Variances are Taylor
+ * linearisation as survey's svyrecvar/onestage: per stratum h with n_h PSUs
+ * and PSU totals t_hi of the linearised values,
+ *     var = sum_h f_h n_h / (n_h - 1) sum_i (t_hi - mean_i t_hi)^2,
+ * f_h = 1 - n_h / N_h with an fpc (N_h PSUs in the population), else 1.
+ * The per-PSU totals are sums over rows, so callers that stream rows can
+ * accumulate them (and a ratio's two totals) in one pass and call
+ * mi_stats_design_var at the end. */
+
+typedef enum mi_stats_lonely_psu {
+  MI_STATS_LONELY_FAIL,      /* an error naming the stratum (survey's default) */
+  MI_STATS_LONELY_REMOVE,    /* the stratum adds nothing to the variance */
+  MI_STATS_LONELY_ADJUST,    /* f_h t_h^2: centred at the grand mean 0 */
+  MI_STATS_LONELY_CERTAINTY, /* a certainty PSU: adds nothing (one stage) */
+  MI_STATS_LONELY_AVERAGE,   /* left out; the sum scaled by strata / strata with 2+ PSUs */
+} mi_stats_lonely_psu;
+
+/* "fail", "remove", "adjust", "certainty", "average" (R's
+ * options(survey.lonely.psu = ...)); MI_EINVAL naming the choices otherwise. */
+int mi_stats_lonely_psu_parse(const char *name, mi_stats_lonely_psu *out, mi_err *e);
+const char *mi_stats_lonely_psu_name(mi_stats_lonely_psu m);
+
+typedef struct mi_stats_design_spec {
+  size_t n;              /* rows (sampled units), >= 1 */
+  const double *w;       /* n weights >= 0; NULL: N_h / n_h with an fpc, else 1 */
+  const size_t *stratum; /* n strata 0..nstrata-1; NULL: one stratum */
+  size_t nstrata;
+  const size_t *psu;     /* n PSU ids 0..npsu-1; NULL: every row is its own PSU */
+  size_t npsu;
+  int nest;              /* PSU ids restart in each stratum (svydesign nest = TRUE);
+                            else a PSU id in two strata is an error, as survey's
+                            check.strata */
+  const double *fpc;     /* n values, constant within a stratum: N_h (all >= 1, some
+                            > 1) or the sampling fraction n_h / N_h (all <= 1,
+                            not all exactly 1 -- ambiguous, as survey's as.fpc); NULL */
+  mi_stats_lonely_psu lonely;
+} mi_stats_design_spec;
+
+typedef struct mi_stats_design {
+  size_t n, nstrata, npsu; /* npsu: PSUs after nesting */
+  double *w;               /* n: the weights (given or implied); owned (one block
+                              with the arrays below): mi_stats_design_free */
+  double *f;               /* nstrata: 1 - n_h / N_h, or 1 without an fpc */
+  size_t *stratum;         /* n: stratum of each row */
+  size_t *psu;             /* n: PSU of each row, 0..npsu-1 */
+  size_t *psu_stratum;     /* npsu: stratum of each PSU */
+  size_t *psu_id;          /* npsu: the PSU's id in the spec (its row's id when
+                              the spec has no PSUs): for messages */
+  size_t *stratum_npsu;    /* nstrata: n_h, PSUs of the stratum in the whole sample */
+  int has_fpc;
+  mi_stats_lonely_psu lonely;
+} mi_stats_design;
+
+/* Checks the spec and builds the design. Errors (MI_EINVAL) name rows,
+ * strata and PSUs by their 1-based number in the spec ("row 7: ...",
+ * "stratum 2 ...", "PSU 3 ..."), so a caller can put names in:
+ * weights negative or not finite; a PSU id in two strata without nest; only
+ * one PSU in the whole design (survey: "Design has only one primary sampling
+ * unit"; allowed with nest and strata); an fpc <= 0, not finite, varying
+ * within a stratum, mixing sizes and fractions, all exactly 1, or below n_h.
+ * Free with mi_stats_design_free (also after a failure). */
+int mi_stats_design_init(const mi_stats_design_spec *s, mi_stats_design *d, mi_err *e);
+void mi_stats_design_free(mi_stats_design *d);
+
+/* Variance of a linearised total from its PSU totals t (npsu values).
+ * present (npsu flags, NULL = all) marks PSUs with a row in the estimate's
+ * subset; a stratum without any such PSU is left out altogether (survey
+ * subsets the design on na.rm), the others use their full n_h with absent
+ * PSUs counting as 0. A stratum with f_h < 1e-7 adds 0. A stratum with one
+ * PSU follows d->lonely ("stratum N has only one PSU" for fail). */
+int mi_stats_design_var(const mi_stats_design *d, const double *t, const unsigned char *present,
+                        double *var, mi_err *e);
+
+typedef struct mi_stats_design_mean_result {
+  size_t n, n_missing;  /* rows with / without a value */
+  size_t n_psu, n_strata; /* PSUs and strata with a row with a value and a weight > 0 */
+  double mean, se;
+  double df;            /* n_psu - n_strata: survey's degf of the subset design */
+  double ci_lower, ci_upper; /* t interval with df (confint(df = degf)); NaN if df < 1 */
+  double deff;          /* survey's deff = TRUE: var / (svyvar (S - m) / (S m)), m rows
+                           with a value and a weight > 0, S their weight sum
+                           (SRS without replacement); NaN when S < m or m < 2,
+                           Inf when S = m */
+  double sum_weights;   /* S, weights of the rows with a value */
+} mi_stats_design_mean_result;
+
+/* Design-based mean of x (n values of d; miss NULL or n flags): the ratio
+ * sum w x / sum w over rows with a value, linearised values u_i = w_i (x_i -
+ * mean) / sum w (0 for missing rows), variance by mi_stats_design_var.
+ * R: svymean(~x, design, na.rm = TRUE, deff = TRUE) and confint(df =
+ * degf(subset(design, !is.na(x)))). No value, non-finite values or all
+ * weights 0 are MI_EINVAL. */
+int mi_stats_design_mean(const mi_stats_design *d, const double *x, const unsigned char *miss,
+                         double conf, mi_stats_design_mean_result *out, mi_err *e);
+
+/* ---- raking and post-stratification (rake.c) -------------------------------------- */
+
+typedef struct mi_stats_margin {
+  const size_t *level; /* n (rows of the design): level 0..nlevels-1 of each row */
+  size_t nlevels;
+  const double *total; /* nlevels population totals, > 0 */
+} mi_stats_margin;
+
+typedef struct mi_stats_rake_control {
+  int poststratify; /* one margin, one post-stratification (R: postStratify) */
+  double epsilon;   /* R's rake control: stop when the weighted cross-table of all
+                       margins changes by less than epsilon in every cell over a
+                       full pass; epsilon < 1 means epsilon * the sum of the
+                       initial weights. R's default 1 */
+  size_t maxit;     /* passes at most; R's default 10 */
+} mi_stats_rake_control;
+
+typedef struct mi_stats_rake_result {
+  mi_stats_design_mean_result m; /* deff is NaN (not defined here) */
+  double sum_weights;      /* of all rows after calibration (the population total) */
+  double epsilon;          /* the absolute tolerance used */
+  size_t iterations;       /* passes over the margins done */
+  int converged;           /* 0: maxit passes without meeting epsilon (R warns) */
+  size_t nmargins, ncells; /* cells: combinations of levels present in the sample,
+                              in lexicographic order of the level numbers */
+  size_t *cell_level;      /* ncells * nmargins: level of margin k in cell c at
+                              [c * nmargins + k]; owned (one block): _free */
+  size_t *cell_n;          /* ncells: rows */
+  double *cell_sum;        /* ncells: sum of the final weights */
+  double *cell_factor;     /* ncells: final / initial weight (the same for every
+                              row of a cell); NaN if all its initial weights are 0 */
+  double *weights;         /* n: the final weights */
+} mi_stats_rake_result;
+
+/* Calibrates the weights of d to the population totals of nm margins and
+ * estimates the mean of x (miss: missing values, NULL = none) on the result.
+ * Raking is R's survey::rake: passes of post-stratification on each margin in
+ * turn (w *= total_l / sum of current weights in level l) until the
+ * cross-table of all margins moves less than epsilon, at most maxit passes.
+ * The standard error is survey's for a calibrated design: before the
+ * stratum/PSU sums the linearised values are, ten times over, for every
+ * margin, replaced by u_i - w_ki mean_{j in level}(u_j / w_kj) with w_k the
+ * weights after margin k in the last pass (svyrecvar's "raking" branch; a row
+ * with weight 0 makes this 0/0 and the se NaN, as in R). Post-stratification
+ * (R's postStratify) is one step, with u_i - w_i sum_{level} u / sum_{level} w.
+ * Rows with a missing x stay in the design (calibrated designs are not
+ * subset in survey). Errors: no margins; a level out of range; a total <= 0
+ * or not finite; totals that disagree between margins by more than 1e-9
+ * relative (R's rake would stop with weights matching only the last margin);
+ * a level whose rows have no weight (R: "Some strata absent from sample");
+ * epsilon <= 0; maxit 0; poststratify with nm != 1. Free with _free. */
+int mi_stats_rake(const mi_stats_design *d, const mi_stats_margin *m, size_t nm,
+                  const mi_stats_rake_control *c, const double *x, const unsigned char *miss,
+                  double conf, mi_stats_rake_result *out, mi_err *e);
+void mi_stats_rake_free(mi_stats_rake_result *r);
+
+/* ---- weighted describe (weighted.c) ------------------------------------------------ */
+
+typedef struct mi_stats_wdescribe_result {
+  mi_stats_describe_result d; /* weighted: see mi_stats_describe_weighted */
+  double sum_weights;
+} mi_stats_wdescribe_result;
+
+/* Weighted descriptive statistics of v (v->w required; every row is a unit
+ * of the design svydesign(ids = ~1, weights = ~w) over all v->n rows):
+ *  n, n_missing   rows with / without a value;
+ *  sum, mean      sum w x and sum w x / sum w (svytotal, svymean);
+ *  var, sd        svyvar on the rows with a value: sum w (x - mean)^2 / sum w
+ *                 * m / (m - 1), m = rows with a value and w > 0 (NaN if m < 2);
+ *  se_mean        svymean(na.rm = TRUE) on the design of all v->n rows: sqrt(N /
+ *                 (N - 1) sum (w (x - mean) / sum w)^2), N = v->n (NaN if N < 2);
+ *  median, q1, q3 svyquantile's default qrule = "math" (mi_stats_quantile_math);
+ *  min, max       over the rows with a value and w > 0;
+ *  mode, modes    the value(s) with the largest sum of weights.
+ * No value or all weights 0 is MI_EINVAL. Free out->d with mi_stats_describe_free. */
+int mi_stats_describe_weighted(const mi_stats_vec *v, mi_stats_wdescribe_result *out, mi_err *e);
+
+/* survey's qrule_math (svyquantile's default since survey 4.1): x[0..n) sorted
+ * ascending with weights w (> 0), cumulative weights c_k; with k the last
+ * index where c_k <= p sum w, the quantile is x_k if c_k / sum w == p exactly,
+ * else x_{k+1} (x_k at the end). Reproduces survey's quirk: when no c_k <= p
+ * sum w (the smallest value alone holds more than p of the weight) k is the
+ * first index, so the answer is the second-smallest value. Sums in long
+ * double, as R's cumsum and sum. n >= 1. */
+double mi_stats_quantile_math(const double *sorted, const double *w, size_t n, double p);
+
 #endif

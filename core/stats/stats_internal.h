@@ -18,4 +18,15 @@ int mi_stats_check_matrix(const double *x, size_t n, size_t k, mi_err *e);
 /* Sample covariance matrix (n-1) of the k columns of x into c (k*k), two-pass. */
 int mi_stats_covariance(const double *x, size_t n, size_t k, double *c, mi_err *e);
 
+/* Calibration hook: replaces the linearised values u (one per design row)
+ * by their residuals before they are summed per PSU (rake.c). */
+typedef void (*mi_stats_resid_fn)(void *ctx, double *u);
+
+/* mi_stats_design_mean with the weights w (NULL = d->w) and, if resid is
+ * given, a calibrated design: u goes through resid, every stratum counts
+ * (survey does not subset a calibrated design) and deff is NaN. */
+int mi_stats_design_mean_cal(const mi_stats_design *d, const double *w, const double *x,
+                             const unsigned char *miss, double conf, mi_stats_resid_fn resid,
+                             void *ctx, mi_stats_design_mean_result *out, mi_err *e);
+
 #endif

@@ -29,4 +29,47 @@ int mi_ticket_event_add(mi_store *s, int64_t ticket_id, int64_t at, const char *
                         const char *actor, const char *from_status, const char *to_status,
                         const char *detail_json, mi_err *e);
 
+/* ---- the ticket workflow (ticket_flow.c) ---------------------------------- */
+
+/* A stored ticket as the workflow reads it (codes resolved to external ids). */
+typedef struct mi_ticket_row {
+  int64_t id, customer_id, department_id, assignee_id; /* assignee 0 = none */
+  char external_id[65], customer[65], customer_tier[33], department[65], assignee[65];
+  char kind[24], category[24], severity[16], channel[16], status[16];
+  int priority;
+  int escalation_level; /* the highest level of its 'escalated' events, 0 = none */
+  int64_t opened_at, first_response_at, resolved_at; /* 0 = not yet */
+  char subject[1001];
+} mi_ticket_row;
+
+/* Reads the ticket with this external id; MI_ENOTFOUND if none. */
+int mi_ticket_get(mi_store *s, const char *external_id, mi_ticket_row *out, mi_err *e);
+
+/* Inserts a new ticket (no event: the caller logs how it came); MI_EEXIST
+ * if the external id is taken. *id gets the row id. */
+int mi_ticket_insert(mi_store *s, const mi_ticket *t, int64_t *id, mi_err *e);
+
+/* The next free id of the form T0000123 (one more than the highest). */
+int mi_ticket_next_id(mi_store *s, char *buf, size_t size, mi_err *e);
+
+/* Sets status, first_response_at and resolved_at (0 = NULL) and, unless
+ * assignee_id < 0, the assignee (0 = none). */
+int mi_ticket_set_state(mi_store *s, int64_t id, const char *status, int64_t first_response_at,
+                        int64_t resolved_at, int64_t assignee_id, mi_err *e);
+
+typedef struct mi_ticket_event_row {
+  int64_t id, at;
+  const char *kind, *actor, *from_status, *to_status, *detail; /* valid during the callback */
+} mi_ticket_event_row;
+
+/* Calls fn for each event of the ticket in order (at, id); fn returns
+ * nonzero to stop. */
+int mi_ticket_events_each(mi_store *s, int64_t ticket_id,
+                          int (*fn)(const mi_ticket_event_row *ev, void *ud), void *ud, mi_err *e);
+
+/* Calls fn for the tickets whose status and department match (NULL: any),
+ * newest first, at most limit (0: all). */
+int mi_ticket_each(mi_store *s, const char *status, const char *department, size_t limit,
+                   int (*fn)(const mi_ticket_row *t, void *ud), void *ud, mi_err *e);
+
 #endif

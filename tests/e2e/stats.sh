@@ -131,11 +131,112 @@ check pca_one -- pca "$S" --cols $P
 DIMS='product:0.4:1:5:q_quality,q_price;service:0.6:1:5:q_attitude,q_speed,q_repair'
 check index_two -- index "$S" --dims "$DIMS"
 check index_by_channel -- index "$S" --dims "$DIMS" --by channel
+check index_weighted -- index "$S" --dims "$DIMS" --weight weight
 check index_three -- index "$S" --dims 'nps:1:0:10:q_nps;overall:2:1:5:q_overall;wait:1:1:5:q_wait,q_explain'
 check trend_12 -- trend "$data/trend.csv" --col csat
 check trend_5 -- trend "$data/trend.csv" --col csat --period 5
 check trend_missing -- trend "$data/trend.csv" --col csat_na --period 12
 check kmeans_three -- kmeans "$data/clusters.csv" --cols x,y --k 3 --starts 10 --seed 42
+
+# ---- survey designs: svydesign + svymean(na.rm = TRUE), rake, postStratify
+DS=$data/design.csv
+W="--weight weight"
+check mean_strat -- mean "$DS" --col score $W --strata stratum
+check mean_cluster -- mean "$DS" --col score $W --cluster psu
+check mean_strat_cluster -- mean "$DS" --col score $W --strata stratum --cluster psu
+check mean_strat_cluster_90 -- mean "$DS" --col score $W --strata stratum --cluster psu --conf 0.9
+check mean_strat_cluster_fpc -- mean "$DS" --col score $W --strata stratum --cluster psu --fpc psu_pop
+check mean_fpc_implied -- mean "$DS" --col score --strata stratum --cluster psu --fpc psu_pop
+check mean_fpc_fraction -- mean "$DS" --col score --strata stratum --cluster psu --fpc frac
+check mean_strat_fpc_rows -- mean "$DS" --col score --strata stratum --fpc pop_rows
+check mean_nest -- mean "$DS" --col score $W --strata stratum --cluster psu_in_stratum --nest
+L=$data/lonely.csv
+for r in remove certainty adjust average; do
+  check "mean_lonely_$r" -- mean "$L" --col y --weight weight --strata stratum --cluster psu --lonely-psu $r
+done
+check mean_lonely_adjust_fpc -- mean "$L" --col y --weight weight --strata stratum --cluster psu \
+  --fpc psu_pop --lonely-psu adjust
+MT=$data/margins_tier.csv
+MC=$data/margins_channel.csv
+# raking runs R's iteration with R's stopping rule, so 1e-9 holds for R's
+# loose default (epsilon 1) as for a tight run
+check rake_two -- rake "$DS" --col score $W --margin "tier=$MT,channel=$MC"
+check rake_one -- rake "$DS" --col score $W --margin "tier=$MT"
+check rake_tight -- rake "$DS" --col score $W --margin "tier=$MT,channel=$MC" --epsilon 1e-12 --maxit 100
+check rake_design -- rake "$DS" --col score $W --strata stratum --cluster psu --fpc psu_pop \
+  --margin "channel=$MC,tier=$MT"
+check poststrat_tier -- rake "$DS" --col score $W --poststratify "tier=$MT"
+check poststrat_design -- rake "$DS" --col score $W --strata stratum --cluster psu --poststratify "channel=$MC"
+check describe_weighted -- describe "$S" --col q_overall --weight weight
+check describe_weighted_design -- describe "$DS" --col score --weight weight
+
+# design errors and edge cases
+expect 1 "lonely.csv: stratum 'b' has only one PSU (cluster 'b1')" -- \
+  mean "$L" --col y --weight weight --strata stratum --cluster psu
+expect 1 "cluster '1' is in stratum 'north' (line 2) and in stratum 'south' (line 22)" -- \
+  mean "$DS" --col score --strata stratum --cluster psu_in_stratum
+expect 2 "--nest needs --strata and --cluster" -- mean "$DS" --col score --cluster psu --nest
+expect 2 "--lonely-psu needs --strata" -- mean "$DS" --col score --lonely-psu remove
+expect 2 "unknown lonely-PSU rule 'scale'" -- mean "$L" --col y --strata stratum --lonely-psu scale
+printf 'x,s,k,w\n1,a,1,2\n2,,2,2\n3,b,3,2\n' >"$tmp/nostrat.csv"
+expect 1 "nostrat.csv:3: field 's': missing stratum" -- mean "$tmp/nostrat.csv" --col x --strata s
+printf 'x,s,k,w\n1,a,1,2\n2,a,,2\n3,b,3,2\n' >"$tmp/noclus.csv"
+expect 1 "noclus.csv:3: field 'k': missing cluster" -- mean "$tmp/noclus.csv" --col x --cluster k
+printf 'x,s,k,w\n1,a,1,2\n,a,2,\n3,b,3,2\n' >"$tmp/nowt.csv"
+expect 1 "nowt.csv:3: field 'w': missing weight" -- mean "$tmp/nowt.csv" --col x --weight w
+printf 'x,s,k,w\n,a,1,2\n,a,2,2\n' >"$tmp/dnone.csv"
+expect 1 "no values: all 2 rows are missing" -- mean "$tmp/dnone.csv" --col x --strata s --cluster k
+printf 'x,w,k\n1,0,a\n2,0,b\n' >"$tmp/zerowk.csv"
+expect 1 "all 2 weights are 0" -- mean "$tmp/zerowk.csv" --col x --weight w --cluster k
+printf 'x,k\n1,a\n2,a\n' >"$tmp/onepsu.csv"
+expect 1 "the design has only one PSU" -- mean "$tmp/onepsu.csv" --col x --cluster k
+printf 'x,s,f\n1,a,10\n2,a,0.5\n3,b,0.5\n' >"$tmp/fpcmix.csv"
+expect 1 "mixes population sizes" -- mean "$tmp/fpcmix.csv" --col x --strata s --fpc f
+printf 'x,s,f\n1,a,10\n2,a,12\n3,b,10\n4,b,10\n' >"$tmp/fpcvar.csv"
+expect 1 "stratum 'a': the fpc varies within the stratum (10 in line 2, 12 in line 3)" -- \
+  mean "$tmp/fpcvar.csv" --col x --strata s --fpc f
+printf 'x,w\n5,1\n,2\n' >"$tmp/dfzero.csv"
+"$manyi" --json stats mean "$tmp/dfzero.csv" --col x --weight w >"$tmp/out" 2>&1 &&
+  grep -q '"df": 0' "$tmp/out" && grep -q '"ci_lower": null' "$tmp/out" && ok || bad "mean design df 0"
+expect 2 "column 'stratum' is given both as a number" -- mean "$DS" --col score --weight stratum --strata stratum
+
+# rake: margins files and levels
+printf 'level,count\ngold,260\nsilver,390\n' >"$tmp/short.csv"
+expect 1 "field 'tier': level 'bronze' is not in the margins file" -- rake "$DS" --col score --margin "tier=$tmp/short.csv"
+printf 'level,count\ngold,260\nsilver,390\nbronze,650\nplatinum,5\n' >"$tmp/extra.csv"
+expect 1 "extra.csv:5: level 'platinum' has no rows in the sample" -- rake "$DS" --col score --margin "tier=$tmp/extra.csv"
+printf 'level,count\ngold,260\nsilver,390\ngold,650\n' >"$tmp/dup.csv"
+expect 1 "dup.csv:4: level 'gold' is given twice (also on line 2)" -- rake "$DS" --col score --margin "tier=$tmp/dup.csv"
+printf 'level,count\ngold,260\nsilver,-390\nbronze,650\n' >"$tmp/neg.csv"
+expect 1 "neg.csv:3: field 'count': -390 for level 'silver' must be > 0" -- rake "$DS" --col score --margin "tier=$tmp/neg.csv"
+printf 'level,count\ngold,260\nsilver,\nbronze,650\n' >"$tmp/nocount.csv"
+expect 1 "nocount.csv:3: field 'count': missing count for level 'silver'" -- rake "$DS" --col score --margin "tier=$tmp/nocount.csv"
+printf 'level,n\ngold,260\n' >"$tmp/nocol.csv"
+expect 1 "no column 'count'; the columns are: level, n" -- rake "$DS" --col score --margin "tier=$tmp/nocol.csv"
+printf 'level,count\n"gold,260\nsilver,390\n' >"$tmp/badcsv.csv"
+expect 1 "quoted field is not closed" -- rake "$DS" --col score --margin "tier=$tmp/badcsv.csv"
+printf 'level,count\nphone,520\nweb,800\n' >"$tmp/ch1320.csv"
+expect 1 "--margin: margin 'channel' totals 1320 but margin 'tier' totals 1300" -- \
+  rake "$DS" --col score --margin "tier=$MT,channel=$tmp/ch1320.csv"
+expect 2 "'tier' is not VAR=FILE.csv" -- rake "$DS" --col score --margin tier
+expect 2 "give --margin or --poststratify, not both" -- rake "$DS" --col score --margin "tier=$MT" --poststratify "tier=$MT"
+expect 2 "--poststratify takes one VAR=FILE.csv" -- rake "$DS" --col score --poststratify "tier=$MT,channel=$MC"
+expect 2 "variable 'tier' is given twice" -- rake "$DS" --col score --margin "tier=$MT,tier=$MT"
+expect 2 "the analysed column cannot be a raking variable" -- rake "$DS" --col tier --margin "tier=$MT"
+printf 'x,t\n1,a\n2,\n' >"$tmp/rakemiss.csv"
+printf 'level,count\na,5\n' >"$tmp/ma.csv"
+expect 1 "rakemiss.csv:3: field 't': missing value; every row is calibrated" -- rake "$tmp/rakemiss.csv" --col x --margin "t=$tmp/ma.csv"
+printf 'x,t,w\n1,a,0\n2,b,0\n3,b,1\n' >"$tmp/rakezero.csv"
+printf 'level,count\na,5\nb,5\n' >"$tmp/mab.csv"
+expect 1 "margin 't' level 'a' has no rows with a weight > 0" -- rake "$tmp/rakezero.csv" --col x --weight w --margin "t=$tmp/mab.csv"
+printf 'x,t,w\n1,a,0\n4,a,1\n2,b,2\n3,b,1\n' >"$tmp/rakew0.csv"
+"$manyi" --json stats rake "$tmp/rakew0.csv" --col x --weight w --margin "t=$tmp/mab.csv" >"$tmp/out" 2>&1 &&
+  grep -q '"se": null' "$tmp/out" && grep -q '"mean": 3.166666' "$tmp/out" && ok || bad "rake with a zero weight: se null as R"
+"$manyi" --json stats rake "$DS" --col score $W --margin "tier=$MT,channel=$MC" --epsilon 1e-12 --maxit 1 >"$tmp/out" 2>&1 &&
+  grep -q '"converged": false' "$tmp/out" && ok || bad "rake not converged is reported"
+expect 1 "all 2 weights are 0" -- describe "$tmp/zerowk.csv" --col x --weight w
+"$manyi" stats rake --help >"$tmp/out" 2>&1
+grep -q "survey::rake" "$tmp/out" && grep -q "postStratify" "$tmp/out" && ok || bad "stats rake --help"
 
 # ---- errors and edge cases
 printf 'a,b,g\n1,2,x\n3,abc,y\n' >"$tmp/text.csv"
@@ -149,7 +250,7 @@ expect 1 "no values: all 2 rows are missing" -- describe "$tmp/none.csv" --col a
 expect 1 "no column 'zz'; the columns are: a" -- describe "$tmp/none.csv" --col zz
 expect 2 "give --col" -- describe "$tmp/none.csv"
 expect 2 "unknown option '--cols'" -- describe "$tmp/none.csv" --cols a
-expect 2 "not implemented yet" -- mean "$S" --col q_overall --strata channel
+expect 2 "unknown option '--strata'" -- describe "$S" --col q_overall --strata channel
 expect 2 "unknown statistic 'median'" -- median "$S"
 expect 2 "unknown method 'exact'" -- prop "$S" --col q_overall --success 5 --method exact
 expect 1 "is not 0 or 1; give --success" -- prop "$S" --col q_overall
@@ -179,6 +280,7 @@ expect 1 "outside the scale 1..5" -- alpha "$S" --cols q_overall,q_nps --scale-m
 expect 2 "--reverse needs --scale-min" -- alpha "$S" --cols q_overall,q_wait --reverse q_wait
 printf 'x,w\n1,1\n2,-1\n' >"$tmp/negw.csv"
 expect 1 "negw.csv:3: field 'w': negative weight" -- mean "$tmp/negw.csv" --col x --weight w
+expect 1 "negw.csv:3: field 'w': negative weight" -- index "$tmp/negw.csv" --dims 'a:1:0:5:x' --weight w
 printf 'x,w\n1,0\n2,0\n' >"$tmp/zerow.csv"
 expect 1 "all 2 weights are 0" -- mean "$tmp/zerow.csv" --col x --weight w
 # drivers

@@ -444,3 +444,179 @@ put("kmeans_three", list(n = nrow(cc), tot_withinss = km$tot.withinss,
                          sizes = I(km$size[o]), withinss = I(km$withinss[o]),
                          centers = setNames(lapply(o, function(i)
                            as.list(km$centers[i, ])), as.character(1:3))))
+
+# ==== complex designs, raking, weighted describe ======================================
+# R calls: svydesign(ids, strata, weights, fpc, nest), svymean(na.rm = TRUE,
+# deff = TRUE), confint(df = degf(design)), rake(), postStratify(), svyvar,
+# svyquantile(qrule = "math"), svytotal. A design is built on ALL rows of the
+# file; a missing value of the analysed column is survey's na.rm = TRUE: the
+# row leaves the estimate, the design keeps its PSU counts (nPSU, fpc).
+#
+# design.csv: a stratified one-stage cluster sample of customers. Strata
+# north / south / west with 4, 5 and 3 sampled branches (psu) out of psu_pop =
+# 20, 25 and 12 (frac = the sampling fraction of branches); psu is unique over
+# the file, psu_in_stratum restarts at 1 in each stratum (svydesign nest =
+# TRUE); pop_rows = customers in the stratum (an fpc for rows sampled without
+# clusters); weight varies within branches; score 0-100 with some NA, and none
+# at all in branch W3; tier and channel for raking.
+set.seed(20240607)
+sizes <- list(north = c(5, 6, 4, 5), south = c(4, 5, 6, 4, 5), west = c(6, 5, 5))
+dd <- do.call(rbind, lapply(names(sizes), function(h) {
+  k <- sizes[[h]]
+  data.frame(id = NA, stratum = h, psu = paste0(toupper(substr(h, 1, 1)), rep(seq_along(k), k)),
+             psu_in_stratum = rep(seq_along(k), k))
+}))
+dd$id <- sprintf("D%03d", seq_len(nrow(dd)))
+dd$psu_pop <- c(north = 20, south = 25, west = 12)[dd$stratum]
+dd$frac <- c(north = 0.2, south = 0.2, west = 0.25)[dd$stratum]
+dd$pop_rows <- c(north = 400, south = 600, west = 300)[dd$stratum]
+dd$weight <- round(runif(nrow(dd), 5, 40), 2)
+eff <- rnorm(12, 0, 6); names(eff) <- unique(dd$psu)
+dd$score <- round(rnorm(nrow(dd), 70 + c(north = 0, south = 5, west = -4)[dd$stratum] +
+                                  eff[dd$psu], 10), 1)
+dd$score[c(3, 17, 30)] <- NA
+dd$score[dd$psu == "W3"] <- NA
+dd$nps <- pmin(10, pmax(0, round(dd$score / 10 + rnorm(nrow(dd), 0, 1.5))))
+dd$nps[is.na(dd$nps)] <- 8
+dd$tier <- sample(c("gold", "silver", "bronze"), nrow(dd), replace = TRUE, prob = c(.2, .3, .5))
+dd$channel <- sample(c("phone", "web"), nrow(dd), replace = TRUE, prob = c(.45, .55))
+write.csv(dd, file.path(out, "design.csv"), row.names = FALSE, na = "", quote = FALSE)
+dd <- read.csv(file.path(out, "design.csv"), stringsAsFactors = FALSE)
+write.csv(data.frame(level = c("gold", "silver", "bronze"), count = c(260, 390, 650)),
+          file.path(out, "margins_tier.csv"), row.names = FALSE, quote = FALSE)
+write.csv(data.frame(level = c("phone", "web"), count = c(520, 780)),
+          file.path(out, "margins_channel.csv"), row.names = FALSE, quote = FALSE)
+
+# lonely.csv: stratum b has a single PSU (survey.lonely.psu).
+lonely <- data.frame(stratum = c("a", "a", "a", "a", "a", "a", "b", "b", "b", "c", "c", "c", "c"),
+                     psu = c("a1", "a1", "a2", "a2", "a3", "a3", "b1", "b1", "b1",
+                             "c1", "c1", "c2", "c2"),
+                     psu_pop = c(10, 10, 10, 10, 10, 10, 4, 4, 4, 5, 5, 5, 5),
+                     weight = c(3, 4, 3.5, 3, 2, 4, 6, 5, 6.5, 2.5, 3, 2, 2.5),
+                     y = c(4, 5, 3, 4, 2, 5, 1, 2, 2, 5, 4, 3, 5))
+write.csv(lonely, file.path(out, "lonely.csv"), row.names = FALSE, quote = FALSE)
+
+des <- function(dat, ids = ~1, strata = NULL, weights = NULL, fpc = NULL, nest = FALSE) {
+  suppressWarnings(svydesign(ids = ids, strata = strata, weights = weights, fpc = fpc,
+                             data = dat, nest = nest))
+}
+# mean of `col` on design d with svymean(na.rm = TRUE), as manyi stats mean
+dmean <- function(d, col, conf = 0.95) {
+  f <- reformulate(col)
+  m <- svymean(f, d, na.rm = TRUE, deff = TRUE)
+  sub <- d[!is.na(d$variables[[col]]), ]
+  df <- degf(sub); ci <- confint(m, df = df, level = conf)
+  ins <- weights(sub, "sampling") != 0
+  list(n = sum(!is.na(d$variables[[col]])), n_missing = sum(is.na(d$variables[[col]])),
+       mean = unname(coef(m)), se = as.numeric(SE(m)), df = df,
+       ci_lower = ci[1], ci_upper = ci[2], deff = as.numeric(deff(m)),
+       sum_weights = sum(weights(sub)),
+       n_psu = length(unique(sub$cluster[ins, 1])),
+       n_strata = length(unique(sub$strata[ins, 1])))
+}
+# the survey.csv weighted mean as survey's na.rm on the whole file's design
+put("mean_weighted", dmean(des(s, weights = ~weight), "q_overall"))
+put("mean_strat", dmean(des(dd, strata = ~stratum, weights = ~weight), "score"))
+put("mean_cluster", dmean(des(dd, ids = ~psu, weights = ~weight), "score"))
+put("mean_strat_cluster", dmean(des(dd, ids = ~psu, strata = ~stratum, weights = ~weight),
+                                "score"))
+put("mean_strat_cluster_90", dmean(des(dd, ids = ~psu, strata = ~stratum, weights = ~weight),
+                                   "score", 0.9))
+put("mean_strat_cluster_fpc", dmean(des(dd, ids = ~psu, strata = ~stratum, weights = ~weight,
+                                        fpc = ~psu_pop), "score"))
+put("mean_fpc_implied", dmean(des(dd, ids = ~psu, strata = ~stratum, fpc = ~psu_pop), "score"))
+put("mean_fpc_fraction", dmean(des(dd, ids = ~psu, strata = ~stratum, fpc = ~frac), "score"))
+put("mean_strat_fpc_rows", dmean(des(dd, strata = ~stratum, fpc = ~pop_rows), "score"))
+put("mean_nest", dmean(des(dd, ids = ~psu_in_stratum, strata = ~stratum, weights = ~weight,
+                           nest = TRUE), "score"))
+lonely_mean <- function(rule, fpc = NULL) {
+  old <- options(survey.lonely.psu = rule); on.exit(options(old))
+  dmean(des(lonely, ids = ~psu, strata = ~stratum, weights = ~weight, fpc = fpc), "y")
+}
+put("mean_lonely_remove", lonely_mean("remove"))
+put("mean_lonely_certainty", lonely_mean("certainty"))
+put("mean_lonely_adjust", lonely_mean("adjust"))
+put("mean_lonely_adjust_fpc", lonely_mean("adjust", ~psu_pop))
+put("mean_lonely_average", lonely_mean("average"))
+
+# ---- raking and post-stratification ----------------------------------------------
+margins <- list(tier = read.csv(file.path(out, "margins_tier.csv"), stringsAsFactors = FALSE),
+                channel = read.csv(file.path(out, "margins_channel.csv"),
+                                   stringsAsFactors = FALSE))
+popm <- function(v) { m <- margins[[v]]; r <- data.frame(m$level, m$count); names(r) <- c(v, "Freq"); r }
+csort <- function(x) sort(unique(x), method = "radix")  # C-locale order, as manyi's levels
+# cells: one per combination of the raking variables present in the sample,
+# ordered by the first variable's level, then the second's
+cells_of <- function(d0, d1, vars) {
+  v <- d1$variables; w0 <- weights(d0); w1 <- weights(d1)
+  key <- do.call(paste, c(v[vars], sep = "\r"))
+  grid <- unique(v[vars]); grid <- grid[do.call(order, lapply(vars, function(x)
+    match(grid[[x]], csort(v[[x]])))), , drop = FALSE]
+  lapply(seq_len(nrow(grid)), function(i) {
+    k <- do.call(paste, c(grid[i, vars, drop = FALSE], sep = "\r")); ii <- key == k
+    c(as.list(setNames(as.character(grid[i, vars]), vars)),
+      list(n = sum(ii), sum_weights = sum(w1[ii]), weight = sum(w1[ii]) / sum(ii),
+           factor = (w1[ii] / w0[ii])[w0[ii] > 0][1]))
+  })
+}
+rk <- function(d0, vars, col, epsilon = 1, maxit = 10, post = FALSE) {
+  d1 <- if (post) postStratify(d0, reformulate(vars), popm(vars))
+        else rake(d0, lapply(vars, reformulate), lapply(vars, popm),
+                  control = list(maxit = maxit, epsilon = epsilon))
+  r <- dmean(d1, col)
+  list(n = r$n, n_missing = r$n_missing, mean = r$mean, se = r$se, df = r$df,
+       ci_lower = r$ci_lower, ci_upper = r$ci_upper, sum_weights = sum(weights(d1)),
+       sum_weights_values = r$sum_weights, cells = cells_of(d0, d1, vars))
+}
+dw <- des(dd, weights = ~weight)
+put("rake_two", rk(dw, c("tier", "channel"), "score"))
+put("rake_one", rk(dw, "tier", "score"))
+put("rake_tight", rk(dw, c("tier", "channel"), "score", epsilon = 1e-12, maxit = 100))
+put("rake_design", rk(des(dd, ids = ~psu, strata = ~stratum, weights = ~weight, fpc = ~psu_pop),
+                      c("channel", "tier"), "score"))
+put("poststrat_tier", rk(dw, "tier", "score", post = TRUE))
+put("poststrat_design", rk(des(dd, ids = ~psu, strata = ~stratum, weights = ~weight),
+                           "channel", "score", post = TRUE))
+
+# ---- weighted describe ----------------------------------------------------------------
+# var and sd: svyvar on the rows with a value (n = rows with a non-zero
+# weight among them); se_mean: svymean(na.rm = TRUE) on the whole file's
+# design, as `mean`; quantiles: svyquantile(qrule = "math") (survey's default);
+# min, max over the rows with a value and a non-zero weight; mode: the value
+# with the largest sum of weights.
+wdescribe <- function(dat, col, wcol) {
+  d <- des(dat, weights = reformulate(wcol)); x <- dat[[col]]; ok <- !is.na(x)
+  sub <- d[ok, ]; f <- reformulate(col)
+  v <- svyvar(f, sub); m <- svymean(f, d, na.rm = TRUE)
+  q <- svyquantile(f, d, c(.25, .5, .75), na.rm = TRUE, ci = FALSE)[[1]]
+  w <- dat[[wcol]][ok]; xx <- x[ok]; pos <- w > 0
+  tw <- tapply(w, xx, sum); modes <- sort(as.numeric(names(tw)[tw == max(tw)]))
+  list(n = sum(ok), n_missing = sum(!ok), sum_weights = sum(w),
+       sum = unname(coef(svytotal(f, d, na.rm = TRUE))), mean = unname(coef(m)),
+       sd = sqrt(unname(coef(v))), var = unname(coef(v)), se_mean = as.numeric(SE(m)),
+       median = q[2], q1 = q[1], q3 = q[3], iqr = q[3] - q[1],
+       min = min(xx[pos]), max = max(xx[pos]), mode = modes[1], modes = I(modes))
+}
+put("describe_weighted", wdescribe(s, "q_overall", "weight"))
+put("describe_weighted_design", wdescribe(dd, "score", "weight"))
+
+# ---- weighted index --------------------------------------------------------------------
+# As ix() with each dimension's mean of the row values weighted by the row's
+# weight: svymean(~m, svydesign(ids = ~1, weights = ~weight), na.rm = TRUE).
+ixw <- function(dat, dims, wcol) {
+  r <- ix(dat, dims)
+  d <- des(dat, weights = reformulate(wcol))
+  raw <- sapply(dims, function(dm) {
+    d$variables$m_ <- rowMeans(dat[, dm$cols, drop = FALSE], na.rm = TRUE)
+    d$variables$m_[is.nan(d$variables$m_)] <- NA
+    unname(coef(svymean(~m_, d, na.rm = TRUE)))
+  })
+  sc <- sapply(seq_along(dims), function(i) 100 * (raw[i] - dims[[i]]$min) /
+                 (dims[[i]]$max - dims[[i]]$min))
+  w <- sapply(dims, function(dm) dm$w)
+  r$dimension_mean_raw <- as.list(setNames(raw, names(dims)))
+  r$dimension_score_0_100 <- as.list(setNames(sc, names(dims)))
+  r$index <- sum(w * sc) / sum(w)
+  r
+}
+put("index_weighted", ixw(s, dims, "weight"))

@@ -1,0 +1,186 @@
+/* manyi run (the foreground scheduler service) and manyi tick (one pass, for
+ * cron): queue the occurrences of the recurring jobs that are due, then fire
+ * every due job through core/sched's runner. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "sched/recurring.h"
+#include "sched/runner.h"
+#include "service/job_kinds.h"
+#include "util/timeutil.h"
+
+static volatile sig_atomic_t stop_flag;
+static void on_signal(int sig) {
+  (void)sig;
+  stop_flag = 1;
+}
+
+typedef struct run_opts {
+  int64_t now;       /* tick --now; 0 = the clock */
+  double poll;       /* run: seconds between looks at the queue */
+  int64_t lease;     /* seconds */
+  int max_attempts;
+  int until_idle;    /* run: exit once nothing is queued for now */
+} run_opts;
+
+static void on_job(void *ctx, const mi_queue_job *j, int rc, int dead, const mi_err *e) {
+  mi_cli *cli = ctx;
+  if (cli->quiet && rc == 0) return;
+  char at[21];
+  mi_instant_format(mi_cli_now(), at);
+  if (rc == 0) {
+    fprintf(stderr, "%s done %s (%s)\n", at, j->key, j->kind);
+    return;
+  }
+  char msg[1400];
+  mi_err_format(e, msg, sizeof msg);
+  fprintf(stderr, "%s %s %s (%s, attempt %lld): %s\n", at, dead ? "DEAD" : "failed, will retry",
+          j->key, j->kind, (long long)j->attempts, msg);
+}
+
+/* One pass at now: recurring occurrences, then the due jobs. */
+static int pass(mi_cli *cli, mi_job_context *ctx, const mi_sched_opts *so, int64_t now,
+                mi_sched_report *rep, size_t *queued, mi_err *e) {
+  if (mi_sched_queue_recurring(cli->store, cli->cfg, mi_job_kinds, now, queued, e)) return 1;
+  return mi_sched_run_due(cli->store, mi_job_kinds, ctx, so, now, rep, e) ? 1 : 0;
+}
+
+static int parse_opts(const char *cmd, int argc, char **argv, run_opts *o) {
+  static const struct option options[] = {{"now", required_argument, NULL, 'n'},
+                                          {"poll", required_argument, NULL, 'p'},
+                                          {"lease", required_argument, NULL, 'l'},
+                                          {"max-attempts", required_argument, NULL, 'm'},
+                                          {"until-idle", no_argument, NULL, 'u'},
+                                          {NULL, 0, NULL, 0}};
+  int opt;
+  mi_err e = {0};
+  int is_tick = !strcmp(cmd, "tick");
+  while ((opt = getopt_long(argc, argv, "n:p:l:m:u", options, NULL)) != -1) {
+    char *end = NULL;
+    switch (opt) {
+    case 'n':
+      if (!is_tick) return mi_cli_usage_error(cmd, "--now is for `manyi tick`");
+      if (mi_instant_parse(optarg, &o->now, &e)) return mi_cli_usage_error(cmd, "--now: %s", e.msg);
+      break;
+    case 'p':
+      o->poll = strtod(optarg, &end);
+      if (is_tick || *end || !(o->poll >= 0.05 && o->poll <= 3600))
+        return mi_cli_usage_error(cmd, "--poll takes seconds from 0.05 to 3600 (run only)");
+      break;
+    case 'l':
+      o->lease = strtoll(optarg, &end, 10);
+      if (*end || o->lease < 1 || o->lease > 7 * 86400)
+        return mi_cli_usage_error(cmd, "--lease takes whole seconds from 1 to 604800");
+      break;
+    case 'm':
+      o->max_attempts = (int)strtol(optarg, &end, 10);
+      if (*end || o->max_attempts < 1 || o->max_attempts > 100)
+        return mi_cli_usage_error(cmd, "--max-attempts takes a number from 1 to 100");
+      break;
+    case 'u':
+      if (is_tick) return mi_cli_usage_error(cmd, "--until-idle is for `manyi run`");
+      o->until_idle = 1;
+      break;
+    default: return mi_cli_usage_error(cmd, "unknown option");
+    }
+  }
+  if (optind < argc) return mi_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+  return 0;
+}
+
+static void print_report(mi_cli *cli, const mi_sched_report *r, size_t queued) {
+  if (cli->json) {
+    mi_cli_print_json(json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "recurring_queued",
+                                (json_int_t)queued, "ran", (json_int_t)r->ran, "done",
+                                (json_int_t)r->done, "retried", (json_int_t)r->retried, "dead",
+                                (json_int_t)r->dead, "lost", (json_int_t)r->lost));
+  } else if (!cli->quiet) {
+    printf("%zu recurring queued; %zu jobs ran: %zu done, %zu to retry, %zu dead", queued, r->ran,
+           r->done, r->retried, r->dead);
+    if (r->lost) printf(", %zu taken over by another runner", r->lost);
+    putchar('\n');
+  }
+}
+
+static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
+  run_opts o = {.poll = 5, .lease = 300, .max_attempts = 5};
+  int rc = parse_opts(cmd, argc, argv, &o);
+  if (rc) return rc;
+  if (mi_cli_open_store(cli, 0)) return 1;
+  char host[128] = "host", owner[200];
+  gethostname(host, sizeof host - 1);
+  snprintf(owner, sizeof owner, "%.100s:%ld:%lld", host, (long)getpid(), (long long)time(NULL));
+  mi_job_context ctx = {.cfg = cli->cfg};
+  mi_sched_opts so = {.owner = owner, .lease_secs = o.lease, .max_attempts = o.max_attempts,
+                      .stop = &stop_flag, .on_job = on_job, .ctx = cli};
+  mi_sched_report rep, total = {0};
+  size_t queued = 0, total_queued = 0;
+  mi_err e = {0};
+  if (!strcmp(cmd, "tick")) {
+    rc = pass(cli, &ctx, &so, o.now ? o.now : mi_cli_now(), &rep, &queued, &e);
+    mi_job_context_free(&ctx);
+    if (rc) return mi_cli_fail(&e);
+    print_report(cli, &rep, queued);
+    return 0;
+  }
+  struct sigaction sa = {0};
+  sa.sa_handler = on_signal; /* no SA_RESTART: the sleep ends at once */
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  if (!cli->quiet) fprintf(stderr, "manyi run: %s, polling every %gs; SIGTERM or Ctrl-C stops\n",
+                           owner, o.poll);
+  while (!stop_flag) {
+    if (pass(cli, &ctx, &so, mi_cli_now(), &rep, &queued, &e)) {
+      mi_job_context_free(&ctx);
+      return mi_cli_fail(&e);
+    }
+    total.ran += rep.ran, total.done += rep.done, total.retried += rep.retried;
+    total.dead += rep.dead, total.lost += rep.lost, total_queued += queued;
+    if (o.until_idle && rep.ran == 0) break;
+    struct timespec ts = {(time_t)o.poll, (long)((o.poll - (double)(time_t)o.poll) * 1e9)};
+    if (!stop_flag) nanosleep(&ts, NULL);
+  }
+  mi_job_context_free(&ctx);
+  if (!cli->quiet && !cli->json) fprintf(stderr, "manyi run: stopped\n");
+  print_report(cli, &total, total_queued);
+  return 0;
+}
+
+static int run_run(mi_cli *cli, int argc, char **argv) { return run_cmd(cli, "run", argc, argv); }
+static int run_tick(mi_cli *cli, int argc, char **argv) { return run_cmd(cli, "tick", argc, argv); }
+
+#define COMMON_OPTS                                                                           \
+  "  --lease SECONDS     how long a claimed job is held (default 300); a runner that\n"      \
+  "                      dies loses its jobs when their leases end\n"                        \
+  "  --max-attempts N    failures before a job is dead (default 5); retries wait\n"          \
+  "                      60 s, doubled per attempt, at most a day\n"
+
+const mi_cli_command mi_cmd_run = {
+    "run", "the scheduler service: fire due jobs until stopped",
+    "Usage: manyi [--config FILE] [--db FILE] run [--poll SECONDS] [--until-idle] [OPTIONS]\n"
+    "\n"
+    "Runs in the foreground: every --poll seconds (default 5) queues the due\n"
+    "occurrences of the recurring jobs in manyi.yaml (schedule:) and fires every due\n"
+    "job (`manyi jobs kinds`). Each job's effects and its completion commit together,\n"
+    "so a crash at any point followed by a restart gives each effect exactly once.\n"
+    "Several runners may share a database: a job is claimed by one. SIGTERM or\n"
+    "Ctrl-C finishes the job in hand and exits. Logs go to stderr.\n"
+    "\n"
+    "  --until-idle        exit after a pass that found nothing to do\n" COMMON_OPTS,
+    run_run, 0};
+
+const mi_cli_command mi_cmd_tick = {
+    "tick", "fire what is due once and exit (for cron)",
+    "Usage: manyi [--config FILE] [--db FILE] [--json] tick [--now TIME] [OPTIONS]\n"
+    "\n"
+    "One pass of `manyi run`: queues the due occurrences of the recurring jobs, fires\n"
+    "every job due at TIME (default: now) and prints what happened. Missed occurrences\n"
+    "of a recurring job (the machine was off) fire once, not once per missed time.\n"
+    "\n" COMMON_OPTS,
+    run_tick, 0};
