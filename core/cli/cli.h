@@ -31,12 +31,13 @@ extern const mi_cli_command mi_cmd_init, mi_cmd_check, mi_cmd_import, mi_cmd_exp
     mi_cmd_customer, mi_cmd_status, mi_cmd_eval, mi_cmd_explain;
 extern const mi_cli_command mi_cmd_stats;
 extern const mi_cli_command mi_cmd_points;
+extern const mi_cli_command mi_cmd_repl;
 
 /* manyi eval points (cmd_points.c), called by cmd_eval.c with its options. */
 int mi_cli_eval_points(mi_cli *cli, int64_t as_of, int dry_run, const char *policy_path);
 extern const mi_cli_command mi_cmd_policy;
 extern const mi_cli_command mi_cmd_calendar, mi_cmd_cron; /* cmd_calendar.c, cmd_cron.c */
-extern const mi_cli_command mi_cmd_jobs, mi_cmd_run, mi_cmd_tick, mi_cmd_outbox;
+extern const mi_cli_command mi_cmd_jobs, mi_cmd_run, mi_cmd_tick, mi_cmd_outbox, mi_cmd_ticket;
 
 /* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
 int mi_cli_load_config(mi_cli *cli);

@@ -1,0 +1,255 @@
+/* manyi ticket open|show|list|sla|ACTION: the terminal side of
+ * service/tickets.c. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "service/tickets.h"
+#include "util/timeutil.h"
+
+static const char usage_all[] =
+    "Usage: manyi [--config FILE] [--db FILE] [--json] ticket SUBCOMMAND ...\n"
+    "\n"
+    "  open --customer C --kind K --category C --severity S --channel CH --subject TEXT [--id T]\n"
+    "                          take a request in; the routing policy picks department and priority\n"
+    "  show ID                 the ticket and its event log\n"
+    "  list [--status S] [--department D] [--limit N]\n"
+    "  sla ID                  each SLA target: allowed, used, paused, deadline, met or breached\n"
+    "  assign ID STAFF         reply ID [TEXT]      pend ID REASON      resume ID [TEXT]\n"
+    "  resolve ID RESOLUTION   reopen ID REASON     close ID            note ID TEXT\n"
+    "\n"
+    "Kinds: inquiry, complaint, after_sales, business_request. Categories: general,\n"
+    "technical, product_quality. Severities: low, medium, high, critical. Channels:\n"
+    "phone, email, social, chat, visit, web.\n"
+    "Statuses: new -> open (assigned or replied) -> pending (waiting for the customer;\n"
+    "the SLA clocks pause) -> open -> resolved -> closed; resolved -> open by reopen.\n"
+    "Every change is an event with the acting user and the time ($MANYI_NOW in tests).\n";
+
+static void print_row(const mi_cli *cli, const mi_ticket_row *t) {
+  char at[21];
+  mi_instant_format(t->opened_at, at);
+  if (cli->json) return;
+  printf("%-10s %-9s %-16s %-15s p%d %-12s %s %-9s %s\n", t->external_id, t->status, t->kind,
+         t->category, t->priority, t->department, at, t->customer, t->subject);
+}
+
+static json_t *row_json(const mi_ticket_row *t) {
+  char at[21], fr[21], rs[21];
+  mi_instant_format(t->opened_at, at);
+  mi_instant_format(t->first_response_at, fr);
+  mi_instant_format(t->resolved_at, rs);
+  json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s}", "id",
+                        t->external_id, "customer", t->customer, "kind", t->kind, "category",
+                        t->category, "severity", t->severity, "channel", t->channel, "status",
+                        t->status, "priority", t->priority, "department", t->department,
+                        "opened_at", at, "escalation_level", t->escalation_level, "subject",
+                        t->subject);
+  json_object_set_new(o, "assignee", *t->assignee ? json_string(t->assignee) : json_null());
+  json_object_set_new(o, "first_response_at", t->first_response_at ? json_string(fr) : json_null());
+  json_object_set_new(o, "resolved_at", t->resolved_at ? json_string(rs) : json_null());
+  return o;
+}
+
+static int cmd_open(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {
+      {"customer", required_argument, NULL, 'c'}, {"kind", required_argument, NULL, 'k'},
+      {"category", required_argument, NULL, 'g'}, {"severity", required_argument, NULL, 's'},
+      {"channel", required_argument, NULL, 'h'},  {"subject", required_argument, NULL, 'j'},
+      {"id", required_argument, NULL, 'i'},       {NULL, 0, NULL, 0}};
+  mi_ticket_request r = {.kind = "inquiry", .category = "general", .severity = "medium",
+                         .channel = "phone", .actor = mi_cli_user(), .now = mi_cli_now()};
+  int opt;
+  while ((opt = getopt_long(argc, argv, "c:k:g:s:h:j:i:", options, NULL)) != -1) {
+    switch (opt) {
+    case 'c': r.customer = optarg; break;
+    case 'k': r.kind = optarg; break;
+    case 'g': r.category = optarg; break;
+    case 's': r.severity = optarg; break;
+    case 'h': r.channel = optarg; break;
+    case 'j': r.subject = optarg; break;
+    case 'i': r.external_id = optarg; break;
+    default: return mi_cli_usage_error("ticket", "open: unknown option");
+    }
+  }
+  if (optind < argc) return mi_cli_usage_error("ticket", "open: unexpected '%s'", argv[optind]);
+  if (!r.customer || !r.subject)
+    return mi_cli_usage_error("ticket", "open needs --customer and --subject");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  mi_policy *routing = NULL;
+  if (mi_policy_load_config(cli->cfg, "routing", &routing, &e)) return mi_cli_fail(&e);
+  mi_ticket_opened o;
+  int rc = mi_ticket_open(cli->store, cli->cfg, routing, &r, &o, &e);
+  mi_policy_free(routing);
+  if (rc) return mi_cli_fail(&e);
+  if (cli->json)
+    mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:s}", "id", o.external_id, "department",
+                                o.department, "priority", o.priority, "reason", o.reason));
+  else
+    printf("%s opened: %s, priority %d (%s)\n", o.external_id, o.department, o.priority, o.reason);
+  return 0;
+}
+
+static int print_event(const mi_ticket_event_row *ev, void *ud) {
+  json_t *arr = ud;
+  char at[21];
+  mi_instant_format(ev->at, at);
+  if (arr) {
+    json_t *d = ev->detail ? json_loads(ev->detail, 0, NULL) : NULL;
+    json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:o}", "at", at, "kind",
+                                         ev->kind, "actor", ev->actor, "from", ev->from_status,
+                                         "to", ev->to_status, "detail", d ? d : json_null()));
+    return 0;
+  }
+  printf("  %s  %-16s %-16s %s%s%s  %s\n", at, ev->kind, ev->actor,
+         ev->from_status ? ev->from_status : "", ev->to_status ? " -> " : "",
+         ev->to_status ? ev->to_status : "", ev->detail ? ev->detail : "");
+  return 0;
+}
+
+static int cmd_show(mi_cli *cli, int argc, char **argv) {
+  if (argc != 2) return mi_cli_usage_error("ticket", "show takes one ID");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  mi_ticket_row t;
+  if (mi_ticket_get(cli->store, argv[1], &t, &e)) return mi_cli_fail(&e);
+  json_t *o = cli->json ? row_json(&t) : NULL, *events = cli->json ? json_array() : NULL;
+  if (!cli->json) {
+    printf("%s  %s  %s/%s/%s via %s, priority %d, %s%s%s\n", t.external_id, t.status, t.kind,
+           t.category, t.severity, t.channel, t.priority, t.department,
+           *t.assignee ? ", assigned to " : "", t.assignee);
+    printf("  customer %s, tier %s\n  subject: %s\nevents:\n", t.customer,
+           *t.customer_tier ? t.customer_tier : "-", t.subject);
+  }
+  if (mi_ticket_events_each(cli->store, t.id, print_event, events, &e)) {
+    json_decref(o), json_decref(events);
+    return mi_cli_fail(&e);
+  }
+  if (o) {
+    json_object_set_new(o, "events", events);
+    mi_cli_print_json(o);
+  }
+  return 0;
+}
+
+typedef struct list_ctx {
+  const mi_cli *cli;
+  json_t *arr;
+} list_ctx;
+
+static int list_one(const mi_ticket_row *t, void *ud) {
+  list_ctx *c = ud;
+  if (c->arr) json_array_append_new(c->arr, row_json(t));
+  else print_row(c->cli, t);
+  return 0;
+}
+
+static int cmd_list(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"status", required_argument, NULL, 's'},
+                                          {"department", required_argument, NULL, 'd'},
+                                          {"limit", required_argument, NULL, 'l'},
+                                          {NULL, 0, NULL, 0}};
+  const char *status = NULL, *dept = NULL;
+  long limit = 50;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "s:d:l:", options, NULL)) != -1) {
+    char *end;
+    if (opt == 's') status = optarg;
+    else if (opt == 'd') dept = optarg;
+    else if (opt == 'l' && (limit = strtol(optarg, &end, 10), *end || limit < 0 || !*optarg))
+      return mi_cli_usage_error("ticket", "--limit takes a whole number >= 0");
+    else if (opt != 'l') return mi_cli_usage_error("ticket", "list: unknown option");
+  }
+  if (mi_cli_open_store(cli, 0)) return 1;
+  list_ctx c = {cli, cli->json ? json_array() : NULL};
+  mi_err e = {0};
+  if (mi_ticket_each(cli->store, status, dept, (size_t)limit, list_one, &c, &e)) {
+    json_decref(c.arr);
+    return mi_cli_fail(&e);
+  }
+  if (c.arr) mi_cli_print_json(c.arr);
+  return 0;
+}
+
+static void hm(int64_t secs, char *buf, size_t size) {
+  int64_t m = (secs < 0 ? -secs : secs) / 60;
+  snprintf(buf, size, "%s%lldh%02lldm", secs < 0 ? "-" : "", (long long)(m / 60), (long long)(m % 60));
+}
+
+static int cmd_sla(mi_cli *cli, int argc, char **argv) {
+  if (argc != 2) return mi_cli_usage_error("ticket", "sla takes one ID");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  mi_sla_report r;
+  int64_t now = mi_cli_now();
+  if (mi_ticket_sla(cli->store, cli->cfg, argv[1], now, &r, &e)) return mi_cli_fail(&e);
+  if (!r.rule) {
+    if (cli->json) mi_cli_print_json(json_pack("{s:s, s:n}", "id", r.ticket.external_id, "rule"));
+    else printf("%s: no SLA rule of the configuration covers a %s of priority %d\n",
+                r.ticket.external_id, r.ticket.kind, r.ticket.priority);
+    return 0;
+  }
+  json_t *arr = cli->json ? json_array() : NULL;
+  if (!cli->json)
+    printf("%s (%s, priority %d%s%s): rule at %s:%d, calendar %s\n", r.ticket.external_id,
+           r.ticket.kind, r.ticket.priority, *r.ticket.customer_tier ? ", tier " : "",
+           r.ticket.customer_tier, cli->cfg->path, r.rule->line, r.calendar);
+  for (int i = 0; i < 2; i++) {
+    const mi_sla_clock *c = &r.clocks[i];
+    char dl[21] = "-", st[21] = "-", a[24], u[24], p[24], left[24];
+    if (c->deadline) mi_instant_format(c->deadline, dl);
+    if (c->stopped_at) mi_instant_format(c->stopped_at, st);
+    hm(c->allowed, a, sizeof a), hm(c->used, u, sizeof u), hm(c->paused, p, sizeof p);
+    hm(c->allowed - c->used, left, sizeof left);
+    if (arr) {
+      json_array_append_new(
+          arr, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s?, s:s?}", "target", c->target,
+                         "state", mi_sla_state_name(c->state), "allowed_seconds",
+                         (json_int_t)c->allowed, "used_seconds", (json_int_t)c->used,
+                         "paused_seconds", (json_int_t)c->paused, "remaining_seconds",
+                         (json_int_t)(c->allowed - c->used), "deadline", c->deadline ? dl : NULL,
+                         "stopped_at", c->stopped_at ? st : NULL));
+      continue;
+    }
+    printf("  %-15s %-8s allowed %s, used %s, paused %s, left %s; deadline %s; stopped %s\n",
+           c->target, mi_sla_state_name(c->state), a, u, p, left, dl, st);
+  }
+  if (arr) mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:o}", "id", r.ticket.external_id,
+                                       "calendar", r.calendar, "rule_line", r.rule->line,
+                                       "clocks", arr));
+  return 0;
+}
+
+/* assign/reply/pend/...: ID [TEXT] */
+static int cmd_action(mi_cli *cli, int argc, char **argv) {
+  if (argc < 2 || argc > 3)
+    return mi_cli_usage_error("ticket", "%s takes an ID and at most one text (quote it)", argv[0]);
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  mi_ticket_row t;
+  if (mi_ticket_act(cli->store, argv[1], argv[0], argc == 3 ? argv[2] : NULL, mi_cli_user(),
+                    mi_cli_now(), &t, &e))
+    return mi_cli_fail(&e);
+  if (cli->json) mi_cli_print_json(row_json(&t));
+  else if (!cli->quiet) printf("%s %s: now %s\n", t.external_id, argv[0], t.status);
+  return 0;
+}
+
+static const mi_cli_sub subs[] = {
+    {"open", usage_all, cmd_open},       {"show", usage_all, cmd_show},
+    {"list", usage_all, cmd_list},       {"sla", usage_all, cmd_sla},
+    {"assign", usage_all, cmd_action},   {"reply", usage_all, cmd_action},
+    {"pend", usage_all, cmd_action},     {"resume", usage_all, cmd_action},
+    {"resolve", usage_all, cmd_action},  {"reopen", usage_all, cmd_action},
+    {"close", usage_all, cmd_action},    {"note", usage_all, cmd_action},
+    {NULL, NULL, NULL}};
+
+static int run(mi_cli *cli, int argc, char **argv) {
+  return mi_cli_dispatch(cli, "ticket", usage_all, subs, NULL, argc, argv);
+}
+
+const mi_cli_command mi_cmd_ticket = {"ticket", "service tickets: open, move, SLA clocks",
+                                      usage_all, run, 1};

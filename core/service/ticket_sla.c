@@ -1,0 +1,119 @@
+/* SLA clocks as a function of a ticket's event log and its department's
+ * calendar (DESIGN.md: everything is replayable). */
+#include <string.h>
+
+#include "sched/calendar.h"
+#include "service/tickets.h"
+
+const char *mi_sla_state_name(int state) {
+  static const char *const names[] = {"running", "paused", "met", "breached"};
+  return state >= 0 && state < 4 ? names[state] : "?";
+}
+
+/* The most specific rule: kind must match; a rule naming the priority or
+ * the tier beats one that leaves it open (both beats either). */
+static const mi_config_sla *find_rule(const mi_config *cfg, const mi_ticket_row *t) {
+  static const char *const kinds[] = {"inquiry", "complaint", "after_sales", "business_request"};
+  const mi_config_sla *best = NULL;
+  int best_score = -1;
+  for (size_t i = 0; i < cfg->nsla; i++) {
+    const mi_config_sla *r = &cfg->sla[i];
+    if (strcmp(kinds[r->kind], t->kind)) continue;
+    if (r->priority && r->priority != t->priority) continue;
+    if (r->tier && strcmp(r->tier->code, t->customer_tier)) continue;
+    int score = (r->priority ? 1 : 0) + (r->tier ? 2 : 0);
+    if (score > best_score) best = r, best_score = score;
+  }
+  return best;
+}
+
+typedef struct walk {
+  const mi_sched_calendar *cal;
+  int64_t now;
+  mi_sla_clock *c;   /* the two clocks */
+  const char *status; /* the status since `since` */
+  int64_t since;
+  char status_buf[16];
+  int first_reply_seen;
+  int rc;
+  mi_err *e;
+} walk;
+
+/* Adds [a, b) to clock c as running or paused time; notes when it crosses
+ * its allowance. */
+static int advance(walk *w, mi_sla_clock *c, int running, int64_t a, int64_t b) {
+  if (c->stopped_at || b <= a) return 0;
+  int64_t secs;
+  int rc = mi_sched_business_between(w->cal, a, b, &secs, w->e);
+  if (rc) return rc;
+  if (!running) {
+    c->paused += secs;
+    return 0;
+  }
+  if (c->used < c->allowed && c->used + secs >= c->allowed &&
+      (rc = mi_sched_add_business(w->cal, a, c->allowed - c->used, &c->deadline, w->e)))
+    return rc;
+  c->used += secs;
+  return 0;
+}
+
+/* Accounts the span since the last event up to t for both clocks. */
+static int span(walk *w, int64_t t) {
+  int running = !strcmp(w->status, "new") || !strcmp(w->status, "open");
+  int paused = !strcmp(w->status, "pending");
+  int rc = 0;
+  for (int i = 0; i < 2 && !rc; i++)
+    if (running || paused) rc = advance(w, &w->c[i], running, w->since, t);
+  w->since = t;
+  return rc;
+}
+
+static int on_event(const mi_ticket_event_row *ev, void *ud) {
+  walk *w = ud;
+  if (ev->at > w->now) return 1; /* the log as it was at now */
+  if ((w->rc = span(w, ev->at))) return 1;
+  if (!strcmp(ev->kind, "replied") && !w->c[0].stopped_at) w->c[0].stopped_at = ev->at;
+  if (!strcmp(ev->kind, "resolved")) w->c[1].stopped_at = ev->at;
+  if (!strcmp(ev->kind, "reopened")) w->c[1].stopped_at = 0;
+  if (ev->to_status) {
+    snprintf(w->status_buf, sizeof w->status_buf, "%s", ev->to_status);
+    w->status = w->status_buf;
+  }
+  return 0;
+}
+
+int mi_ticket_sla(mi_store *s, const mi_config *cfg, const char *ticket, int64_t now,
+                  mi_sla_report *out, mi_err *e) {
+  if (!s || !cfg || !ticket || !out) return mi_err_set(e, MI_EINVAL, "which ticket?");
+  memset(out, 0, sizeof *out);
+  int rc = mi_ticket_get(s, ticket, &out->ticket, e);
+  if (rc) return rc;
+  out->rule = find_rule(cfg, &out->ticket);
+  if (!out->rule) return 0;
+  const mi_config_department *d = mi_config_find_department(cfg, out->ticket.department);
+  if (!d)
+    return mi_err_set(e, MI_ECONFIG, "ticket %s: department '%s' is not in the configuration",
+                      ticket, out->ticket.department);
+  out->calendar = d->calendar->name;
+  mi_sched_calendar *cal = NULL;
+  if ((rc = mi_sched_calendar_new(d->calendar, &cal, e))) return rc;
+  out->clocks[0] = (mi_sla_clock){.target = "first_response", .allowed = out->rule->first_response};
+  out->clocks[1] = (mi_sla_clock){.target = "resolution", .allowed = out->rule->resolution};
+  walk w = {.cal = cal, .now = now, .c = out->clocks, .status = "none", .since = out->ticket.opened_at, .e = e};
+  rc = mi_ticket_events_each(s, out->ticket.id, on_event, &w, e);
+  if (!rc) rc = w.rc;
+  if (!rc) rc = span(&w, now);
+  for (int i = 0; i < 2 && !rc; i++) {
+    mi_sla_clock *c = &out->clocks[i];
+    int late = c->used > c->allowed || (c->used == c->allowed && !c->stopped_at);
+    if (c->stopped_at) c->state = late ? 3 : 2;
+    else if (late) c->state = 3;
+    else if (!strcmp(w.status, "pending")) c->state = 1, c->deadline = 0;
+    else {
+      c->state = 0;
+      rc = mi_sched_add_business(cal, now, c->allowed - c->used, &c->deadline, e);
+    }
+  }
+  mi_sched_calendar_free(cal);
+  return rc;
+}

@@ -1,0 +1,75 @@
+/* The ticket workflow: intake through the routing policy, the moves of a
+ * ticket (each an event in its log with actor and time), and its SLA clocks
+ * as a function of that log and the department's calendar. */
+#ifndef MI_SERVICE_TICKETS_H
+#define MI_SERVICE_TICKETS_H
+
+#include <stdint.h>
+
+#include "config/config.h"
+#include "policy/policy.h"
+#include "store/store.h"
+#include "store/tickets.h"
+
+typedef struct mi_ticket_request {
+  const char *external_id; /* NULL: the next free T0000123 */
+  const char *customer;    /* the customer's external id */
+  const char *kind, *category, *severity, *channel, *subject;
+  const char *actor; /* who took it in */
+  int64_t now;
+} mi_ticket_request;
+
+typedef struct mi_ticket_opened {
+  char external_id[65], department[65], reason[501];
+  int priority;
+} mi_ticket_opened;
+
+/* Opens a ticket: the routing policy picks department and priority; the
+ * ticket is stored as 'new' with an 'opened' and a 'routed' event (the
+ * policy's reason and digest), in one transaction. A policy failure is
+ * MI_EPOLICY and stores nothing; bad fields are MI_EINVAL naming them. */
+int mi_ticket_open(mi_store *s, const mi_config *cfg, mi_policy *routing,
+                   const mi_ticket_request *r, mi_ticket_opened *out, mi_err *e);
+
+/* Moves a ticket: action is assign (arg: staff id), reply, pend (arg: the
+ * reason), resume, resolve (arg: the resolution), reopen (arg: why), close
+ * or note (arg: the text). An action the ticket's status does not allow is
+ * MI_EINVAL naming the status and what is allowed. *after (may be NULL)
+ * gets the ticket as it is afterwards. One transaction. */
+int mi_ticket_act(mi_store *s, const char *ticket, const char *action, const char *arg,
+                  const char *actor, int64_t now, mi_ticket_row *after, mi_err *e);
+
+/* The actions, for help and completion: "assign reply pend ...". */
+const char *mi_ticket_actions(void);
+
+/* ---- SLA clocks (ticket_sla.c) ------------------------------------------------ */
+
+typedef struct mi_sla_clock {
+  const char *target;    /* "first_response" | "resolution" */
+  int64_t allowed;       /* business seconds the rule allows */
+  int64_t used;          /* business seconds the clock ran (up to its stop, or now) */
+  int64_t paused;        /* business seconds spent pending (not counted) */
+  int64_t stopped_at;    /* when the target was met (first reply / resolution), 0 = not yet */
+  int64_t deadline;      /* when `allowed` was or will be used up; 0 = unknown (paused) */
+  int state;             /* 0 running, 1 paused, 2 met, 3 breached (stopped late or past it) */
+} mi_sla_clock;
+
+typedef struct mi_sla_report {
+  mi_ticket_row ticket;
+  const mi_config_sla *rule; /* NULL: no rule covers the ticket */
+  const char *calendar;
+  mi_sla_clock clocks[2];
+} mi_sla_report;
+
+/* The SLA clocks of ticket at now: the most specific rule of cfg for its
+ * kind, priority and customer tier; business time in its department's
+ * calendar; the clocks run while the ticket is new or open, pause while it
+ * is pending, and stop at the first reply (first_response) and at the last
+ * resolution (resolution; a reopened ticket's clock goes on). */
+int mi_ticket_sla(mi_store *s, const mi_config *cfg, const char *ticket, int64_t now,
+                  mi_sla_report *out, mi_err *e);
+
+/* "running", "paused", "met", "breached". */
+const char *mi_sla_state_name(int state);
+
+#endif

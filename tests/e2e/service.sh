@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# End-to-end: the service desk on the bundled example — a ticket's life from
+# `ticket open` to close with its SLA clocks (values worked out by hand on
+# the `standard` calendar: Asia/Shanghai, Mon-Fri 09:00-12:00 + 13:30-18:00,
+# Sat 09:00-12:00), and the scheduler: recurring jobs, retries, dead jobs and
+# a kill -9 loop of `manyi run`.
+# Usage: service.sh MANYI SOURCE_DIR MANYI_GEN
+set -uo pipefail
+manyi=$1
+src=$2
+example=$src/examples/after-sales
+data=$example/data
+tmp=$(mktemp -d)
+trap 'kill "${runner:-0}" 2>/dev/null; rm -rf "$tmp"' EXIT
+failures=0
+passes=0
+
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+expect() {
+  local want=$1; shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/err" >&2; fi
+}
+contains() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; cat "$1" >&2; fi; }
+same() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', want '$2'"; fi; }
+m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" "$@"; }
+at() { export MANYI_NOW=$1; }
+sql() { sqlite3 "$tmp/ex.db" "$1"; }
+
+at 2026-11-20T08:00:00Z
+expect 0 m init
+for f in customers staff orders; do expect 0 m import "$f" "$data/$f.csv"; done
+expect 0 m eval tiers
+
+# --- a complaint of a tier-A customer: rule complaint/priority 1 (30m, 4h)
+cust=$(sql "select external_id from customers where tier = 'A' order by id limit 1")
+at 2026-11-20T17:00:00+08:00   # Friday 17:00, one business hour left that day
+expect 0 m ticket open --customer "$cust" --kind complaint --category product_quality \
+  --severity high --channel phone --subject '冰箱不制冷'
+contains "$tmp/out" "T0000001 opened: quality, priority 1"
+expect 0 m --json ticket sla T0000001
+# first response: 30 business minutes -> Fri 17:30 local; resolution: 1h Friday + 3h Saturday
+contains "$tmp/out" '"deadline": "2026-11-20T09:30:00Z"'
+contains "$tmp/out" '"deadline": "2026-11-21T04:00:00Z"'
+at 2026-11-20T17:45:00+08:00
+expect 0 m ticket assign T0000001 S001;  contains "$tmp/out" "now open"
+expect 1 m ticket close T0000001;        contains "$tmp/err" "is open: it cannot be closed (only when resolved)"
+expect 1 m ticket assign T0000001 S999;  contains "$tmp/err" "S999"
+expect 2 m ticket frobnicate T0000001;   contains "$tmp/err" "unknown subcommand 'frobnicate'"
+expect 1 m ticket pend T0000001;         contains "$tmp/err" "pend needs a reason"
+at 2026-11-23T09:30:00+08:00   # Monday
+expect 0 m ticket reply T0000001 'we will call you'
+expect 0 m ticket pend T0000001 'waiting for a photo'
+at 2026-11-23T14:00:00+08:00
+expect 0 m --json ticket sla T0000001
+# running Fri 17:00-18:00, Sat 09:00-12:00, Mon 09:00-09:30 = 4h30m; pending
+# Mon 09:30-12:00 and 13:30-14:00 = 3h, not counted
+contains "$tmp/out" '"used_seconds": 16200'
+contains "$tmp/out" '"paused_seconds": 10800'
+contains "$tmp/out" '"state": "breached"'   # resolution: 4h30m of 4h
+contains "$tmp/out" '"stopped_at": "2026-11-23T01:30:00Z"'
+expect 0 m ticket resume T0000001
+expect 0 m ticket resolve T0000001 'compressor replaced'
+expect 0 m ticket close T0000001;        contains "$tmp/out" "now closed"
+expect 0 m --json ticket show T0000001
+for ev in opened routed assigned replied pended resumed resolved closed; do
+  contains "$tmp/out" "\"kind\": \"$ev\""
+done
+expect 0 m ticket list --status closed;  contains "$tmp/out" "T0000001"
+same "$(sql "select count(*) from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'T0000001'")" 8 "events logged"
+expect 1 m ticket open --customer "$cust" --kind gripe --subject x
+contains "$tmp/err" "kind: 'gripe' is not one of inquiry"
+
+# --- recurring jobs: nothing fires for the past, a missed week fires once
+at 2026-11-20T00:00:00Z
+expect 0 m tick;                          contains "$tmp/out" "0 recurring queued"
+expect 0 m --json tick --now 2026-11-27T00:00:00Z
+contains "$tmp/out" '"recurring_queued": 1'
+same "$(sql "select count(*) from jobs where key like 'schedule:nightly-tiers:%'")" 1 "one nightly run after a missed week"
+same "$(sql "select key from jobs where key like 'schedule:nightly-tiers:%'")" "schedule:nightly-tiers:2026-11-26T18:00:00Z" "latest occurrence"
+expect 0 m --json tick --now 2026-11-27T00:00:00Z
+contains "$tmp/out" '"recurring_queued": 0'
+
+# --- retries and dead jobs
+expect 0 m jobs add notify --key bad-1 --payload '{"channel":"email"}'
+expect 2 m jobs add nosuchkind;          contains "$tmp/err" "unknown job kind 'nosuchkind'"
+expect 2 m jobs add notify --payload '{x'; contains "$tmp/err" "--payload is not JSON"
+for t in 2026-11-28T00:00:00Z 2026-11-28T00:01:00Z 2026-11-28T00:03:00Z; do
+  expect 0 m tick --max-attempts 3 --now "$t"
+done
+expect 0 m jobs show bad-1;              contains "$tmp/out" "failed"
+contains "$tmp/out" "'recipient' must be a non-empty string"
+expect 0 m jobs retry bad-1
+expect 1 m jobs retry bad-1;             contains "$tmp/err" "not a dead queue job"
+
+# --- kill -9 loop: 200 notify jobs, runners killed at random; every job ends
+# done exactly once with exactly one outbox message
+at 2026-11-28T01:00:00Z
+for i in $(seq 1 200); do
+  printf '%s\n' "$i"
+done | while read -r i; do
+  m jobs add notify --key "n-$i" --at 2026-01-01T00:00:00Z --payload "{\"channel\":\"sms\",\"recipient\":\"+86-$i\",\"subject\":\"call $i\",\"customer\":\"$cust\"}" >/dev/null
+done
+unset MANYI_NOW
+for round in $(seq 1 8); do
+  m --quiet run --poll 0.05 --lease 1 >/dev/null 2>&1 &
+  runner=$!
+  sleep "0.$((RANDOM % 4 + 1))"
+  kill -9 "$runner" 2>/dev/null
+  wait "$runner" 2>/dev/null
+done
+sleep 1.2   # the killed runners' leases run out
+expect 0 m --quiet run --poll 0.05 --lease 1 --until-idle
+same "$(sql "select count(*) from jobs where key like 'n-%' and status = 'done'")" 200 "all notify jobs done"
+same "$(sql "select count(*) from outbox where key like 'job:n-%'")" 200 "one message per job"
+same "$(sql "select count(*) from outbox o join jobs j on j.id = o.job_id where j.key = substr(o.key, 5)")" 200 "messages name their job"
+same "$(sql "pragma integrity_check")" ok "integrity after kill -9"
+expect 0 m outbox export "$tmp/outbox.csv"
+same "$(($(wc -l <"$tmp/outbox.csv") - 1))" 200 "outbox export rows"
+
+echo "service: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]
