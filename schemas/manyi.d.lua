@@ -307,9 +307,12 @@ function care(customer, date, params) end
 ---@field index manyi.StatsFn
 ---@field trend manyi.StatsFn
 ---@field kmeans manyi.StatsFn
+---@field rake manyi.StatsFn margins files are refused for rows in memory
 
 ---@class manyi.Lib
 ---@field stats manyi.Stats
+---@field sql? fun(query: string, ...: any): table[] REPL only: read-only SQL; rows keyed by column, NULL = nil
+---@field customer? fun(id: string): manyi.Customer REPL only: the view the tier policy sees
 
 ---The engine's library (read-only).
 ---@type manyi.Lib

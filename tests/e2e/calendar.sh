@@ -12,18 +12,7 @@ example=$src/examples/after-sales
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export MANYI_NOW=2026-11-20T04:00:00Z # Friday 12:00 in Shanghai
-failures=0
-passes=0
-
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-expect() {
-  local want=$1; shift
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/err" >&2; fi
-}
-contains() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; cat "$1" >&2; fi; }
+. "$(dirname "$0")/lib/assert.sh"
 m() { "$manyi" --config "$example/manyi.yaml" "$@"; }
 
 # --- help

@@ -17,22 +17,7 @@ trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
 export MANYI_NOW=2026-11-01T00:00:00Z
 export MANYI_HISTORY=$tmp/history
 export LC_ALL=C.UTF-8
-failures=0
-passes=0
-
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-# expect STATUS CMD...: run with stdin from $tmp/in if it exists, keep stdout/stderr.
-expect() {
-  local want=$1; shift
-  if [ -f "$tmp/in" ]; then "$@" <"$tmp/in" >"$tmp/out" 2>"$tmp/err"; else "$@" </dev/null >"$tmp/out" 2>"$tmp/err"; fi
-  local got=$?
-  rm -f "$tmp/in"
-  if [ "$got" -eq "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/err" >&2; fi
-}
-contains() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; cat "$1" >&2; fi; }
-lacks() { if grep -qF -- "$2" "$1"; then bad "$1 has '$2'"; cat "$1" >&2; else ok; fi; }
-same() { if [ "$1" = "$2" ]; then ok; else bad "$3: '$1' != '$2'"; fi; }
+. "$(dirname "$0")/lib/assert.sh"
 m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" "$@"; }
 script() { cat >"$tmp/in"; }
 

@@ -12,19 +12,7 @@ example=$src/examples/after-sales
 data=$example/data
 tmp=$(mktemp -d)
 trap 'kill "${runner:-0}" 2>/dev/null; rm -rf "$tmp"' EXIT
-failures=0
-passes=0
-
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-expect() {
-  local want=$1; shift
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "exit $got (want $want): $*"; cat "$tmp/err" >&2; fi
-}
-contains() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; cat "$1" >&2; fi; }
-same() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', want '$2'"; fi; }
+. "$(dirname "$0")/lib/assert.sh"
 m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" "$@"; }
 at() { export MANYI_NOW=$1; }
 sql() { sqlite3 "$tmp/ex.db" "$1"; }
