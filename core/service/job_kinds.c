@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "service/points.h"
+#include "service/tickets.h"
 #include "service/tiers.h"
 #include "store/customers.h"
 #include "store/outbox.h"
@@ -77,16 +78,29 @@ static int run_points_expire(mi_store *s, const mi_queue_job *j, void *ud, int64
   return mi_points_expire(s, now, now, 0, &sum, e);
 }
 
+static int run_sla_check(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  mi_job_context *c = ud;
+  if (!c->escalation) {
+    int rc = mi_policy_load_config(c->cfg, "escalation", &c->escalation, e);
+    if (rc) return rc;
+  }
+  int64_t n;
+  return mi_tickets_escalate(s, c->cfg, c->escalation, now, j->id, &n, e);
+}
+
 const mi_sched_kind mi_job_kinds[] = {
     {"notify", "one outbox message from the payload {channel, recipient, subject, customer?, body?}",
      run_notify, 0},
     {"eval-tiers", "the tier policy over every customer (a resumable batch)", run_eval_tiers, 1},
     {"points-expire", "expire entries for every loyalty lot past its expiry", run_points_expire, 1},
+    {"sla-check", "the escalation policy over every running SLA clock (events + outbox)",
+     run_sla_check, 0},
     {NULL, NULL, NULL, 0},
 };
 
 void mi_job_context_free(mi_job_context *c) {
   if (!c) return;
   mi_policy_free(c->tiers);
-  c->tiers = NULL;
+  mi_policy_free(c->escalation);
+  c->tiers = c->escalation = NULL;
 }

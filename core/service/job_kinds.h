@@ -11,7 +11,7 @@
  * first use and freed by mi_job_context_free. */
 typedef struct mi_job_context {
   const mi_config *cfg;
-  mi_policy *tiers;
+  mi_policy *tiers, *escalation;
 } mi_job_context;
 
 /* The kinds, ended by {NULL}:
@@ -19,7 +19,9 @@ typedef struct mi_job_context {
  *                one outbox message (key "job:<job key>")
  *  eval-tiers    the tier policy over every customer as of the job's time
  *                (resumable batch: a rerun goes on where it stopped)
- *  points-expire expire entries for every lot expired by the job's time */
+ *  points-expire expire entries for every lot expired by the job's time
+ *  sla-check     escalation of tickets whose SLA clocks pass the policy's
+ *                thresholds, in the job's transaction (mi_tickets_escalate) */
 extern const mi_sched_kind mi_job_kinds[];
 
 void mi_job_context_free(mi_job_context *c);

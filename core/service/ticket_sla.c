@@ -1,5 +1,6 @@
 /* SLA clocks as a function of a ticket's event log and its department's
  * calendar (DESIGN.md: everything is replayable). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sched/calendar.h"
@@ -84,7 +85,22 @@ static int on_event(const mi_ticket_event_row *ev, void *ud) {
 
 int mi_ticket_sla(mi_store *s, const mi_config *cfg, const char *ticket, int64_t now,
                   mi_sla_report *out, mi_err *e) {
-  if (!s || !cfg || !ticket || !out) return mi_err_set(e, MI_EINVAL, "which ticket?");
+  if (!cfg) return mi_err_set(e, MI_EINVAL, "no configuration");
+  mi_sched_calendar **cals = calloc(cfg->ncalendars ? cfg->ncalendars : 1, sizeof *cals);
+  if (!cals) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  int rc = mi_ticket_sla_cached(s, cfg, cals, ticket, now, out, e);
+  mi_ticket_sla_calendars_free(cfg, cals);
+  return rc;
+}
+
+void mi_ticket_sla_calendars_free(const mi_config *cfg, mi_sched_calendar **cals) {
+  for (size_t i = 0; cals && i < cfg->ncalendars; i++) mi_sched_calendar_free(cals[i]);
+  free(cals);
+}
+
+int mi_ticket_sla_cached(mi_store *s, const mi_config *cfg, mi_sched_calendar **cals,
+                         const char *ticket, int64_t now, mi_sla_report *out, mi_err *e) {
+  if (!s || !cfg || !cals || !ticket || !out) return mi_err_set(e, MI_EINVAL, "which ticket?");
   memset(out, 0, sizeof *out);
   int rc = mi_ticket_get(s, ticket, &out->ticket, e);
   if (rc) return rc;
@@ -95,8 +111,9 @@ int mi_ticket_sla(mi_store *s, const mi_config *cfg, const char *ticket, int64_t
     return mi_err_set(e, MI_ECONFIG, "ticket %s: department '%s' is not in the configuration",
                       ticket, out->ticket.department);
   out->calendar = d->calendar->name;
-  mi_sched_calendar *cal = NULL;
-  if ((rc = mi_sched_calendar_new(d->calendar, &cal, e))) return rc;
+  size_t ci = (size_t)(d->calendar - cfg->calendars);
+  if (!cals[ci] && (rc = mi_sched_calendar_new(d->calendar, &cals[ci], e))) return rc;
+  const mi_sched_calendar *cal = cals[ci];
   out->clocks[0] = (mi_sla_clock){.target = "first_response", .allowed = out->rule->first_response};
   out->clocks[1] = (mi_sla_clock){.target = "resolution", .allowed = out->rule->resolution};
   walk w = {.cal = cal, .now = now, .c = out->clocks, .status = "none", .since = out->ticket.opened_at, .e = e};
@@ -114,6 +131,5 @@ int mi_ticket_sla(mi_store *s, const mi_config *cfg, const char *ticket, int64_t
       rc = mi_sched_add_business(cal, now, c->allowed - c->used, &c->deadline, e);
     }
   }
-  mi_sched_calendar_free(cal);
   return rc;
 }

@@ -69,6 +69,22 @@ typedef struct mi_sla_report {
 int mi_ticket_sla(mi_store *s, const mi_config *cfg, const char *ticket, int64_t now,
                   mi_sla_report *out, mi_err *e);
 
+/* The same with calendars built once for many tickets: cals[i] is the
+ * calendar of cfg->calendars[i], built on first use (an array of
+ * cfg->ncalendars NULLs to start; free with mi_ticket_sla_calendars_free). */
+struct mi_sched_calendar;
+int mi_ticket_sla_cached(mi_store *s, const mi_config *cfg, struct mi_sched_calendar **cals,
+                         const char *ticket, int64_t now, mi_sla_report *out, mi_err *e);
+void mi_ticket_sla_calendars_free(const mi_config *cfg, struct mi_sched_calendar **cals);
+
+/* One pass of escalation (the sla-check job): for every new or open ticket
+ * with an SLA rule, the escalation policy sees the running clock; a level
+ * above the ticket's is recorded as an 'escalated' event and one outbox
+ * message per role to notify (keys "escalation:<ticket>:<level>:<role>", so a
+ * rerun adds nothing). *escalated counts the tickets escalated. */
+int mi_tickets_escalate(mi_store *s, const mi_config *cfg, mi_policy *escalation, int64_t now,
+                        int64_t job_id, int64_t *escalated, mi_err *e);
+
 /* "running", "paused", "met", "breached". */
 const char *mi_sla_state_name(int state);
 
