@@ -112,12 +112,15 @@ done | while read -r i; do
 done
 unset MANYI_NOW
 for round in $(seq 1 8); do
-  m --quiet run --poll 0.05 --lease 1 >/dev/null 2>&1 &
+  # started directly (not through m), so $! is manyi itself and kill -9 hits it
+  "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" --quiet run --poll 0.05 --lease 1 \
+    >/dev/null 2>&1 &
   runner=$!
   sleep "0.$((RANDOM % 4 + 1))"
   kill -9 "$runner" 2>/dev/null
   wait "$runner" 2>/dev/null
 done
+if pgrep -f -- "--db $tmp/ex.db" >/dev/null; then bad "a killed runner is still running"; else ok; fi
 sleep 1.2   # the killed runners' leases run out
 expect 0 m --quiet run --poll 0.05 --lease 1 --until-idle
 same "$(sql "select count(*) from jobs where key like 'n-%' and status = 'done'")" 200 "all notify jobs done"
