@@ -104,7 +104,8 @@ static int customer_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
       flag(rec, "consent_email", &c.consent_email, e) ||
       flag(rec, "consent_sms", &c.consent_sms, e) ||
       flag(rec, "consent_phone", &c.consent_phone, e) ||
-      instant(rec, "created_at", 1, &c.created_at, e) || text(rec, "tier", 0, 32, &tier, e))
+      instant(rec, "created_at", 1, &c.created_at, e) || text(rec, "tier", 0, 32, &tier, e) ||
+      text(rec, "special_needs", 0, 200, &c.special_needs, e))
     return MI_EPARSE;
   if (c.birthday && mi_field_date(c.birthday, &fe)) return bad(rec, "birthday", &fe, e);
   if (tier && !mi_config_find_tier(ctx->cfg, tier))
@@ -338,7 +339,7 @@ void mi_import_ctx_release(mi_import_ctx *ctx) {
 static const char *const customer_required[] = {"external_id", "name", "kind", "created_at", NULL};
 static const char *const customer_optional[] = {
     "region", "industry", "phone", "email", "birthday", "consent_email", "consent_sms",
-    "consent_phone", "tier", NULL};
+    "consent_phone", "tier", "special_needs", NULL};
 static const char *const order_required[] = {"external_id", "customer_id", "amount",
                                              "currency",    "ordered_at",  "status", NULL};
 static const char *const staff_required[] = {"external_id", "name", NULL};
