@@ -72,9 +72,8 @@ const char *mi_config_period_name(mi_config_period period) {
 }
 
 const mi_config_workflow *mi_config_find_workflow(const mi_config *cfg, const char *kind) {
-  static const char *const kinds[] = {"inquiry", "complaint", "after_sales", "business_request"};
   for (size_t i = 0; kind && i < cfg->nworkflows; i++)
-    if (!strcmp(kinds[cfg->workflows[i].kind], kind)) return &cfg->workflows[i];
+    if (!strcmp(mi_config_ticket_kind_name(cfg->workflows[i].kind), kind)) return &cfg->workflows[i];
   return NULL;
 }
 
