@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sched/tz.h"
+#include "service/survey_score.h"
 #include "service/surveys.h"
+#include "util/period.h"
 #include "store/response_flags.h"
 #include "store/survey_waves.h"
 #include "util/timeutil.h"
@@ -38,6 +41,13 @@ static const char usage_all[] =
     "                 straight-liners (that many scale answers or more, all equal),\n"
     "                 answers outside their scale, more than that share of the scale\n"
     "                 questions unanswered; prints the counts by reason\n"
+    "  score CODE [--wave W] [--period P | --from T --to T] [--by tier|region|stratum]\n"
+    "         [--include-flagged] [--conf 0.95]\n"
+    "                 CSAT (top-2-box share of the overall question), NPS and the\n"
+    "                 weighted satisfaction index over the survey's dimensions (reverse\n"
+    "                 items turned round), with confidence intervals, weighted by the\n"
+    "                 design weights of the invitations; flagged responses left out.\n"
+    "                 The same figures as `manyi stats prop|nps|index` on the rows.\n"
     "\n"
     "Messages wait in the outbox (`manyi outbox export FILE`); manyi sends nothing.\n";
 
@@ -227,8 +237,78 @@ static int cmd_clean(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
+static void print_ci(const char *label, json_t *o, const char *field, double scale) {
+  if (!o) return;
+  printf("  %-8s %7.2f  [%.2f, %.2f]  n %lld\n", label,
+         scale * json_number_value(json_object_get(o, field)),
+         scale * json_number_value(json_object_get(o, "ci_lower")),
+         scale * json_number_value(json_object_get(o, "ci_upper")),
+         (long long)json_integer_value(json_object_get(o, "n")));
+}
+
+static int cmd_score(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {
+      {"wave", required_argument, NULL, 'w'},   {"period", required_argument, NULL, 'p'},
+      {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
+      {"by", required_argument, NULL, 'b'},     {"include-flagged", no_argument, NULL, 'i'},
+      {"conf", required_argument, NULL, 'c'},   {NULL, 0, NULL, 0}};
+  mi_score_request r = {.from = INT64_MIN, .to = INT64_MAX};
+  const char *period = NULL, *from_s = NULL, *to_s = NULL;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "w:p:f:t:b:ic:", options, NULL)) != -1) {
+    switch (opt) {
+    case 'w': r.wave = optarg; break;
+    case 'p': period = optarg; break;
+    case 'f': from_s = optarg; break;
+    case 't': to_s = optarg; break;
+    case 'b': r.by = optarg; break;
+    case 'i': r.include_flagged = 1; break;
+    case 'c': r.conf = optarg; break;
+    default: return mi_cli_usage_error("survey", "score: unknown option");
+    }
+  }
+  if (argc - optind != 1) return mi_cli_usage_error("survey", "score takes one survey CODE");
+  if (period && (from_s || to_s)) return mi_cli_usage_error("survey", "give --period or --from/--to");
+  r.survey = argv[optind];
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  mi_sched_tz *tz;
+  if (mi_sched_tz_open(cli->cfg->timezone, &tz, &e)) return mi_cli_fail(&e);
+  int64_t first, end;
+  int rc = 0;
+  if (period && !(rc = mi_period_parse(period, &first, &end, &e)))
+    r.from = mi_sched_tz_utc(tz, first * 86400), r.to = mi_sched_tz_utc(tz, end * 86400);
+  if (!rc && from_s) rc = mi_sched_tz_parse(tz, from_s, &r.from, &e);
+  if (!rc && to_s) rc = mi_sched_tz_parse(tz, to_s, &r.to, &e);
+  mi_sched_tz_free(tz);
+  if (rc) return mi_cli_fail(&e);
+  json_t *o = mi_survey_score(cli->store, cli->cfg, &r, &e);
+  if (!o) return mi_cli_fail(&e);
+  if (cli->json) {
+    mi_cli_print_json(o);
+    return 0;
+  }
+  printf("%s: %lld responses (%lld flagged, left out)\n", r.survey,
+         (long long)json_integer_value(json_object_get(o, "responses")),
+         (long long)json_integer_value(json_object_get(o, "flagged_left_out")));
+  print_ci("CSAT %", json_object_get(o, "csat"), "p", 100);
+  print_ci("NPS", json_object_get(o, "nps"), "nps", 1);
+  json_t *idx = json_object_get(o, "index"), *why = json_object_get(o, "index_error");
+  if (why) printf("  index    not computed: %s\n", json_string_value(why));
+  if (idx) {
+    printf("  %-8s %7.2f  (0-100)\n", "index", json_number_value(json_object_get(idx, "index")));
+    const char *dim;
+    json_t *v;
+    json_object_foreach(json_object_get(idx, "dimension_score_0_100"), dim, v)
+      printf("    %-20s %6.2f\n", dim, json_number_value(v));
+  }
+  json_decref(o);
+  return 0;
+}
+
 static const mi_cli_sub subs[] = {
-    {"clean", usage_all, cmd_clean},{"sample", usage_all, cmd_sample},
+    {"clean", usage_all, cmd_clean},
+    {"score", usage_all, cmd_score},{"sample", usage_all, cmd_sample},
                                   {"dispatch", usage_all, cmd_dispatch},
                                   {"remind", usage_all, cmd_remind},
                                   {"status", usage_all, cmd_status},
@@ -238,5 +318,5 @@ static int run(mi_cli *cli, int argc, char **argv) {
   return mi_cli_dispatch(cli, "survey", usage_all, subs, NULL, argc, argv);
 }
 
-const mi_cli_command mi_cmd_survey = {"survey", "survey waves: sample, dispatch, remind, status, clean",
+const mi_cli_command mi_cmd_survey = {"survey", "surveys: sample, dispatch, remind, status, clean, score",
                                       usage_all, run, 1};

@@ -116,6 +116,21 @@ same "$(sql "select count(*) from responses")" 7 "cleaning deletes nothing"
 expect 2 m survey clean csat --max-missing 1.5
 expect 2 m survey clean csat --min-duration fast
 
+# --- scores: of the responses of 24-27 November only K1 (overall 4, nps 8)
+# and K6 (5, 9) are not flagged: CSAT 2 of 2; NPS 1 promoter, 1 passive = 50
+expect 0 m --json survey score csat --from 2026-11-24 --to 2026-11-27
+same "$(jx '$.responses') $(jx '$.flagged_left_out') $(jx '$.csat.p') $(jx '$.nps.nps')" "2 5 1.0 50.0" "scores without the flagged"
+# with them: X1 (weight 1186/149, stratum C of wave Q4) and K1-K6 (weight 1);
+# every overall answer is 4 or 5 but K4's 3: p = (w + 5) / (w + 6)
+expect 0 m --json survey score csat --from 2026-11-24 --to 2026-11-27 --include-flagged
+same "$(printf '%.12f' "$(jx '$.csat.p')")" "$(sqlite3 :memory: "select printf('%.12f', (1186.0/149 + 5) / (1186.0/149 + 6))")" "weighted CSAT"
+# the wave alone: X1
+expect 0 m --json survey score csat --wave Q4 --include-flagged
+same "$(jx '$.responses') $(jx '$.csat.x')" "1 $(sqlite3 :memory: 'select 1186.0/149')" "the wave's responses"
+contains "$tmp/out" '"index_error": "csat: dimension'   # one response cannot fill every dimension
+expect 1 m survey score csat --wave Q4;  contains "$tmp/err" "all flagged: see --include-flagged"
+expect 1 m survey score csat --by phone; contains "$tmp/err" "use tier, region or stratum"
+
 # Neyman with the example's 5000 past answers to q_overall: each stratum's
 # sample sd (computed here with awk) and n_h within 1 of 300 N_h sd_h / sum
 expect 0 m import responses "$data/responses.csv"
@@ -130,6 +145,30 @@ sqlite3 :memory: "select json_extract(value, '$.stratum') || ' ' || printf('%.9f
 same "$(cat "$tmp/sd_engine.txt")" "$(cat "$tmp/sd.txt")" "Neyman: each stratum's sd of past answers"
 same "$(sqlite3 :memory: "with s as (select json_extract(value, '$.population') * json_extract(value, '$.sd') w, json_extract(value, '$.sample') n from json_each(json_extract(readfile('$tmp/out'), '$.strata'))) select sum(abs(n - 300.0 * w / (select sum(w) from s)) < 1) || ' ' || sum(n) from s")" \
   "5 300" "Neyman: n_h proportional to N_h sd_h"
+
+# The example's 5000 answers scored by tier equal `manyi stats` on the same
+# rows pivoted here in SQL (reverse item q_wait turned round: 6 - value)
+expect 0 m --json survey score csat --by tier --period 2026 --include-flagged
+cp "$tmp/out" "$tmp/score.json"
+sqlite3 -header -csv "$tmp/ex.db" "select coalesce(c.tier, '') tier, coalesce(i.weight, 1) w,
+  max(case q.code when 'q_overall' then a.value end) q_overall,
+  max(case q.code when 'q_nps' then a.value end) q_nps,
+  max(case q.code when 'q_quality' then a.value end) q_quality,
+  max(case q.code when 'q_wait' then 6 - a.value end) q_wait,
+  max(case q.code when 'q_speed' then a.value end) q_speed
+from responses r join customers c on c.id = r.customer_id
+  left join invitations i on i.id = r.invitation_id left join answers a on a.response_id = r.id left join questions q on q.id = a.question_id
+where r.submitted_at >= strftime('%s', '2025-12-31T16:00:00') and r.submitted_at < strftime('%s', '2026-12-31T16:00:00')
+group by r.id" >"$tmp/rows.csv"
+expect 0 m --json stats prop "$tmp/rows.csv" --col q_overall --success 4,5 --weight w
+same "$(sqlite3 :memory: "select printf('%.12f %.12f', json_extract(readfile('$tmp/score.json'), '$.csat.p'), json_extract(readfile('$tmp/score.json'), '$.csat.se'))")" \
+  "$(printf '%.12f %.12f' "$(jx '$.p')" "$(jx '$.se')")" "CSAT = stats prop on the rows"
+expect 0 m --json stats nps "$tmp/rows.csv" --col q_nps --by tier --weight w
+same "$(sqlite3 :memory: "select printf('%.12f %.12f', json_extract(readfile('$tmp/score.json'), '$.nps.groups.A.nps'), json_extract(readfile('$tmp/score.json'), '$.nps.groups.A.se'))")" \
+  "$(printf '%.12f %.12f' "$(jx '$.groups.A.nps')" "$(jx '$.groups.A.se')")" "NPS of tier A = stats nps on the rows"
+expect 0 m --json stats index "$tmp/rows.csv" --dims 'response_speed:1:1:5:q_speed,q_wait' --weight w
+same "$(sqlite3 :memory: "select printf('%.12f', json_extract(readfile('$tmp/score.json'), '$.index.dimension_score_0_100.response_speed'))")" \
+  "$(printf '%.12f' "$(jx '$.dimension_score_0_100.response_speed')")" "response speed (with the reverse item) = stats index"
 
 # Duplicates on the example, counted here with a window function: a response
 # with an earlier one (by time, then id) of the same customer within 720 h
