@@ -66,6 +66,7 @@ static int parse(int argc, char **argv, args *a) {
       {"seed", required_argument, NULL, 's'},       {"quiet-days", required_argument, NULL, 'Q'},
       {"dry-run", no_argument, NULL, 'd'},          {"after", required_argument, NULL, 'A'},
       {NULL, 0, NULL, 0}};
+  a->after = 0;
   a->r = (mi_sample_request){.method = "srs", .allocation = "proportional", .conf = 0.95,
                              .p = 0.5, .seed = 1, .quiet_days = 90, .now = mi_cli_now()};
   int opt;
