@@ -40,6 +40,9 @@ extern const mi_cli_command mi_cmd_calendar, mi_cmd_cron; /* cmd_calendar.c, cmd
 extern const mi_cli_command mi_cmd_jobs, mi_cmd_run, mi_cmd_tick, mi_cmd_outbox, mi_cmd_ticket;
 extern const mi_cli_command mi_cmd_care, mi_cmd_sla, mi_cmd_survey;
 
+/* manyi eval departments (cmd_eval_departments.c); argv[0] is "departments". */
+int mi_cli_eval_departments(mi_cli *cli, int argc, char **argv);
+
 /* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
 int mi_cli_load_config(mi_cli *cli);
 /* Loads the configuration and opens the store (creating it if create), then

@@ -62,6 +62,8 @@ static int load_tier_policy(const mi_cli *cli, const char *candidate, mi_policy 
 }
 
 static int run(mi_cli *cli, int argc, char **argv) {
+  if (argc >= 2 && !strcmp(argv[1], "departments"))
+    return mi_cli_eval_departments(cli, argc - 1, argv + 1);
   static const struct option options[] = {{"as-of", required_argument, NULL, 'a'},
                                           {"dry-run", no_argument, NULL, 'n'},
                                           {"diff", required_argument, NULL, 'D'},
@@ -162,6 +164,14 @@ const mi_cli_command mi_cmd_eval = {
     "(ledger keys order:<id>:earn, response:<id>:earn), and takes back the points of\n"
     "refunded orders (order:<id>:reverse). Same chunks, checkpoint, --dry-run and\n"
     "--policy as for tiers; a failing policy call names file:line and the event.\n"
+    "\n"
+    "eval departments --period P (2026Q3, 2026-09, 2026) gathers each department's\n"
+    "figures for the period (tickets, first responses in time from the SLA clocks,\n"
+    "resolutions, complaints, survey answers about its tickets with a Wilson 95%\n"
+    "interval, improvement actions due and done), calls the evaluation policy and\n"
+    "stores score, grade and reasons with the figures in `evaluations` (rerun:\n"
+    "replaced). satisfied_lower_bound judges the satisfaction target on the\n"
+    "interval's lower bound.\n"
     "\n"
     "Exit status: 0 done, 1 error, 3 done but the policy failed on some customers\n"
     "or events.\n",

@@ -68,7 +68,7 @@ int mi_sla_backtest(mi_store *s, const mi_config *cfg, const char *kind, int64_t
   memset(out, 0, sizeof *out);
   char(*ids)[65] = NULL;
   size_t n = 0;
-  int rc = mi_ticket_ids_opened(s, kind, from, to, &ids, &n, e);
+  int rc = mi_ticket_ids_opened(s, kind, 0, from, to, &ids, &n, e);
   if (rc) return rc;
   mi_sched_calendar **cals = calloc(cfg->ncalendars ? cfg->ncalendars : 1, sizeof *cals);
   if (!cals) rc = mi_err_set(e, MI_ENOMEM, "out of memory");

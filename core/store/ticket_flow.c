@@ -221,17 +221,19 @@ int mi_ticket_ids(mi_store *s, const char *const *statuses, char (**ids)[65], si
   return 0;
 }
 
-int mi_ticket_ids_opened(mi_store *s, const char *kind, int64_t from, int64_t to,
-                         char (**ids)[65], size_t *n, mi_err *e) {
+int mi_ticket_ids_opened(mi_store *s, const char *kind, int64_t department_id, int64_t from,
+                         int64_t to, char (**ids)[65], size_t *n, mi_err *e) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(s->db,
-                         "SELECT external_id FROM tickets WHERE kind = ?1 AND opened_at >= ?2"
+                         "SELECT external_id FROM tickets WHERE (?1 IS NULL OR kind = ?1)"
+                         " AND (?4 = 0 OR department_id = ?4) AND opened_at >= ?2"
                          " AND opened_at < ?3 ORDER BY opened_at, id",
                          -1, &st, NULL) != SQLITE_OK)
     return mi_store_fail(s, e, "listing tickets");
-  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+  mi_bind_text_or_null(st, 1, kind);
   sqlite3_bind_int64(st, 2, from);
   sqlite3_bind_int64(st, 3, to);
+  sqlite3_bind_int64(st, 4, department_id);
   ids_ctx c = {0};
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -82,8 +82,9 @@ int mi_ticket_each(mi_store *s, const char *status, const char *department, size
 int mi_ticket_ids(mi_store *s, const char *const *statuses, char (**ids)[65], size_t *n,
                   mi_err *e);
 
-/* The same for the tickets of a kind opened in [from, to), oldest first. */
-int mi_ticket_ids_opened(mi_store *s, const char *kind, int64_t from, int64_t to,
-                         char (**ids)[65], size_t *n, mi_err *e);
+/* The same for the tickets opened in [from, to), oldest first, of a kind
+ * (NULL: any) and a department (row id; 0: any). */
+int mi_ticket_ids_opened(mi_store *s, const char *kind, int64_t department_id, int64_t from,
+                         int64_t to, char (**ids)[65], size_t *n, mi_err *e);
 
 #endif

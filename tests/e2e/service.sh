@@ -218,6 +218,42 @@ same "$(care_keys)" "2027-01-01:birthday 2027-01-01:holiday 2027-02-15:special_n
 same "$(sql "select channel || ' ' || recipient from outbox where key = 'care:CARE1:2027-02-15:special_needs'")" \
   "phone +86 139 0000 0001" "the call goes to the customer's phone"
 
+# --- department evaluation, 2026Q4 (clocks as of now, February 2027).
+# quality: T0000001 (first response late) and P1 (in time), both complaints,
+# both closed. support: T0000002 (never answered: late), B1 and I1 (in time);
+# B1 resolved. The evaluation policy (weights .4/.2/.2/.1/.1; targets response
+# .95, resolution .9, complaint rate .05; 30 answers needed for satisfaction):
+# quality  = 100 (.2 (.5/.95) + .2 (1) + .1 (.05/1) + .1 (1)) / .6
+# support  = 100 (.2 ((2/3)/.95) + .2 ((1/3)/.9) + .1 (1) + .1 (1)) / .6
+if [ "$consented" = 1 ]; then
+  inv=$(sql "select i.external_id from invitations i join tickets t on t.id = i.ticket_id where t.external_id = 'P1'")
+  printf '%s\n' 'external_id,survey,customer_id,submitted_at,invitation,q_overall' \
+    "PS1,csat,$cust,2026-12-02T10:00:00+08:00,$inv,5" >"$tmp/ps.csv"
+  expect 0 m import responses "$tmp/ps.csv"
+fi
+expect 0 m --json eval departments --period 2026Q4
+same "$(jx '$.period')" "2026-Q4" "period label"
+dq() { sqlite3 :memory: "select json_extract(value, '$.$2') from json_each(json_extract(readfile('$tmp/out'), '$.departments')) where json_extract(value, '$.department') = '$1'"; }
+same "$(dq quality tickets) $(dq quality complaints) $(dq quality resolved) $(dq quality sla_tickets) $(dq quality first_response_met)" \
+  "2 2 2 2 1" "quality's figures"
+same "$(dq support tickets) $(dq support complaints) $(dq support resolved) $(dq support sla_tickets) $(dq support first_response_met)" \
+  "3 0 1 3 2" "support's figures"
+same "$(dq quality responses) $(dq quality satisfied)" "$consented $consented" "answers about quality's tickets"
+same "$(printf '%.9f %.9f' "$(dq quality score)" "$(dq support score)")" \
+  "$(sqlite3 :memory: "select printf('%.9f %.9f', 100 * (.2 * (.5 / .95) + .2 + .1 * .05 + .1) / .6, 100 * (.2 * ((2.0/3) / .95) + .2 * ((1.0/3) / .9) + .1 + .1) / .6)")" \
+  "scores by the evaluation policy"
+same "$(dq quality grade) $(dq quality passed)" "C 0" "grade and target"
+# one satisfied answer of one: Wilson lower bound 1 / (1 + z^2), below the 0.90 target
+[ "$consented" = 1 ] && same "$(sql "select printf('%.9f', value) || ' ' || met from evaluations e join departments d on d.id = e.department_id where d.code = 'quality' and metric = 'satisfied_lower_bound'")" \
+  "$(sqlite3 :memory: "select printf('%.9f', 1 / (1 + 1.959963984540054 * 1.959963984540054))") 0" "target judged on the lower bound"
+same "$(sql "select printf('%.6f', value) || ' ' || printf('%.2f', target) || ' ' || met from evaluations e join departments d on d.id = e.department_id where d.code = 'support' and period = '2026-Q4' and metric = 'first_response_met'")" \
+  "0.666667 0.95 0" "stored with its target"
+same "$(sql "select count(*) from evaluations where period = '2026-Q4' and metric = 'score'")" 4 "every department scored"
+expect 0 m eval departments --period 2026Q4
+same "$(sql "select count(*) from evaluations where period = '2026-Q4' and metric = 'score'")" 4 "a rerun replaces"
+expect 2 m eval departments
+expect 1 m eval departments --period 2026Q7;  contains "$tmp/err" "is not a period"
+
 # --- kill -9 loop: 200 notify jobs, runners killed at random; every job ends
 # done exactly once with exactly one outbox message
 at 2026-11-28T01:00:00Z
