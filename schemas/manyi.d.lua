@@ -81,6 +81,8 @@
 ---@field period string "2026-Q1", "2026-03" or "2026"
 ---@field responses integer survey answers in the period
 ---@field satisfied_share number? share of satisfied (4-5) answers; nil without answers
+---@field satisfied_ci_lower number? its Wilson 95% interval (judge a target on the lower bound)
+---@field satisfied_ci_upper number?
 ---@field first_response_met number? share of tickets answered within the SLA
 ---@field resolution_rate number? share of tickets resolved
 ---@field tickets integer

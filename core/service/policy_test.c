@@ -53,6 +53,7 @@ static const field_spec department_fields[] = {
 static const field_spec figures_fields[] = {
     {"period", MI_VIEW_STR, 0},          {"responses", MI_VIEW_INT, 0},
     {"satisfied_share", MI_VIEW_NUM, 0}, {"first_response_met", MI_VIEW_NUM, 0},
+    {"satisfied_ci_lower", MI_VIEW_NUM, 0}, {"satisfied_ci_upper", MI_VIEW_NUM, 0},
     {"resolution_rate", MI_VIEW_NUM, 0}, {"tickets", MI_VIEW_INT, 0},
     {"complaints", MI_VIEW_INT, 0},      {"complaint_rate", MI_VIEW_NUM, 0},
     {"actions_planned", MI_VIEW_INT, 0}, {"actions_done", MI_VIEW_INT, 0},
