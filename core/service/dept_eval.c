@@ -107,15 +107,15 @@ static int store_all(mi_store *s, const mi_config *cfg, mi_policy *policy, int64
   return rc;
 }
 
-static int one(mi_store *s, const mi_config *cfg, mi_policy *policy, mi_sched_calendar **cals,
-               const mi_config_department *cd, const mi_eval_period *p, int64_t now,
-               mi_dept_result *r, mi_err *e) {
-  int64_t dept;
+int mi_dept_gather(mi_store *s, const mi_config *cfg, struct mi_sched_calendar **cals,
+                   const char *department, const mi_eval_period *p, int64_t now,
+                   mi_dept_result *r, int64_t *dept, mi_err *e) {
   int rc;
-  snprintf(r->department, sizeof r->department, "%s", cd->code);
-  if ((rc = mi_department_id(s, cd->code, &dept, e)) ||
-      (rc = mi_dept_figures_get(s, dept, p->from, p->to, p->from_date, p->to_date, &r->f, e)) ||
-      (rc = attainment(s, cfg, cals, dept, p, now, r, e)))
+  memset(r, 0, sizeof *r);
+  snprintf(r->department, sizeof r->department, "%s", department);
+  if ((rc = mi_department_id(s, department, dept, e)) ||
+      (rc = mi_dept_figures_get(s, *dept, p->from, p->to, p->from_date, p->to_date, &r->f, e)) ||
+      (rc = attainment(s, cfg, cals, *dept, p, now, r, e)))
     return rc;
   const mi_dept_figures *f = &r->f;
   r->satisfied_share = r->ci_lower = r->ci_upper = NAN;
@@ -126,6 +126,26 @@ static int one(mi_store *s, const mi_config *cfg, mi_policy *policy, mi_sched_ca
       return rc;
     r->satisfied_share = pr.p, r->ci_lower = pr.ci_lower, r->ci_upper = pr.ci_upper;
   }
+  return 0;
+}
+
+int mi_dept_metric(const mi_dept_result *r, const char *metric, int64_t *x, int64_t *n) {
+  const mi_dept_figures *f = &r->f;
+  if (!strcmp(metric, "satisfied_share")) *x = f->satisfied, *n = f->responses;
+  else if (!strcmp(metric, "first_response_met")) *x = r->first_response_met, *n = r->with_rule;
+  else if (!strcmp(metric, "resolution_rate")) *x = f->resolved, *n = f->tickets;
+  else if (!strcmp(metric, "complaint_rate")) *x = f->complaints, *n = f->tickets;
+  else return MI_EINVAL;
+  return 0;
+}
+
+static int one(mi_store *s, const mi_config *cfg, mi_policy *policy, mi_sched_calendar **cals,
+               const mi_config_department *cd, const mi_eval_period *p, int64_t now,
+               mi_dept_result *r, mi_err *e) {
+  int64_t dept;
+  int rc = mi_dept_gather(s, cfg, cals, cd->code, p, now, r, &dept, e);
+  if (rc) return rc;
+  const mi_dept_figures *f = &r->f;
   mi_view_field df[] = {{.name = "code", .type = MI_VIEW_STR, .s = cd->code},
                         {.name = "name", .type = MI_VIEW_STR, .s = cd->name}};
   double tickets = (double)f->tickets;

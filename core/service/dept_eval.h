@@ -29,6 +29,17 @@ typedef struct mi_eval_period {
 /* The period P (2026, 2026Q3, 2026-09, a day) in time zone tz. */
 int mi_eval_period_parse(const char *p, const char *tz, mi_eval_period *out, mi_err *e);
 
+/* The figures of one department (no policy call, nothing stored); *dept
+ * gets its row id. cals as for mi_ticket_sla_cached. */
+struct mi_sched_calendar;
+int mi_dept_gather(mi_store *s, const mi_config *cfg, struct mi_sched_calendar **cals,
+                   const char *department, const mi_eval_period *p, int64_t now,
+                   mi_dept_result *r, int64_t *dept, mi_err *e);
+
+/* A share metric of r as x of n: satisfied_share, first_response_met,
+ * resolution_rate or complaint_rate; MI_EINVAL for another name. */
+int mi_dept_metric(const mi_dept_result *r, const char *metric, int64_t *x, int64_t *n);
+
 /* Evaluates every department of cfg for the period, clocks as of now; stores
  * metrics score (detail: grade, passed, reasons, policy digest),
  * satisfied_share, satisfied_lower_bound (judged against the satisfaction

@@ -254,6 +254,31 @@ same "$(sql "select count(*) from evaluations where period = '2026-Q4' and metri
 expect 2 m eval departments
 expect 1 m eval departments --period 2026Q7;  contains "$tmp/err" "is not a period"
 
+# --- an improvement action (plan -> do -> check -> act -> done): support's
+# first responses in time, baseline 2026Q4 = 2 of 3; after, December = B1 and
+# I1, 2 of 2; R: prop.test(c(2, 2), c(3, 2), correct = FALSE)$p.value =
+# 0.36131042852617878 (tests/data/stats/proptest.R)
+expect 0 m --json action add --department support --title 'Answer every inquiry within 2h' \
+  --problem 'first responses late' --measure 'a second agent on the morning shift' \
+  --owner S001 --due 2026-12-31 --metric first_response_met --baseline 2026Q4
+aid=$(jx '$.id')
+expect 0 m --json action show "$aid"
+same "$(jx '$.stage') $(jx '$.baseline.x') $(jx '$.baseline.n') $(jx '$.owner')" "plan 2 3 S001" "the baseline"
+expect 0 m action update "$aid" --stage do --note 'second agent from 1 Dec'
+expect 2 m action update "$aid" --stage done
+expect 1 m action close "$aid";          contains "$tmp/err" "say over which period to measure it"
+expect 0 m --json action close "$aid" --after 2026-12 --note 'checked'
+same "$(jx '$.stage') $(jx '$.after.x') $(jx '$.after.n') $(printf '%.12f' "$(jx '$.p_value')")" \
+  "done 2 2 0.361310428526" "measured after and tested"
+contains "$tmp/out" "do: second agent from 1 Dec"
+expect 1 m action close "$aid" --after 2026-12;  contains "$tmp/err" "closed already"
+expect 1 m action add --department nowhere --title x; contains "$tmp/err" "nowhere"
+expect 1 m action add --department support --title x --metric speed --baseline 2026Q4
+contains "$tmp/err" "metric 'speed'"
+expect 1 m action add --department support --title x --metric complaint_rate
+contains "$tmp/err" "needs its baseline period"
+expect 0 m action list;                  contains "$tmp/out" "Answer every inquiry within 2h"
+
 # --- kill -9 loop: 200 notify jobs, runners killed at random; every job ends
 # done exactly once with exactly one outbox message
 at 2026-11-28T01:00:00Z
