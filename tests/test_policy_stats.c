@@ -78,6 +78,11 @@ static void test_results(void **state) {
       {"nps_by", "5 0 100 -100"},
       /* "NA" is missing; 1..4 each once: all four are modes */
       {"describe", "4 1 2.5 2.5 4"},
+      /* --by: a (1, 3) mean 2, se sd/sqrt(2) = sqrt(2)/sqrt(2) = 1; b (10, 20)
+       * mean 15; the row without g counts overall: 39 / 5 */
+      {"mean_by", "5 7.7999999999999998 2 1 15 2"},
+      /* numeric levels are written as text keys; group 2's NA is its own */
+      {"describe_by", "10,2 1 4"},
       /* sd of one value is undefined: an absent field */
       {"describe_one", "nil 5"},
       /* y on x: Sxy = 10.25, Sxx = 5, slope 2.05, intercept 6.125 - 2.05 * 2.5 */

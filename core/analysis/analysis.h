@@ -92,6 +92,10 @@ struct mi_analysis_args {
   const char *vals[MI_ANALYSIS_MAX_OPTS]; /* flags: "1" */
   size_t n;
   int usage; /* set by a subcommand when its error is a usage error (exit 2) */
+  /* --by: one flag per source row, 1 = the row is in the group being
+   * computed; NULL = every row. Set by mi_analysis_by; a statistic honours
+   * it by calling mi_analysis_domain on its column after loading. */
+  const unsigned char *domain;
 };
 
 /* Value of --name, or NULL. */
@@ -100,6 +104,23 @@ const char *mi_analysis_opt(const mi_analysis_args *a, const char *name);
 const char *mi_analysis_need(mi_analysis_args *a, const char *name, mi_err *e);
 /* --name as a finite number in *v (def when absent); a usage error otherwise. */
 int mi_analysis_opt_num(mi_analysis_args *a, const char *name, double def, double *v, mi_err *e);
+
+/* Makes the values of c (a column of d, loaded with a) missing in the rows
+ * outside a->domain and returns the number of those rows, so the caller can
+ * take them out of n_missing (which then counts the group's own rows). Rows stay loaded, so a design
+ * keeps all its strata and PSUs (R's svyby subsets the design, it does not
+ * drop it): domain estimation. 0 when a->domain is NULL. */
+size_t mi_analysis_domain(const mi_analysis_args *a, mi_analysis_data *d,
+                          const mi_analysis_column *c);
+
+/* run(a) on all rows; with --by G also on the rows of each level of G
+ * (a->domain set, "by" taken out of the options), answered as the overall
+ * object plus groups {level: the same fields} (levels as mi_analysis_levels;
+ * rows with a missing G count overall only). An error in a group is
+ * prefixed with "--by G, level 'L': ". For statistics whose run honours
+ * a->domain (describe, mean). */
+json_t *mi_analysis_by(mi_analysis_args *a, json_t *(*run)(mi_analysis_args *, mi_err *),
+                       mi_err *e);
 
 /* Several numeric columns, complete cases only. */
 typedef struct mi_analysis_matrix {

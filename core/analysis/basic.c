@@ -73,9 +73,11 @@ static json_t *describe_json(const mi_stats_describe_result *r, const double *su
 static json_t *describe_weighted(mi_analysis_args *a, mi_err *e) {
   mi_analysis_design ad;
   if (mi_analysis_design_load(a, NULL, 0, 0, &ad, e)) return NULL;
+  size_t out = mi_analysis_domain(a, &ad.d, ad.col);
   mi_stats_vec v = {ad.col->x, ad.col->miss, ad.w->x, ad.d.nrows};
   mi_stats_wdescribe_result r;
   int rc = mi_stats_describe_weighted(&v, &r, e);
+  r.d.n_missing -= out;
   mi_analysis_design_free(&ad);
   if (rc) {
     prefix_col(e, a, "col");
@@ -87,14 +89,16 @@ static json_t *describe_weighted(mi_analysis_args *a, mi_err *e) {
   return o;
 }
 
-json_t *mi_analysis_run_describe(mi_analysis_args *a, mi_err *e) {
+static json_t *describe_one(mi_analysis_args *a, mi_err *e) {
   if (mi_analysis_opt(a, "weight")) return describe_weighted(a, e);
   mi_analysis_data d;
   const mi_analysis_column *c, *w;
   if (load_col(a, NULL, &d, &c, &w, NULL, e)) return NULL;
+  size_t out = mi_analysis_domain(a, &d, c);
   mi_stats_vec v = {c->x, c->miss, NULL, d.nrows};
   mi_stats_describe_result r;
   int rc = mi_stats_describe(&v, &r, e);
+  r.n_missing -= out;
   mi_analysis_data_free(&d);
   if (rc) {
     prefix_col(e, a, "col");
@@ -105,12 +109,18 @@ json_t *mi_analysis_run_describe(mi_analysis_args *a, mi_err *e) {
   return o;
 }
 
+json_t *mi_analysis_run_describe(mi_analysis_args *a, mi_err *e) {
+  return mi_analysis_by(a, describe_one, e);
+}
+
 /* mean with --weight, --strata, --cluster or --fpc: svymean on svydesign. */
 static json_t *mean_design(mi_analysis_args *a, double conf, mi_err *e) {
   mi_analysis_design ad;
   if (mi_analysis_design_load(a, NULL, 0, 1, &ad, e)) return NULL;
+  size_t out = mi_analysis_domain(a, &ad.d, ad.col);
   mi_stats_design_mean_result r;
   int rc = mi_stats_design_mean(&ad.des, ad.col->x, ad.col->miss, conf, &r, e);
+  r.n_missing -= out;
   json_t *o = NULL;
   if (rc) {
     if (strstr(e->msg, "has only one PSU") || !strncmp(e->msg, "row ", 4))
@@ -136,7 +146,7 @@ static json_t *mean_design(mi_analysis_args *a, double conf, mi_err *e) {
   return o;
 }
 
-json_t *mi_analysis_run_mean(mi_analysis_args *a, mi_err *e) {
+static json_t *mean_one(mi_analysis_args *a, mi_err *e) {
   double conf;
   if (mi_analysis_opt_num(a, "conf", 0.95, &conf, e)) return NULL;
   if (mi_analysis_has_design(a)) return mean_design(a, conf, e);
@@ -148,9 +158,11 @@ json_t *mi_analysis_run_mean(mi_analysis_args *a, mi_err *e) {
   mi_analysis_data d;
   const mi_analysis_column *c, *w;
   if (load_col(a, NULL, &d, &c, &w, NULL, e)) return NULL;
+  size_t out = mi_analysis_domain(a, &d, c);
   mi_stats_vec v = {c->x, c->miss, NULL, d.nrows};
   mi_stats_mean_result r;
   int rc = mi_stats_mean(&v, conf, &r, e);
+  r.n_missing -= out;
   mi_analysis_data_free(&d);
   if (rc) {
     prefix_col(e, a, "col");
@@ -166,6 +178,10 @@ json_t *mi_analysis_run_mean(mi_analysis_args *a, mi_err *e) {
   mi_analysis_jset(o, "ci_upper", r.ci_upper);
   mi_analysis_jset(o, "conf", conf);
   return o;
+}
+
+json_t *mi_analysis_run_mean(mi_analysis_args *a, mi_err *e) {
+  return mi_analysis_by(a, mean_one, e);
 }
 
 json_t *mi_analysis_run_prop(mi_analysis_args *a, mi_err *e) {

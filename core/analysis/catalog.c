@@ -13,6 +13,16 @@
   "--json (here or before 'stats') prints JSON with full double precision;\n"                \
   "undefined quantities (e.g. sd of one value) are null.\n"
 
+#define BY \
+  "--by G: the fields over all rows, by (the column) and groups {level: the same\n"          \
+  "fields} for each level of G (sorted; numeric levels numerically). Rows with a\n"         \
+  "missing G count overall only; n_missing counts the group's own rows. With a\n"         \
+  "design each group is a domain of the whole design, as R's svyby(~COL, ~G,\n"           \
+  "design, svymean): every stratum and PSU stays (n_h, fpc), only the values\n"           \
+  "outside the group leave the estimate; so se and df are not those of the\n"            \
+  "group's rows taken as a sample of their own. A group with no value is an\n"           \
+  "error naming it.\n"
+
 #define DESIGN \
   "Design options (R: survey::svydesign(ids = ~K or ~1, strata = ~S, weights = ~W,\n"          \
   "fpc = ~F, nest = --nest)). Every row of FILE is a sampled unit and needs its\n"              \
@@ -34,7 +44,7 @@
   "value and a weight > 0 (degf of that subset).\n"
 
 #define H_DESCRIBE \
-     "Usage: manyi stats describe FILE --col COL [--weight W] [--json]\n\n" \
+     "Usage: manyi stats describe FILE --col COL [--weight W] [--by G] [--json]\n\n" \
      "n, n_missing, sum, mean, sd and var (n-1), se_mean, median, q1, q3, iqr\n" \
      "(quantile type 7, R's default), min, max, mode (smallest of ties), modes.\n" \
      "With one value sd, var and se_mean are null. No values is an error.\n\n" \
@@ -46,11 +56,12 @@
      "qrule = \"math\" (the smallest value whose cumulative weight share reaches p;\n" \
      "like survey 4.1 it gives the second-smallest value when the smallest alone\n" \
      "holds more than p of the weight), min/max over rows with w > 0, mode = the\n" \
-     "value with the largest sum of weights. All weights 0 is an error.\n\n" COMMON
+     "value with the largest sum of weights. All weights 0 is an error.\n\n" BY "\n" COMMON
 
 #define H_MEAN \
      "Usage: manyi stats mean FILE --col COL [--conf 0.95] [--weight W] [--strata S]\n" \
-     "                        [--cluster K] [--fpc F] [--nest] [--lonely-psu R] [--json]\n\n" \
+     "                        [--cluster K] [--fpc F] [--nest] [--lonely-psu R] [--by G]\n"\
+     "                        [--json]\n\n" \
      "n, n_missing, mean, se, df, ci_lower, ci_upper. Without design options: simple\n" \
      "random sample, se = sd/sqrt(n), t interval with df = n-1 (R: t.test).\n" \
      "With any design option: Taylor linearisation (R: svymean(~COL, design, na.rm =\n" \
@@ -58,7 +69,7 @@
      "deff (survey's deff = TRUE: against SRS without replacement of the m rows with\n" \
      "a value and w > 0 from a population of sum_weights; null when sum_weights <=\n" \
      "m), sum_weights, n_psu, n_strata and design {...}. The interval is null when\n" \
-     "df < 1. All weights 0 is an error.\n\n" DESIGN "\n" COMMON
+     "df < 1. All weights 0 is an error.\n\n" BY "\n" DESIGN "\n" COMMON
 
 #define H_RAKE \
      "Usage: manyi stats rake FILE --col COL --margin VAR=FILE.csv[,VAR2=FILE2.csv...]\n" \
@@ -245,8 +256,8 @@
      "and seed always give the same output. Columns are not scaled.\n\n" COMMON
 
 const mi_analysis_sub mi_analysis_subs[] = {
-    {"describe", "n, mean, sd, quantiles, mode of a column (optionally weighted)", "col weight", 1, H_DESCRIBE, mi_analysis_run_describe},
-    {"mean", "mean with a confidence interval; weighted, stratified, cluster designs", "col conf weight strata cluster fpc nest! lonely-psu", 1, H_MEAN, mi_analysis_run_mean},
+    {"describe", "n, mean, sd, quantiles, mode of a column (optionally weighted)", "col by weight", 1, H_DESCRIBE, mi_analysis_run_describe},
+    {"mean", "mean with a confidence interval; weighted, stratified, cluster designs", "col by conf weight strata cluster fpc nest! lonely-psu", 1, H_MEAN, mi_analysis_run_mean},
     {"prop", "proportion with a confidence interval", "col success method conf weight", 1, H_PROP, mi_analysis_run_prop},
     {"nps", "Net Promoter Score, by group with pairwise differences", "col by weight conf", 1, H_NPS, mi_analysis_run_nps},
     {"sample-size", "sample size for a proportion", "conf margin p population", 0, H_SAMPLE_SIZE, mi_analysis_run_sample_size},

@@ -170,6 +170,20 @@ check poststrat_design -- rake "$DS" --col score $W --strata stratum --cluster p
 check describe_weighted -- describe "$S" --col q_overall --weight weight
 check describe_weighted_design -- describe "$DS" --col score --weight weight
 
+# --by G on describe and mean: overall fields + groups; with a design each
+# group is a domain of the whole design (svyby)
+check describe_by_channel -- describe "$S" --col q_overall --by channel
+check describe_by_g -- describe "$data/small.csv" --col x --by g
+check mean_by_segment -- mean "$S" --col q_overall --by segment
+check mean_design_by_channel -- mean "$DS" --col score $W --strata stratum --cluster psu \
+  --fpc psu_pop --by channel
+check mean_design_by_stratum -- mean "$DS" --col score $W --strata stratum --cluster psu \
+  --fpc psu_pop --by stratum
+check describe_weighted_by_tier -- describe "$DS" --col score --weight weight --by tier
+expect 1 "--by psu, level 'W3':" -- mean "$DS" --col score --by psu
+expect 1 "no column 'nope'" -- describe "$S" --col q_overall --by nope
+expect 2 "unknown option '--by'" -- prop "$S" --col q_overall --success 4,5 --by channel
+
 # design errors and edge cases
 expect 1 "lonely.csv: stratum 'b' has only one PSU (cluster 'b1')" -- \
   mean "$L" --col y --weight weight --strata stratum --cluster psu

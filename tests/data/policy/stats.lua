@@ -28,6 +28,20 @@ local cases = {
     local r = S.describe({ 1, 2, 3, 4, "NA" })
     return r.n .. " " .. r.n_missing .. " " .. g(r.mean) .. " " .. g(r.median) .. " " .. #r.modes
   end,
+  mean_by = function()
+    local r = S.mean({ { v = 1, g = "a" }, { v = 3, g = "a" }, { v = 10, g = "b" },
+      { v = 20, g = "b" }, { v = 5 } }, { col = "v", by = "g" })
+    local a, b = r.groups.a, r.groups.b
+    return r.n .. " " .. g(r.mean) .. " " .. g(a.mean) .. " " .. g(a.se) .. " " .. g(b.mean) .. " " .. b.n
+  end,
+  describe_by = function()
+    local r = S.describe({ { v = 1, g = 2 }, { v = "NA", g = 2 }, { v = 4, g = 10 } },
+      { col = "v", by = "g" })
+    local k = {}
+    for level in pairs(r.groups) do k[#k + 1] = level end
+    table.sort(k)
+    return table.concat(k, ",") .. " " .. r.groups["2"].n_missing .. " " .. g(r.groups["10"].max)
+  end,
   describe_one = function()
     local r = S.describe({ 5 })
     return tostring(r.sd) .. " " .. g(r.mean)

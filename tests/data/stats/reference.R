@@ -584,15 +584,16 @@ put("poststrat_design", rk(des(dd, ids = ~psu, strata = ~stratum, weights = ~wei
 # design, as `mean`; quantiles: svyquantile(qrule = "math") (survey's default);
 # min, max over the rows with a value and a non-zero weight; mode: the value
 # with the largest sum of weights.
-wdescribe <- function(dat, col, wcol) {
-  d <- des(dat, weights = reformulate(wcol)); x <- dat[[col]]; ok <- !is.na(x)
-  sub <- d[ok, ]; f <- reformulate(col)
-  v <- svyvar(f, sub); m <- svymean(f, d, na.rm = TRUE)
-  q <- svyquantile(f, d, c(.25, .5, .75), na.rm = TRUE, ci = FALSE)[[1]]
+# keep: the rows of a --by group (a domain of the design: d[keep, ], as svyby)
+wdescribe <- function(dat, col, wcol, keep = rep(TRUE, nrow(dat))) {
+  d <- des(dat, weights = reformulate(wcol)); x <- dat[[col]]; ok <- !is.na(x) & keep
+  sub <- d[ok, ]; f <- reformulate(col); dk <- d[keep, ]
+  v <- svyvar(f, sub); m <- svymean(f, dk, na.rm = TRUE)
+  q <- svyquantile(f, dk, c(.25, .5, .75), na.rm = TRUE, ci = FALSE)[[1]]
   w <- dat[[wcol]][ok]; xx <- x[ok]; pos <- w > 0
   tw <- tapply(w, xx, sum); modes <- sort(as.numeric(names(tw)[tw == max(tw)]))
-  list(n = sum(ok), n_missing = sum(!ok), sum_weights = sum(w),
-       sum = unname(coef(svytotal(f, d, na.rm = TRUE))), mean = unname(coef(m)),
+  list(n = sum(ok), n_missing = sum(is.na(x) & keep), sum_weights = sum(w),
+       sum = unname(coef(svytotal(f, dk, na.rm = TRUE))), mean = unname(coef(m)),
        sd = sqrt(unname(coef(v))), var = unname(coef(v)), se_mean = as.numeric(SE(m)),
        median = q[2], q1 = q[1], q3 = q[3], iqr = q[3] - q[1],
        min = min(xx[pos]), max = max(xx[pos]), mode = modes[1], modes = I(modes))
@@ -620,3 +621,31 @@ ixw <- function(dat, dims, wcol) {
   r
 }
 put("index_weighted", ixw(s, dims, "weight"))
+
+# ---- --by G for describe and mean ---------------------------------------------------
+# The overall fields plus groups {level: fields}. Without a design each group
+# is a sample of its own (R: by()); with a design each group is a domain of
+# the whole design: svyby(~x, ~G, design, svymean) estimates, checked here
+# against the per-domain dmean(design[G == level, ]) that gives df and deff.
+csort_levels <- function(g) { g <- g[!is.na(g) & g != ""]; sort(unique(g), method = "radix") }
+by_groups <- function(g, f) {
+  lv <- csort_levels(g); r <- lapply(lv, f); names(r) <- lv; r
+}
+put("describe_by_channel", c(describe(s$q_overall), list(by = "channel",
+  groups = by_groups(s$channel, function(l) describe(s$q_overall[s$channel == l])))))
+put("describe_by_g", c(describe(small$x), list(by = "g",  # 'c' has one value
+  groups = by_groups(small$g, function(l) describe(small$x[small$g == l])))))
+put("mean_by_segment", c(mean_srs(s$q_overall, 0.95), list(by = "segment",
+  groups = by_groups(s$segment, function(l) mean_srs(s$q_overall[s$segment == l], 0.95)))))
+dsc <- des(dd, ids = ~psu, strata = ~stratum, weights = ~weight, fpc = ~psu_pop)
+sb <- svyby(~score, ~channel, dsc, svymean, na.rm = TRUE)
+mean_dom <- function(d, col, g) by_groups(d$variables[[g]], function(l)
+  dmean(d[d$variables[[g]] == l, ], col))
+mb <- c(dmean(dsc, "score"), list(by = "channel", groups = mean_dom(dsc, "score", "channel")))
+stopifnot(isTRUE(all.equal(unname(coef(sb)), unname(sapply(mb$groups, `[[`, "mean")), tolerance = 1e-13)),
+          isTRUE(all.equal(unname(SE(sb)), unname(sapply(mb$groups, `[[`, "se")), tolerance = 1e-13)))
+put("mean_design_by_channel", mb)
+put("mean_design_by_stratum", c(dmean(dsc, "score"), list(by = "stratum",
+  groups = mean_dom(dsc, "score", "stratum"))))
+put("describe_weighted_by_tier", c(wdescribe(dd, "score", "weight"), list(by = "tier",
+  groups = by_groups(dd$tier, function(l) wdescribe(dd, "score", "weight", dd$tier == l)))))
