@@ -83,6 +83,11 @@ static void test_results(void **state) {
       {"mean_by", "5 7.7999999999999998 2 1 15 2"},
       /* numeric levels are written as text keys; group 2's NA is its own */
       {"describe_by", "10,2 1 4"},
+      /* strata a (1, 0), b (1, 1), weights 1: p = 3/4; u = (y - p) / 4 =
+       * 0.0625, -0.1875 in a (mean -0.0625), 0.0625 twice in b; variance
+       * n_h/(n_h-1) sum (u - mean_h)^2 = 2 (0.125^2 + 0.125^2) = 0.0625 from a,
+       * 0 from b; se 0.25; df = 4 PSUs - 2 strata */
+      {"prop_design", "0.75 0.25 2"},
       /* sd of one value is undefined: an absent field */
       {"describe_one", "nil 5"},
       /* y on x: Sxy = 10.25, Sxx = 5, slope 2.05, intercept 6.125 - 2.05 * 2.5 */
@@ -105,7 +110,7 @@ static void test_refused(void **state) {
   static const struct {
     const char *id, *want;
   } cases[] = {
-      {"unknown_option", "manyi.stats.nps: unknown option 'colum' (options: col by weight conf)"},
+      {"unknown_option", "manyi.stats.nps: unknown option 'colum' (options: col by weight conf strata cluster fpc nest lonely_psu)"},
       {"not_a_number", "manyi.stats.nps: rows:2: field 's': 'nine' is not a number"},
       {"no_column", "manyi.stats.nps: rows: no column 'score'; the columns are: "},
       {"table_cell", "manyi.stats.nps: row 1, field 's' is a table"},

@@ -151,6 +151,9 @@ typedef struct mi_analysis_sub {
 extern const mi_analysis_sub mi_analysis_subs[];
 /* The statistic called name, or NULL. */
 const mi_analysis_sub *mi_analysis_find(const char *name);
+/* s's options as people read them: space-separated, flags without their
+ * marker; with lua, "lonely_psu" for "lonely-psu" (the Lua key). */
+void mi_analysis_option_list(const mi_analysis_sub *s, int lua, char *buf, size_t size);
 /* Is name[0..len) one of s's options: 1 takes a value, 2 a flag, 0 unknown. */
 int mi_analysis_option_kind(const mi_analysis_sub *s, const char *name, size_t len);
 

@@ -103,26 +103,41 @@
 
 #define H_PROP \
      "Usage: manyi stats prop FILE --col COL [--success 4,5] [--method M]\n" \
-     "                        [--conf 0.95] [--weight W] [--json]\n\n" \
+     "                        [--conf 0.95] [design options] [--json]\n\n" \
      "n, x, p, se, ci_lower, ci_upper. --success lists the values that count as\n" \
      "successes (others are failures); without it the column must be 0/1.\n" \
      "Methods: wald, wilson (default; R prop.test(correct=FALSE)), wilson-cc\n" \
      "(prop.test(correct=TRUE)), clopper-pearson (binom.test), logit (Wald on the\n" \
-     "log-odds; null when x = 0 or x = n). se is sqrt(p(1-p)/n) for all methods.\n" \
-     "With --weight: p = weighted share, linearised se (R: svymean on the 0/1\n" \
-     "indicator), normal (wald) interval; x is the weighted count.\n\n" COMMON
+     "log-odds; null when x = 0 or x = n). se is sqrt(p(1-p)/n) for all methods.\n\n" \
+     "With design options (--weight alone too): p = svymean of the success\n" \
+     "indicator on the design of all rows (na.rm = TRUE, as 'mean'), se by\n" \
+     "Taylor linearisation, x the weighted number of successes, plus df (degf of\n" \
+     "the rows with a value), deff, sum_weights, n_psu, n_strata, design. The\n" \
+     "interval is R's svyciprop with that df: --method wald (the default here;\n" \
+     "svyciprop \"mean\": p -/+ t se) or logit (svyciprop \"logit\": plogis(qlogis(p)\n" \
+     "-/+ t se/(p(1-p))), null when p is 0 or 1). wilson, wilson-cc and\n" \
+     "clopper-pearson assume a simple random sample and are refused.\n\n" DESIGN "\n" COMMON
 
 #define H_NPS \
-     "Usage: manyi stats nps FILE --col COL [--by G] [--weight W] [--conf 0.95] [--json]\n\n" \
+     "Usage: manyi stats nps FILE --col COL [--by G] [--conf 0.95] [design options]\n" \
+     "                       [--json]\n\n" \
      "Scores 0-10 (whole numbers; anything else is an error): 9-10 promoters,\n" \
-     "7-8 passives, 0-6 detractors. n, n_promoters, n_passives, n_detractors;\n" \
-     "promoters, passives, detractors in percent; nps = %promoters - %detractors\n" \
-     "in points (-100..100); se = 100 * SE of the mean of s = +1/0/-1 (R:\n" \
-     "svymean(~s) on svydesign(ids=~1[, weights=~W])); normal interval.\n" \
+     "7-8 passives, 0-6 detractors. n, n_missing, n_promoters, n_passives,\n" \
+     "n_detractors; promoters, passives, detractors in percent (weighted with a\n" \
+     "design); nps = %promoters - %detractors in points (-100..100); se = 100 * SE\n" \
+     "of the mean of s = +1/0/-1. Without design options: se = 100 sd(s)/sqrt(n),\n" \
+     "normal interval. With design options (--weight alone too): nps = 100 *\n" \
+     "svymean(~s) on the design of all rows (na.rm = TRUE), linearised se, t\n" \
+     "interval with df = degf (as 'mean'), plus df, deff, sum_weights, n_psu,\n" \
+     "n_strata, design.\n" \
      "With --by: groups {level: same fields} and differences {\"A_minus_B\": diff,\n" \
-     "se = sqrt(se_A^2 + se_B^2), z, p_value (two-sided), ci_lower, ci_upper} for\n" \
-     "every pair of levels (sorted; numeric levels numerically). Rows with a\n" \
-     "missing group are left out of the groups but count overall.\n\n" COMMON
+     "se, z, p_value (two-sided), ci_lower, ci_upper (normal)} for every pair of\n" \
+     "levels (sorted; numeric levels numerically). Without a design the groups\n" \
+     "are independent samples: se = sqrt(se_A^2 + se_B^2). With a design each\n" \
+     "group is a domain of the whole design (svyby) and the difference's se comes\n" \
+     "from the joint linearisation, so what the groups share through strata and\n" \
+     "clusters counts (R: svycontrast(svyby(~s, ~G, design, svymean, covmat =\n" \
+     "TRUE), c(1, -1))). Rows with a missing group count overall only.\n\n" DESIGN "\n" COMMON
 
 #define H_SAMPLE_SIZE \
      "Usage: manyi stats sample-size --margin 0.05 [--conf 0.95] [--p 0.5]\n" \
@@ -258,8 +273,8 @@
 const mi_analysis_sub mi_analysis_subs[] = {
     {"describe", "n, mean, sd, quantiles, mode of a column (optionally weighted)", "col by weight", 1, H_DESCRIBE, mi_analysis_run_describe},
     {"mean", "mean with a confidence interval; weighted, stratified, cluster designs", "col by conf weight strata cluster fpc nest! lonely-psu", 1, H_MEAN, mi_analysis_run_mean},
-    {"prop", "proportion with a confidence interval", "col success method conf weight", 1, H_PROP, mi_analysis_run_prop},
-    {"nps", "Net Promoter Score, by group with pairwise differences", "col by weight conf", 1, H_NPS, mi_analysis_run_nps},
+    {"prop", "proportion with a confidence interval", "col success method conf weight strata cluster fpc nest! lonely-psu", 1, H_PROP, mi_analysis_run_prop},
+    {"nps", "Net Promoter Score, by group with pairwise differences", "col by weight conf strata cluster fpc nest! lonely-psu", 1, H_NPS, mi_analysis_run_nps},
     {"sample-size", "sample size for a proportion", "conf margin p population", 0, H_SAMPLE_SIZE, mi_analysis_run_sample_size},
     {"ttest", "two-sample or paired t test", "col group var-equal! paired! id conf", 1, H_TTEST, mi_analysis_run_ttest},
     {"anova", "one-way analysis of variance", "col group", 1, H_ANOVA, mi_analysis_run_anova},
@@ -297,4 +312,13 @@ int mi_analysis_option_kind(const mi_analysis_sub *s, const char *name, size_t l
     while (*p == ' ') p++;
   }
   return 0;
+}
+
+void mi_analysis_option_list(const mi_analysis_sub *s, int lua, char *buf, size_t size) {
+  size_t k = 0;
+  for (const char *p = s->options; *p && k + 1 < size; p++) {
+    if (*p == '!') continue; /* the flag marker is for the parser, not for people */
+    buf[k++] = lua && *p == '-' ? '_' : *p;
+  }
+  if (size) buf[k < size ? k : size - 1] = 0;
 }

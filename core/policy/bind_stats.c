@@ -195,8 +195,11 @@ static void args_of(lua_State *L, int idx, const mi_analysis_sub *s, const char 
     if (a->n == MI_ANALYSIS_MAX_OPTS) luaL_error(L, "manyi.stats.%s: too many options", fn);
     const char *name = dashed(key, st->names[a->n], sizeof st->names[a->n]);
     int kind = mi_analysis_option_kind(s, name, strlen(name));
-    if (!kind)
-      luaL_error(L, "manyi.stats.%s: unknown option '%s' (options: %s)", fn, key, s->options);
+    if (!kind) {
+      char list[256];
+      mi_analysis_option_list(s, 1, list, sizeof list);
+      luaL_error(L, "manyi.stats.%s: unknown option '%s' (options: %s)", fn, key, list);
+    }
     const char *v = opt_text(L, keep, fn, key, st->nums[a->n], sizeof st->nums[a->n]);
     if (v && kind == 2 && strcmp(v, "1"))
       luaL_error(L, "manyi.stats.%s: option '%s' is a flag: give true", fn, key);

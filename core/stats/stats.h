@@ -643,6 +643,29 @@ typedef struct mi_stats_design_mean_result {
 int mi_stats_design_mean(const mi_stats_design *d, const double *x, const unsigned char *miss,
                          double conf, mi_stats_design_mean_result *out, mi_err *e);
 
+/* Design-based proportion: the mean of the 0/1 indicator ind (R: svymean),
+ * with R's svyciprop interval and df = the design df as
+ * mi_stats_design_mean: MI_STATS_PROP_WALD is svyciprop(method = "mean"),
+ * p -/+ t se; MI_STATS_PROP_LOGIT is svyciprop(method = "logit"),
+ * plogis(qlogis(p) -/+ t se / (p (1 - p))), NaN when p is 0 or 1 or df < 1.
+ * Other methods (they assume a simple random sample) and an ind not 0/1 are
+ * MI_EINVAL. */
+int mi_stats_design_prop(const mi_stats_design *d, const double *ind, const unsigned char *miss,
+                         double conf, mi_stats_prop_method method,
+                         mi_stats_design_mean_result *out, mi_err *e);
+
+/* Difference mean_a - mean_b of the design means of x over two domains (the
+ * rows without miss_a, without miss_b; n flags each, usually disjoint) with
+ * its linearised se: the PSU totals of u_a - u_b (u as in
+ * mi_stats_design_mean) through mi_stats_design_var, PSUs of either domain
+ * present, so the covariance the two share through strata and PSUs counts
+ * (R: svycontrast(svyby(~x, ~G, design, svymean, covmat = TRUE), c(1, -1))).
+ * z test and normal interval, as mi_stats_diff_independent. A domain
+ * without weight is MI_EINVAL. */
+int mi_stats_design_mean_diff(const mi_stats_design *d, const double *x,
+                              const unsigned char *miss_a, const unsigned char *miss_b,
+                              double conf, mi_stats_diff_result *out, mi_err *e);
+
 /* ---- raking and post-stratification (rake.c) -------------------------------------- */
 
 typedef struct mi_stats_margin {

@@ -184,6 +184,23 @@ expect 1 "--by psu, level 'W3':" -- mean "$DS" --col score --by psu
 expect 1 "no column 'nope'" -- describe "$S" --col q_overall --by nope
 expect 2 "unknown option '--by'" -- prop "$S" --col q_overall --success 4,5 --by channel
 
+# prop and nps on a design: svyciprop / svymean of the score, svyby domains,
+# differences by svycontrast on svyby(covmat = TRUE)
+check prop_weighted_logit -- prop "$S" --col q_overall --success 4,5 --weight weight --method logit
+check prop_design -- prop "$DS" --col nps --success 9,10 $W --strata stratum --cluster psu --fpc psu_pop
+check prop_design_logit_90 -- prop "$DS" --col nps --success 9,10 $W --strata stratum --cluster psu \
+  --fpc psu_pop --method logit --conf 0.9
+check prop_design_cluster -- prop "$DS" --col nps --success 7,8 $W --cluster psu
+check nps_design -- nps "$DS" --col nps $W --strata stratum --cluster psu --fpc psu_pop
+check nps_design_by_channel -- nps "$DS" --col nps $W --strata stratum --cluster psu --fpc psu_pop \
+  --by channel
+check nps_design_by_tier -- nps "$DS" --col nps $W --strata stratum --cluster psu --by tier
+expect 2 "methods are wald and logit" -- prop "$DS" --col nps --success 9 --strata stratum --method wilson
+expect 2 "--nest needs --strata" -- nps "$DS" --col nps --nest
+expect 1 "stratum 'b' has only one PSU" -- nps "$L" --col y --weight weight --strata stratum --cluster psu
+expect 1 "missing weight" -- prop "$S" --col q_overall --success 5 --weight q_repair
+expect 1 "NPS score 3.5 is not a whole number" -- nps "$L" --col weight --strata stratum
+
 # design errors and edge cases
 expect 1 "lonely.csv: stratum 'b' has only one PSU (cluster 'b1')" -- \
   mean "$L" --col y --weight weight --strata stratum --cluster psu

@@ -42,6 +42,12 @@ local cases = {
     table.sort(k)
     return table.concat(k, ",") .. " " .. r.groups["2"].n_missing .. " " .. g(r.groups["10"].max)
   end,
+  prop_design = function()
+    local r = S.prop({ { y = 1, h = "a", w = 1 }, { y = 0, h = "a", w = 1 },
+      { y = 1, h = "b", w = 1 }, { y = 1, h = "b", w = 1 } },
+      { col = "y", weight = "w", strata = "h", lonely_psu = "fail" })
+    return g(r.p) .. " " .. g(r.se) .. " " .. g(r.df)
+  end,
   describe_one = function()
     local r = S.describe({ 5 })
     return tostring(r.sd) .. " " .. g(r.mean)

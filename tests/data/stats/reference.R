@@ -100,14 +100,7 @@ put("prop_small_cc", {
   r <- prop.test(1, 12, correct = TRUE)$conf.int
   list(n = 12, x = 1, p = 1 / 12, ci_lower = r[1], ci_upper = r[2])
 })
-s$top2 <- as.numeric(s$q_overall %in% c(4, 5))
-d <- svydesign(ids = ~1, weights = ~weight, data = s[!is.na(s$q_overall), ])
-m <- svymean(~top2, d)
-put("prop_weighted", list(n = nrow(d), x = sum(weights(d) * d$variables$top2),
-                          p = unname(coef(m)), se = as.numeric(SE(m)),
-                          ci_lower = as.numeric(coef(m) - z * SE(m)),
-                          ci_upper = as.numeric(coef(m) + z * SE(m))))
-
+# prop --weight: see "prop and nps on a design" below
 # ---- nps ------------------------------------------------------------------------------
 nps_of <- function(dat, weighted) {
   dat <- dat[!is.na(dat$q_nps), ]
@@ -138,7 +131,7 @@ nps_by <- function(weighted) {
 }
 put("nps_overall", nps_of(s, FALSE))
 put("nps_by_channel", nps_by(FALSE))
-put("nps_weighted_by_channel", nps_by(TRUE))
+# nps --weight: see "prop and nps on a design" below
 
 # ---- sample size --------------------------------------------------------------------------
 ss <- function(conf, margin, p, N) {
@@ -649,3 +642,74 @@ put("mean_design_by_stratum", c(dmean(dsc, "score"), list(by = "stratum",
   groups = mean_dom(dsc, "score", "stratum"))))
 put("describe_weighted_by_tier", c(wdescribe(dd, "score", "weight"), list(by = "tier",
   groups = by_groups(dd$tier, function(l) wdescribe(dd, "score", "weight", dd$tier == l)))))
+
+# ---- prop and nps on a design ---------------------------------------------------------
+# With any design option (--weight alone included) prop and nps are svymean
+# of the success indicator / of the score s = +1/0/-1 (x100) on the design of
+# all rows, na.rm = TRUE (so as `mean`: the design keeps its n_h); intervals
+# with df = degf of the rows with a value: prop as svyciprop(method = "mean"
+# | "logit"), nps as confint(df = degf). --by groups are domains (svyby) and
+# the differences' se comes from the joint linearisation:
+# svycontrast(svyby(..., covmat = TRUE)), with a normal z test and interval.
+dprop <- function(d, col, succ, method = "mean", conf = 0.95) {
+  v <- d$variables[[col]]
+  d <- update(d, ind_ = ifelse(is.na(v), NA, as.numeric(v %in% succ)))
+  sub <- d[!is.na(v), ]
+  ci <- attr(svyciprop(~ind_, sub, method = method, level = conf), "ci")
+  if (method == "logit") {
+    # svyciprop's svyglm stops at glm's default epsilon 1e-8 (about 1e-8 off
+    # in the interval); the same model converged fully is the reference
+    m <- svyglm(ind_ ~ 1, sub, family = quasibinomial,
+                control = glm.control(epsilon = 1e-15, maxit = 100))
+    ci2 <- plogis(unname(coef(m)) + as.numeric(SE(m)) *
+                  qt(c((1 - conf) / 2, (1 + conf) / 2), degf(sub)))
+    stopifnot(isTRUE(all.equal(ci2, unname(as.numeric(ci)), tolerance = 1e-6)))
+    ci <- ci2
+  }
+  r <- dmean(d, "ind_", conf)
+  list(n = r$n, n_missing = r$n_missing, x = sum(weights(sub) * sub$variables$ind_),
+       p = r$mean, se = r$se, df = r$df, ci_lower = unname(ci[1]), ci_upper = unname(ci[2]),
+       deff = r$deff, sum_weights = r$sum_weights, n_psu = r$n_psu, n_strata = r$n_strata)
+}
+put("prop_weighted", dprop(des(s, weights = ~weight), "q_overall", c(4, 5)))
+put("prop_weighted_logit", dprop(des(s, weights = ~weight), "q_overall", c(4, 5), "logit"))
+put("prop_design", dprop(dsc, "nps", c(9, 10)))
+put("prop_design_logit_90", dprop(dsc, "nps", c(9, 10), "logit", 0.9))
+put("prop_design_cluster", dprop(des(dd, ids = ~psu, weights = ~weight), "nps", c(7, 8)))
+nps_d <- function(d, col) {
+  v <- d$variables[[col]]
+  d <- update(d, s_ = ifelse(is.na(v), NA, ifelse(v >= 9, 1, ifelse(v >= 7, 0, -1))))
+  r <- dmean(d, "s_"); sv <- d$variables$s_; ok <- !is.na(sv); w <- weights(d)[ok]
+  list(d = d, r = list(n = r$n, n_missing = r$n_missing, n_promoters = sum(sv[ok] == 1),
+       n_passives = sum(sv[ok] == 0), n_detractors = sum(sv[ok] == -1),
+       promoters = 100 * sum(w[sv[ok] == 1]) / sum(w),
+       passives = 100 * sum(w[sv[ok] == 0]) / sum(w),
+       detractors = 100 * sum(w[sv[ok] == -1]) / sum(w),
+       nps = 100 * r$mean, se = 100 * r$se, ci_lower = 100 * r$ci_lower,
+       ci_upper = 100 * r$ci_upper, df = r$df, deff = r$deff, sum_weights = r$sum_weights,
+       n_psu = r$n_psu, n_strata = r$n_strata))
+}
+dnps <- function(d, col, by = NULL) {
+  o <- nps_d(d, col); r <- o$r; d <- o$d
+  if (is.null(by)) return(r)
+  g <- d$variables[[by]]; lv <- csort_levels(g)
+  groups <- lapply(lv, function(l) nps_d(d[g == l, ], col)$r); names(groups) <- lv
+  sub <- d[!is.na(d$variables$s_), ]
+  sb <- svyby(~s_, reformulate(by), sub, svymean, covmat = TRUE)
+  V <- vcov(sb); est <- coef(sb); z <- qnorm(0.975); diffs <- list()
+  for (a in seq_along(lv)) for (b in seq_along(lv)) if (a < b) {
+    df <- 100 * (est[[lv[a]]] - est[[lv[b]]])
+    se <- 100 * sqrt(V[lv[a], lv[a]] + V[lv[b], lv[b]] - 2 * V[lv[a], lv[b]])
+    diffs[[paste0(lv[a], "_minus_", lv[b])]] <-
+      list(diff = df, se = se, z = df / se, p_value = 2 * pnorm(-abs(df / se)),
+           ci_lower = df - z * se, ci_upper = df + z * se)
+  }
+  stopifnot(isTRUE(all.equal(unname(100 * est), unname(sapply(groups, `[[`, "nps")),
+                             tolerance = 1e-13)))
+  c(r, list(groups = groups, differences = diffs))
+}
+put("nps_weighted_by_channel", dnps(des(s, weights = ~weight), "q_nps", "channel"))
+put("nps_design", dnps(dsc, "nps"))
+put("nps_design_by_channel", dnps(dsc, "nps", "channel"))
+put("nps_design_by_tier", dnps(des(dd, ids = ~psu, strata = ~stratum, weights = ~weight), "nps",
+                               "tier"))
