@@ -88,6 +88,8 @@ static void test_results(void **state) {
        * n_h/(n_h-1) sum (u - mean_h)^2 = 2 (0.125^2 + 0.125^2) = 0.0625 from a,
        * 0 from b; se 0.25; df = 4 PSUs - 2 strata */
       {"prop_design", "0.75 0.25 2"},
+      /* the same seed draws the same resamples; the estimate lies inside */
+      {"drivers_boot", "true true 25"},
       /* sd of one value is undefined: an absent field */
       {"describe_one", "nil 5"},
       /* y on x: Sxy = 10.25, Sxx = 5, slope 2.05, intercept 6.125 - 2.05 * 2.5 */

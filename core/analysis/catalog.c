@@ -201,7 +201,9 @@
      "error naming it.\n\n" COMMON
 
 #define H_DRIVERS \
-     "Usage: manyi stats drivers FILE --y Y --x A,B,C [--performance PA,PB,PC] [--json]\n\n" \
+     "Usage: manyi stats drivers FILE --y Y --x A,B,C [--performance PA,PB,PC]\n" \
+     "                           [--bootstrap B [--seed 1] [--conf 0.95] [--resamples]]\n" \
+     "                           [--json]\n\n" \
      "Key-driver analysis of Y on the --x columns (complete cases; at most 15):\n" \
      "r_squared; per driver standardized_beta (OLS on standardised variables),\n" \
      "relative_weights_raw and relative_weights_share (Johnson 2000; raw sums to\n" \
@@ -214,7 +216,19 @@
      "counts as high): keep_up_the_good_work (high, high), concentrate_here (high\n" \
      "importance, low performance), low_priority (low, low), possible_overkill\n" \
      "(low importance, high performance). A constant or collinear driver, or a\n" \
-     "constant Y, is an error.\n\n" COMMON
+     "constant Y, is an error.\n\n" \
+     "--bootstrap B: percentile intervals of relative_weights_share and\n" \
+     "shapley_share. B resamples of the complete cases with replacement, drawn\n" \
+     "with GSL's mt19937 seeded by --seed (the same seed gives the same resamples\n" \
+     "and intervals on every machine); each is refitted; the interval is the\n" \
+     "(1-conf)/2 and (1+conf)/2 quantiles (R's quantile type 7) of the shares\n" \
+     "over the refitted resamples. A resample in which a driver or Y is constant\n" \
+     "or drivers are collinear has no importances: it is left out and counted\n" \
+     "(skipped); fewer than 2 fitted resamples is an error. Output: bootstrap\n" \
+     "{replicates, seed, conf, skipped, relative_weights_share {driver: {lower,\n" \
+     "upper}}, shapley_share {...}}; --resamples adds resamples: the complete-case\n" \
+     "numbers (1-based, in file order) of each resample, so another program (the\n" \
+     "tests use R) can refit the very same sets.\n\n" COMMON
 
 #define H_KM \
      "Usage: manyi stats km FILE --time T --event E [--event-value V] [--by G]\n" \
@@ -284,7 +298,7 @@ const mi_analysis_sub mi_analysis_subs[] = {
     {"alpha", "Cronbach's alpha of a scale", "cols reverse scale-min scale-max", 1, H_ALPHA, mi_analysis_run_alpha},
     {"corr", "correlation matrix with p-values", "cols method", 1, H_CORR, mi_analysis_run_corr},
     {"regress", "OLS linear regression", "y x", 1, H_REGRESS, mi_analysis_run_regress},
-    {"drivers", "key drivers: relative weights, Shapley, importance-performance", "y x performance", 1, H_DRIVERS, mi_analysis_run_drivers},
+    {"drivers", "key drivers: relative weights, Shapley, importance-performance", "y x performance bootstrap seed conf resamples!", 1, H_DRIVERS, mi_analysis_run_drivers},
     {"km", "Kaplan-Meier survival, by group with a log-rank test", "time event event-value by at conf", 1, H_KM, mi_analysis_run_km},
     {"pca", "principal components with varimax rotation", "cols factors rotate", 1, H_PCA, mi_analysis_run_pca},
     {"rake", "mean after raking or post-stratifying the weights to population totals", "col conf weight strata cluster fpc nest! lonely-psu margin poststratify epsilon maxit", 1, H_RAKE, mi_analysis_run_rake},

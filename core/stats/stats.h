@@ -369,6 +369,29 @@ int mi_stats_drivers_cor(const double *r, size_t k, size_t n, mi_stats_drivers_r
                          mi_err *e);
 void mi_stats_drivers_free(mi_stats_drivers_result *r);
 
+/* Bootstrap percentile intervals of the driver shares. */
+typedef struct mi_stats_drivers_boot_result {
+  size_t B, k;
+  size_t skipped; /* resamples left out: a driver or y constant, or drivers
+                     collinear in the resample (importance undefined there) */
+  double *rw_lower, *rw_upper; /* k: relative_weights_share; owned (one block) */
+  double *sh_lower, *sh_upper; /* k: shapley_share */
+} mi_stats_drivers_boot_result;
+
+/* B resamples of the n complete cases with replacement: row i of resample b
+ * is gsl_rng_uniform_int(mt19937 seeded with seed, n), drawn b-major, so
+ * the same seed gives the same resamples on every platform. If resamples
+ * is not NULL it receives them (B * n 0-based row numbers, resample b at
+ * b * n) so another program can refit the same sets. Each resample is fitted
+ * with mi_stats_drivers; the interval of each share is the (1 - conf) / 2
+ * and (1 + conf) / 2 quantiles (type 7, R's quantile default) of the
+ * fitted resamples. Fewer than 2 fitted resamples, B < 2 or a bad conf are
+ * MI_EINVAL. Free with mi_stats_drivers_boot_free. */
+int mi_stats_drivers_bootstrap(const double *y, const double *x, size_t n, size_t k, size_t B,
+                               unsigned long seed, double conf, size_t *resamples,
+                               mi_stats_drivers_boot_result *out, mi_err *e);
+void mi_stats_drivers_boot_free(mi_stats_drivers_boot_result *r);
+
 typedef enum mi_stats_ipa_quadrant {
   MI_STATS_IPA_KEEP_UP,       /* high importance, high performance */
   MI_STATS_IPA_CONCENTRATE,   /* high importance, low performance */

@@ -48,6 +48,19 @@ local cases = {
       { col = "y", weight = "w", strata = "h", lonely_psu = "fail" })
     return g(r.p) .. " " .. g(r.se) .. " " .. g(r.df)
   end,
+  drivers_boot = function()
+    local rows = {}
+    for i = 1, 30 do
+      local a, b = i % 7, (i * 3) % 5
+      rows[i] = { y = a + 2 * b + i % 3, a = a, b = b }
+    end
+    local o = { y = "y", x = { "a", "b" }, bootstrap = 25, seed = 5 }
+    local r1, r2 = S.drivers(rows, o), S.drivers(rows, o)
+    local s1, s2 = r1.bootstrap.shapley_share.b, r2.bootstrap.shapley_share.b
+    return tostring(s1.lower == s2.lower and s1.upper == s2.upper) .. " " ..
+        tostring(s1.lower <= r1.shapley_share.b and r1.shapley_share.b <= s1.upper) .. " " ..
+        r1.bootstrap.replicates
+  end,
   describe_one = function()
     local r = S.describe({ 5 })
     return tostring(r.sd) .. " " .. g(r.mean)

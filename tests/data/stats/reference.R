@@ -713,3 +713,40 @@ put("nps_design", dnps(dsc, "nps"))
 put("nps_design_by_channel", dnps(dsc, "nps", "channel"))
 put("nps_design_by_tier", dnps(des(dd, ids = ~psu, strata = ~stratum, weights = ~weight), "nps",
                                "tier"))
+
+# ---- drivers --bootstrap: percentile intervals on manyi's own resamples ---------------
+# The resamples come from GSL's mt19937, which R does not have; so manyi
+# prints them (--resamples) and R refits drv() on the very same row sets and
+# takes quantile(type = 7) of the shares. The resamples are committed
+# (expected/drivers_boot_resamples.json; the e2e test checks manyi still
+# draws them); rerun with MANYI=path/to/manyi to draw them again.
+bx <- c("q_quality", "q_attitude", "q_speed", "q_price")
+write.csv(s[1:80, c("q_overall", bx)], file.path(out, "drivers_boot.csv"), row.names = FALSE,
+          na = "", quote = FALSE)
+rs_file <- file.path(out, "expected", "drivers_boot_resamples.json")
+if (nzchar(Sys.getenv("MANYI"))) {
+  tmp <- tempfile()
+  system2(Sys.getenv("MANYI"), c("--json", "stats", "drivers", file.path(out, "drivers_boot.csv"),
+                                 "--y", "q_overall", "--x", paste(bx, collapse = ","),
+                                 "--bootstrap", "40", "--seed", "11", "--resamples"), stdout = tmp)
+  b <- fromJSON(tmp)$bootstrap
+  put("drivers_boot_resamples", list(bootstrap = list(replicates = b$replicates, seed = b$seed,
+                                                      resamples = b$resamples)))
+}
+boot_ci <- function(dat, y, xs, rs, conf) {
+  cc <- na.omit(dat[, c(y, xs)])
+  fits <- lapply(seq_len(nrow(rs)), function(b) drv(cc[rs[b, ], ], y, xs))
+  q <- function(field) setNames(lapply(xs, function(x) {
+    v <- sapply(fits, function(f) f[[field]][[x]])
+    qq <- quantile(v, c((1 - conf) / 2, (1 + conf) / 2), type = 7, names = FALSE)
+    list(lower = qq[1], upper = qq[2])
+  }), xs)
+  list(replicates = nrow(rs), conf = conf, skipped = 0,
+       relative_weights_share = q("relative_weights_share"), shapley_share = q("shapley_share"))
+}
+rs <- fromJSON(rs_file)$bootstrap
+bd <- read.csv(file.path(out, "drivers_boot.csv"))
+put("drivers_bootstrap", list(bootstrap = c(boot_ci(bd, "q_overall", bx, rs$resamples, 0.95),
+                                            seed = rs$seed)))
+put("drivers_bootstrap_80", list(bootstrap = c(boot_ci(bd, "q_overall", bx, rs$resamples, 0.8),
+                                               seed = rs$seed)))
