@@ -55,6 +55,13 @@ typedef struct mi_analysis_data {
 
 typedef struct mi_analysis_args mi_analysis_args;
 
+/* Population totals of a raking variable given in memory (Lua), read as a
+ * margins file: rows->cols are "level" and "count". */
+typedef struct mi_analysis_margin_rows {
+  const char *var;
+  const mi_analysis_table *rows;
+} mi_analysis_margin_rows;
+
 /* Reads the named columns of a->table if set, else of the CSV (or JSONL)
  * file a->file, in one pass. names[i] is loaded as kinds[i]; a name may
  * repeat (loaded once). Missing: an absent or empty field or the text NA. A
@@ -96,6 +103,10 @@ struct mi_analysis_args {
    * computed; NULL = every row. Set by mi_analysis_by; a statistic honours
    * it by calling mi_analysis_domain on its column after loading. */
   const unsigned char *domain;
+  /* rake: the margins of --margin / --poststratify given in memory instead
+   * of VAR=FILE (the option's text is then not read); NULL otherwise */
+  const mi_analysis_margin_rows *margins;
+  size_t nmargins;
 };
 
 /* Value of --name, or NULL. */

@@ -750,3 +750,25 @@ put("drivers_bootstrap", list(bootstrap = c(boot_ci(bd, "q_overall", bx, rs$resa
                                             seed = rs$seed)))
 put("drivers_bootstrap_80", list(bootstrap = c(boot_ci(bd, "q_overall", bx, rs$resamples, 0.8),
                                                seed = rs$seed)))
+
+# ---- manyi.stats.rake with margins as Lua tables ---------------------------------------
+# tests/test_policy_stats.c: tests/data/policy/stats.lua holds these rows
+# inline (a policy reads no files) and rakes them with margin = {region =
+# {north = 120, south = 80}, channel = {phone = 90, web = 70, visit = 40}}.
+# A Lua table has no order: manyi rakes the variables in name order
+# (channel, then region), so R gets list(~channel, ~region).
+rl <- data.frame(region = rep(c("north", "south"), each = 6),
+                 channel = c("phone", "web", "visit", "phone", "web", "phone",
+                             "web", "visit", "phone", "web", "visit", "web"),
+                 w = c(1, 2, 1.5, 1, 2.5, 1, 3, 1, 2, 1.5, 1, 2),
+                 y = c(7, 9, 4, 8, 6, 10, 5, 7, 9, 3, 8, 6))
+write.csv(rl, file.path(out, "rake_small.csv"), row.names = FALSE, quote = FALSE)
+rlpop <- list(data.frame(channel = c("phone", "visit", "web"), Freq = c(90, 40, 70)),
+              data.frame(region = c("north", "south"), Freq = c(120, 80)))
+rl_case <- function(eps, maxit) {
+  d <- rake(des(rl, weights = ~w), list(~channel, ~region), rlpop,
+            control = list(epsilon = eps, maxit = maxit))
+  r <- dmean(d, "y")
+  list(mean = r$mean, se = r$se, sum_weights = sum(weights(d)))
+}
+put("rake_lua", list(default = rl_case(1, 10), tight = rl_case(1e-12, 100)))
