@@ -323,8 +323,10 @@ typedef struct mi_stats_regress_result {
 } mi_stats_regress_result;
 
 /* OLS of y on an intercept and the k columns of x (R: summary(lm(y ~ x))).
- * Solved by SVD (gsl_multifit_linear). Collinearity is found first by
- * Gram-Schmidt with R's lm tolerance 1e-7: MI_EINVAL and out->collinear set.
+ * Solved by Householder QR of the design matrix (as R's lm), in place on
+ * one copy of the data (gsl_linalg_QR_decomp / QR_lssolve). A column whose
+ * |R_jj| is below 1e-7 of its norm (R's lm tolerance) is collinear with the
+ * columns before it: MI_EINVAL and out->collinear set.
  * Needs n > k + 1. A constant y gives r_squared NaN. */
 int mi_stats_regress(const double *y, const double *x, size_t n, size_t k,
                      mi_stats_regress_result *out, mi_err *e);
