@@ -133,6 +133,11 @@ size_t mi_analysis_domain(const mi_analysis_args *a, mi_analysis_data *d,
 json_t *mi_analysis_by(mi_analysis_args *a, json_t *(*run)(mi_analysis_args *, mi_err *),
                        mi_err *e);
 
+/* Names the group of --by G in an error of one group's computation:
+ * "--by G, level 'L': ...", with "no values: all N rows are missing" (N
+ * counts the whole file) made "no values in this group". */
+void mi_analysis_group_err(mi_err *e, const char *by, const char *level);
+
 /* Several numeric columns, complete cases only. */
 typedef struct mi_analysis_matrix {
   mi_analysis_data d;

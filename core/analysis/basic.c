@@ -468,7 +468,7 @@ static json_t *nps_design(mi_analysis_args *a, double conf, mi_err *e) {
     }
     json_t *g = nps_design_one(a, &ad, s, miss, out, conf, &gnps[k], &gse[k], e);
     if (!g) {
-      mi_err_prefix(e, "--by %s, level '%s'", bn, levels[k]);
+      mi_analysis_group_err(e, bn, levels[k]);
       rc = MI_EINVAL;
       break;
     }

@@ -18,6 +18,13 @@ size_t mi_analysis_domain(const mi_analysis_args *a, mi_analysis_data *d,
   return out;
 }
 
+void mi_analysis_group_err(mi_err *e, const char *by, const char *level) {
+  /* "no values: all N rows are missing" counts the whole file's rows */
+  char *nv = strstr(e->msg, "no values: all ");
+  if (nv) snprintf(nv, sizeof e->msg - (size_t)(nv - e->msg), "no values in this group");
+  mi_err_prefix(e, "--by %s, level '%s'", by, level);
+}
+
 json_t *mi_analysis_by(mi_analysis_args *a, json_t *(*run)(mi_analysis_args *, mi_err *),
                        mi_err *e) {
   const char *by = mi_analysis_opt(a, "by");
@@ -50,7 +57,7 @@ json_t *mi_analysis_by(mi_analysis_args *a, json_t *(*run)(mi_analysis_args *, m
     json_t *g = run(&b, e);
     if (!g) {
       a->usage = b.usage;
-      mi_err_prefix(e, "--by %s, level '%s'", by, levels[k]);
+      mi_analysis_group_err(e, by, levels[k]);
       rc = e->code ? e->code : MI_EINVAL;
       break;
     }

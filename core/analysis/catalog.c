@@ -92,6 +92,9 @@
      "same epsilon the weights agree with R to rounding: the tests use 1e-9\n" \
      "relative, for R's loose default (epsilon 1) and a tight one (1e-12, maxit 100).\n" \
      "--poststratify: R's postStratify(design, ~VAR, pop), one step.\n" \
+     "From Lua, manyi.stats.rake(rows, {margin = {VAR = {level = count, ...}, ...}})\n" \
+     "takes the totals as tables (no files); the variables are raked in the order\n" \
+     "of their names.\n" \
      "Output: n, n_missing, mean, se (svymean on the calibrated design: survey's\n" \
      "calibration residuals before the stratum/PSU sums; a row with weight 0 makes\n" \
      "R's raking residuals 0/0, so se is then null), df, ci_lower, ci_upper\n" \

@@ -201,7 +201,8 @@ check mean_design_by_channel -- mean "$DS" --col score $W --strata stratum --clu
 check mean_design_by_stratum -- mean "$DS" --col score $W --strata stratum --cluster psu \
   --fpc psu_pop --by stratum
 check describe_weighted_by_tier -- describe "$DS" --col score --weight weight --by tier
-expect 1 "--by psu, level 'W3':" -- mean "$DS" --col score --by psu
+expect 1 "--by psu, level 'W3': $DS: column 'score': no values in this group" -- mean "$DS" --col score --by psu
+expect 1 "--by psu, level 'W3': $DS: column 'score': no values in this group" -- describe "$DS" --col score --weight weight --by psu
 expect 1 "no column 'nope'" -- describe "$S" --col q_overall --by nope
 expect 2 "unknown option '--by'" -- prop "$S" --col q_overall --success 4,5 --by channel
 
