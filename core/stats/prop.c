@@ -84,27 +84,6 @@ int mi_stats_prop_ci(double x, size_t n, double conf, mi_stats_prop_method metho
   return 0;
 }
 
-int mi_stats_prop_weighted(const mi_stats_vec *v, double conf, mi_stats_prop_result *out,
-                           mi_err *e) {
-  if (!out) return mi_err_set(e, MI_EINVAL, "no result given");
-  memset(out, 0, sizeof *out);
-  int rc = mi_stats_vec_check(v, NULL, e);
-  if (rc) return rc;
-  for (size_t i = 0; i < v->n; i++)
-    if (!MI_STATS_MISSING(v, i) && v->x[i] != 0 && v->x[i] != 1)
-      return mi_err_set(e, MI_EINVAL, "value %zu is %g, not a 0/1 indicator", i + 1, v->x[i]);
-  mi_stats_mean_result m;
-  if ((rc = mi_stats_mean(v, conf, &m, e))) return rc;
-  double z = mi_stats_crit(conf, 0);
-  out->n = m.n;
-  out->p = m.mean;
-  out->x = m.mean * m.sum_weights;
-  out->se = m.se;
-  out->ci_lower = m.mean - z * m.se;
-  out->ci_upper = m.mean + z * m.se;
-  return 0;
-}
-
 /* ---- NPS ------------------------------------------------------------------ */
 
 int mi_stats_nps_add(mi_stats_nps_acc *a, double score, double w, mi_err *e) {

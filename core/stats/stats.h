@@ -157,13 +157,6 @@ typedef struct mi_stats_prop_result {
 int mi_stats_prop_ci(double x, size_t n, double conf, mi_stats_prop_method method,
                      mi_stats_prop_result *out, mi_err *e);
 
-/* Weighted proportion: success[i] in {0,1} for the non-missing rows of v
- * (v->x holds the 0/1 indicator). p = sum w x / sum w, se by linearisation
- * (R: svymean on the indicator), Wald interval with the normal quantile
- * (survey's confint default). x is the weighted number of successes. */
-int mi_stats_prop_weighted(const mi_stats_vec *v, double conf, mi_stats_prop_result *out,
-                           mi_err *e);
-
 /* ---- NPS ------------------------------------------------------------------ */
 
 typedef struct mi_stats_nps_result {
