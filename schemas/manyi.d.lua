@@ -288,12 +288,28 @@ function care(customer, date, params) end
 
 ---@alias manyi.Rows table[]|(number|string)[]
 ---@alias manyi.StatsFn fun(rows: manyi.Rows, opts?: table<string, any>): table
+-- Population totals for rake: {VAR = {level = count, ...}, ...}; the variables
+-- are raked in the order of their names (a Lua table has no order).
+---@alias manyi.Margins table<string, table<string|number, number>>
+---@class manyi.RakeOpts
+---@field col string
+---@field margin? manyi.Margins raking (R: rake); give margin or poststratify
+---@field poststratify? manyi.Margins one variable (R: postStratify)
+---@field weight? string
+---@field strata? string
+---@field cluster? string
+---@field fpc? string
+---@field nest? boolean
+---@field lonely_psu? "fail"|"remove"|"adjust"|"certainty"|"average"
+---@field epsilon? number
+---@field maxit? integer
+---@field conf? number
 
 ---@class manyi.Stats
----@field describe manyi.StatsFn
----@field mean manyi.StatsFn
----@field prop manyi.StatsFn
----@field nps manyi.StatsFn
+---@field describe manyi.StatsFn opts: col, weight, by (groups {level: fields})
+---@field mean manyi.StatsFn opts: col, conf, by, weight, strata, cluster, fpc, nest, lonely_psu
+---@field prop manyi.StatsFn opts: col, success, method, conf, weight, strata, cluster, fpc, nest, lonely_psu
+---@field nps manyi.StatsFn opts: col, by, conf, weight, strata, cluster, fpc, nest, lonely_psu
 ---@field sample_size fun(opts: table<string, any>): table
 ---@field ttest manyi.StatsFn
 ---@field anova manyi.StatsFn
@@ -303,13 +319,13 @@ function care(customer, date, params) end
 ---@field alpha manyi.StatsFn
 ---@field corr manyi.StatsFn
 ---@field regress manyi.StatsFn
----@field drivers manyi.StatsFn
+---@field drivers manyi.StatsFn opts: y, x, performance, bootstrap, seed, conf, resamples
 ---@field km manyi.StatsFn
 ---@field pca manyi.StatsFn
 ---@field index manyi.StatsFn
 ---@field trend manyi.StatsFn
 ---@field kmeans manyi.StatsFn
----@field rake manyi.StatsFn margins files are refused for rows in memory
+---@field rake fun(rows: manyi.Rows, opts: manyi.RakeOpts): table margins as tables; files are refused for rows in memory
 
 ---@class manyi.Lib
 ---@field stats manyi.Stats

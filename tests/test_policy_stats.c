@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
+#include <math.h>
 
 #include "config/config.h"
 #include "policy/policy.h"
@@ -78,6 +80,18 @@ static void test_results(void **state) {
       {"nps_by", "5 0 100 -100"},
       /* "NA" is missing; 1..4 each once: all four are modes */
       {"describe", "4 1 2.5 2.5 4"},
+      /* --by: a (1, 3) mean 2, se sd/sqrt(2) = sqrt(2)/sqrt(2) = 1; b (10, 20)
+       * mean 15; the row without g counts overall: 39 / 5 */
+      {"mean_by", "5 7.7999999999999998 2 1 15 2"},
+      /* numeric levels are written as text keys; group 2's NA is its own */
+      {"describe_by", "10,2 1 4"},
+      /* strata a (1, 0), b (1, 1), weights 1: p = 3/4; u = (y - p) / 4 =
+       * 0.0625, -0.1875 in a (mean -0.0625), 0.0625 twice in b; variance
+       * n_h/(n_h-1) sum (u - mean_h)^2 = 2 (0.125^2 + 0.125^2) = 0.0625 from a,
+       * 0 from b; se 0.25; df = 4 PSUs - 2 strata */
+      {"prop_design", "0.75 0.25 2"},
+      /* the same seed draws the same resamples; the estimate lies inside */
+      {"drivers_boot", "true true 25"},
       /* sd of one value is undefined: an absent field */
       {"describe_one", "nil 5"},
       /* y on x: Sxy = 10.25, Sxx = 5, slope 2.05, intercept 6.125 - 2.05 * 2.5 */
@@ -100,7 +114,7 @@ static void test_refused(void **state) {
   static const struct {
     const char *id, *want;
   } cases[] = {
-      {"unknown_option", "manyi.stats.nps: unknown option 'colum' (options: col by weight conf)"},
+      {"unknown_option", "manyi.stats.nps: unknown option 'colum' (options: col by weight conf strata cluster fpc nest lonely_psu)"},
       {"not_a_number", "manyi.stats.nps: rows:2: field 's': 'nine' is not a number"},
       {"no_column", "manyi.stats.nps: rows: no column 'score'; the columns are: "},
       {"table_cell", "manyi.stats.nps: row 1, field 's' is a table"},
@@ -110,6 +124,10 @@ static void test_refused(void **state) {
       {"write", "manyi.stats is read-only"},
       {"no_rows", "bad argument #1"},
       {"out_of_scale", "manyi.stats.nps: rows"},
+      {"rake_file", "margin: give the totals as a table {VAR = {level = count, ...}}"},
+      {"rake_level", "level 'south' is not in the margins table margin.region"},
+      {"rake_count", "margin.region:2: --margin region: field 'count': 'many' is not a number"},
+      {"rake_shape", "option 'margin': 'region' is a number, not {level = count, ...}"},
   };
   fixture *f = *state;
   char out[2048];
@@ -125,10 +143,39 @@ static void test_refused(void **state) {
   assert_string_equal(out, "8 4 2 25");
 }
 
+/* manyi.stats.rake with margins as Lua tables against R's rake on the same
+ * rows (tests/data/stats/reference.R, expected/rake_lua.json). */
+static void test_rake_r(void **state) {
+  fixture *f = *state;
+  json_error_t je;
+  json_t *want = json_load_file(MANYI_SOURCE_DIR "/tests/data/stats/expected/rake_lua.json", 0, &je);
+  assert_non_null(want);
+  static const char *const ids[] = {"rake_default", "rake_tight"};
+  static const char *const keys[] = {"default", "tight"};
+  static const char *const fields[] = {"mean", "se", "sum_weights"};
+  for (size_t c = 0; c < 2; c++) {
+    char out[2048];
+    if (run_case(f, ids[c], out, sizeof out)) fail_msg("%s: %s", ids[c], out);
+    double got[3];
+    assert_int_equal(sscanf(out, "%lf %lf %lf", &got[0], &got[1], &got[2]), 3);
+    for (size_t k = 0; k < 3; k++) {
+      double w = json_number_value(json_object_get(json_object_get(want, keys[c]), fields[k]));
+      if (!(fabs(got[k] - w) <= 1e-9 * fabs(w)))
+        fail_msg("%s.%s: want %.17g, got %.17g", keys[c], fields[k], w, got[k]);
+    }
+  }
+  json_decref(want);
+  /* post-stratification reaches the totals in one step (to rounding) */
+  char out[2048];
+  if (run_case(f, "poststratify", out, sizeof out)) fail_msg("poststratify: %s", out);
+  assert_string_equal(out, "north 120 south 80");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_results),
       cmocka_unit_test(test_refused),
+      cmocka_unit_test(test_rake_r),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

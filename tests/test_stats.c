@@ -1145,6 +1145,75 @@ static void test_analysis_rows(void **state) {
   assert_non_null(strstr(e.msg, "not opened for rows given in memory"));
 }
 
+/* mi_analysis_levels: distinct values found through a hash, then sorted
+ * (numerically when all are numbers); each row gets its level's rank. */
+static void test_levels(void **state) {
+  (void)state;
+  static char *text[] = {"b", NULL, "a10", "a2", "b", "a2", "", "B"};
+  mi_analysis_column c = {.name = "g", .kind = MI_ANALYSIS_TEXT, .text = text};
+  char **lv;
+  size_t nl, *ix;
+  mi_err e;
+  assert_int_equal(mi_analysis_levels(&c, 8, &lv, &nl, &ix, &e), 0);
+  /* bytewise: "" < "B" < "a10" < "a2" < "b" */
+  assert_int_equal(nl, 5);
+  static const char *const want[] = {"", "B", "a10", "a2", "b"};
+  for (size_t k = 0; k < nl; k++) assert_string_equal(lv[k], want[k]);
+  static const size_t wix[] = {4, MI_STATS_NO_GROUP, 2, 3, 4, 3, 0, 1};
+  for (size_t i = 0; i < 8; i++) assert_int_equal(ix[i], wix[i]);
+  mi_analysis_levels_free(lv, nl, ix);
+  /* all numbers: numeric order, "10" after "9"; "1.0" and "1" stay apart */
+  static char *num[] = {"10", "9", "1", "10", "1.0", "-2", "9"};
+  c.text = num;
+  assert_int_equal(mi_analysis_levels(&c, 7, &lv, &nl, &ix, &e), 0);
+  static const char *const wnum[] = {"-2", "1", "1.0", "9", "10"};
+  assert_int_equal(nl, 5);
+  for (size_t k = 0; k < nl; k++) assert_string_equal(lv[k], wnum[k]);
+  static const size_t wnix[] = {4, 3, 1, 4, 2, 0, 3};
+  for (size_t i = 0; i < 7; i++) assert_int_equal(ix[i], wnix[i]);
+  mi_analysis_levels_free(lv, nl, ix);
+  /* many rows, few levels; none at all */
+  enum { N = 100000 };
+  static char *many[N];
+  static char *names[] = {"west", "east", "north", "south"};
+  for (size_t i = 0; i < N; i++) many[i] = names[(i * 7) % 4];
+  c.text = many;
+  assert_int_equal(mi_analysis_levels(&c, N, &lv, &nl, &ix, &e), 0);
+  assert_int_equal(nl, 4);
+  assert_string_equal(lv[0], "east");
+  assert_string_equal(lv[3], "west");
+  for (size_t i = 0; i < N; i++) assert_string_equal(lv[ix[i]], many[i]);
+  mi_analysis_levels_free(lv, nl, ix);
+  assert_int_equal(mi_analysis_levels(&c, 0, &lv, &nl, &ix, &e), 0);
+  assert_int_equal(nl, 0);
+  mi_analysis_levels_free(lv, nl, ix);
+}
+
+/* The difference of two domain means of one design: se from the joint
+ * linearisation. Two strata (a, b), each row its own PSU, weights 1: the
+ * domains d1 = {1, 3}, d2 = {2, 4}. Hand derivation: mean_1 = (1+3)/2 = 2,
+ * mean_2 = (2+6)/2 = 4; u = (x - mean_d) / 2 in the domain, so
+ * u_1 - u_2 = (-0.5, 0, 0.5, 0) - (0, -1, 0, 1) = (-0.5, 1, 0.5, -1) by row;
+ * stratum a holds rows 1, 2 (-0.5, 1: mean 0.25, 2 (0.75^2 + 0.75^2) =
+ * 2.25), b rows 3, 4 (0.5, -1: 2.25); var 4.5, se sqrt(4.5). */
+static void test_design_diff(void **state) {
+  (void)state;
+  double x[] = {1, 2, 3, 6};
+  size_t st[] = {0, 0, 1, 1};
+  mi_stats_design_spec s = {4, NULL, st, 2, NULL, 0, 0, NULL, MI_STATS_LONELY_FAIL};
+  mi_stats_design d;
+  mi_err e;
+  assert_int_equal(mi_stats_design_init(&s, &d, &e), 0);
+  unsigned char ma[] = {0, 1, 0, 1}, mb[] = {1, 0, 1, 0};
+  mi_stats_diff_result r;
+  assert_int_equal(mi_stats_design_mean_diff(&d, x, ma, mb, 0.95, &r, &e), 0);
+  assert_true(fabs(r.diff - (-2)) < 1e-15);
+  assert_true(fabs(r.se - sqrt(4.5)) < 1e-15);
+  unsigned char none[] = {1, 1, 1, 1};
+  assert_int_equal(mi_stats_design_mean_diff(&d, x, ma, none, 0.95, &r, &e), MI_EINVAL);
+  mi_stats_design_free(&d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_null_args),          cmocka_unit_test(test_bad_values),
@@ -1159,6 +1228,7 @@ int main(void) {
       cmocka_unit_test(test_design_stream),      cmocka_unit_test(test_design_lonely),
       cmocka_unit_test(test_design_edges),       cmocka_unit_test(test_rake),
       cmocka_unit_test(test_describe_weighted),  cmocka_unit_test(test_analysis_rows),
+      cmocka_unit_test(test_levels),             cmocka_unit_test(test_design_diff),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,6 +55,13 @@ typedef struct mi_analysis_data {
 
 typedef struct mi_analysis_args mi_analysis_args;
 
+/* Population totals of a raking variable given in memory (Lua), read as a
+ * margins file: rows->cols are "level" and "count". */
+typedef struct mi_analysis_margin_rows {
+  const char *var;
+  const mi_analysis_table *rows;
+} mi_analysis_margin_rows;
+
 /* Reads the named columns of a->table if set, else of the CSV (or JSONL)
  * file a->file, in one pass. names[i] is loaded as kinds[i]; a name may
  * repeat (loaded once). Missing: an absent or empty field or the text NA. A
@@ -92,6 +99,14 @@ struct mi_analysis_args {
   const char *vals[MI_ANALYSIS_MAX_OPTS]; /* flags: "1" */
   size_t n;
   int usage; /* set by a subcommand when its error is a usage error (exit 2) */
+  /* --by: one flag per source row, 1 = the row is in the group being
+   * computed; NULL = every row. Set by mi_analysis_by; a statistic honours
+   * it by calling mi_analysis_domain on its column after loading. */
+  const unsigned char *domain;
+  /* rake: the margins of --margin / --poststratify given in memory instead
+   * of VAR=FILE (the option's text is then not read); NULL otherwise */
+  const mi_analysis_margin_rows *margins;
+  size_t nmargins;
 };
 
 /* Value of --name, or NULL. */
@@ -100,6 +115,28 @@ const char *mi_analysis_opt(const mi_analysis_args *a, const char *name);
 const char *mi_analysis_need(mi_analysis_args *a, const char *name, mi_err *e);
 /* --name as a finite number in *v (def when absent); a usage error otherwise. */
 int mi_analysis_opt_num(mi_analysis_args *a, const char *name, double def, double *v, mi_err *e);
+
+/* Makes the values of c (a column of d, loaded with a) missing in the rows
+ * outside a->domain and returns the number of those rows, so the caller can
+ * take them out of n_missing (which then counts the group's own rows). Rows stay loaded, so a design
+ * keeps all its strata and PSUs (R's svyby subsets the design, it does not
+ * drop it): domain estimation. 0 when a->domain is NULL. */
+size_t mi_analysis_domain(const mi_analysis_args *a, mi_analysis_data *d,
+                          const mi_analysis_column *c);
+
+/* run(a) on all rows; with --by G also on the rows of each level of G
+ * (a->domain set, "by" taken out of the options), answered as the overall
+ * object plus groups {level: the same fields} (levels as mi_analysis_levels;
+ * rows with a missing G count overall only). An error in a group is
+ * prefixed with "--by G, level 'L': ". For statistics whose run honours
+ * a->domain (describe, mean). */
+json_t *mi_analysis_by(mi_analysis_args *a, json_t *(*run)(mi_analysis_args *, mi_err *),
+                       mi_err *e);
+
+/* Names the group of --by G in an error of one group's computation:
+ * "--by G, level 'L': ...", with "no values: all N rows are missing" (N
+ * counts the whole file) made "no values in this group". */
+void mi_analysis_group_err(mi_err *e, const char *by, const char *level);
 
 /* Several numeric columns, complete cases only. */
 typedef struct mi_analysis_matrix {
@@ -130,6 +167,9 @@ typedef struct mi_analysis_sub {
 extern const mi_analysis_sub mi_analysis_subs[];
 /* The statistic called name, or NULL. */
 const mi_analysis_sub *mi_analysis_find(const char *name);
+/* s's options as people read them: space-separated, flags without their
+ * marker; with lua, "lonely_psu" for "lonely-psu" (the Lua key). */
+void mi_analysis_option_list(const mi_analysis_sub *s, int lua, char *buf, size_t size);
 /* Is name[0..len) one of s's options: 1 takes a value, 2 a flag, 0 unknown. */
 int mi_analysis_option_kind(const mi_analysis_sub *s, const char *name, size_t len);
 

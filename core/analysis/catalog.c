@@ -13,6 +13,16 @@
   "--json (here or before 'stats') prints JSON with full double precision;\n"                \
   "undefined quantities (e.g. sd of one value) are null.\n"
 
+#define BY \
+  "--by G: the fields over all rows, by (the column) and groups {level: the same\n"          \
+  "fields} for each level of G (sorted; numeric levels numerically). Rows with a\n"         \
+  "missing G count overall only; n_missing counts the group's own rows. With a\n"         \
+  "design each group is a domain of the whole design, as R's svyby(~COL, ~G,\n"           \
+  "design, svymean): every stratum and PSU stays (n_h, fpc), only the values\n"           \
+  "outside the group leave the estimate; so se and df are not those of the\n"            \
+  "group's rows taken as a sample of their own. A group with no value is an\n"           \
+  "error naming it.\n"
+
 #define DESIGN \
   "Design options (R: survey::svydesign(ids = ~K or ~1, strata = ~S, weights = ~W,\n"          \
   "fpc = ~F, nest = --nest)). Every row of FILE is a sampled unit and needs its\n"              \
@@ -34,7 +44,7 @@
   "value and a weight > 0 (degf of that subset).\n"
 
 #define H_DESCRIBE \
-     "Usage: manyi stats describe FILE --col COL [--weight W] [--json]\n\n" \
+     "Usage: manyi stats describe FILE --col COL [--weight W] [--by G] [--json]\n\n" \
      "n, n_missing, sum, mean, sd and var (n-1), se_mean, median, q1, q3, iqr\n" \
      "(quantile type 7, R's default), min, max, mode (smallest of ties), modes.\n" \
      "With one value sd, var and se_mean are null. No values is an error.\n\n" \
@@ -46,11 +56,12 @@
      "qrule = \"math\" (the smallest value whose cumulative weight share reaches p;\n" \
      "like survey 4.1 it gives the second-smallest value when the smallest alone\n" \
      "holds more than p of the weight), min/max over rows with w > 0, mode = the\n" \
-     "value with the largest sum of weights. All weights 0 is an error.\n\n" COMMON
+     "value with the largest sum of weights. All weights 0 is an error.\n\n" BY "\n" COMMON
 
 #define H_MEAN \
      "Usage: manyi stats mean FILE --col COL [--conf 0.95] [--weight W] [--strata S]\n" \
-     "                        [--cluster K] [--fpc F] [--nest] [--lonely-psu R] [--json]\n\n" \
+     "                        [--cluster K] [--fpc F] [--nest] [--lonely-psu R] [--by G]\n"\
+     "                        [--json]\n\n" \
      "n, n_missing, mean, se, df, ci_lower, ci_upper. Without design options: simple\n" \
      "random sample, se = sd/sqrt(n), t interval with df = n-1 (R: t.test).\n" \
      "With any design option: Taylor linearisation (R: svymean(~COL, design, na.rm =\n" \
@@ -58,7 +69,7 @@
      "deff (survey's deff = TRUE: against SRS without replacement of the m rows with\n" \
      "a value and w > 0 from a population of sum_weights; null when sum_weights <=\n" \
      "m), sum_weights, n_psu, n_strata and design {...}. The interval is null when\n" \
-     "df < 1. All weights 0 is an error.\n\n" DESIGN "\n" COMMON
+     "df < 1. All weights 0 is an error.\n\n" BY "\n" DESIGN "\n" COMMON
 
 #define H_RAKE \
      "Usage: manyi stats rake FILE --col COL --margin VAR=FILE.csv[,VAR2=FILE2.csv...]\n" \
@@ -81,6 +92,9 @@
      "same epsilon the weights agree with R to rounding: the tests use 1e-9\n" \
      "relative, for R's loose default (epsilon 1) and a tight one (1e-12, maxit 100).\n" \
      "--poststratify: R's postStratify(design, ~VAR, pop), one step.\n" \
+     "From Lua, manyi.stats.rake(rows, {margin = {VAR = {level = count, ...}, ...}})\n" \
+     "takes the totals as tables (no files); the variables are raked in the order\n" \
+     "of their names.\n" \
      "Output: n, n_missing, mean, se (svymean on the calibrated design: survey's\n" \
      "calibration residuals before the stratum/PSU sums; a row with weight 0 makes\n" \
      "R's raking residuals 0/0, so se is then null), df, ci_lower, ci_upper\n" \
@@ -92,26 +106,41 @@
 
 #define H_PROP \
      "Usage: manyi stats prop FILE --col COL [--success 4,5] [--method M]\n" \
-     "                        [--conf 0.95] [--weight W] [--json]\n\n" \
+     "                        [--conf 0.95] [design options] [--json]\n\n" \
      "n, x, p, se, ci_lower, ci_upper. --success lists the values that count as\n" \
      "successes (others are failures); without it the column must be 0/1.\n" \
      "Methods: wald, wilson (default; R prop.test(correct=FALSE)), wilson-cc\n" \
      "(prop.test(correct=TRUE)), clopper-pearson (binom.test), logit (Wald on the\n" \
-     "log-odds; null when x = 0 or x = n). se is sqrt(p(1-p)/n) for all methods.\n" \
-     "With --weight: p = weighted share, linearised se (R: svymean on the 0/1\n" \
-     "indicator), normal (wald) interval; x is the weighted count.\n\n" COMMON
+     "log-odds; null when x = 0 or x = n). se is sqrt(p(1-p)/n) for all methods.\n\n" \
+     "With design options (--weight alone too): p = svymean of the success\n" \
+     "indicator on the design of all rows (na.rm = TRUE, as 'mean'), se by\n" \
+     "Taylor linearisation, x the weighted number of successes, plus df (degf of\n" \
+     "the rows with a value), deff, sum_weights, n_psu, n_strata, design. The\n" \
+     "interval is R's svyciprop with that df: --method wald (the default here;\n" \
+     "svyciprop \"mean\": p -/+ t se) or logit (svyciprop \"logit\": plogis(qlogis(p)\n" \
+     "-/+ t se/(p(1-p))), null when p is 0 or 1). wilson, wilson-cc and\n" \
+     "clopper-pearson assume a simple random sample and are refused.\n\n" DESIGN "\n" COMMON
 
 #define H_NPS \
-     "Usage: manyi stats nps FILE --col COL [--by G] [--weight W] [--conf 0.95] [--json]\n\n" \
+     "Usage: manyi stats nps FILE --col COL [--by G] [--conf 0.95] [design options]\n" \
+     "                       [--json]\n\n" \
      "Scores 0-10 (whole numbers; anything else is an error): 9-10 promoters,\n" \
-     "7-8 passives, 0-6 detractors. n, n_promoters, n_passives, n_detractors;\n" \
-     "promoters, passives, detractors in percent; nps = %promoters - %detractors\n" \
-     "in points (-100..100); se = 100 * SE of the mean of s = +1/0/-1 (R:\n" \
-     "svymean(~s) on svydesign(ids=~1[, weights=~W])); normal interval.\n" \
+     "7-8 passives, 0-6 detractors. n, n_missing, n_promoters, n_passives,\n" \
+     "n_detractors; promoters, passives, detractors in percent (weighted with a\n" \
+     "design); nps = %promoters - %detractors in points (-100..100); se = 100 * SE\n" \
+     "of the mean of s = +1/0/-1. Without design options: se = 100 sd(s)/sqrt(n),\n" \
+     "normal interval. With design options (--weight alone too): nps = 100 *\n" \
+     "svymean(~s) on the design of all rows (na.rm = TRUE), linearised se, t\n" \
+     "interval with df = degf (as 'mean'), plus df, deff, sum_weights, n_psu,\n" \
+     "n_strata, design.\n" \
      "With --by: groups {level: same fields} and differences {\"A_minus_B\": diff,\n" \
-     "se = sqrt(se_A^2 + se_B^2), z, p_value (two-sided), ci_lower, ci_upper} for\n" \
-     "every pair of levels (sorted; numeric levels numerically). Rows with a\n" \
-     "missing group are left out of the groups but count overall.\n\n" COMMON
+     "se, z, p_value (two-sided), ci_lower, ci_upper (normal)} for every pair of\n" \
+     "levels (sorted; numeric levels numerically). Without a design the groups\n" \
+     "are independent samples: se = sqrt(se_A^2 + se_B^2). With a design each\n" \
+     "group is a domain of the whole design (svyby) and the difference's se comes\n" \
+     "from the joint linearisation, so what the groups share through strata and\n" \
+     "clusters counts (R: svycontrast(svyby(~s, ~G, design, svymean, covmat =\n" \
+     "TRUE), c(1, -1))). Rows with a missing group count overall only.\n\n" DESIGN "\n" COMMON
 
 #define H_SAMPLE_SIZE \
      "Usage: manyi stats sample-size --margin 0.05 [--conf 0.95] [--p 0.5]\n" \
@@ -175,7 +204,9 @@
      "error naming it.\n\n" COMMON
 
 #define H_DRIVERS \
-     "Usage: manyi stats drivers FILE --y Y --x A,B,C [--performance PA,PB,PC] [--json]\n\n" \
+     "Usage: manyi stats drivers FILE --y Y --x A,B,C [--performance PA,PB,PC]\n" \
+     "                           [--bootstrap B [--seed 1] [--conf 0.95] [--resamples]]\n" \
+     "                           [--json]\n\n" \
      "Key-driver analysis of Y on the --x columns (complete cases; at most 15):\n" \
      "r_squared; per driver standardized_beta (OLS on standardised variables),\n" \
      "relative_weights_raw and relative_weights_share (Johnson 2000; raw sums to\n" \
@@ -188,7 +219,19 @@
      "counts as high): keep_up_the_good_work (high, high), concentrate_here (high\n" \
      "importance, low performance), low_priority (low, low), possible_overkill\n" \
      "(low importance, high performance). A constant or collinear driver, or a\n" \
-     "constant Y, is an error.\n\n" COMMON
+     "constant Y, is an error.\n\n" \
+     "--bootstrap B: percentile intervals of relative_weights_share and\n" \
+     "shapley_share. B resamples of the complete cases with replacement, drawn\n" \
+     "with GSL's mt19937 seeded by --seed (the same seed gives the same resamples\n" \
+     "and intervals on every machine); each is refitted; the interval is the\n" \
+     "(1-conf)/2 and (1+conf)/2 quantiles (R's quantile type 7) of the shares\n" \
+     "over the refitted resamples. A resample in which a driver or Y is constant\n" \
+     "or drivers are collinear has no importances: it is left out and counted\n" \
+     "(skipped); fewer than 2 fitted resamples is an error. Output: bootstrap\n" \
+     "{replicates, seed, conf, skipped, relative_weights_share {driver: {lower,\n" \
+     "upper}}, shapley_share {...}}; --resamples adds resamples: the complete-case\n" \
+     "numbers (1-based, in file order) of each resample, so another program (the\n" \
+     "tests use R) can refit the very same sets.\n\n" COMMON
 
 #define H_KM \
      "Usage: manyi stats km FILE --time T --event E [--event-value V] [--by G]\n" \
@@ -245,10 +288,10 @@
      "and seed always give the same output. Columns are not scaled.\n\n" COMMON
 
 const mi_analysis_sub mi_analysis_subs[] = {
-    {"describe", "n, mean, sd, quantiles, mode of a column (optionally weighted)", "col weight", 1, H_DESCRIBE, mi_analysis_run_describe},
-    {"mean", "mean with a confidence interval; weighted, stratified, cluster designs", "col conf weight strata cluster fpc nest! lonely-psu", 1, H_MEAN, mi_analysis_run_mean},
-    {"prop", "proportion with a confidence interval", "col success method conf weight", 1, H_PROP, mi_analysis_run_prop},
-    {"nps", "Net Promoter Score, by group with pairwise differences", "col by weight conf", 1, H_NPS, mi_analysis_run_nps},
+    {"describe", "n, mean, sd, quantiles, mode of a column (optionally weighted)", "col by weight", 1, H_DESCRIBE, mi_analysis_run_describe},
+    {"mean", "mean with a confidence interval; weighted, stratified, cluster designs", "col by conf weight strata cluster fpc nest! lonely-psu", 1, H_MEAN, mi_analysis_run_mean},
+    {"prop", "proportion with a confidence interval", "col success method conf weight strata cluster fpc nest! lonely-psu", 1, H_PROP, mi_analysis_run_prop},
+    {"nps", "Net Promoter Score, by group with pairwise differences", "col by weight conf strata cluster fpc nest! lonely-psu", 1, H_NPS, mi_analysis_run_nps},
     {"sample-size", "sample size for a proportion", "conf margin p population", 0, H_SAMPLE_SIZE, mi_analysis_run_sample_size},
     {"ttest", "two-sample or paired t test", "col group var-equal! paired! id conf", 1, H_TTEST, mi_analysis_run_ttest},
     {"anova", "one-way analysis of variance", "col group", 1, H_ANOVA, mi_analysis_run_anova},
@@ -258,7 +301,7 @@ const mi_analysis_sub mi_analysis_subs[] = {
     {"alpha", "Cronbach's alpha of a scale", "cols reverse scale-min scale-max", 1, H_ALPHA, mi_analysis_run_alpha},
     {"corr", "correlation matrix with p-values", "cols method", 1, H_CORR, mi_analysis_run_corr},
     {"regress", "OLS linear regression", "y x", 1, H_REGRESS, mi_analysis_run_regress},
-    {"drivers", "key drivers: relative weights, Shapley, importance-performance", "y x performance", 1, H_DRIVERS, mi_analysis_run_drivers},
+    {"drivers", "key drivers: relative weights, Shapley, importance-performance", "y x performance bootstrap seed conf resamples!", 1, H_DRIVERS, mi_analysis_run_drivers},
     {"km", "Kaplan-Meier survival, by group with a log-rank test", "time event event-value by at conf", 1, H_KM, mi_analysis_run_km},
     {"pca", "principal components with varimax rotation", "cols factors rotate", 1, H_PCA, mi_analysis_run_pca},
     {"rake", "mean after raking or post-stratifying the weights to population totals", "col conf weight strata cluster fpc nest! lonely-psu margin poststratify epsilon maxit", 1, H_RAKE, mi_analysis_run_rake},
@@ -286,4 +329,13 @@ int mi_analysis_option_kind(const mi_analysis_sub *s, const char *name, size_t l
     while (*p == ' ') p++;
   }
   return 0;
+}
+
+void mi_analysis_option_list(const mi_analysis_sub *s, int lua, char *buf, size_t size) {
+  size_t k = 0;
+  for (const char *p = s->options; *p && k + 1 < size; p++) {
+    if (*p == '!') continue; /* the flag marker is for the parser, not for people */
+    buf[k++] = lua && *p == '-' ? '_' : *p;
+  }
+  if (size) buf[k < size ? k : size - 1] = 0;
 }

@@ -234,48 +234,63 @@ static int cmp_number(const void *a, const void *b) {
   return strcmp(x, y);
 }
 
+/* A distinct level and the id it got in order of appearance; sorted by
+ * text (the comparators see a pointer to the struct as one to its text). */
+typedef struct level_id {
+  const char *text;
+  size_t id;
+} level_id;
+
 int mi_analysis_levels(const mi_analysis_column *c, size_t nrows, char ***levels,
                          size_t *nlevels, size_t **idx, mi_err *e) {
-  char **lv = malloc((nrows ? nrows : 1) * sizeof *lv);
-  size_t *ix = malloc((nrows ? nrows : 1) * sizeof *ix), n = 0;
-  if (!lv || !ix) {
-    free(lv), free(ix);
-    return mi_err_set(e, MI_ENOMEM, "out of memory");
-  }
-  for (size_t i = 0; i < nrows; i++)
-    if (c->text[i]) lv[n++] = c->text[i];
-  int numeric = 1;
-  for (size_t i = 0; i < n && numeric; i++) {
-    double v;
-    numeric = parse_num(lv[i], &v) == 1;
-  }
-  int (*cmp)(const void *, const void *) = numeric ? cmp_number : cmp_text;
-  qsort(lv, n, sizeof *lv, cmp);
-  size_t m = 0;
-  for (size_t i = 0; i < n; i++)
-    if (m == 0 || strcmp(lv[m - 1], lv[i])) lv[m++] = lv[i];
-  for (size_t i = 0; i < nrows; i++) {
+  /* The distinct values through a hash (a jansson object: text -> id in
+   * order of appearance), so that only they are sorted, not every row. */
+  size_t *ix = malloc((nrows ? nrows : 1) * sizeof *ix), m = 0, cap = 16;
+  level_id *d = malloc(cap * sizeof *d);
+  size_t *rank = NULL;
+  json_t *seen = json_object();
+  char **lv = NULL;
+  int rc = ix && d && seen ? 0 : MI_ENOMEM;
+  for (size_t i = 0; !rc && i < nrows; i++) {
     ix[i] = MI_STATS_NO_GROUP;
     if (!c->text[i]) continue;
-    size_t lo = 0, hi = m; /* binary search in the sorted levels */
-    while (lo < hi) {
-      size_t mid = (lo + hi) / 2;
-      int d = cmp(&lv[mid], &c->text[i]);
-      if (d == 0) {
-        lo = mid;
+    json_t *v = json_object_get(seen, c->text[i]);
+    if (v) {
+      ix[i] = (size_t)json_integer_value(v);
+      continue;
+    }
+    if (m == cap) {
+      level_id *nd = realloc(d, 2 * cap * sizeof *d);
+      if (!nd) {
+        rc = MI_ENOMEM;
         break;
       }
-      if (d < 0) lo = mid + 1;
-      else hi = mid;
+      d = nd, cap *= 2;
     }
-    ix[i] = lo;
+    d[m] = (level_id){c->text[i], m};
+    if (json_object_set_new_nocheck(seen, c->text[i], json_integer((json_int_t)m))) rc = MI_ENOMEM;
+    ix[i] = m++;
   }
-  for (size_t i = 0; i < m; i++) {
-    lv[i] = strdup(lv[i]);
-    if (!lv[i]) {
-      mi_analysis_levels_free(lv, i, ix);
-      return mi_err_set(e, MI_ENOMEM, "out of memory");
-    }
+  json_decref(seen);
+  int numeric = 1;
+  for (size_t k = 0; !rc && k < m && numeric; k++) {
+    double v;
+    numeric = parse_num(d[k].text, &v) == 1;
+  }
+  if (!rc) qsort(d, m, sizeof *d, numeric ? cmp_number : cmp_text);
+  if (!rc && !(rank = malloc((m ? m : 1) * sizeof *rank))) rc = MI_ENOMEM;
+  if (!rc && !(lv = calloc(m ? m : 1, sizeof *lv))) rc = MI_ENOMEM;
+  for (size_t k = 0; !rc && k < m; k++) {
+    rank[d[k].id] = k;
+    if (!(lv[k] = strdup(d[k].text))) rc = MI_ENOMEM;
+  }
+  for (size_t i = 0; !rc && i < nrows; i++)
+    if (ix[i] != MI_STATS_NO_GROUP) ix[i] = rank[ix[i]];
+  free(d);
+  free(rank);
+  if (rc) {
+    mi_analysis_levels_free(lv, m, ix);
+    return mi_err_set(e, MI_ENOMEM, "out of memory");
   }
   *levels = lv;
   *nlevels = m;

@@ -52,9 +52,89 @@ static int performance(mi_analysis_args *a, const char *list, size_t k, double *
   return rc;
 }
 
+/* {driver: {lower, upper}} */
+static json_t *intervals(char **names, const double *lo, const double *hi, size_t k) {
+  json_t *o = json_object();
+  for (size_t j = 0; j < k; j++) {
+    json_t *x = json_object();
+    mi_analysis_jset(x, "lower", lo[j]);
+    mi_analysis_jset(x, "upper", hi[j]);
+    json_object_set_new(o, names[j], x);
+  }
+  return o;
+}
+
+/* --bootstrap B [--seed S] [--conf C] [--resamples]: percentile intervals of
+ * the shares, as the "bootstrap" object; NULL with e set on failure. */
+static json_t *drivers_bootstrap(mi_analysis_args *a, const mi_analysis_matrix *m, mi_err *e) {
+  double B, seed, conf;
+  if (mi_analysis_opt_num(a, "bootstrap", 0, &B, e) || mi_analysis_opt_num(a, "seed", 1, &seed, e) ||
+      mi_analysis_opt_num(a, "conf", 0.95, &conf, e))
+    return NULL;
+  if (!(B >= 2 && B == floor(B) && B <= 1000000) ||
+      !(seed >= 0 && seed == floor(seed) && seed <= 4294967295.0)) {
+    a->usage = 1;
+    mi_err_set(e, MI_EINVAL, "--bootstrap must be a whole number from 2 to 1000000, --seed a "
+               "whole number from 0 to 4294967295");
+    return NULL;
+  }
+  if (!(conf > 0 && conf < 1)) {
+    a->usage = 1;
+    mi_err_set(e, MI_EINVAL, "--conf %g must be between 0 and 1 (e.g. 0.95)", conf);
+    return NULL;
+  }
+  size_t n = m->n, k = m->k - 1, nb = (size_t)B;
+  int keep = mi_analysis_opt(a, "resamples") != NULL;
+  if (keep && nb > 100000000 / (n ? n : 1)) {
+    a->usage = 1;
+    mi_err_set(e, MI_EINVAL, "--resamples would print %zu x %zu row numbers; use fewer "
+               "replicates", nb, n);
+    return NULL;
+  }
+  size_t *rs = keep ? malloc(nb * n * sizeof *rs) : NULL;
+  if (keep && !rs) {
+    mi_err_set(e, MI_ENOMEM, "out of memory");
+    return NULL;
+  }
+  mi_stats_drivers_boot_result r;
+  if (mi_stats_drivers_bootstrap(m->x, m->x + n, n, k, nb, (unsigned long)seed, conf, rs, &r, e)) {
+    mi_err_prefix(e, "%s: --bootstrap", a->file);
+    free(rs);
+    return NULL;
+  }
+  json_t *o = json_object();
+  mi_analysis_jset_n(o, "replicates", nb);
+  mi_analysis_jset_n(o, "seed", (size_t)seed);
+  mi_analysis_jset(o, "conf", conf);
+  mi_analysis_jset_n(o, "skipped", r.skipped);
+  json_object_set_new(o, "relative_weights_share", intervals(m->names + 1, r.rw_lower, r.rw_upper, k));
+  json_object_set_new(o, "shapley_share", intervals(m->names + 1, r.sh_lower, r.sh_upper, k));
+  if (rs) {
+    json_t *all = json_array();
+    for (size_t b = 0; b < nb; b++) {
+      json_t *one = json_array();
+      for (size_t i = 0; i < n; i++) json_array_append_new(one, json_integer((json_int_t)rs[b * n + i] + 1));
+      json_array_append_new(all, one);
+    }
+    json_object_set_new(o, "resamples", all);
+  }
+  free(rs);
+  mi_stats_drivers_boot_free(&r);
+  return o;
+}
+
 json_t *mi_analysis_run_drivers(mi_analysis_args *a, mi_err *e) {
   const char *y = mi_analysis_need(a, "y", e);
   if (!y) return NULL;
+  if (!mi_analysis_opt(a, "bootstrap")) {
+    static const char *const only[] = {"seed", "conf", "resamples"};
+    for (size_t i = 0; i < 3; i++)
+      if (mi_analysis_opt(a, only[i])) {
+        a->usage = 1;
+        mi_err_set(e, MI_EINVAL, "--%s needs --bootstrap B", only[i]);
+        return NULL;
+      }
+  }
   mi_analysis_matrix m;
   if (mi_analysis_load_matrix(a, "x", y, &m, e)) {
     mi_analysis_matrix_free(&m);
@@ -113,6 +193,15 @@ json_t *mi_analysis_run_drivers(mi_analysis_args *a, mi_err *e) {
       mi_analysis_jset(split, "importance", mi);
       mi_analysis_jset(split, "performance", mp);
       json_object_set_new(o, "quadrant_split", split);
+    }
+    if (mi_analysis_opt(a, "bootstrap")) {
+      json_t *b = drivers_bootstrap(a, &m, e);
+      if (b) {
+        json_object_set_new(o, "bootstrap", b);
+      } else {
+        json_decref(o);
+        o = NULL;
+      }
     }
   }
   mi_stats_drivers_free(&r);

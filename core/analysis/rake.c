@@ -10,6 +10,7 @@
 
 typedef struct margin_in {
   char *var, *path;
+  const mi_analysis_table *rows; /* in memory instead of path, or NULL */
   mi_analysis_data f; /* the margins file: level (text), count (number) */
   char **lev;         /* levels of the variable in the data */
   size_t nlev, *idx;
@@ -67,9 +68,38 @@ static int parse_margins(mi_analysis_args *a, const char *opt, const char *spec,
   return 0;
 }
 
-/* Reads m->path: every row a level and a count > 0, each level once. */
+/* The margins of a->margins (in memory) into *out, as parse_margins. */
+static int margins_given(mi_analysis_args *a, const char *opt, margin_in **out, size_t *n,
+                         mi_err *e) {
+  if (!a->nmargins) {
+    a->usage = 1;
+    return mi_err_set(e, MI_EINVAL, "%s: no variables given", opt);
+  }
+  if (!strcmp(opt, "poststratify") && a->nmargins != 1) {
+    a->usage = 1;
+    return mi_err_set(e, MI_EINVAL, "poststratify takes one variable (use margin to rake on "
+                      "several)");
+  }
+  margin_in *m = calloc(a->nmargins, sizeof *m);
+  int rc = m ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t k = 0; !rc && k < a->nmargins; k++) {
+    m[k].var = strdup(a->margins[k].var);
+    m[k].path = strdup(a->margins[k].rows->name);
+    m[k].rows = a->margins[k].rows;
+    if (!m[k].var || !m[k].path) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+  }
+  if (rc) {
+    margins_free(m, a->nmargins);
+    return rc;
+  }
+  *out = m;
+  *n = a->nmargins;
+  return 0;
+}
+
+/* Reads m->path (or m->rows): every row a level and a count > 0, each level once. */
 static int read_margin_file(const mi_analysis_args *a, margin_in *m, mi_err *e) {
-  mi_analysis_args fa = {.sub = a->sub, .file = m->path};
+  mi_analysis_args fa = {.sub = a->sub, .file = m->path, .table = m->rows};
   const char *names[2] = {"level", "count"};
   mi_analysis_kind kinds[2] = {MI_ANALYSIS_TEXT, MI_ANALYSIS_NUMERIC};
   int rc = mi_analysis_load(&fa, names, kinds, 2, &m->f, e);
@@ -120,7 +150,8 @@ static int match_levels(const mi_analysis_design *ad, margin_in *m, mi_err *e) {
       size_t i = 0;
       while (m->idx[i] != l) i++;
       return mi_err_setpos(e, MI_EINVAL, d->file, (int)d->line[i], 0, "field '%s': level '%s' "
-                           "is not in the margins file %s", m->var, m->lev[l], f->file);
+                           "is not in the margins %s %s", m->var, m->lev[l],
+                           m->rows ? "table" : "file", f->file);
     }
     m->total[l] = f->cols[1].x[j];
   }
@@ -233,15 +264,19 @@ json_t *mi_analysis_run_rake(mi_analysis_args *a, mi_err *e) {
     return NULL;
   }
   const char *opt = ms ? "margin" : "poststratify";
-  if (a->table) { /* rows from Lua: a sandboxed policy must not open files */
-    mi_err_set(e, MI_EINVAL, "--%s reads margins files, which are not opened for rows given "
-               "in memory (a policy may not read files); run 'manyi stats rake' on a file",
-               opt);
+  if (a->table && !a->margins) { /* rows from Lua: a sandboxed policy must not open files */
+    a->usage = 1;
+    mi_err_set(e, MI_EINVAL, "%s: give the totals as a table {VAR = {level = count, ...}}: "
+               "margins files are not opened for rows given in memory", opt);
     return NULL;
   }
   margin_in *m = NULL;
   size_t nm = 0;
-  if (parse_margins(a, opt, ms ? ms : ps, &m, &nm, e)) return NULL;
+  if (a->margins) {
+    if (margins_given(a, opt, &m, &nm, e)) return NULL;
+  } else if (parse_margins(a, opt, ms ? ms : ps, &m, &nm, e)) {
+    return NULL;
+  }
   const char *col = mi_analysis_opt(a, "col");
   for (size_t k = 0; col && k < nm; k++)
     if (!strcmp(m[k].var, col)) {

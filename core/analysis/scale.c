@@ -201,6 +201,12 @@ json_t *mi_analysis_run_regress(mi_analysis_args *a, mi_err *e) {
     return NULL;
   }
   size_t k = m.k - 1;
+  /* the complete cases are in m.x: the loaded columns are not needed while
+   * the model is fitted (one copy fewer held) */
+  for (size_t j = 0; j < m.d.ncols; j++) {
+    free(m.d.cols[j].x), free(m.d.cols[j].miss);
+    m.d.cols[j].x = NULL, m.d.cols[j].miss = NULL;
+  }
   mi_stats_regress_result r;
   json_t *o = NULL;
   int rc = mi_stats_regress(m.x, m.x + m.n, m.n, k, &r, e);

@@ -137,8 +137,10 @@ static int run(mi_cli *cli, int argc, char **argv) {
     }
     int kind = mi_analysis_option_kind(s, name, len);
     if (!kind) {
+      char list[256];
+      mi_analysis_option_list(s, 0, list, sizeof list);
       return mi_cli_usage_error("stats", "%s: unknown option '--%.*s' (options: %s)", s->name,
-                                (int)len, name, s->options);
+                                (int)len, name, list);
     }
     if (a.n == MI_ANALYSIS_MAX_OPTS)
       return mi_cli_usage_error("stats", "%s: too many options", s->name);

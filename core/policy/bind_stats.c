@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -179,6 +180,91 @@ static const char *opt_text(lua_State *L, int keep, const char *fn, const char *
   }
 }
 
+/* ---- margin = {VAR = {level = count, ...}} -> margins in memory (rake) ---------- */
+
+static const char *const MARGIN_COLS[2] = {"level", "count"};
+
+static int cmp_str(const void *x, const void *y) {
+  return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+static int cmp_level(const void *x, const void *y) {
+  return strcmp(((const mi_analysis_cell *)x)->str, ((const mi_analysis_cell *)y)->str);
+}
+
+/* A new userdata of size bytes, kept alive by the table at keep. */
+static void *kept(lua_State *L, int keep, size_t size) {
+  void *p = lua_newuserdatauv(L, size ? size : 1, 0);
+  lua_rawseti(L, keep, (lua_Integer)luaL_len(L, keep) + 1);
+  return p;
+}
+
+/* The option at idx, {VAR = {level = count, ...}, ...}, into a->margins: one
+ * table per variable with columns level and count, read as a margins file.
+ * A Lua table has no order, so the variables are raked in the order of
+ * their names, and each table's levels are sorted (for messages). */
+static void margins_of(lua_State *L, int idx, int keep, const char *fn, const char *key,
+                       mi_analysis_args *a) {
+  size_t nv = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    if (lua_type(L, -2) != LUA_TSTRING)
+      luaL_error(L, "manyi.stats.%s: option '%s': give {VAR = {level = count, ...}, ...} (a "
+                    "key is a %s)", fn, key, luaL_typename(L, -2));
+    if (lua_type(L, -1) != LUA_TTABLE)
+      luaL_error(L, "manyi.stats.%s: option '%s': '%s' is a %s, not {level = count, ...}", fn,
+                 key, lua_tostring(L, -2), luaL_typename(L, -1));
+    nv++;
+    lua_pop(L, 1);
+  }
+  const char **vars = kept(L, keep, nv * sizeof *vars);
+  mi_analysis_margin_rows *mr = kept(L, keep, nv * sizeof *mr);
+  mi_analysis_table *tabs = kept(L, keep, nv * sizeof *tabs);
+  size_t v = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    vars[v++] = lua_tostring(L, -2); /* a string key: kept alive by the option's table */
+    lua_pop(L, 1);
+  }
+  qsort(vars, nv, sizeof *vars, cmp_str);
+  for (v = 0; v < nv; v++) {
+    lua_getfield(L, idx, vars[v]);
+    int lt = lua_gettop(L);
+    size_t nl = 0;
+    lua_pushnil(L);
+    while (lua_next(L, lt)) nl++, lua_pop(L, 1);
+    mi_analysis_cell *cells = kept(L, keep, 2 * nl * sizeof *cells);
+    size_t r = 0;
+    lua_pushnil(L);
+    while (lua_next(L, lt)) {
+      mi_analysis_cell *row = &cells[2 * r];
+      if (lua_type(L, -2) == LUA_TSTRING) {
+        row[0] = (mi_analysis_cell){MI_ANALYSIS_STR, 0, lua_tostring(L, -2)};
+      } else if (lua_type(L, -2) == LUA_TNUMBER) { /* tier = {[1] = 40, ...}: level "1" */
+        char num[32];
+        mi_text_number(lua_tonumber(L, -2), num, sizeof num);
+        lua_pushstring(L, num);
+        row[0] = (mi_analysis_cell){MI_ANALYSIS_STR, 0, lua_tostring(L, -1)};
+        lua_rawseti(L, keep, (lua_Integer)luaL_len(L, keep) + 1);
+      } else {
+        luaL_error(L, "manyi.stats.%s: option '%s': a level of '%s' is a %s", fn, key, vars[v],
+                   luaL_typename(L, -2));
+      }
+      row[1] = cell_of(L, -1, fn, (lua_Integer)r + 1, "count");
+      r++;
+      lua_pop(L, 1);
+    }
+    qsort(cells, nl, 2 * sizeof *cells, cmp_level);
+    lua_pushfstring(L, "%s.%s", key, vars[v]);
+    const char *name = lua_tostring(L, -1);
+    lua_rawseti(L, keep, (lua_Integer)luaL_len(L, keep) + 1); /* name stays alive there */
+    tabs[v] = (mi_analysis_table){name, nl, 2, MARGIN_COLS, cells};
+    mr[v] = (mi_analysis_margin_rows){vars[v], &tabs[v]};
+    lua_pop(L, 1);
+  }
+  a->margins = mr;
+  a->nmargins = nv;
+}
+
 /* Fills a from the opts table at idx (which keeps the values alive). */
 static void args_of(lua_State *L, int idx, const mi_analysis_sub *s, const char *fn,
                     mi_analysis_args *a, opt_store *st) {
@@ -195,9 +281,18 @@ static void args_of(lua_State *L, int idx, const mi_analysis_sub *s, const char 
     if (a->n == MI_ANALYSIS_MAX_OPTS) luaL_error(L, "manyi.stats.%s: too many options", fn);
     const char *name = dashed(key, st->names[a->n], sizeof st->names[a->n]);
     int kind = mi_analysis_option_kind(s, name, strlen(name));
-    if (!kind)
-      luaL_error(L, "manyi.stats.%s: unknown option '%s' (options: %s)", fn, key, s->options);
-    const char *v = opt_text(L, keep, fn, key, st->nums[a->n], sizeof st->nums[a->n]);
+    if (!kind) {
+      char list[256];
+      mi_analysis_option_list(s, 1, list, sizeof list);
+      luaL_error(L, "manyi.stats.%s: unknown option '%s' (options: %s)", fn, key, list);
+    }
+    const char *v;
+    if ((!strcmp(name, "margin") || !strcmp(name, "poststratify")) && lua_istable(L, -1)) {
+      margins_of(L, lua_gettop(L), keep, fn, key, a);
+      v = "(table)";
+    } else {
+      v = opt_text(L, keep, fn, key, st->nums[a->n], sizeof st->nums[a->n]);
+    }
     if (v && kind == 2 && strcmp(v, "1"))
       luaL_error(L, "manyi.stats.%s: option '%s' is a flag: give true", fn, key);
     if (v) {

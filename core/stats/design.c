@@ -337,3 +337,77 @@ int mi_stats_design_mean(const mi_stats_design *d, const double *x, const unsign
                          double conf, mi_stats_design_mean_result *out, mi_err *e) {
   return mi_stats_design_mean_cal(d, NULL, x, miss, conf, NULL, NULL, out, e);
 }
+
+/* ---- the difference of two domain means ---------------------------------------- */
+
+/* Adds sign * the linearised values of the domain mean of x over the rows
+ * without miss to u, and marks their PSUs in pres. */
+static int add_lin(const mi_stats_design *d, const double *x, const unsigned char *miss,
+                   double sign, double *u, unsigned char *pres, double *mean, mi_err *e) {
+  long double S = 0, wx = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    if (miss[i]) continue;
+    if (!isfinite(x[i]))
+      return mi_err_set(e, MI_EINVAL, "row %zu: value %g is not finite", i + 1, x[i]);
+    S += d->w[i];
+    wx += (long double)d->w[i] * x[i];
+  }
+  if (!(S > 0)) return mi_err_set(e, MI_EINVAL, "a domain has no value with a weight > 0");
+  *mean = (double)(wx / S);
+  for (size_t i = 0; i < d->n; i++)
+    if (!miss[i]) {
+      u[i] += sign * d->w[i] * (x[i] - *mean) / (double)S;
+      pres[d->psu[i]] = 1;
+    }
+  return 0;
+}
+
+int mi_stats_design_mean_diff(const mi_stats_design *d, const double *x,
+                              const unsigned char *miss_a, const unsigned char *miss_b,
+                              double conf, mi_stats_diff_result *out, mi_err *e) {
+  if (!d || !d->w || !x || !miss_a || !miss_b || !out)
+    return mi_err_set(e, MI_EINVAL, "no design, values or domains given");
+  int rc = mi_stats_check_conf(conf, e);
+  if (rc) return rc;
+  double *u = calloc(d->n ? d->n : 1, sizeof *u), *t = calloc(d->npsu ? d->npsu : 1, sizeof *t);
+  unsigned char *pres = calloc(d->npsu ? d->npsu : 1, 1);
+  double ma = NAN, mb = NAN, var = NAN;
+  if (!u || !t || !pres) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (!rc) rc = add_lin(d, x, miss_a, 1, u, pres, &ma, e);
+  if (!rc) rc = add_lin(d, x, miss_b, -1, u, pres, &mb, e);
+  if (!rc) {
+    for (size_t i = 0; i < d->n; i++) t[d->psu[i]] += u[i];
+    rc = mi_stats_design_var(d, t, pres, &var, e);
+  }
+  free(u), free(t), free(pres);
+  if (rc) return rc;
+  mi_stats_diff_independent(ma, sqrt(var), mb, 0, conf, out);
+  return 0;
+}
+
+/* ---- a proportion on a design ------------------------------------------------------ */
+
+int mi_stats_design_prop(const mi_stats_design *d, const double *ind, const unsigned char *miss,
+                         double conf, mi_stats_prop_method method,
+                         mi_stats_design_mean_result *out, mi_err *e) {
+  if (method != MI_STATS_PROP_WALD && method != MI_STATS_PROP_LOGIT)
+    return mi_err_set(e, MI_EINVAL, "with a design only the methods wald and logit are "
+                      "available (R's svyciprop \"mean\" and \"logit\"), not %s",
+                      mi_stats_prop_method_name(method));
+  for (size_t i = 0; d && ind && i < d->n; i++)
+    if (!(miss && miss[i]) && ind[i] != 0 && ind[i] != 1)
+      return mi_err_set(e, MI_EINVAL, "row %zu: %g is not 0 or 1", i + 1, ind[i]);
+  int rc = mi_stats_design_mean(d, ind, miss, conf, out, e);
+  if (rc || method == MI_STATS_PROP_WALD) return rc;
+  /* svyciprop "logit": the intercept of svyglm(quasibinomial) is logit(p),
+   * its linearised se is se(p) / (p (1 - p)); the interval is back-transformed */
+  double p = out->mean;
+  out->ci_lower = out->ci_upper = NAN;
+  if (p > 0 && p < 1 && out->df >= 1) {
+    double q = mi_stats_crit(conf, out->df), l = log(p / (1 - p));
+    double s = out->se / (p * (1 - p));
+    out->ci_lower = 1 / (1 + exp(-(l - q * s)));
+    out->ci_upper = 1 / (1 + exp(-(l + q * s)));
+  }
+  return 0;
+}

@@ -1,5 +1,6 @@
 /* Proportions, NPS, differences of independent estimates, sample size. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
@@ -83,27 +84,6 @@ int mi_stats_prop_ci(double x, size_t n, double conf, mi_stats_prop_method metho
   return 0;
 }
 
-int mi_stats_prop_weighted(const mi_stats_vec *v, double conf, mi_stats_prop_result *out,
-                           mi_err *e) {
-  if (!out) return mi_err_set(e, MI_EINVAL, "no result given");
-  memset(out, 0, sizeof *out);
-  int rc = mi_stats_vec_check(v, NULL, e);
-  if (rc) return rc;
-  for (size_t i = 0; i < v->n; i++)
-    if (!MI_STATS_MISSING(v, i) && v->x[i] != 0 && v->x[i] != 1)
-      return mi_err_set(e, MI_EINVAL, "value %zu is %g, not a 0/1 indicator", i + 1, v->x[i]);
-  mi_stats_mean_result m;
-  if ((rc = mi_stats_mean(v, conf, &m, e))) return rc;
-  double z = mi_stats_crit(conf, 0);
-  out->n = m.n;
-  out->p = m.mean;
-  out->x = m.mean * m.sum_weights;
-  out->se = m.se;
-  out->ci_lower = m.mean - z * m.se;
-  out->ci_upper = m.mean + z * m.se;
-  return 0;
-}
-
 /* ---- NPS ------------------------------------------------------------------ */
 
 int mi_stats_nps_add(mi_stats_nps_acc *a, double score, double w, mi_err *e) {
@@ -165,35 +145,31 @@ int mi_stats_nps(const mi_stats_vec *v, const size_t *group, size_t ngroups, dou
   if (rc || (rc = mi_stats_check_conf(conf, e))) return rc;
   if (!overall || (group && ngroups && !groups))
     return mi_err_set(e, MI_EINVAL, "no result given");
-  mi_stats_nps_acc all = {0}, one;
-  for (size_t i = 0; i < v->n; i++) {
-    if (group && group[i] != MI_STATS_NO_GROUP && group[i] >= ngroups)
-      return mi_err_set(e, MI_EINVAL, "row %zu: group index %zu >= %zu groups", i + 1,
-                        group[i], ngroups);
+  /* one pass: the overall accumulator and the row's group's */
+  mi_stats_nps_acc all = {0}, *acc = NULL;
+  if (group && !(acc = calloc(ngroups ? ngroups : 1, sizeof *acc)))
+    return mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t i = 0; !rc && i < v->n; i++) {
+    size_t g = group ? group[i] : MI_STATS_NO_GROUP;
+    if (g != MI_STATS_NO_GROUP && g >= ngroups) {
+      rc = mi_err_set(e, MI_EINVAL, "row %zu: group index %zu >= %zu groups", i + 1, g, ngroups);
+      break;
+    }
     if (MI_STATS_MISSING(v, i)) {
       all.n_missing++;
+      if (g != MI_STATS_NO_GROUP) acc[g].n_missing++;
       continue;
     }
-    if ((rc = mi_stats_nps_add(&all, v->x[i], v->w ? v->w[i] : 1.0, e))) {
-      mi_err_prefix(e, "row %zu", i + 1);
-      return rc;
-    }
+    double w = v->w ? v->w[i] : 1.0;
+    if ((rc = mi_stats_nps_add(&all, v->x[i], w, e))) mi_err_prefix(e, "row %zu", i + 1);
+    else if (g != MI_STATS_NO_GROUP) mi_stats_nps_add(&acc[g], v->x[i], w, NULL);
   }
-  if ((rc = mi_stats_nps_finish(&all, conf, overall, e))) return rc;
-  if (!group) return 0;
-  for (size_t g = 0; g < ngroups; g++) {
-    memset(&one, 0, sizeof one);
-    for (size_t i = 0; i < v->n; i++) {
-      if (group[i] != g) continue;
-      if (MI_STATS_MISSING(v, i)) one.n_missing++;
-      else mi_stats_nps_add(&one, v->x[i], v->w ? v->w[i] : 1.0, NULL);
-    }
-    if ((rc = mi_stats_nps_finish(&one, conf, &groups[g], e))) {
+  if (!rc) rc = mi_stats_nps_finish(&all, conf, overall, e);
+  for (size_t g = 0; !rc && group && g < ngroups; g++)
+    if ((rc = mi_stats_nps_finish(&acc[g], conf, &groups[g], e)))
       mi_err_prefix(e, "group %zu", g + 1);
-      return rc;
-    }
-  }
-  return 0;
+  free(acc);
+  return rc;
 }
 
 void mi_stats_diff_independent(double a, double se_a, double b, double se_b, double conf,

@@ -5,7 +5,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_blas.h>
-#include <gsl/gsl_multifit.h>
+#include <gsl/gsl_linalg.h>
 
 #include "stats/stats.h"
 #include "stats/stats_internal.h"
@@ -151,42 +151,6 @@ int mi_stats_corr(const double *x, size_t n, size_t k, mi_stats_corr_method meth
   return rc;
 }
 
-/* Index of the first column of X (n x p) that is within tol (relative) of
- * the span of the columns before it, by modified Gram-Schmidt with one
- * reorthogonalisation; p if none. */
-static size_t first_collinear(const gsl_matrix *X, double tol, int *oom) {
-  size_t n = X->size1, p = X->size2;
-  gsl_matrix *Q = gsl_matrix_alloc(n, p);
-  gsl_vector *v = gsl_vector_alloc(n);
-  if (!Q || !v) {
-    *oom = 1;
-    gsl_matrix_free(Q), gsl_vector_free(v);
-    return p;
-  }
-  size_t found = p;
-  for (size_t j = 0; j < p && found == p; j++) {
-    gsl_matrix_get_col(v, X, j);
-    double norm0 = gsl_blas_dnrm2(v);
-    for (int pass = 0; pass < 2; pass++)
-      for (size_t l = 0; l < j; l++) {
-        gsl_vector_view q = gsl_matrix_column(Q, l);
-        double d;
-        gsl_blas_ddot(&q.vector, v, &d);
-        gsl_blas_daxpy(-d, &q.vector, v);
-      }
-    double norm = gsl_blas_dnrm2(v);
-    if (!(norm0 > 0) || norm < tol * norm0) {
-      found = j;
-      break;
-    }
-    gsl_vector_scale(v, 1 / norm);
-    gsl_matrix_set_col(Q, j, v);
-  }
-  gsl_matrix_free(Q);
-  gsl_vector_free(v);
-  return found;
-}
-
 int mi_stats_regress(const double *y, const double *x, size_t n, size_t k,
                      mi_stats_regress_result *out, mi_err *e) {
   if (!out) return mi_err_set(e, MI_EINVAL, "no result given");
@@ -200,44 +164,55 @@ int mi_stats_regress(const double *y, const double *x, size_t n, size_t k,
   if (n <= p)
     return mi_err_set(e, MI_EINVAL, "%zu complete case%s for %zu coefficients: need more rows "
                                     "than coefficients", n, n == 1 ? "" : "s", p);
-  gsl_matrix *X = gsl_matrix_alloc(n, p), *cov = gsl_matrix_alloc(p, p);
-  gsl_vector *Y = gsl_vector_alloc(n), *c = gsl_vector_alloc(p);
-  gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(n, p);
+  /* One copy of the data: the design matrix, factored in place by
+   * Householder QR (as R's lm), which also finds collinear columns. */
+  gsl_matrix *X = gsl_matrix_alloc(n, p), *Ri = gsl_matrix_calloc(p, p);
+  gsl_vector *Y = gsl_vector_alloc(n), *c = gsl_vector_alloc(p), *tau = gsl_vector_alloc(p);
+  gsl_vector *res = gsl_vector_alloc(n);
+  double *norm0 = malloc(p * sizeof *norm0);
   out->coef = calloc(p, sizeof *out->coef);
-  if (!X || !cov || !Y || !c || !w || !out->coef) {
+  if (!X || !Ri || !Y || !c || !tau || !res || !norm0 || !out->coef) {
     rc = mi_err_set(e, MI_ENOMEM, "out of memory");
     goto done;
   }
   for (size_t i = 0; i < n; i++) {
-    gsl_matrix_set(X, i, 0, 1.0);
-    for (size_t j = 0; j < k; j++) gsl_matrix_set(X, i, j + 1, x[j * n + i]);
+    double *row = gsl_matrix_ptr(X, i, 0);
+    row[0] = 1.0;
+    for (size_t j = 0; j < k; j++) row[j + 1] = x[j * n + i];
     gsl_vector_set(Y, i, y[i]);
   }
-  int oom = 0;
-  size_t bad = first_collinear(X, 1e-7, &oom);
-  if (oom) {
-    rc = mi_err_set(e, MI_ENOMEM, "out of memory");
-    goto done;
+  for (size_t j = 0; j < p; j++) {
+    gsl_vector_const_view col = gsl_matrix_const_column(X, j);
+    norm0[j] = gsl_blas_dnrm2(&col.vector);
   }
-  if (bad < p) {
-    out->collinear = bad;
-    rc = mi_err_set(e, MI_EINVAL, "predictor %zu is %s", bad,
-                    bad == 1 ? "constant (collinear with the intercept)"
+  gsl_linalg_QR_decomp(X, tau);
+  /* |R_jj| is the part of column j outside the span of the columns before
+   * it: below 1e-7 of the column's norm it is collinear (R's lm tolerance) */
+  for (size_t j = 0; j < p; j++)
+    if (!(norm0[j] > 0) || !(fabs(gsl_matrix_get(X, j, j)) >= 1e-7 * norm0[j])) {
+      out->collinear = j;
+      rc = mi_err_set(e, MI_EINVAL, "predictor %zu is %s", j,
+                      j == 1 ? "constant (collinear with the intercept)"
                              : "a linear combination of the intercept and the predictors "
                                "before it (collinear)");
-    goto done;
-  }
+      goto done;
+    }
+  gsl_linalg_QR_lssolve(X, tau, Y, c, res);
   double rss;
-  gsl_multifit_linear(X, Y, c, cov, &rss, w);
+  gsl_blas_ddot(res, res, &rss);
+  /* (X'X)^-1 = R^-1 R^-T: the diagonal is the squared row norms of R^-1 */
+  for (size_t a = 0; a < p; a++)
+    for (size_t b = a; b < p; b++) gsl_matrix_set(Ri, a, b, gsl_matrix_get(X, a, b));
+  gsl_linalg_tri_invert(CblasUpper, CblasNonUnit, Ri);
   mi_stats_moments my = {0};
   for (size_t i = 0; i < n; i++) mi_stats_moments_add(&my, y[i], 1.0);
   double tss = my.m2, dn = (double)n, dp = (double)p, df = dn - dp;
   double s2 = rss / df;
   for (size_t j = 0; j < p; j++) {
     mi_stats_coef *co = &out->coef[j];
+    gsl_vector_view row = gsl_matrix_row(Ri, j);
     co->estimate = gsl_vector_get(c, j);
-    /* gsl_multifit_linear scales cov by rss/(n-p) already */
-    co->se = sqrt(gsl_matrix_get(cov, j, j));
+    co->se = sqrt(s2) * gsl_blas_dnrm2(&row.vector);
     co->t = co->estimate / co->se;
     co->p = isfinite(co->t) ? 2 * gsl_cdf_tdist_Q(fabs(co->t), df) : NAN;
   }
@@ -250,8 +225,9 @@ int mi_stats_regress(const double *y, const double *x, size_t n, size_t k,
   out->f_p = isfinite(out->f) && tss > 0 ? gsl_cdf_fdist_Q(out->f, out->f_df1, df) : NAN;
   rc = 0;
 done:
-  gsl_matrix_free(X), gsl_matrix_free(cov), gsl_vector_free(Y), gsl_vector_free(c);
-  if (w) gsl_multifit_linear_free(w);
+  gsl_matrix_free(X), gsl_matrix_free(Ri), gsl_vector_free(Y), gsl_vector_free(c);
+  gsl_vector_free(tau), gsl_vector_free(res);
+  free(norm0);
   if (rc) {
     free(out->coef);
     out->coef = NULL;

@@ -157,13 +157,6 @@ typedef struct mi_stats_prop_result {
 int mi_stats_prop_ci(double x, size_t n, double conf, mi_stats_prop_method method,
                      mi_stats_prop_result *out, mi_err *e);
 
-/* Weighted proportion: success[i] in {0,1} for the non-missing rows of v
- * (v->x holds the 0/1 indicator). p = sum w x / sum w, se by linearisation
- * (R: svymean on the indicator), Wald interval with the normal quantile
- * (survey's confint default). x is the weighted number of successes. */
-int mi_stats_prop_weighted(const mi_stats_vec *v, double conf, mi_stats_prop_result *out,
-                           mi_err *e);
-
 /* ---- NPS ------------------------------------------------------------------ */
 
 typedef struct mi_stats_nps_result {
@@ -323,8 +316,10 @@ typedef struct mi_stats_regress_result {
 } mi_stats_regress_result;
 
 /* OLS of y on an intercept and the k columns of x (R: summary(lm(y ~ x))).
- * Solved by SVD (gsl_multifit_linear). Collinearity is found first by
- * Gram-Schmidt with R's lm tolerance 1e-7: MI_EINVAL and out->collinear set.
+ * Solved by Householder QR of the design matrix (as R's lm), in place on
+ * one copy of the data (gsl_linalg_QR_decomp / QR_lssolve). A column whose
+ * |R_jj| is below 1e-7 of its norm (R's lm tolerance) is collinear with the
+ * columns before it: MI_EINVAL and out->collinear set.
  * Needs n > k + 1. A constant y gives r_squared NaN. */
 int mi_stats_regress(const double *y, const double *x, size_t n, size_t k,
                      mi_stats_regress_result *out, mi_err *e);
@@ -368,6 +363,29 @@ int mi_stats_drivers(const double *y, const double *x, size_t n, size_t k,
 int mi_stats_drivers_cor(const double *r, size_t k, size_t n, mi_stats_drivers_result *out,
                          mi_err *e);
 void mi_stats_drivers_free(mi_stats_drivers_result *r);
+
+/* Bootstrap percentile intervals of the driver shares. */
+typedef struct mi_stats_drivers_boot_result {
+  size_t B, k;
+  size_t skipped; /* resamples left out: a driver or y constant, or drivers
+                     collinear in the resample (importance undefined there) */
+  double *rw_lower, *rw_upper; /* k: relative_weights_share; owned (one block) */
+  double *sh_lower, *sh_upper; /* k: shapley_share */
+} mi_stats_drivers_boot_result;
+
+/* B resamples of the n complete cases with replacement: row i of resample b
+ * is gsl_rng_uniform_int(mt19937 seeded with seed, n), drawn b-major, so
+ * the same seed gives the same resamples on every platform. If resamples
+ * is not NULL it receives them (B * n 0-based row numbers, resample b at
+ * b * n) so another program can refit the same sets. Each resample is fitted
+ * with mi_stats_drivers; the interval of each share is the (1 - conf) / 2
+ * and (1 + conf) / 2 quantiles (type 7, R's quantile default) of the
+ * fitted resamples. Fewer than 2 fitted resamples, B < 2 or a bad conf are
+ * MI_EINVAL. Free with mi_stats_drivers_boot_free. */
+int mi_stats_drivers_bootstrap(const double *y, const double *x, size_t n, size_t k, size_t B,
+                               unsigned long seed, double conf, size_t *resamples,
+                               mi_stats_drivers_boot_result *out, mi_err *e);
+void mi_stats_drivers_boot_free(mi_stats_drivers_boot_result *r);
 
 typedef enum mi_stats_ipa_quadrant {
   MI_STATS_IPA_KEEP_UP,       /* high importance, high performance */
@@ -642,6 +660,29 @@ typedef struct mi_stats_design_mean_result {
  * weights 0 are MI_EINVAL. */
 int mi_stats_design_mean(const mi_stats_design *d, const double *x, const unsigned char *miss,
                          double conf, mi_stats_design_mean_result *out, mi_err *e);
+
+/* Design-based proportion: the mean of the 0/1 indicator ind (R: svymean),
+ * with R's svyciprop interval and df = the design df as
+ * mi_stats_design_mean: MI_STATS_PROP_WALD is svyciprop(method = "mean"),
+ * p -/+ t se; MI_STATS_PROP_LOGIT is svyciprop(method = "logit"),
+ * plogis(qlogis(p) -/+ t se / (p (1 - p))), NaN when p is 0 or 1 or df < 1.
+ * Other methods (they assume a simple random sample) and an ind not 0/1 are
+ * MI_EINVAL. */
+int mi_stats_design_prop(const mi_stats_design *d, const double *ind, const unsigned char *miss,
+                         double conf, mi_stats_prop_method method,
+                         mi_stats_design_mean_result *out, mi_err *e);
+
+/* Difference mean_a - mean_b of the design means of x over two domains (the
+ * rows without miss_a, without miss_b; n flags each, usually disjoint) with
+ * its linearised se: the PSU totals of u_a - u_b (u as in
+ * mi_stats_design_mean) through mi_stats_design_var, PSUs of either domain
+ * present, so the covariance the two share through strata and PSUs counts
+ * (R: svycontrast(svyby(~x, ~G, design, svymean, covmat = TRUE), c(1, -1))).
+ * z test and normal interval, as mi_stats_diff_independent. A domain
+ * without weight is MI_EINVAL. */
+int mi_stats_design_mean_diff(const mi_stats_design *d, const double *x,
+                              const unsigned char *miss_a, const unsigned char *miss_b,
+                              double conf, mi_stats_diff_result *out, mi_err *e);
 
 /* ---- raking and post-stratification (rake.c) -------------------------------------- */
 

@@ -116,6 +116,27 @@ D=q_quality,q_attitude,q_speed,q_price
 check drivers_four -- drivers "$S" --y q_overall --x $D --performance $D
 check drivers_seven -- drivers "$S" --y q_overall \
   --x q_quality,q_attitude,q_speed,q_repair,q_price,q_explain,q_wait
+# drivers --bootstrap: R refits the resamples manyi draws (printed with
+# --resamples; the committed ones must still come out of seed 11)
+BD=$data/drivers_boot.csv
+BX="--y q_overall --x q_quality,q_attitude,q_speed,q_price"
+check drivers_boot_resamples -- drivers "$BD" $BX --bootstrap 40 --seed 11 --resamples
+check drivers_bootstrap -- drivers "$BD" $BX --bootstrap 40 --seed 11
+check drivers_bootstrap_80 -- drivers "$BD" $BX --bootstrap 40 --seed 11 --conf 0.8
+boot() { "$manyi" --json stats drivers "$BD" $BX --bootstrap 40 "$@" | node -e \
+  'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify(JSON.parse(s).bootstrap.shapley_share)))'; }
+a=$(boot --seed 11); b=$(boot --seed 11); c=$(boot --seed 12)
+if [ -n "$a" ] && [ "$a" = "$b" ]; then ok; else bad "bootstrap: seed 11 twice differs: $a / $b"; fi
+if [ -n "$c" ] && [ "$a" != "$c" ]; then ok; else bad "bootstrap: seed 12 gives seed 11's intervals"; fi
+# a driver that is 0 but in one row: resamples without that row are left out
+printf 'y,a,b\n1,2,0\n2,1,0\n3,4,0\n4,3,1\n5,6,0\n6,5,0\n7,8,0\n8,7,0\n' >"$tmp/rare.csv"
+sk=$("$manyi" --json stats drivers "$tmp/rare.csv" --y y --x a,b --bootstrap 50 --seed 3 |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).bootstrap.skipped))')
+if [ -n "$sk" ] && [ "$sk" -gt 0 ] && [ "$sk" -lt 50 ]; then ok; else bad "bootstrap: skipped '$sk' (want 1..49)"; fi
+expect 2 "--seed needs --bootstrap B" -- drivers "$BD" $BX --seed 4
+expect 2 "--bootstrap must be a whole number from 2" -- drivers "$BD" $BX --bootstrap 1
+expect 2 "--bootstrap must be a whole number from 2" -- drivers "$BD" $BX --bootstrap 2.5
+expect 2 "--conf 1.5 must be between 0 and 1" -- drivers "$BD" $BX --bootstrap 10 --conf 1.5
 T=$data/tenure.csv
 check km_tenure -- km "$T" --time months --event churned --event-value yes --at 0.5,6,12,24,40
 check km_tenure_by_plan -- km "$T" --time months --event churned --event-value yes \
@@ -169,6 +190,38 @@ check poststrat_tier -- rake "$DS" --col score $W --poststratify "tier=$MT"
 check poststrat_design -- rake "$DS" --col score $W --strata stratum --cluster psu --poststratify "channel=$MC"
 check describe_weighted -- describe "$S" --col q_overall --weight weight
 check describe_weighted_design -- describe "$DS" --col score --weight weight
+
+# --by G on describe and mean: overall fields + groups; with a design each
+# group is a domain of the whole design (svyby)
+check describe_by_channel -- describe "$S" --col q_overall --by channel
+check describe_by_g -- describe "$data/small.csv" --col x --by g
+check mean_by_segment -- mean "$S" --col q_overall --by segment
+check mean_design_by_channel -- mean "$DS" --col score $W --strata stratum --cluster psu \
+  --fpc psu_pop --by channel
+check mean_design_by_stratum -- mean "$DS" --col score $W --strata stratum --cluster psu \
+  --fpc psu_pop --by stratum
+check describe_weighted_by_tier -- describe "$DS" --col score --weight weight --by tier
+expect 1 "--by psu, level 'W3': $DS: column 'score': no values in this group" -- mean "$DS" --col score --by psu
+expect 1 "--by psu, level 'W3': $DS: column 'score': no values in this group" -- describe "$DS" --col score --weight weight --by psu
+expect 1 "no column 'nope'" -- describe "$S" --col q_overall --by nope
+expect 2 "unknown option '--by'" -- prop "$S" --col q_overall --success 4,5 --by channel
+
+# prop and nps on a design: svyciprop / svymean of the score, svyby domains,
+# differences by svycontrast on svyby(covmat = TRUE)
+check prop_weighted_logit -- prop "$S" --col q_overall --success 4,5 --weight weight --method logit
+check prop_design -- prop "$DS" --col nps --success 9,10 $W --strata stratum --cluster psu --fpc psu_pop
+check prop_design_logit_90 -- prop "$DS" --col nps --success 9,10 $W --strata stratum --cluster psu \
+  --fpc psu_pop --method logit --conf 0.9
+check prop_design_cluster -- prop "$DS" --col nps --success 7,8 $W --cluster psu
+check nps_design -- nps "$DS" --col nps $W --strata stratum --cluster psu --fpc psu_pop
+check nps_design_by_channel -- nps "$DS" --col nps $W --strata stratum --cluster psu --fpc psu_pop \
+  --by channel
+check nps_design_by_tier -- nps "$DS" --col nps $W --strata stratum --cluster psu --by tier
+expect 2 "methods are wald and logit" -- prop "$DS" --col nps --success 9 --strata stratum --method wilson
+expect 2 "--nest needs --strata" -- nps "$DS" --col nps --nest
+expect 1 "stratum 'b' has only one PSU" -- nps "$L" --col y --weight weight --strata stratum --cluster psu
+expect 1 "missing weight" -- prop "$S" --col q_overall --success 5 --weight q_repair
+expect 1 "NPS score 3.5 is not a whole number" -- nps "$L" --col weight --strata stratum
 
 # design errors and edge cases
 expect 1 "lonely.csv: stratum 'b' has only one PSU (cluster 'b1')" -- \

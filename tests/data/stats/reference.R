@@ -100,14 +100,7 @@ put("prop_small_cc", {
   r <- prop.test(1, 12, correct = TRUE)$conf.int
   list(n = 12, x = 1, p = 1 / 12, ci_lower = r[1], ci_upper = r[2])
 })
-s$top2 <- as.numeric(s$q_overall %in% c(4, 5))
-d <- svydesign(ids = ~1, weights = ~weight, data = s[!is.na(s$q_overall), ])
-m <- svymean(~top2, d)
-put("prop_weighted", list(n = nrow(d), x = sum(weights(d) * d$variables$top2),
-                          p = unname(coef(m)), se = as.numeric(SE(m)),
-                          ci_lower = as.numeric(coef(m) - z * SE(m)),
-                          ci_upper = as.numeric(coef(m) + z * SE(m))))
-
+# prop --weight: see "prop and nps on a design" below
 # ---- nps ------------------------------------------------------------------------------
 nps_of <- function(dat, weighted) {
   dat <- dat[!is.na(dat$q_nps), ]
@@ -138,7 +131,7 @@ nps_by <- function(weighted) {
 }
 put("nps_overall", nps_of(s, FALSE))
 put("nps_by_channel", nps_by(FALSE))
-put("nps_weighted_by_channel", nps_by(TRUE))
+# nps --weight: see "prop and nps on a design" below
 
 # ---- sample size --------------------------------------------------------------------------
 ss <- function(conf, margin, p, N) {
@@ -584,15 +577,16 @@ put("poststrat_design", rk(des(dd, ids = ~psu, strata = ~stratum, weights = ~wei
 # design, as `mean`; quantiles: svyquantile(qrule = "math") (survey's default);
 # min, max over the rows with a value and a non-zero weight; mode: the value
 # with the largest sum of weights.
-wdescribe <- function(dat, col, wcol) {
-  d <- des(dat, weights = reformulate(wcol)); x <- dat[[col]]; ok <- !is.na(x)
-  sub <- d[ok, ]; f <- reformulate(col)
-  v <- svyvar(f, sub); m <- svymean(f, d, na.rm = TRUE)
-  q <- svyquantile(f, d, c(.25, .5, .75), na.rm = TRUE, ci = FALSE)[[1]]
+# keep: the rows of a --by group (a domain of the design: d[keep, ], as svyby)
+wdescribe <- function(dat, col, wcol, keep = rep(TRUE, nrow(dat))) {
+  d <- des(dat, weights = reformulate(wcol)); x <- dat[[col]]; ok <- !is.na(x) & keep
+  sub <- d[ok, ]; f <- reformulate(col); dk <- d[keep, ]
+  v <- svyvar(f, sub); m <- svymean(f, dk, na.rm = TRUE)
+  q <- svyquantile(f, dk, c(.25, .5, .75), na.rm = TRUE, ci = FALSE)[[1]]
   w <- dat[[wcol]][ok]; xx <- x[ok]; pos <- w > 0
   tw <- tapply(w, xx, sum); modes <- sort(as.numeric(names(tw)[tw == max(tw)]))
-  list(n = sum(ok), n_missing = sum(!ok), sum_weights = sum(w),
-       sum = unname(coef(svytotal(f, d, na.rm = TRUE))), mean = unname(coef(m)),
+  list(n = sum(ok), n_missing = sum(is.na(x) & keep), sum_weights = sum(w),
+       sum = unname(coef(svytotal(f, dk, na.rm = TRUE))), mean = unname(coef(m)),
        sd = sqrt(unname(coef(v))), var = unname(coef(v)), se_mean = as.numeric(SE(m)),
        median = q[2], q1 = q[1], q3 = q[3], iqr = q[3] - q[1],
        min = min(xx[pos]), max = max(xx[pos]), mode = modes[1], modes = I(modes))
@@ -620,3 +614,161 @@ ixw <- function(dat, dims, wcol) {
   r
 }
 put("index_weighted", ixw(s, dims, "weight"))
+
+# ---- --by G for describe and mean ---------------------------------------------------
+# The overall fields plus groups {level: fields}. Without a design each group
+# is a sample of its own (R: by()); with a design each group is a domain of
+# the whole design: svyby(~x, ~G, design, svymean) estimates, checked here
+# against the per-domain dmean(design[G == level, ]) that gives df and deff.
+csort_levels <- function(g) { g <- g[!is.na(g) & g != ""]; sort(unique(g), method = "radix") }
+by_groups <- function(g, f) {
+  lv <- csort_levels(g); r <- lapply(lv, f); names(r) <- lv; r
+}
+put("describe_by_channel", c(describe(s$q_overall), list(by = "channel",
+  groups = by_groups(s$channel, function(l) describe(s$q_overall[s$channel == l])))))
+put("describe_by_g", c(describe(small$x), list(by = "g",  # 'c' has one value
+  groups = by_groups(small$g, function(l) describe(small$x[small$g == l])))))
+put("mean_by_segment", c(mean_srs(s$q_overall, 0.95), list(by = "segment",
+  groups = by_groups(s$segment, function(l) mean_srs(s$q_overall[s$segment == l], 0.95)))))
+dsc <- des(dd, ids = ~psu, strata = ~stratum, weights = ~weight, fpc = ~psu_pop)
+sb <- svyby(~score, ~channel, dsc, svymean, na.rm = TRUE)
+mean_dom <- function(d, col, g) by_groups(d$variables[[g]], function(l)
+  dmean(d[d$variables[[g]] == l, ], col))
+mb <- c(dmean(dsc, "score"), list(by = "channel", groups = mean_dom(dsc, "score", "channel")))
+stopifnot(isTRUE(all.equal(unname(coef(sb)), unname(sapply(mb$groups, `[[`, "mean")), tolerance = 1e-13)),
+          isTRUE(all.equal(unname(SE(sb)), unname(sapply(mb$groups, `[[`, "se")), tolerance = 1e-13)))
+put("mean_design_by_channel", mb)
+put("mean_design_by_stratum", c(dmean(dsc, "score"), list(by = "stratum",
+  groups = mean_dom(dsc, "score", "stratum"))))
+put("describe_weighted_by_tier", c(wdescribe(dd, "score", "weight"), list(by = "tier",
+  groups = by_groups(dd$tier, function(l) wdescribe(dd, "score", "weight", dd$tier == l)))))
+
+# ---- prop and nps on a design ---------------------------------------------------------
+# With any design option (--weight alone included) prop and nps are svymean
+# of the success indicator / of the score s = +1/0/-1 (x100) on the design of
+# all rows, na.rm = TRUE (so as `mean`: the design keeps its n_h); intervals
+# with df = degf of the rows with a value: prop as svyciprop(method = "mean"
+# | "logit"), nps as confint(df = degf). --by groups are domains (svyby) and
+# the differences' se comes from the joint linearisation:
+# svycontrast(svyby(..., covmat = TRUE)), with a normal z test and interval.
+dprop <- function(d, col, succ, method = "mean", conf = 0.95) {
+  v <- d$variables[[col]]
+  d <- update(d, ind_ = ifelse(is.na(v), NA, as.numeric(v %in% succ)))
+  sub <- d[!is.na(v), ]
+  ci <- attr(svyciprop(~ind_, sub, method = method, level = conf), "ci")
+  if (method == "logit") {
+    # svyciprop's svyglm stops at glm's default epsilon 1e-8 (about 1e-8 off
+    # in the interval); the same model converged fully is the reference
+    m <- svyglm(ind_ ~ 1, sub, family = quasibinomial,
+                control = glm.control(epsilon = 1e-15, maxit = 100))
+    ci2 <- plogis(unname(coef(m)) + as.numeric(SE(m)) *
+                  qt(c((1 - conf) / 2, (1 + conf) / 2), degf(sub)))
+    stopifnot(isTRUE(all.equal(ci2, unname(as.numeric(ci)), tolerance = 1e-6)))
+    ci <- ci2
+  }
+  r <- dmean(d, "ind_", conf)
+  list(n = r$n, n_missing = r$n_missing, x = sum(weights(sub) * sub$variables$ind_),
+       p = r$mean, se = r$se, df = r$df, ci_lower = unname(ci[1]), ci_upper = unname(ci[2]),
+       deff = r$deff, sum_weights = r$sum_weights, n_psu = r$n_psu, n_strata = r$n_strata)
+}
+put("prop_weighted", dprop(des(s, weights = ~weight), "q_overall", c(4, 5)))
+put("prop_weighted_logit", dprop(des(s, weights = ~weight), "q_overall", c(4, 5), "logit"))
+put("prop_design", dprop(dsc, "nps", c(9, 10)))
+put("prop_design_logit_90", dprop(dsc, "nps", c(9, 10), "logit", 0.9))
+put("prop_design_cluster", dprop(des(dd, ids = ~psu, weights = ~weight), "nps", c(7, 8)))
+nps_d <- function(d, col) {
+  v <- d$variables[[col]]
+  d <- update(d, s_ = ifelse(is.na(v), NA, ifelse(v >= 9, 1, ifelse(v >= 7, 0, -1))))
+  r <- dmean(d, "s_"); sv <- d$variables$s_; ok <- !is.na(sv); w <- weights(d)[ok]
+  list(d = d, r = list(n = r$n, n_missing = r$n_missing, n_promoters = sum(sv[ok] == 1),
+       n_passives = sum(sv[ok] == 0), n_detractors = sum(sv[ok] == -1),
+       promoters = 100 * sum(w[sv[ok] == 1]) / sum(w),
+       passives = 100 * sum(w[sv[ok] == 0]) / sum(w),
+       detractors = 100 * sum(w[sv[ok] == -1]) / sum(w),
+       nps = 100 * r$mean, se = 100 * r$se, ci_lower = 100 * r$ci_lower,
+       ci_upper = 100 * r$ci_upper, df = r$df, deff = r$deff, sum_weights = r$sum_weights,
+       n_psu = r$n_psu, n_strata = r$n_strata))
+}
+dnps <- function(d, col, by = NULL) {
+  o <- nps_d(d, col); r <- o$r; d <- o$d
+  if (is.null(by)) return(r)
+  g <- d$variables[[by]]; lv <- csort_levels(g)
+  groups <- lapply(lv, function(l) nps_d(d[g == l, ], col)$r); names(groups) <- lv
+  sub <- d[!is.na(d$variables$s_), ]
+  sb <- svyby(~s_, reformulate(by), sub, svymean, covmat = TRUE)
+  V <- vcov(sb); est <- coef(sb); z <- qnorm(0.975); diffs <- list()
+  for (a in seq_along(lv)) for (b in seq_along(lv)) if (a < b) {
+    df <- 100 * (est[[lv[a]]] - est[[lv[b]]])
+    se <- 100 * sqrt(V[lv[a], lv[a]] + V[lv[b], lv[b]] - 2 * V[lv[a], lv[b]])
+    diffs[[paste0(lv[a], "_minus_", lv[b])]] <-
+      list(diff = df, se = se, z = df / se, p_value = 2 * pnorm(-abs(df / se)),
+           ci_lower = df - z * se, ci_upper = df + z * se)
+  }
+  stopifnot(isTRUE(all.equal(unname(100 * est), unname(sapply(groups, `[[`, "nps")),
+                             tolerance = 1e-13)))
+  c(r, list(groups = groups, differences = diffs))
+}
+put("nps_weighted_by_channel", dnps(des(s, weights = ~weight), "q_nps", "channel"))
+put("nps_design", dnps(dsc, "nps"))
+put("nps_design_by_channel", dnps(dsc, "nps", "channel"))
+put("nps_design_by_tier", dnps(des(dd, ids = ~psu, strata = ~stratum, weights = ~weight), "nps",
+                               "tier"))
+
+# ---- drivers --bootstrap: percentile intervals on manyi's own resamples ---------------
+# The resamples come from GSL's mt19937, which R does not have; so manyi
+# prints them (--resamples) and R refits drv() on the very same row sets and
+# takes quantile(type = 7) of the shares. The resamples are committed
+# (expected/drivers_boot_resamples.json; the e2e test checks manyi still
+# draws them); rerun with MANYI=path/to/manyi to draw them again.
+bx <- c("q_quality", "q_attitude", "q_speed", "q_price")
+write.csv(s[1:80, c("q_overall", bx)], file.path(out, "drivers_boot.csv"), row.names = FALSE,
+          na = "", quote = FALSE)
+rs_file <- file.path(out, "expected", "drivers_boot_resamples.json")
+if (nzchar(Sys.getenv("MANYI"))) {
+  tmp <- tempfile()
+  system2(Sys.getenv("MANYI"), c("--json", "stats", "drivers", file.path(out, "drivers_boot.csv"),
+                                 "--y", "q_overall", "--x", paste(bx, collapse = ","),
+                                 "--bootstrap", "40", "--seed", "11", "--resamples"), stdout = tmp)
+  b <- fromJSON(tmp)$bootstrap
+  put("drivers_boot_resamples", list(bootstrap = list(replicates = b$replicates, seed = b$seed,
+                                                      resamples = b$resamples)))
+}
+boot_ci <- function(dat, y, xs, rs, conf) {
+  cc <- na.omit(dat[, c(y, xs)])
+  fits <- lapply(seq_len(nrow(rs)), function(b) drv(cc[rs[b, ], ], y, xs))
+  q <- function(field) setNames(lapply(xs, function(x) {
+    v <- sapply(fits, function(f) f[[field]][[x]])
+    qq <- quantile(v, c((1 - conf) / 2, (1 + conf) / 2), type = 7, names = FALSE)
+    list(lower = qq[1], upper = qq[2])
+  }), xs)
+  list(replicates = nrow(rs), conf = conf, skipped = 0,
+       relative_weights_share = q("relative_weights_share"), shapley_share = q("shapley_share"))
+}
+rs <- fromJSON(rs_file)$bootstrap
+bd <- read.csv(file.path(out, "drivers_boot.csv"))
+put("drivers_bootstrap", list(bootstrap = c(boot_ci(bd, "q_overall", bx, rs$resamples, 0.95),
+                                            seed = rs$seed)))
+put("drivers_bootstrap_80", list(bootstrap = c(boot_ci(bd, "q_overall", bx, rs$resamples, 0.8),
+                                               seed = rs$seed)))
+
+# ---- manyi.stats.rake with margins as Lua tables ---------------------------------------
+# tests/test_policy_stats.c: tests/data/policy/stats.lua holds these rows
+# inline (a policy reads no files) and rakes them with margin = {region =
+# {north = 120, south = 80}, channel = {phone = 90, web = 70, visit = 40}}.
+# A Lua table has no order: manyi rakes the variables in name order
+# (channel, then region), so R gets list(~channel, ~region).
+rl <- data.frame(region = rep(c("north", "south"), each = 6),
+                 channel = c("phone", "web", "visit", "phone", "web", "phone",
+                             "web", "visit", "phone", "web", "visit", "web"),
+                 w = c(1, 2, 1.5, 1, 2.5, 1, 3, 1, 2, 1.5, 1, 2),
+                 y = c(7, 9, 4, 8, 6, 10, 5, 7, 9, 3, 8, 6))
+write.csv(rl, file.path(out, "rake_small.csv"), row.names = FALSE, quote = FALSE)
+rlpop <- list(data.frame(channel = c("phone", "visit", "web"), Freq = c(90, 40, 70)),
+              data.frame(region = c("north", "south"), Freq = c(120, 80)))
+rl_case <- function(eps, maxit) {
+  d <- rake(des(rl, weights = ~w), list(~channel, ~region), rlpop,
+            control = list(epsilon = eps, maxit = maxit))
+  r <- dmean(d, "y")
+  list(mean = r$mean, se = r$se, sum_weights = sum(weights(d)))
+}
+put("rake_lua", list(default = rl_case(1, 10), tight = rl_case(1e-12, 100)))
