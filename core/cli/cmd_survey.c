@@ -294,8 +294,11 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
          (long long)json_integer_value(json_object_get(o, "flagged_left_out")));
   print_ci("CSAT %", json_object_get(o, "csat"), "p", 100);
   print_ci("NPS", json_object_get(o, "nps"), "nps", 1);
-  json_t *idx = json_object_get(o, "index"), *why = json_object_get(o, "index_error");
-  if (why) printf("  index    not computed: %s\n", json_string_value(why));
+  const char *figure;
+  json_t *why, *idx = json_object_get(o, "index");
+  json_object_foreach(o, figure, why)
+    if (strstr(figure, "_error")) printf("  %.*s not computed: %s\n",
+                                         (int)(strlen(figure) - 6), figure, json_string_value(why));
   if (idx) {
     printf("  %-8s %7.2f  (0-100)\n", "index", json_number_value(json_object_get(idx, "index")));
     const char *dim;

@@ -60,6 +60,24 @@ static json_t *run(const char *name, const table *t, mi_err *e, ...) {
   return mi_analysis_find(name)->run(&a, e);
 }
 
+/* Puts figure v under name, or, when the data cannot give it (too few
+ * answers, one sampling unit, a dimension without answers: a fact about the
+ * data, not a failure of the other figures), name_error with the reason.
+ * Only running out of memory fails. */
+static int add_figure(json_t *out, const char *name, const char *question, json_t *v, mi_err *e) {
+  if (v) {
+    if (question) json_object_set_new(v, "question", json_string(question));
+    json_object_set_new(out, name, v);
+    return 0;
+  }
+  if (e->code == MI_ENOMEM) return e->code;
+  char key[32];
+  snprintf(key, sizeof key, "%s_error", name);
+  json_object_set_new(out, key, json_string(e->msg));
+  mi_err_clear(e);
+  return 0;
+}
+
 /* "overall:1:1:5:q_overall,...;price:..." from the survey's weighted
  * dimensions and their scale questions (a dimension's items share a scale). */
 static int dims_spec(const mi_config_survey *sv, char *buf, size_t size, mi_err *e) {
@@ -129,37 +147,22 @@ json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_reques
   out = json_pack("{s:s, s:I, s:I}", "survey", r->survey, "responses", (json_int_t)rows.nrows,
                   "flagged_left_out", (json_int_t)rows.flagged_left_out);
   const char *by = r->by ? "group" : NULL;
-  json_t *v;
-  if (overall) {
-    char success[32];
-    snprintf(success, sizeof success, "%d,%d", overall->scale_max - 1, overall->scale_max);
-    if (!(v = run("prop", &t, e, "col", overall->code, "success", success, "weight", "weight",
-                  "conf", r->conf, NULL)))
-      goto fail;
-    json_object_set_new(v, "question", json_string(overall->code));
-    json_object_set_new(out, "csat", v);
-  }
-  if (recommend) {
-    if (!(v = run("nps", &t, e, "col", recommend->code, "weight", "weight", "by", by, "conf",
-                  r->conf, NULL)))
-      goto fail;
-    json_object_set_new(v, "question", json_string(recommend->code));
-    json_object_set_new(out, "nps", v);
-  }
-  char dims[4096];
+  char success[32], dims[4096];
+  if (overall) snprintf(success, sizeof success, "%d,%d", overall->scale_max - 1, overall->scale_max);
   if (dims_spec(sv, dims, sizeof dims, e)) goto fail;
-  if (*dims) {
-    /* Too few answers for a dimension is a fact about the data, not a
-     * failure of the other figures: say so beside them. */
-    mi_err ie = {0};
-    if ((v = run("index", &t, &ie, "dims", dims, "weight", "weight", "by", by, NULL)))
-      json_object_set_new(out, "index", v);
-    else if (ie.code == MI_ENOMEM) {
-      if (e) *e = ie;
-      goto fail;
-    }
-    else json_object_set_new(out, "index_error", json_string(ie.msg));
-  }
+  if (overall &&
+      add_figure(out, "csat", overall->code,
+                 run("prop", &t, e, "col", overall->code, "success", success, "weight", "weight",
+                     "conf", r->conf, NULL), e))
+    goto fail;
+  if (recommend &&
+      add_figure(out, "nps", recommend->code,
+                 run("nps", &t, e, "col", recommend->code, "weight", "weight", "by", by, "conf",
+                     r->conf, NULL), e))
+    goto fail;
+  if (*dims && add_figure(out, "index", NULL,
+                          run("index", &t, e, "dims", dims, "weight", "weight", "by", by, NULL), e))
+    goto fail;
   goto done;
 fail:
   json_decref(out);
