@@ -19,8 +19,8 @@
 #     the same deadline on every one of the P, or the benchmark fails.
 #
 # Environment:
-#   BENCH_SCALE=1      N = 1,000,000 x scale; F = 200,000 x scale; D = 1,000,000 x scale;
-#                      P = 50,000 x scale. The default run takes about two minutes;
+#   BENCH_SCALE=1      N = 1,000,000 x scale; F = 100,000 x scale; D = 1,000,000 x scale;
+#                      P = 20,000 x scale. The default run takes one to two minutes;
 #                      the runner and the minute-stepping peer are the slow parts, so
 #                      for a full million of each use BENCH_FIRE=1000000
 #                      BENCH_SLA_PEER=1000000 (about 3 + 6 minutes here)
@@ -49,9 +49,9 @@ scale=${BENCH_SCALE:-1}
 [[ $scale =~ ^([0-9]+([.][0-9]*)?|[.][0-9]+)$ ]] || die "BENCH_SCALE must be a positive number like 1 or 0.01, not '$scale'"
 count() { awk -v s="$scale" -v n="$1" 'BEGIN { c = int(n * s + 0.5); print (c < 1 ? 1 : c) }'; }
 n_jobs=${BENCH_JOBS:-$(count 1000000)}
-n_fire=${BENCH_FIRE:-$(count 200000)}
+n_fire=${BENCH_FIRE:-$(count 100000)}
 n_sla=${BENCH_SLA:-$(count 1000000)}
-n_peer=${BENCH_SLA_PEER:-$(count 50000)}
+n_peer=${BENCH_SLA_PEER:-$(count 20000)}
 for v in "$n_jobs" "$n_fire" "$n_sla" "$n_peer"; do
     [[ $v =~ ^[1-9][0-9]*$ ]] || die "counts must be whole numbers >= 1, not '$v'"
 done
