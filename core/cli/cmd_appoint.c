@@ -26,7 +26,7 @@ static const char usage_all[] =
     "\n"
     "  --skill SKILL        a skill code (lowercase letters, digits, '_', '-');\n"
     "                       staff get skills from the skills column of `manyi import\n"
-    "                       staff` (codes separated by ';')\n"
+    "                       staff` (codes separated by ';'; \"\" clears them)\n"
     "  --duration D         whole minutes, 1m..24h: 90m, 2h, 1h30m\n"
     "  --after TIME         not before TIME (default and earliest: now); a time without\n"
     "                       offset is local to the ticket department's calendar\n"

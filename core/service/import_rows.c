@@ -158,7 +158,7 @@ static int staff_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
     return stored(rec, fe.code, &fe);
   int rc = mi_staff_put(ctx->store, &m, e);
   /* skills (optional column, codes separated by ';'): replaces the member's
-   * set when present; an empty cell clears it. */
+   * set; an empty cell (no value) keeps it, a quoted empty "" clears it. */
   const char *skills = mi_record_get(rec, "skills");
   if (rc > 0 && skills) {
     int64_t id;

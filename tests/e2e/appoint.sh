@@ -31,6 +31,14 @@ expect 1 m import staff "$tmp/bad.csv"
 contains "$tmp/err" "field 'skills': skill 'Air Con'"
 same "$(sql "select group_concat(skill) from staff_skills k join staff s on s.id = k.staff_id where s.external_id = 'S005'")" "aircon" "S005 keeps its skills"
 
+# an empty cell keeps a member's skills, a quoted empty one clears them
+printf 'external_id,name,department,skills\nS013,邓子红,technical,\n' >"$tmp/keep.csv"
+expect 0 m import staff "$tmp/keep.csv"
+same "$(sql "select count(*) from staff_skills k join staff s on s.id = k.staff_id where s.external_id = 'S013'")" "1" "empty cell keeps"
+printf 'external_id,name,department,skills\nS013,邓子红,technical,""\n' >"$tmp/clear.csv"
+expect 0 m import staff "$tmp/clear.csv"
+same "$(sql "select count(*) from staff_skills k join staff s on s.id = k.staff_id where s.external_id = 'S013'")" "0" "quoted empty clears"
+
 # --- a holiday: Wed 17:00 has 1h, Thu 10-01 and Fri 10-02 are holidays, Sat 09:00
 expect 0 m ticket open --customer C0000001 --kind after_sales --category technical --subject 'washer leaks'
 expect 0 m appoint T0000001 --skill washer --duration 90m
