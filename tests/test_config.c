@@ -202,13 +202,34 @@ static void test_example(void **state) {
   assert_null(cfg->sla[0].tier);
   assert_int_equal(cfg->sla[0].first_response, 4 * 3600);
   assert_int_equal(cfg->sla[0].resolution, 24 * 3600);
-  assert_int_equal(cfg->sla[0].next_response, 0);
+  assert_int_equal(cfg->sla[0].next_response, 4 * 3600);
   assert_int_equal(cfg->sla[2].kind, MI_CONFIG_COMPLAINT);
   assert_int_equal(cfg->sla[2].priority, 1);
   assert_int_equal(cfg->sla[2].first_response, 1800);
   assert_int_equal(cfg->sla[2].resolution, 14400);
   assert_int_equal(cfg->sla[3].resolution, 3 * 86400);
   assert_int_equal(cfg->sla[4].kind, MI_CONFIG_BUSINESS_REQUEST);
+
+  const mi_config_workflow *br = mi_config_find_workflow(cfg, "business_request");
+  assert_non_null(br);
+  assert_int_equal(br->nstages, 7);
+  const mi_config_stage *missing = mi_config_find_stage(br, "materials_missing");
+  assert_string_equal(missing->status, "pending");
+  assert_true(missing->reason);
+  assert_int_equal(missing->nafter, 2); /* submitted, reviewed */
+  assert_string_equal(br->stages[missing->after[1]].name, "reviewed");
+  const mi_config_stage *reviewed = mi_config_find_stage(br, "reviewed");
+  assert_true(reviewed->responds);
+  assert_string_equal(br->stages[reviewed->after[1]].name, "materials_missing"); /* a later one */
+  assert_int_equal(mi_config_find_stage(br, "carried_out")->after[0], 3); /* approved */
+  assert_null(mi_config_find_workflow(cfg, "inquiry"));
+  assert_true(cfg->followup.enabled);
+  assert_int_equal(cfg->followup.delay, 8 * 3600);
+  assert_ptr_equal(cfg->followup.survey, mi_config_find_survey(cfg, "csat"));
+  assert_int_equal(cfg->followup.nchannels, 2);
+  assert_string_equal(cfg->followup.channels[1], "sms");
+  assert_int_equal(cfg->care.max_per_customer, 2);
+  assert_int_equal(cfg->care.per, MI_CONFIG_PERIOD_MONTH);
 
   assert_int_equal(cfg->nsurveys, 1);
   const mi_config_survey *csat = mi_config_find_survey(cfg, "csat");

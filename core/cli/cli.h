@@ -39,6 +39,7 @@ extern const mi_cli_command mi_cmd_policy;
 extern const mi_cli_command mi_cmd_calendar, mi_cmd_cron; /* cmd_calendar.c, cmd_cron.c */
 extern const mi_cli_command mi_cmd_jobs, mi_cmd_run, mi_cmd_tick, mi_cmd_outbox, mi_cmd_ticket;
 extern const mi_cli_command mi_cmd_appoint; /* cmd_appoint.c */
+extern const mi_cli_command mi_cmd_care, mi_cmd_sla, mi_cmd_survey;
 
 /* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
 int mi_cli_load_config(mi_cli *cli);

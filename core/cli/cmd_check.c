@@ -75,6 +75,13 @@ static int run(mi_cli *cli, int argc, char **argv) {
   printf("\n  schedule     %zu:", c->nschedule);
   for (size_t i = 0; i < c->nschedule; i++)
     printf(" %s (%s: %s)", c->schedule[i].name, c->schedule[i].job, c->schedule[i].cron);
+  printf("\n  workflows    %zu:", c->nworkflows);
+  for (size_t i = 0; i < c->nworkflows; i++)
+    printf(" %s (%zu stages)", mi_config_ticket_kind_name(c->workflows[i].kind),
+           c->workflows[i].nstages);
+  if (c->followup.enabled)
+    printf("\n  followup     after %lldm of business time%s%s", (long long)(c->followup.delay / 60),
+           c->followup.survey ? ", survey " : "", c->followup.survey ? c->followup.survey->code : "");
   printf("\n");
   return 0;
 }

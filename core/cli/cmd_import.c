@@ -90,7 +90,7 @@ const mi_cli_command mi_cmd_import = {
     "Columns:\n"
     "  customers     external_id, name, kind (person|company|government), created_at;\n"
     "                optional region, industry, phone, email, birthday, consent_email,\n"
-    "                consent_sms, consent_phone (0/1), tier\n"
+    "                consent_sms, consent_phone (0/1), tier, special_needs\n"
     "  staff         external_id, name; optional department, os_user, active (0/1)\n"
     "  orders        external_id, customer_id, amount (e.g. 1299.00), currency,\n"
     "                ordered_at, status (placed|paid|shipped|completed|cancelled|refunded)\n"

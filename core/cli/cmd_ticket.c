@@ -20,13 +20,20 @@ static const char usage_all[] =
     "  sla ID                  each SLA target: allowed, used, paused, deadline, met or breached\n"
     "  assign ID STAFF         reply ID [TEXT]      pend ID REASON      resume ID [TEXT]\n"
     "  resolve ID RESOLUTION   reopen ID REASON     close ID            note ID TEXT\n"
+    "  customer-reply ID [TEXT]  the customer wrote (a pending ticket opens again)\n"
+    "  followup ID OUTCOME     the callback after resolution was made: closes the ticket\n"
+    "  stage ID STAGE [--reason TEXT]\n"
+    "                          move a complaint or business request to the next stage of\n"
+    "                          its process (workflows: in manyi.yaml)\n"
     "\n"
     "Kinds: inquiry, complaint, after_sales, business_request. Categories: general,\n"
     "technical, product_quality. Severities: low, medium, high, critical. Channels:\n"
     "phone, email, social, chat, visit, web.\n"
     "Statuses: new -> open (assigned or replied) -> pending (waiting for the customer;\n"
     "the SLA clocks pause) -> open -> resolved -> closed; resolved -> open by reopen.\n"
-    "Every change is an event with the acting user and the time ($MANYI_NOW in tests).\n";
+    "Every change is an event with the acting user and the time ($MANYI_NOW in tests).\n"
+    "After resolution the `followups` job queues the callback task and the survey\n"
+    "invitation (followup: in manyi.yaml).\n";
 
 static void print_row(const mi_cli *cli, const mi_ticket_row *t) {
   char at[21];
@@ -48,6 +55,7 @@ static json_t *row_json(const mi_ticket_row *t) {
                         "opened_at", at, "escalation_level", t->escalation_level, "subject",
                         t->subject);
   json_object_set_new(o, "assignee", *t->assignee ? json_string(t->assignee) : json_null());
+  json_object_set_new(o, "stage", *t->stage ? json_string(t->stage) : json_null());
   json_object_set_new(o, "first_response_at", t->first_response_at ? json_string(fr) : json_null());
   json_object_set_new(o, "resolved_at", t->resolved_at ? json_string(rs) : json_null());
   return o;
@@ -121,8 +129,9 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
     printf("%s  %s  %s/%s/%s via %s, priority %d, %s%s%s\n", t.external_id, t.status, t.kind,
            t.category, t.severity, t.channel, t.priority, t.department,
            *t.assignee ? ", assigned to " : "", t.assignee);
-    printf("  customer %s, tier %s\n  subject: %s\nevents:\n", t.customer,
-           *t.customer_tier ? t.customer_tier : "-", t.subject);
+    printf("  customer %s, tier %s%s%s\n  subject: %s\nevents:\n", t.customer,
+           *t.customer_tier ? t.customer_tier : "-", *t.stage ? ", stage " : "", t.stage,
+           t.subject);
   }
   if (mi_ticket_events_each(cli->store, t.id, print_event, events, &e)) {
     json_decref(o), json_decref(events);
@@ -197,7 +206,7 @@ static int cmd_sla(mi_cli *cli, int argc, char **argv) {
     printf("%s (%s, priority %d%s%s): rule at %s:%d, calendar %s\n", r.ticket.external_id,
            r.ticket.kind, r.ticket.priority, *r.ticket.customer_tier ? ", tier " : "",
            r.ticket.customer_tier, cli->cfg->path, r.rule->line, r.calendar);
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < r.nclocks; i++) {
     const mi_sla_clock *c = &r.clocks[i];
     char dl[21] = "-", st[21] = "-", a[24], u[24], p[24], left[24];
     if (c->deadline) mi_instant_format(c->deadline, dl);
@@ -217,9 +226,13 @@ static int cmd_sla(mi_cli *cli, int argc, char **argv) {
     printf("  %-15s %-8s allowed %s, used %s, paused %s, left %s; deadline %s; stopped %s\n",
            c->target, mi_sla_state_name(c->state), a, u, p, left, dl, st);
   }
-  if (arr) mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:o}", "id", r.ticket.external_id,
+  if (r.next_cycles && !arr)
+    printf("  next responses: %d customer message%s, %d answered late (the line above is the "
+           "latest)\n", r.next_cycles, r.next_cycles == 1 ? "" : "s", r.next_breached);
+  if (arr) mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:o, s:i, s:i}", "id", r.ticket.external_id,
                                        "calendar", r.calendar, "rule_line", r.rule->line,
-                                       "clocks", arr));
+                                       "clocks", arr, "next_response_cycles", r.next_cycles,
+                                       "next_response_breached", r.next_breached));
   return 0;
 }
 
@@ -238,6 +251,27 @@ static int cmd_action(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
+static int cmd_stage(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"reason", required_argument, NULL, 'r'},
+                                          {NULL, 0, NULL, 0}};
+  const char *reason = NULL;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "r:", options, NULL)) != -1) {
+    if (opt != 'r') return mi_cli_usage_error("ticket", "stage: unknown option");
+    reason = optarg;
+  }
+  if (argc - optind != 2) return mi_cli_usage_error("ticket", "stage takes an ID and a STAGE");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  mi_ticket_row t;
+  if (mi_ticket_stage(cli->store, cli->cfg, argv[optind], argv[optind + 1], reason,
+                      mi_cli_user(), mi_cli_now(), &t, &e))
+    return mi_cli_fail(&e);
+  if (cli->json) mi_cli_print_json(row_json(&t));
+  else if (!cli->quiet) printf("%s at stage %s: now %s\n", t.external_id, t.stage, t.status);
+  return 0;
+}
+
 static const mi_cli_sub subs[] = {
     {"open", usage_all, cmd_open},       {"show", usage_all, cmd_show},
     {"list", usage_all, cmd_list},       {"sla", usage_all, cmd_sla},
@@ -245,7 +279,8 @@ static const mi_cli_sub subs[] = {
     {"pend", usage_all, cmd_action},     {"resume", usage_all, cmd_action},
     {"resolve", usage_all, cmd_action},  {"reopen", usage_all, cmd_action},
     {"close", usage_all, cmd_action},    {"note", usage_all, cmd_action},
-    {NULL, NULL, NULL}};
+    {"customer-reply", usage_all, cmd_action}, {"followup", usage_all, cmd_action},
+    {"stage", usage_all, cmd_stage},     {NULL, NULL, NULL}};
 
 static int run(mi_cli *cli, int argc, char **argv) {
   return mi_cli_dispatch(cli, "ticket", usage_all, subs, NULL, argc, argv);

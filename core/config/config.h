@@ -18,6 +18,9 @@
  *   evaluation  period (if the section is present)
  *   user        role
  *   schedule    name, cron, job (timezone defaults to the top-level one)
+ *   workflow    kind: a list of stages, each with `stage` (a code)
+ *   followup    delay
+ *   care        max_per_customer, per
  *
  * Defaults: timezone "UTC" (a calendar without its own timezone takes the top
  * level one); limits: policy_instructions 1000000, policy_memory 16 MiB,
@@ -145,6 +148,47 @@ typedef struct mi_config_sla {
   int line, column;
 } mi_config_sla;
 
+/* One stage of a ticket process (complaints, business requests). */
+typedef struct mi_config_stage {
+  char *name;
+  size_t *after;  /* indexes of the stages it may follow (default: the one before) */
+  size_t nafter;  /* 0 for the first stage, which the ticket enters when opened */
+  char *status;   /* NULL, or what the ticket becomes: open | pending | resolved */
+  bool responds;  /* reaching it answers the customer (stops the first-response clock) */
+  bool reason;    /* it needs a reason (a rejection, the materials that are missing) */
+  int line, column;
+} mi_config_stage;
+
+typedef struct mi_config_workflow {
+  mi_config_ticket_kind kind;
+  mi_config_stage *stages; /* in file order; stages[0] is where a ticket starts */
+  size_t nstages;
+  int line, column;
+} mi_config_workflow;
+
+/* After a ticket is resolved: a callback task once `delay` business seconds
+ * have passed in its department's calendar, and the post-service survey. */
+typedef struct mi_config_followup {
+  bool enabled;                   /* the section is present */
+  int64_t delay;                  /* business seconds after resolution */
+  const struct mi_config_survey *survey; /* or NULL: no invitation */
+  char *channels[3];              /* invitation channels to try, in order (email|sms|phone) */
+  size_t nchannels;
+} mi_config_followup;
+
+typedef enum mi_config_period {
+  MI_CONFIG_PERIOD_NONE, /* no evaluation section */
+  MI_CONFIG_PERIOD_MONTH,
+  MI_CONFIG_PERIOD_QUARTER,
+  MI_CONFIG_PERIOD_YEAR,
+} mi_config_period;
+
+/* The care job's cap: at most max_per_customer care messages per customer per period. */
+typedef struct mi_config_care {
+  int64_t max_per_customer; /* 0 = no cap */
+  mi_config_period per;     /* MONTH by default */
+} mi_config_care;
+
 typedef enum mi_config_survey_kind {
   MI_CONFIG_SURVEY_CSAT,
   MI_CONFIG_SURVEY_NPS,
@@ -178,13 +222,6 @@ typedef struct mi_config_survey {
   size_t nquestions;
   int line, column;
 } mi_config_survey;
-
-typedef enum mi_config_period {
-  MI_CONFIG_PERIOD_NONE, /* no evaluation section */
-  MI_CONFIG_PERIOD_MONTH,
-  MI_CONFIG_PERIOD_QUARTER,
-  MI_CONFIG_PERIOD_YEAR,
-} mi_config_period;
 
 typedef struct mi_config_target {
   char *name;
@@ -230,6 +267,10 @@ typedef struct mi_config {
   mi_config_evaluation evaluation;
   mi_config_schedule *schedule;
   size_t nschedule;
+  mi_config_workflow *workflows;
+  size_t nworkflows;
+  mi_config_followup followup;
+  mi_config_care care;
 } mi_config;
 
 /* Loads the file at path. On success *out is a new config the caller frees
@@ -254,6 +295,9 @@ const mi_config_department *mi_config_find_department(const mi_config *cfg, cons
 const mi_config_tier *mi_config_find_tier(const mi_config *cfg, const char *code);
 const mi_config_calendar *mi_config_find_calendar(const mi_config *cfg, const char *name);
 const mi_config_survey *mi_config_find_survey(const mi_config *cfg, const char *code);
+/* The workflow of a ticket kind ("complaint"), or NULL: that kind has none. */
+const mi_config_workflow *mi_config_find_workflow(const mi_config *cfg, const char *kind);
+const mi_config_stage *mi_config_find_stage(const mi_config_workflow *w, const char *name);
 const mi_config_question *mi_config_find_question(const mi_config_survey *survey, const char *code);
 const mi_config_policy *mi_config_find_policy(const mi_config *cfg, const char *name);
 const mi_config_user *mi_config_find_user(const mi_config *cfg, const char *name);

@@ -60,6 +60,16 @@ void mi_config_free(mi_config *cfg) {
     free(cfg->schedule[i].timezone);
   }
   free(cfg->schedule);
+  for (size_t i = 0; i < cfg->nworkflows; i++) {
+    for (size_t j = 0; j < cfg->workflows[i].nstages; j++) {
+      free(cfg->workflows[i].stages[j].name);
+      free(cfg->workflows[i].stages[j].after);
+      free(cfg->workflows[i].stages[j].status);
+    }
+    free(cfg->workflows[i].stages);
+  }
+  free(cfg->workflows);
+  for (size_t i = 0; i < cfg->followup.nchannels; i++) free(cfg->followup.channels[i]);
   free(cfg->path);
   free(cfg->dir);
   free(cfg->database);

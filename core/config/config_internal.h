@@ -136,5 +136,8 @@ int mi_cfg_load_sla(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_surveys(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_evaluation(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_schedule(const mi_cfg_ctx *c, const mi_ynode *n);
+int mi_cfg_load_workflows(const mi_cfg_ctx *c, const mi_ynode *n);
+int mi_cfg_load_followup(const mi_cfg_ctx *c, const mi_ynode *n);
+int mi_cfg_load_care(const mi_cfg_ctx *c, const mi_ynode *n);
 
 #endif

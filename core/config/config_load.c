@@ -14,7 +14,8 @@
 
 static const char *const top_keys[] = {
     "version", "database", "timezone", "limits",  "calendars",  "departments", "tiers",
-    "users",   "policies", "sla",      "surveys", "evaluation", "schedule", NULL};
+    "users",   "policies", "sla",      "surveys", "evaluation", "schedule",    "workflows",
+    "followup", "care", NULL};
 static const char *const top_required[] = {"version", "database", "calendars", "departments", NULL};
 
 static void set_defaults(mi_config *cfg) {
@@ -23,6 +24,7 @@ static void set_defaults(mi_config *cfg) {
   cfg->limits.policy_time_ms = 250;
   cfg->limits.import_batch_rows = 5000;
   cfg->limits.points_max = 1000000;
+  cfg->care.per = MI_CONFIG_PERIOD_MONTH;
 }
 
 static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
@@ -66,6 +68,9 @@ static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
       {"surveys", mi_cfg_load_surveys},
       {"evaluation", mi_cfg_load_evaluation},
       {"schedule", mi_cfg_load_schedule},
+      {"workflows", mi_cfg_load_workflows},
+      {"followup", mi_cfg_load_followup},
+      {"care", mi_cfg_load_care},
   };
   for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
     if ((n = mi_cfg_get(root, sections[i].key)) && (rc = sections[i].load(c, n))) return rc;

@@ -70,3 +70,15 @@ const char *mi_config_period_name(mi_config_period period) {
   static const char *const names[] = {"none", "month", "quarter", "year"};
   return (unsigned)period < 4 ? names[period] : "?";
 }
+
+const mi_config_workflow *mi_config_find_workflow(const mi_config *cfg, const char *kind) {
+  for (size_t i = 0; kind && i < cfg->nworkflows; i++)
+    if (!strcmp(mi_config_ticket_kind_name(cfg->workflows[i].kind), kind)) return &cfg->workflows[i];
+  return NULL;
+}
+
+const mi_config_stage *mi_config_find_stage(const mi_config_workflow *w, const char *name) {
+  for (size_t i = 0; w && name && i < w->nstages; i++)
+    if (!strcmp(w->stages[i].name, name)) return &w->stages[i];
+  return NULL;
+}

@@ -14,6 +14,7 @@
 #include "store/tiers.h"
 #include "store/orders.h"
 #include "store/responses.h"
+#include "store/survey_waves.h"
 #include "store/surveys.h"
 #include "store/tickets.h"
 
@@ -105,7 +106,8 @@ static int customer_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
       flag(rec, "consent_email", &c.consent_email, e) ||
       flag(rec, "consent_sms", &c.consent_sms, e) ||
       flag(rec, "consent_phone", &c.consent_phone, e) ||
-      instant(rec, "created_at", 1, &c.created_at, e) || text(rec, "tier", 0, 32, &tier, e))
+      instant(rec, "created_at", 1, &c.created_at, e) || text(rec, "tier", 0, 32, &tier, e) ||
+      text(rec, "special_needs", 0, 200, &c.special_needs, e))
     return MI_EPARSE;
   if (c.birthday && mi_field_date(c.birthday, &fe)) return bad(rec, "birthday", &fe, e);
   if (tier && !mi_config_find_tier(ctx->cfg, tier))
@@ -257,7 +259,7 @@ typedef struct mi_import_survey {
 
 static const char *const response_fixed[] = {"external_id",  "survey",     "customer_id",
                                               "submitted_at", "duration_s", "channel",
-                                              NULL};
+                                              "invitation",   NULL};
 
 static int survey_for(mi_import_ctx *ctx, const mi_record *rec, const char *code,
                       mi_import_survey **out, mi_err *e) {
@@ -330,6 +332,17 @@ static int response_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
       check_columns(ctx, rec, sv, e))
     return MI_EPARSE;
   r.survey_id = sv->id;
+  const char *inv = mi_record_get(rec, "invitation");
+  if (!mi_field_absent(inv)) {
+    int64_t inv_customer;
+    char inv_survey[65];
+    mi_err ie;
+    if (mi_invitation_find(ctx->store, inv, &r.invitation_id, &inv_customer, inv_survey, &ie))
+      return mi_record_error(rec, e, MI_EPARSE, "invitation", "%s", ie.msg);
+    if (inv_customer != r.customer_id || strcmp(inv_survey, code))
+      return mi_record_error(rec, e, MI_EPARSE, "invitation",
+                             "'%s' was sent to another customer or for another survey", inv);
+  }
   mi_answer *answers = calloc((size_t)sv->nquestions + 1, sizeof *answers);
   if (!answers) return mi_err_set(e, MI_ENOMEM, "out of memory");
   int n = 0, rc = 0;
@@ -339,6 +352,10 @@ static int response_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
     rc = answer(rec, &sv->questions[i], v, &answers[n++], e);
   }
   if (rc == 0) rc = stored(rec, mi_response_put(ctx->store, &r, answers, n, e), e);
+  if (rc >= 0 && r.invitation_id) {
+    int marked = mi_invitation_mark(ctx->store, r.invitation_id, "responded", r.submitted_at, e);
+    if (marked < 0) rc = stored(rec, marked, e);
+  }
   free(answers);
   return rc;
 }
@@ -355,7 +372,7 @@ void mi_import_ctx_release(mi_import_ctx *ctx) {
 static const char *const customer_required[] = {"external_id", "name", "kind", "created_at", NULL};
 static const char *const customer_optional[] = {
     "region", "industry", "phone", "email", "birthday", "consent_email", "consent_sms",
-    "consent_phone", "tier", NULL};
+    "consent_phone", "tier", "special_needs", NULL};
 static const char *const order_required[] = {"external_id", "customer_id", "amount",
                                              "currency",    "ordered_at",  "status", NULL};
 static const char *const staff_required[] = {"external_id", "name", NULL};
@@ -369,7 +386,7 @@ static const char *const ticket_required[] = {
 static const char *const ticket_optional[] = {"first_response_at", "resolved_at", NULL};
 static const char *const response_required[] = {"external_id", "survey", "customer_id",
                                                 "submitted_at", NULL};
-static const char *const response_optional[] = {"duration_s", "channel", NULL};
+static const char *const response_optional[] = {"duration_s", "channel", "invitation", NULL};
 static const char *const none[] = {NULL};
 
 const mi_import_entity mi_import_entity_table[] = {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/care.h"
 #include "service/points.h"
 #include "service/tickets.h"
 #include "service/tiers.h"
@@ -88,6 +89,24 @@ static int run_sla_check(mi_store *s, const mi_queue_job *j, void *ud, int64_t n
   return mi_tickets_escalate(s, c->cfg, c->escalation, now, j->id, &n, e);
 }
 
+static int run_followups(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  mi_job_context *c = ud;
+  int64_t n;
+  return mi_tickets_followup(s, c->cfg, now, j->id, &n, e);
+}
+
+static int run_care(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  mi_job_context *c = ud;
+  int rc;
+  if (!c->care && (rc = mi_policy_load_config(c->cfg, "care", &c->care, e))) return rc;
+  mi_care_summary sum;
+  if ((rc = mi_care_run(s, c->cfg, c->care, now, j->id, NULL, NULL, &sum, e))) return rc;
+  if (sum.failed)
+    return mi_err_set(e, MI_EPOLICY, "the care policy failed for %lld of %lld customers "
+                      "(see `manyi care run`)", (long long)sum.failed, (long long)sum.customers);
+  return 0;
+}
+
 const mi_sched_kind mi_job_kinds[] = {
     {"notify", "one outbox message from the payload {channel, recipient, subject, customer?, body?}",
      run_notify, 0},
@@ -95,6 +114,10 @@ const mi_sched_kind mi_job_kinds[] = {
     {"points-expire", "expire entries for every loyalty lot past its expiry", run_points_expire, 1},
     {"sla-check", "the escalation policy over every running SLA clock (events + outbox)",
      run_sla_check, 0},
+    {"followups", "callback tasks and survey invitations for tickets resolved long enough ago",
+     run_followups, 0},
+    {"care", "the care policy over every customer for the day (outbox, capped per customer)",
+     run_care, 0},
     {NULL, NULL, NULL, 0},
 };
 
@@ -102,5 +125,6 @@ void mi_job_context_free(mi_job_context *c) {
   if (!c) return;
   mi_policy_free(c->tiers);
   mi_policy_free(c->escalation);
-  c->tiers = c->escalation = NULL;
+  mi_policy_free(c->care);
+  c->tiers = c->escalation = c->care = NULL;
 }

@@ -11,7 +11,7 @@
  * first use and freed by mi_job_context_free. */
 typedef struct mi_job_context {
   const mi_config *cfg;
-  mi_policy *tiers, *escalation;
+  mi_policy *tiers, *escalation, *care;
 } mi_job_context;
 
 /* The kinds, ended by {NULL}:
@@ -21,7 +21,11 @@ typedef struct mi_job_context {
  *                (resumable batch: a rerun goes on where it stopped)
  *  points-expire expire entries for every lot expired by the job's time
  *  sla-check     escalation of tickets whose SLA clocks pass the policy's
- *                thresholds, in the job's transaction (mi_tickets_escalate) */
+ *                thresholds, in the job's transaction (mi_tickets_escalate)
+ *  followups     callback tasks and survey invitations for resolved tickets
+ *                (mi_tickets_followup)
+ *  care          the care policy over every customer for the day (mi_care_run);
+ *                fails (and is retried) if the policy fails for anyone */
 extern const mi_sched_kind mi_job_kinds[];
 
 void mi_job_context_free(mi_job_context *c);

@@ -15,23 +15,8 @@ typedef struct esc {
   mi_policy *policy;
   mi_sched_calendar **cals;
   int64_t now, job_id, escalated;
-  char (*ids)[65]; /* the tickets to look at, read before any write */
-  size_t n, cap;
-  int rc;
   mi_err *e;
 } esc;
-
-static int collect(const mi_ticket_row *t, void *ud) {
-  esc *x = ud;
-  if (x->n == x->cap) {
-    size_t cap = x->cap ? x->cap * 2 : 256;
-    char(*ids)[65] = realloc(x->ids, cap * sizeof *ids);
-    if (!ids) return x->rc = mi_err_set(x->e, MI_ENOMEM, "out of memory"), 1;
-    x->ids = ids, x->cap = cap;
-  }
-  snprintf(x->ids[x->n++], 65, "%s", t->external_id);
-  return 0;
-}
 
 static int record(esc *x, const mi_ticket_row *t, const mi_escalate_decision *d) {
   json_t *roles = json_array();
@@ -102,12 +87,13 @@ int mi_tickets_escalate(mi_store *s, const mi_config *cfg, mi_policy *escalation
   esc x = {.s = s, .cfg = cfg, .policy = escalation, .now = now, .job_id = job_id, .e = e};
   x.cals = calloc(cfg->ncalendars ? cfg->ncalendars : 1, sizeof *x.cals);
   if (!x.cals) return mi_err_set(e, MI_ENOMEM, "out of memory");
-  int rc = mi_ticket_each(s, "new", NULL, 0, collect, &x, e);
-  if (!rc) rc = mi_ticket_each(s, "open", NULL, 0, collect, &x, e);
-  if (!rc) rc = x.rc;
-  for (size_t i = 0; i < x.n && !rc; i++) rc = one(&x, x.ids[i]);
+  static const char *const running[] = {"new", "open", NULL};
+  char(*ids)[65] = NULL;
+  size_t n = 0;
+  int rc = mi_ticket_ids(s, running, &ids, &n, e);
+  for (size_t i = 0; i < n && !rc; i++) rc = one(&x, ids[i]);
   *escalated = x.escalated;
-  free(x.ids);
+  free(ids);
   mi_ticket_sla_calendars_free(cfg, x.cals);
   return rc;
 }

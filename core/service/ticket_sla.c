@@ -1,5 +1,6 @@
 /* SLA clocks as a function of a ticket's event log and its department's
  * calendar (DESIGN.md: everything is replayable). */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +32,10 @@ static const mi_config_sla *find_rule(const mi_config *cfg, const mi_ticket_row 
 typedef struct walk {
   const mi_sched_calendar *cal;
   int64_t now;
-  mi_sla_clock *c;   /* the two clocks */
+  mi_sla_clock *c;   /* first response, resolution, next response */
+  int nclocks;
+  int next_running;  /* a customer message waits for its answer */
+  mi_sla_report *out;
   const char *status; /* the status since `since` */
   int64_t since;
   char status_buf[16];
@@ -63,19 +67,51 @@ static int span(walk *w, int64_t t) {
   int running = !strcmp(w->status, "new") || !strcmp(w->status, "open");
   int paused = !strcmp(w->status, "pending");
   int rc = 0;
-  for (int i = 0; i < 2 && !rc; i++)
-    if (running || paused) rc = advance(w, &w->c[i], running, w->since, t);
+  for (int i = 0; i < w->nclocks && !rc; i++)
+    if ((running || paused) && (i < 2 || w->next_running))
+      rc = advance(w, &w->c[i], running, w->since, t);
   w->since = t;
   return rc;
+}
+
+/* A 'replied' event, or a process stage that answers the customer. */
+static int answers(const mi_ticket_event_row *ev) {
+  if (!strcmp(ev->kind, "replied")) return 1;
+  if (strcmp(ev->kind, "stage") || !ev->detail) return 0;
+  json_t *d = json_loads(ev->detail, 0, NULL);
+  int yes = json_is_true(json_object_get(d, "responds"));
+  json_decref(d);
+  return yes;
+}
+
+static int resolves(const mi_ticket_event_row *ev) {
+  return !strcmp(ev->kind, "resolved") ||
+         (!strcmp(ev->kind, "stage") && ev->to_status && !strcmp(ev->to_status, "resolved"));
+}
+
+/* The next-response clock runs once per customer message until it is
+ * answered; the report keeps the latest cycle and counts the late ones. */
+static void next_response(walk *w, const mi_ticket_event_row *ev) {
+  mi_sla_clock *c = &w->c[2];
+  if (!strcmp(ev->kind, "customer_replied") && !w->next_running) {
+    *c = (mi_sla_clock){.target = c->target, .allowed = c->allowed};
+    w->next_running = 1;
+    w->out->next_cycles++;
+  } else if (w->next_running && answers(ev)) {
+    c->stopped_at = ev->at;
+    w->next_running = 0;
+    if (c->used > c->allowed) w->out->next_breached++;
+  }
 }
 
 static int on_event(const mi_ticket_event_row *ev, void *ud) {
   walk *w = ud;
   if (ev->at > w->now) return 1; /* the log as it was at now */
   if ((w->rc = span(w, ev->at))) return 1;
-  if (!strcmp(ev->kind, "replied") && !w->c[0].stopped_at) w->c[0].stopped_at = ev->at;
-  if (!strcmp(ev->kind, "resolved")) w->c[1].stopped_at = ev->at;
+  if (answers(ev) && !w->c[0].stopped_at) w->c[0].stopped_at = ev->at;
+  if (resolves(ev)) w->c[1].stopped_at = ev->at;
   if (!strcmp(ev->kind, "reopened")) w->c[1].stopped_at = 0;
+  if (w->nclocks > 2) next_response(w, ev);
   if (ev->to_status) {
     snprintf(w->status_buf, sizeof w->status_buf, "%s", ev->to_status);
     w->status = w->status_buf;
@@ -98,29 +134,56 @@ void mi_ticket_sla_calendars_free(const mi_config *cfg, mi_sched_calendar **cals
   free(cals);
 }
 
+int mi_ticket_calendar(const mi_config *cfg, mi_sched_calendar **cals, const mi_ticket_row *t,
+                       const mi_sched_calendar **cal, mi_err *e) {
+  const mi_config_department *d = mi_config_find_department(cfg, t->department);
+  if (!d)
+    return mi_err_set(e, MI_ECONFIG, "ticket %s: department '%s' is not in the configuration",
+                      t->external_id, t->department);
+  size_t ci = (size_t)(d->calendar - cfg->calendars);
+  int rc;
+  if (!cals[ci] && (rc = mi_sched_calendar_new(d->calendar, &cals[ci], e))) return rc;
+  *cal = cals[ci];
+  return 0;
+}
+
 int mi_ticket_sla_cached(mi_store *s, const mi_config *cfg, mi_sched_calendar **cals,
                          const char *ticket, int64_t now, mi_sla_report *out, mi_err *e) {
+  return mi_ticket_sla_under(s, cfg, cals, ticket, now, NULL, out, e);
+}
+
+const mi_config_sla *mi_ticket_sla_rule(const mi_config *cfg, const mi_ticket_row *t) {
+  return find_rule(cfg, t);
+}
+
+int mi_ticket_sla_under(mi_store *s, const mi_config *cfg, mi_sched_calendar **cals,
+                        const char *ticket, int64_t now, const mi_config_sla *rule,
+                        mi_sla_report *out, mi_err *e) {
   if (!s || !cfg || !cals || !ticket || !out) return mi_err_set(e, MI_EINVAL, "which ticket?");
   memset(out, 0, sizeof *out);
   int rc = mi_ticket_get(s, ticket, &out->ticket, e);
   if (rc) return rc;
-  out->rule = find_rule(cfg, &out->ticket);
+  out->rule = rule ? rule : find_rule(cfg, &out->ticket);
   if (!out->rule) return 0;
-  const mi_config_department *d = mi_config_find_department(cfg, out->ticket.department);
-  if (!d)
-    return mi_err_set(e, MI_ECONFIG, "ticket %s: department '%s' is not in the configuration",
-                      ticket, out->ticket.department);
-  out->calendar = d->calendar->name;
-  size_t ci = (size_t)(d->calendar - cfg->calendars);
-  if (!cals[ci] && (rc = mi_sched_calendar_new(d->calendar, &cals[ci], e))) return rc;
-  const mi_sched_calendar *cal = cals[ci];
+  const mi_sched_calendar *cal;
+  if ((rc = mi_ticket_calendar(cfg, cals, &out->ticket, &cal, e))) return rc;
+  out->calendar = mi_config_find_department(cfg, out->ticket.department)->calendar->name;
   out->clocks[0] = (mi_sla_clock){.target = "first_response", .allowed = out->rule->first_response};
   out->clocks[1] = (mi_sla_clock){.target = "resolution", .allowed = out->rule->resolution};
-  walk w = {.cal = cal, .now = now, .c = out->clocks, .status = "none", .since = out->ticket.opened_at, .e = e};
+  out->nclocks = 2;
+  if (out->rule->next_response) {
+    out->clocks[2] = (mi_sla_clock){.target = "next_response", .allowed = out->rule->next_response};
+    out->nclocks = 3;
+  }
+  walk w = {.cal = cal, .now = now, .c = out->clocks, .nclocks = out->nclocks, .out = out,
+            .status = "none", .since = out->ticket.opened_at, .e = e};
   rc = mi_ticket_events_each(s, out->ticket.id, on_event, &w, e);
   if (!rc) rc = w.rc;
   if (!rc) rc = span(&w, now);
-  for (int i = 0; i < 2 && !rc; i++) {
+  if (!rc && out->nclocks > 2 && !w.next_running && !out->next_cycles)
+    out->nclocks = 2; /* no customer message yet: nothing to answer */
+  if (!rc && w.next_running && out->clocks[2].used > out->clocks[2].allowed) out->next_breached++;
+  for (int i = 0; i < out->nclocks && !rc; i++) {
     mi_sla_clock *c = &out->clocks[i];
     int late = c->used > c->allowed || (c->used == c->allowed && !c->stopped_at);
     if (c->stopped_at) c->state = late ? 3 : 2;

@@ -86,7 +86,9 @@ int mi_ticket_open(mi_store *s, const mi_config *cfg, mi_policy *routing,
   json_decref(rj);
   rc = mi_ticket_event_add(s, id, r->now, "routed", "policy:routing", "new", "new", routed, e);
   free(routed);
-  if (rc || (rc = mi_store_commit(s, e))) goto fail;
+  if (rc || (rc = mi_ticket_stage_start(s, cfg, id, r->kind, r->actor, r->now, e)) ||
+      (rc = mi_store_commit(s, e)))
+    goto fail;
   snprintf(out->department, sizeof out->department, "%s", d.department);
   snprintf(out->reason, sizeof out->reason, "%s", d.reason);
   out->priority = d.priority;
@@ -109,11 +111,13 @@ static const struct action {
     {"reopen", "resolved", "open", "reopened", "reason!"},
     {"close", "resolved", "closed", "closed", NULL},
     {"note", "new open pending resolved closed", "", "note", "text!"},
+    {"customer-reply", "new open pending", "", "customer_replied", "text"},
+    {"followup", "resolved", "closed", "followed_up", "outcome!"},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
 const char *mi_ticket_actions(void) {
-  return "assign reply pend resume resolve reopen close note";
+  return "assign reply pend resume resolve reopen close note customer-reply followup";
 }
 
 static int in_list(const char *list, const char *word) {
@@ -131,7 +135,7 @@ int mi_ticket_act(mi_store *s, const char *ticket, const char *action, const cha
   if (!a->name)
     return mi_err_set(e, MI_EINVAL, "unknown action '%s' (actions: %s)", action, mi_ticket_actions());
   if (a->arg && strchr(a->arg, '!') && (!arg || !*arg))
-    return mi_err_set(e, MI_EINVAL, "%s needs a %.*s", action, (int)strcspn(a->arg, "!"), a->arg);
+    return mi_err_set(e, MI_EINVAL, "%s needs the %.*s", action, (int)strcspn(a->arg, "!"), a->arg);
   if (!a->arg && arg) return mi_err_set(e, MI_EINVAL, "%s takes no text", action);
   if (arg && strlen(arg) > 2000) return mi_err_set(e, MI_EINVAL, "the text is longer than 2000 bytes");
   int rc;
@@ -145,6 +149,7 @@ int mi_ticket_act(mi_store *s, const char *ticket, const char *action, const cha
   }
   const char *to = *a->to ? a->to : t.status;
   if (!strcmp(action, "assign") && strcmp(t.status, "new")) to = t.status; /* pending stays pending */
+  if (!strcmp(action, "customer-reply") && !strcmp(t.status, "pending")) to = "open"; /* the answer came */
   int64_t assignee = -1, first = t.first_response_at, resolved = t.resolved_at;
   if (!strcmp(action, "assign") && (rc = mi_staff_id(s, arg, &assignee, e))) goto fail;
   if (!strcmp(action, "reply") && !first) first = now;

@@ -32,12 +32,31 @@ int mi_ticket_open(mi_store *s, const mi_config *cfg, mi_policy *routing,
                    const mi_ticket_request *r, mi_ticket_opened *out, mi_err *e);
 
 /* Moves a ticket: action is assign (arg: staff id), reply, pend (arg: the
- * reason), resume, resolve (arg: the resolution), reopen (arg: why), close
- * or note (arg: the text). An action the ticket's status does not allow is
+ * reason), resume, resolve (arg: the resolution), reopen (arg: why), close,
+ * note (arg: the text), customer-reply (the customer wrote: a pending ticket
+ * opens again; starts a next-response clock) or followup (arg: the outcome
+ * of the callback after resolution; closes the ticket). An action the ticket's status does not allow is
  * MI_EINVAL naming the status and what is allowed. *after (may be NULL)
  * gets the ticket as it is afterwards. One transaction. */
 int mi_ticket_act(mi_store *s, const char *ticket, const char *action, const char *arg,
                   const char *actor, int64_t now, mi_ticket_row *after, mi_err *e);
+
+/* ---- processes (ticket_stage.c) --------------------------------------------- */
+
+/* Moves a ticket of a kind with a workflow to `stage`: allowed only from a
+ * stage the configuration lists in its `after`, and while the ticket is not
+ * resolved or closed; a stage with `reason: true` needs reason. Logs a
+ * 'stage' event; the stage's `status` (pending pauses the SLA clocks,
+ * resolved stops them) and `responds` (the first response) apply as the
+ * plain actions would. One transaction. */
+int mi_ticket_stage(mi_store *s, const mi_config *cfg, const char *ticket, const char *stage,
+                    const char *reason, const char *actor, int64_t now, mi_ticket_row *after,
+                    mi_err *e);
+
+/* Puts a new ticket at its workflow's first stage (nothing if its kind has
+ * none). Call inside the transaction that opens it. */
+int mi_ticket_stage_start(mi_store *s, const mi_config *cfg, int64_t ticket_id, const char *kind,
+                          const char *actor, int64_t now, mi_err *e);
 
 /* The actions, for help and completion: "assign reply pend ...". */
 const char *mi_ticket_actions(void);
@@ -58,14 +77,21 @@ typedef struct mi_sla_report {
   mi_ticket_row ticket;
   const mi_config_sla *rule; /* NULL: no rule covers the ticket */
   const char *calendar;
-  mi_sla_clock clocks[2];
+  mi_sla_clock clocks[3]; /* first_response, resolution, next_response */
+  int nclocks;            /* 3 when the rule sets next_response and the customer wrote */
+  int next_cycles;        /* customer messages that started a next-response clock */
+  int next_breached;      /* of those, answered late (or still open and late) */
 } mi_sla_report;
 
 /* The SLA clocks of ticket at now: the most specific rule of cfg for its
  * kind, priority and customer tier; business time in its department's
  * calendar; the clocks run while the ticket is new or open, pause while it
  * is pending, and stop at the first reply (first_response) and at the last
- * resolution (resolution; a reopened ticket's clock goes on). */
+ * resolution (resolution; a reopened ticket's clock goes on). A rule with
+ * next_response adds a clock per customer message (customer-reply), stopped
+ * by the next answer; clocks[2] is the latest such cycle. Process stages
+ * count as the plain actions: `responds` as a reply, status resolved as a
+ * resolution. */
 int mi_ticket_sla(mi_store *s, const mi_config *cfg, const char *ticket, int64_t now,
                   mi_sla_report *out, mi_err *e);
 
@@ -77,6 +103,19 @@ int mi_ticket_sla_cached(mi_store *s, const mi_config *cfg, struct mi_sched_cale
                          const char *ticket, int64_t now, mi_sla_report *out, mi_err *e);
 void mi_ticket_sla_calendars_free(const mi_config *cfg, struct mi_sched_calendar **cals);
 
+/* The same under a given rule (NULL: the configuration's), for what-if
+ * questions (`manyi sla backtest`). */
+int mi_ticket_sla_under(mi_store *s, const mi_config *cfg, struct mi_sched_calendar **cals,
+                        const char *ticket, int64_t now, const mi_config_sla *rule,
+                        mi_sla_report *out, mi_err *e);
+
+/* The configuration's rule for the ticket, or NULL. */
+const mi_config_sla *mi_ticket_sla_rule(const mi_config *cfg, const mi_ticket_row *t);
+
+/* The calendar of the ticket's department, from cals (built on first use). */
+int mi_ticket_calendar(const mi_config *cfg, struct mi_sched_calendar **cals,
+                       const mi_ticket_row *t, const struct mi_sched_calendar **cal, mi_err *e);
+
 /* One pass of escalation (the sla-check job): for every new or open ticket
  * with an SLA rule, the escalation policy sees the running clock; a level
  * above the ticket's is recorded as an 'escalated' event and one outbox
@@ -84,6 +123,16 @@ void mi_ticket_sla_calendars_free(const mi_config *cfg, struct mi_sched_calendar
  * rerun adds nothing). *escalated counts the tickets escalated. */
 int mi_tickets_escalate(mi_store *s, const mi_config *cfg, mi_policy *escalation, int64_t now,
                         int64_t job_id, int64_t *escalated, mi_err *e);
+
+/* One pass of follow-ups (the followups job, ticket_followup.c): for every
+ * resolved ticket whose `followup.delay` of business time since resolution
+ * has passed, a 'followup_due' event and a callback task in the outbox (to
+ * the assignee, else the department), and with `followup.survey` an
+ * invitation to it on the first consented channel ('survey_invited' event,
+ * invitation row, outbox message). Once per resolution; *done counts them.
+ * Nothing when the configuration has no followup section. */
+int mi_tickets_followup(mi_store *s, const mi_config *cfg, int64_t now, int64_t job_id,
+                        int64_t *done, mi_err *e);
 
 /* "running", "paused", "met", "breached". */
 const char *mi_sla_state_name(int state);

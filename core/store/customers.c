@@ -1,6 +1,7 @@
 #include "store/customers.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,18 +9,18 @@
 
 static const char *const insert_sql =
     "INSERT INTO customers(external_id, name, kind, region, industry, phone, email, birthday,"
-    " consent_email, consent_sms, consent_phone, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    " consent_email, consent_sms, consent_phone, created_at, special_needs)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
     " ON CONFLICT(external_id) DO NOTHING";
 
 static const char *const update_sql =
     "UPDATE customers SET name = ?2, kind = ?3, region = ?4, industry = ?5, phone = ?6,"
     " email = ?7, birthday = ?8, consent_email = ?9, consent_sms = ?10, consent_phone = ?11,"
-    " created_at = ?12"
+    " created_at = ?12, special_needs = ?13"
     " WHERE external_id = ?1 AND (name IS NOT ?2 OR kind IS NOT ?3 OR region IS NOT ?4"
     " OR industry IS NOT ?5 OR phone IS NOT ?6 OR email IS NOT ?7 OR birthday IS NOT ?8"
     " OR consent_email IS NOT ?9 OR consent_sms IS NOT ?10 OR consent_phone IS NOT ?11"
-    " OR created_at IS NOT ?12) RETURNING id";
+    " OR created_at IS NOT ?12 OR special_needs IS NOT ?13) RETURNING id";
 
 static int bind_customer(sqlite3_stmt *st, const void *row) {
   const mi_customer *c = row;
@@ -35,6 +36,7 @@ static int bind_customer(sqlite3_stmt *st, const void *row) {
   rc |= sqlite3_bind_int(st, 10, c->consent_sms);
   rc |= sqlite3_bind_int(st, 11, c->consent_phone);
   rc |= sqlite3_bind_int64(st, 12, c->created_at);
+  rc |= mi_bind_text_or_null(st, 13, c->special_needs);
   return rc;
 }
 
@@ -52,7 +54,7 @@ int mi_customer_id(mi_store *s, const char *external_id, int64_t *id, mi_err *e)
 }
 
 enum { F_EXTERNAL_ID, F_NAME, F_KIND, F_REGION, F_INDUSTRY, F_PHONE, F_EMAIL, F_BIRTHDAY,
-       F_TIER, F_TEXT_COUNT };
+       F_TIER, F_SPECIAL_NEEDS, F_TEXT_COUNT };
 
 int mi_customer_get(mi_store *s, const char *external_id, mi_customer *out, mi_err *e) {
   if (!s || !external_id || !out) return mi_err_set(e, MI_EINVAL, "no customer id given");
@@ -60,7 +62,7 @@ int mi_customer_get(mi_store *s, const char *external_id, mi_customer *out, mi_e
   sqlite3_stmt *st = mi_store_stmt(
       s, MI_SQL_CUSTOMER_GET,
       "SELECT external_id, name, kind, region, industry, phone, email, birthday, tier,"
-      " id, consent_email, consent_sms, consent_phone, created_at"
+      " special_needs, id, consent_email, consent_sms, consent_phone, created_at"
       " FROM customers WHERE external_id = ?1",
       e);
   if (!st) return e ? e->code : MI_ESTORE;
@@ -78,7 +80,8 @@ int mi_customer_get(mi_store *s, const char *external_id, mi_customer *out, mi_e
   }
   const char **fields[F_TEXT_COUNT] = {&out->external_id, &out->name, &out->kind,
                                        &out->region, &out->industry, &out->phone,
-                                       &out->email, &out->birthday, &out->tier};
+                                       &out->email, &out->birthday, &out->tier,
+                                       &out->special_needs};
   for (int i = 0; i < F_TEXT_COUNT; i++) {
     const unsigned char *t = sqlite3_column_text(st, i);
     size_t n = (size_t)sqlite3_column_bytes(st, i);
@@ -87,11 +90,11 @@ int mi_customer_get(mi_store *s, const char *external_id, mi_customer *out, mi_e
     *fields[i] = p;
     p += n + 1;
   }
-  out->id = sqlite3_column_int64(st, 9);
-  out->consent_email = sqlite3_column_int(st, 10);
-  out->consent_sms = sqlite3_column_int(st, 11);
-  out->consent_phone = sqlite3_column_int(st, 12);
-  out->created_at = sqlite3_column_int64(st, 13);
+  out->id = sqlite3_column_int64(st, 10);
+  out->consent_email = sqlite3_column_int(st, 11);
+  out->consent_sms = sqlite3_column_int(st, 12);
+  out->consent_phone = sqlite3_column_int(st, 13);
+  out->created_at = sqlite3_column_int64(st, 14);
   out->owned = block;
   sqlite3_reset(st);
   return 0;
@@ -143,4 +146,23 @@ int mi_customer_summary_get(mi_store *s, int64_t customer_id, int64_t now,
                                                                  : sqlite3_column_double(st, 12);
   sqlite3_reset(st);
   return 0;
+}
+
+int mi_customer_page(mi_store *s, int64_t after_id, int limit, int64_t *ids, char (*external)[65],
+                     int *n, mi_err *e) {
+  sqlite3_stmt *st = mi_store_stmt(
+      s, MI_SQL_CUSTOMER_PAGE,
+      "SELECT id, external_id FROM customers WHERE id > ?1 ORDER BY id LIMIT ?2", e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_int64(st, 1, after_id);
+  sqlite3_bind_int(st, 2, limit);
+  int rc;
+  *n = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    ids[*n] = sqlite3_column_int64(st, 0);
+    snprintf(external[*n], 65, "%s", (const char *)sqlite3_column_text(st, 1));
+    ++*n;
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "listing customers");
 }

@@ -10,6 +10,7 @@
 typedef struct mi_customer {
   int64_t id;
   const char *external_id, *name, *kind, *region, *industry, *phone, *email, *birthday, *tier;
+  const char *special_needs; /* NULL = none */
   int consent_email, consent_sms, consent_phone;
   int64_t created_at;
   void *owned; /* set by mi_customer_get: the block the strings live in */
@@ -26,6 +27,12 @@ int mi_customer_id(mi_store *s, const char *external_id, int64_t *id, mi_err *e)
 /* Reads the customer; strings belong to *out until mi_customer_release. */
 int mi_customer_get(mi_store *s, const char *external_id, mi_customer *out, mi_err *e);
 void mi_customer_release(mi_customer *c);
+
+/* Up to limit customers with id > after_id in id order: their row ids and
+ * external ids (arrays of limit entries); *n how many. For batches that
+ * write while they walk the customers. */
+int mi_customer_page(mi_store *s, int64_t after_id, int limit, int64_t *ids, char (*external)[65],
+                     int *n, mi_err *e);
 
 /* Behaviour and value figures of one customer, for `customer show` and the
  * policy views. Money in minor units; instants 0 when there is none. */

@@ -13,6 +13,7 @@ typedef struct mi_invitation {
   const char *channel, *stratum;
   double weight; /* design weight, > 0 */
   int64_t created_at;
+  int64_t wave_id; /* 0 = none (e.g. a post-service invitation) */
 } mi_invitation;
 
 /* Adds an invitation (status pending); MI_PUT_UNCHANGED if its id is stored. */

@@ -26,3 +26,15 @@ int mi_outbox_add(mi_store *s, const mi_outbox_msg *m, int64_t now, mi_err *e) {
   if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, "adding to the outbox");
   return sqlite3_changes(s->db) ? MI_PUT_INSERTED : MI_PUT_UNCHANGED;
 }
+
+int mi_outbox_count_keys(mi_store *s, const char *lo, const char *hi, int64_t *n, mi_err *e) {
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_OUTBOX_COUNT_KEYS,
+                                   "SELECT count(*) FROM outbox WHERE key >= ?1 AND key < ?2", e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  *n = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 0 : mi_store_fail(s, e, "counting outbox messages");
+}

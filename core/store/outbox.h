@@ -22,4 +22,8 @@ typedef struct mi_outbox_msg {
 /* Adds m once: MI_PUT_INSERTED, or MI_PUT_UNCHANGED when its key is there. */
 int mi_outbox_add(mi_store *s, const mi_outbox_msg *m, int64_t now, mi_err *e);
 
+/* How many messages have a key in [lo, hi): keys that start with a date
+ * make this a count per period (the care cap). */
+int mi_outbox_count_keys(mi_store *s, const char *lo, const char *hi, int64_t *n, mi_err *e);
+
 #endif

@@ -1,5 +1,6 @@
 /* Reading and moving tickets for the workflow (core/service/tickets.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_internal.h"
@@ -11,7 +12,8 @@
   " t.category, t.severity, t.channel, t.status, t.priority,"                                   \
   " coalesce((SELECT max(json_extract(detail, '$.level')) FROM ticket_events"                   \
   "           WHERE ticket_id = t.id AND kind = 'escalated'), 0),"                              \
-  " t.opened_at, coalesce(t.first_response_at, 0), coalesce(t.resolved_at, 0), t.subject"     \
+  " t.opened_at, coalesce(t.first_response_at, 0), coalesce(t.resolved_at, 0), t.subject,"    \
+  " coalesce(t.stage, '')"                                                                      \
   " FROM tickets t JOIN customers c ON c.id = t.customer_id"                                    \
   " JOIN departments d ON d.id = t.department_id LEFT JOIN staff s ON s.id = t.assignee_id"
 
@@ -42,6 +44,7 @@ static void read_row(sqlite3_stmt *st, mi_ticket_row *t) {
   t->first_response_at = sqlite3_column_int64(st, 17);
   t->resolved_at = sqlite3_column_int64(st, 18);
   text(st, 19, t->subject, sizeof t->subject);
+  text(st, 20, t->stage, sizeof t->stage);
 }
 
 int mi_ticket_get(mi_store *s, const char *external_id, mi_ticket_row *out, mi_err *e) {
@@ -122,6 +125,16 @@ int mi_ticket_set_state(mi_store *s, int64_t id, const char *status, int64_t fir
   return 0;
 }
 
+int mi_ticket_set_stage(mi_store *s, int64_t id, const char *stage, mi_err *e) {
+  sqlite3_stmt *st =
+      mi_store_stmt(s, MI_SQL_TICKET_SET_STAGE, "UPDATE tickets SET stage = ?2 WHERE id = ?1", e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_int64(st, 1, id);
+  mi_bind_text_or_null(st, 2, stage);
+  if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, "updating a ticket's stage");
+  return 0;
+}
+
 int mi_ticket_events_each(mi_store *s, int64_t ticket_id,
                           int (*fn)(const mi_ticket_event_row *ev, void *ud), void *ud, mi_err *e) {
   if (!s || !fn) return mi_err_set(e, MI_EINVAL, "listing events needs a callback");
@@ -172,4 +185,70 @@ int mi_ticket_each(mi_store *s, const char *status, const char *department, size
   int out = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "listing tickets");
   sqlite3_finalize(st);
   return out;
+}
+
+typedef struct ids_ctx {
+  char (*ids)[65];
+  size_t n, cap;
+} ids_ctx;
+
+static int add_id(const mi_ticket_row *t, void *ud) {
+  ids_ctx *c = ud;
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 256;
+    char(*ids)[65] = realloc(c->ids, cap * sizeof *ids);
+    if (!ids) return MI_ENOMEM;
+    c->ids = ids, c->cap = cap;
+  }
+  snprintf(c->ids[c->n++], 65, "%s", t->external_id);
+  return 0;
+}
+
+int mi_ticket_ids(mi_store *s, const char *const *statuses, char (**ids)[65], size_t *n,
+                  mi_err *e) {
+  ids_ctx c = {0};
+  int rc = 0;
+  for (; *statuses && !rc; statuses++) {
+    rc = mi_ticket_each(s, *statuses, NULL, 0, add_id, &c, e);
+    if (rc == MI_ENOMEM) mi_err_set(e, MI_ENOMEM, "out of memory listing tickets");
+  }
+  if (rc) {
+    free(c.ids);
+    return rc;
+  }
+  *ids = c.ids;
+  *n = c.n;
+  return 0;
+}
+
+int mi_ticket_ids_opened(mi_store *s, const char *kind, int64_t from, int64_t to,
+                         char (**ids)[65], size_t *n, mi_err *e) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT external_id FROM tickets WHERE kind = ?1 AND opened_at >= ?2"
+                         " AND opened_at < ?3 ORDER BY opened_at, id",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "listing tickets");
+  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, from);
+  sqlite3_bind_int64(st, 3, to);
+  ids_ctx c = {0};
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    mi_ticket_row t;
+    snprintf(t.external_id, sizeof t.external_id, "%s", (const char *)sqlite3_column_text(st, 0));
+    if (add_id(&t, &c)) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    free(c.ids);
+    return rc == SQLITE_NOMEM ? mi_err_set(e, MI_ENOMEM, "out of memory listing tickets")
+                              : mi_store_fail(s, e, "listing tickets");
+  }
+  *ids = c.ids;
+  *n = c.n;
+  return 0;
 }

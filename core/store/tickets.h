@@ -40,6 +40,7 @@ typedef struct mi_ticket_row {
   int escalation_level; /* the highest level of its 'escalated' events, 0 = none */
   int64_t opened_at, first_response_at, resolved_at; /* 0 = not yet */
   char subject[1001];
+  char stage[65]; /* the workflow stage it last reached, "" = none */
 } mi_ticket_row;
 
 /* Reads the ticket with this external id; MI_ENOTFOUND if none. */
@@ -57,6 +58,9 @@ int mi_ticket_next_id(mi_store *s, char *buf, size_t size, mi_err *e);
 int mi_ticket_set_state(mi_store *s, int64_t id, const char *status, int64_t first_response_at,
                         int64_t resolved_at, int64_t assignee_id, mi_err *e);
 
+/* Sets the workflow stage (NULL = none). */
+int mi_ticket_set_stage(mi_store *s, int64_t id, const char *stage, mi_err *e);
+
 typedef struct mi_ticket_event_row {
   int64_t id, at;
   const char *kind, *actor, *from_status, *to_status, *detail; /* valid during the callback */
@@ -71,5 +75,15 @@ int mi_ticket_events_each(mi_store *s, int64_t ticket_id,
  * newest first, at most limit (0: all). */
 int mi_ticket_each(mi_store *s, const char *status, const char *department, size_t limit,
                    int (*fn)(const mi_ticket_row *t, void *ud), void *ud, mi_err *e);
+
+/* The external ids of the tickets in any of statuses (a NULL-terminated
+ * list), read before the caller writes anything. *ids is the caller's to
+ * free(); *n its length. */
+int mi_ticket_ids(mi_store *s, const char *const *statuses, char (**ids)[65], size_t *n,
+                  mi_err *e);
+
+/* The same for the tickets of a kind opened in [from, to), oldest first. */
+int mi_ticket_ids_opened(mi_store *s, const char *kind, int64_t from, int64_t to,
+                         char (**ids)[65], size_t *n, mi_err *e);
 
 #endif

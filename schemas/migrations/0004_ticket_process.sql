@@ -29,3 +29,8 @@ BEGIN SELECT RAISE(ABORT, 'ticket_events is append-only: add a new event instead
 -- The workflow stage a ticket last reached (NULL for kinds without a process);
 -- the log is the truth, this column is for listing and filtering.
 ALTER TABLE tickets ADD COLUMN stage TEXT CHECK (stage IS NULL OR length(stage) BETWEEN 1 AND 64);
+
+-- Customers who need special care (e.g. 'hearing', 'elderly'): the care
+-- policy calls them regularly. NULL = none.
+ALTER TABLE customers ADD COLUMN special_needs TEXT
+  CHECK (special_needs IS NULL OR length(special_needs) BETWEEN 1 AND 200);

@@ -37,7 +37,7 @@ expect 0 m ticket assign T0000001 S001;  contains "$tmp/out" "now open"
 expect 1 m ticket close T0000001;        contains "$tmp/err" "is open: it cannot be closed (only when resolved)"
 expect 1 m ticket assign T0000001 S999;  contains "$tmp/err" "S999"
 expect 2 m ticket frobnicate T0000001;   contains "$tmp/err" "unknown subcommand 'frobnicate'"
-expect 1 m ticket pend T0000001;         contains "$tmp/err" "pend needs a reason"
+expect 1 m ticket pend T0000001;         contains "$tmp/err" "pend needs the reason"
 at 2026-11-23T09:30:00+08:00   # Monday
 expect 0 m ticket reply T0000001 'we will call you'
 expect 0 m ticket pend T0000001 'waiting for a photo'
@@ -57,7 +57,9 @@ for ev in opened routed assigned replied pended resumed resolved closed; do
   contains "$tmp/out" "\"kind\": \"$ev\""
 done
 expect 0 m ticket list --status closed;  contains "$tmp/out" "T0000001"
-same "$(sql "select count(*) from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'T0000001'")" 8 "events logged"
+# opened, routed, stage received (complaints have a process), assigned, replied,
+# pended, resumed, resolved, closed
+same "$(sql "select count(*) from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'T0000001'")" 9 "events logged"
 expect 1 m ticket open --customer "$cust" --kind gripe --subject x
 contains "$tmp/err" "kind: 'gripe' is not one of inquiry"
 
@@ -80,11 +82,12 @@ same "$(sql "select count(*) from outbox where key like 'escalation:T0000002:2:%
 expect 0 m --json ticket show T0000002;  contains "$tmp/out" '"escalation_level": 2'
 
 # --- recurring jobs: nothing fires for the past, a missed week fires once
-# (nightly-tiers and escalations; the schedules were first seen by the ticks above)
+# (nightly-tiers, escalations, followups and daily-care; the schedules were
+# first seen by the ticks above)
 at 2026-11-20T00:00:00Z
 expect 0 m tick;                          contains "$tmp/out" "0 recurring queued"
 expect 0 m --json tick --now 2026-11-27T00:00:00Z
-contains "$tmp/out" '"recurring_queued": 2'
+contains "$tmp/out" '"recurring_queued": 4'
 same "$(sql "select count(*) from jobs where key like 'schedule:nightly-tiers:%'")" 1 "one nightly run after a missed week"
 same "$(sql "select key from jobs where key like 'schedule:nightly-tiers:%'")" "schedule:nightly-tiers:2026-11-26T18:00:00Z" "latest occurrence"
 expect 0 m --json tick --now 2026-11-27T00:00:00Z
@@ -101,6 +104,119 @@ expect 0 m jobs show bad-1;              contains "$tmp/out" "failed"
 contains "$tmp/out" "'recipient' must be a non-empty string"
 expect 0 m jobs retry bad-1
 expect 1 m jobs retry bad-1;             contains "$tmp/err" "not a dead queue job"
+
+# --- the complaint process (workflows.complaint): stages in order, each an
+# event; acknowledged answers the customer, feedback resolves
+jx() { sqlite3 :memory: "select json_extract(readfile('$tmp/out'), '$1')"; }
+at 2026-11-30T09:00:00+08:00   # Monday
+expect 0 m ticket open --customer "$cust" --kind complaint --category product_quality \
+  --severity high --subject 'door seal leaks' --id P1
+expect 1 m ticket stage P1 investigated
+contains "$tmp/err" "ticket P1 is at stage received: it can go to acknowledged, not investigated"
+expect 1 m ticket stage P1 closing;      contains "$tmp/err" "complaint tickets have no stage 'closing'"
+at 2026-11-30T09:20:00+08:00; expect 0 m ticket stage P1 acknowledged; contains "$tmp/out" "now open"
+at 2026-11-30T10:00:00+08:00; expect 0 m ticket stage P1 assessed
+at 2026-11-30T11:00:00+08:00; expect 0 m ticket stage P1 investigated
+at 2026-11-30T14:00:00+08:00; expect 0 m ticket stage P1 solution
+at 2026-11-30T15:00:00+08:00; expect 0 m ticket stage P1 carried_out
+at 2026-11-30T16:00:00+08:00; expect 0 m ticket stage P1 feedback; contains "$tmp/out" "now resolved"
+expect 1 m ticket stage P1 feedback;     contains "$tmp/err" "ticket P1 is resolved: reopen it"
+expect 1 m ticket stage T0000002 assessed; contains "$tmp/err" "inquiry tickets have no stages"
+same "$(sql "select group_concat(json_extract(detail, '$.stage'), ' ') from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'P1' and e.kind = 'stage'")" \
+  "received acknowledged assessed investigated solution carried_out feedback" "every stage logged in order"
+expect 0 m --json ticket sla P1
+# rule complaint/priority 1 (30m, 4h): answered after 20 minutes; resolved
+# after Mon 09:00-12:00 + 13:30-16:00 = 5h30m
+same "$(jx '$.clocks[0].used_seconds') $(jx '$.clocks[0].state')" "1200 met" "first response at acknowledged"
+same "$(jx '$.clocks[1].used_seconds') $(jx '$.clocks[1].state')" "19800 breached" "resolution at feedback"
+
+# --- follow-up after resolution (followup: 8h, survey csat): from Monday
+# 16:00, Mon 16:00-18:00 + Tue 09:00-12:00 + 13:30-16:30 = 8h -> Tue 16:30
+at 2026-12-01T16:00:00+08:00; expect 0 m tick
+same "$(sql "select count(*) from outbox where key like 'followup:P1:%'")" 0 "no callback before the delay"
+at 2026-12-01T16:30:00+08:00; expect 0 m tick
+same "$(sql "select recipient || ' ' || json_extract(payload, '$.due') from outbox where key like 'followup:P1:%'")" \
+  "department:quality 2026-12-01T08:30:00Z" "callback to the department when due"
+consented=$(sql "select count(*) from customers where external_id = '$cust' and ((consent_email and email is not null) or (consent_sms and phone is not null))")
+same "$(sql "select count(*) from invitations i join tickets t on t.id = i.ticket_id where t.external_id = 'P1'")" "$consented" "survey invitation when the customer consented"
+same "$(sql "select count(*) from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'P1' and e.kind = 'survey_invited'")" "$consented" "invitation logged"
+at 2026-12-01T17:00:00+08:00; expect 0 m tick
+same "$(sql "select count(*) from outbox where key like 'followup:P1:%' or key like 'survey:followup-%'")" $((1 + consented)) "a rerun adds nothing"
+expect 1 m ticket followup P1;           contains "$tmp/err" "followup needs the outcome"
+expect 0 m ticket followup P1 'seal replaced, no more leaks'; contains "$tmp/out" "now closed"
+
+# --- a business request: missing materials pause the clock, a rejection
+# names its reason
+at 2026-12-01T09:00:00+08:00   # Tuesday
+expect 0 m ticket open --customer "$c2" --kind business_request --subject 'open a maintenance contract' --id B1
+expect 1 m ticket stage B1 materials_missing; contains "$tmp/err" "stage materials_missing needs a reason"
+expect 0 m ticket stage B1 reviewed
+at 2026-12-01T10:00:00+08:00; expect 0 m ticket stage B1 materials_missing --reason 'no business licence'
+contains "$tmp/out" "now pending"
+at 2026-12-02T10:00:00+08:00; expect 0 m ticket stage B1 reviewed; contains "$tmp/out" "now open"
+at 2026-12-02T11:00:00+08:00
+expect 1 m ticket stage B1 rejected;     contains "$tmp/err" "needs a reason"
+expect 0 m ticket stage B1 rejected --reason 'licence expired'
+expect 1 m ticket stage B1 carried_out;  contains "$tmp/err" "it can go to informed, not carried_out"
+at 2026-12-02T11:30:00+08:00; expect 0 m ticket stage B1 informed
+expect 0 m --json ticket sla B1
+# running Tue 09:00-10:00 + Wed 10:00-11:30 = 2h30m; pending Tue 10:00-12:00,
+# 13:30-18:00, Wed 09:00-10:00 = 7h30m
+same "$(jx '$.clocks[1].used_seconds') $(jx '$.clocks[1].paused_seconds') $(jx '$.clocks[1].state')" \
+  "9000 27000 met" "business request clock paused for the materials"
+same "$(sql "select json_extract(detail, '$.reason') from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'B1' and json_extract(detail, '$.stage') = 'rejected'")" \
+  "licence expired" "the rejection's reason"
+
+# --- next response (inquiry rule: 4h): each customer message starts a clock
+# that the next reply stops
+at 2026-12-03T09:00:00+08:00   # Thursday
+expect 0 m ticket open --customer "$c2" --kind inquiry --subject 'invoice missing' --id I1
+at 2026-12-03T10:00:00+08:00; expect 0 m ticket reply I1 'looking'
+at 2026-12-03T10:30:00+08:00; expect 0 m ticket pend I1 'need the order number'
+at 2026-12-03T11:00:00+08:00; expect 0 m ticket customer-reply I1 'it is 4711'; contains "$tmp/out" "now open"
+at 2026-12-03T17:00:00+08:00; expect 0 m ticket reply I1 'invoice sent'
+at 2026-12-03T17:30:00+08:00; expect 0 m ticket customer-reply I1 'wrong address on it'
+at 2026-12-03T18:00:00+08:00; expect 0 m --json ticket sla I1
+# 11:00-12:00 + 13:30-17:00 = 4h30m > 4h (late); then 17:30-18:00 = 30m,
+# 3h30m left -> Fri 09:00-12:00 + 13:30-14:00
+same "$(jx '$.next_response_cycles') $(jx '$.next_response_breached')" "2 1" "two customer messages, one answered late"
+same "$(jx '$.clocks[2].target') $(jx '$.clocks[2].used_seconds') $(jx '$.clocks[2].deadline')" \
+  "next_response 1800 2026-12-04T06:00:00Z" "the latest next-response clock"
+
+# --- SLA backtest: the two complaints of November under resolution 8h.
+# T0000001: first response 4h30m (breached), resolution 4h30m; P1: 20m and
+# 5h30m. Under 8h neither resolution breaches; first response keeps 30m.
+expect 0 m --json sla backtest --kind complaint --target resolution=8h --period 2026-11
+same "$(jx '$.total.tickets') $(jx '$.total.first_response.breached_now') $(jx '$.total.first_response.breached_candidate')" \
+  "2 1 1" "backtest first response"
+same "$(jx '$.total.resolution.breached_now') $(jx '$.total.resolution.breached_candidate') $(jx '$.departments[0].department')" \
+  "2 0 quality" "backtest resolution"
+expect 0 m --json sla backtest --kind complaint --target resolution=8h --period 2026-10
+same "$(jx '$.total.tickets')" 0 "no complaints in October"
+expect 2 m sla backtest --kind complaint --target resolution=soon --period 2026-11
+contains "$tmp/err" "'soon' is not a duration"
+expect 2 m sla backtest --kind complaint --target speed=1h --period 2026-11
+expect 1 m sla backtest --kind complaint --target resolution=8h --period 2026Q5
+contains "$tmp/err" "is not a period"
+
+# --- care (policies.care, care: at most 2 a month): a customer born on
+# 1 January with special needs gets a birthday and a New Year greeting on
+# 2027-01-01, the special-needs call of the 15th is over the cap, February's is not
+printf '%s\n' 'external_id,name,kind,phone,birthday,consent_sms,special_needs,created_at' \
+  'CARE1,Care Test,person,+86 139 0000 0001,1990-01-01,1,hearing,2025-01-01' >"$tmp/care.csv"
+expect 0 m import customers "$tmp/care.csv"
+care_keys() { sql "select group_concat(substr(key, 12), ' ') from (select key from outbox where key like 'care:CARE1:%' order by key)"; }
+at 2027-01-01T09:00:00+08:00; expect 0 m --json care run
+same "$(care_keys)" "2027-01-01:birthday 2027-01-01:holiday" "birthday and holiday greetings"
+messages=$(jx '$.messages')
+expect 0 m --json care run
+same "$(jx '$.messages') $(jx '$.repeated')" "0 $messages" "a rerun of the day adds nothing"
+at 2027-01-15T09:00:00+08:00; expect 0 m care run
+same "$(care_keys)" "2027-01-01:birthday 2027-01-01:holiday" "the call of the 15th is over the cap"
+at 2027-02-15T09:00:00+08:00; expect 0 m care run
+same "$(care_keys)" "2027-01-01:birthday 2027-01-01:holiday 2027-02-15:special_needs" "February's call"
+same "$(sql "select channel || ' ' || recipient from outbox where key = 'care:CARE1:2027-02-15:special_needs'")" \
+  "phone +86 139 0000 0001" "the call goes to the customer's phone"
 
 # --- kill -9 loop: 200 notify jobs, runners killed at random; every job ends
 # done exactly once with exactly one outbox message

@@ -1,0 +1,322 @@
+/* manyi survey sample|dispatch|remind|status CODE --wave W: survey waves. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "sched/tz.h"
+#include "service/survey_score.h"
+#include "service/surveys.h"
+#include "util/period.h"
+#include "store/response_flags.h"
+#include "store/survey_waves.h"
+#include "util/timeutil.h"
+
+static const char usage_all[] =
+    "Usage: manyi [--config FILE] [--db FILE] [--json] survey SUBCOMMAND CODE --wave W ...\n"
+    "\n"
+    "  sample CODE --wave W [--method srs|stratified|cluster] [--by COLUMN]\n"
+    "         [--allocation proportional|neyman --question Q] [--size N | --margin M\n"
+    "         [--conf 0.95] [--p 0.5]] [--clusters M] [--seed S] [--quiet-days 90]\n"
+    "         [--dry-run]\n"
+    "                 draw a wave from the eligible customers: a channel they consented\n"
+    "                 to (email, else sms, else phone), not invited in the last\n"
+    "                 --quiet-days days, no open complaint. Strata/clusters by tier,\n"
+    "                 region, kind or industry. Without --size, the size for a\n"
+    "                 proportion p within +-margin at --conf, finite-population\n"
+    "                 corrected. Neyman allocation uses each stratum's spread of the\n"
+    "                 past answers to question Q. --seed makes it reproducible; each\n"
+    "                 invitation stores its stratum and design weight N_h/n_h (cluster:\n"
+    "                 M/m). The same command again adds nothing.\n"
+    "  dispatch CODE --wave W   one outbox message per pending invitation (then sent)\n"
+    "  remind CODE --wave W --after DURATION\n"
+    "                 one reminder to each invitation sent at least DURATION ago\n"
+    "                 without a response (e.g. --after 168h)\n"
+    "  status CODE --wave W     invited, sent, answered and the response rate by stratum\n"
+    "  clean CODE [--duplicate-window 720h] [--min-duration 60s] [--straight-min 5]\n"
+    "         [--max-missing 0.5]\n"
+    "                 flag (never delete) the survey's responses: a customer's second\n"
+    "                 response within the window, speeders under the minimum duration,\n"
+    "                 straight-liners (that many scale answers or more, all equal),\n"
+    "                 answers outside their scale, more than that share of the scale\n"
+    "                 questions unanswered; prints the counts by reason\n"
+    "  score CODE [--wave W] [--period P | --from T --to T] [--by tier|region|stratum]\n"
+    "         [--include-flagged] [--conf 0.95]\n"
+    "                 CSAT (top-2-box share of the overall question), NPS and the\n"
+    "                 weighted satisfaction index over the survey's dimensions (reverse\n"
+    "                 items turned round), with confidence intervals, weighted by the\n"
+    "                 design weights of the invitations; flagged responses left out.\n"
+    "                 The same figures as `manyi stats prop|nps|index` on the rows.\n"
+    "\n"
+    "Messages wait in the outbox (`manyi outbox export FILE`); manyi sends nothing.\n";
+
+typedef struct args {
+  mi_sample_request r;
+  int64_t after;
+} args;
+
+static int parse(int argc, char **argv, args *a) {
+  static const struct option options[] = {
+      {"wave", required_argument, NULL, 'w'},       {"method", required_argument, NULL, 'm'},
+      {"by", required_argument, NULL, 'b'},         {"allocation", required_argument, NULL, 'a'},
+      {"question", required_argument, NULL, 'q'},   {"size", required_argument, NULL, 'n'},
+      {"margin", required_argument, NULL, 'M'},     {"conf", required_argument, NULL, 'c'},
+      {"p", required_argument, NULL, 'p'},          {"clusters", required_argument, NULL, 'k'},
+      {"seed", required_argument, NULL, 's'},       {"quiet-days", required_argument, NULL, 'Q'},
+      {"dry-run", no_argument, NULL, 'd'},          {"after", required_argument, NULL, 'A'},
+      {NULL, 0, NULL, 0}};
+  a->r = (mi_sample_request){.method = "srs", .allocation = "proportional", .conf = 0.95,
+                             .p = 0.5, .seed = 1, .quiet_days = 90, .now = mi_cli_now()};
+  int opt;
+  char *end;
+  mi_err e = {0};
+  while ((opt = getopt_long(argc, argv, "w:m:b:a:q:n:M:c:p:k:s:Q:dA:", options, NULL)) != -1) {
+    double d = 0;
+    long long v = 0;
+    if (strchr("nksQ", opt) && (v = strtoll(optarg, &end, 10), *end || !*optarg || v < 0))
+      return mi_cli_usage_error("survey", "'%s': --size, --clusters, --seed and --quiet-days "
+                                "take a whole number >= 0", optarg);
+    if (strchr("Mcp", opt) && (d = strtod(optarg, &end), *end || !*optarg || !(d > 0 && d < 1)))
+      return mi_cli_usage_error("survey", "'%s': --margin, --conf and --p take a number between 0 and 1", optarg);
+    switch (opt) {
+    case 'w': a->r.wave = optarg; break;
+    case 'm': a->r.method = optarg; break;
+    case 'b': a->r.by = optarg; break;
+    case 'a': a->r.allocation = optarg; break;
+    case 'q': a->r.question = optarg; break;
+    case 'n': a->r.size = v; break;
+    case 'M': a->r.margin = d; break;
+    case 'c': a->r.conf = d; break;
+    case 'p': a->r.p = d; break;
+    case 'k': a->r.clusters = v; break;
+    case 's': a->r.seed = (uint64_t)v; break;
+    case 'Q': a->r.quiet_days = v; break;
+    case 'd': a->r.dry_run = 1; break;
+    case 'A':
+      if (mi_duration_parse(optarg, &a->after, &e) || a->after <= 0)
+        return mi_cli_usage_error("survey", "--after '%s' is not a duration like 168h", optarg);
+      break;
+    default: return mi_cli_usage_error("survey", "%s: unknown option", argv[0]);
+    }
+  }
+  if (argc - optind != 1) return mi_cli_usage_error("survey", "%s takes one survey CODE", argv[0]);
+  a->r.survey = argv[optind];
+  if (!a->r.wave) return mi_cli_usage_error("survey", "%s needs --wave W", argv[0]);
+  return 0;
+}
+
+static int cmd_sample(mi_cli *cli, int argc, char **argv) {
+  args a;
+  if (parse(argc, argv, &a)) return 2;
+  if (!a.r.size && !a.r.margin && strcmp(a.r.method, "cluster"))
+    return mi_cli_usage_error("survey", "sample needs --size N or --margin M");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  mi_sample_result res;
+  if (mi_survey_sample(cli->store, cli->cfg, &a.r, &res, &e)) return mi_cli_fail(&e);
+  if (cli->json) {
+    json_t *strata = json_array();
+    for (size_t h = 0; h < res.nstrata; h++) {
+      const mi_sample_stratum *st = &res.strata[h];
+      json_array_append_new(strata, json_pack("{s:s, s:I, s:I, s:f, s:f}", "stratum", st->name,
+                                              "population", (json_int_t)st->population, "sample",
+                                              (json_int_t)st->sample, "weight", st->weight, "sd",
+                                              st->sd));
+    }
+    mi_cli_print_json(json_pack("{s:s, s:I, s:I, s:b, s:b, s:o}", "wave", a.r.wave, "frame",
+                                (json_int_t)res.frame, "sample", (json_int_t)res.sample,
+                                "existed", res.existed, "dry_run", a.r.dry_run, "strata", strata));
+  } else {
+    printf("%s wave %s: %lld of %lld eligible customers%s\n", a.r.survey, a.r.wave,
+           (long long)res.sample, (long long)res.frame,
+           res.existed ? " (drawn before with this design: nothing added)"
+                       : a.r.dry_run ? " (dry run: nothing stored)" : "");
+    for (size_t h = 0; h < res.nstrata; h++)
+        printf("  %-16s %7lld of %7lld  weight %.4f\n", res.strata[h].name,
+             (long long)res.strata[h].sample, (long long)res.strata[h].population,
+             res.strata[h].weight);
+  }
+  free(res.strata);
+  return 0;
+}
+
+static int send(mi_cli *cli, int argc, char **argv, int remind) {
+  args a;
+  if (parse(argc, argv, &a)) return 2;
+  if (remind && !a.after) return mi_cli_usage_error("survey", "remind needs --after DURATION");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  int64_t n;
+  if (mi_survey_dispatch(cli->store, cli->cfg, a.r.survey, a.r.wave, remind ? a.after : 0,
+                         a.r.now, &n, &e))
+    return mi_cli_fail(&e);
+  if (cli->json) mi_cli_print_json(json_pack("{s:I}", remind ? "reminded" : "sent", (json_int_t)n));
+  else printf("%s wave %s: %lld %s\n", a.r.survey, a.r.wave, (long long)n,
+              remind ? "reminders to the outbox" : "invitations to the outbox");
+  return 0;
+}
+
+static int cmd_dispatch(mi_cli *cli, int argc, char **argv) { return send(cli, argc, argv, 0); }
+static int cmd_remind(mi_cli *cli, int argc, char **argv) { return send(cli, argc, argv, 1); }
+
+static int cmd_status(mi_cli *cli, int argc, char **argv) {
+  args a;
+  if (parse(argc, argv, &a)) return 2;
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  int64_t wave_id;
+  mi_wave_rate *rates;
+  size_t n;
+  if (mi_wave_get(cli->store, a.r.survey, a.r.wave, &wave_id, NULL, 0, &e) ||
+      mi_wave_rates(cli->store, wave_id, &rates, &n, &e))
+    return mi_cli_fail(&e);
+  json_t *arr = cli->json ? json_array() : NULL;
+  mi_wave_rate total = {.stratum = "all"};
+  if (!arr) printf("%-16s %8s %8s %8s %8s\n", "stratum", "invited", "sent", "answered", "rate");
+  for (size_t i = 0; i <= n; i++) {
+    mi_wave_rate *r = i < n ? &rates[i] : &total;
+    if (i < n) total.invited += r->invited, total.sent += r->sent, total.responded += r->responded;
+    double rate = r->sent ? (double)r->responded / (double)r->sent : 0;
+    if (arr)
+      json_array_append_new(arr, json_pack("{s:s, s:I, s:I, s:I, s:o}", "stratum", r->stratum,
+                                           "invited", (json_int_t)r->invited, "sent",
+                                           (json_int_t)r->sent, "answered",
+                                           (json_int_t)r->responded, "response_rate",
+                                           r->sent ? json_real(rate) : json_null()));
+    else
+      printf("%-16s %8lld %8lld %8lld %7.1f%%\n", r->stratum, (long long)r->invited,
+             (long long)r->sent, (long long)r->responded, 100 * rate);
+  }
+  free(rates);
+  if (arr) mi_cli_print_json(arr);
+  return 0;
+}
+
+static int cmd_clean(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"duplicate-window", required_argument, NULL, 'w'},
+                                          {"min-duration", required_argument, NULL, 'd'},
+                                          {"straight-min", required_argument, NULL, 's'},
+                                          {"max-missing", required_argument, NULL, 'm'},
+                                          {NULL, 0, NULL, 0}};
+  mi_clean_rules rules = {.duplicate_window = 720 * 3600, .min_duration = 60, .straight_min = 5,
+                          .max_missing = 0.5};
+  int opt;
+  char *end;
+  mi_err e = {0};
+  while ((opt = getopt_long(argc, argv, "w:d:s:m:", options, NULL)) != -1) {
+    int64_t *dur = opt == 'w' ? &rules.duplicate_window : opt == 'd' ? &rules.min_duration : NULL;
+    if (dur && (mi_duration_parse(optarg, dur, &e) || *dur < 0))
+      return mi_cli_usage_error("survey", "'%s' is not a duration like 60s or 720h", optarg);
+    if (opt == 's' && (rules.straight_min = (int)strtol(optarg, &end, 10), *end || rules.straight_min < 2))
+      return mi_cli_usage_error("survey", "--straight-min takes a whole number >= 2");
+    if (opt == 'm' && (rules.max_missing = strtod(optarg, &end), *end || !(rules.max_missing >= 0 && rules.max_missing < 1)))
+      return mi_cli_usage_error("survey", "--max-missing takes a share from 0 to below 1");
+    if (!strchr("wdsm", opt)) return mi_cli_usage_error("survey", "clean: unknown option");
+  }
+  if (argc - optind != 1) return mi_cli_usage_error("survey", "clean takes one survey CODE");
+  const char *survey = argv[optind];
+  if (mi_cli_open_store(cli, 0)) return 1;
+  if (!mi_config_find_survey(cli->cfg, survey))
+    return mi_cli_usage_error("survey", "no survey '%s' in the configuration", survey);
+  int64_t added[MI_FLAG_REASONS], total[MI_FLAG_REASONS];
+  int rc = mi_store_begin(cli->store, &e);
+  if (!rc) rc = mi_responses_flag(cli->store, survey, &rules, mi_cli_now(), added, total, &e);
+  if (!rc) rc = mi_store_commit(cli->store, &e);
+  else mi_store_rollback(cli->store);
+  if (rc) return mi_cli_fail(&e);
+  json_t *o = cli->json ? json_object() : NULL;
+  if (!o) printf("%s: flags by reason (new this run)\n", survey);
+  for (int i = 0; i < MI_FLAG_REASONS; i++) {
+    if (o) json_object_set_new(o, mi_flag_reasons[i], json_pack("{s:I, s:I}", "flagged",
+                               (json_int_t)total[i], "new", (json_int_t)added[i]));
+    else printf("  %-15s %7lld (%lld new)\n", mi_flag_reasons[i], (long long)total[i],
+                (long long)added[i]);
+  }
+  if (o) mi_cli_print_json(o);
+  return 0;
+}
+
+static void print_ci(const char *label, json_t *o, const char *field, double scale) {
+  if (!o) return;
+  printf("  %-8s %7.2f  [%.2f, %.2f]  n %lld\n", label,
+         scale * json_number_value(json_object_get(o, field)),
+         scale * json_number_value(json_object_get(o, "ci_lower")),
+         scale * json_number_value(json_object_get(o, "ci_upper")),
+         (long long)json_integer_value(json_object_get(o, "n")));
+}
+
+static int cmd_score(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {
+      {"wave", required_argument, NULL, 'w'},   {"period", required_argument, NULL, 'p'},
+      {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
+      {"by", required_argument, NULL, 'b'},     {"include-flagged", no_argument, NULL, 'i'},
+      {"conf", required_argument, NULL, 'c'},   {NULL, 0, NULL, 0}};
+  mi_score_request r = {.from = INT64_MIN, .to = INT64_MAX};
+  const char *period = NULL, *from_s = NULL, *to_s = NULL;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "w:p:f:t:b:ic:", options, NULL)) != -1) {
+    switch (opt) {
+    case 'w': r.wave = optarg; break;
+    case 'p': period = optarg; break;
+    case 'f': from_s = optarg; break;
+    case 't': to_s = optarg; break;
+    case 'b': r.by = optarg; break;
+    case 'i': r.include_flagged = 1; break;
+    case 'c': r.conf = optarg; break;
+    default: return mi_cli_usage_error("survey", "score: unknown option");
+    }
+  }
+  if (argc - optind != 1) return mi_cli_usage_error("survey", "score takes one survey CODE");
+  if (period && (from_s || to_s)) return mi_cli_usage_error("survey", "give --period or --from/--to");
+  r.survey = argv[optind];
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  mi_sched_tz *tz;
+  if (mi_sched_tz_open(cli->cfg->timezone, &tz, &e)) return mi_cli_fail(&e);
+  int64_t first, end;
+  int rc = 0;
+  if (period && !(rc = mi_period_parse(period, &first, &end, &e)))
+    r.from = mi_sched_tz_utc(tz, first * 86400), r.to = mi_sched_tz_utc(tz, end * 86400);
+  if (!rc && from_s) rc = mi_sched_tz_parse(tz, from_s, &r.from, &e);
+  if (!rc && to_s) rc = mi_sched_tz_parse(tz, to_s, &r.to, &e);
+  mi_sched_tz_free(tz);
+  if (rc) return mi_cli_fail(&e);
+  json_t *o = mi_survey_score(cli->store, cli->cfg, &r, &e);
+  if (!o) return mi_cli_fail(&e);
+  if (cli->json) {
+    mi_cli_print_json(o);
+    return 0;
+  }
+  printf("%s: %lld responses (%lld flagged, left out)\n", r.survey,
+         (long long)json_integer_value(json_object_get(o, "responses")),
+         (long long)json_integer_value(json_object_get(o, "flagged_left_out")));
+  print_ci("CSAT %", json_object_get(o, "csat"), "p", 100);
+  print_ci("NPS", json_object_get(o, "nps"), "nps", 1);
+  json_t *idx = json_object_get(o, "index"), *why = json_object_get(o, "index_error");
+  if (why) printf("  index    not computed: %s\n", json_string_value(why));
+  if (idx) {
+    printf("  %-8s %7.2f  (0-100)\n", "index", json_number_value(json_object_get(idx, "index")));
+    const char *dim;
+    json_t *v;
+    json_object_foreach(json_object_get(idx, "dimension_score_0_100"), dim, v)
+      printf("    %-20s %6.2f\n", dim, json_number_value(v));
+  }
+  json_decref(o);
+  return 0;
+}
+
+static const mi_cli_sub subs[] = {
+    {"clean", usage_all, cmd_clean},
+    {"score", usage_all, cmd_score},{"sample", usage_all, cmd_sample},
+                                  {"dispatch", usage_all, cmd_dispatch},
+                                  {"remind", usage_all, cmd_remind},
+                                  {"status", usage_all, cmd_status},
+                                  {NULL, NULL, NULL}};
+
+static int run(mi_cli *cli, int argc, char **argv) {
+  return mi_cli_dispatch(cli, "survey", usage_all, subs, NULL, argc, argv);
+}
+
+const mi_cli_command mi_cmd_survey = {"survey", "surveys: sample, dispatch, remind, status, clean, score",
+                                      usage_all, run, 1};

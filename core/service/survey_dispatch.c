@@ -1,0 +1,60 @@
+/* Sending a wave: each pending invitation becomes one outbox message for
+ * whatever sends mail, SMS or phone lists; a reminder goes once to those who
+ * have not answered after the given time. Keys make a rerun add nothing. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/surveys.h"
+#include "store/outbox.h"
+#include "store/survey_waves.h"
+
+typedef struct send {
+  mi_store *s;
+  const mi_config_survey *survey;
+  const char *wave;
+  int remind;
+  int64_t now, count;
+  mi_err *e;
+} send;
+
+static int one(void *ud, const mi_wave_invitation *inv) {
+  send *x = ud;
+  char key[120], subject[400];
+  snprintf(key, sizeof key, "%s:%s", x->remind ? "survey-reminder" : "survey", inv->external_id);
+  snprintf(subject, sizeof subject, "%s%s", x->remind ? "Reminder: " : "", x->survey->name);
+  json_t *pj = json_pack("{s:s, s:s, s:s}", "survey", x->survey->code, "wave", x->wave,
+                         "invitation", inv->external_id);
+  char *payload = json_dumps(pj, JSON_COMPACT);
+  json_decref(pj);
+  mi_outbox_msg m = {.key = key, .kind = x->remind ? "survey_reminder" : "survey_invitation",
+                     .channel = inv->channel, .recipient = inv->address ? inv->address : "",
+                     .customer_id = inv->customer_id, .subject = subject, .payload_json = payload};
+  int rc = inv->address ? mi_outbox_add(x->s, &m, x->now, x->e)
+                        : mi_err_set(x->e, MI_EINVAL, "customer %s has no %s address any more",
+                                     inv->customer, inv->channel);
+  free(payload);
+  if (rc < 0) return rc;
+  x->count++;
+  return mi_invitation_mark(x->s, inv->id, x->remind ? "reminded" : "sent", x->now, x->e);
+}
+
+int mi_survey_dispatch(mi_store *s, const mi_config *cfg, const char *survey, const char *wave,
+                       int64_t remind_after, int64_t now, int64_t *count, mi_err *e) {
+  const mi_config_survey *sv = mi_config_find_survey(cfg, survey);
+  if (!sv) return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", survey);
+  send x = {.s = s, .survey = sv, .wave = wave, .remind = remind_after > 0, .now = now, .e = e};
+  int64_t wave_id;
+  int rc = mi_store_begin(s, e);
+  if (rc) return rc;
+  if (!(rc = mi_wave_get(s, survey, wave, &wave_id, NULL, 0, e)))
+    rc = mi_wave_invitations(s, wave_id, x.remind ? "unanswered" : "pending", now - remind_after,
+                             one, &x, e);
+  if (rc) {
+    mi_store_rollback(s);
+    return rc;
+  }
+  *count = x.count;
+  return mi_store_commit(s, e);
+}

@@ -1,0 +1,171 @@
+#include "service/survey_score.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+#include "store/survey_rows.h"
+#include "store/survey_waves.h"
+
+/* The rows as an analysis table: the scale questions (reverse-scored ones
+ * turned round: min + max - value), "weight" and "group". */
+typedef struct table {
+  mi_analysis_table t;
+  const char **cols;
+  mi_analysis_cell *cells;
+} table;
+
+static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
+                      const mi_config_question *const *qs, const char *by, table *out, mi_err *e) {
+  size_t k = rows->nquestions, ncols = k + 2;
+  out->cols = calloc(ncols, sizeof *out->cols);
+  out->cells = calloc((rows->nrows ? rows->nrows : 1) * ncols, sizeof *out->cells);
+  if (!out->cols || !out->cells) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t q = 0; q < k; q++) out->cols[q] = qs[q]->code;
+  out->cols[k] = "weight";
+  out->cols[k + 1] = "group";
+  for (size_t i = 0; i < rows->nrows; i++) {
+    mi_analysis_cell *row = &out->cells[i * ncols];
+    for (size_t q = 0; q < k; q++) {
+      double v = rows->values[i * k + q];
+      if (isnan(v)) continue; /* kind NIL: not answered */
+      if (qs[q]->reverse) v = qs[q]->scale_min + qs[q]->scale_max - v;
+      row[q] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = v};
+    }
+    row[k] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = rows->weight[i]};
+    const char *g = !by ? NULL : !strcmp(by, "tier") ? rows->tier[i]
+                               : !strcmp(by, "region") ? rows->region[i] : rows->stratum[i];
+    if (g && *g) row[k + 1] = (mi_analysis_cell){.kind = MI_ANALYSIS_STR, .str = g};
+  }
+  out->t = (mi_analysis_table){.name = sv->code, .nrows = rows->nrows, .ncols = ncols,
+                               .cols = out->cols, .cells = out->cells};
+  return 0;
+}
+
+/* Runs statistic `name` on the table with options given as name, value pairs. */
+static json_t *run(const char *name, const table *t, mi_err *e, ...) {
+  mi_analysis_args a = {.sub = name, .file = t->t.name, .table = &t->t};
+  va_list ap;
+  va_start(ap, e);
+  const char *k;
+  while ((k = va_arg(ap, const char *)) && a.n < MI_ANALYSIS_MAX_OPTS) {
+    const char *v = va_arg(ap, const char *);
+    if (!v) continue; /* an option not given */
+    a.names[a.n] = k, a.vals[a.n] = v, a.n++;
+  }
+  va_end(ap);
+  return mi_analysis_find(name)->run(&a, e);
+}
+
+/* "overall:1:1:5:q_overall,...;price:..." from the survey's weighted
+ * dimensions and their scale questions (a dimension's items share a scale). */
+static int dims_spec(const mi_config_survey *sv, char *buf, size_t size, mi_err *e) {
+  size_t len = 0;
+  buf[0] = 0;
+  for (size_t d = 0; d < sv->ndimensions; d++) {
+    const mi_config_dimension *dim = &sv->dimensions[d];
+    int first = 1, lo = 0, hi = 0;
+    for (size_t q = 0; q < sv->nquestions; q++) {
+      const mi_config_question *qq = &sv->questions[q];
+      if (qq->open || !qq->dimension || strcmp(qq->dimension, dim->name)) continue;
+      if (first) {
+        lo = qq->scale_min, hi = qq->scale_max;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s:%.17g:%d:%d:%s", len ? ";" : "",
+                                dim->name, dim->weight, lo, hi, qq->code);
+        first = 0;
+      } else if (qq->scale_min != lo || qq->scale_max != hi) {
+        return mi_err_set(e, MI_EINVAL, "dimension %s mixes scales (%d-%d and %s: %d-%d): the "
+                          "index needs one scale per dimension", dim->name, lo, hi, qq->code,
+                          qq->scale_min, qq->scale_max);
+      } else {
+        len += (size_t)snprintf(buf + len, size - len, ",%s", qq->code);
+      }
+      if (len >= size) return mi_err_set(e, MI_EINVAL, "too many dimensions and questions");
+    }
+  }
+  return 0;
+}
+
+json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e) {
+  const mi_config_survey *sv = mi_config_find_survey(cfg, r->survey);
+  if (!sv) return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", r->survey), NULL;
+  if (r->by && strcmp(r->by, "tier") && strcmp(r->by, "region") && strcmp(r->by, "stratum"))
+    return mi_err_set(e, MI_EINVAL, "--by '%s': use tier, region or stratum", r->by), NULL;
+  const mi_config_question **qs = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *qs);
+  const char **codes = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *codes);
+  const mi_config_question *overall = NULL, *recommend = NULL;
+  size_t k = 0;
+  json_t *out = NULL;
+  table t = {0};
+  mi_survey_rows rows = {0};
+  if (!qs || !codes) {
+    mi_err_set(e, MI_ENOMEM, "out of memory");
+    goto done;
+  }
+  for (size_t q = 0; q < sv->nquestions; q++) {
+    const mi_config_question *qq = &sv->questions[q];
+    if (qq->open) continue;
+    qs[k] = qq, codes[k++] = qq->code;
+    const char *dim = qq->dimension ? qq->dimension : "";
+    if (!overall && !strcmp(dim, "overall")) overall = qq;
+    if (!recommend && !strcmp(dim, "recommendation") && qq->scale_min == 0 && qq->scale_max == 10)
+      recommend = qq;
+  }
+  int64_t wave_id = 0;
+  if (r->wave && mi_wave_get(s, r->survey, r->wave, &wave_id, NULL, 0, e)) goto done;
+  if (mi_survey_rows_read(s, r->survey, wave_id, r->from, r->to, r->include_flagged, codes, k,
+                          &rows, e) ||
+      make_table(sv, &rows, qs, r->by, &t, e))
+    goto done;
+  if (!rows.nrows) {
+    mi_err_set(e, MI_ENOTFOUND, "no responses to %s%s%s in the period%s", r->survey,
+               r->wave ? " in wave " : "", r->wave ? r->wave : "",
+               rows.flagged_left_out ? " (all flagged: see --include-flagged)" : "");
+    goto done;
+  }
+  out = json_pack("{s:s, s:I, s:I}", "survey", r->survey, "responses", (json_int_t)rows.nrows,
+                  "flagged_left_out", (json_int_t)rows.flagged_left_out);
+  const char *by = r->by ? "group" : NULL;
+  json_t *v;
+  if (overall) {
+    char success[32];
+    snprintf(success, sizeof success, "%d,%d", overall->scale_max - 1, overall->scale_max);
+    if (!(v = run("prop", &t, e, "col", overall->code, "success", success, "weight", "weight",
+                  "conf", r->conf, NULL)))
+      goto fail;
+    json_object_set_new(v, "question", json_string(overall->code));
+    json_object_set_new(out, "csat", v);
+  }
+  if (recommend) {
+    if (!(v = run("nps", &t, e, "col", recommend->code, "weight", "weight", "by", by, "conf",
+                  r->conf, NULL)))
+      goto fail;
+    json_object_set_new(v, "question", json_string(recommend->code));
+    json_object_set_new(out, "nps", v);
+  }
+  char dims[4096];
+  if (dims_spec(sv, dims, sizeof dims, e)) goto fail;
+  if (*dims) {
+    /* Too few answers for a dimension is a fact about the data, not a
+     * failure of the other figures: say so beside them. */
+    mi_err ie = {0};
+    if ((v = run("index", &t, &ie, "dims", dims, "weight", "weight", "by", by, NULL)))
+      json_object_set_new(out, "index", v);
+    else if (ie.code == MI_ENOMEM) {
+      if (e) *e = ie;
+      goto fail;
+    }
+    else json_object_set_new(out, "index_error", json_string(ie.msg));
+  }
+  goto done;
+fail:
+  json_decref(out);
+  out = NULL;
+done:
+  mi_survey_rows_free(&rows);
+  free(t.cols), free(t.cells), free(qs), free(codes);
+  return out;
+}

@@ -1,0 +1,30 @@
+/* Scoring a survey from the store: CSAT (top-2-box share of the overall
+ * question), NPS (the 0-10 recommendation question) and the weighted
+ * satisfaction index over the survey's dimensions, with confidence
+ * intervals, weighted by the invitations' design weights, through the same
+ * statistics as `manyi stats` (core/analysis). */
+#ifndef MI_SERVICE_SURVEY_SCORE_H
+#define MI_SERVICE_SURVEY_SCORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "store/store.h"
+
+typedef struct mi_score_request {
+  const char *survey;
+  const char *wave;    /* NULL: every response in [from, to) */
+  int64_t from, to;
+  const char *by;      /* tier, region, stratum or NULL */
+  int include_flagged; /* count responses that cleaning flagged */
+  const char *conf;    /* e.g. "0.95", or NULL */
+} mi_score_request;
+
+/* The scores as a JSON object (NULL with e set): survey, responses,
+ * flagged_left_out, csat (the `prop` fields), nps (the `nps` fields, with
+ * groups and differences when by is set) and index (the `index` fields). A
+ * figure the survey has no question for is absent. */
+json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e);
+
+#endif

@@ -1,0 +1,54 @@
+/* Survey waves: drawing a sample from the eligible customers, sending the
+ * invitations and the reminders, and response rates (survey_sample.c,
+ * survey_dispatch.c). */
+#ifndef MI_SERVICE_SURVEYS_H
+#define MI_SERVICE_SURVEYS_H
+
+#include <stdint.h>
+
+#include "config/config.h"
+#include "store/store.h"
+
+typedef struct mi_sample_request {
+  const char *survey, *wave;
+  const char *method;     /* srs | stratified | cluster */
+  const char *by;         /* stratum or cluster column: tier, region, kind, industry */
+  const char *allocation; /* proportional | neyman (stratified) */
+  const char *question;   /* neyman: the question whose past answers give each stratum's sd */
+  int64_t size;           /* > 0: the sample size; 0: from conf, margin and p */
+  double conf, margin, p;
+  int64_t clusters;       /* cluster: how many clusters to take whole */
+  uint64_t seed;
+  int64_t quiet_days;     /* not invited to any survey in the last quiet_days days */
+  int64_t now;
+  int dry_run;
+} mi_sample_request;
+
+typedef struct mi_sample_stratum {
+  char name[65];
+  int64_t population, sample; /* eligible units; drawn (clusters: units of the chosen ones) */
+  double sd;                  /* neyman: the spread used; else 0 */
+  double weight;              /* design weight of its units: N_h / n_h (clusters: M / m) */
+} mi_sample_stratum;
+
+typedef struct mi_sample_result {
+  int64_t frame, sample;
+  mi_sample_stratum *strata; /* free() */
+  size_t nstrata;
+  int existed;               /* the wave was there with the same design: nothing written */
+} mi_sample_result;
+
+/* Draws (unless dry_run) a wave: stores it with its design and one pending
+ * invitation per chosen customer, channel the first consented one, stratum
+ * and design weight. The same request again finds the wave and adds nothing;
+ * a different design under the same wave code is MI_EINVAL. One transaction. */
+int mi_survey_sample(mi_store *s, const mi_config *cfg, const mi_sample_request *r,
+                     mi_sample_result *out, mi_err *e);
+
+/* Sends the wave's pending invitations (one outbox message each, marked
+ * sent), or with remind_after > 0 reminds those sent at least remind_after
+ * seconds before now that have no response (once). *count gets how many. */
+int mi_survey_dispatch(mi_store *s, const mi_config *cfg, const char *survey, const char *wave,
+                       int64_t remind_after, int64_t now, int64_t *count, mi_err *e);
+
+#endif

@@ -1,0 +1,141 @@
+/* After resolution: once `followup.delay` of business time has passed in the
+ * department's calendar, a callback task for the agent (or the department)
+ * and, if configured, the post-service survey invitation on the first channel
+ * the customer consented to. Keyed by the resolution instant, so a rerun adds
+ * nothing and a ticket resolved again after a reopen gets a new follow-up. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sched/calendar.h"
+#include "service/tickets.h"
+#include "store/customers.h"
+#include "store/invitations.h"
+#include "store/outbox.h"
+#include "store/surveys.h"
+#include "util/timeutil.h"
+
+typedef struct seen {
+  int64_t resolved_at;
+  int found;
+} seen;
+
+static int find_due(const mi_ticket_event_row *ev, void *ud) {
+  seen *x = ud;
+  if (strcmp(ev->kind, "followup_due") || !ev->detail) return 0;
+  json_t *d = json_loads(ev->detail, 0, NULL);
+  x->found |= json_integer_value(json_object_get(d, "resolved_at")) == x->resolved_at;
+  json_decref(d);
+  return x->found;
+}
+
+/* The customer's address on the first consented channel, or NULL. */
+static const char *invitation_channel(const mi_config_followup *f, const mi_customer *c,
+                                      const char **address) {
+  for (size_t i = 0; i < f->nchannels; i++) {
+    const char *ch = f->channels[i];
+    if (!strcmp(ch, "email") && c->consent_email && c->email) return *address = c->email, ch;
+    if (!strcmp(ch, "sms") && c->consent_sms && c->phone) return *address = c->phone, ch;
+    if (!strcmp(ch, "phone") && c->consent_phone && c->phone) return *address = c->phone, ch;
+  }
+  return NULL;
+}
+
+/* The survey invitation; *why says what happened, for the log. */
+static int invite(mi_store *s, const mi_config *cfg, const mi_ticket_row *t, int64_t now,
+                  int64_t job_id, json_t *detail, mi_err *e) {
+  const mi_config_followup *f = &cfg->followup;
+  mi_customer c;
+  int rc = mi_customer_get(s, t->customer, &c, e);
+  if (rc) return rc;
+  const char *address = NULL, *ch = invitation_channel(f, &c, &address);
+  int64_t survey_id = 0;
+  if (!ch) {
+    json_object_set_new(detail, "survey", json_string("not invited: no consented channel"));
+    goto done;
+  }
+  if ((rc = mi_survey_latest(s, f->survey->code, &survey_id, e))) goto done;
+  char inv_id[65], key[200], subject[300];
+  /* Row id, not the external id: that may use all 64 bytes on its own. */
+  snprintf(inv_id, sizeof inv_id, "followup-%lld-%lld", (long long)t->id, (long long)t->resolved_at);
+  mi_invitation inv = {.external_id = inv_id, .survey_id = survey_id, .customer_id = c.id,
+                       .ticket_id = t->id, .channel = ch, .weight = 1, .created_at = now};
+  int64_t id;
+  if ((rc = mi_invitation_put(s, &inv, &id, e)) < 0) goto done;
+  snprintf(key, sizeof key, "survey:%s", inv_id);
+  snprintf(subject, sizeof subject, "%s: how did we do with your request %s?", f->survey->name,
+           t->external_id);
+  json_t *pj = json_pack("{s:s, s:s, s:s}", "survey", f->survey->code, "invitation", inv_id,
+                         "ticket", t->external_id);
+  char *payload = json_dumps(pj, JSON_COMPACT);
+  json_decref(pj);
+  mi_outbox_msg m = {.key = key, .kind = "survey_invitation", .channel = ch,
+                     .recipient = address, .customer_id = c.id, .ticket_id = t->id,
+                     .subject = subject, .payload_json = payload, .job_id = job_id};
+  rc = mi_outbox_add(s, &m, now, e);
+  if (rc >= 0)
+    rc = mi_ticket_event_add(s, t->id, now, "survey_invited", "job:followups", t->status,
+                             t->status, payload, e);
+  free(payload);
+  json_object_set_new(detail, "survey", json_string(inv_id));
+done:
+  mi_customer_release(&c);
+  return rc < 0 ? rc : 0;
+}
+
+static int one(mi_store *s, const mi_config *cfg, mi_sched_calendar **cals, const char *id,
+               int64_t now, int64_t job_id, int64_t *done, mi_err *e) {
+  mi_ticket_row t;
+  const mi_sched_calendar *cal;
+  int64_t due;
+  int rc;
+  if ((rc = mi_ticket_get(s, id, &t, e)) || (rc = mi_ticket_calendar(cfg, cals, &t, &cal, e)) ||
+      (rc = mi_sched_add_business(cal, t.resolved_at, cfg->followup.delay, &due, e)))
+    return rc;
+  if (due > now) return 0;
+  seen x = {.resolved_at = t.resolved_at};
+  if ((rc = mi_ticket_events_each(s, t.id, find_due, &x, e)) || x.found) return rc;
+  char key[200], subject[700], dues[21], res[21];
+  mi_instant_format(due, dues);
+  mi_instant_format(t.resolved_at, res);
+  json_t *detail = json_pack("{s:I, s:s}", "resolved_at", (json_int_t)t.resolved_at, "due", dues);
+  if (cfg->followup.survey && (rc = invite(s, cfg, &t, now, job_id, detail, e))) goto out;
+  char recipient[80];
+  snprintf(recipient, sizeof recipient, *t.assignee ? "%s" : "department:%s",
+           *t.assignee ? t.assignee : t.department);
+  snprintf(key, sizeof key, "followup:%s:%lld", t.external_id, (long long)t.resolved_at);
+  snprintf(subject, sizeof subject, "Call customer %s back about ticket %s (resolved %s): "
+           "is it solved? Record it with `manyi ticket followup %s OUTCOME`",
+           t.customer, t.external_id, res, t.external_id);
+  char *text = json_dumps(detail, JSON_COMPACT);
+  mi_outbox_msg m = {.key = key, .kind = "callback", .channel = "internal",
+                     .recipient = recipient, .customer_id = t.customer_id, .ticket_id = t.id,
+                     .subject = subject, .payload_json = text, .job_id = job_id};
+  rc = mi_outbox_add(s, &m, now, e);
+  if (rc >= 0)
+    rc = mi_ticket_event_add(s, t.id, now, "followup_due", "job:followups", t.status, t.status,
+                             text, e);
+  free(text);
+  if (rc >= 0) rc = 0, ++*done;
+out:
+  json_decref(detail);
+  return rc;
+}
+
+int mi_tickets_followup(mi_store *s, const mi_config *cfg, int64_t now, int64_t job_id,
+                        int64_t *done, mi_err *e) {
+  if (!s || !cfg || !done) return mi_err_set(e, MI_EINVAL, "follow-ups need a store");
+  *done = 0;
+  if (!cfg->followup.enabled) return 0;
+  static const char *const resolved[] = {"resolved", NULL};
+  char(*ids)[65] = NULL;
+  size_t n = 0;
+  int rc = mi_ticket_ids(s, resolved, &ids, &n, e);
+  mi_sched_calendar **cals = calloc(cfg->ncalendars ? cfg->ncalendars : 1, sizeof *cals);
+  if (!rc && !cals) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n && !rc; i++) rc = one(s, cfg, cals, ids[i], now, job_id, done, e);
+  if (cals) mi_ticket_sla_calendars_free(cfg, cals);
+  free(ids);
+  return rc;
+}

@@ -1,0 +1,113 @@
+#include "store/survey_rows.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+#define RESPONSES_OF                                                                        \
+  " FROM responses r JOIN surveys v ON v.id = r.survey_id"                                  \
+  " JOIN customers c ON c.id = r.customer_id LEFT JOIN invitations i ON i.id = r.invitation_id" \
+  " WHERE v.code = ?1 AND r.submitted_at >= ?2 AND r.submitted_at < ?3"                    \
+  " AND (?4 = 0 OR i.wave_id = ?4)"
+
+static int grow(mi_survey_rows *r, size_t cap) {
+  double *v = realloc(r->values, cap * (r->nquestions ? r->nquestions : 1) * sizeof *v);
+  if (v) r->values = v;
+  double *w = realloc(r->weight, cap * sizeof *w);
+  if (w) r->weight = w;
+  char(*t)[33] = realloc(r->tier, cap * sizeof *t);
+  if (t) r->tier = t;
+  char(*g)[65] = realloc(r->region, cap * sizeof *g);
+  if (g) r->region = g;
+  char(*st)[65] = realloc(r->stratum, cap * sizeof *st);
+  if (st) r->stratum = st;
+  int64_t *at = realloc(r->submitted_at, cap * sizeof *at);
+  if (at) r->submitted_at = at;
+  return v && w && t && g && st && at ? 0 : MI_ENOMEM;
+}
+
+int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
+                        int64_t to, int include_flagged, const char *const *questions,
+                        size_t nquestions, mi_survey_rows *out, mi_err *e) {
+  memset(out, 0, sizeof *out);
+  out->questions = questions;
+  out->nquestions = nquestions;
+  /* Responses first (one row each), then their answers in the same order. */
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT r.id, coalesce(i.weight, 1), coalesce(c.tier, ''),"
+                         " coalesce(c.region, ''), coalesce(i.stratum, ''), r.submitted_at,"
+                         " EXISTS (SELECT 1 FROM response_flags f WHERE f.response_id = r.id)"
+                         RESPONSES_OF " ORDER BY r.id",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "reading responses");
+  sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, from);
+  sqlite3_bind_int64(st, 3, to);
+  sqlite3_bind_int64(st, 4, wave_id);
+  int64_t *ids = NULL;
+  size_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (sqlite3_column_int(st, 6) && !include_flagged) {
+      out->flagged_left_out++;
+      continue;
+    }
+    if (out->nrows == cap) {
+      cap = cap ? cap * 2 : 1024;
+      int64_t *g = realloc(ids, cap * sizeof *g);
+      if (g) ids = g;
+      if (!g || grow(out, cap)) {
+        rc = MI_ENOMEM;
+        break;
+      }
+    }
+    size_t i = out->nrows++;
+    ids[i] = sqlite3_column_int64(st, 0);
+    out->weight[i] = sqlite3_column_double(st, 1);
+    snprintf(out->tier[i], sizeof out->tier[i], "%s", (const char *)sqlite3_column_text(st, 2));
+    snprintf(out->region[i], sizeof out->region[i], "%s", (const char *)sqlite3_column_text(st, 3));
+    snprintf(out->stratum[i], sizeof out->stratum[i], "%s", (const char *)sqlite3_column_text(st, 4));
+    out->submitted_at[i] = sqlite3_column_int64(st, 5);
+    for (size_t q = 0; q < nquestions; q++) out->values[i * nquestions + q] = NAN;
+  }
+  sqlite3_finalize(st);
+  if (rc == SQLITE_DONE && out->nrows &&
+      sqlite3_prepare_v2(s->db,
+                         "SELECT a.response_id, q.code, a.value FROM answers a"
+                         " JOIN questions q ON q.id = a.question_id"
+                         " WHERE a.value IS NOT NULL AND a.response_id IN (SELECT r.id"
+                         RESPONSES_OF ") ORDER BY a.response_id",
+                         -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    sqlite3_bind_int64(st, 4, wave_id);
+    size_t i = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      int64_t id = sqlite3_column_int64(st, 0);
+      while (i < out->nrows && ids[i] < id) i++;
+      if (i == out->nrows || ids[i] != id) continue; /* a flagged response */
+      const char *code = (const char *)sqlite3_column_text(st, 1);
+      for (size_t q = 0; q < nquestions; q++)
+        if (!strcmp(code, questions[q])) out->values[i * nquestions + q] = sqlite3_column_double(st, 2);
+    }
+    sqlite3_finalize(st);
+  } else if (rc == SQLITE_DONE && out->nrows) {
+    rc = SQLITE_ERROR;
+  }
+  free(ids);
+  if (rc == SQLITE_DONE) return 0;
+  mi_survey_rows_free(out);
+  return rc == MI_ENOMEM ? mi_err_set(e, MI_ENOMEM, "out of memory reading responses")
+                         : mi_store_fail(s, e, "reading responses");
+}
+
+void mi_survey_rows_free(mi_survey_rows *r) {
+  free(r->values), free(r->weight), free(r->tier), free(r->region), free(r->stratum);
+  free(r->submitted_at);
+  memset(r, 0, sizeof *r);
+}

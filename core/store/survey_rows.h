@@ -1,0 +1,31 @@
+/* A survey's responses as rows for the statistics: one row per response, one
+ * value per scale question (by question code, across questionnaire
+ * versions), the design weight of its invitation (1 without one) and the
+ * groups it can be broken down by. */
+#ifndef MI_STORE_SURVEY_ROWS_H
+#define MI_STORE_SURVEY_ROWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+typedef struct mi_survey_rows {
+  size_t nrows, nquestions;
+  const char *const *questions; /* the codes asked for (borrowed) */
+  double *values;               /* nrows x nquestions, row-major; NAN = not answered */
+  double *weight;               /* nrows */
+  char (*tier)[33], (*region)[65], (*stratum)[65]; /* "" = none */
+  int64_t *submitted_at;
+  size_t flagged_left_out;      /* responses with a cleaning flag, not in the rows */
+} mi_survey_rows;
+
+/* The responses to survey (any version) submitted in [from, to) and, if
+ * wave_id > 0, answering that wave's invitations; flagged ones are left out
+ * unless include_flagged. Free with mi_survey_rows_free. */
+int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
+                        int64_t to, int include_flagged, const char *const *questions,
+                        size_t nquestions, mi_survey_rows *out, mi_err *e);
+void mi_survey_rows_free(mi_survey_rows *r);
+
+#endif

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# End-to-end: survey waves on the bundled example — sampling (sizes worked
+# out by hand from the frame), dispatch and reminders through the outbox,
+# responses against invitations, response rates and cleaning flags.
+# Usage: survey.sh MANYI SOURCE_DIR MANYI_GEN
+set -uo pipefail
+manyi=$1
+src=$2
+example=$src/examples/after-sales
+data=$example/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib/assert.sh"
+m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" "$@"; }
+sql() { sqlite3 "$tmp/ex.db" "$1"; }
+jx() { sqlite3 :memory: "select json_extract(readfile('$tmp/out'), '$1')"; }
+export MANYI_NOW=2026-11-23T09:00:00+08:00
+
+expect 0 m init
+for f in customers staff orders; do expect 0 m import "$f" "$data/$f.csv"; done
+expect 0 m eval tiers
+
+# --- the frame: a consented channel with an address, no open complaint,
+# counted here independently of the engine
+frame=$(sql "select count(*) from customers c where ((consent_email and email is not null) or (consent_sms and phone is not null) or (consent_phone and phone is not null)) and not exists (select 1 from tickets t where t.customer_id = c.id and t.kind = 'complaint' and t.status not in ('resolved','closed'))")
+same "$frame" 1598 "eligible customers of the example"
+same "$(sql "select group_concat(n, ' ') from (select tier, count(*) n from customers where (consent_email and email is not null) or (consent_sms and phone is not null) or (consent_phone and phone is not null) group by tier order by tier)")" \
+  "47 106 1186 259" "frame by tier"
+
+# --- stratified, proportional: 200 of 1598 -> 5.882, 13.267, 148.436, 32.416;
+# floors give 198, the largest remainders (A .882, C .436) one more each
+expect 0 m --json survey sample csat --wave Q4 --method stratified --by tier --size 200 --seed 7
+same "$(jx '$.frame') $(jx '$.sample')" "1598 200" "wave size"
+same "$(jx '$.strata[0].sample') $(jx '$.strata[1].sample') $(jx '$.strata[2].sample') $(jx '$.strata[3].sample')" \
+  "6 13 149 32" "proportional allocation"
+same "$(sql "select printf('%.6f', weight) from invitations where stratum = 'A' limit 1")" "7.833333" "design weight 47/6"
+same "$(sql "select count(*) || ' ' || count(distinct customer_id) from invitations where wave_id = 1")" "200 200" "one invitation per customer"
+expect 0 m survey sample csat --wave Q4 --method stratified --by tier --size 200 --seed 7
+contains "$tmp/out" "nothing added"
+same "$(sql "select count(*) from invitations")" 200 "a rerun adds no invitation"
+expect 1 m survey sample csat --wave Q4 --method stratified --by tier --size 100 --seed 7
+contains "$tmp/err" "was drawn with another design"
+# --- size from the margin: n0 = 1.959964^2 * .25 / .05^2 = 384.146; with the
+# finite-population correction 384.146 / (1 + 383.146 / 1598) = 309.85 -> 310.
+# The frame is smaller now: the 200 invited are in their quiet period.
+expect 0 m --json survey sample csat --wave S1 --margin 0.05 --dry-run
+same "$(jx '$.frame')" 1398 "the invited wait 90 days"
+# 384.146 / (1 + 383.146 / 1398) = 301.51 -> 302
+same "$(jx '$.sample') $(jx '$.dry_run')" "302 1" "Cochran size with fpc"
+same "$(sql "select count(*) from survey_waves")" 1 "a dry run stores nothing"
+expect 0 m --json survey sample csat --wave C1 --method cluster --by region --clusters 2 --seed 3 --dry-run
+same "$(jx '$.sample')" "$(sqlite3 :memory: "select sum(json_extract(value, '$.population')) from json_each(json_extract(readfile('$tmp/out'), '$.strata')) where json_extract(value, '$.sample') > 0")" \
+  "clusters are taken whole"
+same "$(sqlite3 :memory: "select count(*) || ' ' || max(json_extract(value, '$.weight')) from json_each(json_extract(readfile('$tmp/out'), '$.strata')) where json_extract(value, '$.sample') > 0")" \
+  "2 2.5" "two of five regions, weight 5/2"
+expect 1 m survey sample csat --wave N1 --method stratified --by tier --allocation neyman --question q_overall --size 50
+contains "$tmp/err" "needs 2 or more"      # no answers stored yet
+expect 2 m survey sample csat --wave X --size 10 --seed -1
+expect 1 m survey sample csat --wave X --method stratified --size 10
+contains "$tmp/err" "needs --by"
+expect 1 m survey sample csat --wave X --method stratified --by phone --size 10
+contains "$tmp/err" "cannot stratify by 'phone'"
+expect 1 m survey sample nope --wave X --size 10;  contains "$tmp/err" "no survey 'nope'"
+expect 1 m survey sample csat --wave X --size 5000; contains "$tmp/err" "a sample of 5000 from 1398"
+
+# --- dispatch and reminders
+expect 0 m survey dispatch csat --wave Q4;         contains "$tmp/out" "200 invitations"
+expect 0 m survey dispatch csat --wave Q4;         contains "$tmp/out" " 0 invitations"
+same "$(sql "select count(*) from outbox where kind = 'survey_invitation'")" 200 "one message per invitation"
+same "$(sql "select count(*) from outbox o join invitations i on 'survey:' || i.external_id = o.key where o.channel = i.channel")" 200 "on the invitation's channel"
+expect 1 m survey dispatch csat --wave Q9;         contains "$tmp/err" "has no wave 'Q9'"
+
+# --- responses against invitations
+read -r inv cust <<<"$(sql "select i.external_id, c.external_id from invitations i join customers c on c.id = i.customer_id where i.stratum = 'C' order by i.id limit 1" | tr '|' ' ')"
+read -r inv2 cust2 <<<"$(sql "select i.external_id, c.external_id from invitations i join customers c on c.id = i.customer_id where i.stratum = 'A' order by i.id limit 1" | tr '|' ' ')"
+printf '%s\n' 'external_id,survey,customer_id,submitted_at,duration_s,invitation,q_overall,q_quality,q_nps' \
+  "X1,csat,$cust,2026-11-24T10:00:00+08:00,300,$inv,4,5,9" \
+  "X2,csat,$cust2,2026-11-24T10:00:00+08:00,300,$inv,4,5,9" \
+  "X3,csat,$cust2,2026-11-24T10:00:00+08:00,300,NOPE,4,5,9" >"$tmp/r.csv"
+expect 1 m import responses "$tmp/r.csv"
+contains "$tmp/err" "was sent to another customer or for another survey"
+expect 3 m import responses "$tmp/r.csv" --rejects "$tmp/rej.csv"   # 3: some rows rejected
+contains "$tmp/rej.csv" "unknown invitation 'NOPE'"
+expect 0 m --json survey status csat --wave Q4
+same "$(jx '$[2].stratum') $(jx '$[2].answered') $(jx '$[4].answered') $(jx '$[4].sent')" "C 1 1 200" "answered by stratum"
+# 1 of 149 sent in stratum C
+same "$(jx '$[2].response_rate')" "$(sqlite3 :memory: 'select 1.0/149')" "response rate"
+export MANYI_NOW=2026-11-30T09:00:00+08:00   # 7 days later
+expect 0 m survey remind csat --wave Q4 --after 169h; contains "$tmp/out" " 0 reminders"
+expect 0 m survey remind csat --wave Q4 --after 168h; contains "$tmp/out" "199 reminders"
+expect 0 m survey remind csat --wave Q4 --after 168h; contains "$tmp/out" " 0 reminders"
+expect 2 m survey remind csat --wave Q4;              contains "$tmp/err" "needs --after"
+
+# --- cleaning: five customers' responses made to show one of each reason
+# (scale questions of csat: 9; open: q_comment)
+printf '%s\n' 'external_id,survey,customer_id,submitted_at,duration_s,q_overall,q_quality,q_attitude,q_speed,q_repair,q_price,q_explain,q_wait,q_nps' \
+  'K1,csat,C0000101,2026-11-25T10:00:00+08:00,200,4,4,5,3,4,4,5,2,8' \
+  'K2,csat,C0000101,2026-11-26T10:00:00+08:00,200,4,4,5,3,4,4,5,2,8' \
+  'K3,csat,C0000102,2026-11-25T10:00:00+08:00,20,4,4,5,3,4,4,5,2,8' \
+  'K4,csat,C0000103,2026-11-25T10:00:00+08:00,200,3,3,3,3,3,3,3,3,3' \
+  'K5,csat,C0000104,2026-11-25T10:00:00+08:00,200,4,,,,,,,,8' \
+  'K6,csat,C0000105,2026-11-25T10:00:00+08:00,,5,4,5,4,4,4,5,2,9' >"$tmp/k.csv"
+expect 0 m import responses "$tmp/k.csv"
+# K2: C0000101 again a day later; K3: 20 s; K4: nine answers, all 3; K5: 7 of
+# 9 unanswered (> 0.5); X1 (2 of 9 answered) is missing too; K6: no duration, not judged
+expect 0 m --json survey clean csat
+same "$(jx '$.duplicate.flagged') $(jx '$.speeder.flagged') $(jx '$.straight_liner.flagged') $(jx '$.out_of_range.flagged') $(jx '$.missing.flagged')" \
+  "1 1 1 0 2" "one flag of each kind"
+same "$(sql "select group_concat(x, ' ') from (select r.external_id || ':' || f.reason x from response_flags f join responses r on r.id = f.response_id order by r.external_id, f.reason)")" \
+  "K2:duplicate K3:speeder K4:straight_liner K5:missing X1:missing" "the flagged responses"
+expect 0 m --json survey clean csat
+same "$(jx '$.duplicate.new') $(jx '$.missing.new')" "0 0" "a rerun flags nothing new"
+expect 0 m --json survey clean csat --duplicate-window 12h --straight-min 10
+same "$(jx '$.duplicate.new')" 0 "flags stay"
+same "$(sql "select count(*) from responses")" 7 "cleaning deletes nothing"
+expect 2 m survey clean csat --max-missing 1.5
+expect 2 m survey clean csat --min-duration fast
+
+# --- scores: of the responses of 24-27 November only K1 (overall 4, nps 8)
+# and K6 (5, 9) are not flagged: CSAT 2 of 2; NPS 1 promoter, 1 passive = 50
+expect 0 m --json survey score csat --from 2026-11-24 --to 2026-11-27
+same "$(jx '$.responses') $(jx '$.flagged_left_out') $(jx '$.csat.p') $(jx '$.nps.nps')" "2 5 1.0 50.0" "scores without the flagged"
+# with them: X1 (weight 1186/149, stratum C of wave Q4) and K1-K6 (weight 1);
+# every overall answer is 4 or 5 but K4's 3: p = (w + 5) / (w + 6)
+expect 0 m --json survey score csat --from 2026-11-24 --to 2026-11-27 --include-flagged
+same "$(printf '%.12f' "$(jx '$.csat.p')")" "$(sqlite3 :memory: "select printf('%.12f', (1186.0/149 + 5) / (1186.0/149 + 6))")" "weighted CSAT"
+# the wave alone: X1
+expect 0 m --json survey score csat --wave Q4 --include-flagged
+same "$(jx '$.responses') $(jx '$.csat.x')" "1 $(sqlite3 :memory: 'select 1186.0/149')" "the wave's responses"
+contains "$tmp/out" '"index_error": "csat: dimension'   # one response cannot fill every dimension
+expect 1 m survey score csat --wave Q4;  contains "$tmp/err" "all flagged: see --include-flagged"
+expect 1 m survey score csat --by phone; contains "$tmp/err" "use tier, region or stratum"
+
+# Neyman with the example's 5000 past answers to q_overall: each stratum's
+# sample sd (computed here with awk) and n_h within 1 of 300 N_h sd_h / sum
+expect 0 m import responses "$data/responses.csv"
+expect 0 m --json survey sample csat --wave N2 --method stratified --by region --allocation neyman \
+  --question q_overall --size 300 --dry-run --quiet-days 0
+sql "select coalesce(c.region, '(none)'), a.value from answers a join questions q on q.id = a.question_id join responses r on r.id = a.response_id join customers c on c.id = r.customer_id where q.code = 'q_overall'" |
+  awk -F'|' '{ n[$1]++; s[$1] += $2; ss[$1] += $2 * $2 }
+    END { for (k in n) printf "%s %.9f\n", k, sqrt((ss[k] - s[k] * s[k] / n[k]) / (n[k] - 1)) }' |
+  sort >"$tmp/sd.txt"
+sqlite3 :memory: "select json_extract(value, '$.stratum') || ' ' || printf('%.9f', json_extract(value, '$.sd')) from json_each(json_extract(readfile('$tmp/out'), '$.strata'))" |
+  sort >"$tmp/sd_engine.txt"
+same "$(cat "$tmp/sd_engine.txt")" "$(cat "$tmp/sd.txt")" "Neyman: each stratum's sd of past answers"
+same "$(sqlite3 :memory: "with s as (select json_extract(value, '$.population') * json_extract(value, '$.sd') w, json_extract(value, '$.sample') n from json_each(json_extract(readfile('$tmp/out'), '$.strata'))) select sum(abs(n - 300.0 * w / (select sum(w) from s)) < 1) || ' ' || sum(n) from s")" \
+  "5 300" "Neyman: n_h proportional to N_h sd_h"
+
+# The example's 5000 answers scored by tier equal `manyi stats` on the same
+# rows pivoted here in SQL (reverse item q_wait turned round: 6 - value)
+expect 0 m --json survey score csat --by tier --period 2026 --include-flagged
+cp "$tmp/out" "$tmp/score.json"
+sqlite3 -header -csv "$tmp/ex.db" "select coalesce(c.tier, '') tier, coalesce(i.weight, 1) w,
+  max(case q.code when 'q_overall' then a.value end) q_overall,
+  max(case q.code when 'q_nps' then a.value end) q_nps,
+  max(case q.code when 'q_quality' then a.value end) q_quality,
+  max(case q.code when 'q_wait' then 6 - a.value end) q_wait,
+  max(case q.code when 'q_speed' then a.value end) q_speed
+from responses r join customers c on c.id = r.customer_id
+  left join invitations i on i.id = r.invitation_id left join answers a on a.response_id = r.id left join questions q on q.id = a.question_id
+where r.submitted_at >= strftime('%s', '2025-12-31T16:00:00') and r.submitted_at < strftime('%s', '2026-12-31T16:00:00')
+group by r.id" >"$tmp/rows.csv"
+expect 0 m --json stats prop "$tmp/rows.csv" --col q_overall --success 4,5 --weight w
+same "$(sqlite3 :memory: "select printf('%.12f %.12f', json_extract(readfile('$tmp/score.json'), '$.csat.p'), json_extract(readfile('$tmp/score.json'), '$.csat.se'))")" \
+  "$(printf '%.12f %.12f' "$(jx '$.p')" "$(jx '$.se')")" "CSAT = stats prop on the rows"
+expect 0 m --json stats nps "$tmp/rows.csv" --col q_nps --by tier --weight w
+same "$(sqlite3 :memory: "select printf('%.12f %.12f', json_extract(readfile('$tmp/score.json'), '$.nps.groups.A.nps'), json_extract(readfile('$tmp/score.json'), '$.nps.groups.A.se'))")" \
+  "$(printf '%.12f %.12f' "$(jx '$.groups.A.nps')" "$(jx '$.groups.A.se')")" "NPS of tier A = stats nps on the rows"
+expect 0 m --json stats index "$tmp/rows.csv" --dims 'response_speed:1:1:5:q_speed,q_wait' --weight w
+same "$(sqlite3 :memory: "select printf('%.12f', json_extract(readfile('$tmp/score.json'), '$.index.dimension_score_0_100.response_speed'))")" \
+  "$(printf '%.12f' "$(jx '$.dimension_score_0_100.response_speed')")" "response speed (with the reverse item) = stats index"
+
+# Duplicates on the example, counted here with a window function: a response
+# with an earlier one (by time, then id) of the same customer within 720 h
+expect 0 m --json survey clean csat
+same "$(jx '$.duplicate.flagged')" "$(sql "select count(*) from (select customer_id, submitted_at - lag(submitted_at) over (partition by customer_id order by submitted_at, id) gap from responses) where gap <= 720 * 3600")" \
+  "duplicates agree with a window-function count"
+
+echo "survey: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]
