@@ -18,6 +18,7 @@ static const mi_cli_command *const commands[] = {
     &mi_cmd_calendar, &mi_cmd_cron,
     &mi_cmd_repl,
     &mi_cmd_ticket,   &mi_cmd_jobs,     &mi_cmd_run,     &mi_cmd_tick,    &mi_cmd_outbox,
+    &mi_cmd_appoint,
     &mi_cmd_sla,      &mi_cmd_care,    &mi_cmd_survey,  &mi_cmd_action,
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };

@@ -6,6 +6,7 @@
 
 #include "service/fields.h"
 #include "service/import_rows.h"
+#include "store/appointments.h"
 #include "store/customers.h"
 #include "store/departments.h"
 #include "store/interactions.h"
@@ -157,7 +158,23 @@ static int staff_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
                            "'%s' is not a department of the configuration", dept);
   if (dept && mi_department_id(ctx->store, dept, &m.department_id, &fe))
     return stored(rec, fe.code, &fe);
-  return stored(rec, mi_staff_put(ctx->store, &m, e), e);
+  int rc = mi_staff_put(ctx->store, &m, e);
+  /* skills (optional column, codes separated by ';'): replaces the member's
+   * set; an empty cell (no value) keeps it, a quoted empty "" clears it. */
+  const char *skills = mi_record_get(rec, "skills");
+  if (rc > 0 && skills) {
+    int64_t id;
+    int changed;
+    if (mi_staff_id(ctx->store, m.external_id, &id, &fe)) {
+      *e = fe;
+      return stored(rec, fe.code, e);
+    }
+    if (mi_staff_skills_set(ctx->store, id, skills, &changed, &fe))
+      return mi_record_error(rec, e, fe.code == MI_EINVAL ? MI_EPARSE : fe.code, "skills", "%s",
+                             fe.msg);
+    if (changed && rc == MI_PUT_UNCHANGED) rc = MI_PUT_UPDATED;
+  }
+  return stored(rec, rc, e);
 }
 
 /* ---- interactions ------------------------------------------------------ */
@@ -359,7 +376,7 @@ static const char *const customer_optional[] = {
 static const char *const order_required[] = {"external_id", "customer_id", "amount",
                                              "currency",    "ordered_at",  "status", NULL};
 static const char *const staff_required[] = {"external_id", "name", NULL};
-static const char *const staff_optional[] = {"department", "os_user", "active", NULL};
+static const char *const staff_optional[] = {"department", "os_user", "active", "skills", NULL};
 static const char *const interaction_required[] = {"external_id", "customer_id", "channel",
                                                    "direction", "occurred_at", NULL};
 static const char *const interaction_optional[] = {"staff_id", "summary", NULL};

@@ -50,10 +50,14 @@ int mi_queue_claim(mi_store *s, const char *owner, int64_t now, int64_t lease_se
       s, MI_SQL_QUEUE_CLAIM,
       "UPDATE jobs SET status = 'running', lease_owner = ?1, lease_until = ?2 + ?3,"
       " attempts = attempts + 1, started_at = ?2, finished_at = NULL"
-      " WHERE id = (SELECT id FROM (SELECT id, run_at FROM jobs"
+      /* each side takes its first row on its own, so the queued side walks
+       * the jobs_due index instead of sorting every due job on each claim */
+      " WHERE id = (SELECT id FROM (SELECT * FROM (SELECT id, run_at FROM jobs"
       "                             WHERE status = 'queued' AND run_at <= ?2"
-      "                             UNION ALL SELECT id, run_at FROM jobs"
-      "                             WHERE status = 'running' AND lease_until < ?2)"
+      "                             ORDER BY run_at, id LIMIT 1)"
+      "                             UNION ALL SELECT * FROM (SELECT id, run_at FROM jobs"
+      "                             WHERE status = 'running' AND lease_until < ?2"
+      "                             ORDER BY run_at, id LIMIT 1))"
       "             ORDER BY run_at, id LIMIT 1)"
       " RETURNING " JOB_COLUMNS,
       e);

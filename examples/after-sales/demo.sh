@@ -14,6 +14,7 @@ run init
 for entity in customers staff orders interactions tickets responses; do
   run import "$entity" "$here/data/$entity.csv"
 done
+run import staff "$here/data/technicians.csv" # skills for `manyi appoint`
 run status
 run eval tiers
 run eval points

@@ -1,0 +1,226 @@
+/* manyi-sched-bench: the measured side of bench/sched.sh.
+ *
+ *   manyi-sched-bench init DB              a fresh manyi database
+ *   manyi-sched-bench enqueue DB N         N jobs through mi_job_enqueue,
+ *                                          10,000 per transaction; prints seconds
+ *   manyi-sched-bench peer-sql N           the same N INSERTs as SQL for the
+ *                                          sqlite3 shell, on standard output
+ *   manyi-sched-bench fire DB N            queues N trivial jobs (untimed), then
+ *                                          fires them through the runner; prints
+ *                                          seconds and jobs/s
+ *   manyi-sched-bench sla CONFIG CAL N SAMPLE SEED
+ *                                          N deadlines with mi_sched_add_business,
+ *                                          SAMPLE with the minute-stepping peer
+ *                                          (bench/sla_peer.c); checks that both
+ *                                          agree on the sample; prints both rates
+ *
+ * Output is "key value" lines for the script to read. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench/sla_peer.h"
+#include "config/config.h"
+#include "sched/calendar.h"
+#include "sched/runner.h"
+#include "store/jobs.h"
+#include "store/store.h"
+
+#define BATCH 10000
+#define T0 INT64_C(1798761600) /* 2027-01-01T00:00:00Z: run_at of every job */
+
+static double seconds_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int die(const char *what, const mi_err *e) {
+  fprintf(stderr, "manyi-sched-bench: %s: %s\n", what, e ? e->msg : "");
+  return 1;
+}
+
+static long count_arg(const char *s) {
+  char *end;
+  long n = strtol(s, &end, 10);
+  if (!*s || *end || n < 1 || n > 100000000) {
+    fprintf(stderr, "manyi-sched-bench: '%s' is not a count from 1 to 100000000\n", s);
+    exit(2);
+  }
+  return n;
+}
+
+/* The key and run_at of job i, the same on both sides. */
+static void job_key(long i, char *key, size_t size) { snprintf(key, size, "bench:%09ld", i); }
+static int64_t job_at(long i) { return T0 + i % 86400; }
+
+static int enqueue(mi_store *s, long n, mi_err *e) {
+  char key[32];
+  for (long i = 0; i < n; i++) {
+    if (i % BATCH == 0 && mi_store_begin(s, e)) return -1;
+    job_key(i, key, sizeof key);
+    if (mi_job_enqueue(s, "bench-noop", key, job_at(i), NULL, T0 - 86400, NULL, e) != MI_PUT_INSERTED)
+      return -1;
+    if ((i + 1) % BATCH == 0 || i + 1 == n) {
+      if (mi_store_commit(s, e)) return -1;
+    }
+  }
+  return 0;
+}
+
+static int cmd_enqueue(const char *db, long n) {
+  mi_store *s;
+  mi_err e = {0};
+  if (mi_store_open(db, MI_STORE_CREATE, &s, &e)) return die(db, &e);
+  double t = seconds_now();
+  int rc = enqueue(s, n, &e);
+  t = seconds_now() - t;
+  mi_store_close(s);
+  if (rc) return die("enqueue", &e);
+  printf("seconds %.3f\n", t);
+  return 0;
+}
+
+static int cmd_peer_sql(long n) {
+  /* The pragmas manyi sets on open (core/store/open.c). */
+  printf("PRAGMA foreign_keys = ON;\nPRAGMA synchronous = NORMAL;\nPRAGMA cache_size = -262144;\n");
+  char key[32];
+  for (long i = 0; i < n; i++) {
+    if (i % BATCH == 0) printf("BEGIN IMMEDIATE;\n");
+    job_key(i, key, sizeof key);
+    printf("INSERT INTO jobs(kind, key, run_at, payload, created_at) VALUES ('bench-noop', '%s', "
+           "%" PRId64 ", NULL, %" PRId64 ") ON CONFLICT(key) DO NOTHING;\n",
+           key, job_at(i), T0 - 86400);
+    if ((i + 1) % BATCH == 0 || i + 1 == n) printf("COMMIT;\n");
+  }
+  return fflush(stdout) ? 1 : 0;
+}
+
+static long noop_runs;
+
+/* The trivial job kind: it only counts. */
+static int run_noop(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  (void)s, (void)j, (void)ud, (void)now, (void)e;
+  noop_runs++;
+  return 0;
+}
+
+static const mi_sched_kind bench_kinds[] = {
+    {"bench-noop", "does nothing (bench/sched_bench.c)", run_noop, 0},
+    {NULL, NULL, NULL, 0}};
+
+static int cmd_fire(const char *db, long n) {
+  mi_store *s;
+  mi_err e = {0};
+  if (mi_store_open(db, MI_STORE_CREATE, &s, &e)) return die(db, &e);
+  if (enqueue(s, n, &e)) {
+    mi_store_close(s);
+    return die("enqueue", &e);
+  }
+  mi_sched_opts o = {.owner = "bench:1", .lease_secs = 300};
+  mi_sched_report r = {0};
+  double t = seconds_now();
+  int rc = mi_sched_run_due(s, bench_kinds, NULL, &o, T0 + 2 * 86400, &r, &e);
+  t = seconds_now() - t;
+  mi_store_close(s);
+  if (rc) return die("run", &e);
+  if ((long)r.done != n || noop_runs != n) {
+    fprintf(stderr, "manyi-sched-bench: %ld jobs queued but %zu done, %ld run\n", n, r.done,
+            noop_runs);
+    return 1;
+  }
+  printf("seconds %.3f\njobs_per_s %.0f\n", t, n / t);
+  return 0;
+}
+
+/* splitmix64: a small seeded generator, the same stream on every machine. */
+static uint64_t next(uint64_t *x) {
+  uint64_t z = (*x += UINT64_C(0x9E3779B97F4A7C15));
+  z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+  return z ^ (z >> 31);
+}
+
+/* Whole-minute instants in 2026 (the example's holidays and working day lie
+ * in it) and 1..1440 business minutes (up to about three working days). */
+static void sla_case(uint64_t *x, int64_t *start, int64_t *minutes) {
+  *start = INT64_C(1767225600) + (int64_t)(next(x) % (365 * 1440)) * 60; /* 2026-01-01Z */
+  *minutes = 1 + (int64_t)(next(x) % 1440);
+}
+
+static int cmd_sla(const char *config, const char *name, long n, long sample, uint64_t seed) {
+  mi_config *cfg;
+  mi_err e = {0};
+  if (mi_config_load(config, &cfg, &e)) return die(config, &e);
+  const mi_config_calendar *cc = mi_config_find_calendar(cfg, name);
+  if (!cc || cc->ics) {
+    fprintf(stderr, "manyi-sched-bench: no calendar '%s' without an .ics file in %s\n", name,
+            config);
+    mi_config_free(cfg);
+    return 2;
+  }
+  mi_sched_calendar *cal;
+  if (mi_sched_calendar_new(cc, &cal, &e)) return die(name, &e);
+  /* the peer's wall clock: libc in the calendar's zone */
+  setenv("TZ", cc->timezone, 1);
+  tzset();
+
+  uint64_t x = seed;
+  int64_t start, minutes, out, sum = 0;
+  double t = seconds_now();
+  for (long i = 0; i < n; i++) {
+    sla_case(&x, &start, &minutes);
+    if (mi_sched_add_business(cal, start, minutes * 60, &out, &e)) return die("add", &e);
+    sum += out - start;
+  }
+  double t_lib = seconds_now() - t;
+
+  /* the same first SAMPLE cases through the peer, compared with the library */
+  x = seed;
+  long differ = 0;
+  int64_t *want = malloc((size_t)sample * sizeof *want), psum = 0;
+  if (!want) return die("out of memory", NULL);
+  for (long i = 0; i < sample; i++) {
+    sla_case(&x, &start, &minutes);
+    if (mi_sched_add_business(cal, start, minutes * 60, &want[i], &e)) return die("add", &e);
+  }
+  x = seed;
+  t = seconds_now();
+  for (long i = 0; i < sample; i++) {
+    sla_case(&x, &start, &minutes);
+    out = sla_peer_add(cc, start, minutes);
+    psum += out - start;
+    if (out != want[i] && differ++ < 5)
+      fprintf(stderr, "differ: start %" PRId64 " + %" PRId64 " min: manyi %" PRId64
+              ", peer %" PRId64 "\n", start, minutes, want[i], out);
+  }
+  double t_peer = seconds_now() - t;
+  free(want);
+  mi_sched_calendar_free(cal);
+  mi_config_free(cfg);
+  printf("lib_n %ld\nlib_seconds %.3f\nlib_per_s %.0f\n", n, t_lib, n / t_lib);
+  printf("peer_n %ld\npeer_seconds %.3f\npeer_per_s %.0f\n", sample, t_peer, sample / t_peer);
+  printf("differ %ld\nchecksum %" PRId64 " %" PRId64 "\n", differ, sum, psum);
+  return differ ? 1 : 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc == 3 && !strcmp(argv[1], "init")) {
+    mi_store *s;
+    mi_err e = {0};
+    if (mi_store_open(argv[2], MI_STORE_CREATE, &s, &e)) return die(argv[2], &e);
+    mi_store_close(s);
+    return 0;
+  }
+  if (argc == 4 && !strcmp(argv[1], "enqueue")) return cmd_enqueue(argv[2], count_arg(argv[3]));
+  if (argc == 3 && !strcmp(argv[1], "peer-sql")) return cmd_peer_sql(count_arg(argv[2]));
+  if (argc == 4 && !strcmp(argv[1], "fire")) return cmd_fire(argv[2], count_arg(argv[3]));
+  if (argc == 7 && !strcmp(argv[1], "sla"))
+    return cmd_sla(argv[2], argv[3], count_arg(argv[4]), count_arg(argv[5]),
+                   (uint64_t)strtoull(argv[6], NULL, 10));
+  fprintf(stderr, "usage: manyi-sched-bench init DB | enqueue DB N | peer-sql N | fire DB N |\n"
+                  "       sla CONFIG CALENDAR N SAMPLE SEED\n");
+  return 2;
+}
