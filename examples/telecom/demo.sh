@@ -62,7 +62,7 @@ at 2026-12-08T13:00:00+08:00 "scheduler: CMP2 has used half of its 12 h"
 run tick
 at 2026-12-08T14:00:00+08:00 "the customer sends the ID copy; the business office goes on"
 run ticket stage BIZ1 verified
-at 2026-12-08T15:00:00+08:00 ""
+at 2026-12-08T15:00:00+08:00 "BIZ1 approved; CMP1 investigated"
 run ticket stage BIZ1 approved
 run ticket stage CMP1 investigated
 at 2026-12-08T16:00:00+08:00 "scheduler: CMP2 at 75 %, CMP3 at 50 %"
@@ -72,7 +72,7 @@ run ticket stage CMP1 compensated --reason '赠送10GB流量'
 at 2026-12-08T16:30:00+08:00 "the customer is told the new plan is active"
 run ticket stage BIZ1 customer_informed
 run ticket sla BIZ1             # the hours without documents are not counted
-at 2026-12-08T18:00:00+08:00 ""
+at 2026-12-08T18:00:00+08:00 "the customer accepts the compensation: CMP1 resolved"
 run ticket stage CMP1 customer_agreed
 at 2026-12-08T19:00:00+08:00 "scheduler: CMP2's 12 h are gone"
 run tick

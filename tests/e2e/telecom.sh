@@ -42,7 +42,8 @@ unset MANYI_NOW
 # K0002 12 x 159 = 1908 / 12 = 159 >= 120, since 2024-06 -> silver
 # K0003 3 x 199 = 597 / 12 = 49.75 < 120 -> standard
 # K0004 9 x 599 = 5391 / 12 = 449.25, but joined 2026-03-01: 2026-03-01T00:00Z
-#       to 2026-12-06T16:00Z (Monday 00:00 local) is 280 days -> standard
+#       to the evaluation at 2026-12-06T23:00Z (Monday 07:00 local) is 275 days
+#       to Dec 1 + 5 days + 23 h = 280 full days < 365 -> standard
 same "$(sql "select group_concat(tier, ' ') from (select tier from customers where external_id <= 'K0004' order by external_id)")" \
   "gold silver standard standard" "tiers of the hand-made customers"
 contains "$tmp/demo.out" "reason:   ARPU 449.25 >= 120 but tenure 280 days < 365"

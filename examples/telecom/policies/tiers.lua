@@ -4,8 +4,10 @@
 --
 -- The operator's rule: a customer's tier follows what they pay a month on
 -- average (ARPU: plan purchases and top-ups of the last 12 months / 12) and
--- how long they have been with us (tenure). Refunds are not counted in the
--- spend (the engine leaves them out of spend_12m).
+-- how long they have been with us (tenure). Dividing by 12 understates the
+-- ARPU of a customer who joined less than a year ago, but both tiers above
+-- standard need a year's tenure, so it never changes a decision. Refunded
+-- and cancelled orders are not in spend_12m (the engine leaves them out).
 --
 --   gold      arpu >= gold_min_arpu    and tenure_days >= gold_min_tenure_days
 --   silver    arpu >= silver_min_arpu  and tenure_days >= silver_min_tenure_days
