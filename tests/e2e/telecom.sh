@@ -101,6 +101,13 @@ same "$(ev BIZ1 '$.stage' stage | tr '\n' ' ')" "submitted verified documents_mi
 same "$(sql "select json_extract(detail, '$.reason') from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'BIZ1' and json_extract(detail, '$.stage') = 'documents_missing'")" \
   "缺身份证复印件" "the missing document is named"
 expect 1 m ticket stage BIZ1 approved;   contains "$tmp/err" "ticket BIZ1 is resolved"
+# the telecom processes, not the after-sales ones: a complaint must be
+# investigated before it is settled, and has no after-sales stage names
+expect 1 m ticket stage CMP2 customer_agreed
+contains "$tmp/err" "ticket CMP2 is at stage acknowledged: it can go to investigated, not customer_agreed"
+expect 1 m ticket stage CMP2 assessed;   contains "$tmp/err" "complaint tickets have no stage 'assessed'"
+expect 0 m ticket stage CMP2 investigated
+expect 1 m ticket stage CMP2 compensated; contains "$tmp/err" "needs a reason"
 
 # --- follow-ups (6 h of business time in the department's calendar)
 # BIZ1 resolved Tue 16:30 (back office): 16:30-17:30 = 1h + Wed 09:00-12:00 =
