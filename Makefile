@@ -2,7 +2,7 @@
 BUILD ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all build test demo bench clean deps
+.PHONY: all build test demo demo-telecom bench clean deps
 
 all: build
 
@@ -20,6 +20,9 @@ test: build
 
 demo: build
 	bash examples/after-sales/demo.sh $(BUILD)/manyi $(BUILD)/after-sales.db
+
+demo-telecom: build
+	bash examples/telecom/demo.sh $(BUILD)/manyi $(BUILD)/telecom.db
 
 bench: build
 	rc=0; bash bench/run.sh $(BUILD) || rc=$$?; bash bench/tiers.sh $(BUILD) || rc=$$?; \
