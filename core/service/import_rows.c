@@ -156,8 +156,8 @@ static int staff_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
   if (dept && !mi_config_find_department(ctx->cfg, dept))
     return mi_record_error(rec, e, MI_EPARSE, "department",
                            "'%s' is not a department of the configuration", dept);
-  if (dept && mi_department_id(ctx->store, dept, &m.department_id, &fe))
-    return stored(rec, fe.code, &fe);
+  if (dept && mi_department_id(ctx->store, dept, &m.department_id, e))
+    return stored(rec, e->code, e);
   int rc = mi_staff_put(ctx->store, &m, e);
   /* skills (optional column, codes separated by ';'): replaces the member's
    * set; an empty cell (no value) keeps it, a quoted empty "" clears it. */
@@ -214,7 +214,6 @@ static int ticket_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
   mi_ticket t = {0};
   const char *dept;
   int64_t priority;
-  mi_err fe;
   if (text(rec, "external_id", 1, 64, &t.external_id, e) ||
       customer_ref(ctx, rec, "customer_id", &t.customer_id, e) ||
       choice(rec, "kind", ticket_kinds, 0, &t.kind, e) ||
@@ -233,7 +232,7 @@ static int ticket_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
   if (!mi_config_find_department(ctx->cfg, dept))
     return mi_record_error(rec, e, MI_EPARSE, "department",
                            "'%s' is not a department of the configuration", dept);
-  if (mi_department_id(ctx->store, dept, &t.department_id, &fe)) return stored(rec, fe.code, &fe);
+  if (mi_department_id(ctx->store, dept, &t.department_id, e)) return stored(rec, e->code, e);
   if (t.first_response_at && t.first_response_at < t.opened_at)
     return mi_record_error(rec, e, MI_EPARSE, "first_response_at", "is before opened_at");
   if (t.resolved_at && t.resolved_at < t.opened_at)
