@@ -142,6 +142,8 @@ typedef struct mi_config_sla {
   mi_config_ticket_kind kind;
   int priority;               /* 1..4, or 0 = any priority */
   const mi_config_tier *tier; /* or NULL = any tier; points into mi_config.tiers */
+  char *channel;              /* or NULL = any channel (phone, email, ... as on tickets) */
+  const struct mi_config_department *department; /* or NULL = any department */
   int64_t first_response;     /* seconds (> 0, <= resolution) */
   int64_t next_response;      /* seconds, or 0 = not set */
   int64_t resolution;         /* seconds */

@@ -48,6 +48,7 @@ void mi_config_free(mi_config *cfg) {
     mi_cfg_value_clear(&cfg->policies[i].params);
   }
   free(cfg->policies);
+  for (size_t i = 0; i < cfg->nsla; i++) free(cfg->sla[i].channel);
   free(cfg->sla);
   for (size_t i = 0; i < cfg->nsurveys; i++) free_survey(&cfg->surveys[i]);
   free(cfg->surveys);

@@ -12,8 +12,9 @@ const char *mi_sla_state_name(int state) {
   return state >= 0 && state < 4 ? names[state] : "?";
 }
 
-/* The most specific rule: kind must match; a rule naming the priority or
- * the tier beats one that leaves it open (both beats either). */
+/* The most specific rule: kind must match; each of priority, tier, channel
+ * and department a rule names must match, and counts (1, 2, 4, 8): a rule
+ * naming the department beats one naming the channel, and so on. */
 static const mi_config_sla *find_rule(const mi_config *cfg, const mi_ticket_row *t) {
   static const char *const kinds[] = {"inquiry", "complaint", "after_sales", "business_request"};
   const mi_config_sla *best = NULL;
@@ -23,7 +24,10 @@ static const mi_config_sla *find_rule(const mi_config *cfg, const mi_ticket_row 
     if (strcmp(kinds[r->kind], t->kind)) continue;
     if (r->priority && r->priority != t->priority) continue;
     if (r->tier && strcmp(r->tier->code, t->customer_tier)) continue;
-    int score = (r->priority ? 1 : 0) + (r->tier ? 2 : 0);
+    if (r->channel && strcmp(r->channel, t->channel)) continue;
+    if (r->department && strcmp(r->department->code, t->department)) continue;
+    int score = (r->priority ? 1 : 0) + (r->tier ? 2 : 0) + (r->channel ? 4 : 0) +
+                (r->department ? 8 : 0);
     if (score > best_score) best = r, best_score = score;
   }
   return best;
