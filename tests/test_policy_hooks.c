@@ -393,6 +393,45 @@ static void test_care_nonsense(void **state) {
   }
 }
 
+/* ---- code -------------------------------------------------------------------- */
+
+static const mi_view *text_view(views *t, const char *text) {
+  t->f[0] = (mi_view_field){.name = "text", .type = MI_VIEW_STR, .s = text};
+  t->f[1] = (mi_view_field){.name = "source", .type = MI_VIEW_STR, .s = "survey"};
+  t->v = (mi_view){.kind = "text", .id = text, .fields = t->f, .nfields = 2};
+  return &t->v;
+}
+
+static void test_code(void **state) {
+  fixture *f = *state;
+  views t;
+  mi_code_decision d;
+  mi_err e;
+  int rc = mi_policy_call_code(f->p, text_view(&t, "good"), &d, &e);
+  if (rc) fail_msg("%s", err_text(&e));
+  assert_int_equal(d.ncodes, 2);
+  assert_string_equal(d.codes[1], "price");
+  assert_int_equal(mi_policy_call_code(f->p, text_view(&t, "none"), &d, &e), 0);
+  assert_int_equal(d.ncodes, 0);
+  static const struct {
+    const char *id, *part;
+  } cases[] = {
+      {"eleven", "of 11 items; at most 10"},
+      {"twice", "category 'price' twice"},
+      {"not_code", "a category is a code"},
+      {"number", "category 1"},
+      {"map", "that is not a list"},
+      {"nothing", "nil as the list of categories"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    memset(&d, 0x5a, sizeof d);
+    rc = mi_policy_call_code(f->p, text_view(&t, cases[i].id), &d, &e);
+    expect_refused(rc, &e, cases[i].part, "(text ");
+    assert_true(all_zero(&d, sizeof d));
+  }
+  assert_int_equal(mi_policy_call_code(f->p, NULL, &d, &e), MI_EINVAL);
+}
+
 /* ---- the date view ---------------------------------------------------------- */
 
 static int64_t field(const mi_view *v, const char *name) {
@@ -539,6 +578,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_evaluate_nonsense, setup, teardown),
       cmocka_unit_test_setup_teardown(test_care_good, setup, teardown),
       cmocka_unit_test_setup_teardown(test_care_nonsense, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_code, setup, teardown),
       cmocka_unit_test(test_date_view),
       cmocka_unit_test(test_value_load),
       cmocka_unit_test(test_shipped_cases),

@@ -7,6 +7,8 @@
 #include "cli/cli.h"
 #include "sched/tz.h"
 #include "service/survey_score.h"
+#include "service/text_coding.h"
+#include "store/text_codes.h"
 #include "service/surveys.h"
 #include "util/period.h"
 #include "store/response_flags.h"
@@ -48,6 +50,10 @@ static const char usage_all[] =
     "                 items turned round), with confidence intervals, weighted by the\n"
     "                 design weights of the invitations; flagged responses left out.\n"
     "                 The same figures as `manyi stats prop|nps|index` on the rows.\n"
+    "  code CODE [--complaints] [--recode]\n"
+    "                 the coding policy (policies.coding) names the categories of each\n"
+    "                 open answer not coded yet (and of each complaint's description);\n"
+    "                 prints the categories with their counts, most first (Pareto)\n"
     "\n"
     "Messages wait in the outbox (`manyi outbox export FILE`); manyi sends nothing.\n";
 
@@ -310,7 +316,80 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
+static void on_code_failure(void *ctx, const char *what, const mi_err *err) {
+  (void)ctx;
+  fprintf(stderr, "manyi survey code: %s: ", what);
+  mi_err_print(err, stderr);
+}
+
+static json_t *pareto(mi_cli *cli, const char *source, const char *survey, mi_err *e) {
+  mi_code_count *c;
+  size_t n;
+  int64_t texts;
+  if (mi_text_code_counts(cli->store, source, survey, &c, &n, &texts, e)) return NULL;
+  json_t *arr = json_array();
+  int64_t total = 0, run = 0;
+  for (size_t i = 0; i < n; i++) total += c[i].count;
+  if (!cli->json && n) printf("%s categories (%lld mentions)\n", source, (long long)total);
+  for (size_t i = 0; i < n; i++) {
+    run += c[i].count;
+    double share = (double)c[i].count / (double)total, cum = (double)run / (double)total;
+    json_array_append_new(arr, json_pack("{s:s, s:I, s:f, s:f}", "category", c[i].category,
+                                         "count", (json_int_t)c[i].count, "share", share,
+                                         "cumulative", cum));
+    if (!cli->json)
+      printf("  %-20s %6lld  %5.1f%%  (cumulative %5.1f%%)\n", c[i].category,
+             (long long)c[i].count, 100 * share, 100 * cum);
+  }
+  free(c);
+  return arr;
+}
+
+static int cmd_code(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"complaints", no_argument, NULL, 'c'},
+                                          {"recode", no_argument, NULL, 'r'},
+                                          {NULL, 0, NULL, 0}};
+  int opt, complaints = 0, recode = 0;
+  while ((opt = getopt_long(argc, argv, "cr", options, NULL)) != -1) {
+    if (opt == 'c') complaints = 1;
+    else if (opt == 'r') recode = 1;
+    else return mi_cli_usage_error("survey", "code: unknown option");
+  }
+  if (argc - optind != 1) return mi_cli_usage_error("survey", "code takes one survey CODE");
+  const char *survey = argv[optind];
+  if (mi_cli_open_store(cli, 0)) return 1;
+  if (!mi_config_find_survey(cli->cfg, survey))
+    return mi_cli_usage_error("survey", "no survey '%s' in the configuration", survey);
+  mi_err e = {0};
+  mi_policy *coding = NULL;
+  mi_coding_summary sum;
+  if (mi_policy_load_config(cli->cfg, "coding", &coding, &e)) return mi_cli_fail(&e);
+  int rc = mi_texts_code(cli->store, coding, survey, complaints, recode, mi_cli_now(),
+                         on_code_failure, NULL, &sum, &e);
+  mi_policy_free(coding);
+  if (rc) return mi_cli_fail(&e);
+  if (!cli->json)
+    printf("%s: %lld texts read, %lld coded, %lld in no category, %lld failed\n", survey,
+           (long long)sum.texts, (long long)sum.coded, (long long)sum.uncategorised,
+           (long long)sum.failed);
+  json_t *answers = pareto(cli, "survey", survey, &e);
+  json_t *compl = answers && complaints ? pareto(cli, "complaint", NULL, &e) : NULL;
+  if (!answers || (complaints && !compl)) {
+    json_decref(answers);
+    return mi_cli_fail(&e);
+  }
+  if (cli->json)
+    mi_cli_print_json(json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "texts", (json_int_t)sum.texts,
+                                "coded", (json_int_t)sum.coded, "uncategorised",
+                                (json_int_t)sum.uncategorised, "failed", (json_int_t)sum.failed,
+                                "answers", answers, "complaints", compl ? compl : json_null()));
+  else
+    json_decref(answers), json_decref(compl);
+  return sum.failed ? 3 : 0;
+}
+
 static const mi_cli_sub subs[] = {
+    {"code", usage_all, cmd_code},
     {"clean", usage_all, cmd_clean},
     {"score", usage_all, cmd_score},{"sample", usage_all, cmd_sample},
                                   {"dispatch", usage_all, cmd_dispatch},

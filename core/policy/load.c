@@ -14,13 +14,13 @@
 #include "policy/policy_internal.h"
 
 static const char *const hook_names[] = {"tier",     "points", "route", "escalate",
-                                         "evaluate", "care",   NULL};
+                                         "evaluate", "care",   "code",  NULL};
 /* The hook a policy of a given configuration name must provide. */
 static const struct {
   const char *policy, *hook;
 } required[] = {{"tiers", "tier"},      {"loyalty", "points"},       {"routing", "route"},
                 {"escalation", "escalate"}, {"evaluation", "evaluate"}, {"care", "care"},
-                {NULL, NULL}};
+                {"coding", "code"},         {NULL, NULL}};
 
 static const mi_policy_limits default_limits = {1000000, 16 * 1024 * 1024, 250};
 

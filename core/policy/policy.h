@@ -132,6 +132,19 @@ typedef struct mi_care_decision {
 int mi_policy_call_care(mi_policy *p, const mi_view *customer, const mi_view *date,
                         mi_care_decision *out, mi_err *e);
 
+/* code(text, params) -> list of category codes: what an open answer or a
+ * complaint is about (e.g. {"delivery", "price"}); at most 10, each a code
+ * ([A-Za-z][A-Za-z0-9_-]{0,63}), no repeats; an empty list is "none of them".
+ * text is a view with fields text, source ("survey" | "complaint") and
+ * question (the question code, or nil). */
+enum { MI_CODE_MAX = 10 };
+typedef struct mi_code_decision {
+  size_t ncodes;
+  char codes[MI_CODE_MAX][65];
+  int line;
+} mi_code_decision;
+int mi_policy_call_code(mi_policy *p, const mi_view *text, mi_code_decision *out, mi_err *e);
+
 /* The points hook: points(event, customer, params) -> nil | {points = N,
  * expires = "..." | nil, reason = "..."}. event is a view of kind "event"
  * (fields type "order"|"survey"|"referral"|"feedback", id, amount, currency,

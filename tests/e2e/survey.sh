@@ -178,5 +178,23 @@ expect 0 m --json survey clean csat
 same "$(jx '$.duplicate.flagged')" "$(sql "select count(*) from (select customer_id, submitted_at - lag(submitted_at) over (partition by customer_id order by submitted_at, id) gap from responses) where gap <= 720 * 3600")" \
   "duplicates agree with a window-function count"
 
+# --- coding open answers (policies/coding.lua with the example's keywords):
+# each category's count equals an SQL count of the comments holding one of
+# its keywords (ASCII compared without case, Chinese as written)
+expect 0 m --json survey code csat
+cp "$tmp/out" "$tmp/code.json"
+kw() { sql "select count(*) from answers a join questions q on q.id = a.question_id where q.code = 'q_comment' and a.text is not null and ($1)"; }
+cat_count() { sqlite3 :memory: "select coalesce((select json_extract(value, '$.count') from json_each(json_extract(readfile('$tmp/code.json'), '$.answers')) where json_extract(value, '$.category') = '$1'), 0)"; }
+same "$(cat_count praise)" "$(kw "lower(a.text) like '%great%' or lower(a.text) like '%thank you%' or a.text like '%满意%' or a.text like '%点赞%'")" "praise"
+same "$(cat_count delivery)" "$(kw "lower(a.text) like '%delivery%' or lower(a.text) like '%installation%' or a.text like '%上门%' or a.text like '%准时%'")" "delivery"
+same "$(cat_count warranty)" "$(kw "lower(a.text) like '%warranty%' or a.text like '%保修%'")" "warranty (Chinese keyword)"
+same "$(jx '$.texts')" "$(kw 1)" "every comment read once"
+expect 0 m --json survey code csat
+same "$(jx '$.texts')" 0 "a rerun codes nothing new"
+expect 0 m --json survey code csat --recode
+praise=$(cat_count praise)
+cp "$tmp/out" "$tmp/code.json"
+same "$(jx '$.texts') $(cat_count praise)" "$(kw 1) $praise" "recoding gives the same counts"
+
 echo "survey: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

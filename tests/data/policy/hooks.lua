@@ -131,4 +131,24 @@ local function care(c, date, p)
   return care_returns[c.external_id](c, date, p)
 end
 
-return { route = route, escalate = escalate, evaluate = evaluate, care = care }
+-- code(text): the text names the fixture's return.
+local code_returns = {
+  good = function() return { "delivery", "price" } end,
+  none = function() return {} end,
+  eleven = function()
+    local out = {}
+    for i = 1, 11 do out[i] = "c" .. i end
+    return out
+  end,
+  twice = function() return { "price", "price" } end,
+  not_code = function() return { "送货" } end,
+  number = function() return { 42 } end,
+  map = function() return { code = "price" } end,
+  nothing = function() return nil end,
+}
+
+local function code(t, p)
+  return code_returns[t.text](t, p)
+end
+
+return { route = route, escalate = escalate, evaluate = evaluate, care = care, code = code }

@@ -1,0 +1,58 @@
+#include "service/text_coding.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/text_codes.h"
+
+typedef struct run {
+  mi_store *s;
+  mi_policy *policy;
+  int64_t now;
+  void (*on_failure)(void *, const char *, const mi_err *);
+  void *ctx;
+  mi_coding_summary *sum;
+  mi_err *e;
+} run;
+
+static int one(void *ud, const mi_text_item *t) {
+  run *r = ud;
+  mi_view_field f[] = {
+      {.name = "text", .type = MI_VIEW_STR, .s = t->text},
+      {.name = "source", .type = MI_VIEW_STR, .s = t->source},
+      t->question ? (mi_view_field){.name = "question", .type = MI_VIEW_STR, .s = t->question}
+                  : (mi_view_field){.name = "question", .type = MI_VIEW_NIL},
+  };
+  mi_view v = {.kind = "text", .id = t->source, .fields = f, .nfields = 3};
+  mi_code_decision d;
+  mi_err pe = {0};
+  r->sum->texts++;
+  if (mi_policy_call_code(r->policy, &v, &d, &pe)) {
+    char what[80];
+    if (t->ticket_id) snprintf(what, sizeof what, "complaint ticket row %lld", (long long)t->ticket_id);
+    else snprintf(what, sizeof what, "response row %lld, question %s", (long long)t->response_id,
+                  t->question ? t->question : "?");
+    r->sum->failed++;
+    if (r->on_failure) r->on_failure(r->ctx, what, &pe);
+    return 0;
+  }
+  const char *codes[MI_CODE_MAX];
+  for (size_t i = 0; i < d.ncodes; i++) codes[i] = d.codes[i];
+  int rc = mi_text_code_put(r->s, t, codes, d.ncodes, r->now, r->e);
+  if (!rc) d.ncodes ? r->sum->coded++ : r->sum->uncategorised++;
+  return rc;
+}
+
+int mi_texts_code(mi_store *s, mi_policy *coding, const char *survey, int complaints, int recode,
+                  int64_t now, void (*on_failure)(void *ctx, const char *what, const mi_err *err),
+                  void *ctx, mi_coding_summary *sum, mi_err *e) {
+  memset(sum, 0, sizeof *sum);
+  run r = {s, coding, now, on_failure, ctx, sum, e};
+  int rc = mi_store_begin(s, e);
+  if (rc) return rc;
+  if ((rc = mi_text_uncoded(s, survey, complaints, recode, one, &r, e))) {
+    mi_store_rollback(s);
+    return rc;
+  }
+  return mi_store_commit(s, e);
+}
