@@ -16,7 +16,8 @@ command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install cl
 
 CC=clang cmake -S "$src" -B "$build" -DMANYI_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 # shellcheck disable=SC2086 # one target name per word
-cmake --build "$build" -j2 --target $(printf 'fuzz_%s ' $targets)
+cmake --build "$build" -j2 --target $(printf 'fuzz_%s ' $targets) >"$build/build.log" 2>&1 ||
+  { tail -40 "$build/build.log" >&2; exit 1; }
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
