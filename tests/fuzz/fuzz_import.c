@@ -7,6 +7,7 @@
  * the same result however often and in whatever order it runs. */
 #include <assert.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -53,7 +54,10 @@ static void import_or_die(mi_store *s, const char *entity, const char *path) {
 
 static void setup(void) {
   mi_err e;
-  snprintf(dir, sizeof dir, "/tmp/manyi-fuzz-import.XXXXXX");
+  /* in memory where there is a tmpfs: the database is written every run */
+  struct stat st;
+  snprintf(dir, sizeof dir, "%s/manyi-fuzz-import.XXXXXX",
+           stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) ? "/dev/shm" : "/tmp");
   if (!mkdtemp(dir)) abort();
   atexit(cleanup);
   if (mi_config_load(EXAMPLE "/manyi.yaml", &cfg, &e)) die("config", &e);
