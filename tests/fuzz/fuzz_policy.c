@@ -7,7 +7,8 @@
  * call checks the result; a result must either be accepted and then hold
  * what the contract says, or be refused as MI_EPOLICY with a message.
  * First byte: the hook (tier, route, escalate, evaluate, care, points); at
- * 0xF0 and above the rest is used as the hook's body as it is (raw Lua). */
+ * 0xF0 and above the rest is used as the hook's body as it is (raw Lua).
+ * FUZZ_SHOW=1 in the environment prints each generated policy and verdict. */
 #include <assert.h>
 #include <math.h>
 #include <stdarg.h>
@@ -197,6 +198,7 @@ static void call(mi_policy *p, int hook) {
     break;
   }
   }
+  if (getenv("FUZZ_SHOW")) fprintf(stderr, "%s() -> %s\n", hooks[hook], rc ? e.msg : "accepted");
   if (rc) assert(rc == MI_EPOLICY && e.msg[0]);
 }
 
@@ -217,6 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   emit(&s, "return { %s = h }\n", hooks[hook]);
   FILE *f = fopen(path, "wb");
   if (!f || fwrite(s.buf, 1, s.len, f) != s.len || fclose(f)) abort();
+  if (getenv("FUZZ_SHOW")) fprintf(stderr, "%s", s.buf);
   free(s.buf);
   static const mi_policy_limits limits = {100000, 4 * 1024 * 1024, 100};
   mi_policy *p;
@@ -225,6 +228,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     call(p, hook);
     call(p, hook); /* a second call sees the state the first left */
     mi_policy_free(p);
+  } else if (getenv("FUZZ_SHOW")) {
+    fprintf(stderr, "load: %s\n", e.msg);
   }
   return 0;
 }
