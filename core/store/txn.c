@@ -1,4 +1,5 @@
 /* Transactions, the statement cache, and SQLite errors turned into mi_err. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,7 @@ sqlite3_stmt *mi_store_stmt(mi_store *s, enum mi_stmt_slot slot, const char *sql
 }
 
 int mi_store_fail(mi_store *s, mi_err *e, const char *what) {
+  int os_errno = errno; /* of the failed write; SQLite does not always keep it */
   int rc = sqlite3_extended_errcode(s->db);
   const char *msg = sqlite3_errmsg(s->db);
   int code;
@@ -82,6 +84,17 @@ int mi_store_fail(mi_store *s, mi_err *e, const char *what) {
     return mi_err_set(e, MI_EIO, "%s: %s is read-only; nothing was changed", what, s->path);
   case SQLITE_NOMEM: code = MI_ENOMEM; break;
   case SQLITE_IOERR:
+    /* A write cut short by a full disk, a quota or a file size limit is an
+     * I/O error to SQLite (SQLITE_FULL only for some ENOSPC paths). */
+    switch (sqlite3_system_errno(s->db) ? sqlite3_system_errno(s->db) : os_errno) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+      return mi_err_set(e, MI_EIO, "%s: the disk is full (or a size limit was reached) writing "
+                        "%s; nothing was changed", what, s->path);
+    }
+    code = MI_EIO;
+    break;
   case SQLITE_CANTOPEN: code = MI_EIO; break;
   default: code = MI_ESTORE;
   }
