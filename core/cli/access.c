@@ -1,0 +1,75 @@
+/* The role check before every command, and the audit entries the command
+ * table asks for: the command that ran, and a changed configuration or
+ * policy file (by hash, compared with the last one recorded). */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "store/audit.h"
+
+int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv) {
+  mi_access need;
+  const char *audit;
+  mi_cli_rule(en, argc, argv, &need, &audit);
+  if (need == MI_ACCESS_OPEN) return 0; /* reads no engine data: no configuration needed */
+  if (mi_cli_load_config(cli)) return 1;
+  mi_err e = {0};
+  char what[128];
+  snprintf(what, sizeof what, "'manyi %s%s%s'", en->cmd->name, en->subs && argc >= 2 ? " " : "",
+           en->subs && argc >= 2 ? argv[1] : "");
+  if (mi_access_resolve(cli->cfg, mi_cli_user(), geteuid(), &cli->actor, &e) ||
+      mi_access_check(&cli->actor, need, what, &e))
+    return mi_cli_fail(&e);
+  cli->authorized = 1;
+  return 0;
+}
+
+/* One audit entry; a failure to record is reported but does not undo what ran. */
+static void record(mi_cli *cli, const char *action, const char *object, json_t *detail) {
+  char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+  json_decref(detail);
+  mi_err e = {0};
+  if (mi_audit_append(cli->store, mi_cli_user(), action, object, text, mi_cli_now(), &e)) {
+    fputs("manyi: warning: not recorded in the audit log: ", stderr);
+    mi_err_print(&e, stderr);
+  }
+  free(text);
+}
+
+void mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv, int status) {
+  mi_access need;
+  const char *action;
+  mi_cli_rule(en, argc, argv, &need, &action);
+  if (!action || !cli->store) return; /* nothing recorded, or it never reached the data */
+  json_t *args = json_array();
+  for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
+  record(cli, action, argc >= 2 ? argv[1] : NULL,
+         json_pack("{s:o, s:i, s:s}", "argv", args, "status", status, "role",
+                   cli->authorized ? mi_config_role_name(cli->actor.role) : "-"));
+}
+
+/* Records path under action when its hash differs from the last recorded one. */
+static int note_file(mi_cli *cli, const char *action, const char *name, const char *path,
+                     mi_err *e) {
+  char hash[MI_AUDIT_HASH_LEN + 1], *last = NULL;
+  int rc = mi_audit_file_hash(path, hash, e);
+  if (rc == 0) rc = mi_audit_last_detail(cli->store, action, path, &last, e);
+  if (rc) return rc;
+  json_t *old = last ? json_loads(last, 0, NULL) : NULL;
+  const char *was = json_string_value(json_object_get(old, "sha256"));
+  if (!was || strcmp(was, hash))
+    record(cli, action, path,
+           json_pack("{s:s, s:s, s:s?}", "name", name, "sha256", hash, "previous", was));
+  json_decref(old);
+  free(last);
+  return 0;
+}
+
+int mi_cli_note_config(mi_cli *cli, mi_err *e) {
+  int rc = note_file(cli, "config", "configuration", cli->cfg->path, e);
+  for (size_t i = 0; rc == 0 && i < cli->cfg->npolicies; i++)
+    rc = note_file(cli, "policy", cli->cfg->policies[i].name, cli->cfg->policies[i].file, e);
+  return rc;
+}
