@@ -26,26 +26,29 @@ int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv)
   return 0;
 }
 
-/* One audit entry; a failure to record is reported but does not undo what ran. */
-static void record(mi_cli *cli, const char *action, const char *object, json_t *detail) {
+/* One audit entry. A failure cannot undo what ran; it is reported (and the
+ * exit status says so). */
+static int record(mi_cli *cli, const char *action, const char *object, json_t *detail) {
   char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
   json_decref(detail);
   mi_err e = {0};
-  if (mi_audit_append(cli->store, mi_cli_user(), action, object, text, mi_cli_now(), &e)) {
-    fputs("manyi: warning: not recorded in the audit log: ", stderr);
+  int rc = mi_audit_append(cli->store, mi_cli_user(), action, object, text, mi_cli_now(), &e);
+  if (rc) {
+    fprintf(stderr, "manyi: '%s' was not recorded in the audit log: ", action);
     mi_err_print(&e, stderr);
   }
   free(text);
+  return rc;
 }
 
-void mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv, int status) {
+int mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv, int status) {
   mi_access need;
   const char *action;
   mi_cli_rule(en, argc, argv, &need, &action);
-  if (!action || !cli->store) return; /* nothing recorded, or it never reached the data */
+  if (!action || !cli->store) return 0; /* nothing recorded, or it never reached the data */
   json_t *args = json_array();
   for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
-  record(cli, action, argc >= 2 ? argv[1] : NULL,
+  return record(cli, action, argc >= 2 ? argv[1] : NULL,
          json_pack("{s:o, s:i, s:s}", "argv", args, "status", status, "role",
                    cli->authorized ? mi_config_role_name(cli->actor.role) : "-"));
 }
@@ -60,11 +63,11 @@ static int note_file(mi_cli *cli, const char *action, const char *name, const ch
   json_t *old = last ? json_loads(last, 0, NULL) : NULL;
   const char *was = json_string_value(json_object_get(old, "sha256"));
   if (!was || strcmp(was, hash))
-    record(cli, action, path,
+    rc = record(cli, action, path,
            json_pack("{s:s, s:s, s:s?}", "name", name, "sha256", hash, "previous", was));
   json_decref(old);
   free(last);
-  return 0;
+  return rc ? mi_err_set(e, rc, "a changed %s file could not be recorded", action) : 0;
 }
 
 int mi_cli_note_config(mi_cli *cli, mi_err *e) {

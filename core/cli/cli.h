@@ -70,8 +70,8 @@ void mi_cli_rule(const mi_cli_entry *en, int argc, char **argv, mi_access *acces
  * 1 when refused. */
 int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv);
 /* Records a command that ran (its audit action, argv and exit status) when
- * it opened the store. */
-void mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv, int status);
+ * it opened the store. Non-zero (and the reason printed) when it could not. */
+int mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv, int status);
 
 /* Records the configuration file and each policy file in the audit log when
  * its SHA-256 differs from the one recorded last (mi_cli_open_store calls it). */

@@ -72,9 +72,14 @@ int main(int argc, char **argv) {
     mi_config_free(cli.cfg);
     return 1;
   }
+  /* The audit log gets the arguments as given: getopt reorders sub_argv. */
+  char **given = malloc((size_t)sub_argc * sizeof *given);
+  if (given) memcpy(given, sub_argv, (size_t)sub_argc * sizeof *given);
   optind = 0; /* reset getopt for the command's own options */
   int status = cmd->run(&cli, sub_argc, sub_argv);
-  mi_cli_audit_run(&cli, en, sub_argc, sub_argv, status);
+  if (mi_cli_audit_run(&cli, en, sub_argc, given ? given : sub_argv, status) && status == 0)
+    status = 1;
+  free(given);
   mi_store_close(cli.store);
   mi_config_free(cli.cfg);
   return status;
