@@ -131,8 +131,7 @@ static void test_acting_user(void **state) {
   assert_non_null(strstr(e.msg, "users:"));
   mi_config_free(cfg);
 
-  cfg = config_with("users:\n  ann: {role: analyst}\n  bob: {role: agent, department: field}\n"
-                    "  eve: {role: agent}\n");
+  cfg = config_with("users:\n  ann: {role: analyst}\n  bob: {role: agent, department: field}\n");
   assert_int_equal(mi_access_resolve(cfg, "ann", 1000, &a, &e), 0);
   assert_int_equal(a.role, MI_CONFIG_ROLE_ANALYST);
   assert_true(mi_access_masked(&a));
@@ -144,9 +143,14 @@ static void test_acting_user(void **state) {
   /* Unmapped, even root and the owner once users: exists. */
   assert_int_equal(mi_access_resolve(cfg, "root", 0, &a, &e), MI_EINVAL);
   assert_non_null(strstr(e.msg, "is not in the 'users:'"));
-  assert_int_equal(mi_access_resolve(cfg, "eve", 1002, &a, &e), MI_EINVAL);
-  assert_non_null(strstr(e.msg, "has no department"));
   mi_config_free(cfg);
+  /* An agent without a department is a configuration error (config/load_org.c). */
+  FILE *f = fopen(path_of("manyi.yaml"), "a");
+  assert_non_null(f);
+  fputs("  eve: {role: agent}\n", f);
+  fclose(f);
+  assert_int_equal(mi_config_load(path_of("manyi.yaml"), &cfg, &e), MI_ECONFIG);
+  assert_non_null(strstr(e.msg, "agent 'eve' needs a department"));
 }
 
 static void test_masking(void **state) {

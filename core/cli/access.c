@@ -9,6 +9,56 @@
 #include "cli/cli.h"
 #include "store/audit.h"
 
+/* The value of option -d/--department in argv, or NULL. */
+static const char *department_arg(int argc, char **argv) {
+  for (int i = 2; i < argc; i++) {
+    if (!strcmp(argv[i], "--")) break;
+    if ((!strcmp(argv[i], "--department") || !strcmp(argv[i], "-d")) && i + 1 < argc) return argv[i + 1];
+    if (!strncmp(argv[i], "--department=", 13)) return argv[i] + 13;
+    if (!strncmp(argv[i], "-d", 2) && argv[i][2]) return argv[i] + 2;
+  }
+  return NULL;
+}
+
+/* The first operand after the subcommand, skipping options and the values of
+ * those in with_value ("--last", "-l", ...). */
+static const char *operand(int argc, char **argv, const char *const *with_value) {
+  for (int i = 2; i < argc; i++) {
+    if (!strcmp(argv[i], "--")) return i + 1 < argc ? argv[i + 1] : NULL;
+    if (argv[i][0] != '-' || !argv[i][1]) return argv[i];
+    for (const char *const *w = with_value; *w; w++)
+      if (!strcmp(argv[i], *w)) i++;
+  }
+  return NULL;
+}
+
+/* Agents reach the tickets and customers of their department: the commands
+ * that name one are checked here, before they run (service/access.c decides). */
+static int agent_scope(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv) {
+  static const char *const none[] = {NULL}, *const points_show[] = {"--last", "-l", NULL};
+  if (cli->actor.role != MI_CONFIG_ROLE_AGENT || argc < 2) return 0;
+  const char *cmd = en->cmd->name, *sub = argv[1], *ticket = NULL, *customer = NULL;
+  mi_err e = {0};
+  if (!strcmp(cmd, "ticket") && !strcmp(sub, "list")) {
+    const char *dept = department_arg(argc, argv), *own = cli->actor.department->code;
+    if (dept && !strcmp(dept, own)) return 0;
+    mi_err_set(&e, MI_EINVAL, "user '%s' (agent of %s) lists the tickets of %s only: add --department %s",
+               cli->actor.name, own, own, own);
+    return mi_cli_fail(&e);
+  }
+  if (!strcmp(cmd, "ticket") && strcmp(sub, "open")) ticket = operand(argc, argv, none);
+  else if ((!strcmp(cmd, "customer") && !strcmp(sub, "show")))
+    customer = operand(argc, argv, none);
+  else if (!strcmp(cmd, "points") && !strcmp(sub, "show"))
+    customer = operand(argc, argv, points_show);
+  if (!ticket && !customer) return 0; /* a usage error: the command says so */
+  if (mi_cli_open_store(cli, 0)) return 1;
+  if (ticket ? mi_access_ticket(cli->store, &cli->actor, ticket, &e)
+             : mi_access_customer(cli->store, &cli->actor, customer, &e))
+    return mi_cli_fail(&e);
+  return 0;
+}
+
 int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv) {
   mi_access need;
   const char *audit;
@@ -23,7 +73,7 @@ int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv)
       mi_access_check(&cli->actor, need, what, &e))
     return mi_cli_fail(&e);
   cli->authorized = 1;
-  return 0;
+  return agent_scope(cli, en, argc, argv);
 }
 
 /* One audit entry. A failure cannot undo what ran; it is reported (and the

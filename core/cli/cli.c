@@ -106,6 +106,7 @@ const char *mi_cli_db_path(const mi_cli *cli) {
 }
 
 int mi_cli_open_store(mi_cli *cli, int create) {
+  if (cli->store) return 0; /* opened already (mi_cli_authorize, for an agent's scope) */
   if (mi_cli_load_config(cli)) return 1;
   mi_err e = {0};
   if (mi_store_open(mi_cli_db_path(cli), create ? MI_STORE_CREATE : 0, &cli->store, &e) ||

@@ -65,7 +65,7 @@ admin|points expire --dry-run
 admin|policy test
 admin agent analyst|calendar standard show --days 1
 admin analyst|repl $tmp/script.lua
-admin agent|ticket list --limit 1
+admin agent|ticket list --limit 1 --department hotline
 admin agent|ticket show $hotline_ticket
 admin|jobs list
 admin|jobs add points-expire --key e2e-0
@@ -81,6 +81,15 @@ EOF2
 expect 0 as agent customer show "$hotline_customer"
 expect 1 as agent customer show "$other_customer"
 contains "$tmp/err" "may not see customer '$other_customer'"
+expect 1 as agent points show --last 3 "$other_customer"; contains "$tmp/err" "may not see customer '$other_customer'"
+expect 0 as agent points show --last 3 "$hotline_customer"
+other_ticket=$(sqlite3 "$tmp/ex.db" "SELECT t.external_id FROM tickets t JOIN departments d ON d.id = t.department_id WHERE d.code <> 'hotline' ORDER BY t.id LIMIT 1")
+expect 0 as agent ticket show "$hotline_ticket"
+expect 1 as agent ticket show "$other_ticket"; contains "$tmp/err" "may not touch ticket '$other_ticket'"
+expect 1 as agent ticket note "$other_ticket" "hello"; contains "$tmp/err" "may not touch ticket '$other_ticket'"
+expect 1 as agent ticket list; contains "$tmp/err" "lists the tickets of hotline only: add --department hotline"
+expect 1 as agent ticket list --department=technical; contains "$tmp/err" "add --department hotline"
+expect 0 as agent ticket list -d hotline
 
 # --- analysts see personal data masked (the example's first customer)
 expect 0 as admin customer show C0000001; contains "$tmp/out" "李春玉"; contains "$tmp/out" "+86 198 2033 3129"
@@ -146,6 +155,21 @@ sqlite3 "$tmp/ex.db" "INSERT INTO audit_log(id, at, os_user, action) VALUES ($n 
 expect 1 as auditor audit verify; contains "$tmp/err" "broken at entry $((n + 1))"
 # manyi refuses to chain onto an entry without a hash
 expect 1 as admin jobs add eval-tiers --key e2e-2; contains "$tmp/err" "has no hash"
+
+# --- permissions: a database or configuration others can write, a world-writable policy
+cp "$tmp/clean.db" "$tmp/perm.db"; chmod 660 "$tmp/perm.db"
+expect 1 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" status
+contains "$tmp/err" "other users can write the database $tmp/perm.db (mode 0660): run 'chmod 600 $tmp/perm.db'"
+chmod 600 "$tmp/perm.db"
+expect 0 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" status
+chmod 646 "$tmp/admin.yaml"
+expect 1 as admin status; contains "$tmp/err" "other users can write the configuration (mode 0646): run 'chmod go-w $tmp/admin.yaml'"
+chmod 644 "$tmp/admin.yaml"
+chmod 664 "$tmp/policies/tiers.lua"
+expect 0 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" eval tiers --dry-run   # group-writable is allowed
+chmod 666 "$tmp/policies/tiers.lua"
+expect 1 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" eval tiers --dry-run
+contains "$tmp/err" "anyone can write this policy file (mode 0666): run 'chmod o-w $tmp/policies/tiers.lua'"
 
 echo "access: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
