@@ -86,12 +86,7 @@ int mi_access_ticket(mi_store *s, const mi_actor *a, const char *ticket, mi_err 
                     a->name, a->department->code, ticket, dept);
 }
 
-int mi_access_personal(const char *field) {
-  static const char *const personal[] = {"name", "phone", "email", "birthday", NULL};
-  for (int i = 0; field && personal[i]; i++)
-    if (!strcmp(field, personal[i])) return 1;
-  return 0;
-}
+int mi_access_personal(const char *field) { return mi_scope_personal(field); }
 
 /* Bytes of the first UTF-8 character of s (1 for a stray byte). */
 static size_t first_char(const char *s) {

@@ -1,6 +1,7 @@
 #include "store/scope.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "store/store_internal.h"
 
@@ -40,4 +41,11 @@ int mi_scope_ticket_department(mi_store *s, const char *ticket, char *buf, size_
   else ret = mi_store_fail(s, e, "looking up a ticket's department");
   sqlite3_finalize(st);
   return ret;
+}
+
+int mi_scope_personal(const char *column) {
+  static const char *const personal[] = {"name", "phone", "email", "birthday", NULL};
+  for (int i = 0; column && personal[i]; i++)
+    if (!strcmp(column, personal[i])) return 1;
+  return 0;
 }

@@ -15,4 +15,9 @@ int mi_scope_customer_in_department(mi_store *s, const char *customer, const cha
 int mi_scope_ticket_department(mi_store *s, const char *ticket, char *buf, size_t size,
                                mi_err *e);
 
+/* 1 when a column of customers holds personal data (name, phone, email,
+ * birthday): the one list that masking (service/access.c) and the REPL's
+ * SQL (query.c) use. */
+int mi_scope_personal(const char *column);
+
 #endif

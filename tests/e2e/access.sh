@@ -101,6 +101,24 @@ expect 0 as analyst --json customer show C0000001; contains "$tmp/out" '"email":
 expect 0 as analyst export customers "$tmp/masked.csv"
 contains "$tmp/masked.csv" "C0000001,李***,person,West,manufacturing,***29,l***@corp.example.net,1983-**-**"
 lacks "$tmp/masked.csv" "li.chunyu@"
+expect 0 as admin explain tier C0000001;   contains "$tmp/out" "birthday           1983-10-21"
+expect 0 as analyst explain tier C0000001; contains "$tmp/out" "birthday           1983-**-**"
+expect 0 as analyst --json explain tier C0000001; contains "$tmp/out" '"birthday": "1983-**-**"'
+# The REPL: analysts' SQL reads the personal columns as NULL; views are masked.
+cat >"$tmp/pii.lua" <<'LUA'
+r = manyi.sql([[select name, phone, email, birthday, region from customers where external_id = ?]], "C0000001")[1]
+print(tostring(r.name) .. "|" .. tostring(r.phone) .. "|" .. tostring(r.email) .. "|" .. tostring(r.birthday) .. "|" .. r.region)
+print(#manyi.sql([[select 1 from customers where name like '李%']]))
+print("view " .. manyi.customer("C0000001").birthday)
+LUA
+expect 0 as admin repl "$tmp/pii.lua"
+contains "$tmp/out" "李春玉|+86 198 2033 3129|li.chunyu@corp.example.net|1983-10-21|West"
+contains "$tmp/out" "view 1983-10-21"
+expect 0 as analyst repl "$tmp/pii.lua"
+contains "$tmp/out" "nil|nil|nil|nil|West"
+contains "$tmp/out" "view 1983-**-**"
+lacks "$tmp/out" "李春玉"
+same "$(sed -n 2p "$tmp/out")" "0" "an analyst cannot search by name"
 same "$(wc -l <"$tmp/masked.csv")" "$(wc -l <"$data/customers.csv")" "masked export rows"
 
 # --- the audit log: what was recorded
