@@ -69,6 +69,7 @@ int main(int argc, char **argv) {
   if (!cmd->own_help && mi_cli_wants_help(cmd, sub_argc, sub_argv)) return 0;
   /* Help is text only; everything else is checked against the user's role first. */
   if (!mi_cli_help_requested(sub_argc, sub_argv) && mi_cli_authorize(&cli, en, sub_argc, sub_argv)) {
+    mi_store_close(cli.store); /* an agent's scope check may have opened it */
     mi_config_free(cli.cfg);
     return 1;
   }

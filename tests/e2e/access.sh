@@ -127,6 +127,8 @@ contains "$tmp/out" "$me"; contains "$tmp/out" '"masked":true'
 expect 0 as auditor --json audit list --action config
 same "$(grep -c '"action": "config"' "$tmp/out")" "5" "one config entry per configuration file used (base and 4 roles)"
 contains "$tmp/out" "\"sha256\": \"$(sha256sum "$tmp/agent.yaml" | cut -d' ' -f1)\""
+expect 0 as auditor audit list --since 2030-01-01; same "$(cat "$tmp/out")" "" "nothing after 2030"; contains "$tmp/err" "no audit entries"
+expect 2 as auditor audit list --since yesterday; contains "$tmp/err" "--since"
 expect 0 as auditor audit list --action import; contains "$tmp/out" '"argv":["import","tickets"'
 expect 0 as auditor audit list --action eval;   contains "$tmp/out" '"argv":["eval","tiers","--dry-run"],"status":0,"role":"admin"'
 expect 0 as auditor audit list --action points-redeem; contains "$tmp/out" "points-redeem"
