@@ -49,6 +49,14 @@ static int help_asked(int argc, char **argv, const char *text) {
   return 0;
 }
 
+int mi_cli_help_requested(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--")) break;
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
+  }
+  return 0;
+}
+
 int mi_cli_wants_help(const mi_cli_command *cmd, int argc, char **argv) {
   return help_asked(argc, argv, cmd->usage);
 }
@@ -98,10 +106,12 @@ const char *mi_cli_db_path(const mi_cli *cli) {
 }
 
 int mi_cli_open_store(mi_cli *cli, int create) {
+  if (cli->store) return 0; /* opened already (mi_cli_authorize, for an agent's scope) */
   if (mi_cli_load_config(cli)) return 1;
   mi_err e = {0};
   if (mi_store_open(mi_cli_db_path(cli), create ? MI_STORE_CREATE : 0, &cli->store, &e) ||
-      mi_sync_config(cli->store, cli->cfg, mi_cli_now(), NULL, &e))
+      mi_sync_config(cli->store, cli->cfg, mi_cli_now(), NULL, &e) ||
+      mi_cli_note_config(cli, &e))
     return mi_cli_fail(&e);
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "config/config.h"
+#include "service/access.h"
 #include "store/store.h"
 
 typedef struct mi_cli {
@@ -16,6 +17,8 @@ typedef struct mi_cli {
   int quiet;               /* --quiet: no progress or summaries */
   mi_config *cfg;          /* loaded by mi_cli_load_config */
   mi_store *store;         /* opened by mi_cli_open_store */
+  mi_actor actor;          /* who runs the command (mi_cli_authorize) */
+  int authorized;          /* actor is set: the command's area was checked */
 } mi_cli;
 
 typedef struct mi_cli_command {
@@ -32,6 +35,7 @@ extern const mi_cli_command mi_cmd_init, mi_cmd_check, mi_cmd_import, mi_cmd_exp
 extern const mi_cli_command mi_cmd_stats;
 extern const mi_cli_command mi_cmd_points;
 extern const mi_cli_command mi_cmd_repl;
+extern const mi_cli_command mi_cmd_audit;
 
 /* manyi eval points (cmd_points.c), called by cmd_eval.c with its options. */
 int mi_cli_eval_points(mi_cli *cli, int64_t as_of, int dry_run, const char *policy_path);
@@ -43,6 +47,40 @@ extern const mi_cli_command mi_cmd_care, mi_cmd_sla, mi_cmd_survey, mi_cmd_actio
 
 /* manyi eval departments (cmd_eval_departments.c); argv[0] is "departments". */
 int mi_cli_eval_departments(mi_cli *cli, int argc, char **argv);
+
+/* A rule for some subcommands of a command. */
+typedef struct mi_cli_sub_rule {
+  const char *sub;
+  mi_access access;
+  const char *audit; /* the audit action recorded after it ran, or NULL */
+} mi_cli_sub_rule;
+
+/* The command table (commands.c): every command with the area it reads or
+ * writes (checked against the user's role before it runs) and the audit
+ * action recorded after it ran. Ended by {NULL}. */
+typedef struct mi_cli_entry {
+  const mi_cli_command *cmd;
+  mi_access access;
+  const char *audit;            /* or NULL: not recorded here */
+  const mi_cli_sub_rule *subs;  /* exceptions by subcommand (argv[1]), ended by {NULL}; or NULL */
+} mi_cli_entry;
+extern const mi_cli_entry mi_cli_table[];
+
+const mi_cli_entry *mi_cli_find(const char *name);
+/* The area and audit action for argv (argv[0] is the command's name). */
+void mi_cli_rule(const mi_cli_entry *en, int argc, char **argv, mi_access *access,
+                 const char **audit);
+/* Loads the configuration (unless the area is MI_ACCESS_OPEN), finds the
+ * acting user's role and checks it against the area. Prints why and returns
+ * 1 when refused. */
+int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv);
+/* Records a command that ran (its audit action, argv and exit status) when
+ * it opened the store. Non-zero (and the reason printed) when it could not. */
+int mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv, int status);
+
+/* Records the configuration file and each policy file in the audit log when
+ * its SHA-256 differs from the one recorded last (mi_cli_open_store calls it). */
+int mi_cli_note_config(mi_cli *cli, mi_err *e);
 
 /* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
 int mi_cli_load_config(mi_cli *cli);
@@ -72,6 +110,9 @@ typedef struct mi_cli_sub {
  * def_sub when there is none (NULL: a usage error). Answers --help. */
 int mi_cli_dispatch(mi_cli *cli, const char *cmd, const char *usage, const mi_cli_sub *subs,
                     const char *def_sub, int argc, char **argv);
+
+/* 1 when -h/--help is among the arguments (before "--"); prints nothing. */
+int mi_cli_help_requested(int argc, char **argv);
 
 /* Handles -h/--help as the only argument; returns 1 if help was printed. */
 int mi_cli_wants_help(const mi_cli_command *cmd, int argc, char **argv);

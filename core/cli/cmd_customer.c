@@ -15,6 +15,18 @@ static const char *or_dash(const char *s) { return s && *s ? s : "-"; }
 
 static json_t *text_or_null(const char *s) { return s ? json_string(s) : json_null(); }
 
+/* What an analyst sees: the personal fields masked (service/access.c). */
+typedef struct masked {
+  char name[320], phone[320], email[320], birthday[320];
+} masked;
+
+static void mask_customer(mi_customer *c, masked *buf) {
+  c->name = mi_access_mask("name", c->name, buf->name, sizeof buf->name);
+  c->phone = mi_access_mask("phone", c->phone, buf->phone, sizeof buf->phone);
+  c->email = mi_access_mask("email", c->email, buf->email, sizeof buf->email);
+  c->birthday = mi_access_mask("birthday", c->birthday, buf->birthday, sizeof buf->birthday);
+}
+
 static void print_json(const mi_customer *c, const mi_customer_summary *m) {
   char created[11], spend[32], life[32], last[21] = "";
   mi_date_format(c->created_at, created);
@@ -86,6 +98,8 @@ static int run(mi_cli *cli, int argc, char **argv) {
   mi_customer_summary m;
   mi_err e = {0};
   if (mi_customer_get(cli->store, argv[2], &c, &e)) return mi_cli_fail(&e);
+  masked buf;
+  if (mi_access_masked(&cli->actor)) mask_customer(&c, &buf);
   int rc = mi_customer_summary_get(cli->store, c.id, mi_cli_now(), &m, &e);
   if (rc == 0) {
     if (cli->json) print_json(&c, &m);

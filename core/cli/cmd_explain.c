@@ -9,23 +9,32 @@
 #include "service/tiers.h"
 #include "util/timeutil.h"
 
+/* Analysts see personal fields masked (service/access.c). */
+static int masked;
+
+static const char *shown(const mi_view_field *f, char *buf, size_t size) {
+  return masked ? mi_access_mask(f->name, f->s, buf, size) : f->s;
+}
+
 static json_t *field_json(const mi_view_field *f) {
+  char buf[320];
   switch (f->type) {
   case MI_VIEW_BOOL: return json_boolean(f->i);
   case MI_VIEW_INT: return json_integer(f->i);
   case MI_VIEW_NUM: return json_real(f->d);
-  case MI_VIEW_STR: return json_string(f->s);
+  case MI_VIEW_STR: return json_string(shown(f, buf, sizeof buf));
   default: return json_null();
   }
 }
 
 static void print_field(const mi_view_field *f) {
+  char buf[320];
   printf("    %-18s ", f->name);
   switch (f->type) {
   case MI_VIEW_BOOL: puts(f->i ? "true" : "false"); break;
   case MI_VIEW_INT: printf("%lld\n", (long long)f->i); break;
   case MI_VIEW_NUM: printf("%.2f\n", f->d); break;
-  case MI_VIEW_STR: printf("%s\n", f->s); break;
+  case MI_VIEW_STR: printf("%s\n", shown(f, buf, sizeof buf)); break;
   default: puts("nil");
   }
 }
@@ -100,6 +109,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   mi_err e = {0};
   int64_t as_of = mi_cli_now();
   int opt;
+  masked = mi_access_masked(&cli->actor);
   while ((opt = getopt_long(argc, argv, "a:", options, NULL)) != -1) {
     if (opt != 'a') return mi_cli_usage_error("explain", "unknown option");
     if (mi_instant_parse(optarg, &as_of, &e)) return mi_cli_usage_error("explain", "--as-of: %s", e.msg);

@@ -10,7 +10,8 @@ static int run(mi_cli *cli, int argc, char **argv) {
   static const struct option options[] = {{"format", required_argument, NULL, 'f'},
                                           {"survey", required_argument, NULL, 's'},
                                           {NULL, 0, NULL, 0}};
-  mi_export_options o = {.format = MI_FORMAT_AUTO, .actor = mi_cli_user(), .now = mi_cli_now()};
+  mi_export_options o = {.format = MI_FORMAT_AUTO, .actor = mi_cli_user(), .now = mi_cli_now(),
+                         .mask = mi_access_masked(&cli->actor)};
   mi_err e = {0};
   int opt;
   while ((opt = getopt_long(argc, argv, "f:s:", options, NULL)) != -1) {

@@ -199,7 +199,7 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
   size_t n = 0;
   for (size_t i = 0; i < a.lots.n; i++)
     if (a.lots.lots[i].remaining > 0) a.lots.lots[n++] = a.lots.lots[i];
-  qsort(a.lots.lots, n, sizeof *a.lots.lots, by_spending_order);
+  if (n) qsort(a.lots.lots, n, sizeof *a.lots.lots, by_spending_order); /* lots is NULL when empty */
   char now_s[21], d1[11], d2[11];
   mi_instant_format(now, now_s);
   if (cli->json) {

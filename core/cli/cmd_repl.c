@@ -71,6 +71,12 @@ static int customer_view(void *ud, const char *id, int64_t as_of, mi_view *view,
   int rc = mi_customer_facts_get(sh->cli->store, id, as_of, &f, e);
   if (rc) return rc;
   mi_customer_view_make(&f, as_of, sh->view_fields, view);
+  if (mi_access_masked(&sh->cli->actor)) {
+    static char buf[MI_CUSTOMER_VIEW_FIELDS][320]; /* one view at a time, as the fields */
+    mi_view_field *vf = sh->view_fields; /* what view->fields points to */
+    for (size_t i = 0; i < view->nfields; i++)
+      if (vf[i].type == MI_VIEW_STR) vf[i].s = mi_access_mask(vf[i].name, vf[i].s, buf[i], sizeof buf[i]);
+  }
   return 0;
 }
 
@@ -90,6 +96,7 @@ static int setup(mi_shell *sh, const mi_policy_limits *lim) {
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};
   if (mi_query_open(cli->store, &sh->query, &e)) return mi_cli_fail(&e);
+  mi_query_hide_personal(sh->query, mi_access_masked(&cli->actor));
   char *dir = policy_dir(cli->cfg);
   mi_repl_options o = {*lim, sh->query, dir, {sh, print_out, customer_view, sh->now}};
   int rc = mi_repl_new(&o, &sh->lua, &e);

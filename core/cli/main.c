@@ -9,19 +9,7 @@
 #define MANYI_VERSION "dev"
 #endif
 
-static const mi_cli_command *const commands[] = {
-    &mi_cmd_init, &mi_cmd_check, &mi_cmd_import, &mi_cmd_export, &mi_cmd_customer, &mi_cmd_status,
-    &mi_cmd_stats,
-    &mi_cmd_eval,     &mi_cmd_explain,
-    &mi_cmd_points,
-    &mi_cmd_policy,
-    &mi_cmd_calendar, &mi_cmd_cron,
-    &mi_cmd_repl,
-    &mi_cmd_ticket,   &mi_cmd_jobs,     &mi_cmd_run,     &mi_cmd_tick,    &mi_cmd_outbox,
-    &mi_cmd_appoint,
-    &mi_cmd_sla,      &mi_cmd_care,    &mi_cmd_survey,  &mi_cmd_action,
-};
-enum { NCOMMANDS = sizeof commands / sizeof *commands };
+
 
 static void usage(FILE *out) {
   fputs("Usage: manyi [--config FILE] [--db FILE] [--json] [--quiet] COMMAND [ARGS...]\n"
@@ -31,8 +19,8 @@ static void usage(FILE *out) {
         "\n"
         "Commands:\n",
         out);
-  for (int i = 0; i < NCOMMANDS; i++)
-    fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+  for (const mi_cli_entry *en = mi_cli_table; en->cmd; en++)
+    fprintf(out, "  %-10s %s\n", en->cmd->name, en->cmd->summary);
   fputs("\n"
         "Options:\n"
         "  -c, --config FILE  configuration (default: $MANYI_CONFIG, else ./manyi.yaml)\n"
@@ -42,12 +30,6 @@ static void usage(FILE *out) {
         "  -h, --help         this help; 'manyi COMMAND --help' for a command\n"
         "  -V, --version      print the version\n",
         out);
-}
-
-static const mi_cli_command *find_command(const char *name) {
-  for (int i = 0; i < NCOMMANDS; i++)
-    if (!strcmp(commands[i]->name, name)) return commands[i];
-  return NULL;
 }
 
 int main(int argc, char **argv) {
@@ -76,7 +58,8 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  const mi_cli_command *cmd = find_command(argv[optind]);
+  const mi_cli_entry *en = mi_cli_find(argv[optind]);
+  const mi_cli_command *cmd = en ? en->cmd : NULL;
   if (!cmd) {
     fprintf(stderr, "manyi: unknown command '%s'\nTry 'manyi --help'.\n", argv[optind]);
     return 2;
@@ -84,8 +67,20 @@ int main(int argc, char **argv) {
   int sub_argc = argc - optind;
   char **sub_argv = argv + optind;
   if (!cmd->own_help && mi_cli_wants_help(cmd, sub_argc, sub_argv)) return 0;
+  /* Help is text only; everything else is checked against the user's role first. */
+  if (!mi_cli_help_requested(sub_argc, sub_argv) && mi_cli_authorize(&cli, en, sub_argc, sub_argv)) {
+    mi_store_close(cli.store); /* an agent's scope check may have opened it */
+    mi_config_free(cli.cfg);
+    return 1;
+  }
+  /* The audit log gets the arguments as given: getopt reorders sub_argv. */
+  char **given = malloc((size_t)sub_argc * sizeof *given);
+  if (given) memcpy(given, sub_argv, (size_t)sub_argc * sizeof *given);
   optind = 0; /* reset getopt for the command's own options */
   int status = cmd->run(&cli, sub_argc, sub_argv);
+  if (mi_cli_audit_run(&cli, en, sub_argc, given ? given : sub_argv, status) && status == 0)
+    status = 1;
+  free(given);
   mi_store_close(cli.store);
   mi_config_free(cli.cfg);
   return status;

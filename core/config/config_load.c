@@ -132,6 +132,13 @@ static int read_file(const char *path, char **buf, size_t *len, mi_err *e) {
                          "cannot read config file: it is a directory; give the path of "
                          "manyi.yaml");
   }
+  /* Whoever can write the configuration can give themselves any role. */
+  if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH))) {
+    fclose(f);
+    return mi_err_setpos(e, MI_ECONFIG, path, 0, 0,
+                         "other users can write the configuration (mode %04o): run 'chmod go-w %s'",
+                         (unsigned)(st.st_mode & 07777), path);
+  }
   char *b = malloc(MI_CONFIG_MAX_BYTES + 1);
   if (!b) {
     fclose(f);

@@ -82,6 +82,9 @@ int mi_cfg_load_users(const mi_cfg_ctx *c, const mi_ynode *n) {
                            sizeof *cfg->departments, &dep)))
         return rc;
       u->department = &cfg->departments[dep];
+    } else if (u->role == MI_CONFIG_ROLE_AGENT) {
+      /* An agent sees the tickets and customers of one department. */
+      return mi_cfg_fail(c, m, "agent '%s' needs a department: add 'department: CODE'", u->name);
     }
   }
   return 0;

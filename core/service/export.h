@@ -15,6 +15,7 @@ typedef struct mi_export_options {
   const char *target; /* the file name, for the audit log ("-" for stdout) */
   const char *actor;  /* who exports, for the audit log */
   int64_t now;
+  int mask; /* mask personal data (service/access.h: mi_access_mask) */
 } mi_export_options;
 
 /* Writes every row of the entity to out and records the export (entity,

@@ -148,6 +148,10 @@ int mi_store_open_with(const char *path, int flags, const mi_schema_step *steps,
     empty = 1;
   } else {
     if (!S_ISREG(sb.st_mode)) return mi_err_set(e, MI_EIO, "%s is not a regular file", path);
+    if (sb.st_mode & (S_IWGRP | S_IWOTH))
+      return mi_err_set(e, MI_EINVAL,
+                        "other users can write the database %s (mode %04o): run 'chmod 600 %s'",
+                        path, (unsigned)(sb.st_mode & 07777), path);
     if (classify_file(path, &empty, e)) return e ? e->code : MI_ECORRUPT;
     if (empty && !(flags & MI_STORE_CREATE))
       return mi_err_set(e, MI_ENOTFOUND, "%s is empty: run 'manyi init' to create a database",

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/scope.h"
 #include "store/store_internal.h"
 
 #define PROGRESS_STEPS 4000         /* VM steps between two polls of stop */
@@ -19,6 +20,7 @@ struct mi_query {
   char refused[300]; /* what the authorizer refused in the last prepare, or "" */
   int refused_internal; /* ... and it was SQLite's own bookkeeping (sqlite_master) */
   int warming; /* open: eponymous tables are being set up (see warm_up) */
+  int hide_personal; /* customers' personal columns read as NULL */
 };
 
 struct mi_query_stmt {
@@ -103,8 +105,12 @@ static int authorize(void *ud, int action, const char *a1, const char *a2, const
   (void)trigger;
   mi_query *q = ud;
   switch (action) {
-  case SQLITE_SELECT:
   case SQLITE_READ:
+    /* SQLITE_IGNORE: the column reads as NULL, in any query shape. */
+    if (q->hide_personal && a1 && !strcmp(a1, "customers") && mi_scope_personal(a2))
+      return SQLITE_IGNORE;
+    return SQLITE_OK;
+  case SQLITE_SELECT:
   case SQLITE_RECURSIVE: return SQLITE_OK;
   case SQLITE_FUNCTION:
     if (!in_list(a2, refused_functions)) return SQLITE_OK;
@@ -178,6 +184,10 @@ int mi_query_open(mi_store *s, mi_query **out, mi_err *e) {
   sqlite3_progress_handler(q->db, PROGRESS_STEPS, progress, q);
   *out = q;
   return 0;
+}
+
+void mi_query_hide_personal(mi_query *q, int on) {
+  if (q) q->hide_personal = on != 0;
 }
 
 void mi_query_close(mi_query *q) {

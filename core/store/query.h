@@ -41,6 +41,10 @@ typedef struct mi_query_value {
 int mi_query_open(mi_store *s, mi_query **out, mi_err *e);
 void mi_query_close(mi_query *q);
 
+/* on: statements prepared from now on read the personal columns of
+ * customers (store/scope.h: mi_scope_personal) as NULL, for analysts. */
+void mi_query_hide_personal(mi_query *q, int on);
+
 /* stop is polled while a statement runs (every few thousand virtual machine
  * steps); when it returns non-zero the statement ends with an error
  * ("interrupted") and the caller knows why. stop may be NULL. */

@@ -21,7 +21,7 @@ expect 2 "$manyi" frobnicate;        contains "$tmp/err" "unknown command 'frobn
 for c in init check import export customer status; do
   expect 0 "$manyi" "$c" --help;     contains "$tmp/out" "Usage: manyi"
 done
-expect 2 "$manyi" import customers;  contains "$tmp/err" "give an ENTITY and a FILE"
+expect 2 m import customers;         contains "$tmp/err" "give an ENTITY and a FILE"
 
 # --- check
 expect 0 m check;                    contains "$tmp/out" "ok"

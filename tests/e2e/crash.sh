@@ -147,8 +147,11 @@ same "$(sql "$db" "SELECT count(*) FROM interactions")" "$before" "interactions 
 same "$(ledger_state "$db")" "$want_ledger" "ledger after a full disk"
 
 # --- read-only database file
-ro_run() { "$manyi" --config "$cfg" --db "$tmp/ro/ro.db" import interactions "$tmp/ro/interactions.csv"; }
 mkdir -m 0755 "$tmp/ro"
+# As root, nobody runs it; else this user: the configuration names both admin (roles: README).
+ro_cfg=$tmp/ro/manyi.yaml
+{ sed "s#\.\./\.\./policies/#$src/policies/#" "$cfg"; printf 'users:\n  nobody: {role: admin}\n'
+  [ "$(id -un)" = nobody ] || printf '  %s: {role: admin}\n' "$(id -un)"; } >"$ro_cfg"
 chmod 0755 "$tmp"
 sqlite3 "$db" ".backup '$tmp/ro/ro.db'"
 cp "$tmp/data/interactions.csv" "$tmp/ro/"
@@ -158,14 +161,14 @@ as_user=()
 if [ "$(id -u)" -eq 0 ]; then
   # root writes through chmod; an unprivileged user does not
   if setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'test -x "$1" && test -r "$2"' sh \
-       "$manyi" "$cfg" 2>/dev/null; then
+       "$manyi" "$ro_cfg" 2>/dev/null; then
     as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
   else
     echo "SKIP read-only database: running as root and cannot run manyi as nobody (setpriv)"
   fi
 fi
 if [ "$(id -u)" -ne 0 ] || [ "${#as_user[@]}" -gt 0 ]; then
-  expect 1 "${as_user[@]}" "$manyi" --config "$cfg" --db "$tmp/ro/ro.db" import interactions "$tmp/ro/interactions.csv"
+  expect 1 "${as_user[@]}" "$manyi" --config "$ro_cfg" --db "$tmp/ro/ro.db" import interactions "$tmp/ro/interactions.csv"
   contains "$tmp/err" "is read-only; nothing was changed"
   same "$(md5sum <"$tmp/ro/ro.db")" "$sum_before" "read-only database unchanged"
 fi

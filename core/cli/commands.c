@@ -1,0 +1,71 @@
+/* The command table: what each command reads or writes, and what the audit
+ * log records after it ran. The role check for every command happens here
+ * and in mi_cli_authorize (access.c), not in the commands. */
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const mi_cli_sub_rule points_rules[] = {
+    {"redeem", MI_ACCESS_ADMIN, "points-redeem"}, {"expire", MI_ACCESS_ADMIN, "points-expire"}, {NULL, 0, NULL}};
+/* Reading a ticket is not recorded; every change is. */
+static const mi_cli_sub_rule ticket_rules[] = {
+    {"show", MI_ACCESS_TICKETS, NULL}, {"list", MI_ACCESS_TICKETS, NULL}, {"sla", MI_ACCESS_TICKETS, NULL}, {NULL, 0, NULL}};
+/* Booking names a ticket (checked like ticket commands); closing one is the dispatcher's. */
+static const mi_cli_sub_rule appoint_rules[] = {
+    {"list", MI_ACCESS_TICKETS, NULL}, {"skills", MI_ACCESS_TICKETS, NULL},
+    {"cancel", MI_ACCESS_ADMIN, "appoint"}, {"done", MI_ACCESS_ADMIN, "appoint"}, {NULL, 0, NULL}};
+/* Waves, cleaning and coding write; the figures are for analysts. */
+static const mi_cli_sub_rule survey_rules[] = {
+    {"status", MI_ACCESS_ANALYSIS, NULL}, {"score", MI_ACCESS_ANALYSIS, NULL}, {NULL, 0, NULL}};
+static const mi_cli_sub_rule action_rules[] = {
+    {"list", MI_ACCESS_ANALYSIS, NULL}, {"show", MI_ACCESS_ANALYSIS, NULL}, {NULL, 0, NULL}};
+static const mi_cli_sub_rule jobs_rules[] = {
+    {"add", MI_ACCESS_ADMIN, "jobs"}, {"retry", MI_ACCESS_ADMIN, "jobs"}, {NULL, 0, NULL}};
+
+const mi_cli_entry mi_cli_table[] = {
+    {&mi_cmd_init, MI_ACCESS_ADMIN, "init", NULL},
+    {&mi_cmd_check, MI_ACCESS_OPEN, NULL, NULL}, /* reads only the file it checks */
+    {&mi_cmd_import, MI_ACCESS_ADMIN, "import", NULL},
+    {&mi_cmd_export, MI_ACCESS_ANALYSIS, NULL, NULL}, /* service/export.c records each export */
+    {&mi_cmd_customer, MI_ACCESS_CUSTOMERS, NULL, NULL},
+    {&mi_cmd_status, MI_ACCESS_ANALYSIS, NULL, NULL},
+    {&mi_cmd_stats, MI_ACCESS_OPEN, NULL, NULL},
+    {&mi_cmd_eval, MI_ACCESS_ADMIN, "eval", NULL},
+    {&mi_cmd_explain, MI_ACCESS_ANALYSIS, NULL, NULL},
+    {&mi_cmd_points, MI_ACCESS_CUSTOMERS, NULL, points_rules},
+    {&mi_cmd_policy, MI_ACCESS_ADMIN, NULL, NULL},
+    {&mi_cmd_calendar, MI_ACCESS_TOOLS, NULL, NULL},
+    {&mi_cmd_cron, MI_ACCESS_OPEN, NULL, NULL},
+    {&mi_cmd_repl, MI_ACCESS_ANALYSIS, NULL, NULL}, /* cmd_repl.c records the session */
+    {&mi_cmd_ticket, MI_ACCESS_TICKETS, "ticket", ticket_rules},
+    {&mi_cmd_jobs, MI_ACCESS_ADMIN, NULL, jobs_rules},
+    {&mi_cmd_run, MI_ACCESS_ADMIN, "run", NULL},
+    {&mi_cmd_tick, MI_ACCESS_ADMIN, "tick", NULL},
+    {&mi_cmd_outbox, MI_ACCESS_ADMIN, NULL, NULL}, /* its export is recorded like any export */
+    {&mi_cmd_appoint, MI_ACCESS_TICKETS, "appoint", appoint_rules},
+    {&mi_cmd_sla, MI_ACCESS_ANALYSIS, NULL, NULL}, /* backtest: figures, changes nothing */
+    {&mi_cmd_care, MI_ACCESS_ADMIN, "care", NULL},
+    {&mi_cmd_survey, MI_ACCESS_ADMIN, "survey", survey_rules},
+    {&mi_cmd_action, MI_ACCESS_ADMIN, "action", action_rules},
+    {&mi_cmd_audit, MI_ACCESS_AUDIT, NULL, NULL},
+    {NULL, 0, NULL, NULL}};
+
+const mi_cli_entry *mi_cli_find(const char *name) {
+  for (const mi_cli_entry *en = mi_cli_table; name && en->cmd; en++)
+    if (!strcmp(en->cmd->name, name)) return en;
+  return NULL;
+}
+
+void mi_cli_rule(const mi_cli_entry *en, int argc, char **argv, mi_access *access,
+                 const char **audit) {
+  *access = en->access;
+  *audit = en->audit;
+  if (!en->subs || argc < 2) return;
+  for (const mi_cli_sub_rule *r = en->subs; r->sub; r++) {
+    if (!strcmp(r->sub, argv[1])) {
+      *access = r->access;
+      *audit = r->audit;
+      return;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+#include "store/scope.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+int mi_scope_customer_in_department(mi_store *s, const char *customer, const char *department,
+                                    int *yes, mi_err *e) {
+  if (!s || !customer || !department || !yes) return mi_err_set(e, MI_EINVAL, "nothing to look up");
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT EXISTS (SELECT 1 FROM tickets t JOIN departments d ON "
+                         "d.id = t.department_id WHERE t.customer_id = c.id AND d.code = ?2) "
+                         "FROM customers c WHERE c.external_id = ?1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "looking up a customer's departments");
+  sqlite3_bind_text(st, 1, customer, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, department, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st), ret = 0;
+  if (rc == SQLITE_ROW) *yes = sqlite3_column_int(st, 0);
+  else if (rc == SQLITE_DONE) ret = mi_err_set(e, MI_ENOTFOUND, "unknown customer '%s'", customer);
+  else ret = mi_store_fail(s, e, "looking up a customer's departments");
+  sqlite3_finalize(st);
+  return ret;
+}
+
+int mi_scope_ticket_department(mi_store *s, const char *ticket, char *buf, size_t size,
+                               mi_err *e) {
+  if (!s || !ticket || !buf) return mi_err_set(e, MI_EINVAL, "nothing to look up");
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT d.code FROM tickets t JOIN departments d ON d.id = "
+                         "t.department_id WHERE t.external_id = ?1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "looking up a ticket's department");
+  sqlite3_bind_text(st, 1, ticket, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st), ret = 0;
+  if (rc == SQLITE_ROW) snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+  else if (rc == SQLITE_DONE) ret = mi_err_set(e, MI_ENOTFOUND, "unknown ticket '%s'", ticket);
+  else ret = mi_store_fail(s, e, "looking up a ticket's department");
+  sqlite3_finalize(st);
+  return ret;
+}
+
+int mi_scope_personal(const char *column) {
+  static const char *const personal[] = {"name", "phone", "email", "birthday", NULL};
+  for (int i = 0; column && personal[i]; i++)
+    if (!strcmp(column, personal[i])) return 1;
+  return 0;
+}
