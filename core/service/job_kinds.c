@@ -56,14 +56,16 @@ done:
   return rc;
 }
 
+/* Tiers and care are as of the occurrence the job stands for (run_at), not the
+ * runner's clock: a retry after a crash, downtime or a clock change resumes the
+ * same batch and the same day instead of starting another. */
 static int run_eval_tiers(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
-  (void)j;
   mi_job_context *c = ud;
   if (!c->tiers) {
     int rc = mi_policy_load_config(c->cfg, "tiers", &c->tiers, e);
     if (rc) return rc;
   }
-  mi_tier_run_options o = {.as_of = now, .now = now};
+  mi_tier_run_options o = {.as_of = j->run_at, .now = now};
   mi_tier_run_summary sum;
   int rc = mi_tiers_run(s, c->cfg, c->tiers, &o, &sum, e);
   if (rc == 0 && sum.failed)
@@ -96,11 +98,12 @@ static int run_followups(mi_store *s, const mi_queue_job *j, void *ud, int64_t n
 }
 
 static int run_care(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  (void)now;
   mi_job_context *c = ud;
   int rc;
   if (!c->care && (rc = mi_policy_load_config(c->cfg, "care", &c->care, e))) return rc;
   mi_care_summary sum;
-  if ((rc = mi_care_run(s, c->cfg, c->care, now, j->id, NULL, NULL, &sum, e))) return rc;
+  if ((rc = mi_care_run(s, c->cfg, c->care, j->run_at, j->id, NULL, NULL, &sum, e))) return rc;
   if (sum.failed)
     return mi_err_set(e, MI_EPOLICY, "the care policy failed for %lld of %lld customers "
                       "(see `manyi care run`)", (long long)sum.failed, (long long)sum.customers);
