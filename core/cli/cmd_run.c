@@ -29,11 +29,13 @@ typedef struct run_opts {
   int until_idle;    /* run: exit once nothing is queued for now */
 } run_opts;
 
+static int64_t tick_now; /* tick --now: the log lines carry that time too */
+
 static void on_job(void *ctx, const mi_queue_job *j, int rc, int dead, const mi_err *e) {
   mi_cli *cli = ctx;
   if (cli->quiet && rc == 0) return;
   char at[21];
-  mi_instant_format(mi_cli_now(), at);
+  mi_instant_format(tick_now ? tick_now : mi_cli_now(), at);
   if (rc == 0) {
     fprintf(stderr, "%s done %s (%s)\n", at, j->key, j->kind);
     return;
@@ -123,6 +125,7 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
   size_t queued = 0, total_queued = 0;
   mi_err e = {0};
   if (!strcmp(cmd, "tick")) {
+    tick_now = o.now;
     rc = pass(cli, &ctx, &so, o.now ? o.now : mi_cli_now(), &rep, &queued, &e);
     mi_job_context_free(&ctx);
     if (rc) return mi_cli_fail(&e);
