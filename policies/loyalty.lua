@@ -4,7 +4,8 @@
 --
 -- The company rule: customers earn points per currency unit of every completed
 -- order, more in the higher tiers, and a fixed number for every answered
--- survey (and, once the engine feeds them, for feedback and referrals). Points
+-- survey and every feedback given in a follow-up call (and, once the engine
+-- feeds them, for referrals). Points
 -- expire by one rule for all of them.
 --
 --   order     floor(amount x points_per_unit x multipliers[tier])

@@ -136,8 +136,7 @@ static int credit(run *r, mi_point_source src, const mi_point_event *ev, mi_err 
   char key[200], source[96];
   if (mi_point_key_earn(src, ev->external_id, key, sizeof key))
     return mi_err_set(e, MI_EINVAL, "event id '%s' is too long for a ledger key", ev->external_id);
-  snprintf(source, sizeof source, "%s:%s", src == MI_POINT_ORDERS ? "order" : "response",
-           ev->external_id);
+  snprintf(source, sizeof source, "%s:%s", mi_point_source_name(src), ev->external_id);
   mi_ledger_entry l = {.customer_id = ev->customer_id, .kind = "earn", .points = d.points,
                        .reason = d.reason, .source = source, .policy = mi_policy_path(r->policy),
                        .idempotency_key = key, .expires_at = d.expires_at,
@@ -193,7 +192,10 @@ static int reverse(run *r, const mi_point_reversal *rv, mi_err *e) {
   return 0;
 }
 
-static const char *const phases[] = {"orders", "responses", "reversals"};
+/* The events that earn, one source per phase, then the reversals. */
+static const char *const phases[] = {"orders", "responses", "feedback", "reversals"};
+static const mi_point_source phase_source[] = {MI_POINT_ORDERS, MI_POINT_RESPONSES, MI_POINT_FEEDBACK};
+enum { NPHASES = 4, REVERSALS = 3 };
 
 /* The job key names the moment and the policy text: the same run resumes. */
 static int start(run *r, int *phase, int64_t *after, mi_err *e) {
@@ -209,7 +211,7 @@ static int start(run *r, int *phase, int64_t *after, mi_err *e) {
   }
   *phase = 0;
   *after = 0;
-  for (int i = 0; i < 3 && checkpoint[0]; i++) {
+  for (int i = 0; i < NPHASES && checkpoint[0]; i++) {
     size_t n = strlen(phases[i]);
     if (!strncmp(checkpoint, phases[i], n) && checkpoint[n] == ':') {
       *phase = i;
@@ -225,15 +227,15 @@ static int phase_loop(run *r, chunk *c, int phase, int64_t after, mi_err *e) {
   for (;;) {
     if (!r->opt->dry_run && mi_store_begin(r->s, e)) return e->code;
     chunk_clear(c);
-    int rc = phase < 2 ? mi_point_events_uncredited(r->s, phase == 0 ? MI_POINT_ORDERS : MI_POINT_RESPONSES,
-                                                    r->opt->as_of, after, c->cap, collect_event, c, e)
-                       : mi_point_reversals_pending(r->s, after, c->cap, collect_reversal, c, e);
+    int rc = phase < REVERSALS ? mi_point_events_uncredited(r->s, phase_source[phase], r->opt->as_of,
+                                                            after, c->cap, collect_event, c, e)
+                               : mi_point_reversals_pending(r->s, after, c->cap, collect_reversal, c, e);
     if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading events");
     for (int i = 0; rc == 0 && i < c->n; i++)
-      rc = phase < 2 ? credit(r, phase == 0 ? MI_POINT_ORDERS : MI_POINT_RESPONSES, &c->ev[i].ev, e)
-                     : reverse(r, &c->rv[i].r, e);
+      rc = phase < REVERSALS ? credit(r, phase_source[phase], &c->ev[i].ev, e)
+                             : reverse(r, &c->rv[i].r, e);
     if (rc == 0 && c->n) {
-      after = phase < 2 ? c->ev[c->n - 1].ev.id : c->rv[c->n - 1].r.order_id;
+      after = phase < REVERSALS ? c->ev[c->n - 1].ev.id : c->rv[c->n - 1].r.order_id;
       char checkpoint[48];
       snprintf(checkpoint, sizeof checkpoint, "%s:%lld", phases[phase], (long long)after);
       if (!r->opt->dry_run)
@@ -264,7 +266,7 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   int64_t after = 0;
   int rc = c.ev && c.rv ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
   if (rc == 0 && !opt->dry_run) rc = start(&r, &phase, &after, e);
-  for (; rc == 0 && phase < 3; phase++, after = 0) rc = phase_loop(&r, &c, phase, after, e);
+  for (; rc == 0 && phase < NPHASES; phase++, after = 0) rc = phase_loop(&r, &c, phase, after, e);
   if (!opt->dry_run && r.job_id) {
     mi_err je;
     if (mi_store_begin(s, &je) == 0) {

@@ -1,5 +1,5 @@
 /* Loyalty points: the batch that credits what earns points (orders, answered
- * surveys) through the loyalty policy and reverses refunded orders, and the
+ * surveys, feedback in follow-up calls) through the loyalty policy and reverses refunded orders, and the
  * account operations (show, redeem, expire). Every write is a ledger entry
  * with an idempotency key, so reruns and crashes never credit twice. */
 #ifndef MI_SERVICE_POINTS_H
@@ -18,7 +18,7 @@ typedef struct mi_points_run_options {
   int64_t now;    /* created_at of the entries */
   int dry_run;    /* decide and report, write nothing */
   int chunk;      /* events per transaction; 0 = 500 */
-  /* phase: "orders", "responses", "reversals"; done: events of the phase so far */
+  /* phase: "orders", "responses", "feedback", "reversals"; done: events of the phase so far */
   void (*progress)(void *ctx, const char *phase, int64_t done); /* may be NULL */
   void (*on_failure)(void *ctx, const mi_err *e);               /* may be NULL */
   void *ctx;
@@ -34,11 +34,11 @@ typedef struct mi_points_run_summary {
   char resumed[48];        /* the checkpoint an interrupted run resumed from, or "" */
 } mi_points_run_summary;
 
-/* Credits every completed order and survey response (occurred at or before
+/* Credits every completed order, survey response and follow-up feedback (at or before
  * as_of) that has no earn entry yet, then reverses the points of refunded
  * orders that were credited. The policy decides per event (the event view's
  * fields are in policies/README.md); a positive decision is an earn entry
- * keyed "order:<id>:earn" / "response:<id>:earn" expiring as the decision
+ * keyed "order:<id>:earn" / "response:<id>:earn" / "feedback:<ticket>:earn" expiring as the decision
  * says, computed from the event's instant. A reversal (key
  * "order:<id>:reverse") takes back what the entry gave minus what of it
  * expired. Chunks of opt->chunk events, one transaction each with a

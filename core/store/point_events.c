@@ -25,13 +25,35 @@ static const char responses_sql[] =
     "   WHERE l.idempotency_key = 'response:' || r.external_id || ':earn')"
     " ORDER BY r.id LIMIT ?3";
 
+/* One follow-up per ticket is feedback: the event id orders the stream, the
+ * ticket names the ledger key. */
+static const char feedback_sql[] =
+    "SELECT ev.id, t.external_id, t.customer_id, c.external_id, 0, NULL, ev.at, 'given', NULL"
+    " FROM ticket_events ev JOIN tickets t ON t.id = ev.ticket_id"
+    " JOIN customers c ON c.id = t.customer_id"
+    " WHERE ev.kind = 'followed_up' AND ev.id > ?2 AND ev.at <= ?1"
+    " AND NOT EXISTS (SELECT 1 FROM loyalty_ledger l"
+    "   WHERE l.idempotency_key = 'feedback:' || t.external_id || ':earn')"
+    " ORDER BY ev.id LIMIT ?3";
+
+static const struct source {
+  enum mi_stmt_slot sql;
+  const char *text, *type, *key;
+} sources[] = {
+    [MI_POINT_ORDERS] = {MI_SQL_POINT_ORDERS, orders_sql, "order", "order"},
+    [MI_POINT_RESPONSES] = {MI_SQL_POINT_RESPONSES, responses_sql, "survey", "response"},
+    [MI_POINT_FEEDBACK] = {MI_SQL_POINT_FEEDBACK, feedback_sql, "feedback", "feedback"},
+};
+
+const char *mi_point_source_name(mi_point_source src) {
+  return (unsigned)src <= MI_POINT_FEEDBACK ? sources[src].key : "?";
+}
+
 int mi_point_events_uncredited(mi_store *s, mi_point_source src, int64_t as_of, int64_t after_id,
                                int limit, mi_point_event_cb cb, void *ctx, mi_err *e) {
-  if (!s || !cb || limit <= 0 || (src != MI_POINT_ORDERS && src != MI_POINT_RESPONSES))
+  if (!s || !cb || limit <= 0 || (unsigned)src > MI_POINT_FEEDBACK)
     return mi_err_set(e, MI_EINVAL, "point events need a store, a source, a limit and a callback");
-  int orders = src == MI_POINT_ORDERS;
-  sqlite3_stmt *st = mi_store_stmt(s, orders ? MI_SQL_POINT_ORDERS : MI_SQL_POINT_RESPONSES,
-                                   orders ? orders_sql : responses_sql, e);
+  sqlite3_stmt *st = mi_store_stmt(s, sources[src].sql, sources[src].text, e);
   if (!st) return e ? e->code : MI_ESTORE;
   sqlite3_bind_int64(st, 1, as_of);
   sqlite3_bind_int64(st, 2, after_id);
@@ -40,7 +62,7 @@ int mi_point_events_uncredited(mi_store *s, mi_point_source src, int64_t as_of, 
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     mi_point_event ev = {
         .id = sqlite3_column_int64(st, 0),
-        .type = orders ? "order" : "survey",
+        .type = sources[src].type,
         .external_id = (const char *)sqlite3_column_text(st, 1),
         .customer_id = sqlite3_column_int64(st, 2),
         .customer = (const char *)sqlite3_column_text(st, 3),
@@ -103,9 +125,8 @@ static int fits(int n, size_t size) { return n > 0 && (size_t)n < size ? 0 : MI_
 
 int mi_point_key_earn(mi_point_source src, const char *external_id, char *buf, size_t size) {
   if (!external_id || !buf) return MI_EINVAL;
-  return fits(snprintf(buf, size, "%s:%s:earn", src == MI_POINT_ORDERS ? "order" : "response",
-                       external_id),
-              size);
+  if ((unsigned)src > MI_POINT_FEEDBACK) return MI_EINVAL;
+  return fits(snprintf(buf, size, "%s:%s:earn", sources[src].key, external_id), size);
 }
 
 int mi_point_key_reverse(const char *order_external_id, char *buf, size_t size) {

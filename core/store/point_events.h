@@ -1,5 +1,6 @@
-/* What earns loyalty points, read for the points batch: completed orders and
- * survey responses not yet credited, and refunded orders whose points were
+/* What earns loyalty points, read for the points batch: completed orders,
+ * survey responses and feedback (the customer's word in a follow-up call,
+ * `ticket followup`) not yet credited, and refunded orders whose points were
  * credited and not yet reversed. The idempotency keys that tie an event to
  * its ledger entries are made here, so the batch and the queries agree. */
 #ifndef MI_STORE_POINT_EVENTS_H
@@ -10,19 +11,19 @@
 
 #include "store/store.h"
 
-typedef enum mi_point_source { MI_POINT_ORDERS, MI_POINT_RESPONSES } mi_point_source;
+typedef enum mi_point_source { MI_POINT_ORDERS, MI_POINT_RESPONSES, MI_POINT_FEEDBACK } mi_point_source;
 
 /* Strings are valid only during the callback. */
 typedef struct mi_point_event {
-  int64_t id;                /* the order's or response's store id (the stream's order) */
-  const char *type;          /* "order" | "survey" */
-  const char *external_id;   /* O00000042, R000000007 */
+  int64_t id;                /* the order's, response's or ticket event's store id (the stream's order) */
+  const char *type;          /* "order" | "survey" | "feedback" */
+  const char *external_id;   /* O00000042, R000000007, the ticket T0000001 (feedback) */
   int64_t customer_id;
   const char *customer;      /* the customer's external id */
   int64_t amount_minor;      /* orders; 0 for surveys */
   const char *currency;      /* orders; NULL for surveys */
-  int64_t occurred_at;       /* ordered_at / submitted_at */
-  const char *status;        /* orders: their status; surveys: "answered" */
+  int64_t occurred_at;       /* ordered_at / submitted_at / the follow-up's time */
+  const char *status;        /* orders: their status; surveys: "answered"; feedback: "given" */
   const char *survey;        /* surveys: the survey code; NULL for orders */
 } mi_point_event;
 
@@ -51,8 +52,10 @@ int mi_point_reversals_pending(mi_store *s, int64_t after_id, int limit, mi_poin
                                void *ctx, mi_err *e);
 
 /* Idempotency keys: "order:<external_id>:earn", "response:<external_id>:earn",
- * "order:<external_id>:reverse", "expire:<earn entry id>". Writes at most size
+ * "feedback:<ticket external_id>:earn", "order:<external_id>:reverse", "expire:<earn entry id>". Writes at most size
  * bytes; returns 0, or MI_EINVAL if it does not fit. */
+/* "order", "response", "feedback": the first part of the key and the ledger source. */
+const char *mi_point_source_name(mi_point_source src);
 int mi_point_key_earn(mi_point_source src, const char *external_id, char *buf, size_t size);
 int mi_point_key_reverse(const char *order_external_id, char *buf, size_t size);
 int mi_point_key_expire(int64_t lot_id, char *buf, size_t size);

@@ -144,6 +144,12 @@ at 2026-12-01T17:00:00+08:00; expect 0 m tick
 same "$(sql "select count(*) from outbox where key like 'followup:P1:%' or key like 'survey:followup-%'")" $((1 + consented)) "a rerun adds nothing"
 expect 1 m ticket followup P1;           contains "$tmp/err" "followup needs the outcome"
 expect 0 m ticket followup P1 'seal replaced, no more leaks'; contains "$tmp/out" "now closed"
+# the feedback earns feedback_points (20 in the example) once
+expect 0 m eval points
+same "$(sql "select c.external_id || ' ' || l.points || ' ' || l.reason from loyalty_ledger l join customers c on c.id = l.customer_id where l.idempotency_key = 'feedback:P1:earn'")" \
+  "$cust 20 feedback P1 = 20" "points for the follow-up feedback"
+expect 0 m eval points
+same "$(sql "select count(*) from loyalty_ledger where source = 'feedback:P1'")" 1 "feedback credited once"
 
 # --- a business request: missing materials pause the clock, a rejection
 # names its reason
