@@ -74,7 +74,7 @@ static int parse(int argc, char **argv, args *a) {
       {NULL, 0, NULL, 0}};
   a->after = 0;
   a->r = (mi_sample_request){.method = "srs", .allocation = "proportional", .conf = 0.95,
-                             .p = 0.5, .seed = 1, .quiet_days = 90, .now = mi_cli_now()};
+                             .p = 0.5, .seed = 1, .quiet_days = -1, .now = mi_cli_now()};
   int opt;
   char *end;
   mi_err e = {0};
@@ -121,9 +121,21 @@ static int cmd_sample(mi_cli *cli, int argc, char **argv) {
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};
   mi_sample_result res;
-  if (mi_survey_sample(cli->store, cli->cfg, &a.r, &res, &e)) return mi_cli_fail(&e);
+  if (mi_config_find_policy(cli->cfg, "eligibility")) {
+    if (mi_survey_eligibility_load(cli->cfg, a.r.quiet_days, &a.r.eligibility, &a.r.quiet_days, &e))
+      return mi_cli_fail(&e);
+  } else if (a.r.quiet_days < 0) {
+    a.r.quiet_days = 90;
+  }
+  int rc = mi_survey_sample(cli->store, cli->cfg, &a.r, &res, &e);
+  const char *rule = a.r.eligibility ? "eligibility policy" : "built-in rule";
+  mi_policy_free(a.r.eligibility);
+  if (rc) {
+    if (rc == MI_EPOLICY) mi_err_prefix(&e, "the eligibility policy failed; nothing was stored");
+    return mi_cli_fail(&e);
+  }
   if (cli->json) {
-    json_t *strata = json_array();
+    json_t *strata = json_array(), *excluded = json_object();
     for (size_t h = 0; h < res.nstrata; h++) {
       const mi_sample_stratum *st = &res.strata[h];
       json_array_append_new(strata, json_pack("{s:s, s:I, s:I, s:f, s:f}", "stratum", st->name,
@@ -131,9 +143,14 @@ static int cmd_sample(mi_cli *cli, int argc, char **argv) {
                                               (json_int_t)st->sample, "weight", st->weight, "sd",
                                               st->sd));
     }
-    mi_cli_print_json(json_pack("{s:s, s:I, s:I, s:b, s:b, s:o}", "wave", a.r.wave, "frame",
+    for (size_t i = 0; i < res.nexcluded; i++)
+      json_object_set_new(excluded, res.excluded[i].reason, json_integer(res.excluded[i].count));
+    mi_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:s, s:o, s:b, s:b, s:o}", "wave", a.r.wave,
+                                "customers", (json_int_t)res.customers, "frame",
                                 (json_int_t)res.frame, "sample", (json_int_t)res.sample,
-                                "existed", res.existed, "dry_run", a.r.dry_run, "strata", strata));
+                                "eligibility", rule[0] == 'e' ? "policy" : "built-in",
+                                "excluded", excluded, "existed", res.existed, "dry_run",
+                                a.r.dry_run, "strata", strata));
   } else {
     printf("%s wave %s: %lld of %lld eligible customers%s\n", a.r.survey, a.r.wave,
            (long long)res.sample, (long long)res.frame,
@@ -143,7 +160,11 @@ static int cmd_sample(mi_cli *cli, int argc, char **argv) {
         printf("  %-16s %7lld of %7lld  weight %.4f\n", res.strata[h].name,
              (long long)res.strata[h].sample, (long long)res.strata[h].population,
              res.strata[h].weight);
+    printf("left out of %lld customers (%s):\n", (long long)res.customers, rule);
+    for (size_t i = 0; i < res.nexcluded; i++)
+      printf("  %-24s %7lld\n", res.excluded[i].reason, (long long)res.excluded[i].count);
   }
+  free(res.excluded);
   free(res.strata);
   return 0;
 }
