@@ -263,7 +263,7 @@ static void test_example(void **state) {
   assert_int_equal(cfg->evaluation.ntargets, 3);
   assert_string_equal(cfg->evaluation.targets[0].name, "satisfaction");
   assert_true(cfg->evaluation.targets[0].value == 0.90);
-  assert_int_equal(cfg->npolicies, 7); /* tiers, routing, escalation, evaluation, care, coding, loyalty */
+  assert_int_equal(cfg->npolicies, 8); /* tiers, routing, escalation, evaluation, care, coding, eligibility, loyalty */
   assert_string_equal(cfg->policies[0].name, "tiers");
   assert_non_null(strstr(cfg->policies[0].file, "policies/tiers.lua"));
   const mi_config_value *spend = mi_config_value_get(&cfg->policies[0].params, "a_min_spend");

@@ -74,4 +74,24 @@ int mi_survey_eligibility_load(const mi_config *cfg, int64_t quiet_days, mi_poli
 int mi_survey_dispatch(mi_store *s, const mi_config *cfg, const char *survey, const char *wave,
                        int64_t remind_after, int64_t now, int64_t *count, mi_err *e);
 
+/* The survey-wave job (survey_wave.c). The wave code of an occurrence at
+ * `at`: its period in the schedule's time zone, by sc->wave: "2026Q4",
+ * "2026-10" or "2026". */
+int mi_survey_wave_name(const mi_config_schedule *sc, int64_t at, char out[16], mi_err *e);
+
+typedef struct mi_survey_wave_summary {
+  char wave[16];
+  int64_t frame, sample; /* 0 when the wave was there already */
+  int existed;
+  int64_t sent;          /* invitations sent now */
+} mi_survey_wave_summary;
+
+/* Draws the wave of the occurrence at `at` for schedule sc (its survey and
+ * sample design; the eligibility policy when configured, with
+ * sample.quiet_days replacing its params.quiet_days) unless that wave
+ * exists, then sends the wave's pending invitations. Two transactions, each
+ * idempotent: a rerun adds no invitation and no message twice. */
+int mi_survey_wave_run(mi_store *s, const mi_config *cfg, const mi_config_schedule *sc, int64_t at,
+                       int64_t now, mi_survey_wave_summary *sum, mi_err *e);
+
 #endif
