@@ -24,13 +24,6 @@
 --   exclude_open_complaints  boolean
 --   exclude_regions          list     regions never surveyed ([] for none)
 
-local function contains(list, x)
-  for _, v in ipairs(list) do
-    if v == x then return true end
-  end
-  return false
-end
-
 local function eligible(c, p)
   local channel = c.channel
   if not p.require_consent and not channel then
@@ -40,8 +33,8 @@ local function eligible(c, p)
   if not channel then
     return { eligible = false, reason = "no_consent" }
   end
-  if c.region and contains(p.exclude_regions, c.region) then
-    return { eligible = false, reason = "region_excluded" }
+  for _, region in ipairs(p.exclude_regions) do
+    if c.region == region then return { eligible = false, reason = "region_excluded" } end
   end
   if c.last_invited_days and c.last_invited_days < p.quiet_days then
     return { eligible = false, reason = "quiet_period" }

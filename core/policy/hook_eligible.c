@@ -97,11 +97,5 @@ int mi_policy_call_eligible(mi_policy *p, const mi_view *customer, mi_eligible_d
     return mi_err_set(e, MI_EINVAL, "mi_policy_call_eligible: policy, customer and out are required");
   mi_pol_hook h = {.p = p, .name = "eligible", .args = {customer}, .nargs = 1, .nresults = 1,
                    .check = check, .ctx = out};
-  int rc = mi_pol_call_hook(&h, e);
-  if (rc) {
-    memset(out, 0, sizeof *out);
-    return rc;
-  }
-  out->line = h.line;
-  return 0;
+  return mi_pol_call_hook_into(&h, out, sizeof *out, &out->line, e);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/customer_view.h"
 #include "service/surveys.h"
 #include "stats/sampling.h"
 #include "stats/stats.h"
@@ -181,41 +182,12 @@ static const char *builtin(const mi_sample_request *r, const mi_frame_row *row) 
   return NULL;
 }
 
-static int64_t floor_days(int64_t secs) {
-  return secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-}
-
-static mi_view_field text(const char *name, const char *v) {
-  return v ? (mi_view_field){.name = name, .type = MI_VIEW_STR, .s = v}
-           : (mi_view_field){.name = name, .type = MI_VIEW_NIL};
-}
-
-static mi_view_field integer(const char *name, mi_view_type type, int64_t v) {
-  return (mi_view_field){.name = name, .type = type, .i = v};
-}
-
 /* The customer view of the eligible hook (policies/README.md). */
 static int ask_policy(const mi_sample_request *r, const mi_frame_row *row,
                       mi_eligible_decision *d, mi_err *e) {
-  mi_view_field f[16];
-  size_t n = 0;
-  f[n++] = text("external_id", row->external_id);
-  f[n++] = text("kind", row->kind);
-  f[n++] = text("region", row->region);
-  f[n++] = text("industry", row->industry);
-  f[n++] = text("tier", row->tier);
-  f[n++] = integer("tenure_days", MI_VIEW_INT, floor_days(r->now - row->created_at));
-  f[n++] = integer("consent_email", MI_VIEW_BOOL, row->consent_email);
-  f[n++] = integer("consent_sms", MI_VIEW_BOOL, row->consent_sms);
-  f[n++] = integer("consent_phone", MI_VIEW_BOOL, row->consent_phone);
-  f[n++] = integer("has_email", MI_VIEW_BOOL, row->has_email);
-  f[n++] = integer("has_phone", MI_VIEW_BOOL, row->has_phone);
-  f[n++] = text("channel", row->channel);
-  f[n++] = row->last_invited_at
-               ? integer("last_invited_days", MI_VIEW_INT, floor_days(r->now - row->last_invited_at))
-               : text("last_invited_days", NULL);
-  f[n++] = integer("open_complaints", MI_VIEW_INT, row->open_complaints);
-  mi_view v = {.kind = "customer", .id = row->external_id, .fields = f, .nfields = n};
+  mi_view_field f[MI_FRAME_VIEW_FIELDS];
+  mi_view v;
+  mi_frame_view_make(row, r->now, f, &v);
   return mi_policy_call_eligible(r->eligibility, &v, d, e);
 }
 
