@@ -59,6 +59,12 @@ expect 0 m --json survey sample csat --wave P2 --size 10 --dry-run
 same "$(jx '$.excluded.quiet_period') $(jx '$.frame')" "200 $((frame - 200))" "quiet period"
 expect 0 m --json survey sample csat --wave P2 --size 10 --dry-run --quiet-days 0
 same "$(jx '$.excluded.quiet_period')-$(jx '$.frame')" "-$frame" "--quiet-days 0: nobody in a quiet period"
+# a size from the margin is the same on a rerun: the wave's own invitations
+# do not put its customers in a quiet period
+expect 0 m --json survey sample csat --wave M1 --margin 0.05 --seed 3
+n=$(jx '$.sample')
+expect 0 m --json survey sample csat --wave M1 --margin 0.05 --seed 3
+same "$(jx '$.existed') $(jx '$.sample')" "1 $n" "a margin-sized wave drawn again adds nothing"
 expect 0 m survey sample --help
 contains "$tmp/out" "--quiet-days"
 
