@@ -220,6 +220,34 @@
 ---@field day_of_quarter integer
 ---@field template string
 
+---The customer view of the eligible hook: one row of the survey frame.
+---@class manyi.FrameCustomer
+---@field external_id string
+---@field kind "person"|"company"|"government"
+---@field region string?
+---@field industry string?
+---@field tier string?
+---@field tenure_days integer days since the customer was created
+---@field consent_email boolean
+---@field consent_sms boolean
+---@field consent_phone boolean
+---@field has_email boolean an email address is on file
+---@field has_phone boolean a phone number is on file
+---@field channel "email"|"sms"|"phone"|nil the first consented channel with an address (email, sms, phone)
+---@field last_invited_days integer? days since the last invitation to any survey (nil: never; the wave being drawn does not count)
+---@field open_complaints integer complaints not resolved
+
+---@class manyi.EligibleDecision
+---@field eligible boolean
+---@field reason? string eligible = false: a name of 1..64 bytes; exclusions are counted by it
+---@field channel? "email"|"sms"|"phone" eligible = true: the channel to invite on (default: customer.channel)
+
+---@class manyi.EligibilityParams
+---@field quiet_days integer days between two invitations (`survey sample --quiet-days` replaces it)
+---@field require_consent boolean
+---@field exclude_open_complaints boolean
+---@field exclude_regions string[]
+
 ---@class manyi.CareParams
 ---@field greeting_channels manyi.Channel[] tried in order; each needs the customer's consent
 ---@field birthday_template string
@@ -238,6 +266,7 @@
 ---@field escalate? fun(ticket: manyi.Ticket, clock: manyi.Clock, params: table): manyi.EscalateDecision?
 ---@field evaluate? fun(department: manyi.Department, figures: manyi.Figures, params: table): manyi.EvaluateDecision
 ---@field care? fun(customer: manyi.CareCustomer, date: manyi.Date, params: table): manyi.CareItem[]
+---@field eligible? fun(customer: manyi.FrameCustomer, params: table): boolean|manyi.EligibleDecision
 
 ---tier(customer, params) -> tier, reason (policy `tiers`).
 ---@param customer manyi.Customer
@@ -279,6 +308,13 @@ function evaluate(department, figures, params) end
 ---@param params manyi.CareParams
 ---@return manyi.CareItem[] items at most 20
 function care(customer, date, params) end
+
+---eligible(customer, params) -> may the customer be drawn into a survey wave (policy `eligibility`).
+---false counts under the reason "not eligible".
+---@param customer manyi.FrameCustomer
+---@param params manyi.EligibilityParams
+---@return boolean|manyi.EligibleDecision
+function eligible(customer, params) end
 
 -- ---------------------------------------------------------------------------
 -- manyi.stats: the statistics of `manyi stats NAME` (policies/README.md).

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "service/surveys.h"
 #include "util/err.h"
 #include "util/timeutil.h"
 
@@ -263,7 +264,38 @@ static void test_example(void **state) {
   assert_int_equal(cfg->evaluation.ntargets, 3);
   assert_string_equal(cfg->evaluation.targets[0].name, "satisfaction");
   assert_true(cfg->evaluation.targets[0].value == 0.90);
-  assert_int_equal(cfg->npolicies, 7); /* tiers, routing, escalation, evaluation, care, coding, loyalty */
+  assert_int_equal(cfg->npolicies, 8); /* tiers, routing, escalation, evaluation, care, coding, eligibility, loyalty */
+  /* the quarterly survey wave: its survey, naming and design */
+  const mi_config_schedule *wave = &cfg->schedule[cfg->nschedule - 1];
+  assert_string_equal(wave->name, "quarterly-csat");
+  assert_ptr_equal(wave->survey, csat);
+  assert_int_equal(wave->wave, MI_CONFIG_PERIOD_QUARTER);
+  assert_string_equal(wave->sample->method, "stratified");
+  assert_string_equal(wave->sample->by, "tier");
+  assert_string_equal(wave->sample->allocation, "proportional");
+  assert_int_equal(wave->sample->size, 200);
+  assert_int_equal(wave->sample->seed, 2026);
+  assert_int_equal(wave->sample->quiet_days, -1);
+  assert_null(cfg->schedule[0].sample);
+  /* waves are named in the schedule's zone (Asia/Shanghai, +08:00) */
+  static const struct {
+    const char *at;
+    mi_config_period period;
+    const char *name;
+  } names[] = {{"2026-10-01T01:00:00Z", MI_CONFIG_PERIOD_QUARTER, "2026Q4"},
+               {"2026-12-31T16:30:00Z", MI_CONFIG_PERIOD_QUARTER, "2027Q1"}, /* 00:30 local */
+               {"2026-12-31T15:30:00Z", MI_CONFIG_PERIOD_QUARTER, "2026Q4"},
+               {"2026-06-30T17:00:00Z", MI_CONFIG_PERIOD_MONTH, "2026-07"},
+               {"2026-06-30T17:00:00Z", MI_CONFIG_PERIOD_YEAR, "2026"}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    mi_config_schedule sc = *wave;
+    int64_t at;
+    char name[16];
+    sc.wave = names[i].period;
+    assert_int_equal(mi_instant_parse(names[i].at, &at, NULL), 0);
+    assert_int_equal(mi_survey_wave_name(&sc, at, name, NULL), 0);
+    assert_string_equal(name, names[i].name);
+  }
   assert_string_equal(cfg->policies[0].name, "tiers");
   assert_non_null(strstr(cfg->policies[0].file, "policies/tiers.lua"));
   const mi_config_value *spend = mi_config_value_get(&cfg->policies[0].params, "a_min_spend");

@@ -432,6 +432,64 @@ static void test_code(void **state) {
   assert_int_equal(mi_policy_call_code(f->p, NULL, &d, &e), MI_EINVAL);
 }
 
+/* ---- eligible ------------------------------------------------------------------ */
+
+/* A frame customer with an email address only; channel email unless
+ * consented is 0. */
+static const mi_view *frame_customer(views *t, const char *id, int consented) {
+  t->f[0] = (mi_view_field){.name = "external_id", .type = MI_VIEW_STR, .s = id};
+  t->f[1] = (mi_view_field){.name = "has_email", .type = MI_VIEW_BOOL, .i = 1};
+  t->f[2] = (mi_view_field){.name = "has_phone", .type = MI_VIEW_BOOL, .i = 1};
+  t->f[3] = consented ? (mi_view_field){.name = "channel", .type = MI_VIEW_STR, .s = "email"}
+                      : (mi_view_field){.name = "channel", .type = MI_VIEW_NIL};
+  t->v = (mi_view){.kind = "customer", .id = id, .fields = t->f, .nfields = 4};
+  if (!strcmp(id, "no_address")) t->f[1].i = 0;
+  return &t->v;
+}
+
+static void test_eligible(void **state) {
+  fixture *f = *state;
+  views c;
+  mi_eligible_decision d;
+  mi_err e;
+  int rc = mi_policy_call_eligible(f->p, frame_customer(&c, "yes", 1), &d, &e);
+  if (rc) fail_msg("%s", err_text(&e));
+  assert_true(d.eligible);
+  assert_string_equal(d.channel, "email");
+  assert_int_equal(mi_policy_call_eligible(f->p, frame_customer(&c, "no", 1), &d, &e), 0);
+  assert_false(d.eligible);
+  assert_string_equal(d.reason, "not eligible");
+  assert_int_equal(mi_policy_call_eligible(f->p, frame_customer(&c, "why", 1), &d, &e), 0);
+  assert_string_equal(d.reason, "too_recent");
+  assert_int_equal(mi_policy_call_eligible(f->p, frame_customer(&c, "sms", 0), &d, &e), 0);
+  assert_true(d.eligible);
+  assert_string_equal(d.channel, "sms");
+  static const struct {
+    const char *id, *part;
+    int consented;
+  } cases[] = {
+      {"yes", "without a consented channel", 0},
+      {"text", "returned a string; return true, false", 1},
+      {"nothing", "returned nil; return true, false", 1},
+      {"no_flag", "nil as eligible; it must be true or false", 1},
+      {"flag_text", "a string as eligible", 1},
+      {"fax", "channel 'fax'; use email, sms or phone", 1},
+      {"no_address", "channel 'email' for a customer without an email address", 1},
+      {"no_with_channel", "a channel with eligible = false", 1},
+      {"long_reason", "the reason of 65 bytes", 1},
+      {"extra", "unknown field 'chanel' (did you mean 'channel'?)", 1},
+      {"loop", "instruction budget exhausted", 1},
+      {"boom", "boom", 1},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    memset(&d, 0x5a, sizeof d);
+    rc = mi_policy_call_eligible(f->p, frame_customer(&c, cases[i].id, cases[i].consented), &d, &e);
+    expect_refused(rc, &e, cases[i].part, "(customer ");
+    assert_true(all_zero(&d, sizeof d));
+  }
+  assert_int_equal(mi_policy_call_eligible(f->p, NULL, &d, &e), MI_EINVAL);
+}
+
 /* ---- the date view ---------------------------------------------------------- */
 
 static int64_t field(const mi_view *v, const char *name) {
@@ -524,7 +582,7 @@ static void test_shipped_cases(void **state) {
   assert_int_equal(mi_policy_test_run(cfg, path, record, &s, &sum, &e), 0);
   if (sum.failed) fail_msg("%d failed, first: %s: %s", sum.failed, s.names[0], s.details[0]);
   assert_true(sum.passed >= 40);
-  assert_int_equal(sum.files, 5);
+  assert_int_equal(sum.files, 6);
   assert_int_equal(mi_policy_test_run(cfg, "/nonexistent", NULL, NULL, &sum, &e), MI_EIO);
   assert_int_equal(mi_policy_test_run(NULL, path, NULL, NULL, &sum, &e), MI_EINVAL);
   mi_config_free(cfg);
@@ -579,6 +637,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_care_good, setup, teardown),
       cmocka_unit_test_setup_teardown(test_care_nonsense, setup, teardown),
       cmocka_unit_test_setup_teardown(test_code, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_eligible, setup, teardown),
       cmocka_unit_test(test_date_view),
       cmocka_unit_test(test_value_load),
       cmocka_unit_test(test_shipped_cases),

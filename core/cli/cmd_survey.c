@@ -22,15 +22,19 @@ static const char usage_all[] =
     "         [--allocation proportional|neyman --question Q] [--size N | --margin M\n"
     "         [--conf 0.95] [--p 0.5]] [--clusters M] [--seed S] [--quiet-days 90]\n"
     "         [--dry-run]\n"
-    "                 draw a wave from the eligible customers: a channel they consented\n"
-    "                 to (email, else sms, else phone), not invited in the last\n"
-    "                 --quiet-days days, no open complaint. Strata/clusters by tier,\n"
-    "                 region, kind or industry. Without --size, the size for a\n"
-    "                 proportion p within +-margin at --conf, finite-population\n"
-    "                 corrected. Neyman allocation uses each stratum's spread of the\n"
-    "                 past answers to question Q. --seed makes it reproducible; each\n"
-    "                 invitation stores its stratum and design weight N_h/n_h (cluster:\n"
-    "                 M/m). The same command again adds nothing.\n"
+    "                 draw a wave from the eligible customers: those the eligibility\n"
+    "                 policy (policies.eligibility, hook eligible) lets in, else the\n"
+    "                 built-in rule: a channel they consented to (email, else sms,\n"
+    "                 else phone), not invited in the last --quiet-days days (90), no\n"
+    "                 open complaint. --quiet-days replaces the policy's\n"
+    "                 params.quiet_days. Prints who was left out, by reason.\n"
+    "                 Strata/clusters by tier, region, kind or industry. Without\n"
+    "                 --size, the size for a proportion p within +-margin at --conf,\n"
+    "                 finite-population corrected. Neyman allocation uses each\n"
+    "                 stratum's spread of the past answers to question Q. --seed\n"
+    "                 makes it reproducible; each invitation stores its stratum and\n"
+    "                 design weight N_h/n_h (cluster: M/m). The same command again\n"
+    "                 adds nothing.\n"
     "  dispatch CODE --wave W   one outbox message per pending invitation (then sent)\n"
     "  remind CODE --wave W --after DURATION\n"
     "                 one reminder to each invitation sent at least DURATION ago\n"
@@ -74,7 +78,7 @@ static int parse(int argc, char **argv, args *a) {
       {NULL, 0, NULL, 0}};
   a->after = 0;
   a->r = (mi_sample_request){.method = "srs", .allocation = "proportional", .conf = 0.95,
-                             .p = 0.5, .seed = 1, .quiet_days = 90, .now = mi_cli_now()};
+                             .p = 0.5, .seed = 1, .quiet_days = -1, .now = mi_cli_now()};
   int opt;
   char *end;
   mi_err e = {0};
@@ -121,9 +125,21 @@ static int cmd_sample(mi_cli *cli, int argc, char **argv) {
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};
   mi_sample_result res;
-  if (mi_survey_sample(cli->store, cli->cfg, &a.r, &res, &e)) return mi_cli_fail(&e);
+  if (mi_config_find_policy(cli->cfg, "eligibility")) {
+    if (mi_survey_eligibility_load(cli->cfg, a.r.quiet_days, &a.r.eligibility, &a.r.quiet_days, &e))
+      return mi_cli_fail(&e);
+  } else if (a.r.quiet_days < 0) {
+    a.r.quiet_days = 90;
+  }
+  int rc = mi_survey_sample(cli->store, cli->cfg, &a.r, &res, &e);
+  const char *rule = a.r.eligibility ? "eligibility policy" : "built-in rule";
+  mi_policy_free(a.r.eligibility);
+  if (rc) {
+    if (rc == MI_EPOLICY) mi_err_prefix(&e, "the eligibility policy failed; nothing was stored");
+    return mi_cli_fail(&e);
+  }
   if (cli->json) {
-    json_t *strata = json_array();
+    json_t *strata = json_array(), *excluded = json_object();
     for (size_t h = 0; h < res.nstrata; h++) {
       const mi_sample_stratum *st = &res.strata[h];
       json_array_append_new(strata, json_pack("{s:s, s:I, s:I, s:f, s:f}", "stratum", st->name,
@@ -131,9 +147,14 @@ static int cmd_sample(mi_cli *cli, int argc, char **argv) {
                                               (json_int_t)st->sample, "weight", st->weight, "sd",
                                               st->sd));
     }
-    mi_cli_print_json(json_pack("{s:s, s:I, s:I, s:b, s:b, s:o}", "wave", a.r.wave, "frame",
+    for (size_t i = 0; i < res.nexcluded; i++)
+      json_object_set_new(excluded, res.excluded[i].reason, json_integer(res.excluded[i].count));
+    mi_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:s, s:o, s:b, s:b, s:o}", "wave", a.r.wave,
+                                "customers", (json_int_t)res.customers, "frame",
                                 (json_int_t)res.frame, "sample", (json_int_t)res.sample,
-                                "existed", res.existed, "dry_run", a.r.dry_run, "strata", strata));
+                                "eligibility", rule[0] == 'e' ? "policy" : "built-in",
+                                "excluded", excluded, "existed", res.existed, "dry_run",
+                                a.r.dry_run, "strata", strata));
   } else {
     printf("%s wave %s: %lld of %lld eligible customers%s\n", a.r.survey, a.r.wave,
            (long long)res.sample, (long long)res.frame,
@@ -143,7 +164,11 @@ static int cmd_sample(mi_cli *cli, int argc, char **argv) {
         printf("  %-16s %7lld of %7lld  weight %.4f\n", res.strata[h].name,
              (long long)res.strata[h].sample, (long long)res.strata[h].population,
              res.strata[h].weight);
+    printf("left out of %lld customers (%s):\n", (long long)res.customers, rule);
+    for (size_t i = 0; i < res.nexcluded; i++)
+      printf("  %-24s %7lld\n", res.excluded[i].reason, (long long)res.excluded[i].count);
   }
+  free(res.excluded);
   free(res.strata);
   return 0;
 }

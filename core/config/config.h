@@ -236,12 +236,28 @@ typedef struct mi_config_evaluation {
   size_t ntargets;
 } mi_config_evaluation;
 
+/* The sample design of a survey-wave job (as `manyi survey sample` takes it). */
+typedef struct mi_config_sample {
+  char *method;     /* srs | stratified | cluster */
+  char *by;         /* tier | region | kind | industry, or NULL (srs) */
+  char *allocation; /* proportional | neyman */
+  char *question;   /* neyman: a question code of the survey, or NULL */
+  int64_t size;     /* > 0, or 0: from margin (conf, p) */
+  double margin, conf, p;
+  int64_t clusters, seed;
+  int64_t quiet_days; /* -1: the eligibility rule's own */
+} mi_config_sample;
+
 /* A recurring job: queue `job` at every time `cron` names, read in timezone. */
 typedef struct mi_config_schedule {
   char *name;     /* a code, unique: the job keys are "schedule:<name>:<instant>" */
   char *cron;     /* 5 fields; checked by core/sched */
   char *job;      /* the job kind; checked against the scheduler's kinds */
   char *timezone; /* its own, else the top-level one */
+  /* job survey-wave only (required there, refused elsewhere): */
+  const struct mi_config_survey *survey; /* the survey a wave is drawn for */
+  mi_config_period wave;  /* the wave is named after the occurrence's period: 2026Q4, 2026-10, 2026 */
+  mi_config_sample *sample;
   int line, column, cron_line, cron_column;
 } mi_config_schedule;
 

@@ -59,6 +59,8 @@ void mi_config_free(mi_config *cfg) {
     free(cfg->schedule[i].cron);
     free(cfg->schedule[i].job);
     free(cfg->schedule[i].timezone);
+    mi_config_sample *sm = cfg->schedule[i].sample;
+    if (sm) free(sm->method), free(sm->by), free(sm->allocation), free(sm->question), free(sm);
   }
   free(cfg->schedule);
   for (size_t i = 0; i < cfg->nworkflows; i++) {

@@ -6,7 +6,7 @@
 #include "config/config_internal.h"
 
 static const char *const hooks[] = {"tiers",      "loyalty", "routing", "escalation",
-                                    "evaluation", "care",    "coding",  NULL};
+                                    "evaluation", "care",    "coding",  "eligibility", NULL};
 
 static int load_policy(const mi_cfg_ctx *c, const mi_ynode *key, const mi_ynode *m,
                        mi_config_policy *p) {

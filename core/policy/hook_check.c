@@ -171,3 +171,13 @@ int mi_pol_call_hook(mi_pol_hook *h, mi_err *e) {
   if (!rc && h->bad[0]) rc = mi_pol_fail(p, h->line, h->args[0], e, "%s", h->bad);
   return rc;
 }
+
+int mi_pol_call_hook_into(mi_pol_hook *h, void *out, size_t size, int *line, mi_err *e) {
+  int rc = mi_pol_call_hook(h, e);
+  if (rc) {
+    memset(out, 0, size);
+    return rc;
+  }
+  *line = h->line;
+  return 0;
+}

@@ -48,11 +48,5 @@ int mi_policy_call_code(mi_policy *p, const mi_view *text, mi_code_decision *out
     return mi_err_set(e, MI_EINVAL, "mi_policy_call_code: policy, text and out are required");
   mi_pol_hook h = {.p = p, .name = "code", .args = {text}, .nargs = 1, .nresults = 1,
                    .check = check, .ctx = out};
-  int rc = mi_pol_call_hook(&h, e);
-  if (rc) {
-    memset(out, 0, sizeof *out);
-    return rc;
-  }
-  out->line = h.line;
-  return 0;
+  return mi_pol_call_hook_into(&h, out, sizeof *out, &out->line, e);
 }

@@ -44,11 +44,5 @@ int mi_policy_call_escalate(mi_policy *p, const mi_view *ticket, const mi_view *
                       "mi_policy_call_escalate: policy, ticket, clock and out are required");
   mi_pol_hook h = {.p = p, .name = "escalate", .args = {ticket, clock}, .nargs = 2,
                    .nresults = 1, .check = check, .ctx = out};
-  int rc = mi_pol_call_hook(&h, e);
-  if (rc) {
-    memset(out, 0, sizeof *out);
-    return rc;
-  }
-  out->line = h.line;
-  return 0;
+  return mi_pol_call_hook_into(&h, out, sizeof *out, &out->line, e);
 }

@@ -58,11 +58,5 @@ int mi_policy_call_evaluate(mi_policy *p, const mi_view *department, const mi_vi
                       "mi_policy_call_evaluate: policy, department, figures and out are required");
   mi_pol_hook h = {.p = p, .name = "evaluate", .args = {department, figures}, .nargs = 2,
                    .nresults = 1, .check = check, .ctx = out};
-  int rc = mi_pol_call_hook(&h, e);
-  if (rc) {
-    memset(out, 0, sizeof *out);
-    return rc;
-  }
-  out->line = h.line;
-  return 0;
+  return mi_pol_call_hook_into(&h, out, sizeof *out, &out->line, e);
 }

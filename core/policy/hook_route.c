@@ -53,11 +53,5 @@ int mi_policy_call_route(mi_policy *p, const mi_view *ticket, const mi_config *c
   route_ctx c = {cfg, out};
   mi_pol_hook h = {.p = p, .name = "route", .args = {ticket}, .nargs = 1, .nresults = 1,
                    .check = check, .ctx = &c};
-  int rc = mi_pol_call_hook(&h, e);
-  if (rc) {
-    memset(out, 0, sizeof *out);
-    return rc;
-  }
-  out->line = h.line;
-  return 0;
+  return mi_pol_call_hook_into(&h, out, sizeof *out, &out->line, e);
 }

@@ -13,14 +13,14 @@
 #include "util/suggest.h"
 #include "policy/policy_internal.h"
 
-static const char *const hook_names[] = {"tier",     "points", "route", "escalate",
-                                         "evaluate", "care",   "code",  NULL};
+static const char *const hook_names[] = {"tier", "points", "route", "escalate", "evaluate",
+                                         "care", "code",   "eligible", NULL};
 /* The hook a policy of a given configuration name must provide. */
 static const struct {
   const char *policy, *hook;
 } required[] = {{"tiers", "tier"},      {"loyalty", "points"},       {"routing", "route"},
                 {"escalation", "escalate"}, {"evaluation", "evaluate"}, {"care", "care"},
-                {"coding", "code"},         {NULL, NULL}};
+                {"coding", "code"},         {"eligibility", "eligible"}, {NULL, NULL}};
 
 static const mi_policy_limits default_limits = {1000000, 16 * 1024 * 1024, 250};
 
@@ -89,7 +89,7 @@ static void check_hooks(lua_State *L, const char *policy) {
     if (!known) {
       const char *near = mi_suggest(k, hook_names);
       luaL_error(L, "unknown hook '%s'%s%s%s; a policy returns some of: tier, points, route, "
-                    "escalate, evaluate, care",
+                    "escalate, evaluate, care, code, eligible",
                  k, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
     }
     if (lua_type(L, -1) != LUA_TFUNCTION)

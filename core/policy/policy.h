@@ -145,6 +145,22 @@ typedef struct mi_code_decision {
 } mi_code_decision;
 int mi_policy_call_code(mi_policy *p, const mi_view *text, mi_code_decision *out, mi_err *e);
 
+/* eligible(customer, params) -> true | false | {eligible, reason, channel}:
+ * may the customer be drawn into a survey wave? customer is the frame view
+ * (policies/README.md: consent, addresses, channel, last_invited_days,
+ * open_complaints, ...). false is reason "not eligible"; a reason is a name
+ * of 1..64 bytes (exclusions are counted by it); channel (only with
+ * eligible = true) one of email, sms, phone that the customer has an address
+ * for (has_email, has_phone), else the view's channel, which must be set. */
+typedef struct mi_eligible_decision {
+  int eligible;
+  char reason[65];  /* eligible == 0 */
+  char channel[8];  /* eligible == 1 */
+  int line;
+} mi_eligible_decision;
+int mi_policy_call_eligible(mi_policy *p, const mi_view *customer, mi_eligible_decision *out,
+                            mi_err *e);
+
 /* The points hook: points(event, customer, params) -> nil | {points = N,
  * expires = "..." | nil, reason = "..."}. event is a view of kind "event"
  * (fields type "order"|"survey"|"referral"|"feedback", id, amount, currency,

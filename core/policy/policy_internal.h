@@ -149,6 +149,9 @@ typedef struct mi_pol_hook {
 /* Calls the hook (counted), then check; MI_EPOLICY naming file, line and
  * args[0] on any failure. */
 int mi_pol_call_hook(mi_pol_hook *h, mi_err *e);
+/* mi_pol_call_hook, then: on failure out (size bytes) is zeroed, on
+ * success *line gets the line of the policy's last return. */
+int mi_pol_call_hook_into(mi_pol_hook *h, void *out, size_t size, int *line, mi_err *e);
 /* Records what was wrong (the first reason wins); returns -1. */
 int mi_pol_bad(mi_pol_hook *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "a number (3)", "a table", "nil": what the value at idx is, for messages. */

@@ -16,6 +16,36 @@ static mi_view_field nil(const char *name) {
   return (mi_view_field){.name = name, .type = MI_VIEW_NIL};
 }
 
+static mi_view_field flag(const char *name, int v) {
+  return (mi_view_field){.name = name, .type = MI_VIEW_BOOL, .i = v != 0};
+}
+
+static int64_t floor_days(int64_t secs) {
+  return secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+}
+
+void mi_frame_view_make(const mi_frame_row *r, int64_t now,
+                        mi_view_field fields[MI_FRAME_VIEW_FIELDS], mi_view *view) {
+  int n = 0;
+  fields[n++] = text("external_id", r->external_id);
+  fields[n++] = text("kind", r->kind);
+  fields[n++] = text("region", r->region);
+  fields[n++] = text("industry", r->industry);
+  fields[n++] = text("tier", r->tier);
+  fields[n++] = integer("tenure_days", (now - r->created_at) / 86400);
+  fields[n++] = flag("consent_email", r->consent_email);
+  fields[n++] = flag("consent_sms", r->consent_sms);
+  fields[n++] = flag("consent_phone", r->consent_phone);
+  fields[n++] = flag("has_email", r->has_email);
+  fields[n++] = flag("has_phone", r->has_phone);
+  fields[n++] = text("channel", r->channel);
+  /* floor: an invitation dated a second ago is 0 days ago, one in the future -1 */
+  fields[n++] = r->last_invited_at ? integer("last_invited_days", floor_days(now - r->last_invited_at))
+                                   : nil("last_invited_days");
+  fields[n++] = integer("open_complaints", r->open_complaints);
+  *view = (mi_view){.kind = "customer", .id = r->external_id, .fields = fields, .nfields = (size_t)n};
+}
+
 void mi_customer_view_make(const mi_customer_facts *f, int64_t as_of,
                            mi_view_field fields[MI_CUSTOMER_VIEW_FIELDS], mi_view *view) {
   int n = 0;

@@ -4,6 +4,7 @@
 
 #include "policy/policy.h"
 #include "store/customer_facts.h"
+#include "store/survey_waves.h"
 
 enum { MI_CUSTOMER_VIEW_FIELDS = 18 };
 
@@ -12,5 +13,12 @@ enum { MI_CUSTOMER_VIEW_FIELDS = 18 };
  * policies/README.md. */
 void mi_customer_view_make(const mi_customer_facts *f, int64_t as_of,
                            mi_view_field fields[MI_CUSTOMER_VIEW_FIELDS], mi_view *view);
+
+enum { MI_FRAME_VIEW_FIELDS = 14 };
+
+/* The view of the eligible hook for one customer of the survey frame, as of
+ * now (policies/README.md, "The eligible hook"). Borrows r's strings. */
+void mi_frame_view_make(const mi_frame_row *r, int64_t now,
+                        mi_view_field fields[MI_FRAME_VIEW_FIELDS], mi_view *view);
 
 #endif

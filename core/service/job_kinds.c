@@ -7,6 +7,7 @@
 
 #include "service/care.h"
 #include "service/points.h"
+#include "service/surveys.h"
 #include "service/tickets.h"
 #include "service/tiers.h"
 #include "store/customers.h"
@@ -110,6 +111,37 @@ static int run_care(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, m
   return 0;
 }
 
+/* The schedule a survey-wave job belongs to: payload {"schedule": NAME}, or
+ * the NAME of its key "schedule:NAME:INSTANT". */
+static const mi_config_schedule *wave_schedule(const mi_config *cfg, const mi_queue_job *j,
+                                               mi_err *e) {
+  char name[201] = "";
+  json_error_t je;
+  json_t *p = j->payload ? json_loads(j->payload, 0, &je) : NULL;
+  const char *given = json_is_object(p) ? want_text(p, "schedule", 0, e) : NULL;
+  if (given) snprintf(name, sizeof name, "%s", given);
+  json_decref(p);
+  if (!*name && !strncmp(j->key, "schedule:", 9)) {
+    snprintf(name, sizeof name, "%s", j->key + 9);
+    char *colon = strchr(name, ':');
+    if (colon) *colon = '\0';
+  }
+  for (size_t i = 0; *name && i < cfg->nschedule; i++)
+    if (!strcmp(cfg->schedule[i].name, name) && cfg->schedule[i].sample) return &cfg->schedule[i];
+  mi_err_set(e, MI_EINVAL, "survey-wave job %s: %s%s%s is not a survey-wave entry of schedule: "
+             "(give the payload {\"schedule\": NAME})", j->key, *name ? "'" : "no schedule",
+             name, *name ? "'" : "");
+  return NULL;
+}
+
+static int run_survey_wave(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  mi_job_context *c = ud;
+  const mi_config_schedule *sc = wave_schedule(c->cfg, j, e);
+  if (!sc) return MI_EINVAL;
+  mi_survey_wave_summary sum;
+  return mi_survey_wave_run(s, c->cfg, sc, j->run_at, now, &sum, e);
+}
+
 const mi_sched_kind mi_job_kinds[] = {
     {"notify", "one outbox message from the payload {channel, recipient, subject, customer?, body?}",
      run_notify, 0},
@@ -121,6 +153,8 @@ const mi_sched_kind mi_job_kinds[] = {
      run_followups, 0},
     {"care", "the care policy over every customer for the day (outbox, capped per customer)",
      run_care, 0},
+    {"survey-wave", "sample and send the wave of the period (2026Q4...) of a schedule's survey, once",
+     run_survey_wave, 1},
     {NULL, NULL, NULL, 0},
 };
 

@@ -25,7 +25,10 @@ typedef struct mi_job_context {
  *  followups     callback tasks and survey invitations for resolved tickets
  *                (mi_tickets_followup)
  *  care          the care policy over every customer for the day (mi_care_run);
- *                fails (and is retried) if the policy fails for anyone */
+ *                fails (and is retried) if the policy fails for anyone
+ *  survey-wave   the wave of the occurrence's period for the schedule entry
+ *                (key "schedule:NAME:..." or payload {"schedule": NAME}):
+ *                mi_survey_wave_run, idempotent (own transactions) */
 extern const mi_sched_kind mi_job_kinds[];
 
 void mi_job_context_free(mi_job_context *c);

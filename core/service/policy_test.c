@@ -59,12 +59,22 @@ static const field_spec figures_fields[] = {
     {"actions_planned", MI_VIEW_INT, 0}, {"actions_done", MI_VIEW_INT, 0},
     {NULL, MI_VIEW_NIL, 0}};
 
+static const field_spec frame_fields[] = {
+    {"external_id", MI_VIEW_STR, 0},      {"kind", MI_VIEW_STR, 0},
+    {"region", MI_VIEW_STR, 0},           {"industry", MI_VIEW_STR, 0},
+    {"tier", MI_VIEW_STR, 0},             {"tenure_days", MI_VIEW_INT, 0},
+    {"consent_email", MI_VIEW_BOOL, 0},   {"consent_sms", MI_VIEW_BOOL, 0},
+    {"consent_phone", MI_VIEW_BOOL, 0},   {"has_email", MI_VIEW_BOOL, 0},
+    {"has_phone", MI_VIEW_BOOL, 0},       {"channel", MI_VIEW_STR, 0},
+    {"last_invited_days", MI_VIEW_INT, 0}, {"open_complaints", MI_VIEW_INT, 0},
+    {NULL, MI_VIEW_NIL, 0}};
+
 typedef struct arg_spec {
   const char *name;        /* the argument: "customer" */
   const field_spec *fields; /* NULL: a date given as "YYYY-MM-DD" */
 } arg_spec;
 
-typedef enum hook_id { H_TIER, H_ROUTE, H_ESCALATE, H_EVALUATE, H_CARE } hook_id;
+typedef enum hook_id { H_TIER, H_ROUTE, H_ESCALATE, H_EVALUATE, H_CARE, H_ELIGIBLE } hook_id;
 
 static const struct hook_spec {
   const char *hook, *policy;
@@ -82,9 +92,12 @@ static const struct hook_spec {
                     2, {"score", "grade", "passed", "reasons_contain", NULL}},
     [H_CARE] = {"care", "care", {{"customer", customer_fields}, {"date", NULL}}, 2,
                 {"count", "kinds", "items", NULL}},
+    [H_ELIGIBLE] = {"eligible", "eligibility", {{"customer", frame_fields}}, 1,
+                    {"eligible", "reason", "channel", NULL}},
 };
 enum { NHOOKS = sizeof hooks / sizeof hooks[0] };
-static const char *const hook_names[] = {"tier", "route", "escalate", "evaluate", "care", NULL};
+static const char *const hook_names[] = {"tier", "route", "escalate", "evaluate", "care", "eligible",
+                                         NULL};
 
 /* ---- one case ------------------------------------------------------------- */
 
@@ -450,6 +463,16 @@ static void compare_care(case_ctx *c, const mi_config_value *x, const mi_care_de
   }
 }
 
+static void compare_eligible(case_ctx *c, const mi_config_value *x, const mi_eligible_decision *d) {
+  size_t before = c->used;
+  check_bool(c, x, "eligible", d->eligible);
+  check_text(c, x, "reason", d->reason);
+  check_text(c, x, "channel", d->channel);
+  if (c->used != before)
+    say(c, "decision: %s '%s'", d->eligible ? "eligible on" : "not eligible:",
+        d->eligible ? d->channel : d->reason);
+}
+
 /* ---- running a case ----------------------------------------------------- */
 
 typedef union decision {
@@ -458,6 +481,7 @@ typedef union decision {
   mi_escalate_decision escalate;
   mi_evaluate_decision evaluate;
   mi_care_decision care;
+  mi_eligible_decision eligible;
 } decision;
 
 static int call(hook_id h, mi_policy *p, const mi_view *a, const mi_view *b, const mi_config *cfg,
@@ -467,6 +491,7 @@ static int call(hook_id h, mi_policy *p, const mi_view *a, const mi_view *b, con
   case H_ROUTE: return mi_policy_call_route(p, a, cfg, &d->route, e);
   case H_ESCALATE: return mi_policy_call_escalate(p, a, b, &d->escalate, e);
   case H_EVALUATE: return mi_policy_call_evaluate(p, a, b, &d->evaluate, e);
+  case H_ELIGIBLE: return mi_policy_call_eligible(p, a, &d->eligible, e);
   default: return mi_policy_call_care(p, a, b, &d->care, e);
   }
 }
@@ -509,7 +534,7 @@ static void run_case(const mi_config *cfg, const char *file, const char *dir, co
     return;
   }
   if (!hook || hook->kind != MI_CONFIG_STRING) {
-    at(c, hook ? hook : cv, "the case needs hook: one of tier, route, escalate, evaluate, care");
+    at(c, hook ? hook : cv, "the case needs hook: one of tier, route, escalate, evaluate, care, eligible");
     return;
   }
   int h = -1;
@@ -517,7 +542,7 @@ static void run_case(const mi_config *cfg, const char *file, const char *dir, co
     if (!strcmp(hooks[i].hook, hook->s)) h = i;
   if (h < 0) {
     const char *near = mi_suggest(hook->s, hook_names);
-    at(c, hook, "unknown hook '%s'%s%s%s; policy test runs tier, route, escalate, evaluate and care",
+    at(c, hook, "unknown hook '%s'%s%s%s; policy test runs tier, route, escalate, evaluate, care and eligible",
        hook->s, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
     return;
   }
@@ -612,6 +637,7 @@ static void run_case(const mi_config *cfg, const char *file, const char *dir, co
   case H_ESCALATE: compare_escalate(c, expect, &d->escalate); break;
   case H_EVALUATE: compare_evaluate(c, expect, &d->evaluate); break;
   case H_CARE: compare_care(c, expect, &d->care); break;
+  case H_ELIGIBLE: compare_eligible(c, expect, &d->eligible); break;
   }
   free(d);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/customer_view.h"
 #include "service/surveys.h"
 #include "stats/sampling.h"
 #include "stats/stats.h"
@@ -75,9 +76,10 @@ static int neyman_sd(mi_store *s, const mi_sample_request *r, mi_sample_result *
 }
 
 static char *design_json(const mi_sample_request *r, int64_t n) {
-  json_t *d = json_pack("{s:s, s:s?, s:I, s:I, s:I}", "method", r->method, "by", r->by, "size",
-                        (json_int_t)n, "seed", (json_int_t)r->seed, "quiet_days",
-                        (json_int_t)r->quiet_days);
+  json_t *d = json_pack("{s:s, s:s?, s:I, s:I}", "method", r->method, "by", r->by, "size",
+                        (json_int_t)n, "seed", (json_int_t)r->seed);
+  if (r->quiet_days >= 0) json_object_set_new(d, "quiet_days", json_integer(r->quiet_days));
+  if (r->eligibility) json_object_set_new(d, "eligibility", json_string("policy"));
   if (!strcmp(r->method, "stratified"))
     json_object_set_new(d, "allocation", json_string(r->allocation));
   if (r->question && !strcmp(r->allocation, "neyman"))
@@ -148,6 +150,123 @@ static int check_request(const mi_config *cfg, const mi_sample_request *r, mi_er
   return 0;
 }
 
+/* ---- the frame ------------------------------------------------------------ */
+
+typedef struct frame {
+  const mi_sample_request *r;
+  mi_sample_result *out;
+  mi_frame_unit *u;
+  size_t n, cap;
+  mi_err *e;
+} frame;
+
+static int exclude(frame *f, const char *reason) {
+  mi_sample_result *o = f->out;
+  for (size_t i = 0; i < o->nexcluded; i++)
+    if (!strcmp(o->excluded[i].reason, reason)) return (int)(++o->excluded[i].count, 0);
+  mi_sample_exclusion *x = realloc(o->excluded, (o->nexcluded + 1) * sizeof *x);
+  if (!x) return mi_err_set(f->e, MI_ENOMEM, "out of memory");
+  o->excluded = x;
+  x = &x[o->nexcluded++];
+  snprintf(x->reason, sizeof x->reason, "%s", reason);
+  x->count = 1;
+  return 0;
+}
+
+/* The built-in rule: NULL (eligible) or the reason. */
+static const char *builtin(const mi_sample_request *r, const mi_frame_row *row) {
+  if (!row->channel) return "no_consent";
+  if (row->last_invited_at && row->last_invited_at > r->now - r->quiet_days * 86400)
+    return "quiet_period";
+  if (row->open_complaints > 0) return "open_complaint";
+  return NULL;
+}
+
+/* The customer view of the eligible hook (policies/README.md). */
+static int ask_policy(const mi_sample_request *r, const mi_frame_row *row,
+                      mi_eligible_decision *d, mi_err *e) {
+  mi_view_field f[MI_FRAME_VIEW_FIELDS];
+  mi_view v;
+  mi_frame_view_make(row, r->now, f, &v);
+  return mi_policy_call_eligible(r->eligibility, &v, d, e);
+}
+
+static int one_customer(void *ud, const mi_frame_row *row) {
+  frame *f = ud;
+  const char *reason = NULL, *channel = row->channel;
+  mi_eligible_decision d;
+  f->out->customers++;
+  if (f->r->eligibility) {
+    int rc = ask_policy(f->r, row, &d, f->e);
+    if (rc) return rc;
+    reason = d.eligible ? NULL : d.reason;
+    channel = d.channel;
+  } else {
+    reason = builtin(f->r, row);
+  }
+  if (reason) return exclude(f, reason);
+  if (f->n == f->cap) {
+    mi_frame_unit *u = realloc(f->u, (f->cap = f->cap ? f->cap * 2 : 1024) * sizeof *u);
+    if (!u) return mi_err_set(f->e, MI_ENOMEM, "out of memory reading the frame");
+    f->u = u;
+  }
+  mi_frame_unit *u = &f->u[f->n++];
+  u->customer_id = row->customer_id;
+  snprintf(u->stratum, sizeof u->stratum, "%s", row->stratum);
+  snprintf(u->channel, sizeof u->channel, "%s", channel);
+  return 0;
+}
+
+/* The eligible customers, ordered by stratum then id; *units is free()d by
+ * the caller. */
+static int build_frame(mi_store *s, const mi_sample_request *r, const char *by, int64_t wave_id,
+                       mi_sample_result *out, mi_frame_unit **units, size_t *n, mi_err *e) {
+  frame f = {.r = r, .out = out, .e = e};
+  int rc = mi_survey_frame_each(s, by, wave_id, one_customer, &f, e);
+  if (rc) {
+    free(f.u);
+    return rc;
+  }
+  *units = f.u, *n = f.n;
+  return 0;
+}
+
+int mi_survey_eligibility_load(const mi_config *cfg, int64_t quiet_days, mi_policy **out,
+                               int64_t *effective, mi_err *e) {
+  *out = NULL, *effective = -1;
+  const mi_config_policy *pol = mi_config_find_policy(cfg, "eligibility");
+  if (!pol) return mi_err_set(e, MI_ENOTFOUND, "no eligibility policy under policies:");
+  size_t n = pol->params.count;
+  char **keys = calloc(n + 1, sizeof *keys);
+  mi_config_value *items = calloc(n + 1, sizeof *items);
+  if (!keys || !items) {
+    free(keys), free(items);
+    return mi_err_set(e, MI_ENOMEM, "out of memory");
+  }
+  mi_config_value params = {.kind = MI_CONFIG_MAP, .keys = keys, .items = items, .count = n};
+  size_t at = n;
+  for (size_t i = 0; i < n; i++) {
+    keys[i] = pol->params.keys[i], items[i] = pol->params.items[i];
+    if (!strcmp(keys[i], "quiet_days")) {
+      at = i;
+      if (items[i].kind == MI_CONFIG_INT) *effective = items[i].i;
+    }
+  }
+  if (quiet_days >= 0) {
+    if (at == n) params.count++;
+    keys[at] = "quiet_days";
+    items[at] = (mi_config_value){.kind = MI_CONFIG_INT, .i = quiet_days};
+    *effective = quiet_days;
+  }
+  mi_policy_limits lim = {cfg->limits.policy_instructions, cfg->limits.policy_memory,
+                          cfg->limits.policy_time_ms};
+  int rc = mi_policy_load("eligibility", pol->file, &params, &lim, out, e);
+  free(keys), free(items);
+  return rc;
+}
+
+/* ---- the draw --------------------------------------------------------------- */
+
 int mi_survey_sample(mi_store *s, const mi_config *cfg, const mi_sample_request *r,
                      mi_sample_result *out, mi_err *e) {
   memset(out, 0, sizeof *out);
@@ -158,8 +277,10 @@ int mi_survey_sample(mi_store *s, const mi_config *cfg, const mi_sample_request 
   char *chosen = NULL, *design = NULL, stored[2048];
   size_t n = 0;
   const char *by = strcmp(r->method, "srs") ? r->by : NULL;
+  int64_t wave_id = 0, survey_id;
   if ((rc = mi_store_begin(s, e))) return rc;
-  if ((rc = mi_survey_frame(s, by, r->now - r->quiet_days * 86400, &u, &n, e)) ||
+  int found = mi_wave_get(s, r->survey, r->wave, &wave_id, stored, sizeof stored, NULL) == 0;
+  if ((rc = build_frame(s, r, by, found ? wave_id : 0, out, &u, &n, e)) ||
       (rc = strata_of(u, n, out, &runs, e)))
     goto done;
   out->frame = (int64_t)n;
@@ -187,9 +308,7 @@ int mi_survey_sample(mi_store *s, const mi_config *cfg, const mi_sample_request 
     rc = mi_err_set(e, MI_ENOMEM, "out of memory");
     goto done;
   }
-  int64_t wave_id, survey_id;
-  rc = mi_wave_get(s, r->survey, r->wave, &wave_id, stored, sizeof stored, NULL);
-  if (rc == 0) {
+  if (found) {
     if (strcmp(stored, design))
       rc = mi_err_set(e, MI_EINVAL, "wave %s of %s was drawn with another design (%s); give the "
                       "new one another wave code", r->wave, r->survey, stored);
@@ -220,6 +339,6 @@ done:
   free(u), free(runs), free(chosen), free(design);
   if (!rc && !r->dry_run && !out->existed) return mi_store_commit(s, e);
   mi_store_rollback(s);
-  if (rc) free(out->strata), out->strata = NULL;
+  if (rc) free(out->strata), free(out->excluded), out->strata = NULL, out->excluded = NULL;
   return rc;
 }

@@ -29,47 +29,47 @@ static int finish(mi_store *s, sqlite3_stmt *st, int rc, mi_err *e) {
   return rc < 0 ? rc : mi_store_fail(s, e, "reading survey waves");
 }
 
-int mi_survey_frame(mi_store *s, const char *by, int64_t quiet_since, mi_frame_unit **units,
-                    size_t *n, mi_err *e) {
+static const char *text_or_null(sqlite3_stmt *st, int col) {
+  return (const char *)sqlite3_column_text(st, col);
+}
+
+int mi_survey_frame_each(mi_store *s, const char *by, int64_t not_wave,
+                         int (*fn)(void *ud, const mi_frame_row *row), void *ud, mi_err *e) {
   const char *col = by_column(by, e);
   if (!col) return MI_EINVAL;
-  char sql[1200], expr[32];
-  snprintf(expr, sizeof expr, by ? "f.%s" : "%s", col);
+  char sql[1600], expr[32];
+  snprintf(expr, sizeof expr, by ? "c.%s" : "%s", col);
   snprintf(sql, sizeof sql,
-           "SELECT f.id, coalesce(nullif(%s, ''), '(none)') AS stratum, ch FROM ("
-           " SELECT c.*, CASE WHEN consent_email AND email IS NOT NULL THEN 'email'"
-           "  WHEN consent_sms AND phone IS NOT NULL THEN 'sms'"
-           "  WHEN consent_phone AND phone IS NOT NULL THEN 'phone' END AS ch FROM customers c) f"
-           " WHERE ch IS NOT NULL"
-           " AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.customer_id = f.id"
-           "  AND i.created_at > ?1)"
-           " AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.customer_id = f.id"
-           "  AND t.kind = 'complaint' AND t.status NOT IN ('resolved', 'closed'))"
-           " ORDER BY stratum, f.id",
+           "SELECT c.id, c.external_id, coalesce(nullif(%s, ''), '(none)') AS stratum, c.kind,"
+           " c.region, c.industry, c.tier, c.consent_email, c.consent_sms, c.consent_phone,"
+           " c.email IS NOT NULL, c.phone IS NOT NULL,"
+           " CASE WHEN c.consent_email AND c.email IS NOT NULL THEN 'email'"
+           "  WHEN c.consent_sms AND c.phone IS NOT NULL THEN 'sms'"
+           "  WHEN c.consent_phone AND c.phone IS NOT NULL THEN 'phone' END,"
+           " (SELECT max(i.created_at) FROM invitations i WHERE i.customer_id = c.id"
+           "  AND (?1 IS NULL OR i.wave_id IS NOT ?1)),"
+           " (SELECT count(*) FROM tickets t WHERE t.customer_id = c.id"
+           "  AND t.kind = 'complaint' AND t.status NOT IN ('resolved', 'closed')),"
+           " c.created_at FROM customers c ORDER BY stratum, c.id",
            expr);
   sqlite3_stmt *st;
   int rc = prepare(s, sql, &st, e);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, quiet_since);
-  size_t cap = 0;
-  *units = NULL, *n = 0;
+  if (not_wave > 0) sqlite3_bind_int64(st, 1, not_wave);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (*n == cap) {
-      mi_frame_unit *u = realloc(*units, (cap = cap ? cap * 2 : 1024) * sizeof *u);
-      if (!u) {
-        rc = mi_err_set(e, MI_ENOMEM, "out of memory reading the frame");
-        break;
-      }
-      *units = u;
-    }
-    mi_frame_unit *u = &(*units)[(*n)++];
-    u->customer_id = sqlite3_column_int64(st, 0);
-    snprintf(u->stratum, sizeof u->stratum, "%s", (const char *)sqlite3_column_text(st, 1));
-    snprintf(u->channel, sizeof u->channel, "%s", (const char *)sqlite3_column_text(st, 2));
+    mi_frame_row r = {
+        .customer_id = sqlite3_column_int64(st, 0), .external_id = text_or_null(st, 1),
+        .stratum = text_or_null(st, 2), .kind = text_or_null(st, 3),
+        .region = text_or_null(st, 4), .industry = text_or_null(st, 5),
+        .tier = text_or_null(st, 6), .consent_email = sqlite3_column_int(st, 7),
+        .consent_sms = sqlite3_column_int(st, 8), .consent_phone = sqlite3_column_int(st, 9),
+        .has_email = sqlite3_column_int(st, 10), .has_phone = sqlite3_column_int(st, 11),
+        .channel = text_or_null(st, 12), .last_invited_at = sqlite3_column_int64(st, 13),
+        .open_complaints = sqlite3_column_int64(st, 14),
+        .created_at = sqlite3_column_int64(st, 15)};
+    if ((rc = fn(ud, &r))) break;
   }
-  rc = finish(s, st, rc, e);
-  if (rc) free(*units), *units = NULL, *n = 0;
-  return rc;
+  return finish(s, st, rc, e);
 }
 
 int mi_survey_answers_by(mi_store *s, const char *survey, const char *question, const char *by,

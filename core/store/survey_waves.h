@@ -7,20 +7,33 @@
 
 #include "store/store.h"
 
-/* One eligible customer: it has a channel it consented to with an address
- * (email, else sms, else phone), no invitation created after quiet_since,
- * and no complaint that is not resolved. stratum: the `by` column's value,
- * "(none)" when empty. */
+/* One customer as the eligibility rule sees it (mi_survey_frame_each):
+ * the stratum (the `by` column's value, "(none)" when empty), the first
+ * channel it consented to with an address (email, else sms, else phone;
+ * NULL if none), when it was last invited to any survey (0 = never; the
+ * invitations of the wave being drawn do not count, so drawing a wave again
+ * sees the same frame) and how many complaints are not resolved. Strings
+ * are valid during the callback only; region, industry and tier may be NULL. */
+typedef struct mi_frame_row {
+  int64_t customer_id;
+  const char *external_id, *stratum, *kind, *region, *industry, *tier, *channel;
+  int consent_email, consent_sms, consent_phone, has_email, has_phone;
+  int64_t last_invited_at, open_complaints, created_at;
+} mi_frame_row;
+
+/* A customer in the frame: eligible, with the channel to invite it on. */
 typedef struct mi_frame_unit {
   int64_t customer_id;
   char stratum[65];
   char channel[8];
 } mi_frame_unit;
 
-/* The frame, ordered by stratum then customer id. by: tier, region, kind,
- * industry or NULL (one stratum "all"). *units is the caller's to free(). */
-int mi_survey_frame(mi_store *s, const char *by, int64_t quiet_since, mi_frame_unit **units,
-                    size_t *n, mi_err *e);
+/* Calls fn for every customer, ordered by stratum then customer id, in one
+ * query. by: tier, region, kind, industry or NULL (one stratum "all");
+ * not_wave: the id of a wave whose invitations are not counted (0: none).
+ * A non-zero return of fn stops the walk and is returned. */
+int mi_survey_frame_each(mi_store *s, const char *by, int64_t not_wave,
+                         int (*fn)(void *ud, const mi_frame_row *row), void *ud, mi_err *e);
 
 /* Calls fn with (stratum, value) for every answer to question `question` of
  * survey `survey` (any version), the stratum read from the customer's `by`

@@ -20,3 +20,34 @@ run eval tiers
 run eval points
 run customer show C0000008
 run explain tier C0000008
+
+# --- The quarterly cycle: a survey wave from sampling to an improvement
+# action. Times are fixed so the output is the same on every run. (The
+# survey-wave job in manyi.yaml's schedule does the first two steps by itself
+# on 1 January, April, July and October; `manyi tick` runs it.)
+heading() { printf '\n== %s ==\n' "$*"; }
+work=$(dirname "$db")
+heading "Sample the 2026Q4 wave (eligibility policy, stratified by tier)"
+MANYI_NOW=2026-10-01T09:00:00+08:00 run survey sample csat --wave 2026Q4 --method stratified --by tier --size 200 --seed 2026
+heading "Dispatch: one outbox message per invitation"
+MANYI_NOW=2026-10-01T09:00:00+08:00 run survey dispatch csat --wave 2026Q4
+heading "Import the answers to the wave"
+# Made-up, deterministic answers to the invitations just sent (wave_responses.awk).
+run outbox export "$work/demo-outbox.csv"
+awk -v wave=2026Q4 -v start=2026-10-02 -f "$here/wave_responses.awk" "$work/demo-outbox.csv" \
+  >"$work/demo-wave-2026Q4.csv"
+MANYI_NOW=2026-10-25T00:00:00+08:00 run import responses "$work/demo-wave-2026Q4.csv"
+run survey status csat --wave 2026Q4
+heading "Clean the responses (flags, never deletes)"
+run survey clean csat
+heading "Score the wave (design-weighted)"
+run survey score csat --wave 2026Q4 --by tier
+heading "Evaluate the departments for 2026Q3"
+run eval departments --period 2026Q3
+heading "Plan an improvement action"
+run action add --department support --title "Call back within the SLA" \
+  --problem "first responses late" --measure "callback rota" --owner S001 --due 2026-12-31 \
+  --metric first_response_met --baseline 2026Q3
+
+# --- Report: `manyi report satisfaction --format html --output FILE` comes
+# here once that command exists (another branch adds it).

@@ -151,4 +151,28 @@ local function code(t, p)
   return code_returns[t.text](t, p)
 end
 
-return { route = route, escalate = escalate, evaluate = evaluate, care = care, code = code }
+-- eligible(customer): the external id names the fixture's return.
+local eligible_returns = {
+  yes = function() return true end,
+  no = function() return false end,
+  why = function() return { eligible = false, reason = "too_recent" } end,
+  sms = function() return { eligible = true, channel = "sms" } end,
+  text = function() return "yes" end,
+  nothing = function() return nil end,
+  no_flag = function() return { reason = "x" } end,
+  flag_text = function() return { eligible = "no" } end,
+  fax = function() return { eligible = true, channel = "fax" } end,
+  no_address = function() return { eligible = true, channel = "email" } end,
+  no_with_channel = function() return { eligible = false, channel = "sms" } end,
+  long_reason = function() return { eligible = false, reason = ("r"):rep(65) } end,
+  extra = function() return { eligible = true, chanel = "sms" } end,
+  loop = function() while true do end end,
+  boom = function() error("boom") end,
+}
+
+local function eligible(c, p)
+  return eligible_returns[c.external_id](c, p)
+end
+
+return { route = route, escalate = escalate, evaluate = evaluate, care = care, code = code,
+         eligible = eligible }
