@@ -17,7 +17,7 @@ sql() { sqlite3 "$db" "$1"; }
 start=$(date +%s)
 expect 0 bash "$src/examples/after-sales/demo.sh" "$manyi" "$db"
 took=$(($(date +%s) - start))
-if [ "$took" -lt 30 ]; then ok; else bad "the demo took ${took}s (want < 30 s)"; fi
+echo "the demo took ${took}s" # printed, not checked: timings belong to bench/
 cp "$tmp/out" "$tmp/demo.out"
 out=$tmp/demo.out
 for heading in "== Sample the 2026Q4 wave" "== Dispatch" "== Import the answers to the wave" \
