@@ -32,6 +32,10 @@ static json_t *ci(const json_t *f) {
 static json_t *pval(double p) {
   return !isfinite(p) ? json_string("-") : p < 0.001 ? json_string("<0.001") : str("%.3f", p);
 }
+static const char *sv(const json_t *v) {
+  const char *s = json_string_value(v);
+  return s ? s : "-";
+}
 static json_t *text(const json_t *v) {
   const char *s = json_string_value(v);
   return json_string(s ? s : "-");
@@ -106,9 +110,8 @@ static void headline(json_t *all, const json_t *doc) {
   const json_t *h = json_object_get(doc, "headline");
   section sec = add_section(all, "headline", "2. Headline");
   char cap[160];
-  snprintf(cap, sizeof cap, "%s against %s",
-           json_string_value(json_object_get(json_object_get(doc, "period"), "label")),
-           json_string_value(json_object_get(json_object_get(doc, "previous_period"), "label")));
+  snprintf(cap, sizeof cap, "%s against %s", sv(json_object_get(json_object_get(doc, "period"), "label")),
+           sv(json_object_get(json_object_get(doc, "previous_period"), "label")));
   json_t *t = add_table(&sec, "headline", cap,
                         "figure|value|95% interval|n|previous|change|p-value|significant");
   for (size_t i = 0; i < 3; i++) {
@@ -135,7 +138,7 @@ static void dimensions(json_t *all, const json_t *doc) {
   size_t i;
   json_array_foreach(json_object_get(doc, "dimensions"), i, d) {
     const char *name = json_string_value(json_object_get(d, "dimension"));
-    row(t, name, json_string(name), str("%.2f", num(d, "weight")), f1(num(d, "score"), 1),
+    row(t, name, json_string(name ? name : "-"), str("%.2f", num(d, "weight")), f1(num(d, "score"), 1),
         f1(num(d, "previous"), 1), count(d, "n"), NULL);
   }
 }
@@ -162,7 +165,7 @@ static void breakdowns(json_t *all, const json_t *doc) {
       const char *name = json_string_value(json_object_get(g, "group"));
       const json_t *f[3];
       for (int j = 0; j < 3; j++) f[j] = json_object_get(g, figures[j]);
-      row(t, name, json_string(name), count(g, "responses"), marked(f[0]),
+      row(t, name, json_string(name ? name : "-"), count(g, "responses"), marked(f[0]),
           pval(num(json_object_get(f[0], "vs_rest"), "p_value")), marked(f[1]),
           pval(num(json_object_get(f[1], "vs_rest"), "p_value")), marked(f[2]),
           pval(num(json_object_get(f[2], "vs_rest"), "p_value")),
@@ -170,7 +173,7 @@ static void breakdowns(json_t *all, const json_t *doc) {
     }
   }
   note(&sec, str("* differs from the rest at alpha %.2f. Test: %s.", num(b, "alpha"),
-                 json_string_value(json_object_get(b, "test"))));
+                 sv(json_object_get(b, "test"))));
   note(&sec, text(json_object_get(b, "department_note")));
 }
 
@@ -192,7 +195,7 @@ static void drivers(json_t *all, const json_t *doc) {
   const json_t *d = json_object_get(doc, "drivers"), *it;
   section sec = add_section(all, "drivers", "6. Key drivers of overall satisfaction");
   if (!json_is_array(json_object_get(d, "items"))) {
-    note(&sec, str("Not computed: %s.", json_string_value(json_object_get(d, "reason"))));
+    note(&sec, str("Not computed: %s.", sv(json_object_get(d, "reason"))));
     return;
   }
   json_t *t = add_table(&sec, "drivers", "Relative weights (share of R^2) and the quadrant",
@@ -201,12 +204,12 @@ static void drivers(json_t *all, const json_t *doc) {
   json_array_foreach(json_object_get(d, "items"), i, it) {
     const char *q = json_string_value(json_object_get(it, "question"));
     double lo = num(it, "share_lower"), hi = num(it, "share_upper");
-    row(t, q, json_string(q), text(json_object_get(it, "dimension")), f1(num(it, "share"), 100),
+    row(t, q, json_string(q ? q : "-"), text(json_object_get(it, "dimension")), f1(num(it, "share"), 100),
         isfinite(lo) ? str("[%.1f, %.1f]", 100 * lo, 100 * hi) : json_string("-"),
         str("%.2f", num(it, "performance")), text(json_object_get(it, "quadrant")), NULL);
   }
   note(&sec, str("Outcome %s, %lld complete answers, R^2 %.3f; %lld bootstrap resamples, seed %lld.",
-                 json_string_value(json_object_get(d, "outcome")),
+                 sv(json_object_get(d, "outcome")),
                  (long long)json_integer_value(json_object_get(d, "n")), num(d, "r_squared"),
                  (long long)json_integer_value(json_object_get(d, "bootstrap")),
                  (long long)json_integer_value(json_object_get(d, "seed"))));
@@ -218,7 +221,7 @@ static void pareto(section *sec, const json_t *p, const char *id, const char *ca
   size_t i;
   json_array_foreach(json_object_get(p, "categories"), i, c) {
     const char *name = json_string_value(json_object_get(c, "category"));
-    row(t, name, json_string(name), count(c, "count"), f1(num(c, "share"), 100),
+    row(t, name, json_string(name ? name : "-"), count(c, "count"), f1(num(c, "share"), 100),
         f1(num(c, "cumulative"), 100), NULL);
   }
 }
@@ -242,7 +245,7 @@ static void departments(json_t *all, const json_t *doc) {
   json_array_foreach(json_object_get(d, "rows"), i, r) {
     const char *code = json_string_value(json_object_get(r, "department"));
     const json_t *m = json_object_get(r, "metrics"), *passed = json_object_get(r, "passed");
-    row(t, code, json_string(code), text(json_object_get(r, "name")), f1(num(r, "score"), 1),
+    row(t, code, json_string(code ? code : "-"), text(json_object_get(r, "name")), f1(num(r, "score"), 1),
         text(json_object_get(r, "grade")),
         json_string(json_is_boolean(passed) ? (json_is_true(passed) ? "yes" : "no") : "-"),
         f1(num(json_object_get(m, "first_response_met"), "value"), 100),
