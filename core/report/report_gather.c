@@ -149,7 +149,7 @@ static json_t *dimensions(const json_t *cur, const json_t *prev) {
 
 /* Section 4: by G, each group's figures against the rest of the period. */
 static json_t *breakdown(mi_store *s, const mi_config *cfg, const char *survey,
-                         const mi_eval_period *p, const char *by, const json_t *cur, mi_err *e) {
+                         const mi_eval_period *p, const char *by, mi_err *e) {
   mi_score_request r = {.survey = survey, .from = p->from, .to = p->to, .by = by};
   json_t *all = mi_survey_score(s, cfg, &r, e);
   if (!all) return NULL;
@@ -157,7 +157,6 @@ static json_t *breakdown(mi_store *s, const mi_config *cfg, const char *survey,
   if (!groups) groups = json_object_get(json_object_get(all, "nps"), "groups");
   json_t *arr = json_array(), *unused;
   const char *level;
-  (void)cur;
   json_object_foreach(groups, level, unused) {
     json_t *g = score(s, cfg, survey, p, by, level, 0, e);
     json_t *rest = g ? score(s, cfg, survey, p, by, level, 1, e) : NULL;
@@ -254,8 +253,8 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
                           "previous_period", period_json(prev_code, &pp), "alpha",
                           MI_REPORT_ALPHA, "conf", 0.95);
   json_t *smp = sample(s, survey, &p, cur, e);
-  json_t *tier = smp ? breakdown(s, cfg, survey, &p, "tier", cur, e) : NULL;
-  json_t *region = tier ? breakdown(s, cfg, survey, &p, "region", cur, e) : NULL;
+  json_t *tier = smp ? breakdown(s, cfg, survey, &p, "tier", e) : NULL;
+  json_t *region = tier ? breakdown(s, cfg, survey, &p, "region", e) : NULL;
   json_t *tr = region ? trend(s, cfg, survey, r->period, e) : NULL;
   if (!tr) {
     json_decref(smp), json_decref(tier), json_decref(region), json_decref(cur),
