@@ -118,6 +118,21 @@ expect 0 hm report satisfaction --period 2026Q3 --format md --output "$tmp/h.md"
 contains "$tmp/h.md" "&lt;/script&gt;&lt;b&gt;R&lt;/b&gt;"
 lacks "$tmp/h.md" "<script>"
 
+# --- a wave in the period: invitations, answers and the response rate by wave
+cp "$tmp/ex.db" "$tmp/w.db"
+wm() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/w.db" "$@"; }
+expect 0 wm survey sample csat --wave W4 --method stratified --by tier --size 40 --seed 3
+read -r inv1 cust1 <<<"$(sqlite3 "$tmp/w.db" "select i.external_id, c.external_id from invitations i join customers c on c.id = i.customer_id order by i.id limit 1" | tr '|' ' ')"
+read -r inv2 cust2 <<<"$(sqlite3 "$tmp/w.db" "select i.external_id, c.external_id from invitations i join customers c on c.id = i.customer_id order by i.id limit 1 offset 1" | tr '|' ' ')"
+printf '%s\n' 'external_id,survey,customer_id,submitted_at,duration_s,invitation,q_overall,q_quality,q_nps' \
+  "W1,csat,$cust1,2026-11-24T10:00:00+08:00,300,$inv1,5,5,9" \
+  "W2,csat,$cust2,2026-11-24T11:00:00+08:00,300,$inv2,2,3,4" >"$tmp/w.csv"
+expect 0 wm import responses "$tmp/w.csv"
+expect 0 wm report satisfaction --period 2026Q4 --format json --output "$tmp/w.json"
+same "$(sqlite3 :memory: "select json_extract(value, '$.invitations') || ' ' || json_extract(value, '$.answered') || ' ' || json_extract(value, '$.response_rate') || ' ' || json_extract(value, '$.responses') from json_each(json_extract(readfile('$tmp/w.json'), '$.sample.waves')) where json_extract(value, '$.wave') = 'W4'")" \
+  "40 2 0.05 2" "wave W4: 40 invited, 2 answered (5 %), 2 responses"
+same "$(jf "$tmp/w.json" '$.sample.invitations') $(jf "$tmp/w.json" '$.sample.response_rate')" "40 0.05" "response rate of the period"
+
 command -v chromium >/dev/null || { echo "report: chromium is not installed (apt-get install chromium): HTML checks skipped"; exit 77; }
 chromium_run() { chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chrome" "$@" 2>>"$tmp/chrome.log"; }
 
