@@ -41,7 +41,24 @@ static void test_edges(void **state) {
   assert_int_equal(mi_stats_prop_test2(0, 0, 1, 2, &t, &e), MI_EINVAL);
 }
 
+/* z = (30 - 20) / sqrt(3^2 + 4^2) = 2; p = 2 (1 - pnorm(2)) = 0.04550026389635842 */
+static void test_z_diff(void **state) {
+  (void)state;
+  mi_stats_z_test t;
+  mi_err e = {0};
+  assert_int_equal(mi_stats_z_diff(20, 3, 30, 4, &t, &e), 0);
+  close_to(t.diff, 10);
+  close_to(t.se, 5);
+  close_to(t.z, 2);
+  close_to(t.p_value, 0.04550026389635842);
+  assert_int_equal(mi_stats_z_diff(1, 0, 1, 0, &t, &e), 0);
+  assert_true(isnan(t.p_value));
+  assert_int_equal(mi_stats_z_diff(NAN, 1, 2, 1, &t, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_z_diff(1, -1, 2, 1, &t, &e), MI_EINVAL);
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_against_r), cmocka_unit_test(test_edges)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_against_r), cmocka_unit_test(test_edges),
+                                     cmocka_unit_test(test_z_diff)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -263,7 +263,9 @@
      "items (a row with none is left out of that dimension), dimension_mean_raw =\n" \
      "the mean of those over rows, dimension_score_0_100 = 100 (mean - MIN) /\n" \
      "(MAX - MIN), index = sum W score / sum W (weights are normalised; see\n" \
-     "weights). n counts rows with a value in any dimension; dimension_n per\n" \
+     "weights). se: the index's standard error by linearisation of the dimension\n" \
+     "means (rows as independent units), ci_lower/ci_upper index -/+ 1.96 se.\n" \
+     "n counts rows with a value in any dimension; dimension_n per\n" \
      "dimension. A value outside MIN..MAX is an error. With --by: groups.\n" \
      "With --weight W (every row needs a weight >= 0) each dimension's mean is\n" \
      "weighted by the row weights (R: svymean(~m, svydesign(ids = ~1, weights =\n" \

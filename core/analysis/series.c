@@ -326,6 +326,10 @@ static json_t *index_json(const mi_stats_index_result *r, const dim_spec *ds) {
   json_object_set_new(o, "dimension_mean_raw", raw);
   json_object_set_new(o, "dimension_score_0_100", sc);
   mi_analysis_jset(o, "index", r->index);
+  /* normal 95 % interval from the linearised standard error */
+  mi_analysis_jset(o, "se", r->se);
+  mi_analysis_jset(o, "ci_lower", r->index - 1.959963984540054 * r->se);
+  mi_analysis_jset(o, "ci_upper", r->index + 1.959963984540054 * r->se);
   return o;
 }
 

@@ -96,27 +96,6 @@ static int cmd_update(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
-static json_t *action_json(const mi_action_row *a) {
-  json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)a->id, "department",
-                        a->department, "title", a->title, "stage", a->stage);
-  const char *texts[][2] = {{"owner", a->owner},     {"due_date", a->due_date},
-                            {"problem", a->problem}, {"measure", a->measure},
-                            {"notes", a->notes},     {"metric", a->metric}};
-  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-    json_object_set_new(o, texts[i][0], *texts[i][1] ? json_string(texts[i][1]) : json_null());
-  if (*a->metric) {
-    json_object_set_new(o, "baseline", json_pack("{s:s, s:I, s:I}", "period", a->baseline_period,
-                                                 "x", (json_int_t)a->baseline_x, "n",
-                                                 (json_int_t)a->baseline_n));
-    if (*a->after_period)
-      json_object_set_new(o, "after", json_pack("{s:s, s:I, s:I}", "period", a->after_period, "x",
-                                                (json_int_t)a->after_x, "n",
-                                                (json_int_t)a->after_n));
-    json_object_set_new(o, "p_value", isnan(a->p_value) ? json_null() : json_real(a->p_value));
-  }
-  return o;
-}
-
 static void print_action(const mi_action_row *a) {
   printf("%lld  %-6s %-12s %s%s%s%s\n", (long long)a->id, a->stage, a->department, a->title,
          *a->owner ? " (owner " : "", a->owner, *a->owner ? ")" : "");
@@ -152,7 +131,7 @@ static int cmd_close(mi_cli *cli, int argc, char **argv) {
       mi_action_get(cli->store, id, &a, &e))
     return mi_cli_fail(&e);
   if (cli->json) {
-    mi_cli_print_json(action_json(&a));
+    mi_cli_print_json(mi_action_json(&a));
     return 0;
   }
   print_action(&a);
@@ -168,7 +147,7 @@ typedef struct list_ctx {
 
 static int list_one(const mi_action_row *a, void *ud) {
   list_ctx *c = ud;
-  if (c->arr) json_array_append_new(c->arr, action_json(a));
+  if (c->arr) json_array_append_new(c->arr, mi_action_json(a));
   else print_action(a);
   return 0;
 }
@@ -203,7 +182,7 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
   mi_action_row a;
   if (mi_action_get(cli->store, id, &a, &e)) return mi_cli_fail(&e);
   if (cli->json) {
-    mi_cli_print_json(action_json(&a));
+    mi_cli_print_json(mi_action_json(&a));
     return 0;
   }
   print_action(&a);

@@ -352,21 +352,19 @@ static json_t *pareto(mi_cli *cli, const char *source, const char *survey, mi_er
   size_t n;
   int64_t texts;
   if (mi_text_code_counts(cli->store, source, survey, &c, &n, &texts, e)) return NULL;
-  json_t *arr = json_array();
-  int64_t total = 0, run = 0;
-  for (size_t i = 0; i < n; i++) total += c[i].count;
-  if (!cli->json && n) printf("%s categories (%lld mentions)\n", source, (long long)total);
-  for (size_t i = 0; i < n; i++) {
-    run += c[i].count;
-    double share = (double)c[i].count / (double)total, cum = (double)run / (double)total;
-    json_array_append_new(arr, json_pack("{s:s, s:I, s:f, s:f}", "category", c[i].category,
-                                         "count", (json_int_t)c[i].count, "share", share,
-                                         "cumulative", cum));
-    if (!cli->json)
-      printf("  %-20s %6lld  %5.1f%%  (cumulative %5.1f%%)\n", c[i].category,
-             (long long)c[i].count, 100 * share, 100 * cum);
-  }
+  json_t *arr = mi_code_pareto(c, n), *v;
   free(c);
+  size_t i;
+  int64_t total = 0;
+  json_array_foreach(arr, i, v) total += json_integer_value(json_object_get(v, "count"));
+  if (!cli->json && total) printf("%s categories (%lld mentions)\n", source, (long long)total);
+  json_array_foreach(arr, i, v)
+    if (!cli->json)
+      printf("  %-20s %6lld  %5.1f%%  (cumulative %5.1f%%)\n",
+             json_string_value(json_object_get(v, "category")),
+             (long long)json_integer_value(json_object_get(v, "count")),
+             100 * json_number_value(json_object_get(v, "share")),
+             100 * json_number_value(json_object_get(v, "cumulative")));
   return arr;
 }
 

@@ -78,3 +78,25 @@ fail:
   mi_store_rollback(s);
   return rc;
 }
+
+json_t *mi_action_json(const mi_action_row *a) {
+  json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)a->id, "department",
+                        a->department, "title", a->title, "stage", a->stage);
+  const char *texts[][2] = {{"owner", a->owner},     {"due_date", a->due_date},
+                            {"problem", a->problem}, {"measure", a->measure},
+                            {"notes", a->notes},     {"metric", a->metric}};
+  for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+    json_object_set_new(o, texts[i][0], *texts[i][1] ? json_string(texts[i][1]) : json_null());
+  if (*a->metric) {
+    json_object_set_new(o, "baseline", json_pack("{s:s, s:I, s:I}", "period", a->baseline_period,
+                                                 "x", (json_int_t)a->baseline_x, "n",
+                                                 (json_int_t)a->baseline_n));
+    if (*a->after_period)
+      json_object_set_new(o, "after", json_pack("{s:s, s:I, s:I}", "period", a->after_period, "x",
+                                                (json_int_t)a->after_x, "n",
+                                                (json_int_t)a->after_n));
+    json_object_set_new(o, "p_value", isnan(a->p_value) ? json_null() : json_real(a->p_value));
+  }
+  return o;
+}
+

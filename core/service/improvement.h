@@ -4,6 +4,7 @@
 #ifndef MI_SERVICE_IMPROVEMENT_H
 #define MI_SERVICE_IMPROVEMENT_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "config/config.h"
@@ -27,5 +28,10 @@ int mi_action_open(mi_store *s, const mi_config *cfg, const mi_action_plan *p, i
  * there is nothing to test). */
 int mi_action_close(mi_store *s, const mi_config *cfg, int64_t id, const char *after_period,
                     const char *note, int64_t now, mi_stats_prop_test *t, mi_err *e);
+
+/* The action as JSON: id, department, title, stage, owner, due_date,
+ * problem, measure, notes, metric (null when empty) and with a metric its
+ * baseline {period, x, n}, after {period, x, n} once measured, p_value. */
+json_t *mi_action_json(const mi_action_row *a);
 
 #endif

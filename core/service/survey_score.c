@@ -18,9 +18,22 @@ typedef struct table {
   mi_analysis_cell *cells;
 } table;
 
+static const char *group_of(const mi_survey_rows *rows, const char *by, size_t i) {
+  return !by ? NULL : !strcmp(by, "tier") ? rows->tier[i]
+                    : !strcmp(by, "region") ? rows->region[i] : rows->stratum[i];
+}
+
+/* Does row i belong to the request's domain (all rows when none is set)? */
+static int in_domain(const mi_score_request *r, const mi_survey_rows *rows, size_t i) {
+  if (!r->domain_by) return 1;
+  const char *g = group_of(rows, r->domain_by, i);
+  return !strcmp(g ? g : "", r->domain_level ? r->domain_level : "") != !!r->domain_rest;
+}
+
 static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
-                      const mi_config_question *const *qs, const char *by, table *out, mi_err *e) {
-  size_t k = rows->nquestions, ncols = k + 2;
+                      const mi_config_question *const *qs, const mi_score_request *r, table *out,
+                      mi_err *e) {
+  size_t k = rows->nquestions, ncols = k + 2, j = 0;
   out->cols = calloc(ncols, sizeof *out->cols);
   out->cells = calloc((rows->nrows ? rows->nrows : 1) * ncols, sizeof *out->cells);
   if (!out->cols || !out->cells) return mi_err_set(e, MI_ENOMEM, "out of memory");
@@ -28,7 +41,8 @@ static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
   out->cols[k] = "weight";
   out->cols[k + 1] = "group";
   for (size_t i = 0; i < rows->nrows; i++) {
-    mi_analysis_cell *row = &out->cells[i * ncols];
+    if (!in_domain(r, rows, i)) continue;
+    mi_analysis_cell *row = &out->cells[j++ * ncols];
     for (size_t q = 0; q < k; q++) {
       double v = rows->values[i * k + q];
       if (isnan(v)) continue; /* kind NIL: not answered */
@@ -36,11 +50,10 @@ static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
       row[q] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = v};
     }
     row[k] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = rows->weight[i]};
-    const char *g = !by ? NULL : !strcmp(by, "tier") ? rows->tier[i]
-                               : !strcmp(by, "region") ? rows->region[i] : rows->stratum[i];
+    const char *g = group_of(rows, r->by, i);
     if (g && *g) row[k + 1] = (mi_analysis_cell){.kind = MI_ANALYSIS_STR, .str = g};
   }
-  out->t = (mi_analysis_table){.name = sv->code, .nrows = rows->nrows, .ncols = ncols,
+  out->t = (mi_analysis_table){.name = sv->code, .nrows = j, .ncols = ncols,
                                .cols = out->cols, .cells = out->cells};
   return 0;
 }
@@ -107,68 +120,119 @@ static int dims_spec(const mi_config_survey *sv, char *buf, size_t size, mi_err 
   return 0;
 }
 
-json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e) {
-  const mi_config_survey *sv = mi_config_find_survey(cfg, r->survey);
-  if (!sv) return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", r->survey), NULL;
-  if (r->by && strcmp(r->by, "tier") && strcmp(r->by, "region") && strcmp(r->by, "stratum"))
-    return mi_err_set(e, MI_EINVAL, "--by '%s': use tier, region or stratum", r->by), NULL;
-  const mi_config_question **qs = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *qs);
-  const char **codes = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *codes);
-  const mi_config_question *overall = NULL, *recommend = NULL;
-  size_t k = 0;
-  json_t *out = NULL;
-  table t = {0};
-  mi_survey_rows rows = {0};
-  if (!qs || !codes) {
-    mi_err_set(e, MI_ENOMEM, "out of memory");
-    goto done;
-  }
+/* The request's responses read and put in a table; the overall and
+ * recommendation questions found. Free with scored_free. */
+typedef struct scored {
+  const mi_config_survey *sv;
+  const mi_config_question **qs, *overall, *recommend;
+  const char **codes;
+  size_t k;
+  mi_survey_rows rows;
+  table t;
+} scored;
+
+static void scored_free(scored *c) {
+  mi_survey_rows_free(&c->rows);
+  free(c->t.cols), free(c->t.cells), free(c->qs), free(c->codes);
+}
+
+static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, scored *c, mi_err *e) {
+  memset(c, 0, sizeof *c);
+  const mi_config_survey *sv = c->sv = mi_config_find_survey(cfg, r->survey);
+  if (!sv) return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", r->survey);
+  const char *bys[] = {r->by, r->domain_by};
+  for (int i = 0; i < 2; i++)
+    if (bys[i] && strcmp(bys[i], "tier") && strcmp(bys[i], "region") && strcmp(bys[i], "stratum"))
+      return mi_err_set(e, MI_EINVAL, "--by '%s': use tier, region or stratum", bys[i]);
+  c->qs = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *c->qs);
+  c->codes = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *c->codes);
+  if (!c->qs || !c->codes) return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t q = 0; q < sv->nquestions; q++) {
     const mi_config_question *qq = &sv->questions[q];
     if (qq->open) continue;
-    qs[k] = qq, codes[k++] = qq->code;
+    c->qs[c->k] = qq, c->codes[c->k++] = qq->code;
     const char *dim = qq->dimension ? qq->dimension : "";
-    if (!overall && !strcmp(dim, "overall")) overall = qq;
-    if (!recommend && !strcmp(dim, "recommendation") && qq->scale_min == 0 && qq->scale_max == 10)
-      recommend = qq;
+    if (!c->overall && !strcmp(dim, "overall")) c->overall = qq;
+    if (!c->recommend && !strcmp(dim, "recommendation") && qq->scale_min == 0 && qq->scale_max == 10)
+      c->recommend = qq;
   }
   int64_t wave_id = 0;
-  if (r->wave && mi_wave_get(s, r->survey, r->wave, &wave_id, NULL, 0, e)) goto done;
-  if (mi_survey_rows_read(s, r->survey, wave_id, r->from, r->to, r->include_flagged, codes, k,
-                          &rows, e) ||
-      make_table(sv, &rows, qs, r->by, &t, e))
-    goto done;
-  if (!rows.nrows) {
-    mi_err_set(e, MI_ENOTFOUND, "no responses to %s%s%s in the period%s", r->survey,
-               r->wave ? " in wave " : "", r->wave ? r->wave : "",
-               rows.flagged_left_out ? " (all flagged: see --include-flagged)" : "");
-    goto done;
-  }
-  out = json_pack("{s:s, s:I, s:I}", "survey", r->survey, "responses", (json_int_t)rows.nrows,
-                  "flagged_left_out", (json_int_t)rows.flagged_left_out);
+  int rc;
+  if ((r->wave && (rc = mi_wave_get(s, r->survey, r->wave, &wave_id, NULL, 0, e))) ||
+      (rc = mi_survey_rows_read(s, r->survey, wave_id, r->from, r->to, r->include_flagged,
+                                c->codes, c->k, &c->rows, e)) ||
+      (rc = make_table(sv, &c->rows, c->qs, r, &c->t, e)))
+    return rc;
+  if (!c->t.t.nrows)
+    return mi_err_set(e, MI_ENOTFOUND, "no responses to %s%s%s in the period%s%s", r->survey,
+                      r->wave ? " in wave " : "", r->wave ? r->wave : "",
+                      r->domain_by ? " in the group" : "",
+                      c->rows.flagged_left_out ? " (all flagged: see --include-flagged)" : "");
+  return 0;
+}
+
+json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e) {
+  scored c;
+  json_t *out = NULL;
+  if (load(s, cfg, r, &c, e)) goto done;
+  const mi_config_question *overall = c.overall, *recommend = c.recommend;
+  const table *t = &c.t;
+  out = json_pack("{s:s, s:I, s:I}", "survey", r->survey, "responses", (json_int_t)t->t.nrows,
+                  "flagged_left_out", (json_int_t)c.rows.flagged_left_out);
   const char *by = r->by ? "group" : NULL;
   char success[32], dims[4096];
   if (overall) snprintf(success, sizeof success, "%d,%d", overall->scale_max - 1, overall->scale_max);
-  if (dims_spec(sv, dims, sizeof dims, e)) goto fail;
+  if (dims_spec(c.sv, dims, sizeof dims, e)) goto fail;
   if (overall &&
       add_figure(out, "csat", overall->code,
-                 run("prop", &t, e, "col", overall->code, "success", success, "weight", "weight",
+                 run("prop", t, e, "col", overall->code, "success", success, "weight", "weight",
                      "conf", r->conf, NULL), e))
     goto fail;
   if (recommend &&
       add_figure(out, "nps", recommend->code,
-                 run("nps", &t, e, "col", recommend->code, "weight", "weight", "by", by, "conf",
+                 run("nps", t, e, "col", recommend->code, "weight", "weight", "by", by, "conf",
                      r->conf, NULL), e))
     goto fail;
   if (*dims && add_figure(out, "index", NULL,
-                          run("index", &t, e, "dims", dims, "weight", "weight", "by", by, NULL), e))
+                          run("index", t, e, "dims", dims, "weight", "weight", "by", by, NULL), e))
     goto fail;
   goto done;
 fail:
   json_decref(out);
   out = NULL;
 done:
-  mi_survey_rows_free(&rows);
-  free(t.cols), free(t.cells), free(qs), free(codes);
+  scored_free(&c);
+  return out;
+}
+
+json_t *mi_survey_drivers(mi_store *s, const mi_config *cfg, const mi_score_request *r,
+                          int bootstrap, mi_err *e) {
+  scored c;
+  json_t *out = NULL;
+  char x[2048] = "", b[16];
+  size_t len = 0;
+  if (load(s, cfg, r, &c, e)) goto done;
+  if (!c.overall) {
+    mi_err_set(e, MI_EINVAL, "survey %s has no overall question (dimension overall)", r->survey);
+    goto done;
+  }
+  for (size_t q = 0; q < c.k; q++) {
+    const char *dim = c.qs[q]->dimension;
+    if (!dim || !strcmp(dim, "overall") || !strcmp(dim, "recommendation")) continue;
+    len += (size_t)snprintf(x + len, sizeof x - len, "%s%s", len ? "," : "", c.qs[q]->code);
+    if (len >= sizeof x) {
+      mi_err_set(e, MI_EINVAL, "too many driver questions");
+      goto done;
+    }
+  }
+  if (!len) {
+    mi_err_set(e, MI_EINVAL, "survey %s has no dimension questions to be drivers", r->survey);
+    goto done;
+  }
+  snprintf(b, sizeof b, "%d", bootstrap);
+  out = run("drivers", &c.t, e, "y", c.overall->code, "x", x, "performance", x, "bootstrap",
+            bootstrap > 1 ? b : NULL, "seed", bootstrap > 1 ? "1" : NULL, NULL);
+done:
+  scored_free(&c);
   return out;
 }

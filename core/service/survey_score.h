@@ -19,6 +19,10 @@ typedef struct mi_score_request {
   const char *by;      /* tier, region, stratum or NULL */
   int include_flagged; /* count responses that cleaning flagged */
   const char *conf;    /* e.g. "0.95", or NULL */
+  /* a domain: only the rows whose domain_by (tier, region or stratum) is
+   * domain_level, or with domain_rest all the others; domain_by NULL: all */
+  const char *domain_by, *domain_level;
+  int domain_rest;
 } mi_score_request;
 
 /* The scores as a JSON object (NULL with e set): survey, responses,
@@ -26,5 +30,13 @@ typedef struct mi_score_request {
  * groups and differences when by is set) and index (the `index` fields). A
  * figure the survey has no question for is absent. */
 json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e);
+
+/* Key drivers of the overall question among the scale questions of the
+ * survey's dimensions (reverse items turned round), as `manyi stats drivers
+ * --y OVERALL --x ITEMS --performance ITEMS` on the same rows (unweighted,
+ * complete cases); bootstrap > 1 adds percentile intervals from that many
+ * resamples with seed 1. NULL with e set. */
+json_t *mi_survey_drivers(mi_store *s, const mi_config *cfg, const mi_score_request *r,
+                          int bootstrap, mi_err *e);
 
 #endif

@@ -56,3 +56,17 @@ int mi_texts_code(mi_store *s, mi_policy *coding, const char *survey, int compla
   }
   return mi_store_commit(s, e);
 }
+
+json_t *mi_code_pareto(const mi_code_count *c, size_t n) {
+  json_t *arr = json_array();
+  int64_t total = 0, sofar = 0;
+  for (size_t i = 0; i < n; i++) total += c[i].count;
+  for (size_t i = 0; i < n; i++) {
+    sofar += c[i].count;
+    json_array_append_new(arr, json_pack("{s:s, s:I, s:f, s:f}", "category", c[i].category,
+                                         "count", (json_int_t)c[i].count, "share",
+                                         (double)c[i].count / (double)total, "cumulative",
+                                         (double)sofar / (double)total));
+  }
+  return arr;
+}

@@ -4,6 +4,8 @@
 #ifndef MI_SERVICE_TEXT_CODING_H
 #define MI_SERVICE_TEXT_CODING_H
 
+#include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "policy/policy.h"
@@ -19,5 +21,10 @@ typedef struct mi_coding_summary {
 int mi_texts_code(mi_store *s, mi_policy *coding, const char *survey, int complaints, int recode,
                   int64_t now, void (*on_failure)(void *ctx, const char *what, const mi_err *err),
                   void *ctx, mi_coding_summary *sum, mi_err *e);
+
+/* Category counts (most first) as a Pareto: [{category, count, share,
+ * cumulative}], shares of all mentions (a text can have several). */
+struct mi_code_count;
+json_t *mi_code_pareto(const struct mi_code_count *c, size_t n);
 
 #endif

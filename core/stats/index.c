@@ -27,6 +27,65 @@ static int index_alloc(mi_stats_index_result *r, size_t ndims) {
   return 0;
 }
 
+/* The mean of row r's present items of dimension dm (*cnt of them; 0: none). */
+static double row_dim(const double *x, const unsigned char *miss, size_t nrows,
+                      const mi_stats_index_dim *dm, size_t r, size_t *cnt) {
+  double s = 0;
+  *cnt = 0;
+  for (size_t j = 0; j < dm->nitems; j++) {
+    size_t c = dm->items[j];
+    if (miss && miss[c * nrows + r]) continue;
+    s += x[c * nrows + r];
+    ++*cnt;
+  }
+  return *cnt ? s / (double)*cnt : 0;
+}
+
+/* Standard errors of the indices: the index is a linear combination of the
+ * dimension means, each a ratio sum(w a y) / sum(w a) (a: the row has the
+ * dimension), so a row's influence is z = sum_d c_d a_d (y_d - mean_d) /
+ * sum(w a) with c_d = weight_d / wsum * 100 / (max - min), and var = n / (n -
+ * 1) * sum (w z - mean(w z))^2 over the n rows with any value (a group's z is
+ * 0 outside it: domain estimation). As R's survey package linearises
+ * svyratio under svydesign(ids = ~1, weights = ~w). */
+static void index_se(const double *x, const unsigned char *miss, const double *w, size_t nrows,
+                     const mi_stats_index_dim *dims, size_t ndims, double wsum,
+                     const size_t *group, const mi_stats_moments *m, size_t nres, size_t n,
+                     mi_stats_index_result *overall, mi_stats_index_result *groups) {
+  double *s1 = calloc(2 * nres, sizeof *s1), *s2 = s1 ? s1 + nres : NULL;
+  for (size_t g = 0; g < nres; g++) (g ? &groups[g - 1] : overall)->se = NAN;
+  if (!s1 || n < 2) {
+    free(s1);
+    return;
+  }
+  for (size_t r = 0; r < nrows; r++) {
+    size_t gi = group ? group[r] : MI_STATS_NO_GROUP;
+    double wr = w ? w[r] : 1, z[2] = {0, 0};
+    int any = 0;
+    for (size_t d = 0; d < ndims; d++) {
+      size_t cnt;
+      double y = row_dim(x, miss, nrows, &dims[d], r, &cnt);
+      if (!cnt) continue;
+      any = 1;
+      double c = dims[d].weight / wsum * 100 / (dims[d].max - dims[d].min);
+      z[0] += c * (y - m[d].mean) / m[d].sw;
+      if (gi != MI_STATS_NO_GROUP) {
+        const mi_stats_moments *mg = &m[(1 + gi) * ndims + d];
+        z[1] += c * (y - mg->mean) / mg->sw;
+      }
+    }
+    if (!any) continue;
+    s1[0] += wr * z[0], s2[0] += wr * z[0] * wr * z[0];
+    if (gi != MI_STATS_NO_GROUP) s1[1 + gi] += wr * z[1], s2[1 + gi] += wr * z[1] * wr * z[1];
+  }
+  double dn = (double)n;
+  for (size_t g = 0; g < nres; g++) {
+    double v = dn / (dn - 1) * (s2[g] - s1[g] * s1[g] / dn);
+    (g ? &groups[g - 1] : overall)->se = sqrt(v > 0 ? v : 0);
+  }
+  free(s1);
+}
+
 int mi_stats_index(const double *x, const unsigned char *miss, const double *w, size_t nrows,
                    size_t ncols, const mi_stats_index_dim *dims, size_t ndims,
                    const size_t *group, size_t ngroups, mi_stats_index_result *overall,
@@ -93,19 +152,13 @@ int mi_stats_index(const double *x, const unsigned char *miss, const double *w, 
     }
     int any = 0;
     for (size_t d = 0; d < ndims; d++) {
-      double s = 0;
-      size_t cnt = 0;
-      for (size_t j = 0; j < dims[d].nitems; j++) {
-        size_t c = dims[d].items[j];
-        if (miss && miss[c * nrows + r]) continue;
-        s += x[c * nrows + r];
-        cnt++;
-      }
+      size_t cnt;
+      double s = row_dim(x, miss, nrows, &dims[d], r, &cnt);
       if (!cnt) continue;
       any = 1;
       double wr = w ? w[r] : 1;
-      mi_stats_moments_add(&m[d], s / (double)cnt, wr);
-      if (gi != MI_STATS_NO_GROUP) mi_stats_moments_add(&m[(1 + gi) * ndims + d], s / (double)cnt, wr);
+      mi_stats_moments_add(&m[d], s, wr);
+      if (gi != MI_STATS_NO_GROUP) mi_stats_moments_add(&m[(1 + gi) * ndims + d], s, wr);
     }
     nany[0] += (size_t)any;
     if (gi != MI_STATS_NO_GROUP) nany[1 + gi] += (size_t)any;
@@ -129,6 +182,7 @@ int mi_stats_index(const double *x, const unsigned char *miss, const double *w, 
     }
     res->index = idx / wsum;
   }
+  if (!rc) index_se(x, miss, w, nrows, dims, ndims, wsum, group, m, nres, nany[0], overall, groups);
   free(m), free(nany);
   if (rc) {
     mi_stats_index_free(overall);

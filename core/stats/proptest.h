@@ -17,4 +17,14 @@ typedef struct mi_stats_prop_test {
 int mi_stats_prop_test2(int64_t x1, int64_t n1, int64_t x2, int64_t n2, mi_stats_prop_test *out,
                         mi_err *e);
 
+/* Two independent estimates compared by their standard errors: diff = est2 -
+ * est1, se = sqrt(se1^2 + se2^2), z = diff / se, p two-sided (normal). For
+ * NPS or an index of two periods or groups. MI_EINVAL unless both estimates
+ * are finite and both se finite and >= 0; z and p NaN when se is 0. */
+typedef struct mi_stats_z_test {
+  double diff, se, z, p_value;
+} mi_stats_z_test;
+int mi_stats_z_diff(double est1, double se1, double est2, double se2, mi_stats_z_test *out,
+                    mi_err *e);
+
 #endif

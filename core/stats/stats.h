@@ -496,6 +496,10 @@ typedef struct mi_stats_index_result {
   double *dimension_mean_raw;     /* mean over rows of the row's item mean */
   double *dimension_score_0_100;  /* 100 (mean_raw - min) / (max - min) */
   double index;                   /* sum of weight * score / sum of weight */
+  double se;                      /* standard error of index by Taylor linearisation of
+                                     the dimension means (ratio estimators, rows as
+                                     independent units with their weights, groups as
+                                     domains); NaN with fewer than 2 rows */
 } mi_stats_index_result;
 
 /* Index over ncols columns of nrows rows (x column-major: x[c*nrows + r],

@@ -96,7 +96,7 @@ int mi_action_measured(mi_store *s, int64_t id, const char *period, int64_t x, i
   " coalesce(a.problem, ''), coalesce(a.measure, ''), coalesce(a.notes, ''),"              \
   " coalesce(a.metric, ''), coalesce(a.baseline_period, ''), coalesce(a.after_period, ''),"  \
   " coalesce(a.baseline_x, 0), coalesce(a.baseline_n, 0), coalesce(a.after_x, 0),"          \
-  " coalesce(a.after_n, 0), a.p_value FROM improvement_actions a"                            \
+  " coalesce(a.after_n, 0), a.p_value, a.created_at, a.updated_at FROM improvement_actions a"  \
   " JOIN departments d ON d.id = a.department_id LEFT JOIN staff o ON o.id = a.owner_id"
 
 static void read_action(sqlite3_stmt *st, mi_action_row *a) {
@@ -116,6 +116,8 @@ static void read_action(sqlite3_stmt *st, mi_action_row *a) {
   a->after_x = sqlite3_column_int64(st, 14);
   a->after_n = sqlite3_column_int64(st, 15);
   a->p_value = sqlite3_column_type(st, 16) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 16);
+  a->created_at = sqlite3_column_int64(st, 17);
+  a->updated_at = sqlite3_column_int64(st, 18);
 }
 
 int mi_action_get(mi_store *s, int64_t id, mi_action_row *out, mi_err *e) {

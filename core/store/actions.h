@@ -18,6 +18,7 @@ typedef struct mi_action_row {
   char baseline_period[16], after_period[16];
   int64_t baseline_x, baseline_n, after_x, after_n; /* n = 0: not measured */
   double p_value;                                     /* NaN: not tested */
+  int64_t created_at, updated_at; /* updated_at: the last change (for a done action, its close) */
 } mi_action_row;
 
 /* Sets what an added action is about: problem, measure (may be NULL), the

@@ -21,4 +21,15 @@ typedef struct mi_evaluation {
  * value >= target when there is a target. Returns MI_PUT_*. */
 int mi_evaluation_put(mi_store *s, const mi_evaluation *ev, mi_err *e);
 
+/* Calls fn for each stored evaluation of period (as stored: "2026-Q3"),
+ * by department code then metric; detail_json may be NULL. */
+typedef struct mi_evaluation_row {
+  const char *department, *metric, *detail_json; /* valid in the callback */
+  double value, target;                          /* target NaN: none */
+  int met;                                       /* -1: no target */
+  int64_t computed_at;
+} mi_evaluation_row;
+int mi_evaluation_each(mi_store *s, const char *period,
+                       int (*fn)(void *ud, const mi_evaluation_row *r), void *ud, mi_err *e);
+
 #endif

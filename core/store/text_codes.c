@@ -105,12 +105,20 @@ int mi_text_code_put(mi_store *s, const mi_text_item *t, const char *const *cate
 
 int mi_text_code_counts(mi_store *s, const char *source, const char *survey, mi_code_count **out,
                         size_t *n, int64_t *texts, mi_err *e) {
+  return mi_text_code_counts_between(s, source, survey, INT64_MIN, INT64_MAX, out, n, texts, e);
+}
+
+int mi_text_code_counts_between(mi_store *s, const char *source, const char *survey, int64_t from,
+                                int64_t to, mi_code_count **out, size_t *n, int64_t *texts,
+                                mi_err *e) {
   sqlite3_stmt *st;
   const char *of =
       "FROM text_codes c LEFT JOIN questions q ON q.id = c.question_id"
-      " LEFT JOIN surveys v ON v.id = q.survey_id WHERE c.source = ?1"
-      " AND (?1 = 'complaint' OR v.code = ?2)";
-  char sql[600];
+      " LEFT JOIN surveys v ON v.id = q.survey_id LEFT JOIN responses r ON r.id = c.response_id"
+      " LEFT JOIN tickets t ON t.id = c.ticket_id WHERE c.source = ?1"
+      " AND (?1 = 'complaint' OR v.code = ?2)"
+      " AND coalesce(r.submitted_at, t.opened_at) >= ?3 AND coalesce(r.submitted_at, t.opened_at) < ?4";
+  char sql[1200];
   snprintf(sql, sizeof sql,
            "SELECT c.category, count(*), (SELECT count(DISTINCT coalesce(c.response_id, 0) || '/'"
            " || coalesce(c.question_id, 0) || '/' || coalesce(c.ticket_id, 0)) %s) %s"
@@ -120,6 +128,8 @@ int mi_text_code_counts(mi_store *s, const char *source, const char *survey, mi_
     return mi_store_fail(s, e, "counting categories");
   sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
   mi_bind_text_or_null(st, 2, survey);
+  sqlite3_bind_int64(st, 3, from);
+  sqlite3_bind_int64(st, 4, to);
   *out = NULL, *n = 0, *texts = 0;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

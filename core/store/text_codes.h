@@ -33,5 +33,10 @@ typedef struct mi_code_count {
 } mi_code_count;
 int mi_text_code_counts(mi_store *s, const char *source, const char *survey, mi_code_count **out,
                         size_t *n, int64_t *texts, mi_err *e);
+/* The same over the texts of [from, to): answers of responses submitted,
+ * complaints opened then. */
+int mi_text_code_counts_between(mi_store *s, const char *source, const char *survey, int64_t from,
+                                int64_t to, mi_code_count **out, size_t *n, int64_t *texts,
+                                mi_err *e);
 
 #endif

@@ -1,6 +1,7 @@
 #include "util/period.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/timeutil.h"
@@ -33,4 +34,28 @@ int mi_period_parse(const char *s, int64_t *first, int64_t *end, mi_err *e) {
   return mi_err_set(e, MI_EPARSE,
                     "'%s' is not a period: write a year (2026), a quarter (2026Q3), a month "
                     "(2026-09) or a day (2026-09-14)", s ? s : "");
+}
+
+int mi_period_shift(const char *s, int k, char *out, size_t size, mi_err *e) {
+  int64_t first, end;
+  int rc = mi_period_parse(s, &first, &end, e);
+  if (rc) return rc;
+  size_t len = strlen(s);
+  int y = 0, q = 0, m = 0, d = 0;
+  if (len == 10) {
+    mi_civil_from_days(first + k, &y, &m, &d);
+    snprintf(out, size, "%04d-%02d-%02d", y, m, d);
+  } else if (len == 4) {
+    y = atoi(s) + k;
+    snprintf(out, size, "%04d", y);
+  } else {
+    int per = len == 6 ? 4 : 12;
+    sscanf(s, len == 6 ? "%4dQ%1d" : "%4d-%2d", &y, &q);
+    int idx = y * per + (q - 1) + k; /* q: the quarter or the month */
+    y = idx / per, q = idx % per + 1;
+    if (len == 6) snprintf(out, size, "%04dQ%d", y, q);
+    else snprintf(out, size, "%04d-%02d", y, q);
+  }
+  if (y < 1970) return mi_err_set(e, MI_EINVAL, "%s shifted by %d is before 1970", s, k);
+  return 0;
 }

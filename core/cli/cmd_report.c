@@ -1,0 +1,125 @@
+/* manyi report satisfaction --period P --format html|md|json: the periodic
+ * satisfaction report (core/report). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "report/report.h"
+
+static const char usage[] =
+    "Usage: manyi [--config FILE] [--db FILE] report satisfaction --period P\n"
+    "             [--format html|md|json] [--survey CODE] [--output FILE] [--chartjs FILE]\n"
+    "\n"
+    "The periodic satisfaction report of one survey (default: the first survey of the\n"
+    "configuration) for a period (2026Q3, 2026-09, 2026; in the configuration's time\n"
+    "zone): sample and response rates (by wave), CSAT, NPS and the index with 95 %\n"
+    "intervals and the change from the previous period (tested), dimension scores,\n"
+    "breakdowns by tier and region (groups that differ from the rest at alpha 0.05\n"
+    "marked), the trend over the last 8 periods, key drivers of the overall question\n"
+    "with the importance-performance quadrant, open-answer and complaint categories\n"
+    "(Pareto), the stored department evaluation and the improvement actions.\n"
+    "\n"
+    "  --format json   the report document; md and html are rendered from it, so the\n"
+    "                  three carry the same numbers (default: json with --json, else md)\n"
+    "  --format html   one self-contained page with charts (Chart.js, inlined): Debian's\n"
+    "                  libjs-chart.js, or --chartjs FILE / $MANYI_CHARTJS\n"
+    "  --output FILE   write FILE (complete or not at all) instead of standard output\n"
+    "\n"
+    "No personal data: customers appear only as counts. Exit status 1 when the survey\n"
+    "or period is unknown, the period has no responses, or the output cannot be written.\n";
+
+static int render(const json_t *doc, const char *format, const char *chartjs, FILE *f, mi_err *e) {
+  if (!strcmp(format, "md")) return mi_report_write_md(doc, f, e);
+  if (!strcmp(format, "html")) return mi_report_write_html(doc, chartjs, f, e);
+  if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) || fputc('\n', f) == EOF)
+    return mi_err_set(e, MI_EIO, "writing the report: %s", strerror(errno));
+  return 0;
+}
+
+/* Writes the report to path through a temporary file in the same folder, so
+ * that path is complete or untouched. */
+static int write_file(const json_t *doc, const char *format, const char *chartjs,
+                      const char *path, mi_err *e) {
+  size_t len = strlen(path);
+  char *tmp = malloc(len + 16);
+  if (!tmp) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    mi_err_set(e, MI_EIO, "cannot write %s: %s (nothing was written)", path, strerror(errno));
+    free(tmp);
+    return e->code;
+  }
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  FILE *f = fdopen(fd, "w");
+  int rc = f ? render(doc, format, chartjs, f, e)
+             : mi_err_set(e, MI_EIO, "cannot write %s: %s", path, strerror(errno));
+  if (f && fflush(f) && !rc) rc = mi_err_set(e, MI_EIO, "writing %s: %s", path, strerror(errno));
+  if (f && fsync(fileno(f)) && !rc) rc = mi_err_set(e, MI_EIO, "writing %s: %s", path, strerror(errno));
+  if ((f ? fclose(f) : close(fd)) && !rc)
+    rc = mi_err_set(e, MI_EIO, "writing %s: %s", path, strerror(errno));
+  if (!rc && rename(tmp, path))
+    rc = mi_err_set(e, MI_EIO, "cannot write %s: %s (nothing was written)", path, strerror(errno));
+  if (rc) unlink(tmp);
+  free(tmp);
+  return rc;
+}
+
+static int run(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {
+      {"period", required_argument, NULL, 'p'}, {"format", required_argument, NULL, 'f'},
+      {"survey", required_argument, NULL, 's'}, {"output", required_argument, NULL, 'o'},
+      {"chartjs", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
+  const char *period = NULL, *format = cli->json ? "json" : "md", *output = NULL;
+  const char *chartjs = NULL;
+  mi_report_request r = {.now = mi_cli_now()};
+  int opt;
+  while ((opt = getopt_long(argc, argv, "p:f:s:o:c:", options, NULL)) != -1) {
+    switch (opt) {
+    case 'p': period = optarg; break;
+    case 'f': format = optarg; break;
+    case 's': r.survey = optarg; break;
+    case 'o': output = optarg; break;
+    case 'c': chartjs = optarg; break;
+    default: return mi_cli_usage_error("report", "unknown option");
+    }
+  }
+  if (argc - optind != 1 || strcmp(argv[optind], "satisfaction"))
+    return mi_cli_usage_error("report", "the report is 'satisfaction': manyi report "
+                              "satisfaction --period 2026Q3");
+  if (!period) return mi_cli_usage_error("report", "satisfaction needs --period P (2026Q3, 2026-09, 2026)");
+  if (strcmp(format, "json") && strcmp(format, "md") && strcmp(format, "html"))
+    return mi_cli_usage_error("report", "--format '%s': use html, md or json", format);
+  mi_err e = {0};
+  if (!strcmp(format, "html")) {
+    if (!chartjs) chartjs = mi_report_chartjs_path();
+    if (!chartjs || access(chartjs, R_OK)) {
+      mi_err_set(&e, MI_ENOTFOUND, "the HTML report needs Chart.js: install Debian's package "
+                 "libjs-chart.js (apt-get install libjs-chart.js), or give its file with "
+                 "--chartjs FILE or MANYI_CHARTJS%s%s", chartjs ? " (cannot read " : "",
+                 chartjs ? chartjs : "");
+      if (chartjs) strncat(e.msg, ")", sizeof e.msg - strlen(e.msg) - 1);
+      return mi_cli_fail(&e);
+    }
+  }
+  r.period = period;
+  if (mi_cli_open_store(cli, 0)) return 1;
+  json_t *doc = mi_report_gather(cli->store, cli->cfg, &r, &e);
+  if (!doc) return mi_cli_fail(&e);
+  int rc = output ? write_file(doc, format, chartjs, output, &e)
+                  : render(doc, format, chartjs, stdout, &e);
+  json_decref(doc);
+  if (!rc && !output && fflush(stdout))
+    rc = mi_err_set(&e, MI_EIO, "writing the report: %s", strerror(errno));
+  return rc ? mi_cli_fail(&e) : 0;
+}
+
+const mi_cli_command mi_cmd_report = {"report", "the periodic satisfaction report (html, md, json)",
+                                      usage, run, 0};

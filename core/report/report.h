@@ -1,0 +1,51 @@
+/* The satisfaction report: every figure of a period gathered into one JSON
+ * document (the --format json output), from which the Markdown and the HTML
+ * are rendered, so all three carry the same numbers. It reads through the
+ * services (survey score, drivers, text codes, evaluations, actions) and
+ * prints no personal data: customers appear only as counts. */
+#ifndef MI_REPORT_REPORT_H
+#define MI_REPORT_REPORT_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config/config.h"
+#include "store/store.h"
+
+#define MI_REPORT_ALPHA 0.05
+#define MI_REPORT_TREND 8       /* periods in the trend, the report's own last */
+#define MI_REPORT_BOOTSTRAP 200 /* resamples for the drivers' intervals (seed 1) */
+
+typedef struct mi_report_request {
+  const char *survey; /* NULL: the first survey of the configuration */
+  const char *period; /* 2026Q3, 2026-09, 2026 */
+  int64_t now;        /* written as generated_at */
+} mi_report_request;
+
+/* The report document (caller owns), or NULL with e set: an unknown survey
+ * or bad period (MI_EINVAL / MI_EPARSE), no responses in the period
+ * (MI_ENOTFOUND). */
+json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_request *r, mi_err *e);
+
+/* Sections 6-9 of the document (report_more.c): drivers, text categories,
+ * department evaluation and improvement actions, added to doc. */
+int mi_report_gather_more(mi_store *s, const mi_config *cfg, json_t *doc, int64_t from,
+                          int64_t to, const char *label, mi_err *e);
+
+/* The document's sections as tables of text (report_tables.c): an array of
+ * {id, title, notes: [..], tables: [{caption, columns: [..], rows: [[..]]}]},
+ * every cell a string formatted once for both renderers. Caller owns. */
+json_t *mi_report_tables(const json_t *doc);
+
+/* Markdown (report_md.c) and the self-contained HTML page (report_html.c),
+ * written to out. chartjs: the path of Chart.js (chart.min.js or chart.js
+ * of Debian's libjs-chart.js), read and inlined in the page. */
+int mi_report_write_md(const json_t *doc, FILE *out, mi_err *e);
+int mi_report_write_html(const json_t *doc, const char *chartjs, FILE *out, mi_err *e);
+
+/* The Chart.js file to inline: $MANYI_CHARTJS, else the first of Debian's
+ * libjs-chart.js paths that exists; NULL when none. */
+const char *mi_report_chartjs_path(void);
+
+#endif

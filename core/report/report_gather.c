@@ -1,0 +1,283 @@
+/* Sections 1-5 of the satisfaction report: sample, headline with the change
+ * from the previous period, dimension scores, breakdowns, trend. Every
+ * figure comes from the survey score service (mi_survey_score). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "service/dept_eval.h"
+#include "service/survey_score.h"
+#include "stats/proptest.h"
+#include "store/survey_period.h"
+#include "util/period.h"
+#include "util/timeutil.h"
+
+static double num(const json_t *o, const char *k) {
+  json_t *v = json_object_get(o, k);
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static json_t *jnum(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+
+/* The scores of the survey over p (NULL with e set; MI_ENOTFOUND: no responses). */
+static json_t *score(mi_store *s, const mi_config *cfg, const char *survey,
+                     const mi_eval_period *p, const char *dom_by, const char *level, int rest,
+                     mi_err *e) {
+  mi_score_request r = {.survey = survey, .from = p->from, .to = p->to, .domain_by = dom_by,
+                        .domain_level = level, .domain_rest = rest};
+  return mi_survey_score(s, cfg, &r, e);
+}
+
+/* One headline figure of a score object on the report's scale: CSAT in
+ * percent, NPS in points, the index 0-100; {value, ci_lower, ci_upper, se, n}
+ * (x: the weighted count of satisfied for CSAT), or null with the reason. */
+static json_t *figure(const json_t *sc, const char *name) {
+  const json_t *f = json_object_get(sc, name);
+  if (!f) {
+    char key[32];
+    snprintf(key, sizeof key, "%s_error", name);
+    const char *why = json_string_value(json_object_get(sc, key));
+    return json_pack("{s:n, s:s}", "value", "reason", why ? why : "the survey has no question for it");
+  }
+  const char *vk = !strcmp(name, "csat") ? "p" : name;
+  double k = !strcmp(name, "csat") ? 100 : 1;
+  json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:I}", "value", jnum(k * num(f, vk)), "ci_lower",
+                        jnum(k * num(f, "ci_lower")), "ci_upper", jnum(k * num(f, "ci_upper")),
+                        "se", jnum(k * num(f, "se")), "n",
+                        (json_int_t)json_integer_value(json_object_get(f, "n")));
+  if (!strcmp(name, "csat")) json_object_set_new(o, "x", jnum(num(f, "x")));
+  return o;
+}
+
+static const char *const figures[] = {"csat", "nps", "index"};
+
+/* Tests b against a (a: previous period or the rest, b: this period or the
+ * group): CSAT by the two-proportion test on the counts (the weighted count
+ * of satisfied rounded), NPS and index by the z test on the difference of
+ * two independent estimates. {diff, z, p_value, significant} or NULL. */
+static json_t *compare(const char *name, const json_t *a, const json_t *b) {
+  double va = num(a, "value"), vb = num(b, "value");
+  if (!isfinite(va) || !isfinite(vb)) return NULL;
+  mi_err e = {0};
+  double diff, z, p;
+  if (!strcmp(name, "csat")) {
+    mi_stats_prop_test t;
+    if (mi_stats_prop_test2((int64_t)llround(num(a, "x")), (int64_t)num(a, "n"),
+                            (int64_t)llround(num(b, "x")), (int64_t)num(b, "n"), &t, &e))
+      return NULL;
+    diff = 100 * t.diff, z = t.z, p = t.p_value;
+  } else {
+    mi_stats_z_test t;
+    if (mi_stats_z_diff(va, num(a, "se"), vb, num(b, "se"), &t, &e)) return NULL;
+    diff = t.diff, z = t.z, p = t.p_value;
+  }
+  return json_pack("{s:o, s:o, s:o, s:b}", "diff", jnum(diff), "z", jnum(z), "p_value", jnum(p),
+                   "significant", isfinite(p) && p < MI_REPORT_ALPHA);
+}
+
+static const char *const test_names[] = {
+    "two-proportion z test (pooled; R prop.test(correct = FALSE)) on the counts",
+    "z test on the difference of two independent estimates, se = sqrt(se1^2 + se2^2)",
+    "z test on the difference of two independent estimates, se = sqrt(se1^2 + se2^2)"};
+
+/* Section 2: this period's figures, the previous period's and the change. */
+static json_t *headline(const json_t *cur, const json_t *prev, const char *prev_reason) {
+  json_t *h = json_object();
+  for (size_t i = 0; i < 3; i++) {
+    json_t *f = figure(cur, figures[i]), *pf = prev ? figure(prev, figures[i]) : NULL;
+    json_t *ch = pf ? compare(figures[i], pf, f) : NULL;
+    json_object_set_new(f, "previous", pf ? pf : json_null());
+    json_object_set_new(f, "change", ch ? ch : json_null());
+    if (ch) json_object_set_new(f, "test", json_string(test_names[i]));
+    else json_object_set_new(f, "change_reason",
+                             json_string(prev_reason ? prev_reason
+                                                     : "no figure to compare in one of the periods"));
+    json_object_set_new(h, figures[i], f);
+  }
+  return h;
+}
+
+/* Section 1: invitations and responses of the period, by wave. */
+static json_t *sample(mi_store *s, const char *survey, const mi_eval_period *p,
+                      const json_t *cur, mi_err *e) {
+  mi_period_wave *w;
+  size_t n;
+  if (mi_survey_period_waves(s, survey, p->from, p->to, &w, &n, e)) return NULL;
+  json_t *waves = json_array();
+  int64_t inv = 0, ans = 0, resp = 0;
+  for (size_t i = 0; i < n; i++) {
+    inv += w[i].invitations, ans += w[i].answered, resp += w[i].responses;
+    json_array_append_new(
+        waves, json_pack("{s:s?, s:I, s:I, s:o, s:I, s:I}", "wave", *w[i].wave ? w[i].wave : NULL,
+                         "invitations", (json_int_t)w[i].invitations, "answered",
+                         (json_int_t)w[i].answered, "response_rate",
+                         w[i].invitations ? json_real((double)w[i].answered / (double)w[i].invitations)
+                                          : json_null(),
+                         "responses", (json_int_t)w[i].responses, "flagged",
+                         (json_int_t)w[i].flagged));
+  }
+  free(w);
+  return json_pack("{s:I, s:I, s:o, s:s, s:I, s:I, s:I, s:o}", "invitations", (json_int_t)inv,
+                   "invitations_answered", (json_int_t)ans, "response_rate",
+                   inv ? json_real((double)ans / (double)inv) : json_null(), "response_rate_note",
+                   inv ? "answered invitations of those created in the period"
+                       : "no invitations were created in the period (responses without an "
+                         "invitation have no rate)",
+                   "responses", (json_int_t)resp, "flagged_left_out",
+                   json_integer_value(json_object_get(cur, "flagged_left_out")), "scored",
+                   json_integer_value(json_object_get(cur, "responses")), "waves", waves);
+}
+
+/* Section 3: the dimension scores 0-100 with their weights. */
+static json_t *dimensions(const json_t *cur, const json_t *prev) {
+  const json_t *idx = json_object_get(cur, "index");
+  const json_t *pidx = prev ? json_object_get(json_object_get(prev, "index"), "dimension_score_0_100") : NULL;
+  json_t *arr = json_array(), *v;
+  const char *d;
+  json_object_foreach(json_object_get(idx, "dimension_score_0_100"), d, v) {
+    json_array_append_new(arr, json_pack("{s:s, s:o, s:o, s:I, s:o}", "dimension", d, "score",
+                                         jnum(json_number_value(v)), "weight",
+                                         jnum(num(json_object_get(idx, "weights"), d)), "n",
+                                         json_integer_value(json_object_get(
+                                             json_object_get(idx, "dimension_n"), d)),
+                                         "previous", jnum(num(pidx, d))));
+  }
+  return arr;
+}
+
+/* Section 4: by G, each group's figures against the rest of the period. */
+static json_t *breakdown(mi_store *s, const mi_config *cfg, const char *survey,
+                         const mi_eval_period *p, const char *by, mi_err *e) {
+  mi_score_request r = {.survey = survey, .from = p->from, .to = p->to, .by = by};
+  json_t *all = mi_survey_score(s, cfg, &r, e);
+  if (!all) return NULL;
+  json_t *groups = json_object_get(json_object_get(all, "index"), "groups");
+  if (!groups) groups = json_object_get(json_object_get(all, "nps"), "groups");
+  json_t *arr = json_array(), *unused;
+  const char *level;
+  json_object_foreach(groups, level, unused) {
+    json_t *g = score(s, cfg, survey, p, by, level, 0, e);
+    json_t *rest = g ? score(s, cfg, survey, p, by, level, 1, e) : NULL;
+    if (!g) {
+      json_decref(all), json_decref(arr);
+      return NULL;
+    }
+    if (!rest) mi_err_clear(e); /* a single group: nothing to compare with */
+    json_t *row = json_pack("{s:s, s:I}", "group", level, "responses",
+                            json_integer_value(json_object_get(g, "responses")));
+    int differs = 0;
+    for (size_t i = 0; i < 3; i++) {
+      json_t *f = figure(g, figures[i]), *rf = rest ? figure(rest, figures[i]) : NULL;
+      json_t *t = rf ? compare(figures[i], rf, f) : NULL;
+      differs |= t && json_is_true(json_object_get(t, "significant"));
+      json_object_set_new(f, "vs_rest", t ? t : json_null());
+      json_object_set_new(row, figures[i], f);
+      json_decref(rf);
+    }
+    json_object_set_new(row, "differs", json_boolean(differs));
+    json_array_append_new(arr, row);
+    json_decref(g), json_decref(rest);
+  }
+  json_decref(all);
+  return arr;
+}
+
+/* Section 5: the headline figures of the last MI_REPORT_TREND periods. */
+static json_t *trend(mi_store *s, const mi_config *cfg, const char *survey, const char *period,
+                     mi_err *e) {
+  json_t *arr = json_array();
+  for (int k = MI_REPORT_TREND - 1; k >= 0; k--) {
+    char code[16];
+    mi_eval_period p;
+    if (mi_period_shift(period, -k, code, sizeof code, e)) {
+      mi_err_clear(e);
+      continue; /* before 1970 */
+    }
+    if (mi_eval_period_parse(code, cfg->timezone, &p, e)) break;
+    json_t *sc = score(s, cfg, survey, &p, NULL, NULL, 0, e), *pt;
+    if (!sc && e->code != MI_ENOTFOUND) {
+      json_decref(arr);
+      return NULL;
+    }
+    pt = json_pack("{s:s, s:s, s:I}", "period", code, "label", p.label, "responses",
+                   sc ? json_integer_value(json_object_get(sc, "responses")) : 0);
+    for (size_t i = 0; i < 3; i++)
+      json_object_set_new(pt, figures[i], sc ? figure(sc, figures[i]) : json_null());
+    if (!sc) json_object_set_new(pt, "reason", json_string(e->msg));
+    mi_err_clear(e);
+    json_decref(sc);
+    json_array_append_new(arr, pt);
+  }
+  return arr;
+}
+
+static json_t *period_json(const char *code, const mi_eval_period *p) {
+  return json_pack("{s:s, s:s, s:s, s:s}", "code", code, "label", p->label, "from", p->from_date,
+                   "to", p->to_date);
+}
+
+json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_request *r, mi_err *e) {
+  const char *survey = r->survey ? r->survey : cfg->nsurveys ? cfg->surveys[0].code : NULL;
+  if (!survey) return mi_err_set(e, MI_EINVAL, "the configuration has no surveys"), NULL;
+  const mi_config_survey *sv = mi_config_find_survey(cfg, survey);
+  if (!sv) return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", survey), NULL;
+  mi_eval_period p, pp;
+  char prev_code[16];
+  if (mi_eval_period_parse(r->period, cfg->timezone, &p, e) ||
+      mi_period_shift(r->period, -1, prev_code, sizeof prev_code, e) ||
+      mi_eval_period_parse(prev_code, cfg->timezone, &pp, e))
+    return NULL;
+  json_t *cur = score(s, cfg, survey, &p, NULL, NULL, 0, e);
+  if (!cur) {
+    if (e->code == MI_ENOTFOUND)
+      mi_err_set(e, MI_ENOTFOUND, "no responses to survey %s in %s (%s to %s, %s): nothing to "
+                 "report", survey, r->period, p.from_date, p.to_date, cfg->timezone);
+    return NULL;
+  }
+  json_t *prev = score(s, cfg, survey, &pp, NULL, NULL, 0, e);
+  char prev_reason[300] = "";
+  if (!prev && e->code != MI_ENOTFOUND) {
+    json_decref(cur);
+    return NULL;
+  }
+  if (!prev) snprintf(prev_reason, sizeof prev_reason, "the previous period %s has no responses",
+                      prev_code);
+  mi_err_clear(e);
+  char at[21];
+  mi_instant_format(r->now, at);
+  json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:f, s:f}", "report", "satisfaction",
+                          "generated_at", at, "survey", survey, "survey_name",
+                          sv->name ? sv->name : survey, "period", period_json(r->period, &p),
+                          "previous_period", period_json(prev_code, &pp), "alpha",
+                          MI_REPORT_ALPHA, "conf", 0.95);
+  json_t *smp = sample(s, survey, &p, cur, e);
+  json_t *tier = smp ? breakdown(s, cfg, survey, &p, "tier", e) : NULL;
+  json_t *region = tier ? breakdown(s, cfg, survey, &p, "region", e) : NULL;
+  json_t *tr = region ? trend(s, cfg, survey, r->period, e) : NULL;
+  if (!tr) {
+    json_decref(smp), json_decref(tier), json_decref(region), json_decref(cur),
+        json_decref(prev), json_decref(doc);
+    return NULL;
+  }
+  json_object_set_new(doc, "sample", smp);
+  json_object_set_new(doc, "headline", headline(cur, prev, *prev_reason ? prev_reason : NULL));
+  json_object_set_new(doc, "dimensions", dimensions(cur, prev));
+  json_object_set_new(
+      doc, "breakdowns",
+      json_pack("{s:s, s:f, s:o, s:o, s:s}", "test",
+                "each group against the rest of the period's responses: CSAT by the "
+                "two-proportion z test, NPS and index by the z test on the difference of two "
+                "independent estimates; a group differs when p < alpha",
+                "alpha", MI_REPORT_ALPHA, "tier", tier, "region", region, "department_note",
+                "the survey score service has no breakdown by department; department figures "
+                "are in the department evaluation"));
+  json_object_set_new(doc, "trend", tr);
+  json_decref(cur), json_decref(prev);
+  if (mi_report_gather_more(s, cfg, doc, p.from, p.to, p.label, e)) {
+    json_decref(doc);
+    return NULL;
+  }
+  return doc;
+}

@@ -1,0 +1,295 @@
+/* The report document as sections of text tables, formatted once here so
+ * that Markdown and HTML show the same digits: shares and scores with one
+ * decimal, p-values with three. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report.h"
+
+static double num(const json_t *o, const char *k) {
+  json_t *v = json_object_get(o, k);
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static json_t *str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static json_t *str(const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return json_string(buf);
+}
+
+/* x with one decimal (scaled by k), "-" when absent */
+static json_t *f1(double x, double k) { return isfinite(x) ? str("%.1f", k * x) : json_string("-"); }
+static json_t *ci(const json_t *f) {
+  double lo = num(f, "ci_lower"), hi = num(f, "ci_upper");
+  return isfinite(lo) && isfinite(hi) ? str("[%.1f, %.1f]", lo, hi) : json_string("-");
+}
+static json_t *pval(double p) {
+  return !isfinite(p) ? json_string("-") : p < 0.001 ? json_string("<0.001") : str("%.3f", p);
+}
+static const char *sv(const json_t *v) {
+  const char *s = json_string_value(v);
+  return s ? s : "-";
+}
+static json_t *text(const json_t *v) {
+  const char *s = json_string_value(v);
+  return json_string(s ? s : "-");
+}
+static json_t *count(const json_t *o, const char *k) {
+  return str("%lld", (long long)json_integer_value(json_object_get(o, k)));
+}
+
+typedef struct section {
+  json_t *o, *notes, *tables;
+} section;
+
+static section add_section(json_t *all, const char *id, const char *title) {
+  section s = {.o = json_pack("{s:s, s:s, s:[], s:[]}", "id", id, "title", title, "notes", "tables")};
+  s.notes = json_object_get(s.o, "notes");
+  s.tables = json_object_get(s.o, "tables");
+  json_array_append_new(all, s.o);
+  return s;
+}
+
+static void note(section *s, json_t *n) { json_array_append_new(s->notes, n); }
+
+/* A table with its columns ("a|b|c"); returns its rows array. */
+static json_t *add_table(section *s, const char *id, const char *caption, const char *columns) {
+  json_t *cols = json_array();
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s", columns);
+  for (char *save = NULL, *c = strtok_r(buf, "|", &save); c; c = strtok_r(NULL, "|", &save))
+    json_array_append_new(cols, json_string(c));
+  json_t *t = json_pack("{s:s, s:s, s:o, s:[], s:[]}", "id", id, "caption", caption, "columns",
+                        cols, "rows", "row_ids");
+  json_array_append_new(s->tables, t);
+  return t;
+}
+
+/* Appends a row (cells: new references, NULL-terminated) with its id. */
+static void row(json_t *t, const char *id, ...) {
+  json_t *r = json_array(), *c;
+  va_list ap;
+  va_start(ap, id);
+  while ((c = va_arg(ap, json_t *))) json_array_append_new(r, c);
+  va_end(ap);
+  json_array_append_new(json_object_get(t, "rows"), r);
+  json_array_append_new(json_object_get(t, "row_ids"), json_string(id ? id : ""));
+}
+
+static void sample(json_t *all, const json_t *doc) {
+  const json_t *s = json_object_get(doc, "sample"), *w;
+  section sec = add_section(all, "sample", "1. Sample and responses");
+  json_t *t = add_table(&sec, "sample", "The period's invitations and responses", "figure|value");
+  row(t, "invitations", json_string("invitations created"), count(s, "invitations"), NULL);
+  row(t, "answered", json_string("of those answered"), count(s, "invitations_answered"), NULL);
+  row(t, "response_rate", json_string("response rate %"), f1(num(s, "response_rate"), 100), NULL);
+  row(t, "responses", json_string("responses submitted"), count(s, "responses"), NULL);
+  row(t, "flagged", json_string("flagged by cleaning, left out"), count(s, "flagged_left_out"), NULL);
+  row(t, "scored", json_string("responses scored"), count(s, "scored"), NULL);
+  note(&sec, text(json_object_get(s, "response_rate_note")));
+  t = add_table(&sec, "waves", "By wave", "wave|invitations|answered|response rate %|responses|flagged");
+  size_t i;
+  json_array_foreach(json_object_get(s, "waves"), i, w) {
+    const char *wave = json_string_value(json_object_get(w, "wave"));
+    row(t, wave, json_string(wave ? wave : "(no wave)"), count(w, "invitations"),
+        count(w, "answered"), f1(num(w, "response_rate"), 100), count(w, "responses"),
+        count(w, "flagged"), NULL);
+  }
+}
+
+static const char *const figures[] = {"csat", "nps", "index"};
+static const char *const figure_names[] = {"CSAT % (top-2-box)", "NPS", "Index (0-100)"};
+
+static void headline(json_t *all, const json_t *doc) {
+  const json_t *h = json_object_get(doc, "headline");
+  section sec = add_section(all, "headline", "2. Headline");
+  char cap[160];
+  snprintf(cap, sizeof cap, "%s against %s", sv(json_object_get(json_object_get(doc, "period"), "label")),
+           sv(json_object_get(json_object_get(doc, "previous_period"), "label")));
+  json_t *t = add_table(&sec, "headline", cap,
+                        "figure|value|95% interval|n|previous|change|p-value|significant");
+  for (size_t i = 0; i < 3; i++) {
+    const json_t *f = json_object_get(h, figures[i]), *p = json_object_get(f, "previous");
+    const json_t *c = json_object_get(f, "change");
+    row(t, figures[i], json_string(figure_names[i]), f1(num(f, "value"), 1), ci(f),
+        count(f, "n"), f1(num(p, "value"), 1), c ? str("%+.1f", num(c, "diff")) : json_string("-"),
+        pval(num(c, "p_value")),
+        json_string(!c ? "-" : json_is_true(json_object_get(c, "significant")) ? "yes" : "no"),
+        NULL);
+    const char *why = json_string_value(json_object_get(f, "change_reason"));
+    if (why && i == 0) note(&sec, str("No change is tested: %s.", why));
+  }
+  note(&sec, str("Change: CSAT by the %s; NPS and index by the %s; significant when p < %.2f.",
+                 "two-proportion z test (R prop.test(correct = FALSE))",
+                 "z test on the difference of two independent estimates",
+                 num(doc, "alpha")));
+}
+
+static void dimensions(json_t *all, const json_t *doc) {
+  section sec = add_section(all, "dimensions", "3. Dimension scores (0-100)");
+  json_t *t = add_table(&sec, "dimensions", "Mean answer of each dimension on 0-100",
+                        "dimension|weight|score|previous|n"), *d;
+  size_t i;
+  json_array_foreach(json_object_get(doc, "dimensions"), i, d) {
+    const char *name = json_string_value(json_object_get(d, "dimension"));
+    row(t, name, json_string(name ? name : "-"), str("%.2f", num(d, "weight")), f1(num(d, "score"), 1),
+        f1(num(d, "previous"), 1), count(d, "n"), NULL);
+  }
+}
+
+static json_t *marked(const json_t *f) {
+  const json_t *v = json_object_get(f, "vs_rest");
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.1f%s", num(f, "value"),
+           json_is_true(json_object_get(v, "significant")) ? " *" : "");
+  return isfinite(num(f, "value")) ? json_string(buf) : json_string("-");
+}
+
+static void breakdowns(json_t *all, const json_t *doc) {
+  const json_t *b = json_object_get(doc, "breakdowns");
+  section sec = add_section(all, "breakdowns", "4. Breakdowns");
+  const char *bys[] = {"tier", "region"};
+  for (int k = 0; k < 2; k++) {
+    char cap[64], id[32];
+    snprintf(cap, sizeof cap, "By %s", bys[k]);
+    snprintf(id, sizeof id, "by_%s", bys[k]);
+    json_t *t = add_table(&sec, id, cap, "group|responses|CSAT %|p|NPS|p|index|p|differs"), *g;
+    size_t i;
+    json_array_foreach(json_object_get(b, bys[k]), i, g) {
+      const char *name = json_string_value(json_object_get(g, "group"));
+      const json_t *f[3];
+      for (int j = 0; j < 3; j++) f[j] = json_object_get(g, figures[j]);
+      row(t, name, json_string(name ? name : "-"), count(g, "responses"), marked(f[0]),
+          pval(num(json_object_get(f[0], "vs_rest"), "p_value")), marked(f[1]),
+          pval(num(json_object_get(f[1], "vs_rest"), "p_value")), marked(f[2]),
+          pval(num(json_object_get(f[2], "vs_rest"), "p_value")),
+          json_string(json_is_true(json_object_get(g, "differs")) ? "yes" : "no"), NULL);
+    }
+  }
+  note(&sec, str("* differs from the rest at alpha %.2f. Test: %s.", num(b, "alpha"),
+                 sv(json_object_get(b, "test"))));
+  note(&sec, text(json_object_get(b, "department_note")));
+}
+
+static void trend(json_t *all, const json_t *doc) {
+  section sec = add_section(all, "trend", "5. Trend");
+  json_t *t = add_table(&sec, "trend", "The headline figures of the last periods",
+                        "period|responses|CSAT %|NPS|index"), *p;
+  size_t i;
+  json_array_foreach(json_object_get(doc, "trend"), i, p) {
+    const char *code = json_string_value(json_object_get(p, "period"));
+    row(t, code, text(json_object_get(p, "label")), count(p, "responses"),
+        f1(num(json_object_get(p, "csat"), "value"), 1),
+        f1(num(json_object_get(p, "nps"), "value"), 1),
+        f1(num(json_object_get(p, "index"), "value"), 1), NULL);
+  }
+}
+
+static void drivers(json_t *all, const json_t *doc) {
+  const json_t *d = json_object_get(doc, "drivers"), *it;
+  section sec = add_section(all, "drivers", "6. Key drivers of overall satisfaction");
+  if (!json_is_array(json_object_get(d, "items"))) {
+    note(&sec, str("Not computed: %s.", sv(json_object_get(d, "reason"))));
+    return;
+  }
+  json_t *t = add_table(&sec, "drivers", "Relative weights (share of R^2) and the quadrant",
+                        "question|dimension|share %|95% interval|performance|quadrant");
+  size_t i;
+  json_array_foreach(json_object_get(d, "items"), i, it) {
+    const char *q = json_string_value(json_object_get(it, "question"));
+    double lo = num(it, "share_lower"), hi = num(it, "share_upper");
+    row(t, q, json_string(q ? q : "-"), text(json_object_get(it, "dimension")), f1(num(it, "share"), 100),
+        isfinite(lo) ? str("[%.1f, %.1f]", 100 * lo, 100 * hi) : json_string("-"),
+        str("%.2f", num(it, "performance")), text(json_object_get(it, "quadrant")), NULL);
+  }
+  note(&sec, str("Outcome %s, %lld complete answers, R^2 %.3f; %lld bootstrap resamples, seed %lld.",
+                 sv(json_object_get(d, "outcome")),
+                 (long long)json_integer_value(json_object_get(d, "n")), num(d, "r_squared"),
+                 (long long)json_integer_value(json_object_get(d, "bootstrap")),
+                 (long long)json_integer_value(json_object_get(d, "seed"))));
+  note(&sec, text(json_object_get(d, "method")));
+}
+
+static void pareto(section *sec, const json_t *p, const char *id, const char *caption) {
+  json_t *t = add_table(sec, id, caption, "category|count|share %|cumulative %"), *c;
+  size_t i;
+  json_array_foreach(json_object_get(p, "categories"), i, c) {
+    const char *name = json_string_value(json_object_get(c, "category"));
+    row(t, name, json_string(name ? name : "-"), count(c, "count"), f1(num(c, "share"), 100),
+        f1(num(c, "cumulative"), 100), NULL);
+  }
+}
+
+static void categories(json_t *all, const json_t *doc) {
+  const json_t *c = json_object_get(doc, "categories");
+  section sec = add_section(all, "categories", "7. Open answers and complaints by category");
+  pareto(&sec, json_object_get(c, "answers"), "pareto_answers", "Open answers (Pareto)");
+  pareto(&sec, json_object_get(c, "complaints"), "pareto_complaints", "Complaints (Pareto)");
+  note(&sec, text(json_object_get(c, "note")));
+}
+
+static void departments(json_t *all, const json_t *doc) {
+  const json_t *d = json_object_get(doc, "departments"), *r;
+  section sec = add_section(all, "departments", "8. Department evaluation");
+  note(&sec, text(json_object_get(d, "note")));
+  if (!json_array_size(json_object_get(d, "rows"))) return;
+  json_t *t = add_table(&sec, "departments", "Score, grade and the figures judged",
+                        "department|name|score|grade|passed|first response met %|resolution %|complaints %");
+  size_t i;
+  json_array_foreach(json_object_get(d, "rows"), i, r) {
+    const char *code = json_string_value(json_object_get(r, "department"));
+    const json_t *m = json_object_get(r, "metrics"), *passed = json_object_get(r, "passed");
+    row(t, code, json_string(code ? code : "-"), text(json_object_get(r, "name")), f1(num(r, "score"), 1),
+        text(json_object_get(r, "grade")),
+        json_string(json_is_boolean(passed) ? (json_is_true(passed) ? "yes" : "no") : "-"),
+        f1(num(json_object_get(m, "first_response_met"), "value"), 100),
+        f1(num(json_object_get(m, "resolution_rate"), "value"), 100),
+        f1(num(json_object_get(m, "complaint_rate"), "value"), 100), NULL);
+    json_t *why;
+    size_t k;
+    json_array_foreach(json_object_get(r, "reasons"), k, why)
+      if (k > 0) note(&sec, str("%s: %s", code, json_string_value(why)));
+  }
+}
+
+static void actions(json_t *all, const json_t *doc) {
+  section sec = add_section(all, "actions", "9. Improvement actions");
+  const json_t *arr = json_object_get(doc, "actions"), *a;
+  if (!json_array_size(arr)) {
+    note(&sec, json_string("No improvement action was open or closed in the period."));
+    return;
+  }
+  json_t *t = add_table(&sec, "actions", "Open in the period or closed in it, with the measured effect",
+                        "id|department|title|stage|metric|before %|after %|change|p-value");
+  size_t i;
+  json_array_foreach(arr, i, a) {
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(a, "id")));
+    double ch = num(a, "change");
+    row(t, id, json_string(id), text(json_object_get(a, "department")),
+        text(json_object_get(a, "title")), text(json_object_get(a, "stage")),
+        text(json_object_get(a, "metric")), f1(num(a, "baseline_rate"), 100),
+        f1(num(a, "after_rate"), 100), isfinite(ch) ? str("%+.1f", 100 * ch) : json_string("-"),
+        pval(num(a, "p_value")), NULL);
+  }
+}
+
+json_t *mi_report_tables(const json_t *doc) {
+  json_t *all = json_array();
+  sample(all, doc);
+  headline(all, doc);
+  dimensions(all, doc);
+  breakdowns(all, doc);
+  trend(all, doc);
+  drivers(all, doc);
+  categories(all, doc);
+  departments(all, doc);
+  actions(all, doc);
+  return all;
+}

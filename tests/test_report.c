@@ -1,0 +1,170 @@
+/* The satisfaction report (core/report): periods stepped back, the errors
+ * of gathering, and escaping in the Markdown and the HTML page. The full
+ * report on the example is tests/e2e/report.sh. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "report/report.h"
+#include "service/sync.h"
+#include "store/store.h"
+#include "util/period.h"
+
+static char dir[] = "/tmp/manyi-test-report-XXXXXX";
+static mi_config *cfg;
+
+static const char *yaml =
+    "version: 1\n"
+    "database: t.db\n"
+    "timezone: Asia/Shanghai\n"
+    "calendars: {office: {hours: {mon: [09:00-17:00]}}}\n"
+    "departments: [{code: support, name: Support, calendar: office}]\n"
+    "surveys:\n"
+    "  - code: csat\n"
+    "    name: Satisfaction\n"
+    "    kind: csat\n"
+    "    dimensions: {quality: 1}\n"
+    "    questions:\n"
+    "      - {code: q_overall, text: Overall, dimension: overall, scale: [1, 5]}\n"
+    "      - {code: q_quality, text: Quality, dimension: quality, scale: [1, 5]}\n";
+
+static int setup(void **state) {
+  (void)state;
+  mi_err e = {0};
+  if (!mkdtemp(dir)) return -1;
+  if (mi_config_load_string(yaml, strlen(yaml), "t.yaml", dir, &cfg, &e)) {
+    mi_err_print(&e, stderr);
+    return -1;
+  }
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  mi_config_free(cfg);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  return system(cmd);
+}
+
+static void shifted(const char *p, int k, const char *want) {
+  char out[16];
+  mi_err e = {0};
+  assert_int_equal(mi_period_shift(p, k, out, sizeof out, &e), 0);
+  assert_string_equal(out, want);
+}
+
+static void test_period_shift(void **state) {
+  (void)state;
+  shifted("2026Q3", -1, "2026Q2");
+  shifted("2026Q1", -1, "2025Q4");
+  shifted("2026Q3", -7, "2024Q4");
+  shifted("2026-01", -1, "2025-12");
+  shifted("2026-09", 4, "2027-01");
+  shifted("2026", -1, "2025");
+  shifted("2026-03-01", -1, "2026-02-28");
+  char out[16];
+  mi_err e = {0};
+  assert_int_equal(mi_period_shift("2026Q5", -1, out, sizeof out, &e), MI_EPARSE);
+  assert_int_equal(mi_period_shift(NULL, -1, out, sizeof out, &e), MI_EPARSE);
+  assert_int_equal(mi_period_shift("1970Q1", -1, out, sizeof out, &e), MI_EINVAL);
+}
+
+static void test_gather_errors(void **state) {
+  (void)state;
+  char path[512];
+  snprintf(path, sizeof path, "%s/g.db", dir);
+  mi_store *s;
+  mi_err e = {0};
+  assert_int_equal(mi_store_open(path, MI_STORE_CREATE, &s, &e), 0);
+  assert_int_equal(mi_sync_config(s, cfg, 1, NULL, &e), 0);
+  mi_report_request r = {.survey = "nope", .period = "2026Q3"};
+  assert_null(mi_report_gather(s, cfg, &r, &e));
+  assert_int_equal(e.code, MI_EINVAL);
+  assert_non_null(strstr(e.msg, "no survey 'nope'"));
+  r.survey = NULL, r.period = "2026-13";
+  assert_null(mi_report_gather(s, cfg, &r, &e));
+  assert_int_equal(e.code, MI_EPARSE);
+  r.period = "2026Q3";
+  assert_null(mi_report_gather(s, cfg, &r, &e)); /* the first survey, but no responses */
+  assert_int_equal(e.code, MI_ENOTFOUND);
+  assert_non_null(strstr(e.msg, "no responses to survey csat in 2026Q3"));
+  mi_store_close(s);
+}
+
+/* A document with markup in every string the page shows. */
+static json_t *hostile_doc(void) {
+  return json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:{s:s}, s:[{s:s, s:f, s:f, s:I}],"
+                   " s:{s:[], s:[]}, s:{s:s, s:b, s:[]}, s:[]}",
+                   "survey", "csat", "survey_name", "</script><script>bad()</script>|x",
+                   "generated_at", "2026-11-23T00:00:00Z", "period", "code", "2026Q3", "label",
+                   "<b>Q3</b>", "from", "2026-07-01", "to", "2026-10-01", "previous_period",
+                   "label", "Q2", "dimensions", "dimension", "<img src=x onerror=bad()>",
+                   "score", 50.0, "weight", 1.0, "n", (json_int_t)3, "breakdowns", "tier",
+                   "region", "departments", "note", "n", "evaluated", 0, "rows", "actions");
+}
+
+static char *render(int html, const json_t *doc, const char *chartjs) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  mi_err e = {0};
+  assert_non_null(f);
+  int rc = html ? mi_report_write_html(doc, chartjs, f, &e) : mi_report_write_md(doc, f, &e);
+  fclose(f);
+  if (rc) mi_err_print(&e, stderr);
+  assert_int_equal(rc, 0);
+  return buf;
+}
+
+static size_t count(const char *s, const char *needle) {
+  size_t n = 0;
+  for (const char *p = s; (p = strstr(p, needle)); p++) n++;
+  return n;
+}
+
+static void test_escaping(void **state) {
+  (void)state;
+  char js[512];
+  snprintf(js, sizeof js, "%s/chart.js", dir);
+  FILE *f = fopen(js, "w");
+  assert_non_null(f);
+  fputs("window.Chart = function () {}; var s = \"</script>\";\n", f);
+  fclose(f);
+  json_t *doc = hostile_doc();
+  char *html = render(1, doc, js);
+  assert_int_equal(count(html, "</script"), 3); /* the three script elements' own ends */
+  assert_int_equal(count(html, "<script"), 3);
+  assert_null(strstr(html, "<b>"));
+  assert_null(strstr(html, "<img"));
+  assert_non_null(strstr(html, "&lt;/script&gt;&lt;script&gt;bad()&lt;/script&gt;|x"));
+  assert_non_null(strstr(html, "\\u003c/script\\u003e")); /* in the embedded JSON */
+  assert_non_null(strstr(html, "var s = \"<\\/script>\""));
+  char *md = render(0, doc, NULL);
+  assert_null(strstr(md, "<"));
+  assert_non_null(strstr(md, "&lt;/script&gt;&lt;script&gt;bad()&lt;/script&gt;\\|x"));
+  free(html), free(md);
+  mi_err e = {0};
+  snprintf(js, sizeof js, "%s/none.js", dir);
+  FILE *g = open_memstream(&html, &(size_t){0});
+  assert_int_equal(mi_report_write_html(doc, js, g, &e), MI_EIO);
+  assert_non_null(strstr(e.msg, "libjs-chart.js"));
+  fclose(g);
+  free(html);
+  json_decref(doc);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_period_shift),
+                                     cmocka_unit_test(test_gather_errors),
+                                     cmocka_unit_test(test_escaping)};
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
