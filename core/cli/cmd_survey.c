@@ -40,7 +40,7 @@ static const char usage_all[] =
     "                 one reminder to each invitation sent at least DURATION ago\n"
     "                 without a response (e.g. --after 168h)\n"
     "  status CODE --wave W     invited, sent, answered and the response rate by stratum\n"
-    "  clean CODE [--duplicate-window 720h] [--min-duration 60s] [--straight-min 5]\n"
+    "  clean CODE [--duplicate-window 24h] [--min-duration 60s] [--straight-min 5]\n"
     "         [--max-missing 0.5]\n"
     "                 flag (never delete) the survey's responses: a customer's second\n"
     "                 response within the window, speeders under the minimum duration,\n"
@@ -231,7 +231,7 @@ static int cmd_clean(mi_cli *cli, int argc, char **argv) {
                                           {"straight-min", required_argument, NULL, 's'},
                                           {"max-missing", required_argument, NULL, 'm'},
                                           {NULL, 0, NULL, 0}};
-  mi_clean_rules rules = {.duplicate_window = 720 * 3600, .min_duration = 60, .straight_min = 5,
+  mi_clean_rules rules = {.duplicate_window = 24 * 3600, .min_duration = 60, .straight_min = 5,
                           .max_missing = 0.5};
   int opt;
   char *end;

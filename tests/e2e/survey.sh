@@ -173,9 +173,9 @@ same "$(sqlite3 :memory: "select printf('%.12f', json_extract(readfile('$tmp/sco
   "$(printf '%.12f' "$(jx '$.dimension_score_0_100.response_speed')")" "response speed (with the reverse item) = stats index"
 
 # Duplicates on the example, counted here with a window function: a response
-# with an earlier one (by time, then id) of the same customer within 720 h
+# with an earlier one (by time, then id) of the same customer within 24 h (the default window)
 expect 0 m --json survey clean csat
-same "$(jx '$.duplicate.flagged')" "$(sql "select count(*) from (select customer_id, submitted_at - lag(submitted_at) over (partition by customer_id order by submitted_at, id) gap from responses) where gap <= 720 * 3600")" \
+same "$(jx '$.duplicate.flagged')" "$(sql "select count(*) from (select customer_id, submitted_at - lag(submitted_at) over (partition by customer_id order by submitted_at, id) gap from responses) where gap <= 24 * 3600")" \
   "duplicates agree with a window-function count"
 
 # --- coding open answers (policies/coding.lua with the example's keywords):
