@@ -44,6 +44,8 @@ extern const mi_cli_command mi_cmd_calendar, mi_cmd_cron; /* cmd_calendar.c, cmd
 extern const mi_cli_command mi_cmd_jobs, mi_cmd_run, mi_cmd_tick, mi_cmd_outbox, mi_cmd_ticket;
 extern const mi_cli_command mi_cmd_appoint; /* cmd_appoint.c */
 extern const mi_cli_command mi_cmd_care, mi_cmd_sla, mi_cmd_survey, mi_cmd_action;
+extern const mi_cli_command mi_cmd_kpi; /* cmd_kpi.c; its text form: kpi_print.c */
+void mi_cli_kpi_print(const json_t *kpis);
 
 /* manyi eval departments (cmd_eval_departments.c); argv[0] is "departments". */
 int mi_cli_eval_departments(mi_cli *cli, int argc, char **argv);

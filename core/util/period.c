@@ -34,3 +34,17 @@ int mi_period_parse(const char *s, int64_t *first, int64_t *end, mi_err *e) {
                     "'%s' is not a period: write a year (2026), a quarter (2026Q3), a month "
                     "(2026-09) or a day (2026-09-14)", s ? s : "");
 }
+
+int mi_period_previous(const char *s, char *out, size_t size, mi_err *e) {
+  int64_t first, end;
+  int rc = mi_period_parse(s, &first, &end, e);
+  if (rc) return rc;
+  int y, m, d;
+  mi_civil_from_days(first - 1, &y, &m, &d); /* the last day of the period before */
+  size_t len = strlen(s);
+  if (len == 4) snprintf(out, size, "%04d", y);
+  else if (len == 6) snprintf(out, size, "%04dQ%d", y, (m + 2) / 3);
+  else if (len == 7) snprintf(out, size, "%04d-%02d", y, m);
+  else snprintf(out, size, "%04d-%02d-%02d", y, m, d);
+  return mi_period_parse(out, &first, &end, e);
+}
