@@ -49,6 +49,8 @@ void mi_cli_kpi_print(const json_t *kpis);
 
 /* manyi eval departments (cmd_eval_departments.c); argv[0] is "departments". */
 int mi_cli_eval_departments(mi_cli *cli, int argc, char **argv);
+/* manyi eval staff (cmd_eval_staff.c), called by cmd_eval.c. */
+int mi_cli_eval_staff(mi_cli *cli, int argc, char **argv);
 
 /* A rule for some subcommands of a command. */
 typedef struct mi_cli_sub_rule {
