@@ -107,19 +107,14 @@ static int store_one(mi_store *s, mi_policy *policy, const mi_eval_period *p,
 
 static int one(mi_store *s, const mi_config *cfg, mi_policy *policy, mi_sched_calendar **cals,
                const mi_eval_period *p, int64_t now, mi_staff_result *r, mi_err *e) {
-  r->median_resolution_s = r->satisfied_share = r->ci_lower = r->ci_upper = NAN;
+  r->median_resolution_s = NAN;
   int rc;
   if ((rc = mi_staff_figures_get(s, r->m.id, p->from, p->to, &r->f, e)) ||
-      (rc = clocks(s, cfg, cals, p, now, r, e)))
+      (rc = clocks(s, cfg, cals, p, now, r, e)) ||
+      (rc = mi_eval_satisfied(r->f.satisfied, r->f.responses, &r->satisfied_share, &r->ci_lower,
+                              &r->ci_upper, e)))
     return rc;
   const mi_staff_figures *f = &r->f;
-  if (f->responses) {
-    mi_stats_prop_result pr;
-    if ((rc = mi_stats_prop_ci((double)f->satisfied, (size_t)f->responses, 0.95,
-                               MI_STATS_PROP_WILSON, &pr, e)))
-      return rc;
-    r->satisfied_share = pr.p, r->ci_lower = pr.ci_lower, r->ci_upper = pr.ci_upper;
-  }
   mi_view_field sf[] = {{.name = "code", .type = MI_VIEW_STR, .s = r->m.code},
                         {.name = "name", .type = MI_VIEW_STR, .s = r->m.name},
                         {.name = "department", .type = r->m.department[0] ? MI_VIEW_STR : MI_VIEW_NIL,
