@@ -151,4 +151,21 @@ local function code(t, p)
   return code_returns[t.text](t, p)
 end
 
-return { route = route, escalate = escalate, evaluate = evaluate, care = care, code = code }
+local staff_returns = {
+  good = function() return { rating = "meets", notes = { "fine", "on time" } } end,
+  no_notes = function() return { rating = "exceeds", notes = {} } end,
+  rating_number = function() return { rating = 3, notes = {} } end,
+  rating_long = function() return { rating = string.rep("r", 17), notes = {} } end,
+  rating_control = function() return { rating = "me\nets", notes = {} } end,
+  notes_text = function() return { rating = "meets", notes = "fine" } end,
+  notes_21 = function() return { rating = "meets", notes = reasons(21) } end,
+  note_long = function() return { rating = "meets", notes = { big } } end,
+  extra = function() return { rating = "meets", notes = {}, bonus = 1 } end,
+  nothing = function() return nil end,
+}
+local function evaluate_staff(s, f, p)
+  return staff_returns[s.code](s, f, p)
+end
+
+return { route = route, escalate = escalate, evaluate = evaluate, care = care, code = code,
+         evaluate_staff = evaluate_staff }
