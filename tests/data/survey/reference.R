@@ -6,7 +6,7 @@
 #
 # Dimension: the row's mean of its answered items (reverse items as
 # min + max - x), svymean(na.rm = TRUE) on svydesign(ids = ~1, weights = ~w)
-# (w = 1: the responses carry no invitation), a t interval with the design df
+# (w = 1 where the responses carry no invitation, N_h/n_h in the wave), a t interval with the design df
 # of the rows with a value, score = 100 (x - min) / (max - min) of the mean
 # and of both ends; alpha = psych::alpha's raw_alpha of the items (complete
 # cases). CES: svymean of the effort answers; low/high effort = svyciprop
@@ -65,6 +65,23 @@ dims <- list(product_quality = dim(q3, "q_quality", 1, 5),
              communication = dim(q3, "q_explain", 1, 5))
 dims$response_speed$items <- I(c("q_speed", "q_wait"))  # q_wait is turned round
 put("example_2026Q3", list(responses = nrow(q3), dimensions = dims))
+
+# ---- a stratified wave: 300 invitations by region (seed 11), answered by the
+# 154 invited customers with a response in the example (their first one);
+# wave_responses.csv and wave_weights.csv are written by tests/e2e/survey_dims.sh's
+# steps and checked there. Weights N_h/n_h, design svydesign(ids = ~1, weights = ~w).
+wr <- read.csv(file.path(out, "wave_responses.csv"), stringsAsFactors = FALSE)
+ww <- read.csv(file.path(out, "wave_weights.csv"), stringsAsFactors = FALSE)
+wr$w <- ww$weight[match(wr$invitation, ww$invitation)]
+wr$q_wait_r <- 6 - wr$q_wait
+wdims <- list(product_quality = dim(wr, "q_quality", 1, 5),
+              service_attitude = dim(wr, "q_attitude", 1, 5),
+              response_speed = dim(wr, c("q_speed", "q_wait_r"), 1, 5),
+              after_sales = dim(wr, "q_repair", 1, 5),
+              price = dim(wr, "q_price", 1, 5),
+              communication = dim(wr, "q_explain", 1, 5))
+wdims$response_speed$items <- I(c("q_speed", "q_wait"))
+put("wave_weighted", list(responses = nrow(wr), dimensions = wdims))
 
 # ---- the CES survey (ces.yaml): 120 made-up responses of 30 customers -----------
 set.seed(20261123)
