@@ -56,15 +56,19 @@ ex <- read.csv("examples/after-sales/data/responses.csv", stringsAsFactors = FAL
 t <- utc(ex$submitted_at)
 q3 <- ex[t >= utc("2026-07-01T00:00:00") & t < utc("2026-10-01T00:00:00"), ]
 q3$w <- 1
-q3$q_wait_r <- 6 - q3$q_wait
-dims <- list(product_quality = dim(q3, "q_quality", 1, 5),
-             service_attitude = dim(q3, "q_attitude", 1, 5),
-             response_speed = dim(q3, c("q_speed", "q_wait_r"), 1, 5),
-             after_sales = dim(q3, "q_repair", 1, 5),
-             price = dim(q3, "q_price", 1, 5),
-             communication = dim(q3, "q_explain", 1, 5))
-dims$response_speed$items <- I(c("q_speed", "q_wait"))  # q_wait is turned round
-put("example_2026Q3", list(responses = nrow(q3), dimensions = dims))
+# the example's six weighted dimensions (q_wait is turned round)
+example_dims <- function(dat) {
+  dat$q_wait_r <- 6 - dat$q_wait
+  d <- list(product_quality = dim(dat, "q_quality", 1, 5),
+            service_attitude = dim(dat, "q_attitude", 1, 5),
+            response_speed = dim(dat, c("q_speed", "q_wait_r"), 1, 5),
+            after_sales = dim(dat, "q_repair", 1, 5),
+            price = dim(dat, "q_price", 1, 5),
+            communication = dim(dat, "q_explain", 1, 5))
+  d$response_speed$items <- I(c("q_speed", "q_wait"))
+  d
+}
+put("example_2026Q3", list(responses = nrow(q3), dimensions = example_dims(q3)))
 
 # ---- a stratified wave: 300 invitations by region (seed 11), answered by the
 # 154 invited customers with a response in the example (their first one);
@@ -73,15 +77,7 @@ put("example_2026Q3", list(responses = nrow(q3), dimensions = dims))
 wr <- read.csv(file.path(out, "wave_responses.csv"), stringsAsFactors = FALSE)
 ww <- read.csv(file.path(out, "wave_weights.csv"), stringsAsFactors = FALSE)
 wr$w <- ww$weight[match(wr$invitation, ww$invitation)]
-wr$q_wait_r <- 6 - wr$q_wait
-wdims <- list(product_quality = dim(wr, "q_quality", 1, 5),
-              service_attitude = dim(wr, "q_attitude", 1, 5),
-              response_speed = dim(wr, c("q_speed", "q_wait_r"), 1, 5),
-              after_sales = dim(wr, "q_repair", 1, 5),
-              price = dim(wr, "q_price", 1, 5),
-              communication = dim(wr, "q_explain", 1, 5))
-wdims$response_speed$items <- I(c("q_speed", "q_wait"))
-put("wave_weighted", list(responses = nrow(wr), dimensions = wdims))
+put("wave_weighted", list(responses = nrow(wr), dimensions = example_dims(wr)))
 
 # ---- the CES survey (ces.yaml): 120 made-up responses of 30 customers -----------
 set.seed(20261123)
