@@ -88,4 +88,50 @@ local function evaluate(d, f, p)
   return { score = score, grade = grade, passed = passed, reasons = reasons }
 end
 
-return { evaluate = evaluate }
+-- evaluate_staff(staff, figures, params) -> {rating, notes}
+--
+-- An agent's scorecard (manyi eval staff). params.staff:
+--   targets        map   first_response, resolution, satisfaction (shares 0..1)
+--   min_tickets    integer  fewer tickets: "not_rated"
+--   min_responses  integer  fewer answers: satisfaction is not judged
+--   max_complaints integer  complaints against the agent allowed in a period
+--   ratings        list  the ratings the engine accepts (checked in C)
+-- A criterion whose figure is nil (no clock decided, too few answers) is not
+-- judged. Missed: 0 -> "exceeds" when satisfaction was judged and there was
+-- no complaint, else "meets"; 1 -> "meets"; 2 or more -> "below".
+local function evaluate_staff(s, f, p)
+  local q = p.staff
+  local t = q.targets
+  local notes, missed = {}, 0
+  if f.tickets < q.min_tickets then
+    notes[1] = string.format("%s %s: %d tickets, %d needed for a rating", s.code, f.period,
+      f.tickets, q.min_tickets)
+    return { rating = "not_rated", notes = notes }
+  end
+  local function judge(name, value, target, text)
+    if value == nil then
+      notes[#notes + 1] = name .. ": not judged (" .. text .. ")"
+      return
+    end
+    local ok = value >= target
+    if not ok then missed = missed + 1 end
+    notes[#notes + 1] = string.format("%s: %s, target %s%s", name, pct(value), pct(target),
+      ok and "" or " (missed)")
+  end
+  judge("first_response", f.first_response_met, t.first_response, "no clock decided")
+  judge("resolution", f.resolution_met, t.resolution, "no clock decided")
+  local sat = f.satisfied_share
+  if f.responses < q.min_responses then sat = nil end
+  judge("satisfaction", sat, t.satisfaction, f.responses .. " answers, " .. q.min_responses .. " needed")
+  local many = f.complaints > q.max_complaints
+  if many then missed = missed + 1 end
+  notes[#notes + 1] = string.format("complaints: %d, at most %d%s", f.complaints,
+    q.max_complaints, many and " (missed)" or "")
+  local rating = "below"
+  if missed == 0 and sat ~= nil and f.complaints == 0 then rating = "exceeds"
+  elseif missed <= 1 then rating = "meets" end
+  table.insert(notes, 1, string.format("%s %s: %s (%d missed)", s.code, f.period, rating, missed))
+  return { rating = rating, notes = notes }
+end
+
+return { evaluate = evaluate, evaluate_staff = evaluate_staff }

@@ -91,6 +91,28 @@
 ---@field actions_planned integer improvement actions due in the period
 ---@field actions_done integer ... and done
 
+---A staff member, as the evaluate_staff hook sees them.
+---@class manyi.Staff
+---@field code string the external id (S001)
+---@field name string
+---@field department string? nil when none
+
+---A staff member's figures for one period (manyi eval staff; shares are 0..1).
+---@class manyi.StaffFigures
+---@field period string "2026-Q3"
+---@field tickets integer tickets assigned to them opened in the period
+---@field resolved integer of those, resolved or closed
+---@field complaints_handled integer of those, complaints
+---@field sla_tickets integer of those, with an SLA rule
+---@field first_response_met number? share of decided first-response clocks met
+---@field resolution_met number? share of decided resolution clocks met
+---@field median_resolution_hours number? median business hours to resolution
+---@field responses integer survey answers about their tickets
+---@field satisfied_share number? share of satisfied answers (top two points)
+---@field satisfied_ci_lower number? its Wilson 95% interval
+---@field satisfied_ci_upper number?
+---@field complaints integer complaints whose customer's previous ticket was theirs
+
 ---The day the care hook decides for.
 ---@class manyi.Date
 ---@field date string YYYY-MM-DD
@@ -133,6 +155,10 @@
 ---@field level integer 1..3 (team lead, department head, satisfaction committee)
 ---@field notify string[] at most 10 roles, each 1..32 bytes
 ---@field reason string 1..500 bytes
+
+---@class manyi.StaffDecision
+---@field rating string 1..16 bytes; one of params.staff.ratings when given
+---@field notes string[] at most 20 notes of 1..500 bytes
 
 ---@class manyi.EvaluateDecision
 ---@field score number finite, 0..100
@@ -205,6 +231,14 @@
 ---@field targets manyi.EvaluationTargets
 ---@field min_responses integer answers needed to judge satisfaction
 ---@field grades manyi.Grade[] highest min first
+---@field staff? manyi.StaffEvaluationParams agent scorecards (evaluate_staff)
+
+---@class manyi.StaffEvaluationParams
+---@field targets {first_response: number, resolution: number, satisfaction: number}
+---@field min_tickets integer fewer tickets: not_rated
+---@field min_responses integer fewer answers: satisfaction not judged
+---@field max_complaints integer complaints allowed per period
+---@field ratings string[] the ratings the engine accepts
 
 ---@class manyi.Holiday
 ---@field date string "MM-DD" every year or "YYYY-MM-DD" once
@@ -267,6 +301,7 @@
 ---@field evaluate? fun(department: manyi.Department, figures: manyi.Figures, params: table): manyi.EvaluateDecision
 ---@field care? fun(customer: manyi.CareCustomer, date: manyi.Date, params: table): manyi.CareItem[]
 ---@field eligible? fun(customer: manyi.FrameCustomer, params: table): boolean|manyi.EligibleDecision
+---@field evaluate_staff? fun(staff: manyi.Staff, figures: manyi.StaffFigures, params: table): manyi.StaffDecision
 
 ---tier(customer, params) -> tier, reason (policy `tiers`).
 ---@param customer manyi.Customer
@@ -301,6 +336,13 @@ function escalate(ticket, clock, params) end
 ---@param params manyi.EvaluationParams
 ---@return manyi.EvaluateDecision
 function evaluate(department, figures, params) end
+
+---evaluate_staff(staff, figures, params) -> decision (policy `evaluation`, manyi eval staff).
+---@param staff manyi.Staff
+---@param figures manyi.StaffFigures
+---@param params manyi.EvaluationParams
+---@return manyi.StaffDecision
+function evaluate_staff(staff, figures, params) end
 
 ---care(customer, date, params) -> list of care events (policy `care`); {} = nothing today.
 ---@param customer manyi.CareCustomer

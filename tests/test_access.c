@@ -48,6 +48,7 @@ static const struct expect {
     {"survey", "code", 1, 0, 0, 0},     {"action", NULL, 1, 0, 0, 0},
     {"action", "list", 1, 0, 1, 0},     {"action", "show", 1, 0, 1, 0},
     {"action", "close", 1, 0, 0, 0},    {"report", NULL, 1, 0, 1, 0},
+    {"kpi", NULL, 1, 0, 1, 0},          {"eval", "staff", 1, 0, 0, 0},
 };
 
 static int allowed_by_table(const char *cmd, const char *sub, mi_config_role role) {

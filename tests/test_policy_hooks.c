@@ -1,4 +1,4 @@
-/* Unit tests for the route, escalate, evaluate and care hooks of core/policy
+/* Unit tests for the route, escalate, evaluate, evaluate_staff and care hooks of core/policy
  * (through the public API): NULL arguments first, then for each hook a good
  * decision and the nonsense returns of tests/data/policy/hooks.lua, each of
  * which must fail closed (MI_EPOLICY, the decision zeroed, the error naming
@@ -151,6 +151,10 @@ static void test_null_arguments(void **state) {
   assert_int_equal(mi_policy_call_escalate(NULL, ticket(&a, "good"), clock_view(&b), &x, &e), MI_EINVAL);
   assert_int_equal(mi_policy_call_evaluate(f->p, NULL, figures(&b), &v, &e), MI_EINVAL);
   assert_int_equal(mi_policy_call_evaluate(f->p, department(&a, "good"), figures(&b), NULL, &e), MI_EINVAL);
+  mi_staff_decision sd;
+  assert_int_equal(mi_policy_call_evaluate_staff(NULL, department(&a, "good"), figures(&b), &sd, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_evaluate_staff(f->p, department(&a, "good"), NULL, &sd, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_evaluate_staff(f->p, department(&a, "good"), figures(&b), NULL, &e), MI_EINVAL);
   assert_int_equal(mi_policy_call_care(f->p, customer(&a, "good"), NULL, &c, NULL), MI_EINVAL);
   mi_view broken = {.kind = "ticket", .id = "x", .fields = NULL, .nfields = 2};
   assert_int_equal(mi_policy_call_route(f->p, &broken, f->cfg, &r, &e), MI_EINVAL);
@@ -335,6 +339,47 @@ static void test_evaluate_nonsense(void **state) {
     memset(&out, 0x5a, sizeof out);
     int rc = mi_policy_call_evaluate(f->p, department(&d, cases[i].id), figures(&g), &out, &e);
     expect_refused(rc, &e, cases[i].part, "(department ");
+    assert_true(all_zero(&out, sizeof out));
+  }
+}
+
+/* ---- evaluate_staff ------------------------------------------------------- */
+
+static const mi_view *staff(views *t, const char *code) {
+  t->f[0] = (mi_view_field){.name = "code", .type = MI_VIEW_STR, .s = code};
+  t->v = (mi_view){.kind = "staff", .id = code, .fields = t->f, .nfields = 1};
+  return &t->v;
+}
+
+static void test_evaluate_staff(void **state) {
+  fixture *f = *state;
+  views s, g;
+  mi_staff_decision out;
+  mi_err e;
+  if (mi_policy_call_evaluate_staff(f->p, staff(&s, "good"), figures(&g), &out, &e))
+    fail_msg("%s", err_text(&e));
+  assert_string_equal(out.rating, "meets");
+  assert_int_equal(out.nnotes, 2);
+  assert_string_equal(out.notes[1], "on time");
+  assert_true(out.line > 0);
+  assert_int_equal(mi_policy_call_evaluate_staff(f->p, staff(&s, "no_notes"), figures(&g), &out, &e), 0);
+  assert_int_equal(out.nnotes, 0);
+  static const struct {
+    const char *id, *part;
+  } cases[] = {
+      {"rating_number", "a number (3) as the rating; it must be a string"},
+      {"rating_long", "the rating of 17 bytes"},
+      {"rating_control", "the rating with a control character"},
+      {"notes_text", "a string as the notes; return a list"},
+      {"notes_21", "the notes of 21 items; at most 20"},
+      {"note_long", "notes[1] of 501 bytes"},
+      {"extra", "unknown field 'bonus'"},
+      {"nothing", "nil as the rating"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    memset(&out, 0x5a, sizeof out);
+    int rc = mi_policy_call_evaluate_staff(f->p, staff(&s, cases[i].id), figures(&g), &out, &e);
+    expect_refused(rc, &e, cases[i].part, "(staff ");
     assert_true(all_zero(&out, sizeof out));
   }
 }
@@ -634,6 +679,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_escalate_nonsense, setup, teardown),
       cmocka_unit_test_setup_teardown(test_evaluate_good, setup, teardown),
       cmocka_unit_test_setup_teardown(test_evaluate_nonsense, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_evaluate_staff, setup, teardown),
       cmocka_unit_test_setup_teardown(test_care_good, setup, teardown),
       cmocka_unit_test_setup_teardown(test_care_nonsense, setup, teardown),
       cmocka_unit_test_setup_teardown(test_code, setup, teardown),

@@ -13,6 +13,7 @@
 #include <iconv.h>
 
 #include "util/err.h"
+#include "util/period.h"
 #include "util/record_reader.h"
 #include "util/record_writer.h"
 #include "util/strbuf.h"
@@ -1172,6 +1173,27 @@ static void test_round_trip(void **state) {
   round_trip(MI_FORMAT_JSONL, odd, 4, oddv, 1);
 }
 
+/* The period before (shift by -1): same form, across year ends and leap
+ * days; bad forms and the period before 1970 refused. */
+static void test_period_previous(void **state) {
+  (void)state;
+  mi_err e = {0};
+  char out[16];
+  static const char *const cases[][2] = {
+      {"2026", "2025"},       {"2026Q3", "2026Q2"},         {"2026Q1", "2025Q4"},
+      {"2026-01", "2025-12"}, {"2026-10", "2026-09"},       {"2024-03-01", "2024-02-29"},
+      {"2026-01-01", "2025-12-31"}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    assert_int_equal(mi_period_shift(cases[i][0], -1, out, sizeof out, &e), 0);
+    assert_string_equal(out, cases[i][1]);
+  }
+  assert_int_equal(mi_period_shift(NULL, -1, out, sizeof out, &e), MI_EPARSE);
+  assert_int_equal(mi_period_shift("2026Q5", -1, out, sizeof out, &e), MI_EPARSE);
+  assert_non_null(strstr(e.msg, "is not a period"));
+  assert_int_equal(mi_period_shift("1970", -1, out, sizeof out, &e), MI_EINVAL);
+  assert_int_equal(mi_period_shift("1970-01-01", -1, out, sizeof out, &e), MI_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_err_basics),
@@ -1205,6 +1227,7 @@ int main(void) {
       cmocka_unit_test(test_writer_csv_bytes),
       cmocka_unit_test(test_writer_jsonl_bytes),
       cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_period_previous),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,9 +45,13 @@ extern const mi_cli_command mi_cmd_jobs, mi_cmd_run, mi_cmd_tick, mi_cmd_outbox,
 extern const mi_cli_command mi_cmd_appoint; /* cmd_appoint.c */
 extern const mi_cli_command mi_cmd_care, mi_cmd_sla, mi_cmd_survey, mi_cmd_action;
 extern const mi_cli_command mi_cmd_report; /* cmd_report.c */
+extern const mi_cli_command mi_cmd_kpi; /* cmd_kpi.c; its text form: kpi_print.c */
+void mi_cli_kpi_print(const json_t *kpis);
 
 /* manyi eval departments (cmd_eval_departments.c); argv[0] is "departments". */
 int mi_cli_eval_departments(mi_cli *cli, int argc, char **argv);
+/* manyi eval staff (cmd_eval_staff.c), called by cmd_eval.c. */
+int mi_cli_eval_staff(mi_cli *cli, int argc, char **argv);
 
 /* A rule for some subcommands of a command. */
 typedef struct mi_cli_sub_rule {

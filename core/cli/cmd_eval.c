@@ -62,6 +62,8 @@ static int load_tier_policy(const mi_cli *cli, const char *candidate, mi_policy 
 }
 
 static int run(mi_cli *cli, int argc, char **argv) {
+  if (argc >= 2 && !strcmp(argv[1], "staff")) return mi_cli_eval_staff(cli, argc - 1, argv + 1);
+  if (mi_cli_wants_help(&mi_cmd_eval, argc, argv)) return 0; /* own_help: staff has its own */
   if (argc >= 2 && !strcmp(argv[1], "departments"))
     return mi_cli_eval_departments(cli, argc - 1, argv + 1);
   static const struct option options[] = {{"as-of", required_argument, NULL, 'a'},
@@ -174,6 +176,9 @@ const mi_cli_command mi_cmd_eval = {
     "replaced). satisfied_lower_bound judges the satisfaction target on the\n"
     "interval's lower bound.\n"
     "\n"
+    "eval staff --period P: agent scorecards judged by the evaluation policy's\n"
+    "evaluate_staff hook, stored in staff_evaluations (manyi eval staff --help).\n"
+    "\n"
     "Exit status: 0 done, 1 error, 3 done but the policy failed on some customers\n"
     "or events.\n",
-    run, 0};
+    run, 1};

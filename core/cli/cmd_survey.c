@@ -54,6 +54,10 @@ static const char usage_all[] =
     "                 items turned round), with confidence intervals, weighted by the\n"
     "                 design weights of the invitations; flagged responses left out.\n"
     "                 The same figures as `manyi stats prop|nps|index` on the rows.\n"
+    "                 Per dimension: the design-based mean of the row's item mean, its\n"
+    "                 0-100 score with interval, Cronbach's alpha of 2+ items. A\n"
+    "                 question with dimension effort gives the CES: its mean and the\n"
+    "                 shares of the two lowest (low effort) and highest points.\n"
     "  code CODE [--complaints] [--recode]\n"
     "                 the coding policy (policies.coding) names the categories of each\n"
     "                 open answer not coded yet (and of each complaint's description);\n"
@@ -278,6 +282,38 @@ static void print_ci(const char *label, json_t *o, const char *field, double sca
          (long long)json_integer_value(json_object_get(o, "n")));
 }
 
+/* Each dimension's 0-100 score with its interval, raw mean and alpha; the CES. */
+static void print_dims_ces(json_t *o) {
+  json_t *ces = json_object_get(o, "ces"), *v;
+  const char *dim;
+  if (ces) {
+    print_ci("CES", ces, "mean", 1);
+    for (int low = 1; low >= 0; low--) {
+      json_t *b = json_object_get(ces, low ? "low_effort" : "high_effort");
+      if (b) printf("    %-12s %6.2f%%  [%.2f, %.2f]  answers %s\n", low ? "low effort" : "high effort",
+                    100 * json_number_value(json_object_get(b, "p")),
+                    100 * json_number_value(json_object_get(b, "ci_lower")),
+                    100 * json_number_value(json_object_get(b, "ci_upper")),
+                    json_string_value(json_object_get(b, "values")));
+    }
+  }
+  json_object_foreach(json_object_get(o, "dimensions"), dim, v) {
+    if (json_object_get(v, "error")) {
+      printf("    %-20s not computed: %s\n", dim, json_string_value(json_object_get(v, "error")));
+      continue;
+    }
+    printf("    %-20s %6.2f  [%.2f, %.2f]  mean %.2f", dim,
+           json_number_value(json_object_get(v, "score")),
+           json_number_value(json_object_get(v, "ci_lower")),
+           json_number_value(json_object_get(v, "ci_upper")),
+           json_number_value(json_object_get(v, "mean_raw")));
+    if (json_is_number(json_object_get(v, "alpha")))
+      printf("  alpha %.2f (n %lld)", json_number_value(json_object_get(v, "alpha")),
+             (long long)json_integer_value(json_object_get(v, "alpha_n")));
+    putchar('\n');
+  }
+}
+
 static int cmd_score(mi_cli *cli, int argc, char **argv) {
   static const struct option options[] = {
       {"wave", required_argument, NULL, 'w'},   {"period", required_argument, NULL, 'p'},
@@ -331,12 +367,10 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
     if (strstr(figure, "_error")) printf("  %.*s not computed: %s\n",
                                          (int)(strlen(figure) - 6), figure, json_string_value(why));
   if (idx) {
-    printf("  %-8s %7.2f  (0-100)\n", "index", json_number_value(json_object_get(idx, "index")));
-    const char *dim;
-    json_t *v;
-    json_object_foreach(json_object_get(idx, "dimension_score_0_100"), dim, v)
-      printf("    %-20s %6.2f\n", dim, json_number_value(v));
+    printf("  %-8s %7.2f  (0-100; dimensions: score [CI], raw mean, alpha)\n", "index",
+           json_number_value(json_object_get(idx, "index")));
   }
+  print_dims_ces(o);
   json_decref(o);
   return 0;
 }

@@ -49,6 +49,7 @@ const mi_cli_entry mi_cli_table[] = {
     {&mi_cmd_action, MI_ACCESS_ADMIN, "action", action_rules},
     {&mi_cmd_audit, MI_ACCESS_AUDIT, NULL, NULL},
     {&mi_cmd_report, MI_ACCESS_ANALYSIS, NULL, NULL}, /* figures only: no personal data */
+    {&mi_cmd_kpi, MI_ACCESS_ANALYSIS, NULL, NULL}, /* figures, changes nothing */
     {NULL, 0, NULL, NULL}};
 
 const mi_cli_entry *mi_cli_find(const char *name) {

@@ -77,6 +77,13 @@ static int survey(const mi_cfg_ctx *c, const mi_ynode *m, void *entry) {
   rc = mi_cfg_coded_list(c, v, "question", qkeys, qrequired, &list, &s->nquestions,
                          sizeof *s->questions, question);
   s->questions = list;
+  for (size_t q = 0; !rc && s->kind == MI_CONFIG_SURVEY_CES && q <= s->nquestions; q++) {
+    if (q == s->nquestions)
+      return mi_cfg_fail(c, m, "survey '%s' of kind ces needs a question with dimension: effort "
+                         "and a scale (its CES)", s->code);
+    const mi_config_question *qq = &s->questions[q];
+    if (!qq->open && qq->dimension && !strcmp(qq->dimension, "effort")) break;
+  }
   return rc;
 }
 

@@ -145,6 +145,22 @@ int mi_pol_want_int(lua_State *L, mi_pol_hook *h, int idx, const char *what, int
   return 0;
 }
 
+int mi_pol_want_reasons(lua_State *L, mi_pol_hook *h, int idx, const char *what, size_t max,
+                        char (*out)[MI_POL_REASON_MAX + 1], size_t *n) {
+  size_t len = 0;
+  idx = lua_absindex(L, idx);
+  if (mi_pol_want_list(L, h, idx, what, max, &len)) return -1;
+  for (size_t i = 0; i < len; i++) {
+    char item[48];
+    snprintf(item, sizeof item, "%.24s[%zu]", what + (strncmp(what, "the ", 4) ? 0 : 4), i + 1);
+    lua_geti(L, idx, (lua_Integer)i + 1);
+    if (mi_pol_want_text(L, h, -1, item, MI_POL_REASON_MAX, 1, out[i])) return -1;
+    lua_pop(L, 1);
+  }
+  *n = len;
+  return 0;
+}
+
 /* Runs protected: the call and the checks. */
 static int hook_body(lua_State *L) {
   mi_pol_hook *h = lua_touserdata(L, 1);

@@ -35,15 +35,9 @@ static void check(lua_State *L, mi_pol_hook *h) {
   }
   int passed = lua_toboolean(L, -1);
   lua_getfield(L, t, "reasons");
-  int list = lua_gettop(L);
-  if (mi_pol_want_list(L, h, list, "the reasons", MI_EVALUATE_MAX_REASONS, &n)) return;
-  for (size_t i = 0; i < n; i++) {
-    char what[32];
-    snprintf(what, sizeof what, "reasons[%zu]", i + 1);
-    lua_geti(L, list, (lua_Integer)i + 1);
-    if (mi_pol_want_text(L, h, -1, what, MI_POL_REASON_MAX, 1, out->reasons[i])) return;
-    lua_pop(L, 1);
-  }
+  if (mi_pol_want_reasons(L, h, lua_gettop(L), "the reasons", MI_EVALUATE_MAX_REASONS,
+                          out->reasons, &n))
+    return;
   out->score = score;
   out->passed = passed;
   out->nreasons = n;

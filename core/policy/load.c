@@ -13,8 +13,9 @@
 #include "util/suggest.h"
 #include "policy/policy_internal.h"
 
-static const char *const hook_names[] = {"tier", "points", "route", "escalate", "evaluate",
-                                         "care", "code",   "eligible", NULL};
+static const char *const hook_names[] = {"tier",     "points", "route",          "escalate",
+                                         "evaluate", "care",   "evaluate_staff", "code",
+                                         "eligible", NULL};
 /* The hook a policy of a given configuration name must provide. */
 static const struct {
   const char *policy, *hook;
@@ -89,7 +90,7 @@ static void check_hooks(lua_State *L, const char *policy) {
     if (!known) {
       const char *near = mi_suggest(k, hook_names);
       luaL_error(L, "unknown hook '%s'%s%s%s; a policy returns some of: tier, points, route, "
-                    "escalate, evaluate, care, code, eligible",
+                    "escalate, evaluate, evaluate_staff, care, code, eligible",
                  k, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
     }
     if (lua_type(L, -1) != LUA_TFUNCTION)

@@ -115,6 +115,18 @@ typedef struct mi_evaluate_decision {
 int mi_policy_call_evaluate(mi_policy *p, const mi_view *department, const mi_view *figures,
                             mi_evaluate_decision *out, mi_err *e);
 
+/* evaluate_staff(staff, figures, params) -> {rating, notes}: rating a name
+ * of 1..16 bytes (the service checks it against the declared ratings), notes
+ * a list of at most 20 reasons (may be empty). */
+typedef struct mi_staff_decision {
+  char rating[17];
+  size_t nnotes;
+  char notes[MI_EVALUATE_MAX_REASONS][501];
+  int line;
+} mi_staff_decision;
+int mi_policy_call_evaluate_staff(mi_policy *p, const mi_view *staff, const mi_view *figures,
+                                  mi_staff_decision *out, mi_err *e);
+
 /* care(customer, date, params) -> list of {kind, channel, template}: at most
  * 20 items (an empty list is "nothing today"); kind 1..32 bytes, channel one
  * of email, sms, phone, visit, template 1..128 bytes. */

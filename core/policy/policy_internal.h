@@ -167,6 +167,10 @@ int mi_pol_want_list(lua_State *L, mi_pol_hook *h, int idx, const char *what, si
  * unless is_reason, without control characters); copied into out (max + 1). */
 int mi_pol_want_text(lua_State *L, mi_pol_hook *h, int idx, const char *what, size_t max,
                      int is_reason, char *out);
+/* The value at idx must be a list of at most max reasons (UTF-8 text of 1..
+ * MI_POL_REASON_MAX bytes), copied into out[0..*n). */
+int mi_pol_want_reasons(lua_State *L, mi_pol_hook *h, int idx, const char *what, size_t max,
+                        char (*out)[MI_POL_REASON_MAX + 1], size_t *n);
 /* The value at idx must be a number with an integer value in min..max. */
 int mi_pol_want_int(lua_State *L, mi_pol_hook *h, int idx, const char *what, int64_t min,
                     int64_t max, int64_t *out);

@@ -117,16 +117,19 @@ int mi_dept_gather(mi_store *s, const mi_config *cfg, struct mi_sched_calendar *
       (rc = mi_dept_figures_get(s, *dept, p->from, p->to, p->from_date, p->to_date, &r->f, e)) ||
       (rc = attainment(s, cfg, cals, *dept, p, now, r, e)))
     return rc;
-  const mi_dept_figures *f = &r->f;
-  r->satisfied_share = r->ci_lower = r->ci_upper = NAN;
-  if (f->responses) {
-    mi_stats_prop_result pr;
-    if ((rc = mi_stats_prop_ci((double)f->satisfied, (size_t)f->responses, 0.95,
-                               MI_STATS_PROP_WILSON, &pr, e)))
-      return rc;
-    r->satisfied_share = pr.p, r->ci_lower = pr.ci_lower, r->ci_upper = pr.ci_upper;
-  }
-  return 0;
+  return mi_eval_satisfied(r->f.satisfied, r->f.responses, &r->satisfied_share, &r->ci_lower,
+                           &r->ci_upper, e);
+}
+
+int mi_eval_satisfied(int64_t satisfied, int64_t responses, double *share, double *lower,
+                      double *upper, mi_err *e) {
+  *share = *lower = *upper = NAN;
+  if (!responses) return 0;
+  mi_stats_prop_result pr;
+  int rc = mi_stats_prop_ci((double)satisfied, (size_t)responses, 0.95, MI_STATS_PROP_WILSON,
+                            &pr, e);
+  if (!rc) *share = pr.p, *lower = pr.ci_lower, *upper = pr.ci_upper;
+  return rc;
 }
 
 int mi_dept_metric(const mi_dept_result *r, const char *metric, int64_t *x, int64_t *n) {

@@ -36,6 +36,11 @@ int mi_dept_gather(mi_store *s, const mi_config *cfg, struct mi_sched_calendar *
                    const char *department, const mi_eval_period *p, int64_t now,
                    mi_dept_result *r, int64_t *dept, mi_err *e);
 
+/* The satisfied share of the answers with its Wilson 95 % interval; all
+ * three NaN without answers. */
+int mi_eval_satisfied(int64_t satisfied, int64_t responses, double *share, double *lower,
+                      double *upper, mi_err *e);
+
 /* A share metric of r as x of n: satisfied_share, first_response_met,
  * resolution_rate or complaint_rate; MI_EINVAL for another name. */
 int mi_dept_metric(const mi_dept_result *r, const char *metric, int64_t *x, int64_t *n);

@@ -68,13 +68,24 @@ static const field_spec frame_fields[] = {
     {"has_phone", MI_VIEW_BOOL, 0},       {"channel", MI_VIEW_STR, 0},
     {"last_invited_days", MI_VIEW_INT, 0}, {"open_complaints", MI_VIEW_INT, 0},
     {NULL, MI_VIEW_NIL, 0}};
+static const field_spec staff_fields[] = {
+    {"code", MI_VIEW_STR, 0}, {"name", MI_VIEW_STR, 0}, {"department", MI_VIEW_STR, 0},
+    {NULL, MI_VIEW_NIL, 0}};
+static const field_spec staff_figures_fields[] = {
+    {"period", MI_VIEW_STR, 0},             {"tickets", MI_VIEW_INT, 0},
+    {"resolved", MI_VIEW_INT, 0},           {"complaints_handled", MI_VIEW_INT, 0},
+    {"sla_tickets", MI_VIEW_INT, 0},        {"first_response_met", MI_VIEW_NUM, 0},
+    {"resolution_met", MI_VIEW_NUM, 0},     {"median_resolution_hours", MI_VIEW_NUM, 0},
+    {"responses", MI_VIEW_INT, 0},          {"satisfied_share", MI_VIEW_NUM, 0},
+    {"satisfied_ci_lower", MI_VIEW_NUM, 0}, {"satisfied_ci_upper", MI_VIEW_NUM, 0},
+    {"complaints", MI_VIEW_INT, 0},         {NULL, MI_VIEW_NIL, 0}};
 
 typedef struct arg_spec {
   const char *name;        /* the argument: "customer" */
   const field_spec *fields; /* NULL: a date given as "YYYY-MM-DD" */
 } arg_spec;
 
-typedef enum hook_id { H_TIER, H_ROUTE, H_ESCALATE, H_EVALUATE, H_CARE, H_ELIGIBLE } hook_id;
+typedef enum hook_id { H_TIER, H_ROUTE, H_ESCALATE, H_EVALUATE, H_CARE, H_ELIGIBLE, H_STAFF } hook_id;
 
 static const struct hook_spec {
   const char *hook, *policy;
@@ -94,10 +105,12 @@ static const struct hook_spec {
                 {"count", "kinds", "items", NULL}},
     [H_ELIGIBLE] = {"eligible", "eligibility", {{"customer", frame_fields}}, 1,
                     {"eligible", "reason", "channel", NULL}},
+    [H_STAFF] = {"evaluate_staff", "evaluation", {{"staff", staff_fields}, {"figures", staff_figures_fields}},
+                 2, {"rating", "notes_contain", NULL}},
 };
 enum { NHOOKS = sizeof hooks / sizeof hooks[0] };
 static const char *const hook_names[] = {"tier", "route", "escalate", "evaluate", "care", "eligible",
-                                         NULL};
+                                         "evaluate_staff", NULL};
 
 /* ---- one case ------------------------------------------------------------- */
 
@@ -386,6 +399,29 @@ static void compare_escalate(case_ctx *c, const mi_config_value *x, const mi_esc
   if (c->used != before) say(c, "decision: level %d, reason '%s'", d->level, d->reason);
 }
 
+/* expect.KEY (a text or a list): each must be part of one of got[0..n). */
+static void check_each_in(case_ctx *c, const mi_config_value *x, const char *key,
+                          const char (*got)[501], size_t n) {
+  const mi_config_value *v = mi_config_value_get(x, key);
+  if (!v) return;
+  const mi_config_value *list = v->kind == MI_CONFIG_LIST ? v->items : v;
+  size_t nw = v->kind == MI_CONFIG_LIST ? v->count : 1;
+  for (size_t i = 0; i < nw; i++) {
+    if (want_text(c, &list[i], key)) break;
+    int found = 0;
+    for (size_t k = 0; k < n && !found; k++) found = strstr(got[k], list[i].s) != NULL;
+    if (!found) say(c, "expected %s containing '%s'", key, list[i].s);
+  }
+}
+
+static void compare_staff(case_ctx *c, const mi_config_value *x, const mi_staff_decision *d) {
+  size_t before = c->used;
+  check_text(c, x, "rating", d->rating);
+  check_each_in(c, x, "notes_contain", d->notes, d->nnotes);
+  if (c->used != before)
+    say(c, "decision: rating %s, first note '%s'", d->rating, d->nnotes ? d->notes[0] : "");
+}
+
 static void compare_evaluate(case_ctx *c, const mi_config_value *x, const mi_evaluate_decision *d) {
   size_t before = c->used;
   const mi_config_value *v = mi_config_value_get(x, "score");
@@ -399,16 +435,7 @@ static void compare_evaluate(case_ctx *c, const mi_config_value *x, const mi_eva
   }
   check_text(c, x, "grade", d->grade);
   check_bool(c, x, "passed", d->passed);
-  if ((v = mi_config_value_get(x, "reasons_contain"))) {
-    const mi_config_value *list = v->kind == MI_CONFIG_LIST ? v->items : v;
-    size_t n = v->kind == MI_CONFIG_LIST ? v->count : 1;
-    for (size_t i = 0; i < n; i++) {
-      if (want_text(c, &list[i], "reasons_contain")) break;
-      int found = 0;
-      for (size_t k = 0; k < d->nreasons && !found; k++) found = strstr(d->reasons[k], list[i].s) != NULL;
-      if (!found) say(c, "expected a reason containing '%s'", list[i].s);
-    }
-  }
+  check_each_in(c, x, "reasons_contain", d->reasons, d->nreasons);
   if (c->used != before) {
     char all[1024];
     size_t u = 0;
@@ -482,6 +509,7 @@ typedef union decision {
   mi_evaluate_decision evaluate;
   mi_care_decision care;
   mi_eligible_decision eligible;
+  mi_staff_decision staff;
 } decision;
 
 static int call(hook_id h, mi_policy *p, const mi_view *a, const mi_view *b, const mi_config *cfg,
@@ -492,6 +520,7 @@ static int call(hook_id h, mi_policy *p, const mi_view *a, const mi_view *b, con
   case H_ESCALATE: return mi_policy_call_escalate(p, a, b, &d->escalate, e);
   case H_EVALUATE: return mi_policy_call_evaluate(p, a, b, &d->evaluate, e);
   case H_ELIGIBLE: return mi_policy_call_eligible(p, a, &d->eligible, e);
+  case H_STAFF: return mi_policy_call_evaluate_staff(p, a, b, &d->staff, e);
   default: return mi_policy_call_care(p, a, b, &d->care, e);
   }
 }
@@ -534,7 +563,7 @@ static void run_case(const mi_config *cfg, const char *file, const char *dir, co
     return;
   }
   if (!hook || hook->kind != MI_CONFIG_STRING) {
-    at(c, hook ? hook : cv, "the case needs hook: one of tier, route, escalate, evaluate, care, eligible");
+    at(c, hook ? hook : cv, "the case needs hook: one of tier, route, escalate, evaluate, care, eligible, evaluate_staff");
     return;
   }
   int h = -1;
@@ -542,7 +571,7 @@ static void run_case(const mi_config *cfg, const char *file, const char *dir, co
     if (!strcmp(hooks[i].hook, hook->s)) h = i;
   if (h < 0) {
     const char *near = mi_suggest(hook->s, hook_names);
-    at(c, hook, "unknown hook '%s'%s%s%s; policy test runs tier, route, escalate, evaluate, care and eligible",
+    at(c, hook, "unknown hook '%s'%s%s%s; policy test runs tier, route, escalate, evaluate, care, eligible and evaluate_staff",
        hook->s, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
     return;
   }
@@ -638,6 +667,7 @@ static void run_case(const mi_config *cfg, const char *file, const char *dir, co
   case H_EVALUATE: compare_evaluate(c, expect, &d->evaluate); break;
   case H_CARE: compare_care(c, expect, &d->care); break;
   case H_ELIGIBLE: compare_eligible(c, expect, &d->eligible); break;
+  case H_STAFF: compare_staff(c, expect, &d->staff); break;
   }
   free(d);
 }

@@ -7,8 +7,13 @@
 #include <string.h>
 
 #include "analysis/analysis.h"
+#include "service/survey_score_internal.h"
 #include "store/survey_rows.h"
 #include "store/survey_waves.h"
+
+double mi_score_item(const mi_config_question *q, double v) {
+  return q->reverse ? q->scale_min + q->scale_max - v : v;
+}
 
 /* The rows as an analysis table: the scale questions (reverse-scored ones
  * turned round: min + max - value), "weight" and "group". */
@@ -46,8 +51,7 @@ static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
     for (size_t q = 0; q < k; q++) {
       double v = rows->values[i * k + q];
       if (isnan(v)) continue; /* kind NIL: not answered */
-      if (qs[q]->reverse) v = qs[q]->scale_min + qs[q]->scale_max - v;
-      row[q] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = v};
+      row[q] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = mi_score_item(qs[q], v)};
     }
     row[k] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = rows->weight[i]};
     const char *g = group_of(rows, r->by, i);
@@ -58,9 +62,8 @@ static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
   return 0;
 }
 
-/* Runs statistic `name` on the table with options given as name, value pairs. */
-static json_t *run(const char *name, const table *t, mi_err *e, ...) {
-  mi_analysis_args a = {.sub = name, .file = t->t.name, .table = &t->t};
+json_t *mi_score_run(const char *name, const mi_analysis_table *t, mi_err *e, ...) {
+  mi_analysis_args a = {.sub = name, .file = t->name, .table = t};
   va_list ap;
   va_start(ap, e);
   const char *k;
@@ -73,11 +76,10 @@ static json_t *run(const char *name, const table *t, mi_err *e, ...) {
   return mi_analysis_find(name)->run(&a, e);
 }
 
-/* Puts figure v under name, or, when the data cannot give it (too few
- * answers, one sampling unit, a dimension without answers: a fact about the
- * data, not a failure of the other figures), name_error with the reason.
- * Only running out of memory fails. */
-static int add_figure(json_t *out, const char *name, const char *question, json_t *v, mi_err *e) {
+/* Too few answers, one sampling unit, a dimension without answers: a fact
+ * about the data, not a failure of the other figures. */
+int mi_score_add_figure(json_t *out, const char *name, const char *question, json_t *v,
+                        mi_err *e) {
   if (v) {
     if (question) json_object_set_new(v, "question", json_string(question));
     json_object_set_new(out, name, v);
@@ -184,17 +186,22 @@ json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_reques
   if (overall) snprintf(success, sizeof success, "%d,%d", overall->scale_max - 1, overall->scale_max);
   if (dims_spec(c.sv, dims, sizeof dims, e)) goto fail;
   if (overall &&
-      add_figure(out, "csat", overall->code,
-                 run("prop", t, e, "col", overall->code, "success", success, "weight", "weight",
-                     "conf", r->conf, NULL), e))
+      mi_score_add_figure(out, "csat", overall->code,
+                          mi_score_run("prop", &t->t, e, "col", overall->code, "success", success,
+                                       "weight", "weight", "conf", r->conf, NULL), e))
     goto fail;
   if (recommend &&
-      add_figure(out, "nps", recommend->code,
-                 run("nps", t, e, "col", recommend->code, "weight", "weight", "by", by, "conf",
-                     r->conf, NULL), e))
+      mi_score_add_figure(out, "nps", recommend->code,
+                          mi_score_run("nps", &t->t, e, "col", recommend->code, "weight", "weight",
+                                       "by", by, "conf", r->conf, NULL), e))
     goto fail;
-  if (*dims && add_figure(out, "index", NULL,
-                          run("index", t, e, "dims", dims, "weight", "weight", "by", by, NULL), e))
+  if (*dims && mi_score_add_figure(out, "index", NULL,
+                                   mi_score_run("index", &t->t, e, "dims", dims, "weight", "weight",
+                                                "by", by, NULL), e))
+    goto fail;
+  /* per dimension and CES: the whole request's rows (not for a domain) */
+  if (!r->domain_by && (mi_score_dimensions(out, c.sv, &c.rows, c.qs, r->conf, e) ||
+                        mi_score_ces(out, c.sv, &c.rows, c.qs, r->conf, e)))
     goto fail;
   goto done;
 fail:
@@ -230,7 +237,7 @@ json_t *mi_survey_drivers(mi_store *s, const mi_config *cfg, const mi_score_requ
     goto done;
   }
   snprintf(b, sizeof b, "%d", bootstrap);
-  out = run("drivers", &c.t, e, "y", c.overall->code, "x", x, "performance", x, "bootstrap",
+  out = mi_score_run("drivers", &c.t.t, e, "y", c.overall->code, "x", x, "performance", x, "bootstrap",
             bootstrap > 1 ? b : NULL, "seed", bootstrap > 1 ? "1" : NULL, NULL);
 done:
   scored_free(&c);

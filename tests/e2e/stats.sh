@@ -17,29 +17,7 @@ passes=0
 ok() { passes=$((passes + 1)); }
 bad() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
-cat >"$tmp/cmp.js" <<'EOF'
-const fs = require('fs');
-const [want, got, tol] = [JSON.parse(fs.readFileSync(process.argv[2])),
-                          JSON.parse(fs.readFileSync(process.argv[3])), +process.argv[4]];
-let worst = 0, errs = [];
-function walk(w, g, path) {
-  if (w === null) { if (g !== null) errs.push(`${path}: want null, got ${g}`); return; }
-  if (typeof w === 'number') {
-    if (typeof g !== 'number') { errs.push(`${path}: want ${w}, got ${g}`); return; }
-    const d = Math.abs(w - g), rel = w === 0 ? d : d / Math.abs(w);
-    if (d > 1e-13) worst = Math.max(worst, rel);
-    if (d > 1e-13 && rel > tol) errs.push(`${path}: want ${w}, got ${g} (rel ${rel.toExponential(2)})`);
-    return;
-  }
-  if (typeof w === 'string') { if (w !== g) errs.push(`${path}: want ${w}, got ${g}`); return; }
-  if (Array.isArray(w) && !Array.isArray(g) && w.length === 1) return walk(w[0], g, path);
-  if (typeof g !== 'object' || g === null) { errs.push(`${path}: missing`); return; }
-  for (const k of Object.keys(w)) walk(w[k], Array.isArray(w) ? g[+k] : g[k], `${path}.${k}`);
-}
-walk(want, got, '');
-console.log(worst.toExponential(2));
-if (errs.length) { console.error(errs.join('\n')); process.exit(1); }
-EOF
+# tests/e2e/lib/jsoncmp.js WANT GOT TOL: prints the worst relative error, exit 1 on a mismatch
 
 # check CASE [TOL] -- ARGS...: run manyi --json stats ARGS, compare with expected/CASE.json
 max_rel=0
@@ -51,7 +29,7 @@ check() {
   if ! "$manyi" --json stats "$@" >"$tmp/out.json" 2>"$tmp/err"; then
     bad "$name: manyi stats $* failed"; cat "$tmp/err" >&2; return
   fi
-  if rel=$(node "$tmp/cmp.js" "$data/expected/$name.json" "$tmp/out.json" "$tol"); then
+  if rel=$(node "$src/tests/e2e/lib/jsoncmp.js" "$data/expected/$name.json" "$tmp/out.json" "$tol"); then
     ok
     max_rel=$(node -e "console.log(Math.max($max_rel, $rel))")
     echo "ok   $name (max rel err $rel)"

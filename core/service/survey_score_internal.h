@@ -1,0 +1,35 @@
+/* Shared by the parts of `manyi survey score` (survey_score.c: CSAT, NPS,
+ * index; survey_dims.c: per-dimension figures and CES). */
+#ifndef MI_SERVICE_SURVEY_SCORE_INTERNAL_H
+#define MI_SERVICE_SURVEY_SCORE_INTERNAL_H
+
+#include <jansson.h>
+
+#include "analysis/analysis.h"
+#include "config/config.h"
+#include "store/survey_rows.h"
+
+/* Runs statistic `name` of core/analysis on t with options given as name,
+ * value pairs ended by NULL; a NULL value leaves its option out. */
+json_t *mi_score_run(const char *name, const mi_analysis_table *t, mi_err *e, ...);
+
+/* An answer as scored: a reverse-scored item turned round (min + max - v). */
+double mi_score_item(const mi_config_question *q, double v);
+
+/* Puts figure v under name, or, when the data cannot give it (v NULL with a
+ * reason in e that is not MI_ENOMEM), name_error with the reason and clears
+ * e. Only running out of memory fails. question, if set, is added to v. */
+int mi_score_add_figure(json_t *out, const char *name, const char *question, json_t *v,
+                        mi_err *e);
+
+/* "dimensions": {name: {n, mean_raw, se_raw, ci_lower_raw, ci_upper_raw,
+ * score, ci_lower, ci_upper, items, alpha, alpha_n}} for each weighted
+ * dimension of the survey with scale questions, set on out. */
+int mi_score_dimensions(json_t *out, const mi_config_survey *sv, const mi_survey_rows *rows,
+                        const mi_config_question *const *qs, const char *conf, mi_err *e);
+
+/* "ces": the first question with dimension effort, if any, set on out. */
+int mi_score_ces(json_t *out, const mi_config_survey *sv, const mi_survey_rows *rows,
+                 const mi_config_question *const *qs, const char *conf, mi_err *e);
+
+#endif

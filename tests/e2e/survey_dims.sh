@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# End-to-end: the per-dimension figures and the customer effort score of
+# `manyi survey score` against R (tests/data/survey/reference.R wrote
+# tests/data/survey/expected/*.json): the after-sales example's 2026Q3 and
+# a small effort survey (tests/data/survey/ces.yaml). 1e-9 relative.
+# Usage: survey_dims.sh MANYI SOURCE_DIR
+set -uo pipefail
+manyi=$1
+src=$2
+example=$src/examples/after-sales
+data=$src/tests/data/survey
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib/assert.sh"
+command -v node >/dev/null || { echo "node not found: skipping" >&2; exit 77; }
+m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" "$@"; }
+c() { "$manyi" --config "$tmp/ces.yaml" --db "$tmp/ces.db" "$@"; }
+jx() { sqlite3 :memory: "select json_extract(readfile('$tmp/out'), '$1')"; }
+# against WANT: the JSON in $tmp/out matches the expected file within 1e-9
+against() {
+  if rel=$(node "$src/tests/e2e/lib/jsoncmp.js" "$data/expected/$1.json" "$tmp/out" 1e-9); then
+    ok; echo "ok   $1 (max rel err $rel)"
+  else bad "$1 differs from R"; fi
+}
+
+expect 0 m init
+expect 0 m import customers "$example/data/customers.csv"
+expect 0 m import responses "$example/data/responses.csv"
+expect 0 m --json survey score csat --period 2026Q3
+against example_2026Q3
+same "$(jx '$.dimensions.price.alpha')" "" "one item: alpha is null"
+same "$(jx '$.dimensions.response_speed.items')" '["q_speed","q_wait"]' "a dimension's items"
+# the existing figures stay, and the dimension score is the index's
+same "$(jx '$.csat.question') $(jx '$.nps.question')" "q_overall q_nps" "csat and nps unchanged"
+same "$(printf '%.10f' "$(jx '$.dimensions.response_speed.score')")" \
+  "$(printf '%.10f' "$(jx '$.index.dimension_score_0_100.response_speed')")" "dimension score = index's"
+lacks "$tmp/out" '"ces"'
+expect 0 m survey score csat --period 2026Q3
+contains "$tmp/out" "response_speed"
+contains "$tmp/out" "alpha 0.78"
+
+# a stratified wave (weights N_h/n_h by region): the invited customers answer
+# with their first example response; the files R read are the ones built here
+w() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/w.db" "$@"; }
+export MANYI_NOW=2026-11-23T09:00:00+08:00
+expect 0 w init
+expect 0 w import customers "$example/data/customers.csv"
+expect 0 w survey sample csat --wave W --method stratified --by region --size 300 --seed 11
+sqlite3 -csv -header :memory: "attach '$tmp/w.db' as w" ".import --csv $example/data/responses.csv ex" \
+  "select 'W' || printf('%04d', i.id) external_id, 'csat' survey, c.external_id customer_id,
+     '2026-11-24T10:00:00+08:00' submitted_at, i.external_id invitation, x.q_overall, x.q_quality,
+     x.q_attitude, x.q_speed, x.q_repair, x.q_price, x.q_explain, x.q_wait, x.q_nps
+   from w.invitations i join w.customers c on c.id = i.customer_id
+   join ex x on x.external_id = (select min(external_id) from ex y where y.customer_id = c.external_id)
+   order by i.id" >"$tmp/wave.csv"
+sqlite3 -csv -header "$tmp/w.db" "select external_id invitation, printf('%.17g', weight) weight from invitations order by id" >"$tmp/weights.csv"
+same "$(cmp "$tmp/wave.csv" "$data/wave_responses.csv" && cmp "$tmp/weights.csv" "$data/wave_weights.csv" && echo same)" same \
+  "the wave and its answers are those R read"
+expect 0 w import responses "$tmp/wave.csv"
+expect 0 w --json survey score csat --wave W
+against wave_weighted
+unset MANYI_NOW
+
+# the effort survey: CES, low/high effort boxes, a dimension with a reverse item
+cp "$data/ces.yaml" "$tmp/ces.yaml"
+expect 0 c init
+expect 0 c import customers "$data/ces_customers.csv"
+expect 0 c import responses "$data/ces_responses.csv"
+expect 0 c --json survey score effort
+against ces
+same "$(jx '$.ces.question') $(jx '$.ces.low_effort.values') $(jx '$.ces.high_effort.values')" \
+  "q_effort 1,2 6,7" "CES boxes"
+# the boxes counted here in SQL
+same "$(jx '$.ces.low_effort.p')" "$(sqlite3 "$tmp/ces.db" "select 1.0 * sum(a.value <= 2) / count(*) from answers a join questions q on q.id = a.question_id where q.code = 'q_effort'")" \
+  "low effort share = SQL count"
+expect 0 c survey score effort
+contains "$tmp/out" "CES"
+contains "$tmp/out" "low effort"
+
+# a kind: ces survey without an effort question is refused by the loader
+sed 's/dimension: effort/dimension: support/' "$data/ces.yaml" >"$tmp/bad.yaml"
+expect 1 "$manyi" --config "$tmp/bad.yaml" check
+contains "$tmp/err" "of kind ces needs a question with dimension: effort"
+
+echo "survey_dims: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]
