@@ -125,7 +125,7 @@ static void headline(json_t *all, const json_t *doc) {
     const char *why = json_string_value(json_object_get(f, "change_reason"));
     if (why && i == 0) note(&sec, str("No change is tested: %s.", why));
   }
-  note(&sec, str("Change: CSAT by the %s; NPS and index by the %s; significant when p < %.2f.",
+  note(&sec, str("Change: CSAT by the %s; NPS and index by the %s; significant when p is below %.2f.",
                  "two-proportion z test (R prop.test(correct = FALSE))",
                  "z test on the difference of two independent estimates",
                  num(doc, "alpha")));

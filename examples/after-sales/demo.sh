@@ -49,5 +49,10 @@ run action add --department support --title "Call back within the SLA" \
   --problem "first responses late" --measure "callback rota" --owner S001 --due 2026-12-31 \
   --metric first_response_met --baseline 2026Q3
 
-# --- Report: `manyi report satisfaction --format html --output FILE` comes
-# here once that command exists (another branch adds it).
+heading "The satisfaction report for 2026Q3"
+# One self-contained HTML page (charts by Chart.js, inlined); its headline here in Markdown.
+MANYI_NOW=2026-10-25T00:00:00+08:00 run report satisfaction --period 2026Q3 --format html \
+  --output "$work/satisfaction-2026Q3.html"
+MANYI_NOW=2026-10-25T00:00:00+08:00 run report satisfaction --period 2026Q3 --format md |
+  sed -n '/^## 2\. Headline/,/^## 3\./p' | sed '$d'
+echo "the whole report: $work/satisfaction-2026Q3.html (open it in a browser)"

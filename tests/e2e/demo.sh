@@ -22,7 +22,7 @@ cp "$tmp/out" "$tmp/demo.out"
 out=$tmp/demo.out
 for heading in "== Sample the 2026Q4 wave" "== Dispatch" "== Import the answers to the wave" \
                "== Clean the responses" "== Score the wave" "== Evaluate the departments for 2026Q3" \
-               "== Plan an improvement action"; do
+               "== Plan an improvement action" "== The satisfaction report for 2026Q3"; do
   contains "$out" "$heading"
 done
 contains "$out" "csat wave 2026Q4: 200 of 1583 eligible customers"
@@ -39,6 +39,13 @@ contains "$out" "CSAT %"
 contains "$out" "support        2026-Q3"
 contains "$out" "action 1 planned"
 same "$(sql "select count(*) from evaluations where metric = 'score' and period = '2026-Q3'") $(sql "select count(*) from improvement_actions")" "4 1" "evaluations and the action stored"
+# the report: the page was written; its headline is the survey score of 2026Q3
+[ -s "$tmp/satisfaction-2026Q3.html" ] && ok || bad "no HTML report"
+contains "$tmp/satisfaction-2026Q3.html" '<canvas'
+MANYI_NOW=2026-10-25T00:00:00+08:00 "$manyi" --config "$src/examples/after-sales/manyi.yaml" --db "$db" \
+  --json survey score csat --period 2026Q3 >"$tmp/score.json"
+csat=$(sqlite3 :memory: "select printf('%.1f', 100 * json_extract(readfile('$tmp/score.json'), '$.csat.p'))")
+contains "$out" "| CSAT % (top-2-box) | $csat |"
 # the same demo twice gives the same output (fixed times, seeded draw, generated answers)
 expect 0 bash "$src/examples/after-sales/demo.sh" "$manyi" "$db"
 same "$(sed -n '/== Sample/,$p' "$tmp/out" | md5sum)" "$(sed -n '/== Sample/,$p' "$out" | md5sum)" "the cycle is deterministic"
