@@ -6,9 +6,13 @@
 # Generates N responses to the csat survey of examples/after-sales (and N/10
 # customers) with `manyi-gen --design stratified`: every response answers an
 # invitation of its own that carries a stratum (the customer's tier) and a
-# design weight. Loads them into a manyi database (manyi init, import
-# customers, the invitations with the sqlite3 shell, as manyi has no
-# invitation import, then import responses). Then, in the same run:
+# design weight. Loads them into a manyi database: manyi init and import
+# customers, then the invitations with the sqlite3 shell (manyi has no
+# invitation import), then the responses and their answers with INSERT ...
+# SELECT in the sqlite3 shell (BENCH_LOAD=sql, the default: minutes for 10M,
+# where manyi import takes the better part of an hour on this machine; the
+# import has its own benchmark, run.sh) or with manyi import responses
+# (BENCH_LOAD=import). Then, in the same run:
 #   manyi  survey score csat [--by tier] on all N rows (wall time and peak
 #          RSS from /usr/bin/time -v), and survey score csat --to T on the
 #          first n rows by submission time (n = BENCH_R_ROWS) and on n/4
@@ -28,6 +32,7 @@
 #                      database are reused when counts, seed, config and schema
 #                      match); default a fresh /tmp/manyi-bench.* removed at the end
 #   BENCH_SEED=42      generator seed
+#   BENCH_LOAD=sql     how the responses get into the database: sql or import
 #   BENCH_KEEP=1       keep the default temporary directory
 #   BENCH_TOL=1e-6     largest relative difference accepted between manyi and R
 #   RSCRIPT=Rscript    the R front end (missing R or survey package: R is skipped)
@@ -43,7 +48,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 
-usage() { sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,42p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
@@ -61,6 +66,8 @@ n_r=$(count BENCH_R_ROWS "${BENCH_R_ROWS:-1000000}")
 ((n_r >= 400)) || die "BENCH_R_ROWS=$n_r is too small (at least 400)"
 n_r4=$((n_r / 4))
 n_cust=$((n_resp / 10))
+load=${BENCH_LOAD:-sql}
+[[ $load == sql || $load == import ]] || die "BENCH_LOAD must be sql or import, not '$load'"
 tol=${BENCH_TOL:-1e-6}
 [[ $tol =~ ^[0-9.]+(e-?[0-9]+)?$ ]] || die "BENCH_TOL must be a number like 1e-6, not '$tol'"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time is not installed (apt-get install time); it measures the peak RSS"
@@ -98,7 +105,7 @@ fi
 
 # --- the database (reused when nothing it depends on changed) ----------------
 db=$work/survey.db
-stamp="$(cksum <"$config" | awk '{ print $1 }') $(cat "$root"/schemas/base.sql "$root"/schemas/migrations/*.sql | cksum | awk '{ print $1 }') $n_cust $n_resp $seed"
+stamp="$(cksum <"$config" | awk '{ print $1 }') $(cat "$root"/schemas/base.sql "$root"/schemas/migrations/*.sql | cksum | awk '{ print $1 }') $n_cust $n_resp $seed $load"
 if [[ -f $db && -f $db.stamp && $(cat "$db.stamp") == "$stamp" ]]; then
     echo "database: reusing $db ($(mb "$db"))"
 else
@@ -116,12 +123,40 @@ else
                   i.weight, 'sent', i.created_at, i.created_at
            FROM inv_csv i JOIN customers c ON c.external_id = i.customer_id ORDER BY i.rowid")
     [[ $s_inv != failed ]] || die "loading the invitations with sqlite3 failed; see above"
-    s_resp=$(run "$work/responses.log" m import responses "$data/responses.csv")
-    [[ $s_resp != failed ]] || die "manyi import responses failed; see above"
+    if [[ $load == import ]]; then
+        s_resp=$(run "$work/responses.log" m import responses "$data/responses.csv")
+        [[ $s_resp != failed ]] || die "manyi import responses failed; see above"
+    else
+        s_resp=$(run "$work/responses.log" "$sqlite" -bail "$db" "PRAGMA synchronous=NORMAL" \
+            "CREATE TEMP TABLE resp_csv (external_id TEXT, survey TEXT, customer_id TEXT, submitted_at TEXT,
+               duration_s INTEGER, channel TEXT, q_overall TEXT, q_quality TEXT, q_attitude TEXT, q_speed TEXT,
+               q_repair TEXT, q_price TEXT, q_explain TEXT, q_wait TEXT, q_nps TEXT, q_comment TEXT, invitation TEXT)" \
+            ".import --csv --skip 1 \"$data/responses.csv\" resp_csv" \
+            "BEGIN" \
+            "INSERT INTO responses (id, external_id, survey_id, customer_id, invitation_id, submitted_at, duration_s, channel)
+               SELECT r.rowid, r.external_id, (SELECT max(id) FROM surveys WHERE code = r.survey), c.id, i.id,
+                      unixepoch(r.submitted_at), r.duration_s, r.channel
+               FROM resp_csv r JOIN customers c ON c.external_id = r.customer_id
+               JOIN invitations i ON i.external_id = r.invitation ORDER BY r.rowid" \
+            "INSERT INTO answers (response_id, question_id, value, text)
+               SELECT response_id, question_id, CASE WHEN code = 'q_comment' THEN NULL ELSE CAST(v AS REAL) END,
+                      CASE WHEN code = 'q_comment' THEN v END
+               FROM (SELECT r.rowid AS response_id, q.id AS question_id, q.code AS code,
+                            CASE q.code WHEN 'q_overall' THEN q_overall WHEN 'q_quality' THEN q_quality
+                              WHEN 'q_attitude' THEN q_attitude WHEN 'q_speed' THEN q_speed
+                              WHEN 'q_repair' THEN q_repair WHEN 'q_price' THEN q_price
+                              WHEN 'q_explain' THEN q_explain WHEN 'q_wait' THEN q_wait
+                              WHEN 'q_nps' THEN q_nps WHEN 'q_comment' THEN q_comment END AS v
+                     FROM resp_csv r JOIN questions q ON q.survey_id = (SELECT max(id) FROM surveys WHERE code = r.survey))
+               WHERE v <> '' ORDER BY response_id, question_id" \
+            "UPDATE invitations SET status = 'responded' WHERE id IN (SELECT invitation_id FROM responses)" \
+            "COMMIT")
+        [[ $s_resp != failed ]] || die "loading the responses with sqlite3 failed; see above"
+    fi
     rows=$("$sqlite" "$db" "SELECT (SELECT count(*) FROM invitations) || ' ' || (SELECT count(*) FROM responses WHERE invitation_id IS NOT NULL)")
     [[ $rows == "$n_resp $n_resp" ]] || die "the database holds '$rows' invitations and responses with one, expected '$n_resp $n_resp'; see $work/*.log"
     echo "$stamp" >"$db.stamp"
-    echo "database: $(mb "$db"); manyi init $s_init s, import customers $s_cust s, invitations (sqlite3) $s_inv s, import responses $s_resp s (setup, not compared)"
+    echo "database: $(mb "$db"); manyi init $s_init s, import customers $s_cust s, invitations (sqlite3) $s_inv s, responses ($load) $s_resp s (setup, not compared)"
 fi
 
 # --- the rows R computes on: the first n (and n/4) by submission time -------
