@@ -15,7 +15,10 @@ typedef struct mi_survey_rows {
   const char *const *questions; /* the codes asked for (borrowed) */
   double *values;               /* nrows x nquestions, row-major; NAN = not answered */
   double *weight;               /* nrows */
-  char (*tier)[33], (*region)[65], (*stratum)[65]; /* "" = none */
+  const char **tier, **region, **stratum; /* "" = none; each distinct text is stored once,
+                                             owned by the rows (see text_set) */
+  char **text_set;                          /* private: the distinct texts, a hash set */
+  size_t text_cap, ntexts;
   int64_t *submitted_at;
   size_t flagged_left_out;      /* responses with a cleaning flag, not in the rows */
 } mi_survey_rows;
