@@ -121,58 +121,55 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
   sqlite3_finalize(st);
   /* The answers: when the responses are at least half of their id range,
    * one scan of that range (the rows between, of other surveys or flagged,
-   * are passed over below); else the responses again as a subquery. */
+   * are passed over below); else (a period of a long history) one look-up
+   * by id per response. */
   int dense = out->nrows && (uint64_t)(ids[out->nrows - 1] - ids[0]) / 2 < out->nrows;
   if (rc == SQLITE_DONE && out->nrows &&
       sqlite3_prepare_v2(s->db,
                          dense ? "SELECT a.response_id, a.question_id, q.code, a.value FROM answers a"
                                  " JOIN questions q ON q.id = a.question_id WHERE a.value IS NOT NULL"
-                                 " AND a.response_id BETWEEN ?5 AND ?6 ORDER BY a.response_id"
+                                 " AND a.response_id BETWEEN ?1 AND ?2 ORDER BY a.response_id"
                                : "SELECT a.response_id, a.question_id, q.code, a.value FROM answers a"
                                  " JOIN questions q ON q.id = a.question_id"
-                                 " WHERE a.value IS NOT NULL AND a.response_id IN"
-                                 " (SELECT r.id" RESPONSES_OF ") ORDER BY a.response_id",
+                                 " WHERE a.value IS NOT NULL AND a.response_id = ?1",
                          -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    sqlite3_bind_int64(st, 4, wave_id);
-    if (dense) {
-      sqlite3_bind_int64(st, 5, ids[0]);
-      sqlite3_bind_int64(st, 6, ids[out->nrows - 1]);
-    }
     /* question id -> index in questions + 1 (0: not looked up yet; nquestions
      * + 1: not asked for), so that each code is compared once per id */
     size_t *slot = NULL, nslot = 0, i = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      int64_t id = sqlite3_column_int64(st, 0);
-      while (i < out->nrows && ids[i] < id) i++;
-      if (i == out->nrows || ids[i] != id) continue; /* flagged, or not asked for */
-      int64_t qid = sqlite3_column_int64(st, 1);
-      size_t q = nquestions;
-      if (qid >= 0 && (uint64_t)qid < 1u << 20) {
-        if ((size_t)qid >= nslot) {
-          size_t n = (size_t)qid + 64, *g = realloc(slot, n * sizeof *g);
-          if (!g) {
-            rc = MI_ENOMEM;
-            break;
+    for (size_t k = 0; k < (dense ? 1 : out->nrows) && (k == 0 || rc == SQLITE_DONE); k++) {
+      sqlite3_reset(st);
+      sqlite3_bind_int64(st, 1, dense ? ids[0] : ids[k]);
+      if (dense) sqlite3_bind_int64(st, 2, ids[out->nrows - 1]);
+      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        while (i < out->nrows && ids[i] < id) i++;
+        if (i == out->nrows || ids[i] != id) continue; /* flagged, or not asked for */
+        int64_t qid = sqlite3_column_int64(st, 1);
+        size_t q = nquestions;
+        if (qid >= 0 && (uint64_t)qid < 1u << 20) {
+          if ((size_t)qid >= nslot) {
+            size_t n = (size_t)qid + 64, *g = realloc(slot, n * sizeof *g);
+            if (!g) {
+              rc = MI_ENOMEM;
+              break;
+            }
+            memset(g + nslot, 0, (n - nslot) * sizeof *g);
+            slot = g, nslot = n;
           }
-          memset(g + nslot, 0, (n - nslot) * sizeof *g);
-          slot = g, nslot = n;
-        }
-        if (!slot[qid]) {
+          if (!slot[qid]) {
+            const char *code = (const char *)sqlite3_column_text(st, 2);
+            size_t j = 0;
+            while (j < nquestions && strcmp(code, questions[j])) j++;
+            slot[qid] = j + 1;
+          }
+          q = slot[qid] - 1;
+        } else { /* an id too large for the table: compare its code */
           const char *code = (const char *)sqlite3_column_text(st, 2);
-          size_t k = 0;
-          while (k < nquestions && strcmp(code, questions[k])) k++;
-          slot[qid] = k + 1;
+          while (q > 0 && strcmp(code, questions[q - 1])) q--;
+          q = q ? q - 1 : nquestions;
         }
-        q = slot[qid] - 1;
-      } else { /* an id too large for the table: compare its code */
-        const char *code = (const char *)sqlite3_column_text(st, 2);
-        while (q > 0 && strcmp(code, questions[q - 1])) q--;
-        q = q ? q - 1 : nquestions;
+        if (q < nquestions) out->values[i * nquestions + q] = sqlite3_column_double(st, 3);
       }
-      if (q < nquestions) out->values[i * nquestions + q] = sqlite3_column_double(st, 3);
     }
     free(slot);
     sqlite3_finalize(st);
