@@ -192,8 +192,9 @@ out=$work/out
 mkdir -p "$out"
 rc=0
 # timed NAME CMD...: runs CMD under /usr/bin/time -v with stdout to out/NAME.out;
-# sets secs[NAME] (wall) and rss[NAME] (peak RSS in MB), or "failed".
-declare -A secs rss
+# sets secs[NAME] (wall), cpu[NAME] (user + system seconds) and rss[NAME]
+# (peak RSS in MB), or "failed".
+declare -A secs rss cpu
 timed() {
     local name=$1 t0 t1 st=0
     shift
@@ -203,12 +204,13 @@ timed() {
     if ((st != 0)); then
         echo "bench: failed (exit $st): $*" >&2
         tail -n 5 "$out/$name.err" | sed 's/^/bench:   | /' >&2
-        secs[$name]=failed rss[$name]=-
+        secs[$name]=failed rss[$name]=- cpu[$name]=-
         rc=1
         return 0
     fi
     secs[$name]=$(elapsed "$t0" "$t1")
     rss[$name]=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$out/$name.time")
+    cpu[$name]=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$out/$name.time")
 }
 score=("$manyi" --json --config "$config" --db "$db" survey score csat)
 
@@ -273,18 +275,18 @@ echo "versions: ${m_version:-manyi (--version failed)}; ${r_version:-R ?}; sqlit
 echo "export (sqlite3 shell, not compared): $got_n rows $e_n s, $got_n4 rows $e_n4 s"
 {
     for k in manyi_N manyi_N_tier manyi_n manyi_n4 r_n r_n4; do
-        printf '%s|%s|%s|%s|%s\n' "$k" "${secs[$k]:-skipped}" "${rss[$k]:--}" \
-            "$(field "$out/$k.out" time.load)" "$(field "$out/$k.out" time.compute)"
+        printf '%s|%s|%s|%s|%s|%s\n' "$k" "${secs[$k]:-skipped}" "${rss[$k]:--}" \
+            "$(field "$out/$k.out" time.load)" "$(field "$out/$k.out" time.compute)" "${cpu[$k]:--}"
     done
 } | awk -F'|' -v N="$n_resp" -v n="$got_n" -v n4="$got_n4" '
 function num(x) { return x ~ /^[0-9.]+$/ }
 function ratio(a, b) { return (num(a) && num(b) && b > 0) ? sprintf(a / b >= 100 ? "%.0f" : "%.3f", a / b) : "-" }
-{ s[$1] = $2; r[$1] = $3; l[$1] = $4; c[$1] = $5 }
+{ s[$1] = $2; r[$1] = $3; l[$1] = $4; c[$1] = $5; u[$1] = $6 }
 function row(label, rows, k) {
-    printf "%-34s %10s %9s %9s %10s %10s\n", label, rows, s[k], r[k], ratio(rows, s[k]), (num(c[k]) ? c[k] : "-")
+    printf "%-34s %10s %9s %9s %9s %10s %10s\n", label, rows, s[k], u[k], r[k], ratio(rows, s[k]), (num(c[k]) ? c[k] : "-")
 }
 END {
-    printf "%-34s %10s %9s %9s %10s %10s\n", "command", "rows", "wall s", "RSS MB", "rows/s", "R compute"
+    printf "%-34s %10s %9s %9s %9s %10s %10s\n", "command", "rows", "wall s", "CPU s", "RSS MB", "rows/s", "R compute"
     row("manyi survey score csat", N, "manyi_N")
     row("manyi survey score csat --by tier", N, "manyi_N_tier")
     row("manyi survey score csat --to T", n, "manyi_n")
@@ -293,21 +295,26 @@ END {
     row("Rscript survey_peer.R", n4, "r_n4")
     print ""
     if (!num(s["r_n"])) { print "R: skipped or failed; no ratio"; exit }
-    printf "at equal size (n = %d): manyi / R = %s (wall, end to end; R compute alone %s s, load %s s)\n", n, ratio(s["manyi_n"], s["r_n"]), c["r_n"], l["r_n"]
-    printf "at n/4 = %d:           manyi / R = %s\n", n4, ratio(s["manyi_n4"], s["r_n4"])
-    printf "R scaling: %.2fx the time for %.2fx the rows (compute %s); linear would be %.2fx\n", s["r_n"] / s["r_n4"], n / n4, ratio(c["r_n"], c["r_n4"]), n / n4
+    printf "at equal size (n = %d): manyi / R = %s wall, %s CPU (end to end; R compute alone %s s, load %s s)\n", n, ratio(s["manyi_n"], s["r_n"]), ratio(u["manyi_n"], u["r_n"]), c["r_n"], l["r_n"]
+    printf "at n/4 = %d: manyi / R = %s wall, %s CPU\n", n4, ratio(s["manyi_n4"], s["r_n4"]), ratio(u["manyi_n4"], u["r_n4"])
+    printf "R scaling: %.2fx the wall time, %s the CPU time for %.2fx the rows (compute %s); proportional would be %.2fx\n", s["r_n"] / s["r_n4"], ratio(u["r_n"], u["r_n4"]), n / n4, ratio(c["r_n"], c["r_n4"]), n / n4
     if (N > n) {
         # the line through R at n/4 and at n: a fixed part (start, library) plus a cost per row
-        b = (s["r_n"] - s["r_n4"]) / (n - n4); a = s["r_n"] - b * n
-        if (b <= 0) { print "R: no growth between n/4 and n measured; no extrapolation to N"; exit }
-        ext = a + b * N
-        printf "EXTRAPOLATION (not measured): R on N = %d rows = %.2f s + %.3g s/row x N = %.0f s, assuming the\n", N, a, b, ext
-        printf "  time linear in the rows as between n/4 and n; manyi on N measured %s s: manyi / R(extrapolated) = %s\n", s["manyi_N"], ratio(s["manyi_N"], ext)
+        for (t = 0; t < 2; t++) {
+            if (t == 0) { y1 = s["r_n4"]; y2 = s["r_n"]; m = s["manyi_N"]; what = "wall" }
+            else { y1 = u["r_n4"]; y2 = u["r_n"]; m = u["manyi_N"]; what = "CPU" }
+            b = (y2 - y1) / (n - n4); a = y2 - b * n
+            if (b <= 0) { printf "R %s: no growth between n/4 and n measured; no extrapolation to N\n", what; continue }
+            ext = a + b * N
+            printf "EXTRAPOLATION (not measured), %s: R on N = %d rows = %.2f s + %.3g s/row x N = %.0f s,\n", what, N, a, b, ext
+            printf "  assuming R linear in the rows as between n/4 and n; manyi on N measured %s s: manyi / R(extrapolated) = %s\n", m, ratio(m, ext)
+        }
     }
 }'
 echo "wall = whole command (manyi: open, read the rows from SQLite, compute, print JSON; R: start, read the"
-echo "exported CSV, compute, print); ratios = manyi seconds / R seconds (lower is better); RSS = peak"
-echo "resident memory (/usr/bin/time -v). manyi on n rows reads them from the N-row database (--to T)."
+echo "exported CSV, compute, print); CPU = user + system seconds of the command (steadier than wall on a"
+echo "shared machine); ratios = manyi seconds / R seconds (lower is better); RSS = peak resident memory"
+echo "(/usr/bin/time -v). manyi on n rows reads them from the N-row database (--to T)."
 
 if ((rc != 0)); then
     echo "bench: FAILED: a command failed or the figures differ (see above)" >&2
