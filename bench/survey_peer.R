@@ -1,7 +1,7 @@
 # The R peer of bench/survey.sh: the figures of `manyi survey score` with R's
 # survey package.
 #
-#   Rscript bench/survey_peer.R FILE
+#   Rscript bench/survey_peer.R FILE [check]
 #
 # FILE is the CSV that survey.sh exports from the manyi database with the
 # sqlite3 shell: one row per response with stratum, weight and the answers
@@ -15,14 +15,17 @@
 #           reversed: 6 - x), svymean of each dimension (na.rm: a domain),
 #           scored 0-100 and weighted by the dimension weights of
 #           examples/after-sales/manyi.yaml
-# (making the derived columns is timed too). Then, not timed, the same
-# standard errors under the design manyi's score uses (weights only:
-# svydesign(ids = ~1, weights = ~weight)) for the cross-check. Prints "key value" lines; time.load and time.compute are
-# elapsed seconds measured inside R.
+# (making the derived columns is timed too). With "check", the same figures
+# under the design manyi's score uses, weights only (svydesign(ids = ~1,
+# weights = ~weight)): their standard errors are the ones to compare (the
+# point estimates do not depend on the strata). Prints "key value" lines;
+# time.load and time.compute are elapsed seconds measured inside R.
 
 args <- commandArgs(trailingOnly = TRUE)
-if (length(args) != 1) stop("usage: Rscript survey_peer.R FILE")
+if (!(length(args) == 1 || (length(args) == 2 && args[2] == "check")))
+  stop("usage: Rscript survey_peer.R FILE [check]")
 file <- args[1]
+check <- length(args) == 2
 now <- function() proc.time()[["elapsed"]]
 suppressPackageStartupMessages(library(survey))
 have_dt <- requireNamespace("data.table", quietly = TRUE)
@@ -65,10 +68,11 @@ figures <- function(des) {
        index = sum(w * score) / sum(w), score = score)
 }
 
-des <- svydesign(ids = ~1, strata = ~stratum, weights = ~weight, data = d)
+des <- if (check) svydesign(ids = ~1, weights = ~weight, data = d) else
+  svydesign(ids = ~1, strata = ~stratum, weights = ~weight, data = d)
 f <- figures(des)
 t3 <- now()
-f0 <- figures(svydesign(ids = ~1, weights = ~weight, data = d))
+se <- if (check) "" else "stratified."
 
 out <- c(
   sprintf("# R %s, survey %s, data.table %s", paste(R.version$major, R.version$minor, sep = "."),
@@ -77,13 +81,11 @@ out <- c(
   sprintf("rows %d", nrow(d)),
   sprintf("strata %d", length(unique(d$stratum))),
   sprintf("csat.p %.17g", f$csat),
-  sprintf("csat.se %.17g", f0$csat_se),
+  sprintf("%scsat.se %.17g", se, f$csat_se),
   sprintf("nps.nps %.17g", f$nps),
-  sprintf("nps.se %.17g", f0$nps_se),
+  sprintf("%snps.se %.17g", se, f$nps_se),
   sprintf("index.index %.17g", f$index),
   sprintf("index.dimension_score_0_100.%s %.17g", names(f$score), f$score),
-  sprintf("stratified.csat.se %.17g", f$csat_se),
-  sprintf("stratified.nps.se %.17g", f$nps_se),
   sprintf("time.load %.3f", t1 - t0),
   sprintf("time.compute %.3f", t3 - t2))
 writeLines(out)
