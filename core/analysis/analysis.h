@@ -42,8 +42,11 @@ typedef struct mi_analysis_column {
   mi_analysis_kind kind;
   double *x;           /* NUMERIC: nrows values (0 where missing) */
   unsigned char *miss; /* nrows flags: 1 = missing (empty field or NA) */
-  char **text;         /* TEXT: nrows strings, NULL where missing */
+  char **text;         /* TEXT: nrows strings, NULL where missing; equal texts are one
+                          string of the pool */
   size_t n_missing;
+  char **pool;         /* private: each distinct text once (a hash set of pool_cap slots) */
+  size_t pool_cap, npool;
 } mi_analysis_column;
 
 typedef struct mi_analysis_data {
