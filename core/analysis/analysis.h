@@ -13,6 +13,7 @@
 
 #include "stats/stats.h"
 #include "util/err.h"
+#include "util/textset.h"
 
 /* ---- input: rows in memory ----------------------------------------------------- */
 
@@ -45,8 +46,7 @@ typedef struct mi_analysis_column {
   char **text;         /* TEXT: nrows strings, NULL where missing; equal texts are one
                           string of the pool */
   size_t n_missing;
-  char **pool;         /* private: each distinct text once (a hash set of pool_cap slots) */
-  size_t pool_cap, npool;
+  mi_textset pool;     /* private: owns the texts, each distinct one once */
 } mi_analysis_column;
 
 typedef struct mi_analysis_data {

@@ -16,8 +16,7 @@ void mi_analysis_data_free(mi_analysis_data *d) {
     free(c->name);
     free(c->x);
     free(c->miss);
-    for (size_t k = 0; k < c->pool_cap; k++) free(c->pool[k]);
-    free(c->pool);
+    mi_textset_free(&c->pool);
     free(c->text);
   }
   free(d->cols);
@@ -57,37 +56,6 @@ static int no_column(mi_reader *r, const char *path, const char *name, mi_err *e
     }
   return mi_err_set(e, MI_ENOTFOUND, "%s: no column '%s'; the columns are: %s", path, name,
                     list);
-}
-
-/* The pool's copy of text v (added if new), NULL when out of memory: a text
- * column (groups, strata, clusters) repeats few values, so one copy of each
- * instead of one allocation per row. */
-static char *pooled(mi_analysis_column *c, const char *v) {
-  if (2 * (c->npool + 1) > c->pool_cap) {
-    size_t cap = c->pool_cap ? 2 * c->pool_cap : 64;
-    char **set = calloc(cap, sizeof *set);
-    if (!set) return NULL;
-    for (size_t k = 0; k < c->pool_cap; k++) {
-      if (!c->pool[k]) continue;
-      size_t h = 5381;
-      for (const char *p = c->pool[k]; *p; p++) h = h * 33 + (unsigned char)*p;
-      while (set[h & (cap - 1)]) h++;
-      set[h & (cap - 1)] = c->pool[k];
-    }
-    free(c->pool);
-    c->pool = set, c->pool_cap = cap;
-  }
-  size_t h = 5381;
-  for (const char *p = v; *p; p++) h = h * 33 + (unsigned char)*p;
-  for (;; h++) {
-    char **slot = &c->pool[h & (c->pool_cap - 1)];
-    if (!*slot) {
-      if (!(*slot = strdup(v))) return NULL;
-      c->npool++;
-      return *slot;
-    }
-    if (!strcmp(*slot, v)) return *slot;
-  }
 }
 
 /* Where the rows come from: a file through the record reader, or a table. */
@@ -229,7 +197,7 @@ int mi_analysis_load(const mi_analysis_args *a, const char *const *names,
       c->n_missing += (size_t)missing;
       if (c->kind == MI_ANALYSIS_TEXT) {
         c->text[i] = NULL;
-        if (!missing && !(c->text[i] = pooled(c, v))) goto oom;
+        if (!missing && !(c->text[i] = (char *)mi_textset_add(&c->pool, v))) goto oom;
         continue;
       }
       c->x[i] = 0;

@@ -34,37 +34,6 @@ static int grow(mi_survey_rows *r, size_t cap) {
   return v && w && t && g && st && at ? 0 : MI_ENOMEM;
 }
 
-/* The stored copy of text s (added if new), or NULL when out of memory. A
- * column holds few distinct texts (tiers, regions, strata), so one copy of
- * each instead of a fixed-size buffer per row. */
-static const char *text_of(mi_survey_rows *r, const char *s) {
-  if (2 * (r->ntexts + 1) > r->text_cap) {
-    size_t cap = r->text_cap ? 2 * r->text_cap : 64;
-    char **set = calloc(cap, sizeof *set);
-    if (!set) return NULL;
-    for (size_t i = 0; i < r->text_cap; i++) {
-      if (!r->text_set[i]) continue;
-      size_t h = 5381;
-      for (const char *p = r->text_set[i]; *p; p++) h = h * 33 + (unsigned char)*p;
-      while (set[h & (cap - 1)]) h++;
-      set[h & (cap - 1)] = r->text_set[i];
-    }
-    free(r->text_set);
-    r->text_set = set, r->text_cap = cap;
-  }
-  size_t h = 5381;
-  for (const char *p = s; *p; p++) h = h * 33 + (unsigned char)*p;
-  for (;; h++) {
-    char **slot = &r->text_set[h & (r->text_cap - 1)];
-    if (!*slot) {
-      if (!(*slot = strdup(s))) return NULL;
-      r->ntexts++;
-      return *slot;
-    }
-    if (!strcmp(*slot, s)) return *slot;
-  }
-}
-
 int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
                         int64_t to, int include_flagged, const char *const *questions,
                         size_t nquestions, mi_survey_rows *out, mi_err *e) {
@@ -107,9 +76,9 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
     size_t i = out->nrows++;
     ids[i] = sqlite3_column_int64(st, 0);
     out->weight[i] = sqlite3_column_double(st, 1);
-    out->tier[i] = text_of(out, (const char *)sqlite3_column_text(st, 2));
-    out->region[i] = text_of(out, (const char *)sqlite3_column_text(st, 3));
-    out->stratum[i] = text_of(out, (const char *)sqlite3_column_text(st, 4));
+    out->tier[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 2));
+    out->region[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 3));
+    out->stratum[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 4));
     if (!out->tier[i] || !out->region[i] || !out->stratum[i]) {
       out->nrows--;
       rc = MI_ENOMEM;
@@ -184,8 +153,7 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
 }
 
 void mi_survey_rows_free(mi_survey_rows *r) {
-  for (size_t i = 0; i < r->text_cap; i++) free(r->text_set[i]);
-  free(r->text_set);
+  mi_textset_free(&r->texts);
   free(r->values), free(r->weight), free(r->tier), free(r->region), free(r->stratum);
   free(r->submitted_at);
   memset(r, 0, sizeof *r);
