@@ -1116,6 +1116,17 @@ static void make_answer(rng *r, const population *p, answer *a)
     }
 }
 
+/* "<letter><k+1, 9 digits>,csat,<customer>," : the start of a response's or
+ * an invitation's row. */
+static void put_survey_row_head(out *o, char letter, uint64_t k, uint32_t ci)
+{
+    put_ch(o, letter);
+    put_uint_pad(o, k + 1, 9);
+    put_mem(o, ",csat,", 6);
+    put_cust_id(o, ci);
+    put_sep(o);
+}
+
 /* Responses depend on the previous row only for duplicates (about 0.3 % of
  * rows resubmit the previous answer a few minutes later). */
 static void gen_response(out *o, out *inv, const population *p, uint64_t k, answer *prev)
@@ -1143,11 +1154,7 @@ static void gen_response(out *o, out *inv, const population *p, uint64_t k, answ
     *prev = a;
 
     row_begin(o);
-    put_ch(o, 'R');
-    put_uint_pad(o, k + 1, 9);
-    put_mem(o, ",csat,", 6);
-    put_cust_id(o, a.ci);
-    put_sep(o);
+    put_survey_row_head(o, 'R', k, a.ci);
     put_instant(o, a.t);
     put_sep(o);
     put_uint(o, (uint64_t)dur);
@@ -1173,11 +1180,7 @@ static void gen_response(out *o, out *inv, const population *p, uint64_t k, answ
         int t = tier_index(TIER_OF_CLASS[c->cls]);
         unsigned adj = REGION_ADJ_PER100[c->region];
         row_begin(inv);
-        put_ch(inv, 'I');
-        put_uint_pad(inv, k + 1, 9);
-        put_mem(inv, ",csat,", 6);
-        put_cust_id(inv, a.ci);
-        put_sep(inv);
+        put_survey_row_head(inv, 'I', k, a.ci);
         put_str(inv, RESP_CHANNELS[a.ch]);
         put_sep(inv);
         put_str(inv, TIER_OF_CLASS[c->cls]);
