@@ -191,6 +191,7 @@ export_rows() { # TO FILE: the rows submitted before TO, as survey_peer.R reads 
 # --- measured commands --------------------------------------------------------
 out=$work/out
 mkdir -p "$out"
+rm -f "$out"/*
 rc=0
 # timed NAME CMD...: runs CMD under /usr/bin/time -v with stdout to out/NAME.out;
 # sets secs[NAME] (wall), cpu[NAME] (user + system seconds) and rss[NAME]
@@ -221,11 +222,14 @@ timed manyi_N "${score[@]}"
 timed manyi_N_tier "${score[@]}" --by tier
 timed manyi_n "${score[@]}" --to "$to_n"
 timed manyi_n4 "${score[@]}" --to "$to_n4"
-e_n=$(run "$work/export-n.log" export_rows "$to_n" "$out/rows-n.csv")
-e_n4=$(run "$work/export-n4.log" export_rows "$to_n4" "$out/rows-n4.csv")
-[[ $e_n != failed && $e_n4 != failed ]] || die "exporting the rows with sqlite3 failed; see above"
-got_n=$(($(wc -l <"$out/rows-n.csv") - 1))
-got_n4=$(($(wc -l <"$out/rows-n4.csv") - 1))
+e_n=skipped e_n4=skipped got_n=$n_r got_n4=$n_r4
+if ((have_r)); then
+    e_n=$(run "$work/export-n.log" export_rows "$to_n" "$out/rows-n.csv")
+    e_n4=$(run "$work/export-n4.log" export_rows "$to_n4" "$out/rows-n4.csv")
+    [[ $e_n != failed && $e_n4 != failed ]] || die "exporting the rows with sqlite3 failed; see above"
+    got_n=$(($(wc -l <"$out/rows-n.csv") - 1))
+    got_n4=$(($(wc -l <"$out/rows-n4.csv") - 1))
+fi
 r_ok=0
 if ((have_r)); then
     timed r_n "$rscript" "$here/survey_peer.R" "$out/rows-n.csv"
@@ -245,7 +249,11 @@ echo
 if [[ ${secs[manyi_n]} != failed ]]; then
     flat "$out/manyi_n.out" >"$out/manyi_n.txt" || die "cannot read manyi's JSON output $out/manyi_n.out"
     m_rows=$(field "$out/manyi_n.txt" responses)
-    [[ $m_rows == "$got_n" ]] || { echo "bench: manyi scored $m_rows responses before $to_n, the export holds $got_n" >&2; rc=1; }
+    if ((have_r)) && [[ $m_rows != "$got_n" ]]; then
+        echo "bench: manyi scored $m_rows responses before $to_n, the export holds $got_n" >&2
+        rc=1
+    fi
+    got_n=$m_rows
 fi
 if ((r_ok)) && [[ ${secs[manyi_n]} != failed ]]; then
     compare() { # R_OUTPUT TITLE
@@ -279,7 +287,7 @@ m_version=$("$manyi" --version 2>/dev/null | head -n 1) || m_version=
 r_version="R skipped"
 if ((r_ok)); then r_version=$(grep -h '^# R' "$out/r_n.out" | sed 's/^# //'); fi
 echo "versions: ${m_version:-manyi (--version failed)}; ${r_version:-R ?}; sqlite3 $("$sqlite" -version | awk '{ print $1 }')"
-echo "export (sqlite3 shell, not compared): $got_n rows $e_n s, $got_n4 rows $e_n4 s"
+((have_r)) && echo "export (sqlite3 shell, not compared): $got_n rows $e_n s, $got_n4 rows $e_n4 s"
 {
     for k in manyi_N manyi_N_tier manyi_n manyi_n4 r_n r_n4; do
         printf '%s|%s|%s|%s|%s|%s\n' "$k" "${secs[$k]:-skipped}" "${rss[$k]:--}" \
