@@ -27,7 +27,8 @@ demo-telecom: build
 bench: build
 	rc=0; bash bench/run.sh $(BUILD) || rc=$$?; bash bench/tiers.sh $(BUILD) || rc=$$?; \
 	  bash bench/stats.sh $(BUILD) || rc=$$?; \
-	  bash bench/sched.sh $(BUILD) || rc=$$?; exit $$rc
+	  bash bench/sched.sh $(BUILD) || rc=$$?; \
+	  bash bench/survey.sh $(BUILD) || rc=$$?; exit $$rc
 
 clean:
 	rm -rf $(BUILD)

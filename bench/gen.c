@@ -478,6 +478,21 @@ static const unsigned KIND_W[] = {85, 13, 2};
 
 /* ------------------------------------------------------------ customers */
 
+/* --design stratified: customers carry a tier (from their spend class), and
+ * every response answers an invitation of its own that carries the stratum
+ * (the customer's tier) and a design weight: the inverse of the tier's
+ * sampling fraction (A 1/2, B 1/5, C 1/20, P 1/50) times a nonresponse
+ * adjustment by region. Weights are exact decimals, so every reader gets the
+ * same doubles. */
+static int g_design;
+static const char *const TIER_OF_CLASS[] = {"P", "C", "C", "B", "A", "A"};
+static const unsigned DESIGN_BASE_V[] = {2, 5, 20, 50};
+static const unsigned REGION_ADJ_PER100[] = {100, 105, 110, 120, 130}; /* North South East West Central */
+static int tier_index(const char *t)
+{
+    return t[0] == 'A' ? 0 : t[0] == 'B' ? 1 : t[0] == 'C' ? 2 : 3;
+}
+
 enum { T_CORE = 0, T_CUSTOMERS, T_ORDERS, T_INTERACTIONS, T_TICKETS, T_RESPONSES, T_STAFF };
 
 /* What other tables need to know about customer i. */
@@ -737,6 +752,10 @@ static void gen_customer(out *o, uint32_t i)
     put_ch(o, chance(&r, 4000) ? '1' : '0');
     put_sep(o);
     put_date(o, c.created);
+    if (g_design) {
+        put_sep(o);
+        put_str(o, TIER_OF_CLASS[c.cls]);
+    }
     put_nl(o);
 }
 
@@ -1097,9 +1116,20 @@ static void make_answer(rng *r, const population *p, answer *a)
     }
 }
 
+/* "<letter><k+1, 9 digits>,csat,<customer>," : the start of a response's or
+ * an invitation's row. */
+static void put_survey_row_head(out *o, char letter, uint64_t k, uint32_t ci)
+{
+    put_ch(o, letter);
+    put_uint_pad(o, k + 1, 9);
+    put_mem(o, ",csat,", 6);
+    put_cust_id(o, ci);
+    put_sep(o);
+}
+
 /* Responses depend on the previous row only for duplicates (about 0.3 % of
  * rows resubmit the previous answer a few minutes later). */
-static void gen_response(out *o, const population *p, uint64_t k, answer *prev)
+static void gen_response(out *o, out *inv, const population *p, uint64_t k, answer *prev)
 {
     rng r = row_rng(T_RESPONSES, k);
     answer a;
@@ -1124,11 +1154,7 @@ static void gen_response(out *o, const population *p, uint64_t k, answer *prev)
     *prev = a;
 
     row_begin(o);
-    put_ch(o, 'R');
-    put_uint_pad(o, k + 1, 9);
-    put_mem(o, ",csat,", 6);
-    put_cust_id(o, a.ci);
-    put_sep(o);
+    put_survey_row_head(o, 'R', k, a.ci);
     put_instant(o, a.t);
     put_sep(o);
     put_uint(o, (uint64_t)dur);
@@ -1144,6 +1170,31 @@ static void gen_response(out *o, const population *p, uint64_t k, answer *prev)
     put_sep(o);
     if (a.comment)
         put_csv(o, a.comment);
+    if (inv) {
+        /* invitation I<k+1>: to the same customer, by the response's channel, one
+         * to three days before the answer (UTC epoch seconds) */
+        put_sep(o);
+        put_ch(o, 'I');
+        put_uint_pad(o, k + 1, 9);
+        const core *c = &p->cores[a.ci];
+        int t = tier_index(TIER_OF_CLASS[c->cls]);
+        unsigned adj = REGION_ADJ_PER100[c->region];
+        row_begin(inv);
+        put_survey_row_head(inv, 'I', k, a.ci);
+        put_str(inv, RESP_CHANNELS[a.ch]);
+        put_sep(inv);
+        put_str(inv, TIER_OF_CLASS[c->cls]);
+        put_sep(inv);
+        unsigned w100 = DESIGN_BASE_V[t] * adj; /* weight x 100 */
+        put_uint(inv, w100 / 100);
+        if (w100 % 100) {
+            put_ch(inv, '.');
+            put_2d(inv, w100 % 100);
+        }
+        put_sep(inv);
+        put_uint(inv, (uint64_t)(a.t - 8 * 3600 - 86400 - (int64_t)(k % 172800)));
+        put_nl(inv);
+    }
     put_nl(o);
 }
 
@@ -1249,51 +1300,40 @@ static int mkdir_p(const char *dir)
     return 0;
 }
 
-static int write_table(const char *dir, int tb, uint64_t rows, const population *pop, int progress)
+/* Opens DIR/NAME.csv.tmp for writing into o (path and tmp filled). */
+static int out_open(out *o, const char *dir, const char *name, char *path, size_t pathsz, char *tmp,
+                    size_t tmpsz)
 {
-    char path[4096], tmp[4200];
-    if ((size_t)snprintf(path, sizeof path, "%s/%s.csv", dir, TB_NAME[tb]) >= sizeof path) {
+    if ((size_t)snprintf(path, pathsz, "%s/%s.csv", dir, name) >= pathsz) {
         fprintf(stderr, PROG ": output path too long: %s\n", dir);
         return -1;
     }
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    out o = {0};
-    o.f = fopen(tmp, "wb");
-    if (!o.f) {
+    snprintf(tmp, tmpsz, "%s.tmp", path);
+    memset(o, 0, sizeof *o);
+    o->f = fopen(tmp, "wb");
+    if (!o->f) {
         fprintf(stderr, PROG ": cannot create %s: %s\n", tmp, strerror(errno));
         return -1;
     }
-    setvbuf(o.f, NULL, _IONBF, 0);
-    o.buf = malloc(OUT_CAP);
-    if (!o.buf) {
+    setvbuf(o->f, NULL, _IONBF, 0);
+    o->buf = malloc(OUT_CAP);
+    if (!o->buf) {
         fprintf(stderr, PROG ": out of memory\n");
-        fclose(o.f);
+        fclose(o->f);
         remove(tmp);
         return -1;
     }
-    double t0 = now_s();
-    row_begin(&o);
-    put_str(&o, TB_HEADER[tb]);
-    answer prev;
-    memset(&prev, 0, sizeof prev);
-    for (uint64_t k = 0; k < rows && !o.failed; k++) {
-        switch (tb) {
-        case TB_CUSTOMERS: gen_customer(&o, (uint32_t)k); break;
-        case TB_STAFF: gen_staff(&o, k); break;
-        case TB_ORDERS: gen_order(&o, pop, k); break;
-        case TB_INTERACTIONS: gen_interaction(&o, pop, k); break;
-        case TB_TICKETS: gen_ticket(&o, pop, k); break;
-        default: gen_response(&o, pop, k, &prev); break;
-        }
-        if (progress && (k & 0x3ffff) == 0x3ffff)
-            fprintf(stderr, "\r%-12s %3u%%  %llu/%llu rows", TB_NAME[tb], (unsigned)((k + 1) * 100 / rows),
-                    (unsigned long long)(k + 1), (unsigned long long)rows);
-    }
-    out_flush(&o);
-    int err = o.failed;
-    if (fclose(o.f) != 0 && !err)
+    return 0;
+}
+
+/* Flushes and closes o, then renames tmp to path (or removes tmp on failure). */
+static int out_close(out *o, const char *path, const char *tmp, int progress)
+{
+    out_flush(o);
+    int err = o->failed;
+    if (fclose(o->f) != 0 && !err)
         err = errno ? errno : EIO;
-    free(o.buf);
+    free(o->buf);
     if (err) {
         fprintf(stderr, "%s" PROG ": cannot write %s: %s\n", progress ? "\n" : "", tmp, strerror(err));
         remove(tmp);
@@ -1304,6 +1344,56 @@ static int write_table(const char *dir, int tb, uint64_t rows, const population 
         remove(tmp);
         return -1;
     }
+    return 0;
+}
+
+static int write_table(const char *dir, int tb, uint64_t rows, const population *pop, int progress)
+{
+    char path[4096], tmp[4200], ipath[4096], itmp[4200];
+    out o, inv;
+    int with_inv = tb == TB_RESPONSES && g_design;
+    if (out_open(&o, dir, TB_NAME[tb], path, sizeof path, tmp, sizeof tmp))
+        return -1;
+    if (with_inv && out_open(&inv, dir, "invitations", ipath, sizeof ipath, itmp, sizeof itmp)) {
+        fclose(o.f);
+        free(o.buf);
+        remove(tmp);
+        return -1;
+    }
+    double t0 = now_s();
+    row_begin(&o);
+    put_str(&o, TB_HEADER[tb]);
+    if (g_design && (tb == TB_CUSTOMERS || tb == TB_RESPONSES)) {
+        o.len--; /* the header's line end */
+        put_str(&o, tb == TB_CUSTOMERS ? ",tier\n" : ",invitation\n");
+    }
+    if (with_inv) {
+        row_begin(&inv);
+        put_str(&inv, "external_id,survey,customer_id,channel,stratum,weight,created_at\n");
+    }
+    answer prev;
+    memset(&prev, 0, sizeof prev);
+    for (uint64_t k = 0; k < rows && !o.failed && !(with_inv && inv.failed); k++) {
+        switch (tb) {
+        case TB_CUSTOMERS: gen_customer(&o, (uint32_t)k); break;
+        case TB_STAFF: gen_staff(&o, k); break;
+        case TB_ORDERS: gen_order(&o, pop, k); break;
+        case TB_INTERACTIONS: gen_interaction(&o, pop, k); break;
+        case TB_TICKETS: gen_ticket(&o, pop, k); break;
+        default: gen_response(&o, with_inv ? &inv : NULL, pop, k, &prev); break;
+        }
+        if (progress && (k & 0x3ffff) == 0x3ffff)
+            fprintf(stderr, "\r%-12s %3u%%  %llu/%llu rows", TB_NAME[tb], (unsigned)((k + 1) * 100 / rows),
+                    (unsigned long long)(k + 1), (unsigned long long)rows);
+    }
+    if (with_inv && out_close(&inv, ipath, itmp, progress)) {
+        fclose(o.f);
+        free(o.buf);
+        remove(tmp);
+        return -1;
+    }
+    if (out_close(&o, path, tmp, progress))
+        return -1;
     if (progress)
         fprintf(stderr, "\r%-12s %llu rows, %.1f MB in %.1f s -> %s\n", TB_NAME[tb], (unsigned long long)rows,
                 (double)o.bytes / 1e6, now_s() - t0, path);
@@ -1331,6 +1421,16 @@ static void usage(FILE *f)
             "  --staff N          staff members S001.., whom interactions name (default 40,\n"
             "                     at most 999)\n"
             "  --seed S           unsigned 64-bit seed (default 42)\n"
+            "  --design stratified\n"
+            "                     a stratified survey design: customers.csv gets a tier\n"
+            "                     column (from the spend class), responses.csv an\n"
+            "                     invitation column, and invitations.csv is written with\n"
+            "                     the responses: one invitation per response, to its\n"
+            "                     customer, with stratum = tier and design weight =\n"
+            "                     1/sampling fraction (A 2, B 5, C 20, P 50) x a region\n"
+            "                     adjustment (North 1, South 1.05, East 1.1, West 1.2,\n"
+            "                     Central 1.3); created_at in UTC epoch seconds. Without\n"
+            "                     it the files are as before, byte for byte\n"
             "  --only LIST        write only these tables, comma separated, e.g.\n"
             "                     --only customers,responses; other tables still refer to\n"
             "                     the same customers (and staff) if --customers, --staff\n"
@@ -1441,7 +1541,8 @@ int main(int argc, char **argv)
             val = NULL;
         }
         static const char *const known[] = {"--out",       "--customers", "--orders", "--interactions", "--tickets",
-                                            "--responses", "--seed",      "--only",   "--staff"};
+                                            "--responses", "--seed",      "--only",   "--staff",
+                                            "--design"};
         int k = -1;
         for (int j = 0; j < (int)NELEM(known); j++)
             if (strcmp(name, known[j]) == 0)
@@ -1492,6 +1593,13 @@ int main(int argc, char **argv)
         case 7:
             if (parse_only(val, want))
                 return 2;
+            break;
+        case 9:
+            if (strcmp(val, "stratified") != 0) {
+                fprintf(stderr, PROG ": --design: '%s' is not a design (the one known: stratified)\n", val);
+                return 2;
+            }
+            g_design = 1;
             break;
         default:
             if (parse_count(name, val, MAX_STAFF, &count[TB_STAFF]))

@@ -18,6 +18,7 @@
 #include "util/record_writer.h"
 #include "util/strbuf.h"
 #include "util/text.h"
+#include "util/textset.h"
 #include "util/timeutil.h"
 
 #define DATA MANYI_SOURCE_DIR "/tests/data/io/"
@@ -1140,6 +1141,34 @@ static void round_trip(mi_format fmt, const char *const *cols, size_t ncols,
   fclose(f);
 }
 
+/* ---- textset ---------------------------------------------------------------- */
+
+static void test_textset(void **state) {
+  (void)state;
+  mi_textset s = {0};
+  mi_textset_free(&s); /* an empty set frees */
+  const char *a = mi_textset_add(&s, "A"), *e = mi_textset_add(&s, "");
+  assert_non_null(a);
+  assert_string_equal(a, "A");
+  assert_string_equal(e, "");
+  assert_ptr_equal(mi_textset_add(&s, "A"), a); /* one copy per text */
+  char buf[16];
+  const char *first = NULL;
+  for (int i = 0; i < 1000; i++) { /* grows past its first 64 slots */
+    snprintf(buf, sizeof buf, "level %d", i);
+    const char *p = mi_textset_add(&s, buf);
+    assert_non_null(p);
+    assert_string_equal(p, buf);
+    if (!i) first = p;
+  }
+  assert_int_equal(s.n, 1002);
+  assert_ptr_equal(mi_textset_add(&s, "level 0"), first);
+  assert_ptr_equal(mi_textset_add(&s, "A"), a);
+  mi_textset_free(&s);
+  assert_int_equal(s.n, 0);
+  assert_null(s.slot);
+}
+
 static void test_round_trip(void **state) {
   (void)state;
   const char *cols[] = {"id", "a", "b", "c"};
@@ -1197,6 +1226,7 @@ static void test_period_previous(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_err_basics),
+      cmocka_unit_test(test_textset),
       cmocka_unit_test(test_time_null_and_bad),
       cmocka_unit_test(test_time_dates),
       cmocka_unit_test(test_time_instants),

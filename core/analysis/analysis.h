@@ -13,6 +13,7 @@
 
 #include "stats/stats.h"
 #include "util/err.h"
+#include "util/textset.h"
 
 /* ---- input: rows in memory ----------------------------------------------------- */
 
@@ -42,8 +43,10 @@ typedef struct mi_analysis_column {
   mi_analysis_kind kind;
   double *x;           /* NUMERIC: nrows values (0 where missing) */
   unsigned char *miss; /* nrows flags: 1 = missing (empty field or NA) */
-  char **text;         /* TEXT: nrows strings, NULL where missing */
+  char **text;         /* TEXT: nrows strings, NULL where missing; equal texts are one
+                          string of the pool */
   size_t n_missing;
+  mi_textset pool;     /* private: owns the texts, each distinct one once */
 } mi_analysis_column;
 
 typedef struct mi_analysis_data {

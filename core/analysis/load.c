@@ -16,8 +16,7 @@ void mi_analysis_data_free(mi_analysis_data *d) {
     free(c->name);
     free(c->x);
     free(c->miss);
-    if (c->text)
-      for (size_t i = 0; i < d->nrows; i++) free(c->text[i]);
+    mi_textset_free(&c->pool);
     free(c->text);
   }
   free(d->cols);
@@ -105,8 +104,11 @@ static int next_row(row_source *s, long *line, mi_err *e) {
 }
 
 /* Field j of the current row as text (NULL = absent); a table's number is
- * also given as is in *num (*is_num = 1) so it is not parsed back. */
-static const char *field(row_source *s, size_t j, double *num, int *is_num) {
+ * also given as is in *num (*is_num = 1) so it is not parsed back. Its text
+ * is made only when it is read as text or is not finite (for the message):
+ * a finite number read as a number is never missing, and formatting every
+ * cell cost more than the statistics (survey score on 10M responses). */
+static const char *field(row_source *s, size_t j, int as_text, double *num, int *is_num) {
   const mi_analysis_table *t = s->a->table;
   *is_num = 0;
   if (!t) return mi_record_field(s->rec, s->idx[j]);
@@ -115,6 +117,7 @@ static const char *field(row_source *s, size_t j, double *num, int *is_num) {
   if (c->kind == MI_ANALYSIS_NIL) return NULL;
   *num = c->num;
   *is_num = 1;
+  if (!as_text && isfinite(c->num)) return "0";
   mi_text_number(c->num, s->num, sizeof s->num);
   return s->num;
 }
@@ -188,13 +191,13 @@ int mi_analysis_load(const mi_analysis_args *a, const char *const *names,
       mi_analysis_column *c = &out->cols[j];
       double num;
       int is_num;
-      const char *v = field(&s, j, &num, &is_num);
+      const char *v = field(&s, j, c->kind == MI_ANALYSIS_TEXT, &num, &is_num);
       int missing = is_missing(v);
       c->miss[i] = (unsigned char)missing;
       c->n_missing += (size_t)missing;
       if (c->kind == MI_ANALYSIS_TEXT) {
         c->text[i] = NULL;
-        if (!missing && !(c->text[i] = strdup(v))) goto oom;
+        if (!missing && !(c->text[i] = (char *)mi_textset_add(&c->pool, v))) goto oom;
         continue;
       }
       c->x[i] = 0;

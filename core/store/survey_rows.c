@@ -7,26 +7,52 @@
 
 #include "store/store_internal.h"
 
-#define RESPONSES_OF                                                                        \
-  " FROM responses r JOIN surveys v ON v.id = r.survey_id"                                  \
+#define RESPONSES_WHERE                                                                     \
+  " JOIN surveys v ON v.id = r.survey_id"                                                    \
   " JOIN customers c ON c.id = r.customer_id LEFT JOIN invitations i ON i.id = r.invitation_id" \
   " WHERE v.code = ?1 AND r.submitted_at >= ?2 AND r.submitted_at < ?3"                    \
   " AND (?4 = 0 OR i.wave_id = ?4)"
+#define RESPONSES_OF " FROM responses r" RESPONSES_WHERE
+#define RESPONSE_COLUMNS                                                                    \
+  "SELECT r.id, coalesce(i.weight, 1), coalesce(c.tier, ''), coalesce(c.region, ''),"       \
+  " coalesce(i.stratum, ''), r.submitted_at,"                                               \
+  " EXISTS (SELECT 1 FROM response_flags f WHERE f.response_id = r.id)"
 
 static int grow(mi_survey_rows *r, size_t cap) {
   double *v = realloc(r->values, cap * (r->nquestions ? r->nquestions : 1) * sizeof *v);
   if (v) r->values = v;
   double *w = realloc(r->weight, cap * sizeof *w);
   if (w) r->weight = w;
-  char(*t)[33] = realloc(r->tier, cap * sizeof *t);
+  const char **t = realloc(r->tier, cap * sizeof *t);
   if (t) r->tier = t;
-  char(*g)[65] = realloc(r->region, cap * sizeof *g);
+  const char **g = realloc(r->region, cap * sizeof *g);
   if (g) r->region = g;
-  char(*st)[65] = realloc(r->stratum, cap * sizeof *st);
+  const char **st = realloc(r->stratum, cap * sizeof *st);
   if (st) r->stratum = st;
   int64_t *at = realloc(r->submitted_at, cap * sizeof *at);
   if (at) r->submitted_at = at;
   return v && w && t && g && st && at ? 0 : MI_ENOMEM;
+}
+
+/* 1 when the survey's responses in [from, to) are at least 1/16 of the
+ * responses table (counted in the index; the table's size from its largest
+ * id); 0 otherwise or when either cannot be read (the index path is right
+ * for any period, only slower). */
+static int large_period(mi_store *s, const char *survey, int64_t from, int64_t to) {
+  sqlite3_stmt *st;
+  int64_t n = 0, total = 0;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT count(*), (SELECT max(id) FROM responses) FROM responses"
+                         " WHERE survey_id IN (SELECT id FROM surveys WHERE code = ?1)"
+                         " AND submitted_at >= ?2 AND submitted_at < ?3",
+                         -1, &st, NULL) != SQLITE_OK)
+    return 0;
+  sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, from);
+  sqlite3_bind_int64(st, 3, to);
+  if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0), total = sqlite3_column_int64(st, 1);
+  sqlite3_finalize(st);
+  return n > 0 && n >= total / 16;
 }
 
 int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
@@ -35,13 +61,17 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
   memset(out, 0, sizeof *out);
   out->questions = questions;
   out->nquestions = nquestions;
-  /* Responses first (one row each), then their answers in the same order. */
+  /* Responses first (one row each), then their answers in the same order.
+   * Over the whole history, or a period holding a good part of it, the
+   * responses are read in id order (a plain scan, no sort); a short period
+   * through the index by survey and time, then sorted (its rows are spread
+   * over the table: a random read each, about 30 times a scanned row). */
   sqlite3_stmt *st;
+  int all_time = (from == INT64_MIN && to == INT64_MAX) || large_period(s, survey, from, to);
   if (sqlite3_prepare_v2(s->db,
-                         "SELECT r.id, coalesce(i.weight, 1), coalesce(c.tier, ''),"
-                         " coalesce(c.region, ''), coalesce(i.stratum, ''), r.submitted_at,"
-                         " EXISTS (SELECT 1 FROM response_flags f WHERE f.response_id = r.id)"
-                         RESPONSES_OF " ORDER BY r.id",
+                         all_time ? RESPONSE_COLUMNS " FROM responses r NOT INDEXED" RESPONSES_WHERE
+                                    " ORDER BY r.id"
+                                  : RESPONSE_COLUMNS RESPONSES_OF " ORDER BY r.id",
                          -1, &st, NULL) != SQLITE_OK)
     return mi_store_fail(s, e, "reading responses");
   sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
@@ -68,33 +98,71 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
     size_t i = out->nrows++;
     ids[i] = sqlite3_column_int64(st, 0);
     out->weight[i] = sqlite3_column_double(st, 1);
-    snprintf(out->tier[i], sizeof out->tier[i], "%s", (const char *)sqlite3_column_text(st, 2));
-    snprintf(out->region[i], sizeof out->region[i], "%s", (const char *)sqlite3_column_text(st, 3));
-    snprintf(out->stratum[i], sizeof out->stratum[i], "%s", (const char *)sqlite3_column_text(st, 4));
+    out->tier[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 2));
+    out->region[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 3));
+    out->stratum[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 4));
+    if (!out->tier[i] || !out->region[i] || !out->stratum[i]) {
+      out->nrows--;
+      rc = MI_ENOMEM;
+      break;
+    }
     out->submitted_at[i] = sqlite3_column_int64(st, 5);
     for (size_t q = 0; q < nquestions; q++) out->values[i * nquestions + q] = NAN;
   }
   sqlite3_finalize(st);
+  /* The answers: when the responses are at least half of their id range,
+   * one scan of that range (the rows between, of other surveys or flagged,
+   * are passed over below); else (a period of a long history) one look-up
+   * by id per response. */
+  int dense = out->nrows && (uint64_t)(ids[out->nrows - 1] - ids[0]) / 2 < out->nrows;
   if (rc == SQLITE_DONE && out->nrows &&
       sqlite3_prepare_v2(s->db,
-                         "SELECT a.response_id, q.code, a.value FROM answers a"
-                         " JOIN questions q ON q.id = a.question_id"
-                         " WHERE a.value IS NOT NULL AND a.response_id IN (SELECT r.id"
-                         RESPONSES_OF ") ORDER BY a.response_id",
+                         dense ? "SELECT a.response_id, a.question_id, q.code, a.value FROM answers a"
+                                 " JOIN questions q ON q.id = a.question_id WHERE a.value IS NOT NULL"
+                                 " AND a.response_id BETWEEN ?1 AND ?2 ORDER BY a.response_id"
+                               : "SELECT a.response_id, a.question_id, q.code, a.value FROM answers a"
+                                 " JOIN questions q ON q.id = a.question_id"
+                                 " WHERE a.value IS NOT NULL AND a.response_id = ?1",
                          -1, &st, NULL) == SQLITE_OK) {
-    sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    sqlite3_bind_int64(st, 4, wave_id);
-    size_t i = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      int64_t id = sqlite3_column_int64(st, 0);
-      while (i < out->nrows && ids[i] < id) i++;
-      if (i == out->nrows || ids[i] != id) continue; /* a flagged response */
-      const char *code = (const char *)sqlite3_column_text(st, 1);
-      for (size_t q = 0; q < nquestions; q++)
-        if (!strcmp(code, questions[q])) out->values[i * nquestions + q] = sqlite3_column_double(st, 2);
+    /* question id -> index in questions + 1 (0: not looked up yet; nquestions
+     * + 1: not asked for), so that each code is compared once per id */
+    size_t *slot = NULL, nslot = 0, i = 0;
+    for (size_t k = 0; k < (dense ? 1 : out->nrows) && (k == 0 || rc == SQLITE_DONE); k++) {
+      sqlite3_reset(st);
+      sqlite3_bind_int64(st, 1, dense ? ids[0] : ids[k]);
+      if (dense) sqlite3_bind_int64(st, 2, ids[out->nrows - 1]);
+      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        while (i < out->nrows && ids[i] < id) i++;
+        if (i == out->nrows || ids[i] != id) continue; /* flagged, or not asked for */
+        int64_t qid = sqlite3_column_int64(st, 1);
+        size_t q = nquestions;
+        if (qid >= 0 && (uint64_t)qid < 1u << 20) {
+          if ((size_t)qid >= nslot) {
+            size_t n = (size_t)qid + 64, *g = realloc(slot, n * sizeof *g);
+            if (!g) {
+              rc = MI_ENOMEM;
+              break;
+            }
+            memset(g + nslot, 0, (n - nslot) * sizeof *g);
+            slot = g, nslot = n;
+          }
+          if (!slot[qid]) {
+            const char *code = (const char *)sqlite3_column_text(st, 2);
+            size_t j = 0;
+            while (j < nquestions && strcmp(code, questions[j])) j++;
+            slot[qid] = j + 1;
+          }
+          q = slot[qid] - 1;
+        } else { /* an id too large for the table: compare its code */
+          const char *code = (const char *)sqlite3_column_text(st, 2);
+          while (q > 0 && strcmp(code, questions[q - 1])) q--;
+          q = q ? q - 1 : nquestions;
+        }
+        if (q < nquestions) out->values[i * nquestions + q] = sqlite3_column_double(st, 3);
+      }
     }
+    free(slot);
     sqlite3_finalize(st);
   } else if (rc == SQLITE_DONE && out->nrows) {
     rc = SQLITE_ERROR;
@@ -107,6 +175,7 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
 }
 
 void mi_survey_rows_free(mi_survey_rows *r) {
+  mi_textset_free(&r->texts);
   free(r->values), free(r->weight), free(r->tier), free(r->region), free(r->stratum);
   free(r->submitted_at);
   memset(r, 0, sizeof *r);

@@ -9,13 +9,15 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/textset.h"
 
 typedef struct mi_survey_rows {
   size_t nrows, nquestions;
   const char *const *questions; /* the codes asked for (borrowed) */
   double *values;               /* nrows x nquestions, row-major; NAN = not answered */
   double *weight;               /* nrows */
-  char (*tier)[33], (*region)[65], (*stratum)[65]; /* "" = none */
+  const char **tier, **region, **stratum; /* "" = none; each distinct text stored once */
+  mi_textset texts;                         /* private: owns those texts */
   int64_t *submitted_at;
   size_t flagged_left_out;      /* responses with a cleaning flag, not in the rows */
 } mi_survey_rows;

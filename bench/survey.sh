@@ -1,0 +1,342 @@
+#!/usr/bin/env bash
+# manyi survey scoring benchmark against R's survey package (run by `make bench`).
+#
+#   bash bench/survey.sh BUILD_DIR
+#
+# Generates N responses to the csat survey of examples/after-sales (and N/10
+# customers) with `manyi-gen --design stratified`: every response answers an
+# invitation of its own that carries a stratum (the customer's tier) and a
+# design weight. Loads them into a manyi database: manyi init and import
+# customers, then the invitations with the sqlite3 shell (manyi has no
+# invitation import), then the responses and their answers with INSERT ...
+# SELECT in the sqlite3 shell (BENCH_LOAD=sql, the default: 1M responses in
+# 107 s against 173 s with manyi import on the busy development machine; the
+# import has its own benchmark, run.sh) or with manyi import responses
+# (BENCH_LOAD=import). Then, in the same run:
+#   manyi  survey score csat [--by tier] on all N rows (wall time and peak
+#          RSS from /usr/bin/time -v), and survey score csat --to T on the
+#          first n rows by submission time (n = BENCH_R_ROWS) and on n/4
+#   R      Rscript bench/survey_peer.R on the same n and n/4 rows, exported
+#          from the database with the sqlite3 shell: svydesign with strata
+#          and weights, svymean, svycontrast (see that file); then, not
+#          timed, once more on n under manyi's design (weights only)
+# and checks that CSAT, NPS, their standard errors, the index and its six
+# dimension scores agree between manyi and R on the n rows (relative
+# difference at most BENCH_TOL). R is not run on N: the figure for N is an
+# extrapolation, linear in the rows, and printed as one, with R's two sizes
+# to judge the linearity.
+#
+# Environment:
+#   BENCH_RESPONSES=10000000  N (k and M suffixes: 100k, 10M)
+#   BENCH_R_ROWS=1000000      n, the rows R computes on (at most N; k and M)
+#   BENCH_DIR=DIR      work directory (kept afterwards; the CSVs and the loaded
+#                      database are reused when counts, seed, config and schema
+#                      match); default a fresh /tmp/manyi-bench.* removed at the end
+#   BENCH_SEED=42      generator seed
+#   BENCH_LOAD=sql     how the responses get into the database: sql or import
+#   BENCH_KEEP=1       keep the default temporary directory
+#   BENCH_TOL=1e-6     largest relative difference accepted between manyi and R
+#   RSCRIPT=Rscript    the R front end (missing R or survey package: R is skipped)
+#   SQLITE3=PATH       the sqlite3 shell (for loading invitations and the export)
+#
+# Exit status: 0 when manyi ran and (if R ran) the figures agree; 1 when a
+# manyi command or R failed or the figures differ; 2 on a usage or setup error.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+# shellcheck source=bench/common.sh
+source "$here/common.sh"
+
+usage() { sed -n '2,43p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
+[[ $# -eq 1 ]] || { usage >&2; exit 2; }
+bench_setup "$1"
+
+count() { # NAME VALUE: a whole number with an optional k or M suffix
+    local v=$2 m=1
+    case $v in *k | *K) m=1000 v=${v%?} ;; *M | *m) m=1000000 v=${v%?} ;; esac
+    [[ $v =~ ^[0-9]+$ ]] || die "$1 must be a whole number like 100000, 100k or 10M, not '$2'"
+    echo $((v * m))
+}
+n_resp=$(count BENCH_RESPONSES "${BENCH_RESPONSES:-10000000}")
+n_r=$(count BENCH_R_ROWS "${BENCH_R_ROWS:-1000000}")
+((n_resp >= 1000)) || die "BENCH_RESPONSES=$n_resp is too small (at least 1000)"
+((n_r <= n_resp)) || n_r=$n_resp
+((n_r >= 400)) || die "BENCH_R_ROWS=$n_r is too small (at least 400)"
+n_r4=$((n_r / 4))
+n_cust=$((n_resp / 10))
+load=${BENCH_LOAD:-sql}
+[[ $load == sql || $load == import ]] || die "BENCH_LOAD must be sql or import, not '$load'"
+tol=${BENCH_TOL:-1e-6}
+[[ $tol =~ ^[0-9.]+(e-?[0-9]+)?$ ]] || die "BENCH_TOL must be a number like 1e-6, not '$tol'"
+[[ -x /usr/bin/time ]] || die "/usr/bin/time is not installed (apt-get install time); it measures the peak RSS"
+
+rscript=${RSCRIPT:-Rscript}
+have_r=1
+if ! command -v "$rscript" >/dev/null; then
+    have_r=0
+    echo "bench: R: skipped ($rscript not found: apt-get install r-base-core r-cran-survey, or set RSCRIPT=PATH)" >&2
+elif ! "$rscript" -e 'suppressPackageStartupMessages(library(survey))' >/dev/null 2>&1; then
+    have_r=0
+    echo "bench: R: skipped (R has no survey package: apt-get install r-cran-survey)" >&2
+fi
+
+# CSV: about 100 bytes a customer, 90 a response and 45 an invitation; the
+# database about 300 bytes a response with a WAL as large while importing;
+# the exports 40 bytes a row.
+bench_workdir $(((n_cust * 100 + n_resp * (90 + 45 + 600) + n_r * 60) / 1024 + 1024))
+
+echo "manyi survey bench: $n_resp responses of $n_cust customers, R on $n_r and $n_r4 (seed $seed)"
+echo "work dir: $work"
+
+# --- data -------------------------------------------------------------------
+data=$work/survey-c$n_cust-r$n_resp-s$seed
+if [[ -f $data/customers.csv && -f $data/responses.csv && -f $data/invitations.csv ]]; then
+    echo "data: reusing $data"
+else
+    mkdir -p "$data"
+    gen_s=$(run "$work/gen.log" "$gen" --out "$data" --seed "$seed" --customers "$n_cust" \
+        --responses "$n_resp" --only customers,responses --design stratified)
+    [[ $gen_s != failed ]] || die "manyi-gen failed; see above"
+    echo "data: customers.csv $(mb "$data/customers.csv"), responses.csv $(mb "$data/responses.csv"),"\
+        "invitations.csv $(mb "$data/invitations.csv"); generated in $gen_s s"
+fi
+
+# --- the database (reused when nothing it depends on changed) ----------------
+db=$work/survey.db
+stamp="$(cksum <"$config" | awk '{ print $1 }') $(cat "$root"/schemas/base.sql "$root"/schemas/migrations/*.sql | cksum | awk '{ print $1 }') $n_cust $n_resp $seed $load"
+if [[ -f $db && -f $db.stamp && $(cat "$db.stamp") == "$stamp" ]]; then
+    echo "database: reusing $db ($(mb "$db"))"
+else
+    rm -f "$db" "$db-wal" "$db-shm" "$db.stamp"
+    m() { "$manyi" --config "$config" --db "$db" "$@"; }
+    s_init=$(run "$work/init.log" m init)
+    [[ $s_init != failed ]] || die "manyi init failed; see above"
+    s_cust=$(run "$work/customers.log" m import customers "$data/customers.csv")
+    [[ $s_cust != failed ]] || die "manyi import customers failed; see above"
+    # a page cache as large as manyi's (256 MiB): the indexes by customer get random inserts
+    s_inv=$(run "$work/invitations.log" "$sqlite" -bail "$db" "PRAGMA synchronous=NORMAL" "PRAGMA cache_size=-262144" \
+        "CREATE TEMP TABLE inv_csv (external_id TEXT, survey TEXT, customer_id TEXT, channel TEXT, stratum TEXT, weight REAL, created_at INTEGER)" \
+        ".import --csv --skip 1 \"$data/invitations.csv\" inv_csv" \
+        "INSERT INTO invitations (external_id, survey_id, customer_id, channel, stratum, weight, status, created_at, sent_at)
+           SELECT i.external_id, (SELECT max(id) FROM surveys WHERE code = i.survey), c.id, i.channel, i.stratum,
+                  i.weight, 'sent', i.created_at, i.created_at
+           FROM inv_csv i JOIN customers c ON c.external_id = i.customer_id ORDER BY i.rowid")
+    [[ $s_inv != failed ]] || die "loading the invitations with sqlite3 failed; see above"
+    if [[ $load == import ]]; then
+        s_resp=$(run "$work/responses.log" m import responses "$data/responses.csv")
+        [[ $s_resp != failed ]] || die "manyi import responses failed; see above"
+    else
+        s_resp=$(run "$work/responses.log" "$sqlite" -bail "$db" "PRAGMA synchronous=NORMAL" "PRAGMA cache_size=-262144" \
+            "CREATE TEMP TABLE resp_csv (external_id TEXT, survey TEXT, customer_id TEXT, submitted_at TEXT,
+               duration_s INTEGER, channel TEXT, q_overall TEXT, q_quality TEXT, q_attitude TEXT, q_speed TEXT,
+               q_repair TEXT, q_price TEXT, q_explain TEXT, q_wait TEXT, q_nps TEXT, q_comment TEXT, invitation TEXT)" \
+            ".import --csv --skip 1 \"$data/responses.csv\" resp_csv" \
+            "BEGIN" \
+            "INSERT INTO responses (id, external_id, survey_id, customer_id, invitation_id, submitted_at, duration_s, channel)
+               SELECT r.rowid, r.external_id, (SELECT max(id) FROM surveys WHERE code = r.survey), c.id, i.id,
+                      unixepoch(r.submitted_at), r.duration_s, r.channel
+               FROM resp_csv r JOIN customers c ON c.external_id = r.customer_id
+               JOIN invitations i ON i.external_id = r.invitation ORDER BY r.rowid" \
+            "INSERT INTO answers (response_id, question_id, value, text)
+               SELECT response_id, question_id, CASE WHEN code = 'q_comment' THEN NULL ELSE CAST(v AS REAL) END,
+                      CASE WHEN code = 'q_comment' THEN v END
+               FROM (SELECT r.rowid AS response_id, q.id AS question_id, q.code AS code,
+                            CASE q.code WHEN 'q_overall' THEN q_overall WHEN 'q_quality' THEN q_quality
+                              WHEN 'q_attitude' THEN q_attitude WHEN 'q_speed' THEN q_speed
+                              WHEN 'q_repair' THEN q_repair WHEN 'q_price' THEN q_price
+                              WHEN 'q_explain' THEN q_explain WHEN 'q_wait' THEN q_wait
+                              WHEN 'q_nps' THEN q_nps WHEN 'q_comment' THEN q_comment END AS v
+                     FROM resp_csv r JOIN questions q ON q.survey_id = (SELECT max(id) FROM surveys WHERE code = r.survey))
+               WHERE v <> '' ORDER BY response_id, question_id" \
+            "UPDATE invitations SET status = 'responded' WHERE id IN (SELECT invitation_id FROM responses)" \
+            "COMMIT")
+        [[ $s_resp != failed ]] || die "loading the responses with sqlite3 failed; see above"
+    fi
+    rows=$("$sqlite" "$db" "SELECT (SELECT count(*) FROM invitations) || ' ' || (SELECT count(*) FROM responses WHERE invitation_id IS NOT NULL)")
+    [[ $rows == "$n_resp $n_resp" ]] || die "the database holds '$rows' invitations and responses with one, expected '$n_resp $n_resp'; see $work/*.log"
+    echo "$stamp" >"$db.stamp"
+    echo "database: $(mb "$db"); manyi init $s_init s, import customers $s_cust s, invitations (sqlite3) $s_inv s, responses ($load) $s_resp s (setup, not compared)"
+fi
+
+# --- the rows R computes on: the first n (and n/4) by submission time -------
+# to_of K: the instant (UTC) just after the K-th response by submission time.
+to_of() {
+    "$sqlite" "$db" "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', submitted_at + 1, 'unixepoch') FROM responses
+                     ORDER BY submitted_at LIMIT 1 OFFSET $(($1 - 1))"
+}
+to_n=$(to_of "$n_r")
+to_n4=$(to_of "$n_r4")
+export_rows() { # TO FILE: the rows submitted before TO, as survey_peer.R reads them
+    "$sqlite" -bail -csv -header "$db" "SELECT r.id, i.stratum, i.weight, c.tier,
+        max(CASE WHEN q.code = 'q_overall' THEN a.value END) AS q_overall,
+        max(CASE WHEN q.code = 'q_quality' THEN a.value END) AS q_quality,
+        max(CASE WHEN q.code = 'q_attitude' THEN a.value END) AS q_attitude,
+        max(CASE WHEN q.code = 'q_speed' THEN a.value END) AS q_speed,
+        max(CASE WHEN q.code = 'q_repair' THEN a.value END) AS q_repair,
+        max(CASE WHEN q.code = 'q_price' THEN a.value END) AS q_price,
+        max(CASE WHEN q.code = 'q_explain' THEN a.value END) AS q_explain,
+        max(CASE WHEN q.code = 'q_wait' THEN a.value END) AS q_wait,
+        max(CASE WHEN q.code = 'q_nps' THEN a.value END) AS q_nps
+      FROM responses r JOIN surveys v ON v.id = r.survey_id AND v.code = 'csat'
+      JOIN invitations i ON i.id = r.invitation_id JOIN customers c ON c.id = r.customer_id
+      LEFT JOIN answers a ON a.response_id = r.id AND a.value IS NOT NULL
+      LEFT JOIN questions q ON q.id = a.question_id
+      WHERE r.submitted_at < unixepoch('$1')
+      GROUP BY r.id ORDER BY r.id" >"$2"
+}
+
+# --- measured commands --------------------------------------------------------
+out=$work/out
+mkdir -p "$out"
+rm -f "$out"/*
+rc=0
+# timed NAME CMD...: runs CMD under /usr/bin/time -v with stdout to out/NAME.out;
+# sets secs[NAME] (wall), cpu[NAME] (user + system seconds) and rss[NAME]
+# (peak RSS in MB), or "failed".
+declare -A secs rss cpu
+timed() {
+    local name=$1 t0 t1 st=0
+    shift
+    t0=$(now)
+    /usr/bin/time -v -o "$out/$name.time" "$@" >"$out/$name.out" 2>"$out/$name.err" || st=$?
+    t1=$(now)
+    if ((st != 0)); then
+        echo "bench: failed (exit $st): $*" >&2
+        tail -n 5 "$out/$name.err" | sed 's/^/bench:   | /' >&2
+        secs[$name]=failed rss[$name]=- cpu[$name]=-
+        rc=1
+        return 0
+    fi
+    secs[$name]=$(elapsed "$t0" "$t1")
+    rss[$name]=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$out/$name.time")
+    cpu[$name]=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f", t }' "$out/$name.time")
+}
+score=("$manyi" --json --config "$config" --db "$db" survey score csat)
+
+# The database file once through the page cache, so that no timed command pays for the disk.
+cat "$db" >/dev/null
+timed manyi_N "${score[@]}"
+timed manyi_N_tier "${score[@]}" --by tier
+timed manyi_n "${score[@]}" --to "$to_n"
+timed manyi_n4 "${score[@]}" --to "$to_n4"
+e_n=skipped e_n4=skipped got_n=$n_r got_n4=$n_r4
+if ((have_r)); then
+    e_n=$(run "$work/export-n.log" export_rows "$to_n" "$out/rows-n.csv")
+    e_n4=$(run "$work/export-n4.log" export_rows "$to_n4" "$out/rows-n4.csv")
+    [[ $e_n != failed && $e_n4 != failed ]] || die "exporting the rows with sqlite3 failed; see above"
+    got_n=$(($(wc -l <"$out/rows-n.csv") - 1))
+    got_n4=$(($(wc -l <"$out/rows-n4.csv") - 1))
+fi
+r_ok=0
+if ((have_r)); then
+    timed r_n "$rscript" "$here/survey_peer.R" "$out/rows-n.csv"
+    timed r_n4 "$rscript" "$here/survey_peer.R" "$out/rows-n4.csv"
+    # not compared: the standard errors under manyi's design (weights only)
+    timed r_check "$rscript" "$here/survey_peer.R" "$out/rows-n.csv" check
+    [[ ${secs[r_n]} != failed && ${secs[r_n4]} != failed && ${secs[r_check]} != failed ]] && r_ok=1
+fi
+
+# --- cross-check on the n rows --------------------------------------------------
+# manyi's JSON as "key value" lines named as survey_peer.R prints them.
+flat() { jq -r '"responses \(.responses)", "csat.p \(.csat.p)", "csat.se \(.csat.se)", "nps.nps \(.nps.nps)",
+                 "nps.se \(.nps.se)", "index.index \(.index.index)",
+                 (.index.dimension_score_0_100 | to_entries[] | "index.dimension_score_0_100.\(.key) \(.value)")' "$1"; }
+field() { awk -v k="$2" '$1 == k { v = $2 } END { print v == "" ? "-" : v }' "$1" 2>/dev/null || echo -; }
+echo
+if [[ ${secs[manyi_n]} != failed ]]; then
+    flat "$out/manyi_n.out" >"$out/manyi_n.txt" || die "cannot read manyi's JSON output $out/manyi_n.out"
+    m_rows=$(field "$out/manyi_n.txt" responses)
+    if ((have_r)) && [[ $m_rows != "$got_n" ]]; then
+        echo "bench: manyi scored $m_rows responses before $to_n, the export holds $got_n" >&2
+        rc=1
+    fi
+    got_n=$m_rows
+fi
+if ((r_ok)) && [[ ${secs[manyi_n]} != failed ]]; then
+    compare() { # R_OUTPUT TITLE
+        printf '%-44s %22s %22s %10s\n' "$2" manyi R "rel. diff"
+        awk -v tol="$tol" '
+        function abs(x) { return x < 0 ? -x : x }
+        NR == FNR { if ($1 !~ /^(#|time\.|rows|strata|stratified\.)/) { want[$1] = $2; keys[++n] = $1 }; next }
+        $1 in want { got[$1] = $2 }
+        END {
+            for (i = 1; i <= n; i++) {
+                k = keys[i]; a = want[k]
+                if (!(k in got)) { bad++; printf "%-44s %22s %22.10g %10s\n", k, "missing", a, "-"; continue }
+                b = got[k]; m = abs(a) > abs(b) ? abs(a) : abs(b); d = m > 0 ? abs(a - b) / m : 0
+                if (d > tol) bad++
+                if (d > worst) worst = d
+                printf "%-44s %22.10g %22.10g %10.2g%s\n", k, b, a, d, (d > tol ? "  DIFFERENT" : "")
+            }
+            printf "verify: %d figures, %d different (tolerance %s), largest relative difference %.2g\n", n, bad, tol, worst
+            exit bad > 0
+        }' "$1" "$out/manyi_n.txt"
+    }
+    compare "$out/r_check.out" "n = $got_n rows; R: weights only" || rc=1
+    compare "$out/r_n.out" "the same, R: strata and weights (timed)" || rc=1
+    echo "standard errors with the strata (R, timed run): CSAT $(field "$out/r_n.out" stratified.csat.se)," \
+        "NPS $(field "$out/r_n.out" stratified.nps.se); manyi's score uses the weights only, as R's check above"
+fi
+
+# --- report ---------------------------------------------------------------------
+echo
+m_version=$("$manyi" --version 2>/dev/null | head -n 1) || m_version=
+r_version="R skipped"
+if ((r_ok)); then r_version=$(grep -h '^# R' "$out/r_n.out" | sed 's/^# //'); fi
+echo "versions: ${m_version:-manyi (--version failed)}; ${r_version:-R ?}; sqlite3 $("$sqlite" -version | awk '{ print $1 }')"
+((have_r)) && echo "export (sqlite3 shell, not compared): $got_n rows $e_n s, $got_n4 rows $e_n4 s"
+{
+    for k in manyi_N manyi_N_tier manyi_n manyi_n4 r_n r_n4; do
+        printf '%s|%s|%s|%s|%s|%s\n' "$k" "${secs[$k]:-skipped}" "${rss[$k]:--}" \
+            "$(field "$out/$k.out" time.load)" "$(field "$out/$k.out" time.compute)" "${cpu[$k]:--}"
+    done
+} | awk -F'|' -v N="$n_resp" -v n="$got_n" -v n4="$got_n4" '
+function num(x) { return x ~ /^[0-9.]+$/ }
+function ratio(a, b) { return (num(a) && num(b) && b > 0) ? sprintf(a / b >= 100 ? "%.0f" : "%.3f", a / b) : "-" }
+{ s[$1] = $2; r[$1] = $3; l[$1] = $4; c[$1] = $5; u[$1] = $6 }
+function row(label, rows, k) {
+    printf "%-34s %10s %9s %9s %9s %10s %10s\n", label, rows, s[k], u[k], r[k], ratio(rows, s[k]), (num(c[k]) ? c[k] : "-")
+}
+END {
+    printf "%-34s %10s %9s %9s %9s %10s %10s\n", "command", "rows", "wall s", "CPU s", "RSS MB", "rows/s", "R compute"
+    row("manyi survey score csat", N, "manyi_N")
+    row("manyi survey score csat --by tier", N, "manyi_N_tier")
+    row("manyi survey score csat --to T", n, "manyi_n")
+    row("manyi survey score csat --to T4", n4, "manyi_n4")
+    row("Rscript survey_peer.R", n, "r_n")
+    row("Rscript survey_peer.R", n4, "r_n4")
+    print ""
+    if (!num(s["r_n"])) { print "R: skipped or failed; no ratio"; exit }
+    printf "at equal size (n = %d): manyi / R = %s wall, %s CPU (end to end; R compute alone %s s, load %s s)\n", n, ratio(s["manyi_n"], s["r_n"]), ratio(u["manyi_n"], u["r_n"]), c["r_n"], l["r_n"]
+    printf "at n/4 = %d: manyi / R = %s wall, %s CPU\n", n4, ratio(s["manyi_n4"], s["r_n4"]), ratio(u["manyi_n4"], u["r_n4"])
+    printf "R scaling: %.2fx the wall time, %s the CPU time for %.2fx the rows (compute %s); proportional would be %.2fx\n", s["r_n"] / s["r_n4"], ratio(u["r_n"], u["r_n4"]), n / n4, ratio(c["r_n"], c["r_n4"]), n / n4
+    if (N > n) {
+        # the line through R at n/4 and at n: a fixed part (start, library) plus a cost per row
+        for (t = 0; t < 2; t++) {
+            if (t == 0) { y1 = s["r_n4"]; y2 = s["r_n"]; m = s["manyi_N"]; what = "wall" }
+            else { y1 = u["r_n4"]; y2 = u["r_n"]; m = u["manyi_N"]; what = "CPU" }
+            b = (y2 - y1) / (n - n4); a = y2 - b * n
+            if (b <= 0) { printf "R %s: no growth between n/4 and n measured; no extrapolation to N\n", what; continue }
+            ext = a + b * N
+            printf "EXTRAPOLATION (not measured), %s: R on N = %d rows = %.2f s + %.3g s/row x N = %.0f s,\n", what, N, a, b, ext
+            printf "  assuming R linear in the rows as between n/4 and n; manyi on N measured %s s: manyi / R(extrapolated) = %s\n", m, ratio(m, ext)
+        }
+    }
+}'
+echo "wall = whole command (manyi: open, read the rows from SQLite, compute, print JSON; R: start, read the"
+echo "exported CSV, compute, print); CPU = user + system seconds of the command (steadier than wall on a"
+echo "shared machine); ratios = manyi seconds / R seconds (lower is better); RSS = peak resident memory"
+echo "(/usr/bin/time -v). manyi on n rows reads them from the N-row database (--to T)."
+
+if ((rc != 0)); then
+    echo "bench: FAILED: a command failed or the figures differ (see above)" >&2
+    if [[ -z ${BENCH_DIR:-} && ${BENCH_KEEP:-0} != 1 ]]; then
+        echo "bench: rerun with BENCH_KEEP=1 or BENCH_DIR=DIR to keep the database and every program's output" >&2
+    else
+        echo "bench: the outputs are in $out" >&2
+    fi
+fi
+exit "$rc"

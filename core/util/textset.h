@@ -1,0 +1,19 @@
+/* A set of texts, each stored once: for columns that repeat few values
+ * (tiers, regions, strata, groups), one copy of each instead of one per row. */
+#ifndef MI_UTIL_TEXTSET_H
+#define MI_UTIL_TEXTSET_H
+
+#include <stddef.h>
+
+typedef struct mi_textset {
+  char **slot; /* open addressing, cap slots (a power of two), NULL = empty */
+  size_t cap, n;
+} mi_textset;
+
+/* The set's copy of text (added if new), or NULL when out of memory. The copy
+ * is owned by the set and lives until mi_textset_free. */
+const char *mi_textset_add(mi_textset *s, const char *text);
+/* Frees every copy; the set is empty again. */
+void mi_textset_free(mi_textset *s);
+
+#endif
