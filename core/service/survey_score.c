@@ -128,6 +128,7 @@ typedef struct scored {
   const mi_config_survey *sv;
   const mi_config_question **qs, *overall, *recommend;
   const char **codes;
+  mi_survey_scale *scales; /* the configuration's version: older answers are put in its terms */
   size_t k;
   mi_survey_rows rows;
   table t;
@@ -135,7 +136,7 @@ typedef struct scored {
 
 static void scored_free(scored *c) {
   mi_survey_rows_free(&c->rows);
-  free(c->t.cols), free(c->t.cells), free(c->qs), free(c->codes);
+  free(c->t.cols), free(c->t.cells), free(c->qs), free(c->codes), free(c->scales);
 }
 
 static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, scored *c, mi_err *e) {
@@ -148,10 +149,12 @@ static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, sc
       return mi_err_set(e, MI_EINVAL, "--by '%s': use tier, region or stratum", bys[i]);
   c->qs = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *c->qs);
   c->codes = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *c->codes);
-  if (!c->qs || !c->codes) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  c->scales = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *c->scales);
+  if (!c->qs || !c->codes || !c->scales) return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t q = 0; q < sv->nquestions; q++) {
     const mi_config_question *qq = &sv->questions[q];
     if (qq->open) continue;
+    c->scales[c->k] = (mi_survey_scale){qq->reverse, qq->scale_min, qq->scale_max};
     c->qs[c->k] = qq, c->codes[c->k++] = qq->code;
     const char *dim = qq->dimension ? qq->dimension : "";
     if (!c->overall && !strcmp(dim, "overall")) c->overall = qq;
@@ -162,7 +165,7 @@ static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, sc
   int rc;
   if ((r->wave && (rc = mi_wave_get(s, r->survey, r->wave, &wave_id, NULL, 0, e))) ||
       (rc = mi_survey_rows_read(s, r->survey, wave_id, r->from, r->to, r->include_flagged,
-                                c->codes, c->k, &c->rows, e)) ||
+                                c->codes, c->scales, c->k, &c->rows, e)) ||
       (rc = make_table(sv, &c->rows, c->qs, r, &c->t, e)))
     return rc;
   if (!c->t.t.nrows)

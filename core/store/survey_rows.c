@@ -55,9 +55,25 @@ static int large_period(mi_store *s, const char *survey, int64_t from, int64_t t
   return n > 0 && n >= total / 16;
 }
 
+/* v, answered to the question of the row's version (columns 4-6: reverse,
+ * scale_min, scale_max), in the terms of the version read for (to): scored
+ * as answered (higher is better), mapped onto to's scale, and turned round
+ * again if to reverses the question. Same version: v unchanged. */
+static double in_terms_of(const mi_survey_scale *to, sqlite3_stmt *st, double v) {
+  int reverse = sqlite3_column_int(st, 4);
+  double lo = sqlite3_column_double(st, 5), hi = sqlite3_column_double(st, 6);
+  if (!to || sqlite3_column_type(st, 5) == SQLITE_NULL || hi <= lo ||
+      (reverse == !!to->reverse && lo == to->min && hi == to->max))
+    return v;
+  double scored = reverse ? lo + hi - v : v;
+  double u = to->min + (scored - lo) * (to->max - to->min) / (hi - lo);
+  return to->reverse ? to->min + to->max - u : u;
+}
+
 int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
                         int64_t to, int include_flagged, const char *const *questions,
-                        size_t nquestions, mi_survey_rows *out, mi_err *e) {
+                        const mi_survey_scale *scales, size_t nquestions, mi_survey_rows *out,
+                        mi_err *e) {
   memset(out, 0, sizeof *out);
   out->questions = questions;
   out->nquestions = nquestions;
@@ -117,10 +133,12 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
   int dense = out->nrows && (uint64_t)(ids[out->nrows - 1] - ids[0]) / 2 < out->nrows;
   if (rc == SQLITE_DONE && out->nrows &&
       sqlite3_prepare_v2(s->db,
-                         dense ? "SELECT a.response_id, a.question_id, q.code, a.value FROM answers a"
+                         dense ? "SELECT a.response_id, a.question_id, q.code, a.value, q.reverse,"
+                                 " q.scale_min, q.scale_max FROM answers a"
                                  " JOIN questions q ON q.id = a.question_id WHERE a.value IS NOT NULL"
                                  " AND a.response_id BETWEEN ?1 AND ?2 ORDER BY a.response_id"
-                               : "SELECT a.response_id, a.question_id, q.code, a.value FROM answers a"
+                               : "SELECT a.response_id, a.question_id, q.code, a.value, q.reverse,"
+                                 " q.scale_min, q.scale_max FROM answers a"
                                  " JOIN questions q ON q.id = a.question_id"
                                  " WHERE a.value IS NOT NULL AND a.response_id = ?1",
                          -1, &st, NULL) == SQLITE_OK) {
@@ -159,7 +177,9 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
           while (q > 0 && strcmp(code, questions[q - 1])) q--;
           q = q ? q - 1 : nquestions;
         }
-        if (q < nquestions) out->values[i * nquestions + q] = sqlite3_column_double(st, 3);
+        if (q < nquestions)
+          out->values[i * nquestions + q] =
+              in_terms_of(scales ? &scales[q] : NULL, st, sqlite3_column_double(st, 3));
       }
     }
     free(slot);

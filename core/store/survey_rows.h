@@ -22,12 +22,25 @@ typedef struct mi_survey_rows {
   size_t flagged_left_out;      /* responses with a cleaning flag, not in the rows */
 } mi_survey_rows;
 
+/* How a question is scored in the questionnaire version the rows are read
+ * for: its scale and whether it is reverse-scored. */
+typedef struct mi_survey_scale {
+  int reverse;
+  double min, max;
+} mi_survey_scale;
+
 /* The responses to survey (any version) submitted in [from, to) and, if
  * wave_id > 0, answering that wave's invitations; flagged ones are left out
- * unless include_flagged. Free with mi_survey_rows_free. */
+ * unless include_flagged. With scales (one per question, may be NULL), an
+ * answer given to another version of the questionnaire is scored by the
+ * version it answered and put in the terms of scales: turned round when its
+ * version reversed the question and scales does not (or the other way), and
+ * mapped linearly from its version's scale onto scales' (1-5 -> 1-7: 4 -> 5.5).
+ * Free with mi_survey_rows_free. */
 int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
                         int64_t to, int include_flagged, const char *const *questions,
-                        size_t nquestions, mi_survey_rows *out, mi_err *e);
+                        const mi_survey_scale *scales, size_t nquestions, mi_survey_rows *out,
+                        mi_err *e);
 void mi_survey_rows_free(mi_survey_rows *r);
 
 #endif
