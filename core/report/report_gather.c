@@ -255,10 +255,12 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
   json_t *smp = sample(s, survey, &p, cur, e);
   json_t *tier = smp ? breakdown(s, cfg, survey, &p, "tier", e) : NULL;
   json_t *region = tier ? breakdown(s, cfg, survey, &p, "region", e) : NULL;
-  json_t *tr = region ? trend(s, cfg, survey, r->period, e) : NULL;
+  json_t *channel = region ? breakdown(s, cfg, survey, &p, "channel", e) : NULL;
+  json_t *dept = channel ? breakdown(s, cfg, survey, &p, "department", e) : NULL;
+  json_t *tr = dept ? trend(s, cfg, survey, r->period, e) : NULL;
   if (!tr) {
-    json_decref(smp), json_decref(tier), json_decref(region), json_decref(cur),
-        json_decref(prev), json_decref(doc);
+    json_decref(smp), json_decref(tier), json_decref(region), json_decref(channel),
+        json_decref(dept), json_decref(cur), json_decref(prev), json_decref(doc);
     return NULL;
   }
   json_object_set_new(doc, "sample", smp);
@@ -266,13 +268,14 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
   json_object_set_new(doc, "dimensions", dimensions(cur, prev));
   json_object_set_new(
       doc, "breakdowns",
-      json_pack("{s:s, s:f, s:o, s:o, s:s}", "test",
+      json_pack("{s:s, s:f, s:o, s:o, s:o, s:o, s:s}", "test",
                 "each group against the rest of the period's responses: CSAT by the "
                 "two-proportion z test, NPS and index by the z test on the difference of two "
-                "independent estimates; a group differs when p < alpha",
-                "alpha", MI_REPORT_ALPHA, "tier", tier, "region", region, "department_note",
-                "the survey score service has no breakdown by department; department figures "
-                "are in the department evaluation"));
+                "independent estimates; a group differs when p is below alpha",
+                "alpha", MI_REPORT_ALPHA, "tier", tier, "region", region, "channel", channel,
+                "department", dept, "department_note",
+                "department: of the ticket the invitation followed; responses without one "
+                "(e.g. relationship waves) are in no department group"));
   json_object_set_new(doc, "trend", tr);
   json_decref(cur), json_decref(prev);
   if (mi_report_gather_more(s, cfg, doc, p.from, p.to, p.label, e)) {

@@ -154,8 +154,8 @@ static json_t *marked(const json_t *f) {
 static void breakdowns(json_t *all, const json_t *doc) {
   const json_t *b = json_object_get(doc, "breakdowns");
   section sec = add_section(all, "breakdowns", "4. Breakdowns");
-  const char *bys[] = {"tier", "region"};
-  for (int k = 0; k < 2; k++) {
+  const char *bys[] = {"tier", "region", "channel", "department"};
+  for (int k = 0; k < 4; k++) {
     char cap[64], id[32];
     snprintf(cap, sizeof cap, "By %s", bys[k]);
     snprintf(id, sizeof id, "by_%s", bys[k]);

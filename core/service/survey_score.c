@@ -23,9 +23,15 @@ typedef struct table {
   mi_analysis_cell *cells;
 } table;
 
+static const char *const by_names[] = {"tier", "region", "stratum", "channel", "department", NULL};
+
 static const char *group_of(const mi_survey_rows *rows, const char *by, size_t i) {
-  return !by ? NULL : !strcmp(by, "tier") ? rows->tier[i]
-                    : !strcmp(by, "region") ? rows->region[i] : rows->stratum[i];
+  if (!by) return NULL;
+  const char **const cols[] = {rows->tier, rows->region, rows->stratum, rows->channel,
+                               rows->department};
+  for (int k = 0; by_names[k]; k++)
+    if (!strcmp(by, by_names[k])) return cols[k][i];
+  return NULL;
 }
 
 /* Does row i belong to the request's domain (all rows when none is set)? */
@@ -144,9 +150,13 @@ static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, sc
   const mi_config_survey *sv = c->sv = mi_config_find_survey(cfg, r->survey);
   if (!sv) return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", r->survey);
   const char *bys[] = {r->by, r->domain_by};
-  for (int i = 0; i < 2; i++)
-    if (bys[i] && strcmp(bys[i], "tier") && strcmp(bys[i], "region") && strcmp(bys[i], "stratum"))
-      return mi_err_set(e, MI_EINVAL, "--by '%s': use tier, region or stratum", bys[i]);
+  for (int i = 0; i < 2; i++) {
+    int known = !bys[i];
+    for (int k = 0; !known && by_names[k]; k++) known = !strcmp(bys[i], by_names[k]);
+    if (!known)
+      return mi_err_set(e, MI_EINVAL, "--by '%s': use tier, region, stratum, channel or department",
+                        bys[i]);
+  }
   c->qs = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *c->qs);
   c->codes = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *c->codes);
   c->scales = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *c->scales);

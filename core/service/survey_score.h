@@ -16,10 +16,10 @@ typedef struct mi_score_request {
   const char *survey;
   const char *wave;    /* NULL: every response in [from, to) */
   int64_t from, to;
-  const char *by;      /* tier, region, stratum or NULL */
+  const char *by;      /* tier, region, stratum, channel, department or NULL */
   int include_flagged; /* count responses that cleaning flagged */
   const char *conf;    /* e.g. "0.95", or NULL */
-  /* a domain: only the rows whose domain_by (tier, region or stratum) is
+  /* a domain: only the rows whose domain_by (as by) is
    * domain_level, or with domain_rest all the others; domain_by NULL: all */
   const char *domain_by, *domain_level;
   int domain_rest;

@@ -10,13 +10,15 @@
 #define RESPONSES_WHERE                                                                     \
   " JOIN surveys v ON v.id = r.survey_id"                                                    \
   " JOIN customers c ON c.id = r.customer_id LEFT JOIN invitations i ON i.id = r.invitation_id" \
+  " LEFT JOIN tickets t ON t.id = i.ticket_id LEFT JOIN departments d ON d.id = t.department_id" \
   " WHERE v.code = ?1 AND r.submitted_at >= ?2 AND r.submitted_at < ?3"                    \
   " AND (?4 = 0 OR i.wave_id = ?4)"
 #define RESPONSES_OF " FROM responses r" RESPONSES_WHERE
 #define RESPONSE_COLUMNS                                                                    \
   "SELECT r.id, coalesce(i.weight, 1), coalesce(c.tier, ''), coalesce(c.region, ''),"       \
   " coalesce(i.stratum, ''), r.submitted_at,"                                               \
-  " EXISTS (SELECT 1 FROM response_flags f WHERE f.response_id = r.id)"
+  " EXISTS (SELECT 1 FROM response_flags f WHERE f.response_id = r.id),"                   \
+  " coalesce(r.channel, ''), coalesce(d.code, '')"
 
 static int grow(mi_survey_rows *r, size_t cap) {
   double *v = realloc(r->values, cap * (r->nquestions ? r->nquestions : 1) * sizeof *v);
@@ -29,9 +31,13 @@ static int grow(mi_survey_rows *r, size_t cap) {
   if (g) r->region = g;
   const char **st = realloc(r->stratum, cap * sizeof *st);
   if (st) r->stratum = st;
+  const char **ch = realloc(r->channel, cap * sizeof *ch);
+  if (ch) r->channel = ch;
+  const char **dp = realloc(r->department, cap * sizeof *dp);
+  if (dp) r->department = dp;
   int64_t *at = realloc(r->submitted_at, cap * sizeof *at);
   if (at) r->submitted_at = at;
-  return v && w && t && g && st && at ? 0 : MI_ENOMEM;
+  return v && w && t && g && st && ch && dp && at ? 0 : MI_ENOMEM;
 }
 
 /* 1 when the survey's responses in [from, to) are at least 1/16 of the
@@ -117,7 +123,10 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
     out->tier[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 2));
     out->region[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 3));
     out->stratum[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 4));
-    if (!out->tier[i] || !out->region[i] || !out->stratum[i]) {
+    out->channel[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 7));
+    out->department[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 8));
+    if (!out->tier[i] || !out->region[i] || !out->stratum[i] || !out->channel[i] ||
+        !out->department[i]) {
       out->nrows--;
       rc = MI_ENOMEM;
       break;
@@ -197,6 +206,7 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
 void mi_survey_rows_free(mi_survey_rows *r) {
   mi_textset_free(&r->texts);
   free(r->values), free(r->weight), free(r->tier), free(r->region), free(r->stratum);
+  free(r->channel), free(r->department);
   free(r->submitted_at);
   memset(r, 0, sizeof *r);
 }

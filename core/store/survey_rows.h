@@ -17,6 +17,8 @@ typedef struct mi_survey_rows {
   double *values;               /* nrows x nquestions, row-major; NAN = not answered */
   double *weight;               /* nrows */
   const char **tier, **region, **stratum; /* "" = none; each distinct text stored once */
+  const char **channel;         /* the response's channel ("" = not given) */
+  const char **department;      /* of the ticket its invitation followed ("" = none) */
   mi_textset texts;                         /* private: owns those texts */
   int64_t *submitted_at;
   size_t flagged_left_out;      /* responses with a cleaning flag, not in the rows */

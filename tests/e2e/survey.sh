@@ -131,11 +131,21 @@ same "$(jx '$.responses')" 1 "the wave's responses"
 contains "$tmp/out" '"csat_error": "csat: the design has only one PSU'
 contains "$tmp/out" '"index_error": "csat: dimension'
 expect 1 m survey score csat --wave Q4;  contains "$tmp/err" "all flagged: see --include-flagged"
-expect 1 m survey score csat --by phone; contains "$tmp/err" "use tier, region or stratum"
+expect 1 m survey score csat --by phone; contains "$tmp/err" "use tier, region, stratum, channel or department"
+
+expect 0 m import responses "$data/responses.csv"
+# NPS of the sms responses of 2026Q3 by --by channel, against SQL (unflagged
+# responses without invitations: every weight 1)
+expect 0 m --json survey score csat --period 2026Q3 --by channel
+same "$(printf '%.9f' "$(jx '$.nps.groups.sms.nps')")" \
+  "$(sql "select printf('%.9f', 100.0 * (sum(a.value >= 9) - sum(a.value <= 6)) / count(*)) from responses r
+          join answers a on a.response_id = r.id join questions q on q.id = a.question_id
+          where q.code = 'q_nps' and a.value is not null and r.channel = 'sms'
+            and r.submitted_at >= unixepoch('2026-06-30T16:00:00Z') and r.submitted_at < unixepoch('2026-09-30T16:00:00Z')
+            and r.id not in (select response_id from response_flags)")" "NPS of the sms channel (SQL)"
 
 # Neyman with the example's 5000 past answers to q_overall: each stratum's
 # sample sd (computed here with awk) and n_h within 1 of 300 N_h sd_h / sum
-expect 0 m import responses "$data/responses.csv"
 expect 0 m --json survey sample csat --wave N2 --method stratified --by region --allocation neyman \
   --question q_overall --size 300 --dry-run --quiet-days 0
 sql "select coalesce(c.region, '(none)'), a.value from answers a join questions q on q.id = a.question_id join responses r on r.id = a.response_id join customers c on c.id = r.customer_id where q.code = 'q_overall'" |
