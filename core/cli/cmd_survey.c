@@ -49,6 +49,7 @@ static const char usage_all[] =
     "                 questions unanswered; prints the counts by reason\n"
     "  score CODE [--wave W] [--period P | --from T --to T]\n"
     "         [--by tier|region|stratum|channel|department] [--include-flagged] [--conf 0.95]\n"
+    "         [--poststratify tier|region]\n"
     "                 CSAT (top-2-box share of the overall question), NPS and the\n"
     "                 weighted satisfaction index over the survey's dimensions (reverse\n"
     "                 items turned round), with confidence intervals, weighted by the\n"
@@ -56,6 +57,8 @@ static const char usage_all[] =
     "                 The same figures as `manyi stats prop|nps|index` on the rows.\n"
     "                 --by channel: the response's channel; department: of the ticket\n"
     "                 its invitation followed (responses without one are in no group).\n"
+    "                 --poststratify: weights adjusted so that the tiers (regions) weigh\n"
+    "                 as in the customer base (standard errors take them as given).\n"
     "                 Per dimension: the design-based mean of the row's item mean, its\n"
     "                 0-100 score with interval, Cronbach's alpha of 2+ items. A\n"
     "                 question with dimension effort gives the CES: its mean and the\n"
@@ -321,11 +324,12 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
       {"wave", required_argument, NULL, 'w'},   {"period", required_argument, NULL, 'p'},
       {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
       {"by", required_argument, NULL, 'b'},     {"include-flagged", no_argument, NULL, 'i'},
-      {"conf", required_argument, NULL, 'c'},   {NULL, 0, NULL, 0}};
+      {"conf", required_argument, NULL, 'c'},   {"poststratify", required_argument, NULL, 'P'},
+      {NULL, 0, NULL, 0}};
   mi_score_request r = {.from = INT64_MIN, .to = INT64_MAX};
   const char *period = NULL, *from_s = NULL, *to_s = NULL;
   int opt;
-  while ((opt = getopt_long(argc, argv, "w:p:f:t:b:ic:", options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "w:p:f:t:b:ic:P:", options, NULL)) != -1) {
     switch (opt) {
     case 'w': r.wave = optarg; break;
     case 'p': period = optarg; break;
@@ -334,6 +338,11 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
     case 'b': r.by = optarg; break;
     case 'i': r.include_flagged = 1; break;
     case 'c': r.conf = optarg; break;
+    case 'P':
+      if (strcmp(optarg, "tier") && strcmp(optarg, "region"))
+        return mi_cli_usage_error("survey", "--poststratify: tier or region, not '%s'", optarg);
+      r.poststratify = optarg;
+      break;
     default: return mi_cli_usage_error("survey", "score: unknown option");
     }
   }

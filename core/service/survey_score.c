@@ -135,6 +135,7 @@ typedef struct scored {
   const mi_config_question **qs, *overall, *recommend;
   const char **codes;
   mi_survey_scale *scales; /* the configuration's version: older answers are put in its terms */
+  json_t *post;            /* what post-stratification did, or NULL */
   size_t k;
   mi_survey_rows rows;
   table t;
@@ -143,6 +144,65 @@ typedef struct scored {
 static void scored_free(scored *c) {
   mi_survey_rows_free(&c->rows);
   free(c->t.cols), free(c->t.cells), free(c->qs), free(c->codes), free(c->scales);
+  json_decref(c->post);
+}
+
+/* The customer base's levels (tier or region) with their counts, and the
+ * rows' sum of weights in each. */
+typedef struct population {
+  size_t n, cap;
+  struct level {
+    char *name;
+    double customers, weight;
+  } *l;
+} population;
+
+static int add_level(void *ctx, const char *name, int64_t customers) {
+  population *p = ctx;
+  if (p->n == p->cap) {
+    size_t cap = p->cap ? 2 * p->cap : 16;
+    struct level *g = realloc(p->l, cap * sizeof *g);
+    if (!g) return MI_ENOMEM;
+    p->l = g, p->cap = cap;
+  }
+  p->l[p->n] = (struct level){strdup(name ? name : ""), (double)customers, 0};
+  return p->l[p->n++].name ? 0 : MI_ENOMEM;
+}
+
+/* Post-stratification: each row's weight times N_level / (the level's sum of
+ * weights), so the levels weigh as in the customer base. The standard errors
+ * then treat these weights as given. */
+static int poststratify(mi_store *s, const mi_score_request *r, scored *c, mi_err *e) {
+  const char *by = r->poststratify;
+  if (!by) return 0;
+  population p = {0};
+  int rc = mi_survey_population(s, by, add_level, &p, e);
+  if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+  const char **col = !strcmp(by, "tier") ? c->rows.tier : c->rows.region;
+  size_t *of = rc ? NULL : calloc(c->rows.nrows ? c->rows.nrows : 1, sizeof *of);
+  if (!rc && !of) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t i = 0; !rc && i < c->rows.nrows; i++) {
+    size_t j = i && col[i] == col[i - 1] ? of[i - 1] : 0; /* texts are stored once */
+    while (j < p.n && strcmp(p.l[j].name, col[i])) j++;
+    if (j == p.n) rc = mi_err_set(e, MI_EINVAL, "post-stratifying: %s '%s' of a response is "
+                                  "not in the customer base", by, col[i]);
+    else p.l[j].weight += c->rows.weight[of[i] = j, i];
+  }
+  json_t *levels = json_object(), *missing = json_array();
+  for (size_t j = 0; !rc && j < p.n; j++) {
+    json_object_set_new(levels, p.l[j].name,
+                        json_pack("{s:I, s:f}", "customers", (json_int_t)p.l[j].customers,
+                                  "sample_weight", p.l[j].weight));
+    if (p.l[j].weight <= 0) json_array_append_new(missing, json_string(p.l[j].name));
+  }
+  for (size_t i = 0; !rc && i < c->rows.nrows; i++)
+    if (p.l[of[i]].weight > 0) c->rows.weight[i] *= p.l[of[i]].customers / p.l[of[i]].weight;
+  if (!rc)
+    c->post = json_pack("{s:s, s:O, s:O}", "by", by, "levels", levels, "without_responses", missing);
+  json_decref(levels), json_decref(missing);
+  for (size_t j = 0; j < p.n; j++) free(p.l[j].name);
+  free(p.l), free(of);
+  return rc;
 }
 
 static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, scored *c, mi_err *e) {
@@ -176,6 +236,7 @@ static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, sc
   if ((r->wave && (rc = mi_wave_get(s, r->survey, r->wave, &wave_id, NULL, 0, e))) ||
       (rc = mi_survey_rows_read(s, r->survey, wave_id, r->from, r->to, r->include_flagged,
                                 c->codes, c->scales, c->k, &c->rows, e)) ||
+      (rc = poststratify(s, r, c, e)) ||
       (rc = make_table(sv, &c->rows, c->qs, r, &c->t, e)))
     return rc;
   if (!c->t.t.nrows)
@@ -194,6 +255,7 @@ json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_reques
   const table *t = &c.t;
   out = json_pack("{s:s, s:I, s:I}", "survey", r->survey, "responses", (json_int_t)t->t.nrows,
                   "flagged_left_out", (json_int_t)c.rows.flagged_left_out);
+  if (c.post) json_object_set(out, "poststratified", c.post);
   const char *by = r->by ? "group" : NULL;
   char success[32], dims[4096];
   if (overall) snprintf(success, sizeof success, "%d,%d", overall->scale_max - 1, overall->scale_max);

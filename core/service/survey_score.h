@@ -19,6 +19,9 @@ typedef struct mi_score_request {
   const char *by;      /* tier, region, stratum, channel, department or NULL */
   int include_flagged; /* count responses that cleaning flagged */
   const char *conf;    /* e.g. "0.95", or NULL */
+  /* tier or region: weights post-stratified to the customer base's counts
+   * by it (each row's weight times N_level / the level's sum of weights) */
+  const char *poststratify;
   /* a domain: only the rows whose domain_by (as by) is
    * domain_level, or with domain_rest all the others; domain_by NULL: all */
   const char *domain_by, *domain_level;

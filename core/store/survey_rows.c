@@ -210,3 +210,28 @@ void mi_survey_rows_free(mi_survey_rows *r) {
   free(r->submitted_at);
   memset(r, 0, sizeof *r);
 }
+
+int mi_survey_population(mi_store *s, const char *by,
+                         int (*cb)(void *ctx, const char *level, int64_t customers), void *ctx,
+                         mi_err *e) {
+  const char *sql = !by ? NULL
+                    : !strcmp(by, "tier")
+                        ? "SELECT coalesce(tier, ''), count(*) FROM customers GROUP BY 1"
+                    : !strcmp(by, "region")
+                        ? "SELECT coalesce(region, ''), count(*) FROM customers GROUP BY 1"
+                        : NULL;
+  if (!sql) return mi_err_set(e, MI_EINVAL, "the customer base by '%s': use tier or region", by ? by : "");
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "counting the customers");
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int stop = cb(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+    if (stop) {
+      sqlite3_finalize(st);
+      return stop;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "counting the customers");
+}

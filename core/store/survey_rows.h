@@ -45,4 +45,11 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
                         mi_err *e);
 void mi_survey_rows_free(mi_survey_rows *r);
 
+/* The customer base by "tier" or "region" (a customer without one: level ""):
+ * cb(ctx, level, customers) per level. A non-zero return from cb stops and is
+ * returned; MI_EINVAL for another by. */
+int mi_survey_population(mi_store *s, const char *by,
+                         int (*cb)(void *ctx, const char *level, int64_t customers), void *ctx,
+                         mi_err *e);
+
 #endif

@@ -143,6 +143,21 @@ same "$(printf '%.9f' "$(jx '$.nps.groups.sms.nps')")" \
           where q.code = 'q_nps' and a.value is not null and r.channel = 'sms'
             and r.submitted_at >= unixepoch('2026-06-30T16:00:00Z') and r.submitted_at < unixepoch('2026-09-30T16:00:00Z')
             and r.id not in (select response_id from response_flags)")" "NPS of the sms channel (SQL)"
+# Post-stratified to the customer base's tiers: each response weighs
+# N_tier / (the period's responses of that tier), here in SQL
+expect 0 m --json survey score csat --period 2026Q3 --poststratify tier
+same "$(printf '%.9f' "$(jx '$.csat.p')")" \
+  "$(sql "with rows as (select r.id, coalesce(c.tier, '') tier from responses r join customers c on c.id = r.customer_id
+                        where r.submitted_at >= unixepoch('2026-06-30T16:00:00Z') and r.submitted_at < unixepoch('2026-09-30T16:00:00Z')
+                          and r.id not in (select response_id from response_flags)),
+               w as (select tier, count(*) w from rows group by tier),
+               n as (select coalesce(tier, '') tier, count(*) n from customers group by 1),
+               ans as (select rows.tier, a.value from rows join answers a on a.response_id = rows.id
+                       join questions q on q.id = a.question_id where q.code = 'q_overall' and a.value is not null)
+          select printf('%.9f', sum(n.n * 1.0 / w.w * (ans.value >= 4)) / sum(n.n * 1.0 / w.w))
+          from ans join w using (tier) join n using (tier)")" "CSAT post-stratified by tier (SQL)"
+same "$(jx '$.poststratified.levels.C.customers')" "$(sql "select count(*) from customers where tier = 'C'")" "the base's tier C"
+expect 2 m survey score csat --poststratify stratum; contains "$tmp/err" "--poststratify: tier or region"
 
 # Neyman with the example's 5000 past answers to q_overall: each stratum's
 # sample sd (computed here with awk) and n_h within 1 of 300 N_h sd_h / sum
