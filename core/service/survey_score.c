@@ -184,9 +184,13 @@ static int poststratify(mi_store *s, const mi_score_request *r, scored *c, mi_er
   for (size_t i = 0; !rc && i < c->rows.nrows; i++) {
     size_t j = i && col[i] == col[i - 1] ? of[i - 1] : 0; /* texts are stored once */
     while (j < p.n && strcmp(p.l[j].name, col[i])) j++;
-    if (j == p.n) rc = mi_err_set(e, MI_EINVAL, "post-stratifying: %s '%s' of a response is "
-                                  "not in the customer base", by, col[i]);
-    else p.l[j].weight += c->rows.weight[of[i] = j, i];
+    if (j == p.n) {
+      rc = mi_err_set(e, MI_EINVAL, "post-stratifying: %s '%s' of a response is not in the "
+                      "customer base", by, col[i]);
+    } else {
+      of[i] = j;
+      p.l[j].weight += c->rows.weight[i];
+    }
   }
   json_t *levels = json_object(), *missing = json_array();
   for (size_t j = 0; !rc && j < p.n; j++) {
