@@ -22,11 +22,6 @@ int mi_skill_check(const char *skill, mi_err *e) {
   return 0;
 }
 
-static void copy_text(sqlite3_stmt *st, int col, char *out, size_t size) {
-  const unsigned char *v = sqlite3_column_text(st, col);
-  snprintf(out, size, "%s", v ? (const char *)v : "");
-}
-
 /* Splits list into trimmed codes (in buf), checks each, drops repeats. */
 static int split_skills(const char *list, char *buf, size_t size, const char **codes, size_t *n,
                         mi_err *e) {
@@ -81,7 +76,7 @@ int mi_staff_skills_set(mi_store *s, int64_t staff_id, const char *list, int *ch
   size_t nold = 0;
   sqlite3_bind_int64(have, 1, staff_id);
   while ((rc = sqlite3_step(have)) == SQLITE_ROW)
-    if (nold < sizeof old / sizeof old[0]) copy_text(have, 0, old[nold++], sizeof old[0]);
+    if (nold < sizeof old / sizeof old[0]) mi_column_copy(have, 0, old[nold++], sizeof old[0]);
   if (rc != SQLITE_DONE) {
     rc = mi_store_fail(s, e, "reading staff skills");
     goto done;
@@ -161,9 +156,9 @@ int mi_skilled_staff_list(mi_store *s, const char *skill, mi_skilled_staff **out
     }
     mi_skilled_staff *m = &(*out)[(*n)++];
     m->id = sqlite3_column_int64(st, 0);
-    copy_text(st, 1, m->external_id, sizeof m->external_id);
-    copy_text(st, 2, m->name, sizeof m->name);
-    copy_text(st, 3, m->department, sizeof m->department);
+    mi_column_copy(st, 1, m->external_id, sizeof m->external_id);
+    mi_column_copy(st, 2, m->name, sizeof m->name);
+    mi_column_copy(st, 3, m->department, sizeof m->department);
   }
   int ret = 0;
   if (rc == SQLITE_NOMEM) ret = mi_err_set(e, MI_ENOMEM, "out of memory listing staff");
@@ -265,14 +260,14 @@ static void read_appt(sqlite3_stmt *st, mi_appointment_row *a) {
   a->ends_at = sqlite3_column_int64(st, 5);
   a->booked_at = sqlite3_column_int64(st, 6);
   a->closed_at = sqlite3_column_int64(st, 7);
-  copy_text(st, 8, a->ticket, sizeof a->ticket);
-  copy_text(st, 9, a->customer, sizeof a->customer);
-  copy_text(st, 10, a->staff, sizeof a->staff);
-  copy_text(st, 11, a->staff_name, sizeof a->staff_name);
-  copy_text(st, 12, a->skill, sizeof a->skill);
-  copy_text(st, 13, a->status, sizeof a->status);
-  copy_text(st, 14, a->booked_by, sizeof a->booked_by);
-  copy_text(st, 15, a->department, sizeof a->department);
+  mi_column_copy(st, 8, a->ticket, sizeof a->ticket);
+  mi_column_copy(st, 9, a->customer, sizeof a->customer);
+  mi_column_copy(st, 10, a->staff, sizeof a->staff);
+  mi_column_copy(st, 11, a->staff_name, sizeof a->staff_name);
+  mi_column_copy(st, 12, a->skill, sizeof a->skill);
+  mi_column_copy(st, 13, a->status, sizeof a->status);
+  mi_column_copy(st, 14, a->booked_by, sizeof a->booked_by);
+  mi_column_copy(st, 15, a->department, sizeof a->department);
 }
 
 int mi_appointment_get(mi_store *s, int64_t id, mi_appointment_row *out, mi_err *e) {

@@ -18,18 +18,13 @@ void mi_queue_job_clear(mi_queue_job *j) {
   memset(j, 0, sizeof *j);
 }
 
-static void copy_text(sqlite3_stmt *st, int col, char *out, size_t size) {
-  const unsigned char *t = sqlite3_column_text(st, col);
-  snprintf(out, size, "%s", t ? (const char *)t : "");
-}
-
 /* Reads a row of JOB_COLUMNS. */
 static void read_job(sqlite3_stmt *st, mi_queue_job *j) {
   mi_queue_job_clear(j);
   j->id = sqlite3_column_int64(st, 0);
-  copy_text(st, 1, j->kind, sizeof j->kind);
-  copy_text(st, 2, j->key, sizeof j->key);
-  copy_text(st, 3, j->status, sizeof j->status);
+  mi_column_copy(st, 1, j->kind, sizeof j->kind);
+  mi_column_copy(st, 2, j->key, sizeof j->key);
+  mi_column_copy(st, 3, j->status, sizeof j->status);
   j->payload = mi_column_strdup(st, 4);
   j->error = mi_column_strdup(st, 5);
   j->run_at = sqlite3_column_int64(st, 6);
@@ -38,7 +33,7 @@ static void read_job(sqlite3_stmt *st, mi_queue_job *j) {
   j->started_at = sqlite3_column_int64(st, 9);
   j->finished_at = sqlite3_column_int64(st, 10);
   j->lease_until = sqlite3_column_int64(st, 11);
-  copy_text(st, 12, j->lease_owner, sizeof j->lease_owner);
+  mi_column_copy(st, 12, j->lease_owner, sizeof j->lease_owner);
 }
 
 int mi_queue_claim(mi_store *s, const char *owner, int64_t now, int64_t lease_secs,

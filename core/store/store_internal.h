@@ -84,6 +84,9 @@ struct mi_store {
  * (bindings cleared) on every use; NULL with e filled on failure. */
 sqlite3_stmt *mi_store_stmt(mi_store *s, enum mi_stmt_slot slot, const char *sql, mi_err *e);
 
+/* Column col of the current row as text into out (NULL: ""), cut to size. */
+void mi_column_copy(sqlite3_stmt *st, int col, char *out, size_t size);
+
 /* Turns the last SQLite error into an mi_err: constraint failures become
  * MI_EINVAL/MI_EEXIST with a message naming what was refused. what describes
  * the operation ("adding customer C001"). Returns the code. */

@@ -17,34 +17,29 @@
   " FROM tickets t JOIN customers c ON c.id = t.customer_id"                                    \
   " JOIN departments d ON d.id = t.department_id LEFT JOIN staff s ON s.id = t.assignee_id"
 
-static void text(sqlite3_stmt *st, int col, char *out, size_t size) {
-  const unsigned char *v = sqlite3_column_text(st, col);
-  snprintf(out, size, "%s", v ? (const char *)v : "");
-}
-
 static void read_row(sqlite3_stmt *st, mi_ticket_row *t) {
   memset(t, 0, sizeof *t);
   t->id = sqlite3_column_int64(st, 0);
   t->customer_id = sqlite3_column_int64(st, 1);
   t->department_id = sqlite3_column_int64(st, 2);
   t->assignee_id = sqlite3_column_int64(st, 3);
-  text(st, 4, t->external_id, sizeof t->external_id);
-  text(st, 5, t->customer, sizeof t->customer);
-  text(st, 6, t->customer_tier, sizeof t->customer_tier);
-  text(st, 7, t->department, sizeof t->department);
-  text(st, 8, t->assignee, sizeof t->assignee);
-  text(st, 9, t->kind, sizeof t->kind);
-  text(st, 10, t->category, sizeof t->category);
-  text(st, 11, t->severity, sizeof t->severity);
-  text(st, 12, t->channel, sizeof t->channel);
-  text(st, 13, t->status, sizeof t->status);
+  mi_column_copy(st, 4, t->external_id, sizeof t->external_id);
+  mi_column_copy(st, 5, t->customer, sizeof t->customer);
+  mi_column_copy(st, 6, t->customer_tier, sizeof t->customer_tier);
+  mi_column_copy(st, 7, t->department, sizeof t->department);
+  mi_column_copy(st, 8, t->assignee, sizeof t->assignee);
+  mi_column_copy(st, 9, t->kind, sizeof t->kind);
+  mi_column_copy(st, 10, t->category, sizeof t->category);
+  mi_column_copy(st, 11, t->severity, sizeof t->severity);
+  mi_column_copy(st, 12, t->channel, sizeof t->channel);
+  mi_column_copy(st, 13, t->status, sizeof t->status);
   t->priority = sqlite3_column_int(st, 14);
   t->escalation_level = sqlite3_column_int(st, 15);
   t->opened_at = sqlite3_column_int64(st, 16);
   t->first_response_at = sqlite3_column_int64(st, 17);
   t->resolved_at = sqlite3_column_int64(st, 18);
-  text(st, 19, t->subject, sizeof t->subject);
-  text(st, 20, t->stage, sizeof t->stage);
+  mi_column_copy(st, 19, t->subject, sizeof t->subject);
+  mi_column_copy(st, 20, t->stage, sizeof t->stage);
 }
 
 int mi_ticket_get(mi_store *s, const char *external_id, mi_ticket_row *out, mi_err *e) {

@@ -1,5 +1,6 @@
 /* Transactions, the statement cache, and SQLite errors turned into mi_err. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,11 @@ void mi_store_release_savepoint(mi_store *s) {
 
 void mi_store_rollback_savepoint(mi_store *s) {
   sqlite3_exec(s->db, "ROLLBACK TO mi_row; RELEASE mi_row", NULL, NULL, NULL);
+}
+
+void mi_column_copy(sqlite3_stmt *st, int col, char *out, size_t size) {
+  const unsigned char *v = sqlite3_column_text(st, col);
+  snprintf(out, size, "%s", v ? (const char *)v : "");
 }
 
 sqlite3_stmt *mi_store_stmt(mi_store *s, enum mi_stmt_slot slot, const char *sql, mi_err *e) {
