@@ -539,8 +539,8 @@ static void test_index(void **state) {
   size_t d1[] = {0, 1}, d2[] = {2};
   mi_stats_index_dim dims[] = {{1, 1, 5, d1, 2}, {3, 0, 10, d2, 1}};
   mi_stats_index_result r, g[2];
-  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, NULL, 0, NULL, 0, &r, NULL, &e), MI_EINVAL);
-  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), 0);
+  assert_int_equal(mi_stats_index(x, miss, NULL, NULL, 4, 3, NULL, 0, NULL, 0, &r, NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_index(x, miss, NULL, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), 0);
   assert_int_equal(r.n, 4);
   assert_int_equal(r.dim_n[0], 3);
   near(r.dimension_mean_raw[0], (2 + 2 + 5) / 3.0, 1e-15); /* row means 2, 2, 5 */
@@ -550,15 +550,27 @@ static void test_index(void **state) {
   mi_stats_index_free(&r);
   /* weights: the row means weighted */
   double w[] = {1, 0, 3, 1};
-  assert_int_equal(mi_stats_index(x, miss, w, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), 0);
+  assert_int_equal(mi_stats_index(x, miss, w, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), 0);
   near(r.dimension_mean_raw[0], (2 + 15) / 4.0, 1e-15);
+  double se_rows = r.se;
   mi_stats_index_free(&r);
+  /* a design of one stratum, each row its own PSU: the same se; a design of
+   * other rows is refused */
+  mi_stats_design des;
+  mi_stats_design_spec spec = {.n = 4, .w = w};
+  assert_int_equal(mi_stats_design_init(&spec, &des, &e), 0);
+  assert_int_equal(mi_stats_index(x, miss, w, &des, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), 0);
+  near(r.se, se_rows, 1e-14);
+  mi_stats_index_free(&r);
+  assert_int_equal(mi_stats_index(x, miss, w, &des, 3, 3, dims, 2, NULL, 0, &r, NULL, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "not of these rows"));
+  mi_stats_design_free(&des);
   /* groups, a group of one */
   size_t grp[] = {0, 0, 0, 1};
-  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, dims, 2, grp, 2, &r, g, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_index(x, miss, NULL, NULL, 4, 3, dims, 2, grp, 2, &r, g, &e), MI_EINVAL);
   assert_non_null(strstr(e.msg, "group 2: dimension 1 has no values"));
   size_t grp2[] = {0, 1, 0, 1};
-  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, dims, 2, grp2, 2, &r, g, &e), 0);
+  assert_int_equal(mi_stats_index(x, miss, NULL, NULL, 4, 3, dims, 2, grp2, 2, &r, g, &e), 0);
   assert_int_equal(g[1].n, 2);
   near(g[1].dimension_mean_raw[1], 4, 0);
   mi_stats_index_free(&r);
@@ -566,15 +578,15 @@ static void test_index(void **state) {
   mi_stats_index_free(&g[1]);
   /* out of range, no values, bad spec */
   x[2] = 6;
-  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_index(x, miss, NULL, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), MI_EINVAL);
   assert_non_null(strstr(e.msg, "column 1 row 3: 6 is outside the scale 1..5"));
   x[2] = 5;
   unsigned char all[12];
   memset(all, 1, sizeof all);
-  assert_int_equal(mi_stats_index(x, all, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_index(x, all, NULL, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), MI_EINVAL);
   assert_non_null(strstr(e.msg, "dimension 1 has no values"));
   dims[1].min = 10;
-  assert_int_equal(mi_stats_index(x, miss, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_stats_index(x, miss, NULL, NULL, 4, 3, dims, 2, NULL, 0, &r, NULL, &e), MI_EINVAL);
   assert_non_null(strstr(e.msg, "min < max"));
 }
 

@@ -212,6 +212,11 @@ typedef struct mi_analysis_design {
 
 /* Is any of --weight, --strata, --cluster, --fpc given? */
 int mi_analysis_has_design(const mi_analysis_args *a);
+/* The design of the rows already in ad->d (loaded with the columns that
+ * --col, --weight, --strata, --cluster and --fpc name; --col may be absent):
+ * the checks and the build of mi_analysis_design_load below. Frees ad on
+ * failure. */
+int mi_analysis_design_of(mi_analysis_args *a, int build, mi_analysis_design *ad, mi_err *e);
 /* Loads --col (numeric), the design columns and the text columns
  * extra[0..nextra) (e.g. raking variables). A missing weight, stratum,
  * cluster or fpc in any row, or a negative weight, is an error at FILE:LINE;

@@ -258,7 +258,8 @@
 
 #define H_INDEX \
      "Usage: manyi stats index FILE --dims 'NAME:W:MIN:MAX:COL1,COL2;...' [--by G]\n" \
-     "                         [--weight W]\n\n" \
+     "                         [--weight W] [--strata S] [--cluster K] [--nest]\n" \
+     "                         [--lonely-psu R]\n\n" \
      "Weighted satisfaction index: per dimension the row's mean of its present\n" \
      "items (a row with none is left out of that dimension), dimension_mean_raw =\n" \
      "the mean of those over rows, dimension_score_0_100 = 100 (mean - MIN) /\n" \
@@ -269,7 +270,11 @@
      "dimension. A value outside MIN..MAX is an error. With --by: groups.\n" \
      "With --weight W (every row needs a weight >= 0) each dimension's mean is\n" \
      "weighted by the row weights (R: svymean(~m, svydesign(ids = ~1, weights =\n" \
-     "~W), na.rm = TRUE) on the row values m).\n\n" COMMON
+     "~W), na.rm = TRUE) on the row values m). With --strata or --cluster the\n" \
+     "se follows that design (as mean's design options): the PSU totals of the\n" \
+     "linearised values, the rows with a value in any dimension present (R:\n" \
+     "svycontrast of svyratio(~y_d, ~a_d) on svydesign(ids = ~K, strata = ~S,\n" \
+     "weights = ~W)); design {...} says what it was.\n\n" COMMON
 
 #define H_TREND \
      "Usage: manyi stats trend FILE --col COL [--period 12] [--json]\n\n" \
@@ -307,7 +312,7 @@ const mi_analysis_sub mi_analysis_subs[] = {
     {"km", "Kaplan-Meier survival, by group with a log-rank test", "time event event-value by at conf", 1, H_KM, mi_analysis_run_km},
     {"pca", "principal components with varimax rotation", "cols factors rotate", 1, H_PCA, mi_analysis_run_pca},
     {"rake", "mean after raking or post-stratifying the weights to population totals", "col conf weight strata cluster fpc nest! lonely-psu margin poststratify epsilon maxit", 1, H_RAKE, mi_analysis_run_rake},
-    {"index", "weighted satisfaction index 0-100 over dimensions", "dims by weight", 1, H_INDEX, mi_analysis_run_index},
+    {"index", "weighted satisfaction index 0-100 over dimensions", "dims by weight strata cluster nest! lonely-psu", 1, H_INDEX, mi_analysis_run_index},
     {"trend", "linear trend, moving averages, seasonal figure", "col period", 1, H_TREND, mi_analysis_run_trend},
     {"kmeans", "k-means clustering", "cols k starts seed", 1, H_KMEANS, mi_analysis_run_kmeans},
     {NULL, NULL, NULL, 0, NULL, NULL},

@@ -91,6 +91,68 @@ static int row_err(mi_analysis_design *ad, size_t i, const char *col, const char
                        what);
 }
 
+/* --nest and --lonely-psu: usage errors when they do not fit the others. */
+static int rule_opts(mi_analysis_args *a, mi_stats_lonely_psu *rule, mi_err *e) {
+  const char *lonely = mi_analysis_opt(a, "lonely-psu");
+  *rule = MI_STATS_LONELY_FAIL;
+  a->usage = 1;
+  if (mi_analysis_opt(a, "nest") && !(mi_analysis_opt(a, "strata") && mi_analysis_opt(a, "cluster")))
+    return mi_err_set(e, MI_EINVAL, "--nest needs --strata and --cluster (it says cluster ids "
+                      "restart in each stratum)");
+  if (lonely && !mi_analysis_opt(a, "strata"))
+    return mi_err_set(e, MI_EINVAL, "--lonely-psu needs --strata");
+  if (lonely && mi_stats_lonely_psu_parse(lonely, rule, e)) {
+    mi_err_prefix(e, "--lonely-psu");
+    return MI_EINVAL;
+  }
+  a->usage = 0;
+  return 0;
+}
+
+int mi_analysis_design_of(mi_analysis_args *a, int build, mi_analysis_design *ad, mi_err *e) {
+  mi_stats_lonely_psu rule;
+  int rc = rule_opts(a, &rule, e);
+  if (rc) return rc;
+  mi_analysis_data *d = &ad->d;
+  const char *col = mi_analysis_opt(a, "col"), *wn = mi_analysis_opt(a, "weight");
+  const char *sn = mi_analysis_opt(a, "strata"), *cn = mi_analysis_opt(a, "cluster");
+  const char *fn = mi_analysis_opt(a, "fpc");
+  ad->col = col ? mi_analysis_data_col(d, col) : NULL;
+  ad->w = wn ? mi_analysis_data_col(d, wn) : NULL;
+  ad->strata = sn ? mi_analysis_data_col(d, sn) : NULL;
+  ad->cluster = cn ? mi_analysis_data_col(d, cn) : NULL;
+  ad->fpc = fn ? mi_analysis_data_col(d, fn) : NULL;
+  const mi_analysis_column *dc[4] = {ad->w, ad->strata, ad->cluster, ad->fpc};
+  static const char *const what[4] = {"weight", "stratum", "cluster", "fpc"};
+  for (size_t i = 0; !rc && i < d->nrows; i++) {
+    for (size_t k = 0; !rc && k < 4; k++)
+      if (dc[k] && dc[k]->miss[i]) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "missing %s; every row is a unit of the design and needs one "
+                 "(R's svydesign stops too)", what[k]);
+        rc = row_err(ad, i, dc[k]->name, msg, e);
+      }
+    if (!rc && ad->w && ad->w->x[i] < 0)
+      rc = row_err(ad, i, ad->w->name, "negative weight (weights must be >= 0)", e);
+  }
+  if (!rc && ad->strata)
+    rc = mi_analysis_levels(ad->strata, d->nrows, &ad->slev, &ad->nslev, &ad->sidx, e);
+  if (!rc && ad->cluster)
+    rc = mi_analysis_levels(ad->cluster, d->nrows, &ad->plev, &ad->nplev, &ad->pidx, e);
+  if (!rc && build) {
+    if (d->nrows == 0) {
+      rc = mi_err_set(e, MI_EINVAL, "%s: no rows", d->file);
+    } else {
+      mi_stats_design_spec s = {d->nrows, ad->w ? ad->w->x : NULL, ad->sidx, ad->nslev,
+                                ad->pidx, ad->nplev, mi_analysis_opt(a, "nest") != NULL,
+                                ad->fpc ? ad->fpc->x : NULL, rule};
+      if ((rc = mi_stats_design_init(&s, &ad->des, e))) mi_analysis_design_err(ad, e);
+    }
+  }
+  if (rc) mi_analysis_design_free(ad);
+  return rc;
+}
+
 int mi_analysis_design_load(mi_analysis_args *a, const char *const *extra, size_t nextra,
                             int build, mi_analysis_design *ad, mi_err *e) {
   memset(ad, 0, sizeof *ad);
@@ -98,18 +160,9 @@ int mi_analysis_design_load(mi_analysis_args *a, const char *const *extra, size_
   if (!col) return MI_EINVAL;
   const char *wn = mi_analysis_opt(a, "weight"), *sn = mi_analysis_opt(a, "strata");
   const char *cn = mi_analysis_opt(a, "cluster"), *fn = mi_analysis_opt(a, "fpc");
-  const char *lonely = mi_analysis_opt(a, "lonely-psu");
-  int nest = mi_analysis_opt(a, "nest") != NULL;
-  mi_stats_lonely_psu rule = MI_STATS_LONELY_FAIL;
+  mi_stats_lonely_psu rule;
+  if (rule_opts(a, &rule, e)) return MI_EINVAL;
   a->usage = 1;
-  if (nest && !(sn && cn))
-    return mi_err_set(e, MI_EINVAL, "--nest needs --strata and --cluster (it says cluster ids "
-                      "restart in each stratum)");
-  if (lonely && !sn) return mi_err_set(e, MI_EINVAL, "--lonely-psu needs --strata");
-  if (lonely && mi_stats_lonely_psu_parse(lonely, &rule, e)) {
-    mi_err_prefix(e, "--lonely-psu");
-    return MI_EINVAL;
-  }
   /* numeric and text roles must not share a column (it is loaded once) */
   const char *num[3] = {col, wn, fn}, *txt[2] = {sn, cn};
   for (size_t i = 0; i < 3; i++)
@@ -137,40 +190,7 @@ int mi_analysis_design_load(mi_analysis_args *a, const char *const *extra, size_
   int rc = mi_analysis_load(a, names, kinds, nn, &ad->d, e);
   free(names), free(kinds);
   if (rc) return rc;
-  mi_analysis_data *d = &ad->d;
-  ad->col = mi_analysis_data_col(d, col);
-  ad->w = wn ? mi_analysis_data_col(d, wn) : NULL;
-  ad->strata = sn ? mi_analysis_data_col(d, sn) : NULL;
-  ad->cluster = cn ? mi_analysis_data_col(d, cn) : NULL;
-  ad->fpc = fn ? mi_analysis_data_col(d, fn) : NULL;
-  const mi_analysis_column *dc[4] = {ad->w, ad->strata, ad->cluster, ad->fpc};
-  static const char *const what[4] = {"weight", "stratum", "cluster", "fpc"};
-  for (size_t i = 0; !rc && i < d->nrows; i++) {
-    for (size_t k = 0; !rc && k < 4; k++)
-      if (dc[k] && dc[k]->miss[i]) {
-        char msg[200];
-        snprintf(msg, sizeof msg, "missing %s; every row is a unit of the design and needs one "
-                 "(R's svydesign stops too)", what[k]);
-        rc = row_err(ad, i, dc[k]->name, msg, e);
-      }
-    if (!rc && ad->w && ad->w->x[i] < 0)
-      rc = row_err(ad, i, ad->w->name, "negative weight (weights must be >= 0)", e);
-  }
-  if (!rc && ad->strata)
-    rc = mi_analysis_levels(ad->strata, d->nrows, &ad->slev, &ad->nslev, &ad->sidx, e);
-  if (!rc && ad->cluster)
-    rc = mi_analysis_levels(ad->cluster, d->nrows, &ad->plev, &ad->nplev, &ad->pidx, e);
-  if (!rc && build) {
-    if (d->nrows == 0) {
-      rc = mi_err_set(e, MI_EINVAL, "%s: no rows", d->file);
-    } else {
-      mi_stats_design_spec s = {d->nrows, ad->w ? ad->w->x : NULL, ad->sidx, ad->nslev,
-                                ad->pidx, ad->nplev, nest, ad->fpc ? ad->fpc->x : NULL, rule};
-      if ((rc = mi_stats_design_init(&s, &ad->des, e))) mi_analysis_design_err(ad, e);
-    }
-  }
-  if (rc) mi_analysis_design_free(ad);
-  return rc;
+  return mi_analysis_design_of(a, build, ad, e);
 }
 
 json_t *mi_analysis_design_json(const mi_analysis_args *a, const mi_analysis_design *ad) {

@@ -343,8 +343,9 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
     return NULL;
   }
   const char *bn = mi_analysis_opt(a, "by"), *wn = mi_analysis_opt(a, "weight");
-  /* all item columns, each once, then --weight, then --by */
-  size_t cap = 2;
+  const char *sn = mi_analysis_opt(a, "strata"), *cn = mi_analysis_opt(a, "cluster");
+  /* all item columns, each once, then --weight, --by, --strata, --cluster */
+  size_t cap = 4;
   for (size_t d = 0; d < nd; d++) cap += ds[d].ncols;
   const char **names = calloc(cap, sizeof *names);
   mi_analysis_kind *kinds = calloc(cap, sizeof *kinds);
@@ -357,8 +358,10 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
       break;
     }
     for (size_t j = 0; j < ds[d].ncols; j++) {
-      const char *clash = bn && !strcmp(bn, ds[d].cols[j]) ? "--by"
-                          : wn && !strcmp(wn, ds[d].cols[j]) ? "--weight" : NULL;
+      const char *clash = bn && !strcmp(bn, ds[d].cols[j])   ? "--by"
+                          : wn && !strcmp(wn, ds[d].cols[j]) ? "--weight"
+                          : sn && !strcmp(sn, ds[d].cols[j]) ? "--strata"
+                          : cn && !strcmp(cn, ds[d].cols[j]) ? "--cluster" : NULL;
       if (clash) {
         a->usage = 1;
         rc = mi_err_set(e, MI_EINVAL, "%s %s is also an item of dimension '%s'", clash,
@@ -380,21 +383,27 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
   size_t nl = nc;
   if (!rc && wn) names[nl] = wn, kinds[nl++] = MI_ANALYSIS_NUMERIC;
   if (!rc && bn) names[nl] = bn, kinds[nl++] = MI_ANALYSIS_TEXT;
-  mi_analysis_data d;
-  memset(&d, 0, sizeof d);
-  if (!rc) rc = mi_analysis_load(a, names, kinds, nl, &d, e);
-  const mi_analysis_column *wc = !rc && wn ? mi_analysis_data_col(&d, wn) : NULL;
-  for (size_t i = 0; wc && !rc && i < d.nrows; i++)
+  if (!rc && sn) names[nl] = sn, kinds[nl++] = MI_ANALYSIS_TEXT;
+  if (!rc && cn && !(sn && !strcmp(sn, cn))) names[nl] = cn, kinds[nl++] = MI_ANALYSIS_TEXT;
+  /* with --strata or --cluster the standard errors follow the design */
+  mi_analysis_design ad;
+  memset(&ad, 0, sizeof ad);
+  mi_analysis_data *dd = &ad.d;
+  if (!rc) rc = mi_analysis_load(a, names, kinds, nl, dd, e);
+  int design = sn || cn || mi_analysis_opt(a, "lonely-psu") || mi_analysis_opt(a, "nest");
+  if (!rc && design) rc = mi_analysis_design_of(a, 1, &ad, e); /* frees ad on failure */
+  const mi_analysis_column *wc = !rc && wn ? mi_analysis_data_col(dd, wn) : NULL;
+  for (size_t i = 0; wc && !rc && i < dd->nrows; i++)
     if (wc->miss[i] || wc->x[i] < 0)
-      rc = mi_err_setpos(e, MI_EINVAL, d.file, (int)d.line[i], 0,
+      rc = mi_err_setpos(e, MI_EINVAL, dd->file, (int)dd->line[i], 0,
                          "field '%s': %s weight (every row needs a weight >= 0)", wn,
                          wc->miss[i] ? "missing" : "negative");
-  size_t nr = d.nrows;
+  size_t nr = dd->nrows;
   double *x = rc ? NULL : malloc((nr && nc ? nr * nc : 1) * sizeof *x);
   unsigned char *miss = rc ? NULL : malloc(nr && nc ? nr * nc : 1);
   if (!rc && (!x || !miss)) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t c = 0; !rc && c < nc; c++) {
-    const mi_analysis_column *col = mi_analysis_data_col(&d, names[c]);
+    const mi_analysis_column *col = mi_analysis_data_col(dd, names[c]);
     memcpy(x + c * nr, col->x, nr * sizeof *x);
     memcpy(miss + c * nr, col->miss, nr);
   }
@@ -404,7 +413,7 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
       size_t c = ds[k].items[j];
       for (size_t i = 0; i < nr; i++)
         if (!miss[c * nr + i] && (x[c * nr + i] < ds[k].dim.min || x[c * nr + i] > ds[k].dim.max)) {
-          rc = mi_err_setpos(e, MI_EINVAL, d.file, (int)d.line[i], 0,
+          rc = mi_err_setpos(e, MI_EINVAL, dd->file, (int)dd->line[i], 0,
                              "field '%s': %g is outside the scale %g..%g of dimension '%s'",
                              names[c], x[c * nr + i], ds[k].dim.min, ds[k].dim.max, ds[k].name);
           break;
@@ -412,13 +421,13 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
     }
   char **levels = NULL;
   size_t nlevels = 0, *idx = NULL;
-  if (!rc && bn) rc = mi_analysis_levels(mi_analysis_data_col(&d, bn), nr, &levels, &nlevels, &idx, e);
+  if (!rc && bn) rc = mi_analysis_levels(mi_analysis_data_col(dd, bn), nr, &levels, &nlevels, &idx, e);
   mi_stats_index_dim *dims = rc ? NULL : malloc(nd * sizeof *dims);
   mi_stats_index_result all, *g = rc ? NULL : calloc(nlevels ? nlevels : 1, sizeof *g);
   memset(&all, 0, sizeof all);
   if (!rc && (!dims || !g)) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t k = 0; !rc && k < nd; k++) dims[k] = ds[k].dim;
-  if (!rc && (rc = mi_stats_index(x, miss, wc ? wc->x : NULL, nr, nc, dims, nd, idx, nlevels, &all, g, e))) {
+  if (!rc && (rc = mi_stats_index(x, miss, wc ? wc->x : NULL, design ? &ad.des : NULL, nr, nc, dims, nd, idx, nlevels, &all, g, e))) {
     /* "group G: dimension D ..." or "dimension D ..." */
     if (!strncmp(e->msg, "group ", 6)) {
       char *end;
@@ -428,12 +437,12 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
       if (gi >= 1 && gi <= nlevels && di >= 1 && di <= nd)
         mi_err_set(e, MI_EINVAL, "--by %s: group '%s': dimension '%s' has no values", bn,
                    levels[gi - 1], ds[di - 1].name);
-    } else {
+    } else if (!strncmp(e->msg, "dimension ", 10)) {
       unsigned long di = strtoul(e->msg + 10, NULL, 10);
-      if (!strncmp(e->msg, "dimension ", 10) && di >= 1 && di <= nd)
-        mi_err_set(e, MI_EINVAL, "dimension '%s' has no values", ds[di - 1].name);
+      if (di >= 1 && di <= nd) mi_err_set(e, MI_EINVAL, "dimension '%s' has no values", ds[di - 1].name);
     }
-    mi_err_prefix(e, "%s", a->file);
+    if (design && strstr(e->msg, "stratum ")) mi_analysis_design_err(&ad, e); /* names it */
+    else mi_err_prefix(e, "%s", a->file);
   }
   json_t *o = NULL;
   if (!rc) {
@@ -444,6 +453,7 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
     for (size_t k = 0; k < nd; k++) ws += ds[k].dim.weight;
     for (size_t k = 0; k < nd; k++) mi_analysis_jset(wj, ds[k].name, ds[k].dim.weight / ws);
     json_object_set_new(o, "weights", wj);
+    if (design) json_object_set_new(o, "design", mi_analysis_design_json(a, &ad));
     if (bn) {
       json_t *groups = json_object();
       for (size_t k = 0; k < nlevels; k++) json_object_set_new(groups, levels[k], index_json(&g[k], ds));
@@ -454,7 +464,7 @@ json_t *mi_analysis_run_index(mi_analysis_args *a, mi_err *e) {
   }
   free(g), free(dims), free(x), free(miss), free(names), free(kinds);
   mi_analysis_levels_free(levels, nlevels, idx);
-  mi_analysis_data_free(&d);
+  mi_analysis_design_free(&ad);
   dims_free(ds, nd);
   return o;
 }

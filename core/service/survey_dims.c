@@ -1,6 +1,6 @@
 /* Per-dimension figures and the customer effort score of `manyi survey
  * score`: each dimension's design-based mean (R: svymean of the row's item
- * mean on the weights-only design) with its 0-100 score and interval, and
+ * mean on the waves' design, survey_design.c) with its 0-100 score and interval, and
  * Cronbach's alpha of its items (psych::alpha, reverse items turned round);
  * CES as the design-based mean of the effort question with the low- and
  * high-effort shares (svyciprop). */
@@ -11,8 +11,8 @@
 
 #include "service/survey_score_internal.h"
 
-/* Columns: the k items, "score" (the row's mean of its answered items) and
- * "weight"; owned by the caller (free cols and cells). */
+/* Columns: the k items, "score" (the row's mean of its answered items),
+ * "weight" and the design's; owned by the caller (free cols and cells). */
 typedef struct dim_table {
   mi_analysis_table t;
   const char **cols;
@@ -21,14 +21,17 @@ typedef struct dim_table {
 
 /* qi[0..k) index the questions of rows / qs. */
 static int build(const mi_survey_rows *rows, const mi_config_question *const *qs,
-                 const size_t *qi, size_t k, const char *name, dim_table *out, mi_err *e) {
-  size_t ncols = k + 2;
+                 const size_t *qi, size_t k, const mi_score_design *des, const char *name,
+                 dim_table *out, mi_err *e) {
+  size_t ncols = k + 4;
   out->cols = calloc(ncols, sizeof *out->cols);
   out->cells = calloc((rows->nrows ? rows->nrows : 1) * ncols, sizeof *out->cells);
   if (!out->cols || !out->cells) return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t j = 0; j < k; j++) out->cols[j] = qs[qi[j]]->code;
   out->cols[k] = "score";
   out->cols[k + 1] = "weight";
+  out->cols[k + 2] = MI_SCORE_STRATUM;
+  out->cols[k + 3] = MI_SCORE_CLUSTER;
   for (size_t i = 0; i < rows->nrows; i++) {
     mi_analysis_cell *row = &out->cells[i * ncols];
     double sum = 0;
@@ -42,6 +45,7 @@ static int build(const mi_survey_rows *rows, const mi_config_question *const *qs
     }
     if (cnt) row[k] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = sum / (double)cnt};
     row[k + 1] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = rows->weight[i]};
+    mi_score_design_cells(des, rows, i, &row[k + 2], &row[k + 3]);
   }
   out->t = (mi_analysis_table){.name = name, .nrows = rows->nrows, .ncols = ncols,
                                .cols = out->cols, .cells = out->cells};
@@ -89,7 +93,8 @@ static json_t *dimension_json(json_t *m, const dim_table *t, size_t k, double lo
 }
 
 int mi_score_dimensions(json_t *out, const mi_config_survey *sv, const mi_survey_rows *rows,
-                        const mi_config_question *const *qs, const char *conf, mi_err *e) {
+                        const mi_config_question *const *qs, const mi_score_design *des,
+                        const char *conf, mi_err *e) {
   size_t *qi = calloc(rows->nquestions ? rows->nquestions : 1, sizeof *qi);
   json_t *dims = json_object();
   int rc = qi ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
@@ -102,9 +107,9 @@ int mi_score_dimensions(json_t *out, const mi_config_survey *sv, const mi_survey
     dim_table t = {0};
     char what[128];
     snprintf(what, sizeof what, "%s: dimension %s", sv->code, name);
-    if (!(rc = build(rows, qs, qi, k, what, &t, e))) {
+    if (!(rc = build(rows, qs, qi, k, des, what, &t, e))) {
       json_t *m = mi_score_run("mean", &t.t, e, "col", "score", "weight", "weight", "conf", conf,
-                               NULL);
+                               MI_SCORE_DESIGN_OPTS(des), NULL);
       json_t *o = m ? dimension_json(m, &t, k, qs[qi[0]]->scale_min, qs[qi[0]]->scale_max, e)
                     : NULL;
       if (!m && e->code != MI_ENOMEM) {
@@ -132,7 +137,8 @@ static void box(const mi_config_question *q, int low, char *buf, size_t size) {
 }
 
 int mi_score_ces(json_t *out, const mi_config_survey *sv, const mi_survey_rows *rows,
-                 const mi_config_question *const *qs, const char *conf, mi_err *e) {
+                 const mi_config_question *const *qs, const mi_score_design *des,
+                 const char *conf, mi_err *e) {
   size_t qi = 0;
   while (qi < rows->nquestions && !(qs[qi]->dimension && !strcmp(qs[qi]->dimension, "effort")))
     qi++;
@@ -143,19 +149,21 @@ int mi_score_ces(json_t *out, const mi_config_survey *sv, const mi_survey_rows *
   snprintf(what, sizeof what, "%s: effort", sv->code);
   box(q, 1, low, sizeof low);
   box(q, 0, high, sizeof high);
-  int rc = build(rows, qs, &qi, 1, what, &t, e);
+  int rc = build(rows, qs, &qi, 1, des, what, &t, e);
   json_t *ces = rc ? NULL : mi_score_run("mean", &t.t, e, "col", q->code, "weight", "weight",
-                                          "conf", conf, NULL);
+                                          "conf", conf, MI_SCORE_DESIGN_OPTS(des), NULL);
   if (ces) {
     json_object_set_new(ces, "scale_min", json_integer(q->scale_min));
     json_object_set_new(ces, "scale_max", json_integer(q->scale_max));
     json_object_set_new(ces, "reversed", json_boolean(q->reverse));
     if (mi_score_add_figure(ces, "low_effort", NULL,
                             mi_score_run("prop", &t.t, e, "col", q->code, "success", low,
-                                         "weight", "weight", "conf", conf, NULL), e) ||
+                                         "weight", "weight", "conf", conf,
+                                         MI_SCORE_DESIGN_OPTS(des), NULL), e) ||
         mi_score_add_figure(ces, "high_effort", NULL,
                             mi_score_run("prop", &t.t, e, "col", q->code, "success", high,
-                                         "weight", "weight", "conf", conf, NULL), e))
+                                         "weight", "weight", "conf", conf,
+                                         MI_SCORE_DESIGN_OPTS(des), NULL), e))
       json_decref(ces), ces = NULL, rc = e->code;
     else
       json_object_set_new(json_object_get(ces, "low_effort"), "values", json_string(low)),

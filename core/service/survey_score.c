@@ -16,7 +16,7 @@ double mi_score_item(const mi_config_question *q, double v) {
 }
 
 /* The rows as an analysis table: the scale questions (reverse-scored ones
- * turned round: min + max - value), "weight" and "group". */
+ * turned round: min + max - value), "weight", "group" and the design's. */
 typedef struct table {
   mi_analysis_table t;
   const char **cols;
@@ -42,15 +42,17 @@ static int in_domain(const mi_score_request *r, const mi_survey_rows *rows, size
 }
 
 static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
-                      const mi_config_question *const *qs, const mi_score_request *r, table *out,
-                      mi_err *e) {
-  size_t k = rows->nquestions, ncols = k + 2, j = 0;
+                      const mi_config_question *const *qs, const mi_score_design *des,
+                      const mi_score_request *r, table *out, mi_err *e) {
+  size_t k = rows->nquestions, ncols = k + 4, j = 0;
   out->cols = calloc(ncols, sizeof *out->cols);
   out->cells = calloc((rows->nrows ? rows->nrows : 1) * ncols, sizeof *out->cells);
   if (!out->cols || !out->cells) return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t q = 0; q < k; q++) out->cols[q] = qs[q]->code;
   out->cols[k] = "weight";
   out->cols[k + 1] = "group";
+  out->cols[k + 2] = MI_SCORE_STRATUM;
+  out->cols[k + 3] = MI_SCORE_CLUSTER;
   for (size_t i = 0; i < rows->nrows; i++) {
     if (!in_domain(r, rows, i)) continue;
     mi_analysis_cell *row = &out->cells[j++ * ncols];
@@ -62,6 +64,7 @@ static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
     row[k] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = rows->weight[i]};
     const char *g = group_of(rows, r->by, i);
     if (g && *g) row[k + 1] = (mi_analysis_cell){.kind = MI_ANALYSIS_STR, .str = g};
+    mi_score_design_cells(des, rows, i, &row[k + 2], &row[k + 3]);
   }
   out->t = (mi_analysis_table){.name = sv->code, .nrows = j, .ncols = ncols,
                                .cols = out->cols, .cells = out->cells};
@@ -136,6 +139,7 @@ typedef struct scored {
   const char **codes;
   mi_survey_scale *scales; /* the configuration's version: older answers are put in its terms */
   json_t *post;            /* what post-stratification did, or NULL */
+  mi_score_design des;
   size_t k;
   mi_survey_rows rows;
   table t;
@@ -144,6 +148,7 @@ typedef struct scored {
 static void scored_free(scored *c) {
   mi_survey_rows_free(&c->rows);
   free(c->t.cols), free(c->t.cells), free(c->qs), free(c->codes), free(c->scales);
+  mi_score_design_free(&c->des);
   json_decref(c->post);
 }
 
@@ -240,8 +245,8 @@ static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, sc
   if ((r->wave && (rc = mi_wave_get(s, r->survey, r->wave, &wave_id, NULL, 0, e))) ||
       (rc = mi_survey_rows_read(s, r->survey, wave_id, r->from, r->to, r->include_flagged,
                                 c->codes, c->scales, c->k, &c->rows, e)) ||
-      (rc = poststratify(s, r, c, e)) ||
-      (rc = make_table(sv, &c->rows, c->qs, r, &c->t, e)))
+      (rc = poststratify(s, r, c, e)) || (rc = mi_score_design_init(&c->des, &c->rows, e)) ||
+      (rc = make_table(sv, &c->rows, c->qs, &c->des, r, &c->t, e)))
     return rc;
   if (!c->t.t.nrows)
     return mi_err_set(e, MI_ENOTFOUND, "no responses to %s%s%s in the period%s%s", r->survey,
@@ -267,20 +272,22 @@ json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_reques
   if (overall &&
       mi_score_add_figure(out, "csat", overall->code,
                           mi_score_run("prop", &t->t, e, "col", overall->code, "success", success,
-                                       "weight", "weight", "conf", r->conf, NULL), e))
+                                       "weight", "weight", "conf", r->conf,
+                                       MI_SCORE_DESIGN_OPTS(&c.des), NULL), e))
     goto fail;
   if (recommend &&
       mi_score_add_figure(out, "nps", recommend->code,
                           mi_score_run("nps", &t->t, e, "col", recommend->code, "weight", "weight",
-                                       "by", by, "conf", r->conf, NULL), e))
+                                       "by", by, "conf", r->conf, MI_SCORE_DESIGN_OPTS(&c.des),
+                                       NULL), e))
     goto fail;
   if (*dims && mi_score_add_figure(out, "index", NULL,
                                    mi_score_run("index", &t->t, e, "dims", dims, "weight", "weight",
-                                                "by", by, NULL), e))
+                                                "by", by, MI_SCORE_DESIGN_OPTS(&c.des), NULL), e))
     goto fail;
   /* per dimension and CES: the whole request's rows (not for a domain) */
-  if (!r->domain_by && (mi_score_dimensions(out, c.sv, &c.rows, c.qs, r->conf, e) ||
-                        mi_score_ces(out, c.sv, &c.rows, c.qs, r->conf, e)))
+  if (!r->domain_by && (mi_score_dimensions(out, c.sv, &c.rows, c.qs, &c.des, r->conf, e) ||
+                        mi_score_ces(out, c.sv, &c.rows, c.qs, &c.des, r->conf, e)))
     goto fail;
   goto done;
 fail:

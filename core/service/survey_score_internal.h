@@ -9,6 +9,28 @@
 #include "config/config.h"
 #include "store/survey_rows.h"
 
+/* The sampling design of the rows (survey_design.c): strata when any row
+ * comes from a wave, clusters when any from a cluster wave. */
+typedef struct mi_score_design {
+  int strata, cluster;
+  char *ids; /* with clusters: a PSU name per row outside a cluster */
+} mi_score_design;
+#define MI_SCORE_ID_SIZE 24
+#define MI_SCORE_STRATUM "design stratum" /* the columns' names (not question codes) */
+#define MI_SCORE_CLUSTER "design cluster"
+/* The design options of mi_score_run for d: strata, cluster and a lonely
+ * PSU (a stratum with one respondent) centred at the mean, as R's
+ * options(survey.lonely.psu = "adjust"). */
+#define MI_SCORE_DESIGN_OPTS(d)                                                            \
+  "strata", (d)->strata ? MI_SCORE_STRATUM : NULL, "cluster",                              \
+      (d)->cluster ? MI_SCORE_CLUSTER : NULL, "lonely-psu", (d)->strata ? "adjust" : NULL
+/* Free with mi_score_design_free. */
+int mi_score_design_init(mi_score_design *d, const mi_survey_rows *rows, mi_err *e);
+void mi_score_design_free(mi_score_design *d);
+/* Row i's design cells (left as they are when d has no strata / clusters). */
+void mi_score_design_cells(const mi_score_design *d, const mi_survey_rows *rows, size_t i,
+                           mi_analysis_cell *stratum, mi_analysis_cell *cluster);
+
 /* Runs statistic `name` of core/analysis on t with options given as name,
  * value pairs ended by NULL; a NULL value leaves its option out. */
 json_t *mi_score_run(const char *name, const mi_analysis_table *t, mi_err *e, ...);
@@ -26,10 +48,12 @@ int mi_score_add_figure(json_t *out, const char *name, const char *question, jso
  * score, ci_lower, ci_upper, items, alpha, alpha_n}} for each weighted
  * dimension of the survey with scale questions, set on out. */
 int mi_score_dimensions(json_t *out, const mi_config_survey *sv, const mi_survey_rows *rows,
-                        const mi_config_question *const *qs, const char *conf, mi_err *e);
+                        const mi_config_question *const *qs, const mi_score_design *des,
+                        const char *conf, mi_err *e);
 
 /* "ces": the first question with dimension effort, if any, set on out. */
 int mi_score_ces(json_t *out, const mi_config_survey *sv, const mi_survey_rows *rows,
-                 const mi_config_question *const *qs, const char *conf, mi_err *e);
+                 const mi_config_question *const *qs, const mi_score_design *des,
+                 const char *conf, mi_err *e);
 
 #endif

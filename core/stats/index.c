@@ -41,13 +41,35 @@ static double row_dim(const double *x, const unsigned char *miss, size_t nrows,
   return *cnt ? s / (double)*cnt : 0;
 }
 
-/* Standard errors of the indices: the index is a linear combination of the
- * dimension means, each a ratio sum(w a y) / sum(w a) (a: the row has the
- * dimension), so a row's influence is z = sum_d c_d a_d (y_d - mean_d) /
- * sum(w a) with c_d = weight_d / wsum * 100 / (max - min), and var = n / (n -
- * 1) * sum (w z - mean(w z))^2 over the n rows with any value (a group's z is
- * 0 outside it: domain estimation). As R's survey package linearises
- * svyratio under svydesign(ids = ~1, weights = ~w). */
+/* A row's influence on the index of each result (z[0] overall, z[1] its
+ * group's): the index is a linear combination of the dimension means, each a
+ * ratio sum(w a y) / sum(w a) (a: the row has the dimension), so z = sum_d c_d
+ * a_d (y_d - mean_d) / sum(w a) with c_d = weight_d / wsum * 100 / (max -
+ * min); a group's z is 0 outside it (domain estimation). 0: the row has no
+ * value at all. As R's survey package linearises svyratio. */
+static int influence(const double *x, const unsigned char *miss, size_t nrows,
+                     const mi_stats_index_dim *dims, size_t ndims, double wsum, size_t gi,
+                     const mi_stats_moments *m, size_t r, double z[2]) {
+  int any = 0;
+  z[0] = z[1] = 0;
+  for (size_t d = 0; d < ndims; d++) {
+    size_t cnt;
+    double y = row_dim(x, miss, nrows, &dims[d], r, &cnt);
+    if (!cnt) continue;
+    any = 1;
+    double c = dims[d].weight / wsum * 100 / (dims[d].max - dims[d].min);
+    z[0] += c * (y - m[d].mean) / m[d].sw;
+    if (gi != MI_STATS_NO_GROUP) {
+      const mi_stats_moments *mg = &m[(1 + gi) * ndims + d];
+      z[1] += c * (y - mg->mean) / mg->sw;
+    }
+  }
+  return any;
+}
+
+/* Standard errors with rows as independent units: var = n / (n - 1) * sum
+ * (w z - mean(w z))^2 over the n rows with any value (R: svydesign(ids = ~1,
+ * weights = ~w)). */
 static void index_se(const double *x, const unsigned char *miss, const double *w, size_t nrows,
                      const mi_stats_index_dim *dims, size_t ndims, double wsum,
                      const size_t *group, const mi_stats_moments *m, size_t nres, size_t n,
@@ -60,21 +82,8 @@ static void index_se(const double *x, const unsigned char *miss, const double *w
   }
   for (size_t r = 0; r < nrows; r++) {
     size_t gi = group ? group[r] : MI_STATS_NO_GROUP;
-    double wr = w ? w[r] : 1, z[2] = {0, 0};
-    int any = 0;
-    for (size_t d = 0; d < ndims; d++) {
-      size_t cnt;
-      double y = row_dim(x, miss, nrows, &dims[d], r, &cnt);
-      if (!cnt) continue;
-      any = 1;
-      double c = dims[d].weight / wsum * 100 / (dims[d].max - dims[d].min);
-      z[0] += c * (y - m[d].mean) / m[d].sw;
-      if (gi != MI_STATS_NO_GROUP) {
-        const mi_stats_moments *mg = &m[(1 + gi) * ndims + d];
-        z[1] += c * (y - mg->mean) / mg->sw;
-      }
-    }
-    if (!any) continue;
+    double wr = w ? w[r] : 1, z[2];
+    if (!influence(x, miss, nrows, dims, ndims, wsum, gi, m, r, z)) continue;
     s1[0] += wr * z[0], s2[0] += wr * z[0] * wr * z[0];
     if (gi != MI_STATS_NO_GROUP) s1[1 + gi] += wr * z[1], s2[1 + gi] += wr * z[1] * wr * z[1];
   }
@@ -86,8 +95,38 @@ static void index_se(const double *x, const unsigned char *miss, const double *w
   free(s1);
 }
 
-int mi_stats_index(const double *x, const unsigned char *miss, const double *w, size_t nrows,
-                   size_t ncols, const mi_stats_index_dim *dims, size_t ndims,
+/* Standard errors under a design: per result the PSU totals of w z through
+ * mi_stats_design_var, the PSUs with a row with any value present (survey
+ * subsets the design on na.rm; a group is a domain of that subset). One pass
+ * over the rows per result, so memory stays one total per PSU. */
+static int index_se_design(const double *x, const unsigned char *miss, const mi_stats_design *des,
+                           size_t nrows, const mi_stats_index_dim *dims, size_t ndims,
+                           double wsum, const size_t *group, const mi_stats_moments *m,
+                           size_t nres, mi_stats_index_result *overall,
+                           mi_stats_index_result *groups, mi_err *e) {
+  double *t = malloc((des->npsu ? des->npsu : 1) * sizeof *t);
+  unsigned char *present = calloc(des->npsu ? des->npsu : 1, 1);
+  int rc = t && present ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t g = 0; g < nres && !rc; g++) {
+    memset(t, 0, des->npsu * sizeof *t);
+    for (size_t r = 0; r < nrows; r++) {
+      size_t gi = group ? group[r] : MI_STATS_NO_GROUP;
+      double z[2];
+      if (!influence(x, miss, nrows, dims, ndims, wsum, gi, m, r, z)) continue;
+      present[des->psu[r]] = 1;
+      if (!g) t[des->psu[r]] += des->w[r] * z[0];
+      else if (gi == g - 1) t[des->psu[r]] += des->w[r] * z[1];
+    }
+    double v;
+    if (!(rc = mi_stats_design_var(des, t, present, &v, e)))
+      (g ? &groups[g - 1] : overall)->se = sqrt(v > 0 ? v : 0);
+  }
+  free(t), free(present);
+  return rc;
+}
+
+int mi_stats_index(const double *x, const unsigned char *miss, const double *w,
+                   const mi_stats_design *des, size_t nrows, size_t ncols, const mi_stats_index_dim *dims, size_t ndims,
                    const size_t *group, size_t ngroups, mi_stats_index_result *overall,
                    mi_stats_index_result *groups, mi_err *e) {
   if (!overall) return mi_err_set(e, MI_EINVAL, "no result given");
@@ -96,6 +135,7 @@ int mi_stats_index(const double *x, const unsigned char *miss, const double *w, 
   for (size_t g = 0; group && g < ngroups; g++) memset(&groups[g], 0, sizeof groups[g]);
   if (!dims || ndims == 0) return mi_err_set(e, MI_EINVAL, "no dimensions given");
   if (nrows && ncols && !x) return mi_err_set(e, MI_EINVAL, "no values array");
+  if (des && des->n != nrows) return mi_err_set(e, MI_EINVAL, "the design is not of these rows");
   double wsum = 0;
   for (size_t d = 0; d < ndims; d++) {
     const mi_stats_index_dim *dm = &dims[d];
@@ -182,7 +222,10 @@ int mi_stats_index(const double *x, const unsigned char *miss, const double *w, 
     }
     res->index = idx / wsum;
   }
-  if (!rc) index_se(x, miss, w, nrows, dims, ndims, wsum, group, m, nres, nany[0], overall, groups);
+  if (!rc && des)
+    rc = index_se_design(x, miss, des, nrows, dims, ndims, wsum, group, m, nres, overall, groups, e);
+  else if (!rc)
+    index_se(x, miss, w, nrows, dims, ndims, wsum, group, m, nres, nany[0], overall, groups);
   free(m), free(nany);
   if (rc) {
     mi_stats_index_free(overall);

@@ -481,6 +481,8 @@ void mi_stats_pca_free(mi_stats_pca_result *r);
 
 /* ---- weighted satisfaction index ---------------------------------------------------- */
 
+typedef struct mi_stats_design mi_stats_design; /* below, with the complex designs */
+
 typedef struct mi_stats_index_dim {
   double weight;       /* >= 0; the weights are normalised to sum 1 */
   double min, max;     /* the items' scale, min < max */
@@ -497,9 +499,10 @@ typedef struct mi_stats_index_result {
   double *dimension_score_0_100;  /* 100 (mean_raw - min) / (max - min) */
   double index;                   /* sum of weight * score / sum of weight */
   double se;                      /* standard error of index by Taylor linearisation of
-                                     the dimension means (ratio estimators, rows as
-                                     independent units with their weights, groups as
-                                     domains); NaN with fewer than 2 rows */
+                                     the dimension means (ratio estimators, groups as
+                                     domains): rows as independent units with their
+                                     weights (NaN with fewer than 2 rows), or by the
+                                     design's strata and PSUs */
 } mi_stats_index_result;
 
 /* Index over ncols columns of nrows rows (x column-major: x[c*nrows + r],
@@ -509,9 +512,12 @@ typedef struct mi_stats_index_result {
  * (weighted) mean of those row values. A value outside [min, max] is
  * MI_EINVAL ("column C row R ..."); a dimension without any value is
  * MI_EINVAL ("dimension D ..."). group/ngroups/groups as for mi_stats_nps
- * (groups: ngroups results, or NULL). Free each result with _free. */
-int mi_stats_index(const double *x, const unsigned char *miss, const double *w, size_t nrows,
-                   size_t ncols, const mi_stats_index_dim *dims, size_t ndims,
+ * (groups: ngroups results, or NULL). des (or NULL) is the design of the
+ * same rows, built with w as its weights: the standard errors
+ * then follow its strata and PSUs (mi_stats_design_var; a lonely PSU as
+ * des->lonely says). Free each result with _free. */
+int mi_stats_index(const double *x, const unsigned char *miss, const double *w,
+                   const mi_stats_design *des, size_t nrows, size_t ncols, const mi_stats_index_dim *dims, size_t ndims,
                    const size_t *group, size_t ngroups, mi_stats_index_result *overall,
                    mi_stats_index_result *groups, mi_err *e);
 void mi_stats_index_free(mi_stats_index_result *r);
@@ -608,7 +614,7 @@ typedef struct mi_stats_design_spec {
   mi_stats_lonely_psu lonely;
 } mi_stats_design_spec;
 
-typedef struct mi_stats_design {
+struct mi_stats_design {
   size_t n, nstrata, npsu; /* npsu: PSUs after nesting */
   double *w;               /* n: the weights (given or implied); owned (one block
                               with the arrays below): mi_stats_design_free */
@@ -621,7 +627,7 @@ typedef struct mi_stats_design {
   size_t *stratum_npsu;    /* nstrata: n_h, PSUs of the stratum in the whole sample */
   int has_fpc;
   mi_stats_lonely_psu lonely;
-} mi_stats_design;
+};
 
 /* Checks the spec and builds the design. Errors (MI_EINVAL) name rows,
  * strata and PSUs by their 1-based number in the spec ("row 7: ...",

@@ -11,6 +11,7 @@
   " JOIN surveys v ON v.id = r.survey_id"                                                    \
   " JOIN customers c ON c.id = r.customer_id LEFT JOIN invitations i ON i.id = r.invitation_id" \
   " LEFT JOIN tickets t ON t.id = i.ticket_id LEFT JOIN departments d ON d.id = t.department_id" \
+  " LEFT JOIN survey_waves w ON w.id = i.wave_id"                                          \
   " WHERE v.code = ?1 AND r.submitted_at >= ?2 AND r.submitted_at < ?3"                    \
   " AND (?4 = 0 OR i.wave_id = ?4)"
 #define RESPONSES_OF " FROM responses r" RESPONSES_WHERE
@@ -18,7 +19,10 @@
   "SELECT r.id, coalesce(i.weight, 1), coalesce(c.tier, ''), coalesce(c.region, ''),"       \
   " coalesce(i.stratum, ''), r.submitted_at,"                                               \
   " EXISTS (SELECT 1 FROM response_flags f WHERE f.response_id = r.id),"                   \
-  " coalesce(r.channel, ''), coalesce(d.code, '')"
+  " coalesce(r.channel, ''), coalesce(d.code, ''),"                                        \
+  " CASE w.method WHEN 'stratified' THEN w.code || '/' || coalesce(i.stratum, '')"         \
+  " ELSE coalesce(w.code, '') END,"                                                        \
+  " CASE w.method WHEN 'cluster' THEN w.code || '/' || coalesce(i.stratum, '') ELSE '' END"
 
 static int grow(mi_survey_rows *r, size_t cap) {
   double *v = realloc(r->values, cap * (r->nquestions ? r->nquestions : 1) * sizeof *v);
@@ -35,9 +39,13 @@ static int grow(mi_survey_rows *r, size_t cap) {
   if (ch) r->channel = ch;
   const char **dp = realloc(r->department, cap * sizeof *dp);
   if (dp) r->department = dp;
+  const char **ds = realloc(r->design_stratum, cap * sizeof *ds);
+  if (ds) r->design_stratum = ds;
+  const char **dc = realloc(r->design_cluster, cap * sizeof *dc);
+  if (dc) r->design_cluster = dc;
   int64_t *at = realloc(r->submitted_at, cap * sizeof *at);
   if (at) r->submitted_at = at;
-  return v && w && t && g && st && ch && dp && at ? 0 : MI_ENOMEM;
+  return v && w && t && g && st && ch && dp && ds && dc && at ? 0 : MI_ENOMEM;
 }
 
 /* 1 when the survey's responses in [from, to) are at least 1/16 of the
@@ -125,8 +133,10 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
     out->stratum[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 4));
     out->channel[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 7));
     out->department[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 8));
+    out->design_stratum[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 9));
+    out->design_cluster[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 10));
     if (!out->tier[i] || !out->region[i] || !out->stratum[i] || !out->channel[i] ||
-        !out->department[i]) {
+        !out->department[i] || !out->design_stratum[i] || !out->design_cluster[i]) {
       out->nrows--;
       rc = MI_ENOMEM;
       break;
@@ -206,7 +216,7 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
 void mi_survey_rows_free(mi_survey_rows *r) {
   mi_textset_free(&r->texts);
   free(r->values), free(r->weight), free(r->tier), free(r->region), free(r->stratum);
-  free(r->channel), free(r->department);
+  free(r->channel), free(r->department), free(r->design_stratum), free(r->design_cluster);
   free(r->submitted_at);
   memset(r, 0, sizeof *r);
 }

@@ -19,6 +19,10 @@ typedef struct mi_survey_rows {
   const char **tier, **region, **stratum; /* "" = none; each distinct text stored once */
   const char **channel;         /* the response's channel ("" = not given) */
   const char **department;      /* of the ticket its invitation followed ("" = none) */
+  /* The sampling design the response came from: its wave's stratum
+   * ("WAVE/STRATUM" for a stratified wave, "WAVE" for the others, "" without
+   * a wave) and cluster ("WAVE/CLUSTER" for a cluster wave, else ""). */
+  const char **design_stratum, **design_cluster;
   mi_textset texts;                         /* private: owns those texts */
   int64_t *submitted_at;
   size_t flagged_left_out;      /* responses with a cleaning flag, not in the rows */

@@ -127,9 +127,9 @@ same "$(printf '%.12f' "$(jx '$.csat.p')")" "$(sqlite3 :memory: "select printf('
 # the wave alone: X1
 expect 0 m --json survey score csat --wave Q4 --include-flagged
 same "$(jx '$.responses')" 1 "the wave's responses"
-# one response: no variance (one sampling unit), and dimensions without answers
+# one response: no variance (one sampling unit)
 contains "$tmp/out" '"csat_error": "csat: the design has only one PSU'
-contains "$tmp/out" '"index_error": "csat: dimension'
+contains "$tmp/out" '"index_error": "csat: the design has only one PSU'
 expect 1 m survey score csat --wave Q4;  contains "$tmp/err" "all flagged: see --include-flagged"
 expect 1 m survey score csat --by phone; contains "$tmp/err" "use tier, region, stratum, channel or department"
 
@@ -174,28 +174,38 @@ same "$(sqlite3 :memory: "with s as (select json_extract(value, '$.population') 
   "5 300" "Neyman: n_h proportional to N_h sd_h"
 
 # The example's 5000 answers scored by tier equal `manyi stats` on the same
-# rows pivoted here in SQL (reverse item q_wait turned round: 6 - value)
+# rows pivoted here in SQL (reverse item q_wait turned round: 6 - value),
+# with the waves' design: a stratified wave's strata, every other wave one
+# stratum, the responses without a wave one more; a lonely PSU "adjust"
 expect 0 m --json survey score csat --by tier --period 2026 --include-flagged
 cp "$tmp/out" "$tmp/score.json"
 sqlite3 -header -csv "$tmp/ex.db" "select coalesce(c.tier, '') tier, coalesce(i.weight, 1) w,
+  case wv.method when 'stratified' then wv.code || '/' || i.stratum else coalesce(wv.code, 'none') end s,
   max(case q.code when 'q_overall' then a.value end) q_overall,
   max(case q.code when 'q_nps' then a.value end) q_nps,
   max(case q.code when 'q_quality' then a.value end) q_quality,
   max(case q.code when 'q_wait' then 6 - a.value end) q_wait,
   max(case q.code when 'q_speed' then a.value end) q_speed
 from responses r join customers c on c.id = r.customer_id
-  left join invitations i on i.id = r.invitation_id left join answers a on a.response_id = r.id left join questions q on q.id = a.question_id
+  left join invitations i on i.id = r.invitation_id left join survey_waves wv on wv.id = i.wave_id
+  left join answers a on a.response_id = r.id left join questions q on q.id = a.question_id
 where r.submitted_at >= strftime('%s', '2025-12-31T16:00:00') and r.submitted_at < strftime('%s', '2026-12-31T16:00:00')
 group by r.id" >"$tmp/rows.csv"
-expect 0 m --json stats prop "$tmp/rows.csv" --col q_overall --success 4,5 --weight w
+same "$(awk -F, 'NR > 1 { print $3 }' "$tmp/rows.csv" | sort -u | tr '\n' ' ')" \
+  "Q4/C none " "the rows' design strata (X1 alone in its stratum: adjust)"
+expect 0 m --json stats prop "$tmp/rows.csv" --col q_overall --success 4,5 --weight w --strata s --lonely-psu adjust
 same "$(sqlite3 :memory: "select printf('%.12f %.12f', json_extract(readfile('$tmp/score.json'), '$.csat.p'), json_extract(readfile('$tmp/score.json'), '$.csat.se'))")" \
   "$(printf '%.12f %.12f' "$(jx '$.p')" "$(jx '$.se')")" "CSAT = stats prop on the rows"
-expect 0 m --json stats nps "$tmp/rows.csv" --col q_nps --by tier --weight w
+expect 0 m --json stats nps "$tmp/rows.csv" --col q_nps --by tier --weight w --strata s --lonely-psu adjust
 same "$(sqlite3 :memory: "select printf('%.12f %.12f', json_extract(readfile('$tmp/score.json'), '$.nps.groups.A.nps'), json_extract(readfile('$tmp/score.json'), '$.nps.groups.A.se'))")" \
   "$(printf '%.12f %.12f' "$(jx '$.groups.A.nps')" "$(jx '$.groups.A.se')")" "NPS of tier A = stats nps on the rows"
 expect 0 m --json stats index "$tmp/rows.csv" --dims 'response_speed:1:1:5:q_speed,q_wait' --weight w
 same "$(sqlite3 :memory: "select printf('%.12f', json_extract(readfile('$tmp/score.json'), '$.index.dimension_score_0_100.response_speed'))")" \
   "$(printf '%.12f' "$(jx '$.dimension_score_0_100.response_speed')")" "response speed (with the reverse item) = stats index"
+expect 0 m --json stats index "$tmp/rows.csv" --dims 'response_speed:1:1:5:q_speed,q_wait' --weight w --strata s --lonely-psu adjust
+same "$(jx '$.design.strata_count') $(jx '$.design.lonely_psu')" "2 adjust" "stats index with the waves' strata"
+expect 2 m stats index "$tmp/rows.csv" --dims 'response_speed:1:1:5:q_speed,q_wait' --lonely-psu adjust
+contains "$tmp/err" "--lonely-psu needs --strata"
 
 # Duplicates on the example, counted here with a window function: a response
 # with an earlier one (by time, then id) of the same customer within 24 h (the default window)

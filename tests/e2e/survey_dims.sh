@@ -39,26 +39,36 @@ expect 0 m survey score csat --period 2026Q3
 contains "$tmp/out" "response_speed"
 contains "$tmp/out" "alpha 0.78"
 
-# a stratified wave (weights N_h/n_h by region): the invited customers answer
-# with their first example response; the files R read are the ones built here
+# Waves: a stratified one (W, weights N_h/n_h by region) and a cluster one
+# (W2, two whole regions, weights M/m). The invited customers answer with
+# their first example response (W on the 24th, W2 on the 25th of November);
+# the files R read are the ones built here. W alone has the strata of its
+# regions; the quarter mixes both waves: W's strata, W2 one stratum of two
+# clusters (R: svydesign(ids = ~psu, strata = ~stratum, weights = ~w), a
+# lonely PSU "adjust").
 w() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/w.db" "$@"; }
 export MANYI_NOW=2026-11-23T09:00:00+08:00
 expect 0 w init
 expect 0 w import customers "$example/data/customers.csv"
 expect 0 w survey sample csat --wave W --method stratified --by region --size 300 --seed 11
+expect 0 w survey sample csat --wave W2 --method cluster --by region --clusters 2 --seed 5 --quiet-days 0
 sqlite3 -csv -header :memory: "attach '$tmp/w.db' as w" ".import --csv $example/data/responses.csv ex" \
   "select 'W' || printf('%04d', i.id) external_id, 'csat' survey, c.external_id customer_id,
-     '2026-11-24T10:00:00+08:00' submitted_at, i.external_id invitation, x.q_overall, x.q_quality,
+     case v.code when 'W' then '2026-11-24T10:00:00+08:00' else '2026-11-25T10:00:00+08:00' end submitted_at,
+     i.external_id invitation, x.q_overall, x.q_quality,
      x.q_attitude, x.q_speed, x.q_repair, x.q_price, x.q_explain, x.q_wait, x.q_nps
-   from w.invitations i join w.customers c on c.id = i.customer_id
+   from w.invitations i join w.survey_waves v on v.id = i.wave_id join w.customers c on c.id = i.customer_id
    join ex x on x.external_id = (select min(external_id) from ex y where y.customer_id = c.external_id)
    order by i.id" >"$tmp/wave.csv"
-sqlite3 -csv -header "$tmp/w.db" "select external_id invitation, printf('%.17g', weight) weight from invitations order by id" >"$tmp/weights.csv"
+sqlite3 -csv -header "$tmp/w.db" "select i.external_id invitation, printf('%.17g', i.weight) weight, v.code wave,
+  v.method, i.stratum from invitations i join survey_waves v on v.id = i.wave_id order by i.id" >"$tmp/weights.csv"
 same "$(cmp "$tmp/wave.csv" "$data/wave_responses.csv" && cmp "$tmp/weights.csv" "$data/wave_weights.csv" && echo same)" same \
-  "the wave and its answers are those R read"
+  "the waves and their answers are those R read"
 expect 0 w import responses "$tmp/wave.csv"
 expect 0 w --json survey score csat --wave W
 against wave_weighted
+expect 0 w --json survey score csat --period 2026Q4
+against waves_mixed
 unset MANYI_NOW
 
 # the effort survey: CES, low/high effort boxes, a dimension with a reverse item

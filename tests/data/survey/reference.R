@@ -5,8 +5,11 @@
 # inputs and the expected/*.json it writes are committed.
 #
 # Dimension: the row's mean of its answered items (reverse items as
-# min + max - x), svymean(na.rm = TRUE) on svydesign(ids = ~1, weights = ~w)
-# (w = 1 where the responses carry no invitation, N_h/n_h in the wave), a t interval with the design df
+# min + max - x), svymean(na.rm = TRUE) on the responses' design: without
+# waves svydesign(ids = ~1, weights = ~w) (w = 1 where the responses carry no
+# invitation); with waves svydesign(ids = ~psu, strata = ~stratum, weights =
+# ~w): a stratified wave's strata, every other wave one stratum, a cluster
+# wave's clusters as PSUs, a lonely PSU "adjust"; a t interval with the design df
 # of the rows with a value, score = 100 (x - min) / (max - min) of the mean
 # and of both ends; alpha = psych::alpha's raw_alpha of the items (complete
 # cases). CES: svymean of the effort answers; low/high effort = svyciprop
@@ -25,9 +28,14 @@ put <- function(name, x) {
 utc <- function(s) as.POSIXct(substr(s, 1, 19), format = "%Y-%m-%dT%H:%M:%S", tz = "UTC") -
   8 * 3600  # every time in these files is +08:00
 
+options(survey.lonely.psu = "adjust")
+design_of <- function(dat) {
+  if (is.null(dat$stratum)) svydesign(ids = ~1, weights = ~w, data = dat)
+  else svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = dat)
+}
 dmean <- function(dat, x, lo, hi, conf = 0.95) {
   dat$x_ <- x
-  d <- svydesign(ids = ~1, weights = ~w, data = dat)
+  d <- design_of(dat)
   m <- svymean(~x_, d, na.rm = TRUE)
   sub <- d[!is.na(x), ]
   ci <- confint(m, df = degf(sub), level = conf)
@@ -70,14 +78,63 @@ example_dims <- function(dat) {
 }
 put("example_2026Q3", list(responses = nrow(q3), dimensions = example_dims(q3)))
 
-# ---- a stratified wave: 300 invitations by region (seed 11), answered by the
-# 154 invited customers with a response in the example (their first one);
-# wave_responses.csv and wave_weights.csv are written by tests/e2e/survey_dims.sh's
-# steps and checked there. Weights N_h/n_h, design svydesign(ids = ~1, weights = ~w).
+# CSAT (top-2-box of q_overall, svyciprop "mean"), NPS (svymean of 100 per
+# promoter, -100 per detractor) and the index: each dimension a ratio
+# svyratio(~y_d, ~a_d) (a_d: the row has the dimension), the index their
+# linear combination by svycontrast, a normal interval.
+headline <- function(dat) {
+  d <- design_of(dat)
+  sub <- subset(d, !is.na(q_overall))
+  p <- svyciprop(~I(q_overall >= 4), sub, method = "mean", df = degf(sub))
+  ci <- attr(p, "ci")
+  csat <- list(p = as.numeric(unclass(p))[1], se = as.numeric(SE(p)), ci_lower = unname(ci[1]),
+               ci_upper = unname(ci[2]), df = degf(sub))
+  d <- update(d, s_ = 100 * ((q_nps >= 9) - (q_nps <= 6)))
+  sub <- subset(d, !is.na(q_nps))
+  m <- svymean(~s_, sub)
+  ci <- confint(m, df = degf(sub))
+  nps <- list(nps = unname(coef(m)), se = as.numeric(SE(m)), ci_lower = ci[1], ci_upper = ci[2],
+              df = degf(sub))
+  dims <- list(product_quality = list("q_quality", 0.25), service_attitude = list("q_attitude", 0.2),
+               response_speed = list(c("q_speed", "q_wait_r"), 0.2),
+               after_sales = list("q_repair", 0.15), price = list("q_price", 0.1),
+               communication = list("q_explain", 0.1))
+  dat$q_wait_r <- 6 - dat$q_wait
+  nums <- dens <- coefs <- character(0); cw <- numeric(0)
+  for (k in names(dims)) {
+    x <- as.matrix(dat[, dims[[k]][[1]], drop = FALSE])
+    y <- ifelse(rowSums(!is.na(x)) > 0, rowMeans(x, na.rm = TRUE), NA)
+    dat[[paste0("n_", k)]] <- ifelse(is.na(y), 0, y)
+    dat[[paste0("a_", k)]] <- as.numeric(!is.na(y))
+    nums <- c(nums, paste0("n_", k)); dens <- c(dens, paste0("a_", k))
+    cw <- c(cw, dims[[k]][[2]] * 100 / 4); coefs <- c(coefs, paste0("n_", k, "/a_", k))
+  }
+  cw <- cw / sum(sapply(dims, `[[`, 2))
+  r <- svyratio(as.formula(paste("~", paste(nums, collapse = "+"))),
+                as.formula(paste("~", paste(dens, collapse = "+"))), design_of(dat), covmat = TRUE)
+  ix <- svycontrast(r, setNames(cw, coefs))
+  index <- sum(cw * (coef(r)[coefs] - 1))
+  se <- as.numeric(SE(ix))
+  list(csat = csat, nps = nps,
+       index = list(index = index, se = se, ci_lower = index - qnorm(0.975) * se,
+                    ci_upper = index + qnorm(0.975) * se))
+}
+
+# ---- waves: W stratified by region (300 invitations, seed 11) and W2 two
+# whole regions (cluster, seed 5); the invited customers with a response in
+# the example answer with their first one. wave_responses.csv and
+# wave_weights.csv are written by tests/e2e/survey_dims.sh's steps and checked
+# there. W alone (survey score --wave W): W's strata; the quarter: both waves.
 wr <- read.csv(file.path(out, "wave_responses.csv"), stringsAsFactors = FALSE)
 ww <- read.csv(file.path(out, "wave_weights.csv"), stringsAsFactors = FALSE)
-wr$w <- ww$weight[match(wr$invitation, ww$invitation)]
-put("wave_weighted", list(responses = nrow(wr), dimensions = example_dims(wr)))
+k <- match(wr$invitation, ww$invitation)
+wr$w <- ww$weight[k]
+wr$stratum <- ifelse(ww$method[k] == "stratified", paste0(ww$wave[k], "/", ww$stratum[k]), ww$wave[k])
+wr$psu <- ifelse(ww$method[k] == "cluster", paste0(ww$wave[k], "/", ww$stratum[k]),
+                 paste0("#", seq_len(nrow(wr))))
+w1 <- wr[ww$wave[k] == "W", ]
+put("wave_weighted", c(list(responses = nrow(w1), dimensions = example_dims(w1)), headline(w1)))
+put("waves_mixed", c(list(responses = nrow(wr), dimensions = example_dims(wr)), headline(wr)))
 
 # ---- the CES survey (ces.yaml): 120 made-up responses of 30 customers -----------
 set.seed(20261123)
