@@ -287,15 +287,18 @@ static void print_ci(const char *label, json_t *o, const char *field, double sca
          (long long)json_integer_value(json_object_get(o, "n")));
 }
 
-/* Each dimension's 0-100 score with its interval, raw mean and alpha; the CES. */
-static void print_dims_ces(json_t *o) {
+/* Each dimension's 0-100 score with its interval, raw mean and alpha; the
+ * CES; indented by pad more spaces. */
+static void print_dims_ces(json_t *o, int pad) {
   json_t *ces = json_object_get(o, "ces"), *v;
   const char *dim;
   if (ces) {
+    printf("%*s", pad, "");
     print_ci("CES", ces, "mean", 1);
     for (int low = 1; low >= 0; low--) {
       json_t *b = json_object_get(ces, low ? "low_effort" : "high_effort");
-      if (b) printf("    %-12s %6.2f%%  [%.2f, %.2f]  answers %s\n", low ? "low effort" : "high effort",
+      if (b) printf("%*s    %-12s %6.2f%%  [%.2f, %.2f]  answers %s\n", pad, "",
+                    low ? "low effort" : "high effort",
                     100 * json_number_value(json_object_get(b, "p")),
                     100 * json_number_value(json_object_get(b, "ci_lower")),
                     100 * json_number_value(json_object_get(b, "ci_upper")),
@@ -304,10 +307,11 @@ static void print_dims_ces(json_t *o) {
   }
   json_object_foreach(json_object_get(o, "dimensions"), dim, v) {
     if (json_object_get(v, "error")) {
-      printf("    %-20s not computed: %s\n", dim, json_string_value(json_object_get(v, "error")));
+      printf("%*s    %-20s not computed: %s\n", pad, "", dim,
+             json_string_value(json_object_get(v, "error")));
       continue;
     }
-    printf("    %-20s %6.2f  [%.2f, %.2f]  mean %.2f", dim,
+    printf("%*s    %-20s %6.2f  [%.2f, %.2f]  mean %.2f", pad, "", dim,
            json_number_value(json_object_get(v, "score")),
            json_number_value(json_object_get(v, "ci_lower")),
            json_number_value(json_object_get(v, "ci_upper")),
@@ -378,10 +382,28 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
     if (strstr(figure, "_error")) printf("  %.*s not computed: %s\n",
                                          (int)(strlen(figure) - 6), figure, json_string_value(why));
   if (idx) {
-    printf("  %-8s %7.2f  (0-100; dimensions: score [CI], raw mean, alpha)\n", "index",
-           json_number_value(json_object_get(idx, "index")));
+    printf("  %-8s %7.2f  [%.2f, %.2f]  (0-100; dimensions: score [CI], raw mean, alpha)\n",
+           "index", json_number_value(json_object_get(idx, "index")),
+           json_number_value(json_object_get(idx, "ci_lower")),
+           json_number_value(json_object_get(idx, "ci_upper")));
   }
-  print_dims_ces(o);
+  print_dims_ces(o, 0);
+  /* per group: CSAT, NPS and the index (those carry their groups), dimensions */
+  const char *level;
+  json_t *g;
+  json_object_foreach(json_object_get(o, "groups"), level, g) {
+    json_t *nps = json_object_get(json_object_get(json_object_get(o, "nps"), "groups"), level);
+    json_t *ix = json_object_get(json_object_get(idx, "groups"), level);
+    printf("  %s %s: %lld responses\n", r.by, level,
+           (long long)json_integer_value(json_object_get(g, "responses")));
+    printf("  ");
+    print_ci("CSAT %", json_object_get(g, "csat"), "p", 100);
+    printf("  ");
+    print_ci("NPS", nps, "nps", 1);
+    printf("  ");
+    print_ci("index", ix, "index", 1);
+    print_dims_ces(g, 2);
+  }
   json_decref(o);
   return 0;
 }

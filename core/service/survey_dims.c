@@ -12,7 +12,9 @@
 #include "service/survey_score_internal.h"
 
 /* Columns: the k items, "score" (the row's mean of its answered items),
- * "weight" and the design's; owned by the caller (free cols and cells). */
+ * "weight" and the design's; owned by the caller (free cols and cells). With
+ * in, the rows outside it keep only their weight and design cells: they
+ * stay units of the design (domain estimation, as R's svyby / subset). */
 typedef struct dim_table {
   mi_analysis_table t;
   const char **cols;
@@ -21,8 +23,8 @@ typedef struct dim_table {
 
 /* qi[0..k) index the questions of rows / qs. */
 static int build(const mi_survey_rows *rows, const mi_config_question *const *qs,
-                 const size_t *qi, size_t k, const mi_score_design *des, const char *name,
-                 dim_table *out, mi_err *e) {
+                 const size_t *qi, size_t k, const mi_score_design *des,
+                 const unsigned char *in, const char *name, dim_table *out, mi_err *e) {
   size_t ncols = k + 4;
   out->cols = calloc(ncols, sizeof *out->cols);
   out->cells = calloc((rows->nrows ? rows->nrows : 1) * ncols, sizeof *out->cells);
@@ -36,7 +38,7 @@ static int build(const mi_survey_rows *rows, const mi_config_question *const *qs
     mi_analysis_cell *row = &out->cells[i * ncols];
     double sum = 0;
     size_t cnt = 0;
-    for (size_t j = 0; j < k; j++) {
+    for (size_t j = 0; j < k && (!in || in[i]); j++) {
       double v = rows->values[i * rows->nquestions + qi[j]];
       if (isnan(v)) continue;
       v = mi_score_item(qs[qi[j]], v);
@@ -94,7 +96,7 @@ static json_t *dimension_json(json_t *m, const dim_table *t, size_t k, double lo
 
 int mi_score_dimensions(json_t *out, const mi_config_survey *sv, const mi_survey_rows *rows,
                         const mi_config_question *const *qs, const mi_score_design *des,
-                        const char *conf, mi_err *e) {
+                        const unsigned char *in, const char *conf, mi_err *e) {
   size_t *qi = calloc(rows->nquestions ? rows->nquestions : 1, sizeof *qi);
   json_t *dims = json_object();
   int rc = qi ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
@@ -107,7 +109,7 @@ int mi_score_dimensions(json_t *out, const mi_config_survey *sv, const mi_survey
     dim_table t = {0};
     char what[128];
     snprintf(what, sizeof what, "%s: dimension %s", sv->code, name);
-    if (!(rc = build(rows, qs, qi, k, des, what, &t, e))) {
+    if (!(rc = build(rows, qs, qi, k, des, in, what, &t, e))) {
       json_t *m = mi_score_run("mean", &t.t, e, "col", "score", "weight", "weight", "conf", conf,
                                MI_SCORE_DESIGN_OPTS(des), NULL);
       json_t *o = m ? dimension_json(m, &t, k, qs[qi[0]]->scale_min, qs[qi[0]]->scale_max, e)
@@ -138,7 +140,7 @@ static void box(const mi_config_question *q, int low, char *buf, size_t size) {
 
 int mi_score_ces(json_t *out, const mi_config_survey *sv, const mi_survey_rows *rows,
                  const mi_config_question *const *qs, const mi_score_design *des,
-                 const char *conf, mi_err *e) {
+                 const unsigned char *in, const char *conf, mi_err *e) {
   size_t qi = 0;
   while (qi < rows->nquestions && !(qs[qi]->dimension && !strcmp(qs[qi]->dimension, "effort")))
     qi++;
@@ -149,7 +151,7 @@ int mi_score_ces(json_t *out, const mi_config_survey *sv, const mi_survey_rows *
   snprintf(what, sizeof what, "%s: effort", sv->code);
   box(q, 1, low, sizeof low);
   box(q, 0, high, sizeof high);
-  int rc = build(rows, qs, &qi, 1, des, what, &t, e);
+  int rc = build(rows, qs, &qi, 1, des, in, what, &t, e);
   json_t *ces = rc ? NULL : mi_score_run("mean", &t.t, e, "col", q->code, "weight", "weight",
                                           "conf", conf, MI_SCORE_DESIGN_OPTS(des), NULL);
   if (ces) {
@@ -170,6 +172,23 @@ int mi_score_ces(json_t *out, const mi_config_survey *sv, const mi_survey_rows *
       json_object_set_new(json_object_get(ces, "high_effort"), "values", json_string(high));
   }
   if (!rc) rc = mi_score_add_figure(out, "ces", q->code, ces, e);
+  free(t.cols), free(t.cells);
+  return rc;
+}
+
+int mi_score_csat(json_t *out, const mi_survey_rows *rows, const mi_config_question *const *qs,
+                  size_t overall, const mi_score_design *des, const unsigned char *in,
+                  const char *conf, mi_err *e) {
+  const mi_config_question *q = qs[overall];
+  dim_table t = {0};
+  char success[32];
+  snprintf(success, sizeof success, "%d,%d", q->scale_max - 1, q->scale_max);
+  int rc = build(rows, qs, &overall, 1, des, in, "csat", &t, e);
+  if (!rc)
+    rc = mi_score_add_figure(out, "csat", q->code,
+                             mi_score_run("prop", &t.t, e, "col", q->code, "success", success,
+                                          "weight", "weight", "conf", conf,
+                                          MI_SCORE_DESIGN_OPTS(des), NULL), e);
   free(t.cols), free(t.cells);
   return rc;
 }

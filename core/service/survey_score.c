@@ -256,24 +256,77 @@ static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, sc
   return 0;
 }
 
+/* in[i] = 1 for the rows whose group (by) is level; the rows' texts are
+ * stored once, so a pointer comparison is enough. */
+static void mark(const mi_survey_rows *rows, const char *by, const char *level, unsigned char *in) {
+  for (size_t i = 0; i < rows->nrows; i++) in[i] = group_of(rows, by, i) == level;
+}
+
+static int by_text(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "groups": per level of r->by its CSAT, dimensions and CES, each group a
+ * domain of the whole design (NPS and the index carry their own groups). */
+static int score_groups(json_t *out, const scored *c, const mi_score_request *r, size_t overall,
+                        mi_err *e) {
+  size_t n = 0;
+  const char **levels = malloc((c->rows.nrows ? c->rows.nrows : 1) * sizeof *levels);
+  unsigned char *in = malloc(c->rows.nrows ? c->rows.nrows : 1);
+  int rc = levels && in ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t i = 0; !rc && i < c->rows.nrows; i++) {
+    const char *g = group_of(&c->rows, r->by, i);
+    size_t j = 0;
+    while (j < n && levels[j] != g) j++;
+    if (j == n && *g) levels[n++] = g;
+  }
+  qsort(levels, n, sizeof *levels, by_text);
+  json_t *groups = json_object();
+  for (size_t j = 0; !rc && j < n; j++) {
+    json_t *g = json_object();
+    mark(&c->rows, r->by, levels[j], in);
+    size_t m = 0;
+    for (size_t i = 0; i < c->rows.nrows; i++) m += in[i];
+    json_object_set_new(g, "responses", json_integer((json_int_t)m));
+    if ((overall < c->k &&
+         (rc = mi_score_csat(g, &c->rows, c->qs, overall, &c->des, in, r->conf, e))) ||
+        (rc = mi_score_dimensions(g, c->sv, &c->rows, c->qs, &c->des, in, r->conf, e)) ||
+        (rc = mi_score_ces(g, c->sv, &c->rows, c->qs, &c->des, in, r->conf, e))) {
+      json_decref(g);
+      break;
+    }
+    json_object_set_new(groups, levels[j], g);
+  }
+  if (!rc) json_object_set(out, "groups", groups);
+  json_decref(groups);
+  free(levels), free(in);
+  return rc;
+}
+
 json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e) {
   scored c;
   json_t *out = NULL;
+  unsigned char *in = NULL;
   if (load(s, cfg, r, &c, e)) goto done;
-  const mi_config_question *overall = c.overall, *recommend = c.recommend;
+  const mi_config_question *recommend = c.recommend;
   const table *t = &c.t;
+  size_t overall = 0;
+  while (overall < c.k && c.qs[overall] != c.overall) overall++;
   out = json_pack("{s:s, s:I, s:I}", "survey", r->survey, "responses", (json_int_t)t->t.nrows,
                   "flagged_left_out", (json_int_t)c.rows.flagged_left_out);
   if (c.post) json_object_set(out, "poststratified", c.post);
   const char *by = r->by ? "group" : NULL;
-  char success[32], dims[4096];
-  if (overall) snprintf(success, sizeof success, "%d,%d", overall->scale_max - 1, overall->scale_max);
+  char dims[4096];
   if (dims_spec(c.sv, dims, sizeof dims, e)) goto fail;
-  if (overall &&
-      mi_score_add_figure(out, "csat", overall->code,
-                          mi_score_run("prop", &t->t, e, "col", overall->code, "success", success,
-                                       "weight", "weight", "conf", r->conf,
-                                       MI_SCORE_DESIGN_OPTS(&c.des), NULL), e))
+  /* CSAT of a domain: its rows a domain of the whole design */
+  if (r->domain_by) {
+    if (!(in = malloc(c.rows.nrows ? c.rows.nrows : 1))) {
+      mi_err_set(e, MI_ENOMEM, "out of memory");
+      goto fail;
+    }
+    for (size_t i = 0; i < c.rows.nrows; i++) in[i] = (unsigned char)in_domain(r, &c.rows, i);
+  }
+  if (overall < c.k && mi_score_csat(out, &c.rows, c.qs, overall, &c.des, in, r->conf, e))
     goto fail;
   if (recommend &&
       mi_score_add_figure(out, "nps", recommend->code,
@@ -285,15 +338,18 @@ json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_reques
                                    mi_score_run("index", &t->t, e, "dims", dims, "weight", "weight",
                                                 "by", by, MI_SCORE_DESIGN_OPTS(&c.des), NULL), e))
     goto fail;
-  /* per dimension and CES: the whole request's rows (not for a domain) */
-  if (!r->domain_by && (mi_score_dimensions(out, c.sv, &c.rows, c.qs, &c.des, r->conf, e) ||
-                        mi_score_ces(out, c.sv, &c.rows, c.qs, &c.des, r->conf, e)))
+  /* per dimension, CES and the groups': the whole request's rows (not for a domain) */
+  if (!r->domain_by &&
+      (mi_score_dimensions(out, c.sv, &c.rows, c.qs, &c.des, NULL, r->conf, e) ||
+       mi_score_ces(out, c.sv, &c.rows, c.qs, &c.des, NULL, r->conf, e) ||
+       (r->by && score_groups(out, &c, r, overall, e))))
     goto fail;
   goto done;
 fail:
   json_decref(out);
   out = NULL;
 done:
+  free(in);
   scored_free(&c);
   return out;
 }

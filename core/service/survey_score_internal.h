@@ -44,16 +44,24 @@ double mi_score_item(const mi_config_question *q, double v);
 int mi_score_add_figure(json_t *out, const char *name, const char *question, json_t *v,
                         mi_err *e);
 
+/* The figures below are of the rows flagged in `in` (NULL: all rows) as a
+ * domain of the whole design: the other rows stay its units. */
+
 /* "dimensions": {name: {n, mean_raw, se_raw, ci_lower_raw, ci_upper_raw,
  * score, ci_lower, ci_upper, items, alpha, alpha_n}} for each weighted
  * dimension of the survey with scale questions, set on out. */
 int mi_score_dimensions(json_t *out, const mi_config_survey *sv, const mi_survey_rows *rows,
                         const mi_config_question *const *qs, const mi_score_design *des,
-                        const char *conf, mi_err *e);
+                        const unsigned char *in, const char *conf, mi_err *e);
 
 /* "ces": the first question with dimension effort, if any, set on out. */
 int mi_score_ces(json_t *out, const mi_config_survey *sv, const mi_survey_rows *rows,
                  const mi_config_question *const *qs, const mi_score_design *des,
-                 const char *conf, mi_err *e);
+                 const unsigned char *in, const char *conf, mi_err *e);
+
+/* "csat": the top-2-box share of question qs[overall], set on out. */
+int mi_score_csat(json_t *out, const mi_survey_rows *rows, const mi_config_question *const *qs,
+                  size_t overall, const mi_score_design *des, const unsigned char *in,
+                  const char *conf, mi_err *e);
 
 #endif

@@ -69,6 +69,14 @@ expect 0 w --json survey score csat --wave W
 against wave_weighted
 expect 0 w --json survey score csat --period 2026Q4
 against waves_mixed
+expect 0 w --json survey score csat --period 2026Q4 --by region
+against waves_by_region
+same "$(jx '$.groups.East.dimensions.price.n')" "$(sqlite3 "$tmp/w.db" "select count(*) from answers a
+  join questions q on q.id = a.question_id join responses r on r.id = a.response_id
+  join customers c on c.id = r.customer_id where q.code = 'q_price' and a.value is not null and c.region = 'East'")" \
+  "a group's answers counted in SQL"
+expect 0 w survey score csat --period 2026Q4 --by region
+contains "$tmp/out" "East"
 unset MANYI_NOW
 
 # the effort survey: CES, low/high effort boxes, a dimension with a reverse item

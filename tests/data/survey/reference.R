@@ -33,24 +33,25 @@ design_of <- function(dat) {
   if (is.null(dat$stratum)) svydesign(ids = ~1, weights = ~w, data = dat)
   else svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = dat)
 }
-dmean <- function(dat, x, lo, hi, conf = 0.95) {
+# dom: the rows of a domain (a group of --by): the other rows stay in the design
+dmean <- function(dat, x, lo, hi, conf = 0.95, dom = rep(TRUE, nrow(dat))) {
   dat$x_ <- x
   d <- design_of(dat)
-  m <- svymean(~x_, d, na.rm = TRUE)
-  sub <- d[!is.na(x), ]
+  m <- svymean(~x_, subset(d, dom), na.rm = TRUE)
+  sub <- subset(d, dom & !is.na(x))
   ci <- confint(m, df = degf(sub), level = conf)
   mean <- unname(coef(m)); se <- as.numeric(SE(m))
-  list(n = sum(!is.na(x)), mean_raw = mean, se_raw = se, ci_lower_raw = ci[1],
+  list(n = sum(dom & !is.na(x)), mean_raw = mean, se_raw = se, ci_lower_raw = ci[1],
        ci_upper_raw = ci[2], score = 100 * (mean - lo) / (hi - lo),
        se = 100 * se / (hi - lo), ci_lower = 100 * (ci[1] - lo) / (hi - lo),
        ci_upper = 100 * (ci[2] - lo) / (hi - lo), df = degf(sub))
 }
-dim <- function(dat, items, lo, hi) {
+dim <- function(dat, items, lo, hi, dom = rep(TRUE, nrow(dat))) {
   x <- as.matrix(dat[, items, drop = FALSE])
-  r <- dmean(dat, ifelse(rowSums(!is.na(x)) > 0, rowMeans(x, na.rm = TRUE), NA), lo, hi)
+  r <- dmean(dat, ifelse(rowSums(!is.na(x)) > 0, rowMeans(x, na.rm = TRUE), NA), lo, hi, dom = dom)
   r$items <- I(items)
   if (length(items) >= 2) {
-    cc <- x[complete.cases(x), ]
+    cc <- x[dom & complete.cases(x), ]
     r$alpha <- suppressWarnings(psych::alpha(cc, check.keys = FALSE, warnings = FALSE))$total$raw_alpha
     r$alpha_n <- nrow(cc)
   } else {
@@ -65,14 +66,14 @@ t <- utc(ex$submitted_at)
 q3 <- ex[t >= utc("2026-07-01T00:00:00") & t < utc("2026-10-01T00:00:00"), ]
 q3$w <- 1
 # the example's six weighted dimensions (q_wait is turned round)
-example_dims <- function(dat) {
+example_dims <- function(dat, dom = rep(TRUE, nrow(dat))) {
   dat$q_wait_r <- 6 - dat$q_wait
-  d <- list(product_quality = dim(dat, "q_quality", 1, 5),
-            service_attitude = dim(dat, "q_attitude", 1, 5),
-            response_speed = dim(dat, c("q_speed", "q_wait_r"), 1, 5),
-            after_sales = dim(dat, "q_repair", 1, 5),
-            price = dim(dat, "q_price", 1, 5),
-            communication = dim(dat, "q_explain", 1, 5))
+  d <- list(product_quality = dim(dat, "q_quality", 1, 5, dom),
+            service_attitude = dim(dat, "q_attitude", 1, 5, dom),
+            response_speed = dim(dat, c("q_speed", "q_wait_r"), 1, 5, dom),
+            after_sales = dim(dat, "q_repair", 1, 5, dom),
+            price = dim(dat, "q_price", 1, 5, dom),
+            communication = dim(dat, "q_explain", 1, 5, dom))
   d$response_speed$items <- I(c("q_speed", "q_wait"))
   d
 }
@@ -82,13 +83,16 @@ put("example_2026Q3", list(responses = nrow(q3), dimensions = example_dims(q3)))
 # promoter, -100 per detractor) and the index: each dimension a ratio
 # svyratio(~y_d, ~a_d) (a_d: the row has the dimension), the index their
 # linear combination by svycontrast, a normal interval.
-headline <- function(dat) {
-  d <- design_of(dat)
-  sub <- subset(d, !is.na(q_overall))
+csat_of <- function(dat, dom = rep(TRUE, nrow(dat))) {
+  sub <- subset(design_of(dat), dom & !is.na(q_overall))
   p <- svyciprop(~I(q_overall >= 4), sub, method = "mean", df = degf(sub))
   ci <- attr(p, "ci")
-  csat <- list(p = as.numeric(unclass(p))[1], se = as.numeric(SE(p)), ci_lower = unname(ci[1]),
-               ci_upper = unname(ci[2]), df = degf(sub))
+  list(p = as.numeric(unclass(p))[1], se = as.numeric(SE(p)), ci_lower = unname(ci[1]),
+       ci_upper = unname(ci[2]), df = degf(sub))
+}
+headline <- function(dat) {
+  d <- design_of(dat)
+  csat <- csat_of(dat)
   d <- update(d, s_ = 100 * ((q_nps >= 9) - (q_nps <= 6)))
   sub <- subset(d, !is.na(q_nps))
   m <- svymean(~s_, sub)
@@ -134,7 +138,17 @@ wr$psu <- ifelse(ww$method[k] == "cluster", paste0(ww$wave[k], "/", ww$stratum[k
                  paste0("#", seq_len(nrow(wr))))
 w1 <- wr[ww$wave[k] == "W", ]
 put("wave_weighted", c(list(responses = nrow(w1), dimensions = example_dims(w1)), headline(w1)))
+# by region (survey score --by region): each region a domain of the design
+cu <- read.csv("examples/after-sales/data/customers.csv", stringsAsFactors = FALSE)
+wr$region <- cu$region[match(wr$customer_id, cu$external_id)]
+groups <- list()
+for (g in sort(unique(wr$region[wr$region != ""]))) {
+  dom <- wr$region == g
+  groups[[g]] <- list(responses = sum(dom), csat = csat_of(wr, dom),
+                      dimensions = example_dims(wr, dom))
+}
 put("waves_mixed", c(list(responses = nrow(wr), dimensions = example_dims(wr)), headline(wr)))
+put("waves_by_region", list(groups = groups))
 
 # ---- the CES survey (ces.yaml): 120 made-up responses of 30 customers -----------
 set.seed(20261123)
