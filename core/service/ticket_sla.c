@@ -43,6 +43,8 @@ typedef struct walk {
   const char *status; /* the status since `since` */
   int64_t since;
   char status_buf[16];
+  int64_t imp_first, imp_resolved; /* an imported history's stops not passed yet */
+  char imp_status[16];             /* its status after them */
   int first_reply_seen;
   int rc;
   mi_err *e;
@@ -108,18 +110,51 @@ static void next_response(walk *w, const mi_ticket_event_row *ev) {
   }
 }
 
+static void set_status(walk *w, const char *status) {
+  snprintf(w->status_buf, sizeof w->status_buf, "%s", status);
+  w->status = w->status_buf;
+}
+
+/* An imported ticket's history before the import is one 'imported' event;
+ * the row's first response and resolution times stand for the events it
+ * had, so the clocks run from opened_at and stop there (a pending ticket
+ * waits from its first response). Passes those up to t. */
+static int imported_until(walk *w, int64_t t) {
+  for (;;) {
+    int first = w->imp_first && (!w->imp_resolved || w->imp_first <= w->imp_resolved);
+    int64_t at = first ? w->imp_first : w->imp_resolved;
+    if (!at || at > t) return 0;
+    int rc = span(w, at);
+    if (rc) return rc;
+    if (first) {
+      if (!w->c[0].stopped_at) w->c[0].stopped_at = at;
+      if (!strcmp(w->imp_status, "pending")) set_status(w, "pending");
+      w->imp_first = 0;
+    } else {
+      w->c[1].stopped_at = at;
+      set_status(w, w->imp_status);
+      w->imp_resolved = 0;
+    }
+  }
+}
+
 static int on_event(const mi_ticket_event_row *ev, void *ud) {
   walk *w = ud;
   if (ev->at > w->now) return 1; /* the log as it was at now */
-  if ((w->rc = span(w, ev->at))) return 1;
+  if ((w->rc = imported_until(w, ev->at)) || (w->rc = span(w, ev->at))) return 1;
+  if (!strcmp(ev->kind, "imported") && ev->to_status) {
+    const mi_ticket_row *t = &w->out->ticket;
+    snprintf(w->imp_status, sizeof w->imp_status, "%s", ev->to_status);
+    w->imp_first = t->first_response_at, w->imp_resolved = t->resolved_at;
+    int waits = !strcmp(ev->to_status, "pending") && !t->first_response_at;
+    set_status(w, waits ? "pending" : t->first_response_at || t->resolved_at ? "open" : ev->to_status);
+    return 0;
+  }
   if (answers(ev) && !w->c[0].stopped_at) w->c[0].stopped_at = ev->at;
   if (resolves(ev)) w->c[1].stopped_at = ev->at;
   if (!strcmp(ev->kind, "reopened")) w->c[1].stopped_at = 0;
   if (w->nclocks > 2) next_response(w, ev);
-  if (ev->to_status) {
-    snprintf(w->status_buf, sizeof w->status_buf, "%s", ev->to_status);
-    w->status = w->status_buf;
-  }
+  if (ev->to_status) set_status(w, ev->to_status);
   return 0;
 }
 
@@ -183,6 +218,7 @@ int mi_ticket_sla_under(mi_store *s, const mi_config *cfg, mi_sched_calendar **c
             .status = "none", .since = out->ticket.opened_at, .e = e};
   rc = mi_ticket_events_each(s, out->ticket.id, on_event, &w, e);
   if (!rc) rc = w.rc;
+  if (!rc) rc = imported_until(&w, now);
   if (!rc) rc = span(&w, now);
   if (!rc && out->nclocks > 2 && !w.next_running && !out->next_cycles)
     out->nclocks = 2; /* no customer message yet: nothing to answer */
