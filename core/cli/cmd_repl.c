@@ -254,5 +254,9 @@ const mi_cli_command mi_cmd_repl = {
     "  --time DURATION       wall time per evaluation, SQL included (default 60s)\n"
     "  --memory SIZE         memory of the Lua state (default 1GiB)\n"
     "The budgets work as limits.policy_* do for policies; a budget that runs out\n"
-    "stops that evaluation only.\n",
+    "stops that evaluation only.\n"
+    "\n"
+    "The session reads beside a running import or batch (it sees the last commit).\n"
+    "It is recorded in the audit log; while another manyi writes, that entry waits\n"
+    "for the write to end, at the latest when the session ends.\n",
     run, 0};
