@@ -204,13 +204,24 @@ echo "repl -e beside a held write lock answered in $(($(now_ms) - t0)) ms"
 same "$(cat "$tmp/repl.out")" "$before" "repl answer while a write transaction is open"
 if kill -0 "$repl" 2>/dev/null; then ok; else bad "repl left before the write lock was free: $(cat "$tmp/repl.err")"; fi
 same "$(repl_entries)" "$entries" "repl entries while the lock is held"
+# .output writes what the session reads to a file: that must be recorded
+# first, so with the lock held past the busy timeout it is refused
+m repl -e ".output $tmp/leak.csv" -e "$count_lua" >"$tmp/out.out" 2>"$tmp/out.err" &
+out_repl=$!
+for _ in $(seq 1 600); do grep -q "not opened" "$tmp/out.err" && break; kill -0 "$out_repl" 2>/dev/null || break; sleep 0.05; done
+contains "$tmp/out.err" ".output: not opened, as it could not be recorded in the audit log"
+contains "$tmp/out.err" "is busy (another manyi is writing)"
+[ -e "$tmp/leak.csv" ] && bad ".output opened $tmp/leak.csv without an audit entry" || ok
 printf "ROLLBACK;\n" >&3
 exec 3>&-
 wait "$holder"
 wait "$repl"
 same "$?" 0 "repl exit after the lock was released"
 lacks "$tmp/repl.err" "busy"
-same "$(repl_entries)" $((entries + 1)) "repl entries after the lock was released"
+wait "$out_repl"
+same "$?" 1 "exit of the repl whose .output was refused"
+same "$(repl_entries)" $((entries + 2)) "repl entries after the lock was released"
+same "$(sql "$db" "SELECT count(*) FROM audit_log WHERE action = 'repl-output'")" 0 "repl-output entries"
 audit_ok
 # 2. REPLs started one after another during a real import: each answers all
 # of it or none, none is refused, and each session is in the audit log.
