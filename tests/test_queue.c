@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "sched/runner.h"
+#include "store/audit.h"
 #include "store/jobs.h"
 #include "store/outbox.h"
 #include "store/queue.h"
@@ -148,17 +149,57 @@ static int run_half(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, m
   return rc ? rc : mi_err_set(e, MI_EIO, "crashed half-way");
 }
 
+/* Another runner takes the job over while this one works on it (its lease
+ * ran out): the work is rolled back and counts as lost. */
+static int run_stolen(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  (void)ud;
+  mi_queue_job other = {0};
+  int rc = mi_queue_claim(s, "r2", now + 100000, 10, &other, e);
+  int same = rc == 1 && other.id == j->id;
+  mi_queue_job_clear(&other);
+  return same ? add_message(s, j, now, e) : mi_err_set(e, MI_EINVAL, "could not take the job over");
+}
+
 static const mi_sched_kind kinds[] = {{"ok", "writes one message", run_ok, 0},
                                       {"fail", "always fails", run_fail, 0},
                                       {"half", "writes, then fails", run_half, 0},
+                                      {"stolen", "taken over by another runner", run_stolen, 0},
                                       {NULL, NULL, NULL, 0}};
+
+/* The "job" entries of the audit log: how many, and with each outcome. */
+typedef struct job_entries {
+  int all, done, retry, dead, bad_user;
+  char keys[256];
+} job_entries;
+
+static int count_entry(const mi_audit_entry *en, void *ud) {
+  job_entries *n = ud;
+  n->all++;
+  n->done += strstr(en->detail, "\"outcome\":\"done\"") != NULL;
+  n->retry += strstr(en->detail, "\"outcome\":\"retry\"") != NULL;
+  n->dead += strstr(en->detail, "\"outcome\":\"dead\"") != NULL;
+  n->bad_user += strcmp(en->os_user, "tester") != 0;
+  if (strstr(en->detail, "\"outcome\":\"done\""))
+    snprintf(n->keys + strlen(n->keys), sizeof n->keys - strlen(n->keys), "%s ", en->object);
+  return 0;
+}
+
+static job_entries job_audit(mi_store *s) {
+  job_entries n = {0};
+  mi_err e = {0};
+  assert_int_equal(mi_audit_each(s, 0, "job", count_entry, &n, &e), 0);
+  mi_audit_report r;
+  assert_int_equal(mi_audit_verify(s, NULL, &r, &e), 0);
+  assert_int_equal(r.bad_id, 0);
+  return n;
+}
 
 static void test_runner(void **state) {
   (void)state;
   mi_store *s = fresh("runner.db");
   mi_err e = {0};
   calls c = {0};
-  mi_sched_opts o = {.owner = "r1", .max_attempts = 3, .backoff_secs = 60};
+  mi_sched_opts o = {.owner = "r1", .actor = "tester", .max_attempts = 3, .backoff_secs = 60};
   mi_sched_report r;
   for (int i = 0; i < 5; i++) {
     char key[16];
@@ -175,6 +216,13 @@ static void test_runner(void **state) {
   assert_int_equal(r.dead, 1); /* no handler: dead at once */
   assert_int_equal(c.ok, 5);
   assert_int_equal(rows_of(s, "outbox"), 5); /* half's message was rolled back */
+  job_entries au = job_audit(s); /* one entry per run, with its outcome */
+  assert_int_equal(au.all, 8);
+  assert_int_equal(au.done, 5);
+  assert_int_equal(au.retry, 2);
+  assert_int_equal(au.dead, 1);
+  assert_int_equal(au.bad_user, 0);
+  assert_string_equal(au.keys, "ok-0 ok-1 ok-2 ok-3 ok-4 ");
   mi_queue_job j = {0};
   assert_int_equal(mi_queue_get(s, "fail-1", &j, &e), 1);
   assert_string_equal(j.status, "queued");
@@ -197,6 +245,16 @@ static void test_runner(void **state) {
   assert_int_equal(rows_of(s, "outbox"), 5);
   assert_int_equal(mi_queue_get(s, "fail-1", &j, &e), 1);
   assert_string_equal(j.status, "failed");
+  au = job_audit(s); /* 8 + 2 retries + 2 last attempts */
+  assert_int_equal(au.all, 12);
+  assert_int_equal(au.retry, 4);
+  assert_int_equal(au.dead, 3);
+  /* a run whose lease is lost leaves no entry: the other runner's counts */
+  enqueue(s, "stolen", "stolen-1", 1180);
+  assert_int_equal(mi_sched_run_due(s, kinds, &c, &o, 1180, &r, &e), 0);
+  assert_int_equal(r.lost, 1);
+  assert_int_equal(job_audit(s).all, 12);
+  assert_int_equal(rows_of(s, "outbox"), 5);
   /* a dead job can be queued again; a done one cannot */
   assert_int_equal(mi_queue_retry(s, "ok-1", 2000, &e), MI_EINVAL);
   assert_int_equal(mi_queue_retry(s, "fail-1", 2000, &e), 0);

@@ -351,6 +351,11 @@ static void test_tickets_log_their_entry(void **state) {
   assert_int_equal(mi_customer_id(s, "C001", &cid, &e), 0);
   assert_int_equal(mi_department_put(s, "support", "Support", "standard", &e), MI_PUT_INSERTED);
   assert_int_equal(mi_department_put(s, "support", "Support", "standard", &e), MI_PUT_UNCHANGED);
+  assert_int_equal(mi_department_same(NULL, "support", "Support", NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_department_same(s, "support", "Support", "standard", &e), 1);
+  assert_int_equal(mi_department_same(s, "support", "Support", NULL, &e), 0);
+  assert_int_equal(mi_department_same(s, "support", "Help", "standard", &e), 0);
+  assert_int_equal(mi_department_same(s, "sales", "Support", "standard", &e), 0);
   assert_int_equal(mi_department_id(s, "support", &did, &e), 0);
   mi_ticket t = {.external_id = "T1", .customer_id = cid, .department_id = did,
                  .kind = "complaint", .category = "product_quality", .severity = "high",
@@ -381,8 +386,11 @@ static void test_survey_versions(void **state) {
   mi_survey_def def = {"csat", "CSAT", "csat", "{\"v\":1}", qs, 2};
   int64_t id1, id2;
   int v;
+  assert_int_equal(mi_survey_same(s, "csat", NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_survey_same(s, "csat", "{\"v\":1}", &e), 0); /* none stored */
   assert_int_equal(mi_store_begin(s, &e), 0);
   assert_int_equal(mi_survey_sync(s, &def, 1, &id1, &v, &e), MI_PUT_INSERTED);
+  assert_int_equal(mi_survey_same(s, "csat", "{\"v\":1}", &e), 1);
   assert_int_equal(v, 1);
   assert_int_equal(mi_survey_sync(s, &def, 2, &id2, &v, &e), MI_PUT_UNCHANGED);
   assert_int_equal(id1, id2);
@@ -436,6 +444,12 @@ static void test_second_writer_waits_then_reports_busy(void **state) {
   assert_int_equal(mi_store_begin(a, &e), 0);
   assert_int_equal(mi_store_begin(b, &e), MI_EBUSY);
   assert_non_null(strstr(e.msg, "busy"));
+  /* without waiting: refused at once; reading needs no lock (WAL) */
+  mi_store_busy_wait(b, 0);
+  assert_int_equal(mi_store_begin(b, &e), MI_EBUSY);
+  assert_int_equal(mi_department_put(a, "support", "Support", NULL, &e), MI_PUT_INSERTED);
+  assert_int_equal(mi_department_same(b, "support", "Support", NULL, &e), 0); /* not committed */
+  mi_store_busy_wait(b, MI_STORE_BUSY_MS);
   mi_store_rollback(a);
   assert_int_equal(mi_store_begin(b, &e), 0);
   mi_store_rollback(b);

@@ -91,6 +91,39 @@ static char *policy_dir(const mi_config *cfg) {
   return d;
 }
 
+/* The session's entry in the audit log. Writing it needs the write lock,
+ * which a batch (an import) may hold for a long time, while the session's
+ * reads need none (WAL). So it is tried without waiting when the session
+ * opens and before each evaluation, and only if a batch held the lock all
+ * along does the end of the session wait for it (Ctrl-C gives up): the
+ * answers come at once and the entry is never skipped. It carries the
+ * session's start time wherever it lands in the chain. */
+int mi_shell_audit(mi_shell *sh, int wait) {
+  if (sh->audited) return sh->audited < 0;
+  mi_store *s = sh->cli->store;
+  const char *detail = sh->interactive ? "{\"mode\": \"interactive\"}" : "{\"mode\": \"script\"}";
+  mi_err e = {0};
+  int rc, said = 0;
+  if (wait) mi_shell_evaluating(1); /* Ctrl-C now stops the wait */
+  for (;;) {
+    mi_store_busy_wait(s, wait ? 1000 : 0);
+    e = (mi_err){0};
+    rc = mi_audit_append(s, mi_cli_user(), "repl", mi_store_path(s), detail, sh->now, &e);
+    if (rc != MI_EBUSY || !wait || mi_shell_evaluating(1)) break;
+    if (!said++) fputs("manyi: waiting for another manyi to finish writing, to record this "
+                       "session in the audit log (Ctrl-C gives up)\n", stderr);
+  }
+  if (wait) mi_shell_evaluating(0);
+  mi_store_busy_wait(s, MI_STORE_BUSY_MS);
+  if (rc == MI_EBUSY && !wait) return 0; /* pending: tried again later */
+  sh->audited = rc ? -1 : 1; /* written, or failed for good: reported once */
+  if (rc) {
+    fputs("manyi: warning: the session was not audited: ", stderr);
+    mi_err_print(&e, stderr);
+  }
+  return rc != 0;
+}
+
 static int setup(mi_shell *sh, const mi_policy_limits *lim) {
   mi_cli *cli = sh->cli;
   if (mi_cli_open_store(cli, 0)) return 1;
@@ -102,13 +135,7 @@ static int setup(mi_shell *sh, const mi_policy_limits *lim) {
   int rc = mi_repl_new(&o, &sh->lua, &e);
   free(dir);
   if (rc) return mi_cli_fail(&e);
-  mi_err ae = {0};
-  if (mi_audit_append(cli->store, mi_cli_user(), "repl", mi_store_path(cli->store),
-                      sh->interactive ? "{\"mode\": \"interactive\"}" : "{\"mode\": \"script\"}",
-                      sh->now, &ae)) {
-    fputs("manyi: warning: the session was not audited: ", stderr);
-    mi_err_print(&ae, stderr);
-  }
+  mi_shell_audit(sh, 0);
   return 0;
 }
 
@@ -191,6 +218,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   else if (!status && !nchunks && !script)
     status = sh.interactive ? mi_shell_run_terminal(&sh) : mi_shell_run_stream(&sh, stdin, "stdin");
   if (script_file) fclose(script_file);
+  if (sh.lua && mi_shell_audit(&sh, 1) && !status) status = 1;
   teardown(&sh);
   return status;
 }
@@ -226,5 +254,9 @@ const mi_cli_command mi_cmd_repl = {
     "  --time DURATION       wall time per evaluation, SQL included (default 60s)\n"
     "  --memory SIZE         memory of the Lua state (default 1GiB)\n"
     "The budgets work as limits.policy_* do for policies; a budget that runs out\n"
-    "stops that evaluation only.\n",
+    "stops that evaluation only.\n"
+    "\n"
+    "The session reads beside a running import or batch (it sees the last commit).\n"
+    "It is recorded in the audit log; while another manyi writes, that entry waits\n"
+    "for the write to end, at the latest when the session ends.\n",
     run, 0};

@@ -163,25 +163,22 @@ static int dot_limit(dot_ctx *c, int argc, char **argv) {
   return 0;
 }
 
-static void audit(mi_shell *sh, const char *action, const char *object) {
-  mi_err e = {0};
-  if (mi_audit_append(sh->cli->store, mi_cli_user(), action, object, NULL, sh->now, &e)) {
-    fputs("manyi: warning: not audited: ", stderr);
-    mi_err_print(&e, stderr);
-  }
-}
-
 static int dot_output(dot_ctx *c, int argc, char **argv) {
   mi_shell *sh = c->sh;
   FILE *f = stdout;
   if (argc > 1 && strcmp(argv[1], "-") && strcmp(argv[1], "stdout")) {
+    /* What the session reads leaves the engine here: recorded first, and
+     * refused when it cannot be (e.g. a batch holds the write lock past the
+     * busy timeout) rather than written unaudited. */
+    mi_err e = {0};
+    if (mi_audit_append(sh->cli->store, mi_cli_user(), "repl-output", argv[1], NULL, sh->now, &e))
+      return fail_err(c, ".output: not opened, as it could not be recorded in the audit log", &e);
     int fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || !(f = fdopen(fd, "w"))) {
       int err = errno;
       if (fd >= 0) close(fd);
       return fail(c, ".output: cannot write %s: %s", argv[1], strerror(err));
     }
-    audit(sh, "repl-output", argv[1]);
   }
   if (sh->out != stdout && fclose(sh->out) != 0)
     fprintf(stderr, "manyi: warning: writing %s failed: %s\n", sh->out_path, strerror(errno));

@@ -40,6 +40,7 @@ int mi_shell_eval(mi_shell *sh, const char *chunk_text, size_t len, const char *
   mi_repl_result res;
   mi_err e = {0};
   struct rusage ru0, ru1;
+  mi_shell_audit(sh, 0); /* if still pending, now that the lock may be free */
   double t0 = now_s();
   getrusage(RUSAGE_SELF, &ru0);
   mi_shell_evaluating(1);

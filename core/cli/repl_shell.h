@@ -49,7 +49,15 @@ typedef struct mi_shell {
   char **sql_words;     /* completion: table and column names, read on first use */
   size_t nsql_words;
   int sql_words_loaded;
+  int audited;          /* the session's audit entry: 0 pending, 1 written, -1 failed */
 } mi_shell;
+
+/* ---- cmd_repl.c ---- */
+/* Writes the session's audit entry if it is not written yet. wait = 0: only
+ * if no other process is writing (else it stays pending, 0 is returned);
+ * wait = 1: waits for the writer (Ctrl-C gives up). Non-zero when it could
+ * not be written (a warning is printed). */
+int mi_shell_audit(mi_shell *sh, int wait);
 
 /* ---- repl_input.c ---- */
 /* Runs the lines of in as if typed (name is used in messages, "stdin" or a

@@ -1,7 +1,12 @@
 #include "sched/runner.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "store/audit.h"
+#include "util/timeutil.h"
 
 #define DAY (24 * 60 * 60)
 
@@ -15,6 +20,41 @@ int64_t mi_sched_backoff(int64_t backoff_secs, int64_t attempt) {
   int64_t d = backoff_secs > 0 ? backoff_secs : 60;
   for (int64_t i = 1; i < attempt && d < DAY; i++) d *= 2;
   return d < DAY ? d : DAY;
+}
+
+/* The audit entry of one run of j: action "job", the job's key, and its kind,
+ * occurrence (run_at), attempt and outcome (done, retry, dead). Written in the
+ * transaction that records the outcome, so a run that is rolled back (a
+ * crash, a lost lease) leaves none, and a job retried after a crash has one
+ * entry for its one completion. */
+static int audit_run(mi_store *s, const mi_sched_opts *o, const mi_queue_job *j,
+                     const char *outcome, const char *error, int64_t now, mi_err *e) {
+  char at[21];
+  mi_instant_format(j->run_at, at);
+  json_t *d = json_pack("{s:s, s:s, s:I, s:s, s:s?, s:s}", "kind", j->kind, "occurrence", at,
+                        "attempt", (json_int_t)j->attempts, "outcome", outcome, "error", error,
+                        "runner", o->owner);
+  char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
+  json_decref(d);
+  int rc = text ? mi_audit_append(s, o->actor ? o->actor : "unknown", "job", j->key, text, now, e)
+                : mi_err_set(e, MI_ENOMEM, "out of memory recording job %s", j->key);
+  free(text);
+  return rc;
+}
+
+/* Records a failed attempt (to retry at retry_at, or dead when 0) and its
+ * audit entry in one transaction. MI_ENOTFOUND: the lease was lost. */
+static int record_failure(mi_store *s, const mi_sched_opts *o, const mi_queue_job *j,
+                          const char *msg, int64_t retry_at, int64_t now, mi_err *e) {
+  int rc = mi_store_begin(s, e);
+  if (rc) return rc;
+  rc = mi_queue_failed(s, j->id, o->owner, msg, retry_at, now, e);
+  if (rc == 0) rc = audit_run(s, o, j, retry_at ? "retry" : "dead", msg, now, e);
+  if (rc) {
+    mi_store_rollback(s);
+    return rc;
+  }
+  return mi_store_commit(s, e);
 }
 
 /* Runs one claimed job: effects and completion in one transaction (or the
@@ -32,7 +72,7 @@ static int run_one(mi_store *s, const mi_sched_kind *k, void *ud, const mi_sched
       mi_store_rollback(s); /* another runner has it: its run counts, not ours */
       return 1;
     }
-    if (rc) {
+    if (rc || (rc = audit_run(s, o, j, "done", NULL, now, &le))) {
       *e = le;
       mi_store_rollback(s);
       return 2;
@@ -82,7 +122,7 @@ int mi_sched_run_due(mi_store *s, const mi_sched_kind *kinds, void *ud, const mi
       char msg[sizeof he.file + sizeof he.msg + 32];
       mi_err_format(&he, msg, sizeof msg);
       int64_t retry_at = dead ? 0 : now + mi_sched_backoff(o->backoff_secs, j.attempts);
-      int frc = mi_queue_failed(s, j.id, o->owner, msg, retry_at, now, e);
+      int frc = record_failure(s, o, &j, msg, retry_at, now, e);
       if (frc == MI_ENOTFOUND) r->lost++;
       else if (frc) {
         mi_queue_job_clear(&j);

@@ -11,7 +11,11 @@
  * Failures. A failed attempt is rolled back and retried after a backoff
  * (backoff_secs, doubled per attempt, at most a day); after max_attempts the
  * job is failed for good (a dead job, shown by `manyi jobs`; `manyi jobs retry
- * KEY` queues it again). A job of a kind nobody handles is dead at once. */
+ * KEY` queues it again). A job of a kind nobody handles is dead at once.
+ *
+ * Audit. Every run of a job gets one audit entry (action "job", the job's
+ * key, detail {kind, occurrence, attempt, outcome: done|retry|dead, error?,
+ * runner}) in the transaction that records its outcome. */
 #ifndef MI_SCHED_RUNNER_H
 #define MI_SCHED_RUNNER_H
 
@@ -37,6 +41,7 @@ const mi_sched_kind *mi_sched_find_kind(const mi_sched_kind *kinds, const char *
 
 typedef struct mi_sched_opts {
   const char *owner;       /* unique per runner: "host:pid:start" */
+  const char *actor;       /* the OS user the audit entries name; NULL: "unknown" */
   int64_t lease_secs;      /* how long a claim holds; 0 = 300 */
   int max_attempts;        /* 0 = 5 */
   int64_t backoff_secs;    /* first retry delay; 0 = 60 */

@@ -56,10 +56,39 @@ done:
   return rc < 0 ? rc : 0;
 }
 
+/* 1 when the store already matches the configuration, 0 when not, or a
+ * negative code. Only reads: a database in WAL mode lets readers run beside a
+ * writer, and a command that only reads (a REPL during an import) must not
+ * wait for the write lock when there is nothing to bring in line. */
+static int in_line(mi_store *s, const mi_config *cfg, mi_err *e) {
+  for (size_t i = 0; i < cfg->ndepartments; i++) {
+    const mi_config_department *d = &cfg->departments[i];
+    int rc = mi_department_same(s, d->code, d->name, d->calendar ? d->calendar->name : NULL, e);
+    if (rc <= 0) return rc;
+  }
+  for (size_t i = 0; i < cfg->nsurveys; i++) {
+    char *json = survey_json(&cfg->surveys[i]);
+    if (!json) return mi_err_set(e, MI_ENOMEM, "out of memory reading survey %s", cfg->surveys[i].code);
+    int rc = mi_survey_same(s, cfg->surveys[i].code, json, e);
+    free(json);
+    if (rc <= 0) return rc;
+  }
+  return 1;
+}
+
 int mi_sync_config(mi_store *s, const mi_config *cfg, int64_t now, mi_sync_summary *summary,
                    mi_err *e) {
   if (!s || !cfg) return mi_err_set(e, MI_EINVAL, "no store or configuration");
   mi_sync_summary sum = {0};
+  int same = in_line(s, cfg, e);
+  if (same < 0) {
+    mi_err_prefix(e, "comparing the database with %s", cfg->path);
+    return same;
+  }
+  if (same) {
+    if (summary) *summary = sum;
+    return 0;
+  }
   if (mi_store_begin(s, e)) return e ? e->code : MI_ESTORE;
   for (size_t i = 0; i < cfg->ndepartments; i++) {
     const mi_config_department *d = &cfg->departments[i];

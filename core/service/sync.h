@@ -14,7 +14,9 @@ typedef struct mi_sync_summary {
   int surveys_added; /* new surveys or new versions of changed ones */
 } mi_sync_summary;
 
-/* Runs in one transaction of its own. summary may be NULL. */
+/* Runs in one transaction of its own, and only when something differs: when
+ * the store is in line already it only reads (no write lock). summary may be
+ * NULL. */
 int mi_sync_config(mi_store *s, const mi_config *cfg, int64_t now, mi_sync_summary *summary,
                    mi_err *e);
 

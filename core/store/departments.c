@@ -27,6 +27,22 @@ int mi_department_put(mi_store *s, const char *code, const char *name, const cha
                       bind_department, &d, NULL, "storing department", e);
 }
 
+int mi_department_same(mi_store *s, const char *code, const char *name, const char *calendar,
+                       mi_err *e) {
+  if (!s || !code || !name) return mi_err_set(e, MI_EINVAL, "department needs a code and a name");
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_DEPARTMENT_SAME,
+                                   "SELECT count(*) FROM departments WHERE code = ?1"
+                                   " AND name IS ?2 AND calendar IS ?3",
+                                   e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  department_row d = {code, name, calendar};
+  bind_department(st, &d);
+  int rc = sqlite3_step(st);
+  int same = rc == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? same : mi_store_fail(s, e, "reading department");
+}
+
 int mi_department_id(mi_store *s, const char *code, int64_t *id, mi_err *e) {
   return mi_store_lookup_id(s, MI_SQL_DEPARTMENT_ID, "SELECT id FROM departments WHERE code = ?1",
                             code, "department", id, e);

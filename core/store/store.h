@@ -41,7 +41,12 @@ int mi_store_latest_version(void);
 const char *mi_store_path(const mi_store *s);
 
 /* Write transactions are BEGIN IMMEDIATE: a second writer waits busy_timeout
- * and then gets MI_EBUSY rather than failing half-way. */
+ * (MI_STORE_BUSY_MS after opening) and then gets MI_EBUSY rather than failing
+ * half-way. Readers never wait: the database is in WAL mode. */
+#define MI_STORE_BUSY_MS 5000
+/* Sets how long the next writes wait for another process's write
+ * transaction: ms milliseconds, 0 not at all. */
+void mi_store_busy_wait(mi_store *s, int ms);
 int mi_store_begin(mi_store *s, mi_err *e);
 int mi_store_commit(mi_store *s, mi_err *e);
 void mi_store_rollback(mi_store *s);

@@ -35,6 +35,14 @@ static int latest_version(mi_store *s, const char *code, const char *json, int64
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "reading survey");
 }
 
+int mi_survey_same(mi_store *s, const char *code, const char *definition_json, mi_err *e) {
+  if (!s || !code || !definition_json) return mi_err_set(e, MI_EINVAL, "survey needs a code and a definition");
+  int64_t id;
+  int v, same;
+  if (latest_version(s, code, definition_json, &id, &v, &same, e)) return e ? e->code : MI_ESTORE;
+  return same;
+}
+
 static int add_question(mi_store *s, int64_t survey_id, int position, const mi_question_def *q,
                         mi_err *e) {
   sqlite3_stmt *st = mi_store_stmt(

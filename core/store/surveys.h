@@ -29,6 +29,11 @@ typedef struct mi_survey_def {
 int mi_survey_sync(mi_store *s, const mi_survey_def *def, int64_t now, int64_t *survey_id,
                    int *version, mi_err *e);
 
+/* 1 when the latest stored version of the survey has this definition, 0 when
+ * there is none or it differs (mi_survey_sync would add a version), or a
+ * negative code. Only reads. */
+int mi_survey_same(mi_store *s, const char *code, const char *definition_json, mi_err *e);
+
 /* The id of the latest version of the survey with this code. */
 int mi_survey_latest(mi_store *s, const char *code, int64_t *survey_id, mi_err *e);
 

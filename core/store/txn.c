@@ -15,6 +15,10 @@ int mi_store_begin(mi_store *s, mi_err *e) {
   return 0;
 }
 
+void mi_store_busy_wait(mi_store *s, int ms) {
+  if (s) sqlite3_busy_timeout(s->db, ms);
+}
+
 int mi_store_commit(mi_store *s, mi_err *e) {
   if (!s || !s->in_txn) return mi_err_set(e, MI_EINVAL, "no transaction is open");
   if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {

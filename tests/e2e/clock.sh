@@ -5,7 +5,8 @@
 # queued job with an effect ends done exactly once with one outbox message;
 # a recurring job fires once per jump, not once per missed slot; a clock
 # that goes back queues no occurrence again and none older than one queued
-# already; the database stays intact.
+# already; each job run is audited once (none for a run that was killed);
+# the database stays intact.
 # Usage: clock.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
 manyi=$1
@@ -66,6 +67,23 @@ same "$(sql "select count(*) from jobs where key like 'schedule:%' and run_at > 
 same "$(sql "select max(run_at) = unixepoch('2026-12-01T02:00:00Z') from jobs where key like 'schedule:escalations:%'")" 1 \
   "the last runner's escalation check is the occurrence at its clock"
 same "$(sql "pragma integrity_check")" ok "integrity after kill -9 with clock changes"
+# One audit entry per job run: the runs the kills cut short left none, so
+# every job done has exactly one "done" entry (its key, kind and occurrence),
+# and every entry names a job.
+done_jobs=$(sql "select count(*) from jobs where status = 'done' and lease_owner is not null")
+[ "$done_jobs" -ge 150 ] && ok || bad "only $done_jobs jobs done by the runners"
+same "$(sql "select count(*) from audit_log where action = 'job' and json_extract(detail, '$.outcome') = 'done'")" \
+  "$done_jobs" "'done' job entries in the audit log"
+same "$(sql "select count(*) from jobs j join audit_log a on a.action = 'job' and a.object = j.key
+               where json_extract(a.detail, '$.outcome') = 'done' and j.status = 'done'
+               and json_extract(a.detail, '$.kind') = j.kind
+               and json_extract(a.detail, '$.occurrence') = strftime('%Y-%m-%dT%H:%M:%SZ', j.run_at, 'unixepoch')")" \
+  "$done_jobs" "done jobs with their one entry (kind, occurrence)"
+same "$(sql "select count(*) from audit_log where action = 'job' and object not in (select key from jobs)")" 0 \
+  "job entries without their job"
+expect 0 m audit verify
+contains "$tmp/out" "ok, "
+echo "$done_jobs jobs done, $(sql "select count(*) from audit_log where action = 'job'") job entries in the audit log"
 
 echo "clock: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

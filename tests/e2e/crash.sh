@@ -11,10 +11,11 @@
 #    binds root) and a read-only database file (as an unprivileged user; as
 #    root through setpriv, else skipped with a message) are reported
 #    clearly and leave the data as it was;
-#  - a REPL reading while an import writes sees all or nothing of it (it
-#    waits for the import, or refuses clearly when that takes too long); two
-#    batches at once both finish (the second waits for the first) or one
-#    refuses clearly, and nothing is corrupted.
+#  - a REPL reading while a batch writes answers at once (WAL: readers take
+#    no lock) and sees all of an import or none of it, never "busy"; its
+#    audit entry is written when the write lock frees, and the chain stays
+#    valid; two batches at once both finish (the second waits for the
+#    first) or one refuses clearly, and nothing is corrupted.
 # Usage: crash.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
 manyi=$1
@@ -173,30 +174,89 @@ if [ "$(id -u)" -ne 0 ] || [ "${#as_user[@]}" -gt 0 ]; then
   same "$(md5sum <"$tmp/ro/ro.db")" "$sum_before" "read-only database unchanged"
 fi
 
-# --- a REPL reading while an import writes. Opening a REPL writes too (the
-# configuration sync and the audit entry), so it waits for the import's
-# transaction (busy timeout 5 s): it must then see all of the import or none
-# of it, or refuse with the busy message; never a part.
+# --- a REPL reading while a batch writes. The database is in WAL mode, so a
+# reader needs no lock: a REPL answers at once beside a writer and sees the
+# last commit (all of an import or none of it), never "busy". Only its audit
+# entry needs the write lock; it is written as soon as the lock is free, at
+# the latest when the session ends (which waits for the writer).
 chmod 0700 "$tmp"
+count_lua='manyi.sql("SELECT count(*) AS n FROM interactions")[1].n'
+repl_entries() { sql "$db" "SELECT count(*) FROM audit_log WHERE action = 'repl'"; }
+audit_ok() { expect 0 m audit verify; contains "$tmp/out" "ok, "; }
+# 1. a write transaction held open (sqlite3, an uncommitted delete) for as
+# long as it takes the REPL to answer: the answer comes while the lock is
+# held, without the uncommitted change; the session's entry lands once the
+# lock is released.
+entries=$(repl_entries)
+mkfifo "$tmp/lock"
+sqlite3 "$db" <"$tmp/lock" >"$tmp/lock.out" 2>&1 &
+holder=$!
+exec 3>"$tmp/lock"
+printf "BEGIN IMMEDIATE;\nDELETE FROM interactions WHERE id = (SELECT max(id) FROM interactions);\n.shell touch '%s'\n" \
+  "$tmp/locked" >&3
+for _ in $(seq 1 300); do [ -e "$tmp/locked" ] && break; sleep 0.1; done
+[ -e "$tmp/locked" ] && ok || bad "sqlite3 did not take the write lock: $(cat "$tmp/lock.out")"
+t0=$(now_ms)
+m repl -e "$count_lua" >"$tmp/repl.out" 2>"$tmp/repl.err" &
+repl=$!
+for _ in $(seq 1 600); do [ -s "$tmp/repl.out" ] && break; kill -0 "$repl" 2>/dev/null || break; sleep 0.05; done
+echo "repl -e beside a held write lock answered in $(($(now_ms) - t0)) ms"
+same "$(cat "$tmp/repl.out")" "$before" "repl answer while a write transaction is open"
+if kill -0 "$repl" 2>/dev/null; then ok; else bad "repl left before the write lock was free: $(cat "$tmp/repl.err")"; fi
+same "$(repl_entries)" "$entries" "repl entries while the lock is held"
+# .output writes what the session reads to a file: that must be recorded
+# first, so with the lock held past the busy timeout it is refused
+m repl -e ".output $tmp/leak.csv" -e "$count_lua" >"$tmp/out.out" 2>"$tmp/out.err" &
+out_repl=$!
+for _ in $(seq 1 600); do grep -q "not opened" "$tmp/out.err" && break; kill -0 "$out_repl" 2>/dev/null || break; sleep 0.05; done
+contains "$tmp/out.err" ".output: not opened, as it could not be recorded in the audit log"
+contains "$tmp/out.err" "is busy (another manyi is writing)"
+[ -e "$tmp/leak.csv" ] && bad ".output opened $tmp/leak.csv without an audit entry" || ok
+printf "ROLLBACK;\n" >&3
+exec 3>&-
+wait "$holder"
+wait "$repl"
+same "$?" 0 "repl exit after the lock was released"
+lacks "$tmp/repl.err" "busy"
+wait "$out_repl"
+same "$?" 1 "exit of the repl whose .output was refused"
+same "$(repl_entries)" $((entries + 2)) "repl entries after the lock was released"
+same "$(sql "$db" "SELECT count(*) FROM audit_log WHERE action = 'repl-output'")" 0 "repl-output entries"
+audit_ok
+# 2. REPLs started one after another during a real import: each answers all
+# of it or none, none is refused, and each session is in the audit log.
+entries=$(repl_entries)
 "$manyi" --config "$cfg" --db "$db" import interactions "$tmp/data/interactions.csv" >"$tmp/imp.out" 2>"$tmp/imp.err" &
 imp=$!
-seen=""
-while kill -0 "$imp" 2>/dev/null; do
-  if n=$(m repl -e 'manyi.sql("SELECT count(*) AS n FROM interactions")[1].n' 2>"$tmp/repl.err"); then
-    seen="$seen $n"
-  elif grep -qF "is busy (another manyi is writing)" "$tmp/repl.err"; then
-    seen="$seen busy"
-  else
-    bad "repl during an import: $(cat "$tmp/repl.err")"
-    break
-  fi
+pids=() k=0
+while kill -0 "$imp" 2>/dev/null && [ "$k" -lt 40 ]; do
+  k=$((k + 1))
+  # the time the answer arrived (ms after the start) and the answer
+  ( s=$(now_ms); m repl -e "$count_lua" 2>"$tmp/repl$k.err" |
+    while read -r n; do echo "$(($(now_ms) - s)) $n"; done >"$tmp/repl$k.out" ) &
+  pids+=($!)
+  sleep 0.1
 done
 wait "$imp"
-same "$?" 0 "import beside a reading repl"
-bad_reads=$(for n in $seen; do [ "$n" = busy ] || [ "$n" -eq "$before" ] || [ "$n" -eq $((before + 60000)) ] || echo "$n"; done)
+same "$?" 0 "import beside reading repls"
+seen="" slow=0
+for i in "${!pids[@]}"; do
+  n=$((i + 1))
+  wait "${pids[$i]}" || bad "repl $n during an import: exit $?"
+  # the only thing on stderr may be the note that the audit entry waits
+  if grep -vqF "waiting for another manyi to finish writing" "$tmp/repl$n.err"; then
+    bad "repl $n during an import: $(cat "$tmp/repl$n.err")"
+  fi
+  read -r ms count <"$tmp/repl$n.out" || { bad "repl $n during an import gave no answer"; continue; }
+  seen="$seen $count"
+  [ "$ms" -gt "$slow" ] && slow=$ms
+done
+same "$(repl_entries)" $((entries + ${#pids[@]})) "repl entries after ${#pids[@]} sessions during an import"
+bad_reads=$(for n in $seen; do [ "$n" -eq "$before" ] || [ "$n" -eq $((before + 60000)) ] || echo "$n"; done)
 same "$bad_reads" "" "repl reads saw a half import (reads:$seen)"
-echo "repl reads during the import:$seen"
+echo "${#pids[@]} repl reads during the import:$seen; slowest answer ${slow} ms"
 same "$(sql "$db" "SELECT count(*) FROM interactions")" $((before + 60000)) "interactions after the import"
+audit_ok
 
 # --- two batches at once: each finishes or refuses with a clear message
 "$manyi" --config "$cfg" --db "$db" import tickets "$tmp/data/tickets.csv" >"$tmp/a.out" 2>"$tmp/a.err" &

@@ -6,13 +6,17 @@
  * long strings. The real loader runs it in the sandbox and the real hook
  * call checks the result; a result must either be accepted and then hold
  * what the contract says, or be refused as MI_EPOLICY with a message.
- * First byte: the hook (tier, route, escalate, evaluate, care, points); at
- * 0xF0 and above the rest is used as the hook's body as it is (raw Lua).
+ * First byte: the hook, modulo 7 (tier, route, escalate, evaluate, care,
+ * points, eligible); at 0xF0 and above the rest is used as the hook's body as
+ * it is (raw Lua), the hook being (byte - 0xF0) modulo 7. The eligible hook
+ * is called with a customer who has an email address only and consented to
+ * email, then with one who has no address and no consented channel.
  * FUZZ_SHOW=1 in the environment prints each generated policy and verdict. */
 #include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -60,7 +64,8 @@ static const char *const words[] = {
     "grade",  "passed",   "reasons",    "kind",         "channel",     "template", "points",
     "expires", "A",       "B",          "C",            "support",     "quality",  "sms",
     "email",  "never",    "after 30d",  "end_of_month", "end_of_year", "2027-01-31", "team_lead",
-    "ok",     "",         "after 0d",   "2026-11-19",   "after 36500d"};
+    "ok",     "",         "after 0d",   "2026-11-19",   "after 36500d", "eligible", "phone",
+    "no_consent"};
 #define NWORDS (sizeof words / sizeof words[0])
 
 static void value(src *s, int depth);
@@ -126,7 +131,9 @@ static void value(src *s, int depth) {
   }
 }
 
-static const char *const hooks[] = {"tier", "route", "escalate", "evaluate", "care", "points"};
+static const char *const hooks[] = {"tier", "route", "escalate", "evaluate", "care", "points",
+                                    "eligible"};
+#define NHOOKS (int)(sizeof hooks / sizeof hooks[0])
 
 static mi_config *cfg;
 static char path[64];
@@ -143,7 +150,23 @@ static void setup(void) {
   atexit(cleanup);
 }
 
-static void call(mi_policy *p, int hook) {
+/* What an accepted eligible() decision must hold for customer c. */
+static void check_eligible(const mi_view *c, const mi_eligible_decision *d) {
+  if (!d->eligible) {
+    assert(d->reason[0] && strlen(d->reason) <= 64 && !d->channel[0]);
+    for (const char *r = d->reason; *r; r++) assert((unsigned char)*r >= 0x20 && *r != 0x7f);
+    return;
+  }
+  int email = !strcmp(d->channel, "email");
+  assert(email || !strcmp(d->channel, "sms") || !strcmp(d->channel, "phone"));
+  const char *need = email ? "has_email" : "has_phone";
+  int has = 0;
+  for (size_t i = 0; i < c->nfields; i++)
+    if (!strcmp(c->fields[i].name, need)) has = c->fields[i].i != 0;
+  assert(has && !d->reason[0]);
+}
+
+static void call(mi_policy *p, int hook, int round) {
   static const mi_view_field cf[] = {{"external_id", MI_VIEW_STR, 0, 0, "C1"},
                                      {"orders", MI_VIEW_INT, 3, 0, NULL},
                                      {"spent", MI_VIEW_NUM, 0, 1234.5, NULL}};
@@ -151,8 +174,17 @@ static void call(mi_policy *p, int hook) {
                                      {"kind", MI_VIEW_STR, 0, 0, "complaint"}};
   static const mi_view_field ef[] = {{"type", MI_VIEW_STR, 0, 0, "order"},
                                      {"amount", MI_VIEW_NUM, 0, 99.5, NULL}};
+  static const mi_view_field emailf[] = {{"external_id", MI_VIEW_STR, 0, 0, "C2"},
+                                         {"channel", MI_VIEW_STR, 0, 0, "email"},
+                                         {"has_email", MI_VIEW_BOOL, 1, 0, NULL},
+                                         {"has_phone", MI_VIEW_BOOL, 0, 0, NULL}};
+  static const mi_view_field nonef[] = {{"external_id", MI_VIEW_STR, 0, 0, "C3"},
+                                        {"channel", MI_VIEW_NIL, 0, 0, NULL},
+                                        {"has_email", MI_VIEW_BOOL, 0, 0, NULL},
+                                        {"has_phone", MI_VIEW_BOOL, 0, 0, NULL}};
   const mi_view cust = {"customer", "C1", cf, 3}, ticket = {"ticket", "T1", tf, 2},
-                event = {"event", "O1", ef, 2};
+                event = {"event", "O1", ef, 2}, by_email = {"customer", "C2", emailf, 4},
+                unreachable = {"customer", "C3", nonef, 4};
   mi_err e;
   int rc = 0;
   switch (hook) {
@@ -197,6 +229,13 @@ static void call(mi_policy *p, int hook) {
              d.reason[0]);
     break;
   }
+  case 6: {
+    mi_eligible_decision d;
+    const mi_view *c = round ? &unreachable : &by_email;
+    rc = mi_policy_call_eligible(p, c, &d, &e);
+    if (!rc) check_eligible(c, &d);
+    break;
+  }
   }
   if (getenv("FUZZ_SHOW")) fprintf(stderr, "%s() -> %s\n", hooks[hook], rc ? e.msg : "accepted");
   if (rc) assert(rc == MI_EPOLICY && e.msg[0]);
@@ -205,9 +244,10 @@ static void call(mi_policy *p, int hook) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
   if (!cfg) setup();
-  int hook = data[0] % 6;
+  int raw = data[0] >= 0xF0;
+  int hook = (raw ? data[0] - 0xF0 : data[0]) % NHOOKS;
   src s = {.in = data + 1, .left = size - 1};
-  if (data[0] >= 0xF0) {
+  if (raw) {
     emit(&s, "local function h(a, b, p)\n%.*s\nend\n", (int)(size - 1), (const char *)data + 1);
   } else {
     emit(&s, "local a = ");
@@ -225,8 +265,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   mi_policy *p;
   mi_err e;
   if (mi_policy_load("fuzz", path, NULL, &limits, &p, &e) == 0) {
-    call(p, hook);
-    call(p, hook); /* a second call sees the state the first left */
+    call(p, hook, 0);
+    call(p, hook, 1); /* a second call sees the state the first left */
     mi_policy_free(p);
   } else if (getenv("FUZZ_SHOW")) {
     fprintf(stderr, "load: %s\n", e.msg);

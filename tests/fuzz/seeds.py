@@ -89,7 +89,8 @@ def policy():
     W = ["tier", "reason", "department", "priority", "level", "notify", "score",
          "grade", "passed", "reasons", "kind", "channel", "template", "points",
          "expires", "A", "B", "C", "support", "quality", "sms", "email", "never",
-         "after 30d", "end_of_month", "end_of_year", "2027-01-31", "team_lead", "ok"]
+         "after 30d", "end_of_month", "end_of_year", "2027-01-31", "team_lead", "ok",
+         "", "after 0d", "2026-11-19", "after 36500d", "eligible", "phone", "no_consent"]
 
     def word(w):
         return bytes([7, W.index(w)])
@@ -124,6 +125,16 @@ def policy():
     put("policy", "points-nil", bytes([5, 0, 0]))
     put("policy", "raw-route", bytes([0xF1]) +
         b'return setmetatable({}, {__index = function(t, k) return k end})')
+    # eligible (hook 6): the customers are one with email only, then one with
+    # no address (fuzz_policy.c), so "yes" is accepted once and refused once
+    put("policy", "eligible-yes", bytes([6]) + rec(("eligible", b"\1"), ("channel", word("email"))) + b"\0")
+    put("policy", "eligible-no", bytes([6]) + rec(("eligible", b"\2"), ("reason", word("no_consent"))) + b"\0")
+    put("policy", "eligible-true", bytes([6, 1, 0]))
+    put("policy", "eligible-phone", bytes([6]) + rec(("eligible", b"\1"), ("channel", word("phone"))) + b"\0")
+    put("policy", "eligible-no-channel", bytes([6]) + rec(("eligible", b"\2"), ("channel", word("sms"))) + b"\0")
+    put("policy", "raw-eligible", bytes([0xF6]) +
+        b'if a and a.has_email then return {eligible = true, reason = "x", channel = "email"} end\n'
+        b'return {eligible = false, reason = "quiet_period"}')
 
 
 if __name__ == "__main__":
