@@ -927,6 +927,8 @@ static const char *const SUBJECT_MORE[] = {"客户来电两次", "see attached p
                                            "已按流程登记", "Customer prefers a call after 6 pm",
                                            "第二次报修"};
 
+static uint32_t staff_of(rng *r, unsigned dept);
+
 static void gen_ticket(out *o, const population *p, uint64_t k)
 {
     rng r = row_rng(T_TICKETS, k);
@@ -989,6 +991,8 @@ static void gen_ticket(out *o, const population *p, uint64_t k)
     }
     const char *subject = SUBJECTS[kind][below(&r, 10)];
     const char *more = chance(&r, 50) ? SUBJECT_MORE[below(&r, (uint32_t)NELEM(SUBJECT_MORE))] : NULL;
+    /* drawn last, so the other columns are those of tickets without it */
+    uint32_t assignee = st == 0 ? 0 : staff_of(&r, dept);
 
     row_begin(o);
     put_ch(o, 'T');
@@ -1017,6 +1021,11 @@ static void gen_ticket(out *o, const population *p, uint64_t k)
     put_sep(o);
     if (resolved >= 0)
         put_instant(o, resolved);
+    put_sep(o);
+    if (assignee) {
+        put_ch(o, 'S');
+        put_uint_pad(o, assignee, 3);
+    }
     put_sep(o);
     if (more) {
         char buf[512];
@@ -1204,20 +1213,56 @@ static void gen_response(out *o, out *inv, const population *p, uint64_t k, answ
 static const unsigned STAFF_DEPT_W[] = {40, 25, 15, 20}; /* support, technical, quality, hotline */
 static char g_os_users[MAX_STAFF][40];
 
-static void gen_staff(out *o, uint64_t k)
+/* Staff member k's name, OS user (before it is made unique), department
+ * and whether active: every draw from its row's stream, so tickets can find
+ * a department's staff without writing them. */
+static void staff_draw(uint64_t k, char *name, size_t nname, char *user, size_t nuser, unsigned *dept,
+                       int *active)
 {
     rng r = row_rng(T_STAFF, k);
-    char name[256], user[40];
     const char *spy, *g1py, *g2py;
     if (chance(&r, 8500)) {
-        chinese_name(&r, name, sizeof name, &spy, &g1py, &g2py);
-        snprintf(user, sizeof user, "%s%c%.1s", spy, g1py[0], g2py);
+        chinese_name(&r, name, nname, &spy, &g1py, &g2py);
+        snprintf(user, nuser, "%s%c%.1s", spy, g1py[0], g2py);
     } else {
         const char *f = pick_word(&r, LATIN_FIRST, NELEM(LATIN_FIRST), 0, &g1py);
         pick_word(&r, SURNAMES, NELEM(SURNAMES), 1, &spy);
-        snprintf(name, sizeof name, "%s %c%s", f, spy[0] - 'a' + 'A', spy + 1);
-        snprintf(user, sizeof user, "%s.%s", g1py, spy);
+        snprintf(name, nname, "%s %c%s", f, spy[0] - 'a' + 'A', spy + 1);
+        snprintf(user, nuser, "%s.%s", g1py, spy);
     }
+    *dept = PICK(&r, STAFF_DEPT_W);
+    *active = chance(&r, 9300);
+}
+
+/* The active staff S001 .. S<g_nstaff> by department, for the tickets'
+ * assignees (staff_index fills it before any row is written). */
+static uint32_t g_dept_staff[4][MAX_STAFF], g_dept_nstaff[4];
+
+static void staff_index(void)
+{
+    for (uint32_t k = 0; k < g_nstaff && k < MAX_STAFF; k++) {
+        char name[256], user[40];
+        unsigned dept;
+        int active;
+        staff_draw(k, name, sizeof name, user, sizeof user, &dept, &active);
+        if (active)
+            g_dept_staff[dept][g_dept_nstaff[dept]++] = k + 1;
+    }
+}
+
+/* An active staff member of dept (1-based), 0 if it has none. */
+static uint32_t staff_of(rng *r, unsigned dept)
+{
+    uint32_t n = g_dept_nstaff[dept];
+    return n ? g_dept_staff[dept][below(r, n)] : 0;
+}
+
+static void gen_staff(out *o, uint64_t k)
+{
+    char name[256], user[40];
+    unsigned dept;
+    int active;
+    staff_draw(k, name, sizeof name, user, sizeof user, &dept, &active);
     /* os_user is unique: the second wangw becomes wangw2. */
     size_t base = strlen(user);
     for (unsigned n = 2;; n++) {
@@ -1229,8 +1274,6 @@ static void gen_staff(out *o, uint64_t k)
         snprintf(user + base, sizeof user - base, "%u", n);
     }
     memcpy(g_os_users[k], user, sizeof user);
-    unsigned dept = PICK(&r, STAFF_DEPT_W);
-    int active = chance(&r, 9300);
 
     row_begin(o);
     put_ch(o, 'S');
@@ -1256,7 +1299,7 @@ static const char *const TB_HEADER[NTB] = {
     "external_id,customer_id,amount,currency,ordered_at,status\n",
     "external_id,customer_id,channel,direction,occurred_at,staff_id,summary\n",
     "external_id,customer_id,kind,category,severity,channel,priority,department,status,opened_at,"
-    "first_response_at,resolved_at,subject\n",
+    "first_response_at,resolved_at,assignee,subject\n",
     "external_id,survey,customer_id,submitted_at,duration_s,channel,q_overall,q_quality,q_attitude,q_speed,"
     "q_repair,q_price,q_explain,q_wait,q_nps,q_comment\n",
 };
@@ -1418,7 +1461,7 @@ static void usage(FILE *f)
             "  --interactions N   interactions (default 6000)\n"
             "  --tickets N        service tickets (default 3000)\n"
             "  --responses N      survey responses, survey csat (default 5000)\n"
-            "  --staff N          staff members S001.., whom interactions name (default 40,\n"
+            "  --staff N          staff members S001.., whom interactions and tickets name (default 40,\n"
             "                     at most 999)\n"
             "  --seed S           unsigned 64-bit seed (default 42)\n"
             "  --design stratified\n"
@@ -1632,6 +1675,7 @@ int main(int argc, char **argv)
         g_table_key[t] = mix64(mix64(seed) ^ (0x6d616e7969000000ULL + (uint64_t)t)); /* "manyi" */
 
     g_nstaff = (uint32_t)count[TB_STAFF];
+    staff_index();
     int progress = isatty(STDERR_FILENO);
     population pop;
     memset(&pop, 0, sizeof pop);

@@ -182,20 +182,30 @@ static int staff_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
 static const char *const contact_channels[] = {"phone", "email", "social", "chat", "visit", NULL};
 static const char *const directions[] = {"inbound", "outbound", NULL};
 
-static int interaction_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
-  mi_interaction it = {0};
+/* The staff member named in field (empty: *id = 0). */
+static int staff_ref(mi_import_ctx *ctx, const mi_record *rec, const char *field, int64_t *id,
+                     mi_err *e) {
   const char *staff;
   mi_err fe;
+  *id = 0;
+  if (text(rec, field, 0, 64, &staff, e)) return MI_EPARSE;
+  if (staff && mi_staff_id(ctx->store, staff, id, &fe))
+    return mi_record_error(rec, e, fe.code == MI_ENOTFOUND ? MI_EPARSE : fe.code, field, "%s%s",
+                           fe.msg, fe.code == MI_ENOTFOUND ? " (import staff first)" : "");
+  return 0;
+}
+
+static int interaction_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
+  mi_interaction it = {0};
   if (text(rec, "external_id", 1, 64, &it.external_id, e) ||
       customer_ref(ctx, rec, "customer_id", &it.customer_id, e) ||
       choice(rec, "channel", contact_channels, 0, &it.channel, e) ||
       choice(rec, "direction", directions, 0, &it.direction, e) ||
       instant(rec, "occurred_at", 1, &it.occurred_at, e) ||
-      text(rec, "staff_id", 0, 64, &staff, e) || text(rec, "summary", 0, 4000, &it.summary, e))
+      text(rec, "summary", 0, 4000, &it.summary, e))
     return MI_EPARSE;
-  if (staff && mi_staff_id(ctx->store, staff, &it.staff_id, &fe))
-    return mi_record_error(rec, e, fe.code == MI_ENOTFOUND ? MI_EPARSE : fe.code, "staff_id",
-                           "%s%s", fe.msg, fe.code == MI_ENOTFOUND ? " (import staff first)" : "");
+  int rc = staff_ref(ctx, rec, "staff_id", &it.staff_id, e);
+  if (rc) return rc;
   return stored(rec, mi_interaction_put(ctx->store, &it, e), e);
 }
 
@@ -228,6 +238,8 @@ static int ticket_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
       instant(rec, "resolved_at", 0, &t.resolved_at, e) ||
       text(rec, "subject", 1, 1000, &t.subject, e))
     return MI_EPARSE;
+  int rc = staff_ref(ctx, rec, "assignee", &t.assignee_id, e);
+  if (rc) return rc;
   t.priority = (int)priority;
   if (!mi_config_find_department(ctx->cfg, dept))
     return mi_record_error(rec, e, MI_EPARSE, "department",
@@ -382,7 +394,7 @@ static const char *const interaction_optional[] = {"staff_id", "summary", NULL};
 static const char *const ticket_required[] = {
     "external_id", "customer_id", "kind",   "category",  "severity", "channel",
     "priority",    "department",  "status", "opened_at", "subject",  NULL};
-static const char *const ticket_optional[] = {"first_response_at", "resolved_at", NULL};
+static const char *const ticket_optional[] = {"first_response_at", "resolved_at", "assignee", NULL};
 static const char *const response_required[] = {"external_id", "survey", "customer_id",
                                                 "submitted_at", NULL};
 static const char *const response_optional[] = {"duration_s", "channel", "invitation", NULL};

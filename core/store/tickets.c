@@ -17,6 +17,7 @@ static int bind_ticket(sqlite3_stmt *st, const void *row) {
   rc |= mi_bind_int64_opt(st, 11, t->first_response_at != 0, t->first_response_at);
   rc |= mi_bind_int64_opt(st, 12, t->resolved_at != 0, t->resolved_at);
   rc |= sqlite3_bind_text(st, 13, t->subject, -1, SQLITE_STATIC);
+  rc |= mi_bind_int64_opt(st, 14, t->assignee_id != 0, t->assignee_id);
   return rc;
 }
 
@@ -28,17 +29,18 @@ int mi_ticket_put(mi_store *s, const mi_ticket *t, const char *actor, mi_err *e)
   int rc = mi_store_put(
       s, MI_SQL_TICKET_INSERT,
       "INSERT INTO tickets(external_id, customer_id, kind, category, severity, channel, priority,"
-      " department_id, status, opened_at, first_response_at, resolved_at, subject)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+      " department_id, status, opened_at, first_response_at, resolved_at, subject, assignee_id)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
       " ON CONFLICT(external_id) DO NOTHING",
       MI_SQL_TICKET_UPDATE,
       "UPDATE tickets SET customer_id = ?2, kind = ?3, category = ?4, severity = ?5,"
       " channel = ?6, priority = ?7, department_id = ?8, status = ?9, opened_at = ?10,"
-      " first_response_at = ?11, resolved_at = ?12, subject = ?13"
+      " first_response_at = ?11, resolved_at = ?12, subject = ?13, assignee_id = ?14"
       " WHERE external_id = ?1 AND (customer_id IS NOT ?2 OR kind IS NOT ?3"
       " OR category IS NOT ?4 OR severity IS NOT ?5 OR channel IS NOT ?6 OR priority IS NOT ?7"
       " OR department_id IS NOT ?8 OR status IS NOT ?9 OR opened_at IS NOT ?10"
-      " OR first_response_at IS NOT ?11 OR resolved_at IS NOT ?12 OR subject IS NOT ?13)"
+      " OR first_response_at IS NOT ?11 OR resolved_at IS NOT ?12 OR subject IS NOT ?13"
+      " OR assignee_id IS NOT ?14)"
       " RETURNING id",
       bind_ticket, t, &id, "storing ticket", e);
   if (rc != MI_PUT_INSERTED) return rc;

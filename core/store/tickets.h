@@ -18,6 +18,7 @@ typedef struct mi_ticket {
   int64_t opened_at;
   int64_t first_response_at, resolved_at; /* 0 = not yet */
   const char *subject;
+  int64_t assignee_id; /* staff, 0 = none */
 } mi_ticket;
 
 /* Adds or updates by external_id; returns MI_PUT_*. A new ticket gets an

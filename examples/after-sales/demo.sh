@@ -44,6 +44,10 @@ heading "Score the wave (design-weighted)"
 run survey score csat --wave 2026Q4 --by tier
 heading "Evaluate the departments for 2026Q3"
 run eval departments --period 2026Q3
+heading "Agent scorecards for 2026Q3 (the first eight; the tickets' assignees)"
+run eval staff --period 2026Q3 >"$work/demo-staff-2026Q3.txt"
+awk '!/^    / && n++ < 8' "$work/demo-staff-2026Q3.txt"
+echo "every scorecard: $work/demo-staff-2026Q3.txt"
 heading "Plan an improvement action"
 run action add --department support --title "Call back within the SLA" \
   --problem "first responses late" --measure "callback rota" --owner S001 --due 2026-12-31 \

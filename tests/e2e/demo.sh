@@ -22,7 +22,8 @@ cp "$tmp/out" "$tmp/demo.out"
 out=$tmp/demo.out
 for heading in "== Sample the 2026Q4 wave" "== Dispatch" "== Import the answers to the wave" \
                "== Clean the responses" "== Score the wave" "== Evaluate the departments for 2026Q3" \
-               "== Plan an improvement action" "== The satisfaction report for 2026Q3"; do
+               "== Agent scorecards for 2026Q3" "== Plan an improvement action" \
+               "== The satisfaction report for 2026Q3"; do
   contains "$out" "$heading"
 done
 contains "$out" "csat wave 2026Q4: 200 of 1583 eligible customers"
@@ -38,6 +39,11 @@ contains "$out" "csat: flags by reason"
 contains "$out" "CSAT %"
 contains "$out" "support        2026-Q3"
 contains "$out" "action 1 planned"
+# S001's scorecard counts the tickets assigned to S001 opened in 2026Q3 (Asia/Shanghai)
+same "$(grep -E '^S001 ' "$out" | grep -oE 'tickets [0-9]+')" \
+  "tickets $(sql "select count(*) from tickets t join staff s on s.id = t.assignee_id where s.external_id = 'S001'
+                  and t.opened_at >= unixepoch('2026-06-30T16:00:00Z') and t.opened_at < unixepoch('2026-09-30T16:00:00Z')")" \
+  "a scorecard's tickets (SQL)"
 same "$(sql "select count(*) from evaluations where metric = 'score' and period = '2026-Q3'") $(sql "select count(*) from improvement_actions")" "4 1" "evaluations and the action stored"
 # the report: the page was written; its headline is the survey score of 2026Q3
 [ -s "$tmp/satisfaction-2026Q3.html" ] && ok || bad "no HTML report"

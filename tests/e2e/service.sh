@@ -322,7 +322,17 @@ i() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/imp.db" "$@"; }
 isql() { sqlite3 "$tmp/imp.db" "$1"; }
 expect 0 i init
 expect 0 i import customers "$data/customers.csv"
+expect 0 i import staff "$data/staff.csv"
 expect 0 i import tickets "$data/tickets.csv"
+same "$(isql "select count(*) from tickets t join staff s on s.id = t.assignee_id join departments d on d.id = t.department_id
+              where s.department_id = t.department_id") $(isql "select count(*) from tickets where assignee_id is null")" \
+  "$(sqlite3 :memory: ".import --csv $data/tickets.csv t" "select sum(assignee <> '') || ' ' || sum(assignee = '') from t")" \
+  "assignees imported, each of the ticket's department"
+head -1 "$data/tickets.csv" >"$tmp/t.csv"
+echo 'X1,C0000001,inquiry,general,low,phone,4,support,open,2026-11-01T10:00:00+08:00,,,S999,?' >>"$tmp/t.csv"
+expect 1 i import tickets "$tmp/t.csv"
+contains "$tmp/err" "assignee"
+contains "$tmp/err" "(import staff first)"
 expect 0 i --json ticket sla T0000001
 same "$(jx '$.calendar') $(jx '$.clocks[0].state') $(jx '$.clocks[0].used_seconds') $(jx '$.clocks[1].state') $(jx '$.clocks[1].used_seconds')" \
   "round-the-clock breached $(isql "select first_response_at - opened_at from tickets where external_id = 'T0000001'") met $(isql "select resolved_at - opened_at from tickets where external_id = 'T0000001'")" \
