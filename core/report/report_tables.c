@@ -235,7 +235,7 @@ static void seasonality(section *sec, const json_t *so) {
 }
 
 static void trend(json_t *all, const json_t *doc) {
-  section sec = add_section(all, "trend", "5. Trend");
+  section sec = add_section(all, "trend", "5. Trend and seasonality");
   json_t *t = add_table(&sec, "trend", "The headline figures of the last periods",
                         "period|responses|CSAT %|NPS|index"), *p;
   size_t i;
