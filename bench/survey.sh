@@ -26,6 +26,23 @@
 # extrapolation, linear in the rows, and printed as one, with R's two sizes
 # to judge the linearity.
 #
+# The report, on the same database in the same run:
+#   manyi  report satisfaction --period P --format json and --format html
+#          (P = BENCH_REPORT_PERIOD; the default 2026Q4 is the generated
+#          data's last quarter, October only: its eight quarters from 2025Q1
+#          are the fewest the seasonality accepts); compared with manyi's own
+#          survey score csat on all N rows (the report's cost in full scores)
+#   R      Rscript bench/report_peer.R on the rows of the report's
+#          seasonality periods (every response in them, exported with the
+#          sqlite3 shell): the report's section 5 only, the three headline
+#          figures per period with svyby and decompose(); run when R runs on
+#          all N rows (BENCH_R_ROWS >= N), else skipped (no extrapolation).
+#          The report computes much more than this peer (breakdowns with
+#          tests, drivers with 200 bootstrap resamples, categories, ...), so
+#          report / peer overstates the report's cost for the same figures.
+#          The seasonal figures, adjusted values and per-period values must
+#          agree with R's (BENCH_TOL).
+#
 # Environment:
 #   BENCH_RESPONSES=10000000  N (k and M suffixes: 100k, 10M)
 #   BENCH_R_ROWS=1000000      n, the rows R computes on (at most N; k and M)
@@ -36,6 +53,7 @@
 #   BENCH_LOAD=sql     how the responses get into the database: sql or import
 #   BENCH_KEEP=1       keep the default temporary directory
 #   BENCH_TOL=1e-6     largest relative difference accepted between manyi and R
+#   BENCH_REPORT_PERIOD=2026Q4  the report's period (a quarter or a month)
 #   RSCRIPT=Rscript    the R front end (missing R or survey package: R is skipped)
 #   SQLITE3=PATH       the sqlite3 shell (for loading invitations and the export)
 #
@@ -49,7 +67,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 
-usage() { sed -n '2,43p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,61p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
@@ -70,6 +88,9 @@ n_cust=$((n_resp / 10))
 load=${BENCH_LOAD:-sql}
 [[ $load == sql || $load == import ]] || die "BENCH_LOAD must be sql or import, not '$load'"
 tol=${BENCH_TOL:-1e-6}
+report_period=${BENCH_REPORT_PERIOD:-2026Q4}
+[[ $report_period =~ ^[0-9]{4}(Q[1-4]|-(0[1-9]|1[0-2]))$ ]] ||
+    die "BENCH_REPORT_PERIOD must be a quarter like 2026Q4 or a month like 2026-10, not '$report_period'"
 [[ $tol =~ ^[0-9.]+(e-?[0-9]+)?$ ]] || die "BENCH_TOL must be a number like 1e-6, not '$tol'"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time is not installed (apt-get install time); it measures the peak RSS"
 
@@ -222,6 +243,55 @@ timed manyi_N "${score[@]}"
 timed manyi_N_tier "${score[@]}" --by tier
 timed manyi_n "${score[@]}" --to "$to_n"
 timed manyi_n4 "${score[@]}" --to "$to_n4"
+report=("$manyi" --config "$config" --db "$db" report satisfaction --period "$report_period")
+timed report_json "${report[@]}" --format json --output "$out/report.json"
+timed report_html "${report[@]}" --format html --output "$out/report.html"
+# the report peer's rows: every response of the seasonality's periods, with
+# its period in the configuration's zone (Asia/Shanghai, UTC+8 all year)
+report_periods=()
+if [[ ${secs[report_json]} != failed ]]; then
+    mapfile -t report_periods < <(jq -r '.seasonality.periods[]?' "$out/report.json")
+fi
+r_report=0 e_rep=
+if ((have_r && n_r >= n_resp && ${#report_periods[@]} > 0)); then
+    if grep -q '^timezone: *Asia/Shanghai' "$config"; then
+        r_report=1
+    else
+        echo "bench: R report peer skipped: it takes periods in UTC+8 and $config has another timezone" >&2
+    fi
+fi
+if ((r_report)); then
+    if [[ $report_period == *Q* ]]; then
+        pexpr="strftime('%Y', r.submitted_at + 28800, 'unixepoch') || 'Q' || ((CAST(strftime('%m', r.submitted_at + 28800, 'unixepoch') AS INTEGER) + 2) / 3)"
+    else
+        pexpr="strftime('%Y-%m', r.submitted_at + 28800, 'unixepoch')"
+    fi
+    export_report() { # FILE
+        "$sqlite" -bail -csv -header "$db" "SELECT $pexpr AS period,
+        coalesce(i.weight, 1) AS weight,
+        max(CASE WHEN q.code = 'q_overall' THEN a.value END) AS q_overall,
+        max(CASE WHEN q.code = 'q_quality' THEN a.value END) AS q_quality,
+        max(CASE WHEN q.code = 'q_attitude' THEN a.value END) AS q_attitude,
+        max(CASE WHEN q.code = 'q_speed' THEN a.value END) AS q_speed,
+        max(CASE WHEN q.code = 'q_repair' THEN a.value END) AS q_repair,
+        max(CASE WHEN q.code = 'q_price' THEN a.value END) AS q_price,
+        max(CASE WHEN q.code = 'q_explain' THEN a.value END) AS q_explain,
+        max(CASE WHEN q.code = 'q_wait' THEN a.value END) AS q_wait,
+        max(CASE WHEN q.code = 'q_nps' THEN a.value END) AS q_nps
+      FROM responses r JOIN surveys v ON v.id = r.survey_id AND v.code = 'csat'
+      LEFT JOIN invitations i ON i.id = r.invitation_id
+      LEFT JOIN answers a ON a.response_id = r.id AND a.value IS NOT NULL
+      LEFT JOIN questions q ON q.id = a.question_id
+      WHERE NOT EXISTS (SELECT 1 FROM response_flags f WHERE f.response_id = r.id)
+      GROUP BY r.id ORDER BY r.id" >"$1"
+    }
+    e_rep=$(run "$work/export-report.log" export_report "$out/rows-report.csv")
+    [[ $e_rep != failed ]] || die "exporting the report's rows with sqlite3 failed; see above"
+    freq=4
+    [[ $report_period == *Q* ]] || freq=12
+    timed r_report "$rscript" "$here/report_peer.R" "$out/rows-report.csv" "$freq" "${report_periods[@]}"
+    [[ ${secs[r_report]} != failed ]] || r_report=0
+fi
 e_n=skipped e_n4=skipped got_n=$n_r got_n4=$n_r4
 if ((have_r)); then
     e_n=$(run "$work/export-n.log" export_rows "$to_n" "$out/rows-n.csv")
@@ -256,7 +326,7 @@ if [[ ${secs[manyi_n]} != failed ]]; then
     got_n=$m_rows
 fi
 if ((r_ok)) && [[ ${secs[manyi_n]} != failed ]]; then
-    compare() { # R_OUTPUT TITLE
+    compare() { # R_OUTPUT TITLE [MANYI_KEY_VALUE_FILE]
         printf '%-44s %22s %22s %10s\n' "$2" manyi R "rel. diff"
         awk -v tol="$tol" '
         function abs(x) { return x < 0 ? -x : x }
@@ -266,19 +336,36 @@ if ((r_ok)) && [[ ${secs[manyi_n]} != failed ]]; then
             for (i = 1; i <= n; i++) {
                 k = keys[i]; a = want[k]
                 if (!(k in got)) { bad++; printf "%-44s %22s %22.10g %10s\n", k, "missing", a, "-"; continue }
-                b = got[k]; m = abs(a) > abs(b) ? abs(a) : abs(b); d = m > 0 ? abs(a - b) / m : 0
+                b = got[k]
+                if (a == b && a !~ /^[-+]?[0-9.]/) { printf "%-44s %22s %22s %10s\n", k, b, a, "same"; continue }
+                m = abs(a) > abs(b) ? abs(a) : abs(b); d = m > 0 ? abs(a - b) / m : 0
                 if (d > tol) bad++
                 if (d > worst) worst = d
                 printf "%-44s %22.10g %22.10g %10.2g%s\n", k, b, a, d, (d > tol ? "  DIFFERENT" : "")
             }
             printf "verify: %d figures, %d different (tolerance %s), largest relative difference %.2g\n", n, bad, tol, worst
             exit bad > 0
-        }' "$1" "$out/manyi_n.txt"
+        }' "$1" "${3:-$out/manyi_n.txt}"
     }
     compare "$out/r_check.out" "n = $got_n rows; R: weights only" || rc=1
     compare "$out/r_n.out" "the same, R: strata and weights (timed)" || rc=1
     echo "standard errors with the strata (R, timed run): CSAT $(field "$out/r_n.out" stratified.csat.se)," \
         "NPS $(field "$out/r_n.out" stratified.nps.se); manyi's score uses the weights only, as R's check above"
+fi
+
+# the report's seasonality as "key value" lines named as report_peer.R prints them
+if ((r_report)); then
+    jq -r '.seasonality as $s | ("csat", "nps", "index") as $k
+        | ($s[$k].seasonal[]? | "\($k).seasonal.\(.label) \(.value)"),
+          "\($k).adjusted \($s[$k].last.adjusted // "null")",
+          ($s.periods | to_entries[] | "\($k).value.\(.value) \($s[$k].values[.key] // "null")")' \
+        "$out/report.json" >"$out/report.txt" || die "cannot read the report's JSON $out/report.json"
+    echo
+    if [[ $(jq -r '.seasonality.available' "$out/report.json") != true ]]; then
+        echo "bench: the report has no seasonality for $report_period: $(jq -r '[.seasonality.reason, .seasonality.csat.reason] | map(select(.)) | first' "$out/report.json")" >&2
+        rc=1
+    fi
+    compare "$out/r_report.out" "report $report_period section 5 (${#report_periods[@]} periods)" "$out/report.txt" || rc=1
 fi
 
 # --- report ---------------------------------------------------------------------
@@ -287,13 +374,13 @@ m_version=$("$manyi" --version 2>/dev/null | head -n 1) || m_version=
 r_version="R skipped"
 if ((r_ok)); then r_version=$(grep -h '^# R' "$out/r_n.out" | sed 's/^# //'); fi
 echo "versions: ${m_version:-manyi (--version failed)}; ${r_version:-R ?}; sqlite3 $("$sqlite" -version | awk '{ print $1 }')"
-((have_r)) && echo "export (sqlite3 shell, not compared): $got_n rows $e_n s, $got_n4 rows $e_n4 s"
+((have_r)) && echo "export (sqlite3 shell, not compared): $got_n rows $e_n s, $got_n4 rows $e_n4 s${e_rep:+; the rows of the report peer $e_rep s}"
 {
-    for k in manyi_N manyi_N_tier manyi_n manyi_n4 r_n r_n4; do
+    for k in manyi_N manyi_N_tier manyi_n manyi_n4 r_n r_n4 report_json report_html r_report; do
         printf '%s|%s|%s|%s|%s|%s\n' "$k" "${secs[$k]:-skipped}" "${rss[$k]:--}" \
             "$(field "$out/$k.out" time.load)" "$(field "$out/$k.out" time.compute)" "${cpu[$k]:--}"
     done
-} | awk -F'|' -v N="$n_resp" -v n="$got_n" -v n4="$got_n4" '
+} | awk -F'|' -v N="$n_resp" -v n="$got_n" -v n4="$got_n4" -v P="$report_period" -v nrep="$(field "$out/r_report.out" rows)" '
 function num(x) { return x ~ /^[0-9.]+$/ }
 function ratio(a, b) { return (num(a) && num(b) && b > 0) ? sprintf(a / b >= 100 ? "%.0f" : "%.3f", a / b) : "-" }
 { s[$1] = $2; r[$1] = $3; l[$1] = $4; c[$1] = $5; u[$1] = $6 }
@@ -308,7 +395,17 @@ END {
     row("manyi survey score csat --to T4", n4, "manyi_n4")
     row("Rscript survey_peer.R", n, "r_n")
     row("Rscript survey_peer.R", n4, "r_n4")
+    row("manyi report satisfaction json", N, "report_json")
+    row("manyi report satisfaction html", N, "report_html")
+    row("Rscript report_peer.R", nrep, "r_report")
     print ""
+    printf "report %s against one full score (manyi survey score csat, N rows): json %s wall, %s CPU; html %s wall, %s CPU\n", P, ratio(s["report_json"], s["manyi_N"]), ratio(u["report_json"], u["manyi_N"]), ratio(s["report_html"], s["manyi_N"]), ratio(u["report_html"], u["manyi_N"])
+    if (num(s["r_report"]))
+        printf "report %s json / R section-5 peer (the same trend and seasonality figures on %s rows; the report also computes sections 1-4 and 6-9): %s wall, %s CPU\n", P, nrep, ratio(s["report_json"], s["r_report"]), ratio(u["report_json"], u["r_report"])
+    else if (s["r_report"] == "failed")
+        print "R report peer: failed (see above)"
+    else
+        print "R report peer: skipped (it runs when R runs on all N rows, BENCH_R_ROWS >= BENCH_RESPONSES)"
     if (!num(s["r_n"])) { print "R: skipped or failed; no ratio"; exit }
     printf "at equal size (n = %d): manyi / R = %s wall, %s CPU (end to end; R compute alone %s s, load %s s)\n", n, ratio(s["manyi_n"], s["r_n"]), ratio(u["manyi_n"], u["r_n"]), c["r_n"], l["r_n"]
     printf "at n/4 = %d: manyi / R = %s wall, %s CPU\n", n4, ratio(s["manyi_n4"], s["r_n4"]), ratio(u["manyi_n4"], u["r_n4"])

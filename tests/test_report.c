@@ -1,5 +1,6 @@
 /* The satisfaction report (core/report): periods stepped back, the errors
- * of gathering, and escaping in the Markdown and the HTML page. The full
+ * of gathering, escaping in the Markdown and the HTML page, and the
+ * seasonality's decomposition, positions and reasons. The full
  * report on the example is tests/e2e/report.sh. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,9 +164,101 @@ static void test_escaping(void **state) {
   json_decref(doc);
 }
 
+/* Points of consecutive periods from `first` (n of them) with CSAT
+ * values x (NaN: a period without responses), as the trend makes them. */
+static json_t *points(const char *first, const double *x, size_t n) {
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) {
+    char code[16];
+    mi_err e = {0};
+    assert_int_equal(mi_period_shift(first, (int)i, code, sizeof code, &e), 0);
+    json_array_append_new(arr, json_pack("{s:s, s:s, s:o}", "period", code, "label", code, "csat",
+                                         isnan(x[i]) ? json_null() : json_pack("{s:f}", "value", x[i])));
+  }
+  return arr;
+}
+
+static double at(const json_t *o, const char *path1, size_t i, const char *key) {
+  const json_t *v = json_array_get(json_object_get(o, path1), i);
+  return json_number_value(key ? json_object_get(v, key) : v);
+}
+
+static void test_seasonality(void **state) {
+  (void)state;
+  assert_int_equal(mi_report_season_frequency("2026Q3"), 4);
+  assert_int_equal(mi_report_season_frequency("2026-09"), 12);
+  assert_int_equal(mi_report_season_frequency("2026"), 0);
+  assert_int_equal(mi_report_season_frequency("2026-09-14"), 0);
+  assert_int_equal(mi_report_season_frequency(NULL), 0);
+  json_t *o = mi_report_seasonality("2026", NULL);
+  assert_true(json_is_false(json_object_get(o, "available")));
+  assert_non_null(strstr(json_string_value(json_object_get(o, "reason")), "position in the year"));
+  json_decref(o);
+
+  /* A linear trend plus a seasonal pattern summing to 0, starting in Q3:
+   * the centred moving average of a line is the line and averages the
+   * pattern away, so the decomposition gives back the pattern (by calendar
+   * quarter) and the line exactly (by hand, no fixture). */
+  const double pattern[4] = {2, -1, 0.5, -1.5}; /* Q1..Q4 */
+  double x[12];
+  for (int i = 0; i < 12; i++) x[i] = 70 + 0.5 * i + pattern[(i + 2) % 4];
+  json_t *pts = points("2024Q3", x, 12);
+  o = mi_report_seasonality("2027Q2", pts);
+  const json_t *c = json_object_get(o, "csat");
+  assert_true(json_is_true(json_object_get(o, "available")));
+  assert_true(json_is_true(json_object_get(c, "available")));
+  for (size_t q = 0; q < 4; q++) {
+    assert_float_equal(at(c, "seasonal", q, "value"), pattern[q], 1e-12);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(c, "seasonal"), q), "position")), q + 1);
+  }
+  assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(c, "seasonal"), 2), "label")), "Q3");
+  assert_true(json_is_null(json_array_get(json_object_get(c, "trend"), 1)));
+  for (size_t i = 2; i < 10; i++) assert_float_equal(at(c, "trend", i, NULL), 70 + 0.5 * (double)i, 1e-12);
+  const json_t *last = json_object_get(c, "last");
+  assert_string_equal(json_string_value(json_object_get(last, "period")), "2027Q2");
+  assert_float_equal(json_number_value(json_object_get(last, "seasonal")), -1, 1e-12);
+  assert_float_equal(json_number_value(json_object_get(last, "adjusted")), 75.5, 1e-12);
+  assert_string_equal(json_string_value(json_object_get(json_object_get(c, "trend_last"), "period")), "2026Q4");
+  /* the survey has no NPS: said so, not left out */
+  assert_non_null(strstr(json_string_value(json_object_get(json_object_get(o, "nps"), "reason")),
+                         "0 of the 12 quarters from 2024Q3 to 2027Q2 have an NPS figure"));
+  json_decref(o);
+
+  /* too few: 7 of 8 quarters with a figure */
+  x[3] = NAN;
+  json_decref(pts);
+  pts = points("2024Q3", x, 8);
+  o = mi_report_seasonality("2026Q2", pts);
+  c = json_object_get(o, "csat");
+  assert_true(json_is_false(json_object_get(o, "available")));
+  assert_string_equal(json_string_value(json_object_get(c, "reason")),
+                      "7 of the 8 quarters from 2024Q3 to 2026Q2 have a CSAT figure; the "
+                      "decomposition needs at least 8 (two full years)");
+  assert_int_equal(json_integer_value(json_object_get(c, "n")), 7);
+  assert_true(json_is_null(json_array_get(json_object_get(c, "values"), 3)));
+  json_decref(o), json_decref(pts);
+
+  /* enough months, but a gap that leaves May without a value under the
+   * moving average (R's decompose() would give NaN for every month) */
+  double m[36];
+  for (int i = 0; i < 36; i++) m[i] = (i == 13 || i == 14) ? NAN : 80 + (i % 12);
+  pts = points("2023-10", m, 36);
+  o = mi_report_seasonality("2026-09", pts);
+  assert_non_null(strstr(json_string_value(json_object_get(json_object_get(o, "csat"), "reason")),
+                         "covers no CSAT figure of May"));
+  json_decref(o);
+
+  /* periods that do not follow each other */
+  json_array_remove(pts, 5);
+  o = mi_report_seasonality("2026-09", pts);
+  assert_string_equal(json_string_value(json_object_get(o, "reason")), "the periods are not consecutive");
+  json_decref(o), json_decref(pts);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_period_shift),
                                      cmocka_unit_test(test_gather_errors),
-                                     cmocka_unit_test(test_escaping)};
+                                     cmocka_unit_test(test_escaping),
+                                     cmocka_unit_test(test_seasonality)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }

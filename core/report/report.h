@@ -16,6 +16,7 @@
 #define MI_REPORT_ALPHA 0.05
 #define MI_REPORT_TREND 8       /* periods in the trend, the report's own last */
 #define MI_REPORT_BOOTSTRAP 200 /* resamples for the drivers' intervals (seed 1) */
+#define MI_REPORT_SEASON_YEARS 3 /* years of quarters or months in the seasonality */
 
 typedef struct mi_report_request {
   const char *survey; /* NULL: the first survey of the configuration */
@@ -32,6 +33,18 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
  * department evaluation and improvement actions, added to doc. */
 int mi_report_gather_more(mi_store *s, const mi_config *cfg, json_t *doc, int64_t from,
                           int64_t to, const char *label, mi_err *e);
+
+/* Seasonality (report_season.c). The frequency of a period code: 4 for a
+ * quarter (2026Q3), 12 for a month (2026-09), 0 otherwise. */
+size_t mi_report_season_frequency(const char *period);
+
+/* The seasonality object of the document from points, the trend's point
+ * objects ({period, csat: {value}, nps: .., index: ..}) of consecutive
+ * periods of period's kind, oldest first: per figure the series, the
+ * centred moving average, the seasonal figure by position in the year and
+ * the last value seasonally adjusted, or available false with the reason
+ * (too few periods with a figure, a year or day period). Caller owns. */
+json_t *mi_report_seasonality(const char *period, const json_t *points);
 
 /* The document's sections as tables of text (report_tables.c): an array of
  * {id, title, notes: [..], tables: [{caption, columns: [..], rows: [[..]]}]},

@@ -1,5 +1,6 @@
 /* Sections 1-5 of the satisfaction report: sample, headline with the change
- * from the previous period, dimension scores, breakdowns, trend. Every
+ * from the previous period, dimension scores, breakdowns, trend and
+ * seasonality (report_season.c). Every
  * figure comes from the survey score service (mi_survey_score). */
 #include <math.h>
 #include <stdio.h>
@@ -184,11 +185,12 @@ static json_t *breakdown(mi_store *s, const mi_config *cfg, const char *survey,
   return arr;
 }
 
-/* Section 5: the headline figures of the last MI_REPORT_TREND periods. */
-static json_t *trend(mi_store *s, const mi_config *cfg, const char *survey, const char *period,
-                     mi_err *e) {
+/* Section 5: the headline figures of the last n periods, oldest first
+ * (periods before 1970 left out). */
+static json_t *periods(mi_store *s, const mi_config *cfg, const char *survey, const char *period,
+                       int n, mi_err *e) {
   json_t *arr = json_array();
-  for (int k = MI_REPORT_TREND - 1; k >= 0; k--) {
+  for (int k = n - 1; k >= 0; k--) {
     char code[16];
     mi_eval_period p;
     if (mi_period_shift(period, -k, code, sizeof code, e)) {
@@ -211,6 +213,25 @@ static json_t *trend(mi_store *s, const mi_config *cfg, const char *survey, cons
     json_array_append_new(arr, pt);
   }
   return arr;
+}
+
+/* Section 5: the trend (the last MI_REPORT_TREND periods) and the
+ * seasonality (the last MI_REPORT_SEASON_YEARS years of quarters or
+ * months), from one pass over the longer of the two spans. */
+static int trend(mi_store *s, const mi_config *cfg, const char *survey, const char *period,
+                 json_t **tr, json_t **season, mi_err *e) {
+  int f = (int)mi_report_season_frequency(period), ns = MI_REPORT_SEASON_YEARS * f;
+  json_t *all = periods(s, cfg, survey, period, ns > MI_REPORT_TREND ? ns : MI_REPORT_TREND, e);
+  if (!all) return e->code;
+  size_t n = json_array_size(all), from = n > MI_REPORT_TREND ? n - MI_REPORT_TREND : 0;
+  *tr = json_array();
+  for (size_t i = from; i < n; i++) json_array_append(*tr, json_array_get(all, i));
+  json_t *last = json_array();
+  for (size_t i = n > (size_t)ns ? n - (size_t)ns : 0; i < n; i++)
+    json_array_append(last, json_array_get(all, i));
+  *season = mi_report_seasonality(period, last);
+  json_decref(last), json_decref(all);
+  return 0;
 }
 
 static json_t *period_json(const char *code, const mi_eval_period *p) {
@@ -257,7 +278,8 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
   json_t *region = tier ? breakdown(s, cfg, survey, &p, "region", e) : NULL;
   json_t *channel = region ? breakdown(s, cfg, survey, &p, "channel", e) : NULL;
   json_t *dept = channel ? breakdown(s, cfg, survey, &p, "department", e) : NULL;
-  json_t *tr = dept ? trend(s, cfg, survey, r->period, e) : NULL;
+  json_t *tr = NULL, *season = NULL;
+  if (dept) trend(s, cfg, survey, r->period, &tr, &season, e);
   if (!tr) {
     json_decref(smp), json_decref(tier), json_decref(region), json_decref(channel),
         json_decref(dept), json_decref(cur), json_decref(prev), json_decref(doc);
@@ -277,6 +299,7 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
                 "department: of the ticket the invitation followed; responses without one "
                 "(e.g. relationship waves) are in no department group"));
   json_object_set_new(doc, "trend", tr);
+  json_object_set_new(doc, "seasonality", season);
   json_decref(cur), json_decref(prev);
   if (mi_report_gather_more(s, cfg, doc, p.from, p.to, p.label, e)) {
     json_decref(doc);

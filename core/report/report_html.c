@@ -87,6 +87,7 @@ static void charts(FILE *f, const char *section) {
     int w, h;
   } all[] = {{"dimensions", "chart-dimensions", "dimension scores", 700, 320},
              {"trend", "chart-trend", "trend", 700, 320},
+             {"trend", "chart-seasonal", "seasonal figure", 520, 320},
              {"drivers", "chart-drivers", "key drivers", 520, 320},
              {"drivers", "chart-quadrant", "importance-performance quadrant", 520, 320},
              {"categories", "chart-pareto", "open answers Pareto", 520, 320},

@@ -177,8 +177,65 @@ static void breakdowns(json_t *all, const json_t *doc) {
   note(&sec, text(json_object_get(b, "department_note")));
 }
 
+/* The seasonality's tables, under the trend: the seasonal figure by
+ * position in the year, the report's period adjusted, the decomposition. */
+static void seasonality(section *sec, const json_t *so) {
+  if (!json_is_true(json_object_get(so, "available"))) {
+    const char *why = json_string_value(json_object_get(so, "reason"));
+    if (why) {
+      note(sec, str("Seasonality: not computed: %s.", why));
+      return;
+    }
+  }
+  const json_t *fo[3];
+  for (int k = 0; k < 3; k++) fo[k] = json_object_get(so, figures[k]);
+  for (int k = 0; k < 3; k++)
+    if (!json_is_true(json_object_get(fo[k], "available")))
+      note(sec, str("Seasonality of %s: not computed: %s.", figure_names[k],
+                    sv(json_object_get(fo[k], "reason"))));
+  if (!json_is_true(json_object_get(so, "available"))) return;
+  const char *unit = sv(json_object_get(so, "unit"));
+  char cap[160], cols[96];
+  size_t f = (size_t)json_integer_value(json_object_get(so, "frequency")), i;
+  snprintf(cap, sizeof cap, "Seasonal figure by %s (above or below the trend)", unit);
+  snprintf(cols, sizeof cols, "%s|CSAT %%|NPS|index", unit);
+  json_t *t = add_table(sec, "seasonal", cap, cols);
+  for (i = 0; i < f; i++) {
+    const json_t *s[3];
+    for (int k = 0; k < 3; k++) s[k] = json_array_get(json_object_get(fo[k], "seasonal"), i);
+    const char *label = json_string_value(json_object_get(s[0] ? s[0] : s[1] ? s[1] : s[2], "label"));
+    row(t, label, json_string(label ? label : "-"), f1(num(s[0], "value"), 1),
+        f1(num(s[1], "value"), 1), f1(num(s[2], "value"), 1), NULL);
+  }
+  t = add_table(sec, "adjusted", "The period seasonally adjusted, and the last centred trend",
+                "figure|period|value|seasonal|adjusted|trend|trend period");
+  for (int k = 0; k < 3; k++) {
+    const json_t *l = json_object_get(fo[k], "last"), *tl = json_object_get(fo[k], "trend_last");
+    row(t, figures[k], json_string(figure_names[k]), text(json_object_get(l, "period")),
+        f1(num(l, "value"), 1), f1(num(l, "seasonal"), 1), f1(num(l, "adjusted"), 1),
+        f1(num(tl, "value"), 1), text(json_object_get(tl, "period")), NULL);
+  }
+  t = add_table(sec, "decomposition", "The series and its centred moving average",
+                "period|CSAT %|trend|NPS|trend|index|trend");
+  const json_t *code;
+  json_array_foreach(json_object_get(so, "periods"), i, code) {
+    json_t *c[6];
+    for (int k = 0; k < 3; k++) {
+      c[2 * k] = f1(json_number_value(json_array_get(json_object_get(fo[k], "values"), i)), 1);
+      const json_t *tv = json_array_get(json_object_get(fo[k], "trend"), i);
+      c[2 * k + 1] = json_is_number(tv) ? f1(json_number_value(tv), 1) : json_string("-");
+      if (!json_is_number(json_array_get(json_object_get(fo[k], "values"), i)))
+        json_decref(c[2 * k]), c[2 * k] = json_string("-");
+    }
+    row(t, json_string_value(code), text(json_array_get(json_object_get(so, "labels"), i)), c[0],
+        c[1], c[2], c[3], c[4], c[5], NULL);
+  }
+  note(sec, str("Seasonality over %s.", sv(json_object_get(so, "span"))));
+  note(sec, str("Method: %s.", sv(json_object_get(so, "method"))));
+}
+
 static void trend(json_t *all, const json_t *doc) {
-  section sec = add_section(all, "trend", "5. Trend");
+  section sec = add_section(all, "trend", "5. Trend and seasonality");
   json_t *t = add_table(&sec, "trend", "The headline figures of the last periods",
                         "period|responses|CSAT %|NPS|index"), *p;
   size_t i;
@@ -189,6 +246,7 @@ static void trend(json_t *all, const json_t *doc) {
         f1(num(json_object_get(p, "nps"), "value"), 1),
         f1(num(json_object_get(p, "index"), "value"), 1), NULL);
   }
+  seasonality(&sec, json_object_get(doc, "seasonality"));
 }
 
 static void drivers(json_t *all, const json_t *doc) {

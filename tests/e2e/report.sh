@@ -139,6 +139,65 @@ same "$(sqlite3 :memory: "select json_extract(value, '$.invitations') || ' ' || 
   "40 2 0.05 2" "wave W4: 40 invited, 2 answered (5 %), 2 responses"
 same "$(jf "$tmp/w.json" '$.sample.invitations') $(jf "$tmp/w.json" '$.sample.response_rate')" "40 0.05" "response rate of the period"
 
+# --- seasonality: too few periods says why
+same "$(jf "$tmp/r.json" '$.seasonality.available') $(jf "$tmp/r.json" '$.seasonality.csat.n') $(jl "$tmp/r.json" '$.seasonality.csat.values')" \
+  "0 7 12" "2026Q3 on the example: 7 of 12 quarters have responses, no seasonality"
+same "$(jf "$tmp/r.json" '$.seasonality.csat.reason')" \
+  "7 of the 12 quarters from 2023Q4 to 2026Q3 have a CSAT figure; the decomposition needs at least 8 (two full years)" \
+  "the reason names the periods and the minimum"
+same "$(jf "$tmp/r.json" '$.seasonality.nps.values[11]')" "$(jf "$tmp/r.json" '$.headline.nps.value')" "the series ends with the headline"
+contains "$tmp/r.md" "Seasonality of CSAT % (top-2-box): not computed: 7 of the 12 quarters"
+expect 0 m report satisfaction --period 2026 --format json --output "$tmp/y.json"
+same "$(jf "$tmp/y.json" '$.seasonality.available') $(jf "$tmp/y.json" '$.seasonality.frequency')" "0 " "a year: no seasonality"
+contains "$tmp/y.json" "seasonality is by position in the year"
+
+# --- seasonality against R: the example plus the same responses one year
+# earlier; tests/data/report/seasonal.R computed every period's CSAT, NPS
+# and index from the CSV and ran decompose() on 2023Q4-2026Q3 and
+# 2023-10..2026-09 (seasonal_expected.txt).
+cp "$tmp/ex.db" "$tmp/s.db"
+sm() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/s.db" "$@"; }
+awk -F, -v OFS=, 'NR == 1 { print; next } { $1 = "S" substr($1, 2); $4 = (substr($4, 1, 4) - 1) substr($4, 5); print }' \
+  "$example/data/responses.csv" >"$tmp/earlier.csv"
+expect 0 sm import responses "$tmp/earlier.csv"
+expect 0 sm report satisfaction --period 2026Q3 --format json --output "$tmp/sq.json"
+expect 0 sm report satisfaction --period 2026-09 --format json --output "$tmp/sm.json"
+seasonal_vs_r=$(python3 - "$tmp/sq.json" "$tmp/sm.json" "$src/tests/data/report/seasonal_expected.txt" <<'EOF'
+import json, sys
+q, m = (json.load(open(f))['seasonality'] for f in sys.argv[1:3])
+want = {}
+for line in open(sys.argv[3]):
+    if not line.startswith('#'):
+        k, v = line.split()
+        want[k] = None if v == 'null' else float(v)
+got = {}
+for kind, s in (('quarter', q), ('month', m)):
+    for f in ('csat', 'nps', 'index'):
+        o = s[f]
+        for i, code in enumerate(s['periods']):
+            got[f'{kind}.{f}.value.{code}'] = o['values'][i]
+            got[f'{kind}.{f}.trend.{code}'] = o['trend'][i] if 'trend' in o else 'missing'
+        for p in o.get('seasonal', []):
+            got[f'{kind}.{f}.seasonal.{p["label"]}'] = p['value']
+        got[f'{kind}.{f}.adjusted'] = o.get('last', {}).get('adjusted', 'missing')
+bad = [k for k, v in want.items()
+       if not (got.get(k, 'missing') is None and v is None
+               or isinstance(got.get(k), float) and v is not None
+               and abs(got[k] - v) <= 1e-9 * max(1, abs(v)))]
+print(len(want), len(bad), ' '.join(bad[:5]), ' '.join(sorted(set(got) - set(want))[:5]))
+EOF
+)
+same "$seasonal_vs_r" "342 0  " "seasonality: 342 values = R decompose() (count, different, first differing, unexpected)"
+same "$(jf "$tmp/sq.json" '$.seasonality.csat.last.period') $(jf "$tmp/sq.json" '$.seasonality.csat.last.position') $(jf "$tmp/sq.json" '$.seasonality.csat.trend_last.period')" \
+  "2026Q3 Q3 2026Q1" "adjusted: the report's quarter; the last centred trend two quarters earlier"
+same "$(sqlite3 :memory: "select group_concat(json_extract(value, '$.label'), ' ') from json_each(json_extract(readfile('$tmp/sm.json'), '$.seasonality.csat.seasonal'))")" \
+  "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec" "monthly figure in calendar order"
+expect 0 sm report satisfaction --period 2026Q3 --format md --output "$tmp/sq.md"
+for k in csat nps index; do
+  contains "$tmp/sq.md" "| $(jf "$tmp/sq.json" "\$.seasonality.$k.last.period") | $(f1 "$(jf "$tmp/sq.json" "\$.seasonality.$k.last.value")") | $(f1 "$(jf "$tmp/sq.json" "\$.seasonality.$k.last.seasonal")") | $(f1 "$(jf "$tmp/sq.json" "\$.seasonality.$k.last.adjusted")") |"
+done
+contains "$tmp/sq.md" "| Q4 | $(f1 "$(jf "$tmp/sq.json" '$.seasonality.csat.seasonal[3].value')") | $(f1 "$(jf "$tmp/sq.json" '$.seasonality.nps.seasonal[3].value')") | $(f1 "$(jf "$tmp/sq.json" '$.seasonality.index.seasonal[3].value')") |"
+
 command -v chromium >/dev/null || { echo "report: chromium is not installed (apt-get install chromium): HTML checks skipped"; exit 77; }
 chromium_run() { chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chrome" "$@" 2>>"$tmp/chrome.log"; }
 
@@ -149,7 +208,7 @@ contains "$tmp/h.html" "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; Sup
 contains "$tmp/h.html" '\u003c/script\u003e\u003cb\u003eR\u003c/b\u003e'
 chromium_run --virtual-time-budget=5000 --dump-dom "file://$tmp/h.html" >"$tmp/hdom.html"
 same "$(grep -o '<script' "$tmp/hdom.html" | wc -l)" 3 "the hostile page keeps its three scripts"
-contains "$tmp/hdom.html" 'data-charts-drawn="6"'
+contains "$tmp/hdom.html" 'data-charts-drawn="7"'
 
 # --- HTML: screenshot and the page's numbers
 expect 0 m report satisfaction --period 2026Q3 --format html --output "$tmp/r.html"
@@ -177,12 +236,12 @@ EOF
 )
 [ "${rows:-0}" -gt 100 ] && ok || bad "the screenshot looks blank ($rows distinct scanlines)"
 chromium_run --virtual-time-budget=5000 --dump-dom "file://$tmp/r.html" >"$tmp/dom.html"
-same "$(grep -o '<canvas [^>]*data-drawn="yes"' "$tmp/dom.html" | wc -l)" 6 "six charts drawn"
-contains "$tmp/dom.html" 'data-charts-drawn="6"'
+same "$(grep -o '<canvas [^>]*data-drawn="yes"' "$tmp/dom.html" | wc -l)" 7 "seven charts drawn"
+contains "$tmp/dom.html" 'data-charts-drawn="7"'
 lacks "$tmp/dom.html" 'data-error='
-# cells of a row in the rendered page: table id, row id -> "cell|cell|..."
+# cells of a row in the rendered page: table id, row id [, page] -> "cell|cell|..."
 cells() {
-  python3 - "$tmp/dom.html" "$1" "$2" <<'EOF'
+  python3 - "${3:-$tmp/dom.html}" "$1" "$2" <<'EOF'
 import sys
 from html.parser import HTMLParser
 class P(HTMLParser):
@@ -208,6 +267,23 @@ for i in 0 1 2 3 4 5; do
   same "$(cells t-dimensions "$d" | cut -d'|' -f3)" "$(f1 "$(jf "$tmp/r.json" "\$.dimensions[$i].score")")" "page dimension $d = JSON"
 done
 same "$(cells t-trend 2025Q3 | cut -d'|' -f3)" "$(f1 "$(jf "$tmp/r.json" '$.trend[3].csat.value')")" "page trend 2025Q3 = JSON"
+# the seasonality's numbers in the page (the database with a year more)
+expect 0 sm report satisfaction --period 2026Q3 --format html --output "$tmp/sq.html"
+chromium_run --virtual-time-budget=5000 --dump-dom "file://$tmp/sq.html" >"$tmp/sqdom.html"
+contains "$tmp/sqdom.html" 'data-charts-drawn="7"'
+for i in 0 1 2 3; do
+  q=$(jf "$tmp/sq.json" "\$.seasonality.csat.seasonal[$i].label")
+  same "$(cells t-seasonal "$q" "$tmp/sqdom.html")" \
+    "$q|$(f1 "$(jf "$tmp/sq.json" "\$.seasonality.csat.seasonal[$i].value")")|$(f1 "$(jf "$tmp/sq.json" "\$.seasonality.nps.seasonal[$i].value")")|$(f1 "$(jf "$tmp/sq.json" "\$.seasonality.index.seasonal[$i].value")")" \
+    "page seasonal figure $q = JSON"
+done
+for k in csat nps index; do
+  same "$(cells t-adjusted "$k" "$tmp/sqdom.html" | cut -d'|' -f3-6)" \
+    "$(f1 "$(jf "$tmp/sq.json" "\$.seasonality.$k.last.value")")|$(f1 "$(jf "$tmp/sq.json" "\$.seasonality.$k.last.seasonal")")|$(f1 "$(jf "$tmp/sq.json" "\$.seasonality.$k.last.adjusted")")|$(f1 "$(jf "$tmp/sq.json" "\$.seasonality.$k.trend_last.value")")" \
+    "page $k seasonally adjusted = JSON"
+done
+same "$(cells t-decomposition 2024Q3 "$tmp/sqdom.html" | cut -d'|' -f2,3)" \
+  "$(f1 "$(jf "$tmp/sq.json" '$.seasonality.csat.values[3]')")|$(f1 "$(jf "$tmp/sq.json" '$.seasonality.csat.trend[3]')")" "page decomposition 2024Q3 = JSON"
 top=$(jf "$tmp/r.json" '$.categories.answers.categories[0].category')
 same "$(cells t-pareto_answers "$top" | cut -d'|' -f2)" "$(jf "$tmp/r.json" '$.categories.answers.categories[0].count')" "page Pareto = JSON"
 

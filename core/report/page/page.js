@@ -42,6 +42,25 @@
     },
     options: { plugins: { title: { display: true, text: 'Trend' } } }
   });
+  // the seasonal figure by position in the year; empty (and titled so)
+  // when the report says why it was not computed
+  var season = doc.seasonality || {};
+  var first = ['csat', 'nps', 'index'].map(function (k) { return season[k] || {}; })
+    .filter(function (f) { return f.seasonal; })[0];
+  make('chart-seasonal', {
+    type: 'bar',
+    data: {
+      labels: first ? first.seasonal.map(function (s) { return s.label; }) : [],
+      datasets: ['csat', 'nps', 'index'].map(function (k, i) {
+        var f = season[k] || {};
+        return { label: { csat: 'CSAT %', nps: 'NPS', index: 'Index' }[k],
+                 data: (f.seasonal || []).map(function (s) { return s.value; }),
+                 backgroundColor: colours[i] };
+      })
+    },
+    options: { plugins: { title: { display: true,
+      text: season.available ? 'Seasonal figure (above or below the trend)' : 'Seasonality not computed' } } }
+  });
   var dims = doc.dimensions || [];
   make('chart-dimensions', {
     type: 'bar',
