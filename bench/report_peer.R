@@ -22,26 +22,12 @@ file <- args[1]
 f <- as.integer(args[2])
 periods <- args[-(1:2)]
 stopifnot(f %in% c(4L, 12L))
-now <- function() proc.time()[["elapsed"]]
-suppressPackageStartupMessages(library(survey))
-have_dt <- requireNamespace("data.table", quietly = TRUE)
-qs <- c("q_overall", "q_quality", "q_attitude", "q_speed", "q_repair", "q_price", "q_explain",
-        "q_wait", "q_nps")
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))),
+                 "peer_rows.R"))
 t0 <- now()
-if (have_dt) {
-  d <- as.data.frame(data.table::fread(file, colClasses = list(character = "period",
-                                                                numeric = c("weight", qs)),
-                                       na.strings = c("", "NA"), showProgress = FALSE))
-} else {
-  d <- read.csv(file, colClasses = c(period = "character", weight = "numeric",
-                                     setNames(rep("numeric", length(qs)), qs)),
-                na.strings = c("", "NA"))
-}
+d <- read_rows(file, "period")
 t1 <- now()
 
-dims <- list(product_quality = list(0.25, "q_quality"), service_attitude = list(0.20, "q_attitude"),
-             response_speed = list(0.20, c("q_speed", "q_wait")), after_sales = list(0.15, "q_repair"),
-             price = list(0.10, "q_price"), communication = list(0.10, "q_explain"))
 t2 <- now()
 d <- d[d$period %in% periods, ]
 d$q_wait <- 6 - d$q_wait

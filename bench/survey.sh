@@ -190,17 +190,14 @@ to_of() {
 }
 to_n=$(to_of "$n_r")
 to_n4=$(to_of "$n_r4")
+# The answers of a response as columns (the pivot both exports use).
+answers=$(for q in q_overall q_quality q_attitude q_speed q_repair q_price q_explain q_wait q_nps; do
+    printf "max(CASE WHEN q.code = '%s' THEN a.value END) AS %s, " "$q" "$q"
+done)
+answers=${answers%, }
 export_rows() { # TO FILE: the rows submitted before TO, as survey_peer.R reads them
     "$sqlite" -bail -csv -header "$db" "SELECT r.id, i.stratum, i.weight, c.tier,
-        max(CASE WHEN q.code = 'q_overall' THEN a.value END) AS q_overall,
-        max(CASE WHEN q.code = 'q_quality' THEN a.value END) AS q_quality,
-        max(CASE WHEN q.code = 'q_attitude' THEN a.value END) AS q_attitude,
-        max(CASE WHEN q.code = 'q_speed' THEN a.value END) AS q_speed,
-        max(CASE WHEN q.code = 'q_repair' THEN a.value END) AS q_repair,
-        max(CASE WHEN q.code = 'q_price' THEN a.value END) AS q_price,
-        max(CASE WHEN q.code = 'q_explain' THEN a.value END) AS q_explain,
-        max(CASE WHEN q.code = 'q_wait' THEN a.value END) AS q_wait,
-        max(CASE WHEN q.code = 'q_nps' THEN a.value END) AS q_nps
+        $answers
       FROM responses r JOIN surveys v ON v.id = r.survey_id AND v.code = 'csat'
       JOIN invitations i ON i.id = r.invitation_id JOIN customers c ON c.id = r.customer_id
       LEFT JOIN answers a ON a.response_id = r.id AND a.value IS NOT NULL
@@ -269,15 +266,7 @@ if ((r_report)); then
     export_report() { # FILE
         "$sqlite" -bail -csv -header "$db" "SELECT $pexpr AS period,
         coalesce(i.weight, 1) AS weight,
-        max(CASE WHEN q.code = 'q_overall' THEN a.value END) AS q_overall,
-        max(CASE WHEN q.code = 'q_quality' THEN a.value END) AS q_quality,
-        max(CASE WHEN q.code = 'q_attitude' THEN a.value END) AS q_attitude,
-        max(CASE WHEN q.code = 'q_speed' THEN a.value END) AS q_speed,
-        max(CASE WHEN q.code = 'q_repair' THEN a.value END) AS q_repair,
-        max(CASE WHEN q.code = 'q_price' THEN a.value END) AS q_price,
-        max(CASE WHEN q.code = 'q_explain' THEN a.value END) AS q_explain,
-        max(CASE WHEN q.code = 'q_wait' THEN a.value END) AS q_wait,
-        max(CASE WHEN q.code = 'q_nps' THEN a.value END) AS q_nps
+        $answers
       FROM responses r JOIN surveys v ON v.id = r.survey_id AND v.code = 'csat'
       LEFT JOIN invitations i ON i.id = r.invitation_id
       LEFT JOIN answers a ON a.response_id = r.id AND a.value IS NOT NULL

@@ -26,28 +26,11 @@ if (!(length(args) == 1 || (length(args) == 2 && args[2] == "check")))
   stop("usage: Rscript survey_peer.R FILE [check]")
 file <- args[1]
 check <- length(args) == 2
-now <- function() proc.time()[["elapsed"]]
-suppressPackageStartupMessages(library(survey))
-have_dt <- requireNamespace("data.table", quietly = TRUE)
-
-qs <- c("q_overall", "q_quality", "q_attitude", "q_speed", "q_repair", "q_price", "q_explain",
-        "q_wait", "q_nps")
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))),
+                 "peer_rows.R"))
 t0 <- now()
-if (have_dt) {
-  d <- as.data.frame(data.table::fread(file, colClasses = list(character = c("stratum", "tier"),
-                                                                numeric = c("weight", qs)),
-                                       na.strings = c("", "NA"), showProgress = FALSE))
-} else {
-  d <- read.csv(file, colClasses = c(id = "numeric", stratum = "character", tier = "character",
-                                     weight = "numeric", setNames(rep("numeric", length(qs)), qs)),
-                na.strings = c("", "NA"))
-}
+d <- read_rows(file, c("stratum", "tier"), "id")
 t1 <- now()
-
-# dimension: weight, items (manyi.yaml, survey csat)
-dims <- list(product_quality = list(0.25, "q_quality"), service_attitude = list(0.20, "q_attitude"),
-             response_speed = list(0.20, c("q_speed", "q_wait")), after_sales = list(0.15, "q_repair"),
-             price = list(0.10, "q_price"), communication = list(0.10, "q_explain"))
 
 t2 <- now()
 d$q_wait <- 6 - d$q_wait
