@@ -29,15 +29,22 @@ void mi_score_design_free(mi_score_design *d) {
   d->ids = NULL;
 }
 
+size_t mi_score_design_columns(const mi_score_design *d, const char **cols) {
+  size_t n = 0;
+  if (d->strata) cols[n++] = MI_SCORE_STRATUM;
+  if (d->cluster) cols[n++] = MI_SCORE_CLUSTER;
+  return n;
+}
+
 void mi_score_design_cells(const mi_score_design *d, const mi_survey_rows *rows, size_t i,
-                           mi_analysis_cell *stratum, mi_analysis_cell *cluster) {
+                           mi_analysis_cell *cells) {
   if (d->strata) {
     const char *s = rows->design_stratum[i];
-    *stratum = (mi_analysis_cell){.kind = MI_ANALYSIS_STR, .str = *s ? s : "(no wave)"};
+    *cells++ = (mi_analysis_cell){.kind = MI_ANALYSIS_STR, .str = *s ? s : "(no wave)"};
   }
   if (d->cluster) {
     const char *k = rows->design_cluster[i];
-    *cluster = (mi_analysis_cell){.kind = MI_ANALYSIS_STR,
-                                  .str = *k ? k : d->ids + i * MI_SCORE_ID_SIZE};
+    *cells = (mi_analysis_cell){.kind = MI_ANALYSIS_STR,
+                                .str = *k ? k : d->ids + i * MI_SCORE_ID_SIZE};
   }
 }

@@ -25,15 +25,14 @@ typedef struct dim_table {
 static int build(const mi_survey_rows *rows, const mi_config_question *const *qs,
                  const size_t *qi, size_t k, const mi_score_design *des,
                  const unsigned char *in, const char *name, dim_table *out, mi_err *e) {
-  size_t ncols = k + 4;
-  out->cols = calloc(ncols, sizeof *out->cols);
-  out->cells = calloc((rows->nrows ? rows->nrows : 1) * ncols, sizeof *out->cells);
-  if (!out->cols || !out->cells) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  out->cols = calloc(k + 4, sizeof *out->cols);
+  if (!out->cols) return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t j = 0; j < k; j++) out->cols[j] = qs[qi[j]]->code;
   out->cols[k] = "score";
   out->cols[k + 1] = "weight";
-  out->cols[k + 2] = MI_SCORE_STRATUM;
-  out->cols[k + 3] = MI_SCORE_CLUSTER;
+  size_t ncols = k + 2 + mi_score_design_columns(des, out->cols + k + 2);
+  out->cells = calloc((rows->nrows ? rows->nrows : 1) * ncols, sizeof *out->cells);
+  if (!out->cells) return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t i = 0; i < rows->nrows; i++) {
     mi_analysis_cell *row = &out->cells[i * ncols];
     double sum = 0;
@@ -47,7 +46,7 @@ static int build(const mi_survey_rows *rows, const mi_config_question *const *qs
     }
     if (cnt) row[k] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = sum / (double)cnt};
     row[k + 1] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = rows->weight[i]};
-    mi_score_design_cells(des, rows, i, &row[k + 2], &row[k + 3]);
+    mi_score_design_cells(des, rows, i, &row[k + 2]);
   }
   out->t = (mi_analysis_table){.name = name, .nrows = rows->nrows, .ncols = ncols,
                                .cols = out->cols, .cells = out->cells};

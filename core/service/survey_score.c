@@ -44,15 +44,15 @@ static int in_domain(const mi_score_request *r, const mi_survey_rows *rows, size
 static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
                       const mi_config_question *const *qs, const mi_score_design *des,
                       const mi_score_request *r, table *out, mi_err *e) {
-  size_t k = rows->nquestions, ncols = k + 4, j = 0;
-  out->cols = calloc(ncols, sizeof *out->cols);
-  out->cells = calloc((rows->nrows ? rows->nrows : 1) * ncols, sizeof *out->cells);
-  if (!out->cols || !out->cells) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  size_t k = rows->nquestions, j = 0;
+  out->cols = calloc(k + 4, sizeof *out->cols);
+  if (!out->cols) return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t q = 0; q < k; q++) out->cols[q] = qs[q]->code;
   out->cols[k] = "weight";
   out->cols[k + 1] = "group";
-  out->cols[k + 2] = MI_SCORE_STRATUM;
-  out->cols[k + 3] = MI_SCORE_CLUSTER;
+  size_t ncols = k + 2 + mi_score_design_columns(des, out->cols + k + 2);
+  out->cells = calloc((rows->nrows ? rows->nrows : 1) * ncols, sizeof *out->cells);
+  if (!out->cells) return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t i = 0; i < rows->nrows; i++) {
     if (!in_domain(r, rows, i)) continue;
     mi_analysis_cell *row = &out->cells[j++ * ncols];
@@ -64,7 +64,7 @@ static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
     row[k] = (mi_analysis_cell){.kind = MI_ANALYSIS_NUM, .num = rows->weight[i]};
     const char *g = group_of(rows, r->by, i);
     if (g && *g) row[k + 1] = (mi_analysis_cell){.kind = MI_ANALYSIS_STR, .str = g};
-    mi_score_design_cells(des, rows, i, &row[k + 2], &row[k + 3]);
+    mi_score_design_cells(des, rows, i, &row[k + 2]);
   }
   out->t = (mi_analysis_table){.name = sv->code, .nrows = j, .ncols = ncols,
                                .cols = out->cols, .cells = out->cells};

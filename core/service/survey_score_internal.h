@@ -27,9 +27,12 @@ typedef struct mi_score_design {
 /* Free with mi_score_design_free. */
 int mi_score_design_init(mi_score_design *d, const mi_survey_rows *rows, mi_err *e);
 void mi_score_design_free(mi_score_design *d);
-/* Row i's design cells (left as they are when d has no strata / clusters). */
+/* The design's columns (0 to 2, so a table without a design is no wider):
+ * their names put at cols, their count returned; row i's cells in the same
+ * order with mi_score_design_cells. */
+size_t mi_score_design_columns(const mi_score_design *d, const char **cols);
 void mi_score_design_cells(const mi_score_design *d, const mi_survey_rows *rows, size_t i,
-                           mi_analysis_cell *stratum, mi_analysis_cell *cluster);
+                           mi_analysis_cell *cells);
 
 /* Runs statistic `name` of core/analysis on t with options given as name,
  * value pairs ended by NULL; a NULL value leaves its option out. */
