@@ -1,6 +1,7 @@
 /* Roles and audit: the role table for every command and subcommand rule of
  * the command table, the acting user, masking, and the audit hash chain with
  * tampering done behind manyi's back. */
+#include "fixture.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -292,14 +293,12 @@ static void test_audit_chain(void **state) {
 
 static int setup(void **state) {
   (void)state;
-  return mkdtemp(dir) ? 0 : -1;
+  return mi_test_tmpdir(dir);
 }
 
 static int teardown(void **state) {
   (void)state;
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd) == 0 ? 0 : -1;
+  return mi_test_rmdir(dir);
 }
 
 int main(void) {

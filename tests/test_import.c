@@ -1,5 +1,6 @@
 /* Import and export: CSV and JSON Lines in, the same out; every bad input is
  * refused with file:line and field, and all-or-nothing stores nothing. */
+#include "fixture.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -72,21 +73,13 @@ static char *read_file(const char *path) {
 
 static int setup(void **state) {
   (void)state;
-  if (!mkdtemp(dir)) return -1;
-  mi_err e = {0};
-  if (mi_config_load_string(config_yaml, strlen(config_yaml), "test.yaml", dir, &cfg, &e)) {
-    mi_err_print(&e, stderr);
-    return -1;
-  }
-  return 0;
+  return mi_test_tmpdir(dir) || mi_test_config(config_yaml, dir, &cfg);
 }
 
 static int teardown(void **state) {
   (void)state;
   mi_config_free(cfg);
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd);
+  return mi_test_rmdir(dir);
 }
 
 static mi_store *fresh(const char *name) {

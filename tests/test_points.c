@@ -3,6 +3,7 @@
  * replayed from the ledger (redeem soonest expiry first, never below zero,
  * one redemption per key, expire idempotent). Numbers are worked out by hand
  * in the comments. */
+#include "fixture.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,8 +104,7 @@ static const char hook_lua[] =
 
 static int setup(void **state) {
   (void)state;
-  mi_err e = {0};
-  if (!mkdtemp(dir)) return -1;
+  if (mi_test_tmpdir(dir)) return -1;
   write_file("earn.lua", earn_lua);
   write_file("hook.lua", hook_lua);
   char yaml[2048];
@@ -125,19 +125,13 @@ static int setup(void **state) {
            "    file: %s/earn.lua\n"
            "    params: {survey: 50, expires: after 30d}\n",
            dir);
-  if (mi_config_load_string(yaml, strlen(yaml), "t.yaml", dir, &cfg, &e)) {
-    mi_err_print(&e, stderr);
-    return -1;
-  }
-  return 0;
+  return mi_test_config(yaml, dir, &cfg);
 }
 
 static int teardown(void **state) {
   (void)state;
   mi_config_free(cfg);
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd);
+  return mi_test_rmdir(dir);
 }
 
 static mi_store *fresh(const char *name) {

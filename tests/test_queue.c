@@ -3,6 +3,7 @@
  * with backoff, dead jobs, effects rolled back with a failed attempt. The
  * handlers here are test doubles; the real kinds are tested end to end in
  * tests/e2e/scheduler.sh. */
+#include "fixture.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,14 +26,12 @@ static char dir[] = "/tmp/manyi-test-queue-XXXXXX";
 
 static int setup(void **state) {
   (void)state;
-  return mkdtemp(dir) ? 0 : -1;
+  return mi_test_tmpdir(dir);
 }
 
 static int teardown(void **state) {
   (void)state;
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd);
+  return mi_test_rmdir(dir);
 }
 
 static mi_store *fresh(const char *name) {

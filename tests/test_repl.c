@@ -3,6 +3,7 @@
  * so) and the Lua side (core/policy/repl*.c: evaluation by lua.c's rules,
  * error positions, rows of manyi.sql, budgets, interruption, completion and
  * the values handed to the terminal side). NULL and bad arguments first. */
+#include "fixture.h"
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -76,9 +77,7 @@ static int teardown(void **state) {
   mi_repl_free(f->r);
   mi_query_close(f->q);
   mi_store_close(f->store);
-  char cmd[200];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-  if (system(cmd) != 0) return -1;
+  if (mi_test_rmdir(f->dir)) return -1;
   free(f);
   return 0;
 }

@@ -2,6 +2,7 @@
  * of gathering, escaping in the Markdown and the HTML page, and the
  * seasonality's decomposition, positions and reasons. The full
  * report on the example is tests/e2e/report.sh. */
+#include "fixture.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -40,21 +41,13 @@ static const char *yaml =
 
 static int setup(void **state) {
   (void)state;
-  mi_err e = {0};
-  if (!mkdtemp(dir)) return -1;
-  if (mi_config_load_string(yaml, strlen(yaml), "t.yaml", dir, &cfg, &e)) {
-    mi_err_print(&e, stderr);
-    return -1;
-  }
-  return 0;
+  return mi_test_tmpdir(dir) || mi_test_config(yaml, dir, &cfg);
 }
 
 static int teardown(void **state) {
   (void)state;
   mi_config_free(cfg);
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd);
+  return mi_test_rmdir(dir);
 }
 
 static void shifted(const char *p, int k, const char *want) {

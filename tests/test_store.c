@@ -1,5 +1,6 @@
 /* Store: opening, refusing what is not ours, migrations, constraints, the
  * append-only ledger and the entity functions. */
+#include "fixture.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,14 +38,12 @@ static const char *path_of(const char *name) {
 
 static int setup(void **state) {
   (void)state;
-  return mkdtemp(dir) ? 0 : -1;
+  return mi_test_tmpdir(dir);
 }
 
 static int teardown(void **state) {
   (void)state;
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd);
+  return mi_test_rmdir(dir);
 }
 
 static mi_store *fresh(const char *name) {

@@ -1,5 +1,6 @@
 /* The tier batch: decisions stored with history, dry runs change nothing,
  * policy failures are counted and leave the customer alone, runs resume. */
+#include "fixture.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,21 +39,13 @@ static const int64_t as_of = 1790000000; /* 2026-09-21 */
 
 static int setup(void **state) {
   (void)state;
-  mi_err e = {0};
-  if (!mkdtemp(dir)) return -1;
-  if (mi_config_load_string(yaml, strlen(yaml), "t.yaml", dir, &cfg, &e)) {
-    mi_err_print(&e, stderr);
-    return -1;
-  }
-  return 0;
+  return mi_test_tmpdir(dir) || mi_test_config(yaml, dir, &cfg);
 }
 
 static int teardown(void **state) {
   (void)state;
   mi_config_free(cfg);
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  return system(cmd);
+  return mi_test_rmdir(dir);
 }
 
 /* Customers C1..C4 and BAD: C1 spent 1500 (A), C2 spent 10 (B), C3 nothing
