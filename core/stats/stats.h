@@ -780,4 +780,46 @@ int mi_stats_describe_weighted(const mi_stats_vec *v, mi_stats_wdescribe_result 
  * double, as R's cumsum and sum. n >= 1. */
 double mi_stats_quantile_math(const double *sorted, const double *w, size_t n, double p);
 
+
+/* ---- one-pass design-based means (lin.c) ------------------------------------------ */
+
+/* Accumulators for nest ratio means (sum w y / sum w over the rows with a
+ * value) in several domains at once (domain 0: every row; a row is also in
+ * at most one group 1.., numbered as the caller finds them), on a one-stage design: rows in strata
+ * 0.. (any number, found as rows come), each its own PSU or in a cluster PSU
+ * 0.. (nested in one stratum). Memory: strata x domains x estimates, plus
+ * one vector per cluster PSU and domain; never rows. The results equal
+ * mi_stats_design_mean / _mean_diff on the same rows with every row a unit
+ * of the design (domains as R's subset: the other rows count as 0). The
+ * estimates [block_lo, block_hi) also carry cross-products, so that a
+ * linear combination of them has a standard error (mi_stats_lin_combo).
+ * shift (nest values or NULL): a centre per estimate (e.g. the scale's
+ * middle) that keeps the sums of squares accurate; it changes no result.
+ * NULL when out of memory or the sizes are wrong. */
+typedef struct mi_stats_lin mi_stats_lin;
+#define MI_STATS_LIN_OWN ((size_t)-1) /* the row is its own PSU */
+mi_stats_lin *mi_stats_lin_new(size_t nest, size_t block_lo, size_t block_hi,
+                               const double *shift);
+void mi_stats_lin_free(mi_stats_lin *l);
+/* One row: y[nest] (NaN: no value), group 0 (only domain 0) or 1.. */
+int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, const double *y,
+                     size_t group, mi_err *e);
+size_t mi_stats_lin_rows(const mi_stats_lin *l, size_t domain); /* rows added to a domain */
+size_t mi_stats_lin_psus(const mi_stats_lin *l);                 /* PSUs of the design */
+size_t mi_stats_lin_strata(const mi_stats_lin *l);
+/* The mean of estimate est in domain, as mi_stats_design_mean (n_missing:
+ * the rows of domain 0 without a value in this domain). */
+int mi_stats_lin_mean(mi_stats_lin *l, size_t est, size_t domain, double conf,
+                      mi_stats_lonely_psu lonely, mi_stats_design_mean_result *out, mi_err *e);
+/* Domain a's mean minus domain b's, as mi_stats_design_mean_diff (rows as
+ * their own PSUs only; a cluster design is MI_EINVAL). */
+int mi_stats_lin_diff(mi_stats_lin *l, size_t est, size_t da, size_t db, double conf,
+                      mi_stats_lonely_psu lonely, mi_stats_diff_result *out, mi_err *e);
+/* sum_j coef[j] * mean of estimate block_lo + j in domain, and its standard
+ * error: with design, by the strata and PSUs; without, the rows with a value
+ * of the block as independent units (NaN with fewer than 2), as
+ * mi_stats_index does. */
+int mi_stats_lin_combo(mi_stats_lin *l, const double *coef, size_t domain, int design,
+                       mi_stats_lonely_psu lonely, double *value, double *se, mi_err *e);
+
 #endif

@@ -84,6 +84,150 @@ static double in_terms_of(const mi_survey_scale *to, sqlite3_stmt *st, double v)
   return to->reverse ? to->min + to->max - u : u;
 }
 
+/* The question slot of the answer at st's row (columns 1-2: question id,
+ * code): slot[qid] caches it (0: not looked up yet; nquestions + 1: not
+ * asked for), so that each code is compared once per id. */
+typedef struct slots {
+  size_t *slot, nslot;
+} slots;
+
+static int question_slot(slots *sl, sqlite3_stmt *st, const char *const *questions,
+                         size_t nquestions, size_t *q) {
+  int64_t qid = sqlite3_column_int64(st, 1);
+  const char *code = (const char *)sqlite3_column_text(st, 2);
+  if (qid < 0 || (uint64_t)qid >= 1u << 20) { /* an id too large for the table */
+    size_t j = 0;
+    while (j < nquestions && strcmp(code, questions[j])) j++;
+    *q = j;
+    return 0;
+  }
+  if ((size_t)qid >= sl->nslot) {
+    size_t n = (size_t)qid + 64, *g = realloc(sl->slot, n * sizeof *g);
+    if (!g) return MI_ENOMEM;
+    memset(g + sl->nslot, 0, (n - sl->nslot) * sizeof *g);
+    sl->slot = g, sl->nslot = n;
+  }
+  if (!sl->slot[qid]) {
+    size_t j = 0;
+    while (j < nquestions && strcmp(code, questions[j])) j++;
+    sl->slot[qid] = j + 1;
+  }
+  *q = sl->slot[qid] - 1;
+  return 0;
+}
+
+#define ANSWER_COLUMNS                                                                      \
+  "SELECT a.response_id, a.question_id, q.code, a.value, q.reverse, q.scale_min, q.scale_max" \
+  " FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.value IS NOT NULL"
+
+int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
+                        int64_t to, int include_flagged, const char *const *questions,
+                        const mi_survey_scale *scales, size_t nquestions, mi_survey_row_fn cb,
+                        void *ctx, size_t *flagged_left_out, mi_err *e) {
+  *flagged_left_out = 0;
+  /* Two cursors merged by response id, so that nothing is held but the row
+   * at hand. Over the whole history, or a period holding a good part of it,
+   * the responses are read in id order (a plain scan, no sort) and their
+   * answers by one range scan from the first id; a short period goes through
+   * the index by survey and time, then sorted (its rows are spread over the
+   * table), and its answers are looked up per response. */
+  int dense = (from == INT64_MIN && to == INT64_MAX) || large_period(s, survey, from, to);
+  sqlite3_stmt *st = NULL, *an = NULL;
+  if (sqlite3_prepare_v2(s->db,
+                         dense ? RESPONSE_COLUMNS " FROM responses r NOT INDEXED" RESPONSES_WHERE
+                                 " ORDER BY r.id"
+                               : RESPONSE_COLUMNS RESPONSES_OF " ORDER BY r.id",
+                         -1, &st, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(s->db,
+                         dense ? ANSWER_COLUMNS " AND a.response_id >= ?1 ORDER BY a.response_id"
+                               : ANSWER_COLUMNS " AND a.response_id = ?1",
+                         -1, &an, NULL) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return mi_store_fail(s, e, "reading responses");
+  }
+  sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, from);
+  sqlite3_bind_int64(st, 3, to);
+  sqlite3_bind_int64(st, 4, wave_id);
+  double *values = malloc((nquestions ? nquestions : 1) * sizeof *values);
+  slots sl = {0};
+  int rc = values ? 0 : MI_ENOMEM, arc = SQLITE_DONE, started = 0, stop = 0;
+  while (!rc && !stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    rc = 0;
+    if (sqlite3_column_int(st, 6) && !include_flagged) {
+      ++*flagged_left_out;
+      continue;
+    }
+    int64_t id = sqlite3_column_int64(st, 0);
+    for (size_t q = 0; q < nquestions; q++) values[q] = NAN;
+    if (!dense || !started) {
+      sqlite3_reset(an);
+      sqlite3_bind_int64(an, 1, id);
+      arc = sqlite3_step(an);
+      started = 1;
+    }
+    /* the answers of this response; in a range scan, pass over those before it */
+    for (; arc == SQLITE_ROW; arc = sqlite3_step(an)) {
+      int64_t aid = sqlite3_column_int64(an, 0);
+      if (aid > id) break;
+      if (aid < id) continue;
+      size_t q;
+      if ((rc = question_slot(&sl, an, questions, nquestions, &q))) break;
+      if (q < nquestions)
+        values[q] = in_terms_of(scales ? &scales[q] : NULL, an, sqlite3_column_double(an, 3));
+    }
+    if (rc) break;
+    if (arc != SQLITE_ROW && arc != SQLITE_DONE) {
+      rc = arc;
+      break;
+    }
+    mi_survey_row row = {
+        .id = id, .submitted_at = sqlite3_column_int64(st, 5),
+        .weight = sqlite3_column_double(st, 1),
+        .tier = (const char *)sqlite3_column_text(st, 2),
+        .region = (const char *)sqlite3_column_text(st, 3),
+        .stratum = (const char *)sqlite3_column_text(st, 4),
+        .channel = (const char *)sqlite3_column_text(st, 7),
+        .department = (const char *)sqlite3_column_text(st, 8),
+        .design_stratum = (const char *)sqlite3_column_text(st, 9),
+        .design_cluster = (const char *)sqlite3_column_text(st, 10),
+        .values = values};
+    if (!row.tier || !row.region || !row.stratum || !row.channel || !row.department ||
+        !row.design_stratum || !row.design_cluster) {
+      rc = MI_ENOMEM;
+      break;
+    }
+    if ((stop = cb(ctx, &row))) rc = stop;
+  }
+  free(values), free(sl.slot);
+  sqlite3_finalize(st);
+  sqlite3_finalize(an);
+  if (rc == SQLITE_DONE) return 0;
+  if (stop) return stop; /* the callback's error, already in its mi_err */
+  return rc == MI_ENOMEM ? mi_err_set(e, MI_ENOMEM, "out of memory reading responses")
+                         : mi_store_fail(s, e, "reading responses");
+}
+
+/* mi_survey_rows_read's callback: the row appended to the arrays. */
+static int keep_row(void *ctx, const mi_survey_row *row) {
+  mi_survey_rows *out = ctx;
+  size_t i = out->nrows;
+  /* capacity: 1024 rows, then doubled whenever the count reaches a power of two */
+  if ((i == 0 || (i >= 1024 && (i & (i - 1)) == 0)) && grow(out, i ? 2 * i : 1024))
+    return MI_ENOMEM;
+  const char *texts[] = {row->tier, row->region, row->stratum, row->channel, row->department,
+                         row->design_stratum, row->design_cluster};
+  const char **cols[] = {out->tier, out->region, out->stratum, out->channel, out->department,
+                         out->design_stratum, out->design_cluster};
+  for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+    if (!(cols[k][i] = mi_textset_add(&out->texts, texts[k]))) return MI_ENOMEM;
+  out->weight[i] = row->weight;
+  out->submitted_at[i] = row->submitted_at;
+  memcpy(out->values + i * out->nquestions, row->values, out->nquestions * sizeof *row->values);
+  out->nrows++;
+  return 0;
+}
+
 int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
                         int64_t to, int include_flagged, const char *const *questions,
                         const mi_survey_scale *scales, size_t nquestions, mi_survey_rows *out,
@@ -91,126 +235,11 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
   memset(out, 0, sizeof *out);
   out->questions = questions;
   out->nquestions = nquestions;
-  /* Responses first (one row each), then their answers in the same order.
-   * Over the whole history, or a period holding a good part of it, the
-   * responses are read in id order (a plain scan, no sort); a short period
-   * through the index by survey and time, then sorted (its rows are spread
-   * over the table: a random read each, about 30 times a scanned row). */
-  sqlite3_stmt *st;
-  int all_time = (from == INT64_MIN && to == INT64_MAX) || large_period(s, survey, from, to);
-  if (sqlite3_prepare_v2(s->db,
-                         all_time ? RESPONSE_COLUMNS " FROM responses r NOT INDEXED" RESPONSES_WHERE
-                                    " ORDER BY r.id"
-                                  : RESPONSE_COLUMNS RESPONSES_OF " ORDER BY r.id",
-                         -1, &st, NULL) != SQLITE_OK)
-    return mi_store_fail(s, e, "reading responses");
-  sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, from);
-  sqlite3_bind_int64(st, 3, to);
-  sqlite3_bind_int64(st, 4, wave_id);
-  int64_t *ids = NULL;
-  size_t cap = 0;
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (sqlite3_column_int(st, 6) && !include_flagged) {
-      out->flagged_left_out++;
-      continue;
-    }
-    if (out->nrows == cap) {
-      cap = cap ? cap * 2 : 1024;
-      int64_t *g = realloc(ids, cap * sizeof *g);
-      if (g) ids = g;
-      if (!g || grow(out, cap)) {
-        rc = MI_ENOMEM;
-        break;
-      }
-    }
-    size_t i = out->nrows++;
-    ids[i] = sqlite3_column_int64(st, 0);
-    out->weight[i] = sqlite3_column_double(st, 1);
-    out->tier[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 2));
-    out->region[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 3));
-    out->stratum[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 4));
-    out->channel[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 7));
-    out->department[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 8));
-    out->design_stratum[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 9));
-    out->design_cluster[i] = mi_textset_add(&out->texts, (const char *)sqlite3_column_text(st, 10));
-    if (!out->tier[i] || !out->region[i] || !out->stratum[i] || !out->channel[i] ||
-        !out->department[i] || !out->design_stratum[i] || !out->design_cluster[i]) {
-      out->nrows--;
-      rc = MI_ENOMEM;
-      break;
-    }
-    out->submitted_at[i] = sqlite3_column_int64(st, 5);
-    for (size_t q = 0; q < nquestions; q++) out->values[i * nquestions + q] = NAN;
-  }
-  sqlite3_finalize(st);
-  /* The answers: when the responses are at least half of their id range,
-   * one scan of that range (the rows between, of other surveys or flagged,
-   * are passed over below); else (a period of a long history) one look-up
-   * by id per response. */
-  int dense = out->nrows && (uint64_t)(ids[out->nrows - 1] - ids[0]) / 2 < out->nrows;
-  if (rc == SQLITE_DONE && out->nrows &&
-      sqlite3_prepare_v2(s->db,
-                         dense ? "SELECT a.response_id, a.question_id, q.code, a.value, q.reverse,"
-                                 " q.scale_min, q.scale_max FROM answers a"
-                                 " JOIN questions q ON q.id = a.question_id WHERE a.value IS NOT NULL"
-                                 " AND a.response_id BETWEEN ?1 AND ?2 ORDER BY a.response_id"
-                               : "SELECT a.response_id, a.question_id, q.code, a.value, q.reverse,"
-                                 " q.scale_min, q.scale_max FROM answers a"
-                                 " JOIN questions q ON q.id = a.question_id"
-                                 " WHERE a.value IS NOT NULL AND a.response_id = ?1",
-                         -1, &st, NULL) == SQLITE_OK) {
-    /* question id -> index in questions + 1 (0: not looked up yet; nquestions
-     * + 1: not asked for), so that each code is compared once per id */
-    size_t *slot = NULL, nslot = 0, i = 0;
-    for (size_t k = 0; k < (dense ? 1 : out->nrows) && (k == 0 || rc == SQLITE_DONE); k++) {
-      sqlite3_reset(st);
-      sqlite3_bind_int64(st, 1, dense ? ids[0] : ids[k]);
-      if (dense) sqlite3_bind_int64(st, 2, ids[out->nrows - 1]);
-      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        while (i < out->nrows && ids[i] < id) i++;
-        if (i == out->nrows || ids[i] != id) continue; /* flagged, or not asked for */
-        int64_t qid = sqlite3_column_int64(st, 1);
-        size_t q = nquestions;
-        if (qid >= 0 && (uint64_t)qid < 1u << 20) {
-          if ((size_t)qid >= nslot) {
-            size_t n = (size_t)qid + 64, *g = realloc(slot, n * sizeof *g);
-            if (!g) {
-              rc = MI_ENOMEM;
-              break;
-            }
-            memset(g + nslot, 0, (n - nslot) * sizeof *g);
-            slot = g, nslot = n;
-          }
-          if (!slot[qid]) {
-            const char *code = (const char *)sqlite3_column_text(st, 2);
-            size_t j = 0;
-            while (j < nquestions && strcmp(code, questions[j])) j++;
-            slot[qid] = j + 1;
-          }
-          q = slot[qid] - 1;
-        } else { /* an id too large for the table: compare its code */
-          const char *code = (const char *)sqlite3_column_text(st, 2);
-          while (q > 0 && strcmp(code, questions[q - 1])) q--;
-          q = q ? q - 1 : nquestions;
-        }
-        if (q < nquestions)
-          out->values[i * nquestions + q] =
-              in_terms_of(scales ? &scales[q] : NULL, st, sqlite3_column_double(st, 3));
-      }
-    }
-    free(slot);
-    sqlite3_finalize(st);
-  } else if (rc == SQLITE_DONE && out->nrows) {
-    rc = SQLITE_ERROR;
-  }
-  free(ids);
-  if (rc == SQLITE_DONE) return 0;
-  mi_survey_rows_free(out);
-  return rc == MI_ENOMEM ? mi_err_set(e, MI_ENOMEM, "out of memory reading responses")
-                         : mi_store_fail(s, e, "reading responses");
+  int rc = mi_survey_rows_scan(s, survey, wave_id, from, to, include_flagged, questions, scales,
+                               nquestions, keep_row, out, &out->flagged_left_out, e);
+  if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading responses");
+  if (rc) mi_survey_rows_free(out);
+  return rc;
 }
 
 void mi_survey_rows_free(mi_survey_rows *r) {

@@ -49,6 +49,26 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
                         mi_err *e);
 void mi_survey_rows_free(mi_survey_rows *r);
 
+/* One response as mi_survey_rows_scan passes it; everything is valid only
+ * during the call. */
+typedef struct mi_survey_row {
+  int64_t id, submitted_at;
+  double weight;
+  const char *tier, *region, *stratum, *channel, *department; /* "" = none */
+  const char *design_stratum, *design_cluster;                /* as in mi_survey_rows */
+  const double *values; /* nquestions, in the terms of scales; NAN = not answered */
+} mi_survey_row;
+/* Returns 0 to go on; anything else stops the scan and is returned. */
+typedef int (*mi_survey_row_fn)(void *ctx, const mi_survey_row *row);
+
+/* The rows of mi_survey_rows_read, in response id order, passed one at a
+ * time to cb without being kept: memory does not grow with the rows. The
+ * flagged responses left out are counted in *flagged_left_out. */
+int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
+                        int64_t to, int include_flagged, const char *const *questions,
+                        const mi_survey_scale *scales, size_t nquestions, mi_survey_row_fn cb,
+                        void *ctx, size_t *flagged_left_out, mi_err *e);
+
 /* The customer base by "tier" or "region" (a customer without one: level ""):
  * cb(ctx, level, customers) per level. A non-zero return from cb stops and is
  * returned; MI_EINVAL for another by. */
