@@ -214,8 +214,12 @@ static int poststratify(mi_store *s, const mi_score_request *r, scored *c, mi_er
   return rc;
 }
 
-static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, scored *c, mi_err *e) {
+/* The survey's scale questions (codes, scales, the overall and
+ * recommendation questions) and the wave's id, before any row is read. */
+static int prepare(mi_store *s, const mi_config *cfg, const mi_score_request *r, scored *c,
+                   int64_t *wave_id, mi_err *e) {
   memset(c, 0, sizeof *c);
+  *wave_id = 0;
   const mi_config_survey *sv = c->sv = mi_config_find_survey(cfg, r->survey);
   if (!sv) return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", r->survey);
   const char *bys[] = {r->by, r->domain_by};
@@ -240,13 +244,17 @@ static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, sc
     if (!c->recommend && !strcmp(dim, "recommendation") && qq->scale_min == 0 && qq->scale_max == 10)
       c->recommend = qq;
   }
-  int64_t wave_id = 0;
+  return r->wave ? mi_wave_get(s, r->survey, r->wave, wave_id, NULL, 0, e) : 0;
+}
+
+static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, scored *c, mi_err *e) {
+  int64_t wave_id;
   int rc;
-  if ((r->wave && (rc = mi_wave_get(s, r->survey, r->wave, &wave_id, NULL, 0, e))) ||
+  if ((rc = prepare(s, cfg, r, c, &wave_id, e)) ||
       (rc = mi_survey_rows_read(s, r->survey, wave_id, r->from, r->to, r->include_flagged,
                                 c->codes, c->scales, c->k, &c->rows, e)) ||
       (rc = poststratify(s, r, c, e)) || (rc = mi_score_design_init(&c->des, &c->rows, e)) ||
-      (rc = make_table(sv, &c->rows, c->qs, &c->des, r, &c->t, e)))
+      (rc = make_table(c->sv, &c->rows, c->qs, &c->des, r, &c->t, e)))
     return rc;
   if (!c->t.t.nrows)
     return mi_err_set(e, MI_ENOTFOUND, "no responses to %s%s%s in the period%s%s", r->survey,
@@ -307,6 +315,15 @@ json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_reques
   scored c;
   json_t *out = NULL;
   unsigned char *in = NULL;
+  /* one pass in bounded memory, unless the rows are needed twice */
+  if (!r->poststratify && !r->domain_by && !getenv("MANYI_SCORE_ROWS")) {
+    int64_t wave_id;
+    if (!prepare(s, cfg, r, &c, &wave_id, e))
+      mi_score_pass(s, r, c.sv, c.qs, c.codes, c.scales, c.k, c.overall, c.recommend, wave_id,
+                    &out, e);
+    scored_free(&c);
+    return out;
+  }
   if (load(s, cfg, r, &c, e)) goto done;
   const mi_config_question *recommend = c.recommend;
   const table *t = &c.t;

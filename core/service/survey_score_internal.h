@@ -7,6 +7,7 @@
 
 #include "analysis/analysis.h"
 #include "config/config.h"
+#include "service/survey_score.h"
 #include "store/survey_rows.h"
 
 /* The sampling design of the rows (survey_design.c): strata when any row
@@ -66,5 +67,14 @@ int mi_score_ces(json_t *out, const mi_config_survey *sv, const mi_survey_rows *
 int mi_score_csat(json_t *out, const mi_survey_rows *rows, const mi_config_question *const *qs,
                   size_t overall, const mi_score_design *des, const unsigned char *in,
                   const char *conf, mi_err *e);
+
+/* The scores of r in one pass over the responses (survey_pass.c), for a
+ * request without post-stratification or domain: the same JSON as the row
+ * path. qs/codes/scales: the k scale questions of sv; overall, recommend:
+ * the CSAT and NPS questions or NULL. */
+int mi_score_pass(mi_store *s, const mi_score_request *r, const mi_config_survey *sv,
+                  const mi_config_question *const *qs, const char *const *codes,
+                  const mi_survey_scale *scales, size_t k, const mi_config_question *overall,
+                  const mi_config_question *recommend, int64_t wave_id, json_t **out, mi_err *e);
 
 #endif

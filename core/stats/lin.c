@@ -260,6 +260,14 @@ size_t mi_stats_lin_rows(const mi_stats_lin *l, size_t domain) {
   return domain < l->nd ? l->doms[domain]->rows : 0;
 }
 
+double mi_stats_lin_point(const mi_stats_lin *l, size_t est, size_t domain, size_t *n) {
+  *n = 0;
+  if (est >= l->ne || domain >= l->nd) return NAN;
+  const dom_acc *x = l->doms[domain];
+  *n = x->n[est];
+  return x->sw[est] > 0 ? l->shift[est] + x->swy[est] / x->sw[est] : NAN;
+}
+
 size_t mi_stats_lin_psus(const mi_stats_lin *l) {
   size_t n = 0;
   for (size_t h = 0; h < l->nstrata; h++) n += l->npsu[h];
@@ -412,6 +420,9 @@ int mi_stats_lin_diff(mi_stats_lin *l, size_t est, size_t da, size_t db, double 
 int mi_stats_lin_combo(mi_stats_lin *l, const double *coef, size_t domain, int design,
                        mi_stats_lonely_psu lonely, double *value, double *se, mi_err *e) {
   if (domain >= l->nd) return mi_err_set(e, MI_EINVAL, "no such domain");
+  if (design && mi_stats_lin_psus(l) == 1)
+    return mi_err_set(e, MI_EINVAL, "the design has only one PSU: a variance needs at least two "
+                      "(survey: \"Design has only one primary sampling unit\")");
   finish(l);
   size_t nb = l->bhi - l->blo, m2 = 2 * nb;
   double g[2 * 64];

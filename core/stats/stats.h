@@ -805,7 +805,9 @@ void mi_stats_lin_free(mi_stats_lin *l);
 int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, const double *y,
                      size_t group, mi_err *e);
 size_t mi_stats_lin_rows(const mi_stats_lin *l, size_t domain); /* rows added to a domain */
-size_t mi_stats_lin_psus(const mi_stats_lin *l);                 /* PSUs of the design */
+size_t mi_stats_lin_psus(const mi_stats_lin *l);
+/* The point estimate alone (NaN without weight) and its rows with a value. */
+double mi_stats_lin_point(const mi_stats_lin *l, size_t est, size_t domain, size_t *n);                 /* PSUs of the design */
 size_t mi_stats_lin_strata(const mi_stats_lin *l);
 /* The mean of estimate est in domain, as mi_stats_design_mean (n_missing:
  * the rows of domain 0 without a value in this domain). */

@@ -25,17 +25,26 @@ const char *mi_textset_add(mi_textset *s, const char *text) {
   }
   for (size_t h = hash(text);; h++) {
     char **p = &s->slot[h & (s->cap - 1)];
-    if (!*p) {
-      if (!(*p = strdup(text))) return NULL;
-      s->n++;
+    if (!*p) { /* the text after its number (order of addition) */
+      size_t len = strlen(text) + 1;
+      size_t *block = malloc(sizeof *block + len);
+      if (!block) return NULL;
+      block[0] = s->n++;
+      *p = memcpy(block + 1, text, len);
       return *p;
     }
     if (!strcmp(*p, text)) return *p;
   }
 }
 
+size_t mi_textset_number(mi_textset *s, const char *text) {
+  const char *p = mi_textset_add(s, text);
+  return p ? ((const size_t *)(const void *)p)[-1] : (size_t)-1;
+}
+
 void mi_textset_free(mi_textset *s) {
-  for (size_t k = 0; k < s->cap; k++) free(s->slot[k]);
+  for (size_t k = 0; k < s->cap; k++)
+    if (s->slot[k]) free((size_t *)(void *)s->slot[k] - 1);
   free(s->slot);
   memset(s, 0, sizeof *s);
 }

@@ -13,6 +13,9 @@ typedef struct mi_textset {
 /* The set's copy of text (added if new), or NULL when out of memory. The copy
  * is owned by the set and lives until mi_textset_free. */
 const char *mi_textset_add(mi_textset *s, const char *text);
+/* The number of text in the set: 0 for the first text added, 1 for the
+ * next, ...; (size_t)-1 when out of memory. */
+size_t mi_textset_number(mi_textset *s, const char *text);
 /* Frees every copy; the set is empty again. */
 void mi_textset_free(mi_textset *s);
 

@@ -1,0 +1,622 @@
+/* `manyi survey score` in one pass: the responses stream from the store
+ * once, each row is folded into one-pass accumulators (core/stats lin.c) for
+ * every figure and every group of --by at once, and nothing per row is kept,
+ * so memory is bounded by strata x PSUs x groups, never by responses.
+ *
+ * The figures and their JSON are those of the row-table path (survey_score.c,
+ * survey_dims.c over core/analysis), which stays for what needs the rows:
+ * post-stratification (weights known only after a first pass), a domain
+ * request (the report's group against the rest) and key drivers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/survey_score_internal.h"
+#include "stats/stats.h"
+#include "util/textset.h"
+
+/* A weighted dimension of the survey and its items (indices into qs). */
+typedef struct pdim {
+  const char *name;
+  double weight, lo, hi;
+  size_t *items, nitems;
+} pdim;
+
+/* What a domain needs beyond the accumulators: NPS counts, rows with any
+ * dimension, and per dimension of 2+ items the complete cases' sums for
+ * Cronbach's alpha (n, sum x_j, sum x_j x_l about the scale's middle). */
+typedef struct dstat {
+  size_t nps_n[3], nany;
+  double nps_w[3];
+  double **alpha; /* ndims, NULL for a dimension of one item */
+} dstat;
+
+typedef struct pass {
+  const mi_config_survey *sv;
+  const mi_config_question *const *qs;
+  size_t k;
+  size_t overall, recommend, effort; /* indices into qs; k = none */
+  pdim *dims;
+  size_t ndims;
+  /* estimates (SIZE_MAX: none): CSAT, NPS, the dimensions from e_dim, CES
+   * mean, low- and high-effort shares */
+  size_t e_csat, e_nps, e_dim, e_ces, e_low, e_high, ne;
+  double ces_low[2], ces_high[2]; /* the boxes' scale points (a second NAN) */
+  double *y, *v;                  /* ne and k: the row at hand */
+  mi_stats_lin *lin;
+  mi_textset strata, clusters, groups;
+  int any_stratum, any_cluster;
+  dstat *ds;
+  size_t nds;
+  const char *by;
+  mi_err *e;
+} pass;
+
+static void pass_free(pass *p) {
+  for (size_t d = 0; d < p->nds; d++) {
+    for (size_t j = 0; p->ds[d].alpha && j < p->ndims; j++) free(p->ds[d].alpha[j]);
+    free(p->ds[d].alpha);
+  }
+  for (size_t j = 0; j < p->ndims; j++) free(p->dims[j].items);
+  free(p->ds), free(p->dims), free(p->y), free(p->v);
+  mi_stats_lin_free(p->lin);
+  mi_textset_free(&p->strata), mi_textset_free(&p->clusters), mi_textset_free(&p->groups);
+}
+
+static dstat *domain_stat(pass *p, size_t d) {
+  if (d >= p->nds) {
+    dstat *g = realloc(p->ds, (d + 1) * sizeof *g);
+    if (!g) return NULL;
+    p->ds = g;
+    for (; p->nds <= d; p->nds++) {
+      dstat *s = &p->ds[p->nds];
+      memset(s, 0, sizeof *s);
+      if (!(s->alpha = calloc(p->ndims ? p->ndims : 1, sizeof *s->alpha))) return NULL;
+      for (size_t j = 0; j < p->ndims; j++) {
+        size_t m = p->dims[j].nitems;
+        if (m >= 2 && !(s->alpha[j] = calloc(1 + m + m * m, sizeof **s->alpha))) return NULL;
+      }
+    }
+  }
+  return &p->ds[d];
+}
+
+/* The two scale points at the low (or high) end, as survey_dims.c's box. */
+static void box(const mi_config_question *q, int low, double pts[2]) {
+  int two = q->scale_max - q->scale_min >= 4;
+  int a = low ? q->scale_min : q->scale_max - two;
+  pts[0] = two || low ? a : q->scale_max;
+  pts[1] = two ? a + two : NAN;
+}
+
+static int setup(pass *p, const mi_config_survey *sv, const mi_config_question *const *qs,
+                 size_t k, const mi_config_question *overall, const mi_config_question *recommend,
+                 mi_err *e) {
+  p->sv = sv, p->qs = qs, p->k = k, p->e = e;
+  p->overall = p->recommend = p->effort = k;
+  for (size_t q = 0; q < k; q++) {
+    if (qs[q] == overall) p->overall = q;
+    if (qs[q] == recommend) p->recommend = q;
+    if (p->effort == k && qs[q]->dimension && !strcmp(qs[q]->dimension, "effort")) p->effort = q;
+  }
+  p->dims = calloc(sv->ndimensions ? sv->ndimensions : 1, sizeof *p->dims);
+  if (!p->dims) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t d = 0; d < sv->ndimensions; d++) {
+    pdim *pd = &p->dims[p->ndims];
+    pd->items = calloc(k ? k : 1, sizeof *pd->items);
+    if (!pd->items) return mi_err_set(e, MI_ENOMEM, "out of memory");
+    pd->name = sv->dimensions[d].name, pd->weight = sv->dimensions[d].weight;
+    for (size_t q = 0; q < k; q++)
+      if (qs[q]->dimension && !strcmp(qs[q]->dimension, pd->name)) pd->items[pd->nitems++] = q;
+    if (!pd->nitems) {
+      free(pd->items);
+      pd->items = NULL;
+      continue;
+    }
+    pd->lo = qs[pd->items[0]]->scale_min, pd->hi = qs[pd->items[0]]->scale_max;
+    p->ndims++;
+  }
+  size_t n = 0;
+  p->e_csat = p->overall < k ? n++ : SIZE_MAX;
+  p->e_nps = p->recommend < k ? n++ : SIZE_MAX;
+  p->e_dim = n, n += p->ndims;
+  p->e_ces = p->effort < k ? n++ : SIZE_MAX;
+  p->e_low = p->effort < k ? n++ : SIZE_MAX;
+  p->e_high = p->effort < k ? n++ : SIZE_MAX;
+  p->ne = n ? n : 1;
+  if (p->effort < k) box(qs[p->effort], 1, p->ces_low), box(qs[p->effort], 0, p->ces_high);
+  /* centres that keep the sums of squares accurate: the middle of each scale */
+  double *shift = calloc(p->ne, sizeof *shift);
+  p->y = calloc(p->ne, sizeof *p->y);
+  p->v = calloc(k ? k : 1, sizeof *p->v);
+  if (!shift || !p->y || !p->v) return free(shift), mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t j = 0; j < p->ndims; j++) shift[p->e_dim + j] = (p->dims[j].lo + p->dims[j].hi) / 2;
+  if (p->effort < k)
+    shift[p->e_ces] = (qs[p->effort]->scale_min + qs[p->effort]->scale_max) / 2.0;
+  p->lin = mi_stats_lin_new(p->ne, p->e_dim, p->e_dim + p->ndims, shift);
+  free(shift);
+  return p->lin && domain_stat(p, 0) ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+}
+
+static const char *group_text(const mi_survey_row *r, const char *by) {
+  return !by                      ? ""
+         : !strcmp(by, "tier")    ? r->tier
+         : !strcmp(by, "region")  ? r->region
+         : !strcmp(by, "stratum") ? r->stratum
+         : !strcmp(by, "channel") ? r->channel
+                                  : r->department;
+}
+
+static int in_box(double v, const double pts[2]) { return v == pts[0] || v == pts[1]; }
+
+static void add_alpha(const pass *p, dstat *s) {
+  for (size_t j = 0; j < p->ndims; j++) {
+    const pdim *pd = &p->dims[j];
+    double *a = s->alpha[j], mid = (pd->lo + pd->hi) / 2;
+    size_t m = pd->nitems, i;
+    if (!a) continue;
+    for (i = 0; i < m && !isnan(p->v[pd->items[i]]); i++) {}
+    if (i < m) continue; /* not a complete case */
+    a[0]++;
+    for (size_t x = 0; x < m; x++) {
+      double vx = p->v[pd->items[x]] - mid;
+      a[1 + x] += vx;
+      for (size_t z = 0; z < m; z++) a[1 + m + x * m + z] += vx * (p->v[pd->items[z]] - mid);
+    }
+  }
+}
+
+static int fold_row(void *ctx, const mi_survey_row *r) {
+  pass *p = ctx;
+  const mi_config_question *const *qs = p->qs;
+  for (size_t q = 0; q < p->k; q++)
+    p->v[q] = isnan(r->values[q]) ? NAN : mi_score_item(qs[q], r->values[q]);
+  double *y = p->y;
+  if (p->e_csat != SIZE_MAX) {
+    double v = p->v[p->overall], hi = qs[p->overall]->scale_max;
+    y[p->e_csat] = isnan(v) ? NAN : v == hi || v == hi - 1;
+  }
+  int nps = 1; /* detractor 0, passive 1, promoter 2 */
+  if (p->e_nps != SIZE_MAX) {
+    double v = p->v[p->recommend];
+    nps = isnan(v) ? -1 : v >= 9 ? 2 : v >= 7 ? 1 : 0;
+    y[p->e_nps] = nps < 0 ? NAN : nps - 1;
+  }
+  int any = 0;
+  for (size_t j = 0; j < p->ndims; j++) {
+    double sum = 0;
+    size_t cnt = 0;
+    for (size_t i = 0; i < p->dims[j].nitems; i++) {
+      double v = p->v[p->dims[j].items[i]];
+      if (!isnan(v)) sum += v, cnt++;
+    }
+    y[p->e_dim + j] = cnt ? sum / (double)cnt : NAN;
+    any |= cnt > 0;
+  }
+  if (p->e_ces != SIZE_MAX) {
+    double v = p->v[p->effort];
+    y[p->e_ces] = v;
+    y[p->e_low] = isnan(v) ? NAN : in_box(v, p->ces_low);
+    y[p->e_high] = isnan(v) ? NAN : in_box(v, p->ces_high);
+  }
+  const size_t none = (size_t)-1;
+  size_t h = mi_textset_number(&p->strata, r->design_stratum);
+  size_t c = *r->design_cluster ? mi_textset_number(&p->clusters, r->design_cluster)
+                                 : MI_STATS_LIN_OWN;
+  const char *gt = group_text(r, p->by);
+  size_t g = *gt ? mi_textset_number(&p->groups, gt) : 0;
+  if (h == none || (*r->design_cluster && c == none) || (*gt && g == none))
+    return mi_err_set(p->e, MI_ENOMEM, "out of memory");
+  if (*gt) g++; /* domain 0 is every row */
+  p->any_stratum |= *r->design_stratum != 0;
+  p->any_cluster |= *r->design_cluster != 0;
+  int rc = mi_stats_lin_add(p->lin, h, c, r->weight, y, g, p->e);
+  size_t doms[2] = {0, g};
+  for (size_t j = 0; !rc && j < (g ? 2u : 1u); j++) {
+    dstat *s = domain_stat(p, doms[j]);
+    if (!s) return mi_err_set(p->e, MI_ENOMEM, "out of memory");
+    if (nps >= 0 && p->e_nps != SIZE_MAX) s->nps_n[nps]++, s->nps_w[nps] += r->weight;
+    s->nany += any;
+    add_alpha(p, s);
+  }
+  return rc;
+}
+
+/* ---- the figures as JSON (the fields of core/analysis's mean, prop, nps, index, alpha) ---- */
+
+typedef struct figs {
+  pass *p;
+  double conf;
+  mi_stats_lonely_psu lonely;
+  const char *what; /* the table name of the row path, that its messages start with */
+} figs;
+
+/* e's message prefixed as the row path's (except running out of memory). */
+static void name_err(const figs *f, const char *sub, mi_err *e) {
+  if (e->code == MI_ENOMEM) return;
+  if (sub) mi_err_prefix(e, "%s: %s", f->what, sub);
+  else mi_err_prefix(e, "%s", f->what);
+}
+
+static json_t *design_json(const figs *f) {
+  const pass *p = f->p;
+  json_t *o = json_pack("{s:s}", "weight", "weight");
+  if (p->any_stratum) json_object_set_new(o, "strata", json_string(MI_SCORE_STRATUM));
+  if (p->any_cluster) json_object_set_new(o, "cluster", json_string(MI_SCORE_CLUSTER));
+  if (p->any_stratum) {
+    json_object_set_new(o, "nest", json_false());
+    json_object_set_new(o, "lonely_psu", json_string(mi_stats_lonely_psu_name(f->lonely)));
+  }
+  mi_analysis_jset_n(o, "psus", mi_stats_lin_psus(p->lin));
+  mi_analysis_jset_n(o, "strata_count", mi_stats_lin_strata(p->lin));
+  return o;
+}
+
+static void design_fields(json_t *o, const figs *f, const mi_stats_design_mean_result *r) {
+  mi_analysis_jset(o, "df", r->df);
+  mi_analysis_jset(o, "deff", r->deff);
+  mi_analysis_jset(o, "sum_weights", r->sum_weights);
+  mi_analysis_jset_n(o, "n_psu", r->n_psu);
+  mi_analysis_jset_n(o, "n_strata", r->n_strata);
+  json_object_set_new(o, "design", design_json(f));
+}
+
+static json_t *prop_json(const figs *f, size_t est, size_t dom, mi_err *e) {
+  mi_stats_design_mean_result r;
+  if (mi_stats_lin_mean(f->p->lin, est, dom, f->conf, f->lonely, &r, e))
+    return name_err(f, est == f->p->e_csat ? NULL : "effort", e), NULL;
+  json_t *o = json_object();
+  mi_analysis_jset_n(o, "n", r.n);
+  mi_analysis_jset_n(o, "n_missing", r.n_missing);
+  mi_analysis_jset(o, "x", r.mean * r.sum_weights);
+  mi_analysis_jset(o, "p", r.mean);
+  mi_analysis_jset(o, "se", r.se);
+  mi_analysis_jset(o, "ci_lower", r.ci_lower);
+  mi_analysis_jset(o, "ci_upper", r.ci_upper);
+  json_object_set_new(o, "method", json_string("wald"));
+  mi_analysis_jset(o, "conf", f->conf);
+  design_fields(o, f, &r);
+  return o;
+}
+
+static json_t *mean_json(const figs *f, size_t est, size_t dom, mi_stats_design_mean_result *r,
+                         mi_err *e) {
+  if (mi_stats_lin_mean(f->p->lin, est, dom, f->conf, f->lonely, r, e))
+    return name_err(f, "effort", e), NULL;
+  json_t *o = json_object();
+  mi_analysis_jset_n(o, "n", r->n);
+  mi_analysis_jset_n(o, "n_missing", r->n_missing);
+  mi_analysis_jset(o, "mean", r->mean);
+  mi_analysis_jset(o, "se", r->se);
+  mi_analysis_jset(o, "df", r->df);
+  mi_analysis_jset(o, "ci_lower", r->ci_lower);
+  mi_analysis_jset(o, "ci_upper", r->ci_upper);
+  mi_analysis_jset(o, "conf", f->conf);
+  mi_analysis_jset(o, "deff", r->deff);
+  mi_analysis_jset(o, "sum_weights", r->sum_weights);
+  mi_analysis_jset_n(o, "n_psu", r->n_psu);
+  mi_analysis_jset_n(o, "n_strata", r->n_strata);
+  json_object_set_new(o, "design", design_json(f));
+  return o;
+}
+
+/* Cronbach's alpha of dimension j's complete cases in domain d (psych's
+ * raw_alpha from the covariance matrix); NAN with the reason in e. */
+static double alpha_of(const pass *p, size_t d, size_t j, size_t *n, mi_err *e) {
+  const double *a = p->ds[d].alpha[j];
+  size_t m = p->dims[j].nitems;
+  *n = (size_t)a[0];
+  if (*n < 2) {
+    mi_err_set(e, MI_EINVAL, "%zu complete case%s: alpha needs at least 2", *n, *n == 1 ? "" : "s");
+    return NAN;
+  }
+  double dn = a[0], items = 0, total = 0;
+  for (size_t x = 0; x < m; x++)
+    for (size_t z = 0; z < m; z++) {
+      double cov = (a[1 + m + x * m + z] - a[1 + x] * a[1 + z] / dn) / (dn - 1);
+      total += cov;
+      if (x == z) {
+        if (!(cov > 1e-12 * (1 + fabs(a[1 + x] / dn)))) {
+          mi_err_set(e, MI_EINVAL, "item '%s' has the same value in every complete case: alpha "
+                     "needs items that vary", p->qs[p->dims[j].items[x]]->code);
+          return NAN;
+        }
+        items += cov;
+      }
+    }
+  return (double)m / (double)(m - 1) * (1 - items / total);
+}
+
+static int dimensions_json(json_t *out, const figs *f, size_t dom, mi_err *e) {
+  const pass *p = f->p;
+  json_t *dims = json_object();
+  for (size_t j = 0; j < p->ndims; j++) {
+    const pdim *pd = &p->dims[j];
+    mi_stats_design_mean_result m;
+    json_t *o;
+    if (mi_stats_lin_mean(p->lin, p->e_dim + j, dom, f->conf, f->lonely, &m, e)) {
+      if (e->code == MI_ENOMEM) return json_decref(dims), e->code;
+      char sub[160];
+      snprintf(sub, sizeof sub, "dimension %s", pd->name);
+      name_err(f, sub, e);
+      o = json_pack("{s:s}", "error", e->msg);
+      mi_err_clear(e);
+    } else {
+      double span = pd->hi - pd->lo;
+      json_t *items = json_array();
+      for (size_t i = 0; i < pd->nitems; i++)
+        json_array_append_new(items, json_string(p->qs[pd->items[i]]->code));
+      o = json_object();
+      mi_analysis_jset_n(o, "n", m.n);
+      mi_analysis_jset(o, "mean_raw", m.mean);
+      mi_analysis_jset(o, "se_raw", m.se);
+      mi_analysis_jset(o, "ci_lower_raw", m.ci_lower);
+      mi_analysis_jset(o, "ci_upper_raw", m.ci_upper);
+      mi_analysis_jset(o, "score", 100 * (m.mean - pd->lo) / span);
+      mi_analysis_jset(o, "se", 100 * m.se / span);
+      mi_analysis_jset(o, "ci_lower", 100 * (m.ci_lower - pd->lo) / span);
+      mi_analysis_jset(o, "ci_upper", 100 * (m.ci_upper - pd->lo) / span);
+      mi_analysis_jset(o, "df", m.df);
+      json_object_set_new(o, "items", items);
+      if (pd->nitems < 2) {
+        json_object_set_new(o, "alpha", json_null());
+      } else {
+        size_t n;
+        double a = alpha_of(p, dom, j, &n, e);
+        json_object_set_new(o, "alpha", mi_analysis_jnum(a));
+        if (!isnan(a)) mi_analysis_jset_n(o, "alpha_n", n);
+        else json_object_set_new(o, "alpha_error", json_string(e->msg)), mi_err_clear(e);
+      }
+    }
+    json_object_set_new(dims, pd->name, o);
+  }
+  if (json_object_size(dims)) json_object_set(out, "dimensions", dims);
+  json_decref(dims);
+  return 0;
+}
+
+static int ces_json(json_t *out, const figs *f, size_t dom, mi_err *e) {
+  const pass *p = f->p;
+  if (p->e_ces == SIZE_MAX) return 0;
+  const mi_config_question *q = p->qs[p->effort];
+  mi_stats_design_mean_result r;
+  json_t *ces = mean_json(f, p->e_ces, dom, &r, e);
+  if (ces) {
+    char low[32], high[32];
+    const double *pts[2] = {p->ces_low, p->ces_high};
+    char *txt[2] = {low, high};
+    for (int i = 0; i < 2; i++)
+      if (isnan(pts[i][1])) snprintf(txt[i], 32, "%g", pts[i][0]);
+      else snprintf(txt[i], 32, "%g,%g", pts[i][0], pts[i][1]);
+    json_object_set_new(ces, "scale_min", json_integer(q->scale_min));
+    json_object_set_new(ces, "scale_max", json_integer(q->scale_max));
+    json_object_set_new(ces, "reversed", json_boolean(q->reverse));
+    if (mi_score_add_figure(ces, "low_effort", NULL, prop_json(f, p->e_low, dom, e), e) ||
+        mi_score_add_figure(ces, "high_effort", NULL, prop_json(f, p->e_high, dom, e), e))
+      return json_decref(ces), e->code;
+    json_t *lo = json_object_get(ces, "low_effort"), *hi = json_object_get(ces, "high_effort");
+    if (lo) json_object_set_new(lo, "values", json_string(low));
+    if (hi) json_object_set_new(hi, "values", json_string(high));
+  }
+  return mi_score_add_figure(out, "ces", q->code, ces, e);
+}
+
+/* The NPS fields of domain d (n_missing: the domain's rows without a value). */
+static json_t *nps_one(const figs *f, size_t d, double *nps, double *se, mi_err *e) {
+  const pass *p = f->p;
+  mi_stats_design_mean_result r;
+  if (mi_stats_lin_mean(p->lin, p->e_nps, d, f->conf, f->lonely, &r, e))
+    return name_err(f, NULL, e), NULL;
+  const dstat *s = &p->ds[d];
+  double S = s->nps_w[0] + s->nps_w[1] + s->nps_w[2];
+  json_t *o = json_object();
+  mi_analysis_jset_n(o, "n", r.n);
+  mi_analysis_jset_n(o, "n_missing", mi_stats_lin_rows(p->lin, d) - r.n);
+  mi_analysis_jset_n(o, "n_promoters", s->nps_n[2]);
+  mi_analysis_jset_n(o, "n_passives", s->nps_n[1]);
+  mi_analysis_jset_n(o, "n_detractors", s->nps_n[0]);
+  mi_analysis_jset(o, "promoters", 100 * s->nps_w[2] / S);
+  mi_analysis_jset(o, "passives", 100 * s->nps_w[1] / S);
+  mi_analysis_jset(o, "detractors", 100 * s->nps_w[0] / S);
+  *nps = 100 * r.mean, *se = 100 * r.se;
+  mi_analysis_jset(o, "nps", 100 * r.mean);
+  mi_analysis_jset(o, "se", 100 * r.se);
+  mi_analysis_jset(o, "ci_lower", 100 * r.ci_lower);
+  mi_analysis_jset(o, "ci_upper", 100 * r.ci_upper);
+  mi_analysis_jset(o, "df", r.df);
+  mi_analysis_jset(o, "deff", r.deff);
+  mi_analysis_jset(o, "sum_weights", r.sum_weights);
+  mi_analysis_jset_n(o, "n_psu", r.n_psu);
+  mi_analysis_jset_n(o, "n_strata", r.n_strata);
+  return o;
+}
+
+/* The groups' names in order of their texts, and their domain numbers. */
+typedef struct level {
+  const char *name;
+  size_t dom;
+} level;
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(((const level *)a)->name, ((const level *)b)->name);
+}
+
+static level *levels_of(const pass *p, size_t *n) {
+  *n = p->groups.n;
+  level *l = malloc((*n ? *n : 1) * sizeof *l);
+  if (!l) return NULL;
+  size_t j = 0;
+  for (size_t i = 0; i < p->groups.cap; i++)
+    if (p->groups.slot[i])
+      l[j].name = p->groups.slot[i],
+      l[j++].dom = 1 + ((const size_t *)(const void *)p->groups.slot[i])[-1];
+  qsort(l, *n, sizeof *l, by_name);
+  return l;
+}
+
+static json_t *nps_json(const figs *f, const level *lv, size_t nl, mi_err *e) {
+  double nps, se;
+  json_t *o = nps_one(f, 0, &nps, &se, e);
+  if (!o) return NULL;
+  mi_analysis_jset(o, "conf", f->conf);
+  json_object_set_new(o, "design", design_json(f));
+  if (!f->p->by) return o;
+  json_t *groups = json_object(), *diffs = json_object();
+  json_object_set_new(o, "groups", groups);
+  json_object_set_new(o, "differences", diffs);
+  for (size_t i = 0; i < nl; i++) {
+    json_t *g = nps_one(f, lv[i].dom, &nps, &se, e);
+    if (!g) {
+      mi_err_prefix(e, "--by %s: group '%s'", f->p->by, lv[i].name);
+      return json_decref(o), NULL;
+    }
+    json_object_set_new(groups, lv[i].name, g);
+  }
+  for (size_t i = 0; i < nl; i++)
+    for (size_t j = i + 1; j < nl; j++) {
+      mi_stats_diff_result d;
+      if (mi_stats_lin_diff(f->p->lin, f->p->e_nps, lv[i].dom, lv[j].dom, f->conf, f->lonely, &d, e))
+        return json_decref(o), NULL;
+      char key[256];
+      snprintf(key, sizeof key, "%s_minus_%s", lv[i].name, lv[j].name);
+      json_object_set_new(diffs, key,
+                          json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "diff", 100 * d.diff, "se",
+                                    100 * d.se, "z", d.z, "p_value", d.p_value, "ci_lower",
+                                    100 * d.ci_lower, "ci_upper", 100 * d.ci_upper));
+    }
+  return o;
+}
+
+/* The index fields of domain d (as core/analysis index_json). */
+static json_t *index_one(const figs *f, size_t d, mi_err *e) {
+  const pass *p = f->p;
+  int design = p->any_stratum || p->any_cluster;
+  if (design && mi_stats_lin_psus(p->lin) == 1) { /* checked first, as the row path does */
+    double v, se, zero[64] = {0};
+    mi_stats_lin_combo(p->lin, zero, d, 1, f->lonely, &v, &se, e);
+    return name_err(f, NULL, e), NULL;
+  }
+  json_t *o = json_object(), *raw = json_object(), *sc = json_object(), *dn = json_object();
+  double wsum = 0, coef[64];
+  for (size_t j = 0; j < p->ndims; j++) wsum += p->dims[j].weight;
+  mi_analysis_jset_n(o, "n", p->ds[d].nany);
+  for (size_t j = 0; j < p->ndims; j++) {
+    const pdim *pd = &p->dims[j];
+    coef[j] = pd->weight / wsum * 100 / (pd->hi - pd->lo);
+    size_t n;
+    double mean = mi_stats_lin_point(p->lin, p->e_dim + j, d, &n);
+    if (!n) {
+      json_decref(o), json_decref(raw), json_decref(sc), json_decref(dn);
+      mi_err_set(e, MI_EINVAL, "dimension '%s' has no values", pd->name);
+      return NULL;
+    }
+    mi_analysis_jset(raw, pd->name, mean);
+    mi_analysis_jset(sc, pd->name, 100 * (mean - pd->lo) / (pd->hi - pd->lo));
+    mi_analysis_jset_n(dn, pd->name, n);
+  }
+  json_object_set_new(o, "dimension_n", dn);
+  json_object_set_new(o, "dimension_mean_raw", raw);
+  json_object_set_new(o, "dimension_score_0_100", sc);
+  double value, se;
+  if (mi_stats_lin_combo(p->lin, coef, d, design, f->lonely, &value, &se, e))
+    return name_err(f, NULL, e), json_decref(o), NULL;
+  /* the combination of (mean - lo) terms: add back the constant */
+  for (size_t j = 0; j < p->ndims; j++) value -= coef[j] * p->dims[j].lo;
+  mi_analysis_jset(o, "index", value);
+  mi_analysis_jset(o, "se", se);
+  mi_analysis_jset(o, "ci_lower", value - 1.959963984540054 * se);
+  mi_analysis_jset(o, "ci_upper", value + 1.959963984540054 * se);
+  return o;
+}
+
+static json_t *index_json(const figs *f, const level *lv, size_t nl, mi_err *e) {
+  const pass *p = f->p;
+  json_t *o = index_one(f, 0, e);
+  if (!o) return NULL;
+  mi_analysis_jset_n(o, "n_rows", mi_stats_lin_rows(p->lin, 0));
+  json_t *w = json_object();
+  double ws = 0;
+  for (size_t j = 0; j < p->ndims; j++) ws += p->dims[j].weight;
+  for (size_t j = 0; j < p->ndims; j++) mi_analysis_jset(w, p->dims[j].name, p->dims[j].weight / ws);
+  json_object_set_new(o, "weights", w);
+  if (p->any_stratum || p->any_cluster) json_object_set_new(o, "design", design_json(f));
+  if (!p->by) return o;
+  json_t *groups = json_object();
+  json_object_set_new(o, "groups", groups);
+  for (size_t i = 0; i < nl; i++) {
+    json_t *g = index_one(f, lv[i].dom, e);
+    if (!g) {
+      mi_err_prefix(e, "--by %s: group '%s'", p->by, lv[i].name);
+      return json_decref(o), NULL;
+    }
+    json_object_set_new(groups, lv[i].name, g);
+  }
+  return o;
+}
+
+static int groups_json(json_t *out, const figs *f, const level *lv, size_t nl, mi_err *e) {
+  const pass *p = f->p;
+  json_t *groups = json_object();
+  int rc = 0;
+  for (size_t i = 0; !rc && i < nl; i++) {
+    json_t *g = json_object();
+    json_object_set_new(groups, lv[i].name, g);
+    json_object_set_new(g, "responses", json_integer((json_int_t)mi_stats_lin_rows(p->lin, lv[i].dom)));
+    if ((p->e_csat != SIZE_MAX &&
+         (rc = mi_score_add_figure(g, "csat", p->qs[p->overall]->code,
+                                   prop_json(f, p->e_csat, lv[i].dom, e), e))) ||
+        (rc = dimensions_json(g, f, lv[i].dom, e)) || (rc = ces_json(g, f, lv[i].dom, e)))
+      break;
+  }
+  if (!rc) json_object_set(out, "groups", groups);
+  json_decref(groups);
+  return rc;
+}
+
+int mi_score_pass(mi_store *s, const mi_score_request *r, const mi_config_survey *sv,
+                  const mi_config_question *const *qs, const char *const *codes,
+                  const mi_survey_scale *scales, size_t k, const mi_config_question *overall,
+                  const mi_config_question *recommend, int64_t wave_id, json_t **out, mi_err *e) {
+  *out = NULL;
+  pass p = {0};
+  figs f = {&p, 0.95, MI_STATS_LONELY_FAIL, r->survey};
+  if (r->conf) {
+    char *end;
+    f.conf = strtod(r->conf, &end);
+    if (*end || end == r->conf || !(f.conf > 0 && f.conf < 1))
+      return mi_err_set(e, MI_EINVAL, "--conf '%s': give a confidence level between 0 and 1, "
+                        "e.g. 0.95", r->conf);
+  }
+  p.by = r->by;
+  size_t flagged = 0, nl = 0;
+  int rc = setup(&p, sv, qs, k, overall, recommend, e);
+  if (!rc)
+    rc = mi_survey_rows_scan(s, r->survey, wave_id, r->from, r->to, r->include_flagged, codes,
+                             scales, k, fold_row, &p, &flagged, e);
+  if (!rc && !mi_stats_lin_rows(p.lin, 0))
+    rc = mi_err_set(e, MI_ENOTFOUND, "no responses to %s%s%s in the period%s", r->survey,
+                    r->wave ? " in wave " : "", r->wave ? r->wave : "",
+                    flagged ? " (all flagged: see --include-flagged)" : "");
+  level *lv = rc ? NULL : levels_of(&p, &nl);
+  if (!rc && !lv) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (p.any_stratum) f.lonely = MI_STATS_LONELY_ADJUST;
+  json_t *o = rc ? NULL
+                 : json_pack("{s:s, s:I, s:I}", "survey", r->survey, "responses",
+                             (json_int_t)mi_stats_lin_rows(p.lin, 0), "flagged_left_out",
+                             (json_int_t)flagged);
+  if (o && p.e_csat != SIZE_MAX)
+    rc = mi_score_add_figure(o, "csat", qs[p.overall]->code, prop_json(&f, p.e_csat, 0, e), e);
+  if (o && !rc && p.e_nps != SIZE_MAX)
+    rc = mi_score_add_figure(o, "nps", qs[p.recommend]->code, nps_json(&f, lv, nl, e), e);
+  if (o && !rc && p.ndims)
+    rc = mi_score_add_figure(o, "index", NULL, index_json(&f, lv, nl, e), e);
+  if (o && !rc) rc = dimensions_json(o, &f, 0, e);
+  if (o && !rc) rc = ces_json(o, &f, 0, e);
+  if (o && !rc && r->by) rc = groups_json(o, &f, lv, nl, e);
+  free(lv);
+  pass_free(&p);
+  if (rc) json_decref(o);
+  else *out = o;
+  return rc;
+}
