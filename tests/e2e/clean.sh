@@ -132,6 +132,14 @@ same "$(flagged speeder)" "P01 P02 P03 P40" "60 s is a speeder under 61s"
 expect 0 m --json survey clean pulse
 check_all "back to the defaults"
 
+# --- --help says what counts
+expect 0 "$manyi" survey --help
+for phrase in "[--duplicate-window 10m] [--identical-window 1h]" "The same answers further apart" \
+              "answers on one scale" "0-10 recommendation) neither count nor break the line" \
+              "with 0.5 and 9 scale questions, 5" "those no" "longer given (other options) are withdrawn"; do
+  contains "$tmp/out" "$phrase"
+done
+
 # --- Bad input: a usage error (2) naming the option, nothing changed
 snap >"$tmp/snap4"
 for bad_opt in "--straight-min 1" "--straight-min 4294967301" "--straight-min ''" "--straight-min 5x" \
