@@ -40,14 +40,31 @@ static const char usage_all[] =
     "                 one reminder to each invitation sent at least DURATION ago\n"
     "                 without a response (e.g. --after 168h)\n"
     "  status CODE --wave W     invited, sent, answered and the response rate by stratum\n"
-    "  clean CODE [--duplicate-window 24h] [--min-duration 60s] [--straight-min 5]\n"
-    "         [--max-missing 0.5]\n"
-    "                 flag (never delete) the survey's responses: a customer's second\n"
-    "                 response within the window, speeders under the minimum duration,\n"
-    "                 straight-liners (that many scale answers or more, all equal),\n"
-    "                 answers outside their scale, more than that share of the scale\n"
-    "                 questions unanswered; prints the counts by reason\n"
-    "  score CODE [--wave W] [--period P | --from T --to T]\n"
+    "  clean CODE [--duplicate-window 10m] [--identical-window 1h] [--min-duration 60s]\n"
+    "         [--straight-min 5] [--max-missing 0.5]\n"
+    "                 flag (never delete) the survey's responses (all its versions),\n"
+    "                 one flag per response and reason:\n"
+    "                   duplicate: a customer's response to the survey at most\n"
+    "                     --duplicate-window after an earlier one of theirs, whatever\n"
+    "                     its answers, or at most --identical-window (0: off) after one\n"
+    "                     with the same answer to every question (blanks and comment\n"
+    "                     alike): a double submission. The earliest stays unflagged.\n"
+    "                     The same answers further apart are a repeat customer\n"
+    "                     answering again, not a duplicate.\n"
+    "                   speeder: a duration under --min-duration (none: not judged).\n"
+    "                   straight_liner: --straight-min or more answers on one scale\n"
+    "                     (questions with the same range, e.g. the 1-5 items), all the\n"
+    "                     same value. Open questions and answers on other scales (a\n"
+    "                     0-10 recommendation) neither count nor break the line.\n"
+    "                   out_of_range: an answer outside its question's scale.\n"
+    "                   missing: more than the share --max-missing (0 to below 1) of the\n"
+    "                     version's scale questions unanswered (no answer given; open\n"
+    "                     questions do not count): with 0.5 and 9 scale questions, 5\n"
+    "                     unanswered are flagged, 4 are not.\n"
+    "                 A rerun recomputes: flags still given stay as they were, those no\n"
+    "                 longer given (other options) are withdrawn. Prints the flags by\n"
+    "                 reason, new and withdrawn.\n"
+  "  score CODE [--wave W] [--period P | --from T --to T]\n"
     "         [--by tier|region|stratum|channel|department] [--include-flagged] [--conf 0.95]\n"
     "         [--poststratify tier|region]\n"
     "                 CSAT (top-2-box share of the overall question), NPS and the\n"
@@ -239,40 +256,53 @@ static int cmd_clean(mi_cli *cli, int argc, char **argv) {
                                           {"min-duration", required_argument, NULL, 'd'},
                                           {"straight-min", required_argument, NULL, 's'},
                                           {"max-missing", required_argument, NULL, 'm'},
+                                          {"identical-window", required_argument, NULL, 'i'},
                                           {NULL, 0, NULL, 0}};
-  mi_clean_rules rules = {.duplicate_window = 24 * 3600, .min_duration = 60, .straight_min = 5,
-                          .max_missing = 0.5};
+  /* A double submission comes within minutes (a resent one: the same answers
+   * within the hour); a repeat customer of a post-service survey answers
+   * again hours or days later, a delighted one often with the same answers. */
+  mi_clean_rules rules = {.duplicate_window = 10 * 60, .identical_window = 3600,
+                          .min_duration = 60, .straight_min = 5, .max_missing = 0.5};
   int opt;
   char *end;
   mi_err e = {0};
-  while ((opt = getopt_long(argc, argv, "w:d:s:m:", options, NULL)) != -1) {
-    int64_t *dur = opt == 'w' ? &rules.duplicate_window : opt == 'd' ? &rules.min_duration : NULL;
-    if (dur && (mi_duration_parse(optarg, dur, &e) || *dur < 0))
-      return mi_cli_usage_error("survey", "'%s' is not a duration like 60s or 720h", optarg);
-    if (opt == 's' && (rules.straight_min = (int)strtol(optarg, &end, 10), *end || rules.straight_min < 2))
-      return mi_cli_usage_error("survey", "--straight-min takes a whole number >= 2");
-    if (opt == 'm' && (rules.max_missing = strtod(optarg, &end), *end || !(rules.max_missing >= 0 && rules.max_missing < 1)))
-      return mi_cli_usage_error("survey", "--max-missing takes a share from 0 to below 1");
-    if (!strchr("wdsm", opt)) return mi_cli_usage_error("survey", "clean: unknown option");
+  while ((opt = getopt_long(argc, argv, "w:d:s:m:i:", options, NULL)) != -1) {
+    int64_t *dur = opt == 'w' ? &rules.duplicate_window : opt == 'd' ? &rules.min_duration
+                 : opt == 'i' ? &rules.identical_window : NULL;
+    if (opt == 'i' && !strcmp(optarg, "0")) rules.identical_window = 0; /* off */
+    else if (dur && (mi_duration_parse(optarg, dur, &e) || *dur < 0))
+      return mi_cli_usage_error("survey", "'%s' is not a duration like 60s, 10m or 720h", optarg);
+    long n = opt == 's' ? strtol(optarg, &end, 10) : 0;
+    if (opt == 's' && (!*optarg || *end || n < 2 || n > 1000))
+      return mi_cli_usage_error("survey", "--straight-min '%s': give a whole number of answers "
+                                "from 2 to 1000", optarg);
+    if (opt == 's') rules.straight_min = (int)n;
+    if (opt == 'm' && (rules.max_missing = strtod(optarg, &end), !*optarg || *end ||
+                       !(rules.max_missing >= 0 && rules.max_missing < 1)))
+      return mi_cli_usage_error("survey", "--max-missing '%s': give a share from 0 to below 1 "
+                                "(0.5: more than half unanswered)", optarg);
+    if (!strchr("wdsmi", opt)) return mi_cli_usage_error("survey", "clean: unknown option");
   }
   if (argc - optind != 1) return mi_cli_usage_error("survey", "clean takes one survey CODE");
   const char *survey = argv[optind];
   if (mi_cli_open_store(cli, 0)) return 1;
   if (!mi_config_find_survey(cli->cfg, survey))
     return mi_cli_usage_error("survey", "no survey '%s' in the configuration", survey);
-  int64_t added[MI_FLAG_REASONS], total[MI_FLAG_REASONS];
+  int64_t added[MI_FLAG_REASONS], removed[MI_FLAG_REASONS], total[MI_FLAG_REASONS];
   int rc = mi_store_begin(cli->store, &e);
-  if (!rc) rc = mi_responses_flag(cli->store, survey, &rules, mi_cli_now(), added, total, &e);
+  if (!rc)
+    rc = mi_responses_flag(cli->store, survey, &rules, mi_cli_now(), added, removed, total, &e);
   if (!rc) rc = mi_store_commit(cli->store, &e);
   else mi_store_rollback(cli->store);
   if (rc) return mi_cli_fail(&e);
   json_t *o = cli->json ? json_object() : NULL;
-  if (!o) printf("%s: flags by reason (new this run)\n", survey);
+  if (!o) printf("%s: flags by reason (new, withdrawn this run)\n", survey);
   for (int i = 0; i < MI_FLAG_REASONS; i++) {
-    if (o) json_object_set_new(o, mi_flag_reasons[i], json_pack("{s:I, s:I}", "flagged",
-                               (json_int_t)total[i], "new", (json_int_t)added[i]));
-    else printf("  %-15s %7lld (%lld new)\n", mi_flag_reasons[i], (long long)total[i],
-                (long long)added[i]);
+    if (o) json_object_set_new(o, mi_flag_reasons[i],
+                               json_pack("{s:I, s:I, s:I}", "flagged", (json_int_t)total[i], "new",
+                                         (json_int_t)added[i], "withdrawn", (json_int_t)removed[i]));
+    else printf("  %-15s %7lld (%lld new, %lld withdrawn)\n", mi_flag_reasons[i],
+                (long long)total[i], (long long)added[i], (long long)removed[i]);
   }
   if (o) mi_cli_print_json(o);
   return 0;

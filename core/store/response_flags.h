@@ -13,18 +13,27 @@ enum { MI_FLAG_DUPLICATE, MI_FLAG_SPEEDER, MI_FLAG_STRAIGHT, MI_FLAG_RANGE, MI_F
 extern const char *const mi_flag_reasons[MI_FLAG_REASONS];
 
 typedef struct mi_clean_rules {
-  int64_t duplicate_window; /* a later response of the same customer to the same survey
-                               within this many seconds of an earlier one */
+  int64_t duplicate_window; /* seconds: a response of a customer to the survey (any version)
+                               at most this long after an earlier one of theirs (by time,
+                               then id), whatever its answers; the first one stays */
+  int64_t identical_window; /* seconds, 0 = off: also a duplicate when it gives the same
+                               answers (every question of the version, blanks and open
+                               text alike) as an earlier one at most this long before */
   int64_t min_duration;     /* seconds: faster is a speeder (responses without a duration
                                are not judged) */
-  int straight_min;         /* at least this many scale answers, all the same value */
-  double max_missing;       /* share of the survey's scale questions left unanswered above it */
+  int straight_min;         /* at least this many answers on one scale (the same
+                               scale_min..scale_max), all the same value */
+  double max_missing;       /* a real share: flagged when more than this share of the
+                               version's closed questions has no answer */
 } mi_clean_rules;
 
-/* Flags the responses to survey (any version) by every rule; flagged[r] gets
- * the new flags per reason and total[r] all flags of the survey per reason.
- * A rerun adds nothing. Call inside a transaction. */
+/* Flags the responses to survey (any version) by every rule and withdraws the
+ * flags the rules no longer give; flagged[r] gets the new flags per reason,
+ * removed[r] those withdrawn and total[r] all flags of the survey per reason.
+ * A rerun with the same rules changes nothing (a kept flag keeps its time).
+ * Call inside a transaction. */
 int mi_responses_flag(mi_store *s, const char *survey, const mi_clean_rules *rules, int64_t now,
-                      int64_t flagged[MI_FLAG_REASONS], int64_t total[MI_FLAG_REASONS], mi_err *e);
+                      int64_t flagged[MI_FLAG_REASONS], int64_t removed[MI_FLAG_REASONS],
+                      int64_t total[MI_FLAG_REASONS], mi_err *e);
 
 #endif
