@@ -243,6 +243,18 @@ timed manyi_n4 "${score[@]}" --to "$to_n4"
 report=("$manyi" --config "$config" --db "$db" report satisfaction --period "$report_period")
 timed report_json "${report[@]}" --format json --output "$out/report.json"
 timed report_html "${report[@]}" --format html --output "$out/report.html"
+# The sqlite3 shell peer (issue 14's T1/T2): the same N responses as one wide
+# row each (the pivot above, loaded by .import, the load not timed), then one
+# SELECT of the CSAT top-2-box and NPS point estimates, and the same GROUP BY tier.
+if [[ ! -s $work/wide.db ]]; then
+    export_rows 9999-12-31T00:00:00Z "$work/wide.csv"
+    rm -f "$work/wide.db"
+    "$sqlite" "$work/wide.db" ".import --csv $work/wide.csv wide" && rm -f "$work/wide.csv"
+fi
+peer_sql="SELECT avg(q_overall >= 4), 100.0 * (avg(q_nps >= 9) - avg(q_nps <= 6)) FROM wide"
+cat "$work/wide.db" >/dev/null
+timed sql_N "$sqlite" "$work/wide.db" "$peer_sql"
+timed sql_N_tier "$sqlite" "$work/wide.db" "$peer_sql GROUP BY tier"
 # the report peer's rows: every response of the seasonality's periods, with
 # its period in the configuration's zone (Asia/Shanghai, UTC+8 all year)
 report_periods=()
@@ -365,7 +377,7 @@ if ((r_ok)); then r_version=$(grep -h '^# R' "$out/r_n.out" | sed 's/^# //'); fi
 echo "versions: ${m_version:-manyi (--version failed)}; ${r_version:-R ?}; sqlite3 $("$sqlite" -version | awk '{ print $1 }')"
 ((have_r)) && echo "export (sqlite3 shell, not compared): $got_n rows $e_n s, $got_n4 rows $e_n4 s${e_rep:+; the rows of the report peer $e_rep s}"
 {
-    for k in manyi_N manyi_N_tier manyi_n manyi_n4 r_n r_n4 report_json report_html r_report; do
+    for k in manyi_N manyi_N_tier sql_N sql_N_tier manyi_n manyi_n4 r_n r_n4 report_json report_html r_report; do
         printf '%s|%s|%s|%s|%s|%s\n' "$k" "${secs[$k]:-skipped}" "${rss[$k]:--}" \
             "$(field "$out/$k.out" time.load)" "$(field "$out/$k.out" time.compute)" "${cpu[$k]:--}"
     done
@@ -380,6 +392,8 @@ END {
     printf "%-34s %10s %9s %9s %9s %10s %10s\n", "command", "rows", "wall s", "CPU s", "RSS MB", "rows/s", "R compute"
     row("manyi survey score csat", N, "manyi_N")
     row("manyi survey score csat --by tier", N, "manyi_N_tier")
+    row("sqlite3 shell: CSAT + NPS points only", N, "sql_N")
+    row("sqlite3 shell: the same GROUP BY tier", N, "sql_N_tier")
     row("manyi survey score csat --to T", n, "manyi_n")
     row("manyi survey score csat --to T4", n4, "manyi_n4")
     row("Rscript survey_peer.R", n, "r_n")
@@ -388,6 +402,7 @@ END {
     row("manyi report satisfaction html", N, "report_html")
     row("Rscript report_peer.R", nrep, "r_report")
     print ""
+    printf "T1 score / sqlite3 points: %s wall (target <= 0.5); T2 --by tier / score: %s (target <= 1.3; the shell GROUP BY / SELECT: %s); T3 report html / score: %s (target <= 3); T4 peak RSS MB: score %s, --by tier %s, report %s (target <= 512)\n", ratio(s["manyi_N"], s["sql_N"]), ratio(s["manyi_N_tier"], s["manyi_N"]), ratio(s["sql_N_tier"], s["sql_N"]), ratio(s["report_html"], s["manyi_N"]), r["manyi_N"], r["manyi_N_tier"], r["report_html"]
     printf "report %s against one full score (manyi survey score csat, N rows): json %s wall, %s CPU; html %s wall, %s CPU\n", P, ratio(s["report_json"], s["manyi_N"]), ratio(u["report_json"], u["manyi_N"]), ratio(s["report_html"], s["manyi_N"]), ratio(u["report_html"], u["manyi_N"])
     if (num(s["r_report"]))
         printf "report %s json / R section-5 peer (the same trend and seasonality figures on %s rows; the report also computes sections 1-4 and 6-9): %s wall, %s CPU\n", P, nrep, ratio(s["report_json"], s["r_report"]), ratio(u["report_json"], u["r_report"])

@@ -387,9 +387,6 @@ int mi_stats_lin_diff(mi_stats_lin *l, size_t est, size_t da, size_t db, double 
                       mi_stats_lonely_psu lonely, mi_stats_diff_result *out, mi_err *e) {
   if (est >= l->ne || da >= l->nd || db >= l->nd || da == db)
     return mi_err_set(e, MI_EINVAL, "no such estimate or domains");
-  if (l->npsus)
-    return mi_err_set(e, MI_EINVAL, "the difference of two domains of a cluster design is not "
-                      "available in one pass");
   finish(l);
   const dom_acc *xa = l->doms[da], *xb = l->doms[db];
   double Sa = xa->sw[est], Sb = xb->sw[est];
@@ -398,14 +395,21 @@ int mi_stats_lin_diff(mi_stats_lin *l, size_t est, size_t da, size_t db, double 
   scratch s;
   int rc = scratch_new(l, &s, e);
   if (rc) return rc;
-  /* rows are their own PSUs, so no PSU is in both domains: the squares add */
+  /* sum (t_a - t_b)^2 = sum t_a^2 + sum t_b^2 - 2 sum t_a t_b, the last only
+   * over the cluster PSUs with rows in both domains (a row is in one) */
+  for (size_t p = 0; p < l->npsus; p++) {
+    const psu *u = &l->psus[p];
+    if (!u->seen || u->ndom <= (da > db ? da : db) || !u->dom[da] || !u->dom[db]) continue;
+    const double *va = u->dom[da] + 2 * est, *vb = u->dom[db] + 2 * est;
+    s.t2[u->stratum] -= 2 * ((va[0] - ma * va[1]) / Sa) * ((vb[0] - mb * vb[1]) / Sb);
+  }
   for (size_t h = 0; h < l->nstrata; h++) {
     const double *ca = cell(l, h, da), *cb = cell(l, h, db);
     const double *qa = ca + l->L.q + 3 * est, *qb = cb + l->L.q + 3 * est;
     double ta = (ca[l->L.s + 2 * est] - ma * ca[l->L.s + 2 * est + 1]) / Sa;
     double tb = (cb[l->L.s + 2 * est] - mb * cb[l->L.s + 2 * est + 1]) / Sb;
     s.t1[h] = ta - tb;
-    s.t2[h] = (qa[0] - 2 * ma * qa[1] + ma * ma * qa[2]) / (Sa * Sa) +
+    s.t2[h] += (qa[0] - 2 * ma * qa[1] + ma * ma * qa[2]) / (Sa * Sa) +
               (qb[0] - 2 * mb * qb[1] + mb * mb * qb[2]) / (Sb * Sb);
     s.present[h] = ca[l->L.pres + est] != 0 || cb[l->L.pres + est] != 0;
   }

@@ -813,8 +813,7 @@ size_t mi_stats_lin_strata(const mi_stats_lin *l);
  * the rows of domain 0 without a value in this domain). */
 int mi_stats_lin_mean(mi_stats_lin *l, size_t est, size_t domain, double conf,
                       mi_stats_lonely_psu lonely, mi_stats_design_mean_result *out, mi_err *e);
-/* Domain a's mean minus domain b's, as mi_stats_design_mean_diff (rows as
- * their own PSUs only; a cluster design is MI_EINVAL). */
+/* Domain a's mean minus domain b's, as mi_stats_design_mean_diff. */
 int mi_stats_lin_diff(mi_stats_lin *l, size_t est, size_t da, size_t db, double conf,
                       mi_stats_lonely_psu lonely, mi_stats_diff_result *out, mi_err *e);
 /* sum_j coef[j] * mean of estimate block_lo + j in domain, and its standard

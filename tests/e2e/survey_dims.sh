@@ -100,5 +100,29 @@ sed 's/dimension: effort/dimension: support/' "$data/ces.yaml" >"$tmp/bad.yaml"
 expect 1 "$manyi" --config "$tmp/bad.yaml" check
 contains "$tmp/err" "of kind ces needs a question with dimension: effort"
 
+# The one-pass engine against the row path (MANYI_SCORE_ROWS=1) on the same
+# requests: every figure, both ways round (so neither has a field the other
+# lacks), 1e-9 relative; the example's quarter, and the waves' stratified and
+# cluster designs with and without groups.
+engines() { # NAME CMD...: runs CMD with each engine and compares the JSON
+  local name=$1; shift
+  MANYI_SCORE_ROWS=1 "$@" >"$tmp/rows.json" 2>&1
+  "$@" >"$tmp/pass.json" 2>&1
+  if node "$src/tests/e2e/lib/jsoncmp.js" "$tmp/rows.json" "$tmp/pass.json" 1e-9 >/dev/null &&
+     node "$src/tests/e2e/lib/jsoncmp.js" "$tmp/pass.json" "$tmp/rows.json" 1e-9 >/dev/null; then
+    ok; echo "ok   one pass = rows: $name"
+  else bad "one pass differs from the rows: $name"; diff "$tmp/rows.json" "$tmp/pass.json" | head -20 >&2; fi
+}
+engines example_q3 m --json survey score csat --period 2026Q3
+engines example_q3_tier m --json survey score csat --period 2026Q3 --by tier
+engines example_all_channel m --json survey score csat --by channel --include-flagged
+engines example_conf m --json survey score csat --period 2026Q3 --by region --conf 0.9
+engines wave w --json survey score csat --wave W
+engines waves_q4 w --json survey score csat --period 2026Q4
+engines waves_q4_region w --json survey score csat --period 2026Q4 --by region
+engines waves_q4_stratum w --json survey score csat --period 2026Q4 --by stratum
+engines effort c --json survey score effort
+engines effort_tier c --json survey score effort --by tier
+
 echo "survey_dims: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

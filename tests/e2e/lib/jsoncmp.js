@@ -15,6 +15,7 @@ function walk(w, g, path) {
     if (d > 1e-13 && rel > tol) errs.push(`${path}: want ${w}, got ${g} (rel ${rel.toExponential(2)})`);
     return;
   }
+  if (typeof w === 'boolean') { if (w !== g) errs.push(`${path}: want ${w}, got ${g}`); return; }
   if (typeof w === 'string') { if (w !== g) errs.push(`${path}: want ${w}, got ${g}`); return; }
   if (Array.isArray(w) && !Array.isArray(g) && w.length === 1) return walk(w[0], g, path);
   if (typeof g !== 'object' || g === null) { errs.push(`${path}: missing`); return; }
