@@ -278,7 +278,8 @@ static int cmd_sla(mi_cli *cli, int argc, char **argv) {
            "latest)\n", r.next_cycles, r.next_cycles == 1 ? "" : "s", r.next_breached);
   if (arr) mi_cli_print_json(json_pack("{s:s, s:s, s:b, s:i, s:o, s:i, s:i}", "id",
                                        r.ticket.external_id, "calendar", r.calendar,
-                                       "round_the_clock", r.round_the_clock, "rule_line", r.rule->line,
+                                       "round_the_clock", r.round_the_clock, "rule_line",
+                                       r.rule->line,
                                        "clocks", arr, "next_response_cycles", r.next_cycles,
                                        "next_response_breached", r.next_breached));
   return 0;

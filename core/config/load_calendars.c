@@ -1,6 +1,7 @@
 /* calendars: name -> weekly opening hours, holidays, extra working days and
- * an optional iCalendar file; then the built-in 24x7. The hours are checked to be ordered and not to
- * overlap, so sched can walk them without re-checking. */
+ * an optional iCalendar file; then the built-in 24x7. The hours are checked
+ * to be ordered and not to overlap, so sched can walk them without
+ * re-checking. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -52,7 +52,8 @@ static int one(mi_store *s, const mi_config *cfg, mi_sched_calendar **cals, cons
     return 0;
   }
   static const char *const names[] = {"first_response", "resolution", "next_response"};
-  const mi_config_sla_time *from[] = {&cand->first_response, &cand->resolution, &cand->next_response};
+  const mi_config_sla_time *from[] = {&cand->first_response, &cand->resolution,
+                                      &cand->next_response};
   mi_config_sla_time *to[] = {&rule.first_response, &rule.resolution, &rule.next_response};
   const mi_config_calendar *cc =
       mi_config_sla_calendar(&rule, mi_config_find_department(cfg, now_r.ticket.department));

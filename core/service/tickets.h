@@ -1,6 +1,6 @@
 /* The ticket workflow: intake through the routing policy, the moves of a
  * ticket (each an event in its log with actor and time), and its SLA clocks
- * as a function of that log and the department's calendar. */
+ * as a function of that log and the calendar the SLA rule's clocks run in. */
 #ifndef MI_SERVICE_TICKETS_H
 #define MI_SERVICE_TICKETS_H
 
@@ -87,8 +87,8 @@ typedef struct mi_sla_report {
 /* The SLA clocks of ticket at now: the most specific rule of cfg for its
  * kind, priority and customer tier; business time in the rule's calendar
  * (`calendar:`, e.g. 24x7), else its department's; a target in business
- * days (3bd) is that many times the calendar's regular working day; the clocks run while the ticket is new or open, pause while it
- * is pending, and stop at the first reply (first_response) and at the last
+ * days (3bd) is that many times the calendar's regular working day; the
+ * clocks run while the ticket is new or open, pause while it is pending, and stop at the first reply (first_response) and at the last
  * resolution (resolution; a reopened ticket's clock goes on). A rule with
  * next_response adds a clock per customer message (customer-reply), stopped
  * by the next answer; clocks[2] is the latest such cycle. Process stages
