@@ -62,7 +62,7 @@
 ---@field customer_tier string? the customer's tier
 ---@field escalation_level integer 0 = not escalated yet, else 1..3
 
----The SLA clock of a ticket that is running (business time of its department's calendar).
+---The SLA clock of a ticket that is running (business time of its rule's calendar, e.g. 24x7, else its department's).
 ---@class manyi.Clock
 ---@field target "first_response"|"resolution" which deadline is running
 ---@field target_seconds integer business seconds the SLA allows

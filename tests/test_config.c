@@ -162,7 +162,13 @@ static void test_example(void **state) {
   assert_int_equal(cfg->limits.policy_time_ms, 250);
   assert_int_equal(cfg->limits.import_batch_rows, 5000);
 
-  assert_int_equal(cfg->ncalendars, 2);
+  assert_int_equal(cfg->ncalendars, 3); /* standard, round-the-clock and the built-in 24x7 */
+  const mi_config_calendar *c24 = mi_config_find_calendar(cfg, "24x7");
+  assert_ptr_equal(c24, &cfg->calendars[2]);
+  assert_true(c24->builtin && !cfg->calendars[0].builtin);
+  assert_string_equal(c24->timezone, "Asia/Shanghai");
+  assert_true(mi_config_calendar_round_the_clock(c24));
+  assert_true(mi_config_calendar_round_the_clock(mi_config_find_calendar(cfg, "round-the-clock")));
   const mi_config_calendar *std = mi_config_find_calendar(cfg, "standard");
   assert_non_null(std);
   assert_string_equal(std->timezone, "Asia/Shanghai");
@@ -201,14 +207,19 @@ static void test_example(void **state) {
   assert_int_equal(cfg->sla[0].kind, MI_CONFIG_INQUIRY);
   assert_int_equal(cfg->sla[0].priority, 0);
   assert_null(cfg->sla[0].tier);
-  assert_int_equal(cfg->sla[0].first_response, 4 * 3600);
-  assert_int_equal(cfg->sla[0].resolution, 24 * 3600);
-  assert_int_equal(cfg->sla[0].next_response, 4 * 3600);
+  assert_ptr_equal(cfg->sla[0].calendar, c24);
+  assert_int_equal(cfg->sla[0].first_response.seconds, 4 * 3600);
+  assert_int_equal(cfg->sla[0].resolution.seconds, 24 * 3600);
+  assert_int_equal(cfg->sla[0].next_response.seconds, 4 * 3600);
   assert_int_equal(cfg->sla[2].kind, MI_CONFIG_COMPLAINT);
   assert_int_equal(cfg->sla[2].priority, 1);
-  assert_int_equal(cfg->sla[2].first_response, 1800);
-  assert_int_equal(cfg->sla[2].resolution, 14400);
-  assert_int_equal(cfg->sla[3].resolution, 3 * 86400);
+  assert_int_equal(cfg->sla[2].first_response.seconds, 1800);
+  assert_int_equal(cfg->sla[2].resolution.seconds, 14400);
+  /* after_sales: the department's calendar; 3bd = 3 x 7h30m on standard */
+  assert_null(cfg->sla[3].calendar);
+  assert_int_equal(cfg->sla[3].resolution.days, 3);
+  assert_int_equal(cfg->sla[3].resolution.seconds, 0);
+  assert_int_equal(mi_config_sla_seconds(&cfg->sla[3].resolution, std), 3 * (3 * 3600 + 4 * 3600 + 1800));
   assert_int_equal(cfg->sla[4].kind, MI_CONFIG_BUSINESS_REQUEST);
 
   const mi_config_workflow *br = mi_config_find_workflow(cfg, "business_request");
@@ -397,8 +408,11 @@ static void test_full(void **state) {
 
   assert_int_equal(cfg->nsla, 2);
   assert_ptr_equal(cfg->sla[1].tier, mi_config_find_tier(cfg, "A"));
-  assert_int_equal(cfg->sla[1].next_response, 3600);
-  assert_int_equal(cfg->sla[1].resolution, 36 * 3600);
+  assert_int_equal(cfg->sla[1].next_response.seconds, 3600);
+  assert_int_equal(cfg->sla[1].resolution.seconds, 36 * 3600);
+  assert_true(cfg->sla[1].resolution.clock_days);
+  assert_string_equal(cfg->sla[1].calendar->name, "24x7");
+  assert_null(cfg->sla[0].calendar);
   assert_string_equal(mi_config_ticket_kind_name(cfg->sla[1].kind), "complaint");
 
   const mi_config_survey *idx = mi_config_find_survey(cfg, "idx");

@@ -966,8 +966,80 @@ static void test_threads(void **state) {
   mi_config_free(cfg);
 }
 
+/* ---- round the clock: business time is clock time ---------------------- */
+
+/* Metamorphic: where the clock never stops, an SLA deadline is plain clock
+ * arithmetic: add(t, d) = t + d in UTC seconds and between(t, t + d) = d, for
+ * any start and length, across the daylight-saving changes of New York
+ * (2026-03-08 07:00Z, 2026-11-01 06:00Z) and Berlin (2026-03-29 and
+ * 2026-10-25 01:00Z), and in Shanghai (none). The calendars: the built-in
+ * 24x7 (top-level zone New York), 00:00-24:00 calendars in Berlin and
+ * Shanghai, and New York ranges that meet at 01:30, a time the autumn change
+ * repeats, and at 02:00, which the spring change skips. And an SLA target of
+ * 3d on them is 72 real hours (d = 24 h), not "the same wall time". */
+static void test_24x7_is_clock_time(void **state) {
+  (void)state;
+  static const char yaml[] =
+      "version: 1\ndatabase: t.db\ntimezone: America/New_York\ncalendars:\n"
+      "  berlin:\n    timezone: Europe/Berlin\n    hours: {mon: [00:00-24:00], tue: [00:00-24:00], "
+      "wed: [00:00-24:00], thu: [00:00-24:00], fri: [00:00-24:00], sat: [00:00-24:00], "
+      "sun: [00:00-24:00]}\n"
+      "  shanghai:\n    timezone: Asia/Shanghai\n    hours: {mon: [00:00-24:00], tue: [00:00-24:00], "
+      "wed: [00:00-24:00], thu: [00:00-24:00], fri: [00:00-24:00], sat: [00:00-24:00], "
+      "sun: [00:00-24:00]}\n"
+      "  ny-seams:\n    hours: {mon: [00:00-01:30, 01:30-24:00], tue: [00:00-24:00], "
+      "wed: [00:00-24:00], thu: [00:00-24:00], fri: [00:00-24:00], sat: [00:00-24:00], "
+      "sun: [00:00-02:00, 02:00-24:00]}\n"
+      "departments:\n  - {code: d, name: D, calendar: berlin}\n"
+      "sla:\n  - {kind: complaint, calendar: 24x7, first_response: 1d, resolution: 3d}\n";
+  mi_config *cfg = NULL;
+  mi_err e;
+  if (mi_config_load_string(yaml, strlen(yaml), "t.yaml", NULL, &cfg, &e)) fail_msg("%s", e.msg);
+  static const char *const names[] = {"24x7", "berlin", "shanghai", "ny-seams"};
+  static const char *const changes[] = {"2026-03-08T07:00:00Z", "2026-11-01T06:00:00Z",
+                                        "2026-03-29T01:00:00Z", "2026-10-25T01:00:00Z"};
+  static const int64_t lengths[] = {1, 59, 15 * MIN, HOUR, 2 * HOUR, 12 * HOUR, 24 * HOUR,
+                                    3 * 24 * HOUR, 10 * 24 * HOUR};
+  const int64_t from = at("2025-12-01T00:00:00Z"), span = at("2027-02-01T00:00:00Z") - from;
+  const mi_config_sla_time three_days = cfg->sla[0].resolution;
+  assert_true(three_days.clock_days);
+  uint64_t seed = 20260308;
+  size_t checked = 0;
+  for (size_t c = 0; c < sizeof names / sizeof names[0]; c++) {
+    const mi_config_calendar *cc = mi_config_find_calendar(cfg, names[c]);
+    assert_true(mi_config_calendar_round_the_clock(cc));
+    assert_int_equal(mi_config_sla_seconds(&three_days, cc), 72 * HOUR);
+    mi_sched_calendar *cal = calendar_of(cfg, names[c]);
+    /* every quarter hour from 4 h before to 4 h after each change, each length */
+    for (size_t k = 0; k < sizeof changes / sizeof changes[0]; k++)
+      for (int64_t t = at(changes[k]) - 4 * HOUR; t <= at(changes[k]) + 4 * HOUR; t += 15 * MIN)
+        for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++) {
+          int64_t d = lengths[l];
+          if (add(cal, t, d) != t + d || between(cal, t, t + d) != d || mi_sched_is_open(cal, t) != 1)
+            fail_msg("%s: %lld s from %lld: add %lld, between %lld", names[c], (long long)d,
+                     (long long)t, (long long)add(cal, t, d), (long long)between(cal, t, t + d));
+          checked++;
+        }
+    /* random starts (to the second) and lengths (a second to 40 days) */
+    for (int i = 0; i < 3000; i++) {
+      seed = seed * 6364136223846793005u + 1442695040888963407u;
+      int64_t t = from + (int64_t)((seed >> 20) % (uint64_t)span);
+      seed = seed * 6364136223846793005u + 1442695040888963407u;
+      int64_t d = 1 + (int64_t)((seed >> 20) % (uint64_t)(40 * 24 * HOUR));
+      if (add(cal, t, d) != t + d || between(cal, t, t + d) != d)
+        fail_msg("%s: %lld s from %lld: add %lld", names[c], (long long)d, (long long)t,
+                 (long long)add(cal, t, d));
+      checked++;
+    }
+    mi_sched_calendar_free(cal);
+  }
+  assert_true(checked > 10000);
+  mi_config_free(cfg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_24x7_is_clock_time),
       cmocka_unit_test(test_null_and_bad), cmocka_unit_test(test_tz),
       cmocka_unit_test(test_standard),     cmocka_unit_test(test_dst_new_york),
       cmocka_unit_test(test_dst_berlin),   cmocka_unit_test(test_reference),

@@ -24,6 +24,13 @@ static int check_sched(const mi_config *c, mi_err *e) {
   return mi_sched_check_schedule(c, mi_job_kinds, e);
 }
 
+/* Those of manyi.yaml, without the built-in 24x7. */
+static size_t configured_calendars(const mi_config *c) {
+  size_t n = 0;
+  for (size_t i = 0; i < c->ncalendars; i++) n += !c->calendars[i].builtin;
+  return n;
+}
+
 static json_t *summary_json(const mi_config *c) {
   json_t *depts = json_array(), *surveys = json_array(), *policies = json_array();
   for (size_t i = 0; i < c->ndepartments; i++)
@@ -39,7 +46,7 @@ static json_t *summary_json(const mi_config *c) {
                                               c->policies[i].file));
   return json_pack("{s:s, s:b, s:s, s:s, s:i, s:o, s:i, s:o, s:i, s:o, s:i, s:i}", "config",
                    c->path, "ok", 1, "database", c->database, "timezone", c->timezone,
-                   "calendars", (json_int_t)c->ncalendars, "departments", depts, "tiers",
+                   "calendars", (json_int_t)configured_calendars(c), "departments", depts, "tiers",
                    (json_int_t)c->ntiers, "surveys", surveys, "sla_rules", (json_int_t)c->nsla,
                    "policies", policies, "users", (json_int_t)c->nusers, "scheduled_jobs",
                    (json_int_t)c->nschedule);
@@ -61,7 +68,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   printf("%s: ok\n", c->path);
   printf("  database     %s\n", c->database);
   printf("  timezone     %s\n", c->timezone);
-  printf("  calendars    %zu\n", c->ncalendars);
+  printf("  calendars    %zu (and the built-in 24x7)\n", configured_calendars(c));
   printf("  departments  %zu:", c->ndepartments);
   for (size_t i = 0; i < c->ndepartments; i++) printf(" %s", c->departments[i].code);
   printf("\n  tiers        %zu:", c->ntiers);

@@ -14,13 +14,16 @@ static const char usage_all[] =
     "           --target NAME=DURATION [--target ...] (--period P | --from T --to T)\n"
     "\n"
     "Recomputes the SLA clocks of every ticket of KIND opened in the period from its\n"
-    "event log and its department's calendar, under the configured rule and under the\n"
-    "candidate (the configured rule with the targets given replaced), and counts by\n"
-    "department how many breached each target: what the candidate would have meant.\n"
+    "event log and its rule's calendar (else its department's), under the configured\n"
+    "rule and under the candidate (the configured rule with the targets given\n"
+    "replaced), and counts by department how many breached each target: what the\n"
+    "candidate would have meant.\n"
     "\n"
     "  --kind KIND         inquiry, complaint, after_sales or business_request\n"
-    "  --target N=D        first_response, resolution or next_response = a duration\n"
-    "                      of business time (30m, 2h, 1h30m)\n"
+    "  --target N=D        first_response, resolution or next_response = a target as\n"
+    "                      the rule writes it, in the calendar the ticket's clocks run\n"
+    "                      in: 30m, 2h, 1h30m, 3bd (business days); 3d only where that\n"
+    "                      calendar never closes (24x7)\n"
     "  --period P          2026, 2026Q3, 2026-09 or 2026-09-14 (in the configuration's\n"
     "                      time zone), or --from/--to instants or dates\n"
     "\n"
@@ -28,14 +31,13 @@ static const char usage_all[] =
 
 static int set_target(const char *arg, mi_sla_candidate *c) {
   static const char *const names[] = {"first_response", "resolution", "next_response"};
-  int64_t *slots[] = {&c->first_response, &c->resolution, &c->next_response};
+  mi_config_sla_time *slots[] = {&c->first_response, &c->resolution, &c->next_response};
   const char *eq = strchr(arg, '=');
-  mi_err e = {0};
   for (int i = 0; eq && i < 3; i++)
     if ((size_t)(eq - arg) == strlen(names[i]) && !strncmp(arg, names[i], strlen(names[i]))) {
-      if (mi_duration_parse(eq + 1, slots[i], &e) || *slots[i] <= 0)
-        return mi_cli_usage_error("sla", "--target %s: '%s' is not a duration like 2h or 30m",
-                                  names[i], eq + 1);
+      if (mi_config_parse_sla_time(eq + 1, slots[i]))
+        return mi_cli_usage_error("sla", "--target %s: '%s' is not a duration like 2h, 30m "
+                                  "or 3bd (business days)", names[i], eq + 1);
       return 0;
     }
   return mi_cli_usage_error("sla", "--target takes first_response=, resolution= or "

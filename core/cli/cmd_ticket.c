@@ -15,9 +15,12 @@ static const char usage_all[] =
     "\n"
     "  open --customer C --kind K --category C --severity S --channel CH --subject TEXT [--id T]\n"
     "                          take a request in; the routing policy picks department and priority\n"
-    "  show ID                 the ticket and its event log\n"
+    "  show ID                 the ticket, its SLA clocks (state, deadline, the calendar\n"
+    "                          each runs in) and its event log\n"
     "  list [--status S] [--department D] [--limit N]\n"
-    "  sla ID                  each SLA target: allowed, used, paused, deadline, met or breached\n"
+    "  sla ID                  each SLA target: allowed, used, paused, deadline, met or breached,\n"
+    "                          in the rule's calendar (calendar: in manyi.yaml; 24x7 = natural\n"
+    "                          hours), else the department's\n"
     "  assign ID STAFF         reply ID [TEXT]      pend ID REASON      resume ID [TEXT]\n"
     "  resolve ID RESOLUTION   reopen ID REASON     close ID            note ID TEXT\n"
     "  customer-reply ID [TEXT]  the customer wrote (a pending ticket opens again)\n"
@@ -118,6 +121,46 @@ static int print_event(const mi_ticket_event_row *ev, void *ud) {
   return 0;
 }
 
+static const char *calendar_kind(const mi_sla_report *r) {
+  return r->round_the_clock ? "round the clock" : "opening hours";
+}
+
+/* The SLA clocks in short, each with the calendar it runs in (the rule's
+ * calendar: 24x7 for natural hours, else the department's). JSON: an object,
+ * or null without a rule; text: lines. A clock that cannot be computed (a
+ * department no longer configured) is said, not fatal: the log still shows. */
+static json_t *show_sla(mi_cli *cli, const char *id) {
+  mi_sla_report r;
+  mi_err e = {0};
+  if (mi_ticket_sla(cli->store, cli->cfg, id, mi_cli_now(), &r, &e)) {
+    if (cli->json) return json_pack("{s:s}", "error", e.msg);
+    printf("  sla: cannot be computed: %s\n", e.msg);
+    return NULL;
+  }
+  if (!r.rule) {
+    if (!cli->json) printf("  sla: no rule of the configuration covers it\n");
+    return json_null();
+  }
+  json_t *clocks = cli->json ? json_array() : NULL;
+  if (!clocks) printf("  sla (rule at %s:%d):\n", cli->cfg->path, r.rule->line);
+  for (int i = 0; i < r.nclocks; i++) {
+    const mi_sla_clock *c = &r.clocks[i];
+    char dl[21] = "-";
+    if (c->deadline) mi_instant_format(c->deadline, dl);
+    if (clocks)
+      json_array_append_new(clocks, json_pack("{s:s, s:s, s:s, s:b, s:s?}", "target", c->target,
+                                              "state", mi_sla_state_name(c->state), "calendar",
+                                              r.calendar, "round_the_clock", r.round_the_clock,
+                                              "deadline", c->deadline ? dl : NULL));
+    else
+      printf("    %-15s %-8s deadline %s  calendar %s (%s)\n", c->target,
+             mi_sla_state_name(c->state), dl, r.calendar, calendar_kind(&r));
+  }
+  if (!clocks) return NULL;
+  return json_pack("{s:i, s:s, s:b, s:o}", "rule_line", r.rule->line, "calendar", r.calendar,
+                   "round_the_clock", r.round_the_clock, "clocks", clocks);
+}
+
 static int cmd_show(mi_cli *cli, int argc, char **argv) {
   if (argc != 2) return mi_cli_usage_error("ticket", "show takes one ID");
   if (mi_cli_open_store(cli, 0)) return 1;
@@ -129,9 +172,13 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
     printf("%s  %s  %s/%s/%s via %s, priority %d, %s%s%s\n", t.external_id, t.status, t.kind,
            t.category, t.severity, t.channel, t.priority, t.department,
            *t.assignee ? ", assigned to " : "", t.assignee);
-    printf("  customer %s, tier %s%s%s\n  subject: %s\nevents:\n", t.customer,
+    printf("  customer %s, tier %s%s%s\n  subject: %s\n", t.customer,
            *t.customer_tier ? t.customer_tier : "-", *t.stage ? ", stage " : "", t.stage,
            t.subject);
+    show_sla(cli, argv[1]);
+    printf("events:\n");
+  } else {
+    json_object_set_new(o, "sla", show_sla(cli, argv[1]));
   }
   if (mi_ticket_events_each(cli->store, t.id, print_event, events, &e)) {
     json_decref(o), json_decref(events);
@@ -203,9 +250,9 @@ static int cmd_sla(mi_cli *cli, int argc, char **argv) {
   }
   json_t *arr = cli->json ? json_array() : NULL;
   if (!cli->json)
-    printf("%s (%s, priority %d%s%s): rule at %s:%d, calendar %s\n", r.ticket.external_id,
+    printf("%s (%s, priority %d%s%s): rule at %s:%d, calendar %s (%s)\n", r.ticket.external_id,
            r.ticket.kind, r.ticket.priority, *r.ticket.customer_tier ? ", tier " : "",
-           r.ticket.customer_tier, cli->cfg->path, r.rule->line, r.calendar);
+           r.ticket.customer_tier, cli->cfg->path, r.rule->line, r.calendar, calendar_kind(&r));
   for (int i = 0; i < r.nclocks; i++) {
     const mi_sla_clock *c = &r.clocks[i];
     char dl[21] = "-", st[21] = "-", a[24], u[24], p[24], left[24];
@@ -229,8 +276,10 @@ static int cmd_sla(mi_cli *cli, int argc, char **argv) {
   if (r.next_cycles && !arr)
     printf("  next responses: %d customer message%s, %d answered late (the line above is the "
            "latest)\n", r.next_cycles, r.next_cycles == 1 ? "" : "s", r.next_breached);
-  if (arr) mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:o, s:i, s:i}", "id", r.ticket.external_id,
-                                       "calendar", r.calendar, "rule_line", r.rule->line,
+  if (arr) mi_cli_print_json(json_pack("{s:s, s:s, s:b, s:i, s:o, s:i, s:i}", "id",
+                                       r.ticket.external_id, "calendar", r.calendar,
+                                       "round_the_clock", r.round_the_clock, "rule_line",
+                                       r.rule->line,
                                        "clocks", arr, "next_response_cycles", r.next_cycles,
                                        "next_response_breached", r.next_breached));
   return 0;

@@ -251,6 +251,17 @@ int mi_cfg_duration(const mi_cfg_ctx *c, const mi_ynode *n, int64_t *seconds) {
   return 0;
 }
 
+int mi_cfg_sla_time(const mi_cfg_ctx *c, const mi_ynode *n, mi_config_sla_time *t) {
+  int rc = text_node(c, n);
+  if (rc) return rc;
+  if (mi_config_parse_sla_time(n->text, t))
+    return mi_cfg_fail(c, n,
+                       "'%s' is not a duration: use hours and minutes (4h, 30m, 1h30m), "
+                       "business days alone (3bd), or days (3d) on a 24x7 calendar",
+                       n->text);
+  return 0;
+}
+
 int mi_cfg_date(const mi_cfg_ctx *c, const mi_ynode *n, int64_t *days) {
   int rc = text_node(c, n);
   if (rc) return rc;

@@ -12,7 +12,8 @@
  *   department  code, name, calendar (the name of a calendar above)
  *   tier        code, name
  *   policy      file (must exist; relative paths are relative to the config file)
- *   sla rule    kind, first_response, resolution
+ *   sla rule    kind, first_response, resolution (calendar: a calendar's
+ *               name or 24x7; default the ticket's department's)
  *   survey      code, name, kind, questions (at least one)
  *   question    code, text, and scale unless `open: true`
  *   evaluation  period (if the section is present)
@@ -91,8 +92,14 @@ typedef struct mi_config_calendar {
   int64_t *working_days; /* extra working days (e.g. a Saturday), ascending */
   size_t nworking_days;
   char *ics; /* resolved path of an iCalendar file, or NULL */
+  bool builtin; /* the built-in "24x7" (the last entry of mi_config.calendars) */
   int line, column;
 } mi_config_calendar;
+
+/* The name of the built-in round-the-clock calendar (00:00-24:00 every day,
+ * no holidays, the top-level time zone), always the last of
+ * mi_config.calendars. It is not a code, so no configured calendar has it. */
+#define MI_CONFIG_24X7 "24x7"
 
 typedef struct mi_config_department {
   char *code;
@@ -136,6 +143,15 @@ typedef enum mi_config_ticket_kind {
   MI_CONFIG_BUSINESS_REQUEST,
 } mi_config_ticket_kind;
 
+/* An SLA target as written (sla_time.c): clock time of the rule's calendar
+ * ("4h", "90m"; "3d" only on a round-the-clock calendar), or business days
+ * ("3bd"), each as long as the calendar's regular working day. */
+typedef struct mi_config_sla_time {
+  int64_t seconds; /* of the clock's calendar; 0 when days is set */
+  int64_t days;    /* business days (bd), or 0 */
+  bool clock_days; /* written with d or w: 24 h a day, only where the clock never stops */
+} mi_config_sla_time;
+
 /* One SLA rule. Several rules may share a kind; they differ in priority/tier
  * (no two rules have the same kind, priority and tier). */
 typedef struct mi_config_sla {
@@ -144,9 +160,12 @@ typedef struct mi_config_sla {
   const mi_config_tier *tier; /* or NULL = any tier; points into mi_config.tiers */
   char *channel;              /* or NULL = any channel (phone, email, ... as on tickets) */
   const struct mi_config_department *department; /* or NULL = any department */
-  int64_t first_response;     /* seconds (> 0, <= resolution) */
-  int64_t next_response;      /* seconds, or 0 = not set */
-  int64_t resolution;         /* seconds */
+  /* The calendar the clocks run in (points into mi_config.calendars; may be
+   * the built-in 24x7), or NULL = the ticket's department's calendar. */
+  const mi_config_calendar *calendar;
+  mi_config_sla_time first_response; /* > 0, not after resolution on any calendar it runs in */
+  mi_config_sla_time next_response;  /* all 0 = not set */
+  mi_config_sla_time resolution;
   int line, column;
 } mi_config_sla;
 
@@ -328,6 +347,29 @@ const mi_config_value *mi_config_value_get(const mi_config_value *v, const char 
  * file:line:column. *out is owned by the caller: mi_config_value_free. */
 int mi_config_value_load(const char *path, mi_config_value *out, mi_err *e);
 void mi_config_value_free(mi_config_value *v);
+
+/* An SLA target as written: "3bd" (business days, 1..36500, alone), or a
+ * duration mi_duration_parse reads ("4h", "1h30m", "3d"; clock_days when it
+ * has d or w). 0, or -1 when it is neither (units.c). */
+int mi_config_parse_sla_time(const char *s, mi_config_sla_time *t);
+
+/* Calendars and SLA targets (sla_time.c).
+ * The regular working day: the weekday (0 = Monday) whose hours an extra
+ * working day has and one business day (bd) lasts: the first of Mon..Fri
+ * with hours, else the first day of the week with hours; -1 when none. */
+int mi_config_calendar_workday(const mi_config_calendar *cal);
+/* Its opening hours in seconds (one "bd"); 0 when the calendar has none. */
+int64_t mi_config_calendar_day_seconds(const mi_config_calendar *cal);
+/* True when the calendar never closes: 00:00-24:00 every day (ranges that
+ * meet count as one), no holidays, no .ics file. There a clock's business
+ * time is the time on the clock, and "3d" means 72 hours. */
+bool mi_config_calendar_round_the_clock(const mi_config_calendar *cal);
+/* The seconds of business time target t allows on calendar cal. */
+int64_t mi_config_sla_seconds(const mi_config_sla_time *t, const mi_config_calendar *cal);
+/* The calendar the clocks of rule r run in for a ticket of department d:
+ * the rule's own, else the department's. NULL when both are NULL. */
+const mi_config_calendar *mi_config_sla_calendar(const mi_config_sla *r,
+                                                 const mi_config_department *d);
 
 /* The words used in the file: "complaint", "agent", "nps", "quarter", ... */
 const char *mi_config_ticket_kind_name(mi_config_ticket_kind kind);

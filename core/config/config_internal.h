@@ -91,6 +91,9 @@ int mi_cfg_bool(const mi_cfg_ctx *c, const mi_ynode *n, bool *out);
 int mi_cfg_word(const mi_cfg_ctx *c, const mi_ynode *n, const char *const *words, const char *what,
                 int *out);
 int mi_cfg_duration(const mi_cfg_ctx *c, const mi_ynode *n, int64_t *seconds);
+/* An SLA target (mi_config_parse_sla_time); whether it fits the rule's calendar
+ * is load_sla.c's to check. */
+int mi_cfg_sla_time(const mi_cfg_ctx *c, const mi_ynode *n, mi_config_sla_time *t);
 int mi_cfg_date(const mi_cfg_ctx *c, const mi_ynode *n, int64_t *days);
 /* A path resolved against the config folder; must_exist: a regular file. */
 int mi_cfg_path(const mi_cfg_ctx *c, const mi_ynode *n, bool must_exist, char **out);

@@ -1,6 +1,7 @@
 /* calendars: name -> weekly opening hours, holidays, extra working days and
- * an optional iCalendar file. The hours are checked to be ordered and not to
- * overlap, so sched can walk them without re-checking. */
+ * an optional iCalendar file; then the built-in 24x7. The hours are checked
+ * to be ordered and not to overlap, so sched can walk them without
+ * re-checking. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,17 +144,33 @@ static int load_calendar(const mi_cfg_ctx *c, const mi_ynode *key, const mi_ynod
   return 0;
 }
 
+/* The built-in 24x7: open 00:00-24:00 every day in the top-level zone (the
+ * zone changes nothing: the clock never stops), for SLA rules in natural hours. */
+static int add_24x7(const mi_cfg_ctx *c, mi_config_calendar *cal) {
+  cal->builtin = true;
+  if (!(cal->name = mi_cfg_strdup(c, MI_CONFIG_24X7)) ||
+      !(cal->timezone = mi_cfg_strdup(c, c->cfg->timezone)))
+    return MI_ENOMEM;
+  for (int d = 0; d < 7; d++) {
+    if (!(cal->hours[d] = mi_cfg_alloc(c, 1, sizeof *cal->hours[d]))) return MI_ENOMEM;
+    cal->hours[d][0] = (mi_config_range){0, 1440};
+    cal->nhours[d] = 1;
+  }
+  return 0;
+}
+
 int mi_cfg_load_calendars(const mi_cfg_ctx *c, const mi_ynode *n) {
   mi_config *cfg = c->cfg;
   int rc;
   if ((rc = mi_cfg_want_map(c, n, "calendars"))) return rc;
   if (n->n == 0)
     return mi_cfg_fail(c, n, "no calendars: define at least one (departments name one)");
-  if (!(cfg->calendars = mi_cfg_alloc(c, n->n, sizeof *cfg->calendars))) return MI_ENOMEM;
+  if (!(cfg->calendars = mi_cfg_alloc(c, n->n + 1, sizeof *cfg->calendars))) return MI_ENOMEM;
   for (size_t i = 0; i < n->n; i++) {
     cfg->ncalendars = i + 1;
     if ((rc = load_calendar(c, n->items[2 * i], n->items[2 * i + 1], &cfg->calendars[i])))
       return rc;
   }
-  return 0;
+  cfg->ncalendars = n->n + 1;
+  return add_24x7(c, &cfg->calendars[n->n]);
 }

@@ -1,4 +1,5 @@
-/* Sizes, millisecond durations and opening hours as written in manyi.yaml.
+/* Sizes, millisecond durations, SLA targets and opening hours as written in
+ * manyi.yaml.
  * Pure string parsing: the callers add positions to the messages. */
 #include <string.h>
 
@@ -49,6 +50,20 @@ int mi_cfg_parse_ms(const char *s, int64_t *ms) {
   int64_t sec;
   if (mi_duration_parse(s, &sec, NULL)) return -1;
   *ms = sec * 1000; /* mi_duration_parse caps at 100 years: no overflow */
+  return 0;
+}
+
+int mi_config_parse_sla_time(const char *s, mi_config_sla_time *t) {
+  if (!s) return -1;
+  *t = (mi_config_sla_time){0};
+  size_t len = strlen(s);
+  if (len > 2 && !strcmp(s + len - 2, "bd")) {
+    const char *p = s;
+    if (decimal(&p, 36500, &t->days) || strcmp(p, "bd") || t->days <= 0) return -1;
+    return 0;
+  }
+  if (mi_duration_parse(s, &t->seconds, NULL)) return -1;
+  t->clock_days = strpbrk(s, "dw") != NULL; /* the only letters left are s m h d w */
   return 0;
 }
 

@@ -74,12 +74,8 @@ static int build(mi_sched_calendar *cal, const mi_config_calendar *cfg, mi_err *
     }
     cal->nhours[d] = cfg->nhours[d];
   }
-  /* The hours an extra working day borrows. */
-  cal->work_hours = -1;
-  for (int d = 0; d < 5 && cal->work_hours < 0; d++)
-    if (cal->nhours[d]) cal->work_hours = d;
-  for (int d = 5; d < 7 && cal->work_hours < 0; d++)
-    if (cal->nhours[d]) cal->work_hours = d;
+  /* The hours an extra working day borrows (the day a "bd" lasts). */
+  cal->work_hours = mi_config_calendar_workday(cfg);
   if (cal->work_hours < 0 || cal->week_open <= 0)
     return mi_err_set(e, MI_ECONFIG, "no opening hours on any weekday: give at least one range");
 

@@ -33,6 +33,8 @@ static void add_row(mi_backtest_row *to, const mi_backtest_row *from) {
   }
 }
 
+static int set(const mi_config_sla_time *t) { return t->seconds || t->days; }
+
 static int one(mi_store *s, const mi_config *cfg, mi_sched_calendar **cals, const char *id,
                int64_t now, const mi_sla_candidate *cand, mi_backtest *out, mi_err *e) {
   mi_sla_report now_r, cand_r;
@@ -45,13 +47,25 @@ static int one(mi_store *s, const mi_config *cfg, mi_sched_calendar **cals, cons
   if (now_r.rule) {
     rule = *now_r.rule;
     count(&now_r, row->breached_now);
-  } else if (!cand->first_response || !cand->resolution) {
+  } else if (!set(&cand->first_response) || !set(&cand->resolution)) {
     row->no_rule++;
     return 0;
   }
-  if (cand->first_response) rule.first_response = cand->first_response;
-  if (cand->resolution) rule.resolution = cand->resolution;
-  if (cand->next_response) rule.next_response = cand->next_response;
+  static const char *const names[] = {"first_response", "resolution", "next_response"};
+  const mi_config_sla_time *from[] = {&cand->first_response, &cand->resolution,
+                                      &cand->next_response};
+  mi_config_sla_time *to[] = {&rule.first_response, &rule.resolution, &rule.next_response};
+  const mi_config_calendar *cc =
+      mi_config_sla_calendar(&rule, mi_config_find_department(cfg, now_r.ticket.department));
+  for (int i = 0; i < 3; i++) {
+    if (!set(from[i])) continue;
+    if (from[i]->clock_days && cc && !mi_config_calendar_round_the_clock(cc))
+      return mi_err_set(e, MI_EINVAL,
+                        "--target %s: days of 24 h, but ticket %s's clocks run in calendar "
+                        "'%s', which closes: give business days (e.g. 3bd) or hours",
+                        names[i], id, cc->name);
+    *to[i] = *from[i];
+  }
   if ((rc = mi_ticket_sla_under(s, cfg, cals, id, now, &rule, &cand_r, e))) return rc;
   count(&cand_r, row->breached_candidate);
   return 0;

@@ -9,9 +9,11 @@
 #include "config/config.h"
 #include "store/store.h"
 
-/* Seconds for each target; 0 keeps the configured one. */
+/* Each target as an SLA rule writes it (clock time or business days of the
+ * rule's calendar); all 0 keeps the configured one. A target in d or w is
+ * refused (MI_EINVAL) for a ticket whose clocks run in a calendar that closes. */
 typedef struct mi_sla_candidate {
-  int64_t first_response, resolution, next_response;
+  mi_config_sla_time first_response, resolution, next_response;
 } mi_sla_candidate;
 
 typedef struct mi_backtest_row {

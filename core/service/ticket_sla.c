@@ -1,5 +1,6 @@
-/* SLA clocks as a function of a ticket's event log and its department's
- * calendar (DESIGN.md: everything is replayable). */
+/* SLA clocks as a function of a ticket's event log and the calendar its
+ * rule's clocks run in: the rule's own (e.g. 24x7 for natural hours), else
+ * the department's (DESIGN.md: everything is replayable). */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,17 +174,29 @@ void mi_ticket_sla_calendars_free(const mi_config *cfg, mi_sched_calendar **cals
   free(cals);
 }
 
-int mi_ticket_calendar(const mi_config *cfg, mi_sched_calendar **cals, const mi_ticket_row *t,
-                       const mi_sched_calendar **cal, mi_err *e) {
-  const mi_config_department *d = mi_config_find_department(cfg, t->department);
-  if (!d)
-    return mi_err_set(e, MI_ECONFIG, "ticket %s: department '%s' is not in the configuration",
-                      t->external_id, t->department);
-  size_t ci = (size_t)(d->calendar - cfg->calendars);
+/* cfg's calendar cc from cals, built on first use. */
+static int cached(const mi_config *cfg, mi_sched_calendar **cals, const mi_config_calendar *cc,
+                  const mi_sched_calendar **cal, mi_err *e) {
+  size_t ci = (size_t)(cc - cfg->calendars);
   int rc;
-  if (!cals[ci] && (rc = mi_sched_calendar_new(d->calendar, &cals[ci], e))) return rc;
+  if (!cals[ci] && (rc = mi_sched_calendar_new(cc, &cals[ci], e))) return rc;
   *cal = cals[ci];
   return 0;
+}
+
+static const mi_config_department *department_of(const mi_config *cfg, const mi_ticket_row *t,
+                                                  mi_err *e) {
+  const mi_config_department *d = mi_config_find_department(cfg, t->department);
+  if (!d)
+    mi_err_set(e, MI_ECONFIG, "ticket %s: department '%s' is not in the configuration",
+               t->external_id, t->department);
+  return d;
+}
+
+int mi_ticket_calendar(const mi_config *cfg, mi_sched_calendar **cals, const mi_ticket_row *t,
+                       const mi_sched_calendar **cal, mi_err *e) {
+  const mi_config_department *d = department_of(cfg, t, e);
+  return d ? cached(cfg, cals, d->calendar, cal, e) : MI_ECONFIG;
 }
 
 int mi_ticket_sla_cached(mi_store *s, const mi_config *cfg, mi_sched_calendar **cals,
@@ -204,14 +217,22 @@ int mi_ticket_sla_under(mi_store *s, const mi_config *cfg, mi_sched_calendar **c
   if (rc) return rc;
   out->rule = rule ? rule : find_rule(cfg, &out->ticket);
   if (!out->rule) return 0;
+  const mi_config_department *d = department_of(cfg, &out->ticket, e);
+  if (!d) return MI_ECONFIG;
+  const mi_config_calendar *cc = mi_config_sla_calendar(out->rule, d);
   const mi_sched_calendar *cal;
-  if ((rc = mi_ticket_calendar(cfg, cals, &out->ticket, &cal, e))) return rc;
-  out->calendar = mi_config_find_department(cfg, out->ticket.department)->calendar->name;
-  out->clocks[0] = (mi_sla_clock){.target = "first_response", .allowed = out->rule->first_response};
-  out->clocks[1] = (mi_sla_clock){.target = "resolution", .allowed = out->rule->resolution};
+  if ((rc = cached(cfg, cals, cc, &cal, e))) return rc;
+  out->calendar = cc->name;
+  out->round_the_clock = mi_config_calendar_round_the_clock(cc);
+  const mi_config_sla *r = out->rule;
+  out->clocks[0] = (mi_sla_clock){.target = "first_response",
+                                  .allowed = mi_config_sla_seconds(&r->first_response, cc)};
+  out->clocks[1] = (mi_sla_clock){.target = "resolution",
+                                  .allowed = mi_config_sla_seconds(&r->resolution, cc)};
   out->nclocks = 2;
-  if (out->rule->next_response) {
-    out->clocks[2] = (mi_sla_clock){.target = "next_response", .allowed = out->rule->next_response};
+  if (r->next_response.seconds || r->next_response.days) {
+    out->clocks[2] = (mi_sla_clock){.target = "next_response",
+                                    .allowed = mi_config_sla_seconds(&r->next_response, cc)};
     out->nclocks = 3;
   }
   walk w = {.cal = cal, .now = now, .c = out->clocks, .nclocks = out->nclocks, .out = out,

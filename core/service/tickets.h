@@ -1,6 +1,6 @@
 /* The ticket workflow: intake through the routing policy, the moves of a
  * ticket (each an event in its log with actor and time), and its SLA clocks
- * as a function of that log and the department's calendar. */
+ * as a function of that log and the calendar the SLA rule's clocks run in. */
 #ifndef MI_SERVICE_TICKETS_H
 #define MI_SERVICE_TICKETS_H
 
@@ -76,7 +76,8 @@ typedef struct mi_sla_clock {
 typedef struct mi_sla_report {
   mi_ticket_row ticket;
   const mi_config_sla *rule; /* NULL: no rule covers the ticket */
-  const char *calendar;
+  const char *calendar;      /* the clocks' calendar: the rule's, else the department's */
+  bool round_the_clock;      /* that calendar never closes: business time is clock time */
   mi_sla_clock clocks[3]; /* first_response, resolution, next_response */
   int nclocks;            /* 3 when the rule sets next_response and the customer wrote */
   int next_cycles;        /* customer messages that started a next-response clock */
@@ -84,9 +85,10 @@ typedef struct mi_sla_report {
 } mi_sla_report;
 
 /* The SLA clocks of ticket at now: the most specific rule of cfg for its
- * kind, priority and customer tier; business time in its department's
- * calendar; the clocks run while the ticket is new or open, pause while it
- * is pending, and stop at the first reply (first_response) and at the last
+ * kind, priority and customer tier; business time in the rule's calendar
+ * (`calendar:`, e.g. 24x7), else its department's; a target in business
+ * days (3bd) is that many times the calendar's regular working day; the
+ * clocks run while the ticket is new or open, pause while it is pending, and stop at the first reply (first_response) and at the last
  * resolution (resolution; a reopened ticket's clock goes on). A rule with
  * next_response adds a clock per customer message (customer-reply), stopped
  * by the next answer; clocks[2] is the latest such cycle. Process stages
@@ -112,7 +114,8 @@ int mi_ticket_sla_under(mi_store *s, const mi_config *cfg, struct mi_sched_calen
 /* The configuration's rule for the ticket, or NULL. */
 const mi_config_sla *mi_ticket_sla_rule(const mi_config *cfg, const mi_ticket_row *t);
 
-/* The calendar of the ticket's department, from cals (built on first use). */
+/* The calendar of the ticket's department, from cals (built on first use);
+ * the SLA clocks may run in another (the rule's calendar:). */
 int mi_ticket_calendar(const mi_config *cfg, struct mi_sched_calendar **cals,
                        const mi_ticket_row *t, const struct mi_sched_calendar **cal, mi_err *e);
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end: the service desk on the bundled example — a ticket's life from
-# `ticket open` to close with its SLA clocks (values worked out by hand on
-# the `standard` calendar: Asia/Shanghai, Mon-Fri 09:00-12:00 + 13:30-18:00,
-# Sat 09:00-12:00), and the scheduler: recurring jobs, retries, dead jobs and
+# `ticket open` to close with its SLA clocks (values worked out by hand:
+# complaints and inquiries run in natural hours, the built-in 24x7 calendar;
+# business requests in the `standard` calendar: Asia/Shanghai, Mon-Fri
+# 09:00-12:00 + 13:30-18:00, Sat 09:00-12:00), and the scheduler: recurring jobs, retries, dead jobs and
 # a kill -9 loop of `manyi run`.
 # Usage: service.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
@@ -16,22 +17,26 @@ trap 'kill "${runner:-0}" 2>/dev/null; rm -rf "$tmp"' EXIT
 m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" "$@"; }
 at() { export MANYI_NOW=$1; }
 sql() { sqlite3 "$tmp/ex.db" "$1"; }
+jx() { sqlite3 :memory: "select json_extract(readfile('$tmp/out'), '$1')"; }
 
 at 2026-11-20T08:00:00Z
 expect 0 m init
 for f in customers staff orders; do expect 0 m import "$f" "$data/$f.csv"; done
 expect 0 m eval tiers
 
-# --- a complaint of a tier-A customer: rule complaint/priority 1 (30m, 4h)
+# --- a complaint of a tier-A customer: rule complaint/priority 1 (30m, 4h,
+# calendar 24x7: natural hours)
 cust=$(sql "select external_id from customers where tier = 'A' order by id limit 1")
 at 2026-11-20T17:00:00+08:00   # Friday 17:00, one business hour left that day
 expect 0 m ticket open --customer "$cust" --kind complaint --category product_quality \
   --severity high --channel phone --subject '冰箱不制冷'
 contains "$tmp/out" "T0000001 opened: quality, priority 1"
 expect 0 m --json ticket sla T0000001
-# first response: 30 business minutes -> Fri 17:30 local; resolution: 1h Friday + 3h Saturday
+# first response: 30 minutes -> Fri 17:30 local; resolution: 4 h -> Fri 21:00
+# local (in the department's hours it was 1h Friday + 3h Saturday -> Sat 12:00)
 contains "$tmp/out" '"deadline": "2026-11-20T09:30:00Z"'
-contains "$tmp/out" '"deadline": "2026-11-21T04:00:00Z"'
+contains "$tmp/out" '"deadline": "2026-11-20T13:00:00Z"'
+contains "$tmp/out" '"calendar": "24x7"'
 at 2026-11-20T17:45:00+08:00
 expect 0 m ticket assign T0000001 S001;  contains "$tmp/out" "now open"
 expect 1 m ticket close T0000001;        contains "$tmp/err" "is open: it cannot be closed (only when resolved)"
@@ -43,11 +48,11 @@ expect 0 m ticket reply T0000001 'we will call you'
 expect 0 m ticket pend T0000001 'waiting for a photo'
 at 2026-11-23T14:00:00+08:00
 expect 0 m --json ticket sla T0000001
-# running Fri 17:00-18:00, Sat 09:00-12:00, Mon 09:00-09:30 = 4h30m; pending
-# Mon 09:30-12:00 and 13:30-14:00 = 3h, not counted
-contains "$tmp/out" '"used_seconds": 16200'
-contains "$tmp/out" '"paused_seconds": 10800'
-contains "$tmp/out" '"state": "breached"'   # resolution: 4h30m of 4h
+# running Fri 17:00 to Mon 09:30 = 2 x 24h + 16h30m = 64h30m (nights and the
+# weekend count); pending Mon 09:30-14:00 = 4h30m, not counted
+contains "$tmp/out" '"used_seconds": 232200'
+contains "$tmp/out" '"paused_seconds": 16200'
+contains "$tmp/out" '"state": "breached"'   # resolution: 64h30m of 4h
 contains "$tmp/out" '"stopped_at": "2026-11-23T01:30:00Z"'
 expect 0 m ticket resume T0000001
 expect 0 m ticket resolve T0000001 'compressor replaced'
@@ -56,6 +61,11 @@ expect 0 m --json ticket show T0000001
 for ev in opened routed assigned replied pended resumed resolved closed; do
   contains "$tmp/out" "\"kind\": \"$ev\""
 done
+# show names the calendar each clock runs in
+same "$(jx '$.sla.calendar') $(jx '$.sla.clocks[0].calendar') $(jx '$.sla.clocks[1].state')" \
+  "24x7 24x7 breached" "ticket show: the clocks' calendar"
+expect 0 m ticket show T0000001
+contains "$tmp/out" "first_response  breached deadline 2026-11-20T09:30:00Z  calendar 24x7 (round the clock)"
 expect 0 m ticket list --status closed;  contains "$tmp/out" "T0000001"
 # opened, routed, stage received (complaints have a process), assigned, replied,
 # pended, resumed, resolved, closed
@@ -63,20 +73,20 @@ same "$(sql "select count(*) from ticket_events e join tickets t on t.id = e.tic
 expect 1 m ticket open --customer "$cust" --kind gripe --subject x
 contains "$tmp/err" "kind: 'gripe' is not one of inquiry"
 
-# --- escalation (sla-check): an inquiry (4h first response) opened Friday
-# 17:00 has used 1h + 1h = 50% on Saturday 10:00 -> level 1, team lead
+# --- escalation (sla-check): an inquiry (4h first response, natural hours)
+# opened Friday 17:00 has used 2h = 50% at 19:00 -> level 1, team lead
 c2=$(sql "select external_id from customers where tier = 'C' order by id limit 1")
 at 2026-11-20T17:00:00+08:00
 expect 0 m ticket open --customer "$c2" --kind inquiry --category general --severity low --subject 'where is my order'
 contains "$tmp/out" "T0000002 opened: support, priority 4"
-expect 0 m jobs add sla-check --key esc-1 --at 2026-11-21T10:00:00+08:00
-expect 0 m tick --now 2026-11-21T10:00:00+08:00
+expect 0 m jobs add sla-check --key esc-1 --at 2026-11-20T19:00:00+08:00
+expect 0 m tick --now 2026-11-20T19:00:00+08:00
 same "$(sql "select group_concat(recipient) from outbox where key like 'escalation:T0000002:%'")" "team_lead" "level 1 notifies the team lead"
 same "$(sql "select json_extract(detail, '$.reason') from ticket_events where kind = 'escalated'")" "50% of the first_response target used >= 50%" "escalation reason"
-# 80% at Saturday 11:12 -> level 2; the same check again adds nothing
-expect 0 m jobs add sla-check --key esc-2 --at 2026-11-21T11:12:00+08:00
-expect 0 m jobs add sla-check --key esc-3 --at 2026-11-21T11:12:00+08:00
-expect 0 m tick --now 2026-11-21T11:12:00+08:00
+# 3h12m = 80% at Friday 20:12 -> level 2; the same check again adds nothing
+expect 0 m jobs add sla-check --key esc-2 --at 2026-11-20T20:12:00+08:00
+expect 0 m jobs add sla-check --key esc-3 --at 2026-11-20T20:12:00+08:00
+expect 0 m tick --now 2026-11-20T20:12:00+08:00
 same "$(sql "select count(*) from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'T0000002' and e.kind = 'escalated'")" 2 "escalated twice, not three times"
 same "$(sql "select count(*) from outbox where key like 'escalation:T0000002:2:%'")" 2 "level 2 notifies two roles"
 expect 0 m --json ticket show T0000002;  contains "$tmp/out" '"escalation_level": 2'
@@ -107,7 +117,6 @@ expect 1 m jobs retry bad-1;             contains "$tmp/err" "not a dead queue j
 
 # --- the complaint process (workflows.complaint): stages in order, each an
 # event; acknowledged answers the customer, feedback resolves
-jx() { sqlite3 :memory: "select json_extract(readfile('$tmp/out'), '$1')"; }
 at 2026-11-30T09:00:00+08:00   # Monday
 expect 0 m ticket open --customer "$cust" --kind complaint --category product_quality \
   --severity high --subject 'door seal leaks' --id P1
@@ -125,10 +134,10 @@ expect 1 m ticket stage T0000002 assessed; contains "$tmp/err" "inquiry tickets 
 same "$(sql "select group_concat(json_extract(detail, '$.stage'), ' ') from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'P1' and e.kind = 'stage'")" \
   "received acknowledged assessed investigated solution carried_out feedback" "every stage logged in order"
 expect 0 m --json ticket sla P1
-# rule complaint/priority 1 (30m, 4h): answered after 20 minutes; resolved
-# after Mon 09:00-12:00 + 13:30-16:00 = 5h30m
+# rule complaint/priority 1 (30m, 4h, natural hours): answered after 20
+# minutes; resolved after Mon 09:00-16:00 = 7h (lunch counts)
 same "$(jx '$.clocks[0].used_seconds') $(jx '$.clocks[0].state')" "1200 met" "first response at acknowledged"
-same "$(jx '$.clocks[1].used_seconds') $(jx '$.clocks[1].state')" "19800 breached" "resolution at feedback"
+same "$(jx '$.clocks[1].used_seconds') $(jx '$.clocks[1].state')" "25200 breached" "resolution at feedback"
 
 # --- follow-up after resolution (followup: 8h, survey csat): from Monday
 # 16:00, Mon 16:00-18:00 + Tue 09:00-12:00 + 13:30-16:30 = 8h -> Tue 16:30
@@ -170,11 +179,16 @@ expect 0 m --json ticket sla B1
 # 13:30-18:00, Wed 09:00-10:00 = 7h30m
 same "$(jx '$.clocks[1].used_seconds') $(jx '$.clocks[1].paused_seconds') $(jx '$.clocks[1].state')" \
   "9000 27000 met" "business request clock paused for the materials"
+# its rule (1bd, 5bd) runs in the department's calendar: 5 x 7h30m = 37h30m
+same "$(jx '$.calendar') $(jx '$.clocks[0].allowed_seconds') $(jx '$.clocks[1].allowed_seconds')" \
+  "standard 27000 135000" "business days of the standard calendar"
+expect 0 m ticket show B1
+contains "$tmp/out" "calendar standard (opening hours)"
 same "$(sql "select json_extract(detail, '$.reason') from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'B1' and json_extract(detail, '$.stage') = 'rejected'")" \
   "licence expired" "the rejection's reason"
 
-# --- next response (inquiry rule: 4h): each customer message starts a clock
-# that the next reply stops
+# --- next response (inquiry rule: 4h, natural hours): each customer message
+# starts a clock that the next reply stops
 at 2026-12-03T09:00:00+08:00   # Thursday
 expect 0 m ticket open --customer "$c2" --kind inquiry --subject 'invoice missing' --id I1
 at 2026-12-03T10:00:00+08:00; expect 0 m ticket reply I1 'looking'
@@ -183,24 +197,33 @@ at 2026-12-03T11:00:00+08:00; expect 0 m ticket customer-reply I1 'it is 4711'; 
 at 2026-12-03T17:00:00+08:00; expect 0 m ticket reply I1 'invoice sent'
 at 2026-12-03T17:30:00+08:00; expect 0 m ticket customer-reply I1 'wrong address on it'
 at 2026-12-03T18:00:00+08:00; expect 0 m --json ticket sla I1
-# 11:00-12:00 + 13:30-17:00 = 4h30m > 4h (late); then 17:30-18:00 = 30m,
-# 3h30m left -> Fri 09:00-12:00 + 13:30-14:00
+# 11:00-17:00 = 6h > 4h (late); then 17:30-18:00 = 30m, 3h30m left ->
+# Thu 21:30 local = 13:30Z (in opening hours it was Fri 14:00)
 same "$(jx '$.next_response_cycles') $(jx '$.next_response_breached')" "2 1" "two customer messages, one answered late"
 same "$(jx '$.clocks[2].target') $(jx '$.clocks[2].used_seconds') $(jx '$.clocks[2].deadline')" \
-  "next_response 1800 2026-12-04T06:00:00Z" "the latest next-response clock"
+  "next_response 1800 2026-12-03T13:30:00Z" "the latest next-response clock"
 
 # --- SLA backtest: the two complaints of November under resolution 8h.
-# T0000001: first response 4h30m (breached), resolution 4h30m; P1: 20m and
-# 5h30m. Under 8h neither resolution breaches; first response keeps 30m.
+# T0000001: first response 64h30m (breached), resolution 64h30m; P1: 20m and
+# 7h. Under 8h P1's resolution is kept, T0000001's is not; first response
+# keeps 30m.
 expect 0 m --json sla backtest --kind complaint --target resolution=8h --period 2026-11
 same "$(jx '$.total.tickets') $(jx '$.total.first_response.breached_now') $(jx '$.total.first_response.breached_candidate')" \
   "2 1 1" "backtest first response"
 same "$(jx '$.total.resolution.breached_now') $(jx '$.total.resolution.breached_candidate') $(jx '$.departments[0].department')" \
-  "2 0 quality" "backtest resolution"
+  "2 1 quality" "backtest resolution"
 expect 0 m --json sla backtest --kind complaint --target resolution=8h --period 2026-10
 same "$(jx '$.total.tickets')" 0 "no complaints in October"
 expect 2 m sla backtest --kind complaint --target resolution=soon --period 2026-11
 contains "$tmp/err" "'soon' is not a duration"
+# days of 24 h only where the clocks never stop: complaints run in 24x7
+# (3d = 72h: T0000001's 64h30m is kept), business requests do not
+expect 0 m --json sla backtest --kind complaint --target resolution=3d --period 2026-11
+same "$(jx '$.total.resolution.breached_candidate')" 0 "3d on 24x7 is 72 h"
+expect 1 m sla backtest --kind business_request --target resolution=3d --period 2026-12
+contains "$tmp/err" "ticket B1's clocks run in calendar 'standard', which closes: give business days (e.g. 3bd) or hours"
+expect 0 m --json sla backtest --kind business_request --target first_response=1bd --period 2026-12
+same "$(jx '$.total.tickets') $(jx '$.total.first_response.breached_candidate')" "1 0" "1bd candidate"
 expect 2 m sla backtest --kind complaint --target speed=1h --period 2026-11
 expect 1 m sla backtest --kind complaint --target resolution=8h --period 2026Q5
 contains "$tmp/err" "is not a period"

@@ -7,6 +7,7 @@
 #   hotline      every day 08:00-22:00 (14 h a day); also complaints_desk's
 #   shops        every day 09:00-21:00
 #   back_office  Mon-Fri 09:00-12:00 + 13:00-17:30 (7.5 h a day)
+# except complaints, whose rule runs in natural hours (calendar: 24x7).
 # 2026-12-07 is a Monday. Then the same command on examples/after-sales
 # gives a different decision.
 # Usage: telecom.sh MANYI SOURCE_DIR MANYI_GEN
@@ -64,24 +65,25 @@ at 2026-12-09T16:00:00+08:00
 expect 0 m --json ticket sla SHOP1
 same "$(jx '$.calendar') $(jx '$.clocks[0].used_seconds') $(jx '$.clocks[0].state')" "shops 300 met" "shop answered after 5 minutes"
 
-# --- the 12-hour rule (complaint first_response 12h, hotline calendar)
-# CMP1 Mon 19:00: 19:00-22:00 = 3h + Tue 08:00-17:00 = 9h -> Tue 17:00 = 09:00Z;
-# answered Tue 11:00: 3h + 3h = 6h = 21600 s, met
-contains "$tmp/demo.out" "first_response  running  allowed 12h00m, used 0h00m, paused 0h00m, left 12h00m; deadline 2026-12-08T09:00:00Z"
+# --- the 12-hour rule (complaint first_response 12h, natural hours: 24x7)
+# CMP1 Mon 19:00 -> Tue 07:00 = Mon 23:00Z, though the hotline is closed
+# then (in hotline hours it was Tue 17:00); answered Mon 21:30: 2h30m = 9000 s, met
+contains "$tmp/demo.out" "first_response  running  allowed 12h00m, used 0h00m, paused 0h00m, left 12h00m; deadline 2026-12-07T23:00:00Z"
+contains "$tmp/demo.out" "/manyi.yaml:133, calendar 24x7 (round the clock)"
 at 2026-12-09T16:00:00+08:00
 expect 0 m --json ticket sla CMP1
-same "$(jx '$.calendar') $(jx '$.clocks[0].used_seconds') $(jx '$.clocks[0].state')" "hotline 21600 met" "CMP1 answered within 12 h"
-# CMP2 Mon 21:00: 1h + Tue 08:00-19:00 = 11h -> Tue 19:00 = 11:00Z; answered
-# Tue 20:00: 1h + 12h = 13h = 46800 s, breached
+same "$(jx '$.calendar') $(jx '$.clocks[0].used_seconds') $(jx '$.clocks[0].state')" "24x7 9000 met" "CMP1 answered within 12 h"
+# CMP2 Mon 21:00 -> Tue 09:00; answered Tue 20:00: 23h = 82800 s, breached
 expect 0 m --json ticket sla CMP2
-same "$(jx '$.clocks[0].used_seconds') $(jx '$.clocks[0].state')" "46800 breached" "CMP2 answered after 13 h"
-# CMP3 Tue 10:00 (a shop visit, but the complaints desk's hotline hours):
-# answered Tue 20:00 = 10h = 36000 s, met
+same "$(jx '$.clocks[0].used_seconds') $(jx '$.clocks[0].state')" "82800 breached" "CMP2 answered after 23 h"
+# CMP3 Tue 10:00 (a shop visit, still a complaint): answered Tue 20:00 =
+# 10h = 36000 s, met
 expect 0 m --json ticket sla CMP3
 same "$(jx '$.clocks[0].used_seconds') $(jx '$.clocks[0].state')" "36000 met" "CMP3 answered within 12 h"
-# escalations (sla-check at the demo's ticks): CMP2 at Tue 13:00 6h/12h = 50 %
-# -> 1, 16:00 9h = 75 % -> 2, 19:00 12h = 100 % -> 3; CMP3 at 16:00 6h -> 1,
-# 19:00 9h -> 2; nothing for CMP1 (3h + 0..3h < 6h before its answer)
+# escalations (sla-check at the demo's ticks): CMP2 at Tue 03:00 6h/12h = 50 %
+# -> 1, 06:00 9h = 75 % -> 2, 09:00 12h = 100 % -> 3; CMP3 at 16:00 6h -> 1,
+# 19:00 9h -> 2; nothing for CMP1 (answered at 2h30m; then its 3d resolution
+# clock: at most 23h = 32 % before it was resolved)
 same "$(ev CMP2 '$.level' escalated | tr '\n' ' ')" "1 2 3 " "CMP2 climbs the ladder"
 same "$(ev CMP3 '$.level' escalated | tr '\n' ' ')" "1 2 " "CMP3 up to level 2"
 same "$(ev CMP1 '$.level' escalated)" "" "CMP1 not escalated"
@@ -125,7 +127,7 @@ same "$(sql "select count(*) from outbox where kind = 'survey_invitation' and ch
 same "$(sql "select status from tickets where external_id = 'CMP1'")" closed "CMP1 closed by its callback"
 
 # --- backtest: first_response 8h for December's complaints. Now (12h): only
-# CMP2 (13h) breached; under 8h also CMP3 (10h); CMP1 (6h) keeps it
+# CMP2 (23h) breached; under 8h also CMP3 (10h); CMP1 (2h30m) keeps it
 at 2026-12-09T16:00:00+08:00
 expect 0 m --json sla backtest --kind complaint --target first_response=8h --period 2026-12
 same "$(jx '$.total.tickets') $(jx '$.total.first_response.breached_now') $(jx '$.total.first_response.breached_candidate')" \
@@ -134,9 +136,9 @@ same "$(jx '$.total.tickets') $(jx '$.total.first_response.breached_now') $(jx '
 # --- the same command on both examples: one customer, one complaint by
 # phone, Monday 19:00. after-sales (policies/routing.lua): technical ->
 # technical, severity high 2, complaint one step sooner -> 1, its rule
-# complaint/priority 1: first response 30 m of the standard calendar
-# (Mon 09:00-12:00, 13:30-18:00) -> Tue 09:30 = 01:30Z. telecom: the
-# complaints desk, no tier -> priority 4, 12 h of hotline time -> Tue 17:00 = 09:00Z.
+# complaint/priority 1: first response 30 m, natural hours -> Mon 19:30 =
+# 11:30Z. telecom: the complaints desk, no tier -> priority 4, 12 natural
+# hours -> Tue 07:00 = Mon 23:00Z.
 printf '%s\n' 'external_id,name,kind,phone,consent_sms,created_at' 'X1,Test Person,person,+86 170 0000 0000,1,2025-01-01' >"$tmp/x.csv"
 at 2026-12-07T19:00:00+08:00
 same_open() {
@@ -152,8 +154,8 @@ for ex in after-sales telecom; do
 done
 contains "$tmp/after-sales.open" "SAME opened: technical, priority 1"
 contains "$tmp/telecom.open" "SAME opened: complaints_desk, priority 4 (kind complaint -> complaints_desk; no tier -> priority 4)"
-cp "$tmp/after-sales.sla" "$tmp/out"; same "$(jx '$.clocks[0].deadline')" "2026-12-08T01:30:00Z" "after-sales: 30 m"
-cp "$tmp/telecom.sla" "$tmp/out";     same "$(jx '$.clocks[0].deadline')" "2026-12-08T09:00:00Z" "telecom: 12 h"
+cp "$tmp/after-sales.sla" "$tmp/out"; same "$(jx '$.clocks[0].deadline')" "2026-12-07T11:30:00Z" "after-sales: 30 m"
+cp "$tmp/telecom.sla" "$tmp/out";     same "$(jx '$.clocks[0].deadline')" "2026-12-07T23:00:00Z" "telecom: 12 h"
 
 echo "telecom: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
