@@ -592,8 +592,13 @@ int mi_score_pass(mi_store *s, const mi_score_request *r, const mi_config_survey
   size_t flagged = 0, nl = 0;
   int rc = setup(&p, sv, qs, k, overall, recommend, e);
   if (!rc)
-    rc = mi_survey_rows_scan(s, r->survey, wave_id, r->from, r->to, r->include_flagged, codes,
-                             scales, k, fold_row, &p, &flagged, e);
+    rc = mi_survey_rows_scan(s, r->survey, wave_id, r->from, r->to, r->include_flagged,
+                             !r->by ? 0
+                             : !strcmp(r->by, "tier") || !strcmp(r->by, "region")
+                                 ? MI_SURVEY_NEED_CUSTOMER
+                             : !strcmp(r->by, "department") ? MI_SURVEY_NEED_DEPARTMENT
+                                                             : 0,
+                             codes, scales, k, fold_row, &p, &flagged, e);
   if (!rc && !mi_stats_lin_rows(p.lin, 0))
     rc = mi_err_set(e, MI_ENOTFOUND, "no responses to %s%s%s in the period%s", r->survey,
                     r->wave ? " in wave " : "", r->wave ? r->wave : "",

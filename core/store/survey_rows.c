@@ -7,22 +7,23 @@
 
 #include "store/store_internal.h"
 
-#define RESPONSES_WHERE                                                                     \
-  " JOIN surveys v ON v.id = r.survey_id"                                                    \
-  " JOIN customers c ON c.id = r.customer_id LEFT JOIN invitations i ON i.id = r.invitation_id" \
-  " LEFT JOIN tickets t ON t.id = i.ticket_id LEFT JOIN departments d ON d.id = t.department_id" \
-  " LEFT JOIN survey_waves w ON w.id = i.wave_id"                                          \
-  " WHERE v.code = ?1 AND r.submitted_at >= ?2 AND r.submitted_at < ?3"                    \
-  " AND (?4 = 0 OR i.wave_id = ?4)"
-#define RESPONSES_OF " FROM responses r" RESPONSES_WHERE
-#define RESPONSE_COLUMNS                                                                    \
-  "SELECT r.id, coalesce(i.weight, 1), coalesce(c.tier, ''), coalesce(c.region, ''),"       \
-  " coalesce(i.stratum, ''), r.submitted_at,"                                               \
+/* The responses' columns and joins; the customer and the ticket's
+ * department are joined only when asked for (each join is a b-tree look-up
+ * per response). The %s: tier and region, department, NOT INDEXED or not,
+ * the joins. */
+#define RESPONSE_SQL                                                                         \
+  "SELECT r.id, coalesce(i.weight, 1), %s, coalesce(i.stratum, ''), r.submitted_at,"        \
   " EXISTS (SELECT 1 FROM response_flags f WHERE f.response_id = r.id),"                   \
-  " coalesce(r.channel, ''), coalesce(d.code, ''),"                                        \
+  " coalesce(r.channel, ''), %s,"                                                          \
   " CASE w.method WHEN 'stratified' THEN w.code || '/' || coalesce(i.stratum, '')"         \
   " ELSE coalesce(w.code, '') END,"                                                        \
-  " CASE w.method WHEN 'cluster' THEN w.code || '/' || coalesce(i.stratum, '') ELSE '' END"
+  " CASE w.method WHEN 'cluster' THEN w.code || '/' || coalesce(i.stratum, '') ELSE '' END" \
+  " FROM responses r %s"                                                                   \
+  " LEFT JOIN invitations i ON i.id = r.invitation_id%s"                                   \
+  " LEFT JOIN survey_waves w ON w.id = i.wave_id"                                          \
+  " WHERE r.survey_id IN (SELECT id FROM surveys WHERE code = ?1)"                         \
+  " AND r.submitted_at >= ?2 AND r.submitted_at < ?3 AND (?4 = 0 OR i.wave_id = ?4)"       \
+  " ORDER BY r.id"
 
 static int grow(mi_survey_rows *r, size_t cap) {
   double *v = realloc(r->values, cap * (r->nquestions ? r->nquestions : 1) * sizeof *v);
@@ -69,61 +70,63 @@ static int large_period(mi_store *s, const char *survey, int64_t from, int64_t t
   return n > 0 && n >= total / 16;
 }
 
-/* v, answered to the question of the row's version (columns 4-6: reverse,
- * scale_min, scale_max), in the terms of the version read for (to): scored
- * as answered (higher is better), mapped onto to's scale, and turned round
- * again if to reverses the question. Same version: v unchanged. */
-static double in_terms_of(const mi_survey_scale *to, sqlite3_stmt *st, double v) {
-  int reverse = sqlite3_column_int(st, 4);
-  double lo = sqlite3_column_double(st, 5), hi = sqlite3_column_double(st, 6);
-  if (!to || sqlite3_column_type(st, 5) == SQLITE_NULL || hi <= lo ||
-      (reverse == !!to->reverse && lo == to->min && hi == to->max))
+/* Every question of every questionnaire version, by id: the slot of the
+ * question asked for with its code (nquestions: not asked for) and the
+ * scale of its version. Questions are few; answers many. */
+typedef struct qinfo {
+  size_t slot;
+  int reverse, scaled;
+  double lo, hi;
+} qinfo;
+
+static int load_questions(mi_store *s, const char *const *questions, size_t nquestions,
+                          qinfo **out, size_t *n) {
+  sqlite3_stmt *st;
+  *out = NULL, *n = 0;
+  if (sqlite3_prepare_v2(s->db, "SELECT id, code, reverse, scale_min, scale_max FROM questions"
+                         " WHERE id > 0 ORDER BY id DESC", -1, &st, NULL) != SQLITE_OK)
+    return SQLITE_ERROR;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    size_t id = (size_t)sqlite3_column_int64(st, 0);
+    if (!*out) { /* the largest id comes first */
+      if (!(*out = calloc(id + 1, sizeof **out))) {
+        rc = MI_ENOMEM;
+        break;
+      }
+      *n = id + 1;
+      for (size_t k = 0; k < *n; k++) (*out)[k].slot = nquestions;
+    }
+    const char *code = (const char *)sqlite3_column_text(st, 1);
+    qinfo *q = &(*out)[id];
+    for (q->slot = 0; q->slot < nquestions && strcmp(code, questions[q->slot]); q->slot++) {}
+    q->reverse = sqlite3_column_int(st, 2);
+    q->scaled = sqlite3_column_type(st, 3) != SQLITE_NULL;
+    q->lo = sqlite3_column_double(st, 3), q->hi = sqlite3_column_double(st, 4);
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : rc;
+}
+
+/* v, answered to question q of its version, in the terms of the version read
+ * for (to): scored as answered (higher is better), mapped onto to's scale,
+ * and turned round again if to reverses the question. Same scale: v. */
+static double in_terms_of(const mi_survey_scale *to, const qinfo *q, double v) {
+  if (!to || !q->scaled || q->hi <= q->lo ||
+      (q->reverse == !!to->reverse && q->lo == to->min && q->hi == to->max))
     return v;
-  double scored = reverse ? lo + hi - v : v;
-  double u = to->min + (scored - lo) * (to->max - to->min) / (hi - lo);
+  double scored = q->reverse ? q->lo + q->hi - v : v;
+  double u = to->min + (scored - q->lo) * (to->max - to->min) / (q->hi - q->lo);
   return to->reverse ? to->min + to->max - u : u;
 }
 
-/* The question slot of the answer at st's row (columns 1-2: question id,
- * code): slot[qid] caches it (0: not looked up yet; nquestions + 1: not
- * asked for), so that each code is compared once per id. */
-typedef struct slots {
-  size_t *slot, nslot;
-} slots;
-
-static int question_slot(slots *sl, sqlite3_stmt *st, const char *const *questions,
-                         size_t nquestions, size_t *q) {
-  int64_t qid = sqlite3_column_int64(st, 1);
-  const char *code = (const char *)sqlite3_column_text(st, 2);
-  if (qid < 0 || (uint64_t)qid >= 1u << 20) { /* an id too large for the table */
-    size_t j = 0;
-    while (j < nquestions && strcmp(code, questions[j])) j++;
-    *q = j;
-    return 0;
-  }
-  if ((size_t)qid >= sl->nslot) {
-    size_t n = (size_t)qid + 64, *g = realloc(sl->slot, n * sizeof *g);
-    if (!g) return MI_ENOMEM;
-    memset(g + sl->nslot, 0, (n - sl->nslot) * sizeof *g);
-    sl->slot = g, sl->nslot = n;
-  }
-  if (!sl->slot[qid]) {
-    size_t j = 0;
-    while (j < nquestions && strcmp(code, questions[j])) j++;
-    sl->slot[qid] = j + 1;
-  }
-  *q = sl->slot[qid] - 1;
-  return 0;
-}
-
-#define ANSWER_COLUMNS                                                                      \
-  "SELECT a.response_id, a.question_id, q.code, a.value, q.reverse, q.scale_min, q.scale_max" \
-  " FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.value IS NOT NULL"
+#define ANSWER_SQL "SELECT response_id, question_id, value FROM answers WHERE value IS NOT NULL"
 
 int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
-                        int64_t to, int include_flagged, const char *const *questions,
-                        const mi_survey_scale *scales, size_t nquestions, mi_survey_row_fn cb,
-                        void *ctx, size_t *flagged_left_out, mi_err *e) {
+                        int64_t to, int include_flagged, unsigned need,
+                        const char *const *questions, const mi_survey_scale *scales,
+                        size_t nquestions, mi_survey_row_fn cb, void *ctx,
+                        size_t *flagged_left_out, mi_err *e) {
   *flagged_left_out = 0;
   /* Two cursors merged by response id, so that nothing is held but the row
    * at hand. Over the whole history, or a period holding a good part of it,
@@ -133,16 +136,28 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
    * table), and its answers are looked up per response. */
   int dense = (from == INT64_MIN && to == INT64_MAX) || large_period(s, survey, from, to);
   sqlite3_stmt *st = NULL, *an = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         dense ? RESPONSE_COLUMNS " FROM responses r NOT INDEXED" RESPONSES_WHERE
-                                 " ORDER BY r.id"
-                               : RESPONSE_COLUMNS RESPONSES_OF " ORDER BY r.id",
-                         -1, &st, NULL) != SQLITE_OK ||
+  int cust = need & MI_SURVEY_NEED_CUSTOMER, dept = need & MI_SURVEY_NEED_DEPARTMENT;
+  char sql[2048];
+  snprintf(sql, sizeof sql, RESPONSE_SQL,
+           cust ? "coalesce(c.tier, ''), coalesce(c.region, '')" : "'', ''",
+           dept ? "coalesce(d.code, '')" : "''", dense ? "NOT INDEXED" : "",
+           cust && dept ? " JOIN customers c ON c.id = r.customer_id LEFT JOIN tickets t ON t.id ="
+                          " i.ticket_id LEFT JOIN departments d ON d.id = t.department_id"
+           : cust ? " JOIN customers c ON c.id = r.customer_id"
+           : dept ? " LEFT JOIN tickets t ON t.id = i.ticket_id LEFT JOIN departments d ON d.id ="
+                    " t.department_id"
+                  : "");
+  qinfo *qi = NULL;
+  size_t nqi = 0;
+  int qrc = load_questions(s, questions, nquestions, &qi, &nqi);
+  if (qrc == MI_ENOMEM) return mi_err_set(e, MI_ENOMEM, "out of memory reading questions");
+  if (qrc || sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(s->db,
-                         dense ? ANSWER_COLUMNS " AND a.response_id >= ?1 ORDER BY a.response_id"
-                               : ANSWER_COLUMNS " AND a.response_id = ?1",
+                         dense ? ANSWER_SQL " AND response_id >= ?1 ORDER BY response_id"
+                               : ANSWER_SQL " AND response_id = ?1",
                          -1, &an, NULL) != SQLITE_OK) {
     sqlite3_finalize(st);
+    free(qi);
     return mi_store_fail(s, e, "reading responses");
   }
   sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
@@ -150,7 +165,6 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
   sqlite3_bind_int64(st, 3, to);
   sqlite3_bind_int64(st, 4, wave_id);
   double *values = malloc((nquestions ? nquestions : 1) * sizeof *values);
-  slots sl = {0};
   int rc = values ? 0 : MI_ENOMEM, arc = SQLITE_DONE, started = 0, stop = 0;
   while (!rc && !stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
     rc = 0;
@@ -171,10 +185,11 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
       int64_t aid = sqlite3_column_int64(an, 0);
       if (aid > id) break;
       if (aid < id) continue;
-      size_t q;
-      if ((rc = question_slot(&sl, an, questions, nquestions, &q))) break;
-      if (q < nquestions)
-        values[q] = in_terms_of(scales ? &scales[q] : NULL, an, sqlite3_column_double(an, 3));
+      int64_t qid = sqlite3_column_int64(an, 1);
+      const qinfo *q = qid > 0 && (uint64_t)qid < nqi ? &qi[qid] : NULL;
+      if (q && q->slot < nquestions)
+        values[q->slot] =
+            in_terms_of(scales ? &scales[q->slot] : NULL, q, sqlite3_column_double(an, 2));
     }
     if (rc) break;
     if (arc != SQLITE_ROW && arc != SQLITE_DONE) {
@@ -199,7 +214,7 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
     }
     if ((stop = cb(ctx, &row))) rc = stop;
   }
-  free(values), free(sl.slot);
+  free(values), free(qi);
   sqlite3_finalize(st);
   sqlite3_finalize(an);
   if (rc == SQLITE_DONE) return 0;
@@ -235,8 +250,9 @@ int mi_survey_rows_read(mi_store *s, const char *survey, int64_t wave_id, int64_
   memset(out, 0, sizeof *out);
   out->questions = questions;
   out->nquestions = nquestions;
-  int rc = mi_survey_rows_scan(s, survey, wave_id, from, to, include_flagged, questions, scales,
-                               nquestions, keep_row, out, &out->flagged_left_out, e);
+  int rc = mi_survey_rows_scan(s, survey, wave_id, from, to, include_flagged,
+                               MI_SURVEY_NEED_CUSTOMER | MI_SURVEY_NEED_DEPARTMENT, questions,
+                               scales, nquestions, keep_row, out, &out->flagged_left_out, e);
   if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading responses");
   if (rc) mi_survey_rows_free(out);
   return rc;

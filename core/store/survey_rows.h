@@ -63,11 +63,15 @@ typedef int (*mi_survey_row_fn)(void *ctx, const mi_survey_row *row);
 
 /* The rows of mi_survey_rows_read, in response id order, passed one at a
  * time to cb without being kept: memory does not grow with the rows. The
- * flagged responses left out are counted in *flagged_left_out. */
+ * flagged responses left out are counted in *flagged_left_out. need: which
+ * joined columns to read (MI_SURVEY_NEED_*); the others are "". */
+#define MI_SURVEY_NEED_CUSTOMER 1u   /* tier and region (a look-up per response) */
+#define MI_SURVEY_NEED_DEPARTMENT 2u /* the department (two look-ups per response) */
 int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
-                        int64_t to, int include_flagged, const char *const *questions,
-                        const mi_survey_scale *scales, size_t nquestions, mi_survey_row_fn cb,
-                        void *ctx, size_t *flagged_left_out, mi_err *e);
+                        int64_t to, int include_flagged, unsigned need,
+                        const char *const *questions, const mi_survey_scale *scales,
+                        size_t nquestions, mi_survey_row_fn cb, void *ctx,
+                        size_t *flagged_left_out, mi_err *e);
 
 /* The customer base by "tier" or "region" (a customer without one: level ""):
  * cb(ctx, level, customers) per level. A non-zero return from cb stops and is
