@@ -26,7 +26,8 @@ CREATE TABLE customers (
     consent_email INTEGER NOT NULL,
     consent_sms   INTEGER NOT NULL,
     consent_phone INTEGER NOT NULL,
-    created_at    TEXT NOT NULL
+    created_at    TEXT NOT NULL,
+    referred_by   TEXT
 );
 
 CREATE TABLE responses (

@@ -4,16 +4,17 @@
 --
 -- The company rule: customers earn points per currency unit of every completed
 -- order, more in the higher tiers, and a fixed number for every answered
--- survey and every feedback given in a follow-up call (and, once the engine
--- feeds them, for referrals). Points
--- expire by one rule for all of them.
+-- survey, every feedback given in a follow-up call and every referral (to the
+-- referrer, once, when the referred customer's first order has completed).
+-- Points expire by one rule for all of them.
 --
 --   order     floor(amount x points_per_unit x multipliers[tier])
 --             (customers without a tier: no_tier_multiplier); only completed
 --             orders are passed in; an order of amount 0 earns nothing (nil)
 --   survey    survey_points
 --   feedback  feedback_points
---   referral  referral_points
+--   referral  referral_points (customer is the referrer, event.id the
+--             referred customer)
 --
 -- params (all required; set under policies.loyalty.params in manyi.yaml):
 --   points_per_unit     number   points per currency unit of an order

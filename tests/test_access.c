@@ -50,6 +50,7 @@ static const struct expect {
     {"action", "list", 1, 0, 1, 0},     {"action", "show", 1, 0, 1, 0},
     {"action", "close", 1, 0, 0, 0},    {"report", NULL, 1, 0, 1, 0},
     {"kpi", NULL, 1, 0, 1, 0},          {"eval", "staff", 1, 0, 0, 0},
+    {"customer", "refer", 1, 0, 0, 0},
 };
 
 static int allowed_by_table(const char *cmd, const char *sub, mi_config_role role) {

@@ -1,5 +1,7 @@
 /* Loyalty points: the points hook's checks (nonsense fails closed), expiry
- * rules, the crediting batch (exactly once, refunds reversed once), lots
+ * rules, the crediting batch (exactly once, refunds reversed once), referrals
+ * (the rules; credited once to the referrer, reversed when everything the
+ * referred customer bought was refunded), lots
  * replayed from the ledger (redeem soonest expiry first, never below zero,
  * one redemption per key, expire idempotent). Numbers are worked out by hand
  * in the comments. */
@@ -18,12 +20,14 @@
 #include "config/config.h"
 #include "policy/policy.h"
 #include "service/points.h"
+#include "service/referrals.h"
 #include "service/sync.h"
 #include "store/customers.h"
 #include "store/jobs.h"
 #include "store/ledger.h"
 #include "store/orders.h"
 #include "store/point_events.h"
+#include "store/referrals.h"
 #include "store/responses.h"
 #include "store/store.h"
 #include "store/surveys.h"
@@ -56,11 +60,16 @@ static void write_file(const char *name, const char *text) {
 }
 
 /* The batch's policy: orders earn floor(amount) points expiring per params,
- * surveys params.survey points; order OBAD raises, ONEG gives -5. */
+ * surveys params.survey points, referrals params.referral points to the
+ * referrer; order OBAD raises, ONEG gives -5. */
 static const char earn_lua[] =
     "return { points = function(ev, c, p)\n"
     "  if ev.id == 'OBAD' then error('boom') end\n"
     "  if ev.id == 'ONEG' then return {points = -5, reason = 'negative'} end\n"
+    "  if ev.type == 'referral' then\n"
+    "    return {points = p.referral, expires = p.expires,\n"
+    "            reason = 'referral ' .. ev.id .. ' by ' .. c.external_id}\n"
+    "  end\n"
     "  if ev.type == 'survey' then\n"
     "    return {points = p.survey, reason = 'survey ' .. ev.id .. ' ' .. ev.survey}\n"
     "  end\n"
@@ -123,7 +132,7 @@ static int setup(void **state) {
            "policies:\n"
            "  loyalty:\n"
            "    file: %s/earn.lua\n"
-           "    params: {survey: 50, expires: after 30d}\n",
+           "    params: {survey: 50, referral: 300, expires: after 30d}\n",
            dir);
   return mi_test_config(yaml, dir, &cfg);
 }
@@ -474,6 +483,189 @@ static void test_credit_once_and_reverse_once(void **state) {
   mi_store_close(s);
 }
 
+/* ---- referrals ------------------------------------------------------------- */
+
+static int keep_row(void *ctx, const mi_ledger_row *r) {
+  mi_ledger_row *out = ctx;
+  *out = *r;
+  /* The strings are valid only during the callback. */
+  out->kind = out->reason = out->source = out->policy = out->idempotency_key = NULL;
+  return 0;
+}
+
+/* The ledger entry with key, or one with id 0 if there is none. */
+static mi_ledger_row by_key(mi_store *s, const char *key) {
+  mi_ledger_row r = {0};
+  mi_err e = {0};
+  int rc = mi_ledger_by_key(s, key, keep_row, &r, &e);
+  assert_true(rc == 0 || rc == MI_ENOTFOUND);
+  return r;
+}
+
+static void test_referral_rules(void **state) {
+  (void)state;
+  mi_store *s = fresh("refer-rules.db");
+  mi_err e = {0};
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  customer(s, "R");
+  customer(s, "N1");
+  customer(s, "N3");
+  customer(s, "X");
+  assert_int_equal(mi_referral_record(NULL, "R", "N1", now, NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_referral_record(s, NULL, "N1", now, NULL, &e), MI_EINVAL);
+  assert_int_equal(mi_referral_record(s, "R", "R", now, NULL, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "cannot refer themselves"));
+  assert_int_equal(mi_referral_record(s, "NOBODY", "N1", now, NULL, &e), MI_ENOTFOUND);
+  assert_non_null(strstr(e.msg, "NOBODY"));
+  assert_int_equal(mi_referral_record(s, "R", "NOBODY", now, NULL, &e), MI_ENOTFOUND);
+  assert_int_equal(mi_referral_record(s, "R", "N1", now, "clerk", &e), MI_PUT_INSERTED);
+  assert_int_equal(mi_referral_record(s, "R", "N1", now + DAY, NULL, &e), MI_PUT_UNCHANGED);
+  /* One referrer per customer: another is refused, naming the first. */
+  assert_int_equal(mi_referral_record(s, "X", "N1", now, NULL, &e), MI_EEXIST);
+  assert_non_null(strstr(e.msg, "N1 was referred by R"));
+  /* R -> N1 -> N3; then N3 -> R and N1 -> R would close a circle. */
+  assert_int_equal(mi_referral_record(s, "N1", "N3", now, NULL, &e), MI_PUT_INSERTED);
+  assert_int_equal(mi_referral_record(s, "N3", "R", now, NULL, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "circle"));
+  assert_int_equal(mi_referral_record(s, "N1", "R", now, NULL, &e), MI_EINVAL);
+  /* Not a circle: X refers R (R's referrer chain is empty). */
+  assert_int_equal(mi_referral_record(s, "X", "R", now, NULL, &e), MI_PUT_INSERTED);
+  assert_int_equal(mi_store_commit(s, &e), 0);
+  mi_referral f;
+  int64_t n1, r, n;
+  assert_int_equal(mi_customer_id(s, "N1", &n1, &e), 0);
+  assert_int_equal(mi_customer_id(s, "R", &r, &e), 0);
+  assert_int_equal(mi_referral_of(s, n1, &f, &e), 0);
+  assert_string_equal(f.referrer, "R");
+  assert_string_equal(f.recorded_by, "clerk");
+  assert_int_equal(f.recorded_at, now);
+  assert_int_equal(mi_referral_count(s, r, &n, &e), 0);
+  assert_int_equal(n, 1);
+  mi_store_close(s);
+}
+
+/* R referred N1, N2, N4 and N5; N1 referred N3. The policy: an order earns
+ * floor(amount), a referral 300 to the referrer, both expiring 30 days after
+ * the event.
+ *   N1: O11 50.00 placed (10-01), O12 20.00 completed (10-10), O13 10.00
+ *       completed (10-05): 20 + 10 = 30 points; R earns 300 as of N1's first
+ *       completed order, O13 on 10-05 (not the first stored, O12), so the lot
+ *       expires 11-04.
+ *   N2: only a placed and a cancelled order: R earns nothing for N2.
+ *   N3: O31 5.00 completed (10-20): 5 points; N1 earns 300.
+ *   N4: O41 40.00 completed (10-15): 40 points; R earns 300.
+ *   N5: O51 30.00 completed on 11-02, after as_of (11-01): nothing yet.
+ * First run: events 4 orders + 3 referrals = 7, points 20 + 10 + 5 + 40 +
+ * 3 x 300 = 975; R 600, N1 330. */
+static void test_referral_points(void **state) {
+  (void)state;
+  mi_store *s = fresh("refer.db");
+  mi_err e = {0};
+  const int64_t d0 = T_2026_10_01;
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  int64_t r = customer(s, "R"), n1 = customer(s, "N1"), n2 = customer(s, "N2"),
+          n3 = customer(s, "N3"), n4 = customer(s, "N4"), n5 = customer(s, "N5");
+  order(s, "O11", n1, 5000, d0, "placed");
+  order(s, "O12", n1, 2000, d0 + 9 * DAY, "completed");
+  order(s, "O13", n1, 1000, d0 + 4 * DAY, "completed");
+  order(s, "O21", n2, 7000, d0, "placed");
+  order(s, "O22", n2, 9000, d0 + DAY, "cancelled");
+  order(s, "O31", n3, 500, d0 + 19 * DAY, "completed");
+  order(s, "O41", n4, 4000, d0 + 14 * DAY, "completed");
+  order(s, "O51", n5, 3000, now + DAY, "completed");
+  const char *pairs[][2] = {{"R", "N1"}, {"R", "N2"}, {"N1", "N3"}, {"R", "N4"}, {"R", "N5"}};
+  for (size_t i = 0; i < 5; i++)
+    assert_int_equal(mi_referral_record(s, pairs[i][0], pairs[i][1], now, NULL, &e),
+                     MI_PUT_INSERTED);
+  assert_int_equal(mi_store_commit(s, &e), 0);
+
+  mi_policy *p = load_earn();
+  mi_points_run_summary sum;
+  failures = 0;
+  run(s, p, 1, 2, &sum); /* dry run */
+  assert_int_equal(sum.events, 7);
+  assert_int_equal(sum.points, 975);
+  assert_int_equal(entries(s), 0);
+  run(s, p, 0, 2, &sum);
+  assert_int_equal(sum.events, 7);
+  assert_int_equal(sum.credited, 7);
+  assert_int_equal(sum.points, 975);
+  assert_int_equal(sum.failed, 0);
+  assert_int_equal(balance(s, r), 600);
+  assert_int_equal(balance(s, n1), 330);
+  assert_int_equal(balance(s, n2), 0);
+  assert_int_equal(balance(s, n3), 5);
+  assert_int_equal(balance(s, n4), 40);
+  assert_int_equal(balance(s, n5), 0);
+  mi_ledger_row l = by_key(s, "referral:N1:earn");
+  assert_int_equal(l.customer_id, r);
+  assert_int_equal(l.points, 300);
+  assert_int_equal(l.expires_at, d0 + 4 * DAY + 30 * DAY);
+  assert_int_equal(by_key(s, "referral:N3:earn").customer_id, n1);
+  assert_int_equal(by_key(s, "referral:N2:earn").id, 0);
+  assert_int_equal(by_key(s, "referral:N5:earn").id, 0);
+
+  /* Again: nothing is credited twice. */
+  run(s, p, 0, 500, &sum);
+  assert_int_equal(sum.events, 0);
+  assert_int_equal(sum.reversed, 0);
+  assert_int_equal(entries(s), 7);
+
+  /* N1 refunds O12 but O13 stays completed: only O12's 20 go back. */
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  order(s, "O12", n1, 2000, d0 + 9 * DAY, "refunded");
+  assert_int_equal(mi_store_commit(s, &e), 0);
+  run(s, p, 0, 500, &sum);
+  assert_int_equal(sum.reversed, 1);
+  assert_int_equal(sum.reversed_points, -20);
+  assert_int_equal(balance(s, r), 600);
+  assert_int_equal(balance(s, n1), 310);
+
+  /* N4 refunds its only order: its 40 and R's 300 for N4 go back, once. */
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  order(s, "O41", n4, 4000, d0 + 14 * DAY, "refunded");
+  assert_int_equal(mi_store_commit(s, &e), 0);
+  run(s, p, 1, 500, &sum);
+  assert_int_equal(sum.reversed, 2);
+  assert_int_equal(sum.reversed_points, -340);
+  assert_int_equal(entries(s), 8);
+  run(s, p, 0, 500, &sum);
+  assert_int_equal(sum.reversed, 2);
+  assert_int_equal(sum.reversed_points, -340);
+  assert_int_equal(balance(s, r), 300);
+  assert_int_equal(balance(s, n4), 0);
+  mi_ledger_row back = by_key(s, "referral:N4:reverse");
+  assert_int_equal(back.customer_id, r);
+  assert_int_equal(back.points, -300);
+  assert_int_equal(back.reverses_id, by_key(s, "referral:N4:earn").id);
+  run(s, p, 0, 500, &sum);
+  assert_int_equal(sum.reversed, 0);
+  assert_int_equal(entries(s), 10);
+
+  /* N4 buys again (O42 60.00 on 10-25): N4 earns 60; the referral, taken
+   * back, is not credited again. */
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  order(s, "O42", n4, 6000, d0 + 24 * DAY, "completed");
+  assert_int_equal(mi_store_commit(s, &e), 0);
+  run(s, p, 0, 500, &sum);
+  assert_int_equal(sum.events, 1);
+  assert_int_equal(sum.points, 60);
+  assert_int_equal(sum.reversed, 0);
+  assert_int_equal(balance(s, r), 300);
+  assert_int_equal(balance(s, n4), 60);
+
+  /* As of 11-03, N5's order (11-02) has completed: 30 for N5, 300 for R. */
+  mi_points_run_options o = {.as_of = now + 2 * DAY, .now = now + 2 * DAY};
+  assert_int_equal(mi_points_run(s, cfg, p, &o, &sum, &e), 0);
+  assert_int_equal(sum.events, 2);
+  assert_int_equal(sum.points, 330);
+  assert_int_equal(balance(s, r), 600);
+  assert_int_equal(balance(s, n5), 30);
+  assert_int_equal(by_key(s, "referral:N5:earn").expires_at, now + DAY + 30 * DAY);
+  mi_policy_free(p);
+  mi_store_close(s);
+}
+
 /* A run killed after a chunk resumes from its checkpoint; a later run (the
  * job done) starts afresh and credits whatever is still missing. */
 static void test_resume(void **state) {
@@ -684,6 +876,8 @@ int main(void) {
       cmocka_unit_test(test_hook_good),
       cmocka_unit_test(test_expiry_rules),
       cmocka_unit_test(test_credit_once_and_reverse_once),
+      cmocka_unit_test(test_referral_rules),
+      cmocka_unit_test(test_referral_points),
       cmocka_unit_test(test_resume),
       cmocka_unit_test(test_redeem),
       cmocka_unit_test(test_debt),

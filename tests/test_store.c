@@ -207,10 +207,15 @@ static void test_base_database_migrates_to_latest(void **state) {
   assert_int_equal(mi_store_version(s), 1);
   mi_store_close(s);
   assert_int_equal(raw_exec(p, "SELECT * FROM customer_value"), SQLITE_ERROR);
+  assert_int_equal(raw_exec(p, "SELECT * FROM referrals"), SQLITE_ERROR);
   assert_int_equal(mi_store_open(p, 0, &s, &e), 0);
   assert_int_equal(mi_store_version(s), mi_store_latest_version());
   mi_store_close(s);
   assert_int_equal(raw_exec(p, "SELECT * FROM customer_value"), SQLITE_OK);
+  /* Version 10: referrals, one referrer per customer, never oneself. */
+  assert_true(mi_store_latest_version() >= 10);
+  assert_int_equal(raw_exec(p, "SELECT referrer_id, referred_id, recorded_at, recorded_by"
+                               " FROM referrals"), SQLITE_OK);
 }
 
 static mi_customer sample_customer(const char *id) {

@@ -19,7 +19,8 @@ static const char usage_all[] =
     "  update ID --stage do|check|act [--note TEXT]\n"
     "  close ID [--after PERIOD] [--note TEXT]\n"
     "                 done; with a metric, measured over the period after the action and\n"
-    "                 the change tested (two proportions: R prop.test, no correction)\n"
+    "                 the change tested (two proportions: R prop.test, no correction);\n"
+    "                 PERIOD must end after the action was added and after its baseline\n"
     "  list [--department D]    show ID\n"
     "\n"
     "Periods: 2026, 2026Q3, 2026-09 or a day, in the configuration's time zone.\n";

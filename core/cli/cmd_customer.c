@@ -1,10 +1,13 @@
-/* manyi customer show ID: one customer, with behaviour and value figures. */
+/* manyi customer show ID: one customer, with behaviour and value figures;
+ * manyi customer refer REFERRER REFERRED: record who brought whom. */
 #include <jansson.h>
 #include <math.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "service/referrals.h"
 #include "store/customers.h"
+#include "store/referrals.h"
 #include "util/timeutil.h"
 
 static void money(int64_t minor, char buf[32]) {
@@ -27,7 +30,14 @@ static void mask_customer(mi_customer *c, masked *buf) {
   c->birthday = mi_access_mask("birthday", c->birthday, buf->birthday, sizeof buf->birthday);
 }
 
-static void print_json(const mi_customer *c, const mi_customer_summary *m) {
+/* Who referred the customer ("" if nobody) and how many they referred. */
+typedef struct referral_info {
+  char referred_by[65];
+  int64_t referred;
+} referral_info;
+
+static void print_json(const mi_customer *c, const mi_customer_summary *m,
+                       const referral_info *ri) {
   char created[11], spend[32], life[32], last[21] = "";
   mi_date_format(c->created_at, created);
   money(m->spend_12m_minor, spend);
@@ -60,10 +70,13 @@ static void print_json(const mi_customer *c, const mi_customer_summary *m) {
   json_object_set_new(o, "avg_overall_satisfaction",
                       isnan(m->avg_overall) ? json_null() : json_real(m->avg_overall));
   json_object_set_new(o, "points", json_integer(m->points));
+  json_object_set_new(o, "referred_by", *ri->referred_by ? json_string(ri->referred_by) : json_null());
+  json_object_set_new(o, "referrals", json_integer(ri->referred));
   mi_cli_print_json(o);
 }
 
-static void print_text(const mi_customer *c, const mi_customer_summary *m) {
+static void print_text(const mi_customer *c, const mi_customer_summary *m,
+                       const referral_info *ri) {
   char created[11], spend[32], life[32], last[11] = "-";
   mi_date_format(c->created_at, created);
   money(m->spend_12m_minor, spend);
@@ -88,33 +101,89 @@ static void print_text(const mi_customer *c, const mi_customer_summary *m) {
     printf("  survey responses %lld, average overall satisfaction %.2f\n",
            (long long)m->responses, m->avg_overall);
   printf("  points balance %lld\n", (long long)m->points);
+  if (*ri->referred_by || ri->referred)
+    printf("  referred by %s; referred %lld customer%s\n", or_dash(ri->referred_by),
+           (long long)ri->referred, ri->referred == 1 ? "" : "s");
 }
 
-static int run(mi_cli *cli, int argc, char **argv) {
-  if (argc != 3 || strcmp(argv[1], "show") != 0)
-    return mi_cli_usage_error("customer", "use: manyi customer show ID");
+static int referral_info_get(mi_store *s, int64_t id, referral_info *ri, mi_err *e) {
+  mi_referral f;
+  memset(ri, 0, sizeof *ri);
+  int rc = mi_referral_of(s, id, &f, e);
+  if (rc == 0) memcpy(ri->referred_by, f.referrer, sizeof ri->referred_by);
+  else if (rc != MI_ENOTFOUND) return rc;
+  return mi_referral_count(s, id, &ri->referred, e);
+}
+
+static int cmd_show(mi_cli *cli, int argc, char **argv) {
+  if (argc != 2) return mi_cli_usage_error("customer", "use: manyi customer show ID");
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_customer c;
   mi_customer_summary m;
+  referral_info ri;
   mi_err e = {0};
-  if (mi_customer_get(cli->store, argv[2], &c, &e)) return mi_cli_fail(&e);
+  if (mi_customer_get(cli->store, argv[1], &c, &e)) return mi_cli_fail(&e);
   masked buf;
   if (mi_access_masked(&cli->actor)) mask_customer(&c, &buf);
   int rc = mi_customer_summary_get(cli->store, c.id, mi_cli_now(), &m, &e);
+  if (rc == 0) rc = referral_info_get(cli->store, c.id, &ri, &e);
   if (rc == 0) {
-    if (cli->json) print_json(&c, &m);
-    else print_text(&c, &m);
+    if (cli->json) print_json(&c, &m, &ri);
+    else print_text(&c, &m, &ri);
   }
   mi_customer_release(&c);
   return rc ? mi_cli_fail(&e) : 0;
 }
 
-const mi_cli_command mi_cmd_customer = {
-    "customer", "show one customer with orders, tickets, satisfaction and points",
+static int cmd_refer(mi_cli *cli, int argc, char **argv) {
+  if (argc != 3)
+    return mi_cli_usage_error("customer", "use: manyi customer refer REFERRER REFERRED");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  if (mi_store_begin(cli->store, &e)) return mi_cli_fail(&e);
+  int rc = mi_referral_record(cli->store, argv[1], argv[2], mi_cli_now(), cli->actor.name, &e);
+  if (rc < 0 || mi_store_commit(cli->store, &e)) {
+    mi_store_rollback(cli->store);
+    return mi_cli_fail(&e);
+  }
+  int already = rc == MI_PUT_UNCHANGED;
+  if (cli->json)
+    mi_cli_print_json(json_pack("{s:s, s:s, s:b}", "referrer", argv[1], "referred", argv[2],
+                                "already", already));
+  else if (!cli->quiet)
+    printf("%s referred by %s%s\n", argv[2], argv[1],
+           already ? " (recorded before; nothing changed)"
+                   : ": `manyi eval points` credits the referrer when the referred "
+                     "customer's first order has completed");
+  return 0;
+}
+
+static const char usage_all[] =
     "Usage: manyi [--config FILE] [--db FILE] [--json] customer show ID\n"
+    "       manyi [--config FILE] [--db FILE] [--json] customer refer REFERRER REFERRED\n"
     "\n"
-    "ID is the customer's external id. Prints identity, contacts, consent and tier,\n"
-    "then orders and spend (12 months and lifetime; refunded and cancelled orders\n"
-    "do not count), interactions, tickets, survey responses and the points balance.\n"
-    "Set MANYI_NOW=YYYY-MM-DDTHH:MM:SSZ to compute '12 months' from another moment.\n",
-    run, 0};
+    "show: ID is the customer's external id. Prints identity, contacts, consent and\n"
+    "tier, then orders and spend (12 months and lifetime; refunded and cancelled\n"
+    "orders do not count), interactions, tickets, survey responses, the points\n"
+    "balance, who referred the customer and how many they referred.\n"
+    "Set MANYI_NOW=YYYY-MM-DDTHH:MM:SSZ to compute '12 months' from another moment.\n"
+    "\n"
+    "refer: records that customer REFERRER brought customer REFERRED (external ids;\n"
+    "bulk: the referred_by column of `manyi import customers`). A customer has one\n"
+    "referrer, never themselves, and referrals may not go round in a circle; the\n"
+    "same referral again changes nothing, another referrer is refused. The referrer\n"
+    "earns the loyalty policy's referral points (event type \"referral\", id the\n"
+    "referred customer) once, from `manyi eval points`, when the referred\n"
+    "customer's first order completes; if every completed order of theirs is later\n"
+    "refunded, the points are taken back and not credited again. Admins only;\n"
+    "recorded in the audit log.\n";
+
+static const mi_cli_sub subs[] = {
+    {"show", usage_all, cmd_show}, {"refer", usage_all, cmd_refer}, {NULL, NULL, NULL}};
+
+static int run(mi_cli *cli, int argc, char **argv) {
+  return mi_cli_dispatch(cli, "customer", usage_all, subs, NULL, argc, argv);
+}
+
+const mi_cli_command mi_cmd_customer = {
+    "customer", "show one customer; record who referred whom", usage_all, run, 1};

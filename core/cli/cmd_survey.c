@@ -33,8 +33,10 @@ static const char usage_all[] =
     "                 finite-population corrected. Neyman allocation uses each\n"
     "                 stratum's spread of the past answers to question Q. --seed\n"
     "                 makes it reproducible; each invitation stores its stratum and\n"
-    "                 design weight N_h/n_h (cluster: M/m). The same command again\n"
-    "                 adds nothing.\n"
+    "                 design weight N_h/n_h (cluster: M/m). --method cluster takes\n"
+    "                 --clusters M whole clusters at random (not --size or --margin:\n"
+    "                 the sample is every eligible customer of those clusters). The\n"
+    "                 same command again adds nothing.\n"
     "  dispatch CODE --wave W   one outbox message per pending invitation (then sent)\n"
     "  remind CODE --wave W --after DURATION\n"
     "                 one reminder to each invitation sent at least DURATION ago\n"
@@ -90,6 +92,7 @@ static const char usage_all[] =
 typedef struct args {
   mi_sample_request r;
   int64_t after;
+  int size_given, clusters_given; /* --size 0 and --clusters 0 are given too */
 } args;
 
 static int parse(int argc, char **argv, args *a) {
@@ -103,6 +106,7 @@ static int parse(int argc, char **argv, args *a) {
       {"dry-run", no_argument, NULL, 'd'},          {"after", required_argument, NULL, 'A'},
       {NULL, 0, NULL, 0}};
   a->after = 0;
+  a->size_given = a->clusters_given = 0;
   a->r = (mi_sample_request){.method = "srs", .allocation = "proportional", .conf = 0.95,
                              .p = 0.5, .seed = 1, .quiet_days = -1, .now = mi_cli_now()};
   int opt;
@@ -122,11 +126,11 @@ static int parse(int argc, char **argv, args *a) {
     case 'b': a->r.by = optarg; break;
     case 'a': a->r.allocation = optarg; break;
     case 'q': a->r.question = optarg; break;
-    case 'n': a->r.size = v; break;
+    case 'n': a->r.size = v, a->size_given = 1; break;
     case 'M': a->r.margin = d; break;
     case 'c': a->r.conf = d; break;
     case 'p': a->r.p = d; break;
-    case 'k': a->r.clusters = v; break;
+    case 'k': a->r.clusters = v, a->clusters_given = 1; break;
     case 's': a->r.seed = (uint64_t)v; break;
     case 'Q': a->r.quiet_days = v; break;
     case 'd': a->r.dry_run = 1; break;
@@ -146,7 +150,19 @@ static int parse(int argc, char **argv, args *a) {
 static int cmd_sample(mi_cli *cli, int argc, char **argv) {
   args a;
   if (parse(argc, argv, &a)) return 2;
-  if (!a.r.size && !a.r.margin && strcmp(a.r.method, "cluster"))
+  /* A cluster sample takes whole clusters: its size is what they hold, so a
+   * --size or --margin would be ignored; say so rather than drop it. */
+  int cluster = !strcmp(a.r.method, "cluster");
+  if (cluster && (a.size_given || a.r.margin))
+    return mi_cli_usage_error("survey", "--method cluster takes whole clusters: say how many "
+                              "with --clusters M, not --size or --margin (the sample is every "
+                              "eligible customer of the clusters drawn)");
+  if (cluster && !a.r.clusters)
+    return mi_cli_usage_error("survey", "--method cluster needs --clusters M (how many "
+                              "clusters to take whole)");
+  if (!cluster && a.clusters_given)
+    return mi_cli_usage_error("survey", "--clusters is for --method cluster");
+  if (!a.r.size && !a.r.margin && !cluster)
     return mi_cli_usage_error("survey", "sample needs --size N or --margin M");
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};

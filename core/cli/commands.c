@@ -19,6 +19,9 @@ static const mi_cli_sub_rule survey_rules[] = {
     {"status", MI_ACCESS_ANALYSIS, NULL}, {"score", MI_ACCESS_ANALYSIS, NULL}, {NULL, 0, NULL}};
 static const mi_cli_sub_rule action_rules[] = {
     {"list", MI_ACCESS_ANALYSIS, NULL}, {"show", MI_ACCESS_ANALYSIS, NULL}, {NULL, 0, NULL}};
+/* Recording a referral moves points: an admin's, like redeeming them. */
+static const mi_cli_sub_rule customer_rules[] = {
+    {"refer", MI_ACCESS_ADMIN, "customer-refer"}, {NULL, 0, NULL}};
 static const mi_cli_sub_rule jobs_rules[] = {
     {"add", MI_ACCESS_ADMIN, "jobs"}, {"retry", MI_ACCESS_ADMIN, "jobs"}, {NULL, 0, NULL}};
 
@@ -27,7 +30,7 @@ const mi_cli_entry mi_cli_table[] = {
     {&mi_cmd_check, MI_ACCESS_OPEN, NULL, NULL}, /* reads only the file it checks */
     {&mi_cmd_import, MI_ACCESS_ADMIN, "import", NULL},
     {&mi_cmd_export, MI_ACCESS_ANALYSIS, NULL, NULL}, /* service/export.c records each export */
-    {&mi_cmd_customer, MI_ACCESS_CUSTOMERS, NULL, NULL},
+    {&mi_cmd_customer, MI_ACCESS_CUSTOMERS, NULL, customer_rules},
     {&mi_cmd_status, MI_ACCESS_ANALYSIS, NULL, NULL},
     {&mi_cmd_stats, MI_ACCESS_OPEN, NULL, NULL},
     {&mi_cmd_eval, MI_ACCESS_ADMIN, "eval", NULL},

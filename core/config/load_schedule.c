@@ -65,6 +65,10 @@ static int load_sample(const mi_cfg_ctx *c, const mi_ynode *m, const mi_config_s
   if (cluster != (o->clusters > 0))
     return mi_cfg_fail(c, v ? v : m, cluster ? "sample: cluster sampling needs clusters: M"
                                              : "sample: clusters: is for method: cluster");
+  if (cluster && (size || margin))
+    return mi_cfg_fail(c, size ? size : margin,
+                       "sample: method: cluster takes whole clusters (clusters: M), so %s: "
+                       "would be ignored; leave it out", size ? "size" : "margin");
   if (!cluster && !size && !margin)
     return mi_cfg_fail(c, m, "sample: give size: N or margin: M (e.g. 0.05)");
   if ((v = mi_cfg_get(m, "seed")) && (rc = mi_cfg_int(c, v, 0, INT64_MAX, &o->seed))) return rc;

@@ -6,6 +6,7 @@
 
 #include "service/fields.h"
 #include "service/import_rows.h"
+#include "service/referrals.h"
 #include "store/appointments.h"
 #include "store/customers.h"
 #include "store/departments.h"
@@ -113,13 +114,33 @@ static int customer_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
   if (tier && !mi_config_find_tier(ctx->cfg, tier))
     return mi_record_error(rec, e, MI_EPARSE, "tier", "'%s' is not a tier of the configuration",
                            tier);
+  const char *referrer;
+  if (text(rec, "referred_by", 0, 64, &referrer, e)) return MI_EPARSE;
   int rc = stored(rec, mi_customer_put(ctx->store, &c, e), e);
-  if (rc < 0 || !tier) return rc;
-  int64_t id;
-  if (mi_customer_id(ctx->store, c.external_id, &id, e)) return stored(rec, e->code, e);
-  int trc = mi_tier_set(ctx->store, id, tier, "imported", NULL, 0, ctx->opt->now, e);
-  if (trc < 0) return stored(rec, trc, e);
-  return rc == MI_PUT_UNCHANGED && trc == MI_PUT_UPDATED ? MI_PUT_UPDATED : rc;
+  if (rc < 0) return rc;
+  if (tier) {
+    int64_t id;
+    if (mi_customer_id(ctx->store, c.external_id, &id, e)) return stored(rec, e->code, e);
+    int trc = mi_tier_set(ctx->store, id, tier, "imported", NULL, 0, ctx->opt->now, e);
+    if (trc < 0) return stored(rec, trc, e);
+    if (rc == MI_PUT_UNCHANGED && trc == MI_PUT_UPDATED) rc = MI_PUT_UPDATED;
+  }
+  /* referred_by names a customer stored before this row (earlier in the
+   * file or imported before); an empty cell keeps what is recorded. */
+  if (referrer) {
+    mi_err re;
+    int frc = mi_referral_record(ctx->store, referrer, c.external_id, ctx->opt->now,
+                                 ctx->opt->actor, &re);
+    if (frc < 0)
+      return mi_record_error(rec, e,
+                             frc == MI_EINVAL || frc == MI_EEXIST || frc == MI_ENOTFOUND ? MI_EPARSE
+                                                                                         : frc,
+                             "referred_by", "%s%s", re.msg,
+                             frc == MI_ENOTFOUND ? " (the referrer must be imported first: "
+                                                   "earlier in the file or before it)" : "");
+    if (rc == MI_PUT_UNCHANGED && frc == MI_PUT_INSERTED) rc = MI_PUT_UPDATED;
+  }
+  return rc;
 }
 
 /* ---- orders ------------------------------------------------------------ */
@@ -383,7 +404,7 @@ void mi_import_ctx_release(mi_import_ctx *ctx) {
 static const char *const customer_required[] = {"external_id", "name", "kind", "created_at", NULL};
 static const char *const customer_optional[] = {
     "region", "industry", "phone", "email", "birthday", "consent_email", "consent_sms",
-    "consent_phone", "tier", "special_needs", NULL};
+    "consent_phone", "tier", "special_needs", "referred_by", NULL};
 static const char *const order_required[] = {"external_id", "customer_id", "amount",
                                              "currency",    "ordered_at",  "status", NULL};
 static const char *const staff_required[] = {"external_id", "name", NULL};

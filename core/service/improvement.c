@@ -9,6 +9,8 @@
 #include "service/tickets.h"
 #include "store/departments.h"
 #include "store/staff.h"
+#include "util/period.h"
+#include "util/timeutil.h"
 
 /* The metric of department over period as x of n. */
 static int measure(mi_store *s, const mi_config *cfg, const char *department, const char *metric,
@@ -48,6 +50,30 @@ int mi_action_open(mi_store *s, const mi_config *cfg, const mi_action_plan *p, i
   return mi_store_commit(s, e);
 }
 
+/* The period after the action must end after the action was created and
+ * after its baseline ends: an earlier one measures the time before the action
+ * (or the baseline itself) and would credit the action with what it found. */
+static int check_after(const mi_config *cfg, const mi_action_row *a, const char *after_period,
+                       mi_err *e) {
+  mi_eval_period after, base;
+  int64_t first, end;
+  char last[11], created[21];
+  int rc = mi_eval_period_parse(after_period, cfg->timezone, &after, e);
+  if (rc || (rc = mi_period_parse(after_period, &first, &end, e))) return rc;
+  mi_date_format((end - 1) * 86400, last);
+  mi_instant_format(a->created_at, created);
+  if (after.to <= a->created_at)
+    return mi_err_set(e, MI_EINVAL, "action %lld: --after %s ends on %s, before the action was "
+                      "created (%s); measure a period that ends after it (the action is judged "
+                      "by what came after it)", (long long)a->id, after_period, last, created);
+  if (*a->baseline_period &&
+      !mi_eval_period_parse(a->baseline_period, cfg->timezone, &base, e) && after.to <= base.to)
+    return mi_err_set(e, MI_EINVAL, "action %lld: --after %s ends on %s, not after the end of "
+                      "its baseline period %s; measure a later period", (long long)a->id,
+                      after_period, last, a->baseline_period);
+  return 0;
+}
+
 int mi_action_close(mi_store *s, const mi_config *cfg, int64_t id, const char *after_period,
                     const char *note, int64_t now, mi_stats_prop_test *t, mi_err *e) {
   mi_action_row a;
@@ -67,7 +93,9 @@ int mi_action_close(mi_store *s, const mi_config *cfg, int64_t id, const char *a
                       "after the action (--after 2026Q4)", (long long)id, a.metric);
       goto fail;
     }
-    if ((rc = measure(s, cfg, a.department, a.metric, after_period, now, &x, &n, e))) goto fail;
+    if ((rc = check_after(cfg, &a, after_period, e)) ||
+        (rc = measure(s, cfg, a.department, a.metric, after_period, now, &x, &n, e)))
+      goto fail;
     if (a.baseline_n && n && (rc = mi_stats_prop_test2(a.baseline_x, a.baseline_n, x, n, t, e)))
       goto fail;
     if ((rc = mi_action_measured(s, id, after_period, x, n, t->p_value, now, e))) goto fail;

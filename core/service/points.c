@@ -22,7 +22,7 @@ typedef struct ev_item {
 
 typedef struct rv_item {
   mi_point_reversal r;
-  char *strings[2]; /* order, customer */
+  char *strings[2]; /* external_id, customer */
 } rv_item;
 
 typedef struct chunk {
@@ -65,7 +65,7 @@ static int collect_reversal(void *ctx, const mi_point_reversal *r) {
   if (c->n == c->cap) return MI_ENOMEM;
   rv_item *it = &c->rv[c->n++];
   it->r = *r;
-  int rc = copy_str(r->order, &it->strings[0], &it->r.order);
+  int rc = copy_str(r->external_id, &it->strings[0], &it->r.external_id);
   rc |= copy_str(r->customer, &it->strings[1], &it->r.customer);
   return rc ? MI_ENOMEM : 0;
 }
@@ -150,8 +150,9 @@ static int credit(run *r, mi_point_source src, const mi_point_event *ev, mi_err 
   return 0;
 }
 
-/* Takes back what a refunded order's entry gave, minus what of it expired. */
-static int reverse(run *r, const mi_point_reversal *rv, mi_err *e) {
+/* Takes back what a refunded order's (or a referral's whose referred
+ * customer refunded everything) entry gave, minus what of it expired. */
+static int reverse(run *r, mi_point_source src, const mi_point_reversal *rv, mi_err *e) {
   mi_ledger_lots lots;
   int rc = mi_ledger_lots_get(r->s, rv->customer_id, &lots, e);
   if (rc) {
@@ -169,17 +170,18 @@ static int reverse(run *r, const mi_point_reversal *rv, mi_err *e) {
   r->sum->reversed++;
   r->sum->reversed_points -= take;
   if (r->opt->dry_run) return 0;
-  char key[200], source[96], reason[300];
-  if (mi_point_key_reverse(rv->order, key, sizeof key))
-    return mi_err_set(e, MI_EINVAL, "order id '%s' is too long for a ledger key", rv->order);
-  snprintf(source, sizeof source, "order:%s", rv->order);
-  if (expired)
-    snprintf(reason, sizeof reason,
-             "order %s refunded: takes back entry %lld (%lld points, %lld of them had expired)",
-             rv->order, (long long)rv->earn_id, (long long)rv->points, (long long)expired);
+  char key[200], source[96], reason[300], why[120], part[80] = "";
+  if (mi_point_key_reverse(src, rv->external_id, key, sizeof key))
+    return mi_err_set(e, MI_EINVAL, "id '%s' is too long for a ledger key", rv->external_id);
+  snprintf(source, sizeof source, "%s:%s", mi_point_source_name(src), rv->external_id);
+  if (src == MI_POINT_REFERRALS)
+    snprintf(why, sizeof why, "referral of %s: every completed order of theirs was refunded",
+             rv->external_id);
   else
-    snprintf(reason, sizeof reason, "order %s refunded: takes back entry %lld (%lld points)",
-             rv->order, (long long)rv->earn_id, (long long)rv->points);
+    snprintf(why, sizeof why, "order %s refunded", rv->external_id);
+  if (expired) snprintf(part, sizeof part, ", %lld of them had expired", (long long)expired);
+  snprintf(reason, sizeof reason, "%s: takes back entry %lld (%lld points%s)", why,
+           (long long)rv->earn_id, (long long)rv->points, part);
   mi_ledger_entry l = {.customer_id = rv->customer_id, .kind = "reverse", .points = -take,
                        .reason = reason, .source = source, .idempotency_key = key,
                        .reverses_id = rv->earn_id, .created_at = r->opt->now};
@@ -192,10 +194,14 @@ static int reverse(run *r, const mi_point_reversal *rv, mi_err *e) {
   return 0;
 }
 
-/* The events that earn, one source per phase, then the reversals. */
-static const char *const phases[] = {"orders", "responses", "feedback", "reversals"};
-static const mi_point_source phase_source[] = {MI_POINT_ORDERS, MI_POINT_RESPONSES, MI_POINT_FEEDBACK};
-enum { NPHASES = 4, REVERSALS = 3 };
+/* The events that earn, one source per phase, then the reversals (of
+ * orders, then of referrals). */
+static const char *const phases[] = {"orders",   "responses", "feedback",
+                                     "referrals", "reversals", "referral_reversals"};
+static const mi_point_source phase_source[] = {MI_POINT_ORDERS,    MI_POINT_RESPONSES,
+                                               MI_POINT_FEEDBACK,  MI_POINT_REFERRALS,
+                                               MI_POINT_ORDERS,    MI_POINT_REFERRALS};
+enum { NPHASES = 6, REVERSALS = 4 };
 
 /* The job key names the moment and the policy text: the same run resumes. */
 static int start(run *r, int *phase, int64_t *after, mi_err *e) {
@@ -229,13 +235,14 @@ static int phase_loop(run *r, chunk *c, int phase, int64_t after, mi_err *e) {
     chunk_clear(c);
     int rc = phase < REVERSALS ? mi_point_events_uncredited(r->s, phase_source[phase], r->opt->as_of,
                                                             after, c->cap, collect_event, c, e)
-                               : mi_point_reversals_pending(r->s, after, c->cap, collect_reversal, c, e);
+                               : mi_point_reversals_pending(r->s, phase_source[phase], after,
+                                                            c->cap, collect_reversal, c, e);
     if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading events");
     for (int i = 0; rc == 0 && i < c->n; i++)
       rc = phase < REVERSALS ? credit(r, phase_source[phase], &c->ev[i].ev, e)
-                             : reverse(r, &c->rv[i].r, e);
+                             : reverse(r, phase_source[phase], &c->rv[i].r, e);
     if (rc == 0 && c->n) {
-      after = phase < REVERSALS ? c->ev[c->n - 1].ev.id : c->rv[c->n - 1].r.order_id;
+      after = phase < REVERSALS ? c->ev[c->n - 1].ev.id : c->rv[c->n - 1].r.event_id;
       char checkpoint[48];
       snprintf(checkpoint, sizeof checkpoint, "%s:%lld", phases[phase], (long long)after);
       if (!r->opt->dry_run)

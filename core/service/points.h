@@ -1,5 +1,6 @@
 /* Loyalty points: the batch that credits what earns points (orders, answered
- * surveys, feedback in follow-up calls) through the loyalty policy and reverses refunded orders, and the
+ * surveys, feedback in follow-up calls, referrals) through the loyalty policy
+ * and reverses refunded orders (and referrals that brought nothing), and the
  * account operations (show, redeem, expire). Every write is a ledger entry
  * with an idempotency key, so reruns and crashes never credit twice. */
 #ifndef MI_SERVICE_POINTS_H
@@ -18,14 +19,16 @@ typedef struct mi_points_run_options {
   int64_t now;    /* created_at of the entries */
   int dry_run;    /* decide and report, write nothing */
   int chunk;      /* events per transaction; 0 = 500 */
-  /* phase: "orders", "responses", "feedback", "reversals"; done: events of the phase so far */
+  /* phase: "orders", "responses", "feedback", "referrals", "reversals",
+   * "referral_reversals"; done: events of the phase so far */
   void (*progress)(void *ctx, const char *phase, int64_t done); /* may be NULL */
   void (*on_failure)(void *ctx, const mi_err *e);               /* may be NULL */
   void *ctx;
 } mi_points_run_options;
 
 typedef struct mi_points_run_summary {
-  int64_t events;          /* orders and responses not credited before this run */
+  int64_t events;          /* events (orders, responses, feedback, referrals) not credited
+                              before this run */
   int64_t credited, points; /* entries written (or that would be) and their sum */
   int64_t skipped;         /* the policy gave no points (nil or 0) */
   int64_t failed;          /* the policy failed or gave negative points */
@@ -34,14 +37,19 @@ typedef struct mi_points_run_summary {
   char resumed[48];        /* the checkpoint an interrupted run resumed from, or "" */
 } mi_points_run_summary;
 
-/* Credits every completed order, survey response and follow-up feedback (at or before
- * as_of) that has no earn entry yet, then reverses the points of refunded
- * orders that were credited. The policy decides per event (the event view's
- * fields are in policies/README.md); a positive decision is an earn entry
- * keyed "order:<id>:earn" / "response:<id>:earn" / "feedback:<ticket>:earn" expiring as the decision
- * says, computed from the event's instant. A reversal (key
- * "order:<id>:reverse") takes back what the entry gave minus what of it
- * expired. Chunks of opt->chunk events, one transaction each with a
+/* Credits every completed order, survey response, follow-up feedback and
+ * referral (at or before as_of) that has no earn entry yet, then reverses the
+ * points of refunded orders that were credited. The policy decides per event
+ * (the event view's fields are in policies/README.md); a positive decision is
+ * an earn entry keyed "order:<id>:earn" / "response:<id>:earn" /
+ * "feedback:<ticket>:earn" / "referral:<referred customer>:earn" expiring as
+ * the decision says, computed from the event's instant. A referral is an
+ * event of the referrer once the referred customer has a completed order
+ * (its instant: the first such order's); it is credited once, ever. A
+ * reversal (key "order:<id>:reverse") takes back what the entry gave minus
+ * what of it expired; a referral is reversed the same way (key
+ * "referral:<referred>:reverse") when the referred customer has refunded
+ * orders and no completed one left, and is not credited again after. Chunks of opt->chunk events, one transaction each with a
  * checkpoint; a policy failure is counted, passed to on_failure and the run
  * goes on; a store failure stops it (committed chunks stay). */
 int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,

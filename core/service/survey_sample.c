@@ -144,6 +144,9 @@ static int check_request(const mi_config *cfg, const mi_sample_request *r, mi_er
   if (!strcmp(r->method, "stratified") && strcmp(r->allocation, "proportional") &&
       strcmp(r->allocation, "neyman"))
     return mi_err_set(e, MI_EINVAL, "allocation '%s': use proportional or neyman", r->allocation);
+  if (!strcmp(r->method, "cluster") && (r->size || r->margin > 0))
+    return mi_err_set(e, MI_EINVAL, "cluster sampling takes whole clusters: give how many "
+                      "(--clusters M), not a size or a margin");
   if (!strcmp(r->method, "stratified") && !strcmp(r->allocation, "neyman") && !r->question)
     return mi_err_set(e, MI_EINVAL, "Neyman allocation needs --question (past answers give each "
                       "stratum's spread)");

@@ -33,7 +33,7 @@ int mi_store_check(mi_store *s, mi_err *e) {
 
 static const char *const counted_tables[] = {
     "departments", "staff", "customers", "interactions", "orders", "tickets", "ticket_events",
-    "surveys", "questions", "invitations", "responses", "answers", "loyalty_ledger",
+    "surveys", "questions", "invitations", "responses", "answers", "loyalty_ledger", "referrals",
     "tier_history", "jobs", "evaluations", "improvement_actions", "audit_log", "outbox"};
 
 int mi_store_counts(mi_store *s, mi_store_count *out, int max, mi_err *e) {

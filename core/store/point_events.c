@@ -36,6 +36,21 @@ static const char feedback_sql[] =
     "   WHERE l.idempotency_key = 'feedback:' || t.external_id || ':earn')"
     " ORDER BY ev.id LIMIT ?3";
 
+/* A referral earns once its referred customer has a completed order; the
+ * event's instant is the first such order's. The UNIQUE index on
+ * referred_id keeps one referral per customer. */
+static const char referrals_sql[] =
+    "SELECT id, referred, referrer_id, referrer, 0, NULL, first_at, 'completed', NULL FROM ("
+    " SELECT f.id, d.external_id AS referred, f.referrer_id, r.external_id AS referrer,"
+    "  (SELECT min(o.ordered_at) FROM orders o WHERE o.customer_id = f.referred_id"
+    "    AND o.status = 'completed' AND o.ordered_at <= ?1) AS first_at"
+    " FROM referrals f JOIN customers d ON d.id = f.referred_id"
+    " JOIN customers r ON r.id = f.referrer_id"
+    " WHERE f.id > ?2"
+    " AND NOT EXISTS (SELECT 1 FROM loyalty_ledger l"
+    "   WHERE l.idempotency_key = 'referral:' || d.external_id || ':earn'))"
+    " WHERE first_at IS NOT NULL ORDER BY id LIMIT ?3";
+
 static const struct source {
   enum mi_stmt_slot sql;
   const char *text, *type, *key;
@@ -43,15 +58,16 @@ static const struct source {
     [MI_POINT_ORDERS] = {MI_SQL_POINT_ORDERS, orders_sql, "order", "order"},
     [MI_POINT_RESPONSES] = {MI_SQL_POINT_RESPONSES, responses_sql, "survey", "response"},
     [MI_POINT_FEEDBACK] = {MI_SQL_POINT_FEEDBACK, feedback_sql, "feedback", "feedback"},
+    [MI_POINT_REFERRALS] = {MI_SQL_POINT_REFERRALS, referrals_sql, "referral", "referral"},
 };
 
 const char *mi_point_source_name(mi_point_source src) {
-  return (unsigned)src <= MI_POINT_FEEDBACK ? sources[src].key : "?";
+  return (unsigned)src <= MI_POINT_REFERRALS ? sources[src].key : "?";
 }
 
 int mi_point_events_uncredited(mi_store *s, mi_point_source src, int64_t as_of, int64_t after_id,
                                int limit, mi_point_event_cb cb, void *ctx, mi_err *e) {
-  if (!s || !cb || limit <= 0 || (unsigned)src > MI_POINT_FEEDBACK)
+  if (!s || !cb || limit <= 0 || (unsigned)src > MI_POINT_REFERRALS)
     return mi_err_set(e, MI_EINVAL, "point events need a store, a source, a limit and a callback");
   sqlite3_stmt *st = mi_store_stmt(s, sources[src].sql, sources[src].text, e);
   if (!st) return e ? e->code : MI_ESTORE;
@@ -83,28 +99,49 @@ int mi_point_events_uncredited(mi_store *s, mi_point_source src, int64_t as_of, 
   return 0;
 }
 
-int mi_point_reversals_pending(mi_store *s, int64_t after_id, int limit, mi_point_reversal_cb cb,
-                               void *ctx, mi_err *e) {
-  if (!s || !cb || limit <= 0)
-    return mi_err_set(e, MI_EINVAL, "pending reversals need a store, a limit and a callback");
-  sqlite3_stmt *st = mi_store_stmt(
-      s, MI_SQL_POINT_REVERSALS,
-      "SELECT o.id, o.external_id, l.customer_id, c.external_id, l.id, l.points"
-      " FROM orders o JOIN loyalty_ledger l ON l.idempotency_key = 'order:' || o.external_id || ':earn'"
-      " JOIN customers c ON c.id = l.customer_id"
-      " WHERE o.id > ?1 AND o.status = 'refunded' AND l.kind = 'earn'"
-      " AND NOT EXISTS (SELECT 1 FROM loyalty_ledger r"
-      "   WHERE r.idempotency_key = 'order:' || o.external_id || ':reverse')"
-      " ORDER BY o.id LIMIT ?2",
-      e);
+/* ?1 = after id, ?2 = limit. */
+static const char order_reversals_sql[] =
+    "SELECT o.id, o.external_id, l.customer_id, c.external_id, l.id, l.points"
+    " FROM orders o JOIN loyalty_ledger l ON l.idempotency_key = 'order:' || o.external_id || ':earn'"
+    " JOIN customers c ON c.id = l.customer_id"
+    " WHERE o.id > ?1 AND o.status = 'refunded' AND l.kind = 'earn'"
+    " AND NOT EXISTS (SELECT 1 FROM loyalty_ledger r"
+    "   WHERE r.idempotency_key = 'order:' || o.external_id || ':reverse')"
+    " ORDER BY o.id LIMIT ?2";
+
+/* The referred customer bought nothing in the end: refunded orders and no
+ * completed one (an order still under way does not count yet). */
+static const char referral_reversals_sql[] =
+    "SELECT f.id, d.external_id, l.customer_id, c.external_id, l.id, l.points"
+    " FROM referrals f JOIN customers d ON d.id = f.referred_id"
+    " JOIN loyalty_ledger l ON l.idempotency_key = 'referral:' || d.external_id || ':earn'"
+    " JOIN customers c ON c.id = l.customer_id"
+    " WHERE f.id > ?1 AND l.kind = 'earn'"
+    " AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = f.referred_id"
+    "   AND o.status = 'refunded')"
+    " AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = f.referred_id"
+    "   AND o.status = 'completed')"
+    " AND NOT EXISTS (SELECT 1 FROM loyalty_ledger r"
+    "   WHERE r.idempotency_key = 'referral:' || d.external_id || ':reverse')"
+    " ORDER BY f.id LIMIT ?2";
+
+int mi_point_reversals_pending(mi_store *s, mi_point_source src, int64_t after_id, int limit,
+                               mi_point_reversal_cb cb, void *ctx, mi_err *e) {
+  if (!s || !cb || limit <= 0 || (src != MI_POINT_ORDERS && src != MI_POINT_REFERRALS))
+    return mi_err_set(e, MI_EINVAL, "pending reversals need a store, orders or referrals, a "
+                                    "limit and a callback");
+  sqlite3_stmt *st =
+      src == MI_POINT_ORDERS
+          ? mi_store_stmt(s, MI_SQL_POINT_REVERSALS, order_reversals_sql, e)
+          : mi_store_stmt(s, MI_SQL_POINT_REFERRAL_REVERSALS, referral_reversals_sql, e);
   if (!st) return e ? e->code : MI_ESTORE;
   sqlite3_bind_int64(st, 1, after_id);
   sqlite3_bind_int(st, 2, limit);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     mi_point_reversal r = {
-        .order_id = sqlite3_column_int64(st, 0),
-        .order = (const char *)sqlite3_column_text(st, 1),
+        .event_id = sqlite3_column_int64(st, 0),
+        .external_id = (const char *)sqlite3_column_text(st, 1),
         .customer_id = sqlite3_column_int64(st, 2),
         .customer = (const char *)sqlite3_column_text(st, 3),
         .earn_id = sqlite3_column_int64(st, 4),
@@ -116,7 +153,9 @@ int mi_point_reversals_pending(mi_store *s, int64_t after_id, int limit, mi_poin
       return stop;
     }
   }
-  if (rc != SQLITE_DONE) return mi_store_fail(s, e, "reading refunded orders");
+  if (rc != SQLITE_DONE)
+    return mi_store_fail(s, e, src == MI_POINT_ORDERS ? "reading refunded orders"
+                                                      : "reading referrals to reverse");
   sqlite3_reset(st);
   return 0;
 }
@@ -125,13 +164,14 @@ static int fits(int n, size_t size) { return n > 0 && (size_t)n < size ? 0 : MI_
 
 int mi_point_key_earn(mi_point_source src, const char *external_id, char *buf, size_t size) {
   if (!external_id || !buf) return MI_EINVAL;
-  if ((unsigned)src > MI_POINT_FEEDBACK) return MI_EINVAL;
+  if ((unsigned)src > MI_POINT_REFERRALS) return MI_EINVAL;
   return fits(snprintf(buf, size, "%s:%s:earn", sources[src].key, external_id), size);
 }
 
-int mi_point_key_reverse(const char *order_external_id, char *buf, size_t size) {
-  if (!order_external_id || !buf) return MI_EINVAL;
-  return fits(snprintf(buf, size, "order:%s:reverse", order_external_id), size);
+int mi_point_key_reverse(mi_point_source src, const char *external_id, char *buf, size_t size) {
+  if (!external_id || !buf || (src != MI_POINT_ORDERS && src != MI_POINT_REFERRALS))
+    return MI_EINVAL;
+  return fits(snprintf(buf, size, "%s:%s:reverse", sources[src].key, external_id), size);
 }
 
 int mi_point_key_expire(int64_t lot_id, char *buf, size_t size) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end: loyalty points on the bundled example. Every number is checked
 # against an independent computation with the sqlite3 shell over the CSV files
-# (integer arithmetic in minor units, tier multipliers A 2, B 3/2, else 1).
+# (integer arithmetic in minor units, tier multipliers A 2, B 3/2, else 1;
+# 200 points to the referrer of a customer with a completed order, in the
+# year of that customer's first completed order).
 # Usage: points.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
 manyi=$1
@@ -17,6 +19,7 @@ m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" "$@"; }
 # q SQL: over the CSVs (tables o, r) with the database attached as db.
 q() {
   sqlite3 :memory: ".import --csv $tmp/orders.csv o" ".import --csv $data/responses.csv r" \
+    ".import --csv $data/customers.csv c" \
     "ATTACH '$tmp/ex.db' AS db" "$1"
 }
 
@@ -28,7 +31,8 @@ for e in customers staff orders interactions tickets responses; do
 done
 expect 0 m eval tiers
 
-# The expected points of every event: completed orders and responses up to now.
+# The expected points of every event: completed orders, responses and
+# referrals (the referred customer has a completed order) up to now.
 # y is the event's year in UTC (the example's points expire at the end of it).
 events="
   WITH tier AS (SELECT external_id AS id, tier FROM db.customers),
@@ -40,7 +44,13 @@ events="
     JOIN tier t ON t.id = o.customer_id
     UNION ALL
     SELECT customer_id, strftime('%Y', submitted_at), 50 FROM r
-    WHERE unixepoch(submitted_at) <= unixepoch('$MANYI_NOW'))"
+    WHERE unixepoch(submitted_at) <= unixepoch('$MANYI_NOW')
+    UNION ALL
+    SELECT c.referred_by, strftime('%Y', f.first, 'unixepoch'), 200
+    FROM c JOIN (SELECT customer_id, min(unixepoch(ordered_at)) AS first FROM o
+                 WHERE status = 'completed' AND unixepoch(ordered_at) <= unixepoch('$MANYI_NOW')
+                 GROUP BY customer_id) f ON f.customer_id = c.external_id
+    WHERE c.referred_by <> '')"
 want_events=$(q "$events SELECT count(*) FROM ev")
 want_credited=$(q "$events SELECT count(*) FROM ev WHERE pts > 0")
 want_points=$(q "$events SELECT sum(pts) FROM ev")
@@ -153,6 +163,84 @@ contains "$tmp/out" "balance $((avail - 1000 - pts)), available $((avail - 1000 
 # The ledger's sum is the sum of the balances the engine reports.
 same "$(sqlite3 "$tmp/ex.db" 'SELECT sum(points) FROM loyalty_ledger')" \
   "$(sqlite3 "$tmp/ex.db" 'SELECT sum(balance) FROM customer_points')" "ledger sum"
+
+# --- referrals: the example's, credited once to the referrer
+want_ref=$(q "SELECT count(*) FROM c WHERE referred_by <> '' AND referred_by IN (SELECT external_id FROM c)
+  AND external_id IN (SELECT customer_id FROM o WHERE status = 'completed'
+                      AND unixepoch(ordered_at) <= unixepoch('$MANYI_NOW'))")
+same "$(sqlite3 "$tmp/ex.db" "SELECT count(*) FROM referrals")" \
+  "$(q "SELECT count(*) FROM c WHERE referred_by <> ''")" "referrals imported"
+same "$(sqlite3 "$tmp/ex.db" "SELECT count(*), sum(points) FROM loyalty_ledger WHERE idempotency_key LIKE 'referral:%:earn'")" \
+  "$want_ref|$((want_ref * 200))" "referral entries"
+
+# A new customer referred by $id (import column), who refers another; the
+# credit appears once the first order has completed, once however often the
+# batch runs, and goes back when that order is refunded.
+printf '%s\n' 'external_id,name,kind,created_at,referred_by' \
+  "N0000001,New One,person,2026-10-01,$id" 'N0000002,New Two,person,2026-10-02,N0000001' >"$tmp/new.csv"
+expect 0 m import customers "$tmp/new.csv"
+contains "$tmp/out" "2 added"
+expect 0 m import customers "$tmp/new.csv"
+contains "$tmp/out" "2 unchanged"
+expect 0 m --json customer show N0000001
+contains "$tmp/out" "\"referred_by\": \"$id\""
+contains "$tmp/out" '"referrals": 1'
+bal0=$(sqlite3 "$tmp/ex.db" "SELECT sum(l.points) FROM loyalty_ledger l JOIN customers c ON c.id = l.customer_id WHERE c.external_id = '$id'")
+printf '%s\n' 'external_id,customer_id,amount,currency,ordered_at,status' \
+  'ON000001,N0000001,88.00,CNY,2026-10-20T10:00:00+08:00,paid' >"$tmp/new-orders.csv"
+expect 0 m import orders "$tmp/new-orders.csv"
+expect 0 m eval points
+contains "$tmp/out" "0 credited (0 points)"   # paid, not completed: nothing yet
+sed -i 's/,paid$/,completed/' "$tmp/new-orders.csv"
+expect 0 m import orders "$tmp/new-orders.csv"
+# N0000001 has no tier (P multiplier 1): 88 points; $id earns 200 for the referral
+expect 0 m eval points
+contains "$tmp/out" "2 credited (288 points)"
+expect 0 m eval points
+contains "$tmp/out" "0 credited (0 points)"
+same "$(sqlite3 "$tmp/ex.db" "SELECT c.external_id || ' ' || l.points || ' ' || l.reason FROM loyalty_ledger l
+  JOIN customers c ON c.id = l.customer_id WHERE l.idempotency_key = 'referral:N0000001:earn'")" \
+  "$id 200 referral N0000001 = 200" "the referral entry"
+same "$(sqlite3 "$tmp/ex.db" "SELECT sum(l.points) FROM loyalty_ledger l JOIN customers c ON c.id = l.customer_id WHERE c.external_id = '$id'")" \
+  "$((bal0 + 200))" "$id's balance after the referral"
+same "$(sqlite3 "$tmp/ex.db" "SELECT count(*) FROM loyalty_ledger WHERE idempotency_key = 'referral:N0000002:earn'")" 0 \
+  "no order, no referral points"
+sed -i 's/,completed$/,refunded/' "$tmp/new-orders.csv"
+expect 0 m import orders "$tmp/new-orders.csv"
+expect 0 m eval points
+contains "$tmp/out" "refunds: 2 reversed (-288 points)"
+expect 0 m eval points
+contains "$tmp/out" "refunds: 0 reversed (0 points)"
+
+# Hostile referrals: each refused with the reason, nothing stored.
+printf '%s\n' 'external_id,name,kind,created_at,referred_by' 'N0000003,Three,person,2026-10-03,N0000003' >"$tmp/self.csv"
+expect 1 m import customers "$tmp/self.csv"
+contains "$tmp/err" "self.csv:2: field 'referred_by': customer N0000003 cannot refer themselves"
+printf '%s\n' 'external_id,name,kind,created_at,referred_by' 'N0000003,Three,person,2026-10-03,N0000004' \
+  'N0000004,Four,person,2026-10-03,' >"$tmp/later.csv"
+expect 1 m import customers "$tmp/later.csv"
+contains "$tmp/err" "unknown customer 'N0000004' (the referrer must be imported first"
+printf '%s\n' 'external_id,name,kind,created_at,referred_by' 'N0000001,New One,person,2026-10-01,C0000009' >"$tmp/change.csv"
+expect 1 m import customers "$tmp/change.csv"
+contains "$tmp/err" "N0000001 was referred by $id"
+expect 1 m customer refer N0000002 "$id"
+contains "$tmp/err" "referrals may not go round in a circle"
+expect 1 m customer refer "$id" "$id";  contains "$tmp/err" "cannot refer themselves"
+expect 1 m customer refer NOBODY N0000002; contains "$tmp/err" "unknown customer 'NOBODY'"
+expect 2 m customer refer N0000001;     contains "$tmp/err" "customer refer REFERRER REFERRED"
+same "$(sqlite3 "$tmp/ex.db" "SELECT count(*) FROM customers WHERE external_id IN ('N0000003', 'N0000004')")" 0 \
+  "refused imports stored nothing"
+# The command, audited; the same referral again changes nothing.
+expect 1 m customer refer C0000009 N0000004
+contains "$tmp/err" "unknown customer 'N0000004'"
+expect 3 m import customers "$tmp/later.csv" --rejects "$tmp/rej.csv"   # N0000003 rejected, N0000004 stored
+expect 0 m customer refer N0000002 N0000004
+contains "$tmp/out" "N0000004 referred by N0000002"
+expect 0 m customer refer N0000002 N0000004
+contains "$tmp/out" "recorded before; nothing changed"
+same "$(sqlite3 "$tmp/ex.db" "SELECT group_concat(json_extract(detail, '$.status'), ' ') FROM audit_log
+  WHERE action = 'customer-refer' AND json_extract(detail, '$.argv[2]') = 'N0000002'")" "1 0 0" "refer audited"
+expect 0 m customer --help;             contains "$tmp/out" "refer REFERRER REFERRED"
 
 # --- help and usage
 expect 0 m points --help;            contains "$tmp/out" "show CUSTOMER"

@@ -284,21 +284,34 @@ expect 2 m eval departments
 expect 1 m eval departments --period 2026Q7;  contains "$tmp/err" "is not a period"
 
 # --- an improvement action (plan -> do -> check -> act -> done): support's
-# first responses in time, baseline 2026Q4 = 2 of 3; after, December = B1 and
-# I1, 2 of 2; R: prop.test(c(2, 2), c(3, 2), correct = FALSE)$p.value =
-# 0.36131042852617878 (tests/data/stats/proptest.R)
+# first responses in time, planned on 30 November with baseline November =
+# T0000002 (never answered: late), 0 of 1; after, December = B1 and I1, 2 of 2.
+# Two proportions without correction: pooled p = 2/3, z^2 = 1 / (2/3 * 1/3 *
+# (1/1 + 1/2)) = 3, p = P(chi2_1 > 3) = erfc(sqrt(3/2)) = 0.0832645166635504
+now=$MANYI_NOW
+at 2026-11-30T12:00:00+08:00
 expect 0 m --json action add --department support --title 'Answer every inquiry within 2h' \
   --problem 'first responses late' --measure 'a second agent on the morning shift' \
-  --owner S001 --due 2026-12-31 --metric first_response_met --baseline 2026Q4
+  --owner S001 --due 2026-12-31 --metric first_response_met --baseline 2026-11
 aid=$(jx '$.id')
+at "$now"
 expect 0 m --json action show "$aid"
-same "$(jx '$.stage') $(jx '$.baseline.x') $(jx '$.baseline.n') $(jx '$.owner')" "plan 2 3 S001" "the baseline"
+same "$(jx '$.stage') $(jx '$.baseline.x') $(jx '$.baseline.n') $(jx '$.owner')" "plan 0 1 S001" "the baseline"
 expect 0 m action update "$aid" --stage do --note 'second agent from 1 Dec'
 expect 2 m action update "$aid" --stage done
 expect 1 m action close "$aid";          contains "$tmp/err" "say over which period to measure it"
+# an "after" period that ends before the action was planned, or with its baseline
+expect 1 m action close "$aid" --after 2026-10
+contains "$tmp/err" "--after 2026-10 ends on 2026-10-31, before the action was created (2026-11-30T04:00:00Z)"
+expect 1 m action close "$aid" --after 2026-11-29
+contains "$tmp/err" "before the action was created"
+expect 1 m action close "$aid" --after 2026-11
+contains "$tmp/err" "--after 2026-11 ends on 2026-11-30, not after the end of its baseline period 2026-11"
+expect 1 m action close "$aid" --after 2026Q9; contains "$tmp/err" "2026Q9"
+same "$(sql "select stage || ' ' || coalesce(after_period, '-') from improvement_actions where id = $aid")" "do -" "refused closes change nothing"
 expect 0 m --json action close "$aid" --after 2026-12 --note 'checked'
 same "$(jx '$.stage') $(jx '$.after.x') $(jx '$.after.n') $(printf '%.12f' "$(jx '$.p_value')")" \
-  "done 2 2 0.361310428526" "measured after and tested"
+  "done 2 2 0.083264516664" "measured after and tested"
 contains "$tmp/out" "do: second agent from 1 Dec"
 expect 1 m action close "$aid" --after 2026-12;  contains "$tmp/err" "closed already"
 expect 1 m action add --department nowhere --title x; contains "$tmp/err" "nowhere"

@@ -53,6 +53,27 @@ same "$(jx '$.sample')" "$(sqlite3 :memory: "select sum(json_extract(value, '$.p
   "clusters are taken whole"
 same "$(sqlite3 :memory: "select count(*) || ' ' || max(json_extract(value, '$.weight')) from json_each(json_extract(readfile('$tmp/out'), '$.strata')) where json_extract(value, '$.sample') > 0")" \
   "2 2.5" "two of five regions, weight 5/2"
+# A cluster sample's size is what its clusters hold: --size or --margin would be
+# ignored, so they are refused; --clusters belongs to cluster sampling only.
+expect 2 m survey sample csat --wave C2 --method cluster --by region --clusters 2 --size 100
+contains "$tmp/err" "--method cluster takes whole clusters: say how many with --clusters M, not --size or --margin"
+expect 2 m survey sample csat --wave C2 --method cluster --by region --size 100
+contains "$tmp/err" "not --size or --margin"
+expect 2 m survey sample csat --wave C2 --method cluster --by region --clusters 2 --size 0
+expect 2 m survey sample csat --wave C2 --method cluster --by region --margin 0.05
+contains "$tmp/err" "not --size or --margin"
+expect 2 m survey sample csat --wave C2 --method cluster --by region
+contains "$tmp/err" "needs --clusters M"
+expect 2 m survey sample csat --wave C2 --size 100 --clusters 2
+contains "$tmp/err" "--clusters is for --method cluster"
+same "$(sql "select count(*) from survey_waves where code = 'C2'")" 0 "refused samples store nothing"
+# ... and in a scheduled wave's sample: the configuration is refused, with its place
+sed -e 's#sample: {method: stratified, by: tier, size: 200, seed: 2026}#sample: {method: cluster, by: region, clusters: 2, size: 200}#' \
+    -e 's#\.\./\.\./policies/#'"$src"'/policies/#' "$example/manyi.yaml" >"$tmp/cluster.yaml"
+[ "$(diff "$example/manyi.yaml" "$tmp/cluster.yaml" | grep -c '^> .*clusters: 2, size: 200')" = 1 ] && ok || bad "cluster.yaml"
+expect 1 "$manyi" --config "$tmp/cluster.yaml" check
+contains "$tmp/err" "cluster.yaml:246:"
+contains "$tmp/err" "sample: method: cluster takes whole clusters (clusters: M), so size: would be ignored"
 expect 1 m survey sample csat --wave N1 --method stratified --by tier --allocation neyman --question q_overall --size 50
 contains "$tmp/err" "needs 2 or more"      # no answers stored yet
 expect 2 m survey sample csat --wave X --size 10 --seed -1
