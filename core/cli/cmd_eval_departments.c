@@ -14,10 +14,11 @@ static json_t *result_json(const mi_dept_result *r) {
   json_t *reasons = json_array();
   for (size_t i = 0; i < r->d.nreasons; i++) json_array_append_new(reasons, json_string(r->d.reasons[i]));
   const mi_dept_figures *f = &r->f;
-  return json_pack("{s:s, s:f, s:s, s:b, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:I, s:I, "
-                   "s:I, s:I}",
+  return json_pack("{s:s, s:f, s:s, s:o, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:I, "
+                   "s:I, s:I, s:I}",
                    "department", r->department, "score", r->d.score, "grade", r->d.grade,
-                   "passed", r->d.passed, "reasons", reasons, "tickets", (json_int_t)f->tickets,
+                   "passed", r->d.assessed ? json_boolean(r->d.passed) : json_null(), "status",
+                   mi_eval_status(&r->d), "reasons", reasons, "tickets", (json_int_t)f->tickets,
                    "complaints", (json_int_t)f->complaints, "resolved", (json_int_t)f->resolved,
                    "responses", (json_int_t)f->responses, "satisfied", (json_int_t)f->satisfied,
                    "satisfied_share", num_or_null(r->satisfied_share), "ci_lower",
@@ -58,7 +59,7 @@ int mi_cli_eval_departments(mi_cli *cli, int argc, char **argv) {
       continue;
     }
     printf("%-14s %s  score %5.1f  grade %-2s %s\n", r->department, p.label, r->d.score,
-           r->d.grade, r->d.passed ? "passed" : "not passed");
+           r->d.grade, mi_eval_status_text(mi_eval_status(&r->d)));
     for (size_t k = 1; k < r->d.nreasons; k++) printf("    %s\n", r->d.reasons[k]);
   }
   free(res);

@@ -117,18 +117,21 @@ static void headline(json_t *all, const json_t *doc) {
   for (size_t i = 0; i < 3; i++) {
     const json_t *f = json_object_get(h, figures[i]), *p = json_object_get(f, "previous");
     const json_t *c = json_object_get(f, "change");
+    if (!json_is_object(c)) c = NULL; /* null: not tested, with change_reason */
+    double diff = num(c, "diff");
     row(t, figures[i], json_string(figure_names[i]), f1(num(f, "value"), 1), ci(f),
-        count(f, "n"), f1(num(p, "value"), 1), c ? str("%+.1f", num(c, "diff")) : json_string("-"),
+        count(f, "n"), f1(num(p, "value"), 1),
+        isfinite(diff) ? str("%+.1f", diff) : json_string("-"),
         pval(num(c, "p_value")),
         json_string(!c ? "-" : json_is_true(json_object_get(c, "significant")) ? "yes" : "no"),
         NULL);
     const char *why = json_string_value(json_object_get(f, "change_reason"));
     if (why && i == 0) note(&sec, str("No change is tested: %s.", why));
   }
-  note(&sec, str("Change: CSAT by the %s; NPS and index by the %s; significant when p is below %.2f.",
-                 "two-proportion z test (R prop.test(correct = FALSE))",
-                 "z test on the difference of two independent estimates",
-                 num(doc, "alpha")));
+  const char *test = NULL;
+  for (size_t i = 0; i < 3 && !test; i++)
+    test = json_string_value(json_object_get(json_object_get(h, figures[i]), "test"));
+  if (test) note(&sec, str("Change: %s; significant when p is below %.2f.", test, num(doc, "alpha")));
 }
 
 static void dimensions(json_t *all, const json_t *doc) {
@@ -302,10 +305,12 @@ static void departments(json_t *all, const json_t *doc) {
   size_t i;
   json_array_foreach(json_object_get(d, "rows"), i, r) {
     const char *code = json_string_value(json_object_get(r, "department"));
-    const json_t *m = json_object_get(r, "metrics"), *passed = json_object_get(r, "passed");
+    const json_t *m = json_object_get(r, "metrics");
+    const char *st = sv(json_object_get(r, "status"));
     row(t, code, json_string(code ? code : "-"), text(json_object_get(r, "name")), f1(num(r, "score"), 1),
         text(json_object_get(r, "grade")),
-        json_string(json_is_boolean(passed) ? (json_is_true(passed) ? "yes" : "no") : "-"),
+        json_string(!strcmp(st, "passed") ? "yes" : !strcmp(st, "failed") ? "no"
+                    : !strcmp(st, "not_assessed") ? "not assessed" : "-"),
         f1(num(json_object_get(m, "first_response_met"), "value"), 100),
         f1(num(json_object_get(m, "resolution_rate"), "value"), 100),
         f1(num(json_object_get(m, "complaint_rate"), "value"), 100), NULL);
