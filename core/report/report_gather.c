@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "service/company_target.h"
 #include "service/dept_eval.h"
 #include "service/survey_score.h"
 #include "stats/proptest.h"
@@ -277,6 +278,14 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
   }
   json_object_set_new(doc, "sample", smp);
   json_object_set_new(doc, "headline", headline(cur, prev, *prev_reason ? prev_reason : NULL));
+  json_t *company = mi_company_target(s, cfg, survey, r->period, e);
+  if (!company) {
+    json_decref(tier), json_decref(region), json_decref(channel), json_decref(dept),
+        json_decref(tr), json_decref(season), json_decref(cur), json_decref(prev),
+        json_decref(doc);
+    return NULL;
+  }
+  json_object_set_new(doc, "company_target", company);
   json_object_set_new(doc, "dimensions", dimensions(cur, prev));
   json_object_set_new(
       doc, "breakdowns",

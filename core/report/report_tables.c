@@ -106,6 +106,44 @@ static void sample(json_t *all, const json_t *doc) {
 static const char *const figures[] = {"csat", "nps", "index"};
 static const char *const figure_names[] = {"CSAT % (top-2-box)", "NPS", "Index (0-100)"};
 
+static json_t *status_text(const json_t *o) {
+  const char *st = sv(json_object_get(o, "status"));
+  return json_string(!strcmp(st, "met") ? "met" : !strcmp(st, "not_met") ? "not met"
+                     : !strcmp(st, "not_assessed") ? "not assessed" : "-");
+}
+
+static json_t *signed1(double x) { return isfinite(x) ? str("%+.1f", x) : json_string("-"); }
+
+/* In section 2: the company's CSAT against the target per quarter and for
+ * the year to date. */
+static void company_target(section *sec, const json_t *doc) {
+  const json_t *c = json_object_get(doc, "company_target"), *q;
+  if (!c) return;
+  double target = num(c, "target");
+  char cap[160];
+  if (isfinite(target))
+    snprintf(cap, sizeof cap, "The company's CSAT against the target of %.1f %%", target);
+  else
+    snprintf(cap, sizeof cap, "The company's CSAT (no target configured)");
+  json_t *t = add_table(sec, "company_target", cap,
+                        "span|CSAT %|95% interval|n|gap (points)|lower bound gap (points)|judged");
+  size_t i;
+  const json_t *ytd = json_object_get(c, "year_to_date");
+  for (i = 0; i <= json_array_size(json_object_get(c, "quarters")); i++) {
+    q = i < json_array_size(json_object_get(c, "quarters"))
+            ? json_array_get(json_object_get(c, "quarters"), i) : ytd;
+    char label[48];
+    snprintf(label, sizeof label, "%s%s", sv(json_object_get(q, "label")),
+             q != ytd && json_is_true(json_object_get(q, "to_date")) ? " (to date)" : "");
+    row(t, sv(json_object_get(q, "label")), json_string(label), f1(num(q, "csat"), 1),
+        ci(q), count(q, "n"), signed1(num(q, "gap_points")),
+        signed1(num(q, "lower_bound_gap_points")), status_text(q), NULL);
+    const char *why = json_string_value(json_object_get(q, "reason"));
+    if (why) note(sec, str("%s: not assessed: %s.", sv(json_object_get(q, "label")), why));
+  }
+  note(sec, str("Target: %s.", sv(json_object_get(c, "rule"))));
+}
+
 static void headline(json_t *all, const json_t *doc) {
   const json_t *h = json_object_get(doc, "headline");
   section sec = add_section(all, "headline", "2. Headline");
@@ -132,6 +170,7 @@ static void headline(json_t *all, const json_t *doc) {
   for (size_t i = 0; i < 3 && !test; i++)
     test = json_string_value(json_object_get(json_object_get(h, figures[i]), "test"));
   if (test) note(&sec, str("Change: %s; significant when p is below %.2f.", test, num(doc, "alpha")));
+  company_target(&sec, doc);
 }
 
 static void dimensions(json_t *all, const json_t *doc) {

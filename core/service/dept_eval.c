@@ -33,7 +33,7 @@ int mi_eval_period_parse(const char *p, const char *tz_name, mi_eval_period *out
   return 0;
 }
 
-static double target_of(const mi_config *cfg, const char *name) {
+double mi_eval_target(const mi_config *cfg, const char *name) {
   for (size_t i = 0; i < cfg->evaluation.ntargets; i++)
     if (!strcmp(cfg->evaluation.targets[i].name, name)) return cfg->evaluation.targets[i].value;
   return NAN;
@@ -97,7 +97,7 @@ static int store_all(mi_store *s, const mi_config *cfg, mi_policy *policy, int64
            (long long)f->responses, isnan(r->ci_lower) ? 0 : r->ci_lower,
            isnan(r->ci_upper) ? 0 : r->ci_upper);
   /* the satisfaction target is judged only when the policy assessed it */
-  double sat = target_of(cfg, "satisfaction"), nan = NAN;
+  double sat = mi_eval_target(cfg, "satisfaction"), nan = NAN;
   int na = !r->d.assessed;
   int rc = store_metric(s, dept, p->label, "score", r->d.score, nan, 0, score_detail, now, e);
   free(score_detail);
@@ -108,18 +108,18 @@ static int store_all(mi_store *s, const mi_config *cfg, mi_policy *policy, int64
   if (!rc)
     rc = store_metric(s, dept, p->label, "first_response_met",
                       r->with_rule ? (double)r->first_response_met / (double)r->with_rule : nan,
-                      target_of(cfg, "first_response_met"), 0, NULL, now, e);
+                      mi_eval_target(cfg, "first_response_met"), 0, NULL, now, e);
   if (!rc)
     rc = store_metric(s, dept, p->label, "resolution_rate",
                       f->tickets ? (double)f->resolved / (double)f->tickets : nan, nan, 0, NULL,
                       now, e);
   /* Lower is better: the limit goes in the detail, not as a target to reach. */
   char limit[64];
-  snprintf(limit, sizeof limit, "{\"limit\":%.17g}", target_of(cfg, "complaint_rate"));
+  snprintf(limit, sizeof limit, "{\"limit\":%.17g}", mi_eval_target(cfg, "complaint_rate"));
   if (!rc)
     rc = store_metric(s, dept, p->label, "complaint_rate",
                       f->tickets ? (double)f->complaints / (double)f->tickets : nan, nan, 0,
-                      isnan(target_of(cfg, "complaint_rate")) ? NULL : limit, now, e);
+                      isnan(mi_eval_target(cfg, "complaint_rate")) ? NULL : limit, now, e);
   return rc;
 }
 

@@ -41,6 +41,9 @@ int mi_dept_gather(mi_store *s, const mi_config *cfg, struct mi_sched_calendar *
 int mi_eval_satisfied(int64_t satisfied, int64_t responses, double *share, double *lower,
                       double *upper, mi_err *e);
 
+/* evaluation.targets' value of name (a share), NaN when not configured. */
+double mi_eval_target(const mi_config *cfg, const char *name);
+
 /* The judgement of the target in d: "passed", "failed" or "not_assessed"
  * (the policy returned assessed = false: too few answers to judge), and its
  * words for text output ("passed", "not passed", "not assessed"). */
