@@ -1,6 +1,6 @@
 -- evaluation.lua: the default department evaluation policy.
 --
--- evaluate(department, figures, params) -> {score, grade, passed, reasons}
+-- evaluate(department, figures, params) -> {score, grade, passed, assessed, reasons}
 --
 -- The company rule: a department is assessed every period on weighted
 -- criteria -- satisfaction, response-time attainment, resolution rate,
@@ -18,7 +18,9 @@
 -- figure is known (a nil figure leaves its criterion out, and says so).
 -- Satisfaction counts only with at least min_responses answers.
 -- grade = the first of params.grades whose min <= score.
--- passed = satisfied_share >= targets.satisfaction (with enough answers).
+-- passed = satisfied_share >= targets.satisfaction; with fewer than
+-- min_responses answers the target is not assessed (assessed = false,
+-- passed = false): "not assessed" is reported apart from "not passed".
 --
 -- params (all required; set under policies.evaluation.params in manyi.yaml):
 --   weights        map   satisfaction, response, resolution, complaints, actions
@@ -83,9 +85,11 @@ local function evaluate(d, f, p)
     if score >= g.min then grade = g.grade break end
   end
   local passed = enough and f.satisfied_share >= t.satisfaction
+  local verdict = "target not met"
+  if not enough then verdict = "target not assessed" elseif passed then verdict = "target met" end
   table.insert(reasons, 1, string.format("%s %s: score %.1f, grade %s, %s", d.code, f.period,
-    score, grade, passed and "target met" or "target not met"))
-  return { score = score, grade = grade, passed = passed, reasons = reasons }
+    score, grade, verdict))
+  return { score = score, grade = grade, passed = passed, assessed = enough, reasons = reasons }
 end
 
 -- evaluate_staff(staff, figures, params) -> {rating, notes}

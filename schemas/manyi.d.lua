@@ -165,6 +165,7 @@
 ---@field grade string 1..8 bytes
 ---@field passed boolean
 ---@field reasons string[] at most 20, each 1..500 bytes
+---@field assessed? boolean default true; false: the target was not judged (too few answers), passed must be false
 
 ---@alias manyi.Channel "email"|"sms"|"phone"|"visit"
 

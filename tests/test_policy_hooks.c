@@ -302,6 +302,7 @@ static void test_evaluate_good(void **state) {
   assert_true(out.score == 87.5);
   assert_string_equal(out.grade, "B");
   assert_int_equal(out.passed, 1);
+  assert_int_equal(out.assessed, 1); /* absent: assessed */
   assert_int_equal(out.nreasons, 2);
   assert_string_equal(out.reasons[0], "sat 0.92");
   assert_int_equal(mi_policy_call_evaluate(f->p, department(&d, "integer_score"), figures(&g), &out, &e), 0);
@@ -311,6 +312,9 @@ static void test_evaluate_good(void **state) {
   assert_int_equal(mi_policy_call_evaluate(f->p, department(&d, "reasons_20"), figures(&g), &out, &e), 0);
   assert_int_equal(out.nreasons, 20);
   assert_string_equal(out.reasons[19], "reason 20");
+  assert_int_equal(mi_policy_call_evaluate(f->p, department(&d, "not_assessed"), figures(&g), &out, &e), 0);
+  assert_int_equal(out.assessed, 0);
+  assert_int_equal(out.passed, 0);
 }
 
 static void test_evaluate_nonsense(void **state) {
@@ -331,6 +335,8 @@ static void test_evaluate_nonsense(void **state) {
       {"reasons_21", "the reasons of 21 items; at most 20"},
       {"reason_table", "a table as reasons[1]"},
       {"extra", "unknown field 'bonus'"},
+      {"assessed_text", "a string as assessed; it must be true, false or absent"},
+      {"assessed_passed", "passed = true with assessed = false"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     views d, g;

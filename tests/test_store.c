@@ -427,7 +427,7 @@ static void test_jobs_evaluations_actions_audit(void **state) {
   assert_int_equal(mi_job_enqueue(s, "tiers", "tiers:2026-11", 100, "{}", 1, &jid, &e), MI_PUT_INSERTED);
   assert_int_equal(mi_job_enqueue(s, "tiers", "tiers:2026-11", 100, "{}", 1, &jid, &e), MI_PUT_UNCHANGED);
   assert_int_equal(mi_job_enqueue(s, "tiers", "bad", 100, "{not json", 1, &jid, &e), MI_EINVAL);
-  mi_evaluation ev = {did, "2026-Q3", "satisfaction", 0.87, 1, 0.90, NULL, 5};
+  mi_evaluation ev = {did, "2026-Q3", "satisfaction", 0.87, 1, 0.90, NULL, 5, 0};
   assert_int_equal(mi_evaluation_put(s, &ev, &e), MI_PUT_UPDATED);
   ev.value = 0.93;
   assert_int_equal(mi_evaluation_put(s, &ev, &e), MI_PUT_UPDATED);

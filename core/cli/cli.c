@@ -17,6 +17,21 @@ int mi_cli_fail(const mi_err *e) {
   return 1;
 }
 
+const char *mi_cli_fig(const json_t *o, const char *key, double scale, int prec, char buf[48]) {
+  const json_t *v = json_object_get(o, key);
+  if (!json_is_number(v)) return strcpy(buf, "-");
+  snprintf(buf, 48, "%.*f", prec, scale * json_number_value(v));
+  return buf;
+}
+
+const char *mi_cli_interval(const json_t *o, double scale, int prec, char buf[64]) {
+  const json_t *lo = json_object_get(o, "ci_lower"), *hi = json_object_get(o, "ci_upper");
+  if (!json_is_number(lo) || !json_is_number(hi)) return strcpy(buf, "-");
+  snprintf(buf, 64, "[%.*f, %.*f]", prec, scale * json_number_value(lo), prec,
+           scale * json_number_value(hi));
+  return buf;
+}
+
 void mi_cli_print_json(json_t *v) {
   if (!v) {
     fputs("manyi: out of memory\n", stderr);

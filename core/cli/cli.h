@@ -99,6 +99,13 @@ const char *mi_cli_db_path(const mi_cli *cli);
 /* Prints v indented to stdout and releases it (v may be NULL: out of memory). */
 void mi_cli_print_json(json_t *v);
 
+/* Text output of a figure of a JSON object o: key's number times scale with
+ * prec decimals, or "-" when it is missing or null (never a 0 for a figure
+ * that is not there); mi_cli_interval: "[lo, hi]" of ci_lower and ci_upper
+ * the same way, "-" unless both are numbers. Written to buf, returned. */
+const char *mi_cli_fig(const json_t *o, const char *key, double scale, int prec, char buf[48]);
+const char *mi_cli_interval(const json_t *o, double scale, int prec, char buf[64]);
+
 /* Prints "manyi: " and the error to stderr; returns 1 (the exit status). */
 int mi_cli_fail(const mi_err *e);
 /* Prints "manyi CMD: message" and "Try 'manyi CMD --help'." to stderr; returns 2. */

@@ -324,13 +324,12 @@ static int cmd_clean(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
+/* A missing figure or interval prints as "-" (mi_cli_fig, mi_cli_interval). */
 static void print_ci(const char *label, json_t *o, const char *field, double scale) {
   if (!o) return;
-  printf("  %-8s %7.2f  [%.2f, %.2f]  n %lld\n", label,
-         scale * json_number_value(json_object_get(o, field)),
-         scale * json_number_value(json_object_get(o, "ci_lower")),
-         scale * json_number_value(json_object_get(o, "ci_upper")),
-         (long long)json_integer_value(json_object_get(o, "n")));
+  char v[48], ci[64];
+  printf("  %-8s %7s  %s  n %lld\n", label, mi_cli_fig(o, field, scale, 2, v),
+         mi_cli_interval(o, scale, 2, ci), (long long)json_integer_value(json_object_get(o, "n")));
 }
 
 /* Each dimension's 0-100 score with its interval, raw mean and alpha; the
@@ -338,17 +337,15 @@ static void print_ci(const char *label, json_t *o, const char *field, double sca
 static void print_dims_ces(json_t *o, int pad) {
   json_t *ces = json_object_get(o, "ces"), *v;
   const char *dim;
+  char f[48], ci[64], m[48];
   if (ces) {
     printf("%*s", pad, "");
     print_ci("CES", ces, "mean", 1);
     for (int low = 1; low >= 0; low--) {
       json_t *b = json_object_get(ces, low ? "low_effort" : "high_effort");
-      if (b) printf("%*s    %-12s %6.2f%%  [%.2f, %.2f]  answers %s\n", pad, "",
-                    low ? "low effort" : "high effort",
-                    100 * json_number_value(json_object_get(b, "p")),
-                    100 * json_number_value(json_object_get(b, "ci_lower")),
-                    100 * json_number_value(json_object_get(b, "ci_upper")),
-                    json_string_value(json_object_get(b, "values")));
+      if (b) printf("%*s    %-12s %6s%%  %s  answers %s\n", pad, "",
+                    low ? "low effort" : "high effort", mi_cli_fig(b, "p", 100, 2, f),
+                    mi_cli_interval(b, 100, 2, ci), json_string_value(json_object_get(b, "values")));
     }
   }
   json_object_foreach(json_object_get(o, "dimensions"), dim, v) {
@@ -357,11 +354,8 @@ static void print_dims_ces(json_t *o, int pad) {
              json_string_value(json_object_get(v, "error")));
       continue;
     }
-    printf("%*s    %-20s %6.2f  [%.2f, %.2f]  mean %.2f", pad, "", dim,
-           json_number_value(json_object_get(v, "score")),
-           json_number_value(json_object_get(v, "ci_lower")),
-           json_number_value(json_object_get(v, "ci_upper")),
-           json_number_value(json_object_get(v, "mean_raw")));
+    printf("%*s    %-20s %6s  %s  mean %s", pad, "", dim, mi_cli_fig(v, "score", 1, 2, f),
+           mi_cli_interval(v, 1, 2, ci), mi_cli_fig(v, "mean_raw", 1, 2, m));
     if (json_is_number(json_object_get(v, "alpha")))
       printf("  alpha %.2f (n %lld)", json_number_value(json_object_get(v, "alpha")),
              (long long)json_integer_value(json_object_get(v, "alpha_n")));
@@ -428,10 +422,9 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
     if (strstr(figure, "_error")) printf("  %.*s not computed: %s\n",
                                          (int)(strlen(figure) - 6), figure, json_string_value(why));
   if (idx) {
-    printf("  %-8s %7.2f  [%.2f, %.2f]  (0-100; dimensions: score [CI], raw mean, alpha)\n",
-           "index", json_number_value(json_object_get(idx, "index")),
-           json_number_value(json_object_get(idx, "ci_lower")),
-           json_number_value(json_object_get(idx, "ci_upper")));
+    char f[48], ci[64];
+    printf("  %-8s %7s  %s  (0-100; dimensions: score [CI], raw mean, alpha)\n", "index",
+           mi_cli_fig(idx, "index", 1, 2, f), mi_cli_interval(idx, 1, 2, ci));
   }
   print_dims_ces(o, 0);
   /* per group: CSAT, NPS and the index (those carry their groups), dimensions */
@@ -442,12 +435,10 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
     json_t *ix = json_object_get(json_object_get(idx, "groups"), level);
     printf("  %s %s: %lld responses\n", r.by, level,
            (long long)json_integer_value(json_object_get(g, "responses")));
-    printf("  ");
-    print_ci("CSAT %", json_object_get(g, "csat"), "p", 100);
-    printf("  ");
-    print_ci("NPS", nps, "nps", 1);
-    printf("  ");
-    print_ci("index", ix, "index", 1);
+    json_t *gc = json_object_get(g, "csat");
+    if (gc) printf("  "), print_ci("CSAT %", gc, "p", 100);
+    if (nps) printf("  "), print_ci("NPS", nps, "nps", 1);
+    if (ix) printf("  "), print_ci("index", ix, "index", 1);
     print_dims_ces(g, 2);
   }
   json_decref(o);

@@ -6,10 +6,9 @@
 static void rate_line(const char *label, const json_t *r) {
   const json_t *p = json_object_get(r, "rate");
   printf("  %-20s", label);
+  char ci[64];
   if (json_is_number(p))
-    printf("%6.2f%%  [%.2f, %.2f]", 100 * json_number_value(p),
-           100 * json_number_value(json_object_get(r, "ci_lower")),
-           100 * json_number_value(json_object_get(r, "ci_upper")));
+    printf("%6.2f%%  %-14s", 100 * json_number_value(p), mi_cli_interval(r, 100, 2, ci));
   else
     printf("%7s  %14s", "-", "");
   printf("  %lld of %lld\n", (long long)json_integer_value(json_object_get(r, "numerator")),

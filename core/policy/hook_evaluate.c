@@ -1,7 +1,9 @@
 /* The evaluate hook: evaluate(department, figures, params) -> {score, grade,
- * passed, reasons}. The score must be a finite number 0..100 (NaN and
- * infinities fail), the grade short text, passed a boolean and the reasons a
- * list of reasons. */
+ * passed, reasons, assessed?}. The score must be a finite number 0..100 (NaN
+ * and infinities fail), the grade short text, passed a boolean, the reasons a
+ * list of reasons, and assessed (optional, default true) a boolean: false
+ * when the target could not be judged (too few answers), which then is
+ * neither passed nor failed, so passed must be false with it. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +13,7 @@
 #include "policy/policy_internal.h"
 
 static void check(lua_State *L, mi_pol_hook *h) {
-  static const char *const fields[] = {"score", "grade", "passed", "reasons", NULL};
+  static const char *const fields[] = {"score", "grade", "passed", "reasons", "assessed", NULL};
   mi_evaluate_decision *out = h->ctx;
   int t = lua_gettop(L);
   char d[64];
@@ -34,12 +36,25 @@ static void check(lua_State *L, mi_pol_hook *h) {
     return;
   }
   int passed = lua_toboolean(L, -1);
+  lua_getfield(L, t, "assessed");
+  int assessed = lua_isnil(L, -1) || lua_toboolean(L, -1);
+  if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TBOOLEAN) {
+    mi_pol_describe(L, -1, d, sizeof d);
+    mi_pol_bad(h, "evaluate() returned %s as assessed; it must be true, false or absent", d);
+    return;
+  }
+  if (!assessed && passed) {
+    mi_pol_bad(h, "evaluate() returned passed = true with assessed = false; a target that was "
+               "not assessed is not passed: return passed = false");
+    return;
+  }
   lua_getfield(L, t, "reasons");
   if (mi_pol_want_reasons(L, h, lua_gettop(L), "the reasons", MI_EVALUATE_MAX_REASONS,
                           out->reasons, &n))
     return;
   out->score = score;
   out->passed = passed;
+  out->assessed = assessed;
   out->nreasons = n;
 }
 

@@ -100,14 +100,17 @@ typedef struct mi_escalate_decision {
 int mi_policy_call_escalate(mi_policy *p, const mi_view *ticket, const mi_view *clock,
                             mi_escalate_decision *out, mi_err *e);
 
-/* evaluate(department, figures, params) -> {score, grade, passed, reasons}:
- * score a finite number 0..100, grade a string of 1..8 bytes, passed a
- * boolean, reasons a list of at most 20 reasons (may be empty). */
+/* evaluate(department, figures, params) -> {score, grade, passed, reasons,
+ * assessed?}: score a finite number 0..100, grade a string of 1..8 bytes,
+ * passed a boolean, reasons a list of at most 20 reasons (may be empty),
+ * assessed an optional boolean (default true; false: the target was not
+ * judged, e.g. too few answers, and passed must be false). */
 enum { MI_EVALUATE_MAX_REASONS = 20 };
 typedef struct mi_evaluate_decision {
   double score;
   char grade[9];
   int passed;
+  int assessed; /* 0: the target was not judged (passed is then 0 too) */
   size_t nreasons;
   char reasons[MI_EVALUATE_MAX_REASONS][501];
   int line;

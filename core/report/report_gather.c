@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "service/company_target.h"
 #include "service/dept_eval.h"
 #include "service/survey_score.h"
 #include "stats/proptest.h"
@@ -33,7 +34,7 @@ static json_t *score(mi_store *s, const mi_config *cfg, const char *survey,
 
 /* One headline figure of a score object on the report's scale: CSAT in
  * percent, NPS in points, the index 0-100; {value, ci_lower, ci_upper, se, n}
- * (x: the weighted count of satisfied for CSAT), or null with the reason. */
+ * with the design-based se of `survey score`, or null with the reason. */
 static json_t *figure(const json_t *sc, const char *name) {
   const json_t *f = json_object_get(sc, name);
   if (!f) {
@@ -44,54 +45,44 @@ static json_t *figure(const json_t *sc, const char *name) {
   }
   const char *vk = !strcmp(name, "csat") ? "p" : name;
   double k = !strcmp(name, "csat") ? 100 : 1;
-  json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:I}", "value", jnum(k * num(f, vk)), "ci_lower",
-                        jnum(k * num(f, "ci_lower")), "ci_upper", jnum(k * num(f, "ci_upper")),
-                        "se", jnum(k * num(f, "se")), "n",
-                        (json_int_t)json_integer_value(json_object_get(f, "n")));
-  if (!strcmp(name, "csat")) json_object_set_new(o, "x", jnum(num(f, "x")));
-  return o;
+  return json_pack("{s:o, s:o, s:o, s:o, s:I}", "value", jnum(k * num(f, vk)), "ci_lower",
+                   jnum(k * num(f, "ci_lower")), "ci_upper", jnum(k * num(f, "ci_upper")), "se",
+                   jnum(k * num(f, "se")), "n",
+                   (json_int_t)json_integer_value(json_object_get(f, "n")));
 }
 
 static const char *const figures[] = {"csat", "nps", "index"};
 
 /* Tests b against a (a: previous period or the rest, b: this period or the
- * group): CSAT by the two-proportion test on the counts (the weighted count
- * of satisfied rounded), NPS and index by the z test on the difference of
- * two independent estimates. {diff, z, p_value, significant} or NULL. */
-static json_t *compare(const char *name, const json_t *a, const json_t *b) {
+ * group), every figure alike: the z test on the difference of two
+ * independent estimates with their design-based standard errors, z = (b -
+ * a) / sqrt(se_a^2 + se_b^2), p two-sided from the normal. (Counts are no
+ * basis: a design-weighted wave's weighted count of satisfied is not a count
+ * of answers.) {diff, se, z, p_value, significant} or NULL. */
+static json_t *compare(const json_t *a, const json_t *b) {
   double va = num(a, "value"), vb = num(b, "value");
   if (!isfinite(va) || !isfinite(vb)) return NULL;
   mi_err e = {0};
-  double diff, z, p;
-  if (!strcmp(name, "csat")) {
-    mi_stats_prop_test t;
-    if (mi_stats_prop_test2((int64_t)llround(num(a, "x")), (int64_t)num(a, "n"),
-                            (int64_t)llround(num(b, "x")), (int64_t)num(b, "n"), &t, &e))
-      return NULL;
-    diff = 100 * t.diff, z = t.z, p = t.p_value;
-  } else {
-    mi_stats_z_test t;
-    if (mi_stats_z_diff(va, num(a, "se"), vb, num(b, "se"), &t, &e)) return NULL;
-    diff = t.diff, z = t.z, p = t.p_value;
-  }
-  return json_pack("{s:o, s:o, s:o, s:b}", "diff", jnum(diff), "z", jnum(z), "p_value", jnum(p),
-                   "significant", isfinite(p) && p < MI_REPORT_ALPHA);
+  mi_stats_z_test t;
+  if (mi_stats_z_diff(va, num(a, "se"), vb, num(b, "se"), &t, &e)) return NULL;
+  return json_pack("{s:o, s:o, s:o, s:o, s:b}", "diff", jnum(t.diff), "se", jnum(t.se), "z",
+                   jnum(t.z), "p_value", jnum(t.p_value), "significant",
+                   isfinite(t.p_value) && t.p_value < MI_REPORT_ALPHA);
 }
 
-static const char *const test_names[] = {
-    "two-proportion z test (pooled; R prop.test(correct = FALSE)) on the counts",
-    "z test on the difference of two independent estimates, se = sqrt(se1^2 + se2^2)",
-    "z test on the difference of two independent estimates, se = sqrt(se1^2 + se2^2)"};
+#define MI_REPORT_TEST                                                                     \
+  "z test on the difference of two independent estimates with their design-based "      \
+  "standard errors, z = (b - a) / sqrt(se_a^2 + se_b^2), p two-sided from the normal"
 
 /* Section 2: this period's figures, the previous period's and the change. */
 static json_t *headline(const json_t *cur, const json_t *prev, const char *prev_reason) {
   json_t *h = json_object();
   for (size_t i = 0; i < 3; i++) {
     json_t *f = figure(cur, figures[i]), *pf = prev ? figure(prev, figures[i]) : NULL;
-    json_t *ch = pf ? compare(figures[i], pf, f) : NULL;
+    json_t *ch = pf ? compare(pf, f) : NULL;
     json_object_set_new(f, "previous", pf ? pf : json_null());
     json_object_set_new(f, "change", ch ? ch : json_null());
-    if (ch) json_object_set_new(f, "test", json_string(test_names[i]));
+    if (ch) json_object_set_new(f, "test", json_string(MI_REPORT_TEST));
     else json_object_set_new(f, "change_reason",
                              json_string(prev_reason ? prev_reason
                                                      : "no figure to compare in one of the periods"));
@@ -171,7 +162,7 @@ static json_t *breakdown(mi_store *s, const mi_config *cfg, const char *survey,
     int differs = 0;
     for (size_t i = 0; i < 3; i++) {
       json_t *f = figure(g, figures[i]), *rf = rest ? figure(rest, figures[i]) : NULL;
-      json_t *t = rf ? compare(figures[i], rf, f) : NULL;
+      json_t *t = rf ? compare(rf, f) : NULL;
       differs |= t && json_is_true(json_object_get(t, "significant"));
       json_object_set_new(f, "vs_rest", t ? t : json_null());
       json_object_set_new(row, figures[i], f);
@@ -287,13 +278,21 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
   }
   json_object_set_new(doc, "sample", smp);
   json_object_set_new(doc, "headline", headline(cur, prev, *prev_reason ? prev_reason : NULL));
+  json_t *company = mi_company_target(s, cfg, survey, r->period, e);
+  if (!company) {
+    json_decref(tier), json_decref(region), json_decref(channel), json_decref(dept),
+        json_decref(tr), json_decref(season), json_decref(cur), json_decref(prev),
+        json_decref(doc);
+    return NULL;
+  }
+  json_object_set_new(doc, "company_target", company);
   json_object_set_new(doc, "dimensions", dimensions(cur, prev));
   json_object_set_new(
       doc, "breakdowns",
       json_pack("{s:s, s:f, s:o, s:o, s:o, s:o, s:s}", "test",
-                "each group against the rest of the period's responses: CSAT by the "
-                "two-proportion z test, NPS and index by the z test on the difference of two "
-                "independent estimates; a group differs when p is below alpha",
+                "each group against the rest of the period's responses by the " MI_REPORT_TEST
+                " (the group and the rest taken as independent); a group differs when p is "
+                "below alpha",
                 "alpha", MI_REPORT_ALPHA, "tier", tier, "region", region, "channel", channel,
                 "department", dept, "department_note",
                 "department: of the ticket the invitation followed; responses without one "

@@ -130,11 +130,20 @@ static int one_eval(void *ud, const mi_evaluation_row *r) {
       json_t *v = json_object_get(detail, keys[i]);
       json_object_set(row, keys[i], v ? v : json_null());
     }
+    /* evaluations stored before the status was: judged from passed */
+    const char *st = json_string_value(json_object_get(detail, "status"));
+    json_t *passed = json_object_get(detail, "passed");
+    if (!st) st = json_is_true(passed) ? "passed" : json_is_false(passed) ? "failed" : "not_assessed";
+    json_object_set_new(row, "status", json_string(st));
   } else {
+    /* a target that was not judged: met null, status not_assessed */
+    int has_target = isfinite(r->target);
     json_object_set_new(json_object_get(row, "metrics"), r->metric,
-                        json_pack("{s:o, s:o, s:o}", "value", jnum(r->value), "target",
+                        json_pack("{s:o, s:o, s:o, s:s?}", "value", jnum(r->value), "target",
                                   jnum(r->target), "met",
-                                  r->met < 0 ? json_null() : json_boolean(r->met)));
+                                  r->met < 0 ? json_null() : json_boolean(r->met), "status",
+                                  !has_target ? NULL : r->met < 0 ? "not_assessed"
+                                                     : r->met ? "met" : "not_met"));
   }
   json_decref(detail);
   return 0;

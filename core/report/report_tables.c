@@ -106,6 +106,44 @@ static void sample(json_t *all, const json_t *doc) {
 static const char *const figures[] = {"csat", "nps", "index"};
 static const char *const figure_names[] = {"CSAT % (top-2-box)", "NPS", "Index (0-100)"};
 
+static json_t *status_text(const json_t *o) {
+  const char *st = sv(json_object_get(o, "status"));
+  return json_string(!strcmp(st, "met") ? "met" : !strcmp(st, "not_met") ? "not met"
+                     : !strcmp(st, "not_assessed") ? "not assessed" : "-");
+}
+
+static json_t *signed1(double x) { return isfinite(x) ? str("%+.1f", x) : json_string("-"); }
+
+/* In section 2: the company's CSAT against the target per quarter and for
+ * the year to date. */
+static void company_target(section *sec, const json_t *doc) {
+  const json_t *c = json_object_get(doc, "company_target"), *q;
+  if (!c) return;
+  double target = num(c, "target");
+  char cap[160];
+  if (isfinite(target))
+    snprintf(cap, sizeof cap, "The company's CSAT against the target of %.1f %%", target);
+  else
+    snprintf(cap, sizeof cap, "The company's CSAT (no target configured)");
+  json_t *t = add_table(sec, "company_target", cap,
+                        "span|CSAT %|95% interval|n|gap (points)|lower bound gap (points)|judged");
+  size_t i;
+  const json_t *ytd = json_object_get(c, "year_to_date");
+  for (i = 0; i <= json_array_size(json_object_get(c, "quarters")); i++) {
+    q = i < json_array_size(json_object_get(c, "quarters"))
+            ? json_array_get(json_object_get(c, "quarters"), i) : ytd;
+    char label[48];
+    snprintf(label, sizeof label, "%s%s", sv(json_object_get(q, "label")),
+             q != ytd && json_is_true(json_object_get(q, "to_date")) ? " (to date)" : "");
+    row(t, sv(json_object_get(q, "label")), json_string(label), f1(num(q, "csat"), 1),
+        ci(q), count(q, "n"), signed1(num(q, "gap_points")),
+        signed1(num(q, "lower_bound_gap_points")), status_text(q), NULL);
+    const char *why = json_string_value(json_object_get(q, "reason"));
+    if (why) note(sec, str("%s: not assessed: %s.", sv(json_object_get(q, "label")), why));
+  }
+  note(sec, str("Target: %s.", sv(json_object_get(c, "rule"))));
+}
+
 static void headline(json_t *all, const json_t *doc) {
   const json_t *h = json_object_get(doc, "headline");
   section sec = add_section(all, "headline", "2. Headline");
@@ -117,18 +155,22 @@ static void headline(json_t *all, const json_t *doc) {
   for (size_t i = 0; i < 3; i++) {
     const json_t *f = json_object_get(h, figures[i]), *p = json_object_get(f, "previous");
     const json_t *c = json_object_get(f, "change");
+    if (!json_is_object(c)) c = NULL; /* null: not tested, with change_reason */
+    double diff = num(c, "diff");
     row(t, figures[i], json_string(figure_names[i]), f1(num(f, "value"), 1), ci(f),
-        count(f, "n"), f1(num(p, "value"), 1), c ? str("%+.1f", num(c, "diff")) : json_string("-"),
+        count(f, "n"), f1(num(p, "value"), 1),
+        isfinite(diff) ? str("%+.1f", diff) : json_string("-"),
         pval(num(c, "p_value")),
         json_string(!c ? "-" : json_is_true(json_object_get(c, "significant")) ? "yes" : "no"),
         NULL);
     const char *why = json_string_value(json_object_get(f, "change_reason"));
     if (why && i == 0) note(&sec, str("No change is tested: %s.", why));
   }
-  note(&sec, str("Change: CSAT by the %s; NPS and index by the %s; significant when p is below %.2f.",
-                 "two-proportion z test (R prop.test(correct = FALSE))",
-                 "z test on the difference of two independent estimates",
-                 num(doc, "alpha")));
+  const char *test = NULL;
+  for (size_t i = 0; i < 3 && !test; i++)
+    test = json_string_value(json_object_get(json_object_get(h, figures[i]), "test"));
+  if (test) note(&sec, str("Change: %s; significant when p is below %.2f.", test, num(doc, "alpha")));
+  company_target(&sec, doc);
 }
 
 static void dimensions(json_t *all, const json_t *doc) {
@@ -302,10 +344,12 @@ static void departments(json_t *all, const json_t *doc) {
   size_t i;
   json_array_foreach(json_object_get(d, "rows"), i, r) {
     const char *code = json_string_value(json_object_get(r, "department"));
-    const json_t *m = json_object_get(r, "metrics"), *passed = json_object_get(r, "passed");
+    const json_t *m = json_object_get(r, "metrics");
+    const char *st = sv(json_object_get(r, "status"));
     row(t, code, json_string(code ? code : "-"), text(json_object_get(r, "name")), f1(num(r, "score"), 1),
         text(json_object_get(r, "grade")),
-        json_string(json_is_boolean(passed) ? (json_is_true(passed) ? "yes" : "no") : "-"),
+        json_string(!strcmp(st, "passed") ? "yes" : !strcmp(st, "failed") ? "no"
+                    : !strcmp(st, "not_assessed") ? "not assessed" : "-"),
         f1(num(json_object_get(m, "first_response_met"), "value"), 100),
         f1(num(json_object_get(m, "resolution_rate"), "value"), 100),
         f1(num(json_object_get(m, "complaint_rate"), "value"), 100), NULL);

@@ -33,7 +33,7 @@ int mi_eval_period_parse(const char *p, const char *tz_name, mi_eval_period *out
   return 0;
 }
 
-static double target_of(const mi_config *cfg, const char *name) {
+double mi_eval_target(const mi_config *cfg, const char *name) {
   for (size_t i = 0; i < cfg->evaluation.ntargets; i++)
     if (!strcmp(cfg->evaluation.targets[i].name, name)) return cfg->evaluation.targets[i].value;
   return NAN;
@@ -60,12 +60,23 @@ static mi_view_field num_or_nil(const char *name, int known, double v) {
                : (mi_view_field){.name = name, .type = MI_VIEW_NIL};
 }
 
+const char *mi_eval_status(const mi_evaluate_decision *d) {
+  return !d->assessed ? "not_assessed" : d->passed ? "passed" : "failed";
+}
+
+const char *mi_eval_status_text(const char *status) {
+  return !strcmp(status, "passed") ? "passed" : !strcmp(status, "failed") ? "not passed"
+                                                                          : "not assessed";
+}
+
+/* not_assessed: the target is kept but not judged (met NULL). */
 static int store_metric(mi_store *s, int64_t dept, const char *period, const char *metric,
-                        double value, double target, const char *detail, int64_t now, mi_err *e) {
+                        double value, double target, int not_assessed, const char *detail,
+                        int64_t now, mi_err *e) {
   if (isnan(value)) return 0; /* not known this period */
   mi_evaluation ev = {.department_id = dept, .period = period, .metric = metric, .value = value,
                       .has_target = !isnan(target), .target = isnan(target) ? 0 : target,
-                      .detail_json = detail, .computed_at = now};
+                      .detail_json = detail, .computed_at = now, .not_assessed = not_assessed};
   int rc = mi_evaluation_put(s, &ev, e);
   return rc < 0 ? rc : 0;
 }
@@ -75,35 +86,40 @@ static int store_all(mi_store *s, const mi_config *cfg, mi_policy *policy, int64
   const mi_dept_figures *f = &r->f;
   json_t *reasons = json_array();
   for (size_t i = 0; i < r->d.nreasons; i++) json_array_append_new(reasons, json_string(r->d.reasons[i]));
-  json_t *dj = json_pack("{s:s, s:b, s:o, s:s}", "grade", r->d.grade, "passed", r->d.passed,
-                         "reasons", reasons, "policy", mi_policy_digest(policy));
+  json_t *dj = json_pack("{s:s, s:o, s:s, s:o, s:s}", "grade", r->d.grade, "passed",
+                         r->d.assessed ? json_boolean(r->d.passed) : json_null(), "status",
+                         mi_eval_status(&r->d), "reasons", reasons, "policy",
+                         mi_policy_digest(policy));
   char *score_detail = json_dumps(dj, JSON_COMPACT);
   json_decref(dj);
   char ci[160];
   snprintf(ci, sizeof ci, "{\"n\":%lld,\"ci_lower\":%.17g,\"ci_upper\":%.17g,\"method\":\"wilson\"}",
            (long long)f->responses, isnan(r->ci_lower) ? 0 : r->ci_lower,
            isnan(r->ci_upper) ? 0 : r->ci_upper);
-  double sat = target_of(cfg, "satisfaction"), nan = NAN;
-  int rc = store_metric(s, dept, p->label, "score", r->d.score, nan, score_detail, now, e);
+  /* the satisfaction target is judged only when the policy assessed it */
+  double sat = mi_eval_target(cfg, "satisfaction"), nan = NAN;
+  int na = !r->d.assessed;
+  int rc = store_metric(s, dept, p->label, "score", r->d.score, nan, 0, score_detail, now, e);
   free(score_detail);
-  if (!rc) rc = store_metric(s, dept, p->label, "satisfied_share", r->satisfied_share, sat,
+  if (!rc) rc = store_metric(s, dept, p->label, "satisfied_share", r->satisfied_share, sat, na,
                              f->responses ? ci : NULL, now, e);
-  if (!rc) rc = store_metric(s, dept, p->label, "satisfied_lower_bound", r->ci_lower, sat,
+  if (!rc) rc = store_metric(s, dept, p->label, "satisfied_lower_bound", r->ci_lower, sat, na,
                              f->responses ? ci : NULL, now, e);
   if (!rc)
     rc = store_metric(s, dept, p->label, "first_response_met",
                       r->with_rule ? (double)r->first_response_met / (double)r->with_rule : nan,
-                      target_of(cfg, "first_response_met"), NULL, now, e);
+                      mi_eval_target(cfg, "first_response_met"), 0, NULL, now, e);
   if (!rc)
     rc = store_metric(s, dept, p->label, "resolution_rate",
-                      f->tickets ? (double)f->resolved / (double)f->tickets : nan, nan, NULL, now, e);
+                      f->tickets ? (double)f->resolved / (double)f->tickets : nan, nan, 0, NULL,
+                      now, e);
   /* Lower is better: the limit goes in the detail, not as a target to reach. */
   char limit[64];
-  snprintf(limit, sizeof limit, "{\"limit\":%.17g}", target_of(cfg, "complaint_rate"));
+  snprintf(limit, sizeof limit, "{\"limit\":%.17g}", mi_eval_target(cfg, "complaint_rate"));
   if (!rc)
     rc = store_metric(s, dept, p->label, "complaint_rate",
-                      f->tickets ? (double)f->complaints / (double)f->tickets : nan, nan,
-                      isnan(target_of(cfg, "complaint_rate")) ? NULL : limit, now, e);
+                      f->tickets ? (double)f->complaints / (double)f->tickets : nan, nan, 0,
+                      isnan(mi_eval_target(cfg, "complaint_rate")) ? NULL : limit, now, e);
   return rc;
 }
 

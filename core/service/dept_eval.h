@@ -41,6 +41,15 @@ int mi_dept_gather(mi_store *s, const mi_config *cfg, struct mi_sched_calendar *
 int mi_eval_satisfied(int64_t satisfied, int64_t responses, double *share, double *lower,
                       double *upper, mi_err *e);
 
+/* evaluation.targets' value of name (a share), NaN when not configured. */
+double mi_eval_target(const mi_config *cfg, const char *name);
+
+/* The judgement of the target in d: "passed", "failed" or "not_assessed"
+ * (the policy returned assessed = false: too few answers to judge), and its
+ * words for text output ("passed", "not passed", "not assessed"). */
+const char *mi_eval_status(const mi_evaluate_decision *d);
+const char *mi_eval_status_text(const char *status);
+
 /* A share metric of r as x of n: satisfied_share, first_response_met,
  * resolution_rate or complaint_rate; MI_EINVAL for another name. */
 int mi_dept_metric(const mi_dept_result *r, const char *metric, int64_t *x, int64_t *n);

@@ -100,7 +100,7 @@ static const struct hook_spec {
     [H_ESCALATE] = {"escalate", "escalation", {{"ticket", ticket_fields}, {"clock", clock_fields}}, 2,
                     {"escalate", "level", "notify", "reason", "reason_contains", NULL}},
     [H_EVALUATE] = {"evaluate", "evaluation", {{"department", department_fields}, {"figures", figures_fields}},
-                    2, {"score", "grade", "passed", "reasons_contain", NULL}},
+                    2, {"score", "grade", "passed", "assessed", "reasons_contain", NULL}},
     [H_CARE] = {"care", "care", {{"customer", customer_fields}, {"date", NULL}}, 2,
                 {"count", "kinds", "items", NULL}},
     [H_ELIGIBLE] = {"eligible", "eligibility", {{"customer", frame_fields}}, 1,
@@ -435,6 +435,7 @@ static void compare_evaluate(case_ctx *c, const mi_config_value *x, const mi_eva
   }
   check_text(c, x, "grade", d->grade);
   check_bool(c, x, "passed", d->passed);
+  check_bool(c, x, "assessed", d->assessed);
   check_each_in(c, x, "reasons_contain", d->reasons, d->nreasons);
   if (c->used != before) {
     char all[1024];
@@ -442,8 +443,8 @@ static void compare_evaluate(case_ctx *c, const mi_config_value *x, const mi_eva
     all[0] = '\0';
     for (size_t k = 0; k < d->nreasons && u < sizeof all; k++)
       u += (size_t)snprintf(all + u, sizeof all - u, "%s'%s'", k ? ", " : "", d->reasons[k]);
-    say(c, "decision: score %.2f, grade %s, passed %s, reasons [%s]", d->score, d->grade,
-        d->passed ? "true" : "false", all);
+    say(c, "decision: score %.2f, grade %s, passed %s, assessed %s, reasons [%s]", d->score,
+        d->grade, d->passed ? "true" : "false", d->assessed ? "true" : "false", all);
   }
 }
 

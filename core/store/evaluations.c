@@ -11,7 +11,7 @@ int mi_evaluation_put(mi_store *s, const mi_evaluation *ev, mi_err *e) {
   sqlite3_stmt *st = mi_store_stmt(
       s, MI_SQL_EVALUATION_UPSERT,
       "INSERT INTO evaluations(department_id, period, metric, value, target, met, detail,"
-      " computed_at) VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 IS NULL THEN NULL"
+      " computed_at) VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 IS NULL OR ?8 THEN NULL"
       " ELSE ?4 >= ?5 END, ?6, ?7)"
       " ON CONFLICT(department_id, period, metric) DO UPDATE SET value = excluded.value,"
       " target = excluded.target, met = excluded.met, detail = excluded.detail,"
@@ -25,6 +25,7 @@ int mi_evaluation_put(mi_store *s, const mi_evaluation *ev, mi_err *e) {
   if (ev->has_target) sqlite3_bind_double(st, 5, ev->target);
   mi_bind_text_or_null(st, 6, ev->detail_json);
   sqlite3_bind_int64(st, 7, ev->computed_at);
+  sqlite3_bind_int(st, 8, ev->not_assessed != 0);
   if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, "storing evaluation");
   return MI_PUT_UPDATED;
 }

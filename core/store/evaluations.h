@@ -15,10 +15,12 @@ typedef struct mi_evaluation {
   double target;
   const char *detail_json; /* may be NULL */
   int64_t computed_at;
+  int not_assessed; /* the target was not judged (too few answers): met NULL */
 } mi_evaluation;
 
 /* Stores or replaces the evaluation of (department, period, metric); met is
- * value >= target when there is a target. Returns MI_PUT_*. */
+ * value >= target when there is a target and it was assessed, else NULL.
+ * Returns MI_PUT_*. */
 int mi_evaluation_put(mi_store *s, const mi_evaluation *ev, mi_err *e);
 
 /* Calls fn for each stored evaluation of period (as stored: "2026-Q3"),
@@ -26,7 +28,7 @@ int mi_evaluation_put(mi_store *s, const mi_evaluation *ev, mi_err *e);
 typedef struct mi_evaluation_row {
   const char *department, *metric, *detail_json; /* valid in the callback */
   double value, target;                          /* target NaN: none */
-  int met;                                       /* -1: no target */
+  int met;                                       /* -1: no target, or not assessed */
   int64_t computed_at;
 } mi_evaluation_row;
 int mi_evaluation_each(mi_store *s, const char *period,

@@ -271,10 +271,13 @@ same "$(dq quality responses) $(dq quality satisfied)" "$consented $consented" "
 same "$(printf '%.9f %.9f' "$(dq quality score)" "$(dq support score)")" \
   "$(sqlite3 :memory: "select printf('%.9f %.9f', 100 * (.2 * (.5 / .95) + .2 + .1 * .05 + .1) / .6, 100 * (.2 * ((2.0/3) / .95) + .2 * ((1.0/3) / .9) + .1 + .1) / .6)")" \
   "scores by the evaluation policy"
-same "$(dq quality grade) $(dq quality passed)" "C 0" "grade and target"
-# one satisfied answer of one: Wilson lower bound 1 / (1 + z^2), below the 0.90 target
-[ "$consented" = 1 ] && same "$(sql "select printf('%.9f', value) || ' ' || met from evaluations e join departments d on d.id = e.department_id where d.code = 'quality' and metric = 'satisfied_lower_bound'")" \
-  "$(sqlite3 :memory: "select printf('%.9f', 1 / (1 + 1.959963984540054 * 1.959963984540054))") 0" "target judged on the lower bound"
+# fewer answers than min_responses (30): the target is not assessed, which
+# is neither passed nor failed (issue 15, 5)
+same "$(dq quality grade) $(dq quality passed) $(dq quality status)" "C  not_assessed" "grade; target not assessed"
+# one satisfied answer of one: Wilson lower bound 1 / (1 + z^2), stored with
+# the target but not judged (met NULL)
+[ "$consented" = 1 ] && same "$(sql "select printf('%.9f', value) || ' ' || coalesce(met, 'null') || ' ' || target from evaluations e join departments d on d.id = e.department_id where d.code = 'quality' and metric = 'satisfied_lower_bound'")" \
+  "$(sqlite3 :memory: "select printf('%.9f', 1 / (1 + 1.959963984540054 * 1.959963984540054))") null 0.9" "the lower bound stored, not judged"
 same "$(sql "select printf('%.6f', value) || ' ' || printf('%.2f', target) || ' ' || met from evaluations e join departments d on d.id = e.department_id where d.code = 'support' and period = '2026-Q4' and metric = 'first_response_met'")" \
   "0.666667 0.95 0" "stored with its target"
 same "$(sql "select count(*) from evaluations where period = '2026-Q4' and metric = 'score'")" 4 "every department scored"

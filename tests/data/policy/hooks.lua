@@ -95,6 +95,9 @@ local evaluate_returns = {
   reasons_20 = function() return { score = 1, grade = "A", passed = true, reasons = reasons(20) } end,
   reason_table = function() return { score = 1, grade = "A", passed = true, reasons = { {} } } end,
   extra = function() return { score = 1, grade = "A", passed = true, reasons = {}, bonus = 5 } end,
+  not_assessed = function() return { score = 80, grade = "B", passed = false, assessed = false, reasons = {} } end,
+  assessed_text = function() return { score = 1, grade = "A", passed = false, assessed = "no", reasons = {} } end,
+  assessed_passed = function() return { score = 1, grade = "A", passed = true, assessed = false, reasons = {} } end,
 }
 
 local function evaluate(d, f, p)
