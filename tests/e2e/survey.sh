@@ -72,7 +72,7 @@ sed -e 's#sample: {method: stratified, by: tier, size: 200, seed: 2026}#sample: 
     -e 's#\.\./\.\./policies/#'"$src"'/policies/#' "$example/manyi.yaml" >"$tmp/cluster.yaml"
 [ "$(diff "$example/manyi.yaml" "$tmp/cluster.yaml" | grep -c '^> .*clusters: 2, size: 200')" = 1 ] && ok || bad "cluster.yaml"
 expect 1 "$manyi" --config "$tmp/cluster.yaml" check
-contains "$tmp/err" "cluster.yaml:246:"
+contains "$tmp/err" "cluster.yaml:$(grep -n 'clusters: 2, size: 200' "$tmp/cluster.yaml" | cut -d: -f1):"
 contains "$tmp/err" "sample: method: cluster takes whole clusters (clusters: M), so size: would be ignored"
 expect 1 m survey sample csat --wave N1 --method stratified --by tier --allocation neyman --question q_overall --size 50
 contains "$tmp/err" "needs 2 or more"      # no answers stored yet
