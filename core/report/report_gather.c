@@ -139,24 +139,19 @@ static json_t *dimensions(const json_t *cur, const json_t *prev) {
   return arr;
 }
 
-/* Section 4: by G, each group's figures against the rest of the period. */
+/* Section 4: by G, each group's figures against the rest of the period: one
+ * score with every group and its rest as domains of the whole design. */
 static json_t *breakdown(mi_store *s, const mi_config *cfg, const char *survey,
                          const mi_eval_period *p, const char *by, mi_err *e) {
-  mi_score_request r = {.survey = survey, .from = p->from, .to = p->to, .by = by};
+  mi_score_request r = {.survey = survey, .from = p->from, .to = p->to, .by = by, .with_rest = 1};
   json_t *all = mi_survey_score(s, cfg, &r, e);
   if (!all) return NULL;
-  json_t *groups = json_object_get(json_object_get(all, "index"), "groups");
-  if (!groups) groups = json_object_get(json_object_get(all, "nps"), "groups");
-  json_t *arr = json_array(), *unused;
+  json_t *arr = json_array(), *g;
   const char *level;
-  json_object_foreach(groups, level, unused) {
-    json_t *g = score(s, cfg, survey, p, by, level, 0, e);
-    json_t *rest = g ? score(s, cfg, survey, p, by, level, 1, e) : NULL;
-    if (!g) {
-      json_decref(all), json_decref(arr);
-      return NULL;
-    }
-    if (!rest) mi_err_clear(e); /* a single group: nothing to compare with */
+  json_object_foreach(json_object_get(all, "groups"), level, g) {
+    json_t *rest = json_object_get(g, "rest");
+    if (json_integer_value(json_object_get(rest, "responses")) == 0)
+      rest = NULL; /* a single group: nothing to compare with */
     json_t *row = json_pack("{s:s, s:I}", "group", level, "responses",
                             json_integer_value(json_object_get(g, "responses")));
     int differs = 0;
@@ -170,7 +165,6 @@ static json_t *breakdown(mi_store *s, const mi_config *cfg, const char *survey,
     }
     json_object_set_new(row, "differs", json_boolean(differs));
     json_array_append_new(arr, row);
-    json_decref(g), json_decref(rest);
   }
   json_decref(all);
   return arr;

@@ -435,7 +435,7 @@ static json_t *nps_one(const figs *f, size_t d, double *nps, double *se, mi_err 
 /* The groups' names in order of their texts, and their domain numbers. */
 typedef struct level {
   const char *name;
-  size_t dom;
+  size_t dom, rest; /* rest: the domain of the other rows, or 0 */
 } level;
 
 static int by_name(const void *a, const void *b) {
@@ -449,7 +449,7 @@ static level *levels_of(const pass *p, size_t *n) {
   size_t j = 0;
   for (size_t i = 0; i < p->groups.cap; i++)
     if (p->groups.slot[i])
-      l[j].name = p->groups.slot[i],
+      l[j].name = p->groups.slot[i], l[j].rest = 0,
       l[j++].dom = 1 + ((const size_t *)(const void *)p->groups.slot[i])[-1];
   qsort(l, *n, sizeof *l, by_name);
   return l;
@@ -555,6 +555,57 @@ static json_t *index_json(const figs *f, const level *lv, size_t nl, mi_err *e) 
   return o;
 }
 
+/* Each group's rest: a domain of the rows outside it, with its NPS counts,
+ * rows with a dimension and alpha sums (all's minus the group's). */
+static int add_rest(pass *p, level *lv, size_t nl, mi_err *e) {
+  for (size_t i = 0; i < nl; i++) {
+    size_t c = mi_stats_lin_complement(p->lin, lv[i].dom);
+    dstat *s = c == (size_t)-1 ? NULL : domain_stat(p, c);
+    if (!s) return mi_err_set(e, MI_ENOMEM, "out of memory");
+    const dstat *all = &p->ds[0], *g = &p->ds[lv[i].dom];
+    for (int k = 0; k < 3; k++)
+      s->nps_n[k] = all->nps_n[k] - g->nps_n[k], s->nps_w[k] = all->nps_w[k] - g->nps_w[k];
+    s->nany = all->nany - g->nany;
+    for (size_t j = 0; j < p->ndims; j++) {
+      size_t m = p->dims[j].nitems;
+      for (size_t k = 0; s->alpha[j] && k < 1 + m + m * m; k++)
+        s->alpha[j][k] = all->alpha[j][k] - g->alpha[j][k];
+    }
+    lv[i].rest = c;
+  }
+  return 0;
+}
+
+/* The NPS of domain d with its conf (as the score's own, without groups). */
+static json_t *nps_of(const figs *f, size_t d, mi_err *e) {
+  double nps, se;
+  json_t *o = nps_one(f, d, &nps, &se, e);
+  if (o) mi_analysis_jset(o, "conf", f->conf);
+  return o;
+}
+
+/* "nps", "index" and "rest" of a group for the report's group-against-rest. */
+static int rest_json(json_t *g, const figs *f, const level *lv, mi_err *e) {
+  const pass *p = f->p;
+  json_t *rest = json_object();
+  json_object_set_new(g, "rest", rest);
+  json_object_set_new(rest, "responses", json_integer((json_int_t)mi_stats_lin_rows(p->lin, lv->rest)));
+  size_t doms[2] = {lv->dom, lv->rest};
+  json_t *objs[2] = {g, rest};
+  for (int k = 0; k < 2; k++) {
+    int rc = 0;
+    if ((k == 1 && p->e_csat != SIZE_MAX &&
+         (rc = mi_score_add_figure(objs[k], "csat", p->qs[p->overall]->code,
+                                   prop_json(f, p->e_csat, doms[k], e), e))) ||
+        (p->e_nps != SIZE_MAX &&
+         (rc = mi_score_add_figure(objs[k], "nps", p->qs[p->recommend]->code,
+                                   nps_of(f, doms[k], e), e))) ||
+        (p->ndims && (rc = mi_score_add_figure(objs[k], "index", NULL, index_one(f, doms[k], e), e))))
+      return rc;
+  }
+  return 0;
+}
+
 static int groups_json(json_t *out, const figs *f, const level *lv, size_t nl, mi_err *e) {
   const pass *p = f->p;
   json_t *groups = json_object();
@@ -566,7 +617,8 @@ static int groups_json(json_t *out, const figs *f, const level *lv, size_t nl, m
     if ((p->e_csat != SIZE_MAX &&
          (rc = mi_score_add_figure(g, "csat", p->qs[p->overall]->code,
                                    prop_json(f, p->e_csat, lv[i].dom, e), e))) ||
-        (rc = dimensions_json(g, f, lv[i].dom, e)) || (rc = ces_json(g, f, lv[i].dom, e)))
+        (rc = dimensions_json(g, f, lv[i].dom, e)) || (rc = ces_json(g, f, lv[i].dom, e)) ||
+        (lv[i].rest && (rc = rest_json(g, f, &lv[i], e))))
       break;
   }
   if (!rc) json_object_set(out, "groups", groups);
@@ -605,6 +657,7 @@ int mi_score_pass(mi_store *s, const mi_score_request *r, const mi_config_survey
                     flagged ? " (all flagged: see --include-flagged)" : "");
   level *lv = rc ? NULL : levels_of(&p, &nl);
   if (!rc && !lv) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (!rc && r->by && r->with_rest) rc = add_rest(&p, lv, nl, e);
   if (p.any_stratum) f.lonely = MI_STATS_LONELY_ADJUST;
   json_t *o = rc ? NULL
                  : json_pack("{s:s, s:I, s:I}", "survey", r->survey, "responses",

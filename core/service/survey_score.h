@@ -26,6 +26,9 @@ typedef struct mi_score_request {
    * domain_level, or with domain_rest all the others; domain_by NULL: all */
   const char *domain_by, *domain_level;
   int domain_rest;
+  /* with by: each group also gets its NPS and index, and "rest", the CSAT,
+   * NPS and index of every other row; all domains of the whole design */
+  int with_rest;
 } mi_score_request;
 
 /* The scores as a JSON object (NULL with e set): survey, responses,

@@ -156,7 +156,7 @@ static void fold(const mi_stats_lin *l, double *c, const double *v, const double
     c[l->L.s + 2 * e] += a, c[l->L.s + 2 * e + 1] += b;
     double *q = c + l->L.q + 3 * e;
     q[0] += a * a, q[1] += a * b, q[2] += b * b;
-    c[l->L.pres + e] = 1;
+    c[l->L.pres + e] += 1;
     c[l->L.npsu + e] += pos[e] != 0;
   }
   size_t nb = 2 * (l->bhi - l->blo);
@@ -236,11 +236,44 @@ int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, 
         rc = mi_err_set(e, MI_ENOMEM, "out of memory");
         break;
       }
-      for (size_t k = 0; k < 4 * ne; k++) (*pv)[k] = k < 2 * ne ? (*pv)[k] + v[k] : (*pv)[k] || v[k];
+      for (size_t k = 0; k < 4 * ne; k++) (*pv)[k] += v[k]; /* flags as counts of rows */
     }
   }
   if (v != buf) free(v);
   return rc;
+}
+
+size_t mi_stats_lin_complement(mi_stats_lin *l, size_t group) {
+  if (l->finished || !group || group >= l->nd) return (size_t)-1;
+  size_t c = l->nd;
+  if (need_domain(l, c)) return (size_t)-1;
+  dom_acc *x = l->doms[c];
+  const dom_acc *all = l->doms[0], *g = l->doms[group];
+  x->rows = all->rows - g->rows;
+  for (size_t k = 0; k < l->ne; k++) {
+    x->n[k] = all->n[k] - g->n[k], x->nobs[k] = all->nobs[k] - g->nobs[k];
+    x->sw[k] = all->sw[k] - g->sw[k], x->swy[k] = all->swy[k] - g->swy[k];
+    x->swyy[k] = all->swyy[k] - g->swyy[k];
+  }
+  /* rows that are their own PSUs: every sum and count is all's minus the group's */
+  for (size_t h = 0; h < l->nstrata; h++) {
+    double *cc = cell(l, h, c);
+    const double *ca = cell(l, h, 0), *cg = cell(l, h, group);
+    for (size_t k = 0; k < l->L.size; k++) cc[k] = ca[k] - cg[k];
+  }
+  /* a cluster PSU's rows outside the group: its sums and counts minus the group's */
+  for (size_t p = 0; p < l->npsus; p++) {
+    psu *u = &l->psus[p];
+    if (!u->seen || !u->dom[0]) continue;
+    double **g2 = realloc(u->dom, l->nd * sizeof *g2);
+    if (!g2) return (size_t)-1;
+    memset(g2 + u->ndom, 0, (l->nd - u->ndom) * sizeof *g2);
+    u->dom = g2, u->ndom = l->nd;
+    const double *va = u->dom[0], *vg = group < u->ndom ? u->dom[group] : NULL;
+    if (!(u->dom[c] = malloc(4 * l->ne * sizeof *u->dom[c]))) return (size_t)-1;
+    for (size_t k = 0; k < 4 * l->ne; k++) u->dom[c][k] = va[k] - (vg ? vg[k] : 0);
+  }
+  return c;
 }
 
 /* Folds the cluster PSUs into their strata, once. */

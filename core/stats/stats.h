@@ -805,6 +805,10 @@ void mi_stats_lin_free(mi_stats_lin *l);
 int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, const double *y,
                      size_t group, mi_err *e);
 size_t mi_stats_lin_rows(const mi_stats_lin *l, size_t domain); /* rows added to a domain */
+/* A new domain of every row outside group (the rest), for after the last row
+ * and before the first result; its number, or (size_t)-1 (out of memory, or
+ * group is not a group). */
+size_t mi_stats_lin_complement(mi_stats_lin *l, size_t group);
 size_t mi_stats_lin_psus(const mi_stats_lin *l);
 /* The point estimate alone (NaN without weight) and its rows with a value. */
 double mi_stats_lin_point(const mi_stats_lin *l, size_t est, size_t domain, size_t *n);                 /* PSUs of the design */
