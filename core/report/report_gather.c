@@ -25,10 +25,8 @@ static json_t *jnum(double x) { return isfinite(x) ? json_real(x) : json_null();
 
 /* The scores of the survey over p (NULL with e set; MI_ENOTFOUND: no responses). */
 static json_t *score(mi_store *s, const mi_config *cfg, const char *survey,
-                     const mi_eval_period *p, const char *dom_by, const char *level, int rest,
-                     mi_err *e) {
-  mi_score_request r = {.survey = survey, .from = p->from, .to = p->to, .domain_by = dom_by,
-                        .domain_level = level, .domain_rest = rest};
+                     const mi_eval_period *p, mi_err *e) {
+  mi_score_request r = {.survey = survey, .from = p->from, .to = p->to};
   return mi_survey_score(s, cfg, &r, e);
 }
 
@@ -183,7 +181,7 @@ static json_t *periods(mi_store *s, const mi_config *cfg, const char *survey, co
       continue; /* before 1970 */
     }
     if (mi_eval_period_parse(code, cfg->timezone, &p, e)) break;
-    json_t *sc = score(s, cfg, survey, &p, NULL, NULL, 0, e), *pt;
+    json_t *sc = score(s, cfg, survey, &p, e), *pt;
     if (!sc && e->code != MI_ENOTFOUND) {
       json_decref(arr);
       return NULL;
@@ -235,14 +233,14 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
       mi_period_shift(r->period, -1, prev_code, sizeof prev_code, e) ||
       mi_eval_period_parse(prev_code, cfg->timezone, &pp, e))
     return NULL;
-  json_t *cur = score(s, cfg, survey, &p, NULL, NULL, 0, e);
+  json_t *cur = score(s, cfg, survey, &p, e);
   if (!cur) {
     if (e->code == MI_ENOTFOUND)
       mi_err_set(e, MI_ENOTFOUND, "no responses to survey %s in %s (%s to %s, %s): nothing to "
                  "report", survey, r->period, p.from_date, p.to_date, cfg->timezone);
     return NULL;
   }
-  json_t *prev = score(s, cfg, survey, &pp, NULL, NULL, 0, e);
+  json_t *prev = score(s, cfg, survey, &pp, e);
   char prev_reason[300] = "";
   if (!prev && e->code != MI_ENOTFOUND) {
     json_decref(cur);

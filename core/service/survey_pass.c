@@ -5,8 +5,8 @@
  *
  * The figures and their JSON are those of the row-table path (survey_score.c,
  * survey_dims.c over core/analysis), which stays for what needs the rows:
- * post-stratification (weights known only after a first pass), a domain
- * request (the report's group against the rest) and key drivers. */
+ * post-stratification (weights known only after a first pass) and key
+ * drivers (a regression with bootstrap resamples of the rows). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

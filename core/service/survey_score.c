@@ -34,13 +34,6 @@ static const char *group_of(const mi_survey_rows *rows, const char *by, size_t i
   return NULL;
 }
 
-/* Does row i belong to the request's domain (all rows when none is set)? */
-static int in_domain(const mi_score_request *r, const mi_survey_rows *rows, size_t i) {
-  if (!r->domain_by) return 1;
-  const char *g = group_of(rows, r->domain_by, i);
-  return !strcmp(g ? g : "", r->domain_level ? r->domain_level : "") != !!r->domain_rest;
-}
-
 static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
                       const mi_config_question *const *qs, const mi_score_design *des,
                       const mi_score_request *r, table *out, mi_err *e) {
@@ -54,7 +47,6 @@ static int make_table(const mi_config_survey *sv, const mi_survey_rows *rows,
   out->cells = calloc((rows->nrows ? rows->nrows : 1) * ncols, sizeof *out->cells);
   if (!out->cells) return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t i = 0; i < rows->nrows; i++) {
-    if (!in_domain(r, rows, i)) continue;
     mi_analysis_cell *row = &out->cells[j++ * ncols];
     for (size_t q = 0; q < k; q++) {
       double v = rows->values[i * k + q];
@@ -222,14 +214,11 @@ static int prepare(mi_store *s, const mi_config *cfg, const mi_score_request *r,
   *wave_id = 0;
   const mi_config_survey *sv = c->sv = mi_config_find_survey(cfg, r->survey);
   if (!sv) return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", r->survey);
-  const char *bys[] = {r->by, r->domain_by};
-  for (int i = 0; i < 2; i++) {
-    int known = !bys[i];
-    for (int k = 0; !known && by_names[k]; k++) known = !strcmp(bys[i], by_names[k]);
-    if (!known)
-      return mi_err_set(e, MI_EINVAL, "--by '%s': use tier, region, stratum, channel or department",
-                        bys[i]);
-  }
+  int known = !r->by;
+  for (int k = 0; !known && by_names[k]; k++) known = !strcmp(r->by, by_names[k]);
+  if (!known)
+    return mi_err_set(e, MI_EINVAL, "--by '%s': use tier, region, stratum, channel or department",
+                      r->by);
   c->qs = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *c->qs);
   c->codes = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *c->codes);
   c->scales = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *c->scales);
@@ -257,9 +246,8 @@ static int load(mi_store *s, const mi_config *cfg, const mi_score_request *r, sc
       (rc = make_table(c->sv, &c->rows, c->qs, &c->des, r, &c->t, e)))
     return rc;
   if (!c->t.t.nrows)
-    return mi_err_set(e, MI_ENOTFOUND, "no responses to %s%s%s in the period%s%s", r->survey,
+    return mi_err_set(e, MI_ENOTFOUND, "no responses to %s%s%s in the period%s", r->survey,
                       r->wave ? " in wave " : "", r->wave ? r->wave : "",
-                      r->domain_by ? " in the group" : "",
                       c->rows.flagged_left_out ? " (all flagged: see --include-flagged)" : "");
   return 0;
 }
@@ -314,9 +302,8 @@ static int score_groups(json_t *out, const scored *c, const mi_score_request *r,
 json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e) {
   scored c;
   json_t *out = NULL;
-  unsigned char *in = NULL;
   /* one pass in bounded memory, unless the rows are needed twice */
-  if (!r->poststratify && !r->domain_by && !getenv("MANYI_SCORE_ROWS")) {
+  if (!r->poststratify && !getenv("MANYI_SCORE_ROWS")) {
     int64_t wave_id;
     if (!prepare(s, cfg, r, &c, &wave_id, e))
       mi_score_pass(s, r, c.sv, c.qs, c.codes, c.scales, c.k, c.overall, c.recommend, wave_id,
@@ -335,15 +322,7 @@ json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_reques
   const char *by = r->by ? "group" : NULL;
   char dims[4096];
   if (dims_spec(c.sv, dims, sizeof dims, e)) goto fail;
-  /* CSAT of a domain: its rows a domain of the whole design */
-  if (r->domain_by) {
-    if (!(in = malloc(c.rows.nrows ? c.rows.nrows : 1))) {
-      mi_err_set(e, MI_ENOMEM, "out of memory");
-      goto fail;
-    }
-    for (size_t i = 0; i < c.rows.nrows; i++) in[i] = (unsigned char)in_domain(r, &c.rows, i);
-  }
-  if (overall < c.k && mi_score_csat(out, &c.rows, c.qs, overall, &c.des, in, r->conf, e))
+  if (overall < c.k && mi_score_csat(out, &c.rows, c.qs, overall, &c.des, NULL, r->conf, e))
     goto fail;
   if (recommend &&
       mi_score_add_figure(out, "nps", recommend->code,
@@ -355,9 +334,7 @@ json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_reques
                                    mi_score_run("index", &t->t, e, "dims", dims, "weight", "weight",
                                                 "by", by, MI_SCORE_DESIGN_OPTS(&c.des), NULL), e))
     goto fail;
-  /* per dimension, CES and the groups': the whole request's rows (not for a domain) */
-  if (!r->domain_by &&
-      (mi_score_dimensions(out, c.sv, &c.rows, c.qs, &c.des, NULL, r->conf, e) ||
+  if ((mi_score_dimensions(out, c.sv, &c.rows, c.qs, &c.des, NULL, r->conf, e) ||
        mi_score_ces(out, c.sv, &c.rows, c.qs, &c.des, NULL, r->conf, e) ||
        (r->by && score_groups(out, &c, r, overall, e))))
     goto fail;
@@ -366,7 +343,6 @@ fail:
   json_decref(out);
   out = NULL;
 done:
-  free(in);
   scored_free(&c);
   return out;
 }

@@ -22,10 +22,6 @@ typedef struct mi_score_request {
   /* tier or region: weights post-stratified to the customer base's counts
    * by it (each row's weight times N_level / the level's sum of weights) */
   const char *poststratify;
-  /* a domain: only the rows whose domain_by (as by) is
-   * domain_level, or with domain_rest all the others; domain_by NULL: all */
-  const char *domain_by, *domain_level;
-  int domain_rest;
   /* with by: each group also gets its NPS and index, and "rest", the CSAT,
    * NPS and index of every other row; all domains of the whole design */
   int with_rest;

@@ -69,8 +69,8 @@ int mi_score_csat(json_t *out, const mi_survey_rows *rows, const mi_config_quest
                   const char *conf, mi_err *e);
 
 /* The scores of r in one pass over the responses (survey_pass.c), for a
- * request without post-stratification or domain: the same JSON as the row
- * path. qs/codes/scales: the k scale questions of sv; overall, recommend:
+ * request without post-stratification: the same JSON as the row path (and,
+ * with r->with_rest, each group's NPS, index and rest). qs/codes/scales: the k scale questions of sv; overall, recommend:
  * the CSAT and NPS questions or NULL. */
 int mi_score_pass(mi_store *s, const mi_score_request *r, const mi_config_survey *sv,
                   const mi_config_question *const *qs, const char *const *codes,
