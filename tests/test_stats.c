@@ -1226,6 +1226,86 @@ static void test_design_diff(void **state) {
   mi_stats_design_free(&d);
 }
 
+
+/* The one-pass accumulators (lin.c) against the array functions on the same
+ * random rows: strata with a lonely one, own PSUs or clusters, missing
+ * values, three groups and their rests, weights with zeros. */
+static void lin_case(int clusters) {
+  enum { N = 400, G = 3 };
+  double w[N], y[N];
+  size_t st[N], psu[N], grp[N];
+  unsigned char miss[N], dom[N];
+  unsigned seed = clusters ? 7 : 3;
+  for (size_t i = 0; i < N; i++) {
+    seed = seed * 1103515245u + 12345u;
+    st[i] = i == 0 ? 4 : 1 + (seed >> 8) % 3; /* stratum 4: one row, a lonely PSU */
+    if (i == 1) st[i] = 0;
+    psu[i] = clusters ? st[i] * 10 + (seed >> 12) % 4 : i;
+    if (clusters && i == 0) psu[i] = 40;
+    grp[i] = (seed >> 16) % G;
+    w[i] = (seed >> 20) % 9 == 0 ? 0 : 1 + (double)((seed >> 4) % 50) / 7;
+    y[i] = (double)((seed >> 24) % 5) + 1;
+    miss[i] = (seed >> 28) % 7 == 0;
+  }
+  mi_stats_design_spec spec = {.n = N, .w = w, .stratum = st, .nstrata = 5, .psu = psu,
+                               .npsu = clusters ? 50 : N, .lonely = MI_STATS_LONELY_ADJUST};
+  mi_stats_design d;
+  mi_err e = {0};
+  int rc = mi_stats_design_init(&spec, &d, &e);
+  if (rc) fprintf(stderr, "design: %s\n", e.msg);
+  assert_int_equal(rc, 0);
+  double shift = 3;
+  mi_stats_lin *l = mi_stats_lin_new(1, 0, 0, &shift);
+  assert_non_null(l);
+  for (size_t i = 0; i < N; i++) {
+    double v = miss[i] ? NAN : y[i];
+    assert_int_equal(mi_stats_lin_add(l, st[i], clusters ? psu[i] : MI_STATS_LIN_OWN, w[i], &v,
+                                      1 + grp[i], &e), 0);
+  }
+  size_t rest[G];
+  for (size_t g = 0; g < G; g++) assert_int_not_equal(rest[g] = mi_stats_lin_complement(l, 1 + g), (size_t)-1);
+  for (size_t k = 0; k <= 2 * G; k++) { /* all, each group, each rest */
+    for (size_t i = 0; i < N; i++)
+      dom[i] = miss[i] || (k >= 1 && k <= G && grp[i] != k - 1) || (k > G && grp[i] == k - G - 1);
+    mi_stats_design_mean_result a, b;
+    assert_int_equal(mi_stats_design_mean(&d, y, dom, 0.95, &a, &e), 0);
+    assert_int_equal(mi_stats_lin_mean(l, 0, k <= G ? k : rest[k - G - 1], 0.95,
+                                       MI_STATS_LONELY_ADJUST, &b, &e), 0);
+    assert_int_equal(a.n, b.n);
+    assert_int_equal(a.n_psu, b.n_psu);
+    assert_int_equal(a.n_strata, b.n_strata);
+    assert_true(fabs(a.mean - b.mean) < 1e-12);
+    assert_true(fabs(a.se - b.se) < 1e-12 * a.se);
+    assert_true(fabs(a.deff - b.deff) < 1e-9 * a.deff);
+    assert_true(fabs(a.sum_weights - b.sum_weights) < 1e-9);
+  }
+  for (size_t g = 0; g + 1 < G; g++) {
+    unsigned char ma[N], mb[N];
+    for (size_t i = 0; i < N; i++) ma[i] = miss[i] || grp[i] != g, mb[i] = miss[i] || grp[i] != g + 1;
+    mi_stats_diff_result a, b;
+    assert_int_equal(mi_stats_design_mean_diff(&d, y, ma, mb, 0.95, &a, &e), 0);
+    assert_int_equal(mi_stats_lin_diff(l, 0, 1 + g, 2 + g, 0.95, MI_STATS_LONELY_ADJUST, &b, &e), 0);
+    assert_true(fabs(a.diff - b.diff) < 1e-12);
+    assert_true(fabs(a.se - b.se) < 1e-12 * a.se);
+  }
+  /* a row after the results, a negative weight: refused */
+  double v = 1;
+  assert_int_equal(mi_stats_lin_add(l, 0, MI_STATS_LIN_OWN, 1, &v, 0, &e), MI_EINVAL);
+  mi_stats_lin_free(l);
+  l = mi_stats_lin_new(1, 0, 0, NULL);
+  assert_int_equal(mi_stats_lin_add(l, 0, MI_STATS_LIN_OWN, -1, &v, 0, &e), MI_EINVAL);
+  assert_null(mi_stats_lin_new(0, 0, 0, NULL));
+  mi_stats_lin_free(l);
+  mi_stats_lin_free(NULL);
+  mi_stats_design_free(&d);
+}
+
+static void test_lin(void **state) {
+  (void)state;
+  lin_case(0);
+  lin_case(1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_null_args),          cmocka_unit_test(test_bad_values),
@@ -1241,6 +1321,7 @@ int main(void) {
       cmocka_unit_test(test_design_edges),       cmocka_unit_test(test_rake),
       cmocka_unit_test(test_describe_weighted),  cmocka_unit_test(test_analysis_rows),
       cmocka_unit_test(test_levels),             cmocka_unit_test(test_design_diff),
+      cmocka_unit_test(test_lin),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
