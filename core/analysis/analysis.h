@@ -245,5 +245,11 @@ json_t *mi_analysis_jnum(double x);
 /* Sets key of o to mi_analysis_jnum(x) / an integer. */
 void mi_analysis_jset(json_t *o, const char *key, double x);
 void mi_analysis_jset_n(json_t *o, const char *key, size_t n);
+/* The fields of an NPS estimate (n, counts, weighted shares in percent, nps,
+ * se, interval, df, deff, sum_weights, n_psu, n_strata) from the design mean
+ * r of the scores +1/0/-1, the detractor/passive/promoter counts and weight
+ * sums (cnt, wsum: [0] detractors, [1] passives, [2] promoters). */
+json_t *mi_analysis_nps_json(const mi_stats_design_mean_result *r, size_t n_missing,
+                             const size_t cnt[3], const double wsum[3]);
 
 #endif

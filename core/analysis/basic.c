@@ -374,34 +374,39 @@ static json_t *nps_design_one(mi_analysis_args *a, const mi_analysis_design *ad,
     return NULL;
   }
   size_t cnt[3] = {0, 0, 0};
-  double wsum[3] = {0, 0, 0}, S = 0;
+  double wsum[3] = {0, 0, 0};
   for (size_t i = 0; i < ad->d.nrows; i++) {
     if (miss[i]) continue;
     int k = (int)s[i] + 1; /* 0 detractor, 1 passive, 2 promoter */
     cnt[k]++;
     wsum[k] += ad->des.w[i];
-    S += ad->des.w[i];
   }
+  *nps = 100 * r.mean;
+  *se = 100 * r.se;
+  return mi_analysis_nps_json(&r, r.n_missing - n_out, cnt, wsum);
+}
+
+json_t *mi_analysis_nps_json(const mi_stats_design_mean_result *r, size_t n_missing,
+                             const size_t cnt[3], const double wsum[3]) {
+  double S = wsum[0] + wsum[1] + wsum[2];
   json_t *o = json_object();
-  mi_analysis_jset_n(o, "n", r.n);
-  mi_analysis_jset_n(o, "n_missing", r.n_missing - n_out);
+  mi_analysis_jset_n(o, "n", r->n);
+  mi_analysis_jset_n(o, "n_missing", n_missing);
   mi_analysis_jset_n(o, "n_promoters", cnt[2]);
   mi_analysis_jset_n(o, "n_passives", cnt[1]);
   mi_analysis_jset_n(o, "n_detractors", cnt[0]);
   mi_analysis_jset(o, "promoters", 100 * wsum[2] / S);
   mi_analysis_jset(o, "passives", 100 * wsum[1] / S);
   mi_analysis_jset(o, "detractors", 100 * wsum[0] / S);
-  *nps = 100 * r.mean;
-  *se = 100 * r.se;
-  mi_analysis_jset(o, "nps", 100 * r.mean);
-  mi_analysis_jset(o, "se", 100 * r.se);
-  mi_analysis_jset(o, "ci_lower", 100 * r.ci_lower);
-  mi_analysis_jset(o, "ci_upper", 100 * r.ci_upper);
-  mi_analysis_jset(o, "df", r.df);
-  mi_analysis_jset(o, "deff", r.deff);
-  mi_analysis_jset(o, "sum_weights", r.sum_weights);
-  mi_analysis_jset_n(o, "n_psu", r.n_psu);
-  mi_analysis_jset_n(o, "n_strata", r.n_strata);
+  mi_analysis_jset(o, "nps", 100 * r->mean);
+  mi_analysis_jset(o, "se", 100 * r->se);
+  mi_analysis_jset(o, "ci_lower", 100 * r->ci_lower);
+  mi_analysis_jset(o, "ci_upper", 100 * r->ci_upper);
+  mi_analysis_jset(o, "df", r->df);
+  mi_analysis_jset(o, "deff", r->deff);
+  mi_analysis_jset(o, "sum_weights", r->sum_weights);
+  mi_analysis_jset_n(o, "n_psu", r->n_psu);
+  mi_analysis_jset_n(o, "n_strata", r->n_strata);
   return o;
 }
 

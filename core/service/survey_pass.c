@@ -253,8 +253,8 @@ static json_t *design_json(const figs *f) {
   return o;
 }
 
+/* The fields that end a mean or a proportion, as core/analysis writes them. */
 static void design_fields(json_t *o, const figs *f, const mi_stats_design_mean_result *r) {
-  mi_analysis_jset(o, "df", r->df);
   mi_analysis_jset(o, "deff", r->deff);
   mi_analysis_jset(o, "sum_weights", r->sum_weights);
   mi_analysis_jset_n(o, "n_psu", r->n_psu);
@@ -276,6 +276,7 @@ static json_t *prop_json(const figs *f, size_t est, size_t dom, mi_err *e) {
   mi_analysis_jset(o, "ci_upper", r.ci_upper);
   json_object_set_new(o, "method", json_string("wald"));
   mi_analysis_jset(o, "conf", f->conf);
+  mi_analysis_jset(o, "df", r.df);
   design_fields(o, f, &r);
   return o;
 }
@@ -293,11 +294,7 @@ static json_t *mean_json(const figs *f, size_t est, size_t dom, mi_stats_design_
   mi_analysis_jset(o, "ci_lower", r->ci_lower);
   mi_analysis_jset(o, "ci_upper", r->ci_upper);
   mi_analysis_jset(o, "conf", f->conf);
-  mi_analysis_jset(o, "deff", r->deff);
-  mi_analysis_jset(o, "sum_weights", r->sum_weights);
-  mi_analysis_jset_n(o, "n_psu", r->n_psu);
-  mi_analysis_jset_n(o, "n_strata", r->n_strata);
-  json_object_set_new(o, "design", design_json(f));
+  design_fields(o, f, r);
   return o;
 }
 
@@ -409,27 +406,8 @@ static json_t *nps_one(const figs *f, size_t d, double *nps, double *se, mi_err 
   if (mi_stats_lin_mean(p->lin, p->e_nps, d, f->conf, f->lonely, &r, e))
     return name_err(f, NULL, e), NULL;
   const dstat *s = &p->ds[d];
-  double S = s->nps_w[0] + s->nps_w[1] + s->nps_w[2];
-  json_t *o = json_object();
-  mi_analysis_jset_n(o, "n", r.n);
-  mi_analysis_jset_n(o, "n_missing", mi_stats_lin_rows(p->lin, d) - r.n);
-  mi_analysis_jset_n(o, "n_promoters", s->nps_n[2]);
-  mi_analysis_jset_n(o, "n_passives", s->nps_n[1]);
-  mi_analysis_jset_n(o, "n_detractors", s->nps_n[0]);
-  mi_analysis_jset(o, "promoters", 100 * s->nps_w[2] / S);
-  mi_analysis_jset(o, "passives", 100 * s->nps_w[1] / S);
-  mi_analysis_jset(o, "detractors", 100 * s->nps_w[0] / S);
   *nps = 100 * r.mean, *se = 100 * r.se;
-  mi_analysis_jset(o, "nps", 100 * r.mean);
-  mi_analysis_jset(o, "se", 100 * r.se);
-  mi_analysis_jset(o, "ci_lower", 100 * r.ci_lower);
-  mi_analysis_jset(o, "ci_upper", 100 * r.ci_upper);
-  mi_analysis_jset(o, "df", r.df);
-  mi_analysis_jset(o, "deff", r.deff);
-  mi_analysis_jset(o, "sum_weights", r.sum_weights);
-  mi_analysis_jset_n(o, "n_psu", r.n_psu);
-  mi_analysis_jset_n(o, "n_strata", r.n_strata);
-  return o;
+  return mi_analysis_nps_json(&r, mi_stats_lin_rows(p->lin, d) - r.n, s->nps_n, s->nps_w);
 }
 
 /* The groups' names in order of their texts, and their domain numbers. */
