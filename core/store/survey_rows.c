@@ -120,6 +120,54 @@ static double in_terms_of(const mi_survey_scale *to, const qinfo *q, double v) {
   return to->reverse ? to->min + to->max - u : u;
 }
 
+/* The customers' tier and region by id, read in one scan instead of a
+ * look-up per response (memory: the customers, not the responses). Left
+ * empty (n = 0) when the ids are too sparse for a table. */
+typedef struct custs {
+  const char **tier, **region;
+  size_t n;
+  mi_textset texts;
+} custs;
+
+static void custs_free(custs *c) {
+  free(c->tier), free(c->region);
+  mi_textset_free(&c->texts);
+}
+
+static int load_customers(mi_store *s, custs *c) {
+  sqlite3_stmt *st;
+  memset(c, 0, sizeof *c);
+  if (sqlite3_prepare_v2(s->db, "SELECT max(id), count(*) FROM customers", -1, &st, NULL) != SQLITE_OK)
+    return SQLITE_ERROR;
+  int64_t max = 0, count = 0;
+  if (sqlite3_step(st) == SQLITE_ROW) max = sqlite3_column_int64(st, 0), count = sqlite3_column_int64(st, 1);
+  sqlite3_finalize(st);
+  if (max <= 0 || max > 4 * count + 1024) return 0; /* none, or too sparse: join instead */
+  size_t n = (size_t)max + 1;
+  c->tier = calloc(n, sizeof *c->tier);
+  c->region = calloc(n, sizeof *c->region);
+  if (!c->tier || !c->region) return MI_ENOMEM;
+  if (sqlite3_prepare_v2(s->db, "SELECT id, coalesce(tier, ''), coalesce(region, '') FROM customers",
+                         -1, &st, NULL) != SQLITE_OK)
+    return SQLITE_ERROR;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    if (id < 0 || id > max) continue;
+    const char *t = mi_textset_add(&c->texts, (const char *)sqlite3_column_text(st, 1));
+    const char *g = mi_textset_add(&c->texts, (const char *)sqlite3_column_text(st, 2));
+    if (!t || !g) {
+      rc = MI_ENOMEM;
+      break;
+    }
+    c->tier[id] = t, c->region[id] = g;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return rc;
+  c->n = n;
+  return 0;
+}
+
 #define ANSWER_SQL "SELECT response_id, question_id, value FROM answers WHERE value IS NOT NULL"
 
 int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
@@ -137,9 +185,18 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
   int dense = (from == INT64_MIN && to == INT64_MAX) || large_period(s, survey, from, to);
   sqlite3_stmt *st = NULL, *an = NULL;
   int cust = need & MI_SURVEY_NEED_CUSTOMER, dept = need & MI_SURVEY_NEED_DEPARTMENT;
+  custs cs;
+  int crc = cust ? load_customers(s, &cs) : (memset(&cs, 0, sizeof cs), 0);
+  if (crc) {
+    custs_free(&cs);
+    return crc == MI_ENOMEM ? mi_err_set(e, MI_ENOMEM, "out of memory reading customers")
+                            : mi_store_fail(s, e, "reading customers");
+  }
+  if (cs.n) cust = 0; /* tier and region from the table: no join */
   char sql[2048];
   snprintf(sql, sizeof sql, RESPONSE_SQL,
-           cust ? "coalesce(c.tier, ''), coalesce(c.region, '')" : "'', ''",
+           cust ? "coalesce(c.tier, ''), coalesce(c.region, '')"
+           : cs.n ? "r.customer_id, ''" : "'', ''",
            dept ? "coalesce(d.code, '')" : "''", dense ? "NOT INDEXED" : "",
            cust && dept ? " JOIN customers c ON c.id = r.customer_id LEFT JOIN tickets t ON t.id ="
                           " i.ticket_id LEFT JOIN departments d ON d.id = t.department_id"
@@ -150,7 +207,10 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
   qinfo *qi = NULL;
   size_t nqi = 0;
   int qrc = load_questions(s, questions, nquestions, &qi, &nqi);
-  if (qrc == MI_ENOMEM) return mi_err_set(e, MI_ENOMEM, "out of memory reading questions");
+  if (qrc == MI_ENOMEM) {
+    custs_free(&cs);
+    return mi_err_set(e, MI_ENOMEM, "out of memory reading questions");
+  }
   if (qrc || sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(s->db,
                          dense ? ANSWER_SQL " AND response_id >= ?1 ORDER BY response_id"
@@ -158,6 +218,7 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
                          -1, &an, NULL) != SQLITE_OK) {
     sqlite3_finalize(st);
     free(qi);
+    custs_free(&cs);
     return mi_store_fail(s, e, "reading responses");
   }
   sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
@@ -207,6 +268,11 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
         .design_stratum = (const char *)sqlite3_column_text(st, 9),
         .design_cluster = (const char *)sqlite3_column_text(st, 10),
         .values = values};
+    if (cs.n) {
+      int64_t cid = sqlite3_column_int64(st, 2);
+      int known = cid >= 0 && (uint64_t)cid < cs.n && cs.tier[cid];
+      row.tier = known ? cs.tier[cid] : "", row.region = known ? cs.region[cid] : "";
+    }
     if (!row.tier || !row.region || !row.stratum || !row.channel || !row.department ||
         !row.design_stratum || !row.design_cluster) {
       rc = MI_ENOMEM;
@@ -215,6 +281,7 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
     if ((stop = cb(ctx, &row))) rc = stop;
   }
   free(values), free(qi);
+  custs_free(&cs);
   sqlite3_finalize(st);
   sqlite3_finalize(an);
   if (rc == SQLITE_DONE) return 0;
