@@ -23,6 +23,7 @@
   " LEFT JOIN survey_waves w ON w.id = i.wave_id"                                          \
   " WHERE r.survey_id IN (SELECT id FROM surveys WHERE code = ?1)"                         \
   " AND r.submitted_at >= ?2 AND r.submitted_at < ?3 AND (?4 = 0 OR i.wave_id = ?4)"       \
+  " AND r.id BETWEEN ?5 AND ?6"                                                            \
   " ORDER BY r.id"
 
 static int grow(mi_survey_rows *r, size_t cap) {
@@ -52,12 +53,17 @@ static int grow(mi_survey_rows *r, size_t cap) {
 /* 1 when the survey's responses in [from, to) are at least 1/16 of the
  * responses table (counted in the index; the table's size from its largest
  * id); 0 otherwise or when either cannot be read (the index path is right
- * for any period, only slower). */
-static int large_period(mi_store *s, const char *survey, int64_t from, int64_t to) {
+ * for any period, only slower). *lo and *hi: the smallest and largest id of
+ * those responses (from the same index), so that a scan can keep to them;
+ * the whole range when they cannot be read. */
+static int large_period(mi_store *s, const char *survey, int64_t from, int64_t to, int64_t *lo,
+                        int64_t *hi) {
   sqlite3_stmt *st;
   int64_t n = 0, total = 0;
+  *lo = INT64_MIN, *hi = INT64_MAX;
   if (sqlite3_prepare_v2(s->db,
-                         "SELECT count(*), (SELECT max(id) FROM responses) FROM responses"
+                         "SELECT count(*), (SELECT max(id) FROM responses), min(id), max(id)"
+                         " FROM responses"
                          " WHERE survey_id IN (SELECT id FROM surveys WHERE code = ?1)"
                          " AND submitted_at >= ?2 AND submitted_at < ?3",
                          -1, &st, NULL) != SQLITE_OK)
@@ -65,7 +71,10 @@ static int large_period(mi_store *s, const char *survey, int64_t from, int64_t t
   sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, from);
   sqlite3_bind_int64(st, 3, to);
-  if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0), total = sqlite3_column_int64(st, 1);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    n = sqlite3_column_int64(st, 0), total = sqlite3_column_int64(st, 1);
+    if (n > 0) *lo = sqlite3_column_int64(st, 2), *hi = sqlite3_column_int64(st, 3);
+  }
   sqlite3_finalize(st);
   return n > 0 && n >= total / 16;
 }
@@ -182,7 +191,8 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
    * answers by one range scan from the first id; a short period goes through
    * the index by survey and time, then sorted (its rows are spread over the
    * table), and its answers are looked up per response. */
-  int dense = (from == INT64_MIN && to == INT64_MAX) || large_period(s, survey, from, to);
+  int64_t lo = INT64_MIN, hi = INT64_MAX;
+  int dense = (from == INT64_MIN && to == INT64_MAX) || large_period(s, survey, from, to, &lo, &hi);
   sqlite3_stmt *st = NULL, *an = NULL;
   int cust = need & MI_SURVEY_NEED_CUSTOMER, dept = need & MI_SURVEY_NEED_DEPARTMENT;
   custs cs;
@@ -213,7 +223,7 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
   }
   if (qrc || sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(s->db,
-                         dense ? ANSWER_SQL " AND response_id >= ?1 ORDER BY response_id"
+                         dense ? ANSWER_SQL " AND response_id BETWEEN ?1 AND ?2 ORDER BY response_id"
                                : ANSWER_SQL " AND response_id = ?1",
                          -1, &an, NULL) != SQLITE_OK) {
     sqlite3_finalize(st);
@@ -225,6 +235,8 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
   sqlite3_bind_int64(st, 2, from);
   sqlite3_bind_int64(st, 3, to);
   sqlite3_bind_int64(st, 4, wave_id);
+  sqlite3_bind_int64(st, 5, lo);
+  sqlite3_bind_int64(st, 6, hi);
   double *values = malloc((nquestions ? nquestions : 1) * sizeof *values);
   int rc = values ? 0 : MI_ENOMEM, arc = SQLITE_DONE, started = 0, stop = 0;
   while (!rc && !stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -238,6 +250,7 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
     if (!dense || !started) {
       sqlite3_reset(an);
       sqlite3_bind_int64(an, 1, id);
+      if (dense) sqlite3_bind_int64(an, 2, hi);
       arc = sqlite3_step(an);
       started = 1;
     }
