@@ -245,6 +245,9 @@ json_t *mi_analysis_jnum(double x);
 /* Sets key of o to mi_analysis_jnum(x) / an integer. */
 void mi_analysis_jset(json_t *o, const char *key, double x);
 void mi_analysis_jset_n(json_t *o, const char *key, size_t n);
+/* The fields of a design-based mean (n, n_missing, mean, se, df, interval,
+ * conf, deff, sum_weights, n_psu, n_strata), without its design. */
+json_t *mi_analysis_mean_json(const mi_stats_design_mean_result *r, double conf);
 /* The fields of an NPS estimate (n, counts, weighted shares in percent, nps,
  * se, interval, df, deff, sum_weights, n_psu, n_strata) from the design mean
  * r of the scores +1/0/-1, the detractor/passive/promoter counts and weight

@@ -140,6 +140,23 @@ json_t *mi_analysis_run_describe(mi_analysis_args *a, mi_err *e) {
 }
 
 /* mean with --weight, --strata, --cluster or --fpc: svymean on svydesign. */
+json_t *mi_analysis_mean_json(const mi_stats_design_mean_result *r, double conf) {
+  json_t *o = json_object();
+  mi_analysis_jset_n(o, "n", r->n);
+  mi_analysis_jset_n(o, "n_missing", r->n_missing);
+  mi_analysis_jset(o, "mean", r->mean);
+  mi_analysis_jset(o, "se", r->se);
+  mi_analysis_jset(o, "df", r->df);
+  mi_analysis_jset(o, "ci_lower", r->ci_lower);
+  mi_analysis_jset(o, "ci_upper", r->ci_upper);
+  mi_analysis_jset(o, "conf", conf);
+  mi_analysis_jset(o, "deff", r->deff);
+  mi_analysis_jset(o, "sum_weights", r->sum_weights);
+  mi_analysis_jset_n(o, "n_psu", r->n_psu);
+  mi_analysis_jset_n(o, "n_strata", r->n_strata);
+  return o;
+}
+
 static json_t *mean_design(mi_analysis_args *a, double conf, mi_err *e) {
   mi_analysis_design ad;
   if (mi_analysis_design_load(a, NULL, 0, 1, &ad, e)) return NULL;
@@ -151,19 +168,7 @@ static json_t *mean_design(mi_analysis_args *a, double conf, mi_err *e) {
   if (rc) {
     design_msg(a, &ad, e);
   } else {
-    o = json_object();
-    mi_analysis_jset_n(o, "n", r.n);
-    mi_analysis_jset_n(o, "n_missing", r.n_missing);
-    mi_analysis_jset(o, "mean", r.mean);
-    mi_analysis_jset(o, "se", r.se);
-    mi_analysis_jset(o, "df", r.df);
-    mi_analysis_jset(o, "ci_lower", r.ci_lower);
-    mi_analysis_jset(o, "ci_upper", r.ci_upper);
-    mi_analysis_jset(o, "conf", conf);
-    mi_analysis_jset(o, "deff", r.deff);
-    mi_analysis_jset(o, "sum_weights", r.sum_weights);
-    mi_analysis_jset_n(o, "n_psu", r.n_psu);
-    mi_analysis_jset_n(o, "n_strata", r.n_strata);
+    o = mi_analysis_mean_json(&r, conf);
     json_object_set_new(o, "design", mi_analysis_design_json(a, &ad));
   }
   mi_analysis_design_free(&ad);

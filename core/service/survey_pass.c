@@ -285,16 +285,8 @@ static json_t *mean_json(const figs *f, size_t est, size_t dom, mi_stats_design_
                          mi_err *e) {
   if (mi_stats_lin_mean(f->p->lin, est, dom, f->conf, f->lonely, r, e))
     return name_err(f, "effort", e), NULL;
-  json_t *o = json_object();
-  mi_analysis_jset_n(o, "n", r->n);
-  mi_analysis_jset_n(o, "n_missing", r->n_missing);
-  mi_analysis_jset(o, "mean", r->mean);
-  mi_analysis_jset(o, "se", r->se);
-  mi_analysis_jset(o, "df", r->df);
-  mi_analysis_jset(o, "ci_lower", r->ci_lower);
-  mi_analysis_jset(o, "ci_upper", r->ci_upper);
-  mi_analysis_jset(o, "conf", f->conf);
-  design_fields(o, f, r);
+  json_t *o = mi_analysis_mean_json(r, f->conf);
+  json_object_set_new(o, "design", design_json(f));
   return o;
 }
 
