@@ -209,7 +209,12 @@ else
   start() {
     printf '#!/bin/sh\nexec "%s" --config "%s" --db "%s" repl\n' "$manyi" "$example/manyi.yaml" "$tmp/ex.db" >"$tmp/start.sh"
     chmod +x "$tmp/start.sh"
-    t new-session -d -s repl -x 150 -y 50 "env MANYI_HISTORY='$1' MANYI_NOW=$MANYI_NOW LC_ALL=C.UTF-8 $tmp/start.sh; sleep 30"
+    # A loaded machine has seen tmux's first server die at birth ("server exited
+    # unexpectedly"): that is tmux, not manyi, so start it again, three times at most.
+    for try in 1 2 3; do
+      t new-session -d -s repl -x 150 -y 50 "env MANYI_HISTORY='$1' MANYI_NOW=$MANYI_NOW LC_ALL=C.UTF-8 $tmp/start.sh; sleep 30" && break
+      echo "tmux did not start (try $try of 3)" >&2; t kill-server 2>/dev/null; sleep 1
+    done
     wait_for "manyi>"
   }
   keys() { t send-keys -t repl "$@"; }
