@@ -156,22 +156,24 @@ else
                q_repair TEXT, q_price TEXT, q_explain TEXT, q_wait TEXT, q_nps TEXT, q_comment TEXT, invitation TEXT)" \
             ".import --csv --skip 1 \"$data/responses.csv\" resp_csv" \
             "BEGIN" \
-            "INSERT INTO responses (id, external_id, survey_id, customer_id, invitation_id, submitted_at, duration_s, channel)
-               SELECT r.rowid, r.external_id, (SELECT max(id) FROM surveys WHERE code = r.survey), c.id, i.id,
-                      unixepoch(r.submitted_at), r.duration_s, r.channel
-               FROM resp_csv r JOIN customers c ON c.external_id = r.customer_id
+            "INSERT INTO responses (id, external_id, survey_id, customer_id, invitation_id, submitted_at, duration_s,
+                                    channel, weight, wave_id, stratum, scale_answers)
+               SELECT r.rowid, r.external_id, v.id, c.id, i.id, unixepoch(r.submitted_at), r.duration_s, r.channel,
+                      i.weight, i.wave_id, i.stratum,
+                      (SELECT json_group_object(id, CAST(a AS INTEGER)) FROM (SELECT q.id,
+                          CASE q.code WHEN 'q_overall' THEN q_overall WHEN 'q_quality' THEN q_quality
+                            WHEN 'q_attitude' THEN q_attitude WHEN 'q_speed' THEN q_speed
+                            WHEN 'q_repair' THEN q_repair WHEN 'q_price' THEN q_price
+                            WHEN 'q_explain' THEN q_explain WHEN 'q_wait' THEN q_wait
+                            WHEN 'q_nps' THEN q_nps END AS a
+                        FROM questions q WHERE q.survey_id = v.id AND q.open = 0 ORDER BY q.id) WHERE a <> '')
+               FROM resp_csv r JOIN (SELECT code, max(id) AS id FROM surveys GROUP BY code) v ON v.code = r.survey
+               JOIN customers c ON c.external_id = r.customer_id
                JOIN invitations i ON i.external_id = r.invitation ORDER BY r.rowid" \
-            "INSERT INTO answers (response_id, question_id, value, text)
-               SELECT response_id, question_id, CASE WHEN code = 'q_comment' THEN NULL ELSE CAST(v AS REAL) END,
-                      CASE WHEN code = 'q_comment' THEN v END
-               FROM (SELECT r.rowid AS response_id, q.id AS question_id, q.code AS code,
-                            CASE q.code WHEN 'q_overall' THEN q_overall WHEN 'q_quality' THEN q_quality
-                              WHEN 'q_attitude' THEN q_attitude WHEN 'q_speed' THEN q_speed
-                              WHEN 'q_repair' THEN q_repair WHEN 'q_price' THEN q_price
-                              WHEN 'q_explain' THEN q_explain WHEN 'q_wait' THEN q_wait
-                              WHEN 'q_nps' THEN q_nps WHEN 'q_comment' THEN q_comment END AS v
-                     FROM resp_csv r JOIN questions q ON q.survey_id = (SELECT max(id) FROM surveys WHERE code = r.survey))
-               WHERE v <> '' ORDER BY response_id, question_id" \
+            "INSERT INTO answer_texts (response_id, question_id, text)
+               SELECT r.rowid, q.id, r.q_comment FROM resp_csv r
+               JOIN questions q ON q.code = 'q_comment' AND q.survey_id = (SELECT max(id) FROM surveys WHERE code = r.survey)
+               WHERE r.q_comment <> '' ORDER BY r.rowid" \
             "UPDATE invitations SET status = 'responded' WHERE id IN (SELECT invitation_id FROM responses)" \
             "COMMIT")
         [[ $s_resp != failed ]] || die "loading the responses with sqlite3 failed; see above"

@@ -21,13 +21,13 @@
   "   AND opened_at <= ?1 AND status NOT IN ('resolved', 'closed')),"                          \
   " (SELECT count(*) FROM tickets WHERE customer_id = c.id"                                     \
   "   AND opened_at > ?2 AND opened_at <= ?1),"                                                 \
-  " (SELECT avg(a.value) FROM responses r JOIN answers a ON a.response_id = r.id"              \
-  "   JOIN questions q ON q.id = a.question_id WHERE r.customer_id = c.id"                     \
+  " (SELECT avg(" MI_SQL_SCALE("r", "q") ") FROM responses r"                                  \
+  "   JOIN questions q ON q.survey_id = r.survey_id WHERE r.customer_id = c.id"                \
   "   AND r.submitted_at > ?2 AND r.submitted_at <= ?1 AND q.dimension = 'overall'),"          \
-  " (SELECT a.value FROM responses r JOIN answers a ON a.response_id = r.id"                   \
-  "   JOIN questions q ON q.id = a.question_id WHERE r.customer_id = c.id"                     \
+  " (SELECT " MI_SQL_SCALE("r", "q") " FROM responses r"                                       \
+  "   JOIN questions q ON q.survey_id = r.survey_id WHERE r.customer_id = c.id"                \
   "   AND r.submitted_at <= ?1 AND q.dimension = 'recommendation'"                              \
-  "   ORDER BY r.submitted_at DESC LIMIT 1),"                                                   \
+  "   AND " MI_SQL_SCALE("r", "q") " IS NOT NULL ORDER BY r.submitted_at DESC LIMIT 1),"       \
   " (SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE customer_id = c.id"             \
   "   AND created_at <= ?1)"                                                                    \
   " FROM customers c "

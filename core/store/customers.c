@@ -129,8 +129,8 @@ int mi_customer_summary_get(mi_store *s, int64_t customer_id, int64_t now,
       "   AND status NOT IN ('resolved', 'closed')),"
       " (SELECT count(*) FROM responses WHERE customer_id = ?1),"
       " (SELECT coalesce(sum(points), 0) FROM loyalty_ledger WHERE customer_id = ?1),"
-      " (SELECT avg(a.value) FROM responses r JOIN answers a ON a.response_id = r.id"
-      "   JOIN questions q ON q.id = a.question_id"
+      " (SELECT avg(" MI_SQL_SCALE("r", "q") ") FROM responses r"
+      "   JOIN questions q ON q.survey_id = r.survey_id"
       "   WHERE r.customer_id = ?1 AND q.dimension = 'overall')",
       e);
   if (!st) return e ? e->code : MI_ESTORE;

@@ -127,9 +127,10 @@ static int export_responses(mi_store *s, const char *survey, mi_export_cb cb, vo
     for (int i = 0; i < nq; i++) {
       names[RESPONSE_FIXED + i] = params[i + 1] = qs[i].code;
       bad |= mi_strbuf_appendf(&sql,
-                        ", (SELECT coalesce(a.text, CAST(CAST(a.value AS INTEGER) AS TEXT))"
-                        " FROM answers a JOIN questions q ON q.id = a.question_id"
-                        " WHERE a.response_id = r.id AND q.code = ?%d)",
+                        ", (SELECT coalesce(a.text, CAST(CAST(" MI_SQL_SCALE("r", "q")
+                        " AS INTEGER) AS TEXT)) FROM questions q LEFT JOIN answer_texts a"
+                        " ON a.response_id = r.id AND a.question_id = q.id"
+                        " WHERE q.survey_id = r.survey_id AND q.code = ?%d)",
                         i + 2);
     }
     bad |= mi_strbuf_appends(&sql, " FROM responses r JOIN surveys sv ON sv.id = r.survey_id"

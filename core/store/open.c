@@ -164,7 +164,10 @@ int mi_store_open_with(const char *path, int flags, const mi_schema_step *steps,
     return mi_err_set(e, MI_ENOMEM, "out of memory opening %s", path);
   }
   int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-  if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+  /* NOMUTEX: a connection is used by one thread at a time (a scan's reader
+   * thread while its caller waits), so SQLite's per-call lock is only cost. */
+  if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL) !=
+      SQLITE_OK) {
     mi_store_fail(s, e, "opening");
     goto fail;
   }

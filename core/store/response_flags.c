@@ -13,16 +13,15 @@ const char *const mi_flag_reasons[MI_FLAG_REASONS] = {"duplicate", "speeder", "s
 /* The scale groups of response r: its answers to closed questions, one group
  * per scale (scale_min..scale_max), with ?5 answers or more, all equal. */
 #define STRAIGHT_GROUPS                                                                        \
-  " FROM answers a JOIN questions q ON q.id = a.question_id"                                  \
-  " WHERE a.response_id = r.id AND q.open = 0 AND a.value IS NOT NULL"                        \
+  " FROM json_each(r.scale_answers) a JOIN questions q ON q.id = CAST(a.key AS INTEGER)"      \
+  " WHERE q.open = 0 AND a.value IS NOT NULL"                                                 \
   " GROUP BY q.scale_min, q.scale_max HAVING count(*) >= ?5 AND min(a.value) = max(a.value)"
 
 /* Closed questions of r's survey version, and those of them r left unanswered. */
 #define SCALE_QUESTIONS " (SELECT count(*) FROM questions q WHERE q.survey_id = r.survey_id AND q.open = 0)"
 #define UNANSWERED                                                                              \
   " (SELECT count(*) FROM questions q WHERE q.survey_id = r.survey_id AND q.open = 0"          \
-  " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.response_id = r.id AND a.question_id = q.id" \
-  " AND a.value IS NOT NULL))"
+  " AND " MI_SQL_SCALE("r", "q") " IS NULL)"
 
 /* An earlier response p (by time, then id) of r's customer to the survey,
  * any version, at most ?2 seconds before r: whatever its answers. */
@@ -37,9 +36,10 @@ const char *const mi_flag_reasons[MI_FLAG_REASONS] = {"duplicate", "speeder", "s
 #define SAME_ANSWERS                                                                             \
   "(?7 > 0 AND EXISTS (SELECT 1" EARLIER_WITHIN("?7") " AND p.survey_id = r.survey_id"           \
   " AND NOT EXISTS (SELECT 1 FROM questions q"                                                   \
-  " LEFT JOIN answers x ON x.response_id = r.id AND x.question_id = q.id"                        \
-  " LEFT JOIN answers y ON y.response_id = p.id AND y.question_id = q.id"                        \
-  " WHERE q.survey_id = r.survey_id AND (x.value IS NOT y.value OR x.text IS NOT y.text))))"
+  " LEFT JOIN answer_texts x ON x.response_id = r.id AND x.question_id = q.id"                   \
+  " LEFT JOIN answer_texts y ON y.response_id = p.id AND y.question_id = q.id"                   \
+  " WHERE q.survey_id = r.survey_id AND (" MI_SQL_SCALE("r", "q") " IS NOT " MI_SQL_SCALE("p", "q") \
+  " OR x.text IS NOT y.text))))"
 
 /* Each rule: the detail of a flag and the condition on response r; ?1 the
  * survey code, ?2 the duplicate window, ?3 the minimum duration, ?4 now, ?5
@@ -53,8 +53,8 @@ static const char *const rules[MI_FLAG_REASONS][2] = {
      " || CAST(min(a.value) AS INTEGER)" STRAIGHT_GROUPS " LIMIT 1)",
      "EXISTS (SELECT 1" STRAIGHT_GROUPS ")"},
     {"'an answer outside its scale'",
-     "EXISTS (SELECT 1 FROM answers a JOIN questions q ON q.id = a.question_id"
-     " WHERE a.response_id = r.id AND (a.value < q.scale_min OR a.value > q.scale_max))"},
+     "EXISTS (SELECT 1 FROM json_each(r.scale_answers) a JOIN questions q"
+     " ON q.id = CAST(a.key AS INTEGER) WHERE a.value < q.scale_min OR a.value > q.scale_max)"},
     /* A real share: k of n unanswered is flagged when k > share * n. */
     {UNANSWERED " || ' of ' ||" SCALE_QUESTIONS " || ' scale questions unanswered'",
      UNANSWERED " > ?6 *" SCALE_QUESTIONS}};

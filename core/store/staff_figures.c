@@ -53,8 +53,8 @@ int mi_staff_list(mi_store *s, int64_t from, int64_t to, mi_staff_member **out, 
 }
 
 #define ANSWERS_ABOUT_THEIR_TICKETS                                                          \
-  " FROM answers a JOIN questions q ON q.id = a.question_id"                                 \
-  " JOIN responses r ON r.id = a.response_id JOIN invitations i ON i.id = r.invitation_id"   \
+  " FROM responses r JOIN questions q ON q.survey_id = r.survey_id"                          \
+  " JOIN invitations i ON i.id = r.invitation_id"                                             \
   " JOIN tickets t ON t.id = i.ticket_id WHERE t.assignee_id = ?1"                            \
   " AND r.submitted_at >= ?2 AND r.submitted_at < ?3 AND q.dimension = 'overall'"
 
@@ -71,8 +71,9 @@ int mi_staff_figures_get(mi_store *s, int64_t staff_id, int64_t from, int64_t to
           "  AND opened_at < ?3 AND status IN ('resolved', 'closed')),"
           " (SELECT count(*) FROM tickets WHERE assignee_id = ?1 AND opened_at >= ?2"
           "  AND opened_at < ?3 AND kind = 'complaint'),"
-          " (SELECT count(*)" ANSWERS_ABOUT_THEIR_TICKETS " AND a.value IS NOT NULL),"
-          " (SELECT count(*)" ANSWERS_ABOUT_THEIR_TICKETS " AND a.value >= q.scale_max - 1),"
+          " (SELECT count(*)" ANSWERS_ABOUT_THEIR_TICKETS " AND " MI_SQL_SCALE("r", "q") " IS NOT NULL),"
+          " (SELECT count(*)" ANSWERS_ABOUT_THEIR_TICKETS
+          " AND " MI_SQL_SCALE("r", "q") " >= q.scale_max - 1),"
           " (SELECT count(*) FROM tickets c WHERE c.kind = 'complaint' AND c.opened_at >= ?2"
           "  AND c.opened_at < ?3 AND (SELECT p.assignee_id FROM tickets p"
           "  WHERE p.customer_id = c.customer_id AND (p.opened_at < c.opened_at"

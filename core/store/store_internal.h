@@ -106,4 +106,9 @@ int mi_bind_int64_opt(sqlite3_stmt *st, int i, int has, int64_t v);
 /* Column text copied into a fresh heap string (NULL for SQL NULL). */
 char *mi_column_strdup(sqlite3_stmt *st, int col);
 
+/* SQL: the answer of response r to scale question q (table aliases), NULL
+ * when not answered: responses keep their scale answers as a JSON object
+ * from question id to value (migration 0011). */
+#define MI_SQL_SCALE(r, q) "(" r ".scale_answers ->> ('$.' || " q ".id))"
+
 #endif

@@ -79,10 +79,10 @@ int mi_survey_answers_by(mi_store *s, const char *survey, const char *question, 
   if (!col) return MI_EINVAL;
   char sql[800];
   snprintf(sql, sizeof sql,
-           "SELECT coalesce(nullif(c.%s, ''), '(none)'), a.value FROM answers a"
-           " JOIN questions q ON q.id = a.question_id JOIN surveys v ON v.id = q.survey_id"
-           " JOIN responses r ON r.id = a.response_id JOIN customers c ON c.id = r.customer_id"
-           " WHERE v.code = ?1 AND q.code = ?2 AND a.value IS NOT NULL",
+           "SELECT coalesce(nullif(c.%s, ''), '(none)'), " MI_SQL_SCALE("r", "q")
+           " FROM responses r JOIN questions q ON q.survey_id = r.survey_id"
+           " JOIN surveys v ON v.id = q.survey_id JOIN customers c ON c.id = r.customer_id"
+           " WHERE v.code = ?1 AND q.code = ?2 AND " MI_SQL_SCALE("r", "q") " IS NOT NULL",
            col);
   sqlite3_stmt *st;
   int rc = prepare(s, sql, &st, e);
