@@ -75,3 +75,36 @@ CREATE TRIGGER invitation_design AFTER UPDATE OF weight, wave_id, stratum ON inv
   UPDATE responses SET (weight, wave_id, stratum) = (NEW.weight, NEW.wave_id, NEW.stratum)
   WHERE invitation_id = NEW.id;
 END;
+
+-- The view takes hand edits as the table did: an answer inserted, changed or
+-- deleted through `answers` lands in scale_answers or answer_texts.
+CREATE TRIGGER answers_insert INSTEAD OF INSERT ON answers BEGIN
+  SELECT RAISE(ABORT, 'an answer has a value or a text, not both')
+    WHERE (NEW.value IS NULL) = (NEW.text IS NULL);
+  SELECT RAISE(ABORT, 'no such response') WHERE NOT EXISTS (SELECT 1 FROM responses WHERE id = NEW.response_id);
+  SELECT RAISE(ABORT, 'the response already has an answer to that question')
+    WHERE (SELECT scale_answers ->> ('$.' || NEW.question_id) FROM responses WHERE id = NEW.response_id) IS NOT NULL
+       OR EXISTS (SELECT 1 FROM answer_texts WHERE response_id = NEW.response_id AND question_id = NEW.question_id);
+  UPDATE responses SET scale_answers = json_set(coalesce(scale_answers, '{}'), '$.' || NEW.question_id, NEW.value)
+    WHERE id = NEW.response_id AND NEW.value IS NOT NULL;
+  INSERT INTO answer_texts (response_id, question_id, text)
+    SELECT NEW.response_id, NEW.question_id, NEW.text WHERE NEW.text IS NOT NULL;
+END;
+CREATE TRIGGER answers_delete INSTEAD OF DELETE ON answers BEGIN
+  UPDATE responses SET scale_answers = nullif(json_remove(scale_answers, '$.' || OLD.question_id), '{}')
+    WHERE id = OLD.response_id AND OLD.value IS NOT NULL;
+  DELETE FROM answer_texts WHERE response_id = OLD.response_id AND question_id = OLD.question_id
+    AND OLD.text IS NOT NULL;
+END;
+CREATE TRIGGER answers_update INSTEAD OF UPDATE ON answers BEGIN
+  SELECT RAISE(ABORT, 'an answer has a value or a text, not both')
+    WHERE (NEW.value IS NULL) = (NEW.text IS NULL);
+  UPDATE responses SET scale_answers = nullif(json_remove(scale_answers, '$.' || OLD.question_id), '{}')
+    WHERE id = OLD.response_id AND OLD.value IS NOT NULL;
+  DELETE FROM answer_texts WHERE response_id = OLD.response_id AND question_id = OLD.question_id
+    AND OLD.text IS NOT NULL;
+  UPDATE responses SET scale_answers = json_set(coalesce(scale_answers, '{}'), '$.' || NEW.question_id, NEW.value)
+    WHERE id = NEW.response_id AND NEW.value IS NOT NULL;
+  INSERT INTO answer_texts (response_id, question_id, text)
+    SELECT NEW.response_id, NEW.question_id, NEW.text WHERE NEW.text IS NOT NULL;
+END;

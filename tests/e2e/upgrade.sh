@@ -119,9 +119,22 @@ same "$(sql "$db" "SELECT weight || ' ' || wave_id || ' ' || stratum FROM respon
 sql "$db" "UPDATE responses SET invitation_id = NULL WHERE id = $((N + 1))"
 same "$(sql "$db" "SELECT weight || ' ' || coalesce(wave_id, '-') FROM responses WHERE id = $((N + 1))")" "1.0 -" \
   "a response without an invitation weighs 1"
+# 2 holds 1, 3, 5, 2 (by hand as above); 7 has no answer to question 5 and no text
+sql "$db" "UPDATE answers SET value = 4 WHERE response_id = 2 AND question_id = 3;
+           DELETE FROM answers WHERE response_id = 2 AND question_id = 7;
+           INSERT INTO answers (response_id, question_id, value) VALUES (7, 5, 0.5);
+           INSERT INTO answers (response_id, question_id, text) VALUES (7, 13, 'by hand');
+           UPDATE answers SET text = 'changed' WHERE response_id = 5 AND question_id = 13"
+same "$(sql "$db" "SELECT group_concat(response_id || ':' || question_id || '=' || coalesce(value, text), ' ')
+                   FROM (SELECT * FROM answers WHERE response_id IN (2, 5, 7) ORDER BY response_id, question_id)")" \
+  "2:3=4.0 2:5=3.0 2:11=2.0 5:3=4.0 5:5=1.0 5:7=3.0 5:11=5.0 5:13=changed 7:3=1.0 7:5=0.5 7:7=5.0 7:11=7.0 7:13=by hand" \
+  "edits through the view land in scale_answers and answer_texts"
 expect_fail_sql() { sqlite3 "$db" "$1" >/dev/null 2>&1 && bad "accepted: $1" || ok; }
 expect_fail_sql "UPDATE responses SET scale_answers = '[1,2]' WHERE id = 2"
 expect_fail_sql "UPDATE responses SET scale_answers = 'not json' WHERE id = 2"
+expect_fail_sql "INSERT INTO answers (response_id, question_id, value) VALUES (7, 5, 3)"
+expect_fail_sql "INSERT INTO answers (response_id, question_id, value) VALUES ($((N + 9)), 5, 3)"
+expect_fail_sql "INSERT INTO answers (response_id, question_id, value, text) VALUES (4, 13, 1, 'x')"
 
 echo "== kill -9 during the upgrade"
 rounds=${CRASH_ROUNDS:-8}
