@@ -43,6 +43,10 @@ typedef struct mi_pol_budget {
   char err_src[256];
   int err_line;
   int hit_pos; /* err_src/err_line are where the hook found a budget exhausted */
+  /* An error the policy must not handle is on its way out (a budget hit, the
+   * REPL's interruption): it may be raised inside the count hook, where hooks
+   * are off, so a message handler of the policy's would run unbounded. */
+  int raising;
 } mi_pol_budget;
 
 /* The part of an mi_policy that a reload replaces as a whole. */
@@ -74,6 +78,10 @@ int mi_pol_budget_hit(lua_State *L, mi_pol_hit hit);
 /* Raises if the call is past its deadline (or a budget already ran out):
  * for C functions that may take long with few instructions between them. */
 void mi_pol_budget_check_time(lua_State *L);
+/* Nanoseconds left before the call's deadline (0 when past it). */
+int64_t mi_pol_budget_left_ns(lua_State *L);
+/* Charges n instructions of work done in C (raises when past the budget). */
+void mi_pol_budget_charge(lua_State *L, double n);
 /* Notes the innermost Lua frame above level 0 as the error position. */
 void mi_pol_note_frame(lua_State *L, mi_pol_budget *b);
 /* "instruction budget exhausted (...)" for a hit. */

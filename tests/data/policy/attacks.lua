@@ -53,7 +53,7 @@ function attacks.recursion_pcall()
   f()
 end
 function attacks.pattern_time()
-  local s = string.rep("a", 300)
+  local s = string.rep("a", 100)
   while true do s:find(".-.-x") end
 end
 function attacks.pattern_exp()
