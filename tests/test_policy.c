@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -198,6 +199,12 @@ static void test_load_refused(void **state) {
 
 /* ---- adversarial calls -------------------------------------------------- */
 
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 enum { ANY = 0, INSTR, MEM, TIME };
 
 static const struct {
@@ -217,6 +224,13 @@ static const struct {
     {"recursion_pcall", "stack overflow", ANY},
     {"pattern_time", "time budget exhausted (200 ms", TIME},
     {"pattern_exp", "could take", ANY},
+    {"xpcall_loop", "instruction budget exhausted", INSTR},
+    {"xpcall_nested", "instruction budget exhausted", INSTR},
+    {"find_plain", "could take", ANY},
+    {"find_literal", "could take", ANY},
+    {"balance", "could take", ANY},
+    {"backref", "could take", ANY},
+    {"gsub_long", "could take", ANY},
     {"io", "'io' is blocked in policies", ANY},
     {"os_execute", "os.execute is blocked in policies", ANY},
     {"os_exit", "os.exit is blocked", ANY},
@@ -276,7 +290,11 @@ static void test_attacks(void **state) {
     mi_tier_decision d;
     char who[64];
     snprintf(who, sizeof who, "(customer %s)", attacks[i].id);
+    int64_t t0 = mono_ms();
     int rc = mi_policy_call_tier(p, attack_view(&tv, attacks[i].id, 1), cfg, &d, &e);
+    int64_t took = mono_ms() - t0;
+    /* Within 2 x the time budget (200 ms), with slack for a loaded machine. */
+    if (took > 2 * 200 + 1000) fail_msg("%s: the call took %lld ms", attacks[i].id, (long long)took);
     const char *msg = err_text(&e);
     if (rc != MI_EPOLICY || (attacks[i].want && !strstr(msg, attacks[i].want)) || !strstr(msg, who) ||
         !strstr(e.file, "tests/data/policy/") || e.line <= 0)
