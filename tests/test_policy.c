@@ -320,6 +320,43 @@ static void test_attacks(void **state) {
   mi_config_free(cfg);
 }
 
+/* Issue 16: a policy could count across calls (B, A, B, A for one customer). */
+static void test_no_state(void **state) {
+  (void)state;
+  mi_config *cfg = attack_config();
+  mi_policy *p = NULL;
+  mi_err e;
+  mi_tier_decision d;
+  test_view tv;
+  if (mi_policy_load("tiers", DATA "state.lua", NULL, NULL, &p, &e)) fail_msg("%s", err_text(&e));
+  for (int i = 0; i < 4; i++) { /* an upvalue counter is put back before each call */
+    if (mi_policy_call_tier(p, attack_view(&tv, "upvalue", 1), cfg, &d, &e)) fail_msg("%s", err_text(&e));
+    assert_string_equal(d.tier, "B");
+  }
+  static const struct {
+    const char *id, *want;
+  } refused[] = {{"table", "cannot change a table made when the policy file loaded"},
+                 {"global", "cannot assign global 'total' during a call"},
+                 {"global_table", "cannot change a table made when the policy file loaded"},
+                 {"new_key", "cannot change a table made when the policy file loaded"},
+                 {"setmeta", "cannot change a protected metatable"}};
+  for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+    for (int k = 0; k < 2; k++) {
+      assert_int_equal(mi_policy_call_tier(p, attack_view(&tv, refused[i].id, 1), cfg, &d, &e),
+                       MI_EPOLICY);
+      if (!strstr(err_text(&e), refused[i].want)) fail_msg("%s: %s", refused[i].id, err_text(&e));
+    }
+  }
+  if (mi_policy_call_tier(p, attack_view(&tv, "reads", 1), cfg, &d, &e)) fail_msg("%s", err_text(&e));
+  assert_string_equal(d.reason, "sum 60");
+  mi_policy_free(p);
+  p = (mi_policy *)1;
+  assert_int_equal(mi_policy_load("tiers", DATA "state_coroutine.lua", NULL, NULL, &p, &e), MI_EPOLICY);
+  if (!strstr(err_text(&e), "would keep its state between calls")) fail_msg("%s", err_text(&e));
+  assert_null(p);
+  mi_config_free(cfg);
+}
+
 static void test_error_position(void **state) {
   (void)state;
   mi_config *cfg = attack_config();
@@ -504,6 +541,7 @@ int main(void) {
       cmocka_unit_test(test_attacks),        cmocka_unit_test(test_error_position),
       cmocka_unit_test(test_budget_per_call), cmocka_unit_test(test_return_line),
       cmocka_unit_test(test_reload),         cmocka_unit_test(test_tiers_policy),
+      cmocka_unit_test(test_no_state),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

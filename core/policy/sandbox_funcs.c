@@ -59,6 +59,11 @@ static int sb_setmetatable(lua_State *L) {
                            "call's budget)");
     lua_pop(L, 1);
   }
+  if (mi_pol_frozen_shadow(L, 2)) { /* a metatable made at load: its plain copy */
+    lua_pop(L, 1);
+    mi_pol_push_frozen_mt(L, 2);
+    lua_replace(L, 2);
+  }
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, 1);
