@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -198,6 +199,12 @@ static void test_load_refused(void **state) {
 
 /* ---- adversarial calls -------------------------------------------------- */
 
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 enum { ANY = 0, INSTR, MEM, TIME };
 
 static const struct {
@@ -217,6 +224,13 @@ static const struct {
     {"recursion_pcall", "stack overflow", ANY},
     {"pattern_time", "time budget exhausted (200 ms", TIME},
     {"pattern_exp", "could take", ANY},
+    {"xpcall_loop", "instruction budget exhausted", INSTR},
+    {"xpcall_nested", "instruction budget exhausted", INSTR},
+    {"find_plain", "could take", ANY},
+    {"find_literal", "could take", ANY},
+    {"balance", "could take", ANY},
+    {"backref", "could take", ANY},
+    {"gsub_long", "could take", ANY},
     {"io", "'io' is blocked in policies", ANY},
     {"os_execute", "os.execute is blocked in policies", ANY},
     {"os_exit", "os.exit is blocked", ANY},
@@ -276,7 +290,11 @@ static void test_attacks(void **state) {
     mi_tier_decision d;
     char who[64];
     snprintf(who, sizeof who, "(customer %s)", attacks[i].id);
+    int64_t t0 = mono_ms();
     int rc = mi_policy_call_tier(p, attack_view(&tv, attacks[i].id, 1), cfg, &d, &e);
+    int64_t took = mono_ms() - t0;
+    /* Within 2 x the time budget (200 ms), with slack for a loaded machine. */
+    if (took > 2 * 200 + 1000) fail_msg("%s: the call took %lld ms", attacks[i].id, (long long)took);
     const char *msg = err_text(&e);
     if (rc != MI_EPOLICY || (attacks[i].want && !strstr(msg, attacks[i].want)) || !strstr(msg, who) ||
         !strstr(e.file, "tests/data/policy/") || e.line <= 0)
@@ -299,6 +317,43 @@ static void test_attacks(void **state) {
   assert_true(c.memory_limit_hits >= hits[MEM]);
   assert_true(c.time_limit_hits >= hits[TIME]);
   mi_policy_free(p);
+  mi_config_free(cfg);
+}
+
+/* Issue 16: a policy could count across calls (B, A, B, A for one customer). */
+static void test_no_state(void **state) {
+  (void)state;
+  mi_config *cfg = attack_config();
+  mi_policy *p = NULL;
+  mi_err e;
+  mi_tier_decision d;
+  test_view tv;
+  if (mi_policy_load("tiers", DATA "state.lua", NULL, NULL, &p, &e)) fail_msg("%s", err_text(&e));
+  for (int i = 0; i < 4; i++) { /* an upvalue counter is put back before each call */
+    if (mi_policy_call_tier(p, attack_view(&tv, "upvalue", 1), cfg, &d, &e)) fail_msg("%s", err_text(&e));
+    assert_string_equal(d.tier, "B");
+  }
+  static const struct {
+    const char *id, *want;
+  } refused[] = {{"table", "cannot change a table made when the policy file loaded"},
+                 {"global", "cannot assign global 'total' during a call"},
+                 {"global_table", "cannot change a table made when the policy file loaded"},
+                 {"new_key", "cannot change a table made when the policy file loaded"},
+                 {"setmeta", "cannot change a protected metatable"}};
+  for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+    for (int k = 0; k < 2; k++) {
+      assert_int_equal(mi_policy_call_tier(p, attack_view(&tv, refused[i].id, 1), cfg, &d, &e),
+                       MI_EPOLICY);
+      if (!strstr(err_text(&e), refused[i].want)) fail_msg("%s: %s", refused[i].id, err_text(&e));
+    }
+  }
+  if (mi_policy_call_tier(p, attack_view(&tv, "reads", 1), cfg, &d, &e)) fail_msg("%s", err_text(&e));
+  assert_string_equal(d.reason, "sum 60");
+  mi_policy_free(p);
+  p = (mi_policy *)1;
+  assert_int_equal(mi_policy_load("tiers", DATA "state_coroutine.lua", NULL, NULL, &p, &e), MI_EPOLICY);
+  if (!strstr(err_text(&e), "would keep its state between calls")) fail_msg("%s", err_text(&e));
+  assert_null(p);
   mi_config_free(cfg);
 }
 
@@ -486,6 +541,7 @@ int main(void) {
       cmocka_unit_test(test_attacks),        cmocka_unit_test(test_error_position),
       cmocka_unit_test(test_budget_per_call), cmocka_unit_test(test_return_line),
       cmocka_unit_test(test_reload),         cmocka_unit_test(test_tiers_policy),
+      cmocka_unit_test(test_no_state),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

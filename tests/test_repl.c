@@ -361,6 +361,11 @@ static void test_budgets(void **state) {
   fails(f, "while true do end", "instruction budget exhausted (1000000 instructions per evaluation; manyi repl --instructions N");
   fails(f, "while true do pcall(function() while true do end end) end", "instruction budget exhausted");
   fails(f, "return string.rep('x', 1e9)", "memory budget exhausted");
+  /* issue 16: an xpcall handler ran in the count hook, hooks off, for ever;
+   * a %b search over a million parentheses ran for minutes */
+  fails(f, "xpcall(function() while true do end end, function() while true do end end)",
+        "instruction budget exhausted");
+  fails(f, "return ('('):rep(1000000):find('%b()')", "could take");
   /* the SQL clock is the evaluation's: an endless query stops at the time budget */
   fails(f, "manyi.sql[[with recursive n(x) as (select 1 union all select x + 1 from n) select count(*) from n]]",
         "time budget exhausted (2000 ms per evaluation");

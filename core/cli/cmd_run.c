@@ -15,10 +15,18 @@
 #include "service/job_kinds.h"
 #include "util/timeutil.h"
 
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag, in_pass;
+/* Between passes the loop ends cleanly. During a pass the job in hand would
+ * keep the process (and the write lock) for as long as it runs, so the
+ * signal ends the process at once: nothing of the job is committed (its
+ * effects and completion commit together), the OS releases the lock, and the
+ * job returns to the queue when its lease ends. */
 static void on_signal(int sig) {
-  (void)sig;
   stop_flag = 1;
+  if (in_pass) {
+    signal(sig, SIG_DFL);
+    raise(sig);
+  }
 }
 
 typedef struct run_opts {
@@ -141,7 +149,10 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
   if (!cli->quiet) fprintf(stderr, "manyi run: %s, polling every %gs; SIGTERM or Ctrl-C stops\n",
                            owner, o.poll);
   while (!stop_flag) {
-    if (pass(cli, &ctx, &so, mi_cli_now(), &rep, &queued, &e)) {
+    in_pass = 1;
+    int failed = pass(cli, &ctx, &so, mi_cli_now(), &rep, &queued, &e);
+    in_pass = 0;
+    if (failed) {
       mi_job_context_free(&ctx);
       return mi_cli_fail(&e);
     }
@@ -175,7 +186,9 @@ const mi_cli_command mi_cmd_run = {
     "job (`manyi jobs kinds`). Each job's effects and its completion commit together,\n"
     "so a crash at any point followed by a restart gives each effect exactly once.\n"
     "Several runners may share a database: a job is claimed by one. SIGTERM or\n"
-    "Ctrl-C finishes the job in hand and exits. Logs go to stderr.\n"
+    "Ctrl-C between passes exits 0; during a pass it ends the process at once\n"
+    "(exit status 143 or 130): nothing of the job in hand is committed and the job\n"
+    "runs again once its lease ends. Logs go to stderr.\n"
     "\n"
     "  --until-idle        exit after a pass that found nothing to do\n" COMMON_OPTS,
     run_run, 0};

@@ -67,6 +67,7 @@ static mi_analysis_cell cell_of(lua_State *L, int idx, const char *fn, lua_Integ
  * arrays (and the name index); they live until the caller's frame ends. */
 static void table_of(lua_State *L, int rows, const char *fn, mi_analysis_table *t) {
   luaL_checktype(L, rows, LUA_TTABLE);
+  mi_pol_thaw(L, rows); /* rows made when the file loaded are frozen (freeze.c) */
   lua_Integer n = luaL_len(L, rows);
   memset(t, 0, sizeof *t);
   t->name = ROWS_NAME;
@@ -80,6 +81,7 @@ static void table_of(lua_State *L, int rows, const char *fn, mi_analysis_table *
       if (lua_geti(L, rows, i) != LUA_TTABLE)
         luaL_error(L, "manyi.stats.%s: row %d is a %s, not a record (all rows must be tables, "
                       "or all numbers)", fn, (int)i, luaL_typename(L, -1));
+      mi_pol_thaw(L, -1);
       lua_pushnil(L);
       while (lua_next(L, -2)) {
         lua_pop(L, 1);
@@ -122,6 +124,7 @@ static void table_of(lua_State *L, int rows, const char *fn, mi_analysis_table *
       lua_pop(L, 1);
       continue;
     }
+    mi_pol_thaw(L, -1);
     lua_pushnil(L);
     while (lua_next(L, -2)) {
       if (lua_type(L, -2) == LUA_TSTRING) {
@@ -205,6 +208,7 @@ static void *kept(lua_State *L, int keep, size_t size) {
 static void margins_of(lua_State *L, int idx, int keep, const char *fn, const char *key,
                        mi_analysis_args *a) {
   size_t nv = 0;
+  mi_pol_thaw(L, idx);
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     if (lua_type(L, -2) != LUA_TSTRING)
@@ -229,6 +233,7 @@ static void margins_of(lua_State *L, int idx, int keep, const char *fn, const ch
   for (v = 0; v < nv; v++) {
     lua_getfield(L, idx, vars[v]);
     int lt = lua_gettop(L);
+    mi_pol_thaw(L, lt);
     size_t nl = 0;
     lua_pushnil(L);
     while (lua_next(L, lt)) nl++, lua_pop(L, 1);
@@ -270,6 +275,7 @@ static void args_of(lua_State *L, int idx, const mi_analysis_sub *s, const char 
                     mi_analysis_args *a, opt_store *st) {
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
+  mi_pol_thaw(L, idx);
   lua_newtable(L); /* joined lists */
   int keep = lua_gettop(L);
   lua_pushnil(L);

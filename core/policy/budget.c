@@ -60,6 +60,7 @@ static void note_position(lua_State *L, mi_pol_budget *b, lua_Debug *ar) {
 
 static void raise_hit(lua_State *L, mi_pol_budget *b) {
   char buf[256];
+  b->raising = 1; /* no handler of the policy's may run now (sb_xpcall) */
   /* From now on fire after every instruction, so a pcall gets no further. */
   lua_sethook(L, lua_gethook(L), lua_gethookmask(L) | LUA_MASKCOUNT, 1);
   luaL_error(L, "%s", mi_pol_hit_text(b, buf, sizeof buf));
@@ -114,8 +115,24 @@ int mi_pol_budget_hit(lua_State *L, mi_pol_hit hit) {
 
 void mi_pol_budget_check_time(lua_State *L) {
   mi_pol_budget *b = mi_pol_budget_of(L);
-  if (b->hit != MI_POL_HIT_NONE) raise_hit(L, b);
-  if (now_ns() >= b->deadline_ns) mi_pol_budget_hit(L, MI_POL_HIT_TIME);
+  if (b->hit != MI_POL_HIT_NONE || b->raising) raise_hit(L, b);
+  /* The coarse clock costs a few ns (it is checked before every library
+   * call that loops in C); it may lag by a tick (1-4 ms), no more. */
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  if ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >= b->deadline_ns)
+    mi_pol_budget_hit(L, MI_POL_HIT_TIME);
+}
+
+int64_t mi_pol_budget_left_ns(lua_State *L) {
+  int64_t left = mi_pol_budget_of(L)->deadline_ns - now_ns();
+  return left > 0 ? left : 0;
+}
+
+void mi_pol_budget_charge(lua_State *L, double n) {
+  mi_pol_budget *b = mi_pol_budget_of(L);
+  if (n > (double)(b->lim.instructions - b->count)) mi_pol_budget_hit(L, MI_POL_HIT_INSTR);
+  b->count += (int64_t)n;
 }
 
 void mi_pol_budget_begin(lua_State *L, int track_ret) {
@@ -123,6 +140,7 @@ void mi_pol_budget_begin(lua_State *L, int track_ret) {
   b->count = 0;
   b->hit = MI_POL_HIT_NONE;
   b->hit_pos = 0;
+  b->raising = 0;
   b->refused = 0;
   b->track_ret = track_ret;
   b->ret_line = 0;

@@ -58,6 +58,7 @@ int mi_pol_pcall(mi_policy *p, mi_pol_rt *rt, lua_CFunction fn, void *ud, int tr
   int top = lua_gettop(L);
   b->err_src[0] = '\0';
   b->err_line = 0;
+  mi_pol_restore(L, rt->slots_ref, rt->nslots);
   lua_pushcfunction(L, msgh);
   lua_pushcfunction(L, fn);
   lua_pushlightuserdata(L, ud);

@@ -4,7 +4,16 @@
  *               bomb fails as an ordinary error naming its line: a refused
  *               allocation inside Lua reaches no message handler), and an
  *               empty string repeated 2^62 times would loop forever
- *   table.move  each element moved costs one instruction of the budget */
+ *   table.move  each element moved costs one instruction of the budget, and
+ *               so do the elements insert, remove, sort, concat and unpack
+ *               touch (sort: n log2 n comparisons)
+ * Every other C function of the string, table and utf8 libraries (and
+ * tonumber, tostring, os.date) checks the call's deadline before it runs:
+ * each does work at most linear in what the memory budget lets a string or
+ * table hold, but a loop of such calls runs few instructions between two
+ * stops of the count hook. pcall, xpcall, error and the coroutine functions
+ * are left as they are: they run Lua, which the hook counts, and wrapping
+ * them in C would stop yields across them. */
 #include <string.h>
 
 #include <lauxlib.h>
@@ -16,6 +25,7 @@ static int g_rep(lua_State *L) {
   luaL_checklstring(L, 1, &l);
   lua_Integer n = luaL_checkinteger(L, 2);
   luaL_optlstring(L, 3, "", &lsep);
+  mi_pol_budget_check_time(L);
   if (n <= 0 || l + lsep == 0) {
     lua_pushliteral(L, "");
     return 1;
@@ -32,26 +42,79 @@ static int g_rep(lua_State *L) {
   return 1;
 }
 
-static int g_move(lua_State *L) {
-  lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
-  if (e >= f) {
-    mi_pol_budget *b = mi_pol_budget_of(L);
-    /* in double: e - f may not fit an integer */
-    double n = (double)e - (double)f + 1;
-    if (n > (double)(b->lim.instructions - b->count)) return mi_pol_budget_hit(L, MI_POL_HIT_INSTR);
-    b->count += (int64_t)n;
-  }
+static int call_original(lua_State *L) {
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
-  return 1;
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+static int g_move(lua_State *L) {
+  lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+  mi_pol_budget_check_time(L);
+  if (e >= f) mi_pol_budget_charge(L, (double)e - (double)f + 1); /* in double: may not fit */
+  return call_original(L);
+}
+
+/* The length of the table argument without running policy code (__len
+ * would); 0 for anything that is not a plain table. */
+static double raw_len(lua_State *L, int idx) {
+  return lua_type(L, idx) == LUA_TTABLE ? (double)lua_rawlen(L, idx) : 0;
+}
+
+/* insert, remove, concat, unpack: charged by the length of the table. */
+static int g_linear(lua_State *L) {
+  mi_pol_budget_check_time(L);
+  mi_pol_budget_charge(L, raw_len(L, 1) + 1);
+  return call_original(L);
+}
+
+static int g_sort(lua_State *L) {
+  mi_pol_budget_check_time(L);
+  double n = raw_len(L, 1), lg = 1;
+  for (double m = n; m > 1; m /= 2) lg++;
+  mi_pol_budget_charge(L, n * lg);
+  return call_original(L);
+}
+
+/* Every other library function: the deadline, then the original. */
+static int g_checked(lua_State *L) {
+  mi_pol_budget_check_time(L);
+  return call_original(L);
+}
+
+/* Which functions of a library the deadline check wraps (NULL: all). */
+static int wants_check(const char *lib, const char *name) {
+  static const char *const base[] = {"tonumber", "tostring", NULL};
+  if (!strcmp(lib, "string") || !strcmp(lib, "table") || !strcmp(lib, "utf8")) return 1;
+  if (!strcmp(lib, "os")) return !strcmp(name, "date");
+  if (strcmp(lib, "_G")) return 0;
+  for (int i = 0; base[i]; i++)
+    if (!strcmp(base[i], name)) return 1;
+  return 0;
 }
 
 void mi_pol_open_guards(lua_State *L, const char *lib) {
   static const struct {
     const char *lib, *name;
     lua_CFunction fn;
-  } guards[] = {{"string", "rep", g_rep}, {"table", "move", g_move}, {NULL, NULL, NULL}};
+  } guards[] = {{"string", "rep", g_rep},      {"table", "move", g_move},
+                {"table", "insert", g_linear}, {"table", "remove", g_linear},
+                {"table", "concat", g_linear}, {"table", "unpack", g_linear},
+                {"table", "sort", g_sort},     {NULL, NULL, NULL}};
+  int t = lua_gettop(L);
+  lua_pushnil(L);
+  while (lua_next(L, t)) { /* the deadline check first, then the guards replace some */
+    if (lua_type(L, -2) == LUA_TSTRING && lua_iscfunction(L, -1) &&
+        wants_check(lib, lua_tostring(L, -2))) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_pushcclosure(L, g_checked, 1);
+      lua_rawset(L, t); /* assigning an existing field during next is allowed */
+      continue;
+    }
+    lua_pop(L, 1);
+  }
   for (int i = 0; guards[i].lib; i++) {
     if (strcmp(guards[i].lib, lib)) continue;
     lua_getglobal(L, lib); /* the engine's own library holds the original */

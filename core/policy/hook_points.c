@@ -131,6 +131,7 @@ static void check(lua_State *L, points_ctx *c) {
                what);
   }
   int t = lua_gettop(L);
+  mi_pol_thaw(L, t); /* a table made when the file loaded is frozen (freeze.c) */
   lua_pushnil(L);
   while (lua_next(L, t)) {
     lua_pop(L, 1);

@@ -127,6 +127,9 @@ static int load_body(lua_State *L) {
   c->rt->hooks_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   mi_pol_push_value(L, &c->p->params, "params");
   c->rt->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pushvalue(L, chunk + 1); /* the file's globals, its table, its modules */
+  lua_pushvalue(L, chunk + 2);
+  c->rt->slots_ref = mi_pol_freeze(L, 2 + mi_pol_push_required(L), &c->rt->nslots);
   return 0;
 }
 

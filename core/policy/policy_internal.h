@@ -43,6 +43,11 @@ typedef struct mi_pol_budget {
   char err_src[256];
   int err_line;
   int hit_pos; /* err_src/err_line are where the hook found a budget exhausted */
+  /* An error the policy must not handle is on its way out (a budget hit, the
+   * REPL's interruption): it may be raised inside the count hook, where hooks
+   * are off, so a message handler of the policy's would run unbounded. */
+  int raising;
+  int frozen; /* the file has loaded: what it made is frozen (freeze.c) */
 } mi_pol_budget;
 
 /* The part of an mi_policy that a reload replaces as a whole. */
@@ -51,6 +56,7 @@ typedef struct mi_pol_rt {
   mi_pol_budget *b;
   int hooks_ref; /* registry: {hook name = function} copied from the file's table */
   int params_ref; /* registry: the read-only params table */
+  int slots_ref, nslots; /* registry: the upvalue slots put back before each call */
   char digest[17];
   int64_t mtime_ns, size;
 } mi_pol_rt;
@@ -74,6 +80,10 @@ int mi_pol_budget_hit(lua_State *L, mi_pol_hit hit);
 /* Raises if the call is past its deadline (or a budget already ran out):
  * for C functions that may take long with few instructions between them. */
 void mi_pol_budget_check_time(lua_State *L);
+/* Nanoseconds left before the call's deadline (0 when past it). */
+int64_t mi_pol_budget_left_ns(lua_State *L);
+/* Charges n instructions of work done in C (raises when past the budget). */
+void mi_pol_budget_charge(lua_State *L, double n);
 /* Notes the innermost Lua frame above level 0 as the error position. */
 void mi_pol_note_frame(lua_State *L, mi_pol_budget *b);
 /* "instruction budget exhausted (...)" for a hit. */
@@ -104,6 +114,26 @@ void mi_pol_manyi_add(lua_State *L, const char *name);
 void mi_pol_open_stats(lua_State *L);
 /* Reads path into a new Lua string on the stack (or raises). */
 void mi_pol_push_file(lua_State *L, const char *path);
+
+/* ---- freeze.c: calls keep no state ---- */
+/* Freezes what is reachable from the nroots values at the top (popped):
+ * tables become read-only in place, coroutines made at load are refused;
+ * returns a registry ref to the upvalue slots (count in *nslots). Raises. */
+int mi_pol_freeze(lua_State *L, int nroots, int *nslots);
+/* Puts every slot back to its value at load (before each call). */
+void mi_pol_restore(lua_State *L, int slots_ref, int nslots);
+/* Pushes the shadow of the frozen table at idx and returns 1; else 0. */
+int mi_pol_frozen_shadow(lua_State *L, int idx);
+/* Replaces a frozen table at idx by its shadow, for C code that reads tables
+ * raw (lua_next, lua_rawget); anything else stays. */
+void mi_pol_thaw(lua_State *L, int idx);
+/* Pushes the metatable that setmetatable(x, frozen table at idx) installs. */
+void mi_pol_push_frozen_mt(lua_State *L, int idx);
+/* next, rawget, rawlen, getmetatable that see through frozen tables, into
+ * the table at the top. */
+void mi_pol_open_frozen(lua_State *L);
+/* Pushes every module that require has loaded; returns how many. */
+int mi_pol_push_required(lua_State *L);
 
 /* ---- readonly.c ---- */
 #define MI_POL_RO_MARKER "__mi_readonly" /* a field of the hidden metatable */

@@ -36,6 +36,7 @@ static void repl_hook(lua_State *L, lua_Debug *ar) {
   mi_repl *r = mi_repl_of(L);
   if (r->interrupted && ar->event == LUA_HOOKCOUNT) {
     lua_sethook(L, repl_hook, LUA_MASKCOUNT, 1);
+    mi_pol_budget_of(L)->raising = 1; /* the chunk's xpcall handlers must not run */
     luaL_error(L, "interrupted");
   }
   if (r->budget_hook) r->budget_hook(L, ar);

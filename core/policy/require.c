@@ -11,6 +11,7 @@
 #include "policy/policy_internal.h"
 
 #define MAX_NAME 64
+#define LOADED_KEY "mi.loaded" /* registry: name -> module, for freeze.c */
 
 static const char loading_mark; /* loaded[name] while name's chunk runs */
 
@@ -77,6 +78,10 @@ static int sb_require(lua_State *L) {
   if (!lua_isnil(L, -1)) return 1;
   lua_pop(L, 1);
   const char *dir = lua_tostring(L, lua_upvalueindex(1));
+  if (mi_pol_budget_of(L)->frozen)
+    return luaL_error(L, "require('%s') (%s%s%s.lua) during a call: modules load with the policy "
+                         "file, so that calls keep no state; require it at the top of the file",
+                      name, dir, *dir ? "/" : "", name);
   lua_pushvalue(L, 1);
   lua_pushlightuserdata(L, (void *)&loading_mark);
   lua_rawset(L, lua_upvalueindex(2));
@@ -93,9 +98,25 @@ static int sb_require(lua_State *L) {
   return 1;
 }
 
+int mi_pol_push_required(lua_State *L) {
+  int n = 0;
+  lua_getfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
+  int t = lua_gettop(L);
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_insert(L, t); /* the module below the table and the key */
+    t++;
+    n++;
+  }
+  lua_remove(L, t);
+  return n;
+}
+
 void mi_pol_open_require(lua_State *L, const char *dir) {
   lua_pushstring(L, dir);
   lua_newtable(L);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
   lua_pushcclosure(L, sb_require, 2);
   lua_setfield(L, -2, "require");
 }

@@ -130,6 +130,7 @@ static int setup(lua_State *L) {
   lua_setfield(L, lib, "manyi");
   lua_pushvalue(L, lib);
   mi_pol_open_funcs(L, "_G"); /* load, rawset, setmetatable, collectgarbage, stubs */
+  mi_pol_open_frozen(L);
   mi_pol_open_require(L, dir);
   lua_setfield(L, LUA_REGISTRYINDEX, LIB_KEY);
   lua_newtable(L);
@@ -210,7 +211,7 @@ static int panic(lua_State *L) {
 int mi_pol_state_new(mi_pol_rt *rt, const mi_policy_limits *lim, const char *dir,
                      const char *chunkname, mi_err *e) {
   memset(rt, 0, sizeof *rt);
-  rt->hooks_ref = rt->params_ref = LUA_NOREF;
+  rt->hooks_ref = rt->params_ref = rt->slots_ref = LUA_NOREF;
   mi_pol_budget *b = calloc(1, sizeof *b);
   if (!b) return mi_err_set(e, MI_ENOMEM, "out of memory");
   b->lim = *lim;

@@ -59,6 +59,11 @@ static int sb_setmetatable(lua_State *L) {
                            "call's budget)");
     lua_pop(L, 1);
   }
+  if (mi_pol_frozen_shadow(L, 2)) { /* a metatable made at load: its plain copy */
+    lua_pop(L, 1);
+    mi_pol_push_frozen_mt(L, 2);
+    lua_replace(L, 2);
+  }
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, 1);
@@ -69,6 +74,7 @@ static int sb_setmetatable(lua_State *L) {
  * policy's own environment rather than the engine's globals. */
 static int sb_load(lua_State *L) {
   int n = lua_gettop(L);
+  mi_pol_budget_check_time(L); /* compiling a long text runs no instructions */
   luaL_checkany(L, 1);
   const char *mode = luaL_optstring(L, 3, "t");
   if (strchr(mode, 'b')) return luaL_error(L, "load of binary chunks is blocked in policies");
@@ -92,6 +98,44 @@ static int sb_load(lua_State *L) {
   if (lua_isnil(L, -2)) return 2; /* nil, message */
   lua_pop(L, 1);
   return 1;
+}
+
+/* The message handler of xpcall runs where the error was raised. When that
+ * is the count hook (a budget ran out), hooks are off there, so a handler
+ * of the policy's would run with no budget at all (a `while true do end`
+ * handler hung the process). So the policy's handler runs only for its own
+ * errors; a budget hit or an interruption passes through untouched.
+ * upvalue 1: the policy's handler. */
+static int xpcall_handler(lua_State *L) {
+  if (mi_pol_budget_of(L)->raising) return 1; /* the error object as it is */
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+static int xpcall_done(lua_State *L, int status, lua_KContext extra) {
+  if (status != LUA_OK && status != LUA_YIELD) {
+    lua_pushboolean(L, 0);
+    lua_pushvalue(L, -2);
+    return 2;
+  }
+  return lua_gettop(L) - (int)extra;
+}
+
+/* xpcall(f, handler, ...) with the handler guarded as above; a continuation
+ * keeps it yieldable inside coroutines, like the original. */
+static int sb_xpcall(lua_State *L) {
+  int n = lua_gettop(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, xpcall_handler, 1);
+  lua_replace(L, 2);
+  lua_pushboolean(L, 1);
+  lua_pushvalue(L, 1);
+  lua_rotate(L, 3, 2); /* f, handler, true, f, args... */
+  int st = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, xpcall_done);
+  return xpcall_done(L, st, 2);
 }
 
 void mi_pol_set_env(lua_State *L, int idx) {
@@ -123,4 +167,6 @@ void mi_pol_open_funcs(lua_State *L, const char *lib) {
   lua_setfield(L, -2, "rawset");
   wrap(L, "setmetatable", sb_setmetatable);
   wrap(L, "load", sb_load);
+  lua_pushcfunction(L, sb_xpcall);
+  lua_setfield(L, -2, "xpcall");
 }

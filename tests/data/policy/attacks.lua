@@ -53,8 +53,39 @@ function attacks.recursion_pcall()
   f()
 end
 function attacks.pattern_time()
-  local s = string.rep("a", 300)
+  local s = string.rep("a", 100)
   while true do s:find(".-.-x") end
+end
+-- issue 16: a handler that loops ran inside the count hook, where hooks are
+-- off, and hung the process; C searches that the old bound missed.
+function attacks.xpcall_loop()
+  xpcall(function() while true do end end, function() while true do end end)
+  return "A", "escaped the budget through an xpcall handler"
+end
+function attacks.xpcall_nested()
+  while true do
+    xpcall(function() xpcall(function() while true do end end, function() while true do end end) end,
+           function() while true do end end)
+  end
+end
+function attacks.find_plain()
+  local s = string.rep("a", 1 << 20)
+  return "A", tostring(s:find(string.rep("a", 1 << 19) .. "b", 1, true))
+end
+function attacks.find_literal()
+  local s = string.rep("a", 1 << 20)
+  return "A", tostring(s:find(string.rep("a", 1 << 19) .. "b"))
+end
+function attacks.balance()
+  return "A", tostring(string.rep("(", 1000000):find("%b()"))
+end
+function attacks.backref()
+  local s = string.rep("a", 1000000)
+  return "A", tostring(s:find("(" .. string.rep("a", 100000) .. ")%1b"))
+end
+function attacks.gsub_long()
+  local s = string.rep("a", 1 << 20)
+  return "A", tostring(select(2, s:gsub(string.rep("a", 5000) .. "b", "")))
 end
 function attacks.pattern_exp()
   return string.find(string.rep("a", 30), string.rep("a?", 30) .. string.rep("a", 30))
