@@ -1,7 +1,8 @@
 /* Sections 1-5 of the satisfaction report: sample, headline with the change
  * from the previous period, dimension scores, breakdowns, trend and
  * seasonality (report_season.c). Every
- * figure comes from the survey score service (mi_survey_score). */
+ * figure comes from the survey score service, all of them from one pass over
+ * the responses (mi_survey_score_many). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +23,6 @@ static double num(const json_t *o, const char *k) {
 }
 
 static json_t *jnum(double x) { return isfinite(x) ? json_real(x) : json_null(); }
-
-/* The scores of the survey over p (NULL with e set; MI_ENOTFOUND: no responses). */
-static json_t *score(mi_store *s, const mi_config *cfg, const char *survey,
-                     const mi_eval_period *p, mi_err *e) {
-  mi_score_request r = {.survey = survey, .from = p->from, .to = p->to};
-  return mi_survey_score(s, cfg, &r, e);
-}
 
 /* One headline figure of a score object on the report's scale: CSAT in
  * percent, NPS in points, the index 0-100; {value, ci_lower, ci_upper, se, n}
@@ -137,13 +131,9 @@ static json_t *dimensions(const json_t *cur, const json_t *prev) {
   return arr;
 }
 
-/* Section 4: by G, each group's figures against the rest of the period: one
- * score with every group and its rest as domains of the whole design. */
-static json_t *breakdown(mi_store *s, const mi_config *cfg, const char *survey,
-                         const mi_eval_period *p, const char *by, mi_err *e) {
-  mi_score_request r = {.survey = survey, .from = p->from, .to = p->to, .by = by, .with_rest = 1};
-  json_t *all = mi_survey_score(s, cfg, &r, e);
-  if (!all) return NULL;
+/* Section 4: by G, each group's figures against the rest of the period,
+ * from a score with every group and its rest as domains of the whole design. */
+static json_t *breakdown(const json_t *all) {
   json_t *arr = json_array(), *g;
   const char *level;
   json_object_foreach(json_object_get(all, "groups"), level, g) {
@@ -164,48 +154,83 @@ static json_t *breakdown(mi_store *s, const mi_config *cfg, const char *survey,
     json_object_set_new(row, "differs", json_boolean(differs));
     json_array_append_new(arr, row);
   }
-  json_decref(all);
   return arr;
 }
 
-/* Section 5: the headline figures of the last n periods, oldest first
- * (periods before 1970 left out). */
-static json_t *periods(mi_store *s, const mi_config *cfg, const char *survey, const char *period,
-                       int n, mi_err *e) {
-  json_t *arr = json_array();
-  for (int k = n - 1; k >= 0; k--) {
-    char code[16];
-    mi_eval_period p;
-    if (mi_period_shift(period, -k, code, sizeof code, e)) {
+/* The scores of sections 1-5, all from one pass over the responses: the
+ * period, the previous one, the four breakdowns and the periods of the
+ * trend and the seasonality (the last MI_REPORT_TREND periods and the last
+ * MI_REPORT_SEASON_YEARS years of quarters or months, oldest first; periods
+ * before 1970 left out). */
+enum { S_CUR, S_PREV, S_TIER, S_REGION, S_CHANNEL, S_DEPARTMENT, S_PERIODS };
+#define MAX_PERIODS (MI_REPORT_SEASON_YEARS * 12 > MI_REPORT_TREND ? MI_REPORT_SEASON_YEARS * 12 \
+                                                                  : MI_REPORT_TREND)
+typedef struct scores {
+  size_t n, nperiods;
+  mi_score_request rq[S_PERIODS + MAX_PERIODS];
+  json_t *out[S_PERIODS + MAX_PERIODS];
+  mi_err err[S_PERIODS + MAX_PERIODS];
+  char code[MAX_PERIODS][16];
+  mi_eval_period per[MAX_PERIODS];
+} scores;
+
+static void scores_free(scores *sc) {
+  for (size_t i = 0; i < sc->n; i++) json_decref(sc->out[i]);
+  free(sc);
+}
+
+static scores *score_all(mi_store *s, const mi_config *cfg, const char *survey, const char *period,
+                         const mi_eval_period *p, const mi_eval_period *pp, mi_err *e) {
+  scores *sc = calloc(1, sizeof *sc);
+  if (!sc) return mi_err_set(e, MI_ENOMEM, "out of memory"), NULL;
+  static const char *const by[S_PERIODS] = {NULL, NULL, "tier", "region", "channel", "department"};
+  for (int i = 0; i < S_PERIODS; i++) {
+    const mi_eval_period *q = i == S_PREV ? pp : p;
+    sc->rq[i] = (mi_score_request){.survey = survey, .from = q->from, .to = q->to, .by = by[i],
+                                   .with_rest = by[i] != NULL};
+  }
+  sc->n = S_PERIODS;
+  int f = (int)mi_report_season_frequency(period), ns = MI_REPORT_SEASON_YEARS * f;
+  int np = ns > MI_REPORT_TREND ? ns : MI_REPORT_TREND;
+  for (int k = np - 1; k >= 0; k--) {
+    size_t j = sc->nperiods;
+    if (mi_period_shift(period, -k, sc->code[j], sizeof sc->code[j], e)) {
       mi_err_clear(e);
       continue; /* before 1970 */
     }
-    if (mi_eval_period_parse(code, cfg->timezone, &p, e)) break;
-    json_t *sc = score(s, cfg, survey, &p, e), *pt;
-    if (!sc && e->code != MI_ENOTFOUND) {
-      json_decref(arr);
-      return NULL;
-    }
-    pt = json_pack("{s:s, s:s, s:I}", "period", code, "label", p.label, "responses",
-                   sc ? json_integer_value(json_object_get(sc, "responses")) : 0);
+    if (mi_eval_period_parse(sc->code[j], cfg->timezone, &sc->per[j], e)) break;
+    sc->rq[sc->n++] = (mi_score_request){.survey = survey, .from = sc->per[j].from,
+                                         .to = sc->per[j].to};
+    sc->nperiods++;
+  }
+  mi_err_clear(e);
+  if (mi_survey_score_many(s, cfg, sc->rq, sc->n, sc->out, sc->err, e)) {
+    free(sc);
+    return NULL;
+  }
+  return sc;
+}
+
+/* Section 5: the headline figures of each period of sc. */
+static json_t *periods(const scores *sc) {
+  json_t *arr = json_array();
+  for (size_t j = 0; j < sc->nperiods; j++) {
+    const json_t *o = sc->out[S_PERIODS + j];
+    json_t *pt = json_pack("{s:s, s:s, s:I}", "period", sc->code[j], "label", sc->per[j].label,
+                           "responses", o ? json_integer_value(json_object_get(o, "responses")) : 0);
     for (size_t i = 0; i < 3; i++)
-      json_object_set_new(pt, figures[i], sc ? figure(sc, figures[i]) : json_null());
-    if (!sc) json_object_set_new(pt, "reason", json_string(e->msg));
-    mi_err_clear(e);
-    json_decref(sc);
+      json_object_set_new(pt, figures[i], o ? figure(o, figures[i]) : json_null());
+    if (!o) json_object_set_new(pt, "reason", json_string(sc->err[S_PERIODS + j].msg));
     json_array_append_new(arr, pt);
   }
   return arr;
 }
 
 /* Section 5: the trend (the last MI_REPORT_TREND periods) and the
- * seasonality (the last MI_REPORT_SEASON_YEARS years of quarters or
- * months), from one pass over the longer of the two spans. */
-static int trend(mi_store *s, const mi_config *cfg, const char *survey, const char *period,
-                 json_t **tr, json_t **season, mi_err *e) {
+ * seasonality (the last MI_REPORT_SEASON_YEARS years of quarters or months). */
+static void trend(const scores *sc, const char *period, json_t **tr, json_t **season) {
   int f = (int)mi_report_season_frequency(period), ns = MI_REPORT_SEASON_YEARS * f;
-  json_t *all = periods(s, cfg, survey, period, ns > MI_REPORT_TREND ? ns : MI_REPORT_TREND, e);
-  if (!all) return e->code;
+  json_t *all = periods(sc);
   size_t n = json_array_size(all), from = n > MI_REPORT_TREND ? n - MI_REPORT_TREND : 0;
   *tr = json_array();
   for (size_t i = from; i < n; i++) json_array_append(*tr, json_array_get(all, i));
@@ -214,7 +239,6 @@ static int trend(mi_store *s, const mi_config *cfg, const char *survey, const ch
     json_array_append(last, json_array_get(all, i));
   *season = mi_report_seasonality(period, last);
   json_decref(last), json_decref(all);
-  return 0;
 }
 
 static json_t *period_json(const char *code, const mi_eval_period *p) {
@@ -233,22 +257,31 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
       mi_period_shift(r->period, -1, prev_code, sizeof prev_code, e) ||
       mi_eval_period_parse(prev_code, cfg->timezone, &pp, e))
     return NULL;
-  json_t *cur = score(s, cfg, survey, &p, e);
+  scores *sc = score_all(s, cfg, survey, r->period, &p, &pp, e);
+  if (!sc) return NULL;
+  json_t *cur = sc->out[S_CUR], *prev = sc->out[S_PREV];
   if (!cur) {
+    *e = sc->err[S_CUR];
     if (e->code == MI_ENOTFOUND)
       mi_err_set(e, MI_ENOTFOUND, "no responses to survey %s in %s (%s to %s, %s): nothing to "
                  "report", survey, r->period, p.from_date, p.to_date, cfg->timezone);
+    scores_free(sc);
     return NULL;
   }
-  json_t *prev = score(s, cfg, survey, &pp, e);
   char prev_reason[300] = "";
-  if (!prev && e->code != MI_ENOTFOUND) {
-    json_decref(cur);
+  if (!prev && sc->err[S_PREV].code != MI_ENOTFOUND) {
+    *e = sc->err[S_PREV];
+    scores_free(sc);
     return NULL;
   }
   if (!prev) snprintf(prev_reason, sizeof prev_reason, "the previous period %s has no responses",
                       prev_code);
-  mi_err_clear(e);
+  for (int i = S_TIER; i < S_PERIODS; i++)
+    if (!sc->out[i]) {
+      *e = sc->err[i];
+      scores_free(sc);
+      return NULL;
+    }
   char at[21];
   mi_instant_format(r->now, at);
   json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:f, s:f}", "report", "satisfaction",
@@ -257,24 +290,21 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
                           "previous_period", period_json(prev_code, &pp), "alpha",
                           MI_REPORT_ALPHA, "conf", 0.95);
   json_t *smp = sample(s, survey, &p, cur, e);
-  json_t *tier = smp ? breakdown(s, cfg, survey, &p, "tier", e) : NULL;
-  json_t *region = tier ? breakdown(s, cfg, survey, &p, "region", e) : NULL;
-  json_t *channel = region ? breakdown(s, cfg, survey, &p, "channel", e) : NULL;
-  json_t *dept = channel ? breakdown(s, cfg, survey, &p, "department", e) : NULL;
-  json_t *tr = NULL, *season = NULL;
-  if (dept) trend(s, cfg, survey, r->period, &tr, &season, e);
-  if (!tr) {
-    json_decref(smp), json_decref(tier), json_decref(region), json_decref(channel),
-        json_decref(dept), json_decref(cur), json_decref(prev), json_decref(doc);
+  if (!smp) {
+    json_decref(doc), scores_free(sc);
     return NULL;
   }
+  json_t *tier = breakdown(sc->out[S_TIER]), *region = breakdown(sc->out[S_REGION]);
+  json_t *channel = breakdown(sc->out[S_CHANNEL]), *dept = breakdown(sc->out[S_DEPARTMENT]);
+  json_t *tr, *season;
+  trend(sc, r->period, &tr, &season);
   json_object_set_new(doc, "sample", smp);
   json_object_set_new(doc, "headline", headline(cur, prev, *prev_reason ? prev_reason : NULL));
   json_t *company = mi_company_target(s, cfg, survey, r->period, e);
   if (!company) {
     json_decref(tier), json_decref(region), json_decref(channel), json_decref(dept),
-        json_decref(tr), json_decref(season), json_decref(cur), json_decref(prev),
-        json_decref(doc);
+        json_decref(tr), json_decref(season), json_decref(doc);
+    scores_free(sc);
     return NULL;
   }
   json_object_set_new(doc, "company_target", company);
@@ -291,7 +321,7 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
                 "(e.g. relationship waves) are in no department group"));
   json_object_set_new(doc, "trend", tr);
   json_object_set_new(doc, "seasonality", season);
-  json_decref(cur), json_decref(prev);
+  scores_free(sc);
   if (mi_report_gather_more(s, cfg, doc, p.from, p.to, p.label, e)) {
     json_decref(doc);
     return NULL;

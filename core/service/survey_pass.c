@@ -596,55 +596,127 @@ static int groups_json(json_t *out, const figs *f, const level *lv, size_t nl, m
   return rc;
 }
 
-int mi_score_pass(mi_store *s, const mi_score_request *r, const mi_config_survey *sv,
-                  const mi_config_question *const *qs, const char *const *codes,
-                  const mi_survey_scale *scales, size_t k, const mi_config_question *overall,
-                  const mi_config_question *recommend, int64_t wave_id, json_t **out, mi_err *e) {
-  *out = NULL;
-  pass p = {0};
-  figs f = {&p, 0.95, MI_STATS_LONELY_FAIL, r->survey};
-  if (r->conf) {
-    char *end;
-    f.conf = strtod(r->conf, &end);
-    if (*end || end == r->conf || !(f.conf > 0 && f.conf < 1))
-      return mi_err_set(e, MI_EINVAL, "--conf '%s': give a confidence level between 0 and 1, "
-                        "e.g. 0.95", r->conf);
+/* One request of a pass: its accumulators and where its result goes. */
+typedef struct one {
+  const mi_score_request *r;
+  pass p;
+  figs f;
+  size_t flagged;
+  mi_err *e;
+  int live; /* set up without error */
+} one;
+
+typedef struct route {
+  one *reqs;
+  size_t n;
+  int filter_flagged; /* the scan delivers flagged rows: each request decides */
+  const mi_err *failed; /* the error that stopped the scan */
+} route;
+
+/* A row to every request whose period holds it. */
+static int route_row(void *ctx, const mi_survey_row *row) {
+  route *rt = ctx;
+  for (size_t i = 0; i < rt->n; i++) {
+    one *o = &rt->reqs[i];
+    if (!o->live || row->submitted_at < o->r->from || row->submitted_at >= o->r->to) continue;
+    if (rt->filter_flagged && row->flagged && !o->r->include_flagged) {
+      o->flagged++;
+      continue;
+    }
+    int rc = fold_row(&o->p, row);
+    if (rc) return rt->failed = o->e, rc;
   }
-  p.by = r->by;
-  size_t flagged = 0, nl = 0;
-  int rc = setup(&p, sv, qs, k, overall, recommend, e);
-  if (!rc)
-    rc = mi_survey_rows_scan(s, r->survey, wave_id, r->from, r->to, r->include_flagged,
-                             !r->by ? 0
-                             : !strcmp(r->by, "tier") || !strcmp(r->by, "region")
-                                 ? MI_SURVEY_NEED_CUSTOMER
-                             : !strcmp(r->by, "department") ? MI_SURVEY_NEED_DEPARTMENT
-                                                             : 0,
-                             codes, scales, k, fold_row, &p, &flagged, e);
-  if (!rc && !mi_stats_lin_rows(p.lin, 0))
+  return 0;
+}
+
+static unsigned need_of(const char *by) {
+  return !by ? 0
+         : !strcmp(by, "tier") || !strcmp(by, "region") ? MI_SURVEY_NEED_CUSTOMER
+         : !strcmp(by, "department")                     ? MI_SURVEY_NEED_DEPARTMENT
+                                                         : 0u;
+}
+
+/* The JSON of one request after the scan (NULL with o->e set). */
+static json_t *result(one *o, const mi_config_question *const *qs) {
+  pass *p = &o->p;
+  figs *f = &o->f;
+  const mi_score_request *r = o->r;
+  mi_err *e = o->e;
+  size_t nl = 0;
+  int rc = 0;
+  if (!mi_stats_lin_rows(p->lin, 0))
     rc = mi_err_set(e, MI_ENOTFOUND, "no responses to %s%s%s in the period%s", r->survey,
                     r->wave ? " in wave " : "", r->wave ? r->wave : "",
-                    flagged ? " (all flagged: see --include-flagged)" : "");
-  level *lv = rc ? NULL : levels_of(&p, &nl);
+                    o->flagged ? " (all flagged: see --include-flagged)" : "");
+  level *lv = rc ? NULL : levels_of(p, &nl);
   if (!rc && !lv) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
-  if (!rc && r->by && r->with_rest) rc = add_rest(&p, lv, nl, e);
-  if (p.any_stratum) f.lonely = MI_STATS_LONELY_ADJUST;
-  json_t *o = rc ? NULL
-                 : json_pack("{s:s, s:I, s:I}", "survey", r->survey, "responses",
-                             (json_int_t)mi_stats_lin_rows(p.lin, 0), "flagged_left_out",
-                             (json_int_t)flagged);
-  if (o && p.e_csat != SIZE_MAX)
-    rc = mi_score_add_figure(o, "csat", qs[p.overall]->code, prop_json(&f, p.e_csat, 0, e), e);
-  if (o && !rc && p.e_nps != SIZE_MAX)
-    rc = mi_score_add_figure(o, "nps", qs[p.recommend]->code, nps_json(&f, lv, nl, e), e);
-  if (o && !rc && p.ndims)
-    rc = mi_score_add_figure(o, "index", NULL, index_json(&f, lv, nl, e), e);
-  if (o && !rc) rc = dimensions_json(o, &f, 0, e);
-  if (o && !rc) rc = ces_json(o, &f, 0, e);
-  if (o && !rc && r->by) rc = groups_json(o, &f, lv, nl, e);
+  if (!rc && r->by && r->with_rest) rc = add_rest(p, lv, nl, e);
+  if (p->any_stratum) f->lonely = MI_STATS_LONELY_ADJUST;
+  json_t *out = rc ? NULL
+                   : json_pack("{s:s, s:I, s:I}", "survey", r->survey, "responses",
+                               (json_int_t)mi_stats_lin_rows(p->lin, 0), "flagged_left_out",
+                               (json_int_t)o->flagged);
+  if (out && p->e_csat != SIZE_MAX)
+    rc = mi_score_add_figure(out, "csat", qs[p->overall]->code, prop_json(f, p->e_csat, 0, e), e);
+  if (out && !rc && p->e_nps != SIZE_MAX)
+    rc = mi_score_add_figure(out, "nps", qs[p->recommend]->code, nps_json(f, lv, nl, e), e);
+  if (out && !rc && p->ndims) rc = mi_score_add_figure(out, "index", NULL, index_json(f, lv, nl, e), e);
+  if (out && !rc) rc = dimensions_json(out, f, 0, e);
+  if (out && !rc) rc = ces_json(out, f, 0, e);
+  if (out && !rc && r->by) rc = groups_json(out, f, lv, nl, e);
   free(lv);
-  pass_free(&p);
-  if (rc) json_decref(o);
-  else *out = o;
+  if (rc) json_decref(out), out = NULL;
+  return out;
+}
+
+int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_config_survey *sv,
+                  const mi_config_question *const *qs, const char *const *codes,
+                  const mi_survey_scale *scales, size_t k, const mi_config_question *overall,
+                  const mi_config_question *recommend, int64_t wave_id, json_t **outs,
+                  mi_err *errs, mi_err *e) {
+  one *reqs = calloc(n ? n : 1, sizeof *reqs);
+  if (!reqs) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  int64_t from = INT64_MAX, to = INT64_MIN;
+  unsigned need = 0;
+  size_t live = 0;
+  for (size_t i = 0; i < n; i++) {
+    one *o = &reqs[i];
+    const mi_score_request *r = &rs[i];
+    outs[i] = NULL, mi_err_clear(&errs[i]);
+    o->r = r, o->e = &errs[i];
+    o->f = (figs){&o->p, 0.95, MI_STATS_LONELY_FAIL, r->survey};
+    if (r->conf) {
+      char *end;
+      o->f.conf = strtod(r->conf, &end);
+      if (*end || end == r->conf || !(o->f.conf > 0 && o->f.conf < 1)) {
+        mi_err_set(o->e, MI_EINVAL, "--conf '%s': give a confidence level between 0 and 1, "
+                   "e.g. 0.95", r->conf);
+        continue;
+      }
+    }
+    o->p.by = r->by;
+    if (setup(&o->p, sv, qs, k, overall, recommend, o->e)) continue;
+    o->live = 1, live++;
+    need |= need_of(r->by);
+    if (r->from < from) from = r->from;
+    if (r->to > to) to = r->to;
+  }
+  /* One request: the scan leaves out the flagged rows itself; several: each
+   * request counts the flagged rows of its own period. */
+  route rt = {reqs, n, n > 1, NULL};
+  size_t flagged = 0;
+  int rc = !live ? 0
+                 : mi_survey_rows_scan(s, rs[0].survey, wave_id, from, to,
+                                       n > 1 ? 1 : rs[0].include_flagged, need, codes, scales, k,
+                                       route_row, &rt, &flagged, e);
+  if (rc && rt.failed) *e = *rt.failed;
+  if (n == 1) reqs[0].flagged = flagged;
+  for (size_t i = 0; !rc && i < n; i++)
+    if (reqs[i].live && !(outs[i] = result(&reqs[i], qs)) && errs[i].code == MI_ENOMEM)
+      rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) pass_free(&reqs[i].p);
+  free(reqs);
+  if (rc)
+    for (size_t i = 0; i < n; i++) json_decref(outs[i]), outs[i] = NULL;
   return rc;
 }

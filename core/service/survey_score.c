@@ -299,15 +299,48 @@ static int score_groups(json_t *out, const scored *c, const mi_score_request *r,
   return rc;
 }
 
+static int same_text(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+int mi_survey_score_many(mi_store *s, const mi_config *cfg, const mi_score_request *rs, size_t n,
+                         json_t **outs, mi_err *errs, mi_err *e) {
+  int together = n > 0 && !getenv("MANYI_SCORE_ROWS");
+  for (size_t i = 0; together && i < n; i++) {
+    int known = !rs[i].by;
+    for (int k = 0; !known && by_names[k]; k++) known = !strcmp(rs[i].by, by_names[k]);
+    together = known && !rs[i].poststratify && !strcmp(rs[i].survey, rs[0].survey) &&
+               same_text(rs[i].wave, rs[0].wave);
+  }
+  if (!together) {
+    for (size_t i = 0; i < n; i++) {
+      mi_err_clear(&errs[i]);
+      if (!(outs[i] = mi_survey_score(s, cfg, &rs[i], &errs[i])) && errs[i].code == MI_ENOMEM) {
+        while (i > 0) json_decref(outs[--i]), outs[i] = NULL;
+        return mi_err_set(e, MI_ENOMEM, "out of memory");
+      }
+    }
+    return 0;
+  }
+  scored c;
+  int64_t wave_id;
+  int rc = prepare(s, cfg, &rs[0], &c, &wave_id, e);
+  if (!rc)
+    rc = mi_score_pass(s, rs, n, c.sv, c.qs, c.codes, c.scales, c.k, c.overall, c.recommend,
+                       wave_id, outs, errs, e);
+  scored_free(&c);
+  return rc;
+}
+
 json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e) {
   scored c;
   json_t *out = NULL;
   /* one pass in bounded memory, unless the rows are needed twice */
   if (!r->poststratify && !getenv("MANYI_SCORE_ROWS")) {
     int64_t wave_id;
-    if (!prepare(s, cfg, r, &c, &wave_id, e))
-      mi_score_pass(s, r, c.sv, c.qs, c.codes, c.scales, c.k, c.overall, c.recommend, wave_id,
-                    &out, e);
+    mi_err one;
+    if (!prepare(s, cfg, r, &c, &wave_id, e) &&
+        !mi_score_pass(s, r, 1, c.sv, c.qs, c.codes, c.scales, c.k, c.overall, c.recommend,
+                       wave_id, &out, &one, e) && !out)
+      *e = one;
     scored_free(&c);
     return out;
   }

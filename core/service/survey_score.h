@@ -33,6 +33,14 @@ typedef struct mi_score_request {
  * figure the survey has no question for is absent. */
 json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e);
 
+/* The scores of n requests (outs[i] as mi_survey_score gives for rs[i], or
+ * NULL with errs[i] set) from one pass over the responses when they are of
+ * one survey and wave without post-stratification (periods and groups may
+ * differ: the report's periods and breakdowns), else one by one. Returns 0,
+ * or an error for all (the store, memory) in e. */
+int mi_survey_score_many(mi_store *s, const mi_config *cfg, const mi_score_request *rs, size_t n,
+                         json_t **outs, mi_err *errs, mi_err *e);
+
 /* Key drivers of the overall question among the scale questions of the
  * survey's dimensions (reverse items turned round), as `manyi stats drivers
  * --y OVERALL --x ITEMS --performance ITEMS` on the same rows (unweighted,

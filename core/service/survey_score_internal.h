@@ -68,13 +68,19 @@ int mi_score_csat(json_t *out, const mi_survey_rows *rows, const mi_config_quest
                   size_t overall, const mi_score_design *des, const unsigned char *in,
                   const char *conf, mi_err *e);
 
-/* The scores of r in one pass over the responses (survey_pass.c), for a
- * request without post-stratification: the same JSON as the row path (and,
- * with r->with_rest, each group's NPS, index and rest). qs/codes/scales: the k scale questions of sv; overall, recommend:
- * the CSAT and NPS questions or NULL. */
-int mi_score_pass(mi_store *s, const mi_score_request *r, const mi_config_survey *sv,
+/* The scores of the n requests rs in one pass over the responses
+ * (survey_pass.c), for requests without post-stratification, of one survey
+ * and wave (wave_id) and any periods and groups: each row is read once and
+ * folded into the accumulators of every request whose period holds it.
+ * outs[i]: the same JSON as the row path gives for rs[i] (and, with
+ * with_rest, each group's NPS, index and rest), or NULL with errs[i] set (a
+ * period without responses, a bad --conf). qs/codes/scales: the k scale
+ * questions of sv; overall, recommend: the CSAT and NPS questions or NULL.
+ * Returns 0, or an error for every request (the store, memory) in e. */
+int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_config_survey *sv,
                   const mi_config_question *const *qs, const char *const *codes,
                   const mi_survey_scale *scales, size_t k, const mi_config_question *overall,
-                  const mi_config_question *recommend, int64_t wave_id, json_t **out, mi_err *e);
+                  const mi_config_question *recommend, int64_t wave_id, json_t **outs,
+                  mi_err *errs, mi_err *e);
 
 #endif

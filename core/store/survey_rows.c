@@ -280,6 +280,7 @@ enum { T_TIER, T_REGION, T_STRATUM, T_CHANNEL, T_DEPARTMENT, T_ANSWERS, T_COUNT 
 typedef struct raw {
   int64_t id, submitted_at, customer, wave;
   double weight;
+  int flagged;
   size_t text[T_COUNT]; /* offsets into the batch's arena; SIZE_MAX = NULL */
 } raw;
 
@@ -324,11 +325,13 @@ static int fill(scan *x, batch *b) {
   sqlite3_stmt *st = x->st;
   int rc = SQLITE_ROW;
   while (b->n < BATCH_ROWS && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (sqlite3_column_int(st, 6) && !x->include_flagged) {
+    int flagged = sqlite3_column_int(st, 6);
+    if (flagged && !x->include_flagged) {
       b->flagged++;
       continue;
     }
     raw *r = &b->rows[b->n];
+    r->flagged = flagged;
     r->id = sqlite3_column_int64(st, 0);
     r->weight = sqlite3_column_double(st, 1);
     r->submitted_at = sqlite3_column_int64(st, 5);
@@ -398,7 +401,7 @@ static int deliver(const unpacker *u, const batch *b, mi_err *e) {
                         "question ids and numbers (fix it with SQL or import the response again)",
                         (long long)r->id);
     mi_survey_row row = {
-        .id = r->id, .submitted_at = r->submitted_at, .weight = r->weight,
+        .id = r->id, .submitted_at = r->submitted_at, .weight = r->weight, .flagged = r->flagged,
         .tier = t[T_TIER] ? t[T_TIER] : "", .region = t[T_REGION] ? t[T_REGION] : "",
         .stratum = t[T_STRATUM] ? t[T_STRATUM] : "", .channel = t[T_CHANNEL] ? t[T_CHANNEL] : "",
         .department = t[T_DEPARTMENT] ? t[T_DEPARTMENT] : "",

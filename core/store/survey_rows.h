@@ -54,6 +54,7 @@ void mi_survey_rows_free(mi_survey_rows *r);
 typedef struct mi_survey_row {
   int64_t id, submitted_at;
   double weight;
+  int flagged; /* cleaning flagged it (read only with include_flagged) */
   const char *tier, *region, *stratum, *channel, *department; /* "" = none */
   const char *design_stratum, *design_cluster;                /* as in mi_survey_rows */
   const double *values; /* nquestions, in the terms of scales; NAN = not answered */
