@@ -97,12 +97,23 @@ int mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv,
   mi_access need;
   const char *action;
   mi_cli_rule(en, argc, argv, &need, &action);
-  if (!action || !cli->store) return 0; /* nothing recorded, or it never reached the data */
+  /* nothing recorded, it never reached the data, or it recorded itself */
+  if (!action || !cli->store || cli->audited) return 0;
   json_t *args = json_array();
   for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
   return record(cli, action, argc >= 2 ? argv[1] : NULL,
          json_pack("{s:o, s:i, s:s}", "argv", args, "status", status, "role",
                    cli->authorized ? mi_config_role_name(cli->actor.role) : "-"));
+}
+
+char *mi_cli_audit_args(const mi_cli *cli, int argc, char **argv) {
+  json_t *args = json_array();
+  for (int i = 0; args && i < argc; i++) json_array_append_new(args, json_string(argv[i]));
+  json_t *o = json_pack("{s:o, s:s}", "argv", args, "role",
+                        cli->authorized ? mi_config_role_name(cli->actor.role) : "-");
+  char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  return text;
 }
 
 /* Records path under action when its hash differs from the last recorded one. */

@@ -19,6 +19,7 @@ typedef struct mi_cli {
   mi_store *store;         /* opened by mi_cli_open_store */
   mi_actor actor;          /* who runs the command (mi_cli_authorize) */
   int authorized;          /* actor is set: the command's area was checked */
+  int audited;             /* the command recorded itself, in its data's transaction */
 } mi_cli;
 
 typedef struct mi_cli_command {
@@ -82,6 +83,13 @@ int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv)
 /* Records a command that ran (its audit action, argv and exit status) when
  * it opened the store. Non-zero (and the reason printed) when it could not. */
 int mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv, int status);
+
+/* The JSON object (text, the caller frees) that a command's audit entry
+ * starts with: {"argv": [...], "role": ...}. For a command that writes its
+ * own entry in the transaction of its data (and then sets cli->audited, so
+ * that mi_cli_audit_run adds none). Call before getopt reorders argv. NULL
+ * when out of memory. */
+char *mi_cli_audit_args(const mi_cli *cli, int argc, char **argv);
 
 /* Records the configuration file and each policy file in the audit log when
  * its SHA-256 differs from the one recorded last (mi_cli_open_store calls it). */

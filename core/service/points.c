@@ -272,6 +272,9 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   int phase = 0;
   int64_t after = 0;
   int rc = c.ev && c.rv ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  int locked = 0; /* one batch at a time: no interleaved chunks */
+  if (rc == 0 && !opt->dry_run)
+    locked = (rc = mi_store_batch_lock(s, "eval points", MI_STORE_BUSY_MS, e)) == 0;
   if (rc == 0 && !opt->dry_run) rc = start(&r, &phase, &after, e);
   for (; rc == 0 && phase < NPHASES; phase++, after = 0) rc = phase_loop(&r, &c, phase, after, e);
   if (!opt->dry_run && r.job_id) {
@@ -283,6 +286,7 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
         mi_store_rollback(s);
     }
   }
+  if (locked) mi_store_batch_unlock(s);
   if (c.ev && c.rv) chunk_clear(&c);
   free(c.ev);
   free(c.rv);
@@ -426,18 +430,9 @@ static int expire_customer(mi_store *s, int64_t customer_id, int64_t as_of, int6
   return rc;
 }
 
-int mi_points_expire(mi_store *s, int64_t as_of, int64_t now, int dry_run,
-                     mi_points_expire_summary *sum, mi_err *e) {
-  if (sum) memset(sum, 0, sizeof *sum);
-  if (!s || !sum) return mi_err_set(e, MI_EINVAL, "expire needs a store");
-  if (as_of > now) {
-    char a[21], n[21];
-    mi_instant_format(as_of, a);
-    mi_instant_format(now, n);
-    return mi_err_set(e, MI_EINVAL, "--as-of %s is later than now (%s): points cannot be expired "
-                                    "before their time",
-                      a, n);
-  }
+/* Expires customer by customer, one transaction per chunk. */
+static int expire_chunks(mi_store *s, int64_t as_of, int64_t now, int dry_run,
+                         mi_points_expire_summary *sum, mi_err *e) {
   enum { CHUNK = 500 };
   int64_t ids[CHUNK], after = 0;
   for (;;) {
@@ -453,6 +448,24 @@ int mi_points_expire(mi_store *s, int64_t as_of, int64_t now, int dry_run,
     if (n < CHUNK) return 0;
     after = ids[n - 1];
   }
+}
+
+int mi_points_expire(mi_store *s, int64_t as_of, int64_t now, int dry_run,
+                     mi_points_expire_summary *sum, mi_err *e) {
+  if (sum) memset(sum, 0, sizeof *sum);
+  if (!s || !sum) return mi_err_set(e, MI_EINVAL, "expire needs a store");
+  if (as_of > now) {
+    char a[21], n[21];
+    mi_instant_format(as_of, a);
+    mi_instant_format(now, n);
+    return mi_err_set(e, MI_EINVAL, "--as-of %s is later than now (%s): points cannot be expired "
+                                    "before their time",
+                      a, n);
+  }
+  if (!dry_run && mi_store_batch_lock(s, "points expire", MI_STORE_BUSY_MS, e)) return e->code;
+  int rc = expire_chunks(s, as_of, now, dry_run, sum, e);
+  if (!dry_run) mi_store_batch_unlock(s);
+  return rc;
 }
 
 int mi_points_explain(mi_store *s, const mi_config *cfg, mi_policy *policy, const char *order,

@@ -220,6 +220,10 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
     static const char *const cols[] = {"external_id", "old_tier", "new_tier", "reason"};
     rc = mi_writer_open(opt->diff, MI_FORMAT_CSV, cols, 4, &r.diff, e);
   }
+  /* One batch at a time: another run's chunks must not interleave with ours. */
+  int locked = 0;
+  if (rc == 0 && !opt->dry_run)
+    locked = (rc = mi_store_batch_lock(s, "eval tiers", MI_STORE_BUSY_MS, e)) == 0;
   if (rc == 0) rc = mi_customer_count(s, &total, e);
   if (rc == 0 && !opt->dry_run) rc = start(&r, &after, e);
   if (rc == 0) rc = chunk_loop(&r, &c, verdicts, after, total, e);
@@ -232,6 +236,7 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
         mi_store_rollback(s);
     }
   }
+  if (locked) mi_store_batch_unlock(s);
   if (r.diff) {
     mi_err we;
     if (mi_writer_close(r.diff, &we) && rc == 0) *e = we, rc = we.code;

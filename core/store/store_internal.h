@@ -83,6 +83,8 @@ struct mi_store {
   char *path;
   int in_txn;
   int seen_ready; /* the TEMP table for mi_store_seen_* exists */
+  int batch_fd;    /* the batch lock's file descriptor + 1 (batch_lock.c), or 0 */
+  int batch_depth; /* nested mi_store_batch_lock calls */
   sqlite3_stmt *stmt[MI_SQL_SLOT_COUNT];
 };
 
