@@ -111,7 +111,16 @@ static int credit(run *r, mi_point_source src, const mi_point_event *ev, mi_err 
   mi_points_decision d;
   mi_err pe = {0};
   r->sum->events++;
-  if (mi_customer_facts_get(r->s, ev->customer, r->opt->as_of, &f, e)) return e->code;
+  int frc = mi_customer_facts_get(r->s, ev->customer, r->opt->as_of, &f, &pe);
+  if (frc == MI_EINVAL) { /* its figures cannot be computed: skipped and reported */
+    mi_err_prefix(&pe, "event %s", ev->external_id);
+    report(r, &pe);
+    return 0;
+  }
+  if (frc) {
+    *e = pe;
+    return frc;
+  }
   mi_customer_view_make(&f, r->opt->as_of, cf, &cv);
   event_view(ev, date, ef, &evv);
   if (mi_policy_call_points(r->policy, &evv, &cv, r->cfg, ev->occurred_at, &d, &pe)) {

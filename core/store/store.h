@@ -51,6 +51,12 @@ int mi_store_begin(mi_store *s, mi_err *e);
 int mi_store_commit(mi_store *s, mi_err *e);
 void mi_store_rollback(mi_store *s);
 
+/* The largest amount of one order, in minor units, and as text: sums of a
+ * customer's orders (64-bit integers) then hold for over nine million orders
+ * of that size each. Import refuses larger amounts. */
+#define MI_AMOUNT_MAX_MINOR 999999999999LL
+#define MI_AMOUNT_MAX_TEXT "9999999999.99"
+
 /* Batches (import, eval tiers, eval points, the scheduler's batch jobs)
  * commit chunk by chunk; the batch lock keeps a second one from running at
  * the same time and mixing its chunks with the first's. Waits up to wait_ms

@@ -113,6 +113,21 @@ int mi_store_fail(mi_store *s, mi_err *e, const char *what) {
   return mi_err_set(e, code, "%s: %s", what, msg);
 }
 
+int mi_store_data_error(mi_store *s) {
+  return sqlite3_errcode(s->db) == SQLITE_ERROR && strstr(sqlite3_errmsg(s->db), "overflow");
+}
+
+int mi_store_customer_error(mi_err *e, const char *what, const char *who, const char *why) {
+  return mi_err_set(e, MI_EINVAL, "%s: the figures of customer %s cannot be computed: a sum of "
+                    "its amounts or points is beyond 64 bits (%s); correct its orders (an amount "
+                    "is at most " MI_AMOUNT_MAX_TEXT ") or its ledger", what, who, why);
+}
+
+int mi_store_fail_customer(mi_store *s, mi_err *e, const char *what, const char *who) {
+  if (mi_store_data_error(s)) return mi_store_customer_error(e, what, who, sqlite3_errmsg(s->db));
+  return mi_store_fail(s, e, what);
+}
+
 int mi_bind_text_or_null(sqlite3_stmt *st, int i, const char *v) {
   if (!v || !*v) return sqlite3_bind_null(st, i);
   return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);

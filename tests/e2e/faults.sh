@@ -108,5 +108,32 @@ contains "$tmp/r1.err" "stayed busy"
 wait "$holder"; holder=
 expect 0 m audit verify
 
+# --- one customer's figures past 64 bits (finding 5): import refuses amounts
+# above 9999999999.99; orders stored before that bound (inserted here with
+# sqlite3) make the batches skip and report that customer, not stop for all.
+printf 'external_id,customer_id,amount,currency,ordered_at,status\nBIG1,C0000001,92233720368547758.07,CNY,2026-05-01,completed\n' >"$tmp/big.csv"
+expect 1 m import orders "$tmp/big.csv"
+contains "$tmp/err" "is more than the largest amount, 9999999999.99"
+printf 'external_id,customer_id,amount,currency,ordered_at,status\nMAX1,C0000002,9999999999.99,CNY,2026-05-01,completed\n' >"$tmp/max.csv"
+expect 0 m import orders "$tmp/max.csv"
+same "$(sql "SELECT amount_minor FROM orders WHERE external_id = 'MAX1'")" 999999999999 "the largest amount"
+cid=$(sql "SELECT id FROM customers WHERE external_id = 'C0000001'")
+sql "INSERT INTO orders(external_id, customer_id, amount_minor, currency, ordered_at, status)
+     VALUES ('BIG1', $cid, 9223372036854775807, 'CNY', unixepoch('2026-05-01'), 'completed'),
+            ('BIG2', $cid, 9223372036854775807, 'CNY', unixepoch('2026-05-02'), 'completed')"
+customers=$(sql "SELECT count(*) FROM customers")
+printf 'return { tier = function(c, p) return "B", "all B" end }\n' >"$tmp/allb.lua"
+expect 3 m eval tiers --policy "$tmp/allb.lua"
+contains "$tmp/out" "$customers customers, "
+contains "$tmp/out" " 1 failed"
+contains "$tmp/err" "the figures of customer C0000001 cannot be computed"
+same "$(sql "SELECT count(*) FROM customers WHERE tier = 'B'")" $((customers - 1)) "customers decided beside the one that overflows"
+expect 3 m eval points
+contains "$tmp/err" "the figures of customer C0000001 cannot be computed"
+expect 0 m explain tier C0000003
+expect 0 m customer show C0000003
+expect 1 m customer show C0000001
+contains "$tmp/err" "cannot be computed"
+
 echo "faults: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
