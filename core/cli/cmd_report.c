@@ -100,6 +100,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   }
   r.period = period;
   if (mi_cli_open_store(cli, 0)) return 1;
+  if (output && mi_outfile_check(output, mi_cli_db_path(cli), &e)) return mi_cli_fail(&e);
   json_t *doc = mi_report_gather(cli->store, cli->cfg, &r, &e);
   if (!doc) return mi_cli_fail(&e);
   int rc = output ? write_file(doc, format, chartjs, output, mi_cli_db_path(cli), &e)

@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* stdio keeps no errno of a write that failed earlier on */
+#define WRITE_ERROR "a write failed (a full disk or device?)"
+
 struct mi_outfile {
   FILE *f;
   char *path; /* the target */
@@ -118,9 +121,9 @@ int mi_outfile_close(mi_outfile *o, mi_err *e) {
   if (!o) return 0;
   int rc = 0;
   errno = 0;
-  if (ferror(o->f) || fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)
+  if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
     rc = mi_err_set(e, MI_EIO, "writing %s failed: %s; %s was left as it was", o->path,
-                    errno ? strerror(errno) : "write error", o->path);
+                    errno ? strerror(errno) : WRITE_ERROR, o->path);
   if (fclose(o->f) != 0 && rc == 0)
     rc = mi_err_set(e, MI_EIO, "writing %s failed: %s; %s was left as it was", o->path,
                     strerror(errno), o->path);
@@ -138,6 +141,6 @@ int mi_outfile_flush_stream(FILE *f, const char *what, mi_err *e) {
   errno = 0;
   if (fflush(f) != 0 || ferror(f))
     return mi_err_set(e, MI_EIO, "writing %s failed: %s", what ? what : "the output",
-                      errno ? strerror(errno) : "write error");
+                      errno ? strerror(errno) : WRITE_ERROR);
   return 0;
 }
