@@ -114,6 +114,11 @@ void mi_cli_print_json(json_t *v);
 const char *mi_cli_fig(const json_t *o, const char *key, double scale, int prec, char buf[48]);
 const char *mi_cli_interval(const json_t *o, double scale, int prec, char buf[64]);
 
+/* s made safe to print on a terminal (util/text.h mi_text_shown: control
+ * characters as escapes), in one of 8 buffers used in turn, so that up to 8
+ * can be arguments of one printf. NULL is shown as "-". */
+const char *mi_cli_shown(const char *s);
+
 /* Prints "manyi: " and the error to stderr; returns 1 (the exit status). */
 int mi_cli_fail(const mi_err *e);
 /* Prints "manyi CMD: message" and "Try 'manyi CMD --help'." to stderr; returns 2. */

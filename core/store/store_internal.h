@@ -86,6 +86,8 @@ struct mi_store {
   int seen_ready; /* the TEMP table for mi_store_seen_* exists */
   int batch_fd;    /* the batch lock's file descriptor + 1 (batch_lock.c), or 0 */
   int batch_depth; /* nested mi_store_batch_lock calls */
+  int64_t audit_head_id; /* the audit entry appended in the open transaction, or 0 */
+  char audit_head_hash[65];
   sqlite3_stmt *stmt[MI_SQL_SLOT_COUNT];
 };
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/audit.h"
 #include "store/store_internal.h"
 
 int mi_store_begin(mi_store *s, mi_err *e) {
@@ -27,6 +28,7 @@ int mi_store_commit(mi_store *s, mi_err *e) {
     return rc;
   }
   s->in_txn = 0;
+  mi_audit_anchor_write(s);
   return 0;
 }
 
@@ -34,6 +36,7 @@ void mi_store_rollback(mi_store *s) {
   if (!s || !s->in_txn) return;
   sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   s->in_txn = 0;
+  s->audit_head_id = 0;
 }
 
 int mi_store_savepoint(mi_store *s, mi_err *e) {

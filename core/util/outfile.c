@@ -20,7 +20,7 @@ struct mi_outfile {
   char *tmp;  /* the temporary file beside it */
 };
 
-static const char *const companions[] = {"", "-wal", "-shm", "-journal", "-batch", NULL};
+static const char *const companions[] = {"", "-wal", "-shm", "-journal", "-batch", "-audit-head", NULL};
 
 /* The absolute name of path with its folder resolved (the file itself need
  * not exist); NULL when the folder cannot be resolved. Caller frees. */

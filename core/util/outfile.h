@@ -4,7 +4,8 @@
  * mode 0600 as it may hold personal data, and is renamed over the target
  * only once every byte is written and flushed to disk, so the target is
  * complete or untouched. A target that is a symbolic link, or that is the
- * database or one of its companion files (-wal, -shm, -journal, -batch), is
+ * database or one of its companion files (-wal, -shm, -journal, -batch,
+ * -audit-head), is
  * refused. Write errors (a full disk) are reported at mi_outfile_close. */
 #ifndef MI_UTIL_OUTFILE_H
 #define MI_UTIL_OUTFILE_H
