@@ -117,7 +117,7 @@ char *mi_cli_audit_args(const mi_cli *cli, int argc, char **argv) {
 }
 
 /* Records path under action when its hash differs from the last recorded one. */
-static int note_file(mi_cli *cli, const char *action, const char *name, const char *path,
+int mi_cli_note_file(mi_cli *cli, const char *action, const char *name, const char *path,
                      mi_err *e) {
   char hash[MI_AUDIT_HASH_LEN + 1], *last = NULL;
   int rc = mi_audit_file_hash(path, hash, e);
@@ -134,8 +134,8 @@ static int note_file(mi_cli *cli, const char *action, const char *name, const ch
 }
 
 int mi_cli_note_config(mi_cli *cli, mi_err *e) {
-  int rc = note_file(cli, "config", "configuration", cli->cfg->path, e);
+  int rc = mi_cli_note_file(cli, "config", "configuration", cli->cfg->path, e);
   for (size_t i = 0; rc == 0 && i < cli->cfg->npolicies; i++)
-    rc = note_file(cli, "policy", cli->cfg->policies[i].name, cli->cfg->policies[i].file, e);
-  return rc;
+    rc = mi_cli_note_file(cli, "policy", cli->cfg->policies[i].name, cli->cfg->policies[i].file, e);
+  return rc ? rc : mi_cli_note_modules(cli, e);
 }

@@ -94,6 +94,12 @@ char *mi_cli_audit_args(const mi_cli *cli, int argc, char **argv);
 /* Records the configuration file and each policy file in the audit log when
  * its SHA-256 differs from the one recorded last (mi_cli_open_store calls it). */
 int mi_cli_note_config(mi_cli *cli, mi_err *e);
+/* Records path (action, name) when its SHA-256 differs from the last recorded. */
+int mi_cli_note_file(mi_cli *cli, const char *action, const char *name, const char *path,
+                     mi_err *e);
+/* policy_modules.c: records every other .lua file of the policies' folders
+ * (what require() can load) the same way, as name "module". */
+int mi_cli_note_modules(mi_cli *cli, mi_err *e);
 
 /* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
 int mi_cli_load_config(mi_cli *cli);

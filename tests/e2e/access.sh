@@ -197,11 +197,12 @@ expect 0 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" status
 chmod 646 "$tmp/admin.yaml"
 expect 1 as admin status; contains "$tmp/err" "other users can write the configuration (mode 0646): run 'chmod go-w $tmp/admin.yaml'"
 chmod 644 "$tmp/admin.yaml"
-chmod 664 "$tmp/policies/tiers.lua"
-expect 0 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" eval tiers --dry-run   # group-writable is allowed
+chmod 664 "$tmp/policies/tiers.lua"   # group-writable is refused too (as ssh does)
+expect 1 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" eval tiers --dry-run
+contains "$tmp/err" "group or others can write this policy file (mode 0664): run 'chmod go-w $tmp/policies/tiers.lua'"
 chmod 666 "$tmp/policies/tiers.lua"
 expect 1 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" eval tiers --dry-run
-contains "$tmp/err" "anyone can write this policy file (mode 0666): run 'chmod o-w $tmp/policies/tiers.lua'"
+contains "$tmp/err" "group or others can write this policy file (mode 0666): run 'chmod go-w $tmp/policies/tiers.lua'"
 
 echo "access: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
