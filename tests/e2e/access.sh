@@ -180,8 +180,11 @@ sqlite3 "$tmp/ex.db" "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WH
 expect 1 as auditor audit verify; contains "$tmp/err" "broken at entry 6"
 cp "$tmp/clean.db" "$tmp/ex.db"
 sqlite3 "$tmp/ex.db" "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = $n"
-expect 0 as auditor audit verify   # a cut tail keeps a valid chain ...
-expect 1 as auditor audit verify --anchor "$head"; contains "$tmp/err" "is not in the audit log"   # ... the anchor shows it
+# a cut tail keeps a valid chain, but the anchor file beside the database shows it ...
+expect 1 as auditor audit verify; contains "$tmp/err" "is not in the log: entries were removed"
+expect 1 as auditor audit verify --anchor "$head"; contains "$tmp/err" "is not in the audit log"   # ... as a kept head does
+rm "$tmp/ex.db-audit-head"   # without the file, only the chain is checked
+expect 0 as auditor audit verify; contains "$tmp/err" "no anchor file"
 cp "$tmp/clean.db" "$tmp/ex.db"
 sqlite3 "$tmp/ex.db" "INSERT INTO audit_log(id, at, os_user, action) VALUES ($n + 1, 0, 'x', 'export')"
 expect 1 as auditor audit verify; contains "$tmp/err" "broken at entry $((n + 1))"
