@@ -101,7 +101,7 @@ static int rejects_open(rejects *rj, const char *path, const char *protect, mi_r
   int rc = mi_outfile_open(path, protect, &rj->f, e);
   if (rc) {
     free(cols);
-    mi_err_prefix(e, "rejects file: ");
+    mi_err_prefix(e, "rejects file");
     return rc;
   }
   rc = mi_writer_open(mi_outfile_stream(rj->f), MI_FORMAT_CSV, cols, n + 2, &rj->w, e);
