@@ -77,6 +77,32 @@ static int64_t day(int y, int m, int d) { return mi_days_from_civil(y, m, d); }
 
 /* ---- arguments ---------------------------------------------------------- */
 
+/* A department's name is at most 200 characters (what the database keeps,
+ * counted as characters, not bytes): check refuses what init would. */
+static void test_long_department_name(void **state) {
+  (void)state;
+  static char yaml[8192];
+  char name[700];
+  for (int i = 0; i < 201; i++) name[i] = 'x';
+  name[201] = 0;
+  snprintf(yaml, sizeof yaml,
+           "version: 1\ndatabase: test.db\ncalendars:\n  office:\n    hours:\n"
+           "      mon: [09:00-17:00]\ndepartments:\n  - {code: support, name: %s, calendar: office}\n",
+           name);
+  expect_error(yaml, 8, 27, "this name has 201 characters: at most 200");
+  /* 200 characters of three bytes each (王) are fine */
+  name[0] = 0;
+  for (int i = 0; i < 200; i++) strcat(name, "\xe7\x8e\x8b");
+  snprintf(yaml, sizeof yaml,
+           "version: 1\ndatabase: test.db\ncalendars:\n  office:\n    hours:\n"
+           "      mon: [09:00-17:00]\ndepartments:\n  - {code: support, name: %s, calendar: office}\n",
+           name);
+  mi_config *cfg = NULL;
+  mi_err e;
+  if (load_str(yaml, &cfg, &e) != 0) fail_msg("%s", err_text(&e));
+  mi_config_free(cfg);
+}
+
 static void test_null_args(void **state) {
   (void)state;
   mi_config *cfg = (mi_config *)1;
@@ -910,6 +936,7 @@ static void test_truncations(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_null_args),
+      cmocka_unit_test(test_long_department_name),
       cmocka_unit_test(test_unreadable),
       cmocka_unit_test(test_too_large),
       cmocka_unit_test(test_example),

@@ -85,6 +85,12 @@ static void test_null_args(void **state) {
   assert_int_equal(mi_stats_sample_size(0.95, 0.05, 1, 0, &ss, &e), MI_EINVAL);
   assert_int_equal(mi_stats_sample_size(0.95, 0.05, 0.5, -1, &ss, &e), MI_EINVAL);
   assert_int_equal(mi_stats_sample_size(0.95, 0.05, 0.5, 0, NULL, &e), MI_EINVAL);
+  /* n0 = 1.96^2 * 0.25 / 1e-20 = 9.6e19: past 2^53, refused rather than wrapped */
+  assert_int_equal(mi_stats_sample_size(0.95, 1e-10, 0.5, 0, &ss, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "more than can be counted"));
+  /* with a population the correction keeps it countable: n <= population */
+  assert_int_equal(mi_stats_sample_size(0.95, 1e-10, 0.5, 1000, &ss, &e), 0);
+  assert_true(ss.n == 1000);
   mi_stats_ttest_result t;
   assert_int_equal(mi_stats_ttest(NULL, 2, small_x, 2, 0, 0.95, &t, &e), MI_EINVAL);
   assert_int_equal(mi_stats_ttest_paired(small_x, small_x, 1, 0.95, &t, &e), MI_EINVAL);

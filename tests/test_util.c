@@ -554,6 +554,42 @@ static void test_csv_crlf_bom(void **state) {
   close_str(&o);
 }
 
+/* A BOM at the start of a later line (files joined with cat) is not kept in
+ * the first field: that row is bad, named by its line; the others read. */
+static void test_csv_bom_later_line(void **state) {
+  (void)state;
+  opened o;
+  mi_err e;
+  assert_int_equal(open_str(&o, "\xEF\xBB\xBF" "id,name\n1,a\n\xEF\xBB\xBF" "2,b\n3,c\n", "j.csv", NULL, &e), 0);
+  assert_string_equal(mi_record_get(next_ok(o.r), "id"), "1");
+  expect_bad(o.r, MI_EPARSE, "j.csv:3:1: a byte order mark (U+FEFF) starts this line");
+  const mi_record *rec = next_ok(o.r);
+  assert_string_equal(mi_record_get(rec, "id"), "3");
+  expect_end(o.r);
+  close_str(&o);
+  /* inside a quoted field that runs over lines it is text, not a line start */
+  assert_int_equal(open_str(&o, "id,name\n1,\"a\n\xEF\xBB\xBF" "b\"\n", "q.csv", NULL, &e), 0);
+  assert_string_equal(mi_record_get(next_ok(o.r), "name"), "a\n\xEF\xBB\xBF" "b");
+  expect_end(o.r);
+  close_str(&o);
+}
+
+/* Text shown on a terminal: control characters (C0, DEL, C1) become escapes;
+ * other UTF-8 stays; a cut never splits a character. */
+static void test_text_shown(void **state) {
+  (void)state;
+  char buf[64];
+  mi_text_shown("a\x1b[31mred\x07\x7f\n", buf, sizeof buf);
+  assert_string_equal(buf, "a\\x1B[31mred\\x07\\x7F\\n");
+  mi_text_shown("\xc2\x9b" "2J \xe7\x8e\x8b", buf, sizeof buf); /* CSI as C1, then 王 */
+  assert_string_equal(buf, "\\u009B2J \xe7\x8e\x8b");
+  char small[5];
+  assert_int_equal(mi_text_shown("ab\xe7\x8e\x8b", small, sizeof small), 2); /* 王 does not fit */
+  assert_string_equal(small, "ab");
+  mi_text_shown(NULL, buf, sizeof buf);
+  assert_string_equal(buf, "");
+}
+
 static void test_csv_utf16_bom_refused(void **state) {
   (void)state;
   opened o;
@@ -1241,6 +1277,8 @@ int main(void) {
       cmocka_unit_test(test_csv_quoting_and_lines),
       cmocka_unit_test(test_csv_crlf_bom),
       cmocka_unit_test(test_csv_utf16_bom_refused),
+      cmocka_unit_test(test_csv_bom_later_line),
+      cmocka_unit_test(test_text_shown),
       cmocka_unit_test(test_csv_encodings),
       cmocka_unit_test(test_csv_invalid_utf8),
       cmocka_unit_test(test_csv_field_count),

@@ -97,7 +97,8 @@ int mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv,
   mi_access need;
   const char *action;
   mi_cli_rule(en, argc, argv, &need, &action);
-  if (!action || !cli->store) return 0; /* nothing recorded, or it never reached the data */
+  /* nothing recorded, it never reached the data, or it recorded itself */
+  if (!action || !cli->store || cli->audited) return 0;
   json_t *args = json_array();
   for (int i = 0; i < argc; i++) json_array_append_new(args, json_string(argv[i]));
   return record(cli, action, argc >= 2 ? argv[1] : NULL,
@@ -105,8 +106,18 @@ int mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv,
                    cli->authorized ? mi_config_role_name(cli->actor.role) : "-"));
 }
 
+char *mi_cli_audit_args(const mi_cli *cli, int argc, char **argv) {
+  json_t *args = json_array();
+  for (int i = 0; args && i < argc; i++) json_array_append_new(args, json_string(argv[i]));
+  json_t *o = json_pack("{s:o, s:s}", "argv", args, "role",
+                        cli->authorized ? mi_config_role_name(cli->actor.role) : "-");
+  char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  return text;
+}
+
 /* Records path under action when its hash differs from the last recorded one. */
-static int note_file(mi_cli *cli, const char *action, const char *name, const char *path,
+int mi_cli_note_file(mi_cli *cli, const char *action, const char *name, const char *path,
                      mi_err *e) {
   char hash[MI_AUDIT_HASH_LEN + 1], *last = NULL;
   int rc = mi_audit_file_hash(path, hash, e);
@@ -123,8 +134,8 @@ static int note_file(mi_cli *cli, const char *action, const char *name, const ch
 }
 
 int mi_cli_note_config(mi_cli *cli, mi_err *e) {
-  int rc = note_file(cli, "config", "configuration", cli->cfg->path, e);
+  int rc = mi_cli_note_file(cli, "config", "configuration", cli->cfg->path, e);
   for (size_t i = 0; rc == 0 && i < cli->cfg->npolicies; i++)
-    rc = note_file(cli, "policy", cli->cfg->policies[i].name, cli->cfg->policies[i].file, e);
-  return rc;
+    rc = mi_cli_note_file(cli, "policy", cli->cfg->policies[i].name, cli->cfg->policies[i].file, e);
+  return rc ? rc : mi_cli_note_modules(cli, e);
 }

@@ -9,7 +9,16 @@
 #include <unistd.h>
 
 #include "service/sync.h"
+#include "util/text.h"
 #include "util/timeutil.h"
+
+const char *mi_cli_shown(const char *s) {
+  static char bufs[8][1024];
+  static int next;
+  char *b = bufs[next++ % 8];
+  mi_text_shown(s ? s : "-", b, sizeof bufs[0]);
+  return b;
+}
 
 int mi_cli_fail(const mi_err *e) {
   fputs("manyi: ", stderr);

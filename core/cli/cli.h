@@ -19,6 +19,7 @@ typedef struct mi_cli {
   mi_store *store;         /* opened by mi_cli_open_store */
   mi_actor actor;          /* who runs the command (mi_cli_authorize) */
   int authorized;          /* actor is set: the command's area was checked */
+  int audited;             /* the command recorded itself, in its data's transaction */
 } mi_cli;
 
 typedef struct mi_cli_command {
@@ -83,9 +84,22 @@ int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv)
  * it opened the store. Non-zero (and the reason printed) when it could not. */
 int mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv, int status);
 
+/* The JSON object (text, the caller frees) that a command's audit entry
+ * starts with: {"argv": [...], "role": ...}. For a command that writes its
+ * own entry in the transaction of its data (and then sets cli->audited, so
+ * that mi_cli_audit_run adds none). Call before getopt reorders argv. NULL
+ * when out of memory. */
+char *mi_cli_audit_args(const mi_cli *cli, int argc, char **argv);
+
 /* Records the configuration file and each policy file in the audit log when
  * its SHA-256 differs from the one recorded last (mi_cli_open_store calls it). */
 int mi_cli_note_config(mi_cli *cli, mi_err *e);
+/* Records path (action, name) when its SHA-256 differs from the last recorded. */
+int mi_cli_note_file(mi_cli *cli, const char *action, const char *name, const char *path,
+                     mi_err *e);
+/* policy_modules.c: records every other .lua file of the policies' folders
+ * (what require() can load) the same way, as name "module". */
+int mi_cli_note_modules(mi_cli *cli, mi_err *e);
 
 /* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
 int mi_cli_load_config(mi_cli *cli);
@@ -105,6 +119,11 @@ void mi_cli_print_json(json_t *v);
  * the same way, "-" unless both are numbers. Written to buf, returned. */
 const char *mi_cli_fig(const json_t *o, const char *key, double scale, int prec, char buf[48]);
 const char *mi_cli_interval(const json_t *o, double scale, int prec, char buf[64]);
+
+/* s made safe to print on a terminal (util/text.h mi_text_shown: control
+ * characters as escapes), in one of 8 buffers used in turn, so that up to 8
+ * can be arguments of one printf. NULL is shown as "-". */
+const char *mi_cli_shown(const char *s);
 
 /* Prints "manyi: " and the error to stderr; returns 1 (the exit status). */
 int mi_cli_fail(const mi_err *e);

@@ -21,10 +21,13 @@
   "\n"                                                                                      \
   "Recomputes the hash chain of the audit log. Prints 'ok, N entries, head HASH'\n"       \
   "and exits 0 when every entry is intact; otherwise names the first entry that\n"        \
-  "was edited, inserted or deleted and exits 1. The chain cannot show entries\n"          \
-  "cut from the end, or a chain recomputed by someone who edited it: keep the head\n"     \
-  "hash somewhere else and give it later with --anchor HASH, which must then be\n"        \
-  "in the chain.\n"
+  "was edited, inserted or deleted and exits 1. The chain alone cannot show\n"        \
+  "entries cut from the end, or a chain recomputed by someone who edited it: after\n"    \
+  "every command that adds to the log, manyi writes the newest id and hash to the\n"     \
+  "file DB-audit-head beside the database (moved on only while the entry it names\n"     \
+  "is intact), and verify checks that entry is still in the log. For more, keep\n"       \
+  "the head hash somewhere else and give it later with --anchor HASH, which must\n"      \
+  "then be in the chain.\n"
 
 static const char usage_all[] =
     "Usage: manyi [--config FILE] [--db FILE] [--json] audit SUBCOMMAND\n"
@@ -58,8 +61,9 @@ static int list_one(const mi_audit_entry *en, void *ud) {
                                     en->object, "detail", d ? d : json_null(), "hash", en->hash));
     return 0;
   }
-  printf("%6lld  %s  %-12s %-14s %s%s%s\n", (long long)en->id, at, en->os_user, en->action,
-         en->object ? en->object : "-", en->detail ? "  " : "", en->detail ? en->detail : "");
+  printf("%6lld  %s  %-12s %-14s %s%s%s\n", (long long)en->id, at, mi_cli_shown(en->os_user),
+         en->action, mi_cli_shown(en->object), en->detail ? "  " : "",
+         en->detail ? mi_cli_shown(en->detail) : "");
   return 0;
 }
 
@@ -109,6 +113,13 @@ static int cmd_verify(mi_cli *cli, int argc, char **argv) {
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};
   mi_audit_report r;
+  /* Without --anchor, the head kept beside the database after every commit. */
+  int64_t kept_id = 0;
+  char kept[MI_AUDIT_HASH_LEN + 1];
+  if (!anchor) {
+    if (mi_audit_anchor_read(cli->store, &kept_id, kept, &e)) return mi_cli_fail(&e);
+    if (kept_id) anchor = kept;
+  }
   if (mi_audit_verify(cli->store, anchor, &r, &e)) return mi_cli_fail(&e);
   int ok = !r.bad_id && (!anchor || r.anchor_found);
   if (cli->json) {
@@ -125,9 +136,18 @@ static int cmd_verify(mi_cli *cli, int argc, char **argv) {
   if (r.bad_id)
     fprintf(stderr, "manyi: audit log of %s broken at entry %lld: %s\n",
             mi_cli_db_path(cli), (long long)r.bad_id, r.problem);
+  else if (!ok && kept_id)
+    fprintf(stderr, "manyi: entry %lld of the audit log of %s, whose hash %s was kept in %s%s, "
+                    "is not in the log: entries were removed or the chain was rewritten\n",
+            (long long)kept_id, mi_cli_db_path(cli), anchor, mi_cli_db_path(cli),
+            MI_AUDIT_ANCHOR_SUFFIX);
   else if (!ok)
     fprintf(stderr, "manyi: the anchor %s is not in the audit log of %s: entries were removed "
                     "or the chain was rewritten\n", anchor, mi_cli_db_path(cli));
+  else if (!cli->json && !kept_id && !strcmp(argv[0], "verify"))
+    fprintf(stderr, "manyi: note: no anchor file %s%s (it is written after each audited "
+                    "command): only the chain was checked; keep the head elsewhere and use "
+                    "--anchor HASH\n", mi_cli_db_path(cli), MI_AUDIT_ANCHOR_SUFFIX);
   return ok ? 0 : 1;
 }
 

@@ -82,11 +82,13 @@ static void print_text(const mi_customer *c, const mi_customer_summary *m,
   money(m->spend_12m_minor, spend);
   money(m->lifetime_minor, life);
   if (m->last_order_at) mi_date_format(m->last_order_at, last);
-  printf("%s  %s\n", c->external_id, c->name);
+  /* names and contacts come from imported files: shown without raw escapes */
+  printf("%s  %s\n", mi_cli_shown(c->external_id), mi_cli_shown(c->name));
   printf("  kind %s, region %s, industry %s, tier %s, customer since %s\n", c->kind,
-         or_dash(c->region), or_dash(c->industry), or_dash(c->tier), created);
-  printf("  phone %s, email %s, birthday %s\n", or_dash(c->phone), or_dash(c->email),
-         or_dash(c->birthday));
+         mi_cli_shown(or_dash(c->region)), mi_cli_shown(or_dash(c->industry)), or_dash(c->tier),
+         created);
+  printf("  phone %s, email %s, birthday %s\n", mi_cli_shown(or_dash(c->phone)),
+         mi_cli_shown(or_dash(c->email)), or_dash(c->birthday));
   printf("  consent: email %s, sms %s, phone %s\n", c->consent_email ? "yes" : "no",
          c->consent_sms ? "yes" : "no", c->consent_phone ? "yes" : "no");
   printf("  orders %lld (%lld in 12 months, %lld refunded), last %s\n", (long long)m->orders,

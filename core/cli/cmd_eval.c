@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/outfile.h"
 #include "policy/policy.h"
 #include "service/tiers.h"
 #include "util/timeutil.h"
@@ -115,22 +116,21 @@ static int run(mi_cli *cli, int argc, char **argv) {
     for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
     return mi_cli_fail(&e);
   }
-  FILE *diff = NULL;
-  if (diff_path && !(diff = fopen(diff_path, "w"))) {
-    fprintf(stderr, "manyi: cannot write %s: %s\n", diff_path, strerror(errno));
+  mi_outfile *diff = NULL;
+  if (diff_path && mi_outfile_open(diff_path, mi_cli_db_path(cli), &diff, &e)) {
     for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
-    return 1;
+    return mi_cli_fail(&e);
   }
   eval_ctx ctx = {.tty = !cli->quiet && isatty(STDERR_FILENO)};
-  o.diff = diff;
+  o.diff = mi_outfile_stream(diff);
   o.progress = show_progress;
   o.on_failure = show_failure;
   o.ctx = &ctx;
   mi_tier_run_summary sum;
   rc = mi_tiers_run(cli->store, cli->cfg, policy, &o, &sum, &e);
   if (ctx.tty) fputc('\n', stderr);
-  if (diff && fclose(diff) != 0 && rc == 0)
-    rc = mi_err_set(&e, MI_EIO, "cannot write %s: %s", diff_path, strerror(errno));
+  mi_err de = {0}; /* kept after a failure too: it lists the chunks that were committed */
+  if (mi_outfile_close(diff, &de) && rc == 0) e = de, rc = de.code;
   if (rc == 0) print_summary(cli, &o, &sum, mi_policy_path(policy));
   for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
   if (rc) return mi_cli_fail(&e);

@@ -34,7 +34,7 @@ static void print_field(const mi_view_field *f) {
   case MI_VIEW_BOOL: puts(f->i ? "true" : "false"); break;
   case MI_VIEW_INT: printf("%lld\n", (long long)f->i); break;
   case MI_VIEW_NUM: printf("%.2f\n", f->d); break;
-  case MI_VIEW_STR: printf("%s\n", shown(f, buf, sizeof buf)); break;
+  case MI_VIEW_STR: printf("%s\n", mi_cli_shown(shown(f, buf, sizeof buf))); break;
   default: puts("nil");
   }
 }
@@ -65,9 +65,10 @@ static int explain_tier(mi_cli *cli, const char *id, int64_t as_of, mi_err *e) {
   } else if (rc == 0) {
     char when[21];
     mi_instant_format(as_of, when);
-    printf("customer %s as of %s\n", id, when);
+    printf("customer %s as of %s\n", mi_cli_shown(id), when);
     print_view("inputs the policy saw", &view);
-    printf("  decision: tier %s\n  reason:   %s\n  returned by %s:%d\n", d.tier, d.reason,
+    printf("  decision: tier %s\n  reason:   %s\n  returned by %s:%d\n", d.tier,
+           mi_cli_shown(d.reason),
            mi_policy_path(policy), d.line);
   }
   mi_policy_free(policy);

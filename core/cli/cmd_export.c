@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "service/export.h"
+#include "util/outfile.h"
 
 static int run(mi_cli *cli, int argc, char **argv) {
   static const struct option options[] = {{"format", required_argument, NULL, 'f'},
@@ -33,26 +34,15 @@ static int run(mi_cli *cli, int argc, char **argv) {
     else if (mi_format_from_path(path, &o.format, &e)) return mi_cli_usage_error("export", "%s", e.msg);
   }
   if (mi_cli_open_store(cli, 0)) return 1;
-  /* Write to a temporary file and rename, so a failed export leaves no half file. */
-  char tmp[4096];
-  FILE *out = stdout;
-  if (path) {
-    snprintf(tmp, sizeof tmp, "%s.partial", path);
-    if (!(out = fopen(tmp, "w"))) {
-      fprintf(stderr, "manyi: cannot write %s: %s\n", tmp, strerror(errno));
-      return 1;
-    }
-  }
+  /* A temporary file renamed into place (util/outfile.h): a failed export
+   * leaves no half file, and the database's own files are refused. */
+  mi_outfile *of = NULL;
+  if (path && mi_outfile_open(path, mi_cli_db_path(cli), &of, &e)) return mi_cli_fail(&e);
   size_t rows;
-  int rc = mi_export(cli->store, &o, out, &rows, &e);
-  if (path) {
-    if (fclose(out) != 0 && rc == 0) rc = mi_err_set(&e, MI_EIO, "cannot write %s: %s", tmp, strerror(errno));
-    if (rc == 0 && rename(tmp, path) != 0)
-      rc = mi_err_set(&e, MI_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    if (rc) remove(tmp);
-  } else if (fflush(stdout) != 0 && rc == 0) {
-    rc = mi_err_set(&e, MI_EIO, "cannot write to standard output: %s", strerror(errno));
-  }
+  int rc = mi_export(cli->store, &o, of ? mi_outfile_stream(of) : stdout, &rows, &e);
+  if (of && rc) mi_outfile_abort(of);
+  else if (of) rc = mi_outfile_close(of, &e);
+  else if (rc == 0) rc = mi_outfile_flush_stream(stdout, "standard output", &e);
   if (rc) return mi_cli_fail(&e);
   if (path && !cli->quiet) fprintf(stderr, "%s: %zu rows of %s written\n", path, rows, o.entity);
   return 0;
@@ -67,7 +57,9 @@ const mi_cli_command mi_cmd_export = {
     "also outbox (messages to send) and jobs (the scheduler's queue).\n"
     "Cells that a spreadsheet would run as a formula (starting with = + - @ or a\n"
     "tab) get a leading apostrophe, which import removes again. Every export is\n"
-    "recorded in the audit log.\n"
+    "recorded in the audit log. FILE is written whole or not at all (through a\n"
+    "temporary file beside it), readable by its owner only (mode 0600: it holds\n"
+    "personal data); a symbolic link or the database's own files are refused.\n"
     "\n"
     "Options:\n"
     "  -f, --format csv|jsonl  output format (default: from FILE's extension, else CSV)\n"

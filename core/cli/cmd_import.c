@@ -1,6 +1,7 @@
 /* manyi import ENTITY FILE: load a CSV or JSON Lines file into the store. */
 #include <getopt.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,12 +29,26 @@ static void print_summary(const mi_cli *cli, const mi_import_options *o,
   }
 }
 
-static int run(mi_cli *cli, int argc, char **argv) {
-  static const struct option options[] = {{"format", required_argument, NULL, 'f'},
-                                          {"encoding", required_argument, NULL, 'e'},
-                                          {"rejects", required_argument, NULL, 'r'},
-                                          {NULL, 0, NULL, 0}};
-  mi_import_options o = {.actor = mi_cli_user(), .now = mi_cli_now()};
+static const struct option options[] = {{"format", required_argument, NULL, 'f'},
+                                        {"encoding", required_argument, NULL, 'e'},
+                                        {"rejects", required_argument, NULL, 'r'},
+                                        {NULL, 0, NULL, 0}};
+
+/* Why nothing was stored, and what to do, after the error itself. */
+static void hint(const mi_import_options *o, const mi_err *e) {
+  if (e->code == MI_EBUSY)
+    fprintf(stderr, "manyi: nothing was imported from %s (another manyi holds the database: "
+                    "run the import again when it has finished)\n", o->path);
+  else if (e->code == MI_EIO || e->code == MI_ENOMEM || e->code == MI_ECORRUPT ||
+           e->code == MI_ESTORE)
+    fprintf(stderr, "manyi: nothing was imported from %s\n", o->path);
+  else if (!o->rejects_path)
+    fprintf(stderr, "manyi: nothing was imported from %s (fix the row, or use --rejects FILE "
+                    "to store the good rows)\n", o->path);
+}
+
+static int run_import(mi_cli *cli, int argc, char **argv, const char *audit) {
+  mi_import_options o = {.actor = mi_cli_user(), .now = mi_cli_now(), .audit_json = audit};
   mi_err e = {0};
   int opt;
   while ((opt = getopt_long(argc, argv, "f:e:r:", options, NULL)) != -1) {
@@ -50,22 +65,36 @@ static int run(mi_cli *cli, int argc, char **argv) {
   o.entity = argv[optind];
   o.path = argv[optind + 1];
   if (mi_cli_open_store(cli, 0)) return 1;
+  o.protect = mi_cli_db_path(cli);
   if (!cli->quiet && isatty(STDERR_FILENO)) {
     o.progress = show_progress;
     o.progress_ctx = (void *)o.path;
   }
   mi_import_summary sum;
   int rc = mi_import(cli->store, cli->cfg, &o, &sum, &e);
+  /* Each transaction of rows carried its own audit entry. */
+  cli->audited = sum.commits > 0;
   if (o.progress && sum.read >= 10000) fputc('\n', stderr);
   if (rc) {
     mi_cli_fail(&e);
-    if (!o.rejects_path)
-      fprintf(stderr, "manyi: nothing was imported from %s (fix the row, or use --rejects FILE "
-                      "to store the good rows)\n", o.path);
+    if (sum.commits == 0) hint(&o, &e);
     return 1;
   }
   print_summary(cli, &o, &sum);
   return sum.rejected ? 3 : 0;
+}
+
+static int run(mi_cli *cli, int argc, char **argv) {
+  /* The argv as given, before getopt reorders it, for the audit entry that
+   * commits with the rows (service/import.c). */
+  char *audit = mi_cli_audit_args(cli, argc, argv);
+  if (!audit) {
+    fputs("manyi: out of memory\n", stderr);
+    return 1;
+  }
+  int rc = run_import(cli, argc, argv, audit);
+  free(audit);
+  return rc;
 }
 
 const mi_cli_command mi_cmd_import = {
@@ -96,7 +125,8 @@ const mi_cli_command mi_cmd_import = {
     "                customer has one referrer, never themselves, and no circle; an\n"
     "                empty cell keeps what is recorded; see manyi customer --help)\n"
     "  staff         external_id, name; optional department, os_user, active (0/1)\n"
-    "  orders        external_id, customer_id, amount (e.g. 1299.00), currency,\n"
+    "  orders        external_id, customer_id, amount (e.g. 1299.00; at most\n"
+    "                9999999999.99, so that a customer's sums fit in 64 bits), currency,\n"
     "                ordered_at, status (placed|paid|shipped|completed|cancelled|refunded)\n"
     "  interactions  external_id, customer_id, channel, direction, occurred_at;\n"
     "                optional staff_id, summary\n"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/repl_shell.h"
+#include "util/outfile.h"
 #include "store/audit.h"
 #include "store/customer_facts.h"
 #include "util/timeutil.h"
@@ -144,9 +145,7 @@ static void teardown(mi_shell *sh) {
   mi_query_close(sh->query);
   mi_policy_free(sh->tiers);
   mi_policy_free(sh->loyalty);
-  if (sh->out && sh->out != stdout && fclose(sh->out) != 0)
-    fprintf(stderr, "manyi: writing %s failed: %s\n", sh->out_path, strerror(errno));
-  free(sh->out_path);
+  mi_shell_output_end(sh);
   for (size_t i = 0; i < sh->nsql_words; i++) free(sh->sql_words[i]);
   free(sh->sql_words);
 }
@@ -220,7 +219,10 @@ static int run(mi_cli *cli, int argc, char **argv) {
   if (script_file) fclose(script_file);
   if (sh.lua && mi_shell_audit(&sh, 1) && !status) status = 1;
   teardown(&sh);
-  return status;
+  /* What could not be written (a full disk) is an error, not a quiet loss. */
+  mi_err we = {0};
+  if (mi_outfile_flush_stream(stdout, "standard output", &we)) sh.write_failed = mi_cli_fail(&we);
+  return status ? status : sh.write_failed ? 1 : 0;
 }
 
 const mi_cli_command mi_cmd_repl = {

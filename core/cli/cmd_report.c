@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/outfile.h"
 #include "report/report.h"
 
 static const char usage[] =
@@ -47,34 +48,16 @@ static int render(const json_t *doc, const char *format, const char *chartjs, FI
   return 0;
 }
 
-/* Writes the report to path through a temporary file in the same folder, so
- * that path is complete or untouched. */
+/* Writes the report to path through a temporary file in the same folder
+ * (util/outfile.h), so that path is complete or untouched. */
 static int write_file(const json_t *doc, const char *format, const char *chartjs,
-                      const char *path, mi_err *e) {
-  size_t len = strlen(path);
-  char *tmp = malloc(len + 16);
-  if (!tmp) return mi_err_set(e, MI_ENOMEM, "out of memory");
-  snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    mi_err_set(e, MI_EIO, "cannot write %s: %s (nothing was written)", path, strerror(errno));
-    free(tmp);
-    return e->code;
-  }
-  mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  FILE *f = fdopen(fd, "w");
-  int rc = f ? render(doc, format, chartjs, f, e)
-             : mi_err_set(e, MI_EIO, "cannot write %s: %s", path, strerror(errno));
-  if (f && fflush(f) && !rc) rc = mi_err_set(e, MI_EIO, "writing %s: %s", path, strerror(errno));
-  if (f && fsync(fileno(f)) && !rc) rc = mi_err_set(e, MI_EIO, "writing %s: %s", path, strerror(errno));
-  if ((f ? fclose(f) : close(fd)) && !rc)
-    rc = mi_err_set(e, MI_EIO, "writing %s: %s", path, strerror(errno));
-  if (!rc && rename(tmp, path))
-    rc = mi_err_set(e, MI_EIO, "cannot write %s: %s (nothing was written)", path, strerror(errno));
-  if (rc) unlink(tmp);
-  free(tmp);
+                      const char *path, const char *db, mi_err *e) {
+  mi_outfile *of;
+  int rc = mi_outfile_open(path, db, &of, e);
+  if (rc) return rc;
+  rc = render(doc, format, chartjs, mi_outfile_stream(of), e);
+  if (rc) mi_outfile_abort(of);
+  else rc = mi_outfile_close(of, e);
   return rc;
 }
 
@@ -117,9 +100,10 @@ static int run(mi_cli *cli, int argc, char **argv) {
   }
   r.period = period;
   if (mi_cli_open_store(cli, 0)) return 1;
+  if (output && mi_outfile_check(output, mi_cli_db_path(cli), &e)) return mi_cli_fail(&e);
   json_t *doc = mi_report_gather(cli->store, cli->cfg, &r, &e);
   if (!doc) return mi_cli_fail(&e);
-  int rc = output ? write_file(doc, format, chartjs, output, &e)
+  int rc = output ? write_file(doc, format, chartjs, output, mi_cli_db_path(cli), &e)
                   : render(doc, format, chartjs, stdout, &e);
   json_decref(doc);
   if (!rc && !output && fflush(stdout))

@@ -35,7 +35,13 @@ typedef struct run_opts {
   int64_t lease;     /* seconds */
   int max_attempts;
   int until_idle;    /* run: exit once nothing is queued for now */
+  double busy_limit; /* run: seconds a busy database is waited for before giving up */
 } run_opts;
+
+/* How long `manyi run` waits, in all, for a database another process keeps
+ * busy (a long import or batch) before it gives up: each pass that finds it
+ * busy (after SQLite's own 5 s) is retried at the next poll. */
+enum { RUN_BUSY_LIMIT = 600 };
 
 static int64_t tick_now; /* tick --now: the log lines carry that time too */
 
@@ -67,11 +73,12 @@ static int parse_opts(const char *cmd, int argc, char **argv, run_opts *o) {
                                           {"lease", required_argument, NULL, 'l'},
                                           {"max-attempts", required_argument, NULL, 'm'},
                                           {"until-idle", no_argument, NULL, 'u'},
+                                          {"busy-limit", required_argument, NULL, 'b'},
                                           {NULL, 0, NULL, 0}};
   int opt;
   mi_err e = {0};
   int is_tick = !strcmp(cmd, "tick");
-  while ((opt = getopt_long(argc, argv, "n:p:l:m:u", options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "n:p:l:m:ub:", options, NULL)) != -1) {
     char *end = NULL;
     switch (opt) {
     case 'n':
@@ -92,6 +99,11 @@ static int parse_opts(const char *cmd, int argc, char **argv, run_opts *o) {
       o->max_attempts = (int)strtol(optarg, &end, 10);
       if (*end || o->max_attempts < 1 || o->max_attempts > 100)
         return mi_cli_usage_error(cmd, "--max-attempts takes a number from 1 to 100");
+      break;
+    case 'b':
+      o->busy_limit = strtod(optarg, &end);
+      if (is_tick || *end || end == optarg || !(o->busy_limit >= 0 && o->busy_limit <= 86400))
+        return mi_cli_usage_error(cmd, "--busy-limit takes seconds from 0 to 86400 (run only)");
       break;
     case 'u':
       if (is_tick) return mi_cli_usage_error(cmd, "--until-idle is for `manyi run`");
@@ -119,7 +131,7 @@ static void print_report(mi_cli *cli, const mi_sched_report *r, size_t queued) {
 }
 
 static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
-  run_opts o = {.poll = 5, .lease = 300, .max_attempts = 5};
+  run_opts o = {.poll = 5, .lease = 300, .max_attempts = 5, .busy_limit = RUN_BUSY_LIMIT};
   int rc = parse_opts(cmd, argc, argv, &o);
   if (rc) return rc;
   if (mi_cli_open_store(cli, 0)) return 1;
@@ -148,14 +160,38 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
   sigaction(SIGINT, &sa, NULL);
   if (!cli->quiet) fprintf(stderr, "manyi run: %s, polling every %gs; SIGTERM or Ctrl-C stops\n",
                            owner, o.poll);
+  struct timespec busy_since = {0, 0}; /* of the first busy pass in a row; 0: not busy */
   while (!stop_flag) {
+    struct timespec started, t;
+    clock_gettime(CLOCK_MONOTONIC, &started);
     in_pass = 1;
     int failed = pass(cli, &ctx, &so, mi_cli_now(), &rep, &queued, &e);
     in_pass = 0;
     if (failed) {
-      mi_job_context_free(&ctx);
-      return mi_cli_fail(&e);
+      clock_gettime(CLOCK_MONOTONIC, &t);
+      /* the wait counts from the start of the first pass that found it busy */
+      if (e.code == MI_EBUSY && !busy_since.tv_sec) busy_since = started;
+      double busy = e.code == MI_EBUSY ? (double)(t.tv_sec - busy_since.tv_sec) +
+                                             (t.tv_nsec - busy_since.tv_nsec) / 1e9
+                                       : -1;
+      if (busy < 0 || busy >= o.busy_limit) {
+        if (busy >= 0)
+          fprintf(stderr, "manyi run: the database stayed busy for %.0f s (--busy-limit %g)\n",
+                  busy, o.busy_limit);
+        mi_job_context_free(&ctx);
+        return mi_cli_fail(&e);
+      }
+      if (!cli->quiet) {
+        char msg[1400];
+        mi_err_format(&e, msg, sizeof msg);
+        fprintf(stderr, "manyi run: %s; waiting (%.0f s of --busy-limit %g)\n", msg, busy,
+                o.busy_limit);
+      }
+      struct timespec ts = {(time_t)o.poll, (long)((o.poll - (double)(time_t)o.poll) * 1e9)};
+      nanosleep(&ts, NULL);
+      continue;
     }
+    busy_since.tv_sec = 0;
     total.ran += rep.ran, total.done += rep.done, total.retried += rep.retried;
     total.dead += rep.dead, total.lost += rep.lost, total_queued += queued;
     if (o.until_idle && rep.ran == 0) break;
@@ -189,8 +225,13 @@ const mi_cli_command mi_cmd_run = {
     "Ctrl-C between passes exits 0; during a pass it ends the process at once\n"
     "(exit status 143 or 130): nothing of the job in hand is committed and the job\n"
     "runs again once its lease ends. Logs go to stderr.\n"
+    "A database that another process keeps busy (a long import or batch holds the\n"
+    "write lock past SQLite's 5 s) is waited for: the pass is retried every --poll\n"
+    "seconds, for at most --busy-limit seconds in a row, then run exits with status 1.\n"
     "\n"
-    "  --until-idle        exit after a pass that found nothing to do\n" COMMON_OPTS,
+    "  --until-idle        exit after a pass that found nothing to do\n"
+    "  --busy-limit SECONDS  how long a busy database is waited for in all\n"
+    "                      (default 600; 0 gives up at the first busy pass)\n" COMMON_OPTS,
     run_run, 0};
 
 const mi_cli_command mi_cmd_tick = {

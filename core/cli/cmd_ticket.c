@@ -43,7 +43,8 @@ static void print_row(const mi_cli *cli, const mi_ticket_row *t) {
   mi_instant_format(t->opened_at, at);
   if (cli->json) return;
   printf("%-10s %-9s %-16s %-15s p%d %-12s %s %-9s %s\n", t->external_id, t->status, t->kind,
-         t->category, t->priority, t->department, at, t->customer, t->subject);
+         t->category, t->priority, t->department, at, mi_cli_shown(t->customer),
+         mi_cli_shown(t->subject));
 }
 
 static json_t *row_json(const mi_ticket_row *t) {
@@ -100,7 +101,8 @@ static int cmd_open(mi_cli *cli, int argc, char **argv) {
     mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:s}", "id", o.external_id, "department",
                                 o.department, "priority", o.priority, "reason", o.reason));
   else
-    printf("%s opened: %s, priority %d (%s)\n", o.external_id, o.department, o.priority, o.reason);
+    printf("%s opened: %s, priority %d (%s)\n", o.external_id, o.department, o.priority,
+           mi_cli_shown(o.reason));
   return 0;
 }
 
@@ -117,7 +119,7 @@ static int print_event(const mi_ticket_event_row *ev, void *ud) {
   }
   printf("  %s  %-16s %-16s %s%s%s  %s\n", at, ev->kind, ev->actor,
          ev->from_status ? ev->from_status : "", ev->to_status ? " -> " : "",
-         ev->to_status ? ev->to_status : "", ev->detail ? ev->detail : "");
+         ev->to_status ? ev->to_status : "", ev->detail ? mi_cli_shown(ev->detail) : "");
   return 0;
 }
 
@@ -172,9 +174,9 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
     printf("%s  %s  %s/%s/%s via %s, priority %d, %s%s%s\n", t.external_id, t.status, t.kind,
            t.category, t.severity, t.channel, t.priority, t.department,
            *t.assignee ? ", assigned to " : "", t.assignee);
-    printf("  customer %s, tier %s%s%s\n  subject: %s\n", t.customer,
+    printf("  customer %s, tier %s%s%s\n  subject: %s\n", mi_cli_shown(t.customer),
            *t.customer_tier ? t.customer_tier : "-", *t.stage ? ", stage " : "", t.stage,
-           t.subject);
+           mi_cli_shown(t.subject));
     show_sla(cli, argv[1]);
     printf("events:\n");
   } else {

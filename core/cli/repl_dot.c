@@ -11,6 +11,7 @@
 
 #include "cli/repl_shell.h"
 #include "store/audit.h"
+#include "util/outfile.h"
 #include "util/suggest.h"
 
 #define MAX_ARGS 8
@@ -165,27 +166,39 @@ static int dot_limit(dot_ctx *c, int argc, char **argv) {
 
 static int dot_output(dot_ctx *c, int argc, char **argv) {
   mi_shell *sh = c->sh;
-  FILE *f = stdout;
   if (argc > 1 && strcmp(argv[1], "-") && strcmp(argv[1], "stdout")) {
     /* What the session reads leaves the engine here: recorded first, and
      * refused when it cannot be (e.g. a batch holds the write lock past the
      * busy timeout) rather than written unaudited. */
     mi_err e = {0};
+    if (mi_outfile_check(argv[1], mi_cli_db_path(sh->cli), &e))
+      return fail_err(c, ".output: not opened", &e);
     if (mi_audit_append(sh->cli->store, mi_cli_user(), "repl-output", argv[1], NULL, sh->now, &e))
       return fail_err(c, ".output: not opened, as it could not be recorded in the audit log", &e);
-    int fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || !(f = fdopen(fd, "w"))) {
-      int err = errno;
-      if (fd >= 0) close(fd);
-      return fail(c, ".output: cannot write %s: %s", argv[1], strerror(err));
-    }
+    mi_outfile *of;
+    if (mi_outfile_open(argv[1], mi_cli_db_path(sh->cli), &of, &e))
+      return fail_err(c, ".output: not opened", &e);
+    mi_shell_output_end(sh);
+    sh->out_file = of;
+    sh->out = mi_outfile_stream(of);
+    sh->out_path = strdup(argv[1]);
+    return 0;
   }
-  if (sh->out != stdout && fclose(sh->out) != 0)
-    fprintf(stderr, "manyi: warning: writing %s failed: %s\n", sh->out_path, strerror(errno));
-  free(sh->out_path);
-  sh->out_path = f == stdout ? NULL : strdup(argv[1]);
-  sh->out = f;
+  mi_shell_output_end(sh);
   return 0;
+}
+
+void mi_shell_output_end(mi_shell *sh) {
+  mi_err e = {0};
+  if (sh->out_file && mi_outfile_close(sh->out_file, &e)) {
+    fputs("manyi: .output: ", stderr);
+    mi_err_print(&e, stderr);
+    sh->write_failed = 1;
+  }
+  sh->out_file = NULL;
+  sh->out = stdout;
+  free(sh->out_path);
+  sh->out_path = NULL;
 }
 
 static int dot_read(dot_ctx *c, int argc, char **argv) {

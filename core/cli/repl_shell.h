@@ -38,6 +38,8 @@ typedef struct mi_shell {
   mi_policy *loyalty;   /* .explain points: likewise */
   FILE *out;            /* results and print(): stdout, or the file of .output */
   char *out_path;       /* that file's name, NULL for stdout */
+  struct mi_outfile *out_file; /* .output's file, renamed into place when it ends */
+  int write_failed;     /* an .output file could not be written: exit status 1 */
   mi_shell_mode mode;   /* .mode */
   size_t limit;         /* .limit: rows shown in table and markdown mode; 0 = all */
   int timer;            /* .timer on: the time of each evaluation after it */
@@ -51,6 +53,12 @@ typedef struct mi_shell {
   int sql_words_loaded;
   int audited;          /* the session's audit entry: 0 pending, 1 written, -1 failed */
 } mi_shell;
+
+/* ---- repl_dot.c ---- */
+/* Ends the .output file in use (if any): it is renamed into place, or on a
+ * write error (a full disk) removed, the error printed and write_failed set.
+ * sh->out is stdout afterwards. */
+void mi_shell_output_end(mi_shell *sh);
 
 /* ---- cmd_repl.c ---- */
 /* Writes the session's audit entry if it is not written yet. wait = 0: only

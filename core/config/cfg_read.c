@@ -133,6 +133,17 @@ int mi_cfg_text(const mi_cfg_ctx *c, const mi_ynode *n, char **out) {
   return *out ? 0 : MI_ENOMEM;
 }
 
+int mi_cfg_name(const mi_cfg_ctx *c, const mi_ynode *n, char **out) {
+  int rc = text_node(c, n);
+  if (rc) return rc;
+  size_t chars = 0; /* characters, as SQLite's length() counts them */
+  for (const unsigned char *p = (const unsigned char *)n->text; *p; p++) chars += (*p & 0xc0) != 0x80;
+  if (chars > MI_CFG_NAME_MAX)
+    return mi_cfg_fail(c, n, "this name has %zu characters: at most %d", chars, MI_CFG_NAME_MAX);
+  *out = mi_cfg_strdup(c, n->text);
+  return *out ? 0 : MI_ENOMEM;
+}
+
 int mi_cfg_code(const mi_cfg_ctx *c, const mi_ynode *n, char **out) {
   int rc = text_node(c, n);
   if (rc) return rc;

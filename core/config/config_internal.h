@@ -84,6 +84,10 @@ const mi_ynode *mi_cfg_get(const mi_ynode *map, const char *key);
 
 int mi_cfg_text(const mi_cfg_ctx *c, const mi_ynode *n, char **out); /* non-empty */
 int mi_cfg_code(const mi_cfg_ctx *c, const mi_ynode *n, char **out); /* mi_cfg_is_code */
+/* A display name (a department's, a tier's): non-empty text of at most
+ * MI_CFG_NAME_MAX characters, as the database keeps them. */
+#define MI_CFG_NAME_MAX 200
+int mi_cfg_name(const mi_cfg_ctx *c, const mi_ynode *n, char **out);
 int mi_cfg_int(const mi_cfg_ctx *c, const mi_ynode *n, int64_t min, int64_t max, int64_t *out);
 int mi_cfg_number(const mi_cfg_ctx *c, const mi_ynode *n, double min, double *out);
 int mi_cfg_bool(const mi_cfg_ctx *c, const mi_ynode *n, bool *out);

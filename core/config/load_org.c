@@ -12,7 +12,7 @@ static int department(const mi_cfg_ctx *c, const mi_ynode *m, void *entry) {
   d->line = m->line;
   d->column = m->column;
   if ((rc = mi_cfg_code(c, mi_cfg_get(m, "code"), &d->code))) return rc;
-  if ((rc = mi_cfg_text(c, mi_cfg_get(m, "name"), &d->name))) return rc;
+  if ((rc = mi_cfg_name(c, mi_cfg_get(m, "name"), &d->name))) return rc;
   if ((rc = mi_cfg_ref(c, mi_cfg_get(m, "calendar"), "calendar", cfg->calendars, cfg->ncalendars,
                        sizeof *cfg->calendars, &cal)))
     return rc;
@@ -38,7 +38,7 @@ static int tier(const mi_cfg_ctx *c, const mi_ynode *m, void *entry) {
   t->line = m->line;
   t->column = m->column;
   if ((rc = mi_cfg_code(c, mi_cfg_get(m, "code"), &t->code))) return rc;
-  return mi_cfg_text(c, mi_cfg_get(m, "name"), &t->name);
+  return mi_cfg_name(c, mi_cfg_get(m, "name"), &t->name);
 }
 
 int mi_cfg_load_tiers(const mi_cfg_ctx *c, const mi_ynode *n) {

@@ -36,11 +36,10 @@ static int read_text(const char *path, char **text, size_t *len, int64_t *mtime_
                          "not a regular file of at most %d bytes; policy files are small",
                          MI_POL_MAX_FILE);
   }
-  if (st.st_mode & S_IWOTH) {
+  char why[600];
+  if (!mi_pol_file_trusted(path, &st, why, sizeof why)) {
     fclose(f);
-    return mi_err_setpos(e, MI_EIO, path, 0, 0,
-                         "anyone can write this policy file (mode %04o): run 'chmod o-w %s'",
-                         (unsigned)(st.st_mode & 07777), path);
+    return mi_err_setpos(e, MI_EIO, path, 0, 0, "%s", why);
   }
   size_t n = (size_t)st.st_size;
   char *buf = malloc(n + 1);

@@ -135,6 +135,12 @@ void mi_pol_open_frozen(lua_State *L);
 /* Pushes every module that require has loaded; returns how many. */
 int mi_pol_push_required(lua_State *L);
 
+/* file_trust.c: 1 when the policy file at path (st: its stat) may be run:
+ * neither it nor its folder is writable by group or others; else 0 with why
+ * (what is wrong and the chmod that fixes it). */
+struct stat;
+int mi_pol_file_trusted(const char *path, const struct stat *st, char *why, size_t size);
+
 /* ---- readonly.c ---- */
 #define MI_POL_RO_MARKER "__mi_readonly" /* a field of the hidden metatable */
 /* Replaces the table at the top with a read-only proxy named what ("customer

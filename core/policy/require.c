@@ -19,6 +19,8 @@ void mi_pol_push_file(lua_State *L, const char *path) {
   struct stat st;
   if (stat(path, &st) != 0) luaL_error(L, "cannot read %s: %s", path, strerror(errno));
   if (!S_ISREG(st.st_mode)) luaL_error(L, "cannot read %s: not a regular file", path);
+  char why[600];
+  if (!mi_pol_file_trusted(path, &st, why, sizeof why)) luaL_error(L, "%s: %s", path, why);
   if (st.st_size > MI_POL_MAX_FILE)
     luaL_error(L, "%s is larger than %d bytes; policy files are small", path, MI_POL_MAX_FILE);
   size_t n = (size_t)st.st_size;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store.h"
 #include "util/timeutil.h"
 
 int mi_field_absent(const char *v) { return !v || !*v; }
@@ -62,9 +63,10 @@ int mi_field_money(const char *v, int64_t *out, mi_err *e) {
   const char *p = v;
   int64_t units = 0, cents = 0;
   int digits = 0, decimals = 0;
+  int too_big = 0;
   for (; isdigit((unsigned char)*p); p++, digits++) {
-    if (units > INT64_MAX / 1000) goto bad;
-    units = units * 10 + (*p - '0');
+    if (units > MI_AMOUNT_MAX_MINOR / 100) too_big = 1; /* and stop growing */
+    else units = units * 10 + (*p - '0');
   }
   if (*p == '.') {
     for (p++; isdigit((unsigned char)*p) && decimals < 3; p++, decimals++)
@@ -73,6 +75,9 @@ int mi_field_money(const char *v, int64_t *out, mi_err *e) {
     if (decimals == 1) cents *= 10;
   }
   if (*p || digits == 0) goto bad;
+  if (too_big || units * 100 + cents > MI_AMOUNT_MAX_MINOR)
+    return mi_err_set(e, MI_EINVAL, "'%s' is more than the largest amount, " MI_AMOUNT_MAX_TEXT
+                      " (so that the sums of a customer's orders fit in 64 bits)", v);
   *out = units * 100 + cents;
   return 0;
 bad:

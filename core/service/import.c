@@ -4,10 +4,13 @@
 #include "service/import.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "service/import_rows.h"
+#include "store/audit.h"
+#include "util/outfile.h"
 #include "util/record_writer.h"
 
 enum { PROGRESS_EVERY = 10000 };
@@ -74,13 +77,14 @@ static int expected_columns(const mi_import_entity *en, const mi_config *cfg, co
 
 /* The rejects file: the record's fields as read, then where and why. */
 typedef struct rejects {
-  FILE *f;
+  mi_outfile *f; /* renamed into place when the import ends */
   mi_writer *w;
   const char **values;
   size_t ncolumns;
 } rejects;
 
-static int rejects_open(rejects *rj, const char *path, mi_reader *r, mi_err *e) {
+static int rejects_open(rejects *rj, const char *path, const char *protect, mi_reader *r,
+                        mi_err *e) {
   const char *const *names;
   size_t n;
   mi_reader_header(r, &names, &n);
@@ -94,11 +98,13 @@ static int rejects_open(rejects *rj, const char *path, mi_reader *r, mi_err *e) 
   memcpy(cols, names, n * sizeof *cols);
   cols[n] = "reject_line";
   cols[n + 1] = "reject_reason";
-  if (!(rj->f = fopen(path, "w"))) {
+  int rc = mi_outfile_open(path, protect, &rj->f, e);
+  if (rc) {
     free(cols);
-    return mi_err_set(e, MI_EIO, "cannot write rejects file %s: %s", path, strerror(errno));
+    mi_err_prefix(e, "rejects file");
+    return rc;
   }
-  int rc = mi_writer_open(rj->f, MI_FORMAT_CSV, cols, n + 2, &rj->w, e);
+  rc = mi_writer_open(mi_outfile_stream(rj->f), MI_FORMAT_CSV, cols, n + 2, &rj->w, e);
   free(cols);
   return rc;
 }
@@ -115,8 +121,13 @@ static int rejects_add(rejects *rj, const mi_record *rec, const mi_err *why, mi_
 static int rejects_close(rejects *rj, mi_err *e) {
   int rc = 0;
   if (rj->w) rc = mi_writer_close(rj->w, e);
-  if (rj->f && fclose(rj->f) != 0 && rc == 0)
-    rc = mi_err_set(e, MI_EIO, "cannot finish the rejects file: %s", strerror(errno));
+  if (rj->f) {
+    mi_err ce = {0};
+    if (mi_outfile_close(rj->f, &ce) && rc == 0) {
+      *e = ce;
+      rc = ce.code;
+    }
+  }
   free(rj->values);
   memset(rj, 0, sizeof *rj);
   return rc;
@@ -140,6 +151,45 @@ static int import_record(mi_import_ctx *ctx, const mi_import_entity *en, const m
                              "'%s' occurs more than once in this file", key);
   }
   return en->row(ctx, rec, e);
+}
+
+/* The audit entry that commits with a transaction of rows: the caller's
+ * object (argv, role) with the file, the counts so far and whether this is
+ * the last transaction. Written inside the open transaction, so the rows and
+ * their entry are stored together or not at all. */
+static int audit_commit(mi_import_ctx *ctx, const mi_import_summary *sum, int last, mi_err *e) {
+  const mi_import_options *o = ctx->opt;
+  if (!o->audit_json) return 0;
+  json_t *d = json_loads(o->audit_json, 0, NULL);
+  if (!json_is_object(d)) {
+    json_decref(d);
+    d = json_object();
+  }
+  json_t *rows = json_pack("{s:I, s:I, s:I, s:I, s:I}", "read", (json_int_t)sum->read, "inserted",
+                           (json_int_t)sum->inserted, "updated", (json_int_t)sum->updated,
+                           "unchanged", (json_int_t)sum->unchanged, "rejected",
+                           (json_int_t)sum->rejected);
+  char *text = NULL;
+  if (d && rows && json_object_set_new(d, "file", json_string(o->path)) == 0 &&
+      json_object_set_new(d, "rows", rows) == 0 &&
+      json_object_set_new(d, "status", last ? json_integer(sum->rejected ? 3 : 0)
+                                             : json_string("running")) == 0)
+    text = json_dumps(d, JSON_COMPACT);
+  else
+    json_decref(rows);
+  json_decref(d);
+  if (!text) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  int rc = mi_audit_append(ctx->store, o->actor ? o->actor : "unknown", "import", o->entity, text,
+                           o->now, e);
+  free(text);
+  return rc;
+}
+
+/* Commits the open transaction of rows with its audit entry. */
+static int commit(mi_import_ctx *ctx, mi_import_summary *sum, int last, mi_err *e) {
+  if (audit_commit(ctx, sum, last, e) || mi_store_commit(ctx->store, e)) return e->code;
+  sum->commits++;
+  return 0;
 }
 
 static int run(mi_import_ctx *ctx, const mi_import_entity *en, rejects *rj,
@@ -176,10 +226,10 @@ static int run(mi_import_ctx *ctx, const mi_import_entity *en, rejects *rj,
     if (ctx->opt->progress && sum->read % PROGRESS_EVERY == 0)
       ctx->opt->progress(ctx->opt->progress_ctx, sum->read);
     /* With a rejects file the good rows are kept, so commit as we go. */
-    if (rj->w && sum->read % batch == 0 && (mi_store_commit(s, e) || mi_store_begin(s, e)))
+    if (rj->w && sum->read % batch == 0 && (commit(ctx, sum, 0, e) || mi_store_begin(s, e)))
       goto fail;
   }
-  return mi_store_commit(s, e);
+  if (commit(ctx, sum, 1, e) == 0) return 0;
 fail:
   mi_store_rollback(s);
   return e->code ? e->code : MI_ESTORE;
@@ -210,8 +260,12 @@ int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
   }
   if (rc == 0) rc = mi_reader_open_opts(opt->path, fmt, &ropts, &ctx.reader, e);
   if (rc == 0) rc = check_header(en, ctx.reader, e);
-  if (rc == 0 && opt->rejects_path) rc = rejects_open(&rj, opt->rejects_path, ctx.reader, e);
+  if (rc == 0 && opt->rejects_path) rc = rejects_open(&rj, opt->rejects_path, opt->protect, ctx.reader, e);
+  /* One batch at a time: with --rejects an import commits in chunks too. */
+  int locked = 0;
+  if (rc == 0) locked = (rc = mi_store_batch_lock(s, "import", MI_STORE_BUSY_MS, e)) == 0;
   if (rc == 0) rc = run(&ctx, en, &rj, &sum, e);
+  if (locked) mi_store_batch_unlock(s);
   mi_err close_err;
   if (rejects_close(&rj, &close_err) && rc == 0) {
     *e = close_err;

@@ -17,7 +17,13 @@ typedef struct mi_import_options {
   const char *encoding;     /* NULL = UTF-8; else an iconv name such as GB18030 */
   const char *rejects_path; /* NULL: all-or-nothing; else good rows are stored and
                                bad ones written here with their reason */
-  const char *actor;        /* who imports (recorded in ticket logs) */
+  const char *protect;      /* the database's path: the rejects file may not be it */
+  const char *actor;        /* who imports (recorded in ticket logs and the audit log) */
+  /* A JSON object (text) recorded in the audit entry (action "import") that
+   * commits with each transaction of rows, with the file and the counts
+   * added; NULL: no audit entry (tests). An entry that cannot be written
+   * rolls its rows back, so no row is stored unrecorded. */
+  const char *audit_json;
   int64_t now;
   /* Called every few thousand rows with the count so far; may be NULL. */
   void (*progress)(void *ctx, size_t rows);
@@ -26,6 +32,7 @@ typedef struct mi_import_options {
 
 typedef struct mi_import_summary {
   size_t read, inserted, updated, unchanged, rejected;
+  size_t commits; /* transactions of rows committed (each with its audit entry) */
 } mi_import_summary;
 
 /* Imports one file. Without rejects_path the whole file is one transaction:

@@ -111,7 +111,16 @@ static int credit(run *r, mi_point_source src, const mi_point_event *ev, mi_err 
   mi_points_decision d;
   mi_err pe = {0};
   r->sum->events++;
-  if (mi_customer_facts_get(r->s, ev->customer, r->opt->as_of, &f, e)) return e->code;
+  int frc = mi_customer_facts_get(r->s, ev->customer, r->opt->as_of, &f, &pe);
+  if (frc == MI_EINVAL) { /* its figures cannot be computed: skipped and reported */
+    mi_err_prefix(&pe, "event %s", ev->external_id);
+    report(r, &pe);
+    return 0;
+  }
+  if (frc) {
+    *e = pe;
+    return frc;
+  }
   mi_customer_view_make(&f, r->opt->as_of, cf, &cv);
   event_view(ev, date, ef, &evv);
   if (mi_policy_call_points(r->policy, &evv, &cv, r->cfg, ev->occurred_at, &d, &pe)) {
@@ -272,6 +281,9 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   int phase = 0;
   int64_t after = 0;
   int rc = c.ev && c.rv ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  int locked = 0; /* one batch at a time: no interleaved chunks */
+  if (rc == 0 && !opt->dry_run)
+    locked = (rc = mi_store_batch_lock(s, "eval points", MI_STORE_BUSY_MS, e)) == 0;
   if (rc == 0 && !opt->dry_run) rc = start(&r, &phase, &after, e);
   for (; rc == 0 && phase < NPHASES; phase++, after = 0) rc = phase_loop(&r, &c, phase, after, e);
   if (!opt->dry_run && r.job_id) {
@@ -283,6 +295,7 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
         mi_store_rollback(s);
     }
   }
+  if (locked) mi_store_batch_unlock(s);
   if (c.ev && c.rv) chunk_clear(&c);
   free(c.ev);
   free(c.rv);
@@ -426,18 +439,9 @@ static int expire_customer(mi_store *s, int64_t customer_id, int64_t as_of, int6
   return rc;
 }
 
-int mi_points_expire(mi_store *s, int64_t as_of, int64_t now, int dry_run,
-                     mi_points_expire_summary *sum, mi_err *e) {
-  if (sum) memset(sum, 0, sizeof *sum);
-  if (!s || !sum) return mi_err_set(e, MI_EINVAL, "expire needs a store");
-  if (as_of > now) {
-    char a[21], n[21];
-    mi_instant_format(as_of, a);
-    mi_instant_format(now, n);
-    return mi_err_set(e, MI_EINVAL, "--as-of %s is later than now (%s): points cannot be expired "
-                                    "before their time",
-                      a, n);
-  }
+/* Expires customer by customer, one transaction per chunk. */
+static int expire_chunks(mi_store *s, int64_t as_of, int64_t now, int dry_run,
+                         mi_points_expire_summary *sum, mi_err *e) {
   enum { CHUNK = 500 };
   int64_t ids[CHUNK], after = 0;
   for (;;) {
@@ -453,6 +457,24 @@ int mi_points_expire(mi_store *s, int64_t as_of, int64_t now, int dry_run,
     if (n < CHUNK) return 0;
     after = ids[n - 1];
   }
+}
+
+int mi_points_expire(mi_store *s, int64_t as_of, int64_t now, int dry_run,
+                     mi_points_expire_summary *sum, mi_err *e) {
+  if (sum) memset(sum, 0, sizeof *sum);
+  if (!s || !sum) return mi_err_set(e, MI_EINVAL, "expire needs a store");
+  if (as_of > now) {
+    char a[21], n[21];
+    mi_instant_format(as_of, a);
+    mi_instant_format(now, n);
+    return mi_err_set(e, MI_EINVAL, "--as-of %s is later than now (%s): points cannot be expired "
+                                    "before their time",
+                      a, n);
+  }
+  if (!dry_run && mi_store_batch_lock(s, "points expire", MI_STORE_BUSY_MS, e)) return e->code;
+  int rc = expire_chunks(s, as_of, now, dry_run, sum, e);
+  if (!dry_run) mi_store_batch_unlock(s);
+  return rc;
 }
 
 int mi_points_explain(mi_store *s, const mi_config *cfg, mi_policy *policy, const char *order,

@@ -17,11 +17,29 @@ typedef struct chunk {
   mi_customer_facts *items;
   char **strings; /* six per item */
   int n, cap;
+  int skipped;     /* customers of this chunk whose figures could not be computed */
+  int64_t last_id; /* the last customer read (item or skipped) */
+  const mi_tier_run_options *opt;
+  mi_tier_run_summary *sum;
 } chunk;
 
 static void chunk_clear(chunk *c) {
   for (int i = 0; i < c->n * 6; i++) free(c->strings[i]);
   c->n = 0;
+  c->skipped = 0;
+}
+
+/* A customer whose figures cannot be computed (a sum past 64 bits) is left
+ * unchanged and reported like a policy failure; the others go on. */
+static int skip(void *ctx, int64_t id, const char *external_id, const mi_err *why) {
+  (void)external_id;
+  chunk *c = ctx;
+  c->skipped++;
+  c->last_id = id;
+  c->sum->customers++;
+  c->sum->failed++;
+  if (c->opt->on_failure) c->opt->on_failure(c->opt->ctx, why);
+  return 0;
 }
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
@@ -32,6 +50,7 @@ static int collect(void *ctx, const mi_customer_facts *f) {
   mi_customer_facts *d = &c->items[c->n];
   char **s = &c->strings[c->n * 6];
   *d = *f;
+  c->last_id = f->id;
   const char *src[6] = {f->external_id, f->kind, f->region, f->industry, f->birthday, f->tier};
   const char **dst[6] = {&d->external_id, &d->kind, &d->region, &d->industry, &d->birthday,
                          &d->tier};
@@ -179,12 +198,12 @@ static int chunk_loop(run *r, chunk *c, verdict *verdicts, int64_t after, int64_
   for (;;) {
     if (!r->opt->dry_run && mi_store_begin(r->s, e)) return e->code;
     chunk_clear(c);
-    int rc = mi_customer_facts_each(r->s, r->opt->as_of, after, c->cap, collect, c, e);
+    int rc = mi_customer_facts_each(r->s, r->opt->as_of, after, c->cap, collect, skip, c, e);
     if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading customers");
     if (rc == 0) decide_chunk(r, c, verdicts);
     for (int i = 0; rc == 0 && i < c->n; i++) rc = apply(r, &c->items[i], &verdicts[i], e);
-    if (rc == 0 && c->n) {
-      after = c->items[c->n - 1].id;
+    if (rc == 0 && c->n + c->skipped) {
+      after = c->last_id;
       char checkpoint[32];
       snprintf(checkpoint, sizeof checkpoint, "%lld", (long long)after);
       if (!r->opt->dry_run) rc = mi_job_update(r->s, r->job_id, "running", checkpoint, NULL, r->opt->now, e);
@@ -194,9 +213,9 @@ static int chunk_loop(run *r, chunk *c, verdict *verdicts, int64_t after, int64_
       else mi_store_rollback(r->s);
     }
     if (rc) return rc;
-    if (done >= 0) done += c->n;
+    if (done >= 0) done += c->n + c->skipped;
     if (r->opt->progress) r->opt->progress(r->opt->ctx, done >= 0 ? done : r->sum->customers, total);
-    if (c->n < c->cap) return 0;
+    if (c->n + c->skipped < c->cap) return 0;
   }
 }
 
@@ -206,7 +225,7 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
     return mi_err_set(e, MI_EINVAL, "tier run needs a store, a configuration, a policy and options");
   memset(summary, 0, sizeof *summary);
   run r = {s, cfg, policy, opt, summary, NULL, 0};
-  chunk c = {0};
+  chunk c = {.opt = opt, .sum = summary};
   c.cap = opt->chunk > 0 ? opt->chunk : 500;
   c.items = calloc((size_t)c.cap, sizeof *c.items);
   c.strings = calloc((size_t)c.cap * 6, sizeof *c.strings);
@@ -220,6 +239,10 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
     static const char *const cols[] = {"external_id", "old_tier", "new_tier", "reason"};
     rc = mi_writer_open(opt->diff, MI_FORMAT_CSV, cols, 4, &r.diff, e);
   }
+  /* One batch at a time: another run's chunks must not interleave with ours. */
+  int locked = 0;
+  if (rc == 0 && !opt->dry_run)
+    locked = (rc = mi_store_batch_lock(s, "eval tiers", MI_STORE_BUSY_MS, e)) == 0;
   if (rc == 0) rc = mi_customer_count(s, &total, e);
   if (rc == 0 && !opt->dry_run) rc = start(&r, &after, e);
   if (rc == 0) rc = chunk_loop(&r, &c, verdicts, after, total, e);
@@ -232,6 +255,7 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
         mi_store_rollback(s);
     }
   }
+  if (locked) mi_store_batch_unlock(s);
   if (r.diff) {
     mi_err we;
     if (mi_writer_close(r.diff, &we) && rc == 0) *e = we, rc = we.code;

@@ -202,5 +202,13 @@ int mi_stats_sample_size(double conf, double margin, double p, double population
   if (population > 0) n = out->n0 / (1 + (out->n0 - 1) / population);
   out->n = ceil(n - 1e-9);
   if (out->n < 1) out->n = 1;
+  /* Beyond 2^53 a count is no longer exact (and past 2^63 not an integer at all). */
+  if (!(out->n <= 9007199254740992.0)) {
+    double n0 = out->n0;
+    memset(out, 0, sizeof *out);
+    return mi_err_set(e, MI_EINVAL, "margin %g asks for a sample of %.3g, more than can be "
+                      "counted (2^53): give a larger margin (e.g. 0.05) or the population",
+                      margin, n0);
+  }
   return 0;
 }

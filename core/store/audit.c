@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/put.h"
+#include "util/outfile.h"
 
 static void put_field(struct sha256_ctx *c, const char *text) {
   if (!text) {
@@ -97,6 +98,10 @@ int mi_audit_append(mi_store *s, const char *os_user, const char *action, const 
                          last ? prev : NULL, hash};
     mi_audit_hash(&en, hash);
     rc = insert(s, &en, e);
+    if (rc == 0) { /* the anchor file gets it once it is committed (mi_store_commit) */
+      s->audit_head_id = en.id;
+      memcpy(s->audit_head_hash, hash, sizeof hash);
+    }
   }
   if (own) {
     if (rc == 0) rc = mi_store_commit(s, e);
@@ -180,6 +185,61 @@ int mi_audit_verify(mi_store *s, const char *anchor, mi_audit_report *r, mi_err 
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return mi_store_fail(s, e, "reading the audit log");
   memcpy(r->head, prev, sizeof prev);
+  return 0;
+}
+
+static int anchor_path(const mi_store *s, char *buf, size_t size) {
+  if (!s->path || !*s->path || !strcmp(s->path, ":memory:") || !strncmp(s->path, "file:", 5))
+    return 0;
+  return snprintf(buf, size, "%s" MI_AUDIT_ANCHOR_SUFFIX, s->path) < (int)size;
+}
+
+/* 1 when the log holds entry id with this hash. */
+static int holds(mi_store *s, int64_t id, const char *hash) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "SELECT hash FROM audit_log WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+    return 0;
+  sqlite3_bind_int64(st, 1, id);
+  int ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+           !strcmp((const char *)sqlite3_column_text(st, 0), hash);
+  sqlite3_finalize(st);
+  return ok;
+}
+
+void mi_audit_anchor_write(mi_store *s) {
+  char path[4200], kept[MI_AUDIT_HASH_LEN + 1];
+  int64_t kept_id;
+  mi_err e;
+  if (!s->audit_head_id || !anchor_path(s, path, sizeof path)) return;
+  /* The anchor moves on only over an intact history: when the entry it names
+   * is gone or changed, it is left as evidence for `audit verify`. */
+  int keep = mi_audit_anchor_read(s, &kept_id, kept, &e) != 0 ||
+             (kept_id && !holds(s, kept_id, kept));
+  mi_outfile *o;
+  if (!keep && mi_outfile_open(path, NULL, &o, &e) == 0) {
+    fprintf(mi_outfile_stream(o), "%" PRId64 " %s\n", s->audit_head_id, s->audit_head_hash);
+    mi_outfile_close(o, &e); /* a failure leaves an older head: verify still checks it */
+  }
+  s->audit_head_id = 0;
+}
+
+int mi_audit_anchor_read(mi_store *s, int64_t *id, char hash[MI_AUDIT_HASH_LEN + 1], mi_err *e) {
+  char path[4200];
+  *id = 0;
+  hash[0] = 0;
+  if (!s || !anchor_path(s, path, sizeof path)) return 0;
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  char h[MI_AUDIT_HASH_LEN + 2] = "";
+  long long n = 0;
+  int ok = fscanf(f, "%lld %65s", &n, h) == 2 && n > 0 && strlen(h) == MI_AUDIT_HASH_LEN &&
+           strspn(h, "0123456789abcdef") == MI_AUDIT_HASH_LEN;
+  fclose(f);
+  if (!ok)
+    return mi_err_set(e, MI_ECORRUPT, "the audit anchor %s is not 'ID HASH': it was damaged or "
+                      "edited; compare with a head you kept (audit verify --anchor HASH)", path);
+  *id = n;
+  memcpy(hash, h, MI_AUDIT_HASH_LEN + 1);
   return 0;
 }
 

@@ -59,6 +59,16 @@ typedef struct mi_audit_report {
  * r->anchor_found), a negative code when the database could not be read. */
 int mi_audit_verify(mi_store *s, const char *anchor, mi_audit_report *r, mi_err *e);
 
+/* The anchor: after every commit that appended to the log, its newest id
+ * and hash are written to the file DB-audit-head beside the database (not in
+ * it), so that `audit verify` sees entries cut from the end or a chain
+ * rewritten in the database. mi_store_commit calls mi_audit_anchor_write. */
+#define MI_AUDIT_ANCHOR_SUFFIX "-audit-head"
+void mi_audit_anchor_write(mi_store *s);
+/* Reads the anchor file: *id 0 when there is none; MI_ECORRUPT when it is not
+ * "ID HASH". */
+int mi_audit_anchor_read(mi_store *s, int64_t *id, char hash[MI_AUDIT_HASH_LEN + 1], mi_err *e);
+
 /* The detail of the newest entry with this action and object, or NULL when
  * there is none; *out is owned by the caller (free). */
 int mi_audit_last_detail(mi_store *s, const char *action, const char *object, char **out,

@@ -1,5 +1,7 @@
 #include "store/customer_facts.h"
 
+#include <stdio.h>
+
 #include "store/store_internal.h"
 
 /* ?1 = as_of, ?2 = as_of minus 365 days; the WHERE is appended per use. Each
@@ -48,27 +50,71 @@ static void read_facts(sqlite3_stmt *st, mi_customer_facts *f) {
   f->points = sqlite3_column_int64(st, 18);
 }
 
-int mi_customer_facts_each(mi_store *s, int64_t as_of, int64_t after_id, int limit,
-                           mi_customer_facts_cb cb, void *ctx, mi_err *e) {
-  if (!s || !cb) return mi_err_set(e, MI_EINVAL, "no store or callback");
-  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_FACTS_EACH,
-                                   FACTS_SELECT "WHERE c.id > ?3 ORDER BY c.id LIMIT ?4", e);
+/* The first customer after after_id (whose figures failed): id and external id. */
+static int next_customer(mi_store *s, int64_t after_id, int64_t *id, char *ext, size_t size,
+                         mi_err *e) {
+  sqlite3_stmt *st = mi_store_stmt(
+      s, MI_SQL_FACTS_NEXT, "SELECT id, external_id FROM customers WHERE id > ?1 ORDER BY id LIMIT 1", e);
   if (!st) return e ? e->code : MI_ESTORE;
-  sqlite3_bind_int64(st, 1, as_of);
-  sqlite3_bind_int64(st, 2, as_of - 365 * 86400);
-  sqlite3_bind_int64(st, 3, after_id);
-  sqlite3_bind_int(st, 4, limit);
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    mi_customer_facts f;
-    read_facts(st, &f);
-    int stop = cb(ctx, &f);
-    if (stop) {
-      sqlite3_reset(st);
-      return stop;
-    }
+  sqlite3_bind_int64(st, 1, after_id);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    rc = rc == SQLITE_DONE ? mi_err_set(e, MI_ESTORE, "reading customers: no customer after #%lld",
+                                        (long long)after_id)
+                           : mi_store_fail(s, e, "reading customers");
+    sqlite3_reset(st);
+    return rc;
   }
-  if (rc != SQLITE_DONE) return mi_store_fail(s, e, "reading customers");
+  *id = sqlite3_column_int64(st, 0);
+  mi_column_copy(st, 1, ext, size);
+  sqlite3_reset(st);
+  return 0;
+}
+
+int mi_customer_facts_each(mi_store *s, int64_t as_of, int64_t after_id, int limit,
+                           mi_customer_facts_cb cb, mi_customer_facts_skip_cb skip, void *ctx,
+                           mi_err *e) {
+  if (!s || !cb) return mi_err_set(e, MI_EINVAL, "no store or callback");
+  while (limit > 0) {
+    sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_FACTS_EACH,
+                                     FACTS_SELECT "WHERE c.id > ?3 ORDER BY c.id LIMIT ?4", e);
+    if (!st) return e ? e->code : MI_ESTORE;
+    sqlite3_bind_int64(st, 1, as_of);
+    sqlite3_bind_int64(st, 2, as_of - 365 * 86400);
+    sqlite3_bind_int64(st, 3, after_id);
+    sqlite3_bind_int(st, 4, limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      mi_customer_facts f;
+      read_facts(st, &f);
+      after_id = f.id;
+      limit--;
+      int stop = cb(ctx, &f);
+      if (stop) {
+        sqlite3_reset(st);
+        return stop;
+      }
+    }
+    if (rc == SQLITE_DONE) return 0;
+    /* The customer after the last one delivered could not be computed: with
+     * skip, report it and go on after it; the others are not held up. */
+    if (!skip || !mi_store_data_error(s)) {
+      int frc = mi_store_fail_customer(s, e, "reading customers", "(the next in id order)");
+      sqlite3_reset(st);
+      return frc;
+    }
+    char why[200], ext[128];
+    snprintf(why, sizeof why, "%s", sqlite3_errmsg(s->db));
+    sqlite3_reset(st);
+    int64_t bad = 0;
+    int frc = next_customer(s, after_id, &bad, ext, sizeof ext, e);
+    if (frc) return frc;
+    mi_store_customer_error(e, "reading customers", ext, why);
+    int stop = skip(ctx, bad, ext, e);
+    if (stop) return stop;
+    after_id = bad;
+    limit--;
+  }
   return 0;
 }
 
@@ -83,7 +129,11 @@ int mi_customer_facts_get(mi_store *s, const char *external_id, int64_t as_of,
   sqlite3_bind_text(st, 3, external_id, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_DONE) return mi_err_set(e, MI_ENOTFOUND, "unknown customer '%s'", external_id);
-  if (rc != SQLITE_ROW) return mi_store_fail(s, e, "reading customer");
+  if (rc != SQLITE_ROW) {
+    rc = mi_store_fail_customer(s, e, "reading customer", external_id);
+    sqlite3_reset(st);
+    return rc;
+  }
   read_facts(st, out);
   return 0;
 }

@@ -26,14 +26,21 @@ typedef struct mi_customer_facts {
 } mi_customer_facts;
 
 typedef int (*mi_customer_facts_cb)(void *ctx, const mi_customer_facts *f);
+/* A customer whose figures cannot be computed (why: a sum past 64 bits). */
+typedef int (*mi_customer_facts_skip_cb)(void *ctx, int64_t id, const char *external_id,
+                                         const mi_err *why);
 
 /* Calls cb for up to limit customers with id > after_id, in id order, with
- * figures counting only what happened at or before as_of. A non-zero return
- * from cb stops and is returned. */
+ * figures counting only what happened at or before as_of. A customer whose
+ * figures cannot be computed goes to skip instead (it counts towards limit),
+ * and the others go on; without skip that is an error (MI_EINVAL). A non-zero
+ * return from cb or skip stops and is returned. */
 int mi_customer_facts_each(mi_store *s, int64_t as_of, int64_t after_id, int limit,
-                           mi_customer_facts_cb cb, void *ctx, mi_err *e);
+                           mi_customer_facts_cb cb, mi_customer_facts_skip_cb skip, void *ctx,
+                           mi_err *e);
 
-/* The facts of one customer by external id; MI_ENOTFOUND if unknown. */
+/* The facts of one customer by external id; MI_ENOTFOUND if unknown,
+ * MI_EINVAL if they cannot be computed (the message says why). */
 int mi_customer_facts_get(mi_store *s, const char *external_id, int64_t as_of,
                           mi_customer_facts *out, mi_err *e);
 

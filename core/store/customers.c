@@ -136,7 +136,13 @@ int mi_customer_summary_get(mi_store *s, int64_t customer_id, int64_t now,
   if (!st) return e ? e->code : MI_ESTORE;
   sqlite3_bind_int64(st, 1, customer_id);
   sqlite3_bind_int64(st, 2, now - 365 * 86400);
-  if (sqlite3_step(st) != SQLITE_ROW) return mi_store_fail(s, e, "summarising customer");
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    char who[24];
+    snprintf(who, sizeof who, "#%lld", (long long)customer_id);
+    int rc = mi_store_fail_customer(s, e, "summarising customer", who);
+    sqlite3_reset(st);
+    return rc;
+  }
   int64_t *f[] = {&out->orders, &out->orders_12m, &out->spend_12m_minor, &out->lifetime_minor,
                   &out->last_order_at, &out->refunded_orders, &out->interactions,
                   &out->tickets, &out->open_tickets, &out->open_complaints, &out->responses,

@@ -188,6 +188,7 @@ void mi_store_close(mi_store *s) {
   for (int i = 0; i < MI_SQL_SLOT_COUNT; i++) sqlite3_finalize(s->stmt[i]);
   if (s->in_txn) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_close_v2(s->db);
+  if (s->batch_depth) s->batch_depth = 1, mi_store_batch_unlock(s);
   free(s->path);
   free(s);
 }

@@ -51,6 +51,23 @@ int mi_store_begin(mi_store *s, mi_err *e);
 int mi_store_commit(mi_store *s, mi_err *e);
 void mi_store_rollback(mi_store *s);
 
+/* The largest amount of one order, in minor units, and as text: sums of a
+ * customer's orders (64-bit integers) then hold for over nine million orders
+ * of that size each. Import refuses larger amounts. */
+#define MI_AMOUNT_MAX_MINOR 999999999999LL
+#define MI_AMOUNT_MAX_TEXT "9999999999.99"
+
+/* Batches (import, eval tiers, eval points, the scheduler's batch jobs)
+ * commit chunk by chunk; the batch lock keeps a second one from running at
+ * the same time and mixing its chunks with the first's. Waits up to wait_ms
+ * (MI_STORE_BUSY_MS, like a write) and then returns MI_EBUSY naming what
+ * (the caller's words). Held until mi_store_batch_unlock (calls nest) or the
+ * process ends (even by kill -9). The lock is the file DB-batch beside the
+ * database (none for an in-memory database). */
+#define MI_STORE_BATCH_SUFFIX "-batch"
+int mi_store_batch_lock(mi_store *s, const char *what, int wait_ms, mi_err *e);
+void mi_store_batch_unlock(mi_store *s);
+
 /* A savepoint inside the open transaction, so one row's statements can be
  * undone without losing the rest of the batch. */
 int mi_store_savepoint(mi_store *s, mi_err *e);

@@ -24,6 +24,7 @@ enum mi_stmt_slot {
   MI_SQL_CUSTOMER_SUMMARY,
   MI_SQL_CUSTOMER_COUNT,
   MI_SQL_FACTS_EACH,
+  MI_SQL_FACTS_NEXT,
   MI_SQL_FACTS_GET,
   MI_SQL_ORDER_INSERT,
   MI_SQL_ORDER_UPDATE,
@@ -83,6 +84,10 @@ struct mi_store {
   char *path;
   int in_txn;
   int seen_ready; /* the TEMP table for mi_store_seen_* exists */
+  int batch_fd;    /* the batch lock's file descriptor + 1 (batch_lock.c), or 0 */
+  int batch_depth; /* nested mi_store_batch_lock calls */
+  int64_t audit_head_id; /* the audit entry appended in the open transaction, or 0 */
+  char audit_head_hash[65];
   sqlite3_stmt *stmt[MI_SQL_SLOT_COUNT];
 };
 
@@ -97,6 +102,15 @@ void mi_column_copy(sqlite3_stmt *st, int col, char *out, size_t size);
  * MI_EINVAL/MI_EEXIST with a message naming what was refused. what describes
  * the operation ("adding customer C001"). Returns the code. */
 int mi_store_fail(mi_store *s, mi_err *e, const char *what);
+/* As mi_store_fail for a statement that computes one customer's figures:
+ * when the data itself cannot be computed (a sum past 64 bits), MI_EINVAL
+ * naming the customer (who) and what to do, so that a batch can skip that
+ * customer and go on; any other failure as mi_store_fail. */
+int mi_store_fail_customer(mi_store *s, mi_err *e, const char *what, const char *who);
+/* 1 when the last error is one of the data (an integer overflow), not of the store. */
+int mi_store_data_error(mi_store *s);
+/* The MI_EINVAL of mi_store_fail_customer, with SQLite's message why. */
+int mi_store_customer_error(mi_err *e, const char *what, const char *who, const char *why);
 
 /* Binds text, or NULL when v is NULL or empty. */
 int mi_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/audit.h"
 #include "store/store_internal.h"
 
 int mi_store_begin(mi_store *s, mi_err *e) {
@@ -27,6 +28,7 @@ int mi_store_commit(mi_store *s, mi_err *e) {
     return rc;
   }
   s->in_txn = 0;
+  mi_audit_anchor_write(s);
   return 0;
 }
 
@@ -34,6 +36,7 @@ void mi_store_rollback(mi_store *s) {
   if (!s || !s->in_txn) return;
   sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   s->in_txn = 0;
+  s->audit_head_id = 0;
 }
 
 int mi_store_savepoint(mi_store *s, mi_err *e) {
@@ -111,6 +114,21 @@ int mi_store_fail(mi_store *s, mi_err *e, const char *what) {
   if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
     msg = "it refers to something that does not exist";
   return mi_err_set(e, code, "%s: %s", what, msg);
+}
+
+int mi_store_data_error(mi_store *s) {
+  return sqlite3_errcode(s->db) == SQLITE_ERROR && strstr(sqlite3_errmsg(s->db), "overflow");
+}
+
+int mi_store_customer_error(mi_err *e, const char *what, const char *who, const char *why) {
+  return mi_err_set(e, MI_EINVAL, "%s: the figures of customer %s cannot be computed: a sum of "
+                    "its amounts or points is beyond 64 bits (%s); correct its orders (an amount "
+                    "is at most " MI_AMOUNT_MAX_TEXT ") or its ledger", what, who, why);
+}
+
+int mi_store_fail_customer(mi_store *s, mi_err *e, const char *what, const char *who) {
+  if (mi_store_data_error(s)) return mi_store_customer_error(e, what, who, sqlite3_errmsg(s->db));
+  return mi_store_fail(s, e, what);
 }
 
 int mi_bind_text_or_null(sqlite3_stmt *st, int i, const char *v) {

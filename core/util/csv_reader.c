@@ -115,6 +115,12 @@ static int feed(mi_reader *r, csv_state *c, const char *b, size_t n, mi_err *e) 
                "invalid UTF-8: %s; if the file is not UTF-8, read it with its encoding", what);
     } else if ((nul = memchr(b, '\0', n))) {
       mark_bad(c, r->line, c->col + (size_t)(nul - b) + 1, "NUL byte in the text");
+    } else if (c->col == 0 && !c->field_line && r->line > 1 && n >= 3 &&
+               !memcmp(b, "\xEF\xBB\xBF", 3)) {
+      /* Only a file's first line may start with one (the source drops it);
+       * kept, it would become part of the first field's value. */
+      mark_bad(c, r->line, 1, "a byte order mark (U+FEFF) starts this line: were files joined "
+               "together? remove it (or the header repeated with it)");
     }
   }
   c->rec_bytes += n;

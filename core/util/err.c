@@ -1,5 +1,7 @@
 #include "util/err.h"
 
+#include "util/text.h"
+
 #include <string.h>
 
 void mi_err_clear(mi_err *e) {
@@ -73,9 +75,11 @@ size_t mi_err_format(const mi_err *e, char *buf, size_t size) {
 
 void mi_err_print(const mi_err *e, FILE *out) {
   if (!e) return;
-  char buf[sizeof e->file + sizeof e->msg + 32];
+  char buf[sizeof e->file + sizeof e->msg + 32], shown[4 * sizeof buf];
   mi_err_format(e, buf, sizeof buf);
-  fprintf(out, "%s\n", buf);
+  /* messages quote names and values from files and policies: no raw escapes */
+  mi_text_shown(buf, shown, sizeof shown);
+  fprintf(out, "%s\n", shown);
 }
 
 const char *mi_err_name(int code) {

@@ -189,3 +189,30 @@ void mi_text_number(double d, char *buf, size_t size) {
     if (strtod(buf, NULL) == d) return;
   }
 }
+
+/* ---- Showing text on a terminal --------------------------------------- */
+
+size_t mi_text_shown(const char *s, char *buf, size_t size) {
+  if (!buf || size == 0) return 0;
+  size_t k = 0;
+  const unsigned char *p = (const unsigned char *)(s ? s : "");
+  for (; *p; p++) {
+    char esc[8] = "";
+    size_t skip = 0;
+    if (*p < 0x20 || *p == 0x7f)
+      snprintf(esc, sizeof esc, *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : *p == '\r' ? "\\r" : "\\x%02X", *p);
+    else if (*p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0) /* C1 controls, e.g. CSI U+009B */
+      snprintf(esc, sizeof esc, "\\u%04X", p[1]), skip = 1;
+    size_t n = *esc ? strlen(esc) : 1;
+    /* never cut a UTF-8 sequence: stop before a lead byte that does not fit */
+    size_t need = n;
+    if (!*esc && *p >= 0xc0) need = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+    if (k + need >= size) break;
+    if (*esc) memcpy(buf + k, esc, n);
+    else buf[k] = (char)*p;
+    k += n;
+    p += skip;
+  }
+  buf[k] = 0;
+  return k;
+}

@@ -74,6 +74,15 @@ void mi_text_conv_close(mi_text_conv *c);
 int mi_text_convert(const char *encoding, const char *in, size_t n, char **out,
                     size_t *outlen, mi_err *e);
 
+/* ---- Showing text on a terminal --------------------------------------- */
+
+/* Copies s into buf (size bytes, NUL included, cut at a character boundary)
+ * with every control character shown as an escape (\n, \t, \x1B, and C1
+ * controls as \u009B), so that text from files, the database or a policy
+ * cannot move the cursor, recolour or retitle a terminal. Returns the
+ * length written. s NULL is shown as "". */
+size_t mi_text_shown(const char *s, char *buf, size_t size);
+
 /* ---- Spreadsheet formula neutralisation ------------------------------- *
  * A spreadsheet runs a cell that starts with = + - @ TAB or CR as a formula
  * ("CSV injection"). The CSV writer therefore puts an apostrophe in front of

@@ -180,8 +180,11 @@ sqlite3 "$tmp/ex.db" "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WH
 expect 1 as auditor audit verify; contains "$tmp/err" "broken at entry 6"
 cp "$tmp/clean.db" "$tmp/ex.db"
 sqlite3 "$tmp/ex.db" "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = $n"
-expect 0 as auditor audit verify   # a cut tail keeps a valid chain ...
-expect 1 as auditor audit verify --anchor "$head"; contains "$tmp/err" "is not in the audit log"   # ... the anchor shows it
+# a cut tail keeps a valid chain, but the anchor file beside the database shows it ...
+expect 1 as auditor audit verify; contains "$tmp/err" "is not in the log: entries were removed"
+expect 1 as auditor audit verify --anchor "$head"; contains "$tmp/err" "is not in the audit log"   # ... as a kept head does
+rm "$tmp/ex.db-audit-head"   # without the file, only the chain is checked
+expect 0 as auditor audit verify; contains "$tmp/err" "no anchor file"
 cp "$tmp/clean.db" "$tmp/ex.db"
 sqlite3 "$tmp/ex.db" "INSERT INTO audit_log(id, at, os_user, action) VALUES ($n + 1, 0, 'x', 'export')"
 expect 1 as auditor audit verify; contains "$tmp/err" "broken at entry $((n + 1))"
@@ -197,11 +200,12 @@ expect 0 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" status
 chmod 646 "$tmp/admin.yaml"
 expect 1 as admin status; contains "$tmp/err" "other users can write the configuration (mode 0646): run 'chmod go-w $tmp/admin.yaml'"
 chmod 644 "$tmp/admin.yaml"
-chmod 664 "$tmp/policies/tiers.lua"
-expect 0 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" eval tiers --dry-run   # group-writable is allowed
+chmod 664 "$tmp/policies/tiers.lua"   # group-writable is refused too (as ssh does)
+expect 1 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" eval tiers --dry-run
+contains "$tmp/err" "group or others can write this policy file (mode 0664): run 'chmod go-w $tmp/policies/tiers.lua'"
 chmod 666 "$tmp/policies/tiers.lua"
 expect 1 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" eval tiers --dry-run
-contains "$tmp/err" "anyone can write this policy file (mode 0666): run 'chmod o-w $tmp/policies/tiers.lua'"
+contains "$tmp/err" "group or others can write this policy file (mode 0666): run 'chmod go-w $tmp/policies/tiers.lua'"
 
 echo "access: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
