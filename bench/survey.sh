@@ -192,9 +192,9 @@ to_of() {
 }
 to_n=$(to_of "$n_r")
 to_n4=$(to_of "$n_r4")
-# The answers of a response as columns (the pivot both exports use).
+# The answers of a response as columns (both exports; schema 11 keeps them in scale_answers).
 answers=$(for q in q_overall q_quality q_attitude q_speed q_repair q_price q_explain q_wait q_nps; do
-    printf "max(CASE WHEN q.code = '%s' THEN a.value END) AS %s, " "$q" "$q"
+    printf "CAST(r.scale_answers ->> ('\$.' || (SELECT id FROM questions WHERE survey_id = r.survey_id AND code = '%s')) AS REAL) AS %s, " "$q" "$q"
 done)
 answers=${answers%, }
 export_rows() { # TO FILE: the rows submitted before TO, as survey_peer.R reads them
@@ -202,10 +202,8 @@ export_rows() { # TO FILE: the rows submitted before TO, as survey_peer.R reads 
         $answers
       FROM responses r JOIN surveys v ON v.id = r.survey_id AND v.code = 'csat'
       JOIN invitations i ON i.id = r.invitation_id JOIN customers c ON c.id = r.customer_id
-      LEFT JOIN answers a ON a.response_id = r.id AND a.value IS NOT NULL
-      LEFT JOIN questions q ON q.id = a.question_id
       WHERE r.submitted_at < unixepoch('$1')
-      GROUP BY r.id ORDER BY r.id" >"$2"
+      ORDER BY r.id" >"$2"
 }
 
 # --- measured commands --------------------------------------------------------
@@ -283,10 +281,8 @@ if ((r_report)); then
         $answers
       FROM responses r JOIN surveys v ON v.id = r.survey_id AND v.code = 'csat'
       LEFT JOIN invitations i ON i.id = r.invitation_id
-      LEFT JOIN answers a ON a.response_id = r.id AND a.value IS NOT NULL
-      LEFT JOIN questions q ON q.id = a.question_id
-      WHERE NOT EXISTS (SELECT 1 FROM response_flags f WHERE f.response_id = r.id)
-      GROUP BY r.id ORDER BY r.id" >"$1"
+      WHERE r.flagged = 0
+      ORDER BY r.id" >"$1"
     }
     e_rep=$(run "$work/export-report.log" export_report "$out/rows-report.csv")
     [[ $e_rep != failed ]] || die "exporting the report's rows with sqlite3 failed; see above"

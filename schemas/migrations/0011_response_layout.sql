@@ -31,6 +31,9 @@ UPDATE responses SET (weight, wave_id, stratum) =
   (SELECT i.weight, i.wave_id, i.stratum FROM invitations i WHERE i.id = responses.invitation_id)
   WHERE invitation_id IS NOT NULL;
 
+-- A period's invitations (the report's response rate) without reading them all.
+CREATE INDEX invitations_by_survey ON invitations(survey_id, created_at);
+
 CREATE TABLE answer_texts (
   response_id INTEGER NOT NULL REFERENCES responses(id),
   question_id INTEGER NOT NULL REFERENCES questions(id),
