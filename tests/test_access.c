@@ -20,6 +20,7 @@
 #include "service/roles.h"
 #include "service/sync.h"
 #include "store/audit.h"
+#include "store/scope.h"
 
 /* Written from the README's role table, not from the code: which of admin,
  * agent, analyst, auditor may run each command (sub NULL) or subcommand. */
@@ -215,6 +216,35 @@ static void test_masking(void **state) {
   assert_string_equal(mi_access_mask("birthday", "1985-04-12", b, sizeof b), "1985-**-**");
   assert_string_equal(mi_access_mask("region", "east", b, sizeof b), "east");
   assert_null(mi_access_mask("name", NULL, b, sizeof b));
+  /* The stored personal columns, by table (store/scope.c), masked by kind. */
+  assert_int_equal(mi_scope_personal_column("outbox", "recipient"), MI_PERSONAL_CONTACT);
+  assert_int_equal(mi_scope_personal_column("jobs", "payload"), MI_PERSONAL_JSON);
+  assert_int_equal(mi_scope_personal_column("customers", "region"), MI_PERSONAL_NONE);
+  assert_int_equal(mi_scope_personal_column(NULL, "name"), MI_PERSONAL_NONE);
+  assert_true(mi_scope_restricted_table("audit_log"));
+  assert_true(mi_scope_restricted_table("roles"));
+  assert_false(mi_scope_restricted_table("customers"));
+  assert_string_equal(mi_access_mask_as(MI_PERSONAL_CONTACT, "+86 138 0013 8000", b, sizeof b), "***00");
+  assert_string_equal(mi_access_mask_as(MI_PERSONAL_CONTACT, "wei@example.cn", b, sizeof b), "w***@example.cn");
+  assert_string_equal(mi_access_mask_as(MI_PERSONAL_NONE, "x", b, sizeof b), "x");
+  /* An address too long for the buffer is not cut into a partial one. */
+  char longmail[400];
+  memset(longmail, 'a', sizeof longmail);
+  longmail[0] = 'w', longmail[1] = '@', longmail[sizeof longmail - 1] = '\0';
+  assert_string_equal(mi_access_mask_as(MI_PERSONAL_EMAIL, longmail, b, sizeof b), "***");
+  /* JSON payloads: the personal members at any depth, the rest as it was. */
+  char *j = mi_access_mask_json("{\"channel\":\"sms\",\"recipient\":\"+86 138 0013 8000\","
+                                "\"to\":[{\"email\":\"wei@example.cn\",\"name\":\"张伟\"}],\"n\":1}");
+  assert_string_equal(j, "{\"channel\":\"sms\",\"recipient\":\"***00\",\"to\":[{\"email\":"
+                         "\"w***@example.cn\",\"name\":\"张***\"}],\"n\":1}");
+  free(j);
+  j = mi_access_mask_json("not json +86 138 0013 8000");
+  assert_string_equal(j, "***");
+  free(j);
+  j = mi_access_mask_json("\"+86 138 0013 8000\"");
+  assert_string_equal(j, "\"***\"");
+  free(j);
+  assert_null(mi_access_mask_json(NULL));
 }
 
 static int raw_exec(const char *sql) {

@@ -1,6 +1,7 @@
 /* The role check before every command, and the audit entries the command
  * table asks for: the command that ran, and a changed configuration or
  * policy file (by hash, compared with the last one recorded). */
+#define _GNU_SOURCE /* setresuid */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,18 +66,29 @@ static int agent_scope(mi_cli *cli, const mi_cli_entry *en, int argc, char **arg
 int mi_cli_setuid(void) { return getuid() != geteuid(); }
 
 /* A set-user-id manyi runs with the service account's rights for a caller:
- * the configuration and the database must be the service account's (or
- * root's), not something the caller brought, and only the service account
- * itself creates a database. */
-static int setuid_rules(mi_cli *cli, const char *db, int db_exists) {
+ * the configuration must be root's (the path and, for a link, what it points
+ * to), so that no caller makes it read a file of theirs or of the service
+ * account (the database) as one; the database must be the service
+ * account's, and only the service account itself creates one. */
+static int setuid_config(const mi_cli *cli) {
+  struct stat ln, st;
+  mi_err e = {0};
+  if (!mi_cli_setuid()) return 0;
+  if (lstat(cli->config_path, &ln) == 0 && ln.st_uid == 0 && stat(cli->config_path, &st) == 0 &&
+      st.st_uid == 0 && S_ISREG(st.st_mode))
+    return 0;
+  mi_err_set(&e, MI_EINVAL, "manyi runs set-user-id: the configuration %s must be a file of "
+             "root's (e.g. /etc/manyi/manyi.yaml), not the caller's or the service account's",
+             cli->config_path);
+  return mi_cli_fail(&e);
+}
+
+static int setuid_database(const char *db, int db_exists) {
   if (!mi_cli_setuid()) return 0;
   struct stat st;
   mi_err e = {0};
   uid_t svc = geteuid();
-  if (stat(cli->cfg->path, &st) != 0 || (st.st_uid != svc && st.st_uid != 0))
-    mi_err_set(&e, MI_EINVAL, "manyi runs set-user-id: the configuration %s must belong to the "
-               "service account or root, not to the caller", cli->cfg->path);
-  else if (!db_exists)
+  if (!db_exists)
     mi_err_set(&e, MI_EINVAL, "manyi runs set-user-id and there is no database at %s: the "
                "service account creates it ('manyi init' run as that account)", db);
   else if (stat(db, &st) != 0 || st.st_uid != svc)
@@ -106,8 +118,19 @@ int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv)
   mi_access need;
   const char *audit;
   mi_cli_rule(en, argc, argv, &need, &audit);
-  if (need == MI_ACCESS_OPEN) return 0; /* reads no engine data: no configuration needed */
-  if (mi_cli_load_config(cli) || users_section(cli, en)) return 1;
+  if (need == MI_ACCESS_OPEN) {
+    /* Reads no engine data: no configuration needed. Set-user-id, it reads
+     * the caller's files with the caller's rights only: drop the rest. */
+    if (mi_cli_setuid() && (setresgid(getgid(), getgid(), getgid()) ||
+                            setresuid(getuid(), getuid(), getuid()))) {
+      perror("manyi: giving up the set-user-id rights");
+      return 1;
+    }
+    return 0;
+  }
+  /* Checked before the file is read: a caller's own path is not read with
+   * the service account's rights. */
+  if (setuid_config(cli) || mi_cli_load_config(cli) || users_section(cli, en)) return 1;
   mi_err e = {0};
   snprintf(cli->what, sizeof cli->what, "'manyi %s%s%s'", en->cmd->name,
            en->subs && argc >= 2 ? " " : "", en->subs && argc >= 2 ? argv[1] : "");
@@ -117,7 +140,7 @@ int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv)
   const char *db = mi_cli_db_path(cli);
   struct stat st;
   int exists = db && stat(db, &st) == 0;
-  if (setuid_rules(cli, db, exists)) return 1;
+  if (setuid_database(db, exists)) return 1;
   if (exists && mi_store_open(db, 0, &cli->store, &e)) return mi_cli_fail(&e);
   if (mi_access_resolve(cli->store, mi_cli_user(), getuid(), &cli->actor, &e) ||
       mi_access_check(&cli->actor, need, cli->what, &e))

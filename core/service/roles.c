@@ -14,9 +14,9 @@
 static int record(mi_store *s, const char *by, const char *user, const char *verb,
                   const char *role, const char *department, const mi_role_row *previous,
                   int64_t now, mi_err *e) {
-  json_t *d = json_pack("{s:s, s:s?, s:s?}", verb, role, "department",
-                        department && *department ? department : NULL, "previous",
-                        previous ? previous->role : NULL);
+  json_t *d = json_pack("{s:s}", verb, role);
+  if (d && department && *department) json_object_set_new(d, "department", json_string(department));
+  if (d && previous) json_object_set_new(d, "previous", json_string(previous->role));
   char *text = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
   json_decref(d);
   if (!text) return mi_err_set(e, MI_ENOMEM, "out of memory");

@@ -41,6 +41,24 @@ contains "$tmp/err" "manyi role grant USER ROLE"
 # help needs no role
 expect 0 as auditor ticket --help; contains "$tmp/out" "Usage: manyi"
 
+# --- manyi role: changes audited, bad input refused with the reason
+expect 0 as admin role grant zhao.min agent --department hotline; contains "$tmp/out" "zhao.min is now agent of hotline"
+expect 0 as admin role grant zhao.min analyst
+expect 0 as admin --json role list; contains "$tmp/out" '"user": "zhao.min"'; contains "$tmp/out" '"role": "analyst"'
+expect 0 as admin role revoke zhao.min
+same "$(sqlite3 "$tmp/ex.db" "SELECT group_concat(detail, ' ') FROM audit_log WHERE action = 'role' AND object = 'zhao.min'")" \
+  '{"grant":"agent","department":"hotline"} {"grant":"analyst","previous":"agent"} {"revoke":"analyst"}' "role changes in the audit log"
+expect 2 as admin role grant zhao.min; contains "$tmp/err" "grant needs USER and ROLE"
+expect 2 as admin role; contains "$tmp/err" "Usage: manyi"
+expect 1 as admin role grant zhao.min boss; contains "$tmp/err" "unknown role 'boss': use admin, agent, analyst or auditor"
+expect 1 as admin role grant 'x;rm -rf' admin; contains "$tmp/err" "is not a user name"
+expect 1 as admin role grant "$(printf 'a%.0s' {1..40})" admin; contains "$tmp/err" "is not a user name"
+expect 1 as admin role grant zhao.min agent; contains "$tmp/err" "add --department CODE"
+expect 1 as admin role grant zhao.min agent --department nowhere; contains "$tmp/err" "unknown department 'nowhere'"
+expect 1 as admin role grant zhao.min auditor --department hotline; contains "$tmp/err" "only agents have a department"
+expect 1 as admin role revoke zhao.min; contains "$tmp/err" "user 'zhao.min' has no role to revoke"
+same "$(sqlite3 "$tmp/ex.db" "SELECT count(*) FROM roles WHERE user <> '$me'")" 0 "no role left behind by bad input"
+
 # --- every role against real commands: ALLOWED-ROLES COMMAND...
 echo 'print(1)' >"$tmp/script.lua"
 printf 'x\n1\n2\n3\n' >"$tmp/x.csv"

@@ -155,6 +155,17 @@ admin|role grant matrix.user analyst
 admin|role revoke matrix.user
 EOF2
 
+# --- the REPL's dot-commands that show a customer's view
+order=$(sqlite3 "$db" "SELECT o.external_id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.birthday IS NOT NULL ORDER BY o.id LIMIT 1")
+bday=$(sqlite3 "$db" "SELECT birthday FROM customers WHERE birthday IS NOT NULL ORDER BY id LIMIT 1")
+bday_customer=$(sqlite3 "$db" "SELECT external_id FROM customers WHERE birthday IS NOT NULL ORDER BY id LIMIT 1")
+set_role admin
+expect 0 m repl -e ".explain tier $bday_customer"; contains "$tmp/out" "$bday"
+set_role analyst
+expect 0 m repl -e ".explain tier $bday_customer"; clean "$tmp/out" "analyst: .explain tier"; contains "$tmp/out" "${bday:0:4}-**-**"
+expect 0 m repl -e ".explain points $order"; clean "$tmp/out" "analyst: .explain points"
+expect 0 m repl -e "manyi.customer('$bday_customer')"; clean "$tmp/out" "analyst: manyi.customer"
+
 # --- exports: masked for analysts, and the audit entry says what was in them
 set_role analyst
 expect 0 m export outbox "$tmp/outbox.csv"; clean "$tmp/outbox.csv" "analyst: export outbox"
@@ -257,16 +268,27 @@ same "$(dump)" "$before" "the database after an analyst tried to become admin"
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
   svc=$tmp/svc; mkdir -m 0755 "$svc"; chmod 0755 "$tmp"
   cp "$manyi" "$svc/manyi"; cp "$cfg" "$svc/manyi.yaml"; sqlite3 "$db" ".backup '$svc/svc.db'"
-  chown nobody "$svc/manyi" "$svc/manyi.yaml" "$svc/svc.db"; chown nobody "$svc"; chmod 4755 "$svc/manyi"
+  chown nobody "$svc/manyi" "$svc/svc.db"; chown nobody "$svc"; chmod 4755 "$svc/manyi"  # the configuration stays root's
   sqlite3 "$svc/svc.db" "INSERT OR REPLACE INTO roles VALUES ('$me', 'admin', NULL, 'test', 0)"
   chown nobody "$svc/svc.db"*
   n0=$(sqlite3 "$svc/svc.db" "SELECT count(*) FROM audit_log")
   MANYI_NOW=2001-01-01T00:00:00Z expect 0 "$svc/manyi" --config "$svc/manyi.yaml" --db "$svc/svc.db" jobs add points-expire --key suid-1
   same "$(sqlite3 "$svc/svc.db" "SELECT os_user FROM audit_log WHERE id > $n0 AND action = 'jobs'")" "$me" "audit user under set-user-id"
   same "$(sqlite3 "$svc/svc.db" "SELECT at > 978307200 FROM audit_log WHERE id > $n0 AND action = 'jobs'")" 1 "MANYI_NOW ignored under set-user-id"
-  # the caller's own configuration or database is refused (uid 4321: some user)
+  # a configuration of the caller's (uid 4321: some user), or of the service
+  # account's, or a link to one, and the caller's own database are refused
   cp "$cfg" "$svc/theirs.yaml"; chown 4321 "$svc/theirs.yaml"
-  expect 1 "$svc/manyi" --config "$svc/theirs.yaml" --db "$svc/svc.db" status; contains "$tmp/err" "must belong to the service account or root"
+  expect 1 "$svc/manyi" --config "$svc/theirs.yaml" --db "$svc/svc.db" status; contains "$tmp/err" "must be a file of root's"
+  expect 1 "$svc/manyi" --config "$svc/svc.db" status; contains "$tmp/err" "must be a file of root's"
+  ln -s "$svc/svc.db" "$svc/link.yaml"
+  expect 1 "$svc/manyi" --config "$svc/link.yaml" status; contains "$tmp/err" "must be a file of root's"
+  # commands that read only the file given read it with the caller's rights
+  # (a file only the service account may read)
+  printf 'x\n1\n2\n' >"$svc/private.csv"; chown nobody "$svc/private.csv"; chmod 0600 "$svc/private.csv"
+  if setpriv --reuid=4321 --regid=4321 --clear-groups true 2>/dev/null; then
+    expect 1 setpriv --reuid=4321 --regid=4321 --clear-groups "$svc/manyi" stats describe "$svc/private.csv" --col x
+    contains "$tmp/err" "private.csv: cannot open: Permission denied"; lacks "$tmp/out" "sum"
+  fi
   expect 1 "$svc/manyi" --config "$svc/manyi.yaml" --db "$db" status; contains "$tmp/err" "the database $db must belong to the service account"
   expect 1 "$svc/manyi" --config "$svc/manyi.yaml" --db "$svc/new.db" init; contains "$tmp/err" "the service account creates it"
   chmod 0700 "$tmp"
