@@ -145,6 +145,11 @@ long long mi_cli_now(void) {
 }
 
 const char *mi_cli_user(void) {
+  /* A uid without a name gets "#UID": not a user name, so no role can be
+   * granted to it (only the database's owner or root get in that way). */
+  static char unnamed[24];
   struct passwd *pw = getpwuid(getuid());
-  return pw && pw->pw_name ? pw->pw_name : "unknown";
+  if (pw && pw->pw_name && *pw->pw_name) return pw->pw_name;
+  snprintf(unnamed, sizeof unnamed, "#%lu", (unsigned long)getuid());
+  return unnamed;
 }

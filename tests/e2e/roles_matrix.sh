@@ -288,6 +288,12 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
   if setpriv --reuid=4321 --regid=4321 --clear-groups true 2>/dev/null; then
     expect 1 setpriv --reuid=4321 --regid=4321 --clear-groups "$svc/manyi" stats describe "$svc/private.csv" --col x
     contains "$tmp/err" "private.csv: cannot open: Permission denied"; lacks "$tmp/out" "sum"
+    # a caller without a role (and here without a name) is refused, the data unchanged
+    n1=$(sqlite3 "$svc/svc.db" "SELECT count(*) FROM audit_log")
+    expect 1 setpriv --reuid=4321 --regid=4321 --clear-groups "$svc/manyi" --config "$svc/manyi.yaml" --db "$svc/svc.db" export customers
+    contains "$tmp/err" "user '#4321' has no role in $svc/svc.db: ask an administrator"
+    same "$(sqlite3 "$svc/svc.db" "SELECT count(*) FROM audit_log")" "$n1" "nothing recorded for a refused caller"
+    lacks "$tmp/out" "C0000001"
   fi
   expect 1 "$svc/manyi" --config "$svc/manyi.yaml" --db "$db" status; contains "$tmp/err" "the database $db must belong to the service account"
   expect 1 "$svc/manyi" --config "$svc/manyi.yaml" --db "$svc/new.db" init; contains "$tmp/err" "the service account creates it"
