@@ -17,7 +17,10 @@
 
 #include "cli/cli.h"
 #include "service/access.h"
+#include "service/roles.h"
+#include "service/sync.h"
 #include "store/audit.h"
+#include "store/scope.h"
 
 /* Written from the README's role table, not from the code: which of admin,
  * agent, analyst, auditor may run each command (sub NULL) or subcommand. */
@@ -50,7 +53,9 @@ static const struct expect {
     {"action", "list", 1, 0, 1, 0},     {"action", "show", 1, 0, 1, 0},
     {"action", "close", 1, 0, 0, 0},    {"report", NULL, 1, 0, 1, 0},
     {"kpi", NULL, 1, 0, 1, 0},          {"eval", "staff", 1, 0, 0, 0},
-    {"customer", "refer", 1, 0, 0, 0},
+    {"customer", "refer", 1, 0, 0, 0},  {"role", NULL, 1, 0, 0, 0},
+    {"role", "grant", 1, 0, 0, 0},      {"role", "revoke", 1, 0, 0, 0},
+    {"role", "list", 1, 0, 0, 1},
 };
 
 static int allowed_by_table(const char *cmd, const char *sub, mi_config_role role) {
@@ -130,35 +135,71 @@ static void test_acting_user(void **state) {
   (void)state;
   mi_actor a;
   mi_err e = {0};
-  assert_int_equal(mi_access_resolve(NULL, "x", 1, &a, &e), MI_EINVAL);
-  /* No users: single-user mode: the file's owner and root are admin. */
+  assert_int_equal(mi_access_resolve(NULL, NULL, 1, &a, &e), MI_EINVAL);
+  /* No database yet: nothing to protect; the caller checks again later. */
+  assert_int_equal(mi_access_resolve(NULL, "x", 4242, &a, &e), 0);
+  assert_true(a.no_database);
   mi_config *cfg = config_with("");
-  assert_int_equal(mi_access_resolve(cfg, "me", getuid(), &a, &e), 0);
+  mi_store *s = NULL;
+  unlink(path_of("roles.db"));
+  assert_int_equal(mi_store_open(path_of("roles.db"), MI_STORE_CREATE, &s, &e), 0);
+  assert_int_equal(mi_sync_config(s, cfg, 1000, NULL, &e), 0);
+  /* No roles: the owner of the database file and root are admin, others refused. */
+  assert_int_equal(mi_access_resolve(s, "me", getuid(), &a, &e), 0);
   assert_int_equal(a.role, MI_CONFIG_ROLE_ADMIN);
-  assert_true(a.single_user);
-  assert_int_equal(mi_access_resolve(cfg, "root", 0, &a, &e), 0);
-  assert_int_equal(mi_access_resolve(cfg, "mallory", getuid() + 4242, &a, &e), MI_EINVAL);
-  assert_non_null(strstr(e.msg, "'mallory'"));
-  assert_non_null(strstr(e.msg, "users:"));
-  mi_config_free(cfg);
+  assert_true(a.owner);
+  assert_int_equal(mi_access_resolve(s, "root", 0, &a, &e), 0);
+  assert_int_equal(mi_access_resolve(s, "mallory", getuid() + 4242, &a, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "user 'mallory' has no role"));
+  assert_non_null(strstr(e.msg, "manyi role grant mallory"));
 
-  cfg = config_with("users:\n  ann: {role: analyst}\n  bob: {role: agent, department: field}\n");
-  assert_int_equal(mi_access_resolve(cfg, "ann", 1000, &a, &e), 0);
+  /* Roles come from the table; a row applies even to the owner. */
+  assert_int_equal(mi_role_grant(s, "me", "ann", "analyst", NULL, 1000, &e), 0);
+  assert_int_equal(mi_role_grant(s, "me", "bob", "agent", "field", 1000, &e), 0);
+  assert_int_equal(mi_access_resolve(s, "ann", 1000, &a, &e), 0);
   assert_int_equal(a.role, MI_CONFIG_ROLE_ANALYST);
   assert_true(mi_access_masked(&a));
   assert_int_equal(mi_access_check(&a, MI_ACCESS_ADMIN, "'manyi init'", &e), MI_EINVAL);
   assert_string_equal(e.msg, "user 'ann' (role analyst) may not run 'manyi init'");
-  assert_int_equal(mi_access_resolve(cfg, "bob", 1001, &a, &e), 0);
-  assert_string_equal(a.department->code, "field");
+  assert_int_equal(mi_access_resolve(s, "bob", 1001, &a, &e), 0);
+  assert_string_equal(a.department, "field");
   assert_false(mi_access_masked(&a));
-  /* Unmapped, even root and the owner once users: exists. */
-  assert_int_equal(mi_access_resolve(cfg, "root", 0, &a, &e), MI_EINVAL);
-  assert_non_null(strstr(e.msg, "is not in the 'users:'"));
+  assert_int_equal(mi_role_grant(s, "me", "root", "auditor", NULL, 1000, &e), 0);
+  assert_int_equal(mi_access_resolve(s, "root", 0, &a, &e), 0);
+  assert_int_equal(a.role, MI_CONFIG_ROLE_AUDITOR);
+  assert_false(a.owner);
+
+  /* Bad grants change nothing. */
+  assert_int_equal(mi_role_grant(s, "me", "eve", "agent", NULL, 1000, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "--department"));
+  assert_int_equal(mi_role_grant(s, "me", "eve", "agent", "nowhere", 1000, &e), MI_ENOTFOUND);
+  assert_int_equal(mi_role_grant(s, "me", "eve", "analyst", "field", 1000, &e), MI_EINVAL);
+  assert_int_equal(mi_role_grant(s, "me", "eve", "boss", NULL, 1000, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "unknown role 'boss'"));
+  assert_int_equal(mi_role_grant(s, "me", "bad name", "admin", NULL, 1000, &e), MI_EINVAL);
+  assert_int_equal(mi_role_grant(s, "me", "'; drop table roles; --", "admin", NULL, 1000, &e), MI_EINVAL);
+  assert_int_equal(mi_role_revoke(s, "me", "eve", 1000, &e), MI_ENOTFOUND);
+  assert_int_equal(mi_access_resolve(s, "eve", 4243, &a, &e), MI_EINVAL);
+  /* Revoked: refused again. */
+  assert_int_equal(mi_role_revoke(s, "me", "ann", 1000, &e), 0);
+  assert_int_equal(mi_access_resolve(s, "ann", 1000, &a, &e), MI_EINVAL);
+  /* Every change is in the audit log: 3 grants, 1 revoke. */
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path_of("roles.db"), &db), SQLITE_OK);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*), sum(detail LIKE '{\"revoke\":\"analyst\"%') "
+                                          "FROM audit_log WHERE action = 'role'", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(st, 0), 4);
+  assert_int_equal(sqlite3_column_int(st, 1), 1);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  mi_store_close(s);
   mi_config_free(cfg);
   /* An agent without a department is a configuration error (config/load_org.c). */
   FILE *f = fopen(path_of("manyi.yaml"), "a");
   assert_non_null(f);
-  fputs("  eve: {role: agent}\n", f);
+  fputs("users:\n  eve: {role: agent}\n", f);
   fclose(f);
   assert_int_equal(mi_config_load(path_of("manyi.yaml"), &cfg, &e), MI_ECONFIG);
   assert_non_null(strstr(e.msg, "agent 'eve' needs a department"));
@@ -175,6 +216,35 @@ static void test_masking(void **state) {
   assert_string_equal(mi_access_mask("birthday", "1985-04-12", b, sizeof b), "1985-**-**");
   assert_string_equal(mi_access_mask("region", "east", b, sizeof b), "east");
   assert_null(mi_access_mask("name", NULL, b, sizeof b));
+  /* The stored personal columns, by table (store/scope.c), masked by kind. */
+  assert_int_equal(mi_scope_personal_column("outbox", "recipient"), MI_PERSONAL_CONTACT);
+  assert_int_equal(mi_scope_personal_column("jobs", "payload"), MI_PERSONAL_JSON);
+  assert_int_equal(mi_scope_personal_column("customers", "region"), MI_PERSONAL_NONE);
+  assert_int_equal(mi_scope_personal_column(NULL, "name"), MI_PERSONAL_NONE);
+  assert_true(mi_scope_restricted_table("audit_log"));
+  assert_true(mi_scope_restricted_table("roles"));
+  assert_false(mi_scope_restricted_table("customers"));
+  assert_string_equal(mi_access_mask_as(MI_PERSONAL_CONTACT, "+86 138 0013 8000", b, sizeof b), "***00");
+  assert_string_equal(mi_access_mask_as(MI_PERSONAL_CONTACT, "wei@example.cn", b, sizeof b), "w***@example.cn");
+  assert_string_equal(mi_access_mask_as(MI_PERSONAL_NONE, "x", b, sizeof b), "x");
+  /* An address too long for the buffer is not cut into a partial one. */
+  char longmail[400];
+  memset(longmail, 'a', sizeof longmail);
+  longmail[0] = 'w', longmail[1] = '@', longmail[sizeof longmail - 1] = '\0';
+  assert_string_equal(mi_access_mask_as(MI_PERSONAL_EMAIL, longmail, b, sizeof b), "***");
+  /* JSON payloads: the personal members at any depth, the rest as it was. */
+  char *j = mi_access_mask_json("{\"channel\":\"sms\",\"recipient\":\"+86 138 0013 8000\","
+                                "\"to\":[{\"email\":\"wei@example.cn\",\"name\":\"张伟\"}],\"n\":1}");
+  assert_string_equal(j, "{\"channel\":\"sms\",\"recipient\":\"***00\",\"to\":[{\"email\":"
+                         "\"w***@example.cn\",\"name\":\"张***\"}],\"n\":1}");
+  free(j);
+  j = mi_access_mask_json("not json +86 138 0013 8000");
+  assert_string_equal(j, "***");
+  free(j);
+  j = mi_access_mask_json("\"+86 138 0013 8000\"");
+  assert_string_equal(j, "\"***\"");
+  free(j);
+  assert_null(mi_access_mask_json(NULL));
 }
 
 static int raw_exec(const char *sql) {

@@ -1,9 +1,11 @@
 /* The role check before every command, and the audit entries the command
  * table asks for: the command that ran, and a changed configuration or
  * policy file (by hash, compared with the last one recorded). */
+#define _GNU_SOURCE /* setresuid */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -40,7 +42,7 @@ static int agent_scope(mi_cli *cli, const mi_cli_entry *en, int argc, char **arg
   const char *cmd = en->cmd->name, *sub = argv[1], *ticket = NULL, *customer = NULL;
   mi_err e = {0};
   if (!strcmp(cmd, "ticket") && !strcmp(sub, "list")) {
-    const char *dept = department_arg(argc, argv), *own = cli->actor.department->code;
+    const char *dept = department_arg(argc, argv), *own = cli->actor.department;
     if (dept && !strcmp(dept, own)) return 0;
     mi_err_set(&e, MI_EINVAL, "user '%s' (agent of %s) lists the tickets of %s only: add --department %s",
                cli->actor.name, own, own, own);
@@ -56,26 +58,104 @@ static int agent_scope(mi_cli *cli, const mi_cli_entry *en, int argc, char **arg
   if (!ticket && !customer) return 0; /* a usage error: the command says so */
   if (mi_cli_open_store(cli, 0)) return 1;
   if (ticket ? mi_access_ticket(cli->store, &cli->actor, ticket, &e)
-             : mi_access_customer(cli->store, &cli->actor, customer, &e))
+             : mi_access_customer(cli->store, &cli->actor, customer, NULL, &e))
     return mi_cli_fail(&e);
   return 0;
+}
+
+int mi_cli_setuid(void) { return getuid() != geteuid(); }
+
+/* A set-user-id manyi runs with the service account's rights for a caller:
+ * the configuration must be root's (the path and, for a link, what it points
+ * to), so that no caller makes it read a file of theirs or of the service
+ * account (the database) as one; the database must be the service
+ * account's, and only the service account itself creates one. */
+static int setuid_config(const mi_cli *cli) {
+  struct stat ln, st;
+  mi_err e = {0};
+  if (!mi_cli_setuid()) return 0;
+  if (lstat(cli->config_path, &ln) == 0 && ln.st_uid == 0 && stat(cli->config_path, &st) == 0 &&
+      st.st_uid == 0 && S_ISREG(st.st_mode))
+    return 0;
+  mi_err_set(&e, MI_EINVAL, "manyi runs set-user-id: the configuration %s must be a file of "
+             "root's (e.g. /etc/manyi/manyi.yaml), not the caller's or the service account's",
+             cli->config_path);
+  return mi_cli_fail(&e);
+}
+
+static int setuid_database(const char *db, int db_exists) {
+  if (!mi_cli_setuid()) return 0;
+  struct stat st;
+  mi_err e = {0};
+  uid_t svc = geteuid();
+  if (!db_exists)
+    mi_err_set(&e, MI_EINVAL, "manyi runs set-user-id and there is no database at %s: the "
+               "service account creates it ('manyi init' run as that account)", db);
+  else if (stat(db, &st) != 0 || st.st_uid != svc)
+    mi_err_set(&e, MI_EINVAL, "manyi runs set-user-id: the database %s must belong to the "
+               "service account", db);
+  else
+    return 0;
+  return mi_cli_fail(&e);
+}
+
+/* A configuration grants no role: its users: section is only read by init,
+ * to seed a database that has no roles yet. */
+static int users_section(const mi_cli *cli, const mi_cli_entry *en) {
+  if (cli->cfg->nusers == 0 || !strcmp(en->cmd->name, "init")) return 0;
+  const mi_config_user *u = &cli->cfg->users[0];
+  mi_err e = {0};
+  mi_err_set(&e, MI_EINVAL,
+             "%s:%d:%d: 'users:' no longer gives roles: roles live in the database, changed by "
+             "an admin. Run 'manyi role grant USER ROLE [--department CODE]' for each user (on a "
+             "database without roles, 'manyi init' grants them from this section once), then "
+             "delete the section",
+             cli->cfg->path, u->line, u->column);
+  return mi_cli_fail(&e);
 }
 
 int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv) {
   mi_access need;
   const char *audit;
   mi_cli_rule(en, argc, argv, &need, &audit);
-  if (need == MI_ACCESS_OPEN) return 0; /* reads no engine data: no configuration needed */
-  if (mi_cli_load_config(cli)) return 1;
+  if (need == MI_ACCESS_OPEN) {
+    /* Reads no engine data: no configuration needed. Set-user-id, it reads
+     * the caller's files with the caller's rights only: drop the rest. */
+    if (mi_cli_setuid() && (setresgid(getgid(), getgid(), getgid()) ||
+                            setresuid(getuid(), getuid(), getuid()))) {
+      perror("manyi: giving up the set-user-id rights");
+      return 1;
+    }
+    return 0;
+  }
+  /* Checked before the file is read: a caller's own path is not read with
+   * the service account's rights. */
+  if (setuid_config(cli) || mi_cli_load_config(cli) || users_section(cli, en)) return 1;
   mi_err e = {0};
-  char what[128];
-  snprintf(what, sizeof what, "'manyi %s%s%s'", en->cmd->name, en->subs && argc >= 2 ? " " : "",
-           en->subs && argc >= 2 ? argv[1] : "");
-  if (mi_access_resolve(cli->cfg, mi_cli_user(), geteuid(), &cli->actor, &e) ||
-      mi_access_check(&cli->actor, need, what, &e))
+  snprintf(cli->what, sizeof cli->what, "'manyi %s%s%s'", en->cmd->name,
+           en->subs && argc >= 2 ? " " : "", en->subs && argc >= 2 ? argv[1] : "");
+  cli->need = need;
+  /* The role is in the database: open it (without the configuration's
+   * departments and surveys, which are synced once the user may go on). */
+  const char *db = mi_cli_db_path(cli);
+  struct stat st;
+  int exists = db && stat(db, &st) == 0;
+  if (setuid_database(db, exists)) return 1;
+  if (exists && mi_store_open(db, 0, &cli->store, &e)) return mi_cli_fail(&e);
+  if (mi_access_resolve(cli->store, mi_cli_user(), getuid(), &cli->actor, &e) ||
+      mi_access_check(&cli->actor, need, cli->what, &e))
     return mi_cli_fail(&e);
   cli->authorized = 1;
   return agent_scope(cli, en, argc, argv);
+}
+
+int mi_cli_recheck(mi_cli *cli) {
+  if (!cli->authorized || !cli->actor.no_database || !cli->store) return 0;
+  mi_err e = {0};
+  if (mi_access_resolve(cli->store, mi_cli_user(), getuid(), &cli->actor, &e) ||
+      mi_access_check(&cli->actor, cli->need, cli->what, &e))
+    return mi_cli_fail(&e);
+  return 0;
 }
 
 /* One audit entry. A failure cannot undo what ran; it is reported (and the

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* secure_getenv */
 #include "cli/cli.h"
 
 #include <pwd.h>
@@ -130,24 +131,34 @@ const char *mi_cli_db_path(const mi_cli *cli) {
 }
 
 int mi_cli_open_store(mi_cli *cli, int create) {
-  if (cli->store) return 0; /* opened already (mi_cli_authorize, for an agent's scope) */
+  if (cli->store && cli->synced) return 0;
   if (mi_cli_load_config(cli)) return 1;
   mi_err e = {0};
-  if (mi_store_open(mi_cli_db_path(cli), create ? MI_STORE_CREATE : 0, &cli->store, &e) ||
-      mi_sync_config(cli->store, cli->cfg, mi_cli_now(), NULL, &e) ||
-      mi_cli_note_config(cli, &e))
+  /* Usually opened already, by mi_cli_authorize to read the user's role. */
+  if (!cli->store &&
+      mi_store_open(mi_cli_db_path(cli), create ? MI_STORE_CREATE : 0, &cli->store, &e))
     return mi_cli_fail(&e);
+  if (mi_cli_recheck(cli)) return 1;
+  if (mi_sync_config(cli->store, cli->cfg, mi_cli_now(), NULL, &e) || mi_cli_note_config(cli, &e))
+    return mi_cli_fail(&e);
+  cli->synced = 1;
   return 0;
 }
 
 long long mi_cli_now(void) {
-  const char *fixed = getenv("MANYI_NOW");
+  /* Not under set-user-id: a caller must not set the time of audit entries. */
+  const char *fixed = secure_getenv("MANYI_NOW");
   int64_t t;
   if (fixed && *fixed && mi_instant_parse(fixed, &t, NULL) == 0) return t;
   return (long long)time(NULL);
 }
 
 const char *mi_cli_user(void) {
-  struct passwd *pw = getpwuid(geteuid());
-  return pw && pw->pw_name ? pw->pw_name : "unknown";
+  /* A uid without a name gets "#UID": not a user name, so no role can be
+   * granted to it (only the database's owner or root get in that way). */
+  static char unnamed[24];
+  struct passwd *pw = getpwuid(getuid());
+  if (pw && pw->pw_name && *pw->pw_name) return pw->pw_name;
+  snprintf(unnamed, sizeof unnamed, "#%lu", (unsigned long)getuid());
+  return unnamed;
 }

@@ -20,6 +20,9 @@ typedef struct mi_cli {
   mi_actor actor;          /* who runs the command (mi_cli_authorize) */
   int authorized;          /* actor is set: the command's area was checked */
   int audited;             /* the command recorded itself, in its data's transaction */
+  mi_access need;          /* the command's area (mi_cli_authorize) */
+  char what[128];          /* the command as named in a refusal: 'manyi ticket show' */
+  int synced;              /* the configuration was brought into the store */
 } mi_cli;
 
 typedef struct mi_cli_command {
@@ -37,6 +40,7 @@ extern const mi_cli_command mi_cmd_stats;
 extern const mi_cli_command mi_cmd_points;
 extern const mi_cli_command mi_cmd_repl;
 extern const mi_cli_command mi_cmd_audit;
+extern const mi_cli_command mi_cmd_role; /* cmd_role.c */
 
 /* manyi eval points (cmd_points.c), called by cmd_eval.c with its options. */
 int mi_cli_eval_points(mi_cli *cli, int64_t as_of, int dry_run, const char *policy_path);
@@ -90,6 +94,14 @@ int mi_cli_audit_run(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv,
  * that mi_cli_audit_run adds none). Call before getopt reorders argv. NULL
  * when out of memory. */
 char *mi_cli_audit_args(const mi_cli *cli, int argc, char **argv);
+
+/* After the store was opened by a user authorized before any database
+ * existed: finds their role in it and checks the command's area again.
+ * Prints why and returns 1 when refused. */
+int mi_cli_recheck(mi_cli *cli);
+
+/* 1 when manyi runs set-user-id (the real and effective uid differ). */
+int mi_cli_setuid(void);
 
 /* Records the configuration file and each policy file in the audit log when
  * its SHA-256 differs from the one recorded last (mi_cli_open_store calls it). */
@@ -152,7 +164,8 @@ int mi_cli_wants_help(const mi_cli_command *cmd, int argc, char **argv);
  * (an instant like 2026-11-23T10:00:00Z) so that tests are repeatable. */
 long long mi_cli_now(void);
 
-/* The operating-system user running manyi (for logs and audit). */
+/* The operating-system user running manyi (for logs, audit and roles): the
+ * name of the real uid, so that a set-user-id manyi still knows its caller. */
 const char *mi_cli_user(void);
 
 #endif

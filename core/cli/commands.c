@@ -22,6 +22,8 @@ static const mi_cli_sub_rule action_rules[] = {
 /* Recording a referral moves points: an admin's, like redeeming them. */
 static const mi_cli_sub_rule customer_rules[] = {
     {"refer", MI_ACCESS_ADMIN, "customer-refer"}, {NULL, 0, NULL}};
+/* Changing roles is an admin's (audited by service/roles.c); auditors may see them. */
+static const mi_cli_sub_rule role_rules[] = {{"list", MI_ACCESS_AUDIT, NULL}, {NULL, 0, NULL}};
 static const mi_cli_sub_rule jobs_rules[] = {
     {"add", MI_ACCESS_ADMIN, "jobs"}, {"retry", MI_ACCESS_ADMIN, "jobs"}, {NULL, 0, NULL}};
 
@@ -51,6 +53,7 @@ const mi_cli_entry mi_cli_table[] = {
     {&mi_cmd_survey, MI_ACCESS_ADMIN, "survey", survey_rules},
     {&mi_cmd_action, MI_ACCESS_ADMIN, "action", action_rules},
     {&mi_cmd_audit, MI_ACCESS_AUDIT, NULL, NULL},
+    {&mi_cmd_role, MI_ACCESS_ADMIN, NULL, role_rules},
     {&mi_cmd_report, MI_ACCESS_ANALYSIS, NULL, NULL}, /* figures only: no personal data */
     {&mi_cmd_kpi, MI_ACCESS_ANALYSIS, NULL, NULL}, /* figures, changes nothing */
     {NULL, 0, NULL, NULL}};

@@ -1,4 +1,5 @@
 /* manyi: global options, then one subcommand from the table below. */
+#define _GNU_SOURCE /* secure_getenv */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,8 @@ static void usage(FILE *out) {
 
 int main(int argc, char **argv) {
   mi_cli cli = {0};
-  const char *env_config = getenv("MANYI_CONFIG");
+  /* secure_getenv: a set-user-id manyi takes no configuration from its caller's environment. */
+  const char *env_config = secure_getenv("MANYI_CONFIG");
   cli.config_path = env_config && *env_config ? env_config : "manyi.yaml";
   static const struct option options[] = {
       {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},

@@ -57,11 +57,16 @@ static mi_repl_val view_value(const mi_view_field *f) {
   }
 }
 
-static void add_view(mi_repl_val *m, const char *prefix, const mi_view *v) {
+/* The view's fields under prefix; personal ones masked for analysts, as
+ * `manyi explain` and manyi.customer do (service/access.c). */
+static void add_view(mi_shell *sh, mi_repl_val *m, const char *prefix, const mi_view *v) {
+  int masked = mi_access_masked(&sh->cli->actor);
   for (size_t i = 0; i < v->nfields; i++) {
-    char key[96];
-    snprintf(key, sizeof key, "%s%s", prefix, v->fields[i].name);
-    mi_shell_map_add(m, key, view_value(&v->fields[i]));
+    char key[96], buf[320];
+    mi_view_field f = v->fields[i];
+    snprintf(key, sizeof key, "%s%s", prefix, f.name);
+    if (masked && f.type == MI_VIEW_STR) f.s = mi_access_mask(f.name, f.s, buf, sizeof buf);
+    mi_shell_map_add(m, key, view_value(&f));
   }
 }
 
@@ -82,7 +87,7 @@ static int explain_tier(mi_shell *sh, const char *id, int64_t as_of, const char 
   mi_shell_map_init(m, view.nfields + 8);
   mi_shell_map_add(m, "customer", mi_shell_str(id));
   mi_shell_map_add(m, "as of", mi_shell_str(when));
-  add_view(m, "input ", &view);
+  add_view(sh, m, "input ", &view);
   mi_shell_map_add(m, "decision", mi_shell_str(d.tier));
   mi_shell_map_add(m, "reason", mi_shell_str(d.reason));
   add_returned_by(m, sh->tiers, d.line);
@@ -103,8 +108,8 @@ static int explain_points(mi_shell *sh, const char *order, int64_t as_of, const 
   mi_shell_map_init(m, x->event.nfields + x->customer.nfields + 8);
   mi_shell_map_add(m, "order", mi_shell_str(order));
   mi_shell_map_add(m, "as of", mi_shell_str(when));
-  add_view(m, "event ", &x->event);
-  add_view(m, "customer ", &x->customer);
+  add_view(sh, m, "event ", &x->event);
+  add_view(sh, m, "customer ", &x->customer);
   mi_shell_map_add(m, "points", d->has_points ? mi_shell_int(d->points) : (mi_repl_val){0});
   mi_shell_map_add(m, "expires", mi_shell_str(d->has_points ? d->expires : NULL));
   mi_shell_map_add(m, "reason", mi_shell_str(d->has_points ? d->reason : "no points"));

@@ -338,6 +338,8 @@ const mi_config_stage *mi_config_find_stage(const mi_config_workflow *w, const c
 const mi_config_question *mi_config_find_question(const mi_config_survey *survey, const char *code);
 const mi_config_policy *mi_config_find_policy(const mi_config *cfg, const char *name);
 const mi_config_user *mi_config_find_user(const mi_config *cfg, const char *name);
+/* 1 when name is a portable OS user name ([A-Za-z_][A-Za-z0-9._-]{0,31}). */
+int mi_config_is_username(const char *name);
 /* The value under key in a MAP value, or NULL (also when v is not a map). */
 const mi_config_value *mi_config_value_get(const mi_config_value *v, const char *key);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/config_internal.h"
 
 #define FIND(array, count, field, key)                                \
   do {                                                                \
@@ -35,6 +36,8 @@ const mi_config_policy *mi_config_find_policy(const mi_config *cfg, const char *
 const mi_config_user *mi_config_find_user(const mi_config *cfg, const char *name) {
   FIND(users, nusers, name, name);
 }
+
+int mi_config_is_username(const char *name) { return name && mi_cfg_is_username(name); }
 
 const mi_config_question *mi_config_find_question(const mi_config_survey *survey,
                                                   const char *code) {

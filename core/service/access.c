@@ -1,9 +1,12 @@
 #include "service/access.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/roles.h"
 #include "store/scope.h"
 
 /* The role table: rows are areas, columns admin, agent, analyst, auditor. */
@@ -25,33 +28,39 @@ const char *mi_access_name(mi_access a) {
   return (unsigned)a < MI_ACCESS_COUNT ? names[a] : "?";
 }
 
-int mi_access_resolve(const mi_config *cfg, const char *os_user, uid_t uid, mi_actor *out,
-                      mi_err *e) {
-  if (!cfg || !os_user || !out) return mi_err_set(e, MI_EINVAL, "no configuration or user");
+int mi_access_role_parse(const char *name, mi_config_role *out, mi_err *e) {
+  for (int r = MI_CONFIG_ROLE_ADMIN; r <= MI_CONFIG_ROLE_AUDITOR; r++)
+    if (name && !strcmp(name, mi_config_role_name((mi_config_role)r))) {
+      if (out) *out = (mi_config_role)r;
+      return 0;
+    }
+  return mi_err_set(e, MI_EINVAL, "unknown role '%s': use admin, agent, analyst or auditor",
+                    name ? name : "");
+}
+
+int mi_access_resolve(mi_store *s, const char *os_user, uid_t uid, mi_actor *out, mi_err *e) {
+  if (!os_user || !out) return mi_err_set(e, MI_EINVAL, "no acting user");
   memset(out, 0, sizeof *out);
   snprintf(out->name, sizeof out->name, "%s", os_user);
-  if (cfg->nusers == 0) {
-    struct stat st;
-    out->single_user = 1;
-    out->role = MI_CONFIG_ROLE_ADMIN;
-    if (uid == 0 || (stat(cfg->path, &st) == 0 && st.st_uid == uid)) return 0;
-    return mi_err_set(e, MI_EINVAL,
-                      "user '%s' may not use manyi with %s: it has no 'users:' section, so only "
-                      "its owner and root may; add '%s: {role: ...}' under 'users:'",
-                      os_user, cfg->path, os_user);
+  out->role = MI_CONFIG_ROLE_ADMIN;
+  if (!s) return out->no_database = 1, 0;
+  mi_role_row row;
+  int rc = mi_roles_get(s, os_user, &row, e);
+  if (rc == 0) {
+    if (mi_access_role_parse(row.role, &out->role, e)) return e ? e->code : MI_EINVAL;
+    snprintf(out->department, sizeof out->department, "%s", row.department);
+    if (out->role == MI_CONFIG_ROLE_AGENT && !out->department[0])
+      return mi_err_set(e, MI_EINVAL, "agent '%s' has no department: ask an administrator to "
+                        "run 'manyi role grant %s agent --department CODE'", os_user, os_user);
+    return 0;
   }
-  const mi_config_user *u = mi_config_find_user(cfg, os_user);
-  if (!u)
-    return mi_err_set(e, MI_EINVAL,
-                      "user '%s' is not in the 'users:' of %s: ask an administrator to add "
-                      "'%s: {role: admin|agent|analyst|auditor}'",
-                      os_user, cfg->path, os_user);
-  if (u->role == MI_CONFIG_ROLE_AGENT && !u->department)
-    return mi_err_set(e, MI_EINVAL, "%s:%d:%d: agent '%s' has no department: add 'department: CODE'",
-                      cfg->path, u->line, u->column, os_user);
-  out->role = u->role;
-  out->department = u->department;
-  return 0;
+  if (rc != MI_ENOTFOUND) return rc;
+  struct stat st;
+  if (uid == 0 || (stat(mi_store_path(s), &st) == 0 && st.st_uid == uid)) return out->owner = 1, 0;
+  return mi_err_set(e, MI_EINVAL,
+                    "user '%s' has no role in %s: ask an administrator to run 'manyi role "
+                    "grant %s admin|agent|analyst|auditor'",
+                    os_user, mi_store_path(s), os_user);
 }
 
 int mi_access_check(const mi_actor *a, mi_access need, const char *what, mi_err *e) {
@@ -63,16 +72,20 @@ int mi_access_check(const mi_actor *a, mi_access need, const char *what, mi_err 
 
 int mi_access_masked(const mi_actor *a) { return !a || a->role == MI_CONFIG_ROLE_ANALYST; }
 
-int mi_access_customer(mi_store *s, const mi_actor *a, const char *customer, mi_err *e) {
+int mi_access_customer(mi_store *s, const mi_actor *a, const char *customer, int *masked,
+                       mi_err *e) {
   if (!a || !customer) return mi_err_set(e, MI_EINVAL, "no acting user or customer");
+  if (masked) *masked = mi_access_masked(a);
   if (a->role != MI_CONFIG_ROLE_AGENT) return 0;
-  int yes = 0, rc = mi_scope_customer_in_department(s, customer, a->department->code, &yes, e);
+  int yes = 0, clear = 0;
+  int rc = mi_scope_customer_in_department(s, customer, a->department, a->name, &yes, &clear, e);
   if (rc) return rc;
+  if (masked) *masked = !clear;
   if (yes) return 0;
   return mi_err_set(e, MI_EINVAL,
                     "user '%s' (agent of %s) may not see customer '%s': no ticket of theirs is in "
                     "department %s",
-                    a->name, a->department->code, customer, a->department->code);
+                    a->name, a->department, customer, a->department);
 }
 
 int mi_access_ticket(mi_store *s, const mi_actor *a, const char *ticket, mi_err *e) {
@@ -81,9 +94,9 @@ int mi_access_ticket(mi_store *s, const mi_actor *a, const char *ticket, mi_err 
   char dept[80];
   int rc = mi_scope_ticket_department(s, ticket, dept, sizeof dept, e);
   if (rc) return rc;
-  if (!strcmp(dept, a->department->code)) return 0;
+  if (!strcmp(dept, a->department)) return 0;
   return mi_err_set(e, MI_EINVAL, "user '%s' (agent of %s) may not touch ticket '%s' of department %s",
-                    a->name, a->department->code, ticket, dept);
+                    a->name, a->department, ticket, dept);
 }
 
 int mi_access_personal(const char *field) { return mi_scope_personal(field); }
@@ -95,18 +108,69 @@ static size_t first_char(const char *s) {
   return n;
 }
 
-const char *mi_access_mask(const char *field, const char *value, char *buf, size_t size) {
-  if (!value || !*value || !mi_access_personal(field) || !buf || size < 16) return value;
+const char *mi_access_mask_as(mi_personal kind, const char *value, char *buf, size_t size) {
+  if (!value || !*value || kind == MI_PERSONAL_NONE || !buf || size < 16) return value;
   size_t len = strlen(value);
-  if (!strcmp(field, "phone"))
-    snprintf(buf, size, "***%s", len > 2 ? value + len - 2 : "");
-  else if (!strcmp(field, "birthday"))
-    snprintf(buf, size, "%.4s-**-**", value);
-  else if (!strcmp(field, "email") && strrchr(value, '@') && strrchr(value, '@') != value)
-    snprintf(buf, size, "%.*s***%s", (int)first_char(value), value, strrchr(value, '@'));
-  else if (!strcmp(field, "email"))
-    snprintf(buf, size, "***");
-  else
-    snprintf(buf, size, "%.*s***", (int)first_char(value), value);
+  const char *at = strrchr(value, '@');
+  if (kind == MI_PERSONAL_CONTACT) kind = at ? MI_PERSONAL_EMAIL : MI_PERSONAL_PHONE;
+  switch (kind) {
+  case MI_PERSONAL_PHONE: snprintf(buf, size, "***%s", len > 2 ? value + len - 2 : ""); break;
+  case MI_PERSONAL_BIRTHDAY: snprintf(buf, size, "%.4s-**-**", value); break;
+  case MI_PERSONAL_EMAIL:
+    if (at && at != value && strlen(at) < size - 8)
+      snprintf(buf, size, "%.*s***%s", (int)first_char(value), value, at);
+    else
+      snprintf(buf, size, "***");
+    break;
+  case MI_PERSONAL_JSON: snprintf(buf, size, "***"); break; /* see mi_access_mask_json */
+  default: snprintf(buf, size, "%.*s***", (int)first_char(value), value); break;
+  }
   return buf;
+}
+
+const char *mi_access_mask(const char *field, const char *value, char *buf, size_t size) {
+  if (!mi_access_personal(field)) return value;
+  return mi_access_mask_as(mi_scope_personal_column("customers", field), value, buf, size);
+}
+
+/* Masks the personal members of o (and of the objects and arrays in it). */
+static void mask_members(json_t *o) {
+  static const struct {
+    const char *key;
+    mi_personal kind;
+  } keys[] = {{"name", MI_PERSONAL_NAME},       {"phone", MI_PERSONAL_PHONE},
+              {"email", MI_PERSONAL_EMAIL},     {"birthday", MI_PERSONAL_BIRTHDAY},
+              {"recipient", MI_PERSONAL_CONTACT}, {NULL, MI_PERSONAL_NONE}};
+  const char *k;
+  json_t *v;
+  size_t i;
+  if (json_is_array(o)) json_array_foreach(o, i, v) mask_members(v);
+  if (!json_is_object(o)) return;
+  json_object_foreach(o, k, v) {
+    if (!json_is_string(v)) {
+      mask_members(v);
+      continue;
+    }
+    for (int j = 0; keys[j].key; j++) {
+      char buf[320];
+      if (strcmp(k, keys[j].key)) continue;
+      json_string_set(v, mi_access_mask_as(keys[j].kind, json_string_value(v), buf, sizeof buf));
+    }
+  }
+}
+
+char *mi_access_mask_json(const char *json) {
+  if (!json) return NULL;
+  json_t *o = json_loads(json, JSON_DECODE_ANY, NULL);
+  char *out = NULL;
+  if (json_is_object(o) || json_is_array(o)) {
+    mask_members(o);
+    out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  } else if (o) {
+    out = strdup("\"***\""); /* a bare string could be anything */
+  } else {
+    out = strdup("***");
+  }
+  json_decref(o);
+  return out;
 }

@@ -19,7 +19,9 @@ typedef struct mi_export_options {
 } mi_export_options;
 
 /* Writes every row of the entity to out and records the export (entity,
- * target, row count) in the audit log, since exports carry personal data.
+ * target, row count, its personal columns and whether they were masked) in
+ * the audit log, since exports carry personal data. With mask, every
+ * personal column (store/scope.h: mi_scope_personal_column) is masked.
  * *rows gets the number of rows written. */
 int mi_export(mi_store *s, const mi_export_options *opt, FILE *out, size_t *rows, mi_err *e);
 

@@ -19,8 +19,9 @@ struct mi_query {
   void *stop_ud;
   char refused[300]; /* what the authorizer refused in the last prepare, or "" */
   int refused_internal; /* ... and it was SQLite's own bookkeeping (sqlite_master) */
+  int refused_read; /* ... and it was reading a restricted table (named in refused) */
   int warming; /* open: eponymous tables are being set up (see warm_up) */
-  int hide_personal; /* customers' personal columns read as NULL */
+  int hide_personal; /* personal columns read as NULL, restricted tables refused */
 };
 
 struct mi_query_stmt {
@@ -106,9 +107,17 @@ static int authorize(void *ud, int action, const char *a1, const char *a2, const
   mi_query *q = ud;
   switch (action) {
   case SQLITE_READ:
-    /* SQLITE_IGNORE: the column reads as NULL, in any query shape. */
-    if (q->hide_personal && a1 && !strcmp(a1, "customers") && mi_scope_personal(a2))
-      return SQLITE_IGNORE;
+    if (!q->hide_personal) return SQLITE_OK;
+    /* The audit log and the roles are not for analysts, whatever the path
+     * (a view, a subquery, a trigger): refuse naming the table. */
+    if (mi_scope_restricted_table(a1)) {
+      if (!q->refused[0])
+        snprintf(q->refused, sizeof q->refused, "%s", a1), q->refused_read = 1;
+      return SQLITE_DENY;
+    }
+    /* SQLITE_IGNORE: the column reads as NULL, in any query shape; views
+     * are checked on the tables they read. */
+    if (mi_scope_personal_column(a1, a2)) return SQLITE_IGNORE;
     return SQLITE_OK;
   case SQLITE_SELECT:
   case SQLITE_RECURSIVE: return SQLITE_OK;
@@ -221,10 +230,17 @@ int mi_query_prepare(mi_query *q, const char *sql, mi_query_stmt **out, mi_err *
   if (out) *out = NULL;
   if (!q || !sql || !out) return mi_err_set(e, MI_EINVAL, "mi_query_prepare: q, sql and out are required");
   q->refused[0] = '\0';
-  q->refused_internal = 0;
+  q->refused_internal = q->refused_read = 0;
   sqlite3_stmt *st = NULL;
   const char *tail = NULL;
   int rc = sqlite3_prepare_v2(q->db, sql, -1, &st, &tail);
+  if (q->refused_read) {
+    sqlite3_finalize(st);
+    return mi_err_set(e, MI_EINVAL,
+                      "SQL: reading %s is refused: only admins and auditors read it ('manyi "
+                      "audit list', 'manyi role list')",
+                      q->refused);
+  }
   if (rc != SQLITE_OK) {
     if (q->refused[0])
       return mi_err_set(e, MI_EINVAL,

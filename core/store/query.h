@@ -41,8 +41,11 @@ typedef struct mi_query_value {
 int mi_query_open(mi_store *s, mi_query **out, mi_err *e);
 void mi_query_close(mi_query *q);
 
-/* on: statements prepared from now on read the personal columns of
- * customers (store/scope.h: mi_scope_personal) as NULL, for analysts. */
+/* on: statements prepared from now on read every personal column
+ * (store/scope.h: mi_scope_personal_column: customers' name, phone, email,
+ * birthday; staff names; outbox recipients and payloads; job payloads) as
+ * NULL, through any table or view, and may not read the audit log or the
+ * roles (mi_scope_restricted_table), for analysts. */
 void mi_query_hide_personal(mi_query *q, int on);
 
 /* stop is polled while a statement runs (every few thousand virtual machine

@@ -6,19 +6,25 @@
 #include "store/store_internal.h"
 
 int mi_scope_customer_in_department(mi_store *s, const char *customer, const char *department,
-                                    int *yes, mi_err *e) {
-  if (!s || !customer || !department || !yes) return mi_err_set(e, MI_EINVAL, "nothing to look up");
+                                    const char *agent, int *yes, int *clear, mi_err *e) {
+  if (!s || !customer || !department || !agent || !yes || !clear)
+    return mi_err_set(e, MI_EINVAL, "nothing to look up");
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(s->db,
                          "SELECT EXISTS (SELECT 1 FROM tickets t JOIN departments d ON "
-                         "d.id = t.department_id WHERE t.customer_id = c.id AND d.code = ?2) "
+                         "d.id = t.department_id WHERE t.customer_id = c.id AND d.code = ?2), "
+                         "EXISTS (SELECT 1 FROM tickets t JOIN departments d ON "
+                         "d.id = t.department_id WHERE t.customer_id = c.id AND d.code = ?2 "
+                         "AND NOT EXISTS (SELECT 1 FROM ticket_events v WHERE v.ticket_id = t.id "
+                         "AND v.kind = 'opened' AND v.actor = ?3)) "
                          "FROM customers c WHERE c.external_id = ?1",
                          -1, &st, NULL) != SQLITE_OK)
     return mi_store_fail(s, e, "looking up a customer's departments");
   sqlite3_bind_text(st, 1, customer, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, department, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, agent, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st), ret = 0;
-  if (rc == SQLITE_ROW) *yes = sqlite3_column_int(st, 0);
+  if (rc == SQLITE_ROW) *yes = sqlite3_column_int(st, 0), *clear = sqlite3_column_int(st, 1);
   else if (rc == SQLITE_DONE) ret = mi_err_set(e, MI_ENOTFOUND, "unknown customer '%s'", customer);
   else ret = mi_store_fail(s, e, "looking up a customer's departments");
   sqlite3_finalize(st);
@@ -48,4 +54,28 @@ int mi_scope_personal(const char *column) {
   for (int i = 0; column && personal[i]; i++)
     if (!strcmp(column, personal[i])) return 1;
   return 0;
+}
+
+/* Stored personal data, by table and column. Staff names are employees'
+ * personal data; free text (ticket subjects, notes, survey verbatims) is not
+ * listed: it is read as written (README, Roles). */
+static const struct {
+  const char *table, *column;
+  mi_personal kind;
+} personal_columns[] = {
+    {"customers", "name", MI_PERSONAL_NAME},       {"customers", "phone", MI_PERSONAL_PHONE},
+    {"customers", "email", MI_PERSONAL_EMAIL},     {"customers", "birthday", MI_PERSONAL_BIRTHDAY},
+    {"staff", "name", MI_PERSONAL_NAME},           {"outbox", "recipient", MI_PERSONAL_CONTACT},
+    {"outbox", "payload", MI_PERSONAL_JSON},       {"jobs", "payload", MI_PERSONAL_JSON},
+    {NULL, NULL, MI_PERSONAL_NONE}};
+
+mi_personal mi_scope_personal_column(const char *table, const char *column) {
+  for (int i = 0; table && column && personal_columns[i].table; i++)
+    if (!strcmp(table, personal_columns[i].table) && !strcmp(column, personal_columns[i].column))
+      return personal_columns[i].kind;
+  return MI_PERSONAL_NONE;
+}
+
+int mi_scope_restricted_table(const char *table) {
+  return table && (!strcmp(table, "audit_log") || !strcmp(table, "roles"));
 }

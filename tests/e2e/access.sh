@@ -2,6 +2,9 @@
 # End-to-end: roles (every role against real commands), the agents' department,
 # masking for analysts, and the audit log's hash chain (recorded events, an
 # independent SHA-256 of an entry, tampering behind manyi's back).
+# Roles live in the database: the test's user owns it, so it sets its own role
+# by writing the roles table directly (as any owner of the file could; that is
+# why the owner is admin when it has no row).
 # Usage: access.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
 manyi=$1
@@ -17,23 +20,44 @@ data=$src/examples/after-sales/data
 # The example with its own copy of the policies (so that one can be edited).
 cp -r "$src/policies" "$tmp/policies"
 sed "s#\.\./\.\./policies/#$tmp/policies/#" "$src/examples/after-sales/manyi.yaml" >"$tmp/base.yaml"
-for role in admin analyst auditor; do
-  { cat "$tmp/base.yaml"; printf 'users:\n  %s: {role: %s}\n' "$me" "$role"; } >"$tmp/$role.yaml"
-done
-{ cat "$tmp/base.yaml"; printf 'users:\n  %s: {role: agent, department: hotline}\n' "$me"; } >"$tmp/agent.yaml"
 { cat "$tmp/base.yaml"; printf 'users:\n  somebody-else: {role: admin}\n'; } >"$tmp/other.yaml"
-as() { local role=$1; shift; "$manyi" --config "$tmp/$role.yaml" --db "$tmp/ex.db" "$@"; }
+# The test user's row in the roles table (agents work for hotline).
+set_role() {
+  local dept=NULL; [ "$1" = agent ] && dept="'hotline'"
+  sqlite3 "$tmp/ex.db" "INSERT OR REPLACE INTO roles VALUES ('$me', '$1', $dept, 'test', 0)"
+}
+as() { local role=$1; shift; set_role "$role"; "$manyi" --config "$tmp/base.yaml" --db "$tmp/ex.db" "$@"; }
 single() { "$manyi" --config "$tmp/base.yaml" --db "$tmp/ex.db" "$@"; }
 
-# --- single-user mode (no users:): the owner of the configuration is admin
-expect 0 single init
+# --- init: the user who runs it is the first admin, recorded in the roles table
+expect 0 single init; contains "$tmp/out" "roles: 1 granted (the first admin: $me)"
+expect 0 single role list; contains "$tmp/out" "$me"; contains "$tmp/out" "admin"
 for e in customers staff orders tickets; do expect 0 single import "$e" "$data/$e.csv"; done
 [ "$(stat -c %a "$tmp/ex.db")" = 600 ] && ok || bad "database mode is not 0600"
-# --- an unmapped user is refused, naming the user and the fix
+# --- a configuration grants no role: users: is refused, naming the file and the fix
 expect 1 "$manyi" --config "$tmp/other.yaml" --db "$tmp/ex.db" status
-contains "$tmp/err" "user '$me' is not in the 'users:' of $tmp/other.yaml"
+contains "$tmp/err" "$tmp/other.yaml:"; contains "$tmp/err" "'users:' no longer gives roles"
+contains "$tmp/err" "manyi role grant USER ROLE"
 # help needs no role
 expect 0 as auditor ticket --help; contains "$tmp/out" "Usage: manyi"
+
+# --- manyi role: changes audited, bad input refused with the reason
+expect 0 as admin role grant zhao.min agent --department hotline; contains "$tmp/out" "zhao.min is now agent of hotline"
+expect 0 as admin role grant zhao.min analyst
+expect 0 as admin --json role list; contains "$tmp/out" '"user": "zhao.min"'; contains "$tmp/out" '"role": "analyst"'
+expect 0 as admin role revoke zhao.min
+same "$(sqlite3 "$tmp/ex.db" "SELECT group_concat(detail, ' ') FROM audit_log WHERE action = 'role' AND object = 'zhao.min'")" \
+  '{"grant":"agent","department":"hotline"} {"grant":"analyst","previous":"agent"} {"revoke":"analyst"}' "role changes in the audit log"
+expect 2 as admin role grant zhao.min; contains "$tmp/err" "grant needs USER and ROLE"
+expect 2 as admin role; contains "$tmp/err" "Usage: manyi"
+expect 1 as admin role grant zhao.min boss; contains "$tmp/err" "unknown role 'boss': use admin, agent, analyst or auditor"
+expect 1 as admin role grant 'x;rm -rf' admin; contains "$tmp/err" "is not a user name"
+expect 1 as admin role grant "$(printf 'a%.0s' {1..40})" admin; contains "$tmp/err" "is not a user name"
+expect 1 as admin role grant zhao.min agent; contains "$tmp/err" "add --department CODE"
+expect 1 as admin role grant zhao.min agent --department nowhere; contains "$tmp/err" "unknown department 'nowhere'"
+expect 1 as admin role grant zhao.min auditor --department hotline; contains "$tmp/err" "only agents have a department"
+expect 1 as admin role revoke zhao.min; contains "$tmp/err" "user 'zhao.min' has no role to revoke"
+same "$(sqlite3 "$tmp/ex.db" "SELECT count(*) FROM roles WHERE user <> '$me'")" 0 "no role left behind by bad input"
 
 # --- every role against real commands: ALLOWED-ROLES COMMAND...
 echo 'print(1)' >"$tmp/script.lua"
@@ -85,6 +109,8 @@ admin analyst|survey score --survey csat
 admin|survey clean --survey csat
 admin analyst|action list
 admin|action add --title x
+admin auditor|role list
+admin|role grant e2e.user analyst
 EOF2
 
 # --- agents see the customers of their department only
@@ -137,8 +163,8 @@ same "$(wc -l <"$tmp/masked.csv")" "$(wc -l <"$data/customers.csv")" "masked exp
 expect 0 as auditor audit list --action export
 contains "$tmp/out" "$me"; contains "$tmp/out" '"masked":true'
 expect 0 as auditor --json audit list --action config
-same "$(grep -c '"action": "config"' "$tmp/out")" "5" "one config entry per configuration file used (base and 4 roles)"
-contains "$tmp/out" "\"sha256\": \"$(sha256sum "$tmp/agent.yaml" | cut -d' ' -f1)\""
+same "$(grep -c '"action": "config"' "$tmp/out")" "1" "one config entry: one configuration file used"
+contains "$tmp/out" "\"sha256\": \"$(sha256sum "$tmp/base.yaml" | cut -d' ' -f1)\""
 expect 0 as auditor audit list --since 2030-01-01; same "$(cat "$tmp/out")" "" "nothing after 2030"; contains "$tmp/err" "no audit entries"
 expect 2 as auditor audit list --since yesterday; contains "$tmp/err" "--since"
 expect 0 as auditor audit list --action import; contains "$tmp/out" '"argv":["import","tickets"'
@@ -193,18 +219,19 @@ expect 1 as admin jobs add eval-tiers --key e2e-2; contains "$tmp/err" "has no h
 
 # --- permissions: a database or configuration others can write, a world-writable policy
 cp "$tmp/clean.db" "$tmp/perm.db"; chmod 660 "$tmp/perm.db"
-expect 1 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" status
+sqlite3 "$tmp/perm.db" "UPDATE roles SET role = 'admin', department = NULL WHERE user = '$me'"
+expect 1 "$manyi" --config "$tmp/base.yaml" --db "$tmp/perm.db" status
 contains "$tmp/err" "other users can write the database $tmp/perm.db (mode 0660): run 'chmod 600 $tmp/perm.db'"
 chmod 600 "$tmp/perm.db"
-expect 0 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" status
-chmod 646 "$tmp/admin.yaml"
-expect 1 as admin status; contains "$tmp/err" "other users can write the configuration (mode 0646): run 'chmod go-w $tmp/admin.yaml'"
-chmod 644 "$tmp/admin.yaml"
+expect 0 "$manyi" --config "$tmp/base.yaml" --db "$tmp/perm.db" status
+chmod 646 "$tmp/base.yaml"
+expect 1 as admin status; contains "$tmp/err" "other users can write the configuration (mode 0646): run 'chmod go-w $tmp/base.yaml'"
+chmod 644 "$tmp/base.yaml"
 chmod 664 "$tmp/policies/tiers.lua"   # group-writable is refused too (as ssh does)
-expect 1 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" eval tiers --dry-run
+expect 1 "$manyi" --config "$tmp/base.yaml" --db "$tmp/perm.db" eval tiers --dry-run
 contains "$tmp/err" "group or others can write this policy file (mode 0664): run 'chmod go-w $tmp/policies/tiers.lua'"
 chmod 666 "$tmp/policies/tiers.lua"
-expect 1 "$manyi" --config "$tmp/admin.yaml" --db "$tmp/perm.db" eval tiers --dry-run
+expect 1 "$manyi" --config "$tmp/base.yaml" --db "$tmp/perm.db" eval tiers --dry-run
 contains "$tmp/err" "group or others can write this policy file (mode 0666): run 'chmod go-w $tmp/policies/tiers.lua'"
 
 echo "access: $passes passed, $failures failed"

@@ -149,12 +149,13 @@ same "$(ledger_state "$db")" "$want_ledger" "ledger after a full disk"
 
 # --- read-only database file
 mkdir -m 0755 "$tmp/ro"
-# As root, nobody runs it; else this user: the configuration names both admin (roles: README).
+# As root, nobody runs it; else this user, the file's owner: the database's
+# roles make nobody admin (roles: README).
 ro_cfg=$tmp/ro/manyi.yaml
-{ sed "s#\.\./\.\./policies/#$src/policies/#" "$cfg"; printf 'users:\n  nobody: {role: admin}\n'
-  [ "$(id -un)" = nobody ] || printf '  %s: {role: admin}\n' "$(id -un)"; } >"$ro_cfg"
+sed "s#\.\./\.\./policies/#$src/policies/#" "$cfg" >"$ro_cfg"
 chmod 0755 "$tmp"
 sqlite3 "$db" ".backup '$tmp/ro/ro.db'"
+sqlite3 "$tmp/ro/ro.db" "INSERT OR REPLACE INTO roles VALUES ('nobody', 'admin', NULL, 'test', 0)"
 cp "$tmp/data/interactions.csv" "$tmp/ro/"
 chmod 0444 "$tmp/ro/ro.db" "$tmp/ro/interactions.csv"
 sum_before=$(md5sum <"$tmp/ro/ro.db")
