@@ -287,6 +287,7 @@ typedef struct mi_import_survey {
   int64_t id;
   mi_question *questions;
   int nquestions;
+  int columns_ok; /* the file's columns were checked against the questions */
 } mi_import_survey;
 
 static const char *const response_fixed[] = {"external_id",  "survey",     "customer_id",
@@ -314,9 +315,11 @@ static int survey_for(mi_import_ctx *ctx, const mi_record *rec, const char *code
   return 0;
 }
 
-/* Every column that is not a fixed one must be a question of the row's survey. */
-static int check_columns(const mi_import_ctx *ctx, const mi_record *rec,
-                         const mi_import_survey *sv, mi_err *e) {
+/* Every column that is not a fixed one must be a question of the row's survey
+ * (checked once per survey: the columns are the file's). */
+static int check_columns(const mi_import_ctx *ctx, const mi_record *rec, mi_import_survey *sv,
+                         mi_err *e) {
+  if (sv->columns_ok) return 0;
   const char *const *names;
   size_t n;
   mi_reader_header(ctx->reader, &names, &n);
@@ -328,6 +331,7 @@ static int check_columns(const mi_import_ctx *ctx, const mi_record *rec,
       return mi_record_error(rec, e, MI_EPARSE, names[i],
                              "is not a question of survey '%s' (check the column name)", sv->code);
   }
+  sv->columns_ok = 1;
   return 0;
 }
 
