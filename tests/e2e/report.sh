@@ -60,6 +60,18 @@ same "$(printf '%.6f' "$(jf "$tmp/r.json" '$.trend[3].csat.value')")" \
   "trend CSAT 2025Q3 = SQL"
 same "$(jf "$tmp/r.json" '$.trend[7].csat.value')" "$(jf "$tmp/r.json" '$.headline.csat.value')" "last trend point = headline"
 same "$(jl "$tmp/r.json" '$.trend')" 8 "eight trend points"
+# The trend's periods come from one pass over their span (each response folded
+# into the score of its period): each equals its own `survey score --period`.
+for i in 0 1 2 3 4 5 6 7; do
+  code=$(jf "$tmp/r.json" "\$.trend[$i].period")
+  if m --json survey score csat --period "$code" >"$tmp/p.json" 2>/dev/null; then
+    same "$(jf "$tmp/r.json" "\$.trend[$i].responses") $(jf "$tmp/r.json" "\$.trend[$i].nps.value") $(jf "$tmp/r.json" "\$.trend[$i].nps.se") $(jf "$tmp/r.json" "\$.trend[$i].index.se")" \
+      "$(jf "$tmp/p.json" '$.responses') $(jf "$tmp/p.json" '$.nps.nps') $(jf "$tmp/p.json" '$.nps.se') $(jf "$tmp/p.json" '$.index.se')" \
+      "trend $code = survey score --period $code"
+  else
+    same "$(jf "$tmp/r.json" "\$.trend[$i].responses")" 0 "trend $code: no responses, as survey score says"
+  fi
+done
 # previous-period CSAT (its change is tested in targets.sh)
 same "$(printf '%.6f' "$(jf "$tmp/r.json" '$.headline.csat.previous.value')")" \
   "$(csat_sql "r.submitted_at >= strftime('%s','2026-03-31 16:00:00') and r.submitted_at < strftime('%s','2026-06-30 16:00:00')")" \
