@@ -257,5 +257,15 @@ praise=$(cat_count praise)
 cp "$tmp/out" "$tmp/code.json"
 same "$(jx '$.texts') $(cat_count praise)" "$(kw 1) $praise" "recoding gives the same counts"
 
+# --- a response whose packed answers were broken by hand (schema 11 keeps
+# them in responses.scale_answers): the score names it and stores nothing
+cp "$tmp/ex.db" "$tmp/bad.db"
+broken=$(sqlite3 "$tmp/bad.db" "SELECT min(id) FROM responses WHERE flagged = 0")
+sqlite3 "$tmp/bad.db" "UPDATE responses SET scale_answers = '{\"1\":\"x\"}' WHERE id = $broken"
+expect 1 "$manyi" --config "$example/manyi.yaml" --db "$tmp/bad.db" survey score csat
+contains "$tmp/err" "response $broken: scale_answers is not a JSON object of question ids and numbers"
+expect_fail() { sqlite3 "$tmp/bad.db" "$1" >/dev/null 2>&1 && bad "accepted: $1" || ok; }
+expect_fail "UPDATE responses SET scale_answers = '[5, 4]' WHERE id = 6"
+
 echo "survey: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
