@@ -390,6 +390,73 @@ static void test_r_prop_chisq_corr(void **state) {
 
 /* ---- drivers, km, pca, index, trend, kmeans ------------------------------------ */
 
+/* The one-pass drivers against mi_stats_drivers on the same rows; the
+ * Poisson bootstrap: the same seed the same intervals, the point inside,
+ * and scaling or permuting the rows leaves the point estimate alone. */
+static void test_drivers_pass(void **state) {
+  (void)state;
+  mi_err e = {0};
+  assert_null(mi_stats_drivers_acc_new(0, 10, 1));
+  assert_null(mi_stats_drivers_acc_new(MI_STATS_DRIVERS_MAX + 1, 10, 1));
+  enum { N = 400, K = 3 };
+  static double y[N], x[K * N], z[N][K + 1];
+  uint64_t s = 7;
+  for (size_t i = 0; i < N; i++) {
+    double a = (double)(1 + (s = s * 6364136223846793005ull + 1) % 5);
+    double b = (double)(1 + (s = s * 6364136223846793005ull + 1) % 5);
+    double c = (double)(1 + (s = s * 6364136223846793005ull + 1) % 5);
+    y[i] = round((2 * a + b + 0.5 * c) / 3.5 + (double)((s >> 33) % 3) - 1);
+    x[i] = a, x[N + i] = b, x[2 * N + i] = c;
+    z[i][0] = y[i], z[i][1] = a, z[i][2] = b, z[i][3] = c;
+  }
+  mi_stats_drivers_result rows, one;
+  mi_stats_drivers_boot_result b1, b2;
+  assert_int_equal(mi_stats_drivers(y, x, N, K, &rows, &e), 0);
+  mi_stats_drivers_acc *a = mi_stats_drivers_acc_new(K, 200, 1);
+  for (size_t i = 0; i < N; i++) mi_stats_drivers_acc_add(a, z[i]);
+  assert_int_equal(mi_stats_drivers_acc_result(a, 0.95, &one, &b1, &e), 0);
+  near(one.r_squared, rows.r_squared, 1e-10);
+  for (size_t j = 0; j < K; j++) {
+    near(one.relative_weights_share[j], rows.relative_weights_share[j], 1e-10);
+    near(one.shapley_share[j], rows.shapley_share[j], 1e-10);
+    assert_true(b1.rw_lower[j] <= one.relative_weights_share[j]);
+    assert_true(b1.rw_upper[j] >= one.relative_weights_share[j]);
+    assert_true(b1.rw_upper[j] - b1.rw_lower[j] < 0.5);
+  }
+  mi_stats_drivers_acc_free(a);
+  /* the rows backwards, the same seed: the same point, other intervals drawn alike */
+  a = mi_stats_drivers_acc_new(K, 200, 1);
+  for (size_t i = N; i-- > 0;) mi_stats_drivers_acc_add(a, z[i]);
+  mi_stats_drivers_result back;
+  assert_int_equal(mi_stats_drivers_acc_result(a, 0.95, &back, &b2, &e), 0);
+  for (size_t j = 0; j < K; j++) near(back.shapley_share[j], one.shapley_share[j], 1e-10);
+  mi_stats_drivers_acc_free(a);
+  mi_stats_drivers_boot_free(&b2);
+  mi_stats_drivers_free(&back);
+  /* the same rows and seed again: the same intervals exactly */
+  a = mi_stats_drivers_acc_new(K, 200, 1);
+  for (size_t i = 0; i < N; i++) mi_stats_drivers_acc_add(a, z[i]);
+  assert_int_equal(mi_stats_drivers_acc_result(a, 0.95, &back, &b2, &e), 0);
+  for (size_t j = 0; j < K; j++) assert_true(b2.sh_lower[j] == b1.sh_lower[j]);
+  mi_stats_drivers_acc_free(a);
+  mi_stats_drivers_boot_free(&b1), mi_stats_drivers_boot_free(&b2);
+  mi_stats_drivers_free(&back), mi_stats_drivers_free(&one), mi_stats_drivers_free(&rows);
+  /* too few complete cases; a constant driver */
+  a = mi_stats_drivers_acc_new(K, 0, 1);
+  for (size_t i = 0; i < K + 1; i++) mi_stats_drivers_acc_add(a, z[i]);
+  assert_int_equal(mi_stats_drivers_acc_result(a, 0.95, &one, &b1, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "complete cases"));
+  mi_stats_drivers_acc_free(a);
+  a = mi_stats_drivers_acc_new(K, 0, 1);
+  for (size_t i = 0; i < N; i++) {
+    double c[K + 1] = {z[i][0], z[i][1], 3, z[i][3]};
+    mi_stats_drivers_acc_add(a, c);
+  }
+  assert_int_equal(mi_stats_drivers_acc_result(a, 0.95, &one, &b1, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "same value"));
+  mi_stats_drivers_acc_free(a);
+}
+
 static void test_drivers(void **state) {
   (void)state;
   mi_err e = {0};
@@ -1320,6 +1387,7 @@ int main(void) {
       cmocka_unit_test(test_regress_collinear),  cmocka_unit_test(test_alpha_edges),
       cmocka_unit_test(test_sample_size_rounding), cmocka_unit_test(test_r_small),
       cmocka_unit_test(test_r_prop_chisq_corr),  cmocka_unit_test(test_drivers),
+      cmocka_unit_test(test_drivers_pass),
       cmocka_unit_test(test_km),                 cmocka_unit_test(test_pca),
       cmocka_unit_test(test_index),              cmocka_unit_test(test_trend),
       cmocka_unit_test(test_kmeans),             cmocka_unit_test(test_design_r),

@@ -74,7 +74,8 @@ static int drivers(mi_store *s, const mi_config *cfg, json_t *doc, int64_t from,
   json_object_set_new(json_object_get(doc, "drivers"), "method",
                       json_string("relative weights (Johnson 2000) of the dimension items in "
                                   "the regression of the overall question, share of R^2, with "
-                                  "bootstrap percentile intervals; unweighted, complete "
+                                  "bootstrap percentile intervals (each replicate a Poisson(1) weight per "
+                                  "response, drawn in the same pass as the estimate); unweighted, complete "
                                   "answers. Quadrant: importance = Shapley share, performance "
                                   "= the item's mean answer, split at their means over the items"));
   json_decref(d);

@@ -308,7 +308,7 @@ static void drivers(json_t *all, const json_t *doc) {
         isfinite(lo) ? str("[%.1f, %.1f]", 100 * lo, 100 * hi) : json_string("-"),
         str("%.2f", num(it, "performance")), text(json_object_get(it, "quadrant")), NULL);
   }
-  note(&sec, str("Outcome %s, %lld complete answers, R^2 %.3f; %lld bootstrap resamples, seed %lld.",
+  note(&sec, str("Outcome %s, %lld complete answers, R^2 %.3f; %lld bootstrap replicates (Poisson weights), seed %lld.",
                  sv(json_object_get(d, "outcome")),
                  (long long)json_integer_value(json_object_get(d, "n")), num(d, "r_squared"),
                  (long long)json_integer_value(json_object_get(d, "bootstrap")),

@@ -380,34 +380,148 @@ done:
   return out;
 }
 
+/* The key drivers' pass: each response's overall answer and dimension items
+ * (scored, reverse items turned round); complete cases to the accumulator,
+ * every answer to the items' means (their performance). */
+typedef struct drivers_pass {
+  const mi_config_question *const *qs;
+  size_t *item, k, y; /* item: the k drivers' indices into qs; y: the overall's */
+  mi_stats_drivers_acc *acc;
+  double *z, *perf_sum;
+  size_t *perf_n, rows;
+} drivers_pass;
+
+static int drivers_row(void *ctx, const mi_survey_row *row) {
+  drivers_pass *d = ctx;
+  d->rows++;
+  int complete = !isnan(row->values[d->y]);
+  d->z[0] = complete ? mi_score_item(d->qs[d->y], row->values[d->y]) : NAN;
+  for (size_t j = 0; j < d->k; j++) {
+    double v = row->values[d->item[j]];
+    if (isnan(v)) {
+      complete = 0;
+      continue;
+    }
+    d->z[1 + j] = mi_score_item(d->qs[d->item[j]], v);
+    d->perf_sum[j] += d->z[1 + j], d->perf_n[j]++;
+  }
+  if (complete) mi_stats_drivers_acc_add(d->acc, d->z);
+  return 0;
+}
+
+static json_t *named_values(const mi_config_question *const *qs, const size_t *item,
+                            const double *v, size_t k) {
+  json_t *o = json_object();
+  for (size_t j = 0; j < k; j++) mi_analysis_jset(o, qs[item[j]]->code, v[j]);
+  return o;
+}
+
+static json_t *named_intervals(const mi_config_question *const *qs, const size_t *item,
+                               const double *lo, const double *hi, size_t k) {
+  json_t *o = json_object();
+  for (size_t j = 0; j < k; j++) {
+    json_t *x = json_object();
+    mi_analysis_jset(x, "lower", lo[j]);
+    mi_analysis_jset(x, "upper", hi[j]);
+    json_object_set_new(o, qs[item[j]]->code, x);
+  }
+  return o;
+}
+
+/* The drivers' JSON, with the fields of `manyi stats drivers --performance`. */
+static json_t *drivers_json(const drivers_pass *d, const mi_stats_drivers_result *r,
+                            const mi_stats_drivers_boot_result *b, int bootstrap, mi_err *e) {
+  size_t k = d->k;
+  double *perf = malloc(k * sizeof *perf);
+  mi_stats_ipa_quadrant *quad = malloc(k * sizeof *quad);
+  if (!perf || !quad) return free(perf), free(quad), mi_err_set(e, MI_ENOMEM, "out of memory"), NULL;
+  for (size_t j = 0; j < k; j++) perf[j] = d->perf_sum[j] / (double)d->perf_n[j];
+  if (mi_stats_ipa(r->shapley_share, perf, k, quad, e)) return free(perf), free(quad), NULL;
+  json_t *o = json_object();
+  mi_analysis_jset_n(o, "n", r->n);
+  mi_analysis_jset_n(o, "n_missing", d->rows - r->n);
+  mi_analysis_jset(o, "r_squared", r->r_squared);
+  json_object_set_new(o, "standardized_beta", named_values(d->qs, d->item, r->standardized_beta, k));
+  json_object_set_new(o, "relative_weights_raw", named_values(d->qs, d->item, r->relative_weights_raw, k));
+  json_object_set_new(o, "relative_weights_share", named_values(d->qs, d->item, r->relative_weights_share, k));
+  json_object_set_new(o, "shapley_raw", named_values(d->qs, d->item, r->shapley_raw, k));
+  json_object_set_new(o, "shapley_share", named_values(d->qs, d->item, r->shapley_share, k));
+  json_t *q = json_object();
+  double mi = 0, mp = 0;
+  for (size_t j = 0; j < k; j++) {
+    json_t *x = json_object();
+    mi_analysis_jset(x, "importance", r->shapley_share[j]);
+    mi_analysis_jset(x, "performance", perf[j]);
+    json_object_set_new(x, "quadrant", json_string(mi_stats_ipa_name(quad[j])));
+    json_object_set_new(q, d->qs[d->item[j]]->code, x);
+    mi += r->shapley_share[j] / (double)k, mp += perf[j] / (double)k;
+  }
+  json_object_set_new(o, "quadrant", q);
+  json_object_set_new(o, "quadrant_split", json_pack("{s:f, s:f}", "importance", mi, "performance", mp));
+  if (bootstrap > 1) {
+    json_t *bo = json_pack("{s:i, s:i, s:f, s:I, s:s}", "replicates", bootstrap, "seed", 1, "conf",
+                           0.95, "skipped", (json_int_t)b->skipped, "method",
+                           "Poisson(1) replicate weights per response, drawn in the same pass");
+    json_object_set_new(bo, "relative_weights_share",
+                        named_intervals(d->qs, d->item, b->rw_lower, b->rw_upper, k));
+    json_object_set_new(bo, "shapley_share", named_intervals(d->qs, d->item, b->sh_lower, b->sh_upper, k));
+    json_object_set_new(o, "bootstrap", bo);
+  }
+  free(perf), free(quad);
+  return o;
+}
+
 json_t *mi_survey_drivers(mi_store *s, const mi_config *cfg, const mi_score_request *r,
                           int bootstrap, mi_err *e) {
   scored c;
+  int64_t wave_id;
   json_t *out = NULL;
-  char x[2048] = "", b[16];
-  size_t len = 0;
-  if (load(s, cfg, r, &c, e)) goto done;
+  drivers_pass d = {0};
+  if (prepare(s, cfg, r, &c, &wave_id, e)) goto done;
   if (!c.overall) {
     mi_err_set(e, MI_EINVAL, "survey %s has no overall question (dimension overall)", r->survey);
     goto done;
   }
+  d.qs = c.qs;
+  d.item = calloc(c.k ? c.k : 1, sizeof *d.item);
+  d.z = calloc(c.k + 1, sizeof *d.z);
+  d.perf_sum = calloc(c.k ? c.k : 1, sizeof *d.perf_sum);
+  d.perf_n = calloc(c.k ? c.k : 1, sizeof *d.perf_n);
+  if (!d.item || !d.z || !d.perf_sum || !d.perf_n) {
+    mi_err_set(e, MI_ENOMEM, "out of memory");
+    goto done;
+  }
   for (size_t q = 0; q < c.k; q++) {
     const char *dim = c.qs[q]->dimension;
+    if (c.qs[q] == c.overall) d.y = q;
     if (!dim || !strcmp(dim, "overall") || !strcmp(dim, "recommendation")) continue;
-    len += (size_t)snprintf(x + len, sizeof x - len, "%s%s", len ? "," : "", c.qs[q]->code);
-    if (len >= sizeof x) {
-      mi_err_set(e, MI_EINVAL, "too many driver questions");
-      goto done;
-    }
+    d.item[d.k++] = q;
   }
-  if (!len) {
+  if (!d.k) {
     mi_err_set(e, MI_EINVAL, "survey %s has no dimension questions to be drivers", r->survey);
     goto done;
   }
-  snprintf(b, sizeof b, "%d", bootstrap);
-  out = mi_score_run("drivers", &c.t.t, e, "y", c.overall->code, "x", x, "performance", x, "bootstrap",
-            bootstrap > 1 ? b : NULL, "seed", bootstrap > 1 ? "1" : NULL, NULL);
+  if (d.k > MI_STATS_DRIVERS_MAX) {
+    mi_err_set(e, MI_EINVAL, "%zu driver questions: at most %d", d.k, MI_STATS_DRIVERS_MAX);
+    goto done;
+  }
+  if (!(d.acc = mi_stats_drivers_acc_new(d.k, bootstrap > 1 ? (size_t)bootstrap : 0, 1))) {
+    mi_err_set(e, MI_ENOMEM, "out of memory");
+    goto done;
+  }
+  size_t flagged;
+  if (mi_survey_rows_scan(s, r->survey, wave_id, r->from, r->to, r->include_flagged, 0, c.codes,
+                          c.scales, c.k, drivers_row, &d, &flagged, e))
+    goto done;
+  mi_stats_drivers_result pr;
+  mi_stats_drivers_boot_result br;
+  if (mi_stats_drivers_acc_result(d.acc, 0.95, &pr, &br, e)) goto done;
+  out = drivers_json(&d, &pr, &br, bootstrap, e);
+  mi_stats_drivers_free(&pr);
+  mi_stats_drivers_boot_free(&br);
 done:
+  mi_stats_drivers_acc_free(d.acc);
+  free(d.item), free(d.z), free(d.perf_sum), free(d.perf_n);
   scored_free(&c);
   return out;
 }

@@ -387,6 +387,24 @@ int mi_stats_drivers_bootstrap(const double *y, const double *x, size_t n, size_
                                mi_stats_drivers_boot_result *out, mi_err *e);
 void mi_stats_drivers_boot_free(mi_stats_drivers_boot_result *r);
 
+/* Key drivers in one pass (drivers_pass.c): the complete cases are added
+ * one at a time (z: y, then the k drivers) and nothing is kept but sums.
+ * The point estimate is mi_stats_drivers_cor of their correlation matrix
+ * (the same as mi_stats_drivers on the rows). The bootstrap (B >= 2) gives
+ * each row a Poisson(1) weight in each of B replicates (splitmix64 seeded
+ * with seed, inversion), each replicate refitted from its weighted
+ * correlation matrix; intervals as mi_stats_drivers_bootstrap's. NULL when
+ * out of memory or k is 0 or above MI_STATS_DRIVERS_MAX. */
+typedef struct mi_stats_drivers_acc mi_stats_drivers_acc;
+mi_stats_drivers_acc *mi_stats_drivers_acc_new(size_t k, size_t B, unsigned long seed);
+void mi_stats_drivers_acc_add(mi_stats_drivers_acc *a, const double *z);
+/* Fills point (and boot when B >= 2); free them with mi_stats_drivers_free
+ * and mi_stats_drivers_boot_free. */
+int mi_stats_drivers_acc_result(const mi_stats_drivers_acc *a, double conf,
+                                mi_stats_drivers_result *point, mi_stats_drivers_boot_result *boot,
+                                mi_err *e);
+void mi_stats_drivers_acc_free(mi_stats_drivers_acc *a);
+
 typedef enum mi_stats_ipa_quadrant {
   MI_STATS_IPA_KEEP_UP,       /* high importance, high performance */
   MI_STATS_IPA_CONCENTRATE,   /* high importance, low performance */

@@ -86,6 +86,10 @@ same "$(printf '%.6f' "$(sqlite3 :memory: "select json_extract(value, '$.cumulat
   1.000000 "the Pareto ends at 100 %"
 same "$(jf "$tmp/r.json" '$.departments.evaluated') $(jl "$tmp/r.json" '$.departments.rows')" "1 4" "stored evaluation of four departments"
 same "$(jl "$tmp/r.json" '$.drivers.items')" 7 "seven driver items"
+# the drivers' intervals (Poisson replicate weights in the same pass) hold the share
+same "$(sqlite3 :memory: "select count(*) from json_each(json_extract(readfile('$tmp/r.json'), '$.drivers.items'))
+      where json_extract(value, '$.share_lower') <= json_extract(value, '$.share')
+        and json_extract(value, '$.share') <= json_extract(value, '$.share_upper')")" 7 "each driver's interval holds its share"
 same "$(printf '%.6f' "$(sqlite3 :memory: "select sum(json_extract(value, '$.share')) from json_each(json_extract(readfile('$tmp/r.json'), '$.drivers.items'))")")" \
   1.000000 "relative-weight shares sum to 1"
 # no personal data: no customer's name, phone or e-mail in the report

@@ -1,0 +1,155 @@
+/* Key drivers in one pass over the rows: the point estimate from the
+ * complete cases' sums and cross-products, and a bootstrap whose replicates
+ * are Poisson(1) weights drawn per row (each replicate keeps its own
+ * weighted sums), so that no row is kept. Memory: B x (k+1)^2 numbers. */
+#include <gsl/gsl_sort.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats/stats.h"
+
+struct mi_stats_drivers_acc {
+  size_t k, m, B; /* m = k + 1: y then the k drivers */
+  double *shift;  /* m: the first complete case (keeps the sums of squares small) */
+  double *sums;   /* (1 + B) x (1 + m + m * m): weight, sum z, sum z z' (0: the sample) */
+  uint64_t rng;
+  int started;
+};
+
+/* splitmix64: a fast generator with a fixed sequence for a given seed. */
+static uint64_t next64(uint64_t *s) {
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/* Poisson(1) by inversion of its distribution function. */
+static unsigned poisson1(uint64_t *s) {
+  double u = (double)(next64(s) >> 11) * 0x1.0p-53, p = exp(-1.0), c = p;
+  unsigned x = 0;
+  while (u > c && x < 30) p /= ++x, c += p;
+  return x;
+}
+
+mi_stats_drivers_acc *mi_stats_drivers_acc_new(size_t k, size_t B, unsigned long seed) {
+  if (k < 1 || k > MI_STATS_DRIVERS_MAX) return NULL;
+  mi_stats_drivers_acc *a = calloc(1, sizeof *a);
+  if (!a) return NULL;
+  a->k = k, a->m = k + 1, a->B = B, a->rng = seed;
+  size_t per = 1 + a->m + a->m * a->m;
+  a->shift = calloc(a->m, sizeof *a->shift);
+  a->sums = calloc((1 + B) * per, sizeof *a->sums);
+  if (!a->shift || !a->sums) return mi_stats_drivers_acc_free(a), NULL;
+  return a;
+}
+
+void mi_stats_drivers_acc_free(mi_stats_drivers_acc *a) {
+  if (!a) return;
+  free(a->shift), free(a->sums), free(a);
+}
+
+static void add(double *s, size_t m, const double *d, double w) {
+  s[0] += w;
+  for (size_t i = 0; i < m; i++) {
+    s[1 + i] += w * d[i];
+    for (size_t j = 0; j <= i; j++) s[1 + m + i * m + j] += w * d[i] * d[j];
+  }
+}
+
+void mi_stats_drivers_acc_add(mi_stats_drivers_acc *a, const double *z) {
+  size_t m = a->m, per = 1 + m + m * m;
+  if (!a->started) memcpy(a->shift, z, m * sizeof *z), a->started = 1;
+  double d[MI_STATS_DRIVERS_MAX + 1];
+  for (size_t i = 0; i < m; i++) d[i] = z[i] - a->shift[i];
+  add(a->sums, m, d, 1);
+  for (size_t b = 0; b < a->B; b++) {
+    unsigned w = poisson1(&a->rng);
+    if (w) add(a->sums + (1 + b) * per, m, d, w);
+  }
+}
+
+/* The correlation matrix (column-major, m x m) of sums s; -1 when a
+ * variable does not vary or there are fewer than 3 in weight. */
+static int correlation(const double *s, size_t m, double *r) {
+  double n = s[0];
+  if (n < 3) return -1;
+  for (size_t i = 0; i < m; i++)
+    for (size_t j = 0; j <= i; j++) {
+      double c = s[1 + m + i * m + j] - s[1 + i] * s[1 + j] / n;
+      r[i * m + j] = r[j * m + i] = c;
+    }
+  for (size_t i = 0; i < m; i++)
+    if (!(r[i * m + i] > 1e-12 * n)) return -1;
+  double *sd = r + m * m; /* scratch after the matrix */
+  for (size_t i = 0; i < m; i++) sd[i] = sqrt(r[i * m + i]);
+  for (size_t i = 0; i < m; i++)
+    for (size_t j = 0; j < m; j++) r[i * m + j] /= sd[i] * sd[j];
+  return 0;
+}
+
+int mi_stats_drivers_acc_result(const mi_stats_drivers_acc *a, double conf,
+                                mi_stats_drivers_result *point, mi_stats_drivers_boot_result *boot,
+                                mi_err *e) {
+  memset(point, 0, sizeof *point);
+  memset(boot, 0, sizeof *boot);
+  size_t m = a->m, k = a->k, B = a->B, per = 1 + m + m * m;
+  double *r = malloc((m * m + m) * sizeof *r);
+  if (!r) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  size_t n = (size_t)a->sums[0];
+  if (n <= k + 1) {
+    free(r);
+    return mi_err_set(e, MI_EINVAL, "%zu complete cases for %zu drivers: needs more than %zu", n,
+                      k, k + 1);
+  }
+  if (correlation(a->sums, m, r)) {
+    free(r);
+    return mi_err_set(e, MI_EINVAL, "the outcome or a driver has the same value in every "
+                      "complete case: its importance is undefined");
+  }
+  int rc = mi_stats_drivers_cor(r, k, n, point, e);
+  if (rc || B < 2) {
+    free(r);
+    return rc;
+  }
+  double *rw = malloc(2 * B * k * sizeof *rw), *sh = rw ? rw + B * k : NULL; /* [j * B + b] */
+  double *blk = malloc(4 * k * sizeof *blk);
+  size_t used = 0;
+  rc = rw && blk ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t b = 0; !rc && b < B; b++) {
+    const double *s = a->sums + (1 + b) * per;
+    mi_stats_drivers_result x;
+    mi_err scratch;
+    if (correlation(s, m, r) || mi_stats_drivers_cor(r, k, (size_t)s[0], &x, &scratch)) {
+      boot->skipped++; /* a replicate where a variable is constant or drivers collinear */
+      continue;
+    }
+    for (size_t j = 0; j < k; j++)
+      rw[j * B + used] = x.relative_weights_share[j], sh[j * B + used] = x.shapley_share[j];
+    used++;
+    mi_stats_drivers_free(&x);
+  }
+  if (!rc && used < 2)
+    rc = mi_err_set(e, MI_EINVAL, "only %zu of %zu replicates could be fitted: too few rows for "
+                    "a bootstrap", used, B);
+  if (!rc) {
+    boot->B = B, boot->k = k;
+    boot->rw_lower = blk, boot->rw_upper = blk + k, boot->sh_lower = blk + 2 * k;
+    boot->sh_upper = blk + 3 * k;
+    blk = NULL;
+    double lo = (1 - conf) / 2, hi = (1 + conf) / 2;
+    for (size_t j = 0; j < k; j++) {
+      gsl_sort(rw + j * B, 1, used);
+      gsl_sort(sh + j * B, 1, used);
+      boot->rw_lower[j] = mi_stats_quantile7(rw + j * B, used, lo);
+      boot->rw_upper[j] = mi_stats_quantile7(rw + j * B, used, hi);
+      boot->sh_lower[j] = mi_stats_quantile7(sh + j * B, used, lo);
+      boot->sh_upper[j] = mi_stats_quantile7(sh + j * B, used, hi);
+    }
+  }
+  if (rc) mi_stats_drivers_free(point);
+  free(r), free(rw), free(blk);
+  return rc;
+}
