@@ -1,6 +1,7 @@
 /* The company's CSAT against the satisfaction target, per quarter of the
  * year and for the year to date, judged on the interval's lower bound (see
- * company_target.h). Every figure comes from mi_survey_score. */
+ * company_target.h). Every figure comes from the survey score service, all
+ * of them from one pass (mi_survey_score_many). */
 #include "service/company_target.h"
 
 #include <math.h>
@@ -17,19 +18,19 @@ static double num(const json_t *o, const char *k) {
   return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* One judged span [from, to): its CSAT and the judgement. */
-static json_t *judge(mi_store *s, const mi_config *cfg, const char *survey, const char *code,
-                     const char *label, int64_t from, int64_t to, const char *d0,
-                     const char *d1, int to_date, double target, mi_err *e) {
-  json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "period", code, "label", label, "from", d0,
-                        "to", d1, "to_date", to_date);
-  mi_score_request r = {.survey = survey, .from = from, .to = to};
-  json_t *sc = mi_survey_score(s, cfg, &r, e);
+/* One judged span: its CSAT (sc, or NULL with why in err) and the judgement. */
+typedef struct span {
+  char code[16], label[32], d0[11], d1[11];
+  int to_date;
+} span;
+
+static json_t *judge(const span *sp, const json_t *sc, const mi_err *err, double target) {
+  json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "period", sp->code, "label", sp->label,
+                        "from", sp->d0, "to", sp->d1, "to_date", sp->to_date);
   const json_t *c = sc ? json_object_get(sc, "csat") : NULL;
   const char *why = NULL;
   if (!sc) {
-    if (e->code == MI_ENOMEM) return json_decref(o), NULL;
-    why = e->code == MI_ENOTFOUND ? "no responses in the span" : e->msg;
+    why = err->code == MI_ENOTFOUND ? "no responses in the span" : err->msg;
   } else if (!c) {
     why = json_string_value(json_object_get(sc, "csat_error"));
     if (!why) why = "the survey has no overall question (dimension overall)";
@@ -47,8 +48,6 @@ static json_t *judge(mi_store *s, const mi_config *cfg, const char *survey, cons
   json_object_set_new(o, "status", json_string(why ? "not_assessed"
                                                : num(c, "ci_lower") >= target ? "met" : "not_met"));
   if (why) json_object_set_new(o, "reason", json_string(why));
-  json_decref(sc);
-  mi_err_clear(e);
   return o;
 }
 
@@ -61,29 +60,46 @@ json_t *mi_company_target(mi_store *s, const mi_config *cfg, const char *survey,
   double target = mi_eval_target(cfg, "satisfaction");
   char year[5];
   snprintf(year, sizeof year, "%.4s", period);
-  json_t *quarters = json_array();
+  /* the quarters judged so far and the year to date: their scores in one pass */
+  span sp[5];
+  mi_score_request rq[5];
+  json_t *sc[5] = {0};
+  mi_err err[5];
+  size_t n = 0;
+  int whole_year = 0;
   int64_t year_from = 0;
   char year_from_date[11] = "";
-  int whole_year = 0;
   for (int q = 1; q <= 4; q++) {
-    char code[8];
     mi_eval_period qp;
-    snprintf(code, sizeof code, "%sQ%d", year, q);
-    if (mi_eval_period_parse(code, cfg->timezone, &qp, e)) return json_decref(quarters), NULL;
+    snprintf(sp[n].code, sizeof sp[n].code, "%sQ%d", year, q);
+    if (mi_eval_period_parse(sp[n].code, cfg->timezone, &qp, e)) return NULL;
     if (q == 1) year_from = qp.from, memcpy(year_from_date, qp.from_date, sizeof year_from_date);
     if (qp.from >= p.to) break; /* after the period: not judged yet */
     int cut = qp.to > p.to;
     whole_year = q == 4 && !cut;
-    json_t *o = judge(s, cfg, survey, code, qp.label, qp.from, cut ? p.to : qp.to, qp.from_date,
-                      cut ? p.to_date : qp.to_date, cut, target, e);
-    if (!o) return json_decref(quarters), NULL;
-    json_array_append_new(quarters, o);
+    snprintf(sp[n].label, sizeof sp[n].label, "%s", qp.label);
+    memcpy(sp[n].d0, qp.from_date, sizeof sp[n].d0);
+    memcpy(sp[n].d1, cut ? p.to_date : qp.to_date, sizeof sp[n].d1);
+    sp[n].to_date = cut;
+    rq[n] = (mi_score_request){.survey = survey, .from = qp.from, .to = cut ? p.to : qp.to};
+    n++;
   }
-  char ytd[16];
-  snprintf(ytd, sizeof ytd, "%s-YTD", year);
-  json_t *y = judge(s, cfg, survey, year, ytd, year_from, p.to, year_from_date, p.to_date,
-                    !whole_year, target, e);
-  if (!y) return json_decref(quarters), NULL;
+  /* the year to date goes last */
+  snprintf(sp[n].code, sizeof sp[n].code, "%s", year);
+  snprintf(sp[n].label, sizeof sp[n].label, "%s-YTD", year);
+  memcpy(sp[n].d0, year_from_date, sizeof sp[n].d0);
+  memcpy(sp[n].d1, p.to_date, sizeof sp[n].d1);
+  sp[n].to_date = !whole_year;
+  rq[n] = (mi_score_request){.survey = survey, .from = year_from, .to = p.to};
+  n++;
+  if (mi_survey_score_many(s, cfg, rq, n, sc, err, e)) return NULL;
+  json_t *quarters = json_array(), *y = NULL;
+  for (size_t i = 0; i < n; i++) {
+    json_t *o = judge(&sp[i], sc[i], &err[i], target);
+    if (i + 1 < n) json_array_append_new(quarters, o);
+    else y = o;
+    json_decref(sc[i]);
+  }
   return json_pack("{s:s, s:o, s:s, s:o, s:o}", "survey", survey, "target", jnum(100 * target),
                    "rule",
                    "CSAT (top-2-box, %) not below the target over the year, assessed "
