@@ -18,6 +18,22 @@ void mi_stats_drivers_boot_free(mi_stats_drivers_boot_result *r) {
   r->rw_lower = r->rw_upper = r->sh_lower = r->sh_upper = NULL;
 }
 
+void mi_stats_drivers_intervals(double *rw, double *sh, size_t B, size_t used, double conf,
+                                double *blk, mi_stats_drivers_boot_result *out) {
+  size_t k = out->k;
+  out->rw_lower = blk, out->rw_upper = blk + k, out->sh_lower = blk + 2 * k;
+  out->sh_upper = blk + 3 * k;
+  double lo = (1 - conf) / 2, hi = (1 + conf) / 2;
+  for (size_t j = 0; j < k; j++) {
+    gsl_sort(rw + j * B, 1, used);
+    gsl_sort(sh + j * B, 1, used);
+    out->rw_lower[j] = mi_stats_quantile7(rw + j * B, used, lo);
+    out->rw_upper[j] = mi_stats_quantile7(rw + j * B, used, hi);
+    out->sh_lower[j] = mi_stats_quantile7(sh + j * B, used, lo);
+    out->sh_upper[j] = mi_stats_quantile7(sh + j * B, used, hi);
+  }
+}
+
 int mi_stats_drivers_bootstrap(const double *y, const double *x, size_t n, size_t k, size_t B,
                                unsigned long seed, double conf, size_t *resamples,
                                mi_stats_drivers_boot_result *out, mi_err *e) {
@@ -71,18 +87,8 @@ int mi_stats_drivers_bootstrap(const double *y, const double *x, size_t n, size_
                     "for a bootstrap", used, B);
     goto done;
   }
-  out->rw_lower = blk, out->rw_upper = blk + k, out->sh_lower = blk + 2 * k;
-  out->sh_upper = blk + 3 * k;
+  mi_stats_drivers_intervals(rw, sh, B, used, conf, blk, out);
   blk = NULL;
-  double lo = (1 - conf) / 2, hi = (1 + conf) / 2;
-  for (size_t j = 0; j < k; j++) {
-    gsl_sort(rw + j * B, 1, used);
-    gsl_sort(sh + j * B, 1, used);
-    out->rw_lower[j] = mi_stats_quantile7(rw + j * B, used, lo);
-    out->rw_upper[j] = mi_stats_quantile7(rw + j * B, used, hi);
-    out->sh_lower[j] = mi_stats_quantile7(sh + j * B, used, lo);
-    out->sh_upper[j] = mi_stats_quantile7(sh + j * B, used, hi);
-  }
 done:
   if (rng) gsl_rng_free(rng);
   free(yb), free(xb), free(rw), free(sh), free(ix), free(blk);

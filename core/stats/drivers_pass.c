@@ -2,13 +2,13 @@
  * complete cases' sums and cross-products, and a bootstrap whose replicates
  * are Poisson(1) weights drawn per row (each replicate keeps its own
  * weighted sums), so that no row is kept. Memory: B x (k+1)^2 numbers. */
-#include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stats/stats.h"
+#include "stats/stats_internal.h"
 
 struct mi_stats_drivers_acc {
   size_t k, m, B; /* m = k + 1: y then the k drivers */
@@ -136,18 +136,8 @@ int mi_stats_drivers_acc_result(const mi_stats_drivers_acc *a, double conf,
                     "a bootstrap", used, B);
   if (!rc) {
     boot->B = B, boot->k = k;
-    boot->rw_lower = blk, boot->rw_upper = blk + k, boot->sh_lower = blk + 2 * k;
-    boot->sh_upper = blk + 3 * k;
+    mi_stats_drivers_intervals(rw, sh, B, used, conf, blk, boot);
     blk = NULL;
-    double lo = (1 - conf) / 2, hi = (1 + conf) / 2;
-    for (size_t j = 0; j < k; j++) {
-      gsl_sort(rw + j * B, 1, used);
-      gsl_sort(sh + j * B, 1, used);
-      boot->rw_lower[j] = mi_stats_quantile7(rw + j * B, used, lo);
-      boot->rw_upper[j] = mi_stats_quantile7(rw + j * B, used, hi);
-      boot->sh_lower[j] = mi_stats_quantile7(sh + j * B, used, lo);
-      boot->sh_upper[j] = mi_stats_quantile7(sh + j * B, used, hi);
-    }
   }
   if (rc) mi_stats_drivers_free(point);
   free(r), free(rw), free(blk);

@@ -29,4 +29,10 @@ int mi_stats_design_mean_cal(const mi_stats_design *d, const double *w, const do
                              const unsigned char *miss, double conf, mi_stats_resid_fn resid,
                              void *ctx, mi_stats_design_mean_result *out, mi_err *e);
 
+/* The bootstrap's percentile intervals of the driver shares (bootstrap.c):
+ * rw and sh hold the used fitted replicates of each driver j at j * B
+ * (sorted here); blk (4 * out->k numbers) becomes out's intervals. */
+void mi_stats_drivers_intervals(double *rw, double *sh, size_t B, size_t used, double conf,
+                                double *blk, mi_stats_drivers_boot_result *out);
+
 #endif
