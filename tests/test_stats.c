@@ -1335,8 +1335,39 @@ static void lin_case(int clusters) {
     assert_int_equal(mi_stats_lin_add(l, st[i], clusters ? psu[i] : MI_STATS_LIN_OWN, w[i], &v,
                                       1 + grp[i], &e), 0);
   }
-  size_t rest[G];
+  /* the same rows folded in two halves (alternate runs of 50 rows) whose
+   * strata, PSUs and groups are numbered otherwise, then merged: the same
+   * results */
+  mi_stats_lin *la = mi_stats_lin_new(1, 0, 0, &shift), *lb = mi_stats_lin_new(1, 0, 0, &shift);
+  size_t smap[5], cmap[50], dmap[G + 1] = {0};
+  for (size_t h = 0; h < 5; h++) smap[(h + 2) % 5] = h;
+  for (size_t p = 0; p < 50; p++) cmap[49 - p] = p;
+  for (size_t g = 0; g < G; g++) dmap[1 + (G - 1 - g)] = 1 + g;
+  for (size_t i = 0; i < N; i++) {
+    double v = miss[i] ? NAN : y[i];
+    int in_b = (i / 50) % 2;
+    size_t h = in_b ? (st[i] + 2) % 5 : st[i];
+    size_t c = !clusters ? MI_STATS_LIN_OWN : in_b ? 49 - psu[i] : psu[i];
+    size_t g = in_b ? 1 + (G - 1 - grp[i]) : 1 + grp[i];
+    assert_int_equal(mi_stats_lin_add(in_b ? lb : la, h, c, w[i], &v, g, &e), 0);
+  }
+  assert_int_equal(mi_stats_lin_merge(la, lb, smap, clusters ? cmap : NULL, dmap, &e), 0);
+  mi_stats_lin_free(lb);
+  size_t rest[G], rest_a[G];
   for (size_t g = 0; g < G; g++) assert_int_not_equal(rest[g] = mi_stats_lin_complement(l, 1 + g), (size_t)-1);
+  for (size_t g = 0; g < G; g++) assert_int_not_equal(rest_a[g] = mi_stats_lin_complement(la, 1 + g), (size_t)-1);
+  assert_int_equal(mi_stats_lin_psus(la), mi_stats_lin_psus(l));
+  for (size_t k = 0; k <= 2 * G; k++) {
+    mi_stats_design_mean_result a, b;
+    assert_int_equal(mi_stats_lin_mean(l, 0, k <= G ? k : rest[k - G - 1], 0.95, MI_STATS_LONELY_ADJUST, &a, &e), 0);
+    assert_int_equal(mi_stats_lin_mean(la, 0, k <= G ? k : rest_a[k - G - 1], 0.95, MI_STATS_LONELY_ADJUST, &b, &e), 0);
+    assert_int_equal(a.n, b.n);
+    assert_int_equal(a.n_psu, b.n_psu);
+    assert_int_equal(a.n_strata, b.n_strata);
+    assert_true(fabs(a.mean - b.mean) < 1e-12);
+    assert_true(fabs(a.se - b.se) < 1e-12 * a.se);
+  }
+  mi_stats_lin_free(la);
   for (size_t k = 0; k <= 2 * G; k++) { /* all, each group, each rest */
     for (size_t i = 0; i < N; i++)
       dom[i] = miss[i] || (k >= 1 && k <= G && grp[i] != k - 1) || (k > G && grp[i] == k - G - 1);

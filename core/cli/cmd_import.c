@@ -81,6 +81,9 @@ static int run_import(mi_cli *cli, int argc, char **argv, const char *audit) {
     return 1;
   }
   print_summary(cli, &o, &sum);
+  if (sum.pack_error.code)
+    fprintf(stderr, "manyi: warning: the responses are stored, but packing them for the scores "
+                    "failed (%s); the next score packs them\n", sum.pack_error.msg);
   return sum.rejected ? 3 : 0;
 }
 

@@ -10,6 +10,7 @@
 
 #include "service/import_rows.h"
 #include "store/audit.h"
+#include "store/survey_rows.h"
 #include "util/outfile.h"
 #include "util/record_writer.h"
 
@@ -265,6 +266,12 @@ int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
   int locked = 0;
   if (rc == 0) locked = (rc = mi_store_batch_lock(s, "import", MI_STORE_BUSY_MS, e)) == 0;
   if (rc == 0) rc = run(&ctx, en, &rj, &sum, e);
+  /* New responses are packed for the scans at once (a cache: the rows are
+   * committed, so a failure here loses nothing; the next score packs). */
+  if (rc == 0 && sum.inserted && !strcmp(en->name, "responses")) {
+    mi_err pe = {0};
+    if (mi_survey_rows_pack(s, NULL, 1, &sum.packed, &pe)) sum.pack_error = pe;
+  }
   if (locked) mi_store_batch_unlock(s);
   mi_err close_err;
   if (rejects_close(&rj, &close_err) && rc == 0) {

@@ -33,6 +33,8 @@ typedef struct mi_import_options {
 typedef struct mi_import_summary {
   size_t read, inserted, updated, unchanged, rejected;
   size_t commits; /* transactions of rows committed (each with its audit entry) */
+  size_t packed;  /* responses packed for the survey scans after the import */
+  mi_err pack_error; /* why packing failed (code 0: it did not); the rows are stored */
 } mi_import_summary;
 
 /* Imports one file. Without rejects_path the whole file is one transaction:

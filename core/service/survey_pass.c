@@ -414,14 +414,11 @@ static int by_name(const void *a, const void *b) {
 
 static level *levels_of(const pass *p, size_t *n) {
   *n = p->groups.n;
-  level *l = malloc((*n ? *n : 1) * sizeof *l);
-  if (!l) return NULL;
-  size_t j = 0;
-  for (size_t i = 0; i < p->groups.cap; i++)
-    if (p->groups.slot[i])
-      l[j].name = p->groups.slot[i], l[j].rest = 0,
-      l[j++].dom = 1 + ((const size_t *)(const void *)p->groups.slot[i])[-1];
-  qsort(l, *n, sizeof *l, by_name);
+  const char **names = mi_textset_texts(&p->groups);
+  level *l = names ? malloc((*n ? *n : 1) * sizeof *l) : NULL;
+  for (size_t g = 0; l && g < *n; g++) l[g] = (level){names[g], 1 + g, 0};
+  free(names);
+  if (l) qsort(l, *n, sizeof *l, by_name);
   return l;
 }
 
@@ -629,6 +626,49 @@ static int route_row(void *ctx, const mi_survey_row *row) {
   return 0;
 }
 
+/* ---- two parts folded in two threads, then added up ---- */
+
+/* The numbers in a of b's texts, by b's numbers (added to a if new); NULL
+ * when out of memory. */
+static size_t *renumber(mi_textset *a, const mi_textset *b) {
+  const char **t = mi_textset_texts(b);
+  size_t *map = t ? malloc((b->n ? b->n : 1) * sizeof *map) : NULL;
+  for (size_t i = 0; map && i < b->n; i++)
+    if ((map[i] = mi_textset_number(a, t[i])) == (size_t)-1) free(map), map = NULL;
+  free(t);
+  return map;
+}
+
+/* Adds what b folded to a (same request, other rows). */
+static int pass_merge(pass *a, const pass *b, mi_err *e) {
+  size_t *smap = renumber(&a->strata, &b->strata), *cmap = renumber(&a->clusters, &b->clusters);
+  size_t *gmap = renumber(&a->groups, &b->groups);
+  size_t *dmap = malloc((b->groups.n + 1) * sizeof *dmap);
+  int rc = smap && cmap && gmap && dmap ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (!rc) {
+    dmap[0] = 0;
+    for (size_t g = 0; g < b->groups.n; g++) dmap[g + 1] = gmap[g] + 1;
+    a->any_stratum |= b->any_stratum, a->any_cluster |= b->any_cluster;
+    rc = mi_stats_lin_merge(a->lin, b->lin, smap, cmap, dmap, e);
+  }
+  for (size_t d = 0; !rc && d < b->nds; d++) {
+    dstat *x = domain_stat(a, dmap[d]);
+    const dstat *y = &b->ds[d];
+    if (!x) {
+      rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+      break;
+    }
+    for (int k = 0; k < 3; k++) x->nps_n[k] += y->nps_n[k], x->nps_w[k] += y->nps_w[k];
+    x->nany += y->nany;
+    for (size_t j = 0; j < a->ndims; j++) {
+      size_t m = a->dims[j].nitems;
+      for (size_t i = 0; x->alpha[j] && i < 1 + m + m * m; i++) x->alpha[j][i] += y->alpha[j][i];
+    }
+  }
+  free(smap), free(cmap), free(gmap), free(dmap);
+  return rc;
+}
+
 static unsigned need_of(const char *by) {
   return !by ? 0
          : !strcmp(by, "tier") || !strcmp(by, "region") ? MI_SURVEY_NEED_CUSTOMER
@@ -703,14 +743,37 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
   }
   /* One request: the scan leaves out the flagged rows itself; several: each
    * request counts the flagged rows of its own period. */
-  route rt = {reqs, n, n > 1, NULL};
+  /* A second part of the rows folded in a thread of its own into a copy of
+   * the accumulators, added up after the scan (one part if that cannot be
+   * set up). */
+  one *more = calloc(n ? n : 1, sizeof *more);
+  mi_err *more_errs = calloc(n ? n : 1, sizeof *more_errs);
+  size_t nparts = more && more_errs ? 2 : 1;
+  for (size_t i = 0; nparts == 2 && i < n; i++) {
+    more[i] = (one){.r = reqs[i].r, .e = &more_errs[i], .live = reqs[i].live};
+    more[i].p.by = reqs[i].p.by;
+    if (more[i].live && setup(&more[i].p, sv, qs, k, overall, recommend, more[i].e)) nparts = 1;
+  }
+  route rt[2] = {{reqs, n, n > 1, NULL}, {more, n, n > 1, NULL}};
+  mi_survey_row_fn cbs[2] = {route_row, route_row};
+  void *ctxs[2] = {&rt[0], &rt[1]};
   size_t flagged = 0;
   int rc = !live ? 0
-                 : mi_survey_rows_scan(s, rs[0].survey, wave_id, from, to,
-                                       n > 1 ? 1 : rs[0].include_flagged, need, codes, scales, k,
-                                       route_row, &rt, &flagged, e);
-  if (rc && rt.failed) *e = *rt.failed;
+                 : mi_survey_rows_scan_parts(s, rs[0].survey, wave_id, from, to,
+                                             n > 1 ? 1 : rs[0].include_flagged, need, codes,
+                                             scales, k, nparts, cbs, ctxs, &flagged, e);
+  if (rc && rt[0].failed) *e = *rt[0].failed;
+  else if (rc && rt[1].failed) *e = *rt[1].failed;
   if (n == 1) reqs[0].flagged = flagged;
+  for (size_t i = 0; !rc && nparts == 2 && i < n; i++) {
+    if (!reqs[i].live) continue;
+    reqs[i].flagged += n > 1 ? more[i].flagged : 0;
+    if (!pass_merge(&reqs[i].p, &more[i].p, &errs[i])) continue;
+    reqs[i].live = 0; /* its error stays in errs[i] */
+    if (errs[i].code == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; more && i < n; i++) pass_free(&more[i].p);
+  free(more), free(more_errs);
   for (size_t i = 0; !rc && i < n; i++)
     if (reqs[i].live && !(outs[i] = result(&reqs[i], qs)) && errs[i].code == MI_ENOMEM)
       rc = mi_err_set(e, MI_ENOMEM, "out of memory");

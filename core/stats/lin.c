@@ -159,13 +159,40 @@ static void fold(const mi_stats_lin *l, double *c, const double *v, const double
     c[l->L.pres + e] += 1;
     c[l->L.npsu + e] += pos[e] != 0;
   }
+  /* the block's matrix is symmetric: its upper triangle only (bq_sym reads it) */
   size_t nb = 2 * (l->bhi - l->blo);
   const double *bv = v + 2 * l->blo;
   double *bq = c + l->L.bq;
   for (size_t i = 0; i < nb; i++) {
-    if (bv[i] == 0) continue;
-    for (size_t j = 0; j < nb; j++) bq[i * nb + j] += bv[i] * bv[j];
+    double x = bv[i];
+    if (x == 0) continue;
+    double *row = bq + i * nb;
+    for (size_t j = i; j < nb; j++) row[j] += x * bv[j];
   }
+}
+
+/* Entry (i, j) of a cell's block matrix, of which fold keeps i <= j. */
+static double bq_sym(const double *bq, size_t nb, size_t i, size_t j) {
+  return i <= j ? bq[i * nb + j] : bq[j * nb + i];
+}
+
+/* Cluster PSU p of l, made room for (not yet seen); NULL when out of memory. */
+static psu *psu_at(mi_stats_lin *l, size_t p) {
+  if (p >= l->npsus) {
+    size_t cap = p + 1 > 2 * l->npsus ? p + 1 : 2 * l->npsus;
+    psu *g = realloc(l->psus, cap * sizeof *g);
+    if (!g) return NULL;
+    memset(g + l->npsus, 0, (cap - l->npsus) * sizeof *g);
+    l->psus = g, l->npsus = cap;
+  }
+  psu *u = &l->psus[p];
+  if (u->ndom < l->nd) {
+    double **g = realloc(u->dom, l->nd * sizeof *g);
+    if (!g) return NULL;
+    memset(g + u->ndom, 0, (l->nd - u->ndom) * sizeof *g);
+    u->dom = g, u->ndom = l->nd;
+  }
+  return u;
 }
 
 int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, const double *y,
@@ -205,30 +232,14 @@ int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, 
     l->npsu[stratum]++;
     for (size_t j = 0; j < ndoms; j++) fold(l, cell(l, stratum, doms[j]), v, has, pos);
   } else {
-    if (cluster >= l->npsus) {
-      size_t cap = cluster + 1 > 2 * l->npsus ? cluster + 1 : 2 * l->npsus;
-      psu *p = realloc(l->psus, cap * sizeof *p);
-      if (!p) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
-      else {
-        memset(p + l->npsus, 0, (cap - l->npsus) * sizeof *p);
-        l->psus = p, l->npsus = cap;
-      }
-    }
-    psu *p = rc ? NULL : &l->psus[cluster];
-    if (p && !p->seen) {
+    psu *p = psu_at(l, cluster);
+    if (!p) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+    else if (!p->seen) {
       p->seen = 1, p->stratum = stratum;
       l->npsu[stratum]++;
-    } else if (p && p->stratum != stratum) {
+    } else if (p->stratum != stratum) {
       rc = mi_err_set(e, MI_EINVAL, "PSU %zu is in stratum %zu and in stratum %zu: PSUs must be "
                       "nested in strata", cluster + 1, p->stratum + 1, stratum + 1);
-    }
-    if (!rc && p->ndom < l->nd) {
-      double **g = realloc(p->dom, l->nd * sizeof *g);
-      if (!g) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
-      else {
-        memset(g + p->ndom, 0, (l->nd - p->ndom) * sizeof *g);
-        p->dom = g, p->ndom = l->nd;
-      }
     }
     for (size_t j = 0; !rc && j < ndoms; j++) {
       double **pv = &p->dom[doms[j]];
@@ -241,6 +252,56 @@ int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, 
   }
   if (v != buf) free(v);
   return rc;
+}
+
+int mi_stats_lin_merge(mi_stats_lin *a, const mi_stats_lin *b, const size_t *smap,
+                       const size_t *cmap, const size_t *dmap, mi_err *e) {
+  if (a->finished || b->finished || a->ne != b->ne || a->blo != b->blo || a->bhi != b->bhi)
+    return mi_err_set(e, MI_EINVAL, "accumulators that cannot be merged");
+  size_t ne = a->ne;
+  for (size_t d = 0; d < b->nd; d++)
+    if (need_domain(a, dmap[d])) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t h = 0; h < b->nstrata; h++)
+    if (need_stratum(a, smap[h])) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t d = 0; d < b->nd; d++) {
+    dom_acc *x = a->doms[dmap[d]];
+    const dom_acc *y = b->doms[d];
+    x->rows += y->rows;
+    for (size_t k = 0; k < ne; k++) {
+      x->n[k] += y->n[k], x->nobs[k] += y->nobs[k];
+      x->sw[k] += y->sw[k], x->swy[k] += y->swy[k], x->swyy[k] += y->swyy[k];
+    }
+    for (size_t h = 0; h < b->nstrata; h++) {
+      double *ca = cell(a, smap[h], dmap[d]);
+      const double *cb = cell(b, h, d);
+      for (size_t k = 0; k < a->L.size; k++) ca[k] += cb[k];
+    }
+  }
+  /* PSUs: b's rows that were their own count as they are; b's clusters once
+   * in a, whether a has seen them or not */
+  for (size_t h = 0; h < b->nstrata; h++) a->npsu[smap[h]] += b->npsu[h];
+  for (size_t p = 0; p < b->npsus; p++) {
+    const psu *v = &b->psus[p];
+    if (!v->seen) continue;
+    a->npsu[smap[v->stratum]]--;
+    psu *u = psu_at(a, cmap[p]);
+    if (!u) return mi_err_set(e, MI_ENOMEM, "out of memory");
+    if (!u->seen) {
+      u->seen = 1, u->stratum = smap[v->stratum];
+      a->npsu[u->stratum]++;
+    } else if (u->stratum != smap[v->stratum]) {
+      return mi_err_set(e, MI_EINVAL, "PSU %zu is in stratum %zu and in stratum %zu: PSUs must "
+                        "be nested in strata", cmap[p] + 1, u->stratum + 1, smap[v->stratum] + 1);
+    }
+    for (size_t d = 0; d < v->ndom; d++) {
+      if (!v->dom[d]) continue;
+      double **pv = &u->dom[dmap[d]];
+      if (!*pv && !(*pv = calloc(4 * ne, sizeof **pv))) return mi_err_set(e, MI_ENOMEM, "out of memory");
+      for (size_t k = 0; k < 4 * ne; k++) (*pv)[k] += v->dom[d][k];
+    }
+  }
+  a->nany += b->nany;
+  return 0;
 }
 
 size_t mi_stats_lin_complement(mi_stats_lin *l, size_t group) {
@@ -485,7 +546,7 @@ int mi_stats_lin_combo(mi_stats_lin *l, const double *coef, size_t domain, int d
     double t1 = 0, t2 = 0;
     for (size_t i = 0; i < m2; i++) {
       t1 += g[i] * bs[i];
-      for (size_t j = 0; j < m2; j++) t2 += g[i] * bq[i * m2 + j] * g[j];
+      for (size_t j = 0; j < m2; j++) t2 += g[i] * bq_sym(bq, m2, i, j) * g[j];
     }
     s.t1[h] = t1, s.t2[h] = t2;
     for (size_t j = 0; j < nb; j++) s.present[h] |= cell(l, h, 0)[l->L.pres + l->blo + j] != 0;

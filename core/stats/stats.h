@@ -823,6 +823,13 @@ void mi_stats_lin_free(mi_stats_lin *l);
 int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, const double *y,
                      size_t group, mi_err *e);
 size_t mi_stats_lin_rows(const mi_stats_lin *l, size_t domain); /* rows added to a domain */
+/* Adds the rows of b (same estimates and shift, rows added in another
+ * thread) to a, before either's first result: b's stratum h is a's
+ * smap[h], its cluster PSU p a's cmap[p] (NULL without clusters), its
+ * domain d a's dmap[d] (dmap[0] = 0). The results are those of every row
+ * added to a, up to the order of the additions. */
+int mi_stats_lin_merge(mi_stats_lin *a, const mi_stats_lin *b, const size_t *smap,
+                       const size_t *cmap, const size_t *dmap, mi_err *e);
 /* A new domain of every row outside group (the rest), for after the last row
  * and before the first result; its number, or (size_t)-1 (out of memory, or
  * group is not a group). */

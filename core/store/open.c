@@ -101,7 +101,7 @@ fail:
 
 static int configure(mi_store *s, int readonly, mi_err *e) {
   sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  sqlite3_busy_timeout(s->db, MI_STORE_BUSY_MS);
+  mi_store_busy_wait(s, MI_STORE_BUSY_MS);
   sqlite3_extended_result_codes(s->db, 1);
   if (exec(s, "PRAGMA foreign_keys = ON", e, "enabling foreign keys")) return e ? e->code : -1;
   if (readonly) return 0;

@@ -83,6 +83,7 @@ struct mi_store {
   sqlite3 *db;
   char *path;
   int in_txn;
+  int busy_ms;    /* how long a write waits for another writer (mi_store_busy_wait) */
   int seen_ready; /* the TEMP table for mi_store_seen_* exists */
   int batch_fd;    /* the batch lock's file descriptor + 1 (batch_lock.c), or 0 */
   int batch_depth; /* nested mi_store_batch_lock calls */

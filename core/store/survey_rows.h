@@ -74,6 +74,27 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
                         size_t nquestions, mi_survey_row_fn cb, void *ctx,
                         size_t *flagged_left_out, mi_err *e);
 
+/* Packs the responses of survey (every survey: NULL) that are in no block
+ * yet into blocks of 4096 (migration 0016), which the scans read instead of
+ * one row per response; in a write transaction of its own. The newest
+ * responses of a survey wait for a full block. wait: 0 = do nothing when
+ * another writer holds the database or it is read-only (a score packs what
+ * it found unpacked only if it can at once). *packed: the responses packed. */
+int mi_survey_rows_pack(mi_store *s, const char *survey, int wait, size_t *packed, mi_err *e);
+
+/* As mi_survey_rows_scan, with the rows shared out among nparts (1 to
+ * MI_SURVEY_SCAN_PARTS) callbacks that run in threads of their own, each
+ * with its own ctx: cbs[p] is called from one thread at a time, with its
+ * rows in id order. Which rows a part gets depends on the data only (whole
+ * batches of rows and blocks, in turn), so that sums folded per part and
+ * added up at the end come out the same every time. */
+#define MI_SURVEY_SCAN_PARTS 2
+int mi_survey_rows_scan_parts(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
+                              int64_t to, int include_flagged, unsigned need,
+                              const char *const *questions, const mi_survey_scale *scales,
+                              size_t nquestions, size_t nparts, const mi_survey_row_fn *cbs,
+                              void *const *ctxs, size_t *flagged_left_out, mi_err *e);
+
 /* The customer base by "tier" or "region" (a customer without one: level ""):
  * cb(ctx, level, customers) per level. A non-zero return from cb stops and is
  * returned; MI_EINVAL for another by. */

@@ -17,7 +17,7 @@ int mi_store_begin(mi_store *s, mi_err *e) {
 }
 
 void mi_store_busy_wait(mi_store *s, int ms) {
-  if (s) sqlite3_busy_timeout(s->db, ms);
+  if (s) sqlite3_busy_timeout(s->db, s->busy_ms = ms);
 }
 
 int mi_store_commit(mi_store *s, mi_err *e) {

@@ -42,6 +42,14 @@ size_t mi_textset_number(mi_textset *s, const char *text) {
   return p ? ((const size_t *)(const void *)p)[-1] : (size_t)-1;
 }
 
+const char **mi_textset_texts(const mi_textset *s) {
+  const char **t = malloc((s->n ? s->n : 1) * sizeof *t);
+  if (!t) return NULL;
+  for (size_t k = 0; k < s->cap; k++)
+    if (s->slot[k]) t[((const size_t *)(const void *)s->slot[k])[-1]] = s->slot[k];
+  return t;
+}
+
 void mi_textset_free(mi_textset *s) {
   for (size_t k = 0; k < s->cap; k++)
     if (s->slot[k]) free((size_t *)(void *)s->slot[k] - 1);

@@ -16,6 +16,9 @@ const char *mi_textset_add(mi_textset *s, const char *text);
 /* The number of text in the set: 0 for the first text added, 1 for the
  * next, ...; (size_t)-1 when out of memory. */
 size_t mi_textset_number(mi_textset *s, const char *text);
+/* The set's texts by number (n of them, in a new array; free it), or NULL
+ * when out of memory. */
+const char **mi_textset_texts(const mi_textset *s);
 /* Frees every copy; the set is empty again. */
 void mi_textset_free(mi_textset *s);
 

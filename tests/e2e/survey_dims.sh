@@ -124,5 +124,25 @@ engines waves_q4_stratum w --json survey score csat --period 2026Q4 --by stratum
 engines effort c --json survey score effort
 engines effort_tier c --json survey score effort --by tier
 
+# The same at a size that the scan packs into blocks and shares out between
+# two threads (migration 0016): the waves' responses copied 24 times with
+# other ids (their design columns kept, no invitation), about 12,000 rows.
+cp "$tmp/w.db" "$tmp/big.db"
+sqlite3 "$tmp/big.db" "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 24)
+  INSERT INTO responses (external_id, survey_id, customer_id, submitted_at, duration_s, channel,
+    scale_answers, weight, wave_id, stratum, flagged)
+  SELECT r.external_id || '-' || k.i, r.survey_id, r.customer_id, r.submitted_at + k.i,
+    r.duration_s, r.channel, r.scale_answers, r.weight, r.wave_id, r.stratum, r.flagged
+  FROM k, responses r ORDER BY k.i, r.id"
+b() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/big.db" "$@"; }
+b --json survey score csat >/dev/null 2>&1 # reads rows, then packs them
+blocks=$(sqlite3 "$tmp/big.db" "SELECT count(*) FROM response_blocks")
+if [ "$blocks" -ge 2 ]; then ok; echo "ok   a score packed the responses: $blocks blocks"
+else bad "no blocks after a score of $(sqlite3 "$tmp/big.db" "SELECT count(*) FROM responses") responses"; fi
+engines big b --json survey score csat --include-flagged
+engines big_q4_stratum b --json survey score csat --period 2026Q4 --by stratum
+engines big_region b --json survey score csat --by region
+engines big_wave b --json survey score csat --wave W
+
 echo "survey_dims: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

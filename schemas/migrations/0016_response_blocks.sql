@@ -1,0 +1,43 @@
+-- Version 16: the responses of a survey packed for the scans, a derived copy.
+-- A block holds up to 4096 responses of one survey in id order as columns
+-- (core/store/response_block.c says the layout), so that a score reads one
+-- blob per 4096 responses instead of stepping SQLite once per response.
+-- The rows of `responses` stay the truth: any write to a response drops the
+-- block that holds it (the triggers below), its ids are then read as rows
+-- until the engine packs them again (after an import, or when a score found
+-- many responses outside blocks). Deleting every block is always safe.
+-- A later migration that rewrites `responses` wholesale must empty this table.
+CREATE TABLE response_blocks (
+  id        INTEGER PRIMARY KEY,
+  survey_id INTEGER NOT NULL REFERENCES surveys(id),
+  first_id  INTEGER NOT NULL, -- the smallest and largest response id it holds
+  last_id   INTEGER NOT NULL CHECK (last_id >= first_id),
+  min_at    INTEGER NOT NULL, -- the earliest and latest submitted_at it holds
+  max_at    INTEGER NOT NULL,
+  n         INTEGER NOT NULL CHECK (n > 0),
+  data      BLOB NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX response_blocks_by_survey ON response_blocks(survey_id, first_id);
+
+-- The block of survey `sv` whose id range holds response `rid`: the one with
+-- the largest first_id not above rid (one index look-up), if its range
+-- reaches rid. A new response past every block costs that one look-up.
+CREATE TRIGGER response_block_insert AFTER INSERT ON responses BEGIN
+  DELETE FROM response_blocks WHERE id = (
+    SELECT id FROM response_blocks WHERE survey_id = NEW.survey_id AND first_id <= NEW.id
+    ORDER BY first_id DESC LIMIT 1) AND last_id >= NEW.id;
+END;
+CREATE TRIGGER response_block_update AFTER UPDATE OF id, survey_id, customer_id, submitted_at,
+  channel, scale_answers, weight, wave_id, stratum, flagged ON responses BEGIN
+  DELETE FROM response_blocks WHERE id = (
+    SELECT id FROM response_blocks WHERE survey_id = OLD.survey_id AND first_id <= OLD.id
+    ORDER BY first_id DESC LIMIT 1) AND last_id >= OLD.id;
+  DELETE FROM response_blocks WHERE id = (
+    SELECT id FROM response_blocks WHERE survey_id = NEW.survey_id AND first_id <= NEW.id
+    ORDER BY first_id DESC LIMIT 1) AND last_id >= NEW.id;
+END;
+CREATE TRIGGER response_block_delete AFTER DELETE ON responses BEGIN
+  DELETE FROM response_blocks WHERE id = (
+    SELECT id FROM response_blocks WHERE survey_id = OLD.survey_id AND first_id <= OLD.id
+    ORDER BY first_id DESC LIMIT 1) AND last_id >= OLD.id;
+END;
