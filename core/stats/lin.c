@@ -22,10 +22,13 @@
 #include "stats/stats_internal.h"
 
 /* A cell's doubles: sums s[2E] (A, B per estimate), q[3E] (AA, AB, BB per
- * estimate), the block's matrix bq[(2 nb)^2], then counts: npsu_val[E]
- * (PSUs with a value and a weight > 0), pres[E] (PSUs with a value). */
+ * estimate), the block's matrix bq[(2 nb)^2] (upper triangle), then counts:
+ * npsu_val[E] (PSUs with a value and a weight > 0), pres[E] (PSUs with a
+ * value); last, the block's matrix of the rows with every value of the
+ * block, in short (cq): their B's are all w, so sums of A_i A_j (upper
+ * triangle of nb x nb), of w A_i (nb) and of w^2 (1) are all it takes. */
 typedef struct layout {
-  size_t s, q, bq, npsu, pres, size;
+  size_t s, q, bq, npsu, pres, cq, size;
 } layout;
 
 /* A cluster PSU: its stratum and, per domain (allocated when first used),
@@ -78,7 +81,8 @@ mi_stats_lin *mi_stats_lin_new(size_t nest, size_t block_lo, size_t block_hi,
   l->L.bq = l->L.q + 3 * nest;
   l->L.npsu = l->L.bq + nb * nb;
   l->L.pres = l->L.npsu + nest;
-  l->L.size = l->L.pres + nest;
+  l->L.cq = l->L.pres + nest;
+  l->L.size = l->L.cq + nb * nb / 4 + nb / 2 + 1;
   if (!(l->shift = calloc(nest, sizeof *l->shift)) || need_domain(l, 0)) {
     mi_stats_lin_free(l);
     return NULL;
@@ -171,9 +175,42 @@ static void fold(const mi_stats_lin *l, double *c, const double *v, const double
   }
 }
 
-/* Entry (i, j) of a cell's block matrix, of which fold keeps i <= j. */
-static double bq_sym(const double *bq, size_t nb, size_t i, size_t j) {
-  return i <= j ? bq[i * nb + j] : bq[j * nb + i];
+/* Adds a row with every value of the block (its sums v as fold's) to cell
+ * c: the short form of the block's matrix (layout's cq). */
+static void fold_complete(const mi_stats_lin *l, double *c, const double *v, const double *has,
+                          const double *pos, double w) {
+  size_t ne = l->ne, nb = l->bhi - l->blo;
+  for (size_t e = 0; e < ne; e++) {
+    if (!has[e]) continue;
+    double a = v[2 * e], b = v[2 * e + 1];
+    c[l->L.s + 2 * e] += a, c[l->L.s + 2 * e + 1] += b;
+    double *q = c + l->L.q + 3 * e;
+    q[0] += a * a, q[1] += a * b, q[2] += b * b;
+    c[l->L.pres + e] += 1;
+    c[l->L.npsu + e] += pos[e] != 0;
+  }
+  double *cq = c + l->L.cq, *wa = cq + nb * nb;
+  for (size_t i = 0; i < nb; i++) {
+    double x = v[2 * (l->blo + i)], *row = cq + i * nb;
+    for (size_t j = i; j < nb; j++) row[j] += x * v[2 * (l->blo + j)];
+    wa[i] += w * x;
+  }
+  wa[nb] += w * w;
+}
+
+/* Entry (i, j) of a cell's block matrix: the upper triangle that fold keeps
+ * plus the short form of fold_complete (i, j even: A's; odd: B's). */
+static double bq_sym(const mi_stats_lin *l, const double *c, size_t i, size_t j) {
+  size_t m2 = 2 * (l->bhi - l->blo), nb = m2 / 2;
+  if (i > j) {
+    size_t t = i;
+    i = j, j = t;
+  }
+  const double *cq = c + l->L.cq, *wa = cq + nb * nb;
+  double x = c[l->L.bq + i * m2 + j];
+  if (i % 2 == 0 && j % 2 == 0) return x + cq[(i / 2) * nb + j / 2];
+  if (i % 2 == 1 && j % 2 == 1) return x + wa[nb];
+  return x + wa[i % 2 == 0 ? i / 2 : j / 2];
 }
 
 /* Cluster PSU p of l, made room for (not yet seen); NULL when out of memory. */
@@ -230,7 +267,11 @@ int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, 
   int rc = 0;
   if (cluster == MI_STATS_LIN_OWN) {
     l->npsu[stratum]++;
-    for (size_t j = 0; j < ndoms; j++) fold(l, cell(l, stratum, doms[j]), v, has, pos);
+    int complete = l->blo < l->bhi;
+    for (size_t k = l->blo; complete && k < l->bhi; k++) complete = has[k] != 0;
+    for (size_t j = 0; j < ndoms; j++)
+      if (complete) fold_complete(l, cell(l, stratum, doms[j]), v, has, pos, w);
+      else fold(l, cell(l, stratum, doms[j]), v, has, pos);
   } else {
     psu *p = psu_at(l, cluster);
     if (!p) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
@@ -542,11 +583,11 @@ int mi_stats_lin_combo(mi_stats_lin *l, const double *coef, size_t domain, int d
   if (rc) return rc;
   size_t *npsu = l->npsu, any = l->nany;
   for (size_t h = 0; h < l->nstrata; h++) {
-    const double *c = cell(l, h, domain), *bq = c + l->L.bq, *bs = c + l->L.s + 2 * l->blo;
+    const double *c = cell(l, h, domain), *bs = c + l->L.s + 2 * l->blo;
     double t1 = 0, t2 = 0;
     for (size_t i = 0; i < m2; i++) {
       t1 += g[i] * bs[i];
-      for (size_t j = 0; j < m2; j++) t2 += g[i] * bq_sym(bq, m2, i, j) * g[j];
+      for (size_t j = 0; j < m2; j++) t2 += g[i] * bq_sym(l, c, i, j) * g[j];
     }
     s.t1[h] = t1, s.t2[h] = t2;
     for (size_t j = 0; j < nb; j++) s.present[h] |= cell(l, h, 0)[l->L.pres + l->blo + j] != 0;
