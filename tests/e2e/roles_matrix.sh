@@ -364,10 +364,10 @@ elif [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
     expect 0 as_daemon export customers "$tmp/daemon/mine.csv"
     same "$(stat -c %U:%G:%a "$tmp/daemon/mine.csv")" "daemon:daemon:600" "owner and mode of a set-user-id export"
     clean "$tmp/daemon/mine.csv" "daemon (analyst) under set-user-id: export customers"
-    printf '.output %s\nSELECT 1;\n.output\n' "$svc/stolen.txt" | as_daemon repl >/dev/null 2>&1
+    printf '.output %s\nmanyi.sql[[select 1 as x]]\n.output\n' "$svc/stolen.txt" | as_daemon repl >"$tmp/out" 2>&1
     [ ! -e "$svc/stolen.txt" ] && ok || bad "the REPL's .output wrote into the service account's folder"
-    expect 0 as_daemon repl -e ".output $tmp/daemon/out.txt" -e "SELECT 1;"
-    [ -e "$tmp/daemon/out.txt" ] && same "$(stat -c %U "$tmp/daemon/out.txt")" daemon "owner of a set-user-id .output" || true
+    printf '.output %s\nmanyi.sql[[select 1 as x]]\n.output\n' "$tmp/daemon/out.txt" | as_daemon repl >"$tmp/out" 2>&1
+    same "$(stat -c %U:%a "$tmp/daemon/out.txt" 2>&1)" daemon:600 "owner and mode of a set-user-id .output"
   fi
   expect 1 "$svc/manyi" --config "$svc/manyi.yaml" --db "$db" status; contains "$tmp/err" "the database $db must belong to the service account"
   expect 1 "$svc/manyi" --config "$svc/manyi.yaml" --db "$svc/new.db" init; contains "$tmp/err" "the service account creates it"
