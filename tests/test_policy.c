@@ -207,6 +207,7 @@ static int64_t mono_ms(void) {
 
 enum { ANY = 0, INSTR, MEM, TIME };
 
+
 static const struct {
   const char *id, *want;
   int hit;
@@ -219,6 +220,8 @@ static const struct {
     {"mem_rep", "memory budget exhausted (8388608 bytes", MEM},
     {"mem_rep_pcall", "memory budget exhausted", MEM},
     {"mem_table", "memory budget exhausted", MEM},
+    {"mem_concat", "memory budget exhausted", MEM},
+    {"mem_concat_co", "memory budget exhausted", MEM},
     {"move_loop", "instruction budget exhausted", INSTR},
     {"recursion", NULL, ANY},
     {"recursion_pcall", "stack overflow", ANY},
@@ -301,6 +304,13 @@ static void test_attacks(void **state) {
       fail_msg("%s: want MI_EPOLICY, file:line and %s %s\ngot %d: %s", attacks[i].id,
                attacks[i].want ? attacks[i].want : "any message", who, rc, msg);
     assert_string_equal(d.tier, ""); /* nothing decided */
+    /* A memory error names the line where the memory ran out (issue 16):
+     * the line of attacks.lua marked with the attack's name. */
+    if (!strncmp(attacks[i].id, "mem_concat", 10)) {
+      char mark[40];
+      snprintf(mark, sizeof mark, "-- %s:", attacks[i].id);
+      assert_int_equal(e.line, line_of(DATA "attacks.lua", mark));
+    }
     hits[attacks[i].hit]++;
     expect_good(p, cfg); /* the state still works */
   }

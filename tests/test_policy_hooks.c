@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -676,10 +677,62 @@ static void test_broken_cases(void **state) {
   mi_config_free(cfg);
 }
 
+/* ---- every hook stops a hostile call ------------------------------------------ */
+
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Issue 16: a loop, and a loop in an xpcall whose message handler loops
+ * (after a budget hit and after an ordinary error), stop in every hook
+ * within 2 x the time budget (200 ms; slack for a loaded machine), fail
+ * closed and leave the policy working. */
+static void test_hostile_every_hook(void **state) {
+  fixture *f = *state;
+  static const char *const ids[] = {"forever", "xpcall_forever", "xpcall_error"};
+  mi_view_field df[MI_DATE_VIEW_FIELDS];
+  mi_view date;
+  char text[11];
+  assert_int_equal(mi_date_view_make("2026-07-10", text, df, &date, NULL), 0);
+  for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+    for (int hook = 0; hook < 7; hook++) {
+      views a, b;
+      mi_err e = {0};
+      union {
+        mi_route_decision r;
+        mi_escalate_decision x;
+        mi_evaluate_decision v;
+        mi_staff_decision sd;
+        mi_care_decision c;
+        mi_code_decision k;
+        mi_eligible_decision g;
+      } d;
+      int64_t t0 = mono_ms();
+      int rc = hook == 0 ? mi_policy_call_route(f->p, ticket(&a, ids[i]), f->cfg, &d.r, &e)
+             : hook == 1 ? mi_policy_call_escalate(f->p, ticket(&a, ids[i]), clock_view(&b), &d.x, &e)
+             : hook == 2 ? mi_policy_call_evaluate(f->p, department(&a, ids[i]), figures(&b), &d.v, &e)
+             : hook == 3 ? mi_policy_call_evaluate_staff(f->p, staff(&a, ids[i]), figures(&b), &d.sd, &e)
+             : hook == 4 ? mi_policy_call_care(f->p, customer(&a, ids[i]), &date, &d.c, &e)
+             : hook == 5 ? mi_policy_call_code(f->p, text_view(&a, ids[i]), &d.k, &e)
+                         : mi_policy_call_eligible(f->p, frame_customer(&a, ids[i], 1), &d.g, &e);
+      int64_t took = mono_ms() - t0;
+      if (rc != MI_EPOLICY || !strstr(e.msg, "budget exhausted") || e.line <= 0)
+        fail_msg("hook %d, %s: want a budget hit at a line, got %d: %s:%d: %s", hook, ids[i], rc,
+                 e.file, e.line, e.msg);
+      if (took > 2 * 200 + 1000) fail_msg("hook %d, %s: the call took %lld ms", hook, ids[i], (long long)took);
+      mi_route_decision r;
+      assert_int_equal(mi_policy_call_route(f->p, ticket(&a, "good"), f->cfg, &r, &e), 0);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_null_arguments, setup, teardown),
       cmocka_unit_test_setup_teardown(test_route_good, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_hostile_every_hook, setup, teardown),
       cmocka_unit_test_setup_teardown(test_route_nonsense, setup, teardown),
       cmocka_unit_test_setup_teardown(test_escalate_good, setup, teardown),
       cmocka_unit_test_setup_teardown(test_escalate_nonsense, setup, teardown),

@@ -16,6 +16,7 @@
 #include "util/period.h"
 #include "util/record_reader.h"
 #include "util/record_writer.h"
+#include "util/redact_text.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/textset.h"
@@ -64,6 +65,50 @@ static const char *err_text(const mi_err *e) {
 
 static void assert_contains(const char *hay, const char *needle) {
   if (!strstr(hay, needle)) fail_msg("'%s' does not contain '%s'", hay, needle);
+}
+
+
+/* ---- free text redaction ------------------------------------------------ */
+
+static void expect_redacted(const char *text, const char *name, const char *want) {
+  char *got = mi_redact_text(text, name);
+  assert_non_null(got);
+  assert_string_equal(got, want);
+  free(got);
+}
+
+static void test_redact_text(void **state) {
+  (void)state;
+  assert_null(mi_redact_text(NULL, "x"));
+  expect_redacted("", NULL, "");
+  /* e-mail addresses: first character, ***@ and the domain */
+  expect_redacted("write to li.na@corp.example.net.", NULL, "write to l***@corp.example.net.");
+  expect_redacted("<a+b@x.cn>", NULL, "<a***@x.cn>");
+  expect_redacted("13800138000@qq.com", NULL, "1***@qq.com");
+  expect_redacted("not@mail, a@b, x@.cn", NULL, "not@mail, a@b, x@.cn");
+  /* phones: 7+ digits with separators, *** and the last two digits */
+  expect_redacted("call 13800138000 now", NULL, "call ***00 now");
+  expect_redacted("tel:+86 138-0013-8012", NULL, "tel:***12");
+  expect_redacted("(010) 6552 3347.", NULL, "***47.");
+  expect_redacted("1234 5 6 7 9", NULL, "***79");
+  expect_redacted("电话13912345678谢谢", NULL, "电话***78谢谢");
+  /* not phones: six digits, ids glued to letters, dates, amounts */
+  expect_redacted("code 123456", NULL, "code 123456");
+  expect_redacted("order O1234567 and C0000001, T-1234567", NULL,
+                  "order O1234567 and C0000001, T-1234567");
+  expect_redacted("on 2026-10-30 at 10:00", NULL, "on 2026-10-30 at 10:00");
+  expect_redacted("12,345,678 yuan", NULL, "12,345,678 yuan");
+  expect_redacted("1234567x", NULL, "1234567x");
+  /* the name, and its parts of 3 bytes or more */
+  expect_redacted("李娜的空调坏了，李娜说", "李娜", "李***的空调坏了，李***说");
+  expect_redacted("Mr ZHANG and wei zhang called; Zhangs", "Wei Zhang",
+                  "Mr Z*** and w*** called; Zhangs");
+  expect_redacted("Weird", "Wei Zhang", "Weird");
+  expect_redacted("Li Na rang", "Li Na", "L*** rang");
+  expect_redacted("nothing here", "", "nothing here");
+  /* everything at once */
+  expect_redacted("王芳 (wang.fang@163.com, 139 1234 5678) on 2026-01-02", "王芳",
+                  "王*** (w***@163.com, ***78) on 2026-01-02");
 }
 
 /* ---- err ---------------------------------------------------------------- */
@@ -1296,6 +1341,7 @@ int main(void) {
       cmocka_unit_test(test_writer_jsonl_bytes),
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_period_previous),
+      cmocka_unit_test(test_redact_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* manyi audit list|verify: read the audit log and check its hash chain
  * (store/audit.c). */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -46,6 +47,8 @@ static const char usage_all[] =
 typedef struct list_ctx {
   json_t *arr;
   int64_t n;
+  mi_store *store;
+  int masked; /* auditors: personal data in recorded arguments masked */
 } list_ctx;
 
 static int list_one(const mi_audit_entry *en, void *ud) {
@@ -53,8 +56,11 @@ static int list_one(const mi_audit_entry *en, void *ud) {
   char at[21];
   mi_instant_format(en->at, at);
   c->n++;
+  char *owned = c->masked && en->detail ? mi_access_mask_audit(c->store, en->detail) : NULL;
+  const char *detail = owned ? owned : c->masked && en->detail ? "\"***\"" : en->detail;
   if (c->arr) {
-    json_t *d = en->detail ? json_loads(en->detail, 0, NULL) : NULL;
+    json_t *d = detail ? json_loads(detail, JSON_DECODE_ANY, NULL) : NULL;
+    free(owned);
     json_array_append_new(c->arr,
                           json_pack("{s:I, s:s, s:s, s:s, s:s?, s:o, s:s?}", "id", (json_int_t)en->id,
                                     "at", at, "user", en->os_user, "action", en->action, "object",
@@ -62,8 +68,9 @@ static int list_one(const mi_audit_entry *en, void *ud) {
     return 0;
   }
   printf("%6lld  %s  %-12s %-14s %s%s%s\n", (long long)en->id, at, mi_cli_shown(en->os_user),
-         en->action, mi_cli_shown(en->object), en->detail ? "  " : "",
-         en->detail ? mi_cli_shown(en->detail) : "");
+         en->action, mi_cli_shown(en->object), detail ? "  " : "",
+         detail ? mi_cli_shown(detail) : "");
+  free(owned);
   return 0;
 }
 
@@ -87,7 +94,7 @@ static int cmd_list(mi_cli *cli, int argc, char **argv) {
   }
   if (optind < argc) return mi_cli_usage_error("audit", "list: unexpected '%s'", argv[optind]);
   if (mi_cli_open_store(cli, 0)) return 1;
-  list_ctx c = {cli->json ? json_array() : NULL, 0};
+  list_ctx c = {cli->json ? json_array() : NULL, 0, cli->store, mi_access_masked(&cli->actor)};
   if (mi_audit_each(cli->store, since, action, list_one, &c, &e)) {
     json_decref(c.arr);
     return mi_cli_fail(&e);

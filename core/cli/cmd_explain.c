@@ -1,5 +1,6 @@
 /* manyi explain tier ID: what the tier policy saw and decided for one customer. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -39,6 +40,17 @@ static void print_field(const mi_view_field *f) {
   }
 }
 
+/* A policy's reason, as the reader may see it: for analysts with the
+ * customer's phone numbers, e-mail addresses and name masked (the policy
+ * saw them in clear and may have written them in). Free it. */
+static char *reason_shown(const mi_view *v, const char *reason) {
+  const char *name = NULL;
+  for (size_t i = 0; i < v->nfields; i++)
+    if (!strcmp(v->fields[i].name, "name") && v->fields[i].type == MI_VIEW_STR) name = v->fields[i].s;
+  char *r = masked ? mi_access_mask_text(reason ? reason : "", name) : strdup(reason ? reason : "");
+  return r ? r : strdup("***");
+}
+
 static json_t *view_json(const mi_view *v) {
   json_t *o = json_object();
   for (size_t i = 0; i < v->nfields; i++)
@@ -58,19 +70,21 @@ static int explain_tier(mi_cli *cli, const char *id, int64_t as_of, mi_err *e) {
   mi_view view;
   mi_tier_decision d;
   int rc = mi_tier_explain(cli->store, cli->cfg, policy, id, as_of, fields, &view, &d, e);
+  char *reason = rc == 0 ? reason_shown(&view, d.reason) : NULL;
   if (rc == 0 && cli->json) {
     mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:o, s:s, s:s}", "customer", id, "policy",
                                 mi_policy_path(policy), "line", d.line, "inputs",
-                                view_json(&view), "tier", d.tier, "reason", d.reason));
+                                view_json(&view), "tier", d.tier, "reason", reason));
   } else if (rc == 0) {
     char when[21];
     mi_instant_format(as_of, when);
     printf("customer %s as of %s\n", mi_cli_shown(id), when);
     print_view("inputs the policy saw", &view);
     printf("  decision: tier %s\n  reason:   %s\n  returned by %s:%d\n", d.tier,
-           mi_cli_shown(d.reason),
+           mi_cli_shown(reason),
            mi_policy_path(policy), d.line);
   }
+  free(reason);
   mi_policy_free(policy);
   return rc ? mi_cli_fail(e) : 0;
 }
@@ -81,12 +95,13 @@ static int explain_points(mi_cli *cli, const char *order, int64_t as_of, mi_err 
   mi_points_explanation x;
   int rc = mi_points_explain(cli->store, cli->cfg, policy, order, as_of, &x, e);
   const mi_points_decision *d = &x.decision;
+  char *reason = rc == 0 ? reason_shown(&x.customer, d->reason) : NULL;
   if (rc == 0 && cli->json) {
     mi_cli_print_json(json_pack(
         "{s:s, s:s, s:i, s:o, s:o, s:o, s:s, s:s}", "order", order, "policy",
         mi_policy_path(policy), "line", d->line, "event", view_json(&x.event), "customer",
         view_json(&x.customer), "points", d->has_points ? json_integer(d->points) : json_null(),
-        "expires", d->expires, "reason", d->reason));
+        "expires", d->expires, "reason", reason));
   } else if (rc == 0) {
     char when[21];
     mi_instant_format(as_of, when);
@@ -95,11 +110,12 @@ static int explain_points(mi_cli *cli, const char *order, int64_t as_of, mi_err 
     print_view("the customer", &x.customer);
     if (d->has_points)
       printf("  decision: %lld points, expiring %s\n  reason:   %s\n", (long long)d->points,
-             d->expires, d->reason);
+             d->expires, mi_cli_shown(reason));
     else
       printf("  decision: no points\n");
     printf("  returned by %s:%d\n", mi_policy_path(policy), d->line);
   }
+  free(reason);
   mi_policy_free(policy);
   return rc ? mi_cli_fail(e) : 0;
 }

@@ -143,15 +143,20 @@ static int by_spending_order(const void *a, const void *b) {
 
 typedef struct entries_ctx {
   json_t *list;
+  int masked;     /* the reader sees the customer masked: reasons too */
+  char name[256]; /* the customer's name */
 } entries_ctx;
 
 static int add_entry(void *p, const mi_ledger_row *r) {
   entries_ctx *c = p;
   char at[21];
   mi_instant_format(r->created_at, at);
+  char *reason = c->masked ? mi_access_mask_text(r->reason, c->name) : NULL;
+  if (c->masked && !reason) return MI_ENOMEM;
   json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?}", "id", (json_int_t)r->id, "at", at,
-                        "kind", r->kind, "points", (json_int_t)r->points, "reason", r->reason,
-                        "source", r->source);
+                        "kind", r->kind, "points", (json_int_t)r->points, "reason",
+                        reason ? reason : r->reason, "source", r->source);
+  free(reason);
   if (!o) return MI_ENOMEM;
   if (r->expires_at) {
     char ex[11];
@@ -188,7 +193,13 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
     mi_points_account_free(&a);
     return mi_cli_fail(&e);
   }
-  entries_ctx ec = {json_array()};
+  entries_ctx ec = {json_array(), 1, ""};
+  if (mi_access_customer(cli->store, &cli->actor, customer, &ec.masked, &e)) {
+    json_decref(ec.list);
+    mi_points_account_free(&a);
+    return mi_cli_fail(&e);
+  }
+  if (ec.masked) mi_access_customer_name(cli->store, customer, ec.name, sizeof ec.name);
   int rc = mi_ledger_each(cli->store, a.customer_id, 1, (int)last, add_entry, &ec, &e);
   if (rc) {
     json_decref(ec.list);

@@ -106,12 +106,43 @@ static int cmd_open(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
+/* Who reads a ticket's free text: an agent who sees its customer masked
+ * (service/access.c) sees the subject and the notes with phone numbers,
+ * e-mail addresses and the customer's name masked too. */
+typedef struct text_mask {
+  int on;
+  char name[256]; /* the customer's name */
+} text_mask;
+
+static int text_mask_of(mi_cli *cli, const char *customer, text_mask *m, mi_err *e) {
+  memset(m, 0, sizeof *m);
+  if (mi_access_customer(cli->store, &cli->actor, customer, &m->on, e)) return e->code;
+  if (m->on) mi_access_customer_name(cli->store, customer, m->name, sizeof m->name);
+  return 0;
+}
+
+/* text, or its masked copy in *owned (free it); "***" when out of memory. */
+static const char *masked_text(const text_mask *m, const char *text, char **owned) {
+  *owned = NULL;
+  if (!m->on || !text) return text;
+  *owned = mi_access_mask_text(text, m->name);
+  return *owned ? *owned : "***";
+}
+
+typedef struct event_ctx {
+  json_t *arr;
+  const text_mask *mask;
+} event_ctx;
+
 static int print_event(const mi_ticket_event_row *ev, void *ud) {
-  json_t *arr = ud;
-  char at[21];
+  event_ctx *ctx = ud;
+  json_t *arr = ctx->arr;
+  char at[21], *owned;
+  const char *detail = masked_text(ctx->mask, ev->detail, &owned);
   mi_instant_format(ev->at, at);
   if (arr) {
-    json_t *d = ev->detail ? json_loads(ev->detail, 0, NULL) : NULL;
+    json_t *d = detail ? json_loads(detail, 0, NULL) : NULL;
+    free(owned);
     json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:o}", "at", at, "kind",
                                          ev->kind, "actor", ev->actor, "from", ev->from_status,
                                          "to", ev->to_status, "detail", d ? d : json_null()));
@@ -119,7 +150,8 @@ static int print_event(const mi_ticket_event_row *ev, void *ud) {
   }
   printf("  %s  %-16s %-16s %s%s%s  %s\n", at, ev->kind, ev->actor,
          ev->from_status ? ev->from_status : "", ev->to_status ? " -> " : "",
-         ev->to_status ? ev->to_status : "", ev->detail ? mi_cli_shown(ev->detail) : "");
+         ev->to_status ? ev->to_status : "", detail ? mi_cli_shown(detail) : "");
+  free(owned);
   return 0;
 }
 
@@ -168,8 +200,15 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};
   mi_ticket_row t;
-  if (mi_ticket_get(cli->store, argv[1], &t, &e)) return mi_cli_fail(&e);
+  text_mask mask;
+  if (mi_ticket_get(cli->store, argv[1], &t, &e) || text_mask_of(cli, t.customer, &mask, &e))
+    return mi_cli_fail(&e);
+  char *owned;
+  const char *subject = masked_text(&mask, t.subject, &owned);
+  snprintf(t.subject, sizeof t.subject, "%s", subject);
+  free(owned);
   json_t *o = cli->json ? row_json(&t) : NULL, *events = cli->json ? json_array() : NULL;
+  event_ctx ectx = {events, &mask};
   if (!cli->json) {
     printf("%s  %s  %s/%s/%s via %s, priority %d, %s%s%s\n", t.external_id, t.status, t.kind,
            t.category, t.severity, t.channel, t.priority, t.department,
@@ -182,7 +221,7 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
   } else {
     json_object_set_new(o, "sla", show_sla(cli, argv[1]));
   }
-  if (mi_ticket_events_each(cli->store, t.id, print_event, events, &e)) {
+  if (mi_ticket_events_each(cli->store, t.id, print_event, &ectx, &e)) {
     json_decref(o), json_decref(events);
     return mi_cli_fail(&e);
   }
@@ -194,14 +233,21 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
 }
 
 typedef struct list_ctx {
-  const mi_cli *cli;
+  mi_cli *cli;
   json_t *arr;
+  mi_err *e;
 } list_ctx;
 
 static int list_one(const mi_ticket_row *t, void *ud) {
   list_ctx *c = ud;
-  if (c->arr) json_array_append_new(c->arr, row_json(t));
-  else print_row(c->cli, t);
+  mi_ticket_row shown = *t;
+  text_mask mask;
+  char *owned;
+  if (text_mask_of(c->cli, t->customer, &mask, c->e)) return c->e->code;
+  snprintf(shown.subject, sizeof shown.subject, "%s", masked_text(&mask, t->subject, &owned));
+  free(owned);
+  if (c->arr) json_array_append_new(c->arr, row_json(&shown));
+  else print_row(c->cli, &shown);
   return 0;
 }
 
@@ -222,8 +268,8 @@ static int cmd_list(mi_cli *cli, int argc, char **argv) {
     else if (opt != 'l') return mi_cli_usage_error("ticket", "list: unknown option");
   }
   if (mi_cli_open_store(cli, 0)) return 1;
-  list_ctx c = {cli, cli->json ? json_array() : NULL};
   mi_err e = {0};
+  list_ctx c = {cli, cli->json ? json_array() : NULL, &e};
   if (mi_ticket_each(cli->store, status, dept, (size_t)limit, list_one, &c, &e)) {
     json_decref(c.arr);
     return mi_cli_fail(&e);

@@ -70,6 +70,19 @@ static void add_view(mi_shell *sh, mi_repl_val *m, const char *prefix, const mi_
   }
 }
 
+/* A policy's reason; for analysts with the customer's phone numbers, e-mail
+ * addresses and name masked, as `manyi explain` shows it. */
+static mi_repl_val reason_value(mi_shell *sh, const mi_view *v, const char *reason) {
+  if (!mi_access_masked(&sh->cli->actor) || !reason) return mi_shell_str(reason);
+  const char *name = NULL;
+  for (size_t i = 0; i < v->nfields; i++)
+    if (!strcmp(v->fields[i].name, "name") && v->fields[i].type == MI_VIEW_STR) name = v->fields[i].s;
+  char *r = mi_access_mask_text(reason, name);
+  mi_repl_val out = mi_shell_str(r ? r : "***");
+  free(r);
+  return out;
+}
+
 static void add_returned_by(mi_repl_val *m, const mi_policy *p, int line) {
   char at[600];
   snprintf(at, sizeof at, "%s:%d", mi_policy_path(p), line);
@@ -89,7 +102,7 @@ static int explain_tier(mi_shell *sh, const char *id, int64_t as_of, const char 
   mi_shell_map_add(m, "as of", mi_shell_str(when));
   add_view(sh, m, "input ", &view);
   mi_shell_map_add(m, "decision", mi_shell_str(d.tier));
-  mi_shell_map_add(m, "reason", mi_shell_str(d.reason));
+  mi_shell_map_add(m, "reason", reason_value(sh, &view, d.reason));
   add_returned_by(m, sh->tiers, d.line);
   return 0;
 }
@@ -112,7 +125,7 @@ static int explain_points(mi_shell *sh, const char *order, int64_t as_of, const 
   add_view(sh, m, "customer ", &x->customer);
   mi_shell_map_add(m, "points", d->has_points ? mi_shell_int(d->points) : (mi_repl_val){0});
   mi_shell_map_add(m, "expires", mi_shell_str(d->has_points ? d->expires : NULL));
-  mi_shell_map_add(m, "reason", mi_shell_str(d->has_points ? d->reason : "no points"));
+  mi_shell_map_add(m, "reason", reason_value(sh, &x->customer, d->has_points ? d->reason : "no points"));
   add_returned_by(m, sh->loyalty, d->line);
   free(x);
   return 0;

@@ -26,6 +26,23 @@ mi_pol_budget *mi_pol_budget_of(lua_State *L) {
   return ud;
 }
 
+/* Where the memory ran out: the innermost policy frame of the main thread
+ * (of the coroutine's resume when a coroutine ran out). Lua raises a memory
+ * error without a message handler, and the last hook stop may be up to a
+ * step of instructions back (s = s .. s doubles past the cap in 30), so the
+ * position is taken here. Reading the stack allocates nothing. */
+static void note_alloc_position(mi_pol_budget *b) {
+  lua_Debug ar;
+  if (!b->main) return;
+  for (int level = 0; lua_getstack(b->main, level, &ar); level++)
+    if (lua_getinfo(b->main, "Sl", &ar) && ar.currentline > 0 && ar.source[0] == '@') {
+      snprintf(b->err_src, sizeof b->err_src, "%s", ar.source + 1);
+      b->err_line = ar.currentline;
+      b->hit_pos = 1;
+      return;
+    }
+}
+
 void *mi_pol_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   mi_pol_budget *b = ud;
   size_t old = ptr ? osize : 0;
@@ -37,7 +54,10 @@ void *mi_pol_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   if (nsize > old && b->used - old + nsize > (size_t)b->lim.memory) {
     /* Lua retries a refused request once after an emergency collection; only
      * when the retry is refused too is the budget really exhausted. */
-    if (b->refused && b->refused_size == nsize) b->hit = MI_POL_HIT_MEM;
+    if (b->refused && b->refused_size == nsize && b->hit == MI_POL_HIT_NONE) {
+      b->hit = MI_POL_HIT_MEM;
+      note_alloc_position(b);
+    }
     b->refused = 1;
     b->refused_size = nsize;
     return NULL;

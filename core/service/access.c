@@ -6,8 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/customers.h"
 #include "store/roles.h"
+#include "store/tickets.h"
 #include "store/scope.h"
+#include "util/redact_text.h"
 
 /* The role table: rows are areas, columns admin, agent, analyst, auditor. */
 static const unsigned char table[MI_ACCESS_COUNT][4] = {
@@ -70,7 +73,9 @@ int mi_access_check(const mi_actor *a, mi_access need, const char *what, mi_err 
                     a->name, mi_config_role_name(a->role), what ? what : "this command");
 }
 
-int mi_access_masked(const mi_actor *a) { return !a || a->role == MI_CONFIG_ROLE_ANALYST; }
+int mi_access_masked(const mi_actor *a) {
+  return !a || a->role == MI_CONFIG_ROLE_ANALYST || a->role == MI_CONFIG_ROLE_AUDITOR;
+}
 
 int mi_access_customer(mi_store *s, const mi_actor *a, const char *customer, int *masked,
                        mi_err *e) {
@@ -122,7 +127,8 @@ const char *mi_access_mask_as(mi_personal kind, const char *value, char *buf, si
     else
       snprintf(buf, size, "***");
     break;
-  case MI_PERSONAL_JSON: snprintf(buf, size, "***"); break; /* see mi_access_mask_json */
+  case MI_PERSONAL_JSON: /* see mi_access_mask_json */
+  case MI_PERSONAL_TEXT: snprintf(buf, size, "***"); break; /* see mi_access_mask_text */
   default: snprintf(buf, size, "%.*s***", (int)first_char(value), value); break;
   }
   return buf;
@@ -172,5 +178,71 @@ char *mi_access_mask_json(const char *json) {
     out = strdup("***");
   }
   json_decref(o);
+  return out;
+}
+
+/* Redacts every string of a JSON value in place; 0 or -1 (out of memory). */
+static int redact_json(json_t *v, const char *name) {
+  const char *k;
+  json_t *m;
+  size_t i;
+  if (json_is_array(v)) json_array_foreach(v, i, m) if (redact_json(m, name)) return -1;
+  if (json_is_object(v)) json_object_foreach(v, k, m) if (redact_json(m, name)) return -1;
+  if (!json_is_string(v)) return 0;
+  char *r = mi_redact_text(json_string_value(v), name);
+  int rc = r ? json_string_set(v, r) : -1;
+  free(r);
+  return rc;
+}
+
+char *mi_access_mask_text(const char *text, const char *name) {
+  if (!text) return NULL;
+  if (name && !*name) name = NULL;
+  /* JSON (an event's detail, a policy's notes): each string, so that an
+   * escape such as \n before a number cannot hide it. */
+  if (text[0] == '{' || text[0] == '[') {
+    json_t *o = json_loads(text, 0, NULL);
+    if (o) {
+      char *out = redact_json(o, name) ? NULL : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+      json_decref(o);
+      return out;
+    }
+  }
+  return mi_redact_text(text, name);
+}
+
+void mi_access_customer_name(mi_store *s, const char *customer, char *buf, size_t size) {
+  mi_customer c;
+  if (size) buf[0] = '\0';
+  if (!s || !customer || !*customer || mi_customer_get(s, customer, &c, NULL)) return;
+  snprintf(buf, size, "%s", c.name ? c.name : "");
+  mi_customer_release(&c);
+}
+
+#define AUDIT_NAMES 8
+
+char *mi_access_mask_audit(mi_store *s, const char *detail) {
+  if (!detail) return NULL;
+  /* the customers named by the arguments: an id of a customer or a ticket */
+  char names[AUDIT_NAMES][256];
+  int n = 0;
+  json_t *o = json_loads(detail, 0, NULL), *v;
+  size_t i;
+  json_array_foreach(json_object_get(o, "argv"), i, v) {
+    const char *arg = json_string_value(v);
+    if (n == AUDIT_NAMES || !arg || !*arg || strlen(arg) > 64) continue;
+    mi_access_customer_name(s, arg, names[n], sizeof names[n]);
+    mi_ticket_row t;
+    if (!names[n][0] && mi_ticket_get(s, arg, &t, NULL) == 0)
+      mi_access_customer_name(s, t.customer, names[n], sizeof names[n]);
+    if (names[n][0]) n++;
+  }
+  json_decref(o);
+  char *out = mi_access_mask_text(detail, n ? names[0] : NULL);
+  for (int k = 1; out && k < n; k++) {
+    char *next = mi_access_mask_text(out, names[k]);
+    free(out);
+    out = next;
+  }
   return out;
 }

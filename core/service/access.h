@@ -55,7 +55,8 @@ int mi_access_allows(mi_config_role role, mi_access need);
 /* 0, or MI_EINVAL naming the user, role and what was refused (what: "manyi ticket"). */
 int mi_access_check(const mi_actor *a, mi_access need, const char *what, mi_err *e);
 
-/* 1 when the actor sees personal data masked (analysts). */
+/* 1 when the actor sees personal data masked: analysts, and auditors (in
+ * the arguments recorded in the audit log). */
 int mi_access_masked(const mi_actor *a);
 
 /* The department restriction of agents, in one place: 0 when the actor may
@@ -87,6 +88,19 @@ const char *mi_access_mask_as(mi_personal kind, const char *value, char *buf, si
  * masked, at any depth; text that is not JSON becomes ***. Owned by the
  * caller (free); NULL for NULL or out of memory. */
 char *mi_access_mask_json(const char *json);
+/* Free text as a reader who sees personal data masked sees it: e-mail
+ * addresses, phone numbers and name (the customer's, may be NULL) masked by
+ * the rules above (util/redact_text.h). Owned by the caller; NULL for NULL
+ * or out of memory. */
+char *mi_access_mask_text(const char *text, const char *name);
+/* The name of the customer (external id) into buf ("" when unknown), for
+ * mi_access_mask_text. */
+void mi_access_customer_name(mi_store *s, const char *customer, char *buf, size_t size);
+/* An audit entry's detail (JSON) as a reader who masks sees it: every
+ * string with e-mail addresses and phone numbers masked, and the names of
+ * the customers its arguments name (a customer's or a ticket's id) masked
+ * wherever they appear. Owned by the caller; NULL for NULL or out of memory. */
+char *mi_access_mask_audit(mi_store *s, const char *detail);
 /* 1 when field is one of the masked ones. */
 int mi_access_personal(const char *field);
 

@@ -57,8 +57,8 @@ int mi_scope_personal(const char *column) {
 }
 
 /* Stored personal data, by table and column. Staff names are employees'
- * personal data; free text (ticket subjects, notes, survey verbatims) is not
- * listed: it is read as written (README, Roles). */
+ * personal data. Free text is listed as such: what an agent, a customer or a
+ * policy typed there may hold a phone number, an e-mail address or a name. */
 static const struct {
   const char *table, *column;
   mi_personal kind;
@@ -67,6 +67,11 @@ static const struct {
     {"customers", "email", MI_PERSONAL_EMAIL},     {"customers", "birthday", MI_PERSONAL_BIRTHDAY},
     {"staff", "name", MI_PERSONAL_NAME},           {"outbox", "recipient", MI_PERSONAL_CONTACT},
     {"outbox", "payload", MI_PERSONAL_JSON},       {"jobs", "payload", MI_PERSONAL_JSON},
+    {"tickets", "subject", MI_PERSONAL_TEXT},      {"ticket_events", "detail", MI_PERSONAL_TEXT},
+    {"interactions", "summary", MI_PERSONAL_TEXT}, {"answer_texts", "text", MI_PERSONAL_TEXT},
+    {"loyalty_ledger", "reason", MI_PERSONAL_TEXT}, {"tier_history", "reason", MI_PERSONAL_TEXT},
+    {"improvement_actions", "notes", MI_PERSONAL_TEXT}, {"outbox", "subject", MI_PERSONAL_TEXT},
+    {"jobs", "error", MI_PERSONAL_TEXT},           {"staff_evaluations", "notes", MI_PERSONAL_TEXT},
     {NULL, NULL, MI_PERSONAL_NONE}};
 
 mi_personal mi_scope_personal_column(const char *table, const char *column) {
@@ -74,6 +79,15 @@ mi_personal mi_scope_personal_column(const char *table, const char *column) {
     if (!strcmp(table, personal_columns[i].table) && !strcmp(column, personal_columns[i].column))
       return personal_columns[i].kind;
   return MI_PERSONAL_NONE;
+}
+
+mi_personal mi_scope_export_column(const char *entity, const char *column) {
+  static const char *const response_fixed[] = {"external_id",  "survey",     "customer_id",
+                                               "submitted_at", "duration_s", "channel", NULL};
+  if (!entity || !column || strcmp(entity, "responses")) return mi_scope_personal_column(entity, column);
+  for (int i = 0; response_fixed[i]; i++)
+    if (!strcmp(column, response_fixed[i])) return MI_PERSONAL_NONE;
+  return MI_PERSONAL_TEXT;
 }
 
 int mi_scope_restricted_table(const char *table) {

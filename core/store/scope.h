@@ -31,6 +31,7 @@ typedef enum mi_personal {
   MI_PERSONAL_BIRTHDAY,
   MI_PERSONAL_CONTACT, /* a phone number or an e-mail address (outbox recipients) */
   MI_PERSONAL_JSON,    /* JSON that may hold a recipient, name, phone, ... (payloads) */
+  MI_PERSONAL_TEXT,    /* free text: personal data may be typed into it (subjects, notes) */
 } mi_personal;
 
 /* The one list of stored personal data: the kind held by column of table
@@ -38,6 +39,10 @@ typedef enum mi_personal {
  * names), MI_PERSONAL_NONE for other columns. Masking (service/access.c),
  * exports and the REPL's SQL (query.c) all use it. */
 mi_personal mi_scope_personal_column(const char *table, const char *column);
+
+/* The same for a column of an export entity: the list above, and for
+ * "responses" each question's column (an open answer is free text). */
+mi_personal mi_scope_export_column(const char *entity, const char *column);
 
 /* 1 for a table that only admins and auditors read (the audit log, the
  * roles): analysts' SQL may not name it. */

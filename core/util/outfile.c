@@ -20,6 +20,37 @@ struct mi_outfile {
   char *tmp;  /* the temporary file beside it */
 };
 
+/* Under set-user-id (the real uid is not the effective one) the file is
+ * the caller's: the checks, the temporary file and the rename run with the
+ * caller's uid and gid as effective ids, so the caller owns the file and
+ * cannot write where they could not write themselves (the service account's
+ * folders). The saved ids keep the service account for switching back. */
+typedef struct ids {
+  int switched;
+  uid_t euid;
+  gid_t egid;
+} ids;
+
+static int as_caller(ids *s, mi_err *e) {
+  s->switched = 0;
+  if (getuid() == geteuid() && getgid() == getegid()) return 0;
+  s->euid = geteuid(), s->egid = getegid();
+  if (setegid(getgid()) != 0 || seteuid(getuid()) != 0) {
+    int err = errno;
+    if (setegid(s->egid)) { /* nothing else to do: the next check fails */ }
+    return mi_err_set(e, MI_EIO, "cannot take the caller's rights to write a file: %s",
+                      strerror(err));
+  }
+  s->switched = 1;
+  return 0;
+}
+
+static void as_service(const ids *s) {
+  if (!s->switched) return;
+  /* back to the service account, which the saved ids allow */
+  if (seteuid(s->euid) != 0 || setegid(s->egid) != 0) abort(); /* never half-switched */
+}
+
 static const char *const companions[] = {"", "-wal", "-shm", "-journal", "-batch", "-audit-head", NULL};
 
 /* The absolute name of path with its folder resolved (the file itself need
@@ -72,9 +103,20 @@ int mi_outfile_check(const char *path, const char *protect, mi_err *e) {
   return rc;
 }
 
+static int open_file(const char *path, const char *protect, mi_outfile **out, mi_err *e);
+
 int mi_outfile_open(const char *path, const char *protect, mi_outfile **out, mi_err *e) {
   if (!out) return mi_err_set(e, MI_EINVAL, "mi_outfile_open: no output pointer");
   *out = NULL;
+  ids s;
+  int rc = as_caller(&s, e);
+  if (rc) return rc;
+  rc = open_file(path, protect, out, e);
+  as_service(&s);
+  return rc;
+}
+
+static int open_file(const char *path, const char *protect, mi_outfile **out, mi_err *e) {
   int rc = mi_outfile_check(path, protect, e);
   if (rc) return rc;
   mi_outfile *o = calloc(1, sizeof *o);
@@ -113,7 +155,10 @@ static void release(mi_outfile *o) {
 void mi_outfile_abort(mi_outfile *o) {
   if (!o) return;
   fclose(o->f);
+  ids s;
+  int as = as_caller(&s, NULL);
   unlink(o->tmp);
+  if (!as) as_service(&s);
   release(o);
 }
 
@@ -128,10 +173,14 @@ int mi_outfile_close(mi_outfile *o, mi_err *e) {
     rc = mi_err_set(e, MI_EIO, "writing %s failed: %s; %s was left as it was", o->path,
                     strerror(errno), o->path);
   /* rename replaces a link put in the target's place meanwhile; never follows it */
+  ids s;
+  int as = as_caller(&s, rc ? NULL : e);
+  if (rc == 0 && as) rc = as;
   if (rc == 0 && rename(o->tmp, o->path) != 0)
     rc = mi_err_set(e, MI_EIO, "cannot write %s: %s (nothing was written)", o->path,
                     strerror(errno));
   if (rc) unlink(o->tmp);
+  as_service(&s);
   release(o);
   return rc;
 }

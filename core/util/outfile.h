@@ -6,7 +6,10 @@
  * complete or untouched. A target that is a symbolic link, or that is the
  * database or one of its companion files (-wal, -shm, -journal, -batch,
  * -audit-head), is
- * refused. Write errors (a full disk) are reported at mi_outfile_close. */
+ * refused. Write errors (a full disk) are reported at mi_outfile_close.
+ * Under set-user-id the file is made, checked and renamed with the caller's
+ * rights (the real uid and gid), so it is theirs and lands only where they
+ * may write themselves. */
 #ifndef MI_UTIL_OUTFILE_H
 #define MI_UTIL_OUTFILE_H
 

@@ -49,12 +49,35 @@ expect 0 m tick
 same "$(sqlite3 "$db" "SELECT count(*) > 10 FROM outbox WHERE channel IN ('sms', 'email')")" 1 "outbox messages to phones and e-mails"
 same "$(sqlite3 "$db" "SELECT count(*) FROM outbox WHERE recipient = '$phone' AND kind = 'notify'")" 1 "the notify job's message is in the outbox"
 
+# Personal data typed into free text (issue 16): a phone number, an e-mail
+# address and the customer's own name planted in every column that holds
+# free text, for a customer of the hotline (a ticket subject and note, an
+# interaction summary, a survey verbatim, policy reasons in the ledger and
+# the tier history, a message subject, a job's error).
+plant_phone='+86 139-1234-5678'; plant_digits=13912345678; plant_mail=planted.person@leak.example
+hot_customer=$(sqlite3 "$db" "SELECT c.external_id FROM customers c JOIN tickets t ON t.customer_id = c.id JOIN departments d ON d.id = t.department_id WHERE d.code = 'hotline' ORDER BY c.id LIMIT 1")
+hot_ticket=$(sqlite3 "$db" "SELECT t.external_id FROM tickets t JOIN departments d ON d.id = t.department_id WHERE d.code = 'hotline' ORDER BY t.id LIMIT 1")
+hot_name=$(sqlite3 "$db" "SELECT c.name FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.external_id = '$hot_ticket'")
+tail=" asks: call $plant_phone or write to $plant_mail"
+planted="$hot_name$tail"
+own="(SELECT name FROM customers WHERE id = customer_id) || '$tail'"  # the row's own customer
+expect 0 m ticket note "$hot_ticket" "$planted"
+sqlite3 "$db" "UPDATE tickets SET subject = '$planted' WHERE external_id = '$hot_ticket';
+  UPDATE interactions SET summary = $own WHERE id = (SELECT min(id) FROM interactions);
+  INSERT OR REPLACE INTO answer_texts SELECT r.id, q.id, (SELECT name FROM customers WHERE id = r.customer_id) || '$tail' FROM responses r JOIN questions q ON q.survey_id = r.survey_id AND q.open = 1 ORDER BY r.id LIMIT 1;
+  INSERT INTO loyalty_ledger(customer_id, kind, points, reason, idempotency_key, created_at) SELECT id, 'adjust', 1, name || '$tail', 'plant-1', strftime('%s', '2026-10-31') FROM customers WHERE external_id = '$hot_customer';
+  INSERT INTO tier_history(customer_id, old_tier, new_tier, reason, changed_at) SELECT id, tier, 'planted', name || '$tail', 0 FROM customers WHERE external_id = '$hot_customer';
+  UPDATE outbox SET subject = coalesce($own, 'someone$tail') WHERE id = (SELECT min(id) FROM outbox);
+  UPDATE jobs SET error = 'someone$tail' WHERE key = 'n1'"
+same "$(sqlite3 "$db" "SELECT (SELECT count(*) FROM answer_texts WHERE text LIKE '%$plant_mail') + (SELECT count(*) FROM ticket_events WHERE detail LIKE '%$plant_mail%')")" 2 "free text planted"
+
 # Every personal value stored, read with the sqlite3 shell (the truth to
-# look for): customers' names, phones, e-mails and birthdays, and every
-# recipient of a message.
-sqlite3 "$db" "SELECT name FROM customers UNION SELECT phone FROM customers UNION
+# look for): customers' names, phones, e-mails and birthdays, every
+# recipient of a message, and what was planted in free text.
+{ sqlite3 "$db" "SELECT name FROM customers UNION SELECT phone FROM customers UNION
   SELECT email FROM customers UNION SELECT birthday FROM customers UNION
-  SELECT recipient FROM outbox WHERE channel <> 'internal'" | grep -v '^$' >"$tmp/personal"
+  SELECT recipient FROM outbox WHERE channel <> 'internal'"
+  printf '%s\n' "$plant_phone" "$plant_digits" "$plant_mail" "139-1234" "1234-5678"; } | grep -v '^$' >"$tmp/personal"
 [ "$(wc -l <"$tmp/personal")" -gt 100 ] && ok || bad "too few personal values"
 # clean FILE WHAT: FILE shows none of them
 clean() {
@@ -65,8 +88,6 @@ clean() {
 # leaks FILE WHAT: FILE does show some (proves that clean can fail)
 leaks() { if grep -qF -f "$tmp/personal" "$1"; then ok; else bad "$2 shows no personal data"; fi; }
 
-hot_customer=$(sqlite3 "$db" "SELECT c.external_id FROM customers c JOIN tickets t ON t.customer_id = c.id JOIN departments d ON d.id = t.department_id WHERE d.code = 'hotline' ORDER BY c.id LIMIT 1")
-hot_ticket=$(sqlite3 "$db" "SELECT t.external_id FROM tickets t JOIN departments d ON d.id = t.department_id WHERE d.code = 'hotline' ORDER BY t.id LIMIT 1")
 appt=$(sqlite3 "$db" "SELECT count(*) FROM appointments")
 echo 'print(1)' >"$tmp/one.lua"
 printf 'x\n1\n2\n3\n' >"$tmp/x.csv"
@@ -177,9 +198,20 @@ expect 0 m export outbox "$tmp/outbox-admin.csv"; leaks "$tmp/outbox-admin.csv" 
 set_role auditor
 expect 0 m audit list --action export
 grep -F ' export         outbox ' "$tmp/out" | tail -2 >"$tmp/outbox-entries"
-contains <(head -1 "$tmp/outbox-entries") '"masked":true,"personal_columns":["recipient","payload"]'
-contains <(tail -1 "$tmp/outbox-entries") '"masked":false,"personal_columns":["recipient","payload"]'
+contains <(head -1 "$tmp/outbox-entries") '"masked":true,"personal_columns":["recipient","subject","payload"]'
+contains <(tail -1 "$tmp/outbox-entries") '"masked":false,"personal_columns":["recipient","subject","payload"]'
 contains <(grep -F ' export         orders ' "$tmp/out") '"masked":false,"personal_columns":[]'
+# free text: an admin reads it as written; an analyst's exports mask it
+for e in tickets interactions responses outbox jobs; do
+  set_role admin; expect 0 m export $e "$tmp/$e-admin.csv"; contains "$tmp/$e-admin.csv" "$plant_mail"
+  set_role analyst; expect 0 m export $e "$tmp/$e.csv"; clean "$tmp/$e.csv" "analyst: free text in export $e"
+  contains "$tmp/$e.csv" "p***@leak.example"; contains "$tmp/$e.csv" "***78"
+done
+contains "$tmp/tickets.csv" "${hot_name:0:1}*** asks: call ***78 or write to p***@leak.example"
+set_role admin; expect 0 m points show "$hot_customer"; contains "$tmp/out" "$plant_mail"
+expect 0 m ticket show "$hot_ticket"; contains "$tmp/out" "$plant_mail"
+set_role analyst; expect 0 m points show "$hot_customer"; clean "$tmp/out" "analyst: points show reasons"
+contains "$tmp/out" "***78"
 
 # --- REPL SQL over every table and view, for each role that has the REPL
 tables=$(sqlite3 "$db" "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name")
@@ -247,6 +279,27 @@ expect 0 agent customer show "$far"; clean "$tmp/out" "agent: customer of a tick
 contains "$tmp/out" "***"
 expect 0 agent --json customer show "$far"; clean "$tmp/out" "agent: customer of a ticket they opened (json)"
 expect 0 agent ticket show T-MX1   # the ticket itself is theirs to work
+# ... and its free text as the customer: masked
+far_name=$(sqlite3 "$db" "SELECT name FROM customers WHERE external_id = '$far'")
+expect 0 agent ticket note T-MX1 "$far_name: $plant_phone, $plant_mail"
+sqlite3 "$db" "UPDATE tickets SET subject = '$far_name asks: $plant_mail' WHERE external_id = 'T-MX1'"
+for j in "" --json; do
+  expect 0 agent $j ticket show T-MX1; clean "$tmp/out" "agent: ticket show $j of a customer they opened"
+  contains "$tmp/out" "p***@leak.example"; contains "$tmp/out" "${far_name:0:1}***"
+  expect 0 agent $j ticket list --department "$dept"; clean "$tmp/out" "agent: ticket list $j"
+  expect 0 agent $j points show "$far"; clean "$tmp/out" "agent: points show $j"
+done
+set_role admin; expect 0 m ticket show T-MX1; contains "$tmp/out" "$plant_mail"
+# the audit log records the arguments as given (the note above, the
+# notify job's recipient): an auditor reads them masked, an admin as given
+expect 0 m audit list; contains "$tmp/out" "$plant_mail"; contains "$tmp/out" "$far_name"
+set_role auditor
+for j in "" --json; do
+  expect 0 m $j audit list; clean "$tmp/out" "auditor: audit list $j"
+  contains "$tmp/out" "p***@leak.example"; contains "$tmp/out" "${far_name:0:1}***"
+done
+expect 0 m audit verify
+sqlite3 "$db" "INSERT OR REPLACE INTO roles VALUES ('$me', 'agent', '$dept', 'test', 0)"
 # ... a ticket somebody else (here: an import) put in the department does
 printf 'external_id,customer_id,kind,category,severity,channel,priority,department,status,opened_at,subject\nT-MX2,%s,inquiry,general,low,phone,3,%s,new,2026-10-30T10:00:00Z,call back\n' "$far" "$dept" >"$tmp/t2.csv"
 set_role admin; expect 0 m import tickets "$tmp/t2.csv"
@@ -297,6 +350,24 @@ elif [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
     contains "$tmp/err" "user '#4321' has no role in $svc/svc.db: ask an administrator"
     same "$(sqlite3 "$svc/svc.db" "SELECT count(*) FROM audit_log")" "$n1" "nothing recorded for a refused caller"
     lacks "$tmp/out" "C0000001"
+  fi
+  # export FILE and .output write as the caller (issue 16): the file is the
+  # caller's, and goes only where the caller may write. daemon is an analyst
+  # here; $svc is the service account's folder (daemon may not write it).
+  if id daemon >/dev/null 2>&1 && setpriv --reuid=daemon --regid=daemon --clear-groups true 2>/dev/null; then
+    sqlite3 "$svc/svc.db" "INSERT OR REPLACE INTO roles VALUES ('daemon', 'analyst', NULL, 'test', 0)"
+    as_daemon() { setpriv --reuid=daemon --regid=daemon --clear-groups "$svc/manyi" --config "$svc/manyi.yaml" --db "$svc/svc.db" "$@"; }
+    expect 1 as_daemon export customers "$svc/stolen.csv"
+    contains "$tmp/err" "cannot write $svc/stolen.csv: Permission denied"
+    [ ! -e "$svc/stolen.csv" ] && ok || bad "the service account's folder got the caller's export"
+    mkdir -m 0700 "$tmp/daemon"; chown daemon:daemon "$tmp/daemon"
+    expect 0 as_daemon export customers "$tmp/daemon/mine.csv"
+    same "$(stat -c %U:%G:%a "$tmp/daemon/mine.csv")" "daemon:daemon:600" "owner and mode of a set-user-id export"
+    clean "$tmp/daemon/mine.csv" "daemon (analyst) under set-user-id: export customers"
+    printf '.output %s\nmanyi.sql[[select 1 as x]]\n.output\n' "$svc/stolen.txt" | as_daemon repl >"$tmp/out" 2>&1
+    [ ! -e "$svc/stolen.txt" ] && ok || bad "the REPL's .output wrote into the service account's folder"
+    printf '.output %s\nmanyi.sql[[select 1 as x]]\n.output\n' "$tmp/daemon/out.txt" | as_daemon repl >"$tmp/out" 2>&1
+    same "$(stat -c %U:%a "$tmp/daemon/out.txt" 2>&1)" daemon:600 "owner and mode of a set-user-id .output"
   fi
   expect 1 "$svc/manyi" --config "$svc/manyi.yaml" --db "$db" status; contains "$tmp/err" "the database $db must belong to the service account"
   expect 1 "$svc/manyi" --config "$svc/manyi.yaml" --db "$svc/new.db" init; contains "$tmp/err" "the service account creates it"

@@ -42,6 +42,14 @@ function attacks.mem_table()
   local t, s = {}, string.rep("x", 16384)
   for i = 1, 1e9 do t[i] = s .. i end
 end
+function attacks.mem_concat()
+  local s = "x"
+  while true do s = s .. s end -- mem_concat: runs out here, within one hook step
+end
+function attacks.mem_concat_co()
+  local s = "x"
+  coroutine.wrap(function() while true do s = s .. s end end)() -- mem_concat_co: here
+end
 function attacks.rep_empty() return "A", string.rep("", 1 << 62) .. "x" .. ("x"):rep(0) end
 function attacks.move_loop() table.move({}, 1, 1 << 50, 1) end
 function attacks.recursion()
