@@ -59,6 +59,7 @@ struct mi_stats_lin {
   size_t nany;               /* rows with a value of the block */
   psu *psus;
   size_t npsus;
+  int settled;  /* the groups' sums added to domain 0 (settle) */
   int finished;
 };
 
@@ -234,7 +235,7 @@ static psu *psu_at(mi_stats_lin *l, size_t p) {
 
 int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, const double *y,
                      size_t group, mi_err *e) {
-  if (l->finished) return mi_err_set(e, MI_EINVAL, "rows added after the results were read");
+  if (l->settled) return mi_err_set(e, MI_EINVAL, "rows added after the results were read");
   if (!isfinite(w) || w < 0)
     return mi_err_set(e, MI_EINVAL, "weight %g; weights must be finite and >= 0", w);
   if (need_domain(l, group) || need_stratum(l, stratum))
@@ -252,16 +253,15 @@ int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, 
     has[k] = ok, pos[k] = ok && w != 0;
     if (ok && k >= l->blo && k < l->bhi) any_block = 1;
   }
-  size_t doms[2] = {0, group}, ndoms = group ? 2 : 1;
-  for (size_t j = 0; j < ndoms; j++) {
-    dom_acc *x = l->doms[doms[j]];
-    x->rows++;
-    for (size_t k = 0; k < ne; k++) {
-      if (!has[k]) continue;
-      double dy = y[k] - l->shift[k];
-      x->n[k]++, x->nobs[k] += w != 0;
-      x->sw[k] += w, x->swy[k] += w * dy, x->swyy[k] += w * dy * dy;
-    }
+  /* a row goes to its group only (or domain 0 without one): settle adds the
+   * groups to domain 0 when the rows are all in, so each row is folded once */
+  dom_acc *x = l->doms[group];
+  x->rows++;
+  for (size_t k = 0; k < ne; k++) {
+    if (!has[k]) continue;
+    double dy = y[k] - l->shift[k];
+    x->n[k]++, x->nobs[k] += w != 0;
+    x->sw[k] += w, x->swy[k] += w * dy, x->swyy[k] += w * dy * dy;
   }
   if (any_block) l->nany++;
   int rc = 0;
@@ -269,9 +269,8 @@ int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, 
     l->npsu[stratum]++;
     int complete = l->blo < l->bhi;
     for (size_t k = l->blo; complete && k < l->bhi; k++) complete = has[k] != 0;
-    for (size_t j = 0; j < ndoms; j++)
-      if (complete) fold_complete(l, cell(l, stratum, doms[j]), v, has, pos, w);
-      else fold(l, cell(l, stratum, doms[j]), v, has, pos);
+    if (complete) fold_complete(l, cell(l, stratum, group), v, has, pos, w);
+    else fold(l, cell(l, stratum, group), v, has, pos);
   } else {
     psu *p = psu_at(l, cluster);
     if (!p) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
@@ -282,14 +281,10 @@ int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, 
       rc = mi_err_set(e, MI_EINVAL, "PSU %zu is in stratum %zu and in stratum %zu: PSUs must be "
                       "nested in strata", cluster + 1, p->stratum + 1, stratum + 1);
     }
-    for (size_t j = 0; !rc && j < ndoms; j++) {
-      double **pv = &p->dom[doms[j]];
-      if (!*pv && !(*pv = calloc(4 * ne, sizeof **pv))) {
-        rc = mi_err_set(e, MI_ENOMEM, "out of memory");
-        break;
-      }
-      for (size_t k = 0; k < 4 * ne; k++) (*pv)[k] += v[k]; /* flags as counts of rows */
-    }
+    double **pv = rc ? NULL : &p->dom[group];
+    if (pv && !*pv && !(*pv = calloc(4 * ne, sizeof **pv)))
+      rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+    for (size_t k = 0; !rc && k < 4 * ne; k++) (*pv)[k] += v[k]; /* flags as counts of rows */
   }
   if (v != buf) free(v);
   return rc;
@@ -297,7 +292,7 @@ int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, 
 
 int mi_stats_lin_merge(mi_stats_lin *a, const mi_stats_lin *b, const size_t *smap,
                        const size_t *cmap, const size_t *dmap, mi_err *e) {
-  if (a->finished || b->finished || a->ne != b->ne || a->blo != b->blo || a->bhi != b->bhi)
+  if (a->settled || b->settled || a->ne != b->ne || a->blo != b->blo || a->bhi != b->bhi)
     return mi_err_set(e, MI_EINVAL, "accumulators that cannot be merged");
   size_t ne = a->ne;
   for (size_t d = 0; d < b->nd; d++)
@@ -345,8 +340,38 @@ int mi_stats_lin_merge(mi_stats_lin *a, const mi_stats_lin *b, const size_t *sma
   return 0;
 }
 
+/* Adds every group's sums (rows, cells, cluster PSUs' vectors) to domain 0,
+ * once, after the last row: domain 0 then holds every row. 0 or MI_ENOMEM. */
+static int settle(mi_stats_lin *l) {
+  if (l->settled) return 0;
+  dom_acc *all = l->doms[0];
+  for (size_t d = 1; d < l->nd; d++) {
+    const dom_acc *g = l->doms[d];
+    all->rows += g->rows;
+    for (size_t k = 0; k < l->ne; k++) {
+      all->n[k] += g->n[k], all->nobs[k] += g->nobs[k];
+      all->sw[k] += g->sw[k], all->swy[k] += g->swy[k], all->swyy[k] += g->swyy[k];
+    }
+    for (size_t h = 0; h < l->nstrata; h++) {
+      double *ca = cell(l, h, 0);
+      const double *cg = cell(l, h, d);
+      for (size_t k = 0; k < l->L.size; k++) ca[k] += cg[k];
+    }
+  }
+  for (size_t p = 0; p < l->npsus; p++) {
+    psu *u = &l->psus[p];
+    for (size_t d = 1; u->seen && d < u->ndom; d++) {
+      if (!u->dom[d]) continue;
+      if (!u->dom[0] && !(u->dom[0] = calloc(4 * l->ne, sizeof *u->dom[0]))) return MI_ENOMEM;
+      for (size_t k = 0; k < 4 * l->ne; k++) u->dom[0][k] += u->dom[d][k];
+    }
+  }
+  l->settled = 1;
+  return 0;
+}
+
 size_t mi_stats_lin_complement(mi_stats_lin *l, size_t group) {
-  if (l->finished || !group || group >= l->nd) return (size_t)-1;
+  if (l->finished || !group || group >= l->nd || settle(l)) return (size_t)-1;
   size_t c = l->nd;
   if (need_domain(l, c)) return (size_t)-1;
   dom_acc *x = l->doms[c];
@@ -379,8 +404,9 @@ size_t mi_stats_lin_complement(mi_stats_lin *l, size_t group) {
 }
 
 /* Folds the cluster PSUs into their strata, once. */
-static void finish(mi_stats_lin *l) {
-  if (l->finished) return;
+static int finish(mi_stats_lin *l) {
+  if (l->finished) return 0;
+  if (settle(l)) return MI_ENOMEM;
   l->finished = 1;
   for (size_t p = 0; p < l->npsus; p++) {
     psu *u = &l->psus[p];
@@ -389,18 +415,27 @@ static void finish(mi_stats_lin *l) {
       if (v) fold(l, cell(l, u->stratum, d), v, v + 2 * l->ne, v + 3 * l->ne);
     }
   }
+  return 0;
 }
 
 size_t mi_stats_lin_rows(const mi_stats_lin *l, size_t domain) {
-  return domain < l->nd ? l->doms[domain]->rows : 0;
+  if (domain >= l->nd) return 0;
+  size_t n = l->doms[domain]->rows;
+  for (size_t d = 1; !domain && !l->settled && d < l->nd; d++) n += l->doms[d]->rows;
+  return n;
 }
 
 double mi_stats_lin_point(const mi_stats_lin *l, size_t est, size_t domain, size_t *n) {
   *n = 0;
   if (est >= l->ne || domain >= l->nd) return NAN;
   const dom_acc *x = l->doms[domain];
+  double sw = x->sw[est], swy = x->swy[est];
   *n = x->n[est];
-  return x->sw[est] > 0 ? l->shift[est] + x->swy[est] / x->sw[est] : NAN;
+  for (size_t d = 1; !domain && !l->settled && d < l->nd; d++) {
+    *n += l->doms[d]->n[est];
+    sw += l->doms[d]->sw[est], swy += l->doms[d]->swy[est];
+  }
+  return sw > 0 ? l->shift[est] + swy / sw : NAN;
 }
 
 size_t mi_stats_lin_psus(const mi_stats_lin *l) {
@@ -470,7 +505,7 @@ int mi_stats_lin_mean(mi_stats_lin *l, size_t est, size_t domain, double conf,
   if (est >= l->ne || domain >= l->nd) return mi_err_set(e, MI_EINVAL, "no such estimate or domain");
   int rc = mi_stats_check_conf(conf, e);
   if (rc) return rc;
-  finish(l);
+  if (finish(l)) return mi_err_set(e, MI_ENOMEM, "out of memory");
   const dom_acc *x = l->doms[domain];
   size_t rows = l->doms[0]->rows;
   out->n = x->n[est];
@@ -522,7 +557,7 @@ int mi_stats_lin_diff(mi_stats_lin *l, size_t est, size_t da, size_t db, double 
                       mi_stats_lonely_psu lonely, mi_stats_diff_result *out, mi_err *e) {
   if (est >= l->ne || da >= l->nd || db >= l->nd || da == db)
     return mi_err_set(e, MI_EINVAL, "no such estimate or domains");
-  finish(l);
+  if (finish(l)) return mi_err_set(e, MI_ENOMEM, "out of memory");
   const dom_acc *xa = l->doms[da], *xb = l->doms[db];
   double Sa = xa->sw[est], Sb = xb->sw[est];
   if (!(Sa > 0) || !(Sb > 0)) return mi_err_set(e, MI_EINVAL, "a domain has no value with a weight > 0");
@@ -562,7 +597,7 @@ int mi_stats_lin_combo(mi_stats_lin *l, const double *coef, size_t domain, int d
   if (design && mi_stats_lin_psus(l) == 1)
     return mi_err_set(e, MI_EINVAL, "the design has only one PSU: a variance needs at least two "
                       "(survey: \"Design has only one primary sampling unit\")");
-  finish(l);
+  if (finish(l)) return mi_err_set(e, MI_ENOMEM, "out of memory");
   size_t nb = l->bhi - l->blo, m2 = 2 * nb;
   double g[2 * 64];
   if (nb > 64) return mi_err_set(e, MI_EINVAL, "more than 64 estimates in a combination");
