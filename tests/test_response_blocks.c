@@ -1,8 +1,8 @@
 /* The packed responses (migration 0016): a scan through blocks delivers
  * exactly the rows a scan of the response rows delivers, whatever is written
- * to the responses afterwards, and a broken or forged block is never
- * trusted. The reference is the same scan through the rows (a department
- * scan reads no blocks). */
+ * to the responses, tickets or invitations afterwards, and a broken or
+ * forged block is never trusted. The reference is the same scan of a copy
+ * without blocks, opened read-only (so that it reads rows and packs none). */
 #include "fixture.h"
 #include <setjmp.h>
 #include <stdarg.h>
@@ -68,6 +68,11 @@ static mi_store *make_store(void) {
   sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)"
       " INSERT INTO customers(id, external_id, name, kind, tier, region, created_at)"
       " SELECT i, 'C' || i, 'name ' || i, 'person', char(65 + i % 3), 'R' || (i % 7), 0 FROM n;"
+      "INSERT INTO departments(id, code, name) VALUES (1, 'care', 'Care'), (2, 'repair', 'Repair');"
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)"
+      " INSERT INTO tickets(id, external_id, customer_id, kind, category, severity, channel, priority,"
+      "  department_id, status, opened_at, subject)"
+      " SELECT i, 'T' || i, i, 'inquiry', 'general', 'low', 'phone', 2, 1 + i % 2, 'open', 0, 's' FROM n;"
       "INSERT INTO survey_waves(id, survey_code, code, survey_id, method, design, created_at)"
       " VALUES (1, 'csat', 'w1', 1, 'stratified', '{}', 0), (2, 'csat', 'w2', 1, 'cluster', '{}', 0);"
       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)"
@@ -78,7 +83,14 @@ static mi_store *make_store(void) {
       "  CASE WHEN i % 17 = 0 THEN NULL ELSE json_object('1', 1 + i % 5, '2', i % 11,"
       "    '3', CASE WHEN i % 5 = 0 THEN 2.5 + (i % 3) ELSE 1 + i % 7 END) END,"
       "  0.5 + (i % 9) / 4.0, CASE i % 3 WHEN 0 THEN 1 WHEN 1 THEN 2 ELSE NULL END,"
-      "  CASE WHEN i % 3 = 2 THEN NULL ELSE 'S' || (i % 4) END, i % 23 = 0 FROM n;");
+      "  CASE WHEN i % 3 = 2 THEN NULL ELSE 'S' || (i % 4) END, i % 23 = 0 FROM n;"
+      /* every fifth response answered an invitation that followed a ticket
+       * (of no wave: a wave invites a customer once) */
+      "INSERT INTO invitations(id, external_id, survey_id, customer_id, ticket_id, channel, weight,"
+      "  status, created_at, wave_id, stratum)"
+      " SELECT id, 'I' || id, 1, customer_id, 1 + id % 200, 'email', weight, 'responded', 0,"
+      "  NULL, stratum FROM responses WHERE id % 5 = 0;"
+      "UPDATE responses SET invitation_id = id WHERE id % 5 = 0;");
   return s;
 }
 
@@ -133,26 +145,48 @@ static void assert_same_rows(const rows *a, const rows *b) {
   }
 }
 
-/* Through blocks (need: tier and region) against through rows, for
- * several periods, waves and flag choices. */
+/* A copy of the database without blocks, opened read-only. */
+static mi_store *reference(void) {
+  char ref[600];
+  snprintf(ref, sizeof ref, "%s.ref", db_path);
+  unlink(ref);
+  char text[1400];
+  snprintf(text, sizeof text, "VACUUM INTO '%s'", ref);
+  sql(text);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(ref, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "DELETE FROM response_blocks", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  mi_store *r = NULL;
+  mi_err e = {0};
+  assert_int_equal(mi_store_open(ref, MI_STORE_READONLY, &r, &e), 0);
+  return r;
+}
+
+/* Through blocks against through rows, for several periods, waves, flag
+ * choices and joined columns. */
 static void assert_blocks_match_rows(mi_store *s) {
+  mi_store *ref = reference();
+  const unsigned needs[] = {0, MI_SURVEY_NEED_CUSTOMER, MI_SURVEY_NEED_DEPARTMENT,
+                            MI_SURVEY_NEED_CUSTOMER | MI_SURVEY_NEED_DEPARTMENT};
   const int64_t periods[][2] = {{INT64_MIN, INT64_MAX}, {1000000 + 3000 * 60, 1000000 + 7000 * 60},
                                 {1000000 + 4096 * 60, 1000000 + 4200 * 60}, {0, 1000}};
   for (size_t p = 0; p < sizeof periods / sizeof *periods; p++)
     for (int64_t wave = 0; wave <= 2; wave++)
       for (int flagged = 0; flagged <= 1; flagged++) {
+        unsigned need = needs[(p + (size_t)wave + (size_t)flagged) % 4];
         rows a, b;
         size_t la, lb;
         mi_err e = {0};
-        int ra = scan(s, MI_SURVEY_NEED_CUSTOMER, wave, periods[p][0], periods[p][1], flagged, &a, &la, &e);
-        int rb = scan(s, MI_SURVEY_NEED_CUSTOMER | MI_SURVEY_NEED_DEPARTMENT, wave, periods[p][0],
-                      periods[p][1], flagged, &b, &lb, &e);
+        int ra = scan(s, need, wave, periods[p][0], periods[p][1], flagged, &a, &la, &e);
+        int rb = scan(ref, need, wave, periods[p][0], periods[p][1], flagged, &b, &lb, &e);
         assert_int_equal(ra, 0);
         assert_int_equal(rb, 0);
         assert_same_rows(&a, &b);
         assert_int_equal(la, lb);
         free(a.r), free(b.r);
       }
+  mi_store_close(ref);
 }
 
 static void test_scan_packs_and_blocks_give_the_same_rows(void **state) {
@@ -172,6 +206,11 @@ static void test_scan_packs_and_blocks_give_the_same_rows(void **state) {
   /* the answers that are not whole numbers came through as they are */
   assert_true(after.r[4].v[2] == 2.5 + 5 % 3);
   free(before.r), free(after.r);
+  /* response 15 answered ticket 16's invitation: department 1 + 16 % 2, care */
+  assert_int_equal(scan(s, MI_SURVEY_NEED_DEPARTMENT, 0, INT64_MIN, INT64_MAX, 1, &after, &l2, &e), 0);
+  assert_int_equal(after.r[4].id, 15);
+  assert_string_equal(after.r[4].text, "|||web|care||");
+  free(after.r);
   assert_blocks_match_rows(s);
   mi_store_close(s);
 }
@@ -193,8 +232,10 @@ static void test_writes_drop_the_block_they_touch(void **state) {
       "INSERT INTO responses(id, external_id, survey_id, customer_id, submitted_at)"
       " VALUES (31, 'X1', 1, 1, 1000100)", /* inside the first block's range */
       "DELETE FROM responses WHERE id = 3 * 5000",
+      "UPDATE tickets SET department_id = 3 - department_id WHERE id = 6", /* responses in both blocks */
+      "UPDATE invitations SET ticket_id = 9 WHERE id = 24015",
   };
-  const long long dropped[] = {1, 1, 0, 1, 1, 1};
+  const long long dropped[] = {1, 1, 0, 1, 1, 1, 2, 1};
   for (size_t w = 0; w < sizeof writes / sizeof *writes; w++) {
     assert_int_equal(mi_survey_rows_pack(s, NULL, 1, &packed, &e), 0);
     long long n = sql_int("SELECT count(*) FROM response_blocks");
@@ -259,10 +300,12 @@ static void test_two_parts_share_the_rows_out(void **state) {
   mi_store *s = make_store();
   mi_err e = {0};
   size_t packed, left, left2;
+  mi_store *live = s;
   for (int blocks = 0; blocks <= 1; blocks++) {
-    /* without blocks: rows only (a department scan); with: blocks and the tail */
-    unsigned need = MI_SURVEY_NEED_CUSTOMER | (blocks ? 0 : MI_SURVEY_NEED_DEPARTMENT);
-    if (blocks) assert_int_equal(mi_survey_rows_pack(s, NULL, 1, &packed, &e), 0);
+    /* without blocks: rows only (the read-only copy); with: blocks and the tail */
+    unsigned need = MI_SURVEY_NEED_CUSTOMER | MI_SURVEY_NEED_DEPARTMENT;
+    if (blocks) assert_int_equal(mi_survey_rows_pack(live, NULL, 1, &packed, &e), 0);
+    s = blocks ? live : reference();
     rows one, parts[2] = {{0}};
     assert_int_equal(scan(s, need, 0, INT64_MIN, INT64_MAX, 0, &one, &left, &e), 0);
     mi_survey_row_fn cbs[2] = {keep_part, keep_part};
@@ -278,7 +321,9 @@ static void test_two_parts_share_the_rows_out(void **state) {
     qsort(all.r, all.n, sizeof *all.r, by_id);
     assert_same_rows(&one, &all);
     free(one.r), free(parts[0].r), free(parts[1].r), free(all.r);
+    if (s != live) mi_store_close(s);
   }
+  s = live;
   assert_int_equal(mi_survey_rows_scan_parts(s, "csat", 0, INT64_MIN, INT64_MAX, 0, 0, codes,
                                              NULL, 3, 3, NULL, NULL, &left, &e), MI_EINVAL);
   mi_store_close(s);

@@ -2,7 +2,7 @@
  * without copying. All sections start at multiples of 8 bytes:
  *
  *   header      u32 magic, n, nq, ntexts, texts_bytes, 3 x u32 zero
- *   rows        i64 id[n], submitted_at[n], customer[n], wave[n];
+ *   rows        i64 id[n], submitted_at[n], customer[n], wave[n], department[n];
  *               f64 weight[n]; u16 stratum[n], channel[n]; u8 flagged[n]
  *   questions   i64 qid[nq]; u8 small[nq]
  *   values      per question: u8[n] (small: answers 0..254 as they are,
@@ -19,13 +19,13 @@
 
 #include "util/err.h"
 
-#define MAGIC 0x3142494du /* "MIB1" read on a little-endian machine */
+#define MAGIC 0x3242494du /* "MIB2" read on a little-endian machine */
 #define HEADER 32u
 
 static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
 
 /* The bytes of the sections before the values and texts. */
-static size_t rows_bytes(size_t n) { return 5 * 8 * n + pad8(5 * n); }
+static size_t rows_bytes(size_t n) { return 6 * 8 * n + pad8(5 * n); }
 static size_t questions_bytes(size_t nq) { return 8 * nq + pad8(nq); }
 
 int mi_scale_answers_next(const char **p, uint64_t *qid, double *value) {
@@ -77,7 +77,8 @@ int mi_block_read(const void *blob, size_t len, mi_block *b) {
   b->n = h[1], b->nq = h[2], b->ntexts = h[3];
   b->id = (const int64_t *)(base + off);
   b->submitted_at = b->id + n, b->customer = b->id + 2 * n, b->wave = b->id + 3 * n;
-  b->weight = (const double *)(b->id + 4 * n);
+  b->department = b->id + 4 * n;
+  b->weight = (const double *)(b->id + 5 * n);
   b->stratum = (const uint16_t *)(b->weight + n);
   b->channel = b->stratum + n;
   b->flagged = (const uint8_t *)(b->channel + n);
@@ -111,6 +112,7 @@ int mi_block_read(const void *blob, size_t len, mi_block *b) {
 struct mi_block_packer {
   size_t n, nq;
   int64_t id[MI_BLOCK_ROWS], at[MI_BLOCK_ROWS], customer[MI_BLOCK_ROWS], wave[MI_BLOCK_ROWS];
+  int64_t department[MI_BLOCK_ROWS];
   double weight[MI_BLOCK_ROWS];
   uint16_t stratum[MI_BLOCK_ROWS], channel[MI_BLOCK_ROWS];
   uint8_t flagged[MI_BLOCK_ROWS];
@@ -208,7 +210,8 @@ int mi_block_add(mi_block_packer *p, const mi_block_row *r) {
   }
   size_t i = p->n++;
   p->id[i] = r->id, p->at[i] = r->submitted_at, p->customer[i] = r->customer;
-  p->wave[i] = r->wave, p->weight[i] = r->weight, p->flagged[i] = r->flagged != 0;
+  p->wave[i] = r->wave, p->department[i] = r->department, p->weight[i] = r->weight;
+  p->flagged[i] = r->flagged != 0;
   p->stratum[i] = (uint16_t)si, p->channel[i] = (uint16_t)ci;
   return 0;
 }
@@ -239,8 +242,8 @@ int mi_block_pack(mi_block_packer *p, const void **blob, size_t *len, int64_t *f
   uint32_t h[8] = {MAGIC, (uint32_t)n, (uint32_t)nq, (uint32_t)p->ntexts, (uint32_t)p->text_len};
   memcpy(o, h, sizeof h);
   o += HEADER;
-  const void *cols[5] = {p->id, p->at, p->customer, p->wave, p->weight};
-  for (int c = 0; c < 5; c++) memcpy(o, cols[c], 8 * n), o += 8 * n;
+  const void *cols[6] = {p->id, p->at, p->customer, p->wave, p->department, p->weight};
+  for (int c = 0; c < 6; c++) memcpy(o, cols[c], 8 * n), o += 8 * n;
   memcpy(o, p->stratum, 2 * n), o += 2 * n;
   memcpy(o, p->channel, 2 * n), o += 2 * n;
   memcpy(o, p->flagged, n);

@@ -15,7 +15,7 @@
 /* A block as read: pointers into its blob (valid while the blob lives). */
 typedef struct mi_block {
   uint32_t n, nq, ntexts;
-  const int64_t *id, *submitted_at, *customer, *wave;
+  const int64_t *id, *submitted_at, *customer, *wave, *department; /* department 0: none */
   const double *weight;
   const uint16_t *stratum, *channel; /* indices into texts; 0 = "" */
   const uint8_t *flagged;
@@ -31,7 +31,7 @@ int mi_block_read(const void *blob, size_t len, mi_block *b);
 
 /* One response as the packer takes it. */
 typedef struct mi_block_row {
-  int64_t id, submitted_at, customer, wave; /* wave 0 = none */
+  int64_t id, submitted_at, customer, wave, department; /* wave, department 0 = none */
   double weight;
   int flagged;
   const char *stratum, *channel; /* NULL = "" */

@@ -96,7 +96,8 @@ static int pack_gap(packing *k, int64_t lo, int64_t hi, int tail) {
         .weight = sqlite3_column_double(st, 4), .flagged = sqlite3_column_int(st, 7),
         .stratum = (const char *)sqlite3_column_text(st, 5),
         .channel = (const char *)sqlite3_column_text(st, 6),
-        .answers = (const char *)sqlite3_column_text(st, 8)};
+        .answers = (const char *)sqlite3_column_text(st, 8),
+        .department = sqlite3_column_int64(st, 9)};
     int added = mi_block_add(k->p, &r);
     if (added == 1) { /* full: write it; this row starts the next */
       if ((rc = write_block(k, start, last))) return rc;
@@ -176,10 +177,12 @@ int mi_survey_rows_pack(mi_store *s, const char *survey, int wait, size_t *packe
   if (!rc && (sqlite3_prepare_v2(s->db, "SELECT id FROM surveys WHERE ?1 IS NULL OR code = ?1",
                                  -1, &sv, NULL) != SQLITE_OK ||
               sqlite3_prepare_v2(s->db,
-                                 "SELECT id, submitted_at, customer_id, coalesce(wave_id, 0),"
-                                 " weight, stratum, channel, flagged, scale_answers"
-                                 " FROM responses NOT INDEXED"
-                                 " WHERE survey_id = ?1 AND id BETWEEN ?2 AND ?3 ORDER BY id",
+                                 "SELECT r.id, r.submitted_at, r.customer_id, coalesce(r.wave_id, 0),"
+                                 " r.weight, r.stratum, r.channel, r.flagged, r.scale_answers,"
+                                 " coalesce((SELECT t.department_id FROM invitations i JOIN tickets t"
+                                 "  ON t.id = i.ticket_id WHERE i.id = r.invitation_id), 0)"
+                                 " FROM responses r NOT INDEXED"
+                                 " WHERE r.survey_id = ?1 AND r.id BETWEEN ?2 AND ?3 ORDER BY r.id",
                                  -1, &k.rows, NULL) != SQLITE_OK ||
               sqlite3_prepare_v2(s->db,
                                  "INSERT INTO response_blocks(survey_id, first_id, last_id,"

@@ -217,6 +217,49 @@ static int load_waves(mi_store *s, waves *w) {
   return rc == SQLITE_DONE ? 0 : rc;
 }
 
+/* The departments' codes by id, for the blocks' department ids (NULL: no
+ * such department). Departments are few; NULL code array when there are
+ * none or their ids are too large for a table (blocks are then not used
+ * for a department scan). */
+typedef struct depts {
+  char **code;
+  size_t n;
+} depts;
+
+static void depts_free(depts *d) {
+  for (size_t i = 0; i < d->n; i++) free(d->code[i]);
+  free(d->code);
+}
+
+static int load_depts(mi_store *s, depts *d) {
+  sqlite3_stmt *st;
+  memset(d, 0, sizeof *d);
+  if (sqlite3_prepare_v2(s->db, "SELECT id, code FROM departments WHERE id > 0 ORDER BY id DESC",
+                         -1, &st, NULL) != SQLITE_OK)
+    return SQLITE_ERROR;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    if (!d->code) { /* the largest id comes first */
+      if (id > 1000000) {
+        rc = SQLITE_DONE;
+        break;
+      }
+      if (!(d->code = calloc((size_t)id + 1, sizeof *d->code))) {
+        rc = MI_ENOMEM;
+        break;
+      }
+      d->n = (size_t)id + 1;
+    }
+    if (!(d->code[id] = strdup((const char *)sqlite3_column_text(st, 1)))) {
+      rc = MI_ENOMEM;
+      break;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : rc;
+}
+
 /* Unpacks a response's scale_answers ({"question id":value,...}) into
  * values by the slots of qi; -1 when it is not such an object. */
 static int unpack(const char *s, const qinfo *qi, size_t nqi, const mi_survey_scale *scales,
@@ -437,6 +480,7 @@ typedef struct unpacker {
   const mi_survey_scale *scales;
   const custs *cs;
   const waves *wv;
+  const depts *dp; /* NULL: the department is not asked for */
   int64_t from, to, wave_id;
   int include_flagged;
   double *values;
@@ -562,6 +606,8 @@ static int deliver_block(const unpacker *u, const mi_block *blk, size_t *flagged
         .flagged = blk->flagged[i], .tier = "", .region = "",
         .stratum = blk->texts[blk->stratum[i]],
         .channel = blk->texts[blk->channel[i]], .department = "", .values = u->values};
+    int64_t d = blk->department[i];
+    if (u->dp && d > 0 && (uint64_t)d < u->dp->n && u->dp->code[d]) row.department = u->dp->code[d];
     if (u->cs->n) customer_of(u->cs, c, &row.tier, &row.region);
     if (block_design(u, blk, blk->wave[i], blk->stratum[i], &row.design_stratum,
                      &row.design_cluster))
@@ -711,11 +757,15 @@ static int plan(const mi_block_span *bl, size_t nb, int64_t lo, int64_t hi, int6
   return 0;
 }
 
+static void set_cache(mi_store *s, int n) {
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", n);
+  sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}
+
 /* The end of a scan's reading: the page cache as it was, the snapshot let go. */
 static void end_read(mi_store *s, int own_txn, int cache) {
-  char restore[64];
-  snprintf(restore, sizeof restore, "PRAGMA cache_size = %d", cache);
-  sqlite3_exec(s->db, restore, NULL, NULL, NULL);
+  set_cache(s, cache);
   if (own_txn) sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 }
 
@@ -742,20 +792,22 @@ int mi_survey_rows_scan_parts(mi_store *s, const char *survey, int64_t wave_id, 
    * would only cost allocations and page faults, so keep it small meanwhile
    * (1M responses: 0.68 s against 0.24 s for the bare scan). */
   int cache = cache_size(s);
-  sqlite3_exec(s->db, "PRAGMA cache_size = -2048", NULL, NULL, NULL);
+  set_cache(s, -2048);
   int cust = need & MI_SURVEY_NEED_CUSTOMER, dept = need & MI_SURVEY_NEED_DEPARTMENT;
   custs cs;
   waves wv;
   qinfo *qi = NULL;
   size_t nqi = 0;
+  depts dp = {0};
   int rc = cust ? load_customers(s, &cs) : (memset(&cs, 0, sizeof cs), 0);
   if (!rc) rc = load_waves(s, &wv);
   else memset(&wv, 0, sizeof wv);
   if (!rc) rc = load_questions(s, questions, nquestions, &qi, &nqi);
-  /* The blocks hold no departments, and the customers' tiers only by id. */
+  if (!rc && dept) rc = load_depts(s, &dp);
+  /* The blocks hold the customers and departments by id only. */
   mi_block_span *bl = NULL;
   size_t nb = 0;
-  int blockable = !dept && (!cust || cs.n);
+  int blockable = (!cust || cs.n) && (!dept || dp.code);
   if (!rc && blockable) rc = mi_response_blocks_list(s, survey, &bl, &nb);
   /* Without blocks, over the whole history or a period holding a good part
    * of it, the responses are read in id order (a plain scan, no sort, kept
@@ -771,7 +823,7 @@ int mi_survey_rows_scan_parts(mi_store *s, const char *survey, int64_t wave_id, 
   if (rc) {
     rc = rc == MI_ENOMEM ? mi_err_set(e, MI_ENOMEM, "out of memory reading the survey")
                          : mi_store_fail(s, e, "reading the survey");
-    custs_free(&cs), waves_free(&wv), free(qi), free(seg);
+    custs_free(&cs), waves_free(&wv), depts_free(&dp), free(qi), free(seg);
     end_read(s, own_txn, cache);
     return rc;
   }
@@ -794,12 +846,14 @@ int mi_survey_rows_scan_parts(mi_store *s, const char *survey, int64_t wave_id, 
   memset(u, 0, sizeof u), memset(con, 0, sizeof con);
   int ok = x != NULL;
   for (size_t p = 0; ok && p < nparts; p++) {
-    u[p] = (unpacker){qi, nqi, nquestions, scales, &cs, &wv, from, to, wave_id, include_flagged,
-                      NULL, NULL, NULL, cbs[p], ctxs[p]};
+    u[p] = (unpacker){qi, nqi, nquestions, scales, &cs, &wv, dept ? &dp : NULL, from, to, wave_id,
+                      include_flagged, NULL, NULL, NULL, cbs[p], ctxs[p]};
     con[p] = (consumer){.x = x, .u = &u[p], .part = p};
     ok = scratch_new(&u[p], nquestions);
   }
   if (ok && sqlite3_prepare_v2(s->db, sql, -1, &x->st, NULL) != SQLITE_OK) ok = -1;
+  /* a join looks rows up all over its tables: SQLite's own cache then */
+  if (cust || dept) set_cache(s, cache);
   if (ok == 1) {
     x->s = s, x->include_flagged = include_flagged, x->customer_ids = cs.n > 0;
     x->seg = seg, x->nseg = nseg, x->nparts = nparts, x->nbatch = 2 * nparts;
@@ -820,7 +874,7 @@ int mi_survey_rows_scan_parts(mi_store *s, const char *survey, int64_t wave_id, 
   }
   for (size_t p = 0; p < nparts; p++) scratch_free(&u[p]);
   free(x), free(seg), free(qi);
-  custs_free(&cs), waves_free(&wv);
+  custs_free(&cs), waves_free(&wv), depts_free(&dp);
   end_read(s, own_txn, cache);
   /* Many responses read as rows: pack them for the next scan, if the
    * database can be written at once (a score never waits for it). */

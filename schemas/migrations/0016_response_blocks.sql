@@ -1,5 +1,6 @@
 -- Version 16: the responses of a survey packed for the scans, a derived copy.
--- A block holds up to 4096 responses of one survey in id order as columns
+-- A block holds up to 4096 responses of one survey in id order as columns,
+-- with the department of the ticket each one's invitation followed
 -- (core/store/response_block.c says the layout), so that a score reads one
 -- blob per 4096 responses instead of stepping SQLite once per response.
 -- The rows of `responses` stay the truth: any write to a response drops the
@@ -27,8 +28,8 @@ CREATE TRIGGER response_block_insert AFTER INSERT ON responses BEGIN
     SELECT id FROM response_blocks WHERE survey_id = NEW.survey_id AND first_id <= NEW.id
     ORDER BY first_id DESC LIMIT 1) AND last_id >= NEW.id;
 END;
-CREATE TRIGGER response_block_update AFTER UPDATE OF id, survey_id, customer_id, submitted_at,
-  channel, scale_answers, weight, wave_id, stratum, flagged ON responses BEGIN
+CREATE TRIGGER response_block_update AFTER UPDATE OF id, survey_id, customer_id, invitation_id,
+  submitted_at, channel, scale_answers, weight, wave_id, stratum, flagged ON responses BEGIN
   DELETE FROM response_blocks WHERE id = (
     SELECT id FROM response_blocks WHERE survey_id = OLD.survey_id AND first_id <= OLD.id
     ORDER BY first_id DESC LIMIT 1) AND last_id >= OLD.id;
@@ -40,4 +41,20 @@ CREATE TRIGGER response_block_delete AFTER DELETE ON responses BEGIN
   DELETE FROM response_blocks WHERE id = (
     SELECT id FROM response_blocks WHERE survey_id = OLD.survey_id AND first_id <= OLD.id
     ORDER BY first_id DESC LIMIT 1) AND last_id >= OLD.id;
+END;
+-- A response's department is its invitation's ticket's: a ticket moved to
+-- another department, or an invitation to another ticket, drops the blocks of
+-- the responses concerned (found through the index below).
+CREATE INDEX invitations_by_ticket ON invitations(ticket_id) WHERE ticket_id IS NOT NULL;
+CREATE TRIGGER response_block_ticket AFTER UPDATE OF department_id ON tickets BEGIN
+  DELETE FROM response_blocks WHERE id IN (
+    SELECT (SELECT b.id FROM response_blocks b WHERE b.survey_id = r.survey_id AND b.first_id <= r.id
+            ORDER BY b.first_id DESC LIMIT 1)
+    FROM invitations i JOIN responses r ON r.invitation_id = i.id WHERE i.ticket_id = NEW.id);
+END;
+CREATE TRIGGER response_block_invitation AFTER UPDATE OF ticket_id ON invitations BEGIN
+  DELETE FROM response_blocks WHERE id IN (
+    SELECT (SELECT b.id FROM response_blocks b WHERE b.survey_id = r.survey_id AND b.first_id <= r.id
+            ORDER BY b.first_id DESC LIMIT 1)
+    FROM responses r WHERE r.invitation_id = NEW.id);
 END;
