@@ -42,6 +42,7 @@ typedef struct engine {
   mi_err *why;
   mi_writer *failures;
   int64_t job_id;
+  int64_t committed; /* chunks committed by this run */
   breaker b;
   atomic_int stop;     /* set by the thread that trips; the others stop deciding */
   pthread_mutex_t mu;  /* guards tripped */
@@ -223,12 +224,14 @@ static int stop_error(const engine *g, int phase, int64_t after, mi_err *e) {
   else
     snprintf(bound, sizeof bound, "on %lld %s in a row (--max-failures %lld)",
              (long long)st->in_a_row, sp->items, (long long)g->max_row);
-  char kept[120];
+  char kept[160];
   if (g->opt->dry_run)
     snprintf(kept, sizeof kept, "a dry run: nothing was changed");
+  else if (!g->committed)
+    snprintf(kept, sizeof kept, "nothing was committed by this run");
   else
-    snprintf(kept, sizeof kept, "nothing after %s%s%s id %lld was committed", st->phase,
-             st->phase[0] ? " " : "", sp->item, (long long)after);
+    snprintf(kept, sizeof kept, "the chunks through %s%s%s id %lld were committed, nothing after",
+             st->phase, st->phase[0] ? " " : "", sp->item, (long long)after);
   return mi_err_set(e, MI_EPOLICY,
                     "the breaker stopped %s: the policy %.160s failed %s; the first: %s; "
                     "%s; the first error: %s",
@@ -297,6 +300,7 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
       else mi_store_rollback(g->s);
     }
     if (rc) return rc;
+    g->committed++;
     g->sum->items += n;
     p.done += n;
     p.elapsed = seconds_since(&t0);
