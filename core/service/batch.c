@@ -3,6 +3,7 @@
  * that stops a failing policy, and the list of failures. */
 #include "service/batch.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -24,11 +25,6 @@ typedef struct breaker {
   mi_err run_err, all_err;
 } breaker;
 
-/* A trip seen by a worker thread in its own part of the chunk. */
-typedef struct trip {
-  int at, from; /* the item where it tripped, and where its run began */
-} trip;
-
 typedef struct engine {
   mi_store *s;
   const mi_batch_spec *spec;
@@ -44,9 +40,10 @@ typedef struct engine {
   int64_t job_id;
   int64_t committed; /* chunks committed by this run */
   breaker b;
-  atomic_int stop;     /* set by the thread that trips; the others stop deciding */
-  pthread_mutex_t mu;  /* guards tripped */
-  trip tripped;        /* the earliest trip of a worker; at = -1: none */
+  /* The first item of the chunk where a state saw the breaker trip (or a
+   * store error); INT_MAX: none. Items after it are not worth deciding;
+   * every item before it is decided, so the walk finds the same trip. */
+  atomic_int stop_at;
 } engine;
 
 static double seconds_since(const struct timespec *t0) {
@@ -66,23 +63,29 @@ typedef struct range {
   int phase, state, from, to;
 } range;
 
+static void stop_at(engine *g, int i) {
+  int cur = atomic_load(&g->stop_at);
+  while (i < cur && !atomic_compare_exchange_weak(&g->stop_at, &cur, i)) {
+  }
+}
+
 /* Decides items [from, to) with one policy state. The main state (0) counts
  * on from the carried breaker and checks both bounds exactly, as its items
  * come first; a worker's part starts a run of its own, so only a run that
- * reaches the bound inside it is certain, and that is all it checks. */
+ * reaches the bound inside it is certain, and that is all it checks. A state
+ * stops once it is past the first trip any state saw. */
 static void *decide_range(void *arg) {
   range *r = arg;
   engine *g = r->g;
   int64_t run = r->state == 0 ? g->b.run : 0;
   int64_t failed = g->b.failed, decided = g->b.decided;
-  int run_from = r->from;
   for (int i = r->from; i < r->to; i++) {
-    if (atomic_load_explicit(&g->stop, memory_order_relaxed)) return NULL;
+    if (i > atomic_load_explicit(&g->stop_at, memory_order_relaxed)) return NULL;
     mi_err_clear(&g->why[i]);
     int st = g->spec->decide(g->spec->ctx, r->phase, i, r->state, &g->why[i]);
     if (st < 0) { /* a store error: the walk finds it and stops the run */
       g->status[i] = FATAL;
-      atomic_store(&g->stop, 1);
+      stop_at(g, i);
       return NULL;
     }
     g->status[i] = (signed char)st;
@@ -93,17 +96,13 @@ static void *decide_range(void *arg) {
       continue;
     }
     failed++;
-    if (run++ == 0) run_from = i;
+    run++;
     int trips = g->max_row && run >= g->max_row;
     if (r->state == 0) trips |= share_trips(g, failed, decided);
-    if (!trips) continue;
-    if (r->state) {
-      pthread_mutex_lock(&g->mu);
-      if (g->tripped.at < 0 || i < g->tripped.at) g->tripped = (trip){i, run_from};
-      pthread_mutex_unlock(&g->mu);
+    if (trips) {
+      stop_at(g, i);
+      return NULL;
     }
-    atomic_store(&g->stop, 1);
-    return NULL;
   }
   return NULL;
 }
@@ -115,8 +114,7 @@ static void decide_chunk(engine *g, int phase, int n) {
   range ranges[1 + MI_BATCH_MAX_WORKERS];
   pthread_t threads[MI_BATCH_MAX_WORKERS];
   int started[MI_BATCH_MAX_WORKERS] = {0};
-  atomic_store(&g->stop, 0);
-  g->tripped = (trip){-1, -1};
+  atomic_store(&g->stop_at, INT_MAX);
   for (int i = 0; i < n; i++) g->status[i] = UNDECIDED;
   for (int k = 0; k < nstates; k++)
     ranges[k] = (range){g, phase, k, n * k / nstates, n * (k + 1) / nstates};
@@ -179,22 +177,13 @@ static void stop_from(mi_batch_stop *st, const breaker *b, int by_share) {
 static int walk(engine *g, int n, breaker *b, mi_err *e) {
   breaker w = *b;
   for (int i = 0; i < n; i++) {
-    if (g->status[i] == UNDECIDED && g->tripped.at < 0) /* stopped by a store error further on */
-      for (int k = i + 1; k < n; k++)
-        if (g->status[k] == FATAL) { i = k; break; }
     if (g->status[i] == FATAL) {
       *e = g->why[i];
       return e->code < 0 ? e->code : mi_err_set(e, MI_ESTORE, "%s", g->why[i].msg);
     }
-    if (g->status[i] == UNDECIDED) {
-      if (g->tripped.at < 0) return mi_err_set(e, MI_ESTORE, "an item was left undecided");
-      /* A worker's run reached the bound: that run is what stops it. */
-      breaker t = w;
-      t.run = 0;
-      for (int k = g->tripped.from; k <= g->tripped.at; k++) count(g, &t, k);
-      stop_from(&g->sum->stop, &t, 0);
-      return 1;
-    }
+    if (g->status[i] == UNDECIDED) /* cannot happen: the walk trips at stop_at or before */
+      return mi_err_set(e, MI_ESTORE, "%s: item %d of the chunk was left undecided",
+                        g->spec->what, i);
     if (count(g, &w, i)) {
       int row = g->max_row && w.run >= g->max_row;
       stop_from(&g->sum->stop, &w, !row);
@@ -371,7 +360,6 @@ int mi_batch_run(mi_store *s, const mi_batch_spec *spec, const mi_batch_options 
   g.share_from = g.max_row ? g.max_row : MI_BATCH_MAX_FAILURES;
   g.status = malloc((size_t)g.cap);
   g.why = malloc((size_t)g.cap * sizeof *g.why);
-  pthread_mutex_init(&g.mu, NULL);
   int rc = g.status && g.why ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
   if (rc == 0 && opt->failures) {
     static const char *const cols[] = {"id", "external_id", "error"};
@@ -390,7 +378,6 @@ int mi_batch_run(mi_store *s, const mi_batch_spec *spec, const mi_batch_options 
     mi_err we;
     if (mi_writer_close(g.failures, &we) && rc == 0) *e = we, rc = we.code;
   }
-  pthread_mutex_destroy(&g.mu);
   free(g.status);
   free(g.why);
   return rc;
