@@ -17,14 +17,17 @@ enum { MI_CLI_BATCH_MAX_FAILURES = 0x200, MI_CLI_BATCH_MAX_SHARE, MI_CLI_BATCH_F
       {"failures", required_argument, NULL, MI_CLI_BATCH_FAILURES}
 
 /* The --help lines of those options. */
-#define MI_CLI_BATCH_HELP                                                                      \
-  "      --max-failures N    stop (the breaker) when the policy fails on N customers or\n"     \
-  "                          events in a row; default 100, 0: no bound\n"                      \
-  "      --max-failure-share F  also stop once there are N failures or more and they are\n"    \
-  "                          more than F of the items decided so far; default 0.05, 1: no\n"   \
-  "                          bound\n"                                                          \
-  "      --failures FILE     write every failure as CSV: id,external_id,error (--json: the\n"  \
-  "                          summary's \"failures\")\n"
+#define MI_CLI_BATCH_HELP                                                                \
+  "      --max-failures N\n"                                                              \
+  "                      stop (the breaker) when the policy fails on N customers or\n"    \
+  "                      events in a row; default 100, 0: no bound\n"                     \
+  "      --max-failure-share F\n"                                                         \
+  "                      stop too once there are N failures or more and they are\n"      \
+  "                      more than F (0 < F <= 1) of those decided; default 0.05, 1:\n"  \
+  "                      no bound\n"                                                      \
+  "      --failures FILE every failure as CSV: id,external_id,error (with --json also\n" \
+  "                      the summary's \"failures\"); the chunk that tripped the\n"     \
+  "                      breaker was not committed and is not in it\n"
 
 typedef struct mi_cli_batch {
   mi_batch_options opt;      /* what the options and the terminal set */

@@ -134,7 +134,8 @@ const mi_cli_command mi_cmd_eval = {
     "eval", "run the tier or loyalty policy over the base (--dry-run to preview)",
     "Usage: manyi [--config FILE] [--db FILE] [--json] eval tiers [OPTIONS]\n"
     "       manyi [--config FILE] [--db FILE] [--json] eval points [--as-of TIME] [--dry-run]\n"
-    "                                                       [--policy FILE]\n"
+    "                       [--policy FILE] [--max-failures N] [--max-failure-share F]\n"
+    "                       [--failures FILE]\n"
     "\n"
     "Calls the tier policy of the configuration for every customer, in id order,\n"
     "with the customer's figures (12-month spend, orders, refunds, complaints,\n"
@@ -142,7 +143,14 @@ const mi_cli_command mi_cmd_eval = {
     "the tier history. Customers are handled in chunks, one transaction each, so an\n"
     "interrupted run resumes where it stopped when started again with the same\n"
     "--as-of and policy. A customer the policy fails on is left unchanged; the\n"
-    "failure names the policy file, line and customer, and the run goes on.\n"
+    "failure names the policy file, line and customer, and the run goes on, until\n"
+    "the breaker trips: the policy failed on --max-failures customers in a row, or\n"
+    "(once there are that many failures) on more than --max-failure-share of the\n"
+    "customers decided so far. Then nothing of the chunk in hand is committed (the\n"
+    "chunks before it stay, and a rerun resumes after them), and the message names\n"
+    "the policy, the bound, the first failing customers and the first error (exit\n"
+    "status 4). A policy that fails on every customer by running out of its budget\n"
+    "stops within about max-failures x limits.policy_time (25 s by default).\n"
     "\n"
     "Options:\n"
     "  -a, --as-of TIME    count what happened up to TIME (default: now)\n"
@@ -152,6 +160,7 @@ const mi_cli_command mi_cmd_eval = {
     "                      configured params (try a rule change with --dry-run first)\n"
     "      --jobs N        decide with N Lua states on N threads (tiers; writes stay on\n"
     "                      one thread); default 1\n"
+    MI_CLI_BATCH_HELP
     "\n"
     "eval points credits every completed order, answered survey and follow-up feedback\n"
     "(`ticket followup`) up to --as-of that has not been credited yet, through the\n"
@@ -161,8 +170,9 @@ const mi_cli_command mi_cmd_eval = {
     "completed order (referral:<referred>:earn). It takes back the points of refunded\n"
     "orders (order:<id>:reverse) and of referrals whose referred customer has\n"
     "refunded orders and no completed one left (referral:<referred>:reverse; never\n"
-    "credited again). Same chunks, checkpoint, --dry-run and --policy as for tiers;\n"
-    "a failing policy call names file:line and the event.\n"
+    "credited again). Same chunks, checkpoint, --dry-run, --policy, breaker and\n"
+    "--failures as for tiers (the breaker counts events); a failing policy call\n"
+    "names file:line and the event.\n"
     "\n"
     "eval departments --period P (2026Q3, 2026-09, 2026) gathers each department's\n"
     "figures for the period (tickets, first responses in time from the SLA clocks,\n"
@@ -181,5 +191,5 @@ const mi_cli_command mi_cmd_eval = {
     "evaluate_staff hook, stored in staff_evaluations (manyi eval staff --help).\n"
     "\n"
     "Exit status: 0 done, 1 error, 3 done but the policy failed on some customers\n"
-    "or events.\n",
+    "or events, 4 stopped by the breaker.\n",
     run, 1};
