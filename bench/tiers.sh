@@ -13,7 +13,10 @@
 # and checks that both gave every customer the same tier. Then it splits
 # manyi's time per customer: the facts query alone (in the sqlite3 shell),
 # `eval tiers --dry-run` with a policy that always returns "C", the same with
-# the configured policy, and the real run.
+# the configured policy, and the real run. Last (B4), twenty hostile tier
+# policies (loops, memory bombs, deep recursion, 5 MB strings, nonsense
+# returns) run by `eval tiers --policy FILE` on COPY1: each must be stopped by
+# the breaker on its own (exit status 4) in under 60 s with no tier changed.
 #
 # Environment:
 #   BENCH_SCALE=0.01   scale the row counts (default 1: 1M customers, 10M orders)
@@ -27,9 +30,12 @@
 #                      after the generated data ends)
 #   BENCH_KEEP=1       keep the default temporary directory
 #   SQLITE3=PATH       the sqlite3 shell to compare with (default: sqlite3 on PATH)
+#   BENCH_BREAKER=0    leave out B4 (twenty hostile tier policies, each of which
+#                      must be stopped by the breaker in under 60 s, no tier changed)
 #
-# Exit status: 0 when both sides ran and agree on every tier; 1 when a manyi
-# step failed or the tiers differ; 2 on a usage or setup error.
+# Exit status: 0 when both sides ran and agree on every tier (and B4 held);
+# 1 when a manyi step failed, the tiers differ or a hostile policy was not
+# stopped in time; 2 on a usage or setup error.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,7 +44,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 
-usage() { sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,38p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
@@ -202,6 +208,56 @@ EOF
 s_trivial=$(run "$work/dry-trivial.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run --policy "$trivial")
 s_dry=$(run "$work/dry-policy.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run)
 
+# --- B4: the breaker ------------------------------------------------------
+# Twenty hostile tier policies, each run by `eval tiers --policy FILE` on the
+# manyi copy (which holds the tiers of the real run): each must stop on its
+# own (no signal; a timeout of 120 s would show as exit 124) with exit status 4
+# in under 60 s, and leave every tier and the tier history as they were.
+# BENCH_BREAKER=0 leaves this part out.
+b4_rows=() b4_bad=0
+if [[ ${BENCH_BREAKER:-1} != 0 ]]; then
+    hdir=$work/hostile
+    mkdir -p "$hdir"
+    hostile() { printf 'return { tier = function(c, p)\n%s\nend }\n' "$2" >"$hdir/$1.lua"; }
+    hostile loop '  while true do end'
+    hostile loop_pcall '  while true do pcall(function() while true do end end) end'
+    hostile loop_coroutine '  coroutine.wrap(function() while true do end end)()'
+    hostile loop_xpcall '  xpcall(error, function() while true do end end)'
+    hostile loop_gsub '  string.gsub(string.rep("a", 100), "a", function() while true do end end)'
+    hostile memory_table '  local t = {} for i = 1, 1e9 do t[i] = string.rep("x", 1000) .. i end'
+    hostile memory_rep '  return "A", string.rep("x", 1 << 40)'
+    hostile memory_concat '  local s = "x" while true do s = s .. s end'
+    hostile recursion '  local function f(n) return 1 + f(n + 1) end return f(1)'
+    hostile recursion_pcall '  local function f() local ok, e = pcall(f) if not ok then error(e, 0) end end f()'
+    hostile huge_reason '  return "A", string.rep("x", 5000000)'
+    hostile huge_tier '  return string.rep("A", 5000000)'
+    hostile huge_error '  error(string.rep("x", 5000000))'
+    hostile pattern '  local s = string.rep("a", 5000) while true do s:find(".-.-.-x") end'
+    hostile number '  return 42'
+    hostile table '  return {}'
+    hostile none '  return nil'
+    hostile unknown '  return "Z", "no such tier"'
+    hostile error_each '  error("no tier today")'
+    hostile write_view '  c.tier = "A" return "A", "wrote"'
+    tiers_sum() { { "$sqlite" "$mdb" "SELECT id, tier FROM customers ORDER BY id" | cksum; "$sqlite" "$mdb" "SELECT count(*) FROM tier_history"; } | tr '\n' ' '; }
+    b4_before=$(tiers_sum)
+    for f in "$hdir"/*.lua; do
+        name=$(basename "$f" .lua) rc=0
+        t0=$(now)
+        timeout 120 "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --policy "$f" \
+            >"$work/b4-$name.log" 2>&1 || rc=$?
+        s=$(elapsed "$t0" "$(now)")
+        same=yes
+        [[ $(tiers_sum) == "$b4_before" ]] || same=NO
+        verdict=ok
+        if ((rc != 4)) || [[ $same != yes ]] || awk -v s="$s" 'BEGIN { exit !(s >= 60) }'; then
+            verdict=FAILED b4_bad=$((b4_bad + 1))
+            tail -n 3 "$work/b4-$name.log" | sed 's/^/bench:   | /' >&2
+        fi
+        b4_rows+=("$(printf '%-18s %6s s %6s %14s %8s' "$name" "$s" "$rc" "$same" "$verdict")")
+    done
+fi
+
 # --- report ---------------------------------------------------------------
 echo
 m_version=$("$manyi" --version 2>/dev/null | head -n 1) || m_version=
@@ -247,11 +303,21 @@ BEGIN {
 }'
 echo "ratio = manyi seconds / sqlite3 seconds (lower is better); the bridge row is the cost of one policy call"
 echo "(view, Lua call, result checks, chunk copy) over reading the facts; us = microseconds"
+if ((${#b4_rows[@]})); then
+    echo
+    echo "B4 breaker: hostile tier policies over $n_customers customers (each: exit 4, under 60 s, no tier changed)"
+    printf '%-18s %8s %6s %14s %8s\n' "policy" "time" "exit" "tiers same" "verdict"
+    printf '%s\n' "${b4_rows[@]}"
+fi
 
 rc=0
 if ((agree == 0)); then
     echo "bench: FAILED: manyi and the sqlite3 peer disagree on $v_diff of $v_n customers (expected $n_customers compared, 0 different)" >&2
     echo "bench: compare with: sqlite3 $mdb \"ATTACH '$pdb' AS p\" \"SELECT m.external_id, m.tier, q.tier FROM customers m JOIN p.customers q USING (id) WHERE m.tier IS NOT q.tier LIMIT 20\"" >&2
+    rc=1
+fi
+if ((b4_bad > 0)); then
+    echo "bench: FAILED: $b4_bad hostile policies did not stop by the breaker in under 60 s with no tier changed (logs: $work/b4-*.log)" >&2
     rc=1
 fi
 if ((manyi_ok == 0)); then

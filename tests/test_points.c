@@ -334,8 +334,9 @@ static void test_expiry_rules(void **state) {
 /* ---- the batch ------------------------------------------------------------- */
 
 static int failures;
-static void count_failure(void *ctx, const mi_err *e) {
+static void count_failure(void *ctx, const mi_batch_failure *f) {
   (void)ctx;
+  const mi_err *e = f->err;
   assert_true(strstr(e->msg, "OBAD") || strstr(e->msg, "ONEG"));
   assert_non_null(strstr(e->file, "earn.lua"));
   assert_true(e->line > 0);
@@ -369,8 +370,8 @@ static int64_t entries(mi_store *s) {
 
 static void run(mi_store *s, mi_policy *p, int dry, int chunk, mi_points_run_summary *sum) {
   mi_err e = {0};
-  mi_points_run_options o = {.as_of = now, .now = now, .dry_run = dry, .chunk = chunk,
-                             .on_failure = count_failure};
+  mi_points_run_options o = {.as_of = now, .batch = {.now = now, .dry_run = dry, .chunk = chunk,
+                                                    .on_failure = count_failure}};
   if (mi_points_run(s, cfg, p, &o, sum, &e)) fail_msg("%s", e.msg);
 }
 
@@ -655,7 +656,7 @@ static void test_referral_points(void **state) {
   assert_int_equal(balance(s, n4), 60);
 
   /* As of 11-03, N5's order (11-02) has completed: 30 for N5, 300 for R. */
-  mi_points_run_options o = {.as_of = now + 2 * DAY, .now = now + 2 * DAY};
+  mi_points_run_options o = {.as_of = now + 2 * DAY, .batch = {.now = now + 2 * DAY}};
   assert_int_equal(mi_points_run(s, cfg, p, &o, &sum, &e), 0);
   assert_int_equal(sum.events, 2);
   assert_int_equal(sum.points, 330);

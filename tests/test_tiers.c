@@ -90,9 +90,10 @@ static const char *tier_of(mi_store *s, const char *id) {
 }
 
 static int failures;
-static void count_failure(void *ctx, const mi_err *e) {
+static void count_failure(void *ctx, const mi_batch_failure *f) {
   (void)ctx;
-  assert_non_null(strstr(e->msg, "BAD"));
+  assert_non_null(strstr(f->err->msg, "BAD"));
+  assert_string_equal(f->external_id, "BAD");
   failures++;
 }
 
@@ -116,8 +117,8 @@ static void test_dry_run_changes_nothing(void **state) {
   mi_store *s = fixture("dry.db");
   mi_policy *p = load();
   FILE *diff = tmpfile();
-  mi_tier_run_options o = {.as_of = as_of, .now = as_of, .dry_run = 1, .diff = diff,
-                           .on_failure = count_failure};
+  mi_tier_run_options o = {.as_of = as_of, .diff = diff,
+                           .batch = {.now = as_of, .dry_run = 1, .on_failure = count_failure}};
   mi_tier_run_summary sum;
   mi_err e = {0};
   failures = 0;
@@ -142,7 +143,7 @@ static void test_run_stores_tiers_and_history(void **state) {
   (void)state;
   mi_store *s = fixture("run.db");
   mi_policy *p = load();
-  mi_tier_run_options o = {.as_of = as_of, .now = as_of, .chunk = 2};
+  mi_tier_run_options o = {.as_of = as_of, .batch = {.now = as_of, .chunk = 2}};
   mi_tier_run_summary sum;
   mi_err e = {0};
   assert_int_equal(mi_tiers_run(s, cfg, p, &o, &sum, &e), 0);
@@ -171,7 +172,7 @@ static void test_worker_states_decide_the_same(void **state) {
   (void)state;
   mi_store *s = fixture("workers.db");
   mi_policy *p = load(), *workers[3] = {load(), load(), load()};
-  mi_tier_run_options o = {.as_of = as_of, .now = as_of, .chunk = 4, .workers = workers,
+  mi_tier_run_options o = {.as_of = as_of, .batch = {.now = as_of, .chunk = 4}, .workers = workers,
                            .nworkers = 3};
   mi_tier_run_summary sum;
   mi_err e = {0};
@@ -201,7 +202,7 @@ static void test_interrupted_run_resumes(void **state) {
   assert_int_equal(mi_job_start(s, "eval-tiers", key, 1, &job, checkpoint, sizeof checkpoint, &e), 0);
   assert_int_equal(mi_job_update(s, job, "running", "2", NULL, 1, &e), 0);
   assert_int_equal(mi_store_commit(s, &e), 0);
-  mi_tier_run_options o = {.as_of = as_of, .now = as_of};
+  mi_tier_run_options o = {.as_of = as_of, .batch = {.now = as_of}};
   mi_tier_run_summary sum;
   assert_int_equal(mi_tiers_run(s, cfg, p, &o, &sum, &e), 0);
   assert_int_equal(sum.resumed_after, 2);

@@ -5,30 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/batch_cli.h"
 #include "cli/cli.h"
 #include "util/outfile.h"
 #include "policy/policy.h"
 #include "service/tiers.h"
 #include "util/timeutil.h"
 
-typedef struct eval_ctx {
-  int tty;
-  int64_t failures_shown;
-} eval_ctx;
-
-static void show_progress(void *p, int64_t done, int64_t total) {
-  eval_ctx *c = p;
-  if (c->tty) fprintf(stderr, "\revaluating tiers: %lld of %lld customers", (long long)done, (long long)total);
-}
-
-/* Failures are printed as they happen, up to a limit, then only counted. */
-static void show_failure(void *p, const mi_err *e) {
-  eval_ctx *c = p;
-  if (c->tty) fputc('\n', stderr);
-  if (c->failures_shown++ < 20) mi_cli_fail(e);
-}
-
-static void print_summary(const mi_cli *cli, const mi_tier_run_options *o,
+static void print_summary(const mi_cli *cli, mi_cli_batch *b, const mi_tier_run_options *o,
                           const mi_tier_run_summary *s, const char *policy) {
   if (cli->json) {
     json_t *moves = json_array();
@@ -36,17 +20,20 @@ static void print_summary(const mi_cli *cli, const mi_tier_run_options *o,
       json_array_append_new(moves, json_pack("{s:s, s:s, s:I}", "from", s->transitions[i].from,
                                              "to", s->transitions[i].to, "count",
                                              (json_int_t)s->transitions[i].count));
-    mi_cli_print_json(json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:o}", "policy", policy,
-                                "dry_run", o->dry_run, "customers", (json_int_t)s->customers,
-                                "changed", (json_int_t)s->changed, "unchanged",
-                                (json_int_t)s->unchanged, "failed", (json_int_t)s->failed,
-                                "resumed_after_id", (json_int_t)s->resumed_after, "moves", moves));
+    json_t *j = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:o}", "policy", policy, "dry_run",
+                          o->batch.dry_run, "customers", (json_int_t)s->customers, "changed",
+                          (json_int_t)s->changed, "unchanged", (json_int_t)s->unchanged, "failed",
+                          (json_int_t)s->failed, "resumed_after_id", (json_int_t)s->resumed_after,
+                          "moves", moves);
+    mi_cli_batch_json(b, j, &s->stop);
+    mi_cli_print_json(j);
     return;
   }
   if (cli->quiet) return;
-  printf("%s%s: %lld customers, %lld changed, %lld unchanged, %lld failed\n",
-         o->dry_run ? "dry run of " : "", policy, (long long)s->customers, (long long)s->changed,
-         (long long)s->unchanged, (long long)s->failed);
+  printf("%s%s: %lld customers, %lld changed, %lld unchanged, %lld failed%s\n",
+         o->batch.dry_run ? "dry run of " : "", policy, (long long)s->customers,
+         (long long)s->changed, (long long)s->unchanged, (long long)s->failed,
+         s->stop.tripped ? " (stopped by the breaker)" : "");
   if (s->resumed_after) printf("  resumed an interrupted run after customer id %lld\n", (long long)s->resumed_after);
   for (int i = 0; i < s->ntransitions; i++)
     printf("  %s -> %s: %lld\n", s->transitions[i].from, s->transitions[i].to,
@@ -72,9 +59,11 @@ static int run(mi_cli *cli, int argc, char **argv) {
                                           {"diff", required_argument, NULL, 'D'},
                                           {"policy", required_argument, NULL, 'p'},
                                           {"jobs", required_argument, NULL, 'J'},
+                                          MI_CLI_BATCH_LONG_OPTIONS,
                                           {NULL, 0, NULL, 0}};
-  mi_tier_run_options o = {.now = mi_cli_now()};
-  o.as_of = o.now;
+  mi_tier_run_options o = {0};
+  mi_cli_batch b = {.opt = {.now = mi_cli_now()}};
+  o.as_of = b.opt.now;
   const char *diff_path = NULL, *policy_path = NULL;
   mi_err e = {0};
   int opt, jobs = 1;
@@ -83,7 +72,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
     case 'a':
       if (mi_instant_parse(optarg, &o.as_of, &e)) return mi_cli_usage_error("eval", "--as-of: %s", e.msg);
       break;
-    case 'n': o.dry_run = 1; break;
+    case 'n': b.opt.dry_run = 1; break;
     case 'D': diff_path = optarg; break;
     case 'p': policy_path = optarg; break;
     case 'J': {
@@ -95,12 +84,15 @@ static int run(mi_cli *cli, int argc, char **argv) {
       jobs = (int)n;
       break;
     }
-    default: return mi_cli_usage_error("eval", "unknown option");
+    case '?': return mi_cli_usage_error("eval", "unknown option");
+    default:
+      if (mi_cli_batch_option(&b, opt, optarg, "eval")) return 2;
     }
   }
   if (argc - optind == 1 && strcmp(argv[optind], "points") == 0) {
     if (diff_path) return mi_cli_usage_error("eval", "--diff is for tiers only");
-    return mi_cli_eval_points(cli, o.as_of, o.dry_run, policy_path);
+    if (jobs != 1) return mi_cli_usage_error("eval", "--jobs is for tiers only");
+    return mi_cli_eval_points(cli, o.as_of, policy_path, &b);
   }
   if (argc - optind != 1 || strcmp(argv[optind], "tiers") != 0)
     return mi_cli_usage_error("eval", "say what to evaluate: manyi eval tiers, manyi eval points");
@@ -121,28 +113,29 @@ static int run(mi_cli *cli, int argc, char **argv) {
     for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
     return mi_cli_fail(&e);
   }
-  eval_ctx ctx = {.tty = !cli->quiet && isatty(STDERR_FILENO)};
+  if (mi_cli_batch_begin(cli, &b, "evaluating tiers", "customers")) {
+    mi_outfile_abort(diff);
+    for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
+    return 1;
+  }
   o.diff = mi_outfile_stream(diff);
-  o.progress = show_progress;
-  o.on_failure = show_failure;
-  o.ctx = &ctx;
+  o.batch = b.opt;
   mi_tier_run_summary sum;
   rc = mi_tiers_run(cli->store, cli->cfg, policy, &o, &sum, &e);
-  if (ctx.tty) fputc('\n', stderr);
+  rc = mi_cli_batch_end(&b, rc, &e);
   mi_err de = {0}; /* kept after a failure too: it lists the chunks that were committed */
   if (mi_outfile_close(diff, &de) && rc == 0) e = de, rc = de.code;
-  if (rc == 0) print_summary(cli, &o, &sum, mi_policy_path(policy));
+  if (rc == 0 || sum.stop.tripped) print_summary(cli, &b, &o, &sum, mi_policy_path(policy));
   for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
-  if (rc) return mi_cli_fail(&e);
-  if (sum.failed > ctx.failures_shown) fprintf(stderr, "manyi: %lld more policy failures not shown\n", (long long)(sum.failed - ctx.failures_shown));
-  return sum.failed ? 3 : 0;
+  return mi_cli_batch_status(&b, rc, &e, &sum.stop, sum.failed);
 }
 
 const mi_cli_command mi_cmd_eval = {
     "eval", "run the tier or loyalty policy over the base (--dry-run to preview)",
     "Usage: manyi [--config FILE] [--db FILE] [--json] eval tiers [OPTIONS]\n"
     "       manyi [--config FILE] [--db FILE] [--json] eval points [--as-of TIME] [--dry-run]\n"
-    "                                                       [--policy FILE]\n"
+    "                       [--policy FILE] [--max-failures N] [--max-failure-share F]\n"
+    "                       [--failures FILE]\n"
     "\n"
     "Calls the tier policy of the configuration for every customer, in id order,\n"
     "with the customer's figures (12-month spend, orders, refunds, complaints,\n"
@@ -150,7 +143,14 @@ const mi_cli_command mi_cmd_eval = {
     "the tier history. Customers are handled in chunks, one transaction each, so an\n"
     "interrupted run resumes where it stopped when started again with the same\n"
     "--as-of and policy. A customer the policy fails on is left unchanged; the\n"
-    "failure names the policy file, line and customer, and the run goes on.\n"
+    "failure names the policy file, line and customer, and the run goes on, until\n"
+    "the breaker trips: the policy failed on --max-failures customers in a row, or\n"
+    "(once there are that many failures) on more than --max-failure-share of the\n"
+    "customers decided so far. Then nothing of the chunk in hand is committed (the\n"
+    "chunks before it stay, and a rerun resumes after them), and the message names\n"
+    "the policy, the bound, the first failing customers and the first error (exit\n"
+    "status 4). A policy that fails on every customer by running out of its budget\n"
+    "stops within about max-failures x limits.policy_time (25 s by default).\n"
     "\n"
     "Options:\n"
     "  -a, --as-of TIME    count what happened up to TIME (default: now)\n"
@@ -160,6 +160,7 @@ const mi_cli_command mi_cmd_eval = {
     "                      configured params (try a rule change with --dry-run first)\n"
     "      --jobs N        decide with N Lua states on N threads (tiers; writes stay on\n"
     "                      one thread); default 1\n"
+    MI_CLI_BATCH_HELP
     "\n"
     "eval points credits every completed order, answered survey and follow-up feedback\n"
     "(`ticket followup`) up to --as-of that has not been credited yet, through the\n"
@@ -169,8 +170,9 @@ const mi_cli_command mi_cmd_eval = {
     "completed order (referral:<referred>:earn). It takes back the points of refunded\n"
     "orders (order:<id>:reverse) and of referrals whose referred customer has\n"
     "refunded orders and no completed one left (referral:<referred>:reverse; never\n"
-    "credited again). Same chunks, checkpoint, --dry-run and --policy as for tiers;\n"
-    "a failing policy call names file:line and the event.\n"
+    "credited again). Same chunks, checkpoint, --dry-run, --policy, breaker and\n"
+    "--failures as for tiers (the breaker counts events); a failing policy call\n"
+    "names file:line and the event.\n"
     "\n"
     "eval departments --period P (2026Q3, 2026-09, 2026) gathers each department's\n"
     "figures for the period (tickets, first responses in time from the SLA clocks,\n"
@@ -189,5 +191,5 @@ const mi_cli_command mi_cmd_eval = {
     "evaluate_staff hook, stored in staff_evaluations (manyi eval staff --help).\n"
     "\n"
     "Exit status: 0 done, 1 error, 3 done but the policy failed on some customers\n"
-    "or events.\n",
+    "or events, 4 stopped by the breaker.\n",
     run, 1};

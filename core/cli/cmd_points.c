@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/batch_cli.h"
 #include "cli/cli.h"
 #include "policy/policy.h"
 #include "service/points.h"
@@ -14,38 +15,25 @@
 
 /* ---- manyi eval points ---------------------------------------------------- */
 
-typedef struct eval_ctx {
-  int tty;
-  int64_t failures_shown;
-} eval_ctx;
-
-static void show_progress(void *p, const char *phase, int64_t done) {
-  eval_ctx *c = p;
-  if (c->tty) fprintf(stderr, "\rcrediting points: %s %lld   ", phase, (long long)done);
-}
-
-static void show_failure(void *p, const mi_err *e) {
-  eval_ctx *c = p;
-  if (c->tty) fputc('\n', stderr);
-  if (c->failures_shown++ < 20) mi_cli_fail(e);
-}
-
-static void print_run(const mi_cli *cli, const mi_points_run_options *o,
+static void print_run(const mi_cli *cli, mi_cli_batch *b, const mi_points_run_options *o,
                       const mi_points_run_summary *s, const char *policy) {
   if (cli->json) {
-    mi_cli_print_json(json_pack(
+    json_t *j = json_pack(
         "{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}", "policy", policy, "dry_run",
-        o->dry_run, "events", (json_int_t)s->events, "credited", (json_int_t)s->credited,
+        o->batch.dry_run, "events", (json_int_t)s->events, "credited", (json_int_t)s->credited,
         "points", (json_int_t)s->points, "skipped", (json_int_t)s->skipped, "failed",
         (json_int_t)s->failed, "reversed", (json_int_t)s->reversed, "reversed_points",
         (json_int_t)s->reversed_points, "reverse_expired", (json_int_t)s->reverse_expired,
-        "resumed_from", s->resumed));
+        "resumed_from", s->resumed);
+    mi_cli_batch_json(b, j, &s->stop);
+    mi_cli_print_json(j);
     return;
   }
   if (cli->quiet) return;
-  printf("%s%s: %lld events, %lld credited (%lld points), %lld skipped, %lld failed\n",
-         o->dry_run ? "dry run of " : "", policy, (long long)s->events, (long long)s->credited,
-         (long long)s->points, (long long)s->skipped, (long long)s->failed);
+  printf("%s%s: %lld events, %lld credited (%lld points), %lld skipped, %lld failed%s\n",
+         o->batch.dry_run ? "dry run of " : "", policy, (long long)s->events,
+         (long long)s->credited, (long long)s->points, (long long)s->skipped,
+         (long long)s->failed, s->stop.tripped ? " (stopped by the breaker)" : "");
   printf("  refunds: %lld reversed (%lld points)", (long long)s->reversed,
          (long long)s->reversed_points);
   if (s->reverse_expired)
@@ -54,7 +42,7 @@ static void print_run(const mi_cli *cli, const mi_points_run_options *o,
   if (s->resumed[0]) printf("  resumed an interrupted run after %s\n", s->resumed);
 }
 
-int mi_cli_eval_points(mi_cli *cli, int64_t as_of, int dry_run, const char *policy_path) {
+int mi_cli_eval_points(mi_cli *cli, int64_t as_of, const char *policy_path, mi_cli_batch *b) {
   mi_err e = {0};
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_policy *policy = NULL;
@@ -65,19 +53,17 @@ int mi_cli_eval_points(mi_cli *cli, int64_t as_of, int dry_run, const char *poli
                                         configured ? &configured->params : NULL, &limits, &policy, &e)
                        : mi_policy_load_config(cli->cfg, "loyalty", &policy, &e);
   if (rc) return mi_cli_fail(&e);
-  eval_ctx ctx = {.tty = !cli->quiet && isatty(STDERR_FILENO)};
-  mi_points_run_options o = {.as_of = as_of, .now = mi_cli_now(), .dry_run = dry_run,
-                             .progress = show_progress, .on_failure = show_failure, .ctx = &ctx};
+  if (mi_cli_batch_begin(cli, b, "crediting points", "events")) {
+    mi_policy_free(policy);
+    return 1;
+  }
+  mi_points_run_options o = {.as_of = as_of, .batch = b->opt};
   mi_points_run_summary sum;
   rc = mi_points_run(cli->store, cli->cfg, policy, &o, &sum, &e);
-  if (ctx.tty) fputc('\n', stderr);
-  if (rc == 0) print_run(cli, &o, &sum, mi_policy_path(policy));
+  rc = mi_cli_batch_end(b, rc, &e);
+  if (rc == 0 || sum.stop.tripped) print_run(cli, b, &o, &sum, mi_policy_path(policy));
   mi_policy_free(policy);
-  if (rc) return mi_cli_fail(&e);
-  if (sum.failed > ctx.failures_shown)
-    fprintf(stderr, "manyi: %lld more policy failures not shown\n",
-            (long long)(sum.failed - ctx.failures_shown));
-  return sum.failed ? 3 : 0;
+  return mi_cli_batch_status(b, rc, &e, &sum.stop, sum.failed);
 }
 
 /* ---- manyi points ... ----------------------------------------------------- */

@@ -66,7 +66,7 @@ static int run_eval_tiers(mi_store *s, const mi_queue_job *j, void *ud, int64_t 
     int rc = mi_policy_load_config(c->cfg, "tiers", &c->tiers, e);
     if (rc) return rc;
   }
-  mi_tier_run_options o = {.as_of = j->run_at, .now = now};
+  mi_tier_run_options o = {.as_of = j->run_at, .batch = {.now = now}};
   mi_tier_run_summary sum;
   int rc = mi_tiers_run(s, c->cfg, c->tiers, &o, &sum, e);
   if (rc == 0 && sum.failed)

@@ -25,20 +25,26 @@ typedef struct rv_item {
   char *strings[2]; /* external_id, customer */
 } rv_item;
 
-typedef struct chunk {
+typedef struct run {
+  mi_store *s;
+  const mi_config *cfg;
+  mi_policy *policy;
+  const mi_points_run_options *opt;
+  mi_points_run_summary *sum;
   ev_item *ev;
   rv_item *rv;
+  mi_points_decision *d; /* per event of the chunk */
   int n, cap;
-} chunk;
+} run;
 
-static void chunk_clear(chunk *c) {
-  for (int i = 0; i < c->n; i++) {
-    for (int k = 0; k < 5; k++) free(c->ev[i].strings[k]);
-    for (int k = 0; k < 2; k++) free(c->rv[i].strings[k]);
+static void chunk_clear(run *r) {
+  for (int i = 0; i < r->n; i++) {
+    for (int k = 0; k < 5; k++) free(r->ev[i].strings[k]);
+    for (int k = 0; k < 2; k++) free(r->rv[i].strings[k]);
   }
-  memset(c->ev, 0, (size_t)c->cap * sizeof *c->ev);
-  memset(c->rv, 0, (size_t)c->cap * sizeof *c->rv);
-  c->n = 0;
+  memset(r->ev, 0, (size_t)r->cap * sizeof *r->ev);
+  memset(r->rv, 0, (size_t)r->cap * sizeof *r->rv);
+  r->n = 0;
 }
 
 static int copy_str(const char *src, char **slot, const char **dst) {
@@ -48,7 +54,7 @@ static int copy_str(const char *src, char **slot, const char **dst) {
 }
 
 static int collect_event(void *ctx, const mi_point_event *ev) {
-  chunk *c = ctx;
+  run *c = ctx;
   if (c->n == c->cap) return MI_ENOMEM; /* cannot happen: limit == cap */
   ev_item *it = &c->ev[c->n++];
   it->ev = *ev;
@@ -61,7 +67,7 @@ static int collect_event(void *ctx, const mi_point_event *ev) {
 }
 
 static int collect_reversal(void *ctx, const mi_point_reversal *r) {
-  chunk *c = ctx;
+  run *c = ctx;
   if (c->n == c->cap) return MI_ENOMEM;
   rv_item *it = &c->rv[c->n++];
   it->r = *r;
@@ -69,15 +75,6 @@ static int collect_reversal(void *ctx, const mi_point_reversal *r) {
   rc |= copy_str(r->customer, &it->strings[1], &it->r.customer);
   return rc ? MI_ENOMEM : 0;
 }
-
-typedef struct run {
-  mi_store *s;
-  const mi_config *cfg;
-  mi_policy *policy;
-  const mi_points_run_options *opt;
-  mi_points_run_summary *sum;
-  int64_t job_id;
-} run;
 
 enum { EVENT_VIEW_FIELDS = 7 };
 
@@ -96,65 +93,58 @@ static void event_view(const mi_point_event *ev, char date[11], mi_view_field *f
   *v = (mi_view){.kind = "event", .id = ev->external_id, .fields = f, .nfields = EVENT_VIEW_FIELDS};
 }
 
-static void report(run *r, const mi_err *pe) {
-  r->sum->failed++;
-  if (r->opt->on_failure) r->opt->on_failure(r->opt->ctx, pe);
-}
-
-/* One event through the policy and (unless dry-run) into the ledger.
- * Returns 0 or a store error; policy failures are counted, not returned. */
-static int credit(run *r, mi_point_source src, const mi_point_event *ev, mi_err *e) {
+/* One event through the policy (it reads the customer's figures, so it runs
+ * on the calling thread). Policy failures and negative points are
+ * MI_BATCH_FAILED, figures that cannot be computed MI_BATCH_UNREADABLE, a
+ * store error is returned. */
+static int decide_event(run *r, const mi_point_event *ev, mi_points_decision *d, mi_err *why) {
   mi_customer_facts f;
   mi_view_field cf[MI_CUSTOMER_VIEW_FIELDS], ef[EVENT_VIEW_FIELDS];
   mi_view cv, evv;
   char date[11];
-  mi_points_decision d;
-  mi_err pe = {0};
-  r->sum->events++;
-  int frc = mi_customer_facts_get(r->s, ev->customer, r->opt->as_of, &f, &pe);
+  int frc = mi_customer_facts_get(r->s, ev->customer, r->opt->as_of, &f, why);
   if (frc == MI_EINVAL) { /* its figures cannot be computed: skipped and reported */
-    mi_err_prefix(&pe, "event %s", ev->external_id);
-    report(r, &pe);
-    return 0;
+    mi_err_prefix(why, "event %s", ev->external_id);
+    return MI_BATCH_UNREADABLE;
   }
-  if (frc) {
-    *e = pe;
-    return frc;
-  }
+  if (frc) return frc;
   mi_customer_view_make(&f, r->opt->as_of, cf, &cv);
   event_view(ev, date, ef, &evv);
-  if (mi_policy_call_points(r->policy, &evv, &cv, r->cfg, ev->occurred_at, &d, &pe)) {
-    report(r, &pe);
-    return 0;
+  if (mi_policy_call_points(r->policy, &evv, &cv, r->cfg, ev->occurred_at, d, why))
+    return MI_BATCH_FAILED;
+  if (d->has_points && d->points < 0) {
+    mi_err_setpos(why, MI_EPOLICY, mi_policy_path(r->policy), d->line, 0,
+                  "points() gave %lld points; an event earns 0 or more (a correction is an "
+                  "adjustment, not an event) (event %s)",
+                  (long long)d->points, ev->external_id);
+    return MI_BATCH_FAILED;
   }
-  if (!d.has_points || d.points == 0) {
+  return MI_BATCH_DECIDED;
+}
+
+/* A decided event into the ledger (unless dry-run). */
+static int credit(run *r, mi_point_source src, const mi_point_event *ev,
+                  const mi_points_decision *d, mi_err *e) {
+  if (!d->has_points || d->points == 0) {
     r->sum->skipped++;
     return 0;
   }
-  if (d.points < 0) {
-    mi_err_setpos(&pe, MI_EPOLICY, mi_policy_path(r->policy), d.line, 0,
-                  "points() gave %lld points; an event earns 0 or more (a correction is an "
-                  "adjustment, not an event) (event %s)",
-                  (long long)d.points, ev->external_id);
-    report(r, &pe);
-    return 0;
-  }
   r->sum->credited++;
-  r->sum->points += d.points;
-  if (r->opt->dry_run) return 0;
+  r->sum->points += d->points;
+  if (r->opt->batch.dry_run) return 0;
   char key[200], source[96];
   if (mi_point_key_earn(src, ev->external_id, key, sizeof key))
     return mi_err_set(e, MI_EINVAL, "event id '%s' is too long for a ledger key", ev->external_id);
   snprintf(source, sizeof source, "%s:%s", mi_point_source_name(src), ev->external_id);
-  mi_ledger_entry l = {.customer_id = ev->customer_id, .kind = "earn", .points = d.points,
-                       .reason = d.reason, .source = source, .policy = mi_policy_path(r->policy),
-                       .idempotency_key = key, .expires_at = d.expires_at,
-                       .created_at = r->opt->now};
+  mi_ledger_entry l = {.customer_id = ev->customer_id, .kind = "earn", .points = d->points,
+                       .reason = d->reason, .source = source, .policy = mi_policy_path(r->policy),
+                       .idempotency_key = key, .expires_at = d->expires_at,
+                       .created_at = r->opt->batch.now};
   int rc = mi_ledger_append(r->s, &l, NULL, e);
   if (rc < 0) return rc;
   if (rc == MI_PUT_UNCHANGED) { /* another writer credited it in between */
     r->sum->credited--;
-    r->sum->points -= d.points;
+    r->sum->points -= d->points;
   }
   return 0;
 }
@@ -178,7 +168,7 @@ static int reverse(run *r, mi_point_source src, const mi_point_reversal *rv, mi_
   }
   r->sum->reversed++;
   r->sum->reversed_points -= take;
-  if (r->opt->dry_run) return 0;
+  if (r->opt->batch.dry_run) return 0;
   char key[200], source[96], reason[300], why[120], part[80] = "";
   if (mi_point_key_reverse(src, rv->external_id, key, sizeof key))
     return mi_err_set(e, MI_EINVAL, "id '%s' is too long for a ledger key", rv->external_id);
@@ -193,7 +183,7 @@ static int reverse(run *r, mi_point_source src, const mi_point_reversal *rv, mi_
            (long long)rv->earn_id, (long long)rv->points, part);
   mi_ledger_entry l = {.customer_id = rv->customer_id, .kind = "reverse", .points = -take,
                        .reason = reason, .source = source, .idempotency_key = key,
-                       .reverses_id = rv->earn_id, .created_at = r->opt->now};
+                       .reverses_id = rv->earn_id, .created_at = r->opt->batch.now};
   rc = mi_ledger_append(r->s, &l, NULL, e);
   if (rc < 0) return rc;
   if (rc == MI_PUT_UNCHANGED) {
@@ -204,7 +194,7 @@ static int reverse(run *r, mi_point_source src, const mi_point_reversal *rv, mi_
 }
 
 /* The events that earn, one source per phase, then the reversals (of
- * orders, then of referrals). */
+ * orders, then of referrals). The names are the checkpoint's prefixes. */
 static const char *const phases[] = {"orders",   "responses", "feedback",
                                      "referrals", "reversals", "referral_reversals"};
 static const mi_point_source phase_source[] = {MI_POINT_ORDERS,    MI_POINT_RESPONSES,
@@ -212,60 +202,46 @@ static const mi_point_source phase_source[] = {MI_POINT_ORDERS,    MI_POINT_RESP
                                                MI_POINT_ORDERS,    MI_POINT_REFERRALS};
 enum { NPHASES = 6, REVERSALS = 4 };
 
-/* The job key names the moment and the policy text: the same run resumes. */
-static int start(run *r, int *phase, int64_t *after, mi_err *e) {
-  char key[128], date[21], checkpoint[48];
-  mi_instant_format(r->opt->as_of, date);
-  snprintf(key, sizeof key, "eval-points:%s:%s", date, mi_policy_digest(r->policy));
-  if (mi_store_begin(r->s, e)) return e->code;
-  if (mi_job_start(r->s, "eval-points", key, r->opt->now, &r->job_id, checkpoint,
-                   sizeof checkpoint, e) ||
-      mi_store_commit(r->s, e)) {
-    mi_store_rollback(r->s);
-    return e->code;
-  }
-  *phase = 0;
-  *after = 0;
-  for (int i = 0; i < NPHASES && checkpoint[0]; i++) {
-    size_t n = strlen(phases[i]);
-    if (!strncmp(checkpoint, phases[i], n) && checkpoint[n] == ':') {
-      *phase = i;
-      *after = strtoll(checkpoint + n + 1, NULL, 10);
-      snprintf(r->sum->resumed, sizeof r->sum->resumed, "%s", checkpoint);
-    }
-  }
-  return 0;
+/* ---- the engine's callbacks ----------------------------------------------- */
+
+static int b_read(void *ctx, int phase, int64_t after, int limit, int *n, int64_t *last,
+                  mi_err *e) {
+  run *r = ctx;
+  chunk_clear(r);
+  int rc = phase < REVERSALS ? mi_point_events_uncredited(r->s, phase_source[phase], r->opt->as_of,
+                                                          after, limit, collect_event, r, e)
+                             : mi_point_reversals_pending(r->s, phase_source[phase], after, limit,
+                                                          collect_reversal, r, e);
+  if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading events");
+  *n = r->n;
+  if (r->n) *last = phase < REVERSALS ? r->ev[r->n - 1].ev.id : r->rv[r->n - 1].r.event_id;
+  return rc;
 }
 
-static int phase_loop(run *r, chunk *c, int phase, int64_t after, mi_err *e) {
-  int64_t done = 0;
-  for (;;) {
-    if (!r->opt->dry_run && mi_store_begin(r->s, e)) return e->code;
-    chunk_clear(c);
-    int rc = phase < REVERSALS ? mi_point_events_uncredited(r->s, phase_source[phase], r->opt->as_of,
-                                                            after, c->cap, collect_event, c, e)
-                               : mi_point_reversals_pending(r->s, phase_source[phase], after,
-                                                            c->cap, collect_reversal, c, e);
-    if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading events");
-    for (int i = 0; rc == 0 && i < c->n; i++)
-      rc = phase < REVERSALS ? credit(r, phase_source[phase], &c->ev[i].ev, e)
-                             : reverse(r, phase_source[phase], &c->rv[i].r, e);
-    if (rc == 0 && c->n) {
-      after = phase < REVERSALS ? c->ev[c->n - 1].ev.id : c->rv[c->n - 1].r.event_id;
-      char checkpoint[48];
-      snprintf(checkpoint, sizeof checkpoint, "%s:%lld", phases[phase], (long long)after);
-      if (!r->opt->dry_run)
-        rc = mi_job_update(r->s, r->job_id, "running", checkpoint, NULL, r->opt->now, e);
-    }
-    if (!r->opt->dry_run) {
-      if (rc == 0) rc = mi_store_commit(r->s, e);
-      else mi_store_rollback(r->s);
-    }
-    if (rc) return rc;
-    done += c->n;
-    if (r->opt->progress) r->opt->progress(r->opt->ctx, phases[phase], done);
-    if (c->n < c->cap) return 0;
+static int b_decide(void *ctx, int phase, int i, int state, mi_err *why) {
+  (void)state; /* one state: deciding reads the store */
+  run *r = ctx;
+  if (phase >= REVERSALS) return MI_BATCH_DECIDED; /* no policy: the entry says what to take */
+  memset(&r->d[i], 0, sizeof r->d[i]);
+  return decide_event(r, &r->ev[i].ev, &r->d[i], why);
+}
+
+static int b_apply(void *ctx, int phase, int i, int status, mi_err *e) {
+  run *r = ctx;
+  if (phase >= REVERSALS) return reverse(r, phase_source[phase], &r->rv[i].r, e);
+  r->sum->events++;
+  if (status != MI_BATCH_DECIDED) {
+    r->sum->failed++;
+    return 0;
   }
+  return credit(r, phase_source[phase], &r->ev[i].ev, &r->d[i], e);
+}
+
+static void b_ident(void *ctx, int i, int64_t *id, const char **external_id) {
+  run *r = ctx;
+  /* Only events fail: reversals are not decided by the policy. */
+  *id = r->ev[i].ev.id;
+  *external_id = r->ev[i].ev.external_id;
 }
 
 int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
@@ -273,32 +249,33 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   if (!s || !cfg || !policy || !opt || !sum)
     return mi_err_set(e, MI_EINVAL, "points run needs a store, a configuration, a policy and options");
   memset(sum, 0, sizeof *sum);
-  run r = {s, cfg, policy, opt, sum, 0};
-  chunk c = {0};
-  c.cap = opt->chunk > 0 ? opt->chunk : 500;
-  c.ev = calloc((size_t)c.cap, sizeof *c.ev);
-  c.rv = calloc((size_t)c.cap, sizeof *c.rv);
-  int phase = 0;
-  int64_t after = 0;
-  int rc = c.ev && c.rv ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
-  int locked = 0; /* one batch at a time: no interleaved chunks */
-  if (rc == 0 && !opt->dry_run)
-    locked = (rc = mi_store_batch_lock(s, "eval points", MI_STORE_BUSY_MS, e)) == 0;
-  if (rc == 0 && !opt->dry_run) rc = start(&r, &phase, &after, e);
-  for (; rc == 0 && phase < NPHASES; phase++, after = 0) rc = phase_loop(&r, &c, phase, after, e);
-  if (!opt->dry_run && r.job_id) {
-    mi_err je;
-    if (mi_store_begin(s, &je) == 0) {
-      if (mi_job_update(s, r.job_id, rc ? "failed" : "done", NULL, rc ? e->msg : NULL, opt->now, &je) == 0)
-        mi_store_commit(s, &je);
-      else
-        mi_store_rollback(s);
-    }
+  run r = {.s = s, .cfg = cfg, .policy = policy, .opt = opt, .sum = sum};
+  r.cap = opt->batch.chunk > 0 ? opt->batch.chunk : MI_BATCH_CHUNK;
+  r.ev = calloc((size_t)r.cap, sizeof *r.ev);
+  r.rv = calloc((size_t)r.cap, sizeof *r.rv);
+  r.d = calloc((size_t)r.cap, sizeof *r.d);
+  if (!r.ev || !r.rv || !r.d) {
+    free(r.ev), free(r.rv), free(r.d);
+    return mi_err_set(e, MI_ENOMEM, "out of memory");
   }
-  if (locked) mi_store_batch_unlock(s);
-  if (c.ev && c.rv) chunk_clear(&c);
-  free(c.ev);
-  free(c.rv);
+  /* The job key names the moment and the policy text: the same run resumes. */
+  char key[128], date[21];
+  mi_instant_format(opt->as_of, date);
+  snprintf(key, sizeof key, "eval-points:%s:%s", date, mi_policy_digest(policy));
+  mi_batch_spec spec = {.what = "eval points", .job_kind = "eval-points", .job_key = key,
+                        .item = "event", .items = "events", .policy = mi_policy_path(policy),
+                        .phases = phases, .nphases = NPHASES, .ctx = &r, .read = b_read,
+                        .decide = b_decide, .apply = b_apply, .ident = b_ident};
+  mi_batch_options bo = opt->batch;
+  bo.chunk = r.cap;
+  mi_batch_summary bs;
+  int rc = mi_batch_run(s, &spec, &bo, &bs, e);
+  memcpy(sum->resumed, bs.resumed, sizeof sum->resumed);
+  sum->stop = bs.stop;
+  chunk_clear(&r);
+  free(r.ev);
+  free(r.rv);
+  free(r.d);
   return rc;
 }
 

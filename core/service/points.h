@@ -10,20 +10,17 @@
 
 #include "config/config.h"
 #include "policy/policy.h"
+#include "service/batch.h"
 #include "service/customer_view.h"
 #include "store/ledger.h"
 #include "store/store.h"
 
 typedef struct mi_points_run_options {
-  int64_t as_of;  /* events that occurred up to this instant; the customer view as of it */
-  int64_t now;    /* created_at of the entries */
-  int dry_run;    /* decide and report, write nothing */
-  int chunk;      /* events per transaction; 0 = 500 */
-  /* phase: "orders", "responses", "feedback", "referrals", "reversals",
-   * "referral_reversals"; done: events of the phase so far */
-  void (*progress)(void *ctx, const char *phase, int64_t done); /* may be NULL */
-  void (*on_failure)(void *ctx, const mi_err *e);               /* may be NULL */
-  void *ctx;
+  int64_t as_of; /* events that occurred up to this instant; the customer view as of it */
+  /* dry run, chunk (events per transaction), now (created_at of the
+   * entries), breaker, failures, progress (phases "orders", "responses",
+   * "feedback", "referrals", "reversals", "referral_reversals") */
+  mi_batch_options batch;
 } mi_points_run_options;
 
 typedef struct mi_points_run_summary {
@@ -35,6 +32,7 @@ typedef struct mi_points_run_summary {
   int64_t reversed, reversed_points; /* reverse entries and their sum (<= 0) */
   int64_t reverse_expired; /* refunded, but every point of it had expired: nothing to take */
   char resumed[48];        /* the checkpoint an interrupted run resumed from, or "" */
+  mi_batch_stop stop;      /* why the breaker stopped the run (stop.tripped) */
 } mi_points_run_summary;
 
 /* Credits every completed order, survey response, follow-up feedback and
@@ -49,9 +47,12 @@ typedef struct mi_points_run_summary {
  * reversal (key "order:<id>:reverse") takes back what the entry gave minus
  * what of it expired; a referral is reversed the same way (key
  * "referral:<referred>:reverse") when the referred customer has refunded
- * orders and no completed one left, and is not credited again after. Chunks of opt->chunk events, one transaction each with a
- * checkpoint; a policy failure is counted, passed to on_failure and the run
- * goes on; a store failure stops it (committed chunks stay). */
+ * orders and no completed one left, and is not credited again after. Runs
+ * through the batch engine (service/batch.h): chunks of events, one
+ * transaction each with a checkpoint; a policy failure is counted, passed
+ * to on_failure and the run goes on until the breaker trips (MI_EPOLICY,
+ * sum->stop filled, nothing of the chunk in hand committed); a store
+ * failure stops it (committed chunks stay). */
 int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
                   const mi_points_run_options *opt, mi_points_run_summary *sum, mi_err *e);
 

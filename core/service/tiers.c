@@ -1,6 +1,5 @@
 #include "service/tiers.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,55 +11,68 @@
 #include "util/timeutil.h"
 
 /* One chunk of customers, copied out of the store's cursor so that writing
- * tiers cannot disturb the read. */
-typedef struct chunk {
-  mi_customer_facts *items;
-  char **strings; /* six per item */
-  int n, cap;
-  int skipped;     /* customers of this chunk whose figures could not be computed */
-  int64_t last_id; /* the last customer read (item or skipped) */
+ * tiers cannot disturb the read. A customer whose figures cannot be computed
+ * (a sum past 64 bits) is an item too, with why it is unreadable. */
+typedef struct item {
+  mi_customer_facts f;
+  char *strings[6];
+  mi_err *unreadable; /* NULL: its figures were read */
+  mi_tier_decision d;
+} item;
+
+typedef struct run {
+  mi_store *s;
+  const mi_config *cfg;
+  mi_policy *policy;
   const mi_tier_run_options *opt;
   mi_tier_run_summary *sum;
-} chunk;
+  mi_writer *diff;
+  int64_t job_id;
+  item *items;
+  int n, cap;
+} run;
 
-static void chunk_clear(chunk *c) {
-  for (int i = 0; i < c->n * 6; i++) free(c->strings[i]);
-  c->n = 0;
-  c->skipped = 0;
-}
-
-/* A customer whose figures cannot be computed (a sum past 64 bits) is left
- * unchanged and reported like a policy failure; the others go on. */
-static int skip(void *ctx, int64_t id, const char *external_id, const mi_err *why) {
-  (void)external_id;
-  chunk *c = ctx;
-  c->skipped++;
-  c->last_id = id;
-  c->sum->customers++;
-  c->sum->failed++;
-  if (c->opt->on_failure) c->opt->on_failure(c->opt->ctx, why);
-  return 0;
+static void chunk_clear(run *r) {
+  for (int i = 0; i < r->n; i++) {
+    for (int k = 0; k < 6; k++) free(r->items[i].strings[k]);
+    free(r->items[i].unreadable);
+  }
+  memset(r->items, 0, (size_t)r->cap * sizeof *r->items);
+  r->n = 0;
 }
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
-static int collect(void *ctx, const mi_customer_facts *f) {
-  chunk *c = ctx;
-  if (c->n == c->cap) return MI_ENOMEM; /* cannot happen: limit == cap */
-  mi_customer_facts *d = &c->items[c->n];
-  char **s = &c->strings[c->n * 6];
-  *d = *f;
-  c->last_id = f->id;
+static int keep(item *it, const mi_customer_facts *f) {
+  it->f = *f;
   const char *src[6] = {f->external_id, f->kind, f->region, f->industry, f->birthday, f->tier};
-  const char **dst[6] = {&d->external_id, &d->kind, &d->region, &d->industry, &d->birthday,
-                         &d->tier};
+  const char **dst[6] = {&it->f.external_id, &it->f.kind, &it->f.region, &it->f.industry,
+                         &it->f.birthday, &it->f.tier};
   for (int i = 0; i < 6; i++) {
-    s[i] = dup_or_null(src[i]);
-    if (src[i] && !s[i]) return MI_ENOMEM;
-    *dst[i] = s[i];
+    it->strings[i] = dup_or_null(src[i]);
+    if (src[i] && !it->strings[i]) return MI_ENOMEM;
+    *dst[i] = it->strings[i];
   }
-  c->n++;
   return 0;
+}
+
+static int collect(void *ctx, const mi_customer_facts *f) {
+  run *r = ctx;
+  if (r->n == r->cap) return MI_ENOMEM; /* cannot happen: limit == cap */
+  return keep(&r->items[r->n++], f);
+}
+
+/* A customer whose figures cannot be computed is left unchanged and reported
+ * like a policy failure; the others go on. */
+static int skip(void *ctx, int64_t id, const char *external_id, const mi_err *why) {
+  run *r = ctx;
+  if (r->n == r->cap) return MI_ENOMEM;
+  item *it = &r->items[r->n++];
+  mi_customer_facts f = {.id = id, .external_id = external_id};
+  it->unreadable = malloc(sizeof *it->unreadable);
+  if (!it->unreadable) return MI_ENOMEM;
+  *it->unreadable = *why;
+  return keep(it, &f);
 }
 
 static void count_transition(mi_tier_run_summary *sum, const char *from, const char *to) {
@@ -79,80 +91,54 @@ static void count_transition(mi_tier_run_summary *sum, const char *from, const c
   t->count = 1;
 }
 
-typedef struct run {
-  mi_store *s;
-  const mi_config *cfg;
-  mi_policy *policy;
-  const mi_tier_run_options *opt;
-  mi_tier_run_summary *sum;
-  mi_writer *diff;
-  int64_t job_id;
-} run;
+/* ---- the engine's callbacks ----------------------------------------------- */
 
-/* Decides and (unless dry-run) applies one customer. Returns 0, or a store
- * error; policy failures are reported and counted, not returned. */
-/* What the policy said about one customer of the chunk. */
-typedef struct verdict {
-  mi_tier_decision d;
-  mi_err err;
-  int failed;
-} verdict;
-
-/* Decides items [from, to) of a chunk with one policy state. Runs on a worker
- * thread when --jobs asks for several: it touches only its own Lua state and
- * its own verdicts, never the store. */
-typedef struct decide_range {
-  mi_policy *policy;
-  const mi_config *cfg;
-  const chunk *c;
-  verdict *out;
-  int from, to;
-  int64_t as_of;
-} decide_range;
-
-static void *decide(void *arg) {
-  decide_range *dr = arg;
-  for (int i = dr->from; i < dr->to; i++) {
-    mi_view_field fields[MI_CUSTOMER_VIEW_FIELDS];
-    mi_view view;
-    verdict *v = &dr->out[i];
-    mi_err_clear(&v->err);
-    mi_customer_view_make(&dr->c->items[i], dr->as_of, fields, &view);
-    v->failed = mi_policy_call_tier(dr->policy, &view, dr->cfg, &v->d, &v->err) != 0;
-  }
-  return NULL;
+static int b_count(void *ctx, int phase, int64_t *total, mi_err *e) {
+  (void)phase;
+  run *r = ctx;
+  return mi_customer_count(r->s, total, e);
 }
 
-/* Decides the whole chunk, split over the main policy state and the workers'. */
-static void decide_chunk(run *r, const chunk *c, verdict *out) {
-  int nstates = 1 + r->opt->nworkers;
-  decide_range ranges[1 + MI_TIER_MAX_WORKERS];
-  pthread_t threads[MI_TIER_MAX_WORKERS];
-  int started[MI_TIER_MAX_WORKERS] = {0};
-  for (int k = 0; k < nstates; k++)
-    ranges[k] = (decide_range){k == 0 ? r->policy : r->opt->workers[k - 1], r->cfg, c, out,
-                               c->n * k / nstates, c->n * (k + 1) / nstates, r->opt->as_of};
-  for (int k = 1; k < nstates; k++)
-    started[k - 1] = pthread_create(&threads[k - 1], NULL, decide, &ranges[k]) == 0;
-  decide(&ranges[0]);
-  for (int k = 1; k < nstates; k++) {
-    if (started[k - 1])
-      pthread_join(threads[k - 1], NULL);
-    else
-      decide(&ranges[k]); /* no thread to be had: do it here */
-  }
+static int b_read(void *ctx, int phase, int64_t after, int limit, int *n, int64_t *last,
+                  mi_err *e) {
+  (void)phase;
+  run *r = ctx;
+  chunk_clear(r);
+  int rc = mi_customer_facts_each(r->s, r->opt->as_of, after, limit, collect, skip, r, e);
+  if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading customers");
+  *n = r->n;
+  if (r->n) *last = r->items[r->n - 1].f.id;
+  return rc;
 }
 
-/* Applies one verdict (unless dry-run). Returns 0, or a store error; policy
- * failures are reported and counted, not returned. */
-static int apply(run *r, const mi_customer_facts *f, const verdict *v, mi_err *e) {
+/* Runs on a worker thread when --jobs asks for several states: it touches
+ * only its state and its item, never the store. */
+static int b_decide(void *ctx, int phase, int i, int state, mi_err *why) {
+  (void)phase;
+  run *r = ctx;
+  item *it = &r->items[i];
+  if (it->unreadable) {
+    *why = *it->unreadable;
+    return MI_BATCH_UNREADABLE;
+  }
+  mi_policy *p = state == 0 ? r->policy : r->opt->workers[state - 1];
+  mi_view_field fields[MI_CUSTOMER_VIEW_FIELDS];
+  mi_view view;
+  mi_customer_view_make(&it->f, r->opt->as_of, fields, &view);
+  return mi_policy_call_tier(p, &view, r->cfg, &it->d, why) ? MI_BATCH_FAILED : MI_BATCH_DECIDED;
+}
+
+/* Counts one customer and (unless dry-run) stores its change of tier. */
+static int b_apply(void *ctx, int phase, int i, int status, mi_err *e) {
+  (void)phase;
+  run *r = ctx;
+  const mi_customer_facts *f = &r->items[i].f;
+  const mi_tier_decision *d = &r->items[i].d;
   r->sum->customers++;
-  if (v->failed) {
+  if (status != MI_BATCH_DECIDED) {
     r->sum->failed++;
-    if (r->opt->on_failure) r->opt->on_failure(r->opt->ctx, &v->err);
     return 0;
   }
-  const mi_tier_decision *d = &v->d;
   if (f->tier && !strcmp(f->tier, d->tier)) {
     r->sum->unchanged++;
     return 0;
@@ -163,60 +149,16 @@ static int apply(run *r, const mi_customer_facts *f, const verdict *v, mi_err *e
     const char *row[] = {f->external_id, f->tier, d->tier, d->reason};
     if (mi_writer_row(r->diff, row, e)) return e->code;
   }
-  if (r->opt->dry_run) return 0;
+  if (r->opt->batch.dry_run) return 0;
   int rc = mi_tier_set(r->s, f->id, d->tier, d->reason, mi_policy_path(r->policy), r->job_id,
-                       r->opt->now, e);
+                       r->opt->batch.now, e);
   return rc < 0 ? rc : 0;
 }
 
-/* The job key names the moment and the policy text, so a changed policy or
- * another as-of date is a new run, and the same one resumes. */
-static void job_key(const run *r, char *key, size_t size) {
-  char date[21];
-  mi_instant_format(r->opt->as_of, date);
-  snprintf(key, size, "eval-tiers:%s:%s", date, mi_policy_digest(r->policy));
-}
-
-static int start(run *r, int64_t *after, mi_err *e) {
-  char key[128], checkpoint[32];
-  job_key(r, key, sizeof key);
-  if (mi_store_begin(r->s, e)) return e->code;
-  if (mi_job_start(r->s, "eval-tiers", key, r->opt->now, &r->job_id, checkpoint,
-                   sizeof checkpoint, e) ||
-      mi_store_commit(r->s, e)) {
-    mi_store_rollback(r->s);
-    return e->code;
-  }
-  *after = checkpoint[0] ? strtoll(checkpoint, NULL, 10) : 0;
-  r->sum->resumed_after = *after;
-  return 0;
-}
-
-static int chunk_loop(run *r, chunk *c, verdict *verdicts, int64_t after, int64_t total,
-                      mi_err *e) {
-  int64_t done = after ? -1 : 0; /* unknown when resuming */
-  for (;;) {
-    if (!r->opt->dry_run && mi_store_begin(r->s, e)) return e->code;
-    chunk_clear(c);
-    int rc = mi_customer_facts_each(r->s, r->opt->as_of, after, c->cap, collect, skip, c, e);
-    if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading customers");
-    if (rc == 0) decide_chunk(r, c, verdicts);
-    for (int i = 0; rc == 0 && i < c->n; i++) rc = apply(r, &c->items[i], &verdicts[i], e);
-    if (rc == 0 && c->n + c->skipped) {
-      after = c->last_id;
-      char checkpoint[32];
-      snprintf(checkpoint, sizeof checkpoint, "%lld", (long long)after);
-      if (!r->opt->dry_run) rc = mi_job_update(r->s, r->job_id, "running", checkpoint, NULL, r->opt->now, e);
-    }
-    if (!r->opt->dry_run) {
-      if (rc == 0) rc = mi_store_commit(r->s, e);
-      else mi_store_rollback(r->s);
-    }
-    if (rc) return rc;
-    if (done >= 0) done += c->n + c->skipped;
-    if (r->opt->progress) r->opt->progress(r->opt->ctx, done >= 0 ? done : r->sum->customers, total);
-    if (c->n + c->skipped < c->cap) return 0;
-  }
+static void b_ident(void *ctx, int i, int64_t *id, const char **external_id) {
+  run *r = ctx;
+  *id = r->items[i].f.id;
+  *external_id = r->items[i].f.external_id;
 }
 
 int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
@@ -224,46 +166,41 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   if (!s || !cfg || !policy || !opt || !summary)
     return mi_err_set(e, MI_EINVAL, "tier run needs a store, a configuration, a policy and options");
   memset(summary, 0, sizeof *summary);
-  run r = {s, cfg, policy, opt, summary, NULL, 0};
-  chunk c = {.opt = opt, .sum = summary};
-  c.cap = opt->chunk > 0 ? opt->chunk : 500;
-  c.items = calloc((size_t)c.cap, sizeof *c.items);
-  c.strings = calloc((size_t)c.cap * 6, sizeof *c.strings);
-  verdict *verdicts = calloc((size_t)c.cap, sizeof *verdicts);
-  int64_t after = 0, total = 0;
-  int rc = c.items && c.strings && verdicts ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
-  if (rc == 0 && (opt->nworkers < 0 || opt->nworkers > MI_TIER_MAX_WORKERS ||
-                  (opt->nworkers && !opt->workers)))
-    rc = mi_err_set(e, MI_EINVAL, "between 0 and %d worker policy states", MI_TIER_MAX_WORKERS);
+  if (opt->nworkers < 0 || opt->nworkers > MI_TIER_MAX_WORKERS || (opt->nworkers && !opt->workers))
+    return mi_err_set(e, MI_EINVAL, "between 0 and %d worker policy states", MI_TIER_MAX_WORKERS);
+  run r = {.s = s, .cfg = cfg, .policy = policy, .opt = opt, .sum = summary};
+  r.cap = opt->batch.chunk > 0 ? opt->batch.chunk : MI_BATCH_CHUNK;
+  r.items = calloc((size_t)r.cap, sizeof *r.items);
+  int rc = r.items ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
   if (rc == 0 && opt->diff) {
     static const char *const cols[] = {"external_id", "old_tier", "new_tier", "reason"};
     rc = mi_writer_open(opt->diff, MI_FORMAT_CSV, cols, 4, &r.diff, e);
   }
-  /* One batch at a time: another run's chunks must not interleave with ours. */
-  int locked = 0;
-  if (rc == 0 && !opt->dry_run)
-    locked = (rc = mi_store_batch_lock(s, "eval tiers", MI_STORE_BUSY_MS, e)) == 0;
-  if (rc == 0) rc = mi_customer_count(s, &total, e);
-  if (rc == 0 && !opt->dry_run) rc = start(&r, &after, e);
-  if (rc == 0) rc = chunk_loop(&r, &c, verdicts, after, total, e);
-  if (!opt->dry_run && r.job_id) {
-    mi_err je;
-    if (mi_store_begin(s, &je) == 0) {
-      if (mi_job_update(s, r.job_id, rc ? "failed" : "done", NULL, rc ? e->msg : NULL, opt->now, &je) == 0)
-        mi_store_commit(s, &je);
-      else
-        mi_store_rollback(s);
-    }
+  /* The job key names the moment and the policy text, so a changed policy or
+   * another as-of date is a new run, and the same one resumes. */
+  char key[128], date[21];
+  mi_instant_format(opt->as_of, date);
+  snprintf(key, sizeof key, "eval-tiers:%s:%s", date, mi_policy_digest(policy));
+  mi_batch_spec spec = {.what = "eval tiers", .job_kind = "eval-tiers", .job_key = key,
+                        .item = "customer", .items = "customers",
+                        .policy = mi_policy_path(policy), .nworkers = opt->nworkers, .ctx = &r,
+                        .job_id = &r.job_id, /* the history names the job */
+                        .count = b_count, .read = b_read, .decide = b_decide, .apply = b_apply,
+                        .ident = b_ident};
+  mi_batch_options bo = opt->batch;
+  bo.chunk = r.cap;
+  mi_batch_summary bs;
+  if (rc == 0) {
+    rc = mi_batch_run(s, &spec, &bo, &bs, e);
+    summary->resumed_after = bs.resumed_after;
+    summary->stop = bs.stop;
   }
-  if (locked) mi_store_batch_unlock(s);
   if (r.diff) {
     mi_err we;
     if (mi_writer_close(r.diff, &we) && rc == 0) *e = we, rc = we.code;
   }
-  chunk_clear(&c);
-  free(c.items);
-  free(c.strings);
-  free(verdicts);
+  if (r.items) chunk_clear(&r);
+  free(r.items);
   return rc;
 }
 
