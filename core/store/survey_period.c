@@ -2,50 +2,77 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/store_internal.h"
+#include "store/survey_rows.h"
+
+/* The period's waves, found in order of their codes; NULL when out of memory. */
+static mi_period_wave *wave_of(mi_period_wave **out, size_t *n, const char *code) {
+  size_t i;
+  for (i = 0; i < *n && strcmp((*out)[i].wave, code) < 0; i++) {}
+  if (i < *n && !strcmp((*out)[i].wave, code)) return &(*out)[i];
+  mi_period_wave *w = realloc(*out, (*n + 1) * sizeof *w);
+  if (!w) return NULL;
+  *out = w;
+  memmove(w + i + 1, w + i, (*n - i) * sizeof *w);
+  memset(&w[i], 0, sizeof w[i]);
+  snprintf(w[i].wave, sizeof w[i].wave, "%s", code);
+  ++*n;
+  return &w[i];
+}
+
+typedef struct counting {
+  mi_period_wave **out;
+  size_t *n;
+} counting;
+
+static int count_response(void *ctx, const mi_survey_row *row) {
+  counting *c = ctx;
+  mi_period_wave *w = wave_of(c->out, c->n, row->wave);
+  if (!w) return MI_ENOMEM;
+  w->responses++;
+  w->flagged += row->flagged != 0;
+  return 0;
+}
 
 int mi_survey_period_waves(mi_store *s, const char *survey, int64_t from, int64_t to,
                            mi_period_wave **out, size_t *n, mi_err *e) {
   sqlite3_stmt *st;
   *out = NULL, *n = 0;
-  if (sqlite3_prepare_v2(
-          s->db,
-          "WITH sv AS (SELECT id FROM surveys WHERE code = ?1),"
-          " inv AS (SELECT coalesce(w.code, '') wave, count(*) n, sum(EXISTS (SELECT 1"
-          "  FROM responses r WHERE r.invitation_id = i.id)) answered FROM invitations i"
-          "  LEFT JOIN survey_waves w ON w.id = i.wave_id WHERE i.survey_id IN sv"
-          "  AND i.created_at >= ?2 AND i.created_at < ?3 GROUP BY 1),"
-          " res AS (SELECT coalesce(w.code, '') wave, count(*) n, sum(r.flagged) flagged"
-          "  FROM responses r LEFT JOIN survey_waves w ON w.id = r.wave_id WHERE r.survey_id IN sv"
-          "  AND r.submitted_at >= ?2 AND r.submitted_at < ?3 GROUP BY 1)"
-          " SELECT k.wave, coalesce(inv.n, 0), coalesce(inv.answered, 0), coalesce(res.n, 0),"
-          " coalesce(res.flagged, 0) FROM (SELECT wave FROM inv UNION SELECT wave FROM res) k"
-          " LEFT JOIN inv ON inv.wave = k.wave LEFT JOIN res ON res.wave = k.wave ORDER BY k.wave",
-          -1, &st, NULL) != SQLITE_OK)
-    return mi_store_fail(s, e, "counting invitations and responses");
+  /* the invitations from the index by survey and time (it holds the wave
+   * and whether each was answered), the responses from the survey's scan */
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT coalesce(w.code, ''), count(*), sum(i.answered) FROM invitations i"
+                         " LEFT JOIN survey_waves w ON w.id = i.wave_id"
+                         " WHERE i.survey_id IN (SELECT id FROM surveys WHERE code = ?1)"
+                         " AND i.created_at >= ?2 AND i.created_at < ?3 GROUP BY 1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "counting invitations");
   sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, from);
   sqlite3_bind_int64(st, 3, to);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    mi_period_wave *w = realloc(*out, (*n + 1) * sizeof *w);
+    mi_period_wave *w = wave_of(out, n, (const char *)sqlite3_column_text(st, 0));
     if (!w) {
       rc = MI_ENOMEM;
       break;
     }
-    *out = w;
-    w += *n;
-    snprintf(w->wave, sizeof w->wave, "%s", (const char *)sqlite3_column_text(st, 0));
     w->invitations = sqlite3_column_int64(st, 1);
     w->answered = sqlite3_column_int64(st, 2);
-    w->responses = sqlite3_column_int64(st, 3);
-    w->flagged = sqlite3_column_int64(st, 4);
-    ++*n;
   }
   sqlite3_finalize(st);
-  if (rc == SQLITE_DONE) return 0;
-  free(*out), *out = NULL, *n = 0;
-  return rc == MI_ENOMEM ? mi_err_set(e, MI_ENOMEM, "out of memory")
-                         : mi_store_fail(s, e, "counting invitations and responses");
+  if (rc != SQLITE_DONE) {
+    free(*out), *out = NULL, *n = 0;
+    return rc == MI_ENOMEM ? mi_err_set(e, MI_ENOMEM, "out of memory")
+                           : mi_store_fail(s, e, "counting invitations");
+  }
+  counting c = {out, n};
+  size_t left_out;
+  rc = mi_survey_rows_scan(s, survey, 0, from, to, 1, 0, NULL, NULL, 0, count_response, &c,
+                           &left_out, e);
+  if (rc == MI_ENOMEM) mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (rc) free(*out), *out = NULL, *n = 0;
+  return rc;
 }

@@ -57,6 +57,7 @@ typedef struct mi_survey_row {
   int flagged; /* cleaning flagged it (read only with include_flagged) */
   const char *tier, *region, *stratum, *channel, *department; /* "" = none */
   const char *design_stratum, *design_cluster;                /* as in mi_survey_rows */
+  const char *wave;                                           /* its wave's code, "" = none */
   const double *values; /* nquestions, in the terms of scales; NAN = not answered */
 } mi_survey_row;
 /* Returns 0 to go on; anything else stops the scan and is returned. */

@@ -490,6 +490,10 @@ typedef struct unpacker {
   void *ctx;
 } unpacker;
 
+static const char *wave_code(const waves *wv, int64_t w) {
+  return w > 0 && (uint64_t)w < wv->n && wv->code[w] ? wv->code[w] : "";
+}
+
 /* The design's stratum and cluster of a response of wave w in stratum
  * `stratum`, as mi_survey_rows says; tmp holds made texts (2 x 160). */
 static void design_of(const waves *wv, int64_t w, const char *stratum, const char **ds,
@@ -524,6 +528,7 @@ static int deliver_rows(const unpacker *u, const batch *b, mi_err *e) {
         .department = t[T_DEPARTMENT] ? t[T_DEPARTMENT] : "", .values = u->values};
     if (u->cs->n) customer_of(u->cs, r->customer, &row.tier, &row.region);
     design_of(u->wv, r->wave, row.stratum, &row.design_stratum, &row.design_cluster, tmp);
+    row.wave = wave_code(u->wv, r->wave);
     int rc = u->cb(u->ctx, &row);
     if (rc) return rc;
   }
@@ -609,6 +614,7 @@ static int deliver_block(const unpacker *u, const mi_block *blk, size_t *flagged
     int64_t d = blk->department[i];
     if (u->dp && d > 0 && (uint64_t)d < u->dp->n && u->dp->code[d]) row.department = u->dp->code[d];
     if (u->cs->n) customer_of(u->cs, c, &row.tier, &row.region);
+    row.wave = wave_code(u->wv, blk->wave[i]);
     if (block_design(u, blk, blk->wave[i], blk->stratum[i], &row.design_stratum,
                      &row.design_cluster))
       return mi_err_set(e, MI_ENOMEM, "out of memory reading responses");
@@ -853,7 +859,7 @@ int mi_survey_rows_scan_parts(mi_store *s, const char *survey, int64_t wave_id, 
   }
   if (ok && sqlite3_prepare_v2(s->db, sql, -1, &x->st, NULL) != SQLITE_OK) ok = -1;
   /* a join looks rows up all over its tables: SQLite's own cache then */
-  if (cust || dept) set_cache(s, cache);
+  if ((cust || dept) && !nb) set_cache(s, cache);
   if (ok == 1) {
     x->s = s, x->include_flagged = include_flagged, x->customer_ids = cs.n > 0;
     x->seg = seg, x->nseg = nseg, x->nparts = nparts, x->nbatch = 2 * nparts;
