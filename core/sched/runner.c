@@ -233,8 +233,11 @@ static int run_batch(mi_store *s, mi_queue_batch *b, const mi_sched_kind *kinds,
     k = mi_sched_find_kind(kinds, jobs[ran].kind);
     if (ran > 0 && ((k && k->own_txn) || (o->stop && *o->stop) || seconds_since(&t0) >= slice))
       break; /* the rest stays queued for the next batch */
-    memset(&out[ran], 0, sizeof out[ran]);
-    if ((rc = fire(s, b, k, ud, o, max_attempts, &jobs[ran], now, &out[ran], e))) break;
+    outcome *oc = &out[ran]; /* not the whole of he: its message is only read on failure */
+    oc->rc = oc->dead = oc->lost = 0;
+    oc->he.code = oc->he.line = oc->he.column = 0;
+    oc->he.file[0] = oc->he.msg[0] = '\0';
+    if ((rc = fire(s, b, k, ud, o, max_attempts, &jobs[ran], now, oc, e))) break;
   }
   if (rc) mi_store_rollback(s);
   else rc = mi_store_commit(s, e);
