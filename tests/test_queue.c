@@ -1,6 +1,8 @@
 /* Unit tests for the scheduler's queue (core/store/queue.c) and runner
  * (core/sched/runner.c): claims and leases, exactly-once completion, retries
- * with backoff, dead jobs, effects rolled back with a failed attempt. The
+ * with backoff, dead jobs, effects rolled back with a failed attempt; firing
+ * in batches (one failing job of a batch, the batch's limits, a batch that is
+ * never committed). The
  * handlers here are test doubles; the real kinds are tested end to end in
  * tests/e2e/scheduler.sh. */
 #include "fixture.h"

@@ -8,7 +8,8 @@
 # and one entry; no job counted a second attempt (a killed batch counts none);
 # messages written in the jobs' order (due time, then id); the database
 # intact; and the same jobs, messages and errors as one uninterrupted run on
-# a copy of the starting database.
+# a copy of the starting database. SIGTERM during a pass ends the runner with
+# status 143 and nothing of the batch in hand committed.
 # Usage: sched_bulk.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
 manyi=$1
@@ -57,6 +58,7 @@ bad_jobs=$((n / 97 + n / 89 - n / (97 * 89)))
 good_jobs=$((n - bad_jobs))
 same "$(sql "select count(*) from jobs where status = 'queued'")" "$n" "jobs queued"
 sqlite3 "$tmp/b.db" ".backup '$tmp/ref.db'"
+sqlite3 "$tmp/b.db" ".backup '$tmp/term.db'"
 
 # The kill -9 loop: each runner started directly, so $! is manyi itself.
 progress=""
@@ -111,6 +113,30 @@ q_out="select key, channel, recipient, subject, job_id from outbox order by id"
 same "$(sql "$q_jobs" | md5sum)" "$(rsql "$q_jobs" | md5sum)" "jobs as in one uninterrupted run"
 same "$(sql "$q_out" | md5sum)" "$(rsql "$q_out" | md5sum)" "messages as in one uninterrupted run"
 same "$(rsql "select count(*) from outbox")" "$good_jobs" "the uninterrupted run's messages"
+
+# SIGTERM once the runner has done some jobs: it is in a pass (or has done
+# them all), so it ends at once with 143, leaving whole batches only.
+tsql() { sqlite3 "$tmp/term.db" "$1"; }
+"$manyi" --config "$tmp/manyi.yaml" --db "$tmp/term.db" --quiet run --poll 0.05 --max-attempts 1 \
+  >/dev/null 2>&1 &
+runner=$!
+for _ in $(seq 1 600); do
+  [ "$(tsql "select count(*) from jobs where status <> 'queued'")" -gt 0 ] && break
+  sleep 0.05
+done
+kill -TERM "$runner"
+wait "$runner"
+status=$?
+finished=$(tsql "select count(*) from jobs where status <> 'queued'")
+if [ "$status" -eq 143 ] || { [ "$status" -eq 0 ] && [ "$finished" -eq "$n" ]; }; then ok; else
+  bad "SIGTERM during a pass: exit $status with $finished of $n jobs finished (want 143)"; fi
+echo "SIGTERM after $finished of $n jobs: exit $status"
+same "$(tsql "select count(*) from outbox") $(tsql "select count(*) from jobs where status = 'running' or attempts > 1")" \
+  "$(tsql "select count(*) from jobs where status = 'done'") 0" "after SIGTERM: one message per job done, none half-done"
+expect 0 "$manyi" --config "$tmp/manyi.yaml" --db "$tmp/term.db" --quiet run --poll 0.05 \
+  --max-attempts 1 --until-idle
+same "$(tsql "$q_jobs" | md5sum)" "$(rsql "$q_jobs" | md5sum)" "jobs after SIGTERM and a restart as in one run"
+same "$(tsql "$q_out" | md5sum)" "$(rsql "$q_out" | md5sum)" "messages after SIGTERM and a restart as in one run"
 
 echo "sched_bulk: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
