@@ -9,8 +9,13 @@
 #     (same columns, same ON CONFLICT, same transactions and pragmas) run by
 #     the sqlite3 shell on an identical fresh manyi database;
 #  2. fire: F trivial jobs (a kind that does nothing, registered only by the
-#     benchmark program) through the real runner (mi_sched_run_due: claim
-#     with a lease, run, complete in one transaction per job), in jobs/s;
+#     benchmark program) through the real runner (mi_sched_run_due: batches
+#     of BENCH_BATCH due jobs per transaction, each job in a savepoint and
+#     completed with its audit entry), in jobs/s, against the peer (target
+#     B3: manyi >= 0.5 x): a plain C loop on the same F jobs in an identical
+#     database that claims BENCH_BATCH at a time with one UPDATE and completes
+#     each with its own UPDATE, one transaction per batch, straight SQLite
+#     (no savepoint, no audit entry);
 #  3. sla: D deadlines "start + M business minutes" in the after-sales
 #     example's `standard` calendar (breaks, Saturdays, weekends, holidays,
 #     a working Saturday; random whole-minute starts in 2026, M in 1..1440)
@@ -25,6 +30,7 @@
 #                      for a full million of each use BENCH_FIRE=1000000
 #                      BENCH_SLA_PEER=1000000 (about 3 + 6 minutes here)
 #   BENCH_JOBS=N  BENCH_FIRE=F  BENCH_SLA=D  BENCH_SLA_PEER=P   set one count directly
+#   BENCH_BATCH=256    jobs per transaction in part 2, for the runner and the peer alike
 #   BENCH_DIR=DIR      work directory (kept); default a fresh temporary one, removed
 #   BENCH_SEED=42      seed of the SLA cases
 #   SQLITE3=PATH       the sqlite3 shell (default: sqlite3 on PATH)
@@ -38,7 +44,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 
-usage() { sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,39p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
@@ -52,7 +58,8 @@ n_jobs=${BENCH_JOBS:-$(count 1000000)}
 n_fire=${BENCH_FIRE:-$(count 100000)}
 n_sla=${BENCH_SLA:-$(count 1000000)}
 n_peer=${BENCH_SLA_PEER:-$(count 20000)}
-for v in "$n_jobs" "$n_fire" "$n_sla" "$n_peer"; do
+batch=${BENCH_BATCH:-256}
+for v in "$n_jobs" "$n_fire" "$n_sla" "$n_peer" "$batch"; do
     [[ $v =~ ^[1-9][0-9]*$ ]] || die "counts must be whole numbers >= 1, not '$v'"
 done
 ((n_peer <= n_sla)) || die "BENCH_SLA_PEER ($n_peer) cannot exceed BENCH_SLA ($n_sla)"
@@ -91,14 +98,24 @@ rm -f "$work/peer.sql" "$work"/q-*.db*
 
 # --- 2. fire ------------------------------------------------------------------
 echo
-echo "2. fire $n_fire trivial jobs through the runner (one transaction per job)"
-rm -f "$work"/f.db*
-if "$sb" fire "$work/f.db" "$n_fire" >"$work/fire.out"; then
-    printf '   runner                  %8.3f s  %9s jobs/s\n' "$(field seconds "$work/fire.out")" "$(field jobs_per_s "$work/fire.out")"
+echo "2. fire $n_fire trivial jobs, $batch per transaction: the runner and a plain SQL loop"
+rm -f "$work"/f.db* "$work"/fp.db*
+f_manyi= f_peer=
+if "$sb" fire "$work/f.db" "$n_fire" "$batch" >"$work/fire.out"; then
+    f_manyi=$(field jobs_per_s "$work/fire.out")
+    printf '   runner                  %8.3f s  %9s jobs/s\n' "$(field seconds "$work/fire.out")" "$f_manyi"
 else
     echo "   runner: FAILED" >&2; rc=1
 fi
-rm -f "$work"/f.db*
+if "$sb" peer-fire "$work/fp.db" "$n_fire" "$batch" >"$work/peer-fire.out"; then
+    f_peer=$(field jobs_per_s "$work/peer-fire.out")
+    printf '   plain SQL loop (peer)   %8.3f s  %9s jobs/s\n' "$(field seconds "$work/peer-fire.out")" "$f_peer"
+else
+    echo "   peer: FAILED" >&2; rc=1
+fi
+[[ -n $f_manyi && -n $f_peer ]] &&
+    echo "   B3 ratio manyi/peer jobs/s: $(ratio "$f_manyi" "$f_peer") (target >= 0.5)"
+rm -f "$work"/f.db* "$work"/fp.db*
 
 # --- 3. SLA deadlines ---------------------------------------------------------
 echo

@@ -5,9 +5,15 @@
  *                                          10,000 per transaction; prints seconds
  *   manyi-sched-bench peer-sql N           the same N INSERTs as SQL for the
  *                                          sqlite3 shell, on standard output
+ *   (fire and peer-fire take a batch size as a last argument, default 256)
  *   manyi-sched-bench fire DB N            queues N trivial jobs (untimed), then
  *                                          fires them through the runner; prints
  *                                          seconds and jobs/s
+ *   manyi-sched-bench peer-fire DB N       the peer of fire: queues the same N jobs
+ *                                          (untimed), then a plain loop claims
+ *                                          and completes them with SQL in batches
+ *                                          of the runner's size; prints seconds
+ *                                          and jobs/s
  *   manyi-sched-bench sla CONFIG CAL N SAMPLE SEED
  *                                          N deadlines with mi_sched_add_business,
  *                                          SAMPLE with the minute-stepping peer
@@ -16,6 +22,7 @@
  *
  * Output is "key value" lines for the script to read. */
 #include <inttypes.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +54,19 @@ static long count_arg(const char *s) {
   long n = strtol(s, &end, 10);
   if (!*s || *end || n < 1 || n > 100000000) {
     fprintf(stderr, "manyi-sched-bench: '%s' is not a count from 1 to 100000000\n", s);
+    exit(2);
+  }
+  return n;
+}
+
+/* A batch size for fire and peer-fire: NULL gives the runner's default. */
+static long batch_arg(const char *s) {
+  if (!s) return MI_SCHED_BATCH_MAX;
+  char *end;
+  long n = strtol(s, &end, 10);
+  if (!*s || *end || n < 1 || n > MI_SCHED_BATCH_LIMIT) {
+    fprintf(stderr, "manyi-sched-bench: '%s' is not a batch size from 1 to %d\n", s,
+            MI_SCHED_BATCH_LIMIT);
     exit(2);
   }
   return n;
@@ -111,7 +131,7 @@ static const mi_sched_kind bench_kinds[] = {
     {"bench-noop", "does nothing (bench/sched_bench.c)", run_noop, 0},
     {NULL, NULL, NULL, 0}};
 
-static int cmd_fire(const char *db, long n) {
+static int cmd_fire(const char *db, long n, long batch) {
   mi_store *s;
   mi_err e = {0};
   if (mi_store_open(db, MI_STORE_CREATE, &s, &e)) return die(db, &e);
@@ -119,7 +139,7 @@ static int cmd_fire(const char *db, long n) {
     mi_store_close(s);
     return die("enqueue", &e);
   }
-  mi_sched_opts o = {.owner = "bench:1", .lease_secs = 300};
+  mi_sched_opts o = {.owner = "bench:1", .lease_secs = 300, .batch_max = (size_t)batch};
   mi_sched_report r = {0};
   double t = seconds_now();
   int rc = mi_sched_run_due(s, bench_kinds, NULL, &o, T0 + 2 * 86400, &r, &e);
@@ -129,6 +149,99 @@ static int cmd_fire(const char *db, long n) {
   if ((long)r.done != n || noop_runs != n) {
     fprintf(stderr, "manyi-sched-bench: %ld jobs queued but %zu done, %ld run\n", n, r.done,
             noop_runs);
+    return 1;
+  }
+  printf("seconds %.3f\njobs_per_s %.0f\n", t, n / t);
+  return 0;
+}
+
+/* The plain loop fire is measured against: straight SQLite on the same
+ * database with the pragmas manyi sets, one transaction per batch of
+ * MI_SCHED_BATCH_MAX jobs: one UPDATE claims the batch (oldest run_at first,
+ * then id, with a lease, one attempt more) and returns the ids, then each job
+ * is completed by its own UPDATE, as the runner completes each job; no
+ * savepoints, no audit entries, no handler calls. */
+static int peer_fire(sqlite3 *db, long batch, long *fired) {
+  const char *pragmas = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
+                        " PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;"
+                        " PRAGMA busy_timeout = 5000;";
+  sqlite3_stmt *claim = NULL, *done = NULL;
+  int64_t *ids = NULL;
+  if (sqlite3_exec(db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db,
+                         "UPDATE jobs SET status = 'running', lease_owner = 'peer:1',"
+                         " lease_until = ?1 + 300, attempts = attempts + 1, started_at = ?1"
+                         " WHERE id IN (SELECT id FROM jobs WHERE status = 'queued'"
+                         " AND run_at <= ?1 ORDER BY run_at, id LIMIT ?2) RETURNING id",
+                         -1, &claim, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db,
+                         "UPDATE jobs SET status = 'done', finished_at = ?2, lease_until = NULL"
+                         " WHERE id = ?1 AND lease_owner = 'peer:1' AND status = 'running'",
+                         -1, &done, NULL) != SQLITE_OK)
+    goto fail;
+  int64_t now = T0 + 2 * 86400;
+  ids = malloc((size_t)batch * sizeof *ids);
+  if (!ids) goto fail;
+  *fired = 0;
+  for (;;) {
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) goto fail;
+    int n = 0, rc;
+    sqlite3_bind_int64(claim, 1, now);
+    sqlite3_bind_int64(claim, 2, batch);
+    while ((rc = sqlite3_step(claim)) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(claim, 0);
+    sqlite3_reset(claim);
+    if (rc != SQLITE_DONE) goto fail;
+    for (int i = 0; i < n; i++) {
+      sqlite3_bind_int64(done, 1, ids[i]);
+      sqlite3_bind_int64(done, 2, now);
+      if (sqlite3_step(done) != SQLITE_DONE || sqlite3_changes(db) != 1) goto fail;
+      sqlite3_reset(done);
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) goto fail;
+    *fired += n;
+    if (n == 0) break;
+  }
+  free(ids);
+  sqlite3_finalize(claim);
+  sqlite3_finalize(done);
+  return 0;
+fail:
+  fprintf(stderr, "manyi-sched-bench: peer: %s\n", ids ? sqlite3_errmsg(db) : "out of memory");
+  free(ids);
+  sqlite3_finalize(claim);
+  sqlite3_finalize(done);
+  return 1;
+}
+
+static int cmd_peer_fire(const char *path, long n, long batch) {
+  mi_store *s;
+  mi_err e = {0};
+  if (mi_store_open(path, MI_STORE_CREATE, &s, &e)) return die(path, &e);
+  int rc = enqueue(s, n, &e); /* the same jobs as fire, through manyi, untimed */
+  mi_store_close(s);
+  if (rc) return die("enqueue", &e);
+  sqlite3 *db;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    fprintf(stderr, "manyi-sched-bench: %s: %s\n", path, sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return 1;
+  }
+  long fired = 0;
+  double t = seconds_now();
+  rc = peer_fire(db, batch, &fired);
+  t = seconds_now() - t;
+  sqlite3_stmt *st = NULL;
+  long done = -1;
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM jobs WHERE status = 'done'", -1, &st, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    done = (long)sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  if (rc) return 1;
+  if (fired != n || done != n) {
+    fprintf(stderr, "manyi-sched-bench: peer: %ld jobs queued but %ld fired, %ld done\n", n,
+            fired, done);
     return 1;
   }
   printf("seconds %.3f\njobs_per_s %.0f\n", t, n / t);
@@ -216,11 +329,14 @@ int main(int argc, char **argv) {
   }
   if (argc == 4 && !strcmp(argv[1], "enqueue")) return cmd_enqueue(argv[2], count_arg(argv[3]));
   if (argc == 3 && !strcmp(argv[1], "peer-sql")) return cmd_peer_sql(count_arg(argv[2]));
-  if (argc == 4 && !strcmp(argv[1], "fire")) return cmd_fire(argv[2], count_arg(argv[3]));
+  if ((argc == 4 || argc == 5) && !strcmp(argv[1], "fire"))
+    return cmd_fire(argv[2], count_arg(argv[3]), batch_arg(argc == 5 ? argv[4] : NULL));
+  if ((argc == 4 || argc == 5) && !strcmp(argv[1], "peer-fire"))
+    return cmd_peer_fire(argv[2], count_arg(argv[3]), batch_arg(argc == 5 ? argv[4] : NULL));
   if (argc == 7 && !strcmp(argv[1], "sla"))
     return cmd_sla(argv[2], argv[3], count_arg(argv[4]), count_arg(argv[5]),
                    (uint64_t)strtoull(argv[6], NULL, 10));
-  fprintf(stderr, "usage: manyi-sched-bench init DB | enqueue DB N | peer-sql N | fire DB N |\n"
-                  "       sla CONFIG CALENDAR N SAMPLE SEED\n");
+  fprintf(stderr, "usage: manyi-sched-bench init DB | enqueue DB N | peer-sql N | fire DB N [BATCH] |\n"
+                  "       peer-fire DB N [BATCH] | sla CONFIG CALENDAR N SAMPLE SEED\n");
   return 2;
 }

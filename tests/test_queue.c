@@ -1,6 +1,8 @@
 /* Unit tests for the scheduler's queue (core/store/queue.c) and runner
  * (core/sched/runner.c): claims and leases, exactly-once completion, retries
- * with backoff, dead jobs, effects rolled back with a failed attempt. The
+ * with backoff, dead jobs, effects rolled back with a failed attempt; firing
+ * in batches (one failing job of a batch, the batch's limits, a batch that is
+ * never committed). The
  * handlers here are test doubles; the real kinds are tested end to end in
  * tests/e2e/scheduler.sh. */
 #include "fixture.h"
@@ -248,7 +250,10 @@ static void test_runner(void **state) {
   assert_int_equal(au.all, 12);
   assert_int_equal(au.retry, 4);
   assert_int_equal(au.dead, 3);
-  /* a run whose lease is lost leaves no entry: the other runner's counts */
+  /* a run whose job is taken over meanwhile leaves no entry and no effect
+   * (in a batch the takeover can only come from the handler itself, under
+   * the write lock: it is undone with the job's savepoint, and the job is
+   * still queued) */
   enqueue(s, "stolen", "stolen-1", 1180);
   assert_int_equal(mi_sched_run_due(s, kinds, &c, &o, 1180, &r, &e), 0);
   assert_int_equal(r.lost, 1);
@@ -262,8 +267,8 @@ static void test_runner(void **state) {
   assert_int_equal(j.attempts, 0);
   mi_queue_counts n;
   assert_int_equal(mi_queue_count(s, 2000, &n, &e), 0);
-  assert_int_equal(n.queued, 1);
-  assert_int_equal(n.due, 1);
+  assert_int_equal(n.queued, 2); /* fail-1 and stolen-1 */
+  assert_int_equal(n.due, 2);
   assert_int_equal(n.done, 5);
   assert_int_equal(n.failed, 2);
   mi_queue_job_clear(&j);
@@ -294,12 +299,261 @@ static void test_stop_and_limit(void **state) {
   mi_store_close(s);
 }
 
+/* ---- firing in bulk ----------------------------------------------------- */
+
+/* What the handlers of a batch saw, in order. */
+typedef struct trace {
+  char ran[512];  /* keys in the order the handlers ran */
+  char told[512]; /* keys in the order on_job was told (after the commits) */
+  volatile sig_atomic_t *stop;
+  const char *stop_at; /* the handler of this key sets *stop */
+} trace;
+
+static void note(char *buf, size_t size, const char *key) {
+  snprintf(buf + strlen(buf), size - strlen(buf), "%s ", key);
+}
+
+static int run_traced(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  trace *t = ud;
+  note(t->ran, sizeof t->ran, j->key);
+  if (t->stop_at && !strcmp(j->key, t->stop_at)) *t->stop = 1;
+  return add_message(s, j, now, e);
+}
+
+/* Writes its effect, then fails: only its own effect may be undone. */
+static int run_traced_half(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  trace *t = ud;
+  note(t->ran, sizeof t->ran, j->key);
+  int rc = add_message(s, j, now, e);
+  return rc ? rc : mi_err_set(e, MI_EIO, "crashed half-way");
+}
+
+/* Runs its own transaction (own_txn): it cannot run inside a batch. */
+static int run_traced_alone(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  trace *t = ud;
+  note(t->ran, sizeof t->ran, j->key);
+  int rc = mi_store_begin(s, e);
+  if (rc) return rc;
+  if ((rc = add_message(s, j, now, e))) {
+    mi_store_rollback(s);
+    return rc;
+  }
+  return mi_store_commit(s, e);
+}
+
+static int run_slow(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  usleep(3000); /* longer than a time slice of 1 ms */
+  return run_traced(s, j, ud, now, e);
+}
+
+static void told(void *ctx, const mi_queue_job *j, int rc, int dead, const mi_err *e) {
+  (void)rc, (void)dead, (void)e;
+  trace *t = ctx;
+  note(t->told, sizeof t->told, j->key);
+}
+
+static const mi_sched_kind bulk_kinds[] = {
+    {"t", "writes one message", run_traced, 0},
+    {"t-half", "writes, then fails", run_traced_half, 0},
+    {"t-alone", "writes in its own transaction", run_traced_alone, 1},
+    {"t-slow", "takes 3 ms", run_slow, 0},
+    {NULL, NULL, NULL, 0}};
+
+static void expect_job(mi_store *s, const char *key, const char *status, int64_t attempts,
+                       int64_t run_at, const char *owner) {
+  mi_queue_job j = {0};
+  mi_err e = {0};
+  assert_int_equal(mi_queue_get(s, key, &j, &e), 1);
+  assert_string_equal(j.status, status);
+  assert_int_equal(j.attempts, attempts);
+  assert_int_equal(j.run_at, run_at);
+  assert_string_equal(j.lease_owner, owner);
+  assert_int_equal(j.lease_until, 0); /* a batch leaves no lease behind */
+  mi_queue_job_clear(&j);
+}
+
+/* One job of a batch fails after writing its effect: its effect alone is
+ * rolled back and it is retried; the jobs before and after it in the same
+ * batch are done once, in order (run_at, then id); a job that runs its own
+ * transactions ends the batch and runs alone. */
+static void test_batch_one_fails(void **state) {
+  (void)state;
+  mi_store *s = fresh("bulk.db");
+  mi_err e = {0};
+  trace t = {0};
+  mi_sched_opts o = {.owner = "r1", .actor = "tester", .max_attempts = 3, .on_job = told,
+                     .ctx = &t};
+  mi_sched_report r;
+  enqueue(s, "t", "a-1", 100);
+  enqueue(s, "t", "a-2", 101);
+  enqueue(s, "t-half", "h-1", 102);
+  enqueue(s, "t", "tie-2", 103); /* same run_at: the lower id first */
+  enqueue(s, "t", "tie-1", 103);
+  enqueue(s, "t", "a-3", 104);
+  enqueue(s, "t-alone", "solo", 105);
+  enqueue(s, "t", "a-4", 106);
+  enqueue(s, "t", "later", 2000);
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), 0);
+  assert_string_equal(t.ran, "a-1 a-2 h-1 tie-2 tie-1 a-3 solo a-4 ");
+  assert_string_equal(t.told, t.ran);
+  assert_int_equal(r.ran, 8);
+  assert_int_equal(r.done, 7);
+  assert_int_equal(r.retried, 1);
+  assert_int_equal(r.dead + r.lost, 0);
+  assert_int_equal(r.batches, 3); /* a-1..a-3 with h-1; solo alone; a-4 */
+  assert_int_equal(rows_of(s, "outbox"), 7); /* h-1's message was rolled back */
+  job_entries au = job_audit(s);             /* and the chain is intact */
+  assert_int_equal(au.all, 8);
+  assert_int_equal(au.retry, 1);
+  assert_string_equal(au.keys, "a-1 a-2 tie-2 tie-1 a-3 solo a-4 ");
+  expect_job(s, "a-1", "done", 1, 100, "r1");
+  expect_job(s, "tie-1", "done", 1, 103, "r1");
+  expect_job(s, "h-1", "queued", 1, 1060, "r1"); /* retried after 60 s */
+  expect_job(s, "later", "queued", 0, 2000, "");
+  mi_queue_job j = {0};
+  assert_int_equal(mi_queue_get(s, "h-1", &j, &e), 1);
+  assert_string_equal(j.error, "crashed half-way");
+  assert_int_equal(mi_queue_get(s, "a-2", &j, &e), 1);
+  assert_int_equal(j.started_at, 1000);
+  assert_int_equal(j.finished_at, 1000);
+  assert_null(j.error);
+  mi_queue_job_clear(&j);
+  /* the retries: h-1 fails twice more and is dead; nothing else runs again */
+  t.ran[0] = t.told[0] = '\0';
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1060, &r, &e), 0);
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1180, &r, &e), 0);
+  assert_string_equal(t.ran, "h-1 h-1 ");
+  assert_int_equal(r.dead, 1);
+  expect_job(s, "h-1", "failed", 3, 1060 + 120, "r1");
+  assert_int_equal(rows_of(s, "outbox"), 7);
+  mi_store_close(s);
+}
+
+/* A batch ends at batch_max jobs, after its time slice, or when *stop is
+ * set; what ran is committed, the rest stays queued with no lease. */
+static void test_batch_limits(void **state) {
+  (void)state;
+  mi_store *s = fresh("limits.db");
+  mi_err e = {0};
+  volatile sig_atomic_t stop = 0;
+  trace t = {.stop = &stop};
+  mi_sched_opts o = {.owner = "r1", .batch_max = 3, .stop = &stop};
+  mi_sched_report r;
+  char key[16];
+  for (int i = 0; i < 7; i++) {
+    snprintf(key, sizeof key, "m-%d", i);
+    enqueue(s, "t", key, 100 + i);
+  }
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), 0);
+  assert_int_equal(r.done, 7);
+  assert_int_equal(r.batches, 3); /* 3 + 3 + 1 */
+  /* stop set by the third job: the first three commit, two stay queued */
+  for (int i = 0; i < 5; i++) {
+    snprintf(key, sizeof key, "s-%d", i);
+    enqueue(s, "t", key, 200 + i);
+  }
+  t.stop_at = "s-2";
+  o.batch_max = 0;
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), 0);
+  assert_int_equal(r.ran, 3);
+  assert_int_equal(r.batches, 1);
+  expect_job(s, "s-2", "done", 1, 202, "r1");
+  expect_job(s, "s-3", "queued", 0, 203, "");
+  assert_int_equal(rows_of(s, "outbox"), 10);
+  stop = 0;
+  t.stop_at = NULL;
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), 0);
+  assert_int_equal(r.ran, 2);
+  /* a time slice of 1 ms: each job of 3 ms ends its batch */
+  for (int i = 0; i < 3; i++) {
+    snprintf(key, sizeof key, "slow-%d", i);
+    enqueue(s, "t-slow", key, 300 + i);
+  }
+  o.batch_ms = 1;
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), 0);
+  assert_int_equal(r.ran, 3);
+  assert_int_equal(r.batches, 3);
+  assert_int_equal(rows_of(s, "outbox"), 15);
+  /* max_jobs counts across batches */
+  for (int i = 0; i < 5; i++) {
+    snprintf(key, sizeof key, "x-%d", i);
+    enqueue(s, "t", key, 400 + i);
+  }
+  o.batch_ms = 0;
+  o.batch_max = 2;
+  o.max_jobs = 3;
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), 0);
+  assert_int_equal(r.ran, 3);
+  assert_int_equal(r.batches, 2);
+  expect_job(s, "x-3", "queued", 0, 403, "");
+  /* bad sizes */
+  o.batch_max = MI_SCHED_BATCH_LIMIT + 1;
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), MI_EINVAL);
+  o.batch_max = 1;
+  o.batch_ms = -1;
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), MI_EINVAL);
+  mi_store_close(s);
+}
+
+/* A batch that is never committed (a crash before the commit) leaves its
+ * jobs as they were: queued, no attempt counted, no lease, no effect; the
+ * next runner fires them at once. */
+static void test_batch_uncommitted(void **state) {
+  (void)state;
+  mi_store *s = fresh("crash.db");
+  mi_err e = {0};
+  mi_queue_batch *b = NULL;
+  mi_queue_job jobs[4] = {{0}};
+  size_t n = 9;
+  enqueue(s, "t", "c-1", 100);
+  enqueue(s, "t", "c-2", 101);
+  assert_int_equal(mi_queue_batch_new(NULL, &b, &e), MI_EINVAL);
+  assert_int_equal(mi_queue_batch_new(s, &b, &e), 0);
+  assert_int_equal(mi_queue_batch_due(b, "r1", 1000, 4, jobs, &n, &e), MI_EINVAL); /* no txn */
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  assert_int_equal(mi_queue_batch_due(b, "", 1000, 4, jobs, &n, &e), MI_EINVAL);
+  assert_int_equal(mi_queue_batch_due(b, "r1", 1000, 1, jobs, &n, &e), 0);
+  assert_int_equal(n, 1); /* at most max */
+  mi_queue_job_clear(&jobs[0]);
+  assert_int_equal(mi_queue_batch_due(b, "r1", 1000, 4, jobs, &n, &e), 0);
+  assert_int_equal(n, 2);
+  assert_string_equal(jobs[0].key, "c-1");
+  assert_string_equal(jobs[0].status, "running"); /* as claimed */
+  assert_int_equal(jobs[0].attempts, 1);
+  assert_string_equal(jobs[0].lease_owner, "r1");
+  for (size_t i = 0; i < n; i++) {
+    assert_int_equal(mi_queue_batch_savepoint(b, &e), 0);
+    assert_int_equal(add_message(s, &jobs[i], 1000, &e), 0);
+    assert_int_equal(mi_queue_batch_done(b, &jobs[i], 1000, &e), 0);
+    assert_int_equal(mi_queue_batch_end_job(b, 1, &e), 0);
+  }
+  assert_int_equal(mi_queue_batch_done(b, &jobs[0], 1000, &e), MI_ENOTFOUND); /* once */
+  expect_job(s, "c-1", "done", 1, 100, "r1");
+  mi_store_rollback(s); /* the process dies before the commit */
+  expect_job(s, "c-1", "queued", 0, 100, "");
+  expect_job(s, "c-2", "queued", 0, 101, "");
+  assert_int_equal(rows_of(s, "outbox"), 0);
+  for (size_t i = 0; i < n; i++) mi_queue_job_clear(&jobs[i]);
+  mi_queue_batch_free(b);
+  trace t = {0};
+  mi_sched_opts o = {.owner = "r2"};
+  mi_sched_report r;
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), 0);
+  assert_int_equal(r.done, 2); /* at once: no lease to wait for */
+  assert_int_equal(rows_of(s, "outbox"), 2);
+  expect_job(s, "c-2", "done", 1, 101, "r2");
+  mi_store_close(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bad_args),
       cmocka_unit_test(test_claim_and_lease),
       cmocka_unit_test(test_runner),
       cmocka_unit_test(test_stop_and_limit),
+      cmocka_unit_test(test_batch_one_fails),
+      cmocka_unit_test(test_batch_limits),
+      cmocka_unit_test(test_batch_uncommitted),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

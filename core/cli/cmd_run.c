@@ -16,11 +16,12 @@
 #include "util/timeutil.h"
 
 static volatile sig_atomic_t stop_flag, in_pass;
-/* Between passes the loop ends cleanly. During a pass the job in hand would
- * keep the process (and the write lock) for as long as it runs, so the
- * signal ends the process at once: nothing of the job is committed (its
- * effects and completion commit together), the OS releases the lock, and the
- * job returns to the queue when its lease ends. */
+/* Between passes the loop ends cleanly. During a pass the batch in hand would
+ * keep the process (and the write lock) for as long as its jobs run, so the
+ * signal ends the process at once: nothing of the batch is committed (its
+ * jobs' effects and completions commit together), the OS releases the lock,
+ * and its jobs are still queued (a job that runs alone, with its own
+ * transactions, returns to the queue when its lease ends). */
 static void on_signal(int sig) {
   stop_flag = 1;
   if (in_pass) {
@@ -36,6 +37,7 @@ typedef struct run_opts {
   int max_attempts;
   int until_idle;    /* run: exit once nothing is queued for now */
   double busy_limit; /* run: seconds a busy database is waited for before giving up */
+  long batch;        /* jobs per transaction; 0 = the runner's default */
 } run_opts;
 
 /* How long `manyi run` waits, in all, for a database another process keeps
@@ -74,11 +76,12 @@ static int parse_opts(const char *cmd, int argc, char **argv, run_opts *o) {
                                           {"max-attempts", required_argument, NULL, 'm'},
                                           {"until-idle", no_argument, NULL, 'u'},
                                           {"busy-limit", required_argument, NULL, 'b'},
+                                          {"batch", required_argument, NULL, 'B'},
                                           {NULL, 0, NULL, 0}};
   int opt;
   mi_err e = {0};
   int is_tick = !strcmp(cmd, "tick");
-  while ((opt = getopt_long(argc, argv, "n:p:l:m:ub:", options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "n:p:l:m:ub:B:", options, NULL)) != -1) {
     char *end = NULL;
     switch (opt) {
     case 'n':
@@ -104,6 +107,12 @@ static int parse_opts(const char *cmd, int argc, char **argv, run_opts *o) {
       o->busy_limit = strtod(optarg, &end);
       if (is_tick || *end || end == optarg || !(o->busy_limit >= 0 && o->busy_limit <= 86400))
         return mi_cli_usage_error(cmd, "--busy-limit takes seconds from 0 to 86400 (run only)");
+      break;
+    case 'B':
+      o->batch = strtol(optarg, &end, 10);
+      if (*end || end == optarg || o->batch < 1 || o->batch > MI_SCHED_BATCH_LIMIT)
+        return mi_cli_usage_error(cmd, "--batch takes a number of jobs from 1 to %d",
+                                  MI_SCHED_BATCH_LIMIT);
       break;
     case 'u':
       if (is_tick) return mi_cli_usage_error(cmd, "--until-idle is for `manyi run`");
@@ -142,7 +151,7 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
   char user[128]; /* getpwuid's buffer is reused */
   snprintf(user, sizeof user, "%s", mi_cli_user());
   mi_sched_opts so = {.owner = owner, .actor = user, .lease_secs = o.lease, .max_attempts = o.max_attempts,
-                      .stop = &stop_flag, .on_job = on_job, .ctx = cli};
+                      .batch_max = (size_t)o.batch, .stop = &stop_flag, .on_job = on_job, .ctx = cli};
   mi_sched_report rep, total = {0};
   size_t queued = 0, total_queued = 0;
   mi_err e = {0};
@@ -208,8 +217,10 @@ static int run_run(mi_cli *cli, int argc, char **argv) { return run_cmd(cli, "ru
 static int run_tick(mi_cli *cli, int argc, char **argv) { return run_cmd(cli, "tick", argc, argv); }
 
 #define COMMON_OPTS                                                                           \
-  "  --lease SECONDS     how long a claimed job is held (default 300); a runner that\n"      \
-  "                      dies loses its jobs when their leases end\n"                        \
+  "  --batch N           fire at most N jobs per transaction (default 256; a batch\n"        \
+  "                      also takes no new job after 50 ms)\n"                              \
+  "  --lease SECONDS     how long a job that runs alone is held (default 300); a\n"         \
+  "                      runner that dies loses it when its lease ends\n"                   \
   "  --max-attempts N    failures before a job is dead (default 5); retries wait\n"          \
   "                      60 s, doubled per attempt, at most a day\n"
 
@@ -219,12 +230,18 @@ const mi_cli_command mi_cmd_run = {
     "\n"
     "Runs in the foreground: every --poll seconds (default 5) queues the due\n"
     "occurrences of the recurring jobs in manyi.yaml (schedule:) and fires every due\n"
-    "job (`manyi jobs kinds`). Each job's effects and its completion commit together,\n"
-    "so a crash at any point followed by a restart gives each effect exactly once.\n"
-    "Several runners may share a database: a job is claimed by one. SIGTERM or\n"
-    "Ctrl-C between passes exits 0; during a pass it ends the process at once\n"
-    "(exit status 143 or 130): nothing of the job in hand is committed and the job\n"
-    "runs again once its lease ends. Logs go to stderr.\n"
+    "job (`manyi jobs kinds`), in order of due time. Jobs fire in batches: one\n"
+    "transaction takes up to --batch due jobs (or what runs in 50 ms) and commits\n"
+    "each job's effects with its completion; a job that fails has only its own\n"
+    "effects undone and is retried (or dead), the others of the batch commit. A\n"
+    "crash at any point followed by a restart gives each effect exactly once: a\n"
+    "batch that was not committed left nothing and its jobs are due at once.\n"
+    "Batch jobs that commit as they go (eval-tiers, points-expire, survey-wave) run\n"
+    "alone, claimed with a lease. Several runners may share a database: a job is\n"
+    "run by one. SIGTERM or Ctrl-C between passes exits 0; during a pass it ends\n"
+    "the process at once (exit status 143 or 130): nothing of the batch in hand is\n"
+    "committed and its jobs run again at the next start (a job running alone once\n"
+    "its lease ends). Logs go to stderr.\n"
     "A database that another process keeps busy (a long import or batch holds the\n"
     "write lock past SQLite's 5 s) is waited for: the pass is retried every --poll\n"
     "seconds, for at most --busy-limit seconds in a row, then run exits with status 1.\n"

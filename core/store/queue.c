@@ -225,3 +225,165 @@ int mi_schedule_set(mi_store *s, const char *name, int64_t last_fire, int64_t no
   if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, "recording a schedule");
   return 0;
 }
+
+/* --- firing in bulk ------------------------------------------------------ */
+
+struct mi_queue_batch {
+  mi_store *s;
+  sqlite3_stmt *due, *done, *failed, *savepoint, *rollback_to, *release;
+  /* the audit head before the job's savepoint: a rolled-back job's entries
+   * must not reach the anchor file at commit */
+  int64_t audit_id;
+  char audit_hash[sizeof ((mi_store *)0)->audit_head_hash];
+};
+
+/* The due jobs, as mi_queue_claim chooses them: queued and due, or running
+ * with a lease that ran out (its runner died); each side walks its index. */
+#define DUE_IDS                                                                              \
+  "SELECT id FROM (SELECT * FROM (SELECT id, run_at FROM jobs"                               \
+  "                WHERE status = 'queued' AND run_at <= ?1 ORDER BY run_at, id LIMIT ?2)"   \
+  "                UNION ALL SELECT * FROM (SELECT id, run_at FROM jobs"                     \
+  "                WHERE status = 'running' AND lease_until < ?1 ORDER BY run_at, id LIMIT ?2))" \
+  " ORDER BY run_at, id LIMIT ?2"
+
+/* Claim and completion in one statement; the row must be as it was read
+ * (attempts one less, still queued or running): otherwise another runner
+ * claimed it meanwhile. */
+#define UNCHANGED " WHERE id = ?1 AND attempts = ?2 - 1 AND status IN ('queued', 'running')"
+
+int mi_queue_batch_new(mi_store *s, mi_queue_batch **b, mi_err *e) {
+  if (!s || !b) return mi_err_set(e, MI_EINVAL, "a job batch needs a store");
+  *b = NULL;
+  mi_queue_batch *q = calloc(1, sizeof *q);
+  if (!q) return mi_err_set(e, MI_ENOMEM, "out of memory starting a job batch");
+  q->s = s;
+  struct {
+    sqlite3_stmt **st;
+    const char *sql;
+  } sql[] = {
+      {&q->due, "SELECT " JOB_COLUMNS " FROM jobs WHERE id IN (" DUE_IDS ") ORDER BY run_at, id"},
+      {&q->done, "UPDATE jobs SET status = 'done', attempts = ?2, lease_owner = ?3,"
+                 " lease_until = NULL, started_at = ?4, finished_at = ?4, error = NULL" UNCHANGED},
+      {&q->failed,
+       "UPDATE jobs SET status = CASE WHEN ?5 > 0 THEN 'queued' ELSE 'failed' END,"
+       " run_at = CASE WHEN ?5 > 0 THEN ?5 ELSE run_at END, error = ?6, attempts = ?2,"
+       " lease_owner = ?3, lease_until = NULL, started_at = ?4,"
+       " finished_at = CASE WHEN ?5 > 0 THEN NULL ELSE ?4 END" UNCHANGED},
+      {&q->savepoint, "SAVEPOINT mi_job"},
+      {&q->rollback_to, "ROLLBACK TO mi_job"},
+      {&q->release, "RELEASE mi_job"},
+  };
+  for (size_t i = 0; i < sizeof sql / sizeof *sql; i++)
+    if (sqlite3_prepare_v3(s->db, sql[i].sql, -1, SQLITE_PREPARE_PERSISTENT, sql[i].st, NULL) !=
+        SQLITE_OK) {
+      int rc = mi_store_fail(s, e, "preparing the job batch");
+      mi_queue_batch_free(q);
+      return rc;
+    }
+  *b = q;
+  return 0;
+}
+
+void mi_queue_batch_free(mi_queue_batch *b) {
+  if (!b) return;
+  sqlite3_stmt *all[] = {b->due, b->done, b->failed, b->savepoint, b->rollback_to, b->release};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++) sqlite3_finalize(all[i]);
+  free(b);
+}
+
+int mi_queue_batch_due(mi_queue_batch *b, const char *owner, int64_t now, size_t max,
+                       mi_queue_job *jobs, size_t *n, mi_err *e) {
+  if (!b || !owner || !*owner || !jobs || !n || !max)
+    return mi_err_set(e, MI_EINVAL, "reading due jobs needs an owner and room for them");
+  *n = 0;
+  if (!b->s->in_txn)
+    return mi_err_set(e, MI_EINVAL, "due jobs are read inside the batch's write transaction");
+  sqlite3_stmt *st = b->due;
+  sqlite3_reset(st);
+  sqlite3_bind_int64(st, 1, now);
+  sqlite3_bind_int64(st, 2, (int64_t)max);
+  int rc = SQLITE_DONE;
+  /* all rows are read before any is written: a statement stepping over rows
+   * that are updated under it may see them again */
+  while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    mi_queue_job *j = &jobs[(*n)++];
+    read_job(st, j);
+    snprintf(j->status, sizeof j->status, "running");
+    snprintf(j->lease_owner, sizeof j->lease_owner, "%s", owner);
+    j->attempts++;
+    j->started_at = now;
+    j->finished_at = j->lease_until = 0;
+  }
+  if (*n < max && rc != SQLITE_DONE) {
+    rc = mi_store_fail(b->s, e, "reading the due jobs");
+    sqlite3_reset(st);
+    for (size_t i = 0; i < *n; i++) mi_queue_job_clear(&jobs[i]);
+    *n = 0;
+    return rc;
+  }
+  sqlite3_reset(st);
+  return 0;
+}
+
+/* Steps a statement without a result and resets it. */
+static int step_once(mi_store *s, sqlite3_stmt *st, const char *what, mi_err *e) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, what);
+}
+
+int mi_queue_batch_savepoint(mi_queue_batch *b, mi_err *e) {
+  if (!b || !b->s->in_txn) return mi_err_set(e, MI_EINVAL, "a job's savepoint needs the batch's transaction");
+  b->audit_id = b->s->audit_head_id;
+  memcpy(b->audit_hash, b->s->audit_head_hash, sizeof b->audit_hash);
+  return step_once(b->s, b->savepoint, "starting a job's savepoint", e);
+}
+
+int mi_queue_batch_end_job(mi_queue_batch *b, int keep, mi_err *e) {
+  if (!b) return mi_err_set(e, MI_EINVAL, "no job batch");
+  mi_store *s = b->s;
+  if (sqlite3_get_autocommit(s->db)) { /* SQLite rolled the whole transaction back */
+    s->in_txn = 0;
+    s->audit_head_id = 0;
+    return mi_err_set(e, MI_ESTORE, "the batch's transaction was rolled back by SQLite (%s); "
+                      "nothing of the batch was committed, its jobs are still due",
+                      sqlite3_errmsg(s->db));
+  }
+  if (!keep) {
+    int rc = step_once(s, b->rollback_to, "undoing a job's effects", e);
+    if (rc) return rc;
+    s->audit_head_id = b->audit_id;
+    memcpy(s->audit_head_hash, b->audit_hash, sizeof b->audit_hash);
+  }
+  return step_once(s, b->release, "ending a job's savepoint", e);
+}
+
+/* Binds what done and failed share and steps; MI_ENOTFOUND when the row
+ * changed since it was read. */
+static int complete(mi_queue_batch *b, sqlite3_stmt *st, const mi_queue_job *j, int64_t now,
+                    const char *what, mi_err *e) {
+  sqlite3_bind_int64(st, 1, j->id);
+  sqlite3_bind_int64(st, 2, j->attempts);
+  sqlite3_bind_text(st, 3, j->lease_owner, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, now);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  if (rc != SQLITE_DONE) return mi_store_fail(b->s, e, what);
+  if (sqlite3_changes(b->s->db) == 0)
+    return mi_err_set(e, MI_ENOTFOUND, "job %s: another runner claimed it meanwhile", j->key);
+  return 0;
+}
+
+int mi_queue_batch_done(mi_queue_batch *b, const mi_queue_job *j, int64_t now, mi_err *e) {
+  if (!b || !j) return mi_err_set(e, MI_EINVAL, "finishing a job needs the job");
+  return complete(b, b->done, j, now, "finishing a job", e);
+}
+
+int mi_queue_batch_failed(mi_queue_batch *b, const mi_queue_job *j, const char *error,
+                          int64_t retry_at, int64_t now, mi_err *e) {
+  if (!b || !j) return mi_err_set(e, MI_EINVAL, "failing a job needs the job");
+  sqlite3_bind_int64(b->failed, 5, retry_at);
+  mi_bind_text_or_null(b->failed, 6, error);
+  return complete(b, b->failed, j, now, "recording a failed job", e);
+}
