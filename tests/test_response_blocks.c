@@ -1,4 +1,4 @@
-/* The packed responses (migration 0016): a scan through blocks delivers
+/* The packed responses (migration 0013): a scan through blocks delivers
  * exactly the rows a scan of the response rows delivers, whatever is written
  * to the responses, tickets or invitations afterwards, and a broken or
  * forged block is never trusted. The reference is the same scan of a copy

@@ -1,5 +1,5 @@
 /* The packed form of up to MI_BLOCK_ROWS responses of one survey (the blob
- * of response_blocks, migration 0016): the columns the survey scans read,
+ * of response_blocks, migration 0013): the columns the survey scans read,
  * one array each, so that unpacking a response is a few loads. Internal to
  * core/store. */
 #ifndef MI_STORE_RESPONSE_BLOCK_H

@@ -1,4 +1,4 @@
-/* The blocks of response_blocks (migration 0016): listing a survey's blocks
+/* The blocks of response_blocks (migration 0013): listing a survey's blocks
  * for a scan, and packing the responses that are in none.
  *
  * A block's id range [first_id, last_id] is a promise: every response of its

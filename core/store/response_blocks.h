@@ -1,4 +1,4 @@
-/* A survey's blocks (response_blocks, migration 0016) as the scan lists
+/* A survey's blocks (response_blocks, migration 0013) as the scan lists
  * them. Internal to core/store. */
 #ifndef MI_STORE_RESPONSE_BLOCKS_H
 #define MI_STORE_RESPONSE_BLOCKS_H

@@ -76,7 +76,7 @@ int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_
                         size_t *flagged_left_out, mi_err *e);
 
 /* Packs the responses of survey (every survey: NULL) that are in no block
- * yet into blocks of 4096 (migration 0016), which the scans read instead of
+ * yet into blocks of 4096 (migration 0013), which the scans read instead of
  * one row per response; in a write transaction of its own. The newest
  * responses of a survey wait for a full block. wait: 0 = do nothing when
  * another writer holds the database or it is read-only (a score packs what

@@ -1,5 +1,5 @@
 /* mi_survey_rows_scan: a survey's responses read once, in id order: from
- * its blocks (migration 0016: 4096 responses in one blob, as columns) and,
+ * its blocks (migration 0013: 4096 responses in one blob, as columns) and,
  * between and after them, one row per response (schema 11 keeps a
  * response's scale answers, design and flag in its row). SQLite is read in a
  * reader thread while the caller's thread unpacks the answers and folds the

@@ -1,4 +1,4 @@
--- Version 16: the responses of a survey packed for the scans, a derived copy.
+-- Version 13: the responses of a survey packed for the scans, a derived copy.
 -- A block holds up to 4096 responses of one survey in id order as columns,
 -- with the department of the ticket each one's invitation followed
 -- (core/store/response_block.c says the layout), so that a score reads one
