@@ -150,25 +150,27 @@ static const char *group_text(const mi_survey_row *r, const char *by) {
 
 static int in_box(double v, const double pts[2]) { return v == pts[0] || v == pts[1]; }
 
-static void add_alpha(const pass *p, dstat *s) {
+static void add_alpha(const pass *p, const double *v, dstat *s) {
   for (size_t j = 0; j < p->ndims; j++) {
     const pdim *pd = &p->dims[j];
     double *a = s->alpha[j], mid = (pd->lo + pd->hi) / 2;
     size_t m = pd->nitems, i;
     if (!a) continue;
-    for (i = 0; i < m && !isnan(p->v[pd->items[i]]); i++) {}
+    for (i = 0; i < m && !isnan(v[pd->items[i]]); i++) {}
     if (i < m) continue; /* not a complete case */
     a[0]++;
     for (size_t x = 0; x < m; x++) {
-      double vx = p->v[pd->items[x]] - mid;
+      double vx = v[pd->items[x]] - mid;
       a[1 + x] += vx;
-      for (size_t z = 0; z < m; z++) a[1 + m + x * m + z] += vx * (p->v[pd->items[z]] - mid);
+      for (size_t z = 0; z < m; z++) a[1 + m + x * m + z] += vx * (v[pd->items[z]] - mid);
     }
   }
 }
 
-static int fold_row(void *ctx, const mi_survey_row *r) {
-  pass *p = ctx;
+/* The row's scored answers (p->v) and figures (p->y), the same for every
+ * request of a pass (they differ in periods and groups only); *nps: its
+ * NPS class (-1 without an answer), *any: it has a dimension. */
+static void row_figures(pass *p, const mi_survey_row *r, int *nps_class, int *any_dim) {
   const mi_config_question *const *qs = p->qs;
   for (size_t q = 0; q < p->k; q++)
     p->v[q] = isnan(r->values[q]) ? NAN : mi_score_item(qs[q], r->values[q]);
@@ -200,6 +202,11 @@ static int fold_row(void *ctx, const mi_survey_row *r) {
     y[p->e_low] = isnan(v) ? NAN : in_box(v, p->ces_low);
     y[p->e_high] = isnan(v) ? NAN : in_box(v, p->ces_high);
   }
+  *nps_class = nps, *any_dim = any;
+}
+
+/* Folds row r, whose figures row_figures put in src, into p. */
+static int fold_figures(pass *p, const pass *src, const mi_survey_row *r, int nps, int any) {
   const size_t none = (size_t)-1;
   size_t h = mi_textset_number(&p->strata, r->design_stratum);
   size_t c = *r->design_cluster ? mi_textset_number(&p->clusters, r->design_cluster)
@@ -211,14 +218,14 @@ static int fold_row(void *ctx, const mi_survey_row *r) {
   if (*gt) g++; /* domain 0 is every row */
   p->any_stratum |= *r->design_stratum != 0;
   p->any_cluster |= *r->design_cluster != 0;
-  int rc = mi_stats_lin_add(p->lin, h, c, r->weight, y, g, p->e);
+  int rc = mi_stats_lin_add(p->lin, h, c, r->weight, src->y, g, p->e);
   size_t doms[2] = {0, g};
   for (size_t j = 0; !rc && j < (g ? 2u : 1u); j++) {
     dstat *s = domain_stat(p, doms[j]);
     if (!s) return mi_err_set(p->e, MI_ENOMEM, "out of memory");
     if (nps >= 0 && p->e_nps != SIZE_MAX) s->nps_n[nps]++, s->nps_w[nps] += r->weight;
     s->nany += any;
-    add_alpha(p, s);
+    add_alpha(p, src->v, s);
   }
   return rc;
 }
@@ -613,6 +620,8 @@ typedef struct route {
 /* A row to every request whose period holds it. */
 static int route_row(void *ctx, const mi_survey_row *row) {
   route *rt = ctx;
+  const pass *src = NULL; /* the request whose buffers hold the row's figures */
+  int nps = -1, any = 0;
   for (size_t i = 0; i < rt->n; i++) {
     one *o = &rt->reqs[i];
     if (!o->live || row->submitted_at < o->r->from || row->submitted_at >= o->r->to) continue;
@@ -620,7 +629,8 @@ static int route_row(void *ctx, const mi_survey_row *row) {
       o->flagged++;
       continue;
     }
-    int rc = fold_row(&o->p, row);
+    if (!src) row_figures(&o->p, row, &nps, &any), src = &o->p;
+    int rc = fold_figures(&o->p, src, row, nps, any);
     if (rc) return rt->failed = o->e, rc;
   }
   return 0;

@@ -476,7 +476,7 @@ json_t *mi_survey_drivers(mi_store *s, const mi_config *cfg, const mi_score_requ
   scored c;
   int64_t wave_id;
   json_t *out = NULL;
-  drivers_pass d = {0};
+  drivers_pass d = {0}, d2 = {0};
   if (prepare(s, cfg, r, &c, &wave_id, e)) goto done;
   if (!c.overall) {
     mi_err_set(e, MI_EINVAL, "survey %s has no overall question (dimension overall)", r->survey);
@@ -505,14 +505,34 @@ json_t *mi_survey_drivers(mi_store *s, const mi_config *cfg, const mi_score_requ
     mi_err_set(e, MI_EINVAL, "%zu driver questions: at most %d", d.k, MI_STATS_DRIVERS_MAX);
     goto done;
   }
-  if (!(d.acc = mi_stats_drivers_acc_new(d.k, bootstrap > 1 ? (size_t)bootstrap : 0, 1))) {
+  /* Two parts folded in two threads, each with its own replicates' random
+   * stream (seeds 1 and 2), centred on the scales' middles and added up. */
+  d2 = d;
+  d2.z = calloc(c.k + 1, sizeof *d2.z);
+  d2.perf_sum = calloc(c.k ? c.k : 1, sizeof *d2.perf_sum);
+  d2.perf_n = calloc(c.k ? c.k : 1, sizeof *d2.perf_n);
+  size_t B = bootstrap > 1 ? (size_t)bootstrap : 0;
+  d.acc = mi_stats_drivers_acc_new(d.k, B, 1);
+  d2.acc = mi_stats_drivers_acc_new(d.k, B, 2);
+  if (!d.acc || !d2.acc || !d2.z || !d2.perf_sum || !d2.perf_n) {
     mi_err_set(e, MI_ENOMEM, "out of memory");
     goto done;
   }
+  double centre[MI_STATS_DRIVERS_MAX + 1];
+  centre[0] = (c.qs[d.y]->scale_min + c.qs[d.y]->scale_max) / 2.0;
+  for (size_t j = 0; j < d.k; j++)
+    centre[1 + j] = (c.qs[d.item[j]]->scale_min + c.qs[d.item[j]]->scale_max) / 2.0;
+  mi_stats_drivers_acc_centre(d.acc, centre);
+  mi_stats_drivers_acc_centre(d2.acc, centre);
   size_t flagged;
-  if (mi_survey_rows_scan(s, r->survey, wave_id, r->from, r->to, r->include_flagged, 0, c.codes,
-                          c.scales, c.k, drivers_row, &d, &flagged, e))
+  mi_survey_row_fn cbs[2] = {drivers_row, drivers_row};
+  void *ctxs[2] = {&d, &d2};
+  if (mi_survey_rows_scan_parts(s, r->survey, wave_id, r->from, r->to, r->include_flagged, 0,
+                                c.codes, c.scales, c.k, 2, cbs, ctxs, &flagged, e) ||
+      mi_stats_drivers_acc_merge(d.acc, d2.acc, e))
     goto done;
+  d.rows += d2.rows;
+  for (size_t j = 0; j < d.k; j++) d.perf_sum[j] += d2.perf_sum[j], d.perf_n[j] += d2.perf_n[j];
   mi_stats_drivers_result pr;
   mi_stats_drivers_boot_result br;
   if (mi_stats_drivers_acc_result(d.acc, 0.95, &pr, &br, e)) goto done;
@@ -520,8 +540,9 @@ json_t *mi_survey_drivers(mi_store *s, const mi_config *cfg, const mi_score_requ
   mi_stats_drivers_free(&pr);
   mi_stats_drivers_boot_free(&br);
 done:
-  mi_stats_drivers_acc_free(d.acc);
+  mi_stats_drivers_acc_free(d.acc), mi_stats_drivers_acc_free(d2.acc);
   free(d.item), free(d.z), free(d.perf_sum), free(d.perf_n);
+  free(d2.z), free(d2.perf_sum), free(d2.perf_n);
   scored_free(&c);
   return out;
 }

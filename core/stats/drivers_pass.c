@@ -3,6 +3,7 @@
  * are Poisson(1) weights drawn per row (each replicate keeps its own
  * weighted sums), so that no row is kept. Memory: B x (k+1)^2 numbers. */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,21 @@ static uint64_t next64(uint64_t *s) {
   return z ^ (z >> 31);
 }
 
-/* Poisson(1) by inversion of its distribution function. */
+/* Poisson(1) by inversion of its distribution function, whose values
+ * cdf[x] = P(X <= x) are summed once (in the order a draw would sum them,
+ * so that every draw is what summing them each time gives). */
+static double cdf[31];
+
+static void cdf_init(void) {
+  double p = exp(-1.0), c = p;
+  cdf[0] = c;
+  for (unsigned x = 1; x <= 30; x++) p /= x, c += p, cdf[x] = c;
+}
+
 static unsigned poisson1(uint64_t *s) {
-  double u = (double)(next64(s) >> 11) * 0x1.0p-53, p = exp(-1.0), c = p;
+  double u = (double)(next64(s) >> 11) * 0x1.0p-53;
   unsigned x = 0;
-  while (u > c && x < 30) p /= ++x, c += p;
+  while (u > cdf[x] && x < 30) x++;
   return x;
 }
 
@@ -38,6 +49,8 @@ mi_stats_drivers_acc *mi_stats_drivers_acc_new(size_t k, size_t B, unsigned long
   if (k < 1 || k > MI_STATS_DRIVERS_MAX) return NULL;
   mi_stats_drivers_acc *a = calloc(1, sizeof *a);
   if (!a) return NULL;
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, cdf_init);
   a->k = k, a->m = k + 1, a->B = B, a->rng = seed;
   size_t per = 1 + a->m + a->m * a->m;
   a->shift = calloc(a->m, sizeof *a->shift);
@@ -51,24 +64,46 @@ void mi_stats_drivers_acc_free(mi_stats_drivers_acc *a) {
   free(a->shift), free(a->sums), free(a);
 }
 
-static void add(double *s, size_t m, const double *d, double w) {
+/* Adds weight w of a row whose centred values are d, and whose products
+ * d_i d_j are dd (m x m, lower triangle), to sums s. */
+static void add(double *s, size_t m, const double *d, const double *dd, double w) {
   s[0] += w;
   for (size_t i = 0; i < m; i++) {
     s[1 + i] += w * d[i];
-    for (size_t j = 0; j <= i; j++) s[1 + m + i * m + j] += w * d[i] * d[j];
+    double *row = s + 1 + m + i * m;
+    for (size_t j = 0; j <= i; j++) row[j] += w * dd[i * m + j];
   }
 }
 
 void mi_stats_drivers_acc_add(mi_stats_drivers_acc *a, const double *z) {
   size_t m = a->m, per = 1 + m + m * m;
   if (!a->started) memcpy(a->shift, z, m * sizeof *z), a->started = 1;
-  double d[MI_STATS_DRIVERS_MAX + 1];
+  double d[MI_STATS_DRIVERS_MAX + 1], dd[(MI_STATS_DRIVERS_MAX + 1) * (MI_STATS_DRIVERS_MAX + 1)];
   for (size_t i = 0; i < m; i++) d[i] = z[i] - a->shift[i];
-  add(a->sums, m, d, 1);
+  for (size_t i = 0; i < m; i++)
+    for (size_t j = 0; j <= i; j++) dd[i * m + j] = d[i] * d[j];
+  add(a->sums, m, d, dd, 1);
   for (size_t b = 0; b < a->B; b++) {
     unsigned w = poisson1(&a->rng);
-    if (w) add(a->sums + (1 + b) * per, m, d, w);
+    if (w) add(a->sums + (1 + b) * per, m, d, dd, w);
   }
+}
+
+void mi_stats_drivers_acc_centre(mi_stats_drivers_acc *a, const double *shift) {
+  if (a->started) return;
+  memcpy(a->shift, shift, a->m * sizeof *shift);
+  a->started = 1;
+}
+
+int mi_stats_drivers_acc_merge(mi_stats_drivers_acc *a, const mi_stats_drivers_acc *b, mi_err *e) {
+  if (a->m != b->m || a->B != b->B || (a->started && b->started &&
+                                       memcmp(a->shift, b->shift, a->m * sizeof *a->shift)))
+    return mi_err_set(e, MI_EINVAL, "drivers' sums of other shapes or centres cannot be merged");
+  if (!b->started) return 0; /* b has no rows */
+  if (!a->started) memcpy(a->shift, b->shift, a->m * sizeof *a->shift), a->started = 1;
+  size_t n = (1 + a->B) * (1 + a->m + a->m * a->m);
+  for (size_t i = 0; i < n; i++) a->sums[i] += b->sums[i];
+  return 0;
 }
 
 /* The correlation matrix (column-major, m x m) of sums s; -1 when a

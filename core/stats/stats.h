@@ -398,6 +398,12 @@ void mi_stats_drivers_boot_free(mi_stats_drivers_boot_result *r);
 typedef struct mi_stats_drivers_acc mi_stats_drivers_acc;
 mi_stats_drivers_acc *mi_stats_drivers_acc_new(size_t k, size_t B, unsigned long seed);
 void mi_stats_drivers_acc_add(mi_stats_drivers_acc *a, const double *z);
+/* Centres the sums on shift (k + 1 values, e.g. the scales' middles) instead
+ * of the first complete case; before the first row. Accumulators with the
+ * same centre, k and B (rows added in other threads, other seeds) can be
+ * merged: b's rows and replicates added to a's. */
+void mi_stats_drivers_acc_centre(mi_stats_drivers_acc *a, const double *shift);
+int mi_stats_drivers_acc_merge(mi_stats_drivers_acc *a, const mi_stats_drivers_acc *b, mi_err *e);
 /* Fills point (and boot when B >= 2); free them with mi_stats_drivers_free
  * and mi_stats_drivers_boot_free. */
 int mi_stats_drivers_acc_result(const mi_stats_drivers_acc *a, double conf,
