@@ -24,11 +24,13 @@
 /* A cell's doubles: sums s[2E] (A, B per estimate), q[3E] (AA, AB, BB per
  * estimate), the block's matrix bq[(2 nb)^2] (upper triangle), then counts:
  * npsu_val[E] (PSUs with a value and a weight > 0), pres[E] (PSUs with a
- * value); last, the block's matrix of the rows with every value of the
- * block, in short (cq): their B's are all w, so sums of A_i A_j (upper
- * triangle of nb x nb), of w A_i (nb) and of w^2 (1) are all it takes. */
+ * value); then the rows with every value (complete rows, each its own PSU)
+ * in short, as their B's are all w: the block's matrix cq (sums of A_i A_j,
+ * upper triangle of nb x nb; of w A_i, nb; of w^2, 1) and cr: the rows,
+ * those with w > 0, sum w, sum w^2, then per estimate sum w dy, w dy^2,
+ * w^2 dy, w^2 dy^2; settle adds cr into the sums above and the domain's. */
 typedef struct layout {
-  size_t s, q, bq, npsu, pres, cq, size;
+  size_t s, q, bq, npsu, pres, cq, cr, size;
 } layout;
 
 /* A cluster PSU: its stratum and, per domain (allocated when first used),
@@ -83,7 +85,8 @@ mi_stats_lin *mi_stats_lin_new(size_t nest, size_t block_lo, size_t block_hi,
   l->L.npsu = l->L.bq + nb * nb;
   l->L.pres = l->L.npsu + nest;
   l->L.cq = l->L.pres + nest;
-  l->L.size = l->L.cq + nb * nb / 4 + nb / 2 + 1;
+  l->L.cr = l->L.cq + nb * nb / 4 + nb / 2 + 1;
+  l->L.size = l->L.cr + 4 + 4 * nest;
   if (!(l->shift = calloc(nest, sizeof *l->shift)) || need_domain(l, 0)) {
     mi_stats_lin_free(l);
     return NULL;
@@ -176,31 +179,43 @@ static void fold(const mi_stats_lin *l, double *c, const double *v, const double
   }
 }
 
-/* Adds a row with every value of the block (its sums v as fold's) to cell
- * c: the short form of the block's matrix (layout's cq). */
-static void fold_complete(const mi_stats_lin *l, double *c, const double *v, const double *has,
-                          const double *pos, double w) {
+/* Adds a complete row (a value for every estimate; its own PSU) to cell c
+ * in short (layout's cq and cr). */
+static void add_complete(const mi_stats_lin *l, double *c, double w, const double *y) {
   size_t ne = l->ne, nb = l->bhi - l->blo;
-  for (size_t e = 0; e < ne; e++) {
-    if (!has[e]) continue;
-    double a = v[2 * e], b = v[2 * e + 1];
-    c[l->L.s + 2 * e] += a, c[l->L.s + 2 * e + 1] += b;
-    double *q = c + l->L.q + 3 * e;
-    q[0] += a * a, q[1] += a * b, q[2] += b * b;
-    c[l->L.pres + e] += 1;
-    c[l->L.npsu + e] += pos[e] != 0;
+  double *cr = c + l->L.cr, *pe = cr + 4, a[64];
+  cr[0] += 1, cr[1] += w != 0, cr[2] += w, cr[3] += w * w;
+  for (size_t k = 0; k < ne; k++, pe += 4) {
+    double dy = y[k] - l->shift[k], wd = w * dy;
+    pe[0] += wd, pe[1] += wd * dy, pe[2] += w * wd, pe[3] += wd * wd;
+    if (k >= l->blo && k < l->bhi) a[k - l->blo] = wd;
   }
   double *cq = c + l->L.cq, *wa = cq + nb * nb;
   for (size_t i = 0; i < nb; i++) {
-    double x = v[2 * (l->blo + i)], *row = cq + i * nb;
-    for (size_t j = i; j < nb; j++) row[j] += x * v[2 * (l->blo + j)];
+    double x = a[i], *row = cq + i * nb;
+    for (size_t j = i; j < nb; j++) row[j] += x * a[j];
     wa[i] += w * x;
   }
-  wa[nb] += w * w;
+  if (nb) wa[nb] += w * w;
+}
+
+/* Moves cell c's complete rows (cr) into its sums and domain x's. */
+static void expand_complete(const mi_stats_lin *l, double *c, dom_acc *x) {
+  double *cr = c + l->L.cr, *pe = cr + 4;
+  if (!cr[0]) return;
+  for (size_t e = 0; e < l->ne; e++, pe += 4) {
+    c[l->L.s + 2 * e] += pe[0], c[l->L.s + 2 * e + 1] += cr[2];
+    double *q = c + l->L.q + 3 * e;
+    q[0] += pe[3], q[1] += pe[2], q[2] += cr[3];
+    c[l->L.pres + e] += cr[0], c[l->L.npsu + e] += cr[1];
+    x->n[e] += (size_t)cr[0], x->nobs[e] += (size_t)cr[1];
+    x->sw[e] += cr[2], x->swy[e] += pe[0], x->swyy[e] += pe[1];
+  }
+  memset(cr, 0, (4 + 4 * l->ne) * sizeof *cr);
 }
 
 /* Entry (i, j) of a cell's block matrix: the upper triangle that fold keeps
- * plus the short form of fold_complete (i, j even: A's; odd: B's). */
+ * plus the short form of add_complete (i, j even: A's; odd: B's). */
 static double bq_sym(const mi_stats_lin *l, const double *c, size_t i, size_t j) {
   size_t m2 = 2 * (l->bhi - l->blo), nb = m2 / 2;
   if (i > j) {
@@ -241,6 +256,16 @@ int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, 
   if (need_domain(l, group) || need_stratum(l, stratum))
     return mi_err_set(e, MI_ENOMEM, "out of memory");
   size_t ne = l->ne;
+  /* a complete row that is its own PSU (most rows): in short */
+  size_t have = 0;
+  while (have < ne && isfinite(y[have])) have++;
+  if (have == ne && cluster == MI_STATS_LIN_OWN) {
+    l->doms[group]->rows++;
+    l->npsu[stratum]++;
+    l->nany += l->blo < l->bhi;
+    add_complete(l, cell(l, stratum, group), w, y);
+    return 0;
+  }
   /* the row's sums and flags: v[2E] | has[E] | pos[E] */
   double buf[4 * 64], *v = ne <= 64 ? buf : malloc(4 * ne * sizeof *v);
   if (!v) return mi_err_set(e, MI_ENOMEM, "out of memory");
@@ -267,10 +292,7 @@ int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, 
   int rc = 0;
   if (cluster == MI_STATS_LIN_OWN) {
     l->npsu[stratum]++;
-    int complete = l->blo < l->bhi;
-    for (size_t k = l->blo; complete && k < l->bhi; k++) complete = has[k] != 0;
-    if (complete) fold_complete(l, cell(l, stratum, group), v, has, pos, w);
-    else fold(l, cell(l, stratum, group), v, has, pos);
+    fold(l, cell(l, stratum, group), v, has, pos);
   } else {
     psu *p = psu_at(l, cluster);
     if (!p) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
@@ -344,6 +366,8 @@ int mi_stats_lin_merge(mi_stats_lin *a, const mi_stats_lin *b, const size_t *sma
  * once, after the last row: domain 0 then holds every row. 0 or MI_ENOMEM. */
 static int settle(mi_stats_lin *l) {
   if (l->settled) return 0;
+  for (size_t d = 0; d < l->nd; d++)
+    for (size_t h = 0; h < l->nstrata; h++) expand_complete(l, cell(l, h, d), l->doms[d]);
   dom_acc *all = l->doms[0];
   for (size_t d = 1; d < l->nd; d++) {
     const dom_acc *g = l->doms[d];
@@ -425,17 +449,12 @@ size_t mi_stats_lin_rows(const mi_stats_lin *l, size_t domain) {
   return n;
 }
 
-double mi_stats_lin_point(const mi_stats_lin *l, size_t est, size_t domain, size_t *n) {
+double mi_stats_lin_point(mi_stats_lin *l, size_t est, size_t domain, size_t *n) {
   *n = 0;
-  if (est >= l->ne || domain >= l->nd) return NAN;
+  if (est >= l->ne || domain >= l->nd || settle(l)) return NAN;
   const dom_acc *x = l->doms[domain];
-  double sw = x->sw[est], swy = x->swy[est];
   *n = x->n[est];
-  for (size_t d = 1; !domain && !l->settled && d < l->nd; d++) {
-    *n += l->doms[d]->n[est];
-    sw += l->doms[d]->sw[est], swy += l->doms[d]->swy[est];
-  }
-  return sw > 0 ? l->shift[est] + swy / sw : NAN;
+  return x->sw[est] > 0 ? l->shift[est] + x->swy[est] / x->sw[est] : NAN;
 }
 
 size_t mi_stats_lin_psus(const mi_stats_lin *l) {

@@ -842,7 +842,7 @@ int mi_stats_lin_merge(mi_stats_lin *a, const mi_stats_lin *b, const size_t *sma
 size_t mi_stats_lin_complement(mi_stats_lin *l, size_t group);
 size_t mi_stats_lin_psus(const mi_stats_lin *l);
 /* The point estimate alone (NaN without weight) and its rows with a value. */
-double mi_stats_lin_point(const mi_stats_lin *l, size_t est, size_t domain, size_t *n);                 /* PSUs of the design */
+double mi_stats_lin_point(mi_stats_lin *l, size_t est, size_t domain, size_t *n);                 /* PSUs of the design */
 size_t mi_stats_lin_strata(const mi_stats_lin *l);
 /* The mean of estimate est in domain, as mi_stats_design_mean (n_missing:
  * the rows of domain 0 without a value in this domain). */
