@@ -14,6 +14,7 @@
 
 #include "service/survey_score_internal.h"
 #include "stats/stats.h"
+#include "util/lines.h"
 #include "util/textset.h"
 
 /* A weighted dimension of the survey and its items (indices into qs). */
@@ -66,16 +67,17 @@ static void pass_free(pass *p) {
 
 static dstat *domain_stat(pass *p, size_t d) {
   if (d >= p->nds) {
-    dstat *g = realloc(p->ds, (d + 1) * sizeof *g);
+    dstat *g = mi_line_grow(p->ds, p->nds * sizeof *g, (d + 1) * sizeof *g);
     if (!g) return NULL;
     p->ds = g;
     for (; p->nds <= d; p->nds++) {
       dstat *s = &p->ds[p->nds];
       memset(s, 0, sizeof *s);
-      if (!(s->alpha = calloc(p->ndims ? p->ndims : 1, sizeof *s->alpha))) return NULL;
+      if (!(s->alpha = mi_line_calloc((p->ndims ? p->ndims : 1) * sizeof *s->alpha))) return NULL;
       for (size_t j = 0; j < p->ndims; j++) {
         size_t m = p->dims[j].nitems;
-        if (m >= 2 && !(s->alpha[j] = calloc(1 + m + m * m, sizeof **s->alpha))) return NULL;
+        if (m >= 2 && !(s->alpha[j] = mi_line_calloc((1 + m + m * m) * sizeof **s->alpha)))
+          return NULL;
       }
     }
   }
@@ -128,8 +130,8 @@ static int setup(pass *p, const mi_config_survey *sv, const mi_config_question *
   if (p->effort < k) box(qs[p->effort], 1, p->ces_low), box(qs[p->effort], 0, p->ces_high);
   /* centres that keep the sums of squares accurate: the middle of each scale */
   double *shift = calloc(p->ne, sizeof *shift);
-  p->y = calloc(p->ne, sizeof *p->y);
-  p->v = calloc(k ? k : 1, sizeof *p->v);
+  p->y = mi_line_calloc(p->ne * sizeof *p->y);
+  p->v = mi_line_calloc((k ? k : 1) * sizeof *p->v);
   if (!shift || !p->y || !p->v) return free(shift), mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t j = 0; j < p->ndims; j++) shift[p->e_dim + j] = (p->dims[j].lo + p->dims[j].hi) / 2;
   if (p->effort < k)
@@ -193,7 +195,8 @@ static void row_figures(pass *p, const mi_survey_row *r, int *nps_class, int *an
       double v = p->v[p->dims[j].items[i]];
       if (!isnan(v)) sum += v, cnt++;
     }
-    y[p->e_dim + j] = cnt ? sum / (double)cnt : NAN;
+    /* most dimensions have one item: no division (a long one) for them */
+    y[p->e_dim + j] = cnt == 1 ? sum : cnt ? sum / (double)cnt : NAN;
     any |= cnt > 0;
   }
   if (p->e_ces != SIZE_MAX) {
@@ -724,7 +727,7 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
                   const mi_survey_scale *scales, size_t k, const mi_config_question *overall,
                   const mi_config_question *recommend, int64_t wave_id, json_t **outs,
                   mi_err *errs, mi_err *e) {
-  one *reqs = calloc(n ? n : 1, sizeof *reqs);
+  one *reqs = mi_line_calloc((n ? n : 1) * sizeof *reqs); /* whole lines: see util/lines.h */
   if (!reqs) return mi_err_set(e, MI_ENOMEM, "out of memory");
   int64_t from = INT64_MAX, to = INT64_MIN;
   unsigned need = 0;
@@ -756,7 +759,7 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
   /* A second part of the rows folded in a thread of its own into a copy of
    * the accumulators, added up after the scan (one part if that cannot be
    * set up). */
-  one *more = calloc(n ? n : 1, sizeof *more);
+  one *more = mi_line_calloc((n ? n : 1) * sizeof *more);
   mi_err *more_errs = calloc(n ? n : 1, sizeof *more_errs);
   size_t nparts = more && more_errs ? 2 : 1;
   for (size_t i = 0; nparts == 2 && i < n; i++) {

@@ -10,6 +10,7 @@
 #include "service/survey_score_internal.h"
 #include "store/survey_rows.h"
 #include "store/survey_waves.h"
+#include "util/lines.h"
 
 double mi_score_item(const mi_config_question *q, double v) {
   return q->reverse ? q->scale_min + q->scale_max - v : v;
@@ -384,7 +385,7 @@ done:
  * (scored, reverse items turned round); complete cases to the accumulator,
  * every answer to the items' means (their performance). */
 typedef struct drivers_pass {
-  const mi_config_question *const *qs;
+  _Alignas(64) const mi_config_question *const *qs; /* a line of its own: two threads fill two */
   size_t *item, k, y; /* item: the k drivers' indices into qs; y: the overall's */
   mi_stats_drivers_acc *acc;
   double *z, *perf_sum;
@@ -484,9 +485,9 @@ json_t *mi_survey_drivers(mi_store *s, const mi_config *cfg, const mi_score_requ
   }
   d.qs = c.qs;
   d.item = calloc(c.k ? c.k : 1, sizeof *d.item);
-  d.z = calloc(c.k + 1, sizeof *d.z);
-  d.perf_sum = calloc(c.k ? c.k : 1, sizeof *d.perf_sum);
-  d.perf_n = calloc(c.k ? c.k : 1, sizeof *d.perf_n);
+  d.z = mi_line_calloc((c.k + 1) * sizeof *d.z);
+  d.perf_sum = mi_line_calloc((c.k ? c.k : 1) * sizeof *d.perf_sum);
+  d.perf_n = mi_line_calloc((c.k ? c.k : 1) * sizeof *d.perf_n);
   if (!d.item || !d.z || !d.perf_sum || !d.perf_n) {
     mi_err_set(e, MI_ENOMEM, "out of memory");
     goto done;
@@ -508,9 +509,9 @@ json_t *mi_survey_drivers(mi_store *s, const mi_config *cfg, const mi_score_requ
   /* Two parts folded in two threads, each with its own replicates' random
    * stream (seeds 1 and 2), centred on the scales' middles and added up. */
   d2 = d;
-  d2.z = calloc(c.k + 1, sizeof *d2.z);
-  d2.perf_sum = calloc(c.k ? c.k : 1, sizeof *d2.perf_sum);
-  d2.perf_n = calloc(c.k ? c.k : 1, sizeof *d2.perf_n);
+  d2.z = mi_line_calloc((c.k + 1) * sizeof *d2.z);
+  d2.perf_sum = mi_line_calloc((c.k ? c.k : 1) * sizeof *d2.perf_sum);
+  d2.perf_n = mi_line_calloc((c.k ? c.k : 1) * sizeof *d2.perf_n);
   size_t B = bootstrap > 1 ? (size_t)bootstrap : 0;
   d.acc = mi_stats_drivers_acc_new(d.k, B, 1);
   d2.acc = mi_stats_drivers_acc_new(d.k, B, 2);

@@ -10,6 +10,7 @@
 
 #include "stats/stats.h"
 #include "stats/stats_internal.h"
+#include "util/lines.h"
 
 struct mi_stats_drivers_acc {
   size_t k, m, B; /* m = k + 1: y then the k drivers */
@@ -47,14 +48,14 @@ static unsigned poisson1(uint64_t *s) {
 
 mi_stats_drivers_acc *mi_stats_drivers_acc_new(size_t k, size_t B, unsigned long seed) {
   if (k < 1 || k > MI_STATS_DRIVERS_MAX) return NULL;
-  mi_stats_drivers_acc *a = calloc(1, sizeof *a);
+  mi_stats_drivers_acc *a = mi_line_calloc(sizeof *a); /* whole lines: see util/lines.h */
   if (!a) return NULL;
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, cdf_init);
   a->k = k, a->m = k + 1, a->B = B, a->rng = seed;
   size_t per = 1 + a->m + a->m * a->m;
   a->shift = calloc(a->m, sizeof *a->shift);
-  a->sums = calloc((1 + B) * per, sizeof *a->sums);
+  a->sums = mi_line_calloc((1 + B) * per * sizeof *a->sums);
   if (!a->shift || !a->sums) return mi_stats_drivers_acc_free(a), NULL;
   return a;
 }

@@ -20,6 +20,7 @@
 
 #include "stats/stats.h"
 #include "stats/stats_internal.h"
+#include "util/lines.h"
 
 /* A cell's doubles: sums s[2E] (A, B per estimate), q[3E] (AA, AB, BB per
  * estimate), the block's matrix bq[(2 nb)^2] (upper triangle), then counts:
@@ -75,7 +76,7 @@ static int need_domain(mi_stats_lin *l, size_t d);
 mi_stats_lin *mi_stats_lin_new(size_t nest, size_t block_lo, size_t block_hi,
                                const double *shift) {
   if (!nest || block_lo > block_hi || block_hi > nest || block_hi - block_lo > 64) return NULL;
-  mi_stats_lin *l = calloc(1, sizeof *l);
+  mi_stats_lin *l = mi_line_calloc(sizeof *l); /* whole lines: threads fill two side by side */
   if (!l) return NULL;
   l->ne = nest, l->blo = block_lo, l->bhi = block_hi;
   size_t nb = 2 * (block_hi - block_lo);
@@ -117,11 +118,11 @@ static int need_domain(mi_stats_lin *l, size_t d) {
   if (!g) return MI_ENOMEM;
   l->doms = g;
   for (; l->nd <= d; l->nd++) {
-    dom_acc *x = calloc(1, sizeof *x);
+    dom_acc *x = mi_line_calloc(sizeof *x);
     if (!x) return MI_ENOMEM;
-    x->cells = calloc((l->cap ? l->cap : 1) * l->L.size, sizeof *x->cells);
-    x->n = calloc(2 * l->ne, sizeof *x->n);
-    x->sw = calloc(3 * l->ne, sizeof *x->sw);
+    x->cells = mi_line_calloc((l->cap ? l->cap : 1) * l->L.size * sizeof *x->cells);
+    x->n = mi_line_calloc(2 * l->ne * sizeof *x->n);
+    x->sw = mi_line_calloc(3 * l->ne * sizeof *x->sw);
     if (!x->cells || !x->n || !x->sw) {
       domain_free(x);
       return MI_ENOMEM;
@@ -138,12 +139,13 @@ static int need_stratum(mi_stats_lin *l, size_t h) {
   if (h >= l->cap) {
     size_t cap = l->cap ? l->cap : 4;
     while (cap <= h) cap *= 2;
+    size_t had = (l->cap ? l->cap : 1) * l->L.size * sizeof(double);
     for (size_t d = 0; d < l->nd; d++) {
-      double *c = realloc(l->doms[d]->cells, cap * l->L.size * sizeof *c);
+      double *c = mi_line_grow(l->doms[d]->cells, had, cap * l->L.size * sizeof *c);
       if (!c) return MI_ENOMEM;
       l->doms[d]->cells = c;
     }
-    size_t *n = realloc(l->npsu, cap * sizeof *n);
+    size_t *n = mi_line_grow(l->npsu, l->cap * sizeof *n, cap * sizeof *n);
     if (!n) return MI_ENOMEM;
     l->npsu = n, l->cap = cap;
   }
@@ -304,7 +306,7 @@ int mi_stats_lin_add(mi_stats_lin *l, size_t stratum, size_t cluster, double w, 
                       "nested in strata", cluster + 1, p->stratum + 1, stratum + 1);
     }
     double **pv = rc ? NULL : &p->dom[group];
-    if (pv && !*pv && !(*pv = calloc(4 * ne, sizeof **pv)))
+    if (pv && !*pv && !(*pv = mi_line_calloc(4 * ne * sizeof **pv)))
       rc = mi_err_set(e, MI_ENOMEM, "out of memory");
     for (size_t k = 0; !rc && k < 4 * ne; k++) (*pv)[k] += v[k]; /* flags as counts of rows */
   }
@@ -354,7 +356,7 @@ int mi_stats_lin_merge(mi_stats_lin *a, const mi_stats_lin *b, const size_t *sma
     for (size_t d = 0; d < v->ndom; d++) {
       if (!v->dom[d]) continue;
       double **pv = &u->dom[dmap[d]];
-      if (!*pv && !(*pv = calloc(4 * ne, sizeof **pv))) return mi_err_set(e, MI_ENOMEM, "out of memory");
+      if (!*pv && !(*pv = mi_line_calloc(4 * ne * sizeof **pv))) return mi_err_set(e, MI_ENOMEM, "out of memory");
       for (size_t k = 0; k < 4 * ne; k++) (*pv)[k] += v->dom[d][k];
     }
   }

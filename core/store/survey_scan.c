@@ -14,6 +14,7 @@
 #include "store/response_blocks.h"
 #include "store/store_internal.h"
 #include "store/survey_rows.h"
+#include "util/lines.h"
 
 /* The responses' columns (one row per response, migration 0011); the
  * customer and the ticket's department are joined only when asked for (each
@@ -628,7 +629,7 @@ static int deliver_block(const unpacker *u, const mi_block *blk, size_t *flagged
  * batch filled (slot i % nbatch) goes to part i % nparts, with or without
  * threads, so that each part folds the same rows every time. */
 typedef struct consumer {
-  scan *x;
+  _Alignas(64) scan *x; /* a line of its own: each part's thread writes its own */
   unpacker *u;
   size_t part, flagged;
   int own_thread; /* a thread of its own consumes this part's slots */
@@ -722,7 +723,7 @@ static int run_scan(scan *x, consumer *cs, size_t *flagged, mi_err *e) {
 /* A part's scratch: the row's values, the block's questions, the designs. */
 static int scratch_new(unpacker *u, size_t nquestions) {
   design_cache *dc = u->dc = calloc(1, sizeof *dc);
-  u->values = malloc((nquestions ? nquestions : 1) * sizeof *u->values);
+  u->values = mi_line_calloc((nquestions ? nquestions : 1) * sizeof *u->values);
   u->asked = malloc(MI_BLOCK_QUESTIONS * sizeof *u->asked);
   int ok = dc && u->values && u->asked;
   for (size_t k = 0; ok && k < DESIGN_WAVES; k++)
