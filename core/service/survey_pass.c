@@ -51,8 +51,22 @@ typedef struct pass {
   dstat *ds;
   size_t nds;
   const char *by;
+  int by_kind;          /* by_kind(by) */
+  size_t by_no[1024];   /* a tier's or region's scan number -> its group + 1 (0: not yet) */
   mi_err *e;
 } pass;
+
+/* What --by groups by, found once: BY_NONE, or the row's field. */
+enum { BY_NONE, BY_TIER, BY_REGION, BY_STRATUM, BY_CHANNEL, BY_DEPARTMENT };
+
+static int by_kind(const char *by) {
+  return !by                      ? BY_NONE
+         : !strcmp(by, "tier")    ? BY_TIER
+         : !strcmp(by, "region")  ? BY_REGION
+         : !strcmp(by, "stratum") ? BY_STRATUM
+         : !strcmp(by, "channel") ? BY_CHANNEL
+                                  : BY_DEPARTMENT;
+}
 
 static void pass_free(pass *p) {
   for (size_t d = 0; d < p->nds; d++) {
@@ -95,7 +109,7 @@ static void box(const mi_config_question *q, int low, double pts[2]) {
 static int setup(pass *p, const mi_config_survey *sv, const mi_config_question *const *qs,
                  size_t k, const mi_config_question *overall, const mi_config_question *recommend,
                  mi_err *e) {
-  p->sv = sv, p->qs = qs, p->k = k, p->e = e;
+  p->sv = sv, p->qs = qs, p->k = k, p->e = e, p->by_kind = by_kind(p->by);
   p->overall = p->recommend = p->effort = k;
   for (size_t q = 0; q < k; q++) {
     if (qs[q] == overall) p->overall = q;
@@ -141,13 +155,15 @@ static int setup(pass *p, const mi_config_survey *sv, const mi_config_question *
   return p->lin && domain_stat(p, 0) ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
 }
 
-static const char *group_text(const mi_survey_row *r, const char *by) {
-  return !by                      ? ""
-         : !strcmp(by, "tier")    ? r->tier
-         : !strcmp(by, "region")  ? r->region
-         : !strcmp(by, "stratum") ? r->stratum
-         : !strcmp(by, "channel") ? r->channel
-                                  : r->department;
+static const char *group_text(const mi_survey_row *r, int by) {
+  switch (by) {
+  case BY_NONE: return "";
+  case BY_TIER: return r->tier;
+  case BY_REGION: return r->region;
+  case BY_STRATUM: return r->stratum;
+  case BY_CHANNEL: return r->channel;
+  default: return r->department;
+  }
 }
 
 static int in_box(double v, const double pts[2]) { return v == pts[0] || v == pts[1]; }
@@ -208,29 +224,56 @@ static void row_figures(pass *p, const mi_survey_row *r, int *nps_class, int *an
   *nps_class = nps, *any_dim = any;
 }
 
+/* The number of group text gt in p->groups; a tier's or region's through
+ * the number the scan gave it (no text compared), memo'd in p->by_no. */
+static size_t group_number(pass *p, const mi_survey_row *r, const char *gt) {
+  int no = p->by_kind == BY_TIER ? r->tier_no : p->by_kind == BY_REGION ? r->region_no : -1;
+  if (no < 0 || no >= (int)(sizeof p->by_no / sizeof *p->by_no))
+    return mi_textset_number(&p->groups, gt);
+  if (!p->by_no[no]) {
+    size_t g = mi_textset_number(&p->groups, gt);
+    if (g == (size_t)-1) return g;
+    p->by_no[no] = g + 1;
+  }
+  return p->by_no[no] - 1;
+}
+
 /* Folds row r, whose figures row_figures put in src, into p. */
 static int fold_figures(pass *p, const pass *src, const mi_survey_row *r, int nps, int any) {
   const size_t none = (size_t)-1;
   size_t h = mi_textset_number(&p->strata, r->design_stratum);
   size_t c = *r->design_cluster ? mi_textset_number(&p->clusters, r->design_cluster)
                                  : MI_STATS_LIN_OWN;
-  const char *gt = group_text(r, p->by);
-  size_t g = *gt ? mi_textset_number(&p->groups, gt) : 0;
+  const char *gt = group_text(r, p->by_kind);
+  size_t g = *gt ? group_number(p, r, gt) : 0;
   if (h == none || (*r->design_cluster && c == none) || (*gt && g == none))
     return mi_err_set(p->e, MI_ENOMEM, "out of memory");
   if (*gt) g++; /* domain 0 is every row */
   p->any_stratum |= *r->design_stratum != 0;
   p->any_cluster |= *r->design_cluster != 0;
   int rc = mi_stats_lin_add(p->lin, h, c, r->weight, src->y, g, p->e);
-  size_t doms[2] = {0, g};
-  for (size_t j = 0; !rc && j < (g ? 2u : 1u); j++) {
-    dstat *s = domain_stat(p, doms[j]);
-    if (!s) return mi_err_set(p->e, MI_ENOMEM, "out of memory");
-    if (nps >= 0 && p->e_nps != SIZE_MAX) s->nps_n[nps]++, s->nps_w[nps] += r->weight;
-    s->nany += any;
-    add_alpha(p, src->v, s);
-  }
+  /* into the row's group only (domain 0 without one); settle_groups adds
+   * the groups to domain 0 after the last row */
+  dstat *s = rc ? NULL : domain_stat(p, g);
+  if (!rc && !s) return mi_err_set(p->e, MI_ENOMEM, "out of memory");
+  if (!rc && nps >= 0 && p->e_nps != SIZE_MAX) s->nps_n[nps]++, s->nps_w[nps] += r->weight;
+  if (!rc) s->nany += any, add_alpha(p, src->v, s);
   return rc;
+}
+
+/* Adds the groups' counts and sums (of dstat) to domain 0's, once, after
+ * the last row (and after the parts are merged). */
+static void settle_groups(pass *p) {
+  dstat *all = &p->ds[0];
+  for (size_t d = 1; d < p->nds; d++) {
+    const dstat *g = &p->ds[d];
+    for (int k = 0; k < 3; k++) all->nps_n[k] += g->nps_n[k], all->nps_w[k] += g->nps_w[k];
+    all->nany += g->nany;
+    for (size_t j = 0; j < p->ndims; j++) {
+      size_t m = p->dims[j].nitems;
+      for (size_t k = 0; all->alpha[j] && k < 1 + m + m * m; k++) all->alpha[j][k] += g->alpha[j][k];
+    }
+  }
 }
 
 /* ---- the figures as JSON (the fields of core/analysis's mean, prop, nps, index, alpha) ---- */
@@ -701,6 +744,7 @@ static json_t *result(one *o, const mi_config_question *const *qs) {
     rc = mi_err_set(e, MI_ENOTFOUND, "no responses to %s%s%s in the period%s", r->survey,
                     r->wave ? " in wave " : "", r->wave ? r->wave : "",
                     o->flagged ? " (all flagged: see --include-flagged)" : "");
+  if (!rc) settle_groups(p);
   level *lv = rc ? NULL : levels_of(p, &nl);
   if (!rc && !lv) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
   if (!rc && r->by && r->with_rest) rc = add_rest(p, lv, nl, e);

@@ -58,6 +58,9 @@ typedef struct mi_survey_row {
   const char *tier, *region, *stratum, *channel, *department; /* "" = none */
   const char *design_stratum, *design_cluster;                /* as in mi_survey_rows */
   const char *wave;                                           /* its wave's code, "" = none */
+  /* tier and region as numbers that stand for the same text all through
+   * one scan (and part), for grouping without comparing texts; -1: not known */
+  int tier_no, region_no;
   const double *values; /* nquestions, in the terms of scales; NAN = not answered */
 } mi_survey_row;
 /* Returns 0 to go on; anything else stops the scan and is returned. */

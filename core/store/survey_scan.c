@@ -137,6 +137,31 @@ static long name_number(const char **names, size_t *n, const char *t) {
   return (long)(*n)++;
 }
 
+/* Sets part `shift` (0: tier, number + 1; 16: region) of every customer's
+ * code from sql (id, text), best through the column's index, whose rows come
+ * grouped by text (a name is looked up when the text changes). 0, 1 when
+ * there are too many texts, or an SQLite error. */
+static int load_part(mi_store *s, custs *c, const char *const sql[2], int shift, int64_t max) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, sql[0], -1, &st, NULL) != SQLITE_OK &&
+      sqlite3_prepare_v2(s->db, sql[1], -1, &st, NULL) != SQLITE_OK) /* no index */
+    return SQLITE_ERROR;
+  const char **names = shift ? c->region : c->tier;
+  size_t *n = shift ? &c->nregion : &c->ntier;
+  long last = -1;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    const char *t = (const char *)sqlite3_column_text(st, 1);
+    if (id < 0 || id > max || !t) continue;
+    if (last < 0 || strcmp(names[last], t)) last = name_number(names, n, t);
+    if (last < 0) break; /* too many texts: join instead */
+    c->code[id] |= (uint32_t)(last + !shift) << shift;
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : rc;
+}
+
 static int load_customers(mi_store *s, custs *c) {
   sqlite3_stmt *st;
   c->code = NULL, c->n = 0;
@@ -149,31 +174,28 @@ static int load_customers(mi_store *s, custs *c) {
   if (max <= 0 || max > 4 * count + 1024) return 0; /* none, or too sparse: join instead */
   size_t n = (size_t)max + 1;
   if (!(c->code = calloc(n, sizeof *c->code))) return MI_ENOMEM;
-  if (sqlite3_prepare_v2(s->db, "SELECT id, coalesce(tier, ''), coalesce(region, '') FROM customers",
-                         -1, &st, NULL) != SQLITE_OK)
-    return SQLITE_ERROR;
-  int rc;
   /* a known customer's code is never 0: its tier's number + 1 */
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t id = sqlite3_column_int64(st, 0);
-    if (id < 0 || id > max) continue;
-    long t = name_number(c->tier, &c->ntier, (const char *)sqlite3_column_text(st, 1));
-    long g = name_number(c->region, &c->nregion, (const char *)sqlite3_column_text(st, 2));
-    if (t < 0 || g < 0) break; /* too many texts: join instead */
-    c->code[id] = (uint32_t)(t + 1) | (uint32_t)g << 16;
-  }
-  sqlite3_finalize(st);
-  if (rc == SQLITE_ROW) return free(c->code), c->code = NULL, 0;
-  if (rc != SQLITE_DONE) return rc;
+  static const char *const tier[2] = {
+      "SELECT id, coalesce(tier, '') FROM customers INDEXED BY customers_by_tier",
+      "SELECT id, coalesce(tier, '') FROM customers"};
+  static const char *const region[2] = {
+      "SELECT id, coalesce(region, '') FROM customers INDEXED BY customers_by_region",
+      "SELECT id, coalesce(region, '') FROM customers"};
+  int rc = load_part(s, c, tier, 0, max);
+  if (!rc) rc = load_part(s, c, region, 16, max);
+  if (rc == 1) return free(c->code), c->code = NULL, 0;
+  if (rc) return rc;
   c->n = n;
   return 0;
 }
 
-/* Customer id's tier and region ("" when unknown). */
-static void customer_of(const custs *c, int64_t id, const char **tier, const char **region) {
+/* Customer id's tier and region ("" when unknown) into row, with their
+ * numbers (unknown: the numbers of ""). */
+static void customer_of(const custs *c, int64_t id, mi_survey_row *row) {
   uint32_t code = id >= 0 && (uint64_t)id < c->n ? c->code[id] : 0;
-  *tier = code ? c->tier[(code & 0xffff) - 1] : "";
-  *region = code ? c->region[code >> 16] : "";
+  row->tier_no = code ? (int)(code & 0xffff) - 1 : 0;
+  row->region_no = code ? (int)(code >> 16) : 0;
+  row->tier = c->tier[row->tier_no], row->region = c->region[row->region_no];
 }
 
 /* The waves by id: method and code, for the design a response came from. */
@@ -526,8 +548,9 @@ static int deliver_rows(const unpacker *u, const batch *b, mi_err *e) {
         .id = r->id, .submitted_at = r->submitted_at, .weight = r->weight, .flagged = r->flagged,
         .tier = t[T_TIER] ? t[T_TIER] : "", .region = t[T_REGION] ? t[T_REGION] : "",
         .stratum = t[T_STRATUM] ? t[T_STRATUM] : "", .channel = t[T_CHANNEL] ? t[T_CHANNEL] : "",
-        .department = t[T_DEPARTMENT] ? t[T_DEPARTMENT] : "", .values = u->values};
-    if (u->cs->n) customer_of(u->cs, r->customer, &row.tier, &row.region);
+        .department = t[T_DEPARTMENT] ? t[T_DEPARTMENT] : "", .values = u->values,
+        .tier_no = -1, .region_no = -1};
+    if (u->cs->n) customer_of(u->cs, r->customer, &row);
     design_of(u->wv, r->wave, row.stratum, &row.design_stratum, &row.design_cluster, tmp);
     row.wave = wave_code(u->wv, r->wave);
     int rc = u->cb(u->ctx, &row);
@@ -611,10 +634,11 @@ static int deliver_block(const unpacker *u, const mi_block *blk, size_t *flagged
         .id = blk->id[i], .submitted_at = blk->submitted_at[i], .weight = blk->weight[i],
         .flagged = blk->flagged[i], .tier = "", .region = "",
         .stratum = blk->texts[blk->stratum[i]],
-        .channel = blk->texts[blk->channel[i]], .department = "", .values = u->values};
+        .channel = blk->texts[blk->channel[i]], .department = "", .values = u->values,
+        .tier_no = -1, .region_no = -1};
     int64_t d = blk->department[i];
     if (u->dp && d > 0 && (uint64_t)d < u->dp->n && u->dp->code[d]) row.department = u->dp->code[d];
-    if (u->cs->n) customer_of(u->cs, c, &row.tier, &row.region);
+    if (u->cs->n) customer_of(u->cs, c, &row);
     row.wave = wave_code(u->wv, blk->wave[i]);
     if (block_design(u, blk, blk->wave[i], blk->stratum[i], &row.design_stratum,
                      &row.design_cluster))
