@@ -657,20 +657,39 @@ typedef struct one {
 } one;
 
 typedef struct route {
-  one *reqs;
+  _Alignas(64) one *reqs; /* a line of its own: each part's thread writes its route */
   size_t n;
   int filter_flagged; /* the scan delivers flagged rows: each request decides */
   const mi_err *failed; /* the error that stopped the scan */
+  /* the requests whose periods hold every time in [lo, hi) (no period starts
+   * or ends inside it): the last row's, kept while rows stay in it (they
+   * mostly come in time order) */
+  int64_t lo, hi;
+  size_t *hits, nhits;
 } route;
+
+/* Sets rt's span around time t and the requests that hold it. */
+static void find_span(route *rt, int64_t t) {
+  rt->lo = INT64_MIN, rt->hi = INT64_MAX, rt->nhits = 0;
+  for (size_t i = 0; i < rt->n; i++) {
+    const mi_score_request *r = rt->reqs[i].r;
+    int64_t ends[2] = {r->from, r->to};
+    for (int k = 0; k < 2; k++) {
+      if (ends[k] <= t && ends[k] > rt->lo) rt->lo = ends[k];
+      if (ends[k] > t && ends[k] < rt->hi) rt->hi = ends[k];
+    }
+    if (rt->reqs[i].live && t >= r->from && t < r->to) rt->hits[rt->nhits++] = i;
+  }
+}
 
 /* A row to every request whose period holds it. */
 static int route_row(void *ctx, const mi_survey_row *row) {
   route *rt = ctx;
   const pass *src = NULL; /* the request whose buffers hold the row's figures */
   int nps = -1, any = 0;
-  for (size_t i = 0; i < rt->n; i++) {
-    one *o = &rt->reqs[i];
-    if (!o->live || row->submitted_at < o->r->from || row->submitted_at >= o->r->to) continue;
+  if (row->submitted_at < rt->lo || row->submitted_at >= rt->hi) find_span(rt, row->submitted_at);
+  for (size_t h = 0; h < rt->nhits; h++) {
+    one *o = &rt->reqs[rt->hits[h]];
     if (rt->filter_flagged && row->flagged && !o->r->include_flagged) {
       o->flagged++;
       continue;
@@ -811,11 +830,14 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
     more[i].p.by = reqs[i].p.by;
     if (more[i].live && setup(&more[i].p, sv, qs, k, overall, recommend, more[i].e)) nparts = 1;
   }
-  route rt[2] = {{reqs, n, n > 1, NULL}, {more, n, n > 1, NULL}};
+  size_t *hits0 = mi_line_calloc((n ? n : 1) * sizeof *hits0);
+  size_t *hits1 = mi_line_calloc((n ? n : 1) * sizeof *hits1);
+  route rt[2] = {{reqs, n, n > 1, NULL, 0, 0, hits0, 0}, {more, n, n > 1, NULL, 0, 0, hits1, 0}};
   mi_survey_row_fn cbs[2] = {route_row, route_row};
   void *ctxs[2] = {&rt[0], &rt[1]};
   size_t flagged = 0;
-  int rc = !live ? 0
+  int rc = !hits0 || !hits1 ? mi_err_set(e, MI_ENOMEM, "out of memory")
+           : !live          ? 0
                  : mi_survey_rows_scan_parts(s, rs[0].survey, wave_id, from, to,
                                              n > 1 ? 1 : rs[0].include_flagged, need, codes,
                                              scales, k, nparts, cbs, ctxs, &flagged, e);
@@ -830,7 +852,7 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
     if (errs[i].code == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
   }
   for (size_t i = 0; more && i < n; i++) pass_free(&more[i].p);
-  free(more), free(more_errs);
+  free(more), free(more_errs), free(hits0), free(hits1);
   for (size_t i = 0; !rc && i < n; i++)
     if (reqs[i].live && !(outs[i] = result(&reqs[i], qs)) && errs[i].code == MI_ENOMEM)
       rc = mi_err_set(e, MI_ENOMEM, "out of memory");

@@ -13,9 +13,10 @@
 #include "util/lines.h"
 
 struct mi_stats_drivers_acc {
-  size_t k, m, B; /* m = k + 1: y then the k drivers */
+  size_t k, m, B, per; /* m = k + 1: y then the k drivers; per: sums per replicate */
   double *shift;  /* m: the first complete case (keeps the sums of squares small) */
-  double *sums;   /* (1 + B) x (1 + m + m * m): weight, sum z, sum z z' (0: the sample) */
+  double *sums;   /* (1 + B) x per: weight, sum z (m), sum z_i z_j for j <= i packed
+                   * (tri; m (m + 1) / 2) (0: the sample) */
   uint64_t rng;
   int started;
 };
@@ -41,9 +42,15 @@ static void cdf_init(void) {
 
 static unsigned poisson1(uint64_t *s) {
   double u = (double)(next64(s) >> 11) * 0x1.0p-53;
-  unsigned x = 0;
-  while (u > cdf[x] && x < 30) x++;
-  return x;
+  if (u > cdf[7]) { /* about one draw in 100,000 */
+    unsigned x = 8;
+    while (u > cdf[x] && x < 30) x++;
+    return x;
+  }
+  /* the smallest x with u <= cdf[x], counted without branches (which the
+   * processor would guess wrong half the time) */
+  return (unsigned)(u > cdf[0]) + (u > cdf[1]) + (u > cdf[2]) + (u > cdf[3]) + (u > cdf[4]) +
+         (u > cdf[5]) + (u > cdf[6]);
 }
 
 mi_stats_drivers_acc *mi_stats_drivers_acc_new(size_t k, size_t B, unsigned long seed) {
@@ -53,7 +60,7 @@ mi_stats_drivers_acc *mi_stats_drivers_acc_new(size_t k, size_t B, unsigned long
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, cdf_init);
   a->k = k, a->m = k + 1, a->B = B, a->rng = seed;
-  size_t per = 1 + a->m + a->m * a->m;
+  size_t per = a->per = 1 + a->m + a->m * (a->m + 1) / 2;
   a->shift = calloc(a->m, sizeof *a->shift);
   a->sums = mi_line_calloc((1 + B) * per * sizeof *a->sums);
   if (!a->shift || !a->sums) return mi_stats_drivers_acc_free(a), NULL;
@@ -65,28 +72,27 @@ void mi_stats_drivers_acc_free(mi_stats_drivers_acc *a) {
   free(a->shift), free(a->sums), free(a);
 }
 
-/* Adds weight w of a row whose centred values are d, and whose products
- * d_i d_j are dd (m x m, lower triangle), to sums s. */
-static void add(double *s, size_t m, const double *d, const double *dd, double w) {
-  s[0] += w;
-  for (size_t i = 0; i < m; i++) {
-    s[1 + i] += w * d[i];
-    double *row = s + 1 + m + i * m;
-    for (size_t j = 0; j <= i; j++) row[j] += w * dd[i * m + j];
-  }
+/* Where sum z_i z_j (j <= i) is among a replicate's sums. */
+static size_t tri(size_t m, size_t i, size_t j) { return 1 + m + i * (i + 1) / 2 + j; }
+
+/* Adds w times a row's terms p (1, its centred values, their products; per
+ * of them, in the sums' order) to sums s: one loop the compiler vectorises. */
+static void add(double *restrict s, const double *restrict p, size_t per, double w) {
+  for (size_t t = 0; t < per; t++) s[t] += w * p[t];
 }
 
 void mi_stats_drivers_acc_add(mi_stats_drivers_acc *a, const double *z) {
-  size_t m = a->m, per = 1 + m + m * m;
+  size_t m = a->m, per = a->per;
   if (!a->started) memcpy(a->shift, z, m * sizeof *z), a->started = 1;
-  double d[MI_STATS_DRIVERS_MAX + 1], dd[(MI_STATS_DRIVERS_MAX + 1) * (MI_STATS_DRIVERS_MAX + 1)];
+  double p[1 + (MI_STATS_DRIVERS_MAX + 1) * (MI_STATS_DRIVERS_MAX + 4) / 2], *d = p + 1;
+  p[0] = 1;
   for (size_t i = 0; i < m; i++) d[i] = z[i] - a->shift[i];
   for (size_t i = 0; i < m; i++)
-    for (size_t j = 0; j <= i; j++) dd[i * m + j] = d[i] * d[j];
-  add(a->sums, m, d, dd, 1);
+    for (size_t j = 0; j <= i; j++) p[tri(m, i, j)] = d[i] * d[j];
+  add(a->sums, p, per, 1);
   for (size_t b = 0; b < a->B; b++) {
     unsigned w = poisson1(&a->rng);
-    if (w) add(a->sums + (1 + b) * per, m, d, dd, w);
+    if (w) add(a->sums + (1 + b) * per, p, per, w);
   }
 }
 
@@ -102,7 +108,7 @@ int mi_stats_drivers_acc_merge(mi_stats_drivers_acc *a, const mi_stats_drivers_a
     return mi_err_set(e, MI_EINVAL, "drivers' sums of other shapes or centres cannot be merged");
   if (!b->started) return 0; /* b has no rows */
   if (!a->started) memcpy(a->shift, b->shift, a->m * sizeof *a->shift), a->started = 1;
-  size_t n = (1 + a->B) * (1 + a->m + a->m * a->m);
+  size_t n = (1 + a->B) * a->per;
   for (size_t i = 0; i < n; i++) a->sums[i] += b->sums[i];
   return 0;
 }
@@ -114,7 +120,7 @@ static int correlation(const double *s, size_t m, double *r) {
   if (n < 3) return -1;
   for (size_t i = 0; i < m; i++)
     for (size_t j = 0; j <= i; j++) {
-      double c = s[1 + m + i * m + j] - s[1 + i] * s[1 + j] / n;
+      double c = s[tri(m, i, j)] - s[1 + i] * s[1 + j] / n;
       r[i * m + j] = r[j * m + i] = c;
     }
   for (size_t i = 0; i < m; i++)
@@ -131,7 +137,7 @@ int mi_stats_drivers_acc_result(const mi_stats_drivers_acc *a, double conf,
                                 mi_err *e) {
   memset(point, 0, sizeof *point);
   memset(boot, 0, sizeof *boot);
-  size_t m = a->m, k = a->k, B = a->B, per = 1 + m + m * m;
+  size_t m = a->m, k = a->k, B = a->B, per = a->per;
   double *r = malloc((m * m + m) * sizeof *r);
   if (!r) return mi_err_set(e, MI_ENOMEM, "out of memory");
   size_t n = (size_t)a->sums[0];
