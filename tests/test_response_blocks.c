@@ -257,12 +257,24 @@ static void test_broken_or_forged_blocks_are_not_trusted(void **state) {
   assert_blocks_match_rows(s);
   sql("UPDATE response_blocks SET data = CAST(x'00' || substr(data, 2) AS BLOB) WHERE id = (SELECT max(id) FROM response_blocks)");
   assert_blocks_match_rows(s);
-  /* a forged block overlapping another: no block is used */
-  assert_int_equal(mi_survey_rows_pack(s, NULL, 1, &packed, &e), 0);
+  /* a score drops the blocks it could not read and packs their ids again */
+  rows r;
+  size_t left;
+  assert_int_equal(scan(s, 0, 0, INT64_MIN, INT64_MAX, 1, &r, &left, &e), 0);
+  free(r.r);
+  assert_int_equal(sql_int("SELECT count(*) FROM response_blocks WHERE length(data) = 100"), 0);
+  assert_int_equal(sql_int("SELECT count(*) FROM response_blocks"), 2);
+  assert_int_equal(sql_int("SELECT sum(n) FROM response_blocks"), 8192);
+  /* a forged block overlapping another: no block is used, all are packed again */
   sql("INSERT INTO response_blocks(survey_id, first_id, last_id, min_at, max_at, n, data)"
       " SELECT survey_id, first_id + 1, last_id, min_at, max_at, n, data FROM response_blocks"
       " WHERE id = (SELECT min(id) FROM response_blocks)");
   assert_blocks_match_rows(s);
+  assert_int_equal(scan(s, 0, 0, INT64_MIN, INT64_MAX, 1, &r, &left, &e), 0);
+  free(r.r);
+  assert_int_equal(sql_int("SELECT count(*) FROM response_blocks"), 2);
+  assert_int_equal(sql_int("SELECT count(*) FROM response_blocks a JOIN response_blocks b"
+                           " ON a.id < b.id AND a.first_id <= b.last_id AND b.first_id <= a.last_id"), 0);
   mi_store_close(s);
 }
 

@@ -1,9 +1,14 @@
 /* The block layout (response_block.h), written by the packer and read back
  * without copying. All sections start at multiples of 8 bytes:
  *
- *   header      u32 magic, n, nq, ntexts, texts_bytes, 3 x u32 zero
- *   rows        i64 id[n], submitted_at[n], customer[n], wave[n], department[n];
- *               f64 weight[n]; u16 stratum[n], channel[n]; u8 flagged[n]
+ *   header      u32 magic, n, nq, ntexts, texts_bytes, nweights, wide, 0
+ *               i64 base[5]
+ *   rows        per whole-number column (id, submitted_at, customer, wave,
+ *               department): i64[n] if its bit of `wide` is set, else
+ *               u32[n] offsets from its base;
+ *               weights: u16[n] numbers into f64 weights[nweights], or
+ *               f64[n] when nweights is 0;
+ *               u16 stratum[n], channel[n]; u8 flagged[n]
  *   questions   i64 qid[nq]; u8 small[nq]
  *   values      per question: u8[n] (small: answers 0..254 as they are,
  *               255 = none) or f64[n] (NAN = none)
@@ -19,13 +24,20 @@
 
 #include "util/err.h"
 
-#define MAGIC 0x3242494du /* "MIB2" read on a little-endian machine */
-#define HEADER 32u
+#define MAGIC 0x3342494du /* "MIB3" read on a little-endian machine */
+#define HEADER 72u /* 8 x u32, 5 x i64 */
+#define NINTS 5    /* the whole-number columns */
 
 static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
 
-/* The bytes of the sections before the values and texts. */
-static size_t rows_bytes(size_t n) { return 6 * 8 * n + pad8(5 * n); }
+/* The bytes of the rows' section: the whole-number columns (wide: the
+ * bits of those stored whole), the weights, the texts' numbers and flags. */
+static size_t rows_bytes(size_t n, unsigned wide, size_t nweights) {
+  size_t b = 0;
+  for (int k = 0; k < NINTS; k++) b += wide >> k & 1 ? 8 * n : pad8(4 * n);
+  b += nweights ? pad8(2 * n) + 8 * nweights : 8 * n;
+  return b + pad8(5 * n);
+}
 static size_t questions_bytes(size_t nq) { return 8 * nq + pad8(nq); }
 
 int mi_scale_answers_next(const char **p, uint64_t *qid, double *value) {
@@ -67,22 +79,38 @@ int mi_scale_answers_next(const char **p, uint64_t *qid, double *value) {
 int mi_block_read(const void *blob, size_t len, mi_block *b) {
   const unsigned char *base = blob;
   uint32_t h[8];
+  int64_t bases[NINTS];
   if (len < HEADER) return -1;
   memcpy(h, base, sizeof h);
+  memcpy(bases, base + sizeof h, sizeof bases);
   if (h[0] != MAGIC || !h[1] || h[1] > MI_BLOCK_ROWS || h[2] > MI_BLOCK_QUESTIONS || !h[3] ||
-      h[3] > MI_BLOCK_TEXTS)
+      h[3] > MI_BLOCK_TEXTS || h[5] > h[1] || h[6] >> NINTS)
     return -1;
-  size_t n = h[1], nq = h[2], off = HEADER;
-  if (len < off + rows_bytes(n) + questions_bytes(nq)) return -1;
+  size_t n = h[1], nq = h[2], nweights = h[5], off = HEADER;
+  unsigned wide = h[6];
+  if (len < off + rows_bytes(n, wide, nweights) + questions_bytes(nq)) return -1;
   b->n = h[1], b->nq = h[2], b->ntexts = h[3];
-  b->id = (const int64_t *)(base + off);
-  b->submitted_at = b->id + n, b->customer = b->id + 2 * n, b->wave = b->id + 3 * n;
-  b->department = b->id + 4 * n;
-  b->weight = (const double *)(b->id + 5 * n);
-  b->stratum = (const uint16_t *)(b->weight + n);
+  mi_block_ints *ints[NINTS] = {&b->id, &b->submitted_at, &b->customer, &b->wave, &b->department};
+  const unsigned char *at = base + off;
+  for (int k = 0; k < NINTS; k++) {
+    ints[k]->base = bases[k];
+    ints[k]->wide = wide >> k & 1 ? (const int64_t *)at : NULL;
+    ints[k]->narrow = wide >> k & 1 ? NULL : (const uint32_t *)at;
+    at += wide >> k & 1 ? 8 * n : pad8(4 * n);
+  }
+  b->weight = NULL, b->weight_no = NULL, b->weights = NULL;
+  if (nweights) {
+    b->weight_no = (const uint16_t *)at, at += pad8(2 * n);
+    b->weights = (const double *)at, at += 8 * nweights;
+    for (size_t i = 0; i < n; i++)
+      if (b->weight_no[i] >= nweights) return -1;
+  } else {
+    b->weight = (const double *)at, at += 8 * n;
+  }
+  b->stratum = (const uint16_t *)at;
   b->channel = b->stratum + n;
   b->flagged = (const uint8_t *)(b->channel + n);
-  off += rows_bytes(n);
+  off += rows_bytes(n, wide, nweights);
   b->qid = (const int64_t *)(base + off);
   const uint8_t *small = (const uint8_t *)(b->qid + nq);
   off += questions_bytes(nq);
@@ -223,11 +251,46 @@ static int small_values(const double *v, size_t n) {
   return 1;
 }
 
+/* The distinct weights of the packer's rows (by their bits) into table,
+ * each row's number into no; how many, or 0 when more than half the rows
+ * have weights of their own (then stored whole). */
+static size_t weight_numbers(const mi_block_packer *p, double *table, uint16_t *no) {
+  enum { SLOTS = 2 * MI_BLOCK_ROWS }; /* open addressing, at most half full */
+  static _Thread_local int32_t slot[SLOTS];
+  memset(slot, -1, sizeof slot);
+  size_t d = 0;
+  for (size_t i = 0; i < p->n; i++) {
+    uint64_t bits;
+    memcpy(&bits, &p->weight[i], sizeof bits);
+    size_t h = (size_t)((bits * 0x9E3779B97F4A7C15ull) >> 51) % SLOTS;
+    while (slot[h] >= 0 && memcmp(&table[slot[h]], &p->weight[i], sizeof bits)) h = (h + 1) % SLOTS;
+    if (slot[h] < 0) {
+      if (d >= p->n / 2) return 0;
+      table[d] = p->weight[i], slot[h] = (int32_t)d++;
+    }
+    no[i] = (uint16_t)slot[h];
+  }
+  return d;
+}
+
 int mi_block_pack(mi_block_packer *p, const void **blob, size_t *len, int64_t *first_id,
                   int64_t *last_id, int64_t *min_at, int64_t *max_at) {
   size_t n = p->n, nq = p->nq;
+  /* whole numbers as 32-bit offsets where they fit, weights by number */
+  const int64_t *ints[NINTS] = {p->id, p->at, p->customer, p->wave, p->department};
+  int64_t lo[NINTS];
+  unsigned wide = 0;
+  for (int k = 0; k < NINTS; k++) {
+    int64_t a = ints[k][0], b = ints[k][0];
+    for (size_t i = 1; i < n; i++) a = ints[k][i] < a ? ints[k][i] : a, b = ints[k][i] > b ? ints[k][i] : b;
+    lo[k] = a;
+    if ((uint64_t)b - (uint64_t)a > UINT32_MAX) wide |= 1u << k;
+  }
+  double table[MI_BLOCK_ROWS];
+  uint16_t wno[MI_BLOCK_ROWS];
+  size_t nweights = weight_numbers(p, table, wno);
   uint8_t small[MI_BLOCK_QUESTIONS];
-  size_t size = HEADER + rows_bytes(n) + questions_bytes(nq) + p->text_len;
+  size_t size = HEADER + rows_bytes(n, wide, nweights) + questions_bytes(nq) + p->text_len;
   for (size_t q = 0; q < nq; q++) {
     small[q] = (uint8_t)small_values(p->values[q], n);
     size += small[q] ? pad8(n) : 8 * n;
@@ -239,11 +302,26 @@ int mi_block_pack(mi_block_packer *p, const void **blob, size_t *len, int64_t *f
   }
   unsigned char *o = p->blob;
   memset(o, 0, size);
-  uint32_t h[8] = {MAGIC, (uint32_t)n, (uint32_t)nq, (uint32_t)p->ntexts, (uint32_t)p->text_len};
+  uint32_t h[8] = {MAGIC, (uint32_t)n, (uint32_t)nq, (uint32_t)p->ntexts, (uint32_t)p->text_len,
+                   (uint32_t)nweights, wide};
   memcpy(o, h, sizeof h);
+  memcpy(o + sizeof h, lo, sizeof lo);
   o += HEADER;
-  const void *cols[6] = {p->id, p->at, p->customer, p->wave, p->department, p->weight};
-  for (int c = 0; c < 6; c++) memcpy(o, cols[c], 8 * n), o += 8 * n;
+  for (int k = 0; k < NINTS; k++) {
+    if (wide >> k & 1) {
+      memcpy(o, ints[k], 8 * n), o += 8 * n;
+      continue;
+    }
+    uint32_t *u = (uint32_t *)o;
+    for (size_t i = 0; i < n; i++) u[i] = (uint32_t)((uint64_t)ints[k][i] - (uint64_t)lo[k]);
+    o += pad8(4 * n);
+  }
+  if (nweights) {
+    memcpy(o, wno, 2 * n), o += pad8(2 * n);
+    memcpy(o, table, 8 * nweights), o += 8 * nweights;
+  } else {
+    memcpy(o, p->weight, 8 * n), o += 8 * n;
+  }
   memcpy(o, p->stratum, 2 * n), o += 2 * n;
   memcpy(o, p->channel, 2 * n), o += 2 * n;
   memcpy(o, p->flagged, n);

@@ -12,11 +12,25 @@
 #define MI_BLOCK_QUESTIONS 255 /* distinct questions in one block at most */
 #define MI_BLOCK_TEXTS 4096    /* distinct strata and channels in one block at most */
 
+/* A column of whole numbers as read: 64-bit values, or 32-bit offsets from
+ * base when the block's values span less than 2^32 (most do). */
+typedef struct mi_block_ints {
+  int64_t base;
+  const int64_t *wide;    /* or NULL */
+  const uint32_t *narrow; /* when wide is NULL */
+} mi_block_ints;
+
+static inline int64_t mi_block_int(const mi_block_ints *c, size_t i) {
+  return c->wide ? c->wide[i] : c->base + (int64_t)c->narrow[i];
+}
+
 /* A block as read: pointers into its blob (valid while the blob lives). */
 typedef struct mi_block {
   uint32_t n, nq, ntexts;
-  const int64_t *id, *submitted_at, *customer, *wave, *department; /* department 0: none */
-  const double *weight;
+  mi_block_ints id, submitted_at, customer, wave, department; /* wave, department 0: none */
+  const double *weight;        /* n weights, or NULL: */
+  const uint16_t *weight_no;   /* n numbers into weights (a block has few distinct ones) */
+  const double *weights;
   const uint16_t *stratum, *channel; /* indices into texts; 0 = "" */
   const uint8_t *flagged;
   const int64_t *qid;                /* nq question ids */
@@ -28,6 +42,10 @@ typedef struct mi_block {
 /* Reads blob (len bytes, 8-byte aligned) into b. -1 when it is not a block
  * of this layout (the caller reads the rows instead). */
 int mi_block_read(const void *blob, size_t len, mi_block *b);
+
+static inline double mi_block_weight(const mi_block *b, size_t i) {
+  return b->weight ? b->weight[i] : b->weights[b->weight_no[i]];
+}
 
 /* One response as the packer takes it. */
 typedef struct mi_block_row {

@@ -158,6 +158,11 @@ static int pack_survey(packing *k) {
 }
 
 int mi_survey_rows_pack(mi_store *s, const char *survey, int wait, size_t *packed, mi_err *e) {
+  return mi_response_blocks_repack(s, survey, wait, NULL, 0, packed, e);
+}
+
+int mi_response_blocks_repack(mi_store *s, const char *survey, int wait, const int64_t *drop,
+                              size_t ndrop, size_t *packed, mi_err *e) {
   *packed = 0;
   if (s->in_txn) return 0; /* inside another write: not now */
   int busy = s->busy_ms;
@@ -189,6 +194,17 @@ int mi_survey_rows_pack(mi_store *s, const char *survey, int wait, size_t *packe
                                  " min_at, max_at, n, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                                  -1, &k.insert, NULL) != SQLITE_OK))
     rc = SQLITE_ERROR;
+  /* blocks that a scan could not use go first: their ids are gaps again */
+  sqlite3_stmt *del = NULL;
+  if (!rc && ndrop &&
+      sqlite3_prepare_v2(s->db, "DELETE FROM response_blocks WHERE id = ?1", -1, &del, NULL) != SQLITE_OK)
+    rc = SQLITE_ERROR;
+  for (size_t i = 0; !rc && i < ndrop; i++) {
+    sqlite3_reset(del);
+    sqlite3_bind_int64(del, 1, drop[i]);
+    if (sqlite3_step(del) != SQLITE_DONE) rc = SQLITE_ERROR;
+  }
+  sqlite3_finalize(del);
   if (!rc) sqlite3_bind_text(sv, 1, survey, -1, SQLITE_STATIC);
   while (!rc && (rc = sqlite3_step(sv)) == SQLITE_ROW) {
     k.survey_id = sqlite3_column_int64(sv, 0);

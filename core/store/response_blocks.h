@@ -16,4 +16,9 @@ typedef struct mi_block_span {
  * code or MI_ENOMEM. */
 int mi_response_blocks_list(mi_store *s, const char *survey, mi_block_span **out, size_t *n);
 
+/* mi_survey_rows_pack, after deleting the blocks of rowids drop (blocks a
+ * scan could not use: another layout, cut short, overlapping). */
+int mi_response_blocks_repack(mi_store *s, const char *survey, int wait, const int64_t *drop,
+                              size_t ndrop, size_t *packed, mi_err *e);
+
 #endif

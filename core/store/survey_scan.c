@@ -353,6 +353,8 @@ typedef struct scan {
   size_t nseg, next;                 /* segments, the next to start */
   int stepping;                      /* st is inside a segment */
   size_t stepped;                    /* rows read with st (not from blocks) */
+  int64_t *bad;                      /* blocks that could not be used (rowids) */
+  size_t nbad, badcap;
   pthread_mutex_t mu;
   pthread_cond_t cv;
   size_t nparts, nbatch;       /* consumers; batches (two per consumer) */
@@ -413,6 +415,18 @@ static int fill(scan *x, batch *b) {
   return rc;
 }
 
+/* Notes block rowid as not usable, for the packing after the scan to drop
+ * (kept only as far as memory allows: the next scan finds the rest). */
+static void note_bad(scan *x, int64_t rowid) {
+  if (x->nbad == x->badcap) {
+    size_t cap = x->badcap ? 2 * x->badcap : 16;
+    int64_t *g = realloc(x->bad, cap * sizeof *g);
+    if (!g) return;
+    x->bad = g, x->badcap = cap;
+  }
+  x->bad[x->nbad++] = rowid;
+}
+
 /* Reads block seg into b: 1 when it is read, 0 when it cannot be (the
  * caller reads its ids as rows), an error code. Its ids must be increasing
  * and inside its range, or it is not trusted. */
@@ -427,12 +441,15 @@ static int read_block(scan *x, const segment *seg, batch *b) {
     if (!g) return MI_ENOMEM;
     b->blob = g, b->blob_cap = len;
   }
-  if (sqlite3_blob_read(x->bh, b->blob, (int)len, 0) != SQLITE_OK || mi_block_read(b->blob, len, &b->blk))
-    return 0;
-  const int64_t *id = b->blk.id;
-  for (uint32_t i = 0; i < b->blk.n; i++)
-    if (id[i] < seg->lo || id[i] > seg->hi || (i && id[i] <= id[i - 1])) return 0;
-  return 1;
+  int ok = sqlite3_blob_read(x->bh, b->blob, (int)len, 0) == SQLITE_OK &&
+           !mi_block_read(b->blob, len, &b->blk);
+  const mi_block_ints *id = &b->blk.id;
+  for (uint32_t i = 0; ok && i < b->blk.n; i++) {
+    int64_t v = mi_block_int(id, i);
+    if (v < seg->lo || v > seg->hi || (i && v <= mi_block_int(id, i - 1))) ok = 0;
+  }
+  if (!ok) note_bad(x, seg->block);
+  return ok;
 }
 
 /* Fills b with what comes next: SQLITE_ROW while there may be more,
@@ -613,8 +630,8 @@ static int deliver_block(const unpacker *u, const mi_block *blk, size_t *flagged
   }
   u->dc->used = 0;
   for (uint32_t i = 0; i < blk->n; i++) {
-    if (blk->submitted_at[i] < u->from || blk->submitted_at[i] >= u->to ||
-        (u->wave_id && blk->wave[i] != u->wave_id))
+    int64_t at = mi_block_int(&blk->submitted_at, i), wave = mi_block_int(&blk->wave, i);
+    if (at < u->from || at >= u->to || (u->wave_id && wave != u->wave_id))
       continue;
     if (blk->flagged[i] && !u->include_flagged) {
       ++*flagged;
@@ -626,21 +643,21 @@ static int deliver_block(const unpacker *u, const mi_block *blk, size_t *flagged
       if (a->codes) u->values[a->slot] = a->lut[a->codes[i]];
       else if (!isnan(a->reals[i])) u->values[a->slot] = in_terms_of(a->scale, a->qi, a->reals[i]);
     }
-    int64_t c = blk->customer[i];
+    int64_t c = mi_block_int(&blk->customer, i);
     /* the customer look-up misses the caches: ask for a later row's early */
-    if (u->cs->n && i + 16 < blk->n && (uint64_t)blk->customer[i + 16] < u->cs->n)
-      __builtin_prefetch(&u->cs->code[blk->customer[i + 16]]);
+    int64_t later = i + 16 < blk->n ? mi_block_int(&blk->customer, i + 16) : -1;
+    if (u->cs->n && later >= 0 && (uint64_t)later < u->cs->n) __builtin_prefetch(&u->cs->code[later]);
     mi_survey_row row = {
-        .id = blk->id[i], .submitted_at = blk->submitted_at[i], .weight = blk->weight[i],
+        .id = mi_block_int(&blk->id, i), .submitted_at = at, .weight = mi_block_weight(blk, i),
         .flagged = blk->flagged[i], .tier = "", .region = "",
         .stratum = blk->texts[blk->stratum[i]],
         .channel = blk->texts[blk->channel[i]], .department = "", .values = u->values,
         .tier_no = -1, .region_no = -1};
-    int64_t d = blk->department[i];
+    int64_t d = mi_block_int(&blk->department, i);
     if (u->dp && d > 0 && (uint64_t)d < u->dp->n && u->dp->code[d]) row.department = u->dp->code[d];
     if (u->cs->n) customer_of(u->cs, c, &row);
-    row.wave = wave_code(u->wv, blk->wave[i]);
-    if (block_design(u, blk, blk->wave[i], blk->stratum[i], &row.design_stratum,
+    row.wave = wave_code(u->wv, wave);
+    if (block_design(u, blk, wave, blk->stratum[i], &row.design_stratum,
                      &row.design_cluster))
       return mi_err_set(e, MI_ENOMEM, "out of memory reading responses");
     int rc = u->cb(u->ctx, &row);
@@ -768,9 +785,11 @@ static void scratch_free(unpacker *u) {
  * as rows. No blocks, or blocks that overlap (not made by manyi): one
  * segment of rows. */
 static int plan(const mi_block_span *bl, size_t nb, int64_t lo, int64_t hi, int64_t from,
-                int64_t to, segment **out, size_t *n) {
+                int64_t to, segment **out, size_t *n, int *overlap) {
+  *overlap = 0;
   for (size_t i = 1; i < nb; i++)
-    if (bl[i].first_id <= bl[i - 1].last_id) nb = 0;
+    if (bl[i].first_id <= bl[i - 1].last_id) *overlap = 1;
+  if (*overlap) nb = 0;
   segment *g = malloc((2 * nb + 1) * sizeof *g);
   if (!g) return MI_ENOMEM;
   size_t k = 0;
@@ -849,7 +868,13 @@ int mi_survey_rows_scan_parts(mi_store *s, const char *survey, int64_t wave_id, 
               (!rc && large_period(s, survey, from, to, &lo, &hi));
   segment *seg = NULL;
   size_t nseg = 0;
-  if (!rc) rc = plan(bl, nb, lo, hi, from, to, &seg, &nseg);
+  int overlap = 0;
+  if (!rc) rc = plan(bl, nb, lo, hi, from, to, &seg, &nseg, &overlap);
+  /* overlapping blocks were not made by manyi: all of them go, to be packed again */
+  int64_t *drop = NULL;
+  size_t ndrop = 0;
+  if (!rc && overlap && (drop = malloc(nb * sizeof *drop)))
+    for (; ndrop < nb; ndrop++) drop[ndrop] = bl[ndrop].rowid;
   free(bl);
   if (rc) {
     rc = rc == MI_ENOMEM ? mi_err_set(e, MI_ENOMEM, "out of memory reading the survey")
@@ -898,7 +923,13 @@ int mi_survey_rows_scan_parts(mi_store *s, const char *survey, int64_t wave_id, 
             : mi_err_set(e, MI_ENOMEM, "out of memory reading responses");
   }
   size_t stepped = x ? x->stepped : 0;
+  for (size_t i = 0; x && i < x->nbad; i++) { /* the blocks that could not be read */
+    int64_t *g = realloc(drop, (ndrop + 1) * sizeof *g);
+    if (!g) break;
+    drop = g, drop[ndrop++] = x->bad[i];
+  }
   if (x) {
+    free(x->bad);
     sqlite3_blob_close(x->bh);
     sqlite3_finalize(x->st);
     for (size_t k = 0; k < 2 * MI_SURVEY_SCAN_PARTS; k++) free(x->b[k].arena), free(x->b[k].blob);
@@ -911,6 +942,8 @@ int mi_survey_rows_scan_parts(mi_store *s, const char *survey, int64_t wave_id, 
    * database can be written at once (a score never waits for it). */
   size_t packed;
   mi_err ignored = {0};
-  if (!rc && stepped >= MI_BLOCK_ROWS && blockable) mi_survey_rows_pack(s, survey, 0, &packed, &ignored);
+  if (!rc && (stepped >= MI_BLOCK_ROWS || ndrop) && blockable)
+    mi_response_blocks_repack(s, survey, 0, drop, ndrop, &packed, &ignored);
+  free(drop);
   return rc;
 }
