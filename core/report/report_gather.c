@@ -166,12 +166,13 @@ enum { S_CUR, S_PREV, S_TIER, S_REGION, S_CHANNEL, S_DEPARTMENT, S_PERIODS };
 #define MAX_PERIODS (MI_REPORT_SEASON_YEARS * 12 > MI_REPORT_TREND ? MI_REPORT_SEASON_YEARS * 12 \
                                                                   : MI_REPORT_TREND)
 typedef struct scores {
-  size_t n, nperiods;
-  mi_score_request rq[S_PERIODS + MAX_PERIODS];
-  json_t *out[S_PERIODS + MAX_PERIODS];
-  mi_err err[S_PERIODS + MAX_PERIODS];
+  size_t n, nperiods, company; /* company: where the company target's requests start */
+  mi_score_request rq[S_PERIODS + MAX_PERIODS + 5];
+  json_t *out[S_PERIODS + MAX_PERIODS + 5];
+  mi_err err[S_PERIODS + MAX_PERIODS + 5];
   char code[MAX_PERIODS][16];
   mi_eval_period per[MAX_PERIODS];
+  mi_company_plan plan; /* section 2's company target, scored in the same pass */
 } scores;
 
 static void scores_free(scores *sc) {
@@ -204,6 +205,12 @@ static scores *score_all(mi_store *s, const mi_config *cfg, const char *survey, 
     sc->nperiods++;
   }
   mi_err_clear(e);
+  if (mi_company_target_plan(cfg, survey, period, &sc->plan, e)) {
+    free(sc);
+    return NULL;
+  }
+  sc->company = sc->n;
+  for (size_t i = 0; i < sc->plan.n; i++) sc->rq[sc->n++] = sc->plan.rq[i];
   if (mi_survey_score_many(s, cfg, sc->rq, sc->n, sc->out, sc->err, e)) {
     free(sc);
     return NULL;
@@ -300,7 +307,7 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
   trend(sc, r->period, &tr, &season);
   json_object_set_new(doc, "sample", smp);
   json_object_set_new(doc, "headline", headline(cur, prev, *prev_reason ? prev_reason : NULL));
-  json_t *company = mi_company_target(s, cfg, survey, r->period, e);
+  json_t *company = mi_company_target_judge(cfg, &sc->plan, sc->out + sc->company, sc->err + sc->company);
   if (!company) {
     json_decref(tier), json_decref(region), json_decref(channel), json_decref(dept),
         json_decref(tr), json_decref(season), json_decref(doc);

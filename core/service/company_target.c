@@ -19,10 +19,7 @@ static double num(const json_t *o, const char *k) {
 }
 
 /* One judged span: its CSAT (sc, or NULL with why in err) and the judgement. */
-typedef struct span {
-  char code[16], label[32], d0[11], d1[11];
-  int to_date;
-} span;
+typedef mi_company_span span;
 
 static json_t *judge(const span *sp, const json_t *sc, const mi_err *err, double target) {
   json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "period", sp->code, "label", sp->label,
@@ -51,28 +48,26 @@ static json_t *judge(const span *sp, const json_t *sc, const mi_err *err, double
   return o;
 }
 
-json_t *mi_company_target(mi_store *s, const mi_config *cfg, const char *survey,
-                          const char *period, mi_err *e) {
+int mi_company_target_plan(const mi_config *cfg, const char *survey, const char *period,
+                           mi_company_plan *plan, mi_err *e) {
   mi_eval_period p;
-  if (mi_eval_period_parse(period, cfg->timezone, &p, e)) return NULL;
+  if (mi_eval_period_parse(period, cfg->timezone, &p, e)) return e->code;
   if (!mi_config_find_survey(cfg, survey))
-    return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", survey), NULL;
-  double target = mi_eval_target(cfg, "satisfaction");
+    return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", survey);
   char year[5];
   snprintf(year, sizeof year, "%.4s", period);
-  /* the quarters judged so far and the year to date: their scores in one pass */
-  span sp[5];
-  mi_score_request rq[5];
-  json_t *sc[5] = {0};
-  mi_err err[5];
+  /* the quarters judged so far, then the year to date */
+  span *sp = plan->span;
+  mi_score_request *rq = plan->rq;
   size_t n = 0;
   int whole_year = 0;
   int64_t year_from = 0;
   char year_from_date[11] = "";
+  plan->survey = survey;
   for (int q = 1; q <= 4; q++) {
     mi_eval_period qp;
     snprintf(sp[n].code, sizeof sp[n].code, "%sQ%d", year, q);
-    if (mi_eval_period_parse(sp[n].code, cfg->timezone, &qp, e)) return NULL;
+    if (mi_eval_period_parse(sp[n].code, cfg->timezone, &qp, e)) return e->code;
     if (q == 1) year_from = qp.from, memcpy(year_from_date, qp.from_date, sizeof year_from_date);
     if (qp.from >= p.to) break; /* after the period: not judged yet */
     int cut = qp.to > p.to;
@@ -84,26 +79,42 @@ json_t *mi_company_target(mi_store *s, const mi_config *cfg, const char *survey,
     rq[n] = (mi_score_request){.survey = survey, .from = qp.from, .to = cut ? p.to : qp.to};
     n++;
   }
-  /* the year to date goes last */
   snprintf(sp[n].code, sizeof sp[n].code, "%s", year);
   snprintf(sp[n].label, sizeof sp[n].label, "%s-YTD", year);
   memcpy(sp[n].d0, year_from_date, sizeof sp[n].d0);
   memcpy(sp[n].d1, p.to_date, sizeof sp[n].d1);
   sp[n].to_date = !whole_year;
   rq[n] = (mi_score_request){.survey = survey, .from = year_from, .to = p.to};
-  n++;
-  if (mi_survey_score_many(s, cfg, rq, n, sc, err, e)) return NULL;
+  plan->n = n + 1;
+  return 0;
+}
+
+json_t *mi_company_target_judge(const mi_config *cfg, const mi_company_plan *plan,
+                                json_t *const *sc, const mi_err *err) {
+  double target = mi_eval_target(cfg, "satisfaction");
   json_t *quarters = json_array(), *y = NULL;
-  for (size_t i = 0; i < n; i++) {
-    json_t *o = judge(&sp[i], sc[i], &err[i], target);
-    if (i + 1 < n) json_array_append_new(quarters, o);
+  for (size_t i = 0; i < plan->n; i++) {
+    json_t *o = judge(&plan->span[i], sc[i], &err[i], target);
+    if (i + 1 < plan->n) json_array_append_new(quarters, o);
     else y = o;
-    json_decref(sc[i]);
   }
-  return json_pack("{s:s, s:o, s:s, s:o, s:o}", "survey", survey, "target", jnum(100 * target),
-                   "rule",
+  return json_pack("{s:s, s:o, s:s, s:o, s:o}", "survey", plan->survey, "target",
+                   jnum(100 * target), "rule",
                    "CSAT (top-2-box, %) not below the target over the year, assessed "
                    "quarterly: a quarter or the year to date meets it when the lower bound of "
                    "its 95 % interval reaches the target; not_assessed without a CSAT figure",
                    "quarters", quarters, "year_to_date", y);
+}
+
+json_t *mi_company_target(mi_store *s, const mi_config *cfg, const char *survey,
+                          const char *period, mi_err *e) {
+  mi_company_plan plan;
+  json_t *sc[5] = {0};
+  mi_err err[5];
+  if (mi_company_target_plan(cfg, survey, period, &plan, e) ||
+      mi_survey_score_many(s, cfg, plan.rq, plan.n, sc, err, e))
+    return NULL;
+  json_t *out = mi_company_target_judge(cfg, &plan, sc, err);
+  for (size_t i = 0; i < plan.n; i++) json_decref(sc[i]);
+  return out;
 }

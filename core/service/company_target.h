@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "config/config.h"
+#include "service/survey_score.h"
 #include "store/store.h"
 
 /* The CSAT of survey (`survey score`'s, in percent) in each quarter of the
@@ -22,5 +23,24 @@
  * with e set only for a bad period or survey, or running out of memory. */
 json_t *mi_company_target(mi_store *s, const mi_config *cfg, const char *survey,
                           const char *period, mi_err *e);
+
+/* The same in two steps, for a caller that scores the requests in a pass
+ * of its own (the report, with its other scores): the plan's requests
+ * (rq[0..n)), then the judgement of their scores (sc, err as
+ * mi_survey_score_many's; borrowed). */
+typedef struct mi_company_span {
+  char code[16], label[32], d0[11], d1[11];
+  int to_date;
+} mi_company_span;
+typedef struct mi_company_plan {
+  const char *survey;
+  size_t n;
+  mi_score_request rq[5];
+  mi_company_span span[5];
+} mi_company_plan;
+int mi_company_target_plan(const mi_config *cfg, const char *survey, const char *period,
+                           mi_company_plan *plan, mi_err *e);
+json_t *mi_company_target_judge(const mi_config *cfg, const mi_company_plan *plan,
+                                json_t *const *sc, const mi_err *err);
 
 #endif

@@ -654,7 +654,42 @@ typedef struct one {
   size_t flagged;
   mi_err *e;
   int live; /* set up without error */
+  /* derived: its period is tiled by other requests' (nsrc of them, in src),
+   * whose sums are added to it after the scan; source: one of those */
+  int derived, source;
+  size_t src[8], nsrc;
 } one;
+
+static int same_text(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+/* Marks the requests whose period other requests with the same groups and
+ * flags tile exactly (the report's year to date, from its quarters; a
+ * period asked for twice), so that each row is folded once for them. */
+static void find_derived(one *reqs, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    one *o = &reqs[i];
+    const mi_score_request *r = o->r;
+    if (!o->live || o->source || r->poststratify) continue;
+    int64_t at = r->from;
+    size_t k = 0;
+    while (at < r->to && k < sizeof o->src / sizeof *o->src) {
+      size_t best = n;
+      for (size_t j = 0; j < n; j++) {
+        const mi_score_request *q = reqs[j].r;
+        if (j == i || !reqs[j].live || reqs[j].derived || q->poststratify || q->from != at ||
+            q->to > r->to || q->to <= q->from || !same_text(q->by, r->by) ||
+            q->include_flagged != r->include_flagged)
+          continue;
+        if (best == n || q->to > reqs[best].r->to) best = j;
+      }
+      if (best == n) break;
+      o->src[k++] = best, at = reqs[best].r->to;
+    }
+    if (at < r->to || !k) continue;
+    o->derived = 1, o->nsrc = k;
+    for (size_t s = 0; s < k; s++) reqs[o->src[s]].source = 1;
+  }
+}
 
 typedef struct route {
   _Alignas(64) one *reqs; /* a line of its own: each part's thread writes its route */
@@ -678,7 +713,8 @@ static void find_span(route *rt, int64_t t) {
       if (ends[k] <= t && ends[k] > rt->lo) rt->lo = ends[k];
       if (ends[k] > t && ends[k] < rt->hi) rt->hi = ends[k];
     }
-    if (rt->reqs[i].live && t >= r->from && t < r->to) rt->hits[rt->nhits++] = i;
+    if (rt->reqs[i].live && !rt->reqs[i].derived && t >= r->from && t < r->to)
+      rt->hits[rt->nhits++] = i;
   }
 }
 
@@ -819,6 +855,7 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
   }
   /* One request: the scan leaves out the flagged rows itself; several: each
    * request counts the flagged rows of its own period. */
+  find_derived(reqs, n);
   /* A second part of the rows folded in a thread of its own into a copy of
    * the accumulators, added up after the scan (one part if that cannot be
    * set up). */
@@ -826,7 +863,8 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
   mi_err *more_errs = calloc(n ? n : 1, sizeof *more_errs);
   size_t nparts = more && more_errs ? 2 : 1;
   for (size_t i = 0; nparts == 2 && i < n; i++) {
-    more[i] = (one){.r = reqs[i].r, .e = &more_errs[i], .live = reqs[i].live};
+    more[i] = (one){.r = reqs[i].r, .e = &more_errs[i], .live = reqs[i].live,
+                    .derived = reqs[i].derived};
     more[i].p.by = reqs[i].p.by;
     if (more[i].live && setup(&more[i].p, sv, qs, k, overall, recommend, more[i].e)) nparts = 1;
   }
@@ -853,6 +891,17 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
   }
   for (size_t i = 0; more && i < n; i++) pass_free(&more[i].p);
   free(more), free(more_errs), free(hits0), free(hits1);
+  for (size_t i = 0; !rc && i < n; i++) {
+    one *o = &reqs[i];
+    for (size_t j = 0; o->live && o->derived && j < o->nsrc; j++) {
+      const one *src = &reqs[o->src[j]];
+      o->flagged += src->flagged;
+      if (pass_merge(&o->p, &src->p, &errs[i])) {
+        o->live = 0; /* its error stays in errs[i] */
+        if (errs[i].code == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+      }
+    }
+  }
   for (size_t i = 0; !rc && i < n; i++)
     if (reqs[i].live && !(outs[i] = result(&reqs[i], qs)) && errs[i].code == MI_ENOMEM)
       rc = mi_err_set(e, MI_ENOMEM, "out of memory");
