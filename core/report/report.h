@@ -29,10 +29,11 @@ typedef struct mi_report_request {
  * (MI_ENOTFOUND). */
 json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_request *r, mi_err *e);
 
-/* Sections 6-9 of the document (report_more.c): drivers, text categories,
- * department evaluation and improvement actions, added to doc. */
-int mi_report_gather_more(mi_store *s, const mi_config *cfg, json_t *doc, int64_t from,
-                          int64_t to, const char *label, mi_err *e);
+/* Sections 6-9 of the document (report_more.c): drivers (from cur, the
+ * period's score with its "drivers"), text categories, department
+ * evaluation and improvement actions, added to doc. */
+int mi_report_gather_more(mi_store *s, const mi_config *cfg, json_t *doc, const json_t *cur,
+                          int64_t from, int64_t to, const char *label, mi_err *e);
 
 /* Seasonality (report_season.c). The frequency of a period code: 4 for a
  * quarter (2026Q3), 12 for a month (2026-09), 0 otherwise. */

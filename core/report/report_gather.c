@@ -188,7 +188,8 @@ static scores *score_all(mi_store *s, const mi_config *cfg, const char *survey, 
   for (int i = 0; i < S_PERIODS; i++) {
     const mi_eval_period *q = i == S_PREV ? pp : p;
     sc->rq[i] = (mi_score_request){.survey = survey, .from = q->from, .to = q->to, .by = by[i],
-                                   .with_rest = by[i] != NULL};
+                                   .with_rest = by[i] != NULL,
+                                   .drivers = i == S_CUR ? MI_REPORT_BOOTSTRAP : 0};
   }
   sc->n = S_PERIODS;
   int f = (int)mi_report_season_frequency(period), ns = MI_REPORT_SEASON_YEARS * f;
@@ -328,8 +329,9 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
                 "(e.g. relationship waves) are in no department group"));
   json_object_set_new(doc, "trend", tr);
   json_object_set_new(doc, "seasonality", season);
+  int rc = mi_report_gather_more(s, cfg, doc, cur, p.from, p.to, p.label, e);
   scores_free(sc);
-  if (mi_report_gather_more(s, cfg, doc, p.from, p.to, p.label, e)) {
+  if (rc) {
     json_decref(doc);
     return NULL;
   }

@@ -34,17 +34,16 @@ static const char *overall_of(const mi_config_survey *sv) {
   return NULL;
 }
 
-/* Section 6. A failure of the data (too few complete answers, a constant
- * item) is reported in the section, not as an error of the report. */
-static int drivers(mi_store *s, const mi_config *cfg, json_t *doc, int64_t from, int64_t to,
-                   mi_err *e) {
+/* Section 6, from the period's score (its "drivers", computed in the
+ * report's pass). A failure of the data (too few complete answers, a
+ * constant item) is reported in the section, not as an error of the report. */
+static int drivers(const mi_config *cfg, json_t *doc, const json_t *cur) {
   const char *survey = json_string_value(json_object_get(doc, "survey"));
-  mi_score_request r = {.survey = survey, .from = from, .to = to};
-  json_t *d = mi_survey_drivers(s, cfg, &r, MI_REPORT_BOOTSTRAP, e);
+  const json_t *d = json_object_get(cur, "drivers");
   if (!d) {
-    if (e->code == MI_ENOMEM) return e->code;
-    json_object_set_new(doc, "drivers", json_pack("{s:n, s:s}", "items", "reason", e->msg));
-    mi_err_clear(e);
+    const char *why = json_string_value(json_object_get(cur, "drivers_error"));
+    json_object_set_new(doc, "drivers", json_pack("{s:n, s:s}", "items", "reason",
+                                                  why ? why : "no drivers were computed"));
     return 0;
   }
   const mi_config_survey *sv = mi_config_find_survey(cfg, survey);
@@ -78,7 +77,6 @@ static int drivers(mi_store *s, const mi_config *cfg, json_t *doc, int64_t from,
                                   "response, drawn in the same pass as the estimate); unweighted, complete "
                                   "answers. Quadrant: importance = Shapley share, performance "
                                   "= the item's mean answer, split at their means over the items"));
-  json_decref(d);
   return 0;
 }
 
@@ -215,10 +213,10 @@ static int actions(mi_store *s, json_t *doc, int64_t from, int64_t to, mi_err *e
   return 0;
 }
 
-int mi_report_gather_more(mi_store *s, const mi_config *cfg, json_t *doc, int64_t from,
-                          int64_t to, const char *label, mi_err *e) {
+int mi_report_gather_more(mi_store *s, const mi_config *cfg, json_t *doc, const json_t *cur,
+                          int64_t from, int64_t to, const char *label, mi_err *e) {
   int rc;
-  if ((rc = drivers(s, cfg, doc, from, to, e)) || (rc = categories(s, doc, from, to, e)) ||
+  if ((rc = drivers(cfg, doc, cur)) || (rc = categories(s, doc, from, to, e)) ||
       (rc = departments(s, cfg, doc, label, e)) || (rc = actions(s, doc, from, to, e)))
     return rc;
   return 0;

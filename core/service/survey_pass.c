@@ -658,7 +658,21 @@ typedef struct one {
    * whose sums are added to it after the scan; source: one of those */
   int derived, source;
   size_t src[8], nsrc;
+  mi_drivers_pass *drv; /* the key drivers, when asked for */
 } one;
+
+/* o's key drivers' accumulation (seed: its part's random stream). */
+static int drivers_new(one *o, const mi_config_question *const *qs, size_t k,
+                       const mi_config_question *overall, unsigned long seed) {
+  if (!o->r->drivers) return 0;
+  if (!(o->drv = mi_line_calloc(sizeof *o->drv))) return mi_err_set(o->e, MI_ENOMEM, "out of memory");
+  return mi_drivers_setup(o->drv, o->r->survey, qs, k, overall, o->r->drivers, seed, o->e);
+}
+
+static void one_free(one *o) {
+  pass_free(&o->p);
+  if (o->drv) mi_drivers_free(o->drv), free(o->drv);
+}
 
 static int same_text(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
 
@@ -669,7 +683,7 @@ static void find_derived(one *reqs, size_t n) {
   for (size_t i = 0; i < n; i++) {
     one *o = &reqs[i];
     const mi_score_request *r = o->r;
-    if (!o->live || o->source || r->poststratify) continue;
+    if (!o->live || o->source || r->poststratify || r->drivers) continue;
     int64_t at = r->from;
     size_t k = 0;
     while (at < r->to && k < sizeof o->src / sizeof *o->src) {
@@ -732,6 +746,7 @@ static int route_row(void *ctx, const mi_survey_row *row) {
     }
     if (!src) row_figures(&o->p, row, &nps, &any), src = &o->p;
     int rc = fold_figures(&o->p, src, row, nps, any);
+    if (!rc && o->drv) rc = mi_drivers_row(o->drv, row);
     if (rc) return rt->failed = o->e, rc;
   }
   return 0;
@@ -817,6 +832,13 @@ static json_t *result(one *o, const mi_config_question *const *qs) {
   if (out && !rc) rc = ces_json(out, f, 0, e);
   if (out && !rc && r->by) rc = groups_json(out, f, lv, nl, e);
   free(lv);
+  if (out && !rc && o->drv) { /* a failure of the data is the section's, not the request's */
+    mi_err de = {0};
+    json_t *d = mi_drivers_result(o->drv, &de);
+    if (!d && de.code == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+    else if (d) json_object_set_new(out, "drivers", d);
+    else json_object_set_new(out, "drivers_error", json_string(de.msg));
+  }
   if (rc) json_decref(out), out = NULL;
   return out;
 }
@@ -847,7 +869,8 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
       }
     }
     o->p.by = r->by;
-    if (setup(&o->p, sv, qs, k, overall, recommend, o->e)) continue;
+    if (setup(&o->p, sv, qs, k, overall, recommend, o->e) || drivers_new(o, qs, k, overall, 1))
+      continue;
     o->live = 1, live++;
     need |= need_of(r->by);
     if (r->from < from) from = r->from;
@@ -866,7 +889,9 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
     more[i] = (one){.r = reqs[i].r, .e = &more_errs[i], .live = reqs[i].live,
                     .derived = reqs[i].derived};
     more[i].p.by = reqs[i].p.by;
-    if (more[i].live && setup(&more[i].p, sv, qs, k, overall, recommend, more[i].e)) nparts = 1;
+    if (more[i].live && (setup(&more[i].p, sv, qs, k, overall, recommend, more[i].e) ||
+                         drivers_new(&more[i], qs, k, overall, 2)))
+      nparts = 1;
   }
   size_t *hits0 = mi_line_calloc((n ? n : 1) * sizeof *hits0);
   size_t *hits1 = mi_line_calloc((n ? n : 1) * sizeof *hits1);
@@ -885,11 +910,13 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
   for (size_t i = 0; !rc && nparts == 2 && i < n; i++) {
     if (!reqs[i].live) continue;
     reqs[i].flagged += n > 1 ? more[i].flagged : 0;
-    if (!pass_merge(&reqs[i].p, &more[i].p, &errs[i])) continue;
+    if (!pass_merge(&reqs[i].p, &more[i].p, &errs[i]) &&
+        (!reqs[i].drv || !mi_drivers_merge(reqs[i].drv, more[i].drv, &errs[i])))
+      continue;
     reqs[i].live = 0; /* its error stays in errs[i] */
     if (errs[i].code == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
   }
-  for (size_t i = 0; more && i < n; i++) pass_free(&more[i].p);
+  for (size_t i = 0; more && i < n; i++) one_free(&more[i]);
   free(more), free(more_errs), free(hits0), free(hits1);
   for (size_t i = 0; !rc && i < n; i++) {
     one *o = &reqs[i];
@@ -905,7 +932,7 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
   for (size_t i = 0; !rc && i < n; i++)
     if (reqs[i].live && !(outs[i] = result(&reqs[i], qs)) && errs[i].code == MI_ENOMEM)
       rc = mi_err_set(e, MI_ENOMEM, "out of memory");
-  for (size_t i = 0; i < n; i++) pass_free(&reqs[i].p);
+  for (size_t i = 0; i < n; i++) one_free(&reqs[i]);
   free(reqs);
   if (rc)
     for (size_t i = 0; i < n; i++) json_decref(outs[i]), outs[i] = NULL;

@@ -381,19 +381,8 @@ done:
   return out;
 }
 
-/* The key drivers' pass: each response's overall answer and dimension items
- * (scored, reverse items turned round); complete cases to the accumulator,
- * every answer to the items' means (their performance). */
-typedef struct drivers_pass {
-  _Alignas(64) const mi_config_question *const *qs; /* a line of its own: two threads fill two */
-  size_t *item, k, y; /* item: the k drivers' indices into qs; y: the overall's */
-  mi_stats_drivers_acc *acc;
-  double *z, *perf_sum;
-  size_t *perf_n, rows;
-} drivers_pass;
-
-static int drivers_row(void *ctx, const mi_survey_row *row) {
-  drivers_pass *d = ctx;
+int mi_drivers_row(void *ctx, const mi_survey_row *row) {
+  mi_drivers_pass *d = ctx;
   d->rows++;
   int complete = !isnan(row->values[d->y]);
   d->z[0] = complete ? mi_score_item(d->qs[d->y], row->values[d->y]) : NAN;
@@ -430,7 +419,7 @@ static json_t *named_intervals(const mi_config_question *const *qs, const size_t
 }
 
 /* The drivers' JSON, with the fields of `manyi stats drivers --performance`. */
-static json_t *drivers_json(const drivers_pass *d, const mi_stats_drivers_result *r,
+static json_t *drivers_json(const mi_drivers_pass *d, const mi_stats_drivers_result *r,
                             const mi_stats_drivers_boot_result *b, int bootstrap, mi_err *e) {
   size_t k = d->k;
   double *perf = malloc(k * sizeof *perf);
@@ -472,78 +461,82 @@ static json_t *drivers_json(const drivers_pass *d, const mi_stats_drivers_result
   return o;
 }
 
+int mi_drivers_setup(mi_drivers_pass *d, const char *survey, const mi_config_question *const *qs,
+                     size_t k, const mi_config_question *overall, int bootstrap, unsigned long seed,
+                     mi_err *e) {
+  memset(d, 0, sizeof *d);
+  d->qs = qs;
+  if (!overall)
+    return mi_err_set(e, MI_EINVAL, "survey %s has no overall question (dimension overall)", survey);
+  d->item = calloc(k ? k : 1, sizeof *d->item);
+  d->z = mi_line_calloc((k + 1) * sizeof *d->z);
+  d->perf_sum = mi_line_calloc((k ? k : 1) * sizeof *d->perf_sum);
+  d->perf_n = mi_line_calloc((k ? k : 1) * sizeof *d->perf_n);
+  if (!d->item || !d->z || !d->perf_sum || !d->perf_n) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t q = 0; q < k; q++) {
+    const char *dim = qs[q]->dimension;
+    if (qs[q] == overall) d->y = q;
+    if (!dim || !strcmp(dim, "overall") || !strcmp(dim, "recommendation")) continue;
+    d->item[d->k++] = q;
+  }
+  if (!d->k) return mi_err_set(e, MI_EINVAL, "survey %s has no dimension questions to be drivers", survey);
+  if (d->k > MI_STATS_DRIVERS_MAX)
+    return mi_err_set(e, MI_EINVAL, "%zu driver questions: at most %d", d->k, MI_STATS_DRIVERS_MAX);
+  if (!(d->acc = mi_stats_drivers_acc_new(d->k, bootstrap > 1 ? (size_t)bootstrap : 0, seed)))
+    return mi_err_set(e, MI_ENOMEM, "out of memory");
+  /* centred on the scales' middles, so that parts folded apart can be added */
+  double centre[MI_STATS_DRIVERS_MAX + 1];
+  centre[0] = (qs[d->y]->scale_min + qs[d->y]->scale_max) / 2.0;
+  for (size_t j = 0; j < d->k; j++)
+    centre[1 + j] = (qs[d->item[j]]->scale_min + qs[d->item[j]]->scale_max) / 2.0;
+  mi_stats_drivers_acc_centre(d->acc, centre);
+  d->bootstrap = bootstrap;
+  return 0;
+}
+
+void mi_drivers_free(mi_drivers_pass *d) {
+  mi_stats_drivers_acc_free(d->acc);
+  free(d->item), free(d->z), free(d->perf_sum), free(d->perf_n);
+  memset(d, 0, sizeof *d);
+}
+
+int mi_drivers_merge(mi_drivers_pass *a, const mi_drivers_pass *b, mi_err *e) {
+  if (mi_stats_drivers_acc_merge(a->acc, b->acc, e)) return e->code;
+  a->rows += b->rows;
+  for (size_t j = 0; j < a->k; j++) a->perf_sum[j] += b->perf_sum[j], a->perf_n[j] += b->perf_n[j];
+  return 0;
+}
+
+json_t *mi_drivers_result(const mi_drivers_pass *d, mi_err *e) {
+  mi_stats_drivers_result pr;
+  mi_stats_drivers_boot_result br;
+  if (mi_stats_drivers_acc_result(d->acc, 0.95, &pr, &br, e)) return NULL;
+  json_t *out = drivers_json(d, &pr, &br, d->bootstrap, e);
+  mi_stats_drivers_free(&pr);
+  mi_stats_drivers_boot_free(&br);
+  return out;
+}
+
 json_t *mi_survey_drivers(mi_store *s, const mi_config *cfg, const mi_score_request *r,
                           int bootstrap, mi_err *e) {
   scored c;
   int64_t wave_id;
   json_t *out = NULL;
-  drivers_pass d = {0}, d2 = {0};
-  if (prepare(s, cfg, r, &c, &wave_id, e)) goto done;
-  if (!c.overall) {
-    mi_err_set(e, MI_EINVAL, "survey %s has no overall question (dimension overall)", r->survey);
-    goto done;
-  }
-  d.qs = c.qs;
-  d.item = calloc(c.k ? c.k : 1, sizeof *d.item);
-  d.z = mi_line_calloc((c.k + 1) * sizeof *d.z);
-  d.perf_sum = mi_line_calloc((c.k ? c.k : 1) * sizeof *d.perf_sum);
-  d.perf_n = mi_line_calloc((c.k ? c.k : 1) * sizeof *d.perf_n);
-  if (!d.item || !d.z || !d.perf_sum || !d.perf_n) {
-    mi_err_set(e, MI_ENOMEM, "out of memory");
-    goto done;
-  }
-  for (size_t q = 0; q < c.k; q++) {
-    const char *dim = c.qs[q]->dimension;
-    if (c.qs[q] == c.overall) d.y = q;
-    if (!dim || !strcmp(dim, "overall") || !strcmp(dim, "recommendation")) continue;
-    d.item[d.k++] = q;
-  }
-  if (!d.k) {
-    mi_err_set(e, MI_EINVAL, "survey %s has no dimension questions to be drivers", r->survey);
-    goto done;
-  }
-  if (d.k > MI_STATS_DRIVERS_MAX) {
-    mi_err_set(e, MI_EINVAL, "%zu driver questions: at most %d", d.k, MI_STATS_DRIVERS_MAX);
-    goto done;
-  }
-  /* Two parts folded in two threads, each with its own replicates' random
-   * stream (seeds 1 and 2), centred on the scales' middles and added up. */
-  d2 = d;
-  d2.z = mi_line_calloc((c.k + 1) * sizeof *d2.z);
-  d2.perf_sum = mi_line_calloc((c.k ? c.k : 1) * sizeof *d2.perf_sum);
-  d2.perf_n = mi_line_calloc((c.k ? c.k : 1) * sizeof *d2.perf_n);
-  size_t B = bootstrap > 1 ? (size_t)bootstrap : 0;
-  d.acc = mi_stats_drivers_acc_new(d.k, B, 1);
-  d2.acc = mi_stats_drivers_acc_new(d.k, B, 2);
-  if (!d.acc || !d2.acc || !d2.z || !d2.perf_sum || !d2.perf_n) {
-    mi_err_set(e, MI_ENOMEM, "out of memory");
-    goto done;
-  }
-  double centre[MI_STATS_DRIVERS_MAX + 1];
-  centre[0] = (c.qs[d.y]->scale_min + c.qs[d.y]->scale_max) / 2.0;
-  for (size_t j = 0; j < d.k; j++)
-    centre[1 + j] = (c.qs[d.item[j]]->scale_min + c.qs[d.item[j]]->scale_max) / 2.0;
-  mi_stats_drivers_acc_centre(d.acc, centre);
-  mi_stats_drivers_acc_centre(d2.acc, centre);
+  /* two parts folded in two threads, each with its own replicates' random
+   * stream (seeds 1 and 2), added up */
+  mi_drivers_pass d[2];
+  memset(d, 0, sizeof d);
+  if (prepare(s, cfg, r, &c, &wave_id, e)) return NULL;
   size_t flagged;
-  mi_survey_row_fn cbs[2] = {drivers_row, drivers_row};
-  void *ctxs[2] = {&d, &d2};
-  if (mi_survey_rows_scan_parts(s, r->survey, wave_id, r->from, r->to, r->include_flagged, 0,
-                                c.codes, c.scales, c.k, 2, cbs, ctxs, &flagged, e) ||
-      mi_stats_drivers_acc_merge(d.acc, d2.acc, e))
-    goto done;
-  d.rows += d2.rows;
-  for (size_t j = 0; j < d.k; j++) d.perf_sum[j] += d2.perf_sum[j], d.perf_n[j] += d2.perf_n[j];
-  mi_stats_drivers_result pr;
-  mi_stats_drivers_boot_result br;
-  if (mi_stats_drivers_acc_result(d.acc, 0.95, &pr, &br, e)) goto done;
-  out = drivers_json(&d, &pr, &br, bootstrap, e);
-  mi_stats_drivers_free(&pr);
-  mi_stats_drivers_boot_free(&br);
-done:
-  mi_stats_drivers_acc_free(d.acc), mi_stats_drivers_acc_free(d2.acc);
-  free(d.item), free(d.z), free(d.perf_sum), free(d.perf_n);
-  free(d2.z), free(d2.perf_sum), free(d2.perf_n);
+  mi_survey_row_fn cbs[2] = {mi_drivers_row, mi_drivers_row};
+  void *ctxs[2] = {&d[0], &d[1]};
+  if (!mi_drivers_setup(&d[0], r->survey, c.qs, c.k, c.overall, bootstrap, 1, e) &&
+      !mi_drivers_setup(&d[1], r->survey, c.qs, c.k, c.overall, bootstrap, 2, e) &&
+      !mi_survey_rows_scan_parts(s, r->survey, wave_id, r->from, r->to, r->include_flagged, 0,
+                                 c.codes, c.scales, c.k, 2, cbs, ctxs, &flagged, e) &&
+      !mi_drivers_merge(&d[0], &d[1], e))
+    out = mi_drivers_result(&d[0], e);
+  mi_drivers_free(&d[0]), mi_drivers_free(&d[1]);
   scored_free(&c);
   return out;
 }

@@ -25,6 +25,10 @@ typedef struct mi_score_request {
   /* with by: each group also gets its NPS and index, and "rest", the CSAT,
    * NPS and index of every other row; all domains of the whole design */
   int with_rest;
+  /* > 0: the key drivers of the request's responses too ("drivers" in its
+   * JSON, as mi_survey_drivers with this many bootstrap replicates; or
+   * "drivers_error"), from the same pass */
+  int drivers;
 } mi_score_request;
 
 /* The scores as a JSON object (NULL with e set): survey, responses,

@@ -83,4 +83,27 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
                   const mi_config_question *recommend, int64_t wave_id, json_t **outs,
                   mi_err *errs, mi_err *e);
 
+
+/* The key drivers' accumulation over rows (mi_survey_drivers, and a
+ * report's pass): each response's overall answer and dimension items
+ * (scored, reverse items turned round); complete cases to the accumulator,
+ * every answer to the items' means (their performance). Its own cache
+ * lines: two threads fill two side by side. */
+typedef struct mi_drivers_pass {
+  _Alignas(64) const mi_config_question *const *qs;
+  size_t *item, k, y; /* item: the k drivers' indices into qs; y: the overall's */
+  mi_stats_drivers_acc *acc;
+  double *z, *perf_sum;
+  size_t *perf_n, rows;
+  int bootstrap;
+} mi_drivers_pass;
+/* seed: the replicates' random stream (one per part). */
+int mi_drivers_setup(mi_drivers_pass *d, const char *survey, const mi_config_question *const *qs,
+                     size_t k, const mi_config_question *overall, int bootstrap, unsigned long seed,
+                     mi_err *e);
+int mi_drivers_row(void *ctx, const mi_survey_row *row); /* an mi_survey_row_fn */
+int mi_drivers_merge(mi_drivers_pass *a, const mi_drivers_pass *b, mi_err *e);
+json_t *mi_drivers_result(const mi_drivers_pass *d, mi_err *e); /* as mi_survey_drivers' */
+void mi_drivers_free(mi_drivers_pass *d);
+
 #endif
