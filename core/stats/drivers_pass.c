@@ -143,12 +143,50 @@ static int correlation(const double *s, size_t m, double *r) {
   return 0;
 }
 
+/* Replicates [from, to) of a fitted: per replicate whether it could be,
+ * and its shares (k each). */
+typedef struct replicates {
+  const mi_stats_drivers_acc *a;
+  size_t from, to;
+  unsigned char *ok;
+  double *rw, *sh, *r; /* r: the correlation matrix's room */
+} replicates;
+
+static int replicates_new(replicates *h) {
+  size_t n = h->to - h->from ? h->to - h->from : 1, k = h->a->k, m = h->a->m;
+  h->ok = calloc(n, 1);
+  h->rw = malloc(2 * n * k * sizeof *h->rw);
+  h->r = malloc((m * m + m) * sizeof *h->r);
+  h->sh = h->rw ? h->rw + n * k : NULL;
+  return h->ok && h->rw && h->r ? 0 : MI_ENOMEM;
+}
+
+static void replicates_free(replicates *h) { free(h->ok), free(h->rw), free(h->r); }
+
+static void *fit_replicates(void *arg) {
+  replicates *h = arg;
+  const mi_stats_drivers_acc *a = h->a;
+  for (size_t b = h->from; b < h->to; b++) {
+    const double *s = a->sums + (1 + b) * a->per;
+    mi_stats_drivers_result x;
+    mi_err scratch;
+    if (correlation(s, a->m, h->r) || mi_stats_drivers_cor(h->r, a->k, (size_t)s[0], &x, &scratch))
+      continue;
+    size_t i = b - h->from;
+    h->ok[i] = 1;
+    for (size_t j = 0; j < a->k; j++)
+      h->rw[i * a->k + j] = x.relative_weights_share[j], h->sh[i * a->k + j] = x.shapley_share[j];
+    mi_stats_drivers_free(&x);
+  }
+  return NULL;
+}
+
 int mi_stats_drivers_acc_result(const mi_stats_drivers_acc *a, double conf,
                                 mi_stats_drivers_result *point, mi_stats_drivers_boot_result *boot,
                                 mi_err *e) {
   memset(point, 0, sizeof *point);
   memset(boot, 0, sizeof *boot);
-  size_t m = a->m, k = a->k, B = a->B, per = a->per;
+  size_t m = a->m, k = a->k, B = a->B;
   double *r = malloc((m * m + m) * sizeof *r);
   if (!r) return mi_err_set(e, MI_ENOMEM, "out of memory");
   size_t n = (size_t)a->sums[0];
@@ -169,21 +207,29 @@ int mi_stats_drivers_acc_result(const mi_stats_drivers_acc *a, double conf,
   }
   double *rw = malloc(2 * B * k * sizeof *rw), *sh = rw ? rw + B * k : NULL; /* [j * B + b] */
   double *blk = malloc(4 * k * sizeof *blk);
+  replicates half[2] = {{.a = a, .from = 0, .to = B / 2}, {.a = a, .from = B / 2, .to = B}};
   size_t used = 0;
-  rc = rw && blk ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  rc = rw && blk && !replicates_new(&half[0]) && !replicates_new(&half[1])
+           ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  /* the replicates' fits in two threads (each some hundred regressions),
+   * then taken in replicate order: the same as one after the other */
+  pthread_t th;
+  int threaded = !rc && !pthread_create(&th, NULL, fit_replicates, &half[1]);
+  if (!rc) fit_replicates(&half[0]);
+  if (threaded) pthread_join(th, NULL);
+  else if (!rc) fit_replicates(&half[1]);
   for (size_t b = 0; !rc && b < B; b++) {
-    const double *s = a->sums + (1 + b) * per;
-    mi_stats_drivers_result x;
-    mi_err scratch;
-    if (correlation(s, m, r) || mi_stats_drivers_cor(r, k, (size_t)s[0], &x, &scratch)) {
+    const replicates *h = &half[b >= B / 2];
+    size_t i = b - h->from;
+    if (!h->ok[i]) {
       boot->skipped++; /* a replicate where a variable is constant or drivers collinear */
       continue;
     }
     for (size_t j = 0; j < k; j++)
-      rw[j * B + used] = x.relative_weights_share[j], sh[j * B + used] = x.shapley_share[j];
+      rw[j * B + used] = h->rw[i * k + j], sh[j * B + used] = h->sh[i * k + j];
     used++;
-    mi_stats_drivers_free(&x);
   }
+  replicates_free(&half[0]), replicates_free(&half[1]);
   if (!rc && used < 2)
     rc = mi_err_set(e, MI_EINVAL, "only %zu of %zu replicates could be fitted: too few rows for "
                     "a bootstrap", used, B);
