@@ -8,6 +8,7 @@
 #include "sched/tz.h"
 #include "service/survey_score.h"
 #include "service/text_coding.h"
+#include "store/survey_rows.h"
 #include "store/text_codes.h"
 #include "service/surveys.h"
 #include "util/period.h"
@@ -82,6 +83,11 @@ static const char usage_all[] =
     "                 0-100 score with interval, Cronbach's alpha of 2+ items. A\n"
     "                 question with dimension effort gives the CES: its mean and the\n"
     "                 shares of the two lowest (low effort) and highest points.\n"
+    "  pack [CODE]     pack the responses (of every survey, or CODE) that are in no block\n"
+    "                 yet into blocks of 4096, which the scores read instead of one row\n"
+    "                 per response. `import responses` and a score that read many rows\n"
+    "                 do it themselves; this is for responses loaded with SQL. The\n"
+    "                 newest responses wait for a full block. Prints how many were packed.\n"
     "  code CODE [--complaints] [--recode]\n"
     "                 the coding policy (policies.coding) names the categories of each\n"
     "                 open answer not coded yet (and of each complaint's description);\n"
@@ -515,8 +521,26 @@ static int cmd_code(mi_cli *cli, int argc, char **argv) {
   return sum.failed ? 3 : 0;
 }
 
+static int cmd_pack(mi_cli *cli, int argc, char **argv) {
+  if (argc > 2) return mi_cli_usage_error("survey", "pack takes at most a survey CODE");
+  const char *code = argc == 2 ? argv[1] : NULL;
+  if (code && code[0] == '-') return mi_cli_usage_error("survey", "pack: unknown option %s", code);
+  if (code && !mi_config_find_survey(cli->cfg, code)) {
+    fprintf(stderr, "manyi: no survey '%s' in the configuration\n", code);
+    return 1;
+  }
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  size_t packed;
+  if (mi_survey_rows_pack(cli->store, code, 1, &packed, &e)) return mi_cli_fail(&e);
+  if (cli->json) mi_cli_print_json(json_pack("{s:I}", "packed", (json_int_t)packed));
+  else if (!cli->quiet) printf("%zu responses packed\n", packed);
+  return 0;
+}
+
 static const mi_cli_sub subs[] = {
     {"code", usage_all, cmd_code},
+    {"pack", usage_all, cmd_pack},
     {"clean", usage_all, cmd_clean},
     {"score", usage_all, cmd_score},{"sample", usage_all, cmd_sample},
                                   {"dispatch", usage_all, cmd_dispatch},
@@ -528,5 +552,5 @@ static int run(mi_cli *cli, int argc, char **argv) {
   return mi_cli_dispatch(cli, "survey", usage_all, subs, NULL, argc, argv);
 }
 
-const mi_cli_command mi_cmd_survey = {"survey", "surveys: sample, dispatch, remind, status, clean, score",
+const mi_cli_command mi_cmd_survey = {"survey", "surveys: sample, dispatch, remind, status, clean, score, pack",
                                       usage_all, run, 1};

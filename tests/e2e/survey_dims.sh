@@ -139,6 +139,18 @@ b --json survey score csat >/dev/null 2>&1 # reads rows, then packs them
 blocks=$(sqlite3 "$tmp/big.db" "SELECT count(*) FROM response_blocks")
 if [ "$blocks" -ge 2 ]; then ok; echo "ok   a score packed the responses: $blocks blocks"
 else bad "no blocks after a score of $(sqlite3 "$tmp/big.db" "SELECT count(*) FROM responses") responses"; fi
+# `survey pack`: what a score left (the newest, short of a block) waits;
+# blocks deleted by hand are packed again; bad arguments are refused.
+expect 0 b survey pack csat
+contains "$tmp/out" "0 responses packed"
+sqlite3 "$tmp/big.db" "DELETE FROM response_blocks"
+expect 0 b --json survey pack
+want=$(sqlite3 "$tmp/big.db" "SELECT count(*) / 4096 * 4096 FROM responses")
+contains "$tmp/out" "\"packed\": $want"
+expect 1 b survey pack nosuch
+contains "$tmp/err" "no survey 'nosuch' in the configuration"
+expect 2 b survey pack --fast
+expect 2 b survey pack csat extra
 engines big b --json survey score csat --include-flagged
 engines big_q4_stratum b --json survey score csat --period 2026Q4 --by stratum
 engines big_region b --json survey score csat --by region
