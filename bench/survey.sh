@@ -177,6 +177,10 @@ else
             "UPDATE invitations SET status = 'responded' WHERE id IN (SELECT invitation_id FROM responses)" \
             "COMMIT")
         [[ $s_resp != failed ]] || die "loading the responses with sqlite3 failed; see above"
+        # packed for the scans as an import packs them (rows loaded with SQL are not)
+        s_pack=$(run "$work/pack.log" m survey pack)
+        [[ $s_pack != failed ]] || die "manyi survey pack failed; see above"
+        s_resp="$s_resp + pack $s_pack"
     fi
     rows=$("$sqlite" "$db" "SELECT (SELECT count(*) FROM invitations) || ' ' || (SELECT count(*) FROM responses WHERE invitation_id IS NOT NULL)")
     [[ $rows == "$n_resp $n_resp" ]] || die "the database holds '$rows' invitations and responses with one, expected '$n_resp $n_resp'; see $work/*.log"

@@ -451,7 +451,8 @@ static json_t *drivers_json(const mi_drivers_pass *d, const mi_stats_drivers_res
   if (bootstrap > 1) {
     json_t *bo = json_pack("{s:i, s:i, s:f, s:I, s:s}", "replicates", bootstrap, "seed", 1, "conf",
                            0.95, "skipped", (json_int_t)b->skipped, "method",
-                           "Poisson(1) replicate weights per response, drawn in the same pass");
+                           "Poisson(1) replicate weights per response, drawn in the same pass "
+                           "(folded in two threads: random streams of seeds 1 and 2)");
     json_object_set_new(bo, "relative_weights_share",
                         named_intervals(d->qs, d->item, b->rw_lower, b->rw_upper, k));
     json_object_set_new(bo, "shapley_share", named_intervals(d->qs, d->item, b->sh_lower, b->sh_upper, k));
