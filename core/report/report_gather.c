@@ -86,21 +86,31 @@ static json_t *headline(const json_t *cur, const json_t *prev, const char *prev_
 /* Section 1: invitations and responses of the period, by wave. */
 static json_t *sample(mi_store *s, const char *survey, const mi_eval_period *p,
                       const json_t *cur, mi_err *e) {
-  mi_period_wave *w;
+  mi_period_invitations *w;
   size_t n;
-  if (mi_survey_period_waves(s, survey, p->from, p->to, &w, &n, e)) return NULL;
+  if (mi_survey_period_invitations(s, survey, p->from, p->to, &w, &n, e)) return NULL;
+  /* the invitations by wave and the period's responses by wave (counted in
+   * the report's pass), both in wave code order, side by side */
+  const json_t *counted = json_object_get(cur, "waves");
+  size_t nc = json_array_size(counted), i = 0, j = 0;
   json_t *waves = json_array();
   int64_t inv = 0, ans = 0, resp = 0;
-  for (size_t i = 0; i < n; i++) {
-    inv += w[i].invitations, ans += w[i].answered, resp += w[i].responses;
+  while (i < n || j < nc) {
+    const json_t *c = j < nc ? json_array_get(counted, j) : NULL;
+    const char *cw = c ? json_string_value(json_object_get(c, "wave")) : NULL;
+    int order = i == n ? 1 : !cw ? -1 : strcmp(w[i].wave, cw);
+    const char *code = order <= 0 ? w[i].wave : cw;
+    int64_t winv = order <= 0 ? w[i].invitations : 0, wans = order <= 0 ? w[i].answered : 0;
+    int64_t wresp = order >= 0 ? json_integer_value(json_object_get(c, "responses")) : 0;
+    int64_t wflag = order >= 0 ? json_integer_value(json_object_get(c, "flagged")) : 0;
+    inv += winv, ans += wans, resp += wresp;
     json_array_append_new(
-        waves, json_pack("{s:s?, s:I, s:I, s:o, s:I, s:I}", "wave", *w[i].wave ? w[i].wave : NULL,
-                         "invitations", (json_int_t)w[i].invitations, "answered",
-                         (json_int_t)w[i].answered, "response_rate",
-                         w[i].invitations ? json_real((double)w[i].answered / (double)w[i].invitations)
-                                          : json_null(),
-                         "responses", (json_int_t)w[i].responses, "flagged",
-                         (json_int_t)w[i].flagged));
+        waves, json_pack("{s:s?, s:I, s:I, s:o, s:I, s:I}", "wave", *code ? code : NULL,
+                         "invitations", (json_int_t)winv, "answered", (json_int_t)wans,
+                         "response_rate", winv ? json_real((double)wans / (double)winv) : json_null(),
+                         "responses", (json_int_t)wresp, "flagged", (json_int_t)wflag));
+    if (order <= 0) i++;
+    if (order >= 0) j++;
   }
   free(w);
   return json_pack("{s:I, s:I, s:o, s:s, s:I, s:I, s:I, s:o}", "invitations", (json_int_t)inv,
@@ -189,7 +199,8 @@ static scores *score_all(mi_store *s, const mi_config *cfg, const char *survey, 
     const mi_eval_period *q = i == S_PREV ? pp : p;
     sc->rq[i] = (mi_score_request){.survey = survey, .from = q->from, .to = q->to, .by = by[i],
                                    .with_rest = by[i] != NULL,
-                                   .drivers = i == S_CUR ? MI_REPORT_BOOTSTRAP : 0};
+                                   .drivers = i == S_CUR ? MI_REPORT_BOOTSTRAP : 0,
+                                   .count_waves = i == S_CUR};
   }
   sc->n = S_PERIODS;
   int f = (int)mi_report_season_frequency(period), ns = MI_REPORT_SEASON_YEARS * f;

@@ -659,7 +659,38 @@ typedef struct one {
   int derived, source;
   size_t src[8], nsrc;
   mi_drivers_pass *drv; /* the key drivers, when asked for */
+  struct wave_count *waves; /* count_waves: by wave code, in code order */
+  size_t nwaves;
 } one;
+
+typedef struct wave_count {
+  char wave[65];
+  size_t responses, flagged;
+} wave_count;
+
+/* The count of wave code in o's list (added if new); NULL when out of memory. */
+static wave_count *count_of(one *o, const char *code) {
+  size_t i = 0;
+  while (i < o->nwaves && strcmp(o->waves[i].wave, code) < 0) i++;
+  if (i < o->nwaves && !strcmp(o->waves[i].wave, code)) return &o->waves[i];
+  wave_count *w = mi_line_grow(o->waves, o->nwaves * sizeof *w, (o->nwaves + 1) * sizeof *w);
+  if (!w) return NULL;
+  memmove(w + i + 1, w + i, (o->nwaves - i) * sizeof *w);
+  memset(&w[i], 0, sizeof w[i]);
+  snprintf(w[i].wave, sizeof w[i].wave, "%s", code);
+  o->waves = w, o->nwaves++;
+  return &w[i];
+}
+
+/* Adds b's wave counts to a's. */
+static int counts_merge(one *a, const one *b) {
+  for (size_t i = 0; i < b->nwaves; i++) {
+    wave_count *w = count_of(a, b->waves[i].wave);
+    if (!w) return MI_ENOMEM;
+    w->responses += b->waves[i].responses, w->flagged += b->waves[i].flagged;
+  }
+  return 0;
+}
 
 /* o's key drivers' accumulation (seed: its part's random stream). */
 static int drivers_new(one *o, const mi_config_question *const *qs, size_t k,
@@ -671,6 +702,7 @@ static int drivers_new(one *o, const mi_config_question *const *qs, size_t k,
 
 static void one_free(one *o) {
   pass_free(&o->p);
+  free(o->waves);
   if (o->drv) mi_drivers_free(o->drv), free(o->drv);
 }
 
@@ -683,7 +715,7 @@ static void find_derived(one *reqs, size_t n) {
   for (size_t i = 0; i < n; i++) {
     one *o = &reqs[i];
     const mi_score_request *r = o->r;
-    if (!o->live || o->source || r->poststratify || r->drivers) continue;
+    if (!o->live || o->source || r->poststratify || r->drivers || r->count_waves) continue;
     int64_t at = r->from;
     size_t k = 0;
     while (at < r->to && k < sizeof o->src / sizeof *o->src) {
@@ -740,6 +772,11 @@ static int route_row(void *ctx, const mi_survey_row *row) {
   if (row->submitted_at < rt->lo || row->submitted_at >= rt->hi) find_span(rt, row->submitted_at);
   for (size_t h = 0; h < rt->nhits; h++) {
     one *o = &rt->reqs[rt->hits[h]];
+    if (o->r->count_waves) {
+      wave_count *w = count_of(o, row->wave);
+      if (!w) return rt->failed = o->e, mi_err_set(o->e, MI_ENOMEM, "out of memory");
+      w->responses++, w->flagged += row->flagged != 0;
+    }
     if (rt->filter_flagged && row->flagged && !o->r->include_flagged) {
       o->flagged++;
       continue;
@@ -832,6 +869,14 @@ static json_t *result(one *o, const mi_config_question *const *qs) {
   if (out && !rc) rc = ces_json(out, f, 0, e);
   if (out && !rc && r->by) rc = groups_json(out, f, lv, nl, e);
   free(lv);
+  if (out && !rc && r->count_waves) {
+    json_t *arr = json_array();
+    for (size_t i = 0; i < o->nwaves; i++)
+      json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "wave", o->waves[i].wave, "responses",
+                                           (json_int_t)o->waves[i].responses, "flagged",
+                                           (json_int_t)o->waves[i].flagged));
+    json_object_set_new(out, "waves", arr);
+  }
   if (out && !rc && o->drv) { /* a failure of the data is the section's, not the request's */
     mi_err de = {0};
     json_t *d = mi_drivers_result(o->drv, &de);
@@ -876,8 +921,6 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
     if (r->from < from) from = r->from;
     if (r->to > to) to = r->to;
   }
-  /* One request: the scan leaves out the flagged rows itself; several: each
-   * request counts the flagged rows of its own period. */
   find_derived(reqs, n);
   /* A second part of the rows folded in a thread of its own into a copy of
    * the accumulators, added up after the scan (one part if that cannot be
@@ -895,23 +938,27 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
   }
   size_t *hits0 = mi_line_calloc((n ? n : 1) * sizeof *hits0);
   size_t *hits1 = mi_line_calloc((n ? n : 1) * sizeof *hits1);
-  route rt[2] = {{reqs, n, n > 1, NULL, 0, 0, hits0, 0}, {more, n, n > 1, NULL, 0, 0, hits1, 0}};
+  /* One request: the scan leaves out the flagged rows itself (unless it
+   * counts them by wave); several: each request counts its own. */
+  int own = n > 1 || rs[0].count_waves;
+  route rt[2] = {{reqs, n, own, NULL, 0, 0, hits0, 0}, {more, n, own, NULL, 0, 0, hits1, 0}};
   mi_survey_row_fn cbs[2] = {route_row, route_row};
   void *ctxs[2] = {&rt[0], &rt[1]};
   size_t flagged = 0;
   int rc = !hits0 || !hits1 ? mi_err_set(e, MI_ENOMEM, "out of memory")
            : !live          ? 0
                  : mi_survey_rows_scan_parts(s, rs[0].survey, wave_id, from, to,
-                                             n > 1 ? 1 : rs[0].include_flagged, need, codes,
+                                             own ? 1 : rs[0].include_flagged, need, codes,
                                              scales, k, nparts, cbs, ctxs, &flagged, e);
   if (rc && rt[0].failed) *e = *rt[0].failed;
   else if (rc && rt[1].failed) *e = *rt[1].failed;
-  if (n == 1) reqs[0].flagged = flagged;
+  if (!own) reqs[0].flagged = flagged;
   for (size_t i = 0; !rc && nparts == 2 && i < n; i++) {
     if (!reqs[i].live) continue;
-    reqs[i].flagged += n > 1 ? more[i].flagged : 0;
+    reqs[i].flagged += own ? more[i].flagged : 0;
     if (!pass_merge(&reqs[i].p, &more[i].p, &errs[i]) &&
-        (!reqs[i].drv || !mi_drivers_merge(reqs[i].drv, more[i].drv, &errs[i])))
+        (!reqs[i].drv || !mi_drivers_merge(reqs[i].drv, more[i].drv, &errs[i])) &&
+        (!counts_merge(&reqs[i], &more[i]) || !mi_err_set(&errs[i], MI_ENOMEM, "out of memory")))
       continue;
     reqs[i].live = 0; /* its error stays in errs[i] */
     if (errs[i].code == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory");

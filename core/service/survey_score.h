@@ -29,6 +29,9 @@ typedef struct mi_score_request {
    * JSON, as mi_survey_drivers with this many bootstrap replicates; or
    * "drivers_error"), from the same pass */
   int drivers;
+  /* the request's JSON gets "waves": [{wave, responses, flagged}], every
+   * response of its period (flagged or not) by wave code ("" none, first) */
+  int count_waves;
 } mi_score_request;
 
 /* The scores as a JSON object (NULL with e set): survey, responses,

@@ -76,20 +76,20 @@ void mi_stats_drivers_acc_free(mi_stats_drivers_acc *a) {
 static size_t tri(size_t m, size_t i, size_t j) { return 1 + m + i * (i + 1) / 2 + j; }
 
 /* Adds w times a row's terms p (1, its centred values, their products; per
- * of them, in the sums' order) to sums s, two at a time (the processor's
- * vector unit; the same sums as one at a time). */
-typedef double pair __attribute__((vector_size(16)));
+ * of them, in the sums' order) to sums s, four at a time (the processor's
+ * vector unit, two halves without AVX; the same sums as one at a time). */
+typedef double quad __attribute__((vector_size(32)));
 
-static void add(double *restrict s, const double *restrict p, size_t per, double w) {
-  pair wv = {w, w};
+static inline void add(double *restrict s, const double *restrict p, size_t per, double w) {
+  quad wv = {w, w, w, w};
   size_t t = 0;
-  for (; t + 2 <= per; t += 2) {
-    pair a, b;
+  for (; t + 4 <= per; t += 4) {
+    quad a, b;
     memcpy(&a, s + t, sizeof a), memcpy(&b, p + t, sizeof b);
     a += wv * b;
     memcpy(s + t, &a, sizeof a);
   }
-  if (t < per) s[t] += w * p[t];
+  for (; t < per; t++) s[t] += w * p[t];
 }
 
 void mi_stats_drivers_acc_add(mi_stats_drivers_acc *a, const double *z) {

@@ -5,14 +5,13 @@
 #include <string.h>
 
 #include "store/store_internal.h"
-#include "store/survey_rows.h"
 
 /* The period's waves, found in order of their codes; NULL when out of memory. */
-static mi_period_wave *wave_of(mi_period_wave **out, size_t *n, const char *code) {
+static mi_period_invitations *wave_of(mi_period_invitations **out, size_t *n, const char *code) {
   size_t i;
   for (i = 0; i < *n && strcmp((*out)[i].wave, code) < 0; i++) {}
   if (i < *n && !strcmp((*out)[i].wave, code)) return &(*out)[i];
-  mi_period_wave *w = realloc(*out, (*n + 1) * sizeof *w);
+  mi_period_invitations *w = realloc(*out, (*n + 1) * sizeof *w);
   if (!w) return NULL;
   *out = w;
   memmove(w + i + 1, w + i, (*n - i) * sizeof *w);
@@ -22,67 +21,65 @@ static mi_period_wave *wave_of(mi_period_wave **out, size_t *n, const char *code
   return &w[i];
 }
 
-typedef struct counting {
-  _Alignas(64) mi_period_wave **out; /* a line of its own: each part's thread writes its own */
-  size_t *n;
-} counting;
-
-static int count_response(void *ctx, const mi_survey_row *row) {
-  counting *c = ctx;
-  mi_period_wave *w = wave_of(c->out, c->n, row->wave);
-  if (!w) return MI_ENOMEM;
-  w->responses++;
-  w->flagged += row->flagged != 0;
-  return 0;
-}
-
-int mi_survey_period_waves(mi_store *s, const char *survey, int64_t from, int64_t to,
-                           mi_period_wave **out, size_t *n, mi_err *e) {
+int mi_survey_period_invitations(mi_store *s, const char *survey, int64_t from, int64_t to,
+                                 mi_period_invitations **out, size_t *n, mi_err *e) {
   sqlite3_stmt *st;
   *out = NULL, *n = 0;
-  /* the invitations from the index by survey and time (it holds the wave
-   * and whether each was answered), the responses from the survey's scan */
+  /* from the index by survey and time (it holds the wave and whether each
+   * invitation was answered), counted here by wave id: a GROUP BY would
+   * sort every invitation of the period first */
   if (sqlite3_prepare_v2(s->db,
-                         "SELECT coalesce(w.code, ''), count(*), sum(i.answered) FROM invitations i"
-                         " LEFT JOIN survey_waves w ON w.id = i.wave_id"
+                         "SELECT coalesce(i.wave_id, 0), i.answered FROM invitations i"
                          " WHERE i.survey_id IN (SELECT id FROM surveys WHERE code = ?1)"
-                         " AND i.created_at >= ?2 AND i.created_at < ?3 GROUP BY 1",
+                         " AND i.created_at >= ?2 AND i.created_at < ?3",
                          -1, &st, NULL) != SQLITE_OK)
     return mi_store_fail(s, e, "counting invitations");
   sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, from);
   sqlite3_bind_int64(st, 3, to);
+  typedef struct { int64_t wave, invitations, answered; } by_id;
+  by_id *ids = NULL;
+  size_t nids = 0, last = 0;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    mi_period_wave *w = wave_of(out, n, (const char *)sqlite3_column_text(st, 0));
+    int64_t w = sqlite3_column_int64(st, 0);
+    if (last >= nids || ids[last].wave != w) { /* invitations of a wave mostly come together */
+      for (last = 0; last < nids && ids[last].wave != w; last++) {}
+      if (last == nids) {
+        by_id *g = realloc(ids, (nids + 1) * sizeof *g);
+        if (!g) {
+          rc = MI_ENOMEM;
+          break;
+        }
+        ids = g, ids[nids++] = (by_id){w, 0, 0};
+      }
+    }
+    ids[last].invitations++, ids[last].answered += sqlite3_column_int(st, 1) != 0;
+  }
+  sqlite3_finalize(st);
+  /* the waves' codes */
+  sqlite3_stmt *codes = NULL;
+  if (rc == SQLITE_DONE &&
+      sqlite3_prepare_v2(s->db, "SELECT code FROM survey_waves WHERE id = ?1", -1, &codes, NULL) != SQLITE_OK)
+    rc = SQLITE_ERROR;
+  for (size_t k = 0; rc == SQLITE_DONE && k < nids; k++) {
+    sqlite3_reset(codes);
+    sqlite3_bind_int64(codes, 1, ids[k].wave);
+    const char *code =
+        sqlite3_step(codes) == SQLITE_ROW ? (const char *)sqlite3_column_text(codes, 0) : "";
+    mi_period_invitations *w = wave_of(out, n, code ? code : "");
     if (!w) {
       rc = MI_ENOMEM;
       break;
     }
-    w->invitations = sqlite3_column_int64(st, 1);
-    w->answered = sqlite3_column_int64(st, 2);
+    w->invitations += ids[k].invitations, w->answered += ids[k].answered;
   }
-  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE && rc != MI_ENOMEM) mi_store_fail(s, e, "counting invitations");
+  sqlite3_finalize(codes);
+  free(ids);
   if (rc != SQLITE_DONE) {
     free(*out), *out = NULL, *n = 0;
-    return rc == MI_ENOMEM ? mi_err_set(e, MI_ENOMEM, "out of memory")
-                           : mi_store_fail(s, e, "counting invitations");
+    return rc == MI_ENOMEM ? mi_err_set(e, MI_ENOMEM, "out of memory") : e ? e->code : MI_ESTORE;
   }
-  /* two parts counted in two threads, then added up */
-  mi_period_wave *part = NULL;
-  size_t npart = 0, left_out;
-  counting c[2] = {{out, n}, {&part, &npart}};
-  mi_survey_row_fn cbs[2] = {count_response, count_response};
-  void *ctxs[2] = {&c[0], &c[1]};
-  rc = mi_survey_rows_scan_parts(s, survey, 0, from, to, 1, 0, NULL, NULL, 0, 2, cbs, ctxs,
-                                 &left_out, e);
-  for (size_t i = 0; !rc && i < npart; i++) {
-    mi_period_wave *w = wave_of(out, n, part[i].wave);
-    if (!w) rc = MI_ENOMEM;
-    else w->responses += part[i].responses, w->flagged += part[i].flagged;
-  }
-  free(part);
-  if (rc == MI_ENOMEM) mi_err_set(e, MI_ENOMEM, "out of memory");
-  if (rc) free(*out), *out = NULL, *n = 0;
-  return rc;
+  return 0;
 }
