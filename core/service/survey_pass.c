@@ -834,7 +834,8 @@ static int pass_merge(pass *a, const pass *b, mi_err *e) {
 
 static unsigned need_of(const char *by) {
   return !by ? 0
-         : !strcmp(by, "tier") || !strcmp(by, "region") ? MI_SURVEY_NEED_CUSTOMER
+         : !strcmp(by, "tier")                           ? MI_SURVEY_NEED_TIER
+         : !strcmp(by, "region")                         ? MI_SURVEY_NEED_REGION
          : !strcmp(by, "department")                     ? MI_SURVEY_NEED_DEPARTMENT
                                                          : 0u;
 }

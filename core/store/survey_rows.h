@@ -69,8 +69,11 @@ typedef int (*mi_survey_row_fn)(void *ctx, const mi_survey_row *row);
 /* The rows of mi_survey_rows_read, in response id order, passed one at a
  * time to cb without being kept: memory does not grow with the rows. The
  * flagged responses left out are counted in *flagged_left_out. need: which
- * joined columns to read (MI_SURVEY_NEED_*); the others are "". */
-#define MI_SURVEY_NEED_CUSTOMER 1u   /* tier and region (a look-up per response) */
+ * joined columns to read (MI_SURVEY_NEED_*); the others are "" (a tier or
+ * region not asked for may be there all the same). */
+#define MI_SURVEY_NEED_TIER 4u       /* the customer's tier (a look-up per response) */
+#define MI_SURVEY_NEED_REGION 8u     /* the customer's region */
+#define MI_SURVEY_NEED_CUSTOMER (MI_SURVEY_NEED_TIER | MI_SURVEY_NEED_REGION)
 #define MI_SURVEY_NEED_DEPARTMENT 2u /* the department (two look-ups per response) */
 int mi_survey_rows_scan(mi_store *s, const char *survey, int64_t wave_id, int64_t from,
                         int64_t to, int include_flagged, unsigned need,

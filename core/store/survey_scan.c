@@ -162,7 +162,8 @@ static int load_part(mi_store *s, custs *c, const char *const sql[2], int shift,
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : rc;
 }
 
-static int load_customers(mi_store *s, custs *c) {
+/* which: MI_SURVEY_NEED_TIER and/or _REGION, the columns to read. */
+static int load_customers(mi_store *s, custs *c, unsigned which) {
   sqlite3_stmt *st;
   c->code = NULL, c->n = 0;
   c->tier[0] = c->region[0] = "", c->ntier = c->nregion = 1;
@@ -178,11 +179,14 @@ static int load_customers(mi_store *s, custs *c) {
   static const char *const tier[2] = {
       "SELECT id, coalesce(tier, '') FROM customers INDEXED BY customers_by_tier",
       "SELECT id, coalesce(tier, '') FROM customers"};
+  static const char *const ids[2] = {"SELECT id, '' FROM customers INDEXED BY customers_by_tier",
+                                      "SELECT id, '' FROM customers"};
   static const char *const region[2] = {
       "SELECT id, coalesce(region, '') FROM customers INDEXED BY customers_by_region",
       "SELECT id, coalesce(region, '') FROM customers"};
-  int rc = load_part(s, c, tier, 0, max);
-  if (!rc) rc = load_part(s, c, region, 16, max);
+  /* every known customer gets a tier number, "" when the tier is not read */
+  int rc = which & MI_SURVEY_NEED_TIER ? load_part(s, c, tier, 0, max) : load_part(s, c, ids, 0, max);
+  if (!rc && which & MI_SURVEY_NEED_REGION) rc = load_part(s, c, region, 16, max);
   if (rc == 1) return free(c->code), c->code = NULL, 0;
   if (rc) return rc;
   c->n = n;
@@ -849,7 +853,7 @@ int mi_survey_rows_scan_parts(mi_store *s, const char *survey, int64_t wave_id, 
   qinfo *qi = NULL;
   size_t nqi = 0;
   depts dp = {0};
-  int rc = cust ? load_customers(s, &cs) : (memset(&cs, 0, sizeof cs), 0);
+  int rc = cust ? load_customers(s, &cs, need) : (memset(&cs, 0, sizeof cs), 0);
   if (!rc) rc = load_waves(s, &wv);
   else memset(&wv, 0, sizeof wv);
   if (!rc) rc = load_questions(s, questions, nquestions, &qi, &nqi);
