@@ -139,9 +139,10 @@ static long name_number(const char **names, size_t *n, const char *t) {
 
 /* Sets part `shift` (0: tier, number + 1; 16: region) of every customer's
  * code from sql (id, text), best through the column's index, whose rows come
- * grouped by text (a name is looked up when the text changes). 0, 1 when
- * there are too many texts, or an SQLite error. */
-static int load_part(mi_store *s, custs *c, const char *const sql[2], int shift, int64_t max) {
+ * grouped by text (a name is looked up when the text changes), and the bits
+ * `known`. 0, 1 when there are too many texts, or an SQLite error. */
+static int load_part(mi_store *s, custs *c, const char *const sql[2], int shift, int64_t max,
+                     uint32_t known) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(s->db, sql[0], -1, &st, NULL) != SQLITE_OK &&
       sqlite3_prepare_v2(s->db, sql[1], -1, &st, NULL) != SQLITE_OK) /* no index */
@@ -156,7 +157,7 @@ static int load_part(mi_store *s, custs *c, const char *const sql[2], int shift,
     if (id < 0 || id > max || !t) continue;
     if (last < 0 || strcmp(names[last], t)) last = name_number(names, n, t);
     if (last < 0) break; /* too many texts: join instead */
-    c->code[id] |= (uint32_t)(last + !shift) << shift;
+    c->code[id] |= (uint32_t)(last + !shift) << shift | known;
   }
   sqlite3_finalize(st);
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : rc;
@@ -179,14 +180,13 @@ static int load_customers(mi_store *s, custs *c, unsigned which) {
   static const char *const tier[2] = {
       "SELECT id, coalesce(tier, '') FROM customers INDEXED BY customers_by_tier",
       "SELECT id, coalesce(tier, '') FROM customers"};
-  static const char *const ids[2] = {"SELECT id, '' FROM customers INDEXED BY customers_by_tier",
-                                      "SELECT id, '' FROM customers"};
   static const char *const region[2] = {
       "SELECT id, coalesce(region, '') FROM customers INDEXED BY customers_by_region",
       "SELECT id, coalesce(region, '') FROM customers"};
-  /* every known customer gets a tier number, "" when the tier is not read */
-  int rc = which & MI_SURVEY_NEED_TIER ? load_part(s, c, tier, 0, max) : load_part(s, c, ids, 0, max);
-  if (!rc && which & MI_SURVEY_NEED_REGION) rc = load_part(s, c, region, 16, max);
+  /* every known customer gets a tier number: "" (1) when the tier is not read */
+  int rc = which & MI_SURVEY_NEED_TIER ? load_part(s, c, tier, 0, max, 0) : 0;
+  if (!rc && which & MI_SURVEY_NEED_REGION)
+    rc = load_part(s, c, region, 16, max, which & MI_SURVEY_NEED_TIER ? 0 : 1);
   if (rc == 1) return free(c->code), c->code = NULL, 0;
   if (rc) return rc;
   c->n = n;
