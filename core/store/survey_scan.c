@@ -193,7 +193,12 @@ static int read_block(scan *x, const segment *seg, batch *b) {
   int rc = x->bh ? sqlite3_blob_reopen(x->bh, seg->block)
                  : sqlite3_blob_open(x->s->db, "main", "response_blocks", "data", seg->block, 0,
                                      &x->bh);
-  if (rc != SQLITE_OK) return rc == SQLITE_NOMEM ? MI_ENOMEM : 0;
+  if (rc != SQLITE_OK) { /* a handle that failed is not reused */
+    if (x->bh) sqlite3_blob_close(x->bh), x->bh = NULL;
+    if (rc == SQLITE_NOMEM) return MI_ENOMEM;
+    note_bad(x, seg->block);
+    return 0;
+  }
   size_t len = (size_t)sqlite3_blob_bytes(x->bh);
   if (len > b->blob_cap) {
     unsigned char *g = realloc(b->blob, len);
