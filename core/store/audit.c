@@ -38,26 +38,30 @@ void mi_audit_hash(const mi_audit_entry *en, char out[MI_AUDIT_HASH_LEN + 1]) {
   put_field(&c, en->object);
   put_field(&c, en->detail);
   sha256_digest(&c, sizeof digest, digest);
-  for (size_t i = 0; i < sizeof digest; i++) snprintf(out + 2 * i, 3, "%02x", digest[i]);
+  static const char hex[] = "0123456789abcdef"; /* a formatted print per byte cost more than the hash */
+  for (size_t i = 0; i < sizeof digest; i++)
+    out[2 * i] = hex[digest[i] >> 4], out[2 * i + 1] = hex[digest[i] & 15];
+  out[2 * sizeof digest] = 0;
 }
 
 /* The newest entry's id and hash (0 and "" when the log is empty). */
 static int head(mi_store *s, int64_t *id, char hash[MI_AUDIT_HASH_LEN + 1], mi_err *e) {
-  sqlite3_stmt *st;
   *id = 0;
   hash[0] = 0;
-  if (sqlite3_prepare_v2(s->db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", -1,
-                         &st, NULL) != SQLITE_OK)
-    return mi_store_fail(s, e, "reading the audit log");
+  /* prepared once: a batch of jobs appends an entry per job */
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_AUDIT_HEAD,
+                                   "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", e);
+  if (!st) return e ? e->code : MI_ESTORE;
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
     *id = sqlite3_column_int64(st, 0);
     const char *h = (const char *)sqlite3_column_text(st, 1);
     snprintf(hash, MI_AUDIT_HASH_LEN + 1, "%s", h ? h : "");
   }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return mi_store_fail(s, e, "reading the audit log");
-  return 0;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) rc = mi_store_fail(s, e, "reading the audit log");
+  else rc = 0;
+  sqlite3_reset(st);
+  return rc;
 }
 
 static int insert(mi_store *s, const mi_audit_entry *en, mi_err *e) {
