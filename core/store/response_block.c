@@ -336,7 +336,6 @@ int mi_block_pack(mi_block_packer *p, const void **blob, size_t *len, int64_t *f
     } else {
       memcpy(o, v, 8 * n), o += 8 * n;
     }
-    for (size_t i = 0; i < n; i++) p->values[q][i] = NAN;
   }
   memcpy(o, p->text, p->text_len);
   *first_id = p->id[0], *last_id = p->id[n ? n - 1 : 0];
@@ -346,6 +345,12 @@ int mi_block_pack(mi_block_packer *p, const void **blob, size_t *len, int64_t *f
     if (p->at[i] > *max_at) *max_at = p->at[i];
   }
   *blob = p->blob, *len = size;
-  p->n = p->nq = 0, p->ntexts = 1, p->text_len = 1;
+  mi_block_clear(p);
   return 0;
+}
+
+void mi_block_clear(mi_block_packer *p) {
+  for (size_t q = 0; q < p->nq; q++)
+    for (size_t i = 0; i < p->n; i++) p->values[q][i] = NAN;
+  p->n = p->nq = 0, p->ntexts = 1, p->text_len = 1;
 }

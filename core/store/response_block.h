@@ -70,6 +70,9 @@ size_t mi_block_rows(const mi_block_packer *p);
 int mi_block_pack(mi_block_packer *p, const void **blob, size_t *len, int64_t *first_id,
                   int64_t *last_id, int64_t *min_at, int64_t *max_at);
 
+/* Drops the rows added since the last pack. */
+void mi_block_clear(mi_block_packer *p);
+
 /* The next "qid":value pair of a scale_answers object: *p at '{' first,
  * then where the previous call left it. 1 with a pair, 0 at the end, -1
  * when the text is not such an object. */

@@ -116,11 +116,8 @@ static int pack_gap(packing *k, int64_t lo, int64_t hi, int tail) {
   size_t left = mi_block_rows(k->p);
   if (left && !tail) return write_block(k, start, hi);
   if (left == MI_BLOCK_ROWS) return write_block(k, start, last);
-  /* the tail's last rows wait for more */
-  const void *blob;
-  size_t len;
-  int64_t a, b, c, d;
-  return left ? mi_block_pack(k->p, &blob, &len, &a, &b, &c, &d) : 0;
+  mi_block_clear(k->p); /* the tail's last rows wait for more */
+  return 0;
 }
 
 static int pack_survey(packing *k) {
