@@ -1,6 +1,8 @@
 /* Import and export: CSV and JSON Lines in, the same out; every bad input is
  * refused with file:line and field, and all-or-nothing stores nothing. */
 #include "fixture.h"
+
+#include <sqlite3.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -403,6 +405,130 @@ static void test_responses_store_answers(void **state) {
   mi_store_close(s);
 }
 
+/* A text from the database at `name` (one value of one row). */
+static char *sql_text(const char *name, const char *query) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_open(path_of(name), &db), SQLITE_OK);
+  if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK) fail_msg("%s: %s", query, sqlite3_errmsg(db));
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  const unsigned char *v = sqlite3_column_text(st, 0);
+  char *out = strdup(v ? (const char *)v : "");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+/* n responses of customers C1..C3: R00001.., q_overall 1 + i % 5, q_nps
+ * i % 11, a comment "c<i>" on every 7th; line `bad` (2 = the first row)
+ * gets `bad_row` instead. */
+static void write_responses(const char *name, int first, int n, int bad, const char *bad_row) {
+  FILE *f = fopen(path_of(name), "wb");
+  assert_non_null(f);
+  fputs("external_id,survey,customer_id,submitted_at,q_overall,q_nps,q_comment\n", f);
+  for (int i = first; i < first + n; i++) {
+    if (i - first + 2 == bad) {
+      fprintf(f, "%s\n", bad_row);
+      continue;
+    }
+    char comment[16] = "";
+    if (i % 7 == 0) snprintf(comment, sizeof comment, "c%d", i);
+    fprintf(f, "R%05d,csat,C%d,2024-06-%02dT10:00:00+08:00,%d,%d,%s\n", i, 1 + i % 3, 1 + i % 28,
+            1 + i % 5, i % 11, comment);
+  }
+  fclose(f);
+}
+
+static mi_store *with_customers(const char *name) {
+  mi_store *s = fresh(name);
+  mi_err e = {0};
+  mi_import_summary sum;
+  WRITE("c3.csv", "external_id,name,kind,created_at\nC1,A,person,2024-01-01\n"
+                  "C2,B,person,2024-01-01\nC3,C,person,2024-01-01\n");
+  import_ok(s, "customers", "c3.csv", NULL, NULL, &sum, &e);
+  return s;
+}
+
+#define RESPONSES_AS_TEXT                                                                      \
+  "SELECT group_concat(r.id || ',' || r.external_id || ',' || c.external_id || ','"          \
+  " || r.submitted_at || ',' || coalesce(r.scale_answers, '') || ','"                         \
+  " || coalesce((SELECT text FROM answer_texts a WHERE a.response_id = r.id), ''), ';')"      \
+  " FROM (SELECT * FROM responses ORDER BY id) r JOIN customers c ON c.id = r.customer_id"
+
+/* 3000 responses span several of the import's batches of checked rows and
+ * many statements of 64 rows plus a tail. The all-or-nothing import (two
+ * threads, 64 rows to a statement) stores what the import with a rejects
+ * file stores (one thread, a row at a time); an error far into the file
+ * names its line and stores nothing; a file of stored and new rows adds the
+ * new ones only, each with its own open answer. */
+static void test_responses_two_threads(void **state) {
+  (void)state;
+  mi_err e = {0};
+  mi_import_summary sum;
+  write_responses("r3000.csv", 1, 3000, 0, NULL);
+  mi_store *a = with_customers("two.db"), *b = with_customers("one.db");
+  import_ok(a, "responses", "r3000.csv", NULL, NULL, &sum, &e);
+  assert_int_equal(sum.read, 3000);
+  assert_int_equal(sum.inserted, 3000);
+  import_ok(b, "responses", "r3000.csv", "rej.csv", NULL, &sum, &e);
+  assert_int_equal(sum.inserted, 3000);
+  char *ta = sql_text("two.db", RESPONSES_AS_TEXT), *tb = sql_text("one.db", RESPONSES_AS_TEXT);
+  assert_string_equal(ta, tb);
+  free(ta), free(tb);
+  /* by hand: R00014 is C3, 2024-06-15 10:00 +08:00, q_overall 5, q_nps 3, "c14" */
+  char *q = sql_text("two.db", "SELECT group_concat(id) FROM (SELECT id FROM questions ORDER BY code)");
+  char want[160];
+  int qc, qn, qo;
+  assert_int_equal(sscanf(q, "%d,%d,%d", &qc, &qn, &qo), 3); /* q_comment, q_nps, q_overall */
+  free(q);
+  snprintf(want, sizeof want, "14,R00014,C3,1718416800,{\"%d\":5,\"%d\":3},c14", qo, qn);
+  char *one = sql_text("two.db", "SELECT r.id || ',' || r.external_id || ',' || c.external_id ||"
+                                 " ',' || r.submitted_at || ',' || r.scale_answers || ',' ||"
+                                 " (SELECT text FROM answer_texts WHERE response_id = r.id)"
+                                 " FROM responses r JOIN customers c ON c.id = r.customer_id"
+                                 " WHERE r.external_id = 'R00014'");
+  assert_string_equal(one, want);
+  free(one);
+
+  /* a key twice, the second far into the file; a bad answer; an unknown customer */
+  struct {
+    int line;
+    const char *row, *message;
+  } bad[] = {{2001, "R00005,csat,C1,2024-06-01,1,1,", "'R00005' occurs more than once in this file"},
+             {1700, "R09999,csat,C1,2024-06-01,9,1,", "the scale is 1..5"},
+             {2999, "R09999,csat,NOBODY,2024-06-01,1,1,", "NOBODY"}};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    mi_store *c = with_customers("bad3000.db");
+    write_responses("bad3000.csv", 1, 3000, bad[i].line, bad[i].row);
+    assert_int_not_equal(import(c, "responses", "bad3000.csv", NULL, NULL, &sum, &e), 0);
+    if (!strstr(e.msg, bad[i].message) || e.line != bad[i].line)
+      fail_msg("case %zu: %s:%d: %s", i, e.file, e.line, e.msg);
+    assert_int_equal(rows_in(c, "responses"), 0);
+    mi_store_close(c);
+  }
+
+  /* rows 2001..4000: the first thousand stored already; new connections,
+   * so that no earlier insert of this one can be taken for these rows' */
+  mi_store_close(a);
+  mi_store_close(b);
+  assert_int_equal(mi_store_open(path_of("two.db"), 0, &a, &e), 0);
+  assert_int_equal(mi_store_open(path_of("one.db"), 0, &b, &e), 0);
+  write_responses("r2001.csv", 2001, 2000, 0, NULL);
+  import_ok(a, "responses", "r2001.csv", NULL, NULL, &sum, &e);
+  assert_int_equal(sum.inserted, 1000);
+  assert_int_equal(sum.unchanged, 1000);
+  import_ok(b, "responses", "r2001.csv", "rej.csv", NULL, &sum, &e);
+  ta = sql_text("two.db", RESPONSES_AS_TEXT), tb = sql_text("one.db", RESPONSES_AS_TEXT);
+  assert_string_equal(ta, tb);
+  free(ta), free(tb);
+  one = sql_text("two.db", "SELECT count(*) || ' ' || sum(text = 'c' || (substr(r.external_id, 2) + 0))"
+                           " FROM answer_texts a JOIN responses r ON r.id = a.response_id");
+  assert_string_equal(one, "571 571"); /* 4000 / 7 comments, each on its own response */
+  free(one);
+  mi_store_close(a);
+  mi_store_close(b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bad_arguments),
@@ -413,6 +539,7 @@ int main(void) {
       cmocka_unit_test(test_export_round_trips),
       cmocka_unit_test(test_export_neutralises_formulas),
       cmocka_unit_test(test_responses_store_answers),
+      cmocka_unit_test(test_responses_two_threads),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -396,7 +396,7 @@ static void test_credit_once_and_reverse_once(void **state) {
   assert_int_equal(mi_survey_latest(s, "csat", &survey, &e), 0);
   mi_response r = {.external_id = "R1", .survey_id = survey, .customer_id = c2,
                    .submitted_at = T_2026_10_01 + 19 * DAY};
-  assert_int_equal(mi_response_put(s, &r, NULL, 0, &e), MI_PUT_INSERTED);
+  assert_int_equal(mi_response_put(s, &r, NULL, 0, NULL, &e), MI_PUT_INSERTED);
   assert_int_equal(mi_store_commit(s, &e), 0);
 
   mi_policy *p = load_earn();

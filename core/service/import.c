@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/import_pipe.h"
 #include "service/import_rows.h"
 #include "store/audit.h"
 #include "store/survey_rows.h"
@@ -144,7 +145,7 @@ static void count(mi_import_summary *sum, int rc) {
 static int import_record(mi_import_ctx *ctx, const mi_import_entity *en, const mi_record *rec,
                          mi_err *e) {
   const char *key = mi_record_get(rec, "external_id");
-  if (key && *key) {
+  if (key && *key && !en->checked_first) {
     int fresh = mi_store_seen_add(ctx->store, key, e);
     if (fresh < 0) return fresh;
     if (!fresh)
@@ -236,6 +237,54 @@ fail:
   return e->code ? e->code : MI_ESTORE;
 }
 
+/* The all-or-nothing import of a file whose records are checked apart from
+ * storing (responses): a second thread reads and checks them through a
+ * read-only connection of its own while this one stores them. 1 when it
+ * ran (rc in *rc), 0 when it cannot (an in-memory database, no thread):
+ * then run() does the same work in one thread. */
+static int run_two_threads(mi_import_ctx *ctx, mi_import_summary *sum, int *rc, mi_err *e) {
+  mi_store *s = ctx->store, *rs = NULL;
+  const char *path = mi_store_path(s);
+  mi_err oe = {0};
+  if (!path || !*path || !strcmp(path, ":memory:") ||
+      mi_store_open(path, MI_STORE_READONLY, &rs, &oe))
+    return 0;
+  if (mi_store_read_begin(rs, &oe)) {
+    mi_store_close(rs);
+    return 0;
+  }
+  mi_import_ctx reading = {.store = rs, .cfg = ctx->cfg, .opt = ctx->opt, .reader = ctx->reader};
+  mi_import_pipe *p;
+  if (mi_import_pipe_start(&reading, &p, &oe)) {
+    mi_store_close(rs);
+    return 0;
+  }
+  const mi_checked_response *rows;
+  size_t n;
+  int got, *put = NULL;
+  *rc = mi_store_begin(s, e);
+  while (*rc == 0 && (got = mi_import_pipe_next(p, &rows, &n, e)) != 0) {
+    if (got < 0 || !(put = realloc(put, n * sizeof *put))) {
+      *rc = got < 0 ? got : mi_err_set(e, MI_ENOMEM, "out of memory");
+      break;
+    }
+    if ((*rc = mi_import_responses_store(ctx, rows, n, put, e))) break;
+    for (size_t i = 0; i < n; i++) {
+      count(sum, put[i]);
+      if (++sum->read % PROGRESS_EVERY == 0 && ctx->opt->progress)
+        ctx->opt->progress(ctx->opt->progress_ctx, sum->read);
+    }
+  }
+  free(put);
+  mi_import_pipe_stop(p);
+  if (*rc == 0) *rc = commit(ctx, sum, 1, e);
+  if (*rc) mi_store_rollback(s);
+  mi_import_ctx_release(&reading);
+  mi_store_rollback(rs);
+  mi_store_close(rs);
+  return 1;
+}
+
 int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
               mi_import_summary *summary, mi_err *e) {
   if (!s || !cfg || !opt || !opt->entity || !opt->path)
@@ -265,7 +314,16 @@ int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
   /* One batch at a time: with --rejects an import commits in chunks too. */
   int locked = 0;
   if (rc == 0) locked = (rc = mi_store_batch_lock(s, "import", MI_STORE_BUSY_MS, e)) == 0;
-  if (rc == 0) rc = run(&ctx, en, &rj, &sum, e);
+  /* Every field and reference of a response is checked above in C (each
+   * row function resolves its references in the same transaction), so
+   * SQLite need not check them a second time. */
+  int prechecked = rc == 0 && en->checked_first && (rc = mi_store_prechecked(s, 1, e)) == 0;
+  if (rc == 0 && !(en->checked_first && !rj.w && run_two_threads(&ctx, &sum, &rc, e)))
+    rc = run(&ctx, en, &rj, &sum, e);
+  if (prechecked) {
+    mi_err pe = {0};
+    if (mi_store_prechecked(s, 0, &pe) && rc == 0) *e = pe, rc = pe.code;
+  }
   /* New responses are packed for the scans at once (a cache: the rows are
    * committed, so a failure here loses nothing; the next score packs). */
   if (rc == 0 && sum.inserted && !strcmp(en->name, "responses")) {

@@ -353,29 +353,84 @@ static int answer(const mi_record *rec, const mi_question *q, const char *v, mi_
   return 0;
 }
 
-static int response_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
+/* The ids this import stored, as ranges (ids run on within a transaction;
+ * another writer's rows can come between two chunks only): a response that
+ * is already stored under one of them is a second row of this file with the
+ * same external id. Finds in a few ranges what a table of every key of the
+ * file found with an insert per row. */
+static int own_ids_add(mi_import_ctx *ctx, int64_t id) {
+  if (ctx->nown && ctx->own[ctx->nown - 1][1] == id - 1) return ctx->own[ctx->nown - 1][1] = id, 0;
+  if (ctx->nown == ctx->capown) {
+    size_t cap = ctx->capown ? 2 * ctx->capown : 16;
+    int64_t(*grown)[2] = realloc(ctx->own, cap * sizeof *grown);
+    if (!grown) return MI_ENOMEM;
+    ctx->own = grown, ctx->capown = cap;
+  }
+  ctx->own[ctx->nown][0] = ctx->own[ctx->nown][1] = id;
+  ctx->nown++;
+  return 0;
+}
+
+static int own_ids_hold(const mi_import_ctx *ctx, int64_t id) {
+  for (size_t i = ctx->nown; i-- > 0;)
+    if (id >= ctx->own[i][0] && id <= ctx->own[i][1]) return 1;
+  return 0;
+}
+
+void mi_checked_response_free(mi_checked_response *c) {
+  free(c->json);
+  for (int i = 0; i < c->ntexts; i++) free((char *)c->texts[i].text);
+  free(c->texts);
+  memset(c, 0, sizeof *c);
+}
+
+/* The open answers, copied: the record's fields last only until the next. */
+static int keep_texts(const mi_answer *a, int n, mi_checked_response *c, mi_err *e) {
+  int k = 0;
+  for (int i = 0; i < n; i++) k += a[i].text != NULL;
+  if (!k) return 0;
+  if (!(c->texts = calloc((size_t)k, sizeof *c->texts)))
+    return mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (int i = 0; i < n; i++) {
+    if (!a[i].text) continue;
+    c->texts[c->ntexts] = a[i];
+    if (!(c->texts[c->ntexts].text = strdup(a[i].text)))
+      return mi_err_set(e, MI_ENOMEM, "out of memory");
+    c->ntexts++;
+  }
+  return 0;
+}
+
+int mi_import_response_check(mi_import_ctx *ctx, const mi_record *rec, mi_checked_response *c,
+                             mi_err *e) {
   static const char *const response_channels[] = {"email", "sms", "phone", "web", NULL};
-  mi_response r = {0};
-  const char *code;
+  memset(c, 0, sizeof *c);
+  mi_response *r = &c->r;
+  const char *code, *key, *channel;
   mi_import_survey *sv = NULL;
-  if (text(rec, "external_id", 1, 64, &r.external_id, e) ||
+  if (text(rec, "external_id", 1, 64, &key, e) ||
       text(rec, "survey", 1, 64, &code, e) ||
-      customer_ref(ctx, rec, "customer_id", &r.customer_id, e) ||
-      instant(rec, "submitted_at", 1, &r.submitted_at, e) ||
-      integer(rec, "duration_s", 0, 0, 7 * 86400, &r.duration_s, &r.has_duration, e) ||
-      choice(rec, "channel", response_channels, 1, &r.channel, e) ||
+      customer_ref(ctx, rec, "customer_id", &r->customer_id, e) ||
+      instant(rec, "submitted_at", 1, &r->submitted_at, e) ||
+      integer(rec, "duration_s", 0, 0, 7 * 86400, &r->duration_s, &r->has_duration, e) ||
+      choice(rec, "channel", response_channels, 1, &channel, e) ||
       survey_for(ctx, rec, code, &sv, e) ||
       check_columns(ctx, rec, sv, e))
     return MI_EPARSE;
-  r.survey_id = sv->id;
+  c->line = mi_record_line(rec);
+  snprintf(c->key, sizeof c->key, "%s", key);
+  r->external_id = c->key;
+  for (int i = 0; channel && response_channels[i]; i++)
+    if (!strcmp(channel, response_channels[i])) r->channel = response_channels[i];
+  r->survey_id = sv->id;
   const char *inv = mi_record_get(rec, "invitation");
   if (!mi_field_absent(inv)) {
     int64_t inv_customer;
     char inv_survey[65];
     mi_err ie;
-    if (mi_invitation_find(ctx->store, inv, &r.invitation_id, &inv_customer, inv_survey, &ie))
+    if (mi_invitation_find(ctx->store, inv, &r->invitation_id, &inv_customer, inv_survey, &ie))
       return mi_record_error(rec, e, MI_EPARSE, "invitation", "%s", ie.msg);
-    if (inv_customer != r.customer_id || strcmp(inv_survey, code))
+    if (inv_customer != r->customer_id || strcmp(inv_survey, code))
       return mi_record_error(rec, e, MI_EPARSE, "invitation",
                              "'%s' was sent to another customer or for another survey", inv);
   }
@@ -387,16 +442,69 @@ static int response_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
     if (mi_field_absent(v)) continue; /* not answered */
     rc = answer(rec, &sv->questions[i], v, &answers[n++], e);
   }
-  if (rc == 0) rc = stored(rec, mi_response_put(ctx->store, &r, answers, n, e), e);
-  if (rc >= 0 && r.invitation_id) {
-    int marked = mi_invitation_mark(ctx->store, r.invitation_id, "responded", r.submitted_at, e);
-    if (marked < 0) rc = stored(rec, marked, e);
-  }
+  if (rc == 0) rc = stored(rec, mi_response_pack(answers, n, &c->json, e), e);
+  if (rc == 0) rc = keep_texts(answers, n, c, e);
   free(answers);
+  if (rc) mi_checked_response_free(c);
   return rc;
 }
 
+/* An error of a checked row, at the line it was read from. */
+static int checked_error(const mi_import_ctx *ctx, const mi_checked_response *c, mi_err *e,
+                         const char *field) {
+  mi_err se = *e;
+  const char *name = ctx->reader ? mi_reader_name(ctx->reader) : NULL;
+  if (field)
+    return mi_err_setpos(e, se.code, name, (int)c->line, 0, "field '%s': %s", field, se.msg);
+  return mi_err_setpos(e, se.code, name, (int)c->line, 0, "%s", se.msg);
+}
+
+/* What became of a stored row: a second row of the file with its key is
+ * an error; its invitation is now answered. */
+static int after_store(mi_import_ctx *ctx, const mi_checked_response *c, int put, int64_t id,
+                       mi_err *e) {
+  const mi_response *r = &c->r;
+  if (put == MI_PUT_INSERTED && own_ids_add(ctx, id)) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (put == MI_PUT_UNCHANGED && own_ids_hold(ctx, id)) {
+    mi_err_set(e, MI_EEXIST, "'%s' occurs more than once in this file", r->external_id);
+    return checked_error(ctx, c, e, "external_id");
+  }
+  if (r->invitation_id &&
+      mi_invitation_mark(ctx->store, r->invitation_id, "responded", r->submitted_at, e) < 0)
+    return checked_error(ctx, c, e, NULL);
+  return 0;
+}
+
+int mi_import_responses_store(mi_import_ctx *ctx, const mi_checked_response *rows, size_t n,
+                              int *put, mi_err *e) {
+  mi_response_row rr[MI_RESPONSE_ROWS];
+  int64_t ids[MI_RESPONSE_ROWS];
+  for (size_t at = 0; at < n; at += MI_RESPONSE_ROWS) {
+    size_t k = n - at < MI_RESPONSE_ROWS ? n - at : MI_RESPONSE_ROWS, failed = 0;
+    for (size_t i = 0; i < k; i++)
+      rr[i] = (mi_response_row){&rows[at + i].r, rows[at + i].json, rows[at + i].texts,
+                                rows[at + i].ntexts};
+    int rc = mi_response_put_rows(ctx->store, rr, k, ids, put + at, &failed, e);
+    if (rc < 0)
+      return checked_error(ctx, &rows[at + failed], e, rc == MI_EPARSE ? "invitation" : NULL);
+    for (size_t i = 0; i < k; i++)
+      if ((rc = after_store(ctx, &rows[at + i], put[at + i], ids[i], e))) return rc;
+  }
+  return 0;
+}
+
+static int response_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
+  mi_checked_response c;
+  int put, rc = mi_import_response_check(ctx, rec, &c, e);
+  if (rc == 0) rc = mi_import_responses_store(ctx, &c, 1, &put, e);
+  mi_checked_response_free(&c);
+  return rc ? rc : put;
+}
+
 void mi_import_ctx_release(mi_import_ctx *ctx) {
+  free(ctx->own);
+  ctx->own = NULL;
+  ctx->nown = ctx->capown = 0;
   for (int i = 0; i < ctx->nsurveys; i++) free(ctx->surveys[i].questions);
   free(ctx->surveys);
   ctx->surveys = NULL;
@@ -426,11 +534,11 @@ static const char *const response_optional[] = {"duration_s", "channel", "invita
 static const char *const none[] = {NULL};
 
 const mi_import_entity mi_import_entity_table[] = {
-    {"customers", customer_required, customer_optional, 0, customer_row},
-    {"staff", staff_required, staff_optional, 0, staff_row},
-    {"orders", order_required, none, 0, order_row},
-    {"interactions", interaction_required, interaction_optional, 0, interaction_row},
-    {"tickets", ticket_required, ticket_optional, 0, ticket_row},
-    {"responses", response_required, response_optional, 1, response_row},
-    {NULL, NULL, NULL, 0, NULL},
+    {"customers", customer_required, customer_optional, 0, 0, customer_row},
+    {"staff", staff_required, staff_optional, 0, 0, staff_row},
+    {"orders", order_required, none, 0, 0, order_row},
+    {"interactions", interaction_required, interaction_optional, 0, 0, interaction_row},
+    {"tickets", ticket_required, ticket_optional, 0, 0, ticket_row},
+    {"responses", response_required, response_optional, 1, 1, response_row},
+    {NULL, NULL, NULL, 0, 0, NULL},
 };

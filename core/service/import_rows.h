@@ -4,6 +4,7 @@
 #define MI_SERVICE_IMPORT_ROWS_H
 
 #include "service/import.h"
+#include "store/responses.h"
 #include "util/record_reader.h"
 
 typedef struct mi_import_ctx mi_import_ctx;
@@ -13,6 +14,11 @@ typedef struct mi_import_entity {
   const char *const *required; /* columns that must be in the file */
   const char *const *optional; /* columns that may be */
   int extra_columns;           /* responses: question codes are columns too */
+  /* responses: a record is checked completely before it is stored
+   * (mi_import_response_check, then _store): SQLite's own checks are off
+   * meanwhile, the store finds a key given twice in the file, and an
+   * all-or-nothing import checks and stores in two threads. */
+  int checked_first;
   /* Stores one record; returns MI_PUT_* or a negative code with e filled. */
   int (*row)(mi_import_ctx *ctx, const mi_record *rec, mi_err *e);
 } mi_import_entity;
@@ -26,7 +32,32 @@ struct mi_import_ctx {
   mi_reader *reader;
   struct mi_import_survey *surveys; /* responses: survey versions seen */
   int nsurveys;
+  int64_t (*own)[2]; /* responses: the ids this import stored, as ranges */
+  size_t nown, capown;
 };
+
+/* A response checked and ready to store: the import's reading thread
+ * checks records into these and its storing thread stores them. */
+typedef struct mi_checked_response {
+  mi_response r;    /* external_id points at key, channel at a constant */
+  char key[65];
+  char *json;       /* the scale answers (mi_response_pack) */
+  mi_answer *texts; /* the open answers, their texts owned */
+  int ntexts;
+  long line;        /* where the record was read, for messages */
+} mi_checked_response;
+
+/* Checks a record of a responses file and resolves its references through
+ * ctx->store (reading only); 0 or an error naming file:line and field. On
+ * success *c is the caller's (mi_checked_response_free). */
+int mi_import_response_check(mi_import_ctx *ctx, const mi_record *rec, mi_checked_response *c,
+                             mi_err *e);
+/* Stores checked responses through ctx->store, put[i] what became of row i
+ * (MI_PUT_*); or an error at the line of the row concerned (a key twice in
+ * the file, an invitation answered already). */
+int mi_import_responses_store(mi_import_ctx *ctx, const mi_checked_response *rows, size_t n,
+                              int *put, mi_err *e);
+void mi_checked_response_free(mi_checked_response *c);
 
 /* Releases what a ctx collected (survey caches). */
 void mi_import_ctx_release(mi_import_ctx *ctx);

@@ -24,8 +24,34 @@ typedef struct mi_response {
 
 /* Stores a response with its answers. A response is never rewritten: if one
  * with the same external_id is stored, nothing changes (MI_PUT_UNCHANGED).
- * Returns MI_PUT_INSERTED or MI_PUT_UNCHANGED. */
+ * Returns MI_PUT_INSERTED or MI_PUT_UNCHANGED with *id (may be NULL) the
+ * response's row, or MI_EPARSE when its invitation was answered already. */
 int mi_response_put(mi_store *s, const mi_response *r, const mi_answer *answers, int nanswers,
-                    mi_err *e);
+                    int64_t *id, mi_err *e);
+
+/* mi_response_put in two steps, for a writer that prepares rows apart from
+ * storing them (the import's two threads): the scale answers as the JSON
+ * object of responses.scale_answers ({"question id":value,...}; *json NULL
+ * when there are none, else the caller frees it), then the row with it and
+ * the open answers among answers. */
+int mi_response_pack(const mi_answer *answers, int nanswers, char **json, mi_err *e);
+int mi_response_put_packed(mi_store *s, const mi_response *r, const char *json,
+                           const mi_answer *answers, int nanswers, int64_t *id, mi_err *e);
+
+/* Many responses at once (an import): those without an invitation go in by
+ * MI_RESPONSE_ROWS in one statement (SQLite then opens the indexes and runs
+ * the insert trigger's program once per statement, not once per row); the
+ * others one by one. put[i] is what became of row i (MI_PUT_INSERTED or
+ * MI_PUT_UNCHANGED) and ids[i] its row. A negative return: an error about
+ * row *failed (the rows are then to be rolled back with their transaction). */
+enum { MI_RESPONSE_ROWS = 64 };
+typedef struct mi_response_row {
+  const mi_response *r;
+  const char *json;          /* mi_response_pack */
+  const mi_answer *texts;    /* answers; those with a text are stored */
+  int ntexts;
+} mi_response_row;
+int mi_response_put_rows(mi_store *s, const mi_response_row *rows, size_t n, int64_t *ids,
+                         int *put, size_t *failed, mi_err *e);
 
 #endif

@@ -16,6 +16,26 @@ int mi_store_begin(mi_store *s, mi_err *e) {
   return 0;
 }
 
+int mi_store_read_begin(mi_store *s, mi_err *e) {
+  if (!s) return mi_err_set(e, MI_EINVAL, "no store");
+  if (s->in_txn) return mi_err_set(e, MI_EINVAL, "a transaction is already open");
+  if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "starting to read");
+  s->in_txn = 1;
+  return 0;
+}
+
+int mi_store_prechecked(mi_store *s, int on, mi_err *e) {
+  if (!s) return mi_err_set(e, MI_EINVAL, "no store");
+  if (s->in_txn) return mi_err_set(e, MI_EINVAL, "checks can change only between transactions");
+  if (sqlite3_exec(s->db,
+                   on ? "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON"
+                      : "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF",
+                   NULL, NULL, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "changing the constraint checks");
+  return 0;
+}
+
 void mi_store_busy_wait(mi_store *s, int ms) {
   if (s) sqlite3_busy_timeout(s->db, s->busy_ms = ms);
 }

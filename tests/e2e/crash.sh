@@ -96,6 +96,26 @@ same "$(orders_state "$db")" "$want_orders" "orders after the kills and a re-run
 expect 0 m import orders "$tmp/data/orders.csv"
 contains "$tmp/out" "20000 rows read, 0 added, 0 updated, 20000 unchanged"
 
+# --- responses (checked by one thread, stored by another): all or nothing too
+sed '1!s/^R/S/' "$tmp/data/responses.csv" >"$tmp/responses2.csv"
+responses_state() {
+  sql "$1" "SELECT count(*), sum(length(scale_answers)), (SELECT count(*) FROM answer_texts),
+            (SELECT count(*) FROM invitations WHERE answered) FROM responses"
+}
+reference responses import responses "$tmp/responses2.csv"
+want_responses=$(responses_state "$ref")
+responses_check() {
+  local n; n=$(sql "$db" "SELECT count(*) FROM responses")
+  if [ "$n" -eq 2000 ] || [ "$n" -eq 4000 ]; then ok; else bad "a killed import left $n responses (not 2000 or 4000)"; fi
+}
+kill_loop "$ref_ms" responses_check import responses "$tmp/responses2.csv"
+expect 0 m import responses "$tmp/responses2.csv"
+same "$(responses_state "$db")" "$want_responses" "responses after the kills and a re-run"
+expect 0 m --json survey score csat
+cp "$tmp/out" "$tmp/score-after-kills.json"
+"$manyi" --config "$cfg" --db "$ref" --json survey score csat >"$tmp/score-ref.json" 2>/dev/null
+same "$(cat "$tmp/score-after-kills.json")" "$(cat "$tmp/score-ref.json")" "the score after the kills"
+
 # --- tiers: every customer ends with the tier of an uninterrupted run
 reference tiers eval tiers
 want_tiers=$(tiers_state "$ref")

@@ -102,6 +102,11 @@ expect 1 m import responses "$tmp/r.csv"
 contains "$tmp/err" "was sent to another customer or for another survey"
 expect 3 m import responses "$tmp/r.csv" --rejects "$tmp/rej.csv"   # 3: some rows rejected
 contains "$tmp/rej.csv" "unknown invitation 'NOPE'"
+# a second answer to an invitation: refused at its line, with the first answer named
+printf '%s\n' 'external_id,survey,customer_id,submitted_at,duration_s,invitation,q_overall,q_quality,q_nps' \
+  "X4,csat,$cust,2026-11-24T11:00:00+08:00,300,$inv,2,2,2" >"$tmp/r2.csv"
+expect 1 m import responses "$tmp/r2.csv"
+contains "$tmp/err" "r2.csv:2: field 'invitation': its invitation was answered already, by response 'X1'"
 expect 0 m --json survey status csat --wave Q4
 same "$(jx '$[2].stratum') $(jx '$[2].answered') $(jx '$[4].answered') $(jx '$[4].sent')" "C 1 1 200" "answered by stratum"
 # 1 of 149 sent in stratum C

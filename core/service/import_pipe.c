@@ -1,0 +1,133 @@
+/* A responses file imported by two threads: one reads the file and checks
+ * each record (through a read-only connection of its own for the look-ups
+ * of customers, surveys and invitations), the other stores the checked rows
+ * in the import's transaction. Checking is about a third of the work, so the
+ * storing thread, SQLite's single writer, sets the pace. Batches of checked
+ * rows pass through a queue of a few slots: memory is bounded by the queue,
+ * whatever the size of the file. */
+#include "service/import_pipe.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BATCH_ROWS = 512, SLOTS = 4 };
+
+typedef struct slot {
+  mi_checked_response rows[BATCH_ROWS];
+  size_t n;
+  int full; /* written by the reader, not yet taken */
+  int last; /* the reader's last slot: the end of the file, or its error */
+  int rc;   /* with last: 0 at the end, else the error (err) */
+  mi_err err;
+} slot;
+
+struct mi_import_pipe {
+  mi_import_ctx *ctx; /* the reader's: its own store */
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t changed;
+  int stop; /* the storing side gave up */
+  slot slots[SLOTS];
+  size_t take; /* the slot being consumed */
+  int given;   /* its rows were handed over */
+};
+
+static void slot_clear(slot *s) {
+  for (size_t i = 0; i < s->n; i++) mi_checked_response_free(&s->rows[i]);
+  s->n = 0, s->last = 0, s->rc = 0;
+}
+
+/* Waits for slot i to be free; 0 when the consumer stopped. */
+static int wait_free(mi_import_pipe *p, size_t i) {
+  pthread_mutex_lock(&p->mu);
+  while (p->slots[i].full && !p->stop) pthread_cond_wait(&p->changed, &p->mu);
+  int go = !p->stop;
+  pthread_mutex_unlock(&p->mu);
+  return go;
+}
+
+static void publish(mi_import_pipe *p, slot *s) {
+  pthread_mutex_lock(&p->mu);
+  s->full = 1;
+  pthread_cond_broadcast(&p->changed);
+  pthread_mutex_unlock(&p->mu);
+}
+
+static void *reader(void *arg) {
+  mi_import_pipe *p = arg;
+  size_t i = 0;
+  for (;;) {
+    if (!wait_free(p, i)) return NULL;
+    slot *s = &p->slots[i];
+    const mi_record *rec;
+    int rc = 0;
+    while (s->n < BATCH_ROWS) {
+      rc = mi_reader_next(p->ctx->reader, &rec, &s->err);
+      if (rc <= 0) break;
+      rc = mi_import_response_check(p->ctx, rec, &s->rows[s->n], &s->err);
+      if (rc < 0) break;
+      s->n++;
+    }
+    s->last = rc <= 0 && s->n < BATCH_ROWS;
+    s->rc = rc < 0 ? rc : 0;
+    publish(p, s);
+    if (s->last) return NULL;
+    i = (i + 1) % SLOTS;
+  }
+}
+
+int mi_import_pipe_start(mi_import_ctx *reading, mi_import_pipe **out, mi_err *e) {
+  mi_import_pipe *p = calloc(1, sizeof *p);
+  if (!p) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  p->ctx = reading;
+  pthread_mutex_init(&p->mu, NULL);
+  pthread_cond_init(&p->changed, NULL);
+  if (pthread_create(&p->thread, NULL, reader, p)) {
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->changed);
+    free(p);
+    return mi_err_set(e, MI_ENOMEM, "cannot start the import's reading thread");
+  }
+  *out = p;
+  return 0;
+}
+
+int mi_import_pipe_next(mi_import_pipe *p, const mi_checked_response **rows, size_t *n,
+                        mi_err *e) {
+  for (;;) {
+    slot *s = &p->slots[p->take];
+    pthread_mutex_lock(&p->mu);
+    while (!s->full) pthread_cond_wait(&p->changed, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    if (!p->given && s->n) {
+      p->given = 1;
+      *rows = s->rows, *n = s->n;
+      return 1;
+    }
+    if (s->last) {
+      if (s->rc) *e = s->err;
+      return s->rc;
+    }
+    /* the slot is used up: back to the reader */
+    slot_clear(s);
+    pthread_mutex_lock(&p->mu);
+    s->full = 0;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->mu);
+    p->take = (p->take + 1) % SLOTS, p->given = 0;
+  }
+}
+
+void mi_import_pipe_stop(mi_import_pipe *p) {
+  if (!p) return;
+  pthread_mutex_lock(&p->mu);
+  p->stop = 1;
+  pthread_cond_broadcast(&p->changed);
+  pthread_mutex_unlock(&p->mu);
+  pthread_join(p->thread, NULL);
+  for (size_t i = 0; i < SLOTS; i++) slot_clear(&p->slots[i]);
+  pthread_mutex_destroy(&p->mu);
+  pthread_cond_destroy(&p->changed);
+  free(p);
+}
