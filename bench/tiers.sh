@@ -40,11 +40,13 @@
 #                      must be stopped by the breaker in under 60 s, no tier changed)
 #   BENCH_SPLIT=0      leave out the two dry runs that split manyi's time
 #   BENCH_POINTS=0     leave out B2 (eval points against one INSERT ... SELECT)
+#   BENCH_B4_ONLY=1    run B4 alone (on a copy of the base: no tier set)
 #   BENCH_SETUP_ONLY=1 generate and import the base database, then stop (so
 #                      that the timed run that follows, with the same BENCH_DIR,
 #                      reuses it: run the setup outside the timing lock)
 #
-# Exit status: 0 when both sides ran and agree on every tier (and B4 held);
+# Exit status: 0 when both sides ran and agree on every tier and every points
+# entry (and B4 held);
 # 1 when a manyi step failed, the tiers differ or a hostile policy was not
 # stopped in time; 2 on a usage or setup error.
 set -euo pipefail
@@ -55,7 +57,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 
-usage() { sed -n '2,50p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,51p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
@@ -163,6 +165,11 @@ rm -f "$mdb" "$mdb-wal" "$mdb-shm" "$pdb" "$pdb-wal" "$pdb-shm"
 copy_s=$(run "$work/copy.log" bash -c 'cp "$1" "$2" && cp "$1" "$3"' _ "$base" "$mdb" "$pdb")
 [[ $copy_s != failed ]] || die "cannot copy $base"
 
+# BENCH_B4_ONLY=1: the breaker alone (B4), on the first copy of the base.
+b4_only=0
+[[ ${BENCH_B4_ONLY:-0} != 1 ]] || b4_only=1
+if ((b4_only == 0)); then
+
 # --- manyi ----------------------------------------------------------------
 manyi_ok=1
 m_eval=$(run "$work/manyi-eval.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text")
@@ -244,6 +251,8 @@ if [[ ${BENCH_SPLIT:-1} != 0 ]]; then
     s_dry=$(run "$work/dry-policy.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run)
 fi
 
+fi  # b4_only
+
 # --- B4: the breaker ------------------------------------------------------
 # Twenty hostile tier policies, each run by `eval tiers --policy FILE` on the
 # manyi copy (which holds the tiers of the real run): each must stop on its
@@ -292,6 +301,15 @@ if [[ ${BENCH_BREAKER:-1} != 0 ]]; then
         fi
         b4_rows+=("$(printf '%-18s %6s s %6s %14s %8s' "$name" "$s" "$rc" "$same" "$verdict")")
     done
+fi
+
+if ((b4_only)); then
+    echo
+    echo "B4 breaker: hostile tier policies over $n_customers customers (each: exit 4, under 60 s, no tier changed)"
+    printf '%-18s %8s %6s %14s %8s\n' "policy" "time" "exit" "tiers same" "verdict"
+    printf '%s\n' "${b4_rows[@]}"
+    ((b4_bad == 0)) || { echo "bench: FAILED: $b4_bad hostile policies were not stopped by the breaker in under 60 s with no tier changed" >&2; exit 1; }
+    exit 0
 fi
 
 # --- report ---------------------------------------------------------------
