@@ -10,10 +10,16 @@
 #   sqlite3: bench/tiers_peer.sql on COPY2: one UPDATE customers SET tier =
 #            (SELECT CASE ... END FROM orders ...) with the rules of
 #            policies/tiers.lua and the params of CONFIG
-# and checks that both gave every customer the same tier. Then it splits
-# manyi's time per customer: the facts query alone (in the sqlite3 shell),
-# `eval tiers --dry-run` with a policy that always returns "C", the same with
-# the configured policy, and the real run. Last (B4), twenty hostile tier
+# and checks that both gave every customer the same tier (B1). Both copies
+# hold the same indexes (manyi's schema, migration 0014: orders_by_customer
+# covers customer_id, ordered_at, status, amount_minor), so the peer reads
+# orders through the same covering index as manyi's streaming pass. Then it
+# splits manyi's time per customer: `eval tiers --dry-run` with a policy that
+# always returns "C" (the pass and the policy bridge), the same with the
+# configured policy, and the real run. B2: on two copies of the database
+# with the tiers manyi set, `manyi eval points --as-of T` against
+# bench/points_peer.sql (one INSERT ... SELECT of the same ledger rows in the
+# sqlite3 shell), every entry's points and expiry compared. Last (B4), twenty hostile tier
 # policies (loops, memory bombs, deep recursion, 5 MB strings, nonsense
 # returns) run by `eval tiers --policy FILE` on COPY1: each must be stopped by
 # the breaker on its own (exit status 4) in under 60 s with no tier changed.
@@ -32,8 +38,15 @@
 #   SQLITE3=PATH       the sqlite3 shell to compare with (default: sqlite3 on PATH)
 #   BENCH_BREAKER=0    leave out B4 (twenty hostile tier policies, each of which
 #                      must be stopped by the breaker in under 60 s, no tier changed)
+#   BENCH_SPLIT=0      leave out the two dry runs that split manyi's time
+#   BENCH_POINTS=0     leave out B2 (eval points against one INSERT ... SELECT)
+#   BENCH_B4_ONLY=1    run B4 alone (on a copy of the base: no tier set)
+#   BENCH_SETUP_ONLY=1 generate and import the base database, then stop (so
+#                      that the timed run that follows, with the same BENCH_DIR,
+#                      reuses it: run the setup outside the timing lock)
 #
-# Exit status: 0 when both sides ran and agree on every tier (and B4 held);
+# Exit status: 0 when both sides ran and agree on every tier and every points
+# entry (and B4 held);
 # 1 when a manyi step failed, the tiers differ or a hostile policy was not
 # stopped in time; 2 on a usage or setup error.
 set -euo pipefail
@@ -44,12 +57,12 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 
-usage() { sed -n '2,38p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,51p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
 peer_sql=$here/tiers_peer.sql
-facts_c=$root/core/store/customer_facts.c
+points_sql=$here/points_peer.sql
 as_of_text=${BENCH_AS_OF:-2026-11-01T00:00:00Z}
 as_of=$(date -u -d "$as_of_text" +%s 2>/dev/null) || die "BENCH_AS_OF: cannot read '$as_of_text' as a time"
 since=$((as_of - 365 * 86400))
@@ -139,6 +152,10 @@ b_rows=$("$sqlite" "$base" "SELECT (SELECT count(*) FROM customers) || ' ' || (S
 [[ $b_rows == "$n_customers $n_orders" ]] ||
     die "the base database holds '$b_rows' customers and orders, expected '$n_customers $n_orders'; see $work/manyi-*.log"
 echo "base: $(mb "$base")"
+if [[ ${BENCH_SETUP_ONLY:-0} == 1 ]]; then
+    echo "base ready (BENCH_SETUP_ONLY=1); run again with the same BENCH_DIR to time"
+    exit 0
+fi
 
 # Two copies of the base, made before either side runs.
 mdb=$work/manyi.db
@@ -147,6 +164,11 @@ rm -f "$mdb" "$mdb-wal" "$mdb-shm" "$pdb" "$pdb-wal" "$pdb-shm"
 # shellcheck disable=SC2016 # $1.. belong to the inner shell
 copy_s=$(run "$work/copy.log" bash -c 'cp "$1" "$2" && cp "$1" "$3"' _ "$base" "$mdb" "$pdb")
 [[ $copy_s != failed ]] || die "cannot copy $base"
+
+# BENCH_B4_ONLY=1: the breaker alone (B4), on the first copy of the base.
+b4_only=0
+[[ ${BENCH_B4_ONLY:-0} != 1 ]] || b4_only=1
+if ((b4_only == 0)); then
 
 # --- manyi ----------------------------------------------------------------
 manyi_ok=1
@@ -177,36 +199,59 @@ read -r v_n v_diff v_null <<<"${verify//|/ }"
 dist=$("$sqlite" "$mdb" "ATTACH '$pdb' AS peer" \
     "SELECT group_concat(t || ' ' || n, ', ') FROM (SELECT coalesce(tier, 'none') AS t, count(*) AS n FROM peer.customers GROUP BY tier ORDER BY tier)")
 hist=$("$sqlite" "$mdb" "SELECT count(*) FROM tier_history")
-agree=1
+agree=1 agree_p=1
 [[ $v_n == "$n_customers" && $v_diff == 0 ]] || agree=0
+# The index both sides read orders through (the same schema on both copies).
+idx=$("$sqlite" "$pdb" "SELECT sql FROM sqlite_master WHERE name = 'orders_by_customer'")
+
+# --- B2: eval points against one INSERT ... SELECT ------------------------
+# Two copies of the manyi copy (its tiers are the peer's: verified above),
+# made before either side runs; the entries for completed orders compared.
+s_pm=- s_pp=- p_n=- p_diff=- p_only=- p_sum=-
+if [[ ${BENCH_POINTS:-1} != 0 ]]; then
+    { grep -Eq '^ *points_per_unit: *1( |$)' "$config" &&
+        grep -Eq '^ *multipliers: *[{]A: 2.0, B: 1.5, C: 1.0, P: 1.0[}]' "$config" &&
+        grep -Eq '^ *no_tier_multiplier: *1.0( |$)' "$config" &&
+        grep -Eq '^ *expires: *end_of_year( |$)' "$config"; } ||
+        die "the loyalty params of $config are not the ones $points_sql is written for"
+    pm=$work/points-manyi.db pp=$work/points-peer.db
+    rm -f "$pm" "$pm-wal" "$pm-shm" "$pp" "$pp-wal" "$pp-shm"
+    "$sqlite" "$mdb" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+    { cp "$mdb" "$pm" && cp "$mdb" "$pp"; } || die "cannot copy $mdb"
+    now_s=$(date -u +%s)
+    s_pm=$(MANYI_NOW=$(date -u -d "@$now_s" +%Y-%m-%dT%H:%M:%SZ) run "$work/manyi-points.log" \
+        "$manyi" --config "$config" --db "$pm" eval points --as-of "$as_of_text")
+    s_pp=$(run "$work/peer-points.log" "$sqlite" -bail "$pp" "$pragmas" ".parameter init" \
+        ".parameter set :as_of $as_of" ".parameter set :now $now_s" ".read \"$points_sql\"")
+    verify_p=$("$sqlite" "$pm" "ATTACH '$pp' AS peer" "
+        SELECT (SELECT count(*) FROM main.loyalty_ledger WHERE idempotency_key LIKE 'order:%:earn'),
+               (SELECT count(*) FROM main.loyalty_ledger m JOIN peer.loyalty_ledger p USING (idempotency_key)
+                WHERE m.points IS NOT p.points OR m.expires_at IS NOT p.expires_at
+                   OR m.customer_id IS NOT p.customer_id),
+               (SELECT count(*) FROM main.loyalty_ledger m WHERE idempotency_key LIKE 'order:%:earn'
+                AND NOT EXISTS (SELECT 1 FROM peer.loyalty_ledger p WHERE p.idempotency_key = m.idempotency_key))
+             + (SELECT count(*) FROM peer.loyalty_ledger p WHERE NOT EXISTS
+                (SELECT 1 FROM main.loyalty_ledger m WHERE m.idempotency_key = p.idempotency_key)),
+               (SELECT total(points) FROM main.loyalty_ledger)")
+    read -r p_n p_diff p_only p_sum <<<"${verify_p//|/ }"
+    [[ $s_pm != failed && $s_pp != failed && $p_diff == 0 && $p_only == 0 && $p_n -gt 0 ]] || agree_p=0
+fi
 
 # --- where manyi's time goes ----------------------------------------------
-# 1. The facts query of core/store/customer_facts.c alone, in the sqlite3
-#    shell on the manyi copy, every column summed so that none is skipped.
-facts=$(awk '
-    /^#define FACTS_SELECT/ { on = 1; next }
-    on { s = $0; sub(/^[^"]*"/, "", s); sub(/"[^"]*$/, "", s); sql = sql s; if ($0 !~ /\\$/) exit }
-    END { print sql }' "$facts_c" 2>/dev/null || true)
-s_facts=-
-if [[ $facts == SELECT*FROM\ customers\ c* ]]; then
-    cols="id,ext,kind,region,industry,birthday,tier,created_at,spend,o12,ototal,refunded,cancelled,last_order,complaints,tickets,sat,nps,points"
-    sums="count(*), total(id), total(length(ext)), total(length(kind)), total(length(region)), total(length(industry)),"
-    sums+=" total(length(birthday)), total(length(tier)), total(created_at), total(spend), total(o12), total(ototal),"
-    sums+=" total(refunded), total(cancelled), total(last_order), total(complaints), total(tickets), total(sat), total(nps), total(points)"
-    s_facts=$(run "$work/facts.log" "$sqlite" -bail "$mdb" "$pragmas" ".parameter init" \
-        ".parameter set ?1 $as_of" ".parameter set ?2 $since" \
-        "WITH f($cols) AS (${facts}ORDER BY c.id) SELECT $sums FROM f")
-else
-    echo "bench: could not read FACTS_SELECT from $facts_c; the facts-query row is left out" >&2
-fi
-# 2. and 3. Dry runs: a policy that returns a constant, then the configured one.
+# Dry runs: a policy that returns a constant (the streaming pass and the
+# policy bridge), then the configured one. BENCH_SPLIT=0 leaves them out.
 trivial=$work/trivial_tiers.lua
 cat >"$trivial" <<'EOF'
 -- bench/tiers.sh: the cheapest tier policy, to measure the bridge alone.
 return { tier = function(customer, params) return "C", "constant" end }
 EOF
-s_trivial=$(run "$work/dry-trivial.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run --policy "$trivial")
-s_dry=$(run "$work/dry-policy.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run)
+s_trivial=- s_dry=-
+if [[ ${BENCH_SPLIT:-1} != 0 ]]; then
+    s_trivial=$(run "$work/dry-trivial.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run --policy "$trivial")
+    s_dry=$(run "$work/dry-policy.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run)
+fi
+
+fi  # b4_only
 
 # --- B4: the breaker ------------------------------------------------------
 # Twenty hostile tier policies, each run by `eval tiers --policy FILE` on the
@@ -258,6 +303,15 @@ if [[ ${BENCH_BREAKER:-1} != 0 ]]; then
     done
 fi
 
+if ((b4_only)); then
+    echo
+    echo "B4 breaker: hostile tier policies over $n_customers customers (each: exit 4, under 60 s, no tier changed)"
+    printf '%-18s %8s %6s %14s %8s\n' "policy" "time" "exit" "tiers same" "verdict"
+    printf '%s\n' "${b4_rows[@]}"
+    ((b4_bad == 0)) || { echo "bench: FAILED: $b4_bad hostile policies were not stopped by the breaker in under 60 s with no tier changed" >&2; exit 1; }
+    exit 0
+fi
+
 # --- report ---------------------------------------------------------------
 echo
 m_version=$("$manyi" --version 2>/dev/null | head -n 1) || m_version=
@@ -265,6 +319,7 @@ echo "versions: ${m_version:-manyi (--version failed)}; sqlite3 $sqlite_version"
 echo "manyi eval tiers: $(head -n 1 "$work/manyi-eval.log" 2>/dev/null)"
 echo "tiers (peer): $dist; tier history rows written by manyi: $hist"
 echo "verify: $v_n customers compared, $v_diff with a different tier (manyi without a tier: $v_null)"
+echo "index on both copies: $idx"
 echo
 awk -v nc="$n_customers" -v nr="$((n_customers + n_orders))" \
     -v mi="$m_init" -v mc="$m_cust" -v mo="$m_ord" -v cp="$copy_s" \
@@ -285,24 +340,34 @@ BEGIN {
     printf "%-26s %10s\n", "copy base twice", cp
 }'
 echo
-awk -v n="$n_customers" -v f="$s_facts" -v t="$s_trivial" -v d="$s_dry" -v e="$m_eval" -v p="$p_eval" '
+awk -v n="$n_customers" -v t="$s_trivial" -v d="$s_dry" -v e="$m_eval" -v p="$p_eval" '
 function num(x) { return x ~ /^[0-9.]+$/ }
 function us(s) { return s ~ /^-?[0-9.]+$/ ? sprintf("%.1f", s * 1e6 / n) : "-" }
 function diff(a, b) { return (num(a) && num(b)) ? sprintf("%.2f", a - b) : "-" }
 function row(what, s) { printf "%-46s %9s %12s\n", what, s, us(s) }
 BEGIN {
-    printf "%-46s %9s %12s\n", "manyi eval tiers, per customer", "s", "us/customer"
-    row("facts query alone (sqlite3 shell)", f)
-    row("dry run, constant policy", t)
+    printf "%-46s %9s %12s\n", "manyi eval tiers, per customer (B5)", "s", "us/customer"
+    row("dry run, constant policy (pass + bridge)", t)
     row("dry run, policies/tiers.lua", d)
     row("real run (writes tiers and history)", e)
-    row("  bridge: constant dry run - facts query", diff(t, f))
     row("  tiers.lua body: dry run - constant", diff(d, t))
     row("  writes: real run - dry run", diff(e, d))
     row("peer UPDATE (sqlite3 shell)", p)
 }'
-echo "ratio = manyi seconds / sqlite3 seconds (lower is better); the bridge row is the cost of one policy call"
-echo "(view, Lua call, result checks, chunk copy) over reading the facts; us = microseconds"
+echo "ratio = manyi seconds / sqlite3 seconds (lower is better); us = microseconds"
+if [[ $s_pm != - ]]; then
+    echo
+    awk -v m="$s_pm" -v p="$s_pp" -v n="$p_n" '
+    function num(x) { return x ~ /^[0-9.]+$/ }
+    BEGIN {
+        printf "%-26s %10s %10s %8s %14s\n", "B2 (order entries)", "manyi s", "sqlite3 s", "ratio", "manyi us/entry"
+        printf "%-26s %10s %10s %8s %14s\n", "eval points", m, p,
+            (num(m) && num(p) && p > 0) ? sprintf("%.2f", m / p) : "-",
+            (num(m) && n > 0) ? sprintf("%.1f", m * 1e6 / n) : "-"
+    }'
+    echo "verify: $p_n order entries written by manyi, $p_diff with other points, expiry or customer than the peer's, $p_only on one side only (manyi's ledger total $p_sum)"
+    echo "manyi eval points: $(head -n 1 "$work/manyi-points.log" 2>/dev/null)"
+fi
 if ((${#b4_rows[@]})); then
     echo
     echo "B4 breaker: hostile tier policies over $n_customers customers (each: exit 4, under 60 s, no tier changed)"
@@ -314,6 +379,10 @@ rc=0
 if ((agree == 0)); then
     echo "bench: FAILED: manyi and the sqlite3 peer disagree on $v_diff of $v_n customers (expected $n_customers compared, 0 different)" >&2
     echo "bench: compare with: sqlite3 $mdb \"ATTACH '$pdb' AS p\" \"SELECT m.external_id, m.tier, q.tier FROM customers m JOIN p.customers q USING (id) WHERE m.tier IS NOT q.tier LIMIT 20\"" >&2
+    rc=1
+fi
+if ((agree_p == 0)); then
+    echo "bench: FAILED: eval points and the peer disagree ($p_diff entries differ, $p_only on one side only; logs $work/*points.log)" >&2
     rc=1
 fi
 if ((b4_bad > 0)); then

@@ -1,7 +1,8 @@
 -- The peer for bench/tiers.sh: the rules of policies/tiers.lua as one SQL
 -- statement, run by the sqlite3 shell on a copy of the database manyi
--- evaluates (same schema, same rows, same index orders_by_customer on
--- (customer_id, ordered_at)).
+-- evaluates (same schema, same rows, same covering index orders_by_customer
+-- on (customer_id, ordered_at, status, amount_minor) of migration 0014, which
+-- manyi's streaming pass reads: the peer reads no row of orders itself).
 --
 -- Parameters, set by tiers.sh with .parameter set before this file is read:
 --   :as_of          the as-of instant, Unix seconds (manyi eval tiers --as-of)

@@ -1,11 +1,14 @@
-/* manyi customer show ID: one customer, with behaviour and value figures;
+/* manyi customer show ID: one customer, with behaviour and value figures and
+ * the inputs the customer policies see (the batches' own figures);
  * manyi customer refer REFERRER REFERRED: record who brought whom. */
 #include <jansson.h>
 #include <math.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "service/customer_view.h"
 #include "service/referrals.h"
+#include "store/customer_facts.h"
 #include "store/customers.h"
 #include "store/referrals.h"
 #include "util/timeutil.h"
@@ -30,6 +33,40 @@ static void mask_customer(mi_customer *c, masked *buf) {
   c->birthday = mi_access_mask("birthday", c->birthday, buf->birthday, sizeof buf->birthday);
 }
 
+/* The figures a policy sees (service/customer_view.c), from the behaviour
+ * ones on: the same pass and definitions as eval tiers and eval points. */
+enum { FIRST_FIGURE = 7 }; /* spend_12m */
+
+typedef struct figures {
+  mi_view_field fields[MI_CUSTOMER_VIEW_FIELDS];
+  mi_view view;
+} figures;
+
+static json_t *figures_json(const figures *g) {
+  json_t *o = json_object();
+  for (size_t i = FIRST_FIGURE; i < g->view.nfields; i++) {
+    const mi_view_field *f = &g->fields[i];
+    json_t *v = f->type == MI_VIEW_INT ? json_integer(f->i)
+                : f->type == MI_VIEW_NUM ? json_real(f->d)
+                                         : json_null();
+    json_object_set_new(o, f->name, v);
+  }
+  return o;
+}
+
+static void figures_print(const figures *g) {
+  printf("  policy inputs now (as eval tiers sees them):");
+  for (size_t i = FIRST_FIGURE; i < g->view.nfields; i++) {
+    const mi_view_field *f = &g->fields[i];
+    if ((i - FIRST_FIGURE) % 4 == 0) printf("\n   ");
+    if (f->type == MI_VIEW_INT) printf(" %s %lld", f->name, (long long)f->i);
+    else if (f->type == MI_VIEW_NUM) printf(" %s %.2f", f->name, f->d);
+    else printf(" %s -", f->name);
+    if (i + 1 < g->view.nfields && (i + 1 - FIRST_FIGURE) % 4) printf(",");
+  }
+  printf("\n");
+}
+
 /* Who referred the customer ("" if nobody) and how many they referred. */
 typedef struct referral_info {
   char referred_by[65];
@@ -37,7 +74,7 @@ typedef struct referral_info {
 } referral_info;
 
 static void print_json(const mi_customer *c, const mi_customer_summary *m,
-                       const referral_info *ri) {
+                       const referral_info *ri, const figures *g) {
   char created[11], spend[32], life[32], last[21] = "";
   mi_date_format(c->created_at, created);
   money(m->spend_12m_minor, spend);
@@ -72,11 +109,12 @@ static void print_json(const mi_customer *c, const mi_customer_summary *m,
   json_object_set_new(o, "points", json_integer(m->points));
   json_object_set_new(o, "referred_by", *ri->referred_by ? json_string(ri->referred_by) : json_null());
   json_object_set_new(o, "referrals", json_integer(ri->referred));
+  json_object_set_new(o, "policy_inputs", figures_json(g));
   mi_cli_print_json(o);
 }
 
 static void print_text(const mi_customer *c, const mi_customer_summary *m,
-                       const referral_info *ri) {
+                       const referral_info *ri, const figures *g) {
   char created[11], spend[32], life[32], last[11] = "-";
   mi_date_format(c->created_at, created);
   money(m->spend_12m_minor, spend);
@@ -106,6 +144,7 @@ static void print_text(const mi_customer *c, const mi_customer_summary *m,
   if (*ri->referred_by || ri->referred)
     printf("  referred by %s; referred %lld customer%s\n", or_dash(ri->referred_by),
            (long long)ri->referred, ri->referred == 1 ? "" : "s");
+  figures_print(g);
 }
 
 static int referral_info_get(mi_store *s, int64_t id, referral_info *ri, mi_err *e) {
@@ -132,11 +171,17 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
     return mi_cli_fail(&e);
   masked buf;
   if (hide) mask_customer(&c, &buf);
-  int rc = mi_customer_summary_get(cli->store, c.id, mi_cli_now(), &m, &e);
+  int64_t now = mi_cli_now();
+  int rc = mi_customer_summary_get(cli->store, c.id, now, &m, &e);
+  figures g;
+  mi_customer_facts f;
+  if (rc == 0) rc = mi_customer_facts_get(cli->store, c.external_id, now, &f, &e);
+  /* only numbers are shown: the strings of f need not outlive the next store call */
+  if (rc == 0) mi_customer_view_make(&f, now, g.fields, &g.view);
   if (rc == 0) rc = referral_info_get(cli->store, c.id, &ri, &e);
   if (rc == 0) {
-    if (cli->json) print_json(&c, &m, &ri);
-    else print_text(&c, &m, &ri);
+    if (cli->json) print_json(&c, &m, &ri, &g);
+    else print_text(&c, &m, &ri, &g);
   }
   mi_customer_release(&c);
   return rc ? mi_cli_fail(&e) : 0;

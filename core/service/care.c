@@ -8,6 +8,7 @@
 #include "sched/tz.h"
 #include "service/customer_view.h"
 #include "service/date_view.h"
+#include "service/facts_chunk.h"
 #include "store/customer_facts.h"
 #include "store/customers.h"
 #include "store/outbox.h"
@@ -77,18 +78,24 @@ static int deliver(care_run *r, const mi_customer *c, const mi_care_item *it, mi
   return 0;
 }
 
-/* The care view: the customer view and what only care needs. */
-static int one(care_run *r, const char *external_id, void (*on_failure)(void *, const char *,
-                                                                        const mi_err *),
-               void *ctx, mi_err *e) {
+/* The care view: the customer view (its figures from the page's streaming
+ * pass) and what only care needs. A customer whose figures cannot be
+ * computed is counted as failed and reported, and the others go on. */
+static int one(care_run *r, const mi_facts_item *it,
+               void (*on_failure)(void *, const char *, const mi_err *), void *ctx, mi_err *e) {
+  const char *external_id = it->f.external_id;
+  if (it->unreadable) {
+    r->sum->customers++;
+    r->sum->failed++;
+    if (on_failure) on_failure(ctx, external_id, it->unreadable);
+    return 0;
+  }
   mi_customer c;
-  mi_customer_facts f;
   int rc = mi_customer_get(r->s, external_id, &c, e);
   if (rc) return rc;
-  if ((rc = mi_customer_facts_get(r->s, external_id, r->now, &f, e))) goto out;
   mi_view_field fields[CARE_FIELDS];
   mi_view view;
-  mi_customer_view_make(&f, r->now, fields, &view);
+  mi_customer_view_make(&it->f, r->now, fields, &view);
   size_t n = view.nfields;
   fields[n++] = c.special_needs ? (mi_view_field){.name = "special_needs", .type = MI_VIEW_STR,
                                                   .s = c.special_needs}
@@ -130,15 +137,21 @@ int mi_care_run(mi_store *s, const mi_config *cfg, mi_policy *care, int64_t now,
       (rc = mi_date_view_make(r.date, date_text, date_fields, &r.date_view, e)))
     return rc;
   period_bounds(cfg->care.per, y, m, r.period_from, r.period_to);
-  int64_t ids[PAGE], after = 0;
-  char(*external)[65] = malloc(PAGE * sizeof *external);
-  if (!external) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  /* A page of customers with their figures in one pass, then the policy
+   * and the outbox for each (the pass holds no statement open by then). */
+  mi_facts_chunk page;
+  if ((rc = mi_facts_chunk_init(&page, PAGE, e))) return rc;
+  int64_t after = 0;
   int n;
   do {
-    if ((rc = mi_customer_page(s, after, PAGE, ids, external, &n, e))) break;
-    for (int i = 0; i < n && !rc; i++) rc = one(&r, external[i], on_failure, ctx, e);
-    if (n) after = ids[n - 1];
+    mi_facts_chunk_clear(&page);
+    rc = mi_customer_facts_each(s, now, after, PAGE, mi_facts_chunk_add,
+                                mi_facts_chunk_add_unreadable, &page, e);
+    if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading customers");
+    n = page.n;
+    for (int i = 0; i < n && !rc; i++) rc = one(&r, &page.items[i], on_failure, ctx, e);
+    if (n) after = page.items[n - 1].f.id;
   } while (!rc && n == PAGE);
-  free(external);
+  mi_facts_chunk_free(&page);
   return rc;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "service/customer_view.h"
+#include "service/facts_chunk.h"
 #include "store/customer_facts.h"
 #include "store/customers.h"
 #include "store/jobs.h"
@@ -35,6 +36,10 @@ typedef struct run {
   rv_item *rv;
   mi_points_decision *d; /* per event of the chunk */
   int n, cap;
+  /* The figures of the chunk's customers, read in one pass before any event
+   * of the chunk is decided (nothing of the chunk is written before then). */
+  mi_facts_chunk facts;
+  int64_t *ids;
 } run;
 
 static void chunk_clear(run *r) {
@@ -93,22 +98,21 @@ static void event_view(const mi_point_event *ev, char date[11], mi_view_field *f
   *v = (mi_view){.kind = "event", .id = ev->external_id, .fields = f, .nfields = EVENT_VIEW_FIELDS};
 }
 
-/* One event through the policy (it reads the customer's figures, so it runs
- * on the calling thread). Policy failures and negative points are
+/* One event through the policy, with its customer's figures of the chunk. Policy failures and negative points are
  * MI_BATCH_FAILED, figures that cannot be computed MI_BATCH_UNREADABLE, a
  * store error is returned. */
 static int decide_event(run *r, const mi_point_event *ev, mi_points_decision *d, mi_err *why) {
-  mi_customer_facts f;
   mi_view_field cf[MI_CUSTOMER_VIEW_FIELDS], ef[EVENT_VIEW_FIELDS];
   mi_view cv, evv;
   char date[11];
-  int frc = mi_customer_facts_get(r->s, ev->customer, r->opt->as_of, &f, why);
-  if (frc == MI_EINVAL) { /* its figures cannot be computed: skipped and reported */
+  const mi_facts_item *it = mi_facts_chunk_find(&r->facts, ev->customer_id);
+  if (!it) return mi_err_set(why, MI_ENOTFOUND, "unknown customer '%s'", ev->customer);
+  if (it->unreadable) { /* its figures cannot be computed: skipped and reported */
+    *why = *it->unreadable;
     mi_err_prefix(why, "event %s", ev->external_id);
     return MI_BATCH_UNREADABLE;
   }
-  if (frc) return frc;
-  mi_customer_view_make(&f, r->opt->as_of, cf, &cv);
+  mi_customer_view_make(&it->f, r->opt->as_of, cf, &cv);
   event_view(ev, date, ef, &evv);
   if (mi_policy_call_points(r->policy, &evv, &cv, r->cfg, ev->occurred_at, d, why))
     return MI_BATCH_FAILED;
@@ -213,13 +217,21 @@ static int b_read(void *ctx, int phase, int64_t after, int limit, int *n, int64_
                              : mi_point_reversals_pending(r->s, phase_source[phase], after, limit,
                                                           collect_reversal, r, e);
   if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading events");
+  /* The customers of the chunk's events, each read once (no facts query per event). */
+  mi_facts_chunk_clear(&r->facts);
+  if (rc == 0 && phase < REVERSALS && r->n) {
+    for (int i = 0; i < r->n; i++) r->ids[i] = r->ev[i].ev.customer_id;
+    rc = mi_customer_facts_of(r->s, r->opt->as_of, r->ids, r->n, mi_facts_chunk_add,
+                              mi_facts_chunk_add_unreadable, &r->facts, e);
+    if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading customers");
+  }
   *n = r->n;
   if (r->n) *last = phase < REVERSALS ? r->ev[r->n - 1].ev.id : r->rv[r->n - 1].r.event_id;
   return rc;
 }
 
 static int b_decide(void *ctx, int phase, int i, int state, mi_err *why) {
-  (void)state; /* one state: deciding reads the store */
+  (void)state; /* one state: the points batch runs no worker states */
   run *r = ctx;
   if (phase >= REVERSALS) return MI_BATCH_DECIDED; /* no policy: the entry says what to take */
   memset(&r->d[i], 0, sizeof r->d[i]);
@@ -254,8 +266,9 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   r.ev = calloc((size_t)r.cap, sizeof *r.ev);
   r.rv = calloc((size_t)r.cap, sizeof *r.rv);
   r.d = calloc((size_t)r.cap, sizeof *r.d);
-  if (!r.ev || !r.rv || !r.d) {
-    free(r.ev), free(r.rv), free(r.d);
+  r.ids = calloc((size_t)r.cap, sizeof *r.ids);
+  if (!r.ev || !r.rv || !r.d || !r.ids || mi_facts_chunk_init(&r.facts, r.cap, e)) {
+    free(r.ev), free(r.rv), free(r.d), free(r.ids), mi_facts_chunk_free(&r.facts);
     return mi_err_set(e, MI_ENOMEM, "out of memory");
   }
   /* The job key names the moment and the policy text: the same run resumes. */
@@ -276,6 +289,8 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   free(r.ev);
   free(r.rv);
   free(r.d);
+  free(r.ids);
+  mi_facts_chunk_free(&r.facts);
   return rc;
 }
 

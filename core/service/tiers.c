@@ -4,21 +4,12 @@
 #include <string.h>
 
 #include "service/customer_view.h"
+#include "service/facts_chunk.h"
 #include "store/customer_facts.h"
 #include "store/jobs.h"
 #include "store/tiers.h"
 #include "util/record_writer.h"
 #include "util/timeutil.h"
-
-/* One chunk of customers, copied out of the store's cursor so that writing
- * tiers cannot disturb the read. A customer whose figures cannot be computed
- * (a sum past 64 bits) is an item too, with why it is unreadable. */
-typedef struct item {
-  mi_customer_facts f;
-  char *strings[6];
-  mi_err *unreadable; /* NULL: its figures were read */
-  mi_tier_decision d;
-} item;
 
 typedef struct run {
   mi_store *s;
@@ -28,52 +19,11 @@ typedef struct run {
   mi_tier_run_summary *sum;
   mi_writer *diff;
   int64_t job_id;
-  item *items;
-  int n, cap;
+  /* One chunk of customers with their figures, from the streaming pass
+   * (store/customer_facts.c), and the policy's decision on each. */
+  mi_facts_chunk chunk;
+  mi_tier_decision *d;
 } run;
-
-static void chunk_clear(run *r) {
-  for (int i = 0; i < r->n; i++) {
-    for (int k = 0; k < 6; k++) free(r->items[i].strings[k]);
-    free(r->items[i].unreadable);
-  }
-  memset(r->items, 0, (size_t)r->cap * sizeof *r->items);
-  r->n = 0;
-}
-
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
-
-static int keep(item *it, const mi_customer_facts *f) {
-  it->f = *f;
-  const char *src[6] = {f->external_id, f->kind, f->region, f->industry, f->birthday, f->tier};
-  const char **dst[6] = {&it->f.external_id, &it->f.kind, &it->f.region, &it->f.industry,
-                         &it->f.birthday, &it->f.tier};
-  for (int i = 0; i < 6; i++) {
-    it->strings[i] = dup_or_null(src[i]);
-    if (src[i] && !it->strings[i]) return MI_ENOMEM;
-    *dst[i] = it->strings[i];
-  }
-  return 0;
-}
-
-static int collect(void *ctx, const mi_customer_facts *f) {
-  run *r = ctx;
-  if (r->n == r->cap) return MI_ENOMEM; /* cannot happen: limit == cap */
-  return keep(&r->items[r->n++], f);
-}
-
-/* A customer whose figures cannot be computed is left unchanged and reported
- * like a policy failure; the others go on. */
-static int skip(void *ctx, int64_t id, const char *external_id, const mi_err *why) {
-  run *r = ctx;
-  if (r->n == r->cap) return MI_ENOMEM;
-  item *it = &r->items[r->n++];
-  mi_customer_facts f = {.id = id, .external_id = external_id};
-  it->unreadable = malloc(sizeof *it->unreadable);
-  if (!it->unreadable) return MI_ENOMEM;
-  *it->unreadable = *why;
-  return keep(it, &f);
-}
 
 static void count_transition(mi_tier_run_summary *sum, const char *from, const char *to) {
   from = from ? from : "-";
@@ -103,11 +53,12 @@ static int b_read(void *ctx, int phase, int64_t after, int limit, int *n, int64_
                   mi_err *e) {
   (void)phase;
   run *r = ctx;
-  chunk_clear(r);
-  int rc = mi_customer_facts_each(r->s, r->opt->as_of, after, limit, collect, skip, r, e);
+  mi_facts_chunk_clear(&r->chunk);
+  int rc = mi_customer_facts_each(r->s, r->opt->as_of, after, limit, mi_facts_chunk_add,
+                                  mi_facts_chunk_add_unreadable, &r->chunk, e);
   if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading customers");
-  *n = r->n;
-  if (r->n) *last = r->items[r->n - 1].f.id;
+  *n = r->chunk.n;
+  if (r->chunk.n) *last = r->chunk.items[r->chunk.n - 1].f.id;
   return rc;
 }
 
@@ -116,7 +67,7 @@ static int b_read(void *ctx, int phase, int64_t after, int limit, int *n, int64_
 static int b_decide(void *ctx, int phase, int i, int state, mi_err *why) {
   (void)phase;
   run *r = ctx;
-  item *it = &r->items[i];
+  const mi_facts_item *it = &r->chunk.items[i];
   if (it->unreadable) {
     *why = *it->unreadable;
     return MI_BATCH_UNREADABLE;
@@ -125,15 +76,16 @@ static int b_decide(void *ctx, int phase, int i, int state, mi_err *why) {
   mi_view_field fields[MI_CUSTOMER_VIEW_FIELDS];
   mi_view view;
   mi_customer_view_make(&it->f, r->opt->as_of, fields, &view);
-  return mi_policy_call_tier(p, &view, r->cfg, &it->d, why) ? MI_BATCH_FAILED : MI_BATCH_DECIDED;
+  memset(&r->d[i], 0, sizeof r->d[i]);
+  return mi_policy_call_tier(p, &view, r->cfg, &r->d[i], why) ? MI_BATCH_FAILED : MI_BATCH_DECIDED;
 }
 
 /* Counts one customer and (unless dry-run) stores its change of tier. */
 static int b_apply(void *ctx, int phase, int i, int status, mi_err *e) {
   (void)phase;
   run *r = ctx;
-  const mi_customer_facts *f = &r->items[i].f;
-  const mi_tier_decision *d = &r->items[i].d;
+  const mi_customer_facts *f = &r->chunk.items[i].f;
+  const mi_tier_decision *d = &r->d[i];
   r->sum->customers++;
   if (status != MI_BATCH_DECIDED) {
     r->sum->failed++;
@@ -157,8 +109,8 @@ static int b_apply(void *ctx, int phase, int i, int status, mi_err *e) {
 
 static void b_ident(void *ctx, int i, int64_t *id, const char **external_id) {
   run *r = ctx;
-  *id = r->items[i].f.id;
-  *external_id = r->items[i].f.external_id;
+  *id = r->chunk.items[i].f.id;
+  *external_id = r->chunk.items[i].f.external_id;
 }
 
 int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
@@ -169,9 +121,9 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   if (opt->nworkers < 0 || opt->nworkers > MI_TIER_MAX_WORKERS || (opt->nworkers && !opt->workers))
     return mi_err_set(e, MI_EINVAL, "between 0 and %d worker policy states", MI_TIER_MAX_WORKERS);
   run r = {.s = s, .cfg = cfg, .policy = policy, .opt = opt, .sum = summary};
-  r.cap = opt->batch.chunk > 0 ? opt->batch.chunk : MI_BATCH_CHUNK;
-  r.items = calloc((size_t)r.cap, sizeof *r.items);
-  int rc = r.items ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  int cap = opt->batch.chunk > 0 ? opt->batch.chunk : MI_BATCH_CHUNK;
+  int rc = mi_facts_chunk_init(&r.chunk, cap, e);
+  if (rc == 0 && !(r.d = calloc((size_t)cap, sizeof *r.d))) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
   if (rc == 0 && opt->diff) {
     static const char *const cols[] = {"external_id", "old_tier", "new_tier", "reason"};
     rc = mi_writer_open(opt->diff, MI_FORMAT_CSV, cols, 4, &r.diff, e);
@@ -188,7 +140,7 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
                         .count = b_count, .read = b_read, .decide = b_decide, .apply = b_apply,
                         .ident = b_ident};
   mi_batch_options bo = opt->batch;
-  bo.chunk = r.cap;
+  bo.chunk = cap;
   mi_batch_summary bs;
   if (rc == 0) {
     rc = mi_batch_run(s, &spec, &bo, &bs, e);
@@ -199,8 +151,8 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
     mi_err we;
     if (mi_writer_close(r.diff, &we) && rc == 0) *e = we, rc = we.code;
   }
-  if (r.items) chunk_clear(&r);
-  free(r.items);
+  mi_facts_chunk_free(&r.chunk);
+  free(r.d);
   return rc;
 }
 

@@ -130,6 +130,13 @@ contains "$tmp/err" "the figures of customer C0000001 cannot be computed"
 same "$(sql "SELECT count(*) FROM customers WHERE tier = 'B'")" $((customers - 1)) "customers decided beside the one that overflows"
 expect 3 m eval points
 contains "$tmp/err" "the figures of customer C0000001 cannot be computed"
+# care goes on past that customer too (it stopped the whole day before): the
+# one customer is reported failed (exit 1), every customer is counted
+expect 1 m care run
+contains "$tmp/out" "care "
+contains "$tmp/out" "$customers customers, "
+contains "$tmp/out" " 1 failed"
+contains "$tmp/err" "the figures of customer C0000001 cannot be computed"
 expect 0 m explain tier C0000003
 expect 0 m customer show C0000003
 expect 1 m customer show C0000001

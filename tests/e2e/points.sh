@@ -249,5 +249,26 @@ expect 0 m points expire --help;     contains "$tmp/out" "Usage: manyi points ex
 expect 2 m points frobnicate;        contains "$tmp/err" "unknown subcommand 'frobnicate'"
 expect 2 m eval points --diff x.csv; contains "$tmp/err" "--diff is for tiers only"
 
+# --- customer show's policy inputs are explain's, and the SQL's ------------
+# The streaming pass (store/customer_facts.c) is the one source of both; the
+# figures are checked against SQL over the database here.
+now_s=$(date -u -d "$MANYI_NOW" +%s)
+pick=".spend_12m, .orders_12m, .orders_total, .refunded_orders, .cancelled_orders, .last_order_days, .open_complaints, .tickets_12m, .avg_satisfaction, .nps_answer, .points"
+nobuy=$(sqlite3 "$tmp/ex.db" "SELECT external_id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders WHERE customer_id = c.id) ORDER BY id LIMIT 1")
+for c in C0000008 C0000003 "$nobuy"; do
+  shown=$(m --json customer show "$c" | jq -c "[.policy_inputs | $pick]")
+  explained=$(m --json explain tier "$c" | jq -c "[.inputs | $pick]")
+  same "$shown" "$explained" "customer show and explain tier of $c"
+  want=$(sqlite3 "$tmp/ex.db" "SELECT json_array(
+      (SELECT count(*) FROM orders o JOIN customers k ON k.id = o.customer_id WHERE k.external_id = '$c'
+        AND o.ordered_at > $now_s - 365 * 86400 AND o.ordered_at <= $now_s AND o.status NOT IN ('cancelled', 'refunded')),
+      (SELECT count(*) FROM orders o JOIN customers k ON k.id = o.customer_id WHERE k.external_id = '$c'
+        AND o.ordered_at <= $now_s AND o.status = 'cancelled'),
+      (SELECT coalesce(sum(points), 0) FROM loyalty_ledger l JOIN customers k ON k.id = l.customer_id
+        WHERE k.external_id = '$c' AND l.created_at <= $now_s))")
+  same "$(jq -c '[.[1], .[4], .[10]]' <<<"$shown")" "$want" "orders_12m, cancelled_orders, points of $c against SQL"
+done
+same "$(m --json customer show "$nobuy" | jq -c '.policy_inputs | [.orders_total, .last_order_days]')" "[0,null]" "a customer without orders"
+
 echo "points.sh: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
