@@ -19,6 +19,7 @@
 #include "service/import.h"
 #include "service/sync.h"
 #include "store/customers.h"
+#include "store/responses.h"
 #include "store/store.h"
 
 static char dir[] = "/tmp/manyi-test-import-XXXXXX";
@@ -525,6 +526,11 @@ static void test_responses_two_threads(void **state) {
                            " FROM answer_texts a JOIN responses r ON r.id = a.response_id");
   assert_string_equal(one, "571 571"); /* 4000 / 7 comments, each on its own response */
   free(one);
+  /* SQLite's own checks are back on for the connection after the import */
+  mi_response neg = {.external_id = "NEG", .survey_id = 1, .customer_id = 1,
+                     .submitted_at = 1718416800, .has_duration = 1, .duration_s = -5};
+  assert_int_not_equal(mi_response_put(a, &neg, NULL, 0, NULL, &e), MI_PUT_INSERTED);
+  assert_non_null(strstr(e.msg, "a constraint of the table failed"));
   mi_store_close(a);
   mi_store_close(b);
 }

@@ -253,7 +253,8 @@ static int run_two_threads(mi_import_ctx *ctx, mi_import_summary *sum, int *rc, 
     mi_store_close(rs);
     return 0;
   }
-  mi_import_ctx reading = {.store = rs, .cfg = ctx->cfg, .opt = ctx->opt, .reader = ctx->reader};
+  mi_import_ctx reading = {.store = rs, .cfg = ctx->cfg, .opt = ctx->opt, .reader = ctx->reader,
+                           .cache_customers = 1};
   mi_import_pipe *p;
   if (mi_import_pipe_start(&reading, &p, &oe)) {
     mi_store_close(rs);

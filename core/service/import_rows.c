@@ -18,6 +18,7 @@
 #include "store/survey_waves.h"
 #include "store/surveys.h"
 #include "store/tickets.h"
+#include "util/textset.h"
 
 /* ---- reading fields with positions ----------------------------------- */
 
@@ -73,16 +74,41 @@ static int flag(const mi_record *rec, const char *field, int *out, mi_err *e) {
   return mi_field_bool(v, out, &fe) ? bad(rec, field, &fe, e) : 0;
 }
 
+/* The customers found so far, when ctx reads one snapshot (a customer
+ * answers about ten times in a survey's file: one look-up each instead of
+ * ten); bounded by the customers, not the responses. */
+enum { CUSTOMER_CACHE_MAX = 1 << 21 };
+
+static int cached_customer(mi_import_ctx *ctx, const char *key, int64_t **slot) {
+  *slot = NULL;
+  if (!ctx->cache_customers || ctx->customer_keys.n >= CUSTOMER_CACHE_MAX) return 0;
+  size_t no = mi_textset_number(&ctx->customer_keys, key);
+  if (no == (size_t)-1) return 0;
+  if (no >= ctx->customer_cap) {
+    size_t cap = ctx->customer_cap ? 2 * ctx->customer_cap : 1024;
+    int64_t *grown = realloc(ctx->customer_ids, cap * sizeof *grown);
+    if (!grown) return 0;
+    memset(grown + ctx->customer_cap, 0, (cap - ctx->customer_cap) * sizeof *grown);
+    ctx->customer_ids = grown, ctx->customer_cap = cap;
+  }
+  *slot = &ctx->customer_ids[no];
+  return **slot != 0;
+}
+
 /* A reference to a stored row by its external id; unknown ones are errors. */
 static int customer_ref(mi_import_ctx *ctx, const mi_record *rec, const char *field,
                         int64_t *id, mi_err *e) {
   const char *v;
   mi_err fe;
+  int64_t *slot;
   if (text(rec, field, 1, 64, &v, e)) return MI_EPARSE;
-  if (mi_customer_id(ctx->store, v, id, &fe))
-    return mi_record_error(rec, e, fe.code == MI_ENOTFOUND ? MI_EPARSE : fe.code, field, "%s%s",
-                           fe.msg, fe.code == MI_ENOTFOUND ? " (import customers first)" : "");
-  return 0;
+  if (cached_customer(ctx, v, &slot)) return *id = *slot, 0;
+  if (!mi_customer_id(ctx->store, v, id, &fe)) {
+    if (slot) *slot = *id;
+    return 0;
+  }
+  return mi_record_error(rec, e, fe.code == MI_ENOTFOUND ? MI_EPARSE : fe.code, field, "%s%s",
+                         fe.msg, fe.code == MI_ENOTFOUND ? " (import customers first)" : "");
 }
 
 /* Store errors (constraints) get the record's position too. */
@@ -502,6 +528,10 @@ static int response_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
 }
 
 void mi_import_ctx_release(mi_import_ctx *ctx) {
+  mi_textset_free(&ctx->customer_keys);
+  free(ctx->customer_ids);
+  ctx->customer_ids = NULL;
+  ctx->customer_cap = 0;
   free(ctx->own);
   ctx->own = NULL;
   ctx->nown = ctx->capown = 0;

@@ -5,6 +5,7 @@
 
 #include "service/import.h"
 #include "store/responses.h"
+#include "util/textset.h"
 #include "util/record_reader.h"
 
 typedef struct mi_import_ctx mi_import_ctx;
@@ -34,6 +35,11 @@ struct mi_import_ctx {
   int nsurveys;
   int64_t (*own)[2]; /* responses: the ids this import stored, as ranges */
   size_t nown, capown;
+  /* customers found, kept when the store reads one snapshot throughout */
+  int cache_customers;
+  mi_textset customer_keys; /* their external ids, numbered */
+  int64_t *customer_ids;    /* by number; 0 = not found yet */
+  size_t customer_cap;
 };
 
 /* A response checked and ready to store: the import's reading thread

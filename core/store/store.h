@@ -56,9 +56,12 @@ void mi_store_rollback(mi_store *s);
 int mi_store_read_begin(mi_store *s, mi_err *e);
 
 /* For a writer that has checked every field and resolved every reference of
- * its rows itself, within its own transaction (the import): SQLite's CHECK
- * and FOREIGN KEY constraints only repeat those checks, at a cost of about
- * half the insert's (a JSON parse and two look-ups a response), so on = 1
+ * its rows itself, within its own transaction, and does what the triggers on
+ * its tables would do (the import of responses: it copies the invitation's
+ * design, marks the invitation answered, and its new rows take ids past
+ * every packed block): SQLite's CHECK and FOREIGN KEY constraints and the
+ * triggers only repeat that work, at a cost of more than half the insert's
+ * (a JSON parse, two look-ups and a trigger program a response), so on = 1
  * turns them off for this connection until called again with on = 0. UNIQUE,
  * NOT NULL and the column types still hold. Only between transactions. */
 int mi_store_prechecked(mi_store *s, int on, mi_err *e);

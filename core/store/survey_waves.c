@@ -192,7 +192,7 @@ int mi_invitation_mark(mi_store *s, int64_t id, const char *what, int64_t at, mi
   const char *sql = !strcmp(what, "sent")
                         ? "UPDATE invitations SET status = 'sent', sent_at = ?2 WHERE id = ?1"
                     : !strcmp(what, "responded")
-                        ? "UPDATE invitations SET status = 'responded',"
+                        ? "UPDATE invitations SET status = 'responded', answered = 1,"
                           " sent_at = coalesce(sent_at, ?2) WHERE id = ?1"
                         : "UPDATE invitations SET reminded_at = ?2 WHERE id = ?1";
   int rc = prepare(s, sql, &st, e);

@@ -31,8 +31,10 @@ int mi_store_prechecked(mi_store *s, int on, mi_err *e) {
   if (sqlite3_exec(s->db,
                    on ? "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON"
                       : "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF",
-                   NULL, NULL, NULL) != SQLITE_OK)
+                   NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, !on, NULL) != SQLITE_OK)
     return mi_store_fail(s, e, "changing the constraint checks");
+  /* SQLite prepares the cached statements again: triggers are compiled in */
   return 0;
 }
 
