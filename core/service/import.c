@@ -246,24 +246,28 @@ static int run_two_threads(mi_import_ctx *ctx, mi_import_summary *sum, int *rc, 
   mi_store *s = ctx->store, *rs = NULL;
   const char *path = mi_store_path(s);
   mi_err oe = {0};
-  if (!path || !*path || !strcmp(path, ":memory:") ||
-      mi_store_open(path, MI_STORE_READONLY, &rs, &oe))
-    return 0;
-  if (mi_store_read_begin(rs, &oe)) {
+  if (!path || !*path || !strcmp(path, ":memory:")) return 0;
+  /* the write transaction first: no other writer commits after it, so the
+   * reading connection's snapshot (taken at its first read) holds all
+   * that this transaction sees */
+  if ((*rc = mi_store_begin(s, e))) return 1;
+  if (mi_store_open(path, MI_STORE_READONLY, &rs, &oe) || mi_store_read_begin(rs, &oe)) {
     mi_store_close(rs);
+    mi_store_rollback(s);
     return 0;
   }
   mi_import_ctx reading = {.store = rs, .cfg = ctx->cfg, .opt = ctx->opt, .reader = ctx->reader,
                            .cache_customers = 1};
   mi_import_pipe *p;
   if (mi_import_pipe_start(&reading, &p, &oe)) {
+    mi_store_rollback(rs);
     mi_store_close(rs);
+    mi_store_rollback(s);
     return 0;
   }
   const mi_checked_response *rows;
   size_t n;
   int got, *put = NULL;
-  *rc = mi_store_begin(s, e);
   while (*rc == 0 && (got = mi_import_pipe_next(p, &rows, &n, e)) != 0) {
     if (got < 0 || !(put = realloc(put, n * sizeof *put))) {
       *rc = got < 0 ? got : mi_err_set(e, MI_ENOMEM, "out of memory");
@@ -315,9 +319,9 @@ int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
   /* One batch at a time: with --rejects an import commits in chunks too. */
   int locked = 0;
   if (rc == 0) locked = (rc = mi_store_batch_lock(s, "import", MI_STORE_BUSY_MS, e)) == 0;
-  /* Every field and reference of a response is checked above in C (each
-   * row function resolves its references in the same transaction), so
-   * SQLite need not check them a second time. */
+  /* A response is checked in C before it is stored, its references
+   * resolved in the same transaction, and the import does what the
+   * triggers would (import_rows.c): SQLite need not do it all again. */
   int prechecked = rc == 0 && en->checked_first && (rc = mi_store_prechecked(s, 1, e)) == 0;
   if (rc == 0 && !(en->checked_first && !rj.w && run_two_threads(&ctx, &sum, &rc, e)))
     rc = run(&ctx, en, &rj, &sum, e);
