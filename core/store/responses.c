@@ -145,15 +145,13 @@ int mi_response_put_packed(mi_store *s, const mi_response *r, const char *scale_
 
 /* One INSERT of MI_RESPONSE_ROWS rows without invitations. */
 static sqlite3_stmt *many_stmt(mi_store *s, mi_err *e) {
-  static char sql[MI_RESPONSE_ROWS * 40 + 200];
-  if (!*sql) {
-    size_t len = (size_t)snprintf(sql, sizeof sql,
-                                  "INSERT OR IGNORE INTO responses(external_id, survey_id,"
-                                  " customer_id, invitation_id, submitted_at, duration_s, channel,"
-                                  " scale_answers) VALUES ");
-    for (int i = 0; i < MI_RESPONSE_ROWS; i++)
-      len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?,?,?,?,?,?,?,?)", i ? "," : "");
-  }
+  char sql[MI_RESPONSE_ROWS * 20 + 200];
+  size_t len = (size_t)snprintf(sql, sizeof sql,
+                                "INSERT OR IGNORE INTO responses(external_id, survey_id,"
+                                " customer_id, invitation_id, submitted_at, duration_s, channel,"
+                                " scale_answers) VALUES ");
+  for (int i = 0; i < MI_RESPONSE_ROWS; i++)
+    len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?,?,?,?,?,?,?,?)", i ? "," : "");
   return mi_store_stmt(s, MI_SQL_RESPONSE_INSERT_MANY, sql, e);
 }
 
