@@ -30,35 +30,6 @@
   " AND r.id BETWEEN ?5 AND ?6"                                                            \
   " ORDER BY r.id"
 
-/* 1 when the survey's responses in [from, to) are at least 1/16 of the
- * responses table (counted in the index; the table's size from its largest
- * id); 0 otherwise or when either cannot be read (the index path is right
- * for any period, only slower). *lo and *hi: the smallest and largest id of
- * those responses (from the same index), so that a scan can keep to them;
- * the whole range when they cannot be read. */
-static int large_period(mi_store *s, const char *survey, int64_t from, int64_t to, int64_t *lo,
-                        int64_t *hi) {
-  sqlite3_stmt *st;
-  int64_t n = 0, total = 0;
-  *lo = INT64_MIN, *hi = INT64_MAX;
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT count(*), (SELECT max(id) FROM responses), min(id), max(id)"
-                         " FROM responses"
-                         " WHERE survey_id IN (SELECT id FROM surveys WHERE code = ?1)"
-                         " AND submitted_at >= ?2 AND submitted_at < ?3",
-                         -1, &st, NULL) != SQLITE_OK)
-    return 0;
-  sqlite3_bind_text(st, 1, survey, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, from);
-  sqlite3_bind_int64(st, 3, to);
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    n = sqlite3_column_int64(st, 0), total = sqlite3_column_int64(st, 1);
-    if (n > 0) *lo = sqlite3_column_int64(st, 2), *hi = sqlite3_column_int64(st, 3);
-  }
-  sqlite3_finalize(st);
-  return n > 0 && n >= total / 16;
-}
-
 /* The connection's cache_size (SQLite's default when it cannot be read). */
 static int cache_size(mi_store *s) {
   sqlite3_stmt *st;
@@ -604,13 +575,12 @@ int mi_survey_rows_scan_parts(mi_store *s, const char *survey, int64_t wave_id, 
   size_t nb = 0;
   int blockable = (!cust || cs.n) && (!dept || dp.code);
   if (!rc && blockable) rc = mi_response_blocks_list(s, survey, &bl, &nb);
-  /* Without blocks, over the whole history or a period holding a good part
-   * of it, the responses are read in id order (a plain scan, no sort, kept
-   * to the ids of the period); a short period goes through the index by
-   * survey and time, then sorted (its rows are spread over the table). */
+  /* With blocks, the ids between them are read in id order (a plain scan
+   * of each stretch); without, over the whole history too. A period of a
+   * survey that has no blocks (never packed: a read-only database) goes
+   * through the index by survey, which keeps each survey's ids in order. */
   int64_t lo = INT64_MIN, hi = INT64_MAX;
-  int dense = nb || (from == INT64_MIN && to == INT64_MAX) ||
-              (!rc && large_period(s, survey, from, to, &lo, &hi));
+  int dense = nb || (from == INT64_MIN && to == INT64_MAX);
   segment *seg = NULL;
   size_t nseg = 0;
   int overlap = 0;
