@@ -232,6 +232,22 @@ static int stop_error(const engine *g, int phase, int64_t after, mi_err *e) {
 
 /* ---- the loop ---------------------------------------------------------------- */
 
+/* A store error (a full disk) ends the run in a chunk: the store's message
+ * speaks of that chunk alone ("nothing was changed"), so it is told what the
+ * chunks committed before it kept (issue 16: a run that had committed said
+ * "nothing was changed"). */
+static int chunk_error(const engine *g, mi_err *e) {
+  if (g->opt->dry_run || !g->committed) return e->code;
+  char *p = strstr(e->msg, "; nothing was changed");
+  if (p) *p = '\0';
+  size_t n = strlen(e->msg);
+  snprintf(e->msg + n, sizeof e->msg - n,
+           "; this chunk of %s was not committed, the %lld chunks before it were (run it again "
+           "to go on from there)",
+           g->spec->what, (long long)g->committed);
+  return e->code;
+}
+
 static int report(engine *g, int phase, int i, mi_err *e) {
   mi_batch_failure f = {g->spec->phases ? g->spec->phases[phase] : NULL, 0, NULL, &g->why[i]};
   g->spec->ident(g->spec->ctx, i, &f.id, &f.external_id);
@@ -283,7 +299,7 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (;;) {
-    if (!dry && mi_store_begin(g->s, e)) return e->code;
+    if (!dry && mi_store_begin(g->s, e)) return chunk_error(g, e);
     int n = 0, rc;
     int64_t last = after;
     rc = sp->read(sp->ctx, phase, after, g->cap, &n, &last, e);
@@ -312,7 +328,7 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
       if (rc == 0) rc = mi_store_commit(g->s, e);
       else mi_store_rollback(g->s);
     }
-    if (rc) return rc;
+    if (rc) return chunk_error(g, e);
     g->committed++;
     g->sum->items += n;
     p.done += n;
