@@ -14,7 +14,8 @@
 #    or 1 with "the disk is full", PRAGMA integrity_check ok, no rows
 #    committed without their audit entry, "nothing was changed" only when
 #    nothing was, no export file without its entry; then a run without the
-#    limit ends as one uninterrupted run on a copy of the starting database.
+#    limit ends as one uninterrupted run on a copy of the starting database;
+#  - kill -9 during exports: the file is whole with its audit entry, or absent.
 # Usage: fault_loops.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
 manyi=$1
@@ -47,7 +48,7 @@ covered() {
 }
 elapsed_ms() { local t0; t0=$(now_ms); "$@" >"$tmp/out" 2>"$tmp/err"; status=$?; took=$(($(now_ms) - t0)); }
 
-"$gen" --out "$tmp/data" --customers 3000 --orders 20000 --interactions 2000 --tickets 10 \
+"$gen" --out "$tmp/data" --customers 3000 --orders 20000 --interactions 20000 --tickets 10 \
   --responses 500 >/dev/null || { echo "manyi-gen failed" >&2; exit 1; }
 expect 0 m init
 for e in staff customers responses; do expect 0 m import "$e" "$tmp/data/$e.csv"; done
@@ -167,6 +168,8 @@ db_kb() { local d w; d=$(stat -c %s "$db"); w=$(stat -c %s "$db-wal" 2>/dev/null
 full_loop() {
   local grow=$1 action=$2 rows_sql=$3; shift 3
   local r rows0 ev0 full=0
+  sqlite3 "$db" ".backup '$tmp/loop-pre.db'"
+  cp "$db-audit-head" "$tmp/loop-pre.head" # the anchor goes back with the log
   for r in $(seq 1 "$rounds"); do
     rows0=$(sql "$db" "$rows_sql") ev0=$(entries "$action")
     run_full $(( 64 + $(random_ms $(( $(db_kb) + grow ))) )) "$@"
@@ -178,6 +181,8 @@ full_loop() {
     elif [ "$status" -ne 0 ]; then bad "$* under a size limit: exit $status"; cat "$tmp/err" >&2; fi
     integrity "a full disk during $* (round $r)"
     covered "$action" "$rows0" "$ev0" "$rows_sql" "a full disk during $* (round $r)"
+    # a run that finished leaves nothing to stop: the next round starts over
+    if [ "$status" -eq 0 ]; then rm -f "$db-wal" "$db-shm"; cp "$tmp/loop-pre.db" "$db"; cp "$tmp/loop-pre.head" "$db-audit-head"; fi
   done
   echo "$*: $full of $rounds runs found the disk full"
 }
@@ -190,7 +195,7 @@ mr eval tiers
 mr eval points
 full_loop 1500 import "SELECT count(*) FROM orders" import orders "$tmp/data/orders.csv"
 expect 0 m import orders "$tmp/data/orders.csv"
-full_loop 300 import "SELECT count(*) FROM interactions" import interactions "$tmp/data/interactions.csv"
+full_loop 1500 import "SELECT count(*) FROM interactions" import interactions "$tmp/data/interactions.csv"
 expect 0 m import interactions "$tmp/data/interactions.csv"
 full_loop 400 eval "SELECT count(*) FROM tier_history" eval tiers
 expect 0 m eval tiers
@@ -213,6 +218,22 @@ for r in $(seq 1 "$rounds"); do
   ls "$tmp"/x.csv.* >/dev/null 2>&1 && bad "a temporary export file was left: $(ls "$tmp"/x.csv.*)" || ok
   integrity "a full disk during export (round $r)"
 done
+# kill -9 during exports: the file is whole and has its entry, or is absent
+expect 0 m export interactions "$tmp/ref-x.csv"
+for r in $(seq 1 "$rounds"); do
+  ev0=$(entries export)
+  rm -f "$tmp/x.csv"
+  kill_after "$(random_ms 400)" "$manyi" --config "$cfg" --db "$db" export interactions "$tmp/x.csv"
+  if [ -e "$tmp/x.csv" ]; then
+    [ "$(entries export)" -gt "$ev0" ] && ok || bad "kill -9: an export file without its audit entry"
+    cmp -s "$tmp/x.csv" "$tmp/ref-x.csv" && ok || bad "kill -9: a half export file"
+  fi
+  integrity "kill -9 during export (round $r)"
+done
+left=$(ls "$tmp" | grep -c '^x\.csv.' || true)
+echo "kill -9 of export: $left temporary files left behind (mode 0600, named for the target)"
+expect 0 m export interactions "$tmp/x.csv"
+cmp -s "$tmp/x.csv" "$tmp/ref-x.csv" && ok || bad "the export after the kills differs"
 expect 0 m audit verify
 contains "$tmp/out" "ok, "
 
