@@ -56,7 +56,7 @@ typedef struct mi_pol_budget {
   pthread_t owner;               /* the thread the call runs on */
   struct mi_pol_budget *wd_next; /* the watched calls */
   struct mi_pol_budget *wd_outer; /* the call this one runs inside, on the same thread */
-  int wd_on;
+  int wd_on; /* watched: calls of this state under way (nested: more than 1) */
   lua_State *running[MI_POL_MAX_RESUMED]; /* coroutines being resumed, outermost first */
   volatile int nrunning;
 } mi_pol_budget;

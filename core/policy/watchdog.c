@@ -102,7 +102,8 @@ static int start(void) {
 
 void mi_pol_watch_begin(mi_pol_budget *b) {
   pthread_mutex_lock(&mu);
-  if (start() == 0 && !b->wd_on) {
+  if (b->wd_on) b->wd_on++; /* a call inside a call of the same state: one watch */
+  else if (start() == 0) {
     b->owner = pthread_self();
     b->wd_next = watched;
     watched = b;
@@ -116,13 +117,12 @@ void mi_pol_watch_begin(mi_pol_budget *b) {
 
 void mi_pol_watch_end(mi_pol_budget *b) {
   pthread_mutex_lock(&mu);
-  if (b->wd_on) {
+  if (b->wd_on && --b->wd_on == 0) {
     for (mi_pol_budget **p = &watched; *p; p = &(*p)->wd_next)
       if (*p == b) {
         *p = b->wd_next;
         break;
       }
-    b->wd_on = 0;
     if (current == b) current = b->wd_outer;
   }
   pthread_mutex_unlock(&mu);
