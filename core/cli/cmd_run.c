@@ -25,6 +25,10 @@ static volatile sig_atomic_t stop_flag, in_pass;
 static void on_signal(int sig) {
   stop_flag = 1;
   if (in_pass) {
+    static const char msg[] = "manyi run: stopped by a signal during a pass: the batch in hand was "
+                              "not committed; its jobs run again at the next start\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
     signal(sig, SIG_DFL);
     raise(sig);
   }
