@@ -238,13 +238,9 @@ static int stop_error(const engine *g, int phase, int64_t after, mi_err *e) {
  * "nothing was changed"). */
 static int chunk_error(const engine *g, mi_err *e) {
   if (g->opt->dry_run || !g->committed) return e->code;
-  char *p = strstr(e->msg, "; nothing was changed");
-  if (p) *p = '\0';
-  size_t n = strlen(e->msg);
-  snprintf(e->msg + n, sizeof e->msg - n,
-           "; this chunk of %s was not committed, the %lld chunks before it were (run it again "
-           "to go on from there)",
-           g->spec->what, (long long)g->committed);
+  mi_err_kept(e, "this chunk of %s was not committed, the %lld chunks before it were (run it "
+                 "again to go on from there)",
+              g->spec->what, (long long)g->committed);
   return e->code;
 }
 

@@ -15,6 +15,7 @@
 #    committed without their audit entry, "nothing was changed" only when
 #    nothing was, no export file without its entry; then a run without the
 #    limit ends as one uninterrupted run on a copy of the starting database;
+#    the same for the scheduler (`manyi tick` over 3,000 queued jobs);
 #  - kill -9 during exports: the file is whole with its audit entry, or absent.
 # Usage: fault_loops.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
@@ -206,6 +207,24 @@ for q in "SELECT count(*), sum(amount_minor) FROM orders" "SELECT count(*) FROM 
          "SELECT count(*) FROM tier_history"; do
   same "$(sql "$db" "$q" | md5sum)" "$(sql "$tmp/ref.db" "$q" | md5sum)" "after the full disks and reruns: $q"
 done
+# the scheduler: 3,000 notify jobs queued by SQL (as sched_bulk.sh does);
+# each job's message and its audit entry commit with its completion
+sql "$db" "WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i WHERE k < 3000)
+  INSERT INTO jobs(kind, key, run_at, payload, created_at)
+  SELECT 'notify', printf('f-%05d', k), unixepoch('2026-10-31T00:00:00Z') + k % 600,
+         json_object('channel', 'sms', 'recipient', '+86-' || k, 'subject', 'call ' || k),
+         unixepoch('2026-10-30T00:00:00Z') FROM i"
+sqlite3 "$db" ".backup '$tmp/ref-jobs.db'"
+expect 0 "$manyi" --config "$cfg" --db "$tmp/ref-jobs.db" --quiet run --until-idle --poll 0.05
+jobs_q="SELECT count(*), sum(status = 'done'), sum(attempts) FROM jobs WHERE key LIKE 'f-%'"
+out_q="SELECT count(*), count(DISTINCT key) FROM outbox WHERE key LIKE 'job:f-%'"
+full_loop 1500 job "SELECT count(*) FROM outbox WHERE key LIKE 'job:f-%'" --quiet tick
+expect 0 m --quiet run --until-idle --poll 0.05
+same "$(sql "$db" "$jobs_q")" "$(sql "$tmp/ref-jobs.db" "$jobs_q")" "jobs after the full disks and a rerun"
+same "$(sql "$db" "$out_q")" "$(sql "$tmp/ref-jobs.db" "$out_q")" "messages after the full disks and a rerun"
+same "$(sql "$db" "SELECT count(*) FROM outbox o LEFT JOIN audit_log a ON a.action = 'job' AND a.object = substr(o.key, 5) WHERE o.key LIKE 'job:f-%' AND a.id IS NULL")" 0 \
+  "every message's job has its audit entry"
+
 # exports: no file without its audit entry, no half file
 for r in $(seq 1 "$rounds"); do
   ev0=$(entries export)
