@@ -130,8 +130,8 @@ static void test_bad_arguments(void **state) {
 }
 
 /* 10 items in chunks of 3; apply fails on item 8 (chunk 7..9): chunks 1-3,
- * 4-6 are committed, the checkpoint is 6; a rerun resumes after 6 and
- * applies 7..10. */
+ * 4-6 are committed, the checkpoint is 6, and the error says so; a rerun
+ * resumes after 6 and applies 7..10. */
 static void test_checkpoint_and_resume(void **state) {
   (void)state;
   mi_store *s = open_store("resume.db");
@@ -141,7 +141,9 @@ static void test_checkpoint_and_resume(void **state) {
   mi_batch_summary sum;
   mi_err e = {0};
   assert_int_equal(mi_batch_run(s, &sp, &o, &sum, &e), MI_ESTORE);
-  assert_string_equal(e.msg, "disk on fire");
+  /* the error says what the committed chunks (1-3, 4-6) kept */
+  assert_string_equal(e.msg, "disk on fire; this chunk of test batch was not committed, the 2 "
+                             "chunks before it were (run it again to go on from there)");
   assert_int_equal(sum.items, 6);
   assert_false(sum.stop.tripped);
   f.apply_fails_at = 0;

@@ -685,13 +685,15 @@ static int64_t mono_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Issue 16: a loop, and a loop in an xpcall whose message handler loops
- * (after a budget hit and after an ordinary error), stop in every hook
+/* Issue 16: a loop, a loop in an xpcall whose message handler loops
+ * (after a budget hit and after an ordinary error), and a coroutine killed
+ * by the budget whose __close handler loops, stop in every hook
  * within 2 x the time budget (200 ms; slack for a loaded machine), fail
  * closed and leave the policy working. */
 static void test_hostile_every_hook(void **state) {
   fixture *f = *state;
-  static const char *const ids[] = {"forever", "xpcall_forever", "xpcall_error"};
+  static const char *const ids[] = {"forever", "xpcall_forever", "xpcall_error", "close_wrap",
+                                    "close_resume"};
   mi_view_field df[MI_DATE_VIEW_FIELDS];
   mi_view date;
   char text[11];

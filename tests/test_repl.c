@@ -369,6 +369,20 @@ static void test_budgets(void **state) {
   /* the SQL clock is the evaluation's: an endless query stops at the time budget */
   fails(f, "manyi.sql[[with recursive n(x) as (select 1 union all select x + 1 from n) select count(*) from n]]",
         "time budget exhausted (2000 ms per evaluation");
+  /* issue 16: a coroutine the budget killed keeps hooks off; closing it in a
+   * later evaluation ran its looping __close handler with no budget (hung) */
+  fails(f, "co = coroutine.create(function() local g <close> = setmetatable({}, "
+           "{ __close = function() while true do end end }) while true do end end) "
+           "coroutine.resume(co)", "instruction budget exhausted");
+  mi_repl_val c = one(f, "select(2, coroutine.close(co))");
+  assert_string_equal(c.s, "the coroutine was stopped by a budget: its __close handlers do not run");
+  mi_repl_val_free(&c);
+  /* a coroutine that died of its own error still closes, handlers and all */
+  c = one(f, "local ran = false co = coroutine.create(function() local g <close> = setmetatable({}, "
+             "{ __close = function() ran = true end }) error('own') end) coroutine.resume(co) "
+             "coroutine.close(co) return ran");
+  assert_true(c.b);
+  mi_repl_val_free(&c);
   /* and the state goes on */
   mi_repl_val v = one(f, "1 + 2");
   assert_int_equal(v.i, 3);

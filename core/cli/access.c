@@ -166,6 +166,8 @@ static int record(mi_cli *cli, const char *action, const char *object, json_t *d
   mi_err e = {0};
   int rc = mi_audit_append(cli->store, mi_cli_user(), action, object, text, mi_cli_now(), &e);
   if (rc) {
+    /* "nothing was changed" would speak of this entry alone */
+    mi_err_kept(&e, "what the command committed stays, with the entries written with it");
     fprintf(stderr, "manyi: '%s' was not recorded in the audit log: ", action);
     mi_err_print(&e, stderr);
   }

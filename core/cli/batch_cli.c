@@ -101,11 +101,20 @@ int mi_cli_batch_begin(mi_cli *cli, mi_cli_batch *b, const char *label, const ch
     if (mi_outfile_open(b->failures_path, mi_cli_db_path(cli), &b->file, &e)) return mi_cli_fail(&e);
     b->opt.failures = mi_outfile_stream(b->file);
   }
+  /* The run's entry commits with its first chunk (the command's own entry
+   * follows at its end): a run killed half-way is in the log too. */
+  b->opt.audit_actor = mi_cli_user();
+  b->opt.audit_action = "eval";
+  b->opt.audit_object = cli->given_argc >= 2 ? cli->given_argv[1] : NULL;
+  b->opt.audit_json = b->audit_json = mi_cli_audit_args(cli, cli->given_argc, cli->given_argv);
   return 0;
 }
 
 int mi_cli_batch_end(mi_cli_batch *b, int rc, mi_err *e) {
   if (b->tty) fputc('\n', stderr);
+  free(b->audit_json);
+  b->audit_json = NULL;
+  b->opt.audit_json = NULL;
   mi_err fe = {0}; /* kept after a failure too: it lists the failures of the committed chunks */
   if (mi_outfile_close(b->file, &fe) && rc == 0) *e = fe, rc = fe.code;
   b->file = NULL;

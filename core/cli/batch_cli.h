@@ -37,6 +37,7 @@ typedef struct mi_cli_batch {
   int tty;
   int64_t shown, failed;     /* failures printed, and seen */
   json_t *json;              /* --json: the failures, for the summary */
+  char *audit_json;          /* the run's audit entry (argv, role): freed by mi_cli_batch_end */
 } mi_cli_batch;
 
 /* Takes one of the engine's options (opt from getopt_long); 0, or the usage

@@ -23,6 +23,8 @@ typedef struct mi_cli {
   mi_access need;          /* the command's area (mi_cli_authorize) */
   char what[128];          /* the command as named in a refusal: 'manyi ticket show' */
   int synced;              /* the configuration was brought into the store */
+  int given_argc;          /* the command's arguments as given (getopt reorders argv) */
+  char **given_argv;
 } mi_cli;
 
 typedef struct mi_cli_command {

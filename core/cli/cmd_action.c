@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "service/access.h"
 #include "service/improvement.h"
 
 static const char usage_all[] =
@@ -142,14 +143,38 @@ static int cmd_close(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
+/* The free text of an action (title, problem, measure, notes) as the reader
+ * may see it: a role that sees personal data masked (an analyst) gets the
+ * e-mail addresses and phone numbers in it masked, by the one rule of all
+ * free text (util/redact_text.c). An action names no customer, so no name
+ * is looked for. */
+static void mask_action(const mi_cli *cli, mi_action_row *a) {
+  if (!mi_access_masked(&cli->actor)) return;
+  struct {
+    char *text;
+    size_t size;
+  } f[] = {{a->title, sizeof a->title},
+           {a->problem, sizeof a->problem},
+           {a->measure, sizeof a->measure},
+           {a->notes, sizeof a->notes}};
+  for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+    char *m = mi_access_mask_text(f[i].text, NULL);
+    snprintf(f[i].text, f[i].size, "%s", m ? m : "***");
+    free(m);
+  }
+}
+
 typedef struct list_ctx {
   json_t *arr;
+  const mi_cli *cli;
 } list_ctx;
 
-static int list_one(const mi_action_row *a, void *ud) {
+static int list_one(const mi_action_row *row, void *ud) {
   list_ctx *c = ud;
-  if (c->arr) json_array_append_new(c->arr, mi_action_json(a));
-  else print_action(a);
+  mi_action_row a = *row;
+  mask_action(c->cli, &a);
+  if (c->arr) json_array_append_new(c->arr, mi_action_json(&a));
+  else print_action(&a);
   return 0;
 }
 
@@ -165,7 +190,7 @@ static int cmd_list(mi_cli *cli, int argc, char **argv) {
   if (optind < argc) return mi_cli_usage_error("action", "list: unexpected '%s'", argv[optind]);
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};
-  list_ctx c = {cli->json ? json_array() : NULL};
+  list_ctx c = {cli->json ? json_array() : NULL, cli};
   if (mi_action_each(cli->store, dept, list_one, &c, &e)) {
     json_decref(c.arr);
     return mi_cli_fail(&e);
@@ -182,6 +207,7 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
   mi_err e = {0};
   mi_action_row a;
   if (mi_action_get(cli->store, id, &a, &e)) return mi_cli_fail(&e);
+  mask_action(cli, &a);
   if (cli->json) {
     mi_cli_print_json(mi_action_json(&a));
     return 0;

@@ -25,6 +25,10 @@ static volatile sig_atomic_t stop_flag, in_pass;
 static void on_signal(int sig) {
   stop_flag = 1;
   if (in_pass) {
+    static const char msg[] = "manyi run: stopped by a signal during a pass: the batch in hand was "
+                              "not committed; its jobs run again at the next start\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
     signal(sig, SIG_DFL);
     raise(sig);
   }
@@ -147,9 +151,9 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
   char host[128] = "host", owner[200];
   gethostname(host, sizeof host - 1);
   snprintf(owner, sizeof owner, "%.100s:%ld:%lld", host, (long)getpid(), (long long)time(NULL));
-  mi_job_context ctx = {.cfg = cli->cfg};
   char user[128]; /* getpwuid's buffer is reused */
   snprintf(user, sizeof user, "%s", mi_cli_user());
+  mi_job_context ctx = {.cfg = cli->cfg, .actor = user};
   mi_sched_opts so = {.owner = owner, .actor = user, .lease_secs = o.lease, .max_attempts = o.max_attempts,
                       .batch_max = (size_t)o.batch, .stop = &stop_flag, .on_job = on_job, .ctx = cli};
   mi_sched_report rep, total = {0};

@@ -1,8 +1,10 @@
 /* manyi: global options, then one subcommand from the table below. */
 #define _GNU_SOURCE /* secure_getenv */
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -10,7 +12,22 @@
 #define MANYI_VERSION "dev"
 #endif
 
-
+/* SIGTERM (or Ctrl-C outside the REPL) stops any command at once: the
+ * transaction in hand is not committed (SQLite rolls it back), the OS
+ * releases the write lock, and what earlier transactions committed carries
+ * its audit entry (each commits with one). The process then dies of the
+ * signal, so the exit status is 143 (130 for Ctrl-C), as README says. A
+ * policy call cannot delay this: the handler runs on its own. `manyi run`
+ * and the REPL install handlers of their own. */
+static void on_stop(int sig) {
+  static const char msg[] =
+      "manyi: stopped by a signal: the transaction in hand was not committed (what earlier "
+      "ones committed stays); run the command again to finish\n";
+  ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+  (void)w;
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
 
 static void usage(FILE *out) {
   fputs("Usage: manyi [--config FILE] [--db FILE] [--json] [--quiet] COMMAND [ARGS...]\n"
@@ -78,6 +95,12 @@ int main(int argc, char **argv) {
   /* The audit log gets the arguments as given: getopt reorders sub_argv. */
   char **given = malloc((size_t)sub_argc * sizeof *given);
   if (given) memcpy(given, sub_argv, (size_t)sub_argc * sizeof *given);
+  cli.given_argc = given ? sub_argc : 0;
+  cli.given_argv = given;
+  struct sigaction sa = {0};
+  sa.sa_handler = on_stop;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
   optind = 0; /* reset getopt for the command's own options */
   int status = cmd->run(&cli, sub_argc, sub_argv);
   if (mi_cli_audit_run(&cli, en, sub_argc, given ? given : sub_argv, status) && status == 0)

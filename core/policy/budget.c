@@ -1,5 +1,7 @@
-/* Budgets of a policy call: instructions (count hook), wall time (checked in
- * the same hook) and memory (the allocator refuses past the cap). A hit is
+/* Budgets of a policy call: instructions (count hook), wall time (the
+ * watchdog of watchdog.c marks the call expired at its deadline and makes
+ * the hook fire at once; the hook checks the clock too) and memory (the
+ * allocator refuses past the cap). A hit is
  * sticky: the hook raises again at every chance until the call ends, so a
  * pcall or a coroutine inside the script cannot swallow it. New coroutines
  * inherit the hook of the thread that creates them (lua_newthread does so). */
@@ -105,7 +107,7 @@ static void hook(lua_State *L, lua_Debug *ar) {
   note_position(L, b, ar);
   b->count += lua_gethookcount(L);
   if (b->count >= b->lim.instructions) b->hit = MI_POL_HIT_INSTR;
-  else if (now_ns() >= b->deadline_ns) b->hit = MI_POL_HIT_TIME;
+  else if (b->expired || now_ns() >= b->deadline_ns) b->hit = MI_POL_HIT_TIME;
   if (b->hit != MI_POL_HIT_NONE) {
     b->hit_pos = 1;
     raise_hit(L, b);
@@ -136,6 +138,7 @@ int mi_pol_budget_hit(lua_State *L, mi_pol_hit hit) {
 void mi_pol_budget_check_time(lua_State *L) {
   mi_pol_budget *b = mi_pol_budget_of(L);
   if (b->hit != MI_POL_HIT_NONE || b->raising) raise_hit(L, b);
+  if (b->expired) mi_pol_budget_hit(L, MI_POL_HIT_TIME);
   /* The coarse clock costs a few ns (it is checked before every library
    * call that loops in C); it may lag by a tick (1-4 ms), no more. */
   struct timespec ts;
@@ -166,11 +169,20 @@ void mi_pol_budget_begin(lua_State *L, int track_ret) {
   b->ret_line = 0;
   b->step = b->lim.instructions < STEP ? (int)b->lim.instructions : STEP;
   b->deadline_ns = now_ns() + b->lim.time_ms * 1000000;
+  b->expired = 0;
+  b->nrunning = 0;
   lua_sethook(L, hook, LUA_MASKCOUNT | (track_ret ? LUA_MASKRET : 0), b->step);
+  mi_pol_watch_begin(b);
+}
+
+void mi_pol_budget_rearm(lua_State *L) {
+  lua_Hook h = lua_gethook(L); /* the REPL wraps the hook: keep whichever is set */
+  if (h) lua_sethook(L, h, lua_gethookmask(L) | LUA_MASKCOUNT, 1);
 }
 
 void mi_pol_budget_end(lua_State *L) {
   mi_pol_budget *b = mi_pol_budget_of(L);
+  mi_pol_watch_end(b);
   b->track_ret = 0;
   /* Keep counting (never unhooked): coroutines made now inherit a live hook. */
   lua_sethook(L, hook, LUA_MASKCOUNT, b->step);

@@ -3,6 +3,8 @@
 #ifndef MI_POLICY_INTERNAL_H
 #define MI_POLICY_INTERNAL_H
 
+#include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +14,7 @@
 
 #define MI_POL_MAX_FILE (1024 * 1024) /* policy files are small; larger ones are refused */
 #define MI_POL_REASON_MAX 500
+#define MI_POL_MAX_RESUMED 256 /* coroutines resumed inside each other the watchdog re-arms */
 
 typedef enum mi_pol_hit {
   MI_POL_HIT_NONE,
@@ -48,6 +51,14 @@ typedef struct mi_pol_budget {
    * are off, so a message handler of the policy's would run unbounded. */
   int raising;
   int frozen; /* the file has loaded: what it made is frozen (freeze.c) */
+  /* the watchdog (watchdog.c) */
+  volatile sig_atomic_t expired; /* the call ran past its deadline */
+  pthread_t owner;               /* the thread the call runs on */
+  struct mi_pol_budget *wd_next; /* the watched calls */
+  struct mi_pol_budget *wd_outer; /* the call this one runs inside, on the same thread */
+  int wd_on; /* watched: calls of this state under way (nested: more than 1) */
+  lua_State *running[MI_POL_MAX_RESUMED]; /* coroutines being resumed, outermost first */
+  volatile int nrunning;
 } mi_pol_budget;
 
 /* The part of an mi_policy that a reload replaces as a whole. */
@@ -80,6 +91,9 @@ int mi_pol_budget_hit(lua_State *L, mi_pol_hit hit);
 /* Raises if the call is past its deadline (or a budget already ran out):
  * for C functions that may take long with few instructions between them. */
 void mi_pol_budget_check_time(lua_State *L);
+/* Makes the count hook of L (a thread of a call) fire at the next
+ * instruction; safe to call from a signal handler. */
+void mi_pol_budget_rearm(lua_State *L);
 /* Nanoseconds left before the call's deadline (0 when past it). */
 int64_t mi_pol_budget_left_ns(lua_State *L);
 /* Charges n instructions of work done in C (raises when past the budget). */
@@ -88,6 +102,14 @@ void mi_pol_budget_charge(lua_State *L, double n);
 void mi_pol_note_frame(lua_State *L, mi_pol_budget *b);
 /* "instruction budget exhausted (...)" for a hit. */
 const char *mi_pol_hit_text(const mi_pol_budget *b, char *buf, size_t size);
+
+/* ---- watchdog.c: the wall-clock watchdog of calls ---- */
+/* Watches the call that begins on b (b->deadline_ns set) until its end. */
+void mi_pol_watch_begin(mi_pol_budget *b);
+void mi_pol_watch_end(mi_pol_budget *b);
+/* A coroutine of the call is being resumed (enter) / has returned (leave). */
+void mi_pol_watch_enter(mi_pol_budget *b, lua_State *co);
+void mi_pol_watch_leave(mi_pol_budget *b);
 
 /* ---- sandbox.c / sandbox_funcs.c / pattern.c / require.c ---- */
 /* Creates the state with its sandbox; dir is the policy folder for require. */

@@ -7,6 +7,7 @@
 #include "policy/policy_internal.h"
 
 #define ENV_KEY "mi.env" /* registry: the policy file's environment */
+#define KILLED_KEY "mi.killed" /* registry: weak set of coroutines a budget stopped */
 
 static const struct {
   const char *lib, *name, *why;
@@ -138,6 +139,110 @@ static int sb_xpcall(lua_State *L) {
   return xpcall_done(L, st, 2);
 }
 
+/* Coroutines. A budget hit (or the REPL's interruption) is raised inside
+ * the count hook, where Lua turns hooks off; a coroutine it kills stays
+ * dead with hooks off, and closing it (coroutine.close, or coroutine.wrap
+ * after an error) would run its __close handlers with no budget at all: a
+ * `while true do end` handler hung the process. So resume, wrap and close
+ * are the engine's: a coroutine that dies while a budget is being raised is
+ * marked, and its __close handlers are not run. Resuming also tells the
+ * watchdog which coroutines run, so it can stop them at once. */
+static int killed(lua_State *L, int idx) {
+  lua_getfield(L, LUA_REGISTRYINDEX, KILLED_KEY);
+  lua_pushvalue(L, idx);
+  int k = lua_rawget(L, -2) != LUA_TNIL;
+  lua_pop(L, 2);
+  return k;
+}
+
+/* Resumes co (at idx of L) with the narg values at L's top; pushes the
+ * results and returns their count, or pushes the error and returns -1. */
+static int resume(lua_State *L, int idx, lua_State *co, int narg) {
+  mi_pol_budget *b = mi_pol_budget_of(L);
+  int nres;
+  if (!lua_checkstack(co, narg)) {
+    lua_pushliteral(L, "too many arguments to resume");
+    return -1;
+  }
+  lua_xmove(L, co, narg);
+  mi_pol_watch_enter(b, co);
+  int st = lua_resume(co, L, narg, &nres);
+  mi_pol_watch_leave(b);
+  if (st == LUA_OK || st == LUA_YIELD) {
+    if (!lua_checkstack(L, nres + 1)) {
+      lua_pop(co, nres);
+      lua_pushliteral(L, "too many results to resume");
+      return -1;
+    }
+    lua_xmove(co, L, nres);
+    return nres;
+  }
+  lua_xmove(co, L, 1);
+  if (b->raising) { /* killed in the hook: hooks are off in it for good */
+    lua_getfield(L, LUA_REGISTRYINDEX, KILLED_KEY);
+    lua_pushvalue(L, idx);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+  }
+  return -1;
+}
+
+static int sb_resume(lua_State *L) {
+  lua_State *co = lua_tothread(L, 1);
+  luaL_argexpected(L, co, 1, "coroutine");
+  int r = resume(L, 1, co, lua_gettop(L) - 1);
+  if (r < 0) {
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  lua_insert(L, -(r + 1));
+  return r + 1;
+}
+
+/* upvalue 1: the coroutine. */
+static int wrap_call(lua_State *L) {
+  lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+  int r = resume(L, lua_upvalueindex(1), co, lua_gettop(L));
+  if (r >= 0) return r;
+  int st = lua_status(co);
+  if (st != LUA_OK && st != LUA_YIELD && !killed(L, lua_upvalueindex(1))) {
+    st = lua_resetthread(co); /* close its to-be-closed variables */
+    lua_xmove(co, L, 1);
+  }
+  if (st != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+  }
+  return lua_error(L);
+}
+
+static int sb_wrap(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_State *co = lua_newthread(L);
+  lua_pushvalue(L, 1);
+  lua_xmove(L, co, 1);
+  lua_pushcclosure(L, wrap_call, 1);
+  return 1;
+}
+
+/* upvalue 1: the original close. */
+static int sb_close(lua_State *L) {
+  luaL_argexpected(L, lua_tothread(L, 1), 1, "coroutine");
+  if (killed(L, 1)) {
+    lua_pushboolean(L, 0);
+    lua_pushliteral(L, "the coroutine was stopped by a budget: its __close handlers do not run");
+    return 2;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
 void mi_pol_set_env(lua_State *L, int idx) {
   lua_pushvalue(L, idx);
   lua_setfield(L, LUA_REGISTRYINDEX, ENV_KEY);
@@ -152,6 +257,23 @@ static void wrap(lua_State *L, const char *name, lua_CFunction fn) {
 
 void mi_pol_open_funcs(lua_State *L, const char *lib) {
   mi_pol_open_guards(L, lib);
+  if (!strcmp(lib, "coroutine")) {
+    lua_newtable(L); /* the killed set: weak keys, it keeps no coroutine alive */
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, LUA_REGISTRYINDEX, KILLED_KEY);
+    lua_pushcfunction(L, sb_resume);
+    lua_setfield(L, -2, "resume");
+    lua_pushcfunction(L, sb_wrap);
+    lua_setfield(L, -2, "wrap");
+    lua_getglobal(L, "coroutine");
+    lua_getfield(L, -1, "close");
+    lua_pushcclosure(L, sb_close, 1);
+    lua_setfield(L, -3, "close");
+    lua_pop(L, 1);
+  }
   for (int i = 0; blocked[i].lib; i++) {
     if (strcmp(blocked[i].lib, lib)) continue;
     if (strcmp(lib, "_G")) lua_pushfstring(L, "%s.%s", lib, blocked[i].name);

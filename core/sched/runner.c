@@ -287,6 +287,11 @@ int mi_sched_run_due(mi_store *s, const mi_sched_kind *kinds, void *ud, const mi
                    e);
     if (none) break;
   }
+  /* A full disk after batches had committed: they stay, with their entries. */
+  if (rc && r->ran)
+    mi_err_kept(e, "the batch in hand was not committed; the %zu jobs before it were, each with "
+                   "its audit entry (the others run at the next pass)",
+                r->ran);
   mi_queue_batch_free(b);
   free(out);
   free(jobs);

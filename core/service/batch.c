@@ -10,6 +10,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
+#include "store/audit.h"
 #include "store/jobs.h"
 #include "util/record_writer.h"
 
@@ -229,6 +232,18 @@ static int stop_error(const engine *g, int phase, int64_t after, mi_err *e) {
 
 /* ---- the loop ---------------------------------------------------------------- */
 
+/* A store error (a full disk) ends the run in a chunk: the store's message
+ * speaks of that chunk alone ("nothing was changed"), so it is told what the
+ * chunks committed before it kept (issue 16: a run that had committed said
+ * "nothing was changed"). */
+static int chunk_error(const engine *g, mi_err *e) {
+  if (g->opt->dry_run || !g->committed) return e->code;
+  mi_err_kept(e, "this chunk of %s was not committed, the %lld chunks before it were (run it "
+                 "again to go on from there)",
+              g->spec->what, (long long)g->committed);
+  return e->code;
+}
+
 static int report(engine *g, int phase, int i, mi_err *e) {
   mi_batch_failure f = {g->spec->phases ? g->spec->phases[phase] : NULL, 0, NULL, &g->why[i]};
   g->spec->ident(g->spec->ctx, i, &f.id, &f.external_id);
@@ -252,6 +267,26 @@ static void checkpoint_text(const mi_batch_spec *sp, int phase, int64_t after, c
 }
 
 /* One phase, chunk by chunk. */
+/* The run's audit entry, in the transaction of its first chunk. */
+static int audit_first(engine *g, const char *cp, mi_err *e) {
+  const mi_batch_options *o = g->opt;
+  json_t *d = o->audit_json ? json_loads(o->audit_json, 0, NULL) : NULL;
+  if (!json_is_object(d)) {
+    json_decref(d);
+    d = json_object();
+  }
+  char *text = NULL;
+  if (d && json_object_set_new(d, "status", json_string("running")) == 0 &&
+      json_object_set_new(d, "first_checkpoint", json_string(cp)) == 0)
+    text = json_dumps(d, JSON_COMPACT);
+  json_decref(d);
+  if (!text) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  int rc = mi_audit_append(g->s, o->audit_actor ? o->audit_actor : "unknown", o->audit_action,
+                           o->audit_object, text, o->now, e);
+  free(text);
+  return rc;
+}
+
 static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
   const mi_batch_spec *sp = g->spec;
   int dry = g->opt->dry_run;
@@ -260,7 +295,7 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (;;) {
-    if (!dry && mi_store_begin(g->s, e)) return e->code;
+    if (!dry && mi_store_begin(g->s, e)) return chunk_error(g, e);
     int n = 0, rc;
     int64_t last = after;
     rc = sp->read(sp->ctx, phase, after, g->cap, &n, &last, e);
@@ -283,12 +318,13 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
       char cp[48];
       checkpoint_text(sp, phase, after, cp, sizeof cp);
       if (!dry && g->job_id) rc = mi_job_update(g->s, g->job_id, "running", cp, NULL, g->opt->now, e);
+      if (!dry && rc == 0 && g->committed == 0 && g->opt->audit_action) rc = audit_first(g, cp, e);
     }
     if (!dry) {
       if (rc == 0) rc = mi_store_commit(g->s, e);
       else mi_store_rollback(g->s);
     }
-    if (rc) return rc;
+    if (rc) return chunk_error(g, e);
     g->committed++;
     g->sum->items += n;
     p.done += n;

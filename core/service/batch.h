@@ -60,6 +60,11 @@ typedef struct mi_batch_options {
   void (*progress)(void *ctx, const mi_batch_progress *p);   /* may be NULL */
   void (*on_failure)(void *ctx, const mi_batch_failure *f);  /* may be NULL */
   void *ctx;
+  /* If audit_action is set: the audit entry that commits with the run's
+   * first chunk (detail: audit_json, an object, with "status": "running"
+   * and the checkpoint), so no chunk is ever committed without an entry of
+   * its run, even when the process dies before its end. */
+  const char *audit_actor, *audit_action, *audit_object, *audit_json;
 } mi_batch_options;
 
 /* Why and where the breaker stopped a batch. */

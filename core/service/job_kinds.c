@@ -66,7 +66,11 @@ static int run_eval_tiers(mi_store *s, const mi_queue_job *j, void *ud, int64_t 
     int rc = mi_policy_load_config(c->cfg, "tiers", &c->tiers, e);
     if (rc) return rc;
   }
-  mi_tier_run_options o = {.as_of = j->run_at, .batch = {.now = now}};
+  /* Its chunks commit before the job completes: the first carries an entry. */
+  mi_tier_run_options o = {.as_of = j->run_at,
+                           .batch = {.now = now, .audit_actor = c->actor, .audit_action = "job",
+                                     .audit_object = j->key,
+                                     .audit_json = "{\"kind\":\"eval-tiers\"}"}};
   mi_tier_run_summary sum;
   int rc = mi_tiers_run(s, c->cfg, c->tiers, &o, &sum, e);
   if (rc == 0 && sum.failed)

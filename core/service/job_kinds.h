@@ -11,6 +11,7 @@
  * first use and freed by mi_job_context_free. */
 typedef struct mi_job_context {
   const mi_config *cfg;
+  const char *actor; /* the OS user of the runner: batch jobs' audit entries */
   mi_policy *tiers, *escalation, *care;
 } mi_job_context;
 

@@ -70,7 +70,10 @@ static const struct {
     {"tickets", "subject", MI_PERSONAL_TEXT},      {"ticket_events", "detail", MI_PERSONAL_TEXT},
     {"interactions", "summary", MI_PERSONAL_TEXT}, {"answer_texts", "text", MI_PERSONAL_TEXT},
     {"loyalty_ledger", "reason", MI_PERSONAL_TEXT}, {"tier_history", "reason", MI_PERSONAL_TEXT},
-    {"improvement_actions", "notes", MI_PERSONAL_TEXT}, {"outbox", "subject", MI_PERSONAL_TEXT},
+    {"improvement_actions", "notes", MI_PERSONAL_TEXT},
+    {"improvement_actions", "title", MI_PERSONAL_TEXT},
+    {"improvement_actions", "problem", MI_PERSONAL_TEXT},
+    {"improvement_actions", "measure", MI_PERSONAL_TEXT}, {"outbox", "subject", MI_PERSONAL_TEXT},
     {"jobs", "error", MI_PERSONAL_TEXT},           {"staff_evaluations", "notes", MI_PERSONAL_TEXT},
     {NULL, NULL, MI_PERSONAL_NONE}};
 

@@ -58,6 +58,19 @@ void mi_err_prefix(mi_err *e, const char *fmt, ...) {
   e->msg[n + 2 + m] = '\0';
 }
 
+void mi_err_kept(mi_err *e, const char *fmt, ...) {
+  if (!e) return;
+  char *p = strstr(e->msg, "; nothing was changed");
+  if (p) *p = '\0';
+  size_t n = strlen(e->msg);
+  if (n + 2 >= sizeof e->msg) return;
+  memcpy(e->msg + n, "; ", 3);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->msg + n + 2, sizeof e->msg - n - 2, fmt, ap);
+  va_end(ap);
+}
+
 size_t mi_err_format(const mi_err *e, char *buf, size_t size) {
   int n = 0;
   if (!e || !size) return 0;

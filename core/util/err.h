@@ -49,6 +49,11 @@ int mi_err_setpos(mi_err *e, int code, const char *file, int line, int column,
 void mi_err_prefix(mi_err *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* For an error that ends work which had committed transactions before it:
+ * the store's "; nothing was changed" speaks of the failed transaction only,
+ * so it is cut and "; " and what the earlier ones kept is put at the end. */
+void mi_err_kept(mi_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* "file:line:column: message" (as much position as is known) into buf,
  * truncated to size; returns the length it wanted, like snprintf. */
 size_t mi_err_format(const mi_err *e, char *buf, size_t size);

@@ -57,6 +57,13 @@ hostile loop_coroutine "budget exhausted" '  local co = coroutine.wrap(function(
   return "A", "escaped"'
 hostile memory_table "budget exhausted" '  local t = {}
   for i = 1, 1e9 do t[i] = string.rep("x", 1000) .. i end'
+hostile xpcall_handler "budget exhausted" '  xpcall(function() while true do end end, function() while true do end end)
+  return "A", "escaped"'
+hostile close_coroutine "budget exhausted" '  coroutine.wrap(function()
+    local guard <close> = setmetatable({}, { __close = function() while true do end end })
+    while true do end
+  end)()
+  return "A", "escaped"'
 hostile memory_rep "memory budget" '  return "A", string.rep("x", 1 << 40)'
 hostile recursion "budget exhausted" '  local function f(n) return 1 + f(n + 1) end
   return f(1)'

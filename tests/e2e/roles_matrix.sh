@@ -70,6 +70,12 @@ sqlite3 "$db" "UPDATE tickets SET subject = '$planted' WHERE external_id = '$hot
   UPDATE outbox SET subject = coalesce($own, 'someone$tail') WHERE id = (SELECT min(id) FROM outbox);
   UPDATE jobs SET error = 'someone$tail' WHERE key = 'n1'"
 same "$(sqlite3 "$db" "SELECT (SELECT count(*) FROM answer_texts WHERE text LIKE '%$plant_mail') + (SELECT count(*) FROM ticket_events WHERE detail LIKE '%$plant_mail%')")" 2 "free text planted"
+# an improvement action's title, problem, measure and notes (issue 16: shown
+# in clear by action list/show to analysts)
+expect 0 m action add --department hotline --title "someone$tail" --problem "problem: someone$tail" \
+  --measure "measure: someone$tail"
+action_id=$(sed -n 's/^action \([0-9]*\) planned$/\1/p' "$tmp/out")
+expect 0 m action update "$action_id" --stage do --note "note: someone$tail"
 
 # Every personal value stored, read with the sqlite3 shell (the truth to
 # look for): customers' names, phones, e-mails and birthdays, every
@@ -166,6 +172,9 @@ admin analyst|survey status
 admin analyst|survey score --survey csat
 admin|survey clean --survey csat
 admin analyst|action list
+admin analyst|action show $action_id
+admin analyst|--json action list
+admin analyst|--json action show $action_id
 admin|action add --title x
 admin analyst|report satisfaction --period 2026Q3 --format md
 admin analyst|kpi --period 2026Q3
@@ -210,6 +219,9 @@ done
 contains "$tmp/tickets.csv" "${hot_name:0:1}*** asks: call ***78 or write to p***@leak.example"
 set_role admin; expect 0 m points show "$hot_customer"; contains "$tmp/out" "$plant_mail"
 expect 0 m ticket show "$hot_ticket"; contains "$tmp/out" "$plant_mail"
+set_role admin; expect 0 m action show "$action_id"; contains "$tmp/out" "note: someone asks: call $plant_phone"
+set_role analyst; expect 0 m action show "$action_id"; contains "$tmp/out" "note: someone asks: call ***78 or write to p***@leak.example"
+contains "$tmp/out" "measure: someone asks: call ***78"
 set_role analyst; expect 0 m points show "$hot_customer"; clean "$tmp/out" "analyst: points show reasons"
 contains "$tmp/out" "***78"
 

@@ -76,6 +76,41 @@ function attacks.xpcall_nested()
            function() while true do end end)
   end
 end
+-- issue 16, the watchdog: a __close handler run after a budget hit in a
+-- coroutine ran with hooks off (the hit was raised in the count hook); an
+-- instruction that works long in C (a comparison of two long strings) ran a
+-- thousand times between two stops of the count hook.
+local function closer() return setmetatable({}, { __close = function() while true do end end }) end
+function attacks.close_wrap()
+  coroutine.wrap(function() local guard <close> = closer() while true do end end)()
+end
+function attacks.close_resume()
+  local co = coroutine.create(function() local guard <close> = closer() while true do end end)
+  coroutine.resume(co)
+  coroutine.close(co)
+  return "A", "escaped the budget through a __close handler"
+end
+function attacks.close_main()
+  local guard <close> = closer()
+  while true do end
+end
+function attacks.close_pcall()
+  pcall(function() local guard <close> = closer() while true do end end)
+  return "A", "escaped the budget through a __close handler under pcall"
+end
+local function long_pair()
+  local a = string.rep("x", 1500000)
+  return a, a:sub(1, -2) .. "y"
+end
+function attacks.compare_long()
+  local a, b = long_pair()
+  local n = 0
+  while true do if a < b then n = n + 1 end end
+end
+function attacks.compare_long_co()
+  local a, b = long_pair()
+  coroutine.wrap(function() while true do local _ = a < b end end)()
+end
 function attacks.find_plain()
   local s = string.rep("a", 1 << 20)
   return "A", tostring(s:find(string.rep("a", 1 << 19) .. "b", 1, true))

@@ -4,7 +4,8 @@
 local big = string.rep("x", 501)
 
 -- Hostile inputs every hook answers alike (issue 16): loops only the budgets
--- stop, also in an xpcall whose message handler loops.
+-- stop, also in an xpcall whose message handler loops and in __close
+-- handlers of coroutines.
 local hostile = {
   forever = function() while true do end end,
   xpcall_forever = function()
@@ -12,6 +13,21 @@ local hostile = {
   end,
   xpcall_error = function()
     return xpcall(function() error("x") end, function() while true do end end)
+  end,
+  -- a __close handler of a coroutine the budget killed ran with hooks off
+  close_wrap = function()
+    coroutine.wrap(function()
+      local guard <close> = setmetatable({}, { __close = function() while true do end end })
+      while true do end
+    end)()
+  end,
+  close_resume = function()
+    local co = coroutine.create(function()
+      local guard <close> = setmetatable({}, { __close = function() while true do end end })
+      while true do end
+    end)
+    coroutine.resume(co)
+    coroutine.close(co)
   end,
 }
 
