@@ -124,7 +124,8 @@ static void test_null_args(void **state) {
   assert_null(mi_config_find_user(NULL, "x"));
   assert_null(mi_config_find_question(NULL, "x"));
   assert_null(mi_config_value_get(NULL, "x"));
-  assert_string_equal(mi_config_ticket_kind_name((mi_config_ticket_kind)99), "?");
+  assert_null(mi_config_find_label(NULL, MI_CONFIG_LIST_KIND, "x"));
+  assert_string_equal(mi_config_list_name((mi_config_list)3), "?");
   assert_string_equal(mi_config_role_name((mi_config_role)-1), "?");
   assert_string_equal(mi_config_survey_kind_name((mi_config_survey_kind)4), "?");
   assert_string_equal(mi_config_period_name((mi_config_period)4), "?");
@@ -230,14 +231,14 @@ static void test_example(void **state) {
   assert_string_equal(mi_config_find_tier(cfg, "P")->name, "Potential customers");
 
   assert_int_equal(cfg->nsla, 5);
-  assert_int_equal(cfg->sla[0].kind, MI_CONFIG_INQUIRY);
+  assert_string_equal(cfg->sla[0].kind, "inquiry");
   assert_int_equal(cfg->sla[0].priority, 0);
   assert_null(cfg->sla[0].tier);
   assert_ptr_equal(cfg->sla[0].calendar, c24);
   assert_int_equal(cfg->sla[0].first_response.seconds, 4 * 3600);
   assert_int_equal(cfg->sla[0].resolution.seconds, 24 * 3600);
   assert_int_equal(cfg->sla[0].next_response.seconds, 4 * 3600);
-  assert_int_equal(cfg->sla[2].kind, MI_CONFIG_COMPLAINT);
+  assert_string_equal(cfg->sla[2].kind, "complaint");
   assert_int_equal(cfg->sla[2].priority, 1);
   assert_int_equal(cfg->sla[2].first_response.seconds, 1800);
   assert_int_equal(cfg->sla[2].resolution.seconds, 14400);
@@ -246,7 +247,7 @@ static void test_example(void **state) {
   assert_int_equal(cfg->sla[3].resolution.days, 3);
   assert_int_equal(cfg->sla[3].resolution.seconds, 0);
   assert_int_equal(mi_config_sla_seconds(&cfg->sla[3].resolution, std), 3 * (3 * 3600 + 4 * 3600 + 1800));
-  assert_int_equal(cfg->sla[4].kind, MI_CONFIG_BUSINESS_REQUEST);
+  assert_string_equal(cfg->sla[4].kind, "business_request");
 
   const mi_config_workflow *br = mi_config_find_workflow(cfg, "business_request");
   assert_non_null(br);
@@ -439,7 +440,7 @@ static void test_full(void **state) {
   assert_true(cfg->sla[1].resolution.clock_days);
   assert_string_equal(cfg->sla[1].calendar->name, "24x7");
   assert_null(cfg->sla[0].calendar);
-  assert_string_equal(mi_config_ticket_kind_name(cfg->sla[1].kind), "complaint");
+  assert_string_equal(cfg->sla[1].kind, "complaint");
 
   const mi_config_survey *idx = mi_config_find_survey(cfg, "idx");
   assert_int_equal(idx->kind, MI_CONFIG_SURVEY_INDEX);
