@@ -60,7 +60,7 @@ int mi_cfg_load_lists(const mi_cfg_ctx *c, const mi_ynode *root) {
   const mi_ynode *n;
   int rc;
   if ((n = mi_cfg_get(root, "ticket_kinds")))
-    rc = load(c, n, "ticket_kind", &cfg->ticket_kinds, &cfg->nticket_kinds);
+    rc = load(c, n, "ticket kind", &cfg->ticket_kinds, &cfg->nticket_kinds);
   else
     rc = defaults(c, kinds, &cfg->ticket_kinds, &cfg->nticket_kinds);
   if (rc) return rc;

@@ -122,6 +122,7 @@ static int customer_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
       text(rec, "special_needs", 0, 200, &c.special_needs, e))
     return MI_EPARSE;
   if (c.birthday && mi_field_date(c.birthday, &fe)) return bad(rec, "birthday", &fe, e);
+  if (c.phone && mi_field_phone(c.phone, &fe)) return bad(rec, "phone", &fe, e);
   if (tier && !mi_config_find_tier(ctx->cfg, tier))
     return mi_record_error(rec, e, MI_EPARSE, "tier", "'%s' is not a tier of the configuration",
                            tier);
