@@ -17,7 +17,7 @@ static const char usage_all[] =
     "configuration's channels (channels: in manyi.yaml; `manyi check` lists them; an\n"
     "unknown one is refused with the list). Inbound unless --direction; now unless\n"
     "--at (ISO 8601); the staff member who took it (--staff, an external id); the id\n"
-    "the next free I0000123 unless --id. The same checks as `manyi import\n"
+    "the next free I00000123 unless --id. The same checks as `manyi import\n"
     "interactions`; agents, supervisors, department heads and admins; recorded in the\n"
     "audit log. The contact shows in `manyi customer history C`.\n";
 

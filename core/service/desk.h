@@ -49,7 +49,7 @@ int mi_desk_customer_edit(mi_store *s, const mi_config *cfg, const char *externa
                           int *changed, mi_err *e);
 
 /* Logs a contact: the fields as an interaction row (external id the next
- * free I0000123 unless given; occurred_at now unless given). */
+ * free I00000123 unless given; occurred_at now unless given). */
 int mi_desk_interaction_log(mi_store *s, const mi_config *cfg, const char *external_id,
                             const mi_desk_field *f, size_t n, const char *actor, int64_t now,
                             char out_id[65], mi_err *e);

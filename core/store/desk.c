@@ -288,7 +288,10 @@ int mi_desk_next_id(mi_store *s, const char *table, char prefix, char *buf, size
   char p[2] = {prefix, '\0'};
   sqlite3_bind_text(st, 1, p, -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) snprintf(buf, size, "%c%07lld", prefix, (long long)sqlite3_column_int64(st, 0));
+  /* the width the example's ids have: C0000008, I00000001 */
+  int width = !strcmp(table, "customers") ? 7 : 8;
+  if (rc == SQLITE_ROW)
+    snprintf(buf, size, "%c%0*lld", prefix, width, (long long)sqlite3_column_int64(st, 0));
   sqlite3_finalize(st);
   return rc == SQLITE_ROW ? 0 : mi_store_fail(s, e, "choosing an id");
 }

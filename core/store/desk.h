@@ -67,8 +67,9 @@ typedef struct mi_queue_row {
 int mi_ticket_queue(mi_store *s, const char *department, const char *staff,
                     mi_queue_row **out, size_t *n, mi_err *e);
 
-/* The next free external id of the shape PREFIX<7 digits> in table
- * (customers or interactions): one more than the largest such. */
+/* The next free external id of the shape PREFIX<digits> in table
+ * (customers: C0000123; interactions: I00000123): one more than the
+ * largest such. */
 int mi_desk_next_id(mi_store *s, const char *table, char prefix, char *buf, size_t size,
                     mi_err *e);
 
