@@ -19,9 +19,10 @@ static void hit_from(sqlite3_stmt *st, mi_customer_hit *h) {
   mi_column_copy(st, 5, h->kind, sizeof h->kind);
 }
 
-/* Steps st (bound by the caller, LIMIT max + 1) into out. */
-static int collect(mi_store *s, sqlite3_stmt *st, size_t max, mi_customer_hit *out, size_t *n,
-                   int *more, mi_err *e) {
+/* Steps st (bound by the caller, LIMIT max + 1) into out; finalizes it
+ * unless it is a kept statement (slot), which is reset. */
+static int collect(mi_store *s, sqlite3_stmt *st, int kept, size_t max, mi_customer_hit *out,
+                   size_t *n, int *more, mi_err *e) {
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (*n == max) {
@@ -30,7 +31,8 @@ static int collect(mi_store *s, sqlite3_stmt *st, size_t max, mi_customer_hit *o
     }
     hit_from(st, &out[(*n)++]);
   }
-  sqlite3_finalize(st);
+  if (kept) sqlite3_reset(st);
+  else sqlite3_finalize(st);
   return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "finding customers");
 }
 
@@ -86,17 +88,20 @@ int mi_customer_find(mi_store *s, mi_find_by by, const char *key, size_t max,
   if (!*key) return mi_err_set(e, MI_EINVAL, "nothing to look for");
   const char *sql = NULL;
   char gram[16] = "";
+  int slot = -1; /* the exact look-ups keep their statement: a desk asks many */
   switch (by) {
   case MI_FIND_PHONE:
-    sql = "SELECT " HIT_COLUMNS " FROM customers c WHERE c.phone_key = ?1 AND c.phone IS NOT NULL"
-          " ORDER BY c.id LIMIT ?2";
+    sql = "SELECT " HIT_COLUMNS " FROM customers c WHERE c.phone_key = ?1 ORDER BY c.id LIMIT ?2";
+    slot = MI_SQL_FIND_PHONE;
     break;
   case MI_FIND_EMAIL:
     sql = "SELECT " HIT_COLUMNS " FROM customers c WHERE c.email = ?1 COLLATE NOCASE"
-          " AND c.email IS NOT NULL ORDER BY c.id LIMIT ?2";
+          " ORDER BY c.id LIMIT ?2";
+    slot = MI_SQL_FIND_EMAIL;
     break;
   case MI_FIND_ID:
     sql = "SELECT " HIT_COLUMNS " FROM customers c WHERE c.external_id = ?1 LIMIT ?2";
+    slot = MI_SQL_FIND_ID;
     break;
   case MI_FIND_NAME: {
     size_t starts[3];
@@ -116,13 +121,16 @@ int mi_customer_find(mi_store *s, mi_find_by by, const char *key, size_t max,
   }
   default: return mi_err_set(e, MI_EINVAL, "mi_customer_find: unknown look-up");
   }
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+  sqlite3_stmt *st = NULL;
+  if (slot >= 0) {
+    if (!(st = mi_store_stmt(s, (enum mi_stmt_slot)slot, sql, e))) return e ? e->code : MI_ESTORE;
+  } else if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
     return mi_store_fail(s, e, "finding customers");
+  }
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, (sqlite3_int64)max + 1);
   if (*gram) sqlite3_bind_text(st, 3, gram, -1, SQLITE_STATIC);
-  return collect(s, st, max, out, n, more, e);
+  return collect(s, st, slot >= 0, max, out, n, more, e);
 }
 
 int mi_customer_history(mi_store *s, int64_t customer_id, int64_t limit, mi_history_fn fn,

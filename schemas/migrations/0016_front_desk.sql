@@ -107,8 +107,8 @@ ALTER TABLE customers ADD COLUMN phone_key TEXT GENERATED ALWAYS AS (
     WHEN phone_digits GLOB '861[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN substr(phone_digits, 3)
     ELSE phone_digits END, '0')
 ) VIRTUAL;
-CREATE INDEX customers_by_phone ON customers(phone_key) WHERE phone IS NOT NULL;
-CREATE INDEX customers_by_email ON customers(email COLLATE NOCASE) WHERE email IS NOT NULL;
+CREATE INDEX customers_by_phone ON customers(phone_key);
+CREATE INDEX customers_by_email ON customers(email COLLATE NOCASE);
 
 -- Part of a name: every bigram (two characters; the last character alone)
 -- of the name in lower case (ASCII letters; SQLite's lower()), kept by the

@@ -118,8 +118,8 @@ same "$(sql "SELECT count(*) > 2000 FROM customers")" 1 "customers still there"
 expect 1 m customer find --phone "138 abc"
 contains "$tmp/err" "not a phone number"
 # the look-ups run on indexes (the statements of core/store/desk.c)
-same "$(sql "EXPLAIN QUERY PLAN SELECT c.external_id FROM customers c WHERE c.phone_key = '1' AND c.phone IS NOT NULL" | grep -c 'USING INDEX customers_by_phone')" 1 "phone: index"
-same "$(sql "EXPLAIN QUERY PLAN SELECT c.external_id FROM customers c WHERE c.email = 'a' COLLATE NOCASE AND c.email IS NOT NULL" | grep -c 'INDEX customers_by_email')" 1 "email: index"
+same "$(sql "EXPLAIN QUERY PLAN SELECT c.external_id FROM customers c WHERE c.phone_key = '1' ORDER BY c.id LIMIT 21" | grep -c 'USING INDEX customers_by_phone')" 1 "phone: index"
+same "$(sql "EXPLAIN QUERY PLAN SELECT c.external_id FROM customers c WHERE c.email = 'a' COLLATE NOCASE ORDER BY c.id LIMIT 21" | grep -c 'INDEX customers_by_email')" 1 "email: index"
 same "$(sql "EXPLAIN QUERY PLAN SELECT c.external_id FROM customer_name_grams g JOIN customers c ON c.id = g.customer_id WHERE g.gram = 'ab' AND instr(lower(c.name), 'abc') > 0 ORDER BY g.customer_id LIMIT 3" | grep -c 'SEARCH g USING PRIMARY KEY')" 1 "name: bigram index"
 # masking: an analyst sees the caller masked; an agent of another department too
 name8=$(sql "SELECT name FROM customers WHERE external_id = 'C0000008'")
