@@ -114,8 +114,8 @@ static int cmd_open(mi_cli *cli, int argc, char **argv) {
                                 o.department, "priority", o.priority, "reason", o.reason,
                                 "agent", *o.agent ? o.agent : NULL));
   else
-    printf("%s opened: %s%s%s, priority %d (%s)\n", o.external_id, o.department,
-           *o.agent ? ", assigned to " : "", o.agent, o.priority, mi_cli_shown(o.reason));
+    printf("%s opened: %s, priority %d%s%s (%s)\n", o.external_id, o.department, o.priority,
+           *o.agent ? ", assigned to " : "", o.agent, mi_cli_shown(o.reason));
   return 0;
 }
 

@@ -78,7 +78,10 @@ int mi_access_check(const mi_actor *a, mi_access need, const char *what, mi_err 
 }
 
 int mi_access_masked(const mi_actor *a) {
-  return !a || a->role == MI_CONFIG_ROLE_ANALYST || a->role == MI_CONFIG_ROLE_AUDITOR;
+  /* a department head reads the figures of every department as an analyst
+   * does: masked, except their own department's customers (mi_access_customer) */
+  return !a || a->role == MI_CONFIG_ROLE_ANALYST || a->role == MI_CONFIG_ROLE_AUDITOR ||
+         a->role == MI_CONFIG_ROLE_DEPARTMENT_HEAD;
 }
 
 int mi_access_customer(mi_store *s, const mi_actor *a, const char *customer, int *masked,

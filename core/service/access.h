@@ -59,8 +59,9 @@ int mi_access_allows(mi_config_role role, mi_access need);
 /* 0, or MI_EINVAL naming the user, role and what was refused (what: "manyi ticket"). */
 int mi_access_check(const mi_actor *a, mi_access need, const char *what, mi_err *e);
 
-/* 1 when the actor sees personal data masked: analysts, and auditors (in
- * the arguments recorded in the audit log). */
+/* 1 when the actor sees personal data masked: analysts, department heads
+ * (outside their department's customers), and auditors (in the arguments
+ * recorded in the audit log). */
 int mi_access_masked(const mi_actor *a);
 
 /* The department restriction of agents, in one place: 0 when the actor may

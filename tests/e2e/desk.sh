@@ -285,6 +285,9 @@ contains "$tmp/err" "may not see customer '$hot'"
 same "$(sql "SELECT count(*) || ' ' || sum(points) FROM loyalty_ledger WHERE idempotency_key LIKE 'goodwill:%'")" "2 400" "two grants, 300 + 100 points"
 same "$(sql "SELECT count(*) FROM audit_log WHERE action = 'points-grant' AND detail LIKE '%\"status\":0%'")" 3 "the grants that ran are audited"
 expect 0 as department_head support report satisfaction --period 2026Q3 --format json --output "$tmp/r.json"
+expect 0 as department_head support export customers "$tmp/heads.csv"
+lacks "$tmp/heads.csv" "$name8"   # the figures of every department, masked as for analysts
+contains "$tmp/heads.csv" "${name8:0:1}***"
 expect 1 as supervisor support report satisfaction --period 2026Q3 --format json --output "$tmp/r2.json"
 owner
 expect 1 m role grant lead supervisor

@@ -38,7 +38,9 @@ contains "$tmp/out" '"deadline": "2026-11-20T09:30:00Z"'
 contains "$tmp/out" '"deadline": "2026-11-20T13:00:00Z"'
 contains "$tmp/out" '"calendar": "24x7"'
 at 2026-11-20T17:45:00+08:00
-expect 0 m ticket assign T0000001 S001;  contains "$tmp/out" "now open"
+# the routing policy gave it to a quality agent on duty (Friday 17:00): taking it over is a reassignment
+expect 1 m ticket assign T0000001 S001;  contains "$tmp/err" "is assigned to S0"
+expect 0 m ticket assign T0000001 S001 --reassign;  contains "$tmp/out" "now open"
 expect 1 m ticket close T0000001;        contains "$tmp/err" "is open: it cannot be closed (only when resolved)"
 expect 1 m ticket assign T0000001 S999;  contains "$tmp/err" "S999"
 expect 2 m ticket frobnicate T0000001;   contains "$tmp/err" "unknown subcommand 'frobnicate'"
