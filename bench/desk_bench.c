@@ -70,6 +70,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "%s: %s\n", argv[1], sqlite3_errmsg(db));
     return 2;
   }
+  /* the same page cache as manyi's connection (store/open.c), so the peer
+   * is not slower for reading pages again */
+  sqlite3_exec(db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
   for (size_t i = 0; i < n; i++) {
     sqlite3_bind_text(st, 1, q[i].id, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
