@@ -89,6 +89,10 @@ static const struct {
     {"loyalty_ledger", "reason", MI_PERSONAL_TEXT}, {"tier_history", "reason", MI_PERSONAL_TEXT},
     {"improvement_actions", "notes", MI_PERSONAL_TEXT}, {"outbox", "subject", MI_PERSONAL_TEXT},
     {"jobs", "error", MI_PERSONAL_TEXT},           {"staff_evaluations", "notes", MI_PERSONAL_TEXT},
+    /* the front desk's look-up columns (migration 0016): derived from the
+     * phone and the name, so as personal as they are */
+    {"customers", "phone_digits", MI_PERSONAL_PHONE}, {"customers", "phone_key", MI_PERSONAL_PHONE},
+    {"customer_name_grams", "gram", MI_PERSONAL_TEXT},
     {NULL, NULL, MI_PERSONAL_NONE}};
 
 mi_personal mi_scope_personal_column(const char *table, const char *column) {
