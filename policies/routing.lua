@@ -1,6 +1,6 @@
 -- routing.lua: the default routing policy.
 --
--- route(ticket, params) -> {department, priority, reason}
+-- route(ticket, params) -> {department, priority, reason, agent?}
 --
 -- The company rule: general questions go to customer service, technical
 -- problems to technical support, product-quality problems to quality
@@ -20,6 +20,19 @@
 --   urgent_tiers        list     tiers whose tickets are one step more urgent
 --   complaints_sooner   boolean  complaints one step more urgent
 --
+-- optional params:
+--   urgent_channels     list     channels whose complaints are priority 1
+--                                (a complaint passed on by the regulator, 12315)
+--   assign_agents       boolean  also pick an agent of the department:
+--                                the agent who last served the customer when
+--                                they are on duty there and below max_open_load,
+--                                else the on-duty agent with the fewest open
+--                                tickets (then the first by code); nobody on
+--                                duty or all at the limit: the department's
+--                                queue (no agent)
+--   max_open_load       integer  open tickets an agent may hold (default 10)
+--   skills              map      category -> skill an agent must have, if any
+--
 -- The engine checks the answer: the department must be a department code of
 -- the configuration and the priority an integer 1..4.
 
@@ -28,6 +41,40 @@ local function contains(list, x)
     if v == x then return true end
   end
   return false
+end
+
+-- A params or view field that may be absent (reading an absent one raises).
+local function opt(tbl, key)
+  for k, v in pairs(tbl) do
+    if k == key then return v end
+  end
+  return nil
+end
+
+local function has_skill(agent, skill)
+  if not skill then return true end
+  for s in string.gmatch(agent.skills, "[^;]+") do
+    if s == skill then return true end
+  end
+  return false
+end
+
+-- The agent for a ticket of `department`, or nil (see assign_agents above).
+local function pick_agent(t, p, department)
+  local agents = opt(t, "agents")
+  if not agents or not opt(p, "assign_agents") then return nil end
+  local limit = opt(p, "max_open_load") or 10
+  local skills = opt(p, "skills")
+  local skill = skills and opt(skills, t.category) or nil
+  local best
+  for _, a in ipairs(agents) do
+    if a.department == department and a.on_duty and a.open_load < limit and has_skill(a, skill) then
+      if a.code == opt(t, "last_agent") then return a, "served the customer before" end
+      if not best or a.open_load < best.open_load then best = a end
+    end
+  end
+  if best then return best, "fewest open tickets (" .. best.open_load .. ")" end
+  return nil
 end
 
 local function route(t, p)
@@ -44,6 +91,16 @@ local function route(t, p)
   if t.kind == "complaint" and p.complaints_sooner and priority > 1 then
     priority = priority - 1
     why = why .. ", complaint -> " .. priority
+  end
+  local urgent = opt(p, "urgent_channels")
+  if t.kind == "complaint" and urgent and contains(urgent, opt(t, "channel")) and priority > 1 then
+    priority = 1
+    why = why .. ", via " .. t.channel .. " -> 1"
+  end
+  local agent, because = pick_agent(t, p, department)
+  if agent then
+    why = why .. "; agent " .. agent.code .. ": " .. because
+    return { department = department, priority = priority, reason = why, agent = agent.code }
   end
   return { department = department, priority = priority, reason = why }
 end

@@ -51,16 +51,27 @@
 ---A service ticket, as the route and escalate hooks see it.
 ---@class manyi.Ticket
 ---@field external_id string
----@field kind "inquiry"|"complaint"|"after_sales"|"business_request"
----@field category "general"|"technical"|"product_quality"
+---@field kind string a code of ticket_kinds: in manyi.yaml (built in: inquiry, complaint, after_sales, business_request)
+---@field category string a code of categories: (built in: general, technical, product_quality)
 ---@field severity "low"|"medium"|"high"|"critical"
----@field channel "phone"|"email"|"social"|"chat"|"visit"|"web"
+---@field channel string a code of channels: (built in: phone, email, social, chat, visit, web)
 ---@field status "new"|"open"|"pending"|"resolved"|"closed"
 ---@field priority integer? 1 (most urgent) .. 4; nil before routing
 ---@field department string? department code; nil before routing
 ---@field customer_id string the customer's external id
 ---@field customer_tier string? the customer's tier
 ---@field escalation_level integer 0 = not escalated yet, else 1..3
+---@field agents manyi.Agent[]? route only: the active staff with a department (read with pairs)
+---@field last_agent string? route only: who last served the customer
+
+---An agent the route hook may pick.
+---@class manyi.Agent
+---@field code string the staff member's external id
+---@field name string
+---@field department string department code
+---@field skills string skill codes joined by ';'
+---@field open_load integer tickets new, open or pending assigned to them
+---@field on_duty boolean their department's calendar is open now
 
 ---The SLA clock of a ticket that is running (business time of its rule's calendar, e.g. 24x7, else its department's).
 ---@class manyi.Clock
@@ -150,6 +161,7 @@
 ---@field department string a department code of the configuration
 ---@field priority integer 1..4 (1 = most urgent)
 ---@field reason string 1..500 bytes
+---@field agent string? the code of one of ticket.agents of that department
 
 ---@class manyi.EscalateDecision
 ---@field level integer 1..3 (team lead, department head, satisfaction committee)

@@ -23,39 +23,43 @@
 #include "store/scope.h"
 
 /* Written from the README's role table, not from the code: which of admin,
- * agent, analyst, auditor may run each command (sub NULL) or subcommand. */
+ * agent, analyst, auditor, supervisor, department_head may run each command
+ * (sub NULL) or subcommand. */
 static const struct expect {
   const char *cmd, *sub;
-  int admin, agent, analyst, auditor;
+  int admin, agent, analyst, auditor, supervisor, head;
 } expected[] = {
-    {"init", NULL, 1, 0, 0, 0},         {"check", NULL, 1, 1, 1, 1},
-    {"import", NULL, 1, 0, 0, 0},       {"export", NULL, 1, 0, 1, 0},
-    {"customer", NULL, 1, 1, 1, 0},     {"status", NULL, 1, 0, 1, 0},
-    {"stats", NULL, 1, 1, 1, 1},        {"eval", NULL, 1, 0, 0, 0},
-    {"explain", NULL, 1, 0, 1, 0},      {"points", NULL, 1, 1, 1, 0},
-    {"points", "show", 1, 1, 1, 0},     {"points", "redeem", 1, 0, 0, 0},
-    {"points", "expire", 1, 0, 0, 0},   {"policy", NULL, 1, 0, 0, 0},
-    {"calendar", NULL, 1, 1, 1, 0},     {"cron", NULL, 1, 1, 1, 1},
-    {"repl", NULL, 1, 0, 1, 0},         {"ticket", NULL, 1, 1, 0, 0},
-    {"ticket", "show", 1, 1, 0, 0},     {"ticket", "list", 1, 1, 0, 0},
-    {"ticket", "sla", 1, 1, 0, 0},      {"ticket", "assign", 1, 1, 0, 0},
-    {"ticket", "resolve", 1, 1, 0, 0},  {"jobs", NULL, 1, 0, 0, 0},
-    {"jobs", "add", 1, 0, 0, 0},        {"jobs", "retry", 1, 0, 0, 0},
-    {"run", NULL, 1, 0, 0, 0},          {"tick", NULL, 1, 0, 0, 0},
-    {"outbox", NULL, 1, 0, 0, 0},       {"audit", NULL, 1, 0, 0, 1},
-    {"audit", "list", 1, 0, 0, 1},      {"audit", "verify", 1, 0, 0, 1},
-    {"appoint", NULL, 1, 1, 0, 0},      {"appoint", "list", 1, 1, 0, 0},
-    {"appoint", "skills", 1, 1, 0, 0},  {"appoint", "cancel", 1, 0, 0, 0},
-    {"appoint", "done", 1, 0, 0, 0},    {"sla", NULL, 1, 0, 1, 0},
-    {"care", NULL, 1, 0, 0, 0},         {"survey", NULL, 1, 0, 0, 0},
-    {"survey", "status", 1, 0, 1, 0},   {"survey", "score", 1, 0, 1, 0},
-    {"survey", "code", 1, 0, 0, 0},     {"action", NULL, 1, 0, 0, 0},
-    {"action", "list", 1, 0, 1, 0},     {"action", "show", 1, 0, 1, 0},
-    {"action", "close", 1, 0, 0, 0},    {"report", NULL, 1, 0, 1, 0},
-    {"kpi", NULL, 1, 0, 1, 0},          {"eval", "staff", 1, 0, 0, 0},
-    {"customer", "refer", 1, 0, 0, 0},  {"role", NULL, 1, 0, 0, 0},
-    {"role", "grant", 1, 0, 0, 0},      {"role", "revoke", 1, 0, 0, 0},
-    {"role", "list", 1, 0, 0, 1},
+    {"init", NULL, 1, 0, 0, 0, 0, 0},         {"check", NULL, 1, 1, 1, 1, 1, 1},
+    {"import", NULL, 1, 0, 0, 0, 0, 0},       {"export", NULL, 1, 0, 1, 0, 0, 1},
+    {"customer", NULL, 1, 1, 1, 0, 1, 1},     {"status", NULL, 1, 0, 1, 0, 0, 1},
+    {"stats", NULL, 1, 1, 1, 1, 1, 1},        {"eval", NULL, 1, 0, 0, 0, 0, 0},
+    {"explain", NULL, 1, 0, 1, 0, 0, 1},      {"points", NULL, 1, 1, 1, 0, 1, 1},
+    {"points", "show", 1, 1, 1, 0, 1, 1},     {"points", "redeem", 1, 0, 0, 0, 0, 0},
+    {"points", "expire", 1, 0, 0, 0, 0, 0},   {"policy", NULL, 1, 0, 0, 0, 0, 0},
+    {"calendar", NULL, 1, 1, 1, 0, 1, 1},     {"cron", NULL, 1, 1, 1, 1, 1, 1},
+    {"repl", NULL, 1, 0, 1, 0, 0, 1},         {"ticket", NULL, 1, 1, 0, 0, 1, 1},
+    {"ticket", "show", 1, 1, 0, 0, 1, 1},     {"ticket", "list", 1, 1, 0, 0, 1, 1},
+    {"ticket", "sla", 1, 1, 0, 0, 1, 1},      {"ticket", "assign", 1, 1, 0, 0, 1, 1},
+    {"ticket", "resolve", 1, 1, 0, 0, 1, 1},  {"jobs", NULL, 1, 0, 0, 0, 0, 0},
+    {"jobs", "add", 1, 0, 0, 0, 0, 0},        {"jobs", "retry", 1, 0, 0, 0, 0, 0},
+    {"run", NULL, 1, 0, 0, 0, 0, 0},          {"tick", NULL, 1, 0, 0, 0, 0, 0},
+    {"outbox", NULL, 1, 0, 0, 0, 0, 0},       {"audit", NULL, 1, 0, 0, 1, 0, 0},
+    {"audit", "list", 1, 0, 0, 1, 0, 0},      {"audit", "verify", 1, 0, 0, 1, 0, 0},
+    {"appoint", NULL, 1, 1, 0, 0, 1, 1},      {"appoint", "list", 1, 1, 0, 0, 1, 1},
+    {"appoint", "skills", 1, 1, 0, 0, 1, 1},  {"appoint", "cancel", 1, 0, 0, 0, 0, 0},
+    {"appoint", "done", 1, 0, 0, 0, 0, 0},    {"sla", NULL, 1, 0, 1, 0, 0, 1},
+    {"care", NULL, 1, 0, 0, 0, 0, 0},         {"survey", NULL, 1, 0, 0, 0, 0, 0},
+    {"survey", "status", 1, 0, 1, 0, 0, 1},   {"survey", "score", 1, 0, 1, 0, 0, 1},
+    {"survey", "code", 1, 0, 0, 0, 0, 0},     {"action", NULL, 1, 0, 0, 0, 0, 0},
+    {"action", "list", 1, 0, 1, 0, 0, 1},     {"action", "show", 1, 0, 1, 0, 0, 1},
+    {"action", "close", 1, 0, 0, 0, 0, 0},    {"report", NULL, 1, 0, 1, 0, 0, 1},
+    {"kpi", NULL, 1, 0, 1, 0, 0, 1},          {"eval", "staff", 1, 0, 0, 0, 0, 0},
+    {"customer", "refer", 1, 0, 0, 0, 0, 0},  {"role", NULL, 1, 0, 0, 0, 0, 0},
+    {"role", "grant", 1, 0, 0, 0, 0, 0},      {"role", "revoke", 1, 0, 0, 0, 0, 0},
+    {"role", "list", 1, 0, 0, 1, 0, 0},
+    {"customer", "add", 1, 1, 0, 0, 1, 1},         {"customer", "edit", 1, 1, 0, 0, 1, 1},
+    {"interaction", NULL, 1, 1, 0, 0, 1, 1},       {"interaction", "log", 1, 1, 0, 0, 1, 1},
+    {"points", "grant", 1, 0, 0, 0, 1, 1},         {"ticket", "queue", 1, 1, 0, 0, 1, 1},
 };
 
 static int allowed_by_table(const char *cmd, const char *sub, mi_config_role role) {
@@ -73,8 +77,9 @@ static void test_every_role_and_command(void **state) {
   (void)state;
   for (size_t i = 0; i < sizeof expected / sizeof *expected; i++) {
     const struct expect *x = &expected[i];
-    int want[4] = {x->admin, x->agent, x->analyst, x->auditor};
-    for (int r = 0; r < 4; r++) {
+    int want[MI_CONFIG_ROLE_COUNT] = {x->admin,   x->agent,      x->analyst,
+                                      x->auditor, x->supervisor, x->head};
+    for (int r = 0; r < MI_CONFIG_ROLE_COUNT; r++) {
       int got = allowed_by_table(x->cmd, x->sub, (mi_config_role)r);
       if (got != want[r])
         fail_msg("%s %s as %s: table says %d, expected %d", x->cmd, x->sub ? x->sub : "",

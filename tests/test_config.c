@@ -124,7 +124,8 @@ static void test_null_args(void **state) {
   assert_null(mi_config_find_user(NULL, "x"));
   assert_null(mi_config_find_question(NULL, "x"));
   assert_null(mi_config_value_get(NULL, "x"));
-  assert_string_equal(mi_config_ticket_kind_name((mi_config_ticket_kind)99), "?");
+  assert_null(mi_config_find_label(NULL, MI_CONFIG_LIST_KIND, "x"));
+  assert_string_equal(mi_config_list_name((mi_config_list)3), "?");
   assert_string_equal(mi_config_role_name((mi_config_role)-1), "?");
   assert_string_equal(mi_config_survey_kind_name((mi_config_survey_kind)4), "?");
   assert_string_equal(mi_config_period_name((mi_config_period)4), "?");
@@ -229,15 +230,15 @@ static void test_example(void **state) {
   assert_int_equal(cfg->ntiers, 4);
   assert_string_equal(mi_config_find_tier(cfg, "P")->name, "Potential customers");
 
-  assert_int_equal(cfg->nsla, 5);
-  assert_int_equal(cfg->sla[0].kind, MI_CONFIG_INQUIRY);
+  assert_int_equal(cfg->nsla, 8);
+  assert_string_equal(cfg->sla[0].kind, "inquiry");
   assert_int_equal(cfg->sla[0].priority, 0);
   assert_null(cfg->sla[0].tier);
   assert_ptr_equal(cfg->sla[0].calendar, c24);
   assert_int_equal(cfg->sla[0].first_response.seconds, 4 * 3600);
   assert_int_equal(cfg->sla[0].resolution.seconds, 24 * 3600);
   assert_int_equal(cfg->sla[0].next_response.seconds, 4 * 3600);
-  assert_int_equal(cfg->sla[2].kind, MI_CONFIG_COMPLAINT);
+  assert_string_equal(cfg->sla[2].kind, "complaint");
   assert_int_equal(cfg->sla[2].priority, 1);
   assert_int_equal(cfg->sla[2].first_response.seconds, 1800);
   assert_int_equal(cfg->sla[2].resolution.seconds, 14400);
@@ -246,7 +247,7 @@ static void test_example(void **state) {
   assert_int_equal(cfg->sla[3].resolution.days, 3);
   assert_int_equal(cfg->sla[3].resolution.seconds, 0);
   assert_int_equal(mi_config_sla_seconds(&cfg->sla[3].resolution, std), 3 * (3 * 3600 + 4 * 3600 + 1800));
-  assert_int_equal(cfg->sla[4].kind, MI_CONFIG_BUSINESS_REQUEST);
+  assert_string_equal(cfg->sla[4].kind, "business_request");
 
   const mi_config_workflow *br = mi_config_find_workflow(cfg, "business_request");
   assert_non_null(br);
@@ -367,6 +368,40 @@ static void test_minimal_defaults(void **state) {
   assert_int_equal(cfg->ntiers + cfg->nsurveys + cfg->nsla + cfg->npolicies + cfg->nusers, 0);
   assert_int_equal(cfg->evaluation.period, MI_CONFIG_PERIOD_NONE);
   assert_string_equal(mi_config_period_name(cfg->evaluation.period), "none");
+  /* without the sections, the lists the schema used to fix */
+  assert_int_equal(cfg->nticket_kinds, 4);
+  assert_int_equal(cfg->ncategories, 3);
+  assert_int_equal(cfg->nchannels, 6);
+  assert_string_equal(mi_config_find_label(cfg, MI_CONFIG_LIST_CHANNEL, "web")->name, "网站");
+  assert_null(mi_config_find_label(cfg, MI_CONFIG_LIST_CHANNEL, "wechat"));
+  mi_err e = {0};
+  assert_int_equal(mi_config_check_label(cfg, MI_CONFIG_LIST_KIND, "complaint", &e), 0);
+  assert_int_equal(mi_config_check_label(cfg, MI_CONFIG_LIST_CATEGORY, "attitude", &e), MI_EINVAL);
+  assert_string_equal(e.msg, "unknown category 'attitude': use one of general (一般), technical (技术), "
+                             "product_quality (产品质量) (or add it under categories: in the configuration)");
+  assert_int_equal(mi_config_check_label(cfg, MI_CONFIG_LIST_CHANNEL, NULL, &e), MI_EINVAL);
+  mi_config_free(cfg);
+}
+
+/* Configured lists replace the built-in ones; SLA rules and workflows take
+ * their codes; a stage can be an approval. */
+static void test_lists(void **state) {
+  (void)state;
+  mi_config *cfg = load_fixture("lists.yaml");
+  assert_int_equal(cfg->nticket_kinds, 2);
+  assert_string_equal(cfg->ticket_kinds[1].code, "praise");
+  assert_string_equal(cfg->ticket_kinds[1].name, "表扬");
+  assert_null(mi_config_find_label(cfg, MI_CONFIG_LIST_KIND, "inquiry"));
+  assert_string_equal(cfg->sla[0].kind, "praise");
+  assert_string_equal(cfg->sla[1].channel, "regulator");
+  const mi_config_workflow *w = mi_config_find_workflow(cfg, "complaint");
+  assert_non_null(w);
+  assert_false(w->stages[0].approve);
+  assert_true(w->stages[1].approve);
+  assert_int_equal(cfg->users[0].role, MI_CONFIG_ROLE_SUPERVISOR);
+  assert_string_equal(mi_config_role_name(MI_CONFIG_ROLE_DEPARTMENT_HEAD), "department_head");
+  assert_true(mi_config_role_scoped(MI_CONFIG_ROLE_SUPERVISOR));
+  assert_false(mi_config_role_scoped(MI_CONFIG_ROLE_ANALYST));
   mi_config_free(cfg);
 }
 
@@ -439,7 +474,7 @@ static void test_full(void **state) {
   assert_true(cfg->sla[1].resolution.clock_days);
   assert_string_equal(cfg->sla[1].calendar->name, "24x7");
   assert_null(cfg->sla[0].calendar);
-  assert_string_equal(mi_config_ticket_kind_name(cfg->sla[1].kind), "complaint");
+  assert_string_equal(cfg->sla[1].kind, "complaint");
 
   const mi_config_survey *idx = mi_config_find_survey(cfg, "idx");
   assert_int_equal(idx->kind, MI_CONFIG_SURVEY_INDEX);
@@ -941,6 +976,7 @@ int main(void) {
       cmocka_unit_test(test_too_large),
       cmocka_unit_test(test_example),
       cmocka_unit_test(test_minimal_defaults),
+      cmocka_unit_test(test_lists),
       cmocka_unit_test(test_full),
       cmocka_unit_test(test_quoting),
       cmocka_unit_test(test_valid_fixtures),

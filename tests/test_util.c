@@ -19,6 +19,7 @@
 #include "util/redact_text.h"
 #include "util/strbuf.h"
 #include "util/text.h"
+#include "util/text_fold.h"
 #include "util/textset.h"
 #include "util/timeutil.h"
 
@@ -1304,6 +1305,60 @@ static void test_period_previous(void **state) {
   assert_int_equal(mi_period_shift("1970-01-01", -1, out, sizeof out, &e), MI_EINVAL);
 }
 
+/* Folding for look-ups: NFKC (full-width to ASCII), ASCII lower case only
+ * (as SQLite's lower()), control characters refused. Expected by hand. */
+static void test_text_fold(void **state) {
+  (void)state;
+  char out[64];
+  mi_err e = {0};
+  assert_int_equal(mi_text_fold(NULL, out, sizeof out, &e), MI_EINVAL);
+  assert_int_equal(mi_text_fold("x", NULL, 0, &e), MI_EINVAL);
+  assert_int_equal(mi_text_fold("Wang XiaoMing", out, sizeof out, &e), 0);
+  assert_string_equal(out, "wang xiaoming");
+  /* full-width Ｗａｎｇ and １３８ become ASCII, then lower case */
+  assert_int_equal(mi_text_fold("\xef\xbc\xb7\xef\xbd\x81\xef\xbd\x8e\xef\xbd\x87\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98", out, sizeof out, &e), 0);
+  assert_string_equal(out, "wang138");
+  /* Chinese stays as it is; É keeps its case (SQLite's lower() is ASCII) */
+  assert_int_equal(mi_text_fold("张刚海 \xc3\x89", out, sizeof out, &e), 0);
+  assert_string_equal(out, "张刚海 \xc3\x89");
+  /* '%' and '_' are plain characters */
+  assert_int_equal(mi_text_fold("a%_b", out, sizeof out, &e), 0);
+  assert_string_equal(out, "a%_b");
+  assert_int_equal(mi_text_fold("a\x1b[31mb", out, sizeof out, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "control character"));
+  assert_int_equal(mi_text_fold("\xff\xfe", out, sizeof out, &e), MI_EINVAL);
+  assert_int_equal(mi_text_fold("0123456789", out, 5, &e), MI_EINVAL);
+}
+
+/* The phone key of what is typed: the rules of migration 0016's
+ * customers.phone_key, worked by hand per case. */
+static void test_phone_key(void **state) {
+  (void)state;
+  static const struct {
+    const char *in, *key;
+  } ok[] = {
+      {"13800138000", "13800138000"},        {"138 0013 8000", "13800138000"},
+      {"+86-138-0013-8000", "13800138000"},  {"+86 138 0013 8000", "13800138000"},
+      {"0086 138 0013 8000", "13800138000"}, {"8613800138000", "13800138000"},
+      {"(+86) 138.0013.8000", "13800138000"}, {"+86 21 7300 6156", "2173006156"},
+      {"021-7300-6156", "2173006156"},       {"(021) 7300 6156", "2173006156"},
+      {"\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98 0013 8000", "13800138000"}, /* full-width 138 */
+      {"862173006156", "862173006156"},      /* 86 without '+' before a landline stays */
+      {"+44 20 7946 0958", "442079460958"},
+  };
+  char out[64];
+  mi_err e = {0};
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    assert_int_equal(mi_phone_key(ok[i].in, out, sizeof out, &e), 0);
+    assert_string_equal(out, ok[i].key);
+  }
+  assert_int_equal(mi_phone_key("138 abc", out, sizeof out, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "not a phone number"));
+  assert_int_equal(mi_phone_key("12", out, sizeof out, &e), MI_EINVAL);
+  assert_int_equal(mi_phone_key("1%2_3", out, sizeof out, &e), MI_EINVAL);
+  assert_int_equal(mi_phone_key("138\n0013", out, sizeof out, &e), MI_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_err_basics),
@@ -1342,6 +1397,8 @@ int main(void) {
       cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_period_previous),
       cmocka_unit_test(test_redact_text),
+      cmocka_unit_test(test_text_fold),
+      cmocka_unit_test(test_phone_key),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

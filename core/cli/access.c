@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "service/tickets.h"
 #include "store/audit.h"
 
 /* The value of option -d/--department in argv, or NULL. */
@@ -34,27 +35,95 @@ static const char *operand(int argc, char **argv, const char *const *with_value)
   return NULL;
 }
 
-/* Agents reach the tickets and customers of their department: the commands
- * that name one are checked here, before they run (service/access.c decides). */
+/* The n-th operand (0-based) after the subcommand, options skipped as in operand(). */
+static const char *nth_operand(int argc, char **argv, int n, const char *const *with_value) {
+  for (int i = 2; i < argc; i++) {
+    if (!strcmp(argv[i], "--")) return i + 1 + n < argc ? argv[i + 1 + n] : NULL;
+    if (argv[i][0] != '-' || !argv[i][1]) {
+      if (n-- == 0) return argv[i];
+      continue;
+    }
+    for (const char *const *w = with_value; *w; w++)
+      if (!strcmp(argv[i], *w)) i++;
+  }
+  return NULL;
+}
+
+/* The value of option name (--name V or --name=V) in argv, or NULL. */
+static const char *option_arg(int argc, char **argv, const char *name) {
+  size_t len = strlen(name);
+  for (int i = 2; i < argc; i++) {
+    if (!strcmp(argv[i], "--")) break;
+    if (!strcmp(argv[i], name) && i + 1 < argc) return argv[i + 1];
+    if (!strncmp(argv[i], name, len) && argv[i][len] == '=') return argv[i] + len + 1;
+  }
+  return NULL;
+}
+
+/* Approvals: moving a ticket to a stage marked `approve: true` (a business
+ * request's approval) needs a supervisor, a department head or an admin. */
+static int approval(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv) {
+  static const char *const with_value[] = {"--reason", "-r", NULL};
+  if (strcmp(en->cmd->name, "ticket") || argc < 2 || strcmp(argv[1], "stage")) return 0;
+  const char *ticket = nth_operand(argc, argv, 0, with_value),
+             *stage = nth_operand(argc, argv, 1, with_value);
+  if (!ticket || !stage) return 0; /* a usage error: the command says so */
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  int needs = 0;
+  if (mi_ticket_stage_approves(cli->store, cli->cfg, ticket, stage, &needs, &e))
+    return 0; /* an unknown ticket or stage: the command says so */
+  if (!needs || mi_access_allows(cli->actor.role, MI_ACCESS_APPROVE)) return 0;
+  mi_err_set(&e, MI_EINVAL, "user '%s' (role %s) may not approve: stage '%s' of ticket %s is an "
+             "approval, a supervisor's or department head's (manyi role grant USER supervisor "
+             "--department CODE)", cli->actor.name, mi_config_role_name(cli->actor.role), stage,
+             ticket);
+  return mi_cli_fail(&e);
+}
+
+/* Agents (supervisors, department heads) reach the tickets and customers of
+ * their department: the commands that name one are checked here, before
+ * they run (service/access.c decides). */
 static int agent_scope(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv) {
   static const char *const none[] = {NULL}, *const points_show[] = {"--last", "-l", NULL};
-  if (cli->actor.role != MI_CONFIG_ROLE_AGENT || argc < 2) return 0;
+  static const char *const grant[] = {"--key", "-k", "--reason", "-r", "--expires", "-x", NULL};
+  static const char *const history[] = {"--last", "-l", NULL};
+  static const char *const edit[] = {"--name", "--kind", "--region", "--industry", "--phone",
+                                     "--email", "--birthday", "--consent-email", "--consent-sms",
+                                     "--consent-phone", "--special-needs", NULL};
+  if (!mi_config_role_scoped(cli->actor.role) || argc < 2) return 0;
   const char *cmd = en->cmd->name, *sub = argv[1], *ticket = NULL, *customer = NULL;
   mi_err e = {0};
+  if (!strcmp(cmd, "ticket") && !strcmp(sub, "queue")) {
+    const char *dept = department_arg(argc, argv), *staff = option_arg(argc, argv, "--staff"),
+               *own = cli->actor.department;
+    if (dept && !strcmp(dept, own)) return 0;
+    if (staff && !dept) {
+      if (mi_cli_open_store(cli, 0)) return 1;
+      return mi_access_staff(cli->store, &cli->actor, staff, &e) ? mi_cli_fail(&e) : 0;
+    }
+    mi_err_set(&e, MI_EINVAL, "user '%s' (%s of %s) sees the queue of %s or of its staff only: "
+               "add --department %s or --staff STAFF", cli->actor.name,
+               mi_config_role_name(cli->actor.role), own, own, own);
+    return mi_cli_fail(&e);
+  }
   if (!strcmp(cmd, "ticket") && !strcmp(sub, "list")) {
     const char *dept = department_arg(argc, argv), *own = cli->actor.department;
     if (dept && !strcmp(dept, own)) return 0;
-    mi_err_set(&e, MI_EINVAL, "user '%s' (agent of %s) lists the tickets of %s only: add --department %s",
-               cli->actor.name, own, own, own);
+    mi_err_set(&e, MI_EINVAL, "user '%s' (%s of %s) lists the tickets of %s only: add --department %s",
+               cli->actor.name, mi_config_role_name(cli->actor.role), own, own, own);
     return mi_cli_fail(&e);
   }
   if (!strcmp(cmd, "ticket") && strcmp(sub, "open")) ticket = operand(argc, argv, none);
   else if (!strcmp(cmd, "appoint") && sub[0] != '-' && strcmp(sub, "list") && strcmp(sub, "skills"))
     ticket = sub; /* appoint TICKET: booking (cancel and done are the admin's) */
-  else if ((!strcmp(cmd, "customer") && !strcmp(sub, "show")))
-    customer = operand(argc, argv, none);
+  else if (!strcmp(cmd, "customer") &&
+           (!strcmp(sub, "show") || !strcmp(sub, "edit") || !strcmp(sub, "history")))
+    customer = operand(argc, argv, sub[0] == 'h' ? history : sub[0] == 'e' ? edit : none);
   else if (!strcmp(cmd, "points") && !strcmp(sub, "show"))
     customer = operand(argc, argv, points_show);
+  else if (!strcmp(cmd, "points") && !strcmp(sub, "grant"))
+    customer = operand(argc, argv, grant);
   if (!ticket && !customer) return 0; /* a usage error: the command says so */
   if (mi_cli_open_store(cli, 0)) return 1;
   if (ticket ? mi_access_ticket(cli->store, &cli->actor, ticket, &e)
@@ -146,7 +215,7 @@ int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv)
       mi_access_check(&cli->actor, need, cli->what, &e))
     return mi_cli_fail(&e);
   cli->authorized = 1;
-  return agent_scope(cli, en, argc, argv);
+  return agent_scope(cli, en, argc, argv) || approval(cli, en, argc, argv);
 }
 
 int mi_cli_recheck(mi_cli *cli) {

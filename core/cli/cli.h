@@ -37,7 +37,7 @@ typedef struct mi_cli_command {
 
 /* The subcommands, one file each. */
 extern const mi_cli_command mi_cmd_init, mi_cmd_check, mi_cmd_import, mi_cmd_export,
-    mi_cmd_customer, mi_cmd_status, mi_cmd_eval, mi_cmd_explain;
+    mi_cmd_customer, mi_cmd_interaction, mi_cmd_status, mi_cmd_eval, mi_cmd_explain;
 extern const mi_cli_command mi_cmd_stats;
 extern const mi_cli_command mi_cmd_points;
 extern const mi_cli_command mi_cmd_repl;

@@ -44,12 +44,22 @@ static json_t *summary_json(const mi_config *c) {
   for (size_t i = 0; i < c->npolicies; i++)
     json_array_append_new(policies, json_pack("{s:s, s:s}", "name", c->policies[i].name, "file",
                                               c->policies[i].file));
-  return json_pack("{s:s, s:b, s:s, s:s, s:i, s:o, s:i, s:o, s:i, s:o, s:i, s:i}", "config",
+  json_t *o = json_pack("{s:s, s:b, s:s, s:s, s:i, s:o, s:i, s:o, s:i, s:o, s:i, s:i}", "config",
                    c->path, "ok", 1, "database", c->database, "timezone", c->timezone,
                    "calendars", (json_int_t)configured_calendars(c), "departments", depts, "tiers",
                    (json_int_t)c->ntiers, "surveys", surveys, "sla_rules", (json_int_t)c->nsla,
                    "policies", policies, "users", (json_int_t)c->nusers, "scheduled_jobs",
                    (json_int_t)c->nschedule);
+  /* the configured lists: {code: display name} in file order */
+  const mi_config_label *lists[] = {c->ticket_kinds, c->categories, c->channels};
+  size_t counts[] = {c->nticket_kinds, c->ncategories, c->nchannels};
+  static const char *const keys[] = {"ticket_kinds", "categories", "channels"};
+  for (int k = 0; o && k < 3; k++) {
+    json_t *m = json_object();
+    for (size_t i = 0; i < counts[k]; i++) json_object_set_new(m, lists[k][i].code, json_string(lists[k][i].name));
+    json_object_set_new(o, keys[k], m);
+  }
+  return o;
 }
 
 static int run(mi_cli *cli, int argc, char **argv) {
@@ -73,6 +83,13 @@ static int run(mi_cli *cli, int argc, char **argv) {
   for (size_t i = 0; i < c->ndepartments; i++) printf(" %s", c->departments[i].code);
   printf("\n  tiers        %zu:", c->ntiers);
   for (size_t i = 0; i < c->ntiers; i++) printf(" %s", c->tiers[i].code);
+  const mi_config_label *lists[] = {c->ticket_kinds, c->categories, c->channels};
+  size_t counts[] = {c->nticket_kinds, c->ncategories, c->nchannels};
+  static const char *const heads[] = {"ticket kinds", "categories", "channels"};
+  for (int k = 0; k < 3; k++) {
+    printf("\n  %-12s %zu:", heads[k], counts[k]);
+    for (size_t i = 0; i < counts[k]; i++) printf(" %s (%s)", lists[k][i].code, lists[k][i].name);
+  }
   printf("\n  sla rules    %zu\n", c->nsla);
   printf("  surveys      %zu:", c->nsurveys);
   for (size_t i = 0; i < c->nsurveys; i++)
@@ -84,7 +101,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
     printf(" %s (%s: %s)", c->schedule[i].name, c->schedule[i].job, c->schedule[i].cron);
   printf("\n  workflows    %zu:", c->nworkflows);
   for (size_t i = 0; i < c->nworkflows; i++)
-    printf(" %s (%zu stages)", mi_config_ticket_kind_name(c->workflows[i].kind),
+    printf(" %s (%zu stages)", c->workflows[i].kind,
            c->workflows[i].nstages);
   if (c->followup.enabled)
     printf("\n  followup     after %lldm of business time%s%s", (long long)(c->followup.delay / 60),

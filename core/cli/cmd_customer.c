@@ -1,12 +1,15 @@
 /* manyi customer show ID: one customer, with behaviour and value figures and
  * the inputs the customer policies see (the batches' own figures);
- * manyi customer refer REFERRER REFERRED: record who brought whom. */
+ * manyi customer refer REFERRER REFERRED: record who brought whom;
+ * find, add, edit, history: the front desk (service/desk.c). */
+#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "service/customer_view.h"
+#include "service/desk.h"
 #include "service/referrals.h"
 #include "store/customer_facts.h"
 #include "store/customers.h"
@@ -210,9 +213,264 @@ static int cmd_refer(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
+
+/* ---- the front desk ------------------------------------------------------- */
+
+/* Whether the actor sees this customer's personal data masked: analysts
+ * always; agents (supervisors, heads) unless a ticket of the customer in
+ * their department gives them the customer (service/access.c), so a caller
+ * is recognised at the desk without opening anyone's record. */
+static int hit_masked(mi_cli *cli, const char *customer) {
+  int hide = 1;
+  mi_err e = {0};
+  if (mi_access_customer(cli->store, &cli->actor, customer, &hide, &e)) return 1;
+  return hide;
+}
+
+static int cmd_find(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {
+      {"phone", no_argument, NULL, 'p'}, {"email", no_argument, NULL, 'e'},
+      {"name", no_argument, NULL, 'n'},  {"id", no_argument, NULL, 'i'},
+      {"limit", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
+  mi_desk_by by = MI_DESK_AUTO;
+  long limit = 20;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "penil:", options, NULL)) != -1) {
+    switch (opt) {
+    case 'p': by = MI_DESK_PHONE; break;
+    case 'e': by = MI_DESK_EMAIL; break;
+    case 'n': by = MI_DESK_NAME; break;
+    case 'i': by = MI_DESK_ID; break;
+    case 'l': {
+      char *end;
+      limit = strtol(optarg, &end, 10);
+      if (*end || limit < 1 || limit > 1000)
+        return mi_cli_usage_error("customer find", "--limit: give 1 to 1000, not '%s'", optarg);
+      break;
+    }
+    default: return mi_cli_usage_error("customer find", "unknown option");
+    }
+  }
+  if (argc - optind != 1)
+    return mi_cli_usage_error("customer find", "give one QUERY: a phone number, an e-mail "
+                              "address, part of a name or a customer id (quote it if it has spaces)");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_customer_hit *hits = calloc((size_t)limit, sizeof *hits);
+  if (!hits) return mi_cli_usage_error("customer find", "out of memory");
+  size_t n = 0;
+  int more = 0;
+  const char *used = "name";
+  mi_err e = {0};
+  if (mi_desk_find(cli->store, argv[optind], by, (size_t)limit, hits, &n, &more, &used, &e)) {
+    free(hits);
+    return mi_cli_fail(&e);
+  }
+  json_t *list = cli->json ? json_array() : NULL;
+  for (size_t i = 0; i < n; i++) {
+    mi_customer_hit *h = &hits[i];
+    char name[320], phone[320], email[320];
+    const char *nm = h->name, *ph = h->phone, *em = h->email;
+    if (hit_masked(cli, h->external_id)) {
+      nm = mi_access_mask("name", nm, name, sizeof name);
+      ph = mi_access_mask("phone", ph, phone, sizeof phone);
+      em = mi_access_mask("email", em, email, sizeof email);
+    }
+    if (list)
+      json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?}", "external_id",
+                                            h->external_id, "name", nm, "kind", h->kind, "phone",
+                                            *ph ? ph : NULL, "email", *em ? em : NULL, "tier",
+                                            *h->tier ? h->tier : NULL));
+    else
+      printf("%-10s %-24s %-12s %-20s %-28s %s\n", mi_cli_shown(h->external_id), mi_cli_shown(nm),
+             h->kind, mi_cli_shown(or_dash(ph)), mi_cli_shown(or_dash(em)), or_dash(h->tier));
+  }
+  free(hits);
+  if (list) {
+    mi_cli_print_json(json_pack("{s:s, s:o, s:b}", "by", used, "customers", list, "more", more));
+    return 0;
+  }
+  if (!cli->quiet) {
+    if (!n) printf("no customer found by %s; register a new caller with 'manyi customer add'\n", used);
+    else printf("%zu customer%s found by %s%s\n", n, n == 1 ? "" : "s", used,
+                more ? " (more match: narrow the query or raise --limit)" : "");
+  }
+  return n ? 0 : 3;
+}
+
+/* The options of add and edit: --FIELD VALUE for each customer column. */
+static const struct option field_options[] = {
+    {"id", required_argument, NULL, 'i'},          {"name", required_argument, NULL, 'n'},
+    {"kind", required_argument, NULL, 'k'},        {"region", required_argument, NULL, 'r'},
+    {"industry", required_argument, NULL, 'd'},    {"phone", required_argument, NULL, 'p'},
+    {"email", required_argument, NULL, 'e'},       {"birthday", required_argument, NULL, 'b'},
+    {"consent-email", required_argument, NULL, 'E'}, {"consent-sms", required_argument, NULL, 'S'},
+    {"consent-phone", required_argument, NULL, 'P'}, {"special-needs", required_argument, NULL, 'N'},
+    {NULL, 0, NULL, 0}};
+
+static const char *column_of(int opt) {
+  switch (opt) {
+  case 'n': return "name";
+  case 'k': return "kind";
+  case 'r': return "region";
+  case 'd': return "industry";
+  case 'p': return "phone";
+  case 'e': return "email";
+  case 'b': return "birthday";
+  case 'E': return "consent_email";
+  case 'S': return "consent_sms";
+  case 'P': return "consent_phone";
+  case 'N': return "special_needs";
+  default: return NULL;
+  }
+}
+
+/* Reads the field options into f (at most 16); *id gets --id. */
+static int read_fields(const char *what, int argc, char **argv, mi_desk_field *f, size_t *n,
+                       const char **id) {
+  int opt;
+  *n = 0;
+  while ((opt = getopt_long(argc, argv, "i:n:k:r:d:p:e:b:E:S:P:N:", field_options, NULL)) != -1) {
+    if (opt == 'i') {
+      *id = optarg;
+      continue;
+    }
+    const char *col = column_of(opt);
+    if (!col) return mi_cli_usage_error(what, "unknown option (see manyi customer --help)");
+    if (*n == 16) return mi_cli_usage_error(what, "too many options");
+    f[(*n)++] = (mi_desk_field){col, optarg};
+  }
+  return 0;
+}
+
+static int cmd_add(mi_cli *cli, int argc, char **argv) {
+  mi_desk_field f[16];
+  size_t n;
+  const char *id = NULL;
+  if (read_fields("customer add", argc, argv, f, &n, &id)) return 1;
+  if (optind != argc) return mi_cli_usage_error("customer add", "unexpected '%s'", argv[optind]);
+  int has_kind = 0;
+  for (size_t i = 0; i < n; i++) has_kind |= !strcmp(f[i].key, "kind");
+  if (!has_kind && n < 16) f[n++] = (mi_desk_field){"kind", "person"};
+  if (mi_cli_open_store(cli, 0)) return 1;
+  char out[65];
+  mi_err e = {0};
+  if (mi_desk_customer_add(cli->store, cli->cfg, id, f, n, cli->actor.name, mi_cli_now(), out, &e))
+    return mi_cli_fail(&e);
+  cli->audited = 1;
+  if (cli->json) mi_cli_print_json(json_pack("{s:s}", "external_id", out));
+  else if (!cli->quiet) printf("customer %s added\n", out);
+  return 0;
+}
+
+static int cmd_edit(mi_cli *cli, int argc, char **argv) {
+  mi_desk_field f[16];
+  size_t n;
+  const char *id = NULL;
+  if (read_fields("customer edit", argc, argv, f, &n, &id)) return 1;
+  if (id) return mi_cli_usage_error("customer edit", "an external id does not change");
+  if (argc - optind != 1) return mi_cli_usage_error("customer edit", "give the customer ID and the fields to change");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  int changed;
+  mi_err e = {0};
+  if (mi_desk_customer_edit(cli->store, cli->cfg, argv[optind], f, n, cli->actor.name,
+                            mi_cli_now(), &changed, &e))
+    return mi_cli_fail(&e);
+  cli->audited = 1;
+  if (cli->json) mi_cli_print_json(json_pack("{s:s, s:b}", "external_id", argv[optind], "changed", changed));
+  else if (!cli->quiet)
+    printf("customer %s %s\n", argv[optind], changed ? "changed" : "unchanged (the same values)");
+  return 0;
+}
+
+typedef struct history_ctx {
+  mi_cli *cli;
+  int masked;
+  char name[256];
+  json_t *list;
+  size_t n;
+} history_ctx;
+
+static int history_line(const mi_history_entry *h, void *ud) {
+  history_ctx *c = ud;
+  char at[21];
+  mi_instant_format(h->at, at);
+  char *detail = c->masked ? mi_access_mask_text(h->detail, c->name) : NULL;
+  const char *shown = detail ? detail : h->detail;
+  if (c->list)
+    json_array_append_new(c->list, json_pack("{s:s, s:s, s:s, s:s}", "at", at, "what", h->what,
+                                             "ref", h->ref, "detail", shown));
+  else
+    printf("%s  %-8s %-24s %s\n", at, h->what, mi_cli_shown(h->ref), mi_cli_shown(shown));
+  free(detail);
+  c->n++;
+  return 0;
+}
+
+static int cmd_history(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"last", required_argument, NULL, 'l'}, {NULL, 0, NULL, 0}};
+  long last = 50;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "l:", options, NULL)) != -1) {
+    char *end;
+    if (opt != 'l') return mi_cli_usage_error("customer history", "unknown option");
+    last = strtol(optarg, &end, 10);
+    if (*end || last < 0) return mi_cli_usage_error("customer history", "--last: give a count (0: all)");
+  }
+  if (argc - optind != 1) return mi_cli_usage_error("customer history", "give the customer ID");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  const char *id = argv[optind];
+  history_ctx c = {.cli = cli, .masked = 1};
+  mi_err e = {0};
+  mi_customer cu;
+  if (mi_access_customer(cli->store, &cli->actor, id, &c.masked, &e) ||
+      mi_customer_get(cli->store, id, &cu, &e))
+    return mi_cli_fail(&e);
+  int64_t cid = cu.id;
+  mi_customer_release(&cu);
+  if (c.masked) mi_access_customer_name(cli->store, id, c.name, sizeof c.name);
+  if (cli->json) c.list = json_array();
+  else printf("%s: history, newest first%s\n", id, last ? "" : " (all)");
+  /* newest first: what the desk needs on the phone is the latest */
+  int rc = mi_customer_history(cli->store, cid, last, history_line, &c, &e);
+  if (rc) {
+    json_decref(c.list);
+    return mi_cli_fail(&e);
+  }
+  if (c.list) mi_cli_print_json(json_pack("{s:s, s:o}", "customer", id, "history", c.list));
+  else if (!c.n) printf("  nothing yet\n");
+  return 0;
+}
+
 static const char usage_all[] =
     "Usage: manyi [--config FILE] [--db FILE] [--json] customer show ID\n"
     "       manyi [--config FILE] [--db FILE] [--json] customer refer REFERRER REFERRED\n"
+    "       manyi [...] customer find QUERY [--phone|--email|--name|--id] [--limit N]\n"
+    "       manyi [...] customer add --name NAME [--id ID] [--kind K] [--phone P] [--email E]\n"
+    "                                [--region R] [--industry I] [--birthday YYYY-MM-DD]\n"
+    "                                [--consent-email 0|1] [--consent-sms 0|1]\n"
+    "                                [--consent-phone 0|1] [--special-needs TEXT]\n"
+    "       manyi [...] customer edit ID [the options of add, except --id]\n"
+    "       manyi [...] customer history ID [--last N]\n"
+    "\n"
+    "find: the front desk's look-up, through indexes (no scan of the customers):\n"
+    "by phone (+86, 0086, spaces, dashes and brackets do not matter: 138 0013 8000,\n"
+    "+86-138-0013-8000 and 13800138000 are one number; full-width digits count),\n"
+    "by e-mail (any case), by part of the name (Chinese included; '%' and '_' are\n"
+    "plain characters) or by external id. Without --phone/--email/--name/--id the\n"
+    "query decides: an '@' is an e-mail, phone characters with 5 digits or more a\n"
+    "phone, an existing id that customer, anything else part of a name. Exit\n"
+    "status 3 when nobody matches. Analysts, and agents who do not reach the\n"
+    "customer through a ticket of their department, see names and contacts masked.\n"
+    "\n"
+    "add: registers a new customer (kind person unless --kind; id the next free\n"
+    "C0000123 unless --id) with exactly the checks of 'manyi import customers'.\n"
+    "edit: changes the given fields (an empty value clears an optional one), same\n"
+    "checks. Both: agents, supervisors, department heads and admins; recorded in the\n"
+    "audit log with the values (edit: and the previous ones).\n"
+    "\n"
+    "history: orders, contacts, ticket events (with their stages), survey answers,\n"
+    "points and messages (care, appointments, invitations), newest first, the last\n"
+    "N (default 50; 0: all). Masked as for show.\n"
     "\n"
     "show: ID is the customer's external id. Prints identity, contacts, consent and\n"
     "tier, then orders and spend (12 months and lifetime; refunded and cancelled\n"
@@ -231,11 +489,15 @@ static const char usage_all[] =
     "recorded in the audit log.\n";
 
 static const mi_cli_sub subs[] = {
-    {"show", usage_all, cmd_show}, {"refer", usage_all, cmd_refer}, {NULL, NULL, NULL}};
+    {"show", usage_all, cmd_show},       {"refer", usage_all, cmd_refer},
+    {"find", usage_all, cmd_find},       {"add", usage_all, cmd_add},
+    {"edit", usage_all, cmd_edit},       {"history", usage_all, cmd_history},
+    {NULL, NULL, NULL}};
 
 static int run(mi_cli *cli, int argc, char **argv) {
   return mi_cli_dispatch(cli, "customer", usage_all, subs, NULL, argc, argv);
 }
 
 const mi_cli_command mi_cmd_customer = {
-    "customer", "show one customer; record who referred whom", usage_all, run, 1};
+    "customer", "find, add, edit, show a customer and their history; record referrals",
+    usage_all, run, 1};

@@ -101,7 +101,19 @@ static const char usage_all[] =
     "Subcommands ('manyi points SUBCOMMAND --help' for each):\n"
     "  show CUSTOMER                         balance, lots with expiry, last entries\n"
     "  redeem CUSTOMER POINTS --key KEY      spend points, soonest-expiring first\n"
-    "  expire [--as-of TIME] [--dry-run]     write off lots past their expiry\n";
+    "  expire [--as-of TIME] [--dry-run]     write off lots past their expiry\n"
+    "  grant CUSTOMER POINTS --key KEY --reason TEXT [--expires DATE]\n"
+    "                                        goodwill points (supervisors, department\n"
+    "                                        heads of the customer's department, admins)\n";
+
+static const char H_GRANT[] =
+    "Usage: manyi points grant CUSTOMER POINTS --key KEY --reason TEXT [--expires YYYY-MM-DD]\n"
+    "\n"
+    "Grants POINTS goodwill points to CUSTOMER (an `adjust` entry of the ledger with\n"
+    "key goodwill:KEY and the granting user), good through --expires (default: never).\n"
+    "The same KEY again for the same customer and points adds nothing. Only a\n"
+    "supervisor or department head (of a department the customer has a ticket in)\n"
+    "or an admin may grant; recorded in the audit log.\n";
 
 static int parse_count(const char *s, int64_t *out) {
   char *end;
@@ -339,7 +351,47 @@ static int cmd_expire(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
+static int cmd_grant(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"key", required_argument, NULL, 'k'},
+                                          {"reason", required_argument, NULL, 'r'},
+                                          {"expires", required_argument, NULL, 'x'},
+                                          {NULL, 0, NULL, 0}};
+  const char *key = NULL, *reason = NULL, *expires = NULL;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "k:r:x:", options, NULL)) != -1) {
+    switch (opt) {
+    case 'k': key = optarg; break;
+    case 'r': reason = optarg; break;
+    case 'x': expires = optarg; break;
+    default: return mi_cli_usage_error("points grant", "unknown option");
+    }
+  }
+  if (argc - optind != 2) return mi_cli_usage_error("points grant", "give a CUSTOMER and the POINTS to grant");
+  int64_t points, at = 0;
+  if (parse_count(argv[optind + 1], &points))
+    return mi_cli_usage_error("points grant", "POINTS: '%s' is not a positive whole number", argv[optind + 1]);
+  if (!key || !reason)
+    return mi_cli_usage_error("points grant", "give --key KEY (a retry with it grants once) and --reason TEXT");
+  mi_err e = {0};
+  if (expires && mi_policy_points_expiry(expires, mi_cli_now(), &at, &e)) return mi_cli_fail(&e);
+  if (mi_cli_open_store(cli, 0)) return 1;
+  int64_t entry;
+  int already;
+  if (mi_points_grant(cli->store, cli->cfg, argv[optind], points, key, reason, cli->actor.name, at,
+                      mi_cli_now(), &entry, &already, &e))
+    return mi_cli_fail(&e);
+  if (cli->json)
+    mi_cli_print_json(json_pack("{s:s, s:I, s:s, s:I, s:b}", "customer", argv[optind], "points",
+                                (json_int_t)points, "key", key, "entry", (json_int_t)entry,
+                                "already", already));
+  else if (!cli->quiet)
+    printf("%s %lld goodwill points to %s (entry %lld)\n", already ? "already granted" : "granted",
+           (long long)points, argv[optind], (long long)entry);
+  return 0;
+}
+
 static const mi_cli_sub subs[] = {{"show", H_SHOW, cmd_show},
+                                  {"grant", H_GRANT, cmd_grant},
                                   {"redeem", H_REDEEM, cmd_redeem},
                                   {"expire", H_EXPIRE, cmd_expire},
                                   {NULL, NULL, NULL}};
@@ -348,5 +400,5 @@ static int run(mi_cli *cli, int argc, char **argv) {
   return mi_cli_dispatch(cli, "points", usage_all, subs, NULL, argc, argv);
 }
 
-const mi_cli_command mi_cmd_points = {"points", "loyalty points: show, redeem, expire", usage_all,
+const mi_cli_command mi_cmd_points = {"points", "loyalty points: show, redeem, expire, grant", usage_all,
                                       run, 1};

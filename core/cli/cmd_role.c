@@ -17,17 +17,26 @@ static const char usage_all[] =
     "them, and every change is recorded in the audit log (action 'role').\n"
     "\n"
     "  grant USER ROLE [--department CODE]   give USER (an OS user name) a role:\n"
-    "                                        admin, agent (needs --department), analyst,\n"
-    "                                        auditor; replaces the role USER had\n"
+    "                                        admin, agent, analyst, auditor, supervisor,\n"
+    "                                        department_head (agent, supervisor and\n"
+    "                                        department_head need --department); replaces\n"
+    "                                        the role USER had\n"
     "  revoke USER                           take USER's role away\n"
     "  list                                  every user with a role\n"
     "\n"
     "Who a user is comes from the operating system (the real uid). A user without a\n"
     "role is refused, except the owner of the database file and root, who act as\n"
-    "admin: the user who ran 'manyi init' is the first admin.\n";
+    "admin: the user who ran 'manyi init' is the first admin.\n"
+    "\n"
+    "A supervisor works like an agent of their department and may also approve a\n"
+    "business request (ticket stage ID approved) and grant goodwill points (points\n"
+    "grant); a department_head may do the same and read the figures (reports,\n"
+    "statistics) as an analyst does.\n";
 static const char H_GRANT[] =
-    "Usage: manyi role grant USER admin|agent|analyst|auditor [--department CODE]\n"
-    "\nGives USER the role (an agent needs the department they work for).\n";
+    "Usage: manyi role grant USER admin|agent|analyst|auditor|supervisor|department_head\n"
+    "                        [--department CODE]\n"
+    "\nGives USER the role (an agent, a supervisor and a department_head need the\n"
+    "department they work for).\n";
 static const char H_REVOKE[] = "Usage: manyi role revoke USER\n\nTakes USER's role away.\n";
 static const char H_LIST[] = "Usage: manyi role list\n\nEvery user with a role, by name.\n";
 

@@ -21,7 +21,14 @@ static const char usage_all[] =
     "  sla ID                  each SLA target: allowed, used, paused, deadline, met or breached,\n"
     "                          in the rule's calendar (calendar: in manyi.yaml; 24x7 = natural\n"
     "                          hours), else the department's\n"
-    "  assign ID STAFF         reply ID [TEXT]      pend ID REASON      resume ID [TEXT]\n"
+    "  queue --department D | --staff S [--limit N]\n"
+    "                          open tickets, overdue and about to breach first (the SLA\n"
+    "                          clock with the least time left), with their age\n"
+    "  assign ID STAFF [--reassign]\n"
+    "                          give the ticket to a staff member; one assigned to someone\n"
+    "                          else is refused unless --reassign (of two users assigning at\n"
+    "                          once, the first wins and the second is told)\n"
+    "  reply ID [TEXT]         pend ID REASON       resume ID [TEXT]\n"
     "  resolve ID RESOLUTION   reopen ID REASON     close ID            note ID TEXT\n"
     "  customer-reply ID [TEXT]  the customer wrote (a pending ticket opens again)\n"
     "  followup ID OUTCOME     the callback after resolution was made: closes the ticket\n"
@@ -29,9 +36,14 @@ static const char usage_all[] =
     "                          move a complaint or business request to the next stage of\n"
     "                          its process (workflows: in manyi.yaml)\n"
     "\n"
-    "Kinds: inquiry, complaint, after_sales, business_request. Categories: general,\n"
-    "technical, product_quality. Severities: low, medium, high, critical. Channels:\n"
-    "phone, email, social, chat, visit, web.\n"
+    "Kinds, categories and channels are the configuration's (ticket_kinds:,\n"
+    "categories:, channels: in manyi.yaml; `manyi check` lists them; without those\n"
+    "sections: inquiry, complaint, after_sales, business_request; general, technical,\n"
+    "product_quality; phone, email, social, chat, visit, web). Severities: low,\n"
+    "medium, high, critical. The routing policy may also pick an agent of the\n"
+    "department (its view lists them: policies/README.md); a stage marked\n"
+    "`approve: true` (a business request's approval) needs a supervisor, a\n"
+    "department head or an admin.\n"
     "Statuses: new -> open (assigned or replied) -> pending (waiting for the customer;\n"
     "the SLA clocks pause) -> open -> resolved -> closed; resolved -> open by reopen.\n"
     "Every change is an event with the acting user and the time ($MANYI_NOW in tests).\n"
@@ -98,11 +110,12 @@ static int cmd_open(mi_cli *cli, int argc, char **argv) {
   mi_policy_free(routing);
   if (rc) return mi_cli_fail(&e);
   if (cli->json)
-    mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:s}", "id", o.external_id, "department",
-                                o.department, "priority", o.priority, "reason", o.reason));
+    mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:s, s:s?}", "id", o.external_id, "department",
+                                o.department, "priority", o.priority, "reason", o.reason,
+                                "agent", *o.agent ? o.agent : NULL));
   else
-    printf("%s opened: %s, priority %d (%s)\n", o.external_id, o.department, o.priority,
-           mi_cli_shown(o.reason));
+    printf("%s opened: %s, priority %d%s%s (%s)\n", o.external_id, o.department, o.priority,
+           *o.agent ? ", assigned to " : "", o.agent, mi_cli_shown(o.reason));
   return 0;
 }
 
@@ -348,6 +361,100 @@ static int cmd_action(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
+static int cmd_assign(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"reassign", no_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+  int reassign = 0, opt;
+  while ((opt = getopt_long(argc, argv, "r", options, NULL)) != -1) {
+    if (opt != 'r') return mi_cli_usage_error("ticket", "assign: unknown option");
+    reassign = 1;
+  }
+  if (argc - optind != 2) return mi_cli_usage_error("ticket", "assign takes an ID and a STAFF member");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  mi_ticket_row t;
+  int changed;
+  if (mi_ticket_assign(cli->store, argv[optind], argv[optind + 1], reassign, mi_cli_user(),
+                       mi_cli_now(), &t, &changed, &e))
+    return mi_cli_fail(&e);
+  if (cli->json) mi_cli_print_json(row_json(&t));
+  else if (!cli->quiet)
+    printf("%s %s %s: now %s\n", t.external_id, changed ? "assigned to" : "already assigned to",
+           t.assignee, t.status);
+  return 0;
+}
+
+/* "2h05m", "-1h10m" (overdue), "3d4h" for long ages. */
+static void span(int64_t s, char *buf, size_t size) {
+  const char *sign = s < 0 ? "-" : "";
+  if (s < 0) s = -s;
+  if (s >= 86400) snprintf(buf, size, "%s%lldd%02lldh", sign, (long long)(s / 86400), (long long)(s % 86400 / 3600));
+  else snprintf(buf, size, "%s%lldh%02lldm", sign, (long long)(s / 3600), (long long)(s % 3600 / 60));
+}
+
+static int cmd_queue(mi_cli *cli, int argc, char **argv) {
+  static const struct option options[] = {{"department", required_argument, NULL, 'd'},
+                                          {"staff", required_argument, NULL, 's'},
+                                          {"limit", required_argument, NULL, 'l'},
+                                          {NULL, 0, NULL, 0}};
+  const char *dept = NULL, *staff = NULL;
+  long limit = 0;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "d:s:l:", options, NULL)) != -1) {
+    char *end;
+    switch (opt) {
+    case 'd': dept = optarg; break;
+    case 's': staff = optarg; break;
+    case 'l':
+      limit = strtol(optarg, &end, 10);
+      if (*end || limit < 0) return mi_cli_usage_error("ticket", "queue: --limit takes a count");
+      break;
+    default: return mi_cli_usage_error("ticket", "queue: unknown option");
+    }
+  }
+  if (optind < argc || !dept == !staff)
+    return mi_cli_usage_error("ticket", "queue takes --department CODE or --staff STAFF (one of them)");
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_err e = {0};
+  mi_queue_item *q = NULL;
+  size_t n = 0;
+  int64_t now = mi_cli_now();
+  if (mi_ticket_queue_get(cli->store, cli->cfg, dept, staff, now, &q, &n, &e)) return mi_cli_fail(&e);
+  size_t shown = limit && (size_t)limit < n ? (size_t)limit : n;
+  json_t *list = cli->json ? json_array() : NULL;
+  if (!list && !cli->quiet)
+    printf("%s %s: %zu open ticket%s, overdue and about to breach first\n"
+           "%-10s %-8s %-16s %-3s %-12s %-9s %-16s %s\n", dept ? "department" : "staff",
+           dept ? dept : staff, n, n == 1 ? "" : "s", "ticket", "status", "kind", "pri",
+           "assignee", "age", "clock", "left");
+  for (size_t i = 0; i < shown; i++) {
+    const mi_queue_item *it = &q[i];
+    char age[24], left[24], dl[21] = "";
+    span(it->age, age, sizeof age);
+    span(it->left, left, sizeof left);
+    if (it->deadline) mi_instant_format(it->deadline, dl);
+    if (list) {
+      json_t *o = row_json(&it->ticket);
+      json_object_set_new(o, "age_seconds", json_integer(it->age));
+      json_object_set_new(o, "clock", it->has_clock ? json_string(it->target) : json_null());
+      json_object_set_new(o, "left_seconds", it->has_clock ? json_integer(it->left) : json_null());
+      json_object_set_new(o, "paused", json_boolean(it->paused));
+      json_object_set_new(o, "breached", json_boolean(it->has_clock && it->left < 0));
+      json_object_set_new(o, "deadline", *dl ? json_string(dl) : json_null());
+      json_array_append_new(list, o);
+    } else if (!cli->quiet) {
+      printf("%-10s %-8s %-16s p%-2d %-12s %-9s %-16s %s%s\n", it->ticket.external_id,
+             it->ticket.status, it->ticket.kind, it->ticket.priority,
+             *it->ticket.assignee ? it->ticket.assignee : "-", age,
+             it->has_clock ? it->target : "(no SLA rule)", it->has_clock ? left : "",
+             !it->has_clock ? "" : it->paused ? " (paused)" : it->left < 0 ? " BREACHED" : "");
+    }
+  }
+  free(q);
+  if (list) mi_cli_print_json(json_pack("{s:s, s:s, s:I, s:o}", "of", dept ? "department" : "staff",
+                                        "code", dept ? dept : staff, "open", (json_int_t)n, "tickets", list));
+  return 0;
+}
+
 static int cmd_stage(mi_cli *cli, int argc, char **argv) {
   static const struct option options[] = {{"reason", required_argument, NULL, 'r'},
                                           {NULL, 0, NULL, 0}};
@@ -372,7 +479,8 @@ static int cmd_stage(mi_cli *cli, int argc, char **argv) {
 static const mi_cli_sub subs[] = {
     {"open", usage_all, cmd_open},       {"show", usage_all, cmd_show},
     {"list", usage_all, cmd_list},       {"sla", usage_all, cmd_sla},
-    {"assign", usage_all, cmd_action},   {"reply", usage_all, cmd_action},
+    {"assign", usage_all, cmd_assign},   {"reply", usage_all, cmd_action},
+    {"queue", usage_all, cmd_queue},
     {"pend", usage_all, cmd_action},     {"resume", usage_all, cmd_action},
     {"resolve", usage_all, cmd_action},  {"reopen", usage_all, cmd_action},
     {"close", usage_all, cmd_action},    {"note", usage_all, cmd_action},

@@ -6,10 +6,12 @@
 #include "cli/cli.h"
 
 static const mi_cli_sub_rule points_rules[] = {
-    {"redeem", MI_ACCESS_ADMIN, "points-redeem"}, {"expire", MI_ACCESS_ADMIN, "points-expire"}, {NULL, 0, NULL}};
+    {"redeem", MI_ACCESS_ADMIN, "points-redeem"}, {"expire", MI_ACCESS_ADMIN, "points-expire"},
+    {"grant", MI_ACCESS_APPROVE, "points-grant"}, {NULL, 0, NULL}};
 /* Reading a ticket is not recorded; every change is. */
 static const mi_cli_sub_rule ticket_rules[] = {
-    {"show", MI_ACCESS_TICKETS, NULL}, {"list", MI_ACCESS_TICKETS, NULL}, {"sla", MI_ACCESS_TICKETS, NULL}, {NULL, 0, NULL}};
+    {"show", MI_ACCESS_TICKETS, NULL}, {"list", MI_ACCESS_TICKETS, NULL}, {"sla", MI_ACCESS_TICKETS, NULL},
+    {"queue", MI_ACCESS_TICKETS, NULL}, {NULL, 0, NULL}};
 /* Booking names a ticket (checked like ticket commands); closing one is the dispatcher's. */
 static const mi_cli_sub_rule appoint_rules[] = {
     {"list", MI_ACCESS_TICKETS, NULL}, {"skills", MI_ACCESS_TICKETS, NULL},
@@ -21,7 +23,10 @@ static const mi_cli_sub_rule action_rules[] = {
     {"list", MI_ACCESS_ANALYSIS, NULL}, {"show", MI_ACCESS_ANALYSIS, NULL}, {NULL, 0, NULL}};
 /* Recording a referral moves points: an admin's, like redeeming them. */
 static const mi_cli_sub_rule customer_rules[] = {
-    {"refer", MI_ACCESS_ADMIN, "customer-refer"}, {NULL, 0, NULL}};
+    {"refer", MI_ACCESS_ADMIN, "customer-refer"}, {"add", MI_ACCESS_DESK, NULL},
+    {"edit", MI_ACCESS_DESK, NULL}, {NULL, 0, NULL}}; /* add and edit audit themselves */
+/* Logging a contact is the front desk's (service/desk.c audits it). */
+static const mi_cli_sub_rule interaction_rules[] = {{"log", MI_ACCESS_DESK, NULL}, {NULL, 0, NULL}};
 /* Changing roles is an admin's (audited by service/roles.c); auditors may see them. */
 static const mi_cli_sub_rule role_rules[] = {{"list", MI_ACCESS_AUDIT, NULL}, {NULL, 0, NULL}};
 static const mi_cli_sub_rule jobs_rules[] = {
@@ -33,6 +38,7 @@ const mi_cli_entry mi_cli_table[] = {
     {&mi_cmd_import, MI_ACCESS_ADMIN, "import", NULL},
     {&mi_cmd_export, MI_ACCESS_ANALYSIS, NULL, NULL}, /* service/export.c records each export */
     {&mi_cmd_customer, MI_ACCESS_CUSTOMERS, NULL, customer_rules},
+    {&mi_cmd_interaction, MI_ACCESS_DESK, NULL, interaction_rules},
     {&mi_cmd_status, MI_ACCESS_ANALYSIS, NULL, NULL},
     {&mi_cmd_stats, MI_ACCESS_OPEN, NULL, NULL},
     {&mi_cmd_eval, MI_ACCESS_ADMIN, "eval", NULL},

@@ -44,7 +44,9 @@ int mi_cfg_coded_list(const mi_cfg_ctx *c, const mi_ynode *n, const char *what,
                       size_t *count, size_t size, mi_cfg_item_fn item) {
   int rc = 0;
   char where[64];
-  snprintf(where, sizeof where, "%ss", what);
+  size_t wl = strlen(what); /* the plural: categories, tiers */
+  if (wl && what[wl - 1] == 'y') snprintf(where, sizeof where, "%.*sies", (int)(wl - 1), what);
+  else snprintf(where, sizeof where, "%ss", what);
   if ((rc = mi_cfg_want_list(c, n, where))) return rc;
   if (!(*out = mi_cfg_alloc(c, n->n, size))) return MI_ENOMEM;
   const mi_ynode **codes = mi_cfg_alloc(c, n->n, sizeof *codes);

@@ -119,7 +119,13 @@ typedef enum mi_config_role {
   MI_CONFIG_ROLE_AGENT,
   MI_CONFIG_ROLE_ANALYST,
   MI_CONFIG_ROLE_AUDITOR,
+  MI_CONFIG_ROLE_SUPERVISOR,      /* an agent who approves and grants goodwill (department) */
+  MI_CONFIG_ROLE_DEPARTMENT_HEAD, /* a supervisor who also reads the figures (department) */
 } mi_config_role;
+#define MI_CONFIG_ROLE_COUNT 6
+/* 1 for the roles that work for one department (agent, supervisor,
+ * department_head): their reach is that department's tickets and customers. */
+int mi_config_role_scoped(mi_config_role role);
 
 typedef struct mi_config_user {
   char *name; /* OS user name */
@@ -136,12 +142,22 @@ typedef struct mi_config_policy {
   int line, column;
 } mi_config_policy;
 
-typedef enum mi_config_ticket_kind {
-  MI_CONFIG_INQUIRY,
-  MI_CONFIG_COMPLAINT,
-  MI_CONFIG_AFTER_SALES,
-  MI_CONFIG_BUSINESS_REQUEST,
-} mi_config_ticket_kind;
+/* An entry of a configured list: ticket_kinds, categories, channels. The
+ * code is what tickets and interactions store, the name what people read
+ * (Chinese in the examples). Without the section the built-in list of the
+ * earlier schema applies (config lists.c). */
+typedef struct mi_config_label {
+  char *code;
+  char *name;
+  int line, column;
+} mi_config_label;
+
+/* Which configured list: for mi_config_check_label. */
+typedef enum mi_config_list {
+  MI_CONFIG_LIST_KIND,     /* ticket_kinds: inquiry, complaint, ... */
+  MI_CONFIG_LIST_CATEGORY, /* categories: general, technical, ... */
+  MI_CONFIG_LIST_CHANNEL,  /* channels: phone, email, wechat, ... */
+} mi_config_list;
 
 /* An SLA target as written (sla_time.c): clock time of the rule's calendar
  * ("4h", "90m"; "3d" only on a round-the-clock calendar), or business days
@@ -155,10 +171,10 @@ typedef struct mi_config_sla_time {
 /* One SLA rule. Several rules may share a kind; they differ in priority/tier
  * (no two rules have the same kind, priority and tier). */
 typedef struct mi_config_sla {
-  mi_config_ticket_kind kind;
+  const char *kind;           /* a code of mi_config.ticket_kinds (points into it) */
   int priority;               /* 1..4, or 0 = any priority */
   const mi_config_tier *tier; /* or NULL = any tier; points into mi_config.tiers */
-  char *channel;              /* or NULL = any channel (phone, email, ... as on tickets) */
+  char *channel;              /* or NULL = any channel; else a code of mi_config.channels */
   const struct mi_config_department *department; /* or NULL = any department */
   /* The calendar the clocks run in (points into mi_config.calendars; may be
    * the built-in 24x7), or NULL = the ticket's department's calendar. */
@@ -177,11 +193,12 @@ typedef struct mi_config_stage {
   char *status;   /* NULL, or what the ticket becomes: open | pending | resolved */
   bool responds;  /* reaching it answers the customer (stops the first-response clock) */
   bool reason;    /* it needs a reason (a rejection, the materials that are missing) */
+  bool approve;   /* reaching it is an approval: a supervisor's or department head's */
   int line, column;
 } mi_config_stage;
 
 typedef struct mi_config_workflow {
-  mi_config_ticket_kind kind;
+  const char *kind; /* a code of mi_config.ticket_kinds (points into it) */
   mi_config_stage *stages; /* in file order; stages[0] is where a ticket starts */
   size_t nstages;
   int line, column;
@@ -293,6 +310,12 @@ typedef struct mi_config {
   size_t ndepartments;
   mi_config_tier *tiers;
   size_t ntiers;
+  mi_config_label *ticket_kinds; /* never empty: the built-in list without the section */
+  size_t nticket_kinds;
+  mi_config_label *categories;
+  size_t ncategories;
+  mi_config_label *channels;
+  size_t nchannels;
   mi_config_user *users;
   size_t nusers;
   mi_config_policy *policies;
@@ -373,8 +396,17 @@ int64_t mi_config_sla_seconds(const mi_config_sla_time *t, const mi_config_calen
 const mi_config_calendar *mi_config_sla_calendar(const mi_config_sla *r,
                                                  const mi_config_department *d);
 
-/* The words used in the file: "complaint", "agent", "nps", "quarter", ... */
-const char *mi_config_ticket_kind_name(mi_config_ticket_kind kind);
+/* The entry of list with this code, or NULL. */
+const mi_config_label *mi_config_find_label(const mi_config *cfg, mi_config_list list,
+                                            const char *code);
+/* 0 when code is in the list; else MI_EINVAL: "unknown channel 'x': use
+ * one of phone (电话), email (邮件), ..." (what names the field). */
+int mi_config_check_label(const mi_config *cfg, mi_config_list list, const char *code,
+                          mi_err *e);
+/* "ticket kind", "category", "channel". */
+const char *mi_config_list_name(mi_config_list list);
+
+/* The words used in the file: "agent", "nps", "quarter", ... */
 const char *mi_config_role_name(mi_config_role role);
 const char *mi_config_survey_kind_name(mi_config_survey_kind kind);
 const char *mi_config_period_name(mi_config_period period);

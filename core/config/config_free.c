@@ -40,6 +40,15 @@ void mi_config_free(mi_config *cfg) {
     free(cfg->tiers[i].name);
   }
   free(cfg->tiers);
+  mi_config_label *lists[] = {cfg->ticket_kinds, cfg->categories, cfg->channels};
+  size_t counts[] = {cfg->nticket_kinds, cfg->ncategories, cfg->nchannels};
+  for (int k = 0; k < 3; k++) {
+    for (size_t i = 0; i < counts[k]; i++) {
+      free(lists[k][i].code);
+      free(lists[k][i].name);
+    }
+    free(lists[k]);
+  }
   for (size_t i = 0; i < cfg->nusers; i++) free(cfg->users[i].name);
   free(cfg->users);
   for (size_t i = 0; i < cfg->npolicies; i++) {

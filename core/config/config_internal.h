@@ -137,6 +137,13 @@ int mi_cfg_load_limits(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_calendars(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_departments(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_tiers(const mi_cfg_ctx *c, const mi_ynode *n);
+/* ticket_kinds, categories, channels (load_lists.c): given the top level,
+ * since a missing section means the built-in list. */
+int mi_cfg_load_lists(const mi_cfg_ctx *c, const mi_ynode *root);
+/* A code of one of those lists at n; *out points into the list. Unknown:
+ * an error at n listing the known codes. */
+int mi_cfg_label_ref(const mi_cfg_ctx *c, const mi_ynode *n, mi_config_list list,
+                     const char **out);
 int mi_cfg_load_users(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_policies(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_sla(const mi_cfg_ctx *c, const mi_ynode *n);

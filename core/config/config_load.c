@@ -15,7 +15,7 @@
 static const char *const top_keys[] = {
     "version", "database", "timezone", "limits",  "calendars",  "departments", "tiers",
     "users",   "policies", "sla",      "surveys", "evaluation", "schedule",    "workflows",
-    "followup", "care", NULL};
+    "followup", "care", "ticket_kinds", "categories", "channels", NULL};
 static const char *const top_required[] = {"version", "database", "calendars", "departments", NULL};
 
 static void set_defaults(mi_config *cfg) {
@@ -72,8 +72,11 @@ static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
       {"followup", mi_cfg_load_followup},
       {"care", mi_cfg_load_care},
   };
-  for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+  for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
     if ((n = mi_cfg_get(root, sections[i].key)) && (rc = sections[i].load(c, n))) return rc;
+    /* the lists before the SLA rules and workflows that name their codes */
+    if (!strcmp(sections[i].key, "tiers") && (rc = mi_cfg_load_lists(c, root))) return rc;
+  }
   return 0;
 }
 

@@ -1,5 +1,6 @@
 /* Lookups by code or name, and the words for enum values. Linear scans: a
  * configuration has tens of entries, and callers look up once per job. */
+#include <stdio.h>
 #include <string.h>
 
 #include "config/config.h"
@@ -54,14 +55,55 @@ const mi_config_value *mi_config_value_get(const mi_config_value *v, const char 
   return NULL;
 }
 
-const char *mi_config_ticket_kind_name(mi_config_ticket_kind kind) {
-  static const char *const names[] = {"inquiry", "complaint", "after_sales", "business_request"};
-  return (unsigned)kind < 4 ? names[kind] : "?";
+static const mi_config_label *list_of(const mi_config *cfg, mi_config_list list, size_t *n) {
+  switch (list) {
+  case MI_CONFIG_LIST_KIND: *n = cfg->nticket_kinds; return cfg->ticket_kinds;
+  case MI_CONFIG_LIST_CATEGORY: *n = cfg->ncategories; return cfg->categories;
+  case MI_CONFIG_LIST_CHANNEL: *n = cfg->nchannels; return cfg->channels;
+  }
+  *n = 0;
+  return NULL;
+}
+
+const char *mi_config_list_name(mi_config_list list) {
+  static const char *const names[] = {"ticket kind", "category", "channel"};
+  return (unsigned)list < 3 ? names[list] : "?";
+}
+
+const mi_config_label *mi_config_find_label(const mi_config *cfg, mi_config_list list,
+                                            const char *code) {
+  size_t n;
+  const mi_config_label *l = cfg ? list_of(cfg, list, &n) : NULL;
+  for (size_t i = 0; l && code && i < n; i++)
+    if (!strcmp(l[i].code, code)) return &l[i];
+  return NULL;
+}
+
+int mi_config_check_label(const mi_config *cfg, mi_config_list list, const char *code,
+                          mi_err *e) {
+  if (mi_config_find_label(cfg, list, code)) return 0;
+  size_t n;
+  const mi_config_label *l = cfg ? list_of(cfg, list, &n) : NULL;
+  char known[1024] = "";
+  size_t used = 0;
+  for (size_t i = 0; l && i < n && used < sizeof known; i++)
+    used += (size_t)snprintf(known + used, sizeof known - used, "%s%s (%s)", i ? ", " : "",
+                             l[i].code, l[i].name);
+  static const char *const sections[] = {"ticket_kinds", "categories", "channels"};
+  return mi_err_set(e, MI_EINVAL, "unknown %s '%.64s': use one of %s (or add it under %s: in "
+                    "the configuration)", mi_config_list_name(list), code ? code : "", known,
+                    (unsigned)list < 3 ? sections[list] : "?");
 }
 
 const char *mi_config_role_name(mi_config_role role) {
-  static const char *const names[] = {"admin", "agent", "analyst", "auditor"};
-  return (unsigned)role < 4 ? names[role] : "?";
+  static const char *const names[] = {"admin",   "agent",      "analyst",
+                                      "auditor", "supervisor", "department_head"};
+  return (unsigned)role < MI_CONFIG_ROLE_COUNT ? names[role] : "?";
+}
+
+int mi_config_role_scoped(mi_config_role role) {
+  return role == MI_CONFIG_ROLE_AGENT || role == MI_CONFIG_ROLE_SUPERVISOR ||
+         role == MI_CONFIG_ROLE_DEPARTMENT_HEAD;
 }
 
 const char *mi_config_survey_kind_name(mi_config_survey_kind kind) {
@@ -76,7 +118,7 @@ const char *mi_config_period_name(mi_config_period period) {
 
 const mi_config_workflow *mi_config_find_workflow(const mi_config *cfg, const char *kind) {
   for (size_t i = 0; kind && i < cfg->nworkflows; i++)
-    if (!strcmp(mi_config_ticket_kind_name(cfg->workflows[i].kind), kind)) return &cfg->workflows[i];
+    if (!strcmp(cfg->workflows[i].kind, kind)) return &cfg->workflows[i];
   return NULL;
 }
 

@@ -54,7 +54,8 @@ int mi_cfg_load_tiers(const mi_cfg_ctx *c, const mi_ynode *n) {
 int mi_cfg_load_users(const mi_cfg_ctx *c, const mi_ynode *n) {
   static const char *const keys[] = {"role", "department", NULL};
   static const char *const required[] = {"role", NULL};
-  static const char *const roles[] = {"admin", "agent", "analyst", "auditor", NULL};
+  static const char *const roles[] = {"admin",      "agent",           "analyst", "auditor",
+                                      "supervisor", "department_head", NULL};
   mi_config *cfg = c->cfg;
   int rc;
   if ((rc = mi_cfg_want_map(c, n, "users"))) return rc;
@@ -82,9 +83,10 @@ int mi_cfg_load_users(const mi_cfg_ctx *c, const mi_ynode *n) {
                            sizeof *cfg->departments, &dep)))
         return rc;
       u->department = &cfg->departments[dep];
-    } else if (u->role == MI_CONFIG_ROLE_AGENT) {
-      /* An agent sees the tickets and customers of one department. */
-      return mi_cfg_fail(c, m, "agent '%s' needs a department: add 'department: CODE'", u->name);
+    } else if (mi_config_role_scoped(u->role)) {
+      /* An agent (supervisor, head) sees the tickets and customers of one department. */
+      return mi_cfg_fail(c, m, "%s '%s' needs a department: add 'department: CODE'",
+                         mi_config_role_name(u->role), u->name);
     }
   }
   return 0;

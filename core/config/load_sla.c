@@ -11,9 +11,6 @@
 #include "config/config_internal.h"
 #include "util/suggest.h"
 
-static const char *const kinds[] = {"inquiry", "complaint", "after_sales", "business_request",
-                                    NULL};
-
 /* calendar: the name of a configured calendar, or 24x7 (the built-in). */
 static int rule_calendar(const mi_cfg_ctx *c, const mi_ynode *v, const mi_config_calendar **out) {
   const mi_config *cfg = c->cfg;
@@ -112,17 +109,15 @@ static int load_rule(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_sla *r) {
   static const char *const keys[] = {"kind",           "priority",      "tier",
                                      "channel",        "department",    "calendar",
                                      "first_response", "next_response", "resolution", NULL};
-  static const char *const channels[] = {"phone", "email", "social", "chat", "visit", "web", NULL};
   static const char *const required[] = {"kind", "first_response", "resolution", NULL};
   mi_config *cfg = c->cfg;
   const mi_ynode *v;
-  int rc, kind;
+  int rc;
   r->line = m->line;
   r->column = m->column;
   if ((rc = mi_cfg_want_map(c, m, "an SLA rule"))) return rc;
   if ((rc = mi_cfg_check_keys(c, m, keys, required, "SLA rule"))) return rc;
-  if ((rc = mi_cfg_word(c, mi_cfg_get(m, "kind"), kinds, "ticket kind", &kind))) return rc;
-  r->kind = (mi_config_ticket_kind)kind;
+  if ((rc = mi_cfg_label_ref(c, mi_cfg_get(m, "kind"), MI_CONFIG_LIST_KIND, &r->kind))) return rc;
   if ((v = mi_cfg_get(m, "priority"))) {
     int64_t p;
     if ((rc = mi_cfg_int(c, v, 1, 4, &p))) return rc;
@@ -134,9 +129,9 @@ static int load_rule(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_sla *r) {
     r->tier = &cfg->tiers[t];
   }
   if ((v = mi_cfg_get(m, "channel"))) {
-    int ch;
-    if ((rc = mi_cfg_word(c, v, channels, "channel", &ch))) return rc;
-    if (!(r->channel = mi_cfg_strdup(c, channels[ch]))) return MI_ENOMEM;
+    const char *ch;
+    if ((rc = mi_cfg_label_ref(c, v, MI_CONFIG_LIST_CHANNEL, &ch))) return rc;
+    if (!(r->channel = mi_cfg_strdup(c, ch))) return MI_ENOMEM;
   }
   if ((v = mi_cfg_get(m, "department"))) {
     size_t d;
@@ -165,12 +160,12 @@ int mi_cfg_load_sla(const mi_cfg_ctx *c, const mi_ynode *n) {
     /* Two rules for the same case would leave the deadline to file order. */
     for (size_t j = 0; j < i; j++) {
       const mi_config_sla *o = &cfg->sla[j];
-      if (o->kind != r->kind || o->priority != r->priority || o->tier != r->tier ||
+      if (strcmp(o->kind, r->kind) || o->priority != r->priority || o->tier != r->tier ||
           o->department != r->department || !!o->channel != !!r->channel ||
           (o->channel && strcmp(o->channel, r->channel)))
         continue;
       char what[256]; /* at most ~120 bytes with the %.24s limits below */
-      int len = snprintf(what, sizeof what, "kind %s", kinds[r->kind]);
+      int len = snprintf(what, sizeof what, "kind %.64s", r->kind);
       if (r->priority)
         len += snprintf(what + len, sizeof what - (size_t)len, ", priority %d", r->priority);
       if (r->tier) len += snprintf(what + len, sizeof what - (size_t)len, ", tier %.24s", r->tier->code);

@@ -7,8 +7,6 @@
 
 #include "config/config_internal.h"
 
-static const char *const kinds[] = {"inquiry", "complaint", "after_sales", "business_request",
-                                    NULL};
 static const char *const statuses[] = {"open", "pending", "resolved", NULL};
 
 static int find_stage(const mi_config_workflow *w, size_t upto, const char *name) {
@@ -19,7 +17,8 @@ static int find_stage(const mi_config_workflow *w, size_t upto, const char *name
 
 /* Everything of a stage but `after`. */
 static int load_stage(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_workflow *w, size_t i) {
-  static const char *const keys[] = {"stage", "after", "status", "responds", "reason", NULL};
+  static const char *const keys[] = {"stage",  "after",   "status", "responds",
+                                     "reason", "approve", NULL};
   static const char *const required[] = {"stage", NULL};
   mi_config_stage *st = &w->stages[i];
   const mi_ynode *v;
@@ -44,6 +43,10 @@ static int load_stage(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_workflow
   if ((v = mi_cfg_get(m, "reason"))) {
     if ((rc = mi_cfg_bool(c, v, &b))) return rc;
     st->reason = b;
+  }
+  if ((v = mi_cfg_get(m, "approve"))) {
+    if ((rc = mi_cfg_bool(c, v, &b))) return rc;
+    st->approve = b;
   }
   return 0;
 }
@@ -80,11 +83,10 @@ static int load_after(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_workflow
 
 static int load_workflow(const mi_cfg_ctx *c, const mi_ynode *key, const mi_ynode *list,
                          mi_config_workflow *w) {
-  int rc, kind;
+  int rc;
   w->line = key->line;
   w->column = key->column;
-  if ((rc = mi_cfg_word(c, key, kinds, "ticket kind", &kind))) return rc;
-  w->kind = (mi_config_ticket_kind)kind;
+  if ((rc = mi_cfg_label_ref(c, key, MI_CONFIG_LIST_KIND, &w->kind))) return rc;
   if ((rc = mi_cfg_want_list(c, list, "a workflow (a list of stages)"))) return rc;
   if (list->n < 2) return mi_cfg_fail(c, list, "a workflow needs at least two stages");
   if (!(w->stages = mi_cfg_alloc(c, list->n, sizeof *w->stages))) return MI_ENOMEM;

@@ -40,13 +40,19 @@ const char *mi_policy_path(const mi_policy *p);
 const char *mi_policy_digest(const mi_policy *p);
 
 /* A read-only view passed to a hook: a flat record of named values. */
-typedef enum mi_view_type { MI_VIEW_NIL, MI_VIEW_BOOL, MI_VIEW_INT, MI_VIEW_NUM, MI_VIEW_STR } mi_view_type;
+/* LIST: a list of records (the route view's agents), each a view. */
+typedef enum mi_view_type {
+  MI_VIEW_NIL, MI_VIEW_BOOL, MI_VIEW_INT, MI_VIEW_NUM, MI_VIEW_STR, MI_VIEW_LIST
+} mi_view_type;
+struct mi_view;
 typedef struct mi_view_field {
   const char *name;
   mi_view_type type;
   int64_t i; /* BOOL (0/1) and INT */
   double d;  /* NUM */
   const char *s; /* STR */
+  const struct mi_view *list; /* LIST: nlist records */
+  size_t nlist;
 } mi_view_field;
 typedef struct mi_view {
   const char *kind; /* "customer", "order", "ticket", "department" */
@@ -74,10 +80,14 @@ int mi_policy_call_tier(mi_policy *p, const mi_view *customer, const mi_config *
  * text of 1..500 bytes; names (roles, kinds, templates, grades) are UTF-8
  * text without control characters. Views and their fields: policies/README.md. */
 
-/* route(ticket, params) -> {department, priority, reason}: department a
- * department code of cfg, priority an integer 1..4 (1 = most urgent). */
+/* route(ticket, params) -> {department, priority, reason, agent?}:
+ * department a department code of cfg, priority an integer 1..4 (1 = most
+ * urgent), agent (optional) the code of one of the ticket view's agents
+ * (ticket.agents: {code, name, department, skills, open_load, on_duty}) who
+ * works in that department. */
 typedef struct mi_route_decision {
   char department[65];
+  char agent[65]; /* "" = none */
   int priority;
   char reason[501];
   int line;

@@ -21,6 +21,14 @@ void mi_pol_push_view(lua_State *L, const mi_view *v) {
       if (f->s) lua_pushstring(L, f->s);
       else mi_pol_push_nil_mark(L);
       break;
+    case MI_VIEW_LIST: /* read-only records in a read-only list */
+      lua_createtable(L, (int)f->nlist, 0);
+      for (size_t j = 0; j < f->nlist; j++) {
+        mi_pol_push_view(L, &f->list[j]);
+        lua_rawseti(L, -2, (lua_Integer)j + 1);
+      }
+      mi_pol_readonly(L, f->name, 0);
+      break;
     default: mi_pol_push_nil_mark(L); break;
     }
     lua_setfield(L, -2, f->name);

@@ -12,32 +12,35 @@
 #include "store/scope.h"
 #include "util/redact_text.h"
 
-/* The role table: rows are areas, columns admin, agent, analyst, auditor. */
-static const unsigned char table[MI_ACCESS_COUNT][4] = {
-    [MI_ACCESS_UNSET] = {0, 0, 0, 0},     [MI_ACCESS_OPEN] = {1, 1, 1, 1},
-    [MI_ACCESS_TOOLS] = {1, 1, 1, 0},     [MI_ACCESS_CUSTOMERS] = {1, 1, 1, 0},
-    [MI_ACCESS_TICKETS] = {1, 1, 0, 0},   [MI_ACCESS_ANALYSIS] = {1, 0, 1, 0},
-    [MI_ACCESS_AUDIT] = {1, 0, 0, 1},     [MI_ACCESS_ADMIN] = {1, 0, 0, 0},
+/* The role table: rows are areas, columns admin, agent, analyst, auditor,
+ * supervisor, department_head. */
+static const unsigned char table[MI_ACCESS_COUNT][MI_CONFIG_ROLE_COUNT] = {
+    [MI_ACCESS_UNSET] = {0, 0, 0, 0, 0, 0},     [MI_ACCESS_OPEN] = {1, 1, 1, 1, 1, 1},
+    [MI_ACCESS_TOOLS] = {1, 1, 1, 0, 1, 1},     [MI_ACCESS_CUSTOMERS] = {1, 1, 1, 0, 1, 1},
+    [MI_ACCESS_TICKETS] = {1, 1, 0, 0, 1, 1},   [MI_ACCESS_ANALYSIS] = {1, 0, 1, 0, 0, 1},
+    [MI_ACCESS_AUDIT] = {1, 0, 0, 1, 0, 0},     [MI_ACCESS_ADMIN] = {1, 0, 0, 0, 0, 0},
+    [MI_ACCESS_DESK] = {1, 1, 0, 0, 1, 1},      [MI_ACCESS_APPROVE] = {1, 0, 0, 0, 1, 1},
 };
 
 int mi_access_allows(mi_config_role role, mi_access need) {
-  if ((unsigned)need >= MI_ACCESS_COUNT || (unsigned)role > MI_CONFIG_ROLE_AUDITOR) return 0;
+  if ((unsigned)need >= MI_ACCESS_COUNT || (unsigned)role >= MI_CONFIG_ROLE_COUNT) return 0;
   return table[need][role];
 }
 
 const char *mi_access_name(mi_access a) {
-  static const char *const names[] = {"unset",     "open",    "tools", "customers",
-                                      "tickets",   "analysis", "audit", "admin"};
+  static const char *const names[] = {"unset",    "open",  "tools", "customers", "tickets",
+                                      "analysis", "audit", "admin", "desk",      "approve"};
   return (unsigned)a < MI_ACCESS_COUNT ? names[a] : "?";
 }
 
 int mi_access_role_parse(const char *name, mi_config_role *out, mi_err *e) {
-  for (int r = MI_CONFIG_ROLE_ADMIN; r <= MI_CONFIG_ROLE_AUDITOR; r++)
+  for (int r = MI_CONFIG_ROLE_ADMIN; r < MI_CONFIG_ROLE_COUNT; r++)
     if (name && !strcmp(name, mi_config_role_name((mi_config_role)r))) {
       if (out) *out = (mi_config_role)r;
       return 0;
     }
-  return mi_err_set(e, MI_EINVAL, "unknown role '%s': use admin, agent, analyst or auditor",
+  return mi_err_set(e, MI_EINVAL, "unknown role '%s': use admin, agent, analyst, auditor, supervisor "
+                    "or department_head",
                     name ? name : "");
 }
 
@@ -52,9 +55,10 @@ int mi_access_resolve(mi_store *s, const char *os_user, uid_t uid, mi_actor *out
   if (rc == 0) {
     if (mi_access_role_parse(row.role, &out->role, e)) return e ? e->code : MI_EINVAL;
     snprintf(out->department, sizeof out->department, "%s", row.department);
-    if (out->role == MI_CONFIG_ROLE_AGENT && !out->department[0])
-      return mi_err_set(e, MI_EINVAL, "agent '%s' has no department: ask an administrator to "
-                        "run 'manyi role grant %s agent --department CODE'", os_user, os_user);
+    if (mi_config_role_scoped(out->role) && !out->department[0])
+      return mi_err_set(e, MI_EINVAL, "%s '%s' has no department: ask an administrator to "
+                        "run 'manyi role grant %s %s --department CODE'", row.role, os_user,
+                        os_user, row.role);
     return 0;
   }
   if (rc != MI_ENOTFOUND) return rc;
@@ -74,34 +78,49 @@ int mi_access_check(const mi_actor *a, mi_access need, const char *what, mi_err 
 }
 
 int mi_access_masked(const mi_actor *a) {
-  return !a || a->role == MI_CONFIG_ROLE_ANALYST || a->role == MI_CONFIG_ROLE_AUDITOR;
+  /* a department head reads the figures of every department as an analyst
+   * does: masked, except their own department's customers (mi_access_customer) */
+  return !a || a->role == MI_CONFIG_ROLE_ANALYST || a->role == MI_CONFIG_ROLE_AUDITOR ||
+         a->role == MI_CONFIG_ROLE_DEPARTMENT_HEAD;
 }
 
 int mi_access_customer(mi_store *s, const mi_actor *a, const char *customer, int *masked,
                        mi_err *e) {
   if (!a || !customer) return mi_err_set(e, MI_EINVAL, "no acting user or customer");
   if (masked) *masked = mi_access_masked(a);
-  if (a->role != MI_CONFIG_ROLE_AGENT) return 0;
+  if (!mi_config_role_scoped(a->role)) return 0;
   int yes = 0, clear = 0;
   int rc = mi_scope_customer_in_department(s, customer, a->department, a->name, &yes, &clear, e);
   if (rc) return rc;
   if (masked) *masked = !clear;
   if (yes) return 0;
   return mi_err_set(e, MI_EINVAL,
-                    "user '%s' (agent of %s) may not see customer '%s': no ticket of theirs is in "
+                    "user '%s' (%s of %s) may not see customer '%s': no ticket of theirs is in "
                     "department %s",
-                    a->name, a->department, customer, a->department);
+                    a->name, mi_config_role_name(a->role), a->department, customer, a->department);
 }
 
 int mi_access_ticket(mi_store *s, const mi_actor *a, const char *ticket, mi_err *e) {
   if (!a || !ticket) return mi_err_set(e, MI_EINVAL, "no acting user or ticket");
-  if (a->role != MI_CONFIG_ROLE_AGENT) return 0;
+  if (!mi_config_role_scoped(a->role)) return 0;
   char dept[80];
   int rc = mi_scope_ticket_department(s, ticket, dept, sizeof dept, e);
   if (rc) return rc;
   if (!strcmp(dept, a->department)) return 0;
-  return mi_err_set(e, MI_EINVAL, "user '%s' (agent of %s) may not touch ticket '%s' of department %s",
-                    a->name, a->department, ticket, dept);
+  return mi_err_set(e, MI_EINVAL, "user '%s' (%s of %s) may not touch ticket '%s' of department %s",
+                    a->name, mi_config_role_name(a->role), a->department, ticket, dept);
+}
+
+int mi_access_staff(mi_store *s, const mi_actor *a, const char *staff, mi_err *e) {
+  if (!a || !staff) return mi_err_set(e, MI_EINVAL, "no acting user or staff member");
+  if (!mi_config_role_scoped(a->role)) return 0;
+  char dept[80];
+  int rc = mi_scope_staff_department(s, staff, dept, sizeof dept, e);
+  if (rc) return rc;
+  if (!strcmp(dept, a->department)) return 0;
+  return mi_err_set(e, MI_EINVAL, "user '%s' (%s of %s) may not see the queue of %s, who works for "
+                    "%s", a->name, mi_config_role_name(a->role), a->department, staff,
+                    *dept ? dept : "no department");
 }
 
 int mi_access_personal(const char *field) { return mi_scope_personal(field); }

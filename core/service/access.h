@@ -28,13 +28,17 @@ typedef enum mi_access {
   MI_ACCESS_ANALYSIS,  /* statistics, reports, REPL, exports, explain: admin; analyst (masked) */
   MI_ACCESS_AUDIT,     /* the audit log: admin, auditor */
   MI_ACCESS_ADMIN,     /* configuration, imports, batches, the scheduler: admin */
+  MI_ACCESS_DESK,      /* the front desk's writes (customer add/edit, contacts): admin, agent,
+                          supervisor, department_head (department-scoped as for tickets) */
+  MI_ACCESS_APPROVE,   /* approving a business request, goodwill points: admin, supervisor,
+                          department_head (their department) */
   MI_ACCESS_COUNT
 } mi_access;
 
 typedef struct mi_actor {
   char name[64];        /* OS user name (of the real uid) */
   mi_config_role role;
-  char department[65];  /* agents: their department's code; else "" */
+  char department[65];  /* agents, supervisors, department heads: their department; else "" */
   int owner;            /* admin without a row: owns the database file, or root */
   int no_database;      /* there was no database yet: nothing to protect */
 } mi_actor;
@@ -55,8 +59,9 @@ int mi_access_allows(mi_config_role role, mi_access need);
 /* 0, or MI_EINVAL naming the user, role and what was refused (what: "manyi ticket"). */
 int mi_access_check(const mi_actor *a, mi_access need, const char *what, mi_err *e);
 
-/* 1 when the actor sees personal data masked: analysts, and auditors (in
- * the arguments recorded in the audit log). */
+/* 1 when the actor sees personal data masked: analysts, department heads
+ * (outside their department's customers), and auditors (in the arguments
+ * recorded in the audit log). */
 int mi_access_masked(const mi_actor *a);
 
 /* The department restriction of agents, in one place: 0 when the actor may
@@ -73,6 +78,9 @@ int mi_access_masked(const mi_actor *a);
 int mi_access_customer(mi_store *s, const mi_actor *a, const char *customer, int *masked,
                        mi_err *e);
 int mi_access_ticket(mi_store *s, const mi_actor *a, const char *ticket, mi_err *e);
+/* The same for a staff member (external id): 0 when the actor is not
+ * department-scoped or the member works in the actor's department. */
+int mi_access_staff(mi_store *s, const mi_actor *a, const char *staff, mi_err *e);
 
 /* The one masking rule for personal data shown to analysts: field is a
  * column name; name, phone, email and birthday are masked (name: first

@@ -98,6 +98,21 @@ int mi_field_date(const char *v, mi_err *e) {
   return mi_date_parse(v, &y, &m, &d, e) ? MI_EPARSE : 0;
 }
 
+int mi_field_phone(const char *v, mi_err *e) {
+  if (mi_field_absent(v)) return missing(e);
+  int digits = 0;
+  for (const char *p = v; *p; p++) {
+    if (isdigit((unsigned char)*p)) digits++;
+    else if (!strchr(" +()-", *p))
+      return mi_err_set(e, MI_EPARSE, "'%.40s' is not a phone number: use digits, spaces, '+', "
+                        "'-', '(' and ')'", v);
+  }
+  if (digits < 3 || strlen(v) > 32)
+    return mi_err_set(e, MI_EPARSE, "'%.40s' is not a phone number: 3 digits or more, at most 32 "
+                      "characters", v);
+  return 0;
+}
+
 int mi_field_number(const char *v, double *out, mi_err *e) {
   if (mi_field_absent(v)) return missing(e);
   const char *p = v + (*v == '-' || *v == '+');

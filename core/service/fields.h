@@ -35,5 +35,9 @@ int mi_field_date(const char *v, mi_err *e);
 
 /* A number (decimal, no hex, no inf/nan). */
 int mi_field_number(const char *v, double *out, mi_err *e);
+/* A phone number as stored: digits, spaces, '+', '-', '(' and ')', at
+ * least 3 digits, at most 32 bytes (the customers table's check, said in
+ * words before the store refuses it). */
+int mi_field_phone(const char *v, mi_err *e);
 
 #endif

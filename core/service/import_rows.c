@@ -22,6 +22,17 @@
 
 /* ---- reading fields with positions ----------------------------------- */
 
+/* A code of a configured list (ticket_kinds, categories, channels). */
+static int label(mi_import_ctx *ctx, const mi_record *rec, const char *field, mi_config_list list,
+                 const char **out, mi_err *e) {
+  mi_err fe = {0};
+  *out = mi_record_get(rec, field);
+  if (mi_field_absent(*out)) return mi_record_error(rec, e, MI_EPARSE, field, "is empty but required");
+  if (mi_config_check_label(ctx->cfg, list, *out, &fe))
+    return mi_record_error(rec, e, MI_EPARSE, field, "%s", fe.msg);
+  return 0;
+}
+
 /* Turns a field parser's message into "file:line: field 'x': message". */
 static int bad(const mi_record *rec, const char *field, const mi_err *fe, mi_err *e) {
   return mi_record_error(rec, e, MI_EPARSE, field, "%s", fe->msg);
@@ -137,6 +148,7 @@ static int customer_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
       text(rec, "special_needs", 0, 200, &c.special_needs, e))
     return MI_EPARSE;
   if (c.birthday && mi_field_date(c.birthday, &fe)) return bad(rec, "birthday", &fe, e);
+  if (c.phone && mi_field_phone(c.phone, &fe)) return bad(rec, "phone", &fe, e);
   if (tier && !mi_config_find_tier(ctx->cfg, tier))
     return mi_record_error(rec, e, MI_EPARSE, "tier", "'%s' is not a tier of the configuration",
                            tier);
@@ -226,7 +238,6 @@ static int staff_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
 
 /* ---- interactions ------------------------------------------------------ */
 
-static const char *const contact_channels[] = {"phone", "email", "social", "chat", "visit", NULL};
 static const char *const directions[] = {"inbound", "outbound", NULL};
 
 /* The staff member named in field (empty: *id = 0). */
@@ -246,7 +257,7 @@ static int interaction_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) 
   mi_interaction it = {0};
   if (text(rec, "external_id", 1, 64, &it.external_id, e) ||
       customer_ref(ctx, rec, "customer_id", &it.customer_id, e) ||
-      choice(rec, "channel", contact_channels, 0, &it.channel, e) ||
+      label(ctx, rec, "channel", MI_CONFIG_LIST_CHANNEL, &it.channel, e) ||
       choice(rec, "direction", directions, 0, &it.direction, e) ||
       instant(rec, "occurred_at", 1, &it.occurred_at, e) ||
       text(rec, "summary", 0, 4000, &it.summary, e))
@@ -258,12 +269,7 @@ static int interaction_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) 
 
 /* ---- tickets ----------------------------------------------------------- */
 
-static const char *const ticket_kinds[] = {"inquiry", "complaint", "after_sales",
-                                           "business_request", NULL};
-static const char *const categories[] = {"general", "technical", "product_quality", NULL};
 static const char *const severities[] = {"low", "medium", "high", "critical", NULL};
-static const char *const ticket_channels[] = {"phone", "email", "social", "chat",
-                                              "visit", "web",   NULL};
 static const char *const ticket_statuses[] = {"new", "open", "pending", "resolved", "closed",
                                               NULL};
 
@@ -273,10 +279,10 @@ static int ticket_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
   int64_t priority;
   if (text(rec, "external_id", 1, 64, &t.external_id, e) ||
       customer_ref(ctx, rec, "customer_id", &t.customer_id, e) ||
-      choice(rec, "kind", ticket_kinds, 0, &t.kind, e) ||
-      choice(rec, "category", categories, 0, &t.category, e) ||
+      label(ctx, rec, "kind", MI_CONFIG_LIST_KIND, &t.kind, e) ||
+      label(ctx, rec, "category", MI_CONFIG_LIST_CATEGORY, &t.category, e) ||
       choice(rec, "severity", severities, 0, &t.severity, e) ||
-      choice(rec, "channel", ticket_channels, 0, &t.channel, e) ||
+      label(ctx, rec, "channel", MI_CONFIG_LIST_CHANNEL, &t.channel, e) ||
       integer(rec, "priority", 1, 1, 4, &priority, NULL, e) ||
       text(rec, "department", 1, 64, &dept, e) ||
       choice(rec, "status", ticket_statuses, 0, &t.status, e) ||

@@ -481,3 +481,51 @@ int mi_points_explain(mi_store *s, const mi_config *cfg, mi_policy *policy, cons
   return mi_policy_call_points(policy, &out->event, &out->customer, cfg, ev.occurred_at,
                                &out->decision, e);
 }
+
+int mi_points_grant(mi_store *s, const mi_config *cfg, const char *customer, int64_t points,
+                    const char *key, const char *reason, const char *by, int64_t expires_at,
+                    int64_t now, int64_t *entry_id, int *already, mi_err *e) {
+  if (!s || !cfg || !customer || !key || !by || !entry_id || !already)
+    return mi_err_set(e, MI_EINVAL, "a goodwill grant needs a customer, a key and who grants it");
+  *entry_id = 0;
+  *already = 0;
+  if (points <= 0 || points > cfg->limits.points_max)
+    return mi_err_set(e, MI_EINVAL, "grant 1 to %lld points (limits.points_max), not %lld",
+                      (long long)cfg->limits.points_max, (long long)points);
+  size_t kl = strlen(key);
+  if (kl == 0 || kl > 190)
+    return mi_err_set(e, MI_EINVAL, "the key must be 1 to 190 bytes (it names this grant, so "
+                                    "that a retry does not grant twice)");
+  if (!reason || !*reason || strlen(reason) > 500)
+    return mi_err_set(e, MI_EINVAL, "give the reason of the goodwill (1 to 500 bytes): it is "
+                                    "what an auditor reads");
+  if (expires_at && expires_at <= now)
+    return mi_err_set(e, MI_EINVAL, "the points would expire before they are granted");
+  char full[220], source[120];
+  snprintf(full, sizeof full, "goodwill:%s", key);
+  snprintf(source, sizeof source, "goodwill:%.64s", by);
+  int rc = mi_store_begin(s, e);
+  if (rc) return rc;
+  int64_t id;
+  found_entry f = {0};
+  if ((rc = mi_customer_id(s, customer, &id, e))) goto done;
+  rc = mi_ledger_by_key(s, full, keep_entry, &f, e);
+  if (rc == 0) {
+    if (f.customer_id != id || f.points != points || strcmp(f.kind, "adjust"))
+      rc = mi_err_set(e, MI_EEXIST, "key '%s' was used for another grant (entry %lld: %lld points "
+                      "of another customer or amount); use a new key", key, (long long)f.id,
+                      (long long)f.points);
+    else
+      *already = 1, *entry_id = f.id;
+    goto done;
+  }
+  if (rc != MI_ENOTFOUND) goto done;
+  mi_ledger_entry l = {.customer_id = id, .kind = "adjust", .points = points, .reason = reason,
+                       .source = source, .idempotency_key = full, .expires_at = expires_at,
+                       .created_at = now};
+  rc = mi_ledger_append(s, &l, entry_id, e);
+done:
+  if (rc >= 0 && (rc = mi_store_commit(s, e)) == 0) return 0;
+  mi_store_rollback(s);
+  return rc;
+}

@@ -84,6 +84,16 @@ typedef struct mi_points_redeem_result {
 int mi_points_redeem(mi_store *s, const char *customer, int64_t points, const char *key,
                      const char *reason, int64_t now, mi_points_redeem_result *out, mi_err *e);
 
+/* Goodwill: grants points (1..cfg's points_max) to the customer as an
+ * `adjust` entry with key "goodwill:<key>" (the same key again for the same
+ * customer and points adds nothing: *already = 1; else MI_EEXIST), the
+ * reason (required, at most 500 bytes) and who granted it (source
+ * "goodwill:<by>"), expiring at expires_at (0 = never). Who may call this
+ * is the command table's business (supervisors, department heads, admins). */
+int mi_points_grant(mi_store *s, const mi_config *cfg, const char *customer, int64_t points,
+                    const char *key, const char *reason, const char *by, int64_t expires_at,
+                    int64_t now, int64_t *entry_id, int *already, mi_err *e);
+
 typedef struct mi_points_expire_summary {
   int64_t customers, lots, points; /* points <= 0 */
 } mi_points_expire_summary;

@@ -42,7 +42,13 @@ static const field_spec ticket_fields[] = {
     {"external_id", MI_VIEW_STR, 0}, {"kind", MI_VIEW_STR, 0},          {"category", MI_VIEW_STR, 0},
     {"severity", MI_VIEW_STR, 0},    {"channel", MI_VIEW_STR, 0},       {"status", MI_VIEW_STR, 0},
     {"priority", MI_VIEW_INT, 0},    {"department", MI_VIEW_STR, 0},    {"customer_id", MI_VIEW_STR, 0},
-    {"customer_tier", MI_VIEW_STR, 0}, {"escalation_level", MI_VIEW_INT, 0}, {NULL, MI_VIEW_NIL, 0}};
+    {"customer_tier", MI_VIEW_STR, 0}, {"escalation_level", MI_VIEW_INT, 0},
+    {"agents", MI_VIEW_LIST, 0},     {"last_agent", MI_VIEW_STR, 0},     {NULL, MI_VIEW_NIL, 0}};
+/* One of ticket.agents (the route hook's view). */
+static const field_spec agent_fields[] = {
+    {"code", MI_VIEW_STR, 0},      {"name", MI_VIEW_STR, 0},    {"department", MI_VIEW_STR, 0},
+    {"skills", MI_VIEW_STR, 0},    {"open_load", MI_VIEW_INT, 0}, {"on_duty", MI_VIEW_BOOL, 0},
+    {NULL, MI_VIEW_NIL, 0}};
 static const field_spec clock_fields[] = {
     {"target", MI_VIEW_STR, 0},          {"target_seconds", MI_VIEW_INT, 0},
     {"elapsed_seconds", MI_VIEW_INT, 0}, {"remaining_seconds", MI_VIEW_INT, 0},
@@ -96,7 +102,7 @@ static const struct hook_spec {
     [H_TIER] = {"tier", "tiers", {{"customer", customer_fields}}, 1,
                 {"tier", "reason", "reason_contains", NULL}},
     [H_ROUTE] = {"route", "routing", {{"ticket", ticket_fields}}, 1,
-                 {"department", "priority", "reason", "reason_contains", NULL}},
+                 {"department", "priority", "reason", "reason_contains", "agent", NULL}},
     [H_ESCALATE] = {"escalate", "escalation", {{"ticket", ticket_fields}, {"clock", clock_fields}}, 2,
                     {"escalate", "level", "notify", "reason", "reason_contains", NULL}},
     [H_EVALUATE] = {"evaluate", "evaluation", {{"department", department_fields}, {"figures", figures_fields}},
@@ -114,12 +120,14 @@ static const char *const hook_names[] = {"tier", "route", "escalate", "evaluate"
 
 /* ---- one case ------------------------------------------------------------- */
 
-enum { MAX_FIELDS = 32 };
+enum { MAX_FIELDS = 32, MAX_AGENTS = 32, AGENT_FIELDS = 6 };
 
 typedef struct built_view {
   mi_view_field f[MAX_FIELDS];
   mi_view v;
   char date[11];
+  mi_view agents[MAX_AGENTS]; /* ticket.agents */
+  mi_view_field agent_f[MAX_AGENTS][AGENT_FIELDS];
 } built_view;
 
 typedef struct case_ctx {
@@ -183,8 +191,53 @@ static const char *type_name(mi_view_type t) {
   case MI_VIEW_BOOL: return "true or false";
   case MI_VIEW_INT: return "an integer";
   case MI_VIEW_NUM: return "a number";
+  case MI_VIEW_LIST: return "a list of maps";
   default: return "text";
   }
+}
+
+/* One field's value from the case into o (type checked); 0 or -1. */
+static int field_value(case_ctx *c, const char *view, const char *k, mi_view_type type,
+                       const mi_config_value *v, mi_view_field *o) {
+  int ok = 1;
+  switch (type) {
+  case MI_VIEW_STR: ok = v->kind == MI_CONFIG_STRING; o->s = v->s; break;
+  case MI_VIEW_BOOL: ok = v->kind == MI_CONFIG_BOOL; o->i = v->b; break;
+  case MI_VIEW_INT: ok = v->kind == MI_CONFIG_INT; o->i = v->i; break;
+  case MI_VIEW_NUM:
+    ok = v->kind == MI_CONFIG_INT || v->kind == MI_CONFIG_FLOAT;
+    o->d = v->kind == MI_CONFIG_INT ? (double)v->i : v->f;
+    break;
+  default: break;
+  }
+  if (!ok)
+    return at(c, v, "%s.%s must be %s (or null), got %s", view, k, type_name(type), kind_name(v->kind));
+  return 0;
+}
+
+/* ticket.agents: a list of maps of agent_fields. */
+static int build_agents(case_ctx *c, const mi_config_value *in, built_view *out, mi_view_field *o) {
+  if (in->kind != MI_CONFIG_LIST) return at(c, in, "ticket.agents must be a list of maps, got %s", kind_name(in->kind));
+  if (in->count > MAX_AGENTS) return at(c, in, "ticket.agents: at most %d agents in a case", MAX_AGENTS);
+  for (size_t i = 0; i < in->count; i++) {
+    const mi_config_value *m = &in->items[i];
+    if (m->kind != MI_CONFIG_MAP) return at(c, m, "ticket.agents[%zu] must be a map, got %s", i + 1, kind_name(m->kind));
+    mi_view *v = &out->agents[i];
+    *v = (mi_view){.kind = "agent", .id = "agent", .fields = out->agent_f[i], .nfields = 0};
+    for (size_t j = 0; j < m->count; j++) {
+      const field_spec *f = NULL;
+      for (size_t k = 0; agent_fields[k].name; k++)
+        if (!strcmp(agent_fields[k].name, m->keys[j])) f = &agent_fields[k];
+      if (!f) return at(c, &m->items[j], "an agent has no field '%s' (code, name, department, skills, open_load, on_duty)", m->keys[j]);
+      mi_view_field *af = &out->agent_f[i][v->nfields++];
+      *af = (mi_view_field){.name = f->name, .type = f->type};
+      if (m->items[j].kind == MI_CONFIG_NULL) af->type = MI_VIEW_NIL;
+      else if (field_value(c, "agent", f->name, f->type, &m->items[j], af)) return -1;
+    }
+  }
+  o->list = out->agents;
+  o->nlist = in->count;
+  return 0;
 }
 
 static int build_view(case_ctx *c, const arg_spec *a, int care, const mi_config_value *in,
@@ -222,20 +275,9 @@ static int build_view(case_ctx *c, const arg_spec *a, int care, const mi_config_
       o->type = MI_VIEW_NIL;
       continue;
     }
-    int ok = 1;
-    switch (f->type) {
-    case MI_VIEW_STR: ok = v->kind == MI_CONFIG_STRING; o->s = v->s; break;
-    case MI_VIEW_BOOL: ok = v->kind == MI_CONFIG_BOOL; o->i = v->b; break;
-    case MI_VIEW_INT: ok = v->kind == MI_CONFIG_INT; o->i = v->i; break;
-    case MI_VIEW_NUM:
-      ok = v->kind == MI_CONFIG_INT || v->kind == MI_CONFIG_FLOAT;
-      o->d = v->kind == MI_CONFIG_INT ? (double)v->i : v->f;
-      break;
-    default: break;
-    }
-    if (!ok)
-      return at(c, v, "%s.%s must be %s (or null), got %s", a->name, k, type_name(f->type),
-                kind_name(v->kind));
+    if (f->type == MI_VIEW_LIST ? build_agents(c, v, out, o)
+                                : field_value(c, a->name, k, f->type, v, o))
+      return -1;
     if ((!strcmp(k, "external_id") || !strcmp(k, "code")) && o->s) out->v.id = o->s;
   }
   return 0;
@@ -363,8 +405,14 @@ static void compare_route(case_ctx *c, const mi_config_value *x, const mi_route_
   check_int(c, x, "priority", d->priority);
   check_text(c, x, "reason", d->reason);
   check_contains(c, x, "reason_contains", "reason", d->reason);
+  const mi_config_value *agent = mi_config_value_get(x, "agent");
+  if (agent && agent->kind == MI_CONFIG_NULL && *d->agent)
+    say(c, "expected no agent, got %s", d->agent);
+  else if (agent && agent->kind != MI_CONFIG_NULL)
+    check_text(c, x, "agent", d->agent);
   if (c->used != before)
-    say(c, "decision: department %s, priority %d, reason '%s'", d->department, d->priority, d->reason);
+    say(c, "decision: department %s, priority %d, agent %s, reason '%s'", d->department,
+        d->priority, *d->agent ? d->agent : "none", d->reason);
 }
 
 static void compare_escalate(case_ctx *c, const mi_config_value *x, const mi_escalate_decision *d) {

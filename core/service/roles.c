@@ -34,11 +34,12 @@ static int grant_one(mi_store *s, const char *by, const char *user, const char *
                       "'%s' is not a user name: use letters, digits, '.', '_' or '-' (at most 32)",
                       user ? user : "");
   if (mi_access_role_parse(role, &r, e)) return e ? e->code : MI_EINVAL;
-  if (r == MI_CONFIG_ROLE_AGENT && !department)
-    return mi_err_set(e, MI_EINVAL, "an agent works for one department: add --department CODE");
-  if (r != MI_CONFIG_ROLE_AGENT && department)
-    return mi_err_set(e, MI_EINVAL, "only agents have a department (role %s has none): drop "
-                      "--department", role);
+  if (mi_config_role_scoped(r) && !department)
+    return mi_err_set(e, MI_EINVAL, "a%s %s works for one department: add --department CODE",
+                      r == MI_CONFIG_ROLE_AGENT ? "n" : "", role);
+  if (!mi_config_role_scoped(r) && department)
+    return mi_err_set(e, MI_EINVAL, "only agents, supervisors and department heads have a "
+                      "department (role %s has none): drop --department", role);
   int64_t id;
   if (department && mi_department_id(s, department, &id, e))
     return mi_err_set(e, MI_ENOTFOUND, "unknown department '%s': use a code of the "

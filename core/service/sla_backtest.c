@@ -81,14 +81,11 @@ int mi_sla_backtest(mi_store *s, const mi_config *cfg, const char *kind, int64_t
   if (!s || !cfg || !kind || !cand || !out) return mi_err_set(e, MI_EINVAL, "backtest what?");
   memset(out, 0, sizeof *out);
   /* An unknown kind would match no ticket and look like a clean record. */
-  int known = 0;
-  for (int k = 0; k < 4; k++) known |= !strcmp(kind, mi_config_ticket_kind_name((mi_config_ticket_kind)k));
-  if (!known)
-    return mi_err_set(e, MI_EINVAL, "--kind '%s' is not a ticket kind: use inquiry, complaint, "
-                      "after_sales or business_request", kind);
+  int rc = mi_config_check_label(cfg, MI_CONFIG_LIST_KIND, kind, e);
+  if (rc) return rc;
   char(*ids)[65] = NULL;
   size_t n = 0;
-  int rc = mi_ticket_ids_opened(s, kind, 0, from, to, &ids, &n, e);
+  rc = mi_ticket_ids_opened(s, kind, 0, from, to, &ids, &n, e);
   if (rc) return rc;
   mi_sched_calendar **cals = calloc(cfg->ncalendars ? cfg->ncalendars : 1, sizeof *cals);
   if (!cals) rc = mi_err_set(e, MI_ENOMEM, "out of memory");

@@ -17,12 +17,11 @@ const char *mi_sla_state_name(int state) {
  * and department a rule names must match, and counts (1, 2, 4, 8): a rule
  * naming the department beats one naming the channel, and so on. */
 static const mi_config_sla *find_rule(const mi_config *cfg, const mi_ticket_row *t) {
-  static const char *const kinds[] = {"inquiry", "complaint", "after_sales", "business_request"};
   const mi_config_sla *best = NULL;
   int best_score = -1;
   for (size_t i = 0; i < cfg->nsla; i++) {
     const mi_config_sla *r = &cfg->sla[i];
-    if (strcmp(kinds[r->kind], t->kind)) continue;
+    if (strcmp(r->kind, t->kind)) continue;
     if (r->priority && r->priority != t->priority) continue;
     if (r->tier && strcmp(r->tier->code, t->customer_tier)) continue;
     if (r->channel && strcmp(r->channel, t->channel)) continue;

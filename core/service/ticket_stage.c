@@ -103,3 +103,17 @@ fail:
   mi_store_rollback(s);
   return rc;
 }
+
+int mi_ticket_stage_approves(mi_store *s, const mi_config *cfg, const char *ticket,
+                             const char *stage, int *approves, mi_err *e) {
+  if (!s || !cfg || !ticket || !stage || !approves)
+    return mi_err_set(e, MI_EINVAL, "which ticket, which stage?");
+  *approves = 0;
+  mi_ticket_row t;
+  int rc = mi_ticket_get(s, ticket, &t, e);
+  if (rc) return rc;
+  const mi_config_stage *st = mi_config_find_stage(mi_config_find_workflow(cfg, t.kind), stage);
+  if (!st) return mi_err_set(e, MI_ENOTFOUND, "%s tickets have no stage '%s'", t.kind, stage);
+  *approves = st->approve;
+  return 0;
+}

@@ -8,10 +8,9 @@
 #include "store/departments.h"
 #include "store/staff.h"
 
-static const char *const kinds[] = {"inquiry", "complaint", "after_sales", "business_request", NULL};
-static const char *const categories[] = {"general", "technical", "product_quality", NULL};
+/* Kinds, categories and channels are the configuration's (ticket_kinds,
+ * categories, channels); severities are the schema's. */
 static const char *const severities[] = {"low", "medium", "high", "critical", NULL};
-static const char *const channels[] = {"phone", "email", "social", "chat", "visit", "web", NULL};
 
 static int one_of(const char *field, const char *v, const char *const *allowed, mi_err *e) {
   char list[200] = "";
@@ -38,9 +37,10 @@ int mi_ticket_open(mi_store *s, const mi_config *cfg, mi_policy *routing,
     return mi_err_set(e, MI_EINVAL, "opening a ticket needs a customer");
   memset(out, 0, sizeof *out);
   int rc;
-  if ((rc = one_of("kind", r->kind, kinds, e)) || (rc = one_of("category", r->category, categories, e)) ||
+  if ((rc = mi_config_check_label(cfg, MI_CONFIG_LIST_KIND, r->kind, e)) ||
+      (rc = mi_config_check_label(cfg, MI_CONFIG_LIST_CATEGORY, r->category, e)) ||
       (rc = one_of("severity", r->severity, severities, e)) ||
-      (rc = one_of("channel", r->channel, channels, e)))
+      (rc = mi_config_check_label(cfg, MI_CONFIG_LIST_CHANNEL, r->channel, e)))
     return rc;
   size_t len = r->subject ? strlen(r->subject) : 0;
   if (len < 1 || len > 1000) return mi_err_set(e, MI_EINVAL, "subject: give 1 to 1000 bytes of text");
@@ -53,6 +53,8 @@ int mi_ticket_open(mi_store *s, const mi_config *cfg, mi_policy *routing,
   if ((rc = mi_store_begin(s, e))) return rc;
   if (r->external_id) snprintf(out->external_id, sizeof out->external_id, "%s", r->external_id);
   else if ((rc = mi_ticket_next_id(s, out->external_id, sizeof out->external_id, e))) goto fail;
+  mi_ticket_agents agents;
+  if ((rc = mi_ticket_agents_make(s, cfg, customer_id, r->now, &agents, e))) goto fail;
   mi_view_field f[] = {
       {.name = "external_id", .type = MI_VIEW_STR, .s = out->external_id},
       {.name = "kind", .type = MI_VIEW_STR, .s = r->kind},
@@ -65,10 +67,14 @@ int mi_ticket_open(mi_store *s, const mi_config *cfg, mi_policy *routing,
       {.name = "customer_id", .type = MI_VIEW_STR, .s = r->customer},
       {.name = "customer_tier", .type = *tier ? MI_VIEW_STR : MI_VIEW_NIL, .s = tier},
       {.name = "escalation_level", .type = MI_VIEW_INT, .i = 0},
+      {.name = "agents", .type = MI_VIEW_LIST, .list = agents.views, .nlist = agents.n},
+      {.name = "last_agent", .type = *agents.last ? MI_VIEW_STR : MI_VIEW_NIL, .s = agents.last},
   };
   mi_view v = {.kind = "ticket", .id = out->external_id, .fields = f, .nfields = sizeof f / sizeof *f};
   mi_route_decision d;
-  if ((rc = mi_policy_call_route(routing, &v, cfg, &d, e))) goto fail;
+  rc = mi_policy_call_route(routing, &v, cfg, &d, e);
+  mi_ticket_agents_free(&agents);
+  if (rc) goto fail;
   mi_ticket t = {.external_id = out->external_id, .customer_id = customer_id, .kind = r->kind,
                  .category = r->category, .severity = r->severity, .channel = r->channel,
                  .priority = d.priority, .status = "new", .opened_at = r->now, .subject = r->subject};
@@ -86,9 +92,18 @@ int mi_ticket_open(mi_store *s, const mi_config *cfg, mi_policy *routing,
   json_decref(rj);
   rc = mi_ticket_event_add(s, id, r->now, "routed", "policy:routing", "new", "new", routed, e);
   free(routed);
-  if (rc || (rc = mi_ticket_stage_start(s, cfg, id, r->kind, r->actor, r->now, e)) ||
-      (rc = mi_store_commit(s, e)))
-    goto fail;
+  if (rc || (rc = mi_ticket_stage_start(s, cfg, id, r->kind, r->actor, r->now, e))) goto fail;
+  if (*d.agent) { /* the policy picked an agent of the department (checked by the hook) */
+    int64_t staff;
+    char *assigned = detail("staff", d.agent, NULL, NULL);
+    rc = mi_staff_id(s, d.agent, &staff, e);
+    if (!rc) rc = mi_ticket_event_add(s, id, r->now, "assigned", "policy:routing", "new", "open",
+                                      assigned, e);
+    free(assigned);
+    if (rc || (rc = mi_ticket_set_state(s, id, "open", 0, 0, staff, e))) goto fail;
+    snprintf(out->agent, sizeof out->agent, "%s", d.agent);
+  }
+  if ((rc = mi_store_commit(s, e))) goto fail;
   snprintf(out->department, sizeof out->department, "%s", d.department);
   snprintf(out->reason, sizeof out->reason, "%s", d.reason);
   out->priority = d.priority;

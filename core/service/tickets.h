@@ -21,6 +21,7 @@ typedef struct mi_ticket_request {
 
 typedef struct mi_ticket_opened {
   char external_id[65], department[65], reason[501];
+  char agent[65]; /* the agent the routing policy assigned it to, "" = none */
   int priority;
 } mi_ticket_opened;
 
@@ -41,6 +42,51 @@ int mi_ticket_open(mi_store *s, const mi_config *cfg, mi_policy *routing,
 int mi_ticket_act(mi_store *s, const char *ticket, const char *action, const char *arg,
                   const char *actor, int64_t now, mi_ticket_row *after, mi_err *e);
 
+/* ---- agents, assignment and queues (ticket_assign.c) ------------------------- */
+
+/* What the route hook sees of the agents: one view per active staff member
+ * with a department {code, name, department, skills ("a;b"), open_load,
+ * on_duty (the department's calendar is open now)}, and `last` the staff
+ * member who last served the customer ("" if none). */
+typedef struct mi_ticket_agents {
+  struct mi_agent_row *rows;
+  size_t n;
+  mi_view *views;
+  mi_view_field (*fields)[6];
+  char last[65];
+} mi_ticket_agents;
+int mi_ticket_agents_make(mi_store *s, const mi_config *cfg, int64_t customer_id, int64_t now,
+                          mi_ticket_agents *out, mi_err *e);
+void mi_ticket_agents_free(mi_ticket_agents *a);
+
+/* Assigns ticket to staff (an 'assigned' event; a new ticket becomes
+ * open). A ticket assigned to someone else is refused with MI_EEXIST naming
+ * them unless reassign is set (the event then names the previous assignee): of two users assigning the same ticket at once, the first
+ * wins and the second is told. Assigning it to its assignee again changes
+ * nothing (*changed = 0). One write transaction. */
+int mi_ticket_assign(mi_store *s, const char *ticket, const char *staff, int reassign,
+                     const char *actor, int64_t now, mi_ticket_row *after, int *changed,
+                     mi_err *e);
+
+/* A queue entry: the ticket, its age, and the SLA clock it is ordered by
+ * (the unmet one with the least time left; has_clock 0 when no rule). */
+typedef struct mi_queue_item {
+  mi_ticket_row ticket;
+  int64_t age;      /* seconds since opened */
+  int has_clock, paused;
+  const char *target; /* "first_response", "resolution", "next_response" */
+  int64_t left;     /* business seconds left; < 0: breached by that much */
+  int64_t deadline; /* 0 when paused */
+} mi_queue_item;
+
+/* The open tickets (new, open, pending) of a department (code) or of a
+ * staff member (external id): running clocks first, overdue and about to
+ * breach first (least time left), then paused clocks, then tickets without
+ * an SLA rule, each oldest first. *out is the caller's (free). */
+int mi_ticket_queue_get(mi_store *s, const mi_config *cfg, const char *department,
+                        const char *staff, int64_t now, mi_queue_item **out, size_t *n,
+                        mi_err *e);
+
 /* ---- processes (ticket_stage.c) --------------------------------------------- */
 
 /* Moves a ticket of a kind with a workflow to `stage`: allowed only from a
@@ -52,6 +98,12 @@ int mi_ticket_act(mi_store *s, const char *ticket, const char *action, const cha
 int mi_ticket_stage(mi_store *s, const mi_config *cfg, const char *ticket, const char *stage,
                     const char *reason, const char *actor, int64_t now, mi_ticket_row *after,
                     mi_err *e);
+
+/* *approves = 1 when moving ticket to stage is an approval (the stage has
+ * `approve: true`): the command table lets only supervisors, department
+ * heads and admins do it. MI_ENOTFOUND for an unknown ticket or stage. */
+int mi_ticket_stage_approves(mi_store *s, const mi_config *cfg, const char *ticket,
+                             const char *stage, int *approves, mi_err *e);
 
 /* Puts a new ticket at its workflow's first stage (nothing if its kind has
  * none). Call inside the transaction that opens it. */

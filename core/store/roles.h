@@ -11,7 +11,7 @@
 
 typedef struct mi_role_row {
   char user[33];
-  char role[16];       /* admin, agent, analyst, auditor */
+  char role[24];       /* admin, agent, analyst, auditor, supervisor, department_head */
   char department[65]; /* agents: a department code; else "" */
   char granted_by[65];
   int64_t granted_at;

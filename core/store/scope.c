@@ -49,6 +49,23 @@ int mi_scope_ticket_department(mi_store *s, const char *ticket, char *buf, size_
   return ret;
 }
 
+int mi_scope_staff_department(mi_store *s, const char *staff, char *buf, size_t size, mi_err *e) {
+  if (!s || !staff || !buf) return mi_err_set(e, MI_EINVAL, "nothing to look up");
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT coalesce(d.code, '') FROM staff m LEFT JOIN departments d ON"
+                         " d.id = m.department_id WHERE m.external_id = ?1",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "looking up a staff member's department");
+  sqlite3_bind_text(st, 1, staff, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st), ret = 0;
+  if (rc == SQLITE_ROW) snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+  else if (rc == SQLITE_DONE) ret = mi_err_set(e, MI_ENOTFOUND, "unknown staff member '%s'", staff);
+  else ret = mi_store_fail(s, e, "looking up a staff member's department");
+  sqlite3_finalize(st);
+  return ret;
+}
+
 int mi_scope_personal(const char *column) {
   static const char *const personal[] = {"name", "phone", "email", "birthday", NULL};
   for (int i = 0; column && personal[i]; i++)
@@ -75,6 +92,10 @@ static const struct {
     {"improvement_actions", "problem", MI_PERSONAL_TEXT},
     {"improvement_actions", "measure", MI_PERSONAL_TEXT}, {"outbox", "subject", MI_PERSONAL_TEXT},
     {"jobs", "error", MI_PERSONAL_TEXT},           {"staff_evaluations", "notes", MI_PERSONAL_TEXT},
+    /* the front desk's look-up columns (migration 0016): derived from the
+     * phone and the name, so as personal as they are */
+    {"customers", "phone_digits", MI_PERSONAL_PHONE}, {"customers", "phone_key", MI_PERSONAL_PHONE},
+    {"customer_name_grams", "gram", MI_PERSONAL_TEXT},
     {NULL, NULL, MI_PERSONAL_NONE}};
 
 mi_personal mi_scope_personal_column(const char *table, const char *column) {

@@ -17,6 +17,9 @@ int mi_scope_customer_in_department(mi_store *s, const char *customer, const cha
  * for an unknown ticket. */
 int mi_scope_ticket_department(mi_store *s, const char *ticket, char *buf, size_t size,
                                mi_err *e);
+/* The department code of a staff member into buf ("" when none);
+ * MI_ENOTFOUND for an unknown one. */
+int mi_scope_staff_department(mi_store *s, const char *staff, char *buf, size_t size, mi_err *e);
 
 /* 1 when a field of a customer holds personal data (name, phone, email,
  * birthday): the names of the customer view (explain, manyi.customer). */

@@ -36,7 +36,7 @@ int mi_ticket_event_add(mi_store *s, int64_t ticket_id, int64_t at, const char *
 typedef struct mi_ticket_row {
   int64_t id, customer_id, department_id, assignee_id; /* assignee 0 = none */
   char external_id[65], customer[65], customer_tier[33], department[65], assignee[65];
-  char kind[24], category[24], severity[16], channel[16], status[16];
+  char kind[65], category[65], severity[16], channel[65], status[16]; /* codes of the configuration: up to 64 bytes */
   int priority;
   int escalation_level; /* the highest level of its 'escalated' events, 0 = none */
   int64_t opened_at, first_response_at, resolved_at; /* 0 = not yet */

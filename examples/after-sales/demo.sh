@@ -60,3 +60,17 @@ MANYI_NOW=2026-10-25T00:00:00+08:00 run report satisfaction --period 2026Q3 --fo
 MANYI_NOW=2026-10-25T00:00:00+08:00 run report satisfaction --period 2026Q3 --format md |
   sed -n '/^## 2\. Headline/,/^## 3\./p' | sed '$d'
 echo "the whole report: $work/satisfaction-2026Q3.html (open it in a browser)"
+
+# --- The front desk (issue 18): a caller is found by the number they call
+# from, the call is logged, their complaint is opened, routed and assigned to
+# an agent on duty, and it shows in the agent's queue and the history.
+heading "The front desk: a caller found by phone, a complaint assigned to an agent"
+desk_now=2026-11-20T10:05:00+08:00 # a Friday morning: the support desk is open
+MANYI_NOW=$desk_now run customer find "+86-133-8607-8884"
+MANYI_NOW=$desk_now run interaction log --customer C0000008 --channel phone --staff S008 \
+  --summary "客户来电投诉客服态度" --at 2026-11-20T10:00:00+08:00
+MANYI_NOW=$desk_now run ticket open --customer C0000008 --kind complaint --category service_attitude \
+  --severity medium --channel phone --subject "客服态度差，多次转接无人处理" --id TDEMO1
+agent=$(MANYI_NOW=$desk_now run --json ticket show TDEMO1 | sed -n 's/.*"assignee": "\([^"]*\)".*/\1/p' | head -1)
+MANYI_NOW=2026-11-20T11:00:00+08:00 run ticket queue --staff "${agent:-S008}" --limit 5
+MANYI_NOW=$desk_now run customer history C0000008 --last 60 | grep -v '  points  ' | head -6

@@ -27,6 +27,11 @@ for heading in "== Sample the 2026Q4 wave" "== Dispatch" "== Import the answers 
   contains "$out" "$heading"
 done
 contains "$out" "csat wave 2026Q4: 200 of 1583 eligible customers"
+# the front desk: the caller found by phone, the complaint routed to an agent on duty
+contains "$out" "== The front desk: a caller found by phone, a complaint assigned to an agent"
+contains "$out" "1 customer found by phone"
+contains "$out" "TDEMO1 opened: support, priority 1, assigned to S008"
+same "$(sql "SELECT s.external_id || ' ' || d.code FROM tickets t JOIN staff s ON s.id = t.assignee_id JOIN departments d ON d.id = s.department_id WHERE t.external_id = 'TDEMO1'")" "S008 support" "the demo's complaint is assigned to an agent of support"
 contains "$out" "left out of 2000 customers (eligibility policy):"
 same "$(grep -E '^  no_consent ' "$out" | awk '{print $2}')" \
   "$(sql "select count(*) from customers where not ((consent_email and email is not null) or (consent_sms and phone is not null) or (consent_phone and phone is not null))")" \

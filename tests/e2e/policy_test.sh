@@ -37,7 +37,7 @@ summary=$(tail -n 1 "$tmp/out")
 [[ $summary =~ ^([0-9]+)\ passed,\ 0\ failed$ ]] && [ "${BASH_REMATCH[1]}" -ge 40 ] ||
   bad "summary: $summary"
 expect 0 m policy test "$src/policies/tests/routing.yaml"
-contains "$tmp/out" "8 passed, 0 failed"
+contains "$tmp/out" "12 passed, 0 failed"
 expect 0 m --quiet policy test "$src/policies/tests"
 lacks "$tmp/out" "ok "
 

@@ -38,7 +38,9 @@ contains "$tmp/out" '"deadline": "2026-11-20T09:30:00Z"'
 contains "$tmp/out" '"deadline": "2026-11-20T13:00:00Z"'
 contains "$tmp/out" '"calendar": "24x7"'
 at 2026-11-20T17:45:00+08:00
-expect 0 m ticket assign T0000001 S001;  contains "$tmp/out" "now open"
+# the routing policy gave it to a quality agent on duty (Friday 17:00): taking it over is a reassignment
+expect 1 m ticket assign T0000001 S001;  contains "$tmp/err" "is assigned to S0"
+expect 0 m ticket assign T0000001 S001 --reassign;  contains "$tmp/out" "now open"
 expect 1 m ticket close T0000001;        contains "$tmp/err" "is open: it cannot be closed (only when resolved)"
 expect 1 m ticket assign T0000001 S999;  contains "$tmp/err" "S999"
 expect 2 m ticket frobnicate T0000001;   contains "$tmp/err" "unknown subcommand 'frobnicate'"
@@ -69,9 +71,10 @@ contains "$tmp/out" "first_response  breached deadline 2026-11-20T09:30:00Z  cal
 expect 0 m ticket list --status closed;  contains "$tmp/out" "T0000001"
 # opened, routed, stage received (complaints have a process), assigned, replied,
 # pended, resumed, resolved, closed
-same "$(sql "select count(*) from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'T0000001'")" 9 "events logged"
+# 9 moves and the routing policy's assignment at intake
+same "$(sql "select count(*) from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'T0000001'")" 10 "events logged"
 expect 1 m ticket open --customer "$cust" --kind gripe --subject x
-contains "$tmp/err" "kind: 'gripe' is not one of inquiry"
+contains "$tmp/err" "unknown ticket kind 'gripe': use one of inquiry (咨询)"
 
 # --- escalation (sla-check): an inquiry (4h first response, natural hours)
 # opened Friday 17:00 has used 2h = 50% at 19:00 -> level 1, team lead
@@ -144,8 +147,11 @@ same "$(jx '$.clocks[1].used_seconds') $(jx '$.clocks[1].state')" "25200 breache
 at 2026-12-01T16:00:00+08:00; expect 0 m tick
 same "$(sql "select count(*) from outbox where key like 'followup:P1:%'")" 0 "no callback before the delay"
 at 2026-12-01T16:30:00+08:00; expect 0 m tick
+# the routing policy gave P1 to a quality agent on duty (Monday 09:00): the callback is theirs
+p1_agent=$(sql "select s.external_id from tickets t join staff s on s.id = t.assignee_id where t.external_id = 'P1'")
 same "$(sql "select recipient || ' ' || json_extract(payload, '$.due') from outbox where key like 'followup:P1:%'")" \
-  "department:quality 2026-12-01T08:30:00Z" "callback to the department when due"
+  "$p1_agent 2026-12-01T08:30:00Z" "callback to the assignee when due"
+same "$(sql "select d.code from staff s join departments d on d.id = s.department_id where s.external_id = '$p1_agent'")" quality "P1's agent works in quality"
 consented=$(sql "select count(*) from customers where external_id = '$cust' and ((consent_email and email is not null) or (consent_sms and phone is not null))")
 same "$(sql "select count(*) from invitations i join tickets t on t.id = i.ticket_id where t.external_id = 'P1'")" "$consented" "survey invitation when the customer consented"
 same "$(sql "select count(*) from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'P1' and e.kind = 'survey_invited'")" "$consented" "invitation logged"

@@ -50,7 +50,7 @@ contains "$tmp/out" "385"
 
 # --- sla backtest with an unknown kind
 expect 1 m sla backtest --kind complaints --target resolution=2h --period 2026Q3
-contains "$tmp/err" "--kind 'complaints' is not a ticket kind"
+contains "$tmp/err" "unknown ticket kind 'complaints': use one of inquiry (咨询)"
 
 # --- the audit anchor: entries cut from the end are seen without --anchor
 expect 0 m eval tiers --dry-run

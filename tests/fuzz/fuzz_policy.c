@@ -167,21 +167,21 @@ static void check_eligible(const mi_view *c, const mi_eligible_decision *d) {
 }
 
 static void call(mi_policy *p, int hook, int round) {
-  static const mi_view_field cf[] = {{"external_id", MI_VIEW_STR, 0, 0, "C1"},
-                                     {"orders", MI_VIEW_INT, 3, 0, NULL},
-                                     {"spent", MI_VIEW_NUM, 0, 1234.5, NULL}};
-  static const mi_view_field tf[] = {{"external_id", MI_VIEW_STR, 0, 0, "T1"},
-                                     {"kind", MI_VIEW_STR, 0, 0, "complaint"}};
-  static const mi_view_field ef[] = {{"type", MI_VIEW_STR, 0, 0, "order"},
-                                     {"amount", MI_VIEW_NUM, 0, 99.5, NULL}};
-  static const mi_view_field emailf[] = {{"external_id", MI_VIEW_STR, 0, 0, "C2"},
-                                         {"channel", MI_VIEW_STR, 0, 0, "email"},
-                                         {"has_email", MI_VIEW_BOOL, 1, 0, NULL},
-                                         {"has_phone", MI_VIEW_BOOL, 0, 0, NULL}};
-  static const mi_view_field nonef[] = {{"external_id", MI_VIEW_STR, 0, 0, "C3"},
-                                        {"channel", MI_VIEW_NIL, 0, 0, NULL},
-                                        {"has_email", MI_VIEW_BOOL, 0, 0, NULL},
-                                        {"has_phone", MI_VIEW_BOOL, 0, 0, NULL}};
+  static const mi_view_field cf[] = {{"external_id", MI_VIEW_STR, 0, 0, "C1", NULL, 0},
+                                     {"orders", MI_VIEW_INT, 3, 0, NULL, NULL, 0},
+                                     {"spent", MI_VIEW_NUM, 0, 1234.5, NULL, NULL, 0}};
+  static const mi_view_field tf[] = {{"external_id", MI_VIEW_STR, 0, 0, "T1", NULL, 0},
+                                     {"kind", MI_VIEW_STR, 0, 0, "complaint", NULL, 0}};
+  static const mi_view_field ef[] = {{"type", MI_VIEW_STR, 0, 0, "order", NULL, 0},
+                                     {"amount", MI_VIEW_NUM, 0, 99.5, NULL, NULL, 0}};
+  static const mi_view_field emailf[] = {{"external_id", MI_VIEW_STR, 0, 0, "C2", NULL, 0},
+                                         {"channel", MI_VIEW_STR, 0, 0, "email", NULL, 0},
+                                         {"has_email", MI_VIEW_BOOL, 1, 0, NULL, NULL, 0},
+                                         {"has_phone", MI_VIEW_BOOL, 0, 0, NULL, NULL, 0}};
+  static const mi_view_field nonef[] = {{"external_id", MI_VIEW_STR, 0, 0, "C3", NULL, 0},
+                                        {"channel", MI_VIEW_NIL, 0, 0, NULL, NULL, 0},
+                                        {"has_email", MI_VIEW_BOOL, 0, 0, NULL, NULL, 0},
+                                        {"has_phone", MI_VIEW_BOOL, 0, 0, NULL, NULL, 0}};
   const mi_view cust = {"customer", "C1", cf, 3}, ticket = {"ticket", "T1", tf, 2},
                 event = {"event", "O1", ef, 2}, by_email = {"customer", "C2", emailf, 4},
                 unreachable = {"customer", "C3", nonef, 4};
