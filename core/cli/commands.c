@@ -11,62 +11,62 @@
 
 static const char *const last_value[] = {"--last", "-l", NULL};
 static const mi_cli_sub_rule points_rules[] = {
-    {"redeem", MI_ACCESS_ADMIN, "points-redeem"}, {"expire", MI_ACCESS_ADMIN, "points-expire"},
-    {"show", MI_ACCESS_CUSTOMERS, NULL, MI_SCOPE_CUSTOMER, last_value}, {NULL, 0, NULL}};
+    {"redeem", MI_ACCESS_ADMIN, "points-redeem", MI_SCOPE_NONE, NULL}, {"expire", MI_ACCESS_ADMIN, "points-expire", MI_SCOPE_NONE, NULL},
+    {"show", MI_ACCESS_CUSTOMERS, NULL, MI_SCOPE_CUSTOMER, last_value}, {NULL, 0, NULL, MI_SCOPE_NONE, NULL}};
 /* Reading a ticket is not recorded; every change is. An agent reaches the
  * tickets of their department only (the ticket named, or --department). */
 static const mi_cli_sub_rule ticket_rules[] = {
-    {"show", MI_ACCESS_TICKETS, NULL, MI_SCOPE_TICKET}, {"list", MI_ACCESS_TICKETS, NULL, MI_SCOPE_DEPARTMENT},
-    {"sla", MI_ACCESS_TICKETS, NULL, MI_SCOPE_TICKET}, {"open", MI_ACCESS_TICKETS, "ticket"}, {NULL, 0, NULL}};
+    {"show", MI_ACCESS_TICKETS, NULL, MI_SCOPE_TICKET, NULL}, {"list", MI_ACCESS_TICKETS, NULL, MI_SCOPE_DEPARTMENT, NULL},
+    {"sla", MI_ACCESS_TICKETS, NULL, MI_SCOPE_TICKET, NULL}, {"open", MI_ACCESS_TICKETS, "ticket", MI_SCOPE_NONE, NULL}, {NULL, 0, NULL, MI_SCOPE_NONE, NULL}};
 /* Booking (appoint TICKET) names a ticket (checked like ticket commands);
  * closing one is the dispatcher's. */
 static const mi_cli_sub_rule appoint_rules[] = {
-    {"list", MI_ACCESS_TICKETS, NULL}, {"skills", MI_ACCESS_TICKETS, NULL},
-    {"cancel", MI_ACCESS_ADMIN, "appoint"}, {"done", MI_ACCESS_ADMIN, "appoint"}, {NULL, 0, NULL}};
+    {"list", MI_ACCESS_TICKETS, NULL, MI_SCOPE_NONE, NULL}, {"skills", MI_ACCESS_TICKETS, NULL, MI_SCOPE_NONE, NULL},
+    {"cancel", MI_ACCESS_ADMIN, "appoint", MI_SCOPE_NONE, NULL}, {"done", MI_ACCESS_ADMIN, "appoint", MI_SCOPE_NONE, NULL}, {NULL, 0, NULL, MI_SCOPE_NONE, NULL}};
 /* Waves, cleaning and coding write; the figures are for analysts. */
 static const mi_cli_sub_rule survey_rules[] = {
-    {"status", MI_ACCESS_ANALYSIS, NULL}, {"score", MI_ACCESS_ANALYSIS, NULL}, {NULL, 0, NULL}};
+    {"status", MI_ACCESS_ANALYSIS, NULL, MI_SCOPE_NONE, NULL}, {"score", MI_ACCESS_ANALYSIS, NULL, MI_SCOPE_NONE, NULL}, {NULL, 0, NULL, MI_SCOPE_NONE, NULL}};
 static const mi_cli_sub_rule action_rules[] = {
-    {"list", MI_ACCESS_ANALYSIS, NULL}, {"show", MI_ACCESS_ANALYSIS, NULL}, {NULL, 0, NULL}};
+    {"list", MI_ACCESS_ANALYSIS, NULL, MI_SCOPE_NONE, NULL}, {"show", MI_ACCESS_ANALYSIS, NULL, MI_SCOPE_NONE, NULL}, {NULL, 0, NULL, MI_SCOPE_NONE, NULL}};
 /* Recording a referral moves points: an admin's, like redeeming them. */
 static const mi_cli_sub_rule customer_rules[] = {
-    {"refer", MI_ACCESS_ADMIN, "customer-refer"}, {"show", MI_ACCESS_CUSTOMERS, NULL, MI_SCOPE_CUSTOMER},
-    {NULL, 0, NULL}};
+    {"refer", MI_ACCESS_ADMIN, "customer-refer", MI_SCOPE_NONE, NULL}, {"show", MI_ACCESS_CUSTOMERS, NULL, MI_SCOPE_CUSTOMER, NULL},
+    {NULL, 0, NULL, MI_SCOPE_NONE, NULL}};
 /* Changing roles is an admin's (audited by service/roles.c); auditors may see them. */
-static const mi_cli_sub_rule role_rules[] = {{"list", MI_ACCESS_AUDIT, NULL}, {NULL, 0, NULL}};
+static const mi_cli_sub_rule role_rules[] = {{"list", MI_ACCESS_AUDIT, NULL, MI_SCOPE_NONE, NULL}, {NULL, 0, NULL, MI_SCOPE_NONE, NULL}};
 static const mi_cli_sub_rule jobs_rules[] = {
-    {"add", MI_ACCESS_ADMIN, "jobs"}, {"retry", MI_ACCESS_ADMIN, "jobs"}, {NULL, 0, NULL}};
+    {"add", MI_ACCESS_ADMIN, "jobs", MI_SCOPE_NONE, NULL}, {"retry", MI_ACCESS_ADMIN, "jobs", MI_SCOPE_NONE, NULL}, {NULL, 0, NULL, MI_SCOPE_NONE, NULL}};
 
 const mi_cli_entry mi_cli_table[] = {
-    {&mi_cmd_init, MI_ACCESS_ADMIN, "init", NULL},
-    {&mi_cmd_check, MI_ACCESS_OPEN, NULL, NULL}, /* reads only the file it checks */
-    {&mi_cmd_import, MI_ACCESS_ADMIN, "import", NULL},
-    {&mi_cmd_export, MI_ACCESS_ANALYSIS, NULL, NULL}, /* service/export.c records each export */
-    {&mi_cmd_customer, MI_ACCESS_CUSTOMERS, NULL, customer_rules},
-    {&mi_cmd_status, MI_ACCESS_ANALYSIS, NULL, NULL},
-    {&mi_cmd_stats, MI_ACCESS_OPEN, NULL, NULL},
-    {&mi_cmd_eval, MI_ACCESS_ADMIN, "eval", NULL},
-    {&mi_cmd_explain, MI_ACCESS_ANALYSIS, NULL, NULL},
-    {&mi_cmd_points, MI_ACCESS_CUSTOMERS, NULL, points_rules},
-    {&mi_cmd_policy, MI_ACCESS_ADMIN, NULL, NULL},
-    {&mi_cmd_calendar, MI_ACCESS_TOOLS, NULL, NULL},
-    {&mi_cmd_cron, MI_ACCESS_OPEN, NULL, NULL},
-    {&mi_cmd_repl, MI_ACCESS_ANALYSIS, NULL, NULL}, /* cmd_repl.c records the session */
+    {&mi_cmd_init, MI_ACCESS_ADMIN, "init", NULL, MI_SCOPE_NONE},
+    {&mi_cmd_check, MI_ACCESS_OPEN, NULL, NULL, MI_SCOPE_NONE}, /* reads only the file it checks */
+    {&mi_cmd_import, MI_ACCESS_ADMIN, "import", NULL, MI_SCOPE_NONE},
+    {&mi_cmd_export, MI_ACCESS_ANALYSIS, NULL, NULL, MI_SCOPE_NONE}, /* service/export.c records each export */
+    {&mi_cmd_customer, MI_ACCESS_CUSTOMERS, NULL, customer_rules, MI_SCOPE_NONE},
+    {&mi_cmd_status, MI_ACCESS_ANALYSIS, NULL, NULL, MI_SCOPE_NONE},
+    {&mi_cmd_stats, MI_ACCESS_OPEN, NULL, NULL, MI_SCOPE_NONE},
+    {&mi_cmd_eval, MI_ACCESS_ADMIN, "eval", NULL, MI_SCOPE_NONE},
+    {&mi_cmd_explain, MI_ACCESS_ANALYSIS, NULL, NULL, MI_SCOPE_NONE},
+    {&mi_cmd_points, MI_ACCESS_CUSTOMERS, NULL, points_rules, MI_SCOPE_NONE},
+    {&mi_cmd_policy, MI_ACCESS_ADMIN, NULL, NULL, MI_SCOPE_NONE},
+    {&mi_cmd_calendar, MI_ACCESS_TOOLS, NULL, NULL, MI_SCOPE_NONE},
+    {&mi_cmd_cron, MI_ACCESS_OPEN, NULL, NULL, MI_SCOPE_NONE},
+    {&mi_cmd_repl, MI_ACCESS_ANALYSIS, NULL, NULL, MI_SCOPE_NONE}, /* cmd_repl.c records the session */
     {&mi_cmd_ticket, MI_ACCESS_TICKETS, "ticket", ticket_rules, MI_SCOPE_TICKET},
-    {&mi_cmd_jobs, MI_ACCESS_ADMIN, NULL, jobs_rules},
-    {&mi_cmd_run, MI_ACCESS_ADMIN, "run", NULL},
-    {&mi_cmd_tick, MI_ACCESS_ADMIN, "tick", NULL},
-    {&mi_cmd_outbox, MI_ACCESS_ADMIN, NULL, NULL}, /* its export is recorded like any export */
+    {&mi_cmd_jobs, MI_ACCESS_ADMIN, NULL, jobs_rules, MI_SCOPE_NONE},
+    {&mi_cmd_run, MI_ACCESS_ADMIN, "run", NULL, MI_SCOPE_NONE},
+    {&mi_cmd_tick, MI_ACCESS_ADMIN, "tick", NULL, MI_SCOPE_NONE},
+    {&mi_cmd_outbox, MI_ACCESS_ADMIN, NULL, NULL, MI_SCOPE_NONE}, /* its export is recorded like any export */
     {&mi_cmd_appoint, MI_ACCESS_TICKETS, "appoint", appoint_rules, MI_SCOPE_TICKET_SUB},
-    {&mi_cmd_sla, MI_ACCESS_ANALYSIS, NULL, NULL}, /* backtest: figures, changes nothing */
-    {&mi_cmd_care, MI_ACCESS_ADMIN, "care", NULL},
-    {&mi_cmd_survey, MI_ACCESS_ADMIN, "survey", survey_rules},
-    {&mi_cmd_action, MI_ACCESS_ADMIN, "action", action_rules},
-    {&mi_cmd_audit, MI_ACCESS_AUDIT, NULL, NULL},
-    {&mi_cmd_role, MI_ACCESS_ADMIN, NULL, role_rules},
-    {&mi_cmd_report, MI_ACCESS_ANALYSIS, NULL, NULL}, /* figures only: no personal data */
-    {&mi_cmd_kpi, MI_ACCESS_ANALYSIS, NULL, NULL}, /* figures, changes nothing */
-    {NULL, 0, NULL, NULL, 0}};
+    {&mi_cmd_sla, MI_ACCESS_ANALYSIS, NULL, NULL, MI_SCOPE_NONE}, /* backtest: figures, changes nothing */
+    {&mi_cmd_care, MI_ACCESS_ADMIN, "care", NULL, MI_SCOPE_NONE},
+    {&mi_cmd_survey, MI_ACCESS_ADMIN, "survey", survey_rules, MI_SCOPE_NONE},
+    {&mi_cmd_action, MI_ACCESS_ADMIN, "action", action_rules, MI_SCOPE_NONE},
+    {&mi_cmd_audit, MI_ACCESS_AUDIT, NULL, NULL, MI_SCOPE_NONE},
+    {&mi_cmd_role, MI_ACCESS_ADMIN, NULL, role_rules, MI_SCOPE_NONE},
+    {&mi_cmd_report, MI_ACCESS_ANALYSIS, NULL, NULL, MI_SCOPE_NONE}, /* figures only: no personal data */
+    {&mi_cmd_kpi, MI_ACCESS_ANALYSIS, NULL, NULL, MI_SCOPE_NONE}, /* figures, changes nothing */
+    {NULL, 0, NULL, NULL, MI_SCOPE_NONE}};
 
 const mi_cli_entry *mi_cli_find(const char *name) {
   for (const mi_cli_entry *en = mi_cli_table; name && en->cmd; en++)

@@ -286,6 +286,7 @@ typedef struct mi_config {
   int version;    /* always 1 */
   char *database; /* resolved against dir unless absolute */
   char *timezone;
+  char *language; /* of reports: "zh_CN", "en", or NULL (the locale's) */
   mi_config_limits limits;
   mi_config_calendar *calendars;
   size_t ncalendars;

@@ -77,5 +77,6 @@ void mi_config_free(mi_config *cfg) {
   free(cfg->dir);
   free(cfg->database);
   free(cfg->timezone);
+  free(cfg->language);
   free(cfg);
 }

@@ -13,7 +13,7 @@
 #include "config/config_internal.h"
 
 static const char *const top_keys[] = {
-    "version", "database", "timezone", "limits",  "calendars",  "departments", "tiers",
+    "version", "database", "timezone", "language", "limits",  "calendars",  "departments", "tiers",
     "users",   "policies", "sla",      "surveys", "evaluation", "schedule",    "workflows",
     "followup", "care", NULL};
 static const char *const top_required[] = {"version", "database", "calendars", "departments", NULL};
@@ -52,6 +52,11 @@ static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
                          cfg->timezone);
   } else if (!(cfg->timezone = mi_cfg_strdup(c, "UTC"))) {
     return MI_ENOMEM;
+  }
+  if ((n = mi_cfg_get(root, "language"))) {
+    if ((rc = mi_cfg_text(c, n, &cfg->language))) return rc;
+    if (strcmp(cfg->language, "zh_CN") && strcmp(cfg->language, "en"))
+      return mi_cfg_fail(c, n, "language '%s': use zh_CN or en", cfg->language);
   }
 
   static const struct {
