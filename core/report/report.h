@@ -52,6 +52,20 @@ json_t *mi_report_seasonality(const char *period, const json_t *points);
  * every cell a string formatted once for both renderers. Caller owns. */
 json_t *mi_report_tables(const json_t *doc);
 
+/* report_summary.c: the verdict that opens the report, read off the
+ * gathered sections (no pass of its own), with the findings and
+ * recommendations as sentences in the language of util/i18n.h; added to doc
+ * as "summary" (and "language"). 0 or MI_ENOMEM. */
+int mi_report_add_summary(const mi_config *cfg, json_t *doc);
+/* Names for people, in the report's language: a headline figure (csat, nps,
+ * index), a department metric, a quadrant of the drivers; a department's or
+ * tier's display name from the configuration (kind "department" or "tier";
+ * the code when it has none). */
+const char *mi_report_figure_name(const char *figure);
+const char *mi_report_metric_name(const char *metric);
+const char *mi_report_quadrant_name(const char *code);
+const char *mi_report_display_name(const mi_config *cfg, const char *kind, const char *code);
+
 /* Markdown (report_md.c) and the self-contained HTML page (report_html.c),
  * written to out. chartjs: the path of Chart.js (chart.min.js or chart.js
  * of Debian's libjs-chart.js), read and inlined in the page. */

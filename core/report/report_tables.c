@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "util/i18n.h"
 
 static double num(const json_t *o, const char *k) {
   json_t *v = json_object_get(o, k);
@@ -84,16 +85,16 @@ static void row(json_t *t, const char *id, ...) {
 
 static void sample(json_t *all, const json_t *doc) {
   const json_t *s = json_object_get(doc, "sample"), *w;
-  section sec = add_section(all, "sample", "1. Sample and responses");
-  json_t *t = add_table(&sec, "sample", "The period's invitations and responses", "figure|value");
-  row(t, "invitations", json_string("invitations created"), count(s, "invitations"), NULL);
-  row(t, "answered", json_string("of those answered"), count(s, "invitations_answered"), NULL);
-  row(t, "response_rate", json_string("response rate %"), f1(num(s, "response_rate"), 100), NULL);
-  row(t, "responses", json_string("responses submitted"), count(s, "responses"), NULL);
-  row(t, "flagged", json_string("flagged by cleaning, left out"), count(s, "flagged_left_out"), NULL);
-  row(t, "scored", json_string("responses scored"), count(s, "scored"), NULL);
+  section sec = add_section(all, "sample", _("1. Sample and responses"));
+  json_t *t = add_table(&sec, "sample", _("The period's invitations and responses"), _("figure|value"));
+  row(t, "invitations", json_string(_("invitations created")), count(s, "invitations"), NULL);
+  row(t, "answered", json_string(_("of those answered")), count(s, "invitations_answered"), NULL);
+  row(t, "response_rate", json_string(_("response rate %")), f1(num(s, "response_rate"), 100), NULL);
+  row(t, "responses", json_string(_("responses submitted")), count(s, "responses"), NULL);
+  row(t, "flagged", json_string(_("flagged by cleaning, left out")), count(s, "flagged_left_out"), NULL);
+  row(t, "scored", json_string(_("responses scored")), count(s, "scored"), NULL);
   note(&sec, text(json_object_get(s, "response_rate_note")));
-  t = add_table(&sec, "waves", "By wave", "wave|invitations|answered|response rate %|responses|flagged");
+  t = add_table(&sec, "waves", _("By wave"), _("wave|invitations|answered|response rate %|responses|flagged"));
   size_t i;
   json_array_foreach(json_object_get(s, "waves"), i, w) {
     const char *wave = json_string_value(json_object_get(w, "wave"));
@@ -104,12 +105,12 @@ static void sample(json_t *all, const json_t *doc) {
 }
 
 static const char *const figures[] = {"csat", "nps", "index"};
-static const char *const figure_names[] = {"CSAT % (top-2-box)", "NPS", "Index (0-100)"};
+static const char *const figure_names[] = {N_("CSAT % (top-2-box)"), N_("NPS"), N_("Index (0-100)")};
 
 static json_t *status_text(const json_t *o) {
   const char *st = sv(json_object_get(o, "status"));
-  return json_string(!strcmp(st, "met") ? "met" : !strcmp(st, "not_met") ? "not met"
-                     : !strcmp(st, "not_assessed") ? "not assessed" : "-");
+  return json_string(!strcmp(st, "met") ? _("met") : !strcmp(st, "not_met") ? _("not met")
+                     : !strcmp(st, "not_assessed") ? _("not assessed") : "-");
 }
 
 static json_t *signed1(double x) { return isfinite(x) ? str("%+.1f", x) : json_string("-"); }
@@ -146,7 +147,7 @@ static void company_target(section *sec, const json_t *doc) {
 
 static void headline(json_t *all, const json_t *doc) {
   const json_t *h = json_object_get(doc, "headline");
-  section sec = add_section(all, "headline", "2. Headline");
+  section sec = add_section(all, "headline", _("2. Headline"));
   char cap[160];
   snprintf(cap, sizeof cap, "%s against %s", sv(json_object_get(json_object_get(doc, "period"), "label")),
            sv(json_object_get(json_object_get(doc, "previous_period"), "label")));
@@ -157,7 +158,7 @@ static void headline(json_t *all, const json_t *doc) {
     const json_t *c = json_object_get(f, "change");
     if (!json_is_object(c)) c = NULL; /* null: not tested, with change_reason */
     double diff = num(c, "diff");
-    row(t, figures[i], json_string(figure_names[i]), f1(num(f, "value"), 1), ci(f),
+    row(t, figures[i], json_string(mi_tr(figure_names[i])), f1(num(f, "value"), 1), ci(f),
         count(f, "n"), f1(num(p, "value"), 1),
         isfinite(diff) ? str("%+.1f", diff) : json_string("-"),
         pval(num(c, "p_value")),
@@ -174,9 +175,9 @@ static void headline(json_t *all, const json_t *doc) {
 }
 
 static void dimensions(json_t *all, const json_t *doc) {
-  section sec = add_section(all, "dimensions", "3. Dimension scores (0-100)");
-  json_t *t = add_table(&sec, "dimensions", "Mean answer of each dimension on 0-100",
-                        "dimension|weight|score|previous|n"), *d;
+  section sec = add_section(all, "dimensions", _("3. Dimension scores (0-100)"));
+  json_t *t = add_table(&sec, "dimensions", _("Mean answer of each dimension on 0-100"),
+                        _("dimension|weight|score|previous|n")), *d;
   size_t i;
   json_array_foreach(json_object_get(doc, "dimensions"), i, d) {
     const char *name = json_string_value(json_object_get(d, "dimension"));
@@ -195,7 +196,7 @@ static json_t *marked(const json_t *f) {
 
 static void breakdowns(json_t *all, const json_t *doc) {
   const json_t *b = json_object_get(doc, "breakdowns");
-  section sec = add_section(all, "breakdowns", "4. Breakdowns");
+  section sec = add_section(all, "breakdowns", _("4. Breakdowns"));
   const char *bys[] = {"tier", "region", "channel", "department"};
   for (int k = 0; k < 4; k++) {
     char cap[64], id[32];
@@ -249,16 +250,16 @@ static void seasonality(section *sec, const json_t *so) {
     row(t, label, json_string(label ? label : "-"), f1(num(s[0], "value"), 1),
         f1(num(s[1], "value"), 1), f1(num(s[2], "value"), 1), NULL);
   }
-  t = add_table(sec, "adjusted", "The period seasonally adjusted, and the last centred trend",
-                "figure|period|value|seasonal|adjusted|trend|trend period");
+  t = add_table(sec, "adjusted", _("The period seasonally adjusted, and the last centred trend"),
+                _("figure|period|value|seasonal|adjusted|trend|trend period"));
   for (int k = 0; k < 3; k++) {
     const json_t *l = json_object_get(fo[k], "last"), *tl = json_object_get(fo[k], "trend_last");
-    row(t, figures[k], json_string(figure_names[k]), text(json_object_get(l, "period")),
+    row(t, figures[k], json_string(mi_tr(figure_names[k])), text(json_object_get(l, "period")),
         f1(num(l, "value"), 1), f1(num(l, "seasonal"), 1), f1(num(l, "adjusted"), 1),
         f1(num(tl, "value"), 1), text(json_object_get(tl, "period")), NULL);
   }
-  t = add_table(sec, "decomposition", "The series and its centred moving average",
-                "period|CSAT %|trend|NPS|trend|index|trend");
+  t = add_table(sec, "decomposition", _("The series and its centred moving average"),
+                _("period|CSAT %|trend|NPS|trend|index|trend"));
   const json_t *code;
   json_array_foreach(json_object_get(so, "periods"), i, code) {
     json_t *c[6];
@@ -277,9 +278,9 @@ static void seasonality(section *sec, const json_t *so) {
 }
 
 static void trend(json_t *all, const json_t *doc) {
-  section sec = add_section(all, "trend", "5. Trend and seasonality");
-  json_t *t = add_table(&sec, "trend", "The headline figures of the last periods",
-                        "period|responses|CSAT %|NPS|index"), *p;
+  section sec = add_section(all, "trend", _("5. Trend and seasonality"));
+  json_t *t = add_table(&sec, "trend", _("The headline figures of the last periods"),
+                        _("period|responses|CSAT %|NPS|index")), *p;
   size_t i;
   json_array_foreach(json_object_get(doc, "trend"), i, p) {
     const char *code = json_string_value(json_object_get(p, "period"));
@@ -293,20 +294,21 @@ static void trend(json_t *all, const json_t *doc) {
 
 static void drivers(json_t *all, const json_t *doc) {
   const json_t *d = json_object_get(doc, "drivers"), *it;
-  section sec = add_section(all, "drivers", "6. Key drivers of overall satisfaction");
+  section sec = add_section(all, "drivers", _("6. Key drivers of overall satisfaction"));
   if (!json_is_array(json_object_get(d, "items"))) {
     note(&sec, str("Not computed: %s.", sv(json_object_get(d, "reason"))));
     return;
   }
-  json_t *t = add_table(&sec, "drivers", "Relative weights (share of R^2) and the quadrant",
-                        "question|dimension|share %|95% interval|performance|quadrant");
+  json_t *t = add_table(&sec, "drivers", _("Relative weights (share of R^2) and the quadrant"),
+                        _("question|dimension|share %|95% interval|performance|quadrant"));
   size_t i;
   json_array_foreach(json_object_get(d, "items"), i, it) {
     const char *q = json_string_value(json_object_get(it, "question"));
     double lo = num(it, "share_lower"), hi = num(it, "share_upper");
     row(t, q, json_string(q ? q : "-"), text(json_object_get(it, "dimension")), f1(num(it, "share"), 100),
         isfinite(lo) ? str("[%.1f, %.1f]", 100 * lo, 100 * hi) : json_string("-"),
-        str("%.2f", num(it, "performance")), text(json_object_get(it, "quadrant")), NULL);
+        str("%.2f", num(it, "performance")),
+        json_string(mi_report_quadrant_name(json_string_value(json_object_get(it, "quadrant")))), NULL);
   }
   note(&sec, str("Outcome %s, %lld complete answers, R^2 %.3f; %lld bootstrap replicates (Poisson weights), seed %lld.",
                  sv(json_object_get(d, "outcome")),
@@ -328,7 +330,7 @@ static void pareto(section *sec, const json_t *p, const char *id, const char *ca
 
 static void categories(json_t *all, const json_t *doc) {
   const json_t *c = json_object_get(doc, "categories");
-  section sec = add_section(all, "categories", "7. Open answers and complaints by category");
+  section sec = add_section(all, "categories", _("7. Open answers and complaints by category"));
   pareto(&sec, json_object_get(c, "answers"), "pareto_answers", "Open answers (Pareto)");
   pareto(&sec, json_object_get(c, "complaints"), "pareto_complaints", "Complaints (Pareto)");
   note(&sec, text(json_object_get(c, "note")));
@@ -336,11 +338,11 @@ static void categories(json_t *all, const json_t *doc) {
 
 static void departments(json_t *all, const json_t *doc) {
   const json_t *d = json_object_get(doc, "departments"), *r;
-  section sec = add_section(all, "departments", "8. Department evaluation");
+  section sec = add_section(all, "departments", _("8. Department evaluation"));
   note(&sec, text(json_object_get(d, "note")));
   if (!json_array_size(json_object_get(d, "rows"))) return;
-  json_t *t = add_table(&sec, "departments", "Score, grade and the figures judged",
-                        "department|name|score|grade|passed|first response met %|resolution %|complaints %");
+  json_t *t = add_table(&sec, "departments", _("Score, grade and the figures judged"),
+                        _("department|name|score|grade|passed|first response met %|resolution %|complaints %"));
   size_t i;
   json_array_foreach(json_object_get(d, "rows"), i, r) {
     const char *code = json_string_value(json_object_get(r, "department"));
@@ -361,14 +363,14 @@ static void departments(json_t *all, const json_t *doc) {
 }
 
 static void actions(json_t *all, const json_t *doc) {
-  section sec = add_section(all, "actions", "9. Improvement actions");
+  section sec = add_section(all, "actions", _("9. Improvement actions"));
   const json_t *arr = json_object_get(doc, "actions"), *a;
   if (!json_array_size(arr)) {
     note(&sec, json_string("No improvement action was open or closed in the period."));
     return;
   }
-  json_t *t = add_table(&sec, "actions", "Open in the period or closed in it, with the measured effect",
-                        "id|department|title|stage|metric|before %|after %|change|p-value");
+  json_t *t = add_table(&sec, "actions", _("Open in the period or closed in it, with the measured effect"),
+                        _("id|department|title|stage|metric|before %|after %|change|p-value"));
   size_t i;
   json_array_foreach(arr, i, a) {
     char id[24];
@@ -382,8 +384,74 @@ static void actions(json_t *all, const json_t *doc) {
   }
 }
 
+/* Section 0, the verdict: the summary of report_summary.c. Tables with
+ * nothing to show are one sentence instead. */
+static void verdict(json_t *all, const json_t *doc) {
+  const json_t *s = json_object_get(doc, "summary"), *v;
+  if (!s) return;
+  section sec = add_section(all, "summary", _("Summary"));
+  json_t *t = add_table(&sec, "summary_figures", _("The headline figures against their targets and the previous period"),
+                        _("figure|this period|previous|change|target|status"));
+  size_t i;
+  json_array_foreach(json_object_get(s, "figures"), i, v) {
+    const char *st = json_string_value(json_object_get(v, "target_status"));
+    double ch = num(v, "change");
+    row(t, sv(json_object_get(v, "figure")), json_string(mi_report_figure_name(sv(json_object_get(v, "figure")))),
+        f1(num(v, "value"), 1), f1(num(v, "previous"), 1),
+        isfinite(ch) ? str("%+.1f%s", ch, json_is_true(json_object_get(v, "significant")) ? " *" : "")
+                     : json_string("-"),
+        isfinite(num(v, "target")) ? f1(num(v, "target"), 1) : json_string(_("no target set")),
+        json_string(!st ? "-" : !strcmp(st, "met") ? _("met") : !strcmp(st, "not_met") ? _("not met")
+                                                                 : _("not assessed")),
+        NULL);
+  }
+  note(&sec, json_string(_("* a significant change from the previous period (alpha 0.05).")));
+  const json_t *d = json_object_get(s, "departments");
+  char buf[600];
+  static const char *const groups[] = {"meeting", "missing", "not_assessed"};
+  int any = 0;
+  for (size_t g = 0; g < 3; g++) {
+    const json_t *arr = json_object_get(d, groups[g]);
+    if (!json_array_size(arr)) continue;
+    char names[400] = "";
+    json_array_foreach(arr, i, v) {
+      if (i) strncat(names, _(", "), sizeof names - strlen(names) - 1);
+      strncat(names, sv(v), sizeof names - strlen(names) - 1);
+    }
+    if (g == 0) snprintf(buf, sizeof buf, _("Departments meeting their targets: %s."), names);
+    else if (g == 1) snprintf(buf, sizeof buf, _("Departments missing their targets: %s."), names);
+    else snprintf(buf, sizeof buf, _("Departments not assessed: %s."), names);
+    note(&sec, json_string(buf));
+    any = 1;
+  }
+  if (!any)
+    note(&sec, json_string(_("No department evaluation is stored for the period: run `manyi eval departments` for it to show which departments meet their targets.")));
+  if (json_array_size(json_object_get(s, "drivers"))) {
+    t = add_table(&sec, "summary_drivers", _("The three drivers whose improvement would raise satisfaction most (importance x gap)"),
+                  _("question|importance %|mean answer|gap %|priority"));
+    json_array_foreach(json_object_get(s, "drivers"), i, v) {
+      const char *q = sv(json_object_get(v, "question")), *txt = json_string_value(json_object_get(v, "text"));
+      row(t, q, json_string(txt ? txt : q), f1(num(v, "importance"), 100), str("%.2f", num(v, "performance")),
+          f1(num(v, "gap"), 100), str("%.3f", num(v, "priority")), NULL);
+    }
+  } else {
+    note(&sec, json_string(_("No key drivers: they need enough complete answers to every dimension question in the period.")));
+  }
+  if (!json_array_size(json_object_get(s, "complaint_causes")))
+    note(&sec, json_string(_("No complaint causes: no complaint text of the period is coded yet (`manyi survey code --complaints` codes them).")));
+  if (!json_array_size(json_object_get(s, "actions_due")))
+    note(&sec, json_string(_("No improvement action is due or overdue.")));
+  section fr = add_section(all, "findings", _("Findings and recommendations"));
+  json_array_foreach(json_object_get(s, "findings"), i, v) note(&fr, json_string(sv(v)));
+  json_array_foreach(json_object_get(s, "recommendations"), i, v) {
+    snprintf(buf, sizeof buf, _("Recommendation: %s"), sv(v));
+    note(&fr, json_string(buf));
+  }
+}
+
 json_t *mi_report_tables(const json_t *doc) {
   json_t *all = json_array();
+  verdict(all, doc);
   sample(all, doc);
   headline(all, doc);
   dimensions(all, doc);

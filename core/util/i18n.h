@@ -15,7 +15,7 @@ const char *mi_i18n_lang(void);
 const char *mi_i18n_from_locale(void);
 /* msgid in the language chosen (msgid itself in English or when the
  * catalogue lacks it). */
-const char *mi_tr(const char *msgid);
+const char *mi_tr(const char *msgid) __attribute__((format_arg(1)));
 
 #define _(s) mi_tr(s)
 #define N_(s) (s) /* marked for xgettext, translated where it is used */
