@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "util/outfile.h"
 #include "report/report.h"
+#include "util/i18n.h"
 
 static const char usage[] =
     "Usage: manyi [--config FILE] [--db FILE] report satisfaction --period P\n"
@@ -36,6 +37,12 @@ static const char usage[] =
     "  --format html   one self-contained page with charts (Chart.js, inlined): Debian's\n"
     "                  libjs-chart.js, or --chartjs FILE / $MANYI_CHARTJS\n"
     "  --output FILE   write FILE (complete or not at all) instead of standard output\n"
+    "\n"
+    "The report opens with a summary (the verdict: figures against their targets and\n"
+    "the previous period, departments, the three drivers by importance x gap, complaint\n"
+    "causes, actions due) and the findings and recommendations as sentences. Its\n"
+    "language: manyi --lang zh_CN|en, else the configuration's 'language', else the\n"
+    "locale's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); Chinese from po/zh_CN.po.\n"
     "\n"
     "No personal data: customers appear only as counts. Exit status 1 when the survey\n"
     "or period is unknown, the period has no responses, or the output cannot be written.\n";
@@ -100,6 +107,8 @@ static int run(mi_cli *cli, int argc, char **argv) {
   }
   r.period = period;
   if (mi_cli_open_store(cli, 0)) return 1;
+  /* the report's language: --lang, the configuration's, else the locale's */
+  mi_i18n_set(cli->lang ? cli->lang : cli->cfg->language ? cli->cfg->language : mi_i18n_from_locale());
   if (output && mi_outfile_check(output, mi_cli_db_path(cli), &e)) return mi_cli_fail(&e);
   json_t *doc = mi_report_gather(cli->store, cli->cfg, &r, &e);
   if (!doc) return mi_cli_fail(&e);
