@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# End-to-end: the report leads with the verdict, in Chinese or English
+# (--lang, the configuration's language, the locale), declares its language,
+# shows no codes or test names as text, replaces an empty chart by a sentence,
+# and keeps the JSON's fields (adding summary and language).
+# Usage: report_i18n.sh MANYI SOURCE_DIR MANYI_GEN
+set -uo pipefail
+manyi=$1
+src=$2
+example=$src/examples/after-sales
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib/assert.sh"
+export MANYI_NOW=2026-10-25T00:00:00+08:00 MANYI_CHARTJS=${MANYI_CHARTJS:-}
+[ -n "$MANYI_CHARTJS" ] || export MANYI_CHARTJS=$tmp/chart.js
+[ -s "$MANYI_CHARTJS" ] || echo "/* stand-in */ window.Chart = function () {};" >"$MANYI_CHARTJS"
+m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" "$@"; }
+m init >/dev/null
+for entity in customers staff orders interactions tickets responses; do
+  m import "$entity" "$example/data/$entity.csv" >/dev/null
+done
+r() { m report satisfaction --period 2026Q3 "$@"; }
+visible() { sed -e '/<script/,/<\/script>/d' "$1"; } # the page without its data and code
+
+# --- Chinese: the page's language, the verdict first, sentences, no codes
+expect 0 m --lang zh_CN report satisfaction --period 2026Q3 --format html --output "$tmp/zh.html"
+contains "$tmp/zh.html" '<html lang="zh-CN">'
+contains "$tmp/zh.html" "Noto Sans CJK SC"
+visible "$tmp/zh.html" >"$tmp/zh.txt"
+contains "$tmp/zh.txt" "<h1>满意度报告"
+first=$(grep -o '<h2>[^<]*</h2>' "$tmp/zh.txt" | head -2 | tr -d '\n')
+same "$first" "<h2>摘要</h2><h2>发现与建议</h2>" "the first sections of the Chinese report"
+grep -qE "满意率 CSAT %（前两档） 为 [0-9.]+，未达到目标 90.0，差 [0-9.]+ 个百分点。" "$tmp/zh.txt" && ok || bad "no sentence on the CSAT target in Chinese"
+contains "$tmp/zh.txt" "继续保持"
+for code in keep_up_the_good_work concentrate_here prop.test not_met; do lacks "$tmp/zh.txt" "$code"; done
+# no empty frame: the complaints are not coded, so a sentence stands for their chart
+contains "$tmp/zh.txt" "无投诉帕累托图"
+lacks "$tmp/zh.txt" 'id="chart-pareto-complaints"'
+
+# --- the figures of the verdict are the JSON's (CSAT 75.9 against 90, 2026Q2 77.7)
+expect 0 m --json report satisfaction --period 2026Q3
+python3 - "$tmp/out" <<'PY' && ok || bad "the JSON's summary does not hold the headline's figures"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ["report", "sample", "headline", "company_target", "dimensions", "breakdowns", "trend",
+          "seasonality", "drivers", "categories", "departments", "actions"]:
+    assert k in d, k                      # the fields tests compare are kept
+f = {x["figure"]: x for x in d["summary"]["figures"]}
+assert abs(f["csat"]["value"] - d["headline"]["csat"]["value"]) < 1e-9
+assert abs(f["csat"]["previous"] - d["headline"]["csat"]["previous"]["value"]) < 1e-9
+assert f["csat"]["target"] == 90 and f["csat"]["target_status"] == "not_met"
+top = d["summary"]["drivers"]
+assert len(top) == 3
+# importance x gap recomputed from the drivers' items on the 1-5 scale
+pr = sorted((i["importance"] * (5 - i["performance"]) / 4, i["question"]) for i in d["drivers"]["items"])[::-1]
+assert [q for _, q in pr[:3]] == [t["question"] for t in top], (pr[:3], top)
+assert d["language"] == "en" and d["summary"]["recommendations"]
+PY
+
+# --- English by default (the locale C), from the locale, and from the configuration
+expect 0 env LANG=C LANGUAGE= LC_ALL= "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" \
+  report satisfaction --period 2026Q3 --format html --output "$tmp/en.html"
+contains "$tmp/en.html" '<html lang="en">'
+visible "$tmp/en.html" | grep -o '<h2>[^<]*</h2>' | head -1 >"$tmp/h"
+contains "$tmp/h" "<h2>Summary</h2>"
+expect 0 env LANGUAGE= LC_ALL= LANG=zh_CN.UTF-8 "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" \
+  report satisfaction --period 2026Q3 --format md
+contains "$tmp/out" "## 摘要"
+sed 's/^timezone: .*/&\nlanguage: zh_CN/' "$example/manyi.yaml" >"$example/.zh-test.yaml"
+trap 'rm -rf "$tmp" "$example/.zh-test.yaml"' EXIT
+expect 0 env LANG=C "$manyi" --config "$example/.zh-test.yaml" --db "$tmp/ex.db" report satisfaction --period 2026Q3 --format md
+contains "$tmp/out" "## 摘要"
+expect 0 env LANG=C "$manyi" --lang en --config "$example/.zh-test.yaml" --db "$tmp/ex.db" report satisfaction --period 2026Q3 --format md
+contains "$tmp/out" "## Summary"
+
+# --- bad input
+expect 2 "$manyi" --lang fr check;   contains "$tmp/err" "use zh_CN or en"
+sed 's/^timezone: .*/&\nlanguage: klingon/' "$example/manyi.yaml" >"$example/.zh-test.yaml"
+expect 1 "$manyi" --config "$example/.zh-test.yaml" check
+contains "$tmp/err" "language 'klingon': use zh_CN or en"
+
+echo "report_i18n: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]
