@@ -78,5 +78,6 @@ void mi_config_free(mi_config *cfg) {
   free(cfg->database);
   free(cfg->timezone);
   free(cfg->language);
+  mi_cfg_value_clear(&cfg->display_names);
   free(cfg);
 }

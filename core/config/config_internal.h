@@ -137,6 +137,7 @@ int mi_cfg_load_limits(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_calendars(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_departments(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_tiers(const mi_cfg_ctx *c, const mi_ynode *n);
+int mi_cfg_load_display_names(const mi_cfg_ctx *c, const mi_ynode *n); /* load_display.c */
 int mi_cfg_load_users(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_policies(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_sla(const mi_cfg_ctx *c, const mi_ynode *n);

@@ -58,13 +58,15 @@ json_t *mi_report_tables(const json_t *doc);
  * as "summary" (and "language"). 0 or MI_ENOMEM. */
 int mi_report_add_summary(const mi_config *cfg, json_t *doc);
 /* Names for people, in the report's language: a headline figure (csat, nps,
- * index), a department metric, a quadrant of the drivers; a department's or
- * tier's display name from the configuration (kind "department" or "tier";
- * the code when it has none). */
+ * index), a department metric, a quadrant of the drivers. */
 const char *mi_report_figure_name(const char *figure);
 const char *mi_report_metric_name(const char *metric);
 const char *mi_report_quadrant_name(const char *code);
-const char *mi_report_display_name(const mi_config *cfg, const char *kind, const char *code);
+/* The name the report shows for code of kind ("departments", "tiers",
+ * "surveys", "questions", "dimensions", "categories"): the document's
+ * "names" (the configuration's display_names in the report's language, else
+ * its name or question text), else the code. */
+const char *mi_report_name(const json_t *doc, const char *kind, const char *code);
 
 /* Markdown (report_md.c) and the self-contained HTML page (report_html.c),
  * written to out. chartjs: the path of Chart.js (chart.min.js or chart.js

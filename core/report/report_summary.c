@@ -59,19 +59,6 @@ const char *mi_report_quadrant_name(const char *code) {
   return code;
 }
 
-const char *mi_report_display_name(const mi_config *cfg, const char *kind, const char *code) {
-  if (!code) return "-";
-  if (!strcmp(kind, "department")) {
-    for (size_t i = 0; cfg && i < cfg->ndepartments; i++)
-      if (!strcmp(cfg->departments[i].code, code) && cfg->departments[i].name)
-        return cfg->departments[i].name;
-  } else if (!strcmp(kind, "tier")) {
-    for (size_t i = 0; cfg && i < cfg->ntiers; i++)
-      if (!strcmp(cfg->tiers[i].code, code) && cfg->tiers[i].name) return cfg->tiers[i].name;
-  }
-  return code;
-}
-
 /* The headline figures with their targets (CSAT: the company's) and changes. */
 static json_t *figures(const json_t *doc, json_t *findings, json_t *recs) {
   static const char *const names[] = {"csat", "nps", "index"};
@@ -118,8 +105,8 @@ static json_t *departments(const json_t *doc, json_t *findings, json_t *recs) {
   size_t i;
   json_array_foreach(json_object_get(json_object_get(doc, "departments"), "rows"), i, r) {
     const char *st = json_string_value(json_object_get(r, "status"));
-    const char *name = json_string_value(json_object_get(r, "name"));
-    json_t *who = json_string(name ? name : json_string_value(json_object_get(r, "department")));
+    json_t *who = json_string(mi_report_name(doc, "departments",
+                                             json_string_value(json_object_get(r, "department"))));
     json_array_append_new(st && !strcmp(st, "passed") ? meet : st && !strcmp(st, "failed") ? miss : na, who);
     /* the evaluation policy's own sentences, with their numbers */
     json_t *why;
@@ -151,12 +138,9 @@ static json_t *drivers(const mi_config *cfg, const json_t *doc, json_t *recs) {
   json_array_foreach(json_object_get(d, "items"), i, it) {
     const char *q = json_string_value(json_object_get(it, "question"));
     double lo = 1, hi = 5;
-    const char *text = NULL;
+    const char *text = mi_report_name(doc, "questions", q);
     for (size_t k = 0; sv && k < sv->nquestions; k++)
-      if (!strcmp(sv->questions[k].code, q)) {
-        lo = sv->questions[k].scale_min, hi = sv->questions[k].scale_max;
-        text = sv->questions[k].text;
-      }
+      if (!strcmp(sv->questions[k].code, q)) lo = sv->questions[k].scale_min, hi = sv->questions[k].scale_max;
     double imp = num(it, "importance"), perf = num(it, "performance");
     double gap = hi > lo ? (hi - perf) / (hi - lo) : NAN;
     json_array_append_new(all, json_pack("{s:s, s:s?, s:s?, s:o, s:o, s:o, s:o}", "question", q,
@@ -200,7 +184,7 @@ static json_t *complaints(const json_t *doc, json_t *findings) {
     if (i >= TOP) break;
     json_array_append(top, it);
     say(findings, _("Complaint cause \"%s\": %lld mentions (%.1f %%)."),
-        json_string_value(json_object_get(it, "code")),
+        mi_report_name(doc, "categories", json_string_value(json_object_get(it, "category"))),
         (long long)json_integer_value(json_object_get(it, "count")), 100 * num(it, "share"));
   }
   return top;
@@ -239,7 +223,57 @@ static json_t *actions_due(const json_t *doc, json_t *recs) {
   return arr;
 }
 
+/* name: the configuration's display name of code in the report's language,
+ * else fallback, else the code. */
+static void put_name(json_t *map, const mi_config *cfg, const char *kind, const char *code,
+                     const char *fallback) {
+  if (!code || json_object_get(map, code)) return;
+  const char *n = mi_config_display_name(cfg, mi_i18n_lang(), kind, code);
+  json_object_set_new(map, code, json_string(n ? n : fallback && *fallback ? fallback : code));
+}
+
+/* The names the report shows for the codes it holds ("names" of the
+ * document): departments, tiers, the survey, its questions and dimensions,
+ * and the text categories of the period. */
+static json_t *names(const mi_config *cfg, const json_t *doc) {
+  json_t *o = json_pack("{s:{}, s:{}, s:{}, s:{}, s:{}, s:{}}", "departments", "tiers", "surveys",
+                        "questions", "dimensions", "categories");
+  for (size_t i = 0; i < cfg->ndepartments; i++)
+    put_name(json_object_get(o, "departments"), cfg, "departments", cfg->departments[i].code,
+             cfg->departments[i].name);
+  for (size_t i = 0; i < cfg->ntiers; i++)
+    put_name(json_object_get(o, "tiers"), cfg, "tiers", cfg->tiers[i].code, cfg->tiers[i].name);
+  const mi_config_survey *sv =
+      mi_config_find_survey(cfg, json_string_value(json_object_get(doc, "survey")));
+  if (sv) {
+    put_name(json_object_get(o, "surveys"), cfg, "surveys", sv->code, sv->name);
+    for (size_t d = 0; d < sv->ndimensions; d++)
+      put_name(json_object_get(o, "dimensions"), cfg, "dimensions", sv->dimensions[d].name, NULL);
+    for (size_t q = 0; q < sv->nquestions; q++) {
+      put_name(json_object_get(o, "questions"), cfg, "questions", sv->questions[q].code,
+               sv->questions[q].text);
+      put_name(json_object_get(o, "dimensions"), cfg, "dimensions", sv->questions[q].dimension, NULL);
+    }
+  }
+  static const char *const sources[] = {"answers", "complaints"};
+  for (int k = 0; k < 2; k++) {
+    const json_t *c;
+    size_t i;
+    json_array_foreach(json_object_get(json_object_get(json_object_get(doc, "categories"), sources[k]),
+                                       "categories"), i, c)
+      put_name(json_object_get(o, "categories"), cfg, "categories",
+               json_string_value(json_object_get(c, "category")), NULL);
+  }
+  return o;
+}
+
+const char *mi_report_name(const json_t *doc, const char *kind, const char *code) {
+  const char *n = json_string_value(json_object_get(json_object_get(json_object_get(doc, "names"), kind), code));
+  return n ? n : code ? code : "-";
+}
+
 int mi_report_add_summary(const mi_config *cfg, json_t *doc) {
+  json_object_set_new(doc, "names", names(cfg, doc));
   json_t *findings = json_array(), *recs = json_array();
   json_t *s = json_object();
   json_object_set_new(s, "figures", figures(doc, findings, recs));

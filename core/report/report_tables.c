@@ -123,11 +123,11 @@ static void company_target(section *sec, const json_t *doc) {
   double target = num(c, "target");
   char cap[160];
   if (isfinite(target))
-    snprintf(cap, sizeof cap, "The company's CSAT against the target of %.1f %%", target);
+    snprintf(cap, sizeof cap, _("The company's CSAT against the target of %.1f %%"), target);
   else
-    snprintf(cap, sizeof cap, "The company's CSAT (no target configured)");
+    snprintf(cap, sizeof cap, "%s", _("The company's CSAT (no target configured)"));
   json_t *t = add_table(sec, "company_target", cap,
-                        "span|CSAT %|95% interval|n|gap (points)|lower bound gap (points)|judged");
+                        _("span|CSAT %|95% interval|n|gap (points)|lower bound gap (points)|judged"));
   size_t i;
   const json_t *ytd = json_object_get(c, "year_to_date");
   for (i = 0; i <= json_array_size(json_object_get(c, "quarters")); i++) {
@@ -135,24 +135,24 @@ static void company_target(section *sec, const json_t *doc) {
             ? json_array_get(json_object_get(c, "quarters"), i) : ytd;
     char label[48];
     snprintf(label, sizeof label, "%s%s", sv(json_object_get(q, "label")),
-             q != ytd && json_is_true(json_object_get(q, "to_date")) ? " (to date)" : "");
+             q != ytd && json_is_true(json_object_get(q, "to_date")) ? _(" (to date)") : "");
     row(t, sv(json_object_get(q, "label")), json_string(label), f1(num(q, "csat"), 1),
         ci(q), count(q, "n"), signed1(num(q, "gap_points")),
         signed1(num(q, "lower_bound_gap_points")), status_text(q), NULL);
     const char *why = json_string_value(json_object_get(q, "reason"));
     if (why) note(sec, str("%s: not assessed: %s.", sv(json_object_get(q, "label")), why));
   }
-  note(sec, str("Target: %s.", sv(json_object_get(c, "rule"))));
+  note(sec, str(_("Target: %s."), sv(json_object_get(c, "rule"))));
 }
 
 static void headline(json_t *all, const json_t *doc) {
   const json_t *h = json_object_get(doc, "headline");
   section sec = add_section(all, "headline", _("2. Headline"));
   char cap[160];
-  snprintf(cap, sizeof cap, "%s against %s", sv(json_object_get(json_object_get(doc, "period"), "label")),
+  snprintf(cap, sizeof cap, _("%s against %s"), sv(json_object_get(json_object_get(doc, "period"), "label")),
            sv(json_object_get(json_object_get(doc, "previous_period"), "label")));
   json_t *t = add_table(&sec, "headline", cap,
-                        "figure|value|95% interval|n|previous|change|p-value|significant");
+                        _("figure|value|95% interval|n|previous|change|p-value|significant"));
   for (size_t i = 0; i < 3; i++) {
     const json_t *f = json_object_get(h, figures[i]), *p = json_object_get(f, "previous");
     const json_t *c = json_object_get(f, "change");
@@ -162,15 +162,15 @@ static void headline(json_t *all, const json_t *doc) {
         count(f, "n"), f1(num(p, "value"), 1),
         isfinite(diff) ? str("%+.1f", diff) : json_string("-"),
         pval(num(c, "p_value")),
-        json_string(!c ? "-" : json_is_true(json_object_get(c, "significant")) ? "yes" : "no"),
+        json_string(!c ? "-" : json_is_true(json_object_get(c, "significant")) ? _("yes") : _("no")),
         NULL);
     const char *why = json_string_value(json_object_get(f, "change_reason"));
-    if (why && i == 0) note(&sec, str("No change is tested: %s.", why));
+    if (why && i == 0) note(&sec, str(_("No change is tested: %s."), why));
   }
   const char *test = NULL;
   for (size_t i = 0; i < 3 && !test; i++)
     test = json_string_value(json_object_get(json_object_get(h, figures[i]), "test"));
-  if (test) note(&sec, str("Change: %s; significant when p is below %.2f.", test, num(doc, "alpha")));
+  if (test) note(&sec, str(_("Change: %s; significant when p is below %.2f."), test, num(doc, "alpha")));
   company_target(&sec, doc);
 }
 
@@ -181,7 +181,7 @@ static void dimensions(json_t *all, const json_t *doc) {
   size_t i;
   json_array_foreach(json_object_get(doc, "dimensions"), i, d) {
     const char *name = json_string_value(json_object_get(d, "dimension"));
-    row(t, name, json_string(name ? name : "-"), str("%.2f", num(d, "weight")), f1(num(d, "score"), 1),
+    row(t, name, json_string(mi_report_name(doc, "dimensions", name)), str("%.2f", num(d, "weight")), f1(num(d, "score"), 1),
         f1(num(d, "previous"), 1), count(d, "n"), NULL);
   }
 }
@@ -199,20 +199,23 @@ static void breakdowns(json_t *all, const json_t *doc) {
   section sec = add_section(all, "breakdowns", _("4. Breakdowns"));
   const char *bys[] = {"tier", "region", "channel", "department"};
   for (int k = 0; k < 4; k++) {
-    char cap[64], id[32];
-    snprintf(cap, sizeof cap, "By %s", bys[k]);
+    static const char *const caps[] = {N_("By tier"), N_("By region"), N_("By channel"),
+                                       N_("By department")};
+    static const char *const kinds[] = {"tiers", NULL, NULL, "departments"};
+    char id[32];
     snprintf(id, sizeof id, "by_%s", bys[k]);
-    json_t *t = add_table(&sec, id, cap, "group|responses|CSAT %|p|NPS|p|index|p|differs"), *g;
+    json_t *t = add_table(&sec, id, mi_tr(caps[k]), _("group|responses|CSAT %|p|NPS|p|index|p|differs")), *g;
     size_t i;
     json_array_foreach(json_object_get(b, bys[k]), i, g) {
       const char *name = json_string_value(json_object_get(g, "group"));
       const json_t *f[3];
       for (int j = 0; j < 3; j++) f[j] = json_object_get(g, figures[j]);
-      row(t, name, json_string(name ? name : "-"), count(g, "responses"), marked(f[0]),
+      row(t, name, json_string(kinds[k] ? mi_report_name(doc, kinds[k], name) : name ? name : "-"),
+          count(g, "responses"), marked(f[0]),
           pval(num(json_object_get(f[0], "vs_rest"), "p_value")), marked(f[1]),
           pval(num(json_object_get(f[1], "vs_rest"), "p_value")), marked(f[2]),
           pval(num(json_object_get(f[2], "vs_rest"), "p_value")),
-          json_string(json_is_true(json_object_get(g, "differs")) ? "yes" : "no"), NULL);
+          json_string(json_is_true(json_object_get(g, "differs")) ? _("yes") : _("no")), NULL);
     }
   }
   note(&sec, str("* differs from the rest at alpha %.2f. Test: %s.", num(b, "alpha"),
@@ -226,7 +229,7 @@ static void seasonality(section *sec, const json_t *so) {
   if (!json_is_true(json_object_get(so, "available"))) {
     const char *why = json_string_value(json_object_get(so, "reason"));
     if (why) {
-      note(sec, str("Seasonality: not computed: %s.", why));
+      note(sec, str(_("Seasonality: not computed: %s."), why));
       return;
     }
   }
@@ -234,13 +237,13 @@ static void seasonality(section *sec, const json_t *so) {
   for (int k = 0; k < 3; k++) fo[k] = json_object_get(so, figures[k]);
   for (int k = 0; k < 3; k++)
     if (!json_is_true(json_object_get(fo[k], "available")))
-      note(sec, str("Seasonality of %s: not computed: %s.", figure_names[k],
+      note(sec, str(_("Seasonality of %s: not computed: %s."), mi_tr(figure_names[k]),
                     sv(json_object_get(fo[k], "reason"))));
   if (!json_is_true(json_object_get(so, "available"))) return;
   const char *unit = sv(json_object_get(so, "unit"));
   char cap[160], cols[96];
   size_t f = (size_t)json_integer_value(json_object_get(so, "frequency")), i;
-  snprintf(cap, sizeof cap, "Seasonal figure by %s (above or below the trend)", unit);
+  snprintf(cap, sizeof cap, _("Seasonal figure by %s (above or below the trend)"), unit);
   snprintf(cols, sizeof cols, "%s|CSAT %%|NPS|index", unit);
   json_t *t = add_table(sec, "seasonal", cap, cols);
   for (i = 0; i < f; i++) {
@@ -273,8 +276,8 @@ static void seasonality(section *sec, const json_t *so) {
     row(t, json_string_value(code), text(json_array_get(json_object_get(so, "labels"), i)), c[0],
         c[1], c[2], c[3], c[4], c[5], NULL);
   }
-  note(sec, str("Seasonality over %s.", sv(json_object_get(so, "span"))));
-  note(sec, str("Method: %s.", sv(json_object_get(so, "method"))));
+  note(sec, str(_("Seasonality over %s."), sv(json_object_get(so, "span"))));
+  note(sec, str(_("Method: %s."), sv(json_object_get(so, "method"))));
 }
 
 static void trend(json_t *all, const json_t *doc) {
@@ -296,7 +299,7 @@ static void drivers(json_t *all, const json_t *doc) {
   const json_t *d = json_object_get(doc, "drivers"), *it;
   section sec = add_section(all, "drivers", _("6. Key drivers of overall satisfaction"));
   if (!json_is_array(json_object_get(d, "items"))) {
-    note(&sec, str("Not computed: %s.", sv(json_object_get(d, "reason"))));
+    note(&sec, str(_("Not computed: %s."), sv(json_object_get(d, "reason"))));
     return;
   }
   json_t *t = add_table(&sec, "drivers", _("Relative weights (share of R^2) and the quadrant"),
@@ -305,25 +308,29 @@ static void drivers(json_t *all, const json_t *doc) {
   json_array_foreach(json_object_get(d, "items"), i, it) {
     const char *q = json_string_value(json_object_get(it, "question"));
     double lo = num(it, "share_lower"), hi = num(it, "share_upper");
-    row(t, q, json_string(q ? q : "-"), text(json_object_get(it, "dimension")), f1(num(it, "share"), 100),
+    row(t, q, json_string(mi_report_name(doc, "questions", q)),
+        json_string(mi_report_name(doc, "dimensions", json_string_value(json_object_get(it, "dimension")))),
+        f1(num(it, "share"), 100),
         isfinite(lo) ? str("[%.1f, %.1f]", 100 * lo, 100 * hi) : json_string("-"),
         str("%.2f", num(it, "performance")),
         json_string(mi_report_quadrant_name(json_string_value(json_object_get(it, "quadrant")))), NULL);
   }
-  note(&sec, str("Outcome %s, %lld complete answers, R^2 %.3f; %lld bootstrap replicates (Poisson weights), seed %lld.",
-                 sv(json_object_get(d, "outcome")),
+  note(&sec, str(_("Outcome %s, %lld complete answers, R^2 %.3f; %lld bootstrap replicates (Poisson weights), seed %lld."),
+                 mi_report_name(doc, "questions", sv(json_object_get(d, "outcome"))),
                  (long long)json_integer_value(json_object_get(d, "n")), num(d, "r_squared"),
                  (long long)json_integer_value(json_object_get(d, "bootstrap")),
                  (long long)json_integer_value(json_object_get(d, "seed"))));
   note(&sec, text(json_object_get(d, "method")));
 }
 
-static void pareto(section *sec, const json_t *p, const char *id, const char *caption) {
-  json_t *t = add_table(sec, id, caption, "category|count|share %|cumulative %"), *c;
+static void pareto(section *sec, const json_t *doc, const json_t *p, const char *id,
+                   const char *caption) {
+  json_t *t = add_table(sec, id, caption, _("category|count|share %|cumulative %")), *c;
   size_t i;
   json_array_foreach(json_object_get(p, "categories"), i, c) {
     const char *name = json_string_value(json_object_get(c, "category"));
-    row(t, name, json_string(name ? name : "-"), count(c, "count"), f1(num(c, "share"), 100),
+    row(t, name, json_string(mi_report_name(doc, "categories", name)), count(c, "count"),
+        f1(num(c, "share"), 100),
         f1(num(c, "cumulative"), 100), NULL);
   }
 }
@@ -331,8 +338,8 @@ static void pareto(section *sec, const json_t *p, const char *id, const char *ca
 static void categories(json_t *all, const json_t *doc) {
   const json_t *c = json_object_get(doc, "categories");
   section sec = add_section(all, "categories", _("7. Open answers and complaints by category"));
-  pareto(&sec, json_object_get(c, "answers"), "pareto_answers", "Open answers (Pareto)");
-  pareto(&sec, json_object_get(c, "complaints"), "pareto_complaints", "Complaints (Pareto)");
+  pareto(&sec, doc, json_object_get(c, "answers"), "pareto_answers", _("Open answers (Pareto)"));
+  pareto(&sec, doc, json_object_get(c, "complaints"), "pareto_complaints", _("Complaints (Pareto)"));
   note(&sec, text(json_object_get(c, "note")));
 }
 
@@ -348,7 +355,8 @@ static void departments(json_t *all, const json_t *doc) {
     const char *code = json_string_value(json_object_get(r, "department"));
     const json_t *m = json_object_get(r, "metrics");
     const char *st = sv(json_object_get(r, "status"));
-    row(t, code, json_string(code ? code : "-"), text(json_object_get(r, "name")), f1(num(r, "score"), 1),
+    row(t, code, json_string(code ? code : "-"), json_string(mi_report_name(doc, "departments", code)),
+        f1(num(r, "score"), 1),
         text(json_object_get(r, "grade")),
         json_string(!strcmp(st, "passed") ? "yes" : !strcmp(st, "failed") ? "no"
                     : !strcmp(st, "not_assessed") ? "not assessed" : "-"),
@@ -366,7 +374,7 @@ static void actions(json_t *all, const json_t *doc) {
   section sec = add_section(all, "actions", _("9. Improvement actions"));
   const json_t *arr = json_object_get(doc, "actions"), *a;
   if (!json_array_size(arr)) {
-    note(&sec, json_string("No improvement action was open or closed in the period."));
+    note(&sec, json_string(_("No improvement action was open or closed in the period: `manyi action add` plans one.")));
     return;
   }
   json_t *t = add_table(&sec, "actions", _("Open in the period or closed in it, with the measured effect"),
