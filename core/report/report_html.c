@@ -170,7 +170,7 @@ int mi_report_write_html(const json_t *doc, const char *chartjs, FILE *f, mi_err
   }
   const json_t *p = json_object_get(doc, "period");
   const char *label = json_string_value(json_object_get(p, "label"));
-  const char *name = json_string_value(json_object_get(doc, "survey_name"));
+  const char *name = mi_report_name(doc, "surveys", json_string_value(json_object_get(doc, "survey")));
   const char *lang = json_string_value(json_object_get(doc, "language"));
   int zh = lang && !strcmp(lang, "zh_CN");
   char meta[400];

@@ -47,7 +47,7 @@ int mi_report_write_md(const json_t *doc, FILE *f, mi_err *e) {
   fputs(" ", f);
   put(f, json_string_value(json_object_get(p, "label")));
   fputs(": ", f);
-  put(f, json_string_value(json_object_get(doc, "survey_name")));
+  put(f, mi_report_name(doc, "surveys", json_string_value(json_object_get(doc, "survey"))));
   fputs(" (", f);
   put(f, json_string_value(json_object_get(doc, "survey")));
   fputs(")\n\n", f);

@@ -269,6 +269,7 @@ static json_t *names(const mi_config *cfg, const json_t *doc) {
 
 const char *mi_report_name(const json_t *doc, const char *kind, const char *code) {
   const char *n = json_string_value(json_object_get(json_object_get(json_object_get(doc, "names"), kind), code));
+  if (!n && !strcmp(kind, "surveys")) n = json_string_value(json_object_get(doc, "survey_name"));
   return n ? n : code ? code : "-";
 }
 

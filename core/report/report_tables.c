@@ -127,7 +127,7 @@ static void company_target(section *sec, const json_t *doc) {
   else
     snprintf(cap, sizeof cap, "%s", _("The company's CSAT (no target configured)"));
   json_t *t = add_table(sec, "company_target", cap,
-                        _("span|CSAT %|95% interval|n|gap (points)|lower bound gap (points)|judged"));
+                        /* xgettext:no-c-format */ _("span|CSAT %|95% interval|n|gap (points)|lower bound gap (points)|judged"));
   size_t i;
   const json_t *ytd = json_object_get(c, "year_to_date");
   for (i = 0; i <= json_array_size(json_object_get(c, "quarters")); i++) {
@@ -152,7 +152,7 @@ static void headline(json_t *all, const json_t *doc) {
   snprintf(cap, sizeof cap, _("%s against %s"), sv(json_object_get(json_object_get(doc, "period"), "label")),
            sv(json_object_get(json_object_get(doc, "previous_period"), "label")));
   json_t *t = add_table(&sec, "headline", cap,
-                        _("figure|value|95% interval|n|previous|change|p-value|significant"));
+                        /* xgettext:no-c-format */ _("figure|value|95% interval|n|previous|change|p-value|significant"));
   for (size_t i = 0; i < 3; i++) {
     const json_t *f = json_object_get(h, figures[i]), *p = json_object_get(f, "previous");
     const json_t *c = json_object_get(f, "change");
@@ -303,7 +303,7 @@ static void drivers(json_t *all, const json_t *doc) {
     return;
   }
   json_t *t = add_table(&sec, "drivers", _("Relative weights (share of R^2) and the quadrant"),
-                        _("question|dimension|share %|95% interval|performance|quadrant"));
+                        /* xgettext:no-c-format */ _("question|dimension|share %|95% interval|performance|quadrant"));
   size_t i;
   json_array_foreach(json_object_get(d, "items"), i, it) {
     const char *q = json_string_value(json_object_get(it, "question"));
@@ -457,6 +457,38 @@ static void verdict(json_t *all, const json_t *doc) {
   }
 }
 
+/* Why a table has no rows, and what would fill it (by table id). */
+static const char *empty_reason(const char *id) {
+  if (!strcmp(id, "by_tier")) return _("No breakdown by tier: no customer has a tier yet (`manyi eval tiers` assigns them).");
+  if (!strcmp(id, "by_department"))
+    return _("No breakdown by department: no response of the period followed a ticket (follow-up surveys after resolved tickets fill it).");
+  if (!strcmp(id, "by_region")) return _("No breakdown by region: the period's customers have no region.");
+  if (!strcmp(id, "by_channel")) return _("No breakdown by channel: the period's responses carry no channel.");
+  if (!strcmp(id, "waves")) return _("No survey wave: the period's responses came without one (`manyi survey wave` draws one).");
+  if (!strcmp(id, "pareto_answers"))
+    return _("No open answer of the period is coded yet (`manyi survey code` codes them).");
+  if (!strcmp(id, "pareto_complaints"))
+    return _("No complaint of the period is coded yet (`manyi survey code --complaints` codes them).");
+  if (!strcmp(id, "departments")) return NULL; /* the section's note says to run the evaluation */
+  return _("Nothing to show in this period.");
+}
+
+/* Nothing empty: a table without rows is replaced by one sentence. */
+static void drop_empty_tables(json_t *all) {
+  json_t *sec;
+  size_t i;
+  json_array_foreach(all, i, sec) {
+    json_t *tables = json_object_get(sec, "tables");
+    for (size_t j = json_array_size(tables); j-- > 0;) {
+      json_t *t = json_array_get(tables, j);
+      if (json_array_size(json_object_get(t, "rows"))) continue;
+      const char *why = empty_reason(json_string_value(json_object_get(t, "id")));
+      if (why) json_array_insert_new(json_object_get(sec, "notes"), 0, json_string(why));
+      json_array_remove(tables, j);
+    }
+  }
+}
+
 json_t *mi_report_tables(const json_t *doc) {
   json_t *all = json_array();
   verdict(all, doc);
@@ -469,5 +501,6 @@ json_t *mi_report_tables(const json_t *doc) {
   categories(all, doc);
   departments(all, doc);
   actions(all, doc);
+  drop_empty_tables(all);
   return all;
 }

@@ -32,6 +32,12 @@ first=$(grep -o '<h2>[^<]*</h2>' "$tmp/zh.txt" | head -2 | tr -d '\n')
 same "$first" "<h2>摘要</h2><h2>发现与建议</h2>" "the first sections of the Chinese report"
 grep -qE "满意率 CSAT %（前两档） 为 [0-9.]+，未达到目标 90.0，差 [0-9.]+ 个百分点。" "$tmp/zh.txt" && ok || bad "no sentence on the CSAT target in Chinese"
 contains "$tmp/zh.txt" "继续保持"
+# display names of the configuration's display_names: (zh_CN), the names above them in English
+contains "$tmp/zh.txt" "<h1>满意度报告 2026-Q3: 售后服务满意度调查 (csat)</h1>"
+contains "$tmp/zh.txt" "无按客户等级的分组"
+lacks "$tmp/zh.txt" '<table id="t-by_tier">'
+contains "$tmp/zh.txt" "<td>产品符合承诺。</td>"
+contains "$tmp/zh.txt" "<td>产品质量</td>"
 for code in keep_up_the_good_work concentrate_here prop.test not_met; do lacks "$tmp/zh.txt" "$code"; done
 # no empty frame: the complaints are not coded, so a sentence stands for their chart
 contains "$tmp/zh.txt" "无投诉帕累托图"
@@ -63,20 +69,30 @@ expect 0 env LANG=C LANGUAGE= LC_ALL= "$manyi" --config "$example/manyi.yaml" --
 contains "$tmp/en.html" '<html lang="en">'
 visible "$tmp/en.html" | grep -o '<h2>[^<]*</h2>' | head -1 >"$tmp/h"
 contains "$tmp/h" "<h2>Summary</h2>"
+contains "$tmp/en.html" "No breakdown by tier: no customer has a tier yet"
+contains "$tmp/en.html" "<td>The product works as promised.</td>"
+lacks "$tmp/en.html" "产品符合承诺"
 expect 0 env LANGUAGE= LC_ALL= LANG=zh_CN.UTF-8 "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" \
   report satisfaction --period 2026Q3 --format md
 contains "$tmp/out" "## 摘要"
-sed 's/^timezone: .*/&\nlanguage: zh_CN/' "$example/manyi.yaml" >"$example/.zh-test.yaml"
-trap 'rm -rf "$tmp" "$example/.zh-test.yaml"' EXIT
-expect 0 env LANG=C "$manyi" --config "$example/.zh-test.yaml" --db "$tmp/ex.db" report satisfaction --period 2026Q3 --format md
+# a copy of the example's configuration in $tmp (its policies named by absolute path)
+variant() { sed -e "s#\.\./\.\./policies/#$src/policies/#" -e "s/^timezone: .*/&\n$1/" "$example/manyi.yaml" >"$tmp/v.yaml"; }
+variant "language: zh_CN"
+expect 0 env LANG=C "$manyi" --config "$tmp/v.yaml" --db "$tmp/ex.db" report satisfaction --period 2026Q3 --format md
 contains "$tmp/out" "## 摘要"
-expect 0 env LANG=C "$manyi" --lang en --config "$example/.zh-test.yaml" --db "$tmp/ex.db" report satisfaction --period 2026Q3 --format md
+expect 0 env LANG=C "$manyi" --lang en --config "$tmp/v.yaml" --db "$tmp/ex.db" report satisfaction --period 2026Q3 --format md
 contains "$tmp/out" "## Summary"
+
+# --- once the customers have tiers, the breakdown by tier names them
+expect 0 m eval tiers
+expect 0 m --lang zh_CN report satisfaction --period 2026Q3 --format html --output "$tmp/zh2.html"
+contains "$tmp/zh2.html" "<td>重点客户</td>"
+lacks "$tmp/zh2.html" "无按客户等级的分组"
 
 # --- bad input
 expect 2 "$manyi" --lang fr check;   contains "$tmp/err" "use zh_CN or en"
-sed 's/^timezone: .*/&\nlanguage: klingon/' "$example/manyi.yaml" >"$example/.zh-test.yaml"
-expect 1 "$manyi" --config "$example/.zh-test.yaml" check
+variant "language: klingon"
+expect 1 "$manyi" --config "$tmp/v.yaml" check
 contains "$tmp/err" "language 'klingon': use zh_CN or en"
 
 echo "report_i18n: $passes passed, $failures failed"
