@@ -74,6 +74,15 @@ const char *mi_report_name(const json_t *doc, const char *kind, const char *code
 int mi_report_write_md(const json_t *doc, FILE *out, mi_err *e);
 int mi_report_write_html(const json_t *doc, const char *chartjs, FILE *out, mi_err *e);
 
+/* The PDF (report_pdf.c): the HTML page printed by headless Chromium
+ * (chromium: its path, NULL: mi_report_chromium_path) with the page's print
+ * stylesheet, written to out. MI_ENOTFOUND without Chromium, MI_EIO when it
+ * fails or takes longer than two minutes. */
+int mi_report_write_pdf(const json_t *doc, const char *chartjs, const char *chromium, FILE *out,
+                        mi_err *e);
+/* $MANYI_CHROMIUM, else Debian's /usr/bin/chromium when it exists; NULL when none. */
+const char *mi_report_chromium_path(void);
+
 /* The Chart.js file to inline: $MANYI_CHARTJS, else the first of Debian's
  * libjs-chart.js paths that exists; NULL when none. */
 const char *mi_report_chartjs_path(void);

@@ -108,12 +108,14 @@ static json_t *departments(const json_t *doc, json_t *findings, json_t *recs) {
     json_t *who = json_string(mi_report_name(doc, "departments",
                                              json_string_value(json_object_get(r, "department"))));
     json_array_append_new(st && !strcmp(st, "passed") ? meet : st && !strcmp(st, "failed") ? miss : na, who);
-    /* the evaluation policy's own sentences, with their numbers */
-    json_t *why;
-    size_t k;
-    json_array_foreach(json_object_get(r, "reasons"), k, why) {
-      if (k == 0 && json_is_string(why)) json_array_append(findings, why);
-    }
+    /* the evaluation policy's verdict (score, grade, passed), in the report's language */
+    const char *grade = json_string_value(json_object_get(r, "grade"));
+    if (isfinite(num(r, "score")))
+      say(findings, _("%s: score %.1f, grade %s, %s."), json_string_value(who), num(r, "score"),
+          grade ? grade : "-",
+          st && !strcmp(st, "passed")   ? _("meets its targets")
+          : st && !strcmp(st, "failed") ? _("misses its targets")
+                                        : _("its targets not assessed"));
     const json_t *m;
     const char *metric;
     json_object_foreach(json_object_get(r, "metrics"), metric, m) {

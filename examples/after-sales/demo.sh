@@ -62,5 +62,13 @@ MANYI_NOW=2026-10-25T00:00:00+08:00 run --lang zh_CN report satisfaction --perio
   --format html --output "$work/satisfaction-2026Q3.zh_CN.html"
 MANYI_NOW=2026-10-25T00:00:00+08:00 run --lang zh_CN report satisfaction --period 2026Q3 --format md |
   sed -n '/^## 摘要/,/^## 1\./p' | sed '$d'
+# and on paper (headless Chromium prints the page; its first page is the verdict)
+if [ -x "${MANYI_CHROMIUM:-/usr/bin/chromium}" ]; then
+  MANYI_NOW=2026-10-25T00:00:00+08:00 run --lang zh_CN report satisfaction --period 2026Q3 \
+    --format pdf --output "$work/satisfaction-2026Q3.zh_CN.pdf"
+  echo "the Chinese report on paper: $work/satisfaction-2026Q3.zh_CN.pdf"
+else
+  echo "(no PDF: install Debian's chromium for --format pdf)"
+fi
 echo "the report in English: $work/satisfaction-2026Q3.html"
 echo "the whole report in Chinese: $work/satisfaction-2026Q3.zh_CN.html (open it in a browser)"

@@ -55,6 +55,9 @@ csat=$(sqlite3 :memory: "select printf('%.1f', 100 * json_extract(readfile('$tmp
 contains "$out" "| 满意率 CSAT %（前两档） | $csat |"
 contains "$tmp/satisfaction-2026Q3.zh_CN.html" '<html lang="zh-CN">'
 contains "$out" "the whole report in Chinese: "
+if [ -x /usr/bin/chromium ]; then
+  [ "$(head -c 5 "$tmp/satisfaction-2026Q3.zh_CN.pdf")" = "%PDF-" ] && ok || bad "no Chinese PDF report"
+fi
 # the same demo twice gives the same output (fixed times, seeded draw, generated answers)
 expect 0 bash "$src/examples/after-sales/demo.sh" "$manyi" "$db"
 same "$(sed -n '/== Sample/,$p' "$tmp/out" | md5sum)" "$(sed -n '/== Sample/,$p' "$out" | md5sum)" "the cycle is deterministic"

@@ -89,6 +89,56 @@ expect 0 m --lang zh_CN report satisfaction --period 2026Q3 --format html --outp
 contains "$tmp/zh2.html" "<td>重点客户</td>"
 lacks "$tmp/zh2.html" "无按客户等级的分组"
 
+# --- in a real browser: the Chinese page is not blank, and its PDF's first page
+# (the verdict) holds the JSON's numbers
+if command -v chromium >/dev/null && command -v pdftotext >/dev/null; then
+  expect 0 m --json report satisfaction --period 2026Q3
+  cp "$tmp/out" "$tmp/r.json"
+  jf() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$tmp/r.json" "$1"; }
+  chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chrome" --screenshot="$tmp/zh.png" \
+    --window-size=1200,2000 "file://$tmp/zh2.html" >/dev/null 2>&1
+  rows=$(python3 - "$tmp/zh.png" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], 'rb').read()
+pos, idat = 8, b''
+while pos < len(data):
+    n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b'IHDR':
+        width, height, depth, colour = struct.unpack('>IIBB', body[:10])
+        bpp = {2: 3, 6: 4, 0: 1, 4: 2}[colour] * depth // 8
+    if kind == b'IDAT':
+        idat += body
+    pos += 12 + n
+raw = zlib.decompress(idat)
+stride = 1 + width * bpp
+print(len({raw[i:i + stride] for i in range(0, len(raw), stride)}))
+PY
+)
+  [ "${rows:-0}" -gt 100 ] && ok || bad "the Chinese page's screenshot looks blank ($rows distinct scanlines)"
+  expect 0 m --lang zh_CN report satisfaction --period 2026Q3 --format pdf --output "$tmp/zh.pdf"
+  [ "$(head -c 5 "$tmp/zh.pdf")" = "%PDF-" ] && ok || bad "--format pdf wrote no PDF"
+  pdftotext -f 1 -l 1 -layout "$tmp/zh.pdf" "$tmp/p1.txt"
+  contains "$tmp/p1.txt" "满意度报告"
+  contains "$tmp/p1.txt" "摘要"
+  contains "$tmp/p1.txt" "发现与建议"
+  for k in csat nps index; do
+    v=$(jf "'%.1f' % d['headline']['$k']['value']")
+    p=$(jf "'%.1f' % d['headline']['$k']['previous']['value']")
+    grep -E " $v +$p " "$tmp/p1.txt" >/dev/null && ok || bad "page 1 of the PDF lacks $k $v (previous $p)"
+  done
+  contains "$tmp/p1.txt" "$(jf "'%.1f' % d['company_target']['target']")"
+  lacks "$tmp/p1.txt" "1. 样本与回收" # the detail starts on page 2
+  pdftotext "$tmp/zh.pdf" "$tmp/all.txt"
+  contains "$tmp/all.txt" "1. 样本与回收"
+  MANYI_CHROMIUM=$tmp/none expect 1 m report satisfaction --period 2026Q3 --format pdf --output "$tmp/x.pdf"
+  contains "$tmp/err" "install Debian's package chromium"
+  [ -e "$tmp/x.pdf" ] && bad "a failed PDF left a file" || ok
+else
+  echo "report_i18n: no chromium or pdftotext: the browser and PDF checks are skipped"
+fi
+expect 2 m report satisfaction --period 2026Q3 --format docx; contains "$tmp/err" "use html, pdf, md or json"
+
 # --- bad input
 expect 2 "$manyi" --lang fr check;   contains "$tmp/err" "use zh_CN or en"
 variant "language: klingon"
