@@ -60,7 +60,7 @@ const char *mi_report_quadrant_name(const char *code) {
 }
 
 /* The headline figures with their targets (CSAT: the company's) and changes. */
-static json_t *figures(const json_t *doc, json_t *findings, json_t *recs) {
+static json_t *figures(const json_t *doc, json_t *findings) {
   static const char *const names[] = {"csat", "nps", "index"};
   const json_t *h = json_object_get(doc, "headline"), *ct = json_object_get(doc, "company_target");
   const json_t *quarters = json_object_get(ct, "quarters");
@@ -95,7 +95,6 @@ static json_t *figures(const json_t *doc, json_t *findings, json_t *recs) {
           target);
     }
   }
-  (void)recs;
   return arr;
 }
 
@@ -279,7 +278,7 @@ int mi_report_add_summary(const mi_config *cfg, json_t *doc) {
   json_object_set_new(doc, "names", names(cfg, doc));
   json_t *findings = json_array(), *recs = json_array();
   json_t *s = json_object();
-  json_object_set_new(s, "figures", figures(doc, findings, recs));
+  json_object_set_new(s, "figures", figures(doc, findings));
   json_object_set_new(s, "departments", departments(doc, findings, recs));
   json_object_set_new(s, "drivers", drivers(cfg, doc, recs));
   json_object_set_new(s, "complaint_causes", complaints(doc, findings));

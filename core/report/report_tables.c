@@ -105,7 +105,6 @@ static void sample(json_t *all, const json_t *doc) {
 }
 
 static const char *const figures[] = {"csat", "nps", "index"};
-static const char *const figure_names[] = {N_("CSAT % (top-2-box)"), N_("NPS"), N_("Index (0-100)")};
 
 static json_t *status_text(const json_t *o) {
   const char *st = sv(json_object_get(o, "status"));
@@ -158,7 +157,7 @@ static void headline(json_t *all, const json_t *doc) {
     const json_t *c = json_object_get(f, "change");
     if (!json_is_object(c)) c = NULL; /* null: not tested, with change_reason */
     double diff = num(c, "diff");
-    row(t, figures[i], json_string(mi_tr(figure_names[i])), f1(num(f, "value"), 1), ci(f),
+    row(t, figures[i], json_string(mi_report_figure_name(figures[i])), f1(num(f, "value"), 1), ci(f),
         count(f, "n"), f1(num(p, "value"), 1),
         isfinite(diff) ? str("%+.1f", diff) : json_string("-"),
         pval(num(c, "p_value")),
@@ -237,7 +236,7 @@ static void seasonality(section *sec, const json_t *so) {
   for (int k = 0; k < 3; k++) fo[k] = json_object_get(so, figures[k]);
   for (int k = 0; k < 3; k++)
     if (!json_is_true(json_object_get(fo[k], "available")))
-      note(sec, str(_("Seasonality of %s: not computed: %s."), mi_tr(figure_names[k]),
+      note(sec, str(_("Seasonality of %s: not computed: %s."), mi_report_figure_name(figures[k]),
                     sv(json_object_get(fo[k], "reason"))));
   if (!json_is_true(json_object_get(so, "available"))) return;
   const char *unit = sv(json_object_get(so, "unit"));
@@ -257,7 +256,7 @@ static void seasonality(section *sec, const json_t *so) {
                 _("figure|period|value|seasonal|adjusted|trend|trend period"));
   for (int k = 0; k < 3; k++) {
     const json_t *l = json_object_get(fo[k], "last"), *tl = json_object_get(fo[k], "trend_last");
-    row(t, figures[k], json_string(mi_tr(figure_names[k])), text(json_object_get(l, "period")),
+    row(t, figures[k], json_string(mi_report_figure_name(figures[k])), text(json_object_get(l, "period")),
         f1(num(l, "value"), 1), f1(num(l, "seasonal"), 1), f1(num(l, "adjusted"), 1),
         f1(num(tl, "value"), 1), text(json_object_get(tl, "period")), NULL);
   }

@@ -118,7 +118,7 @@ expect 1 m report satisfaction --period 2026Q3 --output "$tmp/nodir/x.md";  cont
 same "$(ls "$tmp" | grep -c '\.tmp\.')" 0 "no temporary file left"
 expect 2 m report satisfaction;                      contains "$tmp/err" "needs --period"
 expect 2 m report weekly --period 2026Q3;            contains "$tmp/err" "'satisfaction'"
-expect 2 m report satisfaction --period 2026Q3 --format pdf; contains "$tmp/err" "use html, md or json"
+expect 2 m report satisfaction --period 2026Q3 --format xlsx; contains "$tmp/err" "use html, pdf, md or json"
 expect 0 m report --help;                            contains "$tmp/out" "--format"
 MANYI_CHARTJS=$tmp/none.js expect 1 m report satisfaction --period 2026Q3 --format html --output "$tmp/x.html"
 contains "$tmp/err" "libjs-chart.js"
