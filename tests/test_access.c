@@ -60,6 +60,8 @@ static const struct expect {
     {"customer", "add", 1, 1, 0, 0, 1, 1},         {"customer", "edit", 1, 1, 0, 0, 1, 1},
     {"interaction", NULL, 1, 1, 0, 0, 1, 1},       {"interaction", "log", 1, 1, 0, 0, 1, 1},
     {"points", "grant", 1, 0, 0, 0, 1, 1},         {"ticket", "queue", 1, 1, 0, 0, 1, 1},
+    {"customer", "show", 1, 1, 1, 0, 1, 1},        {"ticket", "open", 1, 1, 0, 0, 1, 1},
+    {"customer", "history", 1, 1, 1, 0, 1, 1},
 };
 
 static int allowed_by_table(const char *cmd, const char *sub, mi_config_role role) {
@@ -108,6 +110,45 @@ static void test_every_role_and_command(void **state) {
   assert_int_equal(mi_access_allows((mi_config_role)7, MI_ACCESS_OPEN), 0);
   assert_null(mi_cli_find("frobnicate"));
   assert_null(mi_cli_find(NULL));
+  assert_string_equal(mi_cli_suggest("custmer"), "customer");
+  assert_null(mi_cli_suggest("zz"));
+  assert_null(mi_cli_suggest(NULL));
+}
+
+/* What an agent's department scope is checked on, from the command table
+ * (it was a strcmp chain in access.c): the ticket operand of every ticket
+ * subcommand but open and list, the --department of ticket list, the ticket
+ * in appoint's subcommand place, the customer of customer show and points
+ * show (past --last N). */
+static void test_agent_scope_table(void **state) {
+  (void)state;
+  static const struct {
+    const char *argv[4];
+    int argc;
+    mi_cli_scope want;
+  } cases[] = {
+      {{"ticket", "show", "T1"}, 3, MI_SCOPE_TICKET},    {{"ticket", "close", "T1"}, 3, MI_SCOPE_TICKET},
+      {{"ticket", "open"}, 2, MI_SCOPE_NONE},            {{"ticket", "list"}, 2, MI_SCOPE_DEPARTMENT},
+      {{"appoint", "T1"}, 2, MI_SCOPE_TICKET_SUB},       {{"appoint", "list"}, 2, MI_SCOPE_NONE},
+      {{"appoint", "skills"}, 2, MI_SCOPE_NONE},         {{"appoint", "--json"}, 2, MI_SCOPE_NONE},
+      {{"customer", "show", "C1"}, 3, MI_SCOPE_CUSTOMER}, {{"customer", "list"}, 2, MI_SCOPE_NONE},
+      {{"points", "show", "C1"}, 3, MI_SCOPE_CUSTOMER},  {{"status"}, 1, MI_SCOPE_NONE},
+      {{"ticket"}, 1, MI_SCOPE_NONE},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const char *const *with_value = NULL;
+    const mi_cli_entry *en = mi_cli_find(cases[i].argv[0]);
+    assert_non_null(en);
+    mi_cli_scope got = mi_cli_scope_of(en, cases[i].argc, (char **)cases[i].argv, &with_value);
+    if (got != cases[i].want)
+      fail_msg("%s %s: scope %d, expected %d", cases[i].argv[0], cases[i].argv[1] ? cases[i].argv[1] : "",
+               got, cases[i].want);
+    assert_non_null(with_value);
+  }
+  const char *const *with_value = NULL;
+  const char *argv[] = {"points", "show", "--last", "5", "C1"};
+  mi_cli_scope_of(mi_cli_find("points"), 5, (char **)argv, &with_value);
+  assert_string_equal(with_value[0], "--last");
 }
 
 static char dir[] = "/tmp/manyi-test-access-XXXXXX";
@@ -381,6 +422,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_every_role_and_command),
       cmocka_unit_test(test_acting_user),
+      cmocka_unit_test(test_agent_scope_table),
       cmocka_unit_test(test_masking),
       cmocka_unit_test(test_audit_chain),
   };

@@ -968,6 +968,42 @@ static void test_truncations(void **state) {
   }
 }
 
+/* language: and display_names: (issue 19): the report's language and what
+ * it calls the codes, per language; anything else is refused with its place. */
+static void test_language_and_display_names(void **state) {
+  (void)state;
+  static const char base[] = "version: 1\ndatabase: x.db\ncalendars:\n  office:\n    hours:\n"
+                             "      mon: [09:00-17:00]\ndepartments:\n  - {code: support, name: Support, calendar: office}\n";
+  char yaml[1024];
+  mi_config *cfg = NULL;
+  mi_err e = {0};
+  snprintf(yaml, sizeof yaml, "%slanguage: zh_CN\ndisplay_names:\n  zh_CN:\n    departments: {support: 客户服务中心}\n"
+           "    dimensions: {price: 价格}\n  en:\n    departments: {support: Customer Support}\n", base);
+  assert_int_equal(load_str(yaml, &cfg, &e), 0);
+  assert_string_equal(cfg->language, "zh_CN");
+  assert_string_equal(mi_config_display_name(cfg, "zh_CN", "departments", "support"), "客户服务中心");
+  assert_string_equal(mi_config_display_name(cfg, "en", "departments", "support"), "Customer Support");
+  assert_string_equal(mi_config_display_name(cfg, "zh_CN", "dimensions", "price"), "价格");
+  assert_null(mi_config_display_name(cfg, "zh_CN", "tiers", "A"));
+  assert_null(mi_config_display_name(cfg, "en", "dimensions", "price"));
+  assert_null(mi_config_display_name(cfg, NULL, "departments", "support"));
+  assert_null(mi_config_display_name(NULL, "en", "departments", "support"));
+  mi_config_free(cfg);
+  cfg = NULL;
+  assert_int_equal(load_str(base, &cfg, &e), 0); /* both optional */
+  assert_null(cfg->language);
+  assert_null(mi_config_display_name(cfg, "zh_CN", "departments", "support"));
+  mi_config_free(cfg);
+  snprintf(yaml, sizeof yaml, "%slanguage: fr\n", base);
+  expect_error(yaml, 9, 11, "language 'fr': use zh_CN or en");
+  snprintf(yaml, sizeof yaml, "%sdisplay_names:\n  fr: {}\n", base);
+  expect_error(yaml, 10, 3, "unknown key 'fr'");
+  snprintf(yaml, sizeof yaml, "%sdisplay_names:\n  zh_CN:\n    departmnts: {support: x}\n", base);
+  expect_error(yaml, 11, 5, "(did you mean 'departments'?)");
+  snprintf(yaml, sizeof yaml, "%sdisplay_names:\n  zh_CN:\n    departments: {support: [a]}\n", base);
+  expect_error(yaml, 11, 28, "");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_null_args),
@@ -992,6 +1028,7 @@ int main(void) {
       cmocka_unit_test(test_params_values),
       cmocka_unit_test(test_references_and_codes),
       cmocka_unit_test(test_truncations),
+      cmocka_unit_test(test_language_and_display_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

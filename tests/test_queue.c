@@ -346,8 +346,10 @@ static int run_slow(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, m
   return run_traced(s, j, ud, now, e);
 }
 
-static void told(void *ctx, const mi_queue_job *j, int rc, int dead, const mi_err *e) {
+static void told(void *ctx, const mi_queue_job *j, int rc, int dead, const mi_err *e,
+                 double seconds) {
   (void)rc, (void)dead, (void)e;
+  assert_true(seconds >= 0 && seconds < 60); /* the job's own time, on the monotonic clock */
   trace *t = ctx;
   note(t->told, sizeof t->told, j->key);
 }

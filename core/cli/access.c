@@ -81,22 +81,27 @@ static int approval(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv) 
   return mi_cli_fail(&e);
 }
 
-/* Agents (supervisors, department heads) reach the tickets and customers of
- * their department: the commands that name one are checked here, before
- * they run (service/access.c decides). */
+/* Agents, supervisors and department heads reach the tickets and customers
+ * of their department: the commands that name one (their scope in the
+ * command table) are checked here, before they run (service/access.c
+ * decides). */
 static int agent_scope(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv) {
-  static const char *const none[] = {NULL}, *const points_show[] = {"--last", "-l", NULL};
-  static const char *const grant[] = {"--key", "-k", "--reason", "-r", "--expires", "-x", NULL};
-  static const char *const history[] = {"--last", "-l", NULL};
-  static const char *const edit[] = {"--name", "--kind", "--region", "--industry", "--phone",
-                                     "--email", "--birthday", "--consent-email", "--consent-sms",
-                                     "--consent-phone", "--special-needs", NULL};
   if (!mi_config_role_scoped(cli->actor.role) || argc < 2) return 0;
-  const char *cmd = en->cmd->name, *sub = argv[1], *ticket = NULL, *customer = NULL;
+  const char *const *with_value;
+  mi_cli_scope scope = mi_cli_scope_of(en, argc, argv, &with_value);
+  const char *ticket = NULL, *customer = NULL, *own = cli->actor.department;
   mi_err e = {0};
-  if (!strcmp(cmd, "ticket") && !strcmp(sub, "queue")) {
-    const char *dept = department_arg(argc, argv), *staff = option_arg(argc, argv, "--staff"),
-               *own = cli->actor.department;
+  switch (scope) {
+  case MI_SCOPE_NONE: return 0;
+  case MI_SCOPE_DEPARTMENT: {
+    const char *dept = department_arg(argc, argv);
+    if (dept && !strcmp(dept, own)) return 0;
+    mi_err_set(&e, MI_EINVAL, "user '%s' (%s of %s) lists the tickets of %s only: add --department %s",
+               cli->actor.name, mi_config_role_name(cli->actor.role), own, own, own);
+    return mi_cli_fail(&e);
+  }
+  case MI_SCOPE_QUEUE: {
+    const char *dept = department_arg(argc, argv), *staff = option_arg(argc, argv, "--staff");
     if (dept && !strcmp(dept, own)) return 0;
     if (staff && !dept) {
       if (mi_cli_open_store(cli, 0)) return 1;
@@ -107,23 +112,10 @@ static int agent_scope(mi_cli *cli, const mi_cli_entry *en, int argc, char **arg
                mi_config_role_name(cli->actor.role), own, own, own);
     return mi_cli_fail(&e);
   }
-  if (!strcmp(cmd, "ticket") && !strcmp(sub, "list")) {
-    const char *dept = department_arg(argc, argv), *own = cli->actor.department;
-    if (dept && !strcmp(dept, own)) return 0;
-    mi_err_set(&e, MI_EINVAL, "user '%s' (%s of %s) lists the tickets of %s only: add --department %s",
-               cli->actor.name, mi_config_role_name(cli->actor.role), own, own, own);
-    return mi_cli_fail(&e);
+  case MI_SCOPE_TICKET: ticket = operand(argc, argv, with_value); break;
+  case MI_SCOPE_TICKET_SUB: ticket = argv[1]; break;
+  case MI_SCOPE_CUSTOMER: customer = operand(argc, argv, with_value); break;
   }
-  if (!strcmp(cmd, "ticket") && strcmp(sub, "open")) ticket = operand(argc, argv, none);
-  else if (!strcmp(cmd, "appoint") && sub[0] != '-' && strcmp(sub, "list") && strcmp(sub, "skills"))
-    ticket = sub; /* appoint TICKET: booking (cancel and done are the admin's) */
-  else if (!strcmp(cmd, "customer") &&
-           (!strcmp(sub, "show") || !strcmp(sub, "edit") || !strcmp(sub, "history")))
-    customer = operand(argc, argv, sub[0] == 'h' ? history : sub[0] == 'e' ? edit : none);
-  else if (!strcmp(cmd, "points") && !strcmp(sub, "show"))
-    customer = operand(argc, argv, points_show);
-  else if (!strcmp(cmd, "points") && !strcmp(sub, "grant"))
-    customer = operand(argc, argv, grant);
   if (!ticket && !customer) return 0; /* a usage error: the command says so */
   if (mi_cli_open_store(cli, 0)) return 1;
   if (ticket ? mi_access_ticket(cli->store, &cli->actor, ticket, &e)

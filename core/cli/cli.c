@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "service/sync.h"
+#include "util/suggest.h"
 #include "util/text.h"
 #include "util/timeutil.h"
 
@@ -21,7 +22,36 @@ const char *mi_cli_shown(const char *s) {
   return b;
 }
 
+static int json_errors; /* --json: errors on stderr are JSON too */
+
+void mi_cli_set_json_errors(int on) { json_errors = on; }
+
+void mi_cli_json_error(const char *code, const char *command, const char *message,
+                       const mi_err *e) {
+  json_t *o = json_pack("{s:s, s:s}", "code", code, "message", message);
+  if (command) json_object_set_new(o, "command", json_string(command));
+  if (command) {
+    char help[96];
+    snprintf(help, sizeof help, "manyi %s --help", command);
+    json_object_set_new(o, "help", json_string(help));
+  }
+  if (e && e->file[0]) json_object_set_new(o, "file", json_string(e->file));
+  if (e && e->line) json_object_set_new(o, "line", json_integer(e->line));
+  if (e && e->column) json_object_set_new(o, "column", json_integer(e->column));
+  json_t *doc = json_pack("{s:o}", "error", o);
+  char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+  fprintf(stderr, "%s\n", text ? text : "{\"error\": {\"code\": \"out of memory\"}}");
+  free(text);
+  json_decref(doc);
+}
+
+int mi_cli_json_errors(void) { return json_errors; }
+
 int mi_cli_fail(const mi_err *e) {
+  if (json_errors) {
+    mi_cli_json_error(mi_err_name(e->code), NULL, e->msg, e);
+    return 1;
+  }
   fputs("manyi: ", stderr);
   mi_err_print(e, stderr);
   return 1;
@@ -54,11 +84,12 @@ void mi_cli_print_json(json_t *v) {
 
 int mi_cli_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
-  fprintf(stderr, "manyi %s: ", cmd);
+  char msg[1024];
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  fprintf(stderr, "\nTry 'manyi %s --help'.\n", cmd);
+  if (json_errors) mi_cli_json_error("usage", cmd, msg, NULL);
+  else fprintf(stderr, "manyi %s: %s\nTry 'manyi %s --help'.\n", cmd, msg, cmd);
   return 2;
 }
 
@@ -109,6 +140,14 @@ int mi_cli_dispatch(mi_cli *cli, const char *cmd, const char *usage, const mi_cl
     optind = 0;
     return s->run(cli, argc - shift, argv + shift);
   }
+  const char *words[65];
+  size_t n = 0;
+  for (const mi_cli_sub *s = subs; s->name && n < 64; s++) words[n++] = s->name;
+  words[n] = NULL;
+  const char *near = mi_suggest(name, words);
+  if (near)
+    return mi_cli_usage_error(cmd, "unknown subcommand '%s' (did you mean '%s'?); use %s", name,
+                              near, list);
   return mi_cli_usage_error(cmd, "unknown subcommand '%s'; use %s", name, list);
 }
 
@@ -116,10 +155,11 @@ int mi_cli_load_config(mi_cli *cli) {
   if (cli->cfg) return 0;
   mi_err e = {0};
   if (mi_config_load(cli->config_path, &cli->cfg, &e)) {
-    if (e.code == MI_EIO && access(cli->config_path, F_OK) != 0)
-      fprintf(stderr, "manyi: no configuration at %s: give one with --config FILE "
-                      "(see examples/after-sales/manyi.yaml)\n", cli->config_path);
-    else
+    if (e.code == MI_EIO && access(cli->config_path, F_OK) != 0) {
+      mi_err_set(&e, MI_EIO, "no configuration at %s: give one with --config FILE "
+                 "(see examples/after-sales/manyi.yaml)", cli->config_path);
+      mi_cli_fail(&e);
+    } else
       mi_cli_fail(&e);
     return 1;
   }

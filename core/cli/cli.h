@@ -15,6 +15,7 @@ typedef struct mi_cli {
   const char *db_path;     /* --db, else the configuration's database */
   int json;                /* --json: machine-readable output */
   int quiet;               /* --quiet: no progress or summaries */
+  const char *lang;        /* --lang: zh_CN or en; NULL: the configuration's, else the locale's */
   mi_config *cfg;          /* loaded by mi_cli_load_config */
   mi_store *store;         /* opened by mi_cli_open_store */
   mi_actor actor;          /* who runs the command (mi_cli_authorize) */
@@ -61,11 +62,26 @@ int mi_cli_eval_departments(mi_cli *cli, int argc, char **argv);
 /* manyi eval staff (cmd_eval_staff.c), called by cmd_eval.c. */
 int mi_cli_eval_staff(mi_cli *cli, int argc, char **argv);
 
+/* What an agent's department scope is checked on before a command runs
+ * (service/access.c decides): nothing, the first operand after the
+ * subcommand as a ticket or a customer, the subcommand's place itself as a
+ * ticket (appoint TICKET), or the --department of a listing. */
+typedef enum mi_cli_scope {
+  MI_SCOPE_NONE = 0,
+  MI_SCOPE_TICKET,
+  MI_SCOPE_TICKET_SUB,
+  MI_SCOPE_CUSTOMER,
+  MI_SCOPE_DEPARTMENT,
+  MI_SCOPE_QUEUE, /* --department D or --staff S of the department */
+} mi_cli_scope;
+
 /* A rule for some subcommands of a command. */
 typedef struct mi_cli_sub_rule {
   const char *sub;
   mi_access access;
   const char *audit; /* the audit action recorded after it ran, or NULL */
+  mi_cli_scope scope;
+  const char *const *with_value; /* options taking a value, skipped to find the operand */
 } mi_cli_sub_rule;
 
 /* The command table (commands.c): every command with the area it reads or
@@ -76,10 +92,17 @@ typedef struct mi_cli_entry {
   mi_access access;
   const char *audit;            /* or NULL: not recorded here */
   const mi_cli_sub_rule *subs;  /* exceptions by subcommand (argv[1]), ended by {NULL}; or NULL */
+  mi_cli_scope scope;           /* an agent's scope, unless a subcommand's rule says otherwise */
 } mi_cli_entry;
 extern const mi_cli_entry mi_cli_table[];
 
 const mi_cli_entry *mi_cli_find(const char *name);
+/* The command nearest to a mistyped name, or NULL. */
+const char *mi_cli_suggest(const char *name);
+/* The agent scope for argv (argv[0] is the command's name) and the options
+ * that take a value (to skip when looking for the operand). */
+mi_cli_scope mi_cli_scope_of(const mi_cli_entry *en, int argc, char **argv,
+                             const char *const **with_value);
 /* The area and audit action for argv (argv[0] is the command's name). */
 void mi_cli_rule(const mi_cli_entry *en, int argc, char **argv, mi_access *access,
                  const char **audit);
@@ -140,8 +163,23 @@ const char *mi_cli_interval(const json_t *o, double scale, int prec, char buf[64
  * can be arguments of one printf. NULL is shown as "-". */
 const char *mi_cli_shown(const char *s);
 
-/* Prints "manyi: " and the error to stderr; returns 1 (the exit status). */
+/* Prints "manyi: " and the error to stderr; returns 1 (the exit status).
+ * With --json (mi_cli_set_json_errors) the error is one line of JSON:
+ * {"error": {"code", "message", "file", "line", "column"}}. */
 int mi_cli_fail(const mi_err *e);
+void mi_cli_set_json_errors(int on);
+int mi_cli_json_errors(void);
+/* One JSON error line on stderr: code ("usage", "unknown command", or an
+ * mi_err name), the command it concerns (or NULL), the message and e's
+ * position (e may be NULL). */
+void mi_cli_json_error(const char *code, const char *command, const char *message,
+                       const mi_err *e);
+
+/* doc.c, all from the command table: `manyi --help`, the man page manyi(1)
+ * (troff) and the bash completion script. */
+void mi_cli_print_usage(FILE *out);
+void mi_cli_print_man(FILE *out);
+void mi_cli_print_completion(FILE *out);
 /* Prints "manyi CMD: message" and "Try 'manyi CMD --help'." to stderr; returns 2. */
 int mi_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

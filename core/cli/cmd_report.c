@@ -11,10 +11,11 @@
 #include "cli/cli.h"
 #include "util/outfile.h"
 #include "report/report.h"
+#include "util/i18n.h"
 
 static const char usage[] =
     "Usage: manyi [--config FILE] [--db FILE] report satisfaction --period P\n"
-    "             [--format html|md|json] [--survey CODE] [--output FILE] [--chartjs FILE]\n"
+    "             [--format html|pdf|md|json] [--survey CODE] [--output FILE] [--chartjs FILE]\n"
     "\n"
     "The periodic satisfaction report of one survey (default: the first survey of the\n"
     "configuration) for a period (2026Q3, 2026-09, 2026; in the configuration's time\n"
@@ -35,7 +36,15 @@ static const char usage[] =
     "                  three carry the same numbers (default: json with --json, else md)\n"
     "  --format html   one self-contained page with charts (Chart.js, inlined): Debian's\n"
     "                  libjs-chart.js, or --chartjs FILE / $MANYI_CHARTJS\n"
+    "  --format pdf    the HTML page printed by headless Chromium (Debian's chromium, or\n"
+    "                  $MANYI_CHROMIUM) with its print stylesheet: the verdict on page 1\n"
     "  --output FILE   write FILE (complete or not at all) instead of standard output\n"
+    "\n"
+    "The report opens with a summary (the verdict: figures against their targets and\n"
+    "the previous period, departments, the three drivers by importance x gap, complaint\n"
+    "causes, actions due) and the findings and recommendations as sentences. Its\n"
+    "language: manyi --lang zh_CN|en, else the configuration's 'language', else the\n"
+    "locale's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); Chinese from po/zh_CN.po.\n"
     "\n"
     "No personal data: customers appear only as counts. Exit status 1 when the survey\n"
     "or period is unknown, the period has no responses, or the output cannot be written.\n";
@@ -43,6 +52,7 @@ static const char usage[] =
 static int render(const json_t *doc, const char *format, const char *chartjs, FILE *f, mi_err *e) {
   if (!strcmp(format, "md")) return mi_report_write_md(doc, f, e);
   if (!strcmp(format, "html")) return mi_report_write_html(doc, chartjs, f, e);
+  if (!strcmp(format, "pdf")) return mi_report_write_pdf(doc, chartjs, NULL, f, e);
   if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) || fputc('\n', f) == EOF)
     return mi_err_set(e, MI_EIO, "writing the report: %s", strerror(errno));
   return 0;
@@ -84,10 +94,19 @@ static int run(mi_cli *cli, int argc, char **argv) {
     return mi_cli_usage_error("report", "the report is 'satisfaction': manyi report "
                               "satisfaction --period 2026Q3");
   if (!period) return mi_cli_usage_error("report", "satisfaction needs --period P (2026Q3, 2026-09, 2026)");
-  if (strcmp(format, "json") && strcmp(format, "md") && strcmp(format, "html"))
-    return mi_cli_usage_error("report", "--format '%s': use html, md or json", format);
+  if (strcmp(format, "json") && strcmp(format, "md") && strcmp(format, "html") && strcmp(format, "pdf"))
+    return mi_cli_usage_error("report", "--format '%s': use html, pdf, md or json", format);
+  if (!strcmp(format, "pdf") && !output && isatty(STDOUT_FILENO))
+    return mi_cli_usage_error("report", "--format pdf writes a binary file: give --output FILE");
   mi_err e = {0};
-  if (!strcmp(format, "html")) {
+  const char *chromium = !strcmp(format, "pdf") ? mi_report_chromium_path() : NULL;
+  if (!strcmp(format, "pdf") && (!chromium || access(chromium, X_OK))) {
+    mi_err_set(&e, MI_ENOTFOUND, "--format pdf prints the HTML page with Chromium: install Debian's "
+               "package chromium (apt-get install chromium), or give its path in MANYI_CHROMIUM%s%s%s",
+               chromium ? " (" : "", chromium ? chromium : "", chromium ? " is not a program)" : "");
+    return mi_cli_fail(&e);
+  }
+  if (!strcmp(format, "html") || !strcmp(format, "pdf")) {
     if (!chartjs) chartjs = mi_report_chartjs_path();
     if (!chartjs || access(chartjs, R_OK)) {
       mi_err_set(&e, MI_ENOTFOUND, "the HTML report needs Chart.js: install Debian's package "
@@ -100,6 +119,8 @@ static int run(mi_cli *cli, int argc, char **argv) {
   }
   r.period = period;
   if (mi_cli_open_store(cli, 0)) return 1;
+  /* the report's language: --lang, the configuration's, else the locale's */
+  mi_i18n_set(cli->lang ? cli->lang : cli->cfg->language ? cli->cfg->language : mi_i18n_from_locale());
   if (output && mi_outfile_check(output, mi_cli_db_path(cli), &e)) return mi_cli_fail(&e);
   json_t *doc = mi_report_gather(cli->store, cli->cfg, &r, &e);
   if (!doc) return mi_cli_fail(&e);

@@ -2,6 +2,7 @@
  * cron): queue the occurrences of the recurring jobs that are due, then fire
  * every due job through core/sched's runner. */
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -51,19 +52,38 @@ enum { RUN_BUSY_LIMIT = 600 };
 
 static int64_t tick_now; /* tick --now: the log lines carry that time too */
 
-static void on_job(void *ctx, const mi_queue_job *j, int rc, int dead, const mi_err *e) {
-  mi_cli *cli = ctx;
-  if (cli->quiet && rc == 0) return;
+/* Log levels of `manyi run` and `manyi tick` (stderr, one line per event, for
+ * journald): error (the run stops), warn (a job failed, the database is
+ * busy), info (each job with its outcome and duration; start and stop),
+ * debug (each pass). */
+enum { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
+static int log_level = LOG_INFO;
+
+static void logf_(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_(int level, const char *fmt, ...) {
+  if (level > log_level) return;
   char at[21];
   mi_instant_format(tick_now ? tick_now : mi_cli_now(), at);
+  fprintf(stderr, "%s %-5s ", at, level_names[level]);
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+static void on_job(void *ctx, const mi_queue_job *j, int rc, int dead, const mi_err *e,
+                   double seconds) {
+  (void)ctx;
   if (rc == 0) {
-    fprintf(stderr, "%s done %s (%s)\n", at, j->key, j->kind);
+    logf_(LOG_INFO, "job %s (%s) done in %.3f s", j->key, j->kind, seconds);
     return;
   }
   char msg[1400];
   mi_err_format(e, msg, sizeof msg);
-  fprintf(stderr, "%s %s %s (%s, attempt %lld): %s\n", at, dead ? "DEAD" : "failed, will retry",
-          j->key, j->kind, (long long)j->attempts, msg);
+  logf_(dead ? LOG_ERROR : LOG_WARN, "job %s (%s) %s after %.3f s (attempt %lld): %s", j->key,
+        j->kind, dead ? "DEAD" : "failed, will retry", seconds, (long long)j->attempts, msg);
 }
 
 /* One pass at now: recurring occurrences, then the due jobs. */
@@ -81,11 +101,13 @@ static int parse_opts(const char *cmd, int argc, char **argv, run_opts *o) {
                                           {"until-idle", no_argument, NULL, 'u'},
                                           {"busy-limit", required_argument, NULL, 'b'},
                                           {"batch", required_argument, NULL, 'B'},
+                                          {"verbose", no_argument, NULL, 'v'},
+                                          {"log-level", required_argument, NULL, 'L'},
                                           {NULL, 0, NULL, 0}};
   int opt;
   mi_err e = {0};
   int is_tick = !strcmp(cmd, "tick");
-  while ((opt = getopt_long(argc, argv, "n:p:l:m:ub:B:", options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "n:p:l:m:ub:B:vL:", options, NULL)) != -1) {
     char *end = NULL;
     switch (opt) {
     case 'n':
@@ -118,6 +140,15 @@ static int parse_opts(const char *cmd, int argc, char **argv, run_opts *o) {
         return mi_cli_usage_error(cmd, "--batch takes a number of jobs from 1 to %d",
                                   MI_SCHED_BATCH_LIMIT);
       break;
+    case 'v': log_level = LOG_DEBUG; break;
+    case 'L': {
+      int found = -1;
+      for (int i = 0; i <= LOG_DEBUG; i++)
+        if (!strcmp(optarg, level_names[i])) found = i;
+      if (found < 0) return mi_cli_usage_error(cmd, "--log-level '%s': use error, warn, info or debug", optarg);
+      log_level = found;
+      break;
+    }
     case 'u':
       if (is_tick) return mi_cli_usage_error(cmd, "--until-idle is for `manyi run`");
       o->until_idle = 1;
@@ -145,6 +176,7 @@ static void print_report(mi_cli *cli, const mi_sched_report *r, size_t queued) {
 
 static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
   run_opts o = {.poll = 5, .lease = 300, .max_attempts = 5, .busy_limit = RUN_BUSY_LIMIT};
+  log_level = cli->quiet ? LOG_WARN : LOG_INFO; /* -v and --log-level say otherwise */
   int rc = parse_opts(cmd, argc, argv, &o);
   if (rc) return rc;
   if (mi_cli_open_store(cli, 0)) return 1;
@@ -171,8 +203,7 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
   sa.sa_handler = on_signal; /* no SA_RESTART: the sleep ends at once */
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
-  if (!cli->quiet) fprintf(stderr, "manyi run: %s, polling every %gs; SIGTERM or Ctrl-C stops\n",
-                           owner, o.poll);
+  logf_(LOG_INFO, "manyi run: %s, polling every %gs; SIGTERM or Ctrl-C stops", owner, o.poll);
   struct timespec busy_since = {0, 0}; /* of the first busy pass in a row; 0: not busy */
   while (!stop_flag) {
     struct timespec started, t;
@@ -189,22 +220,21 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
                                        : -1;
       if (busy < 0 || busy >= o.busy_limit) {
         if (busy >= 0)
-          fprintf(stderr, "manyi run: the database stayed busy for %.0f s (--busy-limit %g)\n",
-                  busy, o.busy_limit);
+          logf_(LOG_ERROR, "manyi run: the database stayed busy for %.0f s (--busy-limit %g)",
+                busy, o.busy_limit);
         mi_job_context_free(&ctx);
         return mi_cli_fail(&e);
       }
-      if (!cli->quiet) {
-        char msg[1400];
-        mi_err_format(&e, msg, sizeof msg);
-        fprintf(stderr, "manyi run: %s; waiting (%.0f s of --busy-limit %g)\n", msg, busy,
-                o.busy_limit);
-      }
+      char msg[1400];
+      mi_err_format(&e, msg, sizeof msg);
+      logf_(LOG_WARN, "manyi run: %s; waiting (%.0f s of --busy-limit %g)", msg, busy, o.busy_limit);
       struct timespec ts = {(time_t)o.poll, (long)((o.poll - (double)(time_t)o.poll) * 1e9)};
       nanosleep(&ts, NULL);
       continue;
     }
     busy_since.tv_sec = 0;
+    logf_(LOG_DEBUG, "pass: %zu recurring queued, %zu jobs ran (%zu done, %zu to retry, %zu dead)",
+          queued, rep.ran, rep.done, rep.retried, rep.dead);
     total.ran += rep.ran, total.done += rep.done, total.retried += rep.retried;
     total.dead += rep.dead, total.lost += rep.lost, total_queued += queued;
     if (o.until_idle && rep.ran == 0) break;
@@ -212,7 +242,7 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
     if (!stop_flag) nanosleep(&ts, NULL);
   }
   mi_job_context_free(&ctx);
-  if (!cli->quiet && !cli->json) fprintf(stderr, "manyi run: stopped\n");
+  logf_(LOG_INFO, "manyi run: stopped");
   print_report(cli, &total, total_queued);
   return 0;
 }
@@ -221,6 +251,8 @@ static int run_run(mi_cli *cli, int argc, char **argv) { return run_cmd(cli, "ru
 static int run_tick(mi_cli *cli, int argc, char **argv) { return run_cmd(cli, "tick", argc, argv); }
 
 #define COMMON_OPTS                                                                           \
+  "  -v, --verbose       log each pass too (--log-level debug)\n"                           \
+  "  --log-level LEVEL   error, warn, info (default; warn with --quiet) or debug\n"        \
   "  --batch N           fire at most N jobs per transaction (default 256; a batch\n"        \
   "                      also takes no new job after 50 ms)\n"                              \
   "  --lease SECONDS     how long a job that runs alone is held (default 300); a\n"         \
@@ -245,7 +277,8 @@ const mi_cli_command mi_cmd_run = {
     "run by one. SIGTERM or Ctrl-C between passes exits 0; during a pass it ends\n"
     "the process at once (exit status 143 or 130): nothing of the batch in hand is\n"
     "committed and its jobs run again at the next start (a job running alone once\n"
-    "its lease ends). Logs go to stderr.\n"
+    "its lease ends). Logs go to stderr (for journald), one line per job with its\n"
+    "outcome and duration: \"TIME LEVEL job KEY (KIND) done in 0.012 s\".\n"
     "A database that another process keeps busy (a long import or batch holds the\n"
     "write lock past SQLite's 5 s) is waited for: the pass is retried every --poll\n"
     "seconds, for at most --busy-limit seconds in a row, then run exits with status 1.\n"

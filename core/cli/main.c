@@ -29,26 +29,7 @@ static void on_stop(int sig) {
   raise(sig);
 }
 
-static void usage(FILE *out) {
-  fputs("Usage: manyi [--config FILE] [--db FILE] [--json] [--quiet] COMMAND [ARGS...]\n"
-        "\n"
-        "manyi keeps customers, orders, tickets, surveys and loyalty points in one SQLite\n"
-        "file and runs the rules of a customer service department on them.\n"
-        "\n"
-        "Commands:\n",
-        out);
-  for (const mi_cli_entry *en = mi_cli_table; en->cmd; en++)
-    fprintf(out, "  %-10s %s\n", en->cmd->name, en->cmd->summary);
-  fputs("\n"
-        "Options:\n"
-        "  -c, --config FILE  configuration (default: $MANYI_CONFIG, else ./manyi.yaml)\n"
-        "  -d, --db FILE      database (default: the configuration's 'database')\n"
-        "  -j, --json         print data as JSON\n"
-        "  -q, --quiet        no progress or summaries\n"
-        "  -h, --help         this help; 'manyi COMMAND --help' for a command\n"
-        "  -V, --version      print the version\n",
-        out);
-}
+static void usage(FILE *out) { mi_cli_print_usage(out); }
 
 int main(int argc, char **argv) {
   mi_cli cli = {0};
@@ -59,14 +40,30 @@ int main(int argc, char **argv) {
       {"config", required_argument, NULL, 'c'}, {"db", required_argument, NULL, 'd'},
       {"json", no_argument, NULL, 'j'},         {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
-      {NULL, 0, NULL, 0}};
+      {"lang", required_argument, NULL, 'L'},   {"man", no_argument, NULL, 'M'},
+      {"completion", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
   int opt;
   /* '+': stop at the command name; its own options are parsed by the command. */
-  while ((opt = getopt_long(argc, argv, "+c:d:jqhV", options, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "+c:d:jqhVL:", options, NULL)) != -1) {
     switch (opt) {
     case 'c': cli.config_path = optarg; break;
     case 'd': cli.db_path = optarg; break;
-    case 'j': cli.json = 1; break;
+    case 'j': cli.json = 1; mi_cli_set_json_errors(1); break;
+    case 'L':
+      if (strcmp(optarg, "zh_CN") && strcmp(optarg, "en")) {
+        fprintf(stderr, "manyi: --lang '%s': use zh_CN or en\nTry 'manyi --help'.\n", optarg);
+        return 2;
+      }
+      cli.lang = optarg;
+      break;
+    case 'M': mi_cli_print_man(stdout); return 0;
+    case 'C':
+      if (strcmp(optarg, "bash")) {
+        fprintf(stderr, "manyi: --completion '%s': only bash is generated\n", optarg);
+        return 2;
+      }
+      mi_cli_print_completion(stdout);
+      return 0;
     case 'q': cli.quiet = 1; break;
     case 'h': usage(stdout); return 0;
     case 'V': printf("manyi %s\n", MANYI_VERSION); return 0;
@@ -80,7 +77,12 @@ int main(int argc, char **argv) {
   const mi_cli_entry *en = mi_cli_find(argv[optind]);
   const mi_cli_command *cmd = en ? en->cmd : NULL;
   if (!cmd) {
-    fprintf(stderr, "manyi: unknown command '%s'\nTry 'manyi --help'.\n", argv[optind]);
+    const char *near = mi_cli_suggest(argv[optind]);
+    char msg[300];
+    snprintf(msg, sizeof msg, "unknown command '%.100s'%s%s%s", argv[optind],
+             near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    if (cli.json) mi_cli_json_error("usage", NULL, msg, NULL);
+    else fprintf(stderr, "manyi: %s\nTry 'manyi --help'.\n", msg);
     return 2;
   }
   int sub_argc = argc - optind;

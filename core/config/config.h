@@ -303,6 +303,8 @@ typedef struct mi_config {
   int version;    /* always 1 */
   char *database; /* resolved against dir unless absolute */
   char *timezone;
+  char *language; /* of reports: "zh_CN", "en", or NULL (the locale's) */
+  mi_config_value display_names; /* {lang: {kind: {code: name}}}; NULL kind when absent */
   mi_config_limits limits;
   mi_config_calendar *calendars;
   size_t ncalendars;
@@ -359,6 +361,11 @@ const mi_config_survey *mi_config_find_survey(const mi_config *cfg, const char *
 const mi_config_workflow *mi_config_find_workflow(const mi_config *cfg, const char *kind);
 const mi_config_stage *mi_config_find_stage(const mi_config_workflow *w, const char *name);
 const mi_config_question *mi_config_find_question(const mi_config_survey *survey, const char *code);
+/* The display name of code (a survey, question, dimension, department,
+ * tier or category: kind "surveys", "questions", ...) in lang ("zh_CN",
+ * "en") from display_names:, or NULL when it has none. */
+const char *mi_config_display_name(const mi_config *cfg, const char *lang, const char *kind,
+                                   const char *code);
 const mi_config_policy *mi_config_find_policy(const mi_config *cfg, const char *name);
 const mi_config_user *mi_config_find_user(const mi_config *cfg, const char *name);
 /* 1 when name is a portable OS user name ([A-Za-z_][A-Za-z0-9._-]{0,31}). */

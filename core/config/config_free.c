@@ -86,5 +86,7 @@ void mi_config_free(mi_config *cfg) {
   free(cfg->dir);
   free(cfg->database);
   free(cfg->timezone);
+  free(cfg->language);
+  mi_cfg_value_clear(&cfg->display_names);
   free(cfg);
 }

@@ -13,7 +13,7 @@
 #include "config/config_internal.h"
 
 static const char *const top_keys[] = {
-    "version", "database", "timezone", "limits",  "calendars",  "departments", "tiers",
+    "version", "database", "timezone", "language", "display_names", "limits",  "calendars",  "departments", "tiers",
     "users",   "policies", "sla",      "surveys", "evaluation", "schedule",    "workflows",
     "followup", "care", "ticket_kinds", "categories", "channels", NULL};
 static const char *const top_required[] = {"version", "database", "calendars", "departments", NULL};
@@ -53,6 +53,11 @@ static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
   } else if (!(cfg->timezone = mi_cfg_strdup(c, "UTC"))) {
     return MI_ENOMEM;
   }
+  if ((n = mi_cfg_get(root, "language"))) {
+    if ((rc = mi_cfg_text(c, n, &cfg->language))) return rc;
+    if (strcmp(cfg->language, "zh_CN") && strcmp(cfg->language, "en"))
+      return mi_cfg_fail(c, n, "language '%s': use zh_CN or en", cfg->language);
+  }
 
   static const struct {
     const char *key;
@@ -71,6 +76,7 @@ static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
       {"workflows", mi_cfg_load_workflows},
       {"followup", mi_cfg_load_followup},
       {"care", mi_cfg_load_care},
+      {"display_names", mi_cfg_load_display_names},
   };
   for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
     if ((n = mi_cfg_get(root, sections[i].key)) && (rc = sections[i].load(c, n))) return rc;

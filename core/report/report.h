@@ -52,11 +52,36 @@ json_t *mi_report_seasonality(const char *period, const json_t *points);
  * every cell a string formatted once for both renderers. Caller owns. */
 json_t *mi_report_tables(const json_t *doc);
 
+/* report_summary.c: the verdict that opens the report, read off the
+ * gathered sections (no pass of its own), with the findings and
+ * recommendations as sentences in the language of util/i18n.h; added to doc
+ * as "summary" (and "language"). 0 or MI_ENOMEM. */
+int mi_report_add_summary(const mi_config *cfg, json_t *doc);
+/* Names for people, in the report's language: a headline figure (csat, nps,
+ * index), a department metric, a quadrant of the drivers. */
+const char *mi_report_figure_name(const char *figure);
+const char *mi_report_metric_name(const char *metric);
+const char *mi_report_quadrant_name(const char *code);
+/* The name the report shows for code of kind ("departments", "tiers",
+ * "surveys", "questions", "dimensions", "categories"): the document's
+ * "names" (the configuration's display_names in the report's language, else
+ * its name or question text), else the code. */
+const char *mi_report_name(const json_t *doc, const char *kind, const char *code);
+
 /* Markdown (report_md.c) and the self-contained HTML page (report_html.c),
  * written to out. chartjs: the path of Chart.js (chart.min.js or chart.js
  * of Debian's libjs-chart.js), read and inlined in the page. */
 int mi_report_write_md(const json_t *doc, FILE *out, mi_err *e);
 int mi_report_write_html(const json_t *doc, const char *chartjs, FILE *out, mi_err *e);
+
+/* The PDF (report_pdf.c): the HTML page printed by headless Chromium
+ * (chromium: its path, NULL: mi_report_chromium_path) with the page's print
+ * stylesheet, written to out. MI_ENOTFOUND without Chromium, MI_EIO when it
+ * fails or takes longer than two minutes. */
+int mi_report_write_pdf(const json_t *doc, const char *chartjs, const char *chromium, FILE *out,
+                        mi_err *e);
+/* $MANYI_CHROMIUM, else Debian's /usr/bin/chromium when it exists; NULL when none. */
+const char *mi_report_chromium_path(void);
 
 /* The Chart.js file to inline: $MANYI_CHARTJS, else the first of Debian's
  * libjs-chart.js paths that exists; NULL when none. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "util/i18n.h"
 
 /* Text in a Markdown table cell or paragraph: '|' and HTML's specials
  * escaped (a renderer passes raw HTML through), line breaks as spaces. */
@@ -41,16 +42,19 @@ static void table(FILE *f, const json_t *t) {
 
 int mi_report_write_md(const json_t *doc, FILE *f, mi_err *e) {
   const json_t *p = json_object_get(doc, "period");
-  fputs("# Satisfaction report ", f);
+  fputs("# ", f);
+  put(f, _("Satisfaction report"));
+  fputs(" ", f);
   put(f, json_string_value(json_object_get(p, "label")));
   fputs(": ", f);
-  put(f, json_string_value(json_object_get(doc, "survey_name")));
+  put(f, mi_report_name(doc, "surveys", json_string_value(json_object_get(doc, "survey"))));
   fputs(" (", f);
   put(f, json_string_value(json_object_get(doc, "survey")));
   fputs(")\n\n", f);
-  fprintf(f, "Period %s to %s (end exclusive), generated %s by manyi.\n\n",
+  fprintf(f, _("Period %s to %s (end exclusive), generated %s by manyi."),
           json_string_value(json_object_get(p, "from")), json_string_value(json_object_get(p, "to")),
           json_string_value(json_object_get(doc, "generated_at")));
+  fputs("\n\n", f);
   json_t *sections = mi_report_tables(doc), *s, *v;
   size_t i, j;
   json_array_foreach(sections, i, s) {

@@ -90,6 +90,7 @@ typedef struct outcome {
   int rc;   /* the handler's: 0 done, <0 failed (he says why) */
   int dead; /* failed for good */
   int lost; /* another runner claimed it meanwhile: nothing of this run stays */
+  double secs; /* how long it ran */
   mi_err he;
 } outcome;
 
@@ -143,6 +144,12 @@ static int fire(mi_store *s, mi_queue_batch *b, const mi_sched_kind *k, void *ud
 /* The job most due when it runs its own transactions (own_txn): claimed with
  * a lease on its own, run, and completed, as one job at a time. *none is set
  * when nothing was due after all. Returns 0 or a store failure. */
+static double seconds_since(const struct timespec *t0) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static int run_alone(mi_store *s, const mi_sched_kind *kinds, void *ud, const mi_sched_opts *o,
                      int64_t lease, int max_attempts, int64_t now, mi_sched_report *r,
                      int *none, mi_err *e) {
@@ -154,6 +161,8 @@ static int run_alone(mi_store *s, const mi_sched_kind *kinds, void *ud, const mi
   }
   r->ran++;
   mi_err he = {0};
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   const mi_sched_kind *k = mi_sched_find_kind(kinds, j.kind);
   int dead = 0;
   if (!k) {
@@ -192,16 +201,11 @@ static int run_alone(mi_store *s, const mi_sched_kind *kinds, void *ud, const mi
     else r->retried++;
   }
   r->batches++;
-  if (o->on_job) o->on_job(o->ctx, &j, rc, dead, &he);
+  if (o->on_job) o->on_job(o->ctx, &j, rc, dead, &he, seconds_since(&t0));
   mi_queue_job_clear(&j);
   return 0;
 }
 
-static double seconds_since(const struct timespec *t0) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
-}
 
 /* One batch: reads up to want due jobs and fires them in order in one
  * transaction, until one runs its own transactions, the time slice is over
@@ -237,7 +241,10 @@ static int run_batch(mi_store *s, mi_queue_batch *b, const mi_sched_kind *kinds,
     oc->rc = oc->dead = oc->lost = 0;
     oc->he.code = oc->he.line = oc->he.column = 0;
     oc->he.file[0] = oc->he.msg[0] = '\0';
+    struct timespec tj;
+    clock_gettime(CLOCK_MONOTONIC, &tj);
     if ((rc = fire(s, b, k, ud, o, max_attempts, &jobs[ran], now, oc, e))) break;
+    oc->secs = seconds_since(&tj);
   }
   if (rc) mi_store_rollback(s);
   else rc = mi_store_commit(s, e);
@@ -256,7 +263,7 @@ static int run_batch(mi_store *s, mi_queue_batch *b, const mi_sched_kind *kinds,
       if (out[i].rc == 0) r->done++;
       else if (out[i].dead) r->dead++;
       else r->retried++;
-      if (o->on_job) o->on_job(o->ctx, &jobs[i], out[i].rc, out[i].dead, &out[i].he);
+      if (o->on_job) o->on_job(o->ctx, &jobs[i], out[i].rc, out[i].dead, &out[i].he, out[i].secs);
     }
   }
   for (size_t i = 0; i < n; i++) mi_queue_job_clear(&jobs[i]);

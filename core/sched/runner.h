@@ -69,7 +69,9 @@ typedef struct mi_sched_opts {
   /* when set: commit the jobs of the batch in hand that ran, and return */
   volatile sig_atomic_t *stop;
   /* Told about every job run: rc 0 done, <0 failed (e says why). May be NULL. */
-  void (*on_job)(void *ctx, const mi_queue_job *job, int rc, int dead, const mi_err *e);
+  /* seconds: the job's handler and completion, on the monotonic clock */
+  void (*on_job)(void *ctx, const mi_queue_job *job, int rc, int dead, const mi_err *e,
+                 double seconds);
   void *ctx;
 } mi_sched_opts;
 

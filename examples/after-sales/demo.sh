@@ -54,12 +54,24 @@ run action add --department support --title "Call back within the SLA" \
   --metric first_response_met --baseline 2026Q3
 
 heading "The satisfaction report for 2026Q3"
-# One self-contained HTML page (charts by Chart.js, inlined); its headline here in Markdown.
+# One self-contained HTML page (charts by Chart.js, inlined), in English and in
+# Chinese; the Chinese report's verdict (its first screen) here in Markdown.
 MANYI_NOW=2026-10-25T00:00:00+08:00 run report satisfaction --period 2026Q3 --format html \
   --output "$work/satisfaction-2026Q3.html"
-MANYI_NOW=2026-10-25T00:00:00+08:00 run report satisfaction --period 2026Q3 --format md |
-  sed -n '/^## 2\. Headline/,/^## 3\./p' | sed '$d'
-echo "the whole report: $work/satisfaction-2026Q3.html (open it in a browser)"
+MANYI_NOW=2026-10-25T00:00:00+08:00 run --lang zh_CN report satisfaction --period 2026Q3 \
+  --format html --output "$work/satisfaction-2026Q3.zh_CN.html"
+MANYI_NOW=2026-10-25T00:00:00+08:00 run --lang zh_CN report satisfaction --period 2026Q3 --format md |
+  sed -n '/^## 摘要/,/^## 1\./p' | sed '$d'
+# and on paper (headless Chromium prints the page; its first page is the verdict)
+if [ -x "${MANYI_CHROMIUM:-/usr/bin/chromium}" ]; then
+  MANYI_NOW=2026-10-25T00:00:00+08:00 run --lang zh_CN report satisfaction --period 2026Q3 \
+    --format pdf --output "$work/satisfaction-2026Q3.zh_CN.pdf"
+  echo "the Chinese report on paper: $work/satisfaction-2026Q3.zh_CN.pdf"
+else
+  echo "(no PDF: install Debian's chromium for --format pdf)"
+fi
+echo "the report in English: $work/satisfaction-2026Q3.html"
+echo "the whole report in Chinese: $work/satisfaction-2026Q3.zh_CN.html (open it in a browser)"
 
 # --- The front desk (issue 18): a caller is found by the number they call
 # from, the call is logged, their complaint is opened, routed and assigned to

@@ -56,7 +56,13 @@ contains "$tmp/satisfaction-2026Q3.html" '<canvas'
 MANYI_NOW=2026-10-25T00:00:00+08:00 "$manyi" --config "$src/examples/after-sales/manyi.yaml" --db "$db" \
   --json survey score csat --period 2026Q3 >"$tmp/score.json"
 csat=$(sqlite3 :memory: "select printf('%.1f', 100 * json_extract(readfile('$tmp/score.json'), '$.csat.p'))")
-contains "$out" "| CSAT % (top-2-box) | $csat |"
+# the demo shows the Chinese report's verdict: this period's CSAT first
+contains "$out" "| 满意率 CSAT %（前两档） | $csat |"
+contains "$tmp/satisfaction-2026Q3.zh_CN.html" '<html lang="zh-CN">'
+contains "$out" "the whole report in Chinese: "
+if [ -x /usr/bin/chromium ]; then
+  [ "$(head -c 5 "$tmp/satisfaction-2026Q3.zh_CN.pdf")" = "%PDF-" ] && ok || bad "no Chinese PDF report"
+fi
 # the same demo twice gives the same output (fixed times, seeded draw, generated answers)
 expect 0 bash "$src/examples/after-sales/demo.sh" "$manyi" "$db"
 same "$(sed -n '/== Sample/,$p' "$tmp/out" | md5sum)" "$(sed -n '/== Sample/,$p' "$out" | md5sum)" "the cycle is deterministic"

@@ -4,6 +4,8 @@
 (function () {
   'use strict';
   var doc = JSON.parse(document.getElementById('manyi-data').textContent);
+  var labelsEl = document.getElementById('manyi-labels');
+  var labels = labelsEl ? JSON.parse(labelsEl.textContent) : {};
   var colours = ['#2a6fb0', '#e07b24', '#3a9a4a', '#c0392b', '#8e5bb5', '#7f8c8d'];
   var drawn = 0;
   Chart.register({
@@ -18,6 +20,7 @@
     }
   });
   Chart.defaults.animation = false;
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.responsive = false;
   function value(f) { return f && typeof f.value === 'number' ? f.value : null; }
   function make(id, config) {
@@ -95,7 +98,7 @@
     type: 'scatter',
     data: {
       datasets: quadrants.map(function (q, i) {
-        return { label: q, backgroundColor: colours[i], pointRadius: 6,
+        return { label: labels[q] || q, backgroundColor: colours[i], pointRadius: 6,
                  data: items.filter(function (d) { return d.quadrant === q; })
                             .map(function (d) { return { x: d.performance, y: d.importance, name: d.question }; }) };
       }).concat([
