@@ -115,6 +115,11 @@ typedef struct mi_batch_spec {
    * decide() returned; counts it in the batch's own summary. Returns 0 or a
    * negative error (e), which rolls the chunk back and stops the run. */
   int (*apply)(void *ctx, int phase, int i, int status, mi_err *e);
+  /* May be NULL. Called once a chunk's items are all applied, in the
+   * chunk's transaction before its checkpoint (also in a dry run), so that
+   * a batch can write what apply() gathered with a few statements of many
+   * rows. Returns 0 or a negative error (e), which rolls the chunk back. */
+  int (*flush)(void *ctx, int phase, mi_err *e);
   /* The item's row id and external id, for the failure list. */
   void (*ident)(void *ctx, int i, int64_t *id, const char **external_id);
 } mi_batch_spec;
