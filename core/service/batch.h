@@ -1,6 +1,8 @@
 /* The batch engine: the chunked, resumable loop every batch of policy calls
- * runs through (eval tiers, eval points). Items are read in id order in
- * chunks; each chunk is decided (the policy calls, optionally on worker
+ * runs through (eval tiers, eval points). Items are read in chunks, each
+ * going on after the last item of the one before (in id order, or in the
+ * order the batch's read defines: eval points takes orders in customer
+ * order); each chunk is decided (the policy calls, optionally on worker
  * threads), checked by the breaker, then applied and checkpointed in one
  * transaction, so a killed run resumes after the last committed chunk. The
  * engine owns the batch lock, the transactions, the job row and its

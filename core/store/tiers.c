@@ -72,8 +72,8 @@ static int update_sql(int n, mi_strbuf *b) {
 
 static int history_sql(int n, mi_strbuf *b) {
   /* ?1 policy, ?2 job, ?3 instant; then 4 values a row */
-  int rc = mi_strbuf_appends(b, "INSERT OR IGNORE INTO tier_history(customer_id, old_tier, new_tier,"
-                                " reason, policy, job_id, changed_at) VALUES ");
+  int rc = mi_strbuf_appends(b, "INSERT OR IGNORE INTO tier_history(customer_id, old_tier,"
+                                " new_tier, reason, policy, job_id, changed_at) VALUES ");
   for (int i = 0; i < n; i++) {
     int k = 4 + 4 * i;
     rc |= mi_strbuf_appendf(b, "%s(?%d, ?%d, ?%d, ?%d, ?1, ?2, ?3)", i ? ", " : "", k, k + 1,
@@ -143,7 +143,8 @@ int mi_tier_set_many(mi_store *s, const mi_tier_change *c, int n, const char *po
     if (done[i]) continue;
     int m = 0;
     for (int j = i; j < n; j++)
-      if (!done[j] && !strcmp(c[j].new_tier, c[i].new_tier)) done[j] = 1, ids[m++] = c[j].customer_id;
+      if (!done[j] && !strcmp(c[j].new_tier, c[i].new_tier))
+        done[j] = 1, ids[m++] = c[j].customer_id;
     rc = set_tier(s, c[i].new_tier, ids, m, e);
   }
   free(ids);
