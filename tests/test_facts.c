@@ -349,7 +349,7 @@ static void test_set_and_one_equal_query(void **state) {
   assert_int_equal(sn.n, n - 3);
   for (int i = 0; i < nrefs; i++) {
     mi_customer_facts f;
-    char ext[16];
+    char ext[80];
     snprintf(ext, sizeof ext, "%s", refs[i].text[0]);
     assert_int_equal(mi_customer_facts_get(s, ext, as_of, &f, &e), 0);
     check(&f);

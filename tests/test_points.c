@@ -731,6 +731,74 @@ static int64_t remaining(mi_store *s, const char *customer_id, int64_t lot) {
 
 /* Lots of C3: L1 100 until 2027-03-01, L2 50 until 2026-12-01, L3 70 never,
  * L4 40 expired on 2026-10-01. Available now: 100 + 50 + 70 = 220; balance 260. */
+typedef struct seen {
+  int n;
+  char ids[16][8];
+} seen;
+
+static int see(void *ctx, const mi_point_event *ev) {
+  seen *x = ctx;
+  snprintf(x->ids[x->n++], sizeof x->ids[0], "%s", ev->external_id);
+  return 0;
+}
+
+/* Orders stream in customer order (customer, then ordered_at, amount and
+ * id), so that a customer's orders are read together; a chunk goes on after
+ * the last order of the one before it, by its place in that order, and what
+ * was credited in between is left out. Written in id order O1..O7 below,
+ * the orders of P (first customer) and Q interleave. */
+static void test_orders_stream_by_customer(void **state) {
+  (void)state;
+  mi_store *s = fresh("stream.db");
+  mi_err e = {0};
+  int64_t p = customer(s, "P"), q = customer(s, "Q");
+  order(s, "O1", q, 100, T_2026_06_01, "completed");
+  order(s, "O2", p, 500, T_2026_06_01 + DAY, "completed");
+  order(s, "O3", q, 200, T_2026_06_01 - DAY, "completed");
+  order(s, "O4", p, 300, T_2026_06_01 + DAY, "completed"); /* same instant as O2, less */
+  order(s, "O5", p, 900, T_2026_06_01, "refunded");        /* not an event */
+  order(s, "O6", p, 100, T_2026_06_01 - 2 * DAY, "completed");
+  order(s, "O7", q, 100, T_2026_12_01, "completed"); /* after as_of */
+  /* P: O6 (earliest), O4 (same instant as O2, smaller amount), O2; Q: O3, O1 */
+  static const char *const want[] = {"O6", "O4", "O2", "O3", "O1"};
+  seen all = {0};
+  assert_int_equal(mi_point_events_uncredited(s, MI_POINT_ORDERS, now, 0, 16, see, &all, &e), 0);
+  assert_int_equal(all.n, 5);
+  for (int i = 0; i < 5; i++) assert_string_equal(all.ids[i], want[i]);
+  /* Two at a time, each chunk after the last order of the one before. */
+  int64_t after = 0, ids[8];
+  int got = 0;
+  for (;;) {
+    seen two = {0};
+    assert_int_equal(mi_point_events_uncredited(s, MI_POINT_ORDERS, now, after, 2, see, &two, &e), 0);
+    for (int i = 0; i < two.n; i++) {
+      assert_string_equal(two.ids[i], want[got + i]);
+      mi_point_event ev;
+      assert_int_equal(mi_point_event_order(s, two.ids[i], &ev, &e), 0);
+      ids[got + i] = ev.id;
+    }
+    got += two.n;
+    if (two.n < 2) break;
+    after = ids[got - 1];
+  }
+  assert_int_equal(got, 5);
+  /* After O4 with O2 credited meanwhile: Q's orders are what is left. */
+  mi_ledger_entry l = {.customer_id = p, .kind = "earn", .points = 5, .reason = "r",
+                       .idempotency_key = "order:O2:earn", .created_at = now};
+  assert_int_equal(mi_ledger_append(s, &l, NULL, &e), MI_PUT_INSERTED);
+  seen rest = {0};
+  assert_int_equal(mi_point_events_uncredited(s, MI_POINT_ORDERS, now, ids[1], 16, see, &rest, &e), 0);
+  assert_int_equal(rest.n, 2);
+  assert_string_equal(rest.ids[0], "O3");
+  assert_string_equal(rest.ids[1], "O1");
+  /* An order that is gone as the place to go on from: from the start. */
+  seen again = {0};
+  assert_int_equal(mi_point_events_uncredited(s, MI_POINT_ORDERS, now, 999999, 16, see, &again, &e), 0);
+  assert_int_equal(again.n, 4);
+  assert_string_equal(again.ids[0], "O6");
+  mi_store_close(s);
+}
+
 static void test_redeem(void **state) {
   (void)state;
   mi_store *s = fresh("redeem.db");
@@ -880,6 +948,7 @@ int main(void) {
       cmocka_unit_test(test_referral_rules),
       cmocka_unit_test(test_referral_points),
       cmocka_unit_test(test_resume),
+      cmocka_unit_test(test_orders_stream_by_customer),
       cmocka_unit_test(test_redeem),
       cmocka_unit_test(test_debt),
       cmocka_unit_test(test_replay_invariant),

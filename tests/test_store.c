@@ -345,6 +345,79 @@ static void test_tier_changes_are_recorded(void **state) {
   assert_int_equal(raw_exec(path_of("tiers.db"), "DELETE FROM tier_history"), SQLITE_CONSTRAINT);
 }
 
+static int64_t raw_int(const char *p, const char *sql) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  int64_t v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+/* A batch's changes stored by statements of 64 rows: 70 customers (a full
+ * group and a short one), each with its history row; a change the schema
+ * refuses, or of a customer that is gone, fails the call. */
+static void test_tier_changes_many(void **state) {
+  (void)state;
+  mi_store *s = fresh("tiers_many.db");
+  mi_err e = {0};
+  enum { N = 70 };
+  mi_tier_change ch[N];
+  char names[N][8];
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  for (int i = 0; i < N; i++) {
+    snprintf(names[i], sizeof names[i], "C%03d", i + 1);
+    mi_customer c = sample_customer(names[i]);
+    assert_int_equal(mi_customer_put(s, &c, &e), MI_PUT_INSERTED);
+    int64_t id;
+    assert_int_equal(mi_customer_id(s, names[i], &id, &e), 0);
+    /* in reverse order: the statements do not rely on id order */
+    ch[N - 1 - i] = (mi_tier_change){id, NULL, i % 2 ? "B" : "A", i % 2 ? "odd" : "even"};
+  }
+  assert_int_equal(mi_tier_set_many(s, ch, N, "tiers.lua", 0, 10, &e), 0);
+  assert_int_equal(mi_tier_set_many(s, ch, 0, "tiers.lua", 0, 10, &e), 0);
+  assert_int_equal(mi_store_commit(s, &e), 0);
+  const char *p = path_of("tiers_many.db");
+  assert_int_equal(raw_int(p, "SELECT count(*) FROM customers WHERE tier = 'A'"), 35);
+  assert_int_equal(raw_int(p, "SELECT count(*) FROM customers WHERE tier = 'B'"), 35);
+  /* C001 (i = 0) is A by "even", C070 (i = 69) B by "odd" */
+  assert_int_equal(raw_int(p, "SELECT count(*) FROM tier_history h JOIN customers c ON c.id ="
+                              " h.customer_id WHERE h.old_tier IS NULL AND h.policy = 'tiers.lua'"
+                              " AND h.job_id IS NULL AND h.changed_at = 10 AND ((c.external_id ="
+                              " 'C001' AND h.new_tier = 'A' AND h.reason = 'even') OR (c.external_id"
+                              " = 'C070' AND h.new_tier = 'B' AND h.reason = 'odd'))"),
+                   2);
+  assert_int_equal(raw_int(p, "SELECT count(*) FROM tier_history h JOIN customers c ON c.id ="
+                              " h.customer_id WHERE h.new_tier = c.tier"),
+                   N);
+
+  /* A to C for the first two, from what they hold; a customer that is gone */
+  mi_tier_change next[3] = {{ch[N - 1].customer_id, "A", "C", "down"},
+                            {ch[N - 2].customer_id, "B", "C", "down"},
+                            {999999, NULL, "A", "gone"}};
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  assert_int_equal(mi_tier_set_many(s, next, 3, NULL, 0, 20, &e), MI_EINVAL);
+  assert_non_null(strstr(e.msg, "refused by the schema or are gone"));
+  mi_store_rollback(s);
+  /* a tier the schema refuses (longer than 32) */
+  mi_tier_change bad = {ch[0].customer_id, "B", "ABCDEFGHIJABCDEFGHIJABCDEFGHIJABC", "long"};
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  assert_int_equal(mi_tier_set_many(s, &bad, 1, NULL, 0, 20, &e), MI_EINVAL);
+  mi_store_rollback(s);
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  assert_int_equal(mi_tier_set_many(s, next, 2, NULL, 0, 20, &e), 0);
+  assert_int_equal(mi_store_commit(s, &e), 0);
+  mi_store_close(s);
+  assert_int_equal(raw_int(p, "SELECT count(*) FROM customers WHERE tier = 'C'"), 2);
+  assert_int_equal(raw_int(p, "SELECT count(*) FROM tier_history"), N + 2);
+  assert_int_equal(raw_int(p, "SELECT count(*) FROM tier_history WHERE changed_at = 20 AND"
+                              " new_tier = 'C' AND old_tier IN ('A', 'B') AND policy IS NULL"),
+                   2);
+}
+
 static void test_tickets_log_their_entry(void **state) {
   (void)state;
   mi_store *s = fresh("tickets.db");
@@ -476,6 +549,7 @@ int main(void) {
       cmocka_unit_test(test_constraints_keep_bad_data_out),
       cmocka_unit_test(test_ledger_is_append_only_and_idempotent),
       cmocka_unit_test(test_tier_changes_are_recorded),
+      cmocka_unit_test(test_tier_changes_many),
       cmocka_unit_test(test_tickets_log_their_entry),
       cmocka_unit_test(test_survey_versions),
       cmocka_unit_test(test_jobs_evaluations_actions_audit),

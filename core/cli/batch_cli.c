@@ -1,6 +1,6 @@
 /* The terminal side of the batch engine (service/batch.h), shared by every
  * batch command (eval tiers, eval points): its options (--max-failures,
- * --max-failure-share, --failures), the progress line with a percentage and
+ * --max-failure-share, --failures, --chunk), the progress line with a percentage and
  * the time left, the failures as they happen, the breaker's report and the
  * exit status. */
 #include "cli/batch_cli.h"
@@ -34,6 +34,15 @@ int mi_cli_batch_option(mi_cli_batch *b, int opt, const char *arg, const char *c
     return 0;
   }
   case MI_CLI_BATCH_FAILURES: b->failures_path = arg; return 0;
+  case MI_CLI_BATCH_CHUNK: {
+    long long n = strtoll(arg, &end, 10);
+    if (errno || end == arg || *end || n < 1 || n > MI_CLI_BATCH_CHUNK_MAX || arg[0] == '+' ||
+        arg[0] == ' ')
+      return mi_cli_usage_error(cmd, "--chunk takes a whole number from 1 to %d, not '%s'",
+                                MI_CLI_BATCH_CHUNK_MAX, arg);
+    b->opt.chunk = (int)n;
+    return 0;
+  }
   default: return mi_cli_usage_error(cmd, "unknown option");
   }
 }

@@ -10,11 +10,15 @@
 #include "util/outfile.h"
 
 /* getopt_long values of the engine's options (beyond any short option). */
-enum { MI_CLI_BATCH_MAX_FAILURES = 0x200, MI_CLI_BATCH_MAX_SHARE, MI_CLI_BATCH_FAILURES };
+enum { MI_CLI_BATCH_MAX_FAILURES = 0x200, MI_CLI_BATCH_MAX_SHARE, MI_CLI_BATCH_FAILURES,
+       MI_CLI_BATCH_CHUNK };
+/* The largest --chunk: a chunk's items are held in memory. */
+enum { MI_CLI_BATCH_CHUNK_MAX = 1000000 };
 #define MI_CLI_BATCH_LONG_OPTIONS                                                  \
   {"max-failures", required_argument, NULL, MI_CLI_BATCH_MAX_FAILURES},            \
       {"max-failure-share", required_argument, NULL, MI_CLI_BATCH_MAX_SHARE},      \
-      {"failures", required_argument, NULL, MI_CLI_BATCH_FAILURES}
+      {"failures", required_argument, NULL, MI_CLI_BATCH_FAILURES},                \
+      {"chunk", required_argument, NULL, MI_CLI_BATCH_CHUNK}
 
 /* The --help lines of those options. */
 #define MI_CLI_BATCH_HELP                                                                \
@@ -27,7 +31,11 @@ enum { MI_CLI_BATCH_MAX_FAILURES = 0x200, MI_CLI_BATCH_MAX_SHARE, MI_CLI_BATCH_F
   "                      no bound\n"                                                      \
   "      --failures FILE every failure as CSV: id,external_id,error (with --json also\n" \
   "                      the summary's \"failures\"); the chunk that tripped the\n"     \
-  "                      breaker was not committed and is not in it\n"
+  "                      breaker was not committed and is not in it\n"                 \
+  "      --chunk N       customers or events per transaction (1 to 1000000): each\n"   \
+  "                      chunk is committed with its checkpoint, a run killed resumes\n" \
+  "                      after the last one; bigger chunks commit less often and\n"     \
+  "                      hold more in memory; default 500 (tiers), 20000 (points)\n"
 
 typedef struct mi_cli_batch {
   mi_batch_options opt;      /* what the options and the terminal set */

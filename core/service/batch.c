@@ -311,6 +311,7 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
         if (g->status[i] != MI_BATCH_DECIDED) rc = report(g, phase, i, e);
         if (rc == 0) rc = sp->apply(sp->ctx, phase, i, g->status[i], e);
       }
+      if (rc == 0 && sp->flush) rc = sp->flush(sp->ctx, phase, e);
       if (rc == 0) g->b = b;
     }
     if (rc == 0 && n > 0) {

@@ -1,6 +1,8 @@
 /* The batch engine: the chunked, resumable loop every batch of policy calls
- * runs through (eval tiers, eval points). Items are read in id order in
- * chunks; each chunk is decided (the policy calls, optionally on worker
+ * runs through (eval tiers, eval points). Items are read in chunks, each
+ * going on after the last item of the one before (in id order, or in the
+ * order the batch's read defines: eval points takes orders in customer
+ * order); each chunk is decided (the policy calls, optionally on worker
  * threads), checked by the breaker, then applied and checkpointed in one
  * transaction, so a killed run resumes after the last committed chunk. The
  * engine owns the batch lock, the transactions, the job row and its
@@ -120,6 +122,11 @@ typedef struct mi_batch_spec {
    * decide() returned; counts it in the batch's own summary. Returns 0 or a
    * negative error (e), which rolls the chunk back and stops the run. */
   int (*apply)(void *ctx, int phase, int i, int status, mi_err *e);
+  /* May be NULL. Called once a chunk's items are all applied, in the
+   * chunk's transaction before its checkpoint (also in a dry run), so that
+   * a batch can write what apply() gathered with a few statements of many
+   * rows. Returns 0 or a negative error (e), which rolls the chunk back. */
+  int (*flush)(void *ctx, int phase, mi_err *e);
   /* The item's row id and external id, for the failure list. */
   void (*ident)(void *ctx, int i, int64_t *id, const char **external_id);
 } mi_batch_spec;

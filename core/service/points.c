@@ -262,7 +262,7 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
     return mi_err_set(e, MI_EINVAL, "points run needs a store, a configuration, a policy and options");
   memset(sum, 0, sizeof *sum);
   run r = {.s = s, .cfg = cfg, .policy = policy, .opt = opt, .sum = sum};
-  r.cap = opt->batch.chunk > 0 ? opt->batch.chunk : MI_BATCH_CHUNK;
+  r.cap = opt->batch.chunk > 0 ? opt->batch.chunk : MI_POINTS_CHUNK;
   r.ev = calloc((size_t)r.cap, sizeof *r.ev);
   r.rv = calloc((size_t)r.cap, sizeof *r.rv);
   r.d = calloc((size_t)r.cap, sizeof *r.d);

@@ -15,9 +15,15 @@
 #include "store/ledger.h"
 #include "store/store.h"
 
+/* Events per transaction by default: more than the engine's 500, because
+ * each chunk's ledger entries touch pages all over the ledger's indexes (the
+ * idempotency keys are in no order the stream follows), and a commit writes
+ * each touched page once, however many entries it took. */
+enum { MI_POINTS_CHUNK = 20000 };
+
 typedef struct mi_points_run_options {
   int64_t as_of; /* events that occurred up to this instant; the customer view as of it */
-  /* dry run, chunk (events per transaction), now (created_at of the
+  /* dry run, chunk (events per transaction; 0: MI_POINTS_CHUNK), now (created_at of the
    * entries), breaker, failures, progress (phases "orders", "responses",
    * "feedback", "referrals", "reversals", "referral_reversals") */
   mi_batch_options batch;

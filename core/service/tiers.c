@@ -23,6 +23,9 @@ typedef struct run {
    * (store/customer_facts.c), and the policy's decision on each. */
   mi_facts_chunk chunk;
   mi_tier_decision *d;
+  /* The chunk's changes, stored together by b_flush (apply gathers them). */
+  mi_tier_change *changes;
+  int nchanges;
 } run;
 
 static void count_transition(mi_tier_run_summary *sum, const char *from, const char *to) {
@@ -54,6 +57,7 @@ static int b_read(void *ctx, int phase, int64_t after, int limit, int *n, int64_
   (void)phase;
   run *r = ctx;
   mi_facts_chunk_clear(&r->chunk);
+  r->nchanges = 0; /* what a rolled-back chunk gathered is gone with it */
   int rc = mi_customer_facts_each(r->s, r->opt->as_of, after, limit, mi_facts_chunk_add,
                                   mi_facts_chunk_add_unreadable, &r->chunk, e);
   if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading customers");
@@ -102,9 +106,18 @@ static int b_apply(void *ctx, int phase, int i, int status, mi_err *e) {
     if (mi_writer_row(r->diff, row, e)) return e->code;
   }
   if (r->opt->batch.dry_run) return 0;
-  int rc = mi_tier_set(r->s, f->id, d->tier, d->reason, mi_policy_path(r->policy), r->job_id,
-                       r->opt->batch.now, e);
-  return rc < 0 ? rc : 0;
+  /* f->tier was read in this transaction: it is the tier being replaced. */
+  r->changes[r->nchanges++] = (mi_tier_change){f->id, f->tier, d->tier, d->reason};
+  return 0;
+}
+
+static int b_flush(void *ctx, int phase, mi_err *e) {
+  (void)phase;
+  run *r = ctx;
+  int n = r->nchanges;
+  r->nchanges = 0;
+  return mi_tier_set_many(r->s, r->changes, n, mi_policy_path(r->policy), r->job_id,
+                          r->opt->batch.now, e);
 }
 
 static void b_ident(void *ctx, int i, int64_t *id, const char **external_id) {
@@ -123,7 +136,9 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   run r = {.s = s, .cfg = cfg, .policy = policy, .opt = opt, .sum = summary};
   int cap = opt->batch.chunk > 0 ? opt->batch.chunk : MI_BATCH_CHUNK;
   int rc = mi_facts_chunk_init(&r.chunk, cap, e);
-  if (rc == 0 && !(r.d = calloc((size_t)cap, sizeof *r.d))) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (rc == 0 && (!(r.d = calloc((size_t)cap, sizeof *r.d)) ||
+                  !(r.changes = calloc((size_t)cap, sizeof *r.changes))))
+    rc = mi_err_set(e, MI_ENOMEM, "out of memory");
   if (rc == 0 && opt->diff) {
     static const char *const cols[] = {"external_id", "old_tier", "new_tier", "reason"};
     rc = mi_writer_open(opt->diff, MI_FORMAT_CSV, cols, 4, &r.diff, e);
@@ -138,7 +153,7 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
                         .policy = mi_policy_path(policy), .nworkers = opt->nworkers, .ctx = &r,
                         .job_id = &r.job_id, /* the history names the job */
                         .count = b_count, .read = b_read, .decide = b_decide, .apply = b_apply,
-                        .ident = b_ident};
+                        .flush = b_flush, .ident = b_ident};
   mi_batch_options bo = opt->batch;
   bo.chunk = cap;
   mi_batch_summary bs;
@@ -153,6 +168,7 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   }
   mi_facts_chunk_free(&r.chunk);
   free(r.d);
+  free(r.changes);
   return rc;
 }
 

@@ -1,19 +1,51 @@
 #include "store/point_events.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "store/store_internal.h"
 
 /* ?1 = as_of, ?2 = after id, ?3 = limit. The NOT EXISTS probes the unique
- * index on the idempotency key. */
+ * index on the idempotency key.
+ *
+ * Orders come in customer order (the order of orders_by_customer, then id),
+ * so that each customer's orders are together and a chunk holds few
+ * customers, each of whose figures the batch reads once for the run rather
+ * than once for every chunk that holds one of their orders (in id order a
+ * customer's orders are spread over the whole run). The stream goes on after
+ * the order ?2 by its place in that order: ?4..?6 are its customer_id,
+ * ordered_at and amount_minor (read by orders_after below). */
 static const char orders_sql[] =
     "SELECT o.id, o.external_id, o.customer_id, c.external_id, o.amount_minor, o.currency,"
     " o.ordered_at, o.status, NULL"
     " FROM orders o JOIN customers c ON c.id = o.customer_id"
-    " WHERE o.id > ?2 AND o.status = 'completed' AND o.ordered_at <= ?1"
+    " WHERE (o.customer_id, o.ordered_at, o.status, o.amount_minor, o.id)"
+    "   > (?4, ?5, 'completed', ?6, ?2)"
+    " AND o.status = 'completed' AND o.ordered_at <= ?1"
     " AND NOT EXISTS (SELECT 1 FROM loyalty_ledger l"
     "   WHERE l.idempotency_key = 'order:' || o.external_id || ':earn')"
-    " ORDER BY o.id LIMIT ?3";
+    " ORDER BY o.customer_id, o.ordered_at, o.status, o.amount_minor, o.id LIMIT ?3";
+
+/* Binds ?4..?6 of orders_sql: the place of order `after` in the stream; from
+ * the start when after is 0 or the order is gone (what was credited is
+ * skipped by the NOT EXISTS all the same). */
+static int orders_after(mi_store *s, sqlite3_stmt *st, int64_t after, mi_err *e) {
+  sqlite3_bind_int64(st, 4, INT64_MIN);
+  sqlite3_bind_int64(st, 5, INT64_MIN);
+  sqlite3_bind_int64(st, 6, INT64_MIN);
+  if (after <= 0) return 0;
+  sqlite3_stmt *k = mi_store_stmt(
+      s, MI_SQL_POINT_ORDER_PLACE,
+      "SELECT customer_id, ordered_at, amount_minor FROM orders WHERE id = ?1", e);
+  if (!k) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_int64(k, 1, after);
+  int rc = sqlite3_step(k);
+  if (rc == SQLITE_ROW)
+    for (int i = 0; i < 3; i++) sqlite3_bind_int64(st, 4 + i, sqlite3_column_int64(k, i));
+  else if (rc != SQLITE_DONE) rc = mi_store_fail(s, e, "reading where the points run stopped");
+  sqlite3_reset(k);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rc;
+}
 
 static const char responses_sql[] =
     "SELECT r.id, r.external_id, r.customer_id, c.external_id, 0, NULL,"
@@ -74,7 +106,11 @@ int mi_point_events_uncredited(mi_store *s, mi_point_source src, int64_t as_of, 
   sqlite3_bind_int64(st, 1, as_of);
   sqlite3_bind_int64(st, 2, after_id);
   sqlite3_bind_int(st, 3, limit);
-  int rc;
+  int rc = src == MI_POINT_ORDERS ? orders_after(s, st, after_id, e) : 0;
+  if (rc) {
+    sqlite3_reset(st);
+    return rc;
+  }
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     mi_point_event ev = {
         .id = sqlite3_column_int64(st, 0),

@@ -23,7 +23,7 @@ typedef enum mi_point_source {
 /* Strings are valid only during the callback. */
 typedef struct mi_point_event {
   int64_t id;                /* the order's, response's, ticket event's or referral's store id
-                                (the stream's order) */
+                                (where the stream goes on after it) */
   const char *type;          /* "order" | "survey" | "feedback" | "referral" */
   const char *external_id;   /* O00000042, R000000007, the ticket T0000001 (feedback), the
                                 referred customer C000123 (referral) */
@@ -40,11 +40,14 @@ typedef struct mi_point_event {
 
 typedef int (*mi_point_event_cb)(void *ctx, const mi_point_event *ev);
 
-/* Calls cb for up to limit events of src with id > after_id that occurred at
- * or before as_of (orders: status completed; referrals: the referred
- * customer has a completed order ordered at or before as_of, the first of
- * which is the event's instant) and have no ledger entry with their earn
- * key, in id order. A non-zero return from cb stops and is returned. */
+/* Calls cb for up to limit events of src after the event after_id (0: from
+ * the start) that occurred at or before as_of (orders: status completed;
+ * referrals: the referred customer has a completed order ordered at or
+ * before as_of, the first of which is the event's instant) and have no
+ * ledger entry with their earn key. Orders come in customer order (by
+ * customer_id, ordered_at, amount_minor, then id), so that a customer's
+ * orders are together; the other sources in id order. A non-zero return
+ * from cb stops and is returned. */
 int mi_point_events_uncredited(mi_store *s, mi_point_source src, int64_t as_of, int64_t after_id,
                                int limit, mi_point_event_cb cb, void *ctx, mi_err *e);
 

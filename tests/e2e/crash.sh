@@ -166,11 +166,13 @@ points_check() {
     "$(sql "$db" "SELECT ifnull(sum(balance), 0) FROM customer_points")" "ledger sum and balances"
 }
 # a run resumes where the killed one stopped: short windows, so that most
-# rounds are killed before the work is done
+# rounds are killed before the work is done; chunks of 500 (the default holds
+# the whole example), so that kills fall between many checkpoints, and
+# inside customers whose orders span two chunks
 cover_action=eval cover_sql="SELECT count(*) FROM loyalty_ledger"
-kill_loop $((ref_ms * 2 / rounds)) points_check eval points
+kill_loop $((ref_ms * 2 / rounds)) points_check eval points --chunk 500
 cover_action=
-expect 0 m eval points
+expect 0 m eval points --chunk 500
 same "$(ledger_state "$db")" "$want_ledger" "ledger after the kills and a re-run"
 points_check
 # one customer's balance as manyi shows it equals the ledger's sum

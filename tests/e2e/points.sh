@@ -61,6 +61,13 @@ expect 0 m eval points --dry-run
 contains "$tmp/out" "dry run of"
 contains "$tmp/out" "$want_events events, $want_credited credited ($want_points points), $want_skipped skipped, 0 failed"
 same "$(sqlite3 "$tmp/ex.db" 'SELECT count(*) FROM loyalty_ledger')" 0 "dry run wrote entries"
+# --chunk: the same events in chunks of 7 (customers' orders across chunk ends)
+expect 0 m eval points --dry-run --chunk 7
+contains "$tmp/out" "$want_events events, $want_credited credited ($want_points points), $want_skipped skipped, 0 failed"
+for bad_chunk in 0 -5 abc 1000001 '+3' '' 2.5; do
+  expect 2 m eval points --dry-run --chunk "$bad_chunk"
+  contains "$tmp/err" "--chunk takes a whole number from 1 to 1000000, not '$bad_chunk'"
+done
 
 # --- a candidate policy that fails on one event: named, counted, the rest goes on
 printf 'return { points = function(ev, c, p)\n  if ev.id == "R000000001" then error("boom") end\n  return nil\nend }\n' >"$tmp/bad.lua"
