@@ -148,6 +148,7 @@ const char *mi_access_mask_as(mi_personal kind, const char *value, char *buf, si
     break;
   case MI_PERSONAL_JSON: /* see mi_access_mask_json */
   case MI_PERSONAL_TEXT: snprintf(buf, size, "***"); break; /* see mi_access_mask_text */
+  case MI_PERSONAL_HEALTH: snprintf(buf, size, "***"); break;
   default: snprintf(buf, size, "%.*s***", (int)first_char(value), value); break;
   }
   return buf;

@@ -17,11 +17,19 @@ typedef struct export_query {
 
 /* Column names are the SELECT's aliases and equal the import columns. */
 static const export_query queries[] = {
+    /* A referrer before the customers it referred (an import needs it stored
+     * first; `customer refer` may link an older customer to a newer one):
+     * by the length of the chain of referrers, then by id. */
     {"customers",
-     "SELECT external_id, name, kind, region, industry, phone, email, birthday,"
+     "WITH RECURSIVE chain(id, depth) AS ("
+     "   SELECT id, 0 FROM customers WHERE id NOT IN (SELECT referred_id FROM referrals)"
+     "   UNION ALL SELECT f.referred_id, depth + 1 FROM referrals f JOIN chain ON f.referrer_id = chain.id)"
+     " SELECT c.external_id, name, kind, region, industry, phone, email, birthday,"
      " consent_email, consent_sms, consent_phone, tier,"
-     " strftime('%Y-%m-%d', created_at, 'unixepoch') AS created_at"
-     " FROM customers ORDER BY id"},
+     " strftime('%Y-%m-%d', c.created_at, 'unixepoch') AS created_at, special_needs,"
+     " (SELECT r.external_id FROM referrals f JOIN customers r ON r.id = f.referrer_id"
+     "   WHERE f.referred_id = c.id) AS referred_by"
+     " FROM customers c JOIN chain ON chain.id = c.id ORDER BY chain.depth, c.id"},
     {"staff",
      "SELECT s.external_id, s.name, d.code AS department, s.os_user, s.active"
      " FROM staff s LEFT JOIN departments d ON d.id = s.department_id ORDER BY s.id"},

@@ -67,7 +67,7 @@ int mi_scope_staff_department(mi_store *s, const char *staff, char *buf, size_t 
 }
 
 int mi_scope_personal(const char *column) {
-  static const char *const personal[] = {"name", "phone", "email", "birthday", NULL};
+  static const char *const personal[] = {"name", "phone", "email", "birthday", "special_needs", NULL};
   for (int i = 0; column && personal[i]; i++)
     if (!strcmp(column, personal[i])) return 1;
   return 0;
@@ -82,6 +82,7 @@ static const struct {
 } personal_columns[] = {
     {"customers", "name", MI_PERSONAL_NAME},       {"customers", "phone", MI_PERSONAL_PHONE},
     {"customers", "email", MI_PERSONAL_EMAIL},     {"customers", "birthday", MI_PERSONAL_BIRTHDAY},
+    {"customers", "special_needs", MI_PERSONAL_HEALTH},
     {"staff", "name", MI_PERSONAL_NAME},           {"outbox", "recipient", MI_PERSONAL_CONTACT},
     {"outbox", "payload", MI_PERSONAL_JSON},       {"jobs", "payload", MI_PERSONAL_JSON},
     {"tickets", "subject", MI_PERSONAL_TEXT},      {"ticket_events", "detail", MI_PERSONAL_TEXT},

@@ -35,6 +35,7 @@ typedef enum mi_personal {
   MI_PERSONAL_CONTACT, /* a phone number or an e-mail address (outbox recipients) */
   MI_PERSONAL_JSON,    /* JSON that may hold a recipient, name, phone, ... (payloads) */
   MI_PERSONAL_TEXT,    /* free text: personal data may be typed into it (subjects, notes) */
+  MI_PERSONAL_HEALTH,  /* health and other special-category data (special needs): never shown in part */
 } mi_personal;
 
 /* The one list of stored personal data: the kind held by column of table

@@ -158,6 +158,17 @@ contains "$tmp/out" "view 1983-**-**"
 lacks "$tmp/out" "李春玉"
 same "$(sed -n 2p "$tmp/out")" "0" "an analyst cannot search by name"
 same "$(wc -l <"$tmp/masked.csv")" "$(wc -l <"$data/customers.csv")" "masked export rows"
+# Special needs are health data: never shown in part to an analyst (show, export, SQL, views).
+expect 0 as admin customer edit C0000002 --special-needs "wheelchair user, hard of hearing"
+expect 0 as admin export customers "$tmp/full.csv"
+contains "$tmp/full.csv" "wheelchair user, hard of hearing"
+expect 0 as analyst customer show C0000002; lacks "$tmp/out" "wheelchair"
+expect 0 as analyst --json customer show C0000002; lacks "$tmp/out" "wheelchair"
+expect 0 as analyst export customers "$tmp/masked2.csv"; lacks "$tmp/masked2.csv" "wheelchair"
+same "$(head -1 "$tmp/masked2.csv")" "$(head -1 "$tmp/full.csv")" "masked and full exports have the same columns"
+printf 'r = manyi.sql([[select special_needs from customers where external_id = ?]], "C0000002")[1]\nprint(tostring(r.special_needs))\n' >"$tmp/needs.lua"
+expect 0 as analyst repl "$tmp/needs.lua"; lacks "$tmp/out" "wheelchair"
+expect 0 as admin repl "$tmp/needs.lua"; contains "$tmp/out" "wheelchair user, hard of hearing"
 
 # --- the audit log: what was recorded
 expect 0 as auditor audit list --action export

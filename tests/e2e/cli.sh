@@ -106,7 +106,10 @@ contains "$tmp/err" "bad.lua:2:"
 contains "$tmp/err" "C0000002"
 contains "$tmp/out" "1 failed"
 
-# --- export round trip (CSV and JSONL)
+# --- export round trip (CSV and JSONL), with special needs and referrals: one
+# of them (C0000001 brought by the newer C0000009) names a customer stored after it
+expect 0 m customer refer C0000009 C0000001
+expect 0 m customer edit C0000001 --special-needs "轮椅 wheelchair"
 for fmt in csv jsonl; do
   rm -f "$tmp/rt.db"
   expect 0 m export customers "$tmp/c1.$fmt"
@@ -118,6 +121,10 @@ for fmt in csv jsonl; do
   expect 0 r export customers "$tmp/c2.$fmt"
   expect 0 r export orders "$tmp/o2.$fmt"
   cmp -s "$tmp/c1.$fmt" "$tmp/c2.$fmt" && ok || bad "customers $fmt export does not round-trip"
+  same "$(sqlite3 "$tmp/rt.db" "SELECT c.special_needs || ' ' || r.external_id FROM customers c
+          JOIN referrals f ON f.referred_id = c.id JOIN customers r ON r.id = f.referrer_id
+          WHERE c.external_id = 'C0000001'")" "轮椅 wheelchair C0000009" "special needs and a later referrer round-trip ($fmt)"
+  same "$(sqlite3 "$tmp/rt.db" "SELECT count(*) FROM referrals")" "$(sqlite3 "$tmp/ex.db" "SELECT count(*) FROM referrals")" "referrals round-trip ($fmt)"
   cmp -s "$tmp/o1.$fmt" "$tmp/o2.$fmt" && ok || bad "orders $fmt export does not round-trip"
 done
 expect 0 m export responses
