@@ -68,7 +68,8 @@ sqlite3 "$db" "UPDATE tickets SET subject = '$planted' WHERE external_id = '$hot
   INSERT INTO loyalty_ledger(customer_id, kind, points, reason, idempotency_key, created_at) SELECT id, 'adjust', 1, name || '$tail', 'plant-1', strftime('%s', '2026-10-31') FROM customers WHERE external_id = '$hot_customer';
   INSERT INTO tier_history(customer_id, old_tier, new_tier, reason, changed_at) SELECT id, tier, 'planted', name || '$tail', 0 FROM customers WHERE external_id = '$hot_customer';
   UPDATE outbox SET subject = coalesce($own, 'someone$tail') WHERE id = (SELECT min(id) FROM outbox);
-  UPDATE jobs SET error = 'someone$tail' WHERE key = 'n1'"
+  UPDATE jobs SET error = 'someone$tail' WHERE key = 'n1';
+  UPDATE customers SET special_needs = 'planted-needs: insulin pump' WHERE external_id = '$hot_customer'"
 same "$(sqlite3 "$db" "SELECT (SELECT count(*) FROM answer_texts WHERE text LIKE '%$plant_mail') + (SELECT count(*) FROM ticket_events WHERE detail LIKE '%$plant_mail%')")" 2 "free text planted"
 # an improvement action's title, problem, measure and notes (issue 16: shown
 # in clear by action list/show to analysts)
@@ -81,7 +82,7 @@ expect 0 m action update "$action_id" --stage do --note "note: someone$tail"
 # look for): customers' names, phones, e-mails and birthdays, every
 # recipient of a message, and what was planted in free text.
 { sqlite3 "$db" "SELECT name FROM customers UNION SELECT phone FROM customers UNION
-  SELECT email FROM customers UNION SELECT birthday FROM customers UNION
+  SELECT email FROM customers UNION SELECT birthday FROM customers UNION SELECT special_needs FROM customers UNION
   SELECT recipient FROM outbox WHERE channel <> 'internal'"
   printf '%s\n' "$plant_phone" "$plant_digits" "$plant_mail" "139-1234" "1234-5678"; } | grep -v '^$' >"$tmp/personal"
 [ "$(wc -l <"$tmp/personal")" -gt 100 ] && ok || bad "too few personal values"
