@@ -1,10 +1,14 @@
 /* manyi check: load and validate the configuration, print what it defines. */
 #include <jansson.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "sched/calendar.h"
 #include "sched/recurring.h"
 #include "service/job_kinds.h"
+#include "util/outfile.h"
 
 /* What the loader leaves to core/sched: time zones, .ics files, cron
  * expressions and job kinds. */
@@ -29,6 +33,19 @@ static size_t configured_calendars(const mi_config *c) {
   size_t n = 0;
   for (size_t i = 0; i < c->ncalendars; i++) n += !c->calendars[i].builtin;
   return n;
+}
+
+/* Temporary output files that killed runs left beside the database (with
+ * O_TMPFILE there are none; util/outfile.h): removed, and said so. */
+static void sweep_beside(const char *db, int quiet) {
+  char *copy = db ? strdup(db) : NULL;
+  if (!copy) return;
+  const char *dir = dirname(copy);
+  size_t n = mi_outfile_sweep(dir);
+  if (n && !quiet)
+    fprintf(stderr, "%s: removed %zu temporary file%s that interrupted runs left\n", dir, n,
+            n == 1 ? "" : "s");
+  free(copy);
 }
 
 static json_t *summary_json(const mi_config *c) {
@@ -69,6 +86,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   const mi_config *c = cli->cfg;
   mi_err e = {0};
   if (check_sched(c, &e)) return mi_cli_fail(&e);
+  sweep_beside(mi_cli_db_path(cli), cli->quiet);
   if (cli->json) {
     json_t *o = summary_json(c);
     mi_cli_print_json(o);
@@ -117,5 +135,6 @@ const mi_cli_command mi_cmd_check = {
     "Loads the configuration and checks every key, type, duration, reference and\n"
     "file it names, builds every calendar (time zone, .ics file) and checks every\n"
     "scheduled job (cron expression, job kind). Errors are printed as FILE:LINE:COLUMN: message. Exit status 0\n"
-    "when the configuration is valid, 1 when it is not.\n",
+    "when the configuration is valid, 1 when it is not. Temporary output files that\n"
+    "killed runs left beside the database (FILE.tmp-PID-XXXXXX) are removed.\n",
     run, 0};

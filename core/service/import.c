@@ -11,6 +11,7 @@
 #include "service/import_pipe.h"
 #include "service/import_rows.h"
 #include "store/audit.h"
+#include "store/customers.h"
 #include "store/survey_rows.h"
 #include "util/outfile.h"
 #include "util/record_writer.h"
@@ -187,9 +188,12 @@ static int audit_commit(mi_import_ctx *ctx, const mi_import_summary *sum, int la
   return rc;
 }
 
-/* Commits the open transaction of rows with its audit entry. */
+/* Commits the open transaction of rows with its audit entry (and, for
+ * customers, the name index of the new rows: they commit together). */
 static int commit(mi_import_ctx *ctx, mi_import_summary *sum, int last, mi_err *e) {
-  if (audit_commit(ctx, sum, last, e) || mi_store_commit(ctx->store, e)) return e->code;
+  if (mi_customer_grams_catch_up(ctx->store, e) || audit_commit(ctx, sum, last, e) ||
+      mi_store_commit(ctx->store, e))
+    return e->code;
   sum->commits++;
   return 0;
 }
@@ -323,11 +327,18 @@ int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
    * resolved in the same transaction, and the import does what the
    * triggers would (import_rows.c): SQLite need not do it all again. */
   int prechecked = rc == 0 && en->checked_first && (rc = mi_store_prechecked(s, 1, e)) == 0;
+  /* Customers: the name index is built in one pass per transaction, not by
+   * a trigger per row (store/customers.h). */
+  int grams = rc == 0 && !strcmp(en->name, "customers") && (rc = mi_customer_grams_defer(s, 1, e)) == 0;
   if (rc == 0 && !(en->checked_first && !rj.w && run_two_threads(&ctx, &sum, &rc, e)))
     rc = run(&ctx, en, &rj, &sum, e);
   if (prechecked) {
     mi_err pe = {0};
     if (mi_store_prechecked(s, 0, &pe) && rc == 0) *e = pe, rc = pe.code;
+  }
+  if (grams) {
+    mi_err ge = {0};
+    if (mi_customer_grams_defer(s, 0, &ge) && rc == 0) *e = ge, rc = ge.code;
   }
   /* New responses are packed for the scans at once (a cache: the rows are
    * committed, so a failure here loses nothing; the next score packs). */

@@ -40,11 +40,110 @@ static int bind_customer(sqlite3_stmt *st, const void *row) {
   return rc;
 }
 
+/* The grams of a name as the triggers of migration 16 make them: every
+ * substr(lower(name), n, 2) for n up to length(name); ?1 the id, ?2 the name. */
+#define NAME_GRAMS "SELECT substr(lower(?2), n, 2) FROM mi_seq WHERE n <= length(?2)"
+
+/* What the update trigger does, for a customer renamed while the triggers
+ * are off: the old name's grams go, the new name's come. */
+static int regram(mi_store *s, int64_t id, const char *old_name, const char *name, mi_err *e) {
+  static const char *const sql[2] = {
+      "DELETE FROM customer_name_grams WHERE customer_id = ?1 AND gram IN (" NAME_GRAMS ")",
+      "INSERT OR IGNORE INTO customer_name_grams (gram, customer_id)"
+      " SELECT substr(lower(?2), n, 2), ?1 FROM mi_seq WHERE n <= length(?2)"};
+  static const enum mi_stmt_slot slots[2] = {MI_SQL_CUSTOMER_GRAMS_DROP, MI_SQL_CUSTOMER_GRAMS_ADD};
+  const char *names[2] = {old_name, name};
+  for (int i = 0; i < 2; i++) {
+    sqlite3_stmt *st = mi_store_stmt(s, slots[i], sql[i], e);
+    if (!st) return e ? e->code : MI_ESTORE;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, names[i], -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, "indexing a customer's name");
+  }
+  return 0;
+}
+
+/* mi_customer_put while the grams are deferred: a new customer's grams come
+ * with the catch-up; a stored one's name is read before the update so that
+ * a rename changes its grams at once. */
+static int put_deferred(mi_store *s, const mi_customer *c, mi_err *e) {
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_CUSTOMER_INSERT, insert_sql, e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  if (bind_customer(st, c) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+    return mi_store_fail(s, e, "storing customer");
+  if (sqlite3_changes(s->db) == 1) return MI_PUT_INSERTED;
+  st = mi_store_stmt(s, MI_SQL_CUSTOMER_NAME_OF,
+                     "SELECT id, name FROM customers WHERE external_id = ?1", e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_text(st, 1, c->external_id, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_ROW) return mi_store_fail(s, e, "storing customer");
+  int64_t id = sqlite3_column_int64(st, 0);
+  char *old_name = mi_column_strdup(st, 1);
+  sqlite3_reset(st);
+  if (!old_name) return mi_err_set(e, MI_ENOMEM, "out of memory");
+  int rc = MI_PUT_UNCHANGED;
+  if (!(st = mi_store_stmt(s, MI_SQL_CUSTOMER_UPDATE, update_sql, e))) rc = e ? e->code : MI_ESTORE;
+  else if (bind_customer(st, c) != SQLITE_OK) rc = mi_store_fail(s, e, "storing customer");
+  else {
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) rc = MI_PUT_UPDATED;
+    else if (step != SQLITE_DONE) rc = mi_store_fail(s, e, "storing customer");
+    sqlite3_reset(st);
+  }
+  if (rc == MI_PUT_UPDATED && strcmp(old_name, c->name) && regram(s, id, old_name, c->name, e))
+    rc = e->code;
+  free(old_name);
+  return rc;
+}
+
 int mi_customer_put(mi_store *s, const mi_customer *c, mi_err *e) {
   if (!s || !c || !c->external_id || !c->name || !c->kind)
     return mi_err_set(e, MI_EINVAL, "customer needs an external id, a name and a kind");
+  if (s->grams_deferred) return put_deferred(s, c, e);
   return mi_store_put(s, MI_SQL_CUSTOMER_INSERT, insert_sql, MI_SQL_CUSTOMER_UPDATE, update_sql,
                       bind_customer, c, NULL, "storing customer", e);
+}
+
+/* The largest customer id (0: none) into *out. */
+static int last_id(mi_store *s, int64_t *out, mi_err *e) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "SELECT ifnull(max(id), 0) FROM customers", -1, &st, NULL) !=
+      SQLITE_OK)
+    return mi_store_fail(s, e, "reading the customers");
+  int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : mi_store_fail(s, e, "reading the customers");
+  *out = rc ? 0 : sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int mi_customer_grams_defer(mi_store *s, int on, mi_err *e) {
+  if (!s) return mi_err_set(e, MI_EINVAL, "no store");
+  if (s->in_txn) return mi_err_set(e, MI_EINVAL, "the name index can change only between transactions");
+  if (on && last_id(s, &s->grams_mark, e)) return e->code;
+  /* SQLite prepares the cached statements again: triggers are compiled in */
+  if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, !on, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "changing the triggers");
+  s->grams_deferred = on;
+  return 0;
+}
+
+int mi_customer_grams_catch_up(mi_store *s, mi_err *e) {
+  if (!s) return mi_err_set(e, MI_EINVAL, "no store");
+  if (!s->grams_deferred) return 0;
+  /* New rows get ids past the largest (SQLite's rowid rule), so the rows past
+   * the mark are those inserted since the last catch-up; a rolled-back row is
+   * simply not there. Sorted by the key, the grams go into the index in order. */
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db,
+                         "INSERT OR IGNORE INTO customer_name_grams (gram, customer_id)"
+                         " SELECT substr(lower(c.name), q.n, 2), c.id FROM customers c"
+                         " JOIN mi_seq q ON q.n <= length(c.name) WHERE c.id > ?1 ORDER BY 1, 2",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "indexing the customers' names");
+  sqlite3_bind_int64(st, 1, s->grams_mark);
+  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : mi_store_fail(s, e, "indexing the customers' names");
+  sqlite3_finalize(st);
+  return rc ? rc : last_id(s, &s->grams_mark, e);
 }
 
 int mi_customer_id(mi_store *s, const char *external_id, int64_t *id, mi_err *e) {

@@ -21,6 +21,17 @@ typedef struct mi_customer {
  * Returns MI_PUT_INSERTED, MI_PUT_UPDATED or MI_PUT_UNCHANGED (store/put.h). */
 int mi_customer_put(mi_store *s, const mi_customer *c, mi_err *e);
 
+/* The two-character pieces of names that `customer find --name` looks up
+ * (customer_name_grams, migration 16) are kept by triggers, row by row. A
+ * bulk load defers them: on, the connection's triggers are off (no other
+ * table's trigger fires while customers are imported), a renamed customer's
+ * grams are changed as the triggers would at once, and those of new
+ * customers are made by mi_customer_grams_catch_up, one sorted pass that
+ * must run inside each transaction before it commits. off turns the
+ * triggers back on. Only between transactions. */
+int mi_customer_grams_defer(mi_store *s, int on, mi_err *e);
+int mi_customer_grams_catch_up(mi_store *s, mi_err *e);
+
 /* The id of the customer with this external id; MI_ENOTFOUND if none. */
 int mi_customer_id(mi_store *s, const char *external_id, int64_t *id, mi_err *e);
 

@@ -23,6 +23,9 @@ enum mi_stmt_slot {
   MI_SQL_CUSTOMER_GET,
   MI_SQL_CUSTOMER_SUMMARY,
   MI_SQL_CUSTOMER_COUNT,
+  MI_SQL_CUSTOMER_NAME_OF,
+  MI_SQL_CUSTOMER_GRAMS_DROP,
+  MI_SQL_CUSTOMER_GRAMS_ADD,
   MI_SQL_FACTS_EACH,
   MI_SQL_FACTS_LAST,
   MI_SQL_FACTS_SET,
@@ -113,6 +116,8 @@ struct mi_store {
   int batch_depth; /* nested mi_store_batch_lock calls */
   int64_t audit_head_id; /* the audit entry appended in the open transaction, or 0 */
   char audit_head_hash[65];
+  int grams_deferred;  /* name grams kept by mi_customer_grams_catch_up (customers.c) */
+  int64_t grams_mark;  /* customers past this id have no grams yet */
   sqlite3_stmt *stmt[MI_SQL_SLOT_COUNT];
 };
 

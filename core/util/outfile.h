@@ -1,9 +1,14 @@
 /* Output files (exports, reports, reject files, diffs, the REPL's .output):
  * one way to write them. The data goes to a new temporary file in the same
- * folder (O_CREAT | O_EXCL, so never through a link someone placed there),
- * mode 0600 as it may hold personal data, and is renamed over the target
- * only once every byte is written and flushed to disk, so the target is
- * complete or untouched. A target that is a symbolic link, or that is the
+ * folder, mode 0600 as it may hold personal data, and gets the target's
+ * name only once every byte is written and flushed to disk, so the target
+ * is complete or untouched. Where the file system has O_TMPFILE the
+ * temporary file has no name until then (linked in at the end), so a
+ * killed writer leaves nothing; elsewhere (or with MANYI_OUTFILE_NAMED set,
+ * for tests) it is TARGET.tmp-PID-XXXXXX, created with O_CREAT | O_EXCL (so
+ * never through a link someone placed there) and locked while its writer
+ * lives; one a killed writer left is removed by the next write of TARGET
+ * and by mi_outfile_sweep (`manyi check`). A target that is a symbolic link, or that is the
  * database or one of its companion files (-wal, -shm, -journal, -batch,
  * -audit-head), is
  * refused. Write errors (a full disk) are reported at mi_outfile_close.
@@ -40,6 +45,11 @@ void mi_outfile_abort(mi_outfile *o);
  * exist, by device and inode, so a hard link or another spelling of the path
  * is caught too). */
 int mi_outfile_check(const char *path, const char *protect, mi_err *e);
+
+/* Removes the temporary files that killed writers left in dir (named
+ * *.tmp-PID-XXXXXX, ours, mode 0600, their process gone and no lock on
+ * them); returns how many. */
+size_t mi_outfile_sweep(const char *dir);
 
 /* Flushes a stream manyi wrote to (standard output) and reports an error on
  * it (a full disk, a closed pipe) naming what. */
