@@ -57,7 +57,10 @@ part=$(count BENCH_PART "${BENCH_PART:-10M}")
 ((n_resp >= 1000)) || die "BENCH_RESPONSES=$n_resp is too small (at least 1000)"
 ((part >= 1000)) || die "BENCH_PART=$part is too small (at least 1000)"
 n_cust=$((n_resp / 10))
-bench_workdir $(((n_resp * 580 + part * 450) / 1024 + 1024))
+need_kb=$(((n_resp * 450 + part * 450) / 1024 + 1024))
+data_name=scale-c$n_cust-r$n_resp-s$seed
+[[ -n ${BENCH_DIR:-} && -f $BENCH_DIR/$data_name/responses.csv ]] || need_kb=$((need_kb + n_resp * 130 / 1024))
+bench_workdir "$need_kb"
 
 echo "manyi scale bench: $n_resp responses of $n_cust customers, imported $part at a time (seed $seed)"
 echo "work dir: $work"
@@ -88,7 +91,7 @@ timed() {
     return 0
 }
 
-data=$work/scale-c$n_cust-r$n_resp-s$seed
+data=$work/$data_name
 if [[ -f $data/customers.csv && -f $data/responses.csv ]]; then
     echo "data: reusing $data"
     secs[gen]=reused
