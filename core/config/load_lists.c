@@ -1,6 +1,8 @@
 /* ticket_kinds, categories, channels: the lists the configuration (not the
  * schema) decides, each entry a code and a display name. Without a section
- * the list the schema used to fix applies, so older files keep working. */
+ * the list the schema used to fix applies, so older files keep working.
+ * root_causes (why a complaint happened, recorded when it is closed) has no
+ * built-in list: without the section closing asks for none. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,8 +72,13 @@ int mi_cfg_load_lists(const mi_cfg_ctx *c, const mi_ynode *root) {
     rc = defaults(c, categories, &cfg->categories, &cfg->ncategories);
   if (rc) return rc;
   if ((n = mi_cfg_get(root, "channels")))
-    return load(c, n, "channel", &cfg->channels, &cfg->nchannels);
-  return defaults(c, channels, &cfg->channels, &cfg->nchannels);
+    rc = load(c, n, "channel", &cfg->channels, &cfg->nchannels);
+  else
+    rc = defaults(c, channels, &cfg->channels, &cfg->nchannels);
+  /* root causes of complaints: no built-in list; without one nothing is asked at closing */
+  if (!rc && (n = mi_cfg_get(root, "root_causes")))
+    rc = load(c, n, "root cause", &cfg->root_causes, &cfg->nroot_causes);
+  return rc;
 }
 
 int mi_cfg_label_ref(const mi_cfg_ctx *c, const mi_ynode *n, mi_config_list list,
