@@ -36,8 +36,9 @@ static int load(const mi_cfg_ctx *c, const mi_ynode *n, const char *what, mi_con
                 size_t *count) {
   static const char *const keys[] = {"code", "name", NULL};
   if (n->kind == MI_YLIST && n->n == 0)
-    return mi_cfg_fail(c, n, "no %ss: list at least one, or leave the section out for the "
-                       "built-in list", what);
+    return mi_cfg_fail(c, n, "no %ss: list at least one, or leave the section out %s", what,
+                       strcmp(what, "root cause") ? "for the built-in list"
+                                                  : "(then closing a complaint asks for none)");
   void *list = NULL; /* assigned even on failure, so mi_config_free frees it */
   int rc = mi_cfg_coded_list(c, n, what, keys, keys, &list, count, sizeof **out, label);
   *out = list;
