@@ -21,6 +21,8 @@
  *   schedule    name, cron, job (timezone defaults to the top-level one)
  *   workflow    kind: a list of stages, each with `stage` (a code)
  *   followup    delay
+ *   notify      channels, templates (root_causes: a list like categories:;
+ *               a schedule entry with job: report needs dir and to)
  *   care        max_per_customer, per
  *
  * Defaults: timezone "UTC" (a calendar without its own timezone takes the top

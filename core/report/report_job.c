@@ -92,6 +92,18 @@ int mi_report_job_run(mi_store *s, const mi_config *cfg, const mi_config_schedul
   mi_i18n_set(cfg->language ? cfg->language : mi_i18n_from_locale());
   mi_report_request rq = {.survey = survey, .period = period, .now = run_at};
   json_t *doc = mi_report_gather(s, cfg, &rq, e);
+  if (!doc && e->code == MI_ENOTFOUND) { /* no answers in the period: management is told so */
+    char key[200], subject[1000];
+    for (size_t i = 0; !rc && i < sc->nreport_to; i++) {
+      snprintf(key, sizeof key, "report:%s:%s:to:%s", sc->name, period, sc->report_to[i]);
+      snprintf(subject, sizeof subject, _("No satisfaction report for %s: %s"), period, e->msg);
+      rc = put(s, key, sc->report_to[i], subject,
+               json_pack("{s:s, s:s, s:n}", "period", period, "survey", survey, "file"), job_id,
+               now, e);
+    }
+    if (!rc) mi_err_clear(e);
+    return rc;
+  }
   if (!doc) return e->code ? e->code : MI_EINVAL;
   /* the page: written whole or not at all (a kill leaves the old one, or none) */
   char path[4096];

@@ -103,7 +103,9 @@ int mi_ticket_notify(mi_store *s, const mi_config *cfg, const char *ticket, mi_c
   if (!wanted) return 0;
   /* the promised times: the SLA clocks' deadlines as they stand now */
   mi_sla_report r;
-  if ((rc = mi_ticket_sla(s, cfg, ticket, now, &r, e))) return rc;
+  mi_err sub = {0};
+  if (mi_ticket_sla(s, cfg, ticket, now, &r, &sub)) /* no clock (a department gone): "-" */
+    r.rule = NULL, r.nclocks = 0;
   mi_sched_tz *tz = NULL;
   if ((rc = mi_sched_tz_open(cfg->timezone, &tz, e))) return rc;
   char respond[32], resolve[32];

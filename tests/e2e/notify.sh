@@ -207,6 +207,16 @@ expect 0 m jobs add report --key rerun --at 2026-10-01T07:00:00+08:00 --payload 
 expect 0 m tick --now 2026-10-01T07:05:00+08:00
 same "$(report_rows)" 5 "a rerun adds no message"
 same "$(sql "SELECT status FROM jobs WHERE key = 'rerun'")" done "the rerun done"
+# a quarter without answers: no page, management is told why (once)
+expect 0 m jobs add report --key empty --at 2020-01-01T07:00:00+08:00 --payload '{"schedule": "quarterly-report"}'
+expect 0 m tick --now 2026-10-01T07:05:30+08:00
+same "$(sql "SELECT status FROM jobs WHERE key = 'empty'")" done "a quarter without answers: the job is done"
+contains <(sql "SELECT recipient || ' ' || subject FROM outbox WHERE key = 'report:quarterly-report:2019Q4:to:role:management'") \
+  "role:management No satisfaction report for 2019Q4: "
+[ ! -e "$tmp/reports/csat-2019Q4.html" ] && ok || bad "a page for a quarter without answers"
+expect 0 m jobs add report --key empty2 --at 2020-01-01T07:00:00+08:00 --payload '{"schedule": "quarterly-report"}'
+expect 0 m tick --now 2026-10-01T07:05:40+08:00
+same "$(sql "SELECT count(*) FROM outbox WHERE key LIKE 'report:quarterly-report:2019Q4:%'")" 1 "one message for it"
 # a report job without its schedule entry fails, saying so
 expect 0 m jobs add report --key orphan --payload '{"schedule": "nightly-tiers"}'
 expect 0 m tick --now 2026-10-01T07:06:00+08:00
