@@ -123,6 +123,7 @@
 ---@field satisfied_ci_lower number? its Wilson 95% interval
 ---@field satisfied_ci_upper number?
 ---@field complaints integer complaints whose customer's previous ticket was theirs
+---@field complaints_accountable integer closed complaints whose root cause names them responsible
 
 ---The day the care hook decides for.
 ---@class manyi.Date

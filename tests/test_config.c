@@ -125,7 +125,7 @@ static void test_null_args(void **state) {
   assert_null(mi_config_find_question(NULL, "x"));
   assert_null(mi_config_value_get(NULL, "x"));
   assert_null(mi_config_find_label(NULL, MI_CONFIG_LIST_KIND, "x"));
-  assert_string_equal(mi_config_list_name((mi_config_list)3), "?");
+  assert_string_equal(mi_config_list_name((mi_config_list)4), "?");
   assert_string_equal(mi_config_role_name((mi_config_role)-1), "?");
   assert_string_equal(mi_config_survey_kind_name((mi_config_survey_kind)4), "?");
   assert_string_equal(mi_config_period_name((mi_config_period)4), "?");

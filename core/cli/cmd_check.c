@@ -68,10 +68,10 @@ static json_t *summary_json(const mi_config *c) {
                    "policies", policies, "users", (json_int_t)c->nusers, "scheduled_jobs",
                    (json_int_t)c->nschedule);
   /* the configured lists: {code: display name} in file order */
-  const mi_config_label *lists[] = {c->ticket_kinds, c->categories, c->channels};
-  size_t counts[] = {c->nticket_kinds, c->ncategories, c->nchannels};
-  static const char *const keys[] = {"ticket_kinds", "categories", "channels"};
-  for (int k = 0; o && k < 3; k++) {
+  const mi_config_label *lists[] = {c->ticket_kinds, c->categories, c->channels, c->root_causes};
+  size_t counts[] = {c->nticket_kinds, c->ncategories, c->nchannels, c->nroot_causes};
+  static const char *const keys[] = {"ticket_kinds", "categories", "channels", "root_causes"};
+  for (int k = 0; o && k < 4; k++) {
     json_t *m = json_object();
     for (size_t i = 0; i < counts[k]; i++) json_object_set_new(m, lists[k][i].code, json_string(lists[k][i].name));
     json_object_set_new(o, keys[k], m);
@@ -101,10 +101,11 @@ static int run(mi_cli *cli, int argc, char **argv) {
   for (size_t i = 0; i < c->ndepartments; i++) printf(" %s", c->departments[i].code);
   printf("\n  tiers        %zu:", c->ntiers);
   for (size_t i = 0; i < c->ntiers; i++) printf(" %s", c->tiers[i].code);
-  const mi_config_label *lists[] = {c->ticket_kinds, c->categories, c->channels};
-  size_t counts[] = {c->nticket_kinds, c->ncategories, c->nchannels};
-  static const char *const heads[] = {"ticket kinds", "categories", "channels"};
-  for (int k = 0; k < 3; k++) {
+  const mi_config_label *lists[] = {c->ticket_kinds, c->categories, c->channels, c->root_causes};
+  size_t counts[] = {c->nticket_kinds, c->ncategories, c->nchannels, c->nroot_causes};
+  static const char *const heads[] = {"ticket kinds", "categories", "channels", "root causes"};
+  for (int k = 0; k < 4; k++) {
+    if (k == 3 && !counts[k]) break; /* no accountability asked */
     printf("\n  %-12s %zu:", heads[k], counts[k]);
     for (size_t i = 0; i < counts[k]; i++) printf(" %s (%s)", lists[k][i].code, lists[k][i].name);
   }
@@ -124,6 +125,13 @@ static int run(mi_cli *cli, int argc, char **argv) {
   if (c->followup.enabled)
     printf("\n  followup     after %lldm of business time%s%s", (long long)(c->followup.delay / 60),
            c->followup.survey ? ", survey " : "", c->followup.survey ? c->followup.survey->code : "");
+  if (c->notify.enabled) { /* what the customer is told, and on which channels */
+    printf("\n  notify       on");
+    for (size_t i = 0; i < c->notify.nchannels; i++) printf("%s%s", i ? ", " : " ", c->notify.channels[i]);
+    printf(":");
+    for (int i = 0; i < MI_NOTICE_COUNT; i++)
+      if (c->notify.templates[i]) printf(" %s", mi_config_notice_name((mi_config_notice)i));
+  }
   printf("\n");
   return 0;
 }

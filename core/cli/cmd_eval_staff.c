@@ -36,7 +36,7 @@ static json_t *result_json(const mi_staff_result *r) {
   const mi_staff_figures *f = &r->f;
   return json_pack(
       "{s:s, s:s, s:o, s:s, s:o, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:I, s:o, s:I, s:o, s:o, "
-      "s:o, s:I}",
+      "s:o, s:I, s:I}",
       "staff", r->m.code, "name", r->m.name, "department",
       r->m.department[0] ? json_string(r->m.department) : json_null(), "rating", r->d.rating,
       "notes", notes, "tickets", (json_int_t)f->tickets, "resolved", (json_int_t)f->resolved,
@@ -48,7 +48,8 @@ static json_t *result_json(const mi_staff_result *r) {
       (json_int_t)r->resolution_decided, "median_resolution_s",
       num_or_null(r->median_resolution_s), "responses", (json_int_t)f->responses,
       "satisfied_share", num_or_null(r->satisfied_share), "ci_lower", num_or_null(r->ci_lower),
-      "ci_upper", num_or_null(r->ci_upper), "complaints", (json_int_t)f->complaints_against);
+      "ci_upper", num_or_null(r->ci_upper), "complaints", (json_int_t)f->complaints_against,
+      "complaints_accountable", (json_int_t)f->complaints_accountable);
 }
 
 int mi_cli_eval_staff(mi_cli *cli, int argc, char **argv) {
@@ -84,9 +85,12 @@ int mi_cli_eval_staff(mi_cli *cli, int argc, char **argv) {
       json_array_append_new(arr, result_json(r));
       continue;
     }
-    printf("%-8s %-12s %-10s %s  %-10s tickets %lld, complaints %lld\n", r->m.code, r->m.name,
+    printf("%-8s %-12s %-10s %s  %-10s tickets %lld, complaints %lld", r->m.code, r->m.name,
            r->m.department[0] ? r->m.department : "-", p.label, r->d.rating,
            (long long)r->f.tickets, (long long)r->f.complaints_against);
+    if (cli->cfg->nroot_causes) /* accountability is recorded: show it */
+      printf(", responsible for %lld", (long long)r->f.complaints_accountable);
+    putchar('\n');
     for (size_t k = 0; k < r->d.nnotes; k++) printf("    %s\n", r->d.notes[k]);
   }
   free(res);

@@ -16,7 +16,13 @@ static const char usage_all[] =
     "  export FILE     the same into FILE (.csv or .jsonl), for whatever sends them\n"
     "\n"
     "Columns: key, kind, channel, recipient, customer_id, ticket_id, subject, payload,\n"
-    "created_at. Both are recorded in the audit log like any export.\n";
+    "created_at, status, reason. Send the rows with status 'ready'; a 'skipped' row\n"
+    "is a message manyi decided not to send, with the reason (e.g. a customer who\n"
+    "withdrew consent on every channel of notify: in manyi.yaml: the record shows why\n"
+    "they were not told). Kinds include ticket_received, ticket_stage, ticket_reply and\n"
+    "ticket_resolved (the customer told about their ticket), report (the quarter's\n"
+    "report to management and each department), callback, survey_invitation, care.\n"
+    "Both are recorded in the audit log like any export.\n";
 
 /* Runs `manyi export outbox [FILE] [options...]` with argv[1..] after the entity. */
 static int as_export(mi_cli *cli, int argc, char **argv) {

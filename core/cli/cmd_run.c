@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "report/report.h"
 #include "sched/recurring.h"
 #include "sched/runner.h"
 #include "service/job_kinds.h"
@@ -185,7 +186,7 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
   snprintf(owner, sizeof owner, "%.100s:%ld:%lld", host, (long)getpid(), (long long)time(NULL));
   char user[128]; /* getpwuid's buffer is reused */
   snprintf(user, sizeof user, "%s", mi_cli_user());
-  mi_job_context ctx = {.cfg = cli->cfg, .actor = user};
+  mi_job_context ctx = {.cfg = cli->cfg, .actor = user, .report = mi_report_job_run};
   mi_sched_opts so = {.owner = owner, .actor = user, .lease_secs = o.lease, .max_attempts = o.max_attempts,
                       .batch_max = (size_t)o.batch, .stop = &stop_flag, .on_job = on_job, .ctx = cli};
   mi_sched_report rep, total = {0};

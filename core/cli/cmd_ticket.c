@@ -32,6 +32,11 @@ static const char usage_all[] =
     "  resolve ID RESOLUTION   reopen ID REASON     close ID            note ID TEXT\n"
     "  customer-reply ID [TEXT]  the customer wrote (a pending ticket opens again)\n"
     "  followup ID OUTCOME     the callback after resolution was made: closes the ticket\n"
+    "  resolve|close|followup ... --root-cause CODE --responsible DEPT|STAFF\n"
+    "                          a complaint's accountability: the root cause (root_causes:\n"
+    "                          in manyi.yaml) and the department or staff member responsible;\n"
+    "                          with root_causes configured a complaint is not closed without\n"
+    "                          them (given at closing or at its resolution)\n"
     "  stage ID STAGE [--reason TEXT]\n"
     "                          move a complaint or business request to the next stage of\n"
     "                          its process (workflows: in manyi.yaml)\n"
@@ -48,7 +53,11 @@ static const char usage_all[] =
     "the SLA clocks pause) -> open -> resolved -> closed; resolved -> open by reopen.\n"
     "Every change is an event with the acting user and the time ($MANYI_NOW in tests).\n"
     "After resolution the `followups` job queues the callback task and the survey\n"
-    "invitation (followup: in manyi.yaml).\n";
+    "invitation (followup: in manyi.yaml).\n"
+    "With notify: in manyi.yaml the customer is told, through the outbox (`manyi outbox\n"
+    "export`): the ticket received (with the promised times of its SLA clocks), replies,\n"
+    "stages marked `notify: true` and the resolution, on the first channel of\n"
+    "notify.channels they consented to; without one a 'skipped' row says why.\n";
 
 static void print_row(const mi_cli *cli, const mi_ticket_row *t) {
   char at[21];
@@ -346,15 +355,27 @@ static int cmd_sla(mi_cli *cli, int argc, char **argv) {
   return 0;
 }
 
-/* assign/reply/pend/...: ID [TEXT] */
+/* assign/reply/pend/...: ID [TEXT] [--root-cause CODE --responsible WHO] */
 static int cmd_action(mi_cli *cli, int argc, char **argv) {
-  if (argc < 2 || argc > 3)
+  static const struct option options[] = {{"root-cause", required_argument, NULL, 'r'},
+                                          {"responsible", required_argument, NULL, 'p'},
+                                          {NULL, 0, NULL, 0}};
+  mi_ticket_cause cause = {0};
+  int opt;
+  while ((opt = getopt_long(argc, argv, "r:p:", options, NULL)) != -1) {
+    if (opt == 'r') cause.root_cause = optarg;
+    else if (opt == 'p') cause.responsible = optarg;
+    else return mi_cli_usage_error("ticket", "%s: unknown option", argv[0]);
+  }
+  int n = argc - optind;
+  char **args = argv + optind;
+  if (n < 1 || n > 2)
     return mi_cli_usage_error("ticket", "%s takes an ID and at most one text (quote it)", argv[0]);
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};
   mi_ticket_row t;
-  if (mi_ticket_act(cli->store, argv[1], argv[0], argc == 3 ? argv[2] : NULL, mi_cli_user(),
-                    mi_cli_now(), &t, &e))
+  if (mi_ticket_act(cli->store, cli->cfg, args[0], argv[0], n == 2 ? args[1] : NULL, &cause,
+                    mi_cli_user(), mi_cli_now(), &t, &e))
     return mi_cli_fail(&e);
   if (cli->json) mi_cli_print_json(row_json(&t));
   else if (!cli->quiet) printf("%s %s: now %s\n", t.external_id, argv[0], t.status);

@@ -21,6 +21,8 @@
  *   schedule    name, cron, job (timezone defaults to the top-level one)
  *   workflow    kind: a list of stages, each with `stage` (a code)
  *   followup    delay
+ *   notify      channels, templates (root_causes: a list like categories:;
+ *               a schedule entry with job: report needs dir and to)
  *   care        max_per_customer, per
  *
  * Defaults: timezone "UTC" (a calendar without its own timezone takes the top
@@ -157,6 +159,7 @@ typedef enum mi_config_list {
   MI_CONFIG_LIST_KIND,     /* ticket_kinds: inquiry, complaint, ... */
   MI_CONFIG_LIST_CATEGORY, /* categories: general, technical, ... */
   MI_CONFIG_LIST_CHANNEL,  /* channels: phone, email, wechat, ... */
+  MI_CONFIG_LIST_ROOT_CAUSE, /* root_causes: why a complaint happened (no built-in list) */
 } mi_config_list;
 
 /* An SLA target as written (sla_time.c): clock time of the rule's calendar
@@ -194,6 +197,7 @@ typedef struct mi_config_stage {
   bool responds;  /* reaching it answers the customer (stops the first-response clock) */
   bool reason;    /* it needs a reason (a rejection, the materials that are missing) */
   bool approve;   /* reaching it is an approval: a supervisor's or department head's */
+  bool notify;    /* customer-facing: reaching it tells the customer (notify.templates.stage) */
   int line, column;
 } mi_config_stage;
 
@@ -213,6 +217,29 @@ typedef struct mi_config_followup {
   char *channels[3];              /* invitation channels to try, in order (email|sms|phone) */
   size_t nchannels;
 } mi_config_followup;
+
+/* What the customer is told (notify:, service/ticket_notify.c): one
+ * template per event; a template's {placeholders} are checked at load
+ * (mi_config_notify_placeholders). */
+typedef enum mi_config_notice {
+  MI_NOTICE_RECEIVED, /* the ticket was opened */
+  MI_NOTICE_STAGE,    /* it reached a stage marked notify: true */
+  MI_NOTICE_REPLY,    /* an agent replied (ticket reply) */
+  MI_NOTICE_RESOLVED, /* it was resolved (the action, or a stage with status resolved) */
+} mi_config_notice;
+#define MI_NOTICE_COUNT 4
+typedef struct mi_config_notify {
+  bool enabled;                      /* the section is present */
+  char *channels[3];                 /* tried in order: the first the customer consented to */
+  size_t nchannels;
+  const char **kinds;                /* ticket kinds told (point into ticket_kinds); NULL = all */
+  size_t nkinds;
+  char *templates[MI_NOTICE_COUNT];  /* NULL: nothing for that event */
+} mi_config_notify;
+/* "received", "stage", "reply", "resolved". */
+const char *mi_config_notice_name(mi_config_notice n);
+/* The placeholders a template may use, NULL-terminated: ticket, kind, ... */
+extern const char *const mi_config_notify_placeholders[];
 
 typedef enum mi_config_period {
   MI_CONFIG_PERIOD_NONE, /* no evaluation section */
@@ -294,6 +321,11 @@ typedef struct mi_config_schedule {
   const struct mi_config_survey *survey; /* the survey a wave is drawn for */
   mi_config_period wave;  /* the wave is named after the occurrence's period: 2026Q4, 2026-10, 2026 */
   mi_config_sample *sample;
+  /* job report only: where the period's HTML goes, and who is told besides
+   * each department (management: recipients, e.g. role:management) */
+  char *report_dir;
+  char **report_to;
+  size_t nreport_to;
   int line, column, cron_line, cron_column;
 } mi_config_schedule;
 
@@ -318,6 +350,8 @@ typedef struct mi_config {
   size_t ncategories;
   mi_config_label *channels;
   size_t nchannels;
+  mi_config_label *root_causes; /* empty without root_causes: (no accountability asked) */
+  size_t nroot_causes;
   mi_config_user *users;
   size_t nusers;
   mi_config_policy *policies;
@@ -333,6 +367,7 @@ typedef struct mi_config {
   size_t nworkflows;
   mi_config_followup followup;
   mi_config_care care;
+  mi_config_notify notify;
 } mi_config;
 
 /* Loads the file at path. On success *out is a new config the caller frees

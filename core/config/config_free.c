@@ -40,9 +40,10 @@ void mi_config_free(mi_config *cfg) {
     free(cfg->tiers[i].name);
   }
   free(cfg->tiers);
-  mi_config_label *lists[] = {cfg->ticket_kinds, cfg->categories, cfg->channels};
-  size_t counts[] = {cfg->nticket_kinds, cfg->ncategories, cfg->nchannels};
-  for (int k = 0; k < 3; k++) {
+  mi_config_label *lists[] = {cfg->ticket_kinds, cfg->categories, cfg->channels,
+                              cfg->root_causes};
+  size_t counts[] = {cfg->nticket_kinds, cfg->ncategories, cfg->nchannels, cfg->nroot_causes};
+  for (int k = 0; k < 4; k++) {
     for (size_t i = 0; i < counts[k]; i++) {
       free(lists[k][i].code);
       free(lists[k][i].name);
@@ -70,6 +71,9 @@ void mi_config_free(mi_config *cfg) {
     free(cfg->schedule[i].timezone);
     mi_config_sample *sm = cfg->schedule[i].sample;
     if (sm) free(sm->method), free(sm->by), free(sm->allocation), free(sm->question), free(sm);
+    free(cfg->schedule[i].report_dir);
+    for (size_t k = 0; k < cfg->schedule[i].nreport_to; k++) free(cfg->schedule[i].report_to[k]);
+    free(cfg->schedule[i].report_to);
   }
   free(cfg->schedule);
   for (size_t i = 0; i < cfg->nworkflows; i++) {
@@ -82,6 +86,9 @@ void mi_config_free(mi_config *cfg) {
   }
   free(cfg->workflows);
   for (size_t i = 0; i < cfg->followup.nchannels; i++) free(cfg->followup.channels[i]);
+  for (size_t i = 0; i < cfg->notify.nchannels; i++) free(cfg->notify.channels[i]);
+  free(cfg->notify.kinds);
+  for (int i = 0; i < MI_NOTICE_COUNT; i++) free(cfg->notify.templates[i]);
   free(cfg->path);
   free(cfg->dir);
   free(cfg->database);

@@ -145,6 +145,7 @@ int mi_cfg_load_lists(const mi_cfg_ctx *c, const mi_ynode *root);
 int mi_cfg_label_ref(const mi_cfg_ctx *c, const mi_ynode *n, mi_config_list list,
                      const char **out);
 int mi_cfg_load_display_names(const mi_cfg_ctx *c, const mi_ynode *n); /* load_display.c */
+int mi_cfg_load_notify(const mi_cfg_ctx *c, const mi_ynode *n);        /* load_notify.c */
 int mi_cfg_load_users(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_policies(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_sla(const mi_cfg_ctx *c, const mi_ynode *n);

@@ -15,7 +15,7 @@
 static const char *const top_keys[] = {
     "version", "database", "timezone", "language", "display_names", "limits",  "calendars",  "departments", "tiers",
     "users",   "policies", "sla",      "surveys", "evaluation", "schedule",    "workflows",
-    "followup", "care", "ticket_kinds", "categories", "channels", NULL};
+    "followup", "care", "ticket_kinds", "categories", "channels", "root_causes", "notify", NULL};
 static const char *const top_required[] = {"version", "database", "calendars", "departments", NULL};
 
 static void set_defaults(mi_config *cfg) {
@@ -76,6 +76,7 @@ static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
       {"workflows", mi_cfg_load_workflows},
       {"followup", mi_cfg_load_followup},
       {"care", mi_cfg_load_care},
+      {"notify", mi_cfg_load_notify},
       {"display_names", mi_cfg_load_display_names},
   };
   for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {

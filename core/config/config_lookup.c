@@ -60,14 +60,15 @@ static const mi_config_label *list_of(const mi_config *cfg, mi_config_list list,
   case MI_CONFIG_LIST_KIND: *n = cfg->nticket_kinds; return cfg->ticket_kinds;
   case MI_CONFIG_LIST_CATEGORY: *n = cfg->ncategories; return cfg->categories;
   case MI_CONFIG_LIST_CHANNEL: *n = cfg->nchannels; return cfg->channels;
+  case MI_CONFIG_LIST_ROOT_CAUSE: *n = cfg->nroot_causes; return cfg->root_causes;
   }
   *n = 0;
   return NULL;
 }
 
 const char *mi_config_list_name(mi_config_list list) {
-  static const char *const names[] = {"ticket kind", "category", "channel"};
-  return (unsigned)list < 3 ? names[list] : "?";
+  static const char *const names[] = {"ticket kind", "category", "channel", "root cause"};
+  return (unsigned)list < 4 ? names[list] : "?";
 }
 
 const mi_config_label *mi_config_find_label(const mi_config *cfg, mi_config_list list,
@@ -89,10 +90,10 @@ int mi_config_check_label(const mi_config *cfg, mi_config_list list, const char 
   for (size_t i = 0; l && i < n && used < sizeof known; i++)
     used += (size_t)snprintf(known + used, sizeof known - used, "%s%s (%s)", i ? ", " : "",
                              l[i].code, l[i].name);
-  static const char *const sections[] = {"ticket_kinds", "categories", "channels"};
+  static const char *const sections[] = {"ticket_kinds", "categories", "channels", "root_causes"};
   return mi_err_set(e, MI_EINVAL, "unknown %s '%.64s': use one of %s (or add it under %s: in "
                     "the configuration)", mi_config_list_name(list), code ? code : "", known,
-                    (unsigned)list < 3 ? sections[list] : "?");
+                    (unsigned)list < 4 ? sections[list] : "?");
 }
 
 const char *mi_config_role_name(mi_config_role role) {

@@ -12,7 +12,7 @@
 #include "config/config_internal.h"
 
 static const char *const kinds[] = {"surveys",    "questions", "dimensions", "departments",
-                                    "tiers",      "categories", NULL};
+                                    "tiers",      "categories", "stages", NULL};
 
 int mi_cfg_load_display_names(const mi_cfg_ctx *c, const mi_ynode *n) {
   static const char *const langs[] = {"zh_CN", "en", NULL};

@@ -1,6 +1,8 @@
 /* ticket_kinds, categories, channels: the lists the configuration (not the
  * schema) decides, each entry a code and a display name. Without a section
- * the list the schema used to fix applies, so older files keep working. */
+ * the list the schema used to fix applies, so older files keep working.
+ * root_causes (why a complaint happened, recorded when it is closed) has no
+ * built-in list: without the section closing asks for none. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,8 +36,9 @@ static int load(const mi_cfg_ctx *c, const mi_ynode *n, const char *what, mi_con
                 size_t *count) {
   static const char *const keys[] = {"code", "name", NULL};
   if (n->kind == MI_YLIST && n->n == 0)
-    return mi_cfg_fail(c, n, "no %ss: list at least one, or leave the section out for the "
-                       "built-in list", what);
+    return mi_cfg_fail(c, n, "no %ss: list at least one, or leave the section out %s", what,
+                       strcmp(what, "root cause") ? "for the built-in list"
+                                                  : "(then closing a complaint asks for none)");
   void *list = NULL; /* assigned even on failure, so mi_config_free frees it */
   int rc = mi_cfg_coded_list(c, n, what, keys, keys, &list, count, sizeof **out, label);
   *out = list;
@@ -70,8 +73,13 @@ int mi_cfg_load_lists(const mi_cfg_ctx *c, const mi_ynode *root) {
     rc = defaults(c, categories, &cfg->categories, &cfg->ncategories);
   if (rc) return rc;
   if ((n = mi_cfg_get(root, "channels")))
-    return load(c, n, "channel", &cfg->channels, &cfg->nchannels);
-  return defaults(c, channels, &cfg->channels, &cfg->nchannels);
+    rc = load(c, n, "channel", &cfg->channels, &cfg->nchannels);
+  else
+    rc = defaults(c, channels, &cfg->channels, &cfg->nchannels);
+  /* root causes of complaints: no built-in list; without one nothing is asked at closing */
+  if (!rc && (n = mi_cfg_get(root, "root_causes")))
+    rc = load(c, n, "root cause", &cfg->root_causes, &cfg->nroot_causes);
+  return rc;
 }
 
 int mi_cfg_label_ref(const mi_cfg_ctx *c, const mi_ynode *n, mi_config_list list,

@@ -1,7 +1,8 @@
 /* schedule: recurring jobs, each a name, a 5-field cron expression read in
  * the configuration's time zone (or its own), and the job kind to queue;
  * a survey-wave job also names its survey, how waves are named (wave:
- * quarter, month or year) and the sample design (sample:).
+ * quarter, month or year) and the sample design (sample:); a report job
+ * its folder (dir:), management's recipients (to:), survey and period (wave:).
  * The expression and the kind are checked by the scheduler (core/sched),
  * which knows cron and the job kinds; here only their form. */
 #include <stdint.h>
@@ -11,6 +12,35 @@
 #include "config/config_internal.h"
 
 #define SURVEY_WAVE "survey-wave"
+#define REPORT "report"
+
+/* job report: dir (required: where the period's HTML goes), to (who is told
+ * besides each department: management's recipients), survey (default the
+ * first), wave: the period reported (quarter by default). */
+static int load_report(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_schedule *s) {
+  const mi_ynode *dir = mi_cfg_get(m, "dir"), *to = mi_cfg_get(m, "to");
+  int rc;
+  if (strcmp(s->job, REPORT)) {
+    if (dir || to)
+      return mi_cfg_fail(c, dir ? dir : to, "scheduled job '%s': dir and to are for job: " REPORT,
+                         s->name);
+    return 0;
+  }
+  if (!dir || !to)
+    return mi_cfg_fail(c, m, "scheduled job '%s': a " REPORT " job needs dir: (where the "
+                             "report goes) and to: (management's recipients, e.g. "
+                             "[role:management])", s->name);
+  if ((rc = mi_cfg_path(c, dir, false, &s->report_dir))) return rc;
+  if ((rc = mi_cfg_want_list(c, to, "to (recipients)"))) return rc;
+  if (!to->n) return mi_cfg_fail(c, to, "to: name at least one recipient");
+  if (!(s->report_to = mi_cfg_alloc(c, to->n, sizeof *s->report_to))) return MI_ENOMEM;
+  for (size_t i = 0; i < to->n; i++, s->nreport_to++) {
+    if ((rc = mi_cfg_text(c, to->items[i], &s->report_to[i]))) return rc;
+    if (strlen(s->report_to[i]) > 150)
+      return mi_cfg_fail(c, to->items[i], "to: a recipient has at most 150 bytes");
+  }
+  return 0;
+}
 
 static int load_sample(const mi_cfg_ctx *c, const mi_ynode *m, const mi_config_survey *sv,
                        mi_config_sample *o) {
@@ -83,6 +113,23 @@ static int load_wave(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_schedule 
   const mi_ynode *survey = mi_cfg_get(m, "survey"), *wave = mi_cfg_get(m, "wave"),
                  *sample = mi_cfg_get(m, "sample");
   int rc, w = 1;
+  if (!strcmp(s->job, REPORT)) { /* survey and wave (the period reported), no sample */
+    if (sample)
+      return mi_cfg_fail(c, sample, "scheduled job '%s': sample is for job: " SURVEY_WAVE, s->name);
+    if (survey) {
+      char *code = NULL;
+      if ((rc = mi_cfg_code(c, survey, &code))) return rc;
+      s->survey = mi_config_find_survey(c->cfg, code);
+      free(code);
+      if (!s->survey)
+        return mi_cfg_fail(c, survey, "scheduled job '%s': no survey '%s' under surveys:",
+                           s->name, survey->text);
+    }
+    if (wave && (rc = mi_cfg_word(c, wave, periods, "report period", &w))) return rc;
+    s->wave = (mi_config_period[]){MI_CONFIG_PERIOD_MONTH, MI_CONFIG_PERIOD_QUARTER,
+                                   MI_CONFIG_PERIOD_YEAR}[w];
+    return 0;
+  }
   if (strcmp(s->job, SURVEY_WAVE)) {
     const mi_ynode *extra = survey ? survey : wave ? wave : sample;
     if (extra)
@@ -109,7 +156,7 @@ static int load_wave(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_schedule 
 
 static int load_entry(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_schedule *s) {
   static const char *const keys[] = {"name", "cron", "job", "timezone", "survey", "wave",
-                                     "sample", NULL};
+                                     "sample", "dir", "to", NULL};
   static const char *const required[] = {"name", "cron", "job", NULL};
   const mi_ynode *v;
   int rc;
@@ -130,7 +177,8 @@ static int load_entry(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_schedule
   } else if (!(s->timezone = mi_cfg_strdup(c, c->cfg->timezone))) {
     return MI_ENOMEM;
   }
-  return load_wave(c, m, s);
+  if ((rc = load_wave(c, m, s))) return rc;
+  return load_report(c, m, s);
 }
 
 int mi_cfg_load_schedule(const mi_cfg_ctx *c, const mi_ynode *n) {

@@ -2,7 +2,8 @@
  * received -> acknowledged -> assessed -> investigated -> solution ->
  * carried_out -> feedback. Each stage may follow the one before it, or the
  * stages its `after` names (so a process can branch: approved or rejected),
- * may change the ticket's status, answer the customer, or need a reason. */
+ * may change the ticket's status, answer the customer, or need a reason;
+ * `notify: true` marks the stages the customer is told about. */
 #include <string.h>
 
 #include "config/config_internal.h"
@@ -18,7 +19,7 @@ static int find_stage(const mi_config_workflow *w, size_t upto, const char *name
 /* Everything of a stage but `after`. */
 static int load_stage(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_workflow *w, size_t i) {
   static const char *const keys[] = {"stage",  "after",   "status", "responds",
-                                     "reason", "approve", NULL};
+                                     "reason", "approve", "notify", NULL};
   static const char *const required[] = {"stage", NULL};
   mi_config_stage *st = &w->stages[i];
   const mi_ynode *v;
@@ -47,6 +48,10 @@ static int load_stage(const mi_cfg_ctx *c, const mi_ynode *m, mi_config_workflow
   if ((v = mi_cfg_get(m, "approve"))) {
     if ((rc = mi_cfg_bool(c, v, &b))) return rc;
     st->approve = b;
+  }
+  if ((v = mi_cfg_get(m, "notify"))) { /* customer-facing: notify.templates.stage */
+    if ((rc = mi_cfg_bool(c, v, &b))) return rc;
+    st->notify = b;
   }
   return 0;
 }

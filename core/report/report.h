@@ -35,6 +35,22 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
 int mi_report_gather_more(mi_store *s, const mi_config *cfg, json_t *doc, const json_t *cur,
                           int64_t from, int64_t to, const char *label, mi_err *e);
 
+/* Complaint root causes (report_causes.c): doc["root_causes"] from the
+ * complaints whose cause was recorded in [from, to), and its section of
+ * the tables (a Pareto table, who was responsible; one sentence when none). */
+int mi_report_gather_causes(mi_store *s, const mi_config *cfg, json_t *doc, int64_t from,
+                            int64_t to, mi_err *e);
+void mi_report_tables_causes(json_t *all, const json_t *doc);
+
+/* The scheduled report (report_job.c, job kind `report`): for schedule
+ * entry sc, the period of its kind (sc->wave, a quarter by default) that
+ * closed before run_at: the HTML page to sc->report_dir/SURVEY-PERIOD.html
+ * and one outbox message to each of sc->report_to and to each department
+ * (its own figures), keyed so that a rerun adds nothing. Runs in the
+ * caller's transaction (the job's). */
+int mi_report_job_run(mi_store *s, const mi_config *cfg, const mi_config_schedule *sc,
+                      int64_t run_at, int64_t now, int64_t job_id, mi_err *e);
+
 /* Seasonality (report_season.c). The frequency of a period code: 4 for a
  * quarter (2026Q3), 12 for a month (2026-09), 0 otherwise. */
 size_t mi_report_season_frequency(const char *period);

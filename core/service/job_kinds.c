@@ -115,10 +115,10 @@ static int run_care(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, m
   return 0;
 }
 
-/* The schedule a survey-wave job belongs to: payload {"schedule": NAME}, or
- * the NAME of its key "schedule:NAME:INSTANT". */
-static const mi_config_schedule *wave_schedule(const mi_config *cfg, const mi_queue_job *j,
-                                               mi_err *e) {
+/* The schedule a survey-wave or report job belongs to: payload
+ * {"schedule": NAME}, or the NAME of its key "schedule:NAME:INSTANT". */
+static const mi_config_schedule *job_schedule(const mi_config *cfg, const mi_queue_job *j,
+                                              const char *kind, mi_err *e) {
   char name[201] = "";
   json_error_t je;
   json_t *p = j->payload ? json_loads(j->payload, 0, &je) : NULL;
@@ -131,19 +131,28 @@ static const mi_config_schedule *wave_schedule(const mi_config *cfg, const mi_qu
     if (colon) *colon = '\0';
   }
   for (size_t i = 0; *name && i < cfg->nschedule; i++)
-    if (!strcmp(cfg->schedule[i].name, name) && cfg->schedule[i].sample) return &cfg->schedule[i];
-  mi_err_set(e, MI_EINVAL, "survey-wave job %s: %s%s%s is not a survey-wave entry of schedule: "
-             "(give the payload {\"schedule\": NAME})", j->key, *name ? "'" : "no schedule",
-             name, *name ? "'" : "");
+    if (!strcmp(cfg->schedule[i].name, name) && !strcmp(cfg->schedule[i].job, kind))
+      return &cfg->schedule[i];
+  mi_err_set(e, MI_EINVAL, "%s job %s: %s%s%s is not a %s entry of schedule: "
+             "(give the payload {\"schedule\": NAME})", kind, j->key, *name ? "'" : "no schedule",
+             name, *name ? "'" : "", kind);
   return NULL;
 }
 
 static int run_survey_wave(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
   mi_job_context *c = ud;
-  const mi_config_schedule *sc = wave_schedule(c->cfg, j, e);
+  const mi_config_schedule *sc = job_schedule(c->cfg, j, "survey-wave", e);
   if (!sc) return MI_EINVAL;
   mi_survey_wave_summary sum;
   return mi_survey_wave_run(s, c->cfg, sc, j->run_at, now, &sum, e);
+}
+
+static int run_report(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  mi_job_context *c = ud;
+  const mi_config_schedule *sc = job_schedule(c->cfg, j, "report", e);
+  if (!sc) return MI_EINVAL;
+  if (!c->report) return mi_err_set(e, MI_EINVAL, "report jobs are run by `manyi run`");
+  return c->report(s, c->cfg, sc, j->run_at, now, j->id, e);
 }
 
 const mi_sched_kind mi_job_kinds[] = {
@@ -159,6 +168,8 @@ const mi_sched_kind mi_job_kinds[] = {
      run_care, 0},
     {"survey-wave", "sample and send the wave of the period (2026Q4...) of a schedule's survey, once",
      run_survey_wave, 1},
+    {"report", "the report of the period that closed (HTML to dir:) and the messages to management "
+     "and each department, once", run_report, 0},
     {NULL, NULL, NULL, 0},
 };
 

@@ -13,6 +13,10 @@ typedef struct mi_job_context {
   const mi_config *cfg;
   const char *actor; /* the OS user of the runner: batch jobs' audit entries */
   mi_policy *tiers, *escalation, *care;
+  /* The report job's work (core/report sits above service, so the caller
+   * hands it in: mi_report_job_run); NULL: report jobs fail saying so. */
+  int (*report)(mi_store *s, const mi_config *cfg, const mi_config_schedule *sc, int64_t run_at,
+                int64_t now, int64_t job_id, mi_err *e);
 } mi_job_context;
 
 /* The kinds, ended by {NULL}:
@@ -29,7 +33,11 @@ typedef struct mi_job_context {
  *                fails (and is retried) if the policy fails for anyone
  *  survey-wave   the wave of the occurrence's period for the schedule entry
  *                (key "schedule:NAME:..." or payload {"schedule": NAME}):
- *                mi_survey_wave_run, idempotent (own transactions) */
+ *                mi_survey_wave_run, idempotent (own transactions)
+ *  report        the report of the period that closed before the occurrence
+ *                for the schedule entry (dir:, to:): the HTML page and one
+ *                outbox message per recipient and department, in the job's
+ *                transaction (keys "report:NAME:PERIOD:...") */
 extern const mi_sched_kind mi_job_kinds[];
 
 void mi_job_context_free(mi_job_context *c);

@@ -133,6 +133,7 @@ static int one(mi_store *s, const mi_config *cfg, mi_policy *policy, mi_sched_ca
       num("satisfied_ci_lower", r->ci_lower),
       num("satisfied_ci_upper", r->ci_upper),
       {.name = "complaints", .type = MI_VIEW_INT, .i = f->complaints_against},
+      {.name = "complaints_accountable", .type = MI_VIEW_INT, .i = f->complaints_accountable},
   };
   mi_view sv = {.kind = "staff", .id = r->m.code, .fields = sf, .nfields = 3};
   mi_view fv = {.kind = "figures", .id = r->m.code, .fields = ff, .nfields = sizeof ff / sizeof *ff};

@@ -30,18 +30,6 @@ static int find_due(const mi_ticket_event_row *ev, void *ud) {
   return x->found;
 }
 
-/* The customer's address on the first consented channel, or NULL. */
-static const char *invitation_channel(const mi_config_followup *f, const mi_customer *c,
-                                      const char **address) {
-  for (size_t i = 0; i < f->nchannels; i++) {
-    const char *ch = f->channels[i];
-    if (!strcmp(ch, "email") && c->consent_email && c->email) return *address = c->email, ch;
-    if (!strcmp(ch, "sms") && c->consent_sms && c->phone) return *address = c->phone, ch;
-    if (!strcmp(ch, "phone") && c->consent_phone && c->phone) return *address = c->phone, ch;
-  }
-  return NULL;
-}
-
 /* The survey invitation; *why says what happened, for the log. */
 static int invite(mi_store *s, const mi_config *cfg, const mi_ticket_row *t, int64_t now,
                   int64_t job_id, json_t *detail, mi_err *e) {
@@ -49,7 +37,7 @@ static int invite(mi_store *s, const mi_config *cfg, const mi_ticket_row *t, int
   mi_customer c;
   int rc = mi_customer_get(s, t->customer, &c, e);
   if (rc) return rc;
-  const char *address = NULL, *ch = invitation_channel(f, &c, &address);
+  const char *address = NULL, *ch = mi_customer_channel(f->channels, f->nchannels, &c, &address);
   int64_t survey_id = 0;
   if (!ch) {
     json_object_set_new(detail, "survey", json_string("not invited: no consented channel"));

@@ -1,12 +1,14 @@
 #include "service/tickets.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/customers.h"
 #include "store/departments.h"
 #include "store/staff.h"
+#include "store/ticket_causes.h"
 
 /* Kinds, categories and channels are the configuration's (ticket_kinds,
  * categories, channels); severities are the schema's. */
@@ -103,6 +105,8 @@ int mi_ticket_open(mi_store *s, const mi_config *cfg, mi_policy *routing,
     if (rc || (rc = mi_ticket_set_state(s, id, "open", 0, 0, staff, e))) goto fail;
     snprintf(out->agent, sizeof out->agent, "%s", d.agent);
   }
+  if ((rc = mi_ticket_notify(s, cfg, out->external_id, MI_NOTICE_RECEIVED, NULL, NULL, r->now, e)))
+    goto fail;
   if ((rc = mi_store_commit(s, e))) goto fail;
   snprintf(out->department, sizeof out->department, "%s", d.department);
   snprintf(out->reason, sizeof out->reason, "%s", d.reason);
@@ -142,8 +146,61 @@ static int in_list(const char *list, const char *word) {
   return 0;
 }
 
-int mi_ticket_act(mi_store *s, const char *ticket, const char *action, const char *arg,
-                  const char *actor, int64_t now, mi_ticket_row *after, mi_err *e) {
+/* Who was responsible for a complaint: a department code, else a staff id. */
+static int responsible(mi_store *s, const mi_config *cfg, const char *who, int64_t *dept,
+                       int64_t *staff, mi_err *e) {
+  *dept = *staff = 0;
+  if (mi_config_find_department(cfg, who)) return mi_department_id(s, who, dept, e);
+  mi_err sub = {0};
+  if (!mi_staff_id(s, who, staff, &sub)) return 0;
+  char known[512] = "";
+  size_t used = 0;
+  for (size_t i = 0; i < cfg->ndepartments && used < sizeof known; i++)
+    used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                             cfg->departments[i].code);
+  return mi_err_set(e, MI_EINVAL, "--responsible '%.64s' is neither a department (%s) nor a "
+                    "staff member's id", who, known);
+}
+
+/* The accountability of a complaint being resolved or closed: checks what
+ * was given and records it (the row; the event of the move carries it in
+ * its detail); closing a complaint with none given or recorded is refused
+ * when the configuration lists root causes. */
+static int account(mi_store *s, const mi_config *cfg, const mi_ticket_row *t, const char *to,
+                   const mi_ticket_cause *cause, const char *actor, int64_t now, mi_err *e) {
+  int given = cause && (cause->root_cause || cause->responsible), rc = 0;
+  if (given && (!cfg || !cfg->nroot_causes))
+    return mi_err_set(e, MI_EINVAL, "the configuration lists no root causes (root_causes: in "
+                      "manyi.yaml): nothing to record");
+  if (!cfg || !cfg->nroot_causes || strcmp(t->kind, "complaint")) {
+    if (given) return mi_err_set(e, MI_EINVAL, "only complaints record a root cause (ticket %s "
+                                 "is a %s)", t->external_id, t->kind);
+    return 0;
+  }
+  if (!given) {
+    int has = 0;
+    if (strcmp(to, "closed") || (rc = mi_ticket_cause_has(s, t->id, &has, e)) || has) return rc;
+    char known[1024] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < cfg->nroot_causes && used < sizeof known; i++)
+      used += (size_t)snprintf(known + used, sizeof known - used, "%s%s (%s)", i ? ", " : "",
+                               cfg->root_causes[i].code, cfg->root_causes[i].name);
+    return mi_err_set(e, MI_EINVAL, "complaint %s cannot be closed without its root cause and "
+                      "who was responsible: give --root-cause CODE --responsible DEPT|STAFF; "
+                      "root causes: %s", t->external_id, known);
+  }
+  if (!cause->root_cause || !cause->responsible)
+    return mi_err_set(e, MI_EINVAL, "give both --root-cause CODE and --responsible DEPT|STAFF");
+  int64_t dept, staff;
+  if ((rc = mi_config_check_label(cfg, MI_CONFIG_LIST_ROOT_CAUSE, cause->root_cause, e)) ||
+      (rc = responsible(s, cfg, cause->responsible, &dept, &staff, e)))
+    return rc;
+  return mi_ticket_cause_put(s, t->id, cause->root_cause, dept, staff, now, actor, e);
+}
+
+int mi_ticket_act(mi_store *s, const mi_config *cfg, const char *ticket, const char *action,
+                  const char *arg, const mi_ticket_cause *cause, const char *actor, int64_t now,
+                  mi_ticket_row *after, mi_err *e) {
   if (!s || !ticket || !action || !actor) return mi_err_set(e, MI_EINVAL, "which ticket, which action?");
   const struct action *a = actions;
   while (a->name && strcmp(a->name, action)) a++;
@@ -153,6 +210,10 @@ int mi_ticket_act(mi_store *s, const char *ticket, const char *action, const cha
     return mi_err_set(e, MI_EINVAL, "%s needs the %.*s", action, (int)strcspn(a->arg, "!"), a->arg);
   if (!a->arg && arg) return mi_err_set(e, MI_EINVAL, "%s takes no text", action);
   if (arg && strlen(arg) > 2000) return mi_err_set(e, MI_EINVAL, "the text is longer than 2000 bytes");
+  if (cause && (cause->root_cause || cause->responsible) && strcmp(a->to, "resolved") &&
+      strcmp(a->to, "closed"))
+    return mi_err_set(e, MI_EINVAL, "--root-cause and --responsible go with resolve, close or "
+                      "followup, not %s", action);
   int rc;
   if ((rc = mi_store_begin(s, e))) return rc;
   mi_ticket_row t;
@@ -172,10 +233,26 @@ int mi_ticket_act(mi_store *s, const char *ticket, const char *action, const cha
   if (!strcmp(action, "reopen")) resolved = 0;
   char key[32];
   snprintf(key, sizeof key, "%.*s", (int)strcspn(a->arg ? a->arg : "", "!"), a->arg ? a->arg : "");
+  if ((rc = account(s, cfg, &t, to, cause, actor, now, e))) goto fail;
   char *text = arg ? detail(key, arg, NULL, NULL) : NULL;
+  if (cause && cause->root_cause && cause->responsible) { /* accepted: the event says it too */
+    json_t *o = text ? json_loads(text, 0, NULL) : json_object();
+    json_object_set_new(o, "root_cause", json_string(cause->root_cause));
+    json_object_set_new(o, "responsible", json_string(cause->responsible));
+    free(text);
+    text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+  }
   rc = mi_ticket_event_add(s, t.id, now, a->event, actor, t.status, to, text, e);
   free(text);
   if (rc || (rc = mi_ticket_set_state(s, t.id, to, first, resolved, assignee, e))) goto fail;
+  /* the customer is told of a reply and of the resolution (notify:) */
+  if (cfg && !strcmp(action, "reply") &&
+      (rc = mi_ticket_notify(s, cfg, ticket, MI_NOTICE_REPLY, NULL, arg, now, e)))
+    goto fail;
+  if (cfg && !strcmp(action, "resolve") &&
+      (rc = mi_ticket_notify(s, cfg, ticket, MI_NOTICE_RESOLVED, NULL, arg, now, e)))
+    goto fail;
   if (after && (rc = mi_ticket_get(s, ticket, after, e))) goto fail;
   return mi_store_commit(s, e);
 fail:

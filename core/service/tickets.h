@@ -32,15 +32,28 @@ typedef struct mi_ticket_opened {
 int mi_ticket_open(mi_store *s, const mi_config *cfg, mi_policy *routing,
                    const mi_ticket_request *r, mi_ticket_opened *out, mi_err *e);
 
+/* What closing a complaint records (issue 18: accountability): a code of
+ * the configuration's root_causes and who was responsible, a department
+ * code or a staff member's external id. */
+typedef struct mi_ticket_cause {
+  const char *root_cause, *responsible; /* NULL: not given */
+} mi_ticket_cause;
+
 /* Moves a ticket: action is assign (arg: staff id), reply, pend (arg: the
  * reason), resume, resolve (arg: the resolution), reopen (arg: why), close,
  * note (arg: the text), customer-reply (the customer wrote: a pending ticket
  * opens again; starts a next-response clock) or followup (arg: the outcome
  * of the callback after resolution; closes the ticket). An action the ticket's status does not allow is
  * MI_EINVAL naming the status and what is allowed. *after (may be NULL)
- * gets the ticket as it is afterwards. One transaction. */
-int mi_ticket_act(mi_store *s, const char *ticket, const char *action, const char *arg,
-                  const char *actor, int64_t now, mi_ticket_row *after, mi_err *e);
+ * gets the ticket as it is afterwards. One transaction.
+ * cfg (may be NULL: neither of the following): a reply and a resolution
+ * tell the customer (mi_ticket_notify); a complaint closed (close,
+ * followup) when the configuration lists root_causes needs cause, given
+ * now or at its resolution, else MI_EINVAL listing the root causes; cause
+ * (NULL: none) is accepted with resolve, close and followup only. */
+int mi_ticket_act(mi_store *s, const mi_config *cfg, const char *ticket, const char *action,
+                  const char *arg, const mi_ticket_cause *cause, const char *actor, int64_t now,
+                  mi_ticket_row *after, mi_err *e);
 
 /* ---- agents, assignment and queues (ticket_assign.c) ------------------------- */
 
@@ -188,6 +201,23 @@ int mi_tickets_escalate(mi_store *s, const mi_config *cfg, mi_policy *escalation
  * Nothing when the configuration has no followup section. */
 int mi_tickets_followup(mi_store *s, const mi_config *cfg, int64_t now, int64_t job_id,
                         int64_t *done, mi_err *e);
+
+/* ---- telling the customer (ticket_notify.c) ------------------------------------ */
+
+/* Tells the customer about ev of ticket when the configuration has a
+ * template for it (notify:) and the ticket's kind is told: one outbox
+ * message on the first of notify.channels the customer consented to, or a
+ * row with status 'skipped' and the reason when none. stage: the stage
+ * reached (MI_NOTICE_STAGE), text: the reply or resolution ({text}); both
+ * may be NULL. Call inside the transaction of the move. */
+int mi_ticket_notify(mi_store *s, const mi_config *cfg, const char *ticket, mi_config_notice ev,
+                     const char *stage, const char *text, int64_t now, mi_err *e);
+
+/* The first of channels (email, sms, phone) customer c consented to and has
+ * an address for (*address: it), or NULL. */
+struct mi_customer;
+const char *mi_customer_channel(char *const *channels, size_t n, const struct mi_customer *c,
+                                const char **address);
 
 /* "running", "paused", "met", "breached". */
 const char *mi_sla_state_name(int state);

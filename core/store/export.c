@@ -51,7 +51,8 @@ static const export_query queries[] = {
      " JOIN departments d ON d.id = t.department_id ORDER BY t.id"},
     {"outbox",
      "SELECT o.key, o.kind, o.channel, o.recipient, c.external_id AS customer_id,"
-     " t.external_id AS ticket_id, o.subject, o.payload, " ISO("o.created_at") " AS created_at"
+     " t.external_id AS ticket_id, o.subject, o.payload, " ISO("o.created_at") " AS created_at,"
+     " o.status, o.reason"
      " FROM outbox o LEFT JOIN customers c ON c.id = o.customer_id"
      " LEFT JOIN tickets t ON t.id = o.ticket_id ORDER BY o.id"},
     {"jobs",

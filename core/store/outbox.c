@@ -9,7 +9,8 @@ int mi_outbox_add(mi_store *s, const mi_outbox_msg *m, int64_t now, mi_err *e) {
   sqlite3_stmt *st = mi_store_stmt(
       s, MI_SQL_OUTBOX_INSERT,
       "INSERT INTO outbox(key, kind, channel, recipient, customer_id, ticket_id, subject,"
-      " payload, job_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+      " payload, job_id, created_at, status, reason)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, coalesce(?11, 'ready'), ?12)"
       " ON CONFLICT(key) DO NOTHING",
       e);
   if (!st) return e ? e->code : MI_ESTORE;
@@ -23,6 +24,8 @@ int mi_outbox_add(mi_store *s, const mi_outbox_msg *m, int64_t now, mi_err *e) {
   mi_bind_text_or_null(st, 8, m->payload_json);
   mi_bind_int64_opt(st, 9, m->job_id > 0, m->job_id);
   sqlite3_bind_int64(st, 10, now);
+  mi_bind_text_or_null(st, 11, m->status);
+  mi_bind_text_or_null(st, 12, m->reason);
   if (sqlite3_step(st) != SQLITE_DONE) return mi_store_fail(s, e, "adding to the outbox");
   return sqlite3_changes(s->db) ? MI_PUT_INSERTED : MI_PUT_UNCHANGED;
 }

@@ -17,6 +17,9 @@ typedef struct mi_outbox_msg {
   const char *subject;
   const char *payload_json; /* NULL = none */
   int64_t job_id;           /* the job that wrote it, 0 = none */
+  /* NULL: ready to send. "skipped": written so the record says why nothing
+   * was sent (reason, e.g. the customer withdrew consent); senders skip it. */
+  const char *status, *reason;
 } mi_outbox_msg;
 
 /* Adds m once: MI_PUT_INSERTED, or MI_PUT_UNCHANGED when its key is there. */

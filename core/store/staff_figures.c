@@ -78,7 +78,9 @@ int mi_staff_figures_get(mi_store *s, int64_t staff_id, int64_t from, int64_t to
           "  AND c.opened_at < ?3 AND (SELECT p.assignee_id FROM tickets p"
           "  WHERE p.customer_id = c.customer_id AND (p.opened_at < c.opened_at"
           "  OR (p.opened_at = c.opened_at AND p.id < c.id))"
-          "  ORDER BY p.opened_at DESC, p.id DESC LIMIT 1) = ?1)",
+          "  ORDER BY p.opened_at DESC, p.id DESC LIMIT 1) = ?1),"
+          " (SELECT count(*) FROM ticket_causes WHERE staff_id = ?1 AND recorded_at >= ?2"
+          "  AND recorded_at < ?3)",
           -1, &st, NULL) != SQLITE_OK)
     return mi_store_fail(s, e, "reading staff figures");
   sqlite3_bind_int64(st, 1, staff_id);
@@ -87,8 +89,9 @@ int mi_staff_figures_get(mi_store *s, int64_t staff_id, int64_t from, int64_t to
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
     int64_t *f[] = {&out->tickets,   &out->resolved,  &out->complaints_handled,
-                    &out->responses, &out->satisfied, &out->complaints_against};
-    for (int i = 0; i < 6; i++) *f[i] = sqlite3_column_int64(st, i);
+                    &out->responses, &out->satisfied, &out->complaints_against,
+                    &out->complaints_accountable};
+    for (int i = 0; i < 7; i++) *f[i] = sqlite3_column_int64(st, i);
   }
   sqlite3_finalize(st);
   return rc == SQLITE_ROW ? 0 : mi_store_fail(s, e, "reading staff figures");

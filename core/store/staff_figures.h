@@ -4,7 +4,9 @@
  * overall question, satisfied = the top two points of its scale, as for
  * departments) and the complaints against them: complaint tickets opened in
  * the period whose customer's previous ticket (the latest opened before the
- * complaint) was theirs. SLA figures come from the ticket logs (service). */
+ * complaint) was theirs; and the complaints they were held responsible for
+ * (their accountability recorded in the period, ticket_causes). SLA figures
+ * come from the ticket logs (service). */
 #ifndef MI_STORE_STAFF_FIGURES_H
 #define MI_STORE_STAFF_FIGURES_H
 
@@ -22,6 +24,7 @@ typedef struct mi_staff_figures {
   int64_t tickets, resolved, complaints_handled;
   int64_t responses, satisfied;
   int64_t complaints_against;
+  int64_t complaints_accountable; /* closed complaints whose recorded cause names them */
 } mi_staff_figures;
 
 /* The staff to evaluate for [from, to): the active ones and any with a

@@ -83,6 +83,9 @@ MANYI_NOW=$desk_now run interaction log --customer C0000008 --channel phone --st
   --summary "客户来电投诉客服态度" --at 2026-11-20T10:00:00+08:00
 MANYI_NOW=$desk_now run ticket open --customer C0000008 --kind complaint --category service_attitude \
   --severity medium --channel phone --subject "客服态度差，多次转接无人处理" --id TDEMO1
+# the customer is told, on the first channel they consented to, with the
+# promised times of the SLA clocks (notify: in manyi.yaml)
+MANYI_NOW=$desk_now run outbox list | grep '^notice:TDEMO1:received' | cut -d, -f3,7
 agent=$(MANYI_NOW=$desk_now run --json ticket show TDEMO1 | sed -n 's/.*"assignee": "\([^"]*\)".*/\1/p' | head -1)
 MANYI_NOW=2026-11-20T11:00:00+08:00 run ticket queue --staff "${agent:-S008}" --limit 5
 MANYI_NOW=$desk_now run customer history C0000008 --last 60 | grep -v '  points  ' | head -6

@@ -31,6 +31,9 @@ contains "$out" "csat wave 2026Q4: 200 of 1583 eligible customers"
 contains "$out" "== The front desk: a caller found by phone, a complaint assigned to an agent"
 contains "$out" "1 customer found by phone"
 contains "$out" "TDEMO1 opened: support, priority 1, assigned to S008"
+# told by SMS: a tier-A complaint (priority 1: 30m and 4h in natural hours)
+# opened Friday 2026-11-20 10:05 is promised 10:35 and 14:05
+contains "$out" "sms,【售后服务】张刚海您好：您的投诉已受理，工单号 TDEMO1。我们将在 2026-11-20 10:35 前联系您，2026-11-20 14:05 前处理完毕。"
 same "$(sql "SELECT s.external_id || ' ' || d.code FROM tickets t JOIN staff s ON s.id = t.assignee_id JOIN departments d ON d.id = s.department_id WHERE t.external_id = 'TDEMO1'")" "S008 support" "the demo's complaint is assigned to an agent of support"
 contains "$out" "left out of 2000 customers (eligibility policy):"
 same "$(grep -E '^  no_consent ' "$out" | awk '{print $2}')" \

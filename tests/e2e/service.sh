@@ -58,7 +58,9 @@ contains "$tmp/out" '"state": "breached"'   # resolution: 64h30m of 4h
 contains "$tmp/out" '"stopped_at": "2026-11-23T01:30:00Z"'
 expect 0 m ticket resume T0000001
 expect 0 m ticket resolve T0000001 'compressor replaced'
-expect 0 m ticket close T0000001;        contains "$tmp/out" "now closed"
+# a complaint closes with its root cause and who was responsible (root_causes:)
+expect 0 m ticket close T0000001 --root-cause product_defect --responsible quality
+contains "$tmp/out" "now closed"
 expect 0 m --json ticket show T0000001
 for ev in opened routed assigned replied pended resumed resolved closed; do
   contains "$tmp/out" "\"kind\": \"$ev\""
@@ -158,7 +160,8 @@ same "$(sql "select count(*) from ticket_events e join tickets t on t.id = e.tic
 at 2026-12-01T17:00:00+08:00; expect 0 m tick
 same "$(sql "select count(*) from outbox where key like 'followup:P1:%' or key like 'survey:followup-%'")" $((1 + consented)) "a rerun adds nothing"
 expect 1 m ticket followup P1;           contains "$tmp/err" "followup needs the outcome"
-expect 0 m ticket followup P1 'seal replaced, no more leaks'; contains "$tmp/out" "now closed"
+expect 0 m ticket followup P1 'seal replaced, no more leaks' --root-cause repair_failed --responsible "$p1_agent"
+contains "$tmp/out" "now closed"
 # the feedback earns feedback_points (20 in the example) once
 expect 0 m eval points
 same "$(sql "select c.external_id || ' ' || l.points || ' ' || l.reason from loyalty_ledger l join customers c on c.id = l.customer_id where l.idempotency_key = 'feedback:P1:earn'")" \

@@ -71,7 +71,7 @@ INSERT INTO roles VALUES ('ann', 'agent', 'support', 'me', 0), ('bob', 'analyst'
 COMMIT;" || { echo "could not plant the data" >&2; exit 1; }
 dumps() { # what must survive, as the shell prints it
   for t in tickets ticket_events interactions roles outbox appointments text_codes customers; do
-    cols=$(sql "$1" "SELECT group_concat(name) FROM pragma_table_info('$t') WHERE name NOT IN ('phone_digits', 'phone_key')")
+    cols=$(sql "$old" "SELECT group_concat(name) FROM pragma_table_info('$t') WHERE name NOT IN ('phone_digits', 'phone_key')")
     sql "$1" "SELECT $cols FROM $t ORDER BY 1" | md5sum
   done
 }

@@ -1,0 +1,96 @@
+/* notify: what the customer is told about a ticket, and where.
+ *   notify:
+ *     channels: [sms, email]        # the first one the customer consented to
+ *     kinds: [complaint, inquiry]   # optional; default every kind
+ *     templates:
+ *       received: "您的{kind}已受理，工单号 {ticket}，我们将在 {respond_by} 前答复。"
+ *       stage: ...   reply: ...   resolved: ...
+ * A template names its blanks in braces; one the engine does not fill is
+ * refused here, with the list of those it does. Stages that tell the
+ * customer carry `notify: true` in their workflow (load_workflows.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config_internal.h"
+
+const char *const mi_config_notify_placeholders[] = {
+    "ticket", "kind", "category", "customer", "department", "stage",
+    "respond_by", "resolve_by", "text", NULL};
+
+const char *mi_config_notice_name(mi_config_notice n) {
+  static const char *const names[] = {"received", "stage", "reply", "resolved"};
+  return (unsigned)n < MI_NOTICE_COUNT ? names[n] : "?";
+}
+
+static void known_list(char *buf, size_t size) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (const char *const *p = mi_config_notify_placeholders; *p && used < size; p++)
+    used += (size_t)snprintf(buf + used, size - used, "%s{%s}", used ? ", " : "", *p);
+}
+
+/* Every {name} of text is a placeholder the engine fills; braces come in pairs. */
+static int check_template(const mi_cfg_ctx *c, const mi_ynode *n, const char *text) {
+  char known[256];
+  for (const char *p = text; (p = strpbrk(p, "{}")); ) {
+    if (*p == '}')
+      return mi_cfg_fail(c, n, "template: a '}' without its '{' (placeholders are {name})");
+    const char *end = strchr(p, '}');
+    size_t len = end ? (size_t)(end - p - 1) : 0;
+    int ok = 0;
+    for (const char *const *k = mi_config_notify_placeholders; end && *k && !ok; k++)
+      ok = strlen(*k) == len && !strncmp(*k, p + 1, len);
+    if (!ok) {
+      known_list(known, sizeof known);
+      return mi_cfg_fail(c, n, "template: unknown placeholder '%.*s': use %s",
+                         end ? (int)(end - p + 1) : (int)strcspn(p, " "), p, known);
+    }
+    p = end + 1;
+  }
+  return 0;
+}
+
+int mi_cfg_load_notify(const mi_cfg_ctx *c, const mi_ynode *n) {
+  static const char *const keys[] = {"channels", "kinds", "templates", NULL};
+  static const char *const required[] = {"channels", "templates", NULL};
+  static const char *const channels[] = {"email", "sms", "phone", NULL};
+  static const char *const events[] = {"received", "stage", "reply", "resolved", NULL};
+  mi_config_notify *f = &c->cfg->notify;
+  const mi_ynode *v;
+  int rc;
+  if ((rc = mi_cfg_want_map(c, n, "notify"))) return rc;
+  if ((rc = mi_cfg_check_keys(c, n, keys, required, "notify"))) return rc;
+  f->enabled = true;
+  v = mi_cfg_get(n, "channels");
+  if ((rc = mi_cfg_want_list(c, v, "channels"))) return rc;
+  if (!v->n || v->n > 3) return mi_cfg_fail(c, v, "channels: list one to three of email, sms, phone");
+  for (size_t i = 0; i < v->n; i++) {
+    int k;
+    if ((rc = mi_cfg_word(c, v->items[i], channels, "channel", &k))) return rc;
+    for (size_t j = 0; j < f->nchannels; j++)
+      if (!strcmp(f->channels[j], channels[k]))
+        return mi_cfg_fail(c, v->items[i], "channel '%s' is listed twice", channels[k]);
+    if (!(f->channels[f->nchannels] = mi_cfg_strdup(c, channels[k]))) return MI_ENOMEM;
+    f->nchannels++;
+  }
+  if ((v = mi_cfg_get(n, "kinds"))) {
+    if ((rc = mi_cfg_want_list(c, v, "kinds (ticket kinds the customer is told about)"))) return rc;
+    if (!v->n) return mi_cfg_fail(c, v, "kinds: list at least one, or leave it out for every kind");
+    if (!(f->kinds = mi_cfg_alloc(c, v->n, sizeof *f->kinds))) return MI_ENOMEM;
+    for (size_t i = 0; i < v->n; i++, f->nkinds++)
+      if ((rc = mi_cfg_label_ref(c, v->items[i], MI_CONFIG_LIST_KIND, &f->kinds[i]))) return rc;
+  }
+  v = mi_cfg_get(n, "templates");
+  if ((rc = mi_cfg_want_map(c, v, "templates (event: text)"))) return rc;
+  if ((rc = mi_cfg_check_keys(c, v, events, NULL, "templates"))) return rc;
+  for (int i = 0; events[i]; i++) {
+    const mi_ynode *t = mi_cfg_get(v, events[i]);
+    if (!t) continue;
+    if ((rc = mi_cfg_text(c, t, &f->templates[i]))) return rc;
+    if (strlen(f->templates[i]) > 900)
+      return mi_cfg_fail(c, t, "template: at most 900 bytes (a message's subject holds 1000)");
+    if ((rc = check_template(c, t, f->templates[i]))) return rc;
+  }
+  return 0;
+}
