@@ -156,11 +156,16 @@ static int cmd_fire(const char *db, long n, long batch) {
 }
 
 /* The plain loop fire is measured against: straight SQLite on the same
- * database with the pragmas manyi sets, one transaction per batch of
- * MI_SCHED_BATCH_MAX jobs: one UPDATE claims the batch (oldest run_at first,
- * then id, with a lease, one attempt more) and returns the ids, then each job
- * is completed by its own UPDATE, as the runner completes each job; no
- * savepoints, no audit entries, no handler calls. */
+ * database with the pragmas manyi sets, one write transaction per batch of
+ * `batch` jobs. Inside the transaction the write lock is held, so reading
+ * the batch claims it: one SELECT reads the next due ids (oldest run_at
+ * first, then id, walking the jobs_due index as the runner does), then each
+ * job is completed by its own UPDATE that leaves the row as the runner
+ * leaves it (done, one attempt more, the owner, started and finished), only
+ * if it is still queued. That is the runner's SQL without its handler call,
+ * savepoint, expired-lease query and audit entry. (Before 2026-12-07 the
+ * peer claimed the batch with an UPDATE ... RETURNING, writing each row
+ * twice, which the runner does not.) */
 static int peer_fire(sqlite3 *db, long batch, long *fired) {
   const char *pragmas = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
                         " PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;"
@@ -169,14 +174,13 @@ static int peer_fire(sqlite3 *db, long batch, long *fired) {
   int64_t *ids = NULL;
   if (sqlite3_exec(db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(db,
-                         "UPDATE jobs SET status = 'running', lease_owner = 'peer:1',"
-                         " lease_until = ?1 + 300, attempts = attempts + 1, started_at = ?1"
-                         " WHERE id IN (SELECT id FROM jobs WHERE status = 'queued'"
-                         " AND run_at <= ?1 ORDER BY run_at, id LIMIT ?2) RETURNING id",
+                         "SELECT id FROM jobs WHERE status = 'queued' AND run_at <= ?1"
+                         " ORDER BY run_at, id LIMIT ?2",
                          -1, &claim, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(db,
-                         "UPDATE jobs SET status = 'done', finished_at = ?2, lease_until = NULL"
-                         " WHERE id = ?1 AND lease_owner = 'peer:1' AND status = 'running'",
+                         "UPDATE jobs SET status = 'done', attempts = attempts + 1,"
+                         " lease_owner = 'peer:1', lease_until = NULL, started_at = ?2,"
+                         " finished_at = ?2, error = NULL WHERE id = ?1 AND status = 'queued'",
                          -1, &done, NULL) != SQLITE_OK)
     goto fail;
   int64_t now = T0 + 2 * 86400;

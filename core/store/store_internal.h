@@ -113,6 +113,11 @@ struct mi_store {
   int batch_depth; /* nested mi_store_batch_lock calls */
   int64_t audit_head_id; /* the audit entry appended in the open transaction, or 0 */
   char audit_head_hash[65];
+  int audit_known;       /* audit_head_* is the log's newest entry (in the open transaction) */
+  int64_t anchor_id;     /* committed, not yet in the anchor file (mi_store_anchor_every), or 0 */
+  char anchor_hash[65];
+  int anchor_ms;         /* the anchor file is written at most this often; 0: at each commit */
+  double anchor_at;      /* when it was last written (CLOCK_MONOTONIC seconds) */
   sqlite3_stmt *stmt[MI_SQL_SLOT_COUNT];
 };
 
