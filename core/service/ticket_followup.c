@@ -168,7 +168,8 @@ int mi_tickets_followup(mi_store *s, const mi_config *cfg, int64_t now, int64_t 
   *done = 0;
   if (opt->dry_run) return mi_err_set(e, MI_EINVAL, "follow-ups have no dry run");
   if (!cfg->followup.enabled) return 0;
-  int cap = opt->chunk > 0 ? opt->chunk : MI_BATCH_CHUNK;
+  /* a ticket's follow-up is a few rows in several tables: smaller chunks */
+  int cap = opt->chunk > 0 ? opt->chunk : 100;
   followups f = {.s = s, .cfg = cfg, .now = now, .done = done};
   f.cals = calloc(cfg->ncalendars ? cfg->ncalendars : 1, sizeof *f.cals);
   f.ids = calloc((size_t)cap, sizeof *f.ids);

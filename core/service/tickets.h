@@ -189,7 +189,8 @@ int mi_tickets_escalate(mi_store *s, const mi_config *cfg, mi_policy *escalation
  * Nothing when the configuration has no followup section. Through the
  * batch engine (service/batch.h): tickets in id order, chunk by chunk, each
  * committed with its checkpoint in the job "followups:OCCURRENCE" (a run
- * killed resumes), under the batch lock; no dry run. The messages carry
+ * killed resumes; 100 tickets a chunk unless opt->chunk), under the batch
+ * lock; no dry run. The messages carry
  * that job row. Call outside a transaction. */
 int mi_tickets_followup(mi_store *s, const mi_config *cfg, int64_t now, int64_t occurrence,
                         const mi_batch_options *opt, int64_t *done, mi_err *e);
