@@ -13,9 +13,10 @@
 #     of BENCH_BATCH due jobs per transaction, each job in a savepoint and
 #     completed with its audit entry), in jobs/s, against the peer (target
 #     B3: manyi >= 0.5 x): a plain C loop on the same F jobs in an identical
-#     database that claims BENCH_BATCH at a time with one UPDATE and completes
-#     each with its own UPDATE, one transaction per batch, straight SQLite
-#     (no savepoint, no audit entry);
+#     database, one write transaction per BENCH_BATCH jobs, which reads the
+#     batch (one SELECT in the runner's order, under the write lock) and
+#     completes each job with one UPDATE leaving the row as the runner
+#     does, straight SQLite (no handler, savepoint or audit entry);
 #  3. sla: D deadlines "start + M business minutes" in the after-sales
 #     example's `standard` calendar (breaks, Saturdays, weekends, holidays,
 #     a working Saturday; random whole-minute starts in 2026, M in 1..1440)
@@ -44,7 +45,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 
-usage() { sed -n '2,39p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,40p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
