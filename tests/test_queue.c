@@ -363,8 +363,15 @@ static int run_audit_half(mi_store *s, const mi_queue_job *j, void *ud, int64_t 
   return rc ? rc : mi_err_set(e, MI_EIO, "failed after its audit entry");
 }
 
+/* Fails with a message that is not UTF-8 (a handler may pass on any bytes). */
+static int run_bad_bytes(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  (void)s, (void)j, (void)ud, (void)now;
+  return mi_err_set(e, MI_EIO, "bad \xff\xfe bytes \xe4\xb8");
+}
+
 static const mi_sched_kind bulk_kinds[] = {
     {"t", "writes one message", run_traced, 0},
+    {"t-bad-bytes", "fails with a message that is not UTF-8", run_bad_bytes, 0},
     {"t-audit-half", "appends an audit entry, then fails", run_audit_half, 0},
     {"t-half", "writes, then fails", run_traced_half, 0},
     {"t-alone", "writes in its own transaction", run_traced_alone, 1},
@@ -628,6 +635,37 @@ static void test_batch_merge_and_chain(void **state) {
   mi_store_close(s);
 }
 
+static int detail_of_b1(const mi_audit_entry *en, void *ud) {
+  if (en->object && !strcmp(en->object, "b-1")) snprintf(ud, 256, "%s", en->detail);
+  return 0;
+}
+
+/* A failed job whose message is not UTF-8 is recorded (retry, with its
+ * audit entry, the bad bytes as '?'); it made the whole batch fail with
+ * "out of memory" (jansson refused the text) and ran again at every pass. */
+static void test_batch_bad_bytes(void **state) {
+  (void)state;
+  mi_store *s = fresh("bytes.db");
+  mi_err e = {0};
+  mi_sched_opts o = {.owner = "r1", .actor = "tester"};
+  mi_sched_report r;
+  enqueue(s, "t-bad-bytes", "b-1", 100);
+  enqueue(s, "t", "b-2", 101);
+  trace t = {0};
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), 0);
+  assert_int_equal(r.retried, 1);
+  assert_int_equal(r.done, 1);
+  expect_job(s, "b-1", "queued", 1, 1060, "r1");
+  char detail[256] = "";
+  assert_int_equal(mi_audit_each(s, 0, "job", detail_of_b1, detail, &e), 0);
+  assert_string_equal(detail, "{\"kind\":\"t-bad-bytes\",\"occurrence\":\"1970-01-01T00:01:40Z\","
+                              "\"attempt\":1,\"outcome\":\"retry\",\"error\":\"bad ?? bytes ??\","
+                              "\"runner\":\"r1\"}");
+  job_entries au = job_audit(s);
+  assert_int_equal(au.all, 2);
+  mi_store_close(s);
+}
+
 /* Under mi_store_anchor_every the anchor file names an older head between
  * commits, and the newest once the interval is 0 again or the store closes. */
 static void test_anchor_every(void **state) {
@@ -671,6 +709,7 @@ int main(void) {
       cmocka_unit_test(test_batch_uncommitted),
       cmocka_unit_test(test_batch_merge_and_chain),
       cmocka_unit_test(test_anchor_every),
+      cmocka_unit_test(test_batch_bad_bytes),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
