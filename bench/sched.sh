@@ -15,7 +15,8 @@
 #     B3: manyi >= 0.5 x): a plain C loop on the same F jobs in an identical
 #     database that claims BENCH_BATCH at a time with one UPDATE and completes
 #     each with its own UPDATE, one transaction per batch, straight SQLite
-#     (no savepoint, no audit entry);
+#     (no savepoint, no audit entry); and a leaner loop that reads each batch
+#     under the write lock instead of claiming it (each row written once);
 #  3. sla: D deadlines "start + M business minutes" in the after-sales
 #     example's `standard` calendar (breaks, Saturdays, weekends, holidays,
 #     a working Saturday; random whole-minute starts in 2026, M in 1..1440)
@@ -44,7 +45,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 
-usage() { sed -n '2,39p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,40p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
@@ -99,7 +100,7 @@ rm -f "$work/peer.sql" "$work"/q-*.db*
 # --- 2. fire ------------------------------------------------------------------
 echo
 echo "2. fire $n_fire trivial jobs, $batch per transaction: the runner and a plain SQL loop"
-rm -f "$work"/f.db* "$work"/fp.db*
+rm -f "$work"/f.db* "$work"/fp.db* "$work"/fr.db*
 f_manyi= f_peer=
 if "$sb" fire "$work/f.db" "$n_fire" "$batch" >"$work/fire.out"; then
     f_manyi=$(field jobs_per_s "$work/fire.out")
@@ -113,9 +114,18 @@ if "$sb" peer-fire "$work/fp.db" "$n_fire" "$batch" >"$work/peer-fire.out"; then
 else
     echo "   peer: FAILED" >&2; rc=1
 fi
+f_read=
+if "$sb" peer-fire-read "$work/fr.db" "$n_fire" "$batch" >"$work/peer-read.out"; then
+    f_read=$(field jobs_per_s "$work/peer-read.out")
+    printf '   reading peer            %8.3f s  %9s jobs/s\n' "$(field seconds "$work/peer-read.out")" "$f_read"
+else
+    echo "   reading peer: FAILED" >&2; rc=1
+fi
 [[ -n $f_manyi && -n $f_peer ]] &&
     echo "   B3 ratio manyi/peer jobs/s: $(ratio "$f_manyi" "$f_peer") (target >= 0.5)"
-rm -f "$work"/f.db* "$work"/fp.db*
+[[ -n $f_manyi && -n $f_read ]] &&
+    echo "   ratio manyi/reading peer jobs/s: $(ratio "$f_manyi" "$f_read")"
+rm -f "$work"/f.db* "$work"/fp.db* "$work"/fr.db*
 
 # --- 3. SLA deadlines ---------------------------------------------------------
 echo

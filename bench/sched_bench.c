@@ -14,6 +14,8 @@
  *                                          and completes them with SQL in batches
  *                                          of the runner's size; prints seconds
  *                                          and jobs/s
+ *   manyi-sched-bench peer-fire-read DB N  the same, reading each batch instead
+ *                                          of claiming it with an UPDATE
  *   manyi-sched-bench sla CONFIG CAL N SAMPLE SEED
  *                                          N deadlines with mi_sched_add_business,
  *                                          SAMPLE with the minute-stepping peer
@@ -155,29 +157,41 @@ static int cmd_fire(const char *db, long n, long batch) {
   return 0;
 }
 
-/* The plain loop fire is measured against: straight SQLite on the same
- * database with the pragmas manyi sets, one transaction per batch of
- * MI_SCHED_BATCH_MAX jobs: one UPDATE claims the batch (oldest run_at first,
- * then id, with a lease, one attempt more) and returns the ids, then each job
- * is completed by its own UPDATE, as the runner completes each job; no
- * savepoints, no audit entries, no handler calls. */
-static int peer_fire(sqlite3 *db, long batch, long *fired) {
+/* The plain loops fire is measured against: straight SQLite on the same
+ * database with the pragmas manyi sets, one write transaction per batch of
+ * `batch` jobs, no handler call, savepoint or audit entry.
+ *  - peer-fire (the B3 peer, as issue 17 defines it: claims and completes):
+ *    one UPDATE claims the batch (oldest run_at first, then id; a lease, one
+ *    attempt more) and returns the ids, then each job is completed by an
+ *    UPDATE of its own.
+ *  - peer-fire-read (leaner, and closer to the runner's SQL): the write lock
+ *    is held, so reading the batch claims it; one SELECT reads the ids in
+ *    the same order and each job is completed by one UPDATE that leaves the
+ *    row as the runner leaves it (done, one attempt more, the owner, started
+ *    and finished). The first writes each row twice, this one and the
+ *    runner once. */
+static int peer_fire(sqlite3 *db, long batch, int read, long *fired) {
   const char *pragmas = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"
                         " PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;"
                         " PRAGMA busy_timeout = 5000;";
   sqlite3_stmt *claim = NULL, *done = NULL;
   int64_t *ids = NULL;
+  const char *claim_sql =
+      read ? "SELECT id FROM jobs WHERE status = 'queued' AND run_at <= ?1"
+             " ORDER BY run_at, id LIMIT ?2"
+           : "UPDATE jobs SET status = 'running', lease_owner = 'peer:1',"
+             " lease_until = ?1 + 300, attempts = attempts + 1, started_at = ?1"
+             " WHERE id IN (SELECT id FROM jobs WHERE status = 'queued'"
+             " AND run_at <= ?1 ORDER BY run_at, id LIMIT ?2) RETURNING id";
+  const char *done_sql =
+      read ? "UPDATE jobs SET status = 'done', attempts = attempts + 1,"
+             " lease_owner = 'peer:1', lease_until = NULL, started_at = ?2,"
+             " finished_at = ?2, error = NULL WHERE id = ?1 AND status = 'queued'"
+           : "UPDATE jobs SET status = 'done', finished_at = ?2, lease_until = NULL"
+             " WHERE id = ?1 AND lease_owner = 'peer:1' AND status = 'running'";
   if (sqlite3_exec(db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db,
-                         "UPDATE jobs SET status = 'running', lease_owner = 'peer:1',"
-                         " lease_until = ?1 + 300, attempts = attempts + 1, started_at = ?1"
-                         " WHERE id IN (SELECT id FROM jobs WHERE status = 'queued'"
-                         " AND run_at <= ?1 ORDER BY run_at, id LIMIT ?2) RETURNING id",
-                         -1, &claim, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db,
-                         "UPDATE jobs SET status = 'done', finished_at = ?2, lease_until = NULL"
-                         " WHERE id = ?1 AND lease_owner = 'peer:1' AND status = 'running'",
-                         -1, &done, NULL) != SQLITE_OK)
+      sqlite3_prepare_v2(db, claim_sql, -1, &claim, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, done_sql, -1, &done, NULL) != SQLITE_OK)
     goto fail;
   int64_t now = T0 + 2 * 86400;
   ids = malloc((size_t)batch * sizeof *ids);
@@ -213,7 +227,7 @@ fail:
   return 1;
 }
 
-static int cmd_peer_fire(const char *path, long n, long batch) {
+static int cmd_peer_fire(const char *path, long n, long batch, int read) {
   mi_store *s;
   mi_err e = {0};
   if (mi_store_open(path, MI_STORE_CREATE, &s, &e)) return die(path, &e);
@@ -228,7 +242,7 @@ static int cmd_peer_fire(const char *path, long n, long batch) {
   }
   long fired = 0;
   double t = seconds_now();
-  rc = peer_fire(db, batch, &fired);
+  rc = peer_fire(db, batch, read, &fired);
   t = seconds_now() - t;
   sqlite3_stmt *st = NULL;
   long done = -1;
@@ -332,11 +346,14 @@ int main(int argc, char **argv) {
   if ((argc == 4 || argc == 5) && !strcmp(argv[1], "fire"))
     return cmd_fire(argv[2], count_arg(argv[3]), batch_arg(argc == 5 ? argv[4] : NULL));
   if ((argc == 4 || argc == 5) && !strcmp(argv[1], "peer-fire"))
-    return cmd_peer_fire(argv[2], count_arg(argv[3]), batch_arg(argc == 5 ? argv[4] : NULL));
+    return cmd_peer_fire(argv[2], count_arg(argv[3]), batch_arg(argc == 5 ? argv[4] : NULL), 0);
+  if ((argc == 4 || argc == 5) && !strcmp(argv[1], "peer-fire-read"))
+    return cmd_peer_fire(argv[2], count_arg(argv[3]), batch_arg(argc == 5 ? argv[4] : NULL), 1);
   if (argc == 7 && !strcmp(argv[1], "sla"))
     return cmd_sla(argv[2], argv[3], count_arg(argv[4]), count_arg(argv[5]),
                    (uint64_t)strtoull(argv[6], NULL, 10));
   fprintf(stderr, "usage: manyi-sched-bench init DB | enqueue DB N | peer-sql N | fire DB N [BATCH] |\n"
-                  "       peer-fire DB N [BATCH] | sla CONFIG CALENDAR N SAMPLE SEED\n");
+                  "       peer-fire DB N [BATCH] | peer-fire-read DB N [BATCH] |\n"
+                  "       sla CONFIG CALENDAR N SAMPLE SEED\n");
   return 2;
 }

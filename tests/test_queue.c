@@ -354,8 +354,25 @@ static void told(void *ctx, const mi_queue_job *j, int rc, int dead, const mi_er
   note(t->told, sizeof t->told, j->key);
 }
 
+/* Appends an audit entry of its own, then fails: the entry goes with its
+ * savepoint, and the next job's entry must chain to the one before it. */
+static int run_audit_half(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  trace *t = ud;
+  note(t->ran, sizeof t->ran, j->key);
+  int rc = mi_audit_append(s, "tester", "note", j->key, NULL, now, e);
+  return rc ? rc : mi_err_set(e, MI_EIO, "failed after its audit entry");
+}
+
+/* Fails with a message that is not UTF-8 (a handler may pass on any bytes). */
+static int run_bad_bytes(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
+  (void)s, (void)j, (void)ud, (void)now;
+  return mi_err_set(e, MI_EIO, "bad \xff\xfe bytes \xe4\xb8");
+}
+
 static const mi_sched_kind bulk_kinds[] = {
     {"t", "writes one message", run_traced, 0},
+    {"t-bad-bytes", "fails with a message that is not UTF-8", run_bad_bytes, 0},
+    {"t-audit-half", "appends an audit entry, then fails", run_audit_half, 0},
     {"t-half", "writes, then fails", run_traced_half, 0},
     {"t-alone", "writes in its own transaction", run_traced_alone, 1},
     {"t-slow", "takes 3 ms", run_slow, 0},
@@ -547,6 +564,140 @@ static void test_batch_uncommitted(void **state) {
   mi_store_close(s);
 }
 
+/* The due jobs of a batch are the queued ones and those whose lease ran
+ * out, merged in one order (run_at, then id), at most max of them; the
+ * audit chain stays whole when an entry appended inside a job's savepoint
+ * is rolled back with it (the runner keeps the log's head in memory within
+ * a batch), and when a savepoint of mi_store_savepoint is. */
+static void test_batch_merge_and_chain(void **state) {
+  (void)state;
+  mi_store *s = fresh("merge.db");
+  mi_err e = {0};
+  mi_queue_job jobs[4] = {{0}};
+  size_t n = 0;
+  enqueue(s, "t", "e-a", 101);
+  enqueue(s, "t", "e-b", 104);
+  for (int i = 0; i < 2; i++) { /* both leased until 210, then their runner dies */
+    assert_int_equal(mi_queue_claim(s, "dead", 200, 10, &jobs[0], &e), 1);
+    mi_queue_job_clear(&jobs[0]);
+  }
+  enqueue(s, "t", "q-a", 100);
+  enqueue(s, "t", "q-b", 103);
+  enqueue(s, "t", "q-c", 105);
+  mi_queue_batch *b = NULL;
+  assert_int_equal(mi_queue_batch_new(s, &b, &e), 0);
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  assert_int_equal(mi_queue_batch_due(b, "r1", 1000, 4, jobs, &n, &e), 0);
+  assert_int_equal(n, 4); /* q-c (105) is fifth */
+  const char *want[] = {"q-a", "e-a", "q-b", "e-b"};
+  const int64_t attempts[] = {1, 2, 1, 2};
+  for (size_t i = 0; i < n; i++) {
+    assert_string_equal(jobs[i].key, want[i]);
+    assert_int_equal(jobs[i].attempts, attempts[i]);
+    mi_queue_job_clear(&jobs[i]);
+  }
+  /* before the leases ran out: the queued ones only */
+  assert_int_equal(mi_queue_batch_due(b, "r1", 205, 4, jobs, &n, &e), 0);
+  assert_int_equal(n, 3);
+  assert_string_equal(jobs[2].key, "q-c");
+  for (size_t i = 0; i < n; i++) mi_queue_job_clear(&jobs[i]);
+  mi_store_rollback(s);
+  mi_queue_batch_free(b);
+
+  trace t = {0};
+  mi_sched_opts o = {.owner = "r1", .actor = "tester", .max_attempts = 1};
+  mi_sched_report r;
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), 0);
+  assert_string_equal(t.ran, "q-a e-a q-b e-b q-c ");
+  /* x-1 first in its batch: before it the batch knew no head */
+  enqueue(s, "t-audit-half", "x-1", 106);
+  enqueue(s, "t", "x-2", 107);
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), 0);
+  assert_string_equal(t.ran, "q-a e-a q-b e-b q-c x-1 x-2 ");
+  assert_int_equal(r.batches, 1);
+  assert_int_equal(r.dead, 1);
+  job_entries au = job_audit(s); /* verified: no gap where x-1's note was */
+  assert_int_equal(au.all, 7);
+  assert_int_equal(au.dead, 1);
+
+  /* the same with mi_store_savepoint (an import's row) */
+  assert_int_equal(mi_store_begin(s, &e), 0);
+  assert_int_equal(mi_audit_append(s, "tester", "note", "kept-1", NULL, 2000, &e), 0);
+  assert_int_equal(mi_store_savepoint(s, &e), 0);
+  assert_int_equal(mi_audit_append(s, "tester", "note", "undone", NULL, 2000, &e), 0);
+  mi_store_rollback_savepoint(s);
+  assert_int_equal(mi_audit_append(s, "tester", "note", "kept-2", NULL, 2000, &e), 0);
+  assert_int_equal(mi_store_commit(s, &e), 0);
+  mi_audit_report ar;
+  assert_int_equal(mi_audit_verify(s, NULL, &ar, &e), 0);
+  assert_int_equal(ar.bad_id, 0);
+  assert_int_equal(ar.entries, 9); /* 7 job entries, kept-1, kept-2 */
+  mi_store_close(s);
+}
+
+static int detail_of_b1(const mi_audit_entry *en, void *ud) {
+  if (en->object && !strcmp(en->object, "b-1")) snprintf(ud, 256, "%s", en->detail);
+  return 0;
+}
+
+/* A failed job whose message is not UTF-8 is recorded (retry, with its
+ * audit entry, the bad bytes as '?'); it made the whole batch fail with
+ * "out of memory" (jansson refused the text) and ran again at every pass. */
+static void test_batch_bad_bytes(void **state) {
+  (void)state;
+  mi_store *s = fresh("bytes.db");
+  mi_err e = {0};
+  mi_sched_opts o = {.owner = "r1", .actor = "tester"};
+  mi_sched_report r;
+  enqueue(s, "t-bad-bytes", "b-1", 100);
+  enqueue(s, "t", "b-2", 101);
+  trace t = {0};
+  assert_int_equal(mi_sched_run_due(s, bulk_kinds, &t, &o, 1000, &r, &e), 0);
+  assert_int_equal(r.retried, 1);
+  assert_int_equal(r.done, 1);
+  expect_job(s, "b-1", "queued", 1, 1060, "r1");
+  char detail[256] = "";
+  assert_int_equal(mi_audit_each(s, 0, "job", detail_of_b1, detail, &e), 0);
+  assert_string_equal(detail, "{\"kind\":\"t-bad-bytes\",\"occurrence\":\"1970-01-01T00:01:40Z\","
+                              "\"attempt\":1,\"outcome\":\"retry\",\"error\":\"bad ?? bytes ??\","
+                              "\"runner\":\"r1\"}");
+  job_entries au = job_audit(s);
+  assert_int_equal(au.all, 2);
+  mi_store_close(s);
+}
+
+/* Under mi_store_anchor_every the anchor file names an older head between
+ * commits, and the newest once the interval is 0 again or the store closes. */
+static void test_anchor_every(void **state) {
+  (void)state;
+  mi_store *s = fresh("anchor.db");
+  mi_err e = {0};
+  int64_t id;
+  char hash[MI_AUDIT_HASH_LEN + 1];
+  assert_int_equal(mi_store_anchor_every(s, 3600 * 1000), 0);
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(mi_audit_append(s, "tester", "note", NULL, NULL, 100 + i, &e), 0);
+  assert_int_equal(mi_audit_anchor_read(s, &id, hash, &e), 0);
+  assert_int_equal(id, 1); /* the first commit writes it; then not for an hour */
+  assert_int_equal(mi_store_anchor_every(s, 0), 3600 * 1000);
+  assert_int_equal(mi_audit_anchor_read(s, &id, hash, &e), 0);
+  assert_int_equal(id, 3);
+  mi_store_anchor_every(s, 3600 * 1000);
+  assert_int_equal(mi_audit_append(s, "tester", "note", NULL, NULL, 200, &e), 0);
+  assert_int_equal(mi_audit_anchor_read(s, &id, hash, &e), 0);
+  assert_int_equal(id, 3);
+  char p[512];
+  snprintf(p, sizeof p, "%s/anchor.db", dir);
+  mi_store_close(s);
+  assert_int_equal(mi_store_open(p, 0, &s, &e), 0);
+  assert_int_equal(mi_audit_anchor_read(s, &id, hash, &e), 0);
+  assert_int_equal(id, 4); /* written on close */
+  mi_audit_report ar;
+  assert_int_equal(mi_audit_verify(s, hash, &ar, &e), 0);
+  assert_true(ar.anchor_found);
+  mi_store_close(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bad_args),
@@ -556,6 +707,9 @@ int main(void) {
       cmocka_unit_test(test_batch_one_fails),
       cmocka_unit_test(test_batch_limits),
       cmocka_unit_test(test_batch_uncommitted),
+      cmocka_unit_test(test_batch_merge_and_chain),
+      cmocka_unit_test(test_anchor_every),
+      cmocka_unit_test(test_batch_bad_bytes),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -99,16 +99,21 @@ static int run_sla_check(mi_store *s, const mi_queue_job *j, void *ud, int64_t n
 static int run_followups(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
   mi_job_context *c = ud;
   int64_t n;
-  return mi_tickets_followup(s, c->cfg, now, j->id, &n, e);
+  /* Its chunks commit before the job completes: the first carries an entry. */
+  mi_batch_options bo = {.now = now, .audit_actor = c->actor, .audit_action = "job",
+                         .audit_object = j->key, .audit_json = "{\"kind\":\"followups\"}"};
+  return mi_tickets_followup(s, c->cfg, now, j->run_at, &bo, &n, e);
 }
 
 static int run_care(mi_store *s, const mi_queue_job *j, void *ud, int64_t now, mi_err *e) {
-  (void)now;
   mi_job_context *c = ud;
   int rc;
   if (!c->care && (rc = mi_policy_load_config(c->cfg, "care", &c->care, e))) return rc;
+  /* Its chunks commit before the job completes: the first carries an entry. */
+  mi_batch_options bo = {.now = now, .audit_actor = c->actor, .audit_action = "job",
+                         .audit_object = j->key, .audit_json = "{\"kind\":\"care\"}"};
   mi_care_summary sum;
-  if ((rc = mi_care_run(s, c->cfg, c->care, j->run_at, j->id, NULL, NULL, &sum, e))) return rc;
+  if ((rc = mi_care_run(s, c->cfg, c->care, j->run_at, &bo, &sum, e))) return rc;
   if (sum.failed)
     return mi_err_set(e, MI_EPOLICY, "the care policy failed for %lld of %lld customers "
                       "(see `manyi care run`)", (long long)sum.failed, (long long)sum.customers);
@@ -162,10 +167,10 @@ const mi_sched_kind mi_job_kinds[] = {
     {"points-expire", "expire entries for every loyalty lot past its expiry", run_points_expire, 1},
     {"sla-check", "the escalation policy over every running SLA clock (events + outbox)",
      run_sla_check, 0},
-    {"followups", "callback tasks and survey invitations for tickets resolved long enough ago",
-     run_followups, 0},
-    {"care", "the care policy over every customer for the day (outbox, capped per customer)",
-     run_care, 0},
+    {"followups", "callback tasks and survey invitations for tickets resolved long enough ago "
+     "(a resumable batch)", run_followups, 1},
+    {"care", "the care policy over every customer for the day (a resumable batch; outbox, "
+     "capped per customer)", run_care, 1},
     {"survey-wave", "sample and send the wave of the period (2026Q4...) of a schedule's survey, once",
      run_survey_wave, 1},
     {"report", "the report of the period that closed (HTML to dir:) and the messages to management "

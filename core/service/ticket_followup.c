@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sched/calendar.h"
+#include "service/batch.h"
 #include "service/tickets.h"
 #include "store/customers.h"
 #include "store/invitations.h"
@@ -111,19 +112,70 @@ out:
   return rc;
 }
 
-int mi_tickets_followup(mi_store *s, const mi_config *cfg, int64_t now, int64_t job_id,
-                        int64_t *done, mi_err *e) {
-  if (!s || !cfg || !done) return mi_err_set(e, MI_EINVAL, "follow-ups need a store");
+/* ---- the batch engine's callbacks: resolved tickets in id order ---------- */
+
+typedef struct followups {
+  mi_store *s;
+  const mi_config *cfg;
+  mi_sched_calendar **cals;
+  int64_t now, job_id, *done;
+  int64_t *ids;
+  char (*external_ids)[65];
+} followups;
+
+static int b_read(void *ctx, int phase, int64_t after, int limit, int *n, int64_t *last,
+                  mi_err *e) {
+  (void)phase;
+  followups *f = ctx;
+  int rc = mi_ticket_ids_after(f->s, "resolved", after, limit, f->ids, f->external_ids, n, e);
+  if (rc == 0 && *n) *last = f->ids[*n - 1];
+  return rc;
+}
+
+/* No policy to ask: every ticket is decided; apply does the work. */
+static int b_decide(void *ctx, int phase, int i, int state, mi_err *why) {
+  (void)ctx, (void)phase, (void)i, (void)state, (void)why;
+  return MI_BATCH_DECIDED;
+}
+
+static int b_apply(void *ctx, int phase, int i, int status, mi_err *e) {
+  (void)phase, (void)status;
+  followups *f = ctx;
+  return one(f->s, f->cfg, f->cals, f->external_ids[i], f->now, f->job_id, f->done, e);
+}
+
+static void b_ident(void *ctx, int i, int64_t *id, const char **external_id) {
+  followups *f = ctx;
+  *id = f->ids[i];
+  *external_id = f->external_ids[i];
+}
+
+int mi_tickets_followup(mi_store *s, const mi_config *cfg, int64_t now, int64_t occurrence,
+                        const mi_batch_options *opt, int64_t *done, mi_err *e) {
+  if (!s || !cfg || !opt || !done) return mi_err_set(e, MI_EINVAL, "follow-ups need a store");
   *done = 0;
+  if (opt->dry_run) return mi_err_set(e, MI_EINVAL, "follow-ups have no dry run");
   if (!cfg->followup.enabled) return 0;
-  static const char *const resolved[] = {"resolved", NULL};
-  char(*ids)[65] = NULL;
-  size_t n = 0;
-  int rc = mi_ticket_ids(s, resolved, &ids, &n, e);
-  mi_sched_calendar **cals = calloc(cfg->ncalendars ? cfg->ncalendars : 1, sizeof *cals);
-  if (!rc && !cals) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
-  for (size_t i = 0; i < n && !rc; i++) rc = one(s, cfg, cals, ids[i], now, job_id, done, e);
-  if (cals) mi_ticket_sla_calendars_free(cfg, cals);
-  free(ids);
+  /* a ticket's follow-up is a few rows in several tables: smaller chunks */
+  int cap = opt->chunk > 0 ? opt->chunk : 100;
+  followups f = {.s = s, .cfg = cfg, .now = now, .done = done};
+  f.cals = calloc(cfg->ncalendars ? cfg->ncalendars : 1, sizeof *f.cals);
+  f.ids = calloc((size_t)cap, sizeof *f.ids);
+  f.external_ids = calloc((size_t)cap, sizeof *f.external_ids);
+  int rc = f.cals && f.ids && f.external_ids ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  /* The occurrence names the run: a retry after a crash resumes it. */
+  char key[64], at[21];
+  mi_instant_format(occurrence, at);
+  snprintf(key, sizeof key, "followups:%s", at);
+  mi_batch_spec spec = {.what = "follow-ups", .job_kind = "followups", .job_key = key,
+                        .item = "ticket", .items = "tickets", .ctx = &f, .job_id = &f.job_id,
+                        .read = b_read, .decide = b_decide, .apply = b_apply, .ident = b_ident};
+  mi_batch_options bo = *opt;
+  bo.chunk = cap;
+  mi_batch_summary bs;
+  if (rc == 0) rc = mi_batch_run(s, &spec, &bo, &bs, e);
+  if (f.cals) mi_ticket_sla_calendars_free(cfg, f.cals);
+  free(f.ids);
+  free(f.external_ids);
   return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "policy/policy.h"
+#include "service/batch.h"
 #include "store/store.h"
 #include "store/tickets.h"
 
@@ -198,9 +199,14 @@ int mi_tickets_escalate(mi_store *s, const mi_config *cfg, mi_policy *escalation
  * the assignee, else the department), and with `followup.survey` an
  * invitation to it on the first consented channel ('survey_invited' event,
  * invitation row, outbox message). Once per resolution; *done counts them.
- * Nothing when the configuration has no followup section. */
-int mi_tickets_followup(mi_store *s, const mi_config *cfg, int64_t now, int64_t job_id,
-                        int64_t *done, mi_err *e);
+ * Nothing when the configuration has no followup section. Through the
+ * batch engine (service/batch.h): tickets in id order, chunk by chunk, each
+ * committed with its checkpoint in the job "followups:OCCURRENCE" (a run
+ * killed resumes; 100 tickets a chunk unless opt->chunk), under the batch
+ * lock; no dry run. The messages carry
+ * that job row. Call outside a transaction. */
+int mi_tickets_followup(mi_store *s, const mi_config *cfg, int64_t now, int64_t occurrence,
+                        const mi_batch_options *opt, int64_t *done, mi_err *e);
 
 /* ---- telling the customer (ticket_notify.c) ------------------------------------ */
 

@@ -91,7 +91,13 @@ int mi_audit_append(mi_store *s, const char *os_user, const char *action, const 
   if (own && (rc = mi_store_begin(s, e))) return rc;
   char prev[MI_AUDIT_HASH_LEN + 1], hash[MI_AUDIT_HASH_LEN + 1];
   int64_t last;
-  rc = head(s, &last, prev, e);
+  if (s->audit_known) { /* this transaction appended it, under the write lock */
+    last = s->audit_head_id;
+    memcpy(prev, s->audit_head_hash, sizeof prev);
+    rc = 0;
+  } else {
+    rc = head(s, &last, prev, e);
+  }
   if (rc == 0 && last > 0 && !prev[0])
     rc = mi_err_set(e, MI_ECORRUPT,
                     "audit entry %" PRId64 " has no hash: the log was not written by this "
@@ -105,6 +111,7 @@ int mi_audit_append(mi_store *s, const char *os_user, const char *action, const 
     if (rc == 0) { /* the anchor file gets it once it is committed (mi_store_commit) */
       s->audit_head_id = en.id;
       memcpy(s->audit_head_hash, hash, sizeof hash);
+      s->audit_known = !own; /* a transaction of its own ends here */
     }
   }
   if (own) {
@@ -214,17 +221,20 @@ void mi_audit_anchor_write(mi_store *s) {
   char path[4200], kept[MI_AUDIT_HASH_LEN + 1];
   int64_t kept_id;
   mi_err e;
-  if (!s->audit_head_id || !anchor_path(s, path, sizeof path)) return;
+  if (!s->anchor_id || !anchor_path(s, path, sizeof path)) {
+    s->anchor_id = 0;
+    return;
+  }
   /* The anchor moves on only over an intact history: when the entry it names
    * is gone or changed, it is left as evidence for `audit verify`. */
   int keep = mi_audit_anchor_read(s, &kept_id, kept, &e) != 0 ||
              (kept_id && !holds(s, kept_id, kept));
   mi_outfile *o;
   if (!keep && mi_outfile_open(path, NULL, &o, &e) == 0) {
-    fprintf(mi_outfile_stream(o), "%" PRId64 " %s\n", s->audit_head_id, s->audit_head_hash);
+    fprintf(mi_outfile_stream(o), "%" PRId64 " %s\n", s->anchor_id, s->anchor_hash);
     mi_outfile_close(o, &e); /* a failure leaves an older head: verify still checks it */
   }
-  s->audit_head_id = 0;
+  s->anchor_id = 0;
 }
 
 int mi_audit_anchor_read(mi_store *s, int64_t *id, char hash[MI_AUDIT_HASH_LEN + 1], mi_err *e) {

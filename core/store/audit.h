@@ -62,7 +62,8 @@ int mi_audit_verify(mi_store *s, const char *anchor, mi_audit_report *r, mi_err 
 /* The anchor: after every commit that appended to the log, its newest id
  * and hash are written to the file DB-audit-head beside the database (not in
  * it), so that `audit verify` sees entries cut from the end or a chain
- * rewritten in the database. mi_store_commit calls mi_audit_anchor_write. */
+ * rewritten in the database. mi_store_commit calls mi_audit_anchor_write
+ * (at most every so often under mi_store_anchor_every). */
 #define MI_AUDIT_ANCHOR_SUFFIX "-audit-head"
 void mi_audit_anchor_write(mi_store *s);
 /* Reads the anchor file: *id 0 when there is none; MI_ECORRUPT when it is not

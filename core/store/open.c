@@ -187,6 +187,8 @@ void mi_store_close(mi_store *s) {
   if (!s) return;
   for (int i = 0; i < MI_SQL_SLOT_COUNT; i++) sqlite3_finalize(s->stmt[i]);
   if (s->in_txn) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  s->in_txn = 0;
+  mi_store_anchor_every(s, 0); /* a head held back by mi_store_anchor_every */
   sqlite3_close_v2(s->db);
   if (s->batch_depth) s->batch_depth = 1, mi_store_batch_unlock(s);
   free(s->path);

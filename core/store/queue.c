@@ -230,21 +230,21 @@ int mi_schedule_set(mi_store *s, const char *name, int64_t last_fire, int64_t no
 
 struct mi_queue_batch {
   mi_store *s;
-  sqlite3_stmt *due, *done, *failed, *savepoint, *rollback_to, *release;
+  sqlite3_stmt *queued, *expired, *done, *failed, *savepoint, *rollback_to, *release;
   /* the audit head before the job's savepoint: a rolled-back job's entries
-   * must not reach the anchor file at commit */
+   * must not reach the anchor file at commit, nor chain the next entry */
   int64_t audit_id;
+  int audit_known;
   char audit_hash[sizeof ((mi_store *)0)->audit_head_hash];
 };
 
 /* The due jobs, as mi_queue_claim chooses them: queued and due, or running
- * with a lease that ran out (its runner died); each side walks its index. */
-#define DUE_IDS                                                                              \
-  "SELECT id FROM (SELECT * FROM (SELECT id, run_at FROM jobs"                               \
-  "                WHERE status = 'queued' AND run_at <= ?1 ORDER BY run_at, id LIMIT ?2)"   \
-  "                UNION ALL SELECT * FROM (SELECT id, run_at FROM jobs"                     \
-  "                WHERE status = 'running' AND lease_until < ?1 ORDER BY run_at, id LIMIT ?2))" \
-  " ORDER BY run_at, id LIMIT ?2"
+ * with a lease that ran out (its runner died). Two statements, each in the
+ * order of its index, merged in C: one statement with a UNION and an IN
+ * built a temporary index and sorted on every batch (a fifth of the
+ * runner's time). */
+#define DUE_QUEUED "WHERE status = 'queued' AND run_at <= ?1 ORDER BY run_at, id LIMIT ?2"
+#define DUE_EXPIRED "WHERE status = 'running' AND lease_until < ?1 ORDER BY run_at, id LIMIT ?2"
 
 /* Claim and completion in one statement; the row must be as it was read
  * (attempts one less, still queued or running): otherwise another runner
@@ -261,7 +261,8 @@ int mi_queue_batch_new(mi_store *s, mi_queue_batch **b, mi_err *e) {
     sqlite3_stmt **st;
     const char *sql;
   } sql[] = {
-      {&q->due, "SELECT " JOB_COLUMNS " FROM jobs WHERE id IN (" DUE_IDS ") ORDER BY run_at, id"},
+      {&q->queued, "SELECT " JOB_COLUMNS " FROM jobs " DUE_QUEUED},
+      {&q->expired, "SELECT " JOB_COLUMNS " FROM jobs " DUE_EXPIRED},
       {&q->done, "UPDATE jobs SET status = 'done', attempts = ?2, lease_owner = ?3,"
                  " lease_until = NULL, started_at = ?4, finished_at = ?4, error = NULL" UNCHANGED},
       {&q->failed,
@@ -286,9 +287,36 @@ int mi_queue_batch_new(mi_store *s, mi_queue_batch **b, mi_err *e) {
 
 void mi_queue_batch_free(mi_queue_batch *b) {
   if (!b) return;
-  sqlite3_stmt *all[] = {b->due, b->done, b->failed, b->savepoint, b->rollback_to, b->release};
+  sqlite3_stmt *all[] = {b->queued, b->expired, b->done,       b->failed,
+                         b->savepoint, b->rollback_to, b->release};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) sqlite3_finalize(all[i]);
   free(b);
+}
+
+/* 1 when job a runs before b: oldest run_at first, then id. */
+static int before(const mi_queue_job *a, const mi_queue_job *b) {
+  return a->run_at < b->run_at || (a->run_at == b->run_at && a->id < b->id);
+}
+
+/* Reads up to max rows of st (bound and ready) into jobs[*n ..], merged in
+ * order with the *n already there (both sorted); a row past max is left. */
+static int read_merged(sqlite3_stmt *st, size_t max, mi_queue_job *jobs, size_t *n) {
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    mi_queue_job j = {0};
+    read_job(st, &j);
+    size_t at = *n;
+    while (at > 0 && before(&j, &jobs[at - 1])) at--;
+    if (at == max) { /* after all max of them: not in this batch, nor any later row */
+      mi_queue_job_clear(&j);
+      return SQLITE_DONE;
+    }
+    if (*n == max) mi_queue_job_clear(&jobs[--*n]); /* the last one makes room */
+    memmove(&jobs[at + 1], &jobs[at], (*n - at) * sizeof *jobs);
+    jobs[at] = j;
+    ++*n;
+  }
+  return rc;
 }
 
 int mi_queue_batch_due(mi_queue_batch *b, const char *owner, int64_t now, size_t max,
@@ -298,30 +326,31 @@ int mi_queue_batch_due(mi_queue_batch *b, const char *owner, int64_t now, size_t
   *n = 0;
   if (!b->s->in_txn)
     return mi_err_set(e, MI_EINVAL, "due jobs are read inside the batch's write transaction");
-  sqlite3_stmt *st = b->due;
-  sqlite3_reset(st);
-  sqlite3_bind_int64(st, 1, now);
-  sqlite3_bind_int64(st, 2, (int64_t)max);
-  int rc = SQLITE_DONE;
   /* all rows are read before any is written: a statement stepping over rows
    * that are updated under it may see them again */
-  while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    mi_queue_job *j = &jobs[(*n)++];
-    read_job(st, j);
+  int rc = SQLITE_DONE;
+  sqlite3_stmt *both[] = {b->queued, b->expired};
+  for (int k = 0; k < 2 && rc == SQLITE_DONE; k++) {
+    sqlite3_reset(both[k]);
+    sqlite3_bind_int64(both[k], 1, now);
+    sqlite3_bind_int64(both[k], 2, (int64_t)max);
+    rc = read_merged(both[k], max, jobs, n);
+    if (rc != SQLITE_DONE) rc = mi_store_fail(b->s, e, "reading the due jobs");
+    sqlite3_reset(both[k]);
+  }
+  if (rc != SQLITE_DONE) {
+    for (size_t i = 0; i < *n; i++) mi_queue_job_clear(&jobs[i]);
+    *n = 0;
+    return rc;
+  }
+  for (size_t i = 0; i < *n; i++) {
+    mi_queue_job *j = &jobs[i];
     snprintf(j->status, sizeof j->status, "running");
     snprintf(j->lease_owner, sizeof j->lease_owner, "%s", owner);
     j->attempts++;
     j->started_at = now;
     j->finished_at = j->lease_until = 0;
   }
-  if (*n < max && rc != SQLITE_DONE) {
-    rc = mi_store_fail(b->s, e, "reading the due jobs");
-    sqlite3_reset(st);
-    for (size_t i = 0; i < *n; i++) mi_queue_job_clear(&jobs[i]);
-    *n = 0;
-    return rc;
-  }
-  sqlite3_reset(st);
   return 0;
 }
 
@@ -335,6 +364,7 @@ static int step_once(mi_store *s, sqlite3_stmt *st, const char *what, mi_err *e)
 int mi_queue_batch_savepoint(mi_queue_batch *b, mi_err *e) {
   if (!b || !b->s->in_txn) return mi_err_set(e, MI_EINVAL, "a job's savepoint needs the batch's transaction");
   b->audit_id = b->s->audit_head_id;
+  b->audit_known = b->s->audit_known;
   memcpy(b->audit_hash, b->s->audit_head_hash, sizeof b->audit_hash);
   return step_once(b->s, b->savepoint, "starting a job's savepoint", e);
 }
@@ -345,6 +375,7 @@ int mi_queue_batch_end_job(mi_queue_batch *b, int keep, mi_err *e) {
   if (sqlite3_get_autocommit(s->db)) { /* SQLite rolled the whole transaction back */
     s->in_txn = 0;
     s->audit_head_id = 0;
+    s->audit_known = 0;
     return mi_err_set(e, MI_ESTORE, "the batch's transaction was rolled back by SQLite (%s); "
                       "nothing of the batch was committed, its jobs are still due",
                       sqlite3_errmsg(s->db));
@@ -353,6 +384,7 @@ int mi_queue_batch_end_job(mi_queue_batch *b, int keep, mi_err *e) {
     int rc = step_once(s, b->rollback_to, "undoing a job's effects", e);
     if (rc) return rc;
     s->audit_head_id = b->audit_id;
+    s->audit_known = b->audit_known;
     memcpy(s->audit_head_hash, b->audit_hash, sizeof b->audit_hash);
   }
   return step_once(s, b->release, "ending a job's savepoint", e);

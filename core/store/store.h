@@ -83,6 +83,13 @@ int mi_store_prechecked(mi_store *s, int on, mi_err *e);
 int mi_store_batch_lock(mi_store *s, const char *what, int wait_ms, mi_err *e);
 void mi_store_batch_unlock(mi_store *s);
 
+/* Many small commits that each append to the audit log (the scheduler's
+ * batches): the anchor file (audit.h) is written at most every ms
+ * milliseconds instead of after each commit, and at once when ms is 0 again
+ * or the store is closed; in between it names an older entry, as after a
+ * crash between a commit and its anchor. Returns the interval before. */
+int mi_store_anchor_every(mi_store *s, int ms);
+
 /* A savepoint inside the open transaction, so one row's statements can be
  * undone without losing the rest of the batch. */
 int mi_store_savepoint(mi_store *s, mi_err *e);

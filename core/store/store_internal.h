@@ -120,6 +120,11 @@ struct mi_store {
   char audit_head_hash[65];
   int grams_deferred;  /* name grams kept by mi_customer_grams_catch_up (customers.c) */
   int64_t grams_mark;  /* customers past this id have no grams yet */
+  int audit_known;       /* audit_head_* is the log's newest entry (in the open transaction) */
+  int64_t anchor_id;     /* committed, not yet in the anchor file (mi_store_anchor_every), or 0 */
+  char anchor_hash[65];
+  int anchor_ms;         /* the anchor file is written at most this often; 0: at each commit */
+  double anchor_at;      /* when it was last written (CLOCK_MONOTONIC seconds) */
   sqlite3_stmt *stmt[MI_SQL_SLOT_COUNT];
 };
 

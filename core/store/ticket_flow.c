@@ -216,6 +216,31 @@ int mi_ticket_ids(mi_store *s, const char *const *statuses, char (**ids)[65], si
   return 0;
 }
 
+int mi_ticket_ids_after(mi_store *s, const char *status, int64_t after, int limit, int64_t *ids,
+                        char (*external_ids)[65], int *n, mi_err *e) {
+  if (!s || !status || !ids || !external_ids || !n || limit < 1)
+    return mi_err_set(e, MI_EINVAL, "listing tickets needs a status and room for them");
+  *n = 0;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT id, external_id FROM tickets WHERE status = ?1 AND id > ?2"
+                         " ORDER BY id LIMIT ?3",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "listing tickets");
+  sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, after);
+  sqlite3_bind_int(st, 3, limit);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    ids[*n] = sqlite3_column_int64(st, 0);
+    mi_column_copy(st, 1, external_ids[*n], 65);
+    ++*n;
+  }
+  rc = rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "listing tickets");
+  sqlite3_finalize(st);
+  return rc;
+}
+
 int mi_ticket_ids_opened(mi_store *s, const char *kind, int64_t department_id, int64_t from,
                          int64_t to, char (**ids)[65], size_t *n, mi_err *e) {
   sqlite3_stmt *st;

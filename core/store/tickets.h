@@ -83,6 +83,12 @@ int mi_ticket_each(mi_store *s, const char *status, const char *department, size
 int mi_ticket_ids(mi_store *s, const char *const *statuses, char (**ids)[65], size_t *n,
                   mi_err *e);
 
+/* Up to limit tickets in status with a row id above after, in id order: their
+ * row ids and external ids (arrays of limit entries); *n how many. For
+ * batches that go through them chunk by chunk. */
+int mi_ticket_ids_after(mi_store *s, const char *status, int64_t after, int limit, int64_t *ids,
+                        char (*external_ids)[65], int *n, mi_err *e);
+
 /* The same for the tickets opened in [from, to), oldest first, of a kind
  * (NULL: any) and a department (row id; 0: any). */
 int mi_ticket_ids_opened(mi_store *s, const char *kind, int64_t department_id, int64_t from,

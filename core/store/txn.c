@@ -3,9 +3,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/audit.h"
 #include "store/store_internal.h"
+
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The committed head into the anchor file (audit.c), and when. */
+static void write_anchor(mi_store *s) {
+  mi_audit_anchor_write(s);
+  s->anchor_at = now_seconds();
+}
 
 int mi_store_begin(mi_store *s, mi_err *e) {
   if (!s) return mi_err_set(e, MI_EINVAL, "no store");
@@ -13,6 +26,7 @@ int mi_store_begin(mi_store *s, mi_err *e) {
   if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     return mi_store_fail(s, e, "starting a write transaction");
   s->in_txn = 1;
+  s->audit_known = 0; /* another process may have appended since */
   return 0;
 }
 
@@ -50,8 +64,24 @@ int mi_store_commit(mi_store *s, mi_err *e) {
     return rc;
   }
   s->in_txn = 0;
-  mi_audit_anchor_write(s);
+  s->audit_known = 0;
+  if (s->audit_head_id) {
+    s->anchor_id = s->audit_head_id;
+    memcpy(s->anchor_hash, s->audit_head_hash, sizeof s->anchor_hash);
+    s->audit_head_id = 0;
+  }
+  if (s->anchor_id && (s->anchor_ms <= 0 || s->anchor_at == 0 ||
+                       now_seconds() - s->anchor_at >= s->anchor_ms / 1000.0))
+    write_anchor(s);
   return 0;
+}
+
+int mi_store_anchor_every(mi_store *s, int ms) {
+  if (!s) return 0;
+  int was = s->anchor_ms;
+  s->anchor_ms = ms > 0 ? ms : 0;
+  if (!s->anchor_ms && s->anchor_id) write_anchor(s);
+  return was;
 }
 
 void mi_store_rollback(mi_store *s) {
@@ -59,6 +89,7 @@ void mi_store_rollback(mi_store *s) {
   sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
   s->in_txn = 0;
   s->audit_head_id = 0;
+  s->audit_known = 0;
 }
 
 int mi_store_savepoint(mi_store *s, mi_err *e) {
@@ -73,6 +104,7 @@ void mi_store_release_savepoint(mi_store *s) {
 
 void mi_store_rollback_savepoint(mi_store *s) {
   sqlite3_exec(s->db, "ROLLBACK TO mi_row; RELEASE mi_row", NULL, NULL, NULL);
+  s->audit_known = 0; /* an entry appended in the savepoint is gone: read the head again */
 }
 
 void mi_column_copy(sqlite3_stmt *st, int col, char *out, size_t size) {

@@ -6,7 +6,7 @@
 
 #include "util/writer_impl.h"
 
-static int put_string(mi_strbuf *b, const char *s) {
+int mi_json_put_string(mi_strbuf *b, const char *s) {
   if (mi_strbuf_appendc(b, '"')) return -1;
   const char *run = s;
   for (const char *p = s;; p++) {
@@ -35,10 +35,10 @@ int mi_jsonl_encode_row(mi_strbuf *b, const char *const *cols, const char *const
                         size_t n) {
   if (mi_strbuf_appendc(b, '{')) return -1;
   for (size_t i = 0; i < n; i++) {
-    if ((i && mi_strbuf_appendc(b, ',')) || put_string(b, cols[i]) ||
+    if ((i && mi_strbuf_appendc(b, ',')) || mi_json_put_string(b, cols[i]) ||
         mi_strbuf_appendc(b, ':'))
       return -1;
-    if (values[i] ? put_string(b, values[i]) : mi_strbuf_appends(b, "null")) return -1;
+    if (values[i] ? mi_json_put_string(b, values[i]) : mi_strbuf_appends(b, "null")) return -1;
   }
   return mi_strbuf_appends(b, "}\n");
 }

@@ -20,6 +20,9 @@ int mi_strbuf_appendc(mi_strbuf *b, char c);
 int mi_strbuf_appends(mi_strbuf *b, const char *s);
 int mi_strbuf_appendf(mi_strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string: quoted, '"', '\\' and control characters
+ * escaped, other bytes (UTF-8) as they are (util/jsonl_writer.c). */
+int mi_json_put_string(mi_strbuf *b, const char *s);
 /* Empties the buffer but keeps its memory for reuse. */
 void mi_strbuf_reset(mi_strbuf *b);
 /* Frees the memory; b is empty and reusable afterwards. */
