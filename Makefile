@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all build test demo demo-telecom bench clean deps install
+.PHONY: all build test demo demo-telecom bench clean deps install pot
 
 all: build
 
@@ -28,6 +28,10 @@ test: deps
 demo: deps
 	$(MAKE) build
 	bash examples/after-sales/demo.sh $(BUILD)/manyi $(BUILD)/after-sales.db
+
+# po/manyi.pot: every message of the code and the command table (CMakeLists.txt).
+pot: build
+	cmake --build $(BUILD) --target pot
 
 # make install PREFIX=/usr DESTDIR=stage: bin/manyi, share/manyi/{policies,schemas},
 # share/man/man1/manyi.1, share/bash-completion/completions/manyi,

@@ -299,9 +299,14 @@ static void test_example(void **state) {
   assert_null(mi_config_find_question(csat, "q_none"));
 
   assert_int_equal(cfg->evaluation.period, MI_CONFIG_PERIOD_QUARTER);
-  assert_int_equal(cfg->evaluation.ntargets, 3);
+  assert_int_equal(cfg->evaluation.ntargets, 5);
   assert_string_equal(cfg->evaluation.targets[0].name, "satisfaction");
   assert_true(cfg->evaluation.targets[0].value == 0.90);
+  /* the report's NPS and index targets, in their figures' points */
+  assert_string_equal(cfg->evaluation.targets[1].name, "nps");
+  assert_true(cfg->evaluation.targets[1].value == 30);
+  assert_string_equal(cfg->evaluation.targets[2].name, "index");
+  assert_true(cfg->evaluation.targets[2].value == 75);
   assert_int_equal(cfg->npolicies, 8); /* tiers, routing, escalation, evaluation, care, coding, eligibility, loyalty */
   /* the quarterly survey wave: its survey, naming and design */
   const mi_config_schedule *wave = &cfg->schedule[cfg->nschedule - 1];

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "service/sync.h"
+#include "util/i18n.h"
 #include "util/suggest.h"
 #include "util/text.h"
 #include "util/timeutil.h"
@@ -86,10 +87,13 @@ int mi_cli_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
   char msg[1024];
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vsnprintf(msg, sizeof msg, mi_tr(fmt), ap);
   va_end(ap);
   if (json_errors) mi_cli_json_error("usage", cmd, msg, NULL);
-  else fprintf(stderr, "manyi %s: %s\nTry 'manyi %s --help'.\n", cmd, msg, cmd);
+  else {
+    fprintf(stderr, "manyi %s: %s\n", cmd, msg);
+    fprintf(stderr, _("Try 'manyi %s --help'.\n"), cmd);
+  }
   return 2;
 }
 
@@ -98,7 +102,7 @@ static int help_asked(int argc, char **argv, const char *text) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--")) break;
     if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      fputs(text, stdout);
+      fputs(mi_tr(text), stdout);
       return 1;
     }
   }
@@ -120,12 +124,12 @@ int mi_cli_wants_help(const mi_cli_command *cmd, int argc, char **argv) {
 int mi_cli_dispatch(mi_cli *cli, const char *cmd, const char *usage, const mi_cli_sub *subs,
                     const char *def_sub, int argc, char **argv) {
   if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-    fputs(usage, stdout);
+    fputs(mi_tr(usage), stdout);
     return 0;
   }
   const char *name = argc >= 2 && argv[1][0] != '-' ? argv[1] : def_sub;
   if (!name) {
-    fputs(usage, stderr);
+    fputs(mi_tr(usage), stderr);
     return 2;
   }
   int shift = name == def_sub && !(argc >= 2 && def_sub && !strcmp(argv[1], def_sub)) ? 0 : 1;
@@ -154,7 +158,10 @@ int mi_cli_dispatch(mi_cli *cli, const char *cmd, const char *usage, const mi_cl
 int mi_cli_load_config(mi_cli *cli) {
   if (cli->cfg) return 0;
   mi_err e = {0};
-  if (mi_config_load(cli->config_path, &cli->cfg, &e)) {
+  int rc = mi_config_load(cli->config_path, &cli->cfg, &e);
+  /* the configuration's language, unless --lang chose one (util/i18n.h) */
+  if (rc == 0 && !cli->lang && cli->cfg->language) mi_i18n_set(cli->cfg->language);
+  if (rc) {
     if (e.code == MI_EIO && access(cli->config_path, F_OK) != 0) {
       mi_err_set(&e, MI_EIO, "no configuration at %s: give one with --config FILE "
                  "(see examples/after-sales/manyi.yaml)", cli->config_path);

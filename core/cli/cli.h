@@ -179,6 +179,9 @@ void mi_cli_json_error(const char *code, const char *command, const char *messag
  * (troff) and the bash completion script. */
 void mi_cli_print_usage(FILE *out);
 void mi_cli_print_man(FILE *out);
+/* The command table's summaries and help texts as .po entries,
+ * for po/manyi.pot (`make pot`). */
+void mi_cli_print_pot(FILE *out);
 void mi_cli_print_completion(FILE *out);
 /* Prints "manyi CMD: message" and "Try 'manyi CMD --help'." to stderr; returns 2. */
 int mi_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

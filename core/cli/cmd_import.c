@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "service/import.h"
+#include "util/i18n.h"
 
 static void show_progress(void *ctx, size_t rows) {
   fprintf(stderr, "\rimporting %s: %zu rows", (const char *)ctx, rows);
@@ -22,10 +23,10 @@ static void print_summary(const mi_cli *cli, const mi_import_options *o,
                           (json_int_t)s->rejected);
     mi_cli_print_json(j);
   } else if (!cli->quiet) {
-    printf("%s: %zu %s read, %zu added, %zu updated, %zu unchanged, %zu rejected\n", o->path,
-           s->read, s->read == 1 ? "row" : "rows", s->inserted, s->updated, s->unchanged,
-           s->rejected);
-    if (s->rejected) printf("rejected rows and their reasons are in %s\n", o->rejects_path);
+    printf(s->read == 1 ? _("%s: %zu row read, %zu added, %zu updated, %zu unchanged, %zu rejected\n")
+                        : _("%s: %zu rows read, %zu added, %zu updated, %zu unchanged, %zu rejected\n"),
+           o->path, s->read, s->inserted, s->updated, s->unchanged, s->rejected);
+    if (s->rejected) printf(_("rejected rows and their reasons are in %s\n"), o->rejects_path);
   }
 }
 
@@ -37,14 +38,14 @@ static const struct option options[] = {{"format", required_argument, NULL, 'f'}
 /* Why nothing was stored, and what to do, after the error itself. */
 static void hint(const mi_import_options *o, const mi_err *e) {
   if (e->code == MI_EBUSY)
-    fprintf(stderr, "manyi: nothing was imported from %s (another manyi holds the database: "
-                    "run the import again when it has finished)\n", o->path);
+    fprintf(stderr, _("manyi: nothing was imported from %s (another manyi holds the database: "
+                      "run the import again when it has finished)\n"), o->path);
   else if (e->code == MI_EIO || e->code == MI_ENOMEM || e->code == MI_ECORRUPT ||
            e->code == MI_ESTORE)
-    fprintf(stderr, "manyi: nothing was imported from %s\n", o->path);
+    fprintf(stderr, _("manyi: nothing was imported from %s\n"), o->path);
   else if (!o->rejects_path)
-    fprintf(stderr, "manyi: nothing was imported from %s (fix the row, or use --rejects FILE "
-                    "to store the good rows)\n", o->path);
+    fprintf(stderr, _("manyi: nothing was imported from %s (fix the row, or use --rejects FILE "
+                      "to store the good rows)\n"), o->path);
 }
 
 static int run_import(mi_cli *cli, int argc, char **argv, const char *audit) {

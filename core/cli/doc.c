@@ -1,12 +1,14 @@
 /* What is written about the commands, all from the command table
  * (commands.c) and the global options below: `manyi --help`, the man page
- * manyi(1) (`manyi --man`, installed by `make install`) and the bash
- * completion script (`manyi --completion bash`). */
+ * manyi(1) (`manyi --man`, installed by `make install`), the bash
+ * completion script (`manyi --completion bash`) and the table's texts for
+ * the translators (`manyi --pot`, which `make pot` adds to po/manyi.pot). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 
 typedef struct global_opt {
   char brief;
@@ -14,30 +16,56 @@ typedef struct global_opt {
 } global_opt;
 
 static const global_opt globals[] = {
-    {'c', "config", "FILE", "configuration (default: $MANYI_CONFIG, else ./manyi.yaml)"},
-    {'d', "db", "FILE", "database (default: the configuration's 'database')"},
-    {'j', "json", NULL, "print data as JSON (errors too, on stderr)"},
-    {'q', "quiet", NULL, "no progress or summaries"},
-    {0, "lang", "LANG", "language of reports: zh_CN or en (default: the configuration's, else the locale's)"},
-    {'h', "help", NULL, "this help; 'manyi COMMAND --help' for a command"},
-    {'V', "version", NULL, "print the version"},
+    {'c', "config", "FILE", N_("configuration (default: $MANYI_CONFIG, else ./manyi.yaml)")},
+    {'d', "db", "FILE", N_("database (default: the configuration's 'database')")},
+    {'j', "json", NULL, N_("print data as JSON (errors too, on stderr)")},
+    {'q', "quiet", NULL, N_("no progress or summaries")},
+    {0, "lang", "LANG", N_("language of reports and messages: zh_CN or en (default: the configuration's, else the locale's)")},
+    {'h', "help", NULL, N_("this help; 'manyi COMMAND --help' for a command")},
+    {'V', "version", NULL, N_("print the version")},
     {0, NULL, NULL, NULL}};
 
-static const char intro[] =
-    "manyi keeps customers, orders, tickets, surveys and loyalty points in one SQLite\n"
-    "file and runs the rules of a customer service department on them.\n";
+static const char *const intro =
+    N_("manyi keeps customers, orders, tickets, surveys and loyalty points in one SQLite\n"
+       "file and runs the rules of a customer service department on them.\n");
 
 void mi_cli_print_usage(FILE *out) {
-  fprintf(out, "Usage: manyi [--config FILE] [--db FILE] [--json] [--quiet] COMMAND [ARGS...]\n\n%s\n"
-               "Commands:\n", intro);
+  fprintf(out, _("Usage: manyi [--config FILE] [--db FILE] [--json] [--quiet] COMMAND [ARGS...]\n\n%s\n"
+                 "Commands:\n"), _(intro));
   for (const mi_cli_entry *en = mi_cli_table; en->cmd; en++)
-    fprintf(out, "  %-10s %s\n", en->cmd->name, en->cmd->summary);
-  fputs("\nOptions:\n", out);
+    fprintf(out, "  %-10s %s\n", en->cmd->name, _(en->cmd->summary));
+  fputs(_("\nOptions:\n"), out);
   for (const global_opt *g = globals; g->name; g++) {
     char left[40];
     snprintf(left, sizeof left, "%c%c%s--%s%s%s", g->brief ? '-' : ' ', g->brief ? g->brief : ' ',
              g->brief ? ", " : "  ", g->name, g->arg ? " " : "", g->arg ? g->arg : "");
-    fprintf(out, "  %-18s %s\n", left, g->help);
+    fprintf(out, "  %-18s %s\n", left, _(g->help));
+  }
+}
+
+/* s as the string of a .po entry: C escapes, one quoted line per line. */
+static void po_string(FILE *out, const char *key, const char *s) {
+  fprintf(out, "%s \"\"\n\"", key);
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\') fputc('\\', out), fputc(*s, out);
+    else if (*s == '\t') fputs("\\t", out);
+    else if (*s == '\n') fputs(s[1] ? "\\n\"\n\"" : "\\n", out);
+    else fputc(*s, out);
+  }
+  fputs("\"\n", out);
+}
+
+void mi_cli_print_pot(FILE *out) {
+  fputs("msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n", out);
+  for (const mi_cli_entry *en = mi_cli_table; en->cmd; en++) {
+    const char *texts[2] = {en->cmd->summary, en->cmd->usage};
+    for (int i = 0; i < 2; i++) {
+      if (!texts[i] || !*texts[i]) continue;
+      fprintf(out, "#. the %s of 'manyi %s' (the command table)\n#, no-c-format\n",
+              i ? "help" : "summary", en->cmd->name);
+      po_string(out, "msgid", texts[i]);
+      fputs("msgstr \"\"\n\n", out);
+    }
   }
 }
 
@@ -88,7 +116,7 @@ void mi_cli_print_man(FILE *out) {
     fputs(".fi\n", out);
   }
   fputs(".SH ENVIRONMENT\n.TP\n.B MANYI_CONFIG\nthe configuration when \\-\\-config is not given\n"
-        ".TP\n.B LANGUAGE, LC_ALL, LC_MESSAGES, LANG\nthe report's language when neither "
+        ".TP\n.B LANGUAGE, LC_ALL, LC_MESSAGES, LANG\nthe language of reports and messages when neither "
         "\\-\\-lang nor the configuration's \\fBlanguage\\fR sets it\n"
         ".SH FILES\n.TP\n.I /etc/manyi/manyi.yaml\nthe configuration of an installed service "
         "(see the systemd unit manyi.service)\n.TP\n.I share/manyi/policies, share/manyi/schemas\n"

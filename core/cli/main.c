@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 
 #ifndef MANYI_VERSION
 #define MANYI_VERSION "dev"
@@ -41,8 +42,9 @@ int main(int argc, char **argv) {
       {"json", no_argument, NULL, 'j'},         {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
       {"lang", required_argument, NULL, 'L'},   {"man", no_argument, NULL, 'M'},
-      {"completion", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
-  int opt;
+      {"completion", required_argument, NULL, 'C'}, {"pot", no_argument, NULL, 'P'},
+      {NULL, 0, NULL, 0}};
+  int opt, help = 0;
   /* '+': stop at the command name; its own options are parsed by the command. */
   while ((opt = getopt_long(argc, argv, "+c:d:jqhVL:", options, NULL)) != -1) {
     switch (opt) {
@@ -57,6 +59,7 @@ int main(int argc, char **argv) {
       cli.lang = optarg;
       break;
     case 'M': mi_cli_print_man(stdout); return 0;
+    case 'P': mi_cli_print_pot(stdout); return 0;
     case 'C':
       if (strcmp(optarg, "bash")) {
         fprintf(stderr, "manyi: --completion '%s': only bash is generated\n", optarg);
@@ -65,10 +68,17 @@ int main(int argc, char **argv) {
       mi_cli_print_completion(stdout);
       return 0;
     case 'q': cli.quiet = 1; break;
-    case 'h': usage(stdout); return 0;
+    case 'h': help = 1; break;
     case 'V': printf("manyi %s\n", MANYI_VERSION); return 0;
-    default: fputs("Try 'manyi --help'.\n", stderr); return 2;
+    default: fputs(_("Try 'manyi --help'.\n"), stderr); return 2;
     }
+  }
+  /* Messages in --lang's language, else the locale's (the configuration's,
+   * once it is loaded, in mi_cli_load_config). */
+  mi_i18n_set(cli.lang ? cli.lang : mi_i18n_from_locale());
+  if (help) {
+    usage(stdout);
+    return 0;
   }
   if (optind >= argc) {
     usage(stderr);
@@ -78,11 +88,11 @@ int main(int argc, char **argv) {
   const mi_cli_command *cmd = en ? en->cmd : NULL;
   if (!cmd) {
     const char *near = mi_cli_suggest(argv[optind]);
-    char msg[300];
-    snprintf(msg, sizeof msg, "unknown command '%.100s'%s%s%s", argv[optind],
-             near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    char msg[400];
+    if (near) snprintf(msg, sizeof msg, _("unknown command '%.100s' (did you mean '%s'?)"), argv[optind], near);
+    else snprintf(msg, sizeof msg, _("unknown command '%.100s'"), argv[optind]);
     if (cli.json) mi_cli_json_error("usage", NULL, msg, NULL);
-    else fprintf(stderr, "manyi: %s\nTry 'manyi --help'.\n", msg);
+    else fprintf(stderr, "manyi: %s\n%s", msg, _("Try 'manyi --help'.\n"));
     return 2;
   }
   int sub_argc = argc - optind;

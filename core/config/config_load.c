@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "config/config_internal.h"
+#include "util/i18n.h"
 
 static const char *const top_keys[] = {
     "version", "database", "timezone", "language", "display_names", "limits",  "calendars",  "departments", "tiers",
@@ -134,7 +135,7 @@ int mi_config_load_string(const char *yaml, size_t len, const char *name_for_err
 static int read_file(const char *path, char **buf, size_t *len, mi_err *e) {
   FILE *f = fopen(path, "rb");
   if (!f)
-    return mi_err_setpos(e, MI_EIO, path, 0, 0, "cannot read config file: %s", strerror(errno));
+    return mi_err_setpos(e, MI_EIO, path, 0, 0, "cannot read config file: %s", mi_strerror(errno));
   struct stat st;
   if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
     fclose(f);

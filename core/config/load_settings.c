@@ -68,6 +68,12 @@ int mi_cfg_load_evaluation(const mi_cfg_ctx *c, const mi_ynode *n) {
     ev->ntargets = i + 1;
     if ((rc = mi_cfg_key_code(c, t->items[2 * i], "target", &tg->name))) return rc;
     if ((rc = mi_cfg_number(c, t->items[2 * i + 1], -1e300, &tg->value))) return rc;
+    /* the report's NPS and index targets, on their figures' scales */
+    int nps = !strcmp(tg->name, "nps"), index = !strcmp(tg->name, "index");
+    if ((nps && (tg->value < -100 || tg->value > 100)) || (index && (tg->value < 0 || tg->value > 100)))
+      return mi_cfg_fail(c, t->items[2 * i + 1], "target %s %g: %s", tg->name, tg->value,
+                         nps ? "an NPS target is in points, -100 to 100 (e.g. 30)"
+                             : "an index target is in points, 0 to 100 (e.g. 80)");
   }
   return 0;
 }

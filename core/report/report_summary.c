@@ -70,10 +70,14 @@ static json_t *figures(const json_t *doc, json_t *findings) {
   for (size_t i = 0; i < 3; i++) {
     const json_t *f = json_object_get(h, names[i]), *ch = json_object_get(f, "change");
     double v = num(f, "value"), pv = num(json_object_get(f, "previous"), "value");
-    double target = i == 0 ? num(ct, "target") : NAN;
+    /* CSAT: the company target's quarter; NPS and the index: their targets
+     * (evaluation.targets.nps, .index) by the same rule, on the period's figure */
+    double target = num(i == 0 ? ct : json_object_get(ct, "targets"), i == 0 ? "target" : names[i]);
+    double lo = num(i == 0 ? cur_q : f, "ci_lower");
     const char *status = NULL;
     if (i == 0 && cur_q && period && !strcmp(json_string_value(json_object_get(cur_q, "period")), period))
       status = json_string_value(json_object_get(cur_q, "status"));
+    if (i > 0 && isfinite(target) && isfinite(lo)) status = lo >= target ? "met" : "not_met";
     int sig = json_is_true(json_object_get(ch, "significant"));
     json_array_append_new(
         arr, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:o, s:s?}", "figure", names[i], "name",
@@ -87,7 +91,11 @@ static json_t *figures(const json_t *doc, json_t *findings) {
     else if (isfinite(pv))
       say(findings, _("%s is %.1f, %+.1f from the previous period (%.1f): no significant change."),
           mi_report_figure_name(names[i]), v, v - pv, pv);
-    if (isfinite(target) && status && !strcmp(status, "not_met")) {
+    if (isfinite(target) && status && !strcmp(status, "not_met") && v >= target && isfinite(lo)) {
+      say(findings, _("%s of %.1f is above the target of %.1f, but the lower bound of its 95 %% "
+                      "interval (%.1f) is below it: not met yet."),
+          mi_report_figure_name(names[i]), v, target, lo);
+    } else if (isfinite(target) && status && !strcmp(status, "not_met")) {
       say(findings, _("%s of %.1f misses the target of %.1f by %.1f points."),
           mi_report_figure_name(names[i]), v, target, target - v);
     } else if (isfinite(target) && status && !strcmp(status, "met")) {

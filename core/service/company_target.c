@@ -98,12 +98,15 @@ json_t *mi_company_target_judge(const mi_config *cfg, const mi_company_plan *pla
     if (i + 1 < plan->n) json_array_append_new(quarters, o);
     else y = o;
   }
-  return json_pack("{s:s, s:o, s:s, s:o, s:o}", "survey", plan->survey, "target",
+  /* NPS (points, -100..100) and the index (0..100) have targets of the same
+   * configuration, judged by the report on the period's figures the same way */
+  return json_pack("{s:s, s:o, s:s, s:o, s:o, s:{s:o, s:o}}", "survey", plan->survey, "target",
                    jnum(100 * target), "rule",
                    "CSAT (top-2-box, %) not below the target over the year, assessed "
                    "quarterly: a quarter or the year to date meets it when the lower bound of "
                    "its 95 % interval reaches the target; not_assessed without a CSAT figure",
-                   "quarters", quarters, "year_to_date", y);
+                   "quarters", quarters, "year_to_date", y, "targets", "nps",
+                   jnum(mi_eval_target(cfg, "nps")), "index", jnum(mi_eval_target(cfg, "index")));
 }
 
 json_t *mi_company_target(mi_store *s, const mi_config *cfg, const char *survey,

@@ -18,7 +18,10 @@
  * "not_assessed" (with the reason) when there is no CSAT figure (no
  * responses, no overall question). gap_points = CSAT - target and
  * lower_bound_gap_points = lower bound - target, in percentage points.
- * Without a configured target every judgement is not_assessed. period as
+ * Without a configured target every judgement is not_assessed. "targets"
+ * holds evaluation.targets.nps and .index (NPS points and index points; null
+ * when not set), which the report judges the same way on the period's
+ * figures. period as
  * mi_eval_period_parse (2026Q3, 2026-09, 2026, a day). Caller owns; NULL
  * with e set only for a bad period or survey, or running out of memory. */
 json_t *mi_company_target(mi_store *s, const mi_config *cfg, const char *survey,

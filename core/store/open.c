@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "store/store_internal.h"
+#include "util/i18n.h"
 
 /* PRAGMA application_id of a manyi database ("MNYI"), so a SQLite file of
  * another program is recognised and left alone. */
@@ -15,7 +16,7 @@
 static int create_file_0600(const char *path, mi_err *e) {
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0)
-    return mi_err_set(e, MI_EIO, "cannot create database %s: %s", path, strerror(errno));
+    return mi_err_set(e, MI_EIO, "cannot create database %s: %s", path, mi_strerror(errno));
   close(fd);
   return 0;
 }
@@ -23,7 +24,7 @@ static int create_file_0600(const char *path, mi_err *e) {
 /* Checks the first bytes of an existing file: empty, a SQLite file, or other. */
 static int classify_file(const char *path, int *empty, mi_err *e) {
   FILE *f = fopen(path, "rb");
-  if (!f) return mi_err_set(e, MI_EIO, "cannot open database %s: %s", path, strerror(errno));
+  if (!f) return mi_err_set(e, MI_EIO, "cannot open database %s: %s", path, mi_strerror(errno));
   char head[16];
   size_t n = fread(head, 1, sizeof head, f);
   fclose(f);

@@ -1,5 +1,6 @@
 #include "util/err.h"
 
+#include "util/i18n.h"
 #include "util/text.h"
 
 #include <string.h>
@@ -13,7 +14,8 @@ int mi_err_setv(mi_err *e, int code, const char *fmt, va_list ap) {
   e->code = code;
   e->file[0] = '\0';
   e->line = e->column = 0;
-  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  /* the one place a message is made: translated here (util/i18n.h) */
+  vsnprintf(e->msg, sizeof e->msg, mi_tr(fmt), ap);
   return code;
 }
 
@@ -44,7 +46,7 @@ void mi_err_prefix(mi_err *e, const char *fmt, ...) {
   char head[512], old[sizeof e->msg];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(head, sizeof head, fmt, ap);
+  vsnprintf(head, sizeof head, mi_tr(fmt), ap);
   va_end(ap);
   memcpy(old, e->msg, sizeof old);
   /* Truncation is acceptable here: the head matters more than the tail. */
@@ -67,7 +69,7 @@ void mi_err_kept(mi_err *e, const char *fmt, ...) {
   memcpy(e->msg + n, "; ", 3);
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(e->msg + n + 2, sizeof e->msg - n - 2, fmt, ap);
+  vsnprintf(e->msg + n + 2, sizeof e->msg - n - 2, mi_tr(fmt), ap);
   va_end(ap);
 }
 

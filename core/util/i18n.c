@@ -47,6 +47,8 @@ int mi_i18n_set(const char *lang) {
   setlocale(LC_MESSAGES, "C.UTF-8");
   bindtextdomain("manyi", localedir(buf, sizeof buf));
   bind_textdomain_codeset("manyi", "UTF-8");
+  /* glibc's own messages (getopt's) in UTF-8 too, not '?' for each character */
+  bind_textdomain_codeset("libc", "UTF-8");
   ++_nl_msg_cat_cntr;
   return 0;
 }
@@ -63,3 +65,17 @@ const char *mi_i18n_from_locale(void) {
 }
 
 const char *mi_tr(const char *msgid) { return zh ? dgettext("manyi", msgid) : msgid; }
+
+/* The system's error texts that manyi's catalogue translates (listed for
+ * xgettext; mi_strerror looks them up). */
+static const char *const errno_texts[] __attribute__((unused)) = {
+    N_("No such file or directory"), N_("Permission denied"), N_("Is a directory"),
+    N_("No space left on device"), N_("Read-only file system"), N_("File exists"),
+    N_("Not a directory")};
+
+/* From the English description (strerrordesc_np, which no catalogue
+ * changes): the same text whether or not the system has glibc's Chinese. */
+const char *mi_strerror(int errnum) {
+  const char *en = strerrordesc_np(errnum);
+  return en ? mi_tr(en) : strerror(errnum);
+}

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/i18n.h"
+
 /* stdio keeps no errno of a write that failed earlier on */
 #define WRITE_ERROR "a write failed (a full disk or device?)"
 
@@ -49,7 +51,7 @@ static int as_caller(ids *s, mi_err *e) {
     int err = errno;
     if (setegid(s->egid)) { /* nothing else to do: the next check fails */ }
     return mi_err_set(e, MI_EIO, "cannot take the caller's rights to write a file: %s",
-                      strerror(err));
+                      mi_strerror(err));
   }
   s->switched = 1;
   return 0;
@@ -262,7 +264,7 @@ static int open_file(const char *path, const char *protect, mi_outfile **out, mi
   /* the lock tells a sweep that this file's writer lives */
   if (fd >= 0 && flock(fd, LOCK_EX) != 0) { /* no locks here: the process id still guards it */ }
   if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-    rc = mi_err_set(e, MI_EIO, "cannot write %s: %s (nothing was written)", path, strerror(errno));
+    rc = mi_err_set(e, MI_EIO, "cannot write %s: %s (nothing was written)", path, mi_strerror(errno));
     if (fd >= 0) {
       close(fd);
       if (!o->unnamed) unlink(o->tmp);
@@ -319,7 +321,7 @@ int mi_outfile_close(mi_outfile *o, mi_err *e) {
   errno = 0;
   if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
     rc = mi_err_set(e, MI_EIO, "writing %s failed: %s; %s was left as it was", o->path,
-                    errno ? strerror(errno) : WRITE_ERROR, o->path);
+                    errno ? mi_strerror(errno) : WRITE_ERROR, o->path);
   /* link and rename refuse or replace a link put in the target's place
    * meanwhile; never follow it */
   ids s;
@@ -329,7 +331,7 @@ int mi_outfile_close(mi_outfile *o, mi_err *e) {
     int moved = o->unnamed ? link_unnamed(o, strlen(o->path) + 40) : rename(o->tmp, o->path);
     if (moved != 0)
       rc = mi_err_set(e, MI_EIO, "cannot write %s: %s (nothing was written)", o->path,
-                      strerror(errno));
+                      mi_strerror(errno));
   }
   if (rc && !o->unnamed) unlink(o->tmp);
   /* The lock goes with the close, after the rename, so no sweep takes the
@@ -346,6 +348,6 @@ int mi_outfile_flush_stream(FILE *f, const char *what, mi_err *e) {
   errno = 0;
   if (fflush(f) != 0 || ferror(f))
     return mi_err_set(e, MI_EIO, "writing %s failed: %s", what ? what : "the output",
-                      errno ? strerror(errno) : WRITE_ERROR);
+                      errno ? mi_strerror(errno) : WRITE_ERROR);
   return 0;
 }

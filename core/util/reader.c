@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/i18n.h"
 #include "util/reader_impl.h"
 
 /* ---- records ------------------------------------------------------------ */
@@ -115,7 +116,7 @@ int mi_record_error(const mi_record *rec, mi_err *e, int code, const char *field
   char msg[sizeof e->msg];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  vsnprintf(msg, sizeof msg, mi_tr(fmt), ap);
   va_end(ap);
   long line = rec ? rec->line : 0;
   if (rec && field) {
@@ -297,7 +298,7 @@ int mi_reader_open_opts(const char *path, mi_format fmt, const mi_reader_opts *o
     if (rc) return rc;
   }
   FILE *f = fopen(path, "rb");
-  if (!f) return mi_err_setpos(e, MI_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+  if (!f) return mi_err_setpos(e, MI_EIO, path, 0, 0, "cannot open: %s", mi_strerror(errno));
   int rc = mi_reader_fopen(f, path, fmt, opts, out, e);
   if (rc) {
     fclose(f);

@@ -20,22 +20,14 @@
 #    and no temporary file is left.
 # Usage: fault_loops.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
-manyi=$1
-src=$2
-gen=$3
-example=$src/examples/after-sales
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-command -v sqlite3 >/dev/null || { echo "sqlite3 not found: skipping" >&2; exit 77; }
-. "$(dirname "$0")/lib/assert.sh"
-. "$(dirname "$0")/lib/kill.sh"
-seed_random
+. "$(dirname "$0")/lib/setup.sh" "$@"
+need_sqlite3
+seeded_kills
 rounds=${FAULT_ROUNDS:-8}
 export MANYI_NOW=2026-11-01T00:00:00Z
 chmod 0700 "$tmp"
 # The example's configuration with absolute policy paths; tiers.lua replaceable.
-cfg=$tmp/manyi.yaml
-sed "s#\.\./\.\./policies/#$src/policies/#" "$example/manyi.yaml" >"$cfg"
+example_config
 db=$tmp/f.db
 m() { "$manyi" --config "$cfg" --db "$db" "$@"; }
 sql() { sqlite3 "$1" "$2"; }

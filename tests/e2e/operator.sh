@@ -5,13 +5,8 @@
 # and `manyi run`'s leveled log (one line per job with outcome and duration).
 # Usage: operator.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
-manyi=$1
-src=$2
-example=$src/examples/after-sales
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib/setup.sh" "$@"
 export MANYI_NOW=2026-11-01T00:00:00Z
-. "$(dirname "$0")/lib/assert.sh"
 m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/ex.db" "$@"; }
 build=$(dirname "$manyi")
 commands=$("$manyi" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/Commands:/ {print $1}')

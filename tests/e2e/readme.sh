@@ -10,13 +10,8 @@
 # source folder as /home/you/manyi, the user as you, a job's duration as 0.002 s.
 # Usage: readme.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
-manyi=$1
-src=$2
-example=$src/examples/after-sales
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib/setup.sh" "$@"
 export MANYI_NOW=2026-11-23T00:00:00Z
-. "$(dirname "$0")/lib/assert.sh"
 
 # The blocks: "@@ KIND LINE" then the block's lines.
 awk '/^<!-- readme-test (fresh|loaded) -->$/ {kind = $3; next}

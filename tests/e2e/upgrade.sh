@@ -14,14 +14,9 @@
 #    the latest version complete; the rerun ends as an uninterrupted upgrade does.
 # Usage: upgrade.sh MANYI SOURCE_DIR [MANYI_GEN]
 set -uo pipefail
-manyi=$1
-src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-command -v sqlite3 >/dev/null || { echo "sqlite3 not found: skipping" >&2; exit 77; }
-. "$(dirname "$0")/lib/assert.sh"
-. "$(dirname "$0")/lib/kill.sh"
-seed_random
+. "$(dirname "$0")/lib/setup.sh" "$@"
+need_sqlite3
+seeded_kills
 sql() { sqlite3 -bail "$1" "$2"; }
 N=${UPGRADE_RESPONSES:-40000}
 

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# End-to-end (issue 19, item 3): the CLI's messages in Chinese or English.
+# --lang zh_CN, the configuration's `language: zh_CN` or a Chinese locale
+# give Chinese usage, help, "did you mean", unknown command, subcommand and
+# option, file errors (not found, permission denied) and the import's line
+# errors (on the terminal and in the rejects file); the default is English.
+# Usage: cli_i18n.sh MANYI SOURCE_DIR MANYI_GEN
+set -uo pipefail
+manyi=$1
+src=$(cd "$2" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export LC_ALL= LANGUAGE= LC_MESSAGES= LANG=C.UTF-8
+. "$(dirname "$0")/lib/assert.sh"
+chmod 0711 "$tmp"
+mkdir -m 0755 "$tmp/pub"
+cfg=$tmp/pub/manyi.yaml
+sed "s#\.\./\.\./policies/#$src/policies/#" "$src/examples/after-sales/manyi.yaml" >"$cfg"
+chmod 0644 "$cfg"
+db=$tmp/pub/i.db
+m() { "$manyi" --config "$cfg" --db "$db" "$@"; }
+zh() { "$manyi" --lang zh_CN --config "$cfg" --db "$db" "$@"; }
+expect 0 m init
+
+# --- unknown command: did you mean, in each language
+expect 2 "$manyi" --lang zh_CN custmer
+contains "$tmp/err" "manyi: 未知命令 'custmer'（您是不是要用 'customer'？）"
+contains "$tmp/err" "请尝试 'manyi --help'。"
+expect 2 "$manyi" custmer
+contains "$tmp/err" "manyi: unknown command 'custmer' (did you mean 'customer'?)"
+contains "$tmp/err" "Try 'manyi --help'."
+lacks "$tmp/err" "未知"
+expect 2 "$manyi" --lang zh_CN frobnicate
+contains "$tmp/err" "manyi: 未知命令 'frobnicate'"
+lacks "$tmp/err" "您是不是"
+# the locale decides when --lang does not; --lang wins over the locale
+expect 2 env LANG=zh_CN.UTF-8 "$manyi" custmer
+contains "$tmp/err" "未知命令 'custmer'"
+expect 2 env LANG=zh_CN.UTF-8 "$manyi" --lang en custmer
+contains "$tmp/err" "unknown command 'custmer'"
+# with --json the error is JSON, its message in the language chosen
+expect 2 "$manyi" --lang zh_CN --json custmer
+contains "$tmp/err" '"code":"usage"'
+contains "$tmp/err" "未知命令 'custmer'"
+
+# --- unknown subcommand and option
+expect 2 zh customer custmer
+contains "$tmp/err" "manyi customer: 未知子命令 'custmer'；可用的有：show, refer, find, add, edit, history"
+contains "$tmp/err" "请尝试 'manyi customer --help'。"
+expect 2 zh customer fnd
+contains "$tmp/err" "未知子命令 'fnd'（您是不是要用 'find'？）"
+expect 2 zh export --foo customers
+contains "$tmp/err" "manyi export: 未知选项"
+expect 2 m export --foo customers
+contains "$tmp/err" "manyi export: unknown option"
+
+# --- usage and help
+expect 0 "$manyi" --lang zh_CN --help
+contains "$tmp/out" "用法：manyi [--config FILE] [--db FILE] [--json] [--quiet] 命令 [参数...]"
+contains "$tmp/out" "  check      检查配置并给出摘要"
+contains "$tmp/out" "  import     导入客户、员工、订单、互动、工单或调查回答"
+contains "$tmp/out" "显示本帮助；某个命令的帮助见 'manyi 命令 --help'"
+expect 0 "$manyi" --help
+contains "$tmp/out" "Usage: manyi [--config FILE]"
+contains "$tmp/out" "  check      validate the configuration and summarise it"
+lacks "$tmp/out" "用法"
+for c in import export check init; do
+  expect 0 "$manyi" --lang zh_CN "$c" --help
+  contains "$tmp/out" "用法：manyi"
+done
+expect 0 "$manyi" --lang zh_CN import --help
+contains "$tmp/out" "退出状态：0 已导入，1 未导入任何内容（出错），3 已保存正确的行、"
+
+# --- files: not found, permission denied
+expect 1 zh import customers "$tmp/none.csv"
+contains "$tmp/err" "manyi: $tmp/none.csv: 无法打开：没有那个文件或目录"
+contains "$tmp/err" "manyi: 未从 $tmp/none.csv 导入任何内容"
+expect 1 m import customers "$tmp/none.csv"
+contains "$tmp/err" "cannot open: No such file or directory"
+expect 1 zh export customers "$tmp/no/such/folder/x.csv"
+contains "$tmp/err" "无法写入 $tmp/no/such/folder/x.csv：没有那个文件或目录（未写入任何内容）"
+expect 1 "$manyi" --lang zh_CN --config "$tmp/none.yaml" check
+contains "$tmp/err" "$tmp/none.yaml 处没有配置文件：请用 --config FILE 指定一个"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+  # another user: the database (mode 0600) is not theirs
+  expect 1 setpriv --reuid=65534 --regid=65534 --clear-groups "$manyi" --lang zh_CN --config "$cfg" --db "$db" status
+  contains "$tmp/err" "无法打开数据库 $db：权限不够"
+else
+  echo "cli_i18n: not root (or no setpriv): the permission case is skipped"
+fi
+
+# --- the import's line errors, on the terminal and in the rejects file
+printf 'external_id,name,kind,created_at\nK1,x,alien,2026-01-01\nK2,y,person,notadate\nK3,,person,2026-01-01\n' >"$tmp/bad.csv"
+expect 1 zh import customers "$tmp/bad.csv"
+contains "$tmp/err" "bad.csv:2: 字段 'kind'：'alien' 不是以下之一：person, company, government"
+contains "$tmp/err" "manyi: 未从 $tmp/bad.csv 导入任何内容（请修正该行，或用 --rejects FILE 保存正确的行）"
+expect 1 m import customers "$tmp/bad.csv"
+contains "$tmp/err" "bad.csv:2: field 'kind': 'alien' is not one of person, company, government"
+expect 3 zh import customers "$tmp/bad.csv" --rejects "$tmp/rej.csv"
+contains "$tmp/out" "bad.csv：读取 3 行，新增 0，更新 0，未变 0，拒绝 3"
+contains "$tmp/out" "被拒绝的行及原因见 $tmp/rej.csv"
+contains "$tmp/rej.csv" "字段 'created_at'：'notadate' 不是日期/时间：请用 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM:SS，可带 Z 或 +HH:MM"
+contains "$tmp/rej.csv" "字段 'name'：为空，但此字段必填"
+printf 'external_id,nmae,kind,created_at\nK1,x,person,2026-01-01\n' >"$tmp/col.csv"
+expect 1 zh import customers "$tmp/col.csv"
+contains "$tmp/err" "col.csv:1: 缺少必需的列 'name'"
+
+# --- the configuration's language, when --lang is not given
+sed 's/^version: \(.*\)$/version: \1\nlanguage: zh_CN/' "$cfg" >"$tmp/pub/zh.yaml"
+grep -q '^language: zh_CN' "$tmp/pub/zh.yaml" || { echo "no version: line to put language after" >&2; exit 1; }
+expect 1 "$manyi" --config "$tmp/pub/zh.yaml" --db "$db" import customers "$tmp/bad.csv"
+contains "$tmp/err" "字段 'kind'：'alien' 不是以下之一"
+expect 1 "$manyi" --lang en --config "$tmp/pub/zh.yaml" --db "$db" import customers "$tmp/bad.csv"
+contains "$tmp/err" "field 'kind': 'alien' is not one of"
+
+echo "cli_i18n: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]
