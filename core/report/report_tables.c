@@ -500,6 +500,7 @@ json_t *mi_report_tables(const json_t *doc) {
   categories(all, doc);
   departments(all, doc);
   actions(all, doc);
+  mi_report_followups_section(all, doc);
   drop_empty_tables(all);
   return all;
 }
