@@ -35,7 +35,10 @@ local function alert(response, customer, ticket, params)
       break
     end
   end
-  local q = params.overall[response.survey]
+  local q -- params.overall[survey] would raise for a survey it does not list
+  for survey, code in pairs(params.overall) do
+    if survey == response.survey then q = code end
+  end
   local score = q and response.answers[q]
   if type(score) == "number" and score <= params.detractor_max then
     local s = string.format("overall answer %d (<= %d)", score, params.detractor_max)
