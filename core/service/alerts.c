@@ -41,6 +41,7 @@ typedef struct run {
   mi_alert_decision *d;
   scratch *sc; /* 1 + nworkers */
   int64_t last;
+  int64_t next_ticket; /* the number of the next T0000123 id; 0: not known yet */
 } run;
 
 /* The questions of survey version sid: q[*first .. *first + *count). */
@@ -132,8 +133,10 @@ static int b_decide(void *ctx, int phase, int i, int state, mi_err *why) {
   (void)phase;
   run *r = ctx;
   const mi_alert_row *row = &r->rows[i];
-  memset(&r->d[i], 0, sizeof r->d[i]);
-  if (row->has_followup) return MI_BATCH_DECIDED; /* never a second one */
+  if (row->has_followup) { /* never a second one */
+    memset(&r->d[i], 0, sizeof r->d[i]);
+    return MI_BATCH_DECIDED;
+  }
   mi_policy *p = state == 0 ? r->policy : r->opt->workers[state - 1];
   scratch *sc = &r->sc[state];
   const mi_view *ticket = make_views(r, row, sc);
@@ -151,21 +154,37 @@ static const char *channel_of(const mi_config *cfg, const char *response_channel
   return cfg->nchannels ? cfg->channels[0].code : "phone";
 }
 
+/* The next free T0000123: looked up once a run (the look-up reads every
+ * ticket's id), then counted on; an id someone else took meanwhile
+ * (`ticket open` does not wait for the batch lock) is looked up again. */
+static int next_ticket(run *r, int again, char *ticket, size_t size, mi_err *e) {
+  if (!r->next_ticket || again) {
+    int rc = mi_ticket_next_id(r->s, ticket, size, e);
+    if (rc) return rc;
+    r->next_ticket = strtoll(ticket + 1, NULL, 10);
+  }
+  snprintf(ticket, size, "T%07lld", (long long)r->next_ticket++);
+  return 0;
+}
+
 /* Opens the follow-up of row as decided, in the chunk's transaction. */
 static int open_followup(run *r, const mi_alert_row *row, const mi_alert_decision *d, char *ticket,
                          size_t size, mi_err *e) {
   int rc;
   char subject[1001];
   snprintf(subject, sizeof subject, "Follow-up of survey response %s: %s", row->external_id, d->reason);
-  if ((rc = mi_ticket_next_id(r->s, ticket, size, e))) return rc;
   mi_ticket t = {.external_id = ticket, .customer_id = row->customer_id, .kind = d->kind,
                  .category = d->category, .severity = d->severity,
                  .channel = channel_of(r->cfg, row->channel), .priority = d->priority,
                  .status = "new", .opened_at = r->opt->batch.now, .subject = subject};
   int64_t id;
   if ((rc = mi_department_id(r->s, d->department, &t.department_id, e)) ||
-      (rc = mi_ticket_insert(r->s, &t, &id, e)))
+      (rc = next_ticket(r, 0, ticket, size, e)))
     return rc;
+  rc = mi_ticket_insert(r->s, &t, &id, e);
+  if (rc == MI_EEXIST && !(rc = next_ticket(r, 1, ticket, size, e)))
+    rc = mi_ticket_insert(r->s, &t, &id, e);
+  if (rc) return rc;
   json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i}", "response", row->external_id, "reason",
                         d->reason, "policy", mi_policy_digest(r->policy), "department",
                         d->department, "priority", d->priority);
