@@ -103,6 +103,17 @@ contains "$tmp/out" "5 responses, 2 follow-ups opened, 0 without, 0 with one alr
 same "$(sql "$tmp/p.db" "SELECT group_concat(r.external_id) FROM response_followups f JOIN responses r ON r.id = f.response_id ORDER BY 1")" \
   "P3,P5" "the responses the policy did not fail on are processed"
 same "$(tail -n +2 "$tmp/fail.csv" | cut -d, -f2 | paste -sd' ')" "P1 P2 P4" "--failures lists the failing responses"
+# a policy that fails on every response: the breaker stops it, nothing moves
+printf 'return { alert = function(r) error("broken for " .. r.external_id) end }\n' >"$tmp/broken.lua"
+rm -f "$tmp/p.db"*
+expect 0 m init
+for e in customers staff tickets; do expect 0 m import "$e" "$data/$e.csv"; done
+expect 0 m import responses "$tmp/planted.csv"
+expect 4 m eval alerts --policy "$tmp/broken.lua" --max-failures 3
+contains "$tmp/err" "the breaker stopped eval alerts"
+contains "$tmp/err" "broken.lua:1: broken for P1 (response P1)"
+same "$(sql "$tmp/p.db" "SELECT (SELECT count(*) FROM response_followups) || ' ' || (SELECT count(*) FROM alert_mark)")" \
+  "0 0" "a stopped run commits neither follow-ups nor the mark"
 # a broken file is refused before anything runs
 printf 'return { alret = function() end }\n' >"$tmp/typo.lua"
 expect 1 m eval alerts --policy "$tmp/typo.lua"
