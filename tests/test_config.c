@@ -230,7 +230,7 @@ static void test_example(void **state) {
   assert_int_equal(cfg->ntiers, 4);
   assert_string_equal(mi_config_find_tier(cfg, "P")->name, "Potential customers");
 
-  assert_int_equal(cfg->nsla, 8);
+  assert_int_equal(cfg->nsla, 9); /* the 9th: callback, the alert policy's follow-ups */
   assert_string_equal(cfg->sla[0].kind, "inquiry");
   assert_int_equal(cfg->sla[0].priority, 0);
   assert_null(cfg->sla[0].tier);
@@ -307,7 +307,7 @@ static void test_example(void **state) {
   assert_true(cfg->evaluation.targets[1].value == 30);
   assert_string_equal(cfg->evaluation.targets[2].name, "index");
   assert_true(cfg->evaluation.targets[2].value == 75);
-  assert_int_equal(cfg->npolicies, 8); /* tiers, routing, escalation, evaluation, care, coding, eligibility, loyalty */
+    assert_int_equal(cfg->npolicies, 9); /* tiers, routing, escalation, evaluation, care, coding, eligibility, loyalty, alert */
   /* the quarterly survey wave: its survey, naming and design */
   const mi_config_schedule *wave = &cfg->schedule[cfg->nschedule - 1];
   assert_string_equal(wave->name, "quarterly-csat");

@@ -499,6 +499,82 @@ static const mi_view *frame_customer(views *t, const char *id, int consented) {
   return &t->v;
 }
 
+/* ---- alert ------------------------------------------------------------------ */
+
+typedef struct alert_views {
+  mi_view_field af[3], rf[2], cf[1];
+  mi_view answers, response, customer;
+} alert_views;
+
+static const mi_view *response_view(alert_views *a, const char *id) {
+  a->af[0] = (mi_view_field){.name = "q1", .type = MI_VIEW_INT, .i = 2};
+  a->af[1] = (mi_view_field){.name = "q2", .type = MI_VIEW_STR, .s = "我要投诉"};
+  a->af[2] = (mi_view_field){.name = "q3", .type = MI_VIEW_NIL};
+  a->answers = (mi_view){.kind = "answers", .id = id, .fields = a->af, .nfields = 3};
+  a->rf[0] = (mi_view_field){.name = "external_id", .type = MI_VIEW_STR, .s = id};
+  a->rf[1] = (mi_view_field){.name = "answers", .type = MI_VIEW_RECORD, .list = &a->answers, .nlist = 1};
+  a->response = (mi_view){.kind = "response", .id = id, .fields = a->rf, .nfields = 2};
+  a->cf[0] = (mi_view_field){.name = "external_id", .type = MI_VIEW_STR, .s = "C9"};
+  a->customer = (mi_view){.kind = "customer", .id = "C9", .fields = a->cf, .nfields = 1};
+  return &a->response;
+}
+
+static void test_alert(void **state) {
+  fixture *f = *state;
+  alert_views a;
+  views t;
+  mi_alert_decision d;
+  mi_err e;
+  assert_int_equal(mi_policy_call_alert(NULL, response_view(&a, "good"), &a.customer, NULL, f->cfg, &d, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_alert(f->p, NULL, &a.customer, NULL, f->cfg, &d, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_alert(f->p, response_view(&a, "good"), NULL, NULL, f->cfg, &d, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_alert(f->p, response_view(&a, "good"), &a.customer, NULL, NULL, &d, &e), MI_EINVAL);
+  assert_int_equal(mi_policy_call_alert(f->p, response_view(&a, "good"), &a.customer, NULL, f->cfg, NULL, &e), MI_EINVAL);
+  int rc = mi_policy_call_alert(f->p, response_view(&a, "good"), &a.customer, NULL, f->cfg, &d, &e);
+  if (rc) fail_msg("%s", err_text(&e));
+  assert_true(d.open);
+  assert_string_equal(d.department, "technical");
+  assert_string_equal(d.kind, "complaint");
+  assert_int_equal(d.priority, 1);
+  assert_string_equal(d.category, "general"); /* the defaults */
+  assert_string_equal(d.severity, "medium");
+  assert_int_equal(mi_policy_call_alert(f->p, response_view(&a, "full"), &a.customer, NULL, f->cfg, &d, &e), 0);
+  assert_string_equal(d.category, "technical");
+  assert_string_equal(d.severity, "high");
+  assert_int_equal(d.priority, 4);
+  assert_int_equal(mi_policy_call_alert(f->p, response_view(&a, "none"), &a.customer, NULL, f->cfg, &d, &e), 0);
+  assert_false(d.open);
+  /* the views: answers by code (a number, a text, nil), the customer, no ticket = nil */
+  assert_int_equal(mi_policy_call_alert(f->p, response_view(&a, "seen"), &a.customer, NULL, f->cfg, &d, &e), 0);
+  assert_string_equal(d.reason, "2 我要投诉 nil C9 nil");
+  assert_int_equal(mi_policy_call_alert(f->p, response_view(&a, "seen"), &a.customer, ticket(&t, "T1"), f->cfg, &d, &e), 0);
+  assert_non_null(strstr(d.reason, "C9 table"));
+  static const struct {
+    const char *id, *part;
+  } cases[] = {
+      {"unknown_department", "department 'sales', which is not a department of the configuration"},
+      {"unknown_kind", "kind: unknown ticket kind 'callbak'"},
+      {"unknown_category", "category: unknown category 'x'"},
+      {"bad_severity", "severity 'urgent'; use one of low, medium, high, critical"},
+      {"priority_9", "a number (9) as the priority"},
+      {"no_reason", "nil as the reason"},
+      {"misspelt", "unknown field 'severty' (did you mean 'severity'?)"},
+      {"not_table", "returned a string as the decision"},
+      {"unknown_answer", "has no field 'q99'"},
+      {"write_view", "read-only"},
+      {"boom", "boom"},
+      {"loop", "instruction budget exhausted"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    memset(&d, 0x5a, sizeof d);
+    rc = mi_policy_call_alert(f->p, response_view(&a, cases[i].id), &a.customer, NULL, f->cfg, &d, &e);
+    expect_refused(rc, &e, cases[i].part, "(response ");
+    assert_non_null(strstr(e.msg, cases[i].id));
+    assert_true(all_zero(&d, sizeof d));
+    assert_int_equal(mi_policy_call_alert(f->p, response_view(&a, "good"), &a.customer, NULL, f->cfg, &d, &e), 0);
+  }
+}
+
 static void test_eligible(void **state) {
   fixture *f = *state;
   views c;
@@ -634,7 +710,7 @@ static void test_shipped_cases(void **state) {
   assert_int_equal(mi_policy_test_run(cfg, path, record, &s, &sum, &e), 0);
   if (sum.failed) fail_msg("%d failed, first: %s: %s", sum.failed, s.names[0], s.details[0]);
   assert_true(sum.passed >= 40);
-  assert_int_equal(sum.files, 6);
+  assert_int_equal(sum.files, 7); /* the yaml files of policies/tests, alert.yaml included */
   assert_int_equal(mi_policy_test_run(cfg, "/nonexistent", NULL, NULL, &sum, &e), MI_EIO);
   assert_int_equal(mi_policy_test_run(NULL, path, NULL, NULL, &sum, &e), MI_EINVAL);
   mi_config_free(cfg);
@@ -745,6 +821,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_care_nonsense, setup, teardown),
       cmocka_unit_test_setup_teardown(test_code, setup, teardown),
       cmocka_unit_test_setup_teardown(test_eligible, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_alert, setup, teardown),
       cmocka_unit_test(test_date_view),
       cmocka_unit_test(test_value_load),
       cmocka_unit_test(test_shipped_cases),

@@ -59,6 +59,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
                                           {"diff", required_argument, NULL, 'D'},
                                           {"policy", required_argument, NULL, 'p'},
                                           {"jobs", required_argument, NULL, 'J'},
+                                          {"rescan", no_argument, NULL, 'R'},
                                           MI_CLI_BATCH_LONG_OPTIONS,
                                           {NULL, 0, NULL, 0}};
   mi_tier_run_options o = {0};
@@ -66,12 +67,14 @@ static int run(mi_cli *cli, int argc, char **argv) {
   o.as_of = b.opt.now;
   const char *diff_path = NULL, *policy_path = NULL;
   mi_err e = {0};
-  int opt, jobs = 1;
+  int opt, jobs = 1, rescan = 0, as_of_given = 0;
   while ((opt = getopt_long(argc, argv, "a:nD:p:", options, NULL)) != -1) {
     switch (opt) {
     case 'a':
       if (mi_instant_parse(optarg, &o.as_of, &e)) return mi_cli_usage_error("eval", "--as-of: %s", e.msg);
+      as_of_given = 1;
       break;
+    case 'R': rescan = 1; break;
     case 'n': b.opt.dry_run = 1; break;
     case 'D': diff_path = optarg; break;
     case 'p': policy_path = optarg; break;
@@ -89,13 +92,19 @@ static int run(mi_cli *cli, int argc, char **argv) {
       if (mi_cli_batch_option(&b, opt, optarg, "eval")) return 2;
     }
   }
+  if (argc - optind == 1 && strcmp(argv[optind], "alerts") == 0) {
+    if (diff_path) return mi_cli_usage_error("eval", "--diff is for tiers only");
+    if (as_of_given) return mi_cli_usage_error("eval", "--as-of is for tiers and points: eval alerts takes the responses not seen yet");
+    return mi_cli_eval_alerts(cli, policy_path, rescan, jobs, &b);
+  }
+  if (rescan) return mi_cli_usage_error("eval", "--rescan is for alerts only");
   if (argc - optind == 1 && strcmp(argv[optind], "points") == 0) {
     if (diff_path) return mi_cli_usage_error("eval", "--diff is for tiers only");
-    if (jobs != 1) return mi_cli_usage_error("eval", "--jobs is for tiers only");
+    if (jobs != 1) return mi_cli_usage_error("eval", "--jobs is for tiers and alerts");
     return mi_cli_eval_points(cli, o.as_of, policy_path, &b);
   }
   if (argc - optind != 1 || strcmp(argv[optind], "tiers") != 0)
-    return mi_cli_usage_error("eval", "say what to evaluate: manyi eval tiers, manyi eval points");
+    return mi_cli_usage_error("eval", "say what to evaluate: manyi eval tiers, manyi eval points, manyi eval alerts");
   if (mi_cli_open_store(cli, 0)) return 1;
   /* One Lua state per job: states are not shared between threads. */
   mi_policy *states[MI_TIER_MAX_WORKERS + 1] = {0};
@@ -136,6 +145,8 @@ const mi_cli_command mi_cmd_eval = {
     "       manyi [--config FILE] [--db FILE] [--json] eval points [--as-of TIME] [--dry-run]\n"
     "                       [--policy FILE] [--max-failures N] [--max-failure-share F]\n"
     "                       [--failures FILE]\n"
+    "       manyi [--config FILE] [--db FILE] [--json] eval alerts [--dry-run] [--policy FILE]\n"
+    "                       [--jobs N] [--rescan] [--max-failures N] [--failures FILE]\n"
     "\n"
     "Calls the tier policy of the configuration for every customer, in id order,\n"
     "with the customer's figures (12-month spend, orders, refunds, complaints,\n"
@@ -158,8 +169,10 @@ const mi_cli_command mi_cmd_eval = {
     "  -D, --diff FILE     write each change (external_id,old_tier,new_tier,reason) as CSV\n"
     "  -p, --policy FILE   use this policy file instead of the configured one, with the\n"
     "                      configured params (try a rule change with --dry-run first)\n"
-    "      --jobs N        decide with N Lua states on N threads (tiers; writes stay on\n"
-    "                      one thread); default 1\n"
+    "      --jobs N        decide with N Lua states on N threads (tiers, alerts; writes\n"
+    "                      stay on one thread); default 1\n"
+    "      --rescan        alerts: from the first response, not after the last run's\n"
+    "                      mark (no response ever gets a second follow-up)\n"
     MI_CLI_BATCH_HELP
     "\n"
     "eval points credits every completed order, answered survey and follow-up feedback\n"
@@ -187,9 +200,22 @@ const mi_cli_command mi_cmd_eval = {
     "evaluation.targets.satisfaction, judged on the 95% interval's lower bound:\n"
     "met, not met or not assessed, with the gap in points (JSON: company).\n"
     "\n"
+    "eval alerts [--dry-run] [--policy FILE] [--jobs N] [--rescan] runs the alert policy\n"
+    "(policies.alert) over every survey response not seen by an earlier run, in id\n"
+    "order: alert(response, customer, ticket, params) sees its answers by question\n"
+    "code, the categories its open answers were coded to (run `survey code` first),\n"
+    "the customer and the ticket its invitation followed, and may open a follow-up\n"
+    "ticket for a department (a ticket kind with its own SLA rules), linked to the\n"
+    "response. Exactly once: the ticket, its link and the mark of how far the step\n"
+    "got commit together chunk by chunk, and a response never gets a second\n"
+    "follow-up (--rescan: from the first response again, e.g. after a policy fix;\n"
+    "responses with a follow-up are skipped). A failing call names file:line and the\n"
+    "response and the rest go on; the breaker, --failures, --chunk (default 2000)\n"
+    "and --jobs work as for tiers.\n"
+    "\n"
     "eval staff --period P: agent scorecards judged by the evaluation policy's\n"
     "evaluate_staff hook, stored in staff_evaluations (manyi eval staff --help).\n"
     "\n"
-    "Exit status: 0 done, 1 error, 3 done but the policy failed on some customers\n"
-    "or events, 4 stopped by the breaker.\n",
+    "Exit status: 0 done, 1 error, 3 done but the policy failed on some customers,\n"
+    "events or responses, 4 stopped by the breaker.\n",
     run, 1};

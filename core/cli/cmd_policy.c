@@ -1,11 +1,14 @@
-/* manyi policy SUBCOMMAND: work on the policy files. So far one subcommand:
- * `test [PATH]` runs the YAML test cases next to the policies (the runner is
- * service/policy_test.c) and prints one line per case and a summary. */
+/* manyi policy SUBCOMMAND: work on the policy files. `test [PATH]` runs the
+ * YAML test cases next to the policies (the runner is service/policy_test.c)
+ * and prints one line per case and a summary; `hooks [--lua]` prints the
+ * registry of hooks (config/hooks.c) as the README's table or as the Hooks
+ * section of schemas/manyi.d.lua (tests/e2e/hooks.sh keeps both equal). */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "config/hooks.h"
 #include "service/policy_test.h"
 
 #define H_TEST                                                                                \
@@ -25,12 +28,16 @@
   "\n"                                                                                        \
   "Inputs are the hook's arguments as maps of view fields: customer (tier,\n"                \
   "care), ticket (route, escalate), clock (escalate), department and figures\n"              \
-  "(evaluate), date \"YYYY-MM-DD\" (care). Policies run with the configured\n"               \
+  "(evaluate), date \"YYYY-MM-DD\" (care), response, customer and ticket (alert;\n"         \
+  "response.answers a map of question code to answer; ticket may be left out:\n"            \
+  "nil). `manyi policy hooks` lists every hook's views. Policies run with the configured\n"  \
   "params and limits, through the same checks as in the engine.\n"                           \
   "Expect keys: tier: tier, reason, reason_contains; route: department,\n"                   \
   "priority, reason, reason_contains; escalate: escalate (false = nil), level,\n"            \
   "notify, reason, reason_contains; evaluate: score (within 0.005), grade, passed,\n"       \
-  "reasons_contain; care: count, kinds, items.\n"                                            \
+  "reasons_contain; care: count, kinds, items; eligible: eligible, reason,\n"              \
+  "channel; evaluate_staff: rating, notes_contain; alert: open (false = nil),\n"            \
+  "department, kind, priority, category, severity, reason, reason_contains.\n"              \
   "\n"                                                                                        \
   "Prints 'ok' or 'FAIL' with what was expected and what came back for each\n"               \
   "case (--quiet: failures only), then 'N passed, M failed'. Exit status 0 when\n"          \
@@ -41,6 +48,10 @@ static void usage(FILE *out) {
         "\n"
         "Subcommands:\n"
         "  test [PATH]  run the YAML test cases of the policies\n"
+        "  hooks [--lua]\n"
+        "               the hooks a policy file may return: name, policy, the views\n"
+        "               each sees, what it returns, where it runs (Markdown); --lua:\n"
+        "               the Hooks section of schemas/manyi.d.lua\n"
         "\n"
         "'manyi policy SUBCOMMAND --help' for one of them.\n",
         out);
@@ -96,6 +107,97 @@ static int run_test(mi_cli *cli, int argc, char **argv) {
   return sum.failed ? 1 : 0;
 }
 
+/* ---- manyi policy hooks: the registry, printed ------------------------------ */
+
+static void args_text(const mi_hook *h, int lua, char *buf, size_t size) {
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < h->nargs && n < size; i++)
+    n += (size_t)snprintf(buf + n, size - n, lua ? "%s: %s%s, " : "%s%s%s, ", h->args[i]->name,
+                          lua ? h->args[i]->luals : "", h->args[i]->nullable ? "?" : "");
+  if (n < size) snprintf(buf + n, size - n, lua ? "params: table" : "params");
+}
+
+static void print_markdown(void) {
+  puts("| hook | policy | sees | returns | runs in | decides |");
+  puts("| --- | --- | --- | --- | --- | --- |");
+  for (size_t i = 0; i < mi_nhooks; i++) {
+    const mi_hook *h = &mi_hooks[i];
+    char args[256];
+    args_text(h, 0, args, sizeof args);
+    char ret[128];
+    size_t n = 0; /* a | would end the cell */
+    for (const char *c = h->returns; *c && n + 3 < sizeof ret; c++) {
+      if (*c == '|') ret[n++] = '\\';
+      ret[n++] = *c;
+    }
+    ret[n] = '\0';
+    printf("| `%s` | `%s`%s | %s | `%s` | %s | %s |\n", h->name, h->policy,
+           h->required ? "" : " (optional)", args, ret, h->runs, h->doc);
+  }
+}
+
+/* Each view once (by its class), with its fields: the second table. */
+static void print_views(void) {
+  const mi_hook_view *seen[64];
+  size_t nseen = 0;
+  puts("");
+  puts("| view | fields |");
+  puts("| --- | --- |");
+  for (size_t i = 0; i < mi_nhooks; i++)
+    for (int k = 0; k < mi_hooks[i].nargs; k++) {
+      const mi_hook_view *v = mi_hooks[i].args[k];
+      for (int pass = 0; v && pass < 2; pass++, v = v->item) {
+        size_t j = 0;
+        while (j < nseen && seen[j] != v) j++;
+        if (j < nseen || nseen == 64) continue;
+        seen[nseen++] = v;
+        printf("| `%s` | ", v->luals);
+        if (!v->fields) fputs("a day given as YYYY-MM-DD (date, year, month, day, weekday, ...)", stdout);
+        for (size_t f = 0; v->fields && v->fields[f].name; f++)
+          printf("%s%s", f ? ", " : "", v->fields[f].name);
+        puts(" |");
+      }
+    }
+}
+
+static void print_lua(void) {
+  puts("---@class manyi.Hooks");
+  for (size_t i = 0; i < mi_nhooks; i++) {
+    char args[256];
+    args_text(&mi_hooks[i], 1, args, sizeof args);
+    printf("---@field %s? fun(%s): %s\n", mi_hooks[i].name, args, mi_hooks[i].returns);
+  }
+  for (size_t i = 0; i < mi_nhooks; i++) {
+    const mi_hook *h = &mi_hooks[i];
+    printf("\n---%s: %s (policy `%s`, %s).\n", h->name, h->doc, h->policy, h->runs);
+    for (int k = 0; k < h->nargs; k++)
+      printf("---@param %s %s%s\n", h->args[k]->name, h->args[k]->luals, h->args[k]->nullable ? "?" : "");
+    printf("---@param params %s\n---@return %s\nfunction %s(", h->params, h->returns, h->name);
+    for (int k = 0; k < h->nargs; k++) printf("%s, ", h->args[k]->name);
+    puts("params) end");
+  }
+}
+
+static int run_hooks(int argc, char **argv) {
+  int lua = 0;
+  for (int i = 2; i < argc; i++) {
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      usage(stdout);
+      return 0;
+    }
+    if (!strcmp(argv[i], "--lua")) lua = 1;
+    else return mi_cli_usage_error("policy", "hooks takes only --lua, not '%s'", argv[i]);
+  }
+  if (lua) {
+    print_lua();
+  } else {
+    print_markdown();
+    print_views();
+  }
+  return 0;
+}
+
 static int run(mi_cli *cli, int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
@@ -106,9 +208,10 @@ static int run(mi_cli *cli, int argc, char **argv) {
     return 0;
   }
   if (!strcmp(argv[1], "test")) return run_test(cli, argc, argv);
-  return mi_cli_usage_error("policy", "unknown subcommand '%s' (subcommands: test)", argv[1]);
+  if (!strcmp(argv[1], "hooks")) return run_hooks(argc, argv);
+  return mi_cli_usage_error("policy", "unknown subcommand '%s' (subcommands: test, hooks)", argv[1]);
 }
 
 const mi_cli_command mi_cmd_policy = {
-    "policy", "test the policies (policy test [PATH])",
+    "policy", "test the policies (policy test [PATH]); list their hooks (policy hooks)",
     "Usage: manyi policy SUBCOMMAND [ARGS]; 'manyi policy --help' lists them\n", run, 1};

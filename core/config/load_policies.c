@@ -4,9 +4,8 @@
 #include <string.h>
 
 #include "config/config_internal.h"
+#include "config/hooks.h"
 
-static const char *const hooks[] = {"tiers",      "loyalty", "routing", "escalation",
-                                    "evaluation", "care",    "coding",  "eligibility", NULL};
 
 static int load_policy(const mi_cfg_ctx *c, const mi_ynode *key, const mi_ynode *m,
                        mi_config_policy *p) {
@@ -30,7 +29,9 @@ int mi_cfg_load_policies(const mi_cfg_ctx *c, const mi_ynode *n) {
   mi_config *cfg = c->cfg;
   int rc;
   if ((rc = mi_cfg_want_map(c, n, "policies"))) return rc;
-  if ((rc = mi_cfg_check_keys(c, n, hooks, NULL, "policies"))) return rc;
+  const char *names[64]; /* the policies the hooks name (config/hooks.c) */
+  mi_hook_policies(names, 64);
+  if ((rc = mi_cfg_check_keys(c, n, names, NULL, "policies"))) return rc;
   if (!(cfg->policies = mi_cfg_alloc(c, n->n, sizeof *cfg->policies))) return MI_ENOMEM;
   for (size_t i = 0; i < n->n; i++) {
     cfg->npolicies = i + 1;

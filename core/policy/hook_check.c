@@ -170,7 +170,10 @@ static int hook_body(lua_State *L) {
                h->name);
     return 0;
   }
-  for (int i = 0; i < h->nargs; i++) mi_pol_push_view(L, h->args[i]);
+  for (int i = 0; i < h->nargs; i++) {
+    if (h->args[i]) mi_pol_push_view(L, h->args[i]);
+    else lua_pushnil(L); /* an argument that may be absent (alert's ticket) */
+  }
   lua_rawgeti(L, LUA_REGISTRYINDEX, h->p->rt.params_ref);
   lua_call(L, h->nargs + 1, h->nresults);
   h->line = h->p->rt.b->ret_line; /* before a check can run a metamethod's return */

@@ -10,18 +10,11 @@
 
 #include <lauxlib.h>
 
+#include "config/hooks.h"
 #include "util/suggest.h"
 #include "policy/policy_internal.h"
 
-static const char *const hook_names[] = {"tier",     "points", "route",          "escalate",
-                                         "evaluate", "care",   "evaluate_staff", "code",
-                                         "eligible", NULL};
-/* The hook a policy of a given configuration name must provide. */
-static const struct {
-  const char *policy, *hook;
-} required[] = {{"tiers", "tier"},      {"loyalty", "points"},       {"routing", "route"},
-                {"escalation", "escalate"}, {"evaluation", "evaluate"}, {"care", "care"},
-                {"coding", "code"},         {"eligibility", "eligible"}, {NULL, NULL}};
+/* Which hooks a file may return and which its policy must: config/hooks.c. */
 
 static const mi_policy_limits default_limits = {1000000, 16 * 1024 * 1024, 250};
 
@@ -83,14 +76,15 @@ static void check_hooks(lua_State *L, const char *policy) {
   lua_pushnil(L);
   while (lua_next(L, t)) {
     const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-    int known = 0;
-    for (int i = 0; k && hook_names[i]; i++) known |= !strcmp(k, hook_names[i]);
     if (!k) luaL_error(L, "the returned table has a %s key; hooks are named", luaL_typename(L, -2));
-    if (!known) {
-      const char *near = mi_suggest(k, hook_names);
-      luaL_error(L, "unknown hook '%s'%s%s%s; a policy returns some of: tier, points, route, "
-                    "escalate, evaluate, evaluate_staff, care, code, eligible",
-                 k, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    if (!mi_hook_find(k)) {
+      const char *names[64];
+      char list[512];
+      mi_hook_names(names, 64);
+      mi_hook_name_list(list, sizeof list);
+      const char *near = mi_suggest(k, names);
+      luaL_error(L, "unknown hook '%s'%s%s%s; a policy returns some of: %s", k,
+                 near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "", list);
     }
     if (lua_type(L, -1) != LUA_TFUNCTION)
       luaL_error(L, "hook '%s' is a %s, not a function", k, luaL_typename(L, -1));
@@ -98,11 +92,12 @@ static void check_hooks(lua_State *L, const char *policy) {
     lua_insert(L, -2);
     lua_rawset(L, t + 1); /* our own copy: the file cannot swap hooks later */
   }
-  for (int i = 0; required[i].policy; i++) {
-    if (strcmp(policy, required[i].policy)) continue;
-    if (lua_getfield(L, t + 1, required[i].hook) == LUA_TNIL)
+  for (size_t i = 0; i < mi_nhooks; i++) {
+    const mi_hook *h = &mi_hooks[i];
+    if (!h->required || strcmp(policy, h->policy)) continue;
+    if (lua_getfield(L, t + 1, h->name) == LUA_TNIL)
       luaL_error(L, "a %s policy must return a table with a '%s' function, e.g. return { %s = %s }",
-                 policy, required[i].hook, required[i].hook, required[i].hook);
+                 policy, h->name, h->name, h->name);
     lua_pop(L, 1);
   }
 }

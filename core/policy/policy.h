@@ -40,9 +40,10 @@ const char *mi_policy_path(const mi_policy *p);
 const char *mi_policy_digest(const mi_policy *p);
 
 /* A read-only view passed to a hook: a flat record of named values. */
-/* LIST: a list of records (the route view's agents), each a view. */
+/* LIST: a list of records (the route view's agents), each a view. RECORD:
+ * one nested record (list points to one view; the alert view's answers). */
 typedef enum mi_view_type {
-  MI_VIEW_NIL, MI_VIEW_BOOL, MI_VIEW_INT, MI_VIEW_NUM, MI_VIEW_STR, MI_VIEW_LIST
+  MI_VIEW_NIL, MI_VIEW_BOOL, MI_VIEW_INT, MI_VIEW_NUM, MI_VIEW_STR, MI_VIEW_LIST, MI_VIEW_RECORD
 } mi_view_type;
 struct mi_view;
 typedef struct mi_view_field {
@@ -217,6 +218,29 @@ int mi_policy_call_points(mi_policy *p, const mi_view *event, const mi_view *cus
  * Month and year ends are UTC for now, not the configuration's time zone.
  * Points expire at *at: a lot is spendable while now < *at. */
 int mi_policy_points_expiry(const char *rule, int64_t from, int64_t *at, mi_err *e);
+
+/* alert(response, customer, ticket, params) -> nil | {department, kind,
+ * priority, reason, category?, severity?}: may a scored response open a
+ * follow-up ticket? nil is "no follow-up" (open = 0). response has
+ * external_id, survey, submitted_at, channel, answers (a record from
+ * question code to the answer: a number, a text for open questions, nil
+ * when not answered), categories (the coded categories of its open answers
+ * joined by ';', "" when none) and coded; customer {external_id, kind,
+ * region, tier}; ticket (nil when the response followed none) {external_id,
+ * kind, category, department, status}. Checked: department a department
+ * code of cfg, kind a ticket kind of cfg, priority an integer 1..4, reason
+ * UTF-8 of 1..500 bytes, category (default "general") a category of cfg,
+ * severity (default "medium") low, medium, high or critical. */
+typedef struct mi_alert_decision {
+  int open; /* 0: the policy returned nil, nothing else is set but line */
+  char department[65], kind[65], category[65], severity[16];
+  int priority;
+  char reason[501];
+  int line;
+} mi_alert_decision;
+int mi_policy_call_alert(mi_policy *p, const mi_view *response, const mi_view *customer,
+                         const mi_view *ticket, const mi_config *cfg, mi_alert_decision *out,
+                         mi_err *e);
 
 /* Counters since load, for summaries: calls, failures and budget hits. */
 typedef struct mi_policy_counters {

@@ -195,7 +195,7 @@ int mi_pol_fail(mi_policy *p, int line, const mi_view *input, mi_err *e, const c
 typedef struct mi_pol_hook {
   mi_policy *p;
   const char *name;       /* the hook: "route" */
-  const mi_view *args[2]; /* the views passed before params; args[0] is named in errors */
+  const mi_view *args[3]; /* the views passed before params (NULL: nil); args[0] is named in errors */
   int nargs, nresults;
   /* Reads the nresults results at the top of the stack (runs protected, so it
    * may raise) and fills the caller's decision, or calls mi_pol_bad. */

@@ -29,6 +29,10 @@ void mi_pol_push_view(lua_State *L, const mi_view *v) {
       }
       mi_pol_readonly(L, f->name, 0);
       break;
+    case MI_VIEW_RECORD: /* one read-only record */
+      if (f->list) mi_pol_push_view(L, f->list);
+      else mi_pol_push_nil_mark(L);
+      break;
     default: mi_pol_push_nil_mark(L); break;
     }
     lua_setfield(L, -2, f->name);

@@ -50,6 +50,11 @@ void mi_report_tables_causes(json_t *all, const json_t *doc);
  * caller's transaction (the job's). */
 int mi_report_job_run(mi_store *s, const mi_config *cfg, const mi_config_schedule *sc,
                       int64_t run_at, int64_t now, int64_t job_id, mi_err *e);
+/* The closed loop (report_followups.c): the follow-ups opened from
+ * responses in [from, to), as doc's "followups", and its section of the
+ * rendered report (appended to all, the array of mi_report_tables). */
+int mi_report_add_followups(mi_store *s, json_t *doc, int64_t from, int64_t to, mi_err *e);
+void mi_report_followups_section(json_t *all, const json_t *doc);
 
 /* Seasonality (report_season.c). The frequency of a period code: 4 for a
  * quarter (2026Q3), 12 for a month (2026-09), 0 otherwise. */

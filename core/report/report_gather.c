@@ -342,6 +342,7 @@ json_t *mi_report_gather(mi_store *s, const mi_config *cfg, const mi_report_requ
   json_object_set_new(doc, "seasonality", season);
   int rc = mi_report_gather_more(s, cfg, doc, cur, p.from, p.to, p.label, e);
   if (!rc) rc = mi_report_gather_causes(s, cfg, doc, p.from, p.to, e);
+  if (!rc) rc = mi_report_add_followups(s, doc, p.from, p.to, e);
   if (!rc && (rc = mi_report_add_summary(cfg, doc))) mi_err_set(e, rc, "out of memory");
   scores_free(sc);
   if (rc) {

@@ -501,6 +501,7 @@ json_t *mi_report_tables(const json_t *doc) {
   departments(all, doc);
   actions(all, doc);
   mi_report_tables_causes(all, doc);
+  mi_report_followups_section(all, doc);
   drop_empty_tables(all);
   return all;
 }

@@ -13,110 +13,55 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config/hooks.h"
 #include "policy/policy.h"
 #include "service/date_view.h"
 #include "util/suggest.h"
 
-/* ---- the views the engine passes (policies/README.md) ------------------- */
+/* ---- the hooks it runs --------------------------------------------------- */
 
-typedef struct field_spec {
-  const char *name;
-  mi_view_type type;
-  int care_only; /* customer fields the care hook's view adds */
-} field_spec;
-
-static const field_spec customer_fields[] = {
-    {"external_id", MI_VIEW_STR, 0},     {"kind", MI_VIEW_STR, 0},
-    {"region", MI_VIEW_STR, 0},          {"industry", MI_VIEW_STR, 0},
-    {"birthday", MI_VIEW_STR, 0},        {"tenure_days", MI_VIEW_INT, 0},
-    {"tier", MI_VIEW_STR, 0},            {"spend_12m", MI_VIEW_NUM, 0},
-    {"orders_12m", MI_VIEW_INT, 0},      {"orders_total", MI_VIEW_INT, 0},
-    {"refunded_orders", MI_VIEW_INT, 0}, {"cancelled_orders", MI_VIEW_INT, 0},
-    {"last_order_days", MI_VIEW_INT, 0}, {"open_complaints", MI_VIEW_INT, 0},
-    {"tickets_12m", MI_VIEW_INT, 0},     {"avg_satisfaction", MI_VIEW_NUM, 0},
-    {"nps_answer", MI_VIEW_INT, 0},      {"points", MI_VIEW_INT, 0},
-    {"special_needs", MI_VIEW_STR, 1},   {"consent_email", MI_VIEW_BOOL, 1},
-    {"consent_sms", MI_VIEW_BOOL, 1},    {"consent_phone", MI_VIEW_BOOL, 1},
-    {NULL, MI_VIEW_NIL, 0}};
-static const field_spec ticket_fields[] = {
-    {"external_id", MI_VIEW_STR, 0}, {"kind", MI_VIEW_STR, 0},          {"category", MI_VIEW_STR, 0},
-    {"severity", MI_VIEW_STR, 0},    {"channel", MI_VIEW_STR, 0},       {"status", MI_VIEW_STR, 0},
-    {"priority", MI_VIEW_INT, 0},    {"department", MI_VIEW_STR, 0},    {"customer_id", MI_VIEW_STR, 0},
-    {"customer_tier", MI_VIEW_STR, 0}, {"escalation_level", MI_VIEW_INT, 0},
-    {"agents", MI_VIEW_LIST, 0},     {"last_agent", MI_VIEW_STR, 0},     {NULL, MI_VIEW_NIL, 0}};
-/* One of ticket.agents (the route hook's view). */
-static const field_spec agent_fields[] = {
-    {"code", MI_VIEW_STR, 0},      {"name", MI_VIEW_STR, 0},    {"department", MI_VIEW_STR, 0},
-    {"skills", MI_VIEW_STR, 0},    {"open_load", MI_VIEW_INT, 0}, {"on_duty", MI_VIEW_BOOL, 0},
-    {NULL, MI_VIEW_NIL, 0}};
-static const field_spec clock_fields[] = {
-    {"target", MI_VIEW_STR, 0},          {"target_seconds", MI_VIEW_INT, 0},
-    {"elapsed_seconds", MI_VIEW_INT, 0}, {"remaining_seconds", MI_VIEW_INT, 0},
-    {"used", MI_VIEW_NUM, 0},            {"breached", MI_VIEW_BOOL, 0},
-    {NULL, MI_VIEW_NIL, 0}};
-static const field_spec department_fields[] = {
-    {"code", MI_VIEW_STR, 0}, {"name", MI_VIEW_STR, 0}, {NULL, MI_VIEW_NIL, 0}};
-static const field_spec figures_fields[] = {
-    {"period", MI_VIEW_STR, 0},          {"responses", MI_VIEW_INT, 0},
-    {"satisfied_share", MI_VIEW_NUM, 0}, {"first_response_met", MI_VIEW_NUM, 0},
-    {"satisfied_ci_lower", MI_VIEW_NUM, 0}, {"satisfied_ci_upper", MI_VIEW_NUM, 0},
-    {"resolution_rate", MI_VIEW_NUM, 0}, {"tickets", MI_VIEW_INT, 0},
-    {"complaints", MI_VIEW_INT, 0},      {"complaint_rate", MI_VIEW_NUM, 0},
-    {"actions_planned", MI_VIEW_INT, 0}, {"actions_done", MI_VIEW_INT, 0},
-    {NULL, MI_VIEW_NIL, 0}};
-
-static const field_spec frame_fields[] = {
-    {"external_id", MI_VIEW_STR, 0},      {"kind", MI_VIEW_STR, 0},
-    {"region", MI_VIEW_STR, 0},           {"industry", MI_VIEW_STR, 0},
-    {"tier", MI_VIEW_STR, 0},             {"tenure_days", MI_VIEW_INT, 0},
-    {"consent_email", MI_VIEW_BOOL, 0},   {"consent_sms", MI_VIEW_BOOL, 0},
-    {"consent_phone", MI_VIEW_BOOL, 0},   {"has_email", MI_VIEW_BOOL, 0},
-    {"has_phone", MI_VIEW_BOOL, 0},       {"channel", MI_VIEW_STR, 0},
-    {"last_invited_days", MI_VIEW_INT, 0}, {"open_complaints", MI_VIEW_INT, 0},
-    {NULL, MI_VIEW_NIL, 0}};
-static const field_spec staff_fields[] = {
-    {"code", MI_VIEW_STR, 0}, {"name", MI_VIEW_STR, 0}, {"department", MI_VIEW_STR, 0},
-    {NULL, MI_VIEW_NIL, 0}};
-static const field_spec staff_figures_fields[] = {
-    {"period", MI_VIEW_STR, 0},             {"tickets", MI_VIEW_INT, 0},
-    {"resolved", MI_VIEW_INT, 0},           {"complaints_handled", MI_VIEW_INT, 0},
-    {"sla_tickets", MI_VIEW_INT, 0},        {"first_response_met", MI_VIEW_NUM, 0},
-    {"resolution_met", MI_VIEW_NUM, 0},     {"median_resolution_hours", MI_VIEW_NUM, 0},
-    {"responses", MI_VIEW_INT, 0},          {"satisfied_share", MI_VIEW_NUM, 0},
-    {"satisfied_ci_lower", MI_VIEW_NUM, 0}, {"satisfied_ci_upper", MI_VIEW_NUM, 0},
-    {"complaints", MI_VIEW_INT, 0},         {NULL, MI_VIEW_NIL, 0}};
-
-typedef struct arg_spec {
-  const char *name;        /* the argument: "customer" */
-  const field_spec *fields; /* NULL: a date given as "YYYY-MM-DD" */
-} arg_spec;
-
-typedef enum hook_id { H_TIER, H_ROUTE, H_ESCALATE, H_EVALUATE, H_CARE, H_ELIGIBLE, H_STAFF } hook_id;
+/* The views each hook sees and its policy come from the registry
+ * (config/hooks.c); here only what a case may expect of each decision. */
+typedef enum hook_id {
+  H_TIER, H_ROUTE, H_ESCALATE, H_EVALUATE, H_CARE, H_ELIGIBLE, H_STAFF, H_ALERT
+} hook_id;
 
 static const struct hook_spec {
-  const char *hook, *policy;
-  arg_spec args[2];
-  int nargs;
-  const char *const expect[8];
+  const char *hook;
+  const char *const expect[10];
 } hooks[] = {
-    [H_TIER] = {"tier", "tiers", {{"customer", customer_fields}}, 1,
-                {"tier", "reason", "reason_contains", NULL}},
-    [H_ROUTE] = {"route", "routing", {{"ticket", ticket_fields}}, 1,
-                 {"department", "priority", "reason", "reason_contains", "agent", NULL}},
-    [H_ESCALATE] = {"escalate", "escalation", {{"ticket", ticket_fields}, {"clock", clock_fields}}, 2,
-                    {"escalate", "level", "notify", "reason", "reason_contains", NULL}},
-    [H_EVALUATE] = {"evaluate", "evaluation", {{"department", department_fields}, {"figures", figures_fields}},
-                    2, {"score", "grade", "passed", "assessed", "reasons_contain", NULL}},
-    [H_CARE] = {"care", "care", {{"customer", customer_fields}, {"date", NULL}}, 2,
-                {"count", "kinds", "items", NULL}},
-    [H_ELIGIBLE] = {"eligible", "eligibility", {{"customer", frame_fields}}, 1,
-                    {"eligible", "reason", "channel", NULL}},
-    [H_STAFF] = {"evaluate_staff", "evaluation", {{"staff", staff_fields}, {"figures", staff_figures_fields}},
-                 2, {"rating", "notes_contain", NULL}},
+    [H_TIER] = {"tier", {"tier", "reason", "reason_contains", NULL}},
+    [H_ROUTE] = {"route", {"department", "priority", "reason", "reason_contains", "agent", NULL}},
+    [H_ESCALATE] = {"escalate", {"escalate", "level", "notify", "reason", "reason_contains", NULL}},
+    [H_EVALUATE] = {"evaluate", {"score", "grade", "passed", "assessed", "reasons_contain", NULL}},
+    [H_CARE] = {"care", {"count", "kinds", "items", NULL}},
+    [H_ELIGIBLE] = {"eligible", {"eligible", "reason", "channel", NULL}},
+    [H_STAFF] = {"evaluate_staff", {"rating", "notes_contain", NULL}},
+    [H_ALERT] = {"alert", {"open", "department", "kind", "priority", "category", "severity",
+                           "reason", "reason_contains", NULL}},
 };
 enum { NHOOKS = sizeof hooks / sizeof hooks[0] };
-static const char *const hook_names[] = {"tier", "route", "escalate", "evaluate", "care", "eligible",
-                                         "evaluate_staff", NULL};
+
+static void runs_list(char *buf, size_t size, const char **names) {
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < NHOOKS && n < size; i++) {
+    n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", hooks[i].hook);
+    names[i] = hooks[i].hook;
+  }
+  names[NHOOKS] = NULL;
+}
+
+static mi_view_type view_type(char t) {
+  switch (t) {
+  case 'b': return MI_VIEW_BOOL;
+  case 'i': return MI_VIEW_INT;
+  case 'n': return MI_VIEW_NUM;
+  case 'l': return MI_VIEW_LIST;
+  case 'r': return MI_VIEW_RECORD;
+  default: return MI_VIEW_STR;
+  }
+}
 
 /* ---- one case ------------------------------------------------------------- */
 
@@ -128,6 +73,8 @@ typedef struct built_view {
   char date[11];
   mi_view agents[MAX_AGENTS]; /* ticket.agents */
   mi_view_field agent_f[MAX_AGENTS][AGENT_FIELDS];
+  mi_view rec; /* a record field (response.answers) */
+  mi_view_field rec_f[MAX_FIELDS];
 } built_view;
 
 typedef struct case_ctx {
@@ -192,6 +139,7 @@ static const char *type_name(mi_view_type t) {
   case MI_VIEW_INT: return "an integer";
   case MI_VIEW_NUM: return "a number";
   case MI_VIEW_LIST: return "a list of maps";
+  case MI_VIEW_RECORD: return "a map";
   default: return "text";
   }
 }
@@ -215,8 +163,10 @@ static int field_value(case_ctx *c, const char *view, const char *k, mi_view_typ
   return 0;
 }
 
-/* ticket.agents: a list of maps of agent_fields. */
-static int build_agents(case_ctx *c, const mi_config_value *in, built_view *out, mi_view_field *o) {
+/* ticket.agents: a list of maps of the item view's fields. */
+static int build_agents(case_ctx *c, const mi_hook_view *item, const mi_config_value *in,
+                        built_view *out, mi_view_field *o) {
+  const mi_hook_field *agent_fields = item->fields;
   if (in->kind != MI_CONFIG_LIST) return at(c, in, "ticket.agents must be a list of maps, got %s", kind_name(in->kind));
   if (in->count > MAX_AGENTS) return at(c, in, "ticket.agents: at most %d agents in a case", MAX_AGENTS);
   for (size_t i = 0; i < in->count; i++) {
@@ -225,14 +175,15 @@ static int build_agents(case_ctx *c, const mi_config_value *in, built_view *out,
     mi_view *v = &out->agents[i];
     *v = (mi_view){.kind = "agent", .id = "agent", .fields = out->agent_f[i], .nfields = 0};
     for (size_t j = 0; j < m->count; j++) {
-      const field_spec *f = NULL;
+      const mi_hook_field *f = NULL;
       for (size_t k = 0; agent_fields[k].name; k++)
         if (!strcmp(agent_fields[k].name, m->keys[j])) f = &agent_fields[k];
       if (!f) return at(c, &m->items[j], "an agent has no field '%s' (code, name, department, skills, open_load, on_duty)", m->keys[j]);
+      if (v->nfields == AGENT_FIELDS) return at(c, &m->items[j], "an agent has each field once");
       mi_view_field *af = &out->agent_f[i][v->nfields++];
-      *af = (mi_view_field){.name = f->name, .type = f->type};
+      *af = (mi_view_field){.name = f->name, .type = view_type(f->type)};
       if (m->items[j].kind == MI_CONFIG_NULL) af->type = MI_VIEW_NIL;
-      else if (field_value(c, "agent", f->name, f->type, &m->items[j], af)) return -1;
+      else if (field_value(c, "agent", f->name, af->type, &m->items[j], af)) return -1;
     }
   }
   o->list = out->agents;
@@ -240,7 +191,32 @@ static int build_agents(case_ctx *c, const mi_config_value *in, built_view *out,
   return 0;
 }
 
-static int build_view(case_ctx *c, const arg_spec *a, int care, const mi_config_value *in,
+/* A record field (response.answers): any keys, each a number, text,
+ * boolean or null. */
+static int build_record(case_ctx *c, const char *name, const mi_config_value *in, built_view *out,
+                        mi_view_field *o) {
+  if (in->kind != MI_CONFIG_MAP) return at(c, in, "%s must be a map, got %s", name, kind_name(in->kind));
+  if (in->count > MAX_FIELDS) return at(c, in, "%s: at most %d keys in a case", name, MAX_FIELDS);
+  out->rec = (mi_view){.kind = name, .id = name, .fields = out->rec_f, .nfields = in->count};
+  for (size_t i = 0; i < in->count; i++) {
+    const mi_config_value *v = &in->items[i];
+    mi_view_field *f = &out->rec_f[i];
+    *f = (mi_view_field){.name = in->keys[i], .type = MI_VIEW_NIL};
+    switch (v->kind) {
+    case MI_CONFIG_NULL: break;
+    case MI_CONFIG_BOOL: f->type = MI_VIEW_BOOL, f->i = v->b; break;
+    case MI_CONFIG_INT: f->type = MI_VIEW_INT, f->i = v->i; break;
+    case MI_CONFIG_FLOAT: f->type = MI_VIEW_NUM, f->d = v->f; break;
+    case MI_CONFIG_STRING: f->type = MI_VIEW_STR, f->s = v->s; break;
+    default: return at(c, v, "%s.%s must be a number, text, true, false or null", name, in->keys[i]);
+    }
+  }
+  o->list = &out->rec;
+  o->nlist = 1;
+  return 0;
+}
+
+static int build_view(case_ctx *c, const mi_hook_view *a, const mi_config_value *in,
                       const char *case_name, built_view *out) {
   if (!a->fields) { /* the date */
     mi_err e = {0};
@@ -254,29 +230,31 @@ static int build_view(case_ctx *c, const arg_spec *a, int care, const mi_config_
     return at(c, in, "%s must be a map of the view's fields, got %s", a->name, kind_name(in->kind));
   const char *words[MAX_FIELDS + 1];
   size_t nw = 0;
-  for (size_t i = 0; a->fields[i].name; i++)
-    if (care || !a->fields[i].care_only) words[nw++] = a->fields[i].name;
+  for (size_t i = 0; a->fields[i].name && nw < MAX_FIELDS; i++) words[nw++] = a->fields[i].name;
   words[nw] = NULL;
   out->v = (mi_view){.kind = a->name, .id = case_name, .fields = out->f, .nfields = 0};
   for (size_t i = 0; i < in->count; i++) {
     const char *k = in->keys[i];
     const mi_config_value *v = &in->items[i];
-    const field_spec *f = NULL;
+    const mi_hook_field *f = NULL;
     for (size_t j = 0; a->fields[j].name; j++)
-      if (!strcmp(a->fields[j].name, k) && (care || !a->fields[j].care_only)) f = &a->fields[j];
+      if (!strcmp(a->fields[j].name, k)) f = &a->fields[j];
     if (!f) {
       const char *near = mi_suggest(k, words);
       return at(c, v, "the %s view has no field '%s'%s%s%s", a->name, k, near ? " (did you mean '" : "",
                 near ? near : "", near ? "'?)" : "");
     }
+    if (out->v.nfields == MAX_FIELDS) return at(c, v, "the %s view has each field once", a->name);
     mi_view_field *o = &out->f[out->v.nfields++];
-    *o = (mi_view_field){.name = f->name, .type = f->type};
+    mi_view_type type = view_type(f->type);
+    *o = (mi_view_field){.name = f->name, .type = type};
     if (v->kind == MI_CONFIG_NULL) {
       o->type = MI_VIEW_NIL;
       continue;
     }
-    if (f->type == MI_VIEW_LIST ? build_agents(c, v, out, o)
-                                : field_value(c, a->name, k, f->type, v, o))
+    if (type == MI_VIEW_LIST ? build_agents(c, a->item, v, out, o)
+        : type == MI_VIEW_RECORD ? build_record(c, f->name, v, out, o)
+                                 : field_value(c, a->name, k, type, v, o))
       return -1;
     if ((!strcmp(k, "external_id") || !strcmp(k, "code")) && o->s) out->v.id = o->s;
   }
@@ -549,6 +527,39 @@ static void compare_eligible(case_ctx *c, const mi_config_value *x, const mi_eli
         d->eligible ? d->channel : d->reason);
 }
 
+/* open: false is nil (no follow-up); the other keys need a follow-up. */
+static void compare_alert(case_ctx *c, const mi_config_value *x, const mi_alert_decision *d) {
+  size_t before = c->used;
+  const mi_config_value *open = mi_config_value_get(x, "open");
+  int want = 1;
+  if (open) {
+    if (open->kind != MI_CONFIG_BOOL) {
+      at(c, open, "expect.open must be true or false, got %s", kind_name(open->kind));
+      return;
+    }
+    want = open->b;
+  }
+  if (!want) {
+    if (x->count > 1) at(c, x, "expect: open: false (nil) cannot have other keys");
+    else if (d->open) say(c, "expected no follow-up (nil), got one for %s: '%s'", d->department, d->reason);
+    return;
+  }
+  if (!d->open) {
+    say(c, "expected a follow-up, got nil (none)");
+    return;
+  }
+  check_text(c, x, "department", d->department);
+  check_text(c, x, "kind", d->kind);
+  check_int(c, x, "priority", d->priority);
+  check_text(c, x, "category", d->category);
+  check_text(c, x, "severity", d->severity);
+  check_text(c, x, "reason", d->reason);
+  check_contains(c, x, "reason_contains", "reason", d->reason);
+  if (c->used != before)
+    say(c, "decision: %s ticket for %s, priority %d, reason '%s'", d->kind, d->department,
+        d->priority, d->reason);
+}
+
 /* ---- running a case ----------------------------------------------------- */
 
 typedef union decision {
@@ -559,11 +570,14 @@ typedef union decision {
   mi_care_decision care;
   mi_eligible_decision eligible;
   mi_staff_decision staff;
+  mi_alert_decision alert;
 } decision;
 
-static int call(hook_id h, mi_policy *p, const mi_view *a, const mi_view *b, const mi_config *cfg,
+static int call(hook_id h, mi_policy *p, const mi_view *const *args, const mi_config *cfg,
                 decision *d, mi_err *e) {
+  const mi_view *a = args[0], *b = args[1];
   switch (h) {
+  case H_ALERT: return mi_policy_call_alert(p, a, b, args[2], cfg, &d->alert, e);
   case H_TIER: return mi_policy_call_tier(p, a, cfg, &d->tier, e);
   case H_ROUTE: return mi_policy_call_route(p, a, cfg, &d->route, e);
   case H_ESCALATE: return mi_policy_call_escalate(p, a, b, &d->escalate, e);
@@ -611,24 +625,28 @@ static void run_case(const mi_config *cfg, const char *file, const char *dir, co
     at(c, cv, "the case has no name: give each case a name: that says what it checks");
     return;
   }
+  char runs[256];
+  const char *hook_names[NHOOKS + 1];
+  runs_list(runs, sizeof runs, hook_names);
   if (!hook || hook->kind != MI_CONFIG_STRING) {
-    at(c, hook ? hook : cv, "the case needs hook: one of tier, route, escalate, evaluate, care, eligible, evaluate_staff");
+    at(c, hook ? hook : cv, "the case needs hook: one of %s", runs);
     return;
   }
   int h = -1;
   for (int i = 0; i < NHOOKS; i++)
     if (!strcmp(hooks[i].hook, hook->s)) h = i;
-  if (h < 0) {
+  const mi_hook *reg = h < 0 ? NULL : mi_hook_find(hooks[h].hook);
+  if (!reg) {
     const char *near = mi_suggest(hook->s, hook_names);
-    at(c, hook, "unknown hook '%s'%s%s%s; policy test runs tier, route, escalate, evaluate, care, eligible and evaluate_staff",
-       hook->s, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    at(c, hook, "unknown hook '%s'%s%s%s; policy test runs %s", hook->s,
+       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "", runs);
     return;
   }
   const struct hook_spec *hs = &hooks[h];
   /* every key known */
   const char *keys[12] = {"name", "hook", "params", "file", "expect", "expect_error"};
   size_t nk = 6;
-  for (int i = 0; i < hs->nargs; i++) keys[nk++] = hs->args[i].name;
+  for (int i = 0; i < reg->nargs; i++) keys[nk++] = reg->args[i]->name;
   keys[nk] = NULL;
   for (size_t i = 0; i < cv->count; i++) {
     size_t j = 0;
@@ -667,23 +685,45 @@ static void run_case(const mi_config *cfg, const char *file, const char *dir, co
     }
   }
   /* inputs */
-  built_view views[2];
-  for (int i = 0; i < hs->nargs; i++) {
-    const mi_config_value *in = mi_config_value_get(cv, hs->args[i].name);
+  built_view *views = calloc(MI_HOOK_MAX_ARGS, sizeof *views);
+  const mi_view *args[MI_HOOK_MAX_ARGS] = {0};
+  if (!views) {
+    say(c, "out of memory");
+    return;
+  }
+  for (int i = 0; i < reg->nargs; i++) {
+    const mi_config_value *in = mi_config_value_get(cv, reg->args[i]->name);
+    if (!in && reg->args[i]->nullable) continue; /* the hook gets nil */
     if (!in) {
-      at(c, cv, "the case gives no %s: a %s case needs %s%s%s", hs->args[i].name, hs->hook, hs->args[0].name,
-         hs->nargs > 1 ? " and " : "", hs->nargs > 1 ? hs->args[1].name : "");
+      char need[128];
+      size_t n = 0;
+      for (int k = 0; k < reg->nargs; k++)
+        if (!reg->args[k]->nullable)
+          n += (size_t)snprintf(need + n, sizeof need - n, "%s%s", n ? " and " : "", reg->args[k]->name);
+      at(c, cv, "the case gives no %s: a %s case needs %s", reg->args[i]->name, hs->hook, need);
+      free(views);
       return;
     }
-    if (build_view(c, &hs->args[i], h == H_CARE, in, r->name, &views[i])) return;
+    if (build_view(c, reg->args[i], in, r->name, &views[i])) {
+      free(views);
+      return;
+    }
+    args[i] = &views[i].v;
   }
   if (h == H_ESCALATE) views[1].v.id = views[0].v.id; /* the clock is the ticket's */
+  if (h == H_ALERT && args[0]) { /* the customer and ticket of the response */
+    if (args[1]) views[1].v.id = views[0].v.id;
+    if (args[2]) views[2].v.id = views[0].v.id;
+  }
   /* the policy */
-  const mi_config_policy *pol = mi_config_find_policy(cfg, hs->policy);
+  const mi_config_policy *pol = mi_config_find_policy(cfg, reg->policy);
   char path[4096];
   merged_params mp;
-  if (policy_file(c, mi_config_value_get(cv, "file"), dir, pol, hs->policy, path, sizeof path)) return;
-  if (merge_params(c, pol ? &pol->params : NULL, mi_config_value_get(cv, "params"), &mp)) return;
+  if (policy_file(c, mi_config_value_get(cv, "file"), dir, pol, reg->policy, path, sizeof path) ||
+      merge_params(c, pol ? &pol->params : NULL, mi_config_value_get(cv, "params"), &mp)) {
+    free(views);
+    return;
+  }
   mi_policy_limits lim = {cfg->limits.policy_instructions, cfg->limits.policy_memory,
                           cfg->limits.policy_time_ms};
   mi_policy *p = NULL;
@@ -692,11 +732,13 @@ static void run_case(const mi_config *cfg, const char *file, const char *dir, co
   decision *d = calloc(1, sizeof *d);
   if (!d) {
     say(c, "out of memory");
+    free(views);
     return;
   }
-  int rc = mi_policy_load(hs->policy, path, &mp.v, &lim, &p, &e);
-  if (!rc) rc = call((hook_id)h, p, &views[0].v, hs->nargs > 1 ? &views[1].v : NULL, cfg, d, &e);
+  int rc = mi_policy_load(reg->policy, path, &mp.v, &lim, &p, &e);
+  if (!rc) rc = call((hook_id)h, p, args, cfg, d, &e);
   mi_policy_free(p);
+  free(views);
   if (rc) {
     err_text(&e, text, sizeof text);
     if (!expect_error) say(c, "expected a decision, got an error: %s", text);
@@ -717,6 +759,7 @@ static void run_case(const mi_config *cfg, const char *file, const char *dir, co
   case H_CARE: compare_care(c, expect, &d->care); break;
   case H_ELIGIBLE: compare_eligible(c, expect, &d->eligible); break;
   case H_STAFF: compare_staff(c, expect, &d->staff); break;
+  case H_ALERT: compare_alert(c, expect, &d->alert); break;
   }
   free(d);
 }

@@ -164,7 +164,7 @@ for bad_opt in "--max-failures -1" "--max-failures x" "--max-failures 1.5" "--ma
   expect 2 m eval tiers --dry-run $bad_opt
   contains "$tmp/err" "${bad_opt%% *} takes"
 done
-expect 2 m eval points --jobs 2;  contains "$tmp/err" "--jobs is for tiers only"
+expect 2 m eval points --jobs 2;  contains "$tmp/err" "--jobs is for tiers and alerts"
 expect 1 m eval tiers --dry-run --failures "$tmp/ex.db"
 same "$(sql 'PRAGMA integrity_check')" ok "the database after --failures named it"
 

@@ -3,7 +3,8 @@
 # and its quarterly cycle shows what it should: the wave drawn by the
 # eligibility policy with its exclusions, dispatch, the wave's answers
 # imported against their invitations, cleaning, scores, department
-# evaluation and an improvement action. Counts are checked against the
+# evaluation and an improvement action; the front desk; a detractor answer
+# turned into a follow-up ticket and counted by the report. Counts are checked against the
 # database the demo leaves. Usage: demo.sh MANYI SOURCE_DIR [GEN]
 set -uo pipefail
 manyi=$1
@@ -35,6 +36,19 @@ contains "$out" "TDEMO1 opened: support, priority 1, assigned to S008"
 # opened Friday 2026-11-20 10:05 is promised 10:35 and 14:05
 contains "$out" "sms,【售后服务】张刚海您好：您的投诉已受理，工单号 TDEMO1。我们将在 2026-11-20 10:35 前联系您，2026-11-20 14:05 前处理完毕。"
 same "$(sql "SELECT s.external_id || ' ' || d.code FROM tickets t JOIN staff s ON s.id = t.assignee_id JOIN departments d ON d.id = s.department_id WHERE t.external_id = 'TDEMO1'")" "S008 support" "the demo's complaint is assigned to an agent of support"
+# the closed loop: the detractor answer RDEMO1 (overall 1, "我要投诉") opened one
+# follow-up, linked to it, called back and closed; the report counts it
+contains "$out" "== The closed loop: a detractor answer turns into a follow-up ticket"
+contains "$out" "1 responses, 1 follow-ups opened, 0 without, 0 with one already, 0 failed"
+fu=$(sql "SELECT t.external_id || ' ' || t.kind || ' ' || t.priority || ' ' || t.status FROM response_followups f
+  JOIN responses r ON r.id = f.response_id JOIN tickets t ON t.id = f.ticket_id WHERE r.external_id = 'RDEMO1'")
+same "${fu#* }" "callback 1 resolved" "the detractor's follow-up: a callback, priority 1, resolved"
+contains "$out" "RDEMO1 -> ${fu%% *} callback for support: call back C0000008: overall answer 1 (<= 2) and comment coded as complaint"
+opened=$(sql "SELECT count(*) FROM response_followups WHERE opened_at >= unixepoch('2026-10-31T16:00:00Z') AND opened_at < unixepoch('2026-11-30T16:00:00Z')")
+contains "$out" "| follow-ups opened from responses | $opened |"
+contains "$out" "| of those called back | 1 |"
+contains "$out" "| median hours to the call-back | 1.2 |" # opened 12:00, called back 13:10
+same "$(sql "SELECT count(*) - count(DISTINCT response_id) FROM response_followups")" 0 "one follow-up per response"
 contains "$out" "left out of 2000 customers (eligibility policy):"
 same "$(grep -E '^  no_consent ' "$out" | awk '{print $2}')" \
   "$(sql "select count(*) from customers where not ((consent_email and email is not null) or (consent_sms and phone is not null) or (consent_phone and phone is not null))")" \

@@ -222,5 +222,33 @@ local function evaluate_staff(s, f, p)
   return (hostile[s.code] or staff_returns[s.code])(s, f, p)
 end
 
+-- alert: the response's id picks the return; "seen" reports what the views held
+local alert_returns = {
+  good = function() return { department = "technical", kind = "complaint", priority = 1, reason = "low score" } end,
+  full = function() return { department = "quality", kind = "inquiry", priority = 4, reason = "r",
+                             category = "technical", severity = "high" } end,
+  none = function() return nil end,
+  seen = function(r, c, t)
+    return { department = "support", kind = "inquiry", priority = 2,
+             reason = string.format("%s %s %s %s %s", r.answers.q1, r.answers.q2, tostring(r.answers.q3),
+                                    c.external_id, tostring(t)) }
+  end,
+  unknown_department = function() return { department = "sales", kind = "inquiry", priority = 2, reason = "r" } end,
+  unknown_kind = function() return { department = "support", kind = "callbak", priority = 2, reason = "r" } end,
+  unknown_category = function() return { department = "support", kind = "inquiry", priority = 2, reason = "r", category = "x" } end,
+  bad_severity = function() return { department = "support", kind = "inquiry", priority = 2, reason = "r", severity = "urgent" } end,
+  priority_9 = function() return { department = "support", kind = "inquiry", priority = 9, reason = "r" } end,
+  no_reason = function() return { department = "support", kind = "inquiry", priority = 2 } end,
+  misspelt = function() return { department = "support", kind = "inquiry", priority = 2, reason = "r", severty = "low" } end,
+  not_table = function() return "yes" end,
+  unknown_answer = function(r) return r.answers.q99 end,
+  write_view = function(r) r.answers.q1 = 5 end,
+  boom = function() error("boom") end,
+  loop = function() while true do end end,
+}
+local function alert(r, c, t, p)
+  return alert_returns[r.external_id](r, c, t, p)
+end
+
 return { route = route, escalate = escalate, evaluate = evaluate, care = care, code = code,
-         evaluate_staff = evaluate_staff, eligible = eligible }
+         evaluate_staff = evaluate_staff, eligible = eligible, alert = alert }

@@ -1,0 +1,82 @@
+/* manyi eval alerts (called from cmd_eval.c): the terminal side of
+ * service/alerts.c, the closed loop on feedback. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/batch_cli.h"
+#include "cli/cli.h"
+#include "policy/policy.h"
+#include "service/alerts.h"
+
+static void print_run(const mi_cli *cli, mi_cli_batch *b, const mi_alert_run_options *o,
+                      const mi_alert_run_summary *s, const char *policy) {
+  if (cli->json) {
+    json_t *shown = json_array();
+    for (int i = 0; i < s->nshown; i++)
+      json_array_append_new(shown, json_pack("{s:s, s:s, s:s, s:s, s:s}", "response",
+                                             s->shown[i].response, "ticket", s->shown[i].ticket,
+                                             "department", s->shown[i].department, "kind",
+                                             s->shown[i].kind, "reason", s->shown[i].reason));
+    json_t *j = json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "policy", policy,
+                          "dry_run", o->batch.dry_run, "rescan", o->rescan, "after_id",
+                          (json_int_t)s->after, "responses", (json_int_t)s->responses, "opened",
+                          (json_int_t)s->opened, "none", (json_int_t)s->none, "skipped",
+                          (json_int_t)s->skipped, "failed", (json_int_t)s->failed, "followups",
+                          shown);
+    mi_cli_batch_json(b, j, &s->stop);
+    mi_cli_print_json(j);
+    return;
+  }
+  if (cli->quiet) return;
+  printf("%s%s: %lld responses, %lld follow-ups %s, %lld without, %lld with one already, "
+         "%lld failed%s\n",
+         o->batch.dry_run ? "dry run of " : "", policy, (long long)s->responses,
+         (long long)s->opened, o->batch.dry_run ? "would be opened" : "opened", (long long)s->none,
+         (long long)s->skipped, (long long)s->failed,
+         s->stop.tripped ? " (stopped by the breaker)" : "");
+  if (s->after) printf("  after response id %lld (seen by an earlier run)\n", (long long)s->after);
+  for (int i = 0; i < s->nshown; i++)
+    printf("  %s -> %s %s for %s: %s\n", s->shown[i].response, s->shown[i].ticket,
+           s->shown[i].kind, s->shown[i].department, s->shown[i].reason);
+  if (s->opened > s->nshown) printf("  ... and %lld more\n", (long long)(s->opened - s->nshown));
+}
+
+/* The configured alert policy, or the candidate file with the configured params. */
+static int load_policy(const mi_cli *cli, const char *candidate, mi_policy **out, mi_err *e) {
+  if (!candidate) {
+    int rc = mi_policy_load_config(cli->cfg, "alert", out, e);
+    if (rc == MI_ENOTFOUND)
+      return mi_err_setpos(e, rc, cli->cfg->path, 0, 0,
+                           "the configuration has no alert policy: add policies: alert: {file: "
+                           "policies/alert.lua} (or give --policy FILE)");
+    return rc;
+  }
+  const mi_config_policy *configured = mi_config_find_policy(cli->cfg, "alert");
+  mi_policy_limits limits = {cli->cfg->limits.policy_instructions, cli->cfg->limits.policy_memory,
+                             cli->cfg->limits.policy_time_ms};
+  return mi_policy_load("alert", candidate, configured ? &configured->params : NULL, &limits, out, e);
+}
+
+int mi_cli_eval_alerts(mi_cli *cli, const char *policy_path, int rescan, int jobs, mi_cli_batch *b) {
+  mi_err e = {0};
+  if (mi_cli_open_store(cli, 0)) return 1;
+  mi_policy *states[MI_ALERT_MAX_WORKERS + 1] = {0};
+  int rc = 0;
+  for (int i = 0; i < jobs && rc == 0; i++) rc = load_policy(cli, policy_path, &states[i], &e);
+  if (rc) {
+    for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
+    return mi_cli_fail(&e);
+  }
+  if (mi_cli_batch_begin(cli, b, "alerting on responses", "responses")) {
+    for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
+    return 1;
+  }
+  mi_alert_run_options o = {.rescan = rescan, .workers = states + 1, .nworkers = jobs - 1,
+                            .batch = b->opt};
+  mi_alert_run_summary sum;
+  rc = mi_alerts_run(cli->store, cli->cfg, states[0], &o, &sum, &e);
+  rc = mi_cli_batch_end(b, rc, &e);
+  if (rc == 0 || sum.stop.tripped) print_run(cli, b, &o, &sum, mi_policy_path(states[0]));
+  for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
+  return mi_cli_batch_status(b, rc, &e, &sum.stop, sum.failed);
+}

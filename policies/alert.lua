@@ -1,0 +1,58 @@
+-- alert.lua: the default closed loop on feedback.
+--
+-- alert(response, customer, ticket, params) -> nil | {department, kind,
+--   priority, reason, category?, severity?}
+--
+-- Seen once for every scored survey response (manyi eval alerts, after the
+-- open answers were coded by `manyi survey code`). A detractor answer
+-- opens a follow-up ticket: an answer of 1 or 2 on the overall question of
+-- its survey, or an open answer coded to one of the complaint categories
+-- (e.g. "要投诉"). The follow-up goes to the department that served the
+-- ticket the response followed, else to params.department; its kind (a
+-- ticket kind of manyi.yaml with SLA rules of its own) is params.kind.
+-- nil: no follow-up.
+--
+-- params (policies.alert.params in manyi.yaml):
+--   overall       survey code -> the code of its overall question
+--                 ({csat = "q_overall"}); a survey not listed is judged by
+--                 its comments only
+--   detractor_max the highest overall answer that is a detractor (2)
+--   complaint_categories  coding categories that count as a complaint
+--   department    where follow-ups of responses without a ticket go
+--   kind          the follow-up's ticket kind ("callback")
+--   priority      {complaint = 1, detractor = 2}: 1 = most urgent
+
+local function has_category(list, code)
+  return string.find(";" .. list .. ";", ";" .. code .. ";", 1, true) ~= nil
+end
+
+local function alert(response, customer, ticket, params)
+  local why, priority
+  for _, c in ipairs(params.complaint_categories) do
+    if has_category(response.categories, c) then
+      why = "comment coded as " .. c
+      priority = params.priority.complaint
+      break
+    end
+  end
+  local q -- params.overall[survey] would raise for a survey it does not list
+  for survey, code in pairs(params.overall) do
+    if survey == response.survey then q = code end
+  end
+  local score = q and response.answers[q]
+  if type(score) == "number" and score <= params.detractor_max then
+    local s = string.format("overall answer %d (<= %d)", score, params.detractor_max)
+    why = why and (s .. " and " .. why) or s
+    priority = priority or params.priority.detractor
+  end
+  if not why then return nil end
+  local dept = ticket and ticket.department or params.department
+  return {
+    department = dept,
+    kind = params.kind,
+    priority = priority,
+    reason = string.format("call back %s: %s", customer.external_id, why),
+  }
+end
+
+return { alert = alert }

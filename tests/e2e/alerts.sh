@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# End-to-end: the closed loop on feedback (manyi eval alerts, policies/alert.lua).
+# Planted responses whose answers are known: overall 2 -> one follow-up; overall
+# 5 with "我要投诉" coded as complaint -> one (priority 1); overall 4 with praise ->
+# none; overall 1 -> one; overall 3 -> none. A rerun and --rescan open nothing
+# new. On the example's 5,000 responses the run is killed with SIGKILL at random
+# points and rerun: the follow-ups are then exactly the responses with an
+# overall answer of 1 or 2 (counted with awk over responses.csv), one each.
+# Hostile alert policies (a raise, an endless loop, a department that does not
+# exist) are named with file:line and the response, and the others are processed.
+# The report counts the follow-ups, those called back and closed, with medians.
+# Usage: alerts.sh MANYI SOURCE_DIR
+set -uo pipefail
+manyi=$1
+src=$2
+example=$src/examples/after-sales
+data=$example/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+command -v sqlite3 >/dev/null || { echo "sqlite3 not found: skipping" >&2; exit 77; }
+. "$(dirname "$0")/lib/assert.sh"
+. "$(dirname "$0")/lib/kill.sh"
+export MANYI_NOW=2026-11-02T01:00:00Z
+m() { "$manyi" --config "$example/manyi.yaml" --db "$tmp/p.db" "$@"; }
+sql() { sqlite3 "$1" "$2"; }
+
+# --- planted responses ----------------------------------------------------------
+expect 0 m init
+for e in customers staff tickets; do expect 0 m import "$e" "$data/$e.csv"; done
+head -1 "$data/responses.csv" >"$tmp/planted.csv"
+cat >>"$tmp/planted.csv" <<'CSV'
+P1,csat,C0000001,2026-11-01T10:00:00+08:00,120,web,2,3,3,3,3,3,3,3,5,
+P2,csat,C0000002,2026-11-01T10:01:00+08:00,120,web,5,5,5,5,5,5,5,1,9,产品还是有问题，我要投诉
+P3,csat,C0000003,2026-11-01T10:02:00+08:00,120,web,4,4,4,4,4,4,4,2,8,师傅很专业，点赞
+P4,csat,C0000004,2026-11-01T10:03:00+08:00,120,sms,1,2,2,2,2,2,2,4,1,
+P5,csat,C0000005,2026-11-01T10:04:00+08:00,120,web,3,3,3,3,3,3,3,3,6,
+CSV
+expect 0 m import responses "$tmp/planted.csv"
+expect 0 m survey code csat
+same "$(sql "$tmp/p.db" "SELECT group_concat(category) FROM text_codes t JOIN responses r ON r.id = t.response_id WHERE r.external_id = 'P2'")" \
+  "repair_quality,complaint" "P2's comment is coded as a complaint"
+expect 0 m eval alerts --dry-run
+contains "$tmp/out" "dry run of"
+contains "$tmp/out" "5 responses, 3 follow-ups would be opened, 2 without"
+same "$(sql "$tmp/p.db" "SELECT count(*) FROM response_followups")" 0 "a dry run opens nothing"
+expect 0 m eval alerts
+contains "$tmp/out" "5 responses, 3 follow-ups opened, 2 without, 0 with one already, 0 failed"
+contains "$tmp/out" "P2 -> T0003002 callback for support: call back C0000002: comment coded as complaint"
+got=$(sql "$tmp/p.db" "SELECT r.external_id || ':' || t.kind || ':' || t.priority || ':' || d.code || ':' || t.status
+  FROM response_followups f JOIN responses r ON r.id = f.response_id JOIN tickets t ON t.id = f.ticket_id
+  JOIN departments d ON d.id = t.department_id ORDER BY r.external_id" | paste -sd' ')
+same "$got" "P1:callback:2:support:new P2:callback:1:support:new P4:callback:2:support:new" "the follow-ups"
+same "$(sql "$tmp/p.db" "SELECT count(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+  WHERE t.kind = 'callback' AND e.kind = 'opened' AND e.actor = 'policy:alert'
+  AND json_extract(e.detail, '$.response') IN ('P1', 'P2', 'P4')")" 3 "each follow-up's log names its response"
+# the SLA of its own: callback, first response within 4 h on 24x7
+expect 0 m ticket sla T0003001
+contains "$tmp/out" "first_response"
+expect 0 m eval alerts
+contains "$tmp/out" "0 responses, 0 follow-ups opened"
+expect 0 m eval alerts --rescan
+contains "$tmp/out" "5 responses, 0 follow-ups opened, 2 without, 3 with one already, 0 failed"
+same "$(sql "$tmp/p.db" "SELECT count(*) FROM tickets WHERE kind = 'callback'")" 3 "a rerun opens no new follow-up"
+
+# --- the report counts them -------------------------------------------------------
+MANYI_NOW=2026-11-02T02:30:00Z expect 0 m ticket reply T0003001 "called back, apologised"
+MANYI_NOW=2026-11-02T05:00:00Z expect 0 m ticket resolve T0003001 "replacement sent"
+MANYI_NOW=2026-11-02T04:00:00Z expect 0 m ticket reply T0003002 "called back"
+MANYI_NOW=2026-11-03T00:00:00Z expect 0 m report satisfaction --period 2026-11 --format json --output "$tmp/r.json"
+# by hand: opened 01:00; T0003001 contacted after 1.5 h, resolved after 4 h;
+# T0003002 contacted after 3 h; T0003003 open. Median contact (1.5, 3) = 2.25 h.
+j() { sqlite3 :memory: "SELECT json_extract(CAST(readfile('$tmp/r.json') AS TEXT), '$1')"; }
+same "$(j '$.followups.opened')" 3 "report: follow-ups opened"
+same "$(j '$.followups.contacted')" 2 "report: called back"
+same "$(j '$.followups.closed')" 1 "report: closed"
+same "$(j '$.followups.open')" 2 "report: still open"
+same "$(j '$.followups.median_contact_hours')" 2.25 "report: median hours to the call-back"
+same "$(j '$.followups.median_close_hours')" 4.0 "report: median hours to closing"
+MANYI_NOW=2026-11-03T00:00:00Z expect 0 m report satisfaction --period 2026-11 --format md
+contains "$tmp/out" "Detractors called back"
+
+# --- hostile alert policies: named with file:line and the response, the rest go on
+cat >"$tmp/hostile.lua" <<'LUA'
+local function alert(r, c, t, p)
+  if r.external_id == "P1" then error("no score for you") end
+  if r.external_id == "P2" then while true do end end
+  if r.external_id == "P4" then return {department = "nowhere", kind = "callback", priority = 2, reason = "x"} end
+  return {department = "support", kind = "callback", priority = 3, reason = "all others"}
+end
+return { alert = alert }
+LUA
+rm -f "$tmp/p.db"*
+expect 0 m init
+for e in customers staff tickets; do expect 0 m import "$e" "$data/$e.csv"; done
+expect 0 m import responses "$tmp/planted.csv"
+expect 3 m eval alerts --policy "$tmp/hostile.lua" --failures "$tmp/fail.csv"
+contains "$tmp/err" "$tmp/hostile.lua:2: no score for you (response P1)"
+contains "$tmp/err" "$tmp/hostile.lua:3:"
+contains "$tmp/err" "(response P2)"
+contains "$tmp/err" "department 'nowhere', which is not a department of the configuration"
+contains "$tmp/err" "(response P4)"
+contains "$tmp/out" "5 responses, 2 follow-ups opened, 0 without, 0 with one already, 3 failed"
+same "$(sql "$tmp/p.db" "SELECT group_concat(r.external_id) FROM response_followups f JOIN responses r ON r.id = f.response_id ORDER BY 1")" \
+  "P3,P5" "the responses the policy did not fail on are processed"
+same "$(tail -n +2 "$tmp/fail.csv" | cut -d, -f2 | paste -sd' ')" "P1 P2 P4" "--failures lists the failing responses"
+# a policy that fails on every response: the breaker stops it, nothing moves
+printf 'return { alert = function(r) error("broken for " .. r.external_id) end }\n' >"$tmp/broken.lua"
+rm -f "$tmp/p.db"*
+expect 0 m init
+for e in customers staff tickets; do expect 0 m import "$e" "$data/$e.csv"; done
+expect 0 m import responses "$tmp/planted.csv"
+expect 4 m eval alerts --policy "$tmp/broken.lua" --max-failures 3
+contains "$tmp/err" "the breaker stopped eval alerts"
+contains "$tmp/err" "broken.lua:1: broken for P1 (response P1)"
+same "$(sql "$tmp/p.db" "SELECT (SELECT count(*) FROM response_followups) || ' ' || (SELECT count(*) FROM alert_mark)")" \
+  "0 0" "a stopped run commits neither follow-ups nor the mark"
+# a broken file is refused before anything runs
+printf 'return { alret = function() end }\n' >"$tmp/typo.lua"
+expect 1 m eval alerts --policy "$tmp/typo.lua"
+contains "$tmp/err" "unknown hook 'alret' (did you mean 'alert'?)"
+expect 2 m eval alerts --as-of 2026-01-01
+expect 2 m eval tiers --rescan
+
+# --- kill -9 at random points, then rerun: one follow-up per detractor -----------
+want=$(awk -F, 'NR > 1 && ($7 == "1" || $7 == "2") { n++ } END { print n }' "$data/responses.csv")
+same "$want" 108 "detractors in the example (awk)"
+rm -f "$tmp/p.db"*
+expect 0 m init
+for e in customers staff tickets responses; do expect 0 m import "$e" "$data/$e.csv"; done
+expect 0 m survey code csat
+cp "$tmp/p.db" "$tmp/base.db"
+seed_random
+for round in 1 2 3 4 5; do
+  cp "$tmp/base.db" "$tmp/p.db"; rm -f "$tmp/p.db-wal" "$tmp/p.db-shm"
+  for k in 1 2 3; do
+    kill_after "$(random_ms 400)" "$manyi" --config "$example/manyi.yaml" --db "$tmp/p.db" eval alerts --chunk 50
+  done
+  expect 0 m eval alerts --chunk 50
+  same "$(sql "$tmp/p.db" "SELECT count(*) || ' ' || count(DISTINCT response_id) || ' ' || (SELECT count(*) FROM tickets WHERE kind = 'callback') FROM response_followups")" \
+    "$want $want $want" "round $round: one follow-up per detractor after kills"
+  same "$(sql "$tmp/p.db" "PRAGMA integrity_check")" ok "round $round: integrity"
+done
+
+echo "alerts: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]
