@@ -160,8 +160,8 @@ static int points_body(lua_State *L) {
     snprintf(c->bad, sizeof c->bad, "the policy has no 'points' hook");
     return 0;
   }
-  mi_pol_push_view(L, c->event);
-  mi_pol_push_view(L, c->customer);
+  mi_pol_push_view_kept(L, c->event, 1);
+  mi_pol_push_view_kept(L, c->customer, 2);
   lua_rawgeti(L, LUA_REGISTRYINDEX, c->p->rt.params_ref);
   lua_call(L, 3, 1);
   check(L, c);
@@ -178,7 +178,12 @@ int mi_policy_call_points(mi_policy *p, const mi_view *event, const mi_view *cus
                       "mi_policy_call_points: policy, event, customer, cfg and out are required");
   points_ctx c = {.p = p, .event = event, .customer = customer, .cfg = cfg, .from = from, .out = out};
   p->counters.calls++;
-  int rc = mi_pol_pcall(p, &p->rt, points_body, &c, 1, event, e);
+  int rc = mi_pol_pcall(p, &p->rt, points_body, &c, !p->no_lines, event, e);
+  if (!rc && c.bad[0] && p->no_lines) { /* again, noting lines, to name the refused return's */
+    c.bad[0] = '\0';
+    memset(out, 0, sizeof *out);
+    rc = mi_pol_pcall(p, &p->rt, points_body, &c, 1, event, e);
+  }
   int line = p->rt.b->ret_line;
   if (!rc && c.bad[0]) rc = mi_pol_fail(p, line, event, e, "%s", c.bad);
   if (rc) {

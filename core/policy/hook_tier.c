@@ -29,7 +29,7 @@ static int tier_body(lua_State *L) {
     snprintf(c->bad, sizeof c->bad, "the policy has no 'tier' hook");
     return 0;
   }
-  mi_pol_push_view(L, c->view);
+  mi_pol_push_view_kept(L, c->view, 0);
   lua_rawgeti(L, LUA_REGISTRYINDEX, c->p->rt.params_ref);
   lua_call(L, 2, 2);
   check(L, c);
@@ -83,7 +83,12 @@ int mi_policy_call_tier(mi_policy *p, const mi_view *customer, const mi_config *
                       "mi_policy_call_tier: policy, customer, cfg and out are required");
   tier_ctx c = {.p = p, .view = customer, .cfg = cfg, .out = out};
   p->counters.calls++;
-  int rc = mi_pol_pcall(p, &p->rt, tier_body, &c, 1, customer, e);
+  int rc = mi_pol_pcall(p, &p->rt, tier_body, &c, !p->no_lines, customer, e);
+  if (!rc && c.bad[0] && p->no_lines) { /* again, noting lines, to name the refused return's */
+    c.bad[0] = '\0';
+    memset(out, 0, sizeof *out);
+    rc = mi_pol_pcall(p, &p->rt, tier_body, &c, 1, customer, e);
+  }
   int line = p->rt.b->ret_line;
   if (!rc && c.bad[0]) rc = mi_pol_fail(p, line, customer, e, "%s", c.bad);
   if (rc) { /* e.g. a budget hit in a coroutine after the results were copied */

@@ -9,29 +9,33 @@
 
 #include "policy/policy_internal.h"
 
+/* The value of field f, pushed (a fresh read-only list for a LIST). */
+static void push_field(lua_State *L, const mi_view_field *f) {
+  switch (f->type) {
+  case MI_VIEW_BOOL: lua_pushboolean(L, f->i != 0); break;
+  case MI_VIEW_INT: lua_pushinteger(L, (lua_Integer)f->i); break;
+  case MI_VIEW_NUM: lua_pushnumber(L, f->d); break;
+  case MI_VIEW_STR: /* a NULL string is nil */
+    if (f->s) lua_pushstring(L, f->s);
+    else mi_pol_push_nil_mark(L);
+    break;
+  case MI_VIEW_LIST: /* read-only records in a read-only list */
+    lua_createtable(L, (int)f->nlist, 0);
+    for (size_t j = 0; j < f->nlist; j++) {
+      mi_pol_push_view(L, &f->list[j]);
+      lua_rawseti(L, -2, (lua_Integer)j + 1);
+    }
+    mi_pol_readonly(L, f->name, 0);
+    break;
+  default: mi_pol_push_nil_mark(L); break;
+  }
+}
+
 void mi_pol_push_view(lua_State *L, const mi_view *v) {
   lua_createtable(L, 0, (int)v->nfields);
   for (size_t i = 0; i < v->nfields; i++) {
-    const mi_view_field *f = &v->fields[i];
-    switch (f->type) {
-    case MI_VIEW_BOOL: lua_pushboolean(L, f->i != 0); break;
-    case MI_VIEW_INT: lua_pushinteger(L, (lua_Integer)f->i); break;
-    case MI_VIEW_NUM: lua_pushnumber(L, f->d); break;
-    case MI_VIEW_STR: /* a NULL string is nil */
-      if (f->s) lua_pushstring(L, f->s);
-      else mi_pol_push_nil_mark(L);
-      break;
-    case MI_VIEW_LIST: /* read-only records in a read-only list */
-      lua_createtable(L, (int)f->nlist, 0);
-      for (size_t j = 0; j < f->nlist; j++) {
-        mi_pol_push_view(L, &f->list[j]);
-        lua_rawseti(L, -2, (lua_Integer)j + 1);
-      }
-      mi_pol_readonly(L, f->name, 0);
-      break;
-    default: mi_pol_push_nil_mark(L); break;
-    }
-    lua_setfield(L, -2, f->name);
+    push_field(L, &v->fields[i]);
+    lua_setfield(L, -2, v->fields[i].name);
   }
   lua_pushstring(L, v->kind ? v->kind : "input"); /* pushfstring is slow for every call */
   lua_pushliteral(L, " view");
@@ -40,6 +44,119 @@ void mi_pol_push_view(lua_State *L, const mi_view *v) {
   lua_insert(L, -2);
   mi_pol_readonly(L, what, 1);
   lua_remove(L, -2);
+}
+
+/* ---- views kept for the next call ----------------------------------------- */
+
+static const char view_cache; /* registry[&view_cache]: slot -> {proxy, data, keys, shape} */
+
+/* What a kept view was made for: its kind and field names, each ended by a
+ * NUL, so that a view of another shape is never filled into it. */
+typedef struct shape {
+  size_t len, nfields;
+  char text[];
+} shape;
+
+static size_t shape_len(const mi_view *v) {
+  size_t n = strlen(v->kind ? v->kind : "") + 1;
+  for (size_t i = 0; i < v->nfields; i++) n += strlen(v->fields[i].name) + 1;
+  return n;
+}
+
+static int shape_is(const shape *sh, const mi_view *v) {
+  if (sh->nfields != v->nfields) return 0;
+  const char *p = sh->text;
+  const char *kind = v->kind ? v->kind : "";
+  if (strcmp(p, kind)) return 0;
+  p += strlen(p) + 1;
+  for (size_t i = 0; i < v->nfields; i++) {
+    if (strcmp(p, v->fields[i].name)) return 0;
+    p += strlen(p) + 1;
+  }
+  return 1;
+}
+
+/* Builds the view's data table, its keys, its read-only proxy and its
+ * shape; leaves the entry {proxy, data, keys, shape} on the stack. */
+static void build_entry(lua_State *L, const mi_view *v) {
+  lua_createtable(L, 4, 0);
+  int entry = lua_gettop(L), keys = entry + 1, data = entry + 2;
+  lua_createtable(L, (int)v->nfields, 0);
+  lua_createtable(L, 0, (int)v->nfields);
+  for (size_t i = 0; i < v->nfields; i++) {
+    lua_pushstring(L, v->fields[i].name);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, keys, (lua_Integer)i + 1);
+    push_field(L, &v->fields[i]);
+    lua_rawset(L, data);
+  }
+  lua_pushvalue(L, keys);
+  lua_rawseti(L, entry, 3);
+  lua_pushvalue(L, data);
+  lua_rawseti(L, entry, 2);
+  lua_pushstring(L, v->kind ? v->kind : "input");
+  lua_pushliteral(L, " view");
+  lua_concat(L, 2);
+  lua_pushvalue(L, data);
+  mi_pol_readonly(L, lua_tostring(L, -2), 1); /* the copy of data becomes its proxy */
+  lua_rawseti(L, entry, 1);
+  size_t len = shape_len(v);
+  shape *sh = lua_newuserdatauv(L, sizeof *sh + len, 0);
+  sh->len = len;
+  sh->nfields = v->nfields;
+  char *p = sh->text;
+  const char *kind = v->kind ? v->kind : "";
+  memcpy(p, kind, strlen(kind) + 1);
+  p += strlen(kind) + 1;
+  for (size_t i = 0; i < v->nfields; i++) {
+    size_t n = strlen(v->fields[i].name) + 1;
+    memcpy(p, v->fields[i].name, n);
+    p += n;
+  }
+  lua_rawseti(L, entry, 4);
+  lua_settop(L, entry);
+}
+
+void mi_pol_push_view_kept(lua_State *L, const mi_view *v, int slot) {
+  if (!mi_pol_budget_of(L)->frozen) { /* calls may keep state: a view of their own */
+    mi_pol_push_view(L, v);
+    return;
+  }
+  int top = lua_gettop(L);
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &view_cache) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &view_cache);
+  }
+  int cache = top + 1;
+  int fresh = 1;
+  if (lua_rawgeti(L, cache, slot) == LUA_TTABLE) {
+    lua_rawgeti(L, -1, 4);
+    const shape *sh = lua_touserdata(L, -1);
+    fresh = !sh || !shape_is(sh, v);
+    lua_pop(L, 1);
+  }
+  if (fresh) { /* the first view of this slot, or one of another shape */
+    lua_pop(L, 1);
+    build_entry(L, v);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, cache, slot);
+  } else {
+    int entry = lua_gettop(L);
+    lua_rawgeti(L, entry, 2);
+    lua_rawgeti(L, entry, 3);
+    int data = entry + 1, keys = entry + 2;
+    for (size_t i = 0; i < v->nfields; i++) {
+      lua_rawgeti(L, keys, (lua_Integer)i + 1);
+      push_field(L, &v->fields[i]);
+      lua_rawset(L, data); /* the key is there: no allocation */
+    }
+    lua_settop(L, entry);
+  }
+  lua_rawgeti(L, -1, 1);
+  lua_replace(L, top + 1);
+  lua_settop(L, top + 1);
 }
 
 void mi_pol_push_value(lua_State *L, const mi_config_value *v, const char *what) {

@@ -116,6 +116,12 @@ static int decide_event(run *r, const mi_point_event *ev, mi_points_decision *d,
   event_view(ev, date, ef, &evv);
   if (mi_policy_call_points(r->policy, &evv, &cv, r->cfg, ev->occurred_at, d, why))
     return MI_BATCH_FAILED;
+  if (d->has_points && d->points < 0 && !d->line) { /* again, noting lines, to name its line */
+    mi_policy_track_lines(r->policy, 1);
+    int rc = mi_policy_call_points(r->policy, &evv, &cv, r->cfg, ev->occurred_at, d, why);
+    mi_policy_track_lines(r->policy, 0);
+    if (rc) return MI_BATCH_FAILED;
+  }
   if (d->has_points && d->points < 0) {
     mi_err_setpos(why, MI_EPOLICY, mi_policy_path(r->policy), d->line, 0,
                   "points() gave %lld points; an event earns 0 or more (a correction is an "
@@ -282,7 +288,9 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   mi_batch_options bo = opt->batch;
   bo.chunk = r.cap;
   mi_batch_summary bs;
+  mi_policy_track_lines(policy, 0); /* the batch keeps no line of each return (policy.h) */
   int rc = mi_batch_run(s, &spec, &bo, &bs, e);
+  mi_policy_track_lines(policy, 1);
   memcpy(sum->resumed, bs.resumed, sizeof sum->resumed);
   sum->stop = bs.stop;
   chunk_clear(&r);

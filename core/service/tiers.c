@@ -157,6 +157,9 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   mi_batch_options bo = opt->batch;
   bo.chunk = cap;
   mi_batch_summary bs;
+  /* No line of each return to note: the batch keeps none (policy.h). */
+  mi_policy_track_lines(policy, 0);
+  for (int k = 0; k < opt->nworkers; k++) mi_policy_track_lines(opt->workers[k], 0);
   if (rc == 0) {
     rc = mi_batch_run(s, &spec, &bo, &bs, e);
     summary->resumed_after = bs.resumed_after;
@@ -166,6 +169,8 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
     mi_err we;
     if (mi_writer_close(r.diff, &we) && rc == 0) *e = we, rc = we.code;
   }
+  mi_policy_track_lines(policy, 1);
+  for (int k = 0; k < opt->nworkers; k++) mi_policy_track_lines(opt->workers[k], 1);
   mi_facts_chunk_free(&r.chunk);
   free(r.d);
   free(r.changes);
