@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,13 @@ typedef struct engine {
    * store error); INT_MAX: none. Items after it are not worth deciding;
    * every item before it is decided, so the walk finds the same trip. */
   atomic_int stop_at;
+  /* The staged way (spec->stage, with workers): items are claimed in blocks
+   * of STAGE_BLOCK from next, and ready[i] is set once item i is decided. */
+  atomic_int next;
+  atomic_uchar *ready;
 } engine;
+
+enum { STAGE_BLOCK = 16 };
 
 static double seconds_since(const struct timespec *t0) {
   struct timespec t;
@@ -130,6 +137,76 @@ static void decide_chunk(engine *g, int phase, int n) {
     else
       decide_range(&ranges[k]); /* no thread to be had: do it here */
   }
+}
+
+/* ---- deciding a chunk while its decided items are staged ------------------- */
+
+static int count(const engine *g, breaker *b, int i);
+static void stop_from(mi_batch_stop *st, const breaker *b, int by_share);
+
+/* Claims the next block of undecided items and decides it with state; 0 when
+ * none is left to claim (or the chunk is stopped). */
+static int decide_block(engine *g, int phase, int state, int n) {
+  int from = atomic_fetch_add(&g->next, STAGE_BLOCK);
+  if (from >= n || from > atomic_load(&g->stop_at)) return 0;
+  int to = from + STAGE_BLOCK < n ? from + STAGE_BLOCK : n;
+  for (int i = from; i < to; i++) {
+    mi_err_clear(&g->why[i]);
+    int st = g->spec->decide(g->spec->ctx, phase, i, state, &g->why[i]);
+    g->status[i] = (signed char)(st < 0 ? FATAL : st);
+    if (st < 0) stop_at(g, i);
+    atomic_store_explicit(&g->ready[i], 1, memory_order_release);
+  }
+  return 1;
+}
+
+static void *stage_worker(void *arg) {
+  range *r = arg;
+  while (decide_block(r->g, r->phase, r->state, r->to)) {
+  }
+  return NULL;
+}
+
+/* The workers decide blocks of the chunk while the calling thread walks its
+ * items in order as they come (the breaker, exactly as walk() counts) and
+ * passes each decided one to spec->stage, which may write it into the
+ * chunk's transaction; it decides blocks itself when the next item is not
+ * ready. So the store's writes run beside the policy calls. Returns as
+ * walk(): 1 when the breaker trips, a negative error, else 0. */
+static int decide_staged(engine *g, int phase, int n, breaker *b, mi_err *e) {
+  const mi_batch_spec *sp = g->spec;
+  int nworkers = sp->nworkers;
+  range ranges[MI_BATCH_MAX_WORKERS];
+  pthread_t threads[MI_BATCH_MAX_WORKERS];
+  int started[MI_BATCH_MAX_WORKERS] = {0};
+  atomic_store(&g->stop_at, INT_MAX);
+  atomic_store(&g->next, 0);
+  for (int i = 0; i < n; i++) atomic_store_explicit(&g->ready[i], 0, memory_order_relaxed);
+  for (int k = 0; k < nworkers; k++) {
+    ranges[k] = (range){g, phase, k + 1, 0, n};
+    started[k] = pthread_create(&threads[k], NULL, stage_worker, &ranges[k]) == 0;
+  }
+  breaker w = *b;
+  int rc = 0;
+  for (int i = 0; i < n && rc == 0; i++) {
+    while (!atomic_load_explicit(&g->ready[i], memory_order_acquire))
+      if (!decide_block(g, phase, 0, n)) sched_yield(); /* a worker has it in hand */
+    if (g->status[i] == FATAL) {
+      *e = g->why[i];
+      rc = e->code < 0 ? e->code : mi_err_set(e, MI_ESTORE, "%s", g->why[i].msg);
+    } else if (count(g, &w, i)) {
+      int row = g->max_row && w.run >= g->max_row;
+      stop_from(&g->sum->stop, &w, !row);
+      rc = 1;
+    } else if (g->status[i] == MI_BATCH_DECIDED) {
+      rc = sp->stage(sp->ctx, phase, i, e);
+    }
+  }
+  atomic_store(&g->stop_at, -1); /* the workers claim nothing more */
+  for (int k = 0; k < nworkers; k++)
+    if (started[k]) pthread_join(threads[k], NULL);
+  if (rc == 0) *b = w;
+  return rc;
 }
 
 /* ---- the breaker ------------------------------------------------------------ */
@@ -300,9 +377,13 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
     int64_t last = after;
     rc = sp->read(sp->ctx, phase, after, g->cap, &n, &last, e);
     if (rc == 0 && n > 0) {
-      decide_chunk(g, phase, n);
       breaker b = g->b;
-      rc = walk(g, n, &b, e);
+      if (g->ready) {
+        rc = decide_staged(g, phase, n, &b, e);
+      } else {
+        decide_chunk(g, phase, n);
+        rc = walk(g, n, &b, e);
+      }
       if (rc == 1) {
         if (!dry) mi_store_rollback(g->s);
         return stop_error(g, phase, after, e);
@@ -398,6 +479,9 @@ int mi_batch_run(mi_store *s, const mi_batch_spec *spec, const mi_batch_options 
   g.status = malloc((size_t)g.cap);
   g.why = malloc((size_t)g.cap * sizeof *g.why);
   int rc = g.status && g.why ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (rc == 0 && spec->stage && spec->nworkers > 0 &&
+      !(g.ready = malloc((size_t)g.cap * sizeof *g.ready)))
+    rc = mi_err_set(e, MI_ENOMEM, "out of memory");
   if (rc == 0 && opt->failures) {
     static const char *const cols[] = {"id", "external_id", "error"};
     rc = mi_writer_open(opt->failures, MI_FORMAT_CSV, cols, 3, &g.failures, e);
@@ -417,5 +501,6 @@ int mi_batch_run(mi_store *s, const mi_batch_spec *spec, const mi_batch_options 
   }
   free(g.status);
   free(g.why);
+  free(g.ready);
   return rc;
 }
