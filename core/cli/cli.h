@@ -47,7 +47,8 @@ extern const mi_cli_command mi_cmd_role; /* cmd_role.c */
 
 /* manyi eval points (cmd_points.c), called by cmd_eval.c with its options. */
 struct mi_cli_batch;
-int mi_cli_eval_points(mi_cli *cli, int64_t as_of, const char *policy_path, struct mi_cli_batch *b);
+int mi_cli_eval_points(mi_cli *cli, int64_t as_of, const char *policy_path, int jobs,
+                       struct mi_cli_batch *b);
 extern const mi_cli_command mi_cmd_policy;
 extern const mi_cli_command mi_cmd_calendar, mi_cmd_cron; /* cmd_calendar.c, cmd_cron.c */
 extern const mi_cli_command mi_cmd_jobs, mi_cmd_run, mi_cmd_tick, mi_cmd_outbox, mi_cmd_ticket;
