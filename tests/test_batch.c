@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "service/batch.h"
+#include "store/audit.h"
 #include "store/store.h"
 
 static char dir[] = "/tmp/manyi-test-batch-XXXXXX";
@@ -366,6 +367,46 @@ static void test_breaker_workers(void **state) {
   mi_store_close(s);
 }
 
+static int count_entry(const mi_audit_entry *en, void *ud) {
+  (void)en;
+  ++*(int *)ud;
+  return 0;
+}
+
+/* Every run that commits items commits its audit entry with the first of
+ * them, also when it resumes after a phase that ended on a chunk's end: its
+ * first transaction then reads nothing and commits nothing but the empty
+ * chunk (found by the kill -9 loop of tests/e2e/crash.sh: 1500 entries of
+ * eval points without an entry of their run). Phase a: 4 items in a chunk
+ * of 4, checkpoint a:4; phase b fails at its first item. The second run
+ * resumes at a:4, reads no more of a, and commits b's items: 2 entries. */
+static void test_audit_after_empty_chunk(void **state) {
+  (void)state;
+  mi_store *s = open_store("audit.db");
+  static const char *const phases[] = {"a", "b"};
+  fake f = {.n = 4, .fate = all_good, .apply_fails_at = 1, .fail_phase = 1};
+  mi_batch_spec sp = spec_of(&f);
+  sp.phases = phases;
+  sp.nphases = 2;
+  mi_batch_options o = {.chunk = 4, .now = 100, .audit_actor = "tester", .audit_action = "eval"};
+  mi_batch_summary sum;
+  mi_err e = {0};
+  assert_int_equal(mi_batch_run(s, &sp, &o, &sum, &e), MI_ESTORE);
+  assert_int_equal(f.napplied, 4);
+  int entries = 0;
+  assert_int_equal(mi_audit_each(s, 0, "eval", count_entry, &entries, &e), 0);
+  assert_int_equal(entries, 1);
+  f.apply_fails_at = 0;
+  f.napplied = 0;
+  assert_int_equal(mi_batch_run(s, &sp, &o, &sum, &e), 0);
+  assert_string_equal(sum.resumed, "a:4");
+  assert_int_equal(f.napplied, 4); /* b's items */
+  entries = 0;
+  assert_int_equal(mi_audit_each(s, 0, "eval", count_entry, &entries, &e), 0);
+  assert_int_equal(entries, 2);
+  mi_store_close(s);
+}
+
 /* With a stage callback and workers, the calling thread walks the items in
  * order as they are decided: every decided item is staged once, in id
  * order, before any is applied; failed items are not staged; a trip stages
@@ -419,6 +460,7 @@ int main(void) {
       cmocka_unit_test(test_unreadable_does_not_trip),
       cmocka_unit_test(test_breaker_workers),
       cmocka_unit_test(test_staged_workers),
+      cmocka_unit_test(test_audit_after_empty_chunk),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

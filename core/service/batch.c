@@ -43,6 +43,7 @@ typedef struct engine {
   mi_writer *failures;
   int64_t job_id;
   int64_t committed; /* chunks committed by this run */
+  int audited;       /* the run's audit entry is committed (with its first items) */
   breaker b;
   /* The first item of the chunk where a state saw the breaker trip (or a
    * store error); INT_MAX: none. Items after it are not worth deciding;
@@ -373,7 +374,7 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (;;) {
     if (!dry && mi_store_begin(g->s, e)) return chunk_error(g, e);
-    int n = 0, rc;
+    int n = 0, rc, audit_now = 0;
     int64_t last = after;
     rc = sp->read(sp->ctx, phase, after, g->cap, &n, &last, e);
     if (rc == 0 && n > 0) {
@@ -400,7 +401,12 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
       char cp[48];
       checkpoint_text(sp, phase, after, cp, sizeof cp);
       if (!dry && g->job_id) rc = mi_job_update(g->s, g->job_id, "running", cp, NULL, g->opt->now, e);
-      if (!dry && rc == 0 && g->committed == 0 && g->opt->audit_action) rc = audit_first(g, cp, e);
+      /* Not "the first chunk": a run resumed at the end of a phase commits
+       * an empty chunk first, and its items would go without an entry. */
+      if (!dry && rc == 0 && !g->audited && g->opt->audit_action) {
+        rc = audit_first(g, cp, e);
+        audit_now = rc == 0;
+      }
     }
     if (!dry) {
       if (rc == 0) rc = mi_store_commit(g->s, e);
@@ -408,6 +414,7 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
     }
     if (rc) return chunk_error(g, e);
     g->committed++;
+    if (audit_now) g->audited = 1;
     g->sum->items += n;
     p.done += n;
     p.elapsed = seconds_since(&t0);

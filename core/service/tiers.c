@@ -183,10 +183,20 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   /* No line of each return to note: the batch keeps none (policy.h). */
   mi_policy_track_lines(policy, 0);
   for (int k = 0; k < opt->nworkers; k++) mi_policy_track_lines(opt->workers[k], 0);
+  /* Every value written is checked before (the tier is one of the
+   * configuration, the reason 1..500 bytes, the old tier another, the
+   * customer and the job read in the same transaction), so SQLite's CHECK
+   * and foreign-key checks are off for the run, as for an import. */
+  int prechecked = 0;
+  if (rc == 0 && !opt->batch.dry_run) prechecked = (rc = mi_store_prechecked(s, 1, e)) == 0;
   if (rc == 0) {
     rc = mi_batch_run(s, &spec, &bo, &bs, e);
     summary->resumed_after = bs.resumed_after;
     summary->stop = bs.stop;
+  }
+  if (prechecked) {
+    mi_err pe;
+    if (mi_store_prechecked(s, 0, &pe) && rc == 0) *e = pe, rc = pe.code;
   }
   if (r.diff) {
     mi_err we;
