@@ -32,9 +32,9 @@
 #                      that is removed at the end
 #   BENCH_SEED=42      generator seed
 #   BENCH_CONFIG=FILE  manyi configuration (default examples/after-sales/manyi.yaml)
-#   BENCH_JOBS=N       run manyi eval tiers with --jobs N (default 1: one
-#                      thread; 2 decides on a second thread while the first
-#                      reads and writes)
+#   BENCH_JOBS=N       run manyi eval tiers and eval points with --jobs N
+#                      (default 1: one thread; 2: the policy calls on a second
+#                      thread while the first reads and writes)
 #   BENCH_AS_OF=T      the as-of instant (default 2026-11-01T00:00:00Z, the day
 #                      after the generated data ends)
 #   BENCH_KEEP=1       keep the default temporary directory
@@ -225,7 +225,7 @@ if [[ ${BENCH_POINTS:-1} != 0 ]]; then
     { cp "$mdb" "$pm" && cp "$mdb" "$pp"; } || die "cannot copy $mdb"
     now_s=$(date -u +%s)
     s_pm=$(MANYI_NOW=$(date -u -d "@$now_s" +%Y-%m-%dT%H:%M:%SZ) run "$work/manyi-points.log" \
-        "$manyi" --config "$config" --db "$pm" eval points --as-of "$as_of_text")
+        "$manyi" --config "$config" --db "$pm" eval points --as-of "$as_of_text" --jobs "$jobs")
     s_pp=$(run "$work/peer-points.log" "$sqlite" -bail "$pp" "$pragmas" ".parameter init" \
         ".parameter set :as_of $as_of" ".parameter set :now $now_s" ".read \"$points_sql\"")
     verify_p=$("$sqlite" "$pm" "ATTACH '$pp' AS peer" "

@@ -50,12 +50,53 @@ void mi_pol_push_view(lua_State *L, const mi_view *v) {
 
 static const char view_cache; /* registry[&view_cache]: slot -> {proxy, data, keys, shape} */
 
+/* The value the data table holds for a field, so that a field that did not
+ * change since the last call (the same customer's next event, the same
+ * region as the customer before) is not pushed again. */
+typedef struct last_value {
+  int known; /* 0: not remembered (a list, a long string): always pushed */
+  mi_view_type type;
+  int64_t i;
+  double d;
+  int len;   /* of s; -1: a NULL string */
+  char s[44];
+} last_value;
+
 /* What a kept view was made for: its kind and field names, each ended by a
- * NUL, so that a view of another shape is never filled into it. */
+ * NUL, so that a view of another shape is never filled into it; and the
+ * values it holds. */
 typedef struct shape {
   size_t len, nfields;
+  last_value *last; /* nfields of them, in the same block */
   char text[];
 } shape;
+
+static int same_value(const last_value *lv, const mi_view_field *f) {
+  if (!lv->known || lv->type != f->type) return 0;
+  switch (f->type) {
+  case MI_VIEW_BOOL: return lv->i == (f->i != 0);
+  case MI_VIEW_INT: return lv->i == f->i;
+  case MI_VIEW_NUM: return !memcmp(&lv->d, &f->d, sizeof f->d); /* -0.0 and NaN too */
+  case MI_VIEW_STR:
+    if (!f->s) return lv->len < 0;
+    return lv->len >= 0 && !strncmp(lv->s, f->s, sizeof lv->s) && f->s[lv->len] == '\0';
+  case MI_VIEW_LIST: return 0;
+  default: return 1; /* nil */
+  }
+}
+
+static void remember(last_value *lv, const mi_view_field *f) {
+  memset(lv, 0, sizeof *lv);
+  lv->type = f->type;
+  lv->known = f->type != MI_VIEW_LIST;
+  lv->i = f->type == MI_VIEW_BOOL ? f->i != 0 : f->i;
+  lv->d = f->d;
+  if (f->type != MI_VIEW_STR) return;
+  size_t n = f->s ? strlen(f->s) : 0;
+  if (!f->s) lv->len = -1;
+  else if (n < sizeof lv->s) lv->len = (int)n, memcpy(lv->s, f->s, n + 1);
+  else lv->known = 0;
+}
 
 static size_t shape_len(const mi_view *v) {
   size_t n = strlen(v->kind ? v->kind : "") + 1;
@@ -100,10 +141,14 @@ static void build_entry(lua_State *L, const mi_view *v) {
   lua_pushvalue(L, data);
   mi_pol_readonly(L, lua_tostring(L, -2), 1); /* the copy of data becomes its proxy */
   lua_rawseti(L, entry, 1);
-  size_t len = shape_len(v);
-  shape *sh = lua_newuserdatauv(L, sizeof *sh + len, 0);
+  size_t len = shape_len(v), values = v->nfields * sizeof(last_value);
+  /* the text first, then the values, aligned */
+  size_t at = (len + _Alignof(last_value) - 1) / _Alignof(last_value) * _Alignof(last_value);
+  shape *sh = lua_newuserdatauv(L, sizeof *sh + at + values, 0);
   sh->len = len;
   sh->nfields = v->nfields;
+  sh->last = (last_value *)(void *)(sh->text + at);
+  for (size_t i = 0; i < v->nfields; i++) remember(&sh->last[i], &v->fields[i]);
   char *p = sh->text;
   const char *kind = v->kind ? v->kind : "";
   memcpy(p, kind, strlen(kind) + 1);
@@ -131,9 +176,10 @@ void mi_pol_push_view_kept(lua_State *L, const mi_view *v, int slot) {
   }
   int cache = top + 1;
   int fresh = 1;
+  shape *sh = NULL;
   if (lua_rawgeti(L, cache, slot) == LUA_TTABLE) {
     lua_rawgeti(L, -1, 4);
-    const shape *sh = lua_touserdata(L, -1);
+    sh = lua_touserdata(L, -1); /* kept alive by the entry */
     fresh = !sh || !shape_is(sh, v);
     lua_pop(L, 1);
   }
@@ -148,9 +194,12 @@ void mi_pol_push_view_kept(lua_State *L, const mi_view *v, int slot) {
     lua_rawgeti(L, entry, 3);
     int data = entry + 1, keys = entry + 2;
     for (size_t i = 0; i < v->nfields; i++) {
+      if (same_value(&sh->last[i], &v->fields[i])) continue;
+      sh->last[i].known = 0; /* until the new value is in (a push may raise) */
       lua_rawgeti(L, keys, (lua_Integer)i + 1);
       push_field(L, &v->fields[i]);
       lua_rawset(L, data); /* the key is there: no allocation */
+      remember(&sh->last[i], &v->fields[i]);
     }
     lua_settop(L, entry);
   }
