@@ -32,6 +32,9 @@
 #                      that is removed at the end
 #   BENCH_SEED=42      generator seed
 #   BENCH_CONFIG=FILE  manyi configuration (default examples/after-sales/manyi.yaml)
+#   BENCH_JOBS=N       run manyi eval tiers and eval points with --jobs N
+#                      (default 1: one thread; 2: the policy calls on a second
+#                      thread while the first reads and writes)
 #   BENCH_AS_OF=T      the as-of instant (default 2026-11-01T00:00:00Z, the day
 #                      after the generated data ends)
 #   BENCH_KEEP=1       keep the default temporary directory
@@ -57,7 +60,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 
-usage() { sed -n '2,51p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,54p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
@@ -67,6 +70,8 @@ as_of_text=${BENCH_AS_OF:-2026-11-01T00:00:00Z}
 as_of=$(date -u -d "$as_of_text" +%s 2>/dev/null) || die "BENCH_AS_OF: cannot read '$as_of_text' as a time"
 since=$((as_of - 365 * 86400))
 
+jobs=${BENCH_JOBS:-1}
+[[ $jobs =~ ^[1-9][0-9]?$ ]] || die "BENCH_JOBS must be a number of threads from 1 to 16, not '$jobs'"
 scale=${BENCH_SCALE:-1}
 [[ $scale =~ ^([0-9]+([.][0-9]*)?|[.][0-9]+)$ ]] || die "BENCH_SCALE must be a positive number like 1 or 0.01, not '$scale'"
 n_customers=$(awk -v s="$scale" 'BEGIN { printf "%d", 1000000 * s + 0.5 }')
@@ -112,7 +117,7 @@ p_max_bad_share=$(param max_bad_share)
 bench_workdir $(((n_customers * 100 + n_orders * 70) * 8 / 1024))
 
 
-echo "manyi tier bench: $n_customers customers, $n_orders orders, as of $as_of_text (BENCH_SCALE=$scale, seed $seed)"
+echo "manyi tier bench: $n_customers customers, $n_orders orders, as of $as_of_text (BENCH_SCALE=$scale, seed $seed, --jobs $jobs)"
 echo "params: a_min_spend $p_a_min_spend, a_min_orders $p_a_min_orders, b_min_spend $p_b_min_spend, b_min_orders $p_b_min_orders, max_bad_share $p_max_bad_share"
 echo "work dir: $work"
 
@@ -172,7 +177,7 @@ if ((b4_only == 0)); then
 
 # --- manyi ----------------------------------------------------------------
 manyi_ok=1
-m_eval=$(run "$work/manyi-eval.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text")
+m_eval=$(run "$work/manyi-eval.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --jobs "$jobs")
 [[ $m_eval != failed ]] || {
     manyi_ok=0
     echo "bench: manyi eval tiers did not complete (see above); the sqlite3 side runs anyway" >&2
@@ -220,7 +225,7 @@ if [[ ${BENCH_POINTS:-1} != 0 ]]; then
     { cp "$mdb" "$pm" && cp "$mdb" "$pp"; } || die "cannot copy $mdb"
     now_s=$(date -u +%s)
     s_pm=$(MANYI_NOW=$(date -u -d "@$now_s" +%Y-%m-%dT%H:%M:%SZ) run "$work/manyi-points.log" \
-        "$manyi" --config "$config" --db "$pm" eval points --as-of "$as_of_text")
+        "$manyi" --config "$config" --db "$pm" eval points --as-of "$as_of_text" --jobs "$jobs")
     s_pp=$(run "$work/peer-points.log" "$sqlite" -bail "$pp" "$pragmas" ".parameter init" \
         ".parameter set :as_of $as_of" ".parameter set :now $now_s" ".read \"$points_sql\"")
     verify_p=$("$sqlite" "$pm" "ATTACH '$pp' AS peer" "
@@ -247,8 +252,8 @@ return { tier = function(customer, params) return "C", "constant" end }
 EOF
 s_trivial=- s_dry=-
 if [[ ${BENCH_SPLIT:-1} != 0 ]]; then
-    s_trivial=$(run "$work/dry-trivial.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run --policy "$trivial")
-    s_dry=$(run "$work/dry-policy.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run)
+    s_trivial=$(run "$work/dry-trivial.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run --policy "$trivial" --jobs "$jobs")
+    s_dry=$(run "$work/dry-policy.log" "$manyi" --config "$config" --db "$mdb" eval tiers --as-of "$as_of_text" --dry-run --jobs "$jobs")
 fi
 
 fi  # b4_only

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "service/batch.h"
+#include "store/audit.h"
 #include "store/store.h"
 
 static char dir[] = "/tmp/manyi-test-batch-XXXXXX";
@@ -53,6 +54,9 @@ typedef struct fake {
   int64_t applied[N_MAX];
   int napplied;
   int decided;
+  int64_t staged[N_MAX]; /* ids passed to stage, in order */
+  int nstaged;
+  int64_t stage_fails_at;
 } fake;
 
 static int f_read(void *ctx, int phase, int64_t after, int limit, int *n, int64_t *last, mi_err *e) {
@@ -84,6 +88,14 @@ static int f_apply(void *ctx, int phase, int i, int status, mi_err *e) {
   fake *f = ctx;
   if (f->chunk[i] == f->apply_fails_at && phase == f->fail_phase) return mi_err_set(e, MI_ESTORE, "disk on fire");
   f->applied[f->napplied++] = f->chunk[i];
+  return 0;
+}
+
+static int f_stage(void *ctx, int phase, int i, mi_err *e) {
+  (void)phase;
+  fake *f = ctx;
+  if (f->chunk[i] == f->stage_fails_at) return mi_err_set(e, MI_ESTORE, "disk on fire");
+  f->staged[f->nstaged++] = f->chunk[i];
   return 0;
 }
 
@@ -355,6 +367,88 @@ static void test_breaker_workers(void **state) {
   mi_store_close(s);
 }
 
+static int count_entry(const mi_audit_entry *en, void *ud) {
+  (void)en;
+  ++*(int *)ud;
+  return 0;
+}
+
+/* Every run that commits items commits its audit entry with the first of
+ * them, also when it resumes after a phase that ended on a chunk's end: its
+ * first transaction then reads nothing and commits nothing but the empty
+ * chunk (found by the kill -9 loop of tests/e2e/crash.sh: 1500 entries of
+ * eval points without an entry of their run). Phase a: 4 items in a chunk
+ * of 4, checkpoint a:4; phase b fails at its first item. The second run
+ * resumes at a:4, reads no more of a, and commits b's items: 2 entries. */
+static void test_audit_after_empty_chunk(void **state) {
+  (void)state;
+  mi_store *s = open_store("audit.db");
+  static const char *const phases[] = {"a", "b"};
+  fake f = {.n = 4, .fate = all_good, .apply_fails_at = 1, .fail_phase = 1};
+  mi_batch_spec sp = spec_of(&f);
+  sp.phases = phases;
+  sp.nphases = 2;
+  mi_batch_options o = {.chunk = 4, .now = 100, .audit_actor = "tester", .audit_action = "eval"};
+  mi_batch_summary sum;
+  mi_err e = {0};
+  assert_int_equal(mi_batch_run(s, &sp, &o, &sum, &e), MI_ESTORE);
+  assert_int_equal(f.napplied, 4);
+  int entries = 0;
+  assert_int_equal(mi_audit_each(s, 0, "eval", count_entry, &entries, &e), 0);
+  assert_int_equal(entries, 1);
+  f.apply_fails_at = 0;
+  f.napplied = 0;
+  assert_int_equal(mi_batch_run(s, &sp, &o, &sum, &e), 0);
+  assert_string_equal(sum.resumed, "a:4");
+  assert_int_equal(f.napplied, 4); /* b's items */
+  entries = 0;
+  assert_int_equal(mi_audit_each(s, 0, "eval", count_entry, &entries, &e), 0);
+  assert_int_equal(entries, 2);
+  mi_store_close(s);
+}
+
+/* With a stage callback and workers, the calling thread walks the items in
+ * order as they are decided: every decided item is staged once, in id
+ * order, before any is applied; failed items are not staged; a trip stages
+ * nothing after the trip and applies nothing of the chunk; a stage error
+ * stops the run with nothing of the chunk applied. */
+static void test_staged_workers(void **state) {
+  (void)state;
+  mi_store *s = open_store("staged.db");
+  fake f = {.n = N_MAX, .fate = bad_3_and_7};
+  mi_batch_spec sp = spec_of(&f);
+  sp.nworkers = 2;
+  sp.stage = f_stage;
+  sp.job_key = "test:staged1";
+  mi_batch_options o = {.chunk = 40, .now = 100, .max_failures = 5};
+  mi_batch_summary sum;
+  mi_err e = {0};
+  assert_int_equal(mi_batch_run(s, &sp, &o, &sum, &e), 0);
+  /* 64 items in chunks of 40 and 24; 3 and 7 fail: 62 staged, 64 applied */
+  assert_int_equal(f.nstaged, N_MAX - 2);
+  for (int i = 0, id = 1; i < f.nstaged; i++, id++) {
+    if (id == 3 || id == 7) id++;
+    assert_int_equal(f.staged[i], id);
+  }
+  assert_int_equal(f.napplied, N_MAX);
+  assert_int_equal(sum.failed, 2);
+  /* 1..16 good, then failures: trips at 21 (5 in a row) in the first chunk */
+  f = (fake){.n = N_MAX, .fate = bad_after_16};
+  sp.job_key = "test:staged2";
+  assert_int_equal(mi_batch_run(s, &sp, &o, &sum, &e), MI_EPOLICY);
+  assert_int_equal(sum.stop.first_id[0], 17);
+  assert_int_equal(sum.stop.first_id[4], 21);
+  assert_int_equal(f.nstaged, 16);
+  assert_int_equal(f.napplied, 0);
+  /* a stage error at 30: the run stops with the store's error */
+  f = (fake){.n = N_MAX, .fate = all_good, .stage_fails_at = 30};
+  sp.job_key = "test:staged3";
+  assert_int_equal(mi_batch_run(s, &sp, &o, &sum, &e), MI_ESTORE);
+  assert_int_equal(f.nstaged, 29);
+  assert_int_equal(f.napplied, 0);
+  mi_store_close(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bad_arguments),
@@ -365,6 +459,8 @@ int main(void) {
       cmocka_unit_test(test_failures_listed),
       cmocka_unit_test(test_unreadable_does_not_trip),
       cmocka_unit_test(test_breaker_workers),
+      cmocka_unit_test(test_staged_workers),
+      cmocka_unit_test(test_audit_after_empty_chunk),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

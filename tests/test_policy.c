@@ -397,6 +397,51 @@ static void test_error_position(void **state) {
   assert_int_equal(mi_policy_call_tier(p, attack_view(&tv, "ret_bad_tier", 1), cfg, &d, &e),
                    MI_EPOLICY);
   assert_int_equal(e.line, line);
+  /* Without lines noted (a batch's calls), a good decision has no line, and
+   * a nonsense return still names its line (the call is run again). */
+  mi_policy_track_lines(p, 0);
+  assert_int_equal(mi_policy_call_tier(p, attack_view(&tv, "good", 3), cfg, &d, &e), 0);
+  assert_string_equal(d.reason, "good 3");
+  assert_int_equal(d.line, 0);
+  assert_int_equal(mi_policy_call_tier(p, attack_view(&tv, "ret_bad_tier", 1), cfg, &d, &e),
+                   MI_EPOLICY);
+  assert_int_equal(e.line, line);
+  assert_string_equal(d.tier, "");
+  mi_policy_counters c;
+  mi_policy_get_counters(p, &c);
+  assert_int_equal(c.failures, 4); /* raise, raise_table, ret_bad_tier twice: the run again is no failure more */
+  mi_policy_track_lines(p, 1);
+  expect_good(p, cfg);
+  mi_policy_free(p);
+  mi_config_free(cfg);
+}
+
+/* The view's tables are made once and refilled for each call: each call sees
+ * its own customer's values (a string then nil), and a view of another
+ * shape gets tables of its own (no field left over from the last one). */
+static void test_views_kept(void **state) {
+  (void)state;
+  mi_config *cfg = attack_config();
+  mi_policy *p = NULL;
+  mi_err e;
+  mi_tier_decision d;
+  test_view tv;
+  assert_int_equal(mi_policy_load_config(cfg, "tiers", &p, &e), 0);
+  for (int i = 0; i < 3; i++) {
+    attack_view(&tv, "good", 5 + i);
+    tv.f[3] = (mi_view_field){.name = "region", .type = MI_VIEW_STR, .s = "East"};
+    /* good asserts region == nil */
+    assert_int_equal(mi_policy_call_tier(p, &tv.v, cfg, &d, &e), MI_EPOLICY);
+    assert_int_equal(mi_policy_call_tier(p, attack_view(&tv, "good", 5 + i), cfg, &d, &e), 0);
+    assert_string_equal(d.reason, i == 0 ? "good 5" : i == 1 ? "good 6" : "good 7");
+  }
+  attack_view(&tv, "good", 9);
+  tv.f[1] = (mi_view_field){.name = "spend", .type = MI_VIEW_NUM, .d = 150000.5};
+  tv.f[2] = (mi_view_field){.name = "region", .type = MI_VIEW_NIL};
+  tv.v.nfields = 3; /* external_id, spend, region: no orders */
+  assert_int_equal(mi_policy_call_tier(p, &tv.v, cfg, &d, &e), MI_EPOLICY);
+  if (!strstr(err_text(&e), "customer view has no field 'orders'")) fail_msg("%s", err_text(&e));
+  expect_good(p, cfg);
   mi_policy_free(p);
   mi_config_free(cfg);
 }
@@ -557,7 +602,7 @@ int main(void) {
       cmocka_unit_test(test_attacks),        cmocka_unit_test(test_error_position),
       cmocka_unit_test(test_budget_per_call), cmocka_unit_test(test_return_line),
       cmocka_unit_test(test_reload),         cmocka_unit_test(test_tiers_policy),
-      cmocka_unit_test(test_no_state),
+      cmocka_unit_test(test_no_state),       cmocka_unit_test(test_views_kept),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -47,7 +47,8 @@ extern const mi_cli_command mi_cmd_role; /* cmd_role.c */
 
 /* manyi eval points (cmd_points.c), called by cmd_eval.c with its options. */
 struct mi_cli_batch;
-int mi_cli_eval_points(mi_cli *cli, int64_t as_of, const char *policy_path, struct mi_cli_batch *b);
+int mi_cli_eval_points(mi_cli *cli, int64_t as_of, const char *policy_path, int jobs,
+                       struct mi_cli_batch *b);
 /* manyi eval alerts (cmd_alerts.c): the alert policy over the responses not seen yet. */
 int mi_cli_eval_alerts(mi_cli *cli, const char *policy_path, int rescan, int jobs,
                        struct mi_cli_batch *b);

@@ -100,8 +100,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   if (rescan) return mi_cli_usage_error("eval", "--rescan is for alerts only");
   if (argc - optind == 1 && strcmp(argv[optind], "points") == 0) {
     if (diff_path) return mi_cli_usage_error("eval", "--diff is for tiers only");
-    if (jobs != 1) return mi_cli_usage_error("eval", "--jobs is for tiers and alerts");
-    return mi_cli_eval_points(cli, o.as_of, policy_path, &b);
+    return mi_cli_eval_points(cli, o.as_of, policy_path, jobs, &b);
   }
   if (argc - optind != 1 || strcmp(argv[optind], "tiers") != 0)
     return mi_cli_usage_error("eval", "say what to evaluate: manyi eval tiers, manyi eval points, manyi eval alerts");
@@ -143,7 +142,7 @@ const mi_cli_command mi_cmd_eval = {
     "eval", "run the tier or loyalty policy over the base (--dry-run to preview)",
     "Usage: manyi [--config FILE] [--db FILE] [--json] eval tiers [OPTIONS]\n"
     "       manyi [--config FILE] [--db FILE] [--json] eval points [--as-of TIME] [--dry-run]\n"
-    "                       [--policy FILE] [--max-failures N] [--max-failure-share F]\n"
+    "                       [--policy FILE] [--jobs N] [--max-failures N] [--max-failure-share F]\n"
     "                       [--failures FILE]\n"
     "       manyi [--config FILE] [--db FILE] [--json] eval alerts [--dry-run] [--policy FILE]\n"
     "                       [--jobs N] [--rescan] [--max-failures N] [--failures FILE]\n"
@@ -169,8 +168,9 @@ const mi_cli_command mi_cmd_eval = {
     "  -D, --diff FILE     write each change (external_id,old_tier,new_tier,reason) as CSV\n"
     "  -p, --policy FILE   use this policy file instead of the configured one, with the\n"
     "                      configured params (try a rule change with --dry-run first)\n"
-    "      --jobs N        decide with N Lua states on N threads (tiers, alerts; writes\n"
-    "                      stay on one thread); default 1\n"
+    "      --jobs N        decide with N Lua states on N threads (tiers, points and\n"
+    "                      alerts); the calling thread reads, writes each decision as\n"
+    "                      it comes and decides when it has nothing else to do; default 1\n"
     "      --rescan        alerts: from the first response, not after the last run's\n"
     "                      mark (no response ever gets a second follow-up)\n"
     MI_CLI_BATCH_HELP

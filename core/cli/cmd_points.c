@@ -42,27 +42,33 @@ static void print_run(const mi_cli *cli, mi_cli_batch *b, const mi_points_run_op
   if (s->resumed[0]) printf("  resumed an interrupted run after %s\n", s->resumed);
 }
 
-int mi_cli_eval_points(mi_cli *cli, int64_t as_of, const char *policy_path, mi_cli_batch *b) {
+int mi_cli_eval_points(mi_cli *cli, int64_t as_of, const char *policy_path, int jobs,
+                       mi_cli_batch *b) {
   mi_err e = {0};
   if (mi_cli_open_store(cli, 0)) return 1;
-  mi_policy *policy = NULL;
+  /* One Lua state per job: states are not shared between threads. */
+  mi_policy *states[MI_BATCH_MAX_WORKERS + 1] = {0};
   const mi_config_policy *configured = mi_config_find_policy(cli->cfg, "loyalty");
   mi_policy_limits limits = {cli->cfg->limits.policy_instructions, cli->cfg->limits.policy_memory,
                              cli->cfg->limits.policy_time_ms};
-  int rc = policy_path ? mi_policy_load("loyalty", policy_path,
-                                        configured ? &configured->params : NULL, &limits, &policy, &e)
-                       : mi_policy_load_config(cli->cfg, "loyalty", &policy, &e);
-  if (rc) return mi_cli_fail(&e);
-  if (mi_cli_batch_begin(cli, b, "crediting points", "events")) {
-    mi_policy_free(policy);
-    return 1;
+  int rc = 0;
+  for (int i = 0; i < jobs && rc == 0; i++)
+    rc = policy_path ? mi_policy_load("loyalty", policy_path, configured ? &configured->params : NULL,
+                                      &limits, &states[i], &e)
+                     : mi_policy_load_config(cli->cfg, "loyalty", &states[i], &e);
+  mi_policy *policy = states[0];
+  int begun = rc == 0 && mi_cli_batch_begin(cli, b, "crediting points", "events") == 0;
+  if (!begun) {
+    for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
+    return rc ? mi_cli_fail(&e) : 1;
   }
-  mi_points_run_options o = {.as_of = as_of, .batch = b->opt};
+  mi_points_run_options o = {.as_of = as_of, .batch = b->opt, .workers = states + 1,
+                             .nworkers = jobs - 1};
   mi_points_run_summary sum;
   rc = mi_points_run(cli->store, cli->cfg, policy, &o, &sum, &e);
   rc = mi_cli_batch_end(b, rc, &e);
   if (rc == 0 || sum.stop.tripped) print_run(cli, b, &o, &sum, mi_policy_path(policy));
-  mi_policy_free(policy);
+  for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
   return mi_cli_batch_status(b, rc, &e, &sum.stop, sum.failed);
 }
 

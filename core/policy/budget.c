@@ -93,8 +93,11 @@ static void hook(lua_State *L, lua_Debug *ar) {
   if (ar->event == LUA_HOOKRET) {
     /* The last return of a function of the policy file in the main thread
      * before the call ends is the hook's own return (or of its tail call). */
-    if (!b->track_ret || L != b->main || !lua_getinfo(L, "Sl", ar)) return;
-    if (ar->currentline <= 0 || !b->src) return;
+    if (!b->track_ret || L != b->main || !b->src) return;
+    /* Most returns are of C functions (library calls, metamethods): "l"
+     * alone tells them apart (no line), without "S", which formats the
+     * source's name each time. */
+    if (!lua_getinfo(L, "l", ar) || ar->currentline <= 0 || !lua_getinfo(L, "S", ar)) return;
     /* Functions of one chunk share one source string: compare the pointer first. */
     if (ar->source != b->src_seen) {
       if (strcmp(ar->source, b->src)) return;

@@ -183,7 +183,27 @@ static void seal_table(lua_State *L, int t, int s, int src) {
   lua_pushvalue(L, s);
   if (src) lua_getfield(L, src, "__index");
   else lua_pushnil(L);
-  lua_pushcclosure(L, frozen_index, 2);
+  if (lua_isnil(L, -1)) { /* reads go to the shadow: the VM follows a table itself, no C call */
+    lua_pop(L, 1);
+  } else if (lua_istable(L, -1)) { /* a copy of the shadow that goes on to the old __index */
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, -4)) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, -4);
+    }
+    lua_createtable(L, 0, 2); /* shadow, old __index, copy, its metatable */
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_remove(L, -2);
+    lua_remove(L, -2);
+  } else {
+    lua_pushcclosure(L, frozen_index, 2);
+  }
   lua_setfield(L, f, "__index");
   if (lua_getfield(L, f, "__newindex") == LUA_TNIL) {
     lua_pushcfunction(L, frozen_newindex);

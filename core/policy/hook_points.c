@@ -160,12 +160,27 @@ static int points_body(lua_State *L) {
     snprintf(c->bad, sizeof c->bad, "the policy has no 'points' hook");
     return 0;
   }
-  mi_pol_push_view(L, c->event);
-  mi_pol_push_view(L, c->customer);
+  mi_pol_push_view_kept(L, c->event, 1);
+  mi_pol_push_view_kept(L, c->customer, 2);
   lua_rawgeti(L, LUA_REGISTRYINDEX, c->p->rt.params_ref);
   lua_call(L, 3, 1);
   check(L, c);
   return 0;
+}
+
+/* The result was refused in a call that noted no lines: the same call again,
+ * noting them, names the line of the refused return. The first call's
+ * verdict stands; when the second does not give the same one (a budget ran
+ * out on a loaded machine), the line stays unknown (0). */
+static void rerun_for_line(mi_policy *p, points_ctx *c) {
+  char first[sizeof c->bad];
+  memcpy(first, c->bad, sizeof first);
+  c->bad[0] = '\0';
+  mi_err ignored;
+  /* no input: a failure here is not counted as one more */
+  int same = mi_pol_pcall(p, &p->rt, points_body, c, 1, NULL, &ignored) == 0 && !strcmp(c->bad, first);
+  if (!same) p->rt.b->ret_line = 0;
+  memcpy(c->bad, first, sizeof first);
 }
 
 int mi_policy_call_points(mi_policy *p, const mi_view *event, const mi_view *customer,
@@ -178,7 +193,8 @@ int mi_policy_call_points(mi_policy *p, const mi_view *event, const mi_view *cus
                       "mi_policy_call_points: policy, event, customer, cfg and out are required");
   points_ctx c = {.p = p, .event = event, .customer = customer, .cfg = cfg, .from = from, .out = out};
   p->counters.calls++;
-  int rc = mi_pol_pcall(p, &p->rt, points_body, &c, 1, event, e);
+  int rc = mi_pol_pcall(p, &p->rt, points_body, &c, !p->no_lines, event, e);
+  if (!rc && c.bad[0] && p->no_lines) rerun_for_line(p, &c);
   int line = p->rt.b->ret_line;
   if (!rc && c.bad[0]) rc = mi_pol_fail(p, line, event, e, "%s", c.bad);
   if (rc) {

@@ -256,6 +256,10 @@ void mi_policy_free(mi_policy *p) {
 
 const char *mi_policy_path(const mi_policy *p) { return p ? p->path : NULL; }
 
+void mi_policy_track_lines(mi_policy *p, int on) {
+  if (p) p->no_lines = !on;
+}
+
 const char *mi_policy_digest(const mi_policy *p) { return p ? p->rt.digest : NULL; }
 
 void mi_policy_get_counters(const mi_policy *p, mi_policy_counters *out) {

@@ -248,4 +248,12 @@ typedef struct mi_policy_counters {
 } mi_policy_counters;
 void mi_policy_get_counters(const mi_policy *p, mi_policy_counters *out);
 
+/* Whether calls note the line of the policy's last return (the decisions'
+ * line, and the line a message about a refused result names): on after
+ * load. A batch turns it off, since the hook that notes it runs at every
+ * return of every function, C ones included (a tenth of a simple tier
+ * call); a call whose result is refused is then run once more with it on,
+ * to name the line (calls keep no state, so the rerun returns the same). */
+void mi_policy_track_lines(mi_policy *p, int on);
+
 #endif

@@ -77,6 +77,7 @@ struct mi_policy {
   mi_config_value params; /* deep copy, for reloads */
   mi_policy_counters counters;
   mi_pol_rt rt;
+  int no_lines; /* mi_policy_track_lines(p, 0) */
 };
 
 /* ---- budget.c ---- */
@@ -175,6 +176,11 @@ void mi_pol_push_nil_mark(lua_State *L);
 
 /* ---- views.c ---- */
 void mi_pol_push_view(lua_State *L, const mi_view *v);
+/* As mi_pol_push_view, but once the file is frozen (calls keep no state, so
+ * no call can hold a view past its end) the view's tables are made once per
+ * slot and refilled for each call, instead of three new tables a call. A
+ * hook that pushes several views at once gives each its own slot. */
+void mi_pol_push_view_kept(lua_State *L, const mi_view *v, int slot);
 void mi_pol_push_value(lua_State *L, const mi_config_value *v, const char *what);
 int mi_pol_value_copy(mi_config_value *dst, const mi_config_value *src);
 void mi_pol_value_free(mi_config_value *v);

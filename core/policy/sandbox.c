@@ -14,6 +14,7 @@
 
 #define LIB_KEY "mi.lib"         /* registry: the allow-listed names */
 #define BLOCKED_KEY "mi.blocked" /* registry: name -> why it is blocked */
+#define LOOKUP_KEY "mi.lookup"   /* registry: lib as the environments' __index */
 #define MANYI_KEY "mi.manyi"     /* registry: the table behind the read-only `manyi` */
 
 typedef struct allow {
@@ -143,16 +144,42 @@ static int setup(lua_State *L) {
   return 0;
 }
 
-/* __index of an environment: upvalues lib, blocked. */
-static int env_index(lua_State *L) {
-  lua_pushvalue(L, 2);
-  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
+/* A global the library does not have: upvalue 1 = blocked. The __index of
+ * the lookup table below, so it runs only for names that are not there. */
+static int env_missing(lua_State *L) {
   const char *name = lua_tostring(L, 2);
   if (!name) return luaL_error(L, "undefined global [%s]", luaL_typename(L, 2));
   lua_pushvalue(L, 2);
-  if (lua_rawget(L, lua_upvalueindex(2)) == LUA_TSTRING)
+  if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TSTRING)
     return luaL_error(L, "'%s' is blocked in policies: %s", name, lua_tostring(L, -1));
   return luaL_error(L, "undefined global '%s'", name);
+}
+
+/* The __index of every environment: a copy of lib (fixed once the sandbox is
+ * set up) whose metatable raises for a missing name. A table rather than a
+ * C function, so that the VM reads a global such as `string` itself,
+ * without a call into C for each. Made once per state. */
+static void push_lookup(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, LOOKUP_KEY) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_newtable(L);
+  lua_getfield(L, LUA_REGISTRYINDEX, LIB_KEY);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, -5);
+  }
+  lua_pop(L, 1);
+  lua_createtable(L, 0, 2);
+  lua_getfield(L, LUA_REGISTRYINDEX, BLOCKED_KEY);
+  lua_pushcclosure(L, env_missing, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, LOOKUP_KEY);
 }
 
 /* __newindex of an environment: upvalue 1 = sealed. */
@@ -170,9 +197,7 @@ static int env_newindex(lua_State *L) {
 void mi_pol_env_new(lua_State *L) {
   lua_createtable(L, 0, 4);
   lua_createtable(L, 0, 3);
-  lua_getfield(L, LUA_REGISTRYINDEX, LIB_KEY);
-  lua_getfield(L, LUA_REGISTRYINDEX, BLOCKED_KEY);
-  lua_pushcclosure(L, env_index, 2);
+  push_lookup(L);
   lua_setfield(L, -2, "__index");
   lua_pushboolean(L, 0);
   lua_pushcclosure(L, env_newindex, 1);

@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +43,19 @@ typedef struct engine {
   mi_writer *failures;
   int64_t job_id;
   int64_t committed; /* chunks committed by this run */
+  int audited;       /* the run's audit entry is committed (with its first items) */
   breaker b;
   /* The first item of the chunk where a state saw the breaker trip (or a
    * store error); INT_MAX: none. Items after it are not worth deciding;
    * every item before it is decided, so the walk finds the same trip. */
   atomic_int stop_at;
+  /* The staged way (spec->stage, with workers): items are claimed in blocks
+   * of STAGE_BLOCK from next, and ready[i] is set once item i is decided. */
+  atomic_int next;
+  atomic_uchar *ready;
 } engine;
+
+enum { STAGE_BLOCK = 16 };
 
 static double seconds_since(const struct timespec *t0) {
   struct timespec t;
@@ -130,6 +138,76 @@ static void decide_chunk(engine *g, int phase, int n) {
     else
       decide_range(&ranges[k]); /* no thread to be had: do it here */
   }
+}
+
+/* ---- deciding a chunk while its decided items are staged ------------------- */
+
+static int count(const engine *g, breaker *b, int i);
+static void stop_from(mi_batch_stop *st, const breaker *b, int by_share);
+
+/* Claims the next block of undecided items and decides it with state; 0 when
+ * none is left to claim (or the chunk is stopped). */
+static int decide_block(engine *g, int phase, int state, int n) {
+  int from = atomic_fetch_add(&g->next, STAGE_BLOCK);
+  if (from >= n || from > atomic_load(&g->stop_at)) return 0;
+  int to = from + STAGE_BLOCK < n ? from + STAGE_BLOCK : n;
+  for (int i = from; i < to; i++) {
+    mi_err_clear(&g->why[i]);
+    int st = g->spec->decide(g->spec->ctx, phase, i, state, &g->why[i]);
+    g->status[i] = (signed char)(st < 0 ? FATAL : st);
+    if (st < 0) stop_at(g, i);
+    atomic_store_explicit(&g->ready[i], 1, memory_order_release);
+  }
+  return 1;
+}
+
+static void *stage_worker(void *arg) {
+  range *r = arg;
+  while (decide_block(r->g, r->phase, r->state, r->to)) {
+  }
+  return NULL;
+}
+
+/* The workers decide blocks of the chunk while the calling thread walks its
+ * items in order as they come (the breaker, exactly as walk() counts) and
+ * passes each decided one to spec->stage, which may write it into the
+ * chunk's transaction; it decides blocks itself when the next item is not
+ * ready. So the store's writes run beside the policy calls. Returns as
+ * walk(): 1 when the breaker trips, a negative error, else 0. */
+static int decide_staged(engine *g, int phase, int n, breaker *b, mi_err *e) {
+  const mi_batch_spec *sp = g->spec;
+  int nworkers = sp->nworkers;
+  range ranges[MI_BATCH_MAX_WORKERS];
+  pthread_t threads[MI_BATCH_MAX_WORKERS];
+  int started[MI_BATCH_MAX_WORKERS] = {0};
+  atomic_store(&g->stop_at, INT_MAX);
+  atomic_store(&g->next, 0);
+  for (int i = 0; i < n; i++) atomic_store_explicit(&g->ready[i], 0, memory_order_relaxed);
+  for (int k = 0; k < nworkers; k++) {
+    ranges[k] = (range){g, phase, k + 1, 0, n};
+    started[k] = pthread_create(&threads[k], NULL, stage_worker, &ranges[k]) == 0;
+  }
+  breaker w = *b;
+  int rc = 0;
+  for (int i = 0; i < n && rc == 0; i++) {
+    while (!atomic_load_explicit(&g->ready[i], memory_order_acquire))
+      if (!decide_block(g, phase, 0, n)) sched_yield(); /* a worker has it in hand */
+    if (g->status[i] == FATAL) {
+      *e = g->why[i];
+      rc = e->code < 0 ? e->code : mi_err_set(e, MI_ESTORE, "%s", g->why[i].msg);
+    } else if (count(g, &w, i)) {
+      int row = g->max_row && w.run >= g->max_row;
+      stop_from(&g->sum->stop, &w, !row);
+      rc = 1;
+    } else if (g->status[i] == MI_BATCH_DECIDED) {
+      rc = sp->stage(sp->ctx, phase, i, e);
+    }
+  }
+  atomic_store(&g->stop_at, -1); /* the workers claim nothing more */
+  for (int k = 0; k < nworkers; k++)
+    if (started[k]) pthread_join(threads[k], NULL);
+  if (rc == 0) *b = w;
+  return rc;
 }
 
 /* ---- the breaker ------------------------------------------------------------ */
@@ -296,13 +374,17 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (;;) {
     if (!dry && mi_store_begin(g->s, e)) return chunk_error(g, e);
-    int n = 0, rc;
+    int n = 0, rc, audit_now = 0;
     int64_t last = after;
     rc = sp->read(sp->ctx, phase, after, g->cap, &n, &last, e);
     if (rc == 0 && n > 0) {
-      decide_chunk(g, phase, n);
       breaker b = g->b;
-      rc = walk(g, n, &b, e);
+      if (g->ready) {
+        rc = decide_staged(g, phase, n, &b, e);
+      } else {
+        decide_chunk(g, phase, n);
+        rc = walk(g, n, &b, e);
+      }
       if (rc == 1) {
         if (!dry) mi_store_rollback(g->s);
         return stop_error(g, phase, after, e);
@@ -319,7 +401,12 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
       char cp[48];
       checkpoint_text(sp, phase, after, cp, sizeof cp);
       if (!dry && g->job_id) rc = mi_job_update(g->s, g->job_id, "running", cp, NULL, g->opt->now, e);
-      if (!dry && rc == 0 && g->committed == 0 && g->opt->audit_action) rc = audit_first(g, cp, e);
+      /* Not "the first chunk": a run resumed at the end of a phase commits
+       * an empty chunk first, and its items would go without an entry. */
+      if (!dry && rc == 0 && !g->audited && g->opt->audit_action) {
+        rc = audit_first(g, cp, e);
+        audit_now = rc == 0;
+      }
     }
     if (!dry) {
       if (rc == 0) rc = mi_store_commit(g->s, e);
@@ -327,6 +414,7 @@ static int phase_loop(engine *g, int phase, int64_t after, mi_err *e) {
     }
     if (rc) return chunk_error(g, e);
     g->committed++;
+    if (audit_now) g->audited = 1;
     g->sum->items += n;
     p.done += n;
     p.elapsed = seconds_since(&t0);
@@ -398,6 +486,9 @@ int mi_batch_run(mi_store *s, const mi_batch_spec *spec, const mi_batch_options 
   g.status = malloc((size_t)g.cap);
   g.why = malloc((size_t)g.cap * sizeof *g.why);
   int rc = g.status && g.why ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (rc == 0 && spec->stage && spec->nworkers > 0 &&
+      !(g.ready = malloc((size_t)g.cap * sizeof *g.ready)))
+    rc = mi_err_set(e, MI_ENOMEM, "out of memory");
   if (rc == 0 && opt->failures) {
     static const char *const cols[] = {"id", "external_id", "error"};
     rc = mi_writer_open(opt->failures, MI_FORMAT_CSV, cols, 3, &g.failures, e);
@@ -417,5 +508,6 @@ int mi_batch_run(mi_store *s, const mi_batch_spec *spec, const mi_batch_options 
   }
   free(g.status);
   free(g.why);
+  free(g.ready);
   return rc;
 }

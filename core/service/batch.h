@@ -127,6 +127,15 @@ typedef struct mi_batch_spec {
    * a batch can write what apply() gathered with a few statements of many
    * rows. Returns 0 or a negative error (e), which rolls the chunk back. */
   int (*flush)(void *ctx, int phase, mi_err *e);
+  /* May be NULL; used only with workers (nworkers > 0). Called on the
+   * calling thread for each decided item in order, as soon as the breaker
+   * has counted it and while later items are still being decided, in the
+   * chunk's transaction: it may write what the decision changes (rolled
+   * back with the chunk if the breaker trips further on), so that the
+   * store's work runs beside the policy calls, but must count and report
+   * nothing (apply() still runs for every item once the chunk has passed
+   * the breaker). Returns 0 or a negative error (e). */
+  int (*stage)(void *ctx, int phase, int i, mi_err *e);
   /* The item's row id and external id, for the failure list. */
   void (*ident)(void *ctx, int i, int64_t *id, const char **external_id);
 } mi_batch_spec;

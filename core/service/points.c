@@ -35,6 +35,10 @@ typedef struct run {
   ev_item *ev;
   rv_item *rv;
   mi_points_decision *d; /* per event of the chunk */
+  /* With workers, entries are written as events are decided (b_stage):
+   * whether each event's entry went in (0: another writer's was there). */
+  signed char *inserted;
+  int staged;
   int n, cap;
   /* The figures of the chunk's customers, read in one pass before any event
    * of the chunk is decided (nothing of the chunk is written before then). */
@@ -101,7 +105,8 @@ static void event_view(const mi_point_event *ev, char date[11], mi_view_field *f
 /* One event through the policy, with its customer's figures of the chunk. Policy failures and negative points are
  * MI_BATCH_FAILED, figures that cannot be computed MI_BATCH_UNREADABLE, a
  * store error is returned. */
-static int decide_event(run *r, const mi_point_event *ev, mi_points_decision *d, mi_err *why) {
+static int decide_event(run *r, mi_policy *policy, const mi_point_event *ev, mi_points_decision *d,
+                        mi_err *why) {
   mi_view_field cf[MI_CUSTOMER_VIEW_FIELDS], ef[EVENT_VIEW_FIELDS];
   mi_view cv, evv;
   char date[11];
@@ -114,10 +119,16 @@ static int decide_event(run *r, const mi_point_event *ev, mi_points_decision *d,
   }
   mi_customer_view_make(&it->f, r->opt->as_of, cf, &cv);
   event_view(ev, date, ef, &evv);
-  if (mi_policy_call_points(r->policy, &evv, &cv, r->cfg, ev->occurred_at, d, why))
+  if (mi_policy_call_points(policy, &evv, &cv, r->cfg, ev->occurred_at, d, why))
     return MI_BATCH_FAILED;
+  if (d->has_points && d->points < 0 && !d->line) { /* again, noting lines, to name its line */
+    mi_policy_track_lines(policy, 1);
+    int rc = mi_policy_call_points(policy, &evv, &cv, r->cfg, ev->occurred_at, d, why);
+    mi_policy_track_lines(policy, 0);
+    if (rc) return MI_BATCH_FAILED;
+  }
   if (d->has_points && d->points < 0) {
-    mi_err_setpos(why, MI_EPOLICY, mi_policy_path(r->policy), d->line, 0,
+    mi_err_setpos(why, MI_EPOLICY, mi_policy_path(policy), d->line, 0,
                   "points() gave %lld points; an event earns 0 or more (a correction is an "
                   "adjustment, not an event) (event %s)",
                   (long long)d->points, ev->external_id);
@@ -126,16 +137,10 @@ static int decide_event(run *r, const mi_point_event *ev, mi_points_decision *d,
   return MI_BATCH_DECIDED;
 }
 
-/* A decided event into the ledger (unless dry-run). */
-static int credit(run *r, mi_point_source src, const mi_point_event *ev,
-                  const mi_points_decision *d, mi_err *e) {
-  if (!d->has_points || d->points == 0) {
-    r->sum->skipped++;
-    return 0;
-  }
-  r->sum->credited++;
-  r->sum->points += d->points;
-  if (r->opt->batch.dry_run) return 0;
+/* The entry of a decided event that earns; *inserted 0 when another writer
+ * credited it in between. */
+static int write_entry(run *r, mi_point_source src, const mi_point_event *ev,
+                       const mi_points_decision *d, int *inserted, mi_err *e) {
   char key[200], source[96];
   if (mi_point_key_earn(src, ev->external_id, key, sizeof key))
     return mi_err_set(e, MI_EINVAL, "event id '%s' is too long for a ledger key", ev->external_id);
@@ -146,7 +151,28 @@ static int credit(run *r, mi_point_source src, const mi_point_event *ev,
                        .created_at = r->opt->batch.now};
   int rc = mi_ledger_append(r->s, &l, NULL, e);
   if (rc < 0) return rc;
-  if (rc == MI_PUT_UNCHANGED) { /* another writer credited it in between */
+  *inserted = rc != MI_PUT_UNCHANGED;
+  return 0;
+}
+
+/* A decided event (item i) counted and into the ledger (unless dry-run, or
+ * b_stage wrote it already). */
+static int credit(run *r, mi_point_source src, int i, mi_err *e) {
+  const mi_point_event *ev = &r->ev[i].ev;
+  const mi_points_decision *d = &r->d[i];
+  if (!d->has_points || d->points == 0) {
+    r->sum->skipped++;
+    return 0;
+  }
+  r->sum->credited++;
+  r->sum->points += d->points;
+  if (r->opt->batch.dry_run) return 0;
+  int inserted = r->inserted[i];
+  if (!r->staged) {
+    int rc = write_entry(r, src, ev, d, &inserted, e);
+    if (rc) return rc;
+  }
+  if (!inserted) { /* another writer credited it in between */
     r->sum->credited--;
     r->sum->points -= d->points;
   }
@@ -212,6 +238,7 @@ static int b_read(void *ctx, int phase, int64_t after, int limit, int *n, int64_
                   mi_err *e) {
   run *r = ctx;
   chunk_clear(r);
+  r->staged = 0;
   int rc = phase < REVERSALS ? mi_point_events_uncredited(r->s, phase_source[phase], r->opt->as_of,
                                                           after, limit, collect_event, r, e)
                              : mi_point_reversals_pending(r->s, phase_source[phase], after, limit,
@@ -230,12 +257,30 @@ static int b_read(void *ctx, int phase, int64_t after, int limit, int *n, int64_
   return rc;
 }
 
+/* Runs on a worker thread for a state > 0: it touches only its state, its
+ * item and the chunk's figures (read only), never the store. */
 static int b_decide(void *ctx, int phase, int i, int state, mi_err *why) {
-  (void)state; /* one state: the points batch runs no worker states */
   run *r = ctx;
   if (phase >= REVERSALS) return MI_BATCH_DECIDED; /* no policy: the entry says what to take */
   memset(&r->d[i], 0, sizeof r->d[i]);
-  return decide_event(r, &r->ev[i].ev, &r->d[i], why);
+  mi_policy *p = state == 0 ? r->policy : r->opt->workers[state - 1];
+  return decide_event(r, p, &r->ev[i].ev, &r->d[i], why);
+}
+
+/* With workers: event i is decided and counted by the breaker; its entry is
+ * written now, while later events are decided (b_apply counts it). */
+static int b_stage(void *ctx, int phase, int i, mi_err *e) {
+  run *r = ctx;
+  if (phase >= REVERSALS) return 0; /* b_apply does the reversals */
+  r->staged = 1;
+  const mi_points_decision *d = &r->d[i];
+  int inserted = 0;
+  if (!r->opt->batch.dry_run && d->has_points && d->points != 0) {
+    int rc = write_entry(r, phase_source[phase], &r->ev[i].ev, d, &inserted, e);
+    if (rc) return rc;
+  }
+  r->inserted[i] = (signed char)inserted;
+  return 0;
 }
 
 static int b_apply(void *ctx, int phase, int i, int status, mi_err *e) {
@@ -246,7 +291,7 @@ static int b_apply(void *ctx, int phase, int i, int status, mi_err *e) {
     r->sum->failed++;
     return 0;
   }
-  return credit(r, phase_source[phase], &r->ev[i].ev, &r->d[i], e);
+  return credit(r, phase_source[phase], i, e);
 }
 
 static void b_ident(void *ctx, int i, int64_t *id, const char **external_id) {
@@ -267,8 +312,13 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   r.rv = calloc((size_t)r.cap, sizeof *r.rv);
   r.d = calloc((size_t)r.cap, sizeof *r.d);
   r.ids = calloc((size_t)r.cap, sizeof *r.ids);
-  if (!r.ev || !r.rv || !r.d || !r.ids || mi_facts_chunk_init(&r.facts, r.cap, e)) {
-    free(r.ev), free(r.rv), free(r.d), free(r.ids), mi_facts_chunk_free(&r.facts);
+  r.inserted = calloc((size_t)r.cap, sizeof *r.inserted);
+  if (opt->nworkers < 0 || opt->nworkers > MI_BATCH_MAX_WORKERS || (opt->nworkers && !opt->workers)) {
+    free(r.ev), free(r.rv), free(r.d), free(r.ids), free(r.inserted);
+    return mi_err_set(e, MI_EINVAL, "between 0 and %d worker policy states", MI_BATCH_MAX_WORKERS);
+  }
+  if (!r.ev || !r.rv || !r.d || !r.ids || !r.inserted || mi_facts_chunk_init(&r.facts, r.cap, e)) {
+    free(r.ev), free(r.rv), free(r.d), free(r.ids), free(r.inserted), mi_facts_chunk_free(&r.facts);
     return mi_err_set(e, MI_ENOMEM, "out of memory");
   }
   /* The job key names the moment and the policy text: the same run resumes. */
@@ -277,12 +327,29 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   snprintf(key, sizeof key, "eval-points:%s:%s", date, mi_policy_digest(policy));
   mi_batch_spec spec = {.what = "eval points", .job_kind = "eval-points", .job_key = key,
                         .item = "event", .items = "events", .policy = mi_policy_path(policy),
-                        .phases = phases, .nphases = NPHASES, .ctx = &r, .read = b_read,
-                        .decide = b_decide, .apply = b_apply, .ident = b_ident};
+                        .phases = phases, .nphases = NPHASES, .nworkers = opt->nworkers,
+                        .ctx = &r, .read = b_read, .decide = b_decide, .apply = b_apply,
+                        .stage = b_stage, .ident = b_ident};
   mi_batch_options bo = opt->batch;
   bo.chunk = r.cap;
-  mi_batch_summary bs;
-  int rc = mi_batch_run(s, &spec, &bo, &bs, e);
+  mi_batch_summary bs = {0};
+  /* The batch keeps no line of each return (policy.h). */
+  mi_policy_track_lines(policy, 0);
+  for (int k = 0; k < opt->nworkers; k++) mi_policy_track_lines(opt->workers[k], 0);
+  /* Every entry written is made here from checked values (points > 0 from
+   * the hook or < 0 taking back an entry read in the same transaction, a
+   * reason of 1..500 bytes, a key that fits, a customer read with its
+   * event), so SQLite's CHECK and foreign-key checks are off for the run, as
+   * for an import: the kind's IN list alone built a table for every entry. */
+  int prechecked = 0, rc = 0;
+  if (!opt->batch.dry_run) prechecked = (rc = mi_store_prechecked(s, 1, e)) == 0;
+  if (rc == 0) rc = mi_batch_run(s, &spec, &bo, &bs, e);
+  if (prechecked) {
+    mi_err pe;
+    if (mi_store_prechecked(s, 0, &pe) && rc == 0) *e = pe, rc = pe.code;
+  }
+  mi_policy_track_lines(policy, 1);
+  for (int k = 0; k < opt->nworkers; k++) mi_policy_track_lines(opt->workers[k], 1);
   memcpy(sum->resumed, bs.resumed, sizeof sum->resumed);
   sum->stop = bs.stop;
   chunk_clear(&r);
@@ -290,6 +357,7 @@ int mi_points_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   free(r.rv);
   free(r.d);
   free(r.ids);
+  free(r.inserted);
   mi_facts_chunk_free(&r.facts);
   return rc;
 }

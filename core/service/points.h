@@ -27,6 +27,10 @@ typedef struct mi_points_run_options {
    * entries), breaker, failures, progress (phases "orders", "responses",
    * "feedback", "referrals", "reversals", "referral_reversals") */
   mi_batch_options batch;
+  /* --jobs: extra states of the same policy (each used by one thread) that
+   * decide events while the calling thread reads and writes (0 .. 15). */
+  mi_policy **workers;
+  int nworkers;
 } mi_points_run_options;
 
 typedef struct mi_points_run_summary {

@@ -23,10 +23,14 @@ typedef struct run {
    * (store/customer_facts.c), and the policy's decision on each. */
   mi_facts_chunk chunk;
   mi_tier_decision *d;
-  /* The chunk's changes, stored together by b_flush (apply gathers them). */
+  /* The chunk's changes, stored together by b_flush (apply gathers them;
+   * with workers, b_stage does, and stores them by the STAGE_WRITE while
+   * the policy calls go on); the first `written` of them are stored. */
   mi_tier_change *changes;
-  int nchanges;
+  int nchanges, written, staged;
 } run;
+
+enum { STAGE_WRITE = 128 }; /* changes stored together while a chunk is decided */
 
 static void count_transition(mi_tier_run_summary *sum, const char *from, const char *to) {
   from = from ? from : "-";
@@ -57,7 +61,7 @@ static int b_read(void *ctx, int phase, int64_t after, int limit, int *n, int64_
   (void)phase;
   run *r = ctx;
   mi_facts_chunk_clear(&r->chunk);
-  r->nchanges = 0; /* what a rolled-back chunk gathered is gone with it */
+  r->nchanges = r->written = r->staged = 0; /* what a rolled-back chunk gathered is gone with it */
   int rc = mi_customer_facts_each(r->s, r->opt->as_of, after, limit, mi_facts_chunk_add,
                                   mi_facts_chunk_add_unreadable, &r->chunk, e);
   if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading customers");
@@ -105,19 +109,38 @@ static int b_apply(void *ctx, int phase, int i, int status, mi_err *e) {
     const char *row[] = {f->external_id, f->tier, d->tier, d->reason};
     if (mi_writer_row(r->diff, row, e)) return e->code;
   }
-  if (r->opt->batch.dry_run) return 0;
+  if (r->opt->batch.dry_run || r->staged) return 0;
   /* f->tier was read in this transaction: it is the tier being replaced. */
   r->changes[r->nchanges++] = (mi_tier_change){f->id, f->tier, d->tier, d->reason};
   return 0;
 }
 
+static int write_changes(run *r, mi_err *e) {
+  int from = r->written;
+  r->written = r->nchanges;
+  return mi_tier_set_many(r->s, r->changes + from, r->nchanges - from, mi_policy_path(r->policy),
+                          r->job_id, r->opt->batch.now, e);
+}
+
+/* With workers: item i is decided and counted by the breaker; its change is
+ * gathered and stored with others while later items are decided. */
+static int b_stage(void *ctx, int phase, int i, mi_err *e) {
+  (void)phase;
+  run *r = ctx;
+  const mi_customer_facts *f = &r->chunk.items[i].f;
+  const mi_tier_decision *d = &r->d[i];
+  r->staged = 1;
+  if (r->opt->batch.dry_run || (f->tier && !strcmp(f->tier, d->tier))) return 0;
+  r->changes[r->nchanges++] = (mi_tier_change){f->id, f->tier, d->tier, d->reason};
+  return r->nchanges - r->written >= STAGE_WRITE ? write_changes(r, e) : 0;
+}
+
 static int b_flush(void *ctx, int phase, mi_err *e) {
   (void)phase;
   run *r = ctx;
-  int n = r->nchanges;
-  r->nchanges = 0;
-  return mi_tier_set_many(r->s, r->changes, n, mi_policy_path(r->policy), r->job_id,
-                          r->opt->batch.now, e);
+  int rc = write_changes(r, e);
+  r->nchanges = r->written = 0;
+  return rc;
 }
 
 static void b_ident(void *ctx, int i, int64_t *id, const char **external_id) {
@@ -153,19 +176,34 @@ int mi_tiers_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
                         .policy = mi_policy_path(policy), .nworkers = opt->nworkers, .ctx = &r,
                         .job_id = &r.job_id, /* the history names the job */
                         .count = b_count, .read = b_read, .decide = b_decide, .apply = b_apply,
-                        .flush = b_flush, .ident = b_ident};
+                        .flush = b_flush, .stage = b_stage, .ident = b_ident};
   mi_batch_options bo = opt->batch;
   bo.chunk = cap;
   mi_batch_summary bs;
+  /* No line of each return to note: the batch keeps none (policy.h). */
+  mi_policy_track_lines(policy, 0);
+  for (int k = 0; k < opt->nworkers; k++) mi_policy_track_lines(opt->workers[k], 0);
+  /* Every value written is checked before (the tier is one of the
+   * configuration, the reason 1..500 bytes, the old tier another, the
+   * customer and the job read in the same transaction), so SQLite's CHECK
+   * and foreign-key checks are off for the run, as for an import. */
+  int prechecked = 0;
+  if (rc == 0 && !opt->batch.dry_run) prechecked = (rc = mi_store_prechecked(s, 1, e)) == 0;
   if (rc == 0) {
     rc = mi_batch_run(s, &spec, &bo, &bs, e);
     summary->resumed_after = bs.resumed_after;
     summary->stop = bs.stop;
   }
+  if (prechecked) {
+    mi_err pe;
+    if (mi_store_prechecked(s, 0, &pe) && rc == 0) *e = pe, rc = pe.code;
+  }
   if (r.diff) {
     mi_err we;
     if (mi_writer_close(r.diff, &we) && rc == 0) *e = we, rc = we.code;
   }
+  mi_policy_track_lines(policy, 1);
+  for (int k = 0; k < opt->nworkers; k++) mi_policy_track_lines(opt->workers[k], 1);
   mi_facts_chunk_free(&r.chunk);
   free(r.d);
   free(r.changes);

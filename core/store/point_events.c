@@ -14,14 +14,18 @@
  * than once for every chunk that holds one of their orders (in id order a
  * customer's orders are spread over the whole run). The stream goes on after
  * the order ?2 by its place in that order: ?4..?6 are its customer_id,
- * ordered_at and amount_minor (read by orders_after below). */
+ * ordered_at and amount_minor (read by orders_after below). The status test
+ * is written +o.status so that SQLite does not take it as an equality on the
+ * index: with it, the planner sorted each run of equal keys in a temporary
+ * b-tree (one cleared per order, a tenth of the points run), although the
+ * index gives the order already. */
 static const char orders_sql[] =
     "SELECT o.id, o.external_id, o.customer_id, c.external_id, o.amount_minor, o.currency,"
     " o.ordered_at, o.status, NULL"
     " FROM orders o JOIN customers c ON c.id = o.customer_id"
     " WHERE (o.customer_id, o.ordered_at, o.status, o.amount_minor, o.id)"
     "   > (?4, ?5, 'completed', ?6, ?2)"
-    " AND o.status = 'completed' AND o.ordered_at <= ?1"
+    " AND +o.status = 'completed' AND o.ordered_at <= ?1"
     " AND NOT EXISTS (SELECT 1 FROM loyalty_ledger l"
     "   WHERE l.idempotency_key = 'order:' || o.external_id || ':earn')"
     " ORDER BY o.customer_id, o.ordered_at, o.status, o.amount_minor, o.id LIMIT ?3";
