@@ -44,7 +44,8 @@ static const mi_hook_field staff_figures_fields[] = {
     {"period", 's'}, {"tickets", 'i'}, {"resolved", 'i'}, {"complaints_handled", 'i'},
     {"sla_tickets", 'i'}, {"first_response_met", 'n'}, {"resolution_met", 'n'},
     {"median_resolution_hours", 'n'}, {"responses", 'i'}, {"satisfied_share", 'n'},
-    {"satisfied_ci_lower", 'n'}, {"satisfied_ci_upper", 'n'}, {"complaints", 'i'}, {NULL, 0}};
+    {"satisfied_ci_lower", 'n'}, {"satisfied_ci_upper", 'n'}, {"complaints", 'i'},
+    {"complaints_accountable", 'i'}, {NULL, 0}};
 static const mi_hook_field frame_fields[] = {
     {"external_id", 's'}, {"kind", 's'}, {"region", 's'}, {"industry", 's'}, {"tier", 's'},
     {"tenure_days", 'i'}, {"consent_email", 'b'}, {"consent_sms", 'b'}, {"consent_phone", 'b'},
