@@ -41,13 +41,7 @@ if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
 
-count() { # NAME VALUE: a whole number with an optional k or M suffix
-    local v=$2 m=1
-    case $v in *k | *K) m=1000 v=${v%?} ;; *M | *m) m=1000000 v=${v%?} ;; esac
-    [[ $v =~ ^[0-9]+$ ]] || die "$1 must be a whole number like 100000, 100k or 1M, not '$2'"
-    echo $((v * m))
-}
-n=$(count BENCH_RESPONSES "${BENCH_RESPONSES:-1000000}")
+n=$(bench_count BENCH_RESPONSES "${BENCH_RESPONSES:-1000000}")
 ((n >= 1000)) || die "BENCH_RESPONSES must be at least 1000"
 nc=$((n / 10))
 jobs=${BENCH_JOBS:-1}

@@ -1,4 +1,4 @@
-# Shared by bench/run.sh and bench/tiers.sh: checking the build and the tools,
+# Shared by the scripts of bench/: checking the build and the tools, counts,
 # the work folder, and timing commands. Sourced, not run.
 
 die() { echo "bench: $*" >&2; exit 2; }
@@ -41,6 +41,15 @@ bench_workdir() {
     free_kb=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
     ((free_kb > $1)) ||
         die "not enough space in $work: about $(($1 / 1024)) MB needed, $((free_kb / 1024)) MB free (set BENCH_DIR or BENCH_SCALE)"
+}
+
+# bench_count NAME VALUE: a whole number with an optional k or M suffix
+# (100000, 100k, 10M), or dies naming the variable.
+bench_count() {
+    local v=$2 m=1
+    case $v in *k | *K) m=1000 v=${v%?} ;; *M | *m) m=1000000 v=${v%?} ;; esac
+    [[ $v =~ ^[0-9]+$ ]] || die "$1 must be a whole number like 100000, 100k or 10M, not '$2'"
+    echo $((v * m))
 }
 
 now() { echo "${EPOCHREALTIME/,/.}"; }

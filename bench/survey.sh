@@ -72,14 +72,8 @@ if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
 
-count() { # NAME VALUE: a whole number with an optional k or M suffix
-    local v=$2 m=1
-    case $v in *k | *K) m=1000 v=${v%?} ;; *M | *m) m=1000000 v=${v%?} ;; esac
-    [[ $v =~ ^[0-9]+$ ]] || die "$1 must be a whole number like 100000, 100k or 10M, not '$2'"
-    echo $((v * m))
-}
-n_resp=$(count BENCH_RESPONSES "${BENCH_RESPONSES:-10000000}")
-n_r=$(count BENCH_R_ROWS "${BENCH_R_ROWS:-1000000}")
+n_resp=$(bench_count BENCH_RESPONSES "${BENCH_RESPONSES:-10000000}")
+n_r=$(bench_count BENCH_R_ROWS "${BENCH_R_ROWS:-1000000}")
 ((n_resp >= 1000)) || die "BENCH_RESPONSES=$n_resp is too small (at least 1000)"
 ((n_r <= n_resp)) || n_r=$n_resp
 ((n_r >= 400)) || die "BENCH_R_ROWS=$n_r is too small (at least 400)"
