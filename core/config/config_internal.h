@@ -95,6 +95,9 @@ int mi_cfg_bool(const mi_cfg_ctx *c, const mi_ynode *n, bool *out);
 int mi_cfg_word(const mi_cfg_ctx *c, const mi_ynode *n, const char *const *words, const char *what,
                 int *out);
 int mi_cfg_duration(const mi_cfg_ctx *c, const mi_ynode *n, int64_t *seconds);
+/* A list of one to three of the channels a customer consents to (email, sms,
+ * phone), each once, in order into out[3]; *n counts what was stored. */
+int mi_cfg_consent_channels(const mi_cfg_ctx *c, const mi_ynode *n, char **out, size_t *count);
 /* An SLA target (mi_config_parse_sla_time); whether it fits the rule's calendar
  * is load_sla.c's to check. */
 int mi_cfg_sla_time(const mi_cfg_ctx *c, const mi_ynode *n, mi_config_sla_time *t);

@@ -9,7 +9,6 @@
 int mi_cfg_load_followup(const mi_cfg_ctx *c, const mi_ynode *n) {
   static const char *const keys[] = {"delay", "survey", "channels", NULL};
   static const char *const required[] = {"delay", NULL};
-  static const char *const channels[] = {"email", "sms", "phone", NULL};
   mi_config_followup *f = &c->cfg->followup;
   const mi_ynode *v;
   int rc;
@@ -29,17 +28,7 @@ int mi_cfg_load_followup(const mi_cfg_ctx *c, const mi_ynode *n) {
     f->nchannels = 1;
     return f->channels[0] ? 0 : MI_ENOMEM;
   }
-  if ((rc = mi_cfg_want_list(c, v, "channels"))) return rc;
-  if (!v->n || v->n > 3) return mi_cfg_fail(c, v, "channels: list one to three of email, sms, phone");
-  for (size_t i = 0; i < v->n; i++) {
-    int k;
-    if ((rc = mi_cfg_word(c, v->items[i], channels, "channel", &k))) return rc;
-    for (size_t j = 0; j < f->nchannels; j++)
-      if (!strcmp(f->channels[j], channels[k]))
-        return mi_cfg_fail(c, v->items[i], "channel '%s' is listed twice", channels[k]);
-    if (!(f->channels[f->nchannels] = mi_cfg_strdup(c, channels[k]))) return MI_ENOMEM;
-    f->nchannels++;
-  }
+  if ((rc = mi_cfg_consent_channels(c, v, f->channels, &f->nchannels))) return rc;
   return 0;
 }
 
@@ -58,6 +47,23 @@ int mi_cfg_load_care(const mi_cfg_ctx *c, const mi_ynode *n) {
     int k;
     if ((rc = mi_cfg_word(c, v, periods, "period", &k))) return rc;
     care->per = (mi_config_period)(MI_CONFIG_PERIOD_MONTH + k);
+  }
+  return 0;
+}
+
+int mi_cfg_consent_channels(const mi_cfg_ctx *c, const mi_ynode *v, char **out, size_t *count) {
+  static const char *const channels[] = {"email", "sms", "phone", NULL};
+  int rc;
+  if ((rc = mi_cfg_want_list(c, v, "channels"))) return rc;
+  if (!v->n || v->n > 3) return mi_cfg_fail(c, v, "channels: list one to three of email, sms, phone");
+  for (size_t i = 0; i < v->n; i++) {
+    int k;
+    if ((rc = mi_cfg_word(c, v->items[i], channels, "channel", &k))) return rc;
+    for (size_t j = 0; j < *count; j++)
+      if (!strcmp(out[j], channels[k]))
+        return mi_cfg_fail(c, v->items[i], "channel '%s' is listed twice", channels[k]);
+    if (!(out[*count] = mi_cfg_strdup(c, channels[k]))) return MI_ENOMEM;
+    (*count)++;
   }
   return 0;
 }

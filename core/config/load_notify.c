@@ -54,7 +54,6 @@ static int check_template(const mi_cfg_ctx *c, const mi_ynode *n, const char *te
 int mi_cfg_load_notify(const mi_cfg_ctx *c, const mi_ynode *n) {
   static const char *const keys[] = {"channels", "kinds", "templates", NULL};
   static const char *const required[] = {"channels", "templates", NULL};
-  static const char *const channels[] = {"email", "sms", "phone", NULL};
   static const char *const events[] = {"received", "stage", "reply", "resolved", NULL};
   mi_config_notify *f = &c->cfg->notify;
   const mi_ynode *v;
@@ -63,17 +62,7 @@ int mi_cfg_load_notify(const mi_cfg_ctx *c, const mi_ynode *n) {
   if ((rc = mi_cfg_check_keys(c, n, keys, required, "notify"))) return rc;
   f->enabled = true;
   v = mi_cfg_get(n, "channels");
-  if ((rc = mi_cfg_want_list(c, v, "channels"))) return rc;
-  if (!v->n || v->n > 3) return mi_cfg_fail(c, v, "channels: list one to three of email, sms, phone");
-  for (size_t i = 0; i < v->n; i++) {
-    int k;
-    if ((rc = mi_cfg_word(c, v->items[i], channels, "channel", &k))) return rc;
-    for (size_t j = 0; j < f->nchannels; j++)
-      if (!strcmp(f->channels[j], channels[k]))
-        return mi_cfg_fail(c, v->items[i], "channel '%s' is listed twice", channels[k]);
-    if (!(f->channels[f->nchannels] = mi_cfg_strdup(c, channels[k]))) return MI_ENOMEM;
-    f->nchannels++;
-  }
+  if ((rc = mi_cfg_consent_channels(c, v, f->channels, &f->nchannels))) return rc;
   if ((v = mi_cfg_get(n, "kinds"))) {
     if ((rc = mi_cfg_want_list(c, v, "kinds (ticket kinds the customer is told about)"))) return rc;
     if (!v->n) return mi_cfg_fail(c, v, "kinds: list at least one, or leave it out for every kind");
