@@ -46,14 +46,8 @@ if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 bench_setup "$1"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time is not installed (apt-get install time); it measures the peak RSS"
 
-count() { # NAME VALUE: a whole number with an optional k or M suffix
-    local v=$2 m=1
-    case $v in *k | *K) m=1000 v=${v%?} ;; *M | *m) m=1000000 v=${v%?} ;; esac
-    [[ $v =~ ^[0-9]+$ ]] || die "$1 must be a whole number like 100000, 100k or 100M, not '$2'"
-    echo $((v * m))
-}
-n_resp=$(count BENCH_RESPONSES "${BENCH_RESPONSES:-100M}")
-part=$(count BENCH_PART "${BENCH_PART:-10M}")
+n_resp=$(bench_count BENCH_RESPONSES "${BENCH_RESPONSES:-100M}")
+part=$(bench_count BENCH_PART "${BENCH_PART:-10M}")
 ((n_resp >= 1000)) || die "BENCH_RESPONSES=$n_resp is too small (at least 1000)"
 ((part >= 1000)) || die "BENCH_PART=$part is too small (at least 1000)"
 n_cust=$((n_resp / 10))
@@ -115,7 +109,7 @@ importer=$work/import-part.sh
     echo 'set -o pipefail'
     printf '{ printf "%%s\\n" %q; cat; } | /usr/bin/time -v -o %q/responses-"${FILE##*/}".time' "$(head -n 1 "$data/responses.csv")" "$out"
     printf ' %q' "${m[@]}" import responses /dev/stdin --format csv
-    printf ' >>%q/responses.out 2>>%q/responses.err\n' "$out" "$out"
+    printf ' >>%q/responses.out 2>>%q/responses.err || exit 1\n' "$out" "$out"
     echo 'echo "bench: ${FILE##*/} imported" >&2'
 } >"$importer"
 parts=$(((n_resp + part - 1) / part))
