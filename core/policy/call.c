@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -95,4 +96,16 @@ int mi_pol_fail(mi_policy *p, int line, const mi_view *input, mi_err *e, const c
   count_failure(p, input, MI_POL_HIT_NONE);
   set_error(e, p->path, line, input, msg);
   return MI_EPOLICY;
+}
+
+void mi_pol_rerun_for_line(mi_policy *p, lua_CFunction fn, void *ud, char *bad, size_t size) {
+  char *first = strdup(bad);
+  if (!first) return; /* the line stays unknown */
+  bad[0] = '\0';
+  mi_err ignored;
+  /* no input: a failure here is not counted as one more */
+  int same = mi_pol_pcall(p, &p->rt, fn, ud, 1, NULL, &ignored) == 0 && !strcmp(bad, first);
+  if (!same) p->rt.b->ret_line = 0;
+  snprintf(bad, size, "%s", first);
+  free(first);
 }

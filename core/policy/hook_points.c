@@ -168,21 +168,6 @@ static int points_body(lua_State *L) {
   return 0;
 }
 
-/* The result was refused in a call that noted no lines: the same call again,
- * noting them, names the line of the refused return. The first call's
- * verdict stands; when the second does not give the same one (a budget ran
- * out on a loaded machine), the line stays unknown (0). */
-static void rerun_for_line(mi_policy *p, points_ctx *c) {
-  char first[sizeof c->bad];
-  memcpy(first, c->bad, sizeof first);
-  c->bad[0] = '\0';
-  mi_err ignored;
-  /* no input: a failure here is not counted as one more */
-  int same = mi_pol_pcall(p, &p->rt, points_body, c, 1, NULL, &ignored) == 0 && !strcmp(c->bad, first);
-  if (!same) p->rt.b->ret_line = 0;
-  memcpy(c->bad, first, sizeof first);
-}
-
 int mi_policy_call_points(mi_policy *p, const mi_view *event, const mi_view *customer,
                           const mi_config *cfg, int64_t from, mi_points_decision *out,
                           mi_err *e) {
@@ -194,7 +179,8 @@ int mi_policy_call_points(mi_policy *p, const mi_view *event, const mi_view *cus
   points_ctx c = {.p = p, .event = event, .customer = customer, .cfg = cfg, .from = from, .out = out};
   p->counters.calls++;
   int rc = mi_pol_pcall(p, &p->rt, points_body, &c, !p->no_lines, event, e);
-  if (!rc && c.bad[0] && p->no_lines) rerun_for_line(p, &c);
+  if (!rc && c.bad[0] && p->no_lines)
+    mi_pol_rerun_for_line(p, points_body, &c, c.bad, sizeof c.bad);
   int line = p->rt.b->ret_line;
   if (!rc && c.bad[0]) rc = mi_pol_fail(p, line, event, e, "%s", c.bad);
   if (rc) {

@@ -75,21 +75,6 @@ static void check(lua_State *L, tier_ctx *c) {
   memcpy(c->out->reason, reason, rl + 1);
 }
 
-/* The result was refused in a call that noted no lines: the same call again,
- * noting them, names the line of the refused return. The first call's
- * verdict stands; when the second does not give the same one (a budget ran
- * out on a loaded machine), the line stays unknown (0). */
-static void rerun_for_line(mi_policy *p, tier_ctx *c) {
-  char first[sizeof c->bad];
-  memcpy(first, c->bad, sizeof first);
-  c->bad[0] = '\0';
-  mi_err ignored;
-  /* no input: a failure here is not counted as one more */
-  int same = mi_pol_pcall(p, &p->rt, tier_body, c, 1, NULL, &ignored) == 0 && !strcmp(c->bad, first);
-  if (!same) p->rt.b->ret_line = 0;
-  memcpy(c->bad, first, sizeof first);
-}
-
 int mi_policy_call_tier(mi_policy *p, const mi_view *customer, const mi_config *cfg,
                         mi_tier_decision *out, mi_err *e) {
   if (out) memset(out, 0, sizeof *out);
@@ -99,7 +84,7 @@ int mi_policy_call_tier(mi_policy *p, const mi_view *customer, const mi_config *
   tier_ctx c = {.p = p, .view = customer, .cfg = cfg, .out = out};
   p->counters.calls++;
   int rc = mi_pol_pcall(p, &p->rt, tier_body, &c, !p->no_lines, customer, e);
-  if (!rc && c.bad[0] && p->no_lines) rerun_for_line(p, &c);
+  if (!rc && c.bad[0] && p->no_lines) mi_pol_rerun_for_line(p, tier_body, &c, c.bad, sizeof c.bad);
   int line = p->rt.b->ret_line;
   if (!rc && c.bad[0]) rc = mi_pol_fail(p, line, customer, e, "%s", c.bad);
   if (rc) { /* e.g. a budget hit in a coroutine after the results were copied */

@@ -191,6 +191,12 @@ void mi_pol_value_free(mi_config_value *v);
  * the innermost policy frame and "(<kind> <id>)" when input is not NULL. */
 int mi_pol_pcall(mi_policy *p, mi_pol_rt *rt, lua_CFunction fn, void *ud, int track_ret, const mi_view *input,
                  mi_err *e);
+/* After a call that noted no lines (p->no_lines) and whose result was
+ * refused with the message in bad[size]: runs fn once more noting them, so
+ * that the refused return's line is known. The first call's verdict (bad)
+ * stands; when the second gives another one (a budget ran out on a loaded
+ * machine), the line stays unknown (0). */
+void mi_pol_rerun_for_line(mi_policy *p, lua_CFunction fn, void *ud, char *bad, size_t size);
 /* A failure found in C after a successful call (a nonsense return): counts
  * it and fills e like mi_pol_pcall does. Returns MI_EPOLICY. */
 int mi_pol_fail(mi_policy *p, int line, const mi_view *input, mi_err *e, const char *fmt, ...)
