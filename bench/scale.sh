@@ -12,6 +12,9 @@
 #       time; one import of all N would hold a write-ahead log as large as
 #       the database until it commits
 #   manyi survey score csat, and survey score csat --by tier
+# then checks the score's counts against awk's count over the CSV (the CSAT
+# top-2-box and NPS classes; every response weighs 1) and times awk as a
+# floor for one pass over the data.
 # and prints the wall time and peak RSS (/usr/bin/time -v) of each step: for
 # the import the sum of the parts' times and the largest part's RSS. The
 # score's peak RSS must not grow with N (issue 14's T4 bound, 64 MB). There is
@@ -40,7 +43,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 
-usage() { sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,37p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 if [[ $# -eq 1 && ($1 == -h || $1 == --help) ]]; then usage; exit 0; fi
 [[ $# -eq 1 ]] || { usage >&2; exit 2; }
 bench_setup "$1"
@@ -133,6 +136,24 @@ timed score_tier "${score[@]}" --by tier || true
 scored=$(jq -r '.responses' "$out/score.out" 2>/dev/null || echo -)
 [[ $scored == "$n_resp" ]] || { echo "bench: the score counts $scored responses, expected $n_resp" >&2; rc=1; }
 
+# The score's counts against awk over the CSV (every response weighs 1, so
+# CSAT's n and top-2-box count and NPS's n, promoters and detractors are
+# counts). The generator quotes only the comment, the last column, so a
+# split on commas finds the scale answers.
+t0=$(now)
+expected=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; o = c["q_overall"]; p = c["q_nps"]; next }
+    $o != "" { n++; if ($o >= 4) x++ }
+    $p != "" { m++; if ($p >= 9) pr++; else if ($p <= 6) de++ }
+    END { printf "%d %d %d %d %d", n, x, m, pr, de }' "$data/responses.csv")
+secs[check]=$(elapsed "$t0" "$(now)")
+got=$(jq -r '"\(.csat.n) \(.csat.x) \(.nps.n) \(.nps.n_promoters) \(.nps.n_detractors)"' "$out/score.out" 2>/dev/null || echo -)
+if [[ $got == "$expected" ]]; then
+    echo "check: CSAT n, top-2-box, NPS n, promoters, detractors equal awk's count of the CSV ($got)"
+else
+    echo "bench: the score's counts ($got) differ from awk's count of the CSV ($expected)" >&2
+    rc=1
+fi
+
 echo
 echo "versions: $("$manyi" --version 2>/dev/null | head -n 1); database $(mb "$db")"
 printf '%-44s %12s %10s %10s %12s\n' step rows "wall s" "RSS MB" "rows/s"
@@ -146,4 +167,5 @@ line "manyi import customers" "$n_cust" customers
 line "manyi import responses ($parts parts)" "$n_resp" responses
 line "manyi survey score csat" "$n_resp" score
 line "manyi survey score csat --by tier" "$n_resp" score_tier
+line "awk: the same counts over the CSV" "$n_resp" check
 exit $rc
