@@ -549,6 +549,21 @@ static void test_alert(void **state) {
   assert_string_equal(d.reason, "2 我要投诉 nil C9 nil");
   assert_int_equal(mi_policy_call_alert(f->p, response_view(&a, "seen"), &a.customer, ticket(&t, "T1"), f->cfg, &d, &e), 0);
   assert_non_null(strstr(d.reason, "C9 table"));
+  /* The views are kept and refilled from call to call, their answers record
+   * too: the next call sees its own answers, and a record of other
+   * questions has none of the last one's fields. */
+  response_view(&a, "seen");
+  a.af[0].i = 5;
+  a.af[1] = (mi_view_field){.name = "q2", .type = MI_VIEW_NIL};
+  a.af[2] = (mi_view_field){.name = "q3", .type = MI_VIEW_NUM, .d = 3.5};
+  assert_int_equal(mi_policy_call_alert(f->p, &a.response, &a.customer, NULL, f->cfg, &d, &e), 0);
+  assert_string_equal(d.reason, "5 nil 3.5 C9 nil");
+  response_view(&a, "seen");
+  a.af[0].name = "q9";
+  assert_int_equal(mi_policy_call_alert(f->p, &a.response, &a.customer, NULL, f->cfg, &d, &e), MI_EPOLICY);
+  if (!strstr(err_text(&e), "answers view has no field 'q1'")) fail_msg("%s", err_text(&e));
+  assert_int_equal(mi_policy_call_alert(f->p, response_view(&a, "seen"), &a.customer, NULL, f->cfg, &d, &e), 0);
+  assert_string_equal(d.reason, "2 我要投诉 nil C9 nil");
   static const struct {
     const char *id, *part;
   } cases[] = {

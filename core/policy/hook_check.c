@@ -171,7 +171,7 @@ static int hook_body(lua_State *L) {
     return 0;
   }
   for (int i = 0; i < h->nargs; i++) {
-    if (h->args[i]) mi_pol_push_view(L, h->args[i]);
+    if (h->args[i]) mi_pol_push_view_kept(L, h->args[i], MI_POL_SLOT_HOOK_ARGS + i);
     else lua_pushnil(L); /* an argument that may be absent (alert's ticket) */
   }
   lua_rawgeti(L, LUA_REGISTRYINDEX, h->p->rt.params_ref);

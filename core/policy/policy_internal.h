@@ -179,7 +179,10 @@ void mi_pol_push_view(lua_State *L, const mi_view *v);
 /* As mi_pol_push_view, but once the file is frozen (calls keep no state, so
  * no call can hold a view past its end) the view's tables are made once per
  * slot and refilled for each call, instead of three new tables a call. A
- * hook that pushes several views at once gives each its own slot. */
+ * hook that pushes several views at once gives each its own slot: the
+ * tier and points hooks use 0-2, the common hook body MI_POL_SLOT_HOOK_ARGS
+ * + argument. A view's records (MI_VIEW_RECORD) are kept and refilled too. */
+#define MI_POL_SLOT_HOOK_ARGS 8
 void mi_pol_push_view_kept(lua_State *L, const mi_view *v, int slot);
 void mi_pol_push_value(lua_State *L, const mi_config_value *v, const char *what);
 int mi_pol_value_copy(mi_config_value *dst, const mi_config_value *src);

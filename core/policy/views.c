@@ -9,8 +9,15 @@
 
 #include "policy/policy_internal.h"
 
-/* The value of field f, pushed (a fresh read-only list for a LIST). */
-static void push_field(lua_State *L, const mi_view_field *f) {
+/* The kept slot of field i of the view kept in slot (its record, refilled
+ * like its parent); -1: none, the record is built fresh. */
+static int child_slot(int slot, size_t i) {
+  return slot >= 0 && slot < 4096 && i < 64 ? 4096 + slot * 64 + (int)i : -1;
+}
+
+/* The value of field f, pushed (a fresh read-only list for a LIST; a
+ * RECORD kept in slot when slot >= 0). */
+static void push_field(lua_State *L, const mi_view_field *f, int slot) {
   switch (f->type) {
   case MI_VIEW_BOOL: lua_pushboolean(L, f->i != 0); break;
   case MI_VIEW_INT: lua_pushinteger(L, (lua_Integer)f->i); break;
@@ -28,8 +35,9 @@ static void push_field(lua_State *L, const mi_view_field *f) {
     mi_pol_readonly(L, f->name, 0);
     break;
   case MI_VIEW_RECORD: /* one read-only record */
-    if (f->list) mi_pol_push_view(L, f->list);
-    else mi_pol_push_nil_mark(L);
+    if (!f->list) mi_pol_push_nil_mark(L);
+    else if (slot >= 0) mi_pol_push_view_kept(L, f->list, slot);
+    else mi_pol_push_view(L, f->list);
     break;
   default: mi_pol_push_nil_mark(L); break;
   }
@@ -38,7 +46,7 @@ static void push_field(lua_State *L, const mi_view_field *f) {
 void mi_pol_push_view(lua_State *L, const mi_view *v) {
   lua_createtable(L, 0, (int)v->nfields);
   for (size_t i = 0; i < v->nfields; i++) {
-    push_field(L, &v->fields[i]);
+    push_field(L, &v->fields[i], -1);
     lua_setfield(L, -2, v->fields[i].name);
   }
   lua_pushstring(L, v->kind ? v->kind : "input"); /* pushfstring is slow for every call */
@@ -124,7 +132,7 @@ static int shape_is(const shape *sh, const mi_view *v) {
 
 /* Builds the view's data table, its keys, its read-only proxy and its
  * shape; leaves the entry {proxy, data, keys, shape} on the stack. */
-static void build_entry(lua_State *L, const mi_view *v) {
+static void build_entry(lua_State *L, const mi_view *v, int slot) {
   lua_createtable(L, 4, 0);
   int entry = lua_gettop(L), keys = entry + 1, data = entry + 2;
   lua_createtable(L, (int)v->nfields, 0);
@@ -133,7 +141,7 @@ static void build_entry(lua_State *L, const mi_view *v) {
     lua_pushstring(L, v->fields[i].name);
     lua_pushvalue(L, -1);
     lua_rawseti(L, keys, (lua_Integer)i + 1);
-    push_field(L, &v->fields[i]);
+    push_field(L, &v->fields[i], child_slot(slot, i));
     lua_rawset(L, data);
   }
   lua_pushvalue(L, keys);
@@ -190,7 +198,7 @@ void mi_pol_push_view_kept(lua_State *L, const mi_view *v, int slot) {
   }
   if (fresh) { /* the first view of this slot, or one of another shape */
     lua_pop(L, 1);
-    build_entry(L, v);
+    build_entry(L, v, slot);
     lua_pushvalue(L, -1);
     lua_rawseti(L, cache, slot);
   } else {
@@ -202,7 +210,7 @@ void mi_pol_push_view_kept(lua_State *L, const mi_view *v, int slot) {
       if (same_value(&sh->last[i], &v->fields[i])) continue;
       sh->last[i].known = 0; /* until the new value is in (a push may raise) */
       lua_rawgeti(L, keys, (lua_Integer)i + 1);
-      push_field(L, &v->fields[i]);
+      push_field(L, &v->fields[i], child_slot(slot, i));
       lua_rawset(L, data); /* the key is there: no allocation */
       remember(&sh->last[i], &v->fields[i]);
     }

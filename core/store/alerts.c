@@ -248,13 +248,12 @@ int mi_alert_mark_set(mi_store *s, int64_t last, int64_t now, mi_err *e) {
 
 int mi_alert_link(mi_store *s, int64_t response_id, int64_t ticket_id, const char *reason,
                   const char *policy_digest, int64_t now, mi_err *e) {
-  sqlite3_stmt *st;
   if (!s || !reason || !policy_digest) return mi_err_set(e, MI_EINVAL, "mi_alert_link: bad arguments");
-  if (sqlite3_prepare_v2(s->db,
-                         "INSERT INTO response_followups(response_id, ticket_id, reason, policy,"
-                         " opened_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                         -1, &st, NULL) != SQLITE_OK)
-    return mi_store_fail(s, e, "linking a follow-up to its response");
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_ALERT_LINK,
+                                   "INSERT INTO response_followups(response_id, ticket_id, reason,"
+                                   " policy, opened_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                   e);
+  if (!st) return e ? e->code : MI_ESTORE;
   sqlite3_bind_int64(st, 1, response_id);
   sqlite3_bind_int64(st, 2, ticket_id);
   sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
@@ -262,11 +261,14 @@ int mi_alert_link(mi_store *s, int64_t response_id, int64_t ticket_id, const cha
   sqlite3_bind_int64(st, 5, now);
   int rc = sqlite3_step(st);
   int ext = sqlite3_extended_errcode(s->db);
-  sqlite3_finalize(st);
-  if (rc == SQLITE_DONE) return 0;
-  if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
+  if (rc == SQLITE_DONE) return sqlite3_reset(st), 0;
+  if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE) {
+    sqlite3_reset(st);
     return mi_err_set(e, MI_EEXIST, "response row %lld has a follow-up already", (long long)response_id);
-  return mi_store_fail(s, e, "linking a follow-up to its response");
+  }
+  rc = mi_store_fail(s, e, "linking a follow-up to its response");
+  sqlite3_reset(st);
+  return rc;
 }
 
 int mi_alert_followup_of(mi_store *s, const char *response, char *ticket, size_t size, mi_err *e) {

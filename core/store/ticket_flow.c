@@ -59,13 +59,12 @@ int mi_ticket_insert(mi_store *s, const mi_ticket *t, int64_t *id, mi_err *e) {
   if (!s || !t || !t->external_id || !t->kind || !t->category || !t->severity || !t->channel ||
       !t->status || !t->subject || !id)
     return mi_err_set(e, MI_EINVAL, "ticket is missing a required field");
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(s->db,
-                         "INSERT INTO tickets(external_id, customer_id, kind, category, severity,"
-                         " channel, priority, department_id, status, opened_at, subject)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                         -1, &st, NULL) != SQLITE_OK)
-    return mi_store_fail(s, e, "opening a ticket");
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_TICKET_OPEN, /* kept: a batch opens many */
+                                   "INSERT INTO tickets(external_id, customer_id, kind, category,"
+                                   " severity, channel, priority, department_id, status, opened_at,"
+                                   " subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                   e);
+  if (!st) return e ? e->code : MI_ESTORE;
   sqlite3_bind_text(st, 1, t->external_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, t->customer_id);
   sqlite3_bind_text(st, 3, t->kind, -1, SQLITE_STATIC);
@@ -78,7 +77,7 @@ int mi_ticket_insert(mi_store *s, const mi_ticket *t, int64_t *id, mi_err *e) {
   sqlite3_bind_int64(st, 10, t->opened_at);
   sqlite3_bind_text(st, 11, t->subject, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : mi_store_fail(s, e, "opening a ticket");
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
   if (rc == MI_EEXIST)
     return mi_err_set(e, MI_EEXIST, "ticket '%s' exists already", t->external_id);
   if (!rc) *id = sqlite3_last_insert_rowid(s->db);
