@@ -1,6 +1,7 @@
-/* Budgets of a policy call: instructions (count hook), wall time (the
- * watchdog of watchdog.c marks the call expired at its deadline and makes
- * the hook fire at once; the hook checks the clock too) and memory (the
+/* Budgets of a policy call: instructions (count hook), time (the thread's
+ * CPU time, capped in wall time; the watchdog of watchdog.c marks the call
+ * expired when it is over and makes the hook fire at once; the hook checks
+ * the clocks too) and memory (the
  * allocator refuses past the cap). A hit is
  * sticky: the hook raises again at every chance until the call ends, so a
  * pcall or a coroutine inside the script cannot swallow it. New coroutines
@@ -16,10 +17,28 @@
 
 #define STEP 1000 /* instructions between two hook calls: cheap, and fine-grained enough */
 
-static int64_t now_ns(void) {
+static int64_t clock_ns(clockid_t c) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  if (clock_gettime(c, &ts)) return -1;
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
+
+/* CPU nanoseconds of the budget not used yet (<= 0: used up). */
+static int64_t cpu_left_ns(const mi_pol_budget *b) {
+  int64_t cpu = b->cpu_clock_ok ? clock_ns(b->cpu_clock) : -1;
+  if (cpu < 0) return 0;
+  return b->lim.time_ms * 1000000 - (cpu - b->cpu_start_ns);
+}
+
+int mi_pol_budget_over(mi_pol_budget *b, int64_t now) {
+  if (now < b->deadline_ns) return 0;
+  int64_t left = now < b->wall_cap_ns ? cpu_left_ns(b) : 0;
+  if (left <= 0) return 1;
+  int64_t next = now + (left > 1000000 ? left : 1000000); /* look again in >= 1 ms */
+  b->deadline_ns = next < b->wall_cap_ns ? next : b->wall_cap_ns;
+  return 0;
 }
 
 mi_pol_budget *mi_pol_budget_of(lua_State *L) {
@@ -110,7 +129,7 @@ static void hook(lua_State *L, lua_Debug *ar) {
   note_position(L, b, ar);
   b->count += lua_gethookcount(L);
   if (b->count >= b->lim.instructions) b->hit = MI_POL_HIT_INSTR;
-  else if (b->expired || now_ns() >= b->deadline_ns) b->hit = MI_POL_HIT_TIME;
+  else if (b->expired || mi_pol_budget_over(b, now_ns())) b->hit = MI_POL_HIT_TIME;
   if (b->hit != MI_POL_HIT_NONE) {
     b->hit_pos = 1;
     raise_hit(L, b);
@@ -146,13 +165,18 @@ void mi_pol_budget_check_time(lua_State *L) {
    * call that loops in C); it may lag by a tick (1-4 ms), no more. */
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  if ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >= b->deadline_ns)
+  if ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >= b->deadline_ns &&
+      mi_pol_budget_over(b, now_ns()))
     mi_pol_budget_hit(L, MI_POL_HIT_TIME);
 }
 
-int64_t mi_pol_budget_left_ns(lua_State *L) {
-  int64_t left = mi_pol_budget_of(L)->deadline_ns - now_ns();
-  return left > 0 ? left : 0;
+int mi_pol_budget_allows(lua_State *L, double ms) {
+  mi_pol_budget *b = mi_pol_budget_of(L);
+  int64_t now = now_ns();
+  double ns = ms * 1e6;
+  if (ns <= (double)(b->deadline_ns - now)) return 1; /* the CPU clock need not be read */
+  int64_t left = cpu_left_ns(b), wall = b->wall_cap_ns - now;
+  return ns <= (double)(left < wall ? left : wall);
 }
 
 void mi_pol_budget_charge(lua_State *L, double n) {
@@ -171,7 +195,11 @@ void mi_pol_budget_begin(lua_State *L, int track_ret) {
   b->track_ret = track_ret;
   b->ret_line = 0;
   b->step = b->lim.instructions < STEP ? (int)b->lim.instructions : STEP;
-  b->deadline_ns = now_ns() + b->lim.time_ms * 1000000;
+  int64_t now = now_ns();
+  b->deadline_ns = now + b->lim.time_ms * 1000000;
+  b->wall_cap_ns = now + b->lim.time_ms * 1000000 * MI_POL_WALL_FACTOR;
+  b->cpu_clock_ok = pthread_getcpuclockid(pthread_self(), &b->cpu_clock) == 0 &&
+                    (b->cpu_start_ns = clock_ns(b->cpu_clock)) >= 0;
   b->expired = 0;
   b->nrunning = 0;
   lua_sethook(L, hook, LUA_MASKCOUNT | (track_ret ? LUA_MASKRET : 0), b->step);

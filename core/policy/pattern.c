@@ -96,7 +96,7 @@ static int guarded(lua_State *L, int anchor, int plain_arg) {
     return luaL_error(L, "%s", msg);
   }
   /* A call that could outlast the call's deadline is the time budget's. */
-  if (steps > (double)mi_pol_budget_left_ns(L) / 1e6 * STEPS_PER_MS)
+  if (!mi_pol_budget_allows(L, steps / STEPS_PER_MS))
     return mi_pol_budget_hit(L, MI_POL_HIT_TIME);
   int top = lua_gettop(L);
   lua_pushvalue(L, lua_upvalueindex(1));

@@ -29,7 +29,7 @@ static int sql_stop(void *ud) {
   mi_repl *r = ud;
   if (!r->evaluating) return 0;
   if (r->interrupted) r->sql_stopped = 1;
-  else if (now_ns() >= r->pol.rt.b->deadline_ns) r->sql_stopped = 2;
+  else if (mi_pol_budget_over(r->pol.rt.b, now_ns())) r->sql_stopped = 2;
   return r->sql_stopped != 0;
 }
 

@@ -54,7 +54,7 @@ static void *watch(void *arg) {
     int64_t now = mono_ns(), next = 0;
     for (mi_pol_budget *b = watched; b; b = b->wd_next) {
       if (b->expired) continue;
-      if (now >= b->deadline_ns) {
+      if (mi_pol_budget_over(b, now)) {
         b->expired = 1;
         pthread_kill(b->owner, WD_SIGNAL);
       } else if (!next || b->deadline_ns < next) next = b->deadline_ns;
