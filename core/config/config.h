@@ -74,7 +74,7 @@ typedef struct mi_config_value {
 typedef struct mi_config_limits {
   int64_t policy_instructions; /* Lua instructions per policy call */
   int64_t policy_memory;       /* bytes per policy state */
-  int64_t policy_time_ms;      /* CPU time per policy call (capped at 10 x in wall time) */
+  int64_t policy_time_ms;      /* time per policy call (policies/README.md) */
   int64_t import_batch_rows;   /* rows per commit of an import with --rejects */
   int64_t points_max;          /* largest |points| one loyalty decision may give */
 } mi_config_limits;

@@ -1,5 +1,5 @@
-/* Budgets of a policy call: instructions (count hook), time (the thread's
- * CPU time, capped in wall time; the watchdog of watchdog.c marks the call
+/* Budgets of a policy call: instructions (count hook), time (wall time, then
+ * CPU time, see mi_pol_budget; the watchdog of watchdog.c marks the call
  * expired when it is over and makes the hook fire at once; the hook checks
  * the clocks too) and memory (the
  * allocator refuses past the cap). A hit is
@@ -25,16 +25,22 @@ static int64_t clock_ns(clockid_t c) {
 
 static int64_t now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
 
-/* CPU nanoseconds of the budget not used yet (<= 0: used up). */
-static int64_t cpu_left_ns(const mi_pol_budget *b) {
+/* The CPU time a call may use past its first deadline. */
+static int64_t grace_ns(const mi_pol_budget *b) { return b->lim.time_ms * 1000000 / 2; }
+
+/* CPU nanoseconds of the grace not used yet (<= 0: used up); the grace
+ * starts when this is first asked. */
+static int64_t grace_left_ns(mi_pol_budget *b) {
   int64_t cpu = b->cpu_clock_ok ? clock_ns(b->cpu_clock) : -1;
   if (cpu < 0) return 0;
-  return b->lim.time_ms * 1000000 - (cpu - b->cpu_start_ns);
+  int64_t ref = -1;
+  if (!atomic_compare_exchange_strong(&b->cpu_ref_ns, &ref, cpu)) return grace_ns(b) - (cpu - ref);
+  return grace_ns(b);
 }
 
 int mi_pol_budget_over(mi_pol_budget *b, int64_t now) {
   if (now < b->deadline_ns) return 0;
-  int64_t left = now < b->wall_cap_ns ? cpu_left_ns(b) : 0;
+  int64_t left = now < b->wall_cap_ns ? grace_left_ns(b) : 0;
   if (left <= 0) return 1;
   int64_t next = now + (left > 1000000 ? left : 1000000); /* look again in >= 1 ms */
   b->deadline_ns = next < b->wall_cap_ns ? next : b->wall_cap_ns;
@@ -174,8 +180,12 @@ int mi_pol_budget_allows(lua_State *L, double ms) {
   mi_pol_budget *b = mi_pol_budget_of(L);
   int64_t now = now_ns();
   double ns = ms * 1e6;
-  if (ns <= (double)(b->deadline_ns - now)) return 1; /* the CPU clock need not be read */
-  int64_t left = cpu_left_ns(b), wall = b->wall_cap_ns - now;
+  int64_t to_deadline = b->deadline_ns - now;
+  if (ns <= (double)to_deadline) return 1; /* the CPU clock need not be read */
+  /* before the first deadline the whole grace is still to come */
+  int64_t left = b->cpu_ref_ns < 0 ? (to_deadline > 0 ? to_deadline : 0) + grace_ns(b)
+                                   : grace_left_ns(b);
+  int64_t wall = b->wall_cap_ns - now;
   return ns <= (double)(left < wall ? left : wall);
 }
 
@@ -198,8 +208,8 @@ void mi_pol_budget_begin(lua_State *L, int track_ret) {
   int64_t now = now_ns();
   b->deadline_ns = now + b->lim.time_ms * 1000000;
   b->wall_cap_ns = now + b->lim.time_ms * 1000000 * MI_POL_WALL_FACTOR;
-  b->cpu_clock_ok = pthread_getcpuclockid(pthread_self(), &b->cpu_clock) == 0 &&
-                    (b->cpu_start_ns = clock_ns(b->cpu_clock)) >= 0;
+  b->cpu_clock_ok = pthread_getcpuclockid(pthread_self(), &b->cpu_clock) == 0;
+  b->cpu_ref_ns = -1;
   b->expired = 0;
   b->nrunning = 0;
   lua_sethook(L, hook, LUA_MASKCOUNT | (track_ret ? LUA_MASKRET : 0), b->step);

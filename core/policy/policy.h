@@ -16,7 +16,7 @@ typedef struct mi_policy mi_policy;
 typedef struct mi_policy_limits {
   int64_t instructions; /* per call */
   int64_t memory;       /* bytes for the whole state */
-  int64_t time_ms;      /* CPU time per call (at most MI_POL_WALL_FACTOR x it in wall time) */
+  int64_t time_ms;      /* time per call (wall, then half of it in CPU time: budget.c) */
 } mi_policy_limits;
 
 /* Loads the policy file at path (text only) as `name` (e.g. "tiers") with its

@@ -15,7 +15,7 @@
 
 #define MI_POL_MAX_FILE (1024 * 1024) /* policy files are small; larger ones are refused */
 #define MI_POL_REASON_MAX 500
-#define MI_POL_WALL_FACTOR 10 /* a call's wall time is capped at 10 x its CPU time budget */
+#define MI_POL_WALL_FACTOR 10 /* a call's wall time is capped at 10 x its time budget */
 #define MI_POL_MAX_RESUMED 256 /* coroutines resumed inside each other the watchdog re-arms */
 
 typedef enum mi_pol_hit {
@@ -32,16 +32,17 @@ typedef struct mi_pol_budget {
   /* per call (reset by mi_pol_budget_begin) */
   int64_t count;       /* instructions counted so far */
   int step;            /* instructions between two hook calls */
-  /* Time: the call may use lim.time_ms of its thread's CPU time, and at most
-   * MI_POL_WALL_FACTOR times that in wall time (a call descheduled on a busy
-   * machine is not failed for the time others used; one that waits is still
-   * stopped). deadline_ns is when it could first have used it all: the
-   * watchdog and the hook look at the CPU clock then, and move it on. */
+  /* Time: lim.time_ms of wall time, then half as much again of the calling
+   * thread's CPU time (a call descheduled on a busy machine is not failed
+   * for the time others used), and never past MI_POL_WALL_FACTOR x
+   * lim.time_ms of wall time. The CPU clock (a system call) is read only
+   * once a call is past its first deadline: most calls never are. The
+   * watchdog and the hook read the clocks at deadline_ns and move it on. */
   _Atomic int64_t deadline_ns; /* CLOCK_MONOTONIC */
   int64_t wall_cap_ns;         /* CLOCK_MONOTONIC */
-  int64_t cpu_start_ns;        /* of cpu_clock */
+  _Atomic int64_t cpu_ref_ns;  /* the CPU clock at the first deadline; -1: not read yet */
   clockid_t cpu_clock;         /* the calling thread's CPU clock */
-  int cpu_clock_ok;            /* 0: no CPU clock, the deadline is final */
+  int cpu_clock_ok;            /* 0: no CPU clock, the first deadline is final */
   mi_pol_hit hit;      /* sticky until the next begin: pcall cannot clear it */
   /* allocator */
   size_t used;
@@ -109,8 +110,8 @@ void mi_pol_budget_rearm(lua_State *L);
 /* 1 when ms more milliseconds of work fit in the call's time budget. */
 int mi_pol_budget_allows(lua_State *L, double ms);
 /* At or past b's deadline (now on CLOCK_MONOTONIC): 1 when the call has
- * used its CPU time or reached its wall-time cap, else 0 with the deadline
- * moved to when it could next have used it all. Any thread may ask. */
+ * used its time (above), else 0 with the deadline moved to when it could
+ * next have used it. The watchdog's thread and the call's may both ask. */
 int mi_pol_budget_over(mi_pol_budget *b, int64_t now);
 /* Charges n instructions of work done in C (raises when past the budget). */
 void mi_pol_budget_charge(lua_State *L, double n);
