@@ -3,8 +3,10 @@
  * decision and the nonsense returns of tests/data/policy/hooks.lua, each of
  * which must fail closed (MI_EPOLICY, the decision zeroed, the error naming
  * the file, line and input) and leave the policy working for the next call.
- * Then the runner of `manyi policy test` (service/policy_test.c) on the
- * shipped cases and on broken ones, and mi_config_value_load. */
+ * Then that the registry (config/hooks.c) and the hooks' code
+ * (policy/hook_<name>.c) are the same hooks, the runner of `manyi policy
+ * test` (service/policy_test.c) on the shipped cases and on broken ones, and
+ * mi_config_value_load. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,8 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "config/hooks.h"
+#include "policy/hook_test.h"
 #include "policy/policy.h"
 #include "service/date_view.h"
 #include "service/policy_test.h"
@@ -752,7 +756,17 @@ static void test_broken_cases(void **state) {
         "  hook: escalate\n"
         "  ticket: {kind: inquiry, customer_tier: B, escalation_level: 0}\n"
         "  clock: {target: resolution, used: 0.1}\n"
-        "  expect: {escalate: false}\n",
+        "  expect: {escalate: false}\n"
+        "- name: not run\n"
+        "  hook: points\n"
+        "  expect: {points: 1}\n"
+        "- name: unknown\n"
+        "  hook: rout\n"
+        "  expect: {department: support}\n"
+        "- name: list typo\n"
+        "  hook: route\n"
+        "  ticket: {kind: inquiry, agents: [{code: a1, load: 2}]}\n"
+        "  expect: {department: support}\n",
         f);
   fclose(f);
   mi_policy_test_summary sum;
@@ -760,12 +774,43 @@ static void test_broken_cases(void **state) {
   assert_int_equal(mi_policy_test_run(cfg, path, record, &s, &sum, &e), 0);
   unlink(path);
   assert_int_equal(sum.passed, 1);
-  assert_int_equal(sum.failed, 2);
+  assert_int_equal(sum.failed, 5);
   assert_string_equal(s.names[0], "wrong tier");
   assert_non_null(strstr(s.details[0], "expected tier 'A', got 'P'"));
   assert_string_equal(s.names[1], "typo");
   assert_non_null(strstr(s.details[1], "no field 'categroy' (did you mean 'category'?)"));
+  assert_non_null(strstr(s.details[2], ":15:9: policy test does not run the points hook yet; it runs tier, route, escalate,"));
+  assert_non_null(strstr(s.details[3], ":18:9: unknown hook 'rout' (did you mean 'route'?); policy test runs tier, route,"));
+  assert_non_null(strstr(s.details[4], "an agent has no field 'load' (code, name, department, skills, open_load, on_duty)"));
   mi_config_free(cfg);
+}
+
+/* Issue 18: the registry (config/hooks.c) and the hooks' code
+ * (policy/hook_<name>.c, listed by the build) are the same hooks, once
+ * each; a hook that policy test runs has its expect keys, call and compare. */
+static void test_registry_has_code(void **state) {
+  (void)state;
+  size_t n = 0;
+  for (; mi_policy_hooks[n]; n++) {
+    const mi_policy_hook *h = mi_policy_hooks[n];
+    if (!mi_hook_find(h->name)) fail_msg("core/policy/hook_%s.c: '%s' is not in config/hooks.c", h->name, h->name);
+    assert_ptr_equal(mi_policy_hook_find(h->name), h); /* once */
+    if (h->expect) {
+      assert_non_null(h->expect[0]);
+      assert_non_null(h->call);
+      assert_non_null(h->compare);
+      assert_true(h->size > 0);
+    } else {
+      assert_null(h->call);
+      assert_null(h->compare);
+    }
+  }
+  for (size_t i = 0; i < mi_nhooks; i++)
+    if (!mi_policy_hook_find(mi_hooks[i].name))
+      fail_msg("hook '%s' of config/hooks.c has no core/policy/hook_%s.c", mi_hooks[i].name, mi_hooks[i].name);
+  assert_int_equal(n, mi_nhooks);
+  assert_null(mi_policy_hook_find("nosuch"));
+  assert_null(mi_policy_hook_find(NULL));
 }
 
 /* ---- every hook stops a hostile call ------------------------------------------ */
@@ -839,6 +884,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_alert, setup, teardown),
       cmocka_unit_test(test_date_view),
       cmocka_unit_test(test_value_load),
+      cmocka_unit_test(test_registry_has_code),
       cmocka_unit_test(test_shipped_cases),
       cmocka_unit_test(test_broken_cases),
   };

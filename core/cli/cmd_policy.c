@@ -9,8 +9,11 @@
 
 #include "cli/cli.h"
 #include "config/hooks.h"
+#include "policy/hook_test.h"
 #include "service/policy_test.h"
 
+/* The help of `policy test`; the hooks it runs, their inputs and the keys
+ * of expect: follow, printed from the registry and the hooks' code. */
 #define H_TEST                                                                                \
   "Usage: manyi [--config FILE] [--quiet] policy test [PATH]\n"                              \
   "\n"                                                                                        \
@@ -19,29 +22,39 @@
   "policies/tests). A test file is a list of cases:\n"                                       \
   "\n"                                                                                        \
   "  - name: big spender is A\n"                                                              \
-  "    hook: tier                    # tier, route, escalate, evaluate or care\n"            \
+  "    hook: tier                    # one of the hooks below\n"                              \
   "    customer: {orders_total: 60, orders_12m: 30, spend_12m: 150000,\n"                     \
   "               refunded_orders: 0, cancelled_orders: 0}\n"                                 \
   "    params: {a_min_spend: 120000} # optional: override configured params\n"               \
   "    expect: {tier: A, reason_contains: \">= 120000\"}\n"                                   \
   "    # or expect_error: \"part of the error message\"\n"                                   \
   "\n"                                                                                        \
-  "Inputs are the hook's arguments as maps of view fields: customer (tier,\n"                \
-  "care), ticket (route, escalate), clock (escalate), department and figures\n"              \
-  "(evaluate), date \"YYYY-MM-DD\" (care), response, customer and ticket (alert;\n"         \
-  "response.answers a map of question code to answer; ticket may be left out:\n"            \
-  "nil). `manyi policy hooks` lists every hook's views. Policies run with the configured\n"  \
-  "params and limits, through the same checks as in the engine.\n"                           \
-  "Expect keys: tier: tier, reason, reason_contains; route: department,\n"                   \
-  "priority, reason, reason_contains; escalate: escalate (false = nil), level,\n"            \
-  "notify, reason, reason_contains; evaluate: score (within 0.005), grade, passed,\n"       \
-  "reasons_contain; care: count, kinds, items; eligible: eligible, reason,\n"              \
-  "channel; evaluate_staff: rating, notes_contain; alert: open (false = nil),\n"            \
-  "department, kind, priority, category, severity, reason, reason_contains.\n"              \
+  "Inputs are the hook's arguments as maps of view fields (`manyi policy hooks`\n"           \
+  "lists every view's fields; a date is \"YYYY-MM-DD\"; an input marked ? may be\n"          \
+  "left out: nil). Policies run with the configured params and limits, through\n"           \
+  "the same checks as in the engine. Where a hook may return nil, its first\n"                \
+  "expect key set to false (e.g. escalate: false) expects nil.\n"                           \
   "\n"                                                                                        \
   "Prints 'ok' or 'FAIL' with what was expected and what came back for each\n"               \
   "case (--quiet: failures only), then 'N passed, M failed'. Exit status 0 when\n"          \
-  "every case passed, 1 otherwise, 2 for a usage error.\n"
+  "every case passed, 1 otherwise, 2 for a usage error.\n"                                   \
+  "\n"                                                                                        \
+  "Hooks: inputs; expect keys\n"
+
+static void test_help(void) {
+  fputs(H_TEST, stdout);
+  for (size_t i = 0; i < mi_nhooks; i++) {
+    const mi_hook *h = &mi_hooks[i];
+    const mi_policy_hook *code = mi_policy_hook_find(h->name);
+    if (!code || !code->expect) continue;
+    printf("  %s: ", h->name);
+    for (int k = 0; k < h->nargs; k++)
+      printf("%s%s%s", k ? ", " : "", h->args[k]->name, h->args[k]->nullable ? "?" : "");
+    fputs(";", stdout);
+    for (size_t k = 0; code->expect[k]; k++) printf("%s%s", k ? ", " : " ", code->expect[k]);
+    puts("");
+  }
+}
 
 static void usage(FILE *out) {
   fputs("Usage: manyi [--config FILE] policy SUBCOMMAND [ARGS]\n"
@@ -79,7 +92,7 @@ static int run_test(mi_cli *cli, int argc, char **argv) {
   const char *path = NULL;
   for (int i = 2; i < argc; i++) {
     if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      fputs(H_TEST, stdout);
+      test_help();
       return 0;
     }
   }

@@ -5,7 +5,10 @@
  * configuration (which policies: keys exist), `manyi policy test` (the
  * views a case gives), `manyi policy hooks` (the README's table and the
  * Hooks section of schemas/manyi.d.lua, checked by tests/e2e/hooks.sh)
- * all read this table. Adding a hook: a row here and its hook_<name>.c. */
+ * all read this table. Adding a hook: a row here and its
+ * core/policy/hook_<name>.c, whose mi_policy_hook_<name> (policy/hook_test.h)
+ * the build lists and the policy layer finds by this row's name; this table
+ * stays data here because the configuration (below policy) reads it. */
 #ifndef MI_CONFIG_HOOKS_H
 #define MI_CONFIG_HOOKS_H
 

@@ -7,6 +7,7 @@
 
 #include <lauxlib.h>
 
+#include "policy/hook_test.h"
 #include "policy/policy_internal.h"
 
 typedef struct alert_ctx {
@@ -90,3 +91,45 @@ int mi_policy_call_alert(mi_policy *p, const mi_view *response, const mi_view *c
                    .nresults = 1, .check = check, .ctx = &c};
   return mi_pol_call_hook_into(&h, out, sizeof *out, &out->line, e);
 }
+
+/* ---- manyi policy test (hook_test.h) ---- */
+
+static int test_call(mi_policy *p, const mi_view *const *args, const mi_config *cfg, void *d,
+                     mi_err *e) {
+  return mi_policy_call_alert(p, args[0], args[1], args[2], cfg, d, e);
+}
+
+/* open: false is nil (no follow-up); the other keys need a follow-up. */
+static void compare(mi_policy_expect *x, const mi_config_value *exp, const void *decision) {
+  const mi_alert_decision *d = decision;
+  int want = mi_policy_expect_flag(x, exp, "open");
+  if (want < 0) return;
+  if (!want) {
+    if (exp->count > 1) mi_policy_expect_at(x, exp, "expect: open: false (nil) cannot have other keys");
+    else if (d->open)
+      mi_policy_expect_say(x, "expected no follow-up (nil), got one for %s: '%s'", d->department,
+                           d->reason);
+    return;
+  }
+  if (!d->open) {
+    mi_policy_expect_say(x, "expected a follow-up, got nil (none)");
+    return;
+  }
+  int before = x->failed;
+  mi_policy_expect_text(x, exp, "department", d->department);
+  mi_policy_expect_text(x, exp, "kind", d->kind);
+  mi_policy_expect_int(x, exp, "priority", d->priority);
+  mi_policy_expect_text(x, exp, "category", d->category);
+  mi_policy_expect_text(x, exp, "severity", d->severity);
+  mi_policy_expect_text(x, exp, "reason", d->reason);
+  mi_policy_expect_contains(x, exp, "reason_contains", "reason", d->reason);
+  if (x->failed && !before)
+    mi_policy_expect_say(x, "decision: %s ticket for %s, priority %d, reason '%s'", d->kind,
+                         d->department, d->priority, d->reason);
+}
+
+static const char *const expect[] = {"open",     "department", "kind",   "priority",
+                                     "category", "severity",   "reason", "reason_contains",
+                                     NULL};
+const mi_policy_hook mi_policy_hook_alert = {"alert", expect, sizeof(mi_alert_decision), test_call,
+                                             compare};

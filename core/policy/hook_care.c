@@ -6,6 +6,7 @@
 
 #include <lauxlib.h>
 
+#include "policy/hook_test.h"
 #include "policy/policy_internal.h"
 
 static const char *const channels[] = {"email", "sms", "phone", "visit", NULL};
@@ -61,3 +62,66 @@ int mi_policy_call_care(mi_policy *p, const mi_view *customer, const mi_view *da
                    .check = check, .ctx = out};
   return mi_pol_call_hook_into(&h, out, sizeof *out, &out->line, e);
 }
+
+/* ---- manyi policy test (hook_test.h) ---- */
+
+static int test_call(mi_policy *p, const mi_view *const *args, const mi_config *cfg, void *d,
+                     mi_err *e) {
+  (void)cfg;
+  return mi_policy_call_care(p, args[0], args[1], d, e);
+}
+
+/* items: each a map of some of kind, channel, template, in order. */
+static void compare_items(mi_policy_expect *x, const mi_config_value *v, const mi_care_decision *d) {
+  static const char *const keys[] = {"kind", "channel", "template", NULL};
+  if (v->kind != MI_CONFIG_LIST) {
+    mi_policy_expect_at(x, v, "expect.items must be a list of maps, got %s", mi_policy_expect_kind(v->kind));
+    return;
+  }
+  if (v->count != d->nitems) mi_policy_expect_say(x, "expected %zu items, got %zu", v->count, d->nitems);
+  for (size_t i = 0; i < v->count && i < d->nitems; i++) {
+    const mi_config_value *it = &v->items[i];
+    if (it->kind != MI_CONFIG_MAP) {
+      mi_policy_expect_at(x, it, "expect.items[%zu] must be a map {kind, channel, template}", i + 1);
+      break;
+    }
+    const char *got[] = {d->items[i].kind, d->items[i].channel, d->items[i].template_};
+    for (size_t k = 0; k < it->count; k++) {
+      size_t j = 0;
+      while (keys[j] && strcmp(keys[j], it->keys[k])) j++;
+      if (!keys[j]) {
+        mi_policy_expect_at(x, &it->items[k], "expect.items[%zu]: unknown key '%s' (kind, channel, template)",
+                            i + 1, it->keys[k]);
+        continue;
+      }
+      if (mi_policy_expect_want_text(x, &it->items[k], keys[j])) continue;
+      if (strcmp(it->items[k].s, got[j]))
+        mi_policy_expect_say(x, "expected item %zu %s '%s', got '%s'", i + 1, keys[j], it->items[k].s,
+                             got[j]);
+    }
+  }
+}
+
+static void compare(mi_policy_expect *x, const mi_config_value *exp, const void *decision) {
+  const mi_care_decision *d = decision;
+  int before = x->failed;
+  const char *kinds[MI_CARE_MAX_ITEMS];
+  for (size_t i = 0; i < d->nitems; i++) kinds[i] = d->items[i].kind;
+  mi_policy_expect_int(x, exp, "count", (int64_t)d->nitems);
+  mi_policy_expect_names(x, exp, "kinds", kinds, d->nitems);
+  const mi_config_value *v = mi_config_value_get(exp, "items");
+  if (v) compare_items(x, v, d);
+  if (x->failed && !before) {
+    char all[1024];
+    size_t u = 0;
+    all[0] = '\0';
+    for (size_t k = 0; k < d->nitems && u < sizeof all; k++)
+      u += (size_t)snprintf(all + u, sizeof all - u, "%s{%s, %s, %s}", k ? ", " : "", d->items[k].kind,
+                            d->items[k].channel, d->items[k].template_);
+    mi_policy_expect_say(x, "decision: [%s]", all);
+  }
+}
+
+static const char *const expect[] = {"count", "kinds", "items", NULL};
+const mi_policy_hook mi_policy_hook_care = {"care", expect, sizeof(mi_care_decision), test_call,
+                                            compare};

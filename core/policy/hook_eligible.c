@@ -8,6 +8,7 @@
 
 #include <lauxlib.h>
 
+#include "policy/hook_test.h"
 #include "policy/policy_internal.h"
 
 /* The view's field `name` (BOOL/INT as 0/1, STR as non-NULL), or NULL. */
@@ -99,3 +100,26 @@ int mi_policy_call_eligible(mi_policy *p, const mi_view *customer, mi_eligible_d
                    .check = check, .ctx = out};
   return mi_pol_call_hook_into(&h, out, sizeof *out, &out->line, e);
 }
+
+/* ---- manyi policy test (hook_test.h) ---- */
+
+static int test_call(mi_policy *p, const mi_view *const *args, const mi_config *cfg, void *d,
+                     mi_err *e) {
+  (void)cfg;
+  return mi_policy_call_eligible(p, args[0], d, e);
+}
+
+static void compare(mi_policy_expect *x, const mi_config_value *exp, const void *decision) {
+  const mi_eligible_decision *d = decision;
+  int before = x->failed;
+  mi_policy_expect_bool(x, exp, "eligible", d->eligible);
+  mi_policy_expect_text(x, exp, "reason", d->reason);
+  mi_policy_expect_text(x, exp, "channel", d->channel);
+  if (x->failed && !before)
+    mi_policy_expect_say(x, "decision: %s '%s'", d->eligible ? "eligible on" : "not eligible:",
+                         d->eligible ? d->channel : d->reason);
+}
+
+static const char *const expect[] = {"eligible", "reason", "channel", NULL};
+const mi_policy_hook mi_policy_hook_eligible = {"eligible", expect, sizeof(mi_eligible_decision),
+                                                test_call, compare};

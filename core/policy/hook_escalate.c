@@ -6,6 +6,7 @@
 
 #include <lauxlib.h>
 
+#include "policy/hook_test.h"
 #include "policy/policy_internal.h"
 
 static void check(lua_State *L, mi_pol_hook *h) {
@@ -46,3 +47,45 @@ int mi_policy_call_escalate(mi_policy *p, const mi_view *ticket, const mi_view *
                    .nresults = 1, .check = check, .ctx = out};
   return mi_pol_call_hook_into(&h, out, sizeof *out, &out->line, e);
 }
+
+/* ---- manyi policy test (hook_test.h) ---- */
+
+static int test_call(mi_policy *p, const mi_view *const *args, const mi_config *cfg, void *d,
+                     mi_err *e) {
+  (void)cfg;
+  return mi_policy_call_escalate(p, args[0], args[1], d, e);
+}
+
+/* escalate: false is nil (no escalation); the other keys need one. */
+static void compare(mi_policy_expect *x, const mi_config_value *exp, const void *decision) {
+  const mi_escalate_decision *d = decision;
+  int want = mi_policy_expect_flag(x, exp, "escalate");
+  if (want < 0) return;
+  if (!want && exp->count > 1) {
+    mi_policy_expect_at(x, mi_config_value_get(exp, "escalate"),
+                        "expect: escalate: false (nil) cannot have a level, notify or reason");
+    return;
+  }
+  if (!want) {
+    if (d->escalate)
+      mi_policy_expect_say(x, "expected no escalation (nil), got level %d: '%s'", d->level, d->reason);
+    return;
+  }
+  if (!d->escalate) {
+    mi_policy_expect_say(x, "expected an escalation, got nil (no escalation)");
+    return;
+  }
+  int before = x->failed;
+  const char *names[MI_ESCALATE_MAX_NOTIFY];
+  for (size_t i = 0; i < d->nnotify; i++) names[i] = d->notify[i];
+  mi_policy_expect_int(x, exp, "level", d->level);
+  mi_policy_expect_names(x, exp, "notify", names, d->nnotify);
+  mi_policy_expect_text(x, exp, "reason", d->reason);
+  mi_policy_expect_contains(x, exp, "reason_contains", "reason", d->reason);
+  if (x->failed && !before) mi_policy_expect_say(x, "decision: level %d, reason '%s'", d->level, d->reason);
+}
+
+static const char *const expect[] = {"escalate", "level", "notify", "reason", "reason_contains",
+                                     NULL};
+const mi_policy_hook mi_policy_hook_escalate = {"escalate", expect, sizeof(mi_escalate_decision),
+                                                test_call, compare};

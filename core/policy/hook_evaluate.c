@@ -10,6 +10,7 @@
 
 #include <lauxlib.h>
 
+#include "policy/hook_test.h"
 #include "policy/policy_internal.h"
 
 static void check(lua_State *L, mi_pol_hook *h) {
@@ -69,3 +70,46 @@ int mi_policy_call_evaluate(mi_policy *p, const mi_view *department, const mi_vi
                    .nresults = 1, .check = check, .ctx = out};
   return mi_pol_call_hook_into(&h, out, sizeof *out, &out->line, e);
 }
+
+/* ---- manyi policy test (hook_test.h) ---- */
+
+static int test_call(mi_policy *p, const mi_view *const *args, const mi_config *cfg, void *d,
+                     mi_err *e) {
+  (void)cfg;
+  return mi_policy_call_evaluate(p, args[0], args[1], d, e);
+}
+
+/* score: within 0.005 (a policy rounds as it likes). */
+static void compare(mi_policy_expect *x, const mi_config_value *exp, const void *decision) {
+  const mi_evaluate_decision *d = decision;
+  int before = x->failed;
+  const mi_config_value *v = mi_config_value_get(exp, "score");
+  if (v) {
+    if (v->kind != MI_CONFIG_INT && v->kind != MI_CONFIG_FLOAT)
+      mi_policy_expect_at(x, v, "expect.score must be a number, got %s", mi_policy_expect_kind(v->kind));
+    else {
+      double want = v->kind == MI_CONFIG_INT ? (double)v->i : v->f;
+      if (!(fabs(want - d->score) <= 0.005))
+        mi_policy_expect_say(x, "expected score %.2f, got %.4f", want, d->score);
+    }
+  }
+  mi_policy_expect_text(x, exp, "grade", d->grade);
+  mi_policy_expect_bool(x, exp, "passed", d->passed);
+  mi_policy_expect_bool(x, exp, "assessed", d->assessed);
+  mi_policy_expect_each_in(x, exp, "reasons_contain", d->reasons, d->nreasons);
+  if (x->failed && !before) {
+    char all[1024];
+    size_t u = 0;
+    all[0] = '\0';
+    for (size_t k = 0; k < d->nreasons && u < sizeof all; k++)
+      u += (size_t)snprintf(all + u, sizeof all - u, "%s'%s'", k ? ", " : "", d->reasons[k]);
+    mi_policy_expect_say(x, "decision: score %.2f, grade %s, passed %s, assessed %s, reasons [%s]",
+                         d->score, d->grade, d->passed ? "true" : "false",
+                         d->assessed ? "true" : "false", all);
+  }
+}
+
+static const char *const expect[] = {"score", "grade", "passed", "assessed", "reasons_contain",
+                                     NULL};
+const mi_policy_hook mi_policy_hook_evaluate = {"evaluate", expect, sizeof(mi_evaluate_decision),
+                                                test_call, compare};

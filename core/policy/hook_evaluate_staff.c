@@ -5,6 +5,7 @@
 
 #include <lauxlib.h>
 
+#include "policy/hook_test.h"
 #include "policy/policy_internal.h"
 
 static void check(lua_State *L, mi_pol_hook *h) {
@@ -36,3 +37,25 @@ int mi_policy_call_evaluate_staff(mi_policy *p, const mi_view *staff, const mi_v
   out->line = h.line;
   return 0;
 }
+
+/* ---- manyi policy test (hook_test.h) ---- */
+
+static int test_call(mi_policy *p, const mi_view *const *args, const mi_config *cfg, void *d,
+                     mi_err *e) {
+  (void)cfg;
+  return mi_policy_call_evaluate_staff(p, args[0], args[1], d, e);
+}
+
+static void compare(mi_policy_expect *x, const mi_config_value *exp, const void *decision) {
+  const mi_staff_decision *d = decision;
+  int before = x->failed;
+  mi_policy_expect_text(x, exp, "rating", d->rating);
+  mi_policy_expect_each_in(x, exp, "notes_contain", d->notes, d->nnotes);
+  if (x->failed && !before)
+    mi_policy_expect_say(x, "decision: rating %s, first note '%s'", d->rating,
+                         d->nnotes ? d->notes[0] : "");
+}
+
+static const char *const expect[] = {"rating", "notes_contain", NULL};
+const mi_policy_hook mi_policy_hook_evaluate_staff = {
+    "evaluate_staff", expect, sizeof(mi_staff_decision), test_call, compare};

@@ -7,6 +7,7 @@
 
 #include <lauxlib.h>
 
+#include "policy/hook_test.h"
 #include "policy/policy_internal.h"
 
 typedef struct route_ctx {
@@ -88,3 +89,32 @@ int mi_policy_call_route(mi_policy *p, const mi_view *ticket, const mi_config *c
                    .check = check, .ctx = &c};
   return mi_pol_call_hook_into(&h, out, sizeof *out, &out->line, e);
 }
+
+/* ---- manyi policy test (hook_test.h) ---- */
+
+static int test_call(mi_policy *p, const mi_view *const *args, const mi_config *cfg, void *d,
+                     mi_err *e) {
+  return mi_policy_call_route(p, args[0], cfg, d, e);
+}
+
+static void compare(mi_policy_expect *x, const mi_config_value *exp, const void *decision) {
+  const mi_route_decision *d = decision;
+  int before = x->failed;
+  mi_policy_expect_text(x, exp, "department", d->department);
+  mi_policy_expect_int(x, exp, "priority", d->priority);
+  mi_policy_expect_text(x, exp, "reason", d->reason);
+  mi_policy_expect_contains(x, exp, "reason_contains", "reason", d->reason);
+  const mi_config_value *agent = mi_config_value_get(exp, "agent");
+  if (agent && agent->kind == MI_CONFIG_NULL && *d->agent)
+    mi_policy_expect_say(x, "expected no agent, got %s", d->agent);
+  else if (agent && agent->kind != MI_CONFIG_NULL)
+    mi_policy_expect_text(x, exp, "agent", d->agent);
+  if (x->failed && !before)
+    mi_policy_expect_say(x, "decision: department %s, priority %d, agent %s, reason '%s'",
+                         d->department, d->priority, *d->agent ? d->agent : "none", d->reason);
+}
+
+static const char *const expect[] = {"department", "priority", "reason", "reason_contains",
+                                     "agent", NULL};
+const mi_policy_hook mi_policy_hook_route = {"route", expect, sizeof(mi_route_decision), test_call,
+                                             compare};

@@ -8,6 +8,7 @@
 
 #include <lauxlib.h>
 
+#include "policy/hook_test.h"
 #include "policy/policy_internal.h"
 #include "util/text.h"
 
@@ -94,3 +95,23 @@ int mi_policy_call_tier(mi_policy *p, const mi_view *customer, const mi_config *
   out->line = line;
   return 0;
 }
+
+/* ---- manyi policy test (hook_test.h) ---- */
+
+static int test_call(mi_policy *p, const mi_view *const *args, const mi_config *cfg, void *d,
+                     mi_err *e) {
+  return mi_policy_call_tier(p, args[0], cfg, d, e);
+}
+
+static void compare(mi_policy_expect *x, const mi_config_value *exp, const void *decision) {
+  const mi_tier_decision *d = decision;
+  int before = x->failed;
+  mi_policy_expect_text(x, exp, "tier", d->tier);
+  mi_policy_expect_text(x, exp, "reason", d->reason);
+  mi_policy_expect_contains(x, exp, "reason_contains", "reason", d->reason);
+  if (x->failed && !before) mi_policy_expect_say(x, "decision: tier %s, reason '%s'", d->tier, d->reason);
+}
+
+static const char *const expect[] = {"tier", "reason", "reason_contains", NULL};
+const mi_policy_hook mi_policy_hook_tier = {"tier", expect, sizeof(mi_tier_decision), test_call,
+                                            compare};

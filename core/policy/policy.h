@@ -62,6 +62,11 @@ typedef struct mi_view {
   size_t nfields;
 } mi_view;
 
+/* The hooks' calls and decision types, for the engine's callers (the
+ * services that build the views and apply the decisions). The registry of
+ * hooks is config/hooks.c; `manyi policy test` reaches each hook through its
+ * mi_policy_hook_<name> (policy/hook_test.h), not through these. */
+
 /* The tier hook: tier(customer, params) -> tier, reason. The tier must be a
  * code of cfg's tiers and the reason a non-empty string (at most 500 bytes).
  * line gets the line of the policy that returned (0 if unknown). Any failure
@@ -74,7 +79,7 @@ typedef struct mi_tier_decision {
 int mi_policy_call_tier(mi_policy *p, const mi_view *customer, const mi_config *cfg,
                         mi_tier_decision *out, mi_err *e);
 
-/* The route, escalate, evaluate and care hooks (hook_<name>.c). Like the tier
+/* The other hooks (hook_<name>.c). Like the tier
  * hook: any failure (a raise, a budget, a return that fails the checks
  * below) is MI_EPOLICY naming the policy file, line and input, and *out is
  * zeroed; line is the line of the policy's last return. Reasons are UTF-8

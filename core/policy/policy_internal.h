@@ -221,8 +221,8 @@ void mi_pol_rerun_for_line(mi_policy *p, lua_CFunction fn, void *ud, char *bad, 
 int mi_pol_fail(mi_policy *p, int line, const mi_view *input, mi_err *e, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* ---- hook_check.c: the call and the result checks that the route,
- * escalate, evaluate and care hooks share ---- */
+/* ---- call_hook.c: the call and the result checks that the hooks
+ * (hook_<name>.c) share ---- */
 typedef struct mi_pol_hook {
   mi_policy *p;
   const char *name;       /* the hook: "route" */

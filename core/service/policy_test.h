@@ -3,7 +3,7 @@
  * A test file is a list of cases:
  *
  *   - name: big spender with many orders is A
- *     hook: tier                       # tier, route, escalate, evaluate, care
+ *     hook: tier                       # a hook of the registry (manyi policy hooks)
  *     customer: {orders_total: 60, spend_12m: 150000, orders_12m: 30,
  *                refunded_orders: 0, cancelled_orders: 0}
  *     params: {a_min_spend: 120000}    # optional: overrides configured params
@@ -12,9 +12,11 @@
  *     expect: {tier: A, reason_contains: ">= 100000"}
  *     # or: expect_error: "no field 'spend'"
  *
- * The inputs are the hook's arguments by name (customer; ticket; ticket and
- * clock; department and figures; customer and date) as maps of the view's
- * fields (a date is "YYYY-MM-DD"). Fields are checked against the views the
+ * The inputs are the hook's arguments by name (the views of its registry
+ * row, config/hooks.c: customer; ticket and clock; ...) as maps of the
+ * view's fields (a date is "YYYY-MM-DD"); the keys expect: takes and how
+ * they are compared are the hook's (policy/hook_test.h, in its
+ * hook_<name>.c). Fields are checked against the views the
  * engine passes (policies/README.md): an unknown field is a broken case, a
  * field left out is absent (reading it raises, as it would for a field the
  * engine does not have). */

@@ -26,6 +26,14 @@ cp "$tmp/out" "$tmp/md"
 sed -n '/^<!-- BEGIN manyi policy hooks -->/,/^<!-- END manyi policy hooks -->/p' "$src/README.md" | sed '1d;$d' >"$tmp/readme"
 if diff -u "$tmp/md" "$tmp/readme" >"$tmp/diff"; then ok; else bad "README's hook tables differ from manyi policy hooks"; cat "$tmp/diff" >&2; fi
 
+# policies/README.md's list of hooks policy test runs: `manyi policy test --help`'s
+expect 0 m policy test --help
+sed -n '/^Hooks: inputs; expect keys$/,$p' "$tmp/out" >"$tmp/help"
+sed -n '/^<!-- BEGIN manyi policy test --help: hooks -->/,/^<!-- END manyi policy test --help: hooks -->/p' \
+  "$src/policies/README.md" | sed '1,2d' | sed '$d' | sed '$d' >"$tmp/pdoc"
+[ "$(wc -l <"$tmp/help")" -ge 9 ] && ok || bad "policy test --help lists $(wc -l <"$tmp/help") lines of hooks"
+if diff -u "$tmp/help" "$tmp/pdoc" >"$tmp/diff"; then ok; else bad "policies/README.md's hooks of policy test differ from manyi policy test --help"; cat "$tmp/diff" >&2; fi
+
 # every view's fields: the registry's list against the class in manyi.d.lua
 # (fields of the class and of the class it extends, in any order)
 fields_of() { # CLASS: its ---@field names, and its parent's
@@ -45,6 +53,40 @@ done >"$tmp/views"
 n=$(grep -c '^ok' "$tmp/views")
 if grep -q '^FAIL' "$tmp/views"; then bad "view classes differ"; grep '^FAIL' "$tmp/views" >&2; else ok; fi
 [ "$n" -ge 15 ] && ok || bad "only $n views checked"
+
+# every LuaLS class the registry names (views, params, returns) is declared in manyi.d.lua
+m policy hooks --lua >"$tmp/lua"
+grep -o 'manyi\.[A-Za-z_]*' "$tmp/lua" | sort -u | while read -r cls; do
+  grep -qE "^---@(class|alias) $cls( |:|\$)" "$src/schemas/manyi.d.lua" || echo "$cls"
+done >"$tmp/missing"
+if [ -s "$tmp/missing" ]; then bad "classes named by the registry but not declared in manyi.d.lua: $(paste -sd' ' "$tmp/missing")"; else ok; fi
+
+# the registry's hooks and the files core/policy/hook_*.c are the same (the
+# build lists those files into the policy layer's table; test_policy_hooks
+# checks that each defines its hook)
+awk -F'|' '/^\| `/ { n = $2; gsub(/[ `]/, "", n); if (n !~ /^manyi\./) print n }' "$tmp/md" | sort >"$tmp/registry"
+# the views' field names (a hook named like one, e.g. code, is looked for only as identifiers)
+awk -F'|' '/^\| `manyi\./ { print $3 }' "$tmp/md" | tr ',' '\n' | tr -d ' ' | grep . | sort -u >"$tmp/fields"
+[ "$(wc -l <"$tmp/registry")" -ge 10 ] && ok || bad "only $(wc -l <"$tmp/registry") hooks in manyi policy hooks"
+for f in "$src"/core/policy/hook_*.c; do basename "$f" .c | sed 's/^hook_//'; done | sort >"$tmp/files"
+if diff -u "$tmp/registry" "$tmp/files" >"$tmp/diff"; then ok; else
+  bad "hooks of config/hooks.c (-) and files core/policy/hook_NAME.c (+) differ"; cat "$tmp/diff" >&2; fi
+# what runs hooks generically (load, call, policy test, policy hooks, the
+# policies: keys, the build) names no hook: a new one needs no edit there
+machinery="CMakeLists.txt core/config/hooks.h core/config/load_policies.c core/policy/load.c
+  core/policy/call_hook.c core/policy/expect.c core/policy/hook_test.h core/policy/policy_internal.h
+  core/service/policy_test.c core/service/policy_test.h core/cli/cmd_policy.c"
+while read -r h; do
+  up=$(echo "$h" | tr a-z A-Z)
+  lit="\"$h\"|"
+  grep -qx "$h" "$tmp/fields" && lit=""
+  for f in $machinery; do # C without its comments (examples there are fine)
+    case $f in *.[ch]) cc -fpreprocessed -dD -E -P "$src/$f" 2>/dev/null ;; *) cat "$src/$f" ;; esac |
+      grep -E "$lit\<(mi_policy_call_$h|mi_${h}_decision|mi_policy_hook_$h|compare_$h|H_$up)\>" |
+      sed "s|^|$f: |"
+  done
+done <"$tmp/registry" >"$tmp/named"
+if [ -s "$tmp/named" ]; then bad "the hook machinery names hooks:"; cat "$tmp/named" >&2; else ok; fi
 
 # the loader and the configuration: names from the registry, with suggestions
 printf 'return { alret = function() end }\n' >"$tmp/typo.lua"

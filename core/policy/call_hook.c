@@ -1,4 +1,4 @@
-/* What the route, escalate, evaluate and care hooks share: one protected call
+/* What the hooks (hook_<name>.c) share: one protected call
  * (views, then params) whose results are checked while still on the stack,
  * and the checks of returned records, lists, text and integers. A result
  * that fails a check fails the call closed, like a raise: the caller's
@@ -172,7 +172,7 @@ static int hook_body(lua_State *L) {
   }
   for (int i = 0; i < h->nargs; i++) {
     if (h->args[i]) mi_pol_push_view_kept(L, h->args[i], MI_POL_SLOT_HOOK_ARGS + i);
-    else lua_pushnil(L); /* an argument that may be absent (alert's ticket) */
+    else lua_pushnil(L); /* an argument that may be absent (a nullable view) */
   }
   lua_rawgeti(L, LUA_REGISTRYINDEX, h->p->rt.params_ref);
   lua_call(L, h->nargs + 1, h->nresults);
