@@ -332,9 +332,9 @@ int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
   int grams = rc == 0 && !strcmp(en->name, "customers") && (rc = mi_customer_grams_defer(s, 1, e)) == 0;
   /* ... with page caches that do not grow with the file: 32 MiB for the
    * customers' tables and indexes, 8 MiB for the key set (TEMP), instead of
-   * 256 MiB and 64 MiB. An import of 1M customers peaked at 560 MB RSS, 10M
-   * at 841 MB; now both stay near 100 MB, at no cost in time
-   * (bench/README.md, "bounded memory"). */
+   * 256 MiB and 64 MiB. An import of 1M customers peaked at 547 MiB RSS, 2M
+   * at 763 MiB; now 92 and 102 MiB, and no slower (bench/README.md,
+   * "bounded memory"). */
   mi_store_caches caches;
   int small = grams && (rc = mi_store_caches_swap(s, &(mi_store_caches){-32768, -8192}, &caches, e)) == 0;
   if (rc == 0 && !(en->checked_first && !rj.w && run_two_threads(&ctx, &sum, &rc, e)))
