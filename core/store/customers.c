@@ -127,23 +127,40 @@ int mi_customer_grams_defer(mi_store *s, int on, mi_err *e) {
   return 0;
 }
 
+/* New customers whose grams one sorted statement of the catch-up makes. The
+ * statement's sorter and its statement journal (kept in memory, open.c) grow
+ * with what it inserts, so a whole import's grams in one statement took
+ * 256 MiB of sorter and more; 50,000 customers (about 350,000 grams) keep
+ * them to a few MiB and sort faster too (bench/README.md, "bounded memory"). */
+enum { GRAMS_CHUNK = 50000 };
+
 int mi_customer_grams_catch_up(mi_store *s, mi_err *e) {
   if (!s) return mi_err_set(e, MI_EINVAL, "no store");
   if (!s->grams_deferred) return 0;
   /* New rows get ids past the largest (SQLite's rowid rule), so the rows past
    * the mark are those inserted since the last catch-up; a rolled-back row is
-   * simply not there. Sorted by the key, the grams go into the index in order. */
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db,
-                         "INSERT OR IGNORE INTO customer_name_grams (gram, customer_id)"
-                         " SELECT substr(lower(c.name), q.n, 2), c.id FROM customers c"
-                         " JOIN mi_seq q ON q.n <= length(c.name) WHERE c.id > ?1 ORDER BY 1, 2",
-                         -1, &st, NULL) != SQLITE_OK)
-    return mi_store_fail(s, e, "indexing the customers' names");
-  sqlite3_bind_int64(st, 1, s->grams_mark);
-  int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : mi_store_fail(s, e, "indexing the customers' names");
-  sqlite3_finalize(st);
-  return rc ? rc : last_id(s, &s->grams_mark, e);
+   * simply not there. Sorted by the key, the grams go into the index in order,
+   * one range of ids at a time. */
+  int64_t last;
+  if (last_id(s, &last, e)) return e->code;
+  sqlite3_stmt *st = mi_store_stmt(
+      s, MI_SQL_CUSTOMER_GRAMS_CATCH_UP,
+      "INSERT OR IGNORE INTO customer_name_grams (gram, customer_id)"
+      " SELECT substr(lower(c.name), q.n, 2), c.id FROM customers c"
+      " JOIN mi_seq q ON q.n <= length(c.name) WHERE c.id > ?1 AND c.id <= ?2 ORDER BY 1, 2",
+      e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  for (int64_t from = s->grams_mark; from < last;) {
+    int64_t to = last - from > GRAMS_CHUNK ? from + GRAMS_CHUNK : last;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : mi_store_fail(s, e, "indexing the customers' names");
+    sqlite3_reset(st);
+    if (rc) return rc;
+    from = to;
+  }
+  s->grams_mark = last;
+  return 0;
 }
 
 int mi_customer_id(mi_store *s, const char *external_id, int64_t *id, mi_err *e) {

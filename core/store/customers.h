@@ -26,8 +26,9 @@ int mi_customer_put(mi_store *s, const mi_customer *c, mi_err *e);
  * bulk load defers them: on, the connection's triggers are off (no other
  * table's trigger fires while customers are imported), a renamed customer's
  * grams are changed as the triggers would at once, and those of new
- * customers are made by mi_customer_grams_catch_up, one sorted pass that
- * must run inside each transaction before it commits. off turns the
+ * customers are made by mi_customer_grams_catch_up, sorted passes of at
+ * most 50,000 new customers each (bounded memory), that must run inside
+ * each transaction before it commits (and may run more often). off turns the
  * triggers back on. Only between transactions. */
 int mi_customer_grams_defer(mi_store *s, int on, mi_err *e);
 int mi_customer_grams_catch_up(mi_store *s, mi_err *e);

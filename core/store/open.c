@@ -121,6 +121,29 @@ static int configure(mi_store *s, int readonly, mi_err *e) {
               e, "opening");
 }
 
+static int cache_of(mi_store *s, const char *schema, int *out, mi_err *e) {
+  char sql[48];
+  snprintf(sql, sizeof sql, "PRAGMA %s.cache_size", schema);
+  return pragma_int(s, sql, out, e);
+}
+
+int mi_store_caches_swap(mi_store *s, const mi_store_caches *set, mi_store_caches *old, mi_err *e) {
+  if (!s || !set) return mi_err_set(e, MI_EINVAL, "no store");
+  mi_store_caches was;
+  if (old && (cache_of(s, "main", &was.main, e) || cache_of(s, "temp", &was.temp, e)))
+    return e ? e->code : MI_ESTORE;
+  const char *schema[2] = {"main", "temp"};
+  const int to[2] = {set->main, set->temp};
+  for (int i = 0; i < 2; i++) {
+    if (!to[i]) continue;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA %s.cache_size = %d", schema[i], to[i]);
+    if (exec(s, sql, e, "setting the page cache")) return e ? e->code : MI_ESTORE;
+  }
+  if (old) *old = was;
+  return 0;
+}
+
 /* Statement journals (SQLite's undo log for one statement inside a
  * transaction) normally spill to a temporary file past 64 KiB, which made a
  * million-row import write millions of small blocks; keep them in memory.

@@ -96,6 +96,16 @@ int mi_store_savepoint(mi_store *s, mi_err *e);
 void mi_store_release_savepoint(mi_store *s);
 void mi_store_rollback_savepoint(mi_store *s);
 
+/* The connection's page caches, as PRAGMA cache_size gives them (< 0: KiB,
+ * > 0: pages; 0 in *set: leave that one): the main database's, and temp's
+ * (TEMP tables such as the import's key set, below). *old (may be NULL)
+ * gets those in use before. A bulk job whose memory must not reach the
+ * 256 MiB of an ordinary connection (open.c) lowers them, then puts *old back. */
+typedef struct mi_store_caches {
+  int main, temp;
+} mi_store_caches;
+int mi_store_caches_swap(mi_store *s, const mi_store_caches *set, mi_store_caches *old, mi_err *e);
+
 /* PRAGMA integrity_check and foreign_key_check; 0 when both are clean. */
 int mi_store_check(mi_store *s, mi_err *e);
 

@@ -32,12 +32,8 @@
 
 /* The connection's cache_size (SQLite's default when it cannot be read). */
 static int cache_size(mi_store *s) {
-  sqlite3_stmt *st;
-  int n = -2000;
-  if (sqlite3_prepare_v2(s->db, "PRAGMA cache_size", -1, &st, NULL) != SQLITE_OK) return n;
-  if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  return n;
+  mi_store_caches c;
+  return mi_store_caches_swap(s, &(mi_store_caches){0, 0}, &c, NULL) ? -2000 : c.main;
 }
 
 /* ---- the scan: SQLite in a reader thread, the rows to cb in the caller's ----
@@ -524,9 +520,7 @@ static int plan(const mi_block_span *bl, size_t nb, int64_t lo, int64_t hi, int6
 }
 
 static void set_cache(mi_store *s, int n) {
-  char sql[64];
-  snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", n);
-  sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+  mi_store_caches_swap(s, &(mi_store_caches){n, 0}, NULL, NULL);
 }
 
 /* The end of a scan's reading: the page cache as it was, the snapshot let go. */
