@@ -28,12 +28,19 @@ typedef struct mi_cli {
   char **given_argv;
 } mi_cli;
 
+struct mi_cli_sub;
+/* Every text here is English and printed through mi_tr (util/i18n.h); `make
+ * pot` takes them from `manyi --pot` (doc.c), which walks this table. */
 typedef struct mi_cli_command {
   const char *name;
   const char *summary; /* one line for `manyi --help` */
   const char *usage;   /* the full text for `manyi NAME --help` */
   int (*run)(mi_cli *cli, int argc, char **argv);
   int own_help; /* the command answers --help itself (it has subcommands) */
+  /* Its subcommands with their help (`manyi NAME SUB --help`), ended by
+   * {NULL}, or NULL: what the man page, the completion and the translators
+   * see of them. */
+  const struct mi_cli_sub *subs;
 } mi_cli_command;
 
 /* The subcommands, one file each. */
@@ -63,8 +70,9 @@ void mi_cli_kpi_print(const json_t *kpis);
 
 /* manyi eval departments (cmd_eval_departments.c); argv[0] is "departments". */
 int mi_cli_eval_departments(mi_cli *cli, int argc, char **argv);
-/* manyi eval staff (cmd_eval_staff.c), called by cmd_eval.c. */
+/* manyi eval staff (cmd_eval_staff.c), called by cmd_eval.c, and its help. */
 int mi_cli_eval_staff(mi_cli *cli, int argc, char **argv);
+extern const char mi_cli_eval_staff_help[];
 
 /* What an agent's department scope is checked on before a command runs
  * (service/access.c decides): nothing, the first operand after the
@@ -193,8 +201,9 @@ int mi_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 /* A subcommand of a command with several (points show, jobs list, ...). */
 typedef struct mi_cli_sub {
   const char *name;
-  const char *help; /* full text for `manyi CMD NAME --help` */
-  int (*run)(mi_cli *cli, int argc, char **argv); /* argv[0] is the subcommand */
+  const char *help; /* full text for `manyi CMD NAME --help` (English, shown through mi_tr) */
+  int (*run)(mi_cli *cli, int argc, char **argv); /* argv[0] is the subcommand; NULL: the
+                                                      command dispatches it itself (eval) */
 } mi_cli_sub;
 
 /* Runs the subcommand argv[1] of cmd from subs (ended by {NULL}), or

@@ -318,4 +318,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_calendar = {
-    "calendar", "business-time arithmetic on a calendar: add, between, show", USAGE, run, 0};
+    "calendar", "business-time arithmetic on a calendar: add, between, show", USAGE, run, 0, NULL};

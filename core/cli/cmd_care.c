@@ -90,4 +90,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_care = {"care", "care events: the care policy for today, to the outbox",
-                                    usage_all, run, 1};
+                                    usage_all, run, 1, subs};

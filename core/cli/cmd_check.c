@@ -145,4 +145,4 @@ const mi_cli_command mi_cmd_check = {
     "scheduled job (cron expression, job kind). Errors are printed as FILE:LINE:COLUMN: message. Exit status 0\n"
     "when the configuration is valid, 1 when it is not. Temporary output files that\n"
     "killed runs left beside the database (FILE.tmp-PID-XXXXXX) are removed.\n",
-    run, 0};
+    run, 0, NULL};

@@ -138,8 +138,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   return mi_cli_batch_status(&b, rc, &e, &sum.stop, sum.failed);
 }
 
-const mi_cli_command mi_cmd_eval = {
-    "eval", "run the tier or loyalty policy over the base (--dry-run to preview)",
+static const char usage_all[] =
     "Usage: manyi [--config FILE] [--db FILE] [--json] eval tiers [OPTIONS]\n"
     "       manyi [--config FILE] [--db FILE] [--json] eval points [--as-of TIME] [--dry-run]\n"
     "                       [--policy FILE] [--jobs N] [--max-failures N] [--max-failure-share F]\n"
@@ -217,5 +216,16 @@ const mi_cli_command mi_cmd_eval = {
     "evaluate_staff hook, stored in staff_evaluations (manyi eval staff --help).\n"
     "\n"
     "Exit status: 0 done, 1 error, 3 done but the policy failed on some customers,\n"
-    "events or responses, 4 stopped by the breaker.\n",
-    run, 1};
+    "events or responses, 4 stopped by the breaker.\n";
+
+/* run() tells them apart itself (the options come before the subcommand). */
+static const mi_cli_sub subs[] = {{"tiers", usage_all, NULL},
+                                  {"points", usage_all, NULL},
+                                  {"alerts", usage_all, NULL},
+                                  {"departments", usage_all, NULL},
+                                  {"staff", mi_cli_eval_staff_help, NULL},
+                                  {NULL, NULL, NULL}};
+
+const mi_cli_command mi_cmd_eval = {
+    "eval", "run the tier or loyalty policy over the base (--dry-run to preview)", usage_all,
+    run, 1, subs};

@@ -58,4 +58,4 @@ const mi_cli_command mi_cmd_init = {
     "admin, and the users of the configuration's 'users:' section (if any) get\n"
     "their roles, once; after that only 'manyi role grant|revoke' changes roles and\n"
     "other commands refuse a configuration that still has 'users:'.\n",
-    run, 0};
+    run, 0, NULL};

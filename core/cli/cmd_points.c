@@ -407,4 +407,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_points = {"points", "loyalty points: show, redeem, expire, grant", usage_all,
-                                      run, 1};
+                                      run, 1, subs};

@@ -43,19 +43,25 @@
   "case (--quiet: failures only), then 'N passed, M failed'. Exit status 0 when\n"          \
   "every case passed, 1 otherwise, 2 for a usage error.\n"
 
-static void usage(FILE *out) {
-  fputs("Usage: manyi [--config FILE] policy SUBCOMMAND [ARGS]\n"
-        "\n"
-        "Subcommands:\n"
-        "  test [PATH]  run the YAML test cases of the policies\n"
-        "  hooks [--lua]\n"
-        "               the hooks a policy file may return: name, policy, the views\n"
-        "               each sees, what it returns, where it runs (Markdown); --lua:\n"
-        "               the Hooks section of schemas/manyi.d.lua\n"
-        "\n"
-        "'manyi policy SUBCOMMAND --help' for one of them.\n",
-        out);
-}
+#define H_HOOKS                                                                               \
+  "Usage: manyi policy hooks [--lua]\n"                                                        \
+  "\n"                                                                                        \
+  "Prints the hooks a policy file may return, as the README's Markdown table:\n"              \
+  "name, policy, the views each sees, what it returns and where it runs; then\n"              \
+  "the fields of every view. --lua: the Hooks section of schemas/manyi.d.lua\n"               \
+  "instead (annotations for editors).\n"
+
+static const char usage_all[] =
+    "Usage: manyi [--config FILE] policy SUBCOMMAND [ARGS]\n"
+    "\n"
+    "Subcommands:\n"
+    "  test [PATH]  run the YAML test cases of the policies\n"
+    "  hooks [--lua]\n"
+    "               the hooks a policy file may return: name, policy, the views\n"
+    "               each sees, what it returns, where it runs (Markdown); --lua:\n"
+    "               the Hooks section of schemas/manyi.d.lua\n"
+    "\n"
+    "'manyi policy SUBCOMMAND --help' for one of them.\n";
 
 /* The path below the current folder when it is there: shorter lines. */
 static const char *shown(const char *path) {
@@ -75,15 +81,10 @@ static void print_case(const mi_policy_case_result *r, void *ud) {
   else printf("FAIL  %s:%d: %s: %s\n", shown(r->file), r->line, r->name, r->detail);
 }
 
+/* argv[0] is "test"; mi_cli_dispatch answered --help. */
 static int run_test(mi_cli *cli, int argc, char **argv) {
   const char *path = NULL;
-  for (int i = 2; i < argc; i++) {
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      fputs(H_TEST, stdout);
-      return 0;
-    }
-  }
-  for (int i = 2; i < argc; i++) {
+  for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
     if (!strcmp(arg, "--")) {
       if (++i >= argc) break;
@@ -179,13 +180,10 @@ static void print_lua(void) {
   }
 }
 
-static int run_hooks(int argc, char **argv) {
+static int run_hooks(mi_cli *cli, int argc, char **argv) {
+  (void)cli;
   int lua = 0;
-  for (int i = 2; i < argc; i++) {
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      usage(stdout);
-      return 0;
-    }
+  for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--lua")) lua = 1;
     else return mi_cli_usage_error("policy", "hooks takes only --lua, not '%s'", argv[i]);
   }
@@ -198,20 +196,13 @@ static int run_hooks(int argc, char **argv) {
   return 0;
 }
 
+static const mi_cli_sub subs[] = {{"test", H_TEST, run_test}, {"hooks", H_HOOKS, run_hooks},
+                                  {NULL, NULL, NULL}};
+
 static int run(mi_cli *cli, int argc, char **argv) {
-  if (argc < 2) {
-    usage(stderr);
-    return 2;
-  }
-  if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-    usage(stdout);
-    return 0;
-  }
-  if (!strcmp(argv[1], "test")) return run_test(cli, argc, argv);
-  if (!strcmp(argv[1], "hooks")) return run_hooks(argc, argv);
-  return mi_cli_usage_error("policy", "unknown subcommand '%s' (subcommands: test, hooks)", argv[1]);
+  return mi_cli_dispatch(cli, "policy", usage_all, subs, NULL, argc, argv);
 }
 
 const mi_cli_command mi_cmd_policy = {
     "policy", "test the policies (policy test [PATH]); list their hooks (policy hooks)",
-    "Usage: manyi policy SUBCOMMAND [ARGS]; 'manyi policy --help' lists them\n", run, 1};
+    usage_all, run, 1, subs};

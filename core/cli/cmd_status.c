@@ -30,4 +30,4 @@ const mi_cli_command mi_cmd_status = {
     "Usage: manyi [--config FILE] [--db FILE] [--json] status\n"
     "\n"
     "Prints the database path, its schema version and the row count of each table.\n",
-    run, 0};
+    run, 0, NULL};
