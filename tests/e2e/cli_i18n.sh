@@ -118,6 +118,21 @@ else
   echo "cli_i18n: no msgfmt/msgmerge: the catalogue's statistics are not checked"
 fi
 
+# --- no English noun or note pasted into a Chinese sentence
+expect 1 zh points show NOPE
+contains "$tmp/err" "manyi: 未知客户 'NOPE'"
+lacks "$tmp/err" "customer"
+expect 1 zh interaction log --customer NOPE --channel phone
+contains "$tmp/err" "字段 'customer_id'：未知客户 'NOPE'（请先导入客户）"
+lacks "$tmp/err" "import customers first"
+expect 1 m interaction log --customer NOPE --channel phone
+contains "$tmp/err" "field 'customer_id': unknown customer 'NOPE' (import customers first)"
+expect 1 zh calendar nope show
+contains "$tmp/err" "中没有日历 'nope'；现有的日历为："
+lacks "$tmp/err" "has no calendar"
+expect 1 "$manyi" --lang zh_CN --json --config "$cfg" --db "$db" calendar nope show
+contains "$tmp/err" '"code":"not found"'
+
 # --- files: not found, permission denied
 expect 1 zh import customers "$tmp/none.csv"
 contains "$tmp/err" "manyi: $tmp/none.csv: 无法打开：没有那个文件或目录"
