@@ -195,6 +195,11 @@ void mi_cli_print_man(FILE *out);
  * for po/manyi.pot (`make pot`). */
 void mi_cli_print_pot(FILE *out);
 void mi_cli_print_completion(FILE *out);
+/* A batch's summary line starts with what ran (mi_cli_ran: "POLICY" or
+ * "dry run of POLICY", in buf) and ends with mi_cli_breaker_note (" (stopped
+ * by the breaker)" or ""), each translated as a whole. */
+const char *mi_cli_ran(int dry_run, const char *what, char *buf, size_t size);
+const char *mi_cli_breaker_note(int tripped);
 /* Prints "manyi CMD: message" and "Try 'manyi CMD --help'." to stderr; returns 2. */
 int mi_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -133,6 +133,20 @@ lacks "$tmp/err" "has no calendar"
 expect 1 "$manyi" --lang zh_CN --json --config "$cfg" --db "$db" calendar nope show
 contains "$tmp/err" '"code":"not found"'
 
+# --- the batches' summaries, each one sentence in the language chosen
+expect 0 zh eval tiers --dry-run
+contains "$tmp/out" "试运行 $src/policies/tiers.lua：0 位客户，0 位变更，0 位未变，0 位失败"
+expect 0 m eval tiers --dry-run
+contains "$tmp/out" "dry run of $src/policies/tiers.lua: 0 customers, 0 changed, 0 unchanged, 0 failed"
+expect 0 zh eval points --dry-run
+contains "$tmp/out" "个事件，0 个已入账（0 积分），0 个跳过，0 个失败"
+contains "$tmp/out" "  退款：0 笔已冲正（0 积分）"
+lacks "$tmp/out" "refunds"
+expect 0 zh eval alerts --dry-run
+contains "$tmp/out" "份回答，将开启 0 张回访工单"
+expect 0 m eval alerts --dry-run
+contains "$tmp/out" "0 follow-ups would be opened"
+
 # --- files: not found, permission denied
 expect 1 zh import customers "$tmp/none.csv"
 contains "$tmp/err" "manyi: $tmp/none.csv: 无法打开：没有那个文件或目录"
