@@ -133,6 +133,21 @@ lacks "$tmp/err" "has no calendar"
 expect 1 "$manyi" --lang zh_CN --json --config "$cfg" --db "$db" calendar nope show
 contains "$tmp/err" '"code":"not found"'
 
+# --- check's summary, init and status: labels and notes in the language chosen
+expect 0 zh check
+contains "$tmp/out" "$cfg：正常"
+contains "$tmp/out" "  时区         Asia/Shanghai"
+contains "$tmp/out" "  日历         2 个（另有内置的 24x7）"
+contains "$tmp/out" " csat（10 道题）"
+lacks "$tmp/out" "questions"
+expect 0 m check
+contains "$tmp/out" "  timezone     Asia/Shanghai"
+expect 0 "$manyi" --lang zh_CN --config "$cfg" --db "$tmp/pub/z.db" init
+contains "$tmp/out" "数据库 $tmp/pub/z.db 已就绪（模式版本 "
+contains "$tmp/out" "  部门：配置中 4 个，新增 4 个，变更 0 个"
+expect 0 "$manyi" --lang zh_CN --config "$cfg" --db "$tmp/pub/z.db" status
+contains "$tmp/out" "$tmp/pub/z.db（模式版本 "
+
 # --- the batches' summaries, each one sentence in the language chosen
 expect 0 zh eval tiers --dry-run
 contains "$tmp/out" "试运行 $src/policies/tiers.lua：0 位客户，0 位变更，0 位未变，0 位失败"
