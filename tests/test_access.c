@@ -102,7 +102,15 @@ static void test_every_role_and_command(void **state) {
         found |= !strcmp(expected[i].cmd, en->cmd->name) && expected[i].sub &&
                  !strcmp(expected[i].sub, r->sub);
       if (!found) fail_msg("'%s %s' has no expected row", en->cmd->name, r->sub);
+      /* a rule names a subcommand the command has (a typo would leave the
+       * subcommand under the command's own rule) */
+      found = 0;
+      for (const mi_cli_sub *s = en->cmd->subs; s && s->name; s++) found |= !strcmp(s->name, r->sub);
+      if (!found) fail_msg("the rule for '%s %s' names no subcommand of it", en->cmd->name, r->sub);
     }
+    /* every subcommand has its help (--help, the man page, the catalogue) */
+    for (const mi_cli_sub *s = en->cmd->subs; s && s->name; s++)
+      if (!s->help || !*s->help) fail_msg("'%s %s' has no help", en->cmd->name, s->name);
   }
   /* Fail closed: no rule, an out-of-range area or role. */
   assert_int_equal(mi_access_allows(MI_CONFIG_ROLE_ADMIN, MI_ACCESS_UNSET), 0);

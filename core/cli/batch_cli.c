@@ -4,6 +4,7 @@
  * the time left, the failures as they happen, the breaker's report and the
  * exit status. */
 #include "cli/batch_cli.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <math.h>
@@ -48,9 +49,9 @@ int mi_cli_batch_option(mi_cli_batch *b, int opt, const char *arg, const char *c
 }
 
 static void eta_text(double s, char *buf, size_t size) {
-  if (s < 60) snprintf(buf, size, "%.0f s", ceil(s));
-  else if (s < 3600) snprintf(buf, size, "%.0f min", ceil(s / 60));
-  else snprintf(buf, size, "%d h %d min", (int)(s / 3600), (int)fmod(s / 60, 60));
+  if (s < 60) snprintf(buf, size, _("%.0f s"), ceil(s));
+  else if (s < 3600) snprintf(buf, size, _("%.0f min"), ceil(s / 60));
+  else snprintf(buf, size, _("%d h %d min"), (int)(s / 3600), (int)fmod(s / 60, 60));
 }
 
 static void show_progress(void *ctx, const mi_batch_progress *p) {
@@ -61,17 +62,19 @@ static void show_progress(void *ctx, const mi_batch_progress *p) {
             (long long)p->done);
     return;
   }
-  fprintf(stderr, "\r%s: %lld of %lld %s", b->label, (long long)p->done, (long long)p->total,
+  fputc('\r', stderr);
+  fprintf(stderr, _("%s: %lld of %lld %s"), b->label, (long long)p->done, (long long)p->total,
           b->items);
   if (p->before < 0) {
-    fputs(" (resumed)   ", stderr);
+    fputs(_(" (resumed)   "), stderr);
     return;
   }
   int64_t done = p->before + p->done, left = p->total - done;
   char eta[32] = "";
   if (p->done > 0 && left > 0) eta_text(p->elapsed * (double)left / (double)p->done, eta, sizeof eta);
-  fprintf(stderr, " (%d%%%s%s%s)   ", p->total ? (int)(100 * done / p->total) : 100,
-          eta[0] ? ", about " : "", eta, eta[0] ? " left" : "");
+  int pct = p->total ? (int)(100 * done / p->total) : 100;
+  if (eta[0]) fprintf(stderr, _(" (%d%%, about %s left)   "), pct, eta);
+  else fprintf(stderr, " (%d%%)   ", pct);
 }
 
 /* Failures are printed as they happen, up to a limit, then only counted;
@@ -96,8 +99,8 @@ static void show_failure(void *ctx, const mi_batch_failure *f) {
 
 int mi_cli_batch_begin(mi_cli *cli, mi_cli_batch *b, const char *label, const char *items) {
   mi_err e = {0};
-  b->label = label;
-  b->items = items;
+  b->label = mi_tr(label); /* marked N_() where they are given */
+  b->items = mi_tr(items);
   b->tty = !cli->quiet && isatty(STDERR_FILENO);
   b->opt.progress = show_progress;
   b->opt.on_failure = show_failure;
@@ -163,7 +166,10 @@ int mi_cli_batch_status(mi_cli_batch *b, int rc, const mi_err *e, const mi_batch
   }
   if (rc) return mi_cli_fail(e);
   if (failed > b->shown)
-    fprintf(stderr, "manyi: %lld more policy failures not shown%s\n", (long long)(failed - b->shown),
-            b->failures_path ? " (all are in the --failures file)" : "");
+    fprintf(stderr,
+            b->failures_path ? _("manyi: %lld more policy failures not shown (all are in the "
+                                 "--failures file)\n")
+                             : _("manyi: %lld more policy failures not shown\n"),
+            (long long)(failed - b->shown));
   return failed ? 3 : 0;
 }

@@ -83,6 +83,14 @@ void mi_cli_print_json(json_t *v) {
   json_decref(v);
 }
 
+const char *mi_cli_ran(int dry_run, const char *what, char *buf, size_t size) {
+  if (!dry_run) return what;
+  snprintf(buf, size, _("dry run of %s"), what);
+  return buf;
+}
+
+const char *mi_cli_breaker_note(int tripped) { return tripped ? _(" (stopped by the breaker)") : ""; }
+
 int mi_cli_usage_error(const char *cmd, const char *fmt, ...) {
   va_list ap;
   char msg[1024];

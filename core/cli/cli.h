@@ -28,12 +28,19 @@ typedef struct mi_cli {
   char **given_argv;
 } mi_cli;
 
+struct mi_cli_sub;
+/* Every text here is English and printed through mi_tr (util/i18n.h); `make
+ * pot` takes them from `manyi --pot` (doc.c), which walks this table. */
 typedef struct mi_cli_command {
   const char *name;
   const char *summary; /* one line for `manyi --help` */
   const char *usage;   /* the full text for `manyi NAME --help` */
   int (*run)(mi_cli *cli, int argc, char **argv);
   int own_help; /* the command answers --help itself (it has subcommands) */
+  /* Its subcommands with their help (`manyi NAME SUB --help`), ended by
+   * {NULL}, or NULL: what the man page, the completion and the translators
+   * see of them. */
+  const struct mi_cli_sub *subs;
 } mi_cli_command;
 
 /* The subcommands, one file each. */
@@ -63,8 +70,9 @@ void mi_cli_kpi_print(const json_t *kpis);
 
 /* manyi eval departments (cmd_eval_departments.c); argv[0] is "departments". */
 int mi_cli_eval_departments(mi_cli *cli, int argc, char **argv);
-/* manyi eval staff (cmd_eval_staff.c), called by cmd_eval.c. */
+/* manyi eval staff (cmd_eval_staff.c), called by cmd_eval.c, and its help. */
 int mi_cli_eval_staff(mi_cli *cli, int argc, char **argv);
+extern const char mi_cli_eval_staff_help[];
 
 /* What an agent's department scope is checked on before a command runs
  * (service/access.c decides): nothing, the first operand after the
@@ -187,14 +195,20 @@ void mi_cli_print_man(FILE *out);
  * for po/manyi.pot (`make pot`). */
 void mi_cli_print_pot(FILE *out);
 void mi_cli_print_completion(FILE *out);
+/* A batch's summary line starts with what ran (mi_cli_ran: "POLICY" or
+ * "dry run of POLICY", in buf) and ends with mi_cli_breaker_note (" (stopped
+ * by the breaker)" or ""), each translated as a whole. */
+const char *mi_cli_ran(int dry_run, const char *what, char *buf, size_t size);
+const char *mi_cli_breaker_note(int tripped);
 /* Prints "manyi CMD: message" and "Try 'manyi CMD --help'." to stderr; returns 2. */
 int mi_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A subcommand of a command with several (points show, jobs list, ...). */
 typedef struct mi_cli_sub {
   const char *name;
-  const char *help; /* full text for `manyi CMD NAME --help` */
-  int (*run)(mi_cli *cli, int argc, char **argv); /* argv[0] is the subcommand */
+  const char *help; /* full text for `manyi CMD NAME --help` (English, shown through mi_tr) */
+  int (*run)(mi_cli *cli, int argc, char **argv); /* argv[0] is the subcommand; NULL: the
+                                                      command dispatches it itself (eval) */
 } mi_cli_sub;
 
 /* Runs the subcommand argv[1] of cmd from subs (ended by {NULL}), or

@@ -229,4 +229,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_action = {"action", "improvement actions: plan, do, check, act",
-                                      usage_all, run, 1};
+                                      usage_all, run, 1, subs};

@@ -5,6 +5,7 @@
 
 #include "cli/batch_cli.h"
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "policy/policy.h"
 #include "service/alerts.h"
 
@@ -28,17 +29,20 @@ static void print_run(const mi_cli *cli, mi_cli_batch *b, const mi_alert_run_opt
     return;
   }
   if (cli->quiet) return;
-  printf("%s%s: %lld responses, %lld follow-ups %s, %lld without, %lld with one already, "
-         "%lld failed%s\n",
-         o->batch.dry_run ? "dry run of " : "", policy, (long long)s->responses,
-         (long long)s->opened, o->batch.dry_run ? "would be opened" : "opened", (long long)s->none,
-         (long long)s->skipped, (long long)s->failed,
-         s->stop.tripped ? " (stopped by the breaker)" : "");
-  if (s->after) printf("  after response id %lld (seen by an earlier run)\n", (long long)s->after);
+  char ran[4200];
+  printf(o->batch.dry_run
+             ? _("%s: %lld responses, %lld follow-ups would be opened, %lld without, %lld with one "
+                 "already, %lld failed%s\n")
+             : _("%s: %lld responses, %lld follow-ups opened, %lld without, %lld with one already, "
+                 "%lld failed%s\n"),
+         mi_cli_ran(o->batch.dry_run, policy, ran, sizeof ran), (long long)s->responses,
+         (long long)s->opened, (long long)s->none, (long long)s->skipped, (long long)s->failed,
+         mi_cli_breaker_note(s->stop.tripped));
+  if (s->after) printf(_("  after response id %lld (seen by an earlier run)\n"), (long long)s->after);
   for (int i = 0; i < s->nshown; i++)
     printf("  %s -> %s %s for %s: %s\n", s->shown[i].response, s->shown[i].ticket,
            s->shown[i].kind, s->shown[i].department, s->shown[i].reason);
-  if (s->opened > s->nshown) printf("  ... and %lld more\n", (long long)(s->opened - s->nshown));
+  if (s->opened > s->nshown) printf(_("  ... and %lld more\n"), (long long)(s->opened - s->nshown));
 }
 
 /* The configured alert policy, or the candidate file with the configured params. */
@@ -67,7 +71,7 @@ int mi_cli_eval_alerts(mi_cli *cli, const char *policy_path, int rescan, int job
     for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
     return mi_cli_fail(&e);
   }
-  if (mi_cli_batch_begin(cli, b, "alerting on responses", "responses")) {
+  if (mi_cli_batch_begin(cli, b, N_("alerting on responses"), N_("responses"))) {
     for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
     return 1;
   }

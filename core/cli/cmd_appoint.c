@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "service/appoint.h"
 #include "util/timeutil.h"
 
@@ -194,7 +195,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   if (!sub) {
     for (int i = 2; i < argc; i++)
       if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-        fputs(usage_all, stdout);
+        fputs(mi_tr(usage_all), stdout);
         return 0;
       }
     return cmd_book(cli, argc, argv);
@@ -204,4 +205,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 
 const mi_cli_command mi_cmd_appoint = {
     "appoint", "on-site visits: book the earliest free slot, list, cancel, done", usage_all, run,
-    1};
+    1, subs};

@@ -166,4 +166,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_audit = {"audit", "the audit log: list, verify its hash chain",
-                                     usage_all, run, 1};
+                                     usage_all, run, 1, subs};

@@ -302,11 +302,14 @@ static int run(mi_cli *cli, int argc, char **argv) {
   if (mi_cli_load_config(cli)) return 1;
   const mi_config_calendar *cc = mi_config_find_calendar(cli->cfg, name);
   if (!cc) {
-    fprintf(stderr, "manyi: %s has no calendar '%s'; it has:", cli->config_path, name);
+    char list[512] = "";
     for (size_t i = 0; i < cli->cfg->ncalendars; i++)
-      fprintf(stderr, " %s", cli->cfg->calendars[i].name);
-    fputc('\n', stderr);
-    return 1;
+      if (strlen(list) + strlen(cli->cfg->calendars[i].name) + 2 < sizeof list)
+        strcat(strcat(list, *list ? " " : ""), cli->cfg->calendars[i].name);
+    mi_err e = {0};
+    mi_err_set(&e, MI_ENOTFOUND, "%s has no calendar '%s'; it has: %s", cli->config_path, name,
+               list);
+    return mi_cli_fail(&e);
   }
   mi_sched_calendar *cal;
   mi_err e = {0};
@@ -318,4 +321,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_calendar = {
-    "calendar", "business-time arithmetic on a calendar: add, between, show", USAGE, run, 0};
+    "calendar", "business-time arithmetic on a calendar: add, between, show", USAGE, run, 0, NULL};

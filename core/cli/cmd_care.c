@@ -7,6 +7,7 @@
 
 #include "cli/batch_cli.h"
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "service/care.h"
 
 static const char usage_all[] =
@@ -46,11 +47,13 @@ static void print_summary(const mi_cli *cli, mi_cli_batch *b, const mi_care_summ
     return;
   }
   if (cli->quiet) return;
-  printf("%scare %s: %lld customers, %lld new messages, %lld already sent, %lld over the cap, "
-         "%lld without an address, %lld failed%s\n", b->opt.dry_run ? "dry run of " : "",
-         sum->date, (long long)sum->customers, (long long)sum->messages,
-         (long long)sum->repeated, (long long)sum->capped, (long long)sum->no_address,
-         (long long)sum->failed, sum->stop.tripped ? " (stopped by the breaker)" : "");
+  char what[64], ran[128];
+  snprintf(what, sizeof what, _("care %s"), sum->date);
+  printf(_("%s: %lld customers, %lld new messages, %lld already sent, %lld over the cap, "
+           "%lld without an address, %lld failed%s\n"),
+         mi_cli_ran(b->opt.dry_run, what, ran, sizeof ran), (long long)sum->customers,
+         (long long)sum->messages, (long long)sum->repeated, (long long)sum->capped,
+         (long long)sum->no_address, (long long)sum->failed, mi_cli_breaker_note(sum->stop.tripped));
 }
 
 static int cmd_run(mi_cli *cli, int argc, char **argv) {
@@ -69,7 +72,7 @@ static int cmd_run(mi_cli *cli, int argc, char **argv) {
   mi_err e = {0};
   mi_policy *care = NULL;
   if (mi_policy_load_config(cli->cfg, "care", &care, &e)) return mi_cli_fail(&e);
-  if (mi_cli_batch_begin(cli, &b, "caring", "customers")) {
+  if (mi_cli_batch_begin(cli, &b, N_("caring"), N_("customers"))) {
     mi_policy_free(care);
     return 1;
   }
@@ -90,4 +93,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_care = {"care", "care events: the care policy for today, to the outbox",
-                                    usage_all, run, 1};
+                                    usage_all, run, 1, subs};

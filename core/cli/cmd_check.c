@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "sched/calendar.h"
 #include "sched/recurring.h"
 #include "service/job_kinds.h"
@@ -43,8 +44,10 @@ static void sweep_beside(const char *db, int quiet) {
   const char *dir = dirname(copy);
   size_t n = mi_outfile_sweep(dir);
   if (n && !quiet)
-    fprintf(stderr, "%s: removed %zu temporary file%s that interrupted runs left\n", dir, n,
-            n == 1 ? "" : "s");
+    fprintf(stderr,
+            n == 1 ? _("%s: removed %zu temporary file that interrupted runs left\n")
+                   : _("%s: removed %zu temporary files that interrupted runs left\n"),
+            dir, n);
   free(copy);
 }
 
@@ -93,40 +96,47 @@ static int run(mi_cli *cli, int argc, char **argv) {
     return 0;
   }
   if (cli->quiet) return 0;
-  printf("%s: ok\n", c->path);
-  printf("  database     %s\n", c->database);
-  printf("  timezone     %s\n", c->timezone);
-  printf("  calendars    %zu (and the built-in 24x7)\n", configured_calendars(c));
-  printf("  departments  %zu:", c->ndepartments);
+  /* Each line is one message: its label and padding are the translator's
+   * (a Chinese label is two columns a character). */
+  printf(_("%s: ok\n"), c->path);
+  printf(_("  database     %s\n"), c->database);
+  printf(_("  timezone     %s\n"), c->timezone);
+  printf(_("  calendars    %zu (and the built-in 24x7)\n"), configured_calendars(c));
+  printf(_("  departments  %zu:"), c->ndepartments);
   for (size_t i = 0; i < c->ndepartments; i++) printf(" %s", c->departments[i].code);
-  printf("\n  tiers        %zu:", c->ntiers);
+  printf(_("\n  tiers        %zu:"), c->ntiers);
   for (size_t i = 0; i < c->ntiers; i++) printf(" %s", c->tiers[i].code);
   const mi_config_label *lists[] = {c->ticket_kinds, c->categories, c->channels, c->root_causes};
   size_t counts[] = {c->nticket_kinds, c->ncategories, c->nchannels, c->nroot_causes};
-  static const char *const heads[] = {"ticket kinds", "categories", "channels", "root causes"};
   for (int k = 0; k < 4; k++) {
     if (k == 3 && !counts[k]) break; /* no accountability asked */
-    printf("\n  %-12s %zu:", heads[k], counts[k]);
+    switch (k) {
+    case 0: printf(_("\n  ticket kinds %zu:"), counts[k]); break;
+    case 1: printf(_("\n  categories   %zu:"), counts[k]); break;
+    case 2: printf(_("\n  channels     %zu:"), counts[k]); break;
+    default: printf(_("\n  root causes  %zu:"), counts[k]); break;
+    }
     for (size_t i = 0; i < counts[k]; i++) printf(" %s (%s)", lists[k][i].code, lists[k][i].name);
   }
-  printf("\n  sla rules    %zu\n", c->nsla);
-  printf("  surveys      %zu:", c->nsurveys);
+  printf(_("\n  sla rules    %zu\n"), c->nsla);
+  printf(_("  surveys      %zu:"), c->nsurveys);
   for (size_t i = 0; i < c->nsurveys; i++)
-    printf(" %s (%zu questions)", c->surveys[i].code, c->surveys[i].nquestions);
-  printf("\n  policies     %zu:", c->npolicies);
+    printf(_(" %s (%zu questions)"), c->surveys[i].code, c->surveys[i].nquestions);
+  printf(_("\n  policies     %zu:"), c->npolicies);
   for (size_t i = 0; i < c->npolicies; i++) printf(" %s", c->policies[i].name);
-  printf("\n  schedule     %zu:", c->nschedule);
+  printf(_("\n  schedule     %zu:"), c->nschedule);
   for (size_t i = 0; i < c->nschedule; i++)
     printf(" %s (%s: %s)", c->schedule[i].name, c->schedule[i].job, c->schedule[i].cron);
-  printf("\n  workflows    %zu:", c->nworkflows);
+  printf(_("\n  workflows    %zu:"), c->nworkflows);
   for (size_t i = 0; i < c->nworkflows; i++)
-    printf(" %s (%zu stages)", c->workflows[i].kind,
-           c->workflows[i].nstages);
-  if (c->followup.enabled)
-    printf("\n  followup     after %lldm of business time%s%s", (long long)(c->followup.delay / 60),
-           c->followup.survey ? ", survey " : "", c->followup.survey ? c->followup.survey->code : "");
+    printf(_(" %s (%zu stages)"), c->workflows[i].kind, c->workflows[i].nstages);
+  if (c->followup.enabled && c->followup.survey)
+    printf(_("\n  followup     after %lldm of business time, survey %s"),
+           (long long)(c->followup.delay / 60), c->followup.survey->code);
+  else if (c->followup.enabled)
+    printf(_("\n  followup     after %lldm of business time"), (long long)(c->followup.delay / 60));
   if (c->notify.enabled) { /* what the customer is told, and on which channels */
-    printf("\n  notify       on");
+    printf(_("\n  notify       on"));
     for (size_t i = 0; i < c->notify.nchannels; i++) printf("%s%s", i ? ", " : " ", c->notify.channels[i]);
     printf(":");
     for (int i = 0; i < MI_NOTICE_COUNT; i++)
@@ -145,4 +155,4 @@ const mi_cli_command mi_cmd_check = {
     "scheduled job (cron expression, job kind). Errors are printed as FILE:LINE:COLUMN: message. Exit status 0\n"
     "when the configuration is valid, 1 when it is not. Temporary output files that\n"
     "killed runs left beside the database (FILE.tmp-PID-XXXXXX) are removed.\n",
-    run, 0};
+    run, 0, NULL};

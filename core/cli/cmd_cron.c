@@ -99,4 +99,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_cron = {"cron", "list the next firing times of a cron expression",
-                                    USAGE, run, 0};
+                                    USAGE, run, 0, NULL};

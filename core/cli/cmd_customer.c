@@ -500,4 +500,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 
 const mi_cli_command mi_cmd_customer = {
     "customer", "find, add, edit, show a customer and their history; record referrals",
-    usage_all, run, 1};
+    usage_all, run, 1, subs};

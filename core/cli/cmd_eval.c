@@ -7,6 +7,7 @@
 
 #include "cli/batch_cli.h"
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "util/outfile.h"
 #include "policy/policy.h"
 #include "service/tiers.h"
@@ -30,11 +31,13 @@ static void print_summary(const mi_cli *cli, mi_cli_batch *b, const mi_tier_run_
     return;
   }
   if (cli->quiet) return;
-  printf("%s%s: %lld customers, %lld changed, %lld unchanged, %lld failed%s\n",
-         o->batch.dry_run ? "dry run of " : "", policy, (long long)s->customers,
+  char ran[4200];
+  printf(_("%s: %lld customers, %lld changed, %lld unchanged, %lld failed%s\n"),
+         mi_cli_ran(o->batch.dry_run, policy, ran, sizeof ran), (long long)s->customers,
          (long long)s->changed, (long long)s->unchanged, (long long)s->failed,
-         s->stop.tripped ? " (stopped by the breaker)" : "");
-  if (s->resumed_after) printf("  resumed an interrupted run after customer id %lld\n", (long long)s->resumed_after);
+         mi_cli_breaker_note(s->stop.tripped));
+  if (s->resumed_after)
+    printf(_("  resumed an interrupted run after customer id %lld\n"), (long long)s->resumed_after);
   for (int i = 0; i < s->ntransitions; i++)
     printf("  %s -> %s: %lld\n", s->transitions[i].from, s->transitions[i].to,
            (long long)s->transitions[i].count);
@@ -121,7 +124,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
     for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
     return mi_cli_fail(&e);
   }
-  if (mi_cli_batch_begin(cli, &b, "evaluating tiers", "customers")) {
+  if (mi_cli_batch_begin(cli, &b, N_("evaluating tiers"), N_("customers"))) {
     mi_outfile_abort(diff);
     for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
     return 1;
@@ -138,8 +141,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   return mi_cli_batch_status(&b, rc, &e, &sum.stop, sum.failed);
 }
 
-const mi_cli_command mi_cmd_eval = {
-    "eval", "run the tier or loyalty policy over the base (--dry-run to preview)",
+static const char usage_all[] =
     "Usage: manyi [--config FILE] [--db FILE] [--json] eval tiers [OPTIONS]\n"
     "       manyi [--config FILE] [--db FILE] [--json] eval points [--as-of TIME] [--dry-run]\n"
     "                       [--policy FILE] [--jobs N] [--max-failures N] [--max-failure-share F]\n"
@@ -217,5 +219,16 @@ const mi_cli_command mi_cmd_eval = {
     "evaluate_staff hook, stored in staff_evaluations (manyi eval staff --help).\n"
     "\n"
     "Exit status: 0 done, 1 error, 3 done but the policy failed on some customers,\n"
-    "events or responses, 4 stopped by the breaker.\n",
-    run, 1};
+    "events or responses, 4 stopped by the breaker.\n";
+
+/* run() tells them apart itself (the options come before the subcommand). */
+static const mi_cli_sub subs[] = {{"tiers", usage_all, NULL},
+                                  {"points", usage_all, NULL},
+                                  {"alerts", usage_all, NULL},
+                                  {"departments", usage_all, NULL},
+                                  {"staff", mi_cli_eval_staff_help, NULL},
+                                  {NULL, NULL, NULL}};
+
+const mi_cli_command mi_cmd_eval = {
+    "eval", "run the tier or loyalty policy over the base (--dry-run to preview)", usage_all,
+    run, 1, subs};

@@ -8,8 +8,9 @@
 
 #include "cli/cli.h"
 #include "service/staff_eval.h"
+#include "util/i18n.h"
 
-static const char usage[] =
+const char mi_cli_eval_staff_help[] =
     "Usage: manyi [--config FILE] [--db FILE] [--json] eval staff --period P\n"
     "\n"
     "Agent scorecards for the period (2026, 2026Q3, 2026-09 or a day): for every\n"
@@ -60,7 +61,7 @@ int mi_cli_eval_staff(mi_cli *cli, int argc, char **argv) {
   int opt;
   optind = 1;
   while ((opt = getopt_long(argc, argv, "p:h", options, NULL)) != -1) {
-    if (opt == 'h') return fputs(usage, stdout), 0;
+    if (opt == 'h') return fputs(mi_tr(mi_cli_eval_staff_help), stdout), 0;
     if (opt != 'p') return mi_cli_usage_error("eval", "staff: unknown option");
     period = optarg;
   }

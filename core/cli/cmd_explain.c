@@ -148,4 +148,4 @@ const mi_cli_command mi_cmd_explain = {
     "loyalty policy for the order ORDER (whether or not it was credited), without\n"
     "changing anything, and prints every input the policy saw, its decision, its\n"
     "reason, and the policy file and line that returned it.\n",
-    run, 0};
+    run, 0, NULL};

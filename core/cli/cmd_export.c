@@ -65,4 +65,4 @@ const mi_cli_command mi_cmd_export = {
     "Options:\n"
     "  -f, --format csv|jsonl  output format (default: from FILE's extension, else CSV)\n"
     "  -s, --survey CODE       responses: which survey (needed when there are several)\n",
-    run, 0};
+    run, 0, NULL};

@@ -144,4 +144,4 @@ const mi_cli_command mi_cmd_import = {
     "\n"
     "Exit status: 0 imported, 1 nothing imported (error), 3 good rows stored and\n"
     "some rejected.\n",
-    run, 0};
+    run, 0, NULL};

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "service/roles.h"
 #include "service/sync.h"
 
@@ -22,11 +23,11 @@ static int run(mi_cli *cli, int argc, char **argv) {
     return mi_cli_fail(&e);
   cli->synced = 1;
   if (cli->cfg->nusers && !seeded)
-    fprintf(stderr, "manyi: the 'users:' of %s was not used: the database has roles already "
-                    "(see 'manyi role list'); delete the section\n", cli->cfg->path);
+    fprintf(stderr, _("manyi: the 'users:' of %s was not used: the database has roles already "
+                      "(see 'manyi role list'); delete the section\n"), cli->cfg->path);
   else if (cli->cfg->nusers)
-    fprintf(stderr, "manyi: roles granted from the 'users:' of %s; delete that section now: "
-                    "other commands refuse it (roles change with 'manyi role grant')\n",
+    fprintf(stderr, _("manyi: roles granted from the 'users:' of %s; delete that section now: "
+                      "other commands refuse it (roles change with 'manyi role grant')\n"),
             cli->cfg->path);
   int version = mi_store_version(cli->store);
   if (cli->json) {
@@ -35,12 +36,12 @@ static int run(mi_cli *cli, int argc, char **argv) {
                           "surveys_added", sum.surveys_added, "roles_granted", seeded);
     mi_cli_print_json(o);
   } else if (!cli->quiet) {
-    printf("database %s ready (schema version %d)\n", mi_store_path(cli->store), version);
-    printf("  departments: %zu in the configuration, %d added, %d changed\n",
+    printf(_("database %s ready (schema version %d)\n"), mi_store_path(cli->store), version);
+    printf(_("  departments: %zu in the configuration, %d added, %d changed\n"),
            cli->cfg->ndepartments, sum.departments_added, sum.departments_changed);
-    printf("  surveys: %zu in the configuration, %d new or changed\n", cli->cfg->nsurveys,
+    printf(_("  surveys: %zu in the configuration, %d new or changed\n"), cli->cfg->nsurveys,
            sum.surveys_added);
-    if (seeded) printf("  roles: %d granted (the first admin: %s)\n", seeded, mi_cli_user());
+    if (seeded) printf(_("  roles: %d granted (the first admin: %s)\n"), seeded, mi_cli_user());
   }
   return 0;
 }
@@ -58,4 +59,4 @@ const mi_cli_command mi_cmd_init = {
     "admin, and the users of the configuration's 'users:' section (if any) get\n"
     "their roles, once; after that only 'manyi role grant|revoke' changes roles and\n"
     "other commands refuse a configuration that still has 'users:'.\n",
-    run, 0};
+    run, 0, NULL};

@@ -71,4 +71,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_interaction = {
-    "interaction", "log a contact with a customer on any channel", usage_all, run, 1};
+    "interaction", "log a contact with a customer on any channel", usage_all, run, 1, subs};

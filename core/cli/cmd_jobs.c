@@ -216,4 +216,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_jobs = {"jobs", "the scheduler's queue: list, show, add, retry",
-                                    usage_all, run, 1};
+                                    usage_all, run, 1, subs};

@@ -69,4 +69,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_kpi = {"kpi", "company KPIs of a period: recommendation, repurchase, "
-                                   "complaint, retention, churn, growth", usage, run, 0};
+                                   "complaint, retention, churn, growth", usage, run, 0, NULL};

@@ -57,4 +57,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_outbox = {"outbox", "messages for others to send: list, export",
-                                      usage_all, run, 1};
+                                      usage_all, run, 1, subs};

@@ -8,6 +8,7 @@
 
 #include "cli/batch_cli.h"
 #include "cli/cli.h"
+#include "util/i18n.h"
 #include "policy/policy.h"
 #include "service/points.h"
 #include "store/ledger.h"
@@ -30,16 +31,19 @@ static void print_run(const mi_cli *cli, mi_cli_batch *b, const mi_points_run_op
     return;
   }
   if (cli->quiet) return;
-  printf("%s%s: %lld events, %lld credited (%lld points), %lld skipped, %lld failed%s\n",
-         o->batch.dry_run ? "dry run of " : "", policy, (long long)s->events,
+  char ran[4200];
+  printf(_("%s: %lld events, %lld credited (%lld points), %lld skipped, %lld failed%s\n"),
+         mi_cli_ran(o->batch.dry_run, policy, ran, sizeof ran), (long long)s->events,
          (long long)s->credited, (long long)s->points, (long long)s->skipped,
-         (long long)s->failed, s->stop.tripped ? " (stopped by the breaker)" : "");
-  printf("  refunds: %lld reversed (%lld points)", (long long)s->reversed,
-         (long long)s->reversed_points);
+         (long long)s->failed, mi_cli_breaker_note(s->stop.tripped));
   if (s->reverse_expired)
-    printf(", %lld with nothing to take back (their points had expired)", (long long)s->reverse_expired);
-  putchar('\n');
-  if (s->resumed[0]) printf("  resumed an interrupted run after %s\n", s->resumed);
+    printf(_("  refunds: %lld reversed (%lld points), %lld with nothing to take back (their "
+             "points had expired)\n"),
+           (long long)s->reversed, (long long)s->reversed_points, (long long)s->reverse_expired);
+  else
+    printf(_("  refunds: %lld reversed (%lld points)\n"), (long long)s->reversed,
+           (long long)s->reversed_points);
+  if (s->resumed[0]) printf(_("  resumed an interrupted run after %s\n"), s->resumed);
 }
 
 int mi_cli_eval_points(mi_cli *cli, int64_t as_of, const char *policy_path, int jobs,
@@ -57,7 +61,7 @@ int mi_cli_eval_points(mi_cli *cli, int64_t as_of, const char *policy_path, int 
                                       &limits, &states[i], &e)
                      : mi_policy_load_config(cli->cfg, "loyalty", &states[i], &e);
   mi_policy *policy = states[0];
-  int begun = rc == 0 && mi_cli_batch_begin(cli, b, "crediting points", "events") == 0;
+  int begun = rc == 0 && mi_cli_batch_begin(cli, b, N_("crediting points"), N_("events")) == 0;
   if (!begun) {
     for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
     return rc ? mi_cli_fail(&e) : 1;
@@ -407,4 +411,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_points = {"points", "loyalty points: show, redeem, expire, grant", usage_all,
-                                      run, 1};
+                                      run, 1, subs};

@@ -11,6 +11,7 @@
 #include "config/hooks.h"
 #include "policy/hook_test.h"
 #include "service/policy_test.h"
+#include "util/i18n.h"
 
 /* The help of `policy test`; the hooks it runs, their inputs and the keys
  * of expect: follow, printed from the registry and the hooks' code. */
@@ -41,8 +42,7 @@
   "\n"                                                                                        \
   "Hooks: inputs; expect keys\n"
 
-static void test_help(void) {
-  fputs(H_TEST, stdout);
+static void test_hooks_help(void) {
   for (size_t i = 0; i < mi_nhooks; i++) {
     const mi_hook *h = &mi_hooks[i];
     const mi_policy_hook *code = mi_policy_hook_find(h->name);
@@ -56,19 +56,25 @@ static void test_help(void) {
   }
 }
 
-static void usage(FILE *out) {
-  fputs("Usage: manyi [--config FILE] policy SUBCOMMAND [ARGS]\n"
-        "\n"
-        "Subcommands:\n"
-        "  test [PATH]  run the YAML test cases of the policies\n"
-        "  hooks [--lua]\n"
-        "               the hooks a policy file may return: name, policy, the views\n"
-        "               each sees, what it returns, where it runs (Markdown); --lua:\n"
-        "               the Hooks section of schemas/manyi.d.lua\n"
-        "\n"
-        "'manyi policy SUBCOMMAND --help' for one of them.\n",
-        out);
-}
+#define H_HOOKS                                                                               \
+  "Usage: manyi policy hooks [--lua]\n"                                                        \
+  "\n"                                                                                        \
+  "Prints the hooks a policy file may return, as the README's Markdown table:\n"              \
+  "name, policy, the views each sees, what it returns and where it runs; then\n"              \
+  "the fields of every view. --lua: the Hooks section of schemas/manyi.d.lua\n"               \
+  "instead (annotations for editors).\n"
+
+static const char usage_all[] =
+    "Usage: manyi [--config FILE] policy SUBCOMMAND [ARGS]\n"
+    "\n"
+    "Subcommands:\n"
+    "  test [PATH]  run the YAML test cases of the policies\n"
+    "  hooks [--lua]\n"
+    "               the hooks a policy file may return: name, policy, the views\n"
+    "               each sees, what it returns, where it runs (Markdown); --lua:\n"
+    "               the Hooks section of schemas/manyi.d.lua\n"
+    "\n"
+    "'manyi policy SUBCOMMAND --help' for one of them.\n";
 
 /* The path below the current folder when it is there: shorter lines. */
 static const char *shown(const char *path) {
@@ -88,15 +94,10 @@ static void print_case(const mi_policy_case_result *r, void *ud) {
   else printf("FAIL  %s:%d: %s: %s\n", shown(r->file), r->line, r->name, r->detail);
 }
 
+/* argv[0] is "test"; mi_cli_dispatch answered --help. */
 static int run_test(mi_cli *cli, int argc, char **argv) {
   const char *path = NULL;
-  for (int i = 2; i < argc; i++) {
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      test_help();
-      return 0;
-    }
-  }
-  for (int i = 2; i < argc; i++) {
+  for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
     if (!strcmp(arg, "--")) {
       if (++i >= argc) break;
@@ -192,13 +193,10 @@ static void print_lua(void) {
   }
 }
 
-static int run_hooks(int argc, char **argv) {
+static int run_hooks(mi_cli *cli, int argc, char **argv) {
+  (void)cli;
   int lua = 0;
-  for (int i = 2; i < argc; i++) {
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      usage(stdout);
-      return 0;
-    }
+  for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--lua")) lua = 1;
     else return mi_cli_usage_error("policy", "hooks takes only --lua, not '%s'", argv[i]);
   }
@@ -211,20 +209,19 @@ static int run_hooks(int argc, char **argv) {
   return 0;
 }
 
+static const mi_cli_sub subs[] = {{"test", H_TEST, run_test}, {"hooks", H_HOOKS, run_hooks},
+                                  {NULL, NULL, NULL}};
+
 static int run(mi_cli *cli, int argc, char **argv) {
-  if (argc < 2) {
-    usage(stderr);
-    return 2;
-  }
-  if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-    usage(stdout);
+  /* test's help goes on with the hooks' inputs and keys, made from the code */
+  if (argc >= 2 && !strcmp(argv[1], "test") && mi_cli_help_requested(argc - 1, argv + 1)) {
+    fputs(mi_tr(H_TEST), stdout);
+    test_hooks_help();
     return 0;
   }
-  if (!strcmp(argv[1], "test")) return run_test(cli, argc, argv);
-  if (!strcmp(argv[1], "hooks")) return run_hooks(argc, argv);
-  return mi_cli_usage_error("policy", "unknown subcommand '%s' (subcommands: test, hooks)", argv[1]);
+  return mi_cli_dispatch(cli, "policy", usage_all, subs, NULL, argc, argv);
 }
 
 const mi_cli_command mi_cmd_policy = {
     "policy", "test the policies (policy test [PATH]); list their hooks (policy hooks)",
-    "Usage: manyi policy SUBCOMMAND [ARGS]; 'manyi policy --help' lists them\n", run, 1};
+    usage_all, run, 1, subs};

@@ -262,4 +262,4 @@ const mi_cli_command mi_cmd_repl = {
     "The session reads beside a running import or batch (it sees the last commit).\n"
     "It is recorded in the audit log; while another manyi writes, that entry waits\n"
     "for the write to end, at the latest when the session ends.\n",
-    run, 0};
+    run, 0, NULL};

@@ -136,4 +136,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_report = {"report", "the periodic satisfaction report (html, md, json)",
-                                      usage, run, 0};
+                                      usage, run, 0, NULL};

@@ -105,4 +105,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_role = {"role", "who may do what: grant, revoke and list roles",
-                                    usage_all, run, 1};
+                                    usage_all, run, 1, subs};

@@ -287,7 +287,7 @@ const mi_cli_command mi_cmd_run = {
     "  --until-idle        exit after a pass that found nothing to do\n"
     "  --busy-limit SECONDS  how long a busy database is waited for in all\n"
     "                      (default 600; 0 gives up at the first busy pass)\n" COMMON_OPTS,
-    run_run, 0};
+    run_run, 0, NULL};
 
 const mi_cli_command mi_cmd_tick = {
     "tick", "fire what is due once and exit (for cron)",
@@ -297,4 +297,4 @@ const mi_cli_command mi_cmd_tick = {
     "every job due at TIME (default: now) and prints what happened. Missed occurrences\n"
     "of a recurring job (the machine was off) fire once, not once per missed time.\n"
     "\n" COMMON_OPTS,
-    run_tick, 0};
+    run_tick, 0, NULL};

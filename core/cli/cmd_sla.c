@@ -129,4 +129,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_sla = {"sla", "SLA what-if: backtest a candidate target over history",
-                                   usage_all, run, 1};
+                                   usage_all, run, 1, subs};

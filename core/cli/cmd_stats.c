@@ -8,14 +8,16 @@
 
 #include "analysis/analysis.h"
 #include "cli/cli.h"
+#include "util/i18n.h"
 
 static void usage(FILE *out) {
-  fputs("Usage: manyi [--json] stats NAME [FILE] [OPTIONS]\n\n"
-        "Survey statistics on the columns of a CSV file. 'manyi stats NAME --help'\n"
-        "describes one.\n\nStatistics:\n",
+  fputs(_("Usage: manyi [--json] stats NAME [FILE] [OPTIONS]\n\n"
+          "Survey statistics on the columns of a CSV file. 'manyi stats NAME --help'\n"
+          "describes one.\n\nStatistics:\n"),
         out);
+  /* the catalogue's texts are in po/manyi.pot through `manyi --pot` (doc.c) */
   for (const mi_analysis_sub *s = mi_analysis_subs; s->name; s++)
-    fprintf(out, "  %-12s %s\n", s->name, s->summary);
+    fprintf(out, "  %-12s %s\n", s->name, mi_tr(s->summary));
 }
 
 /* ---- text rendering of the JSON result --------------------------------------- */
@@ -115,7 +117,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   for (int i = 2; i < argc; i++) {
     const char *arg = argv[i];
     if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      fputs(s->help, stdout);
+      fputs(mi_tr(s->help), stdout);
       return 0;
     }
   }
@@ -182,4 +184,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 const mi_cli_command mi_cmd_stats = {
     "stats", "survey statistics on a CSV file (describe, nps, ttest, ...)",
     "Usage: manyi [--json] stats NAME [FILE] [OPTIONS]; 'manyi stats --help' lists them\n",
-    run, 1};
+    run, 1, NULL};

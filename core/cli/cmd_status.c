@@ -2,6 +2,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "util/i18n.h"
 
 static int run(mi_cli *cli, int argc, char **argv) {
   (void)argv;
@@ -20,7 +21,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
     mi_cli_print_json(o);
     return 0;
   }
-  printf("%s (schema version %d)\n", mi_store_path(cli->store), mi_store_version(cli->store));
+  printf(_("%s (schema version %d)\n"), mi_store_path(cli->store), mi_store_version(cli->store));
   for (int i = 0; i < n; i++) printf("  %-20s %12lld\n", counts[i].table, (long long)counts[i].rows);
   return 0;
 }
@@ -30,4 +31,4 @@ const mi_cli_command mi_cmd_status = {
     "Usage: manyi [--config FILE] [--db FILE] [--json] status\n"
     "\n"
     "Prints the database path, its schema version and the row count of each table.\n",
-    run, 0};
+    run, 0, NULL};

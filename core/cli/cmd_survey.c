@@ -553,4 +553,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_survey = {"survey", "surveys: sample, dispatch, remind, status, clean, score, pack",
-                                      usage_all, run, 1};
+                                      usage_all, run, 1, subs};

@@ -513,4 +513,4 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_ticket = {"ticket", "service tickets: open, move, SLA clocks",
-                                      usage_all, run, 1};
+                                      usage_all, run, 1, subs};

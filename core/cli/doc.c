@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/analysis.h"
 #include "cli/cli.h"
 #include "util/i18n.h"
 
@@ -55,17 +56,38 @@ static void po_string(FILE *out, const char *key, const char *s) {
   fputs("\"\n", out);
 }
 
+/* One .po entry for text, unless an earlier one had the same msgid (a
+ * duplicate would make the catalogue invalid); seen holds those so far. */
+static void pot_entry(FILE *out, const char *text, const char *what, const char *name,
+                      const char **seen, size_t *nseen, size_t max) {
+  if (!text || !*text) return;
+  for (size_t i = 0; i < *nseen; i++)
+    if (!strcmp(seen[i], text)) return;
+  if (*nseen < max) seen[(*nseen)++] = text;
+  fprintf(out, "#. the %s of 'manyi %s' (the command table)\n#, no-c-format\n", what, name);
+  po_string(out, "msgid", text);
+  fputs("msgstr \"\"\n\n", out);
+}
+
 void mi_cli_print_pot(FILE *out) {
+  enum { MAX = 512 };
+  const char *seen[MAX];
+  size_t nseen = 0;
+  char name[96];
   fputs("msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n", out);
   for (const mi_cli_entry *en = mi_cli_table; en->cmd; en++) {
-    const char *texts[2] = {en->cmd->summary, en->cmd->usage};
-    for (int i = 0; i < 2; i++) {
-      if (!texts[i] || !*texts[i]) continue;
-      fprintf(out, "#. the %s of 'manyi %s' (the command table)\n#, no-c-format\n",
-              i ? "help" : "summary", en->cmd->name);
-      po_string(out, "msgid", texts[i]);
-      fputs("msgstr \"\"\n\n", out);
+    pot_entry(out, en->cmd->summary, "summary", en->cmd->name, seen, &nseen, MAX);
+    pot_entry(out, en->cmd->usage, "help", en->cmd->name, seen, &nseen, MAX);
+    for (const mi_cli_sub *s = en->cmd->subs; s && s->name; s++) {
+      snprintf(name, sizeof name, "%s %s", en->cmd->name, s->name);
+      pot_entry(out, s->help, "help", name, seen, &nseen, MAX);
     }
+  }
+  /* manyi stats NAME: its subcommands are the statistics of the catalogue */
+  for (const mi_analysis_sub *s = mi_analysis_subs; s->name; s++) {
+    snprintf(name, sizeof name, "stats %s", s->name);
+    pot_entry(out, s->summary, "summary", name, seen, &nseen, MAX);
+    pot_entry(out, s->help, "help", name, seen, &nseen, MAX);
   }
 }
 
@@ -114,6 +136,15 @@ void mi_cli_print_man(FILE *out) {
     fputs(".PP\n.nf\n", out);
     troff_text(out, en->cmd->usage);
     fputs(".fi\n", out);
+    for (const mi_cli_sub *s = en->cmd->subs; s && s->name; s++) {
+      if (s->help == en->cmd->usage) continue; /* already shown */
+      int shown = 0; /* two subcommands may share one text */
+      for (const mi_cli_sub *t = en->cmd->subs; t < s; t++) shown |= t->help == s->help;
+      if (shown) continue;
+      fputs(".PP\n.nf\n", out);
+      troff_text(out, s->help);
+      fputs(".fi\n", out);
+    }
   }
   fputs(".SH ENVIRONMENT\n.TP\n.B MANYI_CONFIG\nthe configuration when \\-\\-config is not given\n"
         ".TP\n.B LANGUAGE, LC_ALL, LC_MESSAGES, LANG\nthe language of reports and messages when neither "
@@ -124,9 +155,9 @@ void mi_cli_print_man(FILE *out) {
         ".SH EXIT STATUS\n0 success, 1 failure (the reason on stderr), 2 a usage error.\n", out);
 }
 
-/* The long options named in a usage text ("--period", ...), each once. */
-static void options_of(FILE *out, const char *usage) {
-  char seen[4096] = " ";
+/* The long options named in a usage text ("--period", ...) that are not in
+ * seen yet (" --a --b "), added to it. */
+static void options_of(FILE *out, const char *usage, char seen[4096]) {
   for (const char *p = usage; (p = strstr(p, "--")); ) {
     const char *q = p + 2;
     while (isalnum((unsigned char)*q) || *q == '-') q++;
@@ -134,7 +165,7 @@ static void options_of(FILE *out, const char *usage) {
     if (n > 2 && n < 40 && (p == usage || !isalnum((unsigned char)p[-1]))) {
       char word[48];
       snprintf(word, sizeof word, " %.*s ", (int)n, p);
-      if (!strstr(seen, word) && strlen(seen) + n + 2 < sizeof seen) {
+      if (!strstr(seen, word) && strlen(seen) + n + 2 < 4096) {
         strcat(seen, word + 1);
         fprintf(out, " %.*s", (int)n, p);
       }
@@ -170,9 +201,18 @@ void mi_cli_print_completion(FILE *out) {
   fputs("\" -- \"$cur\"))\n    fi\n    return\n  fi\n  local words\n  case $cmd in\n", out);
   for (const mi_cli_entry *en = mi_cli_table; en->cmd; en++) {
     fprintf(out, "    %s) words=\"", en->cmd->name);
-    for (const mi_cli_sub_rule *r = en->subs; r && r->sub; r++) fprintf(out, "%s ", r->sub);
+    for (const mi_cli_sub *s = en->cmd->subs; s && s->name; s++) fprintf(out, "%s ", s->name);
+    for (const mi_cli_sub_rule *r = en->subs; !en->cmd->subs && r && r->sub; r++)
+      fprintf(out, "%s ", r->sub);
+    int stats = !strcmp(en->cmd->name, "stats"); /* its subcommands: the catalogue */
+    for (const mi_analysis_sub *s = mi_analysis_subs; stats && s->name; s++)
+      fprintf(out, "%s ", s->name);
     fputs("--help", out);
-    options_of(out, en->cmd->usage);
+    char seen[4096] = " --help ";
+    options_of(out, en->cmd->usage, seen);
+    for (const mi_cli_sub *s = en->cmd->subs; s && s->name; s++) options_of(out, s->help, seen);
+    for (const mi_analysis_sub *s = mi_analysis_subs; stats && s->name; s++)
+      options_of(out, s->help, seen);
     fputs("\" ;;\n", out);
   }
   fputs("  esac\n"

@@ -118,8 +118,9 @@ static int customer_ref(mi_import_ctx *ctx, const mi_record *rec, const char *fi
     if (slot) *slot = *id;
     return 0;
   }
-  return mi_record_error(rec, e, fe.code == MI_ENOTFOUND ? MI_EPARSE : fe.code, field, "%s%s",
-                         fe.msg, fe.code == MI_ENOTFOUND ? " (import customers first)" : "");
+  if (fe.code == MI_ENOTFOUND)
+    return mi_record_error(rec, e, MI_EPARSE, field, "%s (import customers first)", fe.msg);
+  return mi_record_error(rec, e, fe.code, field, "%s", fe.msg);
 }
 
 /* Store errors (constraints) get the record's position too. */

@@ -164,9 +164,9 @@ int mi_customer_grams_catch_up(mi_store *s, mi_err *e) {
 }
 
 int mi_customer_id(mi_store *s, const char *external_id, int64_t *id, mi_err *e) {
-  return mi_store_lookup_id(s, MI_SQL_CUSTOMER_ID,
-                            "SELECT id FROM customers WHERE external_id = ?1", external_id,
-                            "customer", id, e);
+  int rc = mi_store_lookup_id(s, MI_SQL_CUSTOMER_ID,
+                            "SELECT id FROM customers WHERE external_id = ?1", external_id, id, e);
+  return rc == MI_ENOTFOUND ? mi_err_set(e, rc, "unknown customer '%s'", external_id) : rc;
 }
 
 enum { F_EXTERNAL_ID, F_NAME, F_KIND, F_REGION, F_INDUSTRY, F_PHONE, F_EMAIL, F_BIRTHDAY,

@@ -44,6 +44,7 @@ int mi_department_same(mi_store *s, const char *code, const char *name, const ch
 }
 
 int mi_department_id(mi_store *s, const char *code, int64_t *id, mi_err *e) {
-  return mi_store_lookup_id(s, MI_SQL_DEPARTMENT_ID, "SELECT id FROM departments WHERE code = ?1",
-                            code, "department", id, e);
+  int rc = mi_store_lookup_id(s, MI_SQL_DEPARTMENT_ID, "SELECT id FROM departments WHERE code = ?1",
+                            code, id, e);
+  return rc == MI_ENOTFOUND ? mi_err_set(e, rc, "unknown department '%s'", code) : rc;
 }

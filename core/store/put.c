@@ -27,8 +27,8 @@ int mi_store_put(mi_store *s, enum mi_stmt_slot insert_slot, const char *insert_
 }
 
 int mi_store_lookup_id(mi_store *s, enum mi_stmt_slot slot, const char *sql, const char *key,
-                       const char *noun, int64_t *id, mi_err *e) {
-  if (!s || !key || !id) return mi_err_set(e, MI_EINVAL, "no %s given", noun);
+                       int64_t *id, mi_err *e) {
+  if (!s || !key || !id) return mi_err_set(e, MI_EINVAL, "mi_store_lookup_id: no key given");
   sqlite3_stmt *st = mi_store_stmt(s, slot, sql, e);
   if (!st) return e ? e->code : MI_ESTORE;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -39,5 +39,5 @@ int mi_store_lookup_id(mi_store *s, enum mi_stmt_slot slot, const char *sql, con
     return 0;
   }
   if (rc != SQLITE_DONE) return mi_store_fail(s, e, "looking up an id");
-  return mi_err_set(e, MI_ENOTFOUND, "unknown %s '%s'", noun, key);
+  return mi_err_set(e, MI_ENOTFOUND, "'%s' not found", key);
 }

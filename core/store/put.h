@@ -17,8 +17,10 @@ int mi_store_put(mi_store *s, enum mi_stmt_slot insert_slot, const char *insert_
                  const void *row, int64_t *id, const char *what, mi_err *e);
 
 /* Looks up the id of a row by a text key with a one-column, one-parameter
- * SELECT. MI_ENOTFOUND (message: "unknown <noun> '<key>'") when absent. */
+ * SELECT. MI_ENOTFOUND when absent: the caller then says what was unknown in
+ * a sentence of its own ("unknown customer '%s'"), translated whole (a noun
+ * pasted into a translated sentence would stay English). */
 int mi_store_lookup_id(mi_store *s, enum mi_stmt_slot slot, const char *sql, const char *key,
-                       const char *noun, int64_t *id, mi_err *e);
+                       int64_t *id, mi_err *e);
 
 #endif

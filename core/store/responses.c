@@ -76,7 +76,7 @@ int mi_response_pack(const mi_answer *answers, int n, char **out, mi_err *e) {
 static int not_inserted(mi_store *s, const mi_response *r, int64_t *id, mi_err *e) {
   int rc = mi_store_lookup_id(s, MI_SQL_RESPONSE_BY_KEY,
                               "SELECT id FROM responses WHERE external_id = ?", r->external_id,
-                              "response", id, e);
+                              id, e);
   if (rc != MI_ENOTFOUND) return rc ? rc : MI_PUT_UNCHANGED;
   char other[65] = "";
   sqlite3_stmt *st = mi_store_stmt(

@@ -26,6 +26,7 @@ int mi_staff_put(mi_store *s, const mi_staff *m, mi_err *e) {
 }
 
 int mi_staff_id(mi_store *s, const char *external_id, int64_t *id, mi_err *e) {
-  return mi_store_lookup_id(s, MI_SQL_STAFF_ID, "SELECT id FROM staff WHERE external_id = ?1",
-                            external_id, "staff member", id, e);
+  int rc = mi_store_lookup_id(s, MI_SQL_STAFF_ID, "SELECT id FROM staff WHERE external_id = ?1",
+                            external_id, id, e);
+  return rc == MI_ENOTFOUND ? mi_err_set(e, rc, "unknown staff member '%s'", external_id) : rc;
 }

@@ -6,9 +6,10 @@
 #include "store/put.h"
 
 int mi_survey_latest(mi_store *s, const char *code, int64_t *survey_id, mi_err *e) {
-  return mi_store_lookup_id(s, MI_SQL_SURVEY_LATEST,
+  int rc = mi_store_lookup_id(s, MI_SQL_SURVEY_LATEST,
                             "SELECT id FROM surveys WHERE code = ?1 ORDER BY version DESC LIMIT 1",
-                            code, "survey", survey_id, e);
+                            code, survey_id, e);
+  return rc == MI_ENOTFOUND ? mi_err_set(e, rc, "unknown survey '%s'", code) : rc;
 }
 
 /* Latest version of a survey and whether its definition equals json. */

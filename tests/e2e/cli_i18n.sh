@@ -71,6 +71,97 @@ done
 expect 0 "$manyi" --lang zh_CN import --help
 contains "$tmp/out" "退出状态：0 已导入，1 未导入任何内容（出错），3 已保存正确的行、"
 
+# --- every command's and subcommand's help, from the command table itself:
+# the bash completion lists the commands and their subcommands, so a new one
+# whose help is not translated fails here. Each help in Chinese starts with
+# 用法：, holds Chinese and no English prose: after dropping command lines
+# ('manyi eval staff ...') no run of three lowercase English words is left
+# (option names, placeholders and field names are single words).
+"$manyi" --completion bash | sed -n '/case \$cmd in/,/esac/p' |
+  sed -n 's/^    \([a-z-]*\)) words="\([^"]*\)".*/\1 \2/p' >"$tmp/table"
+[ "$(wc -l <"$tmp/table")" -ge 25 ] && ok || bad "the completion lists $(wc -l <"$tmp/table") commands"
+grep -q '^policy test hooks --help' "$tmp/table" && ok || bad "the completion lacks policy's subcommands"
+grep -q '^stats describe mean ' "$tmp/table" && ok || bad "the completion lacks the statistics"
+helps=0
+while read -r c words; do
+  subs=
+  for w in $words; do [ "$w" = --help ] && break; subs="$subs $w"; done
+  for s in "" $subs; do
+    # shellcheck disable=SC2086
+    expect 0 "$manyi" --lang zh_CN $c $s --help
+    helps=$((helps + 1))
+    head -1 "$tmp/out" | grep -q '^用法：' && ok || bad "'manyi $c $s --help' does not start with 用法：: $(head -1 "$tmp/out")"
+    grep -qP '[\x{4e00}-\x{9fff}]' "$tmp/out" && ok || bad "'manyi $c $s --help' has no Chinese"
+    if sed 's/manyi [a-z -]*//g' "$tmp/out" | grep -P '(?<![-\w])[a-z]{2,}( [a-z]{2,}){2}' >"$tmp/english"; then
+      bad "'manyi $c $s --help' has English: $(head -3 "$tmp/english")"
+    else ok; fi
+    # and in English without --lang
+    # shellcheck disable=SC2086
+    expect 0 "$manyi" $c $s --help
+    head -1 "$tmp/out" | grep -q '^Usage: ' && ok || bad "'manyi $c $s --help' does not start with Usage:"
+    grep -qP '[\x{4e00}-\x{9fff}]' "$tmp/out" && bad "'manyi $c $s --help' in English has Chinese" || ok
+  done
+done <"$tmp/table"
+[ "$helps" -ge 100 ] && ok || bad "only $helps helps checked"
+expect 0 "$manyi" --lang zh_CN appoint T1 --help
+contains "$tmp/out" "用法：manyi"
+# the catalogue: nothing untranslated or fuzzy, and every text of the table
+# (`manyi --pot`, what `make pot` takes) is in it
+if command -v msgfmt >/dev/null && command -v msgmerge >/dev/null; then
+  msgfmt --check --statistics -o /dev/null "$src/po/zh_CN.po" 2>"$tmp/stat"
+  grep -qE 'untranslated|fuzzy' "$tmp/stat" && bad "po/zh_CN.po: $(cat "$tmp/stat")" || ok
+  "$manyi" --pot >"$tmp/table.pot"
+  msgmerge -q -o "$tmp/table.po" "$src/po/zh_CN.po" "$tmp/table.pot"
+  msgfmt --statistics -o /dev/null "$tmp/table.po" 2>"$tmp/stat"
+  grep -qE 'untranslated|fuzzy' "$tmp/stat" && bad "the command table's texts not in po/zh_CN.po: $(cat "$tmp/stat")" || ok
+else
+  echo "cli_i18n: no msgfmt/msgmerge: the catalogue's statistics are not checked"
+fi
+
+# --- no English noun or note pasted into a Chinese sentence
+expect 1 zh points show NOPE
+contains "$tmp/err" "manyi: 未知客户 'NOPE'"
+lacks "$tmp/err" "customer"
+expect 1 zh interaction log --customer NOPE --channel phone
+contains "$tmp/err" "字段 'customer_id'：未知客户 'NOPE'（请先导入客户）"
+lacks "$tmp/err" "import customers first"
+expect 1 m interaction log --customer NOPE --channel phone
+contains "$tmp/err" "field 'customer_id': unknown customer 'NOPE' (import customers first)"
+expect 1 zh calendar nope show
+contains "$tmp/err" "中没有日历 'nope'；现有的日历为："
+lacks "$tmp/err" "has no calendar"
+expect 1 "$manyi" --lang zh_CN --json --config "$cfg" --db "$db" calendar nope show
+contains "$tmp/err" '"code":"not found"'
+
+# --- check's summary, init and status: labels and notes in the language chosen
+expect 0 zh check
+contains "$tmp/out" "$cfg：正常"
+contains "$tmp/out" "  时区         Asia/Shanghai"
+contains "$tmp/out" "  日历         2 个（另有内置的 24x7）"
+contains "$tmp/out" " csat（10 道题）"
+lacks "$tmp/out" "questions"
+expect 0 m check
+contains "$tmp/out" "  timezone     Asia/Shanghai"
+expect 0 "$manyi" --lang zh_CN --config "$cfg" --db "$tmp/pub/z.db" init
+contains "$tmp/out" "数据库 $tmp/pub/z.db 已就绪（模式版本 "
+contains "$tmp/out" "  部门：配置中 4 个，新增 4 个，变更 0 个"
+expect 0 "$manyi" --lang zh_CN --config "$cfg" --db "$tmp/pub/z.db" status
+contains "$tmp/out" "$tmp/pub/z.db（模式版本 "
+
+# --- the batches' summaries, each one sentence in the language chosen
+expect 0 zh eval tiers --dry-run
+contains "$tmp/out" "试运行 $src/policies/tiers.lua：0 位客户，0 位变更，0 位未变，0 位失败"
+expect 0 m eval tiers --dry-run
+contains "$tmp/out" "dry run of $src/policies/tiers.lua: 0 customers, 0 changed, 0 unchanged, 0 failed"
+expect 0 zh eval points --dry-run
+contains "$tmp/out" "个事件，0 个已入账（0 积分），0 个跳过，0 个失败"
+contains "$tmp/out" "  退款：0 笔已冲正（0 积分）"
+lacks "$tmp/out" "refunds"
+expect 0 zh eval alerts --dry-run
+contains "$tmp/out" "份回答，将开启 0 张回访工单"
+expect 0 m eval alerts --dry-run
+contains "$tmp/out" "0 follow-ups would be opened"
+
 # --- files: not found, permission denied
 expect 1 zh import customers "$tmp/none.csv"
 contains "$tmp/err" "manyi: $tmp/none.csv: 无法打开：没有那个文件或目录"

@@ -36,6 +36,10 @@ expect 0 "$manyi" --man
 cp "$tmp/out" "$tmp/manyi.1"
 contains "$tmp/manyi.1" ".TH MANYI 1"
 for c in $commands; do contains "$tmp/manyi.1" ".SS $c"; done
+# each subcommand's own help, from the same table as 'manyi points show --help'
+contains "$tmp/manyi.1" "Usage: manyi [\-\-json] points show CUSTOMER"
+contains "$tmp/manyi.1" "Usage: manyi policy hooks [\-\-lua]"
+contains "$tmp/manyi.1" "eval staff \-\-period P"
 if command -v groff >/dev/null; then
   groff -man -Tutf8 -ww -z "$tmp/manyi.1" 2>"$tmp/groff.err"
   [ -s "$tmp/groff.err" ] && { bad "groff warns on manyi.1"; cat "$tmp/groff.err" >&2; } || ok
@@ -54,6 +58,11 @@ complete_words manyi "" >"$tmp/all"
 for c in $commands; do grep -qx "$c" "$tmp/all" && ok || bad "completion lacks command $c"; done
 same "$(complete_words manyi --config x.yaml report --per)" "--period" "completion of report's --per"
 same "$(complete_words manyi ticket sh)" "show" "completion of 'manyi ticket sh'"
+# every subcommand (not only those with an access rule of their own) and statistic
+same "$(complete_words manyi customer fi)" "find" "completion of 'manyi customer fi'"
+same "$(complete_words manyi survey sam)" "sample" "completion of 'manyi survey sam'"
+same "$(complete_words manyi policy ho)" "hooks" "completion of 'manyi policy ho'"
+same "$(complete_words manyi stats kru)" "kruskal" "completion of 'manyi stats kru'"
 expect 2 "$manyi" --completion zsh;  contains "$tmp/err" "only bash"
 
 # --- a mistyped command or subcommand gets a suggestion
