@@ -22,6 +22,8 @@
 --   kind          the follow-up's ticket kind ("callback")
 --   priority      {complaint = 1, detractor = 2}: 1 = most urgent
 
+local tr = manyi.tr -- the reasons in the language of manyi's messages
+
 local function has_category(list, code)
   return string.find(";" .. list .. ";", ";" .. code .. ";", 1, true) ~= nil
 end
@@ -30,7 +32,7 @@ local function alert(response, customer, ticket, params)
   local why, priority
   for _, c in ipairs(params.complaint_categories) do
     if has_category(response.categories, c) then
-      why = "comment coded as " .. c
+      why = string.format(tr("comment coded as %s"), c)
       priority = params.priority.complaint
       break
     end
@@ -41,8 +43,8 @@ local function alert(response, customer, ticket, params)
   end
   local score = q and response.answers[q]
   if type(score) == "number" and score <= params.detractor_max then
-    local s = string.format("overall answer %d (<= %d)", score, params.detractor_max)
-    why = why and (s .. " and " .. why) or s
+    local s = string.format(tr("overall answer %d (<= %d)"), score, params.detractor_max)
+    why = why and string.format(tr("%s and %s"), s, why) or s
     priority = priority or params.priority.detractor
   end
   if not why then return nil end
@@ -51,7 +53,7 @@ local function alert(response, customer, ticket, params)
     department = dept,
     kind = params.kind,
     priority = priority,
-    reason = string.format("call back %s: %s", customer.external_id, why),
+    reason = string.format(tr("call back %s: %s"), customer.external_id, why),
   }
 end
 

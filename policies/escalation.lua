@@ -30,6 +30,8 @@ local function contains(list, x)
   return false
 end
 
+local tr = manyi.tr -- the reasons in the language of manyi's messages
+
 local function pct(x)
   return string.format("%.0f%%", x * 100)
 end
@@ -38,7 +40,7 @@ local function escalate(t, clock, p)
   local factor, fast = 1, ""
   if t.kind == "complaint" and t.customer_tier and contains(p.fast_tiers, t.customer_tier) then
     factor = p.fast_factor
-    fast = " (tier " .. t.customer_tier .. " complaint: thresholds x" .. p.fast_factor .. ")"
+    fast = string.format(tr(" (tier %s complaint: thresholds x%s)"), t.customer_tier, p.fast_factor)
   end
   local step
   for _, s in ipairs(p.ladder) do
@@ -50,8 +52,8 @@ local function escalate(t, clock, p)
   return {
     level = step.level,
     notify = step.notify,
-    reason = pct(clock.used) .. " of the " .. clock.target .. " target used >= " ..
-        pct(step.at * factor) .. fast,
+    reason = string.format(tr("%s of the %s target used >= %s%s"), pct(clock.used), clock.target,
+      pct(step.at * factor), fast),
   }
 end
 

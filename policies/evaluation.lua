@@ -29,6 +29,15 @@
 --   min_responses  integer  survey answers needed to judge satisfaction
 --   grades         list of {min = score, grade = text}, highest min first
 
+local tr = manyi.tr -- the reasons in the language of manyi's messages
+
+-- The criteria's and ratings' names as the reasons show them.
+local label = {
+  satisfaction = tr("satisfaction"), response = tr("response"), resolution = tr("resolution"),
+  complaints = tr("complaints"), actions = tr("actions"), first_response = tr("first response"),
+  exceeds = tr("exceeds"), meets = tr("meets"), below = tr("below"),
+}
+
 local function pct(x)
   return string.format("%.1f%%", x * 100)
 end
@@ -39,43 +48,43 @@ local function evaluate(d, f, p)
   local function add(name, value, text)
     sum = sum + w[name] * value
     wsum = wsum + w[name]
-    reasons[#reasons + 1] = string.format("%s: %s -> %.2f x %.2f", name, text, value, w[name])
+    reasons[#reasons + 1] = string.format(tr("%s: %s -> %.2f x %.2f"), label[name], text, value, w[name])
   end
   local function skip(name, why)
-    reasons[#reasons + 1] = name .. ": not assessed (" .. why .. ")"
+    reasons[#reasons + 1] = string.format(tr("%s: not assessed (%s)"), label[name], why)
   end
 
   local enough = f.satisfied_share ~= nil and f.responses >= p.min_responses
   if enough then
     add("satisfaction", math.min(1, f.satisfied_share / t.satisfaction),
-      pct(f.satisfied_share) .. " satisfied, target " .. pct(t.satisfaction))
+      string.format(tr("%s satisfied, target %s"), pct(f.satisfied_share), pct(t.satisfaction)))
   else
-    skip("satisfaction", f.responses .. " answers, " .. p.min_responses .. " needed")
+    skip("satisfaction", string.format(tr("%s answers, %s needed"), f.responses, p.min_responses))
   end
   if f.first_response_met ~= nil then
     add("response", math.min(1, f.first_response_met / t.response),
-      pct(f.first_response_met) .. " first responses in time, target " .. pct(t.response))
+      string.format(tr("%s first responses in time, target %s"), pct(f.first_response_met), pct(t.response)))
   else
-    skip("response", "no tickets")
+    skip("response", tr("no tickets"))
   end
   if f.resolution_rate ~= nil then
     add("resolution", math.min(1, f.resolution_rate / t.resolution),
-      pct(f.resolution_rate) .. " resolved, target " .. pct(t.resolution))
+      string.format(tr("%s resolved, target %s"), pct(f.resolution_rate), pct(t.resolution)))
   else
-    skip("resolution", "no tickets")
+    skip("resolution", tr("no tickets"))
   end
   if f.complaint_rate ~= nil then
     local v = 1
     if f.complaint_rate > t.complaint_rate then v = t.complaint_rate / f.complaint_rate end
-    add("complaints", v, pct(f.complaint_rate) .. " complaints, limit " .. pct(t.complaint_rate))
+    add("complaints", v, string.format(tr("%s complaints, limit %s"), pct(f.complaint_rate), pct(t.complaint_rate)))
   else
-    skip("complaints", "no tickets")
+    skip("complaints", tr("no tickets"))
   end
   if f.actions_planned > 0 then
     add("actions", math.min(1, f.actions_done / f.actions_planned),
-      f.actions_done .. " of " .. f.actions_planned .. " improvement actions done")
+      string.format(tr("%s of %s improvement actions done"), f.actions_done, f.actions_planned))
   else
-    add("actions", 1, "no improvement actions planned")
+    add("actions", 1, tr("no improvement actions planned"))
   end
 
   local score = 0
@@ -85,9 +94,9 @@ local function evaluate(d, f, p)
     if score >= g.min then grade = g.grade break end
   end
   local passed = enough and f.satisfied_share >= t.satisfaction
-  local verdict = "target not met"
-  if not enough then verdict = "target not assessed" elseif passed then verdict = "target met" end
-  table.insert(reasons, 1, string.format("%s %s: score %.1f, grade %s, %s", d.code, f.period,
+  local verdict = tr("target not met")
+  if not enough then verdict = tr("target not assessed") elseif passed then verdict = tr("target met") end
+  table.insert(reasons, 1, string.format(tr("%s %s: score %.1f, grade %s, %s"), d.code, f.period,
     score, grade, verdict))
   return { score = score, grade = grade, passed = passed, assessed = enough, reasons = reasons }
 end
@@ -108,33 +117,34 @@ local function evaluate_staff(s, f, p)
   local t = q.targets
   local notes, missed = {}, 0
   if f.tickets < q.min_tickets then
-    notes[1] = string.format("%s %s: %d tickets, %d needed for a rating", s.code, f.period,
+    notes[1] = string.format(tr("%s %s: %d tickets, %d needed for a rating"), s.code, f.period,
       f.tickets, q.min_tickets)
     return { rating = "not_rated", notes = notes }
   end
   local function judge(name, value, target, text)
     if value == nil then
-      notes[#notes + 1] = name .. ": not judged (" .. text .. ")"
+      notes[#notes + 1] = string.format(tr("%s: not judged (%s)"), label[name], text)
       return
     end
     local ok = value >= target
     if not ok then missed = missed + 1 end
-    notes[#notes + 1] = string.format("%s: %s, target %s%s", name, pct(value), pct(target),
-      ok and "" or " (missed)")
+    notes[#notes + 1] = string.format(ok and tr("%s: %s, target %s") or tr("%s: %s, target %s (missed)"),
+      label[name], pct(value), pct(target))
   end
-  judge("first_response", f.first_response_met, t.first_response, "no clock decided")
-  judge("resolution", f.resolution_met, t.resolution, "no clock decided")
+  judge("first_response", f.first_response_met, t.first_response, tr("no clock decided"))
+  judge("resolution", f.resolution_met, t.resolution, tr("no clock decided"))
   local sat = f.satisfied_share
   if f.responses < q.min_responses then sat = nil end
-  judge("satisfaction", sat, t.satisfaction, f.responses .. " answers, " .. q.min_responses .. " needed")
+  judge("satisfaction", sat, t.satisfaction,
+    string.format(tr("%s answers, %s needed"), f.responses, q.min_responses))
   local many = f.complaints > q.max_complaints
   if many then missed = missed + 1 end
-  notes[#notes + 1] = string.format("complaints: %d, at most %d%s", f.complaints,
-    q.max_complaints, many and " (missed)" or "")
+  notes[#notes + 1] = string.format(many and tr("complaints: %d, at most %d (missed)")
+    or tr("complaints: %d, at most %d"), f.complaints, q.max_complaints)
   local rating = "below"
   if missed == 0 and sat ~= nil and f.complaints == 0 then rating = "exceeds"
   elseif missed <= 1 then rating = "meets" end
-  table.insert(notes, 1, string.format("%s %s: %s (%d missed)", s.code, f.period, rating, missed))
+  table.insert(notes, 1, string.format(tr("%s %s: %s (%d missed)"), s.code, f.period, label[rating], missed))
   return { rating = rating, notes = notes }
 end
 

@@ -31,6 +31,8 @@
 -- The reason names the numbers, e.g.
 --   "order 2858.00 CNY x 1 per unit x 2.0 (tier A) = 5716"
 
+local tr = manyi.tr -- the reasons in the language of manyi's messages
+
 local function num(x)
   if math.type(x) == "integer" or x == math.floor(x) and math.abs(x) < 2^53 then
     return string.format("%.1f", x)
@@ -41,14 +43,14 @@ end
 local function order_points(event, customer, p)
   local factor, label
   if customer.tier then
-    factor, label = p.multipliers[customer.tier], "tier " .. customer.tier
+    factor, label = p.multipliers[customer.tier], string.format(tr("tier %s"), customer.tier)
   else
-    factor, label = p.no_tier_multiplier, "no tier"
+    factor, label = p.no_tier_multiplier, tr("no tier")
   end
   -- Work in minor units (whole cents) so that 2858.00 x 1.5 is exact.
   local minor = math.floor(event.amount * 100 + 0.5)
   local n = math.floor(minor * p.points_per_unit * factor // 100)
-  local what = string.format("order %.2f %s x %s per unit x %s (%s)", minor / 100,
+  local what = string.format(tr("order %.2f %s x %s per unit x %s (%s)"), minor / 100,
     event.currency or "", tostring(p.points_per_unit), num(factor), label)
   if n <= 0 then
     return nil
@@ -57,9 +59,9 @@ local function order_points(event, customer, p)
 end
 
 local fixed = {
-  survey = { param = "survey_points", what = "answered survey" },
-  feedback = { param = "feedback_points", what = "feedback" },
-  referral = { param = "referral_points", what = "referral" },
+  survey = { param = "survey_points", what = tr("answered survey") },
+  feedback = { param = "feedback_points", what = tr("feedback") },
+  referral = { param = "referral_points", what = tr("referral") },
 }
 
 local function points(event, customer, params)

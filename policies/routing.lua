@@ -59,6 +59,8 @@ local function has_skill(agent, skill)
   return false
 end
 
+local tr = manyi.tr -- the reasons in the language of manyi's messages
+
 -- The agent for a ticket of `department`, or nil (see assign_agents above).
 local function pick_agent(t, p, department)
   local agents = opt(t, "agents")
@@ -69,11 +71,11 @@ local function pick_agent(t, p, department)
   local best
   for _, a in ipairs(agents) do
     if a.department == department and a.on_duty and a.open_load < limit and has_skill(a, skill) then
-      if a.code == opt(t, "last_agent") then return a, "served the customer before" end
+      if a.code == opt(t, "last_agent") then return a, tr("served the customer before") end
       if not best or a.open_load < best.open_load then best = a end
     end
   end
-  if best then return best, "fewest open tickets (" .. best.open_load .. ")" end
+  if best then return best, string.format(tr("fewest open tickets (%d)"), best.open_load) end
   return nil
 end
 
@@ -82,24 +84,24 @@ local function route(t, p)
   -- error naming it: an unknown category is not guessed into a department.
   local department = p.departments[t.category]
   local priority = p.severity_priority[t.severity]
-  local why = t.category .. " -> " .. department .. "; severity " .. t.severity ..
-      " -> priority " .. priority
+  local why = string.format(tr("%s -> %s; severity %s -> priority %s"), t.category, department,
+    t.severity, priority)
   if t.customer_tier and contains(p.urgent_tiers, t.customer_tier) and priority > 1 then
     priority = priority - 1
-    why = why .. ", tier " .. t.customer_tier .. " -> " .. priority
+    why = why .. string.format(tr(", tier %s -> %s"), t.customer_tier, priority)
   end
   if t.kind == "complaint" and p.complaints_sooner and priority > 1 then
     priority = priority - 1
-    why = why .. ", complaint -> " .. priority
+    why = why .. string.format(tr(", complaint -> %s"), priority)
   end
   local urgent = opt(p, "urgent_channels")
   if t.kind == "complaint" and urgent and contains(urgent, opt(t, "channel")) and priority > 1 then
     priority = 1
-    why = why .. ", via " .. t.channel .. " -> 1"
+    why = why .. string.format(tr(", via %s -> 1"), t.channel)
   end
   local agent, because = pick_agent(t, p, department)
   if agent then
-    why = why .. "; agent " .. agent.code .. ": " .. because
+    why = why .. string.format(tr("; agent %s: %s"), agent.code, because)
     return { department = department, priority = priority, reason = why, agent = agent.code }
   end
   return { department = department, priority = priority, reason = why }

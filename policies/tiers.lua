@@ -25,6 +25,8 @@
 -- The reason names the numbers that decided, e.g.
 --   "spend 12m 283696 >= 100000 and 51 orders >= 24"
 
+local tr = manyi.tr -- the reasons in the language of manyi's messages
+
 local function num(x)
   if math.type(x) == "integer" or x == math.floor(x) and math.abs(x) < 2^53 then
     return string.format("%d", x)
@@ -36,20 +38,20 @@ end
 -- Returns ok and the text of the test that decided.
 local function reaches(c, min_spend, min_orders)
   if c.spend_12m < min_spend then
-    return false, "spend 12m " .. num(c.spend_12m) .. " < " .. num(min_spend)
+    return false, string.format(tr("spend 12m %s < %s"), num(c.spend_12m), num(min_spend))
   end
   if c.orders_12m < min_orders then
-    return false, c.orders_12m .. " orders < " .. num(min_orders)
+    return false, string.format(tr("%d orders < %s"), c.orders_12m, num(min_orders))
   end
-  return true, "spend 12m " .. num(c.spend_12m) .. " >= " .. num(min_spend) ..
-      " and " .. c.orders_12m .. " orders >= " .. num(min_orders)
+  return true, string.format(tr("spend 12m %s >= %s and %d orders >= %s"), num(c.spend_12m),
+    num(min_spend), c.orders_12m, num(min_orders))
 end
 
 local lower = { A = "B", B = "C", C = "C" }
 
 local function tier(c, p)
   if c.orders_total == 0 then
-    return "P", "no orders yet"
+    return "P", tr("no orders yet")
   end
   local level, why
   local ok_a, why_a = reaches(c, p.a_min_spend, p.a_min_orders)
@@ -66,8 +68,8 @@ local function tier(c, p)
   local bad = c.refunded_orders + c.cancelled_orders
   local share = bad / c.orders_total
   if share > p.max_bad_share and level ~= "C" then
-    return lower[level], why .. string.format(" but %d of %d orders refunded or cancelled (%.0f%% > %.0f%%)",
-      bad, c.orders_total, share * 100, p.max_bad_share * 100)
+    return lower[level], string.format(tr("%s but %d of %d orders refunded or cancelled (%.0f%% > %.0f%%)"),
+      why, bad, c.orders_total, share * 100, p.max_bad_share * 100)
   end
   return level, why
 end

@@ -497,6 +497,7 @@ function alert(response, customer, ticket, params) end
 
 ---@class manyi.Lib
 ---@field stats manyi.Stats
+---@field tr fun(text: string): string text in the language of manyi's messages (its catalogue; unchanged when it lacks it or during `policy test`)
 ---@field sql? fun(query: string, ...: any): table[] REPL only: read-only SQL; rows keyed by column, NULL = nil
 ---@field customer? fun(id: string): manyi.Customer REPL only: the view the tier policy sees
 

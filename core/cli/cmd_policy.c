@@ -35,6 +35,8 @@
   "left out: nil). Policies run with the configured params and limits, through\n"           \
   "the same checks as in the engine. Where a hook may return nil, its first\n"                \
   "expect key set to false (e.g. escalate: false) expects nil.\n"                           \
+  "Reasons are compared in the policies' own words: manyi.tr does not translate\n"         \
+  "during a test, whatever the language.\n"                                                  \
   "\n"                                                                                        \
   "Prints 'ok' or 'FAIL' with what was expected and what came back for each\n"               \
   "case (--quiet: failures only), then 'N passed, M failed'. Exit status 0 when\n"          \
@@ -115,6 +117,7 @@ static int run_test(mi_cli *cli, int argc, char **argv) {
     if (mi_policy_test_default_path(cli->cfg, def, sizeof def, &e)) return mi_cli_fail(&e);
     path = def;
   }
+  mi_policy_translate(0); /* expected reasons are the policies' own words */
   mi_policy_test_summary sum;
   if (mi_policy_test_run(cli->cfg, path, print_case, cli, &sum, &e)) return mi_cli_fail(&e);
   printf("%d passed, %d failed\n", sum.passed, sum.failed);

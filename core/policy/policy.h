@@ -35,6 +35,11 @@ int mi_policy_load_config(const mi_config *cfg, const char *name, mi_policy **ou
  * version keeps running and e says why. *reloaded is 1 when it was replaced. */
 int mi_policy_reload(mi_policy *p, int *reloaded, mi_err *e);
 
+/* manyi.tr in every policy translates (on, the default) or returns its
+ * text as it is (off: `policy test`, whose expected reasons are the
+ * policies' own words). Process-wide. */
+void mi_policy_translate(int on);
+
 const char *mi_policy_path(const mi_policy *p);
 /* Hex digest (FNV-1a 64) of the file text that is running, for history rows. */
 const char *mi_policy_digest(const mi_policy *p);

@@ -151,6 +151,8 @@ void mi_pol_open_require(lua_State *L, const char *dir);
 void mi_pol_manyi_add(lua_State *L, const char *name);
 /* bind_stats.c: pushes the read-only table manyi.stats. */
 void mi_pol_open_stats(lua_State *L);
+/* bind_tr.c: sets manyi.tr in the table at the top. */
+void mi_pol_open_tr(lua_State *L);
 /* Reads path into a new Lua string on the stack (or raises). */
 void mi_pol_push_file(lua_State *L, const char *path);
 

@@ -127,6 +127,7 @@ static int setup(lua_State *L) {
   lua_setfield(L, LUA_REGISTRYINDEX, MANYI_KEY);
   mi_pol_open_stats(L);
   lua_setfield(L, -2, "stats");
+  mi_pol_open_tr(L);
   mi_pol_readonly(L, "manyi", 1);
   lua_setfield(L, lib, "manyi");
   lua_pushvalue(L, lib);
