@@ -75,7 +75,7 @@ const char *mi_cli_interval(const json_t *o, double scale, int prec, char buf[64
 
 void mi_cli_print_json(json_t *v) {
   if (!v) {
-    fputs("manyi: out of memory\n", stderr);
+    fputs(_("manyi: out of memory\n"), stderr);
     return;
   }
   json_dumpf(v, stdout, JSON_INDENT(2));

@@ -53,7 +53,7 @@ int main(int argc, char **argv) {
     case 'j': cli.json = 1; mi_cli_set_json_errors(1); break;
     case 'L':
       if (strcmp(optarg, "zh_CN") && strcmp(optarg, "en")) {
-        fprintf(stderr, "manyi: --lang '%s': use zh_CN or en\nTry 'manyi --help'.\n", optarg);
+        fprintf(stderr, _("manyi: --lang '%s': use zh_CN or en\nTry 'manyi --help'.\n"), optarg);
         return 2;
       }
       cli.lang = optarg;
@@ -62,7 +62,7 @@ int main(int argc, char **argv) {
     case 'P': mi_cli_print_pot(stdout); return 0;
     case 'C':
       if (strcmp(optarg, "bash")) {
-        fprintf(stderr, "manyi: --completion '%s': only bash is generated\n", optarg);
+        fprintf(stderr, _("manyi: --completion '%s': only bash is generated\n"), optarg);
         return 2;
       }
       mi_cli_print_completion(stdout);
