@@ -117,7 +117,7 @@ static int run_test(mi_cli *cli, int argc, char **argv) {
   }
   mi_policy_test_summary sum;
   if (mi_policy_test_run(cli->cfg, path, print_case, cli, &sum, &e)) return mi_cli_fail(&e);
-  printf("%d passed, %d failed\n", sum.passed, sum.failed);
+  printf(_("%d passed, %d failed\n"), sum.passed, sum.failed);
   return sum.failed ? 1 : 0;
 }
 
