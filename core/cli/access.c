@@ -2,6 +2,7 @@
  * table asks for: the command that ran, and a changed configuration or
  * policy file (by hash, compared with the last one recorded). */
 #define _GNU_SOURCE /* setresuid */
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "cli/cli.h"
 #include "service/tickets.h"
 #include "store/audit.h"
+#include "util/i18n.h"
 
 /* The value of option -d/--department in argv, or NULL. */
 static const char *department_arg(int argc, char **argv) {
@@ -184,7 +186,7 @@ int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv)
      * the caller's files with the caller's rights only: drop the rest. */
     if (mi_cli_setuid() && (setresgid(getgid(), getgid(), getgid()) ||
                             setresuid(getuid(), getuid(), getuid()))) {
-      perror("manyi: giving up the set-user-id rights");
+      fprintf(stderr, _("manyi: giving up the set-user-id rights: %s\n"), mi_strerror(errno));
       return 1;
     }
     return 0;
@@ -229,7 +231,7 @@ static int record(mi_cli *cli, const char *action, const char *object, json_t *d
   if (rc) {
     /* "nothing was changed" would speak of this entry alone */
     mi_err_kept(&e, "what the command committed stays, with the entries written with it");
-    fprintf(stderr, "manyi: '%s' was not recorded in the audit log: ", action);
+    fprintf(stderr, _("manyi: '%s' was not recorded in the audit log: "), action);
     mi_err_print(&e, stderr);
   }
   free(text);

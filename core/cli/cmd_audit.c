@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "store/audit.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 #define H_LIST                                                                              \
@@ -100,7 +101,7 @@ static int cmd_list(mi_cli *cli, int argc, char **argv) {
     return mi_cli_fail(&e);
   }
   if (c.arr) mi_cli_print_json(c.arr);
-  else if (!c.n && !cli->quiet) fputs("no audit entries\n", stderr);
+  else if (!c.n && !cli->quiet) fputs(_("no audit entries\n"), stderr);
   return 0;
 }
 
@@ -138,23 +139,24 @@ static int cmd_verify(mi_cli *cli, int argc, char **argv) {
     if (anchor) json_object_set_new(o, "anchor_found", json_boolean(r.anchor_found));
     mi_cli_print_json(o);
   } else if (ok) {
-    printf("ok, %lld entries, head %s\n", (long long)r.entries, *r.head ? r.head : "-");
+    /* the head hash stays last on the line, in every language */
+    printf(_("ok, %lld entries, head %s\n"), (long long)r.entries, *r.head ? r.head : "-");
   }
   if (r.bad_id)
-    fprintf(stderr, "manyi: audit log of %s broken at entry %lld: %s\n",
+    fprintf(stderr, _("manyi: audit log of %s broken at entry %lld: %s\n"),
             mi_cli_db_path(cli), (long long)r.bad_id, r.problem);
   else if (!ok && kept_id)
-    fprintf(stderr, "manyi: entry %lld of the audit log of %s, whose hash %s was kept in %s%s, "
-                    "is not in the log: entries were removed or the chain was rewritten\n",
+    fprintf(stderr, _("manyi: entry %lld of the audit log of %s, whose hash %s was kept in %s%s, "
+                      "is not in the log: entries were removed or the chain was rewritten\n"),
             (long long)kept_id, mi_cli_db_path(cli), anchor, mi_cli_db_path(cli),
             MI_AUDIT_ANCHOR_SUFFIX);
   else if (!ok)
-    fprintf(stderr, "manyi: the anchor %s is not in the audit log of %s: entries were removed "
-                    "or the chain was rewritten\n", anchor, mi_cli_db_path(cli));
+    fprintf(stderr, _("manyi: the anchor %s is not in the audit log of %s: entries were removed "
+                      "or the chain was rewritten\n"), anchor, mi_cli_db_path(cli));
   else if (!cli->json && !kept_id && !strcmp(argv[0], "verify"))
-    fprintf(stderr, "manyi: note: no anchor file %s%s (it is written after each audited "
-                    "command): only the chain was checked; keep the head elsewhere and use "
-                    "--anchor HASH\n", mi_cli_db_path(cli), MI_AUDIT_ANCHOR_SUFFIX);
+    fprintf(stderr, _("manyi: note: no anchor file %s%s (it is written after each audited "
+                      "command): only the chain was checked; keep the head elsewhere and use "
+                      "--anchor HASH\n"), mi_cli_db_path(cli), MI_AUDIT_ANCHOR_SUFFIX);
   return ok ? 0 : 1;
 }
 

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "sched/cron.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 #define MAX_COUNT 1000
@@ -72,7 +73,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
       if (i == 0) {
         status = mi_cli_fail(&e);
       } else {
-        fprintf(stderr, "manyi: only %ld firing times before the year 2200\n", i);
+        fprintf(stderr, _("manyi: only %ld firing times before the year 2200\n"), i);
       }
       break;
     }
@@ -85,7 +86,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
       json_array_append_new(list,
                             json_pack("{s:s, s:s, s:s}", "at", utc, "local", local, "weekday", wd));
     else
-      printf("%s %s  %s\n", local, wd, utc);
+      printf("%s %s  %s\n", local, _(wd), utc); /* JSON: the English name */
   }
   if (list) {
     if (status)

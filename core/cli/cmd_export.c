@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "service/export.h"
+#include "util/i18n.h"
 #include "util/outfile.h"
 
 static int run(mi_cli *cli, int argc, char **argv) {
@@ -44,7 +45,8 @@ static int run(mi_cli *cli, int argc, char **argv) {
   else if (of) rc = mi_outfile_close(of, &e);
   else if (rc == 0) rc = mi_outfile_flush_stream(stdout, "standard output", &e);
   if (rc) return mi_cli_fail(&e);
-  if (path && !cli->quiet) fprintf(stderr, "%s: %zu rows of %s written\n", path, rows, o.entity);
+  if (path && !cli->quiet)
+    fprintf(stderr, _("%s: %zu rows of %s written\n"), path, rows, o.entity);
   return 0;
 }
 

@@ -10,7 +10,8 @@
 #include "util/i18n.h"
 
 static void show_progress(void *ctx, size_t rows) {
-  fprintf(stderr, "\rimporting %s: %zu rows", (const char *)ctx, rows);
+  fputc('\r', stderr);
+  fprintf(stderr, _("importing %s: %zu rows"), (const char *)ctx, rows);
 }
 
 static void print_summary(const mi_cli *cli, const mi_import_options *o,
@@ -83,8 +84,8 @@ static int run_import(mi_cli *cli, int argc, char **argv, const char *audit) {
   }
   print_summary(cli, &o, &sum);
   if (sum.pack_error.code)
-    fprintf(stderr, "manyi: warning: the responses are stored, but packing them for the scores "
-                    "failed (%s); the next score packs them\n", sum.pack_error.msg);
+    fprintf(stderr, _("manyi: warning: the responses are stored, but packing them for the scores "
+                      "failed (%s); the next score packs them\n"), sum.pack_error.msg);
   return sum.rejected ? 3 : 0;
 }
 
@@ -93,7 +94,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
    * commits with the rows (service/import.c). */
   char *audit = mi_cli_audit_args(cli, argc, argv);
   if (!audit) {
-    fputs("manyi: out of memory\n", stderr);
+    fputs(_("manyi: out of memory\n"), stderr);
     return 1;
   }
   int rc = run_import(cli, argc, argv, audit);

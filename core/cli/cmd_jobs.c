@@ -10,6 +10,7 @@
 #include "store/jobs.h"
 #include "store/put.h"
 #include "store/queue.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 static const char usage_all[] =
@@ -96,7 +97,7 @@ static int cmd_list(mi_cli *cli, int argc, char **argv) {
   if (mi_queue_count(cli->store, mi_cli_now(), &c, &e)) return mi_cli_fail(&e);
   json_t *arr = cli->json ? json_array() : NULL;
   if (!cli->json)
-    printf("queued %lld (due %lld), running %lld, done %lld, failed %lld, cancelled %lld\n\n",
+    printf(_("queued %lld (due %lld), running %lld, done %lld, failed %lld, cancelled %lld\n\n"),
            (long long)c.queued, (long long)c.due, (long long)c.running, (long long)c.done,
            (long long)c.failed, (long long)c.cancelled);
   if (mi_queue_each(cli->store, status, (size_t)limit, print_job, arr, &e)) {
@@ -110,6 +111,21 @@ static int cmd_list(mi_cli *cli, int argc, char **argv) {
                                 (json_int_t)c.failed, "cancelled", (json_int_t)c.cancelled,
                                 "jobs", arr));
   return 0;
+}
+
+/* One line of `jobs show`: a message per field, whose label and padding
+ * are the translator's (as check's summary); the value as stored. */
+static void print_field(const char *key, const char *value) {
+  if (!strcmp(key, "key")) printf(_("key          %s\n"), value);
+  else if (!strcmp(key, "kind")) printf(_("kind         %s\n"), value);
+  else if (!strcmp(key, "status")) printf(_("status       %s\n"), value);
+  else if (!strcmp(key, "run_at")) printf(_("run_at       %s\n"), value);
+  else if (!strcmp(key, "attempts")) printf(_("attempts     %s\n"), value);
+  else if (!strcmp(key, "finished_at")) printf(_("finished_at  %s\n"), value);
+  else if (!strcmp(key, "error")) printf(_("error        %s\n"), value);
+  else if (!strcmp(key, "payload")) printf(_("payload      %s\n"), value);
+  else if (!strcmp(key, "runner")) printf(_("runner       %s\n"), value);
+  else printf("%-12s %s\n", key, value);
 }
 
 static int cmd_show(mi_cli *cli, int argc, char **argv) {
@@ -133,7 +149,7 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
   json_t *v;
   json_object_foreach(o, k, v) {
     char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-    printf("%-12s %s\n", k, text ? text : json_string_value(v));
+    print_field(k, text ? text : json_string_value(v));
     free(text);
   }
   json_decref(o);
@@ -181,7 +197,8 @@ static int cmd_add(mi_cli *cli, int argc, char **argv) {
     mi_cli_print_json(json_pack("{s:s, s:s, s:s, s:b}", "key", key, "kind", kind, "run_at", when,
                                 "added", rc == MI_PUT_INSERTED));
   else if (!cli->quiet)
-    printf(rc == MI_PUT_INSERTED ? "queued %s for %s\n" : "%s is already queued (%s): nothing added\n",
+    printf(rc == MI_PUT_INSERTED ? _("queued %s for %s\n")
+                                 : _("%s is already queued (%s): nothing added\n"),
            key, when);
   return 0;
 }
@@ -191,7 +208,7 @@ static int cmd_retry(mi_cli *cli, int argc, char **argv) {
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};
   if (mi_queue_retry(cli->store, argv[1], mi_cli_now(), &e)) return mi_cli_fail(&e);
-  if (!cli->quiet) printf("queued %s again\n", argv[1]);
+  if (!cli->quiet) printf(_("queued %s again\n"), argv[1]);
   return 0;
 }
 
@@ -201,7 +218,7 @@ static int cmd_kinds(mi_cli *cli, int argc, char **argv) {
   json_t *o = cli->json ? json_object() : NULL;
   for (const mi_sched_kind *k = mi_job_kinds; k->name; k++) {
     if (o) json_object_set_new(o, k->name, json_string(k->summary));
-    else printf("  %-14s %s\n", k->name, k->summary);
+    else printf("  %-14s %s\n", k->name, _(k->summary)); /* JSON: the English summary */
   }
   if (o) mi_cli_print_json(o);
   return 0;

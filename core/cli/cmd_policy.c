@@ -120,7 +120,7 @@ static int run_test(mi_cli *cli, int argc, char **argv) {
   mi_policy_translate(0); /* expected reasons are the policies' own words */
   mi_policy_test_summary sum;
   if (mi_policy_test_run(cli->cfg, path, print_case, cli, &sum, &e)) return mi_cli_fail(&e);
-  printf("%d passed, %d failed\n", sum.passed, sum.failed);
+  printf(_("%d passed, %d failed\n"), sum.passed, sum.failed);
   return sum.failed ? 1 : 0;
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/repl_shell.h"
+#include "util/i18n.h"
 #include "util/outfile.h"
 #include "store/audit.h"
 #include "store/customer_facts.h"
@@ -111,15 +112,15 @@ int mi_shell_audit(mi_shell *sh, int wait) {
     e = (mi_err){0};
     rc = mi_audit_append(s, mi_cli_user(), "repl", mi_store_path(s), detail, sh->now, &e);
     if (rc != MI_EBUSY || !wait || mi_shell_evaluating(1)) break;
-    if (!said++) fputs("manyi: waiting for another manyi to finish writing, to record this "
-                       "session in the audit log (Ctrl-C gives up)\n", stderr);
+    if (!said++) fputs(_("manyi: waiting for another manyi to finish writing, to record this "
+                         "session in the audit log (Ctrl-C gives up)\n"), stderr);
   }
   if (wait) mi_shell_evaluating(0);
   mi_store_busy_wait(s, MI_STORE_BUSY_MS);
   if (rc == MI_EBUSY && !wait) return 0; /* pending: tried again later */
   sh->audited = rc ? -1 : 1; /* written, or failed for good: reported once */
   if (rc) {
-    fputs("manyi: warning: the session was not audited: ", stderr);
+    fputs(_("manyi: warning: the session was not audited: "), stderr);
     mi_err_print(&e, stderr);
   }
   return rc != 0;
@@ -195,7 +196,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
   const char *script = optind < argc ? argv[optind] : NULL;
   FILE *script_file = NULL;
   if (script && strcmp(script, "-") && !(script_file = fopen(script, "r"))) {
-    fprintf(stderr, "manyi: cannot read %s: %s\n", script, strerror(errno));
+    fprintf(stderr, _("manyi: cannot read %s: %s\n"), script, mi_strerror(errno));
     return 1;
   }
   sh.interactive = !nchunks && !script && isatty(STDIN_FILENO);

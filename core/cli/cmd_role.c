@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "service/roles.h"
 #include "store/roles.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 static const char usage_all[] =
@@ -54,7 +55,9 @@ static int cmd_grant(mi_cli *cli, int argc, char **argv) {
   const char *user = argv[optind], *role = argv[optind + 1];
   if (mi_role_grant(cli->store, cli->actor.name, user, role, department, mi_cli_now(), &e))
     return mi_cli_fail(&e);
-  if (!cli->quiet) printf("%s is now %s%s%s\n", user, role, department ? " of " : "", department ? department : "");
+  if (cli->quiet) return 0;
+  if (department) printf(_("%s is now %s of %s\n"), user, role, department);
+  else printf(_("%s is now %s\n"), user, role);
   return 0;
 }
 
@@ -63,7 +66,7 @@ static int cmd_revoke(mi_cli *cli, int argc, char **argv) {
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};
   if (mi_role_revoke(cli->store, cli->actor.name, argv[1], mi_cli_now(), &e)) return mi_cli_fail(&e);
-  if (!cli->quiet) printf("%s has no role now\n", argv[1]);
+  if (!cli->quiet) printf(_("%s has no role now\n"), argv[1]);
   return 0;
 }
 
@@ -76,7 +79,7 @@ static int print_row(const mi_role_row *r, void *ud) {
                                                 r->role, "department",
                                                 r->department[0] ? r->department : NULL,
                                                 "granted_by", r->granted_by, "granted_at", at));
-  printf("%-20s %-8s %-12s granted by %s at %s\n", r->user, r->role,
+  printf(_("%-20s %-8s %-12s granted by %s at %s\n"), r->user, r->role,
          r->department[0] ? r->department : "-", r->granted_by, at);
   return 0;
 }

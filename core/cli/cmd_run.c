@@ -15,9 +15,14 @@
 #include "sched/recurring.h"
 #include "sched/runner.h"
 #include "service/job_kinds.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 static volatile sig_atomic_t stop_flag, in_pass;
+/* What on_signal writes, translated before the handler is installed (the
+ * catalogue is not read inside a signal handler). */
+static const char *signal_msg;
+static size_t signal_msg_len;
 /* Between passes the loop ends cleanly. During a pass the batch in hand would
  * keep the process (and the write lock) for as long as its jobs run, so the
  * signal ends the process at once: nothing of the batch is committed (its
@@ -27,9 +32,7 @@ static volatile sig_atomic_t stop_flag, in_pass;
 static void on_signal(int sig) {
   stop_flag = 1;
   if (in_pass) {
-    static const char msg[] = "manyi run: stopped by a signal during a pass: the batch in hand was "
-                              "not committed; its jobs run again at the next start\n";
-    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    ssize_t w = write(STDERR_FILENO, signal_msg, signal_msg_len);
     (void)w;
     signal(sig, SIG_DFL);
     raise(sig);
@@ -56,7 +59,8 @@ static int64_t tick_now; /* tick --now: the log lines carry that time too */
 /* Log levels of `manyi run` and `manyi tick` (stderr, one line per event, for
  * journald): error (the run stops), warn (a job failed, the database is
  * busy), info (each job with its outcome and duration; start and stop),
- * debug (each pass). */
+ * debug (each pass). Each line starts "TIME LEVEL " as it is for any
+ * language (what a log filter reads); the text after it is translated. */
 enum { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 static int log_level = LOG_INFO;
@@ -78,13 +82,17 @@ static void on_job(void *ctx, const mi_queue_job *j, int rc, int dead, const mi_
                    double seconds) {
   (void)ctx;
   if (rc == 0) {
-    logf_(LOG_INFO, "job %s (%s) done in %.3f s", j->key, j->kind, seconds);
+    logf_(LOG_INFO, _("job %s (%s) done in %.3f s"), j->key, j->kind, seconds);
     return;
   }
   char msg[1400];
   mi_err_format(e, msg, sizeof msg);
-  logf_(dead ? LOG_ERROR : LOG_WARN, "job %s (%s) %s after %.3f s (attempt %lld): %s", j->key,
-        j->kind, dead ? "DEAD" : "failed, will retry", seconds, (long long)j->attempts, msg);
+  if (dead)
+    logf_(LOG_ERROR, _("job %s (%s) DEAD after %.3f s (attempt %lld): %s"), j->key, j->kind,
+          seconds, (long long)j->attempts, msg);
+  else
+    logf_(LOG_WARN, _("job %s (%s) failed, will retry after %.3f s (attempt %lld): %s"), j->key,
+          j->kind, seconds, (long long)j->attempts, msg);
 }
 
 /* One pass at now: recurring occurrences, then the due jobs. */
@@ -168,10 +176,13 @@ static void print_report(mi_cli *cli, const mi_sched_report *r, size_t queued) {
                                 (json_int_t)r->done, "retried", (json_int_t)r->retried, "dead",
                                 (json_int_t)r->dead, "lost", (json_int_t)r->lost));
   } else if (!cli->quiet) {
-    printf("%zu recurring queued; %zu jobs ran: %zu done, %zu to retry, %zu dead", queued, r->ran,
-           r->done, r->retried, r->dead);
-    if (r->lost) printf(", %zu taken over by another runner", r->lost);
-    putchar('\n');
+    if (r->lost)
+      printf(_("%zu recurring queued; %zu jobs ran: %zu done, %zu to retry, %zu dead, %zu taken "
+               "over by another runner\n"),
+             queued, r->ran, r->done, r->retried, r->dead, r->lost);
+    else
+      printf(_("%zu recurring queued; %zu jobs ran: %zu done, %zu to retry, %zu dead\n"), queued,
+             r->ran, r->done, r->retried, r->dead);
   }
 }
 
@@ -200,11 +211,14 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
     print_report(cli, &rep, queued);
     return 0;
   }
+  signal_msg = _("manyi run: stopped by a signal during a pass: the batch in hand was not "
+                 "committed; its jobs run again at the next start\n");
+  signal_msg_len = strlen(signal_msg);
   struct sigaction sa = {0};
   sa.sa_handler = on_signal; /* no SA_RESTART: the sleep ends at once */
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
-  logf_(LOG_INFO, "manyi run: %s, polling every %gs; SIGTERM or Ctrl-C stops", owner, o.poll);
+  logf_(LOG_INFO, _("manyi run: %s, polling every %gs; SIGTERM or Ctrl-C stops"), owner, o.poll);
   struct timespec busy_since = {0, 0}; /* of the first busy pass in a row; 0: not busy */
   while (!stop_flag) {
     struct timespec started, t;
@@ -221,20 +235,20 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
                                        : -1;
       if (busy < 0 || busy >= o.busy_limit) {
         if (busy >= 0)
-          logf_(LOG_ERROR, "manyi run: the database stayed busy for %.0f s (--busy-limit %g)",
+          logf_(LOG_ERROR, _("manyi run: the database stayed busy for %.0f s (--busy-limit %g)"),
                 busy, o.busy_limit);
         mi_job_context_free(&ctx);
         return mi_cli_fail(&e);
       }
       char msg[1400];
       mi_err_format(&e, msg, sizeof msg);
-      logf_(LOG_WARN, "manyi run: %s; waiting (%.0f s of --busy-limit %g)", msg, busy, o.busy_limit);
+      logf_(LOG_WARN, _("manyi run: %s; waiting (%.0f s of --busy-limit %g)"), msg, busy, o.busy_limit);
       struct timespec ts = {(time_t)o.poll, (long)((o.poll - (double)(time_t)o.poll) * 1e9)};
       nanosleep(&ts, NULL);
       continue;
     }
     busy_since.tv_sec = 0;
-    logf_(LOG_DEBUG, "pass: %zu recurring queued, %zu jobs ran (%zu done, %zu to retry, %zu dead)",
+    logf_(LOG_DEBUG, _("pass: %zu recurring queued, %zu jobs ran (%zu done, %zu to retry, %zu dead)"),
           queued, rep.ran, rep.done, rep.retried, rep.dead);
     total.ran += rep.ran, total.done += rep.done, total.retried += rep.retried;
     total.dead += rep.dead, total.lost += rep.lost, total_queued += queued;
@@ -243,7 +257,7 @@ static int run_cmd(mi_cli *cli, const char *cmd, int argc, char **argv) {
     if (!stop_flag) nanosleep(&ts, NULL);
   }
   mi_job_context_free(&ctx);
-  logf_(LOG_INFO, "manyi run: stopped");
+  logf_(LOG_INFO, _("manyi run: stopped"));
   print_report(cli, &total, total_queued);
   return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "cli/repl_shell.h"
 #include "store/audit.h"
+#include "util/i18n.h"
 #include "util/outfile.h"
 #include "util/suggest.h"
 
@@ -52,7 +53,7 @@ static int fail(dot_ctx *c, const char *fmt, ...) {
 static int fail_err(dot_ctx *c, const char *cmd, const mi_err *e) {
   char msg[sizeof e->msg + 300];
   mi_err_format(e, msg, sizeof msg);
-  return fail(c, "%s: %s", cmd, msg);
+  return fail(c, _("%s: %s"), cmd, msg);
 }
 
 /* ---- the commands ---------------------------------------------------------------- */
@@ -68,16 +69,16 @@ static int dot_help(dot_ctx *c, int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1] + (argv[1][0] == '.'), d->name + 1)) continue;
     char usage[96];
     snprintf(usage, sizeof usage, "%s%s%s", d->name, *d->args ? " " : "", d->args);
-    fprintf(out, "%-*s  %s\n", width, usage, d->help);
+    fprintf(out, "%-*s  %s\n", width, usage, _(d->help));
     shown++;
   }
-  if (!shown) return fail(c, ".help: no command %s", argv[1]);
+  if (!shown) return fail(c, _(".help: no command %s"), argv[1]);
   if (argc == 1)
-    fputs("\nAnything else is Lua: an expression shows its value, a chunk goes on over lines\n"
+    fputs(_("\nAnything else is Lua: an expression shows its value, a chunk goes on over lines\n"
           "until it is complete. manyi.sql[[select ...]] returns rows (records, NULL as nil),\n"
           "manyi.stats.NAME(rows, {col = ...}) the statistics of 'manyi stats NAME',\n"
           "manyi.customer(ID) the view a tier policy sees; `_` is the last value.\n"
-          "Tab completes names, Ctrl-R searches the history, Ctrl-C stops an evaluation.\n",
+          "Tab completes names, Ctrl-R searches the history, Ctrl-C stops an evaluation.\n"),
           out);
   return 0;
 }
@@ -89,7 +90,8 @@ typedef struct lines {
 
 static int print_table(void *ud, const char *name, const char *detail) {
   lines *l = ud;
-  fprintf(l->out, "%s%s\n", name, strcmp(detail, "view") ? "" : "  (view)");
+  if (strcmp(detail, "view")) fprintf(l->out, "%s\n", name);
+  else fprintf(l->out, _("%s  (view)\n"), name);
   l->n++;
   return 0;
 }
@@ -104,7 +106,7 @@ static int print_sql(void *ud, const char *name, const char *sql) {
 
 static int need_db(dot_ctx *c, const char *cmd) {
   if (c->sh->query) return 0;
-  return fail(c, "%s: there is no database", cmd);
+  return fail(c, _("%s: there is no database"), cmd);
 }
 
 static int dot_tables(dot_ctx *c, int argc, char **argv) {
@@ -129,7 +131,7 @@ static int dot_schema(dot_ctx *c, int argc, char **argv) {
 static int dot_sql(dot_ctx *c, int argc, char **argv) {
   (void)argc;
   (void)argv;
-  if (!*c->rest) return fail(c, ".sql: give a query: .sql select count(*) from customers");
+  if (!*c->rest) return fail(c, _(".sql: give a query: .sql select count(*) from customers"));
   return mi_shell_eval(c->sh, c->rest, strlen(c->rest), c->name, c->line, 1) ? 1 : 0;
 }
 
@@ -146,8 +148,10 @@ static int dot_mode(dot_ctx *c, int argc, char **argv) {
       return 0;
     }
   const char *near = mi_suggest(argv[1], mode_names);
-  return fail(c, ".mode: unknown mode '%s'%s%s%s (table, markdown, csv, json)", argv[1],
-              near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+  if (near)
+    return fail(c, _(".mode: unknown mode '%s' (did you mean '%s'?) (table, markdown, csv, json)"),
+                argv[1], near);
+  return fail(c, _(".mode: unknown mode '%s' (table, markdown, csv, json)"), argv[1]);
 }
 
 static int dot_limit(dot_ctx *c, int argc, char **argv) {
@@ -159,7 +163,7 @@ static int dot_limit(dot_ctx *c, int argc, char **argv) {
   errno = 0;
   long long n = strtoll(argv[1], &end, 10);
   if (*end || end == argv[1] || n < 0 || errno)
-    return fail(c, ".limit: '%s' is not a number of rows (0 shows all)", argv[1]);
+    return fail(c, _(".limit: '%s' is not a number of rows (0 shows all)"), argv[1]);
   c->sh->limit = (size_t)n;
   return 0;
 }
@@ -172,12 +176,12 @@ static int dot_output(dot_ctx *c, int argc, char **argv) {
      * busy timeout) rather than written unaudited. */
     mi_err e = {0};
     if (mi_outfile_check(argv[1], mi_cli_db_path(sh->cli), &e))
-      return fail_err(c, ".output: not opened", &e);
+      return fail_err(c, _(".output: not opened"), &e);
     if (mi_audit_append(sh->cli->store, mi_cli_user(), "repl-output", argv[1], NULL, sh->now, &e))
-      return fail_err(c, ".output: not opened, as it could not be recorded in the audit log", &e);
+      return fail_err(c, _(".output: not opened, as it could not be recorded in the audit log"), &e);
     mi_outfile *of;
     if (mi_outfile_open(argv[1], mi_cli_db_path(sh->cli), &of, &e))
-      return fail_err(c, ".output: not opened", &e);
+      return fail_err(c, _(".output: not opened"), &e);
     mi_shell_output_end(sh);
     sh->out_file = of;
     sh->out = mi_outfile_stream(of);
@@ -191,7 +195,7 @@ static int dot_output(dot_ctx *c, int argc, char **argv) {
 void mi_shell_output_end(mi_shell *sh) {
   mi_err e = {0};
   if (sh->out_file && mi_outfile_close(sh->out_file, &e)) {
-    fputs("manyi: .output: ", stderr);
+    fputs("manyi: .output: ", stderr); /* then the error, translated where it was made */
     mi_err_print(&e, stderr);
     sh->write_failed = 1;
   }
@@ -205,9 +209,9 @@ static int dot_read(dot_ctx *c, int argc, char **argv) {
   (void)argc;
   mi_shell *sh = c->sh;
   if (sh->depth >= MI_SHELL_MAX_DEPTH)
-    return fail(c, ".read: files read each other more than %d deep", MI_SHELL_MAX_DEPTH);
+    return fail(c, _(".read: files read each other more than %d deep"), MI_SHELL_MAX_DEPTH);
   FILE *f = fopen(argv[1], "r");
-  if (!f) return fail(c, ".read: cannot read %s: %s", argv[1], strerror(errno));
+  if (!f) return fail(c, _(".read: cannot read %s: %s"), argv[1], mi_strerror(errno));
   sh->depth++;
   int rc = mi_shell_run_stream(sh, f, argv[1]);
   sh->depth--;
@@ -219,7 +223,7 @@ static const char *const on_off[] = {"on", "off", NULL};
 
 static int dot_timer(dot_ctx *c, int argc, char **argv) {
   (void)argc;
-  if (strcmp(argv[1], "on") && strcmp(argv[1], "off")) return fail(c, ".timer: give on or off");
+  if (strcmp(argv[1], "on") && strcmp(argv[1], "off")) return fail(c, _(".timer: give on or off"));
   c->sh->timer = !strcmp(argv[1], "on");
   return 0;
 }
@@ -227,7 +231,7 @@ static int dot_timer(dot_ctx *c, int argc, char **argv) {
 static const char *const policy_words[] = {"reload", NULL};
 
 static int dot_policy(dot_ctx *c, int argc, char **argv) {
-  if (argc > 1 && strcmp(argv[1], "reload")) return fail(c, ".policy: give reload, or nothing");
+  if (argc > 1 && strcmp(argv[1], "reload")) return fail(c, _(".policy: give reload, or nothing"));
   mi_err e = {0};
   if (mi_shell_policies(c->sh, argc > 1, &e)) return fail_err(c, ".policy", &e);
   return 0;
@@ -237,7 +241,7 @@ static const char *const explain_words[] = {"tier", "points", NULL};
 
 static int dot_explain(dot_ctx *c, int argc, char **argv) {
   if (strcmp(argv[1], "tier") && strcmp(argv[1], "points"))
-    return fail(c, ".explain: give tier ID or points ORDER");
+    return fail(c, _(".explain: give tier ID or points ORDER"));
   mi_err e = {0};
   if (mi_shell_explain(c->sh, argv[1], argv[2], argc > 3 ? argv[3] : NULL, &e))
     return fail_err(c, ".explain", &e);
@@ -250,15 +254,16 @@ static int dot_show(dot_ctx *c, int argc, char **argv) {
   mi_shell *sh = c->sh;
   mi_policy_limits lim;
   mi_repl_get_limits(sh->lua, &lim);
-  fprintf(sh->out,
-          "database      %s\n"
-          "mode          %s\n"
-          "limit         %zu\n"
-          "output        %s\n"
-          "timer         %s\n"
-          "budget        %lld instructions and %lld ms per evaluation, %lld bytes of memory\n",
-          sh->query ? mi_store_path(sh->cli->store) : "(none)", mode_names[sh->mode], sh->limit,
-          sh->out_path ? sh->out_path : "stdout", sh->timer ? "on" : "off",
+  /* One message a line: the label and its padding are the translator's;
+   * the values (mode, stdout, on/off) are what the dot-commands take. */
+  FILE *out = sh->out;
+  if (sh->query) fprintf(out, _("database      %s\n"), mi_store_path(sh->cli->store));
+  else fputs(_("database      (none)\n"), out);
+  fprintf(out, _("mode          %s\n"), mode_names[sh->mode]);
+  fprintf(out, _("limit         %zu\n"), sh->limit);
+  fprintf(out, _("output        %s\n"), sh->out_path ? sh->out_path : "stdout");
+  fprintf(out, _("timer         %s\n"), sh->timer ? "on" : "off");
+  fprintf(out, _("budget        %lld instructions and %lld ms per evaluation, %lld bytes of memory\n"),
           (long long)lim.instructions, (long long)lim.time_ms, (long long)lim.memory);
   return 0;
 }
@@ -273,28 +278,28 @@ static int dot_quit(dot_ctx *c, int argc, char **argv) {
 static const char *const no_words[] = {NULL};
 
 static const dot_cmd commands[] = {
-    {".help", "[COMMAND]", "this help, or the help of one command", 0, 1, NULL, dot_help},
-    {".tables", "", "the tables and views of the database", 0, 0, no_words, dot_tables},
-    {".schema", "[TABLE]", "the CREATE statements of TABLE, or of all tables", 0, 1, NULL,
+    {".help", "[COMMAND]", N_("this help, or the help of one command"), 0, 1, NULL, dot_help},
+    {".tables", "", N_("the tables and views of the database"), 0, 0, no_words, dot_tables},
+    {".schema", "[TABLE]", N_("the CREATE statements of TABLE, or of all tables"), 0, 1, NULL,
      dot_schema},
-    {".sql", "QUERY", "run a read-only query and show its rows (they become _)", 0, -1, NULL,
+    {".sql", "QUERY", N_("run a read-only query and show its rows (they become _)"), 0, -1, NULL,
      dot_sql},
-    {".mode", "[table|markdown|csv|json]", "how values are shown (csv and json: every row)", 0,
+    {".mode", "[table|markdown|csv|json]", N_("how values are shown (csv and json: every row)"), 0,
      1, mode_names, dot_mode},
-    {".limit", "[N]", "rows shown in table and markdown mode (0: all; default 50)", 0, 1, NULL,
+    {".limit", "[N]", N_("rows shown in table and markdown mode (0: all; default 50)"), 0, 1, NULL,
      dot_limit},
-    {".output", "[FILE]", "send results to FILE (mode 0600, audited), or back to the screen", 0,
+    {".output", "[FILE]", N_("send results to FILE (mode 0600, audited), or back to the screen"), 0,
      1, NULL, dot_output},
-    {".read", "FILE", "run the lines of FILE (it stops at its first error)", 1, 1, NULL,
+    {".read", "FILE", N_("run the lines of FILE (it stops at its first error)"), 1, 1, NULL,
      dot_read},
-    {".timer", "on|off", "show the time each evaluation takes", 1, 1, on_off, dot_timer},
-    {".policy", "[reload]", "the tier and loyalty policies in use; reload re-reads them", 0, 1,
+    {".timer", "on|off", N_("show the time each evaluation takes"), 1, 1, on_off, dot_timer},
+    {".policy", "[reload]", N_("the tier and loyalty policies in use; reload re-reads them"), 0, 1,
      policy_words, dot_policy},
-    {".explain", "tier ID|points ORDER [AS_OF]", "what a policy saw and decided (manyi explain)",
+    {".explain", "tier ID|points ORDER [AS_OF]", N_("what a policy saw and decided (manyi explain)"),
      2, 3, explain_words, dot_explain},
-    {".show", "", "the settings and the budget", 0, 0, no_words, dot_show},
-    {".quit", "", "leave (Ctrl-D does too)", 0, 0, no_words, dot_quit},
-    {".exit", "", "leave", 0, 0, no_words, dot_quit},
+    {".show", "", N_("the settings and the budget"), 0, 0, no_words, dot_show},
+    {".quit", "", N_("leave (Ctrl-D does too)"), 0, 0, no_words, dot_quit},
+    {".exit", "", N_("leave"), 0, 0, no_words, dot_quit},
     {NULL, NULL, NULL, 0, 0, NULL, NULL}};
 
 /* ---- parsing and dispatch ------------------------------------------------------------ */
@@ -334,17 +339,17 @@ int mi_shell_dot(mi_shell *sh, const char *line, const char *name, int lineno) {
     char word[64];
     snprintf(word, sizeof word, "%.*s", (int)(wlen < 60 ? wlen : 60), line);
     const char *near = mi_suggest(word, names);
-    return fail(&c, "unknown command %s%s%s%s; .help lists them", word, near ? " (did you mean " : "",
-                near ? near : "", near ? "?)" : "");
+    if (near) return fail(&c, _("unknown command %s (did you mean %s?); .help lists them"), word, near);
+    return fail(&c, _("unknown command %s; .help lists them"), word);
   }
   if (d->max < 0) return d->run(&c, 1, NULL); /* takes the rest of the line */
   char *buf = malloc(strlen(line) + 1);
   char *argv[MAX_ARGS];
-  if (!buf) return fail(&c, "out of memory");
+  if (!buf) return fail(&c, _("out of memory"));
   int argc = split(line, buf, argv, MAX_ARGS);
   int rc;
   if (argc < 0 || argc - 1 < d->min || argc - 1 > d->max)
-    rc = fail(&c, "Usage: %s%s%s", d->name, *d->args ? " " : "", d->args);
+    rc = *d->args ? fail(&c, _("Usage: %s %s"), d->name, d->args) : fail(&c, _("Usage: %s"), d->name);
   else
     rc = d->run(&c, argc, argv);
   free(buf);

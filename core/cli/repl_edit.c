@@ -19,6 +19,7 @@
 #include <editline/readline.h>
 
 #include "cli/repl_shell.h"
+#include "util/i18n.h"
 
 #define HISTORY_MAX 2000
 
@@ -97,9 +98,9 @@ static void save_history(void) {
   if (err && !history_warned) {
     history_warned = 1;
     fprintf(stderr,
-            "manyi: warning: cannot save the history to %s: %s (set MANYI_HISTORY to another "
-            "file, or to '' for none)\n",
-            history_path, strerror(err));
+            _("manyi: warning: cannot save the history to %s: %s (set MANYI_HISTORY to another "
+              "file, or to '' for none)\n"),
+            history_path, mi_strerror(err));
   }
 }
 

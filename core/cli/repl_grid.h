@@ -19,6 +19,7 @@ typedef struct mi_grid {
   char **cols;                 /* ncols names (owned) */
   const mi_repl_val **cells;   /* nrows * ncols; NULL = absent */
   mi_repl_val *keys;           /* nrows "key" cells of a map (owned), or NULL */
+  int kv;                      /* the columns are "key" and "value" of a plain map */
   size_t total;                /* rows of the whole value (> nrows when it was cut) */
 } mi_grid;
 

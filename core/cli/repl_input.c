@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli/repl_shell.h"
+#include "util/i18n.h"
 #include "util/strbuf.h"
 
 typedef struct chunk {
@@ -58,7 +59,7 @@ int mi_shell_eval(mi_shell *sh, const char *chunk_text, size_t len, const char *
   mi_shell_show(sh, &res);
   mi_repl_result_free(&res);
   if (sh->timer) {
-    printf("Run Time: real %.3f user %.3f sys %.3f\n", t1 - t0,
+    printf(_("Run Time: real %.3f user %.3f sys %.3f\n"), t1 - t0,
            seconds(ru1.ru_utime) - seconds(ru0.ru_utime),
            seconds(ru1.ru_stime) - seconds(ru0.ru_stime));
     fflush(stdout);
@@ -151,8 +152,8 @@ int mi_shell_run_text(mi_shell *sh, const char *text, const char *name) {
 
 int mi_shell_run_terminal(mi_shell *sh) {
   mi_shell_edit_open(sh);
-  printf("manyi REPL on %s: Lua with manyi.sql, manyi.stats and manyi.customer.\n"
-         "Enter \".help\" for the dot-commands, Ctrl-D or \".quit\" to leave.\n",
+  printf(_("manyi REPL on %s: Lua with manyi.sql, manyi.stats and manyi.customer.\n"
+           "Enter \".help\" for the dot-commands, Ctrl-D or \".quit\" to leave.\n"),
          mi_store_path(sh->cli->store));
   chunk c = {{0}, 0, 0};
   int lineno = 0;

@@ -10,6 +10,7 @@
 #include "cli/repl_shell.h"
 #include "service/points.h"
 #include "service/tiers.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 /* The policy named name, loaded on first use. */
@@ -40,9 +41,12 @@ int mi_shell_policies(mi_shell *sh, int reload, mi_err *e) {
       }
       continue;
     }
-    fprintf(sh->out, "%-8s %-9s %s (%s)\n", pols[i].name,
-            loaded ? "loaded" : reloaded ? "reloaded" : "unchanged", mi_policy_path(*pols[i].p),
-            mi_policy_digest(*pols[i].p));
+    /* one whole line a state: the translator pads the state's column */
+    fprintf(sh->out,
+            loaded     ? _("%-8s loaded    %s (%s)\n")
+            : reloaded ? _("%-8s reloaded  %s (%s)\n")
+                       : _("%-8s unchanged %s (%s)\n"),
+            pols[i].name, mi_policy_path(*pols[i].p), mi_policy_digest(*pols[i].p));
   }
   return first;
 }
@@ -57,14 +61,39 @@ static mi_repl_val view_value(const mi_view_field *f) {
   }
 }
 
-/* The view's fields under prefix; personal ones masked for analysts, as
- * `manyi explain` and manyi.customer do (service/access.c). */
-static void add_view(mi_shell *sh, mi_repl_val *m, const char *prefix, const mi_view *v) {
+/* A label of .explain's table: in the language chosen where people read it
+ * (table and markdown mode); csv and json keep the English keys that
+ * scripts read. */
+static int for_people(const mi_shell *sh) {
+  return sh->mode == MI_SHELL_TABLE || sh->mode == MI_SHELL_MARKDOWN;
+}
+
+static const char *label(const mi_shell *sh, const char *msgid) __attribute__((format_arg(2)));
+static const char *label(const mi_shell *sh, const char *msgid) {
+  return for_people(sh) ? mi_tr(msgid) : msgid;
+}
+
+/* Whose fields a view holds, for their labels. */
+typedef enum view_of { VIEW_INPUT, VIEW_EVENT, VIEW_CUSTOMER } view_of;
+
+/* The label of a view's field: "input spend_12m" (labels as label()). */
+static void field_label(const mi_shell *sh, view_of of, const char *name, char *key, size_t size) {
+  int people = for_people(sh);
+  switch (of) {
+  case VIEW_INPUT: snprintf(key, size, people ? _("input %s") : "input %s", name); break;
+  case VIEW_EVENT: snprintf(key, size, people ? _("event %s") : "event %s", name); break;
+  default: snprintf(key, size, people ? _("customer %s") : "customer %s", name); break;
+  }
+}
+
+/* The view's fields; personal ones masked for analysts, as `manyi explain`
+ * and manyi.customer do (service/access.c). */
+static void add_view(mi_shell *sh, mi_repl_val *m, view_of of, const mi_view *v) {
   int masked = mi_access_masked(&sh->cli->actor);
   for (size_t i = 0; i < v->nfields; i++) {
     char key[96], buf[320];
     mi_view_field f = v->fields[i];
-    snprintf(key, sizeof key, "%s%s", prefix, f.name);
+    field_label(sh, of, f.name, key, sizeof key);
     if (masked && f.type == MI_VIEW_STR) f.s = mi_access_mask(f.name, f.s, buf, sizeof buf);
     mi_shell_map_add(m, key, view_value(&f));
   }
@@ -83,10 +112,10 @@ static mi_repl_val reason_value(mi_shell *sh, const mi_view *v, const char *reas
   return out;
 }
 
-static void add_returned_by(mi_repl_val *m, const mi_policy *p, int line) {
+static void add_returned_by(mi_shell *sh, mi_repl_val *m, const mi_policy *p, int line) {
   char at[600];
   snprintf(at, sizeof at, "%s:%d", mi_policy_path(p), line);
-  mi_shell_map_add(m, "returned by", mi_shell_str(at));
+  mi_shell_map_add(m, label(sh, N_("returned by")), mi_shell_str(at));
 }
 
 static int explain_tier(mi_shell *sh, const char *id, int64_t as_of, const char *when,
@@ -98,12 +127,12 @@ static int explain_tier(mi_shell *sh, const char *id, int64_t as_of, const char 
                                   sh->view_fields, &view, &d, e)))
     return rc;
   mi_shell_map_init(m, view.nfields + 8);
-  mi_shell_map_add(m, "customer", mi_shell_str(id));
-  mi_shell_map_add(m, "as of", mi_shell_str(when));
-  add_view(sh, m, "input ", &view);
-  mi_shell_map_add(m, "decision", mi_shell_str(d.tier));
-  mi_shell_map_add(m, "reason", reason_value(sh, &view, d.reason));
-  add_returned_by(m, sh->tiers, d.line);
+  mi_shell_map_add(m, label(sh, N_("customer")), mi_shell_str(id));
+  mi_shell_map_add(m, label(sh, N_("as of")), mi_shell_str(when));
+  add_view(sh, m, VIEW_INPUT, &view);
+  mi_shell_map_add(m, label(sh, N_("decision")), mi_shell_str(d.tier));
+  mi_shell_map_add(m, label(sh, N_("reason")), reason_value(sh, &view, d.reason));
+  add_returned_by(sh, m, sh->tiers, d.line);
   return 0;
 }
 
@@ -119,14 +148,15 @@ static int explain_points(mi_shell *sh, const char *order, int64_t as_of, const 
   }
   const mi_points_decision *d = &x->decision;
   mi_shell_map_init(m, x->event.nfields + x->customer.nfields + 8);
-  mi_shell_map_add(m, "order", mi_shell_str(order));
-  mi_shell_map_add(m, "as of", mi_shell_str(when));
-  add_view(sh, m, "event ", &x->event);
-  add_view(sh, m, "customer ", &x->customer);
-  mi_shell_map_add(m, "points", d->has_points ? mi_shell_int(d->points) : (mi_repl_val){0});
-  mi_shell_map_add(m, "expires", mi_shell_str(d->has_points ? d->expires : NULL));
-  mi_shell_map_add(m, "reason", reason_value(sh, &x->customer, d->has_points ? d->reason : "no points"));
-  add_returned_by(m, sh->loyalty, d->line);
+  mi_shell_map_add(m, label(sh, N_("order")), mi_shell_str(order));
+  mi_shell_map_add(m, label(sh, N_("as of")), mi_shell_str(when));
+  add_view(sh, m, VIEW_EVENT, &x->event);
+  add_view(sh, m, VIEW_CUSTOMER, &x->customer);
+  mi_shell_map_add(m, label(sh, N_("points")), d->has_points ? mi_shell_int(d->points) : (mi_repl_val){0});
+  mi_shell_map_add(m, label(sh, N_("expires")), mi_shell_str(d->has_points ? d->expires : NULL));
+  mi_shell_map_add(m, label(sh, N_("reason")),
+                   reason_value(sh, &x->customer, d->has_points ? d->reason : label(sh, N_("no points"))));
+  add_returned_by(sh, m, sh->loyalty, d->line);
   free(x);
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/repl_grid.h"
+#include "util/i18n.h"
 #include "util/text.h"
 
 /* ---- values as text ------------------------------------------------------------- */
@@ -145,6 +146,7 @@ int mi_grid_build(const mi_repl_val *v, mi_grid *g) {
   if (v->kind == MI_RV_MAP && (maps == 0 || maps < (int)v->n)) {
     /* key | value */
     if (add_col(g, &cap, "key") || add_col(g, &cap, "value") != 1) rc = -1;
+    g->kv = 1;
     first = 1;
     g->keys = calloc(v->n + 1, sizeof *g->keys);
     for (size_t i = 0; g->keys && i < v->n; i++) {
@@ -221,11 +223,24 @@ static int only_plain_items(const mi_repl_val *v) {
 
 static void show_note(mi_shell *sh, const mi_grid *g) {
   if (g->total > g->nrows)
-    fprintf(sh->out, "(%zu rows, the first %zu shown: .limit N shows more, .limit 0 all; "
-                     ".mode csv or json writes every row)\n",
+    fprintf(sh->out, _("(%zu rows, the first %zu shown: .limit N shows more, .limit 0 all; "
+                       ".mode csv or json writes every row)\n"),
             g->total, g->nrows);
   else if (g->keys == NULL)
-    fprintf(sh->out, "(%zu row%s)\n", g->total, g->total == 1 ? "" : "s");
+    fprintf(sh->out, g->total == 1 ? _("(%zu row)\n") : _("(%zu rows)\n"), g->total);
+}
+
+/* The headers the grid made up, "key" (of a map) and "value" (of a plain
+ * map), in the language chosen; a value's own column names are data, and
+ * csv keeps them all as they are. */
+static void name_made_up_columns(mi_grid *g) {
+  const char *names[2] = {g->keys ? _("key") : NULL, g->kv ? _("value") : NULL};
+  for (size_t c = 0; c < 2 && c < g->ncols; c++) {
+    char *name = names[c] ? strdup(names[c]) : NULL;
+    if (!name) continue;
+    free(g->cols[c]);
+    g->cols[c] = name;
+  }
 }
 
 static void show_table(mi_shell *sh, const mi_repl_val *v) {
@@ -233,7 +248,7 @@ static void show_table(mi_shell *sh, const mi_repl_val *v) {
     mi_strbuf b = {0};
     mi_shell_value_text(&b, v, 0);
     if (v->total > v->n)
-      mi_strbuf_appendf(&b, "  (%zu items, the first %zu shown: .limit N)", v->total, v->n);
+      mi_strbuf_appendf(&b, _("  (%zu items, the first %zu shown: .limit N)"), v->total, v->n);
     fprintf(sh->out, "%s\n", b.data ? b.data : "");
     mi_strbuf_free(&b);
     return;
@@ -244,9 +259,10 @@ static void show_table(mi_shell *sh, const mi_repl_val *v) {
   }
   mi_grid g;
   if (mi_grid_build(v, &g)) {
-    fputs("manyi: out of memory showing a table\n", stderr);
+    fputs(_("manyi: out of memory showing a table\n"), stderr);
     return;
   }
+  if (sh->mode != MI_SHELL_CSV) name_made_up_columns(&g);
   switch (sh->mode) {
   case MI_SHELL_MARKDOWN: mi_shell_write_markdown(sh->out, &g); break;
   case MI_SHELL_CSV: mi_shell_write_csv(sh, &g); break;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/repl_grid.h"
+#include "util/i18n.h"
 
 #define MAX_CELL 60
 
@@ -93,7 +94,7 @@ void mi_shell_write_box(FILE *out, const mi_grid *g) {
   laid l = {0};
   if (lay_out(g, &l)) {
     unlay(g, &l);
-    fputs("manyi: out of memory showing a table\n", stderr);
+    fputs(_("manyi: out of memory showing a table\n"), stderr);
     return;
   }
   rule(out, g, &l, "┌", "┬", "┐");
@@ -128,7 +129,7 @@ void mi_shell_write_markdown(FILE *out, const mi_grid *g) {
   laid l = {0};
   if (lay_out(g, &l)) {
     unlay(g, &l);
-    fputs("manyi: out of memory showing a table\n", stderr);
+    fputs(_("manyi: out of memory showing a table\n"), stderr);
     return;
   }
   for (size_t c = 0; c < g->ncols; c++)

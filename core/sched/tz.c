@@ -10,6 +10,7 @@
 
 #include "sched/sched_internal.h"
 #include "util/timeutil.h"
+#include "util/i18n.h"
 
 #define DAY 86400
 /* No offset is larger than this in either direction (real ones: -12 h..+14 h). */
@@ -40,7 +41,9 @@ int mi_sched_weekday(int64_t day) {
 }
 
 const char *mi_sched_weekday_name(int weekday) {
-  static const char *const names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  /* marked for the catalogue: a line for people shows _(name), JSON the name */
+  static const char *const names[] = {N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"),
+                                      N_("Fri"), N_("Sat"), N_("Sun")};
   return weekday >= 0 && weekday < 7 ? names[weekday] : "?";
 }
 

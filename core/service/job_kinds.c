@@ -13,6 +13,7 @@
 #include "store/customers.h"
 #include "store/outbox.h"
 #include "store/put.h"
+#include "util/i18n.h"
 
 /* payload field `name` as a non-empty string, or NULL with e set. */
 static const char *want_text(json_t *o, const char *name, int required, mi_err *e) {
@@ -161,20 +162,20 @@ static int run_report(mi_store *s, const mi_queue_job *j, void *ud, int64_t now,
 }
 
 const mi_sched_kind mi_job_kinds[] = {
-    {"notify", "one outbox message from the payload {channel, recipient, subject, customer?, body?}",
+    {"notify", N_("one outbox message from the payload {channel, recipient, subject, customer?, body?}"),
      run_notify, 0},
-    {"eval-tiers", "the tier policy over every customer (a resumable batch)", run_eval_tiers, 1},
-    {"points-expire", "expire entries for every loyalty lot past its expiry", run_points_expire, 1},
-    {"sla-check", "the escalation policy over every running SLA clock (events + outbox)",
+    {"eval-tiers", N_("the tier policy over every customer (a resumable batch)"), run_eval_tiers, 1},
+    {"points-expire", N_("expire entries for every loyalty lot past its expiry"), run_points_expire, 1},
+    {"sla-check", N_("the escalation policy over every running SLA clock (events + outbox)"),
      run_sla_check, 0},
-    {"followups", "callback tasks and survey invitations for tickets resolved long enough ago "
-     "(a resumable batch)", run_followups, 1},
-    {"care", "the care policy over every customer for the day (a resumable batch; outbox, "
-     "capped per customer)", run_care, 1},
-    {"survey-wave", "sample and send the wave of the period (2026Q4...) of a schedule's survey, once",
+    {"followups", N_("callback tasks and survey invitations for tickets resolved long enough ago "
+     "(a resumable batch)"), run_followups, 1},
+    {"care", N_("the care policy over every customer for the day (a resumable batch; outbox, "
+     "capped per customer)"), run_care, 1},
+    {"survey-wave", N_("sample and send the wave of the period (2026Q4...) of a schedule's survey, once"),
      run_survey_wave, 1},
-    {"report", "the report of the period that closed (HTML to dir:) and the messages to management "
-     "and each department, once", run_report, 0},
+    {"report", N_("the report of the period that closed (HTML to dir:) and the messages to management "
+     "and each department, once"), run_report, 0},
     {NULL, NULL, NULL, 0},
 };
 
