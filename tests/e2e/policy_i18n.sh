@@ -72,7 +72,7 @@ lacks "$tmp/out" "not assessed ("
 
 # --- policy test: the policies' own words, whatever the language
 expect 0 "$manyi" --lang zh_CN --config "$cfg" policy test
-contains "$tmp/out" " passed, 0 failed"
+contains "$tmp/out" "个通过，0 个失败"
 expect 0 "$manyi" --config "$cfg" policy test
 en_reason=$(q "$tmp/en.db" "select reason from tier_history where reason like 'spend 12m%' limit 1")
 case $en_reason in "spend 12m "*) ok ;; *) bad "English reasons stay English: '$en_reason'" ;; esac
