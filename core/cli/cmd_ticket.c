@@ -227,7 +227,8 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
     return mi_cli_fail(&e);
   char *owned;
   const char *subject = masked_text(&mask, t.subject, &owned);
-  snprintf(t.subject, sizeof t.subject, "%s", subject);
+  /* only a masked copy is copied back: snprintf onto its own source is undefined */
+  if (subject != t.subject) snprintf(t.subject, sizeof t.subject, "%s", subject);
   free(owned);
   json_t *o = cli->json ? row_json(&t) : NULL, *events = cli->json ? json_array() : NULL;
   event_ctx ectx = {events, &mask};
