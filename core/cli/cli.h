@@ -175,6 +175,19 @@ const char *mi_cli_interval(const json_t *o, double scale, int prec, char buf[64
  * can be arguments of one printf. NULL is shown as "-". */
 const char *mi_cli_shown(const char *s);
 
+/* cli_cells.c. s (NULL: "-") padded with spaces to width terminal columns,
+ * counted as a terminal shows them (a Chinese character takes two): left
+ * aligned like "%-*s", right aligned when width < 0; text as wide or wider
+ * is left as it is. In one of 8 buffers used in turn, as mi_cli_shown. */
+const char *mi_cli_pad(const char *s, int width);
+/* How many terminal columns s takes (NULL: "-"). */
+int mi_cli_width(const char *s);
+/* code with its display name in the language chosen ("acknowledged
+ * (已受理并确认)"), from display_names: of the configuration under kind
+ * ("stages", "tiers", "departments"); code itself when it has none. In one
+ * of 4 buffers used in turn. */
+const char *mi_cli_named(const mi_config *cfg, const char *kind, const char *code);
+
 /* Prints "manyi: " and the error to stderr; returns 1 (the exit status).
  * With --json (mi_cli_set_json_errors) the error is one line of JSON:
  * {"error": {"code", "message", "file", "line", "column"}}. */

@@ -40,7 +40,7 @@ static void print_run(const mi_cli *cli, mi_cli_batch *b, const mi_alert_run_opt
          mi_cli_breaker_note(s->stop.tripped));
   if (s->after) printf(_("  after response id %lld (seen by an earlier run)\n"), (long long)s->after);
   for (int i = 0; i < s->nshown; i++)
-    printf("  %s -> %s %s for %s: %s\n", s->shown[i].response, s->shown[i].ticket,
+    printf(_("  %s -> %s %s for %s: %s\n"), s->shown[i].response, s->shown[i].ticket,
            s->shown[i].kind, s->shown[i].department, s->shown[i].reason);
   if (s->opened > s->nshown) printf(_("  ... and %lld more\n"), (long long)(s->opened - s->nshown));
 }

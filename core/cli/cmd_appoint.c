@@ -80,12 +80,12 @@ static int cmd_book(mi_cli *cli, int argc, char **argv) {
     json_object_set_new(o, "id", b.id ? json_integer(b.id) : json_null());
     mi_cli_print_json(o);
   } else if (r.dry_run) {
-    printf("would book %s: %s %s (%s, calendar %s) %s .. %s\n", b.ticket, b.staff, b.staff_name,
-           b.department, b.calendar, b.starts_local, b.ends_local);
+    printf(_("would book %s: %s %s (%s, calendar %s) %s .. %s\n"), b.ticket, b.staff,
+           b.staff_name, b.department, b.calendar, b.starts_local, b.ends_local);
   } else {
-    printf("appointment %lld booked for %s: %s %s (%s, calendar %s) %s .. %s\n", (long long)b.id,
-           b.ticket, b.staff, b.staff_name, b.department, b.calendar, b.starts_local,
-           b.ends_local);
+    printf(_("appointment %lld booked for %s: %s %s (%s, calendar %s) %s .. %s\n"),
+           (long long)b.id, b.ticket, b.staff, b.staff_name, b.department, b.calendar,
+           b.starts_local, b.ends_local);
   }
   return 0;
 }
@@ -149,7 +149,10 @@ static int cmd_close(mi_cli *cli, int argc, char **argv) {
   if (cli->json)
     mi_cli_print_json(json_pack("{s:I, s:s, s:s}", "id", (json_int_t)a.id, "status", a.status,
                                 "ticket", a.ticket));
-  else printf("appointment %lld %s (%s, %s)\n", id, a.status, a.ticket, a.staff);
+  else
+    printf(strcmp(a.status, "cancelled") ? _("appointment %lld done (%s, %s)\n")
+                                         : _("appointment %lld cancelled (%s, %s)\n"),
+           id, a.ticket, a.staff);
   return 0;
 }
 
@@ -157,7 +160,7 @@ static int print_skill(const char *staff, const char *skill, int active, void *u
   json_t *arr = ud;
   if (arr) json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "staff", staff, "skill", skill,
                                                 "active", active));
-  else printf("%-8s %-16s %s\n", staff, skill, active ? "active" : "inactive");
+  else printf("%-8s %-16s %s\n", staff, skill, active ? _("active") : _("inactive"));
   return 0;
 }
 

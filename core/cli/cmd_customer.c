@@ -14,6 +14,7 @@
 #include "store/customer_facts.h"
 #include "store/customers.h"
 #include "store/referrals.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 static void money(int64_t minor, char buf[32]) {
@@ -58,7 +59,7 @@ static json_t *figures_json(const figures *g) {
 }
 
 static void figures_print(const figures *g) {
-  printf("  policy inputs now (as eval tiers sees them):");
+  printf(_("  policy inputs now (as eval tiers sees them):"));
   for (size_t i = FIRST_FIGURE; i < g->view.nfields; i++) {
     const mi_view_field *f = &g->fields[i];
     if ((i - FIRST_FIGURE) % 4 == 0) printf("\n   ");
@@ -116,7 +117,9 @@ static void print_json(const mi_customer *c, const mi_customer_summary *m,
   mi_cli_print_json(o);
 }
 
-static void print_text(const mi_customer *c, const mi_customer_summary *m,
+static const char *yes_no(int yes) { return yes ? _("yes") : _("no"); }
+
+static void print_text(const mi_config *cfg, const mi_customer *c, const mi_customer_summary *m,
                        const referral_info *ri, const figures *g) {
   char created[11], spend[32], life[32], last[11] = "-";
   mi_date_format(c->created_at, created);
@@ -125,28 +128,29 @@ static void print_text(const mi_customer *c, const mi_customer_summary *m,
   if (m->last_order_at) mi_date_format(m->last_order_at, last);
   /* names and contacts come from imported files: shown without raw escapes */
   printf("%s  %s\n", mi_cli_shown(c->external_id), mi_cli_shown(c->name));
-  printf("  kind %s, region %s, industry %s, tier %s, customer since %s\n", c->kind,
-         mi_cli_shown(or_dash(c->region)), mi_cli_shown(or_dash(c->industry)), or_dash(c->tier),
-         created);
-  printf("  phone %s, email %s, birthday %s\n", mi_cli_shown(or_dash(c->phone)),
+  printf(_("  kind %s, region %s, industry %s, tier %s, customer since %s\n"), c->kind,
+         mi_cli_shown(or_dash(c->region)), mi_cli_shown(or_dash(c->industry)),
+         mi_cli_named(cfg, "tiers", or_dash(c->tier)), created);
+  printf(_("  phone %s, email %s, birthday %s\n"), mi_cli_shown(or_dash(c->phone)),
          mi_cli_shown(or_dash(c->email)), or_dash(c->birthday));
-  printf("  consent: email %s, sms %s, phone %s\n", c->consent_email ? "yes" : "no",
-         c->consent_sms ? "yes" : "no", c->consent_phone ? "yes" : "no");
-  printf("  orders %lld (%lld in 12 months, %lld refunded), last %s\n", (long long)m->orders,
+  printf(_("  consent: email %s, sms %s, phone %s\n"), yes_no(c->consent_email),
+         yes_no(c->consent_sms), yes_no(c->consent_phone));
+  printf(_("  orders %lld (%lld in 12 months, %lld refunded), last %s\n"), (long long)m->orders,
          (long long)m->orders_12m, (long long)m->refunded_orders, last);
-  printf("  spend in 12 months %s, lifetime %s\n", spend, life);
-  printf("  interactions %lld, tickets %lld (%lld open, %lld open complaints)\n",
+  printf(_("  spend in 12 months %s, lifetime %s\n"), spend, life);
+  printf(_("  interactions %lld, tickets %lld (%lld open, %lld open complaints)\n"),
          (long long)m->interactions, (long long)m->tickets, (long long)m->open_tickets,
          (long long)m->open_complaints);
   if (isnan(m->avg_overall))
-    printf("  survey responses %lld\n", (long long)m->responses);
+    printf(_("  survey responses %lld\n"), (long long)m->responses);
   else
-    printf("  survey responses %lld, average overall satisfaction %.2f\n",
+    printf(_("  survey responses %lld, average overall satisfaction %.2f\n"),
            (long long)m->responses, m->avg_overall);
-  printf("  points balance %lld\n", (long long)m->points);
+  printf(_("  points balance %lld\n"), (long long)m->points);
   if (*ri->referred_by || ri->referred)
-    printf("  referred by %s; referred %lld customer%s\n", or_dash(ri->referred_by),
-           (long long)ri->referred, ri->referred == 1 ? "" : "s");
+    printf(ri->referred == 1 ? _("  referred by %s; referred %lld customer\n")
+                             : _("  referred by %s; referred %lld customers\n"),
+           or_dash(ri->referred_by), (long long)ri->referred);
   figures_print(g);
 }
 
@@ -184,7 +188,7 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
   if (rc == 0) rc = referral_info_get(cli->store, c.id, &ri, &e);
   if (rc == 0) {
     if (cli->json) print_json(&c, &m, &ri, &g);
-    else print_text(&c, &m, &ri, &g);
+    else print_text(cli->cfg, &c, &m, &ri, &g);
   }
   mi_customer_release(&c);
   return rc ? mi_cli_fail(&e) : 0;
@@ -206,10 +210,10 @@ static int cmd_refer(mi_cli *cli, int argc, char **argv) {
     mi_cli_print_json(json_pack("{s:s, s:s, s:b}", "referrer", argv[1], "referred", argv[2],
                                 "already", already));
   else if (!cli->quiet)
-    printf("%s referred by %s%s\n", argv[2], argv[1],
-           already ? " (recorded before; nothing changed)"
-                   : ": `manyi eval points` credits the referrer when the referred "
-                     "customer's first order has completed");
+    printf(already ? _("%s referred by %s (recorded before; nothing changed)\n")
+                   : _("%s referred by %s: `manyi eval points` credits the referrer when the "
+                       "referred customer's first order has completed\n"),
+           argv[2], argv[1]);
   return 0;
 }
 
@@ -225,6 +229,24 @@ static int hit_masked(mi_cli *cli, const char *customer) {
   mi_err e = {0};
   if (mi_access_customer(cli->store, &cli->actor, customer, &hide, &e)) return 1;
   return hide;
+}
+
+/* "by phone": how the query was read (used: "phone", "email", "name", "id"). */
+static const char *found_by(const char *used) {
+  if (!strcmp(used, "phone")) return _("by phone");
+  if (!strcmp(used, "email")) return _("by email");
+  if (!strcmp(used, "id")) return _("by id");
+  return _("by name");
+}
+
+static void found_line(size_t n, int more, const char *used) {
+  const char *by = found_by(used);
+  if (!n) printf(_("no customer found %s; register a new caller with 'manyi customer add'\n"), by);
+  else if (more)
+    printf(n == 1 ? _("%zu customer found %s (more match: narrow the query or raise --limit)\n")
+                  : _("%zu customers found %s (more match: narrow the query or raise --limit)\n"),
+           n, by);
+  else printf(n == 1 ? _("%zu customer found %s\n") : _("%zu customers found %s\n"), n, by);
 }
 
 static int cmd_find(mi_cli *cli, int argc, char **argv) {
@@ -281,19 +303,16 @@ static int cmd_find(mi_cli *cli, int argc, char **argv) {
                                             *ph ? ph : NULL, "email", *em ? em : NULL, "tier",
                                             *h->tier ? h->tier : NULL));
     else
-      printf("%-10s %-24s %-12s %-20s %-28s %s\n", mi_cli_shown(h->external_id), mi_cli_shown(nm),
-             h->kind, mi_cli_shown(or_dash(ph)), mi_cli_shown(or_dash(em)), or_dash(h->tier));
+      printf("%s %s %-12s %s %s %s\n", mi_cli_pad(mi_cli_shown(h->external_id), 10),
+             mi_cli_pad(mi_cli_shown(nm), 24), h->kind, mi_cli_pad(mi_cli_shown(or_dash(ph)), 20),
+             mi_cli_pad(mi_cli_shown(or_dash(em)), 28), or_dash(h->tier));
   }
   free(hits);
   if (list) {
     mi_cli_print_json(json_pack("{s:s, s:o, s:b}", "by", used, "customers", list, "more", more));
     return 0;
   }
-  if (!cli->quiet) {
-    if (!n) printf("no customer found by %s; register a new caller with 'manyi customer add'\n", used);
-    else printf("%zu customer%s found by %s%s\n", n, n == 1 ? "" : "s", used,
-                more ? " (more match: narrow the query or raise --limit)" : "");
-  }
+  if (!cli->quiet) found_line(n, more, used);
   return n ? 0 : 3;
 }
 
@@ -358,7 +377,7 @@ static int cmd_add(mi_cli *cli, int argc, char **argv) {
     return mi_cli_fail(&e);
   cli->audited = 1;
   if (cli->json) mi_cli_print_json(json_pack("{s:s}", "external_id", out));
-  else if (!cli->quiet) printf("customer %s added\n", out);
+  else if (!cli->quiet) printf(_("customer %s added\n"), out);
   return 0;
 }
 
@@ -378,7 +397,8 @@ static int cmd_edit(mi_cli *cli, int argc, char **argv) {
   cli->audited = 1;
   if (cli->json) mi_cli_print_json(json_pack("{s:s, s:b}", "external_id", argv[optind], "changed", changed));
   else if (!cli->quiet)
-    printf("customer %s %s\n", argv[optind], changed ? "changed" : "unchanged (the same values)");
+    printf(changed ? _("customer %s changed\n") : _("customer %s unchanged (the same values)\n"),
+           argv[optind]);
   return 0;
 }
 
@@ -390,6 +410,16 @@ typedef struct history_ctx {
   size_t n;
 } history_ctx;
 
+/* The kind of a history entry as a word of the language chosen. */
+static const char *history_what(const char *what) {
+  static const char *const words[][2] = {{"order", N_("order")},     {"contact", N_("contact")},
+                                         {"ticket", N_("ticket")},   {"survey", N_("survey")},
+                                         {"points", N_("points")},   {"message", N_("message")}};
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    if (!strcmp(what, words[i][0])) return _(words[i][1]);
+  return what;
+}
+
 static int history_line(const mi_history_entry *h, void *ud) {
   history_ctx *c = ud;
   char at[21];
@@ -400,7 +430,8 @@ static int history_line(const mi_history_entry *h, void *ud) {
     json_array_append_new(c->list, json_pack("{s:s, s:s, s:s, s:s}", "at", at, "what", h->what,
                                              "ref", h->ref, "detail", shown));
   else
-    printf("%s  %-8s %-24s %s\n", at, h->what, mi_cli_shown(h->ref), mi_cli_shown(shown));
+    printf("%s  %s %s %s\n", at, mi_cli_pad(history_what(h->what), 8),
+           mi_cli_pad(mi_cli_shown(h->ref), 24), mi_cli_shown(shown));
   free(detail);
   c->n++;
   return 0;
@@ -429,7 +460,7 @@ static int cmd_history(mi_cli *cli, int argc, char **argv) {
   mi_customer_release(&cu);
   if (c.masked) mi_access_customer_name(cli->store, id, c.name, sizeof c.name);
   if (cli->json) c.list = json_array();
-  else printf("%s: history, newest first%s\n", id, last ? "" : " (all)");
+  else printf(last ? _("%s: history, newest first\n") : _("%s: history, newest first (all)\n"), id);
   /* newest first: what the desk needs on the phone is the latest */
   int rc = mi_customer_history(cli->store, cid, last, history_line, &c, &e);
   if (rc) {
@@ -437,7 +468,7 @@ static int cmd_history(mi_cli *cli, int argc, char **argv) {
     return mi_cli_fail(&e);
   }
   if (c.list) mi_cli_print_json(json_pack("{s:s, s:o}", "customer", id, "history", c.list));
-  else if (!c.n) printf("  nothing yet\n");
+  else if (!c.n) printf(_("  nothing yet\n"));
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "service/customer_view.h"
 #include "service/points.h"
 #include "service/tiers.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 /* Analysts see personal fields masked (service/access.c). */
@@ -59,7 +60,7 @@ static json_t *view_json(const mi_view *v) {
 }
 
 static void print_view(const char *title, const mi_view *v) {
-  printf("  %s:\n", title);
+  printf(_("  %s:\n"), title);
   for (size_t i = 0; i < v->nfields; i++) print_field(&v->fields[i]);
 }
 
@@ -78,11 +79,11 @@ static int explain_tier(mi_cli *cli, const char *id, int64_t as_of, mi_err *e) {
   } else if (rc == 0) {
     char when[21];
     mi_instant_format(as_of, when);
-    printf("customer %s as of %s\n", mi_cli_shown(id), when);
-    print_view("inputs the policy saw", &view);
-    printf("  decision: tier %s\n  reason:   %s\n  returned by %s:%d\n", d.tier,
-           mi_cli_shown(reason),
-           mi_policy_path(policy), d.line);
+    printf(_("customer %s as of %s\n"), mi_cli_shown(id), when);
+    print_view(_("inputs the policy saw"), &view);
+    printf(_("  decision: tier %s\n  reason:   %s\n  returned by %s:%d\n"),
+           mi_cli_named(cli->cfg, "tiers", d.tier), mi_cli_shown(reason), mi_policy_path(policy),
+           d.line);
   }
   free(reason);
   mi_policy_free(policy);
@@ -105,15 +106,15 @@ static int explain_points(mi_cli *cli, const char *order, int64_t as_of, mi_err 
   } else if (rc == 0) {
     char when[21];
     mi_instant_format(as_of, when);
-    printf("order %s, customer as of %s\n", order, when);
-    print_view("the event", &x.event);
-    print_view("the customer", &x.customer);
+    printf(_("order %s, customer as of %s\n"), order, when);
+    print_view(_("the event"), &x.event);
+    print_view(_("the customer"), &x.customer);
     if (d->has_points)
-      printf("  decision: %lld points, expiring %s\n  reason:   %s\n", (long long)d->points,
+      printf(_("  decision: %lld points, expiring %s\n  reason:   %s\n"), (long long)d->points,
              d->expires, mi_cli_shown(reason));
     else
-      printf("  decision: no points\n");
-    printf("  returned by %s:%d\n", mi_policy_path(policy), d->line);
+      printf(_("  decision: no points\n"));
+    printf(_("  returned by %s:%d\n"), mi_policy_path(policy), d->line);
   }
   free(reason);
   mi_policy_free(policy);

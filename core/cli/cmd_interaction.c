@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "service/desk.h"
+#include "util/i18n.h"
 
 static const char usage_all[] =
     "Usage: manyi [--config FILE] [--db FILE] [--json] interaction log --customer C\n"
@@ -60,7 +61,7 @@ static int cmd_log(mi_cli *cli, int argc, char **argv) {
     return mi_cli_fail(&e);
   cli->audited = 1;
   if (cli->json) mi_cli_print_json(json_pack("{s:s}", "id", out));
-  else if (!cli->quiet) printf("contact %s logged\n", out);
+  else if (!cli->quiet) printf(_("contact %s logged\n"), out);
   return 0;
 }
 

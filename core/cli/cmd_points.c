@@ -136,10 +136,18 @@ static int parse_count(const char *s, int64_t *out) {
 
 static void day_of(int64_t t, char buf[11]) { mi_date_format(t, buf); }
 
-/* The last day a lot can be spent: the day before its expiry instant. */
+/* The last day a lot can be spent: the day before its expiry instant
+ * ("never": the JSON's word, whatever the language). */
 static void through(int64_t expires_at, char buf[11]) {
   if (!expires_at) snprintf(buf, 11, "never");
   else mi_date_format(expires_at - 1, buf);
+}
+
+/* The same for a person: "never" in the language chosen. */
+static const char *through_text(int64_t expires_at, char buf[11]) {
+  if (!expires_at) return _("never");
+  through(expires_at, buf);
+  return buf;
 }
 
 static int by_spending_order(const void *a, const void *b) {
@@ -240,38 +248,43 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
     mi_points_account_free(&a);
     return 0;
   }
-  printf("%s: balance %lld, available %lld (as of %s)\n", customer, (long long)a.lots.balance,
+  printf(_("%s: balance %lld, available %lld (as of %s)\n"), customer, (long long)a.lots.balance,
          (long long)a.available, now_s);
-  if (a.lots.debt) printf("  debt %lld (a reversal took more than was left; new points pay it first)\n", (long long)a.lots.debt);
+  if (a.lots.debt)
+    printf(_("  debt %lld (a reversal took more than was left; new points pay it first)\n"),
+           (long long)a.lots.debt);
   if (a.expired_pending)
-    printf("  %lld points have expired and are not yet written off (manyi points expire)\n",
+    printf(_("  %lld points have expired and are not yet written off (manyi points expire)\n"),
            (long long)a.expired_pending);
+  /* the headers are whole lines: a translation aligns them by hand */
   if (n && each_lot) {
-    printf("lots, in the order a redemption spends them:\n  %8s %10s %10s  %-10s  %s\n", "entry",
-           "points", "remaining", "credited", "good through");
+    fputs(_("lots, in the order a redemption spends them:\n"
+            "     entry     points  remaining  credited    good through\n"),
+          stdout);
     for (size_t i = 0; i < n; i++) {
       const mi_ledger_lot *l = &a.lots.lots[i];
       day_of(l->earned_at, d1);
-      through(l->expires_at, d2);
       printf("  %8lld %10lld %10lld  %-10s  %s%s\n", (long long)l->id, (long long)l->points,
-             (long long)l->remaining, d1, d2, l->expires_at && l->expires_at <= now ? " (expired)" : "");
+             (long long)l->remaining, d1, through_text(l->expires_at, d2),
+             l->expires_at && l->expires_at <= now ? _(" (expired)") : "");
     }
   } else if (n) { /* one line per expiry day; --lots lists each lot */
-    printf("points by expiry, in the order a redemption spends them (--lots for each lot):\n"
-           "  %-12s %10s %6s\n", "good through", "points", "lots");
+    fputs(_("points by expiry, in the order a redemption spends them (--lots for each lot):\n"
+            "  good through     points   lots\n"),
+          stdout);
     for (size_t i = 0; i < n;) {
       size_t j = i;
       int64_t sum = 0;
-      through(a.lots.lots[i].expires_at, d2);
+      const char *until = through_text(a.lots.lots[i].expires_at, d2);
       for (; j < n && a.lots.lots[j].expires_at == a.lots.lots[i].expires_at; j++)
         sum += a.lots.lots[j].remaining;
-      printf("  %-12s %10lld %6zu%s\n", d2, (long long)sum, j - i,
-             a.lots.lots[i].expires_at && a.lots.lots[i].expires_at <= now ? "  (expired)" : "");
+      printf("  %s %10lld %6zu%s\n", mi_cli_pad(until, 12), (long long)sum, j - i,
+             a.lots.lots[i].expires_at && a.lots.lots[i].expires_at <= now ? _("  (expired)") : "");
       i = j;
     }
   }
   size_t ne = json_array_size(ec.list);
-  if (ne) printf("last %zu entries:\n", ne);
+  if (ne) printf(_("last %zu entries:\n"), ne);
   for (size_t i = 0; i < ne; i++) {
     json_t *o = json_array_get(ec.list, i);
     printf("  %8lld  %.10s  %-7s %10lld  %s\n", (long long)json_integer_value(json_object_get(o, "id")),
@@ -318,10 +331,10 @@ static int cmd_redeem(mi_cli *cli, int argc, char **argv) {
   }
   if (cli->quiet) return 0;
   if (r.already)
-    printf("already redeemed with key %s (entry %lld): nothing added; %s has %lld available\n", key,
-           (long long)r.entry_id, argv[optind], (long long)r.available);
+    printf(_("already redeemed with key %s (entry %lld): nothing added; %s has %lld available\n"),
+           key, (long long)r.entry_id, argv[optind], (long long)r.available);
   else
-    printf("redeemed %lld points from %s (entry %lld); %lld available now\n", (long long)points,
+    printf(_("redeemed %lld points from %s (entry %lld); %lld available now\n"), (long long)points,
            argv[optind], (long long)r.entry_id, (long long)r.available);
   return 0;
 }
@@ -355,9 +368,10 @@ static int cmd_expire(mi_cli *cli, int argc, char **argv) {
     return 0;
   }
   if (!cli->quiet)
-    printf("%sexpired %lld lots of %lld customers (%lld points) as of %s\n",
-           dry_run ? "dry run: would have " : "", (long long)s.lots, (long long)s.customers,
-           (long long)s.points, at);
+    printf(dry_run ? _("dry run: would have expired %lld lots of %lld customers (%lld points) as of "
+                       "%s\n")
+                   : _("expired %lld lots of %lld customers (%lld points) as of %s\n"),
+           (long long)s.lots, (long long)s.customers, (long long)s.points, at);
   return 0;
 }
 
@@ -395,7 +409,8 @@ static int cmd_grant(mi_cli *cli, int argc, char **argv) {
                                 (json_int_t)points, "key", key, "entry", (json_int_t)entry,
                                 "already", already));
   else if (!cli->quiet)
-    printf("%s %lld goodwill points to %s (entry %lld)\n", already ? "already granted" : "granted",
+    printf(already ? _("already granted %lld goodwill points to %s (entry %lld)\n")
+                   : _("granted %lld goodwill points to %s (entry %lld)\n"),
            (long long)points, argv[optind], (long long)entry);
   return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "service/tickets.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 static const char usage_all[] =
@@ -122,9 +123,14 @@ static int cmd_open(mi_cli *cli, int argc, char **argv) {
     mi_cli_print_json(json_pack("{s:s, s:s, s:i, s:s, s:s?}", "id", o.external_id, "department",
                                 o.department, "priority", o.priority, "reason", o.reason,
                                 "agent", *o.agent ? o.agent : NULL));
+  else if (*o.agent)
+    printf(_("%s opened: %s, priority %d, assigned to %s (%s)\n"), o.external_id,
+           mi_cli_named(cli->cfg, "departments", o.department), o.priority, o.agent,
+           mi_cli_shown(o.reason));
   else
-    printf("%s opened: %s, priority %d%s%s (%s)\n", o.external_id, o.department, o.priority,
-           *o.agent ? ", assigned to " : "", o.agent, mi_cli_shown(o.reason));
+    printf(_("%s opened: %s, priority %d (%s)\n"), o.external_id,
+           mi_cli_named(cli->cfg, "departments", o.department), o.priority,
+           mi_cli_shown(o.reason));
   return 0;
 }
 
@@ -178,7 +184,14 @@ static int print_event(const mi_ticket_event_row *ev, void *ud) {
 }
 
 static const char *calendar_kind(const mi_sla_report *r) {
-  return r->round_the_clock ? "round the clock" : "opening hours";
+  return r->round_the_clock ? _("round the clock") : _("opening hours");
+}
+
+/* An SLA clock's state as a word of the language chosen, padded to 8
+ * columns (the JSON keeps mi_sla_state_name's code). */
+static const char *state_cell(int state) {
+  static const char *const words[] = {N_("running"), N_("paused"), N_("met"), N_("breached")};
+  return mi_cli_pad(state >= 0 && state < 4 ? _(words[state]) : "?", 8);
 }
 
 /* The SLA clocks in short, each with the calendar it runs in (the rule's
@@ -190,15 +203,15 @@ static json_t *show_sla(mi_cli *cli, const char *id) {
   mi_err e = {0};
   if (mi_ticket_sla(cli->store, cli->cfg, id, mi_cli_now(), &r, &e)) {
     if (cli->json) return json_pack("{s:s}", "error", e.msg);
-    printf("  sla: cannot be computed: %s\n", e.msg);
+    printf(_("  sla: cannot be computed: %s\n"), e.msg);
     return NULL;
   }
   if (!r.rule) {
-    if (!cli->json) printf("  sla: no rule of the configuration covers it\n");
+    if (!cli->json) printf(_("  sla: no rule of the configuration covers it\n"));
     return json_null();
   }
   json_t *clocks = cli->json ? json_array() : NULL;
-  if (!clocks) printf("  sla (rule at %s:%d):\n", cli->cfg->path, r.rule->line);
+  if (!clocks) printf(_("  sla (rule at %s:%d):\n"), cli->cfg->path, r.rule->line);
   for (int i = 0; i < r.nclocks; i++) {
     const mi_sla_clock *c = &r.clocks[i];
     char dl[21] = "-";
@@ -209,12 +222,31 @@ static json_t *show_sla(mi_cli *cli, const char *id) {
                                               r.calendar, "round_the_clock", r.round_the_clock,
                                               "deadline", c->deadline ? dl : NULL));
     else
-      printf("    %-15s %-8s deadline %s  calendar %s (%s)\n", c->target,
-             mi_sla_state_name(c->state), dl, r.calendar, calendar_kind(&r));
+      printf(_("    %-15s %s deadline %s  calendar %s (%s)\n"), c->target, state_cell(c->state),
+             dl, r.calendar, calendar_kind(&r));
   }
   if (!clocks) return NULL;
   return json_pack("{s:i, s:s, s:b, s:o}", "rule_line", r.rule->line, "calendar", r.calendar,
                    "round_the_clock", r.round_the_clock, "clocks", clocks);
+}
+
+/* The first lines of ticket show: what, where, who; the customer and subject. */
+static void show_head(const mi_cli *cli, const mi_ticket_row *t) {
+  const char *dept = mi_cli_named(cli->cfg, "departments", t->department);
+  const char *tier = mi_cli_named(cli->cfg, "tiers", *t->customer_tier ? t->customer_tier : "-");
+  if (*t->assignee)
+    printf(_("%s  %s  %s/%s/%s via %s, priority %d, %s, assigned to %s\n"), t->external_id,
+           t->status, t->kind, t->category, t->severity, t->channel, t->priority, dept,
+           t->assignee);
+  else
+    printf(_("%s  %s  %s/%s/%s via %s, priority %d, %s\n"), t->external_id, t->status, t->kind,
+           t->category, t->severity, t->channel, t->priority, dept);
+  if (*t->stage)
+    printf(_("  customer %s, tier %s, stage %s\n  subject: %s\n"), mi_cli_shown(t->customer),
+           tier, mi_cli_named(cli->cfg, "stages", t->stage), mi_cli_shown(t->subject));
+  else
+    printf(_("  customer %s, tier %s\n  subject: %s\n"), mi_cli_shown(t->customer), tier,
+           mi_cli_shown(t->subject));
 }
 
 static int cmd_show(mi_cli *cli, int argc, char **argv) {
@@ -227,19 +259,15 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
     return mi_cli_fail(&e);
   char *owned;
   const char *subject = masked_text(&mask, t.subject, &owned);
-  snprintf(t.subject, sizeof t.subject, "%s", subject);
+  /* only a masked copy is copied back: snprintf onto its own source is undefined */
+  if (subject != t.subject) snprintf(t.subject, sizeof t.subject, "%s", subject);
   free(owned);
   json_t *o = cli->json ? row_json(&t) : NULL, *events = cli->json ? json_array() : NULL;
   event_ctx ectx = {events, &mask};
   if (!cli->json) {
-    printf("%s  %s  %s/%s/%s via %s, priority %d, %s%s%s\n", t.external_id, t.status, t.kind,
-           t.category, t.severity, t.channel, t.priority, t.department,
-           *t.assignee ? ", assigned to " : "", t.assignee);
-    printf("  customer %s, tier %s%s%s\n  subject: %s\n", mi_cli_shown(t.customer),
-           *t.customer_tier ? t.customer_tier : "-", *t.stage ? ", stage " : "", t.stage,
-           mi_cli_shown(t.subject));
+    show_head(cli, &t);
     show_sla(cli, argv[1]);
-    printf("events:\n");
+    printf(_("events:\n"));
   } else {
     json_object_set_new(o, "sla", show_sla(cli, argv[1]));
   }
@@ -314,15 +342,19 @@ static int cmd_sla(mi_cli *cli, int argc, char **argv) {
   if (mi_ticket_sla(cli->store, cli->cfg, argv[1], now, &r, &e)) return mi_cli_fail(&e);
   if (!r.rule) {
     if (cli->json) mi_cli_print_json(json_pack("{s:s, s:n}", "id", r.ticket.external_id, "rule"));
-    else printf("%s: no SLA rule of the configuration covers a %s of priority %d\n",
+    else printf(_("%s: no SLA rule of the configuration covers a %s of priority %d\n"),
                 r.ticket.external_id, r.ticket.kind, r.ticket.priority);
     return 0;
   }
   json_t *arr = cli->json ? json_array() : NULL;
-  if (!cli->json)
-    printf("%s (%s, priority %d%s%s): rule at %s:%d, calendar %s (%s)\n", r.ticket.external_id,
-           r.ticket.kind, r.ticket.priority, *r.ticket.customer_tier ? ", tier " : "",
-           r.ticket.customer_tier, cli->cfg->path, r.rule->line, r.calendar, calendar_kind(&r));
+  if (!cli->json && *r.ticket.customer_tier)
+    printf(_("%s (%s, priority %d, tier %s): rule at %s:%d, calendar %s (%s)\n"),
+           r.ticket.external_id, r.ticket.kind, r.ticket.priority, r.ticket.customer_tier,
+           cli->cfg->path, r.rule->line, r.calendar, calendar_kind(&r));
+  else if (!cli->json)
+    printf(_("%s (%s, priority %d): rule at %s:%d, calendar %s (%s)\n"), r.ticket.external_id,
+           r.ticket.kind, r.ticket.priority, cli->cfg->path, r.rule->line, r.calendar,
+           calendar_kind(&r));
   for (int i = 0; i < r.nclocks; i++) {
     const mi_sla_clock *c = &r.clocks[i];
     char dl[21] = "-", st[21] = "-", a[24], u[24], p[24], left[24];
@@ -340,12 +372,15 @@ static int cmd_sla(mi_cli *cli, int argc, char **argv) {
                          "stopped_at", c->stopped_at ? st : NULL));
       continue;
     }
-    printf("  %-15s %-8s allowed %s, used %s, paused %s, left %s; deadline %s; stopped %s\n",
-           c->target, mi_sla_state_name(c->state), a, u, p, left, dl, st);
+    printf(_("  %-15s %s allowed %s, used %s, paused %s, left %s; deadline %s; stopped %s\n"),
+           c->target, state_cell(c->state), a, u, p, left, dl, st);
   }
   if (r.next_cycles && !arr)
-    printf("  next responses: %d customer message%s, %d answered late (the line above is the "
-           "latest)\n", r.next_cycles, r.next_cycles == 1 ? "" : "s", r.next_breached);
+    printf(r.next_cycles == 1 ? _("  next responses: %d customer message, %d answered late (the "
+                                  "line above is the latest)\n")
+                              : _("  next responses: %d customer messages, %d answered late (the "
+                                  "line above is the latest)\n"),
+           r.next_cycles, r.next_breached);
   if (arr) mi_cli_print_json(json_pack("{s:s, s:s, s:b, s:i, s:o, s:i, s:i}", "id",
                                        r.ticket.external_id, "calendar", r.calendar,
                                        "round_the_clock", r.round_the_clock, "rule_line",
@@ -378,7 +413,7 @@ static int cmd_action(mi_cli *cli, int argc, char **argv) {
                     mi_cli_user(), mi_cli_now(), &t, &e))
     return mi_cli_fail(&e);
   if (cli->json) mi_cli_print_json(row_json(&t));
-  else if (!cli->quiet) printf("%s %s: now %s\n", t.external_id, argv[0], t.status);
+  else if (!cli->quiet) printf(_("%s %s: now %s\n"), t.external_id, argv[0], t.status);
   return 0;
 }
 
@@ -399,8 +434,8 @@ static int cmd_assign(mi_cli *cli, int argc, char **argv) {
     return mi_cli_fail(&e);
   if (cli->json) mi_cli_print_json(row_json(&t));
   else if (!cli->quiet)
-    printf("%s %s %s: now %s\n", t.external_id, changed ? "assigned to" : "already assigned to",
-           t.assignee, t.status);
+    printf(changed ? _("%s assigned to %s: now %s\n") : _("%s already assigned to %s: now %s\n"),
+           t.external_id, t.assignee, t.status);
   return 0;
 }
 
@@ -410,6 +445,51 @@ static void span(int64_t s, char *buf, size_t size) {
   if (s < 0) s = -s;
   if (s >= 86400) snprintf(buf, size, "%s%lldd%02lldh", sign, (long long)(s / 86400), (long long)(s % 86400 / 3600));
   else snprintf(buf, size, "%s%lldh%02lldm", sign, (long long)(s / 3600), (long long)(s % 3600 / 60));
+}
+
+/* The queue's columns: a header and its width in English; a wider header
+ * in another language widens its column (widths count terminal columns). */
+enum { QUEUE_COLS = 8 };
+static const struct {
+  const char *title;
+  int width;
+} queue_cols[QUEUE_COLS] = {{N_("ticket"), 10},  {N_("status"), 8}, {N_("kind"), 16},
+                            {N_("pri"), 3},      {N_("assignee"), 12}, {N_("age"), 9},
+                            {N_("clock"), 16},   {N_("left"), 0}};
+
+static void queue_widths(int w[QUEUE_COLS]) {
+  for (int i = 0; i < QUEUE_COLS; i++) {
+    int title = mi_cli_width(_(queue_cols[i].title));
+    w[i] = title > queue_cols[i].width ? title : queue_cols[i].width;
+  }
+}
+
+/* The queue's title and its column headers. */
+static void queue_head(const char *dept, const char *staff, size_t n, const int w[QUEUE_COLS]) {
+  if (dept)
+    printf(n == 1 ? _("department %s: %zu open ticket, overdue and about to breach first\n")
+                  : _("department %s: %zu open tickets, overdue and about to breach first\n"),
+           dept, n);
+  else
+    printf(n == 1 ? _("staff %s: %zu open ticket, overdue and about to breach first\n")
+                  : _("staff %s: %zu open tickets, overdue and about to breach first\n"),
+           staff, n);
+  for (int i = 0; i < QUEUE_COLS - 1; i++) printf("%s ", mi_cli_pad(_(queue_cols[i].title), w[i]));
+  printf("%s\n", _(queue_cols[QUEUE_COLS - 1].title));
+}
+
+static void queue_row(const mi_queue_item *it, const int w[QUEUE_COLS]) {
+  char age[24], left[24], pri[16];
+  span(it->age, age, sizeof age);
+  span(it->left, left, sizeof left);
+  snprintf(pri, sizeof pri, "p%d", it->ticket.priority);
+  const mi_ticket_row *t = &it->ticket;
+  printf("%s %s %s %s %s %s %s ", mi_cli_pad(t->external_id, w[0]), mi_cli_pad(t->status, w[1]),
+         mi_cli_pad(t->kind, w[2]), mi_cli_pad(pri, w[3]),
+         mi_cli_pad(*t->assignee ? t->assignee : "-", w[4]), mi_cli_pad(age, w[5]),
+         mi_cli_pad(it->has_clock ? it->target : _("(no SLA rule)"), w[6]));
+  printf("%s%s\n", it->has_clock ? left : "",
+         !it->has_clock ? "" : it->paused ? _(" (paused)") : it->left < 0 ? _(" BREACHED") : "");
 }
 
 static int cmd_queue(mi_cli *cli, int argc, char **argv) {
@@ -442,16 +522,12 @@ static int cmd_queue(mi_cli *cli, int argc, char **argv) {
   if (mi_ticket_queue_get(cli->store, cli->cfg, dept, staff, now, &q, &n, &e)) return mi_cli_fail(&e);
   size_t shown = limit && (size_t)limit < n ? (size_t)limit : n;
   json_t *list = cli->json ? json_array() : NULL;
-  if (!list && !cli->quiet)
-    printf("%s %s: %zu open ticket%s, overdue and about to breach first\n"
-           "%-10s %-8s %-16s %-3s %-12s %-9s %-16s %s\n", dept ? "department" : "staff",
-           dept ? dept : staff, n, n == 1 ? "" : "s", "ticket", "status", "kind", "pri",
-           "assignee", "age", "clock", "left");
+  int w[QUEUE_COLS];
+  queue_widths(w);
+  if (!list && !cli->quiet) queue_head(dept, staff, n, w);
   for (size_t i = 0; i < shown; i++) {
     const mi_queue_item *it = &q[i];
-    char age[24], left[24], dl[21] = "";
-    span(it->age, age, sizeof age);
-    span(it->left, left, sizeof left);
+    char dl[21] = "";
     if (it->deadline) mi_instant_format(it->deadline, dl);
     if (list) {
       json_t *o = row_json(&it->ticket);
@@ -463,11 +539,7 @@ static int cmd_queue(mi_cli *cli, int argc, char **argv) {
       json_object_set_new(o, "deadline", *dl ? json_string(dl) : json_null());
       json_array_append_new(list, o);
     } else if (!cli->quiet) {
-      printf("%-10s %-8s %-16s p%-2d %-12s %-9s %-16s %s%s\n", it->ticket.external_id,
-             it->ticket.status, it->ticket.kind, it->ticket.priority,
-             *it->ticket.assignee ? it->ticket.assignee : "-", age,
-             it->has_clock ? it->target : "(no SLA rule)", it->has_clock ? left : "",
-             !it->has_clock ? "" : it->paused ? " (paused)" : it->left < 0 ? " BREACHED" : "");
+      queue_row(it, w);
     }
   }
   free(q);
@@ -493,7 +565,9 @@ static int cmd_stage(mi_cli *cli, int argc, char **argv) {
                       mi_cli_user(), mi_cli_now(), &t, &e))
     return mi_cli_fail(&e);
   if (cli->json) mi_cli_print_json(row_json(&t));
-  else if (!cli->quiet) printf("%s at stage %s: now %s\n", t.external_id, t.stage, t.status);
+  else if (!cli->quiet)
+    printf(_("%s at stage %s: now %s\n"), t.external_id, mi_cli_named(cli->cfg, "stages", t.stage),
+           t.status);
   return 0;
 }
 
