@@ -175,6 +175,14 @@ const char *mi_cli_interval(const json_t *o, double scale, int prec, char buf[64
  * can be arguments of one printf. NULL is shown as "-". */
 const char *mi_cli_shown(const char *s);
 
+/* s padded with spaces to width terminal columns, as printf's "%*s" pads
+ * ASCII (width < 0: on the right, as "%-*s"), but counting wide characters
+ * (Chinese) as 2 columns, so that translated labels and Chinese names line
+ * up; ASCII comes out byte for byte as printf would pad it. Never cut;
+ * NULL is shown as "-". In one of 8 buffers used in turn (repl_text.c),
+ * like mi_cli_shown. */
+const char *mi_cli_cell(const char *s, int width);
+
 /* Prints "manyi: " and the error to stderr; returns 1 (the exit status).
  * With --json (mi_cli_set_json_errors) the error is one line of JSON:
  * {"error": {"code", "message", "file", "line", "column"}}. */

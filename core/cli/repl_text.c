@@ -105,3 +105,15 @@ char *mi_shell_text_fit(const char *s, size_t max, size_t *width) {
   if (width) *width = w + 1;
   return out;
 }
+
+const char *mi_cli_cell(const char *s, int width) {
+  static char bufs[8][512];
+  static int next;
+  char *b = bufs[next++ % 8];
+  if (!s) s = "-";
+  size_t cols = (size_t)(width < 0 ? -width : width), w = mi_shell_text_width(s);
+  int pad = w < cols ? (int)(cols - w) : 0;
+  if (width < 0) snprintf(b, sizeof bufs[0], "%s%*s", s, pad, "");
+  else snprintf(b, sizeof bufs[0], "%*s%s", pad, "", s);
+  return b;
+}

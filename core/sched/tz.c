@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sched/sched_internal.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 #define DAY 86400
@@ -40,7 +41,9 @@ int mi_sched_weekday(int64_t day) {
 }
 
 const char *mi_sched_weekday_name(int weekday) {
-  static const char *const names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  /* English (the JSON's and the configuration's); marked for text output (mi_tr) */
+  static const char *const names[] = {N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"),
+                                      N_("Fri"), N_("Sat"), N_("Sun")};
   return weekday >= 0 && weekday < 7 ? names[weekday] : "?";
 }
 
