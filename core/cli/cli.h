@@ -182,6 +182,9 @@ const char *mi_cli_shown(const char *s);
  * NULL is shown as "-". In one of 8 buffers used in turn (repl_text.c),
  * like mi_cli_shown. */
 const char *mi_cli_cell(const char *s, int width);
+/* The same, s cut first to |width| columns between two characters (as
+ * printf's "%*.*s" cuts ASCII, but never inside a Chinese character). */
+const char *mi_cli_cell_cut(const char *s, int width);
 
 /* Prints "manyi: " and the error to stderr; returns 1 (the exit status).
  * With --json (mi_cli_set_json_errors) the error is one line of JSON:

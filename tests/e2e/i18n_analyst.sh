@@ -4,8 +4,8 @@
 # clean, score, code, pack), eval departments, eval staff, kpi, sla
 # backtest, calendar and action are Chinese, their numbers the same (checked
 # here against SQL over the database, or worked out by hand), tables lined up
-# by display width; English stays the default and --json is the same in
-# both languages.
+# by display width (stats' tables of Chinese data too); English stays the
+# default and --json is the same in both languages.
 # Usage: i18n_analyst.sh MANYI SOURCE_DIR MANYI_GEN
 set -uo pipefail
 manyi=$1
@@ -224,6 +224,14 @@ expect 0 m action list
 contains "$tmp/out" "1  done   support      Call back within the SLA (owner S001)"
 contains "$tmp/out" "($base) in 2026Q3 -> "
 same_json action list
+
+# --- stats: the levels and column names come from the data, Chinese here:
+# lined up by display width, and cut between characters, never inside one
+printf '地区,推荐\n华东,9\n华东,10\n华南地区名字很长很长很长很长,6\n华南地区名字很长很长很长很长,8\n' >"$tmp/zh.csv"
+expect 0 "$manyi" stats nps "$tmp/zh.csv" --col 推荐 --by 地区
+contains "$tmp/out" "$(printf '  %s%*s %12s' 华东 20 '' 2)"
+contains "$tmp/out" "$(printf '  %s %12s' 华南地区名字很长很长很长 2)"
+if iconv -f UTF-8 -t UTF-8 "$tmp/out" >/dev/null; then ok; else bad "stats cut a character in two"; fi
 
 # --- the locale chooses Chinese too; English has none of it
 expect 0 env LANG=zh_CN.UTF-8 "$manyi" --config "$example/manyi.yaml" --db "$db" kpi --period 2026Q3
