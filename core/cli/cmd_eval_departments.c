@@ -108,8 +108,7 @@ int mi_cli_eval_departments(mi_cli *cli, int argc, char **argv) {
       continue;
     }
     printf(_("%s %s  score %5.1f  grade %-2s %s\n"), mi_cli_cell(r->department, -14), p.label,
-           r->d.score,
-           r->d.grade, mi_eval_status_text(mi_eval_status(&r->d)));
+           r->d.score, r->d.grade, mi_eval_status_text(mi_eval_status(&r->d)));
     for (size_t k = 1; k < r->d.nreasons; k++) printf("    %s\n", r->d.reasons[k]);
   }
   free(res);
