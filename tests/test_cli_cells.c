@@ -15,7 +15,7 @@
 
 static void test_null_arguments(void **state) {
   (void)state;
-  assert_string_equal(mi_cli_pad(NULL, 3), "-  ");
+  assert_string_equal(mi_cli_cell(NULL, -3), "-  ");
   assert_int_equal(mi_cli_width(NULL), 1);
   assert_null(mi_cli_named(NULL, "stages", NULL));
   assert_string_equal(mi_cli_named(NULL, "stages", "received"), "received");
@@ -24,16 +24,16 @@ static void test_null_arguments(void **state) {
 static void test_pad_by_display_width(void **state) {
   (void)state;
   /* ASCII: what printf's %-8s and %8s give */
-  assert_string_equal(mi_cli_pad("open", 8), "open    ");
-  assert_string_equal(mi_cli_pad("open", -8), "    open");
-  assert_string_equal(mi_cli_pad("", 2), "  ");
+  assert_string_equal(mi_cli_cell("open", -8), "open    ");
+  assert_string_equal(mi_cli_cell("open", 8), "    open");
+  assert_string_equal(mi_cli_cell("", -2), "  ");
   /* 张刚海 is 9 bytes and 6 columns: 4 spaces make 10 columns */
   assert_int_equal(mi_cli_width("张刚海"), 6);
-  assert_string_equal(mi_cli_pad("张刚海", 10), "张刚海    ");
-  assert_string_equal(mi_cli_pad("积分", -6), "  积分");
+  assert_string_equal(mi_cli_cell("张刚海", -10), "张刚海    ");
+  assert_string_equal(mi_cli_cell("积分", 6), "  积分");
   /* as wide or wider: left as it is, never cut */
-  assert_string_equal(mi_cli_pad("优先级", 3), "优先级");
-  assert_string_equal(mi_cli_pad("abcdef", 4), "abcdef");
+  assert_string_equal(mi_cli_cell("优先级", -3), "优先级");
+  assert_string_equal(mi_cli_cell("abcdef", -4), "abcdef");
   /* full-width punctuation counts two, as the terminal shows it */
   assert_int_equal(mi_cli_width("（无 SLA 规则）"), 15);
 }
@@ -45,7 +45,7 @@ static void test_buffers_in_turn(void **state) {
   char want[8][4];
   for (int i = 0; i < 8; i++) {
     snprintf(want[i], sizeof want[i], "%d", i);
-    cells[i] = mi_cli_pad(want[i], 2);
+    cells[i] = mi_cli_cell(want[i], -2);
   }
   for (int i = 0; i < 8; i++) {
     assert_int_equal(cells[i][0], want[i][0]);

@@ -175,12 +175,17 @@ const char *mi_cli_interval(const json_t *o, double scale, int prec, char buf[64
  * can be arguments of one printf. NULL is shown as "-". */
 const char *mi_cli_shown(const char *s);
 
-/* cli_cells.c. s (NULL: "-") padded with spaces to width terminal columns,
- * counted as a terminal shows them (a Chinese character takes two): left
- * aligned like "%-*s", right aligned when width < 0; text as wide or wider
- * is left as it is. In one of 8 buffers used in turn, as mi_cli_shown. */
-const char *mi_cli_pad(const char *s, int width);
-/* How many terminal columns s takes (NULL: "-"). */
+/* s padded with spaces to width terminal columns, as printf's "%*s" pads
+ * ASCII (width < 0: on the right, as "%-*s"), but counting wide characters
+ * (Chinese) as 2 columns, so that translated labels and Chinese names line
+ * up; ASCII comes out byte for byte as printf would pad it. Never cut;
+ * NULL is shown as "-". In one of 8 buffers used in turn (repl_text.c),
+ * like mi_cli_shown. */
+const char *mi_cli_cell(const char *s, int width);
+/* The same, s cut first to |width| columns between two characters (as
+ * printf's "%*.*s" cuts ASCII, but never inside a Chinese character). */
+const char *mi_cli_cell_cut(const char *s, int width);
+/* cli_cells.c. How many terminal columns s takes (NULL: "-"). */
 int mi_cli_width(const char *s);
 /* code with its display name in the language chosen ("acknowledged
  * (已受理并确认)"), from display_names: of the configuration under kind

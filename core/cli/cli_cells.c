@@ -1,31 +1,12 @@
-/* What the result lines of the front desk's and agents' commands share
- * once they are translated: table cells padded by display width (a Chinese
- * word is as wide as two letters, so printf's byte count would misalign
- * it) and configuration codes shown with their display name. */
+/* What translated result lines share beside mi_cli_cell (repl_text.c): the
+ * display width of a text (a Chinese word is as wide as two letters) and
+ * configuration codes shown with their display name. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/repl_shell.h"
 #include "util/i18n.h"
-
-const char *mi_cli_pad(const char *s, int width) {
-  enum { SIZE = 1200 }; /* mi_cli_shown's text (< 1024 bytes) and the padding */
-  static char bufs[8][SIZE];
-  static unsigned next;
-  char *b = bufs[next++ % 8];
-  const char *text = s ? s : "-";
-  size_t n = strnlen(text, SIZE - 1);
-  size_t cols = (size_t)(width < 0 ? -(long)width : width), w = mi_shell_text_width(text);
-  size_t fill = w < cols ? cols - w : 0;
-  if (fill > SIZE - 1 - n) fill = SIZE - 1 - n;
-  char *at = b;
-  if (width < 0) memset(at, ' ', fill), at += fill;
-  memcpy(at, text, n), at += n;
-  if (width >= 0) memset(at, ' ', fill), at += fill;
-  *at = '\0';
-  return b;
-}
 
 int mi_cli_width(const char *s) { return s ? (int)mi_shell_text_width(s) : 1; }
 

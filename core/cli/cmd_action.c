@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "service/access.h"
 #include "service/improvement.h"
+#include "util/i18n.h"
 
 static const char usage_all[] =
     "Usage: manyi [--config FILE] [--db FILE] [--json] action SUBCOMMAND ...\n"
@@ -63,7 +64,7 @@ static int cmd_add(mi_cli *cli, int argc, char **argv) {
   int64_t id = 0;
   if (mi_action_open(cli->store, cli->cfg, &p, mi_cli_now(), &id, &e)) return mi_cli_fail(&e);
   if (cli->json) mi_cli_print_json(json_pack("{s:I}", "id", (json_int_t)id));
-  else printf("action %lld planned\n", (long long)id);
+  else printf(_("action %lld planned\n"), (long long)id);
   return 0;
 }
 
@@ -94,19 +95,24 @@ static int cmd_update(mi_cli *cli, int argc, char **argv) {
     return mi_cli_fail(&e);
   }
   if (mi_action_stage(cli->store, id, stage, note, mi_cli_now(), &e)) return mi_cli_fail(&e);
-  if (!cli->quiet) printf("action %lld: %s\n", (long long)id, stage);
+  if (!cli->quiet) printf(_("action %lld: %s\n"), (long long)id, stage);
   return 0;
 }
 
 static void print_action(const mi_action_row *a) {
-  printf("%lld  %-6s %-12s %s%s%s%s\n", (long long)a->id, a->stage, a->department, a->title,
-         *a->owner ? " (owner " : "", a->owner, *a->owner ? ")" : "");
+  const char *dept = mi_cli_cell(a->department, -12);
+  if (*a->owner)
+    printf(_("%lld  %-6s %s %s (owner %s)\n"), (long long)a->id, a->stage, dept, a->title,
+           a->owner);
+  else
+    printf("%lld  %-6s %s %s\n", (long long)a->id, a->stage, dept, a->title);
   if (*a->metric && a->baseline_n)
-    printf("      %s: %.1f%% (%lld/%lld) in %s", a->metric,
+    printf(_("      %s: %.1f%% (%lld/%lld) in %s"), a->metric,
            100.0 * (double)a->baseline_x / (double)a->baseline_n, (long long)a->baseline_x,
            (long long)a->baseline_n, a->baseline_period);
   if (*a->metric && a->after_n)
-    printf(" -> %.1f%% (%lld/%lld) in %s, p = %.4g", 100.0 * (double)a->after_x / (double)a->after_n,
+    printf(_(" -> %.1f%% (%lld/%lld) in %s, p = %.4g"),
+           100.0 * (double)a->after_x / (double)a->after_n,
            (long long)a->after_x, (long long)a->after_n, a->after_period, a->p_value);
   if (*a->metric) putchar('\n');
 }
@@ -138,8 +144,9 @@ static int cmd_close(mi_cli *cli, int argc, char **argv) {
   }
   print_action(&a);
   if (!isnan(t.p_value))
-    printf("      change %+.1f points: %s at the 5%% level\n", 100 * t.diff,
-           t.p_value < 0.05 ? "significant" : "not significant");
+    printf(t.p_value < 0.05 ? _("      change %+.1f points: significant at the 5%% level\n")
+                            : _("      change %+.1f points: not significant at the 5%% level\n"),
+           100 * t.diff);
   return 0;
 }
 
@@ -213,9 +220,9 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
     return 0;
   }
   print_action(&a);
-  if (*a.problem) printf("      problem: %s\n", a.problem);
-  if (*a.measure) printf("      measure: %s\n", a.measure);
-  if (*a.due_date) printf("      due %s\n", a.due_date);
+  if (*a.problem) printf(_("      problem: %s\n"), a.problem);
+  if (*a.measure) printf(_("      measure: %s\n"), a.measure);
+  if (*a.due_date) printf(_("      due %s\n"), a.due_date);
   if (*a.notes) printf("%s\n", a.notes);
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "sched/calendar.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 #define DAY 86400
@@ -84,12 +85,12 @@ static void format_duration(int64_t s, char *buf, size_t size) {
   if (sec) snprintf(buf + n, size - (size_t)n, "%llds", (long long)sec);
 }
 
-/* "2026-11-20T17:30:00+08:00 Fri" */
-static void format_local(const mi_sched_tz *tz, int64_t t, char buf[40]) {
+/* "2026-11-20T17:30:00+08:00 Fri" (the weekday in the language chosen) */
+static void format_local(const mi_sched_tz *tz, int64_t t, char buf[48]) {
   char l[32];
   mi_sched_tz_format(tz, t, l);
   int64_t day = mi_sched_floor_div(mi_sched_tz_local(tz, t), DAY);
-  snprintf(buf, 40, "%s %s", l, mi_sched_weekday_name(mi_sched_weekday(day)));
+  snprintf(buf, 48, "%s %s", l, mi_tr(mi_sched_weekday_name(mi_sched_weekday(day))));
 }
 
 static int parse_time(const mi_sched_calendar *cal, const char *what, const char *s, int64_t *t) {
@@ -110,7 +111,7 @@ static int run_add(mi_sched_calendar *cal, const mi_cli *cli, int argc, char **a
   mi_err e = {0};
   if (mi_sched_add_business(cal, start, secs, &end, &e)) return mi_cli_fail(&e);
   const mi_sched_tz *tz = mi_sched_calendar_tz(cal);
-  char a[40], b[40], bz[21], d[48], al[32], bl[32], az[21];
+  char a[48], b[48], bz[21], d[48], al[32], bl[32], az[21];
   format_local(tz, start, a);
   format_local(tz, end, b);
   mi_instant_format(end, bz);
@@ -125,9 +126,9 @@ static int run_add(mi_sched_calendar *cal, const mi_cli *cli, int argc, char **a
                                 bz, "end_local", bl));
     return 0;
   }
-  printf("%s (%s): %s of business time from %s\n", mi_sched_calendar_name(cal),
+  printf(_("%s (%s): %s of business time from %s\n"), mi_sched_calendar_name(cal),
          mi_sched_tz_name(tz), d, a);
-  printf("ends %s (%s)\n", b, bz);
+  printf(_("ends %s (%s)\n"), b, bz);
   return 0;
 }
 
@@ -138,7 +139,7 @@ static int run_between(mi_sched_calendar *cal, const mi_cli *cli, int argc, char
   mi_err e = {0};
   if (mi_sched_business_between(cal, a, b, &secs, &e)) return mi_cli_fail(&e);
   const mi_sched_tz *tz = mi_sched_calendar_tz(cal);
-  char la[40], lb[40], d[48];
+  char la[48], lb[48], d[48];
   format_local(tz, a, la);
   format_local(tz, b, lb);
   format_duration(secs, d, sizeof d);
@@ -152,18 +153,20 @@ static int run_between(mi_sched_calendar *cal, const mi_cli *cli, int argc, char
                                 (json_int_t)(secs / 60)));
     return 0;
   }
-  printf("%s (%s): business time from %s to %s\n", mi_sched_calendar_name(cal),
+  printf(_("%s (%s): business time from %s to %s\n"), mi_sched_calendar_name(cal),
          mi_sched_tz_name(tz), la, lb);
   if (secs % 60)
-    printf("%lld minutes %lld seconds (%s)\n", (long long)(secs / 60),
+    printf(_("%lld minutes %lld seconds (%s)\n"), (long long)(secs / 60),
            (long long)(secs < 0 ? -(secs % 60) : secs % 60), d);
   else
-    printf("%lld minutes (%s)\n", (long long)(secs / 60), d);
+    printf(_("%lld minutes (%s)\n"), (long long)(secs / 60), d);
   return 0;
 }
 
 static const char *kind_name(mi_sched_day_kind k) {
-  return k == MI_SCHED_DAY_HOLIDAY ? "holiday" : k == MI_SCHED_DAY_WORKING ? "working day" : "";
+  return k == MI_SCHED_DAY_HOLIDAY   ? _("holiday")
+         : k == MI_SCHED_DAY_WORKING ? _("working day")
+                                     : "";
 }
 
 /* "09:00" from minutes; 1440 is "24:00". */
@@ -207,9 +210,10 @@ static json_t *day_json(const mi_sched_day *day) {
 static void day_text(const mi_sched_day *day) {
   char date[11], a[8], b[8], u[24], v[24], d[48], local[MI_SCHED_MAX_RANGES * 12 + 1];
   mi_date_format(day->day * DAY, date);
-  printf("%s %s %-11s", date, mi_sched_weekday_name(day->weekday), kind_name(day->kind));
+  printf("%s %s %s", date, mi_tr(mi_sched_weekday_name(day->weekday)),
+         mi_cli_cell(kind_name(day->kind), -11));
   if (day->nranges == 0) {
-    printf(" closed\n");
+    printf(_(" closed\n"));
     return;
   }
   size_t n = 0;
@@ -222,7 +226,7 @@ static void day_text(const mi_sched_day *day) {
   printf("%-24s = %-6s (UTC", local, d);
   for (size_t i = 0; i < day->nranges; i++) {
     if (day->open[i][1] <= day->open[i][0]) {
-      printf(" none");
+      printf(_(" none"));
       continue;
     }
     utc_hhmm(day->open[i][0], day->day, u);
@@ -267,7 +271,7 @@ static int run_show(mi_sched_calendar *cal, const mi_cli *cli, int argc, char **
     return mi_cli_usage_error("calendar", "show takes no arguments besides --from and --days");
   json_t *list = cli->json ? json_array() : NULL;
   if (!cli->json)
-    printf("%s (%s): opening hours, local and UTC\n", mi_sched_calendar_name(cal),
+    printf(_("%s (%s): opening hours, local and UTC\n"), mi_sched_calendar_name(cal),
            mi_sched_tz_name(tz));
   for (long i = 0; i < days; i++) {
     mi_sched_day day;

@@ -303,9 +303,9 @@ static int cmd_find(mi_cli *cli, int argc, char **argv) {
                                             *ph ? ph : NULL, "email", *em ? em : NULL, "tier",
                                             *h->tier ? h->tier : NULL));
     else
-      printf("%s %s %-12s %s %s %s\n", mi_cli_pad(mi_cli_shown(h->external_id), 10),
-             mi_cli_pad(mi_cli_shown(nm), 24), h->kind, mi_cli_pad(mi_cli_shown(or_dash(ph)), 20),
-             mi_cli_pad(mi_cli_shown(or_dash(em)), 28), or_dash(h->tier));
+      printf("%s %s %-12s %s %s %s\n", mi_cli_cell(mi_cli_shown(h->external_id), -10),
+             mi_cli_cell(mi_cli_shown(nm), -24), h->kind, mi_cli_cell(mi_cli_shown(or_dash(ph)), -20),
+             mi_cli_cell(mi_cli_shown(or_dash(em)), -28), or_dash(h->tier));
   }
   free(hits);
   if (list) {
@@ -430,8 +430,8 @@ static int history_line(const mi_history_entry *h, void *ud) {
     json_array_append_new(c->list, json_pack("{s:s, s:s, s:s, s:s}", "at", at, "what", h->what,
                                              "ref", h->ref, "detail", shown));
   else
-    printf("%s  %s %s %s\n", at, mi_cli_pad(history_what(h->what), 8),
-           mi_cli_pad(mi_cli_shown(h->ref), 24), mi_cli_shown(shown));
+    printf("%s  %s %s %s\n", at, mi_cli_cell(history_what(h->what), -8),
+           mi_cli_cell(mi_cli_shown(h->ref), -24), mi_cli_shown(shown));
   free(detail);
   c->n++;
   return 0;

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "service/company_target.h"
 #include "service/dept_eval.h"
+#include "util/i18n.h"
 
 static json_t *num_or_null(double v) { return isnan(v) ? json_null() : json_real(v); }
 
@@ -36,26 +37,35 @@ static json_t *result_json(const mi_dept_result *r) {
 static void print_company(const json_t *c) {
   const json_t *qs = json_object_get(c, "quarters");
   double target = json_number_value(json_object_get(c, "target"));
-  printf("company (survey %s, CSAT against the target, judged on the interval's lower bound)\n",
+  printf(_("company (survey %s, CSAT against the target, judged on the interval's lower "
+           "bound)\n"),
          json_string_value(json_object_get(c, "survey")));
   for (size_t i = 0; i <= json_array_size(qs); i++) {
     const json_t *q = i < json_array_size(qs) ? json_array_get(qs, i)
                                                : json_object_get(c, "year_to_date");
     const char *st = json_string_value(json_object_get(q, "status"));
-    printf("  %-10s%-10s", json_string_value(json_object_get(q, "label")),
-           json_is_true(json_object_get(q, "to_date")) && i < json_array_size(qs) ? " to date" : "");
+    int to_date = json_is_true(json_object_get(q, "to_date")) && i < json_array_size(qs);
+    printf("  %s%s", mi_cli_cell(json_string_value(json_object_get(q, "label")), -10),
+           mi_cli_cell(to_date ? _(" to date") : "", -10));
     if (!strcmp(st, "not_assessed")) {
-      printf("  not assessed: %s\n", json_string_value(json_object_get(q, "reason")));
+      printf(_("  not assessed: %s\n"), mi_tr(json_string_value(json_object_get(q, "reason"))));
       continue;
     }
     double lo_gap = json_number_value(json_object_get(q, "lower_bound_gap_points"));
-    printf("  CSAT %5.1f %% [%.1f, %.1f] n %lld  %s: lower bound %.1f points %s the target of "
-           "%.1f %%\n", json_number_value(json_object_get(q, "csat")),
+    int met = !strcmp(st, "met"), below = lo_gap < 0;
+    /* one sentence per verdict and side of the target, each translated whole */
+    printf(met ? below ? _("  CSAT %5.1f %% [%.1f, %.1f] n %lld  met: lower bound %.1f points "
+                           "below the target of %.1f %%\n")
+                       : _("  CSAT %5.1f %% [%.1f, %.1f] n %lld  met: lower bound %.1f points "
+                           "above the target of %.1f %%\n")
+           : below ? _("  CSAT %5.1f %% [%.1f, %.1f] n %lld  not met: lower bound %.1f points "
+                       "below the target of %.1f %%\n")
+                   : _("  CSAT %5.1f %% [%.1f, %.1f] n %lld  not met: lower bound %.1f points "
+                       "above the target of %.1f %%\n"),
+           json_number_value(json_object_get(q, "csat")),
            json_number_value(json_object_get(q, "ci_lower")),
            json_number_value(json_object_get(q, "ci_upper")),
-           (long long)json_integer_value(json_object_get(q, "n")),
-           !strcmp(st, "met") ? "met" : "not met", fabs(lo_gap), lo_gap < 0 ? "below" : "above",
-           target);
+           (long long)json_integer_value(json_object_get(q, "n")), fabs(lo_gap), target);
   }
 }
 
@@ -97,8 +107,8 @@ int mi_cli_eval_departments(mi_cli *cli, int argc, char **argv) {
       json_array_append_new(arr, result_json(r));
       continue;
     }
-    printf("%-14s %s  score %5.1f  grade %-2s %s\n", r->department, p.label, r->d.score,
-           r->d.grade, mi_eval_status_text(mi_eval_status(&r->d)));
+    printf(_("%s %s  score %5.1f  grade %-2s %s\n"), mi_cli_cell(r->department, -14), p.label,
+           r->d.score, r->d.grade, mi_eval_status_text(mi_eval_status(&r->d)));
     for (size_t k = 1; k < r->d.nreasons; k++) printf("    %s\n", r->d.reasons[k]);
   }
   free(res);

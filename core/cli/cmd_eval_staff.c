@@ -86,12 +86,17 @@ int mi_cli_eval_staff(mi_cli *cli, int argc, char **argv) {
       json_array_append_new(arr, result_json(r));
       continue;
     }
-    printf("%-8s %-12s %-10s %s  %-10s tickets %lld, complaints %lld", r->m.code, r->m.name,
-           r->m.department[0] ? r->m.department : "-", p.label, r->d.rating,
-           (long long)r->f.tickets, (long long)r->f.complaints_against);
+    /* names are often Chinese: padded by display width */
+    const char *code = mi_cli_cell(r->m.code, -8), *name = mi_cli_cell(r->m.name, -12),
+               *dept = mi_cli_cell(r->m.department[0] ? r->m.department : "-", -10),
+               *rating = mi_cli_cell(r->d.rating, -10);
     if (cli->cfg->nroot_causes) /* accountability is recorded: show it */
-      printf(", responsible for %lld", (long long)r->f.complaints_accountable);
-    putchar('\n');
+      printf(_("%s %s %s %s  %s tickets %lld, complaints %lld, responsible for %lld\n"), code,
+             name, dept, p.label, rating, (long long)r->f.tickets,
+             (long long)r->f.complaints_against, (long long)r->f.complaints_accountable);
+    else
+      printf(_("%s %s %s %s  %s tickets %lld, complaints %lld\n"), code, name, dept, p.label,
+             rating, (long long)r->f.tickets, (long long)r->f.complaints_against);
     for (size_t k = 0; k < r->d.nnotes; k++) printf("    %s\n", r->d.notes[k]);
   }
   free(res);

@@ -278,7 +278,7 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
       const char *until = through_text(a.lots.lots[i].expires_at, d2);
       for (; j < n && a.lots.lots[j].expires_at == a.lots.lots[i].expires_at; j++)
         sum += a.lots.lots[j].remaining;
-      printf("  %s %10lld %6zu%s\n", mi_cli_pad(until, 12), (long long)sum, j - i,
+      printf("  %s %10lld %6zu%s\n", mi_cli_cell(until, -12), (long long)sum, j - i,
              a.lots.lots[i].expires_at && a.lots.lots[i].expires_at <= now ? _("  (expired)") : "");
       i = j;
     }

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "sched/tz.h"
 #include "service/sla_backtest.h"
+#include "util/i18n.h"
 #include "util/period.h"
 #include "util/timeutil.h"
 
@@ -44,11 +45,12 @@ static int set_target(const char *arg, mi_sla_candidate *c) {
                             "next_response= and a duration, not '%s'", arg);
 }
 
-static void print_row(const mi_backtest_row *r) {
-  printf("%-16s %7lld", r->department, (long long)r->tickets);
+/* label: the department's code, or the total's word */
+static void print_row(const mi_backtest_row *r, const char *label) {
+  printf("%s %7lld", mi_cli_cell(label, -16), (long long)r->tickets);
   for (int i = 0; i < 3; i++)
     printf("   %5lld -> %-5lld", (long long)r->breached_now[i], (long long)r->breached_candidate[i]);
-  if (r->no_rule) printf("  (%lld without a rule)", (long long)r->no_rule);
+  if (r->no_rule) printf(_("  (%lld without a rule)"), (long long)r->no_rule);
   putchar('\n');
 }
 
@@ -112,11 +114,13 @@ static int cmd_backtest(mi_cli *cli, int argc, char **argv) {
     mi_cli_print_json(json_pack("{s:s, s:o, s:o}", "kind", kind, "departments", rows, "total",
                                 row_json(&b.total)));
   } else {
-    printf("%-16s %7s   %-14s   %-14s   %-14s\n", "department", "tickets", "first_response",
-           "resolution", "next_response");
-    printf("%-16s %7s   %-14s   %-14s   %-14s\n", "", "", "breached: now -> candidate", "", "");
-    for (size_t i = 0; i < b.nrows; i++) print_row(&b.rows[i]);
-    print_row(&b.total);
+    printf("%s %s   %s   %s   %s\n", mi_cli_cell(_("department"), -16),
+           mi_cli_cell(_("tickets"), 7), mi_cli_cell(_("first_response"), -14),
+           mi_cli_cell(_("resolution"), -14), mi_cli_cell(_("next_response"), -14));
+    printf("%-16s %7s   %s   %-14s   %-14s\n", "", "",
+           mi_cli_cell(_("breached: now -> candidate"), -14), "", "");
+    for (size_t i = 0; i < b.nrows; i++) print_row(&b.rows[i], b.rows[i].department);
+    print_row(&b.total, _("all"));
   }
   mi_backtest_free(&b);
   return 0;

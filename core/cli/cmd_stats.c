@@ -61,7 +61,7 @@ static void print_text(const json_t *r) {
   const json_t *v;
   json_object_foreach((json_t *)r, k, v) {
     if (json_is_object(v)) continue;
-    printf("%-16s ", k);
+    printf("%s ", mi_cli_cell(k, -16));
     print_value(v);
     putchar('\n');
   }
@@ -72,26 +72,27 @@ static void print_text(const json_t *r) {
       const char *k2;
       const json_t *v2;
       json_object_foreach((json_t *)v, k2, v2) {
-        printf("  %-24s ", k2);
+        printf("  %s ", mi_cli_cell(k2, -24)); /* a level: Chinese in Chinese data */
         print_value(v2);
         putchar('\n');
       }
       continue;
     }
-    /* a table: rows = keys, columns = the keys of the first row */
+    /* a table: rows = keys, columns = the keys of the first row; cut and padded
+     * by display width, as names and levels from the data may be Chinese */
     const char *k2, *c;
     const json_t *row, *cell;
     json_t *first = json_object_iter_value(json_object_iter((json_t *)v));
     printf("  %-24s", "");
-    json_object_foreach(first, c, cell) printf(" %12.12s", c);
+    json_object_foreach(first, c, cell) printf(" %s", mi_cli_cell_cut(c, 12));
     putchar('\n');
     json_object_foreach((json_t *)v, k2, row) {
-      printf("  %-24.24s", k2);
+      printf("  %s", mi_cli_cell_cut(k2, -24));
       json_object_foreach(first, c, cell) {
         const json_t *x = json_object_get(row, c);
         if (json_is_real(x)) printf(" %12.6g", json_real_value(x));
         else if (json_is_integer(x)) printf(" %12lld", (long long)json_integer_value(x));
-        else if (json_is_string(x)) printf(" %12s", json_string_value(x));
+        else if (json_is_string(x)) printf(" %s", mi_cli_cell(json_string_value(x), 12));
         else printf(" %12s", "-");
       }
       putchar('\n');

@@ -14,6 +14,7 @@
 #include "util/period.h"
 #include "store/response_flags.h"
 #include "store/survey_waves.h"
+#include "util/i18n.h"
 #include "util/timeutil.h"
 
 static const char usage_all[] =
@@ -180,7 +181,7 @@ static int cmd_sample(mi_cli *cli, int argc, char **argv) {
     a.r.quiet_days = 90;
   }
   int rc = mi_survey_sample(cli->store, cli->cfg, &a.r, &res, &e);
-  const char *rule = a.r.eligibility ? "eligibility policy" : "built-in rule";
+  int by_policy = a.r.eligibility != NULL;
   mi_policy_free(a.r.eligibility);
   if (rc) {
     if (rc == MI_EPOLICY) mi_err_prefix(&e, "the eligibility policy failed; nothing was stored");
@@ -200,21 +201,25 @@ static int cmd_sample(mi_cli *cli, int argc, char **argv) {
     mi_cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:s, s:o, s:b, s:b, s:o}", "wave", a.r.wave,
                                 "customers", (json_int_t)res.customers, "frame",
                                 (json_int_t)res.frame, "sample", (json_int_t)res.sample,
-                                "eligibility", rule[0] == 'e' ? "policy" : "built-in",
+                                "eligibility", by_policy ? "policy" : "built-in",
                                 "excluded", excluded, "existed", res.existed, "dry_run",
                                 a.r.dry_run, "strata", strata));
   } else {
-    printf("%s wave %s: %lld of %lld eligible customers%s\n", a.r.survey, a.r.wave,
-           (long long)res.sample, (long long)res.frame,
-           res.existed ? " (drawn before with this design: nothing added)"
-                       : a.r.dry_run ? " (dry run: nothing stored)" : "");
+    const char *note = res.existed     ? _(" (drawn before with this design: nothing added)")
+                       : a.r.dry_run ? _(" (dry run: nothing stored)")
+                                     : "";
+    printf(_("%s wave %s: %lld of %lld eligible customers%s\n"), a.r.survey, a.r.wave,
+           (long long)res.sample, (long long)res.frame, note);
     for (size_t h = 0; h < res.nstrata; h++)
-        printf("  %-16s %7lld of %7lld  weight %.4f\n", res.strata[h].name,
+      printf(_("  %s %7lld of %7lld  weight %.4f\n"), mi_cli_cell(res.strata[h].name, -16),
              (long long)res.strata[h].sample, (long long)res.strata[h].population,
              res.strata[h].weight);
-    printf("left out of %lld customers (%s):\n", (long long)res.customers, rule);
-    for (size_t i = 0; i < res.nexcluded; i++)
-      printf("  %-24s %7lld\n", res.excluded[i].reason, (long long)res.excluded[i].count);
+    printf(by_policy ? _("left out of %lld customers (eligibility policy):\n")
+                     : _("left out of %lld customers (built-in rule):\n"),
+           (long long)res.customers);
+    for (size_t i = 0; i < res.nexcluded; i++) /* the reasons are codes (no_consent) */
+      printf("  %s %7lld\n", mi_cli_cell(res.excluded[i].reason, -24),
+             (long long)res.excluded[i].count);
   }
   free(res.excluded);
   free(res.strata);
@@ -232,8 +237,9 @@ static int send(mi_cli *cli, int argc, char **argv, int remind) {
                          a.r.now, &n, &e))
     return mi_cli_fail(&e);
   if (cli->json) mi_cli_print_json(json_pack("{s:I}", remind ? "reminded" : "sent", (json_int_t)n));
-  else printf("%s wave %s: %lld %s\n", a.r.survey, a.r.wave, (long long)n,
-              remind ? "reminders to the outbox" : "invitations to the outbox");
+  else printf(remind ? _("%s wave %s: %lld reminders to the outbox\n")
+                     : _("%s wave %s: %lld invitations to the outbox\n"),
+              a.r.survey, a.r.wave, (long long)n);
   return 0;
 }
 
@@ -253,7 +259,9 @@ static int cmd_status(mi_cli *cli, int argc, char **argv) {
     return mi_cli_fail(&e);
   json_t *arr = cli->json ? json_array() : NULL;
   mi_wave_rate total = {.stratum = "all"};
-  if (!arr) printf("%-16s %8s %8s %8s %8s\n", "stratum", "invited", "sent", "answered", "rate");
+  if (!arr)
+    printf("%s %s %s %s %s\n", mi_cli_cell(_("stratum"), -16), mi_cli_cell(_("invited"), 8),
+           mi_cli_cell(_("sent"), 8), mi_cli_cell(_("answered"), 8), mi_cli_cell(_("rate"), 8));
   for (size_t i = 0; i <= n; i++) {
     mi_wave_rate *r = i < n ? &rates[i] : &total;
     if (i < n) total.invited += r->invited, total.sent += r->sent, total.responded += r->responded;
@@ -265,7 +273,8 @@ static int cmd_status(mi_cli *cli, int argc, char **argv) {
                                            (json_int_t)r->responded, "response_rate",
                                            r->sent ? json_real(rate) : json_null()));
     else
-      printf("%-16s %8lld %8lld %8lld %7.1f%%\n", r->stratum, (long long)r->invited,
+      printf("%s %8lld %8lld %8lld %7.1f%%\n",
+             mi_cli_cell(i < n ? r->stratum : _("all"), -16), (long long)r->invited,
              (long long)r->sent, (long long)r->responded, 100 * rate);
   }
   free(rates);
@@ -318,23 +327,24 @@ static int cmd_clean(mi_cli *cli, int argc, char **argv) {
   else mi_store_rollback(cli->store);
   if (rc) return mi_cli_fail(&e);
   json_t *o = cli->json ? json_object() : NULL;
-  if (!o) printf("%s: flags by reason (new, withdrawn this run)\n", survey);
+  if (!o) printf(_("%s: flags by reason (new, withdrawn this run)\n"), survey);
   for (int i = 0; i < MI_FLAG_REASONS; i++) {
     if (o) json_object_set_new(o, mi_flag_reasons[i],
                                json_pack("{s:I, s:I, s:I}", "flagged", (json_int_t)total[i], "new",
                                          (json_int_t)added[i], "withdrawn", (json_int_t)removed[i]));
-    else printf("  %-15s %7lld (%lld new, %lld withdrawn)\n", mi_flag_reasons[i],
+    else printf(_("  %-15s %7lld (%lld new, %lld withdrawn)\n"), mi_flag_reasons[i],
                 (long long)total[i], (long long)added[i], (long long)removed[i]);
   }
   if (o) mi_cli_print_json(o);
   return 0;
 }
 
-/* A missing figure or interval prints as "-" (mi_cli_fig, mi_cli_interval). */
+/* A missing figure or interval prints as "-" (mi_cli_fig, mi_cli_interval).
+ * label is shown as it is: CSAT, NPS and CES stay so in Chinese too. */
 static void print_ci(const char *label, json_t *o, const char *field, double scale) {
   if (!o) return;
   char v[48], ci[64];
-  printf("  %-8s %7s  %s  n %lld\n", label, mi_cli_fig(o, field, scale, 2, v),
+  printf(_("  %s %7s  %s  n %lld\n"), mi_cli_cell(label, -8), mi_cli_fig(o, field, scale, 2, v),
          mi_cli_interval(o, scale, 2, ci), (long long)json_integer_value(json_object_get(o, "n")));
 }
 
@@ -349,21 +359,23 @@ static void print_dims_ces(json_t *o, int pad) {
     print_ci("CES", ces, "mean", 1);
     for (int low = 1; low >= 0; low--) {
       json_t *b = json_object_get(ces, low ? "low_effort" : "high_effort");
-      if (b) printf("%*s    %-12s %6s%%  %s  answers %s\n", pad, "",
-                    low ? "low effort" : "high effort", mi_cli_fig(b, "p", 100, 2, f),
+      if (b) printf(_("%*s    %s %6s%%  %s  answers %s\n"), pad, "",
+                    mi_cli_cell(low ? _("low effort") : _("high effort"), -12),
+                    mi_cli_fig(b, "p", 100, 2, f),
                     mi_cli_interval(b, 100, 2, ci), json_string_value(json_object_get(b, "values")));
     }
   }
   json_object_foreach(json_object_get(o, "dimensions"), dim, v) {
     if (json_object_get(v, "error")) {
-      printf("%*s    %-20s not computed: %s\n", pad, "", dim,
+      printf(_("%*s    %s not computed: %s\n"), pad, "", mi_cli_cell(dim, -20),
              json_string_value(json_object_get(v, "error")));
       continue;
     }
-    printf("%*s    %-20s %6s  %s  mean %s", pad, "", dim, mi_cli_fig(v, "score", 1, 2, f),
+    printf(_("%*s    %s %6s  %s  mean %s"), pad, "", mi_cli_cell(dim, -20),
+           mi_cli_fig(v, "score", 1, 2, f),
            mi_cli_interval(v, 1, 2, ci), mi_cli_fig(v, "mean_raw", 1, 2, m));
     if (json_is_number(json_object_get(v, "alpha")))
-      printf("  alpha %.2f (n %lld)", json_number_value(json_object_get(v, "alpha")),
+      printf(_("  alpha %.2f (n %lld)"), json_number_value(json_object_get(v, "alpha")),
              (long long)json_integer_value(json_object_get(v, "alpha_n")));
     putchar('\n');
   }
@@ -417,7 +429,7 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
     mi_cli_print_json(o);
     return 0;
   }
-  printf("%s: %lld responses (%lld flagged, left out)\n", r.survey,
+  printf(_("%s: %lld responses (%lld flagged, left out)\n"), r.survey,
          (long long)json_integer_value(json_object_get(o, "responses")),
          (long long)json_integer_value(json_object_get(o, "flagged_left_out")));
   print_ci("CSAT %", json_object_get(o, "csat"), "p", 100);
@@ -425,11 +437,12 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
   const char *figure;
   json_t *why, *idx = json_object_get(o, "index");
   json_object_foreach(o, figure, why)
-    if (strstr(figure, "_error")) printf("  %.*s not computed: %s\n",
+    if (strstr(figure, "_error")) printf(_("  %.*s not computed: %s\n"),
                                          (int)(strlen(figure) - 6), figure, json_string_value(why));
   if (idx) {
     char f[48], ci[64];
-    printf("  %-8s %7s  %s  (0-100; dimensions: score [CI], raw mean, alpha)\n", "index",
+    printf(_("  %s %7s  %s  (0-100; dimensions: score [CI], raw mean, alpha)\n"),
+           mi_cli_cell(_("index"), -8),
            mi_cli_fig(idx, "index", 1, 2, f), mi_cli_interval(idx, 1, 2, ci));
   }
   print_dims_ces(o, 0);
@@ -439,12 +452,12 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
   json_object_foreach(json_object_get(o, "groups"), level, g) {
     json_t *nps = json_object_get(json_object_get(json_object_get(o, "nps"), "groups"), level);
     json_t *ix = json_object_get(json_object_get(idx, "groups"), level);
-    printf("  %s %s: %lld responses\n", r.by, level,
+    printf(_("  %s %s: %lld responses\n"), r.by, level,
            (long long)json_integer_value(json_object_get(g, "responses")));
     json_t *gc = json_object_get(g, "csat");
     if (gc) printf("  "), print_ci("CSAT %", gc, "p", 100);
     if (nps) printf("  "), print_ci("NPS", nps, "nps", 1);
-    if (ix) printf("  "), print_ci("index", ix, "index", 1);
+    if (ix) printf("  "), print_ci(_("index"), ix, "index", 1);
     print_dims_ces(g, 2);
   }
   json_decref(o);
@@ -467,11 +480,14 @@ static json_t *pareto(mi_cli *cli, const char *source, const char *survey, mi_er
   size_t i;
   int64_t total = 0;
   json_array_foreach(arr, i, v) total += json_integer_value(json_object_get(v, "count"));
-  if (!cli->json && total) printf("%s categories (%lld mentions)\n", source, (long long)total);
+  if (!cli->json && total)
+    printf(!strcmp(source, "survey") ? _("survey categories (%lld mentions)\n")
+                                     : _("complaint categories (%lld mentions)\n"),
+           (long long)total);
   json_array_foreach(arr, i, v)
     if (!cli->json)
-      printf("  %-20s %6lld  %5.1f%%  (cumulative %5.1f%%)\n",
-             json_string_value(json_object_get(v, "category")),
+      printf(_("  %s %6lld  %5.1f%%  (cumulative %5.1f%%)\n"),
+             mi_cli_cell(json_string_value(json_object_get(v, "category")), -20),
              (long long)json_integer_value(json_object_get(v, "count")),
              100 * json_number_value(json_object_get(v, "share")),
              100 * json_number_value(json_object_get(v, "cumulative")));
@@ -502,7 +518,7 @@ static int cmd_code(mi_cli *cli, int argc, char **argv) {
   mi_policy_free(coding);
   if (rc) return mi_cli_fail(&e);
   if (!cli->json)
-    printf("%s: %lld texts read, %lld coded, %lld in no category, %lld failed\n", survey,
+    printf(_("%s: %lld texts read, %lld coded, %lld in no category, %lld failed\n"), survey,
            (long long)sum.texts, (long long)sum.coded, (long long)sum.uncategorised,
            (long long)sum.failed);
   json_t *answers = pareto(cli, "survey", survey, &e);
@@ -526,7 +542,7 @@ static int cmd_pack(mi_cli *cli, int argc, char **argv) {
   const char *code = argc == 2 ? argv[1] : NULL;
   if (code && code[0] == '-') return mi_cli_usage_error("survey", "pack: unknown option %s", code);
   if (code && !mi_config_find_survey(cli->cfg, code)) {
-    fprintf(stderr, "manyi: no survey '%s' in the configuration\n", code);
+    fprintf(stderr, _("manyi: no survey '%s' in the configuration\n"), code);
     return 1;
   }
   if (mi_cli_open_store(cli, 0)) return 1;
@@ -534,7 +550,7 @@ static int cmd_pack(mi_cli *cli, int argc, char **argv) {
   size_t packed;
   if (mi_survey_rows_pack(cli->store, code, 1, &packed, &e)) return mi_cli_fail(&e);
   if (cli->json) mi_cli_print_json(json_pack("{s:I}", "packed", (json_int_t)packed));
-  else if (!cli->quiet) printf("%zu responses packed\n", packed);
+  else if (!cli->quiet) printf(_("%zu responses packed\n"), packed);
   return 0;
 }
 

@@ -191,7 +191,7 @@ static const char *calendar_kind(const mi_sla_report *r) {
  * columns (the JSON keeps mi_sla_state_name's code). */
 static const char *state_cell(int state) {
   static const char *const words[] = {N_("running"), N_("paused"), N_("met"), N_("breached")};
-  return mi_cli_pad(state >= 0 && state < 4 ? _(words[state]) : "?", 8);
+  return mi_cli_cell(state >= 0 && state < 4 ? _(words[state]) : "?", -8);
 }
 
 /* The SLA clocks in short, each with the calendar it runs in (the rule's
@@ -474,7 +474,7 @@ static void queue_head(const char *dept, const char *staff, size_t n, const int 
     printf(n == 1 ? _("staff %s: %zu open ticket, overdue and about to breach first\n")
                   : _("staff %s: %zu open tickets, overdue and about to breach first\n"),
            staff, n);
-  for (int i = 0; i < QUEUE_COLS - 1; i++) printf("%s ", mi_cli_pad(_(queue_cols[i].title), w[i]));
+  for (int i = 0; i < QUEUE_COLS - 1; i++) printf("%s ", mi_cli_cell(_(queue_cols[i].title), -w[i]));
   printf("%s\n", _(queue_cols[QUEUE_COLS - 1].title));
 }
 
@@ -484,10 +484,10 @@ static void queue_row(const mi_queue_item *it, const int w[QUEUE_COLS]) {
   span(it->left, left, sizeof left);
   snprintf(pri, sizeof pri, "p%d", it->ticket.priority);
   const mi_ticket_row *t = &it->ticket;
-  printf("%s %s %s %s %s %s %s ", mi_cli_pad(t->external_id, w[0]), mi_cli_pad(t->status, w[1]),
-         mi_cli_pad(t->kind, w[2]), mi_cli_pad(pri, w[3]),
-         mi_cli_pad(*t->assignee ? t->assignee : "-", w[4]), mi_cli_pad(age, w[5]),
-         mi_cli_pad(it->has_clock ? it->target : _("(no SLA rule)"), w[6]));
+  printf("%s %s %s %s %s %s %s ", mi_cli_cell(t->external_id, -w[0]), mi_cli_cell(t->status, -w[1]),
+         mi_cli_cell(t->kind, -w[2]), mi_cli_cell(pri, -w[3]),
+         mi_cli_cell(*t->assignee ? t->assignee : "-", -w[4]), mi_cli_cell(age, -w[5]),
+         mi_cli_cell(it->has_clock ? it->target : _("(no SLA rule)"), -w[6]));
   printf("%s%s\n", it->has_clock ? left : "",
          !it->has_clock ? "" : it->paused ? _(" (paused)") : it->left < 0 ? _(" BREACHED") : "");
 }

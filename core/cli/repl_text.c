@@ -105,3 +105,35 @@ char *mi_shell_text_fit(const char *s, size_t max, size_t *width) {
   if (width) *width = w + 1;
   return out;
 }
+
+/* s[0..n), w columns wide, padded to |width| columns in the next of 8 buffers. */
+static const char *cell(const char *s, size_t n, size_t w, int width) {
+  static char bufs[8][1200]; /* mi_cli_shown's text (< 1024 bytes) and the padding */
+  static int next;
+  char *b = bufs[next++ % 8];
+  size_t cols = (size_t)(width < 0 ? -width : width);
+  int pad = w < cols ? (int)(cols - w) : 0;
+  if (width < 0) snprintf(b, sizeof bufs[0], "%.*s%*s", (int)n, s, pad, "");
+  else snprintf(b, sizeof bufs[0], "%*s%.*s", pad, "", (int)n, s);
+  return b;
+}
+
+const char *mi_cli_cell(const char *s, int width) {
+  if (!s) s = "-";
+  return cell(s, strlen(s), mi_shell_text_width(s), width);
+}
+
+const char *mi_cli_cell_cut(const char *s, int width) {
+  if (!s) s = "-";
+  size_t cols = (size_t)(width < 0 ? -width : width), n = strlen(s), i = 0, w = 0;
+  const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+  while (i < n) { /* whole characters while they fit */
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+    size_t cw = len > 0 ? cp_width(cp) : 1;
+    if (w + cw > cols) break;
+    w += cw;
+    i += len > 0 ? (size_t)len : 1;
+  }
+  return cell(s, i, w, width);
+}

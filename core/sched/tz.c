@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "sched/sched_internal.h"
-#include "util/timeutil.h"
 #include "util/i18n.h"
+#include "util/timeutil.h"
 
 #define DAY 86400
 /* No offset is larger than this in either direction (real ones: -12 h..+14 h). */
@@ -41,7 +41,7 @@ int mi_sched_weekday(int64_t day) {
 }
 
 const char *mi_sched_weekday_name(int weekday) {
-  /* marked for the catalogue: a line for people shows _(name), JSON the name */
+  /* English (the JSON's and the configuration's); marked for text output (mi_tr) */
   static const char *const names[] = {N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"),
                                       N_("Fri"), N_("Sat"), N_("Sun")};
   return weekday >= 0 && weekday < 7 ? names[weekday] : "?";

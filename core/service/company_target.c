@@ -10,6 +10,7 @@
 
 #include "service/dept_eval.h"
 #include "service/survey_score.h"
+#include "util/i18n.h"
 
 static json_t *jnum(double x) { return isfinite(x) ? json_real(x) : json_null(); }
 
@@ -25,16 +26,16 @@ static json_t *judge(const span *sp, const json_t *sc, const mi_err *err, double
   json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "period", sp->code, "label", sp->label,
                         "from", sp->d0, "to", sp->d1, "to_date", sp->to_date);
   const json_t *c = sc ? json_object_get(sc, "csat") : NULL;
-  const char *why = NULL;
+  const char *why = NULL; /* English in the JSON; marked for text output (mi_tr) */
   if (!sc) {
-    why = err->code == MI_ENOTFOUND ? "no responses in the span" : err->msg;
+    why = err->code == MI_ENOTFOUND ? N_("no responses in the span") : err->msg;
   } else if (!c) {
     why = json_string_value(json_object_get(sc, "csat_error"));
-    if (!why) why = "the survey has no overall question (dimension overall)";
+    if (!why) why = N_("the survey has no overall question (dimension overall)");
   }
   double p = 100 * num(c, "p"), lo = 100 * num(c, "ci_lower"), hi = 100 * num(c, "ci_upper");
-  if (c && !isfinite(lo)) why = "the CSAT has no interval";
-  if (!why && !isfinite(target)) why = "no target: set evaluation.targets.satisfaction";
+  if (c && !isfinite(lo)) why = N_("the CSAT has no interval");
+  if (!why && !isfinite(target)) why = N_("no target: set evaluation.targets.satisfaction");
   json_object_set_new(o, "csat", jnum(p));
   json_object_set_new(o, "ci_lower", jnum(lo));
   json_object_set_new(o, "ci_upper", jnum(hi));

@@ -12,6 +12,7 @@
 #include "stats/stats.h"
 #include "store/departments.h"
 #include "store/evaluations.h"
+#include "util/i18n.h"
 #include "util/period.h"
 #include "util/timeutil.h"
 
@@ -65,8 +66,8 @@ const char *mi_eval_status(const mi_evaluate_decision *d) {
 }
 
 const char *mi_eval_status_text(const char *status) {
-  return !strcmp(status, "passed") ? "passed" : !strcmp(status, "failed") ? "not passed"
-                                                                          : "not assessed";
+  return !strcmp(status, "passed") ? _("passed") : !strcmp(status, "failed") ? _("not passed")
+                                                                             : _("not assessed");
 }
 
 /* not_assessed: the target is kept but not judged (met NULL). */

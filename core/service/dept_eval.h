@@ -46,7 +46,8 @@ double mi_eval_target(const mi_config *cfg, const char *name);
 
 /* The judgement of the target in d: "passed", "failed" or "not_assessed"
  * (the policy returned assessed = false: too few answers to judge), and its
- * words for text output ("passed", "not passed", "not assessed"). */
+ * words for text output ("passed", "not passed", "not assessed", in the
+ * language chosen: util/i18n.h). */
 const char *mi_eval_status(const mi_evaluate_decision *d);
 const char *mi_eval_status_text(const char *status);
 

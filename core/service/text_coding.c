@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "store/text_codes.h"
+#include "util/i18n.h"
 
 typedef struct run {
   mi_store *s;
@@ -29,8 +30,9 @@ static int one(void *ud, const mi_text_item *t) {
   r->sum->texts++;
   if (mi_policy_call_code(r->policy, &v, &d, &pe)) {
     char what[80];
-    if (t->ticket_id) snprintf(what, sizeof what, "complaint ticket row %lld", (long long)t->ticket_id);
-    else snprintf(what, sizeof what, "response row %lld, question %s", (long long)t->response_id,
+    if (t->ticket_id)
+      snprintf(what, sizeof what, _("complaint ticket row %lld"), (long long)t->ticket_id);
+    else snprintf(what, sizeof what, _("response row %lld, question %s"), (long long)t->response_id,
                   t->question ? t->question : "?");
     r->sum->failed++;
     if (r->on_failure) r->on_failure(r->ctx, what, &pe);
