@@ -220,7 +220,7 @@ static int cmd_show(mi_cli *cli, int argc, char **argv) {
   if (rc) {
     json_decref(ec.list);
     mi_points_account_free(&a);
-    return rc == MI_ENOMEM ? (fputs("manyi: out of memory\n", stderr), 1) : mi_cli_fail(&e);
+    return rc == MI_ENOMEM ? (fputs(_("manyi: out of memory\n"), stderr), 1) : mi_cli_fail(&e);
   }
   /* Lots that still hold points, in the order a redemption spends them. */
   size_t n = 0;
