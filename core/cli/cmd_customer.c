@@ -462,7 +462,9 @@ static int cmd_history(mi_cli *cli, int argc, char **argv) {
   if (cli->json) c.list = json_array();
   else printf(last ? _("%s: history, newest first\n") : _("%s: history, newest first (all)\n"), id);
   /* newest first: what the desk needs on the phone is the latest */
-  int rc = mi_customer_history(cli->store, cid, last, history_line, &c, &e);
+  /* the JSON's detail keeps the English words programs may read */
+  mi_history_words words = {_(" by "), _(" (flagged)")};
+  int rc = mi_customer_history(cli->store, cid, last, cli->json ? NULL : &words, history_line, &c, &e);
   if (rc) {
     json_decref(c.list);
     return mi_cli_fail(&e);

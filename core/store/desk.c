@@ -133,8 +133,8 @@ int mi_customer_find(mi_store *s, mi_find_by by, const char *key, size_t max,
   return collect(s, st, slot >= 0, max, out, n, more, e);
 }
 
-int mi_customer_history(mi_store *s, int64_t customer_id, int64_t limit, mi_history_fn fn,
-                        void *ud, mi_err *e) {
+int mi_customer_history(mi_store *s, int64_t customer_id, int64_t limit,
+                        const mi_history_words *words, mi_history_fn fn, void *ud, mi_err *e) {
   if (!s || !fn) return mi_err_set(e, MI_EINVAL, "mi_customer_history: a store and a callback");
   static const char sql[] =
       "SELECT at, what, ref, detail FROM ("
@@ -142,23 +142,23 @@ int mi_customer_history(mi_store *s, int64_t customer_id, int64_t limit, mi_hist
       "   status || ' ' || (amount_minor / 100) || '.' || printf('%02d', amount_minor % 100) || ' '"
       "   || currency AS detail, id AS k FROM orders WHERE customer_id = ?1"
       " UNION ALL SELECT i.occurred_at, 'contact', i.external_id, i.channel || ' ' || i.direction"
-      "   || coalesce(' by ' || (SELECT external_id FROM staff WHERE id = i.staff_id), '')"
+      "   || coalesce(?3 || (SELECT external_id FROM staff WHERE id = i.staff_id), '')"
       "   || coalesce(': ' || i.summary, ''), i.id FROM interactions i WHERE i.customer_id = ?1"
       " UNION ALL SELECT e.at, 'ticket', t.external_id, t.kind || ' ' || e.kind"
       "   || coalesce(' ' || (e.detail ->> '$.stage'), '')"
       "   || CASE WHEN e.from_status IS NOT e.to_status AND e.to_status IS NOT NULL"
       "      THEN ' (' || coalesce(e.from_status || ' -> ', '') || e.to_status || ')' ELSE '' END"
-      "   || ' by ' || e.actor, e.id FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
+      "   || ?3 || e.actor, e.id FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id"
       "   WHERE t.customer_id = ?1"
       " UNION ALL SELECT r.submitted_at, 'survey', r.external_id, v.code || ':' || coalesce((SELECT"
       "   group_concat(' ' || q.code || ' ' || (r.scale_answers ->> ('$.' || q.id)), '')"
       "   FROM questions q WHERE q.survey_id = r.survey_id AND q.open = 0"
       "   AND (r.scale_answers ->> ('$.' || q.id)) IS NOT NULL), '')"
-      "   || CASE WHEN r.flagged THEN ' (flagged)' ELSE '' END, r.id"
+      "   || CASE WHEN r.flagged THEN ?4 ELSE '' END, r.id"
       "   FROM responses r JOIN surveys v ON v.id = r.survey_id WHERE r.customer_id = ?1"
       " UNION ALL SELECT created_at, 'points', idempotency_key, kind || ' ' || points || ' ' || reason,"
       "   id FROM loyalty_ledger WHERE customer_id = ?1"
-      " UNION ALL SELECT created_at, 'message', key, kind || ' by ' || channel || ': ' || subject, id"
+      " UNION ALL SELECT created_at, 'message', key, kind || ?3 || channel || ': ' || subject, id"
       "   FROM outbox WHERE customer_id = ?1"
       ") ORDER BY at DESC, what, k DESC LIMIT ?2";
   sqlite3_stmt *st;
@@ -166,6 +166,8 @@ int mi_customer_history(mi_store *s, int64_t customer_id, int64_t limit, mi_hist
     return mi_store_fail(s, e, "reading a customer's history");
   sqlite3_bind_int64(st, 1, customer_id);
   sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+  sqlite3_bind_text(st, 3, words && words->by ? words->by : " by ", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, words && words->flagged ? words->flagged : " (flagged)", -1, SQLITE_STATIC);
   int rc, stop = 0;
   while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
     mi_history_entry h = {.at = sqlite3_column_int64(st, 0),

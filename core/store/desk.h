@@ -39,8 +39,13 @@ typedef struct mi_history_entry {
   const char *what, *ref, *detail;
 } mi_history_entry;
 typedef int (*mi_history_fn)(const mi_history_entry *h, void *ud);
-int mi_customer_history(mi_store *s, int64_t customer_id, int64_t limit, mi_history_fn fn,
-                        void *ud, mi_err *e);
+/* The words the detail lines are joined with, for people who read another
+ * language than the JSON's: " by " and " (flagged)" by default (NULL). */
+typedef struct mi_history_words {
+  const char *by, *flagged;
+} mi_history_words;
+int mi_customer_history(mi_store *s, int64_t customer_id, int64_t limit,
+                        const mi_history_words *words, mi_history_fn fn, void *ud, mi_err *e);
 
 /* Every active staff member with a department, in department then id
  * order: code, name, department code, skills joined by ';', and open load

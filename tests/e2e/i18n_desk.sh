@@ -246,5 +246,14 @@ contains "$tmp/out" " 份回答，已开启 "
 grep -qE '^  R[0-9]+ -> T[0-9]+ callback，交由 [a-z]+：' "$tmp/out" && ok ||
   bad "eval alerts: no follow-up line: $(head -3 "$tmp/out")"
 
+# --- history's joining words: Chinese on the terminal, English in the JSON
+user=$(id -un)
+expect 0 zh customer history $c --last 0
+contains "$tmp/out" "appointment 经 sms: Ticket TQ1: a technician visits you"
+grep -qE "  TQ1 +complaint [a-z_]+( \\([^)]*\\))? 经 $user\$" "$tmp/out" && ok || bad "history: the ticket line in Chinese"
+lacks "$tmp/out" " by "
+expect 0 m --json customer history $c --last 0
+contains "$tmp/out" "\"detail\": \"appointment by sms: Ticket TQ1: a technician visits you"
+
 echo "i18n_desk: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
