@@ -110,3 +110,11 @@ MANYI_NOW=2026-11-21T10:00:00+08:00 run ticket resolve "$followup" "复修完成
 echo "follow-up $followup: called back at 13:10, resolved the next morning"
 MANYI_NOW=2026-11-21T12:00:00+08:00 run report satisfaction --period 2026-11 --format md |
   sed -n '/^## 10\./,$p'
+
+# The end product: the quarter's report for the satisfaction committee, its
+# first screen (and first page) the verdict, in Chinese and in English.
+heading "The reports this demo wrote"
+for f in "$work/satisfaction-2026Q3.zh_CN.html" "$work/satisfaction-2026Q3.zh_CN.pdf" \
+  "$work/satisfaction-2026Q3.html"; do
+  if [ -s "$f" ]; then echo "$f"; fi
+done
