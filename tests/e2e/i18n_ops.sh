@@ -67,7 +67,7 @@ contains "$tmp/out" "database      $db"
 contains "$tmp/out" "budget        1000000000 instructions and 60000 ms per evaluation, 1073741824 bytes of memory"
 
 # --- values: the rows' notes, the made-up headers, the timer
-script <<EOF
+cat >"$tmp/values.in" <<EOF
 manyi.sql[[select tier, count(*) n from customers group by tier]]
 .limit 2
 manyi.sql[[select external_id from customers]]
@@ -76,21 +76,14 @@ manyi.sql[[select external_id from customers]]
 .timer on
 1
 EOF
+cp "$tmp/values.in" "$tmp/in"
 expect 0 zh repl
 contains "$tmp/out" "（$tiers 行）"
 contains "$tmp/out" "（共 $customers 行，显示前 2 行：.limit N 显示更多，.limit 0 显示全部；.mode csv 或 json 写出全部行）"
 contains "$tmp/out" "{1, 2, …}  （共 5 项，显示前 2 项：.limit N）"
 contains "$tmp/out" "│ 键 │ 值 │"
 contains "$tmp/out" "运行时间：实际 "
-script <<EOF
-manyi.sql[[select tier, count(*) n from customers group by tier]]
-.limit 2
-manyi.sql[[select external_id from customers]]
-{1, 2, 3, 4, 5}
-{a = 1}
-.timer on
-1
-EOF
+cp "$tmp/values.in" "$tmp/in"
 expect 0 m repl
 contains "$tmp/out" "($tiers rows)"
 contains "$tmp/out" "($customers rows, the first 2 shown: .limit N shows more, .limit 0 all; .mode csv or json writes every row)"
