@@ -40,9 +40,9 @@ static const char usage_all[] =
     "  done ID              record a booked visit as carried out\n"
     "  skills               staff and their skills\n"
     "\n"
-    "Booking and cancelling write an 'appointment' event to the ticket's log and a\n"
-    "message to the customer into the outbox (SMS to the phone on file, else e-mail,\n"
-    "else an internal note to the ticket's department). A resolved or closed ticket\n"
+    "Booking and cancelling write an 'appointment' event to the ticket's log and tell\n"
+    "the customer through the outbox (notify: templates visit_booked and\n"
+    "visit_cancelled, on a channel they consented to). A resolved or closed ticket\n"
     "gets no visit. Slots are searched up to 366 days ahead.\n";
 
 static int cmd_book(mi_cli *cli, int argc, char **argv) {

@@ -226,8 +226,10 @@ typedef enum mi_config_notice {
   MI_NOTICE_STAGE,    /* it reached a stage marked notify: true */
   MI_NOTICE_REPLY,    /* an agent replied (ticket reply) */
   MI_NOTICE_RESOLVED, /* it was resolved (the action, or a stage with status resolved) */
+  MI_NOTICE_VISIT_BOOKED,    /* a technician's visit was booked (manyi appoint) */
+  MI_NOTICE_VISIT_CANCELLED, /* ... and cancelled */
 } mi_config_notice;
-#define MI_NOTICE_COUNT 4
+#define MI_NOTICE_COUNT 6
 typedef struct mi_config_notify {
   bool enabled;                      /* the section is present */
   char *channels[3];                 /* tried in order: the first the customer consented to */
@@ -236,7 +238,7 @@ typedef struct mi_config_notify {
   size_t nkinds;
   char *templates[MI_NOTICE_COUNT];  /* NULL: nothing for that event */
 } mi_config_notify;
-/* "received", "stage", "reply", "resolved". */
+/* "received", "stage", "reply", "resolved", "visit_booked", "visit_cancelled". */
 const char *mi_config_notice_name(mi_config_notice n);
 /* The placeholders a template may use, NULL-terminated: ticket, kind, ... */
 extern const char *const mi_config_notify_placeholders[];

@@ -4,7 +4,7 @@
  *     kinds: [complaint, inquiry]   # optional; default every kind
  *     templates:
  *       received: "您的{kind}已受理，工单号 {ticket}，我们将在 {respond_by} 前答复。"
- *       stage: ...   reply: ...   resolved: ...
+ *       stage: ...   reply: ...   resolved: ...   visit_booked: ...   visit_cancelled: ...
  * A template names its blanks in braces; one the engine does not fill is
  * refused here, with the list of those it does. Stages that tell the
  * customer carry `notify: true` in their workflow (load_workflows.c). */
@@ -16,11 +16,14 @@
 
 const char *const mi_config_notify_placeholders[] = {
     "ticket", "kind", "category", "customer", "department", "stage",
-    "respond_by", "resolve_by", "text", NULL};
+    "respond_by", "resolve_by", "text", "visit_from", "visit_to", NULL};
+
+/* The events' names, in mi_config_notice's order: the keys of templates. */
+static const char *const notice_names[MI_NOTICE_COUNT + 1] = {
+    "received", "stage", "reply", "resolved", "visit_booked", "visit_cancelled", NULL};
 
 const char *mi_config_notice_name(mi_config_notice n) {
-  static const char *const names[] = {"received", "stage", "reply", "resolved"};
-  return (unsigned)n < MI_NOTICE_COUNT ? names[n] : "?";
+  return (unsigned)n < MI_NOTICE_COUNT ? notice_names[n] : "?";
 }
 
 static void known_list(char *buf, size_t size) {
@@ -54,7 +57,6 @@ static int check_template(const mi_cfg_ctx *c, const mi_ynode *n, const char *te
 int mi_cfg_load_notify(const mi_cfg_ctx *c, const mi_ynode *n) {
   static const char *const keys[] = {"channels", "kinds", "templates", NULL};
   static const char *const required[] = {"channels", "templates", NULL};
-  static const char *const events[] = {"received", "stage", "reply", "resolved", NULL};
   mi_config_notify *f = &c->cfg->notify;
   const mi_ynode *v;
   int rc;
@@ -72,9 +74,9 @@ int mi_cfg_load_notify(const mi_cfg_ctx *c, const mi_ynode *n) {
   }
   v = mi_cfg_get(n, "templates");
   if ((rc = mi_cfg_want_map(c, v, "templates (event: text)"))) return rc;
-  if ((rc = mi_cfg_check_keys(c, v, events, NULL, "templates"))) return rc;
-  for (int i = 0; events[i]; i++) {
-    const mi_ynode *t = mi_cfg_get(v, events[i]);
+  if ((rc = mi_cfg_check_keys(c, v, notice_names, NULL, "templates"))) return rc;
+  for (int i = 0; i < MI_NOTICE_COUNT; i++) {
+    const mi_ynode *t = mi_cfg_get(v, notice_names[i]);
     if (!t) continue;
     if ((rc = mi_cfg_text(c, t, &f->templates[i]))) return rc;
     if (strlen(f->templates[i]) > 900)

@@ -7,8 +7,7 @@
 #include <jansson.h>
 
 #include "service/appoint.h"
-#include "store/customers.h"
-#include "store/outbox.h"
+#include "service/tickets.h"
 #include "store/tickets.h"
 #include "util/timeutil.h"
 
@@ -133,37 +132,13 @@ static int log_event(mi_store *s, int64_t ticket_id, int64_t now, const char *ac
   return rc;
 }
 
-/* The customer's message: by SMS to their phone, else by e-mail, else an
- * internal note to the ticket's department to call them. Key
- * "appointment:<id>:<action>", so it is written once. */
-static int tell_customer(mi_store *s, const char *customer, int64_t customer_id, int64_t ticket_id,
-                         const char *ticket, const char *department, const char *action,
+/* The customer is told of a visit booked or cancelled (notify: templates
+ * visit_booked and visit_cancelled), on a channel they consented to. */
+static int tell_customer(mi_store *s, const mi_config *cfg, const char *ticket, int cancelled,
                          int64_t id, const char *from, const char *to, int64_t now, mi_err *e) {
-  mi_customer c;
-  int rc = mi_customer_get(s, customer, &c, e);
-  if (rc) return rc;
-  char key[96], subject[300];
-  snprintf(key, sizeof key, "appointment:%lld:%s", (long long)id, action);
-  if (!strcmp(action, "booked"))
-    snprintf(subject, sizeof subject, "Ticket %s: a technician visits you from %s to %s", ticket,
-             from, to);
-  else
-    snprintf(subject, sizeof subject, "Ticket %s: the visit from %s to %s is cancelled", ticket,
-             from, to);
-  mi_outbox_msg m = {.key = key, .kind = "appointment", .customer_id = customer_id,
-                     .ticket_id = ticket_id, .subject = subject};
-  if (c.phone && *c.phone) m.channel = "sms", m.recipient = c.phone;
-  else if (c.email && *c.email) m.channel = "email", m.recipient = c.email;
-  else m.channel = "internal", m.recipient = department;
-  json_t *p = json_pack("{s:s, s:I, s:s, s:s, s:s}", "action", action, "appointment",
-                        (json_int_t)id, "ticket", ticket, "starts_at", from, "ends_at", to);
-  char *payload = p ? json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-  json_decref(p);
-  m.payload_json = payload;
-  rc = payload ? mi_outbox_add(s, &m, now, e) : mi_err_set(e, MI_ENOMEM, "out of memory");
-  free(payload);
-  mi_customer_release(&c);
-  return rc < 0 ? rc : 0;
+  mi_notice_detail d = {.appointment = id, .visit_from = from, .visit_to = to};
+  return mi_ticket_notify(s, cfg, ticket,
+                          cancelled ? MI_NOTICE_VISIT_CANCELLED : MI_NOTICE_VISIT_BOOKED, &d, now, e);
 }
 
 static int check_request(const mi_appoint_request *r, mi_err *e) {
@@ -300,8 +275,8 @@ static int book(mi_store *s, const mi_config *cfg, const mi_appoint_request *r,
       (rc = log_event(s, t.id, r->now, r->actor, "booked", out->id, m->external_id, r->skill,
                       out->starts_local, out->ends_local, e)))
     return rc;
-  return tell_customer(s, t.customer, t.customer_id, t.id, t.external_id, t.department, "booked",
-                       out->id, out->starts_local, out->ends_local, r->now, e);
+  return tell_customer(s, cfg, t.external_id, 0, out->id, out->starts_local, out->ends_local,
+                       r->now, e);
 }
 
 int mi_appoint_book(mi_store *s, const mi_config *cfg, const mi_appoint_request *r,
@@ -345,15 +320,11 @@ int mi_appoint_close(mi_store *s, const mi_config *cfg, int64_t id, const char *
   char from[32], to[32];
   local_time(cal, a.starts_at, from);
   local_time(cal, a.ends_at, to);
-  mi_ticket_row t;
   if ((rc = mi_appointment_close(s, id, status, now, e)) ||
       (rc = log_event(s, a.ticket_id, now, actor, cancel ? "cancelled" : "done", id, a.staff,
-                      a.skill, from, to, e)) ||
-      (rc = mi_ticket_get(s, a.ticket, &t, e)))
+                      a.skill, from, to, e)))
     goto done;
-  if (cancel && (rc = tell_customer(s, a.customer, a.customer_id, a.ticket_id, a.ticket,
-                                    t.department, "cancelled", id, from, to, now, e)))
-    goto done;
+  if (cancel && (rc = tell_customer(s, cfg, a.ticket, 1, id, from, to, now, e))) goto done;
   if (out && (rc = mi_appointment_get(s, id, out, e))) goto done;
   mi_sched_calendar_free(cal);
   return mi_store_commit(s, e);

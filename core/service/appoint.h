@@ -3,7 +3,7 @@
  * calendar of their department), booked so that no two booked visits of one
  * staff member overlap. Every booking, cancellation and completion is an
  * 'appointment' event in the ticket's log; bookings and cancellations also
- * write an outbox message to the customer. */
+ * tell the customer (mi_ticket_notify). */
 #ifndef MI_SERVICE_APPOINT_H
 #define MI_SERVICE_APPOINT_H
 

@@ -1,12 +1,13 @@
 /* The customer is told (notify: in the configuration): a ticket received,
- * a stage marked `notify: true`, an agent's reply and the resolution each
- * become one outbox message, from the event's template, on the first of
+ * a stage marked `notify: true`, an agent's reply, the resolution and a
+ * technician's visit booked or cancelled each become one outbox message, from the event's template, on the first of
  * notify.channels the customer consented to (and has an address for), with
  * the ticket number and the promised times of the SLA clocks in the
  * configuration's time zone. A customer with no such channel gets a row all
  * the same, status 'skipped' with the reason, so the record shows why they
  * heard nothing. Written in the transaction of the ticket's move, keyed by
- * ticket, event and time: a move stored once tells once. */
+ * ticket, event and time (a visit: by its appointment): a move stored once
+ * tells once. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +91,18 @@ static char *render(const char *tpl, const fill *f, size_t nf) {
   return b.data; /* the caller's to free */
 }
 
+/* "2026-11-20 10:15" of "2026-11-20T10:15:00+08:00", "-" for none. */
+static void visit_time(const char *iso, char *buf, size_t size) {
+  if (iso && strlen(iso) >= 16) snprintf(buf, size, "%.10s %.5s", iso, iso + 11);
+  else snprintf(buf, size, "-");
+}
+
 int mi_ticket_notify(mi_store *s, const mi_config *cfg, const char *ticket, mi_config_notice ev,
-                     const char *stage, const char *text, int64_t now, mi_err *e) {
+                     const mi_notice_detail *d, int64_t now, mi_err *e) {
   if (!s || !cfg || !ticket) return mi_err_set(e, MI_EINVAL, "telling the customer needs a ticket");
+  const mi_notice_detail none = {0};
+  if (!d) d = &none;
+  const char *stage = d->stage;
   const mi_config_notify *nf = &cfg->notify;
   if (!nf->enabled || (unsigned)ev >= MI_NOTICE_COUNT || !nf->templates[ev]) return 0;
   mi_ticket_row t;
@@ -116,17 +126,22 @@ int mi_ticket_notify(mi_store *s, const mi_config *cfg, const char *ticket, mi_c
   if ((rc = mi_customer_get(s, t.customer, &c, e))) return rc;
   const mi_config_label *kind = mi_config_find_label(cfg, MI_CONFIG_LIST_KIND, t.kind);
   const mi_config_label *cat = mi_config_find_label(cfg, MI_CONFIG_LIST_CATEGORY, t.category);
-  const mi_config_department *d = mi_config_find_department(cfg, t.department);
+  const mi_config_department *dept = mi_config_find_department(cfg, t.department);
+  char from[20], to[20];
+  visit_time(d->visit_from, from, sizeof from);
+  visit_time(d->visit_to, to, sizeof to);
   fill f[] = {
       {"ticket", t.external_id},
       {"kind", kind ? kind->name : t.kind},
       {"category", display(cfg, "categories", t.category, cat ? cat->name : t.category)},
       {"customer", c.name},
-      {"department", display(cfg, "departments", t.department, d ? d->name : t.department)},
+      {"department", display(cfg, "departments", t.department, dept ? dept->name : t.department)},
       {"stage", stage ? display(cfg, "stages", stage, stage) : NULL},
       {"respond_by", respond},
       {"resolve_by", resolve},
-      {"text", text},
+      {"text", d->text},
+      {"visit_from", from},
+      {"visit_to", to},
   };
   char *body = render(nf->templates[ev], f, sizeof f / sizeof *f);
   const char *address = NULL;
@@ -136,6 +151,9 @@ int mi_ticket_notify(mi_store *s, const mi_config *cfg, const char *ticket, mi_c
            stage ? ":" : "", stage ? stage : "", (long long)now);
   if (ev == MI_NOTICE_RECEIVED) /* once per ticket, whenever it is told */
     snprintf(key, sizeof key, "notice:%s:received", t.external_id);
+  if (d->appointment) /* once per visit and event */
+    snprintf(key, sizeof key, "notice:%s:%s:%lld", t.external_id, mi_config_notice_name(ev),
+             (long long)d->appointment);
   snprintf(kindname, sizeof kindname, "ticket_%s", mi_config_notice_name(ev));
   if (!ch) {
     char why[200];
@@ -146,6 +164,11 @@ int mi_ticket_notify(mi_store *s, const mi_config *cfg, const char *ticket, mi_c
   json_t *pj = json_pack("{s:s, s:s, s:s, s:s}", "event", mi_config_notice_name(ev), "ticket",
                          t.external_id, "respond_by", respond, "resolve_by", resolve);
   if (stage) json_object_set_new(pj, "stage", json_string(stage));
+  if (d->appointment) {
+    json_object_set_new(pj, "appointment", json_integer(d->appointment));
+    json_object_set_new(pj, "starts_at", json_string(d->visit_from ? d->visit_from : "-"));
+    json_object_set_new(pj, "ends_at", json_string(d->visit_to ? d->visit_to : "-"));
+  }
   char *payload = json_dumps(pj, JSON_COMPACT);
   json_decref(pj);
   mi_outbox_msg m = {.key = key, .kind = kindname, .channel = ch ? ch : nf->channels[0],

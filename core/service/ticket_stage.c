@@ -98,9 +98,12 @@ int mi_ticket_stage(mi_store *s, const mi_config *cfg, const char *ticket, const
       (rc = mi_ticket_set_stage(s, t.id, stage, e)))
     goto fail;
   /* the customer is told: of the resolution, else of a stage marked notify */
-  if (!strcmp(to, "resolved")) rc = mi_ticket_notify(s, cfg, ticket, MI_NOTICE_RESOLVED, stage,
-                                                     reason, now, e);
-  else if (st->notify) rc = mi_ticket_notify(s, cfg, ticket, MI_NOTICE_STAGE, stage, reason, now, e);
+  if (!strcmp(to, "resolved")) rc = mi_ticket_notify(
+                                     s, cfg, ticket, MI_NOTICE_RESOLVED,
+                                     &(mi_notice_detail){.stage = stage, .text = reason}, now, e);
+  else if (st->notify) rc = mi_ticket_notify(s, cfg, ticket, MI_NOTICE_STAGE,
+                                                  &(mi_notice_detail){.stage = stage, .text = reason},
+                                                  now, e);
   if (rc) goto fail;
   if (after && (rc = mi_ticket_get(s, ticket, after, e))) goto fail;
   return mi_store_commit(s, e);

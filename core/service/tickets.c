@@ -105,7 +105,7 @@ int mi_ticket_open(mi_store *s, const mi_config *cfg, mi_policy *routing,
     if (rc || (rc = mi_ticket_set_state(s, id, "open", 0, 0, staff, e))) goto fail;
     snprintf(out->agent, sizeof out->agent, "%s", d.agent);
   }
-  if ((rc = mi_ticket_notify(s, cfg, out->external_id, MI_NOTICE_RECEIVED, NULL, NULL, r->now, e)))
+  if ((rc = mi_ticket_notify(s, cfg, out->external_id, MI_NOTICE_RECEIVED, NULL, r->now, e)))
     goto fail;
   if ((rc = mi_store_commit(s, e))) goto fail;
   snprintf(out->department, sizeof out->department, "%s", d.department);
@@ -248,10 +248,10 @@ int mi_ticket_act(mi_store *s, const mi_config *cfg, const char *ticket, const c
   if (rc || (rc = mi_ticket_set_state(s, t.id, to, first, resolved, assignee, e))) goto fail;
   /* the customer is told of a reply and of the resolution (notify:) */
   if (cfg && !strcmp(action, "reply") &&
-      (rc = mi_ticket_notify(s, cfg, ticket, MI_NOTICE_REPLY, NULL, arg, now, e)))
+      (rc = mi_ticket_notify(s, cfg, ticket, MI_NOTICE_REPLY, &(mi_notice_detail){.text = arg}, now, e)))
     goto fail;
   if (cfg && !strcmp(action, "resolve") &&
-      (rc = mi_ticket_notify(s, cfg, ticket, MI_NOTICE_RESOLVED, NULL, arg, now, e)))
+      (rc = mi_ticket_notify(s, cfg, ticket, MI_NOTICE_RESOLVED, &(mi_notice_detail){.text = arg}, now, e)))
     goto fail;
   if (after && (rc = mi_ticket_get(s, ticket, after, e))) goto fail;
   return mi_store_commit(s, e);

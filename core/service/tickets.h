@@ -210,14 +210,22 @@ int mi_tickets_followup(mi_store *s, const mi_config *cfg, int64_t now, int64_t 
 
 /* ---- telling the customer (ticket_notify.c) ------------------------------------ */
 
+/* What a notice says beyond the ticket; any field may be NULL (0). */
+typedef struct mi_notice_detail {
+  const char *stage;      /* the stage reached ({stage}) */
+  const char *text;       /* the reply or resolution ({text}) */
+  int64_t appointment;    /* a visit's appointment id: keys its messages */
+  const char *visit_from; /* a visit's times on the calendar's clock, ISO 8601 */
+  const char *visit_to;   /* ({visit_from}, {visit_to}: "2026-11-20 10:15") */
+} mi_notice_detail;
+
 /* Tells the customer about ev of ticket when the configuration has a
  * template for it (notify:) and the ticket's kind is told: one outbox
  * message on the first of notify.channels the customer consented to, or a
- * row with status 'skipped' and the reason when none. stage: the stage
- * reached (MI_NOTICE_STAGE), text: the reply or resolution ({text}); both
- * may be NULL. Call inside the transaction of the move. */
+ * row with status 'skipped' and the reason when none. d may be NULL. Call
+ * inside the transaction of the move. */
 int mi_ticket_notify(mi_store *s, const mi_config *cfg, const char *ticket, mi_config_notice ev,
-                     const char *stage, const char *text, int64_t now, mi_err *e);
+                     const mi_notice_detail *d, int64_t now, mi_err *e);
 
 /* The first of channels (email, sms, phone) customer c consented to and has
  * an address for (*address: it), or NULL. */

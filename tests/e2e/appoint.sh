@@ -44,6 +44,11 @@ expect 0 m ticket open --customer C0000001 --kind after_sales --category technic
 expect 0 m appoint T0000001 --skill washer --duration 90m
 contains "$tmp/out" "appointment 1 booked for T0000001: S004"
 contains "$tmp/out" "2026-10-03T09:00:00+08:00 .. 2026-10-03T10:30:00+08:00"
+# the customer is told (notify.visit_booked) by SMS, the channel C0000001 consented to
+same "$(sql "select channel || ' ' || recipient || ' ' || status || ' ' || subject from outbox where key = 'notice:T0000001:visit_booked:1'")" \
+  "sms +86 198 2033 3129 ready 【售后服务】工单 T0000001：技术人员将于 2026-10-03 09:00 至 2026-10-03 10:30 上门服务，请保持电话畅通。" "visit message"
+same "$(sql "select json_extract(payload, '$.appointment') || ' ' || json_extract(payload, '$.starts_at') from outbox where key = 'notice:T0000001:visit_booked:1'")" \
+  "1 2026-10-03T09:00:00+08:00" "visit payload"
 
 # --- Friday 2026-11-20 10:15
 at 2026-11-20T10:15:00+08:00
@@ -80,14 +85,16 @@ contains "$tmp/out" "2026-11-20T11:45:00+08:00 .. 2026-11-20T12:00:00+08:00"
 expect 0 m --json ticket show T0000002
 same "$(grep -c '"kind": "appointment"' "$tmp/out")" "6" "six appointment events"
 contains "$tmp/out" '"action": "booked"'
-same "$(sql "select count(*) from outbox where kind = 'appointment' and ticket_id = (select id from tickets where external_id = 'T0000002')")" "6" "six customer messages"
-same "$(sql "select count(distinct recipient) from outbox where kind = 'appointment' and key like 'appointment:%:booked' and ticket_id = 2")" "1" "to one customer"
+same "$(sql "select count(*) from outbox where kind = 'ticket_visit_booked' and ticket_id = (select id from tickets where external_id = 'T0000002')")" "6" "six customer messages"
+# C0000002 consented to no SMS and has no e-mail: nothing sent, each row says why
+same "$(sql "select group_concat(distinct status || ': ' || reason) from outbox where kind = 'ticket_visit_booked' and ticket_id = 2")" \
+  "skipped: no channel the customer consented to (sms: no consent; email: no address)" "no consent, no message"
 expect 0 m appoint list --staff S001 --from 2026-11-20T00:00:00Z --to 2026-11-22T00:00:00Z
 same "$(wc -l <"$tmp/out")" "2" "S001 has two visits on Friday"
 contains "$tmp/out" "2      booked    2026-11-20T10:15:00+08:00"
 expect 0 m appoint cancel 2; contains "$tmp/out" "appointment 2 cancelled (T0000002, S001)"
-same "$(sql "select channel || ' ' || subject from outbox where key = 'appointment:2:cancelled'")" \
-  "sms Ticket T0000002: the visit from 2026-11-20T10:15:00+08:00 to 2026-11-20T11:45:00+08:00 is cancelled" "cancel message"
+same "$(sql "select status || ' ' || subject from outbox where key = 'notice:T0000002:visit_cancelled:2'")" \
+  "skipped 【售后服务】工单 T0000002：原定 2026-11-20 10:15 的上门服务已取消，我们会另行与您约定时间。" "cancel message"
 expect 1 m appoint cancel 2;  contains "$tmp/err" "appointment 2 is cancelled already"
 expect 1 m appoint done 2;    contains "$tmp/err" "only a booked one can be done"
 expect 0 m appoint done 3;    contains "$tmp/out" "appointment 3 done"

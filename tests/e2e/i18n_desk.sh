@@ -249,11 +249,11 @@ grep -qE '^  R[0-9]+ -> T[0-9]+ callback，交由 [a-z]+：' "$tmp/out" && ok ||
 # --- history's joining words: Chinese on the terminal, English in the JSON
 user=$(id -un)
 expect 0 zh customer history $c --last 0
-contains "$tmp/out" "appointment 经 sms: Ticket TQ1: a technician visits you"
+contains "$tmp/out" "ticket_visit_booked 经 sms: 【售后服务】工单 TQ1：技术人员将于"
 grep -qE "  TQ1 +complaint [a-z_]+( \\([^)]*\\))? 经 $user\$" "$tmp/out" && ok || bad "history: the ticket line in Chinese"
 lacks "$tmp/out" " by "
 expect 0 m --json customer history $c --last 0
-contains "$tmp/out" "\"detail\": \"appointment by sms: Ticket TQ1: a technician visits you"
+contains "$tmp/out" "\"detail\": \"ticket_visit_booked by sms: 【售后服务】工单 TQ1：技术人员将于"
 
 echo "i18n_desk: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

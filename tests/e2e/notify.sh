@@ -44,7 +44,7 @@ expect 0 m eval tiers
 # --- templates: an unknown placeholder is refused by check, with the known ones
 sed 's/received: "【售后服务】{customer}/received: "【售后服务】{client}/' "$cfg" >"$tmp/bad.yaml"
 expect 1 "$manyi" --config "$tmp/bad.yaml" check
-contains "$tmp/err" "unknown placeholder '{client}': use {ticket}, {kind}, {category}, {customer}, {department}, {stage}, {respond_by}, {resolve_by}, {text}"
+contains "$tmp/err" "unknown placeholder '{client}': use {ticket}, {kind}, {category}, {customer}, {department}, {stage}, {respond_by}, {resolve_by}, {text}, {visit_from}, {visit_to}"
 contains "$tmp/err" "bad.yaml:"
 sed 's/    reply: "【售后服务】工单 {ticket}/    reply: "【售后服务】工单 {ticket/' "$cfg" >"$tmp/bad.yaml"
 expect 1 "$manyi" --config "$tmp/bad.yaml" check;  contains "$tmp/err" "unknown placeholder"
