@@ -42,7 +42,10 @@ static const char usage_all[] =
     "  dispatch CODE --wave W   one outbox message per pending invitation (then sent)\n"
     "  remind CODE --wave W --after DURATION\n"
     "                 one reminder to each invitation sent at least DURATION ago\n"
-    "                 without a response (e.g. --after 168h)\n"
+    "                 without a response (e.g. --after 168h). Both check consent\n"
+    "                 again: a customer who withdrew it for the invitation's channel\n"
+    "                 (or lost the address) gets an outbox row with status\n"
+    "                 'skipped' and the reason instead, and is not sent to\n"
     "  status CODE --wave W     invited, sent, answered and the response rate by stratum\n"
     "  clean CODE [--duplicate-window 10m] [--identical-window 1h] [--min-duration 60s]\n"
     "         [--straight-min 5] [--max-missing 0.5]\n"
@@ -232,14 +235,22 @@ static int send(mi_cli *cli, int argc, char **argv, int remind) {
   if (remind && !a.after) return mi_cli_usage_error("survey", "remind needs --after DURATION");
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};
-  int64_t n;
+  int64_t n, skipped;
   if (mi_survey_dispatch(cli->store, cli->cfg, a.r.survey, a.r.wave, remind ? a.after : 0,
-                         a.r.now, &n, &e))
+                         a.r.now, &n, &skipped, &e))
     return mi_cli_fail(&e);
-  if (cli->json) mi_cli_print_json(json_pack("{s:I}", remind ? "reminded" : "sent", (json_int_t)n));
-  else printf(remind ? _("%s wave %s: %lld reminders to the outbox\n")
-                     : _("%s wave %s: %lld invitations to the outbox\n"),
-              a.r.survey, a.r.wave, (long long)n);
+  if (cli->json) {
+    mi_cli_print_json(json_pack("{s:I, s:I}", remind ? "reminded" : "sent", (json_int_t)n,
+                                "skipped", (json_int_t)skipped));
+    return 0;
+  }
+  printf(remind ? _("%s wave %s: %lld reminders to the outbox\n")
+                : _("%s wave %s: %lld invitations to the outbox\n"),
+         a.r.survey, a.r.wave, (long long)n);
+  if (skipped)
+    printf(_("%lld not sent: the customer withdrew consent to the channel or has no address for it "
+             "any more since the sample (outbox rows with status 'skipped' say which)\n"),
+           (long long)skipped);
   return 0;
 }
 

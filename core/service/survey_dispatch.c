@@ -1,6 +1,10 @@
 /* Sending a wave: each pending invitation becomes one outbox message for
  * whatever sends mail, SMS or phone lists; a reminder goes once to those who
- * have not answered after the given time. Keys make a rerun add nothing. */
+ * have not answered after the given time. Consent and address are checked
+ * again when sending: a customer who withdrew consent to the invitation's
+ * channel (or lost the address) since the sample gets a 'skipped' row with
+ * the reason instead, and the invitation stays unsent. Keys make a rerun add
+ * nothing. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +19,7 @@ typedef struct send {
   const mi_config_survey *survey;
   const char *wave;
   int remind;
-  int64_t now, count;
+  int64_t now, count, skipped;
   mi_err *e;
 } send;
 
@@ -28,20 +32,32 @@ static int one(void *ud, const mi_wave_invitation *inv) {
                          "invitation", inv->external_id);
   char *payload = json_dumps(pj, JSON_COMPACT);
   json_decref(pj);
+  char recipient[80], reason[120];
+  int deliverable = inv->consent && inv->address && *inv->address;
+  if (!deliverable) {
+    snprintf(recipient, sizeof recipient, "customer:%s", inv->customer);
+    snprintf(reason, sizeof reason, !inv->consent ? "the customer withdrew consent to %s"
+                                                  : "the customer has no %s address any more",
+             inv->channel);
+  }
   mi_outbox_msg m = {.key = key, .kind = x->remind ? "survey_reminder" : "survey_invitation",
-                     .channel = inv->channel, .recipient = inv->address ? inv->address : "",
-                     .customer_id = inv->customer_id, .subject = subject, .payload_json = payload};
-  int rc = inv->address ? mi_outbox_add(x->s, &m, x->now, x->e)
-                        : mi_err_set(x->e, MI_EINVAL, "customer %s has no %s address any more",
-                                     inv->customer, inv->channel);
+                     .channel = inv->channel, .recipient = deliverable ? inv->address : recipient,
+                     .customer_id = inv->customer_id, .subject = subject, .payload_json = payload,
+                     .status = deliverable ? NULL : "skipped", .reason = deliverable ? NULL : reason};
+  int rc = payload ? mi_outbox_add(x->s, &m, x->now, x->e) : mi_err_set(x->e, MI_ENOMEM, "out of memory");
   free(payload);
   if (rc < 0) return rc;
+  if (!deliverable) { /* unsent; a reminder is not tried again */
+    x->skipped++;
+    return x->remind ? mi_invitation_mark(x->s, inv->id, "reminded", x->now, x->e) : 0;
+  }
   x->count++;
   return mi_invitation_mark(x->s, inv->id, x->remind ? "reminded" : "sent", x->now, x->e);
 }
 
 int mi_survey_dispatch(mi_store *s, const mi_config *cfg, const char *survey, const char *wave,
-                       int64_t remind_after, int64_t now, int64_t *count, mi_err *e) {
+                       int64_t remind_after, int64_t now, int64_t *count, int64_t *skipped,
+                       mi_err *e) {
   const mi_config_survey *sv = mi_config_find_survey(cfg, survey);
   if (!sv) return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", survey);
   send x = {.s = s, .survey = sv, .wave = wave, .remind = remind_after > 0, .now = now, .e = e};
@@ -56,5 +72,6 @@ int mi_survey_dispatch(mi_store *s, const mi_config *cfg, const char *survey, co
     return rc;
   }
   *count = x.count;
+  if (skipped) *skipped = x.skipped;
   return mi_store_commit(s, e);
 }

@@ -60,5 +60,5 @@ int mi_survey_wave_run(mi_store *s, const mi_config *cfg, const mi_config_schedu
     sum->frame = res.frame, sum->sample = res.sample, sum->existed = res.existed;
     free(res.strata), free(res.excluded);
   }
-  return mi_survey_dispatch(s, cfg, r.survey, r.wave, 0, now, &sum->sent, e);
+  return mi_survey_dispatch(s, cfg, r.survey, r.wave, 0, now, &sum->sent, &sum->skipped, e);
 }

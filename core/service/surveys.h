@@ -70,9 +70,12 @@ int mi_survey_eligibility_load(const mi_config *cfg, int64_t quiet_days, mi_poli
 
 /* Sends the wave's pending invitations (one outbox message each, marked
  * sent), or with remind_after > 0 reminds those sent at least remind_after
- * seconds before now that have no response (once). *count gets how many. */
+ * seconds before now that have no response (once). *count gets how many;
+ * *skipped (may be NULL) how many got a 'skipped' row instead: consent to
+ * the channel withdrawn or the address gone since the sample. */
 int mi_survey_dispatch(mi_store *s, const mi_config *cfg, const char *survey, const char *wave,
-                       int64_t remind_after, int64_t now, int64_t *count, mi_err *e);
+                       int64_t remind_after, int64_t now, int64_t *count, int64_t *skipped,
+                       mi_err *e);
 
 /* The survey-wave job (survey_wave.c). The wave code of an occurrence at
  * `at`: its period in the schedule's time zone, by sc->wave: "2026Q4",
@@ -84,6 +87,7 @@ typedef struct mi_survey_wave_summary {
   int64_t frame, sample; /* 0 when the wave was there already */
   int existed;
   int64_t sent;          /* invitations sent now */
+  int64_t skipped;       /* not sent: consent withdrawn or address gone since the sample */
 } mi_survey_wave_summary;
 
 /* Draws the wave of the occurrence at `at` for schedule sc (its survey and

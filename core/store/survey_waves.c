@@ -140,11 +140,15 @@ int mi_wave_invitations(mi_store *s, int64_t wave_id, const char *which, int64_t
   int rc = prepare(
       s,
       pending ? "SELECT i.id, i.customer_id, i.external_id, c.external_id, i.channel,"
-                " CASE i.channel WHEN 'email' THEN c.email ELSE c.phone END"
+                " CASE i.channel WHEN 'email' THEN c.email ELSE c.phone END,"
+                " CASE i.channel WHEN 'email' THEN c.consent_email WHEN 'sms' THEN c.consent_sms"
+                "  WHEN 'phone' THEN c.consent_phone ELSE 1 END"
                 " FROM invitations i JOIN customers c ON c.id = i.customer_id"
                 " WHERE i.wave_id = ?1 AND i.status = 'pending' ORDER BY i.id"
               : "SELECT i.id, i.customer_id, i.external_id, c.external_id, i.channel,"
-                " CASE i.channel WHEN 'email' THEN c.email ELSE c.phone END"
+                " CASE i.channel WHEN 'email' THEN c.email ELSE c.phone END,"
+                " CASE i.channel WHEN 'email' THEN c.consent_email WHEN 'sms' THEN c.consent_sms"
+                "  WHEN 'phone' THEN c.consent_phone ELSE 1 END"
                 " FROM invitations i JOIN customers c ON c.id = i.customer_id"
                 " WHERE i.wave_id = ?1 AND i.status = 'sent' AND i.sent_at <= ?2"
                 " AND i.reminded_at IS NULL"
@@ -172,6 +176,7 @@ int mi_wave_invitations(mi_store *s, int64_t wave_id, const char *which, int64_t
     }
     rows[n].id = sqlite3_column_int64(st, 0);
     rows[n].customer_id = sqlite3_column_int64(st, 1);
+    rows[n].consent = sqlite3_column_int(st, 6);
     for (int k = 0; k < 4; k++) {
       const unsigned char *v = sqlite3_column_text(st, 2 + k);
       texts[n * 4 + (size_t)k] = v ? strdup((const char *)v) : NULL;

@@ -85,10 +85,19 @@ expect 1 m survey sample nope --wave X --size 10;  contains "$tmp/err" "no surve
 expect 1 m survey sample csat --wave X --size 5000; contains "$tmp/err" "a sample of 5000 from 1398"
 
 # --- dispatch and reminders
-expect 0 m survey dispatch csat --wave Q4;         contains "$tmp/out" "200 invitations"
+# planted: since the sample, two invited customers of stratum A withdrew consent
+# to their invitation's channel and a third lost the address: 197 are sent
+read -r w1 ch1 w2 ch2 w3 ch3 <<<"$(sql "select group_concat(c.external_id || ' ' || i.channel, ' ') from (select * from invitations where stratum = 'A' order by id limit 3) i join customers c on c.id = i.customer_id")"
+expect 0 m customer edit "$w1" --consent-"$ch1" 0
+expect 0 m customer edit "$w2" --consent-"$ch2" 0
+if [ "$ch3" = email ]; then expect 0 m customer edit "$w3" --email ''; else expect 0 m customer edit "$w3" --phone ''; fi
+expect 0 m survey dispatch csat --wave Q4;         contains "$tmp/out" "197 invitations"
+contains "$tmp/out" "3 not sent: the customer withdrew consent"
 expect 0 m survey dispatch csat --wave Q4;         contains "$tmp/out" " 0 invitations"
-same "$(sql "select count(*) from outbox where kind = 'survey_invitation'")" 200 "one message per invitation"
-same "$(sql "select count(*) from outbox o join invitations i on 'survey:' || i.external_id = o.key where o.channel = i.channel")" 200 "on the invitation's channel"
+same "$(sql "select count(*) from outbox where kind = 'survey_invitation' and status = 'ready'")" 197 "one message per invitation"
+same "$(sql "select count(*) from outbox o join invitations i on 'survey:' || i.external_id = o.key where o.channel = i.channel and o.status = 'ready'")" 197 "on the invitation's channel"
+same "$(sql "select group_concat(c.external_id || ' ' || o.recipient || ' ' || o.reason || ' ' || i.status, '; ') from outbox o join invitations i on 'survey:' || i.external_id = o.key join customers c on c.id = i.customer_id where o.status = 'skipped' order by o.id")" \
+  "$w1 customer:$w1 the customer withdrew consent to $ch1 pending; $w2 customer:$w2 the customer withdrew consent to $ch2 pending; $w3 customer:$w3 the customer has no $ch3 address any more pending" "not sent, and why"
 expect 1 m survey dispatch csat --wave Q9;         contains "$tmp/err" "has no wave 'Q9'"
 
 # --- responses against invitations
@@ -108,13 +117,20 @@ printf '%s\n' 'external_id,survey,customer_id,submitted_at,duration_s,invitation
 expect 1 m import responses "$tmp/r2.csv"
 contains "$tmp/err" "r2.csv:2: field 'invitation': its invitation was answered already, by response 'X1'"
 expect 0 m --json survey status csat --wave Q4
-same "$(jx '$[2].stratum') $(jx '$[2].answered') $(jx '$[4].answered') $(jx '$[4].sent')" "C 1 1 200" "answered by stratum"
+same "$(jx '$[2].stratum') $(jx '$[2].answered') $(jx '$[4].answered') $(jx '$[4].sent')" "C 1 1 197" "answered by stratum"
 # 1 of 149 sent in stratum C
 same "$(jx '$[2].response_rate')" "$(sqlite3 :memory: 'select 1.0/149')" "response rate"
 export MANYI_NOW=2026-11-30T09:00:00+08:00   # 7 days later
 expect 0 m survey remind csat --wave Q4 --after 169h; contains "$tmp/out" " 0 reminders"
-expect 0 m survey remind csat --wave Q4 --after 168h; contains "$tmp/out" "199 reminders"
+# one more withdrew consent after the invitation: no reminder, a skipped row
+read -r w4 ch4 <<<"$(sql "select c.external_id || ' ' || i.channel from invitations i join customers c on c.id = i.customer_id where i.status = 'sent' and i.stratum = 'B' order by i.id limit 1")"
+expect 0 m customer edit "$w4" --consent-"$ch4" 0
+expect 0 m --json survey remind csat --wave Q4 --after 168h
+same "$(jx '$.reminded') $(jx '$.skipped')" "195 1" "195 reminders, 1 withdrawn"
 expect 0 m survey remind csat --wave Q4 --after 168h; contains "$tmp/out" " 0 reminders"
+lacks "$tmp/out" "not sent"
+same "$(sql "select o.reason from outbox o join invitations i on 'survey-reminder:' || i.external_id = o.key join customers c on c.id = i.customer_id where o.status = 'skipped' and c.external_id = '$w4'")" \
+  "the customer withdrew consent to $ch4" "reminder not sent, and why"
 expect 2 m survey remind csat --wave Q4;              contains "$tmp/err" "needs --after"
 
 # --- cleaning: five customers' responses made to show one of each reason
