@@ -13,8 +13,10 @@
 --   holiday        date is one of params.holidays ("MM-DD" every year, or
 --                  "YYYY-MM-DD" for moving holidays); a greeting likewise
 --   special_needs  customer.special_needs is set and date.day is
---                  params.special_needs.day: a call (consent not needed:
---                  this is service, not marketing)
+--                  params.special_needs.day: a call marked service = true
+--                  (consent not needed: this is service, not marketing; the
+--                  engine sends nothing else by email, SMS or phone to a
+--                  customer who did not consent to that channel)
 --   visit          customer.tier is in params.visit.tiers and
 --                  date.day_of_quarter is params.visit.day_of_quarter
 --
@@ -70,7 +72,7 @@ local function care(c, date, p)
 
   if c.special_needs and date.day == p.special_needs.day then
     out[#out + 1] = { kind = "special_needs", channel = p.special_needs.channel,
-                      template = p.special_needs.template }
+                      template = p.special_needs.template, service = true }
   end
 
   if c.tier and contains(p.visit.tiers, c.tier) and date.day_of_quarter == p.visit.day_of_quarter then

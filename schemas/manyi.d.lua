@@ -225,6 +225,7 @@
 ---@field kind string 1..32 bytes, e.g. "birthday"
 ---@field channel manyi.Channel
 ---@field template string 1..128 bytes, the message or visit template
+---@field service? boolean true: a service contact, sent without consent to the channel (else the customer's consent is needed)
 
 -- ---------------------------------------------------------------------------
 -- Params of the default policies (policies.<name>.params in manyi.yaml)

@@ -19,6 +19,9 @@ static const char usage_all[] =
     "the outbox once per customer, day and kind: running it twice adds nothing. At\n"
     "most care.max_per_customer messages per customer per care.per (month, quarter\n"
     "or year). Schedule it daily with `- {name: care, cron: \"0 8 * * *\", job: care}`.\n"
+    "A message by email, SMS or phone goes only to a customer who consented to that\n"
+    "channel, unless the policy marks it service = true (a service call, not\n"
+    "marketing); the others are counted as without consent.\n"
     "\n"
     "Customers go in chunks, each committed with its checkpoint (the job\n"
     "care:DATE): a run that was killed or stopped resumes after its last chunk.\n"
@@ -36,12 +39,12 @@ static const char usage_all[] =
 
 static void print_summary(const mi_cli *cli, mi_cli_batch *b, const mi_care_summary *sum) {
   if (cli->json) {
-    json_t *j = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "date", sum->date,
+    json_t *j = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "date", sum->date,
                           "dry_run", b->opt.dry_run, "customers", (json_int_t)sum->customers,
                           "messages", (json_int_t)sum->messages, "repeated",
                           (json_int_t)sum->repeated, "capped", (json_int_t)sum->capped,
-                          "no_address", (json_int_t)sum->no_address, "failed",
-                          (json_int_t)sum->failed);
+                          "no_address", (json_int_t)sum->no_address, "no_consent",
+                          (json_int_t)sum->no_consent, "failed", (json_int_t)sum->failed);
     mi_cli_batch_json(b, j, &sum->stop);
     mi_cli_print_json(j);
     return;
@@ -50,10 +53,11 @@ static void print_summary(const mi_cli *cli, mi_cli_batch *b, const mi_care_summ
   char what[64], ran[128];
   snprintf(what, sizeof what, _("care %s"), sum->date);
   printf(_("%s: %lld customers, %lld new messages, %lld already sent, %lld over the cap, "
-           "%lld without an address, %lld failed%s\n"),
+           "%lld without an address, %lld without consent, %lld failed%s\n"),
          mi_cli_ran(b->opt.dry_run, what, ran, sizeof ran), (long long)sum->customers,
          (long long)sum->messages, (long long)sum->repeated, (long long)sum->capped,
-         (long long)sum->no_address, (long long)sum->failed, mi_cli_breaker_note(sum->stop.tripped));
+         (long long)sum->no_address, (long long)sum->no_consent, (long long)sum->failed,
+         mi_cli_breaker_note(sum->stop.tripped));
 }
 
 static int cmd_run(mi_cli *cli, int argc, char **argv) {

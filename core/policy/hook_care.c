@@ -1,6 +1,9 @@
 /* The care hook: care(customer, date, params) -> list of {kind, channel,
- * template}: the care events due for one customer on one day. At most 20;
- * the channel must be one the engine can schedule. */
+ * template, service?}: the care events due for one customer on one day. At
+ * most 20; the channel must be one the engine can schedule. service = true
+ * marks a service contact (a call about special needs), which the engine
+ * sends without the customer's consent to the channel; anything else needs
+ * it (care.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +15,7 @@
 static const char *const channels[] = {"email", "sms", "phone", "visit", NULL};
 
 static void check(lua_State *L, mi_pol_hook *h) {
-  static const char *const fields[] = {"kind", "channel", "template", NULL};
+  static const char *const fields[] = {"kind", "channel", "template", "service", NULL};
   mi_care_decision *out = h->ctx;
   int t = lua_gettop(L);
   size_t n = 0;
@@ -47,6 +50,13 @@ static void check(lua_State *L, mi_pol_hook *h) {
     snprintf(what, sizeof what, "the template of care event %zu", i + 1);
     lua_getfield(L, item, "template");
     if (mi_pol_want_text(L, h, -1, what, sizeof it->template_ - 1, 0, it->template_)) return;
+    int service = lua_getfield(L, item, "service");
+    if (service != LUA_TNIL && service != LUA_TBOOLEAN) {
+      mi_pol_bad(h, "care() returned service = %s for care event %zu; use true, false or leave it "
+                    "out", luaL_typename(L, -1), i + 1);
+      return;
+    }
+    it->service = lua_toboolean(L, -1);
     lua_settop(L, t);
   }
   out->nitems = n;

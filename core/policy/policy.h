@@ -159,6 +159,7 @@ typedef struct mi_care_item {
   char kind[33];
   char channel[8];
   char template_[129];
+  int service; /* service = true: a service contact, sent without the customer's consent */
 } mi_care_item;
 typedef struct mi_care_decision {
   size_t nitems;

@@ -18,6 +18,7 @@ typedef struct mi_care_summary {
   int64_t repeated;     /* already there from an earlier run of the same day */
   int64_t capped;       /* left out: the customer reached the cap */
   int64_t no_address;   /* left out: no email or phone for the channel */
+  int64_t no_consent;   /* left out: no consent to the channel (and not service = true) */
   int64_t failed;       /* customers the policy failed for (opt->on_failure) */
   mi_batch_stop stop;   /* why the breaker stopped the run (stop.tripped) */
 } mi_care_summary;

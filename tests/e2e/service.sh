@@ -255,6 +255,33 @@ at 2027-02-15T09:00:00+08:00; expect 0 m care run
 same "$(care_keys)" "2027-01-01:birthday 2027-01-01:holiday 2027-02-15:special_needs" "February's call"
 same "$(sql "select channel || ' ' || recipient from outbox where key = 'care:CARE1:2027-02-15:special_needs'")" \
   "phone +86 139 0000 0001" "the call goes to the customer's phone"
+# the call is service = true: CARE1 never consented to phone calls. A policy that
+# greets our planted customers by SMS on their birthday, consent or not: the engine sends nothing
+# to CARE2, who did not consent to SMS, and counts it
+printf '%s\n' 'external_id,name,kind,phone,birthday,consent_sms,created_at' \
+  'CARE2,No SMS,person,+86 139 0000 0002,1990-03-01,0,2025-01-01' \
+  'CARE3,Yes SMS,person,+86 139 0000 0003,1990-03-01,1,2025-01-01' >"$tmp/care2.csv"
+expect 0 m import customers "$tmp/care2.csv"
+cat >"$tmp/greet_all.lua" <<'LUA'
+return { care = function(c, date, params)
+  if c.external_id:sub(1, 4) == "CARE" and c.birthday and c.birthday:sub(6) == date.date:sub(6) then
+    return { { kind = "birthday", channel = "sms", template = "birthday_greeting" } }
+  end
+  return {}
+end }
+LUA
+sed -e "s#file: ../../policies/care.lua#file: $tmp/greet_all.lua#" -e "s#\.\./\.\./policies/#$src/policies/#" \
+  "$example/manyi.yaml" >"$tmp/greet.yaml"
+g() { "$manyi" --config "$tmp/greet.yaml" --db "$tmp/ex.db" "$@"; }
+at 2027-03-01T09:00:00+08:00; expect 0 g --json care run
+same "$(jx '$.messages') $(jx '$.no_consent')" "1 1" "one greeting, one without consent"
+same "$(sql "select group_concat(key, ' ') from outbox where key like 'care:CARE_:2027-03-01:%'")" \
+  "care:CARE3:2027-03-01:birthday" "only the customer who consented"
+expect 0 g care run; contains "$tmp/out" "0 new messages, 1 already sent, 0 over the cap, 0 without an address, 1 without consent"
+# service must be a boolean
+sed -i 's/template = "birthday_greeting" }/template = "birthday_greeting", service = "yes" }/' "$tmp/greet_all.lua"
+at 2028-03-01T09:00:00+08:00; expect 1 g care run
+contains "$tmp/err" "care() returned service = string for care event 1; use true, false or leave it out"
 
 # --- department evaluation, 2026Q4 (clocks as of now, February 2027).
 # quality: T0000001 (first response late) and P1 (in time), both complaints,
