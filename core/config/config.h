@@ -220,7 +220,7 @@ typedef struct mi_config_followup {
 
 /* What the customer is told (notify:, service/ticket_notify.c): one
  * template per event; a template's {placeholders} are checked at load
- * (mi_config_notify_placeholders). */
+ * (load_notify.c: a ticket's blanks, or a survey message's). */
 typedef enum mi_config_notice {
   MI_NOTICE_RECEIVED, /* the ticket was opened */
   MI_NOTICE_STAGE,    /* it reached a stage marked notify: true */
@@ -228,8 +228,10 @@ typedef enum mi_config_notice {
   MI_NOTICE_RESOLVED, /* it was resolved (the action, or a stage with status resolved) */
   MI_NOTICE_VISIT_BOOKED,    /* a technician's visit was booked (manyi appoint) */
   MI_NOTICE_VISIT_CANCELLED, /* ... and cancelled */
+  MI_NOTICE_SURVEY_INVITATION, /* a survey invitation (a wave's, or after a resolution) */
+  MI_NOTICE_SURVEY_REMINDER,   /* a wave's reminder */
 } mi_config_notice;
-#define MI_NOTICE_COUNT 6
+#define MI_NOTICE_COUNT 8
 typedef struct mi_config_notify {
   bool enabled;                      /* the section is present */
   char *channels[3];                 /* tried in order: the first the customer consented to */
@@ -238,10 +240,9 @@ typedef struct mi_config_notify {
   size_t nkinds;
   char *templates[MI_NOTICE_COUNT];  /* NULL: nothing for that event */
 } mi_config_notify;
-/* "received", "stage", "reply", "resolved", "visit_booked", "visit_cancelled". */
+/* "received", "stage", "reply", "resolved", "visit_booked", "visit_cancelled",
+ * "survey_invitation", "survey_reminder". */
 const char *mi_config_notice_name(mi_config_notice n);
-/* The placeholders a template may use, NULL-terminated: ticket, kind, ... */
-extern const char *const mi_config_notify_placeholders[];
 
 typedef enum mi_config_period {
   MI_CONFIG_PERIOD_NONE, /* no evaluation section */

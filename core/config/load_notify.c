@@ -5,6 +5,7 @@
  *     templates:
  *       received: "您的{kind}已受理，工单号 {ticket}，我们将在 {respond_by} 前答复。"
  *       stage: ...   reply: ...   resolved: ...   visit_booked: ...   visit_cancelled: ...
+ *       survey_invitation: ...   survey_reminder: ...
  * A template names its blanks in braces; one the engine does not fill is
  * refused here, with the list of those it does. Stages that tell the
  * customer carry `notify: true` in their workflow (load_workflows.c). */
@@ -14,27 +15,31 @@
 
 #include "config/config_internal.h"
 
-const char *const mi_config_notify_placeholders[] = {
+/* The blanks of a ticket's notices, and of a survey invitation's or reminder's. */
+static const char *const ticket_blanks[] = {
     "ticket", "kind", "category", "customer", "department", "stage",
     "respond_by", "resolve_by", "text", "visit_from", "visit_to", NULL};
+static const char *const survey_blanks[] = {"survey", "customer", "ticket", NULL};
 
 /* The events' names, in mi_config_notice's order: the keys of templates. */
 static const char *const notice_names[MI_NOTICE_COUNT + 1] = {
-    "received", "stage", "reply", "resolved", "visit_booked", "visit_cancelled", NULL};
+    "received",     "stage",           "reply",             "resolved",
+    "visit_booked", "visit_cancelled", "survey_invitation", "survey_reminder", NULL};
 
 const char *mi_config_notice_name(mi_config_notice n) {
   return (unsigned)n < MI_NOTICE_COUNT ? notice_names[n] : "?";
 }
 
-static void known_list(char *buf, size_t size) {
+static void known_list(const char *const *blanks, char *buf, size_t size) {
   size_t used = 0;
   buf[0] = '\0';
-  for (const char *const *p = mi_config_notify_placeholders; *p && used < size; p++)
+  for (const char *const *p = blanks; *p && used < size; p++)
     used += (size_t)snprintf(buf + used, size - used, "%s{%s}", used ? ", " : "", *p);
 }
 
-/* Every {name} of text is a placeholder the engine fills; braces come in pairs. */
-static int check_template(const mi_cfg_ctx *c, const mi_ynode *n, const char *text) {
+/* Every {name} of text is one of blanks, which the engine fills; braces come in pairs. */
+static int check_template(const mi_cfg_ctx *c, const mi_ynode *n, const char *text,
+                          const char *const *blanks) {
   char known[256];
   for (const char *p = text; (p = strpbrk(p, "{}")); ) {
     if (*p == '}')
@@ -42,10 +47,10 @@ static int check_template(const mi_cfg_ctx *c, const mi_ynode *n, const char *te
     const char *end = strchr(p, '}');
     size_t len = end ? (size_t)(end - p - 1) : 0;
     int ok = 0;
-    for (const char *const *k = mi_config_notify_placeholders; end && *k && !ok; k++)
+    for (const char *const *k = blanks; end && *k && !ok; k++)
       ok = strlen(*k) == len && !strncmp(*k, p + 1, len);
     if (!ok) {
-      known_list(known, sizeof known);
+      known_list(blanks, known, sizeof known);
       return mi_cfg_fail(c, n, "template: unknown placeholder '%.*s': use %s",
                          end ? (int)(end - p + 1) : (int)strcspn(p, " "), p, known);
     }
@@ -81,7 +86,9 @@ int mi_cfg_load_notify(const mi_cfg_ctx *c, const mi_ynode *n) {
     if ((rc = mi_cfg_text(c, t, &f->templates[i]))) return rc;
     if (strlen(f->templates[i]) > 900)
       return mi_cfg_fail(c, t, "template: at most 900 bytes (a message's subject holds 1000)");
-    if ((rc = check_template(c, t, f->templates[i]))) return rc;
+    int survey = i == MI_NOTICE_SURVEY_INVITATION || i == MI_NOTICE_SURVEY_REMINDER;
+    if ((rc = check_template(c, t, f->templates[i], survey ? survey_blanks : ticket_blanks)))
+      return rc;
   }
   return 0;
 }

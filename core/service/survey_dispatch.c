@@ -11,11 +11,13 @@
 #include <string.h>
 
 #include "service/surveys.h"
+#include "service/tickets.h"
 #include "store/outbox.h"
 #include "store/survey_waves.h"
 
 typedef struct send {
   mi_store *s;
+  const mi_config *cfg;
   const mi_config_survey *survey;
   const char *wave;
   int remind;
@@ -25,9 +27,11 @@ typedef struct send {
 
 static int one(void *ud, const mi_wave_invitation *inv) {
   send *x = ud;
-  char key[120], subject[400];
+  char key[120];
   snprintf(key, sizeof key, "%s:%s", x->remind ? "survey-reminder" : "survey", inv->external_id);
-  snprintf(subject, sizeof subject, "%s%s", x->remind ? "Reminder: " : "", x->survey->name);
+  char *subject = mi_survey_notice_text(
+      x->cfg, x->remind ? MI_NOTICE_SURVEY_REMINDER : MI_NOTICE_SURVEY_INVITATION, x->survey,
+      inv->customer_name, NULL);
   json_t *pj = json_pack("{s:s, s:s, s:s}", "survey", x->survey->code, "wave", x->wave,
                          "invitation", inv->external_id);
   char *payload = json_dumps(pj, JSON_COMPACT);
@@ -44,7 +48,9 @@ static int one(void *ud, const mi_wave_invitation *inv) {
                      .channel = inv->channel, .recipient = deliverable ? inv->address : recipient,
                      .customer_id = inv->customer_id, .subject = subject, .payload_json = payload,
                      .status = deliverable ? NULL : "skipped", .reason = deliverable ? NULL : reason};
-  int rc = payload ? mi_outbox_add(x->s, &m, x->now, x->e) : mi_err_set(x->e, MI_ENOMEM, "out of memory");
+  int rc = subject && payload ? mi_outbox_add(x->s, &m, x->now, x->e)
+                              : mi_err_set(x->e, MI_ENOMEM, "out of memory");
+  free(subject);
   free(payload);
   if (rc < 0) return rc;
   if (!deliverable) { /* unsent; a reminder is not tried again */
@@ -60,7 +66,7 @@ int mi_survey_dispatch(mi_store *s, const mi_config *cfg, const char *survey, co
                        mi_err *e) {
   const mi_config_survey *sv = mi_config_find_survey(cfg, survey);
   if (!sv) return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", survey);
-  send x = {.s = s, .survey = sv, .wave = wave, .remind = remind_after > 0, .now = now, .e = e};
+  send x = {.s = s, .cfg = cfg, .survey = sv, .wave = wave, .remind = remind_after > 0, .now = now, .e = e};
   int64_t wave_id;
   int rc = mi_store_begin(s, e);
   if (rc) return rc;

@@ -45,7 +45,7 @@ static int invite(mi_store *s, const mi_config *cfg, const mi_ticket_row *t, int
     goto done;
   }
   if ((rc = mi_survey_latest(s, f->survey->code, &survey_id, e))) goto done;
-  char inv_id[65], key[200], subject[300];
+  char inv_id[65], key[200];
   /* Row id, not the external id: that may use all 64 bytes on its own. */
   snprintf(inv_id, sizeof inv_id, "followup-%lld-%lld", (long long)t->id, (long long)t->resolved_at);
   mi_invitation inv = {.external_id = inv_id, .survey_id = survey_id, .customer_id = c.id,
@@ -53,8 +53,8 @@ static int invite(mi_store *s, const mi_config *cfg, const mi_ticket_row *t, int
   int64_t id;
   if ((rc = mi_invitation_put(s, &inv, &id, e)) < 0) goto done;
   snprintf(key, sizeof key, "survey:%s", inv_id);
-  snprintf(subject, sizeof subject, "%s: how did we do with your request %s?", f->survey->name,
-           t->external_id);
+  char *subject = mi_survey_notice_text(cfg, MI_NOTICE_SURVEY_INVITATION, f->survey,
+                                        c.name, t->external_id);
   json_t *pj = json_pack("{s:s, s:s, s:s}", "survey", f->survey->code, "invitation", inv_id,
                          "ticket", t->external_id);
   char *payload = json_dumps(pj, JSON_COMPACT);
@@ -62,10 +62,11 @@ static int invite(mi_store *s, const mi_config *cfg, const mi_ticket_row *t, int
   mi_outbox_msg m = {.key = key, .kind = "survey_invitation", .channel = ch,
                      .recipient = address, .customer_id = c.id, .ticket_id = t->id,
                      .subject = subject, .payload_json = payload, .job_id = job_id};
-  rc = mi_outbox_add(s, &m, now, e);
+  rc = subject && payload ? mi_outbox_add(s, &m, now, e) : mi_err_set(e, MI_ENOMEM, "out of memory");
   if (rc >= 0)
     rc = mi_ticket_event_add(s, t->id, now, "survey_invited", "job:followups", t->status,
                              t->status, payload, e);
+  free(subject);
   free(payload);
   json_object_set_new(detail, "survey", json_string(inv_id));
 done:

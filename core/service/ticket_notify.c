@@ -97,6 +97,15 @@ static void visit_time(const char *iso, char *buf, size_t size) {
   else snprintf(buf, size, "-");
 }
 
+char *mi_survey_notice_text(const mi_config *cfg, mi_config_notice ev,
+                            const mi_config_survey *sv, const char *customer, const char *ticket) {
+  const char *tpl = cfg->notify.templates[ev];
+  const char *survey = display(cfg, "surveys", sv->code, sv->name);
+  if (!tpl) return strdup(survey);
+  fill f[] = {{"survey", survey}, {"customer", customer}, {"ticket", ticket}};
+  return render(tpl, f, sizeof f / sizeof *f);
+}
+
 int mi_ticket_notify(mi_store *s, const mi_config *cfg, const char *ticket, mi_config_notice ev,
                      const mi_notice_detail *d, int64_t now, mi_err *e) {
   if (!s || !cfg || !ticket) return mi_err_set(e, MI_EINVAL, "telling the customer needs a ticket");

@@ -142,13 +142,13 @@ int mi_wave_invitations(mi_store *s, int64_t wave_id, const char *which, int64_t
       pending ? "SELECT i.id, i.customer_id, i.external_id, c.external_id, i.channel,"
                 " CASE i.channel WHEN 'email' THEN c.email ELSE c.phone END,"
                 " CASE i.channel WHEN 'email' THEN c.consent_email WHEN 'sms' THEN c.consent_sms"
-                "  WHEN 'phone' THEN c.consent_phone ELSE 1 END"
+                "  WHEN 'phone' THEN c.consent_phone ELSE 1 END, c.name"
                 " FROM invitations i JOIN customers c ON c.id = i.customer_id"
                 " WHERE i.wave_id = ?1 AND i.status = 'pending' ORDER BY i.id"
               : "SELECT i.id, i.customer_id, i.external_id, c.external_id, i.channel,"
                 " CASE i.channel WHEN 'email' THEN c.email ELSE c.phone END,"
                 " CASE i.channel WHEN 'email' THEN c.consent_email WHEN 'sms' THEN c.consent_sms"
-                "  WHEN 'phone' THEN c.consent_phone ELSE 1 END"
+                "  WHEN 'phone' THEN c.consent_phone ELSE 1 END, c.name"
                 " FROM invitations i JOIN customers c ON c.id = i.customer_id"
                 " WHERE i.wave_id = ?1 AND i.status = 'sent' AND i.sent_at <= ?2"
                 " AND i.reminded_at IS NULL"
@@ -166,7 +166,7 @@ int mi_wave_invitations(mi_store *s, int64_t wave_id, const char *which, int64_t
     if (n == cap) {
       cap = cap ? cap * 2 : 256;
       mi_wave_invitation *r = realloc(rows, cap * sizeof *r);
-      char **t = r ? realloc(texts, cap * 4 * sizeof *t) : NULL;
+      char **t = r ? realloc(texts, cap * 5 * sizeof *t) : NULL;
       if (r) rows = r;
       if (t) texts = t;
       if (!r || !t) {
@@ -177,17 +177,18 @@ int mi_wave_invitations(mi_store *s, int64_t wave_id, const char *which, int64_t
     rows[n].id = sqlite3_column_int64(st, 0);
     rows[n].customer_id = sqlite3_column_int64(st, 1);
     rows[n].consent = sqlite3_column_int(st, 6);
-    for (int k = 0; k < 4; k++) {
-      const unsigned char *v = sqlite3_column_text(st, 2 + k);
-      texts[n * 4 + (size_t)k] = v ? strdup((const char *)v) : NULL;
+    for (int k = 0; k < 5; k++) { /* columns 2-5 and the name, 7 */
+      const unsigned char *v = sqlite3_column_text(st, k < 4 ? 2 + k : 7);
+      texts[n * 5 + (size_t)k] = v ? strdup((const char *)v) : NULL;
     }
-    rows[n].external_id = texts[n * 4], rows[n].customer = texts[n * 4 + 1];
-    rows[n].channel = texts[n * 4 + 2], rows[n].address = texts[n * 4 + 3];
+    rows[n].external_id = texts[n * 5], rows[n].customer = texts[n * 5 + 1];
+    rows[n].channel = texts[n * 5 + 2], rows[n].address = texts[n * 5 + 3];
+    rows[n].customer_name = texts[n * 5 + 4] ? texts[n * 5 + 4] : "";
     n++;
   }
   rc = finish(s, st, rc, e);
   for (size_t i = 0; i < n && !rc; i++) rc = fn(ud, &rows[i]);
-  for (size_t i = 0; i < n * 4; i++) free(texts[i]);
+  for (size_t i = 0; i < n * 5; i++) free(texts[i]);
   free(texts), free(rows);
   return rc;
 }

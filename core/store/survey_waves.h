@@ -52,6 +52,7 @@ int mi_wave_add(mi_store *s, const char *survey, const char *code, int64_t surve
 typedef struct mi_wave_invitation {
   int64_t id, customer_id;
   const char *external_id, *customer, *channel, *address; /* valid in the callback */
+  const char *customer_name;
   int consent; /* the customer's consent to channel now (it may be withdrawn since the sample) */
 } mi_wave_invitation;
 

@@ -48,6 +48,11 @@ contains "$tmp/err" "unknown placeholder '{client}': use {ticket}, {kind}, {cate
 contains "$tmp/err" "bad.yaml:"
 sed 's/    reply: "【售后服务】工单 {ticket}/    reply: "【售后服务】工单 {ticket/' "$cfg" >"$tmp/bad.yaml"
 expect 1 "$manyi" --config "$tmp/bad.yaml" check;  contains "$tmp/err" "unknown placeholder"
+# a survey message has its own blanks: a ticket's promised time is not one of them
+sed 's#^    survey_reminder: .*#    survey_reminder: "{survey}: answer by {respond_by}"#' "$cfg" >"$tmp/bad.yaml"
+[ "$(grep -c 'answer by {respond_by}' "$tmp/bad.yaml")" = 1 ] && ok || bad "survey_reminder not replaced"
+expect 1 "$manyi" --config "$tmp/bad.yaml" check
+contains "$tmp/err" "unknown placeholder '{respond_by}': use {survey}, {customer}, {ticket}"
 sed 's/    - {stage: solution, notify: true}/    - {stage: solution, notify: yes}/' "$cfg" >"$tmp/bad.yaml"
 expect 1 "$manyi" --config "$tmp/bad.yaml" check;  contains "$tmp/err" "yes"
 expect 0 m check

@@ -157,6 +157,11 @@ same "$(sql "select d.code from staff s join departments d on d.id = s.departmen
 consented=$(sql "select count(*) from customers where external_id = '$cust' and ((consent_email and email is not null) or (consent_sms and phone is not null))")
 same "$(sql "select count(*) from invitations i join tickets t on t.id = i.ticket_id where t.external_id = 'P1'")" "$consented" "survey invitation when the customer consented"
 same "$(sql "select count(*) from ticket_events e join tickets t on t.id = e.ticket_id where t.external_id = 'P1' and e.kind = 'survey_invited'")" "$consented" "invitation logged"
+# in the words of notify.templates.survey_invitation, the survey by its Chinese name
+if [ "$consented" = 1 ]; then
+  same "$(sql "select subject from outbox where key like 'survey:followup-%'")" \
+    "【售后服务】$(sql "select name from customers where external_id = '$cust'")您好，邀请您参加「售后服务满意度调查」，告诉我们这次服务做得怎么样。" "invitation text"
+fi
 at 2026-12-01T17:00:00+08:00; expect 0 m tick
 same "$(sql "select count(*) from outbox where key like 'followup:P1:%' or key like 'survey:followup-%'")" $((1 + consented)) "a rerun adds nothing"
 expect 1 m ticket followup P1;           contains "$tmp/err" "followup needs the outcome"

@@ -96,6 +96,8 @@ contains "$tmp/out" "3 not sent: the customer withdrew consent"
 expect 0 m survey dispatch csat --wave Q4;         contains "$tmp/out" " 0 invitations"
 same "$(sql "select count(*) from outbox where kind = 'survey_invitation' and status = 'ready'")" 197 "one message per invitation"
 same "$(sql "select count(*) from outbox o join invitations i on 'survey:' || i.external_id = o.key where o.channel = i.channel and o.status = 'ready'")" 197 "on the invitation's channel"
+# in the words of notify.templates.survey_invitation (the customer's name, the survey's Chinese one)
+same "$(sql "select count(*) from outbox o join invitations i on 'survey:' || i.external_id = o.key join customers c on c.id = i.customer_id where o.subject = '【售后服务】' || c.name || '您好，邀请您参加「售后服务满意度调查」，告诉我们这次服务做得怎么样。'")" 200 "invitation text"
 same "$(sql "select group_concat(c.external_id || ' ' || o.recipient || ' ' || o.reason || ' ' || i.status, '; ') from outbox o join invitations i on 'survey:' || i.external_id = o.key join customers c on c.id = i.customer_id where o.status = 'skipped' order by o.id")" \
   "$w1 customer:$w1 the customer withdrew consent to $ch1 pending; $w2 customer:$w2 the customer withdrew consent to $ch2 pending; $w3 customer:$w3 the customer has no $ch3 address any more pending" "not sent, and why"
 expect 1 m survey dispatch csat --wave Q9;         contains "$tmp/err" "has no wave 'Q9'"
@@ -127,6 +129,8 @@ read -r w4 ch4 <<<"$(sql "select c.external_id || ' ' || i.channel from invitati
 expect 0 m customer edit "$w4" --consent-"$ch4" 0
 expect 0 m --json survey remind csat --wave Q4 --after 168h
 same "$(jx '$.reminded') $(jx '$.skipped')" "195 1" "195 reminders, 1 withdrawn"
+same "$(sql "select subject from outbox where kind = 'survey_reminder' and status = 'ready' order by id limit 1")" \
+  "【售后服务】$(sql "select c.name from outbox o join customers c on c.id = o.customer_id where o.kind = 'survey_reminder' and o.status = 'ready' order by o.id limit 1")您好，「售后服务满意度调查」还在等您的意见，几分钟即可完成。" "reminder text"
 expect 0 m survey remind csat --wave Q4 --after 168h; contains "$tmp/out" " 0 reminders"
 lacks "$tmp/out" "not sent"
 same "$(sql "select o.reason from outbox o join invitations i on 'survey-reminder:' || i.external_id = o.key join customers c on c.id = i.customer_id where o.status = 'skipped' and c.external_id = '$w4'")" \
