@@ -66,7 +66,8 @@ int mi_survey_dispatch(mi_store *s, const mi_config *cfg, const char *survey, co
                        mi_err *e) {
   const mi_config_survey *sv = mi_config_find_survey(cfg, survey);
   if (!sv) return mi_err_set(e, MI_EINVAL, "no survey '%s' in the configuration", survey);
-  send x = {.s = s, .cfg = cfg, .survey = sv, .wave = wave, .remind = remind_after > 0, .now = now, .e = e};
+  send x = {.s = s, .cfg = cfg, .survey = sv, .wave = wave, .remind = remind_after > 0,
+            .now = now, .e = e};
   int64_t wave_id;
   int rc = mi_store_begin(s, e);
   if (rc) return rc;

@@ -1,13 +1,15 @@
 /* The customer is told (notify: in the configuration): a ticket received,
  * a stage marked `notify: true`, an agent's reply, the resolution and a
- * technician's visit booked or cancelled each become one outbox message, from the event's template, on the first of
- * notify.channels the customer consented to (and has an address for), with
+ * technician's visit booked or cancelled each become one outbox message,
+ * from the event's template, on the first of notify.channels the customer
+ * consented to (and has an address for), with
  * the ticket number and the promised times of the SLA clocks in the
  * configuration's time zone. A customer with no such channel gets a row all
  * the same, status 'skipped' with the reason, so the record shows why they
  * heard nothing. Written in the transaction of the ticket's move, keyed by
  * ticket, event and time (a visit: by its appointment): a move stored once
- * tells once. */
+ * tells once. The texts of survey invitations and reminders come from the
+ * same templates (mi_survey_notice_text). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

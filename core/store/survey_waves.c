@@ -133,23 +133,22 @@ int mi_wave_add(mi_store *s, const char *survey, const char *code, int64_t surve
   return finish(s, st, rc, e);
 }
 
+/* An invitation with its customer's address and consent for its channel, as they are now. */
+#define INVITATION_COLUMNS                                                                  \
+  "SELECT i.id, i.customer_id, i.external_id, c.external_id, i.channel,"                   \
+  " CASE i.channel WHEN 'email' THEN c.email ELSE c.phone END,"                             \
+  " CASE i.channel WHEN 'email' THEN c.consent_email WHEN 'sms' THEN c.consent_sms"         \
+  "  WHEN 'phone' THEN c.consent_phone ELSE 1 END, c.name"                                  \
+  " FROM invitations i JOIN customers c ON c.id = i.customer_id"
+
 int mi_wave_invitations(mi_store *s, int64_t wave_id, const char *which, int64_t sent_before,
                         int (*fn)(void *ud, const mi_wave_invitation *inv), void *ud, mi_err *e) {
   int pending = !strcmp(which, "pending");
   sqlite3_stmt *st;
   int rc = prepare(
       s,
-      pending ? "SELECT i.id, i.customer_id, i.external_id, c.external_id, i.channel,"
-                " CASE i.channel WHEN 'email' THEN c.email ELSE c.phone END,"
-                " CASE i.channel WHEN 'email' THEN c.consent_email WHEN 'sms' THEN c.consent_sms"
-                "  WHEN 'phone' THEN c.consent_phone ELSE 1 END, c.name"
-                " FROM invitations i JOIN customers c ON c.id = i.customer_id"
-                " WHERE i.wave_id = ?1 AND i.status = 'pending' ORDER BY i.id"
-              : "SELECT i.id, i.customer_id, i.external_id, c.external_id, i.channel,"
-                " CASE i.channel WHEN 'email' THEN c.email ELSE c.phone END,"
-                " CASE i.channel WHEN 'email' THEN c.consent_email WHEN 'sms' THEN c.consent_sms"
-                "  WHEN 'phone' THEN c.consent_phone ELSE 1 END, c.name"
-                " FROM invitations i JOIN customers c ON c.id = i.customer_id"
+      pending ? INVITATION_COLUMNS " WHERE i.wave_id = ?1 AND i.status = 'pending' ORDER BY i.id"
+              : INVITATION_COLUMNS
                 " WHERE i.wave_id = ?1 AND i.status = 'sent' AND i.sent_at <= ?2"
                 " AND i.reminded_at IS NULL"
                 " AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.invitation_id = i.id)"
