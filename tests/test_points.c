@@ -83,6 +83,7 @@ static const char hook_lua[] =
     "local r = {\n"
     "  float = {points = 1.5, reason = 'r'},\n"
     "  huge = {points = 1e18, reason = 'r'},\n"
+    "  vast = {points = 1e300, reason = 'r'},\n"
     "  over = {points = 1001, reason = 'r'},\n"
     "  under = {points = -1001, reason = 'r'},\n"
     "  nan = {points = 0/0, reason = 'r'},\n"
@@ -227,6 +228,7 @@ static void test_hook_rejects_nonsense(void **state) {
   } bad[] = {
       {"float", "1.5 points; points are whole numbers"},
       {"huge", "1000000000000000000 points; a decision gives at most 1000 either way"},
+      {"vast", "returned 1e+300 points; a decision gives at most 1000"},
       {"over", "1001 points; a decision gives at most 1000"},
       {"under", "-1001 points"},
       {"nan", "not a finite number"},

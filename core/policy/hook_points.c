@@ -60,10 +60,13 @@ static void check_points(lua_State *L, int t, points_ctx *c) {
   if (!isfinite(d)) return BAD("points() returned points %g, which is not a finite number", d);
   if (d != floor(d))
     return BAD("points() returned %g points; points are whole numbers: round with math.floor", d);
-  if (d < (double)-max || d > (double)max)
-    return BAD("points() returned %.0f points; a decision gives at most %lld either way "
+  if (d < (double)-max || d > (double)max) {
+    char num[32]; /* whole digits up to 19 of them, else 1e+300 */
+    snprintf(num, sizeof num, fabs(d) < 1e19 ? "%.0f" : "%g", d);
+    return BAD("points() returned %s points; a decision gives at most %lld either way "
                "(limits: points_max)",
-               d, (long long)max);
+               num, (long long)max);
+  }
   c->out->points = (int64_t)d;
 }
 
