@@ -30,16 +30,23 @@ end
 
 local function alert(response, customer, ticket, params)
   local why, priority
-  for _, c in ipairs(params.complaint_categories) do
-    if has_category(response.categories, c) then
-      why = string.format(tr("comment coded as %s"), c)
-      priority = params.priority.complaint
-      break
+  local categories = response.categories
+  if categories ~= "" then -- most responses have no coded comment
+    for _, c in ipairs(params.complaint_categories) do
+      if has_category(categories, c) then
+        why = string.format(tr("comment coded as %s"), c)
+        priority = params.priority.complaint
+        break
+      end
     end
   end
   local q -- params.overall[survey] would raise for a survey it does not list
-  for survey, code in pairs(params.overall) do
-    if survey == response.survey then q = code end
+  local survey = response.survey
+  for s, code in pairs(params.overall) do
+    if s == survey then
+      q = code
+      break
+    end
   end
   local score = q and response.answers[q]
   if type(score) == "number" and score <= params.detractor_max then

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <iconv.h>
@@ -198,6 +199,26 @@ static void test_time_instants(void **state) {
   assert_string_equal(buf, "2024-02-29T16:30:00Z");
   mi_instant_format(-1, buf);
   assert_string_equal(buf, "1969-12-31T23:59:59Z");
+  /* Against the C library's own calendar, from year 1 to 9999: every second
+   * of a few days and a spread of instants (a fixed LCG, so it repeats). */
+  uint64_t x = 42;
+  for (int i = 0; i < 200000; i++) {
+    int64_t t;
+    if (i < 100000) {
+      t = 951782400 - 50000 + i; /* around 2000-02-29 */
+    } else {
+      x = x * 6364136223846793005u + 1442695040888963407u;
+      t = -62135596800 + (int64_t)((x >> 11) % 315537897600u); /* 0001-01-01 .. 9999-12-31 */
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char want[64];
+    gmtime_r(&tt, &tm);
+    snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    mi_instant_format(t, buf);
+    if (strcmp(buf, want)) fail_msg("%lld: '%s', want '%s'", (long long)t, buf, want);
+  }
   const char *bad[] = {"2023-02-29T00:00:00Z",  "2024-02-29T24:00",
                        "2024-02-29T12:60",      "2024-02-29T12:00:60",
                        "2024-02-29T12:00+8",    "2024-02-29T12:00+15:00",

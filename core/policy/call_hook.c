@@ -186,7 +186,11 @@ int mi_pol_call_hook(mi_pol_hook *h, mi_err *e) {
   h->bad[0] = '\0';
   h->line = 0;
   p->counters.calls++;
-  int rc = mi_pol_pcall(p, &p->rt, hook_body, h, 1, h->args[0], e);
+  int rc = mi_pol_pcall(p, &p->rt, hook_body, h, !p->no_lines, h->args[0], e);
+  if (!rc && h->bad[0] && p->no_lines) {
+    mi_pol_rerun_for_line(p, hook_body, h, h->bad, sizeof h->bad);
+    h->line = p->rt.b->ret_line;
+  }
   if (!rc && h->bad[0]) rc = mi_pol_fail(p, h->line, h->args[0], e, "%s", h->bad);
   return rc;
 }

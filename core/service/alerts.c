@@ -272,10 +272,15 @@ int mi_alerts_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   mi_batch_options bo = opt->batch;
   bo.chunk = cap;
   mi_batch_summary bs;
+  /* No line of each return to note: the batch keeps none (policy.h). */
+  mi_policy_track_lines(policy, 0);
+  for (int k = 0; k < opt->nworkers; k++) mi_policy_track_lines(opt->workers[k], 0);
   if (rc == 0) {
     rc = mi_batch_run(s, &spec, &bo, &bs, e);
     summary->stop = bs.stop;
   }
+  mi_policy_track_lines(policy, 1);
+  for (int k = 0; k < opt->nworkers; k++) mi_policy_track_lines(opt->workers[k], 1);
   mi_alert_rows_free(r.rows, r.n);
   free(r.rows);
   free(r.d);

@@ -219,10 +219,12 @@ int mi_care_run(mi_store *s, const mi_config *cfg, mi_policy *care, int64_t now,
   mi_batch_options bo = *opt;
   bo.chunk = cap;
   mi_batch_summary bs;
+  mi_policy_track_lines(care, 0); /* the batch keeps no line of each return */
   if (rc == 0) {
     rc = mi_batch_run(s, &spec, &bo, &bs, e);
     sum->stop = bs.stop;
   }
+  mi_policy_track_lines(care, 1);
   release_chunk(&r);
   mi_facts_chunk_free(&r.chunk);
   free(r.c);

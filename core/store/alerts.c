@@ -1,6 +1,6 @@
 /* The stored side of eval alerts (alerts.h): the responses in id order with
- * what the alert policy sees of each, read in three range scans per chunk
- * (responses with their customer and ticket, open answers, coded
+ * what the alert policy sees of each, read in four range scans per chunk
+ * (responses with their customer and ticket, follow-ups, open answers, coded
  * categories), the follow-up links, the mark and the report's figures. */
 #include "store/alerts.h"
 
@@ -20,22 +20,35 @@ static void copy(char *dst, size_t size, sqlite3_stmt *st, int col) {
   dst[n] = '\0';
 }
 
+/* The digits at *p as a number (0 when none), *p moved past them. */
+static int64_t digits(const char **p) {
+  int64_t v = 0;
+  for (int n = 0; **p >= '0' && **p <= '9' && n < 18; (*p)++, n++) v = v * 10 + (**p - '0');
+  return v;
+}
+
 /* {"12":5,"13":4.5}: the scale answers of a response row (0011), keys the
- * question ids. Anything else is skipped, not guessed at. */
+ * question ids. A whole answer is read digit by digit (nearly all are),
+ * any other number by strtod. Anything else is skipped, not guessed at. */
 static void parse_scale(const char *j, mi_alert_row *r) {
   if (!j) return;
   const char *p = strchr(j, '{');
   while (p && *p && r->nanswers < MI_ALERT_MAX_ANSWERS) {
     const char *q = strchr(p, '"');
     if (!q) return;
-    char *end;
-    long long id = strtoll(q + 1, &end, 10);
-    if (end == q + 1 || *end != '"' || end[1] != ':') return;
-    const char *vs = end + 2;
-    double v = strtod(vs, &end);
-    if (end == vs) return;
+    const char *id_end = q + 1;
+    int64_t id = digits(&id_end);
+    if (id_end == q + 1 || *id_end != '"' || id_end[1] != ':') return;
+    const char *vs = id_end + 2, *ve = vs;
+    double v = (double)digits(&ve);
+    if (ve == vs || (*ve != ',' && *ve != '}')) { /* not a short whole number */
+      char *end;
+      v = strtod(vs, &end);
+      if (end == vs) return;
+      ve = end;
+    }
     r->answers[r->nanswers++] = (mi_alert_answer){id, v, NULL};
-    p = end;
+    p = ve;
   }
 }
 
@@ -65,8 +78,7 @@ static int read_rows(mi_store *s, int64_t survey_id, int64_t after, int limit, m
           s->db,
           "SELECT r.id, r.external_id, r.survey_id, r.submitted_at, r.channel, r.scale_answers,"
           " c.id, c.external_id, c.kind, c.region, c.tier,"
-          " t.external_id, t.kind, t.category, d.code, t.status,"
-          " EXISTS (SELECT 1 FROM response_followups f WHERE f.response_id = r.id)"
+          " t.external_id, t.kind, t.category, d.code, t.status"
           " FROM responses r JOIN customers c ON c.id = r.customer_id"
           " LEFT JOIN invitations i ON i.id = r.invitation_id"
           " LEFT JOIN tickets t ON t.id = i.ticket_id"
@@ -97,7 +109,7 @@ static int read_rows(mi_store *s, int64_t survey_id, int64_t after, int limit, m
     copy(r->ticket_category, sizeof r->ticket_category, st, 13);
     copy(r->ticket_department, sizeof r->ticket_department, st, 14);
     copy(r->ticket_status, sizeof r->ticket_status, st, 15);
-    r->has_followup = sqlite3_column_int(st, 16);
+    r->has_followup = 0; /* read_texts: one range read for the chunk */
     r->categories[0] = '\0';
     r->coded = 0;
   }
@@ -105,9 +117,23 @@ static int read_rows(mi_store *s, int64_t survey_id, int64_t after, int limit, m
   return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "reading responses for the alert policy");
 }
 
-/* The open answers and the coded categories of the rows' id range. */
+/* The open answers, the coded categories and the follow-ups of the rows' id range. */
 static int read_texts(mi_store *s, mi_alert_row *rows, int n, mi_err *e) {
   sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT response_id FROM response_followups"
+                         " WHERE response_id BETWEEN ?1 AND ?2",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "reading follow-ups");
+  sqlite3_bind_int64(st, 1, rows[0].id);
+  sqlite3_bind_int64(st, 2, rows[n - 1].id);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    mi_alert_row *r = find(rows, n, sqlite3_column_int64(st, 0));
+    if (r) r->has_followup = 1;
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return mi_store_fail(s, e, "reading follow-ups");
   if (sqlite3_prepare_v2(s->db,
                          "SELECT response_id, question_id, text FROM answer_texts"
                          " WHERE response_id BETWEEN ?1 AND ?2",
@@ -115,7 +141,6 @@ static int read_texts(mi_store *s, mi_alert_row *rows, int n, mi_err *e) {
     return mi_store_fail(s, e, "reading open answers");
   sqlite3_bind_int64(st, 1, rows[0].id);
   sqlite3_bind_int64(st, 2, rows[n - 1].id);
-  int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     mi_alert_row *r = find(rows, n, sqlite3_column_int64(st, 0));
     if (!r || r->nanswers == MI_ALERT_MAX_ANSWERS) continue;

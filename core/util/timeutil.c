@@ -110,14 +110,39 @@ static int64_t floordiv(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
+static void two_digits(char *p, int v) {
+  p[0] = (char)('0' + v / 10);
+  p[1] = (char)('0' + v % 10);
+}
+
+/* Digit by digit: batches format a time per row, and snprintf was a few
+ * per cent of a run. */
 void mi_instant_format(int64_t t, char buf[21]) {
   int64_t days = floordiv(t, 86400), rem = t - days * 86400;
   int y, m, d;
   mi_civil_from_days(days, &y, &m, &d);
-  char tmp[64]; /* roomy: the compiler cannot see that the fields are small */
-  snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y % 10000, m, d, (int)(rem / 3600),
-           (int)(rem / 60 % 60), (int)(rem % 60));
-  memcpy(buf, tmp, 20);
+  y %= 10000;
+  if (y < 0) { /* before year 0: as printf writes it */
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(rem / 3600),
+             (int)(rem / 60 % 60), (int)(rem % 60));
+    memcpy(buf, tmp, 20);
+    buf[20] = '\0';
+    return;
+  }
+  two_digits(buf, y / 100);
+  two_digits(buf + 2, y % 100);
+  buf[4] = '-';
+  two_digits(buf + 5, m);
+  buf[7] = '-';
+  two_digits(buf + 8, d);
+  buf[10] = 'T';
+  two_digits(buf + 11, (int)(rem / 3600));
+  buf[13] = ':';
+  two_digits(buf + 14, (int)(rem / 60 % 60));
+  buf[16] = ':';
+  two_digits(buf + 17, (int)(rem % 60));
+  buf[19] = 'Z';
   buf[20] = '\0';
 }
 
