@@ -19,10 +19,13 @@ static const char usage_all[] =
     "created_at, status, reason. Send the rows with status 'ready'; a 'skipped' row\n"
     "is a message manyi decided not to send, with the reason (e.g. a customer who\n"
     "withdrew consent on every channel of notify: in manyi.yaml: the record shows why\n"
-    "they were not told). Kinds include ticket_received, ticket_stage, ticket_reply and\n"
-    "ticket_resolved (the customer told about their ticket), report (the quarter's\n"
-    "report to management and each department), callback, survey_invitation, care.\n"
-    "Both are recorded in the audit log like any export.\n";
+    "they were not told). Kinds: ticket_received, ticket_stage, ticket_reply,\n"
+    "ticket_resolved, ticket_visit_booked and ticket_visit_cancelled (the customer\n"
+    "told about their ticket), survey_invitation and survey_reminder, care:KIND (a\n"
+    "greeting, call or visit of the care policy), callback (an agent's call-back\n"
+    "task), escalation, report (the quarter's report to management and each\n"
+    "department) and notify (a job's message). Both are recorded in the audit log\n"
+    "like any export.\n";
 
 /* Runs `manyi export outbox [FILE] [options...]` with argv[1..] after the entity. */
 static int as_export(mi_cli *cli, int argc, char **argv) {
