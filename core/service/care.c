@@ -55,14 +55,6 @@ static int address(const mi_care_item *it, const mi_customer *c, const char **ch
   return *recipient != NULL;
 }
 
-/* Whether c agreed to be contacted on channel (a visit is arranged by staff). */
-static int consented(const char *channel, const mi_customer *c) {
-  if (!strcmp(channel, "email")) return c->consent_email;
-  if (!strcmp(channel, "sms")) return c->consent_sms;
-  if (!strcmp(channel, "phone")) return c->consent_phone;
-  return 1;
-}
-
 /* Whether item k of customer c's decision d goes out: 1 new (*key set), 0
  * left out (counted). A dry run writes nothing, so it counts what this
  * decision would have added itself as the store would have. */
@@ -87,7 +79,7 @@ static int deliver(care_run *r, const mi_customer *c, const mi_care_decision *d,
   }
   const char *channel, *recipient;
   if (!address(it, c, &channel, &recipient)) return r->sum->no_address++, 0;
-  if (!it->service && !consented(it->channel, c)) return r->sum->no_consent++, 0;
+  if (!it->service && !mi_customer_consents(c, it->channel)) return r->sum->no_consent++, 0;
   r->sum->messages++;
   if (r->dry) return 1;
   char kind[48], subject[200];

@@ -39,14 +39,23 @@ static int run_notify(mi_store *s, const mi_queue_job *j, void *ud, int64_t now,
   snprintf(key, sizeof key, "job:%s", j->key);
   mi_outbox_msg m = {.key = key, .kind = "notify", .job_id = j->id};
   int rc = MI_EINVAL;
-  const char *customer;
+  const char *customer = NULL;
+  char reason[120];
   if (!(m.channel = want_text(p, "channel", 1, e)) ||
       !(m.recipient = want_text(p, "recipient", 1, e)) ||
-      !(m.subject = want_text(p, "subject", 1, e)))
+      !(m.subject = want_text(p, "subject", 1, e)) ||
+      (json_object_get(p, "customer") && !(customer = want_text(p, "customer", 1, e))))
     goto done;
-  if ((customer = want_text(p, "customer", 0, e)) &&
-      (rc = mi_customer_id(s, customer, &m.customer_id, e)))
-    goto done;
+  if (customer) { /* a message to a customer needs their consent to the channel */
+    mi_customer c;
+    if ((rc = mi_customer_get(s, customer, &c, e))) goto done;
+    m.customer_id = c.id;
+    if (!mi_customer_consents(&c, m.channel)) {
+      snprintf(reason, sizeof reason, "the customer did not consent to %s", m.channel);
+      m.status = "skipped", m.reason = reason;
+    }
+    mi_customer_release(&c);
+  }
   json_t *body = json_object_get(p, "body");
   char *text = body ? json_dumps(body, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
   m.payload_json = text;

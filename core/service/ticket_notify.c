@@ -27,11 +27,8 @@ const char *mi_customer_channel(char *const *channels, size_t n, const mi_custom
                                 const char **address) {
   for (size_t i = 0; i < n; i++) {
     const char *ch = channels[i];
-    if (!strcmp(ch, "email") && c->consent_email && c->email && *c->email)
-      return *address = c->email, ch;
-    if (!strcmp(ch, "sms") && c->consent_sms && c->phone && *c->phone) return *address = c->phone, ch;
-    if (!strcmp(ch, "phone") && c->consent_phone && c->phone && *c->phone)
-      return *address = c->phone, ch;
+    const char *to = !strcmp(ch, "email") ? c->email : c->phone;
+    if (mi_customer_consents(c, ch) && to && *to) return *address = to, ch;
   }
   return NULL;
 }
@@ -42,10 +39,8 @@ static void why_not(char *const *channels, size_t n, const mi_customer *c, char 
   buf[0] = '\0';
   for (size_t i = 0; i < n && used < size; i++) {
     const char *ch = channels[i];
-    int consent = !strcmp(ch, "email") ? c->consent_email : !strcmp(ch, "sms") ? c->consent_sms
-                                                                                : c->consent_phone;
     used += (size_t)snprintf(buf + used, size - used, "%s%s: %s", i ? "; " : "", ch,
-                             !consent ? "no consent" : "no address");
+                             !mi_customer_consents(c, ch) ? "no consent" : "no address");
   }
 }
 

@@ -288,3 +288,10 @@ int mi_customer_page(mi_store *s, int64_t after_id, int limit, int64_t *ids, cha
   sqlite3_reset(st);
   return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "listing customers");
 }
+
+int mi_customer_consents(const mi_customer *c, const char *channel) {
+  if (!strcmp(channel, "email")) return c->consent_email;
+  if (!strcmp(channel, "sms")) return c->consent_sms;
+  if (!strcmp(channel, "phone")) return c->consent_phone;
+  return 1;
+}

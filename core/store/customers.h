@@ -40,6 +40,10 @@ int mi_customer_id(mi_store *s, const char *external_id, int64_t *id, mi_err *e)
 int mi_customer_get(mi_store *s, const char *external_id, mi_customer *out, mi_err *e);
 void mi_customer_release(mi_customer *c);
 
+/* Whether c consented to be contacted on channel: email, sms and phone need
+ * it; any other channel (internal, a visit arranged by staff) does not. */
+int mi_customer_consents(const mi_customer *c, const char *channel);
+
 /* Up to limit customers with id > after_id in id order: their row ids and
  * external ids (arrays of limit entries); *n how many. For batches that
  * write while they walk the customers. */

@@ -232,5 +232,17 @@ expect 1 "$manyi" --config "$tmp/bad.yaml" check;  contains "$tmp/err" "a report
 sed 's/job: care}/job: care, dir: x}/' "$cfg" >"$tmp/bad.yaml"
 expect 1 "$manyi" --config "$tmp/bad.yaml" check;  contains "$tmp/err" "dir and to are for job: report"
 
+# --- a job's message to a customer needs their consent to its channel: $gone
+# withdrew it above, $sms gave it; a customer that is not a string kills the job
+for k in "c1 $gone" "c2 $sms"; do
+  set -- $k
+  expect 0 m jobs add notify --key "$1" --payload "{\"channel\":\"sms\",\"recipient\":\"+86 1\",\"subject\":\"hi\",\"customer\":\"$2\"}"
+done
+expect 0 m jobs add notify --key c3 --payload '{"channel":"sms","recipient":"+86 1","subject":"hi","customer":5}'
+expect 0 m tick --now 2026-10-01T08:00:00+08:00
+same "$(sql "SELECT group_concat(key || ' ' || status || ' ' || coalesce(reason, '-'), '; ') FROM (SELECT * FROM outbox WHERE key LIKE 'job:c_' ORDER BY key)")" \
+  "job:c1 skipped the customer did not consent to sms; job:c2 ready -" "a job's message and consent"
+contains <(sql "SELECT error FROM jobs WHERE key = 'c3'") "payload: 'customer' must be a non-empty string"
+
 echo "notify: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
