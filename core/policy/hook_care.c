@@ -81,9 +81,9 @@ static int test_call(mi_policy *p, const mi_view *const *args, const mi_config *
   return mi_policy_call_care(p, args[0], args[1], d, e);
 }
 
-/* items: each a map of some of kind, channel, template, in order. */
+/* items: each a map of some of kind, channel, template, service, in order. */
 static void compare_items(mi_policy_expect *x, const mi_config_value *v, const mi_care_decision *d) {
-  static const char *const keys[] = {"kind", "channel", "template", NULL};
+  static const char *const keys[] = {"kind", "channel", "template", "service", NULL};
   if (v->kind != MI_CONFIG_LIST) {
     mi_policy_expect_at(x, v, "expect.items must be a list of maps, got %s", mi_policy_expect_kind(v->kind));
     return;
@@ -92,7 +92,8 @@ static void compare_items(mi_policy_expect *x, const mi_config_value *v, const m
   for (size_t i = 0; i < v->count && i < d->nitems; i++) {
     const mi_config_value *it = &v->items[i];
     if (it->kind != MI_CONFIG_MAP) {
-      mi_policy_expect_at(x, it, "expect.items[%zu] must be a map {kind, channel, template}", i + 1);
+      mi_policy_expect_at(x, it, "expect.items[%zu] must be a map {kind, channel, template, service}",
+                          i + 1);
       break;
     }
     const char *got[] = {d->items[i].kind, d->items[i].channel, d->items[i].template_};
@@ -100,8 +101,19 @@ static void compare_items(mi_policy_expect *x, const mi_config_value *v, const m
       size_t j = 0;
       while (keys[j] && strcmp(keys[j], it->keys[k])) j++;
       if (!keys[j]) {
-        mi_policy_expect_at(x, &it->items[k], "expect.items[%zu]: unknown key '%s' (kind, channel, template)",
+        mi_policy_expect_at(x, &it->items[k],
+                            "expect.items[%zu]: unknown key '%s' (kind, channel, template, service)",
                             i + 1, it->keys[k]);
+        continue;
+      }
+      if (j == 3) { /* service: a boolean */
+        if (it->items[k].kind != MI_CONFIG_BOOL)
+          mi_policy_expect_at(x, &it->items[k], "expect.items[%zu].service must be true or false",
+                              i + 1);
+        else if (it->items[k].b != (d->items[i].service != 0))
+          mi_policy_expect_say(x, "expected item %zu service %s, got %s", i + 1,
+                               it->items[k].b ? "true" : "false",
+                               d->items[i].service ? "true" : "false");
         continue;
       }
       if (mi_policy_expect_want_text(x, &it->items[k], keys[j])) continue;
@@ -126,8 +138,9 @@ static void compare(mi_policy_expect *x, const mi_config_value *exp, const void 
     size_t u = 0;
     all[0] = '\0';
     for (size_t k = 0; k < d->nitems && u < sizeof all; k++)
-      u += (size_t)snprintf(all + u, sizeof all - u, "%s{%s, %s, %s}", k ? ", " : "", d->items[k].kind,
-                            d->items[k].channel, d->items[k].template_);
+      u += (size_t)snprintf(all + u, sizeof all - u, "%s{%s, %s, %s%s}", k ? ", " : "",
+                            d->items[k].kind, d->items[k].channel, d->items[k].template_,
+                            d->items[k].service ? ", service" : "");
     mi_policy_expect_say(x, "decision: [%s]", all);
   }
 }

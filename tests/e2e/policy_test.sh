@@ -55,6 +55,15 @@ contains "$tmp/out" "FAIL  $tmp/tiers.yaml:"
 contains "$tmp/out" "a deliberately wrong expectation: expected tier 'C', got 'A'"
 contains "$tmp/out" "12 passed, 1 failed"
 
+# --- a care item's service flag is compared too: the special-needs call is one
+sed 's/template: special_needs_call, service: true}/template: special_needs_call, service: false}/' \
+  "$src/policies/tests/care.yaml" >"$tmp/care.yaml"
+[ "$(grep -c 'service: false' "$tmp/care.yaml")" = 1 ] || bad "care.yaml: service not replaced"
+expect 1 m policy test "$tmp/care.yaml"
+contains "$tmp/out" "expected item 1 service false, got true; decision: [{special_needs, phone, special_needs_call, service}]"
+sed -i 's/service: false}/service: maybe}/' "$tmp/care.yaml"
+expect 1 m policy test "$tmp/care.yaml"; contains "$tmp/out" "expect.items[1].service must be true or false"
+
 # --- a candidate policy (file:) that breaks a rule is caught by the same cases
 sed 's/if share > p.max_bad_share/if share >= p.max_bad_share/' "$src/policies/tiers.lua" >"$tmp/candidate.lua"
 sed 's/^  hook: tier$/  hook: tier\n  file: candidate.lua/' "$src/policies/tests/tiers.yaml" >"$tmp/candidate.yaml"
