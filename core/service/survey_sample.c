@@ -225,7 +225,10 @@ static int one_customer(void *ud, const mi_frame_row *row) {
 static int build_frame(mi_store *s, const mi_sample_request *r, const char *by, int64_t wave_id,
                        mi_sample_result *out, mi_frame_unit **units, size_t *n, mi_err *e) {
   frame f = {.r = r, .out = out, .e = e};
+  /* one eligibility call a customer: no line of each return (policy.h) */
+  if (r->eligibility) mi_policy_track_lines(r->eligibility, 0);
   int rc = mi_survey_frame_each(s, by, wave_id, one_customer, &f, e);
+  if (r->eligibility) mi_policy_track_lines(r->eligibility, 1);
   if (rc) {
     free(f.u);
     return rc;

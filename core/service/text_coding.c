@@ -52,7 +52,10 @@ int mi_texts_code(mi_store *s, mi_policy *coding, const char *survey, int compla
   run r = {s, coding, now, on_failure, ctx, sum, e};
   int rc = mi_store_begin(s, e);
   if (rc) return rc;
-  if ((rc = mi_text_uncoded(s, survey, complaints, recode, one, &r, e))) {
+  mi_policy_track_lines(coding, 0); /* one call a text: no line of each return */
+  rc = mi_text_uncoded(s, survey, complaints, recode, one, &r, e);
+  mi_policy_track_lines(coding, 1);
+  if (rc) {
     mi_store_rollback(s);
     return rc;
   }

@@ -91,7 +91,9 @@ int mi_tickets_escalate(mi_store *s, const mi_config *cfg, mi_policy *escalation
   char(*ids)[65] = NULL;
   size_t n = 0;
   int rc = mi_ticket_ids(s, running, &ids, &n, e);
+  mi_policy_track_lines(escalation, 0); /* one call a clock: no line of each return */
   for (size_t i = 0; i < n && !rc; i++) rc = one(&x, ids[i]);
+  mi_policy_track_lines(escalation, 1);
   *escalated = x.escalated;
   free(ids);
   mi_ticket_sla_calendars_free(cfg, x.cals);
