@@ -117,68 +117,74 @@ static int read_rows(mi_store *s, int64_t survey_id, int64_t after, int limit, m
   return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "reading responses for the alert policy");
 }
 
-/* The open answers, the coded categories and the follow-ups of the rows' id range. */
-static int read_texts(mi_store *s, mi_alert_row *rows, int n, mi_err *e) {
+/* Runs sql (its first column a response id, ?1 and ?2 the chunk's first and
+ * last id) and hands each row of a response of the chunk to add. */
+static int each_in_chunk(mi_store *s, const char *sql, const char *what, mi_alert_row *rows, int n,
+                         int (*add)(mi_alert_row *r, sqlite3_stmt *st, mi_err *e), mi_err *e) {
+  char reading[64];
+  snprintf(reading, sizeof reading, "reading %s", what);
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db,
+  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return mi_store_fail(s, e, reading);
+  sqlite3_bind_int64(st, 1, rows[0].id);
+  sqlite3_bind_int64(st, 2, rows[n - 1].id);
+  int rc, added = 0;
+  while (!added && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    mi_alert_row *r = find(rows, n, sqlite3_column_int64(st, 0));
+    if (r) added = add(r, st, e);
+  }
+  sqlite3_finalize(st);
+  if (added) return added;
+  return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, reading);
+}
+
+static int add_followup(mi_alert_row *r, sqlite3_stmt *st, mi_err *e) {
+  (void)st, (void)e;
+  r->has_followup = 1;
+  return 0;
+}
+
+static int add_text(mi_alert_row *r, sqlite3_stmt *st, mi_err *e) {
+  if (r->nanswers == MI_ALERT_MAX_ANSWERS) return 0;
+  char *t = strdup((const char *)sqlite3_column_text(st, 2));
+  if (!t) return mi_err_set(e, MI_ENOMEM, "out of memory reading open answers");
+  r->answers[r->nanswers++] = (mi_alert_answer){sqlite3_column_int64(st, 1), 0, t};
+  return 0;
+}
+
+static int add_category(mi_alert_row *r, sqlite3_stmt *st, mi_err *e) {
+  (void)e;
+  r->coded = 1;
+  const char *c = (const char *)sqlite3_column_text(st, 1);
+  if (!c || !*c) return 0; /* coded to no category */
+  size_t used = strlen(r->categories), len = strlen(c);
+  /* the same category from two questions is named once */
+  char probe[70];
+  snprintf(probe, sizeof probe, ";%s;", c);
+  char have[sizeof r->categories + 2];
+  snprintf(have, sizeof have, ";%s;", r->categories);
+  if (strstr(have, probe) || used + len + 2 > sizeof r->categories) return 0;
+  snprintf(r->categories + used, sizeof r->categories - used, "%s%s", used ? ";" : "", c);
+  return 0;
+}
+
+/* The follow-ups, the open answers and the coded categories of the rows' id range. */
+static int read_texts(mi_store *s, mi_alert_row *rows, int n, mi_err *e) {
+  int rc = each_in_chunk(s,
                          "SELECT response_id FROM response_followups"
                          " WHERE response_id BETWEEN ?1 AND ?2",
-                         -1, &st, NULL) != SQLITE_OK)
-    return mi_store_fail(s, e, "reading follow-ups");
-  sqlite3_bind_int64(st, 1, rows[0].id);
-  sqlite3_bind_int64(st, 2, rows[n - 1].id);
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    mi_alert_row *r = find(rows, n, sqlite3_column_int64(st, 0));
-    if (r) r->has_followup = 1;
-  }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) return mi_store_fail(s, e, "reading follow-ups");
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT response_id, question_id, text FROM answer_texts"
-                         " WHERE response_id BETWEEN ?1 AND ?2",
-                         -1, &st, NULL) != SQLITE_OK)
-    return mi_store_fail(s, e, "reading open answers");
-  sqlite3_bind_int64(st, 1, rows[0].id);
-  sqlite3_bind_int64(st, 2, rows[n - 1].id);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    mi_alert_row *r = find(rows, n, sqlite3_column_int64(st, 0));
-    if (!r || r->nanswers == MI_ALERT_MAX_ANSWERS) continue;
-    char *t = strdup((const char *)sqlite3_column_text(st, 2));
-    if (!t) {
-      sqlite3_finalize(st);
-      return mi_err_set(e, MI_ENOMEM, "out of memory reading open answers");
-    }
-    r->answers[r->nanswers++] = (mi_alert_answer){sqlite3_column_int64(st, 1), 0, t};
-  }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) return mi_store_fail(s, e, "reading open answers");
+                         "follow-ups", rows, n, add_followup, e);
+  if (rc == 0)
+    rc = each_in_chunk(s,
+                       "SELECT response_id, question_id, text FROM answer_texts"
+                       " WHERE response_id BETWEEN ?1 AND ?2",
+                       "open answers", rows, n, add_text, e);
   /* The expression of the index text_codes_once (0008), so that it is used. */
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT coalesce(response_id, 0), category FROM text_codes"
-                         " WHERE source = 'survey' AND coalesce(response_id, 0) BETWEEN ?1 AND ?2",
-                         -1, &st, NULL) != SQLITE_OK)
-    return mi_store_fail(s, e, "reading coded categories");
-  sqlite3_bind_int64(st, 1, rows[0].id);
-  sqlite3_bind_int64(st, 2, rows[n - 1].id);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    mi_alert_row *r = find(rows, n, sqlite3_column_int64(st, 0));
-    if (!r) continue;
-    r->coded = 1;
-    const char *c = (const char *)sqlite3_column_text(st, 1);
-    if (!c || !*c) continue; /* coded to no category */
-    size_t used = strlen(r->categories), len = strlen(c);
-    /* the same category from two questions is named once */
-    char probe[70];
-    snprintf(probe, sizeof probe, ";%s;", c);
-    char have[sizeof r->categories + 2];
-    snprintf(have, sizeof have, ";%s;", r->categories);
-    if (strstr(have, probe)) continue;
-    if (used + len + 2 > sizeof r->categories) continue;
-    snprintf(r->categories + used, sizeof r->categories - used, "%s%s", used ? ";" : "", c);
-  }
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "reading coded categories");
+  if (rc == 0)
+    rc = each_in_chunk(s,
+                       "SELECT coalesce(response_id, 0), category FROM text_codes"
+                       " WHERE source = 'survey' AND coalesce(response_id, 0) BETWEEN ?1 AND ?2",
+                       "coded categories", rows, n, add_category, e);
+  return rc;
 }
 
 int mi_alert_read(mi_store *s, int64_t survey_id, int64_t after, int limit, mi_alert_row *rows,
