@@ -3,8 +3,10 @@
 -- alert(response, customer, ticket, params) -> nil | {department, kind,
 --   priority, reason, category?, severity?}
 --
--- Seen once for every scored survey response (manyi eval alerts, after the
--- open answers were coded by `manyi survey code`). A detractor answer
+-- Asked about every survey response as it is imported (its open answers not
+-- coded yet: categories "", coded false), again once `manyi survey code` has
+-- coded its open answers, and by `manyi eval alerts` for responses imported
+-- with --no-alerts. A response gets at most one follow-up. A detractor answer
 -- opens a follow-up ticket: an answer of 1 or 2 on the overall question of
 -- its survey, or an open answer coded to one of the complaint categories
 -- (e.g. "要投诉"). The follow-up goes to the department that served the

@@ -440,7 +440,7 @@ function code(text, params) end
 ---@return boolean|manyi.EligibleDecision
 function eligible(customer, params) end
 
----alert: whether a scored response opens a follow-up ticket, for which department (nil: none) (policy `alert`, manyi eval alerts).
+---alert: whether a scored response opens a follow-up ticket, for which department (nil: none) (policy `alert`, manyi import responses, survey code, eval alerts).
 ---@param response manyi.Response
 ---@param customer manyi.AlertCustomer
 ---@param ticket manyi.AlertTicket?

@@ -553,9 +553,13 @@ static void test_alert(void **state) {
   assert_string_equal(d.reason, "2 我要投诉 nil C9 nil");
   assert_int_equal(mi_policy_call_alert(f->p, response_view(&a, "seen"), &a.customer, ticket(&t, "T1"), f->cfg, &d, &e), 0);
   assert_non_null(strstr(d.reason, "C9 table"));
-  /* The views are kept and refilled from call to call, their answers record
-   * too: the next call sees its own answers, and a record of other
-   * questions has none of the last one's fields. */
+  /* pairs over a view gives its fields in order, a nil one too; # is 0 */
+  rc = mi_policy_call_alert(f->p, response_view(&a, "fields"), &a.customer, NULL, f->cfg, &d, &e);
+  if (rc) fail_msg("%s", err_text(&e));
+  assert_string_equal(d.reason, "q1=2 q2=我要投诉 q3=nil #0");
+  /* The views are read in place for each call, their answers record too:
+   * the next call sees its own answers, and a record of other questions has
+   * none of the last one's fields. */
   response_view(&a, "seen");
   a.af[0].i = 5;
   a.af[1] = (mi_view_field){.name = "q2", .type = MI_VIEW_NIL};

@@ -59,6 +59,18 @@ int mi_cli_eval_points(mi_cli *cli, int64_t as_of, const char *policy_path, int 
 /* manyi eval alerts (cmd_alerts.c): the alert policy over the responses not seen yet. */
 int mi_cli_eval_alerts(mi_cli *cli, const char *policy_path, int rescan, int jobs,
                        struct mi_cli_batch *b);
+/* The alert hook at intake (import responses, survey code): the configured
+ * alert policy, unless off or there is none (then intake stays NULL). */
+typedef struct mi_cli_alerts {
+  struct mi_policy *policy;
+  struct mi_alert_intake *intake;
+} mi_cli_alerts;
+/* 0, or 1 when the policy does not load (reported). */
+int mi_cli_alerts_open(mi_cli *cli, int off, mi_cli_alerts *a);
+/* What the hook did: lines on stdout (a warning on stderr for failures),
+ * or with --json a member "alerts" of j. */
+void mi_cli_alerts_report(const mi_cli *cli, const mi_cli_alerts *a, json_t *j);
+void mi_cli_alerts_close(mi_cli_alerts *a);
 extern const mi_cli_command mi_cmd_policy;
 extern const mi_cli_command mi_cmd_calendar, mi_cmd_cron; /* cmd_calendar.c, cmd_cron.c */
 extern const mi_cli_command mi_cmd_jobs, mi_cmd_run, mi_cmd_tick, mi_cmd_outbox, mi_cmd_ticket;

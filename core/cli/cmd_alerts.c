@@ -84,3 +84,60 @@ int mi_cli_eval_alerts(mi_cli *cli, const char *policy_path, int rescan, int job
   for (int i = 0; i < jobs; i++) mi_policy_free(states[i]);
   return mi_cli_batch_status(b, rc, &e, &sum.stop, sum.failed);
 }
+
+/* ---- the hook at intake ----------------------------------------------------- */
+
+int mi_cli_alerts_open(mi_cli *cli, int off, mi_cli_alerts *a) {
+  memset(a, 0, sizeof *a);
+  if (off || !mi_config_find_policy(cli->cfg, "alert")) return 0;
+  mi_err e = {0};
+  if (load_policy(cli, NULL, &a->policy, &e)) return mi_cli_fail(&e), 1;
+  if (!(a->intake = mi_alert_intake_new(cli->cfg, a->policy, mi_cli_now(), 0))) {
+    mi_policy_free(a->policy);
+    a->policy = NULL;
+    fputs(_("manyi: out of memory\n"), stderr);
+    return 1;
+  }
+  return 0;
+}
+
+void mi_cli_alerts_report(const mi_cli *cli, const mi_cli_alerts *a, json_t *j) {
+  if (!a->intake) return;
+  mi_alert_intake_summary s;
+  mi_alert_intake_get(a->intake, &s);
+  const char *policy = mi_policy_path(a->policy);
+  char first[sizeof s.first_failure.file + sizeof s.first_failure.msg + 32];
+  mi_err_format(&s.first_failure, first, sizeof first);
+  if (s.failed)
+    fprintf(stderr,
+            _("manyi: warning: the alert policy %s failed on %lld responses%s (the first: %s); "
+              "manyi eval alerts asks it again\n"),
+            policy, (long long)s.failed,
+            s.tripped ? _(", and was not asked again after so many failures in a row") : "", first);
+  if (j) {
+    json_t *shown = json_array();
+    for (int i = 0; i < s.nshown; i++)
+      json_array_append_new(shown, json_pack("{s:s, s:s, s:s, s:s, s:s}", "response",
+                                             s.shown[i].response, "ticket", s.shown[i].ticket,
+                                             "department", s.shown[i].department, "kind",
+                                             s.shown[i].kind, "reason", s.shown[i].reason));
+    json_object_set_new(j, "alerts",
+                        json_pack("{s:s, s:I, s:I, s:b, s:s?, s:o}", "policy", policy, "opened",
+                                  (json_int_t)s.opened, "failed", (json_int_t)s.failed, "tripped",
+                                  s.tripped, "first_failure", s.failed ? first : NULL,
+                                  "followups", shown));
+    return;
+  }
+  if (cli->quiet || (!s.opened && !s.failed)) return;
+  printf(_("%s: %lld follow-ups opened\n"), policy, (long long)s.opened);
+  for (int i = 0; i < s.nshown; i++)
+    printf(_("  %s -> %s %s for %s: %s\n"), s.shown[i].response, s.shown[i].ticket,
+           s.shown[i].kind, s.shown[i].department, s.shown[i].reason);
+  if (s.opened > s.nshown) printf(_("  ... and %lld more\n"), (long long)(s.opened - s.nshown));
+}
+
+void mi_cli_alerts_close(mi_cli_alerts *a) {
+  mi_alert_intake_free(a->intake);
+  mi_policy_free(a->policy);
+  memset(a, 0, sizeof *a);
+}

@@ -15,25 +15,28 @@ static void show_progress(void *ctx, size_t rows) {
 }
 
 static void print_summary(const mi_cli *cli, const mi_import_options *o,
-                          const mi_import_summary *s) {
+                          const mi_import_summary *s, const mi_cli_alerts *alerts) {
   if (cli->json) {
     json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "entity", o->entity, "file",
                           o->path, "read", (json_int_t)s->read, "inserted",
                           (json_int_t)s->inserted, "updated", (json_int_t)s->updated,
                           "unchanged", (json_int_t)s->unchanged, "rejected",
                           (json_int_t)s->rejected);
+    if (j) mi_cli_alerts_report(cli, alerts, j);
     mi_cli_print_json(j);
   } else if (!cli->quiet) {
     printf(s->read == 1 ? _("%s: %zu row read, %zu added, %zu updated, %zu unchanged, %zu rejected\n")
                         : _("%s: %zu rows read, %zu added, %zu updated, %zu unchanged, %zu rejected\n"),
            o->path, s->read, s->inserted, s->updated, s->unchanged, s->rejected);
     if (s->rejected) printf(_("rejected rows and their reasons are in %s\n"), o->rejects_path);
+    mi_cli_alerts_report(cli, alerts, NULL);
   }
 }
 
 static const struct option options[] = {{"format", required_argument, NULL, 'f'},
                                         {"encoding", required_argument, NULL, 'e'},
                                         {"rejects", required_argument, NULL, 'r'},
+                                        {"no-alerts", no_argument, NULL, 'A'},
                                         {NULL, 0, NULL, 0}};
 
 /* Why nothing was stored, and what to do, after the error itself. */
@@ -52,7 +55,7 @@ static void hint(const mi_import_options *o, const mi_err *e) {
 static int run_import(mi_cli *cli, int argc, char **argv, const char *audit) {
   mi_import_options o = {.actor = mi_cli_user(), .now = mi_cli_now(), .audit_json = audit};
   mi_err e = {0};
-  int opt;
+  int opt, no_alerts = 0;
   while ((opt = getopt_long(argc, argv, "f:e:r:", options, NULL)) != -1) {
     switch (opt) {
     case 'f':
@@ -60,6 +63,7 @@ static int run_import(mi_cli *cli, int argc, char **argv, const char *audit) {
       break;
     case 'e': o.encoding = optarg; break;
     case 'r': o.rejects_path = optarg; break;
+    case 'A': no_alerts = 1; break;
     default: return mi_cli_usage_error("import", "unknown option");
     }
   }
@@ -72,17 +76,23 @@ static int run_import(mi_cli *cli, int argc, char **argv, const char *audit) {
     o.progress = show_progress;
     o.progress_ctx = (void *)o.path;
   }
+  /* New responses go through the alert hook as they are stored. */
+  mi_cli_alerts alerts = {0};
+  if (!strcmp(o.entity, "responses") && mi_cli_alerts_open(cli, no_alerts, &alerts)) return 1;
+  o.alerts = alerts.intake;
   mi_import_summary sum;
   int rc = mi_import(cli->store, cli->cfg, &o, &sum, &e);
   /* Each transaction of rows carried its own audit entry. */
   cli->audited = sum.commits > 0;
   if (o.progress && sum.read >= 10000) fputc('\n', stderr);
   if (rc) {
+    mi_cli_alerts_close(&alerts);
     mi_cli_fail(&e);
     if (sum.commits == 0) hint(&o, &e);
     return 1;
   }
-  print_summary(cli, &o, &sum);
+  print_summary(cli, &o, &sum, &alerts);
+  mi_cli_alerts_close(&alerts);
   if (sum.pack_error.code)
     fprintf(stderr, _("manyi: warning: the responses are stored, but packing them for the scores "
                       "failed (%s); the next score packs them\n"), sum.pack_error.msg);
@@ -120,6 +130,10 @@ const mi_cli_command mi_cmd_import = {
     "  -e, --encoding NAME     the file's encoding, e.g. GB18030 (default UTF-8)\n"
     "  -r, --rejects FILE      store the good rows and write each bad one to FILE\n"
     "                          (CSV, with reject_line and reject_reason columns)\n"
+    "      --no-alerts         responses: do not ask the alert policy now (manyi eval\n"
+    "                          alerts will); by default each new response goes through\n"
+    "                          policies.alert as it is stored, and the follow-ups it\n"
+    "                          decides open with the import\n"
     "\n"
     "Columns:\n"
     "  customers     external_id, name, kind (person|company|government), created_at;\n"

@@ -92,10 +92,13 @@ static const char usage_all[] =
     "                 per response. `import responses` and a score that read many rows\n"
     "                 do it themselves; this is for responses loaded with SQL. The\n"
     "                 newest responses wait for a full block. Prints how many were packed.\n"
-    "  code CODE [--complaints] [--recode]\n"
+    "  code CODE [--complaints] [--recode] [--no-alerts]\n"
     "                 the coding policy (policies.coding) names the categories of each\n"
     "                 open answer not coded yet (and of each complaint's description);\n"
-    "                 prints the categories with their counts, most first (Pareto)\n"
+    "                 prints the categories with their counts, most first (Pareto).\n"
+    "                 Each response whose answers were coded then goes through the\n"
+    "                 alert policy (policies.alert) again, now with its categories: a\n"
+    "                 complaint in a comment opens its follow-up (--no-alerts: not now)\n"
     "\n"
     "Messages wait in the outbox (`manyi outbox export FILE`); manyi sends nothing.\n";
 
@@ -508,11 +511,13 @@ static json_t *pareto(mi_cli *cli, const char *source, const char *survey, mi_er
 static int cmd_code(mi_cli *cli, int argc, char **argv) {
   static const struct option options[] = {{"complaints", no_argument, NULL, 'c'},
                                           {"recode", no_argument, NULL, 'r'},
+                                          {"no-alerts", no_argument, NULL, 'A'},
                                           {NULL, 0, NULL, 0}};
-  int opt, complaints = 0, recode = 0;
+  int opt, complaints = 0, recode = 0, no_alerts = 0;
   while ((opt = getopt_long(argc, argv, "cr", options, NULL)) != -1) {
     if (opt == 'c') complaints = 1;
     else if (opt == 'r') recode = 1;
+    else if (opt == 'A') no_alerts = 1;
     else return mi_cli_usage_error("survey", "code: unknown option");
   }
   if (argc - optind != 1) return mi_cli_usage_error("survey", "code takes one survey CODE");
@@ -524,27 +529,43 @@ static int cmd_code(mi_cli *cli, int argc, char **argv) {
   mi_policy *coding = NULL;
   mi_coding_summary sum;
   if (mi_policy_load_config(cli->cfg, "coding", &coding, &e)) return mi_cli_fail(&e);
+  /* The responses whose answers get coded go through the alert hook again. */
+  mi_cli_alerts alerts;
+  if (mi_cli_alerts_open(cli, no_alerts, &alerts)) {
+    mi_policy_free(coding);
+    return 1;
+  }
   int rc = mi_texts_code(cli->store, coding, survey, complaints, recode, mi_cli_now(),
-                         on_code_failure, NULL, &sum, &e);
+                         on_code_failure, NULL, alerts.intake, &sum, &e);
   mi_policy_free(coding);
-  if (rc) return mi_cli_fail(&e);
-  if (!cli->json)
+  if (rc) {
+    mi_cli_alerts_close(&alerts);
+    return mi_cli_fail(&e);
+  }
+  if (!cli->json) {
     printf(_("%s: %lld texts read, %lld coded, %lld in no category, %lld failed\n"), survey,
            (long long)sum.texts, (long long)sum.coded, (long long)sum.uncategorised,
            (long long)sum.failed);
+    mi_cli_alerts_report(cli, &alerts, NULL);
+  }
   json_t *answers = pareto(cli, "survey", survey, &e);
   json_t *compl = answers && complaints ? pareto(cli, "complaint", NULL, &e) : NULL;
   if (!answers || (complaints && !compl)) {
     json_decref(answers);
+    mi_cli_alerts_close(&alerts);
     return mi_cli_fail(&e);
   }
-  if (cli->json)
-    mi_cli_print_json(json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "texts", (json_int_t)sum.texts,
-                                "coded", (json_int_t)sum.coded, "uncategorised",
-                                (json_int_t)sum.uncategorised, "failed", (json_int_t)sum.failed,
-                                "answers", answers, "complaints", compl ? compl : json_null()));
-  else
+  if (cli->json) {
+    json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "texts", (json_int_t)sum.texts,
+                          "coded", (json_int_t)sum.coded, "uncategorised",
+                          (json_int_t)sum.uncategorised, "failed", (json_int_t)sum.failed,
+                          "answers", answers, "complaints", compl ? compl : json_null());
+    if (j) mi_cli_alerts_report(cli, &alerts, j);
+    mi_cli_print_json(j);
+  } else {
     json_decref(answers), json_decref(compl);
+  }
+  mi_cli_alerts_close(&alerts);
   return sum.failed ? 3 : 0;
 }
 

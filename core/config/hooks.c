@@ -102,7 +102,7 @@ const mi_hook mi_hooks[] = {
     {"eligible", "eligibility", 1, {&frame}, 1, "manyi.EligibilityParams",
      "boolean|manyi.EligibleDecision", "manyi survey sample", "whether a customer may be drawn into a survey wave"},
     {"alert", "alert", 1, {&response, &alert_customer, &alert_ticket}, 3, "manyi.AlertParams",
-     "manyi.AlertDecision?", "manyi eval alerts",
+     "manyi.AlertDecision?", "manyi import responses, survey code, eval alerts",
      "whether a scored response opens a follow-up ticket, for which department (nil: none)"},
 };
 const size_t mi_nhooks = sizeof mi_hooks / sizeof mi_hooks[0];

@@ -197,6 +197,7 @@ void mi_pol_budget_charge(lua_State *L, double n) {
 
 void mi_pol_budget_begin(lua_State *L, int track_ret) {
   mi_pol_budget *b = mi_pol_budget_of(L);
+  b->calls++;
   b->count = 0;
   b->hit = MI_POL_HIT_NONE;
   b->hit_pos = 0;

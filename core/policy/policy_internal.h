@@ -30,6 +30,7 @@ typedef enum mi_pol_hit {
 typedef struct mi_pol_budget {
   mi_policy_limits lim;
   /* per call (reset by mi_pol_budget_begin) */
+  uint64_t calls;      /* calls begun: the current call's number */
   int64_t count;       /* instructions counted so far */
   int step;            /* instructions between two hook calls */
   /* Time: lim.time_ms of wall time, then half as much again of the calling
@@ -195,11 +196,13 @@ void mi_pol_push_nil_mark(lua_State *L);
 /* ---- views.c ---- */
 void mi_pol_push_view(lua_State *L, const mi_view *v);
 /* As mi_pol_push_view, but once the file is frozen (calls keep no state, so
- * no call can hold a view past its end) the view's tables are made once per
- * slot and refilled for each call, instead of three new tables a call. A
- * hook that pushes several views at once gives each its own slot: the
- * tier and points hooks use 0-2, the common hook body MI_POL_SLOT_HOOK_ARGS
- * + argument. A view's records (MI_VIEW_RECORD) are kept and refilled too. */
+ * no call can hold a view past its end) the view is a proxy made once per
+ * slot that reads each field asked for from v during this call (views.c),
+ * instead of tables filled with every field. A hook that pushes several
+ * views at once gives each its own slot: the tier and points hooks use 0-2,
+ * the common hook body MI_POL_SLOT_HOOK_ARGS + argument. A view's records
+ * (MI_VIEW_RECORD) are read the same way, in slots of their own. v must
+ * live until the call ends. */
 #define MI_POL_SLOT_HOOK_ARGS 8
 void mi_pol_push_view_kept(lua_State *L, const mi_view *v, int slot);
 void mi_pol_push_value(lua_State *L, const mi_config_value *v, const char *what);

@@ -7,6 +7,8 @@
 
 #include <lauxlib.h>
 
+#include "util/suggest.h"
+
 #include "policy/policy_internal.h"
 
 /* The kept slot of field i of the view kept in slot (its record, refilled
@@ -58,167 +60,149 @@ void mi_pol_push_view(lua_State *L, const mi_view *v) {
   lua_remove(L, -2);
 }
 
-/* ---- views kept for the next call ----------------------------------------- */
+/* ---- views read where they are ----------------------------------------------
+ * Once the file is frozen (calls keep no state, so no call can hold a view
+ * past its end) a view is an empty proxy made once per slot whose __index
+ * reads the field asked for from the mi_view of the current call: a call
+ * pays for the fields the policy reads, not for building every field of
+ * every view (a third of a call with twenty fields). A proxy read in a
+ * later call than the one it was given to raises. */
 
-static const char view_cache; /* registry[&view_cache]: slot -> {proxy, data, keys, shape} */
+static const char view_cache; /* registry[&view_cache]: slot -> lazy userdata (user value: proxy) */
 
-/* The value the data table holds for a field, so that a field that did not
- * change since the last call (the same customer's next event, the same
- * region as the customer before) is not pushed again. */
-typedef struct last_value {
-  int known; /* 0: not remembered (a list, a long string): always pushed */
-  mi_view_type type;
-  int64_t i;
-  double d;
-  int len;   /* of s; -1: a NULL string */
-  char s[44];
-} last_value;
+typedef struct lazy {
+  const mi_view *v;
+  uint64_t call; /* the budget's call it was given in */
+  int slot;
+} lazy;
 
-/* What a kept view was made for: its kind and field names, each ended by a
- * NUL, so that a view of another shape is never filled into it; and the
- * values it holds. */
-typedef struct shape {
-  size_t len, nfields;
-  last_value *last; /* nfields of them, in the same block */
-  char text[];
-} shape;
+static lazy *lazy_of(lua_State *L) {
+  lazy *z = lua_touserdata(L, lua_upvalueindex(1));
+  if (z->call != mi_pol_budget_of(L)->calls || !z->v)
+    luaL_error(L, "a view can be read only during the call it was given to");
+  return z;
+}
 
-static int same_value(const last_value *lv, const mi_view_field *f) {
-  if (!lv->known || lv->type != f->type) return 0;
-  switch (f->type) {
-  case MI_VIEW_BOOL: return lv->i == (f->i != 0);
-  case MI_VIEW_INT: return lv->i == f->i;
-  case MI_VIEW_NUM: return !memcmp(&lv->d, &f->d, sizeof f->d); /* -0.0 and NaN too */
-  case MI_VIEW_STR:
-    if (!f->s) return lv->len < 0;
-    return lv->len >= 0 && !strncmp(lv->s, f->s, sizeof lv->s) && f->s[lv->len] == '\0';
-  case MI_VIEW_LIST: /* tables: always built again */
-  case MI_VIEW_RECORD: return 0;
-  default: return 1; /* nil */
+static int field_of(const mi_view *v, const char *key) {
+  for (size_t i = 0; i < v->nfields; i++)
+    if (!strcmp(v->fields[i].name, key)) return (int)i;
+  return -1;
+}
+
+/* Pushes field i of z's view (a record as a lazy view of its own slot). */
+static void push_lazy_field(lua_State *L, const lazy *z, int i) {
+  const mi_view_field *f = &z->v->fields[i];
+  if (f->type == MI_VIEW_STR && !f->s) lua_pushnil(L);
+  else if (f->type == MI_VIEW_NIL) lua_pushnil(L);
+  else if (f->type == MI_VIEW_RECORD && !f->list) lua_pushnil(L);
+  else push_field(L, f, child_slot(z->slot, (size_t)i));
+}
+
+static int lazy_index(lua_State *L) {
+  const lazy *z = lazy_of(L);
+  const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+  int i = key ? field_of(z->v, key) : -1;
+  if (i >= 0) {
+    push_lazy_field(L, z, i);
+    return 1;
   }
+  const char *kind = z->v->kind ? z->v->kind : "input";
+  if (!key) return luaL_error(L, "%s view has no field [%s]", kind, luaL_typename(L, 2));
+  const char *words[65];
+  size_t n = 0;
+  for (; n < z->v->nfields && n < 64; n++) words[n] = z->v->fields[n].name;
+  words[n] = NULL;
+  const char *near = mi_suggest(key, words);
+  if (near) return luaL_error(L, "%s view has no field '%s' (did you mean '%s'?)", kind, key, near);
+  return luaL_error(L, "%s view has no field '%s'", kind, key);
 }
 
-static void remember(last_value *lv, const mi_view_field *f) {
-  memset(lv, 0, sizeof *lv);
-  lv->type = f->type;
-  lv->known = f->type != MI_VIEW_LIST && f->type != MI_VIEW_RECORD;
-  lv->i = f->type == MI_VIEW_BOOL ? f->i != 0 : f->i;
-  lv->d = f->d;
-  if (f->type != MI_VIEW_STR) return;
-  size_t n = f->s ? strlen(f->s) : 0;
-  if (!f->s) lv->len = -1;
-  else if (n < sizeof lv->s) lv->len = (int)n, memcpy(lv->s, f->s, n + 1);
-  else lv->known = 0;
+static int lazy_newindex(lua_State *L) {
+  const lazy *z = lazy_of(L);
+  return luaL_error(L, "%s view is read-only", z->v->kind ? z->v->kind : "input");
 }
 
-static size_t shape_len(const mi_view *v) {
-  size_t n = strlen(v->kind ? v->kind : "") + 1;
-  for (size_t i = 0; i < v->nfields; i++) n += strlen(v->fields[i].name) + 1;
-  return n;
-}
-
-static int shape_is(const shape *sh, const mi_view *v) {
-  if (sh->nfields != v->nfields) return 0;
-  const char *p = sh->text;
-  const char *kind = v->kind ? v->kind : "";
-  if (strcmp(p, kind)) return 0;
-  p += strlen(p) + 1;
-  for (size_t i = 0; i < v->nfields; i++) {
-    if (strcmp(p, v->fields[i].name)) return 0;
-    p += strlen(p) + 1;
+/* The iterator of pairs(view): the fields in their order (a nil one too). */
+static int lazy_next(lua_State *L) {
+  const lazy *z = lazy_of(L);
+  int i = lua_isnil(L, 2) ? 0 : lua_type(L, 2) == LUA_TSTRING ? field_of(z->v, lua_tostring(L, 2)) + 1 : -1;
+  if (i <= 0 && !lua_isnil(L, 2)) return luaL_error(L, "invalid key to 'next'");
+  if ((size_t)i >= z->v->nfields) {
+    lua_pushnil(L);
+    return 1;
   }
+  lua_pushstring(L, z->v->fields[i].name);
+  push_lazy_field(L, z, i);
+  return 2;
+}
+
+static int lazy_pairs(lua_State *L) {
+  lazy_of(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushcclosure(L, lazy_next, 1);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+static int lazy_len(lua_State *L) {
+  lazy_of(L);
+  lua_pushinteger(L, 0); /* a record, not a sequence */
   return 1;
 }
 
-/* Builds the view's data table, its keys, its read-only proxy and its
- * shape; leaves the entry {proxy, data, keys, shape} on the stack. */
-static void build_entry(lua_State *L, const mi_view *v, int slot) {
-  lua_createtable(L, 4, 0);
-  int entry = lua_gettop(L), keys = entry + 1, data = entry + 2;
-  lua_createtable(L, (int)v->nfields, 0);
-  lua_createtable(L, 0, (int)v->nfields);
-  for (size_t i = 0; i < v->nfields; i++) {
-    lua_pushstring(L, v->fields[i].name);
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, keys, (lua_Integer)i + 1);
-    push_field(L, &v->fields[i], child_slot(slot, i));
-    lua_rawset(L, data);
+/* A new lazy userdata for slot with its proxy as user value; left on the stack. */
+static lazy *make_lazy(lua_State *L, int slot) {
+  lazy *z = lua_newuserdatauv(L, sizeof *z, 1);
+  *z = (lazy){.slot = slot};
+  int ud = lua_gettop(L);
+  lua_createtable(L, 0, 0); /* the proxy */
+  lua_createtable(L, 0, 7); /* its metatable */
+  static const struct {
+    const char *name;
+    lua_CFunction fn;
+  } methods[] = {{"__index", lazy_index}, {"__newindex", lazy_newindex}, {"__pairs", lazy_pairs},
+                 {"__len", lazy_len}};
+  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+    lua_pushvalue(L, ud);
+    lua_pushcclosure(L, methods[i].fn, 1);
+    lua_setfield(L, -2, methods[i].name);
   }
-  lua_pushvalue(L, keys);
-  lua_rawseti(L, entry, 3);
-  lua_pushvalue(L, data);
-  lua_rawseti(L, entry, 2);
-  lua_pushstring(L, v->kind ? v->kind : "input");
-  lua_pushliteral(L, " view");
-  lua_concat(L, 2);
-  lua_pushvalue(L, data);
-  mi_pol_readonly(L, lua_tostring(L, -2), 1); /* the copy of data becomes its proxy */
-  lua_rawseti(L, entry, 1);
-  size_t len = shape_len(v), values = v->nfields * sizeof(last_value);
-  /* the text first, then the values, aligned */
-  size_t at = (len + _Alignof(last_value) - 1) / _Alignof(last_value) * _Alignof(last_value);
-  shape *sh = lua_newuserdatauv(L, sizeof *sh + at + values, 0);
-  sh->len = len;
-  sh->nfields = v->nfields;
-  sh->last = (last_value *)(void *)(sh->text + at);
-  for (size_t i = 0; i < v->nfields; i++) remember(&sh->last[i], &v->fields[i]);
-  char *p = sh->text;
-  const char *kind = v->kind ? v->kind : "";
-  memcpy(p, kind, strlen(kind) + 1);
-  p += strlen(kind) + 1;
-  for (size_t i = 0; i < v->nfields; i++) {
-    size_t n = strlen(v->fields[i].name) + 1;
-    memcpy(p, v->fields[i].name, n);
-    p += n;
-  }
-  lua_rawseti(L, entry, 4);
-  lua_settop(L, entry);
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, MI_POL_RO_MARKER);
+  lua_setmetatable(L, -2);
+  lua_setiuservalue(L, ud, 1);
+  return z;
 }
 
 void mi_pol_push_view_kept(lua_State *L, const mi_view *v, int slot) {
-  if (!mi_pol_budget_of(L)->frozen) { /* calls may keep state: a view of their own */
+  const mi_pol_budget *b = mi_pol_budget_of(L);
+  if (!b->frozen) { /* calls may keep state: a view of their own */
     mi_pol_push_view(L, v);
     return;
   }
-  int top = lua_gettop(L);
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &view_cache) != LUA_TTABLE) {
     lua_pop(L, 1);
     lua_newtable(L);
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &view_cache);
   }
-  int cache = top + 1;
-  int fresh = 1;
-  shape *sh = NULL;
-  if (lua_rawgeti(L, cache, slot) == LUA_TTABLE) {
-    lua_rawgeti(L, -1, 4);
-    sh = lua_touserdata(L, -1); /* kept alive by the entry */
-    fresh = !sh || !shape_is(sh, v);
-    lua_pop(L, 1);
-  }
-  if (fresh) { /* the first view of this slot, or one of another shape */
-    lua_pop(L, 1);
-    build_entry(L, v, slot);
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, cache, slot);
+  lazy *z;
+  if (lua_rawgeti(L, -1, slot) == LUA_TUSERDATA) {
+    z = lua_touserdata(L, -1);
   } else {
-    int entry = lua_gettop(L);
-    lua_rawgeti(L, entry, 2);
-    lua_rawgeti(L, entry, 3);
-    int data = entry + 1, keys = entry + 2;
-    for (size_t i = 0; i < v->nfields; i++) {
-      if (same_value(&sh->last[i], &v->fields[i])) continue;
-      sh->last[i].known = 0; /* until the new value is in (a push may raise) */
-      lua_rawgeti(L, keys, (lua_Integer)i + 1);
-      push_field(L, &v->fields[i], child_slot(slot, i));
-      lua_rawset(L, data); /* the key is there: no allocation */
-      remember(&sh->last[i], &v->fields[i]);
-    }
-    lua_settop(L, entry);
+    lua_pop(L, 1);
+    z = make_lazy(L, slot);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, slot);
   }
-  lua_rawgeti(L, -1, 1);
-  lua_replace(L, top + 1);
-  lua_settop(L, top + 1);
+  z->v = v;
+  z->call = b->calls;
+  lua_getiuservalue(L, -1, 1);
+  lua_replace(L, -3);
+  lua_pop(L, 1);
 }
 
 void mi_pol_push_value(lua_State *L, const mi_config_value *v, const char *what) {

@@ -1,8 +1,10 @@
-/* eval alerts (alerts.h): the batch's callbacks. read() takes a chunk of
- * responses with what the policy sees of each (store/alerts.c), decide()
- * builds the three views in the state's own buffers and calls the hook
- * (on worker threads with --jobs: no store there), apply() opens the
- * follow-ups in the chunk's transaction and flush() moves the mark. */
+/* The alert hook (alerts.h): the views of a response, the follow-up it
+ * opens, eval alerts as a batch and the hook at intake. The batch's read()
+ * takes a chunk of responses with what the policy sees of each
+ * (store/alerts.c), decide() builds the three views in the state's own
+ * buffers and calls the hook (on worker threads with --jobs: no store
+ * there), apply() opens the follow-ups in the chunk's transaction and
+ * flush() moves the mark. */
 #include "service/alerts.h"
 
 #include <math.h>
@@ -16,6 +18,7 @@
 #include "store/alerts.h"
 #include "store/departments.h"
 #include "store/tickets.h"
+#include "util/textset.h"
 #include "util/timeutil.h"
 
 /* What one policy state builds its views in. */
@@ -26,6 +29,16 @@ typedef struct scratch {
   mi_view response, customer, ticket;
   char submitted[21];
 } scratch;
+
+/* What opening a follow-up needs: where, by which policy, when, and the
+ * number of the next ticket id (0: not looked up yet). */
+typedef struct opener {
+  mi_store *s;
+  const mi_config *cfg;
+  const char *digest;
+  int64_t now;
+  int64_t next_ticket;
+} opener;
 
 typedef struct run {
   mi_store *s;
@@ -41,19 +54,20 @@ typedef struct run {
   mi_alert_decision *d;
   scratch *sc; /* 1 + nworkers */
   int64_t last;
-  int64_t next_ticket; /* the number of the next T0000123 id; 0: not known yet */
+  opener open;
 } run;
 
 /* The questions of survey version sid: q[*first .. *first + *count). */
-static void questions_of(const run *r, int64_t sid, size_t *first, size_t *count) {
-  size_t lo = 0, hi = r->nq;
+static void questions_of(const mi_alert_question *q, size_t nq, int64_t sid, size_t *first,
+                         size_t *count) {
+  size_t lo = 0, hi = nq;
   while (lo < hi) { /* the first with survey_id >= sid */
     size_t mid = (lo + hi) / 2;
-    if (r->q[mid].survey_id < sid) lo = mid + 1;
+    if (q[mid].survey_id < sid) lo = mid + 1;
     else hi = mid;
   }
   size_t end = lo;
-  while (end < r->nq && r->q[end].survey_id == sid) end++;
+  while (end < nq && q[end].survey_id == sid) end++;
   *first = lo;
   *count = end - lo;
 }
@@ -65,18 +79,22 @@ static mi_view_field text_or_nil(const char *name, const char *s) {
 
 /* The views of row into sc: response (with its answers), customer, ticket
  * (NULL when the response followed none). */
-static const mi_view *make_views(const run *r, const mi_alert_row *row, scratch *sc) {
+static const mi_view *make_views(const mi_alert_question *qs, size_t nq, const mi_alert_row *row,
+                                 scratch *sc) {
   size_t first, count;
-  questions_of(r, row->survey_id, &first, &count);
+  questions_of(qs, nq, row->survey_id, &first, &count);
   if (count > MI_ALERT_MAX_ANSWERS + 8) count = MI_ALERT_MAX_ANSWERS + 8;
-  const char *survey = count ? r->q[first].survey : "";
+  const char *survey = count ? qs[first].survey : "";
+  int next = 0; /* the answers come mostly in the questions' order: try the next one first */
   for (size_t k = 0; k < count; k++) {
-    const mi_alert_question *q = &r->q[first + k];
+    const mi_alert_question *q = &qs[first + k];
     mi_view_field *f = &sc->answer_f[k];
     *f = (mi_view_field){.name = q->code, .type = MI_VIEW_NIL};
-    for (int j = 0; j < row->nanswers; j++) {
+    for (int n = 0; n < row->nanswers; n++) {
+      int j = (next + n) % row->nanswers;
       const mi_alert_answer *a = &row->answers[j];
       if (a->question_id != q->id) continue;
+      next = j + 1;
       if (a->text) *f = (mi_view_field){.name = q->code, .type = MI_VIEW_STR, .s = a->text};
       else if (a->value == floor(a->value) && fabs(a->value) < 1e15)
         *f = (mi_view_field){.name = q->code, .type = MI_VIEW_INT, .i = (int64_t)a->value};
@@ -139,7 +157,7 @@ static int b_decide(void *ctx, int phase, int i, int state, mi_err *why) {
   }
   mi_policy *p = state == 0 ? r->policy : r->opt->workers[state - 1];
   scratch *sc = &r->sc[state];
-  const mi_view *ticket = make_views(r, row, sc);
+  const mi_view *ticket = make_views(r->q, r->nq, row, sc);
   return mi_policy_call_alert(p, &sc->response, &sc->customer, ticket, r->cfg, &r->d[i], why)
              ? MI_BATCH_FAILED
              : MI_BATCH_DECIDED;
@@ -157,45 +175,60 @@ static const char *channel_of(const mi_config *cfg, const char *response_channel
 /* The next free T0000123: looked up once a run (the look-up reads every
  * ticket's id), then counted on; an id someone else took meanwhile
  * (`ticket open` does not wait for the batch lock) is looked up again. */
-static int next_ticket(run *r, int again, char *ticket, size_t size, mi_err *e) {
-  if (!r->next_ticket || again) {
-    int rc = mi_ticket_next_id(r->s, ticket, size, e);
+static int next_ticket(opener *o, int again, char *ticket, size_t size, mi_err *e) {
+  if (!o->next_ticket || again) {
+    int rc = mi_ticket_next_id(o->s, ticket, size, e);
     if (rc) return rc;
-    r->next_ticket = strtoll(ticket + 1, NULL, 10);
+    o->next_ticket = strtoll(ticket + 1, NULL, 10);
   }
-  snprintf(ticket, size, "T%07lld", (long long)r->next_ticket++);
+  snprintf(ticket, size, "T%07lld", (long long)o->next_ticket++);
   return 0;
 }
 
-/* Opens the follow-up of row as decided, in the chunk's transaction. */
-static int open_followup(run *r, const mi_alert_row *row, const mi_alert_decision *d, char *ticket,
-                         size_t size, mi_err *e) {
+/* Opens the follow-up of response id (external_id, of customer_id, come
+ * by channel, "" if not known) as decided, in the open transaction. */
+static int open_followup(opener *o, int64_t id, const char *external_id, int64_t customer_id,
+                         const char *channel, const mi_alert_decision *d, char *ticket, size_t size,
+                         mi_err *e) {
   int rc;
   char subject[1001];
-  snprintf(subject, sizeof subject, "Follow-up of survey response %s: %s", row->external_id, d->reason);
-  mi_ticket t = {.external_id = ticket, .customer_id = row->customer_id, .kind = d->kind,
+  snprintf(subject, sizeof subject, "Follow-up of survey response %s: %s", external_id, d->reason);
+  mi_ticket t = {.external_id = ticket, .customer_id = customer_id, .kind = d->kind,
                  .category = d->category, .severity = d->severity,
-                 .channel = channel_of(r->cfg, row->channel), .priority = d->priority,
-                 .status = "new", .opened_at = r->opt->batch.now, .subject = subject};
-  int64_t id;
-  if ((rc = mi_department_id(r->s, d->department, &t.department_id, e)) ||
-      (rc = next_ticket(r, 0, ticket, size, e)))
+                 .channel = channel_of(o->cfg, channel), .priority = d->priority,
+                 .status = "new", .opened_at = o->now, .subject = subject};
+  int64_t tid;
+  if ((rc = mi_department_id(o->s, d->department, &t.department_id, e)) ||
+      (rc = next_ticket(o, 0, ticket, size, e)))
     return rc;
-  rc = mi_ticket_insert(r->s, &t, &id, e);
-  if (rc == MI_EEXIST && !(rc = next_ticket(r, 1, ticket, size, e)))
-    rc = mi_ticket_insert(r->s, &t, &id, e);
+  rc = mi_ticket_insert(o->s, &t, &tid, e);
+  if (rc == MI_EEXIST && !(rc = next_ticket(o, 1, ticket, size, e)))
+    rc = mi_ticket_insert(o->s, &t, &tid, e);
   if (rc) return rc;
-  json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i}", "response", row->external_id, "reason",
-                        d->reason, "policy", mi_policy_digest(r->policy), "department",
-                        d->department, "priority", d->priority);
+  json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i}", "response", external_id, "reason", d->reason,
+                        "policy", o->digest, "department", d->department, "priority", d->priority);
   char *detail = j ? json_dumps(j, JSON_COMPACT) : NULL;
   json_decref(j);
   if (!detail) return mi_err_set(e, MI_ENOMEM, "out of memory");
-  rc = mi_ticket_event_add(r->s, id, r->opt->batch.now, "opened", "policy:alert", NULL, "new", detail, e);
+  rc = mi_ticket_event_add(o->s, tid, o->now, "opened", "policy:alert", NULL, "new", detail, e);
   free(detail);
-  if (rc || (rc = mi_ticket_stage_start(r->s, r->cfg, id, d->kind, "policy:alert", r->opt->batch.now, e)))
+  if (rc || (rc = mi_ticket_stage_start(o->s, o->cfg, tid, d->kind, "policy:alert", o->now, e)))
     return rc;
-  return mi_alert_link(r->s, row->id, id, d->reason, mi_policy_digest(r->policy), r->opt->batch.now, e);
+  rc = mi_alert_link(o->s, id, tid, d->reason, o->digest, o->now, e);
+  if (rc) mi_err_prefix(e, "opening the follow-up of response %s", external_id);
+  return rc;
+}
+
+/* Notes a follow-up among the first ones shown. */
+static void show(mi_alert_opened *shown, int *nshown, const char *response, const char *ticket,
+                 const mi_alert_decision *d) {
+  if (*nshown >= MI_ALERT_SHOWN) return;
+  mi_alert_opened *o = &shown[(*nshown)++];
+  snprintf(o->response, sizeof o->response, "%s", response);
+  snprintf(o->ticket, sizeof o->ticket, "%s", ticket);
+  snprintf(o->department, sizeof o->department, "%s", d->department);
+  snprintf(o->kind, sizeof o->kind, "%s", d->kind);
+  snprintf(o->reason, sizeof o->reason, "%s", d->reason);
 }
 
 static int b_apply(void *ctx, int phase, int i, int status, mi_err *e) {
@@ -219,18 +252,12 @@ static int b_apply(void *ctx, int phase, int i, int status, mi_err *e) {
   }
   char ticket[65] = "-";
   if (!r->opt->batch.dry_run) {
-    int rc = open_followup(r, row, d, ticket, sizeof ticket, e);
-    if (rc) return mi_err_prefix(e, "opening the follow-up of response %s", row->external_id), rc;
+    int rc = open_followup(&r->open, row->id, row->external_id, row->customer_id, row->channel, d,
+                           ticket, sizeof ticket, e);
+    if (rc) return rc;
   }
   sum->opened++;
-  if (sum->nshown < MI_ALERT_SHOWN) {
-    mi_alert_opened *o = &sum->shown[sum->nshown++];
-    snprintf(o->response, sizeof o->response, "%s", row->external_id);
-    snprintf(o->ticket, sizeof o->ticket, "%s", ticket);
-    snprintf(o->department, sizeof o->department, "%s", d->department);
-    snprintf(o->kind, sizeof o->kind, "%s", d->kind);
-    snprintf(o->reason, sizeof o->reason, "%s", d->reason);
-  }
+  show(sum->shown, &sum->nshown, row->external_id, ticket, d);
   return 0;
 }
 
@@ -254,7 +281,8 @@ int mi_alerts_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   memset(summary, 0, sizeof *summary);
   if (opt->nworkers < 0 || opt->nworkers > MI_ALERT_MAX_WORKERS || (opt->nworkers && !opt->workers))
     return mi_err_set(e, MI_EINVAL, "between 0 and %d worker policy states", MI_ALERT_MAX_WORKERS);
-  run r = {.s = s, .cfg = cfg, .policy = policy, .opt = opt, .sum = summary};
+  run r = {.s = s, .cfg = cfg, .policy = policy, .opt = opt, .sum = summary,
+           .open = {.s = s, .cfg = cfg, .digest = mi_policy_digest(policy), .now = opt->batch.now}};
   int cap = opt->batch.chunk > 0 ? opt->batch.chunk : 2000;
   int rc = 0;
   if (!opt->rescan) rc = mi_alert_mark_get(s, &r.from, e);
@@ -287,4 +315,189 @@ int mi_alerts_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
   free(r.sc);
   free(r.q);
   return rc;
+}
+
+/* ---- the hook at intake ----------------------------------------------------- */
+
+enum {
+  INTAKE_CHUNK = 256,         /* responses survey code reads at a time */
+  CUSTOMER_SLOTS = 1 << 17    /* customers the import keeps (a customer answers often) */
+};
+
+/* A customer's kind, region and tier, each text kept once in values. */
+typedef struct known_customer {
+  int64_t id; /* 0: empty */
+  const char *kind, *region, *tier;
+} known_customer;
+
+struct mi_alert_intake {
+  const mi_config *cfg;
+  mi_policy *policy;
+  int max_failures;
+  /* the deciding thread's */
+  mi_alert_question *q;
+  size_t nq;
+  int have_questions;
+  scratch sc;
+  mi_alert_row *rows; /* INTAKE_CHUNK of them, made at the first use */
+  known_customer *customers; /* CUSTOMER_SLOTS, by id modulo: bounded */
+  mi_textset values;
+  int64_t decided, failed, failures_in_a_row;
+  int tripped;
+  mi_err first_failure;
+  /* the storing thread's */
+  opener open;
+  int64_t opened;
+  mi_alert_opened shown[MI_ALERT_SHOWN];
+  int nshown;
+};
+
+mi_alert_intake *mi_alert_intake_new(const mi_config *cfg, mi_policy *policy, int64_t now,
+                                     int max_failures) {
+  if (!cfg || !policy) return NULL;
+  mi_alert_intake *in = calloc(1, sizeof *in);
+  if (!in) return NULL;
+  in->cfg = cfg;
+  in->policy = policy;
+  in->max_failures = max_failures > 0 ? max_failures : 100;
+  in->open = (opener){.cfg = cfg, .digest = mi_policy_digest(policy), .now = now};
+  mi_policy_track_lines(policy, 0); /* one call a response: no line of each return */
+  return in;
+}
+
+void mi_alert_intake_free(mi_alert_intake *in) {
+  if (!in) return;
+  mi_policy_track_lines(in->policy, 1);
+  free(in->q);
+  free(in->rows);
+  free(in->customers);
+  mi_textset_free(&in->values);
+  free(in);
+}
+
+void mi_alert_intake_get(const mi_alert_intake *in, mi_alert_intake_summary *out) {
+  memset(out, 0, sizeof *out);
+  if (!in) return;
+  out->decided = in->decided;
+  out->opened = in->opened;
+  out->failed = in->failed;
+  out->tripped = in->tripped;
+  out->first_failure = in->first_failure;
+  memcpy(out->shown, in->shown, sizeof out->shown);
+  out->nshown = in->nshown;
+}
+
+static void failed(mi_alert_intake *in, const char *response, const mi_err *why) {
+  if (!in->failed++) {
+    in->first_failure = *why;
+    if (why->code != MI_EPOLICY) /* a policy's message names the response already */
+      mi_err_prefix(&in->first_failure, "response %s", response);
+  }
+  if (++in->failures_in_a_row >= in->max_failures) in->tripped = 1;
+}
+
+/* The policy's decision for row, read through s; 0, or -1 when it failed
+ * (counted, d says no follow-up). */
+static int judge(mi_alert_intake *in, mi_store *s, const mi_alert_row *row, mi_alert_decision *d) {
+  mi_err e = {0};
+  memset(d, 0, sizeof *d);
+  if (!in->have_questions && mi_alert_questions(s, &in->q, &in->nq, &e)) {
+    failed(in, row->external_id, &e);
+    return -1;
+  }
+  in->have_questions = 1;
+  const mi_view *ticket = make_views(in->q, in->nq, row, &in->sc);
+  in->decided++;
+  if (mi_policy_call_alert(in->policy, &in->sc.response, &in->sc.customer, ticket, in->cfg, d, &e)) {
+    memset(d, 0, sizeof *d);
+    failed(in, row->external_id, &e);
+    return -1;
+  }
+  in->failures_in_a_row = 0;
+  return 0;
+}
+
+/* Customer id's kind, region and tier, looked up once while it stays in
+ * its slot. */
+static int customer_of(mi_alert_intake *in, mi_store *s, int64_t id, mi_alert_customer *c,
+                       mi_err *e) {
+  known_customer *k = &in->customers[(uint64_t)id % CUSTOMER_SLOTS];
+  if (k->id != id) {
+    char kind[16], region[65], tier[33];
+    int rc = mi_alert_customer_get(s, id, kind, region, tier, e);
+    if (rc) return rc;
+    const char *kv = mi_textset_add(&in->values, kind), *rv = mi_textset_add(&in->values, region),
+               *tv = mi_textset_add(&in->values, tier);
+    if (!kv || !rv || !tv) return mi_err_set(e, MI_ENOMEM, "out of memory");
+    *k = (known_customer){id, kv, rv, tv};
+  }
+  c->kind = k->kind, c->region = k->region, c->tier = k->tier;
+  return 0;
+}
+
+void mi_alert_intake_decide(mi_alert_intake *in, mi_store *s, const mi_response *r,
+                            const char *customer, const char *json, const mi_answer *texts,
+                            int ntexts, mi_alert_decision *d) {
+  memset(d, 0, sizeof *d);
+  if (!in || in->tripped) return;
+  if ((!in->rows && !(in->rows = calloc(INTAKE_CHUNK, sizeof *in->rows))) ||
+      (!in->customers && !(in->customers = calloc(CUSTOMER_SLOTS, sizeof *in->customers)))) {
+    failed(in, r->external_id, &(mi_err){.code = MI_ENOMEM, .msg = "out of memory"});
+    return;
+  }
+  mi_err e = {0};
+  mi_alert_customer c = {.external_id = customer};
+  if (customer_of(in, s, r->customer_id, &c, &e) ||
+      mi_alert_row_of(s, r, json, texts, ntexts, &c, &in->rows[0], &e)) {
+    failed(in, r->external_id, &e);
+    return;
+  }
+  judge(in, s, &in->rows[0], d);
+  mi_alert_rows_free(in->rows, 1);
+}
+
+/* Opens the follow-up of a stored response and notes it. */
+static int intake_open(mi_alert_intake *in, mi_store *s, int64_t id, const char *external_id,
+                       int64_t customer_id, const char *channel, const mi_alert_decision *d,
+                       mi_err *e) {
+  char ticket[65];
+  in->open.s = s;
+  int rc = open_followup(&in->open, id, external_id, customer_id, channel, d, ticket,
+                         sizeof ticket, e);
+  if (rc) return rc;
+  in->opened++;
+  show(in->shown, &in->nshown, external_id, ticket, d);
+  return 0;
+}
+
+int mi_alert_intake_open(mi_alert_intake *in, mi_store *s, const mi_response *r, int64_t id,
+                         const mi_alert_decision *d, mi_err *e) {
+  if (!in || !d->open) return 0;
+  return intake_open(in, s, id, r->external_id, r->customer_id, r->channel ? r->channel : "", d, e);
+}
+
+int mi_alert_intake_finish(mi_alert_intake *in, mi_store *s, int64_t own_first, int64_t own_last,
+                           mi_err *e) {
+  if (!in || in->failed || in->tripped || own_first <= 0 || own_last < own_first) return 0;
+  return mi_alert_mark_follow(s, own_first, own_last, in->open.now, e);
+}
+
+int mi_alert_intake_responses(mi_alert_intake *in, mi_store *s, const int64_t *ids, size_t n,
+                              mi_err *e) {
+  if (!in || !n) return 0;
+  if (!in->rows && !(in->rows = calloc(INTAKE_CHUNK, sizeof *in->rows)))
+    return mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t at = 0; at < n && !in->tripped; at += INTAKE_CHUNK) {
+    int want = n - at < INTAKE_CHUNK ? (int)(n - at) : INTAKE_CHUNK, got = 0, rc;
+    if ((rc = mi_alert_read_ids(s, ids + at, want, in->rows, &got, e))) return rc;
+    for (int i = 0; i < got && rc == 0 && !in->tripped; i++) {
+      const mi_alert_row *row = &in->rows[i];
+      mi_alert_decision d;
+      if (row->has_followup || judge(in, s, row, &d) || !d.open) continue;
+      rc = intake_open(in, s, row->id, row->external_id, row->customer_id, row->channel, &d, e);
+    }
+    mi_alert_rows_free(in->rows, got);
+    if (rc) return rc;
+  }
+  return 0;
 }

@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "policy/policy.h"
 #include "service/batch.h"
+#include "store/responses.h"
 #include "store/store.h"
 
 enum { MI_ALERT_MAX_WORKERS = MI_BATCH_MAX_WORKERS, MI_ALERT_SHOWN = 20 };
@@ -46,5 +47,55 @@ typedef struct mi_alert_run_summary {
  * on until the breaker trips (then MI_EPOLICY and summary->stop). */
 int mi_alerts_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
                   const mi_alert_run_options *opt, mi_alert_run_summary *summary, mi_err *e);
+
+/* ---- the hook at intake ----------------------------------------------------
+ * The hook also runs where responses arrive, so that a detractor is called
+ * back without waiting for a batch: `import responses` asks it of each new
+ * response on the thread that checks the rows (its own read connection, the
+ * thread that stores them being SQLite's single writer and the pace), and
+ * opens what it decided where the response is stored, in the same
+ * transaction; `survey code` asks it again of each response whose open
+ * answers it just coded, now with their categories. A follow-up is never
+ * opened twice for a response. When the import left nothing behind (no
+ * failure, no response before it that the hook has not seen), the mark of
+ * eval alerts moves past its responses, so eval alerts does not call the
+ * policy for them again. */
+typedef struct mi_alert_intake mi_alert_intake;
+
+typedef struct mi_alert_intake_summary {
+  int64_t decided;   /* responses the policy was asked about */
+  int64_t opened;    /* follow-ups opened */
+  int64_t failed;    /* the policy failed (the first is in first_failure) */
+  int tripped;       /* max_failures in a row: the policy was not asked again */
+  mi_err first_failure; /* names the response */
+  mi_alert_opened shown[MI_ALERT_SHOWN];
+  int nshown;
+} mi_alert_intake_summary;
+
+/* policy stays the caller's; max_failures in a row stop the calls (0: 100). */
+mi_alert_intake *mi_alert_intake_new(const mi_config *cfg, mi_policy *policy, int64_t now,
+                                     int max_failures);
+void mi_alert_intake_free(mi_alert_intake *in);
+void mi_alert_intake_get(const mi_alert_intake *in, mi_alert_intake_summary *out);
+
+/* On one thread at a time (the import's): the decision for r (customer
+ * the external id of its customer, json its scale answers, texts its open
+ * answers), read through s. A failure is counted and d says no follow-up. */
+void mi_alert_intake_decide(mi_alert_intake *in, mi_store *s, const mi_response *r,
+                            const char *customer, const char *json, const mi_answer *texts,
+                            int ntexts, mi_alert_decision *d);
+/* On the thread that stores them: opens the follow-up decided for the
+ * response stored as row id, in the open transaction. */
+int mi_alert_intake_open(mi_alert_intake *in, mi_store *s, const mi_response *r, int64_t id,
+                         const mi_alert_decision *d, mi_err *e);
+/* In the import's last transaction: moves the mark past own_last, the
+ * highest response id it stored (own_first the lowest), when the hook saw
+ * every response after the mark. */
+int mi_alert_intake_finish(mi_alert_intake *in, mi_store *s, int64_t own_first, int64_t own_last,
+                           mi_err *e);
+/* survey code: the responses ids[0..n) (increasing), read again with their
+ * coded categories, through the policy, in the open transaction. */
+int mi_alert_intake_responses(mi_alert_intake *in, mi_store *s, const int64_t *ids, size_t n,
+                              mi_err *e);
 
 #endif

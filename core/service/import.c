@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/alerts.h"
 #include "service/import_pipe.h"
 #include "service/import_rows.h"
 #include "store/audit.h"
@@ -189,10 +190,13 @@ static int audit_commit(mi_import_ctx *ctx, const mi_import_summary *sum, int la
 }
 
 /* Commits the open transaction of rows with its audit entry (and, for
- * customers, the name index of the new rows: they commit together). */
+ * customers, the name index of the new rows; for responses the mark of the
+ * alert hook, when it saw them all: they commit together). */
 static int commit(mi_import_ctx *ctx, mi_import_summary *sum, int last, mi_err *e) {
-  if (mi_customer_grams_catch_up(ctx->store, e) || audit_commit(ctx, sum, last, e) ||
-      mi_store_commit(ctx->store, e))
+  int own = last && ctx->nown == 1; /* one range of ids: no other writer's among them */
+  if (mi_customer_grams_catch_up(ctx->store, e) ||
+      (own && mi_alert_intake_finish(ctx->opt->alerts, ctx->store, ctx->own[0][0], ctx->own[0][1], e)) ||
+      audit_commit(ctx, sum, last, e) || mi_store_commit(ctx->store, e))
     return e->code;
   sum->commits++;
   return 0;
@@ -241,11 +245,41 @@ fail:
   return e->code ? e->code : MI_ESTORE;
 }
 
+/* The alert hook's stage of the pipe: the decisions of a batch, read through
+ * a connection of its own. */
+typedef struct alert_stage {
+  mi_store *store;
+  const mi_import_options *opt;
+} alert_stage;
+
+static void decide_alerts(void *ud, mi_checked_response *rows, size_t n) {
+  alert_stage *a = ud;
+  for (size_t i = 0; i < n; i++) mi_import_response_alert(a->store, a->opt, &rows[i]);
+}
+
+/* A read-only connection in a read transaction, or NULL. */
+static mi_store *reading_store(const char *path) {
+  mi_store *rs = NULL;
+  mi_err oe = {0};
+  if (mi_store_open(path, MI_STORE_READONLY, &rs, &oe) || mi_store_read_begin(rs, &oe)) {
+    mi_store_close(rs);
+    return NULL;
+  }
+  return rs;
+}
+
+static void reading_store_close(mi_store *rs) {
+  if (!rs) return;
+  mi_store_rollback(rs);
+  mi_store_close(rs);
+}
+
 /* The all-or-nothing import of a file whose records are checked apart from
  * storing (responses): a second thread reads and checks them through a
- * read-only connection of its own while this one stores them. 1 when it
- * ran (rc in *rc), 0 when it cannot (an in-memory database, no thread):
- * then run() does the same work in one thread. */
+ * read-only connection of its own while this one stores them, and with the
+ * alert hook a third asks it (import_pipe.c). 1 when it ran (rc in *rc), 0
+ * when it cannot (an in-memory database, no thread): then run() does the
+ * same work in one thread. */
 static int run_two_threads(mi_import_ctx *ctx, mi_import_summary *sum, int *rc, mi_err *e) {
   mi_store *s = ctx->store, *rs = NULL;
   const char *path = mi_store_path(s);
@@ -255,17 +289,19 @@ static int run_two_threads(mi_import_ctx *ctx, mi_import_summary *sum, int *rc, 
    * reading connection's snapshot (taken at its first read) holds all
    * that this transaction sees */
   if ((*rc = mi_store_begin(s, e))) return 1;
-  if (mi_store_open(path, MI_STORE_READONLY, &rs, &oe) || mi_store_read_begin(rs, &oe)) {
-    mi_store_close(rs);
+  alert_stage as = {.opt = ctx->opt};
+  if (!(rs = reading_store(path)) || (ctx->opt->alerts && !(as.store = reading_store(path)))) {
+    reading_store_close(rs);
     mi_store_rollback(s);
     return 0;
   }
   mi_import_ctx reading = {.store = rs, .cfg = ctx->cfg, .opt = ctx->opt, .reader = ctx->reader,
                            .cache_customers = 1};
+  mi_import_stage stage = {decide_alerts, &as};
   mi_import_pipe *p;
-  if (mi_import_pipe_start(&reading, &p, &oe)) {
-    mi_store_rollback(rs);
-    mi_store_close(rs);
+  if (mi_import_pipe_start(&reading, as.store ? &stage : NULL, &p, &oe)) {
+    reading_store_close(rs);
+    reading_store_close(as.store);
     mi_store_rollback(s);
     return 0;
   }
@@ -289,8 +325,8 @@ static int run_two_threads(mi_import_ctx *ctx, mi_import_summary *sum, int *rc, 
   if (*rc == 0) *rc = commit(ctx, sum, 1, e);
   if (*rc) mi_store_rollback(s);
   mi_import_ctx_release(&reading);
-  mi_store_rollback(rs);
-  mi_store_close(rs);
+  reading_store_close(rs);
+  reading_store_close(as.store);
   return 1;
 }
 

@@ -25,6 +25,9 @@ typedef struct mi_import_options {
    * rolls its rows back, so no row is stored unrecorded. */
   const char *audit_json;
   int64_t now;
+  /* responses: the alert hook at intake (service/alerts.h), asked of each
+   * new response; NULL: not asked (eval alerts will). */
+  struct mi_alert_intake *alerts;
   /* Called every few thousand rows with the count so far; may be NULL. */
   void (*progress)(void *ctx, size_t rows);
   void *progress_ctx;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/alerts.h"
 #include "service/fields.h"
 #include "service/import_rows.h"
 #include "service/referrals.h"
@@ -452,6 +453,7 @@ int mi_import_response_check(mi_import_ctx *ctx, const mi_record *rec, mi_checke
     return MI_EPARSE;
   c->line = mi_record_line(rec);
   snprintf(c->key, sizeof c->key, "%s", key);
+  snprintf(c->customer, sizeof c->customer, "%s", mi_record_get(rec, "customer_id"));
   r->external_id = c->key;
   for (int i = 0; channel && response_channels[i]; i++)
     if (!strcmp(channel, response_channels[i])) r->channel = response_channels[i];
@@ -505,6 +507,9 @@ static int after_store(mi_import_ctx *ctx, const mi_checked_response *c, int put
   if (r->invitation_id &&
       mi_invitation_mark(ctx->store, r->invitation_id, "responded", r->submitted_at, e) < 0)
     return checked_error(ctx, c, e, NULL);
+  if (put == MI_PUT_INSERTED && c->alert.open &&
+      mi_alert_intake_open(ctx->opt->alerts, ctx->store, r, id, &c->alert, e))
+    return checked_error(ctx, c, e, NULL);
   return 0;
 }
 
@@ -526,9 +531,16 @@ int mi_import_responses_store(mi_import_ctx *ctx, const mi_checked_response *row
   return 0;
 }
 
+void mi_import_response_alert(mi_store *s, const mi_import_options *opt, mi_checked_response *c) {
+  if (opt->alerts)
+    mi_alert_intake_decide(opt->alerts, s, &c->r, c->customer, c->json, c->texts, c->ntexts,
+                           &c->alert);
+}
+
 static int response_row(mi_import_ctx *ctx, const mi_record *rec, mi_err *e) {
   mi_checked_response c;
   int put, rc = mi_import_response_check(ctx, rec, &c, e);
+  if (rc == 0) mi_import_response_alert(ctx->store, ctx->opt, &c);
   if (rc == 0) rc = mi_import_responses_store(ctx, &c, 1, &put, e);
   mi_checked_response_free(&c);
   return rc ? rc : put;

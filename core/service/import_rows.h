@@ -3,6 +3,7 @@
 #ifndef MI_SERVICE_IMPORT_ROWS_H
 #define MI_SERVICE_IMPORT_ROWS_H
 
+#include "policy/policy.h"
 #include "service/import.h"
 #include "store/responses.h"
 #include "util/textset.h"
@@ -47,10 +48,12 @@ struct mi_import_ctx {
 typedef struct mi_checked_response {
   mi_response r;    /* external_id points at key, channel at a constant */
   char key[65];
+  char customer[65]; /* its customer's external id */
   char *json;       /* the scale answers (mi_response_pack) */
   mi_answer *texts; /* the open answers, their texts owned */
   int ntexts;
   long line;        /* where the record was read, for messages */
+  mi_alert_decision alert; /* the alert hook's, when the import asks it */
 } mi_checked_response;
 
 /* Checks a record of a responses file and resolves its references through
@@ -58,6 +61,9 @@ typedef struct mi_checked_response {
  * success *c is the caller's (mi_checked_response_free). */
 int mi_import_response_check(mi_import_ctx *ctx, const mi_record *rec, mi_checked_response *c,
                              mi_err *e);
+/* The alert hook's decision for c (opt->alerts; none: nothing), its look-ups
+ * through s; opened when c is stored (mi_import_responses_store). */
+void mi_import_response_alert(mi_store *s, const mi_import_options *opt, mi_checked_response *c);
 /* Stores checked responses through ctx->store, put[i] what became of row i
  * (MI_PUT_*); or an error at the line of the row concerned (a key twice in
  * the file, an invitation answered already). */

@@ -17,10 +17,13 @@ typedef struct mi_coding_summary {
 
 /* Codes the texts not coded yet (all with recode) in one transaction. A
  * policy failure on one text is reported through on_failure, counted, and
- * the text left uncoded (a rerun tries it again). */
+ * the text left uncoded (a rerun tries it again). With alerts, each
+ * response whose open answers were coded then goes through the alert hook
+ * again, with its categories, in the same transaction (service/alerts.h). */
+struct mi_alert_intake;
 int mi_texts_code(mi_store *s, mi_policy *coding, const char *survey, int complaints, int recode,
                   int64_t now, void (*on_failure)(void *ctx, const char *what, const mi_err *err),
-                  void *ctx, mi_coding_summary *sum, mi_err *e);
+                  void *ctx, struct mi_alert_intake *alerts, mi_coding_summary *sum, mi_err *e);
 
 /* Category counts (most first) as a Pareto: [{category, count, share,
  * cumulative}], shares of all mentions (a text can have several). */

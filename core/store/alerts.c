@@ -4,6 +4,7 @@
  * categories), the follow-up links, the mark and the report's figures. */
 #include "store/alerts.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,48 +72,55 @@ void mi_alert_rows_free(mi_alert_row *rows, int n) {
     }
 }
 
+/* The columns every read of a response for the policy selects, from
+ * responses r with its customer c and the ticket t its invitation followed. */
+#define ROW_COLUMNS                                                                          \
+  "SELECT r.id, r.external_id, r.survey_id, r.submitted_at, r.channel, r.scale_answers,"     \
+  " c.id, c.external_id, c.kind, c.region, c.tier,"                                           \
+  " t.external_id, t.kind, t.category, d.code, t.status"                                      \
+  " FROM responses r JOIN customers c ON c.id = r.customer_id"                                \
+  " LEFT JOIN invitations i ON i.id = r.invitation_id"                                        \
+  " LEFT JOIN tickets t ON t.id = i.ticket_id"                                                \
+  " LEFT JOIN departments d ON d.id = t.department_id"
+
+/* A row of ROW_COLUMNS into r (its open answers, categories and follow-up
+ * come from read_texts). */
+static void fill_row(sqlite3_stmt *st, mi_alert_row *r) {
+  r->id = sqlite3_column_int64(st, 0);
+  copy(r->external_id, sizeof r->external_id, st, 1);
+  r->survey_id = sqlite3_column_int64(st, 2);
+  r->submitted_at = sqlite3_column_int64(st, 3);
+  copy(r->channel, sizeof r->channel, st, 4);
+  r->nanswers = 0;
+  parse_scale((const char *)sqlite3_column_text(st, 5), r);
+  r->customer_id = sqlite3_column_int64(st, 6);
+  copy(r->customer, sizeof r->customer, st, 7);
+  copy(r->customer_kind, sizeof r->customer_kind, st, 8);
+  copy(r->customer_region, sizeof r->customer_region, st, 9);
+  copy(r->customer_tier, sizeof r->customer_tier, st, 10);
+  copy(r->ticket, sizeof r->ticket, st, 11);
+  copy(r->ticket_kind, sizeof r->ticket_kind, st, 12);
+  copy(r->ticket_category, sizeof r->ticket_category, st, 13);
+  copy(r->ticket_department, sizeof r->ticket_department, st, 14);
+  copy(r->ticket_status, sizeof r->ticket_status, st, 15);
+  r->has_followup = 0; /* read_texts: one range read for the chunk */
+  r->categories[0] = '\0';
+  r->coded = 0;
+}
+
 static int read_rows(mi_store *s, int64_t survey_id, int64_t after, int limit, mi_alert_row *rows,
                      int *n, mi_err *e) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(
-          s->db,
-          "SELECT r.id, r.external_id, r.survey_id, r.submitted_at, r.channel, r.scale_answers,"
-          " c.id, c.external_id, c.kind, c.region, c.tier,"
-          " t.external_id, t.kind, t.category, d.code, t.status"
-          " FROM responses r JOIN customers c ON c.id = r.customer_id"
-          " LEFT JOIN invitations i ON i.id = r.invitation_id"
-          " LEFT JOIN tickets t ON t.id = i.ticket_id"
-          " LEFT JOIN departments d ON d.id = t.department_id"
-          " WHERE r.id > ?1 AND (?2 = 0 OR r.survey_id = ?2) ORDER BY r.id LIMIT ?3",
-          -1, &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(s->db,
+                         ROW_COLUMNS " WHERE r.id > ?1 AND (?2 = 0 OR r.survey_id = ?2)"
+                                     " ORDER BY r.id LIMIT ?3",
+                         -1, &st, NULL) != SQLITE_OK)
     return mi_store_fail(s, e, "reading responses for the alert policy");
   sqlite3_bind_int64(st, 1, after);
   sqlite3_bind_int64(st, 2, survey_id);
   sqlite3_bind_int(st, 3, limit);
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    mi_alert_row *r = &rows[(*n)++];
-    r->id = sqlite3_column_int64(st, 0);
-    copy(r->external_id, sizeof r->external_id, st, 1);
-    r->survey_id = sqlite3_column_int64(st, 2);
-    r->submitted_at = sqlite3_column_int64(st, 3);
-    copy(r->channel, sizeof r->channel, st, 4);
-    r->nanswers = 0;
-    parse_scale((const char *)sqlite3_column_text(st, 5), r);
-    r->customer_id = sqlite3_column_int64(st, 6);
-    copy(r->customer, sizeof r->customer, st, 7);
-    copy(r->customer_kind, sizeof r->customer_kind, st, 8);
-    copy(r->customer_region, sizeof r->customer_region, st, 9);
-    copy(r->customer_tier, sizeof r->customer_tier, st, 10);
-    copy(r->ticket, sizeof r->ticket, st, 11);
-    copy(r->ticket_kind, sizeof r->ticket_kind, st, 12);
-    copy(r->ticket_category, sizeof r->ticket_category, st, 13);
-    copy(r->ticket_department, sizeof r->ticket_department, st, 14);
-    copy(r->ticket_status, sizeof r->ticket_status, st, 15);
-    r->has_followup = 0; /* read_texts: one range read for the chunk */
-    r->categories[0] = '\0';
-    r->coded = 0;
-  }
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) fill_row(st, &rows[(*n)++]);
   sqlite3_finalize(st);
   return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "reading responses for the alert policy");
 }
@@ -196,6 +204,98 @@ int mi_alert_read(mi_store *s, int64_t survey_id, int64_t after, int limit, mi_a
   return rc;
 }
 
+int mi_alert_read_ids(mi_store *s, const int64_t *ids, int nids, mi_alert_row *rows, int *n,
+                      mi_err *e) {
+  if (!s || (nids && !ids) || !rows || !n) return mi_err_set(e, MI_EINVAL, "mi_alert_read_ids: bad arguments");
+  *n = 0;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, ROW_COLUMNS " WHERE r.id = ?1", -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "reading responses for the alert policy");
+  int rc = SQLITE_DONE;
+  for (int i = 0; i < nids && (rc == SQLITE_DONE || rc == SQLITE_ROW); i++) {
+    if (i && ids[i] <= ids[i - 1]) { /* read_texts finds rows by id */
+      sqlite3_finalize(st);
+      return mi_err_set(e, MI_EINVAL, "mi_alert_read_ids: the ids must increase");
+    }
+    sqlite3_bind_int64(st, 1, ids[i]);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) fill_row(st, &rows[(*n)++]);
+    sqlite3_reset(st);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return mi_store_fail(s, e, "reading responses for the alert policy");
+  return *n ? read_texts(s, rows, *n, e) : 0;
+}
+
+/* text into dst (cut to size - 1 bytes). */
+static void put_text(char *dst, size_t size, const char *text) {
+  size_t n = text ? strlen(text) : 0;
+  if (n >= size) n = size - 1;
+  memcpy(dst, text ? text : "", n);
+  dst[n] = '\0';
+}
+
+int mi_alert_customer_get(mi_store *s, int64_t id, char *kind, char *region, char *tier, mi_err *e) {
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_ALERT_CUSTOMER,
+                                   "SELECT kind, region, tier FROM customers WHERE id = ?1", e);
+  if (!st) return e->code;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  kind[0] = region[0] = tier[0] = '\0';
+  if (rc == SQLITE_ROW) {
+    copy(kind, 16, st, 0);
+    copy(region, 65, st, 1);
+    copy(tier, 33, st, 2);
+  }
+  sqlite3_reset(st);
+  if (rc == SQLITE_ROW) return 0;
+  if (rc == SQLITE_DONE) return mi_err_set(e, MI_ENOTFOUND, "no customer with row id %lld", (long long)id);
+  return mi_store_fail(s, e, "reading the customer of a response");
+}
+
+int mi_alert_row_of(mi_store *s, const mi_response *r, const char *json, const mi_answer *texts,
+                    int ntexts, const mi_alert_customer *c, mi_alert_row *row, mi_err *e) {
+  if (!s || !r || !c || !row) return mi_err_set(e, MI_EINVAL, "mi_alert_row_of: bad arguments");
+  memset(row, 0, offsetof(mi_alert_row, answers));
+  row->nanswers = 0;
+  put_text(row->external_id, sizeof row->external_id, r->external_id);
+  put_text(row->channel, sizeof row->channel, r->channel);
+  row->survey_id = r->survey_id;
+  row->submitted_at = r->submitted_at;
+  row->customer_id = r->customer_id;
+  put_text(row->customer, sizeof row->customer, c->external_id);
+  put_text(row->customer_kind, sizeof row->customer_kind, c->kind);
+  put_text(row->customer_region, sizeof row->customer_region, c->region);
+  put_text(row->customer_tier, sizeof row->customer_tier, c->tier);
+  parse_scale(json, row);
+  for (int i = 0; i < ntexts && row->nanswers < MI_ALERT_MAX_ANSWERS; i++) {
+    if (!texts[i].text) continue;
+    char *t = strdup(texts[i].text);
+    if (!t) return mi_alert_rows_free(row, 1), mi_err_set(e, MI_ENOMEM, "out of memory");
+    row->answers[row->nanswers++] = (mi_alert_answer){texts[i].question_id, 0, t};
+  }
+  if (!r->invitation_id) return 0;
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_ALERT_TICKET,
+                     "SELECT t.external_id, t.kind, t.category, d.code, t.status FROM invitations i"
+                     " JOIN tickets t ON t.id = i.ticket_id"
+                     " LEFT JOIN departments d ON d.id = t.department_id WHERE i.id = ?1",
+                     e);
+  if (!st) return mi_alert_rows_free(row, 1), e->code;
+  sqlite3_bind_int64(st, 1, r->invitation_id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    copy(row->ticket, sizeof row->ticket, st, 0);
+    copy(row->ticket_kind, sizeof row->ticket_kind, st, 1);
+    copy(row->ticket_category, sizeof row->ticket_category, st, 2);
+    copy(row->ticket_department, sizeof row->ticket_department, st, 3);
+    copy(row->ticket_status, sizeof row->ticket_status, st, 4);
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return mi_alert_rows_free(row, 1), mi_store_fail(s, e, "reading the ticket of a response");
+  return 0;
+}
+
 int mi_alert_questions(mi_store *s, mi_alert_question **out, size_t *n, mi_err *e) {
   sqlite3_stmt *st;
   if (!s || !out || !n) return mi_err_set(e, MI_EINVAL, "mi_alert_questions: bad arguments");
@@ -275,6 +375,22 @@ int mi_alert_mark_set(mi_store *s, int64_t last, int64_t now, mi_err *e) {
   int rc = sqlite3_step(st);
   sqlite3_finalize(st);
   return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "moving the alert mark");
+}
+
+int mi_alert_mark_follow(mi_store *s, int64_t own_first, int64_t own_last, int64_t now, mi_err *e) {
+  int64_t mark;
+  int rc = mi_alert_mark_get(s, &mark, e);
+  if (rc || mark >= own_last) return rc;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM responses WHERE id > ?1 AND id < ?2)",
+                         -1, &st, NULL) != SQLITE_OK)
+    return mi_store_fail(s, e, "reading the responses before the import");
+  sqlite3_bind_int64(st, 1, mark);
+  sqlite3_bind_int64(st, 2, own_first);
+  int step = sqlite3_step(st), behind = step == SQLITE_ROW && sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  if (step != SQLITE_ROW) return mi_store_fail(s, e, "reading the responses before the import");
+  return behind ? 0 : mi_alert_mark_set(s, own_last, now, e);
 }
 
 int mi_alert_link(mi_store *s, int64_t response_id, int64_t ticket_id, const char *reason,

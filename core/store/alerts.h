@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/responses.h"
 #include "store/store.h"
 
 enum { MI_ALERT_MAX_ANSWERS = 64 };
@@ -40,6 +41,26 @@ int mi_alert_read(mi_store *s, int64_t survey_id, int64_t after, int limit, mi_a
                   int *n, mi_err *e);
 void mi_alert_rows_free(mi_alert_row *rows, int n);
 
+/* The responses of ids (increasing) into rows (nids of them, the caller's),
+ * *n of them (an id with no response is left out). */
+int mi_alert_read_ids(mi_store *s, const int64_t *ids, int nids, mi_alert_row *rows, int *n,
+                      mi_err *e);
+
+/* What the customer view shows of a customer besides its external id. */
+typedef struct mi_alert_customer {
+  const char *external_id, *kind, *region, *tier; /* "" = none */
+} mi_alert_customer;
+/* Customer id's kind, region and tier into the buffers (sizes 16, 65, 33). */
+int mi_alert_customer_get(mi_store *s, int64_t id, char *kind, char *region, char *tier, mi_err *e);
+
+/* The row the policy sees of response r as it is being stored (the
+ * import): json its scale answers (mi_response_pack), texts[0..ntexts) its
+ * open answers, c its customer; its id 0, nothing coded, no follow-up; the
+ * ticket its invitation followed read through s. Free it with
+ * mi_alert_rows_free(row, 1). */
+int mi_alert_row_of(mi_store *s, const mi_response *r, const char *json, const mi_answer *texts,
+                    int ntexts, const mi_alert_customer *c, mi_alert_row *row, mi_err *e);
+
 /* Every question of every survey version: what the answers' ids mean.
  * *out is the caller's (free), ordered by survey id and position. */
 typedef struct mi_alert_question {
@@ -55,6 +76,11 @@ int mi_alert_count(mi_store *s, int64_t survey_id, int64_t after, int64_t *n, mi
 int mi_alert_mark_get(mi_store *s, int64_t *last, mi_err *e);
 /* Moves the mark to last (never back), in the caller's transaction. */
 int mi_alert_mark_set(mi_store *s, int64_t last, int64_t now, mi_err *e);
+
+/* Moves the mark to own_last (a response imported after own_first, every
+ * one between them by the same import) when no response after the mark is
+ * older than own_first: the hook at intake saw them all. */
+int mi_alert_mark_follow(mi_store *s, int64_t own_first, int64_t own_last, int64_t now, mi_err *e);
 
 /* Links the follow-up ticket to the response that opened it, in the
  * caller's transaction: MI_EEXIST if the response has one already. */

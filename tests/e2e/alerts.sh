@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# End-to-end: the closed loop on feedback (manyi eval alerts, policies/alert.lua).
+# End-to-end: the closed loop on feedback (policies/alert.lua), at intake
+# (import responses, then survey code) and as the batch eval alerts.
 # Planted responses whose answers are known: overall 2 -> one follow-up; overall
 # 5 with "我要投诉" coded as complaint -> one (priority 1); overall 4 with praise ->
-# none; overall 1 -> one; overall 3 -> none. A rerun and --rescan open nothing
-# new. On the example's 5,000 responses the run is killed with SIGKILL at random
+# none; overall 1 -> one; overall 3 -> none. At intake the import opens the two
+# detractors' and survey code the complaint's, and eval alerts has nothing
+# left; a failing alert policy at intake stores every response, is named,
+# stops being asked after 100 failures in a row and leaves them to eval
+# alerts; an import killed with SIGKILL and rerun opens each follow-up once.
+# The batch: a rerun and --rescan open nothing new. On the example's 5,000 responses the run is killed with SIGKILL at random
 # points and rerun: the follow-ups are then exactly the responses with an
 # overall answer of 1 or 2 (counted with awk over responses.csv), one each.
 # Hostile alert policies (a raise, an endless loop, a department that does not
@@ -35,10 +40,35 @@ P3,csat,C0000003,2026-11-01T10:02:00+08:00,120,web,4,4,4,4,4,4,4,2,8,师傅很�
 P4,csat,C0000004,2026-11-01T10:03:00+08:00,120,sms,1,2,2,2,2,2,2,4,1,
 P5,csat,C0000005,2026-11-01T10:04:00+08:00,120,web,3,3,3,3,3,3,3,3,6,
 CSV
+cp "$tmp/p.db" "$tmp/ready.db"
+followups() {
+  sql "$tmp/p.db" "SELECT r.external_id || ':' || t.external_id || ':' || t.priority FROM response_followups f
+    JOIN responses r ON r.id = f.response_id JOIN tickets t ON t.id = f.ticket_id ORDER BY r.external_id" | paste -sd' '
+}
+# at intake: the detractors' follow-ups open with the import, the complaint's
+# once survey code has coded it; eval alerts then has nothing left
 expect 0 m import responses "$tmp/planted.csv"
+contains "$tmp/out" "alert.lua: 2 follow-ups opened"
+contains "$tmp/out" "P1 -> T0003001 callback for support: call back C0000001: overall answer 2 (<= 2)"
+same "$(followups)" "P1:T0003001:2 P4:T0003002:2" "the import opens the detractors' follow-ups"
 expect 0 m survey code csat
+contains "$tmp/out" "alert.lua: 1 follow-ups opened"
+contains "$tmp/out" "P2 -> T0003003 callback for support: call back C0000002: comment coded as complaint"
+same "$(followups)" "P1:T0003001:2 P2:T0003003:1 P4:T0003002:2" "survey code opens the complaint's"
+expect 0 m --json survey code csat --recode
+same "$(sql :memory: "SELECT json_extract('$(cat "$tmp/out")', '$.alerts.opened')")" 0 "recoding opens no second follow-up"
+expect 0 m eval alerts
+contains "$tmp/out" "0 responses, 0 follow-ups opened"
+same "$(sql "$tmp/p.db" "SELECT last_response_id = (SELECT max(id) FROM responses) FROM alert_mark")" 1 \
+  "the import moved the mark past the responses it saw"
+
+# the same as a batch: an import and coding that leave the hook to eval alerts
+cp "$tmp/ready.db" "$tmp/p.db"; rm -f "$tmp/p.db-wal" "$tmp/p.db-shm"
+expect 0 m import responses "$tmp/planted.csv" --no-alerts
+expect 0 m survey code csat --no-alerts
 same "$(sql "$tmp/p.db" "SELECT group_concat(category) FROM text_codes t JOIN responses r ON r.id = t.response_id WHERE r.external_id = 'P2'")" \
   "repair_quality,complaint" "P2's comment is coded as a complaint"
+same "$(sql "$tmp/p.db" "SELECT count(*) FROM response_followups")" 0 "--no-alerts opens nothing"
 expect 0 m eval alerts --dry-run
 contains "$tmp/out" "dry run of"
 contains "$tmp/out" "5 responses, 3 follow-ups would be opened, 2 without"
@@ -89,10 +119,8 @@ local function alert(r, c, t, p)
 end
 return { alert = alert }
 LUA
-rm -f "$tmp/p.db"*
-expect 0 m init
-for e in customers staff tickets; do expect 0 m import "$e" "$data/$e.csv"; done
-expect 0 m import responses "$tmp/planted.csv"
+cp "$tmp/ready.db" "$tmp/p.db"; rm -f "$tmp/p.db-wal" "$tmp/p.db-shm"
+expect 0 m import responses "$tmp/planted.csv" --no-alerts
 expect 3 m eval alerts --policy "$tmp/hostile.lua" --failures "$tmp/fail.csv"
 contains "$tmp/err" "$tmp/hostile.lua:2: no score for you (response P1)"
 contains "$tmp/err" "$tmp/hostile.lua:3:"
@@ -105,10 +133,8 @@ same "$(sql "$tmp/p.db" "SELECT group_concat(r.external_id) FROM response_follow
 same "$(tail -n +2 "$tmp/fail.csv" | cut -d, -f2 | paste -sd' ')" "P1 P2 P4" "--failures lists the failing responses"
 # a policy that fails on every response: the breaker stops it, nothing moves
 printf 'return { alert = function(r) error("broken for " .. r.external_id) end }\n' >"$tmp/broken.lua"
-rm -f "$tmp/p.db"*
-expect 0 m init
-for e in customers staff tickets; do expect 0 m import "$e" "$data/$e.csv"; done
-expect 0 m import responses "$tmp/planted.csv"
+cp "$tmp/ready.db" "$tmp/p.db"; rm -f "$tmp/p.db-wal" "$tmp/p.db-shm"
+expect 0 m import responses "$tmp/planted.csv" --no-alerts
 expect 4 m eval alerts --policy "$tmp/broken.lua" --max-failures 3
 contains "$tmp/err" "the breaker stopped eval alerts"
 contains "$tmp/err" "broken.lua:1: broken for P1 (response P1)"
@@ -121,13 +147,64 @@ contains "$tmp/err" "unknown hook 'alret' (did you mean 'alert'?)"
 expect 2 m eval alerts --as-of 2026-01-01
 expect 2 m eval tiers --rescan
 
-# --- kill -9 at random points, then rerun: one follow-up per detractor -----------
+# --- hostile policies at intake: every response is stored, the failures named --
 want=$(awk -F, 'NR > 1 && ($7 == "1" || $7 == "2") { n++ } END { print n }' "$data/responses.csv")
 same "$want" 108 "detractors in the example (awk)"
-rm -f "$tmp/p.db"*
-expect 0 m init
-for e in customers staff tickets responses; do expect 0 m import "$e" "$data/$e.csv"; done
-expect 0 m survey code csat
+total=$(($(wc -l <"$data/responses.csv") - 1))
+# the example's configuration with another alert policy
+with_alert() { sed "s|file: ../../policies/alert.lua|file: $1|" "$example/manyi.yaml" >"$tmp/alt.yaml"; }
+ma() { "$manyi" --config "$tmp/alt.yaml" --db "$tmp/p.db" "$@"; }
+# raises on the 993 answers of 3 (awk), loops on one response, else the bundled rule
+cat >"$tmp/intake.lua" <<'LUA'
+local function alert(r, c, t, p)
+  local overall = r.answers.q_overall
+  if overall == 3 then error("no score for " .. r.external_id) end
+  if r.external_id == "R000000005" then while true do end end
+  if overall and overall <= 2 then
+    return {department = "support", kind = "callback", priority = 2, reason = "detractor"}
+  end
+end
+return { alert = alert }
+LUA
+same "$(awk -F, 'NR > 1 && $7 == 3 { n++ } END { print n }' "$data/responses.csv")" 993 "answers of 3 (awk)"
+for policy in "$tmp/intake.lua" "$tmp/broken.lua"; do
+  with_alert "$policy"
+  grep -q "file: $policy" "$tmp/alt.yaml" || { echo "FAIL: the configuration's alert policy was not replaced"; failures=$((failures + 1)); }
+  sed -i "s|\.\./\.\./|$src/|g; s|file: data/|file: $data/|g" "$tmp/alt.yaml"
+  cp "$tmp/ready.db" "$tmp/p.db"; rm -f "$tmp/p.db-wal" "$tmp/p.db-shm"
+  expect 0 ma import responses "$data/responses.csv"
+  contains "$tmp/out" "$total rows read, $total added"
+  contains "$tmp/err" "warning: the alert policy $policy failed on"
+  contains "$tmp/err" "manyi eval alerts asks it again"
+  same "$(sql "$tmp/p.db" "SELECT count(*) FROM alert_mark")" 0 "$(basename "$policy"): the mark stays for eval alerts"
+  [ "$policy" = "$tmp/broken.lua" ] && continue
+  contains "$tmp/err" "failed on 994 responses"
+  contains "$tmp/err" "(the first: $tmp/intake.lua:4: instruction budget exhausted"
+  same "$(sql "$tmp/p.db" "SELECT count(*) FROM response_followups")" "$want" "the responses it did not fail on opened theirs"
+done
+contains "$tmp/err" "failed on 100 responses, and was not asked again after so many failures in a row"
+contains "$tmp/err" "broken.lua:1: broken for"
+# eval alerts with the bundled policy then opens every detractor's follow-up
+expect 0 m eval alerts
+same "$(sql "$tmp/p.db" "SELECT count(*) FROM response_followups")" "$want" "eval alerts catches up after a broken intake"
+
+# --- kill -9 during an import with the hook: nothing or all, then once each -----
+seed_random
+for round in 1 2 3; do
+  cp "$tmp/ready.db" "$tmp/p.db"; rm -f "$tmp/p.db-wal" "$tmp/p.db-shm"
+  kill_after "$(random_ms 300)" "$manyi" --config "$example/manyi.yaml" --db "$tmp/p.db" import responses "$data/responses.csv"
+  same "$(sql "$tmp/p.db" "PRAGMA integrity_check")" ok "import round $round: integrity after the kill"
+  same "$(sql "$tmp/p.db" "SELECT (SELECT count(*) FROM responses) IN (0, $total) AND (SELECT count(*) FROM response_followups) IN (0, $want)")" 1 \
+    "import round $round: the killed import stored all or nothing"
+  expect 0 m import responses "$data/responses.csv"
+  same "$(sql "$tmp/p.db" "SELECT count(*) || ' ' || count(DISTINCT response_id) FROM response_followups")" "$want $want" \
+    "import round $round: one follow-up per detractor after the rerun"
+done
+
+# --- kill -9 at random points, then rerun: one follow-up per detractor -----------
+cp "$tmp/ready.db" "$tmp/p.db"; rm -f "$tmp/p.db-wal" "$tmp/p.db-shm"
+expect 0 m import responses "$data/responses.csv" --no-alerts
+expect 0 m survey code csat --no-alerts
 cp "$tmp/p.db" "$tmp/base.db"
 seed_random
 for round in 1 2 3 4 5; do

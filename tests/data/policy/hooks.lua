@@ -233,6 +233,12 @@ local alert_returns = {
              reason = string.format("%s %s %s %s %s", r.answers.q1, r.answers.q2, tostring(r.answers.q3),
                                     c.external_id, tostring(t)) }
   end,
+  fields = function(r)
+    local out = {}
+    for k, v in pairs(r.answers) do out[#out + 1] = k .. "=" .. tostring(v) end
+    return { department = "support", kind = "inquiry", priority = 2,
+             reason = table.concat(out, " ") .. " #" .. #r.answers }
+  end,
   unknown_department = function() return { department = "sales", kind = "inquiry", priority = 2, reason = "r" } end,
   unknown_kind = function() return { department = "support", kind = "callbak", priority = 2, reason = "r" } end,
   unknown_category = function() return { department = "support", kind = "inquiry", priority = 2, reason = "r", category = "x" } end,
