@@ -3,10 +3,11 @@
 -- alert(response, customer, ticket, params) -> nil | {department, kind,
 --   priority, reason, category?, severity?}
 --
--- Asked about every survey response as it is imported (its open answers not
--- coded yet: categories "", coded false), again once `manyi survey code` has
--- coded its open answers, and by `manyi eval alerts` for responses imported
--- with --no-alerts. A response gets at most one follow-up. A detractor answer
+-- Asked about every survey response as it is imported (one with open answers
+-- is not coded yet: coded false, and this policy waits), again once `manyi
+-- survey code` has coded its open answers, and by `manyi eval alerts` for
+-- responses imported with --no-alerts. A response gets at most one
+-- follow-up. A detractor answer
 -- opens a follow-up ticket: an answer of 1 or 2 on the overall question of
 -- its survey, or an open answer coded to one of the complaint categories
 -- (e.g. "要投诉"). The follow-up goes to the department that served the
@@ -31,6 +32,8 @@ local function has_category(list, code)
 end
 
 local function alert(response, customer, ticket, params)
+  -- its comments are not coded yet: survey code asks again with their categories
+  if not response.coded then return nil end
   local why, priority
   local categories = response.categories
   if categories ~= "" then -- most responses have no coded comment

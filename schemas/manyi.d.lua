@@ -160,7 +160,7 @@
 ---@field channel string? email, sms, phone, web
 ---@field answers table<string, number|string|nil> question code -> the answer (a number; text for open questions; nil when not answered); a code the survey does not have raises
 ---@field categories string the coded categories of its open answers joined by ';' ("" when none; `manyi survey code` codes them)
----@field coded boolean its open answers were coded
+---@field coded boolean its open answers were coded (true when it has none)
 
 ---The customer of a response, as the alert hook sees them.
 ---@class manyi.AlertCustomer

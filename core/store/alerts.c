@@ -175,6 +175,12 @@ static int add_category(mi_alert_row *r, sqlite3_stmt *st, mi_err *e) {
   return 0;
 }
 
+static int has_text(const mi_alert_row *r) {
+  for (int k = 0; k < r->nanswers; k++)
+    if (r->answers[k].text) return 1;
+  return 0;
+}
+
 /* The follow-ups, the open answers and the coded categories of the rows' id range. */
 static int read_texts(mi_store *s, mi_alert_row *rows, int n, mi_err *e) {
   int rc = each_in_chunk(s,
@@ -192,6 +198,8 @@ static int read_texts(mi_store *s, mi_alert_row *rows, int n, mi_err *e) {
                        "SELECT coalesce(response_id, 0), category FROM text_codes"
                        " WHERE source = 'survey' AND coalesce(response_id, 0) BETWEEN ?1 AND ?2",
                        "coded categories", rows, n, add_category, e);
+  for (int i = 0; rc == 0 && i < n; i++) /* no open answer: nothing to code */
+    if (!rows[i].coded) rows[i].coded = !has_text(&rows[i]);
   return rc;
 }
 
@@ -274,6 +282,7 @@ int mi_alert_row_of(mi_store *s, const mi_response *r, const char *json, const m
     if (!t) return mi_alert_rows_free(row, 1), mi_err_set(e, MI_ENOMEM, "out of memory");
     row->answers[row->nanswers++] = (mi_alert_answer){texts[i].question_id, 0, t};
   }
+  row->coded = !has_text(row); /* its open answers are not coded yet */
   if (!r->invitation_id) return 0;
   sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_ALERT_TICKET,
                      "SELECT t.external_id, t.kind, t.category, d.code, t.status FROM invitations i"

@@ -28,7 +28,7 @@ typedef struct mi_alert_row {
   char customer[65], customer_kind[16], customer_region[65], customer_tier[33];
   char ticket[65], ticket_kind[65], ticket_category[65], ticket_department[65], ticket_status[16];
   char categories[400]; /* coded categories of its open answers joined by ';' ("" = none) */
-  int coded;            /* the coding step has seen its open answers (any text_codes row) */
+  int coded;            /* nothing to code: no open answer, or the coding step saw them */
   int has_followup;     /* a follow-up was opened for it already */
   mi_alert_answer answers[MI_ALERT_MAX_ANSWERS];
   int nanswers;

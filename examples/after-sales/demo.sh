@@ -90,19 +90,21 @@ agent=$(MANYI_NOW=$desk_now run --json ticket show TDEMO1 | sed -n 's/.*"assigne
 MANYI_NOW=2026-11-20T11:00:00+08:00 run ticket queue --staff "${agent:-S008}" --limit 5
 MANYI_NOW=$desk_now run customer history C0000008 --last 60 | grep -v '  points  ' | head -6
 
-# --- The closed loop on feedback (issue 18): every answer is seen once by the
-# alert policy after it is coded; a detractor answer turns into a call-back
-# ticket with its own SLA, and the report counts the detractors called back.
+# --- The closed loop on feedback (issue 18): the alert policy is asked about
+# every answer as it is imported (the history's detractors were called back
+# at the import above), and once more when its comment has been coded; a
+# detractor answer turns into a call-back ticket with its own SLA, and the
+# report counts the detractors called back.
 heading "The closed loop: a detractor answer turns into a follow-up ticket"
 loop_now=2026-11-20T11:30:00+08:00
-MANYI_NOW=$loop_now run survey code csat >/dev/null
-MANYI_NOW=$loop_now run eval alerts | sed -n '1p' # the history: each response once
+MANYI_NOW=$loop_now run survey code csat | sed -n '/follow-ups opened/p' # the history's comments
 { head -1 "$here/data/responses.csv"
   echo "RDEMO1,csat,C0000008,2026-11-20T11:40:00+08:00,95,sms,1,3,1,2,2,3,2,5,0,维修后还是有问题，客服态度差，我要投诉"
 } >"$work/demo-detractor.csv"
+# imported: its comment is not coded yet, so the policy waits for survey code
 MANYI_NOW=2026-11-20T11:45:00+08:00 run import responses "$work/demo-detractor.csv"
-MANYI_NOW=2026-11-20T11:50:00+08:00 run survey code csat | sed -n '1p'
-MANYI_NOW=2026-11-20T12:00:00+08:00 run eval alerts | tee "$work/demo-alerts.txt"
+MANYI_NOW=2026-11-20T12:00:00+08:00 run survey code csat | sed -n '1p;/follow-ups opened/,/^[^ ]/p' |
+  grep -v '^survey categories' | tee "$work/demo-alerts.txt"
 followup=$(sed -n 's/^  RDEMO1 -> \([^ ]*\) .*/\1/p' "$work/demo-alerts.txt")
 MANYI_NOW=2026-11-20T12:00:00+08:00 run ticket sla "$followup"
 MANYI_NOW=2026-11-20T13:10:00+08:00 run ticket reply "$followup" "已回访：致歉并安排上门复修" >/dev/null

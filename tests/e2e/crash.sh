@@ -313,7 +313,9 @@ done
 integrity "two batches at once"
 [ "$sa" -eq 0 ] || expect 0 m import tickets "$tmp/data/tickets.csv"
 [ "$sb" -eq 0 ] || expect 0 m eval tiers
-same "$(sql "$db" "SELECT count(*) FROM tickets")" 10 "tickets after two batches at once"
+# (besides the follow-ups the alert hook opened when the responses came in)
+same "$(sql "$db" "SELECT count(*) FROM tickets WHERE id NOT IN (SELECT ticket_id FROM response_followups)")" 10 \
+  "tickets after two batches at once"
 same "$(orders_state "$db")" "$want_orders" "orders after everything"
 
 echo "crash: $passes passed, $failures failed"

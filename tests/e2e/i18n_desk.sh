@@ -3,7 +3,7 @@
 # agents' commands in Chinese with --lang zh_CN — customer show, find, add,
 # edit, refer, history; interaction log; ticket open, show, sla, assign,
 # reply, stage, queue; points show, grant, redeem, expire; explain; appoint;
-# eval alerts' follow-ups — on the after-sales example's data, with figures
+# the alert hook's follow-ups — on the after-sales example's data, with figures
 # read from the database by the sqlite3 shell; columns of Chinese text lined
 # up by display width; the English default and --json as before.
 # Usage: i18n_desk.sh MANYI SOURCE_DIR MANYI_GEN
@@ -240,11 +240,15 @@ contains "$tmp/out" "appointment 2 booked for TQ1: S001 "
 expect 0 m appoint done 2
 contains "$tmp/out" "appointment 2 done (TQ1, S001)"
 
-# --- eval alerts: each follow-up opened, in Chinese
-expect 0 zh eval alerts
-contains "$tmp/out" " 份回答，已开启 "
+# --- the alert hook: each follow-up opened, in Chinese (the import asked it
+# about the detractors without a comment, survey code about the others)
+expect 0 zh survey code csat
+contains "$tmp/out" "alert.lua：已开启 $(q "SELECT count(*) FROM response_followups f JOIN responses r ON r.id = f.response_id
+  JOIN answer_texts a ON a.response_id = r.id") 张回访工单"
 grep -qE '^  R[0-9]+ -> T[0-9]+ callback，交由 [a-z]+：' "$tmp/out" && ok ||
-  bad "eval alerts: no follow-up line: $(head -3 "$tmp/out")"
+  bad "survey code: no follow-up line: $(head -3 "$tmp/out")"
+expect 0 zh eval alerts
+contains "$tmp/out" "0 份回答，已开启 0 张回访工单"
 
 # --- history's joining words: Chinese on the terminal, English in the JSON
 user=$(id -un)
