@@ -64,9 +64,9 @@ static int proxy_next(lua_State *L) {
   return 2;
 }
 
+/* upvalue 1: the iterator (made once per proxy: pairs allocates nothing). */
 static int proxy_pairs(lua_State *L) {
   lua_pushvalue(L, lua_upvalueindex(1));
-  lua_pushcclosure(L, proxy_next, 1);
   lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
@@ -91,6 +91,7 @@ void mi_pol_readonly(lua_State *L, const char *what, int strict) {
   lua_pushcclosure(L, refuse_write, 1);
   lua_setfield(L, -2, "__newindex");
   lua_pushvalue(L, data);
+  lua_pushcclosure(L, proxy_next, 1);
   lua_pushcclosure(L, proxy_pairs, 1);
   lua_setfield(L, -2, "__pairs");
   lua_pushvalue(L, data);

@@ -136,10 +136,10 @@ static int lazy_next(lua_State *L) {
   return 2;
 }
 
+/* upvalues: the lazy userdata, the iterator (made once: pairs allocates nothing) */
 static int lazy_pairs(lua_State *L) {
   lazy_of(L);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_pushcclosure(L, lazy_next, 1);
+  lua_pushvalue(L, lua_upvalueindex(2));
   lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
@@ -165,7 +165,13 @@ static lazy *make_lazy(lua_State *L, int slot) {
                  {"__len", lazy_len}};
   for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
     lua_pushvalue(L, ud);
-    lua_pushcclosure(L, methods[i].fn, 1);
+    int n = 1;
+    if (methods[i].fn == lazy_pairs) {
+      lua_pushvalue(L, ud);
+      lua_pushcclosure(L, lazy_next, 1);
+      n = 2;
+    }
+    lua_pushcclosure(L, methods[i].fn, n);
     lua_setfield(L, -2, methods[i].name);
   }
   lua_pushboolean(L, 0);
