@@ -62,6 +62,14 @@ contains "$tmp/out" "0 responses, 0 follow-ups opened"
 same "$(sql "$tmp/p.db" "SELECT last_response_id = (SELECT max(id) FROM responses) FROM alert_mark")" 1 \
   "the import moved the mark past the responses it saw"
 
+# with --rejects (one thread, commits as it goes): the good rows are asked about too
+cp "$tmp/ready.db" "$tmp/p.db"; rm -f "$tmp/p.db-wal" "$tmp/p.db-shm"
+{ cat "$tmp/planted.csv"; echo "P6,csat,C9999999,2026-11-01T10:05:00+08:00,120,web,1,1,1,1,1,1,1,1,0,"; } >"$tmp/some_bad.csv"
+expect 3 m import responses "$tmp/some_bad.csv" --rejects "$tmp/rejects.csv"
+contains "$tmp/out" "6 rows read, 5 added"
+contains "$tmp/out" "alert.lua: 2 follow-ups opened"
+same "$(followups)" "P1:T0003001:2 P4:T0003002:2" "--rejects: the good rows' detractors get theirs"
+
 # the same as a batch: an import and coding that leave the hook to eval alerts
 cp "$tmp/ready.db" "$tmp/p.db"; rm -f "$tmp/p.db-wal" "$tmp/p.db-shm"
 expect 0 m import responses "$tmp/planted.csv" --no-alerts

@@ -35,7 +35,10 @@ integrity() { same "$(sql "$db" 'PRAGMA integrity_check')" ok "integrity after $
 expect 0 m init
 expect 0 m import staff "$tmp/data/staff.csv"
 expect 0 m import customers "$tmp/data/customers.csv"
-expect 0 m import responses "$tmp/data/responses.csv"
+# (--no-alerts here and below: the generated tickets file numbers its tickets
+# as manyi numbers the follow-ups the alert hook would open; tests/e2e/alerts.sh
+# kills imports with the hook)
+expect 0 m import responses "$tmp/data/responses.csv" --no-alerts
 
 # What a database holds, in one line per aspect (compared with the reference).
 orders_state() { sql "$1" "SELECT count(*), sum(amount_minor) FROM orders"; }
@@ -115,14 +118,14 @@ responses_state() {
   sql "$1" "SELECT count(*), sum(length(scale_answers)), (SELECT count(*) FROM answer_texts),
             (SELECT count(*) FROM invitations WHERE answered) FROM responses"
 }
-reference responses import responses "$tmp/responses2.csv"
+reference responses import responses "$tmp/responses2.csv" --no-alerts
 want_responses=$(responses_state "$ref")
 responses_check() {
   local n; n=$(sql "$db" "SELECT count(*) FROM responses")
   if [ "$n" -eq 2000 ] || [ "$n" -eq 4000 ]; then ok; else bad "a killed import left $n responses (not 2000 or 4000)"; fi
 }
-kill_loop "$ref_ms" responses_check import responses "$tmp/responses2.csv"
-expect 0 m import responses "$tmp/responses2.csv"
+kill_loop "$ref_ms" responses_check import responses "$tmp/responses2.csv" --no-alerts
+expect 0 m import responses "$tmp/responses2.csv" --no-alerts
 same "$(responses_state "$db")" "$want_responses" "responses after the kills and a re-run"
 expect 0 m --json survey score csat
 cp "$tmp/out" "$tmp/score-after-kills.json"
@@ -313,9 +316,7 @@ done
 integrity "two batches at once"
 [ "$sa" -eq 0 ] || expect 0 m import tickets "$tmp/data/tickets.csv"
 [ "$sb" -eq 0 ] || expect 0 m eval tiers
-# (besides the follow-ups the alert hook opened when the responses came in)
-same "$(sql "$db" "SELECT count(*) FROM tickets WHERE id NOT IN (SELECT ticket_id FROM response_followups)")" 10 \
-  "tickets after two batches at once"
+same "$(sql "$db" "SELECT count(*) FROM tickets")" 10 "tickets after two batches at once"
 same "$(orders_state "$db")" "$want_orders" "orders after everything"
 
 echo "crash: $passes passed, $failures failed"
