@@ -345,6 +345,8 @@ struct mi_alert_intake {
   int64_t decided, failed, failures_in_a_row;
   int tripped;
   mi_err first_failure;
+  struct judged *judged; /* survey code's decisions to open */
+  size_t njudged, capjudged;
   /* the storing thread's */
   opener open;
   int64_t opened;
@@ -371,6 +373,7 @@ void mi_alert_intake_free(mi_alert_intake *in) {
   free(in->q);
   free(in->rows);
   free(in->customers);
+  free(in->judged);
   mi_textset_free(&in->values);
   free(in);
 }
@@ -482,22 +485,67 @@ int mi_alert_intake_finish(mi_alert_intake *in, mi_store *s, int64_t own_first, 
   return mi_alert_mark_follow(s, own_first, own_last, in->open.now, e);
 }
 
-int mi_alert_intake_responses(mi_alert_intake *in, mi_store *s, const int64_t *ids, size_t n,
-                              mi_err *e) {
+/* A follow-up survey code decided, with what opening it needs. */
+typedef struct judged {
+  int64_t id, customer_id;
+  char external_id[65], channel[16];
+  mi_alert_decision d;
+} judged;
+
+static int keep_judged(mi_alert_intake *in, const mi_alert_row *row, const mi_alert_decision *d,
+                       mi_err *e) {
+  if (in->njudged == in->capjudged) {
+    size_t cap = in->capjudged ? 2 * in->capjudged : 64;
+    judged *grown = realloc(in->judged, cap * sizeof *grown);
+    if (!grown) return mi_err_set(e, MI_ENOMEM, "out of memory");
+    in->judged = grown, in->capjudged = cap;
+  }
+  judged *j = &in->judged[in->njudged++];
+  *j = (judged){.id = row->id, .customer_id = row->customer_id, .d = *d};
+  memcpy(j->external_id, row->external_id, sizeof j->external_id);
+  memcpy(j->channel, row->channel, sizeof j->channel);
+  return 0;
+}
+
+int mi_alert_intake_judge_coded(mi_alert_intake *in, mi_store *s, const mi_alert_coded *coded,
+                                size_t n, int recode, mi_err *e) {
   if (!in || !n) return 0;
+  int64_t ids[INTAKE_CHUNK];
   if (!in->rows && !(in->rows = calloc(INTAKE_CHUNK, sizeof *in->rows)))
     return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (size_t at = 0; at < n && !in->tripped; at += INTAKE_CHUNK) {
     int want = n - at < INTAKE_CHUNK ? (int)(n - at) : INTAKE_CHUNK, got = 0, rc;
-    if ((rc = mi_alert_read_ids(s, ids + at, want, in->rows, &got, e))) return rc;
+    for (int i = 0; i < want; i++) ids[i] = coded[at + (size_t)i].id;
+    if ((rc = mi_alert_read_ids(s, ids, want, in->rows, &got, e))) return rc;
+    size_t c = at; /* the rows come in the ids' order, a missing one left out */
     for (int i = 0; i < got && rc == 0 && !in->tripped; i++) {
-      const mi_alert_row *row = &in->rows[i];
+      mi_alert_row *row = &in->rows[i];
+      while (coded[c].id < row->id) c++;
+      if (row->has_followup) continue;
+      /* its categories as coded now: those of this run (the connection does
+       * not see them yet) with, unless recoded, those coded before */
+      if (recode) row->categories[0] = '\0';
+      char list[MI_ALERT_CATEGORIES];
+      memcpy(list, coded[c].categories, sizeof list);
+      char *save = NULL;
+      for (char *tok = strtok_r(list, ";", &save); tok; tok = strtok_r(NULL, ";", &save))
+        mi_alert_category_add(row->categories, sizeof row->categories, tok);
+      row->coded = 1;
       mi_alert_decision d;
-      if (row->has_followup || judge(in, s, row, &d) || !d.open) continue;
-      rc = intake_open(in, s, row->id, row->external_id, row->customer_id, row->channel, &d, e);
+      if (judge(in, s, row, &d) == 0 && d.open) rc = keep_judged(in, row, &d, e);
     }
     mi_alert_rows_free(in->rows, got);
     if (rc) return rc;
   }
   return 0;
+}
+
+int mi_alert_intake_open_judged(mi_alert_intake *in, mi_store *s, mi_err *e) {
+  int rc = 0;
+  for (size_t i = 0; in && i < in->njudged && rc == 0; i++) {
+    const judged *j = &in->judged[i];
+    rc = intake_open(in, s, j->id, j->external_id, j->customer_id, j->channel, &j->d, e);
+  }
+  if (in) in->njudged = 0;
+  return rc;
 }

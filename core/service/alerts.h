@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "policy/policy.h"
 #include "service/batch.h"
+#include "store/alerts.h"
 #include "store/responses.h"
 #include "store/store.h"
 
@@ -93,9 +94,19 @@ int mi_alert_intake_open(mi_alert_intake *in, mi_store *s, const mi_response *r,
  * every response after the mark. */
 int mi_alert_intake_finish(mi_alert_intake *in, mi_store *s, int64_t own_first, int64_t own_last,
                            mi_err *e);
-/* survey code: the responses ids[0..n) (increasing), read again with their
- * coded categories, through the policy, in the open transaction. */
-int mi_alert_intake_responses(mi_alert_intake *in, mi_store *s, const int64_t *ids, size_t n,
-                              mi_err *e);
+/* survey code, on one thread (its own, with a read connection s): the
+ * decisions for the responses coded[0..n) (ids increasing), whose open
+ * answers were just coded to categories (joined by ';'; with recode they
+ * replace the stored ones, else they are added), kept for
+ * mi_alert_intake_open_judged. */
+typedef struct mi_alert_coded {
+  int64_t id;
+  char categories[MI_ALERT_CATEGORIES];
+} mi_alert_coded;
+int mi_alert_intake_judge_coded(mi_alert_intake *in, mi_store *s, const mi_alert_coded *coded,
+                                size_t n, int recode, mi_err *e);
+/* Then, on the thread that writes: opens the follow-ups decided, in the open
+ * transaction. */
+int mi_alert_intake_open_judged(mi_alert_intake *in, mi_store *s, mi_err *e);
 
 #endif

@@ -1,5 +1,6 @@
 #include "service/text_coding.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,100 @@
 #include "store/text_codes.h"
 #include "util/i18n.h"
 
+/* The alert hook after coding: the responses whose open answers were coded,
+ * each with the categories of this run, handed as each is complete (the
+ * texts come in response order) to a thread of its own that reads them
+ * through a read connection and asks the policy while coding goes on; the
+ * follow-ups open at the end, in the coding's transaction. */
+enum { ASK_BATCH = 256 }; /* at most, and at least (but the last) asked at a time */
+
+typedef struct asker {
+  mi_alert_intake *in;
+  int recode;
+  mi_store *rs; /* the thread's read connection; NULL: no thread, asked at the end */
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t more;
+  mi_alert_coded *items; /* [0, ready) complete, [taken, ready) not asked yet */
+  size_t n, cap, ready, taken;
+  int done, rc;
+  mi_err err;
+} asker;
+
+static void *ask_thread(void *arg) {
+  asker *a = arg;
+  mi_alert_coded batch[ASK_BATCH];
+  for (;;) {
+    pthread_mutex_lock(&a->mu);
+    while (a->ready - a->taken < ASK_BATCH && !a->done) pthread_cond_wait(&a->more, &a->mu);
+    size_t k = a->ready - a->taken;
+    if (k > ASK_BATCH) k = ASK_BATCH;
+    memcpy(batch, a->items + a->taken, k * sizeof *batch);
+    a->taken += k;
+    pthread_mutex_unlock(&a->mu);
+    if (!k) return NULL; /* done */
+    if ((a->rc = mi_alert_intake_judge_coded(a->in, a->rs, batch, k, a->recode, &a->err))) return NULL;
+  }
+}
+
+/* The response whose categories text t adds to: a new item once t is of
+ * the next response (the last one is then complete); -1 out of memory. */
+static int ask_note(asker *a, const mi_text_item *t, const char *const *codes, size_t ncodes) {
+  pthread_mutex_lock(&a->mu);
+  int rc = 0;
+  if (!a->n || a->items[a->n - 1].id != t->response_id) {
+    a->ready = a->n;
+    if (a->n == a->cap) {
+      size_t cap = a->cap ? 2 * a->cap : 1024;
+      mi_alert_coded *grown = realloc(a->items, cap * sizeof *grown);
+      if (!grown) rc = -1;
+      else a->items = grown, a->cap = cap;
+    }
+    if (!rc) a->items[a->n++] = (mi_alert_coded){.id = t->response_id};
+    if (a->ready - a->taken == ASK_BATCH) pthread_cond_signal(&a->more);
+  }
+  for (size_t i = 0; !rc && i < ncodes; i++)
+    mi_alert_category_add(a->items[a->n - 1].categories, sizeof a->items[a->n - 1].categories,
+                          codes[i]);
+  pthread_mutex_unlock(&a->mu);
+  return rc;
+}
+
+static void ask_start(asker *a, mi_store *s) {
+  pthread_mutex_init(&a->mu, NULL);
+  pthread_cond_init(&a->more, NULL);
+  const char *path = mi_store_path(s);
+  mi_err oe = {0};
+  if (!path || !*path || !strcmp(path, ":memory:")) return;
+  if (mi_store_open(path, MI_STORE_READONLY, &a->rs, &oe) || mi_store_read_begin(a->rs, &oe) ||
+      pthread_create(&a->thread, NULL, ask_thread, a)) {
+    mi_store_close(a->rs);
+    a->rs = NULL;
+  }
+}
+
+/* Ends the asking and opens the follow-ups decided, in s's transaction. */
+static int ask_finish(asker *a, mi_store *s, int coded_ok, mi_err *e) {
+  pthread_mutex_lock(&a->mu);
+  a->ready = a->n, a->done = 1;
+  pthread_cond_signal(&a->more);
+  pthread_mutex_unlock(&a->mu);
+  int rc = 0;
+  if (a->rs) {
+    pthread_join(a->thread, NULL);
+    mi_store_rollback(a->rs);
+    mi_store_close(a->rs);
+    if ((rc = a->rc)) *e = a->err;
+  } else if (coded_ok) { /* no thread: asked now, through the writing connection */
+    rc = mi_alert_intake_judge_coded(a->in, s, a->items, a->n, a->recode, e);
+  }
+  if (rc == 0 && coded_ok) rc = mi_alert_intake_open_judged(a->in, s, e);
+  free(a->items);
+  pthread_mutex_destroy(&a->mu);
+  pthread_cond_destroy(&a->more);
+  return rc;
+}
+
 typedef struct run {
   mi_store *s;
   mi_policy *policy;
@@ -17,36 +112,8 @@ typedef struct run {
   void *ctx;
   mi_coding_summary *sum;
   mi_err *e;
-  int64_t *coded; /* the responses whose answers were coded, for the alert hook */
-  size_t ncoded, capcoded;
+  asker *ask; /* NULL: no alert hook */
 } run;
-
-/* Notes a response whose open answer was coded (once when its answers come in a row). */
-static int note_coded(run *r, int64_t id) {
-  if (r->ncoded && r->coded[r->ncoded - 1] == id) return 0;
-  if (r->ncoded == r->capcoded) {
-    size_t cap = r->capcoded ? 2 * r->capcoded : 1024;
-    int64_t *grown = realloc(r->coded, cap * sizeof *grown);
-    if (!grown) return mi_err_set(r->e, MI_ENOMEM, "out of memory");
-    r->coded = grown, r->capcoded = cap;
-  }
-  r->coded[r->ncoded++] = id;
-  return 0;
-}
-
-static int by_id(const void *a, const void *b) {
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
-}
-
-/* The coded responses in increasing order, each once. */
-static void sort_coded(run *r) {
-  qsort(r->coded, r->ncoded, sizeof *r->coded, by_id);
-  size_t n = 0;
-  for (size_t i = 0; i < r->ncoded; i++)
-    if (!n || r->coded[i] != r->coded[n - 1]) r->coded[n++] = r->coded[i];
-  r->ncoded = n;
-}
 
 static int one(void *ud, const mi_text_item *t) {
   run *r = ud;
@@ -74,7 +141,8 @@ static int one(void *ud, const mi_text_item *t) {
   for (size_t i = 0; i < d.ncodes; i++) codes[i] = d.codes[i];
   int rc = mi_text_code_put(r->s, t, codes, d.ncodes, r->now, r->e);
   if (!rc) d.ncodes ? r->sum->coded++ : r->sum->uncategorised++;
-  if (!rc && t->response_id) rc = note_coded(r, t->response_id);
+  if (!rc && t->response_id && r->ask && ask_note(r->ask, t, codes, d.ncodes))
+    rc = mi_err_set(r->e, MI_ENOMEM, "out of memory");
   return rc;
 }
 
@@ -82,17 +150,19 @@ int mi_texts_code(mi_store *s, mi_policy *coding, const char *survey, int compla
                   int64_t now, void (*on_failure)(void *ctx, const char *what, const mi_err *err),
                   void *ctx, struct mi_alert_intake *alerts, mi_coding_summary *sum, mi_err *e) {
   memset(sum, 0, sizeof *sum);
-  run r = {s, coding, now, on_failure, ctx, sum, e, NULL, 0, 0};
+  asker ask = {.in = alerts, .recode = recode};
+  run r = {s, coding, now, on_failure, ctx, sum, e, alerts ? &ask : NULL};
   int rc = mi_store_begin(s, e);
   if (rc) return rc;
+  if (alerts) ask_start(&ask, s); /* its snapshot: before any text is coded */
   mi_policy_track_lines(coding, 0); /* one call a text: no line of each return */
   rc = mi_text_uncoded(s, survey, complaints, recode, one, &r, e);
   mi_policy_track_lines(coding, 1);
-  if (rc == 0 && alerts) {
-    sort_coded(&r);
-    rc = mi_alert_intake_responses(alerts, s, r.coded, r.ncoded, e);
+  if (alerts) {
+    mi_err ae = {0};
+    int arc = ask_finish(&ask, s, rc == 0, &ae);
+    if (rc == 0 && arc) *e = ae, rc = arc;
   }
-  free(r.coded);
   if (rc) {
     mi_store_rollback(s);
     return rc;

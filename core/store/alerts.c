@@ -127,12 +127,13 @@ static int read_rows(mi_store *s, int64_t survey_id, int64_t after, int limit, m
 
 /* Runs sql (its first column a response id, ?1 and ?2 the chunk's first and
  * last id) and hands each row of a response of the chunk to add. */
-static int each_in_chunk(mi_store *s, const char *sql, const char *what, mi_alert_row *rows, int n,
+static int each_in_chunk(mi_store *s, enum mi_stmt_slot slot, const char *sql, const char *what,
+                         mi_alert_row *rows, int n,
                          int (*add)(mi_alert_row *r, sqlite3_stmt *st, mi_err *e), mi_err *e) {
   char reading[64];
   snprintf(reading, sizeof reading, "reading %s", what);
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return mi_store_fail(s, e, reading);
+  sqlite3_stmt *st = mi_store_stmt(s, slot, sql, e); /* kept: survey code reads few rows a time */
+  if (!st) return e->code;
   sqlite3_bind_int64(st, 1, rows[0].id);
   sqlite3_bind_int64(st, 2, rows[n - 1].id);
   int rc, added = 0;
@@ -140,7 +141,7 @@ static int each_in_chunk(mi_store *s, const char *sql, const char *what, mi_aler
     mi_alert_row *r = find(rows, n, sqlite3_column_int64(st, 0));
     if (r) added = add(r, st, e);
   }
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
   if (added) return added;
   return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, reading);
 }
@@ -159,19 +160,21 @@ static int add_text(mi_alert_row *r, sqlite3_stmt *st, mi_err *e) {
   return 0;
 }
 
+void mi_alert_category_add(char *list, size_t size, const char *c) {
+  if (!c || !*c) return; /* coded to no category */
+  size_t used = strlen(list), len = strlen(c);
+  /* the same category from two questions is named once */
+  char probe[70], have[MI_ALERT_CATEGORIES + 2];
+  snprintf(probe, sizeof probe, ";%s;", c);
+  snprintf(have, sizeof have, ";%s;", list);
+  if (strstr(have, probe) || used + len + 2 > size) return;
+  snprintf(list + used, size - used, "%s%s", used ? ";" : "", c);
+}
+
 static int add_category(mi_alert_row *r, sqlite3_stmt *st, mi_err *e) {
   (void)e;
   r->coded = 1;
-  const char *c = (const char *)sqlite3_column_text(st, 1);
-  if (!c || !*c) return 0; /* coded to no category */
-  size_t used = strlen(r->categories), len = strlen(c);
-  /* the same category from two questions is named once */
-  char probe[70];
-  snprintf(probe, sizeof probe, ";%s;", c);
-  char have[sizeof r->categories + 2];
-  snprintf(have, sizeof have, ";%s;", r->categories);
-  if (strstr(have, probe) || used + len + 2 > sizeof r->categories) return 0;
-  snprintf(r->categories + used, sizeof r->categories - used, "%s%s", used ? ";" : "", c);
+  mi_alert_category_add(r->categories, sizeof r->categories, (const char *)sqlite3_column_text(st, 1));
   return 0;
 }
 
@@ -183,18 +186,18 @@ static int has_text(const mi_alert_row *r) {
 
 /* The follow-ups, the open answers and the coded categories of the rows' id range. */
 static int read_texts(mi_store *s, mi_alert_row *rows, int n, mi_err *e) {
-  int rc = each_in_chunk(s,
+  int rc = each_in_chunk(s, MI_SQL_ALERT_FOLLOWUPS,
                          "SELECT response_id FROM response_followups"
                          " WHERE response_id BETWEEN ?1 AND ?2",
                          "follow-ups", rows, n, add_followup, e);
   if (rc == 0)
-    rc = each_in_chunk(s,
+    rc = each_in_chunk(s, MI_SQL_ALERT_TEXTS,
                        "SELECT response_id, question_id, text FROM answer_texts"
                        " WHERE response_id BETWEEN ?1 AND ?2",
                        "open answers", rows, n, add_text, e);
   /* The expression of the index text_codes_once (0008), so that it is used. */
   if (rc == 0)
-    rc = each_in_chunk(s,
+    rc = each_in_chunk(s, MI_SQL_ALERT_CATEGORIES,
                        "SELECT coalesce(response_id, 0), category FROM text_codes"
                        " WHERE source = 'survey' AND coalesce(response_id, 0) BETWEEN ?1 AND ?2",
                        "coded categories", rows, n, add_category, e);
@@ -216,20 +219,16 @@ int mi_alert_read_ids(mi_store *s, const int64_t *ids, int nids, mi_alert_row *r
                       mi_err *e) {
   if (!s || (nids && !ids) || !rows || !n) return mi_err_set(e, MI_EINVAL, "mi_alert_read_ids: bad arguments");
   *n = 0;
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db, ROW_COLUMNS " WHERE r.id = ?1", -1, &st, NULL) != SQLITE_OK)
-    return mi_store_fail(s, e, "reading responses for the alert policy");
+  for (int i = 1; i < nids; i++) /* read_texts finds rows by id */
+    if (ids[i] <= ids[i - 1]) return mi_err_set(e, MI_EINVAL, "mi_alert_read_ids: the ids must increase");
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_ALERT_BY_ID, ROW_COLUMNS " WHERE r.id = ?1", e);
+  if (!st) return e->code;
   int rc = SQLITE_DONE;
   for (int i = 0; i < nids && (rc == SQLITE_DONE || rc == SQLITE_ROW); i++) {
-    if (i && ids[i] <= ids[i - 1]) { /* read_texts finds rows by id */
-      sqlite3_finalize(st);
-      return mi_err_set(e, MI_EINVAL, "mi_alert_read_ids: the ids must increase");
-    }
     sqlite3_bind_int64(st, 1, ids[i]);
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) fill_row(st, &rows[(*n)++]);
     sqlite3_reset(st);
   }
-  sqlite3_finalize(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return mi_store_fail(s, e, "reading responses for the alert policy");
   return *n ? read_texts(s, rows, *n, e) : 0;

@@ -13,7 +13,7 @@
 #include "store/responses.h"
 #include "store/store.h"
 
-enum { MI_ALERT_MAX_ANSWERS = 64 };
+enum { MI_ALERT_MAX_ANSWERS = 64, MI_ALERT_CATEGORIES = 400 };
 
 typedef struct mi_alert_answer {
   int64_t question_id;
@@ -27,12 +27,16 @@ typedef struct mi_alert_row {
   char external_id[65], channel[16];
   char customer[65], customer_kind[16], customer_region[65], customer_tier[33];
   char ticket[65], ticket_kind[65], ticket_category[65], ticket_department[65], ticket_status[16];
-  char categories[400]; /* coded categories of its open answers joined by ';' ("" = none) */
+  char categories[MI_ALERT_CATEGORIES]; /* coded categories of its open answers joined by ';' ("" = none) */
   int coded;            /* nothing to code: no open answer, or the coding step saw them */
   int has_followup;     /* a follow-up was opened for it already */
   mi_alert_answer answers[MI_ALERT_MAX_ANSWERS];
   int nanswers;
 } mi_alert_row;
+
+/* Adds category c to list (categories joined by ';', size bytes) unless it
+ * is there already or would not fit; "" adds nothing. */
+void mi_alert_category_add(char *list, size_t size, const char *c);
 
 /* Reads up to limit responses with an id above after (of survey_id, 0 =
  * any survey) into rows (limit of them, the caller's), *n of them. Frees

@@ -150,13 +150,17 @@ int mi_store_caches_swap(mi_store *s, const mi_store_caches *set, mi_store_cache
 /* Statement journals (SQLite's undo log for one statement inside a
  * transaction) normally spill to a temporary file past 64 KiB, which made a
  * million-row import write millions of small blocks; keep them in memory.
- * This is process-wide and only possible before SQLite initialises, so it is
- * done on the first open; a failure (already initialised) is harmless. */
+ * And no memory statistics: they take one process-wide lock for every
+ * allocation, which the import's threads (checking, the alert hook,
+ * storing) would contend for; manyi reads none. This is process-wide and
+ * only possible before SQLite initialises, so it is done on the first open;
+ * a failure (already initialised) is harmless. */
 static void tune_sqlite_once(void) {
   static int done;
   if (done) return;
   done = 1;
   sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 int mi_store_open_with(const char *path, int flags, const mi_schema_step *steps, int nsteps,

@@ -12,6 +12,16 @@ typedef struct row {
   char *text, *question;
 } row;
 
+/* Complaints first, then each response's open answers together, in id order. */
+static int by_response(const void *a, const void *b) {
+  const mi_text_item *x = &((const row *)a)->t, *y = &((const row *)b)->t;
+  int c = strcmp(x->source, y->source);
+  if (c) return c;
+  if (x->response_id != y->response_id) return x->response_id < y->response_id ? -1 : 1;
+  if (x->question_id != y->question_id) return x->question_id < y->question_id ? -1 : 1;
+  return (x->ticket_id > y->ticket_id) - (x->ticket_id < y->ticket_id);
+}
+
 int mi_text_uncoded(mi_store *s, const char *survey, int complaints, int recode,
                     int (*fn)(void *ud, const mi_text_item *t), void *ud, mi_err *e) {
   sqlite3_stmt *st;
@@ -61,6 +71,7 @@ int mi_text_uncoded(mi_store *s, const char *survey, int complaints, int recode,
   if (rc == SQLITE_DONE) rc = 0;
   else if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading texts");
   else rc = mi_store_fail(s, e, "reading texts to code");
+  if (!rc) qsort(rows, n, sizeof *rows, by_response);
   for (size_t i = 0; i < n && !rc; i++) rc = fn(ud, &rows[i].t);
   for (size_t i = 0; i < n; i++) free(rows[i].text), free(rows[i].question);
   free(rows);

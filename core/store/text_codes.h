@@ -14,9 +14,10 @@ typedef struct mi_text_item {
   const char *text;     /* valid in the callback */
 } mi_text_item;
 
-/* Calls fn for each text not coded yet (all of them with recode): the open
- * answers of survey (any version; NULL: none) and, with complaints, the
- * subjects of complaint tickets. Read fully before fn runs, so fn may write. */
+/* Calls fn for each text not coded yet (all of them with recode): with
+ * complaints, the subjects of complaint tickets, then the open answers of
+ * survey (any version; NULL: none), a response's together, in response id
+ * order. Read fully before fn runs, so fn may write. */
 int mi_text_uncoded(mi_store *s, const char *survey, int complaints, int recode,
                     int (*fn)(void *ud, const mi_text_item *t), void *ud, mi_err *e);
 
