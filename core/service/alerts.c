@@ -342,7 +342,7 @@ struct mi_alert_intake {
   mi_alert_row *rows; /* INTAKE_CHUNK of them, made at the first use */
   known_customer *customers; /* CUSTOMER_SLOTS, by id modulo: bounded */
   mi_textset values;
-  int64_t decided, failed, failures_in_a_row;
+  int64_t failed, failures_in_a_row;
   int tripped;
   mi_err first_failure;
   struct judged *judged; /* survey code's decisions to open */
@@ -381,7 +381,6 @@ void mi_alert_intake_free(mi_alert_intake *in) {
 void mi_alert_intake_get(const mi_alert_intake *in, mi_alert_intake_summary *out) {
   memset(out, 0, sizeof *out);
   if (!in) return;
-  out->decided = in->decided;
   out->opened = in->opened;
   out->failed = in->failed;
   out->tripped = in->tripped;
@@ -410,7 +409,6 @@ static int judge(mi_alert_intake *in, mi_store *s, const mi_alert_row *row, mi_a
   }
   in->have_questions = 1;
   const mi_view *ticket = make_views(in->q, in->nq, row, &in->sc);
-  in->decided++;
   if (mi_policy_call_alert(in->policy, &in->sc.response, &in->sc.customer, ticket, in->cfg, d, &e)) {
     memset(d, 0, sizeof *d);
     failed(in, row->external_id, &e);

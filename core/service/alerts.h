@@ -64,7 +64,6 @@ int mi_alerts_run(mi_store *s, const mi_config *cfg, mi_policy *policy,
 typedef struct mi_alert_intake mi_alert_intake;
 
 typedef struct mi_alert_intake_summary {
-  int64_t decided;   /* responses the policy was asked about */
   int64_t opened;    /* follow-ups opened */
   int64_t failed;    /* the policy failed (the first is in first_failure) */
   int tripped;       /* max_failures in a row: the policy was not asked again */

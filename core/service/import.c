@@ -257,23 +257,6 @@ static void decide_alerts(void *ud, mi_checked_response *rows, size_t n) {
   for (size_t i = 0; i < n; i++) mi_import_response_alert(a->store, a->opt, &rows[i]);
 }
 
-/* A read-only connection in a read transaction, or NULL. */
-static mi_store *reading_store(const char *path) {
-  mi_store *rs = NULL;
-  mi_err oe = {0};
-  if (mi_store_open(path, MI_STORE_READONLY, &rs, &oe) || mi_store_read_begin(rs, &oe)) {
-    mi_store_close(rs);
-    return NULL;
-  }
-  return rs;
-}
-
-static void reading_store_close(mi_store *rs) {
-  if (!rs) return;
-  mi_store_rollback(rs);
-  mi_store_close(rs);
-}
-
 /* The all-or-nothing import of a file whose records are checked apart from
  * storing (responses): a second thread reads and checks them through a
  * read-only connection of its own while this one stores them, and with the
@@ -282,16 +265,14 @@ static void reading_store_close(mi_store *rs) {
  * same work in one thread. */
 static int run_two_threads(mi_import_ctx *ctx, mi_import_summary *sum, int *rc, mi_err *e) {
   mi_store *s = ctx->store, *rs = NULL;
-  const char *path = mi_store_path(s);
   mi_err oe = {0};
-  if (!path || !*path || !strcmp(path, ":memory:")) return 0;
   /* the write transaction first: no other writer commits after it, so the
    * reading connection's snapshot (taken at its first read) holds all
    * that this transaction sees */
   if ((*rc = mi_store_begin(s, e))) return 1;
   alert_stage as = {.opt = ctx->opt};
-  if (!(rs = reading_store(path)) || (ctx->opt->alerts && !(as.store = reading_store(path)))) {
-    reading_store_close(rs);
+  if (!(rs = mi_store_reader(s)) || (ctx->opt->alerts && !(as.store = mi_store_reader(s)))) {
+    mi_store_reader_close(rs);
     mi_store_rollback(s);
     return 0;
   }
@@ -300,8 +281,8 @@ static int run_two_threads(mi_import_ctx *ctx, mi_import_summary *sum, int *rc, 
   mi_import_stage stage = {decide_alerts, &as};
   mi_import_pipe *p;
   if (mi_import_pipe_start(&reading, as.store ? &stage : NULL, &p, &oe)) {
-    reading_store_close(rs);
-    reading_store_close(as.store);
+    mi_store_reader_close(rs);
+    mi_store_reader_close(as.store);
     mi_store_rollback(s);
     return 0;
   }
@@ -325,8 +306,8 @@ static int run_two_threads(mi_import_ctx *ctx, mi_import_summary *sum, int *rc, 
   if (*rc == 0) *rc = commit(ctx, sum, 1, e);
   if (*rc) mi_store_rollback(s);
   mi_import_ctx_release(&reading);
-  reading_store_close(rs);
-  reading_store_close(as.store);
+  mi_store_reader_close(rs);
+  mi_store_reader_close(as.store);
   return 1;
 }
 

@@ -72,12 +72,8 @@ static int ask_note(asker *a, const mi_text_item *t, const char *const *codes, s
 static void ask_start(asker *a, mi_store *s) {
   pthread_mutex_init(&a->mu, NULL);
   pthread_cond_init(&a->more, NULL);
-  const char *path = mi_store_path(s);
-  mi_err oe = {0};
-  if (!path || !*path || !strcmp(path, ":memory:")) return;
-  if (mi_store_open(path, MI_STORE_READONLY, &a->rs, &oe) || mi_store_read_begin(a->rs, &oe) ||
-      pthread_create(&a->thread, NULL, ask_thread, a)) {
-    mi_store_close(a->rs);
+  if ((a->rs = mi_store_reader(s)) && pthread_create(&a->thread, NULL, ask_thread, a)) {
+    mi_store_reader_close(a->rs);
     a->rs = NULL;
   }
 }
@@ -91,8 +87,7 @@ static int ask_finish(asker *a, mi_store *s, int coded_ok, mi_err *e) {
   int rc = 0;
   if (a->rs) {
     pthread_join(a->thread, NULL);
-    mi_store_rollback(a->rs);
-    mi_store_close(a->rs);
+    mi_store_reader_close(a->rs);
     if ((rc = a->rc)) *e = a->err;
   } else if (coded_ok) { /* no thread: asked now, through the writing connection */
     rc = mi_alert_intake_judge_coded(a->in, s, a->items, a->n, a->recode, e);

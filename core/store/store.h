@@ -55,6 +55,13 @@ void mi_store_rollback(mi_store *s);
  * statement (a look-up per row of an import). */
 int mi_store_read_begin(mi_store *s, mi_err *e);
 
+/* A second, read-only connection to s's file in a read transaction, for a
+ * thread that reads while s writes (NULL for an in-memory database or on
+ * failure: the caller then does without). Its snapshot is taken at its first
+ * read. Close it with mi_store_reader_close. */
+mi_store *mi_store_reader(mi_store *s);
+void mi_store_reader_close(mi_store *reader);
+
 /* For a writer that has checked every field and resolved every reference of
  * its rows itself, within its own transaction, and does what the triggers on
  * its tables would do (the import of responses: it copies the invitation's

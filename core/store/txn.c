@@ -39,6 +39,24 @@ int mi_store_read_begin(mi_store *s, mi_err *e) {
   return 0;
 }
 
+mi_store *mi_store_reader(mi_store *s) {
+  const char *path = mi_store_path(s);
+  mi_store *r = NULL;
+  mi_err oe = {0};
+  if (!path || !*path || !strcmp(path, ":memory:")) return NULL;
+  if (mi_store_open(path, MI_STORE_READONLY, &r, &oe) || mi_store_read_begin(r, &oe)) {
+    mi_store_close(r);
+    return NULL;
+  }
+  return r;
+}
+
+void mi_store_reader_close(mi_store *reader) {
+  if (!reader) return;
+  mi_store_rollback(reader);
+  mi_store_close(reader);
+}
+
 int mi_store_prechecked(mi_store *s, int on, mi_err *e) {
   if (!s) return mi_err_set(e, MI_EINVAL, "no store");
   if (s->in_txn) return mi_err_set(e, MI_EINVAL, "checks can change only between transactions");
