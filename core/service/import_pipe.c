@@ -76,10 +76,10 @@ static void *reader(void *arg) {
       if (rc < 0) break;
       s->n++;
     }
-    s->last = rc <= 0 && s->n < BATCH_ROWS;
+    int last = s->last = rc <= 0 && s->n < BATCH_ROWS; /* the slot is not ours once handed on */
     s->rc = rc < 0 ? rc : 0;
     set_state(p, s, CHECKED);
-    if (s->last) return NULL;
+    if (last) return NULL;
     i = (i + 1) % SLOTS;
   }
 }
@@ -90,8 +90,9 @@ static void *stager(void *arg) {
     if (!wait_for(p, i, CHECKED)) return NULL;
     slot *s = &p->slots[i];
     p->stage.fn(p->stage.ctx, s->rows, s->n);
+    int last = s->last; /* once staged, the slot may be refilled at once */
     set_state(p, s, STAGED);
-    if (s->last) return NULL;
+    if (last) return NULL;
   }
 }
 
