@@ -129,7 +129,8 @@ void mi_cli_alerts_report(const mi_cli *cli, const mi_cli_alerts *a, json_t *j) 
     return;
   }
   if (cli->quiet || (!s.opened && !s.failed)) return;
-  printf(_("%s: %lld follow-ups opened\n"), policy, (long long)s.opened);
+  printf(s.opened == 1 ? _("%s: %lld follow-up opened\n") : _("%s: %lld follow-ups opened\n"), policy,
+         (long long)s.opened);
   for (int i = 0; i < s.nshown; i++)
     printf(_("  %s -> %s %s for %s: %s\n"), s.shown[i].response, s.shown[i].ticket,
            s.shown[i].kind, s.shown[i].department, s.shown[i].reason);

@@ -97,13 +97,13 @@ MANYI_NOW=$desk_now run customer history C0000008 --last 60 | grep -v '  points 
 # report counts the detractors called back.
 heading "The closed loop: a detractor answer turns into a follow-up ticket"
 loop_now=2026-11-20T11:30:00+08:00
-MANYI_NOW=$loop_now run survey code csat | sed -n '/follow-ups opened/p' # the history's comments
+MANYI_NOW=$loop_now run survey code csat | sed -n '/follow-ups\? opened/p' # the history's comments
 { head -1 "$here/data/responses.csv"
   echo "RDEMO1,csat,C0000008,2026-11-20T11:40:00+08:00,95,sms,1,3,1,2,2,3,2,5,0,维修后还是有问题，客服态度差，我要投诉"
 } >"$work/demo-detractor.csv"
 # imported: its comment is not coded yet, so the policy waits for survey code
 MANYI_NOW=2026-11-20T11:45:00+08:00 run import responses "$work/demo-detractor.csv"
-MANYI_NOW=2026-11-20T12:00:00+08:00 run survey code csat | sed -n '1p;/follow-ups opened/,/^[^ ]/p' |
+MANYI_NOW=2026-11-20T12:00:00+08:00 run survey code csat | sed -n '1p;/follow-ups\? opened/,/^[^ ]/p' |
   grep -v '^survey categories' | tee "$work/demo-alerts.txt"
 followup=$(sed -n 's/^  RDEMO1 -> \([^ ]*\) .*/\1/p' "$work/demo-alerts.txt")
 MANYI_NOW=2026-11-20T12:00:00+08:00 run ticket sla "$followup"

@@ -52,7 +52,7 @@ contains "$tmp/out" "alert.lua: 2 follow-ups opened"
 contains "$tmp/out" "P1 -> T0003001 callback for support: call back C0000001: overall answer 2 (<= 2)"
 same "$(followups)" "P1:T0003001:2 P4:T0003002:2" "the import opens the detractors' follow-ups"
 expect 0 m survey code csat
-contains "$tmp/out" "alert.lua: 1 follow-ups opened"
+contains "$tmp/out" "alert.lua: 1 follow-up opened"
 contains "$tmp/out" "P2 -> T0003003 callback for support: call back C0000002: comment coded as complaint"
 same "$(followups)" "P1:T0003001:2 P2:T0003003:1 P4:T0003002:2" "survey code opens the complaint's"
 expect 0 m --json survey code csat --recode

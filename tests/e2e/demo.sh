@@ -40,7 +40,7 @@ same "$(sql "SELECT s.external_id || ' ' || d.code FROM tickets t JOIN staff s O
 # follow-up once survey code coded its comment, linked to it, called back and
 # closed; the report counts it
 contains "$out" "== The closed loop: a detractor answer turns into a follow-up ticket"
-contains "$out" "alert.lua: 1 follow-ups opened"
+contains "$out" "alert.lua: 1 follow-up opened"
 fu=$(sql "SELECT t.external_id || ' ' || t.kind || ' ' || t.priority || ' ' || t.status FROM response_followups f
   JOIN responses r ON r.id = f.response_id JOIN tickets t ON t.id = f.ticket_id WHERE r.external_id = 'RDEMO1'")
 same "${fu#* }" "callback 1 resolved" "the detractor's follow-up: a callback, priority 1, resolved"
