@@ -91,7 +91,13 @@ int mi_cli_alerts_open(mi_cli *cli, int off, mi_cli_alerts *a) {
   memset(a, 0, sizeof *a);
   if (off || !mi_config_find_policy(cli->cfg, "alert")) return 0;
   mi_err e = {0};
-  if (load_policy(cli, NULL, &a->policy, &e)) return mi_cli_fail(&e), 1;
+  if (load_policy(cli, NULL, &a->policy, &e)) {
+    mi_cli_fail(&e);
+    fputs(_("manyi: nothing was done: the alert policy (policies.alert) must load first; fix it, "
+            "or give --no-alerts (manyi eval alerts asks it later)\n"),
+          stderr);
+    return 1;
+  }
   if (!(a->intake = mi_alert_intake_new(cli->cfg, a->policy, mi_cli_now(), 0))) {
     mi_policy_free(a->policy);
     a->policy = NULL;

@@ -196,12 +196,24 @@ for policy in "$tmp/intake.lua" "$tmp/broken.lua"; do
 done
 contains "$tmp/err" "failed on 100 responses, and was not asked again after so many failures in a row"
 contains "$tmp/err" "broken.lua:1: broken for"
+# an alert policy that does not load: the import refuses, says why and what to do
+printf 'return { alert = function( end }\n' >"$tmp/syntax.lua"
+with_alert "$tmp/syntax.lua"
+sed -i "s|\.\./\.\./|$src/|g" "$tmp/alt.yaml"
+cp "$tmp/ready.db" "$tmp/p.db"; rm -f "$tmp/p.db-wal" "$tmp/p.db-shm"
+expect 1 ma import responses "$data/responses.csv"
+contains "$tmp/err" "syntax.lua:1:"
+contains "$tmp/err" "or give --no-alerts"
+same "$(sql "$tmp/p.db" "SELECT count(*) FROM responses")" 0 "nothing imported past a policy that does not load"
+expect 0 ma import responses "$data/responses.csv" --no-alerts
+expect 1 ma survey code csat
+contains "$tmp/err" "must load first"
 # with the bundled policy, survey code opens the commented detractors' follow-ups
 # and eval alerts the others'
 expect 0 m survey code csat
 same "$(sql "$tmp/p.db" "SELECT count(*) FROM response_followups")" $((want - silent)) "survey code: the commented detractors"
 expect 0 m eval alerts
-same "$(sql "$tmp/p.db" "SELECT count(*) FROM response_followups")" "$want" "eval alerts catches up after a broken intake"
+same "$(sql "$tmp/p.db" "SELECT count(*) FROM response_followups")" "$want" "eval alerts catches up after an intake without the hook"
 
 # --- kill -9 during an import with the hook: nothing or all, then once each -----
 seed_random
