@@ -9,15 +9,27 @@
 #include "policy/policy.h"
 #include "service/alerts.h"
 
+/* The first follow-ups opened, as JSON and as lines under a summary. */
+static json_t *shown_json(const mi_alert_opened *shown, int n) {
+  json_t *a = json_array();
+  for (int i = 0; i < n; i++)
+    json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}", "response", shown[i].response,
+                                       "ticket", shown[i].ticket, "department", shown[i].department,
+                                       "kind", shown[i].kind, "reason", shown[i].reason));
+  return a;
+}
+
+static void print_shown(const mi_alert_opened *shown, int n, int64_t opened) {
+  for (int i = 0; i < n; i++)
+    printf(_("  %s -> %s %s for %s: %s\n"), shown[i].response, shown[i].ticket, shown[i].kind,
+           shown[i].department, shown[i].reason);
+  if (opened > n) printf(_("  ... and %lld more\n"), (long long)(opened - n));
+}
+
 static void print_run(const mi_cli *cli, mi_cli_batch *b, const mi_alert_run_options *o,
                       const mi_alert_run_summary *s, const char *policy) {
   if (cli->json) {
-    json_t *shown = json_array();
-    for (int i = 0; i < s->nshown; i++)
-      json_array_append_new(shown, json_pack("{s:s, s:s, s:s, s:s, s:s}", "response",
-                                             s->shown[i].response, "ticket", s->shown[i].ticket,
-                                             "department", s->shown[i].department, "kind",
-                                             s->shown[i].kind, "reason", s->shown[i].reason));
+    json_t *shown = shown_json(s->shown, s->nshown);
     json_t *j = json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "policy", policy,
                           "dry_run", o->batch.dry_run, "rescan", o->rescan, "after_id",
                           (json_int_t)s->after, "responses", (json_int_t)s->responses, "opened",
@@ -39,10 +51,7 @@ static void print_run(const mi_cli *cli, mi_cli_batch *b, const mi_alert_run_opt
          (long long)s->opened, (long long)s->none, (long long)s->skipped, (long long)s->failed,
          mi_cli_breaker_note(s->stop.tripped));
   if (s->after) printf(_("  after response id %lld (seen by an earlier run)\n"), (long long)s->after);
-  for (int i = 0; i < s->nshown; i++)
-    printf(_("  %s -> %s %s for %s: %s\n"), s->shown[i].response, s->shown[i].ticket,
-           s->shown[i].kind, s->shown[i].department, s->shown[i].reason);
-  if (s->opened > s->nshown) printf(_("  ... and %lld more\n"), (long long)(s->opened - s->nshown));
+  print_shown(s->shown, s->nshown, s->opened);
 }
 
 /* The configured alert policy, or the candidate file with the configured params. */
@@ -121,12 +130,7 @@ void mi_cli_alerts_report(const mi_cli *cli, const mi_cli_alerts *a, json_t *j) 
             policy, (long long)s.failed,
             s.tripped ? _(", and was not asked again after so many failures in a row") : "", first);
   if (j) {
-    json_t *shown = json_array();
-    for (int i = 0; i < s.nshown; i++)
-      json_array_append_new(shown, json_pack("{s:s, s:s, s:s, s:s, s:s}", "response",
-                                             s.shown[i].response, "ticket", s.shown[i].ticket,
-                                             "department", s.shown[i].department, "kind",
-                                             s.shown[i].kind, "reason", s.shown[i].reason));
+    json_t *shown = shown_json(s.shown, s.nshown);
     json_object_set_new(j, "alerts",
                         json_pack("{s:s, s:I, s:I, s:b, s:s?, s:o}", "policy", policy, "opened",
                                   (json_int_t)s.opened, "failed", (json_int_t)s.failed, "tripped",
@@ -137,10 +141,7 @@ void mi_cli_alerts_report(const mi_cli *cli, const mi_cli_alerts *a, json_t *j) 
   if (cli->quiet || (!s.opened && !s.failed)) return;
   printf(s.opened == 1 ? _("%s: %lld follow-up opened\n") : _("%s: %lld follow-ups opened\n"), policy,
          (long long)s.opened);
-  for (int i = 0; i < s.nshown; i++)
-    printf(_("  %s -> %s %s for %s: %s\n"), s.shown[i].response, s.shown[i].ticket,
-           s.shown[i].kind, s.shown[i].department, s.shown[i].reason);
-  if (s.opened > s.nshown) printf(_("  ... and %lld more\n"), (long long)(s.opened - s.nshown));
+  print_shown(s.shown, s.nshown, s.opened);
 }
 
 void mi_cli_alerts_close(mi_cli_alerts *a) {
