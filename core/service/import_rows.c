@@ -453,7 +453,8 @@ int mi_import_response_check(mi_import_ctx *ctx, const mi_record *rec, mi_checke
     return MI_EPARSE;
   c->line = mi_record_line(rec);
   snprintf(c->key, sizeof c->key, "%s", key);
-  snprintf(c->customer, sizeof c->customer, "%s", mi_record_get(rec, "customer_id"));
+  if (ctx->opt->alerts) /* the alert hook's customer view */
+    snprintf(c->customer, sizeof c->customer, "%s", mi_record_get(rec, "customer_id"));
   r->external_id = c->key;
   for (int i = 0; channel && response_channels[i]; i++)
     if (!strcmp(channel, response_channels[i])) r->channel = response_channels[i];
