@@ -38,7 +38,7 @@ static void *ask_thread(void *arg) {
     while (a->ready - a->taken < ASK_BATCH && !a->done) pthread_cond_wait(&a->more, &a->mu);
     size_t k = a->ready - a->taken;
     if (k > ASK_BATCH) k = ASK_BATCH;
-    memcpy(batch, a->items + a->taken, k * sizeof *batch);
+    if (k) memcpy(batch, a->items + a->taken, k * sizeof *batch);
     a->taken += k;
     pthread_mutex_unlock(&a->mu);
     if (!k) return NULL; /* done */

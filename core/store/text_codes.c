@@ -71,7 +71,7 @@ int mi_text_uncoded(mi_store *s, const char *survey, int complaints, int recode,
   if (rc == SQLITE_DONE) rc = 0;
   else if (rc == MI_ENOMEM) rc = mi_err_set(e, MI_ENOMEM, "out of memory reading texts");
   else rc = mi_store_fail(s, e, "reading texts to code");
-  if (!rc) qsort(rows, n, sizeof *rows, by_response);
+  if (!rc && n) qsort(rows, n, sizeof *rows, by_response);
   for (size_t i = 0; i < n && !rc; i++) rc = fn(ud, &rows[i].t);
   for (size_t i = 0; i < n; i++) free(rows[i].text), free(rows[i].question);
   free(rows);
