@@ -54,6 +54,7 @@ static const struct expect {
     {"action", "list", 1, 0, 1, 0, 0, 1},     {"action", "show", 1, 0, 1, 0, 0, 1},
     {"action", "close", 1, 0, 0, 0, 0, 0},    {"report", NULL, 1, 0, 1, 0, 0, 1},
     {"kpi", NULL, 1, 0, 1, 0, 0, 1},          {"eval", "staff", 1, 0, 0, 0, 0, 0},
+    {"serve", NULL, 1, 0, 0, 0, 0, 0},
     {"customer", "refer", 1, 0, 0, 0, 0, 0},  {"role", NULL, 1, 0, 0, 0, 0, 0},
     {"role", "grant", 1, 0, 0, 0, 0, 0},      {"role", "revoke", 1, 0, 0, 0, 0, 0},
     {"role", "list", 1, 0, 0, 1, 0, 0},

@@ -78,6 +78,7 @@ extern const mi_cli_command mi_cmd_appoint; /* cmd_appoint.c */
 extern const mi_cli_command mi_cmd_care, mi_cmd_sla, mi_cmd_survey, mi_cmd_action;
 extern const mi_cli_command mi_cmd_report; /* cmd_report.c */
 extern const mi_cli_command mi_cmd_kpi; /* cmd_kpi.c; its text form: kpi_print.c */
+extern const mi_cli_command mi_cmd_serve; /* cmd_serve.c */
 void mi_cli_kpi_print(const json_t *kpis);
 
 /* manyi eval departments (cmd_eval_departments.c); argv[0] is "departments". */

@@ -24,6 +24,7 @@
  *   notify      channels, templates (root_causes: a list like categories:;
  *               a schedule entry with job: report needs dir and to)
  *   care        max_per_customer, per
+ *   serve       (all optional) base_url, listen, link_days, max_body
  *
  * Defaults: timezone "UTC" (a calendar without its own timezone takes the top
  * level one); limits: policy_instructions 1000000, policy_memory 16 MiB,
@@ -240,6 +241,15 @@ typedef struct mi_config_notify {
   size_t nkinds;
   char *templates[MI_NOTICE_COUNT];  /* NULL: nothing for that event */
 } mi_config_notify;
+/* manyi serve (core/serve/): where it listens and what its links look like. */
+typedef struct mi_config_serve {
+  char *base_url;    /* http(s)://host[:port][/path] without a trailing '/'; NULL: invitations
+                        carry no link */
+  char *listen;      /* host:port, default 127.0.0.1:8080 */
+  int64_t link_days; /* a link opens the questionnaire this many days (default 30) */
+  int64_t max_body;  /* bytes of a request body (default 64 KiB) */
+} mi_config_serve;
+
 /* "received", "stage", "reply", "resolved", "visit_booked", "visit_cancelled",
  * "survey_invitation", "survey_reminder". */
 const char *mi_config_notice_name(mi_config_notice n);
@@ -371,6 +381,7 @@ typedef struct mi_config {
   mi_config_followup followup;
   mi_config_care care;
   mi_config_notify notify;
+  mi_config_serve serve;
 } mi_config;
 
 /* Loads the file at path. On success *out is a new config the caller frees

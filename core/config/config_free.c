@@ -89,6 +89,8 @@ void mi_config_free(mi_config *cfg) {
   for (size_t i = 0; i < cfg->notify.nchannels; i++) free(cfg->notify.channels[i]);
   free(cfg->notify.kinds);
   for (int i = 0; i < MI_NOTICE_COUNT; i++) free(cfg->notify.templates[i]);
+  free(cfg->serve.base_url);
+  free(cfg->serve.listen);
   free(cfg->path);
   free(cfg->dir);
   free(cfg->database);

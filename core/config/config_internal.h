@@ -158,5 +158,6 @@ int mi_cfg_load_schedule(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_workflows(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_followup(const mi_cfg_ctx *c, const mi_ynode *n);
 int mi_cfg_load_care(const mi_cfg_ctx *c, const mi_ynode *n);
+int mi_cfg_load_serve(const mi_cfg_ctx *c, const mi_ynode *n); /* load_serve.c */
 
 #endif

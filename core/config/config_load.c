@@ -16,7 +16,7 @@
 static const char *const top_keys[] = {
     "version", "database", "timezone", "language", "display_names", "limits",  "calendars",  "departments", "tiers",
     "users",   "policies", "sla",      "surveys", "evaluation", "schedule",    "workflows",
-    "followup", "care", "ticket_kinds", "categories", "channels", "root_causes", "notify", NULL};
+    "followup", "care", "ticket_kinds", "categories", "channels", "root_causes", "notify", "serve", NULL};
 static const char *const top_required[] = {"version", "database", "calendars", "departments", NULL};
 
 static void set_defaults(mi_config *cfg) {
@@ -26,6 +26,8 @@ static void set_defaults(mi_config *cfg) {
   cfg->limits.import_batch_rows = 5000;
   cfg->limits.points_max = 1000000;
   cfg->care.per = MI_CONFIG_PERIOD_MONTH;
+  cfg->serve.link_days = 30;
+  cfg->serve.max_body = 64 * 1024;
 }
 
 static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
@@ -78,6 +80,7 @@ static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {
       {"followup", mi_cfg_load_followup},
       {"care", mi_cfg_load_care},
       {"notify", mi_cfg_load_notify},
+      {"serve", mi_cfg_load_serve},
       {"display_names", mi_cfg_load_display_names},
   };
   for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {

@@ -19,7 +19,7 @@
 static const char *const ticket_blanks[] = {
     "ticket", "kind", "category", "customer", "department", "stage",
     "respond_by", "resolve_by", "text", "visit_from", "visit_to", NULL};
-static const char *const survey_blanks[] = {"survey", "customer", "ticket", NULL};
+static const char *const survey_blanks[] = {"survey", "customer", "ticket", "link", NULL};
 
 /* The events' names, in mi_config_notice's order: the keys of templates. */
 static const char *const notice_names[MI_NOTICE_COUNT + 1] = {

@@ -1,4 +1,4 @@
-/* The two small sections with fixed keys: limits and evaluation. */
+/* The small sections with fixed keys: limits, evaluation and serve. */
 #include <string.h>
 
 #include "config/config_internal.h"
@@ -74,6 +74,60 @@ int mi_cfg_load_evaluation(const mi_cfg_ctx *c, const mi_ynode *n) {
       return mi_cfg_fail(c, t->items[2 * i + 1], "target %s %g: %s", tg->name, tg->value,
                          nps ? "an NPS target is in points, -100 to 100 (e.g. 30)"
                              : "an index target is in points, 0 to 100 (e.g. 80)");
+  }
+  return 0;
+}
+
+/* The form of a base URL: the scheme, a host, no query or fragment, and
+ * nothing that would need quoting inside an HTML attribute or a message. */
+static int url_ok(const char *u) {
+  size_t k = !strncmp(u, "https://", 8) ? 8 : !strncmp(u, "http://", 7) ? 7 : 0;
+  if (!k || !u[k] || u[k] == '/' || strlen(u) > 200) return 0;
+  for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+    if (*p <= ' ' || *p >= 0x7f || strchr("\"'<>\\`?#{}|^", *p)) return 0;
+  return 1;
+}
+
+/* host:port with a port of 1..65535 (the host is resolved by manyi serve). */
+static int listen_ok(const char *l) {
+  const char *colon = strrchr(l, ':');
+  if (!colon || colon == l || !colon[1] || strlen(colon + 1) > 5) return 0;
+  long port = 0;
+  for (const char *p = colon + 1; *p; p++) {
+    if (*p < '0' || *p > '9') return 0;
+    port = port * 10 + (*p - '0');
+  }
+  return port >= 1 && port <= 65535;
+}
+
+int mi_cfg_load_serve(const mi_cfg_ctx *c, const mi_ynode *n) {
+  static const char *const keys[] = {"base_url", "listen", "link_days", "max_body", NULL};
+  mi_config_serve *sv = &c->cfg->serve;
+  const mi_ynode *v;
+  int rc;
+  if ((rc = mi_cfg_want_map(c, n, "serve"))) return rc;
+  if ((rc = mi_cfg_check_keys(c, n, keys, NULL, "serve"))) return rc;
+  if ((v = mi_cfg_get(n, "base_url"))) {
+    if ((rc = mi_cfg_text(c, v, &sv->base_url))) return rc;
+    size_t len = strlen(sv->base_url);
+    while (len > 0 && sv->base_url[len - 1] == '/') sv->base_url[--len] = '\0';
+    if (!url_ok(sv->base_url))
+      return mi_cfg_fail(c, v,
+                         "base_url '%s': write the address customers open, http:// or https:// "
+                         "and a host, without ? or # (e.g. https://survey.example.com)",
+                         v->text);
+  }
+  if ((v = mi_cfg_get(n, "listen"))) {
+    if ((rc = mi_cfg_text(c, v, &sv->listen))) return rc;
+    if (!listen_ok(sv->listen))
+      return mi_cfg_fail(c, v, "listen '%s': write host:port, e.g. 127.0.0.1:8080", v->text);
+  }
+  if ((v = mi_cfg_get(n, "link_days")) && (rc = mi_cfg_int(c, v, 1, 3650, &sv->link_days)))
+    return rc;
+  if ((v = mi_cfg_get(n, "max_body"))) {
+    if ((rc = size_value(c, v, &sv->max_body))) return rc;
+    if (sv->max_body < 1024 || sv->max_body > 16 * 1024 * 1024)
+      return mi_cfg_fail(c, v, "max_body: between 1KiB and 16MiB");
   }
   return 0;
 }

@@ -127,7 +127,7 @@ int mi_desk_customer_add(mi_store *s, const mi_config *cfg, const char *external
                     out_id, out_id);
     goto fail;
   }
-  rc = mi_import_one(s, cfg, "customers", "customer add", keys, values, k, actor, now, e);
+  rc = mi_import_one(s, cfg, &(mi_import_options){.entity = "customers", .path = "customer add", .actor = actor, .now = now}, keys, values, k, e);
   if (rc < 0) goto fail;
   json_t *d = json_object();
   for (size_t i = 1; i < k; i++)
@@ -196,7 +196,7 @@ int mi_desk_customer_edit(mi_store *s, const mi_config *cfg, const char *externa
       values[j] = v;
     }
   if (json_object_size(d)) {
-    rc = mi_import_one(s, cfg, "customers", "customer edit", keys, values, k, actor, now, e);
+    rc = mi_import_one(s, cfg, &(mi_import_options){.entity = "customers", .path = "customer edit", .actor = actor, .now = now}, keys, values, k, e);
     if (rc >= 0) {
       *changed = rc == MI_PUT_UPDATED;
       json_object_set_new(d, "previous", prev);
@@ -241,7 +241,7 @@ int mi_desk_interaction_log(mi_store *s, const mi_config *cfg, const char *exter
     mi_instant_format(now, at);
     keys[k] = "occurred_at", values[k++] = at;
   }
-  rc = mi_import_one(s, cfg, "interactions", "interaction log", keys, values, k, actor, now, e);
+  rc = mi_import_one(s, cfg, &(mi_import_options){.entity = "interactions", .path = "interaction log", .actor = actor, .now = now}, keys, values, k, e);
   if (rc < 0) goto fail;
   if (rc != MI_PUT_INSERTED) {
     rc = mi_err_set(e, MI_EEXIST, "contact %s exists: give another --id", out_id);

@@ -56,9 +56,13 @@ static int check_header(const mi_import_entity *en, mi_reader *r, mi_err *e) {
 /* Every column an entity's file may have; for responses that includes the
  * question codes of every survey in the configuration. *out is owned by the
  * caller (free); the strings are not. */
-static int expected_columns(const mi_import_entity *en, const mi_config *cfg, const char ***out,
-                            size_t *n, mi_err *e) {
-  size_t cap = 0, k = 0;
+/* The columns of an entity: the fixed ones and, for responses, the question
+ * codes of every survey, or with keys (one row given as fields) those keys:
+ * a key that is no question of the row's survey is then the error. */
+static int expected_columns(const mi_import_entity *en, const mi_config *cfg,
+                            const char *const *keys, size_t nkeys, const char ***out, size_t *n,
+                            mi_err *e) {
+  size_t cap = nkeys, k = 0;
   for (const char *const *c = en->required; *c; c++) cap++;
   for (const char *const *c = en->optional; *c; c++) cap++;
   if (en->extra_columns)
@@ -67,9 +71,9 @@ static int expected_columns(const mi_import_entity *en, const mi_config *cfg, co
   if (!cols) return mi_err_set(e, MI_ENOMEM, "out of memory");
   for (const char *const *c = en->required; *c; c++) cols[k++] = *c;
   for (const char *const *c = en->optional; *c; c++) cols[k++] = *c;
-  for (size_t i = 0; en->extra_columns && i < cfg->nsurveys; i++)
-    for (size_t q = 0; q < cfg->surveys[i].nquestions; q++) {
-      const char *code = cfg->surveys[i].questions[q].code;
+  for (size_t i = 0; en->extra_columns && i < (keys ? nkeys : cfg->nsurveys); i++)
+    for (size_t q = 0; q < (keys ? 1 : cfg->surveys[i].nquestions); q++) {
+      const char *code = keys ? keys[i] : cfg->surveys[i].questions[q].code;
       size_t j = 0;
       while (j < k && strcmp(cols[j], code) != 0) j++;
       if (j == k) cols[k++] = code; /* surveys may share question codes */
@@ -331,7 +335,7 @@ int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
   if (rc == 0 && fmt == MI_FORMAT_JSONL) {
     /* JSON Lines has no header: the reader gets the columns, so that an
      * unknown (misspelt) key is an error rather than ignored. */
-    rc = expected_columns(en, cfg, &columns, &ropts.ncolumns, e);
+    rc = expected_columns(en, cfg, NULL, 0, &columns, &ropts.ncolumns, e);
     ropts.columns = columns;
   }
   if (rc == 0) rc = mi_reader_open_opts(opt->path, fmt, &ropts, &ctx.reader, e);
@@ -387,10 +391,10 @@ int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
   return rc;
 }
 
-int mi_import_one(mi_store *s, const mi_config *cfg, const char *entity, const char *source,
-                  const char *const *keys, const char *const *values, size_t n,
-                  const char *actor, int64_t now, mi_err *e) {
-  const mi_import_entity *en = entity ? find_entity(entity) : NULL;
+int mi_import_one(mi_store *s, const mi_config *cfg, const mi_import_options *one,
+                  const char *const *keys, const char *const *values, size_t n, mi_err *e) {
+  const mi_import_entity *en = one && one->entity ? find_entity(one->entity) : NULL;
+  const char *source = one ? one->path : NULL;
   if (!s || !cfg || !en || !source || (n && (!keys || !values)))
     return mi_err_set(e, MI_EINVAL, "mi_import_one: a store, a configuration, an entity and a source");
   /* The fields as one JSON Lines record, read back by the very reader and
@@ -404,10 +408,11 @@ int mi_import_one(mi_store *s, const mi_config *cfg, const char *entity, const c
   FILE *f = fmemopen(line, strlen(line), "r");
   const char **columns = NULL;
   mi_reader_opts ropts = {0};
-  mi_import_options opt = {.entity = en->name, .path = source, .actor = actor, .now = now};
+  mi_import_options opt = {.entity = en->name, .path = source, .actor = one->actor,
+                           .now = one->now, .alerts = one->alerts};
   mi_import_ctx ctx = {.store = s, .cfg = cfg, .opt = &opt};
   const mi_record *rec;
-  int rc = f ? expected_columns(en, cfg, &columns, &ropts.ncolumns, e)
+  int rc = f ? expected_columns(en, cfg, keys, n, &columns, &ropts.ncolumns, e)
              : mi_err_set(e, MI_ENOMEM, "out of memory");
   ropts.columns = columns;
   if (rc == 0) rc = mi_reader_fopen(f, source, MI_FORMAT_JSONL, &ropts, &ctx.reader, e);

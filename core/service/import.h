@@ -50,12 +50,13 @@ int mi_import(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
               mi_import_summary *summary, mi_err *e);
 
 /* One row given as fields (keys[i] = values[i]; a NULL value is absent)
- * instead of a file: `customer add|edit` and `interaction log` store
- * through the same checks and row function as `manyi import ENTITY` (one
- * set of validators). Runs in the caller's transaction; returns MI_PUT_*
- * or a negative code with e naming source and field. */
-int mi_import_one(mi_store *s, const mi_config *cfg, const char *entity, const char *source,
-                  const char *const *keys, const char *const *values, size_t n,
-                  const char *actor, int64_t now, mi_err *e);
+ * instead of a file: `customer add|edit`, `interaction log` and the hosted
+ * questionnaire store through the same checks and row function as `manyi
+ * import ENTITY` (one set of validators). Of opt, entity, path (the source
+ * named in messages), actor, now and alerts are used. Runs in the caller's
+ * transaction; returns MI_PUT_* or a negative code with e naming source and
+ * field. */
+int mi_import_one(mi_store *s, const mi_config *cfg, const mi_import_options *opt,
+                  const char *const *keys, const char *const *values, size_t n, mi_err *e);
 
 #endif

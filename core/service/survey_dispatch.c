@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/survey_links.h"
 #include "service/surveys.h"
 #include "service/tickets.h"
 #include "store/outbox.h"
@@ -29,15 +30,18 @@ static int one(void *ud, const mi_wave_invitation *inv) {
   send *x = ud;
   char key[120];
   snprintf(key, sizeof key, "%s:%s", x->remind ? "survey-reminder" : "survey", inv->external_id);
+  char recipient[80], reason[120], link[MI_LINK_URL_MAX] = "";
+  int deliverable = inv->consent && inv->address && *inv->address;
+  int rc = deliverable ? mi_survey_link_new(x->s, x->cfg, inv->id, x->now, link, x->e) : 0;
+  if (rc) return rc;
   char *subject = mi_survey_notice_text(
       x->cfg, x->remind ? MI_NOTICE_SURVEY_REMINDER : MI_NOTICE_SURVEY_INVITATION, x->survey,
-      inv->customer_name, NULL);
+      inv->customer_name, NULL, link);
   json_t *pj = json_pack("{s:s, s:s, s:s}", "survey", x->survey->code, "wave", x->wave,
                          "invitation", inv->external_id);
+  if (pj && *link) json_object_set_new(pj, "link", json_string(link));
   char *payload = json_dumps(pj, JSON_COMPACT);
   json_decref(pj);
-  char recipient[80], reason[120];
-  int deliverable = inv->consent && inv->address && *inv->address;
   if (!deliverable) {
     snprintf(recipient, sizeof recipient, "customer:%s", inv->customer);
     snprintf(reason, sizeof reason, !inv->consent ? "the customer withdrew consent to %s"
@@ -48,8 +52,8 @@ static int one(void *ud, const mi_wave_invitation *inv) {
                      .channel = inv->channel, .recipient = deliverable ? inv->address : recipient,
                      .customer_id = inv->customer_id, .subject = subject, .payload_json = payload,
                      .status = deliverable ? NULL : "skipped", .reason = deliverable ? NULL : reason};
-  int rc = subject && payload ? mi_outbox_add(x->s, &m, x->now, x->e)
-                              : mi_err_set(x->e, MI_ENOMEM, "out of memory");
+  rc = subject && payload ? mi_outbox_add(x->s, &m, x->now, x->e)
+                          : mi_err_set(x->e, MI_ENOMEM, "out of memory");
   free(subject);
   free(payload);
   if (rc < 0) return rc;

@@ -10,10 +10,12 @@
 
 #include "sched/calendar.h"
 #include "service/batch.h"
+#include "service/survey_links.h"
 #include "service/tickets.h"
 #include "store/customers.h"
 #include "store/invitations.h"
 #include "store/outbox.h"
+#include "store/put.h"
 #include "store/surveys.h"
 #include "util/timeutil.h"
 
@@ -51,12 +53,16 @@ static int invite(mi_store *s, const mi_config *cfg, const mi_ticket_row *t, int
   mi_invitation inv = {.external_id = inv_id, .survey_id = survey_id, .customer_id = c.id,
                        .ticket_id = t->id, .channel = ch, .weight = 1, .created_at = now};
   int64_t id;
-  if ((rc = mi_invitation_put(s, &inv, &id, e)) < 0) goto done;
+  char link[MI_LINK_URL_MAX] = "";
+  if ((rc = mi_invitation_put(s, &inv, &id, e)) < 0 ||
+      (rc == MI_PUT_INSERTED && (rc = mi_survey_link_new(s, cfg, id, now, link, e))))
+    goto done;
   snprintf(key, sizeof key, "survey:%s", inv_id);
   char *subject = mi_survey_notice_text(cfg, MI_NOTICE_SURVEY_INVITATION, f->survey,
-                                        c.name, t->external_id);
+                                        c.name, t->external_id, link);
   json_t *pj = json_pack("{s:s, s:s, s:s}", "survey", f->survey->code, "invitation", inv_id,
                          "ticket", t->external_id);
+  if (pj && *link) json_object_set_new(pj, "link", json_string(link));
   char *payload = json_dumps(pj, JSON_COMPACT);
   json_decref(pj);
   mi_outbox_msg m = {.key = key, .kind = "survey_invitation", .channel = ch,

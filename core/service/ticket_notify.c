@@ -95,12 +95,22 @@ static void visit_time(const char *iso, char *buf, size_t size) {
 }
 
 char *mi_survey_notice_text(const mi_config *cfg, mi_config_notice ev,
-                            const mi_config_survey *sv, const char *customer, const char *ticket) {
+                            const mi_config_survey *sv, const char *customer, const char *ticket,
+                            const char *link) {
   const char *tpl = cfg->notify.templates[ev];
   const char *survey = display(cfg, "surveys", sv->code, sv->name);
-  if (!tpl) return strdup(survey);
-  fill f[] = {{"survey", survey}, {"customer", customer}, {"ticket", ticket}};
-  return render(tpl, f, sizeof f / sizeof *f);
+  if (link && !*link) link = NULL;
+  if (!tpl && !link) return strdup(survey);
+  fill f[] = {{"survey", survey}, {"customer", customer}, {"ticket", ticket}, {"link", link}};
+  char *text = render(tpl ? tpl : "{survey}", f, sizeof f / sizeof *f);
+  /* the customer gets the link even where the template does not place it */
+  if (text && link && (!tpl || !strstr(tpl, "{link}"))) {
+    char *with = malloc(strlen(text) + strlen(link) + 2);
+    if (with) sprintf(with, "%s %s", text, link);
+    free(text);
+    text = with;
+  }
+  return text;
 }
 
 int mi_ticket_notify(mi_store *s, const mi_config *cfg, const char *ticket, mi_config_notice ev,

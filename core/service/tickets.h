@@ -229,11 +229,13 @@ int mi_ticket_notify(mi_store *s, const mi_config *cfg, const char *ticket, mi_c
 
 /* The text of a survey invitation or reminder (ev MI_NOTICE_SURVEY_INVITATION
  * or _REMINDER): its notify: template with {survey} (the survey's name in
- * the configuration's language), {customer} (the customer's name) and
- * {ticket} (the ticket it follows, or NULL: "-"), or without one the
- * survey's name. NULL when out of memory; the caller frees it. */
+ * the configuration's language), {customer} (the customer's name), {ticket}
+ * (the ticket it follows, or NULL: "-") and {link} (the personal link to the
+ * hosted questionnaire, or NULL: "-"), or without one the survey's name and
+ * the link. NULL when out of memory; the caller frees it. */
 char *mi_survey_notice_text(const mi_config *cfg, mi_config_notice ev,
-                            const mi_config_survey *sv, const char *customer, const char *ticket);
+                            const mi_config_survey *sv, const char *customer, const char *ticket,
+                            const char *link);
 
 /* The first of channels (email, sms, phone) customer c consented to and has
  * an address for (*address: it), or NULL. */

@@ -1,0 +1,33 @@
+/* Shared by the files of core/serve/: a request as the routes see it, and
+ * the reply they make (serve.c sends it). */
+#ifndef MI_SERVE_INTERNAL_H
+#define MI_SERVE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "serve/serve.h"
+
+typedef struct mi_request {
+  const char *method, *path;
+  const char *lang;            /* ?lang=, or NULL */
+  const char *accept_language; /* the header, or NULL */
+  const char *content_type;    /* the header, or NULL */
+  const char *body;            /* the whole body (NUL-terminated), "" for none */
+  size_t body_len;
+} mi_request;
+
+typedef struct mi_reply {
+  int status;
+  char *body;       /* owned; NULL: out of memory (a 500 with no body) */
+  const char *type; /* Content-Type */
+  const char *allow; /* 405: the methods allowed */
+} mi_reply;
+
+/* A line on stderr for the operator (the journal under systemd). */
+void mi_serve_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* GET and POST /s/TOKEN: the hosted questionnaire (survey_http.c). */
+void mi_serve_survey(const mi_serve_options *o, const mi_request *rq, const char *token,
+                     mi_reply *r);
+
+#endif
