@@ -216,8 +216,7 @@ int mi_serve_run(const mi_serve_options *o, mi_err *e) {
   struct MHD_Daemon *d = MHD_start_daemon(
       flags, 0, NULL, NULL, handle, &sv, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
       MHD_OPTION_NOTIFY_COMPLETED, completed, &sv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-      MHD_OPTION_END);
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
   freeaddrinfo(ai);
   if (!d) {
     pthread_sigmask(SIG_SETMASK, &old, NULL);

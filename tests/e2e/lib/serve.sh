@@ -1,0 +1,53 @@
+# What the manyi serve tests share (sourced after $manyi, $src, $tmp and
+# assert.sh): the example with a serve: section and a wave of 40 invitations
+# sent, a server on a free port (start/stop), and the invitations' tokens.
+pids=()
+trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+example=$src/examples/after-sales
+db=$tmp/ex.db
+cfg=$tmp/manyi.yaml
+# the example's configuration, its policies by absolute path, and a serve: section
+sed "s#\.\./\.\./policies#$src/policies#g" "$example/manyi.yaml" >"$cfg"
+printf '\nserve:\n  base_url: https://survey.example.com/\n  link_days: 30\n' >>"$cfg"
+m() { "$manyi" --config "$cfg" --db "$db" "$@"; }
+sql() { sqlite3 "$db" "$1"; }
+export MANYI_NOW=2026-11-23T09:00:00+08:00
+
+expect 0 m init
+for f in customers staff orders tickets; do expect 0 m import "$f" "$example/data/$f.csv"; done
+expect 0 m eval tiers
+expect 0 m survey sample csat --wave W1 --method srs --size 40 --seed 7
+expect 0 m survey dispatch csat --wave W1
+
+
+token_of() { # the token of the n-th invitation sent
+  sql "select substr(json_extract(payload, '\$.link'), length('https://survey.example.com/s/') + 1) from outbox where kind = 'survey_invitation'
+    and json_extract(payload, '\$.link') is not null order by id limit 1 offset $1"
+}
+
+# --- the server on a free port
+start() {
+  : >"$tmp/serve.err"
+  # the binary itself, not through m(): the signals must reach it
+  "$manyi" --config "$cfg" --db "$db" serve --listen 127.0.0.1:0 --access-log "$tmp/access.log" "$@" \
+    2>"$tmp/serve.err" &
+  pid=$!
+  pids+=("$pid")
+  port=
+  for _ in $(seq 200); do
+    port=$(sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\)/.*#\1#p' "$tmp/serve.err")
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { bad "the server did not start"; cat "$tmp/serve.err" >&2; }
+  base=http://127.0.0.1:$port
+}
+stop() { # SIGTERM: the server finishes and exits 0
+  kill -TERM "$pid"
+  wait "$pid"
+  same "$?" 0 "SIGTERM stops the server cleanly"
+}
+# get URL [curl args]: the body in $tmp/body, the status in $code
+get() { code=$(curl -s -o "$tmp/body" -w '%{http_code}' "$@"); }
+post() { local u=$1; shift; get -X POST "$u" "$@"; }
+
