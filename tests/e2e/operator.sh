@@ -19,12 +19,14 @@ if command -v cmake >/dev/null && [ -f "$build/cmake_install.cmake" ]; then
   for f in usr/bin/manyi usr/share/manyi/policies/tiers.lua usr/share/manyi/policies/evaluation.lua \
            usr/share/manyi/schemas/base.sql usr/share/manyi/schemas/manyi.schema.json \
            usr/share/man/man1/manyi.1 usr/share/bash-completion/completions/manyi \
-           usr/lib/systemd/system/manyi.service; do
+           usr/lib/systemd/system/manyi.service usr/lib/systemd/system/manyi-serve.service; do
     [ -f "$tmp/stage/$f" ] && ok || bad "make install did not put $f"
   done
   [ -x "$tmp/stage/usr/bin/manyi" ] && ok || bad "the installed manyi is not executable"
   contains "$tmp/stage/usr/lib/systemd/system/manyi.service" "ExecStart=/usr/bin/manyi run"
   lacks "$tmp/stage/usr/lib/systemd/system/manyi.service" "@MANYI"
+  contains "$tmp/stage/usr/lib/systemd/system/manyi-serve.service" "ExecStart=/usr/bin/manyi serve"
+  lacks "$tmp/stage/usr/lib/systemd/system/manyi-serve.service" "@MANYI"
   find "$tmp/stage" -name '*.cmake' >"$tmp/cmakefiles"
   [ -s "$tmp/cmakefiles" ] && bad "build files installed: $(cat "$tmp/cmakefiles")" || ok
 else
