@@ -11,7 +11,7 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-45}
 build=${FUZZ_BUILD:-$src/build-fuzz}
-targets=${FUZZ_TARGETS:-config records import time cron policy}
+targets=${FUZZ_TARGETS:-config records import time cron policy form}
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang)" >&2; exit 1; }
 
 CC=clang cmake -S "$src" -B "$build" -DMANYI_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null

@@ -137,6 +137,19 @@ def policy():
         b'return {eligible = false, reason = "quiet_period"}')
 
 
+def form():
+    put("form", "answers", b"\0_opened=1795395500&q_overall=4&q_nps=9&q_comment=%E6%88%91+ok")
+    put("form", "empty-fields", b"\0a=&&b&=c")
+    put("form", "twice", b"\0q=1&q=2")
+    put("form", "bad-escape", b"\0q=%Z1&r=%4")
+    put("form", "nul", b"\0q=a%00b")
+    put("form", "bad-utf8", b"\0q=%C3%28")
+    put("form", "page-markup", b"\1</textarea><script>alert('x')</script> & \"q\"")
+    put("form", "page-chinese", "\1总体而言，您对我们的服务满意吗？".encode())
+    put("form", "lang", b"\2zh-CN,zh;q=0.9,en;q=0.8\0en")
+    put("form", "lang-odd", b"\2,,;q=0 , EN-us\0")
+
+
 if __name__ == "__main__":
     shutil.rmtree(CORPUS, ignore_errors=True)
     config()
@@ -145,3 +158,4 @@ if __name__ == "__main__":
     time()
     cron()
     policy()
+    form()
