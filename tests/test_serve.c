@@ -1,0 +1,242 @@
+/* Unit tests for core/serve (the form parser, the pages, the language of a
+ * request) and service/survey_links.c (links made, opened, answered): NULL
+ * and bad arguments first, then hand-made cases whose answer is known. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "serve/form.h"
+#include "serve/page.h"
+#include "service/survey_links.h"
+#include "service/sync.h"
+#include "store/customers.h"
+#include "store/invitations.h"
+#include "store/put.h"
+#include "store/surveys.h"
+
+static int parse(const char *body, mi_form *f, mi_err *e) {
+  return mi_form_parse(body, strlen(body), f, e);
+}
+
+static void test_form_bad(void **state) {
+  (void)state;
+  mi_form f;
+  mi_err e = {0};
+  const char *bad[] = {"a=%", "a=%4", "a=%G0", "a=%00", "a=%C3%28", "%ZZ=1", "=1", "a=1&a=2",
+                       "x=1&&x=3"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    e.msg[0] = '\0';
+    if (parse(bad[i], &f, &e) != MI_EPARSE) fail_msg("'%s' was accepted", bad[i]);
+    assert_int_equal(f.n, 0);
+    assert_true(e.msg[0] != '\0');
+  }
+  assert_int_equal(parse("a=%C3%28", &f, &e), MI_EPARSE);
+  assert_string_equal(e.msg, "field 'a' is not UTF-8 text");
+  assert_int_equal(parse("q=1&q=2", &f, &e), MI_EPARSE);
+  assert_string_equal(e.msg, "field 'q' is given twice");
+  char name[80];
+  memset(name, 'n', 65);
+  strcpy(name + 65, "=1");
+  assert_int_equal(parse(name, &f, &e), MI_EPARSE); /* a name of 65 bytes */
+  /* 257 fields */
+  char *many = malloc(257 * 8 + 1), *p = many;
+  for (int i = 0; i < 257; i++) p += sprintf(p, "f%d=1&", i);
+  assert_int_equal(mi_form_parse(many, strlen(many), &f, &e), MI_EPARSE);
+  assert_string_equal(e.msg, "more than 256 fields");
+  *strstr(many, "&f256=") = '\0'; /* 256 of them */
+  assert_int_equal(mi_form_parse(many, strlen(many), &f, &e), 0);
+  assert_int_equal(f.n, 256);
+  mi_form_free(&f);
+  free(many);
+}
+
+static void test_form_good(void **state) {
+  (void)state;
+  mi_form f;
+  mi_err e = {0};
+  assert_int_equal(parse("", &f, &e), 0);
+  assert_int_equal(f.n, 0);
+  const char body[] = "q_overall=4&&q_comment=%E6%88%91+%2B%26%3D+ok&flag&empty=&_opened=17";
+  assert_int_equal(parse(body, &f, &e), 0);
+  assert_int_equal(f.n, 5);
+  assert_string_equal(mi_form_get(&f, "q_overall"), "4");
+  assert_string_equal(mi_form_get(&f, "q_comment"), "我 +&= ok");
+  assert_string_equal(mi_form_get(&f, "flag"), "");
+  assert_string_equal(mi_form_get(&f, "empty"), "");
+  assert_string_equal(mi_form_get(&f, "_opened"), "17");
+  assert_null(mi_form_get(&f, "missing"));
+  mi_form_free(&f);
+  /* the length given, not the NUL: a body is not a C string */
+  assert_int_equal(mi_form_parse("a=1&b=2", 3, &f, &e), 0);
+  assert_int_equal(f.n, 1);
+  mi_form_free(&f);
+}
+
+static void test_lang(void **state) {
+  (void)state;
+  assert_int_equal(mi_page_lang_pick(NULL, NULL, NULL), MI_PAGE_EN);
+  assert_int_equal(mi_page_lang_pick(NULL, NULL, "zh_CN"), MI_PAGE_ZH);
+  assert_int_equal(mi_page_lang_pick(NULL, "zh-CN,zh;q=0.9,en;q=0.8", "en"), MI_PAGE_ZH);
+  assert_int_equal(mi_page_lang_pick(NULL, "en-US,en;q=0.9,zh;q=0.8", "zh_CN"), MI_PAGE_EN);
+  assert_int_equal(mi_page_lang_pick(NULL, "fr-FR, zh-TW;q=0.5", NULL), MI_PAGE_ZH);
+  assert_int_equal(mi_page_lang_pick(NULL, "fr-FR, de", "zh_CN"), MI_PAGE_ZH);
+  assert_int_equal(mi_page_lang_pick(NULL, "zhx, enx", NULL), MI_PAGE_EN); /* not zh or en */
+  assert_int_equal(mi_page_lang_pick("en", "zh-CN", "zh_CN"), MI_PAGE_EN);
+  assert_int_equal(mi_page_lang_pick("zh_CN", NULL, "en"), MI_PAGE_ZH);
+  assert_int_equal(mi_page_lang_pick("xx", "zh", NULL), MI_PAGE_ZH);
+}
+
+static void test_page_escapes(void **state) {
+  (void)state;
+  const char *evil = "<script>alert('x')</script> & \"q\"";
+  mi_page_question q[] = {{.code = "q1", .text = evil, .other = evil, .scale_min = 0,
+                           .scale_max = 10, .value = "7"},
+                          {.code = "c", .text = evil, .open = 1, .value = evil}};
+  mi_page_survey p = {.lang = MI_PAGE_ZH, .title = evil, .questions = q, .n = 2, .opened = 42,
+                      .error = evil};
+  char *html = mi_page_survey_html(&p);
+  assert_non_null(html);
+  assert_null(strstr(html, "<script"));
+  assert_non_null(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"));
+  assert_non_null(strstr(html, "<html lang=\"zh-CN\">"));
+  assert_non_null(strstr(html, "value=\"7\" checked>7</label>"));
+  assert_null(strstr(html, "value=\"6\" checked"));
+  assert_non_null(strstr(html, "name=\"_opened\" value=\"42\""));
+  assert_non_null(strstr(html, "0 = 最低，10 = 最高"));
+  int radios = 0;
+  for (const char *s = html; (s = strstr(s, "type=\"radio\"")); s++) radios++;
+  assert_int_equal(radios, 11);
+  free(html);
+  for (int k = MI_PAGE_THANKS; k <= MI_PAGE_TROUBLE; k++) {
+    char *m = mi_page_message_html(MI_PAGE_EN, (mi_page_kind)k);
+    assert_non_null(m);
+    assert_null(strstr(m, "<form"));
+    free(m);
+  }
+}
+
+/* ---- links: made, opened, answered ------------------------------------- */
+
+static const char yaml[] =
+    "version: 1\ndatabase: x.db\ncalendars: {office: {hours: {mon: [09:00-17:00]}}}\n"
+    "departments: [{code: support, name: Support, calendar: office}]\n"
+    "surveys:\n"
+    "  - code: csat\n    name: CSAT\n    kind: csat\n    questions:\n"
+    "      - {code: q1, text: Overall?, scale: [1, 5]}\n"
+    "      - {code: note, text: Anything else?, open: true}\n"
+    "serve: {base_url: 'https://s.example.com/x/', link_days: 2}\n";
+
+typedef struct fx {
+  char dir[64];
+  mi_config *cfg;
+  mi_store *s;
+  int64_t inv;
+} fx;
+
+static int setup(void **state) {
+  fx *x = calloc(1, sizeof *x);
+  strcpy(x->dir, "/tmp/manyi-serve-XXXXXX");
+  if (mi_test_tmpdir(x->dir) || mi_test_config(yaml, x->dir, &x->cfg)) return -1;
+  char path[128];
+  snprintf(path, sizeof path, "%s/t.db", x->dir);
+  mi_err e = {0};
+  if (mi_store_open(path, MI_STORE_CREATE, &x->s, &e) || mi_sync_config(x->s, x->cfg, 1, NULL, &e))
+    return fprintf(stderr, "%s\n", e.msg), -1;
+  mi_customer c = {.external_id = "C1", .name = "Wang", .kind = "person", .created_at = 1};
+  int64_t cid, sid;
+  if (mi_customer_put(x->s, &c, &e) < 0 || mi_customer_id(x->s, "C1", &cid, &e) ||
+      mi_survey_latest(x->s, "csat", &sid, &e))
+    return fprintf(stderr, "%s\n", e.msg), -1;
+  mi_invitation inv = {.external_id = "I1", .survey_id = sid, .customer_id = cid,
+                       .channel = "email", .weight = 1, .created_at = 1};
+  if (mi_invitation_put(x->s, &inv, &x->inv, &e) < 0) return fprintf(stderr, "%s\n", e.msg), -1;
+  *state = x;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fx *x = *state;
+  mi_store_close(x->s);
+  mi_config_free(x->cfg);
+  mi_test_rmdir(x->dir);
+  free(x);
+  return 0;
+}
+
+static void test_links(void **state) {
+  fx *x = *state;
+  mi_err e = {0};
+  char url[MI_LINK_URL_MAX], url2[MI_LINK_URL_MAX];
+  const int64_t now = 1000000;
+  assert_int_equal(mi_survey_link_new(x->s, x->cfg, x->inv, now, url, &e), 0);
+  assert_int_equal(strncmp(url, "https://s.example.com/x/s/", 26), 0); /* the '/' trimmed once */
+  assert_int_equal(strlen(url + 26), MI_LINK_TOKEN_LEN);
+  assert_int_equal(mi_survey_link_new(x->s, x->cfg, x->inv, now, url2, &e), 0);
+  assert_string_not_equal(url, url2); /* a reminder's link is another */
+  const char *token = url + 26;
+  mi_survey_link l;
+  mi_link_state st;
+  /* wrong forms and unknown tokens */
+  const char *bad[] = {"", "abc", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                       "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'", NULL};
+  for (int i = 0; i < 5; i++)
+    assert_int_equal(mi_survey_link_open(x->s, bad[i], now, &l, &st, &e), MI_ENOTFOUND);
+  assert_int_equal(mi_survey_link_open(x->s, token, now, &l, &st, &e), 0);
+  assert_int_equal(st, MI_LINK_OPEN);
+  assert_string_equal(l.invitation, "I1");
+  assert_string_equal(l.customer, "C1");
+  assert_string_equal(l.survey, "csat");
+  assert_int_equal(l.expires_at, now + 2 * 86400);
+  assert_int_equal(mi_survey_link_open(x->s, token, now + 2 * 86400, &l, &st, &e), 0);
+  assert_int_equal(st, MI_LINK_EXPIRED);
+  assert_int_equal(mi_survey_link_open(x->s, token, now + 2 * 86400 - 1, &l, &st, &e), 0);
+  assert_int_equal(st, MI_LINK_OPEN);
+  /* answers: refused ones store nothing, a good one once */
+  const char *codes[] = {"q1", "note"}, *out_of_range[] = {"6", ""}, *good[] = {"2", "slow"};
+  int put = -1;
+  assert_int_equal(mi_survey_link_answer(x->s, x->cfg, &l, codes, out_of_range, 2, 30, NULL, now,
+                                         &put, &e),
+                   MI_EPARSE);
+  assert_non_null(strstr(e.msg, "field 'q1'"));
+  const char *unknown[] = {"zz"};
+  assert_int_equal(mi_survey_link_answer(x->s, x->cfg, &l, unknown, good, 1, 30, NULL, now, &put,
+                                         &e),
+                   MI_EPARSE);
+  assert_int_equal(mi_survey_link_answer(x->s, x->cfg, &l, codes, good, 2, 30, NULL, now, &put, &e),
+                   0);
+  assert_int_equal(put, MI_PUT_INSERTED);
+  assert_int_equal(mi_survey_link_answer(x->s, x->cfg, &l, codes, good, 2, 30, NULL, now, &put, &e),
+                   0);
+  assert_int_equal(put, MI_PUT_UNCHANGED);
+  /* both links now say: answered */
+  assert_int_equal(mi_survey_link_open(x->s, token, now, &l, &st, &e), 0);
+  assert_int_equal(st, MI_LINK_ANSWERED);
+  assert_int_equal(mi_survey_link_open(x->s, url2 + 26, now, &l, &st, &e), 0);
+  assert_int_equal(st, MI_LINK_ANSWERED);
+  assert_true(l.response_id > 0);
+  /* no base_url: no link, nothing stored */
+  char *saved = x->cfg->serve.base_url;
+  x->cfg->serve.base_url = NULL;
+  assert_int_equal(mi_survey_link_new(x->s, x->cfg, x->inv, now, url, &e), 0);
+  assert_string_equal(url, "");
+  x->cfg->serve.base_url = saved;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_form_bad),
+      cmocka_unit_test(test_form_good),
+      cmocka_unit_test(test_lang),
+      cmocka_unit_test(test_page_escapes),
+      cmocka_unit_test_setup_teardown(test_links, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
