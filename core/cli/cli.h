@@ -164,6 +164,11 @@ int mi_cli_note_file(mi_cli *cli, const char *action, const char *name, const ch
  * (what require() can load) the same way, as name "module". */
 int mi_cli_note_modules(mi_cli *cli, mi_err *e);
 
+/* Runs the command argv[0] (argc >= 1) of the table for cli (command_run.c):
+ * help, the role check, the command, its audit entry; the exit status. The
+ * store it opened is closed again; cli->cfg stays the caller's. */
+int mi_cli_command_run(mi_cli *cli, int argc, char **argv);
+
 /* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
 int mi_cli_load_config(mi_cli *cli);
 /* Loads the configuration and opens the store (creating it if create), then

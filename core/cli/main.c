@@ -84,41 +84,11 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  const mi_cli_entry *en = mi_cli_find(argv[optind]);
-  const mi_cli_command *cmd = en ? en->cmd : NULL;
-  if (!cmd) {
-    const char *near = mi_cli_suggest(argv[optind]);
-    char msg[400];
-    if (near) snprintf(msg, sizeof msg, _("unknown command '%.100s' (did you mean '%s'?)"), argv[optind], near);
-    else snprintf(msg, sizeof msg, _("unknown command '%.100s'"), argv[optind]);
-    if (cli.json) mi_cli_json_error("usage", NULL, msg, NULL);
-    else fprintf(stderr, "manyi: %s\n%s", msg, _("Try 'manyi --help'.\n"));
-    return 2;
-  }
-  int sub_argc = argc - optind;
-  char **sub_argv = argv + optind;
-  if (!cmd->own_help && mi_cli_wants_help(cmd, sub_argc, sub_argv)) return 0;
-  /* Help is text only; everything else is checked against the user's role first. */
-  if (!mi_cli_help_requested(sub_argc, sub_argv) && mi_cli_authorize(&cli, en, sub_argc, sub_argv)) {
-    mi_store_close(cli.store); /* an agent's scope check may have opened it */
-    mi_config_free(cli.cfg);
-    return 1;
-  }
-  /* The audit log gets the arguments as given: getopt reorders sub_argv. */
-  char **given = malloc((size_t)sub_argc * sizeof *given);
-  if (given) memcpy(given, sub_argv, (size_t)sub_argc * sizeof *given);
-  cli.given_argc = given ? sub_argc : 0;
-  cli.given_argv = given;
   struct sigaction sa = {0};
   sa.sa_handler = on_stop;
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
-  optind = 0; /* reset getopt for the command's own options */
-  int status = cmd->run(&cli, sub_argc, sub_argv);
-  if (mi_cli_audit_run(&cli, en, sub_argc, given ? given : sub_argv, status) && status == 0)
-    status = 1;
-  free(given);
-  mi_store_close(cli.store);
+  int status = mi_cli_command_run(&cli, argc - optind, argv + optind);
   mi_config_free(cli.cfg);
   return status;
 }
