@@ -214,7 +214,7 @@ static void test_acting_user(void **state) {
   assert_int_equal(mi_access_resolve(s, "ann", 1000, &a, &e), 0);
   assert_int_equal(a.role, MI_CONFIG_ROLE_ANALYST);
   assert_true(mi_access_masked(&a));
-  assert_int_equal(mi_access_check(&a, MI_ACCESS_ADMIN, "'manyi init'", &e), MI_EINVAL);
+  assert_int_equal(mi_access_check(&a, MI_ACCESS_ADMIN, "'manyi init'", &e), MI_EDENIED);
   assert_string_equal(e.msg, "user 'ann' (role analyst) may not run 'manyi init'");
   assert_int_equal(mi_access_resolve(s, "bob", 1001, &a, &e), 0);
   assert_string_equal(a.department, "field");

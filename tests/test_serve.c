@@ -21,6 +21,7 @@
 #include "store/invitations.h"
 #include "store/put.h"
 #include "store/surveys.h"
+#include "util/token.h"
 
 static int parse(const char *body, mi_form *f, mi_err *e) {
   return mi_form_parse(body, strlen(body), f, e);
@@ -178,7 +179,7 @@ static void test_links(void **state) {
   const int64_t now = 1000000;
   assert_int_equal(mi_survey_link_new(x->s, x->cfg, x->inv, now, url, &e), 0);
   assert_int_equal(strncmp(url, "https://s.example.com/x/s/", 26), 0); /* the '/' trimmed once */
-  assert_int_equal(strlen(url + 26), MI_LINK_TOKEN_LEN);
+  assert_int_equal(strlen(url + 26), MI_TOKEN_LEN);
   assert_int_equal(mi_survey_link_new(x->s, x->cfg, x->inv, now, url2, &e), 0);
   assert_string_not_equal(url, url2); /* a reminder's link is another */
   const char *token = url + 26;

@@ -76,7 +76,7 @@ static int approval(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv) 
   if (mi_ticket_stage_approves(cli->store, cli->cfg, ticket, stage, &needs, &e))
     return 0; /* an unknown ticket or stage: the command says so */
   if (!needs || mi_access_allows(cli->actor.role, MI_ACCESS_APPROVE)) return 0;
-  mi_err_set(&e, MI_EINVAL, "user '%s' (role %s) may not approve: stage '%s' of ticket %s is an "
+  mi_err_set(&e, MI_EDENIED, "user '%s' (role %s) may not approve: stage '%s' of ticket %s is an "
              "approval, a supervisor's or department head's (manyi role grant USER supervisor "
              "--department CODE)", cli->actor.name, mi_config_role_name(cli->actor.role), stage,
              ticket);
@@ -205,9 +205,10 @@ int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv)
   int exists = db && stat(db, &st) == 0;
   if (setuid_database(db, exists)) return 1;
   if (exists && mi_store_open(db, 0, &cli->store, &e)) return mi_cli_fail(&e);
-  if (mi_access_resolve(cli->store, mi_cli_user(), getuid(), &cli->actor, &e) ||
-      mi_access_check(&cli->actor, need, cli->what, &e))
+  if (cli->client) cli->actor = *cli->client; /* an API client: its role, never the owner's */
+  else if (mi_access_resolve(cli->store, mi_cli_user(), getuid(), &cli->actor, &e))
     return mi_cli_fail(&e);
+  if (mi_access_check(&cli->actor, need, cli->what, &e)) return mi_cli_fail(&e);
   cli->authorized = 1;
   return agent_scope(cli, en, argc, argv) || approval(cli, en, argc, argv);
 }

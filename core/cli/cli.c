@@ -208,7 +208,15 @@ long long mi_cli_now(void) {
   return (long long)time(NULL);
 }
 
+static const char *acting_as; /* an API client's "api:NAME" (mi_cli_act_as) */
+
+void mi_cli_act_as(mi_cli *cli, const mi_actor *client) {
+  cli->client = client;
+  acting_as = client->name;
+}
+
 const char *mi_cli_user(void) {
+  if (acting_as) return acting_as;
   /* A uid without a name gets "#UID": not a user name, so no role can be
    * granted to it (only the database's owner or root get in that way). */
   static char unnamed[24];

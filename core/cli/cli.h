@@ -26,6 +26,7 @@ typedef struct mi_cli {
   int synced;              /* the configuration was brought into the store */
   int given_argc;          /* the command's arguments as given (getopt reorders argv) */
   char **given_argv;
+  const mi_actor *client;  /* an API client the command runs for (manyi serve), or NULL */
 } mi_cli;
 
 struct mi_cli_sub;
@@ -265,5 +266,8 @@ long long mi_cli_now(void);
 /* The operating-system user running manyi (for logs, audit and roles): the
  * name of the real uid, so that a set-user-id manyi still knows its caller. */
 const char *mi_cli_user(void);
+/* From now on, in this process, commands act as client (manyi serve's API
+ * runs each call in a process of its own): mi_cli_user() is its name. */
+void mi_cli_act_as(mi_cli *cli, const mi_actor *client);
 
 #endif

@@ -28,6 +28,7 @@ static void set_defaults(mi_config *cfg) {
   cfg->care.per = MI_CONFIG_PERIOD_MONTH;
   cfg->serve.link_days = 30;
   cfg->serve.max_body = 64 * 1024;
+  cfg->serve.client_rate = 20;
 }
 
 static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {

@@ -98,6 +98,12 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, pending *p, mi_reply
                           "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                           "frame-ancestors 'none'; base-uri 'none'");
   if (r->allow) MHD_add_response_header(res, "Allow", r->allow);
+  if (r->www_authenticate) MHD_add_response_header(res, "WWW-Authenticate", "Bearer realm=\"manyi\"");
+  if (r->retry_after) {
+    char s[16];
+    snprintf(s, sizeof s, "%d", r->retry_after);
+    MHD_add_response_header(res, "Retry-After", s);
+  }
   p->status = r->status;
   p->bytes = len;
   p->answered = 1;
@@ -126,8 +132,9 @@ static void health(const served *sv, const mi_request *rq, mi_reply *r) {
   r->body = strdup(buf);
 }
 
-static void route(const served *sv, const mi_request *rq, mi_reply *r) {
+static void route(const served *sv, struct MHD_Connection *c, const mi_request *rq, mi_reply *r) {
   if (!strcmp(rq->path, "/healthz")) return health(sv, rq, r);
+  if (!strncmp(rq->path, "/api/", 5)) return mi_serve_api(sv->o, c, rq, r);
   if (!strncmp(rq->path, "/s/", 3)) return mi_serve_survey(sv->o, rq, rq->path + 3, r);
   text_reply(r, 404, "not found\n");
 }
@@ -174,7 +181,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
       .accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language"),
       .content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"),
       .body = p->body.data ? p->body.data : "", .body_len = p->body.len};
-  route(sv, &rq, &r);
+  route(sv, c, &rq, &r);
   return send_reply(c, p, &r);
 }
 

@@ -1,7 +1,9 @@
 /* manyi serve: the HTTP side of the engine (libmicrohttpd). It serves the
  * hosted questionnaire behind each invitation's personal link and a health
- * check, calling service/ exactly as the commands do. One thread answers the
- * requests in turn through one store connection (SQLite has one writer). */
+ * check, calling service/ exactly as the commands do, and a JSON API whose
+ * calls run commands of the command table as the calling client. One thread
+ * answers the requests in turn through one store connection (SQLite has one
+ * writer); an API call runs in a process of its own. */
 #ifndef MI_SERVE_SERVE_H
 #define MI_SERVE_SERVE_H
 
@@ -11,6 +13,7 @@
 #include "store/store.h"
 
 struct mi_policy;
+struct mi_actor;
 
 typedef struct mi_serve_options {
   mi_store *store;        /* used by the serving thread only while it runs */
@@ -19,6 +22,11 @@ typedef struct mi_serve_options {
   struct mi_policy *alert_policy; /* asked of each response stored; NULL: not asked */
   long long (*now)(void); /* the clock (tests set it) */
   FILE *access_log;       /* one JSON line per request; NULL: none */
+  /* The JSON API: runs a command of manyi's command table as client `as`,
+   * its --json output on stdout and errors on stderr; the exit status. It is
+   * called in a child process made for the call (the caller's store is not
+   * to be used there). NULL: no API. */
+  int (*run_command)(void *ud, const struct mi_actor *as, int argc, char **argv);
   /* Called once the socket listens (port: the one bound, e.g. for :0). */
   void (*ready)(void *ud, const char *host, int port);
   void *ud;

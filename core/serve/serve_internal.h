@@ -21,7 +21,14 @@ typedef struct mi_reply {
   char *body;       /* owned; NULL: out of memory (a 500 with no body) */
   const char *type; /* Content-Type */
   const char *allow; /* 405: the methods allowed */
+  int www_authenticate; /* 401: ask for a bearer token */
+  int retry_after;      /* 429, 503: seconds, or 0 */
 } mi_reply;
+
+struct MHD_Connection;
+/* /api/v1/...: the JSON API (api_http.c). */
+void mi_serve_api(const mi_serve_options *o, struct MHD_Connection *conn, const mi_request *rq,
+                  mi_reply *r);
 
 /* A line on stderr for the operator (the journal under systemd). */
 void mi_serve_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -73,7 +73,7 @@ int mi_access_resolve(mi_store *s, const char *os_user, uid_t uid, mi_actor *out
 int mi_access_check(const mi_actor *a, mi_access need, const char *what, mi_err *e) {
   if (!a) return mi_err_set(e, MI_EINVAL, "no acting user");
   if (mi_access_allows(a->role, need)) return 0;
-  return mi_err_set(e, MI_EINVAL, "user '%s' (role %s) may not run %s",
+  return mi_err_set(e, MI_EDENIED, "user '%s' (role %s) may not run %s",
                     a->name, mi_config_role_name(a->role), what ? what : "this command");
 }
 
@@ -94,7 +94,7 @@ int mi_access_customer(mi_store *s, const mi_actor *a, const char *customer, int
   if (rc) return rc;
   if (masked) *masked = !clear;
   if (yes) return 0;
-  return mi_err_set(e, MI_EINVAL,
+  return mi_err_set(e, MI_EDENIED,
                     "user '%s' (%s of %s) may not see customer '%s': no ticket of theirs is in "
                     "department %s",
                     a->name, mi_config_role_name(a->role), a->department, customer, a->department);
@@ -107,7 +107,7 @@ int mi_access_ticket(mi_store *s, const mi_actor *a, const char *ticket, mi_err 
   int rc = mi_scope_ticket_department(s, ticket, dept, sizeof dept, e);
   if (rc) return rc;
   if (!strcmp(dept, a->department)) return 0;
-  return mi_err_set(e, MI_EINVAL, "user '%s' (%s of %s) may not touch ticket '%s' of department %s",
+  return mi_err_set(e, MI_EDENIED, "user '%s' (%s of %s) may not touch ticket '%s' of department %s",
                     a->name, mi_config_role_name(a->role), a->department, ticket, dept);
 }
 
@@ -118,7 +118,7 @@ int mi_access_staff(mi_store *s, const mi_actor *a, const char *staff, mi_err *e
   int rc = mi_scope_staff_department(s, staff, dept, sizeof dept, e);
   if (rc) return rc;
   if (!strcmp(dept, a->department)) return 0;
-  return mi_err_set(e, MI_EINVAL, "user '%s' (%s of %s) may not see the queue of %s, who works for "
+  return mi_err_set(e, MI_EDENIED, "user '%s' (%s of %s) may not see the queue of %s, who works for "
                     "%s", a->name, mi_config_role_name(a->role), a->department, staff,
                     *dept ? dept : "no department");
 }

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "service/import.h"
 #include "service/survey_links.h"
@@ -10,48 +9,23 @@
 #include "store/put.h"
 #include "store/surveys.h"
 #include "util/timeutil.h"
-
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* 32 bytes from the kernel's generator, as 43 base64url characters. */
-static int new_token(char out[MI_LINK_TOKEN_LEN + 1], mi_err *e) {
-  unsigned char b[33] = {0};
-  for (size_t got = 0; got < 32;) {
-    ssize_t k = getrandom(b + got, 32 - got, 0);
-    if (k < 0) return mi_err_set(e, MI_EIO, "no random bytes for a survey link");
-    got += (size_t)k;
-  }
-  size_t o = 0;
-  for (size_t i = 0; i < 33; i += 3) { /* the 33rd byte is a zero pad */
-    unsigned v = (unsigned)b[i] << 16 | (unsigned)b[i + 1] << 8 | b[i + 2];
-    for (int k = 18; k >= 0 && o < MI_LINK_TOKEN_LEN; k -= 6) out[o++] = b64url[(v >> k) & 63];
-  }
-  out[o] = '\0';
-  return 0;
-}
+#include "util/token.h"
 
 int mi_survey_link_new(mi_store *s, const mi_config *cfg, int64_t invitation_id, int64_t now,
                        char url[MI_LINK_URL_MAX], mi_err *e) {
   url[0] = '\0';
   if (!cfg->serve.base_url) return 0;
-  char token[MI_LINK_TOKEN_LEN + 1];
-  int rc = new_token(token, e);
+  char token[MI_TOKEN_LEN + 1];
+  int rc = mi_token_new(token, e);
   if (!rc)
     rc = mi_survey_link_put(s, token, invitation_id, now, now + cfg->serve.link_days * 86400, e);
   if (!rc) snprintf(url, MI_LINK_URL_MAX, "%s/s/%s", cfg->serve.base_url, token);
   return rc;
 }
 
-static int token_form(const char *t) {
-  if (strlen(t) != MI_LINK_TOKEN_LEN) return 0;
-  for (; *t; t++)
-    if (!strchr(b64url, *t)) return 0;
-  return 1;
-}
-
 int mi_survey_link_open(mi_store *s, const char *token, int64_t now, mi_survey_link *out,
                         mi_link_state *state, mi_err *e) {
-  if (!token || !token_form(token)) return mi_err_set(e, MI_ENOTFOUND, "no such survey link");
+  if (!mi_token_form(token)) return mi_err_set(e, MI_ENOTFOUND, "no such survey link");
   int rc = mi_survey_link_get(s, token, out, e);
   if (rc) return rc;
   *state = out->response_id || !strcmp(out->status, "responded") ? MI_LINK_ANSWERED

@@ -12,8 +12,7 @@
 #include "store/store.h"
 #include "store/survey_links.h"
 
-/* A token: 32 random bytes in base64url without padding. */
-enum { MI_LINK_TOKEN_LEN = 43, MI_LINK_URL_MAX = 256 };
+enum { MI_LINK_URL_MAX = 256 };
 
 struct mi_alert_intake;
 

@@ -117,6 +117,10 @@ enum mi_stmt_slot {
   MI_SQL_SLOT_COUNT
 };
 
+/* The SHA-256 of a secret token (survey links, API clients): what is kept
+ * of it (survey_links.c). */
+void mi_store_token_digest(const char *token, unsigned char out[32]);
+
 struct mi_store {
   sqlite3 *db;
   char *path;

@@ -8,7 +8,7 @@
 #include "store/store_internal.h"
 #include "store/survey_links.h"
 
-static void digest_of(const char *token, uint8_t out[SHA256_DIGEST_SIZE]) {
+void mi_store_token_digest(const char *token, uint8_t out[SHA256_DIGEST_SIZE]) {
   struct sha256_ctx c;
   sha256_init(&c);
   sha256_update(&c, strlen(token), (const uint8_t *)token);
@@ -19,7 +19,7 @@ int mi_survey_link_put(mi_store *s, const char *token, int64_t invitation_id, in
                        int64_t expires_at, mi_err *e) {
   if (!s || !token) return mi_err_set(e, MI_EINVAL, "mi_survey_link_put: no link given");
   uint8_t digest[SHA256_DIGEST_SIZE];
-  digest_of(token, digest);
+  mi_store_token_digest(token, digest);
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(s->db,
                          "INSERT INTO survey_links (token_digest, invitation_id, created_at,"
@@ -38,7 +38,7 @@ int mi_survey_link_put(mi_store *s, const char *token, int64_t invitation_id, in
 int mi_survey_link_get(mi_store *s, const char *token, mi_survey_link *out, mi_err *e) {
   if (!s || !token || !out) return mi_err_set(e, MI_EINVAL, "mi_survey_link_get: no link given");
   uint8_t digest[SHA256_DIGEST_SIZE];
-  digest_of(token, digest);
+  mi_store_token_digest(token, digest);
   memset(out, 0, sizeof *out);
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(s->db,

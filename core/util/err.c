@@ -111,6 +111,7 @@ const char *mi_err_name(int code) {
   case MI_EPARSE: return "malformed input";
   case MI_EBUSY: return "database is busy";
   case MI_EVERSION: return "database is newer than this manyi";
+  case MI_EDENIED: return "not allowed";
   case MI_EPOLICY: return "policy failed";
   default: return "error";
   }

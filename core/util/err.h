@@ -21,6 +21,7 @@ enum {
   MI_EPARSE = -9,    /* malformed CSV/JSON/date/number */
   MI_EBUSY = -10,    /* database locked by another process */
   MI_EVERSION = -11, /* database is newer than this manyi */
+  MI_EDENIED = -12,  /* the acting user's role or department does not allow it */
   MI_EPOLICY = -20,  /* a policy raised, broke a budget, or returned nonsense */
 };
 

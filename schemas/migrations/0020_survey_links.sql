@@ -10,3 +10,17 @@ CREATE TABLE IF NOT EXISTS survey_links (
   expires_at    INTEGER NOT NULL CHECK (expires_at > created_at)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS survey_links_by_invitation ON survey_links(invitation_id);
+
+-- The other systems that call manyi serve's API (a call-centre front end, a
+-- WeChat service account): each with the role and, for the scoped roles,
+-- the department its calls act as, and the digest of its bearer token
+-- (`manyi serve client add` shows the token once). A revoked client keeps
+-- its row, so the audit log's "api:NAME" stays explained.
+CREATE TABLE IF NOT EXISTS api_clients (
+  name         TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 32),
+  token_digest BLOB NOT NULL UNIQUE CHECK (length(token_digest) = 32),
+  role         TEXT NOT NULL,
+  department   TEXT,
+  created_at   INTEGER NOT NULL,
+  revoked_at   INTEGER
+) STRICT;
