@@ -165,7 +165,7 @@ const mi_cli_command mi_cmd_serve = {
     "  --no-alerts          do not ask the alert policy\n"
     "\n"
     "client add NAME --role ROLE [--department CODE]   a system that may call the API,\n"
-    "  acting as ROLE (admin, agent, analyst, auditor, supervisor, head; the last three\n"
+    "  acting as ROLE (admin, agent, analyst, auditor, supervisor, department_head; the last two\n"
     "  and agent with --department). Prints its token once; add again for a new token.\n"
     "client list      the clients, their roles, in use or revoked\n"
     "client revoke NAME   its token opens nothing any more\n",
