@@ -204,7 +204,7 @@ int mi_cli_authorize(mi_cli *cli, const mi_cli_entry *en, int argc, char **argv)
   struct stat st;
   int exists = db && stat(db, &st) == 0;
   if (setuid_database(db, exists)) return 1;
-  if (exists && mi_store_open(db, 0, &cli->store, &e)) return mi_cli_fail(&e);
+  if (!cli->store && exists && mi_store_open(db, 0, &cli->store, &e)) return mi_cli_fail(&e);
   if (cli->client) cli->actor = *cli->client; /* an API client: its role, never the owner's */
   else if (mi_access_resolve(cli->store, mi_cli_user(), getuid(), &cli->actor, &e))
     return mi_cli_fail(&e);

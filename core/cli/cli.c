@@ -212,7 +212,7 @@ static const char *acting_as; /* an API client's "api:NAME" (mi_cli_act_as) */
 
 void mi_cli_act_as(mi_cli *cli, const mi_actor *client) {
   cli->client = client;
-  acting_as = client->name;
+  acting_as = client ? client->name : NULL;
 }
 
 const char *mi_cli_user(void) {

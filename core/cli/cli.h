@@ -27,6 +27,7 @@ typedef struct mi_cli {
   int given_argc;          /* the command's arguments as given (getopt reorders argv) */
   char **given_argv;
   const mi_actor *client;  /* an API client the command runs for (manyi serve), or NULL */
+  int store_lent;          /* store is the server's: mi_cli_command_run leaves it open */
 } mi_cli;
 
 struct mi_cli_sub;
@@ -167,7 +168,8 @@ int mi_cli_note_modules(mi_cli *cli, mi_err *e);
 
 /* Runs the command argv[0] (argc >= 1) of the table for cli (command_run.c):
  * help, the role check, the command, its audit entry; the exit status. The
- * store it opened is closed again; cli->cfg stays the caller's. */
+ * store it opened is closed again (one lent to it, store_lent, stays open);
+ * cli->cfg stays the caller's. */
 int mi_cli_command_run(mi_cli *cli, int argc, char **argv);
 
 /* Loads cli->config_path into cli->cfg; prints the error and returns 1 on failure. */
@@ -266,8 +268,8 @@ long long mi_cli_now(void);
 /* The operating-system user running manyi (for logs, audit and roles): the
  * name of the real uid, so that a set-user-id manyi still knows its caller. */
 const char *mi_cli_user(void);
-/* From now on, in this process, commands act as client (manyi serve's API
- * runs each call in a process of its own): mi_cli_user() is its name. */
+/* From now on, commands act as client (manyi serve's API calls; NULL: as the
+ * user again): mi_cli_user() is its name. */
 void mi_cli_act_as(mi_cli *cli, const mi_actor *client);
 
 #endif

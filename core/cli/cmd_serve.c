@@ -10,15 +10,21 @@
 #include "service/api_clients.h"
 #include "util/i18n.h"
 
-/* An API call, in the child process made for it: the command as client as,
- * on a connection of its own, --json. */
+/* An API call: the command as client `as`, --json, on the server's own
+ * connection (one connection in the process: SQLite's locks are per
+ * process) and configuration, settled afterwards (mi_store_settle). */
 static int run_as(void *ud, const mi_actor *as, int argc, char **argv) {
   const mi_cli *parent = ud;
   mi_cli c = {.config_path = parent->config_path, .db_path = parent->db_path, .json = 1,
-              .quiet = 1, .lang = parent->lang, .cfg = parent->cfg};
+              .quiet = 1, .lang = parent->lang, .cfg = parent->cfg, .store = parent->store,
+              .store_lent = 1, .synced = 1};
   mi_cli_set_json_errors(1);
   mi_cli_act_as(&c, as);
-  return mi_cli_command_run(&c, argc, argv);
+  int status = mi_cli_command_run(&c, argc, argv);
+  mi_store_settle(parent->store);
+  mi_cli_act_as(&c, NULL);
+  mi_cli_set_json_errors(parent->json);
+  return status;
 }
 
 static int print_client(void *ud, const mi_api_client *c) {

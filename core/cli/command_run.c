@@ -24,7 +24,7 @@ int mi_cli_command_run(mi_cli *cli, int argc, char **argv) {
   if (!cmd->own_help && mi_cli_wants_help(cmd, argc, argv)) return 0;
   /* Help is text only; everything else is checked against the user's role first. */
   if (!mi_cli_help_requested(argc, argv) && mi_cli_authorize(cli, en, argc, argv)) {
-    mi_store_close(cli->store); /* an agent's scope check may have opened it */
+    if (!cli->store_lent) mi_store_close(cli->store); /* an agent's scope check may have opened it */
     cli->store = NULL;
     return 1;
   }
@@ -37,7 +37,7 @@ int mi_cli_command_run(mi_cli *cli, int argc, char **argv) {
   int status = cmd->run(cli, argc, argv);
   if (mi_cli_audit_run(cli, en, argc, given ? given : argv, status) && status == 0) status = 1;
   free(given);
-  mi_store_close(cli->store);
+  if (!cli->store_lent) mi_store_close(cli->store);
   cli->store = NULL;
   return status;
 }

@@ -1,30 +1,27 @@
 /* /api/v1/...: the JSON API for other systems. A call names a route of the
  * table below, which turns it into a command of manyi's own command table
- * (`manyi customer find ...`); the command runs, as the client, in a
- * process of its own (o->run_command: the role check, the scope of an
- * agent, the audit entry are the command's, as on the command line), and
- * its --json output is the answer. Clients authenticate with a bearer
+ * (`manyi customer find ...`); the command runs as the client
+ * (o->run_command: the role check, the scope of an agent, the audit entry
+ * are the command's, as on the command line), and its --json output is
+ * the answer. Clients authenticate with a bearer
  * token (manyi serve client add) and are held to serve.client_rate calls a
  * second each. */
 #define _GNU_SOURCE /* memfd_create */
 #include <jansson.h>
 #include <microhttpd.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "serve/serve_internal.h"
 #include "service/api_clients.h"
 
-enum { MAX_ARGS = 48, CALL_SECONDS = 30 };
+enum { MAX_ARGS = 48 };
 
 typedef struct api_route {
   const char *method;
@@ -219,37 +216,30 @@ static char *slurp(int fd) {
   return buf;
 }
 
-/* The command in a child process (its own connection, the client's
- * identity); *out and *err what it printed (owned). The exit status, or -1. */
-static int run_child(const mi_serve_options *o, const mi_actor *as, call *c, char **out, char **err) {
+/* The command, with what it prints to stdout and stderr captured into
+ * *out and *err (owned). The serving thread is the only one that writes to
+ * them meanwhile (the main thread waits for a signal). The exit status, or
+ * -1 when the output cannot be captured. */
+static int run_captured(const mi_serve_options *o, const mi_actor *as, call *c, char **out,
+                        char **err) {
   int fo = memfd_create("manyi-api-out", MFD_CLOEXEC), fe = memfd_create("manyi-api-err", MFD_CLOEXEC);
+  int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
   *out = *err = NULL;
-  if (fo < 0 || fe < 0) {
-    if (fo >= 0) close(fo);
-    if (fe >= 0) close(fe);
-    return -1;
-  }
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    alarm(CALL_SECONDS); /* a call that hangs dies of SIGALRM */
-    sigset_t none;
-    sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, NULL);
-    dup2(fo, STDOUT_FILENO);
-    dup2(fe, STDERR_FILENO);
-    int status = o->run_command(o->ud, as, c->argc, c->argv);
+  int status = -1;
+  if (fo >= 0 && fe >= 0 && saved_out >= 0 && saved_err >= 0) {
     fflush(stdout);
     fflush(stderr);
-    _exit(status & 0xff);
+    if (dup2(fo, STDOUT_FILENO) >= 0 && dup2(fe, STDERR_FILENO) >= 0)
+      status = o->run_command(o->ud, as, c->argc, c->argv);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(saved_out, STDOUT_FILENO);
+    dup2(saved_err, STDERR_FILENO);
+    *out = slurp(fo);
+    *err = slurp(fe);
   }
-  int status = -1, ws;
-  if (pid > 0 && waitpid(pid, &ws, 0) == pid) status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
-  *out = slurp(fo);
-  *err = slurp(fe);
-  close(fo);
-  close(fe);
+  for (int fd, i = 0; i < 4; i++)
+    if ((fd = (int[]){fo, fe, saved_out, saved_err}[i]) >= 0) close(fd);
   return status;
 }
 
@@ -397,7 +387,7 @@ void mi_serve_api(const mi_serve_options *o, struct MHD_Connection *conn, const 
               "%s", why);
   } else {
     char *out, *err;
-    int status = run_child(o, &as, &c, &out, &err);
+    int status = run_captured(o, &as, &c, &out, &err);
     json_t *doc = out && *out ? json_loads(out, 0, NULL) : NULL;
     json_t *fail = last_error(err);
     const char *code = json_string_value(json_object_get(json_object_get(fail, "error"), "code"));
@@ -407,7 +397,7 @@ void mi_serve_api(const mi_serve_options *o, struct MHD_Connection *conn, const 
     else if (fail) json_reply(r, http, fail), fail = NULL;
     else api_error(r, http, status < 0 ? "internal" : "failed", "%s",
                    err && *err ? err : "the call failed");
-    if (status < 0) mi_serve_log("API call %s %s by %s did not finish", rq->method, rq->path, as.name);
+    if (status < 0) mi_serve_log("API call %s %s by %s: its output could not be captured", rq->method, rq->path, as.name);
     json_decref(doc);
     json_decref(fail);
     free(out);

@@ -182,6 +182,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
       .content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"),
       .body = p->body.data ? p->body.data : "", .body_len = p->body.len};
   route(sv, c, &rq, &r);
+  mi_store_settle(sv->o->store); /* the next request reads what others wrote since */
   return send_reply(c, p, &r);
 }
 

@@ -3,7 +3,7 @@
  * check, calling service/ exactly as the commands do, and a JSON API whose
  * calls run commands of the command table as the calling client. One thread
  * answers the requests in turn through one store connection (SQLite has one
- * writer); an API call runs in a process of its own. */
+ * writer), API calls included. */
 #ifndef MI_SERVE_SERVE_H
 #define MI_SERVE_SERVE_H
 
@@ -23,9 +23,8 @@ typedef struct mi_serve_options {
   long long (*now)(void); /* the clock (tests set it) */
   FILE *access_log;       /* one JSON line per request; NULL: none */
   /* The JSON API: runs a command of manyi's command table as client `as`,
-   * its --json output on stdout and errors on stderr; the exit status. It is
-   * called in a child process made for the call (the caller's store is not
-   * to be used there). NULL: no API. */
+   * its --json output on stdout and errors on stderr (captured by the
+   * caller), through the same store; the exit status. NULL: no API. */
   int (*run_command)(void *ud, const struct mi_actor *as, int argc, char **argv);
   /* Called once the socket listens (port: the one bound, e.g. for :0). */
   void (*ready)(void *ud, const char *host, int port);

@@ -50,6 +50,11 @@ void mi_store_busy_wait(mi_store *s, int ms);
 int mi_store_begin(mi_store *s, mi_err *e);
 int mi_store_commit(mi_store *s, mi_err *e);
 void mi_store_rollback(mi_store *s);
+/* Ends whatever a caller left open on s: resets every statement (one
+ * stepped and not reset keeps a read snapshot, so a long-lived connection
+ * would read stale data and fail to write) and rolls back a transaction.
+ * For a server between requests. */
+void mi_store_settle(mi_store *s);
 /* A read transaction: every read until mi_store_rollback sees the same
  * snapshot, and SQLite checks the database file once instead of at every
  * statement (a look-up per row of an import). */

@@ -110,6 +110,14 @@ void mi_store_rollback(mi_store *s) {
   s->audit_known = 0;
 }
 
+void mi_store_settle(mi_store *s) {
+  if (!s) return;
+  for (sqlite3_stmt *st = sqlite3_next_stmt(s->db, NULL); st; st = sqlite3_next_stmt(s->db, st))
+    sqlite3_reset(st);
+  mi_store_rollback(s);
+  if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 int mi_store_savepoint(mi_store *s, mi_err *e) {
   if (sqlite3_exec(s->db, "SAVEPOINT mi_row", NULL, NULL, NULL) != SQLITE_OK)
     return mi_store_fail(s, e, "starting a savepoint");
