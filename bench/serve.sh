@@ -76,8 +76,10 @@ wrk_run() { # wrk_run ARGS...
 import re, sys
 t = open(sys.argv[1]).read()
 def ms(s):
-    v, u = re.match(r"([\d.]+)(us|ms|s)", s).groups()
-    return float(v) * {"us": 1e-3, "ms": 1, "s": 1e3}[u]
+    v, u = re.match(r"([\d.]+)(us|ms|s|m)", s).groups()
+    return float(v) * {"us": 1e-3, "ms": 1, "s": 1e3, "m": 6e4}[u]
+if "Requests/sec" not in t or "50%" not in t:
+    sys.exit("wrk did not report:\n" + t)
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
 p50 = ms(re.search(r"50%\s+(\S+)", t).group(1))
 p99 = ms(re.search(r"99%\s+(\S+)", t).group(1))

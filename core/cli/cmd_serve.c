@@ -138,7 +138,7 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_serve = {
-    "serve", "serve the hosted questionnaire over HTTP",
+    "serve", "serve the hosted questionnaire and the JSON API over HTTP",
     "Usage: manyi serve [--listen HOST:PORT] [--access-log FILE|-] [--no-alerts]\n"
     "       manyi serve client add NAME --role ROLE [--department CODE]\n"
     "       manyi serve client list | revoke NAME\n"
@@ -160,7 +160,7 @@ const mi_cli_command mi_cmd_serve = {
     "                  given, and is audited as api:NAME; 'Authorization: Bearer TOKEN';\n"
     "                  serve.client_rate calls a second per client (default 20), then 429\n"
     "\n"
-    "Invitations (manyi survey send, the post-service survey) carry the link\n"
+    "Invitations (manyi survey dispatch, the post-service survey) carry the link\n"
     "BASE_URL/s/TOKEN when serve.base_url is set; {link} places it in a notify:\n"
     "template. Only a digest of each token is stored; a link opens its survey for\n"
     "serve.link_days (default 30). Request bodies over serve.max_body (default 64KiB)\n"
