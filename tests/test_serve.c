@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "serve/api_routes.h"
 #include "serve/form.h"
 #include "serve/page.h"
 #include "service/survey_links.h"
@@ -122,6 +123,60 @@ static void test_page_escapes(void **state) {
     assert_null(strstr(m, "<form"));
     free(m);
   }
+}
+
+/* The command line of a call, as one string ("" when refused: *status). */
+static const char *command(const char *method, const char *path, const char *const *kv,
+                           int *status) {
+  static char line[512];
+  mi_api_fields f = {0};
+  for (int i = 0; kv && kv[i]; i += 2) assert_int_equal(mi_api_field_add(&f, kv[i], kv[i + 1]), 0);
+  mi_api_call c;
+  const char *allow;
+  char why[300];
+  *status = mi_api_command(method, path, &f, &c, &allow, why, sizeof why);
+  line[0] = '\0';
+  for (int i = 0; !*status && i < c.argc; i++) strcat(strcat(line, i ? " " : ""), c.argv[i]);
+  if (!*status) mi_api_call_free(&c);
+  else assert_true(why[0] != '\0');
+  mi_api_fields_free(&f);
+  return line;
+}
+
+static void test_api_routes(void **state) {
+  (void)state;
+  int st;
+  const char *find[] = {"q", "138 0013", "phone", "true", "limit", "5", NULL};
+  assert_string_equal(command("GET", "/api/v1/customers", find, &st), "customer find 138 0013 --phone --limit=5");
+  const char *nophone[] = {"q", "x", "phone", "false", NULL};
+  assert_string_equal(command("GET", "/api/v1/customers", nophone, &st), "customer find x");
+  assert_string_equal(command("GET", "/api/v1/customers/C1/history", NULL, &st), "customer history C1");
+  const char *stage[] = {"stage", "acknowledged", "reason", "--dry-run", NULL};
+  assert_string_equal(command("POST", "/api/v1/tickets/T1/stage", stage, &st),
+                      "ticket stage T1 acknowledged --reason=--dry-run");
+  const char *redeem[] = {"points", "120", "key", "k1", NULL};
+  assert_string_equal(command("POST", "/api/v1/customers/C1/points/redeem", redeem, &st),
+                      "points redeem C1 120 --key=k1");
+  /* refusals */
+  command("GET", "/api/v1/nothing", NULL, &st);
+  assert_int_equal(st, 404);
+  command("DELETE", "/api/v1/tickets/T1", NULL, &st);
+  assert_int_equal(st, 405);
+  command("GET", "/api/v1/customers/", NULL, &st);
+  assert_int_equal(st, 404);
+  command("GET", "/api/v1/customers", NULL, &st); /* q missing */
+  assert_int_equal(st, 400);
+  const char *dash[] = {"text", "-h", NULL};
+  command("POST", "/api/v1/tickets/T1/reply", dash, &st);
+  assert_int_equal(st, 400);
+  command("POST", "/api/v1/tickets/-x/reply", (const char *[]){"text", "hi", NULL}, &st);
+  assert_int_equal(st, 400);
+  command("GET", "/api/v1/customers/C1", (const char *[]){"db", "/etc/passwd", NULL}, &st);
+  assert_int_equal(st, 400);
+  command("GET", "/api/v1/customers/C1", (const char *[]){"id", "C2", NULL}, &st); /* twice */
+  assert_int_equal(st, 400);
+  command("GET", "/api/v1/customers", (const char *[]){"q", "x", "phone", "maybe", NULL}, &st);
+  assert_int_equal(st, 400);
 }
 
 /* ---- links: made, opened, answered ------------------------------------- */
@@ -237,6 +292,7 @@ int main(void) {
       cmocka_unit_test(test_form_good),
       cmocka_unit_test(test_lang),
       cmocka_unit_test(test_page_escapes),
+      cmocka_unit_test(test_api_routes),
       cmocka_unit_test_setup_teardown(test_links, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

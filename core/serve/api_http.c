@@ -18,34 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "serve/api_routes.h"
 #include "serve/serve_internal.h"
 #include "service/api_clients.h"
-
-enum { MAX_ARGS = 48 };
-
-typedef struct api_route {
-  const char *method;
-  const char *path;    /* "/"-separated; {x}: one segment, as field x */
-  const char *argv;    /* the command, space-separated; {x}: field x, one word */
-  const char *options; /* fields given as --NAME=VALUE, comma-separated */
-  const char *flags;   /* fields given as --NAME when true */
-  int created;         /* success is 201 */
-} api_route;
-
-static const api_route routes[] = {
-    {"GET", "/api/v1/customers", "customer find {q}", "limit", "phone,email,name,id", 0},
-    {"GET", "/api/v1/customers/{id}", "customer show {id}", "", "", 0},
-    {"GET", "/api/v1/customers/{id}/history", "customer history {id}", "", "", 0},
-    {"GET", "/api/v1/customers/{id}/points", "points show {id}", "last", "lots", 0},
-    {"POST", "/api/v1/customers/{id}/points/redeem", "points redeem {id} {points}", "key,reason", "", 1},
-    {"POST", "/api/v1/tickets", "ticket open", "customer,kind,category,severity,channel,subject,id", "", 1},
-    {"GET", "/api/v1/tickets/{id}", "ticket show {id}", "", "", 0},
-    {"POST", "/api/v1/tickets/{id}/stage", "ticket stage {id} {stage}", "reason", "", 0},
-    {"POST", "/api/v1/tickets/{id}/reply", "ticket reply {id} {text}", "", "", 0},
-    {"POST", "/api/v1/tickets/{id}/assign", "ticket assign {id} {staff}", "", "reassign", 0},
-    {"POST", "/api/v1/interactions", "interaction log", "customer,channel,direction,summary,staff,at,id", "", 1},
-    {"GET", "/api/v1/surveys/{code}/score", "survey score {code}", "wave,period,from,to,by,conf,poststratify", "include-flagged", 0},
-};
 
 /* ---- replies --------------------------------------------------------------- */
 
@@ -71,61 +46,8 @@ static void api_error(mi_reply *r, int status, const char *code, const char *fmt
   json_reply(r, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
 }
 
-/* ---- fields: the path's, the query's, the body's ----------------------------- */
-
-typedef struct fields {
-  const char *name[MAX_ARGS], *value[MAX_ARGS];
-  int n;
-  char *owned[MAX_ARGS]; /* the path's segments, copied */
-  int nowned;
-} fields;
-
-static const char *field(const fields *f, const char *name) {
-  for (int i = 0; i < f->n; i++)
-    if (!strcmp(f->name[i], name)) return f->value[i];
-  return NULL;
-}
-
-static int add_field(fields *f, const char *name, const char *value) {
-  if (f->n == MAX_ARGS || field(f, name)) return -1;
-  f->name[f->n] = name, f->value[f->n++] = value;
-  return 0;
-}
-
-/* Whether path matches the route's; its {x} segments become fields. */
-static int match(const char *pattern, const char *path, fields *f) {
-  while (*pattern && *path) {
-    if (*pattern++ != '/' || *path++ != '/') return 0;
-    const char *pe = strchr(pattern, '/'), *se = strchr(path, '/');
-    size_t pn = pe ? (size_t)(pe - pattern) : strlen(pattern);
-    size_t sn = se ? (size_t)(se - path) : strlen(path);
-    if (pattern[0] == '{') {
-      if (!sn || f->nowned == MAX_ARGS) return 0;
-      char *name = strndup(pattern + 1, pn - 2), *value = strndup(path, sn);
-      f->owned[f->nowned++] = name;
-      if (f->nowned < MAX_ARGS) f->owned[f->nowned++] = value;
-      if (!name || !value || add_field(f, name, value)) return 0;
-    } else if (pn != sn || strncmp(pattern, path, pn)) {
-      return 0;
-    }
-    pattern += pn, path += sn;
-  }
-  return !*pattern && !*path;
-}
-
-static int listed(const char *list, const char *name) {
-  size_t n = strlen(name);
-  for (const char *p = list; *p;) {
-    const char *end = strchr(p, ',');
-    size_t k = end ? (size_t)(end - p) : strlen(p);
-    if (k == n && !strncmp(p, name, n)) return 1;
-    p += k + (end != NULL);
-  }
-  return 0;
-}
-
 typedef struct query_ctx {
-  fields *f;
+  mi_api_fields *f;
   int bad;
 } query_ctx;
 
@@ -133,77 +55,10 @@ static enum MHD_Result query_field(void *cls, enum MHD_ValueKind kind, const cha
                                    const char *value) {
   (void)kind;
   query_ctx *q = cls;
-  if (add_field(q->f, key, value ? value : "")) q->bad = 1;
+  if (mi_api_field_add(q->f, key, value ? value : "")) q->bad = 1;
   return MHD_YES;
 }
 
-/* ---- the command line of a call ------------------------------------------------ */
-
-typedef struct call {
-  char *argv[MAX_ARGS + 1];
-  int argc;
-  char *owned[MAX_ARGS];
-  int nowned;
-} call;
-
-static int push(call *c, char *word, int owned) {
-  if (!word || c->argc == MAX_ARGS) return -1;
-  c->argv[c->argc++] = word;
-  if (owned) c->owned[c->nowned++] = word;
-  return 0;
-}
-
-/* The command of route rt with fields f; 0, or a message in why. */
-static int command_of(const api_route *rt, const fields *f, call *c, char *why, size_t size) {
-  char *words = strdup(rt->argv), *save = NULL;
-  int rc = words ? 0 : -1;
-  for (char *w = words ? strtok_r(words, " ", &save) : NULL; w && !rc; w = strtok_r(NULL, " ", &save)) {
-    if (w[0] != '{') {
-      rc = push(c, strdup(w), 1);
-      continue;
-    }
-    w[strlen(w) - 1] = '\0';
-    const char *v = field(f, w + 1);
-    if (!v || !*v) {
-      snprintf(why, size, "'%s' is required", w + 1);
-      rc = 1;
-    } else if (v[0] == '-') { /* would be read as an option */
-      snprintf(why, size, "'%s' may not start with '-'", w + 1);
-      rc = 1;
-    } else {
-      rc = push(c, strdup(v), 1);
-    }
-  }
-  free(words);
-  for (int i = 0; i < f->n && !rc; i++) {
-    const char *name = f->name[i], *v = f->value[i];
-    char placeholder[80];
-    snprintf(placeholder, sizeof placeholder, "{%s}", name);
-    if (strstr(rt->argv, placeholder)) continue; /* taken above */
-    char opt[600];
-    if (listed(rt->options, name)) {
-      snprintf(opt, sizeof opt, "--%s=%s", name, v);
-      rc = strlen(name) + strlen(v) + 4 > sizeof opt ? (snprintf(why, size, "'%s' is too long", name), 1)
-                                                     : push(c, strdup(opt), 1);
-    } else if (listed(rt->flags, name)) {
-      snprintf(opt, sizeof opt, "--%s", name);
-      if (!strcmp(v, "true") || !strcmp(v, "1")) rc = push(c, strdup(opt), 1);
-      else if (strcmp(v, "false") && strcmp(v, "0"))
-        snprintf(why, size, "'%s' is true or false", name), rc = 1;
-    } else {
-      snprintf(why, size, "unknown field '%s' (this call takes: %s%s%s)", name, rt->options,
-               *rt->options && *rt->flags ? "," : "", rt->flags);
-      rc = 1;
-    }
-  }
-  if (rc < 0) snprintf(why, size, "too many fields");
-  c->argv[c->argc] = NULL;
-  return rc;
-}
-
-static void call_free(call *c) {
-  for (int i = 0; i < c->nowned; i++) free(c->owned[i]);
-}
 
 /* ---- running it ------------------------------------------------------------------ */
 
@@ -220,7 +75,7 @@ static char *slurp(int fd) {
  * *out and *err (owned). The serving thread is the only one that writes to
  * them meanwhile (the main thread waits for a signal). The exit status, or
  * -1 when the output cannot be captured. */
-static int run_captured(const mi_serve_options *o, const mi_actor *as, call *c, char **out,
+static int run_captured(const mi_serve_options *o, const mi_actor *as, mi_api_call *c, char **out,
                         char **err) {
   int fo = memfd_create("manyi-api-out", MFD_CLOEXEC), fe = memfd_create("manyi-api-err", MFD_CLOEXEC);
   int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
@@ -329,62 +184,48 @@ void mi_serve_api(const mi_serve_options *o, struct MHD_Connection *conn, const 
     r->retry_after = 1;
     return;
   }
-  fields f = {0};
-  const api_route *rt = NULL;
-  int path_known = 0;
-  for (size_t i = 0; i < sizeof routes / sizeof *routes && !rt; i++) {
-    fields trial = {0};
-    if (match(routes[i].path, rq->path, &trial)) {
-      path_known = 1;
-      if (!strcmp(routes[i].method, rq->method)) rt = &routes[i], f = trial;
-      else
-        for (int k = 0; k < trial.nowned; k++) free(trial.owned[k]);
-    } else {
-      for (int k = 0; k < trial.nowned; k++) free(trial.owned[k]);
-    }
-  }
-  if (!rt) {
-    if (path_known) r->allow = "GET, POST";
-    return api_error(r, path_known ? 405 : 404, path_known ? "method not allowed" : "not found",
-                     path_known ? "%s is not a method of %s" : "no API call %s%s",
-                     path_known ? rq->method : "", rq->path);
-  }
+  mi_api_fields f = {0};
   query_ctx q = {&f, 0};
   MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_field, &q);
   json_t *body = NULL;
   char why[300] = "";
-  if (!strcmp(rq->method, "POST")) {
+  int refused = 0;
+  if (q.bad) refused = 400, snprintf(why, sizeof why, "a field is given twice");
+  if (!refused && !strcmp(rq->method, "POST")) {
     json_error_t je;
-    if (!is_json(rq->content_type)) snprintf(why, sizeof why, "send the fields as application/json");
+    if (!is_json(rq->content_type))
+      refused = 415, snprintf(why, sizeof why, "send the fields as application/json");
     else if (!(body = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je)) ||
              !json_is_object(body))
-      snprintf(why, sizeof why, "the body is not a JSON object%s%s", body ? "" : ": ",
-               body ? "" : je.text);
+      refused = 400, snprintf(why, sizeof why, "the body is not a JSON object%s%s",
+                              body ? "" : ": ", body ? "" : je.text);
     const char *key;
     json_t *v;
     json_object_foreach(body, key, v) {
-      if (*why) break;
+      if (refused) break;
+      char number[32] = "";
+      if (json_is_integer(v)) snprintf(number, sizeof number, "%lld", (long long)json_integer_value(v));
       const char *text = json_is_string(v) ? json_string_value(v)
-                         : json_is_true(v) ? "true" : json_is_false(v) ? "false" : NULL;
-      char number[32];
-      snprintf(number, sizeof number, "%lld", (long long)json_integer_value(v));
-      if (json_is_integer(v) && f.nowned < MAX_ARGS && (f.owned[f.nowned] = strdup(number)))
-        text = f.owned[f.nowned++];
-      if (!text) snprintf(why, sizeof why, "field '%s': give a string, a whole number or true/false", key);
-      else if (add_field(&f, key, text)) snprintf(why, sizeof why, "field '%s' is given twice", key);
+                         : json_is_true(v) ? "true" : json_is_false(v) ? "false"
+                         : *number ? number : NULL;
+      if (!text) refused = 400, snprintf(why, sizeof why, "field '%.64s': give a string, a whole number or true/false", key);
+      else if (mi_api_field_copy(&f, key, text, strlen(text)))
+        refused = 400, snprintf(why, sizeof why, "field '%.64s' is given twice", key);
     }
     const char *idem = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
-    if (!*why && idem && listed(rt->options, "key") && add_field(&f, "key", idem))
-      snprintf(why, sizeof why, "give the key once: as Idempotency-Key or as field 'key'");
-  } else if (q.bad) {
-    snprintf(why, sizeof why, "a field is given twice");
+    if (!refused && idem && mi_api_field_add(&f, "key", idem))
+      refused = 400, snprintf(why, sizeof why, "give the key once: as Idempotency-Key or as field 'key'");
   }
-  call c = {0};
-  if (!*why && command_of(rt, &f, &c, why, sizeof why) && !*why) snprintf(why, sizeof why, "out of memory");
-  if (*why) {
-    api_error(r, rq->method[0] == 'P' && !is_json(rq->content_type) ? 415 : 400,
-              rq->method[0] == 'P' && !is_json(rq->content_type) ? "unsupported media type" : "usage",
-              "%s", why);
+  mi_api_call c = {0};
+  if (!refused) refused = mi_api_command(rq->method, rq->path, &f, &c, &r->allow, why, sizeof why);
+  if (refused) {
+    static const struct { int status; const char *code; } codes[] = {
+        {400, "usage"}, {404, "not found"}, {405, "method not allowed"},
+        {415, "unsupported media type"}, {500, "internal"}};
+    const char *code = "usage";
+    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+      if (codes[i].status == refused) code = codes[i].code;
+    api_error(r, refused, code, "%s", why);
   } else {
     char *out, *err;
     int status = run_captured(o, &as, &c, &out, &err);
@@ -392,7 +233,7 @@ void mi_serve_api(const mi_serve_options *o, struct MHD_Connection *conn, const 
     json_t *fail = last_error(err);
     const char *code = json_string_value(json_object_get(json_object_get(fail, "error"), "code"));
     int http = status < 0 ? 500 : http_status(status, code);
-    if (http == 200 && rt->created) http = 201;
+    if (http == 200 && c.created) http = 201;
     if (http < 300) json_reply(r, http, doc ? doc : json_pack("{s:b}", "ok", 1)), doc = NULL;
     else if (fail) json_reply(r, http, fail), fail = NULL;
     else api_error(r, http, status < 0 ? "internal" : "failed", "%s",
@@ -404,6 +245,6 @@ void mi_serve_api(const mi_serve_options *o, struct MHD_Connection *conn, const 
     free(err);
   }
   json_decref(body);
-  call_free(&c);
-  for (int k = 0; k < f.nowned; k++) free(f.owned[k]);
+  mi_api_call_free(&c);
+  mi_api_fields_free(&f);
 }

@@ -148,6 +148,11 @@ def form():
     put("form", "page-chinese", "\1总体而言，您对我们的服务满意吗？".encode())
     put("form", "lang", b"\2zh-CN,zh;q=0.9,en;q=0.8\0en")
     put("form", "lang-odd", b"\2,,;q=0 , EN-us\0")
+    put("form", "api-find", b"\3\0/api/v1/customers\0q\0138\0phone\0true\0limit\05\0")
+    put("form", "api-stage", b"\3\1/api/v1/tickets/T1/stage\0stage\0acknowledged\0reason\0--dry-run\0")
+    put("form", "api-dash", b"\3\1/api/v1/tickets/-x/reply\0text\0-h\0")
+    put("form", "api-unknown", b"\3\0/api/v1/customers/C1\0db\0/etc/passwd\0")
+    put("form", "api-method", b"\3\3/api/v1/tickets/T1\0")
 
 
 if __name__ == "__main__":
