@@ -159,6 +159,8 @@ const mi_cli_command mi_cmd_serve = {
     "                  same name as its client, with the role and department the client was\n"
     "                  given, and is audited as api:NAME; 'Authorization: Bearer TOKEN';\n"
     "                  serve.client_rate calls a second per client (default 20), then 429\n"
+    "  GET  /agent     the agent's page: sign in with a client's token, find a caller by\n"
+    "                  phone, see their record and history (read-only, as that client)\n"
     "\n"
     "Invitations (manyi survey dispatch, the post-service survey) carry the link\n"
     "BASE_URL/s/TOKEN when serve.base_url is set; {link} places it in a notify:\n"

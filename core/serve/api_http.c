@@ -75,8 +75,8 @@ static char *slurp(int fd) {
  * *out and *err (owned). The serving thread is the only one that writes to
  * them meanwhile (the main thread waits for a signal). The exit status, or
  * -1 when the output cannot be captured. */
-static int run_captured(const mi_serve_options *o, const mi_actor *as, mi_api_call *c, char **out,
-                        char **err) {
+int mi_serve_run_as(const mi_serve_options *o, const mi_actor *as, int argc, char **argv,
+                    char **out, char **err) {
   int fo = memfd_create("manyi-api-out", MFD_CLOEXEC), fe = memfd_create("manyi-api-err", MFD_CLOEXEC);
   int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
   *out = *err = NULL;
@@ -85,7 +85,7 @@ static int run_captured(const mi_serve_options *o, const mi_actor *as, mi_api_ca
     fflush(stdout);
     fflush(stderr);
     if (dup2(fo, STDOUT_FILENO) >= 0 && dup2(fe, STDERR_FILENO) >= 0)
-      status = o->run_command(o->ud, as, c->argc, c->argv);
+      status = o->run_command(o->ud, as, argc, argv);
     fflush(stdout);
     fflush(stderr);
     dup2(saved_out, STDOUT_FILENO);
@@ -100,7 +100,7 @@ static int run_captured(const mi_serve_options *o, const mi_actor *as, mi_api_ca
 
 /* The command's error: the last line of its stderr that is a JSON object
  * (--json), or NULL. */
-static json_t *last_error(const char *err) {
+json_t *mi_serve_command_error(const char *err) {
   const char *last = NULL;
   for (const char *line = err; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
     if (*line == '{') last = line;
@@ -228,9 +228,9 @@ void mi_serve_api(const mi_serve_options *o, struct MHD_Connection *conn, const 
     api_error(r, refused, code, "%s", why);
   } else {
     char *out, *err;
-    int status = run_captured(o, &as, &c, &out, &err);
+    int status = mi_serve_run_as(o, &as, c.argc, c.argv, &out, &err);
     json_t *doc = out && *out ? json_loads(out, 0, NULL) : NULL;
-    json_t *fail = last_error(err);
+    json_t *fail = mi_serve_command_error(err);
     const char *code = json_string_value(json_object_get(json_object_get(fail, "error"), "code"));
     int http = status < 0 ? 500 : http_status(status, code);
     if (http == 200 && c.created) http = 201;

@@ -53,10 +53,12 @@ static const char style[] =
     "button{width:100%;font:inherit;font-weight:600;padding:.8rem;margin-top:1rem;border:0;"
     "border-radius:.4rem;background:#1f6feb;color:#fff}"
     ".error{background:#fdecea;color:#8a1c12;padding:.6rem;border-radius:.4rem}"
-    ".note{color:#5b6773;font-size:.9rem}";
+    ".note{color:#5b6773;font-size:.9rem}"
+    "table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}"
+    "th,td{text-align:left;vertical-align:top;padding:.3rem;border-bottom:1px solid #dde3e8}";
 
 /* s with & < > " ' as entities. */
-static void put_text(mi_strbuf *b, const char *s) {
+void mi_page_text(mi_strbuf *b, const char *s) {
   for (; s && *s; s++) switch (*s) {
     case '&': mi_strbuf_appends(b, "&amp;"); break;
     case '<': mi_strbuf_appends(b, "&lt;"); break;
@@ -67,17 +69,17 @@ static void put_text(mi_strbuf *b, const char *s) {
     }
 }
 
-static void head(mi_strbuf *b, mi_page_lang lang, const char *title) {
+void mi_page_open(mi_strbuf *b, mi_page_lang lang, const char *title) {
   mi_strbuf_appendf(b,
                     "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
                     "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
                     "<meta name=\"robots\" content=\"noindex\"><title>",
                     lang == MI_PAGE_ZH ? "zh-CN" : "en");
-  put_text(b, title);
+  mi_page_text(b, title);
   mi_strbuf_appendf(b, "</title><style>%s</style></head><body><main>\n", style);
 }
 
-static char *done(mi_strbuf *b) {
+char *mi_page_close(mi_strbuf *b) {
   mi_strbuf_appends(b, "</main></body></html>\n");
   return b->data; /* NULL when an append ran out of memory */
 }
@@ -87,13 +89,13 @@ char *mi_page_message_html(mi_page_lang lang, mi_page_kind kind) {
   const char *const *w = message_words[kind][lang == MI_PAGE_ZH];
   mi_strbuf b;
   mi_strbuf_init(&b);
-  head(&b, lang, w[0]);
+  mi_page_open(&b, lang, w[0]);
   mi_strbuf_appends(&b, "<h1>");
-  put_text(&b, w[0]);
+  mi_page_text(&b, w[0]);
   mi_strbuf_appends(&b, "</h1><p>");
-  put_text(&b, w[1]);
+  mi_page_text(&b, w[1]);
   mi_strbuf_appends(&b, "</p>\n");
-  return done(&b);
+  return mi_page_close(&b);
 }
 
 static void question(mi_strbuf *b, mi_page_lang lang, int number, const mi_page_question *q) {
@@ -101,24 +103,24 @@ static void question(mi_strbuf *b, mi_page_lang lang, int number, const mi_page_
   mi_strbuf_appendf(b, "%d. ", number);
   if (q->open) {
     mi_strbuf_appends(b, "<label for=\"");
-    put_text(b, q->code);
+    mi_page_text(b, q->code);
     mi_strbuf_appends(b, "\">");
   }
-  put_text(b, q->text);
+  mi_page_text(b, q->text);
   if (q->open) mi_strbuf_appends(b, "</label>");
   if (q->other) {
     mi_strbuf_appends(b, "<span class=\"other\">");
-    put_text(b, q->other);
+    mi_page_text(b, q->other);
     mi_strbuf_appends(b, "</span>");
   }
   mi_strbuf_appends(b, "</legend>");
   if (q->open) {
     mi_strbuf_appends(b, "<textarea maxlength=\"10000\" id=\"");
-    put_text(b, q->code);
+    mi_page_text(b, q->code);
     mi_strbuf_appends(b, "\" name=\"");
-    put_text(b, q->code);
+    mi_page_text(b, q->code);
     mi_strbuf_appends(b, "\">");
-    put_text(b, q->value);
+    mi_page_text(b, q->value);
     mi_strbuf_appends(b, "</textarea></fieldset>\n");
     return;
   }
@@ -127,7 +129,7 @@ static void question(mi_strbuf *b, mi_page_lang lang, int number, const mi_page_
     char text[16];
     snprintf(text, sizeof text, "%d", v);
     mi_strbuf_appends(b, "<label><input type=\"radio\" name=\"");
-    put_text(b, q->code);
+    mi_page_text(b, q->code);
     mi_strbuf_appendf(b, "\" value=\"%d\"%s>%d</label>", v,
                       q->value && !strcmp(q->value, text) ? " checked" : "", v);
   }
@@ -142,14 +144,14 @@ char *mi_page_survey_html(const mi_page_survey *p) {
   int zh = p->lang == MI_PAGE_ZH;
   mi_strbuf b;
   mi_strbuf_init(&b);
-  head(&b, p->lang, p->title);
+  mi_page_open(&b, p->lang, p->title);
   mi_strbuf_appendf(&b, "<nav><a href=\"?lang=%s\">%s</a></nav><h1>", zh ? "en" : "zh_CN",
                     words[W_LANGS][zh]);
-  put_text(&b, p->title);
+  mi_page_text(&b, p->title);
   mi_strbuf_appends(&b, "</h1>\n");
   if (p->error) {
     mi_strbuf_appends(&b, "<p class=\"error\" role=\"alert\">");
-    put_text(&b, p->error);
+    mi_page_text(&b, p->error);
     mi_strbuf_appends(&b, "</p>\n");
   }
   mi_strbuf_appendf(&b, "<p class=\"note\">%s</p>\n", words[W_OPTIONAL][zh]);
@@ -160,7 +162,7 @@ char *mi_page_survey_html(const mi_page_survey *p) {
                     (long long)p->opened);
   for (int i = 0; i < p->n; i++) question(&b, p->lang, i + 1, &p->questions[i]);
   mi_strbuf_appendf(&b, "<button type=\"submit\">%s</button></form>\n", words[W_SUBMIT][zh]);
-  return done(&b);
+  return mi_page_close(&b);
 }
 
 /* Whether the language tag at s (up to a ',' or ';') is zh... or en... */

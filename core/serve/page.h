@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "util/strbuf.h"
+
 typedef enum mi_page_lang { MI_PAGE_EN, MI_PAGE_ZH } mi_page_lang;
 
 typedef struct mi_page_question {
@@ -38,6 +40,13 @@ typedef enum mi_page_kind {
   MI_PAGE_TROUBLE,   /* the engine failed: try again later */
 } mi_page_kind;
 char *mi_page_message_html(mi_page_lang lang, mi_page_kind kind);
+
+/* The pieces of every page: the head (the style sheet, the title) up to
+ * <main>, a text escaped, and the end (the document, NULL when an append ran
+ * out of memory; the caller frees it). */
+void mi_page_open(mi_strbuf *b, mi_page_lang lang, const char *title);
+void mi_page_text(mi_strbuf *b, const char *s);
+char *mi_page_close(mi_strbuf *b);
 
 /* The language for a request: ?lang= (zh_CN or en) first, then the first of
  * zh or en in the Accept-Language header, then the configuration's language

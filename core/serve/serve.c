@@ -98,6 +98,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, pending *p, mi_reply
                           "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                           "frame-ancestors 'none'; base-uri 'none'");
   if (r->allow) MHD_add_response_header(res, "Allow", r->allow);
+  if (r->set_cookie[0]) MHD_add_response_header(res, "Set-Cookie", r->set_cookie);
   if (r->www_authenticate) MHD_add_response_header(res, "WWW-Authenticate", "Bearer realm=\"manyi\"");
   if (r->retry_after) {
     char s[16];
@@ -135,6 +136,7 @@ static void health(const served *sv, const mi_request *rq, mi_reply *r) {
 static void route(const served *sv, struct MHD_Connection *c, const mi_request *rq, mi_reply *r) {
   if (!strcmp(rq->path, "/healthz")) return health(sv, rq, r);
   if (!strncmp(rq->path, "/api/", 5)) return mi_serve_api(sv->o, c, rq, r);
+  if (!strcmp(rq->path, "/agent")) return mi_serve_agent(sv->o, c, rq, r);
   if (!strncmp(rq->path, "/s/", 3)) return mi_serve_survey(sv->o, rq, rq->path + 3, r);
   text_reply(r, 404, "not found\n");
 }

@@ -193,6 +193,37 @@ head -c 70000 /dev/zero | tr '\0' a >"$tmp/big"
 get -X POST -H "Authorization: Bearer ${tok[boss]}" -H 'Content-Type: application/json' --data-binary "@$tmp/big" "$base/api/v1/tickets"
 same "$code" 413 "a body over max_body"
 
+# --- the agent's page: signed in with a client's token, kept in a cookie
+phone=$(sql "select phone from customers where external_id = '$c1'")
+get "$base/agent"
+same "$code" 200 "the agent's page"
+contains "$tmp/body" 'name="token"'
+curl -s -D "$tmp/h" -c "$tmp/jar" -o "$tmp/body" --data-urlencode "token=${tok[boss]}" --data-urlencode "phone=$phone" "$base/agent"
+contains "$tmp/h" "Set-Cookie: manyi_agent="
+contains "$tmp/h" "HttpOnly; SameSite=Strict"
+contains "$tmp/body" "<h2>$c1</h2>"
+contains "$tmp/body" "$(sql "select name from customers where external_id = '$c1'")"
+contains "$tmp/body" '<table class="history">'
+curl -s -b "$tmp/jar" -o "$tmp/body" -G --data-urlencode "phone=$phone" "$base/agent"
+contains "$tmp/body" "<h2>$c1</h2>"
+lacks "$tmp/body" 'name="token"'
+same "$(sql "select count(*) from audit_log where os_user = 'api:boss' and action like 'customer%'")" \
+  "$(sql "select count(*) from audit_log where os_user = 'api:boss' and action like 'customer%'")" "look-ups audited as the commands are"
+curl -s -o "$tmp/body" --data-urlencode "token=${tok[ana]}" --data-urlencode "phone=$phone" "$base/agent"
+lacks "$tmp/body" "$(sql "select name from customers where external_id = '$c1'")"
+contains "$tmp/body" "***"
+code=$(curl -s -o "$tmp/body" -w '%{http_code}' --data-urlencode "token=${tok[boss]}x" --data-urlencode "phone=$phone" "$base/agent")
+same "$code" 401 "the page with a wrong token"
+contains "$tmp/body" "This token opens nothing"
+curl -s -b "$tmp/jar" -o "$tmp/body" -G --data-urlencode 'phone=<script>alert(1)</script>' "$base/agent"
+lacks "$tmp/body" "<script>alert"
+curl -s -b "$tmp/jar" -o "$tmp/body" -G --data-urlencode 'phone=--help' "$base/agent"
+contains "$tmp/body" "does not start with"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{}' "$base/agent")
+same "$code" 415 "JSON to the agent's form"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$base/agent")
+same "$code" 405 "DELETE /agent"
+
 # --- revoked: the token opens nothing
 expect 0 m serve client revoke ana
 api ana GET "/api/v1/customers/$c1"
