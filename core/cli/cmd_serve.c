@@ -15,9 +15,15 @@
  * process) and configuration, settled afterwards (mi_store_settle). */
 static int run_as(void *ud, const mi_actor *as, int argc, char **argv) {
   const mi_cli *parent = ud;
-  mi_cli c = {.config_path = parent->config_path, .db_path = parent->db_path, .json = 1,
-              .quiet = 1, .lang = parent->lang, .cfg = parent->cfg, .store = parent->store,
-              .store_lent = 1, .synced = 1};
+  mi_cli c = {.config_path = parent->config_path,
+              .db_path = parent->db_path,
+              .json = 1,
+              .quiet = 1,
+              .lang = parent->lang,
+              .cfg = parent->cfg,
+              .store = parent->store,
+              .store_lent = 1,
+              .synced = 1};
   mi_cli_set_json_errors(1);
   mi_cli_act_as(&c, as);
   int status = mi_cli_command_run(&c, argc, argv);
@@ -30,10 +36,10 @@ static int run_as(void *ud, const mi_actor *as, int argc, char **argv) {
 static int print_client(void *ud, const mi_api_client *c) {
   json_t *list = ud;
   if (list) {
-    json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:I, s:b}", "name", c->name, "role",
-                                          c->role, "department", *c->department ? c->department : NULL,
-                                          "created_at", (json_int_t)c->created_at, "revoked",
-                                          c->revoked_at != 0));
+    json_array_append_new(
+        list, json_pack("{s:s, s:s, s:s?, s:I, s:b}", "name", c->name, "role", c->role,
+                        "department", *c->department ? c->department : NULL, "created_at",
+                        (json_int_t)c->created_at, "revoked", c->revoked_at != 0));
     return 0;
   }
   printf("%-32s %-12s %-12s %s\n", c->name, c->role, *c->department ? c->department : "-",
@@ -51,27 +57,35 @@ static int client(mi_cli *cli, int argc, char **argv) {
   argc--, argv++; /* from the subcommand: its options and operands */
   optind = 0;
   while (argc > 0 && (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-    if (opt == 'r') role = optarg;
-    else if (opt == 'd') department = optarg;
-    else return mi_cli_usage_error("serve", NULL);
+    if (opt == 'r')
+      role = optarg;
+    else if (opt == 'd')
+      department = optarg;
+    else
+      return mi_cli_usage_error("serve", NULL);
   }
   int operands = argc - optind;
-  if (!strcmp(sub, "list") ? operands != 0 : (operands != 1 || (!strcmp(sub, "add") != (role != NULL))))
-    return mi_cli_usage_error("serve", "use: serve client add NAME --role ROLE [--department D] | "
-                                       "client list | client revoke NAME");
+  if (!strcmp(sub, "list") ? operands != 0
+                           : (operands != 1 || (!strcmp(sub, "add") != (role != NULL))))
+    return mi_cli_usage_error("serve",
+                              "use: serve client add NAME --role ROLE [--department D] | "
+                              "client list | client revoke NAME");
   if (strcmp(sub, "add") && strcmp(sub, "list") && strcmp(sub, "revoke"))
-    return mi_cli_usage_error("serve", "unknown client subcommand '%s'; use add, list, revoke", sub);
+    return mi_cli_usage_error("serve", "unknown client subcommand '%s'; use add, list, revoke",
+                              sub);
   if (mi_cli_open_store(cli, 0)) return 1;
   mi_err e = {0};
   if (!strcmp(sub, "list")) {
     json_t *list = cli->json ? json_array() : NULL;
-    if (mi_api_client_each(cli->store, print_client, list, &e)) return json_decref(list), mi_cli_fail(&e);
+    if (mi_api_client_each(cli->store, print_client, list, &e))
+      return json_decref(list), mi_cli_fail(&e);
     if (list) mi_cli_print_json(json_pack("{s:o}", "clients", list));
     return 0;
   }
   const char *name = argv[optind];
   if (!strcmp(sub, "revoke")) {
-    if (mi_api_client_remove(cli->store, mi_cli_user(), name, mi_cli_now(), &e)) return mi_cli_fail(&e);
+    if (mi_api_client_remove(cli->store, mi_cli_user(), name, mi_cli_now(), &e))
+      return mi_cli_fail(&e);
     if (!cli->quiet) printf(_("API client %s revoked: its token opens nothing any more\n"), name);
     return 0;
   }
@@ -91,7 +105,8 @@ static int client(mi_cli *cli, int argc, char **argv) {
 static void ready(void *ud, const char *host, int port) {
   const mi_cli *cli = ud;
   if (cli->quiet) return;
-  fprintf(stderr, _("manyi serve: listening on http://%s:%d/ (database %s); Ctrl-C or SIGTERM stops\n"),
+  fprintf(stderr,
+          _("manyi serve: listening on http://%s:%d/ (database %s); Ctrl-C or SIGTERM stops\n"),
           *host ? host : "0.0.0.0", port, mi_store_path(cli->store));
   if (!cli->cfg->serve.base_url)
     fputs(_("manyi serve: note: serve.base_url is not set, so invitations carry no link yet\n"),
@@ -108,12 +123,17 @@ static int run(mi_cli *cli, int argc, char **argv) {
   int no_alerts = 0, opt;
   optind = 1;
   while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-    if (opt == 'l') listen = optarg;
-    else if (opt == 'a') log_path = optarg;
-    else if (opt == 'n') no_alerts = 1;
-    else return mi_cli_usage_error("serve", NULL);
+    if (opt == 'l')
+      listen = optarg;
+    else if (opt == 'a')
+      log_path = optarg;
+    else if (opt == 'n')
+      no_alerts = 1;
+    else
+      return mi_cli_usage_error("serve", NULL);
   }
-  if (optind < argc) return mi_cli_usage_error("serve", "takes no operands (but: serve client ...)");
+  if (optind < argc)
+    return mi_cli_usage_error("serve", "takes no operands (but: serve client ...)");
   if (mi_cli_open_store(cli, 0)) return 1;
   FILE *log = NULL;
   if (log_path && !(log = !strcmp(log_path, "-") ? stdout : fopen(log_path, "a"))) {
@@ -125,9 +145,15 @@ static int run(mi_cli *cli, int argc, char **argv) {
     if (log && log != stdout) fclose(log);
     return 1;
   }
-  mi_serve_options o = {.store = cli->store, .cfg = cli->cfg, .listen = listen,
-                        .alert_policy = alerts.policy, .now = mi_cli_now, .access_log = log,
-                        .run_command = run_as, .ready = ready, .ud = cli};
+  mi_serve_options o = {.store = cli->store,
+                        .cfg = cli->cfg,
+                        .listen = listen,
+                        .alert_policy = alerts.policy,
+                        .now = mi_cli_now,
+                        .access_log = log,
+                        .run_command = run_as,
+                        .ready = ready,
+                        .ud = cli};
   mi_err e = {0};
   int rc = mi_serve_run(&o, &e);
   mi_cli_alerts_close(&alerts);
@@ -138,7 +164,8 @@ static int run(mi_cli *cli, int argc, char **argv) {
 }
 
 const mi_cli_command mi_cmd_serve = {
-    "serve", "serve the hosted questionnaire and the JSON API over HTTP",
+    "serve",
+    "serve the hosted questionnaire and the JSON API over HTTP",
     "Usage: manyi serve [--listen HOST:PORT] [--access-log FILE|-] [--no-alerts]\n"
     "       manyi serve client add NAME --role ROLE [--department CODE]\n"
     "       manyi serve client list | revoke NAME\n"
@@ -177,4 +204,6 @@ const mi_cli_command mi_cmd_serve = {
     "  and agent with --department). Prints its token once; add again for a new token.\n"
     "client list      the clients, their roles, in use or revoked\n"
     "client revoke NAME   its token opens nothing any more\n",
-    run, 0, NULL};
+    run,
+    0,
+    NULL};

@@ -15,16 +15,21 @@ int mi_cli_command_run(mi_cli *cli, int argc, char **argv) {
   if (!cmd) {
     const char *near = mi_cli_suggest(argv[0]);
     char msg[400];
-    if (near) snprintf(msg, sizeof msg, _("unknown command '%.100s' (did you mean '%s'?)"), argv[0], near);
-    else snprintf(msg, sizeof msg, _("unknown command '%.100s'"), argv[0]);
-    if (cli->json) mi_cli_json_error("usage", NULL, msg, NULL);
-    else fprintf(stderr, "manyi: %s\n%s", msg, _("Try 'manyi --help'.\n"));
+    if (near)
+      snprintf(msg, sizeof msg, _("unknown command '%.100s' (did you mean '%s'?)"), argv[0], near);
+    else
+      snprintf(msg, sizeof msg, _("unknown command '%.100s'"), argv[0]);
+    if (cli->json)
+      mi_cli_json_error("usage", NULL, msg, NULL);
+    else
+      fprintf(stderr, "manyi: %s\n%s", msg, _("Try 'manyi --help'.\n"));
     return 2;
   }
   if (!cmd->own_help && mi_cli_wants_help(cmd, argc, argv)) return 0;
   /* Help is text only; everything else is checked against the user's role first. */
   if (!mi_cli_help_requested(argc, argv) && mi_cli_authorize(cli, en, argc, argv)) {
-    if (!cli->store_lent) mi_store_close(cli->store); /* an agent's scope check may have opened it */
+    if (!cli->store_lent)
+      mi_store_close(cli->store); /* an agent's scope check may have opened it */
     cli->store = NULL;
     return 1;
   }

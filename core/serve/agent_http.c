@@ -26,8 +26,8 @@ static void cookie_token(struct MHD_Connection *conn, char out[MI_TOKEN_LEN + 1]
 }
 
 /* The command's --json output (NULL when it failed: *why says why). */
-static json_t *run(const mi_serve_options *o, const mi_actor *as, char **argv, int argc,
-                   char *why, size_t size) {
+static json_t *run(const mi_serve_options *o, const mi_actor *as, char **argv, int argc, char *why,
+                   size_t size) {
   char *out, *err;
   int status = mi_serve_run_as(o, as, argc, argv, &out, &err);
   json_t *doc = status == 0 && out ? json_loads(out, 0, NULL) : NULL;
@@ -56,7 +56,8 @@ static void row(mi_strbuf *b, const char *label, const json_t *v) {
 /* One customer: the record and the latest history. */
 static void customer(const mi_serve_options *o, const mi_actor *as, const char *id, mi_strbuf *b) {
   char why[600];
-  char *show[] = {"customer", "show", (char *)id, NULL}, *hist[] = {"customer", "history", (char *)id, NULL};
+  char *show[] = {"customer", "show", (char *)id, NULL},
+       *hist[] = {"customer", "history", (char *)id, NULL};
   json_t *c = run(o, as, show, 3, why, sizeof why);
   mi_strbuf_appends(b, "<section><h2>");
   mi_page_text(b, id);
@@ -67,15 +68,16 @@ static void customer(const mi_serve_options *o, const mi_actor *as, const char *
     mi_strbuf_appends(b, "</p></section>\n");
     return;
   }
-  static const char *const fields[] = {"name", "kind", "phone", "email", "tier", "region",
-                                       "orders_12m", "spend_12m", NULL};
+  static const char *const fields[] = {"name",   "kind",       "phone",     "email", "tier",
+                                       "region", "orders_12m", "spend_12m", NULL};
   mi_strbuf_appends(b, "<table>");
   for (int i = 0; fields[i]; i++) row(b, fields[i], json_object_get(c, fields[i]));
   mi_strbuf_appends(b, "</table>");
   json_decref(c);
   json_t *h = run(o, as, hist, 3, why, sizeof why);
   const json_t *items = json_object_get(h, "history");
-  mi_strbuf_appends(b, "<table class=\"history\"><tr><th>at</th><th>what</th><th>ref</th><th>detail</th></tr>");
+  mi_strbuf_appends(
+      b, "<table class=\"history\"><tr><th>at</th><th>what</th><th>ref</th><th>detail</th></tr>");
   for (size_t i = 0; i < json_array_size(items) && i < HISTORY; i++) {
     const json_t *e = json_array_get(items, i);
     mi_strbuf_appends(b, "<tr>");
@@ -94,8 +96,9 @@ static void customer(const mi_serve_options *o, const mi_actor *as, const char *
 static void search_form(mi_strbuf *b, int signed_in, const char *phone) {
   mi_strbuf_appends(b, "<form method=\"post\" action=\"/agent\">");
   if (!signed_in)
-    mi_strbuf_appends(b, "<label>Token <input type=\"password\" name=\"token\" autocomplete=\"off\" "
-                         "required></label> ");
+    mi_strbuf_appends(b,
+                      "<label>Token <input type=\"password\" name=\"token\" autocomplete=\"off\" "
+                      "required></label> ");
   mi_strbuf_appends(b, "<label>Phone 电话 <input name=\"phone\" inputmode=\"tel\" value=\"");
   mi_page_text(b, phone ? phone : "");
   mi_strbuf_appends(b, "\"></label> <button type=\"submit\">Find 查找</button></form>\n");
@@ -116,7 +119,8 @@ void mi_serve_agent(const mi_serve_options *o, struct MHD_Connection *conn, cons
   static const char want[] = "application/x-www-form-urlencoded";
   if (post && (!rq->content_type || strncasecmp(rq->content_type, want, sizeof want - 1) ||
                mi_form_parse(rq->body, rq->body_len, &form, &e))) {
-    r->status = rq->content_type && !strncasecmp(rq->content_type, want, sizeof want - 1) ? 400 : 415;
+    r->status =
+        rq->content_type && !strncasecmp(rq->content_type, want, sizeof want - 1) ? 400 : 415;
     r->body = mi_page_message_html(MI_PAGE_EN, MI_PAGE_BAD);
     return;
   }
@@ -135,14 +139,16 @@ void mi_serve_agent(const mi_serve_options *o, struct MHD_Connection *conn, cons
   r->status = 200;
   if (!signed_in && (given || *token)) {
     r->status = 401;
-    mi_strbuf_appends(&b, "<p class=\"error\">This token opens nothing: ask an administrator "
-                          "(manyi serve client add).</p>\n");
+    mi_strbuf_appends(&b,
+                      "<p class=\"error\">This token opens nothing: ask an administrator "
+                      "(manyi serve client add).</p>\n");
   }
   if (signed_in) {
     if (given && *given) /* the session's: this page only, not to scripts, not across sites */
       snprintf(r->set_cookie, sizeof r->set_cookie,
                "manyi_agent=%.43s; Path=/agent; HttpOnly; SameSite=Strict%s", token,
-               o->cfg->serve.base_url && !strncmp(o->cfg->serve.base_url, "https:", 6) ? "; Secure" : "");
+               o->cfg->serve.base_url && !strncmp(o->cfg->serve.base_url, "https:", 6) ? "; Secure"
+                                                                                       : "");
     mi_strbuf_appends(&b, "<p class=\"note\">");
     mi_page_text(&b, as.name);
     mi_strbuf_appends(&b, "</p>\n");
@@ -162,7 +168,8 @@ void mi_serve_agent(const mi_serve_options *o, struct MHD_Connection *conn, cons
       mi_strbuf_appends(&b, "<p>No customer has this number. 没有找到客户。</p>\n");
     }
     for (size_t i = 0; i < json_array_size(list) && i < SHOWN; i++)
-      customer(o, &as, json_string_value(json_object_get(json_array_get(list, i), "external_id")), &b);
+      customer(o, &as, json_string_value(json_object_get(json_array_get(list, i), "external_id")),
+               &b);
     json_decref(hits);
   }
   r->body = mi_page_close(&b);

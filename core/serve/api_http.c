@@ -59,10 +59,17 @@ static enum MHD_Result query_field(void *cls, enum MHD_ValueKind kind, const cha
 static int http_status(int status, const char *code) {
   if (status == 0) return 200;
   if (status == 2 || !code) return status == 2 ? 400 : 500;
-  static const struct { const char *code; int http; } map[] = {
-      {"usage", 400},          {"invalid input", 400},  {"malformed input", 400},
-      {"not allowed", 403},    {"not found", 404},      {"already exists", 409},
-      {"database is busy", 503}, {"policy failed", 422}};
+  static const struct {
+    const char *code;
+    int http;
+  } map[] = {{"usage", 400},
+             {"invalid input", 400},
+             {"malformed input", 400},
+             {"not allowed", 403},
+             {"not found", 404},
+             {"already exists", 409},
+             {"database is busy", 503},
+             {"policy failed", 422}};
   for (size_t i = 0; i < sizeof map / sizeof *map; i++)
     if (!strcmp(code, map[i].code)) return map[i].http;
   return 500;
@@ -83,8 +90,10 @@ static int allowed(const char *name, double rate) {
   clock_gettime(CLOCK_MONOTONIC, &now);
   bucket *b = NULL, *oldest = &buckets[0];
   for (int i = 0; i < BUCKETS && !b; i++) {
-    if (!strcmp(buckets[i].name, name)) b = &buckets[i];
-    else if (buckets[i].at.tv_sec < oldest->at.tv_sec) oldest = &buckets[i];
+    if (!strcmp(buckets[i].name, name))
+      b = &buckets[i];
+    else if (buckets[i].at.tv_sec < oldest->at.tv_sec)
+      oldest = &buckets[i];
   }
   if (!b) { /* a client not seen lately starts full */
     b = oldest;
@@ -152,24 +161,35 @@ void mi_serve_api(const mi_serve_options *o, struct MHD_Connection *conn, const 
     json_object_foreach(body, key, v) {
       if (refused) break;
       char number[32] = "";
-      if (json_is_integer(v)) snprintf(number, sizeof number, "%lld", (long long)json_integer_value(v));
-      const char *text = json_is_string(v) ? json_string_value(v)
-                         : json_is_true(v) ? "true" : json_is_false(v) ? "false"
-                         : *number ? number : NULL;
-      if (!text) refused = 400, snprintf(why, sizeof why, "field '%.64s': give a string, a whole number or true/false", key);
+      if (json_is_integer(v))
+        snprintf(number, sizeof number, "%lld", (long long)json_integer_value(v));
+      const char *text = json_is_string(v)  ? json_string_value(v)
+                         : json_is_true(v)  ? "true"
+                         : json_is_false(v) ? "false"
+                         : *number          ? number
+                                            : NULL;
+      if (!text)
+        refused = 400, snprintf(why, sizeof why,
+                                "field '%.64s': give a string, a whole number or true/false", key);
       else if (mi_api_field_copy(&f, key, text, strlen(text)))
         refused = 400, snprintf(why, sizeof why, "field '%.64s' is given twice", key);
     }
     const char *idem = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Idempotency-Key");
     if (!refused && idem && mi_api_field_add(&f, "key", idem))
-      refused = 400, snprintf(why, sizeof why, "give the key once: as Idempotency-Key or as field 'key'");
+      refused = 400,
+      snprintf(why, sizeof why, "give the key once: as Idempotency-Key or as field 'key'");
   }
   mi_api_call c = {0};
   if (!refused) refused = mi_api_command(rq->method, rq->path, &f, &c, &r->allow, why, sizeof why);
   if (refused) {
-    static const struct { int status; const char *code; } codes[] = {
-        {400, "usage"}, {404, "not found"}, {405, "method not allowed"},
-        {415, "unsupported media type"}, {500, "internal"}};
+    static const struct {
+      int status;
+      const char *code;
+    } codes[] = {{400, "usage"},
+                 {404, "not found"},
+                 {405, "method not allowed"},
+                 {415, "unsupported media type"},
+                 {500, "internal"}};
     const char *code = "usage";
     for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
       if (codes[i].status == refused) code = codes[i].code;
@@ -182,11 +202,16 @@ void mi_serve_api(const mi_serve_options *o, struct MHD_Connection *conn, const 
     const char *code = json_string_value(json_object_get(json_object_get(fail, "error"), "code"));
     int http = status < 0 ? 500 : http_status(status, code);
     if (http == 200 && c.created) http = 201;
-    if (http < 300) json_reply(r, http, doc ? doc : json_pack("{s:b}", "ok", 1)), doc = NULL;
-    else if (fail) json_reply(r, http, fail), fail = NULL;
-    else api_error(r, http, status < 0 ? "internal" : "failed", "%s",
-                   err && *err ? err : "the call failed");
-    if (status < 0) mi_serve_log("API call %s %s by %s: its output could not be captured", rq->method, rq->path, as.name);
+    if (http < 300)
+      json_reply(r, http, doc ? doc : json_pack("{s:b}", "ok", 1)), doc = NULL;
+    else if (fail)
+      json_reply(r, http, fail), fail = NULL;
+    else
+      api_error(r, http, status < 0 ? "internal" : "failed", "%s",
+                err && *err ? err : "the call failed");
+    if (status < 0)
+      mi_serve_log("API call %s %s by %s: its output could not be captured", rq->method, rq->path,
+                   as.name);
     json_decref(doc);
     json_decref(fail);
     free(out);

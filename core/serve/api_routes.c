@@ -21,14 +21,18 @@ static const api_route routes[] = {
     {"GET", "/api/v1/customers/{id}", "customer show {id}", "", "", 0},
     {"GET", "/api/v1/customers/{id}/history", "customer history {id}", "", "", 0},
     {"GET", "/api/v1/customers/{id}/points", "points show {id}", "last", "lots", 0},
-    {"POST", "/api/v1/customers/{id}/points/redeem", "points redeem {id} {points}", "key,reason", "", 1},
-    {"POST", "/api/v1/tickets", "ticket open", "customer,kind,category,severity,channel,subject,id", "", 1},
+    {"POST", "/api/v1/customers/{id}/points/redeem", "points redeem {id} {points}", "key,reason",
+     "", 1},
+    {"POST", "/api/v1/tickets", "ticket open", "customer,kind,category,severity,channel,subject,id",
+     "", 1},
     {"GET", "/api/v1/tickets/{id}", "ticket show {id}", "", "", 0},
     {"POST", "/api/v1/tickets/{id}/stage", "ticket stage {id} {stage}", "reason", "", 0},
     {"POST", "/api/v1/tickets/{id}/reply", "ticket reply {id} {text}", "", "", 0},
     {"POST", "/api/v1/tickets/{id}/assign", "ticket assign {id} {staff}", "", "reassign", 0},
-    {"POST", "/api/v1/interactions", "interaction log", "customer,channel,direction,summary,staff,at,id", "", 1},
-    {"GET", "/api/v1/surveys/{code}/score", "survey score {code}", "wave,period,from,to,by,conf,poststratify", "include-flagged", 0},
+    {"POST", "/api/v1/interactions", "interaction log",
+     "customer,channel,direction,summary,staff,at,id", "", 1},
+    {"GET", "/api/v1/surveys/{code}/score", "survey score {code}",
+     "wave,period,from,to,by,conf,poststratify", "include-flagged", 0},
 };
 
 static const char *field(const mi_api_fields *f, const char *name) {
@@ -141,8 +145,10 @@ static int options(const api_route *rt, const mi_api_fields *f, mi_api_call *c, 
         return snprintf(why, size, "'%s' is true or false", name), 400;
       if (flag && (!strcmp(v, "false") || !strcmp(v, "0"))) continue;
       char *opt = malloc(strlen(name) + strlen(v) + 4);
-      if (opt && flag) sprintf(opt, "--%s", name);
-      else if (opt) sprintf(opt, "--%s=%s", name, v);
+      if (opt && flag)
+        sprintf(opt, "--%s", name);
+      else if (opt)
+        sprintf(opt, "--%s=%s", name, v);
       if (push(c, opt)) return 500;
     } else {
       return snprintf(why, size, "unknown field '%.64s' (this call takes: %s%s%s)", name,

@@ -25,7 +25,8 @@ static char *slurp(int fd) {
  * -1 when the output cannot be captured. */
 int mi_serve_run_as(const mi_serve_options *o, const struct mi_actor *as, int argc, char **argv,
                     char **out, char **err) {
-  int fo = memfd_create("manyi-api-out", MFD_CLOEXEC), fe = memfd_create("manyi-api-err", MFD_CLOEXEC);
+  int fo = memfd_create("manyi-api-out", MFD_CLOEXEC),
+      fe = memfd_create("manyi-api-err", MFD_CLOEXEC);
   int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
   *out = *err = NULL;
   int status = -1;
@@ -50,7 +51,8 @@ int mi_serve_run_as(const mi_serve_options *o, const struct mi_actor *as, int ar
  * (--json), or NULL. */
 json_t *mi_serve_command_error(const char *err) {
   const char *last = NULL;
-  for (const char *line = err; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+  for (const char *line = err; line && *line;
+       line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
     if (*line == '{') last = line;
   return last ? json_loads(last, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
 }

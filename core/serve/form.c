@@ -20,8 +20,10 @@ static char *decode(const char *s, size_t n, const char *what, mi_err *e) {
   if (!out) return mi_err_set(e, MI_ENOMEM, "out of memory"), NULL;
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
-    if (s[i] == '+') out[k++] = ' ';
-    else if (s[i] != '%') out[k++] = s[i];
+    if (s[i] == '+')
+      out[k++] = ' ';
+    else if (s[i] != '%')
+      out[k++] = s[i];
     else if (i + 2 < n && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
       out[k++] = (char)(hex(s[i + 1]) * 16 + hex(s[i + 2]));
       i += 2;
@@ -75,8 +77,10 @@ int mi_form_parse(const char *body, size_t len, mi_form *f, mi_err *e) {
     if (!*name || strlen(name) > MI_FORM_MAX_NAME || mi_form_get(f, name)) {
       int twice = *name && strlen(name) <= MI_FORM_MAX_NAME;
       mi_form_free(f);
-      if (twice) mi_err_set(e, MI_EPARSE, "field '%s' is given twice", name);
-      else mi_err_set(e, MI_EPARSE, "a field name must have 1 to %d bytes", MI_FORM_MAX_NAME);
+      if (twice)
+        mi_err_set(e, MI_EPARSE, "field '%s' is given twice", name);
+      else
+        mi_err_set(e, MI_EPARSE, "a field name must have 1 to %d bytes", MI_FORM_MAX_NAME);
       free(name);
       return MI_EPARSE;
     }

@@ -59,14 +59,16 @@ static const char style[] =
 
 /* s with & < > " ' as entities. */
 void mi_page_text(mi_strbuf *b, const char *s) {
-  for (; s && *s; s++) switch (*s) {
-    case '&': mi_strbuf_appends(b, "&amp;"); break;
-    case '<': mi_strbuf_appends(b, "&lt;"); break;
-    case '>': mi_strbuf_appends(b, "&gt;"); break;
-    case '"': mi_strbuf_appends(b, "&quot;"); break;
-    case '\'': mi_strbuf_appends(b, "&#39;"); break;
-    default: mi_strbuf_appendc(b, *s);
-    }
+  for (; s && *s; s++) {
+    const char *entity = *s == '&'    ? "&amp;"
+                         : *s == '<'  ? "&lt;"
+                         : *s == '>'  ? "&gt;"
+                         : *s == '"'  ? "&quot;"
+                         : *s == '\'' ? "&#39;"
+                                      : NULL;
+    if (entity) mi_strbuf_appends(b, entity);
+    else mi_strbuf_appendc(b, *s);
+  }
 }
 
 void mi_page_open(mi_strbuf *b, mi_page_lang lang, const char *title) {
@@ -168,11 +170,12 @@ char *mi_page_survey_html(const mi_page_survey *p) {
 /* Whether the language tag at s (up to a ',' or ';') is zh... or en... */
 static int tag_is(const char *s, const char *lang) {
   size_t n = strlen(lang);
-  return !strncasecmp(s, lang, n) && (s[n] == '\0' || s[n] == '-' || s[n] == '_' ||
-                                      s[n] == ',' || s[n] == ';' || s[n] == ' ');
+  return !strncasecmp(s, lang, n) &&
+         (s[n] == '\0' || s[n] == '-' || s[n] == '_' || s[n] == ',' || s[n] == ';' || s[n] == ' ');
 }
 
-mi_page_lang mi_page_lang_pick(const char *query_lang, const char *accept, const char *config_lang) {
+mi_page_lang mi_page_lang_pick(const char *query_lang, const char *accept,
+                               const char *config_lang) {
   if (query_lang && tag_is(query_lang, "zh")) return MI_PAGE_ZH;
   if (query_lang && tag_is(query_lang, "en")) return MI_PAGE_EN;
   for (const char *p = accept; p && *p;) {

@@ -23,8 +23,8 @@ typedef struct mi_page_survey {
   const char *title;
   const mi_page_question *questions;
   int n;
-  int64_t opened;     /* when the page was made, sent back to measure the time taken */
-  const char *error;  /* the problem with what was sent, or NULL */
+  int64_t opened;    /* when the page was made, sent back to measure the time taken */
+  const char *error; /* the problem with what was sent, or NULL */
 } mi_page_survey;
 
 /* The questionnaire: a new string (free()), NULL when out of memory. */
@@ -32,12 +32,12 @@ char *mi_page_survey_html(const mi_page_survey *p);
 
 /* The short pages: what a link or a submission came to. */
 typedef enum mi_page_kind {
-  MI_PAGE_THANKS,    /* the answers are stored */
-  MI_PAGE_ANSWERED,  /* the survey was answered already */
-  MI_PAGE_EXPIRED,   /* the link is too old (or the invitation withdrawn) */
-  MI_PAGE_UNKNOWN,   /* no such link */
-  MI_PAGE_BAD,       /* a request the page cannot take */
-  MI_PAGE_TROUBLE,   /* the engine failed: try again later */
+  MI_PAGE_THANKS,   /* the answers are stored */
+  MI_PAGE_ANSWERED, /* the survey was answered already */
+  MI_PAGE_EXPIRED,  /* the link is too old (or the invitation withdrawn) */
+  MI_PAGE_UNKNOWN,  /* no such link */
+  MI_PAGE_BAD,      /* a request the page cannot take */
+  MI_PAGE_TROUBLE,  /* the engine failed: try again later */
 } mi_page_kind;
 char *mi_page_message_html(mi_page_lang lang, mi_page_kind kind);
 

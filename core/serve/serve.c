@@ -45,8 +45,10 @@ void mi_serve_log(const char *fmt, ...) {
 
 /* The path as logged: a survey token is a secret, only its start is kept. */
 static void log_path(const char *url, char *out, size_t size) {
-  if (!strncmp(url, "/s/", 3) && strlen(url) > 9) snprintf(out, size, "/s/%.6s...", url + 3);
-  else snprintf(out, size, "%.*s", (int)size - 1, url);
+  if (!strncmp(url, "/s/", 3) && strlen(url) > 9)
+    snprintf(out, size, "/s/%.6s...", url + 3);
+  else
+    snprintf(out, size, "%.*s", (int)size - 1, url);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -84,8 +86,9 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 static enum MHD_Result send_reply(struct MHD_Connection *c, pending *p, mi_reply *r) {
   if (!r->body) r->status = 500;
   size_t len = r->body ? strlen(r->body) : 0;
-  struct MHD_Response *res = MHD_create_response_from_buffer(
-      len, r->body ? r->body : (void *)"", r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+  struct MHD_Response *res =
+      MHD_create_response_from_buffer(len, r->body ? r->body : (void *)"",
+                                      r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
   if (!res) {
     free(r->body);
     return MHD_NO;
@@ -99,7 +102,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, pending *p, mi_reply
                           "frame-ancestors 'none'; base-uri 'none'");
   if (r->allow) MHD_add_response_header(res, "Allow", r->allow);
   if (r->set_cookie[0]) MHD_add_response_header(res, "Set-Cookie", r->set_cookie);
-  if (r->www_authenticate) MHD_add_response_header(res, "WWW-Authenticate", "Bearer realm=\"manyi\"");
+  if (r->www_authenticate)
+    MHD_add_response_header(res, "WWW-Authenticate", "Bearer realm=\"manyi\"");
   if (r->retry_after) {
     char s[16];
     snprintf(s, sizeof s, "%d", r->retry_after);
@@ -168,7 +172,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   if (*upload_size) { /* a piece of the body */
     if (!p->too_big && p->body.len + *upload_size <= sv->max_body)
       p->too_big = mi_strbuf_append(&p->body, upload, *upload_size) != 0;
-    else p->too_big = 1;
+    else
+      p->too_big = 1;
     *upload_size = 0;
     return MHD_YES;
   }
@@ -178,11 +183,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     return send_reply(c, p, &r);
   }
   mi_request rq = {
-      .method = method, .path = url,
+      .method = method,
+      .path = url,
       .lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang"),
       .accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language"),
       .content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"),
-      .body = p->body.data ? p->body.data : "", .body_len = p->body.len};
+      .body = p->body.data ? p->body.data : "",
+      .body_len = p->body.len};
   route(sv, c, &rq, &r);
   mi_store_settle(sv->o->store); /* the next request reads what others wrote since */
   return send_reply(c, p, &r);
@@ -198,19 +205,19 @@ static int resolve(const char *listen, struct addrinfo **out, mi_err *e) {
   size_t n = (size_t)(colon - listen);
   if (n >= 2 && h[0] == '[' && h[n - 1] == ']') h++, n -= 2;
   snprintf(host, sizeof host, "%.*s", (int)n, h);
-  struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-                           .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+  struct addrinfo hints = {
+      .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
   int rc = getaddrinfo(*host ? host : NULL, colon + 1, &hints, out);
-  if (rc)
-    return mi_err_set(e, MI_EINVAL, "listen '%s': %s", listen, gai_strerror(rc));
+  if (rc) return mi_err_set(e, MI_EINVAL, "listen '%s': %s", listen, gai_strerror(rc));
   return 0;
 }
 
 int mi_serve_run(const mi_serve_options *o, mi_err *e) {
   if (!o || !o->store || !o->cfg || !o->now)
     return mi_err_set(e, MI_EINVAL, "mi_serve_run: a store, a configuration and a clock");
-  const char *listen = o->listen ? o->listen : o->cfg->serve.listen ? o->cfg->serve.listen
-                                                                     : "127.0.0.1:8080";
+  const char *listen = o->listen              ? o->listen
+                       : o->cfg->serve.listen ? o->cfg->serve.listen
+                                              : "127.0.0.1:8080";
   struct addrinfo *ai;
   int rc = resolve(listen, &ai, e);
   if (rc) return rc;
@@ -223,10 +230,10 @@ int mi_serve_run(const mi_serve_options *o, mi_err *e) {
   pthread_sigmask(SIG_BLOCK, &stop, &old);
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
   if (ai->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
-  struct MHD_Daemon *d = MHD_start_daemon(
-      flags, 0, NULL, NULL, handle, &sv, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-      MHD_OPTION_NOTIFY_COMPLETED, completed, &sv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+  struct MHD_Daemon *d =
+      MHD_start_daemon(flags, 0, NULL, NULL, handle, &sv, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+                       MHD_OPTION_NOTIFY_COMPLETED, completed, &sv, MHD_OPTION_CONNECTION_TIMEOUT,
+                       (unsigned)15, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
   freeaddrinfo(ai);
   if (!d) {
     pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -16,12 +16,12 @@ struct mi_policy;
 struct mi_actor;
 
 typedef struct mi_serve_options {
-  mi_store *store;        /* used by the serving thread only while it runs */
-  const mi_config *cfg;   /* serve: listen, max_body; languages; surveys */
-  const char *listen;     /* host:port; NULL: cfg->serve.listen, else 127.0.0.1:8080 */
+  mi_store *store;                /* used by the serving thread only while it runs */
+  const mi_config *cfg;           /* serve: listen, max_body; languages; surveys */
+  const char *listen;             /* host:port; NULL: cfg->serve.listen, else 127.0.0.1:8080 */
   struct mi_policy *alert_policy; /* asked of each response stored; NULL: not asked */
-  long long (*now)(void); /* the clock (tests set it) */
-  FILE *access_log;       /* one JSON line per request; NULL: none */
+  long long (*now)(void);         /* the clock (tests set it) */
+  FILE *access_log;               /* one JSON line per request; NULL: none */
   /* The JSON API: runs a command of manyi's command table as client `as`,
    * its --json output on stdout and errors on stderr (captured by the
    * caller), through the same store; the exit status. NULL: no API. */

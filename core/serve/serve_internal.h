@@ -19,9 +19,9 @@ typedef struct mi_request {
 
 typedef struct mi_reply {
   int status;
-  char *body;       /* owned; NULL: out of memory (a 500 with no body) */
-  const char *type; /* Content-Type */
-  const char *allow; /* 405: the methods allowed */
+  char *body;           /* owned; NULL: out of memory (a 500 with no body) */
+  const char *type;     /* Content-Type */
+  const char *allow;    /* 405: the methods allowed */
   int www_authenticate; /* 401: ask for a bearer token */
   int retry_after;      /* 429, 503: seconds, or 0 */
   char set_cookie[160]; /* a Set-Cookie header, or "" */

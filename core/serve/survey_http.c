@@ -31,12 +31,14 @@ static void explain(mi_page_lang lang, const mi_err *e, const mi_question *qs, i
     snprintf(prefix, sizeof prefix, "field '%s':", qs[i].code);
     if (strncmp(e->msg, prefix, strlen(prefix))) continue;
     if (qs[i].open)
-      snprintf(out, size, zh ? "第 %d 题：回答太长（最多 10000 字节）。"
-                             : "Question %d: the answer is too long (10000 bytes at most).",
+      snprintf(out, size,
+               zh ? "第 %d 题：回答太长（最多 10000 字节）。"
+                  : "Question %d: the answer is too long (10000 bytes at most).",
                i + 1);
     else
-      snprintf(out, size, zh ? "第 %d 题：请在 %d 到 %d 之间选择一个答案。"
-                             : "Question %d: choose one answer from %d to %d.",
+      snprintf(out, size,
+               zh ? "第 %d 题：请在 %d 到 %d 之间选择一个答案。"
+                  : "Question %d: choose one answer from %d to %d.",
                i + 1, qs[i].scale_min, qs[i].scale_max);
     return;
   }
@@ -67,16 +69,24 @@ static void questionnaire(const mi_serve_options *o, const mi_survey_link *l, mi
   const char *en_title = sv ? sv->name : l->survey;
   for (int i = 0; pq && i < n; i++) {
     const char *zh = mi_config_display_name(cfg, dl, "questions", qs[i].code);
-    pq[i] = (mi_page_question){.code = qs[i].code, .open = qs[i].open,
-                               .scale_min = qs[i].scale_min, .scale_max = qs[i].scale_max,
+    pq[i] = (mi_page_question){.code = qs[i].code,
+                               .open = qs[i].open,
+                               .scale_min = qs[i].scale_min,
+                               .scale_max = qs[i].scale_max,
                                .value = form ? mi_form_get(form, qs[i].code) : NULL};
-    if (lang == MI_PAGE_ZH && zh) pq[i].text = zh, pq[i].other = texts[i];
-    else pq[i].text = texts[i], pq[i].other = lang == MI_PAGE_ZH ? NULL : zh;
+    if (lang == MI_PAGE_ZH && zh)
+      pq[i].text = zh, pq[i].other = texts[i];
+    else
+      pq[i].text = texts[i], pq[i].other = lang == MI_PAGE_ZH ? NULL : zh;
   }
   char why[1200];
   if (error) explain(lang, error, qs, n, why, sizeof why);
-  mi_page_survey p = {.lang = lang, .title = lang == MI_PAGE_ZH && zh_title ? zh_title : en_title,
-                      .questions = pq, .n = n, .opened = o->now(), .error = error ? why : NULL};
+  mi_page_survey p = {.lang = lang,
+                      .title = lang == MI_PAGE_ZH && zh_title ? zh_title : en_title,
+                      .questions = pq,
+                      .n = n,
+                      .opened = o->now(),
+                      .error = error ? why : NULL};
   r->status = status;
   r->body = pq ? mi_page_survey_html(&p) : NULL;
   free(pq);
@@ -101,9 +111,10 @@ static void answer(const mi_serve_options *o, const mi_survey_link *l, mi_page_l
   int put = 0;
   mi_err e = {0};
   /* a hook of its own each time: this instant, the customer as stored now */
-  mi_alert_intake *in = o->alert_policy ? mi_alert_intake_new(o->cfg, o->alert_policy, now, 0) : NULL;
-  int rc = mi_survey_link_answer(o->store, o->cfg, l, codes, values, n, duration, in, now, &put,
-                                 &e);
+  mi_alert_intake *in =
+      o->alert_policy ? mi_alert_intake_new(o->cfg, o->alert_policy, now, 0) : NULL;
+  int rc =
+      mi_survey_link_answer(o->store, o->cfg, l, codes, values, n, duration, in, now, &put, &e);
   mi_alert_intake_summary as;
   mi_alert_intake_get(in, &as);
   mi_alert_intake_free(in);

@@ -8,8 +8,8 @@
 #include "store/audit.h"
 #include "store/departments.h"
 
-static int record(mi_store *s, const char *by, const char *name, const char *what,
-                  const char *role, const char *department, int64_t now, mi_err *e) {
+static int record(mi_store *s, const char *by, const char *name, const char *what, const char *role,
+                  const char *department, int64_t now, mi_err *e) {
   json_t *d = json_pack("{s:s}", "change", what);
   if (d && role) json_object_set_new(d, "role", json_string(role));
   if (d && department) json_object_set_new(d, "department", json_string(department));
@@ -28,9 +28,10 @@ int mi_api_client_add(mi_store *s, const char *by, const char *name, const char 
                       mi_err *e) {
   mi_config_role r;
   if (!name || !mi_config_is_username(name))
-    return mi_err_set(e, MI_EINVAL,
-                      "'%s' is not a client name: use letters, digits, '.', '_' or '-' (at most 32)",
-                      name ? name : "");
+    return mi_err_set(
+        e, MI_EINVAL,
+        "'%s' is not a client name: use letters, digits, '.', '_' or '-' (at most 32)",
+        name ? name : "");
   if (mi_access_role_parse(role, &r, e)) return e ? e->code : MI_EINVAL;
   if (mi_config_role_scoped(r) != (department != NULL))
     return mi_err_set(e, MI_EINVAL,
@@ -41,8 +42,10 @@ int mi_api_client_add(mi_store *s, const char *by, const char *name, const char 
                       role);
   int64_t id;
   if (department && mi_department_id(s, department, &id, e))
-    return mi_err_set(e, MI_ENOTFOUND, "unknown department '%s': use a code of the "
-                      "configuration's departments", department);
+    return mi_err_set(e, MI_ENOTFOUND,
+                      "unknown department '%s': use a code of the "
+                      "configuration's departments",
+                      department);
   int rc = mi_token_new(token, e);
   if (rc || (rc = mi_store_begin(s, e))) return rc;
   if (!(rc = mi_api_client_put(s, name, token, role, department, now, e)) &&

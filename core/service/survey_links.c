@@ -28,16 +28,16 @@ int mi_survey_link_open(mi_store *s, const char *token, int64_t now, mi_survey_l
   if (!mi_token_form(token)) return mi_err_set(e, MI_ENOTFOUND, "no such survey link");
   int rc = mi_survey_link_get(s, token, out, e);
   if (rc) return rc;
-  *state = out->response_id || !strcmp(out->status, "responded") ? MI_LINK_ANSWERED
+  *state = out->response_id || !strcmp(out->status, "responded")       ? MI_LINK_ANSWERED
            : now >= out->expires_at || !strcmp(out->status, "expired") ? MI_LINK_EXPIRED
-                                                                        : MI_LINK_OPEN;
+                                                                       : MI_LINK_OPEN;
   return 0;
 }
 
 int mi_survey_link_answer(mi_store *s, const mi_config *cfg, const mi_survey_link *l,
                           const char *const *codes, const char *const *values, size_t n,
-                          int64_t duration_s, struct mi_alert_intake *alerts, int64_t now,
-                          int *put, mi_err *e) {
+                          int64_t duration_s, struct mi_alert_intake *alerts, int64_t now, int *put,
+                          mi_err *e) {
   enum { FIXED = 7 };
   char key[32], submitted[21], duration[24];
   snprintf(key, sizeof key, "web-%lld", (long long)l->invitation_id);
@@ -48,9 +48,14 @@ int mi_survey_link_answer(mi_store *s, const mi_config *cfg, const mi_survey_lin
     free(k), free(v);
     return mi_err_set(e, MI_ENOMEM, "out of memory");
   }
-  const char *fixed_k[FIXED] = {"external_id", "survey",   "customer_id", "submitted_at",
+  const char *fixed_k[FIXED] = {"external_id", "survey",     "customer_id", "submitted_at",
                                 "channel",     "invitation", "duration_s"};
-  const char *fixed_v[FIXED] = {key, l->survey, l->customer, submitted, "web", l->invitation,
+  const char *fixed_v[FIXED] = {key,
+                                l->survey,
+                                l->customer,
+                                submitted,
+                                "web",
+                                l->invitation,
                                 duration_s >= 0 ? duration : NULL};
   size_t m = 0;
   for (; m < FIXED; m++) k[m] = fixed_k[m], v[m] = fixed_v[m];
@@ -64,8 +69,11 @@ int mi_survey_link_answer(mi_store *s, const mi_config *cfg, const mi_survey_lin
                     "version %d cannot be stored any more",
                     l->survey, l->version);
   if (!rc) {
-    mi_import_options opt = {.entity = "responses", .path = "the questionnaire",
-                             .actor = "web", .now = now, .alerts = alerts};
+    mi_import_options opt = {.entity = "responses",
+                             .path = "the questionnaire",
+                             .actor = "web",
+                             .now = now,
+                             .alerts = alerts};
     rc = mi_import_one(s, cfg, &opt, k, v, m, e);
     if (rc >= 0) *put = rc, rc = 0;
   }
@@ -74,8 +82,10 @@ int mi_survey_link_answer(mi_store *s, const mi_config *cfg, const mi_survey_lin
     snprintf(detail, sizeof detail, "{\"survey\":\"%s\",\"response\":\"%s\"}", l->survey, key);
     rc = mi_audit_append(s, "web", "survey-answer", l->invitation, detail, now, e);
   }
-  if (!rc) rc = mi_store_commit(s, e);
-  else mi_store_rollback(s);
+  if (!rc)
+    rc = mi_store_commit(s, e);
+  else
+    mi_store_rollback(s);
   free(k), free(v);
   return rc;
 }

@@ -7,17 +7,19 @@
 
 int mi_api_client_put(mi_store *s, const char *name, const char *token, const char *role,
                       const char *department, int64_t now, mi_err *e) {
-  if (!s || !name || !token || !role) return mi_err_set(e, MI_EINVAL, "an API client needs a name, a token and a role");
+  if (!s || !name || !token || !role)
+    return mi_err_set(e, MI_EINVAL, "an API client needs a name, a token and a role");
   unsigned char digest[32];
   mi_store_token_digest(token, digest);
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db,
-                         "INSERT INTO api_clients (name, token_digest, role, department, created_at)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO UPDATE SET"
-                         " token_digest = excluded.token_digest, role = excluded.role,"
-                         " department = excluded.department, created_at = excluded.created_at,"
-                         " revoked_at = NULL",
-                         -1, &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(
+          s->db,
+          "INSERT INTO api_clients (name, token_digest, role, department, created_at)"
+          " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO UPDATE SET"
+          " token_digest = excluded.token_digest, role = excluded.role,"
+          " department = excluded.department, created_at = excluded.created_at,"
+          " revoked_at = NULL",
+          -1, &st, NULL) != SQLITE_OK)
     return mi_store_fail(s, e, "adding an API client");
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_blob(st, 2, digest, sizeof digest, SQLITE_STATIC);
@@ -60,9 +62,9 @@ int mi_api_client_by_token(mi_store *s, const char *token, mi_api_client *out, m
 int mi_api_client_revoke(mi_store *s, const char *name, int64_t now, mi_err *e) {
   sqlite3_stmt *st;
   if (!s || !name) return mi_err_set(e, MI_EINVAL, "no client named");
-  if (sqlite3_prepare_v2(s->db,
-                         "UPDATE api_clients SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
-                         -1, &st, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(
+          s->db, "UPDATE api_clients SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+          -1, &st, NULL) != SQLITE_OK)
     return mi_store_fail(s, e, "revoking an API client");
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, now);
