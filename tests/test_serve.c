@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "fixture.h"
 #include "serve/api_routes.h"
@@ -255,6 +256,17 @@ static void test_links(void **state) {
   assert_int_equal(st, MI_LINK_EXPIRED);
   assert_int_equal(mi_survey_link_open(x->s, token, now + 2 * 86400 - 1, &l, &st, &e), 0);
   assert_int_equal(st, MI_LINK_OPEN);
+  /* the survey changes after the invitation went out: its answers stay with
+   * the version it was sent for (q1 and note; version 2 has q1 and q2) */
+  mi_question_def v2[] = {{"q1", "Overall?", NULL, 0, 1, 5, 1.0, 0},
+                          {"q2", "Again?", NULL, 0, 1, 5, 1.0, 0}};
+  mi_survey_def def = {"csat", "CSAT", "csat", "{\"v\":2}", v2, 2};
+  int64_t v2_id;
+  int version;
+  assert_int_equal(mi_store_begin(x->s, &e), 0);
+  assert_int_equal(mi_survey_sync(x->s, &def, now, &v2_id, &version, &e), MI_PUT_INSERTED);
+  assert_int_equal(mi_store_commit(x->s, &e), 0);
+  assert_true(v2_id != l.survey_id);
   /* answers: refused ones store nothing, a good one once */
   const char *codes[] = {"q1", "note"}, *out_of_range[] = {"6", ""}, *good[] = {"2", "slow"};
   int put = -1;
@@ -266,8 +278,8 @@ static void test_links(void **state) {
   assert_int_equal(mi_survey_link_answer(x->s, x->cfg, &l, unknown, good, 1, 30, NULL, now, &put,
                                          &e),
                    MI_EPARSE);
-  assert_int_equal(mi_survey_link_answer(x->s, x->cfg, &l, codes, good, 2, 30, NULL, now, &put, &e),
-                   0);
+  if (mi_survey_link_answer(x->s, x->cfg, &l, codes, good, 2, 30, NULL, now, &put, &e))
+    fail_msg("%s", e.msg);
   assert_int_equal(put, MI_PUT_INSERTED);
   assert_int_equal(mi_survey_link_answer(x->s, x->cfg, &l, codes, good, 2, 30, NULL, now, &put, &e),
                    0);
@@ -278,6 +290,16 @@ static void test_links(void **state) {
   assert_int_equal(mi_survey_link_open(x->s, url2 + 26, now, &l, &st, &e), 0);
   assert_int_equal(st, MI_LINK_ANSWERED);
   assert_true(l.response_id > 0);
+  sqlite3 *db;
+  sqlite3_stmt *q;
+  char path[128];
+  snprintf(path, sizeof path, "%s/t.db", x->dir);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT survey_id FROM responses", -1, &q, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int64(q, 0), l.survey_id); /* version 1's */
+  sqlite3_finalize(q);
+  sqlite3_close(db);
   /* no base_url: no link, nothing stored */
   char *saved = x->cfg->serve.base_url;
   x->cfg->serve.base_url = NULL;

@@ -322,16 +322,21 @@ typedef struct mi_import_survey {
   mi_question *questions;
   int nquestions;
   int columns_ok; /* the file's columns were checked against the questions */
+  int older;      /* an earlier version, for the answers to an invitation sent for it */
 } mi_import_survey;
 
 static const char *const response_fixed[] = {"external_id",  "survey",     "customer_id",
                                               "submitted_at", "duration_s", "channel",
                                               "invitation",   NULL};
 
-static int survey_for(mi_import_ctx *ctx, const mi_record *rec, const char *code,
+/* The version of survey code that a row is stored under: the latest one,
+ * or (version > 0) the one an invitation was sent for. */
+static int survey_for(mi_import_ctx *ctx, const mi_record *rec, const char *code, int64_t version,
                       mi_import_survey **out, mi_err *e) {
   for (int i = 0; i < ctx->nsurveys; i++)
-    if (!strcmp(ctx->surveys[i].code, code)) return *out = &ctx->surveys[i], 0;
+    if (!strcmp(ctx->surveys[i].code, code) &&
+        (version ? ctx->surveys[i].id == version : !ctx->surveys[i].older))
+      return *out = &ctx->surveys[i], 0;
   if (!mi_config_find_survey(ctx->cfg, code))
     return mi_record_error(rec, e, MI_EPARSE, "survey",
                            "'%s' is not a survey of the configuration", code);
@@ -341,8 +346,11 @@ static int survey_for(mi_import_ctx *ctx, const mi_record *rec, const char *code
   mi_import_survey *sv = &grown[ctx->nsurveys];
   memset(sv, 0, sizeof *sv);
   snprintf(sv->code, sizeof sv->code, "%s", code);
-  if (mi_survey_latest(ctx->store, code, &sv->id, e) ||
-      mi_survey_questions(ctx->store, sv->id, &sv->questions, &sv->nquestions, e))
+  int64_t latest;
+  if (mi_survey_latest(ctx->store, code, &latest, e)) return stored(rec, e->code, e);
+  sv->id = version ? version : latest;
+  sv->older = sv->id != latest;
+  if (mi_survey_questions(ctx->store, sv->id, &sv->questions, &sv->nquestions, e))
     return stored(rec, e->code, e);
   ctx->nsurveys++;
   *out = sv;
@@ -350,7 +358,9 @@ static int survey_for(mi_import_ctx *ctx, const mi_record *rec, const char *code
 }
 
 /* Every column that is not a fixed one must be a question of the row's survey
- * (checked once per survey: the columns are the file's). */
+ * (checked once per survey: the columns are the file's). For an earlier
+ * version (an invitation sent before the survey changed), every column the
+ * row fills: the file's columns are those of the latest. */
 static int check_columns(const mi_import_ctx *ctx, const mi_record *rec, mi_import_survey *sv,
                          mi_err *e) {
   if (sv->columns_ok) return 0;
@@ -358,6 +368,7 @@ static int check_columns(const mi_import_ctx *ctx, const mi_record *rec, mi_impo
   size_t n;
   mi_reader_header(ctx->reader, &names, &n);
   for (size_t i = 0; i < n; i++) {
+    if (sv->older && mi_field_absent(mi_record_get(rec, names[i]))) continue;
     int known = 0;
     for (int k = 0; response_fixed[k] && !known; k++) known = !strcmp(names[i], response_fixed[k]);
     for (int k = 0; k < sv->nquestions && !known; k++) known = !strcmp(names[i], sv->questions[k].code);
@@ -365,7 +376,7 @@ static int check_columns(const mi_import_ctx *ctx, const mi_record *rec, mi_impo
       return mi_record_error(rec, e, MI_EPARSE, names[i],
                              "is not a question of survey '%s' (check the column name)", sv->code);
   }
-  sv->columns_ok = 1;
+  sv->columns_ok = !sv->older;
   return 0;
 }
 
@@ -448,8 +459,7 @@ int mi_import_response_check(mi_import_ctx *ctx, const mi_record *rec, mi_checke
       instant(rec, "submitted_at", 1, &r->submitted_at, e) ||
       integer(rec, "duration_s", 0, 0, 7 * 86400, &r->duration_s, &r->has_duration, e) ||
       choice(rec, "channel", response_channels, 1, &channel, e) ||
-      survey_for(ctx, rec, code, &sv, e) ||
-      check_columns(ctx, rec, sv, e))
+      survey_for(ctx, rec, code, 0, &sv, e))
     return MI_EPARSE;
   c->line = mi_record_line(rec);
   snprintf(c->key, sizeof c->key, "%s", key);
@@ -461,15 +471,20 @@ int mi_import_response_check(mi_import_ctx *ctx, const mi_record *rec, mi_checke
   r->survey_id = sv->id;
   const char *inv = mi_record_get(rec, "invitation");
   if (!mi_field_absent(inv)) {
-    int64_t inv_customer;
+    int64_t inv_customer, inv_version;
     char inv_survey[65];
     mi_err ie;
-    if (mi_invitation_find(ctx->store, inv, &r->invitation_id, &inv_customer, inv_survey, &ie))
+    if (mi_invitation_find(ctx->store, inv, &r->invitation_id, &inv_customer, inv_survey,
+                           &inv_version, &ie))
       return mi_record_error(rec, e, MI_EPARSE, "invitation", "%s", ie.msg);
     if (inv_customer != r->customer_id || strcmp(inv_survey, code))
       return mi_record_error(rec, e, MI_EPARSE, "invitation",
                              "'%s' was sent to another customer or for another survey", inv);
+    /* answers stay tied to the version they were given to */
+    if (inv_version != sv->id && survey_for(ctx, rec, code, inv_version, &sv, e)) return MI_EPARSE;
+    r->survey_id = sv->id;
   }
+  if (check_columns(ctx, rec, sv, e)) return MI_EPARSE;
   mi_answer *answers = calloc((size_t)sv->nquestions + 1, sizeof *answers);
   if (!answers) return mi_err_set(e, MI_ENOMEM, "out of memory");
   int n = 0, rc = 0;

@@ -61,13 +61,7 @@ int mi_survey_link_answer(mi_store *s, const mi_config *cfg, const mi_survey_lin
   for (; m < FIXED; m++) k[m] = fixed_k[m], v[m] = fixed_v[m];
   for (size_t i = 0; i < n; i++)
     if (values[i] && *values[i]) k[m] = codes[i], v[m++] = values[i];
-  int64_t latest;
   int rc = mi_store_begin(s, e);
-  if (!rc && !(rc = mi_survey_latest(s, l->survey, &latest, e)) && latest != l->survey_id)
-    rc = mi_err_set(e, MI_EINVAL,
-                    "survey '%s' has changed since this invitation was sent: answers to its "
-                    "version %d cannot be stored any more",
-                    l->survey, l->version);
   if (!rc) {
     mi_import_options opt = {.entity = "responses",
                              .path = "the questionnaire",

@@ -238,9 +238,9 @@ int mi_wave_rates(mi_store *s, int64_t wave_id, mi_wave_rate **rates, size_t *n,
 }
 
 int mi_invitation_find(mi_store *s, const char *external_id, int64_t *id, int64_t *customer_id,
-                       char survey[65], mi_err *e) {
+                       char survey[65], int64_t *survey_id, mi_err *e) {
   sqlite3_stmt *st;
-  int rc = prepare(s, "SELECT i.id, i.customer_id, v.code FROM invitations i"
+  int rc = prepare(s, "SELECT i.id, i.customer_id, v.code, v.id FROM invitations i"
                       " JOIN surveys v ON v.id = i.survey_id WHERE i.external_id = ?1", &st, e);
   if (rc) return rc;
   sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
@@ -249,6 +249,7 @@ int mi_invitation_find(mi_store *s, const char *external_id, int64_t *id, int64_
     *id = sqlite3_column_int64(st, 0);
     *customer_id = sqlite3_column_int64(st, 1);
     snprintf(survey, 65, "%s", (const char *)sqlite3_column_text(st, 2));
+    *survey_id = sqlite3_column_int64(st, 3);
     rc = SQLITE_DONE;
   } else if (rc == SQLITE_DONE) {
     sqlite3_finalize(st);

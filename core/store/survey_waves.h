@@ -65,10 +65,10 @@ int mi_wave_invitations(mi_store *s, int64_t wave_id, const char *which, int64_t
  * or "responded". */
 int mi_invitation_mark(mi_store *s, int64_t id, const char *what, int64_t at, mi_err *e);
 
-/* The invitation with this external id: its row id, customer and survey
- * code; MI_ENOTFOUND if none. */
+/* The invitation with this external id: its row id, customer, survey code
+ * and the survey version it was sent for (survey_id); MI_ENOTFOUND if none. */
 int mi_invitation_find(mi_store *s, const char *external_id, int64_t *id, int64_t *customer_id,
-                       char survey[65], mi_err *e);
+                       char survey[65], int64_t *survey_id, mi_err *e);
 
 /* Per stratum: invited, sent (or later) and answered, and their weights. */
 typedef struct mi_wave_rate {
