@@ -56,9 +56,9 @@ static mi_store *make_store(void) {
   mi_store *s = NULL;
   mi_err e = {0};
   assert_int_equal(mi_store_open(db_path, MI_STORE_CREATE, &s, &e), 0);
-  mi_question_def qs[] = {{"q1", "Overall?", "overall", 0, 1, 5, 1.0, 0},
-                          {"q2", "Recommend?", "recommend", 0, 0, 10, 1.0, 0},
-                          {"q3", "Effort?", "effort", 0, 1, 7, 1.0, 0}};
+  mi_question_def qs[] = {{"q1", "Overall?", "overall", 0, 1, 5, 1.0, 0, NULL, 0},
+                          {"q2", "Recommend?", "recommend", 0, 0, 10, 1.0, 0, NULL, 0},
+                          {"q3", "Effort?", "effort", 0, 1, 7, 1.0, 0, NULL, 0}};
   mi_survey_def def = {"csat", "CSAT", "csat", "{\"v\":1}", qs, 3};
   int64_t id;
   int v;

@@ -458,8 +458,8 @@ static void test_survey_versions(void **state) {
   (void)state;
   mi_store *s = fresh("surveys.db");
   mi_err e = {0};
-  mi_question_def qs[] = {{"q1", "Overall?", "overall", 0, 1, 5, 1.0, 0},
-                          {"q2", "Comment", NULL, 1, 0, 0, 1.0, 0}};
+  mi_question_def qs[] = {{"q1", "Overall?", "overall", 0, 1, 5, 1.0, 0, NULL, 0},
+                          {"q2", "Comment", NULL, 1, 0, 0, 1.0, 0, NULL, 0}};
   mi_survey_def def = {"csat", "CSAT", "csat", "{\"v\":1}", qs, 2};
   int64_t id1, id2;
   int v;

@@ -87,6 +87,9 @@ static const char usage_all[] =
     "                 0-100 score with interval, Cronbach's alpha of 2+ items. A\n"
     "                 question with dimension effort gives the CES: its mean and the\n"
     "                 shares of the two lowest (low effort) and highest points.\n"
+    "                 Per choice question: the weighted share of its answers that\n"
+    "                 chose each choice, with its interval (of all responses, not\n"
+    "                 per --by group).\n"
     "  pack [CODE]     pack the responses (of every survey, or CODE) that are in no block\n"
     "                 yet into blocks of 4096, which the scores read instead of one row\n"
     "                 per response. `import responses` and a score that read many rows\n"
@@ -395,6 +398,30 @@ static void print_dims_ces(json_t *o, int pad) {
   }
 }
 
+/* Each choice question: the share of its answers that chose each choice. */
+static void print_choices(json_t *o) {
+  const char *code;
+  json_t *q, *c;
+  json_object_foreach(json_object_get(o, "choices"), code, q) {
+    if (json_object_get(q, "error")) {
+      printf(_("  %s not computed: %s\n"), code, json_string_value(json_object_get(q, "error")));
+      continue;
+    }
+    printf(json_is_true(json_object_get(q, "multiple"))
+               ? _("  %s: %lld answers (several choices each), %% choosing\n")
+               : _("  %s: %lld answers, %% choosing\n"),
+           code, (long long)json_integer_value(json_object_get(q, "n")));
+    size_t i;
+    json_array_foreach(json_object_get(q, "choices"), i, c) {
+      char f[48], ci[64];
+      printf(_("    %s %6s%%  %s  chosen %lld\n"),
+             mi_cli_cell(json_string_value(json_object_get(c, "choice")), -20),
+             mi_cli_fig(c, "p", 100, 2, f), mi_cli_interval(c, 100, 2, ci),
+             (long long)json_integer_value(json_object_get(c, "chosen")));
+    }
+  }
+}
+
 static int cmd_score(mi_cli *cli, int argc, char **argv) {
   static const struct option options[] = {
       {"wave", required_argument, NULL, 'w'},   {"period", required_argument, NULL, 'p'},
@@ -460,6 +487,7 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
            mi_cli_fig(idx, "index", 1, 2, f), mi_cli_interval(idx, 1, 2, ci));
   }
   print_dims_ces(o, 0);
+  print_choices(o);
   /* per group: CSAT, NPS and the index (those carry their groups), dimensions */
   const char *level;
   json_t *g;

@@ -284,12 +284,20 @@ typedef struct mi_config_question {
   char *code;
   char *text;
   char *dimension;          /* or NULL; need not be listed in the survey's dimensions */
-  bool open;                /* free text: no scale, weight or reverse */
+  bool open;                /* no scale, weight or reverse: free text, or a choice (nchoices) */
   int scale_min, scale_max; /* min < max; both 0 for open questions */
   double weight;            /* >= 0, default 1 */
   bool reverse;             /* high answer = bad */
+  /* A choice question (open, no scale): nchoices (2..MI_CHOICES_MAX) codes
+   * and their texts in file order; multiple: several may be chosen. Its
+   * answer is stored as the chosen codes in this order, joined by ';'. */
+  char **choices, **choice_texts;
+  size_t nchoices;
+  bool multiple;
   int line, column;
 } mi_config_question;
+#define MI_CHOICES_MAX 32
+#define MI_CHOICES_TEXT 1024 /* the codes joined by ';', with its end, at most */
 
 typedef struct mi_config_survey {
   char *code;

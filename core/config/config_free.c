@@ -22,6 +22,9 @@ static void free_survey(mi_config_survey *s) {
     free(s->questions[i].code);
     free(s->questions[i].text);
     free(s->questions[i].dimension);
+    for (size_t k = 0; k < s->questions[i].nchoices; k++)
+      free(s->questions[i].choices[k]), free(s->questions[i].choice_texts[k]);
+    free(s->questions[i].choices), free(s->questions[i].choice_texts);
   }
   free(s->questions);
 }

@@ -1,6 +1,6 @@
 /* display_names: what the reports call the configuration's codes, per
  * language, so that a Chinese report names the departments, tiers, surveys,
- * questions, dimensions and text categories in Chinese:
+ * questions, choices, dimensions and text categories in Chinese:
  *   display_names:
  *     zh_CN:
  *       departments: {support: 客户支持中心}
@@ -11,8 +11,8 @@
 
 #include "config/config_internal.h"
 
-static const char *const kinds[] = {"surveys",    "questions", "dimensions", "departments",
-                                    "tiers",      "categories", "stages", NULL};
+static const char *const kinds[] = {"surveys", "questions",  "choices", "dimensions",
+                                    "departments", "tiers", "categories", "stages",  NULL};
 
 int mi_cfg_load_display_names(const mi_cfg_ctx *c, const mi_ynode *n) {
   static const char *const langs[] = {"zh_CN", "en", NULL};

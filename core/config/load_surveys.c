@@ -1,7 +1,42 @@
-/* surveys: questionnaires with weighted dimensions and scaled questions. */
+/* surveys: questionnaires with weighted dimensions and scale, choice and
+ * open questions. */
 #include <string.h>
 
 #include "config/config_internal.h"
+
+/* choices: {code: text, ...} in the order shown; multiple: true lets the
+ * customer pick several. */
+static int choices(const mi_cfg_ctx *c, const mi_ynode *m, const mi_ynode *n,
+                   mi_config_question *q) {
+  const mi_ynode *v;
+  int rc;
+  if ((v = mi_cfg_get(m, "open")))
+    return mi_cfg_fail(c, v, "a choice question is not open: remove 'open' or 'choices'");
+  static const char *const numeric[] = {"scale", "weight", "reverse", NULL};
+  for (const char *const *k = numeric; *k; k++)
+    if ((v = mi_cfg_get(m, *k)))
+      return mi_cfg_fail(c, v, "a choice question has no %s: remove it, or remove 'choices'", *k);
+  if ((rc = mi_cfg_want_map(c, n, "choices (code: text)"))) return rc;
+  if (n->n < 2 || n->n > MI_CHOICES_MAX)
+    return mi_cfg_fail(c, n, "choices: give 2 to %d (code: text), not %zu", MI_CHOICES_MAX, n->n);
+  q->choices = mi_cfg_alloc(c, n->n, sizeof *q->choices);
+  q->choice_texts = mi_cfg_alloc(c, n->n, sizeof *q->choice_texts);
+  if (!q->choices || !q->choice_texts) return MI_ENOMEM;
+  size_t joined = 0;
+  for (size_t i = 0; i < n->n; i++) {
+    q->nchoices = i + 1;
+    if ((rc = mi_cfg_key_code(c, n->items[2 * i], "choice", &q->choices[i])) ||
+        (rc = mi_cfg_text(c, n->items[2 * i + 1], &q->choice_texts[i])))
+      return rc;
+    joined += strlen(q->choices[i]) + 1;
+  }
+  if (joined > MI_CHOICES_TEXT)
+    return mi_cfg_fail(c, n, "choices: their codes take %zu bytes, %d at most: use shorter codes",
+                       joined, MI_CHOICES_TEXT);
+  q->open = true; /* no scale */
+  if ((v = mi_cfg_get(m, "multiple")) && (rc = mi_cfg_bool(c, v, &q->multiple))) return rc;
+  return 0;
+}
 
 static int question(const mi_cfg_ctx *c, const mi_ynode *m, void *entry) {
   mi_config_question *q = entry;
@@ -13,6 +48,9 @@ static int question(const mi_cfg_ctx *c, const mi_ynode *m, void *entry) {
   if ((rc = mi_cfg_code(c, mi_cfg_get(m, "code"), &q->code))) return rc;
   if ((rc = mi_cfg_text(c, mi_cfg_get(m, "text"), &q->text))) return rc;
   if ((v = mi_cfg_get(m, "dimension")) && (rc = mi_cfg_code(c, v, &q->dimension))) return rc;
+  if ((v = mi_cfg_get(m, "choices"))) return choices(c, m, v, q);
+  if ((v = mi_cfg_get(m, "multiple")))
+    return mi_cfg_fail(c, v, "only a choice question takes 'multiple': add choices, or remove it");
   if ((v = mi_cfg_get(m, "open")) && (rc = mi_cfg_bool(c, v, &q->open))) return rc;
   if (q->open) {
     /* A free-text answer has no number to scale, weigh or reverse. */
@@ -26,6 +64,7 @@ static int question(const mi_cfg_ctx *c, const mi_ynode *m, void *entry) {
   if (!(v = mi_cfg_get(m, "scale")))
     return mi_cfg_fail(c, m,
                        "missing required key 'scale' in question: add e.g. scale: [1, 5], "
+                       "choices: {code: text, ...} for a choice question, "
                        "or open: true for a free-text question");
   if (v->kind != MI_YLIST || v->n != 2)
     return mi_cfg_fail(c, v, "scale must be a list of two integers [min, max], e.g. [1, 5]");
@@ -57,8 +96,8 @@ static int dimensions(const mi_cfg_ctx *c, const mi_ynode *n, mi_config_survey *
 
 static int survey(const mi_cfg_ctx *c, const mi_ynode *m, void *entry) {
   static const char *const kinds[] = {"csat", "nps", "ces", "index", NULL};
-  static const char *const qkeys[] = {"code",   "text",    "dimension", "scale",
-                                      "weight", "reverse", "open",      NULL};
+  static const char *const qkeys[] = {"code",    "text", "dimension", "scale",    "weight",
+                                      "reverse", "open", "choices",   "multiple", NULL};
   static const char *const qrequired[] = {"code", "text", NULL};
   mi_config_survey *s = entry;
   const mi_ynode *v;

@@ -55,8 +55,20 @@ const char *mi_form_get(const mi_form *f, const char *name) {
   return NULL;
 }
 
+/* Appends ";" and value to the value of field i (check boxes of one name). */
+static int join(mi_form *f, size_t i, const char *value) {
+  size_t a = strlen(f->values[i]), b = strlen(value);
+  char *v = realloc(f->values[i], a + b + 2);
+  if (!v) return MI_ENOMEM;
+  v[a] = ';';
+  memcpy(v + a + 1, value, b + 1);
+  f->values[i] = v;
+  return 0;
+}
+
 int mi_form_parse(const char *body, size_t len, mi_form *f, mi_err *e) {
   memset(f, 0, sizeof *f);
+  size_t given = 0; /* fields, a name given again counted again */
   for (size_t at = 0; at < len;) {
     const char *p = body + at, *amp = memchr(p, '&', len - at);
     size_t flen = amp ? (size_t)(amp - p) : len - at;
@@ -64,7 +76,7 @@ int mi_form_parse(const char *body, size_t len, mi_form *f, mi_err *e) {
     if (!flen) continue; /* "a=1&&b=2" */
     const char *eq = memchr(p, '=', flen);
     size_t nlen = eq ? (size_t)(eq - p) : flen;
-    if (f->n == MI_FORM_MAX_FIELDS) {
+    if (given++ == MI_FORM_MAX_FIELDS) {
       mi_form_free(f);
       return mi_err_set(e, MI_EPARSE, "more than %d fields", MI_FORM_MAX_FIELDS);
     }
@@ -74,15 +86,10 @@ int mi_form_parse(const char *body, size_t len, mi_form *f, mi_err *e) {
       mi_form_free(f);
       return e ? (*e = de).code : de.code;
     }
-    if (!*name || strlen(name) > MI_FORM_MAX_NAME || mi_form_get(f, name)) {
-      int twice = *name && strlen(name) <= MI_FORM_MAX_NAME;
+    if (!*name || strlen(name) > MI_FORM_MAX_NAME) {
       mi_form_free(f);
-      if (twice)
-        mi_err_set(e, MI_EPARSE, "field '%s' is given twice", name);
-      else
-        mi_err_set(e, MI_EPARSE, "a field name must have 1 to %d bytes", MI_FORM_MAX_NAME);
       free(name);
-      return MI_EPARSE;
+      return mi_err_set(e, MI_EPARSE, "a field name must have 1 to %d bytes", MI_FORM_MAX_NAME);
     }
     char what[MI_FORM_MAX_NAME + 16];
     snprintf(what, sizeof what, "field '%s'", name);
@@ -92,6 +99,17 @@ int mi_form_parse(const char *body, size_t len, mi_form *f, mi_err *e) {
       mi_form_free(f);
       if (!de.code) mi_err_set(&de, MI_ENOMEM, "out of memory");
       return e ? (*e = de).code : de.code;
+    }
+    size_t i = 0;
+    while (i < f->n && strcmp(f->names[i], name)) i++;
+    if (i < f->n) { /* given again: one more choice */
+      int rc = join(f, i, value);
+      free(name), free(value);
+      if (rc) {
+        mi_form_free(f);
+        return mi_err_set(e, MI_ENOMEM, "out of memory");
+      }
+      continue;
     }
     f->names[f->n] = name, f->values[f->n++] = value;
   }

@@ -16,9 +16,10 @@ typedef struct mi_form {
 } mi_form;
 
 /* Decodes body[0..len): '&'-separated name=value, '+' a space, %XX a byte.
- * Refused (MI_EPARSE, e says what and where): a bad %-escape, a decoded NUL
- * byte or invalid UTF-8, an empty or over-long name, a name given twice, more
- * than MI_FORM_MAX_FIELDS fields. On success *f owns its strings
+ * A name given again (the check boxes of a multiple-choice question) has
+ * its values joined by ';' in the order given. Refused (MI_EPARSE, e says
+ * what and where): a bad %-escape, a decoded NUL byte or invalid UTF-8, an
+ * empty or over-long name, more than MI_FORM_MAX_FIELDS fields. On success *f owns its strings
  * (mi_form_free); on failure it holds nothing. */
 int mi_form_parse(const char *body, size_t len, mi_form *f, mi_err *e);
 /* The value of name, or NULL. */

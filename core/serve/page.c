@@ -48,6 +48,7 @@ static const char style[] =
     "font-size:.9rem}.scale{display:flex;flex-wrap:wrap;gap:.4rem;margin-top:.6rem}"
     ".scale label{flex:1 0 2.6rem;text-align:center;border:1px solid #b8c2cc;border-radius:.4rem;"
     "padding:.55rem 0;cursor:pointer}.scale input{display:block;margin:0 auto .2rem}"
+    ".choices label{display:block;padding:.45rem .2rem;cursor:pointer}"
     ".ends{font-size:.85rem;color:#5b6773;margin:.3rem 0 0}"
     "textarea{width:100%;box-sizing:border-box;min-height:6rem;margin-top:.6rem;font:inherit}"
     "button{width:100%;font:inherit;font-weight:600;padding:.8rem;margin-top:1rem;border:0;"
@@ -100,23 +101,48 @@ char *mi_page_message_html(mi_page_lang lang, mi_page_kind kind) {
   return mi_page_close(&b);
 }
 
+/* 1 when code is one of value's codes (joined by ';'). */
+static int among(const char *value, const char *code) {
+  size_t len = strlen(code);
+  for (const char *v = value; v && *v; v += strcspn(v, ";") + (v[strcspn(v, ";")] != 0))
+    if (strcspn(v, ";") == len && !strncmp(v, code, len)) return 1;
+  return 0;
+}
+
+/* A choice question's radio buttons (one choice) or check boxes (several). */
+static void choices(mi_strbuf *b, const mi_page_question *q) {
+  mi_strbuf_appends(b, "<div class=\"choices\">");
+  for (size_t i = 0; i < q->nchoices; i++) {
+    mi_strbuf_appendf(b, "<label><input type=\"%s\" name=\"", q->multiple ? "checkbox" : "radio");
+    mi_page_text(b, q->code);
+    mi_strbuf_appends(b, "\" value=\"");
+    mi_page_text(b, q->choices[i]);
+    mi_strbuf_appendf(b, "\"%s> ", among(q->value, q->choices[i]) ? " checked" : "");
+    mi_page_text(b, q->choice_texts[i]);
+    mi_strbuf_appends(b, "</label>");
+  }
+  mi_strbuf_appends(b, "</div></fieldset>\n");
+}
+
 static void question(mi_strbuf *b, mi_page_lang lang, int number, const mi_page_question *q) {
   mi_strbuf_appends(b, "<fieldset><legend>");
   mi_strbuf_appendf(b, "%d. ", number);
-  if (q->open) {
+  int free_text = q->open && !q->nchoices;
+  if (free_text) {
     mi_strbuf_appends(b, "<label for=\"");
     mi_page_text(b, q->code);
     mi_strbuf_appends(b, "\">");
   }
   mi_page_text(b, q->text);
-  if (q->open) mi_strbuf_appends(b, "</label>");
+  if (free_text) mi_strbuf_appends(b, "</label>");
   if (q->other) {
     mi_strbuf_appends(b, "<span class=\"other\">");
     mi_page_text(b, q->other);
     mi_strbuf_appends(b, "</span>");
   }
   mi_strbuf_appends(b, "</legend>");
-  if (q->open) {
+  if (q->nchoices) return choices(b, q);
+  if (free_text) {
     mi_strbuf_appends(b, "<textarea maxlength=\"10000\" id=\"");
     mi_page_text(b, q->code);
     mi_strbuf_appends(b, "\" name=\"");

@@ -15,7 +15,13 @@ typedef struct mi_page_question {
   const char *code, *text; /* text in the page's language */
   const char *other;       /* the text in the other language, or NULL (shown smaller) */
   int open, scale_min, scale_max;
-  const char *value; /* what was answered (a form sent back with an error), or NULL */
+  /* a choice question: its codes, their texts in the page's language, and
+   * whether several may be chosen (check boxes) */
+  const char *const *choices, *const *choice_texts;
+  size_t nchoices;
+  int multiple;
+  const char *value; /* what was answered (a form sent back with an error), or NULL;
+                        several choices joined by ';' */
 } mi_page_question;
 
 typedef struct mi_page_survey {

@@ -30,7 +30,14 @@ static void explain(mi_page_lang lang, const mi_err *e, const mi_question *qs, i
     char prefix[80];
     snprintf(prefix, sizeof prefix, "field '%s':", qs[i].code);
     if (strncmp(e->msg, prefix, strlen(prefix))) continue;
-    if (qs[i].open)
+    if (*qs[i].choices)
+      snprintf(out, size,
+               qs[i].multiple ? (zh ? "第 %d 题：请从列出的选项中选择（可多选）。"
+                                    : "Question %d: choose among the answers listed.")
+                              : (zh ? "第 %d 题：请从列出的选项中选择一项。"
+                                    : "Question %d: choose one of the answers listed."),
+               i + 1);
+    else if (qs[i].open)
       snprintf(out, size,
                zh ? "第 %d 题：回答太长（最多 10000 字节）。"
                   : "Question %d: the answer is too long (10000 bytes at most).",
@@ -44,6 +51,30 @@ static void explain(mi_page_lang lang, const mi_err *e, const mi_question *qs, i
   }
   snprintf(out, size, zh ? "回答未能保存：%s" : "The answers could not be saved: %s",
            e ? e->msg : "");
+}
+
+/* A choice question's choices as its version has them, each named by the
+ * configuration in the page's language (Chinese: display_names' choices),
+ * or by its code when the configuration has it no more. */
+typedef struct page_choices {
+  char codes[sizeof ((mi_question *)0)->choices];
+  const char *code[MI_CHOICES_MAX], *text[MI_CHOICES_MAX];
+} page_choices;
+
+static size_t choices_of(const mi_config *cfg, const mi_config_survey *sv, const mi_question *q,
+                         mi_page_lang lang, page_choices *pc) {
+  const mi_config_question *cq = sv ? mi_config_find_question(sv, q->code) : NULL;
+  snprintf(pc->codes, sizeof pc->codes, "%s", q->choices);
+  size_t n = 0;
+  for (char *c = pc->codes, *next; *c && n < MI_CHOICES_MAX; c = next) {
+    next = c + strcspn(c, ";");
+    if (*next) *next++ = '\0';
+    const char *text = lang == MI_PAGE_ZH ? mi_config_display_name(cfg, "zh_CN", "choices", c) : NULL;
+    for (size_t k = 0; !text && cq && k < cq->nchoices; k++)
+      if (!strcmp(cq->choices[k], c)) text = cq->choice_texts[k];
+    pc->code[n] = c, pc->text[n++] = text ? text : c;
+  }
+  return n;
 }
 
 /* The questionnaire of l, with form's answers and why they were refused
@@ -64,15 +95,20 @@ static void questionnaire(const mi_serve_options *o, const mi_survey_link *l, mi
     return message(r, 503, lang, MI_PAGE_TROUBLE);
   }
   mi_page_question *pq = calloc((size_t)n + 1, sizeof *pq);
+  page_choices *pc = calloc((size_t)n + 1, sizeof *pc);
   const mi_config_survey *sv = mi_config_find_survey(cfg, l->survey);
   const char *zh_title = mi_config_display_name(cfg, dl, "surveys", l->survey);
   const char *en_title = sv ? sv->name : l->survey;
-  for (int i = 0; pq && i < n; i++) {
+  for (int i = 0; pq && pc && i < n; i++) {
     const char *zh = mi_config_display_name(cfg, dl, "questions", qs[i].code);
     pq[i] = (mi_page_question){.code = qs[i].code,
                                .open = qs[i].open,
                                .scale_min = qs[i].scale_min,
                                .scale_max = qs[i].scale_max,
+                               .choices = pc[i].code,
+                               .choice_texts = pc[i].text,
+                               .nchoices = choices_of(cfg, sv, &qs[i], lang, &pc[i]),
+                               .multiple = qs[i].multiple,
                                .value = form ? mi_form_get(form, qs[i].code) : NULL};
     if (lang == MI_PAGE_ZH && zh)
       pq[i].text = zh, pq[i].other = texts[i];
@@ -88,8 +124,8 @@ static void questionnaire(const mi_serve_options *o, const mi_survey_link *l, mi
                       .opened = o->now(),
                       .error = error ? why : NULL};
   r->status = status;
-  r->body = pq ? mi_page_survey_html(&p) : NULL;
-  free(pq);
+  r->body = pq && pc ? mi_page_survey_html(&p) : NULL;
+  free(pq), free(pc);
   free(qs);
   mi_survey_texts_free(texts, nt);
 }

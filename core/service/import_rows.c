@@ -380,10 +380,41 @@ static int check_columns(const mi_import_ctx *ctx, const mi_record *rec, mi_impo
   return 0;
 }
 
+/* 0 when v names choices of q: one code, or (multiple) codes joined by ';',
+ * each once. */
+static int chosen(const mi_record *rec, const mi_question *q, const char *v, mi_err *e) {
+  size_t given = 0;
+  for (const char *c = v;; c++) {
+    size_t len = strcspn(c, ";");
+    int known = 0, again = 0;
+    for (const char *k = q->choices; *k && !known; k += strcspn(k, ";") + (k[strcspn(k, ";")] != 0))
+      known = strcspn(k, ";") == len && !strncmp(k, c, len);
+    for (const char *p = v; p < c && !again; p += strcspn(p, ";") + 1)
+      again = strcspn(p, ";") == len && !strncmp(p, c, len);
+    if (!known || again)
+      return mi_record_error(rec, e, MI_EPARSE, q->code,
+                             "'%.*s' is %s (the choices: %s%s)", (int)(len < 64 ? len : 64), c,
+                             again ? "given twice" : "not a choice", q->choices,
+                             q->multiple ? "; several joined by ';'" : "");
+    given++;
+    c += len;
+    if (!*c) break;
+  }
+  if (given > 1 && !q->multiple)
+    return mi_record_error(rec, e, MI_EPARSE, q->code, "takes one choice, not %zu (the choices: %s)",
+                           given, q->choices);
+  return 0;
+}
+
 static int answer(const mi_record *rec, const mi_question *q, const char *v, mi_answer *a,
                   mi_err *e) {
   a->question_id = q->id;
   a->text = NULL;
+  if (*q->choices) {
+    if (chosen(rec, q, v, e)) return MI_EPARSE;
+    a->text = v, a->choice = 1;
+    return 0;
+  }
   if (q->open) {
     if (strlen(v) > 10000) return mi_record_error(rec, e, MI_EPARSE, q->code, "is longer than 10000 bytes");
     a->text = v;

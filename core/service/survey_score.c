@@ -331,7 +331,7 @@ int mi_survey_score_many(mi_store *s, const mi_config *cfg, const mi_score_reque
   return rc;
 }
 
-json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e) {
+static json_t *score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e) {
   scored c;
   json_t *out = NULL;
   /* one pass in bounded memory, unless the rows are needed twice */
@@ -539,5 +539,14 @@ json_t *mi_survey_drivers(mi_store *s, const mi_config *cfg, const mi_score_requ
     out = mi_drivers_result(&d[0], e);
   mi_drivers_free(&d[0]), mi_drivers_free(&d[1]);
   scored_free(&c);
+  return out;
+}
+
+json_t *mi_survey_score(mi_store *s, const mi_config *cfg, const mi_score_request *r, mi_err *e) {
+  json_t *out = score(s, cfg, r, e);
+  if (out && mi_score_choices(out, s, cfg, r, e)) {
+    json_decref(out);
+    return NULL;
+  }
   return out;
 }

@@ -63,6 +63,12 @@ int mi_score_ces(json_t *out, const mi_config_survey *sv, const mi_survey_rows *
                  const mi_config_question *const *qs, const mi_score_design *des,
                  const unsigned char *in, const char *conf, mi_err *e);
 
+/* "choices": for each choice question of r's survey, the design-based share
+ * of its answers that chose each choice (survey_choices.c), set on out;
+ * nothing without choice questions. Of every response of r (not by group). */
+int mi_score_choices(json_t *out, mi_store *s, const mi_config *cfg, const mi_score_request *r,
+                     mi_err *e);
+
 /* "csat": the top-2-box share of question qs[overall], set on out. */
 int mi_score_csat(json_t *out, const mi_survey_rows *rows, const mi_config_question *const *qs,
                   size_t overall, const mi_score_design *des, const unsigned char *in,

@@ -2,10 +2,13 @@
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/departments.h"
 #include "store/store.h"
 #include "store/surveys.h"
+
+_Static_assert(MI_CHOICES_TEXT == sizeof ((mi_question *)0)->choices, "one limit for the choices");
 
 /* The survey's definition as canonical JSON: a change to any of it is a new
  * questionnaire version. Caller frees the result. */
@@ -17,7 +20,13 @@ static char *survey_json(const mi_config_survey *sv) {
     const mi_config_question *q = &sv->questions[i];
     json_t *jq = json_pack("{s:s, s:s, s:b}", "code", q->code, "text", q->text, "open", q->open);
     if (q->dimension) json_object_set_new(jq, "dimension", json_string(q->dimension));
-    if (!q->open) {
+    if (q->nchoices) {
+      json_t *ch = json_array();
+      for (size_t k = 0; k < q->nchoices; k++)
+        json_array_append_new(ch, json_pack("[s, s]", q->choices[k], q->choice_texts[k]));
+      json_object_set_new(jq, "choices", ch);
+      json_object_set_new(jq, "multiple", json_boolean(q->multiple));
+    } else if (!q->open) {
       json_object_set_new(jq, "scale", json_pack("[i, i]", q->scale_min, q->scale_max));
       json_object_set_new(jq, "weight", json_real(q->weight));
       json_object_set_new(jq, "reverse", json_boolean(q->reverse));
@@ -36,15 +45,21 @@ static int sync_survey(mi_store *s, const mi_config_survey *sv, int64_t now, int
                        mi_err *e) {
   char *json = survey_json(sv);
   mi_question_def *qs = calloc(sv->nquestions ? sv->nquestions : 1, sizeof *qs);
+  char *choices = calloc(sv->nquestions ? sv->nquestions : 1, MI_CHOICES_TEXT);
   int rc;
-  if (!json || !qs) {
+  if (!json || !qs || !choices) {
     rc = mi_err_set(e, MI_ENOMEM, "out of memory storing survey %s", sv->code);
     goto done;
   }
   for (size_t i = 0; i < sv->nquestions; i++) {
     const mi_config_question *q = &sv->questions[i];
-    qs[i] = (mi_question_def){q->code, q->text, q->dimension, q->open,
-                              q->scale_min, q->scale_max, q->weight, q->reverse};
+    char *joined = choices + i * MI_CHOICES_TEXT; /* fits: load_surveys.c checks */
+    for (size_t k = 0; k < q->nchoices; k++)
+      strcat(strcat(joined, k ? ";" : ""), q->choices[k]);
+    qs[i] = (mi_question_def){q->code,      q->text,      q->dimension,
+                              q->open,      q->scale_min, q->scale_max,
+                              q->weight,    q->reverse,   q->nchoices ? joined : NULL,
+                              q->multiple};
   }
   mi_survey_def def = {sv->code, sv->name, mi_config_survey_kind_name(sv->kind), json, qs,
                        (int)sv->nquestions};
@@ -53,6 +68,7 @@ static int sync_survey(mi_store *s, const mi_config_survey *sv, int64_t now, int
 done:
   free(json);
   free(qs);
+  free(choices);
   return rc < 0 ? rc : 0;
 }
 

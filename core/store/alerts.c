@@ -192,8 +192,9 @@ static int read_texts(mi_store *s, mi_alert_row *rows, int n, mi_err *e) {
                          "follow-ups", rows, n, add_followup, e);
   if (rc == 0)
     rc = each_in_chunk(s, MI_SQL_ALERT_TEXTS,
-                       "SELECT response_id, question_id, text FROM answer_texts"
-                       " WHERE response_id BETWEEN ?1 AND ?2",
+                       "SELECT a.response_id, a.question_id, a.text FROM answer_texts a"
+                       " JOIN questions q ON q.id = a.question_id AND q.choices IS NULL"
+                       " WHERE a.response_id BETWEEN ?1 AND ?2",
                        "open answers", rows, n, add_text, e);
   /* The expression of the index text_codes_once (0008), so that it is used. */
   if (rc == 0)
@@ -276,7 +277,7 @@ int mi_alert_row_of(mi_store *s, const mi_response *r, const char *json, const m
   put_text(row->customer_tier, sizeof row->customer_tier, c->tier);
   parse_scale(json, row);
   for (int i = 0; i < ntexts && row->nanswers < MI_ALERT_MAX_ANSWERS; i++) {
-    if (!texts[i].text) continue;
+    if (!texts[i].text || texts[i].choice) continue;
     char *t = strdup(texts[i].text);
     if (!t) return mi_alert_rows_free(row, 1), mi_err_set(e, MI_ENOMEM, "out of memory");
     row->answers[row->nanswers++] = (mi_alert_answer){texts[i].question_id, 0, t};

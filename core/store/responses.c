@@ -216,3 +216,21 @@ int mi_response_put(mi_store *s, const mi_response *r, const mi_answer *answers,
   free(json);
   return rc;
 }
+
+int mi_response_choices(mi_store *s, int64_t response_id,
+                        int (*fn)(void *ud, const char *question, const char *codes), void *ud,
+                        mi_err *e) {
+  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_RESPONSE_CHOICES,
+                                   "SELECT q.code, a.text FROM answer_texts a"
+                                   " JOIN questions q ON q.id = a.question_id"
+                                   " WHERE a.response_id = ?1 AND q.choices IS NOT NULL",
+                                   e);
+  if (!st) return e ? e->code : MI_ESTORE;
+  sqlite3_bind_int64(st, 1, response_id);
+  int rc, stop = 0;
+  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    stop = fn(ud, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
+  sqlite3_reset(st);
+  if (stop) return stop;
+  return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "reading the choices of a response");
+}

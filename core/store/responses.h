@@ -10,6 +10,7 @@ typedef struct mi_answer {
   int64_t question_id;
   const char *text; /* open answers: the text; scale answers: NULL */
   double value;     /* scale answers */
+  int choice;       /* text is a choice question's codes: no open answer (coding, alerts) */
 } mi_answer;
 
 typedef struct mi_response {
@@ -53,5 +54,12 @@ typedef struct mi_response_row {
 } mi_response_row;
 int mi_response_put_rows(mi_store *s, const mi_response_row *rows, size_t n, int64_t *ids,
                          int *put, size_t *failed, mi_err *e);
+
+/* The choice questions a response answered: fn(ud, question code, the
+ * codes chosen joined by ';') for each; a non-zero return stops and is
+ * returned. */
+int mi_response_choices(mi_store *s, int64_t response_id,
+                        int (*fn)(void *ud, const char *question, const char *codes), void *ud,
+                        mi_err *e);
 
 #endif

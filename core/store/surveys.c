@@ -49,7 +49,8 @@ static int add_question(mi_store *s, int64_t survey_id, int position, const mi_q
   sqlite3_stmt *st = mi_store_stmt(
       s, MI_SQL_QUESTION_INSERT,
       "INSERT INTO questions(survey_id, position, code, text, dimension, scale_min, scale_max,"
-      " weight, reverse, open) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      " weight, reverse, open, choices, multiple)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
       e);
   if (!st) return e ? e->code : MI_ESTORE;
   sqlite3_bind_int64(st, 1, survey_id);
@@ -62,6 +63,8 @@ static int add_question(mi_store *s, int64_t survey_id, int position, const mi_q
   sqlite3_bind_double(st, 8, q->weight);
   sqlite3_bind_int(st, 9, q->reverse != 0);
   sqlite3_bind_int(st, 10, q->open != 0);
+  mi_bind_text_or_null(st, 11, q->choices);
+  sqlite3_bind_int(st, 12, q->multiple != 0);
   if (sqlite3_step(st) != SQLITE_DONE) {
     mi_store_fail(s, e, "storing question");
     mi_err_prefix(e, "question '%s'", q->code);
@@ -112,7 +115,8 @@ int mi_survey_questions(mi_store *s, int64_t survey_id, mi_question **out, int *
   sqlite3_stmt *st = mi_store_stmt(
       s, MI_SQL_QUESTION_LIST,
       "SELECT id, code, coalesce(dimension, ''), open, coalesce(scale_min, 0),"
-      " coalesce(scale_max, 0), reverse, weight FROM questions WHERE survey_id = ?1"
+      " coalesce(scale_max, 0), reverse, weight, coalesce(choices, ''), multiple"
+      " FROM questions WHERE survey_id = ?1"
       " ORDER BY position",
       e);
   if (!st) return e ? e->code : MI_ESTORE;
@@ -140,6 +144,8 @@ int mi_survey_questions(mi_store *s, int64_t survey_id, mi_question **out, int *
     q->scale_max = sqlite3_column_int(st, 5);
     q->reverse = sqlite3_column_int(st, 6);
     q->weight = sqlite3_column_double(st, 7);
+    snprintf(q->choices, sizeof q->choices, "%s", sqlite3_column_text(st, 8));
+    q->multiple = sqlite3_column_int(st, 9);
   }
   if (rc != SQLITE_DONE) {
     free(*out);

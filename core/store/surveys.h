@@ -12,6 +12,8 @@ typedef struct mi_question_def {
   int scale_min, scale_max;            /* when !open; scale_min < scale_max */
   double weight;
   int reverse;
+  const char *choices; /* a choice question (open): its codes joined by ';'; else NULL */
+  int multiple;        /* with choices: several may be chosen */
 } mi_question_def;
 
 typedef struct mi_survey_def {
@@ -41,8 +43,10 @@ typedef struct mi_question {
   int64_t id;
   char code[65];
   char dimension[65]; /* "" when none */
-  int open, scale_min, scale_max, reverse;
+  int open, scale_min, scale_max, reverse; /* open: no scale (free text or choices) */
   double weight;
+  char choices[1024]; /* a choice question: its codes joined by ';' ("" for none) */
+  int multiple;       /* several choices may be given */
 } mi_question;
 
 /* The questions of one survey version in their order. *out is a new array

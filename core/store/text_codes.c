@@ -29,7 +29,7 @@ int mi_text_uncoded(mi_store *s, const char *survey, int complaints, int recode,
           s->db,
           "SELECT 'survey', a.response_id, a.question_id, 0, q.code, a.text FROM answer_texts a"
           " JOIN questions q ON q.id = a.question_id JOIN surveys v ON v.id = q.survey_id"
-          " WHERE v.code = ?1 AND (?3 OR NOT EXISTS (SELECT 1"
+          " WHERE v.code = ?1 AND q.choices IS NULL AND (?3 OR NOT EXISTS (SELECT 1"
           "  FROM text_codes c WHERE c.source = 'survey' AND c.response_id = a.response_id"
           "  AND c.question_id = a.question_id))"
           " UNION ALL SELECT 'complaint', 0, 0, t.id, NULL, t.subject FROM tickets t"

@@ -1,0 +1,133 @@
+/* "choices" of `manyi survey score`: for each choice question of the
+ * survey, the share of the responses that answered it which chose each
+ * choice, weighted by the design weights, with its design-based standard
+ * error and interval: the mean of a 0/1 variable over the responses with an
+ * answer, as `manyi stats prop` (and R's svymean) give it. One pass over the
+ * responses of the score (same period, wave and flags) with the choices of
+ * each read by its id; memory grows with strata and clusters, not rows. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+#include "service/survey_score_internal.h"
+#include "stats/stats.h"
+#include "store/responses.h"
+#include "store/survey_waves.h"
+#include "util/textset.h"
+
+typedef struct choices_pass {
+  mi_store *s;
+  const mi_config_question **qs; /* the survey's choice questions */
+  size_t nq, *first, ne;         /* first: qs[i]'s first estimate; ne: all */
+  double *y;
+  size_t *chosen; /* per estimate: the responses that chose it */
+  mi_stats_lin *lin;
+  mi_textset strata, clusters;
+  int any_stratum, any_cluster;
+  mi_err *e;
+} choices_pass;
+
+/* 1 when code is one of codes (joined by ';'). */
+static int among(const char *codes, const char *code) {
+  size_t len = strlen(code);
+  for (const char *c = codes; *c; c += strcspn(c, ";") + (c[strcspn(c, ";")] != 0))
+    if (strcspn(c, ";") == len && !strncmp(c, code, len)) return 1;
+  return 0;
+}
+
+static int one_answer(void *ud, const char *question, const char *codes) {
+  choices_pass *p = ud;
+  for (size_t i = 0; i < p->nq; i++) {
+    if (strcmp(p->qs[i]->code, question)) continue;
+    /* a choice an older version had and this one has not counts in none */
+    for (size_t j = 0; j < p->qs[i]->nchoices; j++)
+      p->y[p->first[i] + j] = among(codes, p->qs[i]->choices[j]);
+  }
+  return 0;
+}
+
+static int one_row(void *ctx, const mi_survey_row *r) {
+  choices_pass *p = ctx;
+  for (size_t k = 0; k < p->ne; k++) p->y[k] = NAN;
+  int rc = mi_response_choices(p->s, r->id, one_answer, p, p->e);
+  if (rc) return rc;
+  size_t h = mi_textset_number(&p->strata, r->design_stratum);
+  size_t c = *r->design_cluster ? mi_textset_number(&p->clusters, r->design_cluster)
+                                 : MI_STATS_LIN_OWN;
+  if (h == (size_t)-1 || (*r->design_cluster && c == (size_t)-1))
+    return mi_err_set(p->e, MI_ENOMEM, "out of memory");
+  p->any_stratum |= *r->design_stratum != 0;
+  p->any_cluster |= *r->design_cluster != 0;
+  for (size_t k = 0; k < p->ne; k++) p->chosen[k] += p->y[k] == 1;
+  return mi_stats_lin_add(p->lin, h, c, r->weight, p->y, 0, p->e);
+}
+
+/* One question's figures: {n, multiple, choices: [{choice, text, chosen, p,
+ * se, ci_lower, ci_upper}]}, or NULL with e set. */
+static json_t *question_json(choices_pass *p, size_t i, double conf, mi_err *e) {
+  const mi_config_question *q = p->qs[i];
+  mi_stats_lonely_psu lonely = p->any_stratum ? MI_STATS_LONELY_ADJUST : MI_STATS_LONELY_FAIL;
+  json_t *list = json_array(), *o = json_pack("{s:b}", "multiple", q->multiple);
+  for (size_t j = 0; j < q->nchoices; j++) {
+    mi_stats_design_mean_result r;
+    if (mi_stats_lin_mean(p->lin, p->first[i] + j, 0, conf, lonely, &r, e)) {
+      json_decref(list), json_decref(o);
+      return NULL;
+    }
+    if (j == 0) mi_analysis_jset_n(o, "n", r.n);
+    json_t *c = json_pack("{s:s, s:s}", "choice", q->choices[j], "text", q->choice_texts[j]);
+    mi_analysis_jset_n(c, "chosen", p->chosen[p->first[i] + j]);
+    mi_analysis_jset(c, "p", r.mean);
+    mi_analysis_jset(c, "se", r.se);
+    mi_analysis_jset(c, "ci_lower", r.ci_lower);
+    mi_analysis_jset(c, "ci_upper", r.ci_upper);
+    json_array_append_new(list, c);
+  }
+  json_object_set_new(o, "choices", list);
+  return o;
+}
+
+static void pass_free(choices_pass *p) {
+  free(p->qs), free(p->first), free(p->y), free(p->chosen);
+  mi_stats_lin_free(p->lin);
+  mi_textset_free(&p->strata), mi_textset_free(&p->clusters);
+}
+
+int mi_score_choices(json_t *out, mi_store *s, const mi_config *cfg, const mi_score_request *r,
+                     mi_err *e) {
+  const mi_config_survey *sv = mi_config_find_survey(cfg, r->survey);
+  choices_pass p = {.s = s, .e = e};
+  for (size_t i = 0; sv && i < sv->nquestions; i++) p.ne += sv->questions[i].nchoices;
+  if (!p.ne) return 0; /* no choice question */
+  double conf = r->conf ? strtod(r->conf, NULL) : 0.95; /* checked by the score before */
+  p.qs = calloc(sv->nquestions, sizeof *p.qs);
+  p.first = calloc(sv->nquestions, sizeof *p.first);
+  p.y = calloc(p.ne, sizeof *p.y);
+  p.chosen = calloc(p.ne, sizeof *p.chosen);
+  p.lin = mi_stats_lin_new(p.ne, 0, 0, NULL);
+  int rc = p.qs && p.first && p.y && p.chosen && p.lin ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  for (size_t i = 0, k = 0; !rc && i < sv->nquestions; i++)
+    if (sv->questions[i].nchoices)
+      p.qs[p.nq] = &sv->questions[i], p.first[p.nq++] = k, k += sv->questions[i].nchoices;
+  int64_t wave_id = 0;
+  size_t flagged;
+  if (!rc && r->wave) rc = mi_wave_get(s, r->survey, r->wave, &wave_id, NULL, 0, e);
+  if (!rc)
+    rc = mi_survey_rows_scan(s, r->survey, wave_id, r->from, r->to, r->include_flagged, 0, NULL,
+                             NULL, 0, one_row, &p, &flagged, e);
+  json_t *all = json_object();
+  for (size_t i = 0; !rc && i < p.nq; i++) {
+    json_t *q = question_json(&p, i, conf, e);
+    if (!q && e->code == MI_ENOMEM) rc = e->code;
+    else if (!q) { /* too few answers: a fact about the data */
+      json_object_set_new(all, p.qs[i]->code, json_pack("{s:s}", "error", e->msg));
+      mi_err_clear(e);
+    } else
+      json_object_set_new(all, p.qs[i]->code, q);
+  }
+  if (!rc) json_object_set(out, "choices", all);
+  json_decref(all);
+  pass_free(&p);
+  return rc;
+}
