@@ -391,11 +391,12 @@ static int chosen(const mi_record *rec, const mi_question *q, const char *v, mi_
       known = strcspn(k, ";") == len && !strncmp(k, c, len);
     for (const char *p = v; p < c && !again; p += strcspn(p, ";") + 1)
       again = strcspn(p, ";") == len && !strncmp(p, c, len);
-    if (!known || again)
-      return mi_record_error(rec, e, MI_EPARSE, q->code,
-                             "'%.*s' is %s (the choices: %s%s)", (int)(len < 64 ? len : 64), c,
-                             again ? "given twice" : "not a choice", q->choices,
-                             q->multiple ? "; several joined by ';'" : "");
+    if (again)
+      return mi_record_error(rec, e, MI_EPARSE, q->code, "'%.*s' is given twice (the choices: %s)",
+                             (int)(len < 64 ? len : 64), c, q->choices);
+    if (!known)
+      return mi_record_error(rec, e, MI_EPARSE, q->code, "'%.*s' is not a choice (the choices: %s)",
+                             (int)(len < 64 ? len : 64), c, q->choices);
     given++;
     c += len;
     if (!*c) break;

@@ -9,6 +9,8 @@ cfg=$tmp/manyi.yaml
 # the example's configuration, its policies by absolute path, and a serve: section
 sed "s#\.\./\.\./policies#$src/policies#g" "$example/manyi.yaml" >"$cfg"
 printf '\nserve:\n  base_url: https://survey.example.com/\n  link_days: 30\n' >>"$cfg"
+# a test may change the configuration first: serve_edit, a command given its path
+[ -z "${serve_edit:-}" ] || "$serve_edit" "$cfg"
 m() { "$manyi" --config "$cfg" --db "$db" "$@"; }
 sql() { sqlite3 "$db" "$1"; }
 export MANYI_NOW=2026-11-23T09:00:00+08:00
