@@ -25,23 +25,7 @@ tmp=$(mktemp -d)
 command -v curl >/dev/null || { echo "choices: curl is needed" >&2; exit 77; }
 command -v sqlite3 >/dev/null || { echo "choices: sqlite3 is needed" >&2; exit 77; }
 
-add_choices() { # the two choice questions after q_comment, their Chinese names
-  python3 - "$1" <<'EOF'
-import sys
-p = sys.argv[1]
-s = open(p).read()
-anchor = '      - {code: q_comment, text: "Anything else you want to tell us?", open: true}\n'
-assert anchor in s
-s = s.replace(anchor, anchor +
-  '      - {code: q_channel, text: "How did you reach us?", choices: {phone: "By phone", web: "On the web", store: "In a store"}}\n'
-  '      - {code: q_why, text: "What mattered most?", choices: {speed: "Speed", price: "Price", staff: "Our staff"}, multiple: true}\n')
-anchor = '    surveys: {csat: '
-assert anchor in s
-s = s.replace(anchor, '    choices: {phone: 电话, web: 网站, store: 门店}\n' + anchor, 1)
-open(p, 'w').write(s)
-EOF
-}
-serve_edit=add_choices
+serve_edit=serve_add_choices
 . "$(dirname "$0")/lib/serve.sh"
 
 # --- bad configurations: refused, saying where and what to do

@@ -125,6 +125,9 @@ def main():
         for code, value in answers.items():
             if isinstance(value, int):
                 tap(f'input[name="{code}"][value="{value}"]')
+            elif isinstance(value, list):  # the choices to tick
+                for choice in value:
+                    tap(f'input[name="{code}"][value="{choice}"]')
             else:
                 tap(f'textarea[name="{code}"]')
                 b.call("Input.insertText", s, text=value)

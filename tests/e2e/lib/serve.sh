@@ -9,6 +9,25 @@ cfg=$tmp/manyi.yaml
 # the example's configuration, its policies by absolute path, and a serve: section
 sed "s#\.\./\.\./policies#$src/policies#g" "$example/manyi.yaml" >"$cfg"
 printf '\nserve:\n  base_url: https://survey.example.com/\n  link_days: 30\n' >>"$cfg"
+# serve_add_choices FILE: the example's survey gets two choice questions
+# after q_comment (q_channel: one of phone, web, store; q_why: any of speed,
+# price, staff), and Chinese names for the first's choices
+serve_add_choices() {
+  python3 - "$1" <<'EOF'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+anchor = '      - {code: q_comment, text: "Anything else you want to tell us?", open: true}\n'
+assert anchor in s
+s = s.replace(anchor, anchor +
+  '      - {code: q_channel, text: "How did you reach us?", choices: {phone: "By phone", web: "On the web", store: "In a store"}}\n'
+  '      - {code: q_why, text: "What mattered most?", choices: {speed: "Speed", price: "Price", staff: "Our staff"}, multiple: true}\n')
+anchor = '    surveys: {csat: '
+assert anchor in s
+s = s.replace(anchor, '    choices: {phone: 电话, web: 网站, store: 门店}\n' + anchor, 1)
+open(p, 'w').write(s)
+EOF
+}
 # a test may change the configuration first: serve_edit, a command given its path
 [ -z "${serve_edit:-}" ] || "$serve_edit" "$cfg"
 m() { "$manyi" --config "$cfg" --db "$db" "$@"; }
