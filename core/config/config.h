@@ -24,7 +24,8 @@
  *   notify      channels, templates (root_causes: a list like categories:;
  *               a schedule entry with job: report needs dir and to)
  *   care        max_per_customer, per
- *   serve       (all optional) base_url, listen, link_days, max_body, client_rate
+ *   serve       (all optional) base_url, listen, link_days, max_body, client_rate,
+ *               per_address
  *
  * Defaults: timezone "UTC" (a calendar without its own timezone takes the top
  * level one); limits: policy_instructions 1000000, policy_memory 16 MiB,
@@ -249,6 +250,9 @@ typedef struct mi_config_serve {
   int64_t link_days; /* a link opens the questionnaire this many days (default 30) */
   int64_t max_body;  /* bytes of a request body (default 64 KiB) */
   int64_t client_rate; /* API calls a second per client, twice as many in a burst (default 20) */
+  /* connections one address may hold open (of 256; default 32, 0: any), so
+   * that clients that send slowly from one address cannot hold them all */
+  int64_t per_address;
 } mi_config_serve;
 
 /* "received", "stage", "reply", "resolved", "visit_booked", "visit_cancelled",

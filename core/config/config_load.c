@@ -29,6 +29,7 @@ static void set_defaults(mi_config *cfg) {
   cfg->serve.link_days = 30;
   cfg->serve.max_body = 64 * 1024;
   cfg->serve.client_rate = 20;
+  cfg->serve.per_address = 32;
 }
 
 static int load_top(const mi_cfg_ctx *c, const mi_ynode *root) {

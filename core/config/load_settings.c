@@ -101,7 +101,8 @@ static int listen_ok(const char *l) {
 }
 
 int mi_cfg_load_serve(const mi_cfg_ctx *c, const mi_ynode *n) {
-  static const char *const keys[] = {"base_url", "listen", "link_days", "max_body", "client_rate", NULL};
+  static const char *const keys[] = {"base_url",    "listen",      "link_days", "max_body",
+                                     "client_rate", "per_address", NULL};
   mi_config_serve *sv = &c->cfg->serve;
   const mi_ynode *v;
   int rc;
@@ -123,6 +124,8 @@ int mi_cfg_load_serve(const mi_cfg_ctx *c, const mi_ynode *n) {
       return mi_cfg_fail(c, v, "listen '%s': write host:port, e.g. 127.0.0.1:8080", v->text);
   }
   if ((v = mi_cfg_get(n, "link_days")) && (rc = mi_cfg_int(c, v, 1, 3650, &sv->link_days)))
+    return rc;
+  if ((v = mi_cfg_get(n, "per_address")) && (rc = mi_cfg_int(c, v, 0, 256, &sv->per_address)))
     return rc;
   if ((v = mi_cfg_get(n, "client_rate")) && (rc = mi_cfg_int(c, v, 1, 100000, &sv->client_rate)))
     return rc;

@@ -233,7 +233,9 @@ int mi_serve_run(const mi_serve_options *o, mi_err *e) {
   struct MHD_Daemon *d =
       MHD_start_daemon(flags, 0, NULL, NULL, handle, &sv, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
                        MHD_OPTION_NOTIFY_COMPLETED, completed, &sv, MHD_OPTION_CONNECTION_TIMEOUT,
-                       (unsigned)15, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+                       (unsigned)15, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+                       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->cfg->serve.per_address,
+                       MHD_OPTION_END);
   freeaddrinfo(ai);
   if (!d) {
     pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -6,7 +6,8 @@
 # the alert hook opens a follow-up for a detractor. Bad input: wrong content
 # types, oversized and malformed bodies, unknown, malformed and expired
 # tokens, other methods, SQL and script in the text, a slow client holding a
-# connection; kill -9 while answers pour in (integrity_check, every answer
+# connection, slow clients from one address holding no more than
+# serve.per_address connections; kill -9 while answers pour in (integrity_check, every answer
 # stored once or not at all, a resubmission completes it); SIGTERM stops it.
 # Usage: serve.sh MANYI SOURCE_DIR [GEN]
 set -uo pipefail
@@ -211,6 +212,27 @@ start
 expect 1 m serve --listen "127.0.0.1:$port"
 contains "$tmp/err" "cannot listen on 127.0.0.1:$port"
 stop
+
+# --- slow clients from one address hold at most serve.per_address connections
+printf '  per_address: 4\n' >>"$cfg"
+start
+for k in 3 4 5 6; do # four clients that send a byte and stall
+  eval "exec $k<>/dev/tcp/127.0.0.1/$port"
+  printf 'P' >&"$k"
+done
+sleep 0.3
+get --max-time 5 "$base/healthz"
+same "$code" 000 "a fifth connection from that address is refused"
+get --max-time 5 --interface 127.0.0.2 "http://127.0.0.1:$port/healthz"
+same "$code" 200 "another address is served meanwhile"
+for k in 3 4 5 6; do eval "exec $k>&-"; done
+sleep 0.3
+get --max-time 5 "$base/healthz"
+same "$code" 200 "the address is served again once they are gone"
+stop
+sed "s#per_address: 4#per_address: 300#" "$cfg" >"$tmp/bad.yaml"
+expect 1 "$manyi" --config "$tmp/bad.yaml" check
+contains "$tmp/err" "300 is out of range: use 0 to 256"
 
 echo "serve: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]
