@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <iconv.h>
 
+#include "util/codelist.h"
 #include "util/err.h"
 #include "util/period.h"
 #include "util/record_reader.h"
@@ -1380,6 +1381,23 @@ static void test_phone_key(void **state) {
   assert_int_equal(mi_phone_key("138\n0013", out, sizeof out, &e), MI_EINVAL);
 }
 
+static void test_codelist(void **state) {
+  (void)state;
+  const char *list = "phone;web;store";
+  assert_true(mi_codelist_has(list, strlen(list), "phone", 5));
+  assert_true(mi_codelist_has(list, strlen(list), "store", 5));
+  assert_false(mi_codelist_has(list, strlen(list), "sto", 3));   /* a prefix is no code */
+  assert_false(mi_codelist_has(list, strlen(list), "phones", 6));
+  assert_false(mi_codelist_has(list, strlen(list), "", 0));
+  assert_true(mi_codelist_has(list, 6, "phone", 5));   /* the first 6 bytes: "phone;" */
+  assert_false(mi_codelist_has(list, 6, "web", 3));
+  assert_false(mi_codelist_has(list, 0, "phone", 5));
+  assert_true(mi_codelist_has(";a", 2, "", 0));
+  assert_false(mi_codelist_has("a;", 2, "", 0));
+  assert_false(mi_codelist_has(NULL, 0, "a", 1));
+  assert_true(mi_codelist_has("web", 3, "web;x", 3)); /* the code's own bytes only */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_err_basics),
@@ -1420,6 +1438,7 @@ int main(void) {
       cmocka_unit_test(test_redact_text),
       cmocka_unit_test(test_text_fold),
       cmocka_unit_test(test_phone_key),
+      cmocka_unit_test(test_codelist),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

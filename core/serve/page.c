@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "serve/page.h"
+#include "util/codelist.h"
 #include "util/strbuf.h"
 
 enum { W_SUBMIT, W_LOW, W_HIGH, W_COMMA, W_OPTIONAL, W_LANGS, W_COUNT };
@@ -101,14 +102,6 @@ char *mi_page_message_html(mi_page_lang lang, mi_page_kind kind) {
   return mi_page_close(&b);
 }
 
-/* 1 when code is one of value's codes (joined by ';'). */
-static int among(const char *value, const char *code) {
-  size_t len = strlen(code);
-  for (const char *v = value; v && *v; v += strcspn(v, ";") + (v[strcspn(v, ";")] != 0))
-    if (strcspn(v, ";") == len && !strncmp(v, code, len)) return 1;
-  return 0;
-}
-
 /* A choice question's radio buttons (one choice) or check boxes (several). */
 static void choices(mi_strbuf *b, const mi_page_question *q) {
   mi_strbuf_appends(b, "<div class=\"choices\">");
@@ -117,7 +110,9 @@ static void choices(mi_strbuf *b, const mi_page_question *q) {
     mi_page_text(b, q->code);
     mi_strbuf_appends(b, "\" value=\"");
     mi_page_text(b, q->choices[i]);
-    mi_strbuf_appendf(b, "\"%s> ", among(q->value, q->choices[i]) ? " checked" : "");
+    int checked = q->value && mi_codelist_has(q->value, strlen(q->value), q->choices[i],
+                                              strlen(q->choices[i]));
+    mi_strbuf_appendf(b, "\"%s> ", checked ? " checked" : "");
     mi_page_text(b, q->choice_texts[i]);
     mi_strbuf_appends(b, "</label>");
   }

@@ -19,6 +19,7 @@
 #include "store/survey_waves.h"
 #include "store/surveys.h"
 #include "store/tickets.h"
+#include "util/codelist.h"
 #include "util/textset.h"
 
 /* ---- reading fields with positions ----------------------------------- */
@@ -386,17 +387,13 @@ static int chosen(const mi_record *rec, const mi_question *q, const char *v, mi_
   size_t given = 0;
   for (const char *c = v;; c++) {
     size_t len = strcspn(c, ";");
-    int known = 0, again = 0;
-    for (const char *k = q->choices; *k && !known; k += strcspn(k, ";") + (k[strcspn(k, ";")] != 0))
-      known = strcspn(k, ";") == len && !strncmp(k, c, len);
-    for (const char *p = v; p < c && !again; p += strcspn(p, ";") + 1)
-      again = strcspn(p, ";") == len && !strncmp(p, c, len);
-    if (again)
-      return mi_record_error(rec, e, MI_EPARSE, q->code, "'%.*s' is given twice (the choices: %s)",
-                             (int)(len < 64 ? len : 64), c, q->choices);
-    if (!known)
+    int shown = len < 64 ? (int)len : 64;
+    if (!mi_codelist_has(q->choices, strlen(q->choices), c, len))
       return mi_record_error(rec, e, MI_EPARSE, q->code, "'%.*s' is not a choice (the choices: %s)",
-                             (int)(len < 64 ? len : 64), c, q->choices);
+                             shown, c, q->choices);
+    if (mi_codelist_has(v, (size_t)(c - v), c, len))
+      return mi_record_error(rec, e, MI_EPARSE, q->code, "'%.*s' is given twice (the choices: %s)",
+                             shown, c, q->choices);
     given++;
     c += len;
     if (!*c) break;

@@ -14,6 +14,7 @@
 #include "stats/stats.h"
 #include "store/responses.h"
 #include "store/survey_waves.h"
+#include "util/codelist.h"
 #include "util/textset.h"
 
 typedef struct choices_pass {
@@ -28,21 +29,14 @@ typedef struct choices_pass {
   mi_err *e;
 } choices_pass;
 
-/* 1 when code is one of codes (joined by ';'). */
-static int among(const char *codes, const char *code) {
-  size_t len = strlen(code);
-  for (const char *c = codes; *c; c += strcspn(c, ";") + (c[strcspn(c, ";")] != 0))
-    if (strcspn(c, ";") == len && !strncmp(c, code, len)) return 1;
-  return 0;
-}
-
 static int one_answer(void *ud, const char *question, const char *codes) {
   choices_pass *p = ud;
   for (size_t i = 0; i < p->nq; i++) {
     if (strcmp(p->qs[i]->code, question)) continue;
     /* a choice an older version had and this one has not counts in none */
     for (size_t j = 0; j < p->qs[i]->nchoices; j++)
-      p->y[p->first[i] + j] = among(codes, p->qs[i]->choices[j]);
+      p->y[p->first[i] + j] = mi_codelist_has(codes, strlen(codes), p->qs[i]->choices[j],
+                                              strlen(p->qs[i]->choices[j]));
   }
   return 0;
 }
