@@ -4,7 +4,8 @@
  * error and interval: the mean of a 0/1 variable over the responses with an
  * answer, as `manyi stats prop` (and R's svymean) give it. One pass over the
  * responses of the score (same period, wave and flags) with the choices of
- * each read by its id; memory grows with strata and clusters, not rows. */
+ * each read in step by one cursor on a second connection (the scan's reader
+ * thread steps the first); memory grows with strata and clusters, not rows. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,8 @@
 #include "util/textset.h"
 
 typedef struct choices_pass {
-  mi_store *s;
+  mi_store *reader; /* the cursor's connection */
+  mi_choice_cursor *cursor;
   const mi_config_question **qs; /* the survey's choice questions */
   size_t nq, *first, ne;         /* first: qs[i]'s first estimate; ne: all */
   double *y;
@@ -44,7 +46,7 @@ static int one_answer(void *ud, const char *question, const char *codes) {
 static int one_row(void *ctx, const mi_survey_row *r) {
   choices_pass *p = ctx;
   for (size_t k = 0; k < p->ne; k++) p->y[k] = NAN;
-  int rc = mi_response_choices(p->s, r->id, one_answer, p, p->e);
+  int rc = mi_choice_cursor_answers(p->cursor, r->id, one_answer, p, p->e);
   if (rc) return rc;
   size_t h = mi_textset_number(&p->strata, r->design_stratum);
   size_t c = *r->design_cluster ? mi_textset_number(&p->clusters, r->design_cluster)
@@ -86,12 +88,14 @@ static void pass_free(choices_pass *p) {
   free(p->qs), free(p->first), free(p->y), free(p->chosen);
   mi_stats_lin_free(p->lin);
   mi_textset_free(&p->strata), mi_textset_free(&p->clusters);
+  mi_choice_cursor_close(p->cursor);
+  mi_store_reader_close(p->reader);
 }
 
 int mi_score_choices(json_t *out, mi_store *s, const mi_config *cfg, const mi_score_request *r,
                      mi_err *e) {
   const mi_config_survey *sv = mi_config_find_survey(cfg, r->survey);
-  choices_pass p = {.s = s, .e = e};
+  choices_pass p = {.e = e};
   for (size_t i = 0; sv && i < sv->nquestions; i++) p.ne += sv->questions[i].nchoices;
   if (!p.ne) return 0; /* no choice question */
   double conf = r->conf ? strtod(r->conf, NULL) : 0.95; /* checked by the score before */
@@ -100,7 +104,11 @@ int mi_score_choices(json_t *out, mi_store *s, const mi_config *cfg, const mi_sc
   p.y = calloc(p.ne, sizeof *p.y);
   p.chosen = calloc(p.ne, sizeof *p.chosen);
   p.lin = mi_stats_lin_new(p.ne, 0, 0, NULL);
+  p.reader = mi_store_reader(s);
   int rc = p.qs && p.first && p.y && p.chosen && p.lin ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
+  if (!rc && !p.reader) /* an in-memory database (no responses survive a command) */
+    rc = mi_err_set(e, MI_ESTORE, "the choices' shares need a database file");
+  if (!rc && !(p.cursor = mi_choice_cursor_open(p.reader, e))) rc = e->code;
   for (size_t i = 0, k = 0; !rc && i < sv->nquestions; i++)
     if (sv->questions[i].nchoices)
       p.qs[p.nq] = &sv->questions[i], p.first[p.nq++] = k, k += sv->questions[i].nchoices;

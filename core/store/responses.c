@@ -217,20 +217,59 @@ int mi_response_put(mi_store *s, const mi_response *r, const mi_answer *answers,
   return rc;
 }
 
-int mi_response_choices(mi_store *s, int64_t response_id,
-                        int (*fn)(void *ud, const char *question, const char *codes), void *ud,
-                        mi_err *e) {
-  sqlite3_stmt *st = mi_store_stmt(s, MI_SQL_RESPONSE_CHOICES,
-                                   "SELECT q.code, a.text FROM answer_texts a"
-                                   " JOIN questions q ON q.id = a.question_id"
-                                   " WHERE a.response_id = ?1 AND q.choices IS NOT NULL",
-                                   e);
-  if (!st) return e ? e->code : MI_ESTORE;
-  sqlite3_bind_int64(st, 1, response_id);
-  int rc, stop = 0;
-  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-    stop = fn(ud, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
-  sqlite3_reset(st);
-  if (stop) return stop;
-  return rc == SQLITE_DONE ? 0 : mi_store_fail(s, e, "reading the choices of a response");
+struct mi_choice_cursor {
+  mi_store *s;
+  sqlite3_stmt *st;
+  int started, have; /* stepped once; the statement is on a row */
+};
+
+mi_choice_cursor *mi_choice_cursor_open(mi_store *s, mi_err *e) {
+  mi_choice_cursor *c = calloc(1, sizeof *c);
+  if (!c) return mi_err_set(e, MI_ENOMEM, "out of memory"), NULL;
+  c->s = s;
+  /* answer_texts is kept in response id order (its key): read from the
+   * first id on, with the question's code, the choice answers only */
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT a.response_id, q.code, a.text FROM answer_texts a"
+                         " JOIN questions q ON q.id = a.question_id"
+                         " WHERE a.response_id >= ?1 AND q.choices IS NOT NULL"
+                         " ORDER BY a.response_id",
+                         -1, &c->st, NULL) != SQLITE_OK) {
+    mi_store_fail(s, e, "reading the choices of the responses");
+    free(c);
+    return NULL;
+  }
+  return c;
+}
+
+static int cursor_step(mi_choice_cursor *c, mi_err *e) {
+  int rc = sqlite3_step(c->st);
+  c->have = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+                                               : mi_store_fail(c->s, e, "reading the choices of the responses");
+}
+
+int mi_choice_cursor_answers(mi_choice_cursor *c, int64_t response_id,
+                             int (*fn)(void *ud, const char *question, const char *codes), void *ud,
+                             mi_err *e) {
+  if (!c->started) {
+    c->started = 1;
+    sqlite3_bind_int64(c->st, 1, response_id);
+    if (cursor_step(c, e)) return e->code;
+  }
+  while (c->have && sqlite3_column_int64(c->st, 0) < response_id)
+    if (cursor_step(c, e)) return e->code;
+  while (c->have && sqlite3_column_int64(c->st, 0) == response_id) {
+    int stop = fn(ud, (const char *)sqlite3_column_text(c->st, 1),
+                  (const char *)sqlite3_column_text(c->st, 2));
+    if (stop) return stop;
+    if (cursor_step(c, e)) return e->code;
+  }
+  return 0;
+}
+
+void mi_choice_cursor_close(mi_choice_cursor *c) {
+  if (!c) return;
+  sqlite3_finalize(c->st);
+  free(c);
 }

@@ -55,11 +55,17 @@ typedef struct mi_response_row {
 int mi_response_put_rows(mi_store *s, const mi_response_row *rows, size_t n, int64_t *ids,
                          int *put, size_t *failed, mi_err *e);
 
-/* The choice questions a response answered: fn(ud, question code, the
- * codes chosen joined by ';') for each; a non-zero return stops and is
- * returned. */
-int mi_response_choices(mi_store *s, int64_t response_id,
-                        int (*fn)(void *ud, const char *question, const char *codes), void *ud,
-                        mi_err *e);
+/* The answers to choice questions of responses asked for in ascending id
+ * order (a scan of the responses): one cursor read in step with the scan
+ * instead of a look-up per response. */
+typedef struct mi_choice_cursor mi_choice_cursor;
+mi_choice_cursor *mi_choice_cursor_open(mi_store *s, mi_err *e); /* NULL: e says why */
+/* fn(ud, question code, the codes chosen joined by ';') for each choice
+ * question response_id answered; ids must not go down from call to call. A
+ * non-zero return of fn stops and is returned. */
+int mi_choice_cursor_answers(mi_choice_cursor *c, int64_t response_id,
+                             int (*fn)(void *ud, const char *question, const char *codes), void *ud,
+                             mi_err *e);
+void mi_choice_cursor_close(mi_choice_cursor *c);
 
 #endif

@@ -20,6 +20,7 @@
 set -uo pipefail
 manyi=$1
 src=$(cd "$2" && pwd)
+gen=${3:-}
 tmp=$(mktemp -d)
 . "$(dirname "$0")/lib/assert.sh"
 command -v curl >/dev/null || { echo "choices: curl is needed" >&2; exit 77; }
@@ -44,22 +45,26 @@ bad_config "choice" '      - {code: q_channel, text: "Which?", choices: {"a b": 
 many=$(for i in $(seq 33); do printf 'c%d: "C%d", ' "$i" "$i"; done)
 bad_config "not 33" "      - {code: q_channel, text: \"Which?\", choices: {${many%, }}}"
 
-# --- planted answers: 300 responses, some without an answer to either
+# --- planted answers: 20,000 responses of 300 customers, some without an
+# answer to either (enough for packed blocks, which the score's reader
+# thread reads while the choices are read beside it)
 awk -F, 'NR > 1 && NR <= 301 { print $1 }' "$example/data/customers.csv" >"$tmp/ids"
 awk -v OFS=, 'BEGIN { split("phone web store", ch, " "); split("speed price staff", why, " ")
   print "external_id,survey,customer_id,submitted_at,duration_s,channel,q_overall,q_nps,q_channel,q_why" }
-  { i = NR
+  { id[NR] = $1 }
+  END { for (i = 1; i <= 20000; i++) {
     c = i % 4 == 0 ? "" : ch[(i * 7) % 3 + 1]
     w = ""; if (i % 5 != 0) { m = i % 7 + 1
       # listed high bit first on odd rows: the order given does not matter
       for (b = 0; b < 3; b++) { k = i % 2 ? 3 - b : b + 1
         if (int(m / 2 ^ (k - 1)) % 2) w = w (w == "" ? "" : ";") why[k] } }
-    printf "P%04d,csat,%s,2026-10-%02dT10:00:00+08:00,200,web,%d,%d,%s,%s\n", i, $1, i % 28 + 1, i % 5 + 1, i % 11, c, w }' \
-  "$tmp/ids" >"$tmp/planted.csv"
+    printf "P%05d,csat,%s,2026-10-%02dT%02d:%02d:00+08:00,200,web,%d,%d,%s,%s\n", i, id[(i - 1) % 300 + 1],
+      i % 28 + 1, i % 24, i % 60, i % 5 + 1, i % 11, c, w } }' "$tmp/ids" >"$tmp/planted.csv"
 expect 0 m import responses "$tmp/planted.csv" --no-alerts
-contains "$tmp/out" "300 rows read, 300 added"
+contains "$tmp/out" "20000 rows read, 20000 added"
+[ "$(sql 'select count(*) from response_blocks')" -ge 4 ] && ok || bad "the planted responses are not packed in blocks"
 same "$(sql "select a.text from answer_texts a join responses r on r.id = a.response_id
-  join questions q on q.id = a.question_id where r.external_id = 'P0009' and q.code = 'q_why'")" \
+  join questions q on q.id = a.question_id where r.external_id = 'P00009' and q.code = 'q_why'")" \
   "price;speed" "the codes stored as given"
 
 # the figures from the file itself: chosen, answered, p, se per choice
@@ -87,8 +92,8 @@ same "$(got q_why)" "$(expected q_why speed price staff)" "q_why: chosen, answer
 same "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["choices"]["q_why"]["multiple"])' "$tmp/score.json")" \
   True "q_why is multiple"
 expect 0 m survey score csat --from 2026-10-01T00:00:00+08:00 --to 2026-11-01T00:00:00+08:00
-contains "$tmp/out" "q_why: 240 answers (several choices each), % choosing"
-contains "$tmp/out" "q_channel: 225 answers, % choosing"
+contains "$tmp/out" "q_why: 16000 answers (several choices each), % choosing"
+contains "$tmp/out" "q_channel: 15000 answers, % choosing"
 cp "$tmp/score.json" "$tmp/score1.json"
 
 # the same file permuted, into a database of its own: the same figures
@@ -100,6 +105,31 @@ expect 0 p import responses "$tmp/permuted.csv" --no-alerts
 p --json survey score csat --from 2026-10-01T00:00:00+08:00 --to 2026-11-01T00:00:00+08:00 >"$tmp/score.json"
 same "$(python3 -c 'import json,sys; a, b = (json.load(open(f))["choices"] for f in sys.argv[1:]); print(a == b)' \
   "$tmp/score1.json" "$tmp/score.json")" True "permuted rows: the same choices figures"
+
+# --- 100,000 generated responses with choices put in by SQL: what the score
+# counts is what SQL counts (a scan of packed blocks in a thread of its own
+# beside the choices' cursor: the two once shared a connection and crashed)
+if [ -n "$gen" ]; then
+  g() { "$manyi" --config "$cfg" --db "$tmp/g.db" "$@"; }
+  "$gen" --out "$tmp/gen" --seed 42 --customers 20000 --responses 100000 --only customers,responses \
+    >/dev/null || bad "manyi-gen failed"
+  expect 0 g init
+  expect 0 g import customers "$tmp/gen/customers.csv"
+  expect 0 g import responses "$tmp/gen/responses.csv" --no-alerts
+  sqlite3 "$tmp/g.db" "INSERT INTO answer_texts (response_id, question_id, text)
+    SELECT r.id, q.id, CASE r.id * 40503 % 11 % 3 WHEN 0 THEN 'phone' WHEN 1 THEN 'web' ELSE 'store' END
+    FROM responses r JOIN questions q ON q.survey_id = r.survey_id AND q.code = 'q_channel'
+    WHERE r.id * 2654435761 % 7 <> 0"
+  expect 0 g --json survey score csat
+  same "$(python3 -c 'import json, sys
+q = json.load(open(sys.argv[1]))["choices"]["q_channel"]
+print(q["n"], " ".join("%s=%d" % (c["choice"], c["chosen"]) for c in q["choices"]))' "$tmp/out")" \
+    "$(sqlite3 "$tmp/g.db" "SELECT count(*) FROM answer_texts a JOIN questions q ON q.id = a.question_id
+      WHERE q.code = 'q_channel'")$(sqlite3 "$tmp/g.db" "SELECT ' ' || group_concat(t || '=' || n, ' ') FROM
+      (SELECT a.text AS t, count(*) AS n FROM answer_texts a JOIN questions q ON q.id = a.question_id
+       WHERE q.code = 'q_channel' GROUP BY a.text ORDER BY instr('phone web store', a.text))")" \
+    "100,000 responses: answered and chosen as SQL counts them"
+fi
 
 # --- refused rows: the row, the question and the choices
 cat >"$tmp/badrows.csv" <<EOF
