@@ -88,8 +88,7 @@ static const char usage_all[] =
     "                 question with dimension effort gives the CES: its mean and the\n"
     "                 shares of the two lowest (low effort) and highest points.\n"
     "                 Per choice question: the weighted share of its answers that\n"
-    "                 chose each choice, with its interval (of all responses, not\n"
-    "                 per --by group).\n"
+    "                 chose each choice, with its interval (and per --by group).\n"
     "  pack [CODE]     pack the responses (of every survey, or CODE) that are in no block\n"
     "                 yet into blocks of 4096, which the scores read instead of one row\n"
     "                 per response. `import responses` and a score that read many rows\n"
@@ -398,10 +397,24 @@ static void print_dims_ces(json_t *o, int pad) {
   }
 }
 
-/* Each choice question: the share of its answers that chose each choice. */
-static void print_choices(json_t *o) {
-  const char *code;
-  json_t *q, *c;
+/* The share of a choice question's answers (q: of every response or of a
+ * group) that chose each choice, indented by pad more spaces. */
+static void print_choice_shares(json_t *q, int pad) {
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(q, "choices"), i, c) {
+    char f[48], ci[64];
+    printf(_("%*s    %s %6s%%  %s  chosen %lld\n"), pad, "",
+           mi_cli_cell(json_string_value(json_object_get(c, "choice")), -20),
+           mi_cli_fig(c, "p", 100, 2, f), mi_cli_interval(c, 100, 2, ci),
+           (long long)json_integer_value(json_object_get(c, "chosen")));
+  }
+}
+
+/* Each choice question, and with --by each group's shares under it. */
+static void print_choices(json_t *o, const char *by) {
+  const char *code, *level;
+  json_t *q, *g;
   json_object_foreach(json_object_get(o, "choices"), code, q) {
     if (json_object_get(q, "error")) {
       printf(_("  %s not computed: %s\n"), code, json_string_value(json_object_get(q, "error")));
@@ -411,13 +424,16 @@ static void print_choices(json_t *o) {
                ? _("  %s: %lld answers (several choices each), %% choosing\n")
                : _("  %s: %lld answers, %% choosing\n"),
            code, (long long)json_integer_value(json_object_get(q, "n")));
-    size_t i;
-    json_array_foreach(json_object_get(q, "choices"), i, c) {
-      char f[48], ci[64];
-      printf(_("    %s %6s%%  %s  chosen %lld\n"),
-             mi_cli_cell(json_string_value(json_object_get(c, "choice")), -20),
-             mi_cli_fig(c, "p", 100, 2, f), mi_cli_interval(c, 100, 2, ci),
-             (long long)json_integer_value(json_object_get(c, "chosen")));
+    print_choice_shares(q, 0);
+    json_object_foreach(json_object_get(q, "groups"), level, g) {
+      if (json_object_get(g, "error"))
+        printf(_("    %s %s: not computed: %s\n"), by, level,
+               json_string_value(json_object_get(g, "error")));
+      else {
+        printf(_("    %s %s: %lld answers\n"), by, level,
+               (long long)json_integer_value(json_object_get(g, "n")));
+        print_choice_shares(g, 2);
+      }
     }
   }
 }
@@ -487,7 +503,7 @@ static int cmd_score(mi_cli *cli, int argc, char **argv) {
            mi_cli_fig(idx, "index", 1, 2, f), mi_cli_interval(idx, 1, 2, ci));
   }
   print_dims_ces(o, 0);
-  print_choices(o);
+  print_choices(o, r.by);
   /* per group: CSAT, NPS and the index (those carry their groups), dimensions */
   const char *level;
   json_t *g;

@@ -51,22 +51,10 @@ typedef struct pass {
   dstat *ds;
   size_t nds;
   const char *by;
-  int by_kind;          /* by_kind(by) */
+  int by_kind;          /* mi_score_by_kind(by) */
   size_t by_no[1024];   /* a tier's or region's scan number -> its group + 1 (0: not yet) */
   mi_err *e;
 } pass;
-
-/* What --by groups by, found once: BY_NONE, or the row's field. */
-enum { BY_NONE, BY_TIER, BY_REGION, BY_STRATUM, BY_CHANNEL, BY_DEPARTMENT };
-
-static int by_kind(const char *by) {
-  return !by                      ? BY_NONE
-         : !strcmp(by, "tier")    ? BY_TIER
-         : !strcmp(by, "region")  ? BY_REGION
-         : !strcmp(by, "stratum") ? BY_STRATUM
-         : !strcmp(by, "channel") ? BY_CHANNEL
-                                  : BY_DEPARTMENT;
-}
 
 static void pass_free(pass *p) {
   for (size_t d = 0; d < p->nds; d++) {
@@ -109,7 +97,7 @@ static void box(const mi_config_question *q, int low, double pts[2]) {
 static int setup(pass *p, const mi_config_survey *sv, const mi_config_question *const *qs,
                  size_t k, const mi_config_question *overall, const mi_config_question *recommend,
                  mi_err *e) {
-  p->sv = sv, p->qs = qs, p->k = k, p->e = e, p->by_kind = by_kind(p->by);
+  p->sv = sv, p->qs = qs, p->k = k, p->e = e, p->by_kind = mi_score_by_kind(p->by);
   p->overall = p->recommend = p->effort = k;
   for (size_t q = 0; q < k; q++) {
     if (qs[q] == overall) p->overall = q;
@@ -153,17 +141,6 @@ static int setup(pass *p, const mi_config_survey *sv, const mi_config_question *
   p->lin = mi_stats_lin_new(p->ne, p->e_dim, p->e_dim + p->ndims, shift);
   free(shift);
   return p->lin && domain_stat(p, 0) ? 0 : mi_err_set(e, MI_ENOMEM, "out of memory");
-}
-
-static const char *group_text(const mi_survey_row *r, int by) {
-  switch (by) {
-  case BY_NONE: return "";
-  case BY_TIER: return r->tier;
-  case BY_REGION: return r->region;
-  case BY_STRATUM: return r->stratum;
-  case BY_CHANNEL: return r->channel;
-  default: return r->department;
-  }
 }
 
 static int in_box(double v, const double pts[2]) { return v == pts[0] || v == pts[1]; }
@@ -227,7 +204,7 @@ static void row_figures(pass *p, const mi_survey_row *r, int *nps_class, int *an
 /* The number of group text gt in p->groups; a tier's or region's through
  * the number the scan gave it (no text compared), memo'd in p->by_no. */
 static size_t group_number(pass *p, const mi_survey_row *r, const char *gt) {
-  int no = p->by_kind == BY_TIER ? r->tier_no : p->by_kind == BY_REGION ? r->region_no : -1;
+  int no = p->by_kind == MI_BY_TIER ? r->tier_no : p->by_kind == MI_BY_REGION ? r->region_no : -1;
   if (no < 0 || no >= (int)(sizeof p->by_no / sizeof *p->by_no))
     return mi_textset_number(&p->groups, gt);
   if (!p->by_no[no]) {
@@ -244,7 +221,7 @@ static int fold_figures(pass *p, const pass *src, const mi_survey_row *r, int np
   size_t h = mi_textset_number(&p->strata, r->design_stratum);
   size_t c = *r->design_cluster ? mi_textset_number(&p->clusters, r->design_cluster)
                                  : MI_STATS_LIN_OWN;
-  const char *gt = group_text(r, p->by_kind);
+  const char *gt = mi_score_group_text(r, p->by_kind);
   size_t g = *gt ? group_number(p, r, gt) : 0;
   if (h == none || (*r->design_cluster && c == none) || (*gt && g == none))
     return mi_err_set(p->e, MI_ENOMEM, "out of memory");
@@ -832,14 +809,6 @@ static int pass_merge(pass *a, const pass *b, mi_err *e) {
   return rc;
 }
 
-static unsigned need_of(const char *by) {
-  return !by ? 0
-         : !strcmp(by, "tier")                           ? MI_SURVEY_NEED_TIER
-         : !strcmp(by, "region")                         ? MI_SURVEY_NEED_REGION
-         : !strcmp(by, "department")                     ? MI_SURVEY_NEED_DEPARTMENT
-                                                         : 0u;
-}
-
 /* The JSON of one request after the scan (NULL with o->e set). */
 static json_t *result(one *o, const mi_config_question *const *qs) {
   pass *p = &o->p;
@@ -918,7 +887,7 @@ int mi_score_pass(mi_store *s, const mi_score_request *rs, size_t n, const mi_co
     if (setup(&o->p, sv, qs, k, overall, recommend, o->e) || drivers_new(o, qs, k, overall, 1))
       continue;
     o->live = 1, live++;
-    need |= need_of(r->by);
+    need |= mi_score_by_need(r->by);
     if (r->from < from) from = r->from;
     if (r->to > to) to = r->to;
   }

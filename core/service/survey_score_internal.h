@@ -35,6 +35,15 @@ size_t mi_score_design_columns(const mi_score_design *d, const char **cols);
 void mi_score_design_cells(const mi_score_design *d, const mi_survey_rows *rows, size_t i,
                            mi_analysis_cell *cells);
 
+/* What --by groups by (tier, region, stratum, channel or department), found
+ * once: MI_BY_NONE without one. */
+enum { MI_BY_NONE, MI_BY_TIER, MI_BY_REGION, MI_BY_STRATUM, MI_BY_CHANNEL, MI_BY_DEPARTMENT };
+int mi_score_by_kind(const char *by);
+/* A row's group text for kind ("" for none) and the columns a scan must
+ * read for by (MI_SURVEY_NEED_*). */
+const char *mi_score_group_text(const mi_survey_row *r, int kind);
+unsigned mi_score_by_need(const char *by);
+
 /* Runs statistic `name` of core/analysis on t with options given as name,
  * value pairs ended by NULL; a NULL value leaves its option out. */
 json_t *mi_score_run(const char *name, const mi_analysis_table *t, mi_err *e, ...);

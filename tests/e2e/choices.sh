@@ -49,7 +49,7 @@ bad_config "not 33" "      - {code: q_channel, text: \"Which?\", choices: {${man
 # answer to either (enough for packed blocks, which the score's reader
 # thread reads while the choices are read beside it)
 awk -F, 'NR > 1 && NR <= 301 { print $1 }' "$example/data/customers.csv" >"$tmp/ids"
-awk -v OFS=, 'BEGIN { split("phone web store", ch, " "); split("speed price staff", why, " ")
+awk -v OFS=, 'BEGIN { split("phone web store", ch, " "); split("speed price staff", why, " "); split("web sms email", via, " ")
   print "external_id,survey,customer_id,submitted_at,duration_s,channel,q_overall,q_nps,q_channel,q_why" }
   { id[NR] = $1 }
   END { for (i = 1; i <= 20000; i++) {
@@ -58,8 +58,8 @@ awk -v OFS=, 'BEGIN { split("phone web store", ch, " "); split("speed price staf
       # listed high bit first on odd rows: the order given does not matter
       for (b = 0; b < 3; b++) { k = i % 2 ? 3 - b : b + 1
         if (int(m / 2 ^ (k - 1)) % 2) w = w (w == "" ? "" : ";") why[k] } }
-    printf "P%05d,csat,%s,2026-10-%02dT%02d:%02d:00+08:00,200,web,%d,%d,%s,%s\n", i, id[(i - 1) % 300 + 1],
-      i % 28 + 1, i % 24, i % 60, i % 5 + 1, i % 11, c, w } }' "$tmp/ids" >"$tmp/planted.csv"
+    printf "P%05d,csat,%s,2026-10-%02dT%02d:%02d:00+08:00,200,%s,%d,%d,%s,%s\n", i, id[(i - 1) % 300 + 1],
+      i % 28 + 1, i % 24, i % 60, via[int(i / 7) % 3 + 1], i % 5 + 1, i % 11, c, w } }' "$tmp/ids" >"$tmp/planted.csv"
 expect 0 m import responses "$tmp/planted.csv" --no-alerts
 contains "$tmp/out" "20000 rows read, 20000 added"
 [ "$(sql 'select count(*) from response_blocks')" -ge 4 ] && ok || bad "the planted responses are not packed in blocks"
@@ -68,10 +68,11 @@ same "$(sql "select a.text from answer_texts a join responses r on r.id = a.resp
   "price;speed" "the codes stored as given"
 
 # the figures from the file itself: chosen, answered, p, se per choice
-expected() { # COLUMN CHOICES...
-  local col=$1; shift
-  awk -F, -v col="$col" -v list="$*" 'NR == 1 { for (k = 1; k <= NF; k++) if ($k == col) f = k; next }
-    { N++; if ($f != "") { A++; ans[N] = ";" $f ";" } }
+expected() { # COLUMN [channel=CHANNEL] CHOICES...: of every row, or of a channel's (a domain)
+  local col=$1 via=; shift
+  case $1 in channel=*) via=${1#channel=}; shift ;; esac
+  awk -F, -v col="$col" -v via="$via" -v list="$*" 'NR == 1 { for (k = 1; k <= NF; k++) { if ($k == col) f = k; if ($k == "channel") v = k }; next }
+    { N++; if ($f != "" && (via == "" || $v == via)) { A++; ans[N] = ";" $f ";" } }
     END { n = split(list, ch, " ")
       for (j = 1; j <= n; j++) { c = 0
         for (r = 1; r <= N; r++) if (r in ans && index(ans[r], ";" ch[j] ";")) c++
@@ -79,11 +80,12 @@ expected() { # COLUMN CHOICES...
         for (r = 1; r <= N; r++) if (r in ans) { y = index(ans[r], ";" ch[j] ";") > 0; z = (y - p) / A; s += z * z }
         printf "%s %d %d %.9f %.9f\n", ch[j], c, A, p, sqrt(N / (N - 1) * s) } }' "$tmp/planted.csv"
 }
-got() { # QUESTION (from $tmp/score.json)
+got() { # QUESTION [GROUP] (from $tmp/score.json)
   python3 -c 'import json, sys
 q = json.load(open(sys.argv[1]))["choices"][sys.argv[2]]
+if len(sys.argv) > 3: q = q["groups"][sys.argv[3]]
 for c in q["choices"]:
-    print("%s %d %d %.9f %.9f" % (c["choice"], c["chosen"], q["n"], c["p"], c["se"]))' "$tmp/score.json" "$1"
+    print("%s %d %d %.9f %.9f" % (c["choice"], c["chosen"], q["n"], c["p"], c["se"]))' "$tmp/score.json" "$@"
 }
 score() { m --json survey score csat --from 2026-10-01T00:00:00+08:00 --to 2026-11-01T00:00:00+08:00 >"$tmp/score.json"; }
 expect 0 score
@@ -95,6 +97,18 @@ expect 0 m survey score csat --from 2026-10-01T00:00:00+08:00 --to 2026-11-01T00
 contains "$tmp/out" "q_why: 16000 answers (several choices each), % choosing"
 contains "$tmp/out" "q_channel: 15000 answers, % choosing"
 cp "$tmp/score.json" "$tmp/score1.json"
+# --by channel: each channel's shares, a domain of the whole (the other rows count as 0)
+m --json survey score csat --from 2026-10-01T00:00:00+08:00 --to 2026-11-01T00:00:00+08:00 --by channel \
+  >"$tmp/score.json"
+for via in web sms email; do
+  same "$(got q_why "$via")" "$(expected q_why "channel=$via" speed price staff)" "q_why, channel $via"
+  same "$(got q_channel "$via")" "$(expected q_channel "channel=$via" phone web store)" "q_channel, channel $via"
+done
+same "$(python3 -c 'import json,sys; a, b = json.load(open(sys.argv[1]))["choices"], json.load(open(sys.argv[2]))["choices"]
+print(all(a[q]["choices"] == b[q]["choices"] for q in a))' "$tmp/score1.json" "$tmp/score.json")" True \
+  "--by leaves the figures of every response as they were"
+expect 0 m survey score csat --from 2026-10-01T00:00:00+08:00 --to 2026-11-01T00:00:00+08:00 --by channel
+contains "$tmp/out" "    channel email: "
 
 # the same file permuted, into a database of its own: the same figures
 { head -n 1 "$tmp/planted.csv"; tail -n +2 "$tmp/planted.csv" | sort -t, -k3,3r; } >"$tmp/permuted.csv"
