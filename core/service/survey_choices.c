@@ -31,7 +31,7 @@ typedef struct choices_pass {
   mi_stats_lin *lin;
   mi_textset strata, clusters, groups;
   int any_stratum, any_cluster;
-  mi_err *e;
+  mi_err err; /* a row's failure (the scan keeps only the code) */
 } choices_pass;
 
 static int one_answer(void *ud, const char *question, const char *codes) {
@@ -60,7 +60,7 @@ static int chosen_room(choices_pass *p, size_t d) {
 static int one_row(void *ctx, const mi_survey_row *r) {
   choices_pass *p = ctx;
   for (size_t k = 0; k < p->ne; k++) p->y[k] = NAN;
-  int rc = mi_choice_cursor_answers(p->cursor, r->id, one_answer, p, p->e);
+  int rc = mi_choice_cursor_answers(p->cursor, r->id, one_answer, p, &p->err);
   if (rc) return rc;
   const char *gt = mi_score_group_text(r, p->by_kind);
   size_t h = mi_textset_number(&p->strata, r->design_stratum);
@@ -69,14 +69,14 @@ static int one_row(void *ctx, const mi_survey_row *r) {
   size_t g = *gt ? mi_textset_number(&p->groups, gt) + 1 : 0; /* domain 0: every row */
   if (h == (size_t)-1 || (*r->design_cluster && c == (size_t)-1) || (*gt && !g) ||
       chosen_room(p, g))
-    return mi_err_set(p->e, MI_ENOMEM, "out of memory");
+    return mi_err_set(&p->err, MI_ENOMEM, "out of memory");
   p->any_stratum |= *r->design_stratum != 0;
   p->any_cluster |= *r->design_cluster != 0;
   for (size_t k = 0; k < p->ne; k++) {
     p->chosen[k] += p->y[k] == 1;
     if (g) p->chosen[g * p->ne + k] += p->y[k] == 1;
   }
-  return mi_stats_lin_add(p->lin, h, c, r->weight, p->y, g, p->e);
+  return mi_stats_lin_add(p->lin, h, c, r->weight, p->y, g, &p->err);
 }
 
 /* One question's figures in domain d: {n, multiple, choices: [{choice,
@@ -115,7 +115,7 @@ static void pass_free(choices_pass *p) {
 int mi_score_choices(json_t *out, mi_store *s, const mi_config *cfg, const mi_score_request *r,
                      mi_err *e) {
   const mi_config_survey *sv = mi_config_find_survey(cfg, r->survey);
-  choices_pass p = {.e = e, .by_kind = mi_score_by_kind(r->by)};
+  choices_pass p = {.by_kind = mi_score_by_kind(r->by)};
   for (size_t i = 0; sv && i < sv->nquestions; i++) p.ne += sv->questions[i].nchoices;
   if (!p.ne) return 0; /* no choice question */
   double conf = r->conf ? strtod(r->conf, NULL) : 0.95; /* checked by the score before */
@@ -138,6 +138,7 @@ int mi_score_choices(json_t *out, mi_store *s, const mi_config *cfg, const mi_sc
   if (!rc)
     rc = mi_survey_rows_scan(s, r->survey, wave_id, r->from, r->to, r->include_flagged,
                              mi_score_by_need(r->by), NULL, NULL, 0, one_row, &p, &flagged, e);
+  if (rc && p.err.code) *e = p.err;
   const char **levels = rc ? NULL : mi_textset_texts(&p.groups);
   size_t *order = rc ? NULL : calloc(p.groups.n + 1, sizeof *order);
   if (!rc && (!levels || !order)) rc = mi_err_set(e, MI_ENOMEM, "out of memory");
