@@ -220,14 +220,21 @@ for k in 3 4 5 6; do # four clients that send a byte and stall
   eval "exec $k<>/dev/tcp/127.0.0.1/$port"
   printf 'P' >&"$k"
 done
-sleep 0.3
-get --max-time 5 "$base/healthz"
+until_code() { # WANT CURL-ARGS...: asks up to 50 times, 0.1 s apart, until the answer is WANT
+  local want=$1 try
+  shift
+  for try in $(seq 50); do
+    get --max-time 5 "$@"
+    [ "$code" = "$want" ] && return
+    sleep 0.1
+  done
+}
+until_code 000 "$base/healthz" # once the server has taken the four
 same "$code" 000 "a fifth connection from that address is refused"
 get --max-time 5 --interface 127.0.0.2 "http://127.0.0.1:$port/healthz"
 same "$code" 200 "another address is served meanwhile"
 for k in 3 4 5 6; do eval "exec $k>&-"; done
-sleep 0.3
-get --max-time 5 "$base/healthz"
+until_code 200 "$base/healthz"
 same "$code" 200 "the address is served again once they are gone"
 stop
 sed "s#per_address: 4#per_address: 300#" "$cfg" >"$tmp/bad.yaml"
