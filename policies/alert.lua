@@ -13,7 +13,8 @@
 -- (e.g. "要投诉"). The follow-up goes to the department that served the
 -- ticket the response followed, else to params.department; its kind (a
 -- ticket kind of manyi.yaml with SLA rules of its own) is params.kind.
--- nil: no follow-up.
+-- nil: no follow-up. response.answers has each answer by question code: a
+-- number, an open text, or a choice question's codes joined by ';'.
 --
 -- params (policies.alert.params in manyi.yaml):
 --   overall       survey code -> the code of its overall question

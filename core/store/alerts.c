@@ -48,7 +48,7 @@ static void parse_scale(const char *j, mi_alert_row *r) {
       if (end == vs) return;
       ve = end;
     }
-    r->answers[r->nanswers++] = (mi_alert_answer){id, v, NULL};
+    r->answers[r->nanswers++] = (mi_alert_answer){id, v, NULL, 0};
     p = ve;
   }
 }
@@ -156,7 +156,8 @@ static int add_text(mi_alert_row *r, sqlite3_stmt *st, mi_err *e) {
   if (r->nanswers == MI_ALERT_MAX_ANSWERS) return 0;
   char *t = strdup((const char *)sqlite3_column_text(st, 2));
   if (!t) return mi_err_set(e, MI_ENOMEM, "out of memory reading open answers");
-  r->answers[r->nanswers++] = (mi_alert_answer){sqlite3_column_int64(st, 1), 0, t};
+  r->answers[r->nanswers++] =
+      (mi_alert_answer){sqlite3_column_int64(st, 1), 0, t, sqlite3_column_int(st, 3)};
   return 0;
 }
 
@@ -178,9 +179,10 @@ static int add_category(mi_alert_row *r, sqlite3_stmt *st, mi_err *e) {
   return 0;
 }
 
+/* 1 when r has an open answer (a choice question's codes are none). */
 static int has_text(const mi_alert_row *r) {
   for (int k = 0; k < r->nanswers; k++)
-    if (r->answers[k].text) return 1;
+    if (r->answers[k].text && !r->answers[k].choice) return 1;
   return 0;
 }
 
@@ -192,8 +194,8 @@ static int read_texts(mi_store *s, mi_alert_row *rows, int n, mi_err *e) {
                          "follow-ups", rows, n, add_followup, e);
   if (rc == 0)
     rc = each_in_chunk(s, MI_SQL_ALERT_TEXTS,
-                       "SELECT a.response_id, a.question_id, a.text FROM answer_texts a"
-                       " JOIN questions q ON q.id = a.question_id AND q.choices IS NULL"
+                       "SELECT a.response_id, a.question_id, a.text, q.choices IS NOT NULL"
+                       " FROM answer_texts a JOIN questions q ON q.id = a.question_id"
                        " WHERE a.response_id BETWEEN ?1 AND ?2",
                        "open answers", rows, n, add_text, e);
   /* The expression of the index text_codes_once (0008), so that it is used. */
@@ -277,10 +279,10 @@ int mi_alert_row_of(mi_store *s, const mi_response *r, const char *json, const m
   put_text(row->customer_tier, sizeof row->customer_tier, c->tier);
   parse_scale(json, row);
   for (int i = 0; i < ntexts && row->nanswers < MI_ALERT_MAX_ANSWERS; i++) {
-    if (!texts[i].text || texts[i].choice) continue;
+    if (!texts[i].text) continue;
     char *t = strdup(texts[i].text);
     if (!t) return mi_alert_rows_free(row, 1), mi_err_set(e, MI_ENOMEM, "out of memory");
-    row->answers[row->nanswers++] = (mi_alert_answer){texts[i].question_id, 0, t};
+    row->answers[row->nanswers++] = (mi_alert_answer){texts[i].question_id, 0, t, texts[i].choice};
   }
   row->coded = !has_text(row); /* its open answers are not coded yet */
   if (!r->invitation_id) return 0;

@@ -18,7 +18,8 @@ enum { MI_ALERT_MAX_ANSWERS = 64, MI_ALERT_CATEGORIES = 400 };
 typedef struct mi_alert_answer {
   int64_t question_id;
   double value;     /* a scale answer when text is NULL */
-  char *text;       /* an open answer (owned by the chunk) */
+  char *text;       /* an open answer, or a choice question's codes (owned by the chunk) */
+  int choice;       /* text is codes: nothing to code */
 } mi_alert_answer;
 
 /* One response as the alert step reads it; "" = none for the optional codes. */

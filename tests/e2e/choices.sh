@@ -11,7 +11,8 @@
 #    rows that answered, 0 for the others, N rows in all: the rows without
 #    an answer count as 0, as R's svymean on a subset); the file permuted
 #    gives the same figures;
-#  - a choice answer is no open answer: survey code codes none of them;
+#  - a choice answer is no open answer: survey code codes none of them; the
+#    alert policy sees it as its codes (response.answers.CODE) without waiting;
 #  - a change of the choices makes a new survey version;
 #  - manyi serve shows radio buttons and check boxes (Chinese names from
 #    display_names) and stores the boxes ticked as codes joined by ';'; a
@@ -161,6 +162,35 @@ contains "$tmp/rej.csv" "field 'q_why': 'speed' is given twice"
 contains "$tmp/rej.csv" "field 'q_why': '' is not a choice"
 contains "$tmp/rej.csv" "field 'q_channel': 'PHONE' is not a choice"
 same "$(sql "select count(*) from responses where external_id like 'B%'")" 0 "no refused row stored"
+
+# --- the alert policy sees a choice answer as its codes (response.answers.q_why =
+# "price;speed"), on import and in eval alerts, and does not wait for coding
+cat >"$tmp/alert_price.lua" <<'EOF'
+local function alert(response, customer, ticket, params)
+  local why = response.answers.q_why
+  if not response.coded or not why or not string.find(";" .. why .. ";", ";price;", 1, true) then
+    return nil
+  end
+  return {department = "support", kind = "callback", priority = 2, reason = "price mattered: " .. why}
+end
+return { alert = alert }
+EOF
+sed "s#file: $src/policies/alert.lua#file: $tmp/alert_price.lua#" "$cfg" >"$tmp/alert.yaml"
+grep -q "alert_price.lua" "$tmp/alert.yaml" && ok || bad "the alert policy was not replaced"
+a() { "$manyi" --config "$tmp/alert.yaml" --db "$tmp/a.db" "$@"; }
+expect 0 a init
+expect 0 a import customers "$example/data/customers.csv"
+c1=$(sed -n 1p "$tmp/ids")
+printf 'external_id,survey,customer_id,submitted_at,channel,q_overall,q_why\n%s\n%s\n%s\n' \
+  "A1,csat,$c1,2026-10-02T10:00:00+08:00,web,5,speed;price" "A2,csat,$c1,2026-10-02T11:00:00+08:00,web,5,speed" \
+  "A3,csat,$c1,2026-10-02T12:00:00+08:00,web,5," >"$tmp/a1.csv"
+expect 0 a import responses "$tmp/a1.csv"
+printf 'external_id,survey,customer_id,submitted_at,channel,q_overall,q_why\n%s\n%s\n' \
+  "A4,csat,$c1,2026-10-03T10:00:00+08:00,web,5,price" "A5,csat,$c1,2026-10-03T11:00:00+08:00,web,5,staff" >"$tmp/a2.csv"
+expect 0 a import responses "$tmp/a2.csv" --no-alerts
+expect 0 a eval alerts
+same "$(sqlite3 "$tmp/a.db" "select group_concat(external_id, ' ') from (select r.external_id from response_followups f
+  join responses r on r.id = f.response_id order by 1)")" "A1 A4" "follow-ups where price was chosen (import, eval alerts)"
 
 # --- a choice answer is no open answer: nothing of it is coded
 expect 0 m survey code csat --no-alerts
