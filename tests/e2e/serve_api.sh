@@ -15,10 +15,8 @@ tmp=$(mktemp -d)
 . "$(dirname "$0")/lib/assert.sh"
 command -v curl >/dev/null || { echo "serve_api: curl is needed" >&2; exit 77; }
 . "$(dirname "$0")/lib/serve.sh"
-jq_() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
 # --- clients: one per role; the token shown once, only its digest kept
-declare -A tok
 for spec in boss:admin ana:analyst aud:auditor "cc:agent --department support" \
             "sup:supervisor --department quality" "hd:department_head --department support"; do
   name=${spec%%:*}
@@ -44,16 +42,6 @@ contains "$tmp/out" "cc"
 contains "$tmp/out" "support"
 
 start
-api() { # api CLIENT METHOD PATH [JSON]: the answer in $tmp/body, the status in $code
-  local who=$1 method=$2 path=$3
-  shift 3
-  if [ $# -gt 0 ]; then
-    get -X "$method" -H "Authorization: Bearer ${tok[$who]}" -H 'Content-Type: application/json' \
-      --data-binary "$1" "$base$path"
-  else
-    get -X "$method" -H "Authorization: Bearer ${tok[$who]}" "$base$path"
-  fi
-}
 # same_json A B: the two files hold the same JSON
 same_json() {
   if python3 -c "import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))" "$1" "$2"; then

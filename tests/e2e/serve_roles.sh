@@ -17,9 +17,7 @@ tmp=$(mktemp -d)
 command -v curl >/dev/null || { echo "serve_roles: curl is needed" >&2; exit 77; }
 command -v sqlite3 >/dev/null || { echo "serve_roles: sqlite3 is needed" >&2; exit 77; }
 . "$(dirname "$0")/lib/serve.sh"
-jq_() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
-declare -A tok
 for spec in admin:admin analyst:analyst auditor:auditor "agent:agent --department support" \
             "supervisor:supervisor --department support" "head:department_head --department support"; do
   # shellcheck disable=SC2086 # the role and its options, word by word
@@ -46,16 +44,6 @@ staff=$(sql "select s.external_id from staff s join departments d on d.id = s.de
   bad "the example lacks a ticket, customer or staff member of support and of another department"
 
 start
-api() { # api ROLE METHOD PATH [JSON]: the answer in $tmp/body, the status in $code
-  local who=$1 method=$2 path=$3
-  shift 3
-  if [ $# -gt 0 ]; then
-    get -X "$method" -H "Authorization: Bearer ${tok[$who]}" -H 'Content-Type: application/json' \
-      --data-binary "$1" "$base$path"
-  else
-    get -X "$method" -H "Authorization: Bearer ${tok[$who]}" "$base$path"
-  fi
-}
 dump() { sqlite3 "$db" .dump | md5sum; }
 
 # The calls: WHO|METHOD|PATH|BODY. WHO: the roles that may make the call

@@ -1,6 +1,7 @@
 # What the manyi serve tests share (sourced after $manyi, $src, $tmp and
 # assert.sh): the example with a serve: section and a wave of 40 invitations
-# sent, a server on a free port (start/stop), and the invitations' tokens.
+# sent, a server on a free port (start/stop), the invitations' tokens, and
+# calls to the JSON API as a client (tok, api).
 pids=()
 trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 example=$src/examples/after-sales
@@ -71,4 +72,18 @@ stop() { # SIGTERM: the server finishes and exits 0
 # get URL [curl args]: the body in $tmp/body, the status in $code
 get() { code=$(curl -s -o "$tmp/body" -w '%{http_code}' "$@"); }
 post() { local u=$1; shift; get -X POST "$u" "$@"; }
-
+# the JSON value that a Python expression of d (the JSON of FILE) gives: jq_ FILE EXPR
+jq_() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+# API clients' tokens by name (serve client add): api NAME METHOD PATH [JSON]
+# calls the API as that client, the answer in $tmp/body, the status in $code
+declare -A tok
+api() {
+  local who=$1 method=$2 path=$3
+  shift 3
+  if [ $# -gt 0 ]; then
+    get -X "$method" -H "Authorization: Bearer ${tok[$who]}" -H 'Content-Type: application/json' \
+      --data-binary "$1" "$base$path"
+  else
+    get -X "$method" -H "Authorization: Bearer ${tok[$who]}" "$base$path"
+  fi
+}
